@@ -1,0 +1,10 @@
+//! `strata inspect`.
+
+use super::Outcome;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> miette::Result<Outcome> {
+    Err(miette::miette!("`strata inspect` is not built yet"))
+}

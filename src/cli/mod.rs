@@ -1,0 +1,87 @@
+//! The command line: argument parsing and one file per command. Commands
+//! return `miette::Result`; only this module turns results into exit codes
+//! (0 success, 1 error, 2 "changes exist" under `--exit-code`).
+
+mod apply;
+mod check;
+mod diff;
+mod export;
+mod fmt;
+mod graph;
+mod inspect;
+mod plan;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "strata",
+    version,
+    about = "Declarative schema-as-code: schema files in, migration SQL out"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print schema files in canonical form; --check exits 1 if a file would change.
+    Fmt(fmt::Args),
+    /// Parse, validate and lint schema files; print diagnostics only.
+    Check(check::Args),
+    /// Print a live database as schema source (or its IR as JSON/YAML).
+    Inspect(inspect::Args),
+    /// Print the SQL that takes the database at --url to the schema --to.
+    Plan(plan::Args),
+    /// Print the changes between any two sources.
+    Diff(diff::Args),
+    /// Plan, show, confirm and execute.
+    Apply(apply::Args),
+    /// Print the IR of a schema as JSON or YAML, for other tools.
+    Export(export::Args),
+    /// Print the schema as an entity-relationship diagram.
+    Graph(graph::Args),
+}
+
+/// How a successful command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// Only under `--exit-code`: there are changes (exit 2).
+    Changes,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Fmt(a) => fmt::run(a),
+        Command::Check(a) => check::run(a),
+        Command::Inspect(a) => inspect::run(a),
+        Command::Plan(a) => plan::run(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Apply(a) => apply::run(a),
+        Command::Export(a) => export::run(a),
+        Command::Graph(a) => graph::run(a),
+    };
+    match result {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Changes) => ExitCode::from(2),
+        Err(report) => {
+            eprintln!("{report:?}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+#[allow(dead_code)] // used by the database commands as they land
+/// The one tokio runtime, for commands that talk to a database.
+pub(crate) fn runtime() -> miette::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| miette::miette!("cannot start the async runtime: {e}"))
+}

@@ -1,0 +1,129 @@
+//! What differs between databases. Each dialect folder has the same files:
+//! `introspect.rs` (catalog queries → IR), `normalize.rs` (canonical
+//! spellings), `emit.rs` (plan → SQL), `apply.rs` (running a script),
+//! `quote.rs` (identifier and literal quoting). The rest of strata talks
+//! to a dialect through [`Dialect`] and never matches on SQL text.
+
+pub mod mysql;
+pub mod postgres;
+pub mod sqlite;
+
+use serde::Serialize;
+
+use crate::diff::Change;
+use crate::ir::{DialectKind, Schema};
+use crate::plan::{Hazard, Plan};
+
+/// The synchronous half of a dialect; introspection and apply are async
+/// functions in the dialect's folder, reached through [`crate::source`]
+/// and [`crate::apply`].
+pub trait Dialect: Sync {
+    fn kind(&self) -> DialectKind;
+
+    /// Rewrites a schema into this dialect's canonical form: type aliases,
+    /// default and expression spellings, generated constraint and index
+    /// names, the default namespace as `None`. Both sides of a diff pass
+    /// through here, so equal output means "the same schema".
+    fn normalize(&self, schema: &Schema) -> Schema;
+
+    /// Facts the planner needs to order steps correctly.
+    fn capabilities(&self) -> Capabilities;
+
+    /// Hazards specific to this dialect (locks, rewrites, rebuilds), on top
+    /// of the dialect-free ones the planner finds (data loss).
+    fn hazards(&self, change: &Change, options: &EmitOptions) -> Vec<Hazard>;
+
+    /// Lowers an ordered plan to SQL. Never reorders steps.
+    fn emit(&self, plan: &Plan, options: &EmitOptions) -> Result<Script, EmitError>;
+
+    /// Quotes an identifier, always.
+    fn quote_ident(&self, ident: &str) -> String;
+}
+
+/// The dialect for a kind.
+pub fn for_kind(kind: DialectKind) -> &'static dyn Dialect {
+    match kind {
+        DialectKind::Postgres => &postgres::Postgres,
+        DialectKind::Mysql => &mysql::Mysql,
+        DialectKind::Sqlite => &sqlite::Sqlite,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// DDL can run inside a transaction and be rolled back.
+    pub transactional_ddl: bool,
+    /// A foreign key may name a table that does not exist yet (SQLite), so
+    /// creation order and foreign-key cycles do not matter.
+    pub lazy_foreign_keys: bool,
+    /// Constraints can be added and dropped with ALTER TABLE. When false,
+    /// such a change rebuilds the table (SQLite).
+    pub alter_constraints: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EmitOptions {
+    /// Prefer changes that keep the table readable and writable
+    /// (`CREATE INDEX CONCURRENTLY`, `NOT VALID` then `VALIDATE`, …).
+    pub online: bool,
+    /// e.g. `5s`; put at the top of the script where the dialect has it.
+    pub lock_timeout: Option<String>,
+    pub statement_timeout: Option<String>,
+}
+
+/// SQL ready to run or print: phases in order, each either one
+/// transaction or statements that run one by one outside any transaction.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Script {
+    pub phases: Vec<Phase>,
+}
+
+impl Script {
+    pub fn is_empty(&self) -> bool {
+        self.phases.iter().all(|p| p.statements.is_empty())
+    }
+
+    pub fn statements(&self) -> impl Iterator<Item = &Statement> {
+        self.phases.iter().flat_map(|p| p.statements.iter())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Phase {
+    /// Run between BEGIN and COMMIT when true; one by one when false.
+    pub transactional: bool,
+    pub statements: Vec<Statement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Statement {
+    /// One SQL statement without its trailing `;`.
+    pub sql: String,
+    /// Index into `Plan::steps` of the step this statement belongs to;
+    /// `None` for set-up statements (pragmas, timeouts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step: Option<usize>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hazards: Vec<Hazard>,
+}
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum EmitError {
+    #[error("{dialect} cannot {what}")]
+    #[diagnostic(code(strata::emit::unsupported))]
+    Unsupported {
+        dialect: DialectKind,
+        what: String,
+        #[help]
+        help: Option<String>,
+    },
+}
+
+/// What introspection found: the schema, and a warning for every object
+/// that exists in the database but that strata does not model (never
+/// silently dropped).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Introspection {
+    pub schema: Schema,
+    pub warnings: Vec<String>,
+}

@@ -1,0 +1,168 @@
+use serde::Serialize;
+
+use crate::ir::{
+    Check, Column, Enum, Extension, ForeignKey, Function, Index, Name, Namespace, PrimaryKey,
+    Sequence, Table, Trigger, Unique, View,
+};
+
+/// One thing that differs between two schemas. Every variant carries both
+/// sides it needs, so that the reverse change (and so the rollback) needs
+/// no second look at the database.
+// A plan holds at most thousands of changes: plain values read better
+// than boxes, and the size difference costs nothing that matters.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Change {
+    CreateExtension(Extension),
+    DropExtension(Extension),
+    CreateNamespace(Namespace),
+    DropNamespace(Namespace),
+    CreateEnum(Enum),
+    DropEnum(Enum),
+    AlterEnum {
+        from: Enum,
+        to: Enum,
+    },
+    CreateSequence(Sequence),
+    DropSequence(Sequence),
+    AlterSequence {
+        from: Sequence,
+        to: Sequence,
+    },
+    CreateTable(Table),
+    DropTable(Table),
+    /// Everything that changes inside one table that both sides have.
+    /// `from` and `to` are the whole table before and after (after a
+    /// rename, `to.name` is the new name), so that a dialect that must
+    /// rebuild the table (SQLite) has all it needs.
+    AlterTable {
+        from: Table,
+        to: Table,
+        changes: Vec<TableChange>,
+    },
+    CreateView(View),
+    DropView(View),
+    /// A view whose body or columns changed (dropped and recreated, or
+    /// `CREATE OR REPLACE` where the dialect allows it).
+    ReplaceView {
+        from: View,
+        to: View,
+    },
+    RenameView {
+        from: Name,
+        to: Name,
+    },
+    CreateFunction(Function),
+    DropFunction(Function),
+    ReplaceFunction {
+        from: Function,
+        to: Function,
+    },
+    CreateTrigger(Trigger),
+    DropTrigger(Trigger),
+}
+
+/// A change inside one table.
+// A plan holds at most thousands of changes: plain values read better
+// than boxes, and the size difference costs nothing that matters.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum TableChange {
+    RenameTable {
+        from: Name,
+        to: Name,
+    },
+    AddColumn(Column),
+    DropColumn(Column),
+    RenameColumn {
+        from: String,
+        to: String,
+    },
+    AlterColumn {
+        from: Column,
+        to: Column,
+        what: ColumnChanges,
+    },
+    AddPrimaryKey(PrimaryKey),
+    DropPrimaryKey(PrimaryKey),
+    AddUnique(Unique),
+    DropUnique(Unique),
+    RenameUnique {
+        from: String,
+        to: String,
+    },
+    AddCheck(Check),
+    DropCheck(Check),
+    RenameCheck {
+        from: String,
+        to: String,
+    },
+    AddForeignKey(ForeignKey),
+    DropForeignKey(ForeignKey),
+    RenameForeignKey {
+        from: String,
+        to: String,
+    },
+    AddIndex(Index),
+    DropIndex(Index),
+    RenameIndex {
+        from: String,
+        to: String,
+    },
+    SetComment {
+        from: Option<String>,
+        to: Option<String>,
+    },
+    SetOptions {
+        from: std::collections::BTreeMap<String, String>,
+        to: std::collections::BTreeMap<String, String>,
+    },
+}
+
+/// Which attributes of a column differ; several may at once.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ColumnChanges {
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ty: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub nullable: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub default: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub identity: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub generated: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub collation: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub charset: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub on_update: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub invisible: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub comment: bool,
+}
+
+impl ColumnChanges {
+    pub fn between(from: &Column, to: &Column) -> ColumnChanges {
+        ColumnChanges {
+            ty: from.ty != to.ty,
+            nullable: from.nullable != to.nullable,
+            default: from.default != to.default,
+            identity: from.identity != to.identity,
+            generated: from.generated != to.generated,
+            collation: from.collation != to.collation,
+            charset: from.charset != to.charset,
+            on_update: from.on_update != to.on_update,
+            invisible: from.invisible != to.invisible,
+            comment: from.comment != to.comment,
+        }
+    }
+
+    pub fn any(&self) -> bool {
+        *self != ColumnChanges::default()
+    }
+}

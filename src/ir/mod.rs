@@ -1,0 +1,581 @@
+//! The schema model: one plain, serde-serializable description of a database
+//! schema, shared by every stage. Schema files lower into it, introspection
+//! builds it, the differ compares two of them.
+//!
+//! Invariants: no I/O, no SQL generation, no knowledge of pest, sqlx or clap.
+//! Maps are `BTreeMap`s so that iteration (and so every output) is
+//! deterministic. Spans are not stored here: the syntax layer keeps a side
+//! table from [`ObjectRef`] to source location.
+
+mod keyed;
+mod name;
+pub mod validate;
+
+pub use name::Name;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Which database family a schema targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DialectKind {
+    Postgres,
+    Mysql,
+    Sqlite,
+}
+
+impl DialectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DialectKind::Postgres => "postgres",
+            DialectKind::Mysql => "mysql",
+            DialectKind::Sqlite => "sqlite",
+        }
+    }
+
+    /// Accepts the spellings a user may write (`postgresql`, `mariadb`, …).
+    pub fn parse(s: &str) -> Option<DialectKind> {
+        match s.to_ascii_lowercase().as_str() {
+            "postgres" | "postgresql" | "pg" => Some(DialectKind::Postgres),
+            "mysql" | "mariadb" => Some(DialectKind::Mysql),
+            "sqlite" | "sqlite3" => Some(DialectKind::Sqlite),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for DialectKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A whole database schema.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schema {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dialect: Option<DialectKind>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub extensions: BTreeMap<String, Extension>,
+    /// Namespaces (PostgreSQL schemas) declared explicitly. Objects name
+    /// their namespace in their own [`Name`]; the default namespace
+    /// (`public` on PostgreSQL, the current database elsewhere) is `None`
+    /// there and never appears here.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub namespaces: BTreeMap<String, Namespace>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub enums: BTreeMap<Name, Enum>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub sequences: BTreeMap<Name, Sequence>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub tables: BTreeMap<Name, Table>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub views: BTreeMap<Name, View>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub functions: BTreeMap<Name, Function>,
+    /// Keyed by the table's name and then the trigger's name: PostgreSQL
+    /// scopes trigger names to their table.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub triggers: BTreeMap<(Name, String), Trigger>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Namespace {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enum {
+    pub name: Name,
+    /// Labels in declaration order: the order is part of the type.
+    pub values: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sequence {
+    pub name: Name,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<Type>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub increment: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_value: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_value: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache: Option<i64>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cycle: bool,
+    /// `table.column` that owns the sequence (dropped with it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owned_by: Option<(Name, String)>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// A column type as SQL spells it, e.g. `bigint`, `numeric(12,2)`,
+/// `varchar(255)`, `text[]`, `int unsigned`, `enum('a','b')`, or the name
+/// of a user-defined type (`order_status`, `billing.status`).
+///
+/// Types stay text: the three dialects disagree too much for one neutral
+/// enum to be honest. Each dialect's normalizer rewrites aliases to one
+/// canonical spelling (`int4` → `integer`), and only canonical spellings
+/// are compared.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Type(pub String);
+
+impl Type {
+    pub fn new(s: impl Into<String>) -> Type {
+        Type(s.into())
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A fragment of SQL the user wrote (a default, a check, an index
+/// expression). It is pasted into emitted SQL as-is: it is SQL by nature.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Expr(pub String);
+
+impl Expr {
+    pub fn new(s: impl Into<String>) -> Expr {
+        Expr(s.into())
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Table {
+    pub name: Name,
+    /// In table order: position is part of the schema (MySQL keeps it,
+    /// and a rebuild in SQLite must keep it too).
+    pub columns: Vec<Column>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_key: Option<PrimaryKey>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uniques: Vec<Unique>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<Check>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub foreign_keys: Vec<ForeignKey>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indexes: Vec<Index>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Dialect-specific options: `with (engine = InnoDB, charset = utf8mb4)`,
+    /// PostgreSQL storage parameters, SQLite `without_rowid` and `strict`
+    /// (value `true`). A dialect rejects an option it does not know.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<Partitioning>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<Name>,
+}
+
+impl Table {
+    pub fn new(name: Name) -> Table {
+        Table {
+            name,
+            columns: Vec::new(),
+            primary_key: None,
+            uniques: Vec::new(),
+            checks: Vec::new(),
+            foreign_keys: Vec::new(),
+            indexes: Vec::new(),
+            comment: None,
+            options: BTreeMap::new(),
+            partition: None,
+            renamed_from: None,
+        }
+    }
+
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+/// `partition by range (at)` on a parent, or `partition of parent for values …`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Partitioning {
+    /// `by` is the whole clause after `partition by`, e.g. `range (at)`.
+    By { by: Expr },
+    /// `bound` is the clause after `for values` (or `default`).
+    Of { parent: Name, bound: Expr },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: Type,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub nullable: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Expr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated: Option<Generated>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    /// MySQL character set of a text column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charset: Option<String>,
+    /// MySQL `ON UPDATE` expression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_update: Option<Expr>,
+    /// MySQL invisible column.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub invisible: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Only on the desired side: the expression that converts old values
+    /// when the type changes (PostgreSQL `USING`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub using: Option<Expr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+}
+
+impl Column {
+    pub fn new(name: impl Into<String>, ty: impl Into<String>) -> Column {
+        Column {
+            name: name.into(),
+            ty: Type::new(ty),
+            nullable: false,
+            default: None,
+            identity: None,
+            generated: None,
+            collation: None,
+            charset: None,
+            on_update: None,
+            invisible: false,
+            comment: None,
+            using: None,
+            renamed_from: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Identity {
+    /// PostgreSQL `GENERATED ALWAYS AS IDENTITY`.
+    Always {
+        #[serde(default, skip_serializing_if = "SequenceOptions::is_empty")]
+        options: SequenceOptions,
+    },
+    /// PostgreSQL `GENERATED BY DEFAULT AS IDENTITY`.
+    ByDefault {
+        #[serde(default, skip_serializing_if = "SequenceOptions::is_empty")]
+        options: SequenceOptions,
+    },
+    /// MySQL `AUTO_INCREMENT`, SQLite `AUTOINCREMENT`.
+    AutoIncrement,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SequenceOptions {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub increment: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_value: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_value: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache: Option<i64>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cycle: bool,
+}
+
+impl SequenceOptions {
+    pub fn is_empty(&self) -> bool {
+        *self == SequenceOptions::default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Generated {
+    pub expr: Expr,
+    /// STORED when true, VIRTUAL when false.
+    pub stored: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrimaryKey {
+    /// `None` means "the name the database would generate"; dialect
+    /// normalization fills it in where the database has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unique {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    /// PostgreSQL 15 `NULLS NOT DISTINCT`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub nulls_not_distinct: bool,
+    #[serde(default, skip_serializing_if = "Deferral::is_default")]
+    pub deferral: Deferral,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub expr: Expr,
+    /// PostgreSQL `NOT VALID`: present but not checked against old rows.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_valid: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForeignKey {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    pub ref_table: Name,
+    pub ref_columns: Vec<String>,
+    #[serde(default, skip_serializing_if = "FkAction::is_default")]
+    pub on_delete: FkAction,
+    #[serde(default, skip_serializing_if = "FkAction::is_default")]
+    pub on_update: FkAction,
+    #[serde(default, skip_serializing_if = "Deferral::is_default")]
+    pub deferral: Deferral,
+    #[serde(default, skip_serializing_if = "MatchType::is_default")]
+    pub match_type: MatchType,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_valid: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum FkAction {
+    #[default]
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+impl FkAction {
+    pub fn is_default(&self) -> bool {
+        *self == FkAction::NoAction
+    }
+    pub fn sql(self) -> &'static str {
+        match self {
+            FkAction::NoAction => "NO ACTION",
+            FkAction::Restrict => "RESTRICT",
+            FkAction::Cascade => "CASCADE",
+            FkAction::SetNull => "SET NULL",
+            FkAction::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Deferral {
+    #[default]
+    NotDeferrable,
+    InitiallyImmediate,
+    InitiallyDeferred,
+}
+
+impl Deferral {
+    pub fn is_default(&self) -> bool {
+        *self == Deferral::NotDeferrable
+    }
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchType {
+    #[default]
+    Simple,
+    Full,
+    Partial,
+}
+
+impl MatchType {
+    pub fn is_default(&self) -> bool {
+        *self == MatchType::Simple
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Index {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub parts: Vec<IndexPart>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unique: bool,
+    /// Access method: `btree`, `gin`, `gist`, `hash`, `brin`; MySQL
+    /// `fulltext` and `spatial` are kinds of index and also go here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predicate: Option<Expr>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub nulls_not_distinct: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexPart {
+    pub key: IndexKey,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub desc: bool,
+    /// `Some(true)` = NULLS FIRST, `Some(false)` = NULLS LAST, `None` = the
+    /// database's default for the sort direction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nulls_first: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opclass: Option<String>,
+    /// MySQL prefix length: `name(10)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexKey {
+    Column(String),
+    Expr(Expr),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct View {
+    pub name: Name,
+    /// The query, as SQL (the part after `AS`).
+    pub body: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub materialized: bool,
+    /// Explicit column names, `create view v (a, b) as …`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
+    /// Indexes on a materialized view.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indexes: Vec<Index>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<Name>,
+}
+
+/// A function or procedure; the whole definition is SQL the user wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Function {
+    pub name: Name,
+    /// The argument list as written between the parentheses.
+    pub args: String,
+    /// `returns …` clause, `None` for a procedure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returns: Option<String>,
+    pub language: String,
+    /// The body, without its dollar quotes.
+    pub body: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trigger {
+    pub name: String,
+    pub table: Name,
+    /// `before`, `after` or `instead of`.
+    pub timing: String,
+    /// Events as written: `insert`, `update of a, b`, `delete`, `truncate`.
+    pub events: Vec<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub for_each_row: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Expr>,
+    /// What the trigger runs: PostgreSQL `execute function f()`, SQLite and
+    /// MySQL the `begin … end` block (or single statement).
+    pub body: String,
+}
+
+/// Points at one object of a schema; validation and the syntax layer's
+/// source map both speak in these, so that diagnostics can find a span
+/// without the IR knowing about source text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum ObjectRef {
+    Schema,
+    Extension { name: String },
+    Namespace { name: String },
+    Enum { name: Name },
+    Sequence { name: Name },
+    Table { name: Name },
+    Column { table: Name, column: String },
+    PrimaryKey { table: Name },
+    Unique { table: Name, index: usize },
+    Check { table: Name, index: usize },
+    ForeignKey { table: Name, index: usize },
+    Index { table: Name, index: usize },
+    View { name: Name },
+    Function { name: Name },
+    Trigger { table: Name, name: String },
+}

@@ -1,0 +1,25 @@
+//! strata: schema files in, migration SQL (and its rollback) out.
+//!
+//! ```text
+//!  schema files ──syntax──▶ IR ◀──dialect::*::introspect── live database
+//!                            │
+//!        current IR, desired IR ──dialect.normalize──▶ ──diff──▶ changes
+//!                            │
+//!              changes ──plan (dependency graph)──▶ ordered steps + hazards
+//!                            │
+//!                 steps ──dialect.emit──▶ Script (up / down) ──apply──▶ database
+//!                            │
+//!                       report: sql · markdown · json · text · graph
+//! ```
+//!
+//! See ARCHITECTURE.md for the code map and the invariants.
+
+pub mod apply;
+pub mod cli;
+pub mod dialect;
+pub mod diff;
+pub mod ir;
+pub mod plan;
+pub mod report;
+pub mod source;
+pub mod syntax;

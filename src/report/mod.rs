@@ -1,0 +1,1 @@
+//! Renderers of plans and schemas: sql, markdown, json, text, mermaid/dot.

@@ -1,0 +1,4 @@
+//! All integration tests live in this one binary, so that they share one
+//! build and one link of the library.
+
+mod support;

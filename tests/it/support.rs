@@ -1,0 +1,195 @@
+//! Scratch databases for integration tests. Every test gets its own
+//! database so that tests run in parallel.
+//!
+//! Environment:
+//! - `STRATA_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`):
+//!   a PostgreSQL server where the user may `CREATE DATABASE`.
+//! - `STRATA_TEST_MYSQL_URL` (default `mysql://root@127.0.0.1:3306/mysql`):
+//!   a MySQL or MariaDB server where the user may `CREATE DATABASE`.
+//! - `STRATA_REQUIRE_DATABASES=1`: a test that cannot reach its server
+//!   fails instead of skipping (CI sets this).
+
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use sqlx::Connection;
+
+pub const POSTGRES_VAR: &str = "STRATA_TEST_POSTGRES_URL";
+pub const MYSQL_VAR: &str = "STRATA_TEST_MYSQL_URL";
+pub const REQUIRE_VAR: &str = "STRATA_REQUIRE_DATABASES";
+
+fn postgres_admin_url() -> String {
+    std::env::var(POSTGRES_VAR)
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn mysql_admin_url() -> String {
+    std::env::var(MYSQL_VAR).unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/mysql".into())
+}
+
+fn required() -> bool {
+    std::env::var(REQUIRE_VAR).is_ok_and(|v| v == "1" || v == "true")
+}
+
+/// A unique name per process and call, safe as a database name.
+pub fn unique_name(prefix: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("strata_{prefix}_{}_{n}_{nanos}", std::process::id())
+}
+
+/// Reports an unreachable server: a loud skip on a laptop, a failure in CI.
+/// Returns `None` so that callers can `let Some(db) = … else { return }`.
+fn unreachable<T>(what: &str, var: &str, url: &str, err: impl std::fmt::Display) -> Option<T> {
+    let msg = format!(
+        "{what} is unreachable at {url} ({err}); set {var} to a server where the user may CREATE DATABASE"
+    );
+    if required() {
+        panic!("{msg} ({REQUIRE_VAR} is set, so this is a failure, not a skip)");
+    }
+    eprintln!("\n========================================================");
+    eprintln!("SKIPPED: {msg}");
+    eprintln!("========================================================\n");
+    None
+}
+
+fn with_database(url: &str, db: &str) -> String {
+    match url.rfind('/') {
+        Some(i) if i > "postgres://".len() => {
+            let (base, rest) = url.split_at(i);
+            let query = rest.find('?').map(|q| &rest[q..]).unwrap_or("");
+            format!("{base}/{db}{query}")
+        }
+        _ => format!("{url}/{db}"),
+    }
+}
+
+/// A scratch PostgreSQL database, dropped when the value is dropped.
+pub struct PgDb {
+    pub url: String,
+    pub name: String,
+    admin_url: String,
+}
+
+impl PgDb {
+    /// `None` (after a loud message) when the server is unreachable and
+    /// `STRATA_REQUIRE_DATABASES` is not set.
+    pub async fn create(prefix: &str) -> Option<PgDb> {
+        let admin_url = postgres_admin_url();
+        let mut conn = match sqlx::PgConnection::connect(&admin_url).await {
+            Ok(c) => c,
+            Err(e) => return unreachable("PostgreSQL", POSTGRES_VAR, &admin_url, e),
+        };
+        let name = unique_name(prefix);
+        sqlx::raw_sql(&format!("CREATE DATABASE \"{name}\""))
+            .execute(&mut conn)
+            .await
+            .expect("create scratch database");
+        let _ = conn.close().await;
+        Some(PgDb {
+            url: with_database(&admin_url, &name),
+            name,
+            admin_url,
+        })
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        let admin = self.admin_url.clone();
+        let name = self.name.clone();
+        // Drop runs outside any runtime's async context; a thread with its
+        // own small runtime keeps this independent of the caller's.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
+            if let Ok(rt) = rt {
+                rt.block_on(async {
+                    if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
+                        let _ = sqlx::raw_sql(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .execute(&mut c)
+                        .await;
+                    }
+                });
+            }
+        })
+        .join();
+    }
+}
+
+/// A scratch MySQL/MariaDB database, dropped when the value is dropped.
+pub struct MyDb {
+    pub url: String,
+    pub name: String,
+    admin_url: String,
+}
+
+impl MyDb {
+    pub async fn create(prefix: &str) -> Option<MyDb> {
+        let admin_url = mysql_admin_url();
+        let mut conn = match sqlx::MySqlConnection::connect(&admin_url).await {
+            Ok(c) => c,
+            Err(e) => return unreachable("MySQL/MariaDB", MYSQL_VAR, &admin_url, e),
+        };
+        let name = unique_name(prefix);
+        sqlx::raw_sql(&format!("CREATE DATABASE `{name}`"))
+            .execute(&mut conn)
+            .await
+            .expect("create scratch database");
+        let _ = conn.close().await;
+        Some(MyDb {
+            url: with_database(&admin_url, &name),
+            name,
+            admin_url,
+        })
+    }
+}
+
+impl Drop for MyDb {
+    fn drop(&mut self) {
+        let admin = self.admin_url.clone();
+        let name = self.name.clone();
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
+            if let Ok(rt) = rt {
+                rt.block_on(async {
+                    if let Ok(mut c) = sqlx::MySqlConnection::connect(&admin).await {
+                        let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS `{name}`"))
+                            .execute(&mut c)
+                            .await;
+                    }
+                });
+            }
+        })
+        .join();
+    }
+}
+
+/// A scratch SQLite database file in its own temporary directory.
+pub struct SqliteDb {
+    pub url: String,
+    pub path: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl SqliteDb {
+    pub fn create() -> SqliteDb {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("test.db");
+        SqliteDb {
+            url: format!("sqlite://{}", path.display()),
+            path,
+            _dir: dir,
+        }
+    }
+}
