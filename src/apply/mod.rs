@@ -16,3 +16,23 @@ pub struct ApplyOptions {
 pub struct ApplyReport {
     pub executed: Vec<String>,
 }
+
+use crate::dialect::{self, Script};
+use crate::ir::DialectKind;
+
+/// Runs a script on the database at `url`, with that dialect's executor.
+pub async fn apply(
+    url: &str,
+    script: &Script,
+    options: &ApplyOptions,
+) -> miette::Result<ApplyReport> {
+    match crate::source::dialect_of_url(url) {
+        Some(DialectKind::Postgres) => dialect::postgres::apply::apply(url, script, options).await,
+        Some(DialectKind::Mysql) => dialect::mysql::apply::apply(url, script, options).await,
+        Some(DialectKind::Sqlite) => dialect::sqlite::apply::apply(url, script, options).await,
+        None => Err(miette::miette!(
+            "not a database URL: {}",
+            crate::source::redact(url)
+        )),
+    }
+}

@@ -579,3 +579,28 @@ pub enum ObjectRef {
     Function { name: Name },
     Trigger { table: Name, name: String },
 }
+
+impl Schema {
+    /// The schema without migration hints (`renamed_from`, `using`): what
+    /// a database holding this schema would introspect as.
+    pub fn without_hints(&self) -> Schema {
+        let mut s = self.clone();
+        for t in s.tables.values_mut() {
+            t.renamed_from = None;
+            for c in &mut t.columns {
+                c.renamed_from = None;
+                c.using = None;
+            }
+            t.uniques.iter_mut().for_each(|u| u.renamed_from = None);
+            t.checks.iter_mut().for_each(|c| c.renamed_from = None);
+            t.foreign_keys
+                .iter_mut()
+                .for_each(|f| f.renamed_from = None);
+            t.indexes.iter_mut().for_each(|i| i.renamed_from = None);
+        }
+        for v in s.views.values_mut() {
+            v.renamed_from = None;
+        }
+        s
+    }
+}

@@ -1,1 +1,3 @@
 //! Renderers of plans and schemas: sql, markdown, json, text, mermaid/dot.
+
+pub mod sql;

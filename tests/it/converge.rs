@@ -1,0 +1,97 @@
+//! The property every dialect must hold, against a real database: for
+//! schemas A and B,
+//! 1. applying plan(A → B) to a database holding A gives B (up converges);
+//! 2. planning again right after is empty (no perpetual diff);
+//! 3. applying the rollback gives A back (down restores).
+
+#![allow(dead_code)]
+
+use strata::apply::{apply, ApplyOptions};
+use strata::dialect::{self, EmitOptions};
+use strata::ir::Schema;
+use strata::plan::migration;
+
+/// A readable difference between two schemas, or `None` when equal.
+pub fn schema_diff(expected: &Schema, actual: &Schema) -> Option<String> {
+    if expected == actual {
+        return None;
+    }
+    let e = serde_yaml_ng::to_string(expected).unwrap_or_default();
+    let a = serde_yaml_ng::to_string(actual).unwrap_or_default();
+    let diff = similar::TextDiff::from_lines(&e, &a)
+        .unified_diff()
+        .header("expected", "actual")
+        .to_string();
+    Some(if diff.is_empty() {
+        format!("{expected:#?}\n!=\n{actual:#?}")
+    } else {
+        diff
+    })
+}
+
+async fn inspect(url: &str) -> Result<Schema, String> {
+    strata::source::introspect(url, &[])
+        .await
+        .map(|i| i.schema)
+        .map_err(|e| format!("introspect: {e:?}"))
+}
+
+async fn run(url: &str, from: &Schema, to: &Schema, what: &str) -> Result<(), String> {
+    let kind = strata::source::dialect_of_url(url).ok_or("not a database URL")?;
+    let d = dialect::for_kind(kind);
+    let m = migration(from, to, d, &EmitOptions::default())
+        .map_err(|e| format!("{what}: plan: {e:?}"))?;
+    apply(url, &m.up, &ApplyOptions::default())
+        .await
+        .map_err(|e| {
+            format!(
+                "{what}: apply: {e:?}\nSQL:\n{}",
+                strata::report::sql::render(d, &m.up)
+            )
+        })?;
+    Ok(())
+}
+
+/// Puts `a` into the empty database at `url`, then checks the three
+/// properties for `a → b`. Returns a message naming the broken property.
+pub async fn converge(url: &str, a: &Schema, b: &Schema) -> Result<(), String> {
+    let kind = strata::source::dialect_of_url(url).ok_or("not a database URL")?;
+    let d = dialect::for_kind(kind);
+    let empty = inspect(url).await?;
+    run(url, &empty, a, "set up A").await?;
+    let start = inspect(url).await?;
+    if let Some(diff) = schema_diff(&d.normalize(&a.without_hints()), &d.normalize(&start)) {
+        return Err(format!("setting up A did not converge:\n{diff}"));
+    }
+
+    let m =
+        migration(&start, b, d, &EmitOptions::default()).map_err(|e| format!("plan A→B: {e:?}"))?;
+    let up_sql = strata::report::sql::render(d, &m.up);
+    apply(url, &m.up, &ApplyOptions::default())
+        .await
+        .map_err(|e| format!("apply A→B failed: {e:?}\nSQL:\n{up_sql}"))?;
+    let after = inspect(url).await?;
+    if let Some(diff) = schema_diff(&d.normalize(&b.without_hints()), &d.normalize(&after)) {
+        return Err(format!("up did not converge:\n{diff}\nSQL:\n{up_sql}"));
+    }
+    let again = migration(&after, b, d, &EmitOptions::default())
+        .map_err(|e| format!("plan again: {e:?}"))?;
+    if !again.plan.is_empty() {
+        return Err(format!(
+            "planning again is not empty:\n{}\nafter SQL:\n{up_sql}",
+            strata::report::sql::render(d, &again.up)
+        ));
+    }
+
+    let down_sql = strata::report::sql::render(d, &m.down);
+    apply(url, &m.down, &ApplyOptions::default())
+        .await
+        .map_err(|e| format!("rollback failed: {e:?}\nSQL:\n{down_sql}"))?;
+    let restored = inspect(url).await?;
+    if let Some(diff) = schema_diff(&d.normalize(&start), &d.normalize(&restored)) {
+        return Err(format!(
+            "rollback did not restore A:\n{diff}\nSQL:\n{down_sql}"
+        ));
+    }
+    Ok(())
+}
