@@ -11,6 +11,7 @@
 
 mod dependents;
 mod deps;
+mod describe;
 pub mod hazard;
 mod order;
 pub mod refs;
@@ -18,6 +19,8 @@ pub mod refs;
 use serde::Serialize;
 
 use crate::diff::Change;
+
+pub use describe::describe;
 
 /// An ordered list of steps; executing them in order is the migration.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
