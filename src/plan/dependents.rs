@@ -28,6 +28,7 @@ pub fn recreate_dependents(
     let mut touched_triggers: BTreeSet<(Name, String)> = BTreeSet::new();
     let mut rebuilt: BTreeSet<Name> = BTreeSet::new();
     let mut dropped_views: BTreeSet<Name> = BTreeSet::new();
+    let mut dropped_tables: BTreeSet<Name> = BTreeSet::new();
 
     for c in changes.iter() {
         match c {
@@ -67,6 +68,31 @@ pub fn recreate_dependents(
                 }
                 if !cols.is_empty() {
                     invalid.insert(key(&f.name), Some(cols));
+                }
+            }
+            Change::DropTable(t) => {
+                dropped_tables.insert(key(&t.name));
+            }
+            Change::CreateTable(t) if dropped_tables.contains(&key(&t.name)) => {
+                // Dropped and created again (its partitioning changed):
+                // everything on it goes with the old one.
+                invalid.insert(key(&t.name), None);
+                rebuilt.insert(key(&t.name));
+            }
+            Change::AlterEnum { from: e, to: after } if swaps(e, after) => {
+                // A type swap retypes every column of the enum.
+                let name = key(&e.name);
+                for t in from.tables.values() {
+                    for c in &t.columns {
+                        if refs::names(c.ty.as_str()).contains(&name) {
+                            if let Some(cols) = invalid
+                                .entry(key(&t.name))
+                                .or_insert_with(|| Some(BTreeSet::new()))
+                            {
+                                cols.insert(c.name.to_lowercase());
+                            }
+                        }
+                    }
                 }
             }
             Change::DropView(v) => {
@@ -122,11 +148,9 @@ pub fn recreate_dependents(
         }
     }
 
-    // A table rebuild drops the table's triggers with it, and a trigger
-    // whose body names a rebuilt table stops the rename that ends it.
-    if caps.alter_constraints {
-        return;
-    }
+    // A table rebuild drops the table's triggers with it; on SQLite, a
+    // trigger whose body names a rebuilt table stops the rename that ends
+    // the rebuild.
     for ((table, name), trig) in &from.triggers {
         let k = (key(table), name.to_lowercase());
         if touched_triggers.contains(&k) {
@@ -135,12 +159,23 @@ pub fn recreate_dependents(
         let Some(kept) = to.triggers.get(&(table.clone(), name.clone())) else {
             continue;
         };
-        if rebuilt.contains(&k.0) || leans_on(&trig.body, &invalid) {
+        if rebuilt.contains(&k.0) || (!caps.alter_constraints && leans_on(&trig.body, &invalid)) {
             changes.push(Change::DropTrigger(trig.clone()));
             changes.push(Change::CreateTrigger(kept.clone()));
             touched_triggers.insert(k);
         }
     }
+}
+
+/// Whether an enum change needs a new type (values removed or reordered)
+/// rather than values added in place.
+fn swaps(from: &crate::ir::Enum, to: &crate::ir::Enum) -> bool {
+    let kept: Vec<&String> = to
+        .values
+        .iter()
+        .filter(|v| from.values.contains(v))
+        .collect();
+    kept.len() != from.values.len() || kept.into_iter().ne(from.values.iter())
 }
 
 fn leans_on(body: &str, invalid: &Invalidated) -> bool {

@@ -64,14 +64,16 @@ pub fn order(changes: Vec<Change>, caps: &Capabilities) -> Vec<Change> {
 /// what is dropped late last, so that an unconstrained plan reads well.
 fn rank(change: &Change) -> u8 {
     match change {
-        Change::CreateNamespace(_) => 0,
-        Change::CreateExtension(_) => 1,
-        Change::CreateEnum(_) => 2,
-        Change::AlterEnum { .. } => 3,
-        Change::CreateSequence(_) => 4,
-        Change::AlterSequence { .. } => 5,
-        Change::DropTrigger(_) => 6,
-        Change::DropView(_) => 7,
+        // What leans on other objects goes first, before anything it leans
+        // on can change under it (an enum swap retypes columns a view reads).
+        Change::DropTrigger(_) => 0,
+        Change::DropView(_) => 1,
+        Change::CreateNamespace(_) => 2,
+        Change::CreateExtension(_) => 3,
+        Change::CreateEnum(_) => 4,
+        Change::AlterEnum { .. } => 5,
+        Change::CreateSequence(_) => 6,
+        Change::AlterSequence { .. } => 7,
         Change::CreateFunction(_) | Change::ReplaceFunction { .. } => 8,
         Change::AlterTable { changes, .. }
             if changes

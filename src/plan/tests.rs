@@ -407,3 +407,63 @@ fn no_changes_no_steps() {
     let m = up(&s, &s, &PG_LIKE);
     assert!(m.plan.is_empty() && m.up.is_empty() && m.down.is_empty());
 }
+
+#[test]
+fn enum_swap_recreates_views_over_its_columns_first() {
+    let e = |values: &[&str]| Enum {
+        name: Name::new("mood"),
+        values: values.iter().map(|v| v.to_string()).collect(),
+        comment: None,
+    };
+    let mut t = table("t", &["id"]);
+    t.columns.push(Column::new("m", "mood"));
+    let mut from = schema(vec![t]);
+    from.enums.insert(Name::new("mood"), e(&["ok", "sad"]));
+    from.views.insert(Name::new("v"), view("v", "select m from t"));
+    from.views.insert(Name::new("w"), view("w", "select id from t"));
+    let mut to = from.clone();
+    to.enums.insert(Name::new("mood"), e(&["ok"]));
+    let m = up(&from, &to, &PG_LIKE);
+    let l = lines(&m.plan);
+    assert_eq!(l[0], "drop view v", "{l:?}");
+    assert!(l[1].starts_with("AlterEnum"), "{l:?}");
+    assert_eq!(l[2], "create view v", "{l:?}");
+    assert_eq!(l.len(), 3, "{l:?}");
+    // Adding a value needs no swap, and no view is touched.
+    let m = up(&to, &from, &PG_LIKE);
+    assert_eq!(m.plan.steps.len(), 1);
+}
+
+#[test]
+fn table_made_anew_takes_its_triggers_and_views_along() {
+    let trig = Trigger {
+        name: "tr".into(),
+        table: Name::new("t"),
+        timing: "after".into(),
+        events: vec!["insert".into()],
+        for_each_row: true,
+        when: None,
+        body: "execute function f()".into(),
+    };
+    let mut from = schema(vec![table("t", &["id"])]);
+    from.triggers.insert((Name::new("t"), "tr".into()), trig);
+    from.views.insert(Name::new("v"), view("v", "select id from t"));
+    let mut to = from.clone();
+    if let Some(t) = to.tables.get_mut(&Name::new("t")) {
+        t.partition = Some(crate::ir::Partitioning::By {
+            by: crate::ir::Expr::new("range (id)"),
+        });
+    }
+    let m = up(&from, &to, &PG_LIKE);
+    assert_eq!(
+        lines(&m.plan),
+        vec![
+            "drop trigger tr",
+            "drop view v",
+            "drop t",
+            "create t",
+            "create view v",
+            "create trigger tr"
+        ]
+    );
+}
