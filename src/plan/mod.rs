@@ -179,26 +179,35 @@ pub fn migration(
 /// emitter may put a hazard on the exact statement it concerns; any it did
 /// not place goes on the step's first statement.
 pub fn attach_step_hazards(plan: &Plan, script: &mut Script) {
+    use std::collections::BTreeMap;
+    // Statement positions by step, so that large plans stay linear.
+    let mut by_step: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
+    for (p, phase) in script.phases.iter().enumerate() {
+        for (s, st) in phase.statements.iter().enumerate() {
+            if let Some(i) = st.step {
+                by_step.entry(i).or_default().push((p, s));
+            }
+        }
+    }
     for (i, step) in plan.steps.iter().enumerate() {
+        if step.hazards.is_empty() {
+            continue;
+        }
+        let Some(places) = by_step.get(&i) else {
+            continue;
+        };
         let missing: Vec<Hazard> = step
             .hazards
             .iter()
             .filter(|h| {
-                !script
-                    .statements()
-                    .any(|s| s.step == Some(i) && s.hazards.contains(h))
+                !places
+                    .iter()
+                    .any(|&(p, s)| script.phases[p].statements[s].hazards.contains(h))
             })
             .cloned()
             .collect();
-        if missing.is_empty() {
-            continue;
-        }
-        let first = script
-            .phases
-            .iter_mut()
-            .flat_map(|p| p.statements.iter_mut())
-            .find(|s| s.step == Some(i));
-        if let Some(first) = first {
+        if let (false, Some(&(p, s))) = (missing.is_empty(), places.first()) {
+            let first = &mut script.phases[p].statements[s];
             first.hazards.extend(missing);
             first.hazards.sort();
             first.hazards.dedup();
