@@ -2,4 +2,6 @@
 //! build and one link of the library.
 
 mod converge;
+mod gen;
+mod properties;
 mod support;
