@@ -3,5 +3,6 @@
 
 mod converge;
 mod gen;
+mod mysql;
 mod properties;
 mod support;

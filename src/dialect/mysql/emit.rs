@@ -632,7 +632,7 @@ fn alter_table(
             ),
             TableChange::DropUnique(u) => drops.push(Clause::new(
                 format!("DROP INDEX {}", ident(u.name.as_deref().unwrap_or(""))),
-                Algo::Instant,
+                Algo::Inplace,
             )),
             TableChange::RenameUnique { from: a, to: b }
             | TableChange::RenameIndex { from: a, to: b } => mids.push(Clause::new(
@@ -667,7 +667,7 @@ fn alter_table(
             }
             TableChange::DropIndex(ix) => drops.push(Clause::new(
                 format!("DROP INDEX {}", ident(ix.name.as_deref().unwrap_or(""))),
-                Algo::Instant,
+                Algo::Inplace,
             )),
             TableChange::AddCheck(ck) => adds.push(
                 Clause::new(
@@ -815,14 +815,16 @@ fn alter_column(
                         "changing {t}.{} from {} to {} copies the table",
                         new.name, old.ty, new.ty
                     ),
-                )
-                .hazard(
+                );
+            if !lossless(old.ty.as_str(), new.ty.as_str()) {
+                cl = cl.hazard(
                     HazardKind::DataLoss,
                     format!(
                         "values of {t}.{} may be truncated or fail to convert from {} to {}",
                         new.name, old.ty, new.ty
                     ),
                 );
+            }
         }
     }
     if what.charset || what.collation {
@@ -861,6 +863,60 @@ fn alter_column(
         ));
     }
     cl
+}
+
+/// Whether every value of the old type fits the new one.
+fn lossless(from: &str, to: &str) -> bool {
+    if widening(from, to) {
+        return true;
+    }
+    let rank = |b: &str| -> Option<usize> {
+        ["tinyint", "smallint", "mediumint", "int", "bigint"]
+            .iter()
+            .position(|x| *x == b)
+            .or_else(|| {
+                ["tinytext", "text", "mediumtext", "longtext"]
+                    .iter()
+                    .position(|x| *x == b)
+                    .map(|p| p + 10)
+            })
+            .or_else(|| {
+                ["tinyblob", "blob", "mediumblob", "longblob"]
+                    .iter()
+                    .position(|x| *x == b)
+                    .map(|p| p + 20)
+            })
+    };
+    let (fb, tb) = (types::base(from), types::base(to));
+    let unsigned = |t: &str| t.contains("unsigned");
+    if let (Some(a), Some(b)) = (rank(&fb), rank(&tb)) {
+        return a / 10 == b / 10
+            && b >= a
+            && (a >= 10 || unsigned(from) == unsigned(to) || (!unsigned(to) && b > a));
+    }
+    let args = |t: &str| -> Vec<u64> {
+        t.find('(')
+            .and_then(|o| {
+                t[o + 1..]
+                    .split(')')
+                    .next()
+                    .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+            })
+            .unwrap_or_default()
+    };
+    let (fa, ta) = (args(from), args(to));
+    match (fb.as_str(), tb.as_str()) {
+        ("varchar", "varchar")
+        | ("char", "varchar")
+        | ("char", "char")
+        | ("varbinary", "varbinary") => fa.first() <= ta.first(),
+        ("varchar" | "char", "text" | "mediumtext" | "longtext") => true,
+        ("decimal", "decimal") => {
+            fa.len() == 2 && ta.len() == 2 && ta[1] >= fa[1] && ta[0] - ta[1] >= fa[0] - fa[1]
+        }
+        ("float", "double") => true,
+        _ => false,
+    }
 }
 
 /// Whether a type change only widens (same family, larger size), which
@@ -1020,6 +1076,11 @@ mod tests {
         assert!(widening("enum('a','b')", "enum('a','b','c')"));
         assert!(!widening("enum('a','b')", "enum('b','a')"));
         assert!(!widening("int", "bigint"));
+        assert!(lossless("int", "bigint"));
+        assert!(!lossless("bigint", "int"));
+        assert!(!lossless("int unsigned", "int"));
+        assert!(lossless("decimal(10,2)", "decimal(12,2)"));
+        assert!(!lossless("varchar(10)", "int"));
     }
 
     #[test]

@@ -796,7 +796,15 @@ fn render(toks: &[Token]) -> String {
                     && !is_operator_word(&prev.text))
                 || (prev.kind == Kind::Punct && prev.text == ".")
                 || (t.kind == Kind::Punct && t.text == ".");
-            if !no_space {
+            // A sign right after an operator, `(` or `,` is unary.
+            let unary_sign = i >= 2
+                && prev.kind == Kind::Punct
+                && (prev.text == "-" || prev.text == "+")
+                && matches!(toks[i - 2].kind, Kind::Punct)
+                && toks[i - 2].text != ")";
+            let unary_first =
+                i == 1 && prev.kind == Kind::Punct && (prev.text == "-" || prev.text == "+");
+            if !no_space && !unary_sign && !unary_first {
                 s.push(' ');
             }
         }
