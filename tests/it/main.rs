@@ -4,5 +4,6 @@
 mod converge;
 mod gen;
 mod mysql;
+mod mysql_apply;
 mod properties;
 mod support;
