@@ -7,3 +7,7 @@ mod mysql;
 mod mysql_apply;
 mod properties;
 mod support;
+// The sqldef mysql cases; moves under `mod conformance` once the generic
+// runner lands there.
+#[path = "conformance/mysql.rs"]
+mod conformance_mysql;
