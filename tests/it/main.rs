@@ -7,6 +7,7 @@ mod gen;
 mod mysql;
 mod mysql_apply;
 mod properties;
+mod sqlite;
 mod support;
 // The sqldef mysql cases; moves under `mod conformance` once the generic
 // runner lands there.
