@@ -2,6 +2,7 @@
 //! build and one link of the library.
 
 mod cli_errors;
+mod conformance;
 mod converge;
 mod gen;
 mod mysql;
