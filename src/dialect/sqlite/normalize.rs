@@ -354,7 +354,7 @@ fn space_between(p: &Token<'_>, t: &Token<'_>, p_unary: bool) -> bool {
     }
     if t.is_op("(") {
         // A function call keeps its name next to the parenthesis.
-        return !(matches!(p.kind, Kind::Word | Kind::Quoted) && !is_keyword(p.text));
+        return !matches!(p.kind, Kind::Word | Kind::Quoted) || is_keyword(p.text);
     }
     true
 }

@@ -76,7 +76,7 @@ pub fn needs_rebuild(from: &Table, to: &Table, changes: &[TableChange]) -> bool 
 
 /// What `ALTER TABLE … ADD COLUMN` accepts.
 fn addable(c: &Column, to: &Table) -> bool {
-    let named = |cols: &[String]| cols.iter().any(|n| *n == c.name);
+    let named = |cols: &[String]| cols.contains(&c.name);
     if to.primary_key.as_ref().is_some_and(|p| named(&p.columns))
         || to.uniques.iter().any(|u| named(&u.columns))
         || to.foreign_keys.iter().any(|f| named(&f.columns))

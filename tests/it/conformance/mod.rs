@@ -141,7 +141,7 @@ fn short(e: &str) -> String {
             Some(q) if ch == q => quote = None,
             Some(_) => {}
             None if ch == '"' || ch == '\'' || ch == '`' => {
-                out.push_str("…");
+                out.push('…');
                 quote = Some(ch);
             }
             None => out.push(ch),
