@@ -9,6 +9,7 @@ mod mysql;
 mod mysql_apply;
 mod properties;
 mod sqlite;
+mod sqlite_emit;
 mod support;
 // The sqldef mysql cases; moves under `mod conformance` once the generic
 // runner lands there.
