@@ -4,5 +4,11 @@
 mod cli_errors;
 mod converge;
 mod gen;
+mod mysql;
+mod mysql_apply;
 mod properties;
 mod support;
+// The sqldef mysql cases; moves under `mod conformance` once the generic
+// runner lands there.
+#[path = "conformance/mysql.rs"]
+mod conformance_mysql;
