@@ -6,6 +6,7 @@ mod converge;
 mod gen;
 mod mysql;
 mod mysql_apply;
+mod plan_render;
 mod properties;
 mod support;
 // The sqldef mysql cases; moves under `mod conformance` once the generic
