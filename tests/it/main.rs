@@ -3,3 +3,4 @@
 
 mod converge;
 mod support;
+mod postgres;

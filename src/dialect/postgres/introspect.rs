@@ -740,11 +740,11 @@ const INDEXES: &str = concat!(
        pg_get_expr(i.indpred, i.indrelid, true) AS predicate, \
        ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) \
              FROM generate_series(1, i.indnatts) k ORDER BY k) AS column_defs, \
-       i.indkey::int2[] AS attnums, \
+       ARRAY(SELECT k FROM unnest(i.indkey::int2[]) WITH ORDINALITY u(k, o) ORDER BY o) AS attnums, \
        ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o) \
              LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n AND k.n <> 0 \
              ORDER BY k.o) AS attnames, \
-       i.indoption::int2[] AS options, \
+       ARRAY(SELECT k FROM unnest(i.indoption::int2[]) WITH ORDINALITY u(k, o) ORDER BY o) AS options, \
        ARRAY(SELECT CASE WHEN oc.opcdefault THEN NULL ELSE \
                CASE WHEN ocn.nspname = 'pg_catalog' THEN oc.opcname::text \
                     ELSE ocn.nspname || '.' || oc.opcname END END \
