@@ -1,3 +1,4 @@
 //! Renderers of plans and schemas: sql, markdown, json, text, mermaid/dot.
 
+pub mod graph;
 pub mod sql;

@@ -2,4 +2,6 @@
 //! build and one link of the library.
 
 mod converge;
+mod report_fixtures;
+mod report_graph;
 mod support;

@@ -1,0 +1,403 @@
+//! Hand-built schemas and migrations for the report snapshot tests, so
+//! that the renderers are tested on their own, independent of the parser
+//! and the planner.
+
+#![allow(dead_code)]
+
+use strata::dialect::{Phase, Script, Statement};
+use strata::diff::{Change, ColumnChanges, TableChange};
+use strata::ir::{
+    Column, DialectKind, Enum, FkAction, ForeignKey, Index, IndexKey, IndexPart, Name, PrimaryKey,
+    Schema, Table, Unique,
+};
+use strata::plan::{Hazard, HazardKind, Migration, Plan, Step};
+
+/// Points report snapshots at `snapshots/report/`.
+#[macro_export]
+macro_rules! report_snapshot {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({
+            snapshot_path => "../../snapshots/report",
+            prepend_module_to_snapshot => false,
+        }, {
+            insta::assert_snapshot!($name, $value);
+        })
+    };
+}
+
+pub fn col(name: &str, ty: &str) -> Column {
+    Column::new(name, ty)
+}
+
+pub fn nullable(name: &str, ty: &str) -> Column {
+    let mut c = Column::new(name, ty);
+    c.nullable = true;
+    c
+}
+
+pub fn table(name: Name, columns: Vec<Column>, pk: &[&str]) -> Table {
+    let mut t = Table::new(name);
+    t.columns = columns;
+    if !pk.is_empty() {
+        t.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: pk.iter().map(|c| c.to_string()).collect(),
+        });
+    }
+    t
+}
+
+pub fn fk(columns: &[&str], table: Name, refs: &[&str]) -> ForeignKey {
+    ForeignKey {
+        name: None,
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+        ref_table: table,
+        ref_columns: refs.iter().map(|c| c.to_string()).collect(),
+        on_delete: FkAction::NoAction,
+        on_update: FkAction::NoAction,
+        deferral: Default::default(),
+        match_type: Default::default(),
+        not_valid: false,
+        renamed_from: None,
+    }
+}
+
+pub fn index(name: &str, columns: &[&str], unique: bool) -> Index {
+    Index {
+        name: Some(name.into()),
+        parts: columns
+            .iter()
+            .map(|c| IndexPart {
+                key: IndexKey::Column(c.to_string()),
+                desc: false,
+                nulls_first: None,
+                collation: None,
+                opclass: None,
+                length: None,
+            })
+            .collect(),
+        unique,
+        method: None,
+        include: vec![],
+        predicate: None,
+        nulls_not_distinct: false,
+        comment: None,
+        renamed_from: None,
+    }
+}
+
+pub fn users() -> Table {
+    let mut t = table(
+        Name::new("users"),
+        vec![
+            col("id", "bigint"),
+            col("email", "text"),
+            nullable("display", "text"),
+            col("created_at", "timestamp with time zone"),
+        ],
+        &["id"],
+    );
+    t.uniques.push(Unique {
+        name: None,
+        columns: vec!["email".into()],
+        nulls_not_distinct: false,
+        deferral: Default::default(),
+        renamed_from: None,
+    });
+    t
+}
+
+pub fn products() -> Table {
+    table(
+        Name::new("products"),
+        vec![
+            col("id", "bigint"),
+            col("name", "text"),
+            col("price", "numeric(12,2)"),
+        ],
+        &["id"],
+    )
+}
+
+pub fn orders() -> Table {
+    let mut t = table(
+        Name::new("orders"),
+        vec![
+            col("id", "uuid"),
+            col("user_id", "bigint"),
+            col("status", "order_status"),
+            col("total", "numeric(12,2)"),
+        ],
+        &["id"],
+    );
+    let mut f = fk(&["user_id"], Name::new("users"), &["id"]);
+    f.on_delete = FkAction::Cascade;
+    t.foreign_keys.push(f);
+    t.indexes
+        .push(index("orders_user_id_idx", &["user_id"], false));
+    t
+}
+
+pub fn order_items() -> Table {
+    let mut t = table(
+        Name::new("order_items"),
+        vec![
+            col("order_id", "uuid"),
+            col("line", "integer"),
+            col("product_id", "bigint"),
+            col("quantity", "integer"),
+        ],
+        &["order_id", "line"],
+    );
+    t.foreign_keys
+        .push(fk(&["order_id"], Name::new("orders"), &["id"]));
+    t.foreign_keys
+        .push(fk(&["product_id"], Name::new("products"), &["id"]));
+    t
+}
+
+pub fn invoices() -> Table {
+    let mut t = table(
+        Name::qualified("billing", "invoices"),
+        vec![
+            col("id", "bigint"),
+            nullable("order_id", "uuid"),
+            col("amount", "numeric(12,2)"),
+        ],
+        &["id"],
+    );
+    t.foreign_keys
+        .push(fk(&["order_id"], Name::new("orders"), &["id"]));
+    t
+}
+
+pub fn shop() -> Schema {
+    let mut s = Schema {
+        dialect: Some(DialectKind::Postgres),
+        ..Schema::default()
+    };
+    for t in [users(), products(), orders(), order_items(), invoices()] {
+        s.tables.insert(t.name.clone(), t);
+    }
+    s.enums.insert(
+        Name::new("order_status"),
+        Enum {
+            name: Name::new("order_status"),
+            values: vec!["pending".into(), "paid".into(), "shipped".into()],
+            comment: None,
+        },
+    );
+    s
+}
+
+/// The shop after a review's worth of changes: `users.display` dropped,
+/// `users.last_login` added, `orders.total` widened, a new `coupons` table
+/// referenced by orders, `products` dropped with its key from order_items,
+/// `billing.invoices` renamed to `billing.bills`.
+pub fn shop_v2() -> Schema {
+    let mut s = shop();
+    let users = s.tables.get_mut(&Name::new("users")).expect("fixture");
+    users.columns.retain(|c| c.name != "display");
+    users
+        .columns
+        .push(nullable("last_login", "timestamp with time zone"));
+    let orders = s.tables.get_mut(&Name::new("orders")).expect("fixture");
+    orders.columns[3].ty = strata::ir::Type::new("numeric(14,2)");
+    orders.columns.push(nullable("coupon_code", "text"));
+    orders
+        .foreign_keys
+        .push(fk(&["coupon_code"], Name::new("coupons"), &["code"]));
+    let coupons = table(
+        Name::new("coupons"),
+        vec![col("code", "text"), col("percent", "integer")],
+        &["code"],
+    );
+    s.tables.insert(coupons.name.clone(), coupons);
+    s.tables.remove(&Name::new("products"));
+    let items = s
+        .tables
+        .get_mut(&Name::new("order_items"))
+        .expect("fixture");
+    items
+        .foreign_keys
+        .retain(|f| f.ref_table.name != "products");
+    let mut bills = s
+        .tables
+        .remove(&Name::qualified("billing", "invoices"))
+        .expect("fixture");
+    bills.name = Name::qualified("billing", "bills");
+    s.tables.insert(bills.name.clone(), bills);
+    s
+}
+
+fn hazard(kind: HazardKind, message: &str) -> Hazard {
+    Hazard {
+        kind,
+        message: message.into(),
+    }
+}
+
+fn stmt(sql: &str, step: Option<usize>, hazards: Vec<Hazard>) -> Statement {
+    Statement {
+        sql: sql.into(),
+        step,
+        hazards,
+    }
+}
+
+/// The plan from [`shop`] to [`shop_v2`] with its PostgreSQL scripts,
+/// written by hand as the planner and emitter would produce them.
+pub fn shop_migration() -> Migration {
+    let from = shop();
+    let to = shop_v2();
+    let t = |s: &Schema, n: Name| s.tables.get(&n).cloned().expect("fixture");
+    let users_from = t(&from, Name::new("users"));
+    let users_to = t(&to, Name::new("users"));
+    let orders_from = t(&from, Name::new("orders"));
+    let orders_to = t(&to, Name::new("orders"));
+    let items_from = t(&from, Name::new("order_items"));
+    let items_to = t(&to, Name::new("order_items"));
+    let inv = t(&from, Name::qualified("billing", "invoices"));
+    let bills = t(&to, Name::qualified("billing", "bills"));
+    let products = t(&from, Name::new("products"));
+    let coupons = t(&to, Name::new("coupons"));
+    let display = users_from.columns[2].clone();
+    let last_login = users_to.columns[3].clone();
+    let total_from = orders_from.columns[3].clone();
+    let total_to = orders_to.columns[3].clone();
+    let coupon_code = orders_to.columns[4].clone();
+    let coupon_fk = orders_to.foreign_keys[1].clone();
+    let products_fk = items_from.foreign_keys[1].clone();
+
+    let data_loss_display = hazard(
+        HazardKind::DataLoss,
+        "dropping column `users.display` deletes its values",
+    );
+    let data_loss_products = hazard(
+        HazardKind::DataLoss,
+        "dropping table `products` deletes its rows",
+    );
+    let rewrite = hazard(
+        HazardKind::TableRewrite,
+        "changing the type of `orders.total` rewrites `orders`",
+    );
+    let lock = hazard(
+        HazardKind::AccessExclusiveLock,
+        "`orders` is locked against reads and writes during the rewrite",
+    );
+    let steps = vec![
+        Step {
+            change: Change::CreateTable(coupons),
+            hazards: vec![],
+        },
+        Step {
+            change: Change::AlterTable {
+                from: users_from,
+                to: users_to,
+                changes: vec![
+                    TableChange::DropColumn(display),
+                    TableChange::AddColumn(last_login),
+                ],
+            },
+            hazards: vec![data_loss_display.clone()],
+        },
+        Step {
+            change: Change::AlterTable {
+                from: orders_from,
+                to: orders_to,
+                changes: vec![
+                    TableChange::AlterColumn {
+                        what: ColumnChanges::between(&total_from, &total_to),
+                        from: total_from,
+                        to: total_to,
+                    },
+                    TableChange::AddColumn(coupon_code),
+                    TableChange::AddForeignKey(coupon_fk),
+                ],
+            },
+            hazards: vec![rewrite.clone(), lock.clone()],
+        },
+        Step {
+            change: Change::AlterTable {
+                from: items_from,
+                to: items_to,
+                changes: vec![TableChange::DropForeignKey(products_fk)],
+            },
+            hazards: vec![],
+        },
+        Step {
+            change: Change::DropTable(products),
+            hazards: vec![data_loss_products.clone()],
+        },
+        Step {
+            change: Change::AlterTable {
+                from: inv,
+                to: bills,
+                changes: vec![TableChange::RenameTable {
+                    from: Name::qualified("billing", "invoices"),
+                    to: Name::qualified("billing", "bills"),
+                }],
+            },
+            hazards: vec![],
+        },
+    ];
+    let up = Script {
+        phases: vec![Phase {
+            transactional: true,
+            statements: vec![
+                stmt("SET lock_timeout = '5s'", None, vec![]),
+                stmt(
+                    "CREATE TABLE \"coupons\" (\n  \"code\" text NOT NULL,\n  \"percent\" integer NOT NULL,\n  PRIMARY KEY (\"code\")\n)",
+                    Some(0),
+                    vec![],
+                ),
+                stmt("ALTER TABLE \"users\" DROP COLUMN \"display\"", Some(1), vec![data_loss_display]),
+                stmt("ALTER TABLE \"users\" ADD COLUMN \"last_login\" timestamp with time zone", Some(1), vec![]),
+                stmt(
+                    "ALTER TABLE \"orders\" ALTER COLUMN \"total\" TYPE numeric(14,2)",
+                    Some(2),
+                    vec![rewrite, lock],
+                ),
+                stmt("ALTER TABLE \"orders\" ADD COLUMN \"coupon_code\" text", Some(2), vec![]),
+                stmt(
+                    "ALTER TABLE \"orders\" ADD FOREIGN KEY (\"coupon_code\") REFERENCES \"coupons\" (\"code\")",
+                    Some(2),
+                    vec![],
+                ),
+                stmt("ALTER TABLE \"order_items\" DROP CONSTRAINT \"order_items_product_id_fkey\"", Some(3), vec![]),
+                stmt("DROP TABLE \"products\"", Some(4), vec![data_loss_products]),
+                stmt("ALTER TABLE \"billing\".\"invoices\" RENAME TO \"bills\"", Some(5), vec![]),
+            ],
+        }],
+    };
+    let down = Script {
+        phases: vec![Phase {
+            transactional: true,
+            statements: vec![
+                stmt("SET lock_timeout = '5s'", None, vec![]),
+                stmt("ALTER TABLE \"billing\".\"bills\" RENAME TO \"invoices\"", Some(5), vec![]),
+                stmt(
+                    "CREATE TABLE \"products\" (\n  \"id\" bigint NOT NULL,\n  \"name\" text NOT NULL,\n  \"price\" numeric(12,2) NOT NULL,\n  PRIMARY KEY (\"id\")\n)",
+                    Some(4),
+                    vec![],
+                ),
+                stmt(
+                    "ALTER TABLE \"order_items\" ADD FOREIGN KEY (\"product_id\") REFERENCES \"products\" (\"id\")",
+                    Some(3),
+                    vec![],
+                ),
+                stmt("ALTER TABLE \"orders\" DROP CONSTRAINT \"orders_coupon_code_fkey\"", Some(2), vec![]),
+                stmt("ALTER TABLE \"orders\" DROP COLUMN \"coupon_code\"", Some(2), vec![]),
+                stmt("ALTER TABLE \"orders\" ALTER COLUMN \"total\" TYPE numeric(12,2)", Some(2), vec![]),
+                stmt("ALTER TABLE \"users\" DROP COLUMN \"last_login\"", Some(1), vec![]),
+                stmt("ALTER TABLE \"users\" ADD COLUMN \"display\" text", Some(1), vec![]),
+                stmt("DROP TABLE \"coupons\"", Some(0), vec![]),
+            ],
+        }],
+    };
+    Migration {
+        plan: Plan { steps },
+        up,
+        down,
+    }
+}
