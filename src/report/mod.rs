@@ -1,4 +1,6 @@
 //! Renderers of plans and schemas: sql, markdown, json, text, mermaid/dot.
 
+pub mod describe;
 pub mod graph;
+pub mod json;
 pub mod sql;

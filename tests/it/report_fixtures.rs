@@ -401,3 +401,193 @@ pub fn shop_migration() -> Migration {
         down,
     }
 }
+
+fn one_phase(transactional: bool, statements: Vec<Statement>) -> Phase {
+    Phase {
+        transactional,
+        statements,
+    }
+}
+
+/// SQLite: a column's type changes, which SQLite can only do by
+/// rebuilding the table.
+pub fn sqlite_rebuild_migration() -> Migration {
+    let from = table(
+        Name::new("notes"),
+        vec![
+            col("id", "integer"),
+            col("body", "text"),
+            col("score", "integer"),
+        ],
+        &["id"],
+    );
+    let mut to = from.clone();
+    to.columns[2].ty = strata::ir::Type::new("real");
+    let what = ColumnChanges::between(&from.columns[2], &to.columns[2]);
+    let rebuild = hazard(
+        HazardKind::TableRebuild,
+        "`notes` is rebuilt: copied into a new table, dropped and renamed",
+    );
+    let step = Step {
+        change: Change::AlterTable {
+            from: from.clone(),
+            to: to.clone(),
+            changes: vec![TableChange::AlterColumn {
+                from: from.columns[2].clone(),
+                to: to.columns[2].clone(),
+                what,
+            }],
+        },
+        hazards: vec![rebuild.clone()],
+    };
+    let rebuild_sql = |ty: &str| {
+        vec![
+            stmt(
+                &format!("CREATE TABLE \"strata_new_notes\" (\"id\" integer NOT NULL, \"body\" text NOT NULL, \"score\" {ty} NOT NULL, PRIMARY KEY (\"id\"))"),
+                Some(0),
+                vec![rebuild.clone()],
+            ),
+            stmt(
+                "INSERT INTO \"strata_new_notes\" (\"id\", \"body\", \"score\") SELECT \"id\", \"body\", \"score\" FROM \"notes\"",
+                Some(0),
+                vec![],
+            ),
+            stmt("DROP TABLE \"notes\"", Some(0), vec![]),
+            stmt("ALTER TABLE \"strata_new_notes\" RENAME TO \"notes\"", Some(0), vec![]),
+        ]
+    };
+    let wrap = |mut body: Vec<Statement>| {
+        let mut all = vec![stmt("PRAGMA foreign_keys = OFF", None, vec![])];
+        all.append(&mut body);
+        all.push(stmt("PRAGMA foreign_key_check", None, vec![]));
+        Script {
+            phases: vec![one_phase(true, all)],
+        }
+    };
+    Migration {
+        plan: Plan { steps: vec![step] },
+        up: wrap(rebuild_sql("real")),
+        down: wrap(rebuild_sql("integer")),
+    }
+}
+
+/// MySQL: an index is added and a column dropped.
+pub fn mysql_migration() -> Migration {
+    let from = table(
+        Name::new("events"),
+        vec![
+            col("id", "bigint unsigned"),
+            col("kind", "varchar(32)"),
+            nullable("legacy", "text"),
+        ],
+        &["id"],
+    );
+    let mut to = from.clone();
+    to.columns.pop();
+    let idx = index("events_kind_idx", &["kind"], false);
+    to.indexes.push(idx.clone());
+    let loss = hazard(
+        HazardKind::DataLoss,
+        "dropping column `events.legacy` deletes its values",
+    );
+    let build = hazard(
+        HazardKind::IndexBuild,
+        "building `events_kind_idx` reads all of `events`",
+    );
+    let step = Step {
+        change: Change::AlterTable {
+            from: from.clone(),
+            to,
+            changes: vec![
+                TableChange::DropColumn(from.columns[2].clone()),
+                TableChange::AddIndex(idx),
+            ],
+        },
+        hazards: vec![loss.clone(), build.clone()],
+    };
+    Migration {
+        plan: Plan { steps: vec![step] },
+        up: Script {
+            phases: vec![one_phase(
+                false,
+                vec![
+                    stmt(
+                        "ALTER TABLE `events` DROP COLUMN `legacy`",
+                        Some(0),
+                        vec![loss],
+                    ),
+                    stmt(
+                        "CREATE INDEX `events_kind_idx` ON `events` (`kind`)",
+                        Some(0),
+                        vec![build],
+                    ),
+                ],
+            )],
+        },
+        down: Script {
+            phases: vec![one_phase(
+                false,
+                vec![
+                    stmt("DROP INDEX `events_kind_idx` ON `events`", Some(0), vec![]),
+                    stmt(
+                        "ALTER TABLE `events` ADD COLUMN `legacy` text NULL",
+                        Some(0),
+                        vec![],
+                    ),
+                ],
+            )],
+        },
+    }
+}
+
+/// PostgreSQL online: an index built concurrently, outside a transaction.
+pub fn postgres_concurrent_index_migration() -> Migration {
+    let from = orders();
+    let mut to = from.clone();
+    let idx = index("orders_status_idx", &["status"], false);
+    to.indexes.push(idx.clone());
+    let nt = hazard(
+        HazardKind::NotTransactional,
+        "`CREATE INDEX CONCURRENTLY` runs outside a transaction; if it fails, drop the invalid index and retry",
+    );
+    Migration {
+        plan: Plan {
+            steps: vec![Step {
+                change: Change::AlterTable {
+                    from,
+                    to,
+                    changes: vec![TableChange::AddIndex(idx)],
+                },
+                hazards: vec![nt.clone()],
+            }],
+        },
+        up: Script {
+            phases: vec![one_phase(
+                false,
+                vec![stmt(
+                    "CREATE INDEX CONCURRENTLY \"orders_status_idx\" ON \"orders\" (\"status\")",
+                    Some(0),
+                    vec![nt],
+                )],
+            )],
+        },
+        down: Script {
+            phases: vec![one_phase(
+                false,
+                vec![stmt(
+                    "DROP INDEX CONCURRENTLY \"orders_status_idx\"",
+                    Some(0),
+                    vec![],
+                )],
+            )],
+        },
+    }
+}
+
+pub fn empty_migration() -> Migration {
+    Migration {
+        plan: Plan::default(),
+        up: Script::default(),
+        down: Script::default(),
+    }
+}
