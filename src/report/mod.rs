@@ -3,4 +3,5 @@
 pub mod describe;
 pub mod graph;
 pub mod json;
+pub mod markdown;
 pub mod sql;

@@ -5,4 +5,5 @@ mod converge;
 mod report_fixtures;
 mod report_graph;
 mod report_json;
+mod report_markdown;
 mod support;

@@ -591,3 +591,149 @@ pub fn empty_migration() -> Migration {
         down: Script::default(),
     }
 }
+
+/// Schema source on both sides of [`shop_migration`], for the diff.
+pub const SHOP_V1_SOURCE: &str = r#"dialect postgres
+
+enum order_status { pending, paid, shipped }
+
+table users {
+  id          bigint  pk
+  email       text    unique
+  display     text?
+  created_at  timestamptz
+}
+
+table products {
+  id     bigint  pk
+  name   text
+  price  numeric(12,2)
+}
+
+table orders {
+  id       uuid           pk
+  user_id  bigint         -> users.id on delete cascade
+  status   order_status
+  total    numeric(12,2)
+
+  index orders_user_id_idx (user_id)
+}
+
+table order_items {
+  order_id    uuid     -> orders.id
+  line        integer
+  product_id  bigint   -> products.id
+  quantity    integer
+  primary key (order_id, line)
+}
+
+namespace billing {
+  table invoices {
+    id        bigint  pk
+    order_id  uuid?   -> public.orders.id
+    amount    numeric(12,2)
+  }
+}
+"#;
+
+pub const SHOP_V2_SOURCE: &str = r#"dialect postgres
+
+enum order_status { pending, paid, shipped }
+
+table users {
+  id          bigint  pk
+  email       text    unique
+  created_at  timestamptz
+  last_login  timestamptz?
+}
+
+table coupons {
+  code     text  pk
+  percent  integer
+}
+
+table orders {
+  id           uuid           pk
+  user_id      bigint         -> users.id on delete cascade
+  status       order_status
+  total        numeric(14,2)
+  coupon_code  text?          -> coupons.code
+
+  index orders_user_id_idx (user_id)
+}
+
+table order_items {
+  order_id    uuid     -> orders.id
+  line        integer
+  product_id  bigint
+  quantity    integer
+  primary key (order_id, line)
+}
+
+namespace billing {
+  table bills renamed_from invoices {
+    id        bigint  pk
+    order_id  uuid?   -> public.orders.id
+    amount    numeric(12,2)
+  }
+}
+"#;
+
+/// `n` new tables of `width` columns each: a change set whose preview
+/// cannot fit in one pull-request comment.
+pub fn many_tables(n: usize, width: usize) -> (Schema, Schema, Migration) {
+    let from = Schema {
+        dialect: Some(DialectKind::Postgres),
+        ..Schema::default()
+    };
+    let mut to = from.clone();
+    let mut steps = Vec::new();
+    let mut up = Vec::new();
+    let mut down = Vec::new();
+    for i in 0..n {
+        let name = Name::new(format!("generated_table_{i:04}"));
+        let mut cols = vec![col("id", "bigint")];
+        for c in 0..width {
+            cols.push(nullable(
+                &format!("attribute_number_{c:02}"),
+                "character varying(255)",
+            ));
+        }
+        let t = table(name.clone(), cols, &["id"]);
+        let body: Vec<String> = t
+            .columns
+            .iter()
+            .map(|c| format!("  \"{}\" {}", c.name, c.ty))
+            .collect();
+        up.push(stmt(
+            &format!(
+                "CREATE TABLE \"{}\" (\n{},\n  PRIMARY KEY (\"id\")\n)",
+                name.name,
+                body.join(",\n")
+            ),
+            Some(i),
+            vec![],
+        ));
+        down.push(stmt(
+            &format!("DROP TABLE \"{}\"", name.name),
+            Some(i),
+            vec![],
+        ));
+        to.tables.insert(name, t.clone());
+        steps.push(Step {
+            change: Change::CreateTable(t),
+            hazards: vec![],
+        });
+    }
+    down.reverse();
+    let m = Migration {
+        plan: Plan { steps },
+        up: Script {
+            phases: vec![one_phase(true, up)],
+        },
+        down: Script {
+            phases: vec![one_phase(true, down)],
+        },
+    };
+    (from, to, m)
+}
