@@ -5,3 +5,4 @@ pub mod graph;
 pub mod json;
 pub mod markdown;
 pub mod sql;
+pub mod text;

@@ -6,4 +6,5 @@ mod report_fixtures;
 mod report_graph;
 mod report_json;
 mod report_markdown;
+mod report_text;
 mod support;
