@@ -8,6 +8,11 @@ mod mysql;
 mod mysql_apply;
 mod plan_render;
 mod properties;
+mod report_fixtures;
+mod report_graph;
+mod report_json;
+mod report_markdown;
+mod report_text;
 mod support;
 mod postgres;
 // The sqldef mysql cases; moves under `mod conformance` once the generic
