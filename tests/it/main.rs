@@ -7,6 +7,7 @@ mod gen;
 mod mysql;
 mod mysql_apply;
 mod plan_render;
+mod postgres;
 mod properties;
 mod report_fixtures;
 mod report_graph;
@@ -14,7 +15,6 @@ mod report_json;
 mod report_markdown;
 mod report_text;
 mod support;
-mod postgres;
 // The sqldef mysql cases; moves under `mod conformance` once the generic
 // runner lands there.
 #[path = "conformance/mysql.rs"]

@@ -396,6 +396,7 @@ pub fn shop_migration() -> Migration {
         }],
     };
     Migration {
+        rollback: Plan::default(),
         plan: Plan { steps },
         up,
         down,
@@ -465,6 +466,7 @@ pub fn sqlite_rebuild_migration() -> Migration {
         }
     };
     Migration {
+        rollback: Plan::default(),
         plan: Plan { steps: vec![step] },
         up: wrap(rebuild_sql("real")),
         down: wrap(rebuild_sql("integer")),
@@ -506,6 +508,7 @@ pub fn mysql_migration() -> Migration {
         hazards: vec![loss.clone(), build.clone()],
     };
     Migration {
+        rollback: Plan::default(),
         plan: Plan { steps: vec![step] },
         up: Script {
             phases: vec![one_phase(
@@ -551,6 +554,7 @@ pub fn postgres_concurrent_index_migration() -> Migration {
         "`CREATE INDEX CONCURRENTLY` runs outside a transaction; if it fails, drop the invalid index and retry",
     );
     Migration {
+        rollback: Plan::default(),
         plan: Plan {
             steps: vec![Step {
                 change: Change::AlterTable {
@@ -586,6 +590,7 @@ pub fn postgres_concurrent_index_migration() -> Migration {
 
 pub fn empty_migration() -> Migration {
     Migration {
+        rollback: Plan::default(),
         plan: Plan::default(),
         up: Script::default(),
         down: Script::default(),
@@ -727,6 +732,7 @@ pub fn many_tables(n: usize, width: usize) -> (Schema, Schema, Migration) {
     }
     down.reverse();
     let m = Migration {
+        rollback: Plan::default(),
         plan: Plan { steps },
         up: Script {
             phases: vec![one_phase(true, up)],
