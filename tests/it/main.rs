@@ -17,6 +17,7 @@ mod report_markdown;
 mod report_text;
 mod sqlite;
 mod sqlite_emit;
+mod sqlite_examples;
 mod support;
 // The sqldef mysql cases; moves under `mod conformance` once the generic
 // runner lands there.

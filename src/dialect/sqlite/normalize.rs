@@ -327,7 +327,9 @@ fn trigger(t: &Trigger) -> Trigger {
     t.when = t.when.as_ref().map(|w| Expr::new(expr(w.as_str())));
     t.body = body(&t.body);
     // SQLite stores BEGIN … END; a schema may give the statements alone.
-    let starts = tokenize(&t.body).first().is_some_and(|w| w.is_word("begin"));
+    let starts = tokenize(&t.body)
+        .first()
+        .is_some_and(|w| w.is_word("begin"));
     if !starts && !t.body.is_empty() {
         t.body = format!("BEGIN {}; END", t.body.trim_end_matches(';'));
     }
