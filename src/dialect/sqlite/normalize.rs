@@ -68,6 +68,23 @@ fn table(t: &Table, s: &Schema) -> Table {
     t.name = name(&t.name);
     t.renamed_from = t.renamed_from.as_ref().map(name);
     t.comment = None;
+    let spelled = |n: &String| spelling(&t.columns, n);
+    if let Some(p) = &mut t.primary_key {
+        p.columns = p.columns.iter().map(spelled).collect();
+    }
+    for u in &mut t.uniques {
+        u.columns = u.columns.iter().map(spelled).collect();
+    }
+    for fk in &mut t.foreign_keys {
+        fk.columns = fk.columns.iter().map(spelled).collect();
+    }
+    for i in &mut t.indexes {
+        for p in &mut i.parts {
+            if let IndexKey::Column(c) = &p.key {
+                p.key = IndexKey::Column(spelled(c));
+            }
+        }
+    }
     let pk: BTreeSet<String> = t
         .primary_key
         .iter()
@@ -87,23 +104,6 @@ fn table(t: &Table, s: &Schema) -> Table {
             && !matches!(c.identity, Some(crate::ir::Identity::AutoIncrement));
         if numbered {
             c.identity = None;
-        }
-    }
-    let spelled = |n: &String| spelling(&t.columns, n);
-    if let Some(p) = &mut t.primary_key {
-        p.columns = p.columns.iter().map(spelled).collect();
-    }
-    for u in &mut t.uniques {
-        u.columns = u.columns.iter().map(spelled).collect();
-    }
-    for fk in &mut t.foreign_keys {
-        fk.columns = fk.columns.iter().map(spelled).collect();
-    }
-    for i in &mut t.indexes {
-        for p in &mut i.parts {
-            if let IndexKey::Column(c) = &p.key {
-                p.key = IndexKey::Column(spelled(c));
-            }
         }
     }
     for ch in &mut t.checks {
@@ -536,5 +536,78 @@ mod tests {
         assert_eq!(type_name("numeric(10, 2)"), "numeric(10,2)");
         assert_eq!(type_name("UNSIGNED  BIG INT"), "unsigned big int");
         assert_eq!(type_name(""), "");
+    }
+}
+
+#[cfg(test)]
+mod schema_tests {
+    use super::*;
+    use crate::ir::{Identity, IndexPart, PrimaryKey};
+
+    fn part(key: IndexKey) -> IndexPart {
+        IndexPart {
+            key,
+            desc: false,
+            nulls_first: None,
+            collation: None,
+            opclass: None,
+            length: None,
+        }
+    }
+
+    #[test]
+    fn canonical_tables() {
+        let mut t = Table::new(Name::qualified("main", "Users"));
+        let mut id = Column::new("Id", "INTEGER");
+        id.nullable = true;
+        id.identity = Some(Identity::ByDefault {
+            options: Default::default(),
+        });
+        let mut email = Column::new("email", "VARCHAR ( 80 )");
+        email.default = Some(Expr::new("(NULL)"));
+        email.collation = Some("BINARY".into());
+        t.columns = vec![id, email];
+        t.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: vec!["id".into()],
+        });
+        t.indexes.push(Index {
+            name: None,
+            parts: vec![part(IndexKey::Expr(Expr::new("(\"EMAIL\")")))],
+            unique: true,
+            method: Some("btree".into()),
+            include: Vec::new(),
+            predicate: Some(Expr::new("Email IS NOT NULL")),
+            nulls_not_distinct: false,
+            comment: Some("x".into()),
+            renamed_from: None,
+        });
+        t.options.insert("STRICT".into(), "TRUE".into());
+        t.options.insert("without_rowid".into(), "false".into());
+        let mut s = Schema::default();
+        s.tables.insert(t.name.clone(), t);
+        let n = schema(&s);
+        let t = &n.tables[&Name::new("Users")];
+        let id = &t.columns[0];
+        assert!(!id.nullable, "key columns are NOT NULL");
+        assert_eq!(id.identity, None, "an integer key is numbered anyway");
+        assert_eq!(id.ty.as_str(), "integer");
+        assert_eq!(
+            t.primary_key.as_ref().map(|p| p.columns.clone()),
+            Some(vec!["Id".to_string()])
+        );
+        let email = &t.columns[1];
+        assert_eq!(
+            (email.ty.as_str(), &email.default, &email.collation),
+            ("varchar(80)", &None, &None)
+        );
+        let i = &t.indexes[0];
+        assert_eq!(i.name.as_deref(), Some("Users_email_key"));
+        assert_eq!(i.parts[0].key, IndexKey::Column("email".into()));
+        assert_eq!(i.method, None);
+        assert_eq!(i.predicate, Some(Expr::new("email is not null")));
+        assert_eq!(t.options.len(), 1);
+        assert_eq!(t.options.get("strict").map(String::as_str), Some("true"));
+        assert_eq!(schema(&n), n, "idempotent");
     }
 }
