@@ -234,7 +234,10 @@ const DDL: &[(&str, &str)] = &[
          CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
            total NUMERIC NOT NULL DEFAULT 0, note TEXT);
          CREATE INDEX orders_customer ON orders (customer_id);
-         CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 100;",
+         CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 100;
+         CREATE VIEW order_notes AS SELECT o.id, o.note, c.email FROM orders o JOIN customers c ON c.id = o.customer_id;
+         CREATE TRIGGER customers_note AFTER UPDATE OF name ON customers
+           BEGIN UPDATE orders SET note = new.name WHERE customer_id = new.id; END;",
     ),
     (
         "shop_v2",
