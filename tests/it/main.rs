@@ -9,6 +9,7 @@ mod mysql_apply;
 mod plan_render;
 mod properties;
 mod support;
+mod postgres;
 // The sqldef mysql cases; moves under `mod conformance` once the generic
 // runner lands there.
 #[path = "conformance/mysql.rs"]
