@@ -2,6 +2,7 @@
 //! build and one link of the library.
 
 mod cli_errors;
+mod conformance;
 mod converge;
 mod gen;
 mod mysql;
@@ -14,6 +15,9 @@ mod report_graph;
 mod report_json;
 mod report_markdown;
 mod report_text;
+mod sqlite;
+mod sqlite_emit;
+mod sqlite_examples;
 mod support;
 // The sqldef mysql cases; moves under `mod conformance` once the generic
 // runner lands there.
