@@ -6,10 +6,11 @@ mod converge;
 mod gen;
 mod mysql;
 mod mysql_apply;
+mod postgres;
 mod properties;
 mod support;
-mod postgres;
 // The sqldef mysql cases; moves under `mod conformance` once the generic
 // runner lands there.
 #[path = "conformance/mysql.rs"]
 mod conformance_mysql;
+mod postgres_converge;

@@ -647,7 +647,13 @@ fn create_table(cx: &mut Ctx<'_>, t: &Table) {
         ));
     }
     items.extend(t.uniques.iter().map(unique_def));
-    items.extend(t.checks.iter().map(|c| check_def(c, c.not_valid)));
+    // NOT VALID is ignored inside CREATE TABLE: such checks come after.
+    items.extend(
+        t.checks
+            .iter()
+            .filter(|c| !c.not_valid)
+            .map(|c| check_def(c, false)),
+    );
     // NOT VALID cannot be said in CREATE TABLE; a new table has no rows.
     items.extend(t.foreign_keys.iter().map(|f| fk_def(f, false)));
     if let Some((parent, bound)) = partition_of {
@@ -697,10 +703,11 @@ fn create_table(cx: &mut Ctx<'_>, t: &Table) {
     for ix in &t.indexes {
         index_comment(cx, &t.name, ix);
     }
-    // The rows of not-valid checks are checked anyway in a new table;
-    // the flag is restored so the schema matches.
     for c in t.checks.iter().filter(|c| c.not_valid) {
-        let _ = c;
+        cx.push(
+            format!("ALTER TABLE {} ADD {}", qname(&t.name), check_def(c, true)),
+            vec![],
+        );
     }
 }
 

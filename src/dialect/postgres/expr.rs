@@ -665,37 +665,48 @@ fn is_subquery(inner: &[Node]) -> bool {
     matches!(inner.first(), Some(Node::Tok(Tok::Word(w))) if w == "select" || w == "with" || w == "values")
 }
 
-/// `x in (a, b)` → `x = any (array[a, b])`, `x not in (…)` → `x <> all
-/// (array[…])`, and a one-element list → `x = a`, as PostgreSQL stores them.
+/// `x = any (array[a, b])` → `x in (a, b)` and `x <> all (array[…])` →
+/// `x not in (…)`: PostgreSQL stores an `IN` list as the array form, but
+/// only the list form stays valid once the casts it added to each element
+/// are gone (an enum compared with a `text[]` is an error, with an
+/// unknown-typed list it is not). A one-element list is `x = a`, as
+/// PostgreSQL stores it.
 fn rewrite_in_lists(nodes: Vec<Node>) -> Vec<Node> {
     let mut out: Vec<Node> = Vec::with_capacity(nodes.len());
     let mut i = 0;
     while i < nodes.len() {
-        let is_in = matches!(&nodes[i], Node::Tok(Tok::Word(w)) if w == "in");
-        if is_in {
+        // x = any (array[…])
+        if let (Node::Tok(Tok::Op(op)), Some(Node::Tok(Tok::Word(q))), Some(Node::Group(g))) =
+            (&nodes[i], nodes.get(i + 1), nodes.get(i + 2))
+        {
+            let form = match (op.as_str(), q.as_str()) {
+                ("=", "any") => Some(false),
+                ("<>", "all") => Some(true),
+                _ => None,
+            };
+            let items = match g.as_slice() {
+                [Node::Tok(Tok::Word(a)), Node::Tok(Tok::OpenBracket), inner @ .., Node::Tok(Tok::CloseBracket)]
+                    if a == "array" && !inner.contains(&Node::Tok(Tok::OpenBracket)) =>
+                {
+                    Some(inner.to_vec())
+                }
+                _ => None,
+            };
+            if let (Some(negated), Some(items)) = (form, items) {
+                push_in_list(&mut out, negated, items);
+                i += 3;
+                continue;
+            }
+        }
+        // x in (…), x not in (…)
+        if matches!(&nodes[i], Node::Tok(Tok::Word(w)) if w == "in") {
             if let Some(Node::Group(list)) = nodes.get(i + 1) {
                 if !is_subquery(list) && !list.is_empty() {
                     let negated = matches!(out.last(), Some(Node::Tok(Tok::Word(w))) if w == "not");
                     if negated {
                         out.pop();
                     }
-                    let items = list.split(|n| *n == Node::Tok(Tok::Comma)).count();
-                    if items == 1 {
-                        out.push(Node::Tok(Tok::Op(if negated { "<>" } else { "=" }.into())));
-                        out.extend(list.iter().cloned());
-                    } else {
-                        out.push(Node::Tok(Tok::Op(if negated { "<>" } else { "=" }.into())));
-                        out.push(Node::Tok(Tok::Word(
-                            if negated { "all" } else { "any" }.into(),
-                        )));
-                        let mut arr = vec![
-                            Node::Tok(Tok::Word("array".into())),
-                            Node::Tok(Tok::OpenBracket),
-                        ];
-                        arr.extend(list.iter().cloned());
-                        arr.push(Node::Tok(Tok::CloseBracket));
-                        out.push(Node::Group(arr));
-                    }
+                    push_in_list(&mut out, negated, list.clone());
                     i += 2;
                     continue;
                 }
@@ -705,6 +716,19 @@ fn rewrite_in_lists(nodes: Vec<Node>) -> Vec<Node> {
         i += 1;
     }
     out
+}
+
+fn push_in_list(out: &mut Vec<Node>, negated: bool, items: Vec<Node>) {
+    if items.split(|n| *n == Node::Tok(Tok::Comma)).count() == 1 {
+        out.push(Node::Tok(Tok::Op(if negated { "<>" } else { "=" }.into())));
+        out.extend(items);
+        return;
+    }
+    if negated {
+        out.push(Node::Tok(Tok::Word("not".into())));
+    }
+    out.push(Node::Tok(Tok::Word("in".into())));
+    out.push(Node::Group(items));
 }
 
 /// The operand just before position `end`: a word chain (`t.col`), a
