@@ -6,8 +6,14 @@ mod converge;
 mod gen;
 mod mysql;
 mod mysql_apply;
+mod plan_render;
 mod postgres;
 mod properties;
+mod report_fixtures;
+mod report_graph;
+mod report_json;
+mod report_markdown;
+mod report_text;
 mod support;
 // The sqldef mysql cases; moves under `mod conformance` once the generic
 // runner lands there.
