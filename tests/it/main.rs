@@ -20,3 +20,5 @@ mod support;
 #[path = "conformance/mysql.rs"]
 mod conformance_mysql;
 mod postgres_converge;
+#[path = "conformance/postgres.rs"]
+mod conformance_postgres;
