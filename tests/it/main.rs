@@ -19,6 +19,6 @@ mod support;
 // runner lands there.
 #[path = "conformance/mysql.rs"]
 mod conformance_mysql;
-mod postgres_converge;
 #[path = "conformance/postgres.rs"]
 mod conformance_postgres;
+mod postgres_converge;

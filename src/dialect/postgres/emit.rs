@@ -547,7 +547,9 @@ fn column_def(c: &Column) -> String {
         s.push_str(&identity_clause(id));
     }
     if let Some(d) = &c.default {
-        s.push_str(&format!(" DEFAULT {d}"));
+        // In parentheses: DEFAULT takes a restricted expression grammar
+        // (`now() AT TIME ZONE 'utc'` is an error without them).
+        s.push_str(&format!(" DEFAULT ({d})"));
     }
     if !c.nullable {
         s.push_str(" NOT NULL");
@@ -1167,6 +1169,13 @@ fn alter_column(
     if from_serial.is_some() && to_serial.is_none() {
         cx.push(format!("DROP SEQUENCE IF EXISTS {}", qname(&seq)), vec![]);
     }
+    if from_serial.is_some() && to_serial.is_some() && from_base != to_base {
+        // The owned sequence follows the column's type, as `serial` made it.
+        cx.push(
+            format!("ALTER SEQUENCE {} AS {to_base}", qname(&seq)),
+            vec![],
+        );
+    }
     if to_serial.is_some() && from_serial.is_none() {
         cx.push(
             format!(
@@ -1251,7 +1260,7 @@ fn alter_column(
     }
     if let Some(d) = &to.default {
         if what.default || default_dropped {
-            cx.push(alter(format!("SET DEFAULT {d}")), vec![]);
+            cx.push(alter(format!("SET DEFAULT ({d})")), vec![]);
         }
     }
     if what.comment {

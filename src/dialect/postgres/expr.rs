@@ -86,6 +86,20 @@ fn tokenize(sql: &str) -> Vec<Tok> {
                 i += 1;
             }
             i += 2;
+        } else if (ch == 'b' || ch == 'B')
+            && c.get(i + 1) == Some(&'\'')
+            && (i == 0 || !(c[i - 1].is_alphanumeric() || c[i - 1] == '_'))
+        {
+            // B'0101' is how PostgreSQL's '0101'::"bit" may be written.
+            let start = i + 1;
+            i += 2;
+            while i < c.len() && c[i] != '\'' {
+                i += 1;
+            }
+            i = (i + 1).min(c.len());
+            out.push(Tok::Str(c[start..i].iter().collect()));
+            out.push(Tok::Cast);
+            out.push(Tok::Word("\"bit\"".into()));
         } else if ch == '\'' || ((ch == 'e' || ch == 'E') && c.get(i + 1) == Some(&'\'')) {
             let start = i;
             let escapes = ch != '\'';
@@ -311,6 +325,12 @@ const TYPED_LITERALS: &[&str] = &[
 
 /// Reads a type name after `::` (multi-word names, modifiers, `[]`).
 fn read_type(toks: &[Tok], mut i: usize) -> (String, usize) {
+    // `::"bit"` is bit without a length, unlike a column's `bit`.
+    if let Some(Tok::Word(w)) = toks.get(i) {
+        if w == "\"bit\"" || w == "\"char\"" {
+            return (w.clone(), i + 1);
+        }
+    }
     let mut text = String::new();
     let mut prev_word = String::new();
     while let Some(t) = toks.get(i) {
@@ -479,6 +499,7 @@ fn precedence(n: &Node) -> Option<u8> {
             "not" => Some(3),
             "is" | "isnull" | "notnull" => Some(4),
             "in" | "between" | "like" | "ilike" | "similar" => Some(6),
+            "at" | "collate" => Some(11),
             _ => None,
         },
         Node::Tok(Tok::Op(o)) => Some(match o.as_str() {
@@ -545,9 +566,6 @@ fn redundant_literal_cast(ty: &str, cx: &Context<'_>) -> bool {
             | "real"
             | "double precision"
             | "boolean"
-            | "date"
-            | "timestamp without time zone"
-            | "timestamp with time zone"
             | "uuid"
             | "json"
             | "jsonb"

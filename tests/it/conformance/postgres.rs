@@ -88,7 +88,11 @@ fn not_runnable(case: &Case, major: u32) -> Option<String> {
         return Some("needs the pgvector extension".into());
     }
     if let Some(v) = f.get("min_version").and_then(|v| v.as_str()) {
-        let need: u32 = v.split('.').next().and_then(|x| x.parse().ok()).unwrap_or(0);
+        let need: u32 = v
+            .split('.')
+            .next()
+            .and_then(|x| x.parse().ok())
+            .unwrap_or(0);
         if need > major {
             return Some(format!("needs PostgreSQL {need}"));
         }
@@ -376,7 +380,8 @@ fn postgres_conformance() {
     let results: Option<BTreeMap<String, Outcome>> = rt.block_on(async {
         let mut dbs = Vec::new();
         for _ in 0..WORKERS {
-            let (Some(cur), Some(want)) = (PgDb::create("confc").await, PgDb::create("confd").await)
+            let (Some(cur), Some(want)) =
+                (PgDb::create("confc").await, PgDb::create("confd").await)
             else {
                 return None;
             };
