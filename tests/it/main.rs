@@ -23,3 +23,6 @@ mod support;
 // runner lands there.
 #[path = "conformance/mysql.rs"]
 mod conformance_mysql;
+#[path = "conformance/postgres.rs"]
+mod conformance_postgres;
+mod postgres_converge;
