@@ -32,6 +32,7 @@ pub fn schema(s: &Schema) -> Schema {
     // Hints (`renamed_from`) stay: the differ reads them from the
     // normalized desired side.
     let mut out = s.clone();
+    out.dialect = Some(crate::ir::DialectKind::Mysql);
     let pks: BTreeMap<Name, Vec<String>> = out
         .tables
         .iter()
