@@ -11,3 +11,4 @@ mod support;
 // runner lands there.
 #[path = "conformance/mysql.rs"]
 mod conformance_mysql;
+mod mysql_perf;
