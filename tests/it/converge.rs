@@ -74,6 +74,9 @@ async fn converge_inner(url: &str, a: &Schema, b: &Schema, rows: bool) -> Result
     if let Some(diff) = schema_diff(&d.normalize(&a.without_hints()), &d.normalize(&start)) {
         return Err(format!("setting up A did not converge:\n{diff}"));
     }
+    if rows {
+        crate::support::exec(url, &crate::gen::seed_rows(a, kind)).await?;
+    }
 
     let m =
         migration(&start, b, d, &EmitOptions::default()).map_err(|e| format!("plan A→B: {e:?}"))?;
