@@ -264,6 +264,9 @@ async fn unmodeled_objects_are_reported_and_history_is_hidden() {
          CREATE PROCEDURE p() SELECT 1;
          CREATE FUNCTION f() RETURNS int DETERMINISTIC RETURN 1;
          CREATE TABLE parts (id int NOT NULL) PARTITION BY HASH (id) PARTITIONS 2;
+         CREATE TABLE ranges (id int NOT NULL, d date NOT NULL)
+           PARTITION BY RANGE (year(d)) (PARTITION p0 VALUES LESS THAN (2020), PARTITION pm VALUES LESS THAN MAXVALUE);
+         CREATE EVENT ev ON SCHEDULE EVERY 1 DAY DO DELETE FROM t;
          CREATE TABLE strata_history (x int);",
     )
     .await;
@@ -271,7 +274,21 @@ async fn unmodeled_objects_are_reported_and_history_is_hidden() {
     let w = got.warnings.join("\n");
     assert!(w.contains("procedure p"), "{w}");
     assert!(w.contains("function f"), "{w}");
-    assert!(w.contains("table parts is partitioned"), "{w}");
+    assert!(w.contains("event ev"), "{w}");
+    assert!(!w.contains("parts"), "partitioning is modeled: {w}");
+    let part = |t: &str| match &got.schema.tables[&Name::new(t)].partition {
+        Some(strata::ir::Partitioning::By { by }) => by.as_str().to_string(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(part("parts"), "hash (`id`) partitions 2");
+    assert_eq!(
+        part("ranges"),
+        "range (year(`d`)) (partition `p0` values less than (2020), partition `pm` values less than maxvalue)"
+    );
+    assert_eq!(
+        my().normalize(&got.schema),
+        my().normalize(&my().normalize(&got.schema))
+    );
     assert!(!got.schema.tables.contains_key(&Name::new("strata_history")));
     assert!(got.schema.tables.contains_key(&Name::new("t")));
 }
