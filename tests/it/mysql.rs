@@ -646,3 +646,53 @@ async fn example_schema_pairs_converge() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// The SQL `plan` prints (and its rollback) runs as-is with the `mariadb`
+/// client, trigger bodies with `;` inside included.
+#[tokio::test]
+async fn printed_sql_runs_with_the_mariadb_client() {
+    let ddl = format!(
+        "{FEATURES}\nCREATE TRIGGER child_bu BEFORE UPDATE ON child FOR EACH ROW BEGIN SET NEW.qty = NEW.qty + 1; SET NEW.ok = 1; END;"
+    );
+    let Some(source) = schema_of(&ddl).await else {
+        return;
+    };
+    let Some(db) = MyDb::create("client").await else {
+        return;
+    };
+    let empty = inspect(&db.url).await.schema;
+    let m = strata::plan::migration(&empty, &source, my(), &EmitOptions::default()).expect("plan");
+    let up = strata::report::sql::render(my(), &m.up);
+    assert!(up.contains("DELIMITER"), "{up}");
+    client(&db.name, &up);
+    assert_same(&source, &inspect(&db.url).await.schema, "client-run up SQL");
+    let down = strata::report::sql::render(my(), &m.down);
+    client(&db.name, &down);
+    let back = inspect(&db.url).await.schema;
+    assert!(
+        back.tables.is_empty() && back.views.is_empty() && back.triggers.is_empty(),
+        "{back:#?}"
+    );
+}
+
+fn client(db: &str, sql: &str) {
+    use std::io::Write;
+    let mut child = std::process::Command::new("mariadb")
+        .args(["-h", "127.0.0.1", "-P", "3306", "-uroot", db])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the mariadb client runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(sql.as_bytes())
+        .expect("send the script");
+    let out = child.wait_with_output().expect("client exits");
+    assert!(
+        out.status.success(),
+        "mariadb client failed: {}\n{sql}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
