@@ -26,3 +26,4 @@ mod conformance_mysql;
 #[path = "conformance/postgres.rs"]
 mod conformance_postgres;
 mod postgres_converge;
+mod mysql_perf;
