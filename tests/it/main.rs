@@ -1,10 +1,22 @@
 //! All integration tests live in this one binary, so that they share one
 //! build and one link of the library.
 
+mod cli_errors;
 mod converge;
+mod gen;
+mod mysql;
+mod mysql_apply;
+mod plan_render;
+mod postgres;
+mod properties;
 mod report_fixtures;
 mod report_graph;
 mod report_json;
 mod report_markdown;
+mod report_pipeline;
 mod report_text;
 mod support;
+// The sqldef mysql cases; moves under `mod conformance` once the generic
+// runner lands there.
+#[path = "conformance/mysql.rs"]
+mod conformance_mysql;
