@@ -4,6 +4,7 @@
 mod cli_errors;
 mod converge;
 mod gen;
+mod gitsrc;
 mod mysql;
 mod mysql_apply;
 mod plan_render;
