@@ -5,6 +5,7 @@ mod cli_errors;
 mod converge;
 mod gen;
 mod gitsrc;
+mod migrate;
 mod mysql;
 mod mysql_apply;
 mod plan_render;
