@@ -10,7 +10,10 @@ use crate::support::PgDb;
 
 pub async fn exec(url: &str, sql: &str) {
     let mut c = sqlx::PgConnection::connect(url).await.expect("connect");
-    sqlx::raw_sql(sql).execute(&mut c).await.expect("execute DDL");
+    sqlx::raw_sql(sql)
+        .execute(&mut c)
+        .await
+        .expect("execute DDL");
     let _ = c.close().await;
 }
 

@@ -518,6 +518,7 @@ fn alter_table(
         }
     }
 
+    let mut recreated_cols: BTreeSet<String> = BTreeSet::new();
     let mut drops: Vec<Clause> = Vec::new();
     let mut mids: Vec<Clause> = Vec::new();
     let mut adds: Vec<Clause> = Vec::new();
@@ -534,12 +535,7 @@ fn alter_table(
                 }
             }
             TableChange::AddColumn(col) => {
-                let pos = to.columns.iter().position(|c| c.name == col.name);
-                let place = match pos {
-                    Some(0) => " FIRST".to_string(),
-                    Some(i) => format!(" AFTER {}", ident(&to.columns[i - 1].name)),
-                    None => String::new(),
-                };
+                let place = place(to, &col.name);
                 let mut cl = Clause::new(
                     format!("ADD COLUMN {}{place}", column_def(col)),
                     Algo::Instant,
@@ -577,7 +573,31 @@ fn alter_table(
                 to: new,
                 what,
             } => {
-                mids.push(alter_column(t, old, new, what, &renamed));
+                if recreated(old, new) {
+                    // Neither server can MODIFY a column into or out of
+                    // being generated, nor between VIRTUAL and STORED.
+                    drops.push(Clause::new(
+                        format!("DROP COLUMN {}", ident(&old.name)),
+                        Algo::Copy,
+                    ));
+                    adds.push(
+                        Clause::new(
+                            format!("ADD COLUMN {}{}", column_def(new), place(to, &new.name)),
+                            Algo::Copy,
+                        )
+                        .why(format!("{t}.{} is dropped and added again", new.name))
+                        .hazard(
+                            HazardKind::DataLoss,
+                            format!(
+                                "{t}.{} is dropped and added again: its stored values are recomputed or lost",
+                                new.name
+                            ),
+                        ),
+                    );
+                    recreated_cols.insert(new.name.clone());
+                } else {
+                    mids.push(alter_column(t, old, new, what, &renamed));
+                }
             }
             TableChange::AddPrimaryKey(pk) => adds.push(
                 Clause::new(
@@ -718,6 +738,42 @@ fn alter_table(
             }
         }
     }
+    // Indexes over a column that was dropped and added again lost it.
+    let touched = |ix_cols: Vec<String>| ix_cols.iter().any(|c| recreated_cols.contains(c));
+    for u in &to.uniques {
+        let in_changes = changes
+            .iter()
+            .any(|c| matches!(c, TableChange::AddUnique(x) if x.name == u.name));
+        if !in_changes && touched(u.columns.clone()) {
+            let n = ident(u.name.as_deref().unwrap_or(""));
+            drops.push(Clause::new(format!("DROP INDEX {n}"), Algo::Inplace));
+            adds.push(Clause::new(
+                format!("ADD UNIQUE KEY {n} ({})", idents(&u.columns)),
+                Algo::Inplace,
+            ));
+        }
+    }
+    for ix in &to.indexes {
+        let in_changes = changes
+            .iter()
+            .any(|c| matches!(c, TableChange::AddIndex(x) if x.name == ix.name));
+        let cols: Vec<String> = ix
+            .parts
+            .iter()
+            .filter_map(|p| match &p.key {
+                IndexKey::Column(c) => Some(c.clone()),
+                IndexKey::Expr(_) => None,
+            })
+            .collect();
+        if !in_changes && touched(cols) {
+            drops.push(Clause::new(
+                format!("DROP INDEX {}", ident(ix.name.as_deref().unwrap_or(""))),
+                Algo::Inplace,
+            ));
+            adds.push(Clause::new(format!("ADD {}", index_def(ix)), Algo::Inplace));
+        }
+    }
+
     // Added columns in table order, so that `AFTER x` names a column
     // that already exists when the clause runs.
     adds.sort_by_key(|c| {
@@ -759,6 +815,24 @@ fn alter_table(
         out.push(statement(&tname, clauses, options));
     }
     out
+}
+
+/// ` FIRST` or ` AFTER prev`: where a column stands in the new table.
+fn place(to: &Table, column: &str) -> String {
+    match to.columns.iter().position(|c| c.name == column) {
+        Some(0) => " FIRST".to_string(),
+        Some(i) => format!(" AFTER {}", ident(&to.columns[i - 1].name)),
+        None => String::new(),
+    }
+}
+
+/// Whether a column change needs DROP and ADD rather than MODIFY.
+fn recreated(old: &Column, new: &Column) -> bool {
+    match (&old.generated, &new.generated) {
+        (None, None) => false,
+        (Some(a), Some(b)) => a.stored != b.stored,
+        _ => true,
+    }
 }
 
 fn alter_column(
