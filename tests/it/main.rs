@@ -11,6 +11,7 @@ mod mysql_apply;
 mod plan_render;
 mod postgres;
 mod properties;
+mod report_cli;
 mod report_fixtures;
 mod report_graph;
 mod report_json;

@@ -346,3 +346,62 @@ fn postgres_sqlx_and_golang_migrate() {
         strata(&args).success();
     }
 }
+
+#[test]
+fn mysql_dbmate_and_flyway() {
+    let rt = rt();
+    for layout in ["dbmate", "flyway"] {
+        let Some(desired) = rt.block_on(support::MyDb::create("migrate_want")) else {
+            return;
+        };
+        let Some(target) = rt.block_on(support::MyDb::create("migrate_apply")) else {
+            return;
+        };
+        let dev = std::env::var(support::MYSQL_VAR)
+            .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/mysql".into());
+        let dir = tempfile::tempdir().expect("temp dir");
+        let m = dir.path().to_str().expect("utf-8");
+        exec(
+            &rt,
+            &desired.url,
+            &["CREATE TABLE users (id bigint PRIMARY KEY, email varchar(200) NOT NULL)"],
+        );
+        let common = [
+            "--to",
+            desired.url.as_str(),
+            "--dir",
+            m,
+            "--layout",
+            layout,
+            "--dev-url",
+            dev.as_str(),
+        ];
+        let mut args = vec!["migrate", "new", "init"];
+        args.extend(common);
+        strata(&args).success();
+        exec(
+            &rt,
+            &desired.url,
+            &[
+                "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL, FOREIGN KEY (user_id) REFERENCES users (id))",
+                "ALTER TABLE users ADD COLUMN name varchar(100) NULL",
+            ],
+        );
+        let mut args = vec!["migrate", "new", "orders"];
+        args.extend(common);
+        strata(&args).success();
+        let ups = scripts(dir.path(), layout, true);
+        assert_eq!(ups.len(), 2, "{layout}");
+        for (_, sql) in &ups {
+            exec(&rt, &target.url, &[sql.as_str()]);
+        }
+        assert_eq!(
+            differs(&rt, &target.url, &desired.url, DialectKind::Mysql),
+            0,
+            "{layout}"
+        );
+        let mut args = vec!["migrate", "check"];
+        args.extend(common);
+        strata(&args).success();
+    }
+}
