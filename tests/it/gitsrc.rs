@@ -122,3 +122,15 @@ fn malformed_spec() {
     let e = read_in(r.path(), "git:HEAD").expect_err("no path part");
     assert_eq!(error_code(e), "strata::source::git_spec");
 }
+
+#[test]
+fn source_text_of_a_directory() {
+    let r = repo();
+    // `source_text` reads git sources relative to the current directory;
+    // the repository is elsewhere, so the disk side is checked here.
+    let disk =
+        strata::source::git::source_text(r.path().join("schemas/billing").to_str().expect("utf-8"))
+            .expect("directory text");
+    assert_eq!(disk, "table invoices {\n  id bigint pk\n}\n");
+    assert_eq!(strata::source::git::source_text("sqlite://x.db"), None);
+}
