@@ -2,6 +2,7 @@
 //! build and one link of the library.
 
 mod cli_errors;
+mod conformance;
 mod converge;
 mod gen;
 mod gitsrc;
@@ -18,8 +19,15 @@ mod report_json;
 mod report_markdown;
 mod report_pipeline;
 mod report_text;
+mod sqlite;
+mod sqlite_emit;
+mod sqlite_examples;
 mod support;
 // The sqldef mysql cases; moves under `mod conformance` once the generic
 // runner lands there.
 #[path = "conformance/mysql.rs"]
 mod conformance_mysql;
+#[path = "conformance/postgres.rs"]
+mod conformance_postgres;
+mod postgres_converge;
+mod mysql_perf;
