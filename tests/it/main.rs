@@ -3,6 +3,7 @@
 
 mod cli_databases;
 mod cli_errors;
+mod cli_sqlite;
 mod conformance;
 mod converge;
 mod gen;
@@ -30,5 +31,5 @@ mod support;
 mod conformance_mysql;
 #[path = "conformance/postgres.rs"]
 mod conformance_postgres;
-mod postgres_converge;
 mod mysql_perf;
+mod postgres_converge;
