@@ -415,3 +415,54 @@ fn files_for_another_dialect_are_refused() {
         .code(1)
         .stderr(predicate::str::contains("written for postgres"));
 }
+
+/// Runs `strata apply` under a pseudo-terminal (util-linux `script`),
+/// answering the prompt with `answer`; `None` when `script` is missing.
+fn apply_on_a_terminal(p: &Project, answer: &str) -> Option<(i32, String)> {
+    let bin = assert_cmd::cargo::cargo_bin("strata");
+    let command = format!(
+        "{} apply --url {} --to {}",
+        bin.display(),
+        p.url(),
+        p.file("v1.strata")
+    );
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("DATABASE_URL")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .ok()?;
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take()?;
+        stdin.write_all(answer.as_bytes()).ok()?;
+    }
+    let out = child.wait_with_output().ok()?;
+    Some((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+    ))
+}
+
+#[test]
+fn apply_asks_on_a_terminal() {
+    let p = Project::new();
+    let Some((code, screen)) = apply_on_a_terminal(&p, "n\n") else {
+        eprintln!("SKIPPED: util-linux `script` is not installed");
+        return;
+    };
+    assert_eq!(code, 1, "{screen}");
+    assert!(screen.contains("Apply to sqlite://"), "{screen}");
+    assert!(screen.contains("apply cancelled"), "{screen}");
+    p.plan("v1.strata", &["--exit-code"]).code(2);
+
+    let Some((code, screen)) = apply_on_a_terminal(&p, "y\n") else {
+        return;
+    };
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("Applied 1 change"), "{screen}");
+    p.plan("v1.strata", &["--exit-code"]).code(0);
+}
