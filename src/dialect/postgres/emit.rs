@@ -547,7 +547,9 @@ fn column_def(c: &Column) -> String {
         s.push_str(&identity_clause(id));
     }
     if let Some(d) = &c.default {
-        s.push_str(&format!(" DEFAULT {d}"));
+        // In parentheses: DEFAULT takes a restricted expression grammar
+        // (`now() AT TIME ZONE 'utc'` is an error without them).
+        s.push_str(&format!(" DEFAULT ({d})"));
     }
     if !c.nullable {
         s.push_str(" NOT NULL");
@@ -647,7 +649,13 @@ fn create_table(cx: &mut Ctx<'_>, t: &Table) {
         ));
     }
     items.extend(t.uniques.iter().map(unique_def));
-    items.extend(t.checks.iter().map(|c| check_def(c, c.not_valid)));
+    // NOT VALID is ignored inside CREATE TABLE: such checks come after.
+    items.extend(
+        t.checks
+            .iter()
+            .filter(|c| !c.not_valid)
+            .map(|c| check_def(c, false)),
+    );
     // NOT VALID cannot be said in CREATE TABLE; a new table has no rows.
     items.extend(t.foreign_keys.iter().map(|f| fk_def(f, false)));
     if let Some((parent, bound)) = partition_of {
@@ -697,10 +705,11 @@ fn create_table(cx: &mut Ctx<'_>, t: &Table) {
     for ix in &t.indexes {
         index_comment(cx, &t.name, ix);
     }
-    // The rows of not-valid checks are checked anyway in a new table;
-    // the flag is restored so the schema matches.
     for c in t.checks.iter().filter(|c| c.not_valid) {
-        let _ = c;
+        cx.push(
+            format!("ALTER TABLE {} ADD {}", qname(&t.name), check_def(c, true)),
+            vec![],
+        );
     }
 }
 
@@ -1160,6 +1169,13 @@ fn alter_column(
     if from_serial.is_some() && to_serial.is_none() {
         cx.push(format!("DROP SEQUENCE IF EXISTS {}", qname(&seq)), vec![]);
     }
+    if from_serial.is_some() && to_serial.is_some() && from_base != to_base {
+        // The owned sequence follows the column's type, as `serial` made it.
+        cx.push(
+            format!("ALTER SEQUENCE {} AS {to_base}", qname(&seq)),
+            vec![],
+        );
+    }
     if to_serial.is_some() && from_serial.is_none() {
         cx.push(
             format!(
@@ -1244,7 +1260,7 @@ fn alter_column(
     }
     if let Some(d) = &to.default {
         if what.default || default_dropped {
-            cx.push(alter(format!("SET DEFAULT {d}")), vec![]);
+            cx.push(alter(format!("SET DEFAULT ({d})")), vec![]);
         }
     }
     if what.comment {

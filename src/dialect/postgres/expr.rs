@@ -86,6 +86,20 @@ fn tokenize(sql: &str) -> Vec<Tok> {
                 i += 1;
             }
             i += 2;
+        } else if (ch == 'b' || ch == 'B')
+            && c.get(i + 1) == Some(&'\'')
+            && (i == 0 || !(c[i - 1].is_alphanumeric() || c[i - 1] == '_'))
+        {
+            // B'0101' is how PostgreSQL's '0101'::"bit" may be written.
+            let start = i + 1;
+            i += 2;
+            while i < c.len() && c[i] != '\'' {
+                i += 1;
+            }
+            i = (i + 1).min(c.len());
+            out.push(Tok::Str(c[start..i].iter().collect()));
+            out.push(Tok::Cast);
+            out.push(Tok::Word("\"bit\"".into()));
         } else if ch == '\'' || ((ch == 'e' || ch == 'E') && c.get(i + 1) == Some(&'\'')) {
             let start = i;
             let escapes = ch != '\'';
@@ -311,6 +325,12 @@ const TYPED_LITERALS: &[&str] = &[
 
 /// Reads a type name after `::` (multi-word names, modifiers, `[]`).
 fn read_type(toks: &[Tok], mut i: usize) -> (String, usize) {
+    // `::"bit"` is bit without a length, unlike a column's `bit`.
+    if let Some(Tok::Word(w)) = toks.get(i) {
+        if w == "\"bit\"" || w == "\"char\"" {
+            return (w.clone(), i + 1);
+        }
+    }
     let mut text = String::new();
     let mut prev_word = String::new();
     while let Some(t) = toks.get(i) {
@@ -479,6 +499,7 @@ fn precedence(n: &Node) -> Option<u8> {
             "not" => Some(3),
             "is" | "isnull" | "notnull" => Some(4),
             "in" | "between" | "like" | "ilike" | "similar" => Some(6),
+            "at" | "collate" => Some(11),
             _ => None,
         },
         Node::Tok(Tok::Op(o)) => Some(match o.as_str() {
@@ -545,9 +566,6 @@ fn redundant_literal_cast(ty: &str, cx: &Context<'_>) -> bool {
             | "real"
             | "double precision"
             | "boolean"
-            | "date"
-            | "timestamp without time zone"
-            | "timestamp with time zone"
             | "uuid"
             | "json"
             | "jsonb"
@@ -665,37 +683,48 @@ fn is_subquery(inner: &[Node]) -> bool {
     matches!(inner.first(), Some(Node::Tok(Tok::Word(w))) if w == "select" || w == "with" || w == "values")
 }
 
-/// `x in (a, b)` → `x = any (array[a, b])`, `x not in (…)` → `x <> all
-/// (array[…])`, and a one-element list → `x = a`, as PostgreSQL stores them.
+/// `x = any (array[a, b])` → `x in (a, b)` and `x <> all (array[…])` →
+/// `x not in (…)`: PostgreSQL stores an `IN` list as the array form, but
+/// only the list form stays valid once the casts it added to each element
+/// are gone (an enum compared with a `text[]` is an error, with an
+/// unknown-typed list it is not). A one-element list is `x = a`, as
+/// PostgreSQL stores it.
 fn rewrite_in_lists(nodes: Vec<Node>) -> Vec<Node> {
     let mut out: Vec<Node> = Vec::with_capacity(nodes.len());
     let mut i = 0;
     while i < nodes.len() {
-        let is_in = matches!(&nodes[i], Node::Tok(Tok::Word(w)) if w == "in");
-        if is_in {
+        // x = any (array[…])
+        if let (Node::Tok(Tok::Op(op)), Some(Node::Tok(Tok::Word(q))), Some(Node::Group(g))) =
+            (&nodes[i], nodes.get(i + 1), nodes.get(i + 2))
+        {
+            let form = match (op.as_str(), q.as_str()) {
+                ("=", "any") => Some(false),
+                ("<>", "all") => Some(true),
+                _ => None,
+            };
+            let items = match g.as_slice() {
+                [Node::Tok(Tok::Word(a)), Node::Tok(Tok::OpenBracket), inner @ .., Node::Tok(Tok::CloseBracket)]
+                    if a == "array" && !inner.contains(&Node::Tok(Tok::OpenBracket)) =>
+                {
+                    Some(inner.to_vec())
+                }
+                _ => None,
+            };
+            if let (Some(negated), Some(items)) = (form, items) {
+                push_in_list(&mut out, negated, items);
+                i += 3;
+                continue;
+            }
+        }
+        // x in (…), x not in (…)
+        if matches!(&nodes[i], Node::Tok(Tok::Word(w)) if w == "in") {
             if let Some(Node::Group(list)) = nodes.get(i + 1) {
                 if !is_subquery(list) && !list.is_empty() {
                     let negated = matches!(out.last(), Some(Node::Tok(Tok::Word(w))) if w == "not");
                     if negated {
                         out.pop();
                     }
-                    let items = list.split(|n| *n == Node::Tok(Tok::Comma)).count();
-                    if items == 1 {
-                        out.push(Node::Tok(Tok::Op(if negated { "<>" } else { "=" }.into())));
-                        out.extend(list.iter().cloned());
-                    } else {
-                        out.push(Node::Tok(Tok::Op(if negated { "<>" } else { "=" }.into())));
-                        out.push(Node::Tok(Tok::Word(
-                            if negated { "all" } else { "any" }.into(),
-                        )));
-                        let mut arr = vec![
-                            Node::Tok(Tok::Word("array".into())),
-                            Node::Tok(Tok::OpenBracket),
-                        ];
-                        arr.extend(list.iter().cloned());
-                        arr.push(Node::Tok(Tok::CloseBracket));
-                        out.push(Node::Group(arr));
-                    }
+                    push_in_list(&mut out, negated, list.clone());
                     i += 2;
                     continue;
                 }
@@ -705,6 +734,19 @@ fn rewrite_in_lists(nodes: Vec<Node>) -> Vec<Node> {
         i += 1;
     }
     out
+}
+
+fn push_in_list(out: &mut Vec<Node>, negated: bool, items: Vec<Node>) {
+    if items.split(|n| *n == Node::Tok(Tok::Comma)).count() == 1 {
+        out.push(Node::Tok(Tok::Op(if negated { "<>" } else { "=" }.into())));
+        out.extend(items);
+        return;
+    }
+    if negated {
+        out.push(Node::Tok(Tok::Word("not".into())));
+    }
+    out.push(Node::Tok(Tok::Word("in".into())));
+    out.push(Node::Group(items));
 }
 
 /// The operand just before position `end`: a word chain (`t.col`), a

@@ -23,6 +23,7 @@ const MAX_IDENT: usize = 63;
 
 pub fn normalize(schema: &Schema) -> Schema {
     let mut out = schema.clone();
+    out.dialect = Some(crate::ir::DialectKind::Postgres);
     out.namespaces.remove("public");
     for ns in out.namespaces.values_mut() {
         ns.comment = ns.comment.take().filter(|c| !c.is_empty());
@@ -271,7 +272,7 @@ fn table(mut t: Table, enums: &[String], primary_keys: &[(Name, Vec<String>)]) -
         },
         crate::ir::Partitioning::Of { parent, bound } => crate::ir::Partitioning::Of {
             parent: name(&parent),
-            bound: Expr(expr::normalize(&bound.0, &Context::default())),
+            bound: Expr(partition_bound(&bound.0)),
         },
     });
     // A partition's columns are its parent's.
@@ -326,6 +327,76 @@ fn column(c: &mut Column, enums: &[String]) {
     c.comment = c.comment.take().filter(|s| !s.is_empty());
     c.on_update = None;
     c.charset = None;
+}
+
+/// A partition bound as `pg_get_expr` prints it after `FOR VALUES`:
+/// keywords in capitals, single spaces, no space inside parentheses.
+/// (Not through the expression normalizer: `FROM ('a')` is syntax, not
+/// a parenthesized literal.)
+fn partition_bound(b: &str) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let mut quote = false;
+    let flush = |word: &mut String, out: &mut String| {
+        if !word.is_empty() {
+            let upper = word.to_uppercase();
+            if matches!(
+                upper.as_str(),
+                "FROM" | "TO" | "IN" | "WITH" | "DEFAULT" | "MINVALUE" | "MAXVALUE"
+            ) {
+                out.push_str(&upper);
+            } else if matches!(upper.as_str(), "MODULUS" | "REMAINDER") {
+                out.push_str(&word.to_lowercase());
+            } else {
+                out.push_str(word);
+            }
+            word.clear();
+        }
+    };
+    for ch in b.trim().chars() {
+        if quote {
+            out.push(ch);
+            if ch == '\'' {
+                quote = false;
+            }
+            continue;
+        }
+        match ch {
+            '\'' => {
+                flush(&mut word, &mut out);
+                quote = true;
+                out.push(ch);
+            }
+            c if c.is_whitespace() => {
+                flush(&mut word, &mut out);
+                if !out.ends_with(' ') && !out.ends_with('(') {
+                    out.push(' ');
+                }
+            }
+            '(' | ')' | ',' => {
+                flush(&mut word, &mut out);
+                if ch == ')' && out.ends_with(' ') {
+                    out.pop();
+                }
+                if ch == '(' && !out.is_empty() && !out.ends_with(' ') && !out.ends_with('(') {
+                    out.push(' ');
+                }
+                if ch == ',' && out.ends_with(' ') {
+                    out.pop();
+                }
+                out.push(ch);
+                if ch == ',' {
+                    out.push(' ');
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    flush(&mut word, &mut out);
+    let out = out.replace("  ", " ");
+    out.strip_prefix("FOR VALUES ")
+        .map(str::to_string)
+        .unwrap_or(out)
 }
 
 /// `"C"`, `pg_catalog."C"` and `C` are one collation.
@@ -704,6 +775,19 @@ mod tests {
         let n = generated_name(&long, &["col"], "key");
         assert_eq!(n.len(), 63);
         assert!(n.ends_with("_col_key"));
+    }
+
+    #[test]
+    fn partition_bounds() {
+        assert_eq!(
+            partition_bound("from ( '2026-01-01' ) to ('2027-01-01')"),
+            "FROM ('2026-01-01') TO ('2027-01-01')"
+        );
+        assert_eq!(partition_bound("default"), "DEFAULT");
+        assert_eq!(
+            partition_bound("WITH (MODULUS 4,REMAINDER 0)"),
+            "WITH (modulus 4, remainder 0)"
+        );
     }
 
     #[test]
