@@ -138,6 +138,69 @@ pub fn load(spec: &str) -> miette::Result<Schema> {
     crate::syntax::parse(&files)
 }
 
+/// The schema source text behind a source, for the preview's unified
+/// diff: a git source's files, or a schema file or directory on disk, each
+/// file under a `// file: NAME` line, in sorted order. `None` for a
+/// database URL (it has no source text) or an unreadable path.
+pub fn source_text(source: &str) -> Option<String> {
+    let files: Vec<SourceFile> = if is_git(source) {
+        read(source).ok()?
+    } else if crate::source::dialect_of_url(source).is_some() {
+        return None;
+    } else {
+        files_on_disk(Path::new(source))?
+    };
+    if let [one] = files.as_slice() {
+        return Some(one.text.clone());
+    }
+    let mut out = String::new();
+    for f in files {
+        // Names without the revision, so that both sides of a diff match.
+        let name = match GitSource::parse(&f.name) {
+            Ok(g) => g.path,
+            Err(_) => f.name.clone(),
+        };
+        out.push_str(&format!("// file: {name}\n"));
+        out.push_str(&f.text);
+        if !f.text.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    Some(out)
+}
+
+fn files_on_disk(path: &Path) -> Option<Vec<SourceFile>> {
+    if path.is_file() {
+        let text = std::fs::read_to_string(path).ok()?;
+        return Some(vec![SourceFile {
+            name: path.display().to_string(),
+            text,
+        }]);
+    }
+    let mut found = Vec::new();
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).ok()?.flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "strata") {
+                found.push(p);
+            }
+        }
+    }
+    found.sort();
+    found
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).ok()?;
+            // Relative to the repository root where git would name it.
+            let name = p.display().to_string();
+            Some(SourceFile { name, text })
+        })
+        .collect()
+}
+
 struct Git {
     dir: PathBuf,
 }

@@ -122,3 +122,86 @@ fn malformed_spec() {
     let e = read_in(r.path(), "git:HEAD").expect_err("no path part");
     assert_eq!(error_code(e), "strata::source::git_spec");
 }
+
+#[test]
+fn source_text_of_a_directory() {
+    let r = repo();
+    // `source_text` reads git sources relative to the current directory;
+    // the repository is elsewhere, so the disk side is checked here.
+    let disk =
+        strata::source::git::source_text(r.path().join("schemas/billing").to_str().expect("utf-8"))
+            .expect("directory text");
+    assert_eq!(disk, "table invoices {\n  id bigint pk\n}\n");
+    assert_eq!(strata::source::git::source_text("sqlite://x.db"), None);
+}
+
+/// Issue 6: `strata diff` between two commits of a repository, with no
+/// database, reading both sides from git.
+#[test]
+fn diff_between_two_commits() {
+    let r = repo();
+    let out = assert_cmd::Command::cargo_bin("strata")
+        .expect("binary")
+        .current_dir(r.path())
+        .args([
+            "diff",
+            "git:v1:schemas/",
+            "git:HEAD:schemas/",
+            "--dialect",
+            "sqlite",
+        ])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("CREATE TABLE \"invoices\""), "{stdout}");
+    assert!(stdout.contains("\"email\""), "{stdout}");
+
+    // The same revision on both sides: nothing to do, and --exit-code says so.
+    assert_cmd::Command::cargo_bin("strata")
+        .expect("binary")
+        .current_dir(r.path())
+        .args([
+            "diff",
+            "git:v1:schemas/",
+            "git:v1:schemas/",
+            "--dialect",
+            "sqlite",
+            "--exit-code",
+        ])
+        .assert()
+        .code(0);
+    assert_cmd::Command::cargo_bin("strata")
+        .expect("binary")
+        .current_dir(r.path())
+        .args([
+            "diff",
+            "git:v1:schemas/",
+            "git:HEAD:schemas/",
+            "--dialect",
+            "sqlite",
+            "--exit-code",
+        ])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn graph_of_a_revision() {
+    let r = repo();
+    let out = assert_cmd::Command::cargo_bin("strata")
+        .expect("binary")
+        .current_dir(r.path())
+        .args(["graph", "git:HEAD:schemas/"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("    invoices {"), "{text}");
+    assert!(text.contains("text email"), "{text}");
+}
