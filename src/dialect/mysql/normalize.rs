@@ -546,7 +546,7 @@ pub fn view_body(body: &str) -> String {
         }
     }
     unqualify_single_table(&mut toks);
-    render(&toks)
+    render_spaced(&toks, true)
 }
 
 fn simple_ident(s: &str) -> bool {
@@ -1144,13 +1144,19 @@ fn is_operator_word(w: &str) -> bool {
 }
 
 fn render(toks: &[Token]) -> String {
+    render_spaced(toks, false)
+}
+
+/// `comma_space`: a space after each comma, as people write view bodies
+/// (expressions keep the catalog's `('a','b')`).
+fn render_spaced(toks: &[Token], comma_space: bool) -> String {
     let mut s = String::new();
     for (i, t) in toks.iter().enumerate() {
         if i > 0 {
             let prev = &toks[i - 1];
             let no_space = (prev.kind == Kind::Punct && prev.text == "(")
                 || (t.kind == Kind::Punct && (t.text == ")" || t.text == ","))
-                || (prev.kind == Kind::Punct && prev.text == ",")
+                || (prev.kind == Kind::Punct && prev.text == "," && !comma_space)
                 || (t.kind == Kind::Punct
                     && t.text == "("
                     && prev.kind == Kind::Word
@@ -1211,7 +1217,7 @@ mod tests {
         assert_eq!(view_body(server), view_body(file));
         assert_eq!(
             view_body(file),
-            "select o.id,c.email,o.total from orders o join customers c on c.id = o.customer_id"
+            "select o.id, c.email, o.total from orders o join customers c on c.id = o.customer_id"
         );
         let server = "select `t`.`id` AS `id`,`t`.`a` + 1 AS `x` from `t` where `t`.`a` > 0";
         let file = "SELECT id, a+1 AS x FROM t WHERE a > 0;";
