@@ -3,3 +3,6 @@
 
 mod converge;
 mod support;
+mod syntax;
+mod syntax_errors;
+mod syntax_props;
