@@ -1,10 +1,114 @@
-//! `strata diff`.
+//! `strata diff FROM TO`: the changes between any two sources (schema
+//! files, directories, database URLs), as SQL or as a plain summary.
 
+use miette::{miette, Context, IntoDiagnostic};
+
+use super::plan::{changes_outcome, parse_dialect, warn_all, write_output, EmitArgs, Secrets};
 use super::Outcome;
+use crate::dialect;
+use crate::ir::DialectKind;
+use crate::plan::migration;
+use crate::source::{self, Loaded};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Sql,
+    Text,
+    Json,
+    Markdown,
+}
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The current schema: files, a directory, or a database URL.
+    from: String,
+    /// The desired schema: files, a directory, or a database URL.
+    to: String,
+    /// The dialect to plan for, when neither source says it.
+    #[arg(long, value_name = "D")]
+    dialect: Option<String>,
+    /// Only these namespaces of a database source.
+    #[arg(long = "schema", value_name = "NS")]
+    namespaces: Vec<String>,
+    #[arg(long, value_enum, default_value = "sql")]
+    format: Format,
+    /// Exit 2 when there are changes, 0 when there are none.
+    #[arg(long)]
+    exit_code: bool,
+    #[command(flatten)]
+    emit: EmitArgs,
+}
 
-pub fn run(_args: Args) -> miette::Result<Outcome> {
-    Err(miette::miette!("`strata diff` is not built yet"))
+pub fn run(args: Args) -> miette::Result<Outcome> {
+    let secrets = Secrets::of(&[&args.from, &args.to]);
+    secrets.scrub(diff(args))
+}
+
+fn diff(args: Args) -> miette::Result<Outcome> {
+    let flag = args.dialect.as_deref().map(parse_dialect).transpose()?;
+    let rt = super::runtime()?;
+    let (from, to) = rt.block_on(async {
+        let from = source::load(&args.from, &args.namespaces).await?;
+        let to = source::load(&args.to, &args.namespaces).await?;
+        Ok::<_, miette::Report>((from, to))
+    })?;
+    warn_all(&from.warnings);
+    warn_all(&to.warnings);
+    let kind = pick_dialect(flag, &from, &to)?;
+    let d = dialect::for_kind(kind);
+    let m = migration(&from.schema, &to.schema, d, &args.emit.options())?;
+    match args.format {
+        Format::Sql => write_output(None, &crate::report::sql::render(d, &m.up))?,
+        Format::Text => crate::report::text::print(&m, kind)
+            .into_diagnostic()
+            .wrap_err("cannot write to stdout")?,
+        Format::Json => write_output(None, &crate::report::json::render(&m, kind))?,
+        Format::Markdown => {
+            let (from_label, to_label) = (source::redact(&args.from), source::redact(&args.to));
+            let (from_text, to_text) = (
+                crate::syntax::print(&from.schema),
+                crate::syntax::print(&to.schema),
+            );
+            let mut preview =
+                crate::report::markdown::Preview::new(kind, &m, &from.schema, &to.schema);
+            preview.from_label = &from_label;
+            preview.to_label = &to_label;
+            preview.source = Some((&from_text, &to_text));
+            write_output(None, &crate::report::markdown::render(&preview))?
+        }
+    }
+    if m.plan.is_empty() {
+        eprintln!("No changes.");
+    }
+    Ok(changes_outcome(&m, args.exit_code))
+}
+
+/// `--dialect`, else what the sources say (a URL's scheme, the files'
+/// `dialect` declaration); sources that disagree with each other or with
+/// the flag are an error.
+fn pick_dialect(
+    flag: Option<DialectKind>,
+    from: &Loaded,
+    to: &Loaded,
+) -> miette::Result<DialectKind> {
+    let known: Vec<DialectKind> = [from.dialect, to.dialect].into_iter().flatten().collect();
+    if let (Some(a), Some(b)) = (from.dialect, to.dialect) {
+        if a != b && flag.is_none() {
+            return Err(miette!(
+                code = "strata::cli::dialect_mismatch",
+                help = "pass --dialect to say which one to plan for",
+                "the two sources are in different dialects: {a} and {b}"
+            ));
+        }
+    }
+    match flag {
+        Some(f) => Ok(f),
+        None => known.first().copied().ok_or_else(|| {
+            miette!(
+                code = "strata::cli::no_dialect",
+                help = "pass --dialect postgres|mysql|sqlite, or declare `dialect …` in the schema files",
+                "cannot tell which dialect to plan for"
+            )
+        }),
+    }
 }

@@ -1,10 +1,60 @@
-//! `strata graph`.
+//! `strata graph`: the schema as an entity–relationship diagram.
+
+use std::path::PathBuf;
 
 use super::Outcome;
+use crate::ir::Schema;
+use crate::report::graph::Diagram;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Mermaid,
+    Dot,
+}
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Schema files or directories (one schema), git:REV:PATH, or a database URL.
+    #[arg(required = true, value_name = "SOURCE")]
+    sources: Vec<String>,
+    #[arg(long, value_enum, default_value = "mermaid")]
+    format: Format,
+    /// Write the diagram to FILE instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+}
 
-pub fn run(_args: Args) -> miette::Result<Outcome> {
-    Err(miette::miette!("`strata graph` is not built yet"))
+pub fn run(args: Args) -> miette::Result<Outcome> {
+    let schema = load(&args.sources)?;
+    let diagram = Diagram::from_schema(&schema);
+    let text = match args.format {
+        Format::Mermaid => diagram.mermaid(),
+        Format::Dot => diagram.dot(),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text).map_err(|e| {
+            miette::miette!(
+                code = "strata::io::write",
+                "cannot write {}: {e}",
+                path.display()
+            )
+        })?,
+        None => print!("{text}"),
+    }
+    Ok(Outcome::Success)
+}
+
+/// One source of any kind (files, a directory, `git:REV:PATH`, a database
+/// URL), or several schema files and directories read as one schema.
+fn load(sources: &[String]) -> miette::Result<Schema> {
+    if let [one] = sources {
+        let rt = super::runtime()?;
+        let found = rt.block_on(crate::source::load(one, &[]))?;
+        for w in &found.warnings {
+            eprintln!("warning: {w}");
+        }
+        return Ok(found.schema);
+    }
+    let paths: Vec<PathBuf> = sources.iter().map(PathBuf::from).collect();
+    crate::syntax::load_paths(&paths)
 }

@@ -1,10 +1,75 @@
-//! `strata inspect`.
+//! `strata inspect`: a live database as schema source, or its IR as JSON
+//! or YAML. Objects the database holds that strata does not model are
+//! warned about on stderr; `--strict` makes them an error.
 
+use std::path::PathBuf;
+
+use miette::{miette, IntoDiagnostic};
+
+use super::plan::{database_url, url_dialect, warn_all, write_output, Secrets};
 use super::Outcome;
+use crate::source;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Strata,
+    Json,
+    Yaml,
+}
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The database to read (default: $DATABASE_URL).
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    url: Option<String>,
+    /// Only these namespaces (PostgreSQL schemas); default: all but the
+    /// system ones.
+    #[arg(long = "schema", value_name = "NS")]
+    namespaces: Vec<String>,
+    #[arg(long, value_enum, default_value = "strata")]
+    format: Format,
+    /// Write here instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit 1 when the database holds objects strata does not model.
+    #[arg(long)]
+    strict: bool,
+}
 
-pub fn run(_args: Args) -> miette::Result<Outcome> {
-    Err(miette::miette!("`strata inspect` is not built yet"))
+pub fn run(args: Args) -> miette::Result<Outcome> {
+    let url = database_url(args.url.as_deref())?;
+    let secrets = Secrets::of(&[&url]);
+    secrets.scrub(inspect(args, &url))
+}
+
+fn inspect(args: Args, url: &str) -> miette::Result<Outcome> {
+    url_dialect(url)?;
+    let rt = super::runtime()?;
+    let found = rt.block_on(source::introspect(url, &args.namespaces))?;
+    warn_all(&found.warnings);
+    let text = match args.format {
+        Format::Strata => crate::syntax::print(&found.schema),
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&found.schema).into_diagnostic()?;
+            s.push('\n');
+            s
+        }
+        Format::Yaml => serde_yaml_ng::to_string(&found.schema).into_diagnostic()?,
+    };
+    write_output(args.output.as_deref(), &text)?;
+    if args.strict && !found.warnings.is_empty() {
+        return Err(miette!(
+            code = "strata::inspect::strict",
+            help = "drop --strict to accept an inspection without them",
+            "{} object{} in the database {} not modeled by strata",
+            found.warnings.len(),
+            if found.warnings.len() == 1 { "" } else { "s" },
+            if found.warnings.len() == 1 {
+                "is"
+            } else {
+                "are"
+            },
+        ));
+    }
+    Ok(Outcome::Success)
 }

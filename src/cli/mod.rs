@@ -9,6 +9,7 @@ mod export;
 mod fmt;
 mod graph;
 mod inspect;
+mod migrate;
 mod plan;
 
 use std::process::ExitCode;
@@ -44,6 +45,8 @@ enum Command {
     Export(export::Args),
     /// Print the schema as an entity-relationship diagram.
     Graph(graph::Args),
+    /// Write or check versioned migration files (sqlx, Flyway, golang-migrate, dbmate, plain).
+    Migrate(migrate::Args),
 }
 
 /// How a successful command ended.
@@ -55,7 +58,19 @@ pub enum Outcome {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // clap's own exit code for a usage error is 2, which `--exit-code`
+    // gives to "changes exist": a mistyped flag must not look like that.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
     let result = match cli.command {
         Command::Fmt(a) => fmt::run(a),
         Command::Check(a) => check::run(a),
@@ -65,6 +80,7 @@ pub fn main() -> ExitCode {
         Command::Apply(a) => apply::run(a),
         Command::Export(a) => export::run(a),
         Command::Graph(a) => graph::run(a),
+        Command::Migrate(a) => migrate::run(a),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

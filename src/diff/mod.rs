@@ -1,15 +1,434 @@
 //! Compare two schemas and list what differs, as data: no SQL, no dialect.
 //! Both inputs are expected to be normalized by the same dialect first, so
 //! that plain equality means "the same thing".
+//!
+//! The order of the list is deterministic (object kind, then name) but it
+//! is not an execution order: that is the planner's job.
 
 mod change;
+mod matching;
+mod reverse;
+mod table;
 
 pub use change::{Change, ColumnChanges, TableChange};
+pub(crate) use table::sort_table_changes;
 
-use crate::ir::Schema;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::{Name, Schema, Table, View};
+use table::{column_renames, table_changes, Renames};
 
 /// The changes that take `from` to `to`. Renames come only from
-/// `renamed_from` on the `to` side.
-pub fn diff(_from: &Schema, _to: &Schema) -> Vec<Change> {
-    Vec::new()
+/// `renamed_from` on the `to` side; a `renamed_from` whose old name is not
+/// on the `from` side (or whose new name already is) is ignored, so that a
+/// schema keeps its hints after the rename ran without a perpetual diff.
+pub fn diff(from: &Schema, to: &Schema) -> Vec<Change> {
+    let mut out = Vec::new();
+
+    for (name, f) in &from.extensions {
+        match to.extensions.get(name) {
+            Some(t) if t == f => {}
+            _ => out.push(Change::DropExtension(f.clone())),
+        }
+    }
+    for (name, t) in &to.extensions {
+        match from.extensions.get(name) {
+            Some(f) if f == t => {}
+            _ => out.push(Change::CreateExtension(t.clone())),
+        }
+    }
+    for (name, f) in &from.namespaces {
+        if !to.namespaces.contains_key(name) {
+            out.push(Change::DropNamespace(f.clone()));
+        }
+    }
+    for (name, t) in &to.namespaces {
+        if !from.namespaces.contains_key(name) {
+            out.push(Change::CreateNamespace(t.clone()));
+        }
+    }
+
+    for (name, f) in &from.enums {
+        match to.enums.get(name) {
+            None => out.push(Change::DropEnum(f.clone())),
+            Some(t) if t != f => out.push(Change::AlterEnum {
+                from: f.clone(),
+                to: t.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for (name, t) in &to.enums {
+        if !from.enums.contains_key(name) {
+            out.push(Change::CreateEnum(t.clone()));
+        }
+    }
+    for (name, f) in &from.sequences {
+        match to.sequences.get(name) {
+            None => out.push(Change::DropSequence(f.clone())),
+            Some(t) if t != f => out.push(Change::AlterSequence {
+                from: f.clone(),
+                to: t.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for (name, t) in &to.sequences {
+        if !from.sequences.contains_key(name) {
+            out.push(Change::CreateSequence(t.clone()));
+        }
+    }
+
+    let renames = tables(from, to, &mut out);
+    views(from, to, &mut out);
+
+    for (name, f) in &from.functions {
+        match to.functions.get(name) {
+            None => out.push(Change::DropFunction(f.clone())),
+            Some(t) if t != f => out.push(Change::ReplaceFunction {
+                from: f.clone(),
+                to: t.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for (name, t) in &to.functions {
+        if !from.functions.contains_key(name) {
+            out.push(Change::CreateFunction(t.clone()));
+        }
+    }
+
+    triggers(from, to, &renames, &mut out);
+    out
+}
+
+/// Pairs tables (by `renamed_from`, then by name), then lists drops,
+/// alters and creates. Returns the renames, which triggers need too.
+fn tables(from: &Schema, to: &Schema, out: &mut Vec<Change>) -> Renames {
+    let pairs = pair_by_name(&from.tables, &to.tables, |t| t.renamed_from.as_ref());
+    // A table whose partitioning changes cannot be altered into the other:
+    // it is dropped and created.
+    let pairs: BTreeMap<Name, Name> = pairs
+        .into_iter()
+        .filter(|(f, t)| from.tables[f].partition == to.tables[t].partition)
+        .collect();
+
+    let mut renames = Renames::default();
+    for (f, t) in &pairs {
+        if f != t {
+            renames.tables.insert(f.clone(), t.clone());
+        }
+        let cols = column_renames(&from.tables[f], &to.tables[t]);
+        if !cols.is_empty() {
+            renames.columns.insert(t.clone(), cols);
+        }
+    }
+
+    let paired_to: BTreeSet<&Name> = pairs.values().collect();
+    for (name, f) in &from.tables {
+        if !pairs.contains_key(name) {
+            out.push(Change::DropTable(f.clone()));
+        }
+    }
+    let by_to: BTreeMap<&Name, &Name> = pairs.iter().map(|(f, t)| (t, f)).collect();
+    for (name, t) in &to.tables {
+        match by_to.get(name) {
+            Some(f) => {
+                let f: &Table = &from.tables[*f];
+                let changes = table_changes(f, t, &renames);
+                if !changes.is_empty() {
+                    out.push(Change::AlterTable {
+                        from: f.clone(),
+                        to: t.clone(),
+                        changes,
+                    });
+                }
+            }
+            None => {
+                debug_assert!(!paired_to.contains(name));
+                out.push(Change::CreateTable(t.clone()));
+            }
+        }
+    }
+    renames
+}
+
+fn views(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    let pairs = pair_by_name(&from.views, &to.views, |v| v.renamed_from.as_ref());
+    let definition = |v: &View| View {
+        name: Name::new(""),
+        renamed_from: None,
+        ..v.clone()
+    };
+    for (name, f) in &from.views {
+        if !pairs.contains_key(name) {
+            out.push(Change::DropView(f.clone()));
+        }
+    }
+    let by_to: BTreeMap<&Name, &Name> = pairs.iter().map(|(f, t)| (t, f)).collect();
+    for (name, t) in &to.views {
+        let Some(fname) = by_to.get(name) else {
+            out.push(Change::CreateView(t.clone()));
+            continue;
+        };
+        let f = &from.views[*fname];
+        let same = definition(f) == definition(t);
+        if *fname != name {
+            // A renamed view that also changes is simply made anew:
+            // a view holds no data of its own.
+            if same {
+                out.push(Change::RenameView {
+                    from: f.name.clone(),
+                    to: t.name.clone(),
+                });
+            } else {
+                out.push(Change::DropView(f.clone()));
+                out.push(Change::CreateView(t.clone()));
+            }
+        } else if !same {
+            out.push(Change::ReplaceView {
+                from: f.clone(),
+                to: t.clone(),
+            });
+        }
+    }
+}
+
+/// Triggers follow their table through a rename on every dialect, so a
+/// trigger is compared under its table's new name.
+fn triggers(from: &Schema, to: &Schema, renames: &Renames, out: &mut Vec<Change>) {
+    let moved: BTreeMap<(Name, String), &crate::ir::Trigger> = from
+        .triggers
+        .values()
+        .map(|t| ((renames.table(&t.table), t.name.clone()), t))
+        .collect();
+    for (key, f) in &moved {
+        let mut same_place = (*f).clone();
+        same_place.table = key.0.clone();
+        match to.triggers.get(key) {
+            Some(t) if *t == same_place => {}
+            _ => out.push(Change::DropTrigger((*f).clone())),
+        }
+    }
+    for (key, t) in &to.triggers {
+        let unchanged = moved.get(key).is_some_and(|f| {
+            let mut same_place = (*f).clone();
+            same_place.table = key.0.clone();
+            same_place == *t
+        });
+        if !unchanged {
+            out.push(Change::CreateTrigger(t.clone()));
+        }
+    }
+}
+
+/// Pairs two maps by key, honouring `renamed_from` on the `to` side first
+/// (only when the old name exists on the `from` side and the new one does
+/// not). Returns `from` key → `to` key.
+fn pair_by_name<T>(
+    from: &BTreeMap<Name, T>,
+    to: &BTreeMap<Name, T>,
+    renamed_from: impl Fn(&T) -> Option<&Name>,
+) -> BTreeMap<Name, Name> {
+    let mut pairs = BTreeMap::new();
+    for (name, t) in to {
+        let Some(old) = renamed_from(t) else { continue };
+        if old != name
+            && !from.contains_key(name)
+            && from.contains_key(old)
+            && !pairs.contains_key(old)
+        {
+            pairs.insert(old.clone(), name.clone());
+        }
+    }
+    let taken_to: BTreeSet<Name> = pairs.values().cloned().collect();
+    for name in to.keys() {
+        if !taken_to.contains(name) && from.contains_key(name) && !pairs.contains_key(name) {
+            pairs.insert(name.clone(), name.clone());
+        }
+    }
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Column, Enum, ForeignKey, Trigger};
+
+    fn table(name: &str, cols: &[&str]) -> Table {
+        let mut t = Table::new(Name::new(name));
+        t.columns = cols.iter().map(|c| Column::new(*c, "integer")).collect();
+        t
+    }
+
+    fn schema(tables: Vec<Table>) -> Schema {
+        let mut s = Schema::default();
+        for t in tables {
+            s.tables.insert(t.name.clone(), t);
+        }
+        s
+    }
+
+    fn view(name: &str, body: &str) -> View {
+        View {
+            name: Name::new(name),
+            body: body.into(),
+            materialized: false,
+            columns: vec![],
+            indexes: vec![],
+            comment: None,
+            renamed_from: None,
+        }
+    }
+
+    fn kinds(changes: &[Change]) -> Vec<String> {
+        changes
+            .iter()
+            .map(|c| {
+                let v = serde_json::to_value(c).unwrap_or_default();
+                v["kind"].as_str().unwrap_or("?").to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn equal_schemas_have_no_changes() {
+        let s = schema(vec![table("a", &["x"]), table("b", &["y"])]);
+        assert!(diff(&s, &s).is_empty());
+    }
+
+    #[test]
+    fn created_and_dropped_tables() {
+        let from = schema(vec![table("a", &["x"])]);
+        let to = schema(vec![table("b", &["x"])]);
+        assert_eq!(kinds(&diff(&from, &to)), vec!["drop_table", "create_table"]);
+    }
+
+    #[test]
+    fn renamed_table_is_an_alter_with_a_rename() {
+        let from = schema(vec![table("a", &["x"])]);
+        let mut b = table("b", &["x"]);
+        b.renamed_from = Some(Name::new("a"));
+        let to = schema(vec![b]);
+        let changes = diff(&from, &to);
+        assert_eq!(changes.len(), 1);
+        match &changes[0] {
+            Change::AlterTable { from, to, changes } => {
+                assert_eq!(from.name, Name::new("a"));
+                assert_eq!(to.name, Name::new("b"));
+                assert_eq!(
+                    changes,
+                    &vec![TableChange::RenameTable {
+                        from: Name::new("a"),
+                        to: Name::new("b")
+                    }]
+                );
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        // Once renamed, the hint changes nothing.
+        let done = schema(vec![table("b", &["x"])]);
+        assert!(diff(&done, &to).is_empty());
+    }
+
+    #[test]
+    fn foreign_key_follows_a_renamed_parent() {
+        let fk = |table: &str, col: &str| ForeignKey {
+            name: Some("fk".into()),
+            columns: vec!["p".into()],
+            ref_table: Name::new(table),
+            ref_columns: vec![col.into()],
+            on_delete: Default::default(),
+            on_update: Default::default(),
+            deferral: Default::default(),
+            match_type: Default::default(),
+            not_valid: false,
+            renamed_from: None,
+        };
+        let mut child = table("child", &["p"]);
+        child.foreign_keys.push(fk("parent", "id"));
+        let from = schema(vec![table("parent", &["id"]), child]);
+
+        let mut parent2 = table("parent2", &["key"]);
+        parent2.renamed_from = Some(Name::new("parent"));
+        parent2.columns[0].renamed_from = Some("id".into());
+        let mut child2 = table("child", &["p"]);
+        child2.foreign_keys.push(fk("parent2", "key"));
+        let to = schema(vec![parent2, child2]);
+
+        let changes = diff(&from, &to);
+        assert_eq!(kinds(&changes), vec!["alter_table"], "{changes:#?}");
+    }
+
+    #[test]
+    fn enum_change_is_an_alter() {
+        let e = |vals: &[&str]| Enum {
+            name: Name::new("mood"),
+            values: vals.iter().map(|v| v.to_string()).collect(),
+            comment: None,
+        };
+        let mut from = Schema::default();
+        from.enums.insert(Name::new("mood"), e(&["a"]));
+        let mut to = Schema::default();
+        to.enums.insert(Name::new("mood"), e(&["a", "b"]));
+        assert_eq!(kinds(&diff(&from, &to)), vec!["alter_enum"]);
+        assert_eq!(kinds(&diff(&to, &Schema::default())), vec!["drop_enum"]);
+    }
+
+    #[test]
+    fn views_replace_rename_and_recreate() {
+        let mut from = Schema::default();
+        from.views.insert(Name::new("v"), view("v", "select 1"));
+        from.views.insert(Name::new("w"), view("w", "select 2"));
+        from.views.insert(Name::new("x"), view("x", "select 3"));
+        let mut to = Schema::default();
+        to.views.insert(Name::new("v"), view("v", "select 10"));
+        let mut w2 = view("w2", "select 2");
+        w2.renamed_from = Some(Name::new("w"));
+        to.views.insert(Name::new("w2"), w2);
+        let mut x2 = view("x2", "select 30");
+        x2.renamed_from = Some(Name::new("x"));
+        to.views.insert(Name::new("x2"), x2);
+        assert_eq!(
+            kinds(&diff(&from, &to)),
+            vec!["replace_view", "rename_view", "drop_view", "create_view"]
+        );
+    }
+
+    #[test]
+    fn trigger_follows_its_renamed_table() {
+        let trig = |table: &str| Trigger {
+            name: "t".into(),
+            table: Name::new(table),
+            timing: "after".into(),
+            events: vec!["insert".into()],
+            for_each_row: true,
+            when: None,
+            body: "begin select 1; end".into(),
+        };
+        let mut from = schema(vec![table("a", &["x"])]);
+        from.triggers
+            .insert((Name::new("a"), "t".into()), trig("a"));
+        let mut b = table("b", &["x"]);
+        b.renamed_from = Some(Name::new("a"));
+        let mut to = schema(vec![b]);
+        to.triggers.insert((Name::new("b"), "t".into()), trig("b"));
+        assert_eq!(kinds(&diff(&from, &to)), vec!["alter_table"]);
+
+        let mut changed = to.clone();
+        if let Some(t) = changed.triggers.values_mut().next() {
+            t.body = "begin select 2; end".into();
+        }
+        assert_eq!(
+            kinds(&diff(&from, &changed)),
+            vec!["alter_table", "drop_trigger", "create_trigger"]
+        );
+    }
+
+    #[test]
+    fn diff_is_deterministic() {
+        let from = schema(vec![table("a", &["x"]), table("c", &["x"])]);
+        let to = schema(vec![table("b", &["x"]), table("d", &["y"])]);
+        assert_eq!(diff(&from, &to), diff(&from, &to));
+    }
 }

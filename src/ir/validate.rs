@@ -1,5 +1,20 @@
 //! Checks that a schema makes sense on its own: references resolve, names
 //! are unique, keys are well formed. Reports every problem, not the first.
+//!
+//! Each rule family lives in its own file under `validate/` with its tests
+//! at the bottom; the codes are listed in docs/errors-validation.md. The
+//! IR carries no spans: a problem names the object it concerns through an
+//! [`ObjectRef`], and the syntax layer maps that to a source location.
+
+mod foreign_keys;
+mod objects;
+mod suggest;
+mod tables;
+mod types;
+mod view_refs;
+
+pub use suggest::{did_you_mean, edit_distance};
+pub use types::{fold_type, is_integer_type};
 
 use super::{ObjectRef, Schema};
 
@@ -17,6 +32,175 @@ pub struct Problem {
     pub related: Option<(ObjectRef, String)>,
 }
 
-pub fn validate(_schema: &Schema) -> Vec<Problem> {
-    Vec::new()
+impl Problem {
+    fn new(
+        code: &'static str,
+        at: ObjectRef,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Problem {
+        Problem {
+            code,
+            message: message.into(),
+            at,
+            label: label.into(),
+            help: None,
+            related: None,
+        }
+    }
+
+    fn help(mut self, help: impl Into<String>) -> Problem {
+        self.help = Some(help.into());
+        self
+    }
+
+    fn maybe_help(mut self, help: Option<String>) -> Problem {
+        self.help = help;
+        self
+    }
+
+    fn related(mut self, at: ObjectRef, label: impl Into<String>) -> Problem {
+        self.related = Some((at, label.into()));
+        self
+    }
+}
+
+/// Every problem of a schema, in a deterministic order: schema-wide
+/// objects first (enums, sequences), then each table in name order, then
+/// views, triggers and names that clash across a namespace.
+pub fn validate(schema: &Schema) -> Vec<Problem> {
+    let mut out = Vec::new();
+    objects::enums(schema, &mut out);
+    objects::sequences(schema, &mut out);
+    let known_types = types::KnownTypes::new(schema);
+    for table in schema.tables.values() {
+        tables::check(schema, table, &mut out);
+        foreign_keys::check(schema, table, &mut out);
+        types::check_columns(schema, &known_types, table, &mut out);
+    }
+    objects::views(schema, &mut out);
+    objects::triggers(schema, &mut out);
+    objects::namespace_clashes(schema, &mut out);
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! Small builders so that each rule's tests read as the schema they test.
+    use crate::ir::{Column, DialectKind, Name, PrimaryKey, Schema, Table};
+
+    pub fn table(name: &str, cols: &[(&str, &str)]) -> Table {
+        let mut t = Table::new(Name::new(name));
+        for (c, ty) in cols {
+            t.columns.push(Column::new(*c, *ty));
+        }
+        t
+    }
+
+    pub fn with_pk(mut t: Table, cols: &[&str]) -> Table {
+        t.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: cols.iter().map(|c| c.to_string()).collect(),
+        });
+        t
+    }
+
+    pub fn schema(tables: Vec<Table>) -> Schema {
+        let mut s = Schema::default();
+        for t in tables {
+            s.tables.insert(t.name.clone(), t);
+        }
+        s
+    }
+
+    pub fn pg(mut s: Schema) -> Schema {
+        s.dialect = Some(DialectKind::Postgres);
+        s
+    }
+
+    pub fn codes(s: &Schema) -> Vec<&'static str> {
+        super::validate(s).into_iter().map(|p| p.code).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::*;
+    use super::*;
+
+    #[test]
+    fn a_sound_schema_has_no_problems() {
+        let users = with_pk(
+            table("users", &[("id", "bigint"), ("email", "text")]),
+            &["id"],
+        );
+        let mut orders = with_pk(
+            table("orders", &[("id", "uuid"), ("user_id", "int8")]),
+            &["id"],
+        );
+        orders.foreign_keys.push(crate::ir::ForeignKey {
+            name: None,
+            columns: vec!["user_id".into()],
+            ref_table: crate::ir::Name::new("users"),
+            ref_columns: vec!["id".into()],
+            on_delete: Default::default(),
+            on_update: Default::default(),
+            deferral: Default::default(),
+            match_type: Default::default(),
+            not_valid: false,
+            renamed_from: None,
+        });
+        assert_eq!(validate(&pg(schema(vec![users, orders]))), vec![]);
+    }
+
+    /// Issue 2 asks for parse + validate of 10,000 tables (150,000 columns,
+    /// 20,000 indexes) in under a second in release mode; validation must
+    /// stay linear. This debug-mode check keeps a generous margin.
+    #[test]
+    fn validation_is_linear_in_schema_size() {
+        let mut s = pg(schema(vec![]));
+        s.enums.insert(
+            crate::ir::Name::new("mood"),
+            crate::ir::Enum {
+                name: crate::ir::Name::new("mood"),
+                values: vec!["a".into()],
+                comment: None,
+            },
+        );
+        for i in 0..10_000 {
+            let mut cols: Vec<(String, &str)> = vec![("id".into(), "bigint"), ("m".into(), "mood")];
+            for c in 0..13 {
+                cols.push((format!("c{c}"), "text"));
+            }
+            let cols: Vec<(&str, &str)> = cols.iter().map(|(a, b)| (a.as_str(), *b)).collect();
+            let mut t = with_pk(table(&format!("t{i}"), &cols), &["id"]);
+            if i > 0 {
+                t.foreign_keys.push(crate::ir::ForeignKey {
+                    name: None,
+                    columns: vec!["id".into()],
+                    ref_table: crate::ir::Name::new(format!("t{}", i - 1)),
+                    ref_columns: vec!["id".into()],
+                    on_delete: Default::default(),
+                    on_update: Default::default(),
+                    deferral: Default::default(),
+                    match_type: Default::default(),
+                    not_valid: false,
+                    renamed_from: None,
+                });
+            }
+            s.tables.insert(t.name.clone(), t);
+        }
+        let start = std::time::Instant::now();
+        assert_eq!(validate(&s), vec![]);
+        let took = start.elapsed();
+        eprintln!("validated 10,000 tables in {took:?}");
+        assert!(took.as_secs_f64() < 5.0, "validation took {took:?}");
+    }
+
+    #[test]
+    fn reports_every_problem_not_the_first() {
+        let a = table("a", &[]);
+        let b = table("b", &[]);
+        assert_eq!(codes(&schema(vec![a, b])), vec!["E0201", "E0201"]);
+    }
 }

@@ -1,9 +1,26 @@
 //! Order changes on a dependency graph and attach their hazards. The plan
 //! says what happens in which order; it never writes SQL text.
+//!
+//! - [`deps`]: what each change provides, removes and leans on;
+//! - [`order`]: the petgraph graph, foreign-key cycles detached, a stable
+//!   topological sort;
+//! - [`dependents`]: unchanged views and triggers dropped and recreated
+//!   around changes that would break them;
+//! - [`refs`]: the identifier scanner that finds what a SQL body mentions;
+//! - [`hazard`]: the dialect-free hazard rules, one per file.
+
+mod dependents;
+mod deps;
+mod describe;
+pub mod hazard;
+mod order;
+pub mod refs;
 
 use serde::Serialize;
 
 use crate::diff::Change;
+
+pub use describe::describe;
 
 /// An ordered list of steps; executing them in order is the migration.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -71,11 +88,30 @@ impl HazardKind {
 }
 
 use crate::dialect::{Dialect, EmitError, EmitOptions, Script};
+use crate::diff::diff;
 use crate::ir::Schema;
 
-/// Orders changes for a dialect and attaches every hazard.
-pub fn plan(_changes: Vec<Change>, _dialect: &dyn Dialect, _options: &EmitOptions) -> Plan {
-    Plan::default()
+/// Orders changes for a dialect and attaches every hazard: the
+/// dialect-free ones ([`hazard`]) and the dialect's own.
+///
+/// Ordering is a dependency graph (see [`order`]): namespaces, extensions,
+/// types and sequences before what uses them; a referenced table before
+/// the table that references it (foreign-key cycles detached into
+/// `AlterTable` steps that add the keys afterwards, unless the dialect
+/// resolves foreign keys lazily); drops in reverse; views and triggers
+/// after what they read. Ties keep a fixed order, so the same changes
+/// always give the same plan.
+pub fn plan(changes: Vec<Change>, dialect: &dyn Dialect, options: &EmitOptions) -> Plan {
+    let caps = dialect.capabilities();
+    let changes = dependents::split_entangled_views(changes, &caps);
+    let steps = order::order(changes, &caps)
+        .into_iter()
+        .map(|change| {
+            let hazards = hazard::merge(hazard::check(&change), dialect.hazards(&change, options));
+            Step { change, hazards }
+        })
+        .collect();
+    Plan { steps }
 }
 
 /// Everything a migration between two schemas needs: the ordered plan, the
@@ -86,19 +122,102 @@ pub struct Migration {
     pub plan: Plan,
     pub up: Script,
     pub down: Script,
+    /// The plan `down` was emitted from, with its own hazards (undoing an
+    /// added column drops it).
+    pub rollback: Plan,
+}
+
+impl Migration {
+    /// Every hazard of the forward plan that is refused without
+    /// `--allow-destructive`.
+    pub fn destructive(&self) -> Vec<&Hazard> {
+        self.plan
+            .steps
+            .iter()
+            .flat_map(|s| &s.hazards)
+            .filter(|h| h.kind.is_destructive())
+            .collect()
+    }
 }
 
 /// Normalizes both schemas with the dialect, diffs, plans and emits both
-/// directions.
+/// directions. The rollback is planned from the reversed changes, so it
+/// needs no second look at the database.
 pub fn migration(
-    _from: &Schema,
-    _to: &Schema,
-    _dialect: &dyn Dialect,
-    _options: &EmitOptions,
+    from: &Schema,
+    to: &Schema,
+    dialect: &dyn Dialect,
+    options: &EmitOptions,
 ) -> Result<Migration, EmitError> {
+    let caps = dialect.capabilities();
+    let from = dialect.normalize(from);
+    let to = dialect.normalize(to);
+    let changes = diff(&from, &to);
+    let mut back: Vec<Change> = changes.iter().map(Change::reverse).collect();
+    let mut forward = changes;
+    dependents::recreate_dependents(&mut forward, &from, &to, &caps);
+    dependents::recreate_dependents(&mut back, &to, &from, &caps);
+
+    let plan_up = plan(forward, dialect, options);
+    let plan_down = plan(back, dialect, options);
+    let mut up = dialect.emit(&plan_up, options)?;
+    let mut down = dialect.emit(&plan_down, options)?;
+    attach_step_hazards(&plan_up, &mut up);
+    attach_step_hazards(&plan_down, &mut down);
     Ok(Migration {
-        plan: Plan::default(),
-        up: Script::default(),
-        down: Script::default(),
+        plan: plan_up,
+        up,
+        down,
+        rollback: plan_down,
     })
 }
+
+/// Makes sure every hazard of a step shows on one of its statements: an
+/// emitter may put a hazard on the exact statement it concerns; any it did
+/// not place goes on the step's first statement.
+pub fn attach_step_hazards(plan: &Plan, script: &mut Script) {
+    use std::collections::BTreeMap;
+    // Statement positions by step, so that large plans stay linear.
+    let mut by_step: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
+    for (p, phase) in script.phases.iter().enumerate() {
+        for (s, st) in phase.statements.iter().enumerate() {
+            if let Some(i) = st.step {
+                by_step.entry(i).or_default().push((p, s));
+            }
+        }
+    }
+    for (i, step) in plan.steps.iter().enumerate() {
+        if step.hazards.is_empty() {
+            continue;
+        }
+        let Some(places) = by_step.get(&i) else {
+            continue;
+        };
+        // An emitter's own copy of a dialect-free hazard is said once.
+        let free = hazard::check(&step.change);
+        for &(p, s) in places {
+            script.phases[p].statements[s]
+                .hazards
+                .retain(|h| !hazard::repeats(h, &free));
+        }
+        let missing: Vec<Hazard> = step
+            .hazards
+            .iter()
+            .filter(|h| {
+                !places
+                    .iter()
+                    .any(|&(p, s)| script.phases[p].statements[s].hazards.contains(h))
+            })
+            .cloned()
+            .collect();
+        if let (false, Some(&(p, s))) = (missing.is_empty(), places.first()) {
+            let first = &mut script.phases[p].statements[s];
+            first.hazards.extend(missing);
+            first.hazards.sort();
+            first.hazards.dedup();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,3 +1,8 @@
 //! Renderers of plans and schemas: sql, markdown, json, text, mermaid/dot.
 
+pub mod describe;
+pub mod graph;
+pub mod json;
+pub mod markdown;
 pub mod sql;
+pub mod text;

@@ -193,3 +193,70 @@ impl SqliteDb {
         }
     }
 }
+
+/// Runs statements one by one on the database at `url` (test set-up only).
+pub async fn exec(url: &str, statements: &[String]) -> Result<(), String> {
+    let err = |s: &str, e: sqlx::Error| format!("{s}: {e}");
+    if url.starts_with("postgres") {
+        let mut c = sqlx::PgConnection::connect(url)
+            .await
+            .map_err(|e| e.to_string())?;
+        for s in statements {
+            sqlx::raw_sql(s)
+                .execute(&mut c)
+                .await
+                .map_err(|e| err(s, e))?;
+        }
+    } else if url.starts_with("mysql") || url.starts_with("mariadb") {
+        let mut c = sqlx::MySqlConnection::connect(url)
+            .await
+            .map_err(|e| e.to_string())?;
+        for s in statements {
+            sqlx::raw_sql(s)
+                .execute(&mut c)
+                .await
+                .map_err(|e| err(s, e))?;
+        }
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(url)
+            .await
+            .map_err(|e| e.to_string())?;
+        for s in statements {
+            sqlx::raw_sql(s)
+                .execute(&mut c)
+                .await
+                .map_err(|e| err(s, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// The single integer a `SELECT COUNT(*) …` returns.
+pub async fn count(url: &str, sql: &str) -> Result<i64, String> {
+    let e = |e: sqlx::Error| format!("{sql}: {e}");
+    if url.starts_with("postgres") {
+        let mut c = sqlx::PgConnection::connect(url)
+            .await
+            .map_err(|e| e.to_string())?;
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(&mut c)
+            .await
+            .map_err(e)
+    } else if url.starts_with("mysql") || url.starts_with("mariadb") {
+        let mut c = sqlx::MySqlConnection::connect(url)
+            .await
+            .map_err(|e| e.to_string())?;
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(&mut c)
+            .await
+            .map_err(e)
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(url)
+            .await
+            .map_err(|e| e.to_string())?;
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(&mut c)
+            .await
+            .map_err(e)
+    }
+}

@@ -1,12 +1,244 @@
-//! Running a script on this dialect.
+//! Running a script on MySQL/MariaDB. DDL there commits implicitly, so
+//! there is no transaction to fall back on: statements run one by one,
+//! each recorded in `strata_history` once it succeeded, so that a failed
+//! apply can be continued (`resume`) exactly where it stopped, and never
+//! runs a statement twice. A named lock (`GET_LOCK`) keeps two applies to
+//! the same database from interleaving.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use sqlx::mysql::MySqlConnection;
+use sqlx::{Connection, Executor};
 
 use crate::apply::{ApplyOptions, ApplyReport};
 use crate::dialect::Script;
 
+use super::HISTORY_TABLE;
+
+/// How long an apply waits for another one to finish by default.
+const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(60);
+
+/// A stable hash of the script's statements (FNV-1a, 64 bits): resume
+/// trusts the history only for the very same plan.
+pub fn plan_hash(script: &Script) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for s in script.statements() {
+        for b in s.sql.as_bytes().iter().chain(b";\n") {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+fn first_line(sql: &str) -> String {
+    let line = sql.lines().next().unwrap_or("").trim();
+    if sql.lines().nth(1).is_some() {
+        format!("{line} …")
+    } else {
+        line.to_string()
+    }
+}
+
+fn db_error(e: sqlx::Error) -> String {
+    match &e {
+        sqlx::Error::Database(d) => match d.code() {
+            Some(code) => format!("{} (SQLSTATE {code})", d.message()),
+            None => d.message().to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
 pub async fn apply(
     url: &str,
-    _script: &Script,
-    _options: &ApplyOptions,
+    script: &Script,
+    options: &ApplyOptions,
 ) -> miette::Result<ApplyReport> {
-    Err(miette::miette!("apply to {url} is not built yet"))
+    let real_url = url.replacen("mariadb://", "mysql://", 1);
+    let mut conn = MySqlConnection::connect(&real_url).await.map_err(|e| {
+        miette::miette!(
+            code = "strata::mysql::connect",
+            help = "check that the server is running and the URL names a database",
+            "cannot connect to {}: {e}",
+            crate::source::redact(url)
+        )
+    })?;
+    let result = run(&mut conn, script, options).await;
+    // Releases the lock too; a closed connection would release it anyway.
+    let _ = sqlx::query("DO RELEASE_LOCK(CONCAT('strata_apply:', DATABASE()))")
+        .execute(&mut conn)
+        .await;
+    let _ = conn.close().await;
+    result
+}
+
+async fn run(
+    conn: &mut MySqlConnection,
+    script: &Script,
+    options: &ApplyOptions,
+) -> miette::Result<ApplyReport> {
+    let wait = options.lock_timeout.unwrap_or(DEFAULT_LOCK_WAIT);
+    let got: Option<i64> =
+        sqlx::query_scalar("SELECT GET_LOCK(CONCAT('strata_apply:', DATABASE()), ?)")
+            .bind(wait.as_secs_f64())
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(|e| {
+                miette::miette!(
+                    code = "strata::mysql::lock",
+                    "cannot take the apply lock: {}",
+                    db_error(e)
+                )
+            })?;
+    if got != Some(1) {
+        return Err(miette::miette!(
+            code = "strata::mysql::locked",
+            help = "another `strata apply` is running on this database; wait for it to finish, or raise --lock-timeout",
+            "another apply holds the lock on this database (waited {:.1}s); nothing was applied",
+            wait.as_secs_f64()
+        ));
+    }
+
+    conn.execute(HISTORY_DDL).await.map_err(|e| {
+        miette::miette!(
+            code = "strata::mysql::history",
+            "cannot create {HISTORY_TABLE}: {}",
+            db_error(e)
+        )
+    })?;
+    let hash = plan_hash(script);
+    let applied: BTreeSet<i64> = if options.resume {
+        sqlx::query_scalar::<_, i64>(&format!(
+            "SELECT CAST(statement_index AS SIGNED) FROM {HISTORY_TABLE} WHERE plan_hash = ?"
+        ))
+        .bind(&hash)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| {
+            miette::miette!(
+                code = "strata::mysql::history",
+                "cannot read {HISTORY_TABLE}: {}",
+                db_error(e)
+            )
+        })?
+        .into_iter()
+        .collect()
+    } else {
+        // A fresh run of this plan starts a fresh record.
+        sqlx::query(&format!("DELETE FROM {HISTORY_TABLE} WHERE plan_hash = ?"))
+            .bind(&hash)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| {
+                miette::miette!(
+                    code = "strata::mysql::history",
+                    "cannot write {HISTORY_TABLE}: {}",
+                    db_error(e)
+                )
+            })?;
+        BTreeSet::new()
+    };
+
+    let statements: Vec<_> = script.statements().collect();
+    let total = statements.len();
+    let mut report = ApplyReport::default();
+    let mut done: Vec<(usize, String)> = Vec::new();
+    for (i, st) in statements.iter().enumerate() {
+        let idx = i as i64;
+        // Session settings (no step) run every time; they change nothing
+        // that lasts.
+        if st.step.is_some() && applied.contains(&idx) {
+            done.push((i, first_line(&st.sql)));
+            continue;
+        }
+        if let Err(e) = sqlx::raw_sql(&st.sql).execute(&mut *conn).await {
+            let before = if done.is_empty() {
+                "no statement of this plan is applied".to_string()
+            } else {
+                let list = done
+                    .iter()
+                    .map(|(n, s)| format!("  #{} {s}", n + 1))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                format!("already applied ({} of {total}, recorded in {HISTORY_TABLE} under plan {hash}):\n{list}", done.len())
+            };
+            let help = format!(
+                "MySQL DDL is not transactional: fix the cause and run the same plan with `strata apply --resume` to continue from statement #{}, or apply the rollback of the applied statements",
+                i + 1
+            );
+            return Err(miette::miette!(
+                code = "strata::mysql::apply_failed",
+                help = help,
+                "statement #{} of {total} failed: {}\n{}\n{before}",
+                i + 1,
+                db_error(e),
+                st.sql,
+            ));
+        }
+        if st.step.is_some() {
+            sqlx::query(&format!(
+                "INSERT INTO {HISTORY_TABLE} (plan_hash, statement_index, statement) VALUES (?, ?, ?)"
+            ))
+            .bind(&hash)
+            .bind(idx)
+            .bind(&st.sql)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| {
+                miette::miette!(
+                    code = "strata::mysql::history",
+                    help = format!("the statement ran; check {HISTORY_TABLE} before resuming"),
+                    "statement #{} ran but recording it in {HISTORY_TABLE} failed: {}",
+                    i + 1,
+                    db_error(e)
+                )
+            })?;
+            done.push((i, first_line(&st.sql)));
+        }
+        report.executed.push(st.sql.clone());
+    }
+    Ok(report)
+}
+
+const HISTORY_DDL: &str = "CREATE TABLE IF NOT EXISTS `strata_history` (\n  \
+`plan_hash` char(16) NOT NULL,\n  \
+`statement_index` int NOT NULL,\n  \
+`statement` longtext NOT NULL,\n  \
+`applied_at` timestamp(6) NOT NULL DEFAULT current_timestamp(6),\n  \
+PRIMARY KEY (`plan_hash`, `statement_index`)\n)";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dialect::{Phase, Statement};
+
+    fn script(sqls: &[&str]) -> Script {
+        Script {
+            phases: vec![Phase {
+                transactional: false,
+                statements: sqls
+                    .iter()
+                    .map(|s| Statement {
+                        sql: s.to_string(),
+                        step: Some(0),
+                        hazards: Vec::new(),
+                    })
+                    .collect(),
+            }],
+        }
+    }
+
+    #[test]
+    fn hash_is_stable_and_order_sensitive() {
+        let a = plan_hash(&script(&["CREATE TABLE a (x int)", "DROP TABLE b"]));
+        let b = plan_hash(&script(&["DROP TABLE b", "CREATE TABLE a (x int)"]));
+        assert_eq!(a.len(), 16);
+        assert_ne!(a, b);
+        assert_eq!(
+            a,
+            plan_hash(&script(&["CREATE TABLE a (x int)", "DROP TABLE b"]))
+        );
+    }
 }

@@ -1,9 +1,739 @@
-//! Catalog queries → IR.
+//! information_schema → IR. One bulk query per kind of object, filtered
+//! to the connected database and never run per table; the queries run
+//! concurrently over a small pool. The queries are the constants at the
+//! bottom of this file.
+//!
+//! The result is already in the shape [`super::normalize`] expects; the
+//! server-specific spellings (MariaDB's quoted literal defaults, its JSON
+//! as `longtext` + `json_valid` check, MySQL's unquoted literals and
+//! charset introducers) are undone here, where the server is known.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use futures::TryStreamExt;
+use miette::IntoDiagnostic;
+use sqlx::mysql::{MySqlPool, MySqlPoolOptions, MySqlRow};
+use sqlx::Row;
 
 use crate::dialect::Introspection;
+use crate::ir::{
+    Check, Column, Expr, FkAction, ForeignKey, Generated, Identity, Index, IndexKey, IndexPart,
+    Name, Partitioning, PrimaryKey, Schema, Table, Trigger, View,
+};
 
-/// Reads the schema of the database at `url`; `namespaces` narrows it
-/// where the dialect has namespaces (empty: all non-system ones).
+use super::HISTORY_TABLE;
+
+/// Which server answers, and so which catalog columns exist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Server {
+    pub mariadb: bool,
+    pub major: u32,
+    pub minor: u32,
+    pub patch: u32,
+    pub version: String,
+}
+
+impl Server {
+    pub fn parse(version: &str) -> Server {
+        let mariadb = version.to_ascii_lowercase().contains("mariadb");
+        let mut nums = version
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse::<u32>().unwrap_or(0));
+        Server {
+            mariadb,
+            major: nums.next().unwrap_or(0),
+            minor: nums.next().unwrap_or(0),
+            patch: nums.next().unwrap_or(0),
+            version: version.to_string(),
+        }
+    }
+
+    /// MySQL 8.0.13+ has functional indexes (`STATISTICS.EXPRESSION`).
+    fn has_index_expressions(&self) -> bool {
+        !self.mariadb && (self.major, self.minor, self.patch) >= (8, 0, 13)
+    }
+
+    /// CHECK_CONSTRAINTS exists from MariaDB 10.2 and MySQL 8.0.16.
+    fn has_checks(&self) -> bool {
+        if self.mariadb {
+            (self.major, self.minor) >= (10, 2)
+        } else {
+            (self.major, self.minor, self.patch) >= (8, 0, 16)
+        }
+    }
+}
+
+pub(crate) async fn connect(url: &str, max: u32) -> miette::Result<MySqlPool> {
+    let url = url.replacen("mariadb://", "mysql://", 1);
+    MySqlPoolOptions::new()
+        .max_connections(max)
+        .connect(&url)
+        .await
+        .map_err(|e| {
+            miette::miette!(
+                code = "strata::mysql::connect",
+                help = "check that the server is running and the URL names a database: mysql://user:password@host:3306/database",
+                "cannot connect to {}: {e}",
+                crate::source::redact(&url)
+            )
+        })
+}
+
+/// Reads the schema of the database the URL names. `_namespaces` does not
+/// apply: a MySQL URL names exactly one database.
 pub async fn introspect(url: &str, _namespaces: &[String]) -> miette::Result<Introspection> {
-    Err(miette::miette!("introspection of {url} is not built yet"))
+    let pool = connect(url, 4).await?;
+    let result = read(&pool).await;
+    pool.close().await;
+    result
+}
+
+/// One row, every column read as optional text.
+type Rows = Vec<Vec<Option<String>>>;
+
+async fn fetch(pool: &MySqlPool, sql: &str, db: &str) -> miette::Result<Rows> {
+    let binds = sql.matches('?').count();
+    let mut q = sqlx::query(sql);
+    for _ in 0..binds {
+        q = q.bind(db);
+    }
+    let rows: Vec<MySqlRow> = q.fetch(pool).try_collect().await.map_err(|e| {
+        miette::miette!(
+            code = "strata::mysql::introspect",
+            "catalog query failed: {e}\n{sql}"
+        )
+    })?;
+    Ok(rows
+        .iter()
+        .map(|r| (0..r.len()).map(|i| text(r, i)).collect())
+        .collect())
+}
+
+fn text(row: &MySqlRow, i: usize) -> Option<String> {
+    if let Ok(v) = row.try_get::<Option<String>, _>(i) {
+        return v;
+    }
+    if let Ok(v) = row.try_get::<Option<Vec<u8>>, _>(i) {
+        return v.map(|b| String::from_utf8_lossy(&b).into_owned());
+    }
+    if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+        return v.map(|n| n.to_string());
+    }
+    if let Ok(v) = row.try_get::<Option<u64>, _>(i) {
+        return v.map(|n| n.to_string());
+    }
+    None
+}
+
+fn col(r: &[Option<String>], i: usize) -> String {
+    r.get(i).cloned().flatten().unwrap_or_default()
+}
+
+fn opt(r: &[Option<String>], i: usize) -> Option<String> {
+    r.get(i).cloned().flatten()
+}
+
+pub(crate) async fn server(pool: &MySqlPool) -> miette::Result<(Server, String, String)> {
+    let row: (String, Option<String>, String) = sqlx::query_as(VERSION)
+        .fetch_one(pool)
+        .await
+        .into_diagnostic()?;
+    let db = row.1.ok_or_else(|| {
+        miette::miette!(
+            code = "strata::mysql::no_database",
+            help = "name the database in the URL: mysql://user@host:3306/database",
+            "the URL names no database"
+        )
+    })?;
+    Ok((Server::parse(&row.0), db, row.2))
+}
+
+async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
+    let (server, db, db_collation) = server(pool).await?;
+    let index_sql = if server.has_index_expressions() {
+        INDEXES_MYSQL8.to_string()
+    } else {
+        INDEXES.to_string()
+    };
+    let check_sql = if !server.has_checks() {
+        None
+    } else if server.mariadb {
+        Some(CHECKS_MARIADB)
+    } else {
+        Some(CHECKS_MYSQL)
+    };
+    let checks_fut = async {
+        match check_sql {
+            Some(sql) => fetch(pool, sql, &db).await,
+            None => Ok(Vec::new()),
+        }
+    };
+    let (tables, columns, indexes, fks, checks, views, triggers, collations) = futures::try_join!(
+        fetch(pool, TABLES, &db),
+        fetch(pool, COLUMNS, &db),
+        fetch(pool, &index_sql, &db),
+        fetch(pool, FOREIGN_KEYS, &db),
+        checks_fut,
+        fetch(pool, VIEWS, &db),
+        fetch(pool, TRIGGERS, &db),
+        fetch(pool, COLLATIONS, &db),
+    )?;
+    let (routines, events, partitions) = futures::try_join!(
+        fetch(pool, ROUTINES, &db),
+        fetch(pool, EVENTS, &db),
+        fetch(pool, PARTITIONS, &db),
+    )?;
+
+    let collations = Collations::from_rows(&collations);
+    let mut warnings = Vec::new();
+    let mut schema = Schema {
+        dialect: Some(crate::ir::DialectKind::Mysql),
+        ..Schema::default()
+    };
+    let mut table_collation: BTreeMap<String, String> = BTreeMap::new();
+
+    for r in &tables {
+        let name = col(r, 0);
+        let kind = col(r, 1);
+        if name == HISTORY_TABLE {
+            continue;
+        }
+        match kind.as_str() {
+            "VIEW" => continue,
+            "BASE TABLE" => {}
+            "SYSTEM VERSIONED" => warnings.push(format!(
+                "table {name} is system-versioned; strata models it as a plain table"
+            )),
+            "SEQUENCE" => {
+                warnings.push(format!("sequence {name} is not modeled by strata yet"));
+                continue;
+            }
+            other => {
+                warnings.push(format!("{other} {name} is not modeled by strata"));
+                continue;
+            }
+        }
+        let mut t = Table::new(Name::new(&name));
+        if let Some(engine) = opt(r, 2) {
+            t.options.insert("engine".into(), engine);
+        }
+        let coll = col(r, 3);
+        table_collation.insert(name.clone(), coll.clone());
+        if !coll.is_empty() && coll != db_collation {
+            collations.describe(&coll, &mut t.options, "charset", "collate");
+        }
+        t.comment = opt(r, 4).filter(|c| !c.is_empty());
+        for opt in col(r, 5).split_whitespace() {
+            if let Some((k, v)) = opt.split_once('=') {
+                let k = k.to_ascii_lowercase();
+                match k.as_str() {
+                    "row_format" | "key_block_size" | "stats_persistent" | "stats_auto_recalc"
+                    | "stats_sample_pages" | "pack_keys" | "checksum" | "delay_key_write" => {
+                        t.options.insert(k, v.to_ascii_lowercase());
+                    }
+                    _ => warnings.push(format!("table {name}: option {opt} is not modeled")),
+                }
+            } else if opt.eq_ignore_ascii_case("partitioned") {
+                // Reported below with its method.
+            } else {
+                warnings.push(format!("table {name}: option {opt} is not modeled"));
+            }
+        }
+        schema.tables.insert(t.name.clone(), t);
+    }
+
+    // Checks first: MariaDB's JSON columns are known by theirs.
+    let mut json_checks: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut table_checks: BTreeMap<String, Vec<Check>> = BTreeMap::new();
+    for r in &checks {
+        let (table, name, clause) = (col(r, 0), col(r, 1), col(r, 2));
+        let clause = if server.mariadb {
+            clause
+        } else {
+            unescape_mysql(&clause)
+        };
+        if server.mariadb && clause == format!("json_valid(`{name}`)") {
+            json_checks.insert((table.clone(), name.clone()));
+            continue;
+        }
+        table_checks.entry(table).or_default().push(Check {
+            name: Some(name),
+            expr: Expr(clause),
+            not_valid: false,
+            renamed_from: None,
+        });
+    }
+
+    for r in &columns {
+        let tname = col(r, 0);
+        let Some(t) = schema.tables.get_mut(&Name::new(&tname)) else {
+            continue;
+        };
+        let name = col(r, 1);
+        let mut ty = col(r, 4);
+        if ty.eq_ignore_ascii_case("longtext")
+            && json_checks.contains(&(tname.clone(), name.clone()))
+        {
+            ty = "json".into();
+        }
+        let mut c = Column::new(&name, ty.clone());
+        c.nullable = col(r, 3) == "YES";
+        let extra = col(r, 5).to_ascii_lowercase();
+        let raw_default = opt(r, 2);
+        c.default = if server.mariadb {
+            raw_default.map(Expr)
+        } else {
+            mysql_default(raw_default, &ty, &extra).map(Expr)
+        };
+        if extra.contains("auto_increment") {
+            c.identity = Some(Identity::AutoIncrement);
+        }
+        if let Some(i) = extra.find("on update ") {
+            let rest = &extra[i + "on update ".len()..];
+            let end = rest.find(',').unwrap_or(rest.len());
+            c.on_update = Some(Expr(rest[..end].trim().to_string()));
+        }
+        if extra.contains("virtual generated") || extra.contains("stored generated") {
+            let e = opt(r, 9).unwrap_or_default();
+            let e = if server.mariadb {
+                e
+            } else {
+                unescape_mysql(&e)
+            };
+            c.generated = Some(Generated {
+                expr: Expr(e),
+                stored: extra.contains("stored generated"),
+            });
+            c.default = None;
+        }
+        c.invisible = extra.contains("invisible");
+        let tcoll = table_collation.get(&tname).cloned().unwrap_or_default();
+        if let Some(coll) = opt(r, 7) {
+            if coll != tcoll && ty != "json" {
+                let mut o = BTreeMap::new();
+                collations.describe(&coll, &mut o, "charset", "collate");
+                c.charset = o.remove("charset");
+                c.collation = o.remove("collate");
+            }
+        }
+        c.comment = opt(r, 8).filter(|s| !s.is_empty());
+        t.columns.push(c);
+    }
+
+    // STATISTICS rows come ordered by table, index, position.
+    for r in &indexes {
+        let tname = col(r, 0);
+        let Some(t) = schema.tables.get_mut(&Name::new(&tname)) else {
+            continue;
+        };
+        let iname = col(r, 1);
+        let non_unique = col(r, 2) == "1";
+        let column = opt(r, 4);
+        let expression = opt(r, 9);
+        let key = match (column, expression) {
+            (Some(c), _) => IndexKey::Column(c),
+            (None, Some(e)) => IndexKey::Expr(Expr(unescape_mysql(&e))),
+            (None, None) => continue,
+        };
+        let part = IndexPart {
+            key,
+            desc: col(r, 6) == "D",
+            nulls_first: None,
+            collation: None,
+            opclass: None,
+            length: opt(r, 5).and_then(|s| s.parse().ok()),
+        };
+        if iname == "PRIMARY" {
+            match &mut t.primary_key {
+                Some(pk) => {
+                    if let IndexKey::Column(c) = part.key {
+                        pk.columns.push(c);
+                    }
+                }
+                None => {
+                    if let IndexKey::Column(c) = part.key {
+                        t.primary_key = Some(PrimaryKey {
+                            name: None,
+                            columns: vec![c],
+                        });
+                    }
+                }
+            }
+            continue;
+        }
+        match t
+            .indexes
+            .iter_mut()
+            .find(|i| i.name.as_deref() == Some(&iname))
+        {
+            Some(ix) => ix.parts.push(part),
+            None => {
+                let method = match col(r, 7).to_ascii_uppercase().as_str() {
+                    "FULLTEXT" => Some("fulltext".to_string()),
+                    "SPATIAL" => Some("spatial".to_string()),
+                    "HASH" => Some("hash".to_string()),
+                    _ => None,
+                };
+                t.indexes.push(Index {
+                    name: Some(iname),
+                    parts: vec![part],
+                    unique: !non_unique,
+                    method,
+                    include: Vec::new(),
+                    predicate: None,
+                    nulls_not_distinct: false,
+                    comment: opt(r, 8).filter(|c| !c.is_empty()),
+                    renamed_from: None,
+                });
+            }
+        }
+    }
+
+    for r in &fks {
+        let tname = col(r, 0);
+        let Some(t) = schema.tables.get_mut(&Name::new(&tname)) else {
+            continue;
+        };
+        let fname = col(r, 1);
+        let ref_schema = col(r, 3);
+        let ref_table = if ref_schema == db || ref_schema.is_empty() {
+            Name::new(col(r, 4))
+        } else {
+            Name::qualified(ref_schema, col(r, 4))
+        };
+        match t
+            .foreign_keys
+            .iter_mut()
+            .find(|f| f.name.as_deref() == Some(&fname))
+        {
+            Some(fk) => {
+                fk.columns.push(col(r, 2));
+                fk.ref_columns.push(col(r, 5));
+            }
+            None => t.foreign_keys.push(ForeignKey {
+                name: Some(fname),
+                columns: vec![col(r, 2)],
+                ref_table,
+                ref_columns: vec![col(r, 5)],
+                on_update: action(&col(r, 6)),
+                on_delete: action(&col(r, 7)),
+                deferral: Default::default(),
+                match_type: Default::default(),
+                not_valid: false,
+                renamed_from: None,
+            }),
+        }
+    }
+
+    for (tname, checks) in table_checks {
+        if let Some(t) = schema.tables.get_mut(&Name::new(&tname)) {
+            t.checks = checks;
+        }
+    }
+
+    let qualifier = format!("{}.", super::quote::ident(&db));
+    for r in &views {
+        let name = col(r, 0);
+        let body = col(r, 1).replace(&qualifier, "");
+        if col(r, 2) != "NONE" && !col(r, 2).is_empty() {
+            warnings.push(format!(
+                "view {name}: WITH {} CHECK OPTION is not modeled",
+                col(r, 2)
+            ));
+        }
+        schema.views.insert(
+            Name::new(&name),
+            View {
+                name: Name::new(&name),
+                body,
+                materialized: false,
+                columns: Vec::new(),
+                indexes: Vec::new(),
+                comment: None,
+                renamed_from: None,
+            },
+        );
+    }
+
+    for r in &triggers {
+        let name = col(r, 0);
+        let table = Name::new(col(r, 1));
+        schema.triggers.insert(
+            (table.clone(), name.clone()),
+            Trigger {
+                name,
+                table,
+                timing: col(r, 2).to_ascii_lowercase(),
+                events: vec![col(r, 3).to_ascii_lowercase()],
+                for_each_row: true,
+                when: None,
+                body: col(r, 4),
+            },
+        );
+    }
+
+    for r in &routines {
+        warnings.push(format!(
+            "{} {} is not modeled by strata yet",
+            col(r, 0).to_ascii_lowercase(),
+            col(r, 1)
+        ));
+    }
+    for r in &events {
+        warnings.push(format!("event {} is not modeled by strata yet", col(r, 0)));
+    }
+    let mut by_table: BTreeMap<String, Vec<&Vec<Option<String>>>> = BTreeMap::new();
+    for r in &partitions {
+        by_table.entry(col(r, 0)).or_default().push(r);
+    }
+    for (tname, rows) in by_table {
+        let Some(t) = schema.tables.get_mut(&Name::new(&tname)) else {
+            continue;
+        };
+        match partition_clause(&rows) {
+            Some(by) => t.partition = Some(Partitioning::By { by: Expr(by) }),
+            None => warnings.push(format!(
+                "table {tname} has subpartitions; subpartitioning is not modeled by strata yet"
+            )),
+        }
+    }
+
+    Ok(Introspection { schema, warnings })
+}
+
+/// The clause after `PARTITION BY`, rebuilt from the rows of
+/// `information_schema.PARTITIONS` of one table (in partition order):
+/// `range (year(`d`)) (partition p0 values less than (2020), …)`,
+/// `hash (`id`) partitions 4`. `None` when the table has subpartitions.
+fn partition_clause(rows: &[&Vec<Option<String>>]) -> Option<String> {
+    let first = rows.first()?;
+    if rows.iter().any(|r| opt(r, 2).is_some()) {
+        return None;
+    }
+    let method = col(first, 3).to_ascii_lowercase();
+    let expr = col(first, 4);
+    let head = match method.strip_suffix(" columns") {
+        Some(m) => format!("{m} columns ({expr})"),
+        None => format!("{method} ({expr})"),
+    };
+    let names: Vec<String> = rows.iter().map(|r| col(r, 1)).collect();
+    let commented = rows.iter().any(|r| !col(r, 6).is_empty());
+    let list = |def: &dyn Fn(&Vec<Option<String>>) -> String| -> String {
+        rows.iter()
+            .map(|r| {
+                let mut p = format!("partition {}{}", super::quote::ident(&col(r, 1)), def(r));
+                let comment = col(r, 6);
+                if !comment.is_empty() {
+                    p.push_str(&format!(" comment = {}", super::quote::string(&comment)));
+                }
+                p
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let columns = method.ends_with("columns");
+    Some(match method.trim_start_matches("linear ") {
+        "hash" | "key" => {
+            let default_names = names.iter().enumerate().all(|(i, n)| *n == format!("p{i}"));
+            if default_names && !commented {
+                if rows.len() == 1 {
+                    head
+                } else {
+                    format!("{head} partitions {}", rows.len())
+                }
+            } else {
+                format!("{head} ({})", list(&|_| String::new()))
+            }
+        }
+        m if m.starts_with("range") => format!(
+            "{head} ({})",
+            list(&|r| {
+                let d = col(r, 5);
+                if d.eq_ignore_ascii_case("maxvalue") && !columns {
+                    " values less than maxvalue".to_string()
+                } else {
+                    format!(" values less than ({d})")
+                }
+            })
+        ),
+        _ => format!(
+            "{head} ({})",
+            list(&|r| format!(" values in ({})", col(r, 5)))
+        ),
+    })
+}
+
+fn action(rule: &str) -> FkAction {
+    match rule.to_ascii_uppercase().as_str() {
+        "CASCADE" => FkAction::Cascade,
+        "SET NULL" => FkAction::SetNull,
+        "SET DEFAULT" => FkAction::SetDefault,
+        "RESTRICT" => FkAction::Restrict,
+        _ => FkAction::NoAction,
+    }
+}
+
+/// MySQL 8 prints a literal default bare (`abc`, not `'abc'`) and marks an
+/// expression default with `DEFAULT_GENERATED` in EXTRA.
+fn mysql_default(raw: Option<String>, ty: &str, extra: &str) -> Option<String> {
+    let raw = raw?;
+    let lower = raw.to_ascii_lowercase();
+    if extra.contains("default_generated") || lower.starts_with("current_timestamp") {
+        return Some(unescape_mysql(&raw));
+    }
+    if super::types::is_numeric(ty) || lower.starts_with("b'") || lower.starts_with("0x") {
+        return Some(raw);
+    }
+    Some(super::quote::string(&raw))
+}
+
+/// MySQL 8 escapes quotes inside expressions it stores
+/// (`_utf8mb4\'x\'`); the normalizer drops the introducer.
+fn unescape_mysql(s: &str) -> String {
+    s.replace("\\'", "'")
+}
+
+/// Which collation belongs to which character set, and which is each
+/// set's default — what lets `charset = latin1` stand for
+/// `latin1_swedish_ci`.
+struct Collations {
+    charset_of: BTreeMap<String, String>,
+    default_of: BTreeMap<String, String>,
+}
+
+impl Collations {
+    fn from_rows(rows: &Rows) -> Collations {
+        let mut charset_of = BTreeMap::new();
+        let mut default_of = BTreeMap::new();
+        for r in rows {
+            let (coll, cs, def) = (col(r, 0), col(r, 1), col(r, 2));
+            if cs.is_empty() {
+                continue;
+            }
+            if def.eq_ignore_ascii_case("yes") {
+                default_of.insert(cs.clone(), coll.clone());
+            }
+            charset_of.insert(coll, cs);
+        }
+        Collations {
+            charset_of,
+            default_of,
+        }
+    }
+
+    /// Records a collation as `charset` alone when it is its set's
+    /// default, else as `collate`.
+    fn describe(
+        &self,
+        coll: &str,
+        out: &mut BTreeMap<String, String>,
+        charset_key: &str,
+        collate_key: &str,
+    ) {
+        match self.charset_of.get(coll) {
+            Some(cs) if self.default_of.get(cs).map(String::as_str) == Some(coll) => {
+                out.insert(charset_key.into(), cs.clone());
+            }
+            _ => {
+                out.insert(collate_key.into(), coll.to_string());
+            }
+        }
+    }
+}
+
+// Every query binds the database name (the value of `DATABASE()`) for
+// each `?`: MariaDB's information_schema reads only that database's
+// tables when the filter is a constant.
+
+const VERSION: &str =
+    "SELECT VERSION(), DATABASE(), CAST(@@collation_database AS CHAR) AS collation_database";
+
+const TABLES: &str =
+    "SELECT TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_COLLATION, TABLE_COMMENT, CREATE_OPTIONS \
+FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME";
+
+const COLUMNS: &str =
+    "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT, IS_NULLABLE, COLUMN_TYPE, EXTRA, \
+CHARACTER_SET_NAME, COLLATION_NAME, COLUMN_COMMENT, GENERATION_EXPRESSION \
+FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION";
+
+const INDEXES: &str = "SELECT TABLE_NAME, INDEX_NAME, CAST(NON_UNIQUE AS CHAR), CAST(SEQ_IN_INDEX AS CHAR), COLUMN_NAME, \
+CAST(SUB_PART AS CHAR), COLLATION, INDEX_TYPE, INDEX_COMMENT, NULL \
+FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
+
+const INDEXES_MYSQL8: &str = "SELECT TABLE_NAME, INDEX_NAME, CAST(NON_UNIQUE AS CHAR), CAST(SEQ_IN_INDEX AS CHAR), COLUMN_NAME, \
+CAST(SUB_PART AS CHAR), COLLATION, INDEX_TYPE, INDEX_COMMENT, EXPRESSION \
+FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
+
+const FOREIGN_KEYS: &str =
+    "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, \
+k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE \
+FROM information_schema.KEY_COLUMN_USAGE k \
+JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA \
+AND r.TABLE_NAME = k.TABLE_NAME AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME \
+WHERE k.TABLE_SCHEMA = ? AND r.CONSTRAINT_SCHEMA = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL \
+ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
+
+/// MariaDB scopes check names to their table and has TABLE_NAME here.
+const CHECKS_MARIADB: &str = "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE \
+FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? ORDER BY TABLE_NAME, CONSTRAINT_NAME";
+
+/// MySQL 8 check names are unique per database; the table comes from
+/// TABLE_CONSTRAINTS.
+const CHECKS_MYSQL: &str = "SELECT tc.TABLE_NAME, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE \
+FROM information_schema.CHECK_CONSTRAINTS cc JOIN information_schema.TABLE_CONSTRAINTS tc \
+ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME \
+AND tc.CONSTRAINT_TYPE = 'CHECK' WHERE cc.CONSTRAINT_SCHEMA = ? AND tc.TABLE_SCHEMA = ? \
+ORDER BY tc.TABLE_NAME, cc.CONSTRAINT_NAME";
+
+const VIEWS: &str = "SELECT TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION \
+FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME";
+
+const TRIGGERS: &str = "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_STATEMENT \
+FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY EVENT_OBJECT_TABLE, ACTION_ORDER, TRIGGER_NAME";
+
+const COLLATIONS: &str =
+    "SELECT COLLATION_NAME, CHARACTER_SET_NAME, IS_DEFAULT FROM information_schema.COLLATIONS";
+
+const ROUTINES: &str = "SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES \
+WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_NAME";
+
+const EVENTS: &str =
+    "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY EVENT_NAME";
+
+const PARTITIONS: &str = "SELECT TABLE_NAME, PARTITION_NAME, SUBPARTITION_NAME, PARTITION_METHOD, \
+PARTITION_EXPRESSION, PARTITION_DESCRIPTION, PARTITION_COMMENT \
+FROM information_schema.PARTITIONS WHERE TABLE_SCHEMA = ? AND PARTITION_NAME IS NOT NULL \
+ORDER BY TABLE_NAME, PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_server_versions() {
+        let m = Server::parse("10.11.19-MariaDB-0+deb12u1");
+        assert!(m.mariadb && m.has_checks() && !m.has_index_expressions());
+        let my = Server::parse("8.0.36");
+        assert!(!my.mariadb && my.has_checks() && my.has_index_expressions());
+        assert!(!Server::parse("5.7.44").has_checks());
+    }
+
+    #[test]
+    fn mysql_literal_defaults_are_quoted() {
+        assert_eq!(
+            mysql_default(Some("abc".into()), "varchar(3)", ""),
+            Some("'abc'".into())
+        );
+        assert_eq!(mysql_default(Some("0".into()), "int", ""), Some("0".into()));
+        assert_eq!(
+            mysql_default(
+                Some("CURRENT_TIMESTAMP".into()),
+                "timestamp",
+                "default_generated"
+            ),
+            Some("CURRENT_TIMESTAMP".into())
+        );
+    }
 }

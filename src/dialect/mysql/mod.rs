@@ -1,12 +1,21 @@
-//! The mysql dialect.
+//! The MySQL / MariaDB dialect. One dialect serves both servers: the
+//! introspector asks the server which it is and undoes its spellings, so
+//! that everything after it sees one canonical form (docs/mysql.md).
 
 pub mod apply;
+pub mod emit;
 pub mod introspect;
+pub mod normalize;
+pub mod quote;
+pub mod types;
 
 use super::{Capabilities, Dialect, EmitError, EmitOptions, Script};
 use crate::diff::Change;
 use crate::ir::{DialectKind, Schema};
 use crate::plan::{Hazard, Plan};
+
+/// The table where apply records its progress; never introspected.
+pub const HISTORY_TABLE: &str = "strata_history";
 
 pub struct Mysql;
 
@@ -16,30 +25,46 @@ impl Dialect for Mysql {
     }
 
     fn normalize(&self, schema: &Schema) -> Schema {
-        schema.clone()
+        normalize::schema(schema)
     }
 
     fn capabilities(&self) -> Capabilities {
         Capabilities {
-            transactional_ddl: true,
+            transactional_ddl: false,
             lazy_foreign_keys: false,
             alter_constraints: true,
         }
     }
 
-    fn hazards(&self, _change: &Change, _options: &EmitOptions) -> Vec<Hazard> {
-        Vec::new()
+    /// The hazards of the SQL this dialect writes for the change: what
+    /// `emit` attaches to each statement, gathered per change.
+    fn hazards(&self, change: &Change, options: &EmitOptions) -> Vec<Hazard> {
+        let plan = Plan {
+            steps: vec![crate::plan::Step {
+                change: change.clone(),
+                hazards: Vec::new(),
+            }],
+        };
+        let mut out: Vec<Hazard> = Vec::new();
+        if let Ok(script) = emit::emit(&plan, options) {
+            for h in script.statements().flat_map(|s| s.hazards.iter()) {
+                // Said once per script, not per change.
+                if h.kind == crate::plan::HazardKind::NotTransactional {
+                    continue;
+                }
+                if !out.contains(h) {
+                    out.push(h.clone());
+                }
+            }
+        }
+        out
     }
 
-    fn emit(&self, _plan: &Plan, _options: &EmitOptions) -> Result<Script, EmitError> {
-        Err(EmitError::Unsupported {
-            dialect: DialectKind::Mysql,
-            what: "emit SQL yet".into(),
-            help: None,
-        })
+    fn emit(&self, plan: &Plan, options: &EmitOptions) -> Result<Script, EmitError> {
+        emit::emit(plan, options)
     }
 
     fn quote_ident(&self, ident: &str) -> String {
-        format!("`{}`", ident.replace('`', "``"))
+        quote::ident(ident)
     }
 }

@@ -1,12 +1,167 @@
-//! Running a script on this dialect.
+//! Running a script on PostgreSQL.
+//!
+//! - One connection for the whole run, holding `pg_advisory_lock` on a
+//!   fixed key, so that two applies on one database never interleave: the
+//!   second waits (up to `lock_timeout` when one is given) and then runs
+//!   against what the first left.
+//! - A transactional phase runs between `BEGIN` and `COMMIT`; any error
+//!   rolls it back whole.
+//! - A non-transactional phase runs statement by statement; each one that
+//!   succeeded is reported, and a failure names what already ran.
+
+use std::time::Duration;
+
+use sqlx::{Connection, PgConnection};
 
 use crate::apply::{ApplyOptions, ApplyReport};
-use crate::dialect::Script;
+use crate::dialect::{Phase, Script};
+
+/// The advisory lock key strata holds while applying ("strata" in ASCII).
+pub const LOCK_KEY: i64 = 0x7374_7261_7461;
 
 pub async fn apply(
     url: &str,
-    _script: &Script,
-    _options: &ApplyOptions,
+    script: &Script,
+    options: &ApplyOptions,
 ) -> miette::Result<ApplyReport> {
-    Err(miette::miette!("apply to {url} is not built yet"))
+    let mut conn = PgConnection::connect(url).await.map_err(|e| {
+        miette::miette!(
+            code = "strata::postgres::connect",
+            help = "check the URL, that the server runs, and that the user may connect",
+            "cannot connect to {}: {e}",
+            crate::source::redact(url)
+        )
+    })?;
+    acquire_lock(&mut conn, options.lock_timeout).await?;
+    let result = run(&mut conn, script).await;
+    // The lock is released with the session anyway; unlocking first keeps
+    // a pooled connection clean.
+    let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(LOCK_KEY)
+        .execute(&mut conn)
+        .await;
+    let _ = conn.close().await;
+    result
+}
+
+async fn acquire_lock(conn: &mut PgConnection, timeout: Option<Duration>) -> miette::Result<()> {
+    let lock = sqlx::query("SELECT pg_advisory_lock($1)").bind(LOCK_KEY);
+    let result = match timeout {
+        Some(t) => tokio::time::timeout(t, lock.execute(&mut *conn))
+            .await
+            .map_err(|_| {
+                miette::miette!(
+                    code = "strata::apply::locked",
+                    help = "another strata apply is running on this database; try again when it is done",
+                    "could not take the apply lock within {t:?}"
+                )
+            })?,
+        None => lock.execute(&mut *conn).await,
+    };
+    result.map_err(|e| {
+        miette::miette!(
+            code = "strata::apply::lock",
+            "could not take the apply lock: {e}"
+        )
+    })?;
+    Ok(())
+}
+
+async fn run(conn: &mut PgConnection, script: &Script) -> miette::Result<ApplyReport> {
+    let mut report = ApplyReport::default();
+    // Statements committed by earlier phases, for the failure message.
+    let mut committed: Vec<String> = Vec::new();
+    for (index, phase) in script.phases.iter().enumerate() {
+        if phase.statements.is_empty() {
+            continue;
+        }
+        if phase.transactional {
+            run_transaction(conn, phase, index, &committed).await?;
+            for s in &phase.statements {
+                report.executed.push(s.sql.clone());
+                committed.push(s.sql.clone());
+            }
+        } else {
+            for s in &phase.statements {
+                if let Err(e) = sqlx::raw_sql(&s.sql).execute(&mut *conn).await {
+                    return Err(failure(&s.sql, &e, index, false, &committed));
+                }
+                report.executed.push(s.sql.clone());
+                committed.push(s.sql.clone());
+            }
+        }
+    }
+    Ok(report)
+}
+
+async fn run_transaction(
+    conn: &mut PgConnection,
+    phase: &Phase,
+    index: usize,
+    committed: &[String],
+) -> miette::Result<()> {
+    let mut tx = conn.begin().await.map_err(|e| {
+        miette::miette!(
+            code = "strata::apply::begin",
+            "could not begin a transaction: {e}"
+        )
+    })?;
+    for s in &phase.statements {
+        if let Err(e) = sqlx::raw_sql(&s.sql).execute(&mut *tx).await {
+            let _ = tx.rollback().await;
+            return Err(failure(&s.sql, &e, index, true, committed));
+        }
+    }
+    tx.commit()
+        .await
+        .map_err(|e| failure("COMMIT", &e, index, true, committed))
+}
+
+fn failure(
+    sql: &str,
+    err: &sqlx::Error,
+    phase: usize,
+    transactional: bool,
+    committed: &[String],
+) -> miette::Report {
+    let server = match err {
+        sqlx::Error::Database(db) => {
+            let code = db.code().map(|c| format!(" [{c}]")).unwrap_or_default();
+            format!("{}{code}", db.message())
+        }
+        other => other.to_string(),
+    };
+    let undone = if transactional {
+        "its transaction was rolled back, nothing of this phase remains"
+    } else {
+        "this phase runs outside a transaction: the statements before it in this phase stay applied"
+    };
+    let already = if committed.is_empty() {
+        "Nothing had been applied before it.".to_string()
+    } else {
+        format!(
+            "Already applied and kept ({}):\n{}",
+            committed.len(),
+            committed
+                .iter()
+                .map(|s| format!("  {};", first_line(s)))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    };
+    miette::miette!(
+        code = "strata::apply::failed",
+        help = "fix the cause and run the apply again: it plans from the database as it is now",
+        "statement failed in phase {}: {}\n  {sql};\nserver error: {server}\n{undone}. {already}",
+        phase + 1,
+        if transactional {
+            "transaction"
+        } else {
+            "outside a transaction"
+        },
+    )
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
 }

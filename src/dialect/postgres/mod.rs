@@ -1,7 +1,15 @@
-//! The postgres dialect.
+//! The PostgreSQL dialect: bulk catalog introspection, a tokenizer-based
+//! normalizer, an emitter that quotes every identifier and knows which
+//! statements cannot share the main transaction, and an apply that holds
+//! an advisory lock. See docs/postgres.md.
 
 pub mod apply;
+pub mod emit;
+pub mod expr;
 pub mod introspect;
+pub mod normalize;
+pub mod quote;
+pub mod types;
 
 use super::{Capabilities, Dialect, EmitError, EmitOptions, Script};
 use crate::diff::Change;
@@ -16,7 +24,7 @@ impl Dialect for Postgres {
     }
 
     fn normalize(&self, schema: &Schema) -> Schema {
-        schema.clone()
+        normalize::normalize(schema)
     }
 
     fn capabilities(&self) -> Capabilities {
@@ -27,19 +35,15 @@ impl Dialect for Postgres {
         }
     }
 
-    fn hazards(&self, _change: &Change, _options: &EmitOptions) -> Vec<Hazard> {
-        Vec::new()
+    fn hazards(&self, change: &Change, options: &EmitOptions) -> Vec<Hazard> {
+        emit::hazards(change, options)
     }
 
-    fn emit(&self, _plan: &Plan, _options: &EmitOptions) -> Result<Script, EmitError> {
-        Err(EmitError::Unsupported {
-            dialect: DialectKind::Postgres,
-            what: "emit SQL yet".into(),
-            help: None,
-        })
+    fn emit(&self, plan: &Plan, options: &EmitOptions) -> Result<Script, EmitError> {
+        emit::emit(plan, options)
     }
 
     fn quote_ident(&self, ident: &str) -> String {
-        format!("\"{}\"", ident.replace('"', "\"\""))
+        quote::ident(ident)
     }
 }

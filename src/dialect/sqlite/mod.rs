@@ -1,7 +1,17 @@
-//! The sqlite dialect.
+//! The SQLite dialect: introspection through `sqlite_master` and pragma
+//! table-valued functions, ALTER TABLE where SQLite has it and the
+//! documented table rebuild everywhere else. See docs/sqlite.md.
 
 pub mod apply;
+pub mod ddl;
+pub mod emit;
 pub mod introspect;
+pub mod lex;
+pub mod normalize;
+pub mod quote;
+pub mod rebuild;
+
+use sqlx::sqlite::SqliteConnectOptions;
 
 use super::{Capabilities, Dialect, EmitError, EmitOptions, Script};
 use crate::diff::Change;
@@ -16,30 +26,57 @@ impl Dialect for Sqlite {
     }
 
     fn normalize(&self, schema: &Schema) -> Schema {
-        schema.clone()
+        normalize::schema(schema)
     }
 
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             transactional_ddl: true,
-            lazy_foreign_keys: false,
-            alter_constraints: true,
+            lazy_foreign_keys: true,
+            alter_constraints: false,
         }
     }
 
-    fn hazards(&self, _change: &Change, _options: &EmitOptions) -> Vec<Hazard> {
-        Vec::new()
+    fn hazards(&self, change: &Change, _options: &EmitOptions) -> Vec<Hazard> {
+        match change {
+            Change::AlterTable { from, to, changes } => rebuild::hazards(from, to, changes),
+            _ => Vec::new(),
+        }
     }
 
-    fn emit(&self, _plan: &Plan, _options: &EmitOptions) -> Result<Script, EmitError> {
-        Err(EmitError::Unsupported {
-            dialect: DialectKind::Sqlite,
-            what: "emit SQL yet".into(),
-            help: None,
-        })
+    fn emit(&self, plan: &Plan, options: &EmitOptions) -> Result<Script, EmitError> {
+        emit::emit(plan, options)
     }
 
     fn quote_ident(&self, ident: &str) -> String {
-        format!("\"{}\"", ident.replace('"', "\"\""))
+        quote::ident(ident)
     }
+}
+
+/// Connection options for a `sqlite://path` or `sqlite::memory:` URL;
+/// `None` when the file does not exist and `create` is false.
+pub(crate) fn connect_options(
+    url: &str,
+    create: bool,
+) -> miette::Result<Option<SqliteConnectOptions>> {
+    let options: SqliteConnectOptions = url.parse().map_err(|e| {
+        miette::miette!(
+            code = "strata::sqlite::url",
+            help = "write sqlite://path/to/file.db or sqlite::memory:",
+            "not a SQLite URL: {url} ({e})"
+        )
+    })?;
+    let memory = url.contains(":memory:") || url.contains("mode=memory");
+    if !create && !memory && !options.get_filename().exists() {
+        return Ok(None);
+    }
+    Ok(Some(options.create_if_missing(create)))
+}
+
+pub(crate) fn connect_error(url: &str, e: sqlx::Error) -> miette::Report {
+    miette::miette!(
+        code = "strata::sqlite::connect",
+        help = "check that the path exists and is a SQLite database file you may read and write",
+        "cannot open {url}: {e}"
+    )
 }

@@ -1,0 +1,324 @@
+//! Column types: one canonical spelling per type, so that what a file says
+//! and what `information_schema.COLUMNS.COLUMN_TYPE` says compare equal.
+//!
+//! Canonical form: lowercase keywords; integer display widths dropped
+//! (MySQL 8.0.19 stopped printing them) except `tinyint(1)`, the boolean
+//! convention both servers keep, and widths under `zerofill`, where they
+//! change what is displayed; aliases resolved (`integer` → `int`,
+//! `bool` → `tinyint(1)`, `numeric` → `decimal(10,0)`, …); enum and set
+//! values re-quoted without spaces, as the catalog prints them.
+
+/// The canonical spelling of a MySQL/MariaDB column type.
+pub fn canonical(ty: &str) -> String {
+    let parsed = Parsed::parse(ty);
+    parsed.render()
+}
+
+/// The base type name of a canonical type (`int unsigned` → `int`).
+pub fn base(ty: &str) -> String {
+    Parsed::parse(ty).base
+}
+
+pub fn is_integer(ty: &str) -> bool {
+    matches!(
+        base(ty).as_str(),
+        "tinyint" | "smallint" | "mediumint" | "int" | "bigint"
+    )
+}
+
+/// Numeric types whose literal defaults the catalog prints unquoted.
+pub fn is_numeric(ty: &str) -> bool {
+    is_integer(ty) || matches!(base(ty).as_str(), "decimal" | "float" | "double")
+}
+
+/// Types that carry a character set and collation.
+pub fn is_textual(ty: &str) -> bool {
+    matches!(
+        base(ty).as_str(),
+        "char"
+            | "varchar"
+            | "tinytext"
+            | "text"
+            | "mediumtext"
+            | "longtext"
+            | "enum"
+            | "set"
+            | "json"
+    )
+}
+
+/// The scale of a `decimal(p,s)` type, used to print literal defaults the
+/// way the catalog does (`0` → `0.00`).
+pub fn decimal_scale(ty: &str) -> Option<usize> {
+    let p = Parsed::parse(ty);
+    if p.base != "decimal" {
+        return None;
+    }
+    p.args.get(1).and_then(|s| s.parse().ok())
+}
+
+struct Parsed {
+    base: String,
+    args: Vec<String>,
+    unsigned: bool,
+    zerofill: bool,
+    /// Anything after the modifiers we know, kept verbatim (lowercased).
+    rest: Vec<String>,
+}
+
+impl Parsed {
+    fn parse(ty: &str) -> Parsed {
+        let ty = ty.trim();
+        let (head, args, tail) = match ty.find('(') {
+            Some(open) => {
+                let close = matching_paren(ty, open).unwrap_or(ty.len());
+                let inner = &ty[open + 1..close.min(ty.len())];
+                let tail = ty.get(close + 1..).unwrap_or("");
+                (&ty[..open], Some(inner), tail)
+            }
+            None => {
+                // Multi-word names (`double precision`) before the modifiers.
+                (ty, None, "")
+            }
+        };
+        let mut words: Vec<String> = head
+            .split_whitespace()
+            .map(|w| w.to_ascii_lowercase())
+            .collect();
+        words.extend(tail.split_whitespace().map(|w| w.to_ascii_lowercase()));
+        let mut unsigned = false;
+        let mut zerofill = false;
+        let mut name_words = Vec::new();
+        let mut rest = Vec::new();
+        for w in words {
+            match w.as_str() {
+                "unsigned" => unsigned = true,
+                "signed" => {}
+                "zerofill" => zerofill = true,
+                _ if rest.is_empty() && (name_words.is_empty() || is_name_continuation(&w)) => {
+                    name_words.push(w)
+                }
+                _ => rest.push(w),
+            }
+        }
+        let raw_base = name_words.join(" ");
+        let mut args: Vec<String> = match args {
+            Some(inner) if matches!(raw_base.as_str(), "enum" | "set") => split_values(inner),
+            Some(inner) => inner
+                .split(',')
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .collect(),
+            None => Vec::new(),
+        };
+        let base = match raw_base.as_str() {
+            "integer" | "int4" => "int",
+            "int1" => "tinyint",
+            "int2" => "smallint",
+            "int3" | "middleint" => "mediumint",
+            "int8" => "bigint",
+            "bool" | "boolean" => {
+                args = vec!["1".into()];
+                "tinyint"
+            }
+            "dec" | "numeric" | "fixed" => "decimal",
+            "real" | "double precision" | "float8" => "double",
+            "float4" => "float",
+            "character varying"
+            | "char varying"
+            | "national varchar"
+            | "nvarchar"
+            | "national character varying" => "varchar",
+            "character" | "nchar" | "national char" | "national character" => "char",
+            "long varchar" | "long" => "mediumtext",
+            "long varbinary" => "mediumblob",
+            other => other,
+        }
+        .to_string();
+        if zerofill {
+            unsigned = true;
+        }
+        Parsed {
+            base,
+            args,
+            unsigned,
+            zerofill,
+            rest,
+        }
+    }
+
+    fn render(mut self) -> String {
+        let int_default_width = |base: &str, unsigned: bool| -> Option<&'static str> {
+            Some(match (base, unsigned) {
+                ("tinyint", true) => "3",
+                ("tinyint", false) => "4",
+                ("smallint", true) => "5",
+                ("smallint", false) => "6",
+                ("mediumint", true) => "8",
+                ("mediumint", false) => "9",
+                ("int", true) => "10",
+                ("int", false) => "11",
+                ("bigint", _) => "20",
+                _ => return None,
+            })
+        };
+        match self.base.as_str() {
+            "tinyint" | "smallint" | "mediumint" | "int" | "bigint" => {
+                if self.zerofill {
+                    if self.args.is_empty() {
+                        if let Some(w) = int_default_width(&self.base, self.unsigned) {
+                            self.args = vec![w.into()];
+                        }
+                    }
+                } else if !(self.base == "tinyint" && self.args == ["1"]) {
+                    self.args.clear();
+                }
+            }
+            "decimal" => match self.args.len() {
+                0 => self.args = vec!["10".into(), "0".into()],
+                1 => self.args.push("0".into()),
+                _ => {}
+            },
+            "char" | "binary" | "bit" if self.args.is_empty() => self.args = vec!["1".into()],
+            "year" => self.args.clear(),
+            "timestamp" | "datetime" | "time" if self.args == ["0"] => self.args.clear(),
+            "float" if self.args.len() == 1 => {
+                let p: u32 = self.args[0].parse().unwrap_or(0);
+                self.args.clear();
+                if p > 24 {
+                    self.base = "double".into();
+                }
+            }
+            _ => {}
+        }
+        let mut out = self.base.clone();
+        if !self.args.is_empty() {
+            out.push('(');
+            out.push_str(&self.args.join(","));
+            out.push(')');
+        }
+        if self.unsigned {
+            out.push_str(" unsigned");
+        }
+        if self.zerofill {
+            out.push_str(" zerofill");
+        }
+        for r in &self.rest {
+            out.push(' ');
+            out.push_str(r);
+        }
+        out
+    }
+}
+
+fn is_name_continuation(w: &str) -> bool {
+    matches!(
+        w,
+        "precision" | "varying" | "varchar" | "char" | "character" | "varbinary"
+    )
+}
+
+/// The index of the parenthesis that closes the one at `open`, skipping
+/// quoted strings.
+fn matching_paren(s: &str, open: usize) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut depth = 0usize;
+    let mut i = open;
+    let mut quote: Option<u8> = None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) => {
+                if b == b'\\' {
+                    i += 1;
+                } else if b == q {
+                    if bytes.get(i + 1) == Some(&q) {
+                        i += 1;
+                    } else {
+                        quote = None;
+                    }
+                }
+            }
+            None => match b {
+                b'\'' | b'"' => quote = Some(b),
+                b'(' => depth += 1,
+                b')' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return Some(i);
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Enum/set values, re-rendered as `'v'` with `''` for a quote inside.
+fn split_values(inner: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    let bytes: Vec<char> = inner.chars().collect();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c == '\'' || c == '"' {
+            let q = c;
+            let mut v = String::new();
+            i += 1;
+            while i < bytes.len() {
+                let d = bytes[i];
+                if d == '\\' && i + 1 < bytes.len() {
+                    v.push(bytes[i + 1]);
+                    i += 2;
+                    continue;
+                }
+                if d == q {
+                    if bytes.get(i + 1) == Some(&q) {
+                        v.push(q);
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                v.push(d);
+                i += 1;
+            }
+            values.push(format!("'{}'", v.replace('\'', "''")));
+        }
+        i += 1;
+    }
+    values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canonical;
+
+    #[test]
+    fn canonical_spellings() {
+        for (input, want) in [
+            ("INT(11)", "int"),
+            ("integer", "int"),
+            ("int(10) unsigned", "int unsigned"),
+            ("INT UNSIGNED ZEROFILL", "int(10) unsigned zerofill"),
+            ("tinyint(1)", "tinyint(1)"),
+            ("tinyint(4)", "tinyint"),
+            ("BOOLEAN", "tinyint(1)"),
+            ("numeric", "decimal(10,0)"),
+            ("decimal(12, 2)", "decimal(12,2)"),
+            ("double precision", "double"),
+            ("character varying(20)", "varchar(20)"),
+            ("char", "char(1)"),
+            ("enum('a', 'B','it''s')", "enum('a','B','it''s')"),
+            ("bigint(20) unsigned", "bigint unsigned"),
+            ("year(4)", "year"),
+            ("timestamp(6)", "timestamp(6)"),
+            ("json", "json"),
+            ("float(30)", "double"),
+        ] {
+            assert_eq!(canonical(input), want, "{input}");
+        }
+    }
+}

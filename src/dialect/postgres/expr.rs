@@ -1,0 +1,1016 @@
+//! A database-free canonical form for SQL expressions, so that what a user
+//! writes (`total >= 0`, `status in ('a','b')`) and what PostgreSQL prints
+//! back (`(total >= (0)::numeric)`, `(status = ANY (ARRAY['a'::text,
+//! 'b'::text]))`) compare equal.
+//!
+//! It works on tokens, never on raw text: lowercase unquoted words, drop
+//! quotes that are not needed, rewrite the forms PostgreSQL rewrites
+//! (`IN` lists, `BETWEEN`, `LIKE`, `!=`), drop the casts it adds to
+//! literals, and drop parentheses that precedence makes redundant. The
+//! result is valid SQL with the same meaning, so it can be emitted as is.
+
+use super::types;
+
+/// Facts about the context of an expression that decide which casts are
+/// redundant.
+#[derive(Debug, Default, Clone)]
+pub struct Context<'a> {
+    /// The canonical type of the column a default belongs to: a literal
+    /// cast to it is what PostgreSQL adds to every default.
+    pub column_type: Option<&'a str>,
+    /// Canonical names of the schema's enum types: a literal compared
+    /// with an enum column gets cast to its type.
+    pub enums: &'a [String],
+}
+
+/// The canonical text of an expression.
+pub fn normalize(sql: &str, cx: &Context<'_>) -> String {
+    let tokens = tokenize(sql);
+    let tokens = rewrite_tokens(tokens);
+    let mut nodes = tree(&tokens);
+    // Several passes: a rewrite can expose another (a stripped cast leaves
+    // parentheses around a literal, which then go).
+    for _ in 0..4 {
+        let before = nodes.clone();
+        nodes = simplify(nodes, cx);
+        if nodes == before {
+            break;
+        }
+    }
+    let mut out = String::new();
+    render(&nodes, &mut out);
+    out
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tok {
+    /// A word: keyword, identifier (already lowercased) or quoted
+    /// identifier kept with its quotes.
+    Word(String),
+    /// A string literal, with its quotes (`'it''s'`, `E'a\\b'`, `$$…$$`).
+    Str(String),
+    Num(String),
+    Op(String),
+    Open,
+    Close,
+    OpenBracket,
+    CloseBracket,
+    Comma,
+    Dot,
+    Cast,
+    /// A canonical type name after `::`.
+    Type(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Node {
+    Tok(Tok),
+    Group(Vec<Node>),
+}
+
+fn tokenize(sql: &str) -> Vec<Tok> {
+    let c: Vec<char> = sql.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < c.len() {
+        let ch = c[i];
+        if ch.is_whitespace() {
+            i += 1;
+        } else if ch == '-' && c.get(i + 1) == Some(&'-') {
+            while i < c.len() && c[i] != '\n' {
+                i += 1;
+            }
+        } else if ch == '/' && c.get(i + 1) == Some(&'*') {
+            i += 2;
+            while i + 1 < c.len() && !(c[i] == '*' && c[i + 1] == '/') {
+                i += 1;
+            }
+            i += 2;
+        } else if (ch == 'b' || ch == 'B')
+            && c.get(i + 1) == Some(&'\'')
+            && (i == 0 || !(c[i - 1].is_alphanumeric() || c[i - 1] == '_'))
+        {
+            // B'0101' is how PostgreSQL's '0101'::"bit" may be written.
+            let start = i + 1;
+            i += 2;
+            while i < c.len() && c[i] != '\'' {
+                i += 1;
+            }
+            i = (i + 1).min(c.len());
+            out.push(Tok::Str(c[start..i].iter().collect()));
+            out.push(Tok::Cast);
+            out.push(Tok::Word("\"bit\"".into()));
+        } else if ch == '\'' || ((ch == 'e' || ch == 'E') && c.get(i + 1) == Some(&'\'')) {
+            let start = i;
+            let escapes = ch != '\'';
+            if escapes {
+                i += 1;
+            }
+            i += 1;
+            while i < c.len() {
+                if escapes && c[i] == '\\' {
+                    i += 2;
+                    continue;
+                }
+                if c[i] == '\'' {
+                    if c.get(i + 1) == Some(&'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    i += 1;
+                    break;
+                }
+                i += 1;
+            }
+            let lit: String = c[start..i.min(c.len())].iter().collect();
+            out.push(Tok::Str(canonical_string(&lit)));
+        } else if ch == '$' && dollar_tag(&c, i).is_some() {
+            let tag = dollar_tag(&c, i).unwrap_or_default();
+            let start = i;
+            i += tag.len();
+            let tag_chars: Vec<char> = tag.chars().collect();
+            while i < c.len() && !c[i..].starts_with(&tag_chars) {
+                i += 1;
+            }
+            i = (i + tag_chars.len()).min(c.len());
+            let body: String = c[start + tag_chars.len()..i.saturating_sub(tag_chars.len())]
+                .iter()
+                .collect();
+            out.push(Tok::Str(format!("'{}'", body.replace('\'', "''"))));
+        } else if ch == '"' {
+            let mut s = String::new();
+            i += 1;
+            while i < c.len() {
+                if c[i] == '"' {
+                    if c.get(i + 1) == Some(&'"') {
+                        s.push('"');
+                        i += 2;
+                        continue;
+                    }
+                    i += 1;
+                    break;
+                }
+                s.push(c[i]);
+                i += 1;
+            }
+            out.push(Tok::Word(quote_if_needed(&s)));
+        } else if ch.is_ascii_digit()
+            || (ch == '.' && c.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
+        {
+            let start = i;
+            while i < c.len()
+                && (c[i].is_ascii_digit()
+                    || c[i] == '.'
+                    || ((c[i] == 'e' || c[i] == 'E')
+                        && c.get(i + 1)
+                            .is_some_and(|d| d.is_ascii_digit() || *d == '-' || *d == '+')))
+            {
+                if c[i] == 'e' || c[i] == 'E' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            out.push(Tok::Num(c[start..i].iter().collect()));
+        } else if ch.is_alphabetic() || ch == '_' {
+            let start = i;
+            while i < c.len() && (c[i].is_alphanumeric() || c[i] == '_' || c[i] == '$') {
+                i += 1;
+            }
+            let w: String = c[start..i].iter().collect::<String>().to_lowercase();
+            out.push(Tok::Word(w));
+        } else if ch == '(' {
+            out.push(Tok::Open);
+            i += 1;
+        } else if ch == ')' {
+            out.push(Tok::Close);
+            i += 1;
+        } else if ch == '[' {
+            out.push(Tok::OpenBracket);
+            i += 1;
+        } else if ch == ']' {
+            out.push(Tok::CloseBracket);
+            i += 1;
+        } else if ch == ',' {
+            out.push(Tok::Comma);
+            i += 1;
+        } else if ch == ';' {
+            i += 1;
+        } else if ch == ':' && c.get(i + 1) == Some(&':') {
+            out.push(Tok::Cast);
+            i += 2;
+        } else if ch == '.' {
+            out.push(Tok::Dot);
+            i += 1;
+        } else {
+            let start = i;
+            while i < c.len() && "+-*/<>=~!@#%^&|`?:".contains(c[i]) {
+                // A `-` that starts a comment ends the operator.
+                if i > start && c[i] == '-' && c.get(i + 1) == Some(&'-') {
+                    break;
+                }
+                i += 1;
+            }
+            if i == start {
+                i += 1;
+            }
+            let op: String = c[start..i].iter().collect();
+            out.push(Tok::Op(if op == "!=" { "<>".into() } else { op }));
+        }
+    }
+    out
+}
+
+fn dollar_tag(c: &[char], i: usize) -> Option<String> {
+    let mut j = i + 1;
+    while j < c.len() && (c[j].is_alphanumeric() || c[j] == '_') {
+        j += 1;
+    }
+    (c.get(j) == Some(&'$')).then(|| c[i..=j].iter().collect())
+}
+
+/// `E'…'` without backslashes and `'…'` are the same literal; keep the
+/// plain form where there is a choice.
+fn canonical_string(lit: &str) -> String {
+    if let Some(rest) = lit.strip_prefix(['e', 'E']) {
+        if !rest.contains('\\') {
+            return rest.to_string();
+        }
+        return format!("E{rest}");
+    }
+    lit.to_string()
+}
+
+fn quote_if_needed(s: &str) -> String {
+    if types::is_plain_ident(s) && !super::normalize::is_reserved(s) {
+        s.to_string()
+    } else {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    }
+}
+
+/// Word-level rewrites that need no tree: `like` → `~~`, qualifiers
+/// `public.` and `pg_catalog.`, type names after `::`, `type 'literal'`.
+fn rewrite_tokens(toks: Vec<Tok>) -> Vec<Tok> {
+    let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        match t {
+            Tok::Word(w)
+                if (w == "public" || w == "pg_catalog") && toks.get(i + 1) == Some(&Tok::Dot) =>
+            {
+                i += 2;
+                continue;
+            }
+            Tok::Word(w) if w == "not" => {
+                let next = toks.get(i + 1);
+                let op = match next {
+                    Some(Tok::Word(n)) if n == "like" => Some("!~~"),
+                    Some(Tok::Word(n)) if n == "ilike" => Some("!~~*"),
+                    _ => None,
+                };
+                if let Some(op) = op {
+                    out.push(Tok::Op(op.into()));
+                    i += 2;
+                    continue;
+                }
+                out.push(t.clone());
+            }
+            Tok::Word(w) if w == "like" => out.push(Tok::Op("~~".into())),
+            Tok::Word(w) if w == "ilike" => out.push(Tok::Op("~~*".into())),
+            Tok::Cast => {
+                let (ty, next) = read_type(&toks, i + 1);
+                out.push(Tok::Cast);
+                out.push(Tok::Type(ty));
+                i = next;
+                continue;
+            }
+            Tok::Word(w)
+                if TYPED_LITERALS.contains(&w.as_str())
+                    && matches!(toks.get(i + 1), Some(Tok::Str(_)))
+                    && !matches!(out.last(), Some(Tok::Dot)) =>
+            {
+                // `date '2020-01-01'` is how `'2020-01-01'::date` may be written.
+                if let Some(Tok::Str(s)) = toks.get(i + 1) {
+                    out.push(Tok::Str(s.clone()));
+                    out.push(Tok::Cast);
+                    out.push(Tok::Type(types::canonical(w)));
+                }
+                i += 2;
+                continue;
+            }
+            _ => out.push(t.clone()),
+        }
+        i += 1;
+    }
+    out
+}
+
+const TYPED_LITERALS: &[&str] = &[
+    "date",
+    "time",
+    "timestamp",
+    "timestamptz",
+    "interval",
+    "text",
+    "varchar",
+    "json",
+    "jsonb",
+    "uuid",
+    "numeric",
+    "boolean",
+    "inet",
+    "bytea",
+];
+
+/// Reads a type name after `::` (multi-word names, modifiers, `[]`).
+fn read_type(toks: &[Tok], mut i: usize) -> (String, usize) {
+    // `::"bit"` is bit without a length, unlike a column's `bit`.
+    if let Some(Tok::Word(w)) = toks.get(i) {
+        if w == "\"bit\"" || w == "\"char\"" {
+            return (w.clone(), i + 1);
+        }
+    }
+    let mut text = String::new();
+    let mut prev_word = String::new();
+    while let Some(t) = toks.get(i) {
+        match t {
+            Tok::Word(w) => {
+                let continues = text.is_empty()
+                    || matches!(
+                        (prev_word.as_str(), w.as_str()),
+                        ("character" | "bit", "varying")
+                            | ("double", "precision")
+                            | ("timestamp" | "time" | ")", "with" | "without")
+                            | ("with" | "without", "time")
+                            | ("time", "zone")
+                    )
+                    || (prev_word == ")" && (w == "with" || w == "without"));
+                if !continues {
+                    break;
+                }
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(w);
+                prev_word = w.clone();
+                i += 1;
+                if toks.get(i) == Some(&Tok::Dot) {
+                    text.push('.');
+                    i += 1;
+                    if let Some(Tok::Word(w2)) = toks.get(i) {
+                        text.push_str(w2);
+                        prev_word = w2.clone();
+                        i += 1;
+                    }
+                }
+            }
+            Tok::Open if !text.is_empty() && prev_word != ")" => {
+                // A type modifier: numbers and commas only.
+                let mut j = i + 1;
+                let mut m = String::from("(");
+                while let Some(t) = toks.get(j) {
+                    match t {
+                        Tok::Num(n) => m.push_str(n),
+                        Tok::Comma => m.push(','),
+                        Tok::Close => break,
+                        _ => return (types::canonical(&text), i),
+                    }
+                    j += 1;
+                }
+                m.push(')');
+                text.push_str(&m);
+                prev_word = ")".into();
+                i = j + 1;
+            }
+            Tok::OpenBracket if toks.get(i + 1) == Some(&Tok::CloseBracket) => {
+                text.push_str("[]");
+                i += 2;
+            }
+            _ => break,
+        }
+    }
+    (types::canonical(&text), i)
+}
+
+fn tree(toks: &[Tok]) -> Vec<Node> {
+    let mut stack: Vec<Vec<Node>> = vec![Vec::new()];
+    for t in toks {
+        match t {
+            Tok::Open => stack.push(Vec::new()),
+            Tok::Close if stack.len() > 1 => {
+                let inner = stack.pop().unwrap_or_default();
+                if let Some(top) = stack.last_mut() {
+                    top.push(Node::Group(inner));
+                }
+            }
+            _ => {
+                if let Some(top) = stack.last_mut() {
+                    top.push(Node::Tok(t.clone()));
+                }
+            }
+        }
+    }
+    // Unbalanced input: close what is open rather than lose text.
+    while stack.len() > 1 {
+        let inner = stack.pop().unwrap_or_default();
+        if let Some(top) = stack.last_mut() {
+            top.push(Node::Group(inner));
+        }
+    }
+    stack.pop().unwrap_or_default()
+}
+
+/// Words that are operators or clause keywords rather than names: a
+/// parenthesis after them is a grouping, not a call.
+const KEYWORDS: &[&str] = &[
+    "and",
+    "or",
+    "not",
+    "in",
+    "is",
+    "like",
+    "ilike",
+    "similar",
+    "between",
+    "select",
+    "from",
+    "where",
+    "on",
+    "join",
+    "left",
+    "right",
+    "full",
+    "inner",
+    "outer",
+    "cross",
+    "when",
+    "then",
+    "else",
+    "case",
+    "end",
+    "as",
+    "by",
+    "group",
+    "order",
+    "having",
+    "limit",
+    "offset",
+    "union",
+    "all",
+    "any",
+    "some",
+    "exists",
+    "distinct",
+    "using",
+    "with",
+    "desc",
+    "asc",
+    "nulls",
+    "first",
+    "last",
+    "returning",
+    "lateral",
+    "except",
+    "intersect",
+    "filter",
+    "over",
+    "array",
+    "null",
+    "true",
+    "false",
+    "isnull",
+    "notnull",
+    "escape",
+    "values",
+];
+
+fn is_keyword(w: &str) -> bool {
+    KEYWORDS.contains(&w)
+}
+
+/// Binding strength of a binary or prefix operator token; higher binds
+/// tighter (PostgreSQL's table, 9.5 and later).
+fn precedence(n: &Node) -> Option<u8> {
+    match n {
+        Node::Tok(Tok::Word(w)) => match w.as_str() {
+            "or" => Some(1),
+            "and" => Some(2),
+            "not" => Some(3),
+            "is" | "isnull" | "notnull" => Some(4),
+            "in" | "between" | "like" | "ilike" | "similar" => Some(6),
+            "at" | "collate" => Some(11),
+            _ => None,
+        },
+        Node::Tok(Tok::Op(o)) => Some(match o.as_str() {
+            "<" | ">" | "=" | "<=" | ">=" | "<>" => 5,
+            "+" | "-" => 8,
+            "*" | "/" | "%" => 9,
+            "^" => 10,
+            _ => 7,
+        }),
+        Node::Tok(Tok::Cast) => Some(12),
+        _ => None,
+    }
+}
+
+/// The weakest operator at the top level of a group, `None` for an atom.
+fn weakest(nodes: &[Node]) -> Option<u8> {
+    let mut min: Option<u8> = None;
+    for (i, n) in nodes.iter().enumerate() {
+        let p = match n {
+            // Words that end a clause make the group more than an expression.
+            Node::Tok(Tok::Word(w)) if is_keyword(w) && precedence(n).is_none() => {
+                if matches!(w.as_str(), "null" | "true" | "false" | "array") {
+                    continue;
+                }
+                Some(0)
+            }
+            Node::Tok(Tok::Comma) => Some(0),
+            // A leading `-` is a sign, not a subtraction.
+            Node::Tok(Tok::Op(o)) if i == 0 && (o == "-" || o == "+") => Some(11),
+            _ => precedence(n),
+        };
+        if let Some(p) = p {
+            min = Some(min.map_or(p, |m| m.min(p)));
+        }
+    }
+    min
+}
+
+fn is_literal(nodes: &[Node]) -> bool {
+    match nodes {
+        [Node::Tok(Tok::Str(_) | Tok::Num(_))] => true,
+        [Node::Tok(Tok::Op(o)), Node::Tok(Tok::Num(_))] => o == "-" || o == "+",
+        [Node::Group(inner)] => is_literal(inner),
+        _ => false,
+    }
+}
+
+/// Whether a cast of a literal to `ty` can go: the literal's type is
+/// then inferred from its context, as PostgreSQL inferred it when it
+/// added the cast.
+fn redundant_literal_cast(ty: &str, cx: &Context<'_>) -> bool {
+    let base = ty.split('(').next().unwrap_or(ty).trim();
+    matches!(
+        base,
+        "text"
+            | "character varying"
+            | "character"
+            | "bpchar"
+            | "name"
+            | "integer"
+            | "bigint"
+            | "smallint"
+            | "numeric"
+            | "real"
+            | "double precision"
+            | "boolean"
+            | "uuid"
+            | "json"
+            | "jsonb"
+            | "regclass"
+    ) || cx.column_type == Some(ty)
+        || cx.enums.iter().any(|e| e == ty)
+        || ty.ends_with("[]")
+}
+
+fn simplify(nodes: Vec<Node>, cx: &Context<'_>) -> Vec<Node> {
+    // Children first.
+    let nodes: Vec<Node> = nodes
+        .into_iter()
+        .map(|n| match n {
+            Node::Group(inner) => Node::Group(simplify(inner, cx)),
+            t => t,
+        })
+        .collect();
+    let nodes = merge_signs(nodes);
+    let nodes = strip_casts(nodes, cx);
+    let nodes = rewrite_in_lists(nodes);
+    let nodes = rewrite_between(nodes);
+    strip_parens(nodes)
+}
+
+/// `- 1` after an operator or at the start is the number `-1`.
+fn merge_signs(nodes: Vec<Node>) -> Vec<Node> {
+    let mut out: Vec<Node> = Vec::with_capacity(nodes.len());
+    let mut it = nodes.into_iter().peekable();
+    while let Some(n) = it.next() {
+        if let Node::Tok(Tok::Op(o)) = &n {
+            let prefix = match out.last() {
+                None => true,
+                Some(Node::Tok(Tok::Op(_) | Tok::Comma)) => true,
+                Some(Node::Tok(Tok::Word(w))) => is_keyword(w),
+                _ => false,
+            };
+            if (o == "-" || o == "+") && prefix {
+                if let Some(Node::Tok(Tok::Num(num))) = it.peek() {
+                    let merged = if o == "-" {
+                        format!("-{num}")
+                    } else {
+                        num.clone()
+                    };
+                    it.next();
+                    out.push(Node::Tok(Tok::Num(merged)));
+                    continue;
+                }
+            }
+        }
+        out.push(n);
+    }
+    out
+}
+
+fn unwrap_literal(n: Node) -> Node {
+    match n {
+        Node::Group(mut inner) if inner.len() == 1 => unwrap_literal(inner.remove(0)),
+        n => n,
+    }
+}
+
+fn strip_casts(nodes: Vec<Node>, cx: &Context<'_>) -> Vec<Node> {
+    let mut out: Vec<Node> = Vec::with_capacity(nodes.len());
+    let mut i = 0;
+    while i < nodes.len() {
+        if let (Node::Tok(Tok::Cast), Some(Node::Tok(Tok::Type(ty)))) =
+            (&nodes[i], nodes.get(i + 1))
+        {
+            let literal = out
+                .last()
+                .is_some_and(|n| is_literal(std::slice::from_ref(n)));
+            // `col::text` on a varchar column is what PostgreSQL adds
+            // around comparisons; the column is text-like either way.
+            let text_on_column = (ty == "text" || ty == "character varying")
+                && matches!(out.last(), Some(Node::Tok(Tok::Word(w))) if !is_keyword(w))
+                && !matches!(out.iter().rev().nth(1), Some(Node::Tok(Tok::Dot)));
+            if (literal && redundant_literal_cast(ty, cx)) || text_on_column {
+                if literal {
+                    if let Some(last) = out.pop() {
+                        let last = unwrap_literal(last);
+                        out.push(numeric_string(last, ty));
+                    }
+                }
+                i += 2;
+                continue;
+            }
+        }
+        out.push(nodes[i].clone());
+        i += 1;
+    }
+    out
+}
+
+/// `'-1'::integer` is the number `-1` once the cast is gone.
+fn numeric_string(n: Node, ty: &str) -> Node {
+    let numeric = matches!(
+        ty.split('(').next().unwrap_or(ty),
+        "integer" | "bigint" | "smallint" | "numeric" | "real" | "double precision"
+    );
+    if let Node::Tok(Tok::Str(s)) = &n {
+        let inner = &s[1..s.len().saturating_sub(1)];
+        if numeric
+            && !inner.is_empty()
+            && inner.parse::<f64>().is_ok()
+            && !inner.contains(['e', 'E', ' '])
+        {
+            return Node::Tok(Tok::Num(inner.to_string()));
+        }
+    }
+    n
+}
+
+fn is_subquery(inner: &[Node]) -> bool {
+    matches!(inner.first(), Some(Node::Tok(Tok::Word(w))) if w == "select" || w == "with" || w == "values")
+}
+
+/// `x = any (array[a, b])` → `x in (a, b)` and `x <> all (array[…])` →
+/// `x not in (…)`: PostgreSQL stores an `IN` list as the array form, but
+/// only the list form stays valid once the casts it added to each element
+/// are gone (an enum compared with a `text[]` is an error, with an
+/// unknown-typed list it is not). A one-element list is `x = a`, as
+/// PostgreSQL stores it.
+fn rewrite_in_lists(nodes: Vec<Node>) -> Vec<Node> {
+    let mut out: Vec<Node> = Vec::with_capacity(nodes.len());
+    let mut i = 0;
+    while i < nodes.len() {
+        // x = any (array[…])
+        if let (Node::Tok(Tok::Op(op)), Some(Node::Tok(Tok::Word(q))), Some(Node::Group(g))) =
+            (&nodes[i], nodes.get(i + 1), nodes.get(i + 2))
+        {
+            let form = match (op.as_str(), q.as_str()) {
+                ("=", "any") => Some(false),
+                ("<>", "all") => Some(true),
+                _ => None,
+            };
+            let items = match g.as_slice() {
+                [Node::Tok(Tok::Word(a)), Node::Tok(Tok::OpenBracket), inner @ .., Node::Tok(Tok::CloseBracket)]
+                    if a == "array" && !inner.contains(&Node::Tok(Tok::OpenBracket)) =>
+                {
+                    Some(inner.to_vec())
+                }
+                _ => None,
+            };
+            if let (Some(negated), Some(items)) = (form, items) {
+                push_in_list(&mut out, negated, items);
+                i += 3;
+                continue;
+            }
+        }
+        // x in (…), x not in (…)
+        if matches!(&nodes[i], Node::Tok(Tok::Word(w)) if w == "in") {
+            if let Some(Node::Group(list)) = nodes.get(i + 1) {
+                if !is_subquery(list) && !list.is_empty() {
+                    let negated = matches!(out.last(), Some(Node::Tok(Tok::Word(w))) if w == "not");
+                    if negated {
+                        out.pop();
+                    }
+                    push_in_list(&mut out, negated, list.clone());
+                    i += 2;
+                    continue;
+                }
+            }
+        }
+        out.push(nodes[i].clone());
+        i += 1;
+    }
+    out
+}
+
+fn push_in_list(out: &mut Vec<Node>, negated: bool, items: Vec<Node>) {
+    if items.split(|n| *n == Node::Tok(Tok::Comma)).count() == 1 {
+        out.push(Node::Tok(Tok::Op(if negated { "<>" } else { "=" }.into())));
+        out.extend(items);
+        return;
+    }
+    if negated {
+        out.push(Node::Tok(Tok::Word("not".into())));
+    }
+    out.push(Node::Tok(Tok::Word("in".into())));
+    out.push(Node::Group(items));
+}
+
+/// The operand just before position `end`: a word chain (`t.col`), a
+/// literal, a group, or a call `f(…)`; returns its start.
+fn operand_start(nodes: &[Node], end: usize) -> Option<usize> {
+    let mut j = end.checked_sub(1)?;
+    match &nodes[j] {
+        Node::Group(_) => {
+            if j > 0 && matches!(&nodes[j - 1], Node::Tok(Tok::Word(w)) if !is_keyword(w)) {
+                j -= 1;
+            }
+        }
+        Node::Tok(Tok::Word(w)) if !is_keyword(w) => {}
+        Node::Tok(Tok::Str(_) | Tok::Num(_)) => return Some(j),
+        _ => return None,
+    }
+    while j >= 2
+        && nodes[j - 1] == Node::Tok(Tok::Dot)
+        && matches!(&nodes[j - 2], Node::Tok(Tok::Word(_)))
+    {
+        j -= 2;
+    }
+    Some(j)
+}
+
+/// `x between a and b` → `x >= a and x <= b`, as PostgreSQL stores it.
+fn rewrite_between(nodes: Vec<Node>) -> Vec<Node> {
+    let Some(pos) = nodes
+        .iter()
+        .position(|n| matches!(n, Node::Tok(Tok::Word(w)) if w == "between"))
+    else {
+        return nodes;
+    };
+    let negated = pos > 0 && matches!(&nodes[pos - 1], Node::Tok(Tok::Word(w)) if w == "not");
+    let op_end = if negated { pos - 1 } else { pos };
+    let Some(start) = operand_start(&nodes, op_end) else {
+        return nodes;
+    };
+    // `between` binds tighter than `and`: the bounds are single operands
+    // in practice (literals, columns, calls); anything else is left alone.
+    let and = pos + 2;
+    if !matches!(nodes.get(and), Some(Node::Tok(Tok::Word(w))) if w == "and")
+        || nodes.len() < and + 2
+    {
+        return nodes;
+    }
+    let end = and + 2;
+    if let Some(next) = nodes.get(end) {
+        if precedence(next).is_some_and(|p| p > 6) {
+            return nodes;
+        }
+    }
+    let operand = nodes[start..op_end].to_vec();
+    let lo = nodes[pos + 1].clone();
+    let hi = nodes[and + 1].clone();
+    let (ge, le, joiner) = if negated {
+        ("<", ">", "or")
+    } else {
+        (">=", "<=", "and")
+    };
+    let mut left = operand.clone();
+    left.push(Node::Tok(Tok::Op(ge.into())));
+    left.push(lo);
+    let mut right = operand;
+    right.push(Node::Tok(Tok::Op(le.into())));
+    right.push(hi);
+    let replaced = Node::Group(vec![
+        Node::Group(left),
+        Node::Tok(Tok::Word(joiner.into())),
+        Node::Group(right),
+    ]);
+    let mut out = nodes[..start].to_vec();
+    out.push(replaced);
+    out.extend(nodes[end..].iter().cloned());
+    rewrite_between(out)
+}
+
+/// Whether the group at `i` is call or syntax parentheses that must stay.
+fn parens_required(nodes: &[Node], i: usize, inner: &[Node]) -> bool {
+    if is_subquery(inner) || inner.is_empty() {
+        return true;
+    }
+    if inner.contains(&Node::Tok(Tok::Comma)) {
+        return true;
+    }
+    match i.checked_sub(1).map(|p| &nodes[p]) {
+        Some(Node::Tok(Tok::Word(w))) => {
+            !is_keyword(w)
+                || matches!(
+                    w.as_str(),
+                    "in" | "any"
+                        | "all"
+                        | "some"
+                        | "exists"
+                        | "filter"
+                        | "over"
+                        | "using"
+                        | "values"
+                        | "as"
+                )
+        }
+        Some(Node::Tok(Tok::Type(_))) => true,
+        Some(Node::Tok(Tok::CloseBracket)) => true,
+        _ => false,
+    }
+}
+
+fn strip_parens(nodes: Vec<Node>) -> Vec<Node> {
+    // A whole expression in parentheses.
+    if let [Node::Group(inner)] = nodes.as_slice() {
+        if !is_subquery(inner) && !inner.is_empty() && !inner.contains(&Node::Tok(Tok::Comma)) {
+            return strip_parens(inner.clone());
+        }
+    }
+    let mut out: Vec<Node> = Vec::with_capacity(nodes.len());
+    for i in 0..nodes.len() {
+        let Node::Group(inner) = &nodes[i] else {
+            out.push(nodes[i].clone());
+            continue;
+        };
+        if parens_required(&nodes, i, inner) {
+            out.push(nodes[i].clone());
+            continue;
+        }
+        let left = i.checked_sub(1).map(|p| &nodes[p]);
+        let right = nodes.get(i + 1);
+        let lp = left.and_then(precedence).unwrap_or(0);
+        let rp = right.and_then(precedence).unwrap_or(0);
+        let removable = match weakest(inner) {
+            None => true,
+            Some(0) => false,
+            Some(p) => {
+                let outer = lp.max(rp);
+                let same_assoc = |n: Option<&Node>| match n {
+                    None => true,
+                    Some(n) => precedence(n).is_none_or(|q| q < p) || n == &inner_op(inner, p),
+                };
+                // Left-associative operators: `(a - b) - c` is `a - b - c`.
+                let left_assoc = (7..=10).contains(&p) && p > lp && p >= rp;
+                p > outer
+                    || left_assoc
+                    || ((p == 1 || p == 2) && same_assoc(left) && same_assoc(right))
+            }
+        };
+        if removable {
+            out.extend(inner.iter().cloned());
+        } else {
+            out.push(nodes[i].clone());
+        }
+    }
+    out
+}
+
+/// The top-level operator of precedence `p` in a group (for `and`/`or`
+/// chains).
+fn inner_op(inner: &[Node], p: u8) -> Node {
+    inner
+        .iter()
+        .find(|n| precedence(n) == Some(p))
+        .cloned()
+        .unwrap_or(Node::Tok(Tok::Comma))
+}
+
+fn render(nodes: &[Node], out: &mut String) {
+    let mut prev: Option<&Node> = None;
+    for n in nodes {
+        let space = match (prev, n) {
+            (None, _) => false,
+            (Some(Node::Tok(Tok::Dot | Tok::Cast | Tok::OpenBracket)), _) => false,
+            (
+                _,
+                Node::Tok(Tok::Dot | Tok::Cast | Tok::Comma | Tok::CloseBracket | Tok::OpenBracket),
+            ) => false,
+            (Some(Node::Tok(Tok::Word(w))), Node::Group(_)) => is_keyword(w),
+            (Some(Node::Tok(Tok::Type(_))), Node::Group(_)) => false,
+            _ => true,
+        };
+        if space {
+            out.push(' ');
+        }
+        match n {
+            Node::Tok(t) => out.push_str(&tok_text(t)),
+            Node::Group(inner) => {
+                out.push('(');
+                render(inner, out);
+                out.push(')');
+            }
+        }
+        prev = Some(n);
+    }
+}
+
+fn tok_text(t: &Tok) -> String {
+    match t {
+        Tok::Word(w) | Tok::Str(w) | Tok::Num(w) | Tok::Op(w) | Tok::Type(w) => w.clone(),
+        Tok::Open => "(".into(),
+        Tok::Close => ")".into(),
+        Tok::OpenBracket => "[".into(),
+        Tok::CloseBracket => "]".into(),
+        Tok::Comma => ",".into(),
+        Tok::Dot => ".".into(),
+        Tok::Cast => "::".into(),
+    }
+}
+
+/// Names of the columns an expression mentions (bare words that are one
+/// of `columns`), for PostgreSQL's generated check-constraint names.
+pub fn referenced_columns(sql: &str, columns: &[&str]) -> Vec<String> {
+    let toks = tokenize(sql);
+    let mut found: Vec<String> = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        if let Tok::Word(w) = t {
+            let call = toks.get(i + 1) == Some(&Tok::Open);
+            let name = w.trim_matches('"').replace("\"\"", "\"");
+            if !call && columns.contains(&name.as_str()) && !found.contains(&name) {
+                found.push(name);
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> String {
+        normalize(s, &Context::default())
+    }
+
+    #[test]
+    fn server_and_user_spellings_meet() {
+        let pairs = [
+            ("(total >= (0)::numeric)", "total >= 0"),
+            ("((a > 0) AND (b < 5))", "a > 0 and b < 5"),
+            ("(b = ANY (ARRAY['x'::text, 'y'::text]))", "b in ('x', 'y')"),
+            (
+                "(b <> ALL (ARRAY['x'::text, 'y'::text]))",
+                "b not in ('x','y')",
+            ),
+            ("(b ~~ 'a%'::text)", "b LIKE 'a%'"),
+            ("((a >= 1) AND (a <= 5))", "a between 1 and 5"),
+            ("'x'::text", "'x'"),
+            ("'-1'::integer", "-1"),
+            ("'-1.5'::numeric", "-1.5"),
+            ("nextval('s_id_seq'::regclass)", "nextval('s_id_seq')"),
+            ("lower((email)::text)", "LOWER(email)"),
+            ("(a <> b)", "a != b"),
+            ("(\"Weird\" IS NOT NULL)", "\"Weird\" is not null"),
+            ("(\"abc\" > 1)", "abc > 1"),
+            ("((a + 1) * 2)", "(a + 1) * 2"),
+            ("(a OR (b AND c))", "a or b and c"),
+        ];
+        for (server, user) in pairs {
+            assert_eq!(n(server), n(user), "{server} vs {user}");
+        }
+    }
+
+    #[test]
+    fn keeps_meaningful_parentheses() {
+        assert_ne!(n("(a or b) and c"), n("a or b and c"));
+        assert_ne!(n("a - (b - c)"), n("a - b - c"));
+        assert_eq!(n("(a - b) - c"), "a - b - c");
+        assert_eq!(n("f(a, (b))"), "f(a, b)");
+        assert_eq!(n("now() - '1 day'::interval"), "now() - '1 day'::interval");
+    }
+}

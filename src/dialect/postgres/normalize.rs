@@ -1,0 +1,799 @@
+//! PostgreSQL's canonical form of a schema: what a schema file says and
+//! what the catalog prints back compare equal when they mean the same.
+//!
+//! - names: `public` is the default namespace (`None`);
+//! - types: aliases to `format_type` spellings (`int4` → `integer`);
+//! - expressions (defaults, checks, index keys and predicates, generated
+//!   columns, view bodies): see [`super::expr`];
+//! - constraint and index names left out are filled with the names
+//!   PostgreSQL generates (`orders_pkey`, `orders_user_id_fkey`, …, with
+//!   its 63-byte truncation);
+//! - sequence and identity options equal to the defaults are left out;
+//! - lists of constraints and indexes are sorted by name, so that order in
+//!   a file does not matter.
+
+use super::expr::{self, Context};
+use super::types;
+use crate::ir::{
+    Column, Expr, Identity, Index, IndexKey, Name, Schema, Sequence, SequenceOptions, Table,
+};
+
+/// PostgreSQL's identifier length limit (NAMEDATALEN - 1), in bytes.
+const MAX_IDENT: usize = 63;
+
+pub fn normalize(schema: &Schema) -> Schema {
+    let mut out = schema.clone();
+    out.dialect = Some(crate::ir::DialectKind::Postgres);
+    out.namespaces.remove("public");
+    for ns in out.namespaces.values_mut() {
+        ns.comment = ns.comment.take().filter(|c| !c.is_empty());
+    }
+    out.extensions = std::mem::take(&mut out.extensions)
+        .into_iter()
+        .map(|(k, mut e)| {
+            e.schema = e.schema.filter(|s| s != "public");
+            e.version = None;
+            (k, e)
+        })
+        .collect();
+    out.enums = std::mem::take(&mut out.enums)
+        .into_values()
+        .map(|mut e| {
+            e.name = name(&e.name);
+            (e.name.clone(), e)
+        })
+        .collect();
+    let enums: Vec<String> = out
+        .enums
+        .keys()
+        .map(|n| types::canonical(&n.to_string()))
+        .collect();
+    out.sequences = std::mem::take(&mut out.sequences)
+        .into_values()
+        .map(|s| {
+            let s = sequence(s);
+            (s.name.clone(), s)
+        })
+        .collect();
+    let tables: Vec<Table> = std::mem::take(&mut out.tables).into_values().collect();
+    let primary_keys: Vec<(Name, Vec<String>)> = tables
+        .iter()
+        .filter_map(|t| {
+            t.primary_key
+                .as_ref()
+                .map(|pk| (name(&t.name), pk.columns.clone()))
+        })
+        .collect();
+    for t in tables {
+        let t = table(t, &enums, &primary_keys);
+        out.tables.insert(t.name.clone(), t);
+    }
+    out.views = std::mem::take(&mut out.views)
+        .into_values()
+        .map(|mut v| {
+            v.name = name(&v.name);
+            v.renamed_from = v.renamed_from.as_ref().map(name);
+            v.body = expr::normalize(
+                &v.body,
+                &Context {
+                    column_type: None,
+                    enums: &enums,
+                },
+            );
+            let table_name = v.name.name.clone();
+            let cols: Vec<String> = Vec::new();
+            for (i, ix) in v.indexes.iter_mut().enumerate() {
+                index(ix, &table_name, &cols, &enums);
+                let _ = i;
+            }
+            v.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+            v.comment = v.comment.filter(|c| !c.is_empty());
+            (v.name.clone(), v)
+        })
+        .collect();
+    out.functions = std::mem::take(&mut out.functions)
+        .into_values()
+        .map(|mut f| {
+            f.name = name(&f.name);
+            f.language = f.language.to_lowercase();
+            f.args = function_args(&f.args);
+            f.returns = f.returns.map(|r| returns(&r));
+            f.comment = f.comment.filter(|c| !c.is_empty());
+            (f.name.clone(), f)
+        })
+        .collect();
+    out.triggers = std::mem::take(&mut out.triggers)
+        .into_values()
+        .map(|mut t| {
+            t.table = name(&t.table);
+            t.timing = t.timing.to_lowercase();
+            t.events = t
+                .events
+                .iter()
+                .map(|e| expr::normalize(e, &Context::default()))
+                .collect();
+            t.when = t.when.map(|w| {
+                Expr(expr::normalize(
+                    &w.0,
+                    &Context {
+                        column_type: None,
+                        enums: &enums,
+                    },
+                ))
+            });
+            let body = t.body.trim();
+            let lower = body.to_lowercase();
+            let body = if lower.starts_with("execute ")
+                && !lower.starts_with("execute function")
+                && !lower.starts_with("execute procedure")
+            {
+                format!("execute function {}", &body[8..])
+            } else if let Some(rest) = lower.strip_prefix("execute procedure ") {
+                format!("execute function {rest}")
+            } else {
+                body.to_string()
+            };
+            t.body = expr::normalize(&body, &Context::default());
+            ((t.table.clone(), t.name.clone()), t)
+        })
+        .collect();
+    out
+}
+
+/// The default namespace is `None`.
+pub fn name(n: &Name) -> Name {
+    match n.schema.as_deref() {
+        Some("public") => Name::new(n.name.clone()),
+        _ => n.clone(),
+    }
+}
+
+fn sequence(mut s: Sequence) -> Sequence {
+    s.name = name(&s.name);
+    s.owned_by = s.owned_by.map(|(t, c)| (name(&t), c));
+    let ty = s
+        .data_type
+        .as_ref()
+        .map(|t| types::canonical(t.as_str()))
+        .unwrap_or_else(|| "bigint".into());
+    let o = default_free(
+        &ty,
+        SequenceOptions {
+            start: s.start,
+            increment: s.increment,
+            min_value: s.min_value,
+            max_value: s.max_value,
+            cache: s.cache,
+            cycle: s.cycle,
+        },
+    );
+    s.data_type = (ty != "bigint").then(|| crate::ir::Type::new(ty));
+    s.start = o.start;
+    s.increment = o.increment;
+    s.min_value = o.min_value;
+    s.max_value = o.max_value;
+    s.cache = o.cache;
+    s.cycle = o.cycle;
+    s.comment = s.comment.filter(|c| !c.is_empty());
+    s
+}
+
+/// Sequence options with every value equal to PostgreSQL's default for
+/// the type left out.
+fn default_free(ty: &str, o: SequenceOptions) -> SequenceOptions {
+    let increment = o.increment.unwrap_or(1);
+    let (dmin, dmax) = if increment > 0 {
+        (1, types::int_max(ty))
+    } else {
+        (types::int_min(ty), -1)
+    };
+    let min = o.min_value.unwrap_or(dmin);
+    let max = o.max_value.unwrap_or(dmax);
+    let dstart = if increment > 0 { min } else { max };
+    SequenceOptions {
+        start: o.start.filter(|s| *s != dstart),
+        increment: o.increment.filter(|i| *i != 1),
+        min_value: o.min_value.filter(|m| *m != dmin),
+        max_value: o.max_value.filter(|m| *m != dmax),
+        cache: o.cache.filter(|c| *c != 1),
+        cycle: o.cycle,
+    }
+}
+
+fn table(mut t: Table, enums: &[String], primary_keys: &[(Name, Vec<String>)]) -> Table {
+    t.name = name(&t.name);
+    t.renamed_from = t.renamed_from.as_ref().map(name);
+    t.comment = t.comment.filter(|c| !c.is_empty());
+    let tname = t.name.name.clone();
+    for c in &mut t.columns {
+        column(c, enums);
+    }
+    let column_names: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
+    let cols: Vec<&str> = column_names.iter().map(String::as_str).collect();
+    if let Some(pk) = &mut t.primary_key {
+        if pk.name.is_none() {
+            pk.name = Some(generated_name(&tname, &[], "pkey"));
+        }
+    }
+    for u in &mut t.uniques {
+        if u.name.is_none() {
+            let c: Vec<&str> = u.columns.iter().map(String::as_str).collect();
+            u.name = Some(generated_name(&tname, &c, "key"));
+        }
+    }
+    for fk in &mut t.foreign_keys {
+        fk.ref_table = name(&fk.ref_table);
+        if fk.ref_columns.is_empty() {
+            if let Some((_, pk)) = primary_keys.iter().find(|(n, _)| *n == fk.ref_table) {
+                fk.ref_columns = pk.clone();
+            }
+        }
+        if fk.name.is_none() {
+            let c: Vec<&str> = fk.columns.iter().map(String::as_str).collect();
+            fk.name = Some(generated_name(&tname, &c, "fkey"));
+        }
+    }
+    let mut taken: Vec<String> = t.checks.iter().filter_map(|c| c.name.clone()).collect();
+    for ch in &mut t.checks {
+        if ch.name.is_none() {
+            let refs = expr::referenced_columns(&ch.expr.0, &cols);
+            let col: Vec<&str> = if refs.len() == 1 {
+                vec![refs[0].as_str()]
+            } else {
+                Vec::new()
+            };
+            let mut n = generated_name(&tname, &col, "check");
+            let mut k = 1;
+            while taken.contains(&n) {
+                n = generated_name(&tname, &col, &format!("check{k}"));
+                k += 1;
+            }
+            taken.push(n.clone());
+            ch.name = Some(n);
+        }
+        ch.expr = Expr(expr::normalize(
+            &ch.expr.0,
+            &Context {
+                column_type: None,
+                enums,
+            },
+        ));
+    }
+    for ix in &mut t.indexes {
+        index(ix, &tname, &column_names, enums);
+    }
+    t.uniques.sort_by(|a, b| a.name.cmp(&b.name));
+    t.checks.sort_by(|a, b| a.name.cmp(&b.name));
+    t.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+    t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+    t.partition = t.partition.map(|p| match p {
+        crate::ir::Partitioning::By { by } => crate::ir::Partitioning::By {
+            by: Expr(expr::normalize(&by.0, &Context::default())),
+        },
+        crate::ir::Partitioning::Of { parent, bound } => crate::ir::Partitioning::Of {
+            parent: name(&parent),
+            bound: Expr(partition_bound(&bound.0)),
+        },
+    });
+    // A partition's columns are its parent's.
+    if matches!(t.partition, Some(crate::ir::Partitioning::Of { .. })) {
+        t.columns.clear();
+    }
+    t
+}
+
+fn column(c: &mut Column, enums: &[String]) {
+    c.ty = crate::ir::Type::new(types::canonical(c.ty.as_str()));
+    if types::serial_base(c.ty.as_str()).is_some() {
+        // serial implies NOT NULL.
+        c.nullable = false;
+    }
+    let ty = c.ty.0.clone();
+    c.default = c.default.take().and_then(|d| {
+        let n = expr::normalize(
+            &d.0,
+            &Context {
+                column_type: Some(&ty),
+                enums,
+            },
+        );
+        // `default null` is no default.
+        (n != "null").then_some(Expr(n))
+    });
+    if let Some(g) = &mut c.generated {
+        g.expr = Expr(expr::normalize(
+            &g.expr.0,
+            &Context {
+                column_type: None,
+                enums,
+            },
+        ));
+    }
+    if let Some(id) = &mut c.identity {
+        // An identity column is NOT NULL.
+        c.nullable = false;
+        match id {
+            Identity::Always { options } | Identity::ByDefault { options } => {
+                *options = default_free(&ty, options.clone());
+            }
+            Identity::AutoIncrement => {}
+        }
+    }
+    c.collation = c
+        .collation
+        .take()
+        .map(|s| collation(&s))
+        .filter(|s| s != "default");
+    c.comment = c.comment.take().filter(|s| !s.is_empty());
+    c.on_update = None;
+    c.charset = None;
+}
+
+/// A partition bound as `pg_get_expr` prints it after `FOR VALUES`:
+/// keywords in capitals, single spaces, no space inside parentheses.
+/// (Not through the expression normalizer: `FROM ('a')` is syntax, not
+/// a parenthesized literal.)
+fn partition_bound(b: &str) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let mut quote = false;
+    let flush = |word: &mut String, out: &mut String| {
+        if !word.is_empty() {
+            let upper = word.to_uppercase();
+            if matches!(
+                upper.as_str(),
+                "FROM" | "TO" | "IN" | "WITH" | "DEFAULT" | "MINVALUE" | "MAXVALUE"
+            ) {
+                out.push_str(&upper);
+            } else if matches!(upper.as_str(), "MODULUS" | "REMAINDER") {
+                out.push_str(&word.to_lowercase());
+            } else {
+                out.push_str(word);
+            }
+            word.clear();
+        }
+    };
+    for ch in b.trim().chars() {
+        if quote {
+            out.push(ch);
+            if ch == '\'' {
+                quote = false;
+            }
+            continue;
+        }
+        match ch {
+            '\'' => {
+                flush(&mut word, &mut out);
+                quote = true;
+                out.push(ch);
+            }
+            c if c.is_whitespace() => {
+                flush(&mut word, &mut out);
+                if !out.ends_with(' ') && !out.ends_with('(') {
+                    out.push(' ');
+                }
+            }
+            '(' | ')' | ',' => {
+                flush(&mut word, &mut out);
+                if ch == ')' && out.ends_with(' ') {
+                    out.pop();
+                }
+                if ch == '(' && !out.is_empty() && !out.ends_with(' ') && !out.ends_with('(') {
+                    out.push(' ');
+                }
+                if ch == ',' && out.ends_with(' ') {
+                    out.pop();
+                }
+                out.push(ch);
+                if ch == ',' {
+                    out.push(' ');
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    flush(&mut word, &mut out);
+    let out = out.replace("  ", " ");
+    out.strip_prefix("FOR VALUES ")
+        .map(str::to_string)
+        .unwrap_or(out)
+}
+
+/// `"C"`, `pg_catalog."C"` and `C` are one collation.
+pub fn collation(s: &str) -> String {
+    let s = s.strip_prefix("pg_catalog.").unwrap_or(s);
+    s.trim_matches('"').to_string()
+}
+
+fn index(ix: &mut Index, table: &str, _columns: &[String], enums: &[String]) {
+    let cx = Context {
+        column_type: None,
+        enums,
+    };
+    if ix.method.as_deref().map(str::to_lowercase).as_deref() == Some("btree") {
+        ix.method = None;
+    }
+    ix.method = ix.method.take().map(|m| m.to_lowercase());
+    for p in &mut ix.parts {
+        if let IndexKey::Expr(e) = &p.key {
+            let n = expr::normalize(&e.0, &cx);
+            // A parenthesized bare column is the column.
+            p.key = if types::is_plain_ident(&n) && !is_reserved(&n) {
+                IndexKey::Column(n)
+            } else {
+                IndexKey::Expr(Expr(n))
+            };
+        }
+        if p.nulls_first == Some(p.desc) {
+            p.nulls_first = None;
+        }
+        p.collation = p.collation.take().map(|c| collation(&c));
+        p.opclass = p.opclass.take().map(|o| o.to_lowercase());
+    }
+    ix.predicate = ix
+        .predicate
+        .take()
+        .map(|p| Expr(expr::normalize(&p.0, &cx)));
+    if ix.name.is_none() {
+        let mut names: Vec<String> = ix
+            .parts
+            .iter()
+            .map(|p| match &p.key {
+                IndexKey::Column(c) => c.clone(),
+                IndexKey::Expr(e) => expr_column_name(&e.0),
+            })
+            .collect();
+        names.extend(ix.include.iter().cloned());
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        ix.name = Some(generated_name(table, &refs, "idx"));
+    }
+    ix.comment = ix.comment.take().filter(|c| !c.is_empty());
+}
+
+/// The name PostgreSQL gives an index expression when it names the
+/// index: a function call is named after the function, anything else is
+/// `expr`.
+fn expr_column_name(e: &str) -> String {
+    let e = e.trim();
+    if let Some(open) = e.find('(') {
+        let head = e[..open].trim();
+        let head = head.rsplit('.').next().unwrap_or(head);
+        if !head.is_empty() && types::is_plain_ident(head) && e.ends_with(')') {
+            return head.to_string();
+        }
+    }
+    "expr".to_string()
+}
+
+/// PostgreSQL's `makeObjectName(table, cols joined by _, label)`: the
+/// longer of the two parts is shortened until the result fits 63 bytes.
+pub fn generated_name(table: &str, cols: &[&str], label: &str) -> String {
+    // ChooseIndexNameAddition stops adding names past NAMEDATALEN.
+    let mut addition = String::new();
+    for c in cols {
+        if !addition.is_empty() {
+            addition.push('_');
+        }
+        addition.push_str(c);
+        if addition.len() > MAX_IDENT {
+            break;
+        }
+    }
+    let overhead = label.len() + 1 + usize::from(!addition.is_empty());
+    let avail = (MAX_IDENT).saturating_sub(overhead);
+    let mut n1 = table.len();
+    let mut n2 = addition.len();
+    while n1 + n2 > avail {
+        if n1 > n2 {
+            n1 -= 1;
+        } else {
+            n2 -= 1;
+        }
+    }
+    let p1 = clip(table, n1);
+    let p2 = clip(&addition, n2);
+    if addition.is_empty() {
+        format!("{p1}_{label}")
+    } else {
+        format!("{p1}_{p2}_{label}")
+    }
+}
+
+/// The longest prefix of at most `n` bytes that ends on a character
+/// boundary (pg_mbcliplen).
+fn clip(s: &str, n: usize) -> &str {
+    let mut end = n.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// `a int, b text default 'x'` → `a integer, b text DEFAULT 'x'::text`
+/// as far as types go: canonical types per argument.
+fn function_args(args: &str) -> String {
+    split_top_level(args)
+        .iter()
+        .map(|a| {
+            let a = a.trim();
+            let (decl, default) = match find_word(a, "default") {
+                Some(i) => (&a[..i], Some(a[i + 7..].trim())),
+                None => match a.find(":=").or_else(|| a.find('=')) {
+                    Some(i) => (&a[..i], Some(a[i..].trim_start_matches([':', '=']).trim())),
+                    None => (a, None),
+                },
+            };
+            let words: Vec<&str> = decl.split_whitespace().collect();
+            let mut i = 0;
+            let mut parts: Vec<String> = Vec::new();
+            if let Some(m) = words.first() {
+                let m = m.to_lowercase();
+                if matches!(m.as_str(), "in" | "out" | "inout" | "variadic") {
+                    if m != "in" {
+                        parts.push(m.to_uppercase());
+                    }
+                    i = 1;
+                }
+            }
+            let rest = &words[i..];
+            let type_start = if rest.len() >= 2 && !is_type_word(rest[0]) {
+                parts.push(rest[0].to_string());
+                1
+            } else {
+                0
+            };
+            parts.push(types::canonical(&rest[type_start..].join(" ")));
+            let mut s = parts.join(" ");
+            if let Some(d) = default {
+                s.push_str(" DEFAULT ");
+                s.push_str(&expr::normalize(d, &Context::default()));
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn is_type_word(w: &str) -> bool {
+    matches!(
+        w.to_lowercase().as_str(),
+        "double" | "character" | "timestamp" | "time" | "bit" | "interval"
+    )
+}
+
+fn returns(r: &str) -> String {
+    let t = r.trim();
+    let lower = t.to_lowercase();
+    if lower.starts_with("table") || lower.starts_with("setof ") {
+        if let Some(rest) = lower.strip_prefix("setof ") {
+            return format!("SETOF {}", types::canonical(rest));
+        }
+        return t.to_string();
+    }
+    types::canonical(t)
+}
+
+fn find_word(s: &str, w: &str) -> Option<usize> {
+    let lower = s.to_lowercase();
+    lower.find(&format!(" {w} ")).map(|i| i + 1)
+}
+
+fn split_top_level(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut cur = String::new();
+    let mut quote = false;
+    for ch in s.chars() {
+        match ch {
+            '\'' => quote = !quote,
+            '(' if !quote => depth += 1,
+            ')' if !quote => depth -= 1,
+            ',' if !quote && depth == 0 => {
+                out.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(ch);
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Keywords `quote_ident` quotes (reserved, type/function-name and
+/// column-name keywords): a name spelled like one must stay quoted.
+pub fn is_reserved(w: &str) -> bool {
+    RESERVED.binary_search(&w).is_ok()
+}
+
+/// Sorted, for binary search.
+const RESERVED: &[&str] = &[
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "authorization",
+    "between",
+    "bigint",
+    "binary",
+    "bit",
+    "boolean",
+    "both",
+    "case",
+    "cast",
+    "char",
+    "character",
+    "check",
+    "coalesce",
+    "collate",
+    "collation",
+    "column",
+    "concurrently",
+    "constraint",
+    "create",
+    "cross",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_schema",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "dec",
+    "decimal",
+    "default",
+    "deferrable",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "exists",
+    "extract",
+    "false",
+    "fetch",
+    "float",
+    "for",
+    "foreign",
+    "freeze",
+    "from",
+    "full",
+    "grant",
+    "greatest",
+    "group",
+    "grouping",
+    "having",
+    "ilike",
+    "in",
+    "initially",
+    "inner",
+    "inout",
+    "int",
+    "integer",
+    "intersect",
+    "interval",
+    "into",
+    "is",
+    "isnull",
+    "join",
+    "lateral",
+    "leading",
+    "least",
+    "left",
+    "like",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "national",
+    "natural",
+    "nchar",
+    "none",
+    "normalize",
+    "not",
+    "notnull",
+    "null",
+    "nullif",
+    "numeric",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "out",
+    "outer",
+    "overlaps",
+    "overlay",
+    "placing",
+    "position",
+    "precision",
+    "primary",
+    "real",
+    "references",
+    "returning",
+    "right",
+    "row",
+    "select",
+    "session_user",
+    "setof",
+    "similar",
+    "smallint",
+    "some",
+    "substring",
+    "symmetric",
+    "table",
+    "tablesample",
+    "then",
+    "time",
+    "timestamp",
+    "to",
+    "trailing",
+    "treat",
+    "trim",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "values",
+    "varchar",
+    "variadic",
+    "verbose",
+    "when",
+    "where",
+    "window",
+    "with",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reserved_is_sorted() {
+        let mut sorted = RESERVED.to_vec();
+        sorted.sort();
+        assert_eq!(sorted, RESERVED);
+    }
+
+    #[test]
+    fn generated_names_follow_postgres() {
+        assert_eq!(generated_name("orders", &[], "pkey"), "orders_pkey");
+        assert_eq!(
+            generated_name("orders", &["user_id"], "fkey"),
+            "orders_user_id_fkey"
+        );
+        assert_eq!(generated_name("t", &["a", "b"], "key"), "t_a_b_key");
+        let long = "a".repeat(70);
+        let n = generated_name(&long, &["col"], "key");
+        assert_eq!(n.len(), 63);
+        assert!(n.ends_with("_col_key"));
+    }
+
+    #[test]
+    fn partition_bounds() {
+        assert_eq!(
+            partition_bound("from ( '2026-01-01' ) to ('2027-01-01')"),
+            "FROM ('2026-01-01') TO ('2027-01-01')"
+        );
+        assert_eq!(partition_bound("default"), "DEFAULT");
+        assert_eq!(
+            partition_bound("WITH (MODULUS 4,REMAINDER 0)"),
+            "WITH (modulus 4, remainder 0)"
+        );
+    }
+
+    #[test]
+    fn function_args_canonical() {
+        assert_eq!(function_args("a int, b text"), "a integer, b text");
+        assert_eq!(function_args("double precision"), "double precision");
+        assert_eq!(function_args("OUT x int8"), "OUT x bigint");
+    }
+}

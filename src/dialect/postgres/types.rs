@@ -1,0 +1,242 @@
+//! Type spellings: every alias PostgreSQL accepts, rewritten to the one
+//! spelling `format_type` prints, so that a schema file's `int` and the
+//! catalog's `integer` compare equal.
+
+/// The canonical spelling of a column type.
+pub fn canonical(ty: &str) -> String {
+    let parsed = parse(ty);
+    let base = parsed.words.join(" ");
+    let modifier = parsed.modifier.as_deref();
+    let mut out = match (base.as_str(), modifier) {
+        ("int" | "int4" | "integer", None) => "integer".to_string(),
+        ("int2" | "smallint", None) => "smallint".to_string(),
+        ("int8" | "bigint", None) => "bigint".to_string(),
+        ("serial" | "serial4", None) => "serial".to_string(),
+        ("bigserial" | "serial8", None) => "bigserial".to_string(),
+        ("smallserial" | "serial2", None) => "smallserial".to_string(),
+        ("float8" | "double precision", None) | ("float", None) => "double precision".into(),
+        ("float4" | "real", None) => "real".to_string(),
+        ("float", Some(m)) => match m.parse::<u32>() {
+            Ok(p) if p <= 24 => "real".to_string(),
+            _ => "double precision".to_string(),
+        },
+        ("bool" | "boolean", None) => "boolean".to_string(),
+        ("varchar" | "character varying", m) => with_mod("character varying", m),
+        ("char" | "character" | "bpchar", None) if parsed.words[0] != "bpchar" => {
+            "character(1)".to_string()
+        }
+        ("char" | "character" | "bpchar", m) => with_mod("character", m),
+        ("decimal" | "numeric", Some(m)) if !m.contains(',') => format!("numeric({m},0)"),
+        ("decimal" | "numeric", m) => with_mod("numeric", m),
+        ("timestamp" | "timestamp without time zone", m) => {
+            format!("timestamp{} without time zone", paren(m))
+        }
+        ("timestamptz" | "timestamp with time zone", m) => {
+            format!("timestamp{} with time zone", paren(m))
+        }
+        ("time" | "time without time zone", m) => format!("time{} without time zone", paren(m)),
+        ("timetz" | "time with time zone", m) => format!("time{} with time zone", paren(m)),
+        ("varbit" | "bit varying", m) => with_mod("bit varying", m),
+        ("bit", None) => "bit(1)".to_string(),
+        (_, m) => with_mod(&base, m),
+    };
+    // PostgreSQL does not enforce dimensions: `int[][]` is `integer[]`.
+    if parsed.dims > 0 {
+        out.push_str("[]");
+    }
+    out
+}
+
+/// The base type of a serial pseudo-type, `None` for any other type.
+pub fn serial_base(ty: &str) -> Option<&'static str> {
+    match ty {
+        "serial" => Some("integer"),
+        "bigserial" => Some("bigint"),
+        "smallserial" => Some("smallint"),
+        _ => None,
+    }
+}
+
+/// The largest value of an integer type, for sequence defaults.
+pub fn int_max(ty: &str) -> i64 {
+    match ty {
+        "smallint" => i16::MAX as i64,
+        "integer" => i32::MAX as i64,
+        _ => i64::MAX,
+    }
+}
+
+pub fn int_min(ty: &str) -> i64 {
+    match ty {
+        "smallint" => i16::MIN as i64,
+        "integer" => i32::MIN as i64,
+        _ => i64::MIN,
+    }
+}
+
+fn with_mod(base: &str, m: Option<&str>) -> String {
+    format!("{base}{}", paren(m))
+}
+
+fn paren(m: Option<&str>) -> String {
+    m.map(|m| format!("({m})")).unwrap_or_default()
+}
+
+struct Parsed {
+    words: Vec<String>,
+    modifier: Option<String>,
+    dims: usize,
+}
+
+/// Splits `timestamp(3) with time zone[]` into words, modifier and array
+/// dimensions. Unquoted words are lowercased, `public.` and `pg_catalog.`
+/// prefixes dropped, quotes kept only where the name needs them.
+fn parse(ty: &str) -> Parsed {
+    let mut words = Vec::new();
+    let mut modifier = None;
+    let mut dims = 0;
+    let chars: Vec<char> = ty.trim().chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '(' {
+            let mut depth = 0;
+            let mut text = String::new();
+            while i < chars.len() {
+                match chars[i] {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                i += 1;
+                if depth == 0 {
+                    break;
+                }
+                if depth >= 1 && !(depth == 1 && chars[i - 1] == '(') {
+                    text.push(chars[i - 1]);
+                }
+            }
+            let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            if modifier.is_none() {
+                modifier = Some(text.to_ascii_lowercase());
+            }
+        } else if c == '[' {
+            while i < chars.len() && chars[i] != ']' {
+                i += 1;
+            }
+            i += 1;
+            dims += 1;
+        } else {
+            // A (possibly dotted, possibly quoted) name.
+            let mut parts: Vec<String> = Vec::new();
+            let mut cur = String::new();
+            let mut quoted = false;
+            while i < chars.len() {
+                let c = chars[i];
+                if c == '"' {
+                    quoted = true;
+                    i += 1;
+                    while i < chars.len() {
+                        if chars[i] == '"' {
+                            if chars.get(i + 1) == Some(&'"') {
+                                cur.push('"');
+                                i += 2;
+                                continue;
+                            }
+                            i += 1;
+                            break;
+                        }
+                        cur.push(chars[i]);
+                        i += 1;
+                    }
+                } else if c == '.' {
+                    parts.push(finish_part(&cur, quoted));
+                    cur.clear();
+                    quoted = false;
+                    i += 1;
+                } else if c.is_whitespace() || c == '(' || c == '[' {
+                    break;
+                } else {
+                    cur.push(c.to_ascii_lowercase());
+                    i += 1;
+                }
+            }
+            parts.push(finish_part(&cur, quoted));
+            if parts.len() == 2 && (parts[0] == "public" || parts[0] == "pg_catalog") {
+                parts.remove(0);
+            }
+            let word = parts.join(".");
+            if word == "array" {
+                dims += 1;
+            } else {
+                words.push(word);
+            }
+        }
+    }
+    if words.is_empty() {
+        words.push(String::new());
+    }
+    Parsed {
+        words,
+        modifier,
+        dims,
+    }
+}
+
+/// A name part as `format_type` would print it: bare when it is a plain
+/// lowercase identifier, quoted otherwise.
+fn finish_part(s: &str, quoted: bool) -> String {
+    if !quoted || is_plain_ident(s) {
+        s.to_string()
+    } else {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    }
+}
+
+pub fn is_plain_ident(s: &str) -> bool {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_lowercase() || c == '_' => {}
+        _ => return false,
+    }
+    chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canonical;
+
+    #[test]
+    fn aliases() {
+        for (a, b) in [
+            ("int", "integer"),
+            ("INT4", "integer"),
+            ("int8", "bigint"),
+            ("varchar(255)", "character varying(255)"),
+            ("VARCHAR", "character varying"),
+            ("timestamptz", "timestamp with time zone"),
+            ("timestamp(3)", "timestamp(3) without time zone"),
+            ("timestamp(3) with time zone", "timestamp(3) with time zone"),
+            ("bool", "boolean"),
+            ("float8", "double precision"),
+            ("float(10)", "real"),
+            ("numeric(12, 2)", "numeric(12,2)"),
+            ("decimal(10)", "numeric(10,0)"),
+            ("char", "character(1)"),
+            ("int[]", "integer[]"),
+            ("text[][]", "text[]"),
+            ("int[3]", "integer[]"),
+            ("integer array", "integer[]"),
+            ("public.order_status", "order_status"),
+            ("\"Status\"", "\"Status\""),
+            ("\"status\"", "status"),
+            ("billing.status", "billing.status"),
+            ("serial4", "serial"),
+            ("pg_catalog.int4", "integer"),
+        ] {
+            assert_eq!(canonical(a), b, "{a}");
+        }
+    }
+}

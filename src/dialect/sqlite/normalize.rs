@@ -1,0 +1,615 @@
+//! Canonical spellings, so that a schema file and the database it was
+//! applied to compare equal, and planning again right after is empty.
+//!
+//! SQLite keeps DDL text as written (and rewrites it on renames, quoting
+//! the new name), so most of the work is on SQL fragments: expressions get
+//! one spacing, lowercase keywords and identifiers (SQLite compares names
+//! case-insensitively), no needless quotes and no outer parentheses. View
+//! and trigger bodies only lose layout and needless quotes: their text
+//! names the view's columns, so their case is kept.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::lex::{is_keyword, is_plain_name, tokenize, unquote, Kind, Token};
+use crate::ir::{
+    Check, Column, DialectKind, Expr, ForeignKey, Index, IndexKey, Name, Schema, Table, Trigger,
+    Type, View,
+};
+
+pub fn schema(s: &Schema) -> Schema {
+    let mut out = s.clone();
+    out.dialect = Some(DialectKind::Sqlite);
+    // Tables by lowercased name: SQLite resolves names case-insensitively,
+    // and foreign keys look their parent up here.
+    let by_name: BTreeMap<String, &Table> = s
+        .tables
+        .values()
+        .map(|t| (name(&t.name).name.to_ascii_lowercase(), t))
+        .collect();
+    out.tables = s
+        .tables
+        .values()
+        .map(|t| {
+            let t = table(t, &by_name);
+            (t.name.clone(), t)
+        })
+        .collect();
+    let mut taken: BTreeSet<String> = out
+        .tables
+        .values()
+        .flat_map(|t| t.indexes.iter().filter_map(|i| i.name.clone()))
+        .collect();
+    for t in out.tables.values_mut() {
+        name_indexes(t, &mut taken);
+        t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    out.views = s
+        .views
+        .values()
+        .map(|v| {
+            let v = view(v);
+            (v.name.clone(), v)
+        })
+        .collect();
+    out.triggers = s
+        .triggers
+        .values()
+        .map(|t| {
+            let t = trigger(t);
+            ((t.table.clone(), t.name.clone()), t)
+        })
+        .collect();
+    out
+}
+
+/// SQLite's only namespace strata manages is `main`.
+pub fn name(n: &Name) -> Name {
+    match n.schema.as_deref() {
+        Some(s) if s.eq_ignore_ascii_case("main") => Name::new(n.name.clone()),
+        _ => n.clone(),
+    }
+}
+
+fn table(t: &Table, tables: &BTreeMap<String, &Table>) -> Table {
+    let mut t = t.clone();
+    t.name = name(&t.name);
+    t.renamed_from = t.renamed_from.as_ref().map(name);
+    t.comment = None;
+    let spelled = |n: &String| spelling(&t.columns, n);
+    if let Some(p) = &mut t.primary_key {
+        p.columns = p.columns.iter().map(spelled).collect();
+    }
+    for u in &mut t.uniques {
+        u.columns = u.columns.iter().map(spelled).collect();
+    }
+    for fk in &mut t.foreign_keys {
+        fk.columns = fk.columns.iter().map(spelled).collect();
+    }
+    for i in &mut t.indexes {
+        for p in &mut i.parts {
+            if let IndexKey::Column(c) = &p.key {
+                p.key = IndexKey::Column(spelled(c));
+            }
+        }
+    }
+    let pk: BTreeSet<String> = t
+        .primary_key
+        .iter()
+        .flat_map(|p| p.columns.iter().cloned())
+        .collect();
+    let rowid_key = t
+        .primary_key
+        .as_ref()
+        .filter(|p| p.columns.len() == 1)
+        .map(|p| p.columns[0].clone());
+    for c in &mut t.columns {
+        column(c, pk.contains(&c.name));
+        // An `integer` primary key is numbered by SQLite itself: an
+        // identity asked for in a portable schema is what it already is.
+        let numbered = rowid_key.as_deref() == Some(c.name.as_str())
+            && c.ty.as_str() == "integer"
+            && !matches!(c.identity, Some(crate::ir::Identity::AutoIncrement));
+        if numbered {
+            c.identity = None;
+        }
+    }
+    for ch in &mut t.checks {
+        ch.expr = Expr::new(expr(ch.expr.as_str()));
+    }
+    t.checks.sort_by(check_order);
+    t.uniques
+        .sort_by(|a, b| (&a.columns, &a.name).cmp(&(&b.columns, &b.name)));
+    for fk in &mut t.foreign_keys {
+        fk.ref_table = name(&fk.ref_table);
+        let parent = if fk.ref_table.schema.is_none() {
+            tables.get(&fk.ref_table.name.to_ascii_lowercase()).copied()
+        } else {
+            None
+        };
+        let Some(parent) = parent else {
+            continue;
+        };
+        // SQLite matches table names case-insensitively.
+        fk.ref_table = name(&parent.name);
+        // `REFERENCES parent` without columns means its primary key.
+        if fk.ref_columns.is_empty() {
+            fk.ref_columns = parent
+                .primary_key
+                .as_ref()
+                .map(|p| p.columns.clone())
+                .unwrap_or_default();
+        }
+        fk.ref_columns = fk
+            .ref_columns
+            .iter()
+            .map(|c| spelling(&parent.columns, c))
+            .collect();
+    }
+    t.foreign_keys.sort_by(fk_order);
+    for i in &mut t.indexes {
+        index(i, &t.columns);
+    }
+    let mut options = BTreeMap::new();
+    for (k, v) in &t.options {
+        let key = k.to_ascii_lowercase();
+        let value = v.trim().to_ascii_lowercase();
+        let flag = key == "without_rowid" || key == "strict";
+        if flag && (value == "false" || value == "0" || value == "off") {
+            continue;
+        }
+        let value = if flag { "true".to_string() } else { v.clone() };
+        options.insert(key, value);
+    }
+    t.options = options;
+    t
+}
+
+/// The column's own spelling of a name written in another case.
+fn spelling(columns: &[Column], n: &str) -> String {
+    columns
+        .iter()
+        .find(|c| c.name == n)
+        .or_else(|| columns.iter().find(|c| c.name.eq_ignore_ascii_case(n)))
+        .map(|c| c.name.clone())
+        .unwrap_or_else(|| n.to_string())
+}
+
+fn check_order(a: &Check, b: &Check) -> std::cmp::Ordering {
+    (&a.name, &a.expr).cmp(&(&b.name, &b.expr))
+}
+
+fn fk_order(a: &ForeignKey, b: &ForeignKey) -> std::cmp::Ordering {
+    (&a.columns, &a.ref_table, &a.ref_columns, &a.name).cmp(&(
+        &b.columns,
+        &b.ref_table,
+        &b.ref_columns,
+        &b.name,
+    ))
+}
+
+fn column(c: &mut Column, in_pk: bool) {
+    c.ty = Type::new(type_name(c.ty.as_str()));
+    // A primary key column holds no NULL once strata creates it (it writes
+    // NOT NULL); INTEGER PRIMARY KEY never does.
+    if in_pk {
+        c.nullable = false;
+    }
+    c.default = c.default.as_ref().and_then(|d| {
+        let e = expr(d.as_str());
+        (!e.eq_ignore_ascii_case("null") && !e.is_empty()).then(|| Expr::new(e))
+    });
+    if let Some(g) = &mut c.generated {
+        g.expr = Expr::new(expr(g.expr.as_str()));
+        c.default = None;
+    }
+    c.collation = c
+        .collation
+        .as_ref()
+        .map(|x| unquote_name(x).to_ascii_lowercase())
+        .filter(|x| x != "binary");
+    c.comment = None;
+}
+
+fn unquote_name(n: &str) -> String {
+    if n.starts_with(['"', '[', '`', '\'']) {
+        unquote(n)
+    } else {
+        n.to_string()
+    }
+}
+
+/// Lowercase, one space between words, none inside parentheses:
+/// `VARCHAR ( 10 )` → `varchar(10)`, `UNSIGNED BIG INT` stays three words.
+pub fn type_name(ty: &str) -> String {
+    let mut out = String::new();
+    let mut prev: Option<Token<'_>> = None;
+    for t in tokenize(ty) {
+        let glue = match prev {
+            None => false,
+            Some(p) => {
+                !(p.is_op("(") || t.is_op("(") || t.is_op(")") || t.is_op(",") || p.is_op(","))
+            }
+        };
+        if glue {
+            out.push(' ');
+        }
+        match t.kind {
+            Kind::Word => out.push_str(&t.text.to_ascii_lowercase()),
+            Kind::Quoted => out.push_str(&t.name().to_ascii_lowercase()),
+            _ => out.push_str(t.text),
+        }
+        prev = Some(t);
+    }
+    out
+}
+
+fn index(i: &mut Index, columns: &[Column]) {
+    for p in &mut i.parts {
+        if let IndexKey::Expr(e) = &p.key {
+            let e = expr(e.as_str());
+            let bare = columns.iter().find(|c| {
+                c.name.eq_ignore_ascii_case(&e) || expr(&super::quote::ident(&c.name)) == e
+            });
+            p.key = match bare {
+                Some(c) => IndexKey::Column(c.name.clone()),
+                None => IndexKey::Expr(Expr::new(e)),
+            };
+        }
+        p.collation = p
+            .collation
+            .as_ref()
+            .map(|x| unquote_name(x).to_ascii_lowercase());
+        // NULLs sort first ascending and last descending in SQLite: saying
+        // so is the default.
+        if p.nulls_first == Some(!p.desc) {
+            p.nulls_first = None;
+        }
+    }
+    if i.method
+        .as_deref()
+        .is_some_and(|m| m.eq_ignore_ascii_case("btree"))
+    {
+        i.method = None;
+    }
+    i.predicate = i.predicate.as_ref().map(|e| Expr::new(expr(e.as_str())));
+    i.comment = None;
+}
+
+/// Gives every unnamed index the name strata creates it under:
+/// `<table>_<columns>_idx` (`expr` for an expression), made unique.
+fn name_indexes(t: &mut Table, taken: &mut BTreeSet<String>) {
+    for i in &mut t.indexes {
+        if i.name.is_some() {
+            continue;
+        }
+        let n = unique_name(&generated_index_name(&t.name.name, i), taken);
+        taken.insert(n.clone());
+        i.name = Some(n);
+    }
+}
+
+pub fn generated_index_name(table: &str, i: &Index) -> String {
+    let mut parts = vec![table.to_string()];
+    for p in &i.parts {
+        parts.push(match &p.key {
+            IndexKey::Column(c) => c.clone(),
+            IndexKey::Expr(_) => "expr".to_string(),
+        });
+    }
+    parts.push(if i.unique { "key" } else { "idx" }.to_string());
+    parts.join("_")
+}
+
+fn unique_name(base: &str, taken: &BTreeSet<String>) -> String {
+    if !taken.contains(base) {
+        return base.to_string();
+    }
+    (1..)
+        .map(|n| format!("{base}{n}"))
+        .find(|n| !taken.contains(n))
+        .unwrap_or_else(|| base.to_string())
+}
+
+fn view(v: &View) -> View {
+    let mut v = v.clone();
+    v.name = name(&v.name);
+    v.renamed_from = v.renamed_from.as_ref().map(name);
+    v.body = body(&v.body);
+    v.comment = None;
+    v
+}
+
+fn trigger(t: &Trigger) -> Trigger {
+    let mut t = t.clone();
+    t.table = name(&t.table);
+    t.timing = words(&t.timing);
+    t.events = t.events.iter().map(|e| event(e)).collect();
+    // SQLite has row triggers only.
+    t.for_each_row = true;
+    t.when = t.when.as_ref().map(|w| Expr::new(expr(w.as_str())));
+    t.body = body(&t.body);
+    // SQLite stores BEGIN … END; a schema may give the statements alone.
+    let starts = tokenize(&t.body)
+        .first()
+        .is_some_and(|w| w.is_word("begin"));
+    if !starts && !t.body.is_empty() {
+        t.body = format!("BEGIN {}; END", t.body.trim_end_matches(';'));
+    }
+    t
+}
+
+fn words(s: &str) -> String {
+    s.split_whitespace()
+        .map(|w| w.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `UPDATE OF "a",b` → `update of a, b`.
+fn event(e: &str) -> String {
+    let toks = tokenize(e);
+    let mut out = Vec::new();
+    let mut names = Vec::new();
+    let mut in_names = false;
+    for t in &toks {
+        if in_names {
+            if !t.is_op(",") {
+                names.push(super::ddl::display_name(&t.name()));
+            }
+        } else {
+            out.push(t.text.to_ascii_lowercase());
+            in_names = t.is_word("of");
+        }
+    }
+    let mut s = out.join(" ");
+    if !names.is_empty() {
+        s.push(' ');
+        s.push_str(&names.join(", "));
+    }
+    s
+}
+
+/// The canonical text of an expression (default, check, generated column,
+/// index part, predicate, trigger WHEN).
+pub fn expr(text: &str) -> String {
+    let toks = tokenize(text);
+    let toks = strip_outer_parens(&toks);
+    let mut out = String::new();
+    let mut prev: Option<&Token<'_>> = None;
+    let mut prev_unary = false;
+    for t in toks {
+        if let Some(p) = prev {
+            if space_between(p, t, prev_unary) {
+                out.push(' ');
+            }
+        }
+        let unary = (t.is_op("-") || t.is_op("+") || t.is_op("~"))
+            && match prev {
+                None => true,
+                Some(p) => {
+                    (p.kind == Kind::Op && !p.is_op(")"))
+                        || (p.kind == Kind::Word && is_keyword(p.text) && !is_value_keyword(p.text))
+                }
+            };
+        out.push_str(&token_text(t, true));
+        prev = Some(t);
+        prev_unary = unary;
+    }
+    out
+}
+
+fn is_value_keyword(w: &str) -> bool {
+    ["null", "current_date", "current_time", "current_timestamp"]
+        .iter()
+        .any(|k| w.eq_ignore_ascii_case(k))
+}
+
+fn space_between(p: &Token<'_>, t: &Token<'_>, p_unary: bool) -> bool {
+    // Never glue `-` `-` or `/` `*`: that would start a comment.
+    if (p.text.ends_with('-') && t.text.starts_with('-'))
+        || (p.text.ends_with('/') && t.text.starts_with('*'))
+    {
+        return true;
+    }
+    if t.is_op(")") || t.is_op(",") || t.is_op(".") || p.is_op("(") || p.is_op(".") || p_unary {
+        return false;
+    }
+    if t.is_op("(") {
+        // A function call keeps its name next to the parenthesis.
+        return !matches!(p.kind, Kind::Word | Kind::Quoted) || is_keyword(p.text);
+    }
+    true
+}
+
+/// One token in canonical form. `fold` lowercases keywords and names.
+fn token_text(t: &Token<'_>, fold: bool) -> String {
+    match t.kind {
+        Kind::Word if fold => t.text.to_ascii_lowercase(),
+        Kind::Quoted => {
+            let n = t.name();
+            let n = if fold { n.to_ascii_lowercase() } else { n };
+            if is_plain_name(&n) {
+                n
+            } else {
+                super::quote::ident(&n)
+            }
+        }
+        Kind::Blob => format!("X{}", &t.text[1..]),
+        _ => t.text.to_string(),
+    }
+}
+
+/// Drops parentheses that wrap the whole expression, as often as they do.
+fn strip_outer_parens<'a, 'b>(mut toks: &'b [Token<'a>]) -> &'b [Token<'a>] {
+    while toks.len() >= 2 && toks[0].is_op("(") && toks[toks.len() - 1].is_op(")") {
+        let mut depth = 0;
+        let mut wraps = true;
+        for (i, t) in toks.iter().enumerate() {
+            if t.is_op("(") {
+                depth += 1;
+            } else if t.is_op(")") {
+                depth -= 1;
+                if depth == 0 && i != toks.len() - 1 {
+                    wraps = false;
+                    break;
+                }
+            }
+        }
+        if !wraps {
+            break;
+        }
+        toks = &toks[1..toks.len() - 1];
+    }
+    toks
+}
+
+/// The canonical text of a view or trigger body: layout and comments
+/// become single spaces, needless identifier quotes go, the rest stays.
+pub fn body(text: &str) -> String {
+    let toks = tokenize(text);
+    let mut end = toks.len();
+    while end > 0 && toks[end - 1].is_op(";") {
+        end -= 1;
+    }
+    let mut out = String::new();
+    for (i, t) in toks[..end].iter().enumerate() {
+        if i > 0 && t.space_before {
+            out.push(' ');
+        }
+        out.push_str(&token_text(t, false));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expressions() {
+        assert_eq!(expr("(0)"), "0");
+        assert_eq!(expr("((a > 0))"), "a > 0");
+        assert_eq!(expr("(a) + (b)"), "(a) + (b)");
+        assert_eq!(expr("CURRENT_TIMESTAMP"), "current_timestamp");
+        assert_eq!(expr("DATETIME( 'now' )"), "datetime('now')");
+        assert_eq!(
+            expr("\"Price\">=0 AND x IN (1,2)"),
+            "price >= 0 and x in (1, 2)"
+        );
+        assert_eq!(expr("-1"), "-1");
+        assert_eq!(expr("a - -1"), "a - -1");
+        assert_eq!(expr("- -1"), "- -1");
+        assert_eq!(expr("\"order\" = 'It''s'"), "\"order\" = 'It''s'");
+        assert_eq!(expr("x'0A'"), "X'0A'");
+        assert_eq!(
+            expr("case when a then -1 else +2 end"),
+            "case when a then -1 else +2 end"
+        );
+        for e in ["a > 0", "lower(\"a b\")", "- -1", "(a) + (b)"] {
+            assert_eq!(expr(&expr(e)), expr(e), "idempotent: {e}");
+        }
+    }
+
+    #[test]
+    fn bodies() {
+        assert_eq!(
+            body("select  \"id\",\n  \"Name\" -- c\n from \"users\";"),
+            "select id, Name from users"
+        );
+        assert_eq!(body("BEGIN SELECT 1; END"), "BEGIN SELECT 1; END");
+        let t = Trigger {
+            name: "t".into(),
+            table: Name::new("x"),
+            timing: "AFTER".into(),
+            events: vec!["UPDATE OF \"a\",b".into()],
+            for_each_row: false,
+            when: None,
+            body: "update x set a = 1;".into(),
+        };
+        let n = trigger(&t);
+        assert_eq!(n.body, "BEGIN update x set a = 1; END");
+        assert_eq!(n.events, vec!["update of a, b"]);
+        assert_eq!((n.timing.as_str(), n.for_each_row), ("after", true));
+    }
+
+    #[test]
+    fn types() {
+        assert_eq!(type_name("VARCHAR ( 10 )"), "varchar(10)");
+        assert_eq!(type_name("numeric(10, 2)"), "numeric(10,2)");
+        assert_eq!(type_name("UNSIGNED  BIG INT"), "unsigned big int");
+        assert_eq!(type_name(""), "");
+    }
+}
+
+#[cfg(test)]
+mod schema_tests {
+    use super::*;
+    use crate::ir::{Identity, IndexPart, PrimaryKey};
+
+    fn part(key: IndexKey) -> IndexPart {
+        IndexPart {
+            key,
+            desc: false,
+            nulls_first: None,
+            collation: None,
+            opclass: None,
+            length: None,
+        }
+    }
+
+    #[test]
+    fn canonical_tables() {
+        let mut t = Table::new(Name::qualified("main", "Users"));
+        let mut id = Column::new("Id", "INTEGER");
+        id.nullable = true;
+        id.identity = Some(Identity::ByDefault {
+            options: Default::default(),
+        });
+        let mut email = Column::new("email", "VARCHAR ( 80 )");
+        email.default = Some(Expr::new("(NULL)"));
+        email.collation = Some("BINARY".into());
+        t.columns = vec![id, email];
+        t.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: vec!["id".into()],
+        });
+        t.indexes.push(Index {
+            name: None,
+            parts: vec![part(IndexKey::Expr(Expr::new("(\"EMAIL\")")))],
+            unique: true,
+            method: Some("btree".into()),
+            include: Vec::new(),
+            predicate: Some(Expr::new("Email IS NOT NULL")),
+            nulls_not_distinct: false,
+            comment: Some("x".into()),
+            renamed_from: None,
+        });
+        t.options.insert("STRICT".into(), "TRUE".into());
+        t.options.insert("without_rowid".into(), "false".into());
+        let mut s = Schema::default();
+        s.tables.insert(t.name.clone(), t);
+        let n = schema(&s);
+        let t = &n.tables[&Name::new("Users")];
+        let id = &t.columns[0];
+        assert!(!id.nullable, "key columns are NOT NULL");
+        assert_eq!(id.identity, None, "an integer key is numbered anyway");
+        assert_eq!(id.ty.as_str(), "integer");
+        assert_eq!(
+            t.primary_key.as_ref().map(|p| p.columns.clone()),
+            Some(vec!["Id".to_string()])
+        );
+        let email = &t.columns[1];
+        assert_eq!(
+            (email.ty.as_str(), &email.default, &email.collation),
+            ("varchar(80)", &None, &None)
+        );
+        let i = &t.indexes[0];
+        assert_eq!(i.name.as_deref(), Some("Users_email_key"));
+        assert_eq!(i.parts[0].key, IndexKey::Column("email".into()));
+        assert_eq!(i.method, None);
+        assert_eq!(i.predicate, Some(Expr::new("email is not null")));
+        assert_eq!(t.options.len(), 1);
+        assert_eq!(t.options.get("strict").map(String::as_str), Some("true"));
+        assert_eq!(schema(&n), n, "idempotent");
+    }
+}

@@ -1,0 +1,431 @@
+//! What changes inside one table that both schemas have.
+
+use std::collections::BTreeMap;
+
+use super::matching::{pair, Matchable};
+use super::{ColumnChanges, TableChange};
+use crate::ir::{Check, ForeignKey, Index, IndexKey, Name, PrimaryKey, Table, Unique};
+
+/// Renames found on the `to` side, so that a `from` definition can be
+/// compared with a `to` definition in the new names (PostgreSQL and the
+/// others carry constraints and foreign keys along with a rename).
+#[derive(Debug, Default)]
+pub(super) struct Renames {
+    /// Old table name → new table name.
+    pub tables: BTreeMap<Name, Name>,
+    /// New table name → (old column name → new column name).
+    pub columns: BTreeMap<Name, BTreeMap<String, String>>,
+}
+
+impl Renames {
+    pub fn table(&self, old: &Name) -> Name {
+        self.tables.get(old).cloned().unwrap_or_else(|| old.clone())
+    }
+
+    /// A column of the table now called `table` (the new name), by its old name.
+    pub fn column(&self, table: &Name, old: &str) -> String {
+        self.columns
+            .get(table)
+            .and_then(|m| m.get(old))
+            .cloned()
+            .unwrap_or_else(|| old.to_string())
+    }
+
+    fn columns_of(&self, table: &Name, cols: &[String]) -> Vec<String> {
+        cols.iter().map(|c| self.column(table, c)).collect()
+    }
+}
+
+/// The column renames that `to` asks of `from` (old → new).
+pub(super) fn column_renames(from: &Table, to: &Table) -> BTreeMap<String, String> {
+    let p = pair(&from.columns, &to.columns, |_, _| false);
+    p.matched
+        .iter()
+        .filter(|(f, t)| from.columns[*f].name != to.columns[*t].name)
+        .map(|(f, t)| (from.columns[*f].name.clone(), to.columns[*t].name.clone()))
+        .collect()
+}
+
+impl Matchable for crate::ir::Column {
+    fn name(&self) -> Option<&str> {
+        Some(&self.name)
+    }
+    fn renamed_from(&self) -> Option<&str> {
+        self.renamed_from.as_deref()
+    }
+}
+
+macro_rules! matchable_constraint {
+    ($($t:ty),*) => {$(
+        impl Matchable for $t {
+            fn name(&self) -> Option<&str> {
+                self.name.as_deref()
+            }
+            fn renamed_from(&self) -> Option<&str> {
+                self.renamed_from.as_deref()
+            }
+        }
+    )*};
+}
+
+matchable_constraint!(Unique, Check, ForeignKey, Index);
+
+/// A constraint's definition in `to`'s names, without its name and hints:
+/// two constraints with equal definitions are the same constraint.
+trait Definition: Clone + PartialEq + Matchable {
+    /// `from_side`: the item comes from the old schema, so its column and
+    /// table names are translated to the new ones first.
+    fn definition(&self, table: &Name, renames: &Renames, from_side: bool) -> Self;
+}
+
+impl Definition for Unique {
+    fn definition(&self, table: &Name, renames: &Renames, from_side: bool) -> Unique {
+        let mut d = self.clone();
+        d.name = None;
+        d.renamed_from = None;
+        if from_side {
+            d.columns = renames.columns_of(table, &d.columns);
+        }
+        d
+    }
+}
+
+impl Definition for Check {
+    fn definition(&self, _table: &Name, _renames: &Renames, _from_side: bool) -> Check {
+        let mut d = self.clone();
+        d.name = None;
+        d.renamed_from = None;
+        d
+    }
+}
+
+impl Definition for ForeignKey {
+    fn definition(&self, table: &Name, renames: &Renames, from_side: bool) -> ForeignKey {
+        let mut d = self.clone();
+        d.name = None;
+        d.renamed_from = None;
+        if from_side {
+            d.columns = renames.columns_of(table, &d.columns);
+            d.ref_table = renames.table(&d.ref_table);
+            d.ref_columns = renames.columns_of(&d.ref_table, &d.ref_columns);
+        }
+        d
+    }
+}
+
+impl Definition for Index {
+    fn definition(&self, table: &Name, renames: &Renames, from_side: bool) -> Index {
+        let mut d = self.clone();
+        d.name = None;
+        d.renamed_from = None;
+        if from_side {
+            for part in &mut d.parts {
+                if let IndexKey::Column(c) = &mut part.key {
+                    *c = renames.column(table, c);
+                }
+            }
+            d.include = renames.columns_of(table, &d.include);
+        }
+        d
+    }
+}
+
+/// Everything that differs between two versions of a table, in the order
+/// a dialect applies them (see [`phase`]).
+pub(super) fn table_changes(from: &Table, to: &Table, renames: &Renames) -> Vec<TableChange> {
+    let table = &to.name;
+    let mut out = Vec::new();
+    if from.name != to.name {
+        out.push(TableChange::RenameTable {
+            from: from.name.clone(),
+            to: to.name.clone(),
+        });
+    }
+
+    let cols = pair(&from.columns, &to.columns, |_, _| false);
+    for &(fi, ti) in &cols.matched {
+        let (f, t) = (&from.columns[fi], &to.columns[ti]);
+        if f.name != t.name {
+            out.push(TableChange::RenameColumn {
+                from: f.name.clone(),
+                to: t.name.clone(),
+            });
+        }
+        let what = ColumnChanges::between(f, t);
+        if what.any() {
+            // The column is renamed first, so both sides carry the new name.
+            let mut before = f.clone();
+            before.name = t.name.clone();
+            before.renamed_from = None;
+            out.push(TableChange::AlterColumn {
+                from: before,
+                to: t.clone(),
+                what,
+            });
+        }
+    }
+    for &fi in &cols.dropped {
+        out.push(TableChange::DropColumn(from.columns[fi].clone()));
+    }
+    for &ti in &cols.added {
+        out.push(TableChange::AddColumn(to.columns[ti].clone()));
+    }
+
+    let pk_from = from.primary_key.as_ref().map(|pk| PrimaryKey {
+        name: pk.name.clone(),
+        columns: renames.columns_of(table, &pk.columns),
+    });
+    if pk_from != to.primary_key {
+        if let Some(pk) = &from.primary_key {
+            out.push(TableChange::DropPrimaryKey(pk.clone()));
+        }
+        if let Some(pk) = &to.primary_key {
+            out.push(TableChange::AddPrimaryKey(pk.clone()));
+        }
+    }
+
+    constraint_changes(
+        &from.uniques,
+        &to.uniques,
+        table,
+        renames,
+        &mut out,
+        TableChange::DropUnique,
+        TableChange::AddUnique,
+        |from, to| TableChange::RenameUnique { from, to },
+    );
+    constraint_changes(
+        &from.checks,
+        &to.checks,
+        table,
+        renames,
+        &mut out,
+        TableChange::DropCheck,
+        TableChange::AddCheck,
+        |from, to| TableChange::RenameCheck { from, to },
+    );
+    constraint_changes(
+        &from.foreign_keys,
+        &to.foreign_keys,
+        table,
+        renames,
+        &mut out,
+        TableChange::DropForeignKey,
+        TableChange::AddForeignKey,
+        |from, to| TableChange::RenameForeignKey { from, to },
+    );
+    constraint_changes(
+        &from.indexes,
+        &to.indexes,
+        table,
+        renames,
+        &mut out,
+        TableChange::DropIndex,
+        TableChange::AddIndex,
+        |from, to| TableChange::RenameIndex { from, to },
+    );
+
+    if from.comment != to.comment {
+        out.push(TableChange::SetComment {
+            from: from.comment.clone(),
+            to: to.comment.clone(),
+        });
+    }
+    if from.options != to.options {
+        out.push(TableChange::SetOptions {
+            from: from.options.clone(),
+            to: to.options.clone(),
+        });
+    }
+    sort_table_changes(&mut out);
+    out
+}
+
+#[allow(clippy::too_many_arguments)] // one call per constraint kind, all alike
+fn constraint_changes<T: Definition>(
+    from: &[T],
+    to: &[T],
+    table: &Name,
+    renames: &Renames,
+    out: &mut Vec<TableChange>,
+    drop: fn(T) -> TableChange,
+    add: fn(T) -> TableChange,
+    rename: fn(String, String) -> TableChange,
+) {
+    let same =
+        |f: &T, t: &T| f.definition(table, renames, true) == t.definition(table, renames, false);
+    let p = pair(from, to, same);
+    for &(fi, ti) in &p.matched {
+        let (f, t) = (&from[fi], &to[ti]);
+        if same(f, t) {
+            if let (Some(old), Some(new)) = (f.name(), t.name()) {
+                if old != new {
+                    out.push(rename(old.to_string(), new.to_string()));
+                }
+            }
+        } else {
+            out.push(drop(f.clone()));
+            out.push(add(t.clone()));
+        }
+    }
+    for &fi in &p.dropped {
+        out.push(drop(from[fi].clone()));
+    }
+    for &ti in &p.added {
+        out.push(add(to[ti].clone()));
+    }
+}
+
+/// The order of the changes inside one `AlterTable`: the table is renamed
+/// first, then what goes away goes (constraints before the columns they
+/// use), then columns and constraints are renamed, then columns change,
+/// then what is new arrives (columns before the constraints that use
+/// them). Both a forward and a reversed list are sorted this way.
+pub(crate) fn phase(c: &TableChange) -> u8 {
+    match c {
+        TableChange::RenameTable { .. } => 0,
+        TableChange::DropForeignKey(_) => 1,
+        TableChange::DropIndex(_) => 2,
+        TableChange::DropCheck(_) | TableChange::DropUnique(_) => 3,
+        TableChange::DropPrimaryKey(_) => 4,
+        TableChange::DropColumn(_) => 5,
+        TableChange::RenameColumn { .. }
+        | TableChange::RenameUnique { .. }
+        | TableChange::RenameCheck { .. }
+        | TableChange::RenameForeignKey { .. }
+        | TableChange::RenameIndex { .. } => 6,
+        TableChange::AlterColumn { .. } => 7,
+        TableChange::AddColumn(_) => 8,
+        TableChange::AddPrimaryKey(_) => 9,
+        TableChange::AddUnique(_) | TableChange::AddCheck(_) => 10,
+        TableChange::AddIndex(_) => 11,
+        TableChange::AddForeignKey(_) => 12,
+        TableChange::SetComment { .. } => 13,
+        TableChange::SetOptions { .. } => 14,
+    }
+}
+
+pub(crate) fn sort_table_changes(changes: &mut [TableChange]) {
+    changes.sort_by_key(phase);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Column, IndexPart};
+
+    fn table(name: &str, cols: &[&str]) -> Table {
+        let mut t = Table::new(Name::new(name));
+        t.columns = cols.iter().map(|c| Column::new(*c, "integer")).collect();
+        t
+    }
+
+    fn index(name: Option<&str>, col: &str) -> Index {
+        Index {
+            name: name.map(str::to_string),
+            parts: vec![IndexPart {
+                key: IndexKey::Column(col.into()),
+                desc: false,
+                nulls_first: None,
+                collation: None,
+                opclass: None,
+                length: None,
+            }],
+            unique: false,
+            method: None,
+            include: vec![],
+            predicate: None,
+            nulls_not_distinct: false,
+            comment: None,
+            renamed_from: None,
+        }
+    }
+
+    fn changes(from: &Table, to: &Table) -> Vec<TableChange> {
+        let mut r = Renames::default();
+        r.columns.insert(to.name.clone(), column_renames(from, to));
+        table_changes(from, to, &r)
+    }
+
+    #[test]
+    fn identical_tables_have_no_changes() {
+        let t = table("t", &["a", "b"]);
+        assert!(changes(&t, &t).is_empty());
+    }
+
+    #[test]
+    fn renamed_column_keeps_its_index() {
+        let mut from = table("t", &["a"]);
+        from.indexes.push(index(Some("t_a"), "a"));
+        let mut to = table("t", &["b"]);
+        to.columns[0].renamed_from = Some("a".into());
+        to.indexes.push(index(Some("t_a"), "b"));
+        assert_eq!(
+            changes(&from, &to),
+            vec![TableChange::RenameColumn {
+                from: "a".into(),
+                to: "b".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn renamed_and_retyped_column_alters_under_the_new_name() {
+        let from = table("t", &["a"]);
+        let mut to = table("t", &["b"]);
+        to.columns[0].renamed_from = Some("a".into());
+        to.columns[0].ty = crate::ir::Type::new("bigint");
+        let c = changes(&from, &to);
+        assert_eq!(c.len(), 2);
+        assert!(matches!(&c[0], TableChange::RenameColumn { .. }));
+        match &c[1] {
+            TableChange::AlterColumn { from, to, what } => {
+                assert_eq!(from.name, "b");
+                assert_eq!(from.ty.as_str(), "integer");
+                assert_eq!(to.ty.as_str(), "bigint");
+                assert!(what.ty && !what.nullable);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn changed_index_is_dropped_before_columns_and_added_after() {
+        let mut from = table("t", &["a", "b"]);
+        from.indexes.push(index(Some("i"), "a"));
+        let mut to = table("t", &["a", "c"]);
+        to.indexes.push(index(Some("i"), "c"));
+        let kinds: Vec<u8> = changes(&from, &to).iter().map(phase).collect();
+        assert_eq!(kinds, vec![2, 5, 8, 11]);
+    }
+
+    #[test]
+    fn unnamed_constraints_match_by_definition() {
+        let mut from = table("t", &["a", "b"]);
+        from.indexes.push(index(None, "a"));
+        from.indexes.push(index(None, "b"));
+        let mut to = table("t", &["a", "b"]);
+        to.indexes.push(index(None, "b"));
+        assert_eq!(
+            changes(&from, &to),
+            vec![TableChange::DropIndex(index(None, "a"))]
+        );
+    }
+
+    #[test]
+    fn renamed_index_with_same_definition_is_a_rename() {
+        let mut from = table("t", &["a"]);
+        from.indexes.push(index(Some("old"), "a"));
+        let mut to = table("t", &["a"]);
+        let mut i = index(Some("new"), "a");
+        i.renamed_from = Some("old".into());
+        to.indexes.push(i);
+        assert_eq!(
+            changes(&from, &to),
+            vec![TableChange::RenameIndex {
+                from: "old".into(),
+                to: "new".into()
+            }]
+        );
+    }
+}

@@ -1,0 +1,364 @@
+//! Foreign keys: the referenced table and columns exist, the column lists
+//! line up, the types agree, and the target is a key.
+
+use std::collections::BTreeSet;
+
+use super::suggest::help_for;
+use super::types::{fk_family, fold_type};
+use super::Problem;
+use crate::ir::{ForeignKey, IndexKey, Name, ObjectRef, Schema, Table};
+
+pub(super) fn check(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
+    for (i, fk) in table.foreign_keys.iter().enumerate() {
+        let at = ObjectRef::ForeignKey {
+            table: table.name.clone(),
+            index: i,
+        };
+        one(schema, table, fk, at, out);
+    }
+}
+
+fn one(schema: &Schema, table: &Table, fk: &ForeignKey, at: ObjectRef, out: &mut Vec<Problem>) {
+    if fk.columns.is_empty() || fk.ref_columns.is_empty() {
+        out.push(
+            Problem::new(
+                "E0225",
+                at.clone(),
+                format!("a foreign key of `{}` has no columns", table.name),
+                "no columns listed",
+            )
+            .help("list the referencing and the referenced columns"),
+        );
+        return;
+    }
+    let mut local_ok = true;
+    for c in &fk.columns {
+        if table.column(c).is_none() {
+            local_ok = false;
+            let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+            out.push(
+                Problem::new(
+                    "E0205",
+                    at.clone(),
+                    format!("foreign key of `{}` uses unknown column `{c}`", table.name),
+                    format!("no column `{c}` in table `{}`", table.name),
+                )
+                .maybe_help(help_for(
+                    c,
+                    &names,
+                    &format!("columns of `{}`", table.name),
+                )),
+            );
+        }
+    }
+    let Some(target) = lookup(schema, &fk.ref_table) else {
+        let names: Vec<String> = schema.tables.keys().map(Name::to_string).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        out.push(
+            Problem::new(
+                "E0203",
+                at,
+                format!(
+                    "foreign key of `{}` references unknown table `{}`",
+                    table.name, fk.ref_table
+                ),
+                format!("no table `{}`", fk.ref_table),
+            )
+            .maybe_help(help_for(&fk.ref_table.to_string(), &names, "tables")),
+        );
+        return;
+    };
+    let mut remote_ok = true;
+    for c in &fk.ref_columns {
+        if target.column(c).is_none() {
+            remote_ok = false;
+            let names: Vec<String> = target
+                .columns
+                .iter()
+                .map(|col| format!("{}.{}", target.name, col.name))
+                .collect();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let wanted = format!("{}.{c}", target.name);
+            out.push(
+                Problem::new(
+                    "E0204",
+                    at.clone(),
+                    format!("foreign key references unknown column `{wanted}`"),
+                    format!("no column `{c}` in table `{}`", target.name),
+                )
+                .maybe_help(help_for(
+                    &wanted,
+                    &names,
+                    &format!("columns of `{}`", target.name),
+                )),
+            );
+        }
+    }
+    if fk.columns.len() != fk.ref_columns.len() {
+        out.push(
+            Problem::new(
+                "E0206",
+                at,
+                format!(
+                    "foreign key of `{}` has {} column(s) but references {}",
+                    table.name,
+                    fk.columns.len(),
+                    fk.ref_columns.len()
+                ),
+                "column counts differ",
+            )
+            .help("list as many referencing columns as referenced ones, in matching order"),
+        );
+        return;
+    }
+    if !(local_ok && remote_ok) {
+        return;
+    }
+    for (c, r) in fk.columns.iter().zip(&fk.ref_columns) {
+        let (Some(lc), Some(rc)) = (table.column(c), target.column(r)) else {
+            continue;
+        };
+        if fk_family(lc.ty.as_str()) != fk_family(rc.ty.as_str()) {
+            out.push(
+                Problem::new(
+                    "E0207",
+                    at.clone(),
+                    format!(
+                        "foreign key column `{}.{c}` is `{}` but references `{}.{r}` of type `{}`",
+                        table.name, lc.ty, target.name, rc.ty
+                    ),
+                    "types differ",
+                )
+                .related(
+                    ObjectRef::Column {
+                        table: target.name.clone(),
+                        column: r.clone(),
+                    },
+                    format!("declared `{}` here", rc.ty),
+                )
+                .help(format!(
+                    "declare `{c}` as `{}` (`{}` and `{}` are different types)",
+                    rc.ty,
+                    fold_type(lc.ty.as_str()),
+                    fold_type(rc.ty.as_str())
+                )),
+            );
+        }
+    }
+    if !is_key(target, &fk.ref_columns) {
+        let list = fk.ref_columns.join(", ");
+        out.push(
+            Problem::new(
+                "E0208",
+                at,
+                format!(
+                    "foreign key references `{}` ({list}), which is not its primary key or a unique constraint",
+                    target.name
+                ),
+                "not a key of the referenced table",
+            )
+            .help(format!(
+                "add `unique ({list})` to `{}`, or reference its primary key",
+                target.name
+            )),
+        );
+    }
+}
+
+/// The referenced table; a name qualified with the default namespace
+/// (`public.users`) finds the unqualified table.
+fn lookup<'a>(schema: &'a Schema, name: &Name) -> Option<&'a Table> {
+    schema
+        .tables
+        .get(name)
+        .or_else(|| match name.schema.as_deref() {
+            Some("public") => schema.tables.get(&Name::new(name.name.clone())),
+            _ => None,
+        })
+}
+
+/// Whether a column set is the primary key, a unique constraint, or a
+/// unique index on plain columns without a predicate (order does not
+/// matter, as in PostgreSQL).
+fn is_key(table: &Table, columns: &[String]) -> bool {
+    let want: BTreeSet<&str> = columns.iter().map(String::as_str).collect();
+    let same = |cols: BTreeSet<&str>| cols == want;
+    if let Some(pk) = &table.primary_key {
+        if same(pk.columns.iter().map(String::as_str).collect()) {
+            return true;
+        }
+    }
+    if table
+        .uniques
+        .iter()
+        .any(|u| same(u.columns.iter().map(String::as_str).collect()))
+    {
+        return true;
+    }
+    table.indexes.iter().any(|i| {
+        i.unique
+            && i.predicate.is_none()
+            && i.parts.iter().all(|p| matches!(p.key, IndexKey::Column(_)))
+            && same(
+                i.parts
+                    .iter()
+                    .filter_map(|p| match &p.key {
+                        IndexKey::Column(c) => Some(c.as_str()),
+                        IndexKey::Expr(_) => None,
+                    })
+                    .collect(),
+            )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+    use crate::ir::{Index, IndexPart, Unique};
+
+    fn fk(cols: &[&str], table: &str, refs: &[&str]) -> ForeignKey {
+        ForeignKey {
+            name: None,
+            columns: cols.iter().map(|c| c.to_string()).collect(),
+            ref_table: Name::new(table),
+            ref_columns: refs.iter().map(|c| c.to_string()).collect(),
+            on_delete: Default::default(),
+            on_update: Default::default(),
+            deferral: Default::default(),
+            match_type: Default::default(),
+            not_valid: false,
+            renamed_from: None,
+        }
+    }
+
+    fn users() -> Table {
+        with_pk(
+            table(
+                "users",
+                &[
+                    ("id", "bigint"),
+                    ("email", "varchar(100)"),
+                    ("nick", "text"),
+                ],
+            ),
+            &["id"],
+        )
+    }
+
+    fn orders(f: ForeignKey) -> Table {
+        let mut t = table(
+            "orders",
+            &[("id", "int"), ("user_id", "int8"), ("email", "text")],
+        );
+        t.foreign_keys.push(f);
+        t
+    }
+
+    fn problems(f: ForeignKey, users: Table) -> Vec<Problem> {
+        super::super::validate(&schema(vec![users, orders(f)]))
+    }
+
+    #[test]
+    fn sound_reference() {
+        assert_eq!(
+            problems(fk(&["user_id"], "users", &["id"]), users()),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn unknown_table_suggests() {
+        let p = problems(fk(&["user_id"], "usres", &["id"]), users());
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].code, "E0203");
+        assert_eq!(p[0].help.as_deref(), Some("did you mean `users`?"));
+    }
+
+    #[test]
+    fn public_qualified_table_resolves() {
+        let mut f = fk(&["user_id"], "users", &["id"]);
+        f.ref_table = Name::qualified("public", "users");
+        assert_eq!(problems(f, users()), vec![]);
+    }
+
+    #[test]
+    fn unknown_referenced_column_as_in_the_language_sketch() {
+        let p = problems(fk(&["user_id"], "users", &["uid"]), users());
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].code, "E0204");
+        assert_eq!(
+            p[0].message,
+            "foreign key references unknown column `users.uid`"
+        );
+        assert_eq!(p[0].label, "no column `uid` in table `users`");
+        assert_eq!(p[0].help.as_deref(), Some("did you mean `users.id`?"));
+    }
+
+    #[test]
+    fn unknown_local_column() {
+        let p = problems(fk(&["usr_id"], "users", &["id"]), users());
+        assert_eq!(p.iter().map(|p| p.code).collect::<Vec<_>>(), vec!["E0205"]);
+        assert_eq!(p[0].help.as_deref(), Some("did you mean `user_id`?"));
+    }
+
+    #[test]
+    fn count_mismatch() {
+        let p = problems(fk(&["user_id"], "users", &["id", "email"]), users());
+        assert_eq!(p.iter().map(|p| p.code).collect::<Vec<_>>(), vec!["E0206"]);
+    }
+
+    #[test]
+    fn type_mismatch_after_alias_folding() {
+        let p = problems(fk(&["id"], "users", &["id"]), users());
+        assert_eq!(p.iter().map(|p| p.code).collect::<Vec<_>>(), vec!["E0207"]);
+        assert!(p[0].message.contains("`int`"), "{}", p[0].message);
+        // Strings of different lengths and spellings reference each other.
+        let mut u = users();
+        u.uniques.push(Unique {
+            name: None,
+            columns: vec!["email".into()],
+            nulls_not_distinct: false,
+            deferral: Default::default(),
+            renamed_from: None,
+        });
+        assert_eq!(problems(fk(&["email"], "users", &["email"]), u), vec![]);
+    }
+
+    #[test]
+    fn target_must_be_a_key() {
+        let p = problems(fk(&["email"], "users", &["nick"]), users());
+        assert_eq!(p.iter().map(|p| p.code).collect::<Vec<_>>(), vec!["E0208"]);
+        assert!(p[0].help.as_deref().unwrap_or("").contains("unique (nick)"));
+    }
+
+    #[test]
+    fn unique_index_counts_as_a_key() {
+        let mut u = users();
+        u.indexes.push(Index {
+            name: None,
+            parts: vec![IndexPart {
+                key: IndexKey::Column("nick".into()),
+                desc: false,
+                nulls_first: None,
+                collation: None,
+                opclass: None,
+                length: None,
+            }],
+            unique: true,
+            method: None,
+            include: vec![],
+            predicate: None,
+            nulls_not_distinct: false,
+            comment: None,
+            renamed_from: None,
+        });
+        assert_eq!(problems(fk(&["email"], "users", &["nick"]), u), vec![]);
+    }
+
+    #[test]
+    fn empty_column_lists() {
+        let p = problems(fk(&[], "users", &[]), users());
+        assert_eq!(p.iter().map(|p| p.code).collect::<Vec<_>>(), vec!["E0225"]);
+    }
+}

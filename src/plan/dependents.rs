@@ -1,0 +1,229 @@
+//! Views and triggers that do not change themselves but must be dropped
+//! and recreated around a change to what they lean on: a view over a
+//! column that is dropped or retyped, anything over a table that SQLite
+//! rebuilds, a view over a view that is replaced.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::deps::{deps, reshapes, Obj};
+use super::refs::{self, key};
+use crate::dialect::Capabilities;
+use crate::diff::{Change, TableChange};
+use crate::ir::{Name, Schema};
+
+/// Which relations a plan invalidates for what leans on them: `None` for
+/// the whole relation, else the (old, lowercased) column names affected.
+type Invalidated = BTreeMap<Name, Option<BTreeSet<String>>>;
+
+/// Adds a drop and a create for every view and trigger of `from` that
+/// `to` keeps unchanged but that the changes would break.
+pub fn recreate_dependents(
+    changes: &mut Vec<Change>,
+    from: &Schema,
+    to: &Schema,
+    caps: &Capabilities,
+) {
+    let mut invalid: Invalidated = BTreeMap::new();
+    let mut touched_views: BTreeSet<Name> = BTreeSet::new();
+    let mut touched_triggers: BTreeSet<(Name, String)> = BTreeSet::new();
+    let mut rebuilt: BTreeSet<Name> = BTreeSet::new();
+    let mut dropped_views: BTreeSet<Name> = BTreeSet::new();
+    let mut dropped_tables: BTreeSet<Name> = BTreeSet::new();
+
+    for c in changes.iter() {
+        match c {
+            Change::AlterTable {
+                from: f,
+                to: t,
+                changes: inner,
+            } => {
+                if !caps.alter_constraints {
+                    if reshapes(f, t, inner, caps) {
+                        invalid.insert(key(&f.name), None);
+                        rebuilt.insert(key(&f.name));
+                    }
+                    continue;
+                }
+                let back: BTreeMap<&str, &str> = inner
+                    .iter()
+                    .filter_map(|c| match c {
+                        TableChange::RenameColumn { from, to } => {
+                            Some((to.as_str(), from.as_str()))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let mut cols = BTreeSet::new();
+                for c in inner {
+                    match c {
+                        TableChange::DropColumn(col) => {
+                            cols.insert(col.name.to_lowercase());
+                        }
+                        TableChange::AlterColumn { to: col, what, .. } if what.ty => {
+                            let old = back.get(col.name.as_str()).copied().unwrap_or(&col.name);
+                            cols.insert(old.to_lowercase());
+                        }
+                        _ => {}
+                    }
+                }
+                if !cols.is_empty() {
+                    invalid.insert(key(&f.name), Some(cols));
+                }
+            }
+            Change::DropTable(t) => {
+                dropped_tables.insert(key(&t.name));
+            }
+            Change::CreateTable(t) if dropped_tables.contains(&key(&t.name)) => {
+                // Dropped and created again (its partitioning changed):
+                // everything on it goes with the old one.
+                invalid.insert(key(&t.name), None);
+                rebuilt.insert(key(&t.name));
+            }
+            Change::AlterEnum { from: e, to: after } if swaps(e, after) => {
+                // A type swap retypes every column of the enum.
+                let name = key(&e.name);
+                for t in from.tables.values() {
+                    for c in &t.columns {
+                        if refs::names(c.ty.as_str()).contains(&name) {
+                            if let Some(cols) = invalid
+                                .entry(key(&t.name))
+                                .or_insert_with(|| Some(BTreeSet::new()))
+                            {
+                                cols.insert(c.name.to_lowercase());
+                            }
+                        }
+                    }
+                }
+            }
+            Change::DropView(v) => {
+                touched_views.insert(key(&v.name));
+                dropped_views.insert(key(&v.name));
+            }
+            Change::CreateView(v) => {
+                touched_views.insert(key(&v.name));
+                if dropped_views.contains(&key(&v.name)) {
+                    invalid.insert(key(&v.name), None);
+                }
+            }
+            Change::ReplaceView { from: f, to: t } => {
+                touched_views.insert(key(&f.name));
+                touched_views.insert(key(&t.name));
+                invalid.insert(key(&f.name), None);
+            }
+            Change::RenameView { from: f, to: t } => {
+                touched_views.insert(key(f));
+                touched_views.insert(key(t));
+            }
+            Change::DropTrigger(t) | Change::CreateTrigger(t) => {
+                touched_triggers.insert((key(&t.table), t.name.to_lowercase()));
+            }
+            _ => {}
+        }
+    }
+    if invalid.is_empty() {
+        return;
+    }
+
+    // Views over views: repeat until nothing new is invalidated.
+    loop {
+        let mut grew = false;
+        for (name, v) in &from.views {
+            let k = key(name);
+            if touched_views.contains(&k) {
+                continue;
+            }
+            let Some(kept) = to.views.get(name) else {
+                continue;
+            };
+            if leans_on(&v.body, &invalid) {
+                changes.push(Change::DropView(v.clone()));
+                changes.push(Change::CreateView(kept.clone()));
+                touched_views.insert(k.clone());
+                invalid.insert(k, None);
+                grew = true;
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+
+    // A table rebuild drops the table's triggers with it; on SQLite, a
+    // trigger whose body names a rebuilt table stops the rename that ends
+    // the rebuild.
+    for ((table, name), trig) in &from.triggers {
+        let k = (key(table), name.to_lowercase());
+        if touched_triggers.contains(&k) {
+            continue;
+        }
+        let Some(kept) = to.triggers.get(&(table.clone(), name.clone())) else {
+            continue;
+        };
+        if rebuilt.contains(&k.0) || (!caps.alter_constraints && leans_on(&trig.body, &invalid)) {
+            changes.push(Change::DropTrigger(trig.clone()));
+            changes.push(Change::CreateTrigger(kept.clone()));
+            touched_triggers.insert(k);
+        }
+    }
+}
+
+/// Whether an enum change needs a new type (values removed or reordered)
+/// rather than values added in place.
+fn swaps(from: &crate::ir::Enum, to: &crate::ir::Enum) -> bool {
+    let kept: Vec<&String> = to
+        .values
+        .iter()
+        .filter(|v| from.values.contains(v))
+        .collect();
+    kept.len() != from.values.len() || kept.into_iter().ne(from.values.iter())
+}
+
+fn leans_on(body: &str, invalid: &Invalidated) -> bool {
+    let names = refs::names(body);
+    invalid.iter().any(|(rel, cols)| {
+        names.contains(rel)
+            && match cols {
+                None => true,
+                Some(cols) => {
+                    refs::selects_star(body)
+                        || cols.iter().any(|c| names.contains(&Name::new(c.clone())))
+                }
+            }
+    })
+}
+
+/// Turns a `ReplaceView` into a drop and a create when its old body leans
+/// on something another change removes: the old view must go before that
+/// change, the new one can only come after it.
+pub fn split_entangled_views(changes: Vec<Change>, caps: &Capabilities) -> Vec<Change> {
+    let all: Vec<_> = changes.iter().map(|c| deps(c, caps)).collect();
+    let mut removed: BTreeMap<&Obj, Vec<usize>> = BTreeMap::new();
+    for (i, d) in all.iter().enumerate() {
+        for o in &d.removes {
+            removed.entry(o).or_default().push(i);
+        }
+    }
+    let entangled: BTreeSet<usize> = changes
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| {
+            matches!(c, Change::ReplaceView { .. })
+                && all[*i]
+                    .needs_old
+                    .iter()
+                    .any(|o| removed.get(o).is_some_and(|rs| rs.iter().any(|r| r != i)))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let mut out = Vec::with_capacity(changes.len() + entangled.len());
+    for (i, c) in changes.into_iter().enumerate() {
+        match c {
+            Change::ReplaceView { from, to } if entangled.contains(&i) => {
+                out.push(Change::DropView(from));
+                out.push(Change::CreateView(to));
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

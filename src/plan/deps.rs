@@ -1,0 +1,294 @@
+//! What each change brings into being, takes away, and leans on — the
+//! facts the dependency graph is built from.
+//!
+//! Four lists per change:
+//! - `provides`: objects that exist in their new shape after it;
+//! - `removes`: objects whose old shape is gone after it;
+//! - `needs_new`: objects its new state refers to (must be provided first);
+//! - `needs_old`: objects its old state refers to (must not be removed yet).
+//!
+//! Names are lowercased ([`refs::key`]). Lists may mention objects that no
+//! change touches: only a match with another change makes an edge.
+
+use crate::dialect::Capabilities;
+use crate::diff::{Change, TableChange};
+use crate::ir::{Column, Name, Table};
+
+use super::refs::{self, key};
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Obj {
+    Namespace(String),
+    Extension(String),
+    /// An enum or other named type.
+    Type(Name),
+    Sequence(Name),
+    /// A table or a view: they share one namespace.
+    Relation(Name),
+    Function(Name),
+    Trigger(Name, String),
+}
+
+#[derive(Debug, Default)]
+pub struct Deps {
+    pub provides: Vec<Obj>,
+    pub removes: Vec<Obj>,
+    pub needs_new: Vec<Obj>,
+    pub needs_old: Vec<Obj>,
+}
+
+fn namespace(name: &Name) -> Option<Obj> {
+    name.schema
+        .as_ref()
+        .map(|s| Obj::Namespace(s.to_lowercase()))
+}
+
+/// Objects a piece of SQL may call or read (functions, sequences, types).
+fn expr_refs(sql: &str, out: &mut Vec<Obj>) {
+    for n in refs::names(sql) {
+        out.push(Obj::Function(n.clone()));
+        out.push(Obj::Sequence(n.clone()));
+        out.push(Obj::Type(n));
+    }
+}
+
+fn column_refs(c: &Column, out: &mut Vec<Obj>) {
+    for n in refs::names(c.ty.as_str()) {
+        out.push(Obj::Type(n));
+    }
+    if let Some(d) = &c.default {
+        expr_refs(d.as_str(), out);
+    }
+    if let Some(g) = &c.generated {
+        expr_refs(g.expr.as_str(), out);
+    }
+}
+
+fn index_refs(i: &crate::ir::Index, out: &mut Vec<Obj>) {
+    for p in &i.parts {
+        if let crate::ir::IndexKey::Expr(e) = &p.key {
+            expr_refs(e.as_str(), out);
+        }
+    }
+    if let Some(p) = &i.predicate {
+        expr_refs(p.as_str(), out);
+    }
+}
+
+fn fk_ref(table: &Name, fk: &crate::ir::ForeignKey, caps: &Capabilities, out: &mut Vec<Obj>) {
+    if !caps.lazy_foreign_keys && key(&fk.ref_table) != key(table) {
+        out.push(Obj::Relation(key(&fk.ref_table)));
+    }
+}
+
+/// Everything a whole table refers to.
+fn table_refs(t: &Table, caps: &Capabilities, out: &mut Vec<Obj>) {
+    out.extend(namespace(&t.name));
+    for c in &t.columns {
+        column_refs(c, out);
+    }
+    for c in &t.checks {
+        expr_refs(c.expr.as_str(), out);
+    }
+    for i in &t.indexes {
+        index_refs(i, out);
+    }
+    for fk in &t.foreign_keys {
+        fk_ref(&t.name, fk, caps, out);
+    }
+    if let Some(crate::ir::Partitioning::Of { parent, .. }) = &t.partition {
+        out.push(Obj::Relation(key(parent)));
+    }
+}
+
+/// Whether an `AlterTable` changes the table's old shape in a way that
+/// what leans on it (views, triggers, foreign keys) must be out of the way
+/// first: a rename, a dropped or changed column or key, or any rebuild
+/// where constraints cannot be altered in place.
+pub fn reshapes(from: &Table, to: &Table, changes: &[TableChange], caps: &Capabilities) -> bool {
+    if from.name != to.name {
+        return true;
+    }
+    changes.iter().any(|c| match c {
+        TableChange::RenameTable { .. }
+        | TableChange::DropColumn(_)
+        | TableChange::RenameColumn { .. }
+        | TableChange::AlterColumn { .. }
+        | TableChange::DropPrimaryKey(_)
+        | TableChange::DropUnique(_) => true,
+        TableChange::DropIndex(i) => i.unique || !caps.alter_constraints,
+        TableChange::AddIndex(_)
+        | TableChange::RenameIndex { .. }
+        | TableChange::SetComment { .. } => false,
+        _ => !caps.alter_constraints,
+    })
+}
+
+pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
+    let mut d = Deps::default();
+    match change {
+        Change::CreateExtension(e) => {
+            d.provides.push(Obj::Extension(e.name.to_lowercase()));
+            d.needs_new
+                .extend(e.schema.as_ref().map(|s| Obj::Namespace(s.to_lowercase())));
+        }
+        Change::DropExtension(e) => {
+            d.removes.push(Obj::Extension(e.name.to_lowercase()));
+            d.needs_old
+                .extend(e.schema.as_ref().map(|s| Obj::Namespace(s.to_lowercase())));
+        }
+        Change::CreateNamespace(n) => d.provides.push(Obj::Namespace(n.name.to_lowercase())),
+        Change::DropNamespace(n) => d.removes.push(Obj::Namespace(n.name.to_lowercase())),
+        Change::CreateEnum(e) => {
+            d.provides.push(Obj::Type(key(&e.name)));
+            d.needs_new.extend(namespace(&e.name));
+        }
+        Change::DropEnum(e) => {
+            d.removes.push(Obj::Type(key(&e.name)));
+            d.needs_old.extend(namespace(&e.name));
+        }
+        Change::AlterEnum { to, .. } => d.provides.push(Obj::Type(key(&to.name))),
+        Change::CreateSequence(s) => {
+            d.provides.push(Obj::Sequence(key(&s.name)));
+            d.needs_new.extend(namespace(&s.name));
+        }
+        Change::DropSequence(s) => {
+            d.removes.push(Obj::Sequence(key(&s.name)));
+            d.needs_old.extend(namespace(&s.name));
+        }
+        Change::AlterSequence { to, .. } => d.provides.push(Obj::Sequence(key(&to.name))),
+        Change::CreateTable(t) => {
+            d.provides.push(Obj::Relation(key(&t.name)));
+            table_refs(t, caps, &mut d.needs_new);
+        }
+        Change::DropTable(t) => {
+            d.removes.push(Obj::Relation(key(&t.name)));
+            table_refs(t, caps, &mut d.needs_old);
+        }
+        Change::AlterTable { from, to, changes } => {
+            // Adding or dropping a foreign key changes nothing another
+            // change could need; claiming otherwise would tie cycles.
+            let keys_only = changes.iter().all(|c| {
+                matches!(
+                    c,
+                    TableChange::AddForeignKey(_)
+                        | TableChange::DropForeignKey(_)
+                        | TableChange::RenameForeignKey { .. }
+                        | TableChange::SetComment { .. }
+                )
+            });
+            if !keys_only || !caps.alter_constraints {
+                d.provides.push(Obj::Relation(key(&to.name)));
+            }
+            if reshapes(from, to, changes, caps) {
+                d.removes.push(Obj::Relation(key(&from.name)));
+            }
+            d.needs_new.extend(namespace(&to.name));
+            d.needs_old.extend(namespace(&from.name));
+            if !caps.alter_constraints {
+                // The table is rebuilt from its whole new definition.
+                table_refs(to, caps, &mut d.needs_new);
+                table_refs(from, caps, &mut d.needs_old);
+            }
+            for c in changes {
+                match c {
+                    TableChange::AddColumn(c) => column_refs(c, &mut d.needs_new),
+                    TableChange::DropColumn(c) => column_refs(c, &mut d.needs_old),
+                    TableChange::AlterColumn { from: a, to: b, .. } => {
+                        column_refs(a, &mut d.needs_old);
+                        column_refs(b, &mut d.needs_new);
+                    }
+                    TableChange::AddCheck(c) => expr_refs(c.expr.as_str(), &mut d.needs_new),
+                    TableChange::DropCheck(c) => expr_refs(c.expr.as_str(), &mut d.needs_old),
+                    TableChange::AddIndex(i) => index_refs(i, &mut d.needs_new),
+                    TableChange::DropIndex(i) => index_refs(i, &mut d.needs_old),
+                    TableChange::AddForeignKey(fk) => {
+                        fk_ref(&to.name, fk, caps, &mut d.needs_new);
+                    }
+                    TableChange::DropForeignKey(fk) => {
+                        fk_ref(&from.name, fk, caps, &mut d.needs_old);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Change::CreateView(v) => {
+            d.provides.push(Obj::Relation(key(&v.name)));
+            d.needs_new.extend(namespace(&v.name));
+            body_refs(&v.body, &v.name, &mut d.needs_new);
+        }
+        Change::DropView(v) => {
+            d.removes.push(Obj::Relation(key(&v.name)));
+            d.needs_old.extend(namespace(&v.name));
+            body_refs(&v.body, &v.name, &mut d.needs_old);
+        }
+        Change::ReplaceView { from, to } => {
+            d.provides.push(Obj::Relation(key(&to.name)));
+            d.removes.push(Obj::Relation(key(&from.name)));
+            body_refs(&to.body, &to.name, &mut d.needs_new);
+            body_refs(&from.body, &from.name, &mut d.needs_old);
+        }
+        Change::RenameView { from, to } => {
+            d.provides.push(Obj::Relation(key(to)));
+            d.removes.push(Obj::Relation(key(from)));
+            d.needs_new.extend(namespace(to));
+        }
+        Change::CreateFunction(f) | Change::ReplaceFunction { to: f, .. } => {
+            d.provides.push(Obj::Function(key(&f.name)));
+            d.needs_new.extend(namespace(&f.name));
+            function_refs(f, &mut d.needs_new);
+        }
+        Change::DropFunction(f) => {
+            d.removes.push(Obj::Function(key(&f.name)));
+            d.needs_old.extend(namespace(&f.name));
+            function_refs(f, &mut d.needs_old);
+        }
+        Change::CreateTrigger(t) => {
+            d.provides
+                .push(Obj::Trigger(key(&t.table), t.name.to_lowercase()));
+            d.needs_new.push(Obj::Relation(key(&t.table)));
+            trigger_refs(t, &mut d.needs_new);
+        }
+        Change::DropTrigger(t) => {
+            d.removes
+                .push(Obj::Trigger(key(&t.table), t.name.to_lowercase()));
+            d.needs_old.push(Obj::Relation(key(&t.table)));
+            trigger_refs(t, &mut d.needs_old);
+        }
+    }
+    d
+}
+
+/// The relations and functions a view or trigger body reads.
+fn body_refs(body: &str, own: &Name, out: &mut Vec<Obj>) {
+    let own = key(own);
+    for n in refs::names(body) {
+        if n != own {
+            out.push(Obj::Relation(n.clone()));
+        }
+        out.push(Obj::Function(n));
+    }
+}
+
+fn function_refs(f: &crate::ir::Function, out: &mut Vec<Obj>) {
+    for n in refs::names(&f.args) {
+        out.push(Obj::Type(n));
+    }
+    if let Some(r) = &f.returns {
+        for n in refs::names(r) {
+            out.push(Obj::Type(n.clone()));
+            out.push(Obj::Relation(n));
+        }
+    }
+    // SQL-language bodies are checked against the catalog when created.
+    if f.language.eq_ignore_ascii_case("sql") {
+        body_refs(&f.body, &f.name, out);
+    }
+}
+
+fn trigger_refs(t: &crate::ir::Trigger, out: &mut Vec<Obj>) {
+    body_refs(&t.body, &t.table, out);
+    if let Some(w) = &t.when {
+        expr_refs(w.as_str(), out);
+    }
+}

@@ -1,0 +1,164 @@
+//! One line of plain words per change, for messages and summaries
+//! (`create table \`orders\``). Not SQL: the emitters write that.
+
+use crate::diff::{Change, TableChange};
+
+/// What a change does, in a short sentence fragment.
+pub fn describe(change: &Change) -> String {
+    match change {
+        Change::CreateExtension(e) => format!("create extension `{}`", e.name),
+        Change::DropExtension(e) => format!("drop extension `{}`", e.name),
+        Change::CreateNamespace(n) => format!("create namespace `{}`", n.name),
+        Change::DropNamespace(n) => format!("drop namespace `{}`", n.name),
+        Change::CreateEnum(e) => format!("create enum `{}`", e.name),
+        Change::DropEnum(e) => format!("drop enum `{}`", e.name),
+        Change::AlterEnum { to, .. } => format!("alter enum `{}`", to.name),
+        Change::CreateSequence(s) => format!("create sequence `{}`", s.name),
+        Change::DropSequence(s) => format!("drop sequence `{}`", s.name),
+        Change::AlterSequence { to, .. } => format!("alter sequence `{}`", to.name),
+        Change::CreateTable(t) => format!("create table `{}`", t.name),
+        Change::DropTable(t) => format!("drop table `{}`", t.name),
+        Change::AlterTable { from, changes, .. } => {
+            let parts: Vec<String> = changes.iter().map(describe_inner).collect();
+            format!("alter table `{}`: {}", from.name, parts.join(", "))
+        }
+        Change::CreateView(v) => format!("create {} `{}`", view_word(v.materialized), v.name),
+        Change::DropView(v) => format!("drop {} `{}`", view_word(v.materialized), v.name),
+        Change::ReplaceView { to, .. } => {
+            format!("replace {} `{}`", view_word(to.materialized), to.name)
+        }
+        Change::RenameView { from, to } => format!("rename view `{from}` to `{to}`"),
+        Change::CreateFunction(f) => format!("create function `{}`", f.name),
+        Change::DropFunction(f) => format!("drop function `{}`", f.name),
+        Change::ReplaceFunction { to, .. } => format!("replace function `{}`", to.name),
+        Change::CreateTrigger(t) => format!("create trigger `{}` on `{}`", t.name, t.table),
+        Change::DropTrigger(t) => format!("drop trigger `{}` on `{}`", t.name, t.table),
+    }
+}
+
+fn view_word(materialized: bool) -> &'static str {
+    if materialized {
+        "materialized view"
+    } else {
+        "view"
+    }
+}
+
+fn named(kind: &str, name: &Option<String>, columns: &[String]) -> String {
+    match name {
+        Some(n) => format!("{kind} `{n}`"),
+        None => format!("{kind} ({})", columns.join(", ")),
+    }
+}
+
+fn describe_inner(c: &TableChange) -> String {
+    match c {
+        TableChange::RenameTable { to, .. } => format!("rename to `{to}`"),
+        TableChange::AddColumn(c) => format!("add column `{}`", c.name),
+        TableChange::DropColumn(c) => format!("drop column `{}`", c.name),
+        TableChange::RenameColumn { from, to } => format!("rename column `{from}` to `{to}`"),
+        TableChange::AlterColumn { from, to, what } => {
+            let mut parts = Vec::new();
+            if what.ty {
+                parts.push(format!("type {} → {}", from.ty, to.ty));
+            }
+            if what.nullable {
+                parts.push(if to.nullable { "nullable" } else { "not null" }.to_string());
+            }
+            for (changed, word) in [
+                (what.default, "default"),
+                (what.identity, "identity"),
+                (what.generated, "generated"),
+                (what.collation, "collation"),
+                (what.charset, "charset"),
+                (what.on_update, "on update"),
+                (what.invisible, "visibility"),
+                (what.comment, "comment"),
+            ] {
+                if changed {
+                    parts.push(word.to_string());
+                }
+            }
+            format!("alter column `{}` ({})", to.name, parts.join(", "))
+        }
+        TableChange::AddPrimaryKey(pk) => format!("add primary key ({})", pk.columns.join(", ")),
+        TableChange::DropPrimaryKey(pk) => {
+            format!("drop primary key ({})", pk.columns.join(", "))
+        }
+        TableChange::AddUnique(u) => format!("add {}", named("unique", &u.name, &u.columns)),
+        TableChange::DropUnique(u) => format!("drop {}", named("unique", &u.name, &u.columns)),
+        TableChange::RenameUnique { from, to } => format!("rename unique `{from}` to `{to}`"),
+        TableChange::AddCheck(c) => match &c.name {
+            Some(n) => format!("add check `{n}`"),
+            None => format!("add check ({})", c.expr),
+        },
+        TableChange::DropCheck(c) => match &c.name {
+            Some(n) => format!("drop check `{n}`"),
+            None => format!("drop check ({})", c.expr),
+        },
+        TableChange::RenameCheck { from, to } => format!("rename check `{from}` to `{to}`"),
+        TableChange::AddForeignKey(f) => format!(
+            "add {} → `{}`",
+            named("foreign key", &f.name, &f.columns),
+            f.ref_table
+        ),
+        TableChange::DropForeignKey(f) => format!(
+            "drop {} → `{}`",
+            named("foreign key", &f.name, &f.columns),
+            f.ref_table
+        ),
+        TableChange::RenameForeignKey { from, to } => {
+            format!("rename foreign key `{from}` to `{to}`")
+        }
+        TableChange::AddIndex(i) => format!("add {}", index_words(i)),
+        TableChange::DropIndex(i) => format!("drop {}", index_words(i)),
+        TableChange::RenameIndex { from, to } => format!("rename index `{from}` to `{to}`"),
+        TableChange::SetComment { .. } => "set comment".to_string(),
+        TableChange::SetOptions { .. } => "set options".to_string(),
+    }
+}
+
+fn index_words(i: &crate::ir::Index) -> String {
+    let kind = if i.unique { "unique index" } else { "index" };
+    match &i.name {
+        Some(n) => format!("{kind} `{n}`"),
+        None => {
+            let cols: Vec<String> = i
+                .parts
+                .iter()
+                .map(|p| match &p.key {
+                    crate::ir::IndexKey::Column(c) => c.clone(),
+                    crate::ir::IndexKey::Expr(e) => format!("({e})"),
+                })
+                .collect();
+            format!("{kind} ({})", cols.join(", "))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::ColumnChanges;
+    use crate::ir::{Column, Name, Table};
+
+    #[test]
+    fn alter_table_lists_its_parts() {
+        let from = Column::new("total", "integer");
+        let mut to = Column::new("total", "bigint");
+        to.nullable = true;
+        let what = ColumnChanges::between(&from, &to);
+        let c = Change::AlterTable {
+            from: Table::new(Name::new("orders")),
+            to: Table::new(Name::new("orders")),
+            changes: vec![
+                TableChange::DropColumn(Column::new("note", "text")),
+                TableChange::AlterColumn { from, to, what },
+            ],
+        };
+        assert_eq!(
+            describe(&c),
+            "alter table `orders`: drop column `note`, alter column `total` (type integer → bigint, nullable)"
+        );
+    }
+}

@@ -1,0 +1,356 @@
+//! The dependency graph of a set of changes, foreign-key cycles broken,
+//! and a stable topological order of it.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::Direction;
+
+use super::deps::{deps, Obj};
+use super::refs::key;
+use crate::dialect::Capabilities;
+use crate::diff::{Change, TableChange};
+use crate::ir::{ForeignKey, Name, Table};
+
+/// The changes, numbered; a detached part of a change gets a new number
+/// and an explicit edge to (or from) the change it came from.
+struct Work {
+    changes: Vec<Option<Change>>,
+    /// `(before, after)` pairs by number.
+    extra: Vec<(usize, usize)>,
+}
+
+/// Orders `changes` so that each runs after what it needs and before what
+/// removes what it needs. Ties (and, as a last resort, cycles that no
+/// foreign key explains) are broken by [`rank`] and then by the original
+/// position, so the order is the same on every run.
+pub fn order(changes: Vec<Change>, caps: &Capabilities) -> Vec<Change> {
+    let mut work = Work {
+        changes: changes.into_iter().map(Some).collect(),
+        extra: Vec::new(),
+    };
+    if !caps.lazy_foreign_keys {
+        // Each round detaches the foreign keys of one layer of cycles; real
+        // schemas settle in one, the bound only guards against surprises.
+        for _ in 0..4 {
+            let (graph, _) = build(&work, caps);
+            let cycles: Vec<BTreeSet<usize>> = tarjan_scc(&graph)
+                .into_iter()
+                .filter(|scc| scc.len() > 1)
+                .map(|scc| scc.into_iter().map(|n| graph[n]).collect())
+                .collect();
+            if cycles.is_empty() {
+                break;
+            }
+            let mut detached = false;
+            for cycle in &cycles {
+                detached |= detach(&mut work, cycle, caps);
+            }
+            if !detached {
+                break;
+            }
+        }
+    }
+    let (graph, _) = build(&work, caps);
+    toposort(&graph, &work)
+        .into_iter()
+        .filter_map(|id| work.changes[id].take())
+        .collect()
+}
+
+/// A coarse order used only to break ties: what must exist early first,
+/// what is dropped late last, so that an unconstrained plan reads well.
+fn rank(change: &Change) -> u8 {
+    match change {
+        // What leans on other objects goes first, before anything it leans
+        // on can change under it (an enum swap retypes columns a view reads).
+        Change::DropTrigger(_) => 0,
+        Change::DropView(_) => 1,
+        Change::CreateNamespace(_) => 2,
+        Change::CreateExtension(_) => 3,
+        Change::CreateEnum(_) => 4,
+        Change::AlterEnum { .. } => 5,
+        Change::CreateSequence(_) => 6,
+        Change::AlterSequence { .. } => 7,
+        Change::CreateFunction(_) | Change::ReplaceFunction { .. } => 8,
+        Change::AlterTable { changes, .. }
+            if changes
+                .iter()
+                .all(|c| matches!(c, TableChange::DropForeignKey(_))) =>
+        {
+            9
+        }
+        Change::DropTable(_) => 10,
+        Change::AlterTable { changes, .. }
+            if changes
+                .iter()
+                .all(|c| matches!(c, TableChange::AddForeignKey(_))) =>
+        {
+            13
+        }
+        Change::AlterTable { .. } => 11,
+        Change::CreateTable(_) => 12,
+        Change::RenameView { .. } | Change::ReplaceView { .. } | Change::CreateView(_) => 14,
+        Change::CreateTrigger(_) => 15,
+        Change::DropFunction(_) => 16,
+        Change::DropSequence(_) => 17,
+        Change::DropEnum(_) => 18,
+        Change::DropExtension(_) => 19,
+        Change::DropNamespace(_) => 20,
+    }
+}
+
+/// The graph: node weights are change numbers; an edge `a → b` means
+/// `a` runs before `b`.
+fn build(work: &Work, caps: &Capabilities) -> (DiGraph<usize, ()>, BTreeMap<usize, NodeIndex>) {
+    let mut graph = DiGraph::new();
+    let mut nodes = BTreeMap::new();
+    let mut all = Vec::new();
+    for (id, c) in work.changes.iter().enumerate() {
+        if let Some(c) = c {
+            nodes.insert(id, graph.add_node(id));
+            all.push((id, deps(c, caps)));
+        }
+    }
+    let mut providers: BTreeMap<&Obj, Vec<usize>> = BTreeMap::new();
+    let mut removers: BTreeMap<&Obj, Vec<usize>> = BTreeMap::new();
+    for (id, d) in &all {
+        for o in &d.provides {
+            providers.entry(o).or_default().push(*id);
+        }
+        for o in &d.removes {
+            removers.entry(o).or_default().push(*id);
+        }
+    }
+    let mut edges: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for (id, d) in &all {
+        // What my new state needs is provided first.
+        for o in &d.needs_new {
+            for p in providers.get(o).into_iter().flatten() {
+                edges.insert((*p, *id));
+            }
+        }
+        // What my old state needs is removed after me.
+        for o in &d.needs_old {
+            for r in removers.get(o).into_iter().flatten() {
+                edges.insert((*id, *r));
+            }
+        }
+        // An old shape goes before a new one of the same name arrives.
+        for o in &d.removes {
+            for p in providers.get(o).into_iter().flatten() {
+                edges.insert((*id, *p));
+            }
+        }
+    }
+    edges.extend(work.extra.iter().copied());
+    for (a, b) in edges {
+        if a == b {
+            continue;
+        }
+        if let (Some(&na), Some(&nb)) = (nodes.get(&a), nodes.get(&b)) {
+            graph.add_edge(na, nb, ());
+        }
+    }
+    (graph, nodes)
+}
+
+/// Kahn's algorithm, always taking the ready change of lowest
+/// `(rank, number)`; when only cycles remain, the lowest of those.
+fn toposort(graph: &DiGraph<usize, ()>, work: &Work) -> Vec<usize> {
+    let key_of = |n: NodeIndex| {
+        let id = graph[n];
+        let r = work.changes[id].as_ref().map(rank).unwrap_or(u8::MAX);
+        (r, id, n.index())
+    };
+    let mut indegree: Vec<usize> = graph
+        .node_indices()
+        .map(|n| graph.neighbors_directed(n, Direction::Incoming).count())
+        .collect();
+    let mut done = vec![false; graph.node_count()];
+    let mut ready: BinaryHeap<Reverse<(u8, usize, usize)>> = graph
+        .node_indices()
+        .filter(|n| indegree[n.index()] == 0)
+        .map(|n| Reverse(key_of(n)))
+        .collect();
+    let mut out = Vec::with_capacity(graph.node_count());
+    while out.len() < graph.node_count() {
+        let next = match ready.pop() {
+            Some(Reverse((_, _, i))) => NodeIndex::new(i),
+            None => {
+                // A cycle nothing could detach: take its first change.
+                let Some(n) = graph
+                    .node_indices()
+                    .filter(|n| !done[n.index()])
+                    .min_by_key(|n| key_of(*n))
+                else {
+                    break;
+                };
+                n
+            }
+        };
+        if done[next.index()] {
+            continue;
+        }
+        done[next.index()] = true;
+        out.push(graph[next]);
+        for m in graph.neighbors_directed(next, Direction::Outgoing) {
+            let d = &mut indegree[m.index()];
+            *d = d.saturating_sub(1);
+            if *d == 0 && !done[m.index()] {
+                ready.push(Reverse(key_of(m)));
+            }
+        }
+    }
+    out
+}
+
+/// Breaks one cycle by taking out the foreign keys between its members:
+/// created tables get theirs added afterwards, dropped tables lose theirs
+/// beforehand, altered tables do both. Returns whether anything changed.
+fn detach(work: &mut Work, cycle: &BTreeSet<usize>, caps: &Capabilities) -> bool {
+    let mut tables: BTreeSet<Name> = BTreeSet::new();
+    for &id in cycle {
+        if let Some(c) = &work.changes[id] {
+            let d = deps(c, caps);
+            for o in d.provides.iter().chain(&d.removes) {
+                if let Obj::Relation(n) = o {
+                    tables.insert(n.clone());
+                }
+            }
+        }
+    }
+    let in_cycle = |own: &Name, fk: &ForeignKey| {
+        let target = key(&fk.ref_table);
+        target != key(own) && tables.contains(&target)
+    };
+    let without = |t: &Table, fks: &[ForeignKey]| {
+        let mut t = t.clone();
+        t.foreign_keys.retain(|f| !fks.contains(f));
+        t
+    };
+
+    let mut changed = false;
+    for &id in cycle {
+        let Some(change) = work.changes[id].clone() else {
+            continue;
+        };
+        match change {
+            Change::CreateTable(t) => {
+                let fks: Vec<ForeignKey> = t
+                    .foreign_keys
+                    .iter()
+                    .filter(|f| in_cycle(&t.name, f))
+                    .cloned()
+                    .collect();
+                if fks.is_empty() {
+                    continue;
+                }
+                let base = without(&t, &fks);
+                work.changes[id] = Some(Change::CreateTable(base.clone()));
+                let new = push(
+                    work,
+                    Change::AlterTable {
+                        from: base,
+                        to: t,
+                        changes: fks.into_iter().map(TableChange::AddForeignKey).collect(),
+                    },
+                );
+                work.extra.push((id, new));
+                changed = true;
+            }
+            Change::DropTable(t) => {
+                let fks: Vec<ForeignKey> = t
+                    .foreign_keys
+                    .iter()
+                    .filter(|f| in_cycle(&t.name, f))
+                    .cloned()
+                    .collect();
+                if fks.is_empty() {
+                    continue;
+                }
+                let base = without(&t, &fks);
+                work.changes[id] = Some(Change::DropTable(base.clone()));
+                let new = push(
+                    work,
+                    Change::AlterTable {
+                        from: t,
+                        to: base,
+                        changes: fks.into_iter().map(TableChange::DropForeignKey).collect(),
+                    },
+                );
+                work.extra.push((new, id));
+                changed = true;
+            }
+            Change::AlterTable { from, to, changes } => {
+                let adds: Vec<ForeignKey> = changes
+                    .iter()
+                    .filter_map(|c| match c {
+                        TableChange::AddForeignKey(f) if in_cycle(&to.name, f) => Some(f.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                let drops: Vec<ForeignKey> = changes
+                    .iter()
+                    .filter_map(|c| match c {
+                        TableChange::DropForeignKey(f) if in_cycle(&from.name, f) => {
+                            Some(f.clone())
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let rest: Vec<TableChange> = changes
+                    .iter()
+                    .filter(|c| match c {
+                        TableChange::AddForeignKey(f) => !adds.contains(f),
+                        TableChange::DropForeignKey(f) => !drops.contains(f),
+                        _ => true,
+                    })
+                    .cloned()
+                    .collect();
+                if rest.is_empty() || (adds.is_empty() && drops.is_empty()) {
+                    continue;
+                }
+                let mid_from = without(&from, &drops);
+                let mid_to = without(&to, &adds);
+                work.changes[id] = Some(Change::AlterTable {
+                    from: mid_from.clone(),
+                    to: mid_to.clone(),
+                    changes: rest,
+                });
+                if !drops.is_empty() {
+                    let new = push(
+                        work,
+                        Change::AlterTable {
+                            from,
+                            to: mid_from,
+                            changes: drops.into_iter().map(TableChange::DropForeignKey).collect(),
+                        },
+                    );
+                    work.extra.push((new, id));
+                }
+                if !adds.is_empty() {
+                    let new = push(
+                        work,
+                        Change::AlterTable {
+                            from: mid_to,
+                            to,
+                            changes: adds.into_iter().map(TableChange::AddForeignKey).collect(),
+                        },
+                    );
+                    work.extra.push((id, new));
+                }
+                changed = true;
+            }
+            _ => {}
+        }
+    }
+    changed
+}
+
+fn push(work: &mut Work, change: Change) -> usize {
+    work.changes.push(Some(change));
+    work.changes.len() - 1
+}

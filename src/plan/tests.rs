@@ -1,0 +1,495 @@
+//! Ordering tests with a small test-only dialect whose emitter writes one
+//! line per step, so that assertions read as the plan does.
+
+use super::*;
+use crate::dialect::{Capabilities, Phase, Statement};
+use crate::diff::TableChange;
+use crate::ir::{Column, DialectKind, Enum, ForeignKey, Name, Schema, Table, Trigger, View};
+
+struct TestDialect {
+    caps: Capabilities,
+}
+
+const PG_LIKE: TestDialect = TestDialect {
+    caps: Capabilities {
+        transactional_ddl: true,
+        lazy_foreign_keys: false,
+        alter_constraints: true,
+    },
+};
+
+const SQLITE_LIKE: TestDialect = TestDialect {
+    caps: Capabilities {
+        transactional_ddl: true,
+        lazy_foreign_keys: true,
+        alter_constraints: false,
+    },
+};
+
+impl Dialect for TestDialect {
+    fn kind(&self) -> DialectKind {
+        DialectKind::Postgres
+    }
+    fn normalize(&self, schema: &Schema) -> Schema {
+        schema.clone()
+    }
+    fn capabilities(&self) -> Capabilities {
+        self.caps
+    }
+    fn hazards(&self, _change: &Change, _options: &EmitOptions) -> Vec<Hazard> {
+        Vec::new()
+    }
+    fn emit(&self, plan: &Plan, _options: &EmitOptions) -> Result<Script, EmitError> {
+        Ok(Script {
+            phases: vec![Phase {
+                transactional: true,
+                statements: plan
+                    .steps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| Statement {
+                        sql: describe(&s.change),
+                        step: Some(i),
+                        hazards: vec![],
+                    })
+                    .collect(),
+            }],
+        })
+    }
+    fn quote_ident(&self, ident: &str) -> String {
+        format!("\"{ident}\"")
+    }
+}
+
+/// One short line per change: `create a`, `alter b: +fk a`, `drop view v`.
+fn describe(c: &Change) -> String {
+    match c {
+        Change::CreateTable(t) => format!("create {}", t.name),
+        Change::DropTable(t) => format!("drop {}", t.name),
+        Change::AlterTable { to, changes, .. } => {
+            let inner: Vec<String> = changes
+                .iter()
+                .map(|c| match c {
+                    TableChange::AddForeignKey(f) => format!("+fk {}", f.ref_table),
+                    TableChange::DropForeignKey(f) => format!("-fk {}", f.ref_table),
+                    TableChange::AddColumn(c) => format!("+{}", c.name),
+                    TableChange::DropColumn(c) => format!("-{}", c.name),
+                    TableChange::AlterColumn { to, .. } => format!("~{}", to.name),
+                    other => format!("{other:?}"),
+                })
+                .collect();
+            format!("alter {}: {}", to.name, inner.join(", "))
+        }
+        Change::CreateView(v) => format!("create view {}", v.name),
+        Change::DropView(v) => format!("drop view {}", v.name),
+        Change::ReplaceView { to, .. } => format!("replace view {}", to.name),
+        Change::CreateTrigger(t) => format!("create trigger {}", t.name),
+        Change::DropTrigger(t) => format!("drop trigger {}", t.name),
+        Change::CreateEnum(e) => format!("create enum {}", e.name),
+        Change::DropEnum(e) => format!("drop enum {}", e.name),
+        other => format!("{other:?}"),
+    }
+}
+
+fn lines(p: &Plan) -> Vec<String> {
+    p.steps.iter().map(|s| describe(&s.change)).collect()
+}
+
+fn table(name: &str, cols: &[&str]) -> Table {
+    let mut t = Table::new(Name::new(name));
+    t.columns = cols.iter().map(|c| Column::new(*c, "integer")).collect();
+    t
+}
+
+fn fk(to: &str) -> ForeignKey {
+    ForeignKey {
+        name: Some(format!("fk_{to}")),
+        columns: vec![format!("{to}_id")],
+        ref_table: Name::new(to),
+        ref_columns: vec!["id".into()],
+        on_delete: Default::default(),
+        on_update: Default::default(),
+        deferral: Default::default(),
+        match_type: Default::default(),
+        not_valid: false,
+        renamed_from: None,
+    }
+}
+
+fn with_fk(mut t: Table, to: &str) -> Table {
+    t.columns.push(Column::new(format!("{to}_id"), "integer"));
+    t.foreign_keys.push(fk(to));
+    t
+}
+
+fn schema(tables: Vec<Table>) -> Schema {
+    let mut s = Schema::default();
+    for t in tables {
+        s.tables.insert(t.name.clone(), t);
+    }
+    s
+}
+
+fn view(name: &str, body: &str) -> View {
+    View {
+        name: Name::new(name),
+        body: body.into(),
+        materialized: false,
+        columns: vec![],
+        indexes: vec![],
+        comment: None,
+        renamed_from: None,
+    }
+}
+
+fn up(from: &Schema, to: &Schema, d: &TestDialect) -> Migration {
+    match migration(from, to, d, &EmitOptions::default()) {
+        Ok(m) => m,
+        Err(e) => panic!("migration failed: {e}"),
+    }
+}
+
+#[test]
+fn referenced_table_is_created_first() {
+    // "a_child" sorts before "z_parent", so only the edge can put the parent first.
+    let to = schema(vec![
+        with_fk(table("a_child", &["id"]), "z_parent"),
+        table("z_parent", &["id"]),
+    ]);
+    let m = up(&Schema::default(), &to, &PG_LIKE);
+    assert_eq!(lines(&m.plan), vec!["create z_parent", "create a_child"]);
+    assert_eq!(lines(&m.rollback), vec!["drop a_child", "drop z_parent"]);
+}
+
+#[test]
+fn lazy_foreign_keys_keep_the_plain_order() {
+    let to = schema(vec![
+        with_fk(table("a_child", &["id"]), "z_parent"),
+        table("z_parent", &["id"]),
+    ]);
+    let m = up(&Schema::default(), &to, &SQLITE_LIKE);
+    assert_eq!(lines(&m.plan), vec!["create a_child", "create z_parent"]);
+}
+
+#[test]
+fn mutual_foreign_keys_are_added_after_both_tables() {
+    let a = with_fk(table("a", &["id"]), "b");
+    let b = with_fk(table("b", &["id"]), "a");
+    let to = schema(vec![a.clone(), b.clone()]);
+    let m = up(&Schema::default(), &to, &PG_LIKE);
+    assert_eq!(
+        lines(&m.plan),
+        vec!["create a", "create b", "alter a: +fk b", "alter b: +fk a"]
+    );
+    // The created tables have no foreign keys yet; the alters' `to` are complete.
+    match &m.plan.steps[0].change {
+        Change::CreateTable(t) => assert!(t.foreign_keys.is_empty()),
+        other => panic!("unexpected {other:?}"),
+    }
+    match &m.plan.steps[2].change {
+        Change::AlterTable { to, .. } => assert_eq!(to, &a),
+        other => panic!("unexpected {other:?}"),
+    }
+    // And the rollback takes the keys off before dropping either table.
+    assert_eq!(
+        lines(&m.rollback),
+        vec!["alter a: -fk b", "alter b: -fk a", "drop a", "drop b"]
+    );
+}
+
+#[test]
+fn three_table_cycle_and_a_self_reference() {
+    let a = with_fk(with_fk(table("a", &["id"]), "b"), "a");
+    let b = with_fk(table("b", &["id"]), "c");
+    let c = with_fk(table("c", &["id"]), "a");
+    let m = up(&Schema::default(), &schema(vec![a, b, c]), &PG_LIKE);
+    let l = lines(&m.plan);
+    assert_eq!(&l[..3], &["create a", "create b", "create c"]);
+    assert_eq!(l.len(), 6, "{l:?}");
+    // The self-reference stays inside the table's own CREATE.
+    match &m.plan.steps[0].change {
+        Change::CreateTable(t) => assert_eq!(t.foreign_keys, vec![fk("a")]),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn foreign_key_is_dropped_before_the_table_it_points_at() {
+    let from = schema(vec![
+        with_fk(table("a_child", &["id"]), "z_parent"),
+        table("z_parent", &["id"]),
+    ]);
+    let mut child = table("a_child", &["id"]);
+    child.columns.push(Column::new("z_parent_id", "integer"));
+    let to = schema(vec![child]);
+    let m = up(&from, &to, &PG_LIKE);
+    assert_eq!(
+        lines(&m.plan),
+        vec!["alter a_child: -fk z_parent", "drop z_parent"]
+    );
+    assert_eq!(
+        lines(&m.rollback),
+        vec!["create z_parent", "alter a_child: +fk z_parent"]
+    );
+}
+
+#[test]
+fn children_are_dropped_before_parents() {
+    let from = schema(vec![
+        with_fk(table("a", &["id"]), "b"),
+        with_fk(table("b", &["id"]), "c"),
+        table("c", &["id"]),
+    ]);
+    let m = up(&from, &Schema::default(), &PG_LIKE);
+    assert_eq!(lines(&m.plan), vec!["drop a", "drop b", "drop c"]);
+    assert!(m
+        .plan
+        .steps
+        .iter()
+        .all(|s| s.hazards.iter().any(|h| h.kind == HazardKind::DataLoss)));
+}
+
+#[test]
+fn view_over_a_rebuilt_table_is_dropped_and_recreated() {
+    let mut from = schema(vec![table("t", &["id", "a"])]);
+    from.views
+        .insert(Name::new("v"), view("v", "select id from t"));
+    let mut to = schema(vec![table("t", &["id"])]);
+    to.views
+        .insert(Name::new("v"), view("v", "select id from t"));
+    let m = up(&from, &to, &SQLITE_LIKE);
+    assert_eq!(
+        lines(&m.plan),
+        vec!["drop view v", "alter t: -a", "create view v"]
+    );
+    assert_eq!(
+        lines(&m.rollback),
+        vec!["drop view v", "alter t: +a", "create view v"]
+    );
+}
+
+#[test]
+fn view_over_a_dropped_column_is_recreated_but_others_are_not() {
+    let mut from = schema(vec![table("t", &["id", "a"]), table("u", &["id"])]);
+    from.views
+        .insert(Name::new("uses_a"), view("uses_a", "select id, a from t"));
+    from.views
+        .insert(Name::new("uses_id"), view("uses_id", "select id from t"));
+    from.views
+        .insert(Name::new("star"), view("star", "select * from t"));
+    from.views
+        .insert(Name::new("other"), view("other", "select id from u"));
+    // A view over a recreated view is recreated too.
+    from.views
+        .insert(Name::new("over"), view("over", "select * from uses_a"));
+    let mut to = from.clone();
+    to.tables.insert(Name::new("t"), table("t", &["id"]));
+    for v in to.views.values_mut() {
+        v.body = v.body.replace("id, a", "id");
+    }
+    let m = up(&from, &to, &PG_LIKE);
+    assert_eq!(
+        lines(&m.plan),
+        vec![
+            "drop view over",
+            "drop view uses_a",
+            "drop view star",
+            "alter t: -a",
+            "create view uses_a",
+            "create view over",
+            "create view star",
+        ]
+    );
+}
+
+#[test]
+fn replaced_view_over_an_altered_table_is_split() {
+    let mut from = schema(vec![table("t", &["id", "a"])]);
+    from.views
+        .insert(Name::new("v"), view("v", "select a from t"));
+    let mut to = schema(vec![table("t", &["id"])]);
+    to.views
+        .insert(Name::new("v"), view("v", "select id from t"));
+    let m = up(&from, &to, &PG_LIKE);
+    assert_eq!(
+        lines(&m.plan),
+        vec!["drop view v", "alter t: -a", "create view v"]
+    );
+}
+
+#[test]
+fn trigger_is_recreated_around_a_rebuild() {
+    let trig = Trigger {
+        name: "audit".into(),
+        table: Name::new("t"),
+        timing: "after".into(),
+        events: vec!["insert".into()],
+        for_each_row: true,
+        when: None,
+        body: "begin insert into log values (new.id); end".into(),
+    };
+    let mut from = schema(vec![table("t", &["id"]), table("log", &["id"])]);
+    from.triggers.insert((Name::new("t"), "audit".into()), trig);
+    let mut to = from.clone();
+    to.tables.insert(Name::new("t"), table("t", &["id", "b"]));
+    let m = up(&from, &to, &SQLITE_LIKE);
+    assert_eq!(
+        lines(&m.plan),
+        vec!["drop trigger audit", "alter t: +b", "create trigger audit"]
+    );
+    // Where constraints alter in place, an added column leaves it alone.
+    let m = up(&from, &to, &PG_LIKE);
+    assert_eq!(lines(&m.plan), vec!["alter t: +b"]);
+}
+
+#[test]
+fn enums_come_before_and_go_after_the_tables_using_them() {
+    let e = Enum {
+        name: Name::new("zz_mood"),
+        values: vec!["ok".into()],
+        comment: None,
+    };
+    let mut with_enum = schema(vec![table("a", &["id"])]);
+    with_enum.enums.insert(e.name.clone(), e);
+    if let Some(t) = with_enum.tables.get_mut(&Name::new("a")) {
+        t.columns.push(Column::new("m", "zz_mood"));
+    }
+    let without = schema(vec![table("a", &["id"])]);
+    let m = up(&without, &with_enum, &PG_LIKE);
+    assert_eq!(lines(&m.plan), vec!["create enum zz_mood", "alter a: +m"]);
+    assert_eq!(lines(&m.rollback), vec!["alter a: -m", "drop enum zz_mood"]);
+}
+
+#[test]
+fn view_is_created_after_the_tables_it_reads() {
+    let mut to = schema(vec![table("zz", &["id"])]);
+    to.views
+        .insert(Name::new("aa"), view("aa", "select id from zz"));
+    to.views
+        .insert(Name::new("a0"), view("a0", "select id from aa"));
+    let m = up(&Schema::default(), &to, &PG_LIKE);
+    assert_eq!(
+        lines(&m.plan),
+        vec!["create zz", "create view aa", "create view a0"]
+    );
+    assert_eq!(
+        lines(&m.rollback),
+        vec!["drop view a0", "drop view aa", "drop zz"]
+    );
+}
+
+#[test]
+fn plans_are_deterministic_and_hazards_reach_statements() {
+    let from = schema(vec![table("a", &["id", "gone"]), table("b", &["id"])]);
+    let to = schema(vec![table("a", &["id"])]);
+    let m1 = up(&from, &to, &PG_LIKE);
+    let m2 = up(&from, &to, &PG_LIKE);
+    assert_eq!(m1, m2);
+    let destructive: Vec<&str> = m1
+        .destructive()
+        .iter()
+        .map(|h| h.message.as_str())
+        .collect();
+    assert_eq!(
+        destructive,
+        vec![
+            "table `b` is dropped with all of its rows",
+            "column `a.gone` is dropped with its values"
+        ]
+    );
+    let on_statements: usize = m1.up.statements().map(|s| s.hazards.len()).sum();
+    assert_eq!(on_statements, 2);
+}
+
+#[test]
+fn no_changes_no_steps() {
+    let s = schema(vec![with_fk(table("a", &["id"]), "b"), table("b", &["id"])]);
+    let m = up(&s, &s, &PG_LIKE);
+    assert!(m.plan.is_empty() && m.up.is_empty() && m.down.is_empty());
+}
+
+#[test]
+fn enum_swap_recreates_views_over_its_columns_first() {
+    let e = |values: &[&str]| Enum {
+        name: Name::new("mood"),
+        values: values.iter().map(|v| v.to_string()).collect(),
+        comment: None,
+    };
+    let mut t = table("t", &["id"]);
+    t.columns.push(Column::new("m", "mood"));
+    let mut from = schema(vec![t]);
+    from.enums.insert(Name::new("mood"), e(&["ok", "sad"]));
+    from.views
+        .insert(Name::new("v"), view("v", "select m from t"));
+    from.views
+        .insert(Name::new("w"), view("w", "select id from t"));
+    let mut to = from.clone();
+    to.enums.insert(Name::new("mood"), e(&["ok"]));
+    let m = up(&from, &to, &PG_LIKE);
+    let l = lines(&m.plan);
+    assert_eq!(l[0], "drop view v", "{l:?}");
+    assert!(l[1].starts_with("AlterEnum"), "{l:?}");
+    assert_eq!(l[2], "create view v", "{l:?}");
+    assert_eq!(l.len(), 3, "{l:?}");
+    // Adding a value needs no swap, and no view is touched.
+    let m = up(&to, &from, &PG_LIKE);
+    assert_eq!(m.plan.steps.len(), 1);
+}
+
+#[test]
+fn table_made_anew_takes_its_triggers_and_views_along() {
+    let trig = Trigger {
+        name: "tr".into(),
+        table: Name::new("t"),
+        timing: "after".into(),
+        events: vec!["insert".into()],
+        for_each_row: true,
+        when: None,
+        body: "execute function f()".into(),
+    };
+    let mut from = schema(vec![table("t", &["id"])]);
+    from.triggers.insert((Name::new("t"), "tr".into()), trig);
+    from.views
+        .insert(Name::new("v"), view("v", "select id from t"));
+    let mut to = from.clone();
+    if let Some(t) = to.tables.get_mut(&Name::new("t")) {
+        t.partition = Some(crate::ir::Partitioning::By {
+            by: crate::ir::Expr::new("range (id)"),
+        });
+    }
+    let m = up(&from, &to, &PG_LIKE);
+    assert_eq!(
+        lines(&m.plan),
+        vec![
+            "drop trigger tr",
+            "drop view v",
+            "drop t",
+            "create t",
+            "create view v",
+            "create trigger tr"
+        ]
+    );
+}
+
+#[test]
+fn large_plans_stay_fast() {
+    // 3,000 tables, each referencing the previous one, with a view each.
+    let n = 3000;
+    let mut to = Schema::default();
+    for i in 0..n {
+        let mut t = table(&format!("t{i:05}"), &["id"]);
+        if i > 0 {
+            t = with_fk(t, &format!("t{:05}", i - 1));
+        }
+        to.tables.insert(t.name.clone(), t);
+        let v = view(&format!("v{i:05}"), &format!("select id from t{i:05}"));
+        to.views.insert(v.name.clone(), v);
+    }
+    let started = std::time::Instant::now();
+    let m = up(&Schema::default(), &to, &PG_LIKE);
+    let took = started.elapsed();
+    assert_eq!(m.plan.steps.len(), 2 * n);
+    assert_eq!(describe(&m.plan.steps[0].change), "create t00000");
+    assert!(took.as_secs() < 20, "planning took {took:?}");
+    eprintln!("planned {} steps both ways in {took:?}", 2 * n);
+}

@@ -1,0 +1,484 @@
+//! What a change is, in words and stable identifiers: its kind, the
+//! object it concerns, whether that object is added, altered, dropped or
+//! renamed, and one line per detail. The JSON, markdown and text reports
+//! all read changes through here, so they never disagree.
+
+use serde::Serialize;
+
+use crate::diff::{Change, ColumnChanges, TableChange};
+use crate::ir::{Column, Name};
+
+/// What happens to the object as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Added,
+    Altered,
+    Dropped,
+    Renamed,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Added => "added",
+            Action::Altered => "altered",
+            Action::Dropped => "dropped",
+            Action::Renamed => "renamed",
+        }
+    }
+}
+
+/// The object a change concerns.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Object {
+    /// `table`, `view`, `materialized_view`, `enum`, `sequence`,
+    /// `function`, `trigger`, `extension`, `namespace`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    pub name: String,
+    /// The table of a trigger.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+}
+
+impl Object {
+    fn named(kind: &'static str, name: &Name) -> Object {
+        Object {
+            kind,
+            schema: name.schema.clone(),
+            name: name.name.clone(),
+            table: None,
+        }
+    }
+
+    fn plain(kind: &'static str, name: &str) -> Object {
+        Object {
+            kind,
+            schema: None,
+            name: name.to_string(),
+            table: None,
+        }
+    }
+
+    /// `billing.invoices`, `orders.t_touch` (a trigger), unquoted.
+    pub fn display(&self) -> String {
+        let mut s = String::new();
+        if let Some(ns) = &self.schema {
+            s.push_str(ns);
+            s.push('.');
+        }
+        if let Some(t) = &self.table {
+            s.push_str(t);
+            s.push('.');
+        }
+        s.push_str(&self.name);
+        s
+    }
+}
+
+/// One detail of a table change, e.g. `add_column last_login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Detail {
+    pub kind: &'static str,
+    /// The column, constraint or index concerned, when it has a name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// One line a reviewer reads, e.g. "add column `last_login` timestamptz (nullable)".
+    pub summary: String,
+}
+
+/// A change described.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Described {
+    /// The change's variant, snake case (`create_table`, `alter_table`, …).
+    pub kind: &'static str,
+    pub object: Object,
+    pub action: Action,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<Detail>,
+}
+
+pub fn describe(change: &Change) -> Described {
+    let simple = |kind, object, action| Described {
+        kind,
+        object,
+        action,
+        renamed_from: None,
+        details: Vec::new(),
+    };
+    match change {
+        Change::CreateExtension(e) => simple(
+            "create_extension",
+            Object::plain("extension", &e.name),
+            Action::Added,
+        ),
+        Change::DropExtension(e) => simple(
+            "drop_extension",
+            Object::plain("extension", &e.name),
+            Action::Dropped,
+        ),
+        Change::CreateNamespace(n) => simple(
+            "create_namespace",
+            Object::plain("namespace", &n.name),
+            Action::Added,
+        ),
+        Change::DropNamespace(n) => simple(
+            "drop_namespace",
+            Object::plain("namespace", &n.name),
+            Action::Dropped,
+        ),
+        Change::CreateEnum(e) => {
+            simple("create_enum", Object::named("enum", &e.name), Action::Added)
+        }
+        Change::DropEnum(e) => simple("drop_enum", Object::named("enum", &e.name), Action::Dropped),
+        Change::AlterEnum { from, to } => {
+            let mut d = simple(
+                "alter_enum",
+                Object::named("enum", &to.name),
+                Action::Altered,
+            );
+            for v in to.values.iter().filter(|v| !from.values.contains(v)) {
+                d.details.push(Detail {
+                    kind: "add_label",
+                    name: Some(v.clone()),
+                    summary: format!("add label '{v}'"),
+                });
+            }
+            for v in from.values.iter().filter(|v| !to.values.contains(v)) {
+                d.details.push(Detail {
+                    kind: "drop_label",
+                    name: Some(v.clone()),
+                    summary: format!("drop label '{v}'"),
+                });
+            }
+            d
+        }
+        Change::CreateSequence(s) => simple(
+            "create_sequence",
+            Object::named("sequence", &s.name),
+            Action::Added,
+        ),
+        Change::DropSequence(s) => simple(
+            "drop_sequence",
+            Object::named("sequence", &s.name),
+            Action::Dropped,
+        ),
+        Change::AlterSequence { to, .. } => simple(
+            "alter_sequence",
+            Object::named("sequence", &to.name),
+            Action::Altered,
+        ),
+        Change::CreateTable(t) => {
+            let mut d = simple(
+                "create_table",
+                Object::named("table", &t.name),
+                Action::Added,
+            );
+            d.details = t
+                .columns
+                .iter()
+                .map(|c| Detail {
+                    kind: "add_column",
+                    name: Some(c.name.clone()),
+                    summary: format!("column {}", column_text(c)),
+                })
+                .collect();
+            d
+        }
+        Change::DropTable(t) => simple(
+            "drop_table",
+            Object::named("table", &t.name),
+            Action::Dropped,
+        ),
+        Change::AlterTable { from, to, changes } => {
+            let details: Vec<Detail> = changes.iter().map(table_detail).collect();
+            let renamed = from.name != to.name;
+            let only_rename = changes
+                .iter()
+                .all(|c| matches!(c, TableChange::RenameTable { .. }));
+            Described {
+                kind: "alter_table",
+                object: Object::named("table", &to.name),
+                action: if renamed && only_rename {
+                    Action::Renamed
+                } else {
+                    Action::Altered
+                },
+                renamed_from: renamed.then(|| from.name.to_string()),
+                details,
+            }
+        }
+        Change::CreateView(v) => simple(
+            "create_view",
+            view_object(&v.name, v.materialized),
+            Action::Added,
+        ),
+        Change::DropView(v) => simple(
+            "drop_view",
+            view_object(&v.name, v.materialized),
+            Action::Dropped,
+        ),
+        Change::ReplaceView { to, .. } => simple(
+            "replace_view",
+            view_object(&to.name, to.materialized),
+            Action::Altered,
+        ),
+        Change::RenameView { from, to } => Described {
+            kind: "rename_view",
+            object: Object::named("view", to),
+            action: Action::Renamed,
+            renamed_from: Some(from.to_string()),
+            details: Vec::new(),
+        },
+        Change::CreateFunction(f) => simple(
+            "create_function",
+            Object::named("function", &f.name),
+            Action::Added,
+        ),
+        Change::DropFunction(f) => simple(
+            "drop_function",
+            Object::named("function", &f.name),
+            Action::Dropped,
+        ),
+        Change::ReplaceFunction { to, .. } => simple(
+            "replace_function",
+            Object::named("function", &to.name),
+            Action::Altered,
+        ),
+        Change::CreateTrigger(t) => simple(
+            "create_trigger",
+            trigger_object(&t.table, &t.name),
+            Action::Added,
+        ),
+        Change::DropTrigger(t) => simple(
+            "drop_trigger",
+            trigger_object(&t.table, &t.name),
+            Action::Dropped,
+        ),
+    }
+}
+
+fn view_object(name: &Name, materialized: bool) -> Object {
+    Object::named(
+        if materialized {
+            "materialized_view"
+        } else {
+            "view"
+        },
+        name,
+    )
+}
+
+fn trigger_object(table: &Name, name: &str) -> Object {
+    Object {
+        kind: "trigger",
+        schema: table.schema.clone(),
+        name: name.to_string(),
+        table: Some(table.name.clone()),
+    }
+}
+
+/// `` `name` type `` plus `(nullable)` and `= default` where they apply.
+fn column_text(c: &Column) -> String {
+    let mut s = format!("`{}` {}", c.name, c.ty);
+    if c.nullable {
+        s.push_str(" (nullable)");
+    }
+    if let Some(d) = &c.default {
+        s.push_str(&format!(" = {d}"));
+    }
+    s
+}
+
+fn cols(c: &[String]) -> String {
+    c.join(", ")
+}
+
+fn named(kind: &str, name: &Option<String>) -> String {
+    match name {
+        Some(n) => format!("{kind} `{n}`"),
+        None => kind.to_string(),
+    }
+}
+
+fn table_detail(tc: &TableChange) -> Detail {
+    let d = |kind, name: Option<String>, summary: String| Detail {
+        kind,
+        name,
+        summary,
+    };
+    match tc {
+        TableChange::RenameTable { from, to } => d(
+            "rename_table",
+            Some(to.to_string()),
+            format!("rename table `{from}` to `{to}`"),
+        ),
+        TableChange::AddColumn(c) => d(
+            "add_column",
+            Some(c.name.clone()),
+            format!("add column {}", column_text(c)),
+        ),
+        TableChange::DropColumn(c) => d(
+            "drop_column",
+            Some(c.name.clone()),
+            format!("drop column `{}`", c.name),
+        ),
+        TableChange::RenameColumn { from, to } => d(
+            "rename_column",
+            Some(to.clone()),
+            format!("rename column `{from}` to `{to}`"),
+        ),
+        TableChange::AlterColumn { from, to, what } => d(
+            "alter_column",
+            Some(to.name.clone()),
+            format!(
+                "alter column `{}`: {}",
+                to.name,
+                column_changes(from, to, what)
+            ),
+        ),
+        TableChange::AddPrimaryKey(p) => d(
+            "add_primary_key",
+            p.name.clone(),
+            format!("add primary key ({})", cols(&p.columns)),
+        ),
+        TableChange::DropPrimaryKey(p) => d(
+            "drop_primary_key",
+            p.name.clone(),
+            format!("drop primary key ({})", cols(&p.columns)),
+        ),
+        TableChange::AddUnique(u) => d(
+            "add_unique",
+            u.name.clone(),
+            format!("add {} ({})", named("unique", &u.name), cols(&u.columns)),
+        ),
+        TableChange::DropUnique(u) => d(
+            "drop_unique",
+            u.name.clone(),
+            format!("drop {} ({})", named("unique", &u.name), cols(&u.columns)),
+        ),
+        TableChange::RenameUnique { from, to } => d(
+            "rename_unique",
+            Some(to.clone()),
+            format!("rename unique `{from}` to `{to}`"),
+        ),
+        TableChange::AddCheck(c) => d(
+            "add_check",
+            c.name.clone(),
+            format!("add {} ({})", named("check", &c.name), c.expr),
+        ),
+        TableChange::DropCheck(c) => d(
+            "drop_check",
+            c.name.clone(),
+            format!("drop {} ({})", named("check", &c.name), c.expr),
+        ),
+        TableChange::RenameCheck { from, to } => d(
+            "rename_check",
+            Some(to.clone()),
+            format!("rename check `{from}` to `{to}`"),
+        ),
+        TableChange::AddForeignKey(f) => d(
+            "add_foreign_key",
+            f.name.clone(),
+            format!(
+                "add {} ({}) → {} ({})",
+                named("foreign key", &f.name),
+                cols(&f.columns),
+                f.ref_table,
+                cols(&f.ref_columns)
+            ),
+        ),
+        TableChange::DropForeignKey(f) => d(
+            "drop_foreign_key",
+            f.name.clone(),
+            format!(
+                "drop {} ({}) → {} ({})",
+                named("foreign key", &f.name),
+                cols(&f.columns),
+                f.ref_table,
+                cols(&f.ref_columns)
+            ),
+        ),
+        TableChange::RenameForeignKey { from, to } => d(
+            "rename_foreign_key",
+            Some(to.clone()),
+            format!("rename foreign key `{from}` to `{to}`"),
+        ),
+        TableChange::AddIndex(i) => d(
+            "add_index",
+            i.name.clone(),
+            format!(
+                "add {}{}",
+                if i.unique { "unique " } else { "" },
+                named("index", &i.name)
+            ),
+        ),
+        TableChange::DropIndex(i) => d(
+            "drop_index",
+            i.name.clone(),
+            format!(
+                "drop {}{}",
+                if i.unique { "unique " } else { "" },
+                named("index", &i.name)
+            ),
+        ),
+        TableChange::RenameIndex { from, to } => d(
+            "rename_index",
+            Some(to.clone()),
+            format!("rename index `{from}` to `{to}`"),
+        ),
+        TableChange::SetComment { to, .. } => d(
+            "set_comment",
+            None,
+            match to {
+                Some(_) => "set the table comment".to_string(),
+                None => "remove the table comment".to_string(),
+            },
+        ),
+        TableChange::SetOptions { .. } => {
+            d("set_options", None, "change table options".to_string())
+        }
+    }
+}
+
+fn column_changes(from: &Column, to: &Column, what: &ColumnChanges) -> String {
+    let mut parts = Vec::new();
+    if what.ty {
+        parts.push(format!("type {} → {}", from.ty, to.ty));
+    }
+    if what.nullable {
+        parts.push(if to.nullable {
+            "drop not null".to_string()
+        } else {
+            "set not null".to_string()
+        });
+    }
+    if what.default {
+        parts.push(match &to.default {
+            Some(d) => format!("default {d}"),
+            None => "drop default".to_string(),
+        });
+    }
+    for (on, word) in [
+        (what.identity, "identity"),
+        (what.generated, "generation"),
+        (what.collation, "collation"),
+        (what.charset, "charset"),
+        (what.on_update, "on update"),
+        (what.invisible, "visibility"),
+        (what.comment, "comment"),
+    ] {
+        if on {
+            parts.push(word.to_string());
+        }
+    }
+    if parts.is_empty() {
+        parts.push("attributes".to_string());
+    }
+    parts.join(", ")
+}
