@@ -313,3 +313,20 @@ fn diagnostics_as_the_user_sees_them() {
         snap!(format!("diag_{name}"), rendered(files));
     }
 }
+
+#[test]
+fn fmt_output_of_a_messy_file() {
+    let messy = "// Shop schema, hand written.\ndialect   postgres\n\n\n\ntable users {   // people\n  id bigint pk identity\n      email text unique // login\n  /* shown in the UI */\n  display text?\n\n  index (lower(email))\n  // end of users\n}\ntable orders { id uuid pk = gen_random_uuid(); user_id bigint -> users.id on delete cascade }\n";
+    let out = syntax::format_file(&SourceFile::new("messy.strata", messy))
+        .unwrap_or_else(|d| panic!("{}", d.render_plain()));
+    for comment in [
+        "// Shop schema",
+        "// people",
+        "// login",
+        "/* shown in the UI */",
+        "// end of users",
+    ] {
+        assert!(out.contains(comment), "lost {comment}:\n{out}");
+    }
+    snap!("fmt_messy", out);
+}
