@@ -29,3 +29,6 @@ mod sqlite;
 mod sqlite_emit;
 mod sqlite_examples;
 mod support;
+mod syntax;
+mod syntax_errors;
+mod syntax_props;
