@@ -40,6 +40,11 @@ pub struct Args {
     /// Print the SQL that would run, and run nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Continue an apply that failed part-way (MySQL/MariaDB, whose DDL is
+    /// not transactional): the plan is made again from where the database
+    /// stands, and no statement the history shows as applied runs twice.
+    #[arg(long)]
+    resume: bool,
     #[command(flatten)]
     emit: EmitArgs,
 }
@@ -89,7 +94,7 @@ fn apply(args: Args, url: &str) -> miette::Result<Outcome> {
         &m.up,
         &ApplyOptions {
             lock_timeout: args.emit.lock_timeout(),
-            resume: false,
+            resume: args.resume,
         },
     ))?;
     for s in &report.executed {

@@ -1,7 +1,7 @@
 //! `strata diff FROM TO`: the changes between any two sources (schema
 //! files, directories, database URLs), as SQL or as a plain summary.
 
-use miette::miette;
+use miette::{miette, Context, IntoDiagnostic};
 
 use super::plan::{changes_outcome, parse_dialect, warn_all, write_output, EmitArgs, Secrets};
 use super::Outcome;
@@ -15,6 +15,7 @@ pub enum Format {
     Sql,
     Text,
     Json,
+    Markdown,
 }
 
 #[derive(Debug, clap::Args)]
@@ -58,8 +59,23 @@ fn diff(args: Args) -> miette::Result<Outcome> {
     let m = migration(&from.schema, &to.schema, d, &args.emit.options())?;
     match args.format {
         Format::Sql => write_output(None, &crate::report::sql::render(d, &m.up))?,
-        Format::Text => write_output(None, &text(&m))?,
-        Format::Json => return Err(super::plan::json_not_ready()),
+        Format::Text => crate::report::text::print(&m, kind)
+            .into_diagnostic()
+            .wrap_err("cannot write to stdout")?,
+        Format::Json => write_output(None, &crate::report::json::render(&m, kind))?,
+        Format::Markdown => {
+            let (from_label, to_label) = (source::redact(&args.from), source::redact(&args.to));
+            let (from_text, to_text) = (
+                crate::syntax::print(&from.schema),
+                crate::syntax::print(&to.schema),
+            );
+            let mut preview =
+                crate::report::markdown::Preview::new(kind, &m, &from.schema, &to.schema);
+            preview.from_label = &from_label;
+            preview.to_label = &to_label;
+            preview.source = Some((&from_text, &to_text));
+            write_output(None, &crate::report::markdown::render(&preview))?
+        }
     }
     if m.plan.is_empty() {
         eprintln!("No changes.");
@@ -95,17 +111,4 @@ fn pick_dialect(
             )
         }),
     }
-}
-
-/// A plain summary: one line per change, hazards under it.
-fn text(m: &crate::plan::Migration) -> String {
-    let mut out = String::new();
-    for step in &m.plan.steps {
-        out.push_str(&crate::plan::describe(&step.change));
-        out.push('\n');
-        for h in &step.hazards {
-            out.push_str(&format!("  hazard: {}: {}\n", h.kind.as_str(), h.message));
-        }
-    }
-    out
 }

@@ -1,10 +1,52 @@
-//! `strata export`.
+//! `strata export`: the IR of a schema as JSON or YAML, for other tools.
+
+use std::path::PathBuf;
 
 use super::Outcome;
+use crate::ir::Schema;
+use crate::syntax;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Json,
+    Yaml,
+}
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Schema files or a directory of them.
+    #[arg(required = true, value_name = "SOURCE")]
+    pub source: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: Format,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
 
-pub fn run(_args: Args) -> miette::Result<Outcome> {
-    Err(miette::miette!("`strata export` is not built yet"))
+pub fn run(args: Args) -> miette::Result<Outcome> {
+    let schema = syntax::load_paths(&args.source)?;
+    let text = render(&schema, args.format)?;
+    match &args.output {
+        Some(path) => std::fs::write(path, text).map_err(|e| {
+            miette::miette!(code = "E0001", "cannot write `{}`: {e}", path.display())
+        })?,
+        None => print!("{text}"),
+    }
+    Ok(Outcome::Success)
+}
+
+/// The IR in an export format, ending with a newline.
+pub fn render(schema: &Schema, format: Format) -> miette::Result<String> {
+    let mut s = match format {
+        Format::Json => serde_json::to_string_pretty(schema)
+            .map_err(|e| miette::miette!("cannot serialize the schema: {e}"))?,
+        Format::Yaml => serde_yaml_ng::to_string(schema)
+            .map_err(|e| miette::miette!("cannot serialize the schema: {e}"))?,
+    };
+    if !s.ends_with('\n') {
+        s.push('\n');
+    }
+    Ok(s)
 }

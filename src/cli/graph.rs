@@ -14,7 +14,7 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Schema files or directories (one schema), or a database URL.
+    /// Schema files or directories (one schema), git:REV:PATH, or a database URL.
     #[arg(required = true, value_name = "SOURCE")]
     sources: Vec<String>,
     #[arg(long, value_enum, default_value = "mermaid")]
@@ -44,17 +44,16 @@ pub fn run(args: Args) -> miette::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// Schema files, or one live database when the source is a URL.
+/// One source of any kind (files, a directory, `git:REV:PATH`, a database
+/// URL), or several schema files and directories read as one schema.
 fn load(sources: &[String]) -> miette::Result<Schema> {
     if let [one] = sources {
-        if crate::source::dialect_of_url(one).is_some() {
-            let rt = super::runtime()?;
-            let found = rt.block_on(crate::source::introspect(one, &[]))?;
-            for w in &found.warnings {
-                eprintln!("warning: {w}");
-            }
-            return Ok(found.schema);
+        let rt = super::runtime()?;
+        let found = rt.block_on(crate::source::load(one, &[]))?;
+        for w in &found.warnings {
+            eprintln!("warning: {w}");
         }
+        return Ok(found.schema);
     }
     let paths: Vec<PathBuf> = sources.iter().map(PathBuf::from).collect();
     crate::syntax::load_paths(&paths)

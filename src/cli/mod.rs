@@ -9,6 +9,7 @@ mod export;
 mod fmt;
 mod graph;
 mod inspect;
+mod migrate;
 mod plan;
 
 use std::process::ExitCode;
@@ -44,6 +45,8 @@ enum Command {
     Export(export::Args),
     /// Print the schema as an entity-relationship diagram.
     Graph(graph::Args),
+    /// Write or check versioned migration files (sqlx, Flyway, golang-migrate, dbmate, plain).
+    Migrate(migrate::Args),
 }
 
 /// How a successful command ended.
@@ -77,6 +80,7 @@ pub fn main() -> ExitCode {
         Command::Apply(a) => apply::run(a),
         Command::Export(a) => export::run(a),
         Command::Graph(a) => graph::run(a),
+        Command::Migrate(a) => migrate::run(a),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

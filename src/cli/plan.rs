@@ -20,6 +20,7 @@ use crate::source::{self, Loaded};
 pub enum Format {
     Sql,
     Json,
+    Markdown,
 }
 
 #[derive(Debug, clap::Args)]
@@ -104,13 +105,24 @@ fn plan(args: Args, url: &str) -> miette::Result<Outcome> {
     check_source_dialect(&desired, kind, &args.to)?;
 
     let m = migration(&current.schema, &desired.schema, d, &args.emit.options())?;
-    match args.format {
-        Format::Sql => write_output(
-            args.output.as_deref(),
-            &crate::report::sql::render(d, &m.up),
-        )?,
-        Format::Json => return Err(json_not_ready()),
-    }
+    let text = match args.format {
+        Format::Sql => crate::report::sql::render(d, &m.up),
+        Format::Json => crate::report::json::render(&m, kind),
+        Format::Markdown => {
+            let (from_label, to_label) = (source::redact(url), source::redact(&args.to));
+            let (from_text, to_text) = (
+                crate::syntax::print(&current.schema),
+                crate::syntax::print(&desired.schema),
+            );
+            let mut preview =
+                crate::report::markdown::Preview::new(kind, &m, &current.schema, &desired.schema);
+            preview.from_label = &from_label;
+            preview.to_label = &to_label;
+            preview.source = Some((&from_text, &to_text));
+            crate::report::markdown::render(&preview)
+        }
+    };
+    write_output(args.output.as_deref(), &text)?;
     if let Some(path) = &args.rollback {
         write_file(path, &crate::report::sql::render(d, &m.down))?;
     }
@@ -240,14 +252,6 @@ pub fn changes_outcome(m: &Migration, exit_code: bool) -> Outcome {
     } else {
         Outcome::Success
     }
-}
-
-pub fn json_not_ready() -> miette::Report {
-    miette!(
-        code = "strata::cli::format",
-        help = "use --format sql for now",
-        "--format json is not available in this build yet"
-    )
 }
 
 /// Writes to FILE, or to stdout when there is none.

@@ -107,10 +107,7 @@ pub fn plan(changes: Vec<Change>, dialect: &dyn Dialect, options: &EmitOptions) 
     let steps = order::order(changes, &caps)
         .into_iter()
         .map(|change| {
-            let mut hazards = hazard::check(&change);
-            hazards.extend(dialect.hazards(&change, options));
-            hazards.sort();
-            hazards.dedup();
+            let hazards = hazard::merge(hazard::check(&change), dialect.hazards(&change, options));
             Step { change, hazards }
         })
         .collect();
@@ -196,6 +193,13 @@ pub fn attach_step_hazards(plan: &Plan, script: &mut Script) {
         let Some(places) = by_step.get(&i) else {
             continue;
         };
+        // An emitter's own copy of a dialect-free hazard is said once.
+        let free = hazard::check(&step.change);
+        for &(p, s) in places {
+            script.phases[p].statements[s]
+                .hazards
+                .retain(|h| !hazard::repeats(h, &free));
+        }
         let missing: Vec<Hazard> = step
             .hazards
             .iter()

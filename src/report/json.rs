@@ -65,6 +65,9 @@ pub struct ChangeEntry {
     pub hazards: Vec<JsonHazard>,
     pub up: Vec<JsonStatement>,
     pub rollback: Vec<JsonStatement>,
+    /// Hazards of undoing this change (undoing an added column drops it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rollback_hazards: Vec<JsonHazard>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -79,6 +82,15 @@ pub struct JsonHazard {
 pub fn document(migration: &Migration, dialect: DialectKind) -> Document {
     let up = by_step(&migration.up);
     let down = by_step(&migration.down);
+    let undoes = rollback_owners(migration);
+    let mut rollback_of: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut rollback_setup: Vec<JsonStatement> = down.get(&None).cloned().unwrap_or_default();
+    for (r, owner) in undoes.iter().enumerate() {
+        match owner {
+            Some(i) => rollback_of.entry(*i).or_default().push(r),
+            None => rollback_setup.extend(down.get(&Some(r)).cloned().unwrap_or_default()),
+        }
+    }
     let mut summary = Summary::default();
     let mut changes = Vec::with_capacity(migration.plan.steps.len());
     for (i, step) in migration.plan.steps.iter().enumerate() {
@@ -95,17 +107,21 @@ pub fn document(migration: &Migration, dialect: DialectKind) -> Document {
             action: d.action,
             renamed_from: d.renamed_from,
             details: d.details,
-            hazards: step
-                .hazards
-                .iter()
-                .map(|h| JsonHazard {
-                    kind: h.kind,
-                    message: h.message.clone(),
-                    destructive: h.kind.is_destructive(),
-                })
-                .collect(),
+            hazards: step.hazards.iter().map(json_hazard).collect(),
             up: up.get(&Some(i)).cloned().unwrap_or_default(),
-            rollback: down.get(&Some(i)).cloned().unwrap_or_default(),
+            rollback: rollback_of
+                .get(&i)
+                .into_iter()
+                .flatten()
+                .flat_map(|r| down.get(&Some(*r)).cloned().unwrap_or_default())
+                .collect(),
+            rollback_hazards: rollback_of
+                .get(&i)
+                .into_iter()
+                .flatten()
+                .filter_map(|r| migration.rollback.steps.get(*r))
+                .flat_map(|s| s.hazards.iter().map(json_hazard))
+                .collect(),
         });
     }
     summary.changes = changes.len();
@@ -115,7 +131,7 @@ pub fn document(migration: &Migration, dialect: DialectKind) -> Document {
         summary,
         setup: Statements {
             up: up.get(&None).cloned().unwrap_or_default(),
-            rollback: down.get(&None).cloned().unwrap_or_default(),
+            rollback: rollback_setup,
         },
         changes,
     }
@@ -128,6 +144,45 @@ pub fn render(migration: &Migration, dialect: DialectKind) -> String {
         .unwrap_or_else(|e| format!("{{\"version\": {VERSION}, \"error\": \"{e}\"}}"));
     s.push('\n');
     s
+}
+
+fn json_hazard(h: &crate::plan::Hazard) -> JsonHazard {
+    JsonHazard {
+        kind: h.kind,
+        message: h.message.clone(),
+        destructive: h.kind.is_destructive(),
+    }
+}
+
+/// For each step of the rollback plan, the forward step it undoes: the one
+/// whose reverse it is, else the one about the same object (a rename is
+/// matched by either name). Steps that undo no single forward step (views
+/// recreated around a change) have `None`.
+pub fn rollback_owners(migration: &Migration) -> Vec<Option<usize>> {
+    let forward: Vec<_> = migration
+        .plan
+        .steps
+        .iter()
+        .map(|s| (s.change.reverse(), describe(&s.change)))
+        .collect();
+    migration
+        .rollback
+        .steps
+        .iter()
+        .map(|r| {
+            if let Some(i) = forward.iter().position(|(rev, _)| *rev == r.change) {
+                return Some(i);
+            }
+            let d = describe(&r.change);
+            let name = d.object.display();
+            forward.iter().position(|(_, f)| {
+                f.object.kind == d.object.kind
+                    && (f.object == d.object
+                        || f.renamed_from.as_deref() == Some(name.as_str())
+                        || d.renamed_from.as_deref() == Some(f.object.display().as_str()))
+            })
+        })
+        .collect()
 }
 
 /// Statements grouped by the plan step they belong to, in script order.

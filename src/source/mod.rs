@@ -1,6 +1,8 @@
 //! Where a schema comes from: files and directories, live databases
 //! (by URL scheme), git revisions.
 
+pub mod git;
+
 use std::path::{Path, PathBuf};
 
 use crate::dialect::{self, Introspection};
@@ -29,12 +31,13 @@ pub async fn load(source: &str, namespaces: &[String]) -> miette::Result<Loaded>
             warnings,
         });
     }
-    if source.starts_with("git:") {
-        return Err(miette::miette!(
-            code = "strata::source::git",
-            help = "check the files out (git worktree add) and pass their path",
-            "git sources are not supported yet: {source}"
-        ));
+    if git::is_git(source) {
+        let schema = git::load(source)?;
+        return Ok(Loaded {
+            dialect: schema.dialect,
+            schema,
+            warnings: Vec::new(),
+        });
     }
     if looks_like_url(source) {
         return Err(bad_url(source));

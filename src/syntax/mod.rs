@@ -1,9 +1,37 @@
-//! Schema source text: pest grammar (grammar/strata.pest) → AST with spans
-//! → IR, the printer back to canonical text, and the diagnostics of both.
+//! Schema source text: pest grammar (grammar/strata.pest) → parse tree →
+//! IR with a source map, the printer back to canonical text, and the
+//! diagnostics of both.
+//!
+//! ```text
+//!  files ──scan (guards)──▶ pest ──lower──▶ IR per file ──merge──▶ Schema ──ir::validate──▶ problems
+//!                                    └──▶ layout (order, comments) ──▶ print (fmt)
+//! ```
+//!
+//! Invariant: nothing here panics or recurses without bound on any input;
+//! every failure is a [`Diag`] with a code from docs/errors.md.
 
-use std::path::PathBuf;
+pub mod diag;
+mod errors;
+mod grammar;
+mod layout;
+mod lower;
+mod print;
+mod scan;
+mod text;
 
-use crate::ir::Schema;
+use std::path::{Path, PathBuf};
+
+use pest::Parser;
+
+use diag::FileText;
+pub use diag::{Diag, Diagnostics};
+use grammar::{Rule, StrataParser};
+use lower::{Loc, Lowered, Lowerer, SourceMap};
+
+use crate::ir::{DialectKind, ObjectRef, Schema};
+
+/// Files larger than this are refused rather than parsed.
+pub const MAX_FILE_BYTES: usize = 256 * 1024 * 1024;
 
 /// One schema file's text and the name diagnostics show for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,19 +40,488 @@ pub struct SourceFile {
     pub text: String,
 }
 
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+}
+
 /// Parses, lowers and validates files that together form one schema.
 /// Every diagnostic of the run is in the error, not only the first.
-pub fn parse(_files: &[SourceFile]) -> Result<Schema, miette::Report> {
-    Err(miette::miette!("the schema language is not built yet"))
+pub fn parse(files: &[SourceFile]) -> Result<Schema, miette::Report> {
+    parse_files(files).map_err(Diagnostics::into_report)
+}
+
+/// [`parse`], with the diagnostics as data.
+pub fn parse_files(files: &[SourceFile]) -> Result<Schema, Diagnostics> {
+    let a = analyze(files);
+    if a.diagnostics
+        .iter()
+        .any(|d| d.severity == miette::Severity::Error)
+    {
+        Err(Diagnostics {
+            items: a.diagnostics,
+        })
+    } else {
+        Ok(a.schema)
+    }
 }
 
 /// Reads files and directories (every `*.strata` below a directory, in
 /// sorted order) and parses them as one schema.
-pub fn load_paths(_paths: &[PathBuf]) -> Result<Schema, miette::Report> {
-    Err(miette::miette!("the schema language is not built yet"))
+pub fn load_paths(paths: &[PathBuf]) -> Result<Schema, miette::Report> {
+    let files = read_paths(paths).map_err(Diagnostics::into_report)?;
+    parse(&files)
 }
 
 /// The canonical source text of a schema.
-pub fn print(_schema: &Schema) -> String {
-    String::new()
+pub fn print(schema: &Schema) -> String {
+    print::print_schema(schema)
 }
+
+/// A schema file in canonical form, keeping its comments and the order of
+/// its items. Refuses a file with syntax or lowering errors; does not
+/// validate references to other files.
+pub fn format_file(file: &SourceFile) -> Result<String, Diagnostics> {
+    let ft = FileText::new(&file.name, &file.text);
+    let (lowered, comments, mut diags) = match parse_one(&ft, 0) {
+        Ok(x) => x,
+        Err(d) => return Err(Diagnostics { items: vec![d] }),
+    };
+    let mut lowered = lowered;
+    let (dialect, dd) = dialect_of(std::slice::from_ref(&lowered), std::slice::from_ref(&ft));
+    diags.extend(dd);
+    if !diags.is_empty() {
+        return Err(Diagnostics { items: diags });
+    }
+    lowered.schema.dialect = dialect;
+    layout::attach(&ft.text, &comments, &mut lowered.layout);
+    Ok(print::print_layout(&lowered.schema, &lowered.layout))
+}
+
+/// The result of reading a schema: the IR (as far as it could be built)
+/// and every diagnostic.
+#[derive(Debug)]
+pub struct Analysis {
+    pub schema: Schema,
+    pub diagnostics: Vec<Diag>,
+}
+
+/// Parses, lowers, merges and validates; never stops at the first
+/// problem except that a file with a syntax error contributes nothing.
+pub fn analyze(files: &[SourceFile]) -> Analysis {
+    let texts: Vec<FileText> = files
+        .iter()
+        .map(|f| FileText::new(&f.name, &f.text))
+        .collect();
+    let mut diagnostics = Vec::new();
+    let mut parts = Vec::new();
+    for (i, ft) in texts.iter().enumerate() {
+        match parse_one(ft, i) {
+            Ok((lowered, _, diags)) => {
+                diagnostics.extend(diags);
+                parts.push(lowered);
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    let (dialect, dd) = dialect_of(&parts, &texts);
+    diagnostics.extend(dd);
+    let (mut schema, map, md) = merge(parts, &texts);
+    diagnostics.extend(md);
+    schema.dialect = dialect;
+    for p in crate::ir::validate::validate(&schema) {
+        diagnostics.push(problem_diag(&p, &map, &texts));
+    }
+    Analysis {
+        schema,
+        diagnostics,
+    }
+}
+
+/// Reads paths into source files; a directory contributes every
+/// `*.strata` file below it, in sorted order.
+pub fn read_paths(paths: &[PathBuf]) -> Result<Vec<SourceFile>, Diagnostics> {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    for p in paths {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => {
+                let mut found = Vec::new();
+                walk(p, &mut found, &mut diags);
+                found.sort();
+                if found.is_empty() {
+                    diags.push(
+                        Diag::error("E0002", format!("no `*.strata` files in `{}`", p.display()))
+                            .help("schema files end in `.strata`"),
+                    );
+                }
+                for f in found {
+                    read_one(&f, &mut files, &mut diags);
+                }
+            }
+            Ok(_) => read_one(p, &mut files, &mut diags),
+            Err(e) => diags.push(
+                Diag::error("E0001", format!("cannot read `{}`: {e}", p.display()))
+                    .help("check the path"),
+            ),
+        }
+    }
+    if diags.is_empty() {
+        Ok(files)
+    } else {
+        Err(Diagnostics { items: diags })
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diag>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            diags.push(Diag::error(
+                "E0001",
+                format!("cannot read `{}`: {e}", dir.display()),
+            ));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        // Symlinked directories are not followed: a loop would never end.
+        let Ok(ft) = entry.file_type() else { continue };
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if ft.is_dir() && !hidden {
+            walk(&path, out, diags);
+        } else if path.extension().is_some_and(|e| e == "strata") && !hidden {
+            out.push(path);
+        }
+    }
+}
+
+fn read_one(path: &Path, files: &mut Vec<SourceFile>, diags: &mut Vec<Diag>) {
+    let name = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(bytes) => match decode(&name, bytes) {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
+        },
+        Err(e) => diags.push(Diag::error("E0001", format!("cannot read `{name}`: {e}"))),
+    }
+}
+
+/// Bytes → source file; invalid UTF-8 is a diagnostic at the first bad byte.
+// Diagnostics are the rare path; boxing them would buy nothing.
+#[allow(clippy::result_large_err)]
+pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, Diag> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(name, text)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let ft = FileText::new(name, &lossy);
+            Err(Diag::error("E0101", "the file is not valid UTF-8")
+                .at(&ft, at..at + 1, "invalid byte here")
+                .help("save the file as UTF-8"))
+        }
+    }
+}
+
+type ParsedFile = (Lowered, Vec<std::ops::Range<usize>>, Vec<Diag>);
+
+/// One file: guards, grammar, lowering. `Err` is the file's syntax error.
+#[allow(clippy::result_large_err)]
+fn parse_one(ft: &FileText, idx: usize) -> Result<ParsedFile, Diag> {
+    let text: &str = &ft.text;
+    if text.len() > MAX_FILE_BYTES {
+        return Err(Diag::error(
+            "E0113",
+            format!("the file is too large ({} bytes)", text.len()),
+        )
+        .at(ft, 0..0, "")
+        .help(format!(
+            "split the schema into files under {MAX_FILE_BYTES} bytes"
+        )));
+    }
+    let scanned = scan::scan(text);
+    if let Some(f) = scanned.fatal {
+        return Err(errors::fatal(ft, f));
+    }
+    let file = match StrataParser::parse(Rule::file, text) {
+        Ok(mut pairs) => pairs.next(),
+        Err(e) => return Err(errors::syntax(ft, e, scanned.hint)),
+    };
+    let Some(file) = file else {
+        return Err(Diag::error("E0100", "the file could not be parsed").at(ft, 0..0, ""));
+    };
+    let comments: Vec<std::ops::Range<usize>> = file
+        .clone()
+        .into_inner()
+        .flatten()
+        .filter(|p| p.as_rule() == Rule::COMMENT)
+        .map(|p| p.as_span().start()..p.as_span().end())
+        .collect();
+    let mut lowerer = Lowerer::new(ft, idx, &comments);
+    lowerer.file(file);
+    let Lowerer { out, diags, .. } = lowerer;
+    Ok((out, comments, diags))
+}
+
+/// The dialect the files declare; two different ones are an error.
+fn dialect_of(parts: &[Lowered], texts: &[FileText]) -> (Option<DialectKind>, Vec<Diag>) {
+    let mut first: Option<(DialectKind, usize, std::ops::Range<usize>)> = None;
+    let mut diags = Vec::new();
+    for p in parts {
+        let file = p.file;
+        for (k, span) in &p.dialects {
+            match &first {
+                None => first = Some((*k, file, span.clone())),
+                Some((k0, f0, s0)) if k0 != k => {
+                    let ft = &texts[file];
+                    let mut d = Diag::error(
+                        "E0302",
+                        format!("the schema declares two dialects, `{k0}` and `{k}`"),
+                    )
+                    .at(ft, span.clone(), "this one")
+                    .help("a schema targets one dialect: keep one `dialect` line");
+                    if *f0 == file {
+                        d = d.label(s0.clone(), "first declared here");
+                    } else {
+                        d = d.related(
+                            Diag::error("E0302", "first declared here")
+                                .at(&texts[*f0], s0.clone(), "here")
+                                .advice(),
+                        );
+                    }
+                    diags.push(d);
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    (first.map(|f| f.0), diags)
+}
+
+/// Folds the files' IRs into one schema; a name defined in two files is an
+/// error pointing at both.
+fn merge(parts: Vec<Lowered>, texts: &[FileText]) -> (Schema, SourceMap, Vec<Diag>) {
+    let mut schema = Schema::default();
+    let mut map = SourceMap::new();
+    let mut diags = Vec::new();
+    for part in parts {
+        let Lowered {
+            schema: s, map: m, ..
+        } = part;
+        let dup = |at: &ObjectRef, what: String, map: &SourceMap, diags: &mut Vec<Diag>| -> bool {
+            let Some(first) = map.get(at) else {
+                return false;
+            };
+            let Some(second) = m.get(at) else {
+                return false;
+            };
+            let ft = &texts[second.file];
+            let mut d = Diag::error("E0303", format!("`{what}` is defined twice"))
+                .at(ft, second.span.clone(), "defined again here")
+                .help("rename one of them, or delete the copy");
+            if first.file == second.file {
+                d = d.label(first.span.clone(), "first defined here");
+            } else {
+                d = d.related(
+                    Diag::error("E0303", format!("`{what}` is first defined here"))
+                        .at(&texts[first.file], first.span.clone(), "first definition")
+                        .advice(),
+                );
+            }
+            diags.push(d);
+            true
+        };
+        for (k, v) in s.extensions {
+            let at = ObjectRef::Extension { name: k.clone() };
+            if !dup(&at, k.clone(), &map, &mut diags) {
+                schema.extensions.insert(k, v);
+            }
+        }
+        for (k, v) in s.namespaces {
+            match schema.namespaces.get_mut(&k) {
+                Some(existing) => {
+                    if existing.comment.is_none() {
+                        existing.comment = v.comment;
+                    }
+                }
+                None => {
+                    schema.namespaces.insert(k, v);
+                }
+            }
+        }
+        for (k, v) in s.enums {
+            if !dup(
+                &ObjectRef::Enum { name: k.clone() },
+                k.to_string(),
+                &map,
+                &mut diags,
+            ) {
+                schema.enums.insert(k, v);
+            }
+        }
+        for (k, v) in s.sequences {
+            if !dup(
+                &ObjectRef::Sequence { name: k.clone() },
+                k.to_string(),
+                &map,
+                &mut diags,
+            ) {
+                schema.sequences.insert(k, v);
+            }
+        }
+        for (k, v) in s.tables {
+            let clash = dup(
+                &ObjectRef::Table { name: k.clone() },
+                k.to_string(),
+                &map,
+                &mut diags,
+            ) || relation_clash(
+                &ObjectRef::View { name: k.clone() },
+                &ObjectRef::Table { name: k.clone() },
+                &k.to_string(),
+                &map,
+                &m,
+                texts,
+                &mut diags,
+            );
+            if !clash {
+                schema.tables.insert(k, v);
+            }
+        }
+        for (k, v) in s.views {
+            let clash = dup(
+                &ObjectRef::View { name: k.clone() },
+                k.to_string(),
+                &map,
+                &mut diags,
+            ) || relation_clash(
+                &ObjectRef::Table { name: k.clone() },
+                &ObjectRef::View { name: k.clone() },
+                &k.to_string(),
+                &map,
+                &m,
+                texts,
+                &mut diags,
+            );
+            if !clash {
+                schema.views.insert(k, v);
+            }
+        }
+        for (k, v) in s.functions {
+            if !dup(
+                &ObjectRef::Function { name: k.clone() },
+                k.to_string(),
+                &map,
+                &mut diags,
+            ) {
+                schema.functions.insert(k, v);
+            }
+        }
+        for (k, v) in s.triggers {
+            let at = ObjectRef::Trigger {
+                table: k.0.clone(),
+                name: k.1.clone(),
+            };
+            if !dup(&at, format!("{} on {}", k.1, k.0), &map, &mut diags) {
+                schema.triggers.insert(k, v);
+            }
+        }
+        for (k, v) in m {
+            map.entry(k).or_insert(v);
+        }
+    }
+    (schema, map, diags)
+}
+
+/// A table and a view may not share a name.
+fn relation_clash(
+    existing: &ObjectRef,
+    new: &ObjectRef,
+    what: &str,
+    map: &SourceMap,
+    m: &SourceMap,
+    texts: &[FileText],
+    diags: &mut Vec<Diag>,
+) -> bool {
+    let (Some(first), Some(second)) = (map.get(existing), m.get(new)) else {
+        return false;
+    };
+    let d = Diag::error(
+        "E0303",
+        format!("`{what}` is defined twice (a table and a view)"),
+    )
+    .at(
+        &texts[second.file],
+        second.span.clone(),
+        "defined again here",
+    )
+    .help("tables and views share one namespace: rename one of them")
+    .related(
+        Diag::error("E0303", format!("`{what}` is first defined here"))
+            .at(&texts[first.file], first.span.clone(), "first definition")
+            .advice(),
+    );
+    diags.push(d);
+    true
+}
+
+/// Where an object is, falling back to its table for its parts.
+fn locate<'m>(at: &ObjectRef, map: &'m SourceMap) -> Option<&'m Loc> {
+    if let Some(l) = map.get(at) {
+        return Some(l);
+    }
+    let table = match at {
+        ObjectRef::Column { table, .. }
+        | ObjectRef::PrimaryKey { table }
+        | ObjectRef::Unique { table, .. }
+        | ObjectRef::Check { table, .. }
+        | ObjectRef::ForeignKey { table, .. }
+        | ObjectRef::Index { table, .. } => table,
+        _ => return None,
+    };
+    map.get(&ObjectRef::Table {
+        name: table.clone(),
+    })
+    .or_else(|| {
+        map.get(&ObjectRef::View {
+            name: table.clone(),
+        })
+    })
+}
+
+fn problem_diag(p: &crate::ir::validate::Problem, map: &SourceMap, texts: &[FileText]) -> Diag {
+    let mut d = Diag::error(p.code, p.message.clone());
+    if let Some(loc) = locate(&p.at, map) {
+        d = d.at(&texts[loc.file], loc.span.clone(), p.label.clone());
+    }
+    if let Some(h) = &p.help {
+        d = d.help(h.clone());
+    }
+    if let Some((other, label)) = &p.related {
+        if let Some(loc) = locate(other, map) {
+            let same_file = d
+                .file
+                .as_ref()
+                .is_some_and(|f| f.name == texts[loc.file].name);
+            if same_file {
+                d = d.label(loc.span.clone(), label.clone());
+            } else {
+                d = d.related(
+                    Diag::error(p.code, label.clone())
+                        .at(&texts[loc.file], loc.span.clone(), label.clone())
+                        .advice(),
+                );
+            }
+        }
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests;

@@ -11,8 +11,24 @@ use strata::dialect::{self, EmitOptions};
 use strata::ir::{DialectKind, Schema};
 use strata::plan::migration;
 
+/// The schema as the convergence checks compare it. PostgreSQL cannot
+/// place a column (`ADD COLUMN` appends, and strata never rewrites a table
+/// to move one), so there column order is not compared: a rollback that
+/// re-adds a dropped column puts it last. MySQL and SQLite keep positions
+/// and are compared with them.
+fn comparable(s: &Schema) -> Schema {
+    let mut s = s.clone();
+    if s.dialect == Some(DialectKind::Postgres) {
+        for t in s.tables.values_mut() {
+            t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+    }
+    s
+}
+
 /// A readable difference between two schemas, or `None` when equal.
 pub fn schema_diff(expected: &Schema, actual: &Schema) -> Option<String> {
+    let (expected, actual) = (&comparable(expected), &comparable(actual));
     if expected == actual {
         return None;
     }

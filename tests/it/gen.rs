@@ -318,7 +318,7 @@ pub fn schema_pair(seed: u64, d: DialectKind) -> (Schema, Schema) {
     let mut b_tables = tables.clone();
     let changes = 1 + rng.below(4);
     for _ in 0..changes {
-        mutate(&mut rng, d, &mut b_tables, &mut names);
+        mutate(&mut rng, d, &tables, &mut b_tables, &mut names);
     }
     (a, to_schema(d, &b_tables))
 }
@@ -342,7 +342,21 @@ fn referenced(tables: &[Table], name: &Name) -> bool {
     })
 }
 
-fn mutate(rng: &mut Rng, d: DialectKind, tables: &mut Vec<Table>, free_names: &mut Vec<&str>) {
+/// Whether rows seeded into A hold a value in this column: a column that B
+/// adds has none, so it may only become NOT NULL with a default.
+fn seeded(original: &[Table], table: &Name, column: &str) -> bool {
+    original
+        .iter()
+        .any(|t| &t.name == table && t.column(column).is_some())
+}
+
+fn mutate(
+    rng: &mut Rng,
+    d: DialectKind,
+    original: &[Table],
+    tables: &mut Vec<Table>,
+    free_names: &mut Vec<&str>,
+) {
     if tables.is_empty() {
         return;
     }
@@ -376,7 +390,12 @@ fn mutate(rng: &mut Rng, d: DialectKind, tables: &mut Vec<Table>, free_names: &m
             let t = &mut tables[ti];
             let candidates: Vec<usize> = (1..t.columns.len())
                 .filter(|&i| {
-                    let c = &t.columns[i];
+                    // The rollback re-adds the column as A had it.
+                    let c = original
+                        .iter()
+                        .find(|o| o.name == t.name)
+                        .and_then(|o| o.column(&t.columns[i].name))
+                        .unwrap_or(&t.columns[i]);
                     (c.nullable || c.default.is_some()) && !in_constraint(t, &c.name)
                 })
                 .collect();
@@ -389,7 +408,9 @@ fn mutate(rng: &mut Rng, d: DialectKind, tables: &mut Vec<Table>, free_names: &m
             let t = &mut tables[ti];
             if t.columns.len() > 1 {
                 let i = 1 + rng.below(t.columns.len() - 1);
-                if !in_constraint(t, &t.columns[i].name.clone()) {
+                let c = &t.columns[i];
+                let filled = seeded(original, &t.name, &c.name) || c.default.is_some();
+                if !in_constraint(t, &c.name) && (!c.nullable || filled) {
                     t.columns[i].nullable = !t.columns[i].nullable;
                 }
             }
@@ -399,9 +420,10 @@ fn mutate(rng: &mut Rng, d: DialectKind, tables: &mut Vec<Table>, free_names: &m
             let t = &mut tables[ti];
             if t.columns.len() > 1 {
                 let i = 1 + rng.below(t.columns.len() - 1);
+                let filled = seeded(original, &t.name, &t.columns[i].name);
                 let c = &mut t.columns[i];
                 if let Some(ty) = ty_of(d, c.ty.as_str()) {
-                    if c.default.is_some() {
+                    if c.default.is_some() && (filled || c.nullable) {
                         c.default = None;
                     } else if !ty.default.is_empty() {
                         c.default = Some(Expr::new(ty.default));

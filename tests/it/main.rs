@@ -2,18 +2,26 @@
 //! build and one link of the library.
 
 mod cli_errors;
+mod conformance;
 mod converge;
 mod gen;
+mod gitsrc;
+mod migrate;
 mod mysql;
 mod mysql_apply;
 mod plan_render;
 mod postgres;
 mod properties;
+mod report_cli;
 mod report_fixtures;
 mod report_graph;
 mod report_json;
 mod report_markdown;
+mod report_pipeline;
 mod report_text;
+mod sqlite;
+mod sqlite_emit;
+mod sqlite_examples;
 mod support;
 // The sqldef mysql cases; moves under `mod conformance` once the generic
 // runner lands there.
@@ -22,3 +30,4 @@ mod conformance_mysql;
 #[path = "conformance/postgres.rs"]
 mod conformance_postgres;
 mod postgres_converge;
+mod mysql_perf;

@@ -264,6 +264,9 @@ async fn unmodeled_objects_are_reported_and_history_is_hidden() {
          CREATE PROCEDURE p() SELECT 1;
          CREATE FUNCTION f() RETURNS int DETERMINISTIC RETURN 1;
          CREATE TABLE parts (id int NOT NULL) PARTITION BY HASH (id) PARTITIONS 2;
+         CREATE TABLE ranges (id int NOT NULL, d date NOT NULL)
+           PARTITION BY RANGE (year(d)) (PARTITION p0 VALUES LESS THAN (2020), PARTITION pm VALUES LESS THAN MAXVALUE);
+         CREATE EVENT ev ON SCHEDULE EVERY 1 DAY DO DELETE FROM t;
          CREATE TABLE strata_history (x int);",
     )
     .await;
@@ -271,7 +274,21 @@ async fn unmodeled_objects_are_reported_and_history_is_hidden() {
     let w = got.warnings.join("\n");
     assert!(w.contains("procedure p"), "{w}");
     assert!(w.contains("function f"), "{w}");
-    assert!(w.contains("table parts is partitioned"), "{w}");
+    assert!(w.contains("event ev"), "{w}");
+    assert!(!w.contains("parts"), "partitioning is modeled: {w}");
+    let part = |t: &str| match &got.schema.tables[&Name::new(t)].partition {
+        Some(strata::ir::Partitioning::By { by }) => by.as_str().to_string(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(part("parts"), "hash (`id`) partitions 2");
+    assert_eq!(
+        part("ranges"),
+        "range (year(`d`)) (partition `p0` values less than (2020), partition `pm` values less than maxvalue)"
+    );
+    assert_eq!(
+        my().normalize(&got.schema),
+        my().normalize(&my().normalize(&got.schema))
+    );
     assert!(!got.schema.tables.contains_key(&Name::new("strata_history")));
     assert!(got.schema.tables.contains_key(&Name::new("t")));
 }
@@ -584,4 +601,98 @@ fn emitter_snapshots() {
     snapshot("create_alter_drop", &sql);
     let script = my().emit(&plan, &EmitOptions::default()).expect("emit");
     assert!(script.phases.iter().all(|p| !p.transactional));
+}
+
+/// Every ordered pair of the MySQL example schemas (schemas/mysql/), with
+/// rows: up converges, planning again is empty, the rollback restores.
+#[tokio::test]
+async fn example_schema_pairs_converge() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/mysql");
+    let mut files: Vec<std::path::PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "strata"))
+            .collect(),
+        Err(_) => {
+            eprintln!("SKIPPED: no schemas/mysql/ yet");
+            return;
+        }
+    };
+    files.sort();
+    let mut schemas = Vec::new();
+    for f in &files {
+        let s = strata::syntax::load_paths(std::slice::from_ref(f))
+            .unwrap_or_else(|e| panic!("{}: {e:?}", f.display()));
+        schemas.push((
+            f.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            s,
+        ));
+    }
+    let mut failures = Vec::new();
+    for (an, a) in &schemas {
+        for (bn, b) in &schemas {
+            if an == bn {
+                continue;
+            }
+            let Some(db) = MyDb::create("pair").await else {
+                return;
+            };
+            if let Err(e) = crate::converge::converge_with_rows(&db.url, a, b).await {
+                failures.push(format!("{an} → {bn}: {e}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The SQL `plan` prints (and its rollback) runs as-is with the `mariadb`
+/// client, trigger bodies with `;` inside included.
+#[tokio::test]
+async fn printed_sql_runs_with_the_mariadb_client() {
+    let ddl = format!(
+        "{FEATURES}\nCREATE TRIGGER child_bu BEFORE UPDATE ON child FOR EACH ROW BEGIN SET NEW.qty = NEW.qty + 1; SET NEW.ok = 1; END;"
+    );
+    let Some(source) = schema_of(&ddl).await else {
+        return;
+    };
+    let Some(db) = MyDb::create("client").await else {
+        return;
+    };
+    let empty = inspect(&db.url).await.schema;
+    let m = strata::plan::migration(&empty, &source, my(), &EmitOptions::default()).expect("plan");
+    let up = strata::report::sql::render(my(), &m.up);
+    assert!(up.contains("DELIMITER"), "{up}");
+    client(&db.name, &up);
+    assert_same(&source, &inspect(&db.url).await.schema, "client-run up SQL");
+    let down = strata::report::sql::render(my(), &m.down);
+    client(&db.name, &down);
+    let back = inspect(&db.url).await.schema;
+    assert!(
+        back.tables.is_empty() && back.views.is_empty() && back.triggers.is_empty(),
+        "{back:#?}"
+    );
+}
+
+fn client(db: &str, sql: &str) {
+    use std::io::Write;
+    let mut child = std::process::Command::new("mariadb")
+        .args(["-h", "127.0.0.1", "-P", "3306", "-uroot", db])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the mariadb client runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(sql.as_bytes())
+        .expect("send the script");
+    let out = child.wait_with_output().expect("client exits");
+    assert!(
+        out.status.success(),
+        "mariadb client failed: {}\n{sql}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -171,3 +171,13 @@ fn snapshot(kind: DialectKind) {
 fn mysql_plans() {
     snapshot(DialectKind::Mysql);
 }
+
+#[test]
+fn sqlite_plans() {
+    snapshot(DialectKind::Sqlite);
+}
+
+#[test]
+fn postgres_plans() {
+    snapshot(DialectKind::Postgres);
+}

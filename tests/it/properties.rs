@@ -8,11 +8,17 @@ use crate::converge::converge_with_rows;
 use crate::gen::schema_pair;
 use crate::support::{MyDb, PgDb, SqliteDb};
 
-fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES")
+/// Cases run, and no shrinking: the input is a seed, and a smaller seed
+/// is not a smaller schema pair.
+fn settings(default_cases: u32) -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
         .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+        .and_then(|v| v.parse().ok());
+    ProptestConfig {
+        cases: cases.unwrap_or(default_cases),
+        max_shrink_iters: 0,
+        ..ProptestConfig::default()
+    }
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -49,7 +55,8 @@ fn check(seed: u64, kind: DialectKind, rt: &tokio::runtime::Runtime) -> Result<(
 #[test]
 fn sqlite_generated_pairs_converge() {
     let rt = runtime();
-    proptest!(ProptestConfig::with_cases(cases(48)), |(seed in any::<u64>())| {
+    let cfg = settings(48);
+    proptest!(cfg, |(seed in any::<u64>())| {
         check(seed, DialectKind::Sqlite, &rt)?;
     });
 }
@@ -57,7 +64,8 @@ fn sqlite_generated_pairs_converge() {
 #[test]
 fn postgres_generated_pairs_converge() {
     let rt = runtime();
-    proptest!(ProptestConfig::with_cases(cases(24)), |(seed in any::<u64>())| {
+    let cfg = settings(24);
+    proptest!(cfg, |(seed in any::<u64>())| {
         check(seed, DialectKind::Postgres, &rt)?;
     });
 }
@@ -65,7 +73,8 @@ fn postgres_generated_pairs_converge() {
 #[test]
 fn mysql_generated_pairs_converge() {
     let rt = runtime();
-    proptest!(ProptestConfig::with_cases(cases(24)), |(seed in any::<u64>())| {
+    let cfg = settings(24);
+    proptest!(cfg, |(seed in any::<u64>())| {
         check(seed, DialectKind::Mysql, &rt)?;
     });
 }

@@ -395,12 +395,12 @@ pub fn shop_migration() -> Migration {
             ],
         }],
     };
-    Migration {
-        rollback: Plan::default(),
+    assemble(Migration {
         plan: Plan { steps },
         up,
         down,
-    }
+        rollback: Plan::default(),
+    })
 }
 
 fn one_phase(transactional: bool, statements: Vec<Statement>) -> Phase {
@@ -465,12 +465,12 @@ pub fn sqlite_rebuild_migration() -> Migration {
             phases: vec![one_phase(true, all)],
         }
     };
-    Migration {
-        rollback: Plan::default(),
+    assemble(Migration {
         plan: Plan { steps: vec![step] },
         up: wrap(rebuild_sql("real")),
         down: wrap(rebuild_sql("integer")),
-    }
+        rollback: Plan::default(),
+    })
 }
 
 /// MySQL: an index is added and a column dropped.
@@ -507,8 +507,7 @@ pub fn mysql_migration() -> Migration {
         },
         hazards: vec![loss.clone(), build.clone()],
     };
-    Migration {
-        rollback: Plan::default(),
+    assemble(Migration {
         plan: Plan { steps: vec![step] },
         up: Script {
             phases: vec![one_phase(
@@ -540,7 +539,8 @@ pub fn mysql_migration() -> Migration {
                 ],
             )],
         },
-    }
+        rollback: Plan::default(),
+    })
 }
 
 /// PostgreSQL online: an index built concurrently, outside a transaction.
@@ -553,8 +553,7 @@ pub fn postgres_concurrent_index_migration() -> Migration {
         HazardKind::NotTransactional,
         "`CREATE INDEX CONCURRENTLY` runs outside a transaction; if it fails, drop the invalid index and retry",
     );
-    Migration {
-        rollback: Plan::default(),
+    assemble(Migration {
         plan: Plan {
             steps: vec![Step {
                 change: Change::AlterTable {
@@ -585,16 +584,17 @@ pub fn postgres_concurrent_index_migration() -> Migration {
                 )],
             )],
         },
-    }
+        rollback: Plan::default(),
+    })
 }
 
 pub fn empty_migration() -> Migration {
-    Migration {
-        rollback: Plan::default(),
+    assemble(Migration {
         plan: Plan::default(),
         up: Script::default(),
         down: Script::default(),
-    }
+        rollback: Plan::default(),
+    })
 }
 
 /// Schema source on both sides of [`shop_migration`], for the diff.
@@ -731,8 +731,7 @@ pub fn many_tables(n: usize, width: usize) -> (Schema, Schema, Migration) {
         });
     }
     down.reverse();
-    let m = Migration {
-        rollback: Plan::default(),
+    let m = assemble(Migration {
         plan: Plan { steps },
         up: Script {
             phases: vec![one_phase(true, up)],
@@ -740,6 +739,33 @@ pub fn many_tables(n: usize, width: usize) -> (Schema, Schema, Migration) {
         down: Script {
             phases: vec![one_phase(true, down)],
         },
-    };
+        rollback: Plan::default(),
+    });
     (from, to, m)
+}
+
+/// Completes a hand-written migration whose `down` statements name the
+/// forward step they undo: the rollback plan is the forward steps
+/// reversed, and `down`'s step indexes are moved onto it, as
+/// `plan::migration` makes them.
+pub fn assemble(mut m: Migration) -> Migration {
+    let n = m.plan.steps.len();
+    m.rollback = Plan {
+        steps: m
+            .plan
+            .steps
+            .iter()
+            .rev()
+            .map(|s| Step {
+                change: s.change.reverse(),
+                hazards: vec![],
+            })
+            .collect(),
+    };
+    for phase in &mut m.down.phases {
+        for st in &mut phase.statements {
+            st.step = st.step.map(|i| n - 1 - i);
+        }
+    }
+    m
 }

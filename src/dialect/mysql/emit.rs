@@ -15,7 +15,9 @@
 use std::collections::BTreeSet;
 
 use crate::diff::{Change, ColumnChanges, TableChange};
-use crate::ir::{Column, DialectKind, FkAction, ForeignKey, Index, IndexKey, Table, Trigger, View};
+use crate::ir::{
+    Column, DialectKind, FkAction, ForeignKey, Index, IndexKey, Partitioning, Table, Trigger, View,
+};
 use crate::plan::{Hazard, HazardKind, Plan};
 
 use super::quote::{ident, idents, name, string};
@@ -102,7 +104,16 @@ fn unsupported(what: &str) -> EmitError {
 
 fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
     Ok(match c {
-        Change::CreateTable(t) => vec![(create_table(t), Vec::new())],
+        Change::CreateTable(t) => {
+            if matches!(t.partition, Some(Partitioning::Of { .. })) {
+                return Err(EmitError::Unsupported {
+                    dialect: DialectKind::Mysql,
+                    what: format!("create {} as a partition of another table", t.name),
+                    help: Some("MySQL declares partitions inside their table: `partition by range (…) (partition p0 values less than (…), …)`".into()),
+                });
+            }
+            vec![(create_table(t), Vec::new())]
+        }
         Change::DropTable(t) => vec![(format!("DROP TABLE {}", name(&t.name)), Vec::new())],
         Change::AlterTable { from, to, changes } => alter_table(from, to, changes, options),
         Change::CreateView(v) => vec![(create_view(v, false), Vec::new())],
@@ -306,8 +317,12 @@ fn create_table(t: &Table) -> String {
     for fk in &t.foreign_keys {
         lines.push(fk_def(fk));
     }
+    let partition = match &t.partition {
+        Some(Partitioning::By { by }) => format!("\nPARTITION BY {by}"),
+        _ => String::new(),
+    };
     format!(
-        "CREATE TABLE {} (\n  {}\n){}",
+        "CREATE TABLE {} (\n  {}\n){}{partition}",
         name(&t.name),
         lines.join(",\n  "),
         table_options(t)

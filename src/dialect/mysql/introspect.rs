@@ -18,7 +18,7 @@ use sqlx::Row;
 use crate::dialect::Introspection;
 use crate::ir::{
     Check, Column, Expr, FkAction, ForeignKey, Generated, Identity, Index, IndexKey, IndexPart,
-    Name, PrimaryKey, Schema, Table, Trigger, View,
+    Name, Partitioning, PrimaryKey, Schema, Table, Trigger, View,
 };
 
 use super::HISTORY_TABLE;
@@ -483,16 +483,85 @@ async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
     for r in &events {
         warnings.push(format!("event {} is not modeled by strata yet", col(r, 0)));
     }
+    let mut by_table: BTreeMap<String, Vec<&Vec<Option<String>>>> = BTreeMap::new();
     for r in &partitions {
-        warnings.push(format!(
-            "table {} is partitioned ({} over {} partitions); partitions are not modeled by strata yet",
-            col(r, 0),
-            col(r, 1).to_ascii_lowercase(),
-            col(r, 2)
-        ));
+        by_table.entry(col(r, 0)).or_default().push(r);
+    }
+    for (tname, rows) in by_table {
+        let Some(t) = schema.tables.get_mut(&Name::new(&tname)) else {
+            continue;
+        };
+        match partition_clause(&rows) {
+            Some(by) => t.partition = Some(Partitioning::By { by: Expr(by) }),
+            None => warnings.push(format!(
+                "table {tname} has subpartitions; subpartitioning is not modeled by strata yet"
+            )),
+        }
     }
 
     Ok(Introspection { schema, warnings })
+}
+
+/// The clause after `PARTITION BY`, rebuilt from the rows of
+/// `information_schema.PARTITIONS` of one table (in partition order):
+/// `range (year(`d`)) (partition p0 values less than (2020), …)`,
+/// `hash (`id`) partitions 4`. `None` when the table has subpartitions.
+fn partition_clause(rows: &[&Vec<Option<String>>]) -> Option<String> {
+    let first = rows.first()?;
+    if rows.iter().any(|r| opt(r, 2).is_some()) {
+        return None;
+    }
+    let method = col(first, 3).to_ascii_lowercase();
+    let expr = col(first, 4);
+    let head = match method.strip_suffix(" columns") {
+        Some(m) => format!("{m} columns ({expr})"),
+        None => format!("{method} ({expr})"),
+    };
+    let names: Vec<String> = rows.iter().map(|r| col(r, 1)).collect();
+    let commented = rows.iter().any(|r| !col(r, 6).is_empty());
+    let list = |def: &dyn Fn(&Vec<Option<String>>) -> String| -> String {
+        rows.iter()
+            .map(|r| {
+                let mut p = format!("partition {}{}", super::quote::ident(&col(r, 1)), def(r));
+                let comment = col(r, 6);
+                if !comment.is_empty() {
+                    p.push_str(&format!(" comment = {}", super::quote::string(&comment)));
+                }
+                p
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let columns = method.ends_with("columns");
+    Some(match method.trim_start_matches("linear ") {
+        "hash" | "key" => {
+            let default_names = names.iter().enumerate().all(|(i, n)| *n == format!("p{i}"));
+            if default_names && !commented {
+                if rows.len() == 1 {
+                    head
+                } else {
+                    format!("{head} partitions {}", rows.len())
+                }
+            } else {
+                format!("{head} ({})", list(&|_| String::new()))
+            }
+        }
+        m if m.starts_with("range") => format!(
+            "{head} ({})",
+            list(&|r| {
+                let d = col(r, 5);
+                if d.eq_ignore_ascii_case("maxvalue") && !columns {
+                    " values less than maxvalue".to_string()
+                } else {
+                    format!(" values less than ({d})")
+                }
+            })
+        ),
+        _ => format!(
+            "{head} ({})",
+            list(&|r| format!(" values in ({})", col(r, 5)))
+        ),
+    })
 }
 
 fn action(rule: &str) -> FkAction {
@@ -633,9 +702,10 @@ WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_NAME";
 const EVENTS: &str =
     "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY EVENT_NAME";
 
-const PARTITIONS: &str = "SELECT TABLE_NAME, MAX(PARTITION_METHOD), CAST(COUNT(*) AS CHAR) \
+const PARTITIONS: &str = "SELECT TABLE_NAME, PARTITION_NAME, SUBPARTITION_NAME, PARTITION_METHOD, \
+PARTITION_EXPRESSION, PARTITION_DESCRIPTION, PARTITION_COMMENT \
 FROM information_schema.PARTITIONS WHERE TABLE_SCHEMA = ? AND PARTITION_NAME IS NOT NULL \
-GROUP BY TABLE_NAME ORDER BY TABLE_NAME";
+ORDER BY TABLE_NAME, PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION";
 
 #[cfg(test)]
 mod tests {

@@ -32,6 +32,7 @@ pub fn schema(s: &Schema) -> Schema {
     // Hints (`renamed_from`) stay: the differ reads them from the
     // normalized desired side.
     let mut out = s.clone();
+    out.dialect = Some(crate::ir::DialectKind::Mysql);
     let pks: BTreeMap<Name, Vec<String>> = out
         .tables
         .iter()
@@ -70,6 +71,17 @@ pub fn table(t: &mut Table, pks: &BTreeMap<Name, Vec<String>>) {
     t.options = table_options(options, &mut t.comment);
     t.comment = t.comment.take().filter(|c| !c.is_empty());
 
+    // The partitioning clause is compared in one spelling, as
+    // expressions are; a `partition of` has no MySQL meaning and is left
+    // for the emitter to refuse.
+    if let Some(crate::ir::Partitioning::By { by }) = &mut t.partition {
+        let clause = by.as_str().trim();
+        let clause = clause
+            .strip_prefix("partition by ")
+            .or_else(|| clause.strip_prefix("PARTITION BY "))
+            .unwrap_or(clause);
+        *by = crate::ir::Expr(expr(clause, &column_names));
+    }
     let table_charset = t.options.get("charset").cloned();
     let table_collate = t.options.get("collate").cloned();
     let pk_cols: BTreeSet<String> = t

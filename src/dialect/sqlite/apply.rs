@@ -37,7 +37,7 @@ pub async fn apply(
                     } else {
                         "nothing was changed"
                     };
-                    return Err(failure(s, &e.to_string(), None, state));
+                    return Err(failure(s, &e, None, state));
                 }
                 report.executed.push(s.sql.clone());
             }
@@ -57,7 +57,7 @@ pub async fn apply(
                 let _ = run(&mut conn, "PRAGMA foreign_keys = ON").await;
                 return Err(failure(
                     s,
-                    &e.to_string(),
+                    &e,
                     detail,
                     "the transaction was rolled back: nothing was changed",
                 ));
@@ -78,8 +78,15 @@ pub async fn apply(
     Ok(report)
 }
 
-async fn run(conn: &mut SqliteConnection, sql: &str) -> Result<(), sqlx::Error> {
-    sqlx::raw_sql(sql).execute(conn).await.map(|_| ())
+async fn run(conn: &mut SqliteConnection, sql: &str) -> Result<(), String> {
+    sqlx::raw_sql(sql)
+        .execute(conn)
+        .await
+        .map(|_| ())
+        .map_err(|e| match e {
+            sqlx::Error::Database(d) => d.message().to_string(),
+            other => other.to_string(),
+        })
 }
 
 /// The rows that `PRAGMA foreign_key_check` reports, as sentences.

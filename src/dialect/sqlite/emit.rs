@@ -1,8 +1,8 @@
 //! Plan → SQL. ALTER TABLE where SQLite allows it, the table rebuild
 //! ([`super::rebuild`]) everywhere else.
 //!
-//! A script that changes anything has three phases, in this order, so that
-//! `sqlite3 db < up.sql` does what `strata apply` does:
+//! A script that drops a table (a rebuild does) has three phases, in this
+//! order, so that `sqlite3 db < up.sql` does what `strata apply` does:
 //!
 //! 1. `PRAGMA foreign_keys = OFF`, outside any transaction: inside one the
 //!    pragma is silently ignored, and a rebuild's `DROP TABLE` would then
@@ -11,6 +11,9 @@
 //!    transaction when any row lost its parent.
 //! 3. `PRAGMA foreign_keys = ON`: the setting strata's own connections use
 //!    (sqlx turns it on); a plain `sqlite3` session ends right after.
+//!
+//! Any other script is one transaction: nothing in it cares whether
+//! foreign keys are enforced, and the check would scan every child table.
 
 use super::quote::{ident, ident_list, literal};
 use super::rebuild;
@@ -28,7 +31,9 @@ pub const FK_GUARD_CONSTRAINT: &str = "no_foreign_key_violations";
 
 pub fn emit(plan: &Plan, _options: &EmitOptions) -> Result<Script, EmitError> {
     let mut body = Vec::new();
+    let mut drops_tables = false;
     for (i, step) in plan.steps.iter().enumerate() {
+        drops_tables |= drops_a_table(&step.change);
         let sqls = change(&step.change)?;
         for (n, sql) in sqls.into_iter().enumerate() {
             body.push(Statement {
@@ -44,6 +49,16 @@ pub fn emit(plan: &Plan, _options: &EmitOptions) -> Result<Script, EmitError> {
     }
     if body.is_empty() {
         return Ok(Script::default());
+    }
+    if !drops_tables {
+        // Nothing here needs foreign keys out of the way, and the check
+        // would read every child table for nothing.
+        return Ok(Script {
+            phases: vec![Phase {
+                transactional: true,
+                statements: body,
+            }],
+        });
     }
     body.extend(fk_guard().into_iter().map(setup));
     Ok(Script {
@@ -62,6 +77,16 @@ pub fn emit(plan: &Plan, _options: &EmitOptions) -> Result<Script, EmitError> {
             },
         ],
     })
+}
+
+/// Whether a change drops a table (a rebuild drops the old one): with
+/// foreign keys enforced, that deletes child rows or fails.
+fn drops_a_table(c: &Change) -> bool {
+    match c {
+        Change::DropTable(_) => true,
+        Change::AlterTable { from, to, changes } => rebuild::needs_rebuild(from, to, changes),
+        _ => false,
+    }
 }
 
 fn setup(sql: String) -> Statement {

@@ -61,7 +61,11 @@ pub async fn introspect(url: &str, _namespaces: &[String]) -> miette::Result<Int
             hidden: r.try_get::<i64, _>(6).map_err(row_error)?,
         });
     }
-    Ok(build(&rows, &cols))
+    let mut found = build(&rows, &cols);
+    // What `inspect` prints is the canonical form, as a schema file would
+    // normalize: lowercase types, NOT NULL key columns, named references.
+    found.schema = super::normalize::schema(&found.schema);
+    Ok(found)
 }
 
 /// One row of [`OBJECTS`].

@@ -68,13 +68,43 @@ fn table(t: &Table, s: &Schema) -> Table {
     t.name = name(&t.name);
     t.renamed_from = t.renamed_from.as_ref().map(name);
     t.comment = None;
+    let spelled = |n: &String| spelling(&t.columns, n);
+    if let Some(p) = &mut t.primary_key {
+        p.columns = p.columns.iter().map(spelled).collect();
+    }
+    for u in &mut t.uniques {
+        u.columns = u.columns.iter().map(spelled).collect();
+    }
+    for fk in &mut t.foreign_keys {
+        fk.columns = fk.columns.iter().map(spelled).collect();
+    }
+    for i in &mut t.indexes {
+        for p in &mut i.parts {
+            if let IndexKey::Column(c) = &p.key {
+                p.key = IndexKey::Column(spelled(c));
+            }
+        }
+    }
     let pk: BTreeSet<String> = t
         .primary_key
         .iter()
         .flat_map(|p| p.columns.iter().cloned())
         .collect();
+    let rowid_key = t
+        .primary_key
+        .as_ref()
+        .filter(|p| p.columns.len() == 1)
+        .map(|p| p.columns[0].clone());
     for c in &mut t.columns {
         column(c, pk.contains(&c.name));
+        // An `integer` primary key is numbered by SQLite itself: an
+        // identity asked for in a portable schema is what it already is.
+        let numbered = rowid_key.as_deref() == Some(c.name.as_str())
+            && c.ty.as_str() == "integer"
+            && !matches!(c.identity, Some(crate::ir::Identity::AutoIncrement));
+        if numbered {
+            c.identity = None;
+        }
     }
     for ch in &mut t.checks {
         ch.expr = Expr::new(expr(ch.expr.as_str()));
@@ -84,8 +114,21 @@ fn table(t: &Table, s: &Schema) -> Table {
         .sort_by(|a, b| (&a.columns, &a.name).cmp(&(&b.columns, &b.name)));
     for fk in &mut t.foreign_keys {
         fk.ref_table = name(&fk.ref_table);
+        // SQLite matches table names case-insensitively.
+        if let Some(parent) = s.tables.values().find(|p| {
+            p.name.name.eq_ignore_ascii_case(&fk.ref_table.name) && name(&p.name) != fk.ref_table
+        }) {
+            fk.ref_table = name(&parent.name);
+        }
         if fk.ref_columns.is_empty() {
             fk.ref_columns = referenced_key(s, &t.name, &fk.ref_table);
+        }
+        if let Some(parent) = s.tables.values().find(|p| name(&p.name) == fk.ref_table) {
+            fk.ref_columns = fk
+                .ref_columns
+                .iter()
+                .map(|c| spelling(&parent.columns, c))
+                .collect();
         }
     }
     t.foreign_keys.sort_by(fk_order);
@@ -105,6 +148,16 @@ fn table(t: &Table, s: &Schema) -> Table {
     }
     t.options = options;
     t
+}
+
+/// The column's own spelling of a name written in another case.
+fn spelling(columns: &[Column], n: &str) -> String {
+    columns
+        .iter()
+        .find(|c| c.name == n)
+        .or_else(|| columns.iter().find(|c| c.name.eq_ignore_ascii_case(n)))
+        .map(|c| c.name.clone())
+        .unwrap_or_else(|| n.to_string())
 }
 
 fn check_order(a: &Check, b: &Check) -> std::cmp::Ordering {
@@ -273,6 +326,13 @@ fn trigger(t: &Trigger) -> Trigger {
     t.for_each_row = true;
     t.when = t.when.as_ref().map(|w| Expr::new(expr(w.as_str())));
     t.body = body(&t.body);
+    // SQLite stores BEGIN … END; a schema may give the statements alone.
+    let starts = tokenize(&t.body)
+        .first()
+        .is_some_and(|w| w.is_word("begin"));
+    if !starts && !t.body.is_empty() {
+        t.body = format!("BEGIN {}; END", t.body.trim_end_matches(';'));
+    }
     t
 }
 
@@ -354,7 +414,7 @@ fn space_between(p: &Token<'_>, t: &Token<'_>, p_unary: bool) -> bool {
     }
     if t.is_op("(") {
         // A function call keeps its name next to the parenthesis.
-        return !(matches!(p.kind, Kind::Word | Kind::Quoted) && !is_keyword(p.text));
+        return !matches!(p.kind, Kind::Word | Kind::Quoted) || is_keyword(p.text);
     }
     true
 }
@@ -455,6 +515,19 @@ mod tests {
             "select id, Name from users"
         );
         assert_eq!(body("BEGIN SELECT 1; END"), "BEGIN SELECT 1; END");
+        let t = Trigger {
+            name: "t".into(),
+            table: Name::new("x"),
+            timing: "AFTER".into(),
+            events: vec!["UPDATE OF \"a\",b".into()],
+            for_each_row: false,
+            when: None,
+            body: "update x set a = 1;".into(),
+        };
+        let n = trigger(&t);
+        assert_eq!(n.body, "BEGIN update x set a = 1; END");
+        assert_eq!(n.events, vec!["update of a, b"]);
+        assert_eq!((n.timing.as_str(), n.for_each_row), ("after", true));
     }
 
     #[test]
@@ -463,5 +536,78 @@ mod tests {
         assert_eq!(type_name("numeric(10, 2)"), "numeric(10,2)");
         assert_eq!(type_name("UNSIGNED  BIG INT"), "unsigned big int");
         assert_eq!(type_name(""), "");
+    }
+}
+
+#[cfg(test)]
+mod schema_tests {
+    use super::*;
+    use crate::ir::{Identity, IndexPart, PrimaryKey};
+
+    fn part(key: IndexKey) -> IndexPart {
+        IndexPart {
+            key,
+            desc: false,
+            nulls_first: None,
+            collation: None,
+            opclass: None,
+            length: None,
+        }
+    }
+
+    #[test]
+    fn canonical_tables() {
+        let mut t = Table::new(Name::qualified("main", "Users"));
+        let mut id = Column::new("Id", "INTEGER");
+        id.nullable = true;
+        id.identity = Some(Identity::ByDefault {
+            options: Default::default(),
+        });
+        let mut email = Column::new("email", "VARCHAR ( 80 )");
+        email.default = Some(Expr::new("(NULL)"));
+        email.collation = Some("BINARY".into());
+        t.columns = vec![id, email];
+        t.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: vec!["id".into()],
+        });
+        t.indexes.push(Index {
+            name: None,
+            parts: vec![part(IndexKey::Expr(Expr::new("(\"EMAIL\")")))],
+            unique: true,
+            method: Some("btree".into()),
+            include: Vec::new(),
+            predicate: Some(Expr::new("Email IS NOT NULL")),
+            nulls_not_distinct: false,
+            comment: Some("x".into()),
+            renamed_from: None,
+        });
+        t.options.insert("STRICT".into(), "TRUE".into());
+        t.options.insert("without_rowid".into(), "false".into());
+        let mut s = Schema::default();
+        s.tables.insert(t.name.clone(), t);
+        let n = schema(&s);
+        let t = &n.tables[&Name::new("Users")];
+        let id = &t.columns[0];
+        assert!(!id.nullable, "key columns are NOT NULL");
+        assert_eq!(id.identity, None, "an integer key is numbered anyway");
+        assert_eq!(id.ty.as_str(), "integer");
+        assert_eq!(
+            t.primary_key.as_ref().map(|p| p.columns.clone()),
+            Some(vec!["Id".to_string()])
+        );
+        let email = &t.columns[1];
+        assert_eq!(
+            (email.ty.as_str(), &email.default, &email.collation),
+            ("varchar(80)", &None, &None)
+        );
+        let i = &t.indexes[0];
+        assert_eq!(i.name.as_deref(), Some("Users_email_key"));
+        assert_eq!(i.parts[0].key, IndexKey::Column("email".into()));
+        assert_eq!(i.method, None);
+        assert_eq!(i.predicate, Some(Expr::new("email is not null")));
+        assert_eq!(t.options.len(), 1);
+        assert_eq!(t.options.get("strict").map(String::as_str), Some("true"));
+        assert_eq!(schema(&n), n, "idempotent");
     }
 }

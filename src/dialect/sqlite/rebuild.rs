@@ -76,7 +76,7 @@ pub fn needs_rebuild(from: &Table, to: &Table, changes: &[TableChange]) -> bool 
 
 /// What `ALTER TABLE … ADD COLUMN` accepts.
 fn addable(c: &Column, to: &Table) -> bool {
-    let named = |cols: &[String]| cols.iter().any(|n| *n == c.name);
+    let named = |cols: &[String]| cols.contains(&c.name);
     if to.primary_key.as_ref().is_some_and(|p| named(&p.columns))
         || to.uniques.iter().any(|u| named(&u.columns))
         || to.foreign_keys.iter().any(|f| named(&f.columns))
@@ -251,32 +251,19 @@ pub fn hazards(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<Hazard>
             "table {name} is rebuilt: its rows are copied into a new table that replaces it, which takes time and space in proportion to its size"
         ),
     }];
+    // Dropped columns, new NOT NULLs and new constraints are the
+    // planner's dialect-free hazards; a STRICT table's types are ours.
     for c in changes {
-        match c {
-            TableChange::DropColumn(c) => out.push(Hazard {
-                kind: HazardKind::DataLoss,
-                message: format!("the rebuild of {name} leaves out column {}: its values are lost", c.name),
-            }),
-            TableChange::AlterColumn { from: a, to: b, .. } if a.nullable && !b.nullable && b.default.is_none() => {
+        if let TableChange::AlterColumn { to: b, what, .. } = c {
+            if what.ty && to.options.contains_key("strict") {
                 out.push(Hazard {
                     kind: HazardKind::MayFail,
-                    message: format!("{name}.{} becomes NOT NULL: the copy fails if a row holds NULL there", b.name),
-                })
+                    message: format!(
+                        "{name}.{} changes type in a STRICT table: the copy fails on a value of another type",
+                        b.name
+                    ),
+                });
             }
-            TableChange::AlterColumn { to: b, what, .. } if what.ty && to.options.contains_key("strict") => {
-                out.push(Hazard {
-                    kind: HazardKind::MayFail,
-                    message: format!("{name}.{} changes type in a STRICT table: the copy fails on a value of another type", b.name),
-                })
-            }
-            TableChange::AddCheck(_)
-            | TableChange::AddUnique(_)
-            | TableChange::AddPrimaryKey(_)
-            | TableChange::AddForeignKey(_) => out.push(Hazard {
-                kind: HazardKind::MayFail,
-                message: format!("{name} gets a new constraint: the copy (or the foreign key check) fails if existing rows break it"),
-            }),
-            _ => {}
         }
     }
     out.sort();

@@ -277,26 +277,62 @@ const KNOWN_EXTENSIONS: &[&str] = &[
     "vector",
 ];
 
+/// The type names a schema defines (enums, and tables and views as row
+/// types), lower-cased, built once per validation.
+pub(super) struct KnownTypes {
+    names: BTreeSet<(Option<String>, String)>,
+    /// The rule is off: not PostgreSQL, or an extension that may add
+    /// types this module does not know.
+    off: bool,
+}
+
+impl KnownTypes {
+    pub(super) fn new(schema: &Schema) -> KnownTypes {
+        let off = schema.dialect != Some(crate::ir::DialectKind::Postgres)
+            || schema
+                .extensions
+                .keys()
+                .any(|e| !KNOWN_EXTENSIONS.contains(&e.as_str()));
+        let names = if off {
+            BTreeSet::new()
+        } else {
+            schema
+                .enums
+                .keys()
+                .chain(schema.tables.keys())
+                .chain(schema.views.keys())
+                .map(lower)
+                .collect()
+        };
+        KnownTypes { names, off }
+    }
+}
+
+fn lower(n: &Name) -> (Option<String>, String) {
+    (
+        n.schema.as_deref().map(str::to_lowercase),
+        n.name.to_lowercase(),
+    )
+}
+
 /// E0211: a column type that names neither a built-in type, nor an enum,
 /// nor a table or view (their row types), in a schema declared
 /// `dialect postgres`. Other dialects have no user-defined column types
 /// (MySQL's `enum(…)` is inline), so there is nothing to look up.
-pub(super) fn check_columns(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
-    if schema.dialect != Some(crate::ir::DialectKind::Postgres) {
-        return;
-    }
-    if schema
-        .extensions
-        .keys()
-        .any(|e| !KNOWN_EXTENSIONS.contains(&e.as_str()))
-    {
+pub(super) fn check_columns(
+    schema: &Schema,
+    known: &KnownTypes,
+    table: &Table,
+    out: &mut Vec<Problem>,
+) {
+    if known.off {
         return;
     }
     for col in &table.columns {
         let Some(user) = user_type_name(col.ty.as_str()) else {
             continue;
         };
-        if resolves(schema, &user) {
+        if known.names.contains(&lower(&user)) {
             continue;
         }
         let enums: Vec<String> = schema.enums.keys().map(|n| n.to_string()).collect();
@@ -384,22 +420,6 @@ fn unquote(s: &str) -> String {
         Some(inner) => inner.replace("\"\"", "\""),
         None => s.to_string(),
     }
-}
-
-/// Whether a name is an enum, a table or a view of the schema. Unquoted
-/// names were lower-cased by the folding; compare without case then.
-fn resolves(schema: &Schema, name: &Name) -> bool {
-    let same = |n: &Name| {
-        n.schema.as_deref().map(str::to_lowercase) == name.schema.as_deref().map(str::to_lowercase)
-            && n.name.to_lowercase() == name.name.to_lowercase()
-    };
-    let names: BTreeSet<&Name> = schema
-        .enums
-        .keys()
-        .chain(schema.tables.keys())
-        .chain(schema.views.keys())
-        .collect();
-    names.into_iter().any(same)
 }
 
 #[cfg(test)]

@@ -27,3 +27,95 @@ pub fn check(change: &Change) -> Vec<Hazard> {
     }
     out
 }
+
+/// The hazards of one step: the dialect-free ones, then the dialect's own
+/// except those that only repeat one of them (same kind, naming the same
+/// object), so that a reviewer reads each risk once.
+pub fn merge(free: Vec<Hazard>, dialect: Vec<Hazard>) -> Vec<Hazard> {
+    let extra: Vec<Hazard> = dialect.into_iter().filter(|h| !repeats(h, &free)).collect();
+    let mut out = free;
+    out.extend(extra);
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Whether `h` says again what one of the dialect-free hazards `free`
+/// says: another message of the same kind naming the same object.
+pub fn repeats(h: &Hazard, free: &[Hazard]) -> bool {
+    free.iter().any(|f| {
+        f.kind == h.kind
+            && f.message != h.message
+            && object(&f.message).is_some_and(|o| mentions(&h.message, o))
+    })
+}
+
+/// The first `quoted` name of a dialect-free hazard's message.
+fn object(message: &str) -> Option<&str> {
+    let start = message.find('`')? + 1;
+    let len = message[start..].find('`')?;
+    Some(&message[start..start + len])
+}
+
+/// Whether `text` names `object` as a whole word (not inside a longer name).
+fn mentions(text: &str, object: &str) -> bool {
+    let is_name = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+    text.match_indices(object).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + object.len()..].chars().next();
+        !before.is_some_and(is_name) && !after.is_some_and(|c| is_name(c) && c != '.')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::HazardKind;
+
+    fn h(kind: HazardKind, m: &str) -> Hazard {
+        Hazard {
+            kind,
+            message: m.into(),
+        }
+    }
+
+    #[test]
+    fn dialect_repeats_of_the_same_risk_are_dropped() {
+        let free = vec![h(
+            HazardKind::DataLoss,
+            "table `t` is dropped with all of its rows",
+        )];
+        let dialect = vec![
+            h(
+                HazardKind::DataLoss,
+                "dropping table t deletes all its rows",
+            ),
+            h(
+                HazardKind::DataLoss,
+                "dropping table t2 deletes all its rows",
+            ),
+            h(HazardKind::AccessExclusiveLock, "DROP TABLE t locks t"),
+        ];
+        let merged = merge(free, dialect);
+        let messages: Vec<&str> = merged.iter().map(|h| h.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            vec![
+                "dropping table t2 deletes all its rows",
+                "table `t` is dropped with all of its rows",
+                "DROP TABLE t locks t",
+            ]
+        );
+    }
+
+    #[test]
+    fn names_match_as_whole_words_only() {
+        assert!(mentions("values of users.email may be cut", "users.email"));
+        assert!(!mentions(
+            "values of users.emails may be cut",
+            "users.email"
+        ));
+        assert!(!mentions("table tt", "t"));
+        assert!(mentions("`t`.", "t"));
+    }
+}

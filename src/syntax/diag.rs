@@ -1,0 +1,263 @@
+//! Diagnostics of the schema language: one type for syntax, lowering and
+//! validation errors, rendered by miette with the file's text.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use miette::{Diagnostic, LabeledSpan, NamedSource, Severity, SourceCode};
+
+/// The text of one file, shared by every diagnostic that points into it.
+#[derive(Debug, Clone)]
+pub struct FileText {
+    pub name: Arc<str>,
+    pub text: Arc<str>,
+    source: NamedSource<Arc<str>>,
+}
+
+impl FileText {
+    pub fn new(name: &str, text: &str) -> FileText {
+        let text: Arc<str> = Arc::from(text);
+        FileText {
+            name: Arc::from(name),
+            source: NamedSource::new(name, text.clone()),
+            text,
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        line_col(&self.text, offset)
+    }
+}
+
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// A label: where, and what to say under it.
+#[derive(Debug, Clone)]
+pub struct Label {
+    pub span: Range<usize>,
+    pub text: String,
+}
+
+/// One diagnostic: a stable code, a message, labelled spans in one file,
+/// a help line, and related diagnostics (e.g. "first defined here" in
+/// another file).
+#[derive(Debug, Clone)]
+pub struct Diag {
+    pub code: String,
+    pub message: String,
+    pub file: Option<FileText>,
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+    pub severity: Severity,
+    pub related: Vec<Diag>,
+}
+
+impl Diag {
+    pub fn error(code: &str, message: impl Into<String>) -> Diag {
+        Diag {
+            code: code.to_string(),
+            message: message.into(),
+            file: None,
+            labels: Vec::new(),
+            help: None,
+            severity: Severity::Error,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn at(mut self, file: &FileText, span: Range<usize>, label: impl Into<String>) -> Diag {
+        let span = clamp(&file.text, span);
+        self.file = Some(file.clone());
+        self.labels.push(Label {
+            span,
+            text: label.into(),
+        });
+        self
+    }
+
+    pub fn label(mut self, span: Range<usize>, label: impl Into<String>) -> Diag {
+        if let Some(f) = &self.file {
+            let span = clamp(&f.text, span);
+            self.labels.push(Label {
+                span,
+                text: label.into(),
+            });
+        }
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Diag {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn related(mut self, other: Diag) -> Diag {
+        self.related.push(other);
+        self
+    }
+
+    pub fn advice(mut self) -> Diag {
+        self.severity = Severity::Advice;
+        self
+    }
+
+    /// `file:line:column` of the first label, for tests and plain logs.
+    pub fn location(&self) -> Option<(String, usize, usize)> {
+        let f = self.file.as_ref()?;
+        let l = self.labels.first()?;
+        let (line, col) = f.line_col(l.span.start);
+        Some((f.name.to_string(), line, col))
+    }
+}
+
+fn clamp(text: &str, span: Range<usize>) -> Range<usize> {
+    let start = floor_char_boundary(text, span.start.min(text.len()));
+    let end = floor_char_boundary(text, span.end.min(text.len())).max(start);
+    start..end
+}
+
+impl fmt::Display for Diag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diag {}
+
+impl Diagnostic for Diag {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.file.as_ref().map(|f| &f.source as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.labels.iter().enumerate().map(|(i, l)| {
+            let text = (!l.text.is_empty()).then(|| l.text.clone());
+            if i == 0 {
+                LabeledSpan::new_primary_with_span(text, l.span.clone())
+            } else {
+                LabeledSpan::new_with_span(text, l.span.clone())
+            }
+        })))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|d| d as &dyn Diagnostic)))
+    }
+}
+
+/// Every diagnostic of a run, reported together.
+#[derive(Debug, Clone)]
+pub struct Diagnostics {
+    pub items: Vec<Diag>,
+}
+
+impl Diagnostics {
+    pub fn errors(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    /// The diagnostics as the user sees them, without colour.
+    pub fn render_plain(&self) -> String {
+        render_plain(self)
+    }
+
+    pub fn into_report(self) -> miette::Report {
+        if self.items.len() == 1 {
+            if let Some(d) = self.items.into_iter().next() {
+                return miette::Report::new(d);
+            }
+            return miette::Report::new(Diagnostics { items: Vec::new() });
+        }
+        miette::Report::new(self)
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.errors();
+        write!(
+            f,
+            "{n} error{} in the schema",
+            if n == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+impl Diagnostic for Diagnostics {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new("strata::schema"))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        Some(Box::new(self.items.iter().map(|d| d as &dyn Diagnostic)))
+    }
+}
+
+/// Renders any diagnostic the way a terminal without colour shows it.
+pub fn render_plain(diag: &dyn Diagnostic) -> String {
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100)
+            .with_links(false);
+    let mut out = String::new();
+    if handler.render_report(&mut out, diag).is_err() {
+        out = diag.to_string();
+    }
+    out
+}
+
+/// The closest of `candidates` to `word`, when close enough to suggest.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let score = strsim::jaro_winkler(&word.to_lowercase(), c);
+        if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}

@@ -1,0 +1,1735 @@
+//! Parse tree → IR, with a source map (object → span) and the file's
+//! layout. Constraints written on a column's line land in the table-level
+//! lists of the IR (the IR keeps constraints in one place); the layout
+//! remembers where they were written.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+use pest::iterators::Pair;
+
+use super::diag::{did_you_mean, Diag, FileText};
+use super::grammar::Rule;
+use super::layout::{Block, CommentEnds, Member, Placed, Top};
+use super::text;
+use crate::ir::{
+    Check, Column, Deferral, DialectKind, Enum, Expr, Extension, FkAction, ForeignKey, Function,
+    Generated, Identity, Index, IndexKey, IndexPart, MatchType, Name, Namespace, ObjectRef,
+    Partitioning, PrimaryKey, Schema, Sequence, SequenceOptions, Table, Trigger, Type, Unique,
+    View,
+};
+
+type P<'a> = Pair<'a, Rule>;
+
+/// Where an object was defined: file index and byte span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loc {
+    pub file: usize,
+    pub span: Range<usize>,
+}
+
+pub type SourceMap = HashMap<ObjectRef, Loc>;
+
+/// One file, lowered.
+#[derive(Debug, Clone)]
+pub struct Lowered {
+    pub file: usize,
+    pub schema: Schema,
+    pub map: SourceMap,
+    pub layout: super::layout::Layout,
+    /// Every `dialect` declaration: the dialect and where it was written.
+    pub dialects: Vec<(DialectKind, Range<usize>)>,
+}
+
+pub struct Lowerer<'a> {
+    file: &'a FileText,
+    file_idx: usize,
+    ends: CommentEnds,
+    pub out: Lowered,
+    pub diags: Vec<Diag>,
+}
+
+const OBJECT_KINDS: &[&str] = &[
+    "dialect",
+    "extension",
+    "namespace",
+    "enum",
+    "sequence",
+    "table",
+    "partition",
+    "view",
+    "materialized",
+    "function",
+    "procedure",
+    "trigger",
+];
+
+pub fn known_dialects() -> &'static [&'static str] {
+    &["postgres", "postgresql", "mysql", "mariadb", "sqlite"]
+}
+
+pub fn object_keywords() -> &'static [&'static str] {
+    OBJECT_KINDS
+}
+
+impl<'a> Lowerer<'a> {
+    pub fn new(file: &'a FileText, file_idx: usize, comments: &[Range<usize>]) -> Lowerer<'a> {
+        Lowerer {
+            file,
+            file_idx,
+            ends: CommentEnds::new(comments),
+            out: Lowered {
+                file: file_idx,
+                schema: Schema::default(),
+                map: SourceMap::new(),
+                layout: Default::default(),
+                dialects: Vec::new(),
+            },
+            diags: Vec::new(),
+        }
+    }
+
+    fn err(
+        &mut self,
+        code: &str,
+        span: Range<usize>,
+        message: String,
+        label: &str,
+        help: Option<String>,
+    ) {
+        let mut d = Diag::error(code, message).at(self.file, span, label);
+        if let Some(h) = help {
+            d = d.help(h);
+        }
+        self.diags.push(d);
+    }
+
+    fn span(&self, p: &P) -> Range<usize> {
+        let s = p.as_span();
+        let r = s.start()..s.end();
+        let end = self.ends.content_end(&self.file.text, &r);
+        r.start..end
+    }
+
+    fn record(&mut self, at: ObjectRef, span: Range<usize>) {
+        self.out.map.insert(
+            at,
+            Loc {
+                file: self.file_idx,
+                span,
+            },
+        );
+    }
+
+    pub fn file(&mut self, file: P<'a>) {
+        let mut items = Vec::new();
+        for p in file.into_inner() {
+            if let Some(top) = self.item(p, None) {
+                items.push(top);
+            }
+        }
+        self.out.layout.items = items;
+    }
+
+    fn item(&mut self, p: P<'a>, ns: Option<&str>) -> Option<Placed<Top>> {
+        let span = self.span(&p);
+        match p.as_rule() {
+            Rule::dialect_decl => {
+                let id = p.into_inner().find(is_ident)?;
+                let word = ident(&id);
+                match DialectKind::parse(&word) {
+                    Some(k) => self.out.dialects.push((k, span.clone())),
+                    None => {
+                        let help = match did_you_mean(&word, known_dialects().iter().copied()) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => "write `dialect postgres`, `dialect mysql` or `dialect sqlite`"
+                                .into(),
+                        };
+                        let sp = self.span(&id);
+                        self.err(
+                            "E0301",
+                            sp,
+                            format!("unknown dialect `{word}`"),
+                            "not a dialect strata knows",
+                            Some(help),
+                        );
+                    }
+                }
+                Some(Placed::new(Top::Dialect, span))
+            }
+            Rule::extension => self.extension(p, span),
+            Rule::namespace => self.namespace(p, span),
+            Rule::comment_item => {
+                let ns = ns?;
+                let c = self.string_child(&p);
+                let entry = self
+                    .out
+                    .schema
+                    .namespaces
+                    .entry(ns.to_string())
+                    .or_insert_with(|| Namespace {
+                        name: ns.to_string(),
+                        comment: None,
+                    });
+                if entry.comment.is_some() {
+                    self.err(
+                        "E0308",
+                        span.clone(),
+                        format!("namespace `{ns}` has two comments"),
+                        "second comment",
+                        Some("keep one `comment \"…\"` per namespace".into()),
+                    );
+                } else {
+                    entry.comment = c;
+                }
+                Some(Placed::new(Top::NamespaceComment, span))
+            }
+            Rule::enum_def => self.enum_def(p, span, ns),
+            Rule::sequence => self.sequence(p, span, ns),
+            Rule::table => self.table(p, span, ns, false),
+            Rule::partition => self.table(p, span, ns, true),
+            Rule::view => self.view(p, span, ns),
+            Rule::function => self.function(p, span, ns),
+            Rule::trigger => self.trigger(p, span),
+            _ => None,
+        }
+    }
+
+    // ------------------------------------------------------------ helpers
+
+    fn string_child(&mut self, p: &P<'a>) -> Option<String> {
+        let s = p
+            .clone()
+            .into_inner()
+            .find(|c| c.as_rule() == Rule::string)?;
+        Some(self.string(&s))
+    }
+
+    fn string(&mut self, p: &P<'a>) -> String {
+        match text::unescape(p.as_str()) {
+            Ok(s) => s,
+            Err(off) => {
+                let at = p.as_span().start() + off;
+                self.err(
+                    "E0309",
+                    at..at + 2,
+                    "unknown escape in a string".into(),
+                    "here",
+                    Some("use `\\\"`, `\\\\`, `\\n`, `\\r`, `\\t` or `\\u{…}`".into()),
+                );
+                String::new()
+            }
+        }
+    }
+
+    fn ident_checked(&mut self, p: &P<'a>) -> String {
+        if p.as_rule() == Rule::quoted_ident {
+            return self.string(p);
+        }
+        p.as_str().to_string()
+    }
+
+    fn qname_parts(&mut self, p: &P<'a>) -> Vec<String> {
+        p.clone()
+            .into_inner()
+            .filter(is_ident)
+            .map(|i| self.ident_checked(&i))
+            .collect()
+    }
+
+    /// A declared object's name: unqualified names take the enclosing
+    /// namespace.
+    fn decl_name(&mut self, p: &P<'a>, ns: Option<&str>) -> Name {
+        let parts = self.qname_parts(p);
+        match parts.as_slice() {
+            [n] => Name {
+                schema: ns.map(str::to_string),
+                name: n.clone(),
+            },
+            [s, n] => Name::qualified(s.clone(), n.clone()),
+            _ => {
+                let sp = self.span(p);
+                self.err(
+                    "E0316",
+                    sp,
+                    "a name has at most two parts, `namespace.name`".into(),
+                    "too many parts",
+                    None,
+                );
+                Name::new(parts.last().cloned().unwrap_or_default())
+            }
+        }
+    }
+
+    /// A referenced object's name: unqualified means the default namespace.
+    fn ref_name(&mut self, p: &P<'a>) -> Name {
+        self.decl_name(p, None)
+    }
+
+    fn int(&mut self, p: &P<'a>) -> Option<i64> {
+        let t = p.as_str();
+        match t.trim_start_matches('+').parse::<i64>() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                let sp = self.span(p);
+                self.err(
+                    "E0306",
+                    sp,
+                    format!("number `{t}` is out of range"),
+                    "not a 64-bit integer",
+                    Some("use a value between -9223372036854775808 and 9223372036854775807".into()),
+                );
+                None
+            }
+        }
+    }
+
+    fn col_list(&mut self, p: &P<'a>) -> Vec<String> {
+        p.clone()
+            .into_inner()
+            .filter(is_ident)
+            .map(|i| self.ident_checked(&i))
+            .collect()
+    }
+
+    fn once<T>(&mut self, slot: &mut Option<T>, value: T, span: Range<usize>, what: &str) {
+        if slot.is_some() {
+            self.err(
+                "E0308",
+                span,
+                format!("{what} is given twice"),
+                "second one",
+                Some(format!("keep one {what}")),
+            );
+        } else {
+            *slot = Some(value);
+        }
+    }
+
+    // ------------------------------------------------------------ objects
+
+    fn extension(&mut self, p: P<'a>, span: Range<usize>) -> Option<Placed<Top>> {
+        let mut ext = Extension {
+            name: String::new(),
+            schema: None,
+            version: None,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::bare_ident | Rule::quoted_ident => ext.name = self.ident_checked(&c),
+                Rule::ext_schema => {
+                    if let Some(i) = c.clone().into_inner().find(is_ident) {
+                        let v = self.ident_checked(&i);
+                        let sp = self.span(&c);
+                        let mut slot = ext.schema.take();
+                        self.once(&mut slot, v, sp, "`schema`");
+                        ext.schema = slot;
+                    }
+                }
+                Rule::ext_version => {
+                    let v = self.string_child(&c).unwrap_or_default();
+                    let sp = self.span(&c);
+                    let mut slot = ext.version.take();
+                    self.once(&mut slot, v, sp, "`version`");
+                    ext.version = slot;
+                }
+                _ => {}
+            }
+        }
+        let at = ObjectRef::Extension {
+            name: ext.name.clone(),
+        };
+        if self.duplicate(&at, &span, &ext.name) {
+            return None;
+        }
+        self.record(at.clone(), span.clone());
+        self.out.schema.extensions.insert(ext.name.clone(), ext);
+        Some(object(at, span))
+    }
+
+    /// Reports a second definition in the same file; true when it is one.
+    fn duplicate(&mut self, at: &ObjectRef, span: &Range<usize>, what: &str) -> bool {
+        let Some(first) = self.out.map.get(at).cloned() else {
+            return false;
+        };
+        let d = Diag::error("E0303", format!("`{what}` is defined twice"))
+            .at(self.file, span.clone(), "defined again here")
+            .label(first.span, "first defined here")
+            .help("rename one of them, or delete the copy");
+        self.diags.push(d);
+        true
+    }
+
+    fn namespace(&mut self, p: P<'a>, span: Range<usize>) -> Option<Placed<Top>> {
+        let mut name = String::new();
+        let mut block = Block::new(span.clone());
+        let mut header = span.clone();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::bare_ident | Rule::quoted_ident => {
+                    name = self.ident_checked(&c);
+                    header = span.start..c.as_span().end();
+                    self.out
+                        .schema
+                        .namespaces
+                        .entry(name.clone())
+                        .or_insert_with(|| Namespace {
+                            name: name.clone(),
+                            comment: None,
+                        });
+                    let at = ObjectRef::Namespace { name: name.clone() };
+                    if !self.out.map.contains_key(&at) {
+                        self.record(at, header.clone());
+                    }
+                }
+                _ => {
+                    if let Some(it) = self.item(c, Some(&name)) {
+                        block.items.push(it);
+                    }
+                }
+            }
+        }
+        if let Some(open) = self.file.text[header.end..span.end].find('{') {
+            block.body = (header.end + open)..span.end;
+        }
+        Some(Placed::new(Top::Namespace { name, block }, span))
+    }
+
+    fn enum_def(&mut self, p: P<'a>, span: Range<usize>, ns: Option<&str>) -> Option<Placed<Top>> {
+        let mut e = Enum {
+            name: Name::new(""),
+            values: Vec::new(),
+            comment: None,
+        };
+        let mut seen: HashMap<String, Range<usize>> = HashMap::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::qname => e.name = self.decl_name(&c, ns),
+                Rule::enum_label => {
+                    let sp = self.span(&c);
+                    let raw = c.as_str();
+                    let label = if raw.starts_with('\'') {
+                        text::unquote_sql(raw)
+                    } else {
+                        match c.clone().into_inner().find(is_ident) {
+                            Some(i) => self.ident_checked(&i),
+                            None => raw.to_string(),
+                        }
+                    };
+                    if let Some(first) = seen.get(&label) {
+                        let d =
+                            Diag::error("E0311", format!("enum label `{label}` is listed twice"))
+                                .at(self.file, sp, "listed again here")
+                                .label(first.clone(), "first listed here")
+                                .help("an enum's labels must be distinct");
+                        self.diags.push(d);
+                        continue;
+                    }
+                    seen.insert(label.clone(), sp);
+                    e.values.push(label);
+                }
+                Rule::comment_item => {
+                    let v = self.string_child(&c).unwrap_or_default();
+                    let sp = self.span(&c);
+                    let mut slot = e.comment.take();
+                    self.once(&mut slot, v, sp, "a comment");
+                    e.comment = slot;
+                }
+                _ => {}
+            }
+        }
+        let at = ObjectRef::Enum {
+            name: e.name.clone(),
+        };
+        if self.duplicate(&at, &span, &e.name.to_string()) {
+            return None;
+        }
+        self.record(at.clone(), span.clone());
+        self.out.schema.enums.insert(e.name.clone(), e);
+        Some(object(at, span))
+    }
+
+    fn sequence(&mut self, p: P<'a>, span: Range<usize>, ns: Option<&str>) -> Option<Placed<Top>> {
+        let mut s = Sequence {
+            name: Name::new(""),
+            data_type: None,
+            start: None,
+            increment: None,
+            min_value: None,
+            max_value: None,
+            cache: None,
+            cycle: false,
+            owned_by: None,
+            comment: None,
+        };
+        let mut opts = SequenceOptions::default();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::qname => s.name = self.decl_name(&c, ns),
+                Rule::seq_as => {
+                    if let Some(t) = c
+                        .clone()
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::col_type)
+                    {
+                        s.data_type = Some(col_type(&t));
+                    }
+                }
+                Rule::seq_owned => {
+                    if let Some(q) = c.clone().into_inner().find(|x| x.as_rule() == Rule::qname) {
+                        let parts = self.qname_parts(&q);
+                        match parts.as_slice() {
+                            [t, col] => s.owned_by = Some((Name::new(t.clone()), col.clone())),
+                            [ns, t, col] => {
+                                s.owned_by =
+                                    Some((Name::qualified(ns.clone(), t.clone()), col.clone()))
+                            }
+                            _ => {
+                                let sp = self.span(&q);
+                                self.err(
+                                    "E0317",
+                                    sp,
+                                    "`owned by` needs `table.column`".into(),
+                                    "not a column",
+                                    None,
+                                );
+                            }
+                        }
+                    }
+                }
+                Rule::comment_item => {
+                    let v = self.string_child(&c).unwrap_or_default();
+                    let sp = self.span(&c);
+                    let mut slot = s.comment.take();
+                    self.once(&mut slot, v, sp, "a comment");
+                    s.comment = slot;
+                }
+                _ => self.seq_option(&c, &mut opts),
+            }
+        }
+        s.start = opts.start;
+        s.increment = opts.increment;
+        s.min_value = opts.min_value;
+        s.max_value = opts.max_value;
+        s.cache = opts.cache;
+        s.cycle = opts.cycle;
+        let at = ObjectRef::Sequence {
+            name: s.name.clone(),
+        };
+        if self.duplicate(&at, &span, &s.name.to_string()) {
+            return None;
+        }
+        self.record(at.clone(), span.clone());
+        self.out.schema.sequences.insert(s.name.clone(), s);
+        Some(object(at, span))
+    }
+
+    fn seq_option(&mut self, c: &P<'a>, o: &mut SequenceOptions) {
+        let rule = c.as_rule();
+        if rule == Rule::seq_cycle {
+            o.cycle = true;
+            return;
+        }
+        let Some(n) = c
+            .clone()
+            .into_inner()
+            .find(|x| x.as_rule() == Rule::int_lit)
+        else {
+            return;
+        };
+        let Some(v) = self.int(&n) else { return };
+        let sp = self.span(c);
+        let (slot, what) = match rule {
+            Rule::seq_start => (&mut o.start, "`start`"),
+            Rule::seq_increment => (&mut o.increment, "`increment`"),
+            Rule::seq_min => (&mut o.min_value, "`min`"),
+            Rule::seq_max => (&mut o.max_value, "`max`"),
+            Rule::seq_cache => (&mut o.cache, "`cache`"),
+            _ => return,
+        };
+        let mut tmp = slot.take();
+        self.once(&mut tmp, v, sp, what);
+        *slot = tmp;
+    }
+
+    // ------------------------------------------------------------ tables
+
+    fn table(
+        &mut self,
+        p: P<'a>,
+        span: Range<usize>,
+        ns: Option<&str>,
+        is_partition: bool,
+    ) -> Option<Placed<Top>> {
+        let mut t = Table::new(Name::new(""));
+        let mut body: Option<P<'a>> = None;
+        let mut name_span = span.clone();
+        let mut seen_name = false;
+        let mut parent: Option<Name> = None;
+        let mut bound: Option<String> = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::qname if !seen_name => {
+                    t.name = self.decl_name(&c, ns);
+                    name_span = self.span(&c);
+                    seen_name = true;
+                }
+                Rule::qname => parent = Some(self.ref_name(&c)),
+                Rule::k_default => bound = Some("default".into()),
+                Rule::bound_raw => bound = Some(c.as_str().trim().to_string()),
+                Rule::table_with => self.options(&c, &mut t.options),
+                Rule::partition_by => {
+                    if let Some(cl) = c
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::partition_clause)
+                    {
+                        t.partition = Some(Partitioning::By {
+                            by: Expr::new(cl.as_str().trim()),
+                        });
+                    }
+                }
+                Rule::table_body => body = Some(c),
+                _ => {}
+            }
+        }
+        if is_partition {
+            if let (Some(parent), Some(bound)) = (parent, bound) {
+                t.partition = Some(Partitioning::Of {
+                    parent,
+                    bound: Expr::new(bound),
+                });
+            }
+        }
+        let at = ObjectRef::Table {
+            name: t.name.clone(),
+        };
+        let label = t.name.to_string();
+        if self.duplicate(&at, &name_span, &label)
+            || self.duplicate(
+                &ObjectRef::View {
+                    name: t.name.clone(),
+                },
+                &name_span,
+                &label,
+            )
+        {
+            return None;
+        }
+        self.record(at.clone(), name_span);
+        let mut inline = BTreeMap::new();
+        let block = body.map(|b| self.table_body(b, &mut t, &mut inline, ns));
+        self.out.schema.tables.insert(t.name.clone(), t);
+        Some(Placed::new(Top::Object { at, block, inline }, span))
+    }
+
+    fn options(&mut self, p: &P<'a>, into: &mut BTreeMap<String, String>) {
+        for o in p
+            .clone()
+            .into_inner()
+            .filter(|x| x.as_rule() == Rule::option)
+        {
+            let mut key = String::new();
+            let mut value = "true".to_string();
+            for c in o.clone().into_inner() {
+                match c.as_rule() {
+                    Rule::bare_ident | Rule::quoted_ident => key = self.ident_checked(&c),
+                    Rule::option_value => {
+                        let v = c.clone().into_inner().next();
+                        value = match v {
+                            Some(s) if s.as_rule() == Rule::string => self.string(&s),
+                            Some(s) => s.as_str().to_string(),
+                            None => c.as_str().to_string(),
+                        };
+                    }
+                    _ => {}
+                }
+            }
+            if into.contains_key(&key) {
+                let sp = self.span(&o);
+                self.err(
+                    "E0307",
+                    sp,
+                    format!("table option `{key}` is given twice"),
+                    "second one",
+                    Some("keep one value per option".into()),
+                );
+                continue;
+            }
+            into.insert(key, value);
+        }
+    }
+
+    fn table_body(
+        &mut self,
+        body: P<'a>,
+        t: &mut Table,
+        inline: &mut BTreeMap<usize, Vec<Member>>,
+        ns: Option<&str>,
+    ) -> Block<Member> {
+        let bspan = body.as_span();
+        let mut block = Block::new(bspan.start()..bspan.end());
+        let members: Vec<P<'a>> = body.into_inner().collect();
+        // Columns first, so that constraints written on a column's line
+        // come before table-level ones in the IR, whatever the order of the
+        // lines; the printer relies on this to round-trip.
+        let mut placed: Vec<(usize, Placed<Member>)> = Vec::new();
+        let mut pk_span: Option<Range<usize>> = None;
+        for (pos, m) in members.iter().enumerate() {
+            if m.as_rule() != Rule::column {
+                continue;
+            }
+            let span = self.span(m);
+            if let Some(idx) = self.column(m.clone(), t, inline, &mut pk_span) {
+                placed.push((pos, Placed::new(Member::Column(idx), span)));
+            }
+        }
+        for (pos, m) in members.iter().enumerate() {
+            let span = self.span(m);
+            let member = match m.as_rule() {
+                Rule::t_primary => self.t_primary(m, t, &mut pk_span),
+                Rule::t_unique => self.t_unique(m, t),
+                Rule::t_check => self.t_check(m, t),
+                Rule::t_foreign => self.t_foreign(m, t),
+                Rule::t_index => self.t_index(m, &t.name, &mut t.indexes),
+                Rule::comment_item => {
+                    let v = self.string_child(m).unwrap_or_default();
+                    let mut slot = t.comment.take();
+                    self.once(&mut slot, v, span.clone(), "a table comment");
+                    t.comment = slot;
+                    Some(Member::Comment)
+                }
+                Rule::t_renamed => {
+                    let q = m.clone().into_inner().find(|x| x.as_rule() == Rule::qname);
+                    match q {
+                        Some(q) => {
+                            let n = self.decl_name(&q, ns);
+                            let mut slot = t.renamed_from.take();
+                            self.once(&mut slot, n, span.clone(), "`renamed_from`");
+                            t.renamed_from = slot;
+                            Some(Member::RenamedFrom)
+                        }
+                        None => None,
+                    }
+                }
+                _ => None,
+            };
+            if let Some(member) = member {
+                placed.push((pos, Placed::new(member, span)));
+            }
+        }
+        placed.sort_by_key(|(pos, _)| *pos);
+        block.items = placed.into_iter().map(|(_, p)| p).collect();
+        block
+    }
+
+    fn column(
+        &mut self,
+        p: P<'a>,
+        t: &mut Table,
+        inline: &mut BTreeMap<usize, Vec<Member>>,
+        pk_span: &mut Option<Range<usize>>,
+    ) -> Option<usize> {
+        let line = self.span(&p);
+        let mut col = Column::new("", "");
+        let mut name_span = line.clone();
+        let mut mine: Vec<Member> = Vec::new();
+        let mut pending_pk = false;
+        let mut uniques = Vec::new();
+        let mut checks = Vec::new();
+        let mut fks = Vec::new();
+        let mut got_name = false;
+        for c in p.into_inner() {
+            let sp = self.span(&c);
+            match c.as_rule() {
+                Rule::bare_ident | Rule::quoted_ident if !got_name => {
+                    col.name = self.ident_checked(&c);
+                    name_span = sp;
+                    got_name = true;
+                }
+                Rule::col_type => col.ty = col_type(&c),
+                Rule::nullable => col.nullable = true,
+                Rule::attr_pk => {
+                    if pending_pk {
+                        self.err(
+                            "E0308",
+                            sp.clone(),
+                            "`pk` is given twice".into(),
+                            "second one",
+                            None,
+                        );
+                    }
+                    pending_pk = true;
+                    if let Some(first) = pk_span.clone() {
+                        self.two_pks(sp.clone(), first);
+                        pending_pk = false;
+                    } else {
+                        *pk_span = Some(sp);
+                    }
+                }
+                Rule::attr_unique => uniques.push(sp),
+                Rule::attr_identity => {
+                    let id = self.identity(&c);
+                    let mut slot = col.identity.take();
+                    self.once(&mut slot, id, sp, "an identity");
+                    col.identity = slot;
+                }
+                Rule::attr_autoinc => {
+                    let mut slot = col.identity.take();
+                    self.once(&mut slot, Identity::AutoIncrement, sp, "an identity");
+                    col.identity = slot;
+                }
+                Rule::attr_default => {
+                    let e = c
+                        .clone()
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::default_expr);
+                    if let Some(e) = e {
+                        let mut slot = col.default.take();
+                        self.once(
+                            &mut slot,
+                            Expr::new(text::strip_sole_parens(e.as_str().trim())),
+                            sp,
+                            "a default",
+                        );
+                        col.default = slot;
+                    }
+                }
+                Rule::attr_on_update => {
+                    let e = c
+                        .clone()
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::default_expr);
+                    if let Some(e) = e {
+                        let mut slot = col.on_update.take();
+                        self.once(
+                            &mut slot,
+                            Expr::new(text::strip_sole_parens(e.as_str().trim())),
+                            sp,
+                            "`on update`",
+                        );
+                        col.on_update = slot;
+                    }
+                }
+                Rule::attr_check => {
+                    let mut name = None;
+                    let mut expr = String::new();
+                    for x in c.clone().into_inner() {
+                        match x.as_rule() {
+                            Rule::bare_ident | Rule::quoted_ident => {
+                                name = Some(self.ident_checked(&x))
+                            }
+                            Rule::paren_group => expr = text::paren_inner(x.as_str()),
+                            _ => {}
+                        }
+                    }
+                    checks.push((
+                        Check {
+                            name,
+                            expr: Expr::new(expr),
+                            not_valid: false,
+                            renamed_from: None,
+                        },
+                        sp,
+                    ));
+                }
+                Rule::attr_fk => {
+                    if let Some(fk) = self.inline_fk(&c) {
+                        fks.push((fk, sp));
+                    }
+                }
+                Rule::attr_collate => {
+                    let v = self.first_ident(&c);
+                    let mut slot = col.collation.take();
+                    self.once(&mut slot, v, sp, "a collation");
+                    col.collation = slot;
+                }
+                Rule::attr_charset => {
+                    let v = self.first_ident(&c);
+                    let mut slot = col.charset.take();
+                    self.once(&mut slot, v, sp, "a charset");
+                    col.charset = slot;
+                }
+                Rule::attr_generated => {
+                    let mut g = Generated {
+                        expr: Expr::new(""),
+                        stored: true,
+                    };
+                    for x in c.clone().into_inner() {
+                        match x.as_rule() {
+                            Rule::paren_group => g.expr = Expr::new(text::paren_inner(x.as_str())),
+                            Rule::k_virtual => g.stored = false,
+                            _ => {}
+                        }
+                    }
+                    let mut slot = col.generated.take();
+                    self.once(&mut slot, g, sp, "`generated`");
+                    col.generated = slot;
+                }
+                Rule::attr_invisible => col.invisible = true,
+                Rule::attr_comment => {
+                    let v = self.string_child(&c).unwrap_or_default();
+                    let mut slot = col.comment.take();
+                    self.once(&mut slot, v, sp, "a column comment");
+                    col.comment = slot;
+                }
+                Rule::attr_using => {
+                    if let Some(x) = c
+                        .clone()
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::paren_group)
+                    {
+                        let mut slot = col.using.take();
+                        self.once(
+                            &mut slot,
+                            Expr::new(text::paren_inner(x.as_str())),
+                            sp,
+                            "`using`",
+                        );
+                        col.using = slot;
+                    }
+                }
+                Rule::renamed => {
+                    let v = self.first_ident(&c);
+                    let mut slot = col.renamed_from.take();
+                    self.once(&mut slot, v, sp, "`renamed_from`");
+                    col.renamed_from = slot;
+                }
+                _ => {}
+            }
+        }
+        if let Some(first) = t.columns.iter().position(|x| x.name == col.name) {
+            let first_span = self
+                .out
+                .map
+                .get(&ObjectRef::Column {
+                    table: t.name.clone(),
+                    column: t.columns[first].name.clone(),
+                })
+                .map(|l| l.span.clone());
+            let mut d = Diag::error(
+                "E0304",
+                format!(
+                    "column `{}` is defined twice in table `{}`",
+                    col.name, t.name
+                ),
+            )
+            .at(self.file, name_span, "defined again here")
+            .help("rename one of the columns, or delete the copy");
+            if let Some(f) = first_span {
+                d = d.label(f, "first defined here");
+            }
+            self.diags.push(d);
+            return None;
+        }
+        if col.generated.is_some() && col.default.is_some() {
+            self.err(
+                "E0308",
+                line.clone(),
+                format!("column `{}` has both a default and `generated`", col.name),
+                "a generated column has no default",
+                Some("remove the `= …` default or the `generated (…)` clause".into()),
+            );
+        }
+        let idx = t.columns.len();
+        let cname = col.name.clone();
+        if pending_pk {
+            t.primary_key = Some(PrimaryKey {
+                name: None,
+                columns: vec![cname.clone()],
+            });
+            mine.push(Member::PrimaryKey);
+            self.record(
+                ObjectRef::PrimaryKey {
+                    table: t.name.clone(),
+                },
+                line.clone(),
+            );
+        }
+        for sp in uniques {
+            let i = t.uniques.len();
+            t.uniques.push(Unique {
+                name: None,
+                columns: vec![cname.clone()],
+                nulls_not_distinct: false,
+                deferral: Deferral::NotDeferrable,
+                renamed_from: None,
+            });
+            mine.push(Member::Unique(i));
+            self.record(
+                ObjectRef::Unique {
+                    table: t.name.clone(),
+                    index: i,
+                },
+                sp,
+            );
+        }
+        for (ch, sp) in checks {
+            let i = t.checks.len();
+            t.checks.push(ch);
+            mine.push(Member::Check(i));
+            self.record(
+                ObjectRef::Check {
+                    table: t.name.clone(),
+                    index: i,
+                },
+                sp,
+            );
+        }
+        for (mut fk, sp) in fks {
+            fk.columns = vec![cname.clone()];
+            let i = t.foreign_keys.len();
+            t.foreign_keys.push(fk);
+            mine.push(Member::ForeignKey(i));
+            self.record(
+                ObjectRef::ForeignKey {
+                    table: t.name.clone(),
+                    index: i,
+                },
+                sp,
+            );
+        }
+        self.record(
+            ObjectRef::Column {
+                table: t.name.clone(),
+                column: cname,
+            },
+            line,
+        );
+        t.columns.push(col);
+        if !mine.is_empty() {
+            inline.insert(idx, mine);
+        }
+        Some(idx)
+    }
+
+    fn two_pks(&mut self, span: Range<usize>, first: Range<usize>) {
+        let d = Diag::error("E0305", "a table has at most one primary key")
+            .at(self.file, span, "second primary key")
+            .label(first, "first primary key")
+            .help("for a key over several columns, write `primary key (a, b)` once");
+        self.diags.push(d);
+    }
+
+    fn first_ident(&mut self, p: &P<'a>) -> String {
+        match p.clone().into_inner().find(is_ident) {
+            Some(i) => self.ident_checked(&i),
+            None => String::new(),
+        }
+    }
+
+    fn identity(&mut self, p: &P<'a>) -> Identity {
+        let mut by_default = false;
+        let mut options = SequenceOptions::default();
+        for c in p.clone().into_inner() {
+            match c.as_rule() {
+                Rule::k_by => by_default = true,
+                Rule::seq_options => {
+                    for o in c.clone().into_inner() {
+                        self.seq_option(&o, &mut options);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if by_default {
+            Identity::ByDefault { options }
+        } else {
+            Identity::Always { options }
+        }
+    }
+
+    fn fk_options(&mut self, p: &P<'a>, fk: &mut ForeignKey) {
+        for c in p.clone().into_inner() {
+            let sp = self.span(&c);
+            match c.as_rule() {
+                Rule::on_delete => {
+                    if let Some(a) = c
+                        .clone()
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::fk_action)
+                    {
+                        fk.on_delete = fk_action(&a);
+                    }
+                }
+                Rule::on_update_action => {
+                    if let Some(a) = c
+                        .clone()
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::fk_action)
+                    {
+                        fk.on_update = fk_action(&a);
+                    }
+                }
+                Rule::deferral => fk.deferral = deferral(&c),
+                Rule::match_type => {
+                    fk.match_type = if c.clone().into_inner().any(|x| x.as_rule() == Rule::k_full) {
+                        MatchType::Full
+                    } else if c
+                        .clone()
+                        .into_inner()
+                        .any(|x| x.as_rule() == Rule::k_partial)
+                    {
+                        MatchType::Partial
+                    } else {
+                        MatchType::Simple
+                    }
+                }
+                Rule::not_valid => fk.not_valid = true,
+                Rule::renamed => {
+                    let v = self.first_ident(&c);
+                    let mut slot = fk.renamed_from.take();
+                    self.once(&mut slot, v, sp, "`renamed_from`");
+                    fk.renamed_from = slot;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn inline_fk(&mut self, p: &P<'a>) -> Option<ForeignKey> {
+        let q = p
+            .clone()
+            .into_inner()
+            .find(|x| x.as_rule() == Rule::qname)?;
+        let parts = self.qname_parts(&q);
+        let (table, col) = match parts.as_slice() {
+            [t, c] => (Name::new(t.clone()), c.clone()),
+            [s, t, c] => (Name::qualified(s.clone(), t.clone()), c.clone()),
+            _ => {
+                let sp = self.span(&q);
+                self.err(
+                    "E0317",
+                    sp,
+                    "a reference needs a table and a column: `-> table.column`".into(),
+                    "no column named",
+                    Some(format!(
+                        "write `-> {}.id` (or the column it points at)",
+                        parts.join(".")
+                    )),
+                );
+                return None;
+            }
+        };
+        let mut fk = ForeignKey {
+            name: None,
+            columns: Vec::new(),
+            ref_table: table,
+            ref_columns: vec![col],
+            on_delete: FkAction::NoAction,
+            on_update: FkAction::NoAction,
+            deferral: Deferral::NotDeferrable,
+            match_type: MatchType::Simple,
+            not_valid: false,
+            renamed_from: None,
+        };
+        self.fk_options(p, &mut fk);
+        Some(fk)
+    }
+
+    fn constraint_name(&mut self, p: &P<'a>) -> Option<String> {
+        // The optional name sits before the first parenthesised part.
+        for c in p.clone().into_inner() {
+            match c.as_rule() {
+                Rule::bare_ident | Rule::quoted_ident => return Some(self.ident_checked(&c)),
+                Rule::col_list | Rule::paren_group | Rule::index_parts => return None,
+                _ => {}
+            }
+        }
+        None
+    }
+
+    fn t_primary(
+        &mut self,
+        p: &P<'a>,
+        t: &mut Table,
+        pk_span: &mut Option<Range<usize>>,
+    ) -> Option<Member> {
+        let sp = self.span(p);
+        if let Some(first) = pk_span.clone() {
+            self.two_pks(sp, first);
+            return None;
+        }
+        *pk_span = Some(sp.clone());
+        let name = self.constraint_name(p);
+        let cols = p
+            .clone()
+            .into_inner()
+            .find(|x| x.as_rule() == Rule::col_list)
+            .map(|c| self.col_list(&c))
+            .unwrap_or_default();
+        t.primary_key = Some(PrimaryKey {
+            name,
+            columns: cols,
+        });
+        self.record(
+            ObjectRef::PrimaryKey {
+                table: t.name.clone(),
+            },
+            sp,
+        );
+        Some(Member::PrimaryKey)
+    }
+
+    fn t_unique(&mut self, p: &P<'a>, t: &mut Table) -> Option<Member> {
+        let sp = self.span(p);
+        let mut u = Unique {
+            name: self.constraint_name(p),
+            columns: Vec::new(),
+            nulls_not_distinct: false,
+            deferral: Deferral::NotDeferrable,
+            renamed_from: None,
+        };
+        for c in p.clone().into_inner() {
+            match c.as_rule() {
+                Rule::col_list => u.columns = self.col_list(&c),
+                Rule::nulls_not_distinct => u.nulls_not_distinct = true,
+                Rule::deferral => u.deferral = deferral(&c),
+                Rule::renamed => u.renamed_from = Some(self.first_ident(&c)),
+                _ => {}
+            }
+        }
+        let i = t.uniques.len();
+        t.uniques.push(u);
+        self.record(
+            ObjectRef::Unique {
+                table: t.name.clone(),
+                index: i,
+            },
+            sp,
+        );
+        Some(Member::Unique(i))
+    }
+
+    fn t_check(&mut self, p: &P<'a>, t: &mut Table) -> Option<Member> {
+        let sp = self.span(p);
+        let mut ch = Check {
+            name: self.constraint_name(p),
+            expr: Expr::new(""),
+            not_valid: false,
+            renamed_from: None,
+        };
+        for c in p.clone().into_inner() {
+            match c.as_rule() {
+                Rule::paren_group => ch.expr = Expr::new(text::paren_inner(c.as_str())),
+                Rule::not_valid => ch.not_valid = true,
+                Rule::renamed => ch.renamed_from = Some(self.first_ident(&c)),
+                _ => {}
+            }
+        }
+        let i = t.checks.len();
+        t.checks.push(ch);
+        self.record(
+            ObjectRef::Check {
+                table: t.name.clone(),
+                index: i,
+            },
+            sp,
+        );
+        Some(Member::Check(i))
+    }
+
+    fn t_foreign(&mut self, p: &P<'a>, t: &mut Table) -> Option<Member> {
+        let sp = self.span(p);
+        let mut fk = ForeignKey {
+            name: self.constraint_name(p),
+            columns: Vec::new(),
+            ref_table: Name::new(""),
+            ref_columns: Vec::new(),
+            on_delete: FkAction::NoAction,
+            on_update: FkAction::NoAction,
+            deferral: Deferral::NotDeferrable,
+            match_type: MatchType::Simple,
+            not_valid: false,
+            renamed_from: None,
+        };
+        let mut lists = 0;
+        for c in p.clone().into_inner() {
+            match c.as_rule() {
+                Rule::col_list if lists == 0 => {
+                    fk.columns = self.col_list(&c);
+                    lists += 1;
+                }
+                Rule::col_list => fk.ref_columns = self.col_list(&c),
+                Rule::qname => fk.ref_table = self.ref_name(&c),
+                _ => {}
+            }
+        }
+        self.fk_options(p, &mut fk);
+        let i = t.foreign_keys.len();
+        t.foreign_keys.push(fk);
+        self.record(
+            ObjectRef::ForeignKey {
+                table: t.name.clone(),
+                index: i,
+            },
+            sp,
+        );
+        Some(Member::ForeignKey(i))
+    }
+
+    fn t_index(&mut self, p: &P<'a>, owner: &Name, indexes: &mut Vec<Index>) -> Option<Member> {
+        let sp = self.span(p);
+        let mut ix = Index {
+            name: self.constraint_name(p),
+            parts: Vec::new(),
+            unique: false,
+            method: None,
+            include: Vec::new(),
+            predicate: None,
+            nulls_not_distinct: false,
+            comment: None,
+            renamed_from: None,
+        };
+        let mut kind: Option<String> = None;
+        let mut using_span = None;
+        for c in p.clone().into_inner() {
+            let csp = self.span(&c);
+            match c.as_rule() {
+                Rule::index_kind => kind = Some(c.as_str().trim().to_string()),
+                Rule::index_parts => {
+                    for part in c
+                        .clone()
+                        .into_inner()
+                        .filter(|x| x.as_rule() == Rule::index_part)
+                    {
+                        ix.parts.push(self.index_part(&part));
+                    }
+                }
+                Rule::unique_flag => ix.unique = true,
+                Rule::index_using => {
+                    let m = self.first_ident(&c).to_lowercase();
+                    let mut slot = ix.method.take();
+                    self.once(&mut slot, m, csp.clone(), "`using`");
+                    ix.method = slot;
+                    using_span = Some(csp);
+                }
+                Rule::index_include => {
+                    if let Some(l) = c
+                        .clone()
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::col_list)
+                    {
+                        ix.include = self.col_list(&l);
+                    }
+                }
+                Rule::nulls_not_distinct => ix.nulls_not_distinct = true,
+                Rule::attr_comment => {
+                    let v = self.string_child(&c).unwrap_or_default();
+                    let mut slot = ix.comment.take();
+                    self.once(&mut slot, v, csp, "an index comment");
+                    ix.comment = slot;
+                }
+                Rule::renamed => {
+                    let v = self.first_ident(&c);
+                    let mut slot = ix.renamed_from.take();
+                    self.once(&mut slot, v, csp, "`renamed_from`");
+                    ix.renamed_from = slot;
+                }
+                Rule::index_where => {
+                    if let Some(w) = c
+                        .clone()
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::where_raw)
+                    {
+                        ix.predicate = Some(Expr::new(text::strip_sole_parens(w.as_str().trim())));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(k) = kind {
+            if let Some(u) = using_span {
+                self.err(
+                    "E0310",
+                    u,
+                    format!("a {k} index takes no `using`"),
+                    "remove this",
+                    Some(format!("`{k} index` already names the kind of index")),
+                );
+            }
+            ix.method = Some(k);
+        }
+        let i = indexes.len();
+        indexes.push(ix);
+        let at = ObjectRef::Index {
+            table: owner.clone(),
+            index: i,
+        };
+        self.record(at, sp);
+        Some(Member::Index(i))
+    }
+
+    fn index_part(&mut self, p: &P<'a>) -> IndexPart {
+        let mut part = IndexPart {
+            key: IndexKey::Column(String::new()),
+            desc: false,
+            nulls_first: None,
+            collation: None,
+            opclass: None,
+            length: None,
+        };
+        for c in p.clone().into_inner() {
+            match c.as_rule() {
+                Rule::part_expr => {
+                    part.key = IndexKey::Expr(Expr::new(text::paren_inner(c.as_str().trim())))
+                }
+                Rule::part_call => part.key = IndexKey::Expr(Expr::new(c.as_str().trim())),
+                Rule::part_column => part.key = IndexKey::Column(self.first_ident(&c)),
+                Rule::part_prefix => {
+                    for x in c.clone().into_inner() {
+                        match x.as_rule() {
+                            Rule::bare_ident | Rule::quoted_ident => {
+                                part.key = IndexKey::Column(self.ident_checked(&x))
+                            }
+                            Rule::uint => part.length = x.as_str().parse().ok(),
+                            _ => {}
+                        }
+                    }
+                }
+                Rule::k_desc => part.desc = true,
+                Rule::k_asc => part.desc = false,
+                Rule::nulls_first => part.nulls_first = Some(true),
+                Rule::nulls_last => part.nulls_first = Some(false),
+                Rule::part_collate => part.collation = Some(self.first_ident(&c)),
+                Rule::opclass => {
+                    if let Some(q) = c.clone().into_inner().find(|x| x.as_rule() == Rule::qname) {
+                        part.opclass = Some(self.qname_parts(&q).join("."));
+                    }
+                }
+                _ => {}
+            }
+        }
+        part
+    }
+
+    // ------------------------------------------------------------ views, functions, triggers
+
+    fn view(&mut self, p: P<'a>, span: Range<usize>, ns: Option<&str>) -> Option<Placed<Top>> {
+        let mut v = View {
+            name: Name::new(""),
+            body: String::new(),
+            materialized: false,
+            columns: Vec::new(),
+            indexes: Vec::new(),
+            comment: None,
+            renamed_from: None,
+        };
+        let mut name_span = span.clone();
+        let mut block_pair = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::k_materialized => v.materialized = true,
+                Rule::qname => {
+                    v.name = self.decl_name(&c, ns);
+                    name_span = self.span(&c);
+                }
+                Rule::col_list => v.columns = self.col_list(&c),
+                Rule::sql_block => v.body = sql_block_body(&c),
+                Rule::paren_group => v.body = text::paren_inner(c.as_str()),
+                Rule::view_block => block_pair = Some(c),
+                _ => {}
+            }
+        }
+        let at = ObjectRef::View {
+            name: v.name.clone(),
+        };
+        let label = v.name.to_string();
+        if self.duplicate(&at, &name_span, &label)
+            || self.duplicate(
+                &ObjectRef::Table {
+                    name: v.name.clone(),
+                },
+                &name_span,
+                &label,
+            )
+        {
+            return None;
+        }
+        self.record(at.clone(), name_span);
+        let block = block_pair.map(|b| {
+            let bs = b.as_span();
+            let mut block = Block::new(bs.start()..bs.end());
+            for m in b.into_inner() {
+                let sp = self.span(&m);
+                let member = match m.as_rule() {
+                    Rule::t_index => {
+                        let owner = v.name.clone();
+                        self.t_index(&m, &owner, &mut v.indexes)
+                    }
+                    Rule::comment_item => {
+                        let c = self.string_child(&m).unwrap_or_default();
+                        let mut slot = v.comment.take();
+                        self.once(&mut slot, c, sp.clone(), "a view comment");
+                        v.comment = slot;
+                        Some(Member::Comment)
+                    }
+                    Rule::t_renamed => {
+                        match m.clone().into_inner().find(|x| x.as_rule() == Rule::qname) {
+                            Some(q) => {
+                                v.renamed_from = Some(self.decl_name(&q, ns));
+                                Some(Member::RenamedFrom)
+                            }
+                            None => None,
+                        }
+                    }
+                    _ => None,
+                };
+                if let Some(member) = member {
+                    block.items.push(Placed::new(member, sp));
+                }
+            }
+            block
+        });
+        self.out.schema.views.insert(v.name.clone(), v);
+        Some(Placed::new(
+            Top::Object {
+                at,
+                block,
+                inline: BTreeMap::new(),
+            },
+            span,
+        ))
+    }
+
+    fn function(&mut self, p: P<'a>, span: Range<usize>, ns: Option<&str>) -> Option<Placed<Top>> {
+        let mut f = Function {
+            name: Name::new(""),
+            args: String::new(),
+            returns: None,
+            language: String::new(),
+            body: String::new(),
+            comment: None,
+        };
+        let mut name_span = span.clone();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::qname => {
+                    f.name = self.decl_name(&c, ns);
+                    name_span = self.span(&c);
+                }
+                Rule::paren_group => f.args = text::paren_inner(c.as_str()),
+                Rule::returns_raw => f.returns = Some(c.as_str().trim().to_string()),
+                Rule::bare_ident | Rule::quoted_ident => f.language = self.ident_checked(&c),
+                Rule::sql_block => f.body = sql_block_body(&c),
+                Rule::comment_item => f.comment = self.string_child(&c),
+                _ => {}
+            }
+        }
+        let at = ObjectRef::Function {
+            name: f.name.clone(),
+        };
+        if self.duplicate(&at, &name_span, &f.name.to_string()) {
+            return None;
+        }
+        self.record(at.clone(), name_span);
+        self.out.schema.functions.insert(f.name.clone(), f);
+        Some(object(at, span))
+    }
+
+    fn trigger(&mut self, p: P<'a>, span: Range<usize>) -> Option<Placed<Top>> {
+        let mut tr = Trigger {
+            name: String::new(),
+            table: Name::new(""),
+            timing: String::new(),
+            events: Vec::new(),
+            for_each_row: false,
+            when: None,
+            body: String::new(),
+        };
+        let mut name_span = span.clone();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::bare_ident | Rule::quoted_ident => {
+                    tr.name = self.ident_checked(&c);
+                    name_span = self.span(&c);
+                }
+                Rule::qname => tr.table = self.ref_name(&c),
+                Rule::trig_timing => tr.timing = words(c.as_str()),
+                Rule::trig_events => {
+                    for e in c
+                        .clone()
+                        .into_inner()
+                        .filter(|x| x.as_rule() == Rule::trig_event)
+                    {
+                        let ev = match e.clone().into_inner().next() {
+                            Some(u) if u.as_rule() == Rule::trig_update => {
+                                let cols: Vec<String> = u
+                                    .clone()
+                                    .into_inner()
+                                    .filter(is_ident)
+                                    .map(|i| self.ident_checked(&i))
+                                    .collect();
+                                if cols.is_empty() {
+                                    "update".to_string()
+                                } else {
+                                    format!(
+                                        "update of {}",
+                                        cols.iter()
+                                            .map(|c| text::ident(c))
+                                            .collect::<Vec<_>>()
+                                            .join(", ")
+                                    )
+                                }
+                            }
+                            _ => words(e.as_str()),
+                        };
+                        tr.events.push(ev);
+                    }
+                }
+                Rule::trig_each => {
+                    tr.for_each_row = c.clone().into_inner().any(|x| x.as_rule() == Rule::k_row)
+                }
+                Rule::trig_when => {
+                    if let Some(g) = c
+                        .clone()
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::paren_group)
+                    {
+                        tr.when = Some(Expr::new(text::paren_inner(g.as_str())));
+                    }
+                }
+                Rule::trig_execute => {
+                    if let Some(call) = c
+                        .clone()
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::exec_call)
+                    {
+                        tr.body = format!("execute function {}", call.as_str().trim());
+                    }
+                }
+                Rule::sql_block => tr.body = sql_block_body(&c),
+                _ => {}
+            }
+        }
+        let at = ObjectRef::Trigger {
+            table: tr.table.clone(),
+            name: tr.name.clone(),
+        };
+        if self.duplicate(&at, &name_span, &format!("{} on {}", tr.name, tr.table)) {
+            return None;
+        }
+        self.record(at.clone(), name_span);
+        self.out
+            .schema
+            .triggers
+            .insert((tr.table.clone(), tr.name.clone()), tr);
+        Some(object(at, span))
+    }
+}
+
+fn object(at: ObjectRef, span: Range<usize>) -> Placed<Top> {
+    Placed::new(
+        Top::Object {
+            at,
+            block: None,
+            inline: BTreeMap::new(),
+        },
+        span,
+    )
+}
+
+fn is_ident(p: &P) -> bool {
+    matches!(p.as_rule(), Rule::bare_ident | Rule::quoted_ident)
+}
+
+fn ident(p: &P) -> String {
+    if p.as_rule() == Rule::quoted_ident {
+        text::unescape(p.as_str()).unwrap_or_else(|_| p.as_str().to_string())
+    } else {
+        p.as_str().to_string()
+    }
+}
+
+/// Lowercase words joined by single spaces: `instead   of` → `instead of`.
+fn words(s: &str) -> String {
+    s.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The canonical spelling of a column type: unquoted words lowercased,
+/// single spaces, no spaces inside the argument list.
+pub fn col_type(p: &P) -> Type {
+    let mut out = String::new();
+    for c in p.clone().into_inner() {
+        match c.as_rule() {
+            Rule::type_name => {
+                let parts: Vec<String> = c
+                    .clone()
+                    .into_inner()
+                    .map(|i| {
+                        if i.as_rule() == Rule::quoted_ident {
+                            i.as_str().to_string()
+                        } else {
+                            i.as_str().to_lowercase()
+                        }
+                    })
+                    .collect();
+                out.push_str(&parts.join("."));
+            }
+            Rule::type_args => {
+                let args: Vec<String> = c
+                    .clone()
+                    .into_inner()
+                    .map(|a| {
+                        let s = a.as_str();
+                        if s.starts_with('\'') {
+                            s.to_string()
+                        } else {
+                            s.to_lowercase()
+                        }
+                    })
+                    .collect();
+                out.push('(');
+                out.push_str(&args.join(","));
+                out.push(')');
+            }
+            Rule::type_mod => {
+                out.push(' ');
+                out.push_str(&words(c.as_str()));
+            }
+            Rule::type_array => out.push_str(c.as_str()),
+            _ => {}
+        }
+    }
+    Type(out)
+}
+
+fn fk_action(p: &P) -> FkAction {
+    match p.clone().into_inner().next().map(|x| x.as_rule()) {
+        Some(Rule::k_cascade) => FkAction::Cascade,
+        Some(Rule::k_restrict) => FkAction::Restrict,
+        Some(Rule::set_null) => FkAction::SetNull,
+        Some(Rule::set_default) => FkAction::SetDefault,
+        _ => FkAction::NoAction,
+    }
+}
+
+fn deferral(p: &P) -> Deferral {
+    let inner = p.clone().into_inner().next();
+    match inner {
+        Some(d) if d.as_rule() == Rule::deferrable => {
+            if d.into_inner().any(|x| x.as_rule() == Rule::k_deferred) {
+                Deferral::InitiallyDeferred
+            } else {
+                Deferral::InitiallyImmediate
+            }
+        }
+        _ => Deferral::NotDeferrable,
+    }
+}
+
+fn sql_block_body(p: &P) -> String {
+    let Some(inner) = p.clone().into_inner().next() else {
+        return String::new();
+    };
+    let raw = match inner.as_rule() {
+        Rule::triple_body => {
+            let s = inner.as_str();
+            &s[3..s.len() - 3]
+        }
+        _ => text::dollar_inner(inner.as_str()),
+    };
+    text::dedent(raw)
+}

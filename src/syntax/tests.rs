@@ -1,0 +1,101 @@
+//! Unit tests of the parser, lowering and printer on small inputs; the
+//! example schemas and snapshots are in tests/it/syntax*.rs.
+
+use super::*;
+use crate::ir::{FkAction, IndexKey, Name};
+
+fn one(text: &str) -> Schema {
+    match parse_files(&[SourceFile::new("t.strata", text)]) {
+        Ok(s) => s,
+        Err(d) => panic!("{}", d.render_plain()),
+    }
+}
+
+fn roundtrip(text: &str) {
+    let s = one(text);
+    let printed = print(&s);
+    let again = match parse_files(&[SourceFile::new("p.strata", printed.as_str())]) {
+        Ok(s) => s,
+        Err(d) => panic!(
+            "printed text does not parse:\n{printed}\n{}",
+            d.render_plain()
+        ),
+    };
+    assert_eq!(s, again, "printed:\n{printed}");
+    assert_eq!(print(&again), printed);
+}
+
+#[test]
+fn sketch_tables() {
+    let text = r#"
+dialect postgres
+extension pgcrypto
+
+enum order_status { pending, paid, shipped, cancelled }
+
+table users {
+  id          bigint      pk identity
+  email       text        unique
+  display     text?                              // nullable
+  created_at  timestamptz = now()
+
+  index users_lower_email (lower(email)) unique
+  check email_has_at (email like '%@%')
+  comment "People who can sign in"
+}
+
+table orders {
+  id          uuid        pk = gen_random_uuid()
+  user_id     bigint      -> users.id on delete cascade
+  status      order_status = 'pending'
+  total       numeric(12, 2) check (total >= 0)
+  note        text?       renamed_from comment
+  created_at  timestamp with time zone = current_timestamp
+
+  index (user_id, created_at desc) where status <> 'cancelled'
+}
+"#;
+    let s = one(text);
+    let users = &s.tables[&Name::new("users")];
+    assert_eq!(users.columns.len(), 4);
+    assert_eq!(
+        users.primary_key.as_ref().map(|p| p.columns.clone()),
+        Some(vec!["id".to_string()])
+    );
+    assert!(users.columns[2].nullable);
+    assert_eq!(
+        users.indexes[0].parts[0].key,
+        IndexKey::Expr(crate::ir::Expr::new("lower(email)"))
+    );
+    let orders = &s.tables[&Name::new("orders")];
+    assert_eq!(orders.columns[3].ty.as_str(), "numeric(12,2)");
+    assert_eq!(orders.columns[5].ty.as_str(), "timestamp with time zone");
+    assert_eq!(orders.foreign_keys[0].on_delete, FkAction::Cascade);
+    assert_eq!(orders.checks[0].expr.as_str(), "total >= 0");
+    assert_eq!(
+        orders.indexes[0].predicate.as_ref().map(|e| e.as_str()),
+        Some("status <> 'cancelled'")
+    );
+    assert_eq!(orders.columns[4].renamed_from.as_deref(), Some("comment"));
+    roundtrip(text);
+}
+
+#[test]
+fn fmt_keeps_comments_and_order() {
+    let text = "// header\n\ntable b {\n  id bigint pk // the key\n  // leading\n  name text\n}\n\n/* about a */\ntable a { id int }\n";
+    let out = format_file(&SourceFile::new("f.strata", text)).map_err(|d| d.render_plain());
+    let out = match out {
+        Ok(o) => o,
+        Err(e) => panic!("{e}"),
+    };
+    assert!(out.contains("// header\n\ntable b {"), "{out}");
+    assert!(out.contains("pk // the key"), "{out}");
+    assert!(out.contains("  // leading\n  name"), "{out}");
+    assert!(
+        out.find("table b").unwrap_or(0) < out.find("table a").unwrap_or(0),
+        "{out}"
+    );
+    let again =
+        format_file(&SourceFile::new("f.strata", out.as_str())).map_err(|d| d.render_plain());
+    assert_eq!(again.as_deref(), Ok(out.as_str()));
+}
