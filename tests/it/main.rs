@@ -29,5 +29,5 @@ mod support;
 mod conformance_mysql;
 #[path = "conformance/postgres.rs"]
 mod conformance_postgres;
-mod postgres_converge;
 mod mysql_perf;
+mod postgres_converge;

@@ -655,7 +655,17 @@ fn strip_casts(nodes: Vec<Node>, cx: &Context<'_>) -> Vec<Node> {
                         continue;
                     }
                 }
-                if out.last() == Some(&Node::Tok(Tok::CloseBracket)) {
+                // Not an empty one: `array[]` has no type but its cast.
+                let n = out.len();
+                if n >= 3
+                    && out[n - 1] == Node::Tok(Tok::CloseBracket)
+                    && out[n - 2] != Node::Tok(Tok::OpenBracket)
+                    && matches!(&out[n - 3], Node::Tok(_))
+                    && out
+                        .iter()
+                        .rev()
+                        .any(|x| matches!(x, Node::Tok(Tok::Word(w)) if w == "array"))
+                {
                     i += 2;
                     continue;
                 }
@@ -681,6 +691,7 @@ fn is_array_constructor(g: &[Node]) -> bool {
     matches!(g.first(), Some(Node::Tok(Tok::Word(w))) if w == "array")
         && g.last() == Some(&Node::Tok(Tok::CloseBracket))
         && g.get(1) == Some(&Node::Tok(Tok::OpenBracket))
+        && g.len() > 3
 }
 
 /// `'-1'::integer` is the number `-1` once the cast is gone.
@@ -1047,6 +1058,8 @@ mod tests {
         assert_eq!(n("(a - b) - c"), "a - b - c");
         assert_eq!(n("f(a, (b))"), "f(a, b)");
         assert_eq!(n("now() - '1 day'::interval"), "now() - '1 day'::interval");
+        assert_eq!(n("ARRAY[]::integer[]"), "array[]::integer[]");
+        assert_eq!(n("(ARRAY[]::text[])"), "array[]::text[]");
         assert_eq!(
             n("SELECT DISTINCT ON (c.carrier) c.carrier FROM carrier c"),
             "select distinct on (c.carrier) c.carrier from carrier c"
