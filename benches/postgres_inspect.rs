@@ -138,7 +138,7 @@ fn main() {
             let mut d = sqlx::PgConnection::connect(&url).await.expect("connect");
             let ddl = generate(n);
             // In chunks of statements: one huge query string is slow to parse.
-            for chunk in ddl.lines().collect::<Vec<_>>().chunks(400) {
+            for chunk in ddl.lines().collect::<Vec<_>>().chunks(40) {
                 sqlx::raw_sql(&chunk.join("\n")).execute(&mut d).await.expect("generate");
             }
             sqlx::raw_sql("ANALYZE").execute(&mut d).await.expect("analyze");
