@@ -12,6 +12,7 @@ mod mysql_apply;
 mod plan_render;
 mod postgres;
 mod properties;
+mod prove;
 mod report_cli;
 mod report_fixtures;
 mod report_graph;
