@@ -329,15 +329,15 @@ impl Scratch {
             });
         }
         let Some(admin_url) = dev.url else {
+            let scheme = if kind == DialectKind::Postgres {
+                "postgres"
+            } else {
+                "mysql"
+            };
             return Err(miette!(
                 code = "strata::prove::no_dev_url",
-                help = "pass --dev-url {}://… (or set STRATA_DEV_URL): a server where the \
-                        user may CREATE DATABASE; the proof runs in a scratch database there",
-                if kind == DialectKind::Postgres {
-                    "postgres"
-                } else {
-                    "mysql"
-                },
+                help = "pass --dev-url {scheme}://… (or set STRATA_DEV_URL): a server where \
+                        the user may CREATE DATABASE; the proof runs in a scratch database there",
                 "--prove needs a dev server for {kind}"
             ));
         };

@@ -19,8 +19,7 @@ fn pg_admin() -> String {
 }
 
 fn my_admin() -> String {
-    std::env::var(support::MYSQL_VAR)
-        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/mysql".into())
+    std::env::var(support::MYSQL_VAR).unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/mysql".into())
 }
 
 const SQLITE_V1: &str = "CREATE TABLE users (id integer PRIMARY KEY, email text NOT NULL)";
@@ -226,7 +225,15 @@ async fn mysql_plan_proves_ok_and_drops_the_scratch_database() {
     let dir = tempfile::tempdir().expect("tempdir");
     let to = schema_file(&dir, MY_V2);
     let out = strata()
-        .args(["plan", "--prove", "--url", &db.url, "--dev-url", &my_admin(), "--to"])
+        .args([
+            "plan",
+            "--prove",
+            "--url",
+            &db.url,
+            "--dev-url",
+            &my_admin(),
+            "--to",
+        ])
         .arg(&to)
         .assert()
         .success()
@@ -245,7 +252,15 @@ async fn the_dev_url_may_not_be_the_target() {
     let dir = tempfile::tempdir().expect("tempdir");
     let to = schema_file(&dir, PG_V2);
     strata()
-        .args(["plan", "--prove", "--url", &db.url, "--dev-url", &db.url, "--to"])
+        .args([
+            "plan",
+            "--prove",
+            "--url",
+            &db.url,
+            "--dev-url",
+            &db.url,
+            "--to",
+        ])
         .arg(&to)
         .assert()
         .code(1)
