@@ -189,8 +189,11 @@ fn printed_sql_runs_in_the_sqlite3_client_like_apply() {
     p.sqlite3("insert into users (id, email, name) values (1, 'a@x', 'A')");
     let rollback = p.path("down.sql");
     let up = stdout_of(
-        &p.plan("v2.strata", &["--rollback", &rollback.display().to_string()])
-            .success(),
+        &p.plan(
+            "v2.strata",
+            &["--rollback", &rollback.display().to_string()],
+        )
+        .success(),
     );
     let run = |sql: &str| {
         let out = std::process::Command::new("sqlite3")
@@ -216,7 +219,10 @@ fn printed_sql_runs_in_the_sqlite3_client_like_apply() {
     };
     run(&up);
     p.plan("v2.strata", &["--exit-code"]).code(0);
-    assert_eq!(p.sqlite3("select email from users").as_deref(), Some("a@x\n"));
+    assert_eq!(
+        p.sqlite3("select email from users").as_deref(),
+        Some("a@x\n")
+    );
 
     let down = std::fs::read_to_string(&rollback).expect("rollback written");
     run(&down);
@@ -247,7 +253,10 @@ fn destructive_changes_are_refused_and_name_each_loss() {
         .success();
     p.plan("v3.strata", &["--exit-code"]).code(0);
     if sqlite3_available() {
-        assert_eq!(p.sqlite3("select email from users").as_deref(), Some("a@x\n"));
+        assert_eq!(
+            p.sqlite3("select email from users").as_deref(),
+            Some("a@x\n")
+        );
     }
 }
 
@@ -261,7 +270,14 @@ fn apply_needs_a_terminal_or_auto_approve() {
     assert!(
         !p.path("app.db").exists()
             || strata()
-                .args(["plan", "--url", &p.url(), "--to", &p.file("v1.strata"), "--exit-code"])
+                .args([
+                    "plan",
+                    "--url",
+                    &p.url(),
+                    "--to",
+                    &p.file("v1.strata"),
+                    "--exit-code"
+                ])
                 .assert()
                 .get_output()
                 .status
@@ -326,21 +342,37 @@ fn inspect_prints_source_json_and_yaml() {
 fn diff_between_files_and_databases() {
     let p = Project::new();
     strata()
-        .args(["diff", &p.file("v1.strata"), &p.file("v2.strata"), "--exit-code"])
+        .args([
+            "diff",
+            &p.file("v1.strata"),
+            &p.file("v2.strata"),
+            "--exit-code",
+        ])
         .assert()
         .code(2)
         .stdout(predicate::str::contains("CREATE TABLE \"posts\""));
     strata()
-        .args(["diff", &p.file("v2.strata"), &p.file("v2.strata"), "--exit-code"])
+        .args([
+            "diff",
+            &p.file("v2.strata"),
+            &p.file("v2.strata"),
+            "--exit-code",
+        ])
         .assert()
         .code(0)
         .stdout("");
     strata()
-        .args(["diff", &p.file("v2.strata"), &p.file("v3.strata"), "--format", "text"])
+        .args([
+            "diff",
+            &p.file("v2.strata"),
+            &p.file("v3.strata"),
+            "--format",
+            "text",
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains("drop column `name`"))
-        .stdout(predicate::str::contains("hazard: data_loss"));
+        .stdout(predicate::str::contains("data_loss"));
 
     p.apply("v1.strata", &["--auto-approve"]).success();
     strata()
@@ -382,4 +414,55 @@ fn files_for_another_dialect_are_refused() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("written for postgres"));
+}
+
+/// Runs `strata apply` under a pseudo-terminal (util-linux `script`),
+/// answering the prompt with `answer`; `None` when `script` is missing.
+fn apply_on_a_terminal(p: &Project, answer: &str) -> Option<(i32, String)> {
+    let bin = assert_cmd::cargo::cargo_bin("strata");
+    let command = format!(
+        "{} apply --url {} --to {}",
+        bin.display(),
+        p.url(),
+        p.file("v1.strata")
+    );
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("DATABASE_URL")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .ok()?;
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take()?;
+        stdin.write_all(answer.as_bytes()).ok()?;
+    }
+    let out = child.wait_with_output().ok()?;
+    Some((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+    ))
+}
+
+#[test]
+fn apply_asks_on_a_terminal() {
+    let p = Project::new();
+    let Some((code, screen)) = apply_on_a_terminal(&p, "n\n") else {
+        eprintln!("SKIPPED: util-linux `script` is not installed");
+        return;
+    };
+    assert_eq!(code, 1, "{screen}");
+    assert!(screen.contains("Apply to sqlite://"), "{screen}");
+    assert!(screen.contains("apply cancelled"), "{screen}");
+    p.plan("v1.strata", &["--exit-code"]).code(2);
+
+    let Some((code, screen)) = apply_on_a_terminal(&p, "y\n") else {
+        return;
+    };
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("Applied 1 change"), "{screen}");
+    p.plan("v1.strata", &["--exit-code"]).code(0);
 }

@@ -1,7 +1,9 @@
 //! All integration tests live in this one binary, so that they share one
 //! build and one link of the library.
 
+mod cli_databases;
 mod cli_errors;
+mod cli_sqlite;
 mod conformance;
 mod converge;
 mod gen;
@@ -30,5 +32,5 @@ mod support;
 mod conformance_mysql;
 #[path = "conformance/postgres.rs"]
 mod conformance_postgres;
-mod postgres_converge;
 mod mysql_perf;
+mod postgres_converge;

@@ -19,11 +19,18 @@ use crate::ir::{
 pub fn schema(s: &Schema) -> Schema {
     let mut out = s.clone();
     out.dialect = Some(DialectKind::Sqlite);
+    // Tables by lowercased name: SQLite resolves names case-insensitively,
+    // and foreign keys look their parent up here.
+    let by_name: BTreeMap<String, &Table> = s
+        .tables
+        .values()
+        .map(|t| (name(&t.name).name.to_ascii_lowercase(), t))
+        .collect();
     out.tables = s
         .tables
         .values()
         .map(|t| {
-            let t = table(t, s);
+            let t = table(t, &by_name);
             (t.name.clone(), t)
         })
         .collect();
@@ -63,7 +70,7 @@ pub fn name(n: &Name) -> Name {
     }
 }
 
-fn table(t: &Table, s: &Schema) -> Table {
+fn table(t: &Table, tables: &BTreeMap<String, &Table>) -> Table {
     let mut t = t.clone();
     t.name = name(&t.name);
     t.renamed_from = t.renamed_from.as_ref().map(name);
@@ -114,22 +121,29 @@ fn table(t: &Table, s: &Schema) -> Table {
         .sort_by(|a, b| (&a.columns, &a.name).cmp(&(&b.columns, &b.name)));
     for fk in &mut t.foreign_keys {
         fk.ref_table = name(&fk.ref_table);
+        let parent = if fk.ref_table.schema.is_none() {
+            tables.get(&fk.ref_table.name.to_ascii_lowercase()).copied()
+        } else {
+            None
+        };
+        let Some(parent) = parent else {
+            continue;
+        };
         // SQLite matches table names case-insensitively.
-        if let Some(parent) = s.tables.values().find(|p| {
-            p.name.name.eq_ignore_ascii_case(&fk.ref_table.name) && name(&p.name) != fk.ref_table
-        }) {
-            fk.ref_table = name(&parent.name);
-        }
+        fk.ref_table = name(&parent.name);
+        // `REFERENCES parent` without columns means its primary key.
         if fk.ref_columns.is_empty() {
-            fk.ref_columns = referenced_key(s, &t.name, &fk.ref_table);
+            fk.ref_columns = parent
+                .primary_key
+                .as_ref()
+                .map(|p| p.columns.clone())
+                .unwrap_or_default();
         }
-        if let Some(parent) = s.tables.values().find(|p| name(&p.name) == fk.ref_table) {
-            fk.ref_columns = fk
-                .ref_columns
-                .iter()
-                .map(|c| spelling(&parent.columns, c))
-                .collect();
-        }
+        fk.ref_columns = fk
+            .ref_columns
+            .iter()
+            .map(|c| spelling(&parent.columns, c))
+            .collect();
     }
     t.foreign_keys.sort_by(fk_order);
     for i in &mut t.indexes {
@@ -171,18 +185,6 @@ fn fk_order(a: &ForeignKey, b: &ForeignKey) -> std::cmp::Ordering {
         &b.ref_columns,
         &b.name,
     ))
-}
-
-/// `REFERENCES parent` without columns means the parent's primary key.
-fn referenced_key(s: &Schema, this: &Name, parent: &Name) -> Vec<String> {
-    let found = s
-        .tables
-        .values()
-        .find(|t| &name(&t.name) == parent || (&name(&t.name) == this && this == parent));
-    found
-        .and_then(|t| t.primary_key.as_ref())
-        .map(|p| p.columns.clone())
-        .unwrap_or_default()
 }
 
 fn column(c: &mut Column, in_pk: bool) {
