@@ -2,6 +2,8 @@
 //! exact account of where a failure stopped. The per-dialect executors are
 //! `dialect::<name>::apply`; this module holds what they share.
 
+pub mod prove;
+
 use std::time::Duration;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

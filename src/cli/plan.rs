@@ -11,6 +11,7 @@ use std::time::Duration;
 use miette::{miette, Context, IntoDiagnostic};
 
 use super::Outcome;
+use crate::apply::prove;
 use crate::dialect::{self, Dialect, EmitOptions};
 use crate::ir::DialectKind;
 use crate::plan::{migration, Migration};
@@ -50,6 +51,12 @@ pub struct Args {
     /// Exit 2 when there are changes, 0 when there are none.
     #[arg(long)]
     exit_code: bool,
+    /// Run the plan and its rollback on a scratch database first (docs/prove.md).
+    #[arg(long)]
+    prove: bool,
+    /// The server where --prove creates its scratch database.
+    #[arg(long, env = "STRATA_DEV_URL", hide_env_values = true)]
+    dev_url: Option<String>,
     #[command(flatten)]
     emit: EmitArgs,
     /// The dialect, when it must be checked against the URL's.
@@ -87,7 +94,7 @@ impl EmitArgs {
 
 pub fn run(args: Args) -> miette::Result<Outcome> {
     let url = database_url(args.url.as_deref())?;
-    let secrets = Secrets::of(&[&url, &args.to]);
+    let secrets = Secrets::of(&[&url, &args.to, args.dev_url.as_deref().unwrap_or("")]);
     secrets.scrub(plan(args, &url))
 }
 
@@ -127,6 +134,11 @@ fn plan(args: Args, url: &str) -> miette::Result<Outcome> {
         write_file(path, &crate::report::sql::render(d, &m.down))?;
     }
     summarize(&m, d);
+    if args.prove {
+        let dev = prove::Dev::new(args.dev_url.as_deref(), url, &args.namespaces);
+        let proof = prove::prove(&dev, &current.schema, &m, &desired.schema, d);
+        rt.block_on(proof)?.finish()?;
+    }
     refuse_destructive(&m, args.allow_destructive)?;
     Ok(changes_outcome(&m, args.exit_code))
 }

@@ -18,6 +18,7 @@ mod plan_render;
 mod postgres;
 mod postgres_converge;
 mod properties;
+mod prove;
 mod report_cli;
 mod report_fixtures;
 mod report_graph;

@@ -1,0 +1,527 @@
+//! `strata plan --prove`: run a plan on a scratch database before anyone
+//! runs it for real. The scratch database is created on a dev server (a
+//! temporary file for SQLite), given the current structure, and then the
+//! very script `plan` printed is applied to it; the result is introspected
+//! and compared with the desired schema, planning again must be empty, and
+//! the rollback must restore the start. The scratch database is dropped
+//! whatever happens.
+//!
+//! A proof works on structure only: the scratch copy holds no rows, so a
+//! step that fails on real data (a new unique index over duplicates, a
+//! narrowing cast) passes here. See docs/prove.md.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use miette::miette;
+use sqlx::Connection;
+
+use crate::apply::{apply, ApplyOptions};
+use crate::dialect::{Dialect, EmitOptions};
+use crate::ir::{DialectKind, Schema};
+use crate::plan::{migration, Migration};
+use crate::source::{self, redact};
+
+/// Where to prove: the dev server, and the database the plan is for (which
+/// the dev server must not be).
+#[derive(Debug, Clone, Copy)]
+pub struct Dev<'a> {
+    /// `--dev-url`: a server where the user may `CREATE DATABASE`; may be
+    /// `None` for SQLite, which proves in a temporary file.
+    pub url: Option<&'a str>,
+    /// `--url`: the database the plan was made for.
+    pub target: &'a str,
+    /// `--schema`: the namespaces the plan covers.
+    pub namespaces: &'a [String],
+}
+
+impl<'a> Dev<'a> {
+    pub fn new(url: Option<&'a str>, target: &'a str, namespaces: &'a [String]) -> Dev<'a> {
+        Dev {
+            url,
+            target,
+            namespaces,
+        }
+    }
+}
+
+/// One check of a proof and how it went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub name: &'static str,
+    /// `None` when the check held; otherwise what went wrong (a server
+    /// error, or a schema difference as a unified diff).
+    pub failure: Option<String>,
+}
+
+/// The checks of a proof in the order they ran. A proof stops at the first
+/// failed check, so only the last one can have failed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProveReport {
+    /// The scratch database, for messages (a name or a file path).
+    pub scratch: String,
+    pub checks: Vec<Check>,
+}
+
+/// The checks, by the names the report prints.
+pub const SETUP: &str = "scratch copy of the current structure";
+pub const UP_APPLIES: &str = "up applies";
+pub const UP_CONVERGES: &str = "up converges to the desired schema";
+pub const PLAN_AGAIN_EMPTY: &str = "planning again is empty";
+pub const DOWN_APPLIES: &str = "rollback applies";
+pub const DOWN_RESTORES: &str = "rollback restores the current structure";
+
+impl ProveReport {
+    /// The check that failed, if one did.
+    pub fn failed(&self) -> Option<&Check> {
+        self.checks.iter().find(|c| c.failure.is_some())
+    }
+
+    /// One line per check, as `plan --prove` prints them on stderr.
+    pub fn lines(&self) -> Vec<String> {
+        self.checks
+            .iter()
+            .map(|c| match c.failure {
+                None => format!("prove: {} … ok", c.name),
+                Some(_) => format!("prove: {} … FAILED", c.name),
+            })
+            .collect()
+    }
+
+    /// Prints the report on stderr; an error naming the failed check, with
+    /// its detail, when one failed.
+    pub fn finish(&self) -> miette::Result<()> {
+        for line in self.lines() {
+            eprintln!("{line}");
+        }
+        match self.failed() {
+            None => {
+                eprintln!("prove: the plan is proven on {}", self.scratch);
+                Ok(())
+            }
+            Some(c) => Err(miette!(
+                code = "strata::prove::failed",
+                help = "the plan is wrong for this database: do not apply it; \
+                        the difference above shows what the scripts really do",
+                "prove: check `{}` failed:\n{}",
+                c.name,
+                c.failure.as_deref().unwrap_or_default()
+            )),
+        }
+    }
+
+    fn pass(&mut self, name: &'static str) {
+        self.checks.push(Check {
+            name,
+            failure: None,
+        });
+    }
+
+    /// Records a failure and returns `Err` so that the proof stops.
+    fn fail(&mut self, name: &'static str, why: String) -> Result<(), Stop> {
+        self.checks.push(Check {
+            name,
+            failure: Some(why),
+        });
+        Err(Stop::Failed)
+    }
+}
+
+/// Why a proof stopped early: a check failed (recorded in the report), or
+/// something around it broke (no connection, no introspection).
+enum Stop {
+    Failed,
+    Broken(miette::Report),
+}
+
+impl From<miette::Report> for Stop {
+    fn from(r: miette::Report) -> Stop {
+        Stop::Broken(r)
+    }
+}
+
+/// Proves `migration` (planned from `current` to `desired`) on a scratch
+/// database. `Err` only when the proof could not run (the dev server
+/// refused, introspection failed); a check that fails is in the report.
+pub async fn prove(
+    dev: &Dev<'_>,
+    current: &Schema,
+    migration: &Migration,
+    desired: &Schema,
+    dialect: &dyn Dialect,
+) -> miette::Result<ProveReport> {
+    let scratch = Scratch::create(dev, dialect).await?;
+    let mut report = ProveReport {
+        scratch: scratch.label(),
+        checks: Vec::new(),
+    };
+    let outcome = run(
+        &scratch.url,
+        dev.namespaces,
+        current,
+        migration,
+        desired,
+        dialect,
+        &mut report,
+    )
+    .await;
+    let dropped = scratch.drop_it().await;
+    match outcome {
+        Ok(()) | Err(Stop::Failed) => dropped.map(|()| report),
+        Err(Stop::Broken(e)) => Err(e),
+    }
+}
+
+async fn run(
+    url: &str,
+    namespaces: &[String],
+    current: &Schema,
+    m: &Migration,
+    desired: &Schema,
+    d: &dyn Dialect,
+    report: &mut ProveReport,
+) -> Result<(), Stop> {
+    let inspect = || async {
+        source::introspect(url, namespaces)
+            .await
+            .map(|i| i.schema)
+            .map_err(Stop::from)
+    };
+    let options = EmitOptions::default();
+
+    let empty = inspect().await?;
+    let setup = migration(&empty, current, d, &options).map_err(miette::Report::from)?;
+    if let Err(e) = apply(url, &setup.up, &ApplyOptions::default()).await {
+        return report.fail(SETUP, with_sql(e, d, &setup.up));
+    }
+    let start = inspect().await?;
+    match schema_diff(d, current, &start) {
+        None => report.pass(SETUP),
+        Some(diff) => {
+            return report.fail(
+                SETUP,
+                format!(
+                    "strata cannot reproduce the current structure, so it cannot prove \
+                     a plan for it:\n{diff}"
+                ),
+            )
+        }
+    }
+
+    if let Err(e) = apply(url, &m.up, &ApplyOptions::default()).await {
+        return report.fail(UP_APPLIES, with_sql(e, d, &m.up));
+    }
+    report.pass(UP_APPLIES);
+    let after = inspect().await?;
+    match schema_diff(d, desired, &after) {
+        None => report.pass(UP_CONVERGES),
+        Some(diff) => return report.fail(UP_CONVERGES, diff),
+    }
+
+    let again = migration(&after, desired, d, &options).map_err(miette::Report::from)?;
+    if !again.plan.is_empty() {
+        return report.fail(
+            PLAN_AGAIN_EMPTY,
+            format!(
+                "after the plan, strata would still change:\n{}",
+                crate::report::sql::render(d, &again.up)
+            ),
+        );
+    }
+    report.pass(PLAN_AGAIN_EMPTY);
+
+    if let Err(e) = apply(url, &m.down, &ApplyOptions::default()).await {
+        return report.fail(DOWN_APPLIES, with_sql(e, d, &m.down));
+    }
+    report.pass(DOWN_APPLIES);
+    let restored = inspect().await?;
+    match schema_diff(d, &start, &restored) {
+        None => report.pass(DOWN_RESTORES),
+        Some(diff) => return report.fail(DOWN_RESTORES, diff),
+    }
+    Ok(())
+}
+
+fn with_sql(e: miette::Report, d: &dyn Dialect, script: &crate::dialect::Script) -> String {
+    format!(
+        "{e:?}\nthe script:\n{}",
+        crate::report::sql::render(d, script)
+    )
+}
+
+/// The two schemas as a proof compares them: normalized, without rename
+/// hints, and on PostgreSQL without column order (`ADD COLUMN` appends, so
+/// a rollback that re-adds a column puts it last).
+fn comparable(d: &dyn Dialect, s: &Schema) -> Schema {
+    let mut s = d.normalize(&s.without_hints());
+    if d.kind() == DialectKind::Postgres {
+        for t in s.tables.values_mut() {
+            t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+    }
+    s
+}
+
+/// A unified diff between the YAML of the two schemas, or `None` when they
+/// are equal.
+pub fn schema_diff(d: &dyn Dialect, expected: &Schema, actual: &Schema) -> Option<String> {
+    let (expected, actual) = (comparable(d, expected), comparable(d, actual));
+    if expected == actual {
+        return None;
+    }
+    let e = serde_yaml_ng::to_string(&expected).unwrap_or_default();
+    let a = serde_yaml_ng::to_string(&actual).unwrap_or_default();
+    let diff = similar::TextDiff::from_lines(&e, &a)
+        .unified_diff()
+        .header("expected", "actual")
+        .to_string();
+    Some(if diff.is_empty() {
+        format!("{expected:#?}\n!=\n{actual:#?}")
+    } else {
+        diff
+    })
+}
+
+/// The scratch database of one proof.
+struct Scratch {
+    url: String,
+    place: Place,
+}
+
+enum Place {
+    Server {
+        kind: DialectKind,
+        admin_url: String,
+        name: String,
+        quoted: String,
+    },
+    File(PathBuf),
+}
+
+impl Scratch {
+    async fn create(dev: &Dev<'_>, d: &dyn Dialect) -> miette::Result<Scratch> {
+        let kind = d.kind();
+        if let Some(url) = dev.url {
+            if source::dialect_of_url(url) != Some(kind) {
+                return Err(miette!(
+                    code = "strata::prove::dev_dialect",
+                    help = "give --dev-url (or STRATA_DEV_URL) a {kind} server",
+                    "the dev URL {} is not a {kind} URL, but the database is {kind}",
+                    redact(url)
+                ));
+            }
+            if same_database(url, dev.target) {
+                return Err(miette!(
+                    code = "strata::prove::dev_is_target",
+                    help = "point --dev-url at a development server (or at least another \
+                            database of it): a proof creates and drops databases there",
+                    "the dev URL is the database the plan is for ({})",
+                    redact(url)
+                ));
+            }
+        }
+        let name = unique_name();
+        if kind == DialectKind::Sqlite {
+            let path = std::env::temp_dir().join(format!("{name}.db"));
+            return Ok(Scratch {
+                url: format!("sqlite://{}", path.display()),
+                place: Place::File(path),
+            });
+        }
+        let Some(admin_url) = dev.url else {
+            let scheme = if kind == DialectKind::Postgres {
+                "postgres"
+            } else {
+                "mysql"
+            };
+            return Err(miette!(
+                code = "strata::prove::no_dev_url",
+                help = "pass --dev-url {scheme}://… (or set STRATA_DEV_URL): a server where \
+                        the user may CREATE DATABASE; the proof runs in a scratch database there",
+                "--prove needs a dev server for {kind}"
+            ));
+        };
+        let quoted = d.quote_ident(&name);
+        server_exec(kind, admin_url, &format!("CREATE DATABASE {quoted}")).await?;
+        Ok(Scratch {
+            url: with_database(admin_url, &name),
+            place: Place::Server {
+                kind,
+                admin_url: admin_url.to_string(),
+                name,
+                quoted,
+            },
+        })
+    }
+
+    fn label(&self) -> String {
+        match &self.place {
+            Place::Server { name, .. } => format!("scratch database {name}"),
+            Place::File(p) => format!("scratch file {}", p.display()),
+        }
+    }
+
+    async fn drop_it(self) -> miette::Result<()> {
+        match self.place {
+            Place::Server {
+                kind,
+                admin_url,
+                name,
+                quoted,
+            } => {
+                // FORCE: a connection an apply or an introspection left
+                // behind must not keep the scratch database alive.
+                let sql = match kind {
+                    DialectKind::Postgres => {
+                        format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
+                    }
+                    _ => format!("DROP DATABASE IF EXISTS {quoted}"),
+                };
+                server_exec(kind, &admin_url, &sql).await.map_err(|e| {
+                    miette!(
+                        code = "strata::prove::drop",
+                        help = "drop the database {name} by hand",
+                        "cannot drop the scratch database: {e}"
+                    )
+                })
+            }
+            Place::File(path) => {
+                for suffix in ["", "-journal", "-wal", "-shm"] {
+                    let mut p = path.clone().into_os_string();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(PathBuf::from(p));
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Runs one statement on the dev server's own database.
+async fn server_exec(kind: DialectKind, url: &str, sql: &str) -> miette::Result<()> {
+    let broken = |e: sqlx::Error| {
+        miette!(
+            code = "strata::prove::dev_server",
+            help = "check --dev-url (or STRATA_DEV_URL): the server must run and the user \
+                    may CREATE DATABASE and DROP DATABASE there",
+            "{sql} on the dev server {}: {e}",
+            redact(url)
+        )
+    };
+    match kind {
+        DialectKind::Postgres => {
+            let mut c = sqlx::PgConnection::connect(url).await.map_err(broken)?;
+            let r = sqlx::raw_sql(sql).execute(&mut c).await.map_err(broken);
+            let _ = c.close().await;
+            r.map(|_| ())
+        }
+        _ => {
+            let url = url.replacen("mariadb://", "mysql://", 1);
+            let mut c = sqlx::MySqlConnection::connect(&url).await.map_err(broken)?;
+            let r = sqlx::raw_sql(sql).execute(&mut c).await.map_err(broken);
+            let _ = c.close().await;
+            r.map(|_| ())
+        }
+    }
+}
+
+/// `strata_prove_<pid>_<nanos>_<n>`: unique per process and call, and a
+/// valid database name everywhere without quoting.
+fn unique_name() -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("strata_prove_{}_{nanos}_{n}", std::process::id())
+}
+
+/// The parts of a server URL that say which database it is.
+fn parts(url: &str) -> (String, String, String) {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let family = match scheme {
+        "postgresql" => "postgres",
+        "mariadb" => "mysql",
+        s => s,
+    };
+    let rest = rest.split(['?', '#']).next().unwrap_or("");
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let default_port = match family {
+        "postgres" => ":5432",
+        "mysql" => ":3306",
+        _ => "",
+    };
+    let host = match host.rsplit_once(':') {
+        Some((_, port)) if !port.is_empty() && !host.ends_with(']') => host.to_string(),
+        _ => format!("{host}{default_port}"),
+    };
+    let host = host.replacen("localhost:", "127.0.0.1:", 1);
+    (
+        family.to_string(),
+        host,
+        path.trim_end_matches('/').to_string(),
+    )
+}
+
+/// Whether two URLs name the same database (same server and name).
+pub fn same_database(a: &str, b: &str) -> bool {
+    parts(a) == parts(b)
+}
+
+/// The server URL with its database replaced by `name` (query kept).
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.find('?') {
+        Some(q) => (&url[..q], &url[q..]),
+        None => (url, ""),
+    };
+    let after_scheme = base.find("://").map_or(0, |i| i + 3);
+    let server = match base[after_scheme..].find('/') {
+        Some(slash) => &base[..after_scheme + slash],
+        None => base,
+    };
+    format!("{server}/{name}{query}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scratch_url_replaces_the_database() {
+        assert_eq!(
+            with_database("postgres://u:p@h:5432/postgres?sslmode=disable", "s"),
+            "postgres://u:p@h:5432/s?sslmode=disable"
+        );
+        assert_eq!(with_database("mysql://root@h", "s"), "mysql://root@h/s");
+        assert_eq!(
+            with_database("mysql://root@h/mysql", "s"),
+            "mysql://root@h/s"
+        );
+    }
+
+    #[test]
+    fn same_database_ignores_users_ports_and_queries() {
+        assert!(same_database(
+            "postgres://a@localhost/app",
+            "postgresql://b:pw@127.0.0.1:5432/app?sslmode=disable"
+        ));
+        assert!(!same_database("postgres://h/app", "postgres://h/postgres"));
+        assert!(!same_database("postgres://h:5433/app", "postgres://h/app"));
+        assert!(same_database(
+            "mariadb://root@h/app",
+            "mysql://root@h:3306/app"
+        ));
+        assert!(!same_database("mysql://h/app", "postgres://h/app"));
+    }
+
+    #[test]
+    fn names_are_unique_and_plain() {
+        let (a, b) = (unique_name(), unique_name());
+        assert_ne!(a, b);
+        assert!(a.starts_with("strata_prove_"));
+        assert!(a.len() < 64, "{a}");
+        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    }
+}
