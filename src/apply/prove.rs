@@ -336,8 +336,10 @@ impl Scratch {
             };
             return Err(miette!(
                 code = "strata::prove::no_dev_url",
-                help = "pass --dev-url {scheme}://… (or set STRATA_DEV_URL): a server where \
-                        the user may CREATE DATABASE; the proof runs in a scratch database there",
+                help = format!(
+                    "pass --dev-url {scheme}://… (or set STRATA_DEV_URL): a server where \
+                     the user may CREATE DATABASE; the proof runs in a scratch database there"
+                ),
                 "--prove needs a dev server for {kind}"
             ));
         };
@@ -366,7 +368,7 @@ impl Scratch {
             Place::Server {
                 kind,
                 admin_url,
-                name,
+                name: _,
                 quoted,
             } => {
                 // FORCE: a connection an apply or an introspection left
