@@ -99,29 +99,3 @@ fn fmt_keeps_comments_and_order() {
         format_file(&SourceFile::new("f.strata", out.as_str())).map_err(|d| d.render_plain());
     assert_eq!(again.as_deref(), Ok(out.as_str()));
 }
-
-#[test]
-#[ignore]
-fn timing_probe() {
-    for n in [200usize, 800] {
-        let mut text = String::new();
-        for i in 0..n {
-            text.push_str(&format!("table t{i} {{\n  id bigint pk identity\n  name text? comment \"row {i}\"\n  created_at timestamptz = now()\n  index (name)\n}}\n"));
-        }
-        let t = std::time::Instant::now();
-        let r = <grammar::StrataParser as pest::Parser<grammar::Rule>>::parse(
-            grammar::Rule::file,
-            &text,
-        );
-        let pest_time = t.elapsed();
-        drop(r);
-        let t = std::time::Instant::now();
-        let _ = parse_files(&[SourceFile::new("x", text.as_str())]);
-        eprintln!(
-            "n={n} bytes={} pest={:?} total={:?}",
-            text.len(),
-            pest_time,
-            t.elapsed()
-        );
-    }
-}
