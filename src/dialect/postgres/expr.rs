@@ -570,6 +570,14 @@ fn redundant_literal_cast(ty: &str, cx: &Context<'_>) -> bool {
             | "json"
             | "jsonb"
             | "regclass"
+            | "regconfig"
+            | "regdictionary"
+            | "regtype"
+            | "regproc"
+            | "regprocedure"
+            | "regnamespace"
+            | "regrole"
+            | "citext"
     ) || cx.column_type == Some(ty)
         || cx.enums.iter().any(|e| e == ty)
         || ty.ends_with("[]")
