@@ -305,7 +305,7 @@ impl Scratch {
             if source::dialect_of_url(url) != Some(kind) {
                 return Err(miette!(
                     code = "strata::prove::dev_dialect",
-                    help = "give --dev-url (or STRATA_DEV_URL) a {kind} server",
+                    help = format!("give --dev-url (or STRATA_DEV_URL) a {kind} server"),
                     "the dev URL {} is not a {kind} URL, but the database is {kind}",
                     redact(url)
                 ));
@@ -336,8 +336,10 @@ impl Scratch {
             };
             return Err(miette!(
                 code = "strata::prove::no_dev_url",
-                help = "pass --dev-url {scheme}://… (or set STRATA_DEV_URL): a server where \
-                        the user may CREATE DATABASE; the proof runs in a scratch database there",
+                help = format!(
+                    "pass --dev-url {scheme}://… (or set STRATA_DEV_URL): a server where \
+                     the user may CREATE DATABASE; the proof runs in a scratch database there"
+                ),
                 "--prove needs a dev server for {kind}"
             ));
         };
@@ -380,7 +382,7 @@ impl Scratch {
                 server_exec(kind, &admin_url, &sql).await.map_err(|e| {
                     miette!(
                         code = "strata::prove::drop",
-                        help = "drop the database {name} by hand",
+                        help = format!("drop the database {name} by hand"),
                         "cannot drop the scratch database: {e}"
                     )
                 })
