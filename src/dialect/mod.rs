@@ -10,8 +10,8 @@ pub mod sqlite;
 
 use serde::Serialize;
 
-use crate::diff::Change;
-use crate::ir::{DialectKind, Schema};
+use crate::diff::{Change, TableChange};
+use crate::ir::{DialectKind, Schema, Table};
 use crate::plan::{Hazard, Plan};
 
 /// The synchronous half of a dialect; introspection and apply are async
@@ -38,6 +38,13 @@ pub trait Dialect: Sync {
 
     /// Quotes an identifier, always.
     fn quote_ident(&self, ident: &str) -> String;
+
+    /// Whether the emitter makes these changes to a table by rebuilding it
+    /// (SQLite), which takes the views and triggers over it along. Only
+    /// asked of dialects without `alter_constraints`.
+    fn rebuilds(&self, _from: &Table, _to: &Table, _changes: &[TableChange]) -> bool {
+        false
+    }
 }
 
 /// The dialect for a kind.

@@ -5,9 +5,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::deps::{deps, reshapes, Obj};
+use super::deps::{deps, Obj};
 use super::refs::{self, key};
-use crate::dialect::Capabilities;
+use crate::dialect::{Capabilities, Dialect};
 use crate::diff::{Change, TableChange};
 use crate::ir::{Name, Schema};
 
@@ -21,8 +21,9 @@ pub fn recreate_dependents(
     changes: &mut Vec<Change>,
     from: &Schema,
     to: &Schema,
-    caps: &Capabilities,
+    dialect: &dyn Dialect,
 ) {
+    let caps = &dialect.capabilities();
     let mut invalid: Invalidated = BTreeMap::new();
     let mut touched_views: BTreeSet<Name> = BTreeSet::new();
     let mut touched_triggers: BTreeSet<(Name, String)> = BTreeSet::new();
@@ -38,7 +39,19 @@ pub fn recreate_dependents(
                 changes: inner,
             } => {
                 if !caps.alter_constraints {
-                    if reshapes(f, t, inner, caps) {
+                    // Without ALTER for constraints the table is either
+                    // rebuilt (everything over it goes) or altered in
+                    // place, where only column-level changes break views.
+                    let in_place_breaks = f.name != t.name
+                        || inner.iter().any(|c| {
+                            matches!(
+                                c,
+                                TableChange::DropColumn(_)
+                                    | TableChange::RenameColumn { .. }
+                                    | TableChange::AlterColumn { .. }
+                            )
+                        });
+                    if in_place_breaks || dialect.rebuilds(f, t, inner) {
                         invalid.insert(key(&f.name), None);
                         rebuilt.insert(key(&f.name));
                     }

@@ -149,14 +149,13 @@ pub fn migration(
     dialect: &dyn Dialect,
     options: &EmitOptions,
 ) -> Result<Migration, EmitError> {
-    let caps = dialect.capabilities();
     let from = dialect.normalize(from);
     let to = dialect.normalize(to);
     let changes = diff(&from, &to);
     let mut back: Vec<Change> = changes.iter().map(Change::reverse).collect();
     let mut forward = changes;
-    dependents::recreate_dependents(&mut forward, &from, &to, &caps);
-    dependents::recreate_dependents(&mut back, &to, &from, &caps);
+    dependents::recreate_dependents(&mut forward, &from, &to, dialect);
+    dependents::recreate_dependents(&mut back, &to, &from, dialect);
 
     let plan_up = plan(forward, dialect, options);
     let plan_down = plan(back, dialect, options);

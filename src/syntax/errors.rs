@@ -95,7 +95,8 @@ pub fn syntax(ft: &FileText, e: Error<Rule>, hint: Option<Finding>) -> Diag {
     let (found, found_span) = token_at(&ft.text, pos);
     let has = |r: Rule| positives.contains(&r);
 
-    if has(Rule::k_table) && is_word(&found) {
+    let top_level = has(Rule::k_table) || has(Rule::k_dialect) || has(Rule::EOI) || has(Rule::file);
+    if top_level && is_word(&found) {
         let help = match did_you_mean(&found, object_keywords().iter().copied()) {
             Some(k) => format!("did you mean `{k}`?"),
             None => format!("a schema file holds {}", object_keywords().join(", ")),
@@ -104,7 +105,7 @@ pub fn syntax(ft: &FileText, e: Error<Rule>, hint: Option<Finding>) -> Diag {
             .at(ft, found_span, "not a kind of schema object")
             .help(help);
     }
-    if has(Rule::k_pk) && is_word(&found) {
+    if (has(Rule::attr_pk) || has(Rule::k_identity)) && is_word(&found) {
         let rest = ft.text[found_span.end..].trim_start();
         let help = match found.to_lowercase().as_str() {
             "not" if rest.starts_with("null") => {
@@ -115,7 +116,7 @@ pub fn syntax(ft: &FileText, e: Error<Rule>, hint: Option<Finding>) -> Diag {
             "references" => "write a reference as `-> table.column`".into(),
             "primary" => "write `pk` (or `primary key`) for a primary key".into(),
             "autoincrement" | "auto_increment" | "serial" => "write `identity` or `auto_increment`".into(),
-            w => match did_you_mean(w, COLUMN_ATTRS.iter().copied()) {
+            w => match did_you_mean(w, COLUMN_ATTRS.iter().copied()).filter(|k| *k != w) {
                 Some(k) => format!("did you mean `{k}`?"),
                 None => "column attributes are: pk, unique, identity, auto_increment, = default, check (…), -> table.column, collate, charset, on update, generated (…), invisible, comment \"…\", using (…), renamed_from".into(),
             },
@@ -124,7 +125,7 @@ pub fn syntax(ft: &FileText, e: Error<Rule>, hint: Option<Finding>) -> Diag {
             .at(ft, found_span, "not a column attribute")
             .help(help);
     }
-    if has(Rule::col_type) {
+    if has(Rule::col_type) || has(Rule::type_name) {
         return Diag::error("E0110", "expected a column type")
             .at(ft, found_span, format!("found {}", describe_found(&found)))
             .help("a column line is `name type [attributes]`, e.g. `email text unique`");

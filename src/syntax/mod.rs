@@ -70,6 +70,36 @@ pub fn parse_files(files: &[SourceFile]) -> Result<Schema, Diagnostics> {
     }
 }
 
+/// Parses and lowers without validating: the IR exactly as written, for
+/// tools (and tests) that want to look at a schema that does not validate.
+pub fn parse_unvalidated(files: &[SourceFile]) -> Result<Schema, Diagnostics> {
+    let texts: Vec<FileText> = files
+        .iter()
+        .map(|f| FileText::new(&f.name, &f.text))
+        .collect();
+    let mut diagnostics = Vec::new();
+    let mut parts = Vec::new();
+    for (i, ft) in texts.iter().enumerate() {
+        match parse_one(ft, i) {
+            Ok((lowered, _, diags)) => {
+                diagnostics.extend(diags);
+                parts.push(lowered);
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    let (dialect, dd) = dialect_of(&parts, &texts);
+    diagnostics.extend(dd);
+    let (mut schema, _, md) = merge(parts, &texts);
+    diagnostics.extend(md);
+    schema.dialect = dialect;
+    if diagnostics.is_empty() {
+        Ok(schema)
+    } else {
+        Err(Diagnostics { items: diagnostics })
+    }
+}
+
 /// Reads files and directories (every `*.strata` below a directory, in
 /// sorted order) and parses them as one schema.
 pub fn load_paths(paths: &[PathBuf]) -> Result<Schema, miette::Report> {
@@ -338,6 +368,10 @@ fn merge(parts: Vec<Lowered>, texts: &[FileText]) -> (Schema, SourceMap, Vec<Dia
             true
         };
         for (k, v) in s.extensions {
+            // Several files may each say they need the same extension.
+            if schema.extensions.get(&k) == Some(&v) {
+                continue;
+            }
             let at = ObjectRef::Extension { name: k.clone() };
             if !dup(&at, k.clone(), &map, &mut diags) {
                 schema.extensions.insert(k, v);

@@ -652,17 +652,12 @@ fn table(
     let inner = format!("{ind}  ");
     let mut s = String::from(ind);
     match &t.partition {
-        Some(Partitioning::Of { parent, bound }) => {
+        Some(Partitioning::Of { parent, .. }) => {
             s.push_str(&format!(
                 "partition {} of {}",
                 decl(&t.name, ns),
                 qualified(parent)
             ));
-            if bound.as_str() == "default" {
-                s.push_str(" default");
-            } else {
-                s.push_str(&format!(" for values {bound}"));
-            }
         }
         _ => s.push_str(&format!("table {}", decl(&t.name, ns))),
     }
@@ -682,8 +677,13 @@ fn table(
             .collect();
         s.push_str(&format!(" with ({})", opts.join(", ")));
     }
-    if let Some(Partitioning::By { by }) = &t.partition {
-        s.push_str(&format!(" partition by {by}"));
+    match &t.partition {
+        Some(Partitioning::By { by }) => s.push_str(&format!(" partition by {by}")),
+        Some(Partitioning::Of { bound, .. }) if bound.as_str() == "default" => {
+            s.push_str(" default")
+        }
+        Some(Partitioning::Of { bound, .. }) => s.push_str(&format!(" for values {bound}")),
+        None => {}
     }
     let widths = widths(t);
     let member_text = |m: &Member| -> String {

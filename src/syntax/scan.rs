@@ -81,7 +81,7 @@ pub fn scan(text: &str) -> Scan {
                     None => hint(Finding::UnterminatedRaw(i..i + 6), &mut out),
                 }
             }
-            b'$' if lexing && (i == 0 || !is_ident_byte(b[i - 1])) => {
+            b'$' if lexing && (i == 0 || !is_ident_byte(b[i - 1]) || b[..i].ends_with(b"sql")) => {
                 if let Some(tag_end) = dollar_tag(b, i) {
                     let tag = &b[i..=tag_end];
                     match find(b, tag_end + 1, tag) {
@@ -136,6 +136,16 @@ pub fn scan(text: &str) -> Scan {
                     Some(&(_, k)) if k == want => {
                         opens.pop();
                         if k != b'{' {
+                            paren_depth -= 1;
+                        }
+                    }
+                    // A `}` while a `(` is open: the `(` is what is wrong.
+                    Some(&(at, k)) if k != b'{' && want == b'{' => {
+                        hint(Finding::UnclosedParen(at), &mut out);
+                        while let Some((_, k)) = opens.pop() {
+                            if k == b'{' {
+                                break;
+                            }
                             paren_depth -= 1;
                         }
                     }

@@ -5,14 +5,18 @@ mod cli_databases;
 mod cli_errors;
 mod cli_sqlite;
 mod conformance;
+#[path = "conformance/postgres.rs"]
+mod conformance_postgres;
 mod converge;
 mod gen;
 mod gitsrc;
 mod migrate;
 mod mysql;
 mod mysql_apply;
+mod mysql_perf;
 mod plan_render;
 mod postgres;
+mod postgres_converge;
 mod properties;
 mod prove;
 mod report_cli;
@@ -26,11 +30,6 @@ mod sqlite;
 mod sqlite_emit;
 mod sqlite_examples;
 mod support;
-// The sqldef mysql cases; moves under `mod conformance` once the generic
-// runner lands there.
-#[path = "conformance/mysql.rs"]
-mod conformance_mysql;
-#[path = "conformance/postgres.rs"]
-mod conformance_postgres;
-mod mysql_perf;
-mod postgres_converge;
+mod syntax;
+mod syntax_errors;
+mod syntax_props;

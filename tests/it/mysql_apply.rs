@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use sqlx::Connection;
 use strata::apply::{apply, ApplyOptions};
+use strata::dialect::mysql::apply::pending_script;
 use strata::dialect::{Phase, Script, Statement};
 
 use crate::mysql::exec;
@@ -80,14 +81,25 @@ async fn failed_statement_is_named_and_resume_finishes_without_repeats() {
         resume: true,
         ..ApplyOptions::default()
     };
+    // The history holds the unfinished plan, whole: it can be resumed
+    // without the plan at hand.
+    let pending = pending_script(&db.url)
+        .await
+        .expect("read history")
+        .expect("an unfinished plan");
+    let sqls: Vec<&str> = pending.statements().map(|s| s.sql.as_str()).collect();
+    let want: Vec<&str> = s.statements().map(|s| s.sql.as_str()).collect();
+    assert_eq!(sqls, want);
     // Re-running statement 1 or 2 would fail: the tables exist.
-    let report = apply(&db.url, &s, &resume).await.expect("resume completes");
+    let report = apply(&db.url, &pending, &resume)
+        .await
+        .expect("resume completes");
     assert_eq!(report.executed.len(), 2, "{:?}", report.executed);
     assert_eq!(scalar(&db.url, "SELECT COUNT(*) FROM needed").await, 1);
     assert_eq!(
         scalar(
             &db.url,
-            "SELECT COUNT(DISTINCT statement_index) FROM strata_history"
+            "SELECT COUNT(*) FROM strata_history WHERE applied_at IS NOT NULL"
         )
         .await,
         4
@@ -96,6 +108,10 @@ async fn failed_statement_is_named_and_resume_finishes_without_repeats() {
         tables(&db.url).await,
         ["a", "b", "c", "needed", "strata_history"]
     );
+    assert!(pending_script(&db.url)
+        .await
+        .expect("read history")
+        .is_none());
 }
 
 #[tokio::test]

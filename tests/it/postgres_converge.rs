@@ -86,3 +86,44 @@ pairs! {
          d jsonb DEFAULT '{}', e int[] DEFAULT '{}', f uuid DEFAULT gen_random_uuid(), g numeric DEFAULT 1.5, \
          h boolean DEFAULT false, i interval DEFAULT '1 day', j date DEFAULT CURRENT_DATE, k text DEFAULT E'a\\\\b');";
 }
+
+/// Every ordered pair of the example schemas in schemas/postgres/.
+#[tokio::test]
+async fn example_schema_pairs() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/postgres");
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "strata"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    if files.is_empty() {
+        eprintln!("SKIPPED: no schemas/postgres/*.strata yet");
+        return;
+    }
+    let schemas: Vec<(String, strata::ir::Schema)> = files
+        .iter()
+        .map(|f| {
+            let s = strata::syntax::load_paths(std::slice::from_ref(f))
+                .unwrap_or_else(|e| panic!("{}: {e:?}", f.display()));
+            (f.display().to_string(), s)
+        })
+        .collect();
+    let mut failures = Vec::new();
+    for (an, a) in &schemas {
+        for (bn, b) in &schemas {
+            if an == bn {
+                continue;
+            }
+            let Some(db) = PgDb::create("cvs").await else {
+                return;
+            };
+            if let Err(e) = converge(&db.url, a, b).await {
+                failures.push(format!("{an} → {bn}: {e}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

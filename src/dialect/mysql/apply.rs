@@ -23,7 +23,9 @@ const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(60);
 /// trusts the history only for the very same plan.
 pub fn plan_hash(script: &Script) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for s in script.statements() {
+    // Session settings (statements of no step) are left out, so that the
+    // script `pending_script` rebuilds from the history hashes the same.
+    for s in script.statements().filter(|s| s.step.is_some()) {
         for b in s.sql.as_bytes().iter().chain(b";\n") {
             h ^= u64::from(*b);
             h = h.wrapping_mul(0x0100_0000_01b3);
@@ -109,27 +111,37 @@ async fn run(
         )
     })?;
     let hash = plan_hash(script);
-    let applied: BTreeSet<i64> = if options.resume {
-        sqlx::query_scalar::<_, i64>(&format!(
-            "SELECT CAST(statement_index AS SIGNED) FROM {HISTORY_TABLE} WHERE plan_hash = ?"
-        ))
-        .bind(&hash)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(|e| {
-            miette::miette!(
-                code = "strata::mysql::history",
-                "cannot read {HISTORY_TABLE}: {}",
-                db_error(e)
-            )
-        })?
-        .into_iter()
-        .collect()
+    let applied: BTreeSet<i64> = sqlx::query_scalar::<_, i64>(&format!(
+        "SELECT CAST(statement_index AS SIGNED) FROM {HISTORY_TABLE} WHERE plan_hash = ? AND applied_at IS NOT NULL"
+    ))
+    .bind(&hash)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(|e| {
+        miette::miette!(
+            code = "strata::mysql::history",
+            "cannot read {HISTORY_TABLE}: {}",
+            db_error(e)
+        )
+    })?
+    .into_iter()
+    .collect();
+    let applied = if options.resume {
+        applied
     } else {
-        // A fresh run of this plan starts a fresh record.
+        BTreeSet::new()
+    };
+    // The whole plan is recorded before it runs, each statement pending
+    // until it succeeded: `pending_script` can then continue it without
+    // the plan at hand. A fresh run of a plan starts a fresh record.
+    if !options.resume || applied.is_empty() {
+        let mut tx = conn
+            .begin()
+            .await
+            .map_err(|e| miette::miette!("{}", db_error(e)))?;
         sqlx::query(&format!("DELETE FROM {HISTORY_TABLE} WHERE plan_hash = ?"))
             .bind(&hash)
-            .execute(&mut *conn)
+            .execute(&mut *tx)
             .await
             .map_err(|e| {
                 miette::miette!(
@@ -138,15 +150,39 @@ async fn run(
                     db_error(e)
                 )
             })?;
-        BTreeSet::new()
-    };
+        for (i, st) in script.statements().filter(|s| s.step.is_some()).enumerate() {
+            sqlx::query(&format!(
+                "INSERT INTO {HISTORY_TABLE} (plan_hash, statement_index, statement, applied_at) VALUES (?, ?, ?, NULL)"
+            ))
+            .bind(&hash)
+            .bind(i as i64)
+            .bind(&st.sql)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| {
+                miette::miette!(
+                    code = "strata::mysql::history",
+                    "cannot write {HISTORY_TABLE}: {}",
+                    db_error(e)
+                )
+            })?;
+        }
+        tx.commit()
+            .await
+            .map_err(|e| miette::miette!("{}", db_error(e)))?;
+    }
 
     let statements: Vec<_> = script.statements().collect();
     let total = statements.len();
     let mut report = ApplyReport::default();
     let mut done: Vec<(usize, String)> = Vec::new();
+    // Index among the recorded statements (session settings are not).
+    let mut recorded = 0i64;
     for (i, st) in statements.iter().enumerate() {
-        let idx = i as i64;
+        let idx = recorded;
+        if st.step.is_some() {
+            recorded += 1;
+        }
         // Session settings (no step) run every time; they change nothing
         // that lasts.
         if st.step.is_some() && applied.contains(&idx) {
@@ -179,11 +215,10 @@ async fn run(
         }
         if st.step.is_some() {
             sqlx::query(&format!(
-                "INSERT INTO {HISTORY_TABLE} (plan_hash, statement_index, statement) VALUES (?, ?, ?)"
+                "UPDATE {HISTORY_TABLE} SET applied_at = CURRENT_TIMESTAMP(6) WHERE plan_hash = ? AND statement_index = ?"
             ))
             .bind(&hash)
             .bind(idx)
-            .bind(&st.sql)
             .execute(&mut *conn)
             .await
             .map_err(|e| {
@@ -202,11 +237,68 @@ async fn run(
     Ok(report)
 }
 
+/// The statements of the most recent plan whose apply did not finish, as
+/// a script that `apply` with `resume` continues (its hash is the plan's:
+/// the statements are the same, in the same order). `None` when every
+/// recorded plan finished.
+pub async fn pending_script(url: &str) -> miette::Result<Option<Script>> {
+    let real_url = url.replacen("mariadb://", "mysql://", 1);
+    let mut conn = MySqlConnection::connect(&real_url).await.map_err(|e| {
+        miette::miette!(
+            code = "strata::mysql::connect",
+            "cannot connect to {}: {e}",
+            crate::source::redact(url)
+        )
+    })?;
+    let exists: Option<String> = sqlx::query_scalar(
+        "SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+    )
+    .bind(HISTORY_TABLE)
+    .fetch_optional(&mut conn)
+    .await
+    .map_err(|e| miette::miette!("{}", db_error(e)))?;
+    if exists.is_none() {
+        return Ok(None);
+    }
+    let latest: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT plan_hash FROM {HISTORY_TABLE} GROUP BY plan_hash \
+         HAVING SUM(applied_at IS NULL) > 0 ORDER BY MAX(applied_at) DESC LIMIT 1"
+    ))
+    .fetch_optional(&mut conn)
+    .await
+    .map_err(|e| miette::miette!("{}", db_error(e)))?;
+    let Some(hash) = latest else {
+        return Ok(None);
+    };
+    let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
+        "SELECT CAST(statement_index AS SIGNED), statement FROM {HISTORY_TABLE} WHERE plan_hash = ? ORDER BY statement_index"
+    ))
+    .bind(&hash)
+    .fetch_all(&mut conn)
+    .await
+    .map_err(|e| miette::miette!("{}", db_error(e)))?;
+    let _ = conn.close().await;
+    let statements = rows
+        .into_iter()
+        .map(|(i, sql)| crate::dialect::Statement {
+            sql,
+            step: Some(i.max(0) as usize),
+            hazards: Vec::new(),
+        })
+        .collect();
+    Ok(Some(Script {
+        phases: vec![crate::dialect::Phase {
+            transactional: false,
+            statements,
+        }],
+    }))
+}
+
 const HISTORY_DDL: &str = "CREATE TABLE IF NOT EXISTS `strata_history` (\n  \
 `plan_hash` char(16) NOT NULL,\n  \
 `statement_index` int NOT NULL,\n  \
 `statement` longtext NOT NULL,\n  \
-`applied_at` timestamp(6) NOT NULL DEFAULT current_timestamp(6),\n  \
+`applied_at` timestamp(6) NULL DEFAULT NULL,\n  \
 PRIMARY KEY (`plan_hash`, `statement_index`)\n)";
 
 #[cfg(test)]

@@ -812,7 +812,41 @@ fn alter_table(
     }
 
     if !added_fks.is_empty() {
-        let clauses = added_fks
+        // An index InnoDB created for an earlier foreign key (named after
+        // its first column) is replaced by one named after the new
+        // constraint when that constraint is added; defining the index
+        // again in the same statement keeps it, under its name.
+        let mut clauses: Vec<Clause> = Vec::new();
+        for fk in &added_fks {
+            let Some(first) = fk.columns.first() else {
+                continue;
+            };
+            let implicit = to.indexes.iter().find(|ix| {
+                ix.name.as_deref() == Some(first.as_str())
+                    && ix.name != fk.name
+                    && !ix.unique
+                    && ix.method.is_none()
+                    && ix.parts.len() == fk.columns.len()
+                    && ix.parts.iter().zip(&fk.columns).all(|(p, c)| {
+                        p.key == IndexKey::Column(c.clone()) && p.length.is_none() && !p.desc
+                    })
+                    && from.indexes.contains(ix)
+            });
+            if let Some(ix) = implicit {
+                let n = ident(ix.name.as_deref().unwrap_or(""));
+                clauses.push(Clause::new(format!("DROP INDEX {n}"), Algo::Inplace));
+                clauses.push(
+                    Clause::new(format!("ADD {}", index_def(ix)), Algo::Inplace).hazard(
+                        HazardKind::IndexBuild,
+                        format!(
+                            "rebuilds the index {} on {t} so that it outlives the new foreign key",
+                            ix.name.as_deref().unwrap_or("")
+                        ),
+                    ),
+                );
+            }
+        }
+        let fk_clauses: Vec<Clause> = added_fks
             .iter()
             .map(|fk| {
                 Clause::new(format!("ADD {}", fk_def(fk)), Algo::Copy)
@@ -827,6 +861,7 @@ fn alter_table(
                     )
             })
             .collect();
+        clauses.extend(fk_clauses);
         out.push(statement(&tname, clauses, options));
     }
     out

@@ -437,8 +437,357 @@ fn foreign_key(fk: &mut ForeignKey, pks: &BTreeMap<Name, Vec<String>>) {
     }
 }
 
-fn view_body(body: &str) -> String {
-    body.trim().trim_end_matches(';').trim().to_string()
+/// A view body in one spelling, so that what a file says and what the
+/// server stores (`select `t`.`a` AS `a` from `t``) compare equal, and
+/// the text stays valid SQL (it is what CREATE VIEW runs):
+/// - identifiers lose their backticks unless they need them (reserved
+///   words, odd characters); keywords and function names are lowercased,
+///   other names keep their case;
+/// - `inner join` is `join`, `left outer join` is `left join`, `as`
+///   before a table alias is dropped;
+/// - parentheses the server adds around the FROM clause and a join
+///   condition are dropped;
+/// - `t.a AS a` is `t.a`;
+/// - in a query over one table, without subqueries, columns are not
+///   qualified with it.
+pub fn view_body(body: &str) -> String {
+    let body = body.trim().trim_end_matches(';').trim();
+    let mut toks = tokenize(body);
+    for t in &mut toks {
+        if t.kind == Kind::Quoted && simple_ident(&t.text) && !is_reserved(&t.text) {
+            t.kind = Kind::Word;
+        }
+    }
+    let n = toks.len();
+    for i in 0..n {
+        if toks[i].kind != Kind::Word {
+            continue;
+        }
+        let call = toks
+            .get(i + 1)
+            .is_some_and(|x| x.kind == Kind::Punct && x.text == "(");
+        let lower = toks[i].text.to_ascii_lowercase();
+        if is_keyword(&lower) || call {
+            toks[i].text = match lower.as_str() {
+                "octet_length" => "length".into(),
+                "lcase" => "lower".into(),
+                "ucase" => "upper".into(),
+                "substr" => "substring".into(),
+                _ => lower,
+            };
+        }
+    }
+    let is_kw = |t: &Token, w: &str| t.kind == Kind::Word && t.text == w;
+    // Join spellings.
+    let mut out: Vec<Token> = Vec::with_capacity(toks.len());
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        if is_kw(t, "inner") && toks.get(i + 1).is_some_and(|x| is_kw(x, "join")) {
+            i += 1;
+            continue;
+        }
+        if is_kw(t, "outer")
+            && out
+                .last()
+                .is_some_and(|x| is_kw(x, "left") || is_kw(x, "right"))
+        {
+            i += 1;
+            continue;
+        }
+        out.push(t.clone());
+        i += 1;
+    }
+    let mut toks = out;
+    drop_wrapping_parens(&mut toks, "from");
+    drop_wrapping_parens(&mut toks, "on");
+    // `as` before a table alias, inside FROM (up to WHERE and the like).
+    let mut in_from = false;
+    let mut depth = 0i32;
+    let mut keep = vec![true; toks.len()];
+    for (i, t) in toks.iter().enumerate() {
+        match (t.kind, t.text.as_str()) {
+            (Kind::Punct, "(") => depth += 1,
+            (Kind::Punct, ")") => depth -= 1,
+            (Kind::Word, "from") if depth == 0 => in_from = true,
+            (Kind::Word, "where" | "group" | "order" | "having" | "limit" | "union")
+                if depth == 0 =>
+            {
+                in_from = false
+            }
+            (Kind::Word, "as") if in_from && depth == 0 => {
+                let prev_ident = i > 0 && matches!(toks[i - 1].kind, Kind::Word | Kind::Quoted);
+                if prev_ident {
+                    keep[i] = false;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut toks: Vec<Token> = toks
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(t, k)| k.then_some(t))
+        .collect();
+    // `x.y as y` and `y as y`.
+    let mut i = 0;
+    while i + 2 < toks.len() {
+        let same = is_kw(&toks[i + 1], "as")
+            && matches!(toks[i].kind, Kind::Word | Kind::Quoted)
+            && matches!(toks[i + 2].kind, Kind::Word | Kind::Quoted)
+            && toks[i].text.eq_ignore_ascii_case(&toks[i + 2].text)
+            && toks
+                .get(i + 3)
+                .is_none_or(|x| (x.kind == Kind::Punct && x.text == ",") || is_kw(x, "from"));
+        if same {
+            toks.drain(i + 1..i + 3);
+        } else {
+            i += 1;
+        }
+    }
+    unqualify_single_table(&mut toks);
+    render_spaced(&toks, true)
+}
+
+fn simple_ident(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+}
+
+/// Words that cannot be bare identifiers (a subset of MySQL's reserved
+/// words: the ones a column or table is likely to be called).
+fn is_reserved(w: &str) -> bool {
+    is_keyword(&w.to_ascii_lowercase())
+}
+
+fn is_keyword(w: &str) -> bool {
+    matches!(
+        w,
+        "select"
+            | "from"
+            | "where"
+            | "and"
+            | "or"
+            | "not"
+            | "as"
+            | "on"
+            | "join"
+            | "inner"
+            | "left"
+            | "right"
+            | "outer"
+            | "cross"
+            | "natural"
+            | "using"
+            | "group"
+            | "by"
+            | "order"
+            | "having"
+            | "limit"
+            | "offset"
+            | "union"
+            | "all"
+            | "distinct"
+            | "distinctrow"
+            | "case"
+            | "when"
+            | "then"
+            | "else"
+            | "end"
+            | "is"
+            | "null"
+            | "in"
+            | "exists"
+            | "between"
+            | "like"
+            | "regexp"
+            | "rlike"
+            | "escape"
+            | "asc"
+            | "desc"
+            | "true"
+            | "false"
+            | "div"
+            | "mod"
+            | "xor"
+            | "with"
+            | "recursive"
+            | "over"
+            | "partition"
+            | "window"
+            | "rows"
+            | "range"
+            | "unbounded"
+            | "preceding"
+            | "following"
+            | "current"
+            | "row"
+            | "interval"
+            | "day"
+            | "hour"
+            | "minute"
+            | "second"
+            | "week"
+            | "month"
+            | "quarter"
+            | "year"
+            | "microsecond"
+            | "binary"
+            | "collate"
+            | "for"
+            | "update"
+            | "key"
+            | "keys"
+            | "index"
+            | "table"
+            | "column"
+            | "default"
+            | "check"
+            | "constraint"
+            | "primary"
+            | "foreign"
+            | "references"
+            | "values"
+            | "set"
+            | "into"
+            | "insert"
+            | "delete"
+            | "rank"
+            | "straight_join"
+            | "unsigned"
+            | "signed"
+            | "char"
+            | "integer"
+            | "decimal"
+            | "any"
+            | "some"
+            | "separator"
+            | "if"
+            | "sounds"
+            | "current_timestamp"
+            | "current_date"
+            | "current_time"
+            | "localtime"
+            | "localtimestamp"
+    )
+}
+
+/// Drops a parenthesis pair right after `kw` when it encloses everything
+/// up to the next clause (or the end, or the enclosing parenthesis).
+fn drop_wrapping_parens(toks: &mut Vec<Token>, kw: &str) {
+    let mut i = 0;
+    while i + 1 < toks.len() {
+        let opens = toks[i].kind == Kind::Word
+            && toks[i].text == kw
+            && toks[i + 1].kind == Kind::Punct
+            && toks[i + 1].text == "(";
+        let subquery = toks
+            .get(i + 2)
+            .is_some_and(|t| t.kind == Kind::Word && t.text == "select");
+        if opens && !subquery {
+            let mut depth = 0i32;
+            let mut close = None;
+            for (j, t) in toks.iter().enumerate().skip(i + 1) {
+                if t.kind != Kind::Punct {
+                    continue;
+                }
+                if t.text == "(" {
+                    depth += 1;
+                } else if t.text == ")" {
+                    depth -= 1;
+                    if depth == 0 {
+                        close = Some(j);
+                        break;
+                    }
+                }
+            }
+            if let Some(j) = close {
+                let boundary = match toks.get(j + 1) {
+                    None => true,
+                    Some(t) if t.kind == Kind::Punct => t.text == ")",
+                    Some(t) => matches!(
+                        t.text.as_str(),
+                        "where"
+                            | "group"
+                            | "order"
+                            | "having"
+                            | "limit"
+                            | "union"
+                            | "join"
+                            | "left"
+                            | "right"
+                            | "inner"
+                            | "cross"
+                            | "natural"
+                            | "straight_join"
+                    ),
+                };
+                if boundary {
+                    toks.remove(j);
+                    toks.remove(i + 1);
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+}
+
+/// In `select … from t [alias] …` over one table and no subquery, `t.x`
+/// (or `alias.x`) is `x`.
+fn unqualify_single_table(toks: &mut Vec<Token>) {
+    let selects = toks
+        .iter()
+        .filter(|t| t.kind == Kind::Word && t.text == "select")
+        .count();
+    if selects != 1 {
+        return;
+    }
+    let Some(from) = toks
+        .iter()
+        .position(|t| t.kind == Kind::Word && t.text == "from")
+    else {
+        return;
+    };
+    let end = toks[from + 1..]
+        .iter()
+        .position(|t| {
+            t.kind == Kind::Word
+                && matches!(
+                    t.text.as_str(),
+                    "where" | "group" | "order" | "having" | "limit"
+                )
+        })
+        .map(|p| p + from + 1)
+        .unwrap_or(toks.len());
+    let refs = &toks[from + 1..end];
+    let names: Vec<String> = match refs {
+        [t] if matches!(t.kind, Kind::Word | Kind::Quoted) => vec![t.text.clone()],
+        [t, a]
+            if matches!(t.kind, Kind::Word | Kind::Quoted)
+                && matches!(a.kind, Kind::Word | Kind::Quoted) =>
+        {
+            vec![t.text.clone(), a.text.clone()]
+        }
+        _ => return,
+    };
+    let mut i = 0;
+    while i + 2 < toks.len() {
+        let qualified = matches!(toks[i].kind, Kind::Word | Kind::Quoted)
+            && names.contains(&toks[i].text)
+            && toks[i + 1].kind == Kind::Punct
+            && toks[i + 1].text == "."
+            && matches!(toks[i + 2].kind, Kind::Word | Kind::Quoted)
+            && (i == 0 || !(toks[i - 1].kind == Kind::Punct && toks[i - 1].text == "."));
+        if qualified && (i < from || i > end) {
+            toks.drain(i..i + 2);
+        } else {
+            i += 1;
+        }
+    }
 }
 
 /// The canonical spelling of a column default.
@@ -795,13 +1144,19 @@ fn is_operator_word(w: &str) -> bool {
 }
 
 fn render(toks: &[Token]) -> String {
+    render_spaced(toks, false)
+}
+
+/// `comma_space`: a space after each comma, as people write view bodies
+/// (expressions keep the catalog's `('a','b')`).
+fn render_spaced(toks: &[Token], comma_space: bool) -> String {
     let mut s = String::new();
     for (i, t) in toks.iter().enumerate() {
         if i > 0 {
             let prev = &toks[i - 1];
             let no_space = (prev.kind == Kind::Punct && prev.text == "(")
                 || (t.kind == Kind::Punct && (t.text == ")" || t.text == ","))
-                || (prev.kind == Kind::Punct && prev.text == ",")
+                || (prev.kind == Kind::Punct && prev.text == "," && !comma_space)
                 || (t.kind == Kind::Punct
                     && t.text == "("
                     && prev.kind == Kind::Word
@@ -853,6 +1208,28 @@ mod tests {
         assert_eq!(expr("CURRENT_TIMESTAMP", &[]), "current_timestamp()");
         assert_eq!(expr("now()", &[]), "current_timestamp()");
         assert_eq!(expr("(a) + (b)", &cols()), "(`A`) + (`b`)");
+    }
+
+    #[test]
+    fn view_bodies_compare_with_the_server_spelling() {
+        let server = "select `o`.`id` AS `id`,`c`.`email` AS `email`,`o`.`total` AS `total` from (`orders` `o` join `customers` `c` on(`c`.`id` = `o`.`customer_id`))";
+        let file = "select o.id, c.email, o.total\nfrom orders o\njoin customers c on c.id = o.customer_id";
+        assert_eq!(view_body(server), view_body(file));
+        assert_eq!(
+            view_body(file),
+            "select o.id, c.email, o.total from orders o join customers c on c.id = o.customer_id"
+        );
+        let server = "select `t`.`id` AS `id`,`t`.`a` + 1 AS `x` from `t` where `t`.`a` > 0";
+        let file = "SELECT id, a+1 AS x FROM t WHERE a > 0;";
+        assert_eq!(view_body(server), view_body(file));
+        assert_eq!(
+            view_body("select `order` from `t`"),
+            "select `order` from t"
+        );
+        assert_eq!(
+            view_body("select a.x from a inner join b as bb on (a.id = bb.id)"),
+            "select a.x from a join b bb on a.id = bb.id"
+        );
     }
 
     #[test]

@@ -1160,6 +1160,13 @@ fn alter_column(
             .unwrap_or_default();
         let using = match &to.using {
             Some(u) => format!(" USING {u}"),
+            // Enums and other types without a cast between them convert
+            // through their text form.
+            None if needs_using(&from_base, &to_base)
+                && (family(&from_base) == Family::Other || family(&to_base) == Family::Other) =>
+            {
+                format!(" USING {col}::text::{to_base}")
+            }
             None if needs_using(&from_base, &to_base) => format!(" USING {col}::{to_base}"),
             None => String::new(),
         };
@@ -1195,27 +1202,6 @@ fn alter_column(
             alter(format!("SET DEFAULT nextval({})", literal(&qname(&seq)))),
             vec![],
         );
-    }
-    if what.identity {
-        match (&from.identity, &to.identity) {
-            (None, Some(id)) => cx.push(alter(format!("ADD {}", identity_clause(id))), vec![]),
-            (Some(a), Some(b)) => {
-                let mut parts = Vec::new();
-                let kind = |i: &Identity| matches!(i, Identity::Always { .. });
-                if kind(a) != kind(b) {
-                    parts.push(format!(
-                        "SET GENERATED {}",
-                        if kind(b) { "ALWAYS" } else { "BY DEFAULT" }
-                    ));
-                }
-                let (oa, ob) = (identity_options(a), identity_options(b));
-                parts.extend(identity_option_changes(&oa, &ob, &to_base));
-                if !parts.is_empty() {
-                    cx.push(alter(parts.join(" ")), vec![]);
-                }
-            }
-            _ => {}
-        }
     }
     if what.nullable || (to_serial.is_some() && from.nullable) {
         if to.nullable {
@@ -1256,6 +1242,27 @@ fn alter_column(
                     ),
                 ],
             );
+        }
+    }
+    if what.identity {
+        match (&from.identity, &to.identity) {
+            (None, Some(id)) => cx.push(alter(format!("ADD {}", identity_clause(id))), vec![]),
+            (Some(a), Some(b)) => {
+                let mut parts = Vec::new();
+                let kind = |i: &Identity| matches!(i, Identity::Always { .. });
+                if kind(a) != kind(b) {
+                    parts.push(format!(
+                        "SET GENERATED {}",
+                        if kind(b) { "ALWAYS" } else { "BY DEFAULT" }
+                    ));
+                }
+                let (oa, ob) = (identity_options(a), identity_options(b));
+                parts.extend(identity_option_changes(&oa, &ob, &to_base));
+                if !parts.is_empty() {
+                    cx.push(alter(parts.join(" ")), vec![]);
+                }
+            }
+            _ => {}
         }
     }
     if let Some(d) = &to.default {

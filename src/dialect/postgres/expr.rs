@@ -643,6 +643,33 @@ fn strip_casts(nodes: Vec<Node>, cx: &Context<'_>) -> Vec<Node> {
             let text_on_column = (ty == "text" || ty == "character varying")
                 && matches!(out.last(), Some(Node::Tok(Tok::Word(w))) if !is_keyword(w))
                 && !matches!(out.iter().rev().nth(1), Some(Node::Tok(Tok::Dot)));
+            // `(array['a', 'b'])::text[]`: the array's type follows from
+            // its elements or its context, as for a literal.
+            if ty.ends_with("[]") {
+                if let Some(Node::Group(g)) = out.last() {
+                    if is_array_constructor(g) {
+                        let g = g.clone();
+                        out.pop();
+                        out.extend(g);
+                        i += 2;
+                        continue;
+                    }
+                }
+                // Not an empty one: `array[]` has no type but its cast.
+                let n = out.len();
+                if n >= 3
+                    && out[n - 1] == Node::Tok(Tok::CloseBracket)
+                    && out[n - 2] != Node::Tok(Tok::OpenBracket)
+                    && matches!(&out[n - 3], Node::Tok(_))
+                    && out
+                        .iter()
+                        .rev()
+                        .any(|x| matches!(x, Node::Tok(Tok::Word(w)) if w == "array"))
+                {
+                    i += 2;
+                    continue;
+                }
+            }
             if (literal && redundant_literal_cast(ty, cx)) || text_on_column {
                 if literal {
                     if let Some(last) = out.pop() {
@@ -658,6 +685,13 @@ fn strip_casts(nodes: Vec<Node>, cx: &Context<'_>) -> Vec<Node> {
         i += 1;
     }
     out
+}
+
+fn is_array_constructor(g: &[Node]) -> bool {
+    matches!(g.first(), Some(Node::Tok(Tok::Word(w))) if w == "array")
+        && g.last() == Some(&Node::Tok(Tok::CloseBracket))
+        && g.get(1) == Some(&Node::Tok(Tok::OpenBracket))
+        && g.len() > 3
 }
 
 /// `'-1'::integer` is the number `-1` once the cast is gone.
@@ -832,6 +866,13 @@ fn parens_required(nodes: &[Node], i: usize, inner: &[Node]) -> bool {
     if inner.contains(&Node::Tok(Tok::Comma)) {
         return true;
     }
+    // `distinct on (…)` is syntax.
+    if i >= 2
+        && matches!(&nodes[i - 1], Node::Tok(Tok::Word(w)) if w == "on")
+        && matches!(&nodes[i - 2], Node::Tok(Tok::Word(w)) if w == "distinct")
+    {
+        return true;
+    }
     match i.checked_sub(1).map(|p| &nodes[p]) {
         Some(Node::Tok(Tok::Word(w))) => {
             !is_keyword(w)
@@ -997,6 +1038,11 @@ mod tests {
             ("(a <> b)", "a != b"),
             ("(\"Weird\" IS NOT NULL)", "\"Weird\" is not null"),
             ("(\"abc\" > 1)", "abc > 1"),
+            (
+                "((status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))",
+                "status IN ('a', 'b')",
+            ),
+            ("now() AT TIME ZONE 'utc'::text", "(now() at time zone 'utc')"),
             ("((a + 1) * 2)", "(a + 1) * 2"),
             ("(a OR (b AND c))", "a or b and c"),
         ];
@@ -1012,5 +1058,11 @@ mod tests {
         assert_eq!(n("(a - b) - c"), "a - b - c");
         assert_eq!(n("f(a, (b))"), "f(a, b)");
         assert_eq!(n("now() - '1 day'::interval"), "now() - '1 day'::interval");
+        assert_eq!(n("ARRAY[]::integer[]"), "array[]::integer[]");
+        assert_eq!(n("(ARRAY[]::text[])"), "array[]::text[]");
+        assert_eq!(
+            n("SELECT DISTINCT ON (c.carrier) c.carrier FROM carrier c"),
+            "select distinct on (c.carrier) c.carrier from carrier c"
+        );
     }
 }

@@ -611,6 +611,23 @@ impl LowerKeywords for String {
     }
 }
 
+/// Every catalog query introspection runs, by name (for benchmarks that
+/// time the same queries through another client).
+pub const QUERIES: &[(&str, &str)] = &[
+    ("namespaces", NAMESPACES),
+    ("extensions", EXTENSIONS),
+    ("tables", TABLES),
+    ("columns", COLUMNS),
+    ("constraints", CONSTRAINTS),
+    ("indexes", INDEXES),
+    ("enums", ENUMS),
+    ("sequences", SEQUENCES),
+    ("views", VIEWS),
+    ("functions", FUNCTIONS),
+    ("triggers", TRIGGERS),
+    ("unmodeled", UNMODELED),
+];
+
 // ---------------------------------------------------------------------------
 // Catalog queries. Each takes `$1 text[]`: the namespaces to read, or empty
 // for every non-system namespace. Objects that belong to an extension

@@ -14,8 +14,8 @@ pub mod rebuild;
 use sqlx::sqlite::SqliteConnectOptions;
 
 use super::{Capabilities, Dialect, EmitError, EmitOptions, Script};
-use crate::diff::Change;
-use crate::ir::{DialectKind, Schema};
+use crate::diff::{Change, TableChange};
+use crate::ir::{DialectKind, Schema, Table};
 use crate::plan::{Hazard, Plan};
 
 pub struct Sqlite;
@@ -50,6 +50,10 @@ impl Dialect for Sqlite {
 
     fn quote_ident(&self, ident: &str) -> String {
         quote::ident(ident)
+    }
+
+    fn rebuilds(&self, from: &Table, to: &Table, changes: &[TableChange]) -> bool {
+        rebuild::needs_rebuild(from, to, changes)
     }
 }
 

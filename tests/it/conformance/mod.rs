@@ -17,6 +17,7 @@
 //! docs/conformance.md); `STRATA_CONFORMANCE_ONLY=text` runs the cases
 //! whose id contains `text`. The cases are never edited.
 
+mod mysql;
 mod sqlite;
 
 use std::collections::{BTreeMap, BTreeSet};

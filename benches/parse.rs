@@ -1,0 +1,96 @@
+//! Parses and validates a generated schema of 10,000 tables (about
+//! 150,000 columns and 20,000 indexes) and reports time and peak memory.
+//! Run with `cargo bench --bench parse`; the figures go in
+//! docs/performance.md.
+
+use std::time::Instant;
+
+use strata::syntax::{self, SourceFile};
+
+/// A schema of `tables` tables with 15 columns and 2 indexes each, a
+/// foreign key to the previous table, checks and defaults.
+fn generate(tables: usize) -> String {
+    let mut s = String::with_capacity(tables * 700);
+    s.push_str("dialect postgres\n\nenum status { active, paused, closed }\n\n");
+    for i in 0..tables {
+        s.push_str(&format!("table t{i} {{\n"));
+        s.push_str("  id          bigint         pk identity\n");
+        if i > 0 {
+            s.push_str(&format!(
+                "  parent_id   bigint?        -> t{}.id on delete set null\n",
+                i - 1
+            ));
+        } else {
+            s.push_str("  parent_id   bigint?\n");
+        }
+        s.push_str("  name        text           unique\n");
+        s.push_str("  email       varchar(255)?\n");
+        s.push_str("  status      status         = 'active'\n");
+        s.push_str("  amount      numeric(12,2)  = 0 check (amount >= 0)\n");
+        s.push_str("  quantity    integer        = 1\n");
+        s.push_str("  note        text?          comment \"free text\"\n");
+        s.push_str("  data        jsonb          = '{}'::jsonb\n");
+        s.push_str("  flags       integer[]?\n");
+        s.push_str("  ratio       double precision?\n");
+        s.push_str("  code        char(8)?\n");
+        s.push_str("  enabled     boolean        = true\n");
+        s.push_str("  created_at  timestamptz    = now()\n");
+        s.push_str("  updated_at  timestamptz    = now()\n");
+        s.push('\n');
+        s.push_str(&format!("  index t{i}_name_lower (lower(name))\n"));
+        s.push_str(&format!(
+            "  index t{i}_recent (status, created_at desc) where status <> 'closed'\n"
+        ));
+        s.push_str("}\n\n");
+    }
+    s
+}
+
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+}
+
+fn main() {
+    let tables: usize = std::env::var("STRATA_BENCH_TABLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let text = generate(tables);
+    let before = peak_rss_kib().unwrap_or(0);
+    let files = [SourceFile::new("bench.strata", text)];
+    let start = Instant::now();
+    let schema = match syntax::parse(&files) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e:?}");
+            std::process::exit(1);
+        }
+    };
+    let elapsed = start.elapsed();
+    let columns: usize = schema.tables.values().map(|t| t.columns.len()).sum();
+    let indexes: usize = schema.tables.values().map(|t| t.indexes.len()).sum();
+    let peak = peak_rss_kib().unwrap_or(0);
+    println!(
+        "parse+validate: {} tables, {columns} columns, {indexes} indexes, {:.1} MiB of source",
+        schema.tables.len(),
+        files[0].text.len() as f64 / (1024.0 * 1024.0)
+    );
+    println!("time: {:.3} s", elapsed.as_secs_f64());
+    println!(
+        "peak memory (VmHWM): {:.1} MiB (before parsing: {:.1} MiB)",
+        peak as f64 / 1024.0,
+        before as f64 / 1024.0
+    );
+    let start = Instant::now();
+    let printed = syntax::print(&schema);
+    println!(
+        "print: {:.3} s, {} bytes",
+        start.elapsed().as_secs_f64(),
+        printed.len()
+    );
+}

@@ -1,0 +1,396 @@
+//! Malformed and hostile inputs: each gets a diagnostic with a stable code
+//! at the right place, and none panics, overflows the stack or hangs.
+
+use std::time::{Duration, Instant};
+
+use strata::syntax::{self, SourceFile};
+
+/// Parses one file and returns its first diagnostic as `code line:col`.
+fn first_error(text: &str) -> String {
+    match syntax::parse_files(&[SourceFile::new("t.strata", text)]) {
+        Ok(_) => "ok".into(),
+        Err(d) => {
+            let first = &d.items[0];
+            match first.location() {
+                Some((_, line, col)) => format!("{} {line}:{col}", first.code),
+                None => first.code.clone(),
+            }
+        }
+    }
+}
+
+#[test]
+fn malformed_inputs_have_codes_and_positions() {
+    let deep = format!(
+        "table t {{\n  a int check ({}1{})\n}}",
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    );
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("misspelled item", "tabel users {}".into(), "E0108 1:1"),
+        ("sql habit", "create table t (a int);".into(), "E0108 1:1"),
+        (
+            "nullable word",
+            "table users {\n  id bigint nullable\n}".into(),
+            "E0109 2:13",
+        ),
+        (
+            "not null",
+            "table users {\n  id bigint not null\n}".into(),
+            "E0109 2:13",
+        ),
+        (
+            "default keyword",
+            "table users {\n  id bigint default 0\n}".into(),
+            "E0109 2:13",
+        ),
+        (
+            "references",
+            "table users {\n  id bigint references x(id)\n}".into(),
+            "E0109 2:13",
+        ),
+        (
+            "bad fk action",
+            "table t {\n  a int -> u.id on delete explode\n}".into(),
+            "E0100 2:27",
+        ),
+        ("missing type", "table users {\n  id\n}".into(), "E0110 2:5"),
+        (
+            "unterminated string",
+            "table users {\n  name text comment \"unterminated\n}".into(),
+            "E0104 2:21",
+        ),
+        (
+            "unterminated comment",
+            "/* never closed\ntable t {}".into(),
+            "E0105 1:1",
+        ),
+        (
+            "unterminated sql block",
+            "view v as sql\"\"\"select 1".into(),
+            "E0106 1:11",
+        ),
+        (
+            "unterminated dollar body",
+            "function f() returns int language sql as sql$body$ select 1".into(),
+            "E0106 1:45",
+        ),
+        (
+            "unclosed paren",
+            "table t {\n  a int check (a > 0\n}".into(),
+            "E0107 2:15",
+        ),
+        (
+            "unclosed type args",
+            "table t {\n  a varchar(\n}".into(),
+            "E0107 2:12",
+        ),
+        ("unclosed brace", "table t {\n  a int\n".into(), "E0111 1:9"),
+        (
+            "stray brace",
+            "table t {\n  a int\n}\n}".into(),
+            "E0112 4:1",
+        ),
+        ("nul byte", "table t {\0}".into(), "E0102 1:10"),
+        ("deep nesting", deep, "E0103 2:143"),
+        ("unknown dialect", "dialect oracle".into(), "E0301 1:9"),
+        (
+            "two dialects",
+            "dialect postgres\ndialect mysql".into(),
+            "E0302 2:1",
+        ),
+        (
+            "duplicate table",
+            "table t { a int }\ntable t { b int }".into(),
+            "E0303 2:7",
+        ),
+        (
+            "table and view",
+            "table t { a int }\nview t as (select 1)".into(),
+            "E0303 2:6",
+        ),
+        (
+            "duplicate enum",
+            "enum e { a }\nenum e { b }".into(),
+            "E0303 2:1",
+        ),
+        (
+            "duplicate column",
+            "table t {\n  a int\n  a text\n}".into(),
+            "E0304 3:3",
+        ),
+        (
+            "two inline pks",
+            "table t {\n  a int pk\n  b int pk\n}".into(),
+            "E0305 3:9",
+        ),
+        (
+            "two table pks",
+            "table t {\n  a int\n  primary key (a)\n  primary key (a)\n}".into(),
+            "E0305 4:3",
+        ),
+        (
+            "number out of range",
+            "sequence s start 99999999999999999999".into(),
+            "E0306 1:18",
+        ),
+        (
+            "duplicate option",
+            "table t with (engine = a, engine = b) {\n  a int\n}".into(),
+            "E0307 1:27",
+        ),
+        (
+            "two defaults",
+            "table t {\n  a int = 1 = 2\n}".into(),
+            "E0308 2:13",
+        ),
+        (
+            "identity twice",
+            "table t {\n  a int identity auto_increment\n}".into(),
+            "E0308 2:18",
+        ),
+        (
+            "default and generated",
+            "table t {\n  a int = 1 generated (2) stored\n}".into(),
+            "E0308 2:3",
+        ),
+        (
+            "two table comments",
+            "table t {\n  a int\n  comment \"x\"\n  comment \"y\"\n}".into(),
+            "E0308 4:3",
+        ),
+        (
+            "bad escape",
+            "table t {\n  a int comment \"bad \\q escape\"\n}".into(),
+            "E0309 2:22",
+        ),
+        (
+            "fulltext with using",
+            "table t {\n  a text\n  fulltext index (a) using btree\n}".into(),
+            "E0310 3:22",
+        ),
+        ("duplicate label", "enum e { a, b, a }".into(), "E0311 1:16"),
+        (
+            "three-part name",
+            "table a.b.c { x int }".into(),
+            "E0316 1:7",
+        ),
+        (
+            "reference without column",
+            "table t {\n  a int -> users\n}".into(),
+            "E0317 2:12",
+        ),
+        (
+            "owned by without column",
+            "sequence s owned by t".into(),
+            "E0317 1:21",
+        ),
+        (
+            "labels without comma",
+            "enum e { a b }".into(),
+            "E0100 1:12",
+        ),
+        (
+            "sql-style parens",
+            "table t (\n  a int\n)".into(),
+            "E0100 1:9",
+        ),
+        (
+            "commas between columns",
+            "table t {\n  a int,\n  b int\n}".into(),
+            "E0100 2:8",
+        ),
+        (
+            "check without parens",
+            "table t {\n  a int\n  check a > 0\n}".into(),
+            "E0100 3:11",
+        ),
+        (
+            "version not a string",
+            "extension x version 1.0".into(),
+            "E0100 1:21",
+        ),
+        (
+            "fk without target columns",
+            "table t {\n  a int\n  foreign key (a) -> u\n}".into(),
+            "E0100 3:23",
+        ),
+        (
+            "view body not raw",
+            "view v as select 1".into(),
+            "E0100 1:11",
+        ),
+        (
+            "function without language",
+            "function f() returns int as sql$$ select 1 $$".into(),
+            "E0100 1:46",
+        ),
+        (
+            "unknown trigger event",
+            "trigger tr on t before frobnicate execute f()".into(),
+            "E0100 1:24",
+        ),
+        (
+            "empty default",
+            "table t {\n  a int =\n}".into(),
+            "E0100 2:10",
+        ),
+        (
+            "empty index",
+            "table t {\n  a int\n  index ()\n}".into(),
+            "E0100 3:10",
+        ),
+        (
+            "dialect in namespace",
+            "namespace n {\n  dialect postgres\n}".into(),
+            "E0108 2:3",
+        ),
+    ];
+    assert!(cases.len() >= 40);
+    let mut failures = Vec::new();
+    for (what, text, want) in &cases {
+        let got = first_error(text);
+        if got != *want {
+            failures.push(format!("{what}: want {want}, got {got}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+fn parse_quietly(text: &str) -> Result<strata::ir::Schema, String> {
+    syntax::parse_files(&[SourceFile::new("h.strata", text)]).map_err(|d| d.render_plain())
+}
+
+#[test]
+fn empty_and_trivial_files_are_empty_schemas() {
+    for text in [
+        "",
+        "\n\n",
+        "   ",
+        "// only a comment",
+        "/* block */\n",
+        "\u{FEFF}",
+    ] {
+        let s = parse_quietly(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        assert_eq!(s, strata::ir::Schema::default());
+    }
+}
+
+#[test]
+fn invalid_utf8_is_a_diagnostic() {
+    let bytes = b"table t {\n  a text comment \"caf\xe9\"\n}\n".to_vec();
+    let d = syntax::decode("bad.strata", bytes).expect_err("invalid UTF-8");
+    assert_eq!(d.code, "E0101");
+    assert_eq!(d.location().map(|l| (l.1, l.2)), Some((2, 22)));
+}
+
+#[test]
+fn hundred_thousand_character_identifiers() {
+    let long = "x".repeat(100_000);
+    let text = format!("table {long} {{\n  {long} text\n  index {long} ({long})\n}}\n");
+    let s = parse_quietly(&text).expect("parses");
+    let t = s.tables.values().next().expect("one table");
+    assert_eq!(t.columns[0].name.len(), 100_000);
+    let printed = syntax::print(&s);
+    assert_eq!(parse_quietly(&printed).expect("reparses"), s);
+}
+
+#[test]
+fn deep_nesting_is_refused_not_overflowed() {
+    for open in ["(", "["] {
+        let close = if open == "(" { ")" } else { "]" };
+        let text = format!(
+            "table t {{\n  a int = {}1{}\n}}\n",
+            open.repeat(10_000),
+            close.repeat(10_000)
+        );
+        let e = parse_quietly(&text).expect_err("too deep");
+        assert!(e.contains("E0103"), "{e}");
+    }
+    // Unbalanced deep nesting, and deep braces, are plain errors.
+    let text = format!("table t {{\n  a int = {}\n}}\n", "(".repeat(10_000));
+    assert!(parse_quietly(&text).is_err());
+    let text = "{".repeat(10_000);
+    assert!(parse_quietly(&text).is_err());
+}
+
+#[test]
+fn nesting_at_the_limit_parses_on_a_test_thread() {
+    let depth = 120;
+    let text = format!(
+        "table t {{\n  a int check ({}a > 0{})\n}}\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
+    let s = parse_quietly(&text).expect("parses");
+    assert_eq!(s.tables.values().next().map(|t| t.checks.len()), Some(1));
+}
+
+#[test]
+fn multi_megabyte_file_parses_in_reasonable_time() {
+    let mut text = String::new();
+    let mut i = 0;
+    while text.len() < 2 * 1024 * 1024 {
+        text.push_str(&format!(
+            "table t{i} {{\n  id bigint pk identity\n  name text? comment \"row {i}\"\n  created_at timestamptz = now()\n  index (name)\n}}\n"
+        ));
+        i += 1;
+    }
+    let start = Instant::now();
+    let s = parse_quietly(&text).expect("parses");
+    assert_eq!(s.tables.len(), i);
+    // Debug build, shared machine: generous, but catches a quadratic blow-up.
+    assert!(
+        start.elapsed() < Duration::from_secs(300),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn pathological_unterminated_quotes_do_not_hang() {
+    let cases = [
+        "$a$ ".repeat(200_000),
+        "'".repeat(400_000),
+        "\"".repeat(400_000),
+        "/*".repeat(200_000),
+        format!("table t {{\n  a int check ({}\n}}", "'x".repeat(200_000)),
+        format!("view v as sql\"\"\"{}", "\"\"".repeat(200_000)),
+    ];
+    for text in cases {
+        let start = Instant::now();
+        assert!(parse_quietly(&text).is_err());
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{:?} for {:?}…",
+            start.elapsed(),
+            &text[..10]
+        );
+    }
+}
+
+#[test]
+fn arbitrary_bytes_never_panic() {
+    // A fixed pseudo-random sequence: the same inputs every run.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let alphabet = b"table {}()[]<>-=?'\"$/*\n\t ,.;:ab_1\\sql";
+    for _ in 0..300 {
+        let len = (x % 400) as usize;
+        let mut bytes = Vec::with_capacity(len);
+        for _ in 0..len {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            bytes.push(alphabet[(x % alphabet.len() as u64) as usize]);
+        }
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let _ = parse_quietly(&text);
+        let _ = syntax::format_file(&SourceFile::new("r.strata", text.as_str()));
+    }
+}
