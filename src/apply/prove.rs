@@ -305,7 +305,7 @@ impl Scratch {
             if source::dialect_of_url(url) != Some(kind) {
                 return Err(miette!(
                     code = "strata::prove::dev_dialect",
-                    help = "give --dev-url (or STRATA_DEV_URL) a {kind} server",
+                    help = format!("give --dev-url (or STRATA_DEV_URL) a {kind} server"),
                     "the dev URL {} is not a {kind} URL, but the database is {kind}",
                     redact(url)
                 ));
@@ -382,7 +382,7 @@ impl Scratch {
                 server_exec(kind, &admin_url, &sql).await.map_err(|e| {
                     miette!(
                         code = "strata::prove::drop",
-                        help = "drop the database {name} by hand",
+                        help = format!("drop the database {name} by hand"),
                         "cannot drop the scratch database: {e}"
                     )
                 })
