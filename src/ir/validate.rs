@@ -2,7 +2,7 @@
 //! are unique, keys are well formed. Reports every problem, not the first.
 //!
 //! Each rule family lives in its own file under `validate/` with its tests
-//! at the bottom; the codes are listed in docs/errors-validation.md. The
+//! at the bottom; the codes are listed in docs/errors.md. The
 //! IR carries no spans: a problem names the object it concerns through an
 //! [`ObjectRef`], and the syntax layer maps that to a source location.
 
