@@ -1,0 +1,639 @@
+//! PostgreSQL introspection and planning speed on a generated N-table
+//! database, side by side with the floor: `psql` running the very catalog
+//! queries strata runs (read from `src/dialect/postgres/introspect.rs`, so
+//! the floor follows the code), alone.
+//!
+//! ```text
+//! cargo bench --bench postgres_inspect -- 500 5000     # default sizes
+//! cargo bench --bench postgres_inspect -- 20000
+//! ```
+//!
+//! The server is `STRATA_TEST_POSTGRES_URL` (default
+//! postgres://postgres@127.0.0.1:5432/postgres); each size gets a scratch
+//! database `strata_bench_N`, dropped at the end (kept with
+//! `STRATA_BENCH_KEEP=1`). Figures and method:
+//! docs/performance.md.
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+type Res<T> = Result<T, Box<dyn Error>>;
+
+const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+const ROUNDS: usize = 3;
+/// Tables per loading transaction: big enough that round trips do not
+/// matter, small enough that one batch is a few MB of SQL.
+const BATCH: usize = 250;
+
+#[tokio::main]
+async fn main() -> Res<()> {
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-')) // cargo bench passes `--bench`
+        .map(|a| a.replace([',', '_'], "").parse::<usize>())
+        .collect::<Result<_, _>>()?;
+    let sizes = if sizes.is_empty() {
+        vec![500, 5000]
+    } else {
+        sizes
+    };
+    let admin = std::env::var("STRATA_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_URL.into());
+    let floor_sql = floor_queries()?;
+    let strata_bin = PathBuf::from(env!("CARGO_BIN_EXE_strata"));
+    let has_time = Path::new("/usr/bin/time").exists();
+
+    eprintln!("load average at start: {}", load_average());
+    let mut rows = Vec::new();
+    for &n in &sizes {
+        rows.push(run_size(&admin, n, &floor_sql, &strata_bin, has_time).await?);
+    }
+    println!();
+    println!(
+        "| N tables | introspect | floor (psql) | ratio | plan | plan/floor | peak MB | load avg |"
+    );
+    println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+    for r in &rows {
+        println!(
+            "| {} | {:.2} s | {:.2} s | {:.2} | {:.2} s | {:.2} | {} | {} |",
+            r.n,
+            r.introspect.as_secs_f64(),
+            r.floor.as_secs_f64(),
+            r.introspect.as_secs_f64() / r.floor.as_secs_f64(),
+            r.plan.as_secs_f64(),
+            r.plan.as_secs_f64() / r.floor.as_secs_f64(),
+            r.peak_mb
+                .map(|m| format!("{m:.0}"))
+                .unwrap_or_else(|| "n/a".into()),
+            r.load,
+        );
+    }
+    Ok(())
+}
+
+struct Figures {
+    n: usize,
+    introspect: Duration,
+    floor: Duration,
+    plan: Duration,
+    peak_mb: Option<f64>,
+    load: String,
+}
+
+async fn run_size(
+    admin: &str,
+    n: usize,
+    floor_sql: &str,
+    strata_bin: &Path,
+    has_time: bool,
+) -> Res<Figures> {
+    let name = format!("strata_bench_{n}");
+    let url = with_database(admin, &name);
+    let keep = std::env::var_os("STRATA_BENCH_KEEP").is_some();
+    // A database kept from an earlier run is reused: loading 5,000 tables
+    // takes minutes on a loaded machine.
+    let reuse = keep && table_count(&url).await == Some(n);
+    if !reuse {
+        exec(
+            admin,
+            &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+        )
+        .await?;
+        exec(admin, &format!("CREATE DATABASE \"{name}\"")).await?;
+    }
+    let result = measure(n, &url, floor_sql, strata_bin, has_time, !reuse).await;
+    // STRATA_BENCH_KEEP=1 keeps the database, to profile the queries by hand.
+    if !keep {
+        exec(
+            admin,
+            &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+        )
+        .await?;
+    }
+    result
+}
+
+async fn table_count(url: &str) -> Option<usize> {
+    use sqlx::Connection;
+    let mut c = sqlx::PgConnection::connect(url).await.ok()?;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_class WHERE relkind = 'r' \
+         AND relnamespace = 'public'::regnamespace",
+    )
+    .fetch_one(&mut c)
+    .await
+    .ok()?;
+    usize::try_from(n).ok()
+}
+
+async fn measure(
+    n: usize,
+    url: &str,
+    floor_sql: &str,
+    strata_bin: &Path,
+    has_time: bool,
+    generate: bool,
+) -> Res<Figures> {
+    if generate {
+        let t = Instant::now();
+        load(url, n).await?;
+        eprintln!(
+            "N={n}: generated {n} tables, {} views in {:.1} s",
+            n / 20,
+            t.elapsed().as_secs_f64()
+        );
+    } else {
+        eprintln!("N={n}: reusing the kept database");
+    }
+    let dir = tempfile::tempdir()?;
+    let sql_file = dir.path().join("floor.sql");
+    std::fs::write(&sql_file, floor_sql)?;
+    let schema_dir = dir.path().join("schema");
+    std::fs::create_dir(&schema_dir)?;
+    let schema_file = schema_dir.join("schema.strata");
+
+    // Warm-up, and the schema source that `plan` reads: what inspect prints.
+    floor(url, &sql_file)?;
+    let out = Command::new(strata_bin)
+        .args(["inspect", "--url", url, "-o"])
+        .arg(&schema_file)
+        .stderr(Stdio::piped())
+        .output()?;
+    if !out.status.success() {
+        return Err(format!(
+            "strata inspect failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
+    }
+    let got = strata::source::introspect(url, &[])
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    if got.schema.tables.len() != n {
+        return Err(format!(
+            "introspected {} tables, expected {n}",
+            got.schema.tables.len()
+        )
+        .into());
+    }
+
+    let (mut fl, mut intro, mut plan) = (Vec::new(), Vec::new(), Vec::new());
+    let mut peak_kb: Option<u64> = None;
+    for round in 0..ROUNDS {
+        fl.push(floor(url, &sql_file)?);
+        let t = Instant::now();
+        let got = strata::source::introspect(url, &[])
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        intro.push(t.elapsed());
+        drop(got);
+        let (d, kb, changes) = plan_run(strata_bin, url, &schema_dir, has_time)?;
+        plan.push(d);
+        peak_kb = match (peak_kb, kb) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        eprintln!(
+            "N={n} round {round}: floor {:.2} s, introspect {:.2} s, plan {:.2} s ({changes}), load {}",
+            fl[round].as_secs_f64(),
+            intro[round].as_secs_f64(),
+            plan[round].as_secs_f64(),
+            load_average()
+        );
+    }
+    Ok(Figures {
+        n,
+        introspect: median(intro),
+        floor: median(fl),
+        plan: median(plan),
+        peak_mb: peak_kb.map(|kb| kb as f64 / 1024.0),
+        load: load_average(),
+    })
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// The floor: psql running the catalog queries one after another on one
+/// connection, rows formatted and thrown away.
+fn floor(url: &str, sql_file: &Path) -> Res<Duration> {
+    let t = Instant::now();
+    let out = Command::new("psql")
+        .args([
+            "-X",
+            "-q",
+            "-A",
+            "-t",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-o",
+            "/dev/null",
+            "-f",
+        ])
+        .arg(sql_file)
+        .arg(url)
+        .stderr(Stdio::piped())
+        .output()?;
+    let d = t.elapsed();
+    if !out.status.success() {
+        return Err(format!("psql failed: {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    Ok(d)
+}
+
+/// One `strata plan` against the database with its own inspected schema:
+/// wall time, max RSS in kB (from `/usr/bin/time -v`), and what the plan
+/// said on stderr (it should be that there is nothing to do).
+fn plan_run(
+    bin: &Path,
+    url: &str,
+    schema_dir: &Path,
+    has_time: bool,
+) -> Res<(Duration, Option<u64>, String)> {
+    let mut cmd = if has_time {
+        let mut c = Command::new("/usr/bin/time");
+        c.arg("-v").arg(bin);
+        c
+    } else {
+        Command::new(bin)
+    };
+    cmd.args(["plan", "--url", url, "--to"])
+        .arg(schema_dir)
+        .args(["-o", "/dev/null"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let t = Instant::now();
+    let out = cmd.output()?;
+    let d = t.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        return Err(format!("strata plan failed: {stderr}").into());
+    }
+    let kb = stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let said: Vec<&str> = stderr
+        .lines()
+        .take_while(|l| !l.starts_with('\t') && !l.starts_with("\tCommand"))
+        .filter(|l| !l.trim().is_empty() && !l.contains("Command being timed"))
+        .collect();
+    let summary = match said.len() {
+        0 => "no output".to_string(),
+        1 => said[0].to_string(),
+        k => format!("{k} stderr lines, first: {}", said[0]),
+    };
+    Ok((d, kb, summary))
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into())
+}
+
+fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let authority_start = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let root = match base[authority_start..].find('/') {
+        Some(i) => &base[..authority_start + i],
+        None => base,
+    };
+    format!("{root}/{db}{query}")
+}
+
+async fn exec(url: &str, sql: &str) -> Res<()> {
+    use sqlx::Connection;
+    let mut c = sqlx::PgConnection::connect(url).await?;
+    sqlx::raw_sql(sql).execute(&mut c).await?;
+    c.close().await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// The generated schema.
+
+/// Loads `n` tables (15 columns of mixed types with defaults and NOT NULL,
+/// a primary key, 2 secondary indexes, 1.5 foreign keys on average) and
+/// `n / 20` views, in transactions of `BATCH` tables.
+async fn load(url: &str, n: usize) -> Res<()> {
+    use sqlx::Connection;
+    let mut c = sqlx::PgConnection::connect(url).await?;
+    let mut start = 0;
+    while start < n {
+        let end = (start + BATCH).min(n);
+        let mut sql = String::from("BEGIN;\n");
+        for i in start..end {
+            sql.push_str(&table_ddl(i));
+        }
+        for i in (start..end).filter(|i| i % 20 == 19) {
+            sql.push_str(&view_ddl(i));
+        }
+        sql.push_str("COMMIT;\n");
+        sqlx::raw_sql(&sql).execute(&mut c).await?;
+        start = end;
+    }
+    c.close().await?;
+    Ok(())
+}
+
+fn table_ddl(i: usize) -> String {
+    // Every table but the first references the previous one; every even
+    // one also references the table at half its number: 1.5 on average.
+    let parent_fk = if i > 0 {
+        format!(
+            ",\n  CONSTRAINT t{i}_parent_fk FOREIGN KEY (parent_id) REFERENCES t{} (id) ON DELETE CASCADE",
+            i - 1
+        )
+    } else {
+        String::new()
+    };
+    let other_fk = if i > 0 && i % 2 == 0 {
+        format!(
+            ",\n  CONSTRAINT t{i}_other_fk FOREIGN KEY (other_id) REFERENCES t{} (id) ON DELETE SET NULL",
+            i / 2
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "CREATE TABLE t{i} (\n  \
+           id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n  \
+           parent_id bigint,\n  \
+           other_id bigint,\n  \
+           name varchar(100) NOT NULL DEFAULT '',\n  \
+           email text,\n  \
+           qty integer NOT NULL DEFAULT 0,\n  \
+           price numeric(10,2) NOT NULL DEFAULT 0,\n  \
+           active boolean NOT NULL DEFAULT true,\n  \
+           created_at timestamptz NOT NULL DEFAULT now(),\n  \
+           updated_at timestamp,\n  \
+           birthday date,\n  \
+           payload jsonb NOT NULL DEFAULT '{{}}',\n  \
+           token uuid,\n  \
+           ratio double precision,\n  \
+           code smallint NOT NULL DEFAULT 1,\n  \
+           CONSTRAINT t{i}_qty_check CHECK (qty >= 0){parent_fk}{other_fk}\n);\n\
+         CREATE INDEX t{i}_name_idx ON t{i} (name);\n\
+         CREATE UNIQUE INDEX t{i}_email_idx ON t{i} (lower(email)) WHERE email IS NOT NULL;\n"
+    )
+}
+
+fn view_ddl(i: usize) -> String {
+    format!(
+        "CREATE VIEW v{i} AS SELECT t.id, t.name, t.qty, p.name AS parent_name \
+         FROM t{i} t LEFT JOIN t{p} p ON p.id = t.parent_id WHERE t.active;\n",
+        p = i.saturating_sub(1)
+    )
+}
+
+// ---------------------------------------------------------------------------
+// The floor's SQL, read from the introspection source so that it is always
+// what strata runs: the `const NAME: &str = …;` items, with their
+// `concat!` and the file's own `macro_rules!` expanded, and `$1` (the
+// namespace filter) bound to the empty array as strata binds it.
+
+const INTROSPECT_RS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/src/dialect/postgres/introspect.rs"
+);
+
+fn floor_queries() -> Res<String> {
+    let src = std::fs::read_to_string(INTROSPECT_RS)?;
+    let toks = tokenize(&src)?;
+    let mut out = String::new();
+    let mut count = 0;
+    let mut i = 0;
+    while i + 4 < toks.len() {
+        // const NAME : & str = EXPR ;
+        if toks[i] == Tok::Ident("const".into())
+            && toks[i + 2] == Tok::Punct(':')
+            && toks[i + 3] == Tok::Punct('&')
+            && toks[i + 4] == Tok::Ident("str".into())
+        {
+            let start = i + 6;
+            let end = start
+                + toks[start..]
+                    .iter()
+                    .position(|t| *t == Tok::Punct(';'))
+                    .ok_or("unterminated const")?;
+            let mut pos = start;
+            let sql = eval(&toks[..end], &mut pos, &toks)?;
+            if sql.trim_start().to_uppercase().starts_with("SELECT") {
+                out.push_str(&sql.replace("$1::text[]", "'{}'::text[]"));
+                out.push_str(";\n");
+                count += 1;
+            }
+            i = end;
+        }
+        i += 1;
+    }
+    if count == 0 || out.contains('$') {
+        return Err(format!("could not read the catalog queries from {INTROSPECT_RS}").into());
+    }
+    eprintln!("floor: {count} catalog queries read from {INTROSPECT_RS}");
+    Ok(out)
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    Str(String),
+    Ident(String),
+    /// `name!`
+    Macro(String),
+    /// `$name`
+    Var(String),
+    Punct(char),
+}
+
+fn tokenize(src: &str) -> Res<Vec<Tok>> {
+    let c: Vec<char> = src.chars().collect();
+    let mut toks = Vec::new();
+    let mut i = 0;
+    while i < c.len() {
+        let ch = c[i];
+        if ch.is_whitespace() {
+            i += 1;
+        } else if ch == '/' && c.get(i + 1) == Some(&'/') {
+            while i < c.len() && c[i] != '\n' {
+                i += 1;
+            }
+        } else if ch == '"' {
+            let mut s = String::new();
+            i += 1;
+            while i < c.len() && c[i] != '"' {
+                if c[i] == '\\' {
+                    i += 1;
+                    match c.get(i) {
+                        Some('\n') => {
+                            while i + 1 < c.len() && c[i + 1].is_whitespace() {
+                                i += 1;
+                            }
+                        }
+                        Some('n') => s.push('\n'),
+                        Some('t') => s.push('\t'),
+                        Some(&o) => s.push(o),
+                        None => return Err("unterminated escape".into()),
+                    }
+                } else {
+                    s.push(c[i]);
+                }
+                i += 1;
+            }
+            i += 1;
+            toks.push(Tok::Str(s));
+        } else if ch == '\'' {
+            // A char literal or a lifetime: neither matters here.
+            if c.get(i + 2) == Some(&'\'') {
+                i += 3;
+            } else if c.get(i + 1) == Some(&'\\') {
+                i += 3;
+                while i < c.len() && c[i] != '\'' {
+                    i += 1;
+                }
+                i += 1;
+            } else {
+                i += 1;
+            }
+        } else if ch.is_alphanumeric() || ch == '_' || ch == '$' {
+            let var = ch == '$';
+            if var {
+                i += 1;
+            }
+            let st = i;
+            while i < c.len() && (c[i].is_alphanumeric() || c[i] == '_') {
+                i += 1;
+            }
+            let w: String = c[st..i].iter().collect();
+            if var {
+                toks.push(Tok::Var(w));
+            } else if c.get(i) == Some(&'!') && c.get(i + 1) != Some(&'=') {
+                i += 1;
+                toks.push(Tok::Macro(w));
+            } else {
+                toks.push(Tok::Ident(w));
+            }
+        } else {
+            toks.push(Tok::Punct(ch));
+            i += 1;
+        }
+    }
+    Ok(toks)
+}
+
+/// Evaluates one string expression at `pos` within `toks`: a literal, or
+/// a macro call (`concat!` or one of the file's `macro_rules!`, whose
+/// definitions are looked up in `file`).
+fn eval(toks: &[Tok], pos: &mut usize, file: &[Tok]) -> Res<String> {
+    match toks.get(*pos).cloned() {
+        Some(Tok::Str(s)) => {
+            *pos += 1;
+            Ok(s)
+        }
+        Some(Tok::Macro(name)) => {
+            *pos += 1;
+            let args = call_args(toks, pos)?;
+            if name == "concat" {
+                let mut s = String::new();
+                for a in args {
+                    let mut p = 0;
+                    s.push_str(&eval(&a, &mut p, file)?);
+                }
+                return Ok(s);
+            }
+            let (params, body) = macro_def(file, &name)?;
+            if params.len() != args.len() {
+                return Err(format!(
+                    "{name}!: {} arguments for {} parameters",
+                    args.len(),
+                    params.len()
+                )
+                .into());
+            }
+            let expanded: Vec<Tok> = body
+                .into_iter()
+                .flat_map(|t| match &t {
+                    Tok::Var(v) => params
+                        .iter()
+                        .position(|p| p == v)
+                        .map(|k| args[k].clone())
+                        .unwrap_or_else(|| vec![t.clone()]),
+                    _ => vec![t],
+                })
+                .collect();
+            let mut p = 0;
+            eval(&expanded, &mut p, file)
+        }
+        other => Err(format!("unexpected token in a query constant: {other:?}").into()),
+    }
+}
+
+/// The comma-separated arguments of the call whose `(` is at `pos`.
+fn call_args(toks: &[Tok], pos: &mut usize) -> Res<Vec<Vec<Tok>>> {
+    if toks.get(*pos) != Some(&Tok::Punct('(')) {
+        return Err("expected `(`".into());
+    }
+    *pos += 1;
+    let mut args = Vec::new();
+    let mut cur = Vec::new();
+    let mut depth = 0;
+    loop {
+        let t = toks.get(*pos).ok_or("unterminated call")?.clone();
+        *pos += 1;
+        match t {
+            Tok::Punct('(') => depth += 1,
+            Tok::Punct(')') if depth == 0 => break,
+            Tok::Punct(')') => depth -= 1,
+            Tok::Punct(',') if depth == 0 => {
+                args.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(t);
+    }
+    if !cur.is_empty() {
+        args.push(cur);
+    }
+    Ok(args)
+}
+
+/// `macro_rules! name { ($a:literal, …) => { body }; }`: parameter names
+/// and body tokens (one rule only, which is all the file uses).
+fn macro_def(file: &[Tok], name: &str) -> Res<(Vec<String>, Vec<Tok>)> {
+    let at = file
+        .windows(2)
+        .position(|w| w[0] == Tok::Macro("macro_rules".into()) && w[1] == Tok::Ident(name.into()))
+        .ok_or_else(|| format!("no macro_rules! {name}"))?;
+    let mut i = at + 3; // past `{`
+    let mut params = Vec::new();
+    i += 1; // past `(`
+    while file[i] != Tok::Punct(')') {
+        if let Tok::Var(v) = &file[i] {
+            params.push(v.clone());
+            i += 2; // `:literal`
+        }
+        i += 1;
+    }
+    i += 4; // `) => {`
+    let mut depth = 0;
+    let mut body = Vec::new();
+    loop {
+        let t = file.get(i).ok_or("unterminated macro body")?.clone();
+        i += 1;
+        match t {
+            Tok::Punct('{') => depth += 1,
+            Tok::Punct('}') if depth == 0 => break,
+            Tok::Punct('}') => depth -= 1,
+            _ => {}
+        }
+        body.push(t);
+    }
+    Ok((params, body))
+}
