@@ -61,8 +61,9 @@ async fn main() -> Res<()> {
             r.introspect.as_secs_f64(),
             r.floor.as_secs_f64(),
             r.introspect.as_secs_f64() / r.floor.as_secs_f64(),
-            r.plan.as_secs_f64(),
-            r.plan.as_secs_f64() / r.floor.as_secs_f64(),
+            r.plan.map_or(f64::NAN, |p| p.as_secs_f64()),
+            r.plan
+                .map_or(f64::NAN, |p| p.as_secs_f64() / r.floor.as_secs_f64()),
             r.peak_mb
                 .map(|m| format!("{m:.0}"))
                 .unwrap_or_else(|| "n/a".into()),
@@ -76,7 +77,7 @@ struct Figures {
     n: usize,
     introspect: Duration,
     floor: Duration,
-    plan: Duration,
+    plan: Option<Duration>,
     peak_mb: Option<f64>,
     load: String,
 }
@@ -188,17 +189,30 @@ async fn measure(
             .map_err(|e| format!("{e:?}"))?;
         intro.push(t.elapsed());
         drop(got);
-        let (d, kb, changes) = plan_run(strata_bin, url, &schema_dir, has_time)?;
-        plan.push(d);
-        peak_kb = match (peak_kb, kb) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
+        // A failed plan is reported, not fatal: the other figures stand.
+        let changes = match plan_run(strata_bin, url, &schema_dir, has_time) {
+            Ok((d, kb, changes)) => {
+                plan.push(d);
+                peak_kb = match (peak_kb, kb) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    (a, b) => a.or(b),
+                };
+                changes
+            }
+            Err(e) => format!(
+                "FAILED: {}",
+                e.to_string()
+                    .lines()
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .join(" / ")
+            ),
         };
         eprintln!(
             "N={n} round {round}: floor {:.2} s, introspect {:.2} s, plan {:.2} s ({changes}), load {}",
             fl[round].as_secs_f64(),
             intro[round].as_secs_f64(),
-            plan[round].as_secs_f64(),
+            plan.get(round).map_or(f64::NAN, Duration::as_secs_f64),
             load_average()
         );
     }
@@ -206,7 +220,7 @@ async fn measure(
         n,
         introspect: median(intro),
         floor: median(fl),
-        plan: median(plan),
+        plan: (!plan.is_empty()).then(|| median(plan)),
         peak_mb: peak_kb.map(|kb| kb as f64 / 1024.0),
         load: load_average(),
     })
