@@ -368,7 +368,7 @@ fn table_ddl(i: usize) -> String {
     } else {
         String::new()
     };
-    let other_fk = if i > 0 && i % 2 == 0 {
+    let other_fk = if i > 0 && i.is_multiple_of(2) {
         format!(
             ",\n  CONSTRAINT t{i}_other_fk FOREIGN KEY (other_id) REFERENCES t{} (id) ON DELETE SET NULL",
             i / 2
