@@ -368,7 +368,7 @@ impl Scratch {
             Place::Server {
                 kind,
                 admin_url,
-                name: _,
+                name,
                 quoted,
             } => {
                 // FORCE: a connection an apply or an introspection left
