@@ -179,7 +179,7 @@ fn check_dialect_flag(flag: Option<&str>, kind: DialectKind) -> miette::Result<(
         if asked != kind {
             return Err(miette!(
                 code = "strata::cli::dialect_mismatch",
-                help = "drop --dialect, or point --url at a {asked} database",
+                help = format!("drop --dialect, or point --url at a {asked} database"),
                 "--dialect {asked} does not match the database URL, which is {kind}"
             ));
         }
@@ -197,7 +197,8 @@ pub fn check_source_dialect(
     match loaded.dialect {
         Some(d) if d != kind => Err(miette!(
             code = "strata::cli::dialect_mismatch",
-            help = "plan against a {d} database, or change the files' `dialect` declaration",
+            help =
+                format!("plan against a {d} database, or change the files' `dialect` declaration"),
             "{} is written for {d}, but the database is {kind}",
             source::redact(source)
         )),
