@@ -171,6 +171,24 @@ fn change(c: &Change) -> Result<Vec<String>, EmitError> {
                 Some("SQLite functions are registered by the application, not stored in the database"),
             ))
         }
+        Change::SetRowSecurity { table, .. } => {
+            return Err(unsupported(
+                format!("enable row-level security on {table}"),
+                Some("SQLite has no row-level security; remove the line from the schema"),
+            ))
+        }
+        Change::CreatePolicy(p) | Change::DropPolicy(p) | Change::AlterPolicy { to: p, .. } => {
+            return Err(unsupported(
+                format!("create policy {} on {}", p.name, p.table),
+                Some("SQLite has no row-level security; remove the policy from the schema"),
+            ))
+        }
+        Change::Grant(g) | Change::Revoke(g) | Change::AlterGrant { to: g, .. } => {
+            return Err(unsupported(
+                format!("grant {} on {}", g.privilege, g.on),
+                Some("SQLite has no users or privileges; remove the `grant` lines from the schema"),
+            ))
+        }
     })
 }
 
