@@ -576,23 +576,64 @@ pub struct Trigger {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum ObjectRef {
     Schema,
-    Extension { name: String },
-    Namespace { name: String },
-    Enum { name: Name },
-    Sequence { name: Name },
-    Table { name: Name },
-    Column { table: Name, column: String },
-    PrimaryKey { table: Name },
-    Unique { table: Name, index: usize },
-    Check { table: Name, index: usize },
-    ForeignKey { table: Name, index: usize },
-    Index { table: Name, index: usize },
-    View { name: Name },
-    Function { name: Name },
-    Trigger { table: Name, name: String },
-    Policy { table: Name, name: String },
+    Extension {
+        name: String,
+    },
+    Namespace {
+        name: String,
+    },
+    Enum {
+        name: Name,
+    },
+    Sequence {
+        name: Name,
+    },
+    Table {
+        name: Name,
+    },
+    Column {
+        table: Name,
+        column: String,
+    },
+    PrimaryKey {
+        table: Name,
+    },
+    Unique {
+        table: Name,
+        index: usize,
+    },
+    Check {
+        table: Name,
+        index: usize,
+    },
+    ForeignKey {
+        table: Name,
+        index: usize,
+    },
+    Index {
+        table: Name,
+        index: usize,
+    },
+    View {
+        name: Name,
+    },
+    Function {
+        name: Name,
+    },
+    Trigger {
+        table: Name,
+        name: String,
+    },
+    Policy {
+        table: Name,
+        name: String,
+    },
     /// The privileges one `grant` line gives one role on one object.
-    Grant { on: GrantOn, grantee: String, grant_option: bool },
+    Grant {
+        on: GrantOn,
+        grantee: String,
+        grant_option: bool,
+    },
 }
 
 impl Schema {

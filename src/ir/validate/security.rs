@@ -10,8 +10,13 @@ pub(super) fn dialect(schema: &Schema, out: &mut Vec<Problem>) {
     let Some(d) = schema.dialect.filter(|d| *d != DialectKind::Postgres) else {
         return;
     };
-    let help = "row-level security, policies and grants are PostgreSQL's; remove them from this schema";
-    for t in schema.tables.values().filter(|t| !t.row_security.is_default()) {
+    let help =
+        "row-level security, policies and grants are PostgreSQL's; remove them from this schema";
+    for t in schema
+        .tables
+        .values()
+        .filter(|t| !t.row_security.is_default())
+    {
         out.push(
             Problem::new(
                 "E0232",
@@ -91,8 +96,10 @@ pub(super) fn policies(schema: &Schema, out: &mut Vec<Problem>) {
 pub(super) fn grants(schema: &Schema, out: &mut Vec<Problem>) {
     for g in schema.grants.values() {
         let (exists, names): (bool, Vec<String>) = match &g.on {
+            // The default namespace's privileges are the database's
+            // defaults, which strata leaves alone (see docs/postgres.md).
             GrantOn::Schema(n) => (
-                n == "public" || schema.namespaces.contains_key(n),
+                n != "public" && schema.namespaces.contains_key(n),
                 schema.namespaces.keys().cloned().collect(),
             ),
             GrantOn::Table(n) => (
@@ -129,11 +136,7 @@ pub(super) fn grants(schema: &Schema, out: &mut Vec<Problem>) {
                 Problem::new(
                     "E0233",
                     grant_ref(g),
-                    format!(
-                        "a {} has no privilege `{}`",
-                        g.on.keyword(),
-                        g.privilege
-                    ),
+                    format!("a {} has no privilege `{}`", g.on.keyword(), g.privilege),
                     "unknown privilege",
                 )
                 .help(format!(

@@ -14,7 +14,10 @@ pub fn check(plan: &mut Plan, target: &Schema) {
             continue;
         };
         let turned_on = (to.enabled && !from.enabled) || (to.forced && !from.forced);
-        let guarded = target.policies.values().any(|p| key(&p.table) == key(table));
+        let guarded = target
+            .policies
+            .values()
+            .any(|p| key(&p.table) == key(table));
         if turned_on && to.enabled && !guarded {
             step.hazards.push(Hazard {
                 kind: HazardKind::LocksOut,

@@ -4,7 +4,12 @@ use super::Ctx;
 use crate::dialect::postgres::quote::{ident, name as qname};
 use crate::ir::{Grant, GrantOn, Name, Policy, RowSecurity};
 
-pub(super) fn set_row_security(cx: &mut Ctx<'_>, table: &Name, from: &RowSecurity, to: &RowSecurity) {
+pub(super) fn set_row_security(
+    cx: &mut Ctx<'_>,
+    table: &Name,
+    from: &RowSecurity,
+    to: &RowSecurity,
+) {
     if from.enabled != to.enabled {
         let verb = if to.enabled { "ENABLE" } else { "DISABLE" };
         cx.push(
@@ -34,7 +39,11 @@ fn roles(p: &Policy) -> String {
     if p.roles.is_empty() {
         return "PUBLIC".into();
     }
-    p.roles.iter().map(|r| role(r)).collect::<Vec<_>>().join(", ")
+    p.roles
+        .iter()
+        .map(|r| role(r))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub(super) fn create_policy(cx: &mut Ctx<'_>, p: &Policy) {
@@ -42,7 +51,11 @@ pub(super) fn create_policy(cx: &mut Ctx<'_>, p: &Policy) {
         "CREATE POLICY {} ON {} AS {} FOR {} TO {}",
         ident(&p.name),
         qname(&p.table),
-        if p.restrictive { "RESTRICTIVE" } else { "PERMISSIVE" },
+        if p.restrictive {
+            "RESTRICTIVE"
+        } else {
+            "PERMISSIVE"
+        },
         p.command.as_str().to_uppercase(),
         roles(p)
     );
@@ -62,9 +75,20 @@ pub(super) fn drop_policy(cx: &mut Ctx<'_>, p: &Policy) {
     );
 }
 
-/// Only what differs; the differ sends here only what `ALTER POLICY` can
-/// do (an expression is never taken away).
+/// Only what differs. `ALTER POLICY` cannot take an expression away: a
+/// rollback that must is a drop and a create.
 pub(super) fn alter_policy(cx: &mut Ctx<'_>, from: &Policy, to: &Policy) {
+    let loses =
+        |a: &Option<crate::ir::Expr>, b: &Option<crate::ir::Expr>| a.is_some() && b.is_none();
+    if loses(&from.using, &to.using)
+        || loses(&from.check, &to.check)
+        || from.restrictive != to.restrictive
+        || from.command != to.command
+    {
+        drop_policy(cx, from);
+        create_policy(cx, to);
+        return;
+    }
     let mut sql = format!("ALTER POLICY {} ON {}", ident(&to.name), qname(&to.table));
     if from.roles != to.roles {
         sql.push_str(&format!(" TO {}", roles(to)));

@@ -25,8 +25,9 @@ pub(super) fn normalize(out: &mut Schema, enums: &[String]) {
         .map(|mut p| {
             p.table = name(&p.table);
             let mut roles: Vec<String> = p.roles.iter().map(|r| role(r)).collect();
-            if roles.is_empty() {
-                roles.push("public".into());
+            // PostgreSQL keeps only PUBLIC when the list names it.
+            if roles.is_empty() || roles.iter().any(|r| r == "public") {
+                roles = vec!["public".into()];
             }
             roles.sort();
             roles.dedup();
