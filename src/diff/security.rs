@@ -81,9 +81,15 @@ pub(super) fn grants(from: &Schema, to: &Schema, renames: &Renames, out: &mut Ve
         .filter(|g| managed.contains(g.grantee.as_str()))
         .map(|g| {
             let mut k = g.key();
-            if let GrantOn::Table(n) = &k.0 {
-                k.0 = GrantOn::Table(renames.table(n));
-            }
+            k.0 = match &k.0 {
+                GrantOn::Table(n) => GrantOn::Table(renames.table(n)),
+                GrantOn::Column(t, c) => {
+                    let t = renames.table(t);
+                    let c = renames.column(&t, c);
+                    GrantOn::Column(t, c)
+                }
+                other => other.clone(),
+            };
             (k, g)
         })
         .collect();

@@ -90,6 +90,8 @@ pub enum GrantOn {
     Table(Name),
     View(Name),
     Sequence(Name),
+    /// One column of a table: `grant select (a) on table t …`.
+    Column(Name, String),
 }
 
 impl GrantOn {
@@ -100,6 +102,7 @@ impl GrantOn {
             GrantOn::Table(_) => "table",
             GrantOn::View(_) => "view",
             GrantOn::Sequence(_) => "sequence",
+            GrantOn::Column(..) => "column",
         }
     }
 
@@ -118,13 +121,16 @@ impl GrantOn {
                 "trigger",
             ],
             GrantOn::Sequence(_) => &["usage", "select", "update"],
+            GrantOn::Column(..) => &["select", "insert", "update", "references"],
         }
     }
 
     /// The relation a grant is on, if it is on one.
     pub fn relation(&self) -> Option<&Name> {
         match self {
-            GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Sequence(n) => Some(n),
+            GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Sequence(n) | GrantOn::Column(n, _) => {
+                Some(n)
+            }
             GrantOn::Schema(_) => None,
         }
     }
@@ -137,6 +143,7 @@ impl std::fmt::Display for GrantOn {
             GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Sequence(n) => {
                 write!(f, "{} {n}", self.keyword())
             }
+            GrantOn::Column(t, c) => write!(f, "column {t}.{c}"),
         }
     }
 }

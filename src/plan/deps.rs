@@ -293,7 +293,7 @@ fn grant_ref(g: &crate::ir::Grant, out: &mut Vec<Obj>) {
     use crate::ir::GrantOn;
     out.push(match &g.on {
         GrantOn::Schema(n) => Obj::Namespace(n.to_lowercase()),
-        GrantOn::Table(n) | GrantOn::View(n) => Obj::Relation(key(n)),
+        GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Column(n, _) => Obj::Relation(key(n)),
         GrantOn::Sequence(n) => Obj::Sequence(key(n)),
     });
 }

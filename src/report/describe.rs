@@ -312,7 +312,7 @@ fn grant_described(
     use crate::ir::GrantOn;
     let object = match &g.on {
         GrantOn::Schema(n) => Object::plain("namespace", n),
-        GrantOn::Table(n) => Object::named("table", n),
+        GrantOn::Table(n) | GrantOn::Column(n, _) => Object::named("table", n),
         GrantOn::View(n) => Object::named("view", n),
         GrantOn::Sequence(n) => Object::named("sequence", n),
     };

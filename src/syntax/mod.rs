@@ -478,7 +478,7 @@ fn merge(parts: Vec<Lowered>, texts: &[FileText]) -> (Schema, SourceMap, Vec<Dia
         // The same privilege granted in two files is one grant.
         for (k, v) in s.grants {
             let at = ObjectRef::Grant {
-                on: v.on.clone(),
+                on: print::grant_line_target(&v.on),
                 grantee: v.grantee.clone(),
                 grant_option: v.grant_option,
             };

@@ -9,6 +9,8 @@
 
 mod security;
 
+pub(crate) use security::line_target as grant_line_target;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use pest::Parser;

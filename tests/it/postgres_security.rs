@@ -155,6 +155,11 @@ pairs! {
          GRANT SELECT, INSERT, DELETE ON docs TO {r0}; GRANT UPDATE ON docs TO {r1} WITH GRANT OPTION;" =>
         "CREATE TABLE docs (id int PRIMARY KEY, n int); \
          GRANT SELECT ON docs TO {r0} WITH GRANT OPTION; GRANT UPDATE, TRUNCATE ON docs TO {r1};";
+    column_grants: "CREATE TABLE docs (id int PRIMARY KEY, n int, secret text); \
+         GRANT SELECT (id, secret) ON docs TO {r0}; GRANT UPDATE (n) ON docs TO {r1};" =>
+        "CREATE TABLE docs (id int PRIMARY KEY, n int, secret text); \
+         GRANT SELECT (id) ON docs TO {r0}; GRANT INSERT ON docs TO {r0}; \
+         GRANT UPDATE (n, secret) ON docs TO {r1} WITH GRANT OPTION;";
     grants_kept_through_a_column_change: "CREATE TABLE docs (id int PRIMARY KEY, n int); \
          GRANT SELECT ON docs TO {r0};" =>
         "CREATE TABLE docs (id int PRIMARY KEY, n bigint, m text); GRANT SELECT, UPDATE ON docs TO {r0};";
@@ -181,7 +186,7 @@ async fn introspection_of_hand_written_ddl() {
              CREATE POLICY ins ON app.docs FOR INSERT WITH CHECK ((n)::text <> 'x'::text); \
              GRANT USAGE, CREATE ON SCHEMA app TO {r0} WITH GRANT OPTION; \
              GRANT ALL ON app.docs TO {r1}; GRANT SELECT ON app.m TO {r0}; \
-             GRANT USAGE, SELECT ON SEQUENCE app.s TO {r1};",
+             GRANT USAGE, SELECT ON SEQUENCE app.s TO {r1}; GRANT UPDATE (n) ON app.docs TO {r0};",
         ),
     )
     .await;
@@ -226,6 +231,7 @@ async fn introspection_of_hand_written_ddl() {
     let text = syntax::print(s);
     assert!(text.contains("force row level security"), "{text}");
     assert!(text.contains("grant all on table app.docs to"), "{text}");
+    assert!(text.contains("update (n) on table app.docs"), "{text}");
     let back = parse(&text);
     let d = dialect::for_kind(DialectKind::Postgres);
     assert_eq!(d.normalize(&back), d.normalize(s), "{text}");
@@ -414,7 +420,7 @@ policy \"Own rows\" on app.docs as restrictive for update to reader, \"Odd Role\
 policy open on app.docs
 
 grant all on table app.docs to reader
-grant select on table app.docs to auditor with grant option
+grant select, update (id, owner) on table app.docs to auditor with grant option
 grant usage on schema app to reader
 ";
     let s = parse(text);
@@ -431,7 +437,16 @@ grant usage on schema app to reader
             .count(),
         7
     );
+    assert!(s.grants.values().any(|g| g.grantee == "auditor"
+        && g.privilege == "update"
+        && g.on == GrantOn::Column(docs.clone(), "owner".into())));
     let printed = syntax::print(&s);
+    assert!(
+        printed.contains(
+            "grant select, update (id, owner) on table app.docs to auditor with grant option"
+        ),
+        "{printed}"
+    );
     assert_eq!(parse(&printed), s, "{printed}");
     assert!(
         printed.contains("grant all on table app.docs to reader"),

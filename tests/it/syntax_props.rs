@@ -579,6 +579,8 @@ fn schema() -> BoxedStrategy<Schema> {
                         prop::sample::select(table_names.clone()).prop_map(GrantOn::View),
                         prop::sample::select(table_names.clone()).prop_map(GrantOn::Sequence),
                         ident().prop_map(GrantOn::Schema),
+                        (prop::sample::select(table_names.clone()), ident())
+                            .prop_map(|(t, c)| GrantOn::Column(t, c)),
                     ],
                     prop::sample::select(vec![0usize, 1, 2, 3, 4, 5, 6]),
                     ident(),

@@ -916,15 +916,6 @@ const UNMODELED: &str = concat!(
     "AND",
     not_ext!("pg_class", "c.oid"),
     "UNION ALL \
-     SELECT 'column grants on', 'table ' || n.nspname || '.' || c.relname || '.' || a.attname \
-       || ': ' || array_to_string(a.attacl, ', ') \
-     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
-     JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE a.attacl IS NOT NULL AND NOT a.attisdropped AND a.attnum > 0 AND",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_class", "c.oid"),
-    "UNION ALL \
      SELECT 'table inheritance', n.nspname || '.' || c.relname || ' inherits ' || pn.nspname || '.' || pc.relname \
      FROM pg_inherits inh JOIN pg_class c ON c.oid = inh.inhrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace \

@@ -60,9 +60,15 @@ pub(super) fn dialect(schema: &Schema, out: &mut Vec<Problem>) {
     }
 }
 
+/// The `grant` line a grant came from: a column's privileges are written
+/// on their table's line.
 fn grant_ref(g: &crate::ir::Grant) -> ObjectRef {
+    let on = match &g.on {
+        GrantOn::Column(t, _) => GrantOn::Table(t.clone()),
+        other => other.clone(),
+    };
     ObjectRef::Grant {
-        on: g.on.clone(),
+        on,
         grantee: g.grantee.clone(),
         grant_option: g.grant_option,
     }
@@ -114,11 +120,22 @@ pub(super) fn grants(schema: &Schema, out: &mut Vec<Problem>) {
                 schema.sequences.contains_key(n),
                 schema.sequences.keys().map(Name::to_string).collect(),
             ),
+            GrantOn::Column(t, c) => match schema.tables.get(t) {
+                Some(table) => (
+                    table.column(c).is_some(),
+                    table.columns.iter().map(|x| x.name.clone()).collect(),
+                ),
+                None => (
+                    schema.views.contains_key(t),
+                    schema.tables.keys().map(Name::to_string).collect(),
+                ),
+            },
         };
         if !exists {
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
             let shown = match &g.on {
                 GrantOn::Schema(n) => n.clone(),
+                GrantOn::Column(t, c) if schema.tables.contains_key(t) => c.clone(),
                 other => other.relation().map(Name::to_string).unwrap_or_default(),
             };
             out.push(

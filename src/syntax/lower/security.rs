@@ -116,15 +116,23 @@ impl<'a> Lowerer<'a> {
     }
 
     pub(super) fn grant(&mut self, p: P<'a>, span: Range<usize>) -> Option<Placed<Top>> {
-        let mut words: Vec<(String, Range<usize>)> = Vec::new();
+        let mut words: Vec<(String, Vec<String>, Range<usize>)> = Vec::new();
         let mut on: Option<GrantOn> = None;
         let mut grantee = String::new();
         let mut grant_option = false;
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::grant_priv => {
-                    let w = super::words(c.as_str());
-                    words.push((w, self.span(&c)));
+                    let mut cols = Vec::new();
+                    let mut w = Vec::new();
+                    for x in c.clone().into_inner() {
+                        if x.as_rule() == Rule::col_list {
+                            cols = self.col_list(&x);
+                        } else {
+                            w.push(x.as_str().to_lowercase());
+                        }
+                    }
+                    words.push((w.join(" "), cols, self.span(&c)));
                 }
                 Rule::grant_target => {
                     let mut kind = Rule::k_table;
@@ -162,30 +170,50 @@ impl<'a> Lowerer<'a> {
             return None;
         }
         self.record(at.clone(), span.clone());
-        for (w, sp) in words {
-            let privileges: Vec<String> = if w == "all" || w == "all privileges" {
-                on.privileges().iter().map(|s| s.to_string()).collect()
-            } else {
-                vec![w]
-            };
-            for privilege in privileges {
-                let g = Grant {
-                    on: on.clone(),
-                    privilege,
-                    grantee: grantee.clone(),
-                    grant_option,
-                };
-                if self.out.schema.grants.contains_key(&g.key()) {
+        for (w, cols, sp) in words {
+            // `select (a, b)` grants on each column of the table.
+            let targets: Vec<GrantOn> = match (&on, cols.is_empty()) {
+                (_, true) => vec![on.clone()],
+                (GrantOn::Table(t) | GrantOn::View(t), false) => cols
+                    .iter()
+                    .map(|c| GrantOn::Column(t.clone(), c.clone()))
+                    .collect(),
+                (_, false) => {
                     self.err(
-                        "E0303",
+                        "E0233",
                         sp.clone(),
-                        format!("`{}` on {on} to {grantee} is granted twice", g.privilege),
-                        "granted again here",
-                        Some("keep one".into()),
+                        format!("a {} has no columns to grant on", on.keyword()),
+                        "column list",
+                        Some("column privileges exist on tables and views".into()),
                     );
                     continue;
                 }
-                self.out.schema.grants.insert(g.key(), g);
+            };
+            for target in targets {
+                let privileges: Vec<String> = if w == "all" || w == "all privileges" {
+                    target.privileges().iter().map(|s| s.to_string()).collect()
+                } else {
+                    vec![w.clone()]
+                };
+                for privilege in privileges {
+                    let g = Grant {
+                        on: target.clone(),
+                        privilege,
+                        grantee: grantee.clone(),
+                        grant_option,
+                    };
+                    if self.out.schema.grants.contains_key(&g.key()) {
+                        self.err(
+                            "E0303",
+                            sp.clone(),
+                            format!("`{}` on {on} to {grantee} is granted twice", g.privilege),
+                            "granted again here",
+                            Some("keep one".into()),
+                        );
+                        continue;
+                    }
+                    self.out.schema.grants.insert(g.key(), g);
+                }
             }
         }
         Some(object(at, span))

@@ -106,8 +106,18 @@ fn target(on: &GrantOn) -> String {
     match on {
         GrantOn::Schema(n) => format!("SCHEMA {}", ident(n)),
         // GRANT names views with the TABLE keyword.
-        GrantOn::Table(n) | GrantOn::View(n) => format!("TABLE {}", qname(n)),
+        GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Column(n, _) => {
+            format!("TABLE {}", qname(n))
+        }
         GrantOn::Sequence(n) => format!("SEQUENCE {}", qname(n)),
+    }
+}
+
+/// `SELECT`, or `SELECT ("col")` for a column's privilege.
+fn privilege(g: &Grant) -> String {
+    match &g.on {
+        GrantOn::Column(_, c) => format!("{} ({})", g.privilege.to_uppercase(), ident(c)),
+        _ => g.privilege.to_uppercase(),
     }
 }
 
@@ -115,7 +125,7 @@ pub(super) fn grant(cx: &mut Ctx<'_>, g: &Grant) {
     cx.push(
         format!(
             "GRANT {} ON {} TO {}{}",
-            g.privilege.to_uppercase(),
+            privilege(g),
             target(&g.on),
             role(&g.grantee),
             if g.grant_option {
@@ -132,7 +142,7 @@ pub(super) fn revoke(cx: &mut Ctx<'_>, g: &Grant) {
     cx.push(
         format!(
             "REVOKE {} ON {} FROM {}",
-            g.privilege.to_uppercase(),
+            privilege(g),
             target(&g.on),
             role(&g.grantee)
         ),
@@ -148,7 +158,7 @@ pub(super) fn alter_grant(cx: &mut Ctx<'_>, to: &Grant) {
         cx.push(
             format!(
                 "REVOKE GRANT OPTION FOR {} ON {} FROM {}",
-                to.privilege.to_uppercase(),
+                privilege(to),
                 target(&to.on),
                 role(&to.grantee)
             ),

@@ -31,6 +31,7 @@ pub(super) fn grants(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Er
             "schema" => GrantOn::Schema(name),
             "sequence" => GrantOn::Sequence(name_of(s(r, "schema")?, name)),
             "view" => GrantOn::View(name_of(s(r, "schema")?, name)),
+            "column" => GrantOn::Column(name_of(s(r, "schema")?, name), s(r, "col")?),
             _ => GrantOn::Table(name_of(s(r, "schema")?, name)),
         };
         let g = Grant {
@@ -76,7 +77,8 @@ pub(super) const POLICIES: &str = concat!(
 /// `public` schema's ACL is the database's default, not the schema's.
 pub(super) const GRANTS: &str = concat!(
     "SELECT CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' WHEN 'm' THEN 'view' \
-       ELSE 'table' END AS kind, n.nspname::text AS schema, c.relname::text AS name, ",
+       ELSE 'table' END AS kind, n.nspname::text AS schema, c.relname::text AS name, \
+       NULL::text AS col, ",
     role_name!("a.grantee"),
     " AS grantee, lower(a.privilege_type) AS privilege, a.is_grantable AS grantable \
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a \
@@ -86,7 +88,18 @@ pub(super) const GRANTS: &str = concat!(
     "AND",
     not_ext!("pg_class", "c.oid"),
     "UNION ALL \
-     SELECT 'schema', n.nspname::text, n.nspname::text, ",
+     SELECT 'column', n.nspname::text, c.relname::text, at.attname::text, ",
+    role_name!("a.grantee"),
+    ", lower(a.privilege_type), a.is_grantable \
+     FROM pg_attribute at JOIN pg_class c ON c.oid = at.attrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(at.attacl) a \
+     WHERE at.attacl IS NOT NULL AND NOT at.attisdropped AND at.attnum > 0 \
+       AND c.relkind IN ('r', 'p', 'v', 'm') AND a.grantee <> c.relowner AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
+    "UNION ALL \
+     SELECT 'schema', n.nspname::text, n.nspname::text, NULL::text, ",
     role_name!("a.grantee"),
     ", lower(a.privilege_type), a.is_grantable \
      FROM pg_namespace n, aclexplode(n.nspacl) a \
@@ -94,5 +107,5 @@ pub(super) const GRANTS: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_namespace", "n.oid"),
-    "ORDER BY 1, 2, 3, 4, 5"
+    "ORDER BY 1, 2, 3, 4, 5, 6"
 );

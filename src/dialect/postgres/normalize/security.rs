@@ -52,6 +52,7 @@ pub(super) fn normalize(out: &mut Schema, enums: &[String]) {
                     }
                 }
                 GrantOn::Sequence(n) => GrantOn::Sequence(name(&n)),
+                GrantOn::Column(t, c) => GrantOn::Column(name(&t), c),
                 GrantOn::Schema(n) => GrantOn::Schema(n),
             };
             g.privilege = g.privilege.to_lowercase();
