@@ -480,3 +480,22 @@ fn other_dialects_refuse_to_emit_security() {
         );
     }
 }
+
+/// Row-level security switched on for a table without a policy is said
+/// out loud, on the statement; with a policy in the target it is not.
+#[test]
+fn enabling_row_level_security_without_a_policy_is_a_hazard() {
+    let from = parse("dialect postgres\ntable docs {\n  id int pk\n}\n");
+    let bare =
+        parse("dialect postgres\ntable docs {\n  id int pk\n  enable row level security\n}\n");
+    let guarded = parse(
+        "dialect postgres\ntable docs {\n  id int pk\n  enable row level security\n}\npolicy p on docs using (true)\n",
+    );
+    let d = dialect::for_kind(DialectKind::Postgres);
+    let m = migration(&from, &bare, d, &EmitOptions::default()).expect("plan");
+    let sql = strata::report::sql::render(d, &m.up);
+    assert!(sql.contains("-- hazard: locks_out:"), "{sql}");
+    let m = migration(&from, &guarded, d, &EmitOptions::default()).expect("plan");
+    let sql = strata::report::sql::render(d, &m.up);
+    assert!(!sql.contains("locks_out"), "{sql}");
+}
