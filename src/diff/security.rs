@@ -7,8 +7,9 @@ use super::table::Renames;
 use super::Change;
 use crate::ir::{Grant, GrantKey, GrantOn, Name, Policy, RowSecurity, Schema};
 
-/// One change per table whose flags differ; a new table starts from the
-/// defaults (off), a dropped one takes its flags along.
+/// One change per table both sides have whose flags differ. A created
+/// table carries its flags in `CreateTable` (so that the rollback of a
+/// drop restores them), a dropped one takes them along.
 pub(super) fn row_security(from: &Schema, to: &Schema, renames: &Renames, out: &mut Vec<Change>) {
     let before: BTreeMap<Name, RowSecurity> = from
         .tables
@@ -21,7 +22,9 @@ pub(super) fn row_security(from: &Schema, to: &Schema, renames: &Renames, out: &
         .map(|f| (renames.table(&f.name), f.row_security))
         .collect();
     for (name, t) in &to.tables {
-        let was = before.get(name).copied().unwrap_or_default();
+        let Some(&was) = before.get(name) else {
+            continue;
+        };
         if was != t.row_security {
             out.push(Change::SetRowSecurity {
                 table: name.clone(),

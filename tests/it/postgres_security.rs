@@ -123,6 +123,10 @@ pairs! {
         "CREATE TABLE docs (id int PRIMARY KEY, owner text NOT NULL, n int); \
          ALTER TABLE docs ENABLE ROW LEVEL SECURITY; ALTER TABLE docs FORCE ROW LEVEL SECURITY; \
          CREATE POLICY mine ON docs TO {r0} USING (owner = current_user);";
+    rls_table_dropped: "CREATE TABLE docs (id int PRIMARY KEY, owner text NOT NULL, n int); \
+         ALTER TABLE docs ENABLE ROW LEVEL SECURITY; ALTER TABLE docs FORCE ROW LEVEL SECURITY; \
+         CREATE POLICY p ON docs TO {r0} USING (n > 0); GRANT SELECT (n) ON docs TO {r0};" =>
+        "CREATE TABLE other (id int); GRANT SELECT ON other TO {r0};";
     rls_forced_only: DOCS =>
         "CREATE TABLE docs (id int PRIMARY KEY, owner text NOT NULL, n int); \
          ALTER TABLE docs FORCE ROW LEVEL SECURITY;";
@@ -471,6 +475,19 @@ fn other_dialects_refuse_to_emit_security() {
         if let Some(t) = to.tables.get_mut(&Name::new("t")) {
             t.row_security.enabled = true;
         }
+        let mut created = to.clone();
+        created.tables.clear();
+        let err = migration(
+            &created,
+            &to,
+            dialect::for_kind(kind),
+            &EmitOptions::default(),
+        )
+        .expect_err("a new table with row-level security refused");
+        assert!(
+            format!("{err}").contains("row-level security"),
+            "{kind}: {err}"
+        );
         let d = dialect::for_kind(kind);
         let err = migration(&from, &to, d, &EmitOptions::default())
             .expect_err("row-level security refused");

@@ -104,6 +104,9 @@ fn unsupported(what: &str) -> EmitError {
 
 fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
     Ok(match c {
+        Change::CreateTable(t) if !t.row_security.is_default() => {
+            return Err(unsupported("enforce row-level security or policies"))
+        }
         Change::CreateTable(t) => {
             if matches!(t.partition, Some(Partitioning::Of { .. })) {
                 return Err(EmitError::Unsupported {

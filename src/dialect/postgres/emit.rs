@@ -722,6 +722,7 @@ fn create_table(cx: &mut Ctx<'_>, t: &Table) {
             vec![],
         );
     }
+    security::set_row_security(cx, &t.name, &Default::default(), &t.row_security);
 }
 
 fn storage_params(t: &Table) -> Vec<String> {

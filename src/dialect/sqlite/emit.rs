@@ -121,6 +121,12 @@ fn unsupported(what: impl Into<String>, help: Option<&str>) -> EmitError {
 
 fn change(c: &Change) -> Result<Vec<String>, EmitError> {
     Ok(match c {
+        Change::CreateTable(t) if !t.row_security.is_default() => {
+            return Err(unsupported(
+                format!("enable row-level security on {}", t.name),
+                Some("SQLite has no row-level security; remove the line from the schema"),
+            ))
+        }
         Change::CreateTable(t) => {
             let mut out = vec![create_table(t, &t.name.name)?];
             for i in &t.indexes {

@@ -4,14 +4,16 @@
 //! not: said out loud.
 
 use crate::diff::Change;
-use crate::ir::Schema;
+use crate::ir::{RowSecurity, Schema};
 use crate::plan::{refs::key, Hazard, HazardKind, Plan};
 
 /// `target` is the schema the plan leads to.
 pub fn check(plan: &mut Plan, target: &Schema) {
     for step in &mut plan.steps {
-        let Change::SetRowSecurity { table, from, to } = &step.change else {
-            continue;
+        let (table, from, to) = match &step.change {
+            Change::SetRowSecurity { table, from, to } => (table, *from, *to),
+            Change::CreateTable(t) => (&t.name, RowSecurity::default(), t.row_security),
+            _ => continue,
         };
         let turned_on = (to.enabled && !from.enabled) || (to.forced && !from.forced);
         let guarded = target
@@ -32,7 +34,7 @@ pub fn check(plan: &mut Plan, target: &Schema) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Name, Policy, PolicyCommand, RowSecurity};
+    use crate::ir::{Name, Policy, PolicyCommand};
     use crate::plan::Step;
 
     fn plan_enabling() -> Plan {
