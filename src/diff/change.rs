@@ -1,8 +1,8 @@
 use serde::Serialize;
 
 use crate::ir::{
-    Check, Column, Enum, Extension, ForeignKey, Function, Index, Name, Namespace, PrimaryKey,
-    Sequence, Table, Trigger, Unique, View,
+    Check, Column, Enum, Extension, ForeignKey, Function, Grant, Index, Name, Namespace, Policy,
+    PrimaryKey, RowSecurity, Sequence, Table, Trigger, Unique, View,
 };
 
 /// One thing that differs between two schemas. Every variant carries both
@@ -61,6 +61,27 @@ pub enum Change {
     },
     CreateTrigger(Trigger),
     DropTrigger(Trigger),
+    /// Row-level security switched on or off, forced or not, on a table
+    /// both sides have (`table` is its new name) or a new one.
+    SetRowSecurity {
+        table: Name,
+        from: RowSecurity,
+        to: RowSecurity,
+    },
+    CreatePolicy(Policy),
+    DropPolicy(Policy),
+    /// Roles, `using` or `with check` changed: what `ALTER POLICY` can do.
+    AlterPolicy {
+        from: Policy,
+        to: Policy,
+    },
+    Grant(Grant),
+    Revoke(Grant),
+    /// The same privilege, with or without the grant option.
+    AlterGrant {
+        from: Grant,
+        to: Grant,
+    },
 }
 
 /// A change inside one table.

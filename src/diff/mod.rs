@@ -8,6 +8,7 @@
 mod change;
 mod matching;
 mod reverse;
+mod security;
 mod table;
 
 pub use change::{Change, ColumnChanges, TableChange};
@@ -99,6 +100,9 @@ pub fn diff(from: &Schema, to: &Schema) -> Vec<Change> {
     }
 
     triggers(from, to, &renames, &mut out);
+    security::row_security(from, to, &renames, &mut out);
+    security::policies(from, to, &renames, &mut out);
+    security::grants(from, to, &renames, &mut out);
     out
 }
 

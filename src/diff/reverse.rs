@@ -54,6 +54,17 @@ impl Change {
             Change::ReplaceFunction { from, to } => Change::ReplaceFunction { from: to, to: from },
             Change::CreateTrigger(x) => Change::DropTrigger(x),
             Change::DropTrigger(x) => Change::CreateTrigger(x),
+            Change::SetRowSecurity { table, from, to } => Change::SetRowSecurity {
+                table,
+                from: to,
+                to: from,
+            },
+            Change::CreatePolicy(x) => Change::DropPolicy(x),
+            Change::DropPolicy(x) => Change::CreatePolicy(x),
+            Change::AlterPolicy { from, to } => Change::AlterPolicy { from: to, to: from },
+            Change::Grant(x) => Change::Revoke(x),
+            Change::Revoke(x) => Change::Grant(x),
+            Change::AlterGrant { from, to } => Change::AlterGrant { from: to, to: from },
         }
     }
 }

@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::{Enum, Extension, Function, Name, Namespace, Sequence, Table, Trigger, View};
+use super::{
+    Enum, Extension, Function, Grant, GrantKey, Name, Namespace, Policy, Sequence, Table, Trigger,
+    View,
+};
 
 pub trait Keyed {
     type Key: Ord;
@@ -43,6 +46,20 @@ impl Keyed for Trigger {
     type Key = (Name, String);
     fn key(&self) -> (Name, String) {
         (self.table.clone(), self.name.clone())
+    }
+}
+
+impl Keyed for Policy {
+    type Key = (Name, String);
+    fn key(&self) -> (Name, String) {
+        (self.table.clone(), self.name.clone())
+    }
+}
+
+impl Keyed for Grant {
+    type Key = GrantKey;
+    fn key(&self) -> GrantKey {
+        Grant::key(self)
     }
 }
 

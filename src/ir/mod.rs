@@ -9,9 +9,11 @@
 
 mod keyed;
 mod name;
+mod security;
 pub mod validate;
 
 pub use name::Name;
+pub use security::{Grant, GrantKey, GrantOn, Policy, PolicyCommand, RowSecurity};
 
 use std::collections::BTreeMap;
 
@@ -79,6 +81,13 @@ pub struct Schema {
     /// scopes trigger names to their table.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub triggers: BTreeMap<(Name, String), Trigger>,
+    /// Keyed like triggers: policy names are scoped to their table.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub policies: BTreeMap<(Name, String), Policy>,
+    /// Privileges granted, one per (object, grantee, privilege). Only the
+    /// grantees named here are managed: see [`Schema::grantees`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub grants: BTreeMap<GrantKey, Grant>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,6 +214,8 @@ pub struct Table {
     pub partition: Option<Partitioning>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<Name>,
+    #[serde(default, skip_serializing_if = "RowSecurity::is_default")]
+    pub row_security: RowSecurity,
 }
 
 impl Table {
@@ -221,6 +232,7 @@ impl Table {
             options: BTreeMap::new(),
             partition: None,
             renamed_from: None,
+            row_security: RowSecurity::default(),
         }
     }
 
@@ -564,20 +576,64 @@ pub struct Trigger {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum ObjectRef {
     Schema,
-    Extension { name: String },
-    Namespace { name: String },
-    Enum { name: Name },
-    Sequence { name: Name },
-    Table { name: Name },
-    Column { table: Name, column: String },
-    PrimaryKey { table: Name },
-    Unique { table: Name, index: usize },
-    Check { table: Name, index: usize },
-    ForeignKey { table: Name, index: usize },
-    Index { table: Name, index: usize },
-    View { name: Name },
-    Function { name: Name },
-    Trigger { table: Name, name: String },
+    Extension {
+        name: String,
+    },
+    Namespace {
+        name: String,
+    },
+    Enum {
+        name: Name,
+    },
+    Sequence {
+        name: Name,
+    },
+    Table {
+        name: Name,
+    },
+    Column {
+        table: Name,
+        column: String,
+    },
+    PrimaryKey {
+        table: Name,
+    },
+    Unique {
+        table: Name,
+        index: usize,
+    },
+    Check {
+        table: Name,
+        index: usize,
+    },
+    ForeignKey {
+        table: Name,
+        index: usize,
+    },
+    Index {
+        table: Name,
+        index: usize,
+    },
+    View {
+        name: Name,
+    },
+    Function {
+        name: Name,
+    },
+    Trigger {
+        table: Name,
+        name: String,
+    },
+    Policy {
+        table: Name,
+        name: String,
+    },
+    /// The privileges one `grant` line gives one role on one object.
+    Grant {
+        on: GrantOn,
+        grantee: String,
+        grant_option: bool,
+    },
 }
 
 impl Schema {
@@ -602,5 +658,12 @@ impl Schema {
             v.renamed_from = None;
         }
         s
+    }
+
+    /// The roles whose privileges this schema manages: every grantee it
+    /// names. Grants to other roles in a database are left alone, so a
+    /// schema without grants never revokes anything.
+    pub fn grantees(&self) -> std::collections::BTreeSet<&str> {
+        self.grants.values().map(|g| g.grantee.as_str()).collect()
     }
 }

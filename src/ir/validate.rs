@@ -8,6 +8,7 @@
 
 mod foreign_keys;
 mod objects;
+mod security;
 mod suggest;
 mod tables;
 mod types;
@@ -81,6 +82,9 @@ pub fn validate(schema: &Schema) -> Vec<Problem> {
     objects::views(schema, &mut out);
     objects::triggers(schema, &mut out);
     objects::namespace_clashes(schema, &mut out);
+    security::policies(schema, &mut out);
+    security::grants(schema, &mut out);
+    security::dialect(schema, &mut out);
     out
 }
 

@@ -1,4 +1,4 @@
-//! Views and triggers that do not change themselves but must be dropped
+//! Views, triggers and policies that do not change themselves but must be dropped
 //! and recreated around a change to what they lean on: a view over a
 //! column that is dropped or retyped, anything over a table that SQLite
 //! rebuilds, a view over a view that is replaced.
@@ -27,6 +27,7 @@ pub fn recreate_dependents(
     let mut invalid: Invalidated = BTreeMap::new();
     let mut touched_views: BTreeSet<Name> = BTreeSet::new();
     let mut touched_triggers: BTreeSet<(Name, String)> = BTreeSet::new();
+    let mut touched_policies: BTreeSet<(Name, String)> = BTreeSet::new();
     let mut rebuilt: BTreeSet<Name> = BTreeSet::new();
     let mut dropped_views: BTreeSet<Name> = BTreeSet::new();
     let mut dropped_tables: BTreeSet<Name> = BTreeSet::new();
@@ -130,6 +131,9 @@ pub fn recreate_dependents(
             Change::DropTrigger(t) | Change::CreateTrigger(t) => {
                 touched_triggers.insert((key(&t.table), t.name.to_lowercase()));
             }
+            Change::DropPolicy(p) | Change::CreatePolicy(p) | Change::AlterPolicy { to: p, .. } => {
+                touched_policies.insert((key(&p.table), p.name.to_lowercase()));
+            }
             _ => {}
         }
     }
@@ -176,6 +180,37 @@ pub fn recreate_dependents(
             changes.push(Change::DropTrigger(trig.clone()));
             changes.push(Change::CreateTrigger(kept.clone()));
             touched_triggers.insert(k);
+        }
+    }
+
+    // PostgreSQL refuses to drop or retype a column a policy uses, and a
+    // policy goes with its table when that is made anew.
+    for ((table, name), pol) in &from.policies {
+        let k = (key(table), name.to_lowercase());
+        if touched_policies.contains(&k) {
+            continue;
+        }
+        let Some(kept) = to.policies.get(&(table.clone(), name.clone())) else {
+            continue;
+        };
+        let exprs: Vec<&str> = pol
+            .using
+            .iter()
+            .chain(&pol.check)
+            .map(|e| e.as_str())
+            .collect();
+        let own = match invalid.get(&k.0) {
+            Some(None) => true,
+            Some(Some(cols)) => exprs.iter().any(|e| {
+                let names = refs::names(e);
+                cols.iter().any(|c| names.contains(&Name::new(c.clone())))
+            }),
+            None => false,
+        };
+        if own || exprs.iter().any(|e| leans_on(e, &invalid)) {
+            changes.push(Change::DropPolicy(pol.clone()));
+            changes.push(Change::CreatePolicy(kept.clone()));
+            touched_policies.insert(k);
         }
     }
 }

@@ -27,6 +27,7 @@ pub enum Obj {
     Relation(Name),
     Function(Name),
     Trigger(Name, String),
+    Policy(Name, String),
 }
 
 #[derive(Debug, Default)]
@@ -255,8 +256,46 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
             d.needs_old.push(Obj::Relation(key(&t.table)));
             trigger_refs(t, &mut d.needs_old);
         }
+        Change::SetRowSecurity { table, .. } => {
+            // Runs on the table as it is named both before and after.
+            d.needs_new.push(Obj::Relation(key(table)));
+            d.needs_old.push(Obj::Relation(key(table)));
+        }
+        Change::CreatePolicy(p) | Change::AlterPolicy { to: p, .. } => {
+            d.provides
+                .push(Obj::Policy(key(&p.table), p.name.to_lowercase()));
+            policy_refs(p, &mut d.needs_new);
+            if let Change::AlterPolicy { from, .. } = change {
+                policy_refs(from, &mut d.needs_old);
+            }
+        }
+        Change::DropPolicy(p) => {
+            d.removes
+                .push(Obj::Policy(key(&p.table), p.name.to_lowercase()));
+            policy_refs(p, &mut d.needs_old);
+        }
+        Change::Grant(g) | Change::AlterGrant { to: g, .. } => grant_ref(g, &mut d.needs_new),
+        Change::Revoke(g) => grant_ref(g, &mut d.needs_old),
     }
     d
+}
+
+/// A policy leans on its table and on what its expressions call or read.
+fn policy_refs(p: &crate::ir::Policy, out: &mut Vec<Obj>) {
+    out.push(Obj::Relation(key(&p.table)));
+    for e in p.using.iter().chain(&p.check) {
+        expr_refs(e.as_str(), out);
+        body_refs(e.as_str(), &p.table, out);
+    }
+}
+
+fn grant_ref(g: &crate::ir::Grant, out: &mut Vec<Obj>) {
+    use crate::ir::GrantOn;
+    out.push(match &g.on {
+        GrantOn::Schema(n) => Obj::Namespace(n.to_lowercase()),
+        GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Column(n, _) => Obj::Relation(key(n)),
+        GrantOn::Sequence(n) => Obj::Sequence(key(n)),
+    });
 }
 
 /// The relations and functions a view or trigger body reads.

@@ -33,6 +33,23 @@ pub fn describe(change: &Change) -> String {
         Change::ReplaceFunction { to, .. } => format!("replace function `{}`", to.name),
         Change::CreateTrigger(t) => format!("create trigger `{}` on `{}`", t.name, t.table),
         Change::DropTrigger(t) => format!("drop trigger `{}` on `{}`", t.name, t.table),
+        Change::SetRowSecurity { table, to, .. } => format!(
+            "{} row level security{} on `{table}`",
+            if to.enabled { "enable" } else { "disable" },
+            if to.forced { " (forced)" } else { "" }
+        ),
+        Change::CreatePolicy(p) => format!("create policy `{}` on `{}`", p.name, p.table),
+        Change::DropPolicy(p) => format!("drop policy `{}` on `{}`", p.name, p.table),
+        Change::AlterPolicy { to, .. } => format!("alter policy `{}` on `{}`", to.name, to.table),
+        Change::Grant(g) => format!("grant {} on {} to `{}`", g.privilege, g.on, g.grantee),
+        Change::Revoke(g) => format!("revoke {} on {} from `{}`", g.privilege, g.on, g.grantee),
+        Change::AlterGrant { to, .. } => format!(
+            "{} grant option for {} on {} to `{}`",
+            if to.grant_option { "give" } else { "take back" },
+            to.privilege,
+            to.on,
+            to.grantee
+        ),
     }
 }
 

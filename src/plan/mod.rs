@@ -66,6 +66,9 @@ pub enum HazardKind {
     NotTransactional,
     /// Existing rows may violate the new rule and make the statement fail.
     MayFail,
+    /// Roles lose access they had: row-level security enabled on a table
+    /// without a policy lets no rows through for anyone but its owner.
+    LocksOut,
 }
 
 impl HazardKind {
@@ -78,6 +81,7 @@ impl HazardKind {
             HazardKind::IndexBuild => "index_build",
             HazardKind::NotTransactional => "not_transactional",
             HazardKind::MayFail => "may_fail",
+            HazardKind::LocksOut => "locks_out",
         }
     }
 
@@ -157,8 +161,10 @@ pub fn migration(
     dependents::recreate_dependents(&mut forward, &from, &to, dialect);
     dependents::recreate_dependents(&mut back, &to, &from, dialect);
 
-    let plan_up = plan(forward, dialect, options);
-    let plan_down = plan(back, dialect, options);
+    let mut plan_up = plan(forward, dialect, options);
+    let mut plan_down = plan(back, dialect, options);
+    hazard::row_security::check(&mut plan_up, &to);
+    hazard::row_security::check(&mut plan_down, &from);
     let mut up = dialect.emit(&plan_up, options)?;
     let mut down = dialect.emit(&plan_down, options)?;
     attach_step_hazards(&plan_up, &mut up);

@@ -66,7 +66,7 @@ fn rank(change: &Change) -> u8 {
     match change {
         // What leans on other objects goes first, before anything it leans
         // on can change under it (an enum swap retypes columns a view reads).
-        Change::DropTrigger(_) => 0,
+        Change::DropTrigger(_) | Change::DropPolicy(_) | Change::Revoke(_) => 0,
         Change::DropView(_) => 1,
         Change::CreateNamespace(_) => 2,
         Change::CreateExtension(_) => 3,
@@ -93,7 +93,12 @@ fn rank(change: &Change) -> u8 {
         Change::AlterTable { .. } => 11,
         Change::CreateTable(_) => 12,
         Change::RenameView { .. } | Change::ReplaceView { .. } | Change::CreateView(_) => 14,
-        Change::CreateTrigger(_) => 15,
+        Change::CreateTrigger(_)
+        | Change::CreatePolicy(_)
+        | Change::AlterPolicy { .. }
+        | Change::SetRowSecurity { .. }
+        | Change::Grant(_)
+        | Change::AlterGrant { .. } => 15,
         Change::DropFunction(_) => 16,
         Change::DropSequence(_) => 17,
         Change::DropEnum(_) => 18,

@@ -260,6 +260,72 @@ pub fn describe(change: &Change) -> Described {
             trigger_object(&t.table, &t.name),
             Action::Dropped,
         ),
+        Change::SetRowSecurity { table, .. } => Described {
+            details: vec![Detail {
+                kind: "set_row_security",
+                name: None,
+                summary: crate::plan::describe(change),
+            }],
+            ..simple(
+                "set_row_security",
+                Object::named("table", table),
+                Action::Altered,
+            )
+        },
+        Change::CreatePolicy(p) => simple(
+            "create_policy",
+            policy_object(&p.table, &p.name),
+            Action::Added,
+        ),
+        Change::DropPolicy(p) => simple(
+            "drop_policy",
+            policy_object(&p.table, &p.name),
+            Action::Dropped,
+        ),
+        Change::AlterPolicy { to, .. } => simple(
+            "alter_policy",
+            policy_object(&to.table, &to.name),
+            Action::Altered,
+        ),
+        Change::Grant(g) => grant_described("grant", g, Action::Added, change),
+        Change::Revoke(g) => grant_described("revoke", g, Action::Dropped, change),
+        Change::AlterGrant { to, .. } => {
+            grant_described("alter_grant", to, Action::Altered, change)
+        }
+    }
+}
+
+fn policy_object(table: &Name, name: &str) -> Object {
+    Object {
+        kind: "policy",
+        ..trigger_object(table, name)
+    }
+}
+
+/// A grant concerns the object it is on; the detail says what and to whom.
+fn grant_described(
+    kind: &'static str,
+    g: &crate::ir::Grant,
+    action: Action,
+    change: &Change,
+) -> Described {
+    use crate::ir::GrantOn;
+    let object = match &g.on {
+        GrantOn::Schema(n) => Object::plain("namespace", n),
+        GrantOn::Table(n) | GrantOn::Column(n, _) => Object::named("table", n),
+        GrantOn::View(n) => Object::named("view", n),
+        GrantOn::Sequence(n) => Object::named("sequence", n),
+    };
+    Described {
+        kind,
+        object,
+        action,
+        renamed_from: None,
+        details: vec![Detail {
+            kind,
+            name: Some(g.grantee.clone()),
+            summary: crate::plan::describe(change),
+        }],
     }
 }
 

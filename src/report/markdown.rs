@@ -197,6 +197,7 @@ fn hazard_title(kind: HazardKind) -> &'static str {
         HazardKind::IndexBuild => "Index build",
         HazardKind::NotTransactional => "Outside a transaction",
         HazardKind::MayFail => "May fail on existing rows",
+        HazardKind::LocksOut => "Locks roles out",
     }
 }
 

@@ -89,6 +89,8 @@ pub enum Member {
     Index(usize),
     Comment,
     RenamedFrom,
+    RowSecurity,
+    ForceRowSecurity,
 }
 
 /// The layout of one file.

@@ -3,6 +3,8 @@
 //! lists of the IR (the IR keeps constraints in one place); the layout
 //! remembers where they were written.
 
+mod security;
+
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
@@ -62,6 +64,8 @@ const OBJECT_KINDS: &[&str] = &[
     "function",
     "procedure",
     "trigger",
+    "policy",
+    "grant",
 ];
 
 pub fn known_dialects() -> &'static [&'static str] {
@@ -191,6 +195,8 @@ impl<'a> Lowerer<'a> {
             Rule::view => self.view(p, span, ns),
             Rule::function => self.function(p, span, ns),
             Rule::trigger => self.trigger(p, span),
+            Rule::policy => self.policy(p, span),
+            Rule::grant => self.grant(p, span),
             _ => None,
         }
     }
@@ -691,6 +697,7 @@ impl<'a> Lowerer<'a> {
                 Rule::t_check => self.t_check(m, t),
                 Rule::t_foreign => self.t_foreign(m, t),
                 Rule::t_index => self.t_index(m, &t.name, &mut t.indexes),
+                Rule::t_row_security => self.t_row_security(m, t),
                 Rule::comment_item => {
                     let v = self.string_child(m).unwrap_or_default();
                     let mut slot = t.comment.take();

@@ -466,6 +466,27 @@ fn merge(parts: Vec<Lowered>, texts: &[FileText]) -> (Schema, SourceMap, Vec<Dia
                 schema.triggers.insert(k, v);
             }
         }
+        for (k, v) in s.policies {
+            let at = ObjectRef::Policy {
+                table: k.0.clone(),
+                name: k.1.clone(),
+            };
+            if !dup(&at, format!("{} on {}", k.1, k.0), &map, &mut diags) {
+                schema.policies.insert(k, v);
+            }
+        }
+        // The same privilege granted in two files is one grant.
+        for (k, v) in s.grants {
+            let at = ObjectRef::Grant {
+                on: print::grant_line_target(&v.on),
+                grantee: v.grantee.clone(),
+                grant_option: v.grant_option,
+            };
+            let what = format!("grant of {} on {} to {}", v.privilege, v.on, v.grantee);
+            if schema.grants.get(&k) != Some(&v) && !dup(&at, what, &map, &mut diags) {
+                schema.grants.insert(k, v);
+            }
+        }
         for (k, v) in m {
             map.entry(k).or_insert(v);
         }

@@ -7,6 +7,10 @@
 //! constraints go on a column's line only where the lowering puts them
 //! back in the same order.
 
+mod security;
+
+pub(crate) use security::line_target as grant_line_target;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use pest::Parser;
@@ -169,6 +173,12 @@ fn objects(
     for t in schema.triggers.values().filter(|t| keep(&t.table)) {
         chunks.push(Chunk::one("trigger", trigger(t, ind)));
     }
+    for p in schema.policies.values().filter(|p| keep(&p.table)) {
+        chunks.push(Chunk::one("policy", security::policy(p, ind)));
+    }
+    for line in security::grant_lines(schema, keep) {
+        chunks.push(Chunk::one("grant", format!("{ind}{line}")));
+    }
 }
 
 // ------------------------------------------------------------------ layout
@@ -293,6 +303,18 @@ fn top_item(schema: &Schema, top: &Top, ind: &str, ns: Option<&str>) -> String {
                 .triggers
                 .get(&(table.clone(), name.clone()))
                 .map(|t| trigger(t, ind))
+                .unwrap_or_default(),
+            ObjectRef::Policy { table, name } => schema
+                .policies
+                .get(&(table.clone(), name.clone()))
+                .map(|p| security::policy(p, ind))
+                .unwrap_or_default(),
+            ObjectRef::Grant {
+                on,
+                grantee,
+                grant_option,
+            } => security::grant_line(schema, on, grantee, *grant_option)
+                .map(|l| format!("{ind}{l}"))
                 .unwrap_or_default(),
             _ => String::new(),
         },
@@ -738,6 +760,13 @@ fn table(
                 .as_ref()
                 .map(|r| format!("{inner}renamed_from {}", decl(r, ns)))
                 .unwrap_or_default(),
+            Member::RowSecurity if t.row_security.enabled => {
+                format!("{inner}enable row level security")
+            }
+            Member::ForceRowSecurity if t.row_security.forced => {
+                format!("{inner}force row level security")
+            }
+            Member::RowSecurity | Member::ForceRowSecurity => String::new(),
         }
     };
     let body = match block {
@@ -768,6 +797,8 @@ fn table(
             members.extend((0..t.checks.len()).map(Member::Check));
             members.extend((0..t.foreign_keys.len()).map(Member::ForeignKey));
             members.extend((0..t.indexes.len()).map(Member::Index));
+            members.push(Member::RowSecurity);
+            members.push(Member::ForceRowSecurity);
             members.push(Member::Comment);
             members.push(Member::RenamedFrom);
             let lines: Vec<String> = members

@@ -17,6 +17,7 @@ mod mysql_perf;
 mod plan_render;
 mod postgres;
 mod postgres_converge;
+mod postgres_security;
 mod postgres_views;
 mod properties;
 mod prove;

@@ -359,8 +359,9 @@ fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
                 options,
                 partition,
                 opt(ident()),
+                (any::<bool>(), any::<bool>()),
             )
-                .prop_map(move |(columns, primary_key, uniques, checks, foreign_keys, indexes, comment, options, partition, renamed)| Table {
+                .prop_map(move |(columns, primary_key, uniques, checks, foreign_keys, indexes, comment, options, partition, renamed, (enabled, forced))| Table {
                     name: name.clone(),
                     columns,
                     primary_key,
@@ -372,6 +373,7 @@ fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
                     options,
                     partition,
                     renamed_from: renamed.map(|n| Name { schema: schema.clone(), name: n }),
+                    row_security: RowSecurity { enabled, forced },
                 })
         })
         .boxed()
@@ -541,6 +543,60 @@ fn schema() -> BoxedStrategy<Schema> {
                     ),
                 0..2,
             );
+            let policies = prop::collection::vec(
+                (
+                    ident(),
+                    prop::sample::select(table_names.clone()),
+                    any::<bool>(),
+                    prop::sample::select(vec![
+                        PolicyCommand::All,
+                        PolicyCommand::Select,
+                        PolicyCommand::Insert,
+                        PolicyCommand::Update,
+                        PolicyCommand::Delete,
+                    ]),
+                    prop::collection::vec(ident(), 0..3),
+                    opt(bool_expr()),
+                    opt(bool_expr()),
+                )
+                    .prop_map(
+                        |(name, table, restrictive, command, roles, using, check)| Policy {
+                            name,
+                            table,
+                            restrictive,
+                            command,
+                            roles,
+                            using,
+                            check,
+                        },
+                    ),
+                0..3,
+            );
+            let grants = prop::collection::vec(
+                (
+                    prop_oneof![
+                        prop::sample::select(table_names.clone()).prop_map(GrantOn::Table),
+                        prop::sample::select(table_names.clone()).prop_map(GrantOn::View),
+                        prop::sample::select(table_names.clone()).prop_map(GrantOn::Sequence),
+                        ident().prop_map(GrantOn::Schema),
+                        (prop::sample::select(table_names.clone()), ident())
+                            .prop_map(|(t, c)| GrantOn::Column(t, c)),
+                    ],
+                    prop::sample::select(vec![0usize, 1, 2, 3, 4, 5, 6]),
+                    ident(),
+                    any::<bool>(),
+                )
+                    .prop_map(|(on, i, grantee, grant_option)| {
+                        let privs = on.privileges();
+                        Grant {
+                            privilege: privs[i % privs.len()].to_string(),
+                            on,
+                            grantee,
+                            grant_option,
+                        }
+                    }),
+                0..4,
+            );
             let extensions = prop::collection::vec(
                 (ident(), opt(ident()), opt(text_value())).prop_map(|(name, schema, version)| {
                     Extension {
@@ -561,6 +617,8 @@ fn schema() -> BoxedStrategy<Schema> {
                 functions,
                 triggers,
                 extensions,
+                policies,
+                grants,
             )
         })
         .prop_map(
@@ -574,6 +632,8 @@ fn schema() -> BoxedStrategy<Schema> {
                 functions,
                 triggers,
                 extensions,
+                policies,
+                grants,
             )| {
                 let mut s = Schema {
                     dialect,
@@ -599,6 +659,11 @@ fn schema() -> BoxedStrategy<Schema> {
                     .into_iter()
                     .map(|x| (x.name.clone(), x))
                     .collect();
+                s.policies = policies
+                    .into_iter()
+                    .map(|x| ((x.table.clone(), x.name.clone()), x))
+                    .collect();
+                s.grants = grants.into_iter().map(|g| (g.key(), g)).collect();
                 s
             },
         )

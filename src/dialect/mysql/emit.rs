@@ -104,6 +104,9 @@ fn unsupported(what: &str) -> EmitError {
 
 fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
     Ok(match c {
+        Change::CreateTable(t) if !t.row_security.is_default() => {
+            return Err(unsupported("enforce row-level security or policies"))
+        }
         Change::CreateTable(t) => {
             if matches!(t.partition, Some(Partitioning::Of { .. })) {
                 return Err(EmitError::Unsupported {
@@ -147,6 +150,19 @@ fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
         }
         Change::CreateFunction(_) | Change::DropFunction(_) | Change::ReplaceFunction { .. } => {
             return Err(unsupported("manage functions (routines are not modeled yet)"))
+        }
+        Change::SetRowSecurity { .. }
+        | Change::CreatePolicy(_)
+        | Change::DropPolicy(_)
+        | Change::AlterPolicy { .. } => {
+            return Err(unsupported("enforce row-level security or policies"))
+        }
+        Change::Grant(_) | Change::Revoke(_) | Change::AlterGrant { .. } => {
+            return Err(EmitError::Unsupported {
+                dialect: DialectKind::Mysql,
+                what: "manage grants".into(),
+                help: Some("strata manages privileges on PostgreSQL only; remove the `grant` lines from the MySQL schema and grant with your usual tooling".into()),
+            })
         }
     })
 }

@@ -10,6 +10,8 @@
 //! 4. `validate` (online mode): `VALIDATE CONSTRAINT` of what the main
 //!    phase added `NOT VALID`, and `SET NOT NULL` through such a check.
 
+mod security;
+
 use super::quote::{ident, idents, literal, name as qname};
 use super::types;
 use crate::dialect::{EmitError, EmitOptions, Phase, Script, Statement};
@@ -220,6 +222,15 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
             format!("DROP TRIGGER {} ON {}", ident(&t.name), qname(&t.table)),
             vec![],
         ),
+        Change::SetRowSecurity { table, from, to } => {
+            security::set_row_security(cx, table, from, to)
+        }
+        Change::CreatePolicy(p) => security::create_policy(cx, p),
+        Change::DropPolicy(p) => security::drop_policy(cx, p),
+        Change::AlterPolicy { from, to } => security::alter_policy(cx, from, to),
+        Change::Grant(g) => security::grant(cx, g),
+        Change::Revoke(g) => security::revoke(cx, g),
+        Change::AlterGrant { to, .. } => security::alter_grant(cx, to),
     }
     Ok(())
 }
@@ -711,6 +722,7 @@ fn create_table(cx: &mut Ctx<'_>, t: &Table) {
             vec![],
         );
     }
+    security::set_row_security(cx, &t.name, &Default::default(), &t.row_security);
 }
 
 fn storage_params(t: &Table) -> Vec<String> {

@@ -53,6 +53,8 @@ struct Rows {
     functions: Vec<PgRow>,
     triggers: Vec<PgRow>,
     unmodeled: Vec<PgRow>,
+    policies: Vec<PgRow>,
+    grants: Vec<PgRow>,
 }
 
 async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspection> {
@@ -89,6 +91,7 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
         q(TRIGGERS),
         q(UNMODELED),
     )?;
+    let (policies, grants) = tokio::try_join!(q(security::POLICIES), q(security::GRANTS))?;
     let rows = Rows {
         namespaces: namespaces_r,
         extensions,
@@ -102,6 +105,8 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
         functions,
         triggers,
         unmodeled,
+        policies,
+        grants,
     };
     build(rows).map_err(|e| {
         miette::miette!(
@@ -222,6 +227,10 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
         let oid: i64 = r.try_get("oid")?;
         let mut t = Table::new(name_of(s(r, "schema")?, s(r, "name")?));
         t.comment = os(r, "comment")?;
+        t.row_security = crate::ir::RowSecurity {
+            enabled: r.try_get("rls")?,
+            forced: r.try_get("rls_forced")?,
+        };
         if s(r, "persistence")? == "u" {
             t.options.insert("unlogged".into(), "true".into());
         }
@@ -512,6 +521,8 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
         );
     }
 
+    security::policies(&rows.policies, &mut schema)?;
+    security::grants(&rows.grants, &mut schema)?;
     for r in &rows.unmodeled {
         warnings.push(format!("unmodeled: {} {}", s(r, "kind")?, s(r, "name")?));
     }
@@ -630,6 +641,8 @@ pub const QUERIES: &[(&str, &str)] = &[
     ("functions", FUNCTIONS),
     ("triggers", TRIGGERS),
     ("unmodeled", UNMODELED),
+    ("policies", security::POLICIES),
+    ("grants", security::GRANTS),
 ];
 
 // ---------------------------------------------------------------------------
@@ -659,6 +672,9 @@ macro_rules! not_ext {
     };
 }
 
+// After the macros: the module's queries use them.
+mod security;
+
 const NAMESPACES: &str = concat!(
     "SELECT n.nspname::text AS name, obj_description(n.oid, 'pg_namespace') AS comment \
      FROM pg_namespace n WHERE",
@@ -676,6 +692,7 @@ const EXTENSIONS: &str = "SELECT e.extname::text AS name, n.nspname::text AS sch
 const TABLES: &str = concat!(
     "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, \
        c.relpersistence::text AS persistence, c.reloptions::text[] AS reloptions, \
+       c.relrowsecurity AS rls, c.relforcerowsecurity AS rls_forced, \
        obj_description(c.oid, 'pg_class') AS comment, \
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_by, \
        CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound, \
@@ -902,29 +919,6 @@ const UNMODELED: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_class", "c.oid"),
-    "UNION ALL \
-     SELECT 'row-level security on table', n.nspname || '.' || c.relname || \
-       CASE WHEN c.relforcerowsecurity THEN ' (forced)' ELSE '' END \
-     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE c.relrowsecurity AND",
-    ns_filter!(),
-    "UNION ALL \
-     SELECT 'policy', pol.polname || ' on ' || n.nspname || '.' || c.relname \
-     FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid \
-     JOIN pg_namespace n ON n.oid = c.relnamespace WHERE",
-    ns_filter!(),
-    "UNION ALL \
-     SELECT 'grants on', CASE c.relkind WHEN 'S' THEN 'sequence ' ELSE 'table ' END \
-       || n.nspname || '.' || c.relname || ': ' || array_to_string(c.relacl, ', ') \
-     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_class", "c.oid"),
-    "UNION ALL \
-     SELECT 'grants on', 'schema ' || n.nspname || ': ' || array_to_string(n.nspacl, ', ') \
-     FROM pg_namespace n WHERE n.nspacl IS NOT NULL AND n.nspname <> 'public' AND",
-    ns_filter!(),
     "UNION ALL \
      SELECT 'table inheritance', n.nspname || '.' || c.relname || ' inherits ' || pn.nspname || '.' || pc.relname \
      FROM pg_inherits inh JOIN pg_class c ON c.oid = inh.inhrelid \

@@ -12,6 +12,8 @@
 //! - lists of constraints and indexes are sorted by name, so that order in
 //!   a file does not matter.
 
+mod security;
+
 use super::expr::{self, Context};
 use super::types;
 use crate::ir::{
@@ -137,6 +139,7 @@ pub fn normalize(schema: &Schema) -> Schema {
             ((t.table.clone(), t.name.clone()), t)
         })
         .collect();
+    security::normalize(&mut out, &enums);
     out
 }
 

@@ -117,6 +117,12 @@ fn unsupported(what: impl Into<String>, help: Option<&str>) -> EmitError {
 
 fn change(c: &Change) -> Result<Vec<String>, EmitError> {
     Ok(match c {
+        Change::CreateTable(t) if !t.row_security.is_default() => {
+            return Err(unsupported(
+                format!("enable row-level security on {}", t.name),
+                Some("SQLite has no row-level security; remove the line from the schema"),
+            ))
+        }
         Change::CreateTable(t) => {
             let mut out = vec![create_table(t, &t.name.name)?];
             for i in &t.indexes {
@@ -165,6 +171,24 @@ fn change(c: &Change) -> Result<Vec<String>, EmitError> {
             return Err(unsupported(
                 format!("create function {}", f.name),
                 Some("SQLite functions are registered by the application, not stored in the database"),
+            ))
+        }
+        Change::SetRowSecurity { table, .. } => {
+            return Err(unsupported(
+                format!("enable row-level security on {table}"),
+                Some("SQLite has no row-level security; remove the line from the schema"),
+            ))
+        }
+        Change::CreatePolicy(p) | Change::DropPolicy(p) | Change::AlterPolicy { to: p, .. } => {
+            return Err(unsupported(
+                format!("create policy {} on {}", p.name, p.table),
+                Some("SQLite has no row-level security; remove the policy from the schema"),
+            ))
+        }
+        Change::Grant(g) | Change::Revoke(g) | Change::AlterGrant { to: g, .. } => {
+            return Err(unsupported(
+                format!("grant {} on {}", g.privilege, g.on),
+                Some("SQLite has no users or privileges; remove the `grant` lines from the schema"),
             ))
         }
     })

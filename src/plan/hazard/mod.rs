@@ -6,6 +6,7 @@ mod drop_table;
 mod enum_value_removed;
 mod new_constraint;
 mod not_null;
+pub mod row_security;
 mod type_change;
 
 use super::Hazard;

@@ -1,0 +1,63 @@
+//! Policies and grants in PostgreSQL's canonical form: roles sorted with
+//! `public` for "every role", expressions as the catalog prints them,
+//! grants on views filed as views whatever keyword the file used.
+
+use super::super::expr::{self, Context};
+use super::name;
+use crate::ir::{Expr, GrantOn, Schema};
+
+fn role(r: &str) -> String {
+    if r.eq_ignore_ascii_case("public") {
+        "public".into()
+    } else {
+        r.to_string()
+    }
+}
+
+pub(super) fn normalize(out: &mut Schema, enums: &[String]) {
+    let cx = Context {
+        column_type: None,
+        enums,
+    };
+    let norm = |e: Expr| Expr(expr::normalize(&e.0, &cx));
+    out.policies = std::mem::take(&mut out.policies)
+        .into_values()
+        .map(|mut p| {
+            p.table = name(&p.table);
+            let mut roles: Vec<String> = p.roles.iter().map(|r| role(r)).collect();
+            // PostgreSQL keeps only PUBLIC when the list names it.
+            if roles.is_empty() || roles.iter().any(|r| r == "public") {
+                roles = vec!["public".into()];
+            }
+            roles.sort();
+            roles.dedup();
+            p.roles = roles;
+            p.using = p.using.map(norm);
+            p.check = p.check.map(norm);
+            ((p.table.clone(), p.name.clone()), p)
+        })
+        .collect();
+    let views = &out.views;
+    let tables = &out.tables;
+    out.grants = std::mem::take(&mut out.grants)
+        .into_values()
+        .map(|mut g| {
+            g.on = match g.on {
+                GrantOn::Table(n) | GrantOn::View(n) => {
+                    let n = name(&n);
+                    if views.contains_key(&n) && !tables.contains_key(&n) {
+                        GrantOn::View(n)
+                    } else {
+                        GrantOn::Table(n)
+                    }
+                }
+                GrantOn::Sequence(n) => GrantOn::Sequence(name(&n)),
+                GrantOn::Column(t, c) => GrantOn::Column(name(&t), c),
+                GrantOn::Schema(n) => GrantOn::Schema(n),
+            };
+            g.privilege = g.privilege.to_lowercase();
+            g.grantee = role(&g.grantee);
+            (g.key(), g)
+        })
+        .collect();
+}

@@ -1,0 +1,175 @@
+//! Access control: row-level security on a table, its policies, and the
+//! privileges granted on schemas, tables, views and sequences. PostgreSQL
+//! only; the other dialects refuse them.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Expr, Name};
+
+/// `ALTER TABLE … ENABLE | FORCE ROW LEVEL SECURITY`. The two flags are
+/// independent in PostgreSQL: forcing is recorded even while disabled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowSecurity {
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub forced: bool,
+}
+
+impl RowSecurity {
+    pub fn is_default(&self) -> bool {
+        *self == RowSecurity::default()
+    }
+}
+
+/// The command a policy applies to.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyCommand {
+    #[default]
+    All,
+    Select,
+    Insert,
+    Update,
+    Delete,
+}
+
+impl PolicyCommand {
+    pub fn is_default(&self) -> bool {
+        *self == PolicyCommand::All
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyCommand::All => "all",
+            PolicyCommand::Select => "select",
+            PolicyCommand::Insert => "insert",
+            PolicyCommand::Update => "update",
+            PolicyCommand::Delete => "delete",
+        }
+    }
+    pub fn parse(s: &str) -> Option<PolicyCommand> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "all" | "*" => PolicyCommand::All,
+            "select" | "r" => PolicyCommand::Select,
+            "insert" | "a" => PolicyCommand::Insert,
+            "update" | "w" => PolicyCommand::Update,
+            "delete" | "d" => PolicyCommand::Delete,
+            _ => return None,
+        })
+    }
+}
+
+/// `CREATE POLICY name ON table …`; names are scoped to their table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    pub name: String,
+    pub table: Name,
+    /// `AS RESTRICTIVE` when true; permissive is PostgreSQL's default.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub restrictive: bool,
+    #[serde(default, skip_serializing_if = "PolicyCommand::is_default")]
+    pub command: PolicyCommand,
+    /// Role names; `public` for every role. Empty means `public`, which
+    /// normalization makes explicit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub using: Option<Expr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<Expr>,
+}
+
+/// What a privilege is granted on. Views and tables share `GRANT … ON
+/// TABLE` in SQL but are told apart so that validation can find them.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "name")]
+pub enum GrantOn {
+    Schema(String),
+    Table(Name),
+    View(Name),
+    Sequence(Name),
+    /// One column of a table: `grant select (a) on table t …`.
+    Column(Name, String),
+}
+
+impl GrantOn {
+    /// The keyword of the object kind as the language writes it.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            GrantOn::Schema(_) => "schema",
+            GrantOn::Table(_) => "table",
+            GrantOn::View(_) => "view",
+            GrantOn::Sequence(_) => "sequence",
+            GrantOn::Column(..) => "column",
+        }
+    }
+
+    /// Every privilege the object kind has, in PostgreSQL's order: what
+    /// `all` means.
+    pub fn privileges(&self) -> &'static [&'static str] {
+        match self {
+            GrantOn::Schema(_) => &["usage", "create"],
+            GrantOn::Table(_) | GrantOn::View(_) => &[
+                "select",
+                "insert",
+                "update",
+                "delete",
+                "truncate",
+                "references",
+                "trigger",
+            ],
+            GrantOn::Sequence(_) => &["usage", "select", "update"],
+            GrantOn::Column(..) => &["select", "insert", "update", "references"],
+        }
+    }
+
+    /// The relation a grant is on, if it is on one.
+    pub fn relation(&self) -> Option<&Name> {
+        match self {
+            GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Sequence(n) | GrantOn::Column(n, _) => {
+                Some(n)
+            }
+            GrantOn::Schema(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for GrantOn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GrantOn::Schema(n) => write!(f, "schema {n}"),
+            GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Sequence(n) => {
+                write!(f, "{} {n}", self.keyword())
+            }
+            GrantOn::Column(t, c) => write!(f, "column {t}.{c}"),
+        }
+    }
+}
+
+/// One privilege granted to one role on one object: the unit of GRANT and
+/// REVOKE. A `grant` line of a schema file lowers into one per privilege.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub on: GrantOn,
+    /// Lowercase: `select`, `usage`, …
+    pub privilege: String,
+    /// A role name, or `public`.
+    pub grantee: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub grant_option: bool,
+}
+
+/// How grants are keyed: object, grantee, privilege.
+pub type GrantKey = (GrantOn, String, String);
+
+impl Grant {
+    pub fn key(&self) -> GrantKey {
+        (
+            self.on.clone(),
+            self.grantee.clone(),
+            self.privilege.clone(),
+        )
+    }
+}
