@@ -54,6 +54,9 @@ impl Change {
             Change::ReplaceFunction { from, to } => Change::ReplaceFunction { from: to, to: from },
             Change::CreateTrigger(x) => Change::DropTrigger(x),
             Change::DropTrigger(x) => Change::CreateTrigger(x),
+            Change::CreateDomain(x) => Change::DropDomain(x),
+            Change::DropDomain(x) => Change::CreateDomain(x),
+            Change::AlterDomain { from, to } => Change::AlterDomain { from: to, to: from },
         }
     }
 }
@@ -113,6 +116,8 @@ impl TableChange {
             }
             TableChange::SetComment { from, to } => TableChange::SetComment { from: to, to: from },
             TableChange::SetOptions { from, to } => TableChange::SetOptions { from: to, to: from },
+            TableChange::AddExclusion(x) => TableChange::DropExclusion(x),
+            TableChange::DropExclusion(x) => TableChange::AddExclusion(x),
         }
     }
 }

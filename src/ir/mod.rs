@@ -7,10 +7,12 @@
 //! deterministic. Spans are not stored here: the syntax layer keeps a side
 //! table from [`ObjectRef`] to source location.
 
+mod domain;
 mod keyed;
 mod name;
 pub mod validate;
 
+pub use domain::{Domain, Exclusion, ExclusionElement};
 pub use name::Name;
 
 use std::collections::BTreeMap;
@@ -79,6 +81,9 @@ pub struct Schema {
     /// scopes trigger names to their table.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub triggers: BTreeMap<(Name, String), Trigger>,
+    /// PostgreSQL domains.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub domains: BTreeMap<Name, Domain>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,6 +210,9 @@ pub struct Table {
     pub partition: Option<Partitioning>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<Name>,
+    /// PostgreSQL exclusion constraints.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclusions: Vec<Exclusion>,
 }
 
 impl Table {
@@ -221,6 +229,7 @@ impl Table {
             options: BTreeMap::new(),
             partition: None,
             renamed_from: None,
+            exclusions: Vec::new(),
         }
     }
 
@@ -578,6 +587,8 @@ pub enum ObjectRef {
     View { name: Name },
     Function { name: Name },
     Trigger { table: Name, name: String },
+    Domain { name: Name },
+    Exclusion { table: Name, index: usize },
 }
 
 impl Schema {

@@ -89,6 +89,7 @@ pub enum Member {
     Index(usize),
     Comment,
     RenamedFrom,
+    Exclusion(usize),
 }
 
 /// The layout of one file.

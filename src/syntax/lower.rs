@@ -19,6 +19,8 @@ use crate::ir::{
     View,
 };
 
+mod pg;
+
 type P<'a> = Pair<'a, Rule>;
 
 /// Where an object was defined: file index and byte span.
@@ -62,6 +64,7 @@ const OBJECT_KINDS: &[&str] = &[
     "function",
     "procedure",
     "trigger",
+    "domain",
 ];
 
 pub fn known_dialects() -> &'static [&'static str] {
@@ -191,6 +194,7 @@ impl<'a> Lowerer<'a> {
             Rule::view => self.view(p, span, ns),
             Rule::function => self.function(p, span, ns),
             Rule::trigger => self.trigger(p, span),
+            Rule::domain_def => self.domain_def(p, span, ns),
             _ => None,
         }
     }
@@ -691,6 +695,7 @@ impl<'a> Lowerer<'a> {
                 Rule::t_check => self.t_check(m, t),
                 Rule::t_foreign => self.t_foreign(m, t),
                 Rule::t_index => self.t_index(m, &t.name, &mut t.indexes),
+                Rule::t_exclude => self.t_exclude(m, t),
                 Rule::comment_item => {
                     let v = self.string_child(m).unwrap_or_default();
                     let mut slot = t.comment.take();

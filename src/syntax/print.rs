@@ -20,6 +20,8 @@ use crate::ir::{
     Table, Trigger, Unique, View,
 };
 
+mod pg;
+
 /// Column names and types longer than this do not widen the alignment.
 const ALIGN_LIMIT: usize = 32;
 
@@ -140,6 +142,9 @@ fn objects(
 ) {
     for e in schema.enums.values().filter(|e| keep(&e.name)) {
         chunks.push(Chunk::one("enum", enum_def(e, ind, ns)));
+    }
+    for d in schema.domains.values().filter(|d| keep(&d.name)) {
+        chunks.push(Chunk::one("domain", pg::domain(d, ind, ns)));
     }
     for s in schema.sequences.values().filter(|s| keep(&s.name)) {
         chunks.push(Chunk::one("sequence", sequence(s, ind, ns)));
@@ -273,6 +278,11 @@ fn top_item(schema: &Schema, top: &Top, ind: &str, ns: Option<&str>) -> String {
                 .sequences
                 .get(name)
                 .map(|s| sequence(s, ind, ns))
+                .unwrap_or_default(),
+            ObjectRef::Domain { name } => schema
+                .domains
+                .get(name)
+                .map(|d| pg::domain(d, ind, ns))
                 .unwrap_or_default(),
             ObjectRef::Table { name } => schema
                 .tables
@@ -738,6 +748,11 @@ fn table(
                 .as_ref()
                 .map(|r| format!("{inner}renamed_from {}", decl(r, ns)))
                 .unwrap_or_default(),
+            Member::Exclusion(i) => t
+                .exclusions
+                .get(*i)
+                .map(|x| format!("{inner}{}", pg::exclusion(x)))
+                .unwrap_or_default(),
         }
     };
     let body = match block {
@@ -768,6 +783,7 @@ fn table(
             members.extend((0..t.checks.len()).map(Member::Check));
             members.extend((0..t.foreign_keys.len()).map(Member::ForeignKey));
             members.extend((0..t.indexes.len()).map(Member::Index));
+            members.extend((0..t.exclusions.len()).map(Member::Exclusion));
             members.push(Member::Comment);
             members.push(Member::RenamedFrom);
             let lines: Vec<String> = members

@@ -17,6 +17,7 @@ mod mysql_perf;
 mod plan_render;
 mod postgres;
 mod postgres_converge;
+mod postgres_types;
 mod properties;
 mod prove;
 mod report_cli;

@@ -201,16 +201,24 @@ async fn introspects_every_feature() {
     assert!(trigger.when.is_some());
 
     for w in [
-        "unmodeled: domain public.email_addr",
         "unmodeled: policy own on public.orders",
         "unmodeled: row-level security on table public.orders",
     ] {
         assert!(i.warnings.iter().any(|x| x == w), "{w} in {:?}", i.warnings);
     }
-    assert!(i
-        .warnings
-        .iter()
-        .any(|w| w.contains("exclusion constraint ranges_r_excl")));
+    // Domains and exclusion constraints are modeled, not reported.
+    assert!(
+        !i.warnings
+            .iter()
+            .any(|w| w.contains("domain") || w.contains("exclusion")),
+        "{:?}",
+        i.warnings
+    );
+    assert_eq!(s.domains[&Name::new("email_addr")].checks.len(), 1);
+    assert_eq!(
+        s.tables[&Name::new("ranges")].exclusions[0].name.as_deref(),
+        Some("ranges_r_excl")
+    );
 
     // Narrowed to one namespace.
     let only = introspect::introspect(&db.url, &["billing".to_string()])

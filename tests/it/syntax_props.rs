@@ -324,6 +324,70 @@ fn index(cols: Vec<String>) -> BoxedStrategy<Index> {
         .boxed()
 }
 
+fn exclusion(cols: Vec<String>) -> BoxedStrategy<Exclusion> {
+    let key = prop_oneof![
+        3 => prop::sample::select(cols).prop_map(IndexKey::Column),
+        1 => prop::sample::select(vec!["lower(during)", "a + b", "(a)"]).prop_map(|e| IndexKey::Expr(Expr::new(e))),
+    ];
+    let element = (
+        key,
+        opt(prop::sample::select(vec!["gist_int4_ops".to_string(), "public.range_ops".to_string()]).boxed()),
+        any::<bool>(),
+        opt(any::<bool>().boxed()),
+        prop::sample::select(vec!["=", "&&", "<>", "OPERATOR(public.=)", "-|-"]),
+    )
+        .prop_map(|(key, opclass, desc, nulls_first, op)| ExclusionElement {
+            key,
+            opclass,
+            desc,
+            nulls_first,
+            operator: op.to_string(),
+        });
+    (
+        opt(ident()),
+        prop::sample::select(vec!["gist", "spgist", "btree"]),
+        prop::collection::vec(element, 1..3),
+        opt(prop::sample::select(vec!["a > 0", "(a)", "status <> 'x'\n  and b"]).prop_map(Expr::new).boxed()),
+        deferral(),
+    )
+        .prop_map(|(name, method, elements, predicate, deferral)| Exclusion {
+            name,
+            method: method.to_string(),
+            elements,
+            predicate,
+            deferral,
+        })
+        .boxed()
+}
+
+fn domain(spaces: Vec<Option<String>>) -> BoxedStrategy<Domain> {
+    let check = (opt(ident()), bool_expr(), any::<bool>()).prop_map(|(name, expr, not_valid)| Check {
+        name,
+        expr,
+        not_valid,
+        renamed_from: None,
+    });
+    (
+        name_in(spaces),
+        ty(),
+        opt(ident()),
+        opt(value_expr()),
+        any::<bool>(),
+        prop::collection::vec(check, 0..3),
+        opt(text_value()),
+    )
+        .prop_map(|(name, ty, collation, default, not_null, checks, comment)| Domain {
+            name,
+            ty,
+            collation,
+            default,
+            not_null,
+            checks,
+            comment,
+        })
+        .boxed()
+}
+
 fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
     prop::collection::vec(ident(), 1..6)
         .prop_map(dedupe)
@@ -359,8 +423,9 @@ fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
                 options,
                 partition,
                 opt(ident()),
+                prop::collection::vec(exclusion(cols.clone()), 0..2),
             )
-                .prop_map(move |(columns, primary_key, uniques, checks, foreign_keys, indexes, comment, options, partition, renamed)| Table {
+                .prop_map(move |(columns, primary_key, uniques, checks, foreign_keys, indexes, comment, options, partition, renamed, exclusions)| Table {
                     name: name.clone(),
                     columns,
                     primary_key,
@@ -372,6 +437,7 @@ fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
                     options,
                     partition,
                     renamed_from: renamed.map(|n| Name { schema: schema.clone(), name: n }),
+                    exclusions,
                 })
         })
         .boxed()
@@ -561,6 +627,7 @@ fn schema() -> BoxedStrategy<Schema> {
                 functions,
                 triggers,
                 extensions,
+                prop::collection::vec(domain(spaces.clone()), 0..3),
             )
         })
         .prop_map(
@@ -574,6 +641,7 @@ fn schema() -> BoxedStrategy<Schema> {
                 functions,
                 triggers,
                 extensions,
+                domains,
             )| {
                 let mut s = Schema {
                     dialect,
@@ -589,6 +657,7 @@ fn schema() -> BoxedStrategy<Schema> {
                     }
                 }
                 s.enums = enums.into_iter().map(|e| (e.name.clone(), e)).collect();
+                s.domains = domains.into_iter().map(|d| (d.name.clone(), d)).collect();
                 s.sequences = sequences.into_iter().map(|x| (x.name.clone(), x)).collect();
                 s.functions = functions.into_iter().map(|x| (x.name.clone(), x)).collect();
                 s.triggers = triggers

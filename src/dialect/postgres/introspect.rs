@@ -49,6 +49,8 @@ struct Rows {
     functions: Vec<PgRow>,
     triggers: Vec<PgRow>,
     unmodeled: Vec<PgRow>,
+    domains: Vec<PgRow>,
+    exclusions: Vec<PgRow>,
 }
 
 async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspection> {
@@ -85,6 +87,7 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
         q(TRIGGERS),
         q(UNMODELED),
     )?;
+    let (domains, exclusions) = tokio::try_join!(q(pg::DOMAINS), q(pg::EXCLUSIONS))?;
     let rows = Rows {
         namespaces: namespaces_r,
         extensions,
@@ -98,6 +101,8 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
         functions,
         triggers,
         unmodeled,
+        domains,
+        exclusions,
     };
     build(rows).map_err(|e| {
         miette::miette!(
@@ -359,14 +364,17 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
                 not_valid: !validated,
                 renamed_from: None,
             }),
-            "x" => warnings.push(format!(
-                "unmodeled: exclusion constraint {name} on table {} ({})",
-                t.name,
-                s(r, "definition")?
-            )),
             _ => {}
         }
     }
+
+    for r in &rows.exclusions {
+        let oid: i64 = r.try_get("table_oid")?;
+        if let Some(t) = tables.get_mut(&oid) {
+            t.exclusions.push(pg::exclusion_of(r)?);
+        }
+    }
+    pg::domains(&rows.domains, &mut schema)?;
 
     let mut matview_indexes: BTreeMap<i64, Vec<Index>> = BTreeMap::new();
     for r in &rows.indexes {
@@ -626,6 +634,8 @@ pub const QUERIES: &[(&str, &str)] = &[
     ("functions", FUNCTIONS),
     ("triggers", TRIGGERS),
     ("unmodeled", UNMODELED),
+    ("domains", pg::DOMAINS),
+    ("exclusions", pg::EXCLUSIONS),
 ];
 
 // ---------------------------------------------------------------------------
@@ -743,7 +753,7 @@ const CONSTRAINTS: &str = concat!(
      LEFT JOIN pg_class rc ON rc.oid = con.confrelid \
      LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace \
      LEFT JOIN pg_index ix ON ix.indexrelid = con.conindid AND con.contype = 'u' \
-     WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND c.relkind IN ('r', 'p') \
+     WHERE con.contype IN ('p', 'u', 'c', 'f') AND c.relkind IN ('r', 'p') \
        AND con.conislocal AND",
     ns_filter!(),
     "AND",
@@ -876,15 +886,8 @@ const TRIGGERS: &str = concat!(
 /// Everything strata does not model yet, one row per object, so that
 /// introspection can say so instead of silently dropping it.
 const UNMODELED: &str = concat!(
-    "SELECT 'domain' AS kind, n.nspname || '.' || t.typname AS name \
-     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
-     WHERE t.typtype = 'd' AND",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_type", "t.oid"),
-    "UNION ALL \
-     SELECT CASE t.typtype WHEN 'r' THEN 'range type' WHEN 'm' THEN 'multirange type' \
-       ELSE 'composite type' END, n.nspname || '.' || t.typname \
+    "SELECT CASE t.typtype WHEN 'r' THEN 'range type' WHEN 'm' THEN 'multirange type' \
+       ELSE 'composite type' END AS kind, n.nspname || '.' || t.typname AS name \
      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
      LEFT JOIN pg_class c ON c.oid = t.typrelid \
      WHERE (t.typtype = 'r' OR (t.typtype = 'c' AND c.relkind = 'c')) AND",
@@ -948,3 +951,6 @@ const UNMODELED: &str = concat!(
     ns_filter!(),
     "ORDER BY 1, 2"
 );
+
+// Declared after the query macros, which it uses.
+mod pg;

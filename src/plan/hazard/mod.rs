@@ -2,6 +2,7 @@
 //! bottom). A dialect adds its own through `Dialect::hazards`.
 
 mod drop_column;
+mod domain;
 mod drop_table;
 mod enum_value_removed;
 mod new_constraint;
@@ -16,6 +17,7 @@ pub fn check(change: &Change) -> Vec<Hazard> {
     let mut out = Vec::new();
     out.extend(drop_table::check(change));
     out.extend(enum_value_removed::check(change));
+    out.extend(domain::check(change));
     if let Change::AlterTable { to, changes, .. } = change {
         let table = &to.name;
         for c in changes {
