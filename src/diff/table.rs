@@ -288,9 +288,7 @@ pub(crate) fn phase(c: &TableChange) -> u8 {
         TableChange::RenameTable { .. } => 0,
         TableChange::DropForeignKey(_) => 1,
         TableChange::DropIndex(_) => 2,
-        TableChange::DropCheck(_) | TableChange::DropUnique(_) | TableChange::DropExclusion(_) => {
-            3
-        }
+        TableChange::DropCheck(_) | TableChange::DropUnique(_) | TableChange::DropExclusion(_) => 3,
         TableChange::DropPrimaryKey(_) => 4,
         TableChange::DropColumn(_) => 5,
         TableChange::RenameColumn { .. }

@@ -40,7 +40,10 @@ pub fn describe(change: &Change) -> String {
 }
 
 /// What an `AlterDomain` changes, one `(kind, summary)` per attribute.
-pub fn domain_details(from: &crate::ir::Domain, to: &crate::ir::Domain) -> Vec<(&'static str, String)> {
+pub fn domain_details(
+    from: &crate::ir::Domain,
+    to: &crate::ir::Domain,
+) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     if from.ty != to.ty {
         out.push(("set_type", format!("base type {} → {}", from.ty, to.ty)));
@@ -62,10 +65,19 @@ pub fn domain_details(from: &crate::ir::Domain, to: &crate::ir::Domain) -> Vec<(
         });
     }
     for c in from.checks.iter().filter(|c| !to.checks.contains(c)) {
-        out.push(("drop_check", format!("drop check {}", c.name.as_deref().unwrap_or(c.expr.as_str()))));
+        out.push((
+            "drop_check",
+            format!(
+                "drop check {}",
+                c.name.as_deref().unwrap_or(c.expr.as_str())
+            ),
+        ));
     }
     for c in to.checks.iter().filter(|c| !from.checks.contains(c)) {
-        out.push(("add_check", format!("add check {}", c.name.as_deref().unwrap_or(c.expr.as_str()))));
+        out.push((
+            "add_check",
+            format!("add check {}", c.name.as_deref().unwrap_or(c.expr.as_str())),
+        ));
     }
     if from.comment != to.comment {
         out.push(("set_comment", "comment".to_string()));

@@ -94,8 +94,8 @@ fn mysql_and_sqlite_refuse_domains_and_exclusions() {
             "table t {\n  id int pk\n  exclude using gist (id with =)\n}",
         ] {
             let s = syntax::parse(&[SourceFile::new("t.strata", text)]).expect("parse");
-            let err = migration(&Schema::default(), &s, d, &EmitOptions::default())
-                .expect_err("refused");
+            let err =
+                migration(&Schema::default(), &s, d, &EmitOptions::default()).expect_err("refused");
             let msg = format!("{err:?}");
             assert!(msg.contains("PostgreSQL's"), "{kind}: {msg}");
         }
@@ -130,7 +130,9 @@ async fn hand_written_ddl_is_modeled_and_round_trips() {
     exec(&db.url, DDL).await;
     let i = inspect(&db.url).await;
     assert!(
-        !i.warnings.iter().any(|w| w.contains("domain") || w.contains("exclusion")),
+        !i.warnings
+            .iter()
+            .any(|w| w.contains("domain") || w.contains("exclusion")),
         "{:?}",
         i.warnings
     );
@@ -210,7 +212,10 @@ fn emitted_sql_for_domains_and_exclusions() {
          table booking {\n  id int pk\n  room int\n  slot positive\n  \
          exclude using gist (room with =, slot with <>) where (room > 0) deferrable\n}",
     ));
-    for (name, online) in [("domains_exclusions", false), ("domains_exclusions_online", true)] {
+    for (name, online) in [
+        ("domains_exclusions", false),
+        ("domains_exclusions_online", true),
+    ] {
         let options = EmitOptions {
             online,
             ..EmitOptions::default()

@@ -331,7 +331,11 @@ fn exclusion(cols: Vec<String>) -> BoxedStrategy<Exclusion> {
     ];
     let element = (
         key,
-        opt(prop::sample::select(vec!["gist_int4_ops".to_string(), "public.range_ops".to_string()]).boxed()),
+        opt(prop::sample::select(vec![
+            "gist_int4_ops".to_string(),
+            "public.range_ops".to_string(),
+        ])
+        .boxed()),
         any::<bool>(),
         opt(any::<bool>().boxed()),
         prop::sample::select(vec!["=", "&&", "<>", "OPERATOR(public.=)", "-|-"]),
@@ -347,7 +351,11 @@ fn exclusion(cols: Vec<String>) -> BoxedStrategy<Exclusion> {
         opt(ident()),
         prop::sample::select(vec!["gist", "spgist", "btree"]),
         prop::collection::vec(element, 1..3),
-        opt(prop::sample::select(vec!["a > 0", "(a)", "status <> 'x'\n  and b"]).prop_map(Expr::new).boxed()),
+        opt(
+            prop::sample::select(vec!["a > 0", "(a)", "status <> 'x'\n  and b"])
+                .prop_map(Expr::new)
+                .boxed(),
+        ),
         deferral(),
     )
         .prop_map(|(name, method, elements, predicate, deferral)| Exclusion {
@@ -361,12 +369,13 @@ fn exclusion(cols: Vec<String>) -> BoxedStrategy<Exclusion> {
 }
 
 fn domain(spaces: Vec<Option<String>>) -> BoxedStrategy<Domain> {
-    let check = (opt(ident()), bool_expr(), any::<bool>()).prop_map(|(name, expr, not_valid)| Check {
-        name,
-        expr,
-        not_valid,
-        renamed_from: None,
-    });
+    let check =
+        (opt(ident()), bool_expr(), any::<bool>()).prop_map(|(name, expr, not_valid)| Check {
+            name,
+            expr,
+            not_valid,
+            renamed_from: None,
+        });
     (
         name_in(spaces),
         ty(),
@@ -376,15 +385,17 @@ fn domain(spaces: Vec<Option<String>>) -> BoxedStrategy<Domain> {
         prop::collection::vec(check, 0..3),
         opt(text_value()),
     )
-        .prop_map(|(name, ty, collation, default, not_null, checks, comment)| Domain {
-            name,
-            ty,
-            collation,
-            default,
-            not_null,
-            checks,
-            comment,
-        })
+        .prop_map(
+            |(name, ty, collation, default, not_null, checks, comment)| Domain {
+                name,
+                ty,
+                collation,
+                default,
+                not_null,
+                checks,
+                comment,
+            },
+        )
         .boxed()
 }
 

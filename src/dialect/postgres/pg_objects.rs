@@ -122,7 +122,11 @@ pub(super) fn alter_domain(from: &Domain, to: &Domain, online: bool) -> Result<S
         } else {
             vec![check_hazard(&to.name, c)]
         };
-        let tail = if c.not_valid || split { " NOT VALID" } else { "" };
+        let tail = if c.not_valid || split {
+            " NOT VALID"
+        } else {
+            ""
+        };
         out.main
             .push((format!("ALTER DOMAIN {n} ADD {}{tail}", check_sql(c)), hz));
         if split {

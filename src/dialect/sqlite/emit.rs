@@ -267,7 +267,9 @@ fn check_table(t: &Table) -> Result<(), EmitError> {
     }
     if !t.exclusions.is_empty() {
         return Err(unsupported(
-            format!("add an exclusion constraint to {name} (exclusion constraints are PostgreSQL's)"),
+            format!(
+                "add an exclusion constraint to {name} (exclusion constraints are PostgreSQL's)"
+            ),
             Some("a unique index covers the `=`-only case; overlaps must be checked by a trigger"),
         ));
     }

@@ -1,8 +1,8 @@
 //! The dialect-free hazard rules, one per file (each with its tests at the
 //! bottom). A dialect adds its own through `Dialect::hazards`.
 
-mod drop_column;
 mod domain;
+mod drop_column;
 mod drop_table;
 mod enum_value_removed;
 mod new_constraint;

@@ -3,7 +3,9 @@
 use std::ops::Range;
 
 use super::{deferral, object, Lowerer, P};
-use crate::ir::{Check, Domain, Exclusion, ExclusionElement, Expr, IndexKey, Name, ObjectRef, Table};
+use crate::ir::{
+    Check, Domain, Exclusion, ExclusionElement, Expr, IndexKey, Name, ObjectRef, Table,
+};
 use crate::syntax::grammar::Rule;
 use crate::syntax::layout::{Member, Placed, Top};
 use crate::syntax::text;
