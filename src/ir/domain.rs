@@ -1,5 +1,5 @@
-//! PostgreSQL domains and exclusion constraints: kept apart from the rest
-//! of the model because only one dialect has them.
+//! PostgreSQL domains, exclusion constraints and function attributes:
+//! kept apart from the rest of the model because only one dialect has them.
 
 use serde::{Deserialize, Serialize};
 
@@ -76,4 +76,86 @@ pub struct ExclusionElement {
     pub nulls_first: Option<bool>,
     /// The operator, as written: `=`, `&&`, `OPERATOR(public.=)`.
     pub operator: String,
+}
+
+/// What PostgreSQL keeps about a function beside its definition:
+/// `IMMUTABLE STRICT SECURITY DEFINER PARALLEL SAFE LEAKPROOF COST 10
+/// ROWS 5 SET search_path = …`. Defaults are the database's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunctionAttributes {
+    #[serde(default, skip_serializing_if = "Volatility::is_default")]
+    pub volatility: Volatility,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub strict: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub security_definer: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub leakproof: bool,
+    #[serde(default, skip_serializing_if = "Parallel::is_default")]
+    pub parallel: Parallel,
+    /// Estimated cost in units of `cpu_operator_cost`; `None` is the
+    /// default for the language (100, or 1 for C and internal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<u32>,
+    /// Estimated rows of a set-returning function; `None` is 1000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<u32>,
+    /// `SET name = value` while the function runs; the value as a
+    /// comma-separated list, unquoted (`public, pg_temp`).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub config: std::collections::BTreeMap<String, String>,
+}
+
+impl FunctionAttributes {
+    pub fn is_default(&self) -> bool {
+        *self == FunctionAttributes::default()
+    }
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Volatility {
+    #[default]
+    Volatile,
+    Stable,
+    Immutable,
+}
+
+impl Volatility {
+    pub fn is_default(&self) -> bool {
+        *self == Volatility::Volatile
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Volatility::Volatile => "volatile",
+            Volatility::Stable => "stable",
+            Volatility::Immutable => "immutable",
+        }
+    }
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Parallel {
+    #[default]
+    Unsafe,
+    Restricted,
+    Safe,
+}
+
+impl Parallel {
+    pub fn is_default(&self) -> bool {
+        *self == Parallel::Unsafe
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Parallel::Unsafe => "unsafe",
+            Parallel::Restricted => "restricted",
+            Parallel::Safe => "safe",
+        }
+    }
 }

@@ -12,7 +12,7 @@ mod keyed;
 mod name;
 pub mod validate;
 
-pub use domain::{Domain, Exclusion, ExclusionElement};
+pub use domain::{Domain, Exclusion, ExclusionElement, FunctionAttributes, Parallel, Volatility};
 pub use name::Name;
 
 use std::collections::BTreeMap;
@@ -547,6 +547,8 @@ pub struct Function {
     pub body: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "FunctionAttributes::is_default")]
+    pub attributes: FunctionAttributes,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1504,6 +1504,7 @@ impl<'a> Lowerer<'a> {
             language: String::new(),
             body: String::new(),
             comment: None,
+            attributes: Default::default(),
         };
         let mut name_span = span.clone();
         for c in p.into_inner() {
@@ -1517,7 +1518,7 @@ impl<'a> Lowerer<'a> {
                 Rule::bare_ident | Rule::quoted_ident => f.language = self.ident_checked(&c),
                 Rule::sql_block => f.body = sql_block_body(&c),
                 Rule::comment_item => f.comment = self.string_child(&c),
-                _ => {}
+                _ => self.fn_attr(&c, &mut f.attributes),
             }
         }
         let at = ObjectRef::Function {

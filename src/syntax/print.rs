@@ -483,11 +483,9 @@ fn function(f: &Function, ind: &str, ns: Option<&str>) -> String {
     if let Some(r) = &f.returns {
         s.push_str(&format!(" returns {r}"));
     }
-    s.push_str(&format!(
-        " language {} as {}",
-        text::ident(&f.language),
-        sql_block(&f.body, ind, true)
-    ));
+    s.push_str(&format!(" language {}", text::ident(&f.language)));
+    s.push_str(&pg::function_attributes(&f.attributes));
+    s.push_str(&format!(" as {}", sql_block(&f.body, ind, true)));
     if let Some(c) = &f.comment {
         s.push_str(&format!(" comment {}", text::string(c)));
     }

@@ -4,7 +4,7 @@
 //! and introspection of hand-written DDL without `unmodeled` warnings.
 
 use strata::dialect::{self, Dialect, EmitOptions};
-use strata::ir::{DialectKind, IndexKey, Name, Schema};
+use strata::ir::{DialectKind, IndexKey, Name, Parallel, Schema, Volatility};
 use strata::plan::migration;
 use strata::syntax::{self, SourceFile};
 
@@ -48,6 +48,7 @@ macro_rules! pairs {
 }
 
 const T: &str = "table t {\n  id int pk\n  qty positive\n}";
+const F: &str = "function inc(n int)\n  returns int";
 
 pairs! {
     domain_created_with_its_column (false): "" =>
@@ -72,6 +73,17 @@ pairs! {
     exclusion_changed (true):
         "table booking {\n  id int pk\n  room int\n  slot int\n  exclude using gist (room with =) where (slot > 0)\n}" =>
         "table booking {\n  id int pk\n  room int\n  slot int\n  exclude using gist (room with =, slot with <>) deferrable initially deferred\n}";
+    function_created_with_attributes (false): "" =>
+        &format!("{F}\n  language sql immutable strict parallel safe leakproof cost 5 set search_path = public, pg_temp set work_mem = '64MB'\n  as sql\"\"\"select n + 1\"\"\"");
+    function_attributes_changed_one_by_one (false):
+        &format!("{F}\n  language sql immutable strict\n  as sql\"\"\"select n + 1\"\"\"") =>
+        &format!("{F}\n  language sql stable security definer parallel restricted cost 50 set search_path = \"$user\", public\n  as sql\"\"\"select n + 1\"\"\"");
+    function_attributes_dropped (false):
+        &format!("{F}\n  language sql volatile strict security definer set search_path = public\n  as sql\"\"\"select n + 1\"\"\"") =>
+        &format!("{F}\n  language sql\n  as sql\"\"\"select n + 1\"\"\"");
+    set_returning_function_rows (false):
+        "function nums()\n  returns setof int\n  language sql stable rows 10\n  as sql\"\"\"select 1\"\"\"" =>
+        "function nums()\n  returns setof int\n  language sql stable\n  as sql\"\"\"select 1\"\"\"";
     exclusion_on_ranges_with_new_table (false): "" =>
         "table stay {\n  id int pk\n  room int\n  during tstzrange\n  exclude using gist (room with =, during with &&)\n}";
 }
@@ -111,6 +123,9 @@ COMMENT ON DOMAIN email IS 'an address';
 CREATE DOMAIN app.qty AS numeric(10,2) CHECK (VALUE >= 0);
 ALTER DOMAIN app.qty ADD CONSTRAINT not_huge CHECK (VALUE < 1000000) NOT VALID;
 CREATE TABLE users (id int PRIMARY KEY, mail email, q app.qty);
+CREATE FUNCTION inc(n int) RETURNS int LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF
+  COST 7 SET search_path = public, pg_temp SET work_mem = '64MB' AS 'select n + 1';
+CREATE FUNCTION nums() RETURNS SETOF int LANGUAGE sql STABLE SECURITY DEFINER ROWS 20 AS 'select 1';
 CREATE TABLE booking (
   id int PRIMARY KEY,
   room int NOT NULL,
@@ -132,7 +147,7 @@ async fn hand_written_ddl_is_modeled_and_round_trips() {
     assert!(
         !i.warnings
             .iter()
-            .any(|w| w.contains("domain") || w.contains("exclusion")),
+            .any(|w| w.contains("domain") || w.contains("exclusion") || w.contains("attributes")),
         "{:?}",
         i.warnings
     );
@@ -179,6 +194,18 @@ async fn hand_written_ddl_is_modeled_and_round_trips() {
     assert_eq!(generated.name.as_deref(), Some("booking_lower_room_excl"));
     assert!(matches!(&generated.elements[0].key, IndexKey::Expr(_)));
 
+    let inc = &s.functions[&Name::new("inc")].attributes;
+    assert_eq!(inc.volatility, Volatility::Immutable);
+    assert!(inc.strict && inc.leakproof && !inc.security_definer);
+    assert_eq!(inc.parallel, Parallel::Safe);
+    assert_eq!((inc.cost, inc.rows), (Some(7), None));
+    assert_eq!(inc.config["search_path"], "public, pg_temp");
+    assert_eq!(inc.config["work_mem"], "64MB");
+    let nums = &s.functions[&Name::new("nums")].attributes;
+    assert_eq!(nums.volatility, Volatility::Stable);
+    assert!(nums.security_definer);
+    assert_eq!((nums.cost, nums.rows), (None, Some(20)));
+
     // The printer's text parses back to the same schema.
     let printed = syntax::print(&i.schema);
     let again = syntax::parse(&[SourceFile::new("printed.strata", printed.as_str())])
@@ -223,4 +250,20 @@ fn emitted_sql_for_domains_and_exclusions() {
         let m = migration(&a, &b, pg(), &options).expect("plan");
         snapshot(name, &strata::report::sql::render(pg(), &m.up));
     }
+}
+
+#[test]
+fn emitted_sql_for_function_attributes() {
+    let a = pg().normalize(&parse(
+        "function inc(n int)\n  returns int\n  language sql immutable strict\n  as sql\"\"\"select n + 1\"\"\"",
+    ));
+    let b = pg().normalize(&parse(
+        "function inc(n int)\n  returns int\n  language sql stable security definer leakproof parallel safe cost 5 \
+         set search_path = \"$user\", public set work_mem = '64MB'\n  as sql\"\"\"select n + 1\"\"\"",
+    ));
+    let m = migration(&a, &b, pg(), &EmitOptions::default()).expect("plan");
+    snapshot(
+        "function_attributes",
+        &strata::report::sql::render(pg(), &m.up),
+    );
 }

@@ -368,6 +368,50 @@ fn exclusion(cols: Vec<String>) -> BoxedStrategy<Exclusion> {
         .boxed()
 }
 
+fn function_attributes() -> BoxedStrategy<FunctionAttributes> {
+    let config = prop::collection::btree_map(
+        prop_oneof![ident(), Just("search_path".to_string())],
+        prop::sample::select(vec![
+            "public, pg_temp",
+            "64MB",
+            "\"$user\", public",
+            "a b",
+            "off",
+        ])
+        .prop_map(str::to_string),
+        0..2,
+    );
+    (
+        prop::sample::select(vec![
+            Volatility::Volatile,
+            Volatility::Stable,
+            Volatility::Immutable,
+        ]),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        prop::sample::select(vec![Parallel::Unsafe, Parallel::Restricted, Parallel::Safe]),
+        opt((0u32..10_000).boxed()),
+        opt((0u32..10_000).boxed()),
+        config,
+    )
+        .prop_map(
+            |(volatility, strict, security_definer, leakproof, parallel, cost, rows, config)| {
+                FunctionAttributes {
+                    volatility,
+                    strict,
+                    security_definer,
+                    leakproof,
+                    parallel,
+                    cost,
+                    rows,
+                    config,
+                }
+            },
+        )
+        .boxed()
+}
+
 fn domain(spaces: Vec<Option<String>>) -> BoxedStrategy<Domain> {
     let check =
         (opt(ident()), bool_expr(), any::<bool>()).prop_map(|(name, expr, not_valid)| Check {
@@ -569,17 +613,19 @@ fn schema() -> BoxedStrategy<Schema> {
                     prop::sample::select(vec!["plpgsql", "sql"]),
                     body(),
                     opt(text_value()),
+                    function_attributes(),
                 )
-                    .prop_map(|(name, args, returns, language, body, comment)| {
-                        Function {
+                    .prop_map(
+                        |(name, args, returns, language, body, comment, attributes)| Function {
                             name,
                             args: args.to_string(),
                             returns: returns.map(str::to_string),
                             language: language.to_string(),
                             body,
                             comment,
-                        }
-                    }),
+                            attributes,
+                        },
+                    ),
                 0..2,
             );
             let triggers = prop::collection::vec(

@@ -1799,12 +1799,13 @@ fn create_function(cx: &mut Ctx<'_>, f: &Function, or_replace: bool) {
         .unwrap_or_default();
     cx.push(
         format!(
-            "CREATE {}{} {}({}){returns} LANGUAGE {} AS {tag}{}{tag}",
+            "CREATE {}{} {}({}){returns} LANGUAGE {}{} AS {tag}{}{tag}",
             if or_replace { "OR REPLACE " } else { "" },
             routine_kind(f),
             qname(&f.name),
             f.args,
             ident(&f.language),
+            pg_objects::function_attributes(&f.attributes),
             f.body
         ),
         vec![],

@@ -451,10 +451,6 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
             ));
             continue;
         }
-        let attrs = s(r, "attributes")?;
-        if !attrs.is_empty() {
-            warnings.push(format!("unmodeled: attributes of function {name}: {attrs}"));
-        }
         let is_proc = s(r, "kind")? == "p";
         schema.functions.insert(
             name.clone(),
@@ -465,6 +461,7 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
                 language: s(r, "language")?,
                 body: s(r, "body")?,
                 comment: os(r, "comment")?,
+                attributes: pg::function_attributes(r)?,
             },
         );
     }
@@ -853,12 +850,10 @@ const FUNCTIONS: &str = concat!(
        pg_get_function_arguments(p.oid) AS args, pg_get_function_result(p.oid) AS returns, \
        l.lanname::text AS language, p.prosrc AS body, \
        obj_description(p.oid, 'pg_proc') AS comment, \
-       concat_ws(' ', \
-         CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' END, \
-         CASE WHEN p.prosecdef THEN 'security definer' END, \
-         CASE WHEN p.proisstrict THEN 'strict' END, \
-         CASE WHEN p.proconfig IS NOT NULL THEN 'set ' || array_to_string(p.proconfig, ', ') END \
-       ) AS attributes \
+       p.provolatile::text AS volatility, p.proisstrict AS strict, p.prosecdef AS security_definer, \
+       p.proleakproof AS leakproof, p.proparallel::text AS parallel, \
+       p.procost::float8 AS cost, p.prorows::float8 AS rows, \
+       COALESCE(p.proconfig, '{}')::text[] AS config \
      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
      JOIN pg_language l ON l.oid = p.prolang \
      WHERE p.prokind IN ('f', 'p') AND",

@@ -110,6 +110,11 @@ pub fn normalize(schema: &Schema) -> Schema {
             f.args = function_args(&f.args);
             f.returns = f.returns.map(|r| returns(&r));
             f.comment = f.comment.filter(|c| !c.is_empty());
+            f.attributes = super::pg_normalize::function_attributes(
+                std::mem::take(&mut f.attributes),
+                &f.language,
+                f.returns.as_deref(),
+            );
             (f.name.clone(), f)
         })
         .collect();

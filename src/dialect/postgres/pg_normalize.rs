@@ -1,10 +1,11 @@
-//! Canonical form of domains and exclusion constraints: the spellings the
+//! Canonical form of domains, exclusion constraints and function
+//! attributes: the spellings the
 //! catalog prints back, and the names PostgreSQL generates.
 
 use super::expr::{self, Context};
 use super::normalize::{collation, expr_column_name, generated_name, is_reserved, name};
 use super::types;
-use crate::ir::{Domain, Expr, IndexKey, Table};
+use crate::ir::{Domain, Expr, FunctionAttributes, IndexKey, Table};
 
 pub(super) fn domain(mut d: Domain, types_: &[String]) -> Domain {
     d.name = name(&d.name);
@@ -90,4 +91,43 @@ pub(super) fn exclusions(t: &mut Table, types_: &[String]) {
         }
     }
     t.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
+}
+
+/// Function attributes without the defaults PostgreSQL fills in: cost 100
+/// (1 for C and internal functions), 1000 rows for a set-returning
+/// function (0 otherwise); `set` names lowercased, values unquoted.
+pub(super) fn function_attributes(
+    mut a: FunctionAttributes,
+    language: &str,
+    returns: Option<&str>,
+) -> FunctionAttributes {
+    let default_cost = if matches!(language, "c" | "internal") {
+        1
+    } else {
+        100
+    };
+    let set_returning = returns.is_some_and(|r| {
+        let r = r.trim_start().to_lowercase();
+        r.starts_with("setof ") || r.starts_with("table")
+    });
+    let default_rows = if set_returning { 1000 } else { 0 };
+    a.cost = a.cost.filter(|c| *c != default_cost);
+    a.rows = a.rows.filter(|r| *r != default_rows);
+    a.config = std::mem::take(&mut a.config)
+        .into_iter()
+        .map(|(k, v)| {
+            let items: Vec<String> = v
+                .split(',')
+                .map(|i| {
+                    let i = i.trim();
+                    match i.strip_prefix('\'').and_then(|i| i.strip_suffix('\'')) {
+                        Some(inner) => inner.replace("''", "'"),
+                        None => i.to_string(),
+                    }
+                })
+                .collect();
+            (k.to_lowercase(), items.join(", "))
+        })
+        .collect();
+    a
 }

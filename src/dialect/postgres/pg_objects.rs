@@ -1,9 +1,12 @@
-//! SQL for domains and exclusion constraints, and their hazards. The
+//! SQL for domains, exclusion constraints and function attributes, and
+//! their hazards. The
 //! emitter calls these and places the statements in its phases.
 
 use super::quote::{ident, literal, name as qname};
 use crate::dialect::{EmitError, EmitOptions};
-use crate::ir::{Check, Deferral, DialectKind, Domain, Exclusion, IndexKey, Name};
+use crate::ir::{
+    Check, Deferral, DialectKind, Domain, Exclusion, FunctionAttributes, IndexKey, Name,
+};
 use crate::plan::{Hazard, HazardKind};
 
 /// Statements of one change: those of the main transaction, and the
@@ -268,4 +271,47 @@ pub(super) fn exclusion_hazards(table: &Name, x: &Exclusion) -> Vec<Hazard> {
             format!("rows of {table} that conflict under the exclusion constraint make it fail"),
         ),
     ]
+}
+
+/// ` IMMUTABLE STRICT … SET "search_path" = 'public', 'pg_temp'`: every
+/// attribute that is not the default (`CREATE OR REPLACE` resets the
+/// others), with a leading space.
+pub(super) fn function_attributes(a: &FunctionAttributes) -> String {
+    let mut s = String::new();
+    if !a.volatility.is_default() {
+        s.push_str(&format!(" {}", a.volatility.as_str().to_uppercase()));
+    }
+    if a.strict {
+        s.push_str(" STRICT");
+    }
+    if a.security_definer {
+        s.push_str(" SECURITY DEFINER");
+    }
+    if a.leakproof {
+        s.push_str(" LEAKPROOF");
+    }
+    if !a.parallel.is_default() {
+        s.push_str(&format!(" PARALLEL {}", a.parallel.as_str().to_uppercase()));
+    }
+    if let Some(c) = a.cost {
+        s.push_str(&format!(" COST {c}"));
+    }
+    if let Some(r) = a.rows {
+        s.push_str(&format!(" ROWS {r}"));
+    }
+    for (k, v) in &a.config {
+        // A double-quoted item is already an identifier (`"$user"`).
+        let items: Vec<String> = v
+            .split(", ")
+            .map(|i| {
+                if i.starts_with('"') {
+                    i.to_string()
+                } else {
+                    literal(i)
+                }
+            })
+            .collect();
+        s.push_str(&format!(" SET {} = {}", ident(k), items.join(", ")));
+    }
+    s
 }

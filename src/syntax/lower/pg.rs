@@ -1,10 +1,12 @@
-//! Lowering of PostgreSQL's domains and exclusion constraints.
+//! Lowering of PostgreSQL's domains, exclusion constraints and function
+//! attributes.
 
 use std::ops::Range;
 
 use super::{deferral, object, Lowerer, P};
 use crate::ir::{
-    Check, Domain, Exclusion, ExclusionElement, Expr, IndexKey, Name, ObjectRef, Table,
+    Check, Domain, Exclusion, ExclusionElement, Expr, FunctionAttributes, IndexKey, Name,
+    ObjectRef, Parallel, Table, Volatility,
 };
 use crate::syntax::grammar::Rule;
 use crate::syntax::layout::{Member, Placed, Top};
@@ -161,5 +163,54 @@ impl<'a> Lowerer<'a> {
             }
         }
         e
+    }
+
+    /// One function attribute (`immutable`, `set search_path = …`, …);
+    /// anything else of a function is not one and is left alone.
+    pub(super) fn fn_attr(&mut self, c: &P<'a>, a: &mut FunctionAttributes) {
+        let second = c.clone().into_inner().nth(1).map(|x| x.as_rule());
+        let number = |c: &P<'a>| {
+            c.clone()
+                .into_inner()
+                .find(|x| x.as_rule() == Rule::uint)
+                .and_then(|x| x.as_str().parse().ok())
+        };
+        match c.as_rule() {
+            Rule::fn_volatility => {
+                a.volatility = match c.clone().into_inner().next().map(|x| x.as_rule()) {
+                    Some(Rule::k_immutable) => Volatility::Immutable,
+                    Some(Rule::k_stable) => Volatility::Stable,
+                    _ => Volatility::Volatile,
+                }
+            }
+            Rule::fn_strict => a.strict = true,
+            Rule::fn_security => a.security_definer = second == Some(Rule::k_definer),
+            Rule::fn_leakproof => a.leakproof = true,
+            Rule::fn_parallel => {
+                a.parallel = match second {
+                    Some(Rule::k_safe) => Parallel::Safe,
+                    Some(Rule::k_restricted) => Parallel::Restricted,
+                    _ => Parallel::Unsafe,
+                }
+            }
+            Rule::fn_cost => a.cost = number(c),
+            Rule::fn_rows => a.rows = number(c),
+            Rule::fn_set => {
+                let mut key = String::new();
+                let mut items = Vec::new();
+                for x in c.clone().into_inner() {
+                    match x.as_rule() {
+                        Rule::bare_ident | Rule::quoted_ident => key = self.ident_checked(&x),
+                        Rule::set_item if x.as_str().starts_with('\'') => {
+                            items.push(text::unquote_sql(x.as_str()))
+                        }
+                        Rule::set_item => items.push(x.as_str().to_string()),
+                        _ => {}
+                    }
+                }
+                a.config.insert(key, items.join(", "));
+            }
+            _ => {}
+        }
     }
 }

@@ -1,7 +1,8 @@
-//! Printing of PostgreSQL's domains and exclusion constraints.
+//! Printing of PostgreSQL's domains, exclusion constraints and function
+//! attributes.
 
 use super::{decl, default_expr, deferral, dotted, index_expr, opt_name, paren};
-use crate::ir::{Domain, Exclusion, IndexKey};
+use crate::ir::{Domain, Exclusion, FunctionAttributes, IndexKey};
 use crate::syntax::text;
 
 /// `domain email as text not null check (value ~ '@')`, on one line.
@@ -63,4 +64,50 @@ pub(super) fn exclusion(x: &Exclusion) -> String {
     }
     s.push_str(deferral(x.deferral));
     s
+}
+
+/// ` immutable strict … set search_path = public, pg_temp`: each
+/// attribute that is not the default, with a leading space.
+pub(super) fn function_attributes(a: &FunctionAttributes) -> String {
+    let mut s = String::new();
+    if !a.volatility.is_default() {
+        s.push_str(&format!(" {}", a.volatility.as_str()));
+    }
+    if a.strict {
+        s.push_str(" strict");
+    }
+    if a.security_definer {
+        s.push_str(" security definer");
+    }
+    if a.leakproof {
+        s.push_str(" leakproof");
+    }
+    if !a.parallel.is_default() {
+        s.push_str(&format!(" parallel {}", a.parallel.as_str()));
+    }
+    if let Some(c) = a.cost {
+        s.push_str(&format!(" cost {c}"));
+    }
+    if let Some(r) = a.rows {
+        s.push_str(&format!(" rows {r}"));
+    }
+    for (k, v) in &a.config {
+        let items: Vec<String> = v.split(", ").map(set_item).collect();
+        s.push_str(&format!(" set {} = {}", text::ident(k), items.join(", ")));
+    }
+    s
+}
+
+/// A `set` value item: bare when the grammar reads it back as it is, a
+/// SQL string otherwise.
+fn set_item(v: &str) -> String {
+    let bare = !v.is_empty()
+        && (v.starts_with('"') && v.ends_with('"') && v.len() > 1
+            || v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_$.-+".contains(c)));
+    if bare {
+        v.to_string()
+    } else {
+        format!("'{}'", v.replace('\'', "''"))
+    }
 }

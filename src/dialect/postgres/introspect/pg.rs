@@ -1,10 +1,14 @@
-//! Domains and exclusion constraints: one bulk query each.
+//! Domains and exclusion constraints (one bulk query each), and the
+//! attributes of a function row.
 
 use sqlx::postgres::PgRow;
 use sqlx::Row;
 
 use super::{deferral, name_of, os, s};
-use crate::ir::{Check, Domain, Exclusion, ExclusionElement, Expr, IndexKey, Schema};
+use crate::ir::{
+    Check, Domain, Exclusion, ExclusionElement, Expr, FunctionAttributes, IndexKey, Parallel,
+    Schema, Volatility,
+};
 
 pub(super) fn domains(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
     for r in rows {
@@ -58,6 +62,36 @@ pub(super) fn exclusion_of(r: &PgRow) -> Result<Exclusion, sqlx::Error> {
         elements,
         predicate: os(r, "predicate")?.map(Expr),
         deferral: deferral(r.try_get("deferrable")?, r.try_get("deferred")?),
+    })
+}
+
+/// `pg_proc`'s attribute columns, with cost and rows as the catalog has
+/// them (normalization leaves out the defaults).
+pub(super) fn function_attributes(r: &PgRow) -> Result<FunctionAttributes, sqlx::Error> {
+    let cost: f64 = r.try_get("cost")?;
+    let rows: f64 = r.try_get("rows")?;
+    let config: Vec<String> = r.try_get("config")?;
+    Ok(FunctionAttributes {
+        volatility: match s(r, "volatility")?.as_str() {
+            "i" => Volatility::Immutable,
+            "s" => Volatility::Stable,
+            _ => Volatility::Volatile,
+        },
+        strict: r.try_get("strict")?,
+        security_definer: r.try_get("security_definer")?,
+        leakproof: r.try_get("leakproof")?,
+        parallel: match s(r, "parallel")?.as_str() {
+            "s" => Parallel::Safe,
+            "r" => Parallel::Restricted,
+            _ => Parallel::Unsafe,
+        },
+        cost: Some(cost.round() as u32),
+        rows: Some(rows.round() as u32),
+        config: config
+            .iter()
+            .filter_map(|c| c.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
     })
 }
 
