@@ -59,11 +59,7 @@ fn apply(args: Args, url: &str) -> miette::Result<Outcome> {
     let kind = url_dialect(url)?;
     let d = dialect::for_kind(kind);
     let rt = super::runtime()?;
-    let (current, desired) = rt.block_on(async {
-        let current = source::load(url, &args.namespaces).await?;
-        let desired = source::load(&args.to, &args.namespaces).await?;
-        Ok::<_, miette::Report>((current, desired))
-    })?;
+    let (current, mut desired) = rt.block_on(source::load_pair(url, &args.to, &args.namespaces))?;
     warn_all(&current.warnings);
     check_source_dialect(&desired, kind, &args.to)?;
 
@@ -110,7 +106,11 @@ fn apply(args: Args, url: &str) -> miette::Result<Outcome> {
 
     // Planning again right away must find nothing; if it does, say so
     // rather than let the difference surface on the next run.
-    let after = rt.block_on(source::load(url, &args.namespaces))?;
+    let after = rt.block_on(async {
+        let after = source::load(url, &args.namespaces).await?;
+        source::align(url, &after.schema, &mut desired.schema).await?;
+        Ok::<_, miette::Report>(after)
+    })?;
     let again = migration(&after.schema, &desired.schema, d, &options)?;
     if !again.plan.is_empty() {
         eprintln!(

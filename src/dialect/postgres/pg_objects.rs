@@ -268,7 +268,10 @@ pub(super) fn exclusion_hazards(table: &Name, x: &Exclusion) -> Vec<Hazard> {
         ),
         hazard(
             HazardKind::MayFail,
-            format!("rows of {table} that conflict under the exclusion constraint make it fail"),
+            format!(
+                "rows of {table} that conflict under {} make it fail",
+                x.name.as_deref().unwrap_or("the exclusion constraint")
+            ),
         ),
     ]
 }
