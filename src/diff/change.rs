@@ -1,8 +1,8 @@
 use serde::Serialize;
 
 use crate::ir::{
-    Check, Column, Enum, Extension, ForeignKey, Function, Grant, Index, Name, Namespace, Policy,
-    PrimaryKey, RowSecurity, Sequence, Table, Trigger, Unique, View,
+    Check, Column, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Grant, Index, Name,
+    Namespace, Policy, PrimaryKey, RowSecurity, Sequence, Table, Trigger, Unique, View,
 };
 
 /// One thing that differs between two schemas. Every variant carries both
@@ -82,6 +82,14 @@ pub enum Change {
         from: Grant,
         to: Grant,
     },
+    CreateDomain(Domain),
+    DropDomain(Domain),
+    /// Default, NOT NULL, checks or comment of a domain; a change of base
+    /// type or collation is refused by the emitter.
+    AlterDomain {
+        from: Domain,
+        to: Domain,
+    },
 }
 
 /// A change inside one table.
@@ -140,6 +148,8 @@ pub enum TableChange {
         from: std::collections::BTreeMap<String, String>,
         to: std::collections::BTreeMap<String, String>,
     },
+    AddExclusion(Exclusion),
+    DropExclusion(Exclusion),
 }
 
 /// Which attributes of a column differ; several may at once.

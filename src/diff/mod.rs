@@ -7,6 +7,7 @@
 
 mod change;
 mod matching;
+mod pg_objects;
 mod reverse;
 mod security;
 mod table;
@@ -79,6 +80,8 @@ pub fn diff(from: &Schema, to: &Schema) -> Vec<Change> {
             out.push(Change::CreateSequence(t.clone()));
         }
     }
+
+    pg_objects::domains(from, to, &mut out);
 
     let renames = tables(from, to, &mut out);
     views(from, to, &mut out);

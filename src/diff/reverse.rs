@@ -65,6 +65,9 @@ impl Change {
             Change::Grant(x) => Change::Revoke(x),
             Change::Revoke(x) => Change::Grant(x),
             Change::AlterGrant { from, to } => Change::AlterGrant { from: to, to: from },
+            Change::CreateDomain(x) => Change::DropDomain(x),
+            Change::DropDomain(x) => Change::CreateDomain(x),
+            Change::AlterDomain { from, to } => Change::AlterDomain { from: to, to: from },
         }
     }
 }
@@ -124,6 +127,8 @@ impl TableChange {
             }
             TableChange::SetComment { from, to } => TableChange::SetComment { from: to, to: from },
             TableChange::SetOptions { from, to } => TableChange::SetOptions { from: to, to: from },
+            TableChange::AddExclusion(x) => TableChange::DropExclusion(x),
+            TableChange::DropExclusion(x) => TableChange::AddExclusion(x),
         }
     }
 }

@@ -225,6 +225,8 @@ pub(super) fn table_changes(from: &Table, to: &Table, renames: &Renames) -> Vec<
         |from, to| TableChange::RenameIndex { from, to },
     );
 
+    super::pg_objects::exclusion_changes(&from.exclusions, &to.exclusions, &mut out);
+
     if from.comment != to.comment {
         out.push(TableChange::SetComment {
             from: from.comment.clone(),
@@ -286,7 +288,7 @@ pub(crate) fn phase(c: &TableChange) -> u8 {
         TableChange::RenameTable { .. } => 0,
         TableChange::DropForeignKey(_) => 1,
         TableChange::DropIndex(_) => 2,
-        TableChange::DropCheck(_) | TableChange::DropUnique(_) => 3,
+        TableChange::DropCheck(_) | TableChange::DropUnique(_) | TableChange::DropExclusion(_) => 3,
         TableChange::DropPrimaryKey(_) => 4,
         TableChange::DropColumn(_) => 5,
         TableChange::RenameColumn { .. }
@@ -298,7 +300,7 @@ pub(crate) fn phase(c: &TableChange) -> u8 {
         TableChange::AddColumn(_) => 8,
         TableChange::AddPrimaryKey(_) => 9,
         TableChange::AddUnique(_) | TableChange::AddCheck(_) => 10,
-        TableChange::AddIndex(_) => 11,
+        TableChange::AddIndex(_) | TableChange::AddExclusion(_) => 11,
         TableChange::AddForeignKey(_) => 12,
         TableChange::SetComment { .. } => 13,
         TableChange::SetOptions { .. } => 14,

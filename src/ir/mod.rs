@@ -7,11 +7,13 @@
 //! deterministic. Spans are not stored here: the syntax layer keeps a side
 //! table from [`ObjectRef`] to source location.
 
+mod domain;
 mod keyed;
 mod name;
 mod security;
 pub mod validate;
 
+pub use domain::{Domain, Exclusion, ExclusionElement, FunctionAttributes, Parallel, Volatility};
 pub use name::Name;
 pub use security::{Grant, GrantKey, GrantOn, Policy, PolicyCommand, RowSecurity};
 
@@ -88,6 +90,9 @@ pub struct Schema {
     /// grantees named here are managed: see [`Schema::grantees`].
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub grants: BTreeMap<GrantKey, Grant>,
+    /// PostgreSQL domains.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub domains: BTreeMap<Name, Domain>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -216,6 +221,9 @@ pub struct Table {
     pub renamed_from: Option<Name>,
     #[serde(default, skip_serializing_if = "RowSecurity::is_default")]
     pub row_security: RowSecurity,
+    /// PostgreSQL exclusion constraints.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclusions: Vec<Exclusion>,
 }
 
 impl Table {
@@ -233,6 +241,7 @@ impl Table {
             partition: None,
             renamed_from: None,
             row_security: RowSecurity::default(),
+            exclusions: Vec::new(),
         }
     }
 
@@ -550,6 +559,8 @@ pub struct Function {
     pub body: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "FunctionAttributes::is_default")]
+    pub attributes: FunctionAttributes,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -633,6 +644,13 @@ pub enum ObjectRef {
         on: GrantOn,
         grantee: String,
         grant_option: bool,
+    },
+    Domain {
+        name: Name,
+    },
+    Exclusion {
+        table: Name,
+        index: usize,
     },
 }
 

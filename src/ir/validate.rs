@@ -8,6 +8,7 @@
 
 mod foreign_keys;
 mod objects;
+mod pg_objects;
 mod security;
 mod suggest;
 mod tables;
@@ -73,11 +74,13 @@ pub fn validate(schema: &Schema) -> Vec<Problem> {
     let mut out = Vec::new();
     objects::enums(schema, &mut out);
     objects::sequences(schema, &mut out);
+    pg_objects::domains(schema, &mut out);
     let known_types = types::KnownTypes::new(schema);
     for table in schema.tables.values() {
         tables::check(schema, table, &mut out);
         foreign_keys::check(schema, table, &mut out);
         types::check_columns(schema, &known_types, table, &mut out);
+        pg_objects::exclusions(table, &mut out);
     }
     objects::views(schema, &mut out);
     objects::triggers(schema, &mut out);

@@ -82,6 +82,19 @@ fn fk_ref(table: &Name, fk: &crate::ir::ForeignKey, caps: &Capabilities, out: &m
     }
 }
 
+/// An exclusion constraint's operator classes come from extensions
+/// (`btree_gist`), which a scan of its expressions cannot see.
+fn exclusion_refs(x: &crate::ir::Exclusion, out: &mut Vec<Obj>) {
+    for e in &x.elements {
+        if let crate::ir::IndexKey::Expr(ex) = &e.key {
+            expr_refs(ex.as_str(), out);
+        }
+    }
+    if let Some(p) = &x.predicate {
+        expr_refs(p.as_str(), out);
+    }
+}
+
 /// Everything a whole table refers to.
 fn table_refs(t: &Table, caps: &Capabilities, out: &mut Vec<Obj>) {
     out.extend(namespace(&t.name));
@@ -93,6 +106,9 @@ fn table_refs(t: &Table, caps: &Capabilities, out: &mut Vec<Obj>) {
     }
     for i in &t.indexes {
         index_refs(i, out);
+    }
+    for x in &t.exclusions {
+        exclusion_refs(x, out);
     }
     for fk in &t.foreign_keys {
         fk_ref(&t.name, fk, caps, out);
@@ -203,6 +219,8 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
                     TableChange::DropCheck(c) => expr_refs(c.expr.as_str(), &mut d.needs_old),
                     TableChange::AddIndex(i) => index_refs(i, &mut d.needs_new),
                     TableChange::DropIndex(i) => index_refs(i, &mut d.needs_old),
+                    TableChange::AddExclusion(x) => exclusion_refs(x, &mut d.needs_new),
+                    TableChange::DropExclusion(x) => exclusion_refs(x, &mut d.needs_old),
                     TableChange::AddForeignKey(fk) => {
                         fk_ref(&to.name, fk, caps, &mut d.needs_new);
                     }
@@ -276,6 +294,21 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
         }
         Change::Grant(g) | Change::AlterGrant { to: g, .. } => grant_ref(g, &mut d.needs_new),
         Change::Revoke(g) => grant_ref(g, &mut d.needs_old),
+        Change::CreateDomain(x) => {
+            d.provides.push(Obj::Type(key(&x.name)));
+            d.needs_new.extend(namespace(&x.name));
+            domain_refs(x, &mut d.needs_new);
+        }
+        Change::DropDomain(x) => {
+            d.removes.push(Obj::Type(key(&x.name)));
+            d.needs_old.extend(namespace(&x.name));
+            domain_refs(x, &mut d.needs_old);
+        }
+        Change::AlterDomain { from, to } => {
+            d.provides.push(Obj::Type(key(&to.name)));
+            domain_refs(to, &mut d.needs_new);
+            domain_refs(from, &mut d.needs_old);
+        }
     }
     d
 }
@@ -296,6 +329,24 @@ fn grant_ref(g: &crate::ir::Grant, out: &mut Vec<Obj>) {
         GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Column(n, _) => Obj::Relation(key(n)),
         GrantOn::Sequence(n) => Obj::Sequence(key(n)),
     });
+}
+
+/// A domain leans on its base type and on what its default and checks
+/// call (a check may call a function of the schema).
+fn domain_refs(x: &crate::ir::Domain, out: &mut Vec<Obj>) {
+    let own = key(&x.name);
+    for n in refs::names(x.ty.as_str()) {
+        out.push(Obj::Type(n));
+    }
+    let mut exprs = Vec::new();
+    if let Some(e) = &x.default {
+        expr_refs(e.as_str(), &mut exprs);
+    }
+    for c in &x.checks {
+        expr_refs(c.expr.as_str(), &mut exprs);
+    }
+    // `value` and casts to the domain itself are no dependency.
+    out.extend(exprs.into_iter().filter(|o| *o != Obj::Type(own.clone())));
 }
 
 /// The relations and functions a view or trigger body reads.

@@ -50,7 +50,56 @@ pub fn describe(change: &Change) -> String {
             to.on,
             to.grantee
         ),
+        Change::CreateDomain(x) => format!("create domain `{}`", x.name),
+        Change::DropDomain(x) => format!("drop domain `{}`", x.name),
+        Change::AlterDomain { to, .. } => format!("alter domain `{}`", to.name),
     }
+}
+
+/// What an `AlterDomain` changes, one `(kind, summary)` per attribute.
+pub fn domain_details(
+    from: &crate::ir::Domain,
+    to: &crate::ir::Domain,
+) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if from.ty != to.ty {
+        out.push(("set_type", format!("base type {} → {}", from.ty, to.ty)));
+    }
+    if from.collation != to.collation {
+        out.push(("set_collation", "collation".to_string()));
+    }
+    if from.default != to.default {
+        out.push(match &to.default {
+            Some(d) => ("set_default", format!("set default {d}")),
+            None => ("drop_default", "drop default".to_string()),
+        });
+    }
+    if from.not_null != to.not_null {
+        out.push(if to.not_null {
+            ("set_not_null", "set not null".to_string())
+        } else {
+            ("drop_not_null", "drop not null".to_string())
+        });
+    }
+    for c in from.checks.iter().filter(|c| !to.checks.contains(c)) {
+        out.push((
+            "drop_check",
+            format!(
+                "drop check {}",
+                c.name.as_deref().unwrap_or(c.expr.as_str())
+            ),
+        ));
+    }
+    for c in to.checks.iter().filter(|c| !from.checks.contains(c)) {
+        out.push((
+            "add_check",
+            format!("add check {}", c.name.as_deref().unwrap_or(c.expr.as_str())),
+        ));
+    }
+    if from.comment != to.comment {
+        out.push(("set_comment", "comment".to_string()));
+    }
+    out
 }
 
 fn view_word(materialized: bool) -> &'static str {
@@ -132,6 +181,15 @@ fn describe_inner(c: &TableChange) -> String {
         TableChange::RenameIndex { from, to } => format!("rename index `{from}` to `{to}`"),
         TableChange::SetComment { .. } => "set comment".to_string(),
         TableChange::SetOptions { .. } => "set options".to_string(),
+        TableChange::AddExclusion(x) => format!("add {}", exclusion_words(x)),
+        TableChange::DropExclusion(x) => format!("drop {}", exclusion_words(x)),
+    }
+}
+
+fn exclusion_words(x: &crate::ir::Exclusion) -> String {
+    match &x.name {
+        Some(n) => format!("exclusion constraint `{n}`"),
+        None => format!("exclusion constraint using {}", x.method),
     }
 }
 

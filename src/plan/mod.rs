@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::diff::Change;
 
-pub use describe::describe;
+pub use describe::{describe, domain_details};
 
 /// An ordered list of steps; executing them in order is the migration.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

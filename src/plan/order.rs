@@ -104,6 +104,10 @@ fn rank(change: &Change) -> u8 {
         Change::DropEnum(_) => 18,
         Change::DropExtension(_) => 19,
         Change::DropNamespace(_) => 20,
+        // Domains sit with enums: named types that columns use.
+        Change::CreateDomain(_) => 4,
+        Change::AlterDomain { .. } => 5,
+        Change::DropDomain(_) => 18,
     }
 }
 

@@ -292,6 +292,32 @@ pub fn describe(change: &Change) -> Described {
         Change::AlterGrant { to, .. } => {
             grant_described("alter_grant", to, Action::Altered, change)
         }
+        Change::CreateDomain(x) => simple(
+            "create_domain",
+            Object::named("domain", &x.name),
+            Action::Added,
+        ),
+        Change::DropDomain(x) => simple(
+            "drop_domain",
+            Object::named("domain", &x.name),
+            Action::Dropped,
+        ),
+        Change::AlterDomain { from, to } => {
+            let mut d = simple(
+                "alter_domain",
+                Object::named("domain", &to.name),
+                Action::Altered,
+            );
+            d.details = crate::plan::domain_details(from, to)
+                .into_iter()
+                .map(|(kind, summary)| Detail {
+                    kind,
+                    name: None,
+                    summary,
+                })
+                .collect();
+            d
+        }
     }
 }
 
@@ -509,6 +535,16 @@ fn table_detail(tc: &TableChange) -> Detail {
         TableChange::SetOptions { .. } => {
             d("set_options", None, "change table options".to_string())
         }
+        TableChange::AddExclusion(x) => d(
+            "add_exclusion",
+            x.name.clone(),
+            format!("add {}", named("exclusion constraint", &x.name)),
+        ),
+        TableChange::DropExclusion(x) => d(
+            "drop_exclusion",
+            x.name.clone(),
+            format!("drop {}", named("exclusion constraint", &x.name)),
+        ),
     }
 }
 

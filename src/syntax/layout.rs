@@ -91,6 +91,7 @@ pub enum Member {
     RenamedFrom,
     RowSecurity,
     ForceRowSecurity,
+    Exclusion(usize),
 }
 
 /// The layout of one file.

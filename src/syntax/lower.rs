@@ -21,6 +21,8 @@ use crate::ir::{
     View,
 };
 
+mod pg;
+
 type P<'a> = Pair<'a, Rule>;
 
 /// Where an object was defined: file index and byte span.
@@ -66,6 +68,7 @@ const OBJECT_KINDS: &[&str] = &[
     "trigger",
     "policy",
     "grant",
+    "domain",
 ];
 
 pub fn known_dialects() -> &'static [&'static str] {
@@ -197,6 +200,7 @@ impl<'a> Lowerer<'a> {
             Rule::trigger => self.trigger(p, span),
             Rule::policy => self.policy(p, span),
             Rule::grant => self.grant(p, span),
+            Rule::domain_def => self.domain_def(p, span, ns),
             _ => None,
         }
     }
@@ -698,6 +702,7 @@ impl<'a> Lowerer<'a> {
                 Rule::t_foreign => self.t_foreign(m, t),
                 Rule::t_index => self.t_index(m, &t.name, &mut t.indexes),
                 Rule::t_row_security => self.t_row_security(m, t),
+                Rule::t_exclude => self.t_exclude(m, t),
                 Rule::comment_item => {
                     let v = self.string_child(m).unwrap_or_default();
                     let mut slot = t.comment.take();
@@ -1506,6 +1511,7 @@ impl<'a> Lowerer<'a> {
             language: String::new(),
             body: String::new(),
             comment: None,
+            attributes: Default::default(),
         };
         let mut name_span = span.clone();
         for c in p.into_inner() {
@@ -1519,7 +1525,7 @@ impl<'a> Lowerer<'a> {
                 Rule::bare_ident | Rule::quoted_ident => f.language = self.ident_checked(&c),
                 Rule::sql_block => f.body = sql_block_body(&c),
                 Rule::comment_item => f.comment = self.string_child(&c),
-                _ => {}
+                _ => self.fn_attr(&c, &mut f.attributes),
             }
         }
         let at = ObjectRef::Function {

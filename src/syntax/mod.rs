@@ -399,6 +399,16 @@ fn merge(parts: Vec<Lowered>, texts: &[FileText]) -> (Schema, SourceMap, Vec<Dia
                 schema.enums.insert(k, v);
             }
         }
+        for (k, v) in s.domains {
+            if !dup(
+                &ObjectRef::Domain { name: k.clone() },
+                k.to_string(),
+                &map,
+                &mut diags,
+            ) {
+                schema.domains.insert(k, v);
+            }
+        }
         for (k, v) in s.sequences {
             if !dup(
                 &ObjectRef::Sequence { name: k.clone() },

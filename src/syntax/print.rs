@@ -24,6 +24,8 @@ use crate::ir::{
     Table, Trigger, Unique, View,
 };
 
+mod pg;
+
 /// Column names and types longer than this do not widen the alignment.
 const ALIGN_LIMIT: usize = 32;
 
@@ -144,6 +146,9 @@ fn objects(
 ) {
     for e in schema.enums.values().filter(|e| keep(&e.name)) {
         chunks.push(Chunk::one("enum", enum_def(e, ind, ns)));
+    }
+    for d in schema.domains.values().filter(|d| keep(&d.name)) {
+        chunks.push(Chunk::one("domain", pg::domain(d, ind, ns)));
     }
     for s in schema.sequences.values().filter(|s| keep(&s.name)) {
         chunks.push(Chunk::one("sequence", sequence(s, ind, ns)));
@@ -283,6 +288,11 @@ fn top_item(schema: &Schema, top: &Top, ind: &str, ns: Option<&str>) -> String {
                 .sequences
                 .get(name)
                 .map(|s| sequence(s, ind, ns))
+                .unwrap_or_default(),
+            ObjectRef::Domain { name } => schema
+                .domains
+                .get(name)
+                .map(|d| pg::domain(d, ind, ns))
                 .unwrap_or_default(),
             ObjectRef::Table { name } => schema
                 .tables
@@ -495,11 +505,9 @@ fn function(f: &Function, ind: &str, ns: Option<&str>) -> String {
     if let Some(r) = &f.returns {
         s.push_str(&format!(" returns {r}"));
     }
-    s.push_str(&format!(
-        " language {} as {}",
-        text::ident(&f.language),
-        sql_block(&f.body, ind, true)
-    ));
+    s.push_str(&format!(" language {}", text::ident(&f.language)));
+    s.push_str(&pg::function_attributes(&f.attributes));
+    s.push_str(&format!(" as {}", sql_block(&f.body, ind, true)));
     if let Some(c) = &f.comment {
         s.push_str(&format!(" comment {}", text::string(c)));
     }
@@ -767,6 +775,11 @@ fn table(
                 format!("{inner}force row level security")
             }
             Member::RowSecurity | Member::ForceRowSecurity => String::new(),
+            Member::Exclusion(i) => t
+                .exclusions
+                .get(*i)
+                .map(|x| format!("{inner}{}", pg::exclusion(x)))
+                .unwrap_or_default(),
         }
     };
     let body = match block {
@@ -799,6 +812,7 @@ fn table(
             members.extend((0..t.indexes.len()).map(Member::Index));
             members.push(Member::RowSecurity);
             members.push(Member::ForceRowSecurity);
+            members.extend((0..t.exclusions.len()).map(Member::Exclusion));
             members.push(Member::Comment);
             members.push(Member::RenamedFrom);
             let lines: Vec<String> = members

@@ -18,6 +18,7 @@ mod plan_render;
 mod postgres;
 mod postgres_converge;
 mod postgres_security;
+mod postgres_types;
 mod postgres_views;
 mod properties;
 mod prove;

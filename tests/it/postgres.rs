@@ -200,29 +200,25 @@ async fn introspects_every_feature() {
     assert_eq!(trigger.body, "execute function touch()");
     assert!(trigger.when.is_some());
 
-    assert!(
-        i.warnings
-            .iter()
-            .any(|x| x == "unmodeled: domain public.email_addr"),
-        "{:?}",
-        i.warnings
-    );
     // Row-level security and policies are modeled, not reported.
     assert!(s.tables[&Name::new("orders")].row_security.enabled);
     let own = &s.policies[&(Name::new("orders"), "own".to_string())];
     assert_eq!(own.roles, vec!["public".to_string()]);
     assert!(own.using.is_some());
+    // Domains and exclusion constraints are modeled, not reported.
     assert!(
-        !i.warnings
-            .iter()
-            .any(|w| w.contains("policy") || w.contains("row-level")),
+        !i.warnings.iter().any(|w| w.contains("policy")
+            || w.contains("row-level")
+            || w.contains("domain")
+            || w.contains("exclusion")),
         "{:?}",
         i.warnings
     );
-    assert!(i
-        .warnings
-        .iter()
-        .any(|w| w.contains("exclusion constraint ranges_r_excl")));
+    assert_eq!(s.domains[&Name::new("email_addr")].checks.len(), 1);
+    assert_eq!(
+        s.tables[&Name::new("ranges")].exclusions[0].name.as_deref(),
+        Some("ranges_r_excl")
+    );
 
     // Narrowed to one namespace.
     let only = introspect::introspect(&db.url, &["billing".to_string()])

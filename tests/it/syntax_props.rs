@@ -324,6 +324,125 @@ fn index(cols: Vec<String>) -> BoxedStrategy<Index> {
         .boxed()
 }
 
+fn exclusion(cols: Vec<String>) -> BoxedStrategy<Exclusion> {
+    let key = prop_oneof![
+        3 => prop::sample::select(cols).prop_map(IndexKey::Column),
+        1 => prop::sample::select(vec!["lower(during)", "a + b", "(a)"]).prop_map(|e| IndexKey::Expr(Expr::new(e))),
+    ];
+    let element = (
+        key,
+        opt(prop::sample::select(vec![
+            "gist_int4_ops".to_string(),
+            "public.range_ops".to_string(),
+        ])
+        .boxed()),
+        any::<bool>(),
+        opt(any::<bool>().boxed()),
+        prop::sample::select(vec!["=", "&&", "<>", "OPERATOR(public.=)", "-|-"]),
+    )
+        .prop_map(|(key, opclass, desc, nulls_first, op)| ExclusionElement {
+            key,
+            opclass,
+            desc,
+            nulls_first,
+            operator: op.to_string(),
+        });
+    (
+        opt(ident()),
+        prop::sample::select(vec!["gist", "spgist", "btree"]),
+        prop::collection::vec(element, 1..3),
+        opt(
+            prop::sample::select(vec!["a > 0", "(a)", "status <> 'x'\n  and b"])
+                .prop_map(Expr::new)
+                .boxed(),
+        ),
+        deferral(),
+    )
+        .prop_map(|(name, method, elements, predicate, deferral)| Exclusion {
+            name,
+            method: method.to_string(),
+            elements,
+            predicate,
+            deferral,
+        })
+        .boxed()
+}
+
+fn function_attributes() -> BoxedStrategy<FunctionAttributes> {
+    let config = prop::collection::btree_map(
+        prop_oneof![ident(), Just("search_path".to_string())],
+        prop::sample::select(vec![
+            "public, pg_temp",
+            "64MB",
+            "\"$user\", public",
+            "a b",
+            "off",
+        ])
+        .prop_map(str::to_string),
+        0..2,
+    );
+    (
+        prop::sample::select(vec![
+            Volatility::Volatile,
+            Volatility::Stable,
+            Volatility::Immutable,
+        ]),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        prop::sample::select(vec![Parallel::Unsafe, Parallel::Restricted, Parallel::Safe]),
+        opt((0u32..10_000).boxed()),
+        opt((0u32..10_000).boxed()),
+        config,
+    )
+        .prop_map(
+            |(volatility, strict, security_definer, leakproof, parallel, cost, rows, config)| {
+                FunctionAttributes {
+                    volatility,
+                    strict,
+                    security_definer,
+                    leakproof,
+                    parallel,
+                    cost,
+                    rows,
+                    config,
+                }
+            },
+        )
+        .boxed()
+}
+
+fn domain(spaces: Vec<Option<String>>) -> BoxedStrategy<Domain> {
+    let check =
+        (opt(ident()), bool_expr(), any::<bool>()).prop_map(|(name, expr, not_valid)| Check {
+            name,
+            expr,
+            not_valid,
+            renamed_from: None,
+        });
+    (
+        name_in(spaces),
+        ty(),
+        opt(ident()),
+        opt(value_expr()),
+        any::<bool>(),
+        prop::collection::vec(check, 0..3),
+        opt(text_value()),
+    )
+        .prop_map(
+            |(name, ty, collation, default, not_null, checks, comment)| Domain {
+                name,
+                ty,
+                collation,
+                default,
+                not_null,
+                checks,
+                comment,
+            },
+        )
+        .boxed()
+}
+
 fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
     prop::collection::vec(ident(), 1..6)
         .prop_map(dedupe)
@@ -360,8 +479,9 @@ fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
                 partition,
                 opt(ident()),
                 (any::<bool>(), any::<bool>()),
+                prop::collection::vec(exclusion(cols.clone()), 0..2),
             )
-                .prop_map(move |(columns, primary_key, uniques, checks, foreign_keys, indexes, comment, options, partition, renamed, (enabled, forced))| Table {
+                .prop_map(move |(columns, primary_key, uniques, checks, foreign_keys, indexes, comment, options, partition, renamed, (enabled, forced), exclusions)| Table {
                     name: name.clone(),
                     columns,
                     primary_key,
@@ -374,6 +494,7 @@ fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
                     partition,
                     renamed_from: renamed.map(|n| Name { schema: schema.clone(), name: n }),
                     row_security: RowSecurity { enabled, forced },
+                    exclusions,
                 })
         })
         .boxed()
@@ -494,17 +615,19 @@ fn schema() -> BoxedStrategy<Schema> {
                     prop::sample::select(vec!["plpgsql", "sql"]),
                     body(),
                     opt(text_value()),
+                    function_attributes(),
                 )
-                    .prop_map(|(name, args, returns, language, body, comment)| {
-                        Function {
+                    .prop_map(
+                        |(name, args, returns, language, body, comment, attributes)| Function {
                             name,
                             args: args.to_string(),
                             returns: returns.map(str::to_string),
                             language: language.to_string(),
                             body,
                             comment,
-                        }
-                    }),
+                            attributes,
+                        },
+                    ),
                 0..2,
             );
             let triggers = prop::collection::vec(
@@ -619,6 +742,7 @@ fn schema() -> BoxedStrategy<Schema> {
                 extensions,
                 policies,
                 grants,
+                prop::collection::vec(domain(spaces.clone()), 0..3),
             )
         })
         .prop_map(
@@ -634,6 +758,7 @@ fn schema() -> BoxedStrategy<Schema> {
                 extensions,
                 policies,
                 grants,
+                domains,
             )| {
                 let mut s = Schema {
                     dialect,
@@ -649,6 +774,7 @@ fn schema() -> BoxedStrategy<Schema> {
                     }
                 }
                 s.enums = enums.into_iter().map(|e| (e.name.clone(), e)).collect();
+                s.domains = domains.into_iter().map(|d| (d.name.clone(), d)).collect();
                 s.sequences = sequences.into_iter().map(|x| (x.name.clone(), x)).collect();
                 s.functions = functions.into_iter().map(|x| (x.name.clone(), x)).collect();
                 s.triggers = triggers

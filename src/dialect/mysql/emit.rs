@@ -115,10 +115,23 @@ fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
                     help: Some("MySQL declares partitions inside their table: `partition by range (…) (partition p0 values less than (…), …)`".into()),
                 });
             }
+            if !t.exclusions.is_empty() {
+                return Err(no_exclusions(&t.name));
+            }
             vec![(create_table(t), Vec::new())]
         }
         Change::DropTable(t) => vec![(format!("DROP TABLE {}", name(&t.name)), Vec::new())],
-        Change::AlterTable { from, to, changes } => alter_table(from, to, changes, options),
+        Change::AlterTable { from, to, changes } => {
+            if changes.iter().any(|c| {
+                matches!(
+                    c,
+                    TableChange::AddExclusion(_) | TableChange::DropExclusion(_)
+                )
+            }) {
+                return Err(no_exclusions(&to.name));
+            }
+            alter_table(from, to, changes, options)
+        }
         Change::CreateView(v) => vec![(create_view(v, false), Vec::new())],
         Change::ReplaceView { to, .. } => vec![(create_view(to, true), Vec::new())],
         Change::DropView(v) => vec![(format!("DROP VIEW {}", name(&v.name)), Vec::new())],
@@ -164,7 +177,25 @@ fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
                 help: Some("strata manages privileges on PostgreSQL only; remove the `grant` lines from the MySQL schema and grant with your usual tooling".into()),
             })
         }
+        Change::CreateDomain(x) | Change::DropDomain(x) | Change::AlterDomain { to: x, .. } => {
+            return Err(EmitError::Unsupported {
+                dialect: DialectKind::Mysql,
+                what: format!("create domain {} (domains are PostgreSQL's)", x.name),
+                help: Some(format!(
+                    "write the base type `{}` on each column, and its checks as table checks",
+                    x.ty
+                )),
+            })
+        }
     })
+}
+
+fn no_exclusions(table: &crate::ir::Name) -> EmitError {
+    EmitError::Unsupported {
+        dialect: DialectKind::Mysql,
+        what: format!("add an exclusion constraint to {table} (exclusion constraints are PostgreSQL's)"),
+        help: Some("a unique key covers the `=`-only case; overlaps must be checked by the application or a trigger".into()),
+    }
 }
 
 /// The full definition of a column, as `ADD COLUMN` and `MODIFY COLUMN`
@@ -767,6 +798,8 @@ fn alter_table(
             TableChange::SetOptions { from: old, to: new } => {
                 mids.extend(set_options(t, old, new));
             }
+            // Refused before: `change` never lets them reach here.
+            TableChange::AddExclusion(_) | TableChange::DropExclusion(_) => {}
         }
     }
     // Indexes over a column that was dropped and added again lost it.

@@ -12,6 +12,7 @@
 
 mod security;
 
+use super::pg_objects::{self, Stmts};
 use super::quote::{ident, idents, literal, name as qname};
 use super::types;
 use crate::dialect::{EmitError, EmitOptions, Phase, Script, Statement};
@@ -42,6 +43,15 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn push(&mut self, sql: String, hazards: Vec<Hazard>) {
         self.out.main.push(self.stmt(sql, hazards));
+    }
+    fn push_all(&mut self, s: Stmts) {
+        for (sql, hz) in s.main {
+            self.push(sql, hz);
+        }
+        for (sql, hz) in s.validate {
+            let st = self.stmt(sql, hz);
+            self.out.validate.push(st);
+        }
     }
     fn stmt(&self, sql: String, hazards: Vec<Hazard>) -> Statement {
         Statement {
@@ -231,6 +241,12 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
         Change::Grant(g) => security::grant(cx, g),
         Change::Revoke(g) => security::revoke(cx, g),
         Change::AlterGrant { to, .. } => security::alter_grant(cx, to),
+        Change::CreateDomain(x) => cx.push_all(pg_objects::create_domain(x)),
+        Change::DropDomain(x) => cx.push_all(pg_objects::drop_domain(x)),
+        Change::AlterDomain { from, to } => {
+            let s = pg_objects::alter_domain(from, to, cx.online)?;
+            cx.push_all(s);
+        }
     }
     Ok(())
 }
@@ -669,6 +685,7 @@ fn create_table(cx: &mut Ctx<'_>, t: &Table) {
     );
     // NOT VALID cannot be said in CREATE TABLE; a new table has no rows.
     items.extend(t.foreign_keys.iter().map(|f| fk_def(f, false)));
+    items.extend(t.exclusions.iter().map(pg_objects::exclusion_def));
     if let Some((parent, bound)) = partition_of {
         sql.push_str(&format!(" PARTITION OF {}", qname(parent)));
         if !items.is_empty() {
@@ -1087,6 +1104,14 @@ fn table_change(
                     vec![],
                 );
             }
+        }
+        TableChange::AddExclusion(x) => {
+            let (sql, hz) = pg_objects::add_exclusion(current, x);
+            cx.push(sql, hz);
+        }
+        TableChange::DropExclusion(x) => {
+            let (sql, hz) = pg_objects::drop_exclusion(current, x);
+            cx.push(sql, hz);
         }
     }
     let _ = to;
@@ -1627,7 +1652,9 @@ pub fn table_change_hazards(table: &Name, tc: &TableChange, online: bool) -> Vec
         TableChange::RenameTable { .. }
         | TableChange::RenameColumn { .. }
         | TableChange::DropPrimaryKey(_)
-        | TableChange::DropUnique(_) => vec![lock(table)],
+        | TableChange::DropUnique(_)
+        | TableChange::DropExclusion(_) => vec![lock(table)],
+        TableChange::AddExclusion(x) => pg_objects::exclusion_hazards(table, x),
         _ => vec![],
     }
 }
@@ -1673,6 +1700,7 @@ pub fn hazards(change: &Change, options: &EmitOptions) -> Vec<Hazard> {
             HazardKind::IndexBuild,
             format!("materialized view {} is computed again", to.name),
         )],
+        Change::AlterDomain { from, to } => pg_objects::domain_hazards(from, to, options),
         _ => vec![],
     };
     h.sort();
@@ -1783,12 +1811,13 @@ fn create_function(cx: &mut Ctx<'_>, f: &Function, or_replace: bool) {
         .unwrap_or_default();
     cx.push(
         format!(
-            "CREATE {}{} {}({}){returns} LANGUAGE {} AS {tag}{}{tag}",
+            "CREATE {}{} {}({}){returns} LANGUAGE {}{} AS {tag}{}{tag}",
             if or_replace { "OR REPLACE " } else { "" },
             routine_kind(f),
             qname(&f.name),
             f.args,
             ident(&f.language),
+            pg_objects::function_attributes(&f.attributes),
             f.body
         ),
         vec![],

@@ -55,6 +55,8 @@ struct Rows {
     unmodeled: Vec<PgRow>,
     policies: Vec<PgRow>,
     grants: Vec<PgRow>,
+    domains: Vec<PgRow>,
+    exclusions: Vec<PgRow>,
 }
 
 async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspection> {
@@ -91,7 +93,12 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
         q(TRIGGERS),
         q(UNMODELED),
     )?;
-    let (policies, grants) = tokio::try_join!(q(security::POLICIES), q(security::GRANTS))?;
+    let (policies, grants, domains, exclusions) = tokio::try_join!(
+        q(security::POLICIES),
+        q(security::GRANTS),
+        q(pg::DOMAINS),
+        q(pg::EXCLUSIONS)
+    )?;
     let rows = Rows {
         namespaces: namespaces_r,
         extensions,
@@ -107,6 +114,8 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
         unmodeled,
         policies,
         grants,
+        domains,
+        exclusions,
     };
     build(rows).map_err(|e| {
         miette::miette!(
@@ -372,14 +381,17 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
                 not_valid: !validated,
                 renamed_from: None,
             }),
-            "x" => warnings.push(format!(
-                "unmodeled: exclusion constraint {name} on table {} ({})",
-                t.name,
-                s(r, "definition")?
-            )),
             _ => {}
         }
     }
+
+    for r in &rows.exclusions {
+        let oid: i64 = r.try_get("table_oid")?;
+        if let Some(t) = tables.get_mut(&oid) {
+            t.exclusions.push(pg::exclusion_of(r)?);
+        }
+    }
+    pg::domains(&rows.domains, &mut schema)?;
 
     let mut matview_indexes: BTreeMap<i64, Vec<Index>> = BTreeMap::new();
     for r in &rows.indexes {
@@ -456,10 +468,6 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
             ));
             continue;
         }
-        let attrs = s(r, "attributes")?;
-        if !attrs.is_empty() {
-            warnings.push(format!("unmodeled: attributes of function {name}: {attrs}"));
-        }
         let is_proc = s(r, "kind")? == "p";
         schema.functions.insert(
             name.clone(),
@@ -470,6 +478,7 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
                 language: s(r, "language")?,
                 body: s(r, "body")?,
                 comment: os(r, "comment")?,
+                attributes: pg::function_attributes(r)?,
             },
         );
     }
@@ -643,6 +652,8 @@ pub const QUERIES: &[(&str, &str)] = &[
     ("unmodeled", UNMODELED),
     ("policies", security::POLICIES),
     ("grants", security::GRANTS),
+    ("domains", pg::DOMAINS),
+    ("exclusions", pg::EXCLUSIONS),
 ];
 
 // ---------------------------------------------------------------------------
@@ -764,7 +775,7 @@ const CONSTRAINTS: &str = concat!(
      LEFT JOIN pg_class rc ON rc.oid = con.confrelid \
      LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace \
      LEFT JOIN pg_index ix ON ix.indexrelid = con.conindid AND con.contype = 'u' \
-     WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND c.relkind IN ('r', 'p') \
+     WHERE con.contype IN ('p', 'u', 'c', 'f') AND c.relkind IN ('r', 'p') \
        AND con.conislocal AND",
     ns_filter!(),
     "AND",
@@ -864,12 +875,10 @@ const FUNCTIONS: &str = concat!(
        pg_get_function_arguments(p.oid) AS args, pg_get_function_result(p.oid) AS returns, \
        l.lanname::text AS language, p.prosrc AS body, \
        obj_description(p.oid, 'pg_proc') AS comment, \
-       concat_ws(' ', \
-         CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' END, \
-         CASE WHEN p.prosecdef THEN 'security definer' END, \
-         CASE WHEN p.proisstrict THEN 'strict' END, \
-         CASE WHEN p.proconfig IS NOT NULL THEN 'set ' || array_to_string(p.proconfig, ', ') END \
-       ) AS attributes \
+       p.provolatile::text AS volatility, p.proisstrict AS strict, p.prosecdef AS security_definer, \
+       p.proleakproof AS leakproof, p.proparallel::text AS parallel, \
+       p.procost::float8 AS cost, p.prorows::float8 AS rows, \
+       COALESCE(p.proconfig, '{}')::text[] AS config \
      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
      JOIN pg_language l ON l.oid = p.prolang \
      WHERE p.prokind IN ('f', 'p') AND",
@@ -897,15 +906,8 @@ const TRIGGERS: &str = concat!(
 /// Everything strata does not model yet, one row per object, so that
 /// introspection can say so instead of silently dropping it.
 const UNMODELED: &str = concat!(
-    "SELECT 'domain' AS kind, n.nspname || '.' || t.typname AS name \
-     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
-     WHERE t.typtype = 'd' AND",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_type", "t.oid"),
-    "UNION ALL \
-     SELECT CASE t.typtype WHEN 'r' THEN 'range type' WHEN 'm' THEN 'multirange type' \
-       ELSE 'composite type' END, n.nspname || '.' || t.typname \
+    "SELECT CASE t.typtype WHEN 'r' THEN 'range type' WHEN 'm' THEN 'multirange type' \
+       ELSE 'composite type' END AS kind, n.nspname || '.' || t.typname AS name \
      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
      LEFT JOIN pg_class c ON c.oid = t.typrelid \
      WHERE (t.typtype = 'r' OR (t.typtype = 'c' AND c.relkind = 'c')) AND",
@@ -946,3 +948,6 @@ const UNMODELED: &str = concat!(
     ns_filter!(),
     "ORDER BY 1, 2"
 );
+
+// Declared after the query macros, which it uses.
+mod pg;

@@ -45,10 +45,21 @@ pub fn normalize(schema: &Schema) -> Schema {
             (e.name.clone(), e)
         })
         .collect();
+    // Domains are user types too: a literal cast to one is as redundant
+    // as a literal cast to an enum.
     let enums: Vec<String> = out
         .enums
         .keys()
+        .map(name)
+        .chain(out.domains.keys().map(name))
         .map(|n| types::canonical(&n.to_string()))
+        .collect();
+    out.domains = std::mem::take(&mut out.domains)
+        .into_values()
+        .map(|d| {
+            let d = super::pg_normalize::domain(d, &enums);
+            (d.name.clone(), d)
+        })
         .collect();
     out.sequences = std::mem::take(&mut out.sequences)
         .into_values()
@@ -101,6 +112,11 @@ pub fn normalize(schema: &Schema) -> Schema {
             f.args = function_args(&f.args);
             f.returns = f.returns.map(|r| returns(&r));
             f.comment = f.comment.filter(|c| !c.is_empty());
+            f.attributes = super::pg_normalize::function_attributes(
+                std::mem::take(&mut f.attributes),
+                &f.language,
+                f.returns.as_deref(),
+            );
             (f.name.clone(), f)
         })
         .collect();
@@ -265,6 +281,7 @@ fn table(mut t: Table, enums: &[String], primary_keys: &[(Name, Vec<String>)]) -
     for ix in &mut t.indexes {
         index(ix, &tname, &column_names, enums);
     }
+    super::pg_normalize::exclusions(&mut t, enums);
     t.uniques.sort_by(|a, b| a.name.cmp(&b.name));
     t.checks.sort_by(|a, b| a.name.cmp(&b.name));
     t.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
@@ -456,7 +473,7 @@ fn index(ix: &mut Index, table: &str, _columns: &[String], enums: &[String]) {
 /// The name PostgreSQL gives an index expression when it names the
 /// index: a function call is named after the function, anything else is
 /// `expr`.
-fn expr_column_name(e: &str) -> String {
+pub(super) fn expr_column_name(e: &str) -> String {
     let e = e.trim();
     if let Some(open) = e.find('(') {
         let head = e[..open].trim();

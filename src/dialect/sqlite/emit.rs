@@ -191,6 +191,12 @@ fn change(c: &Change) -> Result<Vec<String>, EmitError> {
                 Some("SQLite has no users or privileges; remove the `grant` lines from the schema"),
             ))
         }
+        Change::CreateDomain(x) | Change::DropDomain(x) | Change::AlterDomain { to: x, .. } => {
+            return Err(unsupported(
+                format!("create domain {} (domains are PostgreSQL's)", x.name),
+                Some("write the base type on each column, and the domain's checks as column checks"),
+            ))
+        }
     })
 }
 
@@ -278,6 +284,14 @@ fn check_table(t: &Table) -> Result<(), EmitError> {
     }
     if t.partition.is_some() {
         return Err(unsupported(format!("partition table {name}"), None));
+    }
+    if !t.exclusions.is_empty() {
+        return Err(unsupported(
+            format!(
+                "add an exclusion constraint to {name} (exclusion constraints are PostgreSQL's)"
+            ),
+            Some("a unique index covers the `=`-only case; overlaps must be checked by a trigger"),
+        ));
     }
     if t.options.contains_key("without_rowid") && t.primary_key.is_none() {
         return Err(unsupported(

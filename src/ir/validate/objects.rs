@@ -237,6 +237,16 @@ pub(super) fn namespace_clashes(schema: &Schema, out: &mut Vec<Problem>) {
             out,
         );
     }
+    for d in schema.domains.values() {
+        claim(
+            &mut types,
+            key(&d.name),
+            ObjectRef::Domain {
+                name: d.name.clone(),
+            },
+            out,
+        );
+    }
     for t in schema.tables.values() {
         let at = ObjectRef::Table {
             name: t.name.clone(),

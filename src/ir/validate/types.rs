@@ -299,6 +299,7 @@ impl KnownTypes {
             schema
                 .enums
                 .keys()
+                .chain(schema.domains.keys())
                 .chain(schema.tables.keys())
                 .chain(schema.views.keys())
                 .map(lower)
@@ -335,11 +336,16 @@ pub(super) fn check_columns(
         if known.names.contains(&lower(&user)) {
             continue;
         }
-        let enums: Vec<String> = schema.enums.keys().map(|n| n.to_string()).collect();
+        let enums: Vec<String> = schema
+            .enums
+            .keys()
+            .chain(schema.domains.keys())
+            .map(|n| n.to_string())
+            .collect();
         let mut candidates: Vec<&str> = enums.iter().map(String::as_str).collect();
         candidates.extend(POSTGRES_BUILTIN.iter().copied());
-        let help = help_for(&user.to_string(), &candidates, "enums in this schema").or_else(|| {
-            Some("declare it with `enum NAME { … }`, or fix the type's spelling".into())
+        let help = help_for(&user.to_string(), &candidates, "enums and domains in this schema").or_else(|| {
+            Some("declare it with `enum NAME { … }` or `domain NAME as TYPE`, or fix the type's spelling".into())
         });
         out.push(
             Problem::new(

@@ -1,6 +1,7 @@
 //! The dialect-free hazard rules, one per file (each with its tests at the
 //! bottom). A dialect adds its own through `Dialect::hazards`.
 
+mod domain;
 mod drop_column;
 mod drop_table;
 mod enum_value_removed;
@@ -17,6 +18,7 @@ pub fn check(change: &Change) -> Vec<Hazard> {
     let mut out = Vec::new();
     out.extend(drop_table::check(change));
     out.extend(enum_value_removed::check(change));
+    out.extend(domain::check(change));
     if let Change::AlterTable { to, changes, .. } = change {
         let table = &to.name;
         for c in changes {

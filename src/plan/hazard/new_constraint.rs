@@ -1,4 +1,4 @@
-//! A new key, unique index, check or foreign key on an existing table
+//! A new key, unique index, check, foreign key or exclusion constraint on an existing table
 //! fails when rows already break it.
 
 use crate::diff::TableChange;
@@ -27,6 +27,10 @@ pub fn check(table: &Name, change: &TableChange) -> Option<Hazard> {
         TableChange::AddIndex(i) if i.unique => match &i.name {
             Some(n) => format!("unique index `{n}`"),
             None => "a unique index".to_string(),
+        },
+        TableChange::AddExclusion(x) => match &x.name {
+            Some(n) => format!("exclusion constraint `{n}`"),
+            None => "an exclusion constraint".to_string(),
         },
         _ => return None,
     };

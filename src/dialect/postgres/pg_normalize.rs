@@ -1,0 +1,133 @@
+//! Canonical form of domains, exclusion constraints and function
+//! attributes: the spellings the
+//! catalog prints back, and the names PostgreSQL generates.
+
+use super::expr::{self, Context};
+use super::normalize::{collation, expr_column_name, generated_name, is_reserved, name};
+use super::types;
+use crate::ir::{Domain, Expr, FunctionAttributes, IndexKey, Table};
+
+pub(super) fn domain(mut d: Domain, types_: &[String]) -> Domain {
+    d.name = name(&d.name);
+    d.ty = crate::ir::Type::new(types::canonical(d.ty.as_str()));
+    d.collation = d
+        .collation
+        .take()
+        .map(|c| collation(&c))
+        .filter(|c| c != "default");
+    let ty = d.ty.0.clone();
+    d.default = d.default.take().and_then(|e| {
+        let n = expr::normalize(
+            &e.0,
+            &Context {
+                column_type: Some(&ty),
+                enums: types_,
+            },
+        );
+        (n != "null").then_some(Expr(n))
+    });
+    // Unnamed checks get PostgreSQL's names: `email_check`, `email_check1`, …
+    let mut taken: Vec<String> = d.checks.iter().filter_map(|c| c.name.clone()).collect();
+    for c in &mut d.checks {
+        if c.name.is_none() {
+            let mut n = generated_name(&d.name.name, &[], "check");
+            let mut k = 1;
+            while taken.contains(&n) {
+                n = generated_name(&d.name.name, &[], &format!("check{k}"));
+                k += 1;
+            }
+            taken.push(n.clone());
+            c.name = Some(n);
+        }
+        c.expr = Expr(expr::normalize(
+            &c.expr.0,
+            &Context {
+                column_type: Some(&ty),
+                enums: types_,
+            },
+        ));
+        c.renamed_from = None;
+    }
+    d.checks.sort_by(|a, b| a.name.cmp(&b.name));
+    d.comment = d.comment.filter(|c| !c.is_empty());
+    d
+}
+
+pub(super) fn exclusions(t: &mut Table, types_: &[String]) {
+    let cx = Context {
+        column_type: None,
+        enums: types_,
+    };
+    let table = t.name.name.clone();
+    for x in &mut t.exclusions {
+        x.method = x.method.to_lowercase();
+        for e in &mut x.elements {
+            if let IndexKey::Expr(ex) = &e.key {
+                let n = expr::normalize(&ex.0, &cx);
+                e.key = if types::is_plain_ident(&n) && !is_reserved(&n) {
+                    IndexKey::Column(n)
+                } else {
+                    IndexKey::Expr(Expr(n))
+                };
+            }
+            if e.nulls_first == Some(e.desc) {
+                e.nulls_first = None;
+            }
+            e.opclass = e.opclass.take().map(|o| o.to_lowercase());
+            e.operator = e.operator.trim().to_string();
+        }
+        x.predicate = x.predicate.take().map(|p| Expr(expr::normalize(&p.0, &cx)));
+        if x.name.is_none() {
+            let names: Vec<String> = x
+                .elements
+                .iter()
+                .map(|e| match &e.key {
+                    IndexKey::Column(c) => c.clone(),
+                    IndexKey::Expr(ex) => expr_column_name(&ex.0),
+                })
+                .collect();
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            x.name = Some(generated_name(&table, &refs, "excl"));
+        }
+    }
+    t.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
+}
+
+/// Function attributes without the defaults PostgreSQL fills in: cost 100
+/// (1 for C and internal functions), 1000 rows for a set-returning
+/// function (0 otherwise); `set` names lowercased, values unquoted.
+pub(super) fn function_attributes(
+    mut a: FunctionAttributes,
+    language: &str,
+    returns: Option<&str>,
+) -> FunctionAttributes {
+    let default_cost = if matches!(language, "c" | "internal") {
+        1
+    } else {
+        100
+    };
+    let set_returning = returns.is_some_and(|r| {
+        let r = r.trim_start().to_lowercase();
+        r.starts_with("setof ") || r.starts_with("table")
+    });
+    let default_rows = if set_returning { 1000 } else { 0 };
+    a.cost = a.cost.filter(|c| *c != default_cost);
+    a.rows = a.rows.filter(|r| *r != default_rows);
+    a.config = std::mem::take(&mut a.config)
+        .into_iter()
+        .map(|(k, v)| {
+            let items: Vec<String> = v
+                .split(',')
+                .map(|i| {
+                    let i = i.trim();
+                    match i.strip_prefix('\'').and_then(|i| i.strip_suffix('\'')) {
+                        Some(inner) => inner.replace("''", "'"),
+                        None => i.to_string(),
+                    }
+                })
+                .collect();
+            (k.to_lowercase(), items.join(", "))
+        })
+        .collect();
+    a
+}

@@ -1,0 +1,63 @@
+//! Rules on PostgreSQL's domains and exclusion constraints.
+
+use std::collections::BTreeSet;
+
+use super::suggest::help_for;
+use super::Problem;
+use crate::ir::{IndexKey, ObjectRef, Schema, Table};
+
+/// E0235: a domain names two of its checks alike.
+pub(super) fn domains(schema: &Schema, out: &mut Vec<Problem>) {
+    for d in schema.domains.values() {
+        let mut seen = BTreeSet::new();
+        for n in d.checks.iter().filter_map(|c| c.name.as_deref()) {
+            if !seen.insert(n) {
+                out.push(
+                    Problem::new(
+                        "E0235",
+                        ObjectRef::Domain {
+                            name: d.name.clone(),
+                        },
+                        format!("domain `{}` names two checks `{n}`", d.name),
+                        format!("`{n}` used twice"),
+                    )
+                    .help("give each check of a domain its own name"),
+                );
+            }
+        }
+    }
+}
+
+/// E0234: an exclusion constraint element names an unknown column.
+pub(super) fn exclusions(table: &Table, out: &mut Vec<Problem>) {
+    let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+    for (i, x) in table.exclusions.iter().enumerate() {
+        for e in &x.elements {
+            let IndexKey::Column(c) = &e.key else {
+                continue;
+            };
+            if table.column(c).is_some() {
+                continue;
+            }
+            out.push(
+                Problem::new(
+                    "E0234",
+                    ObjectRef::Exclusion {
+                        table: table.name.clone(),
+                        index: i,
+                    },
+                    format!(
+                        "exclusion constraint of `{}` names unknown column `{c}`",
+                        table.name
+                    ),
+                    format!("no column `{c}` in table `{}`", table.name),
+                )
+                .maybe_help(help_for(
+                    c,
+                    &names,
+                    &format!("columns of `{}`", table.name),
+                )),
+            );
+        }
+    }
+}

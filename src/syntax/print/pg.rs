@@ -1,0 +1,113 @@
+//! Printing of PostgreSQL's domains, exclusion constraints and function
+//! attributes.
+
+use super::{decl, default_expr, deferral, dotted, index_expr, opt_name, paren};
+use crate::ir::{Domain, Exclusion, FunctionAttributes, IndexKey};
+use crate::syntax::text;
+
+/// `domain email as text not null check (value ~ '@')`, on one line.
+pub(super) fn domain(d: &Domain, ind: &str, ns: Option<&str>) -> String {
+    let mut s = format!("{ind}domain {} as {}", decl(&d.name, ns), d.ty);
+    if let Some(c) = &d.collation {
+        s.push_str(&format!(" collate {}", text::ident(c)));
+    }
+    if let Some(e) = &d.default {
+        s.push_str(&format!(" = {}", default_expr(e)));
+    }
+    if d.not_null {
+        s.push_str(" not null");
+    }
+    for c in &d.checks {
+        s.push_str(&format!(" check{} {}", opt_name(&c.name), paren(&c.expr)));
+        if c.not_valid {
+            s.push_str(" not valid");
+        }
+    }
+    if let Some(c) = &d.comment {
+        s.push_str(&format!(" comment {}", text::string(c)));
+    }
+    s
+}
+
+/// `exclude name using gist (room with =, during with &&) where (…)`.
+pub(super) fn exclusion(x: &Exclusion) -> String {
+    let elements: Vec<String> = x
+        .elements
+        .iter()
+        .map(|e| {
+            let mut s = match &e.key {
+                IndexKey::Column(c) => text::ident(c),
+                IndexKey::Expr(ex) => index_expr(ex),
+            };
+            if let Some(o) = &e.opclass {
+                s.push_str(&format!(" {}", dotted(o)));
+            }
+            if e.desc {
+                s.push_str(" desc");
+            }
+            match e.nulls_first {
+                Some(true) => s.push_str(" nulls first"),
+                Some(false) => s.push_str(" nulls last"),
+                None => {}
+            }
+            format!("{s} with {}", e.operator)
+        })
+        .collect();
+    let mut s = format!(
+        "exclude{} using {} ({})",
+        opt_name(&x.name),
+        text::ident(&x.method),
+        elements.join(", ")
+    );
+    if let Some(p) = &x.predicate {
+        s.push_str(&format!(" where {}", paren(p)));
+    }
+    s.push_str(deferral(x.deferral));
+    s
+}
+
+/// ` immutable strict … set search_path = public, pg_temp`: each
+/// attribute that is not the default, with a leading space.
+pub(super) fn function_attributes(a: &FunctionAttributes) -> String {
+    let mut s = String::new();
+    if !a.volatility.is_default() {
+        s.push_str(&format!(" {}", a.volatility.as_str()));
+    }
+    if a.strict {
+        s.push_str(" strict");
+    }
+    if a.security_definer {
+        s.push_str(" security definer");
+    }
+    if a.leakproof {
+        s.push_str(" leakproof");
+    }
+    if !a.parallel.is_default() {
+        s.push_str(&format!(" parallel {}", a.parallel.as_str()));
+    }
+    if let Some(c) = a.cost {
+        s.push_str(&format!(" cost {c}"));
+    }
+    if let Some(r) = a.rows {
+        s.push_str(&format!(" rows {r}"));
+    }
+    for (k, v) in &a.config {
+        let items: Vec<String> = v.split(", ").map(set_item).collect();
+        s.push_str(&format!(" set {} = {}", text::ident(k), items.join(", ")));
+    }
+    s
+}
+
+/// A `set` value item: bare when the grammar reads it back as it is, a
+/// SQL string otherwise.
+fn set_item(v: &str) -> String {
+    let bare = !v.is_empty()
+        && (v.starts_with('"') && v.ends_with('"') && v.len() > 1
+            || v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_$.-+".contains(c)));
+    if bare {
+        v.to_string()
+    } else {
+        format!("'{}'", v.replace('\'', "''"))
+    }
+}
