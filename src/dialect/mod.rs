@@ -66,6 +66,10 @@ pub struct Capabilities {
     /// Constraints can be added and dropped with ALTER TABLE. When false,
     /// such a change rebuilds the table (SQLite).
     pub alter_constraints: bool,
+    /// A column's type, charset or collation cannot change while a foreign
+    /// key uses it, on either side (MySQL): the planner drops those keys
+    /// before the change and adds them back after.
+    pub foreign_keys_pin_columns: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -6,6 +6,8 @@
 //!   topological sort;
 //! - [`dependents`]: unchanged views and triggers dropped and recreated
 //!   around changes that would break them;
+//! - [`pinned_keys`]: foreign keys dropped and added back around changes
+//!   to the columns they use, where the dialect requires it;
 //! - [`refs`]: the identifier scanner that finds what a SQL body mentions;
 //! - [`hazard`]: the dialect-free hazard rules, one per file.
 
@@ -14,6 +16,7 @@ mod deps;
 mod describe;
 pub mod hazard;
 mod order;
+mod pinned_keys;
 pub mod refs;
 
 use serde::Serialize;
@@ -154,6 +157,9 @@ pub fn migration(
     let changes = diff(&from, &to);
     let mut back: Vec<Change> = changes.iter().map(Change::reverse).collect();
     let mut forward = changes;
+    let caps = dialect.capabilities();
+    pinned_keys::unpin_foreign_keys(&mut forward, &from, &to, &caps);
+    pinned_keys::unpin_foreign_keys(&mut back, &to, &from, &caps);
     dependents::recreate_dependents(&mut forward, &from, &to, dialect);
     dependents::recreate_dependents(&mut back, &to, &from, dialect);
 

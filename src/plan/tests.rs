@@ -17,6 +17,7 @@ const PG_LIKE: TestDialect = TestDialect {
         transactional_ddl: true,
         lazy_foreign_keys: false,
         alter_constraints: true,
+        foreign_keys_pin_columns: false,
     },
     rebuilds: false,
 };
@@ -26,6 +27,7 @@ const SQLITE_LIKE: TestDialect = TestDialect {
         transactional_ddl: true,
         lazy_foreign_keys: true,
         alter_constraints: false,
+        foreign_keys_pin_columns: false,
     },
     rebuilds: true,
 };
@@ -36,6 +38,7 @@ const SQLITE_IN_PLACE: TestDialect = TestDialect {
         transactional_ddl: true,
         lazy_foreign_keys: true,
         alter_constraints: false,
+        foreign_keys_pin_columns: false,
     },
     rebuilds: false,
 };

@@ -13,7 +13,7 @@ mod gitsrc;
 mod migrate;
 mod mysql;
 mod mysql_apply;
-mod mysql_perf;
+mod mysql_keys;
 mod plan_render;
 mod postgres;
 mod postgres_converge;

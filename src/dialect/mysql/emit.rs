@@ -3,8 +3,9 @@
 //! is safe:
 //!
 //! 1. `RENAME TABLE` when the table is renamed;
-//! 2. `ALTER TABLE … DROP FOREIGN KEY …` for dropped foreign keys and for
-//!    those over columns that change (re-added in 4);
+//! 2. `ALTER TABLE … DROP FOREIGN KEY …` for dropped foreign keys (the
+//!    planner drops those over columns that change in steps of their own:
+//!    `plan::pinned_keys`);
 //! 3. one `ALTER TABLE` with every other clause (drops before adds, so a
 //!    name can be reused);
 //! 4. `ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY …`.
@@ -426,20 +427,6 @@ fn alter_table(
         })
         .collect();
 
-    // Columns whose type, charset or collation change: the foreign keys
-    // over them are dropped first and added back after.
-    let retyped: BTreeSet<String> = changes
-        .iter()
-        .filter_map(|c| match c {
-            TableChange::AlterColumn { from, what, .. }
-                if what.ty || what.charset || what.collation || what.nullable =>
-            {
-                Some(from.name.clone())
-            }
-            _ => None,
-        })
-        .chain(renamed.iter().map(|(f, _)| f.clone()))
-        .collect();
     let dropped_fks: Vec<&ForeignKey> = changes
         .iter()
         .filter_map(|c| match c {
@@ -465,22 +452,6 @@ fn alter_table(
                 .find(|f| f.name.as_deref() == Some(new))
             {
                 added_fks.push(fk.clone());
-            }
-        }
-    }
-    for fk in &from.foreign_keys {
-        let Some(fname) = &fk.name else { continue };
-        if fk_drops.contains(fname) {
-            continue;
-        }
-        if fk.columns.iter().any(|c| retyped.contains(c)) {
-            fk_drops.push(fname.clone());
-            // The same constraint as it is after the change.
-            let after = to.foreign_keys.iter().find(|f| f.name == fk.name).cloned();
-            if let Some(after) = after {
-                if !added_fks.iter().any(|f| f.name == after.name) {
-                    added_fks.push(after);
-                }
             }
         }
     }

@@ -32,6 +32,7 @@ impl Dialect for Postgres {
             transactional_ddl: true,
             lazy_foreign_keys: false,
             alter_constraints: true,
+            foreign_keys_pin_columns: false,
         }
     }
 
