@@ -70,6 +70,11 @@ pub struct Capabilities {
     /// key uses it, on either side (MySQL): the planner drops those keys
     /// before the change and adds them back after.
     pub foreign_keys_pin_columns: bool,
+    /// A column can be moved within its table in place (MySQL `MODIFY …
+    /// AFTER`). When false, a difference in column order alone is not
+    /// planned: PostgreSQL cannot move a column, and SQLite would rebuild
+    /// the table for it.
+    pub move_columns: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -17,6 +17,7 @@ mod describe;
 pub mod hazard;
 mod order;
 mod pinned_keys;
+mod positions;
 pub mod refs;
 
 use serde::Serialize;
@@ -154,7 +155,10 @@ pub fn migration(
 ) -> Result<Migration, EmitError> {
     let from = dialect.normalize(from);
     let to = dialect.normalize(to);
-    let changes = diff(&from, &to);
+    let mut changes = diff(&from, &to);
+    if !dialect.capabilities().move_columns {
+        positions::ignore_column_order(&mut changes);
+    }
     let mut back: Vec<Change> = changes.iter().map(Change::reverse).collect();
     let mut forward = changes;
     let caps = dialect.capabilities();

@@ -14,6 +14,7 @@ mod migrate;
 mod mysql;
 mod mysql_apply;
 mod mysql_keys;
+mod mysql_moves;
 mod plan_render;
 mod postgres;
 mod postgres_converge;

@@ -18,7 +18,7 @@ fn schema(text: &str) -> Schema {
     .unwrap_or_else(|e| panic!("{e:?}"))
 }
 
-async fn case(name: &str, a: &str, b: &str) -> Option<String> {
+pub async fn case(name: &str, a: &str, b: &str) -> Option<String> {
     let db = MyDb::create("keys").await?;
     converge_with_rows(&db.url, &schema(a), &schema(b))
         .await

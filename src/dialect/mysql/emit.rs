@@ -372,6 +372,10 @@ struct Clause {
     /// Why the clause is not instant, for the hazard message.
     why: Option<String>,
     hazards: Vec<Hazard>,
+    /// The position in the new table of the column this clause places
+    /// (`ADD COLUMN`, or a move): placed in that order, each `AFTER` names
+    /// a column already where it belongs.
+    at: Option<usize>,
 }
 
 impl Clause {
@@ -381,7 +385,12 @@ impl Clause {
             algo,
             why: None,
             hazards: Vec::new(),
+            at: None,
         }
+    }
+    fn at(mut self, to: &Table, column: &str) -> Clause {
+        self.at = to.columns.iter().position(|c| c.name == column);
+        self
     }
     fn why(mut self, why: impl Into<String>) -> Clause {
         self.why = Some(why.into());
@@ -525,7 +534,8 @@ fn alter_table(
                 let mut cl = Clause::new(
                     format!("ADD COLUMN {}{place}", column_def(col)),
                     Algo::Instant,
-                );
+                )
+                .at(to, &col.name);
                 if col.generated.as_ref().is_some_and(|g| g.stored) {
                     cl.algo = Algo::Copy;
                     cl = cl.why(format!(
@@ -571,6 +581,7 @@ fn alter_table(
                             format!("ADD COLUMN {}{}", column_def(new), place(to, &new.name)),
                             Algo::Copy,
                         )
+                        .at(to, &new.name)
                         .why(format!("{t}.{} is dropped and added again", new.name))
                         .hazard(
                             HazardKind::DataLoss,
@@ -582,7 +593,16 @@ fn alter_table(
                     );
                     recreated_cols.insert(new.name.clone());
                 } else {
-                    mids.push(alter_column(t, old, new, what, &renamed));
+                    if what.position {
+                        // Moves go with the added columns, in the new
+                        // table's order: the column it follows may be new.
+                        adds.push(
+                            alter_column(t, old, new, what, &renamed, &place(to, &new.name))
+                                .at(to, &new.name),
+                        );
+                    } else {
+                        mids.push(alter_column(t, old, new, what, &renamed, ""));
+                    }
                 }
             }
             TableChange::AddPrimaryKey(pk) => adds.push(
@@ -762,17 +782,7 @@ fn alter_table(
 
     // Added columns in table order, so that `AFTER x` names a column
     // that already exists when the clause runs.
-    adds.sort_by_key(|c| {
-        if let Some(rest) = c.sql.strip_prefix("ADD COLUMN ") {
-            let col = to
-                .columns
-                .iter()
-                .position(|tc| rest.starts_with(&format!("{} ", ident(&tc.name))));
-            (0, col.unwrap_or(usize::MAX))
-        } else {
-            (1, 0)
-        }
-    });
+    adds.sort_by_key(|c| c.at.map_or((1, 0), |p| (0, p)));
     let mut main: Vec<Clause> = Vec::new();
     main.extend(drops);
     main.extend(mids);
@@ -862,6 +872,7 @@ fn alter_column(
     new: &Column,
     what: &ColumnChanges,
     renamed: &[(String, String)],
+    place: &str,
 ) -> Clause {
     let rename_from = renamed
         .iter()
@@ -876,6 +887,7 @@ fn alter_column(
         && !what.on_update
         && !what.invisible
         && !what.comment
+        && !what.position
         && what.default;
     if only_default && rename_from.is_none() {
         let sql = match &new.default {
@@ -889,10 +901,16 @@ fn alter_column(
         return Clause::new(sql, Algo::Instant);
     }
     let sql = match &rename_from {
-        Some(o) => format!("CHANGE COLUMN {} {}", ident(o), column_def(new)),
-        None => format!("MODIFY COLUMN {}", column_def(new)),
+        Some(o) => format!("CHANGE COLUMN {} {}{place}", ident(o), column_def(new)),
+        None => format!("MODIFY COLUMN {}{place}", column_def(new)),
     };
     let mut cl = Clause::new(sql, Algo::Instant);
+    if what.position {
+        // MariaDB 10.4+ moves a column instantly, MySQL 8 rebuilds the
+        // table in place: INPLACE is what both accept.
+        cl.algo = Algo::Inplace;
+        cl = cl.why(format!("moving {t}.{} may rebuild the table", new.name));
+    }
     if what.ty {
         if widening(old.ty.as_str(), new.ty.as_str()) {
             cl.algo = Algo::Inplace;

@@ -34,6 +34,7 @@ impl Dialect for Mysql {
             lazy_foreign_keys: false,
             alter_constraints: true,
             foreign_keys_pin_columns: true,
+            move_columns: true,
         }
     }
 

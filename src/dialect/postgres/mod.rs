@@ -33,6 +33,7 @@ impl Dialect for Postgres {
             lazy_foreign_keys: false,
             alter_constraints: true,
             foreign_keys_pin_columns: false,
+            move_columns: false,
         }
     }
 

@@ -35,6 +35,7 @@ impl Dialect for Sqlite {
             lazy_foreign_keys: true,
             alter_constraints: false,
             foreign_keys_pin_columns: false,
+            move_columns: false,
         }
     }
 
