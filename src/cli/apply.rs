@@ -66,11 +66,7 @@ fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     let kind = url_dialect(url)?;
     let d = dialect::for_kind(kind);
     let rt = super::runtime()?;
-    let (current, desired) = rt.block_on(async {
-        let current = source::load(url, &args.namespaces).await?;
-        let desired = source::load(to, &args.namespaces).await?;
-        Ok::<_, miette::Report>((current, desired))
-    })?;
+    let (current, desired) = rt.block_on(source::load_pair(url, to, &args.namespaces))?;
     warn_all(&current.warnings);
     check_source_dialect(&desired, kind, to)?;
 
@@ -115,7 +111,7 @@ fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
         if report.executed.len() == 1 { "" } else { "s" },
     );
 
-    plan_again(&rt, &args, url, to, &desired.schema)?;
+    plan_again(&rt, &args, url, to, desired.schema)?;
     Ok(Outcome::Success)
 }
 
@@ -126,11 +122,15 @@ fn plan_again(
     args: &Args,
     url: &str,
     to: &str,
-    desired: &crate::ir::Schema,
+    mut desired: crate::ir::Schema,
 ) -> miette::Result<()> {
     let d = dialect::for_kind(url_dialect(url)?);
-    let after = rt.block_on(source::load(url, &args.namespaces))?;
-    let again = migration(&after.schema, desired, d, &args.emit.options())?;
+    let after = rt.block_on(async {
+        let after = source::load(url, &args.namespaces).await?;
+        source::align(url, &after.schema, &mut desired).await?;
+        Ok::<_, miette::Report>(after)
+    })?;
+    let again = migration(&after.schema, &desired, d, &args.emit.options())?;
     if !again.plan.is_empty() {
         eprintln!(
             "warning: after the apply, {} change{} still differ from {}:",
@@ -211,7 +211,7 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
         report.executed.len(),
         if report.executed.len() == 1 { "" } else { "s" },
     );
-    if let (Some(to), Some(desired)) = (args.to.as_deref(), &desired) {
+    if let (Some(to), Some(desired)) = (args.to.as_deref(), desired) {
         plan_again(&rt, &args, url, to, desired)?;
     }
     Ok(Outcome::Success)

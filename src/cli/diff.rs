@@ -47,11 +47,7 @@ pub fn run(args: Args) -> miette::Result<Outcome> {
 fn diff(args: Args) -> miette::Result<Outcome> {
     let flag = args.dialect.as_deref().map(parse_dialect).transpose()?;
     let rt = super::runtime()?;
-    let (from, to) = rt.block_on(async {
-        let from = source::load(&args.from, &args.namespaces).await?;
-        let to = source::load(&args.to, &args.namespaces).await?;
-        Ok::<_, miette::Report>((from, to))
-    })?;
+    let (from, to) = rt.block_on(source::load_pair(&args.from, &args.to, &args.namespaces))?;
     warn_all(&from.warnings);
     warn_all(&to.warnings);
     let kind = pick_dialect(flag, &from, &to)?;

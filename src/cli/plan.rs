@@ -103,11 +103,7 @@ fn plan(args: Args, url: &str) -> miette::Result<Outcome> {
     check_dialect_flag(args.dialect.as_deref(), kind)?;
     let d = dialect::for_kind(kind);
     let rt = super::runtime()?;
-    let (current, desired) = rt.block_on(async {
-        let current = source::load(url, &args.namespaces).await?;
-        let desired = source::load(&args.to, &args.namespaces).await?;
-        Ok::<_, miette::Report>((current, desired))
-    })?;
+    let (current, desired) = rt.block_on(source::load_pair(url, &args.to, &args.namespaces))?;
     warn_all(&current.warnings);
     check_source_dialect(&desired, kind, &args.to)?;
 

@@ -123,6 +123,27 @@ pub struct Statement {
     pub hazards: Vec<Hazard>,
 }
 
+/// How long a server may take to accept a first connection. sqlx's pools
+/// retry a refused connection until their acquire timeout (30 s), which
+/// reads as a hang when the server is simply not there; one plain
+/// connection first fails at once on a refusal and within this bound on
+/// a host that does not answer.
+pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Opens and closes one connection, so that an unreachable server is an
+/// error now rather than after the pool's retries.
+pub(crate) async fn probe<C: sqlx::Connection>(url: &str) -> Result<(), String> {
+    match tokio::time::timeout(CONNECT_TIMEOUT, C::connect(url)).await {
+        Ok(Ok(c)) => {
+            // The probe only had to succeed; how it closes does not matter.
+            let _ = c.close().await;
+            Ok(())
+        }
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err(format!("no answer within {} s", CONNECT_TIMEOUT.as_secs())),
+    }
+}
+
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum EmitError {
     #[error("{dialect} cannot {what}")]

@@ -183,7 +183,8 @@ pub fn migration(
 
 /// Makes sure every hazard of a step shows on one of its statements: an
 /// emitter may put a hazard on the exact statement it concerns; any it did
-/// not place goes on the step's first statement.
+/// not place goes on the first statement naming the hazard's object, or
+/// else on the step's first statement.
 pub fn attach_step_hazards(plan: &Plan, script: &mut Script) {
     use std::collections::BTreeMap;
     // Statement positions by step, so that large plans stay linear.
@@ -219,11 +220,17 @@ pub fn attach_step_hazards(plan: &Plan, script: &mut Script) {
             })
             .cloned()
             .collect();
-        if let (false, Some(&(p, s))) = (missing.is_empty(), places.first()) {
-            let first = &mut script.phases[p].statements[s];
-            first.hazards.extend(missing);
-            first.hazards.sort();
-            first.hazards.dedup();
+        for h in missing {
+            let place = places
+                .iter()
+                .find(|&&(p, s)| hazard::concerns(&h, &script.phases[p].statements[s].sql))
+                .or(places.first());
+            if let Some(&(p, s)) = place {
+                let st = &mut script.phases[p].statements[s];
+                st.hazards.push(h);
+                st.hazards.sort();
+                st.hazards.dedup();
+            }
         }
     }
 }

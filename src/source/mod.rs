@@ -105,6 +105,31 @@ pub fn dialect_of_url(url: &str) -> Option<DialectKind> {
     }
 }
 
+/// Reads the source `from` (usually a database URL) and the desired schema
+/// `to`, with every desired body that `from`'s server prints the same
+/// taken in that server's spelling (see [`align`]).
+pub async fn load_pair(
+    from: &str,
+    to: &str,
+    namespaces: &[String],
+) -> miette::Result<(Loaded, Loaded)> {
+    let current = load(from, namespaces).await?;
+    let mut desired = load(to, namespaces).await?;
+    align(from, &current.schema, &mut desired.schema).await?;
+    Ok((current, desired))
+}
+
+/// Where `db` was read from the database at `url`, lets that server print
+/// the desired bodies it stores in its own spelling, so that a body written
+/// the natural way is not planned again after every apply (PostgreSQL view
+/// bodies: `dialect/postgres/canonical.rs`). Other sources: nothing to do.
+pub async fn align(url: &str, db: &Schema, desired: &mut Schema) -> miette::Result<()> {
+    if dialect_of_url(url) == Some(DialectKind::Postgres) {
+        dialect::postgres::canonical::align_view_bodies(url, db, desired).await?;
+    }
+    Ok(())
+}
+
 /// Reads the schema of a live database.
 pub async fn introspect(url: &str, namespaces: &[String]) -> miette::Result<Introspection> {
     match dialect_of_url(url) {

@@ -18,6 +18,7 @@ mod mysql_moves;
 mod plan_render;
 mod postgres;
 mod postgres_converge;
+mod postgres_views;
 mod properties;
 mod prove;
 mod report_cli;

@@ -34,9 +34,11 @@ fn emit(changes: Vec<Change>) -> String {
             change,
         })
         .collect();
-    let script = sqlite()
-        .emit(&Plan { steps }, &opts)
+    let plan = Plan { steps };
+    let mut script = sqlite()
+        .emit(&plan, &opts)
         .unwrap_or_else(|e| panic!("{e:?}"));
+    strata::plan::attach_step_hazards(&plan, &mut script);
     strata::report::sql::render(sqlite(), &script)
 }
 

@@ -66,18 +66,22 @@ impl Server {
 
 pub(crate) async fn connect(url: &str, max: u32) -> miette::Result<MySqlPool> {
     let url = url.replacen("mariadb://", "mysql://", 1);
+    let unreachable = |e: String| {
+        miette::miette!(
+            code = "strata::mysql::connect",
+            help = "check that the server is running and the URL names a database: mysql://user:password@host:3306/database",
+            "cannot connect to {}: {e}",
+            crate::source::redact(&url)
+        )
+    };
+    crate::dialect::probe::<sqlx::MySqlConnection>(&url)
+        .await
+        .map_err(unreachable)?;
     MySqlPoolOptions::new()
         .max_connections(max)
         .connect(&url)
         .await
-        .map_err(|e| {
-            miette::miette!(
-                code = "strata::mysql::connect",
-                help = "check that the server is running and the URL names a database: mysql://user:password@host:3306/database",
-                "cannot connect to {}: {e}",
-                crate::source::redact(&url)
-            )
-        })
+        .map_err(|e| unreachable(e.to_string()))
 }
 
 /// Reads the schema of the database the URL names. `_namespaces` does not

@@ -19,18 +19,22 @@ use crate::ir::{
 /// Reads the schema of the database at `url`; `namespaces` narrows it
 /// where the dialect has namespaces (empty: all non-system ones).
 pub async fn introspect(url: &str, namespaces: &[String]) -> miette::Result<Introspection> {
+    let unreachable = |e: String| {
+        miette::miette!(
+            code = "strata::postgres::connect",
+            help = "check the URL, that the server runs, and that the user may connect",
+            "cannot connect to {}: {e}",
+            crate::source::redact(url)
+        )
+    };
+    crate::dialect::probe::<sqlx::PgConnection>(url)
+        .await
+        .map_err(unreachable)?;
     let pool = PgPoolOptions::new()
         .max_connections(4)
         .connect(url)
         .await
-        .map_err(|e| {
-            miette::miette!(
-                code = "strata::postgres::connect",
-                help = "check the URL, that the server runs, and that the user may connect",
-                "cannot connect to {}: {e}",
-                crate::source::redact(url)
-            )
-        })?;
+        .map_err(|e| unreachable(e.to_string()))?;
     let result = read(&pool, namespaces).await;
     pool.close().await;
     result

@@ -4,6 +4,7 @@
 //! an advisory lock. See docs/postgres.md.
 
 pub mod apply;
+pub mod canonical;
 pub mod emit;
 pub mod expr;
 pub mod introspect;

@@ -35,17 +35,13 @@ pub fn emit(plan: &Plan, _options: &EmitOptions) -> Result<Script, EmitError> {
     for (i, step) in plan.steps.iter().enumerate() {
         drops_tables |= drops_a_table(&step.change);
         let sqls = change(&step.change)?;
-        for (n, sql) in sqls.into_iter().enumerate() {
-            body.push(Statement {
-                sql,
-                step: Some(i),
-                hazards: if n == 0 {
-                    step.hazards.clone()
-                } else {
-                    Vec::new()
-                },
-            });
-        }
+        // The step's hazards are placed on the statement they concern by
+        // `plan::attach_step_hazards`.
+        body.extend(sqls.into_iter().map(|sql| Statement {
+            sql,
+            step: Some(i),
+            hazards: Vec::new(),
+        }));
     }
     if body.is_empty() {
         return Ok(Script::default());

@@ -50,6 +50,16 @@ pub fn repeats(h: &Hazard, free: &[Hazard]) -> bool {
     })
 }
 
+/// Whether the SQL statement `sql` names the object that the hazard's
+/// message names first, so that a step of several statements carries each
+/// hazard above the statement it is about.
+pub fn concerns(h: &Hazard, sql: &str) -> bool {
+    // Messages name `table.column`; SQL quotes each part on its own.
+    object(&h.message)
+        .and_then(|o| o.rsplit('.').next())
+        .is_some_and(|o| mentions(sql, o))
+}
+
 /// The first `quoted` name of a dialect-free hazard's message.
 fn object(message: &str) -> Option<&str> {
     let start = message.find('`')? + 1;
@@ -117,5 +127,18 @@ mod tests {
         ));
         assert!(!mentions("table tt", "t"));
         assert!(mentions("`t`.", "t"));
+    }
+
+    #[test]
+    fn a_hazard_concerns_the_statement_naming_its_object() {
+        let drop = h(
+            HazardKind::DataLoss,
+            "column `users.email` is dropped with its values",
+        );
+        assert!(concerns(
+            &drop,
+            r#"ALTER TABLE "users" DROP COLUMN "email""#
+        ));
+        assert!(!concerns(&drop, r#"DROP INDEX "users_email_idx""#));
     }
 }
