@@ -14,12 +14,13 @@
 //! `STRATA_BENCH_KEEP=1`). Figures and method:
 //! docs/performance.md.
 
-use std::error::Error;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-type Res<T> = Result<T, Box<dyn Error>>;
+mod support;
+
+use support::Res;
 
 const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 const ROUNDS: usize = 3;
@@ -44,7 +45,7 @@ async fn main() -> Res<()> {
     let strata_bin = PathBuf::from(env!("CARGO_BIN_EXE_strata"));
     let has_time = Path::new("/usr/bin/time").exists();
 
-    eprintln!("load average at start: {}", load_average());
+    eprintln!("load average at start: {}", support::load_average());
     let mut rows = Vec::new();
     for &n in &sizes {
         rows.push(run_size(&admin, n, &floor_sql, &strata_bin, has_time).await?);
@@ -90,7 +91,7 @@ async fn run_size(
     has_time: bool,
 ) -> Res<Figures> {
     let name = format!("strata_bench_{n}");
-    let url = with_database(admin, &name);
+    let url = support::with_database(admin, &name);
     let keep = std::env::var_os("STRATA_BENCH_KEEP").is_some();
     // A database kept from an earlier run is reused: loading 5,000 tables
     // takes minutes on a loaded machine.
@@ -213,22 +214,17 @@ async fn measure(
             fl[round].as_secs_f64(),
             intro[round].as_secs_f64(),
             plan.get(round).map_or(f64::NAN, Duration::as_secs_f64),
-            load_average()
+            support::load_average()
         );
     }
     Ok(Figures {
         n,
-        introspect: median(intro),
-        floor: median(fl),
-        plan: (!plan.is_empty()).then(|| median(plan)),
+        introspect: support::median(intro),
+        floor: support::median(fl),
+        plan: (!plan.is_empty()).then(|| support::median(plan)),
         peak_mb: peak_kb.map(|kb| kb as f64 / 1024.0),
-        load: load_average(),
+        load: support::load_average(),
     })
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
 }
 
 /// The floor: psql running the catalog queries one after another on one
@@ -301,25 +297,6 @@ fn plan_run(
         k => format!("{k} stderr lines, first: {}", said[0]),
     };
     Ok((d, kb, summary))
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "?".into())
-}
-
-fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let authority_start = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let root = match base[authority_start..].find('/') {
-        Some(i) => &base[..authority_start + i],
-        None => base,
-    };
-    format!("{root}/{db}{query}")
 }
 
 async fn exec(url: &str, sql: &str) -> Res<()> {
@@ -409,9 +386,8 @@ fn view_ddl(i: usize) -> String {
 
 // ---------------------------------------------------------------------------
 // The floor's SQL, read from the introspection source so that it is always
-// what strata runs: the `const NAME: &str = …;` items, with their
-// `concat!` and the file's own `macro_rules!` expanded, and `$1` (the
-// namespace filter) bound to the empty array as strata binds it.
+// what strata runs (`support::query_constants`), with `$1` (the namespace
+// filter) bound to the empty array as strata binds it.
 
 const INTROSPECT_RS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -419,235 +395,18 @@ const INTROSPECT_RS: &str = concat!(
 );
 
 fn floor_queries() -> Res<String> {
-    let src = std::fs::read_to_string(INTROSPECT_RS)?;
-    let toks = tokenize(&src)?;
     let mut out = String::new();
     let mut count = 0;
-    let mut i = 0;
-    while i + 4 < toks.len() {
-        // const NAME : & str = EXPR ;
-        if toks[i] == Tok::Ident("const".into())
-            && toks[i + 2] == Tok::Punct(':')
-            && toks[i + 3] == Tok::Punct('&')
-            && toks[i + 4] == Tok::Ident("str".into())
-        {
-            let start = i + 6;
-            let end = start
-                + toks[start..]
-                    .iter()
-                    .position(|t| *t == Tok::Punct(';'))
-                    .ok_or("unterminated const")?;
-            let mut pos = start;
-            let sql = eval(&toks[..end], &mut pos, &toks)?;
-            if sql.trim_start().to_uppercase().starts_with("SELECT") {
-                out.push_str(&sql.replace("$1::text[]", "'{}'::text[]"));
-                out.push_str(";\n");
-                count += 1;
-            }
-            i = end;
+    for (_, sql) in support::query_constants(INTROSPECT_RS)? {
+        if sql.trim_start().to_uppercase().starts_with("SELECT") {
+            out.push_str(&sql.replace("$1::text[]", "'{}'::text[]"));
+            out.push_str(";\n");
+            count += 1;
         }
-        i += 1;
     }
     if count == 0 || out.contains('$') {
         return Err(format!("could not read the catalog queries from {INTROSPECT_RS}").into());
     }
     eprintln!("floor: {count} catalog queries read from {INTROSPECT_RS}");
     Ok(out)
-}
-
-#[derive(Clone, Debug, PartialEq)]
-enum Tok {
-    Str(String),
-    Ident(String),
-    /// `name!`
-    Macro(String),
-    /// `$name`
-    Var(String),
-    Punct(char),
-}
-
-fn tokenize(src: &str) -> Res<Vec<Tok>> {
-    let c: Vec<char> = src.chars().collect();
-    let mut toks = Vec::new();
-    let mut i = 0;
-    while i < c.len() {
-        let ch = c[i];
-        if ch.is_whitespace() {
-            i += 1;
-        } else if ch == '/' && c.get(i + 1) == Some(&'/') {
-            while i < c.len() && c[i] != '\n' {
-                i += 1;
-            }
-        } else if ch == '"' {
-            let mut s = String::new();
-            i += 1;
-            while i < c.len() && c[i] != '"' {
-                if c[i] == '\\' {
-                    i += 1;
-                    match c.get(i) {
-                        Some('\n') => {
-                            while i + 1 < c.len() && c[i + 1].is_whitespace() {
-                                i += 1;
-                            }
-                        }
-                        Some('n') => s.push('\n'),
-                        Some('t') => s.push('\t'),
-                        Some(&o) => s.push(o),
-                        None => return Err("unterminated escape".into()),
-                    }
-                } else {
-                    s.push(c[i]);
-                }
-                i += 1;
-            }
-            i += 1;
-            toks.push(Tok::Str(s));
-        } else if ch == '\'' {
-            // A char literal or a lifetime: neither matters here.
-            if c.get(i + 2) == Some(&'\'') {
-                i += 3;
-            } else if c.get(i + 1) == Some(&'\\') {
-                i += 3;
-                while i < c.len() && c[i] != '\'' {
-                    i += 1;
-                }
-                i += 1;
-            } else {
-                i += 1;
-            }
-        } else if ch.is_alphanumeric() || ch == '_' || ch == '$' {
-            let var = ch == '$';
-            if var {
-                i += 1;
-            }
-            let st = i;
-            while i < c.len() && (c[i].is_alphanumeric() || c[i] == '_') {
-                i += 1;
-            }
-            let w: String = c[st..i].iter().collect();
-            if var {
-                toks.push(Tok::Var(w));
-            } else if c.get(i) == Some(&'!') && c.get(i + 1) != Some(&'=') {
-                i += 1;
-                toks.push(Tok::Macro(w));
-            } else {
-                toks.push(Tok::Ident(w));
-            }
-        } else {
-            toks.push(Tok::Punct(ch));
-            i += 1;
-        }
-    }
-    Ok(toks)
-}
-
-/// Evaluates one string expression at `pos` within `toks`: a literal, or
-/// a macro call (`concat!` or one of the file's `macro_rules!`, whose
-/// definitions are looked up in `file`).
-fn eval(toks: &[Tok], pos: &mut usize, file: &[Tok]) -> Res<String> {
-    match toks.get(*pos).cloned() {
-        Some(Tok::Str(s)) => {
-            *pos += 1;
-            Ok(s)
-        }
-        Some(Tok::Macro(name)) => {
-            *pos += 1;
-            let args = call_args(toks, pos)?;
-            if name == "concat" {
-                let mut s = String::new();
-                for a in args {
-                    let mut p = 0;
-                    s.push_str(&eval(&a, &mut p, file)?);
-                }
-                return Ok(s);
-            }
-            let (params, body) = macro_def(file, &name)?;
-            if params.len() != args.len() {
-                return Err(format!(
-                    "{name}!: {} arguments for {} parameters",
-                    args.len(),
-                    params.len()
-                )
-                .into());
-            }
-            let expanded: Vec<Tok> = body
-                .into_iter()
-                .flat_map(|t| match &t {
-                    Tok::Var(v) => params
-                        .iter()
-                        .position(|p| p == v)
-                        .map(|k| args[k].clone())
-                        .unwrap_or_else(|| vec![t.clone()]),
-                    _ => vec![t],
-                })
-                .collect();
-            let mut p = 0;
-            eval(&expanded, &mut p, file)
-        }
-        other => Err(format!("unexpected token in a query constant: {other:?}").into()),
-    }
-}
-
-/// The comma-separated arguments of the call whose `(` is at `pos`.
-fn call_args(toks: &[Tok], pos: &mut usize) -> Res<Vec<Vec<Tok>>> {
-    if toks.get(*pos) != Some(&Tok::Punct('(')) {
-        return Err("expected `(`".into());
-    }
-    *pos += 1;
-    let mut args = Vec::new();
-    let mut cur = Vec::new();
-    let mut depth = 0;
-    loop {
-        let t = toks.get(*pos).ok_or("unterminated call")?.clone();
-        *pos += 1;
-        match t {
-            Tok::Punct('(') => depth += 1,
-            Tok::Punct(')') if depth == 0 => break,
-            Tok::Punct(')') => depth -= 1,
-            Tok::Punct(',') if depth == 0 => {
-                args.push(std::mem::take(&mut cur));
-                continue;
-            }
-            _ => {}
-        }
-        cur.push(t);
-    }
-    if !cur.is_empty() {
-        args.push(cur);
-    }
-    Ok(args)
-}
-
-/// `macro_rules! name { ($a:literal, …) => { body }; }`: parameter names
-/// and body tokens (one rule only, which is all the file uses).
-fn macro_def(file: &[Tok], name: &str) -> Res<(Vec<String>, Vec<Tok>)> {
-    let at = file
-        .windows(2)
-        .position(|w| w[0] == Tok::Macro("macro_rules".into()) && w[1] == Tok::Ident(name.into()))
-        .ok_or_else(|| format!("no macro_rules! {name}"))?;
-    let mut i = at + 3; // past `{`
-    let mut params = Vec::new();
-    i += 1; // past `(`
-    while file[i] != Tok::Punct(')') {
-        if let Tok::Var(v) = &file[i] {
-            params.push(v.clone());
-            i += 2; // `:literal`
-        }
-        i += 1;
-    }
-    i += 4; // `) => {`
-    let mut depth = 0;
-    let mut body = Vec::new();
-    loop {
-        let t = file.get(i).ok_or("unterminated macro body")?.clone();
-        i += 1;
-        match t {
-            Tok::Punct('{') => depth += 1,
-            Tok::Punct('}') if depth == 0 => break,
-            Tok::Punct('}') => depth -= 1,
-            _ => {}
-        }
-        body.push(t);
-    }
-    Ok((params, body))
 }

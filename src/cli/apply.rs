@@ -3,7 +3,8 @@
 //! The plan goes to stderr (with `--dry-run`, its SQL to stdout and
 //! nothing runs). Without `--auto-approve` it asks `Apply? [y/N]` on a
 //! terminal and refuses when there is none to ask on. A plan that loses
-//! data is refused without `--allow-destructive`.
+//! data is refused without `--allow-destructive`. `--resume` continues
+//! the unfinished MySQL/MariaDB plan that `strata_history` records.
 
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -16,6 +17,7 @@ use super::plan::{
 use super::Outcome;
 use crate::apply::ApplyOptions;
 use crate::dialect;
+use crate::ir::DialectKind;
 use crate::plan::migration;
 use crate::source::{self, redact};
 
@@ -25,8 +27,10 @@ pub struct Args {
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     url: Option<String>,
     /// The desired schema: files, a directory, or another database URL.
-    #[arg(long)]
-    to: String,
+    /// Optional with `--resume`; given, the database is planned against it
+    /// once the resumed plan is done.
+    #[arg(long, required_unless_present = "resume")]
+    to: Option<String>,
     /// Only these namespaces of the database (PostgreSQL schemas).
     #[arg(long = "schema", value_name = "NS")]
     namespaces: Vec<String>,
@@ -41,8 +45,8 @@ pub struct Args {
     #[arg(long)]
     dry_run: bool,
     /// Continue an apply that failed part-way (MySQL/MariaDB, whose DDL is
-    /// not transactional): the plan is made again from where the database
-    /// stands, and no statement the history shows as applied runs twice.
+    /// not transactional): the statements of the unfinished plan recorded
+    /// in strata_history run from the one that failed; none runs twice.
     #[arg(long)]
     resume: bool,
     #[command(flatten)]
@@ -51,23 +55,26 @@ pub struct Args {
 
 pub fn run(args: Args) -> miette::Result<Outcome> {
     let url = database_url(args.url.as_deref())?;
-    let secrets = Secrets::of(&[&url, &args.to]);
-    secrets.scrub(apply(args, &url))
+    let secrets = Secrets::of(&[&url, args.to.as_deref().unwrap_or("")]);
+    match args.to.clone() {
+        Some(to) if !args.resume => secrets.scrub(apply(args, &url, &to)),
+        _ => secrets.scrub(resume(args, &url)),
+    }
 }
 
-fn apply(args: Args, url: &str) -> miette::Result<Outcome> {
+fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     let kind = url_dialect(url)?;
     let d = dialect::for_kind(kind);
     let rt = super::runtime()?;
-    let (current, mut desired) = rt.block_on(source::load_pair(url, &args.to, &args.namespaces))?;
+    let (current, desired) = rt.block_on(source::load_pair(url, to, &args.namespaces))?;
     warn_all(&current.warnings);
-    check_source_dialect(&desired, kind, &args.to)?;
+    check_source_dialect(&desired, kind, to)?;
 
     let options = args.emit.options();
     let m = migration(&current.schema, &desired.schema, d, &options)?;
     let target = redact(url);
     if m.plan.is_empty() {
-        eprintln!("No changes: {target} already matches {}.", redact(&args.to));
+        eprintln!("No changes: {target} already matches {}.", redact(to));
         return Ok(Outcome::Success);
     }
     let sql = crate::report::sql::render(d, &m.up);
@@ -90,7 +97,7 @@ fn apply(args: Args, url: &str) -> miette::Result<Outcome> {
         &m.up,
         &ApplyOptions {
             lock_timeout: args.emit.lock_timeout(),
-            resume: args.resume,
+            resume: false,
         },
     ))?;
     for s in &report.executed {
@@ -104,24 +111,108 @@ fn apply(args: Args, url: &str) -> miette::Result<Outcome> {
         if report.executed.len() == 1 { "" } else { "s" },
     );
 
-    // Planning again right away must find nothing; if it does, say so
-    // rather than let the difference surface on the next run.
+    plan_again(&rt, &args, url, to, desired.schema)?;
+    Ok(Outcome::Success)
+}
+
+/// Planning again right away must find nothing; if it does, say so
+/// rather than let the difference surface on the next run.
+fn plan_again(
+    rt: &tokio::runtime::Runtime,
+    args: &Args,
+    url: &str,
+    to: &str,
+    mut desired: crate::ir::Schema,
+) -> miette::Result<()> {
+    let d = dialect::for_kind(url_dialect(url)?);
     let after = rt.block_on(async {
         let after = source::load(url, &args.namespaces).await?;
-        source::align(url, &after.schema, &mut desired.schema).await?;
+        source::align(url, &after.schema, &mut desired).await?;
         Ok::<_, miette::Report>(after)
     })?;
-    let again = migration(&after.schema, &desired.schema, d, &options)?;
+    let again = migration(&after.schema, &desired, d, &args.emit.options())?;
     if !again.plan.is_empty() {
         eprintln!(
             "warning: after the apply, {} change{} still differ from {}:",
             again.plan.steps.len(),
             if again.plan.steps.len() == 1 { "" } else { "s" },
-            redact(&args.to)
+            redact(to)
         );
         for step in &again.plan.steps {
             eprintln!("  {}", crate::plan::describe(&step.change));
         }
+    }
+    Ok(())
+}
+
+/// `--resume`: runs the rest of the unfinished plan recorded in
+/// `strata_history`, exactly as recorded (its hash checked), after the
+/// statements already applied. Nothing pending is an error (exit 1): the
+/// caller expected work that is not there.
+fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
+    let kind = url_dialect(url)?;
+    if kind != DialectKind::Mysql {
+        return Err(miette!(
+            code = "strata::apply::resume_unsupported",
+            help = "run `strata apply --to …` again: the failed apply was rolled back",
+            "--resume continues a MySQL/MariaDB apply; {kind} applies in a transaction, so a failed apply leaves nothing to continue"
+        ));
+    }
+    let d = dialect::for_kind(kind);
+    let rt = super::runtime()?;
+    let target = redact(url);
+    let desired = match args.to.as_deref() {
+        Some(to) => {
+            let desired = rt.block_on(source::load(to, &args.namespaces))?;
+            check_source_dialect(&desired, kind, to)?;
+            Some(desired.schema)
+        }
+        None => None,
+    };
+    let Some(pending) = rt.block_on(dialect::mysql::apply::pending_script(url))? else {
+        return Err(miette!(
+            code = "strata::apply::nothing_to_resume",
+            help = "every apply recorded in strata_history finished; `strata apply --to …` plans afresh",
+            "nothing to resume: {target} has no unfinished apply"
+        ));
+    };
+    let remaining = pending.remaining();
+    let total = pending.script.statements().count();
+    let sql = crate::report::sql::render(d, &remaining);
+    eprintln!(
+        "Resuming plan {} on {target}: {} of {total} statements applied, {} to run:",
+        pending.hash,
+        pending.applied,
+        total - pending.applied
+    );
+    if args.dry_run {
+        super::plan::write_output(None, &sql)?;
+        eprintln!("Dry run: nothing was applied.");
+        return Ok(Outcome::Success);
+    }
+    eprintln!("{sql}");
+    if !args.auto_approve {
+        confirm(&target)?;
+    }
+    let report = rt.block_on(crate::apply::apply(
+        url,
+        &pending.script,
+        &ApplyOptions {
+            lock_timeout: args.emit.lock_timeout(),
+            resume: true,
+        },
+    ))?;
+    for s in &report.executed {
+        eprintln!("ran: {}", first_line(s));
+    }
+    eprintln!(
+        "Resumed plan {}: ran {} statement{}; the plan is complete on {target}.",
+        pending.hash,
+        report.executed.len(),
+        if report.executed.len() == 1 { "" } else { "s" },
+    );
+    if let (Some(to), Some(desired)) = (args.to.as_deref(), desired) {
+        plan_again(&rt, &args, url, to, desired)?;
     }
     Ok(Outcome::Success)
 }

@@ -66,6 +66,15 @@ pub struct Capabilities {
     /// Constraints can be added and dropped with ALTER TABLE. When false,
     /// such a change rebuilds the table (SQLite).
     pub alter_constraints: bool,
+    /// A column's type, charset or collation cannot change while a foreign
+    /// key uses it, on either side (MySQL): the planner drops those keys
+    /// before the change and adds them back after.
+    pub foreign_keys_pin_columns: bool,
+    /// A column can be moved within its table in place (MySQL `MODIFY …
+    /// AFTER`). When false, a difference in column order alone is not
+    /// planned: PostgreSQL cannot move a column, and SQLite would rebuild
+    /// the table for it.
+    pub move_columns: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -175,6 +175,11 @@ pub struct ColumnChanges {
     pub invisible: bool,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub comment: bool,
+    /// The column moved among the columns both sides keep. Set by the
+    /// differ (it needs the whole table), never by [`ColumnChanges::between`];
+    /// the planner drops it for dialects that cannot move a column.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub position: bool,
 }
 
 impl ColumnChanges {
@@ -190,6 +195,7 @@ impl ColumnChanges {
             on_update: from.on_update != to.on_update,
             invisible: from.invisible != to.invisible,
             comment: from.comment != to.comment,
+            position: false,
         }
     }
 

@@ -132,6 +132,37 @@ impl Definition for Index {
 
 /// Everything that differs between two versions of a table, in the order
 /// a dialect applies them (see [`phase`]).
+/// The columns both sides keep (as `(from, to)` positions, in `to` order)
+/// that must move to give `to`'s order, by `to` position: all but a
+/// longest run already in order, so that the fewest columns move.
+fn moved_columns(matched: &[(usize, usize)]) -> std::collections::BTreeSet<usize> {
+    let mut by_from = matched.to_vec();
+    by_from.sort_unstable();
+    let seq: Vec<usize> = by_from.iter().map(|&(_, t)| t).collect();
+    if seq.windows(2).all(|w| w[0] < w[1]) {
+        return Default::default();
+    }
+    // Longest increasing subsequence; quadratic, and tables have few columns.
+    let n = seq.len();
+    let mut len = vec![1usize; n];
+    let mut prev: Vec<Option<usize>> = vec![None; n];
+    for i in 0..n {
+        for j in 0..i {
+            if seq[j] < seq[i] && len[j] + 1 > len[i] {
+                len[i] = len[j] + 1;
+                prev[i] = Some(j);
+            }
+        }
+    }
+    let mut keep = std::collections::BTreeSet::new();
+    let mut at = (0..n).max_by_key(|&i| (len[i], std::cmp::Reverse(i)));
+    while let Some(i) = at {
+        keep.insert(seq[i]);
+        at = prev[i];
+    }
+    seq.into_iter().filter(|t| !keep.contains(t)).collect()
+}
+
 pub(super) fn table_changes(from: &Table, to: &Table, renames: &Renames) -> Vec<TableChange> {
     let table = &to.name;
     let mut out = Vec::new();
@@ -143,6 +174,7 @@ pub(super) fn table_changes(from: &Table, to: &Table, renames: &Renames) -> Vec<
     }
 
     let cols = pair(&from.columns, &to.columns, |_, _| false);
+    let moved = moved_columns(&cols.matched);
     for &(fi, ti) in &cols.matched {
         let (f, t) = (&from.columns[fi], &to.columns[ti]);
         if f.name != t.name {
@@ -151,7 +183,8 @@ pub(super) fn table_changes(from: &Table, to: &Table, renames: &Renames) -> Vec<
                 to: t.name.clone(),
             });
         }
-        let what = ColumnChanges::between(f, t);
+        let mut what = ColumnChanges::between(f, t);
+        what.position = moved.contains(&ti);
         if what.any() {
             // The column is renamed first, so both sides carry the new name.
             let mut before = f.clone();
@@ -347,6 +380,35 @@ mod tests {
         let mut r = Renames::default();
         r.columns.insert(to.name.clone(), column_renames(from, to));
         table_changes(from, to, &r)
+    }
+
+    /// The moved columns of each order, by name.
+    fn moved(from: &[&str], to: &[&str]) -> Vec<String> {
+        changes(&table("t", from), &table("t", to))
+            .into_iter()
+            .map(|c| match c {
+                TableChange::AlterColumn { to, what, .. } if what.position && !what.ty => to.name,
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_fewest_columns_move() {
+        assert!(moved(&["a", "b", "c"], &["a", "b", "c"]).is_empty());
+        assert_eq!(
+            moved(&["id", "name", "nick", "at"], &["id", "nick", "name", "at"]),
+            ["nick"]
+        );
+        assert_eq!(moved(&["a", "b", "c", "d"], &["d", "a", "b", "c"]), ["d"]);
+        assert_eq!(moved(&["a", "b", "c"], &["c", "b", "a"]), ["c", "b"]);
+        // Added and dropped columns do not count as moves.
+        let c = changes(&table("t", &["a", "x", "b"]), &table("t", &["y", "a", "b"]));
+        assert!(
+            c.iter()
+                .all(|c| !matches!(c, TableChange::AlterColumn { .. })),
+            "{c:?}"
+        );
     }
 
     #[test]

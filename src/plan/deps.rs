@@ -28,6 +28,10 @@ pub enum Obj {
     Function(Name),
     Trigger(Name, String),
     Policy(Name, String),
+    /// A column of a table, lowercased: what a foreign key leans on, so
+    /// that keys dropped around a column change go before it and come back
+    /// after it ([`super::pinned_keys`]).
+    Column(Name, String),
 }
 
 #[derive(Debug, Default)]
@@ -92,6 +96,16 @@ fn exclusion_refs(x: &crate::ir::Exclusion, out: &mut Vec<Obj>) {
     }
     if let Some(p) = &x.predicate {
         expr_refs(p.as_str(), out);
+    }
+}
+
+/// The columns a foreign key uses, on both sides.
+fn fk_columns(table: &Name, fk: &crate::ir::ForeignKey, out: &mut Vec<Obj>) {
+    for c in &fk.columns {
+        out.push(Obj::Column(key(table), c.to_lowercase()));
+    }
+    for c in &fk.ref_columns {
+        out.push(Obj::Column(key(&fk.ref_table), c.to_lowercase()));
     }
 }
 
@@ -211,9 +225,19 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
                 match c {
                     TableChange::AddColumn(c) => column_refs(c, &mut d.needs_new),
                     TableChange::DropColumn(c) => column_refs(c, &mut d.needs_old),
-                    TableChange::AlterColumn { from: a, to: b, .. } => {
+                    TableChange::AlterColumn {
+                        from: a,
+                        to: b,
+                        what,
+                    } => {
                         column_refs(a, &mut d.needs_old);
                         column_refs(b, &mut d.needs_new);
+                        if what.ty || what.charset || what.collation || what.nullable {
+                            d.removes
+                                .push(Obj::Column(key(&from.name), a.name.to_lowercase()));
+                            d.provides
+                                .push(Obj::Column(key(&to.name), b.name.to_lowercase()));
+                        }
                     }
                     TableChange::AddCheck(c) => expr_refs(c.expr.as_str(), &mut d.needs_new),
                     TableChange::DropCheck(c) => expr_refs(c.expr.as_str(), &mut d.needs_old),
@@ -223,9 +247,11 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
                     TableChange::DropExclusion(x) => exclusion_refs(x, &mut d.needs_old),
                     TableChange::AddForeignKey(fk) => {
                         fk_ref(&to.name, fk, caps, &mut d.needs_new);
+                        fk_columns(&to.name, fk, &mut d.needs_new);
                     }
                     TableChange::DropForeignKey(fk) => {
                         fk_ref(&from.name, fk, caps, &mut d.needs_old);
+                        fk_columns(&from.name, fk, &mut d.needs_old);
                     }
                     _ => {}
                 }

@@ -140,6 +140,7 @@ fn describe_inner(c: &TableChange) -> String {
                 (what.on_update, "on update"),
                 (what.invisible, "visibility"),
                 (what.comment, "comment"),
+                (what.position, "position"),
             ] {
                 if changed {
                     parts.push(word.to_string());

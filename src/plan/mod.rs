@@ -6,6 +6,8 @@
 //!   topological sort;
 //! - [`dependents`]: unchanged views and triggers dropped and recreated
 //!   around changes that would break them;
+//! - [`pinned_keys`]: foreign keys dropped and added back around changes
+//!   to the columns they use, where the dialect requires it;
 //! - [`refs`]: the identifier scanner that finds what a SQL body mentions;
 //! - [`hazard`]: the dialect-free hazard rules, one per file.
 
@@ -14,6 +16,8 @@ mod deps;
 mod describe;
 pub mod hazard;
 mod order;
+mod pinned_keys;
+mod positions;
 pub mod refs;
 
 use serde::Serialize;
@@ -155,9 +159,15 @@ pub fn migration(
 ) -> Result<Migration, EmitError> {
     let from = dialect.normalize(from);
     let to = dialect.normalize(to);
-    let changes = diff(&from, &to);
+    let mut changes = diff(&from, &to);
+    if !dialect.capabilities().move_columns {
+        positions::ignore_column_order(&mut changes);
+    }
     let mut back: Vec<Change> = changes.iter().map(Change::reverse).collect();
     let mut forward = changes;
+    let caps = dialect.capabilities();
+    pinned_keys::unpin_foreign_keys(&mut forward, &from, &to, &caps);
+    pinned_keys::unpin_foreign_keys(&mut back, &to, &from, &caps);
     dependents::recreate_dependents(&mut forward, &from, &to, dialect);
     dependents::recreate_dependents(&mut back, &to, &from, dialect);
 

@@ -17,6 +17,8 @@ const PG_LIKE: TestDialect = TestDialect {
         transactional_ddl: true,
         lazy_foreign_keys: false,
         alter_constraints: true,
+        foreign_keys_pin_columns: false,
+        move_columns: false,
     },
     rebuilds: false,
 };
@@ -26,6 +28,8 @@ const SQLITE_LIKE: TestDialect = TestDialect {
         transactional_ddl: true,
         lazy_foreign_keys: true,
         alter_constraints: false,
+        foreign_keys_pin_columns: false,
+        move_columns: false,
     },
     rebuilds: true,
 };
@@ -36,6 +40,8 @@ const SQLITE_IN_PLACE: TestDialect = TestDialect {
         transactional_ddl: true,
         lazy_foreign_keys: true,
         alter_constraints: false,
+        foreign_keys_pin_columns: false,
+        move_columns: false,
     },
     rebuilds: false,
 };
@@ -522,4 +528,28 @@ fn large_plans_are_ordered_end_to_end() {
     let m = up(&Schema::default(), &to, &PG_LIKE);
     assert_eq!(m.plan.steps.len(), 2 * n);
     assert_eq!(describe(&m.plan.steps[0].change), "create t00000");
+}
+
+/// Column order alone is no change where columns cannot move in place;
+/// with other changes, only those are planned.
+#[test]
+fn column_order_is_ignored_where_columns_cannot_move() {
+    let from = schema(vec![table("t", &["id", "a", "b"])]);
+    let swapped = schema(vec![table("t", &["id", "b", "a"])]);
+    assert!(up(&from, &swapped, &PG_LIKE).plan.is_empty());
+    assert!(up(&from, &swapped, &SQLITE_IN_PLACE).plan.is_empty());
+
+    let mut retyped = table("t", &["id", "b", "a"]);
+    retyped.columns[2].ty = crate::ir::Type::new("bigint");
+    let m = up(&from, &schema(vec![retyped]), &PG_LIKE);
+    assert_eq!(lines(&m.plan), vec!["alter t: ~a"]);
+    match &m.plan.steps[0].change {
+        Change::AlterTable { changes, .. } => {
+            assert!(changes.iter().all(|c| match c {
+                TableChange::AlterColumn { what, .. } => what.ty && !what.position,
+                _ => false,
+            }))
+        }
+        other => panic!("{other:?}"),
+    }
 }

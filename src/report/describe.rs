@@ -574,6 +574,7 @@ fn column_changes(from: &Column, to: &Column, what: &ColumnChanges) -> String {
         (what.on_update, "on update"),
         (what.invisible, "visibility"),
         (what.comment, "comment"),
+        (what.position, "position"),
     ] {
         if on {
             parts.push(word.to_string());

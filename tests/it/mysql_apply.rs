@@ -8,6 +8,9 @@ use strata::apply::{apply, ApplyOptions};
 use strata::dialect::mysql::apply::pending_script;
 use strata::dialect::{Phase, Script, Statement};
 
+use predicates::prelude::*;
+
+use crate::cli_errors::strata;
 use crate::mysql::exec;
 use crate::support::MyDb;
 
@@ -87,11 +90,17 @@ async fn failed_statement_is_named_and_resume_finishes_without_repeats() {
         .await
         .expect("read history")
         .expect("an unfinished plan");
-    let sqls: Vec<&str> = pending.statements().map(|s| s.sql.as_str()).collect();
+    let sqls: Vec<&str> = pending
+        .script
+        .statements()
+        .map(|s| s.sql.as_str())
+        .collect();
     let want: Vec<&str> = s.statements().map(|s| s.sql.as_str()).collect();
     assert_eq!(sqls, want);
+    assert_eq!(pending.applied, 2);
+    assert_eq!(pending.hash, strata::dialect::mysql::apply::plan_hash(&s));
     // Re-running statement 1 or 2 would fail: the tables exist.
-    let report = apply(&db.url, &pending, &resume)
+    let report = apply(&db.url, &pending.script, &resume)
         .await
         .expect("resume completes");
     assert_eq!(report.executed.len(), 2, "{:?}", report.executed);
@@ -162,11 +171,20 @@ async fn killed_connection_then_resume_applies_each_statement_once() {
     assert!(msg.contains("#3") || msg.contains("statement #4"), "{msg}");
     assert_eq!(tables(&db.url).await, ["a", "counter", "strata_history"]);
 
-    let resume = ApplyOptions {
-        resume: true,
-        ..ApplyOptions::default()
-    };
-    apply(&db.url, &s, &resume).await.expect("resume completes");
+    // `strata apply --resume` continues the recorded plan, without the
+    // plan or the desired schema at hand.
+    strata()
+        .args(["apply", "--url", &db.url, "--resume", "--auto-approve"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "2 of 5 statements applied, 3 to run",
+        ))
+        .stderr(predicate::str::contains(
+            "ran: INSERT INTO counter VALUES (2)",
+        ))
+        .stderr(predicate::str::contains("ran: INSERT INTO counter VALUES (1)").not())
+        .stderr(predicate::str::contains("the plan is complete"));
     assert_eq!(scalar(&db.url, "SELECT COUNT(*) FROM counter").await, 2);
     assert_eq!(
         scalar(&db.url, "SELECT CAST(SUM(n) AS SIGNED) FROM counter").await,
@@ -176,6 +194,12 @@ async fn killed_connection_then_resume_applies_each_statement_once() {
         tables(&db.url).await,
         ["a", "b", "counter", "strata_history"]
     );
+    // Nothing is left: a second resume says so and fails (exit 1).
+    strata()
+        .args(["apply", "--url", &db.url, "--resume", "--auto-approve"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("nothing to resume"));
 }
 
 #[tokio::test]
@@ -191,7 +215,8 @@ async fn resume_of_another_plan_skips_nothing() {
         .await
         .is_err());
     // A different plan: its history is empty, so its first statement runs
-    // (and fails, as it should: the table exists).
+    // (and fails, as it should: the table exists). Recorded afresh, it
+    // supersedes the first unfinished plan: only one plan is pending.
     let other = script(&["CREATE TABLE a (id int PRIMARY KEY, x int)"]);
     let resume = ApplyOptions {
         resume: true,
@@ -201,6 +226,15 @@ async fn resume_of_another_plan_skips_nothing() {
         .await
         .expect_err("not skipped");
     assert!(format!("{err:?}").contains("already exists"), "{err:?}");
+    let pending = pending_script(&db.url)
+        .await
+        .expect("read history")
+        .expect("the second plan is pending");
+    assert_eq!(
+        pending.hash,
+        strata::dialect::mysql::apply::plan_hash(&other)
+    );
+    assert_eq!(pending.applied, 0);
 }
 
 #[tokio::test]

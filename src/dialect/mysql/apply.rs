@@ -133,23 +133,27 @@ async fn run(
     };
     // The whole plan is recorded before it runs, each statement pending
     // until it succeeded: `pending_script` can then continue it without
-    // the plan at hand. A fresh run of a plan starts a fresh record.
+    // the plan at hand. A fresh run of a plan starts a fresh record and
+    // supersedes any other unfinished plan (it was planned from where the
+    // database stands), whose pending rows go.
     if !options.resume || applied.is_empty() {
         let mut tx = conn
             .begin()
             .await
             .map_err(|e| miette::miette!("{}", db_error(e)))?;
-        sqlx::query(&format!("DELETE FROM {HISTORY_TABLE} WHERE plan_hash = ?"))
-            .bind(&hash)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| {
-                miette::miette!(
-                    code = "strata::mysql::history",
-                    "cannot write {HISTORY_TABLE}: {}",
-                    db_error(e)
-                )
-            })?;
+        sqlx::query(&format!(
+            "DELETE FROM {HISTORY_TABLE} WHERE plan_hash = ? OR applied_at IS NULL"
+        ))
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| {
+            miette::miette!(
+                code = "strata::mysql::history",
+                "cannot write {HISTORY_TABLE}: {}",
+                db_error(e)
+            )
+        })?;
         for (i, st) in script.statements().filter(|s| s.step.is_some()).enumerate() {
             sqlx::query(&format!(
                 "INSERT INTO {HISTORY_TABLE} (plan_hash, statement_index, statement, applied_at) VALUES (?, ?, ?, NULL)"
@@ -237,11 +241,42 @@ async fn run(
     Ok(report)
 }
 
-/// The statements of the most recent plan whose apply did not finish, as
-/// a script that `apply` with `resume` continues (its hash is the plan's:
-/// the statements are the same, in the same order). `None` when every
-/// recorded plan finished.
-pub async fn pending_script(url: &str) -> miette::Result<Option<Script>> {
+/// An unfinished plan as `strata_history` records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub hash: String,
+    /// Every statement of the plan, in order: `apply` with `resume` skips
+    /// the ones already applied.
+    pub script: Script,
+    /// How many of them are applied.
+    pub applied: usize,
+}
+
+impl Pending {
+    /// The statements still to run, in order.
+    pub fn remaining(&self) -> Script {
+        let statements = self
+            .script
+            .statements()
+            .skip(self.applied)
+            .cloned()
+            .collect();
+        Script {
+            phases: vec![crate::dialect::Phase {
+                transactional: false,
+                statements,
+            }],
+        }
+    }
+}
+
+/// The plan whose apply did not finish, rebuilt from `strata_history`
+/// (its statements, in order, with the same hash — checked, so that a
+/// history edited or cut short is refused rather than half replayed).
+/// `None` when every recorded plan finished. A fresh apply supersedes an
+/// unfinished one (`run` clears the pending rows of other plans), so at
+/// most one plan is pending.
+pub async fn pending_script(url: &str) -> miette::Result<Option<Pending>> {
     let real_url = url.replacen("mariadb://", "mysql://", 1);
     let mut conn = MySqlConnection::connect(&real_url).await.map_err(|e| {
         miette::miette!(
@@ -250,13 +285,26 @@ pub async fn pending_script(url: &str) -> miette::Result<Option<Script>> {
             crate::source::redact(url)
         )
     })?;
+    let result = read_pending(&mut conn).await;
+    let _ = conn.close().await;
+    result
+}
+
+async fn read_pending(conn: &mut MySqlConnection) -> miette::Result<Option<Pending>> {
+    let history_error = |e: sqlx::Error| {
+        miette::miette!(
+            code = "strata::mysql::history",
+            "cannot read {HISTORY_TABLE}: {}",
+            db_error(e)
+        )
+    };
     let exists: Option<String> = sqlx::query_scalar(
         "SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
     )
     .bind(HISTORY_TABLE)
-    .fetch_optional(&mut conn)
+    .fetch_optional(&mut *conn)
     .await
-    .map_err(|e| miette::miette!("{}", db_error(e)))?;
+    .map_err(history_error)?;
     if exists.is_none() {
         return Ok(None);
     }
@@ -264,33 +312,48 @@ pub async fn pending_script(url: &str) -> miette::Result<Option<Script>> {
         "SELECT plan_hash FROM {HISTORY_TABLE} GROUP BY plan_hash \
          HAVING SUM(applied_at IS NULL) > 0 ORDER BY MAX(applied_at) DESC LIMIT 1"
     ))
-    .fetch_optional(&mut conn)
+    .fetch_optional(&mut *conn)
     .await
-    .map_err(|e| miette::miette!("{}", db_error(e)))?;
+    .map_err(history_error)?;
     let Some(hash) = latest else {
         return Ok(None);
     };
-    let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
-        "SELECT CAST(statement_index AS SIGNED), statement FROM {HISTORY_TABLE} WHERE plan_hash = ? ORDER BY statement_index"
+    let rows: Vec<(i64, String, bool)> = sqlx::query_as(&format!(
+        "SELECT CAST(statement_index AS SIGNED), statement, applied_at IS NOT NULL \
+         FROM {HISTORY_TABLE} WHERE plan_hash = ? ORDER BY statement_index"
     ))
     .bind(&hash)
-    .fetch_all(&mut conn)
+    .fetch_all(&mut *conn)
     .await
-    .map_err(|e| miette::miette!("{}", db_error(e)))?;
-    let _ = conn.close().await;
+    .map_err(history_error)?;
+    let applied = rows.iter().take_while(|(_, _, done)| *done).count();
+    let gapped = rows.iter().enumerate().any(|(i, (n, _, _))| *n != i as i64)
+        || rows[applied..].iter().any(|(_, _, done)| *done);
     let statements = rows
         .into_iter()
-        .map(|(i, sql)| crate::dialect::Statement {
+        .map(|(i, sql, _)| crate::dialect::Statement {
             sql,
             step: Some(i.max(0) as usize),
             hazards: Vec::new(),
         })
         .collect();
-    Ok(Some(Script {
+    let script = Script {
         phases: vec![crate::dialect::Phase {
             transactional: false,
             statements,
         }],
+    };
+    if gapped || plan_hash(&script) != hash {
+        return Err(miette::miette!(
+            code = "strata::mysql::history",
+            help = format!("inspect {HISTORY_TABLE} by hand; `strata apply --to …` without --resume plans afresh from where the database stands"),
+            "the record of plan {hash} in {HISTORY_TABLE} is not a whole plan applied in order (statements missing, edited or out of order): it cannot be resumed"
+        ));
+    }
+    Ok(Some(Pending {
+        hash,
+        script,
+        applied,
     }))
 }
 

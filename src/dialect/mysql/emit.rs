@@ -3,8 +3,9 @@
 //! is safe:
 //!
 //! 1. `RENAME TABLE` when the table is renamed;
-//! 2. `ALTER TABLE … DROP FOREIGN KEY …` for dropped foreign keys and for
-//!    those over columns that change (re-added in 4);
+//! 2. `ALTER TABLE … DROP FOREIGN KEY …` for dropped foreign keys (the
+//!    planner drops those over columns that change in steps of their own:
+//!    `plan::pinned_keys`);
 //! 3. one `ALTER TABLE` with every other clause (drops before adds, so a
 //!    name can be reused);
 //! 4. `ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY …`.
@@ -418,6 +419,10 @@ struct Clause {
     /// Why the clause is not instant, for the hazard message.
     why: Option<String>,
     hazards: Vec<Hazard>,
+    /// The position in the new table of the column this clause places
+    /// (`ADD COLUMN`, or a move): placed in that order, each `AFTER` names
+    /// a column already where it belongs.
+    at: Option<usize>,
 }
 
 impl Clause {
@@ -427,7 +432,12 @@ impl Clause {
             algo,
             why: None,
             hazards: Vec::new(),
+            at: None,
         }
+    }
+    fn at(mut self, to: &Table, column: &str) -> Clause {
+        self.at = to.columns.iter().position(|c| c.name == column);
+        self
     }
     fn why(mut self, why: impl Into<String>) -> Clause {
         self.why = Some(why.into());
@@ -473,20 +483,6 @@ fn alter_table(
         })
         .collect();
 
-    // Columns whose type, charset or collation change: the foreign keys
-    // over them are dropped first and added back after.
-    let retyped: BTreeSet<String> = changes
-        .iter()
-        .filter_map(|c| match c {
-            TableChange::AlterColumn { from, what, .. }
-                if what.ty || what.charset || what.collation || what.nullable =>
-            {
-                Some(from.name.clone())
-            }
-            _ => None,
-        })
-        .chain(renamed.iter().map(|(f, _)| f.clone()))
-        .collect();
     let dropped_fks: Vec<&ForeignKey> = changes
         .iter()
         .filter_map(|c| match c {
@@ -512,22 +508,6 @@ fn alter_table(
                 .find(|f| f.name.as_deref() == Some(new))
             {
                 added_fks.push(fk.clone());
-            }
-        }
-    }
-    for fk in &from.foreign_keys {
-        let Some(fname) = &fk.name else { continue };
-        if fk_drops.contains(fname) {
-            continue;
-        }
-        if fk.columns.iter().any(|c| retyped.contains(c)) {
-            fk_drops.push(fname.clone());
-            // The same constraint as it is after the change.
-            let after = to.foreign_keys.iter().find(|f| f.name == fk.name).cloned();
-            if let Some(after) = after {
-                if !added_fks.iter().any(|f| f.name == after.name) {
-                    added_fks.push(after);
-                }
             }
         }
     }
@@ -601,7 +581,8 @@ fn alter_table(
                 let mut cl = Clause::new(
                     format!("ADD COLUMN {}{place}", column_def(col)),
                     Algo::Instant,
-                );
+                )
+                .at(to, &col.name);
                 if col.generated.as_ref().is_some_and(|g| g.stored) {
                     cl.algo = Algo::Copy;
                     cl = cl.why(format!(
@@ -647,6 +628,7 @@ fn alter_table(
                             format!("ADD COLUMN {}{}", column_def(new), place(to, &new.name)),
                             Algo::Copy,
                         )
+                        .at(to, &new.name)
                         .why(format!("{t}.{} is dropped and added again", new.name))
                         .hazard(
                             HazardKind::DataLoss,
@@ -658,7 +640,16 @@ fn alter_table(
                     );
                     recreated_cols.insert(new.name.clone());
                 } else {
-                    mids.push(alter_column(t, old, new, what, &renamed));
+                    if what.position {
+                        // Moves go with the added columns, in the new
+                        // table's order: the column it follows may be new.
+                        adds.push(
+                            alter_column(t, old, new, what, &renamed, &place(to, &new.name))
+                                .at(to, &new.name),
+                        );
+                    } else {
+                        mids.push(alter_column(t, old, new, what, &renamed, ""));
+                    }
                 }
             }
             TableChange::AddPrimaryKey(pk) => adds.push(
@@ -840,17 +831,7 @@ fn alter_table(
 
     // Added columns in table order, so that `AFTER x` names a column
     // that already exists when the clause runs.
-    adds.sort_by_key(|c| {
-        if let Some(rest) = c.sql.strip_prefix("ADD COLUMN ") {
-            let col = to
-                .columns
-                .iter()
-                .position(|tc| rest.starts_with(&format!("{} ", ident(&tc.name))));
-            (0, col.unwrap_or(usize::MAX))
-        } else {
-            (1, 0)
-        }
-    });
+    adds.sort_by_key(|c| c.at.map_or((1, 0), |p| (0, p)));
     let mut main: Vec<Clause> = Vec::new();
     main.extend(drops);
     main.extend(mids);
@@ -940,6 +921,7 @@ fn alter_column(
     new: &Column,
     what: &ColumnChanges,
     renamed: &[(String, String)],
+    place: &str,
 ) -> Clause {
     let rename_from = renamed
         .iter()
@@ -954,6 +936,7 @@ fn alter_column(
         && !what.on_update
         && !what.invisible
         && !what.comment
+        && !what.position
         && what.default;
     if only_default && rename_from.is_none() {
         let sql = match &new.default {
@@ -967,10 +950,16 @@ fn alter_column(
         return Clause::new(sql, Algo::Instant);
     }
     let sql = match &rename_from {
-        Some(o) => format!("CHANGE COLUMN {} {}", ident(o), column_def(new)),
-        None => format!("MODIFY COLUMN {}", column_def(new)),
+        Some(o) => format!("CHANGE COLUMN {} {}{place}", ident(o), column_def(new)),
+        None => format!("MODIFY COLUMN {}{place}", column_def(new)),
     };
     let mut cl = Clause::new(sql, Algo::Instant);
+    if what.position {
+        // MariaDB 10.4+ moves a column instantly, MySQL 8 rebuilds the
+        // table in place: INPLACE is what both accept.
+        cl.algo = Algo::Inplace;
+        cl = cl.why(format!("moving {t}.{} may rebuild the table", new.name));
+    }
     if what.ty {
         if widening(old.ty.as_str(), new.ty.as_str()) {
             cl.algo = Algo::Inplace;

@@ -33,6 +33,8 @@ impl Dialect for Mysql {
             transactional_ddl: false,
             lazy_foreign_keys: false,
             alter_constraints: true,
+            foreign_keys_pin_columns: true,
+            move_columns: true,
         }
     }
 

@@ -35,6 +35,8 @@ impl Dialect for Postgres {
             transactional_ddl: true,
             lazy_foreign_keys: false,
             alter_constraints: true,
+            foreign_keys_pin_columns: false,
+            move_columns: false,
         }
     }
 

@@ -34,6 +34,8 @@ impl Dialect for Sqlite {
             transactional_ddl: true,
             lazy_foreign_keys: true,
             alter_constraints: false,
+            foreign_keys_pin_columns: false,
+            move_columns: false,
         }
     }
 
