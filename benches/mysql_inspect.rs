@@ -156,7 +156,7 @@ async fn measure(n: usize, url: &str, db: &str, strata_bin: &Path) -> Res<Figure
 fn floor_queries(db: &str) -> Res<String> {
     let mut out = String::new();
     let mut count = 0;
-    for (name, sql) in support::query_constants(INTROSPECT_RS)? {
+    for (name, sql) in support::query_constants(&[INTROSPECT_RS.to_string()])? {
         if MYSQL8_ONLY.contains(&name.as_str())
             || !sql.trim_start().to_uppercase().starts_with("SELECT")
         {

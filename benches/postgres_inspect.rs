@@ -394,10 +394,23 @@ const INTROSPECT_RS: &str = concat!(
     "/src/dialect/postgres/introspect.rs"
 );
 
+/// `introspect.rs` and the files of its submodules (`introspect/*.rs`),
+/// sorted: together they hold every catalog query.
+fn introspect_sources() -> Res<Vec<String>> {
+    let dir = INTROSPECT_RS.trim_end_matches(".rs");
+    let mut subs: Vec<String> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path().display().to_string()))
+        .collect::<Result<_, _>>()?;
+    subs.sort();
+    let mut all = vec![INTROSPECT_RS.to_string()];
+    all.extend(subs.into_iter().filter(|p| p.ends_with(".rs")));
+    Ok(all)
+}
+
 fn floor_queries() -> Res<String> {
     let mut out = String::new();
     let mut count = 0;
-    for (_, sql) in support::query_constants(INTROSPECT_RS)? {
+    for (_, sql) in support::query_constants(&introspect_sources()?)? {
         if sql.trim_start().to_uppercase().starts_with("SELECT") {
             out.push_str(&sql.replace("$1::text[]", "'{}'::text[]"));
             out.push_str(";\n");
@@ -407,6 +420,6 @@ fn floor_queries() -> Res<String> {
     if count == 0 || out.contains('$') {
         return Err(format!("could not read the catalog queries from {INTROSPECT_RS}").into());
     }
-    eprintln!("floor: {count} catalog queries read from {INTROSPECT_RS}");
+    eprintln!("floor: {count} catalog queries read from {INTROSPECT_RS} and its submodules");
     Ok(out)
 }

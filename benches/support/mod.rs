@@ -32,10 +32,15 @@ pub fn with_database(url: &str, db: &str) -> String {
     format!("{root}/{db}{query}")
 }
 
-/// The `const NAME: &str = …;` items of a Rust source file, in order, as
-/// `(NAME, text)`: `concat!` and the file's own `macro_rules!` expanded.
-pub fn query_constants(path: &str) -> Res<Vec<(String, String)>> {
-    let src = std::fs::read_to_string(path)?;
+/// The `const NAME: &str = …;` items of Rust source files (a module and
+/// its submodules), in order, as `(NAME, text)`: `concat!` and the files'
+/// own `macro_rules!` expanded (a submodule's queries use its parent's).
+pub fn query_constants(paths: &[String]) -> Res<Vec<(String, String)>> {
+    let mut src = String::new();
+    for path in paths {
+        src.push_str(&std::fs::read_to_string(path)?);
+        src.push('\n');
+    }
     let toks = tokenize(&src)?;
     let mut out = Vec::new();
     let mut i = 0;
