@@ -13,7 +13,7 @@ use super::types;
 
 /// Facts about the context of an expression that decide which casts are
 /// redundant.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Copy)]
 pub struct Context<'a> {
     /// The canonical type of the column a default belongs to: a literal
     /// cast to it is what PostgreSQL adds to every default.
@@ -21,6 +21,11 @@ pub struct Context<'a> {
     /// Canonical names of the schema's enum types: a literal compared
     /// with an enum column gets cast to its type.
     pub enums: &'a [String],
+    /// Lowercased names of the schema's `text` and `varchar` columns (and
+    /// `value` when a domain is over one): `col::text` on one of them is
+    /// what PostgreSQL adds around comparisons, and means nothing. On any
+    /// other column the cast is the user's and changes the meaning.
+    pub text_columns: &'a [String],
 }
 
 /// The canonical text of an expression.
@@ -649,7 +654,8 @@ fn strip_casts(nodes: Vec<Node>, cx: &Context<'_>) -> Vec<Node> {
             // `col::text` on a varchar column is what PostgreSQL adds
             // around comparisons; the column is text-like either way.
             let text_on_column = (ty == "text" || ty == "character varying")
-                && matches!(out.last(), Some(Node::Tok(Tok::Word(w))) if !is_keyword(w))
+                && matches!(out.last(), Some(Node::Tok(Tok::Word(w)))
+                    if !is_keyword(w) && cx.text_columns.binary_search(w).is_ok())
                 && !matches!(out.iter().rev().nth(1), Some(Node::Tok(Tok::Dot)));
             // `(array['a', 'b'])::text[]`: the array's type follows from
             // its elements or its context, as for a literal.
@@ -1022,8 +1028,29 @@ pub fn referenced_columns(sql: &str, columns: &[&str]) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// The columns the pairs below compare as `varchar`, sorted.
+    const TEXT_COLUMNS: [&str; 2] = ["email", "status"];
+
     fn n(s: &str) -> String {
-        normalize(s, &Context::default())
+        let text: Vec<String> = TEXT_COLUMNS.iter().map(|c| c.to_string()).collect();
+        normalize(
+            s,
+            &Context {
+                text_columns: &text,
+                ..Context::default()
+            },
+        )
+    }
+
+    #[test]
+    fn a_text_cast_on_a_column_of_another_type_is_kept() {
+        // `tenant_id` is a bigint: without its cast the expression means
+        // something else, or nothing (`bigint = text` has no operator).
+        assert_eq!(
+            n("(tenant_id)::text = current_setting('app.tenant')"),
+            "tenant_id::text = current_setting('app.tenant')"
+        );
+        assert_eq!(n("(email)::text = 'x'::text"), "email = 'x'");
     }
 
     #[test]

@@ -54,10 +54,16 @@ pub fn normalize(schema: &Schema) -> Schema {
         .chain(out.domains.keys().map(name))
         .map(|n| types::canonical(&n.to_string()))
         .collect();
+    let text_columns = text_columns(&out);
+    let base = Context {
+        column_type: None,
+        enums: &enums,
+        text_columns: &text_columns,
+    };
     out.domains = std::mem::take(&mut out.domains)
         .into_values()
         .map(|d| {
-            let d = super::pg_normalize::domain(d, &enums);
+            let d = super::pg_normalize::domain(d, &base);
             (d.name.clone(), d)
         })
         .collect();
@@ -78,7 +84,7 @@ pub fn normalize(schema: &Schema) -> Schema {
         })
         .collect();
     for t in tables {
-        let t = table(t, &enums, &primary_keys);
+        let t = table(t, &base, &primary_keys);
         out.tables.insert(t.name.clone(), t);
     }
     out.views = std::mem::take(&mut out.views)
@@ -86,18 +92,10 @@ pub fn normalize(schema: &Schema) -> Schema {
         .map(|mut v| {
             v.name = name(&v.name);
             v.renamed_from = v.renamed_from.as_ref().map(name);
-            v.body = expr::normalize(
-                &v.body,
-                &Context {
-                    column_type: None,
-                    enums: &enums,
-                },
-            );
+            v.body = expr::normalize(&v.body, &base);
             let table_name = v.name.name.clone();
-            let cols: Vec<String> = Vec::new();
-            for (i, ix) in v.indexes.iter_mut().enumerate() {
-                index(ix, &table_name, &cols, &enums);
-                let _ = i;
+            for ix in v.indexes.iter_mut() {
+                index(ix, &table_name, &base);
             }
             v.indexes.sort_by(|a, b| a.name.cmp(&b.name));
             v.comment = v.comment.filter(|c| !c.is_empty());
@@ -130,15 +128,7 @@ pub fn normalize(schema: &Schema) -> Schema {
                 .iter()
                 .map(|e| expr::normalize(e, &Context::default()))
                 .collect();
-            t.when = t.when.map(|w| {
-                Expr(expr::normalize(
-                    &w.0,
-                    &Context {
-                        column_type: None,
-                        enums: &enums,
-                    },
-                ))
-            });
+            t.when = t.when.map(|w| Expr(expr::normalize(&w.0, &base)));
             let body = t.body.trim();
             let lower = body.to_lowercase();
             let body = if lower.starts_with("execute ")
@@ -155,7 +145,7 @@ pub fn normalize(schema: &Schema) -> Schema {
             ((t.table.clone(), t.name.clone()), t)
         })
         .collect();
-    security::normalize(&mut out, &enums);
+    security::normalize(&mut out, &base);
     out
 }
 
@@ -219,13 +209,46 @@ fn default_free(ty: &str, o: SequenceOptions) -> SequenceOptions {
     }
 }
 
-fn table(mut t: Table, enums: &[String], primary_keys: &[(Name, Vec<String>)]) -> Table {
+/// The lowercased names of the schema's `text` and `varchar` columns,
+/// those of a domain over one included, and `value` (the subject of a
+/// domain check) when there is such a domain: see
+/// [`Context::text_columns`]. Sorted, for a binary search.
+fn text_columns(s: &Schema) -> Vec<String> {
+    let text_like = |ty: &str| {
+        let t = types::canonical(ty);
+        t == "text" || t.starts_with("character varying")
+    };
+    let domains: Vec<String> = s
+        .domains
+        .values()
+        .filter(|d| text_like(d.ty.as_str()))
+        .map(|d| d.name.name.to_lowercase())
+        .collect();
+    let mut out: Vec<String> = s
+        .tables
+        .values()
+        .flat_map(|t| &t.columns)
+        .filter(|c| {
+            let ty = c.ty.as_str();
+            text_like(ty) || domains.iter().any(|d| ty.eq_ignore_ascii_case(d))
+        })
+        .map(|c| c.name.to_lowercase())
+        .collect();
+    if !domains.is_empty() {
+        out.push("value".into());
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn table(mut t: Table, base: &Context<'_>, primary_keys: &[(Name, Vec<String>)]) -> Table {
     t.name = name(&t.name);
     t.renamed_from = t.renamed_from.as_ref().map(name);
     t.comment = t.comment.filter(|c| !c.is_empty());
     let tname = t.name.name.clone();
     for c in &mut t.columns {
-        column(c, enums);
+        column(c, base);
     }
     let column_names: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
     let cols: Vec<&str> = column_names.iter().map(String::as_str).collect();
@@ -274,14 +297,14 @@ fn table(mut t: Table, enums: &[String], primary_keys: &[(Name, Vec<String>)]) -
             &ch.expr.0,
             &Context {
                 column_type: None,
-                enums,
+                ..*base
             },
         ));
     }
     for ix in &mut t.indexes {
-        index(ix, &tname, &column_names, enums);
+        index(ix, &tname, base);
     }
-    super::pg_normalize::exclusions(&mut t, enums);
+    super::pg_normalize::exclusions(&mut t, base);
     t.uniques.sort_by(|a, b| a.name.cmp(&b.name));
     t.checks.sort_by(|a, b| a.name.cmp(&b.name));
     t.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
@@ -302,7 +325,7 @@ fn table(mut t: Table, enums: &[String], primary_keys: &[(Name, Vec<String>)]) -
     t
 }
 
-fn column(c: &mut Column, enums: &[String]) {
+fn column(c: &mut Column, base: &Context<'_>) {
     c.ty = crate::ir::Type::new(types::canonical(c.ty.as_str()));
     if types::serial_base(c.ty.as_str()).is_some() {
         // serial implies NOT NULL.
@@ -314,7 +337,7 @@ fn column(c: &mut Column, enums: &[String]) {
             &d.0,
             &Context {
                 column_type: Some(&ty),
-                enums,
+                ..*base
             },
         );
         // `default null` is no default.
@@ -325,7 +348,7 @@ fn column(c: &mut Column, enums: &[String]) {
             &g.expr.0,
             &Context {
                 column_type: None,
-                enums,
+                ..*base
             },
         ));
     }
@@ -425,10 +448,10 @@ pub fn collation(s: &str) -> String {
     s.trim_matches('"').to_string()
 }
 
-fn index(ix: &mut Index, table: &str, _columns: &[String], enums: &[String]) {
+fn index(ix: &mut Index, table: &str, base: &Context<'_>) {
     let cx = Context {
         column_type: None,
-        enums,
+        ..*base
     };
     if ix.method.as_deref().map(str::to_lowercase).as_deref() == Some("btree") {
         ix.method = None;

@@ -7,7 +7,7 @@ use super::normalize::{collation, expr_column_name, generated_name, is_reserved,
 use super::types;
 use crate::ir::{Domain, Expr, FunctionAttributes, IndexKey, Table};
 
-pub(super) fn domain(mut d: Domain, types_: &[String]) -> Domain {
+pub(super) fn domain(mut d: Domain, base: &Context<'_>) -> Domain {
     d.name = name(&d.name);
     d.ty = crate::ir::Type::new(types::canonical(d.ty.as_str()));
     d.collation = d
@@ -21,7 +21,7 @@ pub(super) fn domain(mut d: Domain, types_: &[String]) -> Domain {
             &e.0,
             &Context {
                 column_type: Some(&ty),
-                enums: types_,
+                ..*base
             },
         );
         (n != "null").then_some(Expr(n))
@@ -43,7 +43,7 @@ pub(super) fn domain(mut d: Domain, types_: &[String]) -> Domain {
             &c.expr.0,
             &Context {
                 column_type: Some(&ty),
-                enums: types_,
+                ..*base
             },
         ));
         c.renamed_from = None;
@@ -53,10 +53,10 @@ pub(super) fn domain(mut d: Domain, types_: &[String]) -> Domain {
     d
 }
 
-pub(super) fn exclusions(t: &mut Table, types_: &[String]) {
+pub(super) fn exclusions(t: &mut Table, base: &Context<'_>) {
     let cx = Context {
         column_type: None,
-        enums: types_,
+        ..*base
     };
     let table = t.name.name.clone();
     for x in &mut t.exclusions {

@@ -14,11 +14,8 @@ fn role(r: &str) -> String {
     }
 }
 
-pub(super) fn normalize(out: &mut Schema, enums: &[String]) {
-    let cx = Context {
-        column_type: None,
-        enums,
-    };
+pub(super) fn normalize(out: &mut Schema, base: &Context<'_>) {
+    let cx = *base;
     let norm = |e: Expr| Expr(expr::normalize(&e.0, &cx));
     out.policies = std::mem::take(&mut out.policies)
         .into_values()
