@@ -290,7 +290,7 @@ fn parse_one(ft: &FileText, idx: usize) -> Result<ParsedFile, Diag> {
         .clone()
         .into_inner()
         .flatten()
-        .filter(|p| matches!(p.as_rule(), Rule::line_comment | Rule::block_comment))
+        .filter(|p| p.as_rule() == Rule::COMMENT)
         .map(|p| p.as_span().start()..p.as_span().end())
         .collect();
     let mut lowerer = Lowerer::new(ft, idx, &comments);

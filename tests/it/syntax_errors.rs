@@ -422,11 +422,45 @@ fn mutated_examples_never_panic_hang_or_lose_a_round_trip() {
     }
     assert!(!seeds.is_empty());
     let tokens: &[&[u8]] = &[
-        b"(", b")", b"[", b"]", b"{", b"}", b"'", b"\"", b"`", b"$$", b"$a$", b"/*", b"*/",
-        b"//", b"--", b"\n", b"\r\n", b";", b",", b".", b"?", b"=", b"->", b"::",
-        b"sql\"\"\"", b"\"\"\"", b" pk", b" unique", b" check (", b" index ", b" table ",
-        b" on delete ", b" references", b" with time zone", b"\xff", b"\0", b"\\",
-        b"\xE2\x80\xA8", b"\xEF\xBB\xBF",
+        b"(",
+        b")",
+        b"[",
+        b"]",
+        b"{",
+        b"}",
+        b"'",
+        b"\"",
+        b"`",
+        b"$$",
+        b"$a$",
+        b"/*",
+        b"*/",
+        b"//",
+        b"--",
+        b"\n",
+        b"\r\n",
+        b";",
+        b",",
+        b".",
+        b"?",
+        b"=",
+        b"->",
+        b"::",
+        b"sql\"\"\"",
+        b"\"\"\"",
+        b" pk",
+        b" unique",
+        b" check (",
+        b" index ",
+        b" table ",
+        b" on delete ",
+        b" references",
+        b" with time zone",
+        b"\xff",
+        b"\0",
+        b"\\",
+        b"\xE2\x80\xA8",
+        b"\xEF\xBB\xBF",
     ];
     let mut x: u64 = 0x2545_F491_4F6C_DD1D;
     let mut next = move |n: usize| -> usize {
@@ -443,7 +477,9 @@ fn mutated_examples_never_panic_hang_or_lose_a_round_trip() {
         for _ in 0..1 + next(8) {
             let at = next(input.len() + 1);
             match next(5) {
-                0 => input.splice(at..at, tokens[next(tokens.len())].iter().copied()).for_each(drop),
+                0 => input
+                    .splice(at..at, tokens[next(tokens.len())].iter().copied())
+                    .for_each(drop),
                 1 => {
                     let end = (at + next(40)).min(input.len());
                     input.drain(at..end);
@@ -458,7 +494,9 @@ fn mutated_examples_never_panic_hang_or_lose_a_round_trip() {
                     let other = &seeds[next(seeds.len())];
                     let from = next(other.len());
                     let end = (from + next(300)).min(other.len());
-                    input.splice(at..at, other[from..end].iter().copied()).for_each(drop);
+                    input
+                        .splice(at..at, other[from..end].iter().copied())
+                        .for_each(drop);
                 }
                 _ => {
                     if at < input.len() {
@@ -476,13 +514,20 @@ fn mutated_examples_never_panic_hang_or_lose_a_round_trip() {
             let _ = std::fs::write(&path, &input);
             panic!(
                 "input {runs} {} after {took:?}; saved to {}",
-                if outcome.is_err() { "panicked" } else { "was slow" },
+                if outcome.is_err() {
+                    "panicked"
+                } else {
+                    "was slow"
+                },
                 path.display()
             );
         }
         runs += 1;
     }
-    eprintln!("{runs} mutated inputs in {:?}, slowest {slowest:?}", start.elapsed());
+    eprintln!(
+        "{runs} mutated inputs in {:?}, slowest {slowest:?}",
+        start.elapsed()
+    );
 }
 
 /// What fuzz/fuzz_targets/parse.rs does with one input.
@@ -494,7 +539,12 @@ fn fuzz_one(data: &[u8]) {
     let _ = syntax::parse_files(std::slice::from_ref(&file));
     if let Ok(schema) = syntax::parse_unvalidated(std::slice::from_ref(&file)) {
         let printed = syntax::print(&schema);
-        let again = syntax::parse_unvalidated(&[SourceFile::new("printed.strata", printed.as_str())]);
-        assert_eq!(again.ok().as_ref(), Some(&schema), "print does not round-trip:\n{printed}");
+        let again =
+            syntax::parse_unvalidated(&[SourceFile::new("printed.strata", printed.as_str())]);
+        assert_eq!(
+            again.ok().as_ref(),
+            Some(&schema),
+            "print does not round-trip:\n{printed}"
+        );
     }
 }
