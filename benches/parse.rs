@@ -3,7 +3,7 @@
 //! Run with `cargo bench --bench parse`; the figures go in
 //! docs/performance.md.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use strata::syntax::{self, SourceFile};
 
@@ -55,6 +55,15 @@ fn peak_rss_kib() -> Option<u64> {
         .and_then(|v| v.parse().ok())
 }
 
+/// CPU time of this (single-threaded) process so far. On a shared machine
+/// the wall clock also counts the time spent waiting for a core; this does
+/// not.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/schedstat").ok()?;
+    let ns: u64 = stat.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
+
 fn main() {
     let tables: usize = std::env::var("STRATA_BENCH_TABLES")
         .ok()
@@ -63,6 +72,7 @@ fn main() {
     let text = generate(tables);
     let before = peak_rss_kib().unwrap_or(0);
     let files = [SourceFile::new("bench.strata", text)];
+    let cpu_before = cpu_time();
     let start = Instant::now();
     let schema = match syntax::parse(&files) {
         Ok(s) => s,
@@ -72,6 +82,7 @@ fn main() {
         }
     };
     let elapsed = start.elapsed();
+    let cpu = cpu_time().zip(cpu_before).map(|(a, b)| a - b);
     let columns: usize = schema.tables.values().map(|t| t.columns.len()).sum();
     let indexes: usize = schema.tables.values().map(|t| t.indexes.len()).sum();
     let peak = peak_rss_kib().unwrap_or(0);
@@ -81,10 +92,21 @@ fn main() {
         files[0].text.len() as f64 / (1024.0 * 1024.0)
     );
     println!("time: {:.3} s", elapsed.as_secs_f64());
+    if let Some(cpu) = cpu {
+        println!("cpu time: {:.3} s", cpu.as_secs_f64());
+    }
     println!(
         "peak memory (VmHWM): {:.1} MiB (before parsing: {:.1} MiB)",
         peak as f64 / 1024.0,
         before as f64 / 1024.0
+    );
+    // Validation alone, again on the parsed schema, to show its share.
+    let start = Instant::now();
+    let problems = strata::ir::validate::validate(&schema);
+    println!(
+        "of which validation: {:.3} s ({} problems)",
+        start.elapsed().as_secs_f64(),
+        problems.len()
     );
     let start = Instant::now();
     let printed = syntax::print(&schema);

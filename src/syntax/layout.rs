@@ -4,7 +4,7 @@
 //! one printer: with a layout it keeps the user's order and comments,
 //! without one it prints the IR in canonical order.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::ir::ObjectRef;
@@ -246,12 +246,23 @@ fn comment_text(text: &str, c: &Range<usize>) -> String {
 
 /// Where each comment ends → where it starts, to trim trailing comments off
 /// the spans pest gives (a rule followed by an optional part swallows the
-/// comments before it).
-pub struct CommentEnds(HashMap<usize, usize>);
+/// comments before it). Sorted by end: comments do not overlap, and they
+/// come in source order. Looked up for every span lowered, so a binary
+/// search rather than a hash.
+pub struct CommentEnds(Vec<(usize, usize)>);
 
 impl CommentEnds {
     pub fn new(comments: &[Range<usize>]) -> CommentEnds {
-        CommentEnds(comments.iter().map(|c| (c.end, c.start)).collect())
+        let mut ends: Vec<(usize, usize)> = comments.iter().map(|c| (c.end, c.start)).collect();
+        ends.sort_unstable();
+        CommentEnds(ends)
+    }
+
+    fn start_of_comment_ending_at(&self, end: usize) -> Option<usize> {
+        self.0
+            .binary_search_by_key(&end, |&(e, _)| e)
+            .ok()
+            .map(|i| self.0[i].1)
     }
 
     /// The end of `span` without trailing whitespace and comments.
@@ -259,8 +270,8 @@ impl CommentEnds {
         let mut end = span.end;
         loop {
             let trimmed = text[span.start..end].trim_end().len() + span.start;
-            match self.0.get(&trimmed) {
-                Some(&s) if s >= span.start && s < trimmed => end = s,
+            match self.start_of_comment_ending_at(trimmed) {
+                Some(s) if s >= span.start && s < trimmed => end = s,
                 _ => return trimmed,
             }
         }

@@ -88,7 +88,9 @@ impl<'a> Lowerer<'a> {
             out: Lowered {
                 file: file_idx,
                 schema: Schema::default(),
-                map: SourceMap::new(),
+                // About one entry per line; growing a map of a large
+                // schema's every column step by step rehashes it many times.
+                map: SourceMap::with_capacity(file.text.bytes().filter(|&b| b == b'\n').count()),
                 layout: Default::default(),
                 dialects: Vec::new(),
             },
@@ -1664,38 +1666,35 @@ fn words(s: &str) -> String {
 /// The canonical spelling of a column type: unquoted words lowercased,
 /// single spaces, no spaces inside the argument list.
 pub fn col_type(p: &P) -> Type {
+    // Written straight into one string: this runs for every column.
     let mut out = String::new();
     for c in p.clone().into_inner() {
         match c.as_rule() {
             Rule::type_name => {
-                let parts: Vec<String> = c
-                    .clone()
-                    .into_inner()
-                    .map(|i| {
-                        if i.as_rule() == Rule::quoted_ident {
-                            i.as_str().to_string()
-                        } else {
-                            i.as_str().to_lowercase()
-                        }
-                    })
-                    .collect();
-                out.push_str(&parts.join("."));
+                for (n, i) in c.clone().into_inner().enumerate() {
+                    if n > 0 {
+                        out.push('.');
+                    }
+                    if i.as_rule() == Rule::quoted_ident {
+                        out.push_str(i.as_str());
+                    } else {
+                        push_lowercase(&mut out, i.as_str());
+                    }
+                }
             }
             Rule::type_args => {
-                let args: Vec<String> = c
-                    .clone()
-                    .into_inner()
-                    .map(|a| {
-                        let s = a.as_str();
-                        if s.starts_with('\'') {
-                            s.to_string()
-                        } else {
-                            s.to_lowercase()
-                        }
-                    })
-                    .collect();
                 out.push('(');
-                out.push_str(&args.join(","));
+                for (n, a) in c.clone().into_inner().enumerate() {
+                    if n > 0 {
+                        out.push(',');
+                    }
+                    let s = a.as_str();
+                    if s.starts_with('\'') {
+                        out.push_str(s);
+                    } else {
+                        push_lowercase(&mut out, s);
+                    }
+                }
                 out.push(')');
             }
             Rule::type_mod => {
@@ -1707,6 +1706,14 @@ pub fn col_type(p: &P) -> Type {
         }
     }
     Type(out)
+}
+
+fn push_lowercase(out: &mut String, s: &str) {
+    if s.is_ascii() {
+        out.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        out.push_str(&s.to_lowercase());
+    }
 }
 
 fn fk_action(p: &P) -> FkAction {

@@ -337,9 +337,14 @@ fn dialect_of(parts: &[Lowered], texts: &[FileText]) -> (Option<DialectKind>, Ve
 /// Folds the files' IRs into one schema; a name defined in two files is an
 /// error pointing at both.
 fn merge(parts: Vec<Lowered>, texts: &[FileText]) -> (Schema, SourceMap, Vec<Diag>) {
-    let mut schema = Schema::default();
-    let mut map = SourceMap::new();
     let mut diags = Vec::new();
+    let mut parts = parts.into_iter();
+    // The first file (often the only one) clashes with nothing yet: it is
+    // taken whole rather than re-inserted object by object.
+    let (mut schema, mut map) = match parts.next() {
+        Some(first) => (first.schema, first.map),
+        None => (Schema::default(), SourceMap::new()),
+    };
     for part in parts {
         let Lowered {
             schema: s, map: m, ..

@@ -465,7 +465,7 @@ fn sequence(s: &Sequence, ind: &str, ns: Option<&str>) -> String {
 /// A raw SQL body in a `sql"""…"""` (or dollar-quoted) block, one line per
 /// line, indented one step past the object.
 fn sql_block(body: &str, ind: &str, prefer_dollar: bool) -> String {
-    let triple_ok = !body.contains("\"\"\"");
+    let triple_ok = !body.contains("\"\"\"") && parses_whole(Rule::closed_sql_only, body);
     let (open, close) = if triple_ok && !prefer_dollar {
         ("\"\"\"".to_string(), "\"\"\"".to_string())
     } else {
