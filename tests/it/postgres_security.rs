@@ -61,25 +61,13 @@ impl Roles {
 
 impl Drop for Roles {
     fn drop(&mut self) {
-        let admin = self.admin.clone();
-        let names = self.names.clone();
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build();
-            if let Ok(rt) = rt {
-                rt.block_on(async {
-                    if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
-                        for r in names {
-                            let _ = sqlx::raw_sql(&format!("DROP ROLE IF EXISTS \"{r}\""))
-                                .execute(&mut c)
-                                .await;
-                        }
-                    }
-                });
-            }
-        })
-        .join();
+        crate::support::clean_up(
+            self.admin.clone(),
+            self.names
+                .iter()
+                .map(|r| format!("DROP ROLE IF EXISTS \"{r}\""))
+                .collect(),
+        );
     }
 }
 

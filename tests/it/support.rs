@@ -101,28 +101,32 @@ impl PgDb {
 
 impl Drop for PgDb {
     fn drop(&mut self) {
-        let admin = self.admin_url.clone();
-        let name = self.name.clone();
-        // Drop runs outside any runtime's async context; a thread with its
-        // own small runtime keeps this independent of the caller's.
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build();
-            if let Ok(rt) = rt {
-                rt.block_on(async {
-                    if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
-                        let _ = sqlx::raw_sql(&format!(
-                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                        ))
-                        .execute(&mut c)
-                        .await;
-                    }
-                });
-            }
-        })
-        .join();
+        clean_up(
+            self.admin_url.clone(),
+            vec![format!(
+                "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                self.name
+            )],
+        );
     }
+}
+
+/// Runs each of `statements` on `admin`, ignoring failures (a leftover
+/// scratch object must not fail the test that made it), from a thread
+/// with a small runtime of its own: `Drop` runs outside any runtime's
+/// async context, and this keeps clean-up independent of the caller's.
+pub fn clean_up(admin: String, statements: Vec<String>) {
+    let _ = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build();
+        if let Ok(rt) = rt {
+            for s in statements {
+                let _ = rt.block_on(exec(&admin, std::slice::from_ref(&s)));
+            }
+        }
+    })
+    .join();
 }
 
 /// A scratch MySQL/MariaDB database, dropped when the value is dropped.
@@ -155,23 +159,10 @@ impl MyDb {
 
 impl Drop for MyDb {
     fn drop(&mut self) {
-        let admin = self.admin_url.clone();
-        let name = self.name.clone();
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build();
-            if let Ok(rt) = rt {
-                rt.block_on(async {
-                    if let Ok(mut c) = sqlx::MySqlConnection::connect(&admin).await {
-                        let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS `{name}`"))
-                            .execute(&mut c)
-                            .await;
-                    }
-                });
-            }
-        })
-        .join();
+        clean_up(
+            self.admin_url.clone(),
+            vec![format!("DROP DATABASE IF EXISTS `{}`", self.name)],
+        );
     }
 }
 
