@@ -64,6 +64,18 @@ fn cpu_time() -> Option<Duration> {
     Some(Duration::from_nanos(ns))
 }
 
+/// CPU time of all threads of this process so far (`utime + stime` of
+/// /proc/self/stat, in clock ticks of 10 ms).
+fn process_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let mut fields = rest.split_whitespace().skip(11);
+    let utime: u64 = fields.next()?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some(Duration::from_millis((utime + stime) * 10))
+}
+
 fn main() {
     let tables: usize = std::env::var("STRATA_BENCH_TABLES")
         .ok()
@@ -115,4 +127,48 @@ fn main() {
         start.elapsed().as_secs_f64(),
         printed.len()
     );
+    drop(schema);
+    split_files(&files[0].text);
+}
+
+/// The same schema as a large one is usually kept: many files, which are
+/// parsed on one thread per core.
+fn split_files(text: &str) {
+    const FILES: usize = 20;
+    let (head, tables) = text.split_at(text.find("table ").unwrap_or(0));
+    let blocks: Vec<&str> = tables.split_inclusive("}\n\n").collect();
+    let per_file = blocks.len().div_ceil(FILES).max(1);
+    let files: Vec<SourceFile> = blocks
+        .chunks(per_file)
+        .enumerate()
+        .map(|(i, chunk)| {
+            // The dialect line and the enum go in the first file only.
+            let mut t = if i == 0 {
+                head.to_string()
+            } else {
+                String::new()
+            };
+            t.extend(chunk.iter().copied());
+            SourceFile::new(format!("bench_{i:02}.strata"), t)
+        })
+        .collect();
+    let cpu_before = process_cpu_time();
+    let start = Instant::now();
+    let schema = match syntax::parse(&files) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e:?}");
+            std::process::exit(1);
+        }
+    };
+    let elapsed = start.elapsed();
+    let cpu = process_cpu_time().zip(cpu_before).map(|(a, b)| a - b);
+    println!(
+        "the same in {} files, {} threads: {:.3} s (cpu time, all threads: {})",
+        files.len(),
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        elapsed.as_secs_f64(),
+        cpu.map_or("?".into(), |c| format!("{:.3} s", c.as_secs_f64())),
+    );
+    assert_eq!(schema.tables.len(), text.matches("\ntable ").count());
 }

@@ -18,6 +18,7 @@ mod lower;
 mod print;
 mod scan;
 mod text;
+mod workers;
 
 use std::path::{Path, PathBuf};
 
@@ -73,14 +74,28 @@ pub fn parse_files(files: &[SourceFile]) -> Result<Schema, Diagnostics> {
 /// Parses and lowers without validating: the IR exactly as written, for
 /// tools (and tests) that want to look at a schema that does not validate.
 pub fn parse_unvalidated(files: &[SourceFile]) -> Result<Schema, Diagnostics> {
+    let (_, schema, _, diagnostics) = lower_all(files);
+    if diagnostics.is_empty() {
+        Ok(schema)
+    } else {
+        Err(Diagnostics { items: diagnostics })
+    }
+}
+
+/// Every file parsed and lowered, merged into one schema: the files' text
+/// (for diagnostics), the schema, its source map and the problems so far.
+#[allow(clippy::result_large_err)] // one `Result` per file, moved once
+fn lower_all(files: &[SourceFile]) -> (Vec<FileText>, Schema, SourceMap, Vec<Diag>) {
     let texts: Vec<FileText> = files
         .iter()
         .map(|f| FileText::new(&f.name, &f.text))
         .collect();
     let mut diagnostics = Vec::new();
     let mut parts = Vec::new();
-    for (i, ft) in texts.iter().enumerate() {
-        match parse_one(ft, i) {
+    let bytes = texts.iter().map(|t| t.text.len()).sum();
+    let parsed = workers::map_in_order(texts.len(), bytes, |i| parse_one(&texts[i], i));
+    for p in parsed {
+        match p {
             Ok((lowered, _, diags)) => {
                 diagnostics.extend(diags);
                 parts.push(lowered);
@@ -90,14 +105,10 @@ pub fn parse_unvalidated(files: &[SourceFile]) -> Result<Schema, Diagnostics> {
     }
     let (dialect, dd) = dialect_of(&parts, &texts);
     diagnostics.extend(dd);
-    let (mut schema, _, md) = merge(parts, &texts);
+    let (mut schema, map, md) = merge(parts, &texts);
     diagnostics.extend(md);
     schema.dialect = dialect;
-    if diagnostics.is_empty() {
-        Ok(schema)
-    } else {
-        Err(Diagnostics { items: diagnostics })
-    }
+    (texts, schema, map, diagnostics)
 }
 
 /// Reads files and directories (every `*.strata` below a directory, in
@@ -143,26 +154,7 @@ pub struct Analysis {
 /// Parses, lowers, merges and validates; never stops at the first
 /// problem except that a file with a syntax error contributes nothing.
 pub fn analyze(files: &[SourceFile]) -> Analysis {
-    let texts: Vec<FileText> = files
-        .iter()
-        .map(|f| FileText::new(&f.name, &f.text))
-        .collect();
-    let mut diagnostics = Vec::new();
-    let mut parts = Vec::new();
-    for (i, ft) in texts.iter().enumerate() {
-        match parse_one(ft, i) {
-            Ok((lowered, _, diags)) => {
-                diagnostics.extend(diags);
-                parts.push(lowered);
-            }
-            Err(d) => diagnostics.push(d),
-        }
-    }
-    let (dialect, dd) = dialect_of(&parts, &texts);
-    diagnostics.extend(dd);
-    let (mut schema, map, md) = merge(parts, &texts);
-    diagnostics.extend(md);
-    schema.dialect = dialect;
+    let (texts, schema, map, mut diagnostics) = lower_all(files);
     for p in crate::ir::validate::validate(&schema) {
         diagnostics.push(problem_diag(&p, &map, &texts));
     }
