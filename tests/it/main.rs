@@ -23,6 +23,7 @@ mod postgres_types;
 mod postgres_views;
 mod properties;
 mod prove;
+mod readme;
 mod report_cli;
 mod report_fixtures;
 mod report_graph;
