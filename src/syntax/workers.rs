@@ -19,10 +19,13 @@ where
     T: Send,
     F: Fn(usize) -> T + Sync,
 {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |c| c.get())
-        .min(n);
-    if threads < 2 || bytes < PARALLEL_BYTES {
+    // Asking for the core count reads cgroup files: only for large inputs.
+    let threads = if n < 2 || bytes < PARALLEL_BYTES {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |c| c.get().min(n))
+    };
+    if threads < 2 {
         return (0..n).map(f).collect();
     }
     // Files are handed out one at a time rather than split up front, so
