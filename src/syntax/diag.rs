@@ -132,9 +132,32 @@ fn clamp(text: &str, span: Range<usize>) -> Range<usize> {
     start..end
 }
 
+/// miette pads the line under a snippet out to a label's column, and a
+/// column past 65,535 makes it panic; a line that long cannot be read in
+/// a terminal anyway. Past this column the snippet is left out and the
+/// message says where.
+const MAX_SHOWN_COLUMN: usize = 4096;
+
+impl Diag {
+    fn too_wide_to_show(&self) -> bool {
+        let Some(f) = &self.file else {
+            return false;
+        };
+        self.labels
+            .iter()
+            .any(|l| f.line_col(l.span.end).1 > MAX_SHOWN_COLUMN)
+    }
+}
+
 impl fmt::Display for Diag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.message)?;
+        if self.too_wide_to_show() {
+            if let Some((file, line, col)) = self.location() {
+                write!(f, " (at {file}:{line}:{col}; the line is too long to show)")?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -156,11 +179,14 @@ impl Diagnostic for Diag {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
+        if self.too_wide_to_show() {
+            return None;
+        }
         self.file.as_ref().map(|f| &f.source as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if self.labels.is_empty() {
+        if self.labels.is_empty() || self.too_wide_to_show() {
             return None;
         }
         Some(Box::new(self.labels.iter().enumerate().map(|(i, l)| {

@@ -84,7 +84,19 @@ pub fn syntax(ft: &FileText, e: Error<Rule>, hint: Option<Finding>) -> Diag {
             Finding::UnclosedParen(a) | Finding::UnclosedBrace(a) | Finding::StrayClose(a) => *a,
             Finding::Nul(a) | Finding::TooDeep(a) => *a,
         };
-        if at <= pos {
+        // An opening quote, `/*` or `$tag$` that never closes makes the
+        // whole bracket group around it fail where the group opens, just
+        // before it on the same line: the finding is the real cause there.
+        let inline_open = matches!(
+            h,
+            Finding::UnterminatedString(_)
+                | Finding::UnterminatedComment(_)
+                | Finding::UnterminatedRaw(_)
+        ) && ft
+            .text
+            .get(pos..at)
+            .is_some_and(|t| !t.is_empty() && !t.contains('\n'));
+        if at <= pos || inline_open {
             return hint_diag(ft, h);
         }
     }

@@ -99,3 +99,8 @@ fn fmt_keeps_comments_and_order() {
         format_file(&SourceFile::new("f.strata", out.as_str())).map_err(|d| d.render_plain());
     assert_eq!(again.as_deref(), Ok(out.as_str()));
 }
+
+#[test]
+fn placeholders_and_quoted_dollars_are_plain_sql() {
+    roundtrip("table u {\n  a int check (a > $1)\n  b int = (length('$$'))\n}\n");
+}

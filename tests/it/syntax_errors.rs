@@ -76,6 +76,16 @@ fn malformed_inputs_have_codes_and_positions() {
             "E0106 1:45",
         ),
         (
+            "unclosed dollar quote inside a check (fuzzing)",
+            "table u {\n  a int check (a > $$)\n}\nview l as sql\"\"\"/*\"\"\"".into(),
+            "E0106 2:20",
+        ),
+        (
+            "unclosed block comment inside a default",
+            "table u {\n  a int = (1 /* one)\n}".into(),
+            "E0105 2:14",
+        ),
+        (
             "unclosed paren",
             "table t {\n  a int check (a > 0\n}".into(),
             "E0107 2:15",
@@ -629,4 +639,23 @@ fn many_large_files_report_their_problems_in_file_order() {
     // problems only when the merged schema is validated.
     expected.sort_by_key(|s| !s.ends_with("E0108"));
     assert_eq!(seen, expected);
+}
+
+/// miette panics when it pads a snippet out past column 65,535: such a
+/// diagnostic is shown without its snippet, with its location in words.
+#[test]
+fn an_error_far_along_a_huge_line_renders_with_its_location() {
+    let text = format!(
+        "table t {{\n  a int check ({} /* x)\n}}",
+        "a".repeat(70_000)
+    );
+    let Err(d) = syntax::parse_files(&[SourceFile::new("wide.strata", text)]) else {
+        panic!("an unterminated comment parsed");
+    };
+    let shown = d.render_plain();
+    assert_eq!(d.items[0].code, "E0105");
+    assert!(
+        shown.contains("(at wide.strata:2:70017; the line is too long to show)"),
+        "{shown}"
+    );
 }
