@@ -368,6 +368,17 @@ impl<'a> Lowerer<'a> {
         true
     }
 
+    /// [`Lowerer::duplicate`] for a table or view (`at`) named `name`:
+    /// tables and views share one namespace, so either kind clashes.
+    fn duplicate_relation(&mut self, at: &ObjectRef, name: &Name, span: &Range<usize>) -> bool {
+        let label = name.to_string();
+        let other = match at {
+            ObjectRef::Table { .. } => ObjectRef::View { name: name.clone() },
+            _ => ObjectRef::Table { name: name.clone() },
+        };
+        self.duplicate(at, span, &label) || self.duplicate(&other, span, &label)
+    }
+
     fn namespace(&mut self, p: P<'a>, span: Range<usize>) -> Option<Placed<Top>> {
         let mut name = String::new();
         let mut block = Block::new(span.clone());
@@ -605,16 +616,7 @@ impl<'a> Lowerer<'a> {
         let at = ObjectRef::Table {
             name: t.name.clone(),
         };
-        let label = t.name.to_string();
-        if self.duplicate(&at, &name_span, &label)
-            || self.duplicate(
-                &ObjectRef::View {
-                    name: t.name.clone(),
-                },
-                &name_span,
-                &label,
-            )
-        {
+        if self.duplicate_relation(&at, &t.name, &name_span) {
             return None;
         }
         self.record(at.clone(), name_span);
@@ -1366,16 +1368,7 @@ impl<'a> Lowerer<'a> {
         let at = ObjectRef::View {
             name: v.name.clone(),
         };
-        let label = v.name.to_string();
-        if self.duplicate(&at, &name_span, &label)
-            || self.duplicate(
-                &ObjectRef::Table {
-                    name: v.name.clone(),
-                },
-                &name_span,
-                &label,
-            )
-        {
+        if self.duplicate_relation(&at, &v.name, &name_span) {
             return None;
         }
         self.record(at.clone(), name_span);

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::diag::{Diag, FileText};
-use super::lower::{Lowered, SourceMap};
+use super::lower::{Loc, Lowered, SourceMap};
 use super::print;
 use crate::ir::{ObjectRef, Schema};
 
@@ -127,25 +127,15 @@ impl Clashes<'_> {
         let (Some(first), Some(second)) = (self.earlier.get(at), self.this.get(at)) else {
             return false;
         };
-        let mut d = Diag::error("E0303", format!("`{what}` is defined twice"))
-            .at(
-                &self.texts[second.file],
-                second.span.clone(),
-                "defined again here",
-            )
-            .help("rename one of them, or delete the copy");
+        let mut d = self.again(
+            second,
+            format!("`{what}` is defined twice"),
+            "rename one of them, or delete the copy",
+        );
         if first.file == second.file {
             d = d.label(first.span.clone(), "first defined here");
         } else {
-            d = d.related(
-                Diag::error("E0303", format!("`{what}` is first defined here"))
-                    .at(
-                        &self.texts[first.file],
-                        first.span.clone(),
-                        "first definition",
-                    )
-                    .advice(),
-            );
+            d = d.related(self.first_defined(&what, first));
         }
         self.diags.push(d);
         true
@@ -157,26 +147,36 @@ impl Clashes<'_> {
         let (Some(first), Some(second)) = (self.earlier.get(existing), self.this.get(new)) else {
             return false;
         };
-        let d = Diag::error(
-            "E0303",
-            format!("`{what}` is defined twice (a table and a view)"),
-        )
-        .at(
-            &self.texts[second.file],
-            second.span.clone(),
-            "defined again here",
-        )
-        .help("tables and views share one namespace: rename one of them")
-        .related(
-            Diag::error("E0303", format!("`{what}` is first defined here"))
-                .at(
-                    &self.texts[first.file],
-                    first.span.clone(),
-                    "first definition",
-                )
-                .advice(),
-        );
+        let d = self
+            .again(
+                second,
+                format!("`{what}` is defined twice (a table and a view)"),
+                "tables and views share one namespace: rename one of them",
+            )
+            .related(self.first_defined(what, first));
         self.diags.push(d);
         true
+    }
+
+    /// The error at the second definition.
+    fn again(&self, second: &Loc, message: String, help: &str) -> Diag {
+        Diag::error("E0303", message)
+            .at(
+                &self.texts[second.file],
+                second.span.clone(),
+                "defined again here",
+            )
+            .help(help)
+    }
+
+    /// The advice pointing at the first definition, in another file.
+    fn first_defined(&self, what: &str, first: &Loc) -> Diag {
+        Diag::error("E0303", format!("`{what}` is first defined here"))
+            .at(
+                &self.texts[first.file],
+                first.span.clone(),
+                "first definition",
+            )
+            .advice()
     }
 }

@@ -1758,27 +1758,8 @@ fn routine_kind(f: &Function) -> &'static str {
 
 /// The argument list without `DEFAULT …`, as `DROP FUNCTION` wants it.
 fn args_without_defaults(args: &str) -> String {
-    let mut out = Vec::new();
-    let mut depth = 0i32;
-    let mut cur = String::new();
-    let mut quote = false;
-    for ch in args.chars() {
-        match ch {
-            '\'' => quote = !quote,
-            '(' if !quote => depth += 1,
-            ')' if !quote => depth -= 1,
-            ',' if !quote && depth == 0 => {
-                out.push(std::mem::take(&mut cur));
-                continue;
-            }
-            _ => {}
-        }
-        cur.push(ch);
-    }
-    if !cur.trim().is_empty() {
-        out.push(cur);
-    }
-    out.iter()
+    super::normalize::split_top_level(args)
+        .iter()
         .map(|a| {
             let lower = a.to_lowercase();
             let cut = lower

@@ -621,7 +621,9 @@ fn find_word(s: &str, w: &str) -> Option<usize> {
     lower.find(&format!(" {w} ")).map(|i| i + 1)
 }
 
-fn split_top_level(s: &str) -> Vec<String> {
+/// The comma-separated parts of a list, split only at top level (outside
+/// parentheses and quotes); a trailing empty part is dropped.
+pub(super) fn split_top_level(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut cur = String::new();
