@@ -40,12 +40,7 @@ const MYSQL8_ONLY: &[&str] = &["INDEXES_MYSQL8", "CHECKS_MYSQL"];
 
 #[tokio::main]
 async fn main() -> Res<()> {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-')) // cargo bench passes `--bench`
-        .map(|a| a.replace([',', '_'], "").parse::<usize>())
-        .collect::<Result<_, _>>()?;
-    let sizes = if sizes.is_empty() { vec![1000] } else { sizes };
+    let sizes = support::sizes(&[1000])?;
     let admin = std::env::var("STRATA_TEST_MYSQL_URL").unwrap_or_else(|_| DEFAULT_URL.into());
     let strata_bin = PathBuf::from(env!("CARGO_BIN_EXE_strata"));
 
@@ -114,26 +109,18 @@ async fn measure(n: usize, url: &str, db: &str, strata_bin: &Path) -> Res<Figure
     let queries = floor_queries(db)?;
     // Warm both once: the first read of N tables opens their files.
     floor(db, &queries)?;
-    let got = strata::source::introspect(url, &[])
-        .await
-        .map_err(|e| format!("{e:?}"))?;
-    if got.schema.tables.len() != n {
-        return Err(format!(
-            "introspected {} tables, expected {n}",
-            got.schema.tables.len()
-        )
-        .into());
-    }
+    support::introspect_tables(url, n).await?;
     let (mut fl, mut ins, mut intro) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..ROUNDS {
         fl.push(floor(db, &queries)?);
-        ins.push(inspect(strata_bin, url)?);
-        let t = Instant::now();
-        let got = strata::source::introspect(url, &[])
-            .await
-            .map_err(|e| format!("{e:?}"))?;
-        intro.push(t.elapsed());
-        drop(got);
+        ins.push(support::timed(
+            Command::new(strata_bin)
+                .args(["inspect", "--url", url, "-o", "/dev/null"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped()),
+            "strata inspect",
+        )?);
+        intro.push(support::time_introspect(url).await?);
         eprintln!(
             "N={n} round {round}: floor {:.2} s, strata inspect {:.2} s, introspect {:.2} s, load {}",
             fl[round].as_secs_f64(),
@@ -195,30 +182,8 @@ fn floor(db: &str, sql: &str) -> Res<Duration> {
     Ok(d)
 }
 
-/// One `strata inspect`, the schema printed and thrown away.
-fn inspect(bin: &Path, url: &str) -> Res<Duration> {
-    let t = Instant::now();
-    let out = Command::new(bin)
-        .args(["inspect", "--url", url, "-o", "/dev/null"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()?;
-    let d = t.elapsed();
-    if !out.status.success() {
-        return Err(format!(
-            "strata inspect failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-        .into());
-    }
-    Ok(d)
-}
-
 async fn exec(url: &str, sql: &str) -> Res<()> {
-    let mut c = sqlx::MySqlConnection::connect(url).await?;
-    sqlx::raw_sql(sql).execute(&mut c).await?;
-    c.close().await?;
-    Ok(())
+    support::exec::<sqlx::MySqlConnection>(url, sql).await
 }
 
 async fn table_count(url: &str) -> Option<usize> {

@@ -30,16 +30,7 @@ const BATCH: usize = 250;
 
 #[tokio::main]
 async fn main() -> Res<()> {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-')) // cargo bench passes `--bench`
-        .map(|a| a.replace([',', '_'], "").parse::<usize>())
-        .collect::<Result<_, _>>()?;
-    let sizes = if sizes.is_empty() {
-        vec![500, 5000]
-    } else {
-        sizes
-    };
+    let sizes = support::sizes(&[500, 5000])?;
     let admin = std::env::var("STRATA_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_URL.into());
     let floor_sql = floor_queries()?;
     let strata_bin = PathBuf::from(env!("CARGO_BIN_EXE_strata"));
@@ -157,39 +148,20 @@ async fn measure(
 
     // Warm-up, and the schema source that `plan` reads: what inspect prints.
     floor(url, &sql_file)?;
-    let out = Command::new(strata_bin)
-        .args(["inspect", "--url", url, "-o"])
-        .arg(&schema_file)
-        .stderr(Stdio::piped())
-        .output()?;
-    if !out.status.success() {
-        return Err(format!(
-            "strata inspect failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-        .into());
-    }
-    let got = strata::source::introspect(url, &[])
-        .await
-        .map_err(|e| format!("{e:?}"))?;
-    if got.schema.tables.len() != n {
-        return Err(format!(
-            "introspected {} tables, expected {n}",
-            got.schema.tables.len()
-        )
-        .into());
-    }
+    support::timed(
+        Command::new(strata_bin)
+            .args(["inspect", "--url", url, "-o"])
+            .arg(&schema_file)
+            .stderr(Stdio::piped()),
+        "strata inspect",
+    )?;
+    support::introspect_tables(url, n).await?;
 
     let (mut fl, mut intro, mut plan) = (Vec::new(), Vec::new(), Vec::new());
     let mut peak_kb: Option<u64> = None;
     for round in 0..ROUNDS {
         fl.push(floor(url, &sql_file)?);
-        let t = Instant::now();
-        let got = strata::source::introspect(url, &[])
-            .await
-            .map_err(|e| format!("{e:?}"))?;
-        intro.push(t.elapsed());
-        drop(got);
+        intro.push(support::time_introspect(url).await?);
         // A failed plan is reported, not fatal: the other figures stand.
         let changes = match plan_run(strata_bin, url, &schema_dir, has_time) {
             Ok((d, kb, changes)) => {
@@ -230,28 +202,24 @@ async fn measure(
 /// The floor: psql running the catalog queries one after another on one
 /// connection, rows formatted and thrown away.
 fn floor(url: &str, sql_file: &Path) -> Res<Duration> {
-    let t = Instant::now();
-    let out = Command::new("psql")
-        .args([
-            "-X",
-            "-q",
-            "-A",
-            "-t",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-o",
-            "/dev/null",
-            "-f",
-        ])
-        .arg(sql_file)
-        .arg(url)
-        .stderr(Stdio::piped())
-        .output()?;
-    let d = t.elapsed();
-    if !out.status.success() {
-        return Err(format!("psql failed: {}", String::from_utf8_lossy(&out.stderr)).into());
-    }
-    Ok(d)
+    support::timed(
+        Command::new("psql")
+            .args([
+                "-X",
+                "-q",
+                "-A",
+                "-t",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-o",
+                "/dev/null",
+                "-f",
+            ])
+            .arg(sql_file)
+            .arg(url)
+            .stderr(Stdio::piped()),
+        "psql",
+    )
 }
 
 /// One `strata plan` against the database with its own inspected schema:
@@ -300,11 +268,7 @@ fn plan_run(
 }
 
 async fn exec(url: &str, sql: &str) -> Res<()> {
-    use sqlx::Connection;
-    let mut c = sqlx::PgConnection::connect(url).await?;
-    sqlx::raw_sql(sql).execute(&mut c).await?;
-    c.close().await?;
-    Ok(())
+    support::exec::<sqlx::PgConnection>(url, sql).await
 }
 
 // ---------------------------------------------------------------------------

@@ -3,9 +3,78 @@
 //! `introspect.rs`, so that each floor runs exactly what strata runs.
 
 use std::error::Error;
-use std::time::Duration;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use sqlx::{Connection, Executor};
 
 pub type Res<T> = Result<T, Box<dyn Error>>;
+
+/// The table counts to run: the numbers on the command line (`1,000` and
+/// `1_000` read as 1000), or `default`.
+pub fn sizes(default: &[usize]) -> Res<Vec<usize>> {
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-')) // cargo bench passes `--bench`
+        .map(|a| a.replace([',', '_'], "").parse::<usize>())
+        .collect::<Result<_, _>>()?;
+    Ok(if sizes.is_empty() {
+        default.to_vec()
+    } else {
+        sizes
+    })
+}
+
+/// Runs `cmd` to its end and times it; its stderr is the error when it
+/// fails (`what` names it there).
+pub fn timed(cmd: &mut Command, what: &str) -> Res<Duration> {
+    let t = Instant::now();
+    let out = cmd.output()?;
+    let d = t.elapsed();
+    if !out.status.success() {
+        return Err(format!("{what} failed: {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    Ok(d)
+}
+
+/// One in-process introspection of `url`, timed.
+pub async fn time_introspect(url: &str) -> Res<Duration> {
+    let t = Instant::now();
+    let got = strata::source::introspect(url, &[])
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let d = t.elapsed();
+    drop(got);
+    Ok(d)
+}
+
+/// Introspects `url` once (which warms the server's caches) and checks
+/// that it found the `n` tables generated there.
+pub async fn introspect_tables(url: &str, n: usize) -> Res<()> {
+    let got = strata::source::introspect(url, &[])
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    if got.schema.tables.len() != n {
+        return Err(format!(
+            "introspected {} tables, expected {n}",
+            got.schema.tables.len()
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Runs `sql` (any number of statements) on a connection of type `C`.
+pub async fn exec<C>(url: &str, sql: &str) -> Res<()>
+where
+    C: Connection,
+    for<'c> &'c mut C: Executor<'c, Database = C::Database>,
+{
+    let mut c = C::connect(url).await?;
+    sqlx::raw_sql(sql).execute(&mut c).await?;
+    c.close().await?;
+    Ok(())
+}
 
 pub fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();

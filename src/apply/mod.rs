@@ -38,3 +38,14 @@ pub async fn apply(
         )),
     }
 }
+
+/// A statement's first line for progress and failure messages, with `…`
+/// when the statement goes on.
+pub fn first_line(sql: &str) -> String {
+    let line = sql.lines().next().unwrap_or("").trim();
+    if sql.lines().nth(1).is_some() {
+        format!("{line} …")
+    } else {
+        line.to_string()
+    }
+}

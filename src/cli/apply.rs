@@ -15,7 +15,7 @@ use super::plan::{
     EmitArgs, Secrets,
 };
 use super::Outcome;
-use crate::apply::ApplyOptions;
+use crate::apply::{first_line, ApplyOptions};
 use crate::dialect;
 use crate::ir::DialectKind;
 use crate::plan::migration;
@@ -215,15 +215,6 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
         plan_again(&rt, &args, url, to, desired)?;
     }
     Ok(Outcome::Success)
-}
-
-fn first_line(sql: &str) -> String {
-    let line = sql.lines().next().unwrap_or("").trim();
-    if sql.lines().nth(1).is_some() {
-        format!("{line} …")
-    } else {
-        line.to_string()
-    }
 }
 
 /// Asks on the terminal; refuses when stdin is not one.

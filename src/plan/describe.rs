@@ -1,7 +1,7 @@
 //! One line of plain words per change, for messages and summaries
 //! (`create table \`orders\``). Not SQL: the emitters write that.
 
-use crate::diff::{Change, TableChange};
+use crate::diff::{Change, ColumnChanges, TableChange};
 
 /// What a change does, in a short sentence fragment.
 pub fn describe(change: &Change) -> String {
@@ -131,21 +131,10 @@ fn describe_inner(c: &TableChange) -> String {
             if what.nullable {
                 parts.push(if to.nullable { "nullable" } else { "not null" }.to_string());
             }
-            for (changed, word) in [
-                (what.default, "default"),
-                (what.identity, "identity"),
-                (what.generated, "generated"),
-                (what.collation, "collation"),
-                (what.charset, "charset"),
-                (what.on_update, "on update"),
-                (what.invisible, "visibility"),
-                (what.comment, "comment"),
-                (what.position, "position"),
-            ] {
-                if changed {
-                    parts.push(word.to_string());
-                }
+            if what.default {
+                parts.push("default".to_string());
             }
+            parts.extend(attribute_words(what, "generated").map(str::to_string));
             format!("alter column `{}` ({})", to.name, parts.join(", "))
         }
         TableChange::AddPrimaryKey(pk) => format!("add primary key ({})", pk.columns.join(", ")),
@@ -187,6 +176,28 @@ fn describe_inner(c: &TableChange) -> String {
     }
 }
 
+/// The changed column attributes that summaries name by a word alone:
+/// all but the type, nullability and default, which each summary words
+/// itself. `generated` is the word for a changed generation (the plan
+/// summary and the report have each their own).
+pub(crate) fn attribute_words(
+    what: &ColumnChanges,
+    generated: &'static str,
+) -> impl Iterator<Item = &'static str> {
+    [
+        (what.identity, "identity"),
+        (what.generated, generated),
+        (what.collation, "collation"),
+        (what.charset, "charset"),
+        (what.on_update, "on update"),
+        (what.invisible, "visibility"),
+        (what.comment, "comment"),
+        (what.position, "position"),
+    ]
+    .into_iter()
+    .filter_map(|(changed, word)| changed.then_some(word))
+}
+
 fn exclusion_words(x: &crate::ir::Exclusion) -> String {
     match &x.name {
         Some(n) => format!("exclusion constraint `{n}`"),
@@ -215,7 +226,6 @@ fn index_words(i: &crate::ir::Index) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diff::ColumnChanges;
     use crate::ir::{Column, Name, Table};
 
     #[test]

@@ -24,6 +24,7 @@ use serde::Serialize;
 
 use crate::diff::Change;
 
+pub(crate) use describe::attribute_words;
 pub use describe::{describe, domain_details};
 
 /// An ordered list of steps; executing them in order is the migration.

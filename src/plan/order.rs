@@ -240,6 +240,17 @@ fn detach(work: &mut Work, cycle: &BTreeSet<usize>, caps: &Capabilities) -> bool
         t.foreign_keys.retain(|f| !fks.contains(f));
         t
     };
+    // A created or dropped table without its foreign keys into the cycle,
+    // and those keys; `None` when it has none.
+    let split = |t: &Table| {
+        let fks: Vec<ForeignKey> = t
+            .foreign_keys
+            .iter()
+            .filter(|f| in_cycle(&t.name, f))
+            .cloned()
+            .collect();
+        (!fks.is_empty()).then(|| (without(t, &fks), fks))
+    };
 
     let mut changed = false;
     for &id in cycle {
@@ -248,49 +259,19 @@ fn detach(work: &mut Work, cycle: &BTreeSet<usize>, caps: &Capabilities) -> bool
         };
         match change {
             Change::CreateTable(t) => {
-                let fks: Vec<ForeignKey> = t
-                    .foreign_keys
-                    .iter()
-                    .filter(|f| in_cycle(&t.name, f))
-                    .cloned()
-                    .collect();
-                if fks.is_empty() {
+                let Some((base, fks)) = split(&t) else {
                     continue;
-                }
-                let base = without(&t, &fks);
+                };
                 work.changes[id] = Some(Change::CreateTable(base.clone()));
-                let new = push(
-                    work,
-                    Change::AlterTable {
-                        from: base,
-                        to: t,
-                        changes: fks.into_iter().map(TableChange::AddForeignKey).collect(),
-                    },
-                );
-                work.extra.push((id, new));
+                move_keys(work, id, base, t, fks, Keys::Added);
                 changed = true;
             }
             Change::DropTable(t) => {
-                let fks: Vec<ForeignKey> = t
-                    .foreign_keys
-                    .iter()
-                    .filter(|f| in_cycle(&t.name, f))
-                    .cloned()
-                    .collect();
-                if fks.is_empty() {
+                let Some((base, fks)) = split(&t) else {
                     continue;
-                }
-                let base = without(&t, &fks);
+                };
                 work.changes[id] = Some(Change::DropTable(base.clone()));
-                let new = push(
-                    work,
-                    Change::AlterTable {
-                        from: t,
-                        to: base,
-                        changes: fks.into_iter().map(TableChange::DropForeignKey).collect(),
-                    },
-                );
-                work.extra.push((new, id));
+                move_keys(work, id, t, base, fks, Keys::Dropped);
                 changed = true;
             }
             Change::AlterTable { from, to, changes } => {
@@ -330,26 +311,10 @@ fn detach(work: &mut Work, cycle: &BTreeSet<usize>, caps: &Capabilities) -> bool
                     changes: rest,
                 });
                 if !drops.is_empty() {
-                    let new = push(
-                        work,
-                        Change::AlterTable {
-                            from,
-                            to: mid_from,
-                            changes: drops.into_iter().map(TableChange::DropForeignKey).collect(),
-                        },
-                    );
-                    work.extra.push((new, id));
+                    move_keys(work, id, from, mid_from, drops, Keys::Dropped);
                 }
                 if !adds.is_empty() {
-                    let new = push(
-                        work,
-                        Change::AlterTable {
-                            from: mid_to,
-                            to,
-                            changes: adds.into_iter().map(TableChange::AddForeignKey).collect(),
-                        },
-                    );
-                    work.extra.push((id, new));
+                    move_keys(work, id, mid_to, to, adds, Keys::Added);
                 }
                 changed = true;
             }
@@ -357,6 +322,29 @@ fn detach(work: &mut Work, cycle: &BTreeSet<usize>, caps: &Capabilities) -> bool
         }
     }
     changed
+}
+
+/// Whether the foreign keys [`move_keys`] takes out of a change are ones
+/// it adds or ones it drops.
+#[derive(Debug, Clone, Copy)]
+enum Keys {
+    Added,
+    Dropped,
+}
+
+/// Gives foreign keys taken out of change `id` a change of their own
+/// (`from` → `to`): added keys come after `id`, dropped keys before it.
+fn move_keys(work: &mut Work, id: usize, from: Table, to: Table, fks: Vec<ForeignKey>, keys: Keys) {
+    let wrap = match keys {
+        Keys::Added => TableChange::AddForeignKey,
+        Keys::Dropped => TableChange::DropForeignKey,
+    };
+    let changes = fks.into_iter().map(wrap).collect();
+    let new = push(work, Change::AlterTable { from, to, changes });
+    work.extra.push(match keys {
+        Keys::Added => (id, new),
+        Keys::Dropped => (new, id),
+    });
 }
 
 fn push(work: &mut Work, change: Change) -> usize {

@@ -566,20 +566,7 @@ fn column_changes(from: &Column, to: &Column, what: &ColumnChanges) -> String {
             None => "drop default".to_string(),
         });
     }
-    for (on, word) in [
-        (what.identity, "identity"),
-        (what.generated, "generation"),
-        (what.collation, "collation"),
-        (what.charset, "charset"),
-        (what.on_update, "on update"),
-        (what.invisible, "visibility"),
-        (what.comment, "comment"),
-        (what.position, "position"),
-    ] {
-        if on {
-            parts.push(word.to_string());
-        }
-    }
+    parts.extend(crate::plan::attribute_words(what, "generation").map(str::to_string));
     if parts.is_empty() {
         parts.push("attributes".to_string());
     }

@@ -333,17 +333,13 @@ impl<'a> Lowerer<'a> {
                     if let Some(i) = c.clone().into_inner().find(is_ident) {
                         let v = self.ident_checked(&i);
                         let sp = self.span(&c);
-                        let mut slot = ext.schema.take();
-                        self.once(&mut slot, v, sp, "`schema`");
-                        ext.schema = slot;
+                        self.once(&mut ext.schema, v, sp, "`schema`");
                     }
                 }
                 Rule::ext_version => {
                     let v = self.string_child(&c).unwrap_or_default();
                     let sp = self.span(&c);
-                    let mut slot = ext.version.take();
-                    self.once(&mut slot, v, sp, "`version`");
-                    ext.version = slot;
+                    self.once(&mut ext.version, v, sp, "`version`");
                 }
                 _ => {}
             }
@@ -370,6 +366,17 @@ impl<'a> Lowerer<'a> {
             .help("rename one of them, or delete the copy");
         self.diags.push(d);
         true
+    }
+
+    /// [`Lowerer::duplicate`] for a table or view (`at`) named `name`:
+    /// tables and views share one namespace, so either kind clashes.
+    fn duplicate_relation(&mut self, at: &ObjectRef, name: &Name, span: &Range<usize>) -> bool {
+        let label = name.to_string();
+        let other = match at {
+            ObjectRef::Table { .. } => ObjectRef::View { name: name.clone() },
+            _ => ObjectRef::Table { name: name.clone() },
+        };
+        self.duplicate(at, span, &label) || self.duplicate(&other, span, &label)
     }
 
     fn namespace(&mut self, p: P<'a>, span: Range<usize>) -> Option<Placed<Top>> {
@@ -443,9 +450,7 @@ impl<'a> Lowerer<'a> {
                 Rule::comment_item => {
                     let v = self.string_child(&c).unwrap_or_default();
                     let sp = self.span(&c);
-                    let mut slot = e.comment.take();
-                    self.once(&mut slot, v, sp, "a comment");
-                    e.comment = slot;
+                    self.once(&mut e.comment, v, sp, "a comment");
                 }
                 _ => {}
             }
@@ -512,9 +517,7 @@ impl<'a> Lowerer<'a> {
                 Rule::comment_item => {
                     let v = self.string_child(&c).unwrap_or_default();
                     let sp = self.span(&c);
-                    let mut slot = s.comment.take();
-                    self.once(&mut slot, v, sp, "a comment");
-                    s.comment = slot;
+                    self.once(&mut s.comment, v, sp, "a comment");
                 }
                 _ => self.seq_option(&c, &mut opts),
             }
@@ -559,9 +562,7 @@ impl<'a> Lowerer<'a> {
             Rule::seq_cache => (&mut o.cache, "`cache`"),
             _ => return,
         };
-        let mut tmp = slot.take();
-        self.once(&mut tmp, v, sp, what);
-        *slot = tmp;
+        self.once(slot, v, sp, what);
     }
 
     // ------------------------------------------------------------ tables
@@ -615,16 +616,7 @@ impl<'a> Lowerer<'a> {
         let at = ObjectRef::Table {
             name: t.name.clone(),
         };
-        let label = t.name.to_string();
-        if self.duplicate(&at, &name_span, &label)
-            || self.duplicate(
-                &ObjectRef::View {
-                    name: t.name.clone(),
-                },
-                &name_span,
-                &label,
-            )
-        {
+        if self.duplicate_relation(&at, &t.name, &name_span) {
             return None;
         }
         self.record(at.clone(), name_span);
@@ -707,9 +699,7 @@ impl<'a> Lowerer<'a> {
                 Rule::t_exclude => self.t_exclude(m, t),
                 Rule::comment_item => {
                     let v = self.string_child(m).unwrap_or_default();
-                    let mut slot = t.comment.take();
-                    self.once(&mut slot, v, span.clone(), "a table comment");
-                    t.comment = slot;
+                    self.once(&mut t.comment, v, span.clone(), "a table comment");
                     Some(Member::Comment)
                 }
                 Rule::t_renamed => {
@@ -717,9 +707,7 @@ impl<'a> Lowerer<'a> {
                     match q {
                         Some(q) => {
                             let n = self.decl_name(&q, ns);
-                            let mut slot = t.renamed_from.take();
-                            self.once(&mut slot, n, span.clone(), "`renamed_from`");
-                            t.renamed_from = slot;
+                            self.once(&mut t.renamed_from, n, span.clone(), "`renamed_from`");
                             Some(Member::RenamedFrom)
                         }
                         None => None,
@@ -783,14 +771,15 @@ impl<'a> Lowerer<'a> {
                 Rule::attr_unique => uniques.push(sp),
                 Rule::attr_identity => {
                     let id = self.identity(&c);
-                    let mut slot = col.identity.take();
-                    self.once(&mut slot, id, sp, "an identity");
-                    col.identity = slot;
+                    self.once(&mut col.identity, id, sp, "an identity");
                 }
                 Rule::attr_autoinc => {
-                    let mut slot = col.identity.take();
-                    self.once(&mut slot, Identity::AutoIncrement, sp, "an identity");
-                    col.identity = slot;
+                    self.once(
+                        &mut col.identity,
+                        Identity::AutoIncrement,
+                        sp,
+                        "an identity",
+                    );
                 }
                 Rule::attr_default => {
                     let e = c
@@ -798,14 +787,12 @@ impl<'a> Lowerer<'a> {
                         .into_inner()
                         .find(|x| x.as_rule() == Rule::default_expr);
                     if let Some(e) = e {
-                        let mut slot = col.default.take();
                         self.once(
-                            &mut slot,
+                            &mut col.default,
                             Expr::new(text::strip_sole_parens(e.as_str().trim())),
                             sp,
                             "a default",
                         );
-                        col.default = slot;
                     }
                 }
                 Rule::attr_on_update => {
@@ -814,14 +801,12 @@ impl<'a> Lowerer<'a> {
                         .into_inner()
                         .find(|x| x.as_rule() == Rule::default_expr);
                     if let Some(e) = e {
-                        let mut slot = col.on_update.take();
                         self.once(
-                            &mut slot,
+                            &mut col.on_update,
                             Expr::new(text::strip_sole_parens(e.as_str().trim())),
                             sp,
                             "`on update`",
                         );
-                        col.on_update = slot;
                     }
                 }
                 Rule::attr_check => {
@@ -853,15 +838,11 @@ impl<'a> Lowerer<'a> {
                 }
                 Rule::attr_collate => {
                     let v = self.first_ident(&c);
-                    let mut slot = col.collation.take();
-                    self.once(&mut slot, v, sp, "a collation");
-                    col.collation = slot;
+                    self.once(&mut col.collation, v, sp, "a collation");
                 }
                 Rule::attr_charset => {
                     let v = self.first_ident(&c);
-                    let mut slot = col.charset.take();
-                    self.once(&mut slot, v, sp, "a charset");
-                    col.charset = slot;
+                    self.once(&mut col.charset, v, sp, "a charset");
                 }
                 Rule::attr_generated => {
                     let mut g = Generated {
@@ -875,16 +856,12 @@ impl<'a> Lowerer<'a> {
                             _ => {}
                         }
                     }
-                    let mut slot = col.generated.take();
-                    self.once(&mut slot, g, sp, "`generated`");
-                    col.generated = slot;
+                    self.once(&mut col.generated, g, sp, "`generated`");
                 }
                 Rule::attr_invisible => col.invisible = true,
                 Rule::attr_comment => {
                     let v = self.string_child(&c).unwrap_or_default();
-                    let mut slot = col.comment.take();
-                    self.once(&mut slot, v, sp, "a column comment");
-                    col.comment = slot;
+                    self.once(&mut col.comment, v, sp, "a column comment");
                 }
                 Rule::attr_using => {
                     if let Some(x) = c
@@ -892,21 +869,17 @@ impl<'a> Lowerer<'a> {
                         .into_inner()
                         .find(|x| x.as_rule() == Rule::paren_group)
                     {
-                        let mut slot = col.using.take();
                         self.once(
-                            &mut slot,
+                            &mut col.using,
                             Expr::new(text::paren_inner(x.as_str())),
                             sp,
                             "`using`",
                         );
-                        col.using = slot;
                     }
                 }
                 Rule::renamed => {
                     let v = self.first_ident(&c);
-                    let mut slot = col.renamed_from.take();
-                    self.once(&mut slot, v, sp, "`renamed_from`");
-                    col.renamed_from = slot;
+                    self.once(&mut col.renamed_from, v, sp, "`renamed_from`");
                 }
                 _ => {}
             }
@@ -960,47 +933,21 @@ impl<'a> Lowerer<'a> {
             );
         }
         for sp in uniques {
-            let i = t.uniques.len();
-            t.uniques.push(Unique {
+            let u = Unique {
                 name: None,
                 columns: vec![cname.clone()],
                 nulls_not_distinct: false,
                 deferral: Deferral::NotDeferrable,
                 renamed_from: None,
-            });
-            mine.push(Member::Unique(i));
-            self.record(
-                ObjectRef::Unique {
-                    table: t.name.clone(),
-                    index: i,
-                },
-                sp,
-            );
+            };
+            mine.push(self.push_part(&t.name, &mut t.uniques, u, Part::Unique, sp));
         }
         for (ch, sp) in checks {
-            let i = t.checks.len();
-            t.checks.push(ch);
-            mine.push(Member::Check(i));
-            self.record(
-                ObjectRef::Check {
-                    table: t.name.clone(),
-                    index: i,
-                },
-                sp,
-            );
+            mine.push(self.push_part(&t.name, &mut t.checks, ch, Part::Check, sp));
         }
         for (mut fk, sp) in fks {
             fk.columns = vec![cname.clone()];
-            let i = t.foreign_keys.len();
-            t.foreign_keys.push(fk);
-            mine.push(Member::ForeignKey(i));
-            self.record(
-                ObjectRef::ForeignKey {
-                    table: t.name.clone(),
-                    index: i,
-                },
-                sp,
-            );
+            mine.push(self.push_part(&t.name, &mut t.foreign_keys, fk, Part::ForeignKey, sp));
         }
         self.record(
             ObjectRef::Column {
@@ -1014,6 +961,22 @@ impl<'a> Lowerer<'a> {
             inline.insert(idx, mine);
         }
         Some(idx)
+    }
+
+    /// Adds a part to its table's list and records where it was written;
+    /// returns the part as the layout knows it.
+    fn push_part<T>(
+        &mut self,
+        table: &Name,
+        list: &mut Vec<T>,
+        part: T,
+        kind: Part,
+        span: Range<usize>,
+    ) -> Member {
+        let index = list.len();
+        list.push(part);
+        self.record(kind.at(table, index), span);
+        kind.member(index)
     }
 
     fn two_pks(&mut self, span: Range<usize>, first: Range<usize>) {
@@ -1091,9 +1054,7 @@ impl<'a> Lowerer<'a> {
                 Rule::not_valid => fk.not_valid = true,
                 Rule::renamed => {
                     let v = self.first_ident(&c);
-                    let mut slot = fk.renamed_from.take();
-                    self.once(&mut slot, v, sp, "`renamed_from`");
-                    fk.renamed_from = slot;
+                    self.once(&mut fk.renamed_from, v, sp, "`renamed_from`");
                 }
                 _ => {}
             }
@@ -1202,16 +1163,7 @@ impl<'a> Lowerer<'a> {
                 _ => {}
             }
         }
-        let i = t.uniques.len();
-        t.uniques.push(u);
-        self.record(
-            ObjectRef::Unique {
-                table: t.name.clone(),
-                index: i,
-            },
-            sp,
-        );
-        Some(Member::Unique(i))
+        Some(self.push_part(&t.name, &mut t.uniques, u, Part::Unique, sp))
     }
 
     fn t_check(&mut self, p: &P<'a>, t: &mut Table) -> Option<Member> {
@@ -1230,16 +1182,7 @@ impl<'a> Lowerer<'a> {
                 _ => {}
             }
         }
-        let i = t.checks.len();
-        t.checks.push(ch);
-        self.record(
-            ObjectRef::Check {
-                table: t.name.clone(),
-                index: i,
-            },
-            sp,
-        );
-        Some(Member::Check(i))
+        Some(self.push_part(&t.name, &mut t.checks, ch, Part::Check, sp))
     }
 
     fn t_foreign(&mut self, p: &P<'a>, t: &mut Table) -> Option<Member> {
@@ -1269,16 +1212,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         self.fk_options(p, &mut fk);
-        let i = t.foreign_keys.len();
-        t.foreign_keys.push(fk);
-        self.record(
-            ObjectRef::ForeignKey {
-                table: t.name.clone(),
-                index: i,
-            },
-            sp,
-        );
-        Some(Member::ForeignKey(i))
+        Some(self.push_part(&t.name, &mut t.foreign_keys, fk, Part::ForeignKey, sp))
     }
 
     fn t_index(&mut self, p: &P<'a>, owner: &Name, indexes: &mut Vec<Index>) -> Option<Member> {
@@ -1312,9 +1246,7 @@ impl<'a> Lowerer<'a> {
                 Rule::unique_flag => ix.unique = true,
                 Rule::index_using => {
                     let m = self.first_ident(&c).to_lowercase();
-                    let mut slot = ix.method.take();
-                    self.once(&mut slot, m, csp.clone(), "`using`");
-                    ix.method = slot;
+                    self.once(&mut ix.method, m, csp.clone(), "`using`");
                     using_span = Some(csp);
                 }
                 Rule::index_include => {
@@ -1329,15 +1261,11 @@ impl<'a> Lowerer<'a> {
                 Rule::nulls_not_distinct => ix.nulls_not_distinct = true,
                 Rule::attr_comment => {
                     let v = self.string_child(&c).unwrap_or_default();
-                    let mut slot = ix.comment.take();
-                    self.once(&mut slot, v, csp, "an index comment");
-                    ix.comment = slot;
+                    self.once(&mut ix.comment, v, csp, "an index comment");
                 }
                 Rule::renamed => {
                     let v = self.first_ident(&c);
-                    let mut slot = ix.renamed_from.take();
-                    self.once(&mut slot, v, csp, "`renamed_from`");
-                    ix.renamed_from = slot;
+                    self.once(&mut ix.renamed_from, v, csp, "`renamed_from`");
                 }
                 Rule::index_where => {
                     if let Some(w) = c
@@ -1363,14 +1291,7 @@ impl<'a> Lowerer<'a> {
             }
             ix.method = Some(k);
         }
-        let i = indexes.len();
-        indexes.push(ix);
-        let at = ObjectRef::Index {
-            table: owner.clone(),
-            index: i,
-        };
-        self.record(at, sp);
-        Some(Member::Index(i))
+        Some(self.push_part(owner, indexes, ix, Part::Index, sp))
     }
 
     fn index_part(&mut self, p: &P<'a>) -> IndexPart {
@@ -1447,16 +1368,7 @@ impl<'a> Lowerer<'a> {
         let at = ObjectRef::View {
             name: v.name.clone(),
         };
-        let label = v.name.to_string();
-        if self.duplicate(&at, &name_span, &label)
-            || self.duplicate(
-                &ObjectRef::Table {
-                    name: v.name.clone(),
-                },
-                &name_span,
-                &label,
-            )
-        {
+        if self.duplicate_relation(&at, &v.name, &name_span) {
             return None;
         }
         self.record(at.clone(), name_span);
@@ -1472,9 +1384,7 @@ impl<'a> Lowerer<'a> {
                     }
                     Rule::comment_item => {
                         let c = self.string_child(&m).unwrap_or_default();
-                        let mut slot = v.comment.take();
-                        self.once(&mut slot, c, sp.clone(), "a view comment");
-                        v.comment = slot;
+                        self.once(&mut v.comment, c, sp.clone(), "a view comment");
                         Some(Member::Comment)
                     }
                     Rule::t_renamed => {
@@ -1629,6 +1539,40 @@ impl<'a> Lowerer<'a> {
             .triggers
             .insert((tr.table.clone(), tr.name.clone()), tr);
         Some(object(at, span))
+    }
+}
+
+/// The parts a table keeps in lists: the source map and the layout know
+/// each by its place in its list.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    Unique,
+    Check,
+    ForeignKey,
+    Index,
+    Exclusion,
+}
+
+impl Part {
+    fn at(self, table: &Name, index: usize) -> ObjectRef {
+        let table = table.clone();
+        match self {
+            Part::Unique => ObjectRef::Unique { table, index },
+            Part::Check => ObjectRef::Check { table, index },
+            Part::ForeignKey => ObjectRef::ForeignKey { table, index },
+            Part::Index => ObjectRef::Index { table, index },
+            Part::Exclusion => ObjectRef::Exclusion { table, index },
+        }
+    }
+
+    fn member(self, index: usize) -> Member {
+        match self {
+            Part::Unique => Member::Unique(index),
+            Part::Check => Member::Check(index),
+            Part::ForeignKey => Member::ForeignKey(index),
+            Part::Index => Member::Index(index),
+            Part::Exclusion => Member::Exclusion(index),
+        }
     }
 }
 

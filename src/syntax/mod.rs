@@ -15,6 +15,7 @@ mod errors;
 mod grammar;
 mod layout;
 mod lower;
+mod merge;
 mod print;
 mod scan;
 mod text;
@@ -28,6 +29,7 @@ use diag::FileText;
 pub use diag::{Diag, Diagnostics};
 use grammar::{Rule, StrataParser};
 use lower::{Loc, Lowered, Lowerer, SourceMap};
+use merge::merge;
 
 use crate::ir::{DialectKind, ObjectRef, Schema};
 
@@ -324,213 +326,6 @@ fn dialect_of(parts: &[Lowered], texts: &[FileText]) -> (Option<DialectKind>, Ve
         }
     }
     (first.map(|f| f.0), diags)
-}
-
-/// Folds the files' IRs into one schema; a name defined in two files is an
-/// error pointing at both.
-fn merge(parts: Vec<Lowered>, texts: &[FileText]) -> (Schema, SourceMap, Vec<Diag>) {
-    let mut diags = Vec::new();
-    let mut parts = parts.into_iter();
-    // The first file (often the only one) clashes with nothing yet: it is
-    // taken whole rather than re-inserted object by object.
-    let (mut schema, mut map) = match parts.next() {
-        Some(first) => (first.schema, first.map),
-        None => (Schema::default(), SourceMap::new()),
-    };
-    for part in parts {
-        let Lowered {
-            schema: s, map: m, ..
-        } = part;
-        let dup = |at: &ObjectRef, what: String, map: &SourceMap, diags: &mut Vec<Diag>| -> bool {
-            let Some(first) = map.get(at) else {
-                return false;
-            };
-            let Some(second) = m.get(at) else {
-                return false;
-            };
-            let ft = &texts[second.file];
-            let mut d = Diag::error("E0303", format!("`{what}` is defined twice"))
-                .at(ft, second.span.clone(), "defined again here")
-                .help("rename one of them, or delete the copy");
-            if first.file == second.file {
-                d = d.label(first.span.clone(), "first defined here");
-            } else {
-                d = d.related(
-                    Diag::error("E0303", format!("`{what}` is first defined here"))
-                        .at(&texts[first.file], first.span.clone(), "first definition")
-                        .advice(),
-                );
-            }
-            diags.push(d);
-            true
-        };
-        for (k, v) in s.extensions {
-            // Several files may each say they need the same extension.
-            if schema.extensions.get(&k) == Some(&v) {
-                continue;
-            }
-            let at = ObjectRef::Extension { name: k.clone() };
-            if !dup(&at, k.clone(), &map, &mut diags) {
-                schema.extensions.insert(k, v);
-            }
-        }
-        for (k, v) in s.namespaces {
-            match schema.namespaces.get_mut(&k) {
-                Some(existing) => {
-                    if existing.comment.is_none() {
-                        existing.comment = v.comment;
-                    }
-                }
-                None => {
-                    schema.namespaces.insert(k, v);
-                }
-            }
-        }
-        for (k, v) in s.enums {
-            if !dup(
-                &ObjectRef::Enum { name: k.clone() },
-                k.to_string(),
-                &map,
-                &mut diags,
-            ) {
-                schema.enums.insert(k, v);
-            }
-        }
-        for (k, v) in s.domains {
-            if !dup(
-                &ObjectRef::Domain { name: k.clone() },
-                k.to_string(),
-                &map,
-                &mut diags,
-            ) {
-                schema.domains.insert(k, v);
-            }
-        }
-        for (k, v) in s.sequences {
-            if !dup(
-                &ObjectRef::Sequence { name: k.clone() },
-                k.to_string(),
-                &map,
-                &mut diags,
-            ) {
-                schema.sequences.insert(k, v);
-            }
-        }
-        for (k, v) in s.tables {
-            let clash = dup(
-                &ObjectRef::Table { name: k.clone() },
-                k.to_string(),
-                &map,
-                &mut diags,
-            ) || relation_clash(
-                &ObjectRef::View { name: k.clone() },
-                &ObjectRef::Table { name: k.clone() },
-                &k.to_string(),
-                &map,
-                &m,
-                texts,
-                &mut diags,
-            );
-            if !clash {
-                schema.tables.insert(k, v);
-            }
-        }
-        for (k, v) in s.views {
-            let clash = dup(
-                &ObjectRef::View { name: k.clone() },
-                k.to_string(),
-                &map,
-                &mut diags,
-            ) || relation_clash(
-                &ObjectRef::Table { name: k.clone() },
-                &ObjectRef::View { name: k.clone() },
-                &k.to_string(),
-                &map,
-                &m,
-                texts,
-                &mut diags,
-            );
-            if !clash {
-                schema.views.insert(k, v);
-            }
-        }
-        for (k, v) in s.functions {
-            if !dup(
-                &ObjectRef::Function { name: k.clone() },
-                k.to_string(),
-                &map,
-                &mut diags,
-            ) {
-                schema.functions.insert(k, v);
-            }
-        }
-        for (k, v) in s.triggers {
-            let at = ObjectRef::Trigger {
-                table: k.0.clone(),
-                name: k.1.clone(),
-            };
-            if !dup(&at, format!("{} on {}", k.1, k.0), &map, &mut diags) {
-                schema.triggers.insert(k, v);
-            }
-        }
-        for (k, v) in s.policies {
-            let at = ObjectRef::Policy {
-                table: k.0.clone(),
-                name: k.1.clone(),
-            };
-            if !dup(&at, format!("{} on {}", k.1, k.0), &map, &mut diags) {
-                schema.policies.insert(k, v);
-            }
-        }
-        // The same privilege granted in two files is one grant.
-        for (k, v) in s.grants {
-            let at = ObjectRef::Grant {
-                on: print::grant_line_target(&v.on),
-                grantee: v.grantee.clone(),
-                grant_option: v.grant_option,
-            };
-            let what = format!("grant of {} on {} to {}", v.privilege, v.on, v.grantee);
-            if schema.grants.get(&k) != Some(&v) && !dup(&at, what, &map, &mut diags) {
-                schema.grants.insert(k, v);
-            }
-        }
-        for (k, v) in m {
-            map.entry(k).or_insert(v);
-        }
-    }
-    (schema, map, diags)
-}
-
-/// A table and a view may not share a name.
-fn relation_clash(
-    existing: &ObjectRef,
-    new: &ObjectRef,
-    what: &str,
-    map: &SourceMap,
-    m: &SourceMap,
-    texts: &[FileText],
-    diags: &mut Vec<Diag>,
-) -> bool {
-    let (Some(first), Some(second)) = (map.get(existing), m.get(new)) else {
-        return false;
-    };
-    let d = Diag::error(
-        "E0303",
-        format!("`{what}` is defined twice (a table and a view)"),
-    )
-    .at(
-        &texts[second.file],
-        second.span.clone(),
-        "defined again here",
-    )
-    .help("tables and views share one namespace: rename one of them")
-    .related(
-        Diag::error("E0303", format!("`{what}` is first defined here"))
-            .at(&texts[first.file], first.span.clone(), "first definition")
-            .advice(),
-    );
-    diags.push(d);
-    true
 }
 
 /// Where an object is, falling back to its table for its parts.

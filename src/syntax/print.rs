@@ -75,20 +75,14 @@ pub fn print_schema(schema: &Schema) -> String {
 /// A file printed with its layout: the user's order and comments, the
 /// canonical form of everything else.
 pub fn print_layout(schema: &Schema, layout: &Layout) -> String {
-    let mut out = String::new();
-    let mut first = true;
-    for it in &layout.items {
-        placed(
-            schema,
-            it,
-            "",
-            None,
-            &mut out,
-            &mut first,
-            &|s, top, ind, ns| top_item(s, top, ind, ns),
-        );
-    }
-    trivia_lines(&layout.end, "", &mut out, &mut first);
+    let mut out = placed_items(
+        schema,
+        &layout.items,
+        &layout.end,
+        "",
+        None,
+        &|s, top, ind, ns| top_item(s, top, ind, ns),
+    );
     if !out.is_empty() && !out.ends_with('\n') {
         out.push('\n');
     }
@@ -190,6 +184,42 @@ fn objects(
 
 type ItemFn<'a, T> = dyn Fn(&Schema, &T, &str, Option<&str>) -> String + 'a;
 
+/// The items of a block (or of a file), each after the comments that lead
+/// it, then the comments that end the block.
+fn placed_items<T>(
+    schema: &Schema,
+    items: &[Placed<T>],
+    end: &[Trivia],
+    ind: &str,
+    ns: Option<&str>,
+    print: &ItemFn<'_, T>,
+) -> String {
+    let mut out = String::new();
+    let mut first = true;
+    for it in items {
+        placed(schema, it, ind, ns, &mut out, &mut first, print);
+    }
+    trivia_lines(end, ind, &mut out, &mut first);
+    out
+}
+
+/// A table's or view's block as laid out, each member printed by `member`.
+fn member_lines(
+    b: &Block<Member>,
+    inner: &str,
+    ns: Option<&str>,
+    member: &dyn Fn(&Member) -> String,
+) -> String {
+    placed_items(
+        &Schema::default(),
+        &b.items,
+        &b.end,
+        inner,
+        ns,
+        &|_, m, _, _| member(m),
+    )
+}
+
 fn placed<T>(
     schema: &Schema,
     it: &Placed<T>,
@@ -250,20 +280,14 @@ fn top_item(schema: &Schema, top: &Top, ind: &str, ns: Option<&str>) -> String {
         Top::Namespace { name, block } => {
             let mut s = format!("{ind}namespace {} {{", text::ident(name));
             let inner_ind = format!("{ind}  ");
-            let mut body = String::new();
-            let mut first = true;
-            for it in &block.items {
-                placed(
-                    schema,
-                    it,
-                    &inner_ind,
-                    Some(name),
-                    &mut body,
-                    &mut first,
-                    &|s, t, i, n| top_item(s, t, i, n),
-                );
-            }
-            trivia_lines(&block.end, &inner_ind, &mut body, &mut first);
+            let body = placed_items(
+                schema,
+                &block.items,
+                &block.end,
+                &inner_ind,
+                Some(name),
+                &|s, t, i, n| top_item(s, t, i, n),
+            );
             if !body.is_empty() {
                 s.push('\n');
                 s.push_str(&body);
@@ -573,23 +597,7 @@ fn view(v: &View, block: Option<&Block<Member>>, ind: &str, ns: Option<&str>) ->
         }
     };
     let body = match block {
-        Some(b) => {
-            let mut out = String::new();
-            let mut first = true;
-            for it in &b.items {
-                placed(
-                    &Schema::default(),
-                    it,
-                    &inner,
-                    ns,
-                    &mut out,
-                    &mut first,
-                    &|_, m, _, _| member(m),
-                );
-            }
-            trivia_lines(&b.end, &inner, &mut out, &mut first);
-            Some(out)
-        }
+        Some(b) => Some(member_lines(b, &inner, ns, &member)),
         None => {
             let mut lines: Vec<String> = (0..v.indexes.len())
                 .map(|i| member(&Member::Index(i)))
@@ -783,23 +791,7 @@ fn table(
         }
     };
     let body = match block {
-        Some(b) => {
-            let mut out = String::new();
-            let mut first = true;
-            for it in &b.items {
-                placed(
-                    &Schema::default(),
-                    it,
-                    &inner,
-                    ns,
-                    &mut out,
-                    &mut first,
-                    &|_, m, _, _| member_text(m),
-                );
-            }
-            trivia_lines(&b.end, &inner, &mut out, &mut first);
-            Some(out)
-        }
+        Some(b) => Some(member_lines(b, &inner, ns, &member_text)),
         None => {
             let inlined: BTreeSet<Member> = inline.values().flatten().copied().collect();
             let mut members: Vec<Member> = (0..t.columns.len()).map(Member::Column).collect();

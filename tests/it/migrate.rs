@@ -301,49 +301,14 @@ fn postgres_sqlx_and_golang_migrate() {
         let Some(target) = rt.block_on(support::PgDb::create("migrate_apply")) else {
             return;
         };
-        let dev = std::env::var(support::POSTGRES_VAR)
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let dir = tempfile::tempdir().expect("temp dir");
-        let m = dir.path().to_str().expect("utf-8");
-        exec(
+        two_migrations_converge(
             &rt,
-            &desired.url,
-            &["CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL)"],
-        );
-        let common = [
-            "--to",
-            desired.url.as_str(),
-            "--dir",
-            m,
-            "--layout",
             layout,
-            "--dev-url",
-            dev.as_str(),
-        ];
-        let mut args = vec!["migrate", "new", "init"];
-        args.extend(common);
-        strata(&args).success();
-        exec(
-            &rt,
-            &desired.url,
+            DialectKind::Postgres,
+            [&desired.url, &target.url],
+            &["CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL)"],
             &["CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id))"],
         );
-        let mut args = vec!["migrate", "new", "orders"];
-        args.extend(common);
-        strata(&args).success();
-        let ups = scripts(dir.path(), layout, true);
-        assert_eq!(ups.len(), 2, "{layout}");
-        for (_, sql) in &ups {
-            exec(&rt, &target.url, &[sql.as_str()]);
-        }
-        assert_eq!(
-            differs(&rt, &target.url, &desired.url, DialectKind::Postgres),
-            0,
-            "{layout}"
-        );
-        let mut args = vec!["migrate", "check"];
-        args.extend(common);
-        strata(&args).success();
     }
 }
 
@@ -357,51 +322,61 @@ fn mysql_dbmate_and_flyway() {
         let Some(target) = rt.block_on(support::MyDb::create("migrate_apply")) else {
             return;
         };
-        let dev = std::env::var(support::MYSQL_VAR)
-            .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/mysql".into());
-        let dir = tempfile::tempdir().expect("temp dir");
-        let m = dir.path().to_str().expect("utf-8");
-        exec(
+        two_migrations_converge(
             &rt,
-            &desired.url,
-            &["CREATE TABLE users (id bigint PRIMARY KEY, email varchar(200) NOT NULL)"],
-        );
-        let common = [
-            "--to",
-            desired.url.as_str(),
-            "--dir",
-            m,
-            "--layout",
             layout,
-            "--dev-url",
-            dev.as_str(),
-        ];
-        let mut args = vec!["migrate", "new", "init"];
-        args.extend(common);
-        strata(&args).success();
-        exec(
-            &rt,
-            &desired.url,
+            DialectKind::Mysql,
+            [&desired.url, &target.url],
+            &["CREATE TABLE users (id bigint PRIMARY KEY, email varchar(200) NOT NULL)"],
             &[
                 "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL, FOREIGN KEY (user_id) REFERENCES users (id))",
                 "ALTER TABLE users ADD COLUMN name varchar(100) NULL",
             ],
         );
-        let mut args = vec!["migrate", "new", "orders"];
-        args.extend(common);
-        strata(&args).success();
-        let ups = scripts(dir.path(), layout, true);
-        assert_eq!(ups.len(), 2, "{layout}");
-        for (_, sql) in &ups {
-            exec(&rt, &target.url, &[sql.as_str()]);
-        }
-        assert_eq!(
-            differs(&rt, &target.url, &desired.url, DialectKind::Mysql),
-            0,
-            "{layout}"
-        );
-        let mut args = vec!["migrate", "check"];
+    }
+}
+
+/// Writes two migrations in `layout` from the `desired` database (after
+/// `first` and then after `second` ran there), applies them to `target`
+/// as the tool would, and asserts that `target` then inspects equal to
+/// `desired` and that `migrate check` passes.
+fn two_migrations_converge(
+    rt: &tokio::runtime::Runtime,
+    layout: &str,
+    kind: DialectKind,
+    [desired, target]: [&str; 2],
+    first: &[&str],
+    second: &[&str],
+) {
+    let dev = match kind {
+        DialectKind::Postgres => support::postgres_admin_url(),
+        _ => support::mysql_admin_url(),
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let m = dir.path().to_str().expect("utf-8");
+    let common = [
+        "--to",
+        desired,
+        "--dir",
+        m,
+        "--layout",
+        layout,
+        "--dev-url",
+        dev.as_str(),
+    ];
+    for (name, sql) in [("init", first), ("orders", second)] {
+        exec(rt, desired, sql);
+        let mut args = vec!["migrate", "new", name];
         args.extend(common);
         strata(&args).success();
     }
+    let ups = scripts(dir.path(), layout, true);
+    assert_eq!(ups.len(), 2, "{layout}");
+    for (_, sql) in &ups {
+        exec(rt, target, &[sql.as_str()]);
+    }
+    assert_eq!(differs(rt, target, desired, kind), 0, "{layout}");
+    let mut args = vec!["migrate", "check"];
+    args.extend(common);
+    strata(&args).success();
 }

@@ -115,8 +115,7 @@ fn prove_accepts_a_naturally_written_view_over_a_new_table() {
     };
     let dir = tempfile::tempdir().expect("temp dir");
     let file = write(&dir, &schema(10));
-    let dev = std::env::var(crate::support::POSTGRES_VAR)
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let dev = crate::support::postgres_admin_url();
     strata()
         .args([
             "plan",

@@ -4,7 +4,6 @@
 //! and the scratch database gone afterwards whatever happened.
 
 use predicates::prelude::*;
-use sqlx::Connection;
 use strata::apply::prove::{self, Dev, ProveReport};
 use strata::dialect::{self, Script};
 use strata::ir::Schema;
@@ -13,68 +12,50 @@ use strata::plan::migration;
 use crate::cli_errors::strata;
 use crate::support::{self, MyDb, PgDb, SqliteDb};
 
-fn pg_admin() -> String {
-    std::env::var(support::POSTGRES_VAR)
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-fn my_admin() -> String {
-    std::env::var(support::MYSQL_VAR).unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/mysql".into())
-}
-
 const SQLITE_V1: &str = "CREATE TABLE users (id integer PRIMARY KEY, email text NOT NULL)";
-const SQLITE_V2: &str = "dialect sqlite
-
-table users {
-  id    integer pk
-  email text
-  name  text?
-
-  index users_email (email) unique
-}
-
-table posts {
-  id      integer pk
-  user_id integer -> users.id on delete cascade
-  title   text
-}
-";
-
 const PG_V1: &str = "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL)";
-const PG_V2: &str = "dialect postgres
-
-table users {
-  id    bigint pk
-  email text
-  name  text?
-
-  index users_email (email) unique
-}
-
-table posts {
-  id      bigint pk
-  user_id bigint -> users.id on delete cascade
-  title   text
-}
-";
-
 const MY_V1: &str = "CREATE TABLE users (id bigint PRIMARY KEY, email varchar(200) NOT NULL)";
-const MY_V2: &str = "dialect mysql
+/// The schema every proof migrates to (from `*_V1`), in `dialect` with
+/// its integer and text types.
+fn v2(dialect: &str, int: &str, text: &str, short_text: &str) -> String {
+    format!(
+        "dialect {dialect}
 
-table users {
-  id    bigint pk
-  email varchar(200)
-  name  varchar(100)?
+table users {{
+  id    {int} pk
+  email {text}
+  name  {short_text}?
 
   index users_email (email) unique
+}}
+
+table posts {{
+  id      {int} pk
+  user_id {int} -> users.id on delete cascade
+  title   {text}
+}}
+"
+    )
 }
 
-table posts {
-  id      bigint pk
-  user_id bigint -> users.id on delete cascade
-  title   varchar(200)
+fn sqlite_v2() -> String {
+    v2("sqlite", "integer", "text", "text")
 }
-";
+
+fn pg_v2() -> String {
+    v2("postgres", "bigint", "text", "text")
+}
+
+fn my_v2() -> String {
+    v2("mysql", "bigint", "varchar(200)", "varchar(100)")
+}
+
+/// Loads a `*_V1` schema into the database at `url`.
+async fn set_up(url: &str, v1: &str) {
+    support::exec(url, &[v1.to_string()])
+        .await
+        .expect("set up v1");
+}
 
 /// The checks every successful proof reports, in order.
 const ALL_CHECKS: [&str; 6] = [
@@ -117,52 +98,49 @@ fn scratch_name(stderr: &str) -> String {
         .collect()
 }
 
+/// How many databases the server has by this name: 0 once a proof has
+/// dropped its scratch database (scratch names need no quoting).
 async fn pg_databases_named(name: &str) -> i64 {
-    let mut c = sqlx::PgConnection::connect(&pg_admin())
+    let sql = format!("SELECT count(*) FROM pg_database WHERE datname = '{name}'");
+    support::count(&support::postgres_admin_url(), &sql)
         .await
-        .expect("connect to the admin database");
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_database WHERE datname = $1")
-        .bind(name)
-        .fetch_one(&mut c)
-        .await
-        .expect("count databases");
-    let _ = c.close().await;
-    n
+        .expect("count databases")
 }
 
+/// [`pg_databases_named`] on MySQL/MariaDB.
 async fn my_databases_named(name: &str) -> i64 {
-    let mut c = sqlx::MySqlConnection::connect(&my_admin())
+    let sql =
+        format!("SELECT count(*) FROM information_schema.schemata WHERE schema_name = '{name}'");
+    support::count(&support::mysql_admin_url(), &sql)
         .await
-        .expect("connect to the admin database");
-    let n: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?",
-    )
-    .bind(name)
-    .fetch_one(&mut c)
-    .await
-    .expect("count databases");
-    let _ = c.close().await;
-    n
+        .expect("count databases")
 }
 
-#[tokio::test]
-async fn sqlite_plan_proves_ok_without_a_dev_url() {
-    let db = SqliteDb::create();
-    support::exec(&format!("{}?mode=rwc", db.url), &[SQLITE_V1.to_string()])
-        .await
-        .expect("set up v1");
+/// Runs `cmd` as `strata plan --prove --url <url> <args> --to <text>`,
+/// which must succeed and print the plan; returns what it said on stderr.
+fn proves_ok(mut cmd: assert_cmd::Command, url: &str, args: &[&str], text: &str) -> String {
     let dir = tempfile::tempdir().expect("tempdir");
-    let to = schema_file(&dir, SQLITE_V2);
-    let out = strata()
-        .env_remove("STRATA_DEV_URL")
-        .args(["plan", "--prove", "--url", &db.url, "--to"])
+    let to = schema_file(&dir, text);
+    let out = cmd
+        .args(["plan", "--prove", "--url", url])
+        .args(args)
+        .arg("--to")
         .arg(&to)
         .assert()
         .success()
         .stdout(predicate::str::contains("CREATE TABLE"))
         .get_output()
         .clone();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn sqlite_plan_proves_ok_without_a_dev_url() {
+    let db = SqliteDb::create();
+    set_up(&format!("{}?mode=rwc", db.url), SQLITE_V1).await;
+    let mut cmd = strata();
+    cmd.env_remove("STRATA_DEV_URL");
+    let stderr = proves_ok(cmd, &db.url, &[], &sqlite_v2());
     assert_all_ok(&stderr);
     let file = stderr
         .split("scratch file ")
@@ -188,21 +166,10 @@ async fn postgres_plan_proves_ok_and_drops_the_scratch_database() {
     let Some(db) = PgDb::create("prove_ok").await else {
         return;
     };
-    support::exec(&db.url, &[PG_V1.to_string()])
-        .await
-        .expect("set up v1");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let to = schema_file(&dir, PG_V2);
-    let out = strata()
-        .env("STRATA_DEV_URL", pg_admin())
-        .args(["plan", "--prove", "--url", &db.url, "--to"])
-        .arg(&to)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("CREATE TABLE"))
-        .get_output()
-        .clone();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    set_up(&db.url, PG_V1).await;
+    let mut cmd = strata();
+    cmd.env("STRATA_DEV_URL", support::postgres_admin_url());
+    let stderr = proves_ok(cmd, &db.url, &[], &pg_v2());
     let name = assert_all_ok(&stderr);
     assert_eq!(pg_databases_named(&name).await, 0, "{name} left behind");
     let n = support::count(
@@ -219,27 +186,9 @@ async fn mysql_plan_proves_ok_and_drops_the_scratch_database() {
     let Some(db) = MyDb::create("prove_ok").await else {
         return;
     };
-    support::exec(&db.url, &[MY_V1.to_string()])
-        .await
-        .expect("set up v1");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let to = schema_file(&dir, MY_V2);
-    let out = strata()
-        .args([
-            "plan",
-            "--prove",
-            "--url",
-            &db.url,
-            "--dev-url",
-            &my_admin(),
-            "--to",
-        ])
-        .arg(&to)
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    set_up(&db.url, MY_V1).await;
+    let admin = support::mysql_admin_url();
+    let stderr = proves_ok(strata(), &db.url, &["--dev-url", &admin], &my_v2());
     let name = assert_all_ok(&stderr);
     assert_eq!(my_databases_named(&name).await, 0, "{name} left behind");
 }
@@ -250,7 +199,7 @@ async fn the_dev_url_may_not_be_the_target() {
         return;
     };
     let dir = tempfile::tempdir().expect("tempdir");
-    let to = schema_file(&dir, PG_V2);
+    let to = schema_file(&dir, &pg_v2());
     strata()
         .args([
             "plan",
@@ -273,7 +222,7 @@ async fn postgres_needs_a_dev_url() {
         return;
     };
     let dir = tempfile::tempdir().expect("tempdir");
-    let to = schema_file(&dir, PG_V2);
+    let to = schema_file(&dir, &pg_v2());
     strata()
         .env_remove("STRATA_DEV_URL")
         .args(["plan", "--prove", "--url", &db.url, "--to"])
@@ -334,12 +283,10 @@ async fn postgres_up_that_misses_the_target_fails_and_drops_the_scratch_database
     let Some(db) = PgDb::create("prove_bad_up").await else {
         return;
     };
-    support::exec(&db.url, &[PG_V1.to_string()])
-        .await
-        .expect("set up v1");
-    let admin = pg_admin();
+    set_up(&db.url, PG_V1).await;
+    let admin = support::postgres_admin_url();
     // The up script forgets every statement after the first.
-    let report = prove_broken(&db.url, Some(&admin), PG_V2, |m| {
+    let report = prove_broken(&db.url, Some(&admin), &pg_v2(), |m| {
         for phase in &mut m.up.phases {
             phase.statements.retain(|s| s.step.is_none_or(|i| i == 0));
         }
@@ -355,11 +302,9 @@ async fn postgres_up_that_errors_fails_with_the_server_error() {
     let Some(db) = PgDb::create("prove_err_up").await else {
         return;
     };
-    support::exec(&db.url, &[PG_V1.to_string()])
-        .await
-        .expect("set up v1");
-    let admin = pg_admin();
-    let report = prove_broken(&db.url, Some(&admin), PG_V2, |m| {
+    set_up(&db.url, PG_V1).await;
+    let admin = support::postgres_admin_url();
+    let report = prove_broken(&db.url, Some(&admin), &pg_v2(), |m| {
         if let Some(phase) = m.up.phases.first_mut() {
             phase.statements.push(strata::dialect::Statement {
                 sql: "ALTER TABLE \"no_such_table\" ADD COLUMN \"x\" integer".into(),
@@ -377,10 +322,8 @@ async fn postgres_up_that_errors_fails_with_the_server_error() {
 #[tokio::test]
 async fn sqlite_rollback_that_does_nothing_fails_the_restore_check() {
     let db = SqliteDb::create();
-    support::exec(&format!("{}?mode=rwc", db.url), &[SQLITE_V1.to_string()])
-        .await
-        .expect("set up v1");
-    let report = prove_broken(&db.url, None, SQLITE_V2, |m| m.down = Script::default()).await;
+    set_up(&format!("{}?mode=rwc", db.url), SQLITE_V1).await;
+    let report = prove_broken(&db.url, None, &sqlite_v2(), |m| m.down = Script::default()).await;
     assert_failed(&report, prove::DOWN_RESTORES, "posts");
     // Every check before the failed one held.
     assert!(report.checks[..5].iter().all(|c| c.failure.is_none()));
@@ -391,11 +334,12 @@ async fn mysql_up_that_misses_the_target_fails_and_drops_the_scratch_database() 
     let Some(db) = MyDb::create("prove_bad_up").await else {
         return;
     };
-    support::exec(&db.url, &[MY_V1.to_string()])
-        .await
-        .expect("set up v1");
-    let admin = my_admin();
-    let report = prove_broken(&db.url, Some(&admin), MY_V2, |m| m.up = Script::default()).await;
+    set_up(&db.url, MY_V1).await;
+    let admin = support::mysql_admin_url();
+    let report = prove_broken(&db.url, Some(&admin), &my_v2(), |m| {
+        m.up = Script::default()
+    })
+    .await;
     assert_failed(&report, prove::UP_CONVERGES, "posts");
     let name = scratch_name(&report.scratch);
     assert_eq!(my_databases_named(&name).await, 0, "{name} left behind");

@@ -13,18 +13,21 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use sqlx::Connection;
+use sqlx::{Connection, Executor};
 
 pub const POSTGRES_VAR: &str = "STRATA_TEST_POSTGRES_URL";
 pub const MYSQL_VAR: &str = "STRATA_TEST_MYSQL_URL";
 pub const REQUIRE_VAR: &str = "STRATA_REQUIRE_DATABASES";
 
-fn postgres_admin_url() -> String {
+/// The PostgreSQL server's URL for creating and dropping scratch databases.
+pub fn postgres_admin_url() -> String {
     std::env::var(POSTGRES_VAR)
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
-fn mysql_admin_url() -> String {
+/// The MySQL/MariaDB server's URL for creating and dropping scratch
+/// databases.
+pub fn mysql_admin_url() -> String {
     std::env::var(MYSQL_VAR).unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/mysql".into())
 }
 
@@ -69,6 +72,34 @@ fn with_database(url: &str, db: &str) -> String {
     }
 }
 
+/// Creates a database named after `prefix` on the server at `admin_url`
+/// with the statement `create` writes for the name, and returns the name.
+/// `None` (after a loud message) when the server (`what`, its URL set by
+/// `var`) is unreachable.
+async fn create_database<C>(
+    what: &str,
+    var: &str,
+    admin_url: &str,
+    prefix: &str,
+    create: impl FnOnce(&str) -> String,
+) -> Option<String>
+where
+    C: Connection,
+    for<'c> &'c mut C: Executor<'c, Database = C::Database>,
+{
+    let mut conn = match C::connect(admin_url).await {
+        Ok(c) => c,
+        Err(e) => return unreachable(what, var, admin_url, e),
+    };
+    let name = unique_name(prefix);
+    sqlx::raw_sql(&create(&name))
+        .execute(&mut conn)
+        .await
+        .expect("create scratch database");
+    let _ = conn.close().await;
+    Some(name)
+}
+
 /// A scratch PostgreSQL database, dropped when the value is dropped.
 pub struct PgDb {
     pub url: String,
@@ -81,16 +112,14 @@ impl PgDb {
     /// `STRATA_REQUIRE_DATABASES` is not set.
     pub async fn create(prefix: &str) -> Option<PgDb> {
         let admin_url = postgres_admin_url();
-        let mut conn = match sqlx::PgConnection::connect(&admin_url).await {
-            Ok(c) => c,
-            Err(e) => return unreachable("PostgreSQL", POSTGRES_VAR, &admin_url, e),
-        };
-        let name = unique_name(prefix);
-        sqlx::raw_sql(&format!("CREATE DATABASE \"{name}\""))
-            .execute(&mut conn)
-            .await
-            .expect("create scratch database");
-        let _ = conn.close().await;
+        let name = create_database::<sqlx::PgConnection>(
+            "PostgreSQL",
+            POSTGRES_VAR,
+            &admin_url,
+            prefix,
+            |name| format!("CREATE DATABASE \"{name}\""),
+        )
+        .await?;
         Some(PgDb {
             url: with_database(&admin_url, &name),
             name,
@@ -139,16 +168,14 @@ pub struct MyDb {
 impl MyDb {
     pub async fn create(prefix: &str) -> Option<MyDb> {
         let admin_url = mysql_admin_url();
-        let mut conn = match sqlx::MySqlConnection::connect(&admin_url).await {
-            Ok(c) => c,
-            Err(e) => return unreachable("MySQL/MariaDB", MYSQL_VAR, &admin_url, e),
-        };
-        let name = unique_name(prefix);
-        sqlx::raw_sql(&format!("CREATE DATABASE `{name}`"))
-            .execute(&mut conn)
-            .await
-            .expect("create scratch database");
-        let _ = conn.close().await;
+        let name = create_database::<sqlx::MySqlConnection>(
+            "MySQL/MariaDB",
+            MYSQL_VAR,
+            &admin_url,
+            prefix,
+            |name| format!("CREATE DATABASE `{name}`"),
+        )
+        .await?;
         Some(MyDb {
             url: with_database(&admin_url, &name),
             name,
@@ -187,67 +214,64 @@ impl SqliteDb {
 
 /// Runs statements one by one on the database at `url` (test set-up only).
 pub async fn exec(url: &str, statements: &[String]) -> Result<(), String> {
-    let err = |s: &str, e: sqlx::Error| format!("{s}: {e}");
-    if url.starts_with("postgres") {
-        let mut c = sqlx::PgConnection::connect(url)
-            .await
-            .map_err(|e| e.to_string())?;
-        for s in statements {
-            sqlx::raw_sql(s)
-                .execute(&mut c)
-                .await
-                .map_err(|e| err(s, e))?;
-        }
-    } else if url.starts_with("mysql") || url.starts_with("mariadb") {
-        let mut c = sqlx::MySqlConnection::connect(url)
-            .await
-            .map_err(|e| e.to_string())?;
-        for s in statements {
-            sqlx::raw_sql(s)
-                .execute(&mut c)
-                .await
-                .map_err(|e| err(s, e))?;
-        }
-    } else {
-        let mut c = sqlx::SqliteConnection::connect(url)
-            .await
-            .map_err(|e| e.to_string())?;
-        for s in statements {
-            sqlx::raw_sql(s)
-                .execute(&mut c)
-                .await
-                .map_err(|e| err(s, e))?;
-        }
+    match server_of(url) {
+        Server::Postgres => exec_on::<sqlx::PgConnection>(url, statements).await,
+        Server::Mysql => exec_on::<sqlx::MySqlConnection>(url, statements).await,
+        Server::Sqlite => exec_on::<sqlx::SqliteConnection>(url, statements).await,
     }
-    Ok(())
 }
 
 /// The single integer a `SELECT COUNT(*) …` returns.
 pub async fn count(url: &str, sql: &str) -> Result<i64, String> {
-    let e = |e: sqlx::Error| format!("{sql}: {e}");
-    if url.starts_with("postgres") {
-        let mut c = sqlx::PgConnection::connect(url)
-            .await
-            .map_err(|e| e.to_string())?;
-        sqlx::query_scalar::<_, i64>(sql)
-            .fetch_one(&mut c)
-            .await
-            .map_err(e)
-    } else if url.starts_with("mysql") || url.starts_with("mariadb") {
-        let mut c = sqlx::MySqlConnection::connect(url)
-            .await
-            .map_err(|e| e.to_string())?;
-        sqlx::query_scalar::<_, i64>(sql)
-            .fetch_one(&mut c)
-            .await
-            .map_err(e)
-    } else {
-        let mut c = sqlx::SqliteConnection::connect(url)
-            .await
-            .map_err(|e| e.to_string())?;
-        sqlx::query_scalar::<_, i64>(sql)
-            .fetch_one(&mut c)
-            .await
-            .map_err(e)
+    match server_of(url) {
+        Server::Postgres => count_on::<sqlx::PgConnection>(url, sql).await,
+        Server::Mysql => count_on::<sqlx::MySqlConnection>(url, sql).await,
+        Server::Sqlite => count_on::<sqlx::SqliteConnection>(url, sql).await,
     }
+}
+
+/// Which kind of server a test URL names: its connection type.
+enum Server {
+    Postgres,
+    Mysql,
+    Sqlite,
+}
+
+fn server_of(url: &str) -> Server {
+    if url.starts_with("postgres") {
+        Server::Postgres
+    } else if url.starts_with("mysql") || url.starts_with("mariadb") {
+        Server::Mysql
+    } else {
+        Server::Sqlite
+    }
+}
+
+async fn exec_on<C>(url: &str, statements: &[String]) -> Result<(), String>
+where
+    C: Connection,
+    for<'c> &'c mut C: Executor<'c, Database = C::Database>,
+{
+    let mut c = C::connect(url).await.map_err(|e| e.to_string())?;
+    for s in statements {
+        sqlx::raw_sql(s)
+            .execute(&mut c)
+            .await
+            .map_err(|e| format!("{s}: {e}"))?;
+    }
+    Ok(())
+}
+
+async fn count_on<C>(url: &str, sql: &str) -> Result<i64, String>
+where
+    C: Connection,
+    for<'c> &'c mut C: Executor<'c, Database = C::Database>,
+    for<'q> <C::Database as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, C::Database>,
+    (i64,): for<'r> sqlx::FromRow<'r, <C::Database as sqlx::Database>::Row>,
+{
+    let mut c = C::connect(url).await.map_err(|e| e.to_string())?;
+    sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(&mut c)
+        .await
+        .map_err(|e| format!("{sql}: {e}"))
 }

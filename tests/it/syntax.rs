@@ -211,6 +211,67 @@ fn check_exits_1_on_errors_and_0_on_examples() {
     assert!(stderr.contains("E0109"), "{stderr}");
 }
 
+/// The `ok:` line counts every kind of object the schema has; files,
+/// tables, views and enums always, the other kinds when there are any.
+#[test]
+fn check_counts_every_kind_of_object() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let schema = dir.path().join("all.strata");
+    std::fs::write(
+        &schema,
+        r#"dialect postgres
+
+extension pgcrypto
+namespace app {}
+enum mood { happy, sad }
+domain positive as int check (value > 0)
+sequence invoice_number as bigint start 1000
+
+table orders {
+  id      bigint pk
+  qty     positive
+  updated timestamptz?
+}
+
+table notes {
+  id bigint pk
+}
+
+view big_orders as (select id from orders where qty > 10)
+
+function touch() returns trigger language plpgsql as sql$$
+  begin new.updated := now(); return new; end
+$$
+
+trigger t_touch on orders before update for each row execute touch()
+policy mine on orders for select to reader using (true)
+grant select, insert on table orders to reader
+"#,
+    )
+    .expect("write");
+    let out = cli().arg("check").arg(&schema).output().expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        stderr,
+        "ok: 1 file, 2 tables, 1 view, 1 enum, 1 domain, 1 sequence, 1 function, \
+         1 trigger, 1 policy, 2 grants, 1 extension, 1 namespace\n"
+    );
+
+    // The kinds a schema does not have are left out, but for the first
+    // four; the SQLite examples have a trigger and nothing else besides.
+    let out = cli()
+        .arg("check")
+        .arg(root().join("schemas").join("sqlite"))
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr,
+        "ok: 3 files, 9 tables, 2 views, 0 enums, 1 trigger\n"
+    );
+}
+
 #[test]
 fn export_writes_json_and_yaml() {
     let src = root().join("schemas/sqlite/notes.strata");

@@ -34,86 +34,100 @@ fn text_value() -> BoxedStrategy<String> {
 }
 
 fn ty() -> BoxedStrategy<Type> {
-    prop::sample::select(vec![
-        "bigint",
-        "integer",
-        "text",
-        "numeric(12,2)",
-        "varchar(255)",
-        "text[]",
-        "integer[][]",
-        "timestamp with time zone",
-        "timestamp(3) without time zone",
-        "double precision",
-        "character varying(20)",
-        "int unsigned",
-        "bigint unsigned zerofill",
-        "enum('a','b c')",
-        "set('x','y')",
-        "billing.status",
-        "\"MyType\"",
-        "public.\"Odd Type\"",
-    ])
-    .prop_map(Type::new)
-    .boxed()
+    pick(
+        &[
+            "bigint",
+            "integer",
+            "text",
+            "numeric(12,2)",
+            "varchar(255)",
+            "text[]",
+            "integer[][]",
+            "timestamp with time zone",
+            "timestamp(3) without time zone",
+            "double precision",
+            "character varying(20)",
+            "int unsigned",
+            "bigint unsigned zerofill",
+            "enum('a','b c')",
+            "set('x','y')",
+            "billing.status",
+            "\"MyType\"",
+            "public.\"Odd Type\"",
+        ],
+        Type::new,
+    )
 }
 
 fn value_expr() -> BoxedStrategy<Expr> {
-    prop::sample::select(vec![
-        "0",
-        "-1",
-        "1.5e3",
-        "'x'",
-        "'it''s'",
-        "now()",
-        "current_timestamp",
-        "'{}'::jsonb",
-        "'a'::character varying",
-        "nextval('s'::regclass)",
-        "true",
-        "array[1, 2]",
-        "a + b",
-        "(a)",
-        "(a) + (b)",
-        "x'ff'",
-        "interval '1 day'",
-        "'a' || ')'",
-    ])
-    .prop_map(Expr::new)
-    .boxed()
+    pick(
+        &[
+            "0",
+            "-1",
+            "1.5e3",
+            "'x'",
+            "'it''s'",
+            "now()",
+            "current_timestamp",
+            "'{}'::jsonb",
+            "'a'::character varying",
+            "nextval('s'::regclass)",
+            "true",
+            "array[1, 2]",
+            "a + b",
+            "(a)",
+            "(a) + (b)",
+            "x'ff'",
+            "interval '1 day'",
+            "'a' || ')'",
+        ],
+        Expr::new,
+    )
 }
 
 fn bool_expr() -> BoxedStrategy<Expr> {
-    prop::sample::select(vec![
-        "a > 0",
-        "a in ('x', 'y')",
-        "(a) + (b) > 0",
-        "(a > 0)",
-        "length(b) <= 10",
-        "a ~ '^[A-Z]{2}$'",
-        "a > 0 -- why\n  and b < 1",
-        "b = 'close ) paren'",
-        "c = $$dollar ) body$$",
-        "\"Quoted Col\" is not null",
-        "d /* note */ > 1",
-        "e <> '}'",
-    ])
-    .prop_map(Expr::new)
-    .boxed()
+    pick(
+        &[
+            "a > 0",
+            "a in ('x', 'y')",
+            "(a) + (b) > 0",
+            "(a > 0)",
+            "length(b) <= 10",
+            "a ~ '^[A-Z]{2}$'",
+            "a > 0 -- why\n  and b < 1",
+            "b = 'close ) paren'",
+            "c = $$dollar ) body$$",
+            "\"Quoted Col\" is not null",
+            "d /* note */ > 1",
+            "e <> '}'",
+        ],
+        Expr::new,
+    )
 }
 
 fn body() -> BoxedStrategy<String> {
-    prop::sample::select(vec![
-        "select 1",
-        "select a,\n  b\nfrom t",
-        "select '\"\"\"' as x",
-        "begin\n  update t set a = 1;\nend",
-        "select $$x$$, '$$'",
-        "select 1 -- trailing comment",
-        "",
-    ])
-    .prop_map(str::to_string)
-    .boxed()
+    pick(
+        &[
+            "select 1",
+            "select a,\n  b\nfrom t",
+            "select '\"\"\"' as x",
+            "begin\n  update t set a = 1;\nend",
+            "select $$x$$, '$$'",
+            "select 1 -- trailing comment",
+            "",
+        ],
+        str::to_string,
+    )
+}
+
+/// One of `choices`, made into a `T`.
+fn pick<T: std::fmt::Debug + 'static>(
+    choices: &[&'static str],
+    make: fn(&'static str) -> T,
+) -> BoxedStrategy<T> {
+    prop::sample::select(choices.to_vec())
+        .prop_map(make)
+        .boxed()
 }
 
 fn opt<T: std::fmt::Debug + Clone + 'static>(s: BoxedStrategy<T>) -> BoxedStrategy<Option<T>> {
@@ -279,21 +293,21 @@ fn index(cols: Vec<String>) -> BoxedStrategy<Index> {
         opt(ident()),
         prop::collection::vec(part, 1..3),
         any::<bool>(),
-        opt(
-            prop::sample::select(vec!["btree", "gin", "gist", "hash", "fulltext", "spatial"])
-                .prop_map(str::to_string)
-                .boxed(),
-        ),
+        opt(pick(
+            &["btree", "gin", "gist", "hash", "fulltext", "spatial"],
+            str::to_string,
+        )),
         prop::collection::vec(prop::sample::select(cols), 0..2),
-        opt(prop::sample::select(vec![
-            "deleted_at is null",
-            "(a)",
-            "a > 0\n  and b",
-            "status <> 'x'",
-            "x in (1, 2)",
-        ])
-        .prop_map(Expr::new)
-        .boxed()),
+        opt(pick(
+            &[
+                "deleted_at is null",
+                "(a)",
+                "a > 0\n  and b",
+                "status <> 'x'",
+                "x in (1, 2)",
+            ],
+            Expr::new,
+        )),
         any::<bool>(),
         opt(text_value()),
         opt(ident()),
@@ -351,11 +365,7 @@ fn exclusion(cols: Vec<String>) -> BoxedStrategy<Exclusion> {
         opt(ident()),
         prop::sample::select(vec!["gist", "spgist", "btree"]),
         prop::collection::vec(element, 1..3),
-        opt(
-            prop::sample::select(vec!["a > 0", "(a)", "status <> 'x'\n  and b"])
-                .prop_map(Expr::new)
-                .boxed(),
-        ),
+        opt(pick(&["a > 0", "(a)", "status <> 'x'\n  and b"], Expr::new)),
         deferral(),
     )
         .prop_map(|(name, method, elements, predicate, deferral)| Exclusion {

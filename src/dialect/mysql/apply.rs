@@ -11,7 +11,7 @@ use std::time::Duration;
 use sqlx::mysql::MySqlConnection;
 use sqlx::{Connection, Executor};
 
-use crate::apply::{ApplyOptions, ApplyReport};
+use crate::apply::{first_line, ApplyOptions, ApplyReport};
 use crate::dialect::Script;
 
 use super::HISTORY_TABLE;
@@ -34,15 +34,6 @@ pub fn plan_hash(script: &Script) -> String {
     format!("{h:016x}")
 }
 
-fn first_line(sql: &str) -> String {
-    let line = sql.lines().next().unwrap_or("").trim();
-    if sql.lines().nth(1).is_some() {
-        format!("{line} …")
-    } else {
-        line.to_string()
-    }
-}
-
 fn db_error(e: sqlx::Error) -> String {
     match &e {
         sqlx::Error::Database(d) => match d.code() {
@@ -50,6 +41,17 @@ fn db_error(e: sqlx::Error) -> String {
             None => d.message().to_string(),
         },
         other => other.to_string(),
+    }
+}
+
+/// The error of a failed `action` (create, read, write) on the history table.
+fn history_error(action: &'static str) -> impl Fn(sqlx::Error) -> miette::Report {
+    move |e| {
+        miette::miette!(
+            code = "strata::mysql::history",
+            "cannot {action} {HISTORY_TABLE}: {}",
+            db_error(e)
+        )
     }
 }
 
@@ -103,13 +105,9 @@ async fn run(
         ));
     }
 
-    conn.execute(HISTORY_DDL).await.map_err(|e| {
-        miette::miette!(
-            code = "strata::mysql::history",
-            "cannot create {HISTORY_TABLE}: {}",
-            db_error(e)
-        )
-    })?;
+    conn.execute(HISTORY_DDL)
+        .await
+        .map_err(history_error("create"))?;
     let hash = plan_hash(script);
     let applied: BTreeSet<i64> = sqlx::query_scalar::<_, i64>(&format!(
         "SELECT CAST(statement_index AS SIGNED) FROM {HISTORY_TABLE} WHERE plan_hash = ? AND applied_at IS NOT NULL"
@@ -117,13 +115,7 @@ async fn run(
     .bind(&hash)
     .fetch_all(&mut *conn)
     .await
-    .map_err(|e| {
-        miette::miette!(
-            code = "strata::mysql::history",
-            "cannot read {HISTORY_TABLE}: {}",
-            db_error(e)
-        )
-    })?
+    .map_err(history_error("read"))?
     .into_iter()
     .collect();
     let applied = if options.resume {
@@ -147,13 +139,7 @@ async fn run(
         .bind(&hash)
         .execute(&mut *tx)
         .await
-        .map_err(|e| {
-            miette::miette!(
-                code = "strata::mysql::history",
-                "cannot write {HISTORY_TABLE}: {}",
-                db_error(e)
-            )
-        })?;
+        .map_err(history_error("write"))?;
         for (i, st) in script.statements().filter(|s| s.step.is_some()).enumerate() {
             sqlx::query(&format!(
                 "INSERT INTO {HISTORY_TABLE} (plan_hash, statement_index, statement, applied_at) VALUES (?, ?, ?, NULL)"
@@ -163,13 +149,7 @@ async fn run(
             .bind(&st.sql)
             .execute(&mut *tx)
             .await
-            .map_err(|e| {
-                miette::miette!(
-                    code = "strata::mysql::history",
-                    "cannot write {HISTORY_TABLE}: {}",
-                    db_error(e)
-                )
-            })?;
+            .map_err(history_error("write"))?;
         }
         tx.commit()
             .await
@@ -291,20 +271,13 @@ pub async fn pending_script(url: &str) -> miette::Result<Option<Pending>> {
 }
 
 async fn read_pending(conn: &mut MySqlConnection) -> miette::Result<Option<Pending>> {
-    let history_error = |e: sqlx::Error| {
-        miette::miette!(
-            code = "strata::mysql::history",
-            "cannot read {HISTORY_TABLE}: {}",
-            db_error(e)
-        )
-    };
     let exists: Option<String> = sqlx::query_scalar(
         "SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
     )
     .bind(HISTORY_TABLE)
     .fetch_optional(&mut *conn)
     .await
-    .map_err(history_error)?;
+    .map_err(history_error("read"))?;
     if exists.is_none() {
         return Ok(None);
     }
@@ -314,7 +287,7 @@ async fn read_pending(conn: &mut MySqlConnection) -> miette::Result<Option<Pendi
     ))
     .fetch_optional(&mut *conn)
     .await
-    .map_err(history_error)?;
+    .map_err(history_error("read"))?;
     let Some(hash) = latest else {
         return Ok(None);
     };
@@ -325,7 +298,7 @@ async fn read_pending(conn: &mut MySqlConnection) -> miette::Result<Option<Pendi
     .bind(&hash)
     .fetch_all(&mut *conn)
     .await
-    .map_err(history_error)?;
+    .map_err(history_error("read"))?;
     let applied = rows.iter().take_while(|(_, _, done)| *done).count();
     let gapped = rows.iter().enumerate().any(|(i, (n, _, _))| *n != i as i64)
         || rows[applied..].iter().any(|(_, _, done)| *done);

@@ -10,9 +10,9 @@
 //! 4. `validate` (online mode): `VALIDATE CONSTRAINT` of what the main
 //!    phase added `NOT VALID`, and `SET NOT NULL` through such a check.
 
+mod objects;
 mod security;
 
-use super::pg_objects::{self, Stmts};
 use super::quote::{ident, idents, literal, name as qname};
 use super::types;
 use crate::dialect::{EmitError, EmitOptions, Phase, Script, Statement};
@@ -22,6 +22,7 @@ use crate::ir::{
     Name, Partitioning, Sequence, SequenceOptions, Table, Trigger, Unique, View,
 };
 use crate::plan::{Hazard, HazardKind, Plan};
+use objects::Stmts;
 
 #[derive(Default)]
 struct Out {
@@ -241,10 +242,10 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
         Change::Grant(g) => security::grant(cx, g),
         Change::Revoke(g) => security::revoke(cx, g),
         Change::AlterGrant { to, .. } => security::alter_grant(cx, to),
-        Change::CreateDomain(x) => cx.push_all(pg_objects::create_domain(x)),
-        Change::DropDomain(x) => cx.push_all(pg_objects::drop_domain(x)),
+        Change::CreateDomain(x) => cx.push_all(objects::create_domain(x)),
+        Change::DropDomain(x) => cx.push_all(objects::drop_domain(x)),
         Change::AlterDomain { from, to } => {
-            let s = pg_objects::alter_domain(from, to, cx.online)?;
+            let s = objects::alter_domain(from, to, cx.online)?;
             cx.push_all(s);
         }
     }
@@ -685,7 +686,7 @@ fn create_table(cx: &mut Ctx<'_>, t: &Table) {
     );
     // NOT VALID cannot be said in CREATE TABLE; a new table has no rows.
     items.extend(t.foreign_keys.iter().map(|f| fk_def(f, false)));
-    items.extend(t.exclusions.iter().map(pg_objects::exclusion_def));
+    items.extend(t.exclusions.iter().map(objects::exclusion_def));
     if let Some((parent, bound)) = partition_of {
         sql.push_str(&format!(" PARTITION OF {}", qname(parent)));
         if !items.is_empty() {
@@ -1106,11 +1107,11 @@ fn table_change(
             }
         }
         TableChange::AddExclusion(x) => {
-            let (sql, hz) = pg_objects::add_exclusion(current, x);
+            let (sql, hz) = objects::add_exclusion(current, x);
             cx.push(sql, hz);
         }
         TableChange::DropExclusion(x) => {
-            let (sql, hz) = pg_objects::drop_exclusion(current, x);
+            let (sql, hz) = objects::drop_exclusion(current, x);
             cx.push(sql, hz);
         }
     }
@@ -1654,7 +1655,7 @@ pub fn table_change_hazards(table: &Name, tc: &TableChange, online: bool) -> Vec
         | TableChange::DropPrimaryKey(_)
         | TableChange::DropUnique(_)
         | TableChange::DropExclusion(_) => vec![lock(table)],
-        TableChange::AddExclusion(x) => pg_objects::exclusion_hazards(table, x),
+        TableChange::AddExclusion(x) => objects::exclusion_hazards(table, x),
         _ => vec![],
     }
 }
@@ -1700,7 +1701,7 @@ pub fn hazards(change: &Change, options: &EmitOptions) -> Vec<Hazard> {
             HazardKind::IndexBuild,
             format!("materialized view {} is computed again", to.name),
         )],
-        Change::AlterDomain { from, to } => pg_objects::domain_hazards(from, to, options),
+        Change::AlterDomain { from, to } => objects::domain_hazards(from, to, options),
         _ => vec![],
     };
     h.sort();
@@ -1758,27 +1759,8 @@ fn routine_kind(f: &Function) -> &'static str {
 
 /// The argument list without `DEFAULT …`, as `DROP FUNCTION` wants it.
 fn args_without_defaults(args: &str) -> String {
-    let mut out = Vec::new();
-    let mut depth = 0i32;
-    let mut cur = String::new();
-    let mut quote = false;
-    for ch in args.chars() {
-        match ch {
-            '\'' => quote = !quote,
-            '(' if !quote => depth += 1,
-            ')' if !quote => depth -= 1,
-            ',' if !quote && depth == 0 => {
-                out.push(std::mem::take(&mut cur));
-                continue;
-            }
-            _ => {}
-        }
-        cur.push(ch);
-    }
-    if !cur.trim().is_empty() {
-        out.push(cur);
-    }
-    out.iter()
+    super::normalize::split_top_level(args)
+        .iter()
         .map(|a| {
             let lower = a.to_lowercase();
             let cut = lower
@@ -1817,7 +1799,7 @@ fn create_function(cx: &mut Ctx<'_>, f: &Function, or_replace: bool) {
             qname(&f.name),
             f.args,
             ident(&f.language),
-            pg_objects::function_attributes(&f.attributes),
+            objects::function_attributes(&f.attributes),
             f.body
         ),
         vec![],

@@ -96,8 +96,8 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
     let (policies, grants, domains, exclusions) = tokio::try_join!(
         q(security::POLICIES),
         q(security::GRANTS),
-        q(pg::DOMAINS),
-        q(pg::EXCLUSIONS)
+        q(objects::DOMAINS),
+        q(objects::EXCLUSIONS)
     )?;
     let rows = Rows {
         namespaces: namespaces_r,
@@ -388,10 +388,10 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
     for r in &rows.exclusions {
         let oid: i64 = r.try_get("table_oid")?;
         if let Some(t) = tables.get_mut(&oid) {
-            t.exclusions.push(pg::exclusion_of(r)?);
+            t.exclusions.push(objects::exclusion_of(r)?);
         }
     }
-    pg::domains(&rows.domains, &mut schema)?;
+    objects::domains(&rows.domains, &mut schema)?;
 
     let mut matview_indexes: BTreeMap<i64, Vec<Index>> = BTreeMap::new();
     for r in &rows.indexes {
@@ -478,7 +478,7 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
                 language: s(r, "language")?,
                 body: s(r, "body")?,
                 comment: os(r, "comment")?,
-                attributes: pg::function_attributes(r)?,
+                attributes: objects::function_attributes(r)?,
             },
         );
     }
@@ -652,8 +652,8 @@ pub const QUERIES: &[(&str, &str)] = &[
     ("unmodeled", UNMODELED),
     ("policies", security::POLICIES),
     ("grants", security::GRANTS),
-    ("domains", pg::DOMAINS),
-    ("exclusions", pg::EXCLUSIONS),
+    ("domains", objects::DOMAINS),
+    ("exclusions", objects::EXCLUSIONS),
 ];
 
 // ---------------------------------------------------------------------------
@@ -950,4 +950,4 @@ const UNMODELED: &str = concat!(
 );
 
 // Declared after the query macros, which it uses.
-mod pg;
+mod objects;

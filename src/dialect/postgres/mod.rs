@@ -9,8 +9,6 @@ pub mod emit;
 pub mod expr;
 pub mod introspect;
 pub mod normalize;
-mod pg_normalize;
-mod pg_objects;
 pub mod quote;
 pub mod types;
 

@@ -12,6 +12,7 @@
 //! - lists of constraints and indexes are sorted by name, so that order in
 //!   a file does not matter.
 
+mod objects;
 mod security;
 
 use super::expr::{self, Context};
@@ -63,7 +64,7 @@ pub fn normalize(schema: &Schema) -> Schema {
     out.domains = std::mem::take(&mut out.domains)
         .into_values()
         .map(|d| {
-            let d = super::pg_normalize::domain(d, &base);
+            let d = objects::domain(d, &base);
             (d.name.clone(), d)
         })
         .collect();
@@ -110,7 +111,7 @@ pub fn normalize(schema: &Schema) -> Schema {
             f.args = function_args(&f.args);
             f.returns = f.returns.map(|r| returns(&r));
             f.comment = f.comment.filter(|c| !c.is_empty());
-            f.attributes = super::pg_normalize::function_attributes(
+            f.attributes = objects::function_attributes(
                 std::mem::take(&mut f.attributes),
                 &f.language,
                 f.returns.as_deref(),
@@ -304,7 +305,7 @@ fn table(mut t: Table, base: &Context<'_>, primary_keys: &[(Name, Vec<String>)])
     for ix in &mut t.indexes {
         index(ix, &tname, base);
     }
-    super::pg_normalize::exclusions(&mut t, base);
+    objects::exclusions(&mut t, base);
     t.uniques.sort_by(|a, b| a.name.cmp(&b.name));
     t.checks.sort_by(|a, b| a.name.cmp(&b.name));
     t.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
@@ -621,7 +622,9 @@ fn find_word(s: &str, w: &str) -> Option<usize> {
     lower.find(&format!(" {w} ")).map(|i| i + 1)
 }
 
-fn split_top_level(s: &str) -> Vec<String> {
+/// The comma-separated parts of a list, split only at top level (outside
+/// parentheses and quotes); a trailing empty part is dropped.
+pub(super) fn split_top_level(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut cur = String::new();

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::{deferral, object, Lowerer, P};
+use super::{deferral, object, Lowerer, Part, P};
 use crate::ir::{
     Check, Domain, Exclusion, ExclusionElement, Expr, FunctionAttributes, IndexKey, Name,
     ObjectRef, Parallel, Table, Volatility,
@@ -27,9 +27,7 @@ impl<'a> Lowerer<'a> {
                 Rule::col_type => d.ty = super::col_type(&c),
                 Rule::attr_collate => {
                     let v = self.first_ident(&c);
-                    let mut slot = d.collation.take();
-                    self.once(&mut slot, v, sp, "a collation");
-                    d.collation = slot;
+                    self.once(&mut d.collation, v, sp, "a collation");
                 }
                 Rule::attr_default => {
                     if let Some(e) = c
@@ -37,14 +35,12 @@ impl<'a> Lowerer<'a> {
                         .into_inner()
                         .find(|x| x.as_rule() == Rule::default_expr)
                     {
-                        let mut slot = d.default.take();
                         self.once(
-                            &mut slot,
+                            &mut d.default,
                             Expr::new(text::strip_sole_parens(e.as_str().trim())),
                             sp,
                             "a default",
                         );
-                        d.default = slot;
                     }
                 }
                 Rule::domain_not_null => d.not_null = true,
@@ -69,9 +65,7 @@ impl<'a> Lowerer<'a> {
                 }
                 Rule::comment_item => {
                     let v = self.string_child(&c).unwrap_or_default();
-                    let mut slot = d.comment.take();
-                    self.once(&mut slot, v, sp, "a comment");
-                    d.comment = slot;
+                    self.once(&mut d.comment, v, sp, "a comment");
                 }
                 _ => {}
             }
@@ -122,16 +116,7 @@ impl<'a> Lowerer<'a> {
                 _ => {}
             }
         }
-        let i = t.exclusions.len();
-        t.exclusions.push(x);
-        self.record(
-            ObjectRef::Exclusion {
-                table: t.name.clone(),
-                index: i,
-            },
-            sp,
-        );
-        Some(Member::Exclusion(i))
+        Some(self.push_part(&t.name, &mut t.exclusions, x, Part::Exclusion, sp))
     }
 
     fn excl_elem(&mut self, p: &P<'a>) -> ExclusionElement {

@@ -87,14 +87,8 @@ impl<'a> Lowerer<'a> {
                     } else {
                         (&mut pol.check, "`with check`")
                     };
-                    let mut tmp = slot.take();
                     if let Some(e) = e {
-                        self.once(&mut tmp, e, sp, what);
-                    }
-                    if c.as_rule() == Rule::pol_using {
-                        pol.using = tmp;
-                    } else {
-                        pol.check = tmp;
+                        self.once(slot, e, sp, what);
                     }
                 }
                 _ => {}

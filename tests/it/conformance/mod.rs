@@ -27,7 +27,7 @@ use futures::future::LocalBoxFuture;
 use futures::StreamExt;
 use serde::Deserialize;
 use strata::apply::{apply, ApplyOptions};
-use strata::dialect::{self, EmitOptions};
+use strata::dialect::{self, Dialect, EmitOptions};
 use strata::ir::{DialectKind, Schema};
 use strata::plan::migration;
 
@@ -120,15 +120,45 @@ pub fn generic_skip(case: &Case) -> Option<String> {
     None
 }
 
-fn fail(stage: &str, reason: impl Into<String>, detail: impl Into<String>) -> Outcome {
+pub fn fail(stage: &str, reason: impl Into<String>, detail: impl Into<String>) -> Outcome {
     Outcome::Fail(format!("{stage}: {}", reason.into()), detail.into())
 }
 
-async fn inspect(url: &str) -> Result<Schema, String> {
-    strata::source::introspect(url, &[])
-        .await
-        .map(|i| i.schema)
-        .map_err(|e| format!("{e}"))
+/// How a runner words the errors of a case: `short` makes a failure
+/// reason (grouped in the report) of an error's text, which is the
+/// error's `Debug` rendering (miette's, with the server's message on a
+/// line of its own) when `debug` is set, its `Display` otherwise.
+#[derive(Clone, Copy)]
+pub struct Wording {
+    pub short: fn(&str) -> String,
+    pub debug: bool,
+}
+
+/// The wording of the generic runner.
+const PLAIN: Wording = Wording {
+    short,
+    debug: false,
+};
+
+impl Wording {
+    fn text(&self, e: &miette::Report) -> String {
+        if self.debug {
+            format!("{e:?}")
+        } else {
+            format!("{e}")
+        }
+    }
+
+    /// What the database at `url` holds, or the error's text.
+    pub async fn introspect(&self, url: &str) -> Result<strata::dialect::Introspection, String> {
+        strata::source::introspect(url, &[])
+            .await
+            .map_err(|e| self.text(&e))
+    }
+
+    async fn inspect(&self, url: &str) -> Result<Schema, String> {
+        self.introspect(url).await.map(|i| i.schema)
+    }
 }
 
 /// The first line of an error, with quoted names blanked so that the
@@ -152,7 +182,7 @@ fn short(e: &str) -> String {
 }
 
 /// The first changed line of a schema difference, for grouping.
-fn first_difference(diff: &str) -> String {
+pub fn first_difference(diff: &str) -> String {
     diff.lines()
         .find(|l| {
             (l.starts_with('-') || l.starts_with('+'))
@@ -181,7 +211,7 @@ pub async fn check_case(h: Hooks, case: &Case) -> Outcome {
     if let Err(e) = (h.load)(cur_db.url.clone(), case.current.clone()).await {
         return fail("current DDL rejected", short(&e), e);
     }
-    let desired = match inspect(&want_db.url).await {
+    let desired = match PLAIN.inspect(&want_db.url).await {
         Ok(s) => s,
         Err(e) => return fail("introspect", short(&e), e),
     };
@@ -191,35 +221,45 @@ pub async fn check_case(h: Hooks, case: &Case) -> Outcome {
     {
         return fail("introspect", "desired DDL read back as empty", "");
     }
-    let current = match inspect(&cur_db.url).await {
+    let current = match PLAIN.inspect(&cur_db.url).await {
         Ok(s) => s,
         Err(e) => return fail("introspect", short(&e), e),
     };
+    converge_triple(d, &cur_db.url, &current, &desired, PLAIN).await
+}
+
+/// The convergence triple on the database at `url`, which holds
+/// `current`: the plan to `desired` applied converges, planning again is
+/// empty, and the rollback restores `current`.
+pub async fn converge_triple(
+    d: &dyn Dialect,
+    url: &str,
+    current: &Schema,
+    desired: &Schema,
+    w: Wording,
+) -> Outcome {
+    let short = w.short;
     let opts = EmitOptions::default();
-    let m = match migration(&current, &desired, d, &opts) {
+    let m = match migration(current, desired, d, &opts) {
         Ok(m) => m,
         Err(e) => return fail("plan", short(&e.to_string()), format!("{e:?}")),
     };
     let up_sql = strata::report::sql::render(d, &m.up);
-    if let Err(e) = apply(&cur_db.url, &m.up, &ApplyOptions::default()).await {
-        return fail(
-            "apply up",
-            short(&e.to_string()),
-            format!("{e:?}\n{up_sql}"),
-        );
+    if let Err(e) = apply(url, &m.up, &ApplyOptions::default()).await {
+        return fail("apply up", short(&w.text(&e)), format!("{e:?}\n{up_sql}"));
     }
-    let after = match inspect(&cur_db.url).await {
+    let after = match w.inspect(url).await {
         Ok(s) => s,
         Err(e) => return fail("introspect", short(&e), e),
     };
-    if let Some(diff) = schema_diff(&d.normalize(&desired), &d.normalize(&after)) {
+    if let Some(diff) = schema_diff(&d.normalize(desired), &d.normalize(&after)) {
         return fail(
             "up did not converge",
             first_difference(&diff),
             format!("{diff}\n{up_sql}"),
         );
     }
-    match migration(&after, &desired, d, &opts) {
+    match migration(&after, desired, d, &opts) {
         Ok(again) if again.plan.is_empty() => {}
         Ok(again) => {
             return fail(
@@ -231,18 +271,18 @@ pub async fn check_case(h: Hooks, case: &Case) -> Outcome {
         Err(e) => return fail("plan again", short(&e.to_string()), String::new()),
     }
     let down_sql = strata::report::sql::render(d, &m.down);
-    if let Err(e) = apply(&cur_db.url, &m.down, &ApplyOptions::default()).await {
+    if let Err(e) = apply(url, &m.down, &ApplyOptions::default()).await {
         return fail(
             "apply down",
-            short(&e.to_string()),
+            short(&w.text(&e)),
             format!("{e:?}\n{down_sql}"),
         );
     }
-    let restored = match inspect(&cur_db.url).await {
+    let restored = match w.inspect(url).await {
         Ok(s) => s,
         Err(e) => return fail("introspect", short(&e), e),
     };
-    if let Some(diff) = schema_diff(&d.normalize(&current), &d.normalize(&restored)) {
+    if let Some(diff) = schema_diff(&d.normalize(current), &d.normalize(&restored)) {
         return fail(
             "down did not restore",
             first_difference(&diff),
@@ -277,7 +317,8 @@ pub async fn run(name: &str, h: Hooks) {
         eprintln!("SKIPPED: {name} conformance: the server is unreachable");
         return;
     }
-    conclude(name, &results, only.is_some(), started.elapsed());
+    let text = report(name, &results);
+    conclude(name, &results, &text, only.is_some(), started.elapsed());
 }
 
 fn passing_file(name: &str) -> PathBuf {
@@ -338,13 +379,17 @@ pub fn report(name: &str, results: &BTreeMap<String, Outcome>) -> String {
     out
 }
 
-fn conclude(
+/// Prints the report `text` and writes it, with every failure's detail,
+/// to `target/conformance/`; then rewrites the passing list (with
+/// `STRATA_CONFORMANCE_WRITE=1`) or fails on every listed case that does
+/// not pass. A `partial` run checks only the cases it ran.
+pub fn conclude(
     name: &str,
     results: &BTreeMap<String, Outcome>,
+    text: &str,
     partial: bool,
     elapsed: std::time::Duration,
 ) {
-    let text = report(name, results);
     eprintln!(
         "{text}\n({} cases in {:.1}s)",
         results.len(),
@@ -360,7 +405,7 @@ fn conclude(
         })
         .collect();
     let _ = std::fs::write(out_dir.join(format!("{name}-failures.txt")), details);
-    let _ = std::fs::write(out_dir.join(format!("{name}.md")), &text);
+    let _ = std::fs::write(out_dir.join(format!("{name}.md")), text);
 
     let passing: BTreeSet<&String> = results
         .iter()

@@ -20,33 +20,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use serde::Deserialize;
 use sqlx::Connection;
-use strata::apply::{apply, ApplyOptions};
-use strata::dialect::{self, EmitOptions};
-use strata::ir::{DialectKind, Schema};
-use strata::plan::migration;
+use strata::dialect;
+use strata::ir::DialectKind;
 
-use crate::converge::schema_diff;
+use crate::conformance::{conclude, converge_triple, fail, Case, Outcome, Wording};
 use crate::support::PgDb;
 
-#[derive(Debug, Deserialize)]
-struct Case {
-    id: String,
-    current: String,
-    desired: String,
-    #[serde(default)]
-    flags: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Outcome {
-    Pass,
-    /// Not run here: needs another server or setting.
-    Skip(String),
-    /// Stage and reason (grouped in the report), then the detail.
-    Fail(String, String),
-}
+/// Errors are grouped by the server's message, which miette's `Debug`
+/// rendering puts on a line of its own.
+const WORDING: Wording = Wording { short, debug: true };
 
 fn corpus() -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -128,16 +111,6 @@ async fn load(url: &str, sql: &str) -> Result<(), String> {
     })
 }
 
-async fn inspect(url: &str) -> Result<Schema, String> {
-    introspect(url).await.map(|i| i.schema)
-}
-
-async fn introspect(url: &str) -> Result<strata::dialect::Introspection, String> {
-    strata::source::introspect(url, &[])
-        .await
-        .map_err(|e| format!("{e:?}"))
-}
-
 /// The roles sqldef's cases grant to; they exist on sqldef's test server.
 const ROLES: &[&str] = &[
     "readonly_user",
@@ -166,10 +139,6 @@ async fn create_roles(url: &str) {
 fn fast(url: &str) -> String {
     let sep = if url.contains('?') { '&' } else { '?' };
     format!("{url}{sep}options=-c%20synchronous_commit%3Doff")
-}
-
-fn fail(stage: &str, reason: impl Into<String>, detail: impl Into<String>) -> Outcome {
-    Outcome::Fail(format!("{stage}: {}", reason.into()), detail.into())
 }
 
 /// The server's message without the names that differ per case.
@@ -201,25 +170,12 @@ fn short(e: &str) -> String {
     out.chars().take(90).collect()
 }
 
-/// The first field a schema difference shows, for grouping.
-fn first_difference(diff: &str) -> String {
-    diff.lines()
-        .filter(|l| {
-            (l.starts_with('-') || l.starts_with('+'))
-                && !l.starts_with("---")
-                && !l.starts_with("+++")
-        })
-        .map(|l| {
-            let body = l[1..].trim().trim_start_matches("- ");
-            body.split(':').next().unwrap_or(body).trim().to_string()
-        })
-        .next()
-        .unwrap_or_else(|| "?".into())
-}
-
 fn report(results: &BTreeMap<String, Outcome>) -> String {
     let total = results.len();
-    let pass = results.values().filter(|o| **o == Outcome::Pass).count();
+    let pass = results
+        .values()
+        .filter(|o| matches!(o, Outcome::Pass(_)))
+        .count();
     let skipped: BTreeMap<String, Vec<&String>> =
         results.iter().fold(BTreeMap::new(), |mut m, (id, o)| {
             if let Outcome::Skip(why) = o {
@@ -278,11 +234,11 @@ async fn run_case(case: &Case, cur_url: &str, want_url: &str) -> Outcome {
             return fail("current DDL", "rejected by PostgreSQL", e);
         }
     }
-    let desired = match introspect(want_url).await {
+    let desired = match WORDING.introspect(want_url).await {
         Ok(s) => s,
         Err(e) => return fail("introspect", short(&e), e),
     };
-    let current = match introspect(cur_url).await {
+    let current = match WORDING.introspect(cur_url).await {
         Ok(s) => s,
         Err(e) => return fail("introspect", short(&e), e),
     };
@@ -296,60 +252,7 @@ async fn run_case(case: &Case, cur_url: &str, want_url: &str) -> Outcome {
         let kind = w.split(' ').take(2).collect::<Vec<_>>().join(" ");
         return fail("unmodeled", kind, (*w).clone());
     }
-    let (desired, current) = (desired.schema, current.schema);
-    let opts = EmitOptions::default();
-    let m = match migration(&current, &desired, d, &opts) {
-        Ok(m) => m,
-        Err(e) => return fail("plan", format!("{e}"), format!("{e:?}")),
-    };
-    let up_sql = strata::report::sql::render(d, &m.up);
-    if let Err(e) = apply(cur_url, &m.up, &ApplyOptions::default()).await {
-        let e = format!("{e:?}");
-        return fail("apply up", short(&e), format!("{e}\n{up_sql}"));
-    }
-    let after = match inspect(cur_url).await {
-        Ok(s) => s,
-        Err(e) => return fail("introspect", short(&e), e),
-    };
-    if let Some(diff) = schema_diff(&d.normalize(&desired), &d.normalize(&after)) {
-        return fail(
-            "up did not converge",
-            first_difference(&diff),
-            format!("{diff}\n{up_sql}"),
-        );
-    }
-    match migration(&after, &desired, d, &opts) {
-        Ok(again) if again.plan.is_empty() => {}
-        Ok(again) => {
-            return fail(
-                "perpetual diff",
-                format!("{} step(s)", again.plan.steps.len()),
-                strata::report::sql::render(d, &again.up),
-            )
-        }
-        Err(e) => return fail("plan again", format!("{e}"), String::new()),
-    }
-    let down_sql = strata::report::sql::render(d, &m.down);
-    if let Err(e) = apply(cur_url, &m.down, &ApplyOptions::default()).await {
-        let e = format!("{e:?}");
-        return fail("apply down", short(&e), format!("{e}\n{down_sql}"));
-    }
-    let restored = match inspect(cur_url).await {
-        Ok(s) => s,
-        Err(e) => return fail("introspect", short(&e), e),
-    };
-    if let Some(diff) = schema_diff(&d.normalize(&current), &d.normalize(&restored)) {
-        return fail(
-            "down did not restore",
-            first_difference(&diff),
-            format!("{diff}\n{down_sql}"),
-        );
-    }
-    Outcome::Pass
-}
-
-fn passing_file() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/postgres.passing")
+    converge_triple(d, cur_url, &current.schema, &desired.schema, WORDING).await
 }
 
 /// Workers, each with its own pair of databases for the whole run.
@@ -422,58 +325,12 @@ fn postgres_conformance() {
     let Some(results) = results else {
         return;
     };
-    let elapsed = started.elapsed();
     let text = report(&results);
-    eprintln!(
-        "{text}\n({} cases in {:.1}s)",
-        results.len(),
-        elapsed.as_secs_f64()
-    );
-
-    let out_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/conformance");
-    let _ = std::fs::create_dir_all(&out_dir);
-    let mut details = String::new();
-    for (id, o) in &results {
-        if let Outcome::Fail(reason, detail) = o {
-            details.push_str(&format!("=== {id}\n{reason}\n{detail}\n\n"));
-        }
-    }
-    let _ = std::fs::write(out_dir.join("postgres-failures.txt"), details);
-    let _ = std::fs::write(out_dir.join("postgres.md"), &text);
-
-    let passing: BTreeSet<String> = results
-        .iter()
-        .filter(|(_, o)| **o == Outcome::Pass)
-        .map(|(id, _)| id.clone())
-        .collect();
-    if std::env::var("STRATA_CONFORMANCE_WRITE").is_ok_and(|v| v == "1") && only.is_none() {
-        let mut body = passing.iter().cloned().collect::<Vec<_>>().join("\n");
-        body.push('\n');
-        std::fs::write(passing_file(), body).expect("write the passing list");
-        return;
-    }
-    let expected: BTreeSet<String> = std::fs::read_to_string(passing_file())
-        .unwrap_or_default()
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(String::from)
-        .collect();
-    let regressions: Vec<String> = expected
-        .iter()
-        .filter(|id| results.contains_key(*id) && !passing.contains(*id))
-        .map(|id| match &results[id] {
-            Outcome::Fail(r, d) => format!(
-                "{id}: {r}\n{}",
-                d.lines().take(30).collect::<Vec<_>>().join("\n")
-            ),
-            other => format!("{id}: {other:?}"),
-        })
-        .collect();
-    assert!(
-        regressions.is_empty(),
-        "{} case(s) that passed before fail now:\n{}",
-        regressions.len(),
-        regressions.join("\n\n")
+    conclude(
+        "postgres",
+        &results,
+        &text,
+        only.is_some(),
+        started.elapsed(),
     );
 }

@@ -1,8 +1,8 @@
 //! SQL for domains, exclusion constraints and function attributes, and
-//! their hazards. The
-//! emitter calls these and places the statements in its phases.
+//! their hazards. The emitter calls these and places the statements in
+//! its phases.
 
-use super::quote::{ident, literal, name as qname};
+use crate::dialect::postgres::quote::{ident, literal, name as qname};
 use crate::dialect::{EmitError, EmitOptions};
 use crate::ir::{
     Check, Deferral, DialectKind, Domain, Exclusion, FunctionAttributes, IndexKey, Name,

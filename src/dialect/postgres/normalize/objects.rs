@@ -1,10 +1,10 @@
 //! Canonical form of domains, exclusion constraints and function
-//! attributes: the spellings the
-//! catalog prints back, and the names PostgreSQL generates.
+//! attributes: the spellings the catalog prints back, and the names
+//! PostgreSQL generates.
 
-use super::expr::{self, Context};
-use super::normalize::{collation, expr_column_name, generated_name, is_reserved, name};
-use super::types;
+use super::super::expr::{self, Context};
+use super::super::types;
+use super::{collation, expr_column_name, generated_name, is_reserved, name};
 use crate::ir::{Domain, Expr, FunctionAttributes, IndexKey, Table};
 
 pub(super) fn domain(mut d: Domain, base: &Context<'_>) -> Domain {
