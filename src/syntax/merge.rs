@@ -127,16 +127,15 @@ impl Clashes<'_> {
         let (Some(first), Some(second)) = (self.earlier.get(at), self.this.get(at)) else {
             return false;
         };
-        let mut d = self.again(
-            second,
-            format!("`{what}` is defined twice"),
-            "rename one of them, or delete the copy",
-        );
-        if first.file == second.file {
-            d = d.label(first.span.clone(), "first defined here");
-        } else {
-            d = d.related(self.first_defined(&what, first));
-        }
+        // `earlier` holds other files only: a name defined twice in one
+        // file is reported by lowering, with both places in one snippet.
+        let d = self
+            .again(
+                second,
+                format!("`{what}` is defined twice"),
+                "rename one of them, or delete the copy",
+            )
+            .related(self.first_defined(&what, first));
         self.diags.push(d);
         true
     }
