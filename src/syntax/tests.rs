@@ -104,3 +104,10 @@ fn fmt_keeps_comments_and_order() {
 fn placeholders_and_quoted_dollars_are_plain_sql() {
     roundtrip("table u {\n  a int check (a > $1)\n  b int = (length('$$'))\n}\n");
 }
+
+/// Found by libFuzzer: inside a label, `//` was skipped as a line comment
+/// between the quotes, so `'//'` did not read back.
+#[test]
+fn enum_labels_may_hold_comment_markers() {
+    roundtrip("enum o { '//', 'a /* b', 'x  y', \"--\" }\n");
+}
