@@ -76,6 +76,25 @@ fn process_cpu_time() -> Option<Duration> {
     Some(Duration::from_millis((utime + stime) * 10))
 }
 
+/// Parses and validates `files`: the schema, the wall time and the CPU
+/// time as `cpu` counts it.
+fn timed_parse(
+    files: &[SourceFile],
+    cpu: fn() -> Option<Duration>,
+) -> (strata::ir::Schema, Duration, Option<Duration>) {
+    let cpu_before = cpu();
+    let start = Instant::now();
+    let schema = match syntax::parse(files) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e:?}");
+            std::process::exit(1);
+        }
+    };
+    let elapsed = start.elapsed();
+    (schema, elapsed, cpu().zip(cpu_before).map(|(a, b)| a - b))
+}
+
 fn main() {
     let tables: usize = std::env::var("STRATA_BENCH_TABLES")
         .ok()
@@ -84,17 +103,7 @@ fn main() {
     let text = generate(tables);
     let before = peak_rss_kib().unwrap_or(0);
     let files = [SourceFile::new("bench.strata", text)];
-    let cpu_before = cpu_time();
-    let start = Instant::now();
-    let schema = match syntax::parse(&files) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("{e:?}");
-            std::process::exit(1);
-        }
-    };
-    let elapsed = start.elapsed();
-    let cpu = cpu_time().zip(cpu_before).map(|(a, b)| a - b);
+    let (schema, elapsed, cpu) = timed_parse(&files, cpu_time);
     let columns: usize = schema.tables.values().map(|t| t.columns.len()).sum();
     let indexes: usize = schema.tables.values().map(|t| t.indexes.len()).sum();
     let peak = peak_rss_kib().unwrap_or(0);
@@ -152,17 +161,7 @@ fn split_files(text: &str) {
             SourceFile::new(format!("bench_{i:02}.strata"), t)
         })
         .collect();
-    let cpu_before = process_cpu_time();
-    let start = Instant::now();
-    let schema = match syntax::parse(&files) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("{e:?}");
-            std::process::exit(1);
-        }
-    };
-    let elapsed = start.elapsed();
-    let cpu = process_cpu_time().zip(cpu_before).map(|(a, b)| a - b);
+    let (schema, elapsed, cpu) = timed_parse(&files, process_cpu_time);
     println!(
         "the same in {} files, {} threads: {:.3} s (cpu time, all threads: {})",
         files.len(),
