@@ -48,6 +48,9 @@ pub struct Lowered {
 pub struct Lowerer<'a> {
     file: &'a FileText,
     file_idx: usize,
+    /// Where the text the pairs were parsed from starts in the file: a
+    /// large file is parsed in pieces (`syntax::pieces`).
+    base: usize,
     ends: CommentEnds,
     pub out: Lowered,
     pub diags: Vec<Diag>,
@@ -80,17 +83,29 @@ pub fn object_keywords() -> &'static [&'static str] {
 }
 
 impl<'a> Lowerer<'a> {
-    pub fn new(file: &'a FileText, file_idx: usize, comments: &[Range<usize>]) -> Lowerer<'a> {
+    /// A lowerer for the pairs parsed from `range` of `file` (all of it,
+    /// or one piece of a large file).
+    pub fn new(
+        file: &'a FileText,
+        file_idx: usize,
+        comments: &[Range<usize>],
+        range: Range<usize>,
+    ) -> Lowerer<'a> {
+        let lines = file.text.as_bytes()[range.clone()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
         Lowerer {
             file,
             file_idx,
+            base: range.start,
             ends: CommentEnds::new(comments),
             out: Lowered {
                 file: file_idx,
                 schema: Schema::default(),
                 // About one entry per line; growing a map of a large
                 // schema's every column step by step rehashes it many times.
-                map: SourceMap::with_capacity(file.text.bytes().filter(|&b| b == b'\n').count()),
+                map: SourceMap::with_capacity(lines),
                 layout: Default::default(),
                 dialects: Vec::new(),
             },
@@ -113,11 +128,17 @@ impl<'a> Lowerer<'a> {
         self.diags.push(d);
     }
 
+    /// Where a pair is in the file, trailing comments trimmed.
     fn span(&self, p: &P) -> Range<usize> {
-        let s = p.as_span();
-        let r = s.start()..s.end();
+        let r = self.whole_span(p);
         let end = self.ends.content_end(&self.file.text, &r);
         r.start..end
+    }
+
+    /// Where a pair is in the file, all of it.
+    fn whole_span(&self, p: &P) -> Range<usize> {
+        let s = p.as_span();
+        self.base + s.start()..self.base + s.end()
     }
 
     fn record(&mut self, at: ObjectRef, span: Range<usize>) {
@@ -221,7 +242,7 @@ impl<'a> Lowerer<'a> {
         match text::unescape(p.as_str()) {
             Ok(s) => s,
             Err(off) => {
-                let at = p.as_span().start() + off;
+                let at = self.whole_span(p).start + off;
                 self.err(
                     "E0309",
                     at..at + 2,
@@ -387,7 +408,7 @@ impl<'a> Lowerer<'a> {
             match c.as_rule() {
                 Rule::bare_ident | Rule::quoted_ident => {
                     name = self.ident_checked(&c);
-                    header = span.start..c.as_span().end();
+                    header = span.start..self.whole_span(&c).end;
                     self.out
                         .schema
                         .namespaces
@@ -670,8 +691,7 @@ impl<'a> Lowerer<'a> {
         inline: &mut BTreeMap<usize, Vec<Member>>,
         ns: Option<&str>,
     ) -> Block<Member> {
-        let bspan = body.as_span();
-        let mut block = Block::new(bspan.start()..bspan.end());
+        let mut block = Block::new(self.whole_span(&body));
         let members: Vec<P<'a>> = body.into_inner().collect();
         // Columns first, so that constraints written on a column's line
         // come before table-level ones in the IR, whatever the order of the
@@ -1373,8 +1393,7 @@ impl<'a> Lowerer<'a> {
         }
         self.record(at.clone(), name_span);
         let block = block_pair.map(|b| {
-            let bs = b.as_span();
-            let mut block = Block::new(bs.start()..bs.end());
+            let mut block = Block::new(self.whole_span(&b));
             for m in b.into_inner() {
                 let sp = self.span(&m);
                 let member = match m.as_rule() {

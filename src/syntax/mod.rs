@@ -16,6 +16,7 @@ mod grammar;
 mod layout;
 mod lower;
 mod merge;
+mod pieces;
 mod print;
 mod scan;
 mod text;
@@ -95,7 +96,10 @@ fn lower_all(files: &[SourceFile]) -> (Vec<FileText>, Schema, SourceMap, Vec<Dia
     let mut diagnostics = Vec::new();
     let mut parts = Vec::new();
     let bytes = texts.iter().map(|t| t.text.len()).sum();
-    let parsed = workers::map_in_order(texts.len(), bytes, |i| parse_one(&texts[i], i));
+    // One large file is split into pieces instead (several are parsed a
+    // file per thread already).
+    let split = texts.len() == 1;
+    let parsed = workers::map_in_order(texts.len(), bytes, |i| parse_one(&texts[i], i, split));
     for p in parsed {
         match p {
             Ok((lowered, _, diags)) => {
@@ -130,7 +134,7 @@ pub fn print(schema: &Schema) -> String {
 /// validate references to other files.
 pub fn format_file(file: &SourceFile) -> Result<String, Diagnostics> {
     let ft = FileText::new(&file.name, &file.text);
-    let (lowered, comments, mut diags) = match parse_one(&ft, 0) {
+    let (lowered, comments, mut diags) = match parse_one(&ft, 0, true) {
         Ok(x) => x,
         Err(d) => return Err(Diagnostics { items: vec![d] }),
     };
@@ -256,8 +260,9 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, Diag> {
 type ParsedFile = (Lowered, Vec<std::ops::Range<usize>>, Vec<Diag>);
 
 /// One file: guards, grammar, lowering. `Err` is the file's syntax error.
+/// With `split`, a large file may be parsed in pieces on several threads.
 #[allow(clippy::result_large_err)]
-fn parse_one(ft: &FileText, idx: usize) -> Result<ParsedFile, Diag> {
+fn parse_one(ft: &FileText, idx: usize, split: bool) -> Result<ParsedFile, Diag> {
     let text: &str = &ft.text;
     if text.len() > MAX_FILE_BYTES {
         return Err(Diag::error(
@@ -273,24 +278,40 @@ fn parse_one(ft: &FileText, idx: usize) -> Result<ParsedFile, Diag> {
     if let Some(f) = scanned.fatal {
         return Err(errors::fatal(ft, f));
     }
-    let file = match StrataParser::parse(Rule::file, text) {
-        Ok(mut pairs) => pairs.next(),
-        Err(e) => return Err(errors::syntax(ft, e, scanned.hint)),
-    };
-    let Some(file) = file else {
-        return Err(Diag::error("E0100", "the file could not be parsed").at(ft, 0..0, ""));
+    if split {
+        if let Some(done) = pieces::parse(ft, idx) {
+            return Ok(done);
+        }
+    }
+    match lower_range(ft, idx, 0..text.len()) {
+        Ok(Some(done)) => Ok(done),
+        Ok(None) => Err(Diag::error("E0100", "the file could not be parsed").at(ft, 0..0, "")),
+        Err(e) => Err(errors::syntax(ft, *e, scanned.hint)),
+    }
+}
+
+/// Parses and lowers `range` of a file: all of it, or a piece of it whose
+/// pest positions start at `range.start`. `Ok(None)`: pest matched
+/// without a parse tree, which it does not do.
+fn lower_range(
+    ft: &FileText,
+    idx: usize,
+    range: std::ops::Range<usize>,
+) -> Result<Option<ParsedFile>, Box<pest::error::Error<Rule>>> {
+    let Some(file) = StrataParser::parse(Rule::file, &ft.text[range.clone()])?.next() else {
+        return Ok(None);
     };
     let comments: Vec<std::ops::Range<usize>> = file
         .clone()
         .into_inner()
         .flatten()
         .filter(|p| p.as_rule() == Rule::COMMENT)
-        .map(|p| p.as_span().start()..p.as_span().end())
+        .map(|p| range.start + p.as_span().start()..range.start + p.as_span().end())
         .collect();
-    let mut lowerer = Lowerer::new(ft, idx, &comments);
+    let mut lowerer = Lowerer::new(ft, idx, &comments, range);
     lowerer.file(file);
     let Lowerer { out, diags, .. } = lowerer;
-    Ok((out, comments, diags))
+    Ok(Some((out, comments, diags)))
 }
 
 /// The dialect the files declare; two different ones are an error.

@@ -1,7 +1,7 @@
 //! Files of a schema are parsed on several threads: a schema split over
 //! many files (the usual layout of a large one) parses in a fraction of
-//! the time on a machine with more than one core. One huge file still
-//! parses on one thread.
+//! the time on a machine with more than one core. One large file is cut
+//! into pieces (`pieces.rs`) that run on the same threads.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -12,6 +12,17 @@ const PARALLEL_BYTES: usize = 256 * 1024;
 /// behaves the same on any thread (pest's stack guard measures it).
 const STACK_BYTES: usize = 8 * 1024 * 1024;
 
+/// How many threads `bytes` of source are worth: one below
+/// [`PARALLEL_BYTES`], else one per core.
+pub fn cores_for(bytes: usize) -> usize {
+    // Asking for the core count reads cgroup files: only for large inputs.
+    if bytes < PARALLEL_BYTES {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |c| c.get())
+    }
+}
+
 /// `f(0) … f(n - 1)`, in that order, computed on up to one thread per
 /// core when `bytes` (the size of the whole input) makes it worth it.
 pub fn map_in_order<T, F>(n: usize, bytes: usize, f: F) -> Vec<T>
@@ -19,12 +30,7 @@ where
     T: Send,
     F: Fn(usize) -> T + Sync,
 {
-    // Asking for the core count reads cgroup files: only for large inputs.
-    let threads = if n < 2 || bytes < PARALLEL_BYTES {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |c| c.get().min(n))
-    };
+    let threads = cores_for(bytes).min(n);
     if threads < 2 {
         return (0..n).map(f).collect();
     }

@@ -659,3 +659,52 @@ fn an_error_far_along_a_huge_line_renders_with_its_location() {
         "{shown}"
     );
 }
+
+/// A large single file (parsed in pieces on a machine with several cores)
+/// gives what the same file gives beside another one (parsed whole): the
+/// same schema, and the same diagnostics when it has problems.
+#[test]
+fn one_large_file_reads_the_same_in_pieces_as_whole() {
+    let mut text = String::from("dialect postgres\n\nenum status { active, paused }\n\n");
+    for t in 0..3000 {
+        let fk = if t > 0 {
+            format!("-> t{}.id on delete cascade", t - 1)
+        } else {
+            String::new()
+        };
+        text.push_str(&format!(
+            "// table number {t}\ntable t{t} {{\n  id      bigint   pk identity\n  parent  bigint?  {fk}\n  name    text     unique\n  status  status   = 'active' check (status <> 'paused' or name <> '')\n\n  index t{t}_name (lower(name)) where status = 'active'\n}}\n\n"
+        ));
+    }
+    assert!(text.len() > 512 * 1024);
+    let alone = |text: &str| syntax::parse_files(&[SourceFile::new("big.strata", text)]);
+    let beside = |text: &str| {
+        syntax::parse_files(&[
+            SourceFile::new("big.strata", text),
+            SourceFile::new("other.strata", "table other {\n  id int\n}\n"),
+        ])
+    };
+    let (Ok(a), Ok(mut b)) = (alone(&text), beside(&text)) else {
+        panic!("the generated schema does not parse");
+    };
+    b.tables.retain(|n, _| n.name != "other");
+    assert_eq!(a, b);
+
+    // A name defined twice far apart, and a dangling reference.
+    let broken = text
+        .replace("table t2900 {", "table t10 {")
+        .replace("-> t1499.id", "-> nowhere.id");
+    let (Err(a), Err(b)) = (alone(&broken), beside(&broken)) else {
+        panic!("the broken schema parsed");
+    };
+    let codes = |d: &strata::syntax::Diagnostics| {
+        d.items
+            .iter()
+            .map(|d| format!("{} {:?}", d.code, d.location()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(codes(&a), codes(&b));
+    assert!(codes(&a)
+        .iter()
+        .any(|c| c.starts_with("E0304") || c.starts_with("E0303")));
+}
