@@ -55,18 +55,10 @@ fn peak_rss_kib() -> Option<u64> {
         .and_then(|v| v.parse().ok())
 }
 
-/// CPU time of this (single-threaded) process so far. On a shared machine
-/// the wall clock also counts the time spent waiting for a core; this does
-/// not.
-fn cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/schedstat").ok()?;
-    let ns: u64 = stat.split_whitespace().next()?.parse().ok()?;
-    Some(Duration::from_nanos(ns))
-}
-
 /// CPU time of all threads of this process so far (`utime + stime` of
-/// /proc/self/stat, in clock ticks of 10 ms).
-fn process_cpu_time() -> Option<Duration> {
+/// /proc/self/stat, in clock ticks of 10 ms). On a shared machine the wall
+/// clock also counts the time spent waiting for a core; this does not.
+fn cpu_time() -> Option<Duration> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     // Fields after the command name, which is in parentheses and may hold spaces.
     let rest = &stat[stat.rfind(')')? + 2..];
@@ -77,12 +69,9 @@ fn process_cpu_time() -> Option<Duration> {
 }
 
 /// Parses and validates `files`: the schema, the wall time and the CPU
-/// time as `cpu` counts it.
-fn timed_parse(
-    files: &[SourceFile],
-    cpu: fn() -> Option<Duration>,
-) -> (strata::ir::Schema, Duration, Option<Duration>) {
-    let cpu_before = cpu();
+/// time of all threads.
+fn timed_parse(files: &[SourceFile]) -> (strata::ir::Schema, Duration, Option<Duration>) {
+    let cpu_before = cpu_time();
     let start = Instant::now();
     let schema = match syntax::parse(files) {
         Ok(s) => s,
@@ -92,7 +81,11 @@ fn timed_parse(
         }
     };
     let elapsed = start.elapsed();
-    (schema, elapsed, cpu().zip(cpu_before).map(|(a, b)| a - b))
+    (
+        schema,
+        elapsed,
+        cpu_time().zip(cpu_before).map(|(a, b)| a - b),
+    )
 }
 
 fn main() {
@@ -103,7 +96,7 @@ fn main() {
     let text = generate(tables);
     let before = peak_rss_kib().unwrap_or(0);
     let files = [SourceFile::new("bench.strata", text)];
-    let (schema, elapsed, cpu) = timed_parse(&files, cpu_time);
+    let (schema, elapsed, cpu) = timed_parse(&files);
     let columns: usize = schema.tables.values().map(|t| t.columns.len()).sum();
     let indexes: usize = schema.tables.values().map(|t| t.indexes.len()).sum();
     let peak = peak_rss_kib().unwrap_or(0);
@@ -114,7 +107,7 @@ fn main() {
     );
     println!("time: {:.3} s", elapsed.as_secs_f64());
     if let Some(cpu) = cpu {
-        println!("cpu time: {:.3} s", cpu.as_secs_f64());
+        println!("cpu time (all threads): {:.3} s", cpu.as_secs_f64());
     }
     println!(
         "peak memory (VmHWM): {:.1} MiB (before parsing: {:.1} MiB)",
@@ -161,7 +154,7 @@ fn split_files(text: &str) {
             SourceFile::new(format!("bench_{i:02}.strata"), t)
         })
         .collect();
-    let (schema, elapsed, cpu) = timed_parse(&files, process_cpu_time);
+    let (schema, elapsed, cpu) = timed_parse(&files);
     println!(
         "the same in {} files, {} threads: {:.3} s (cpu time, all threads: {})",
         files.len(),
