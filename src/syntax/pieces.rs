@@ -231,6 +231,43 @@ mod tests {
         assert!(seen >= 9);
     }
 
+    /// Each example with one line deleted, or doubled: wherever the pieces
+    /// do not give up, the whole file parses cleanly to the same thing.
+    #[test]
+    fn mutated_examples_in_pieces_are_the_whole_file_or_give_up() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas");
+        let (mut same, mut gave_up) = (0, 0);
+        for dialect in ["postgres", "mysql", "sqlite"] {
+            for entry in std::fs::read_dir(format!("{dir}/{dialect}")).expect("schemas/") {
+                let text = std::fs::read_to_string(entry.expect("entry").path()).expect("read");
+                let lines: Vec<&str> = text.split_inclusive('\n').collect();
+                for i in 0..lines.len() {
+                    for doubled in [false, true] {
+                        let mut m: Vec<&str> = lines.clone();
+                        if doubled {
+                            m.insert(i, lines[i]);
+                        } else {
+                            m.remove(i);
+                        }
+                        let m = m.concat();
+                        let ft = FileText::new("m.strata", &m);
+                        match parse_pieces(&ft, 0, &every_cut(&m)) {
+                            None => gave_up += 1,
+                            Some(p) => {
+                                let Ok(Some(w)) = lower_range(&ft, 0, 0..m.len()) else {
+                                    panic!("pieces parsed what the whole file does not:\n{m}");
+                                };
+                                assert_same(&p, &w, &m);
+                                same += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(same > 100 && gave_up > 10, "{same} same, {gave_up} gave up");
+    }
+
     /// A cut that is not between items, or a name two pieces share, sends
     /// the file back to the whole parse.
     #[test]
