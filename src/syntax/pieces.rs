@@ -1,6 +1,7 @@
 //! One large file parsed in pieces on several threads.
 //!
-//! The file is cut before lines that start with `table `, and every piece
+//! The file is cut before lines that start with an item keyword (`table `,
+//! `view `, `enum `, …) in their first column, and every piece
 //! is parsed and lowered on its own as a whole file would be, its pest
 //! positions offset by where it starts. Cuts need no lexical care: a cut
 //! that is not between two items (inside a namespace, a string, a comment
@@ -19,7 +20,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::diag::FileText;
-use super::lower::Lowered;
+use super::lower::{object_keywords, Lowered};
 use super::{lower_range, workers, ParsedFile};
 use crate::ir::{ObjectRef, Schema};
 
@@ -56,7 +57,7 @@ fn parse_pieces(ft: &FileText, idx: usize, ranges: &[Range<usize>]) -> Option<Pa
 }
 
 /// Two pieces per core, of about equal size, each starting at a line that
-/// starts with `table ` (the first starts at 0).
+/// starts an item (the first starts at 0).
 fn pieces(text: &str, cores: usize, min_bytes: usize) -> Vec<Range<usize>> {
     let n = (cores * 2).min(text.len() / min_bytes.max(1));
     if cores < 2 || n < 2 {
@@ -68,10 +69,10 @@ fn pieces(text: &str, cores: usize, min_bytes: usize) -> Vec<Range<usize>> {
         while !text.is_char_boundary(target) {
             target += 1;
         }
-        let Some(found) = text.get(target..).and_then(|rest| rest.find("\ntable ")) else {
+        let Some(found) = next_item_line(text, target) else {
             break;
         };
-        starts.push(target + found + 1);
+        starts.push(found);
     }
     starts.dedup();
     let mut ranges: Vec<Range<usize>> = starts.windows(2).map(|w| w[0]..w[1]).collect();
@@ -79,6 +80,21 @@ fn pieces(text: &str, cores: usize, min_bytes: usize) -> Vec<Range<usize>> {
         ranges.push(last..text.len());
     }
     ranges
+}
+
+/// The first line at or after `from` that starts with an item keyword
+/// (`table `, `view `, `enum `, …) in its first column.
+fn next_item_line(text: &str, from: usize) -> Option<usize> {
+    text.get(from..)?
+        .match_indices('\n')
+        .map(|(i, _)| from + i + 1)
+        .find(|&line| {
+            let rest = &text[line..];
+            object_keywords().iter().any(|k| {
+                rest.strip_prefix(k)
+                    .is_some_and(|after| after.starts_with(' '))
+            })
+        })
 }
 
 /// Adds a later piece to the file so far; `false` when they share a name.
@@ -180,10 +196,28 @@ mod tests {
         );
     }
 
-    /// The text cut before every line that starts with `table `.
+    #[test]
+    fn cuts_are_before_unindented_item_keywords() {
+        let text = "enum e { a }\n\nview v as sql\"\"\"select 1\"\"\"\n  table x\ntables\ntable t {\n  id int\n}\n";
+        let mut at = 0;
+        let mut found = Vec::new();
+        while let Some(next) = next_item_line(text, at) {
+            found.push(&text[next..next + 4]);
+            at = next;
+        }
+        assert_eq!(
+            found,
+            ["view", "tabl"],
+            "not the first line, `  table`, `tables`"
+        );
+    }
+
+    /// The text cut before every line that starts an item.
     fn every_cut(text: &str) -> Vec<Range<usize>> {
         let mut starts: Vec<usize> = vec![0];
-        starts.extend(text.match_indices("\ntable ").map(|(i, _)| i + 1));
+        while let Some(next) = next_item_line(text, starts[starts.len() - 1]) {
+            starts.push(next);
+        }
         let mut ranges: Vec<Range<usize>> = starts.windows(2).map(|w| w[0]..w[1]).collect();
         ranges.push(starts[starts.len() - 1]..text.len());
         ranges
@@ -213,7 +247,7 @@ mod tests {
         assert!(a.2.is_empty() && b.2.is_empty(), "{text}");
     }
 
-    /// Every example schema, cut before each of its top-level tables,
+    /// Every example schema, cut before each of its top-level items,
     /// parses to exactly what the whole file does.
     #[test]
     fn every_example_in_pieces_is_the_whole_file() {
