@@ -145,7 +145,22 @@ impl Diag {
         };
         self.labels
             .iter()
-            .any(|l| f.line_col(l.span.end).1 > MAX_SHOWN_COLUMN)
+            .any(|l| beyond_column(&f.text, l.span.end, MAX_SHOWN_COLUMN))
+    }
+}
+
+/// Whether `offset` lies past column `max` of its line. It looks back at
+/// most `max` characters, not to the start of the file: this runs for
+/// every diagnostic shown.
+fn beyond_column(text: &str, offset: usize, max: usize) -> bool {
+    let end = floor_char_boundary(text, offset.min(text.len()));
+    // A character is at most 4 bytes: `max` characters fit in this window.
+    let start = floor_char_boundary(text, end.saturating_sub(max * 4));
+    let window = &text[start..end];
+    match window.rfind('\n') {
+        Some(i) => window[i + 1..].chars().count() >= max,
+        None if start == 0 => window.chars().count() >= max,
+        None => true,
     }
 }
 
@@ -286,4 +301,29 @@ pub fn did_you_mean<'a>(
         }
     }
     best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn beyond_column_agrees_with_line_col() {
+        let text = format!(
+            "ab\n{}\n{}é{}",
+            "x".repeat(10),
+            "y".repeat(5000),
+            "z".repeat(3)
+        );
+        for offset in [0, 2, 3, 8, 13, 14, 20, 4000, 5014, 5016, text.len()] {
+            let col = line_col(&text, offset).1;
+            for max in [1, 5, 10, 4096] {
+                assert_eq!(
+                    beyond_column(&text, offset, max),
+                    col > max,
+                    "offset {offset}, column {col}, max {max}"
+                );
+            }
+        }
+    }
 }
