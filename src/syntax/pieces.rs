@@ -66,6 +66,9 @@ fn pieces(text: &str, cores: usize, min_bytes: usize) -> Vec<Range<usize>> {
     let mut starts = vec![0];
     for k in 1..n {
         let mut target = (text.len() / n * k).max(starts[starts.len() - 1] + 1);
+        if target >= text.len() {
+            break;
+        }
         while !text.is_char_boundary(target) {
             target += 1;
         }
