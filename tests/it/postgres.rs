@@ -666,7 +666,8 @@ fn snapshot_plans() -> Vec<(&'static str, Plan, EmitOptions)> {
     ]
 }
 
-fn snapshot(name: &str, sql: &str) {
+/// Compares `sql` with `snapshots/postgres/<name>.snap`.
+pub fn snapshot(name: &str, sql: &str) {
     insta::with_settings!({
         snapshot_path => "../../snapshots/postgres",
         prepend_module_to_snapshot => false,

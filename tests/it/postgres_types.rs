@@ -9,7 +9,7 @@ use strata::plan::migration;
 use strata::syntax::{self, SourceFile};
 
 use crate::converge::{converge, converge_with_rows};
-use crate::postgres::{exec, inspect};
+use crate::postgres::{exec, inspect, snapshot};
 use crate::support::PgDb;
 
 fn pg() -> &'static dyn Dialect {
@@ -215,15 +215,6 @@ async fn hand_written_ddl_is_modeled_and_round_trips() {
     // And the database converges with itself.
     let m = migration(&i.schema, &again, pg(), &EmitOptions::default()).expect("plan");
     assert!(m.plan.is_empty(), "{:?}", m.plan);
-}
-
-fn snapshot(name: &str, sql: &str) {
-    insta::with_settings!({
-        snapshot_path => "../../snapshots/postgres",
-        prepend_module_to_snapshot => false,
-    }, {
-        insta::assert_snapshot!(name, sql);
-    });
 }
 
 #[test]
