@@ -23,3 +23,4 @@ pub mod plan;
 pub mod report;
 pub mod source;
 pub mod syntax;
+pub mod url;

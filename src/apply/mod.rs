@@ -28,13 +28,13 @@ pub async fn apply(
     script: &Script,
     options: &ApplyOptions,
 ) -> miette::Result<ApplyReport> {
-    match crate::source::dialect_of_url(url) {
+    match crate::url::dialect_of_url(url) {
         Some(DialectKind::Postgres) => dialect::postgres::apply::apply(url, script, options).await,
         Some(DialectKind::Mysql) => dialect::mysql::apply::apply(url, script, options).await,
         Some(DialectKind::Sqlite) => dialect::sqlite::apply::apply(url, script, options).await,
         None => Err(miette::miette!(
             "not a database URL: {}",
-            crate::source::redact(url)
+            crate::url::redact(url)
         )),
     }
 }

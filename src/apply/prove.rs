@@ -20,7 +20,8 @@ use crate::apply::{apply, ApplyOptions};
 use crate::dialect::{Dialect, EmitOptions};
 use crate::ir::{DialectKind, Schema};
 use crate::plan::{migration, Migration};
-use crate::source::{self, redact};
+use crate::source;
+use crate::url::{redact, same_database, with_database};
 
 /// Where to prove: the dev server, and the database the plan is for (which
 /// the dev server must not be).
@@ -307,7 +308,7 @@ impl Scratch {
     async fn create(dev: &Dev<'_>, d: &dyn Dialect) -> miette::Result<Scratch> {
         let kind = d.kind();
         if let Some(url) = dev.url {
-            if source::dialect_of_url(url) != Some(kind) {
+            if crate::url::dialect_of_url(url) != Some(kind) {
                 return Err(miette!(
                     code = "strata::prove::dev_dialect",
                     help = format!("give --dev-url (or STRATA_DEV_URL) a {kind} server"),
@@ -423,7 +424,7 @@ async fn server_exec(kind: DialectKind, url: &str, sql: &str) -> miette::Result<
             r.map(|_| ())
         }
         _ => {
-            let url = url.replacen("mariadb://", "mysql://", 1);
+            let url = crate::url::with_scheme(url, "mysql");
             let mut c = sqlx::MySqlConnection::connect(&url).await.map_err(broken)?;
             let r = sqlx::raw_sql(sql).execute(&mut c).await.map_err(broken);
             let _ = c.close().await;
@@ -444,84 +445,9 @@ fn unique_name() -> String {
     format!("strata_prove_{}_{nanos}_{n}", std::process::id())
 }
 
-/// The parts of a server URL that say which database it is.
-fn parts(url: &str) -> (String, String, String) {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-    let family = match scheme {
-        "postgresql" => "postgres",
-        "mariadb" => "mysql",
-        s => s,
-    };
-    let rest = rest.split(['?', '#']).next().unwrap_or("");
-    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let default_port = match family {
-        "postgres" => ":5432",
-        "mysql" => ":3306",
-        _ => "",
-    };
-    let host = match host.rsplit_once(':') {
-        Some((_, port)) if !port.is_empty() && !host.ends_with(']') => host.to_string(),
-        _ => format!("{host}{default_port}"),
-    };
-    let host = host.replacen("localhost:", "127.0.0.1:", 1);
-    (
-        family.to_string(),
-        host,
-        path.trim_end_matches('/').to_string(),
-    )
-}
-
-/// Whether two URLs name the same database (same server and name).
-pub fn same_database(a: &str, b: &str) -> bool {
-    parts(a) == parts(b)
-}
-
-/// The server URL with its database replaced by `name` (query kept).
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.find('?') {
-        Some(q) => (&url[..q], &url[q..]),
-        None => (url, ""),
-    };
-    let after_scheme = base.find("://").map_or(0, |i| i + 3);
-    let server = match base[after_scheme..].find('/') {
-        Some(slash) => &base[..after_scheme + slash],
-        None => base,
-    };
-    format!("{server}/{name}{query}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn scratch_url_replaces_the_database() {
-        assert_eq!(
-            with_database("postgres://u:p@h:5432/postgres?sslmode=disable", "s"),
-            "postgres://u:p@h:5432/s?sslmode=disable"
-        );
-        assert_eq!(with_database("mysql://root@h", "s"), "mysql://root@h/s");
-        assert_eq!(
-            with_database("mysql://root@h/mysql", "s"),
-            "mysql://root@h/s"
-        );
-    }
-
-    #[test]
-    fn same_database_ignores_users_ports_and_queries() {
-        assert!(same_database(
-            "postgres://a@localhost/app",
-            "postgresql://b:pw@127.0.0.1:5432/app?sslmode=disable"
-        ));
-        assert!(!same_database("postgres://h/app", "postgres://h/postgres"));
-        assert!(!same_database("postgres://h:5433/app", "postgres://h/app"));
-        assert!(same_database(
-            "mariadb://root@h/app",
-            "mysql://root@h:3306/app"
-        ));
-        assert!(!same_database("mysql://h/app", "postgres://h/app"));
-    }
 
     #[test]
     fn names_are_unique_and_plain() {

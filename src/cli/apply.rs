@@ -19,7 +19,8 @@ use crate::apply::{first_line, ApplyOptions};
 use crate::dialect;
 use crate::ir::DialectKind;
 use crate::plan::migration;
-use crate::source::{self, redact};
+use crate::source;
+use crate::url::redact;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -60,7 +60,8 @@ fn diff(args: Args) -> miette::Result<Outcome> {
             .wrap_err("cannot write to stdout")?,
         Format::Json => write_output(None, &crate::report::json::render(&m, kind))?,
         Format::Markdown => {
-            let (from_label, to_label) = (source::redact(&args.from), source::redact(&args.to));
+            let (from_label, to_label) =
+                (crate::url::redact(&args.from), crate::url::redact(&args.to));
             let (from_text, to_text) = (
                 crate::syntax::print(&from.schema),
                 crate::syntax::print(&to.schema),

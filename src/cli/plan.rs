@@ -112,7 +112,7 @@ fn plan(args: Args, url: &str) -> miette::Result<Outcome> {
         Format::Sql => crate::report::sql::render(d, &m.up),
         Format::Json => crate::report::json::render(&m, kind),
         Format::Markdown => {
-            let (from_label, to_label) = (source::redact(url), source::redact(&args.to));
+            let (from_label, to_label) = (crate::url::redact(url), crate::url::redact(&args.to));
             let (from_text, to_text) = (
                 crate::syntax::print(&current.schema),
                 crate::syntax::print(&desired.schema),
@@ -155,7 +155,7 @@ pub fn database_url(url: Option<&str>) -> miette::Result<String> {
 
 /// The dialect a database URL speaks, or the bad-URL diagnostic.
 pub fn url_dialect(url: &str) -> miette::Result<DialectKind> {
-    source::dialect_of_url(url).ok_or_else(|| source::bad_url(url))
+    crate::url::dialect_of_url(url).ok_or_else(|| crate::url::bad_url(url))
 }
 
 /// Parses `--dialect`.
@@ -196,7 +196,7 @@ pub fn check_source_dialect(
             help =
                 format!("plan against a {d} database, or change the files' `dialect` declaration"),
             "{} is written for {d}, but the database is {kind}",
-            source::redact(source)
+            crate::url::redact(source)
         )),
         _ => Ok(()),
     }
@@ -311,7 +311,7 @@ impl Secrets {
     pub fn of(urls: &[&str]) -> Secrets {
         Secrets(
             urls.iter()
-                .filter_map(|u| source::password(u))
+                .filter_map(|u| crate::url::password(u))
                 .map(str::to_string)
                 .collect(),
         )

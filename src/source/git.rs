@@ -145,7 +145,7 @@ pub fn load(spec: &str) -> miette::Result<Schema> {
 pub fn source_text(source: &str) -> Option<String> {
     let files: Vec<SourceFile> = if is_git(source) {
         read(source).ok()?
-    } else if crate::source::dialect_of_url(source).is_some() {
+    } else if crate::url::dialect_of_url(source).is_some() {
         return None;
     } else {
         files_on_disk(Path::new(source))?

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::dialect::{self, Introspection};
 use crate::ir::{DialectKind, Schema};
+use crate::url::{bad_url, dialect_of_url};
 
 /// A schema read from a source, with the dialect it is known to be in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,38 +74,6 @@ fn looks_like_url(source: &str) -> bool {
     }
 }
 
-/// The diagnostic for a URL whose scheme names no database strata knows.
-pub fn bad_url(url: &str) -> miette::Report {
-    miette::miette!(
-        code = "strata::source::url",
-        help = "use postgres://…, mysql://…, mariadb://… or sqlite://path",
-        "not a database URL: {}",
-        redact(url)
-    )
-}
-
-/// The password of a URL, if it has one (so that messages can hide it).
-pub fn password(url: &str) -> Option<&str> {
-    let scheme_end = url.find("://")?;
-    let rest = &url[scheme_end + 3..];
-    let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
-    let at = authority.rfind('@')?;
-    let colon = authority[..at].find(':')?;
-    let pw = &authority[colon + 1..at];
-    (!pw.is_empty()).then_some(pw)
-}
-
-/// The dialect a database URL speaks, from its scheme.
-pub fn dialect_of_url(url: &str) -> Option<DialectKind> {
-    let scheme = url.split(':').next()?;
-    match scheme {
-        "postgres" | "postgresql" => Some(DialectKind::Postgres),
-        "mysql" | "mariadb" => Some(DialectKind::Mysql),
-        "sqlite" => Some(DialectKind::Sqlite),
-        _ => None,
-    }
-}
-
 /// Reads the source `from` (usually a database URL) and the desired schema
 /// `to`, with every desired body that `from`'s server prints the same
 /// taken in that server's spelling (see [`align`]).
@@ -142,45 +111,9 @@ pub async fn introspect(url: &str, namespaces: &[String]) -> miette::Result<Intr
     }
 }
 
-/// The URL with any password replaced by `***`, for messages.
-pub fn redact(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_string();
-    };
-    let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    match (authority.rfind('@'), authority.find(':')) {
-        (Some(at), Some(colon)) if colon < at => format!(
-            "{}{}:***{}",
-            &url[..scheme_end + 3],
-            &authority[..colon],
-            &rest[at..]
-        ),
-        _ => url.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn redacts_passwords() {
-        assert_eq!(
-            redact("postgres://app:s3cret@db:5432/x"),
-            "postgres://app:***@db:5432/x"
-        );
-        assert_eq!(redact("postgres://app@db/x"), "postgres://app@db/x");
-        assert_eq!(redact("sqlite://a.db"), "sqlite://a.db");
-    }
-
-    #[test]
-    fn finds_the_password() {
-        assert_eq!(password("mysql://root:pw@h:3306/db"), Some("pw"));
-        assert_eq!(password("mysql://root@h/db"), None);
-        assert_eq!(password("sqlite://a.db"), None);
-    }
 
     #[test]
     fn unknown_schemes_are_urls_paths_are_not() {
@@ -201,12 +134,5 @@ mod tests {
             .block_on(load("redis://u:secret@h/0", &[]))
             .expect_err("must fail");
         assert!(!format!("{err}").contains("secret"));
-    }
-
-    #[test]
-    fn dialect_from_scheme() {
-        assert_eq!(dialect_of_url("mariadb://x"), Some(DialectKind::Mysql));
-        assert_eq!(dialect_of_url("sqlite::memory:"), Some(DialectKind::Sqlite));
-        assert_eq!(dialect_of_url("schemas/"), None);
     }
 }

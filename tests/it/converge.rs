@@ -53,7 +53,7 @@ async fn inspect(url: &str) -> Result<Schema, String> {
 }
 
 async fn run(url: &str, from: &Schema, to: &Schema, what: &str) -> Result<(), String> {
-    let kind = strata::source::dialect_of_url(url).ok_or("not a database URL")?;
+    let kind = strata::url::dialect_of_url(url).ok_or("not a database URL")?;
     let d = dialect::for_kind(kind);
     let m = migration(from, to, d, &EmitOptions::default())
         .map_err(|e| format!("{what}: plan: {e:?}"))?;
@@ -82,7 +82,7 @@ pub async fn converge_with_rows(url: &str, a: &Schema, b: &Schema) -> Result<(),
 }
 
 async fn converge_inner(url: &str, a: &Schema, b: &Schema, rows: bool) -> Result<(), String> {
-    let kind = strata::source::dialect_of_url(url).ok_or("not a database URL")?;
+    let kind = strata::url::dialect_of_url(url).ok_or("not a database URL")?;
     let d = dialect::for_kind(kind);
     let empty = inspect(url).await?;
     run(url, &empty, a, "set up A").await?;

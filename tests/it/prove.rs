@@ -242,7 +242,7 @@ async fn prove_broken(
     text: &str,
     breaks: impl FnOnce(&mut strata::plan::Migration),
 ) -> ProveReport {
-    let kind = strata::source::dialect_of_url(url).expect("a database URL");
+    let kind = strata::url::dialect_of_url(url).expect("a database URL");
     let d = dialect::for_kind(kind);
     let dir = tempfile::tempdir().expect("tempdir");
     let to = schema_file(&dir, text);

@@ -10,6 +10,7 @@ use miette::miette;
 use sqlx::Connection;
 
 use crate::ir::DialectKind;
+use crate::url::with_database;
 
 pub struct Scratch {
     pub url: String,
@@ -32,19 +33,6 @@ fn unique(prefix: &str) -> String {
 
 fn db_error(what: &str, e: impl std::fmt::Display) -> miette::Report {
     miette!(code = "strata::migrate::dev_database", "{what}: {e}")
-}
-
-/// The URL with its database part replaced.
-fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = match url.find('?') {
-        Some(q) => (&url[..q], &url[q..]),
-        None => (url, ""),
-    };
-    let after_scheme = base.find("://").map_or(0, |i| i + 3);
-    match base[after_scheme..].find('/') {
-        Some(i) => format!("{}/{db}{query}", &base[..after_scheme + i]),
-        None => format!("{base}/{db}{query}"),
-    }
 }
 
 impl Scratch {
@@ -195,18 +183,6 @@ fn mysql_chunks(sql: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn database_in_url() {
-        assert_eq!(
-            with_database("postgres://u@h:5432/postgres?sslmode=disable", "x"),
-            "postgres://u@h:5432/x?sslmode=disable"
-        );
-        assert_eq!(
-            with_database("mysql://root@127.0.0.1:3306", "x"),
-            "mysql://root@127.0.0.1:3306/x"
-        );
-    }
 
     #[test]
     fn delimiter_chunks() {

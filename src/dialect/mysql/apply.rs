@@ -60,13 +60,13 @@ pub async fn apply(
     script: &Script,
     options: &ApplyOptions,
 ) -> miette::Result<ApplyReport> {
-    let real_url = url.replacen("mariadb://", "mysql://", 1);
+    let real_url = crate::url::with_scheme(url, "mysql");
     let mut conn = MySqlConnection::connect(&real_url).await.map_err(|e| {
         miette::miette!(
             code = "strata::mysql::connect",
             help = "check that the server is running and the URL names a database",
             "cannot connect to {}: {e}",
-            crate::source::redact(url)
+            crate::url::redact(url)
         )
     })?;
     let result = run(&mut conn, script, options).await;
@@ -257,12 +257,12 @@ impl Pending {
 /// unfinished one (`run` clears the pending rows of other plans), so at
 /// most one plan is pending.
 pub async fn pending_script(url: &str) -> miette::Result<Option<Pending>> {
-    let real_url = url.replacen("mariadb://", "mysql://", 1);
+    let real_url = crate::url::with_scheme(url, "mysql");
     let mut conn = MySqlConnection::connect(&real_url).await.map_err(|e| {
         miette::miette!(
             code = "strata::mysql::connect",
             "cannot connect to {}: {e}",
-            crate::source::redact(url)
+            crate::url::redact(url)
         )
     })?;
     let result = read_pending(&mut conn).await;

@@ -71,7 +71,7 @@ pub(crate) async fn connect(url: &str, max: u32) -> miette::Result<MySqlPool> {
             code = "strata::mysql::connect",
             help = "check that the server is running and the URL names a database: mysql://user:password@host:3306/database",
             "cannot connect to {}: {e}",
-            crate::source::redact(&url)
+            crate::url::redact(&url)
         )
     };
     crate::dialect::probe::<sqlx::MySqlConnection>(&url)

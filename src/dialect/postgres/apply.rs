@@ -29,7 +29,7 @@ pub async fn apply(
             code = "strata::postgres::connect",
             help = "check the URL, that the server runs, and that the user may connect",
             "cannot connect to {}: {e}",
-            crate::source::redact(url)
+            crate::url::redact(url)
         )
     })?;
     acquire_lock(&mut conn, options.lock_timeout).await?;

@@ -40,7 +40,7 @@ pub async fn align_view_bodies(
         miette::miette!(
             code = "strata::postgres::connect",
             "cannot connect to {}: {e}",
-            crate::source::redact(url)
+            crate::url::redact(url)
         )
     })?;
     let mut tx = conn.begin().await.map_err(server)?;

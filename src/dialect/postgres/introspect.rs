@@ -24,7 +24,7 @@ pub async fn introspect(url: &str, namespaces: &[String]) -> miette::Result<Intr
             code = "strata::postgres::connect",
             help = "check the URL, that the server runs, and that the user may connect",
             "cannot connect to {}: {e}",
-            crate::source::redact(url)
+            crate::url::redact(url)
         )
     };
     crate::dialect::probe::<sqlx::PgConnection>(url)

@@ -65,13 +65,17 @@ pub(crate) fn connect_options(
     url: &str,
     create: bool,
 ) -> miette::Result<Option<SqliteConnectOptions>> {
-    let options: SqliteConnectOptions = url.parse().map_err(|e| {
-        miette::miette!(
-            code = "strata::sqlite::url",
-            help = "write sqlite://path/to/file.db or sqlite::memory:",
-            "not a SQLite URL: {url} ({e})"
-        )
-    })?;
+    // `sqlite3://` is a SQLite URL to strata, not to sqlx.
+    let options: SqliteConnectOptions =
+        crate::url::with_scheme(url, "sqlite")
+            .parse()
+            .map_err(|e| {
+                miette::miette!(
+                    code = "strata::sqlite::url",
+                    help = "write sqlite://path/to/file.db or sqlite::memory:",
+                    "not a SQLite URL: {url} ({e})"
+                )
+            })?;
     let memory = url.contains(":memory:") || url.contains("mode=memory");
     if !create && !memory && !options.get_filename().exists() {
         return Ok(None);
