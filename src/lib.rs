@@ -19,6 +19,7 @@ pub mod cli;
 pub mod dialect;
 pub mod diff;
 pub mod ir;
+pub mod migration;
 pub mod plan;
 pub mod report;
 pub mod source;

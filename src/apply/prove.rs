@@ -19,7 +19,7 @@ use sqlx::Connection;
 use crate::apply::{apply, ApplyOptions};
 use crate::dialect::{Dialect, EmitOptions};
 use crate::ir::{DialectKind, Schema};
-use crate::plan::{migration, Migration};
+use crate::migration::{migration, Migration};
 use crate::source;
 use crate::url::{redact, same_database, with_database};
 

@@ -18,7 +18,7 @@ use super::Outcome;
 use crate::apply::{first_line, ApplyOptions};
 use crate::dialect;
 use crate::ir::DialectKind;
-use crate::plan::migration;
+use crate::migration::migration;
 use crate::source;
 use crate::url::redact;
 

@@ -7,7 +7,7 @@ use super::plan::{changes_outcome, parse_dialect, warn_all, write_output, EmitAr
 use super::Outcome;
 use crate::dialect;
 use crate::ir::DialectKind;
-use crate::plan::migration;
+use crate::migration::migration;
 use crate::source::{self, Loaded};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -16,7 +16,7 @@ use super::plan::{parse_dialect, warn_all, EmitArgs};
 use super::Outcome;
 use crate::dialect::{self, Script};
 use crate::ir::DialectKind;
-use crate::plan::Migration;
+use crate::migration::Migration;
 use crate::source;
 
 pub use layout::Layout;
@@ -96,7 +96,7 @@ fn pending(c: &Common) -> miette::Result<(DialectKind, Migration)> {
         scratch.drop().await;
         let current = current?;
         let d = dialect::for_kind(kind);
-        let m = crate::plan::migration(&current, &desired.schema, d, &c.emit.options())?;
+        let m = crate::migration::migration(&current, &desired.schema, d, &c.emit.options())?;
         Ok((kind, m))
     })
 }

@@ -14,7 +14,7 @@ use super::Outcome;
 use crate::apply::prove;
 use crate::dialect::{self, Dialect, EmitOptions};
 use crate::ir::DialectKind;
-use crate::plan::{migration, Migration};
+use crate::migration::{migration, Migration};
 use crate::source::{self, Loaded};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -10,14 +10,16 @@ pub mod sqlite;
 
 use serde::Serialize;
 
-use crate::diff::{Change, TableChange};
-use crate::ir::{DialectKind, Schema, Table};
-use crate::plan::{Hazard, Plan};
+use crate::diff::Change;
+use crate::ir::{DialectKind, Schema};
+use crate::plan::{Hazard, Plan, Target};
 
-/// The synchronous half of a dialect; introspection and apply are async
-/// functions in the dialect's folder, reached through [`crate::source`]
-/// and [`crate::apply`].
-pub trait Dialect: Sync {
+/// The synchronous half of a dialect. What the planner asks of it
+/// (capabilities, which changes rebuild a table) is [`Target`], declared
+/// by the planner; introspection and apply are async functions in the
+/// dialect's folder, reached through [`crate::source`] and
+/// [`crate::apply`].
+pub trait Dialect: Target + Sync {
     fn kind(&self) -> DialectKind;
 
     /// Rewrites a schema into this dialect's canonical form: type aliases,
@@ -25,9 +27,6 @@ pub trait Dialect: Sync {
     /// names, the default namespace as `None`. Both sides of a diff pass
     /// through here, so equal output means "the same schema".
     fn normalize(&self, schema: &Schema) -> Schema;
-
-    /// Facts the planner needs to order steps correctly.
-    fn capabilities(&self) -> Capabilities;
 
     /// Hazards specific to this dialect (locks, rewrites, rebuilds), on top
     /// of the dialect-free ones the planner finds (data loss).
@@ -38,13 +37,6 @@ pub trait Dialect: Sync {
 
     /// Quotes an identifier, always.
     fn quote_ident(&self, ident: &str) -> String;
-
-    /// Whether the emitter makes these changes to a table by rebuilding it
-    /// (SQLite), which takes the views and triggers over it along. Only
-    /// asked of dialects without `alter_constraints`.
-    fn rebuilds(&self, _from: &Table, _to: &Table, _changes: &[TableChange]) -> bool {
-        false
-    }
 }
 
 /// The dialect for a kind.
@@ -54,27 +46,6 @@ pub fn for_kind(kind: DialectKind) -> &'static dyn Dialect {
         DialectKind::Mysql => &mysql::Mysql,
         DialectKind::Sqlite => &sqlite::Sqlite,
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Capabilities {
-    /// DDL can run inside a transaction and be rolled back.
-    pub transactional_ddl: bool,
-    /// A foreign key may name a table that does not exist yet (SQLite), so
-    /// creation order and foreign-key cycles do not matter.
-    pub lazy_foreign_keys: bool,
-    /// Constraints can be added and dropped with ALTER TABLE. When false,
-    /// such a change rebuilds the table (SQLite).
-    pub alter_constraints: bool,
-    /// A column's type, charset or collation cannot change while a foreign
-    /// key uses it, on either side (MySQL): the planner drops those keys
-    /// before the change and adds them back after.
-    pub foreign_keys_pin_columns: bool,
-    /// A column can be moved within its table in place (MySQL `MODIFY …
-    /// AFTER`). When false, a difference in column order alone is not
-    /// planned: PostgreSQL cannot move a column, and SQLite would rebuild
-    /// the table for it.
-    pub move_columns: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

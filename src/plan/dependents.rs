@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::deps::{deps, Obj};
 use super::refs::{self, key};
-use crate::dialect::{Capabilities, Dialect};
+use super::{Capabilities, Target};
 use crate::diff::{Change, TableChange};
 use crate::ir::{Name, Schema};
 
@@ -21,9 +21,9 @@ pub fn recreate_dependents(
     changes: &mut Vec<Change>,
     from: &Schema,
     to: &Schema,
-    dialect: &dyn Dialect,
+    target: &dyn Target,
 ) {
-    let caps = &dialect.capabilities();
+    let caps = &target.capabilities();
     let mut invalid: Invalidated = BTreeMap::new();
     let mut touched_views: BTreeSet<Name> = BTreeSet::new();
     let mut touched_triggers: BTreeSet<(Name, String)> = BTreeSet::new();
@@ -52,7 +52,7 @@ pub fn recreate_dependents(
                                     | TableChange::AlterColumn { .. }
                             )
                         });
-                    if in_place_breaks || dialect.rebuilds(f, t, inner) {
+                    if in_place_breaks || target.rebuilds(f, t, inner) {
                         invalid.insert(key(&f.name), None);
                         rebuilt.insert(key(&f.name));
                     }

@@ -10,7 +10,7 @@
 //! Names are lowercased ([`refs::key`]). Lists may mention objects that no
 //! change touches: only a match with another change makes an edge.
 
-use crate::dialect::Capabilities;
+use super::Capabilities;
 use crate::diff::{Change, TableChange};
 use crate::ir::{Column, Name, Table};
 

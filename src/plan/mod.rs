@@ -9,7 +9,9 @@
 //! - [`pinned_keys`]: foreign keys dropped and added back around changes
 //!   to the columns they use, where the dialect requires it;
 //! - [`refs`]: the identifier scanner that finds what a SQL body mentions;
-//! - [`hazard`]: the dialect-free hazard rules, one per file.
+//! - [`hazard`]: the dialect-free hazard rules, one per file;
+//! - [`target`]: what the planner asks of the database it plans for
+//!   ([`Capabilities`], [`Target`]), answered by each dialect.
 
 mod dependents;
 mod deps;
@@ -19,10 +21,14 @@ mod order;
 mod pinned_keys;
 mod positions;
 pub mod refs;
+mod target;
 
 use serde::Serialize;
 
 use crate::diff::Change;
+use crate::ir::Schema;
+
+pub use target::{Capabilities, Target};
 
 pub(crate) use describe::attribute_words;
 pub use describe::{describe, domain_details};
@@ -96,151 +102,49 @@ impl HazardKind {
     }
 }
 
-use crate::dialect::{Dialect, EmitError, EmitOptions, Script};
-use crate::diff::diff;
-use crate::ir::Schema;
+/// The changes of both directions, ready to order: `changes` (between
+/// the normalized schemas `from` and `to`) and their reverse, each with
+/// what the target needs around them — column moves it cannot make
+/// dropped, foreign keys that pin a changed column dropped and added back,
+/// views, triggers and policies over a changed object recreated.
+pub fn directions(
+    mut changes: Vec<Change>,
+    from: &Schema,
+    to: &Schema,
+    target: &dyn Target,
+) -> (Vec<Change>, Vec<Change>) {
+    let caps = target.capabilities();
+    if !caps.move_columns {
+        positions::ignore_column_order(&mut changes);
+    }
+    let mut back: Vec<Change> = changes.iter().map(Change::reverse).collect();
+    let mut forward = changes;
+    pinned_keys::unpin_foreign_keys(&mut forward, from, to, &caps);
+    pinned_keys::unpin_foreign_keys(&mut back, to, from, &caps);
+    dependents::recreate_dependents(&mut forward, from, to, target);
+    dependents::recreate_dependents(&mut back, to, from, target);
+    (forward, back)
+}
 
-/// Orders changes for a dialect and attaches every hazard: the
-/// dialect-free ones ([`hazard`]) and the dialect's own.
+/// Orders changes for a target and attaches the dialect-free hazards
+/// ([`hazard`]); the dialect's own are added by `crate::migration`.
 ///
 /// Ordering is a dependency graph (see [`order`]): namespaces, extensions,
 /// types and sequences before what uses them; a referenced table before
 /// the table that references it (foreign-key cycles detached into
-/// `AlterTable` steps that add the keys afterwards, unless the dialect
+/// `AlterTable` steps that add the keys afterwards, unless the target
 /// resolves foreign keys lazily); drops in reverse; views and triggers
 /// after what they read. Ties keep a fixed order, so the same changes
 /// always give the same plan.
-pub fn plan(changes: Vec<Change>, dialect: &dyn Dialect, options: &EmitOptions) -> Plan {
-    let caps = dialect.capabilities();
+pub fn plan(changes: Vec<Change>, target: &dyn Target) -> Plan {
+    let caps = target.capabilities();
     let changes = dependents::split_entangled_views(changes, &caps);
     let steps = order::order(changes, &caps)
         .into_iter()
         .map(|change| {
-            let hazards = hazard::merge(hazard::check(&change), dialect.hazards(&change, options));
+            let hazards = hazard::check(&change);
             Step { change, hazards }
         })
         .collect();
     Plan { steps }
 }
-
-/// Everything a migration between two schemas needs: the ordered plan, the
-/// SQL that applies it, and the SQL that undoes it (the plan of the
-/// reversed changes).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Migration {
-    pub plan: Plan,
-    pub up: Script,
-    pub down: Script,
-    /// The plan `down` was emitted from, with its own hazards (undoing an
-    /// added column drops it).
-    pub rollback: Plan,
-}
-
-impl Migration {
-    /// Every hazard of the forward plan that is refused without
-    /// `--allow-destructive`.
-    pub fn destructive(&self) -> Vec<&Hazard> {
-        self.plan
-            .steps
-            .iter()
-            .flat_map(|s| &s.hazards)
-            .filter(|h| h.kind.is_destructive())
-            .collect()
-    }
-}
-
-/// Normalizes both schemas with the dialect, diffs, plans and emits both
-/// directions. The rollback is planned from the reversed changes, so it
-/// needs no second look at the database.
-pub fn migration(
-    from: &Schema,
-    to: &Schema,
-    dialect: &dyn Dialect,
-    options: &EmitOptions,
-) -> Result<Migration, EmitError> {
-    let from = dialect.normalize(from);
-    let to = dialect.normalize(to);
-    let mut changes = diff(&from, &to);
-    if !dialect.capabilities().move_columns {
-        positions::ignore_column_order(&mut changes);
-    }
-    let mut back: Vec<Change> = changes.iter().map(Change::reverse).collect();
-    let mut forward = changes;
-    let caps = dialect.capabilities();
-    pinned_keys::unpin_foreign_keys(&mut forward, &from, &to, &caps);
-    pinned_keys::unpin_foreign_keys(&mut back, &to, &from, &caps);
-    dependents::recreate_dependents(&mut forward, &from, &to, dialect);
-    dependents::recreate_dependents(&mut back, &to, &from, dialect);
-
-    let mut plan_up = plan(forward, dialect, options);
-    let mut plan_down = plan(back, dialect, options);
-    hazard::row_security::check(&mut plan_up, &to);
-    hazard::row_security::check(&mut plan_down, &from);
-    let mut up = dialect.emit(&plan_up, options)?;
-    let mut down = dialect.emit(&plan_down, options)?;
-    attach_step_hazards(&plan_up, &mut up);
-    attach_step_hazards(&plan_down, &mut down);
-    Ok(Migration {
-        plan: plan_up,
-        up,
-        down,
-        rollback: plan_down,
-    })
-}
-
-/// Makes sure every hazard of a step shows on one of its statements: an
-/// emitter may put a hazard on the exact statement it concerns; any it did
-/// not place goes on the first statement naming the hazard's object, or
-/// else on the step's first statement.
-pub fn attach_step_hazards(plan: &Plan, script: &mut Script) {
-    use std::collections::BTreeMap;
-    // Statement positions by step, so that large plans stay linear.
-    let mut by_step: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
-    for (p, phase) in script.phases.iter().enumerate() {
-        for (s, st) in phase.statements.iter().enumerate() {
-            if let Some(i) = st.step {
-                by_step.entry(i).or_default().push((p, s));
-            }
-        }
-    }
-    for (i, step) in plan.steps.iter().enumerate() {
-        if step.hazards.is_empty() {
-            continue;
-        }
-        let Some(places) = by_step.get(&i) else {
-            continue;
-        };
-        // An emitter's own copy of a dialect-free hazard is said once.
-        let free = hazard::check(&step.change);
-        for &(p, s) in places {
-            script.phases[p].statements[s]
-                .hazards
-                .retain(|h| !hazard::repeats(h, &free));
-        }
-        let missing: Vec<Hazard> = step
-            .hazards
-            .iter()
-            .filter(|h| {
-                !places
-                    .iter()
-                    .any(|&(p, s)| script.phases[p].statements[s].hazards.contains(h))
-            })
-            .cloned()
-            .collect();
-        for h in missing {
-            let place = places
-                .iter()
-                .find(|&&(p, s)| hazard::concerns(&h, &script.phases[p].statements[s].sql))
-                .or(places.first());
-            if let Some(&(p, s)) = place {
-                let st = &mut script.phases[p].statements[s];
-                st.hazards.push(h);
-                st.hazards.sort();
-                st.hazards.dedup();
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests;

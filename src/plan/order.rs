@@ -10,7 +10,7 @@ use petgraph::Direction;
 
 use super::deps::{deps, Obj};
 use super::refs::key;
-use crate::dialect::Capabilities;
+use super::Capabilities;
 use crate::diff::{Change, TableChange};
 use crate::ir::{ForeignKey, Name, Table};
 

@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::refs::key;
-use crate::dialect::Capabilities;
+use super::Capabilities;
 use crate::diff::{Change, TableChange};
 use crate::ir::{ForeignKey, Name, Schema, Table};
 

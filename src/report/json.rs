@@ -9,7 +9,8 @@ use serde::Serialize;
 use super::describe::{describe, Action, Detail, Object};
 use crate::dialect::Script;
 use crate::ir::DialectKind;
-use crate::plan::{HazardKind, Migration};
+use crate::migration::Migration;
+use crate::plan::HazardKind;
 
 /// The version of the shape below.
 pub const VERSION: u32 = 1;

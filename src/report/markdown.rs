@@ -15,7 +15,8 @@ use super::describe::{describe, Action, Described};
 use super::graph::Diagram;
 use crate::diff::Change;
 use crate::ir::{DialectKind, Schema};
-use crate::plan::{HazardKind, Migration};
+use crate::migration::Migration;
+use crate::plan::HazardKind;
 
 /// GitHub's limit on a comment body, in characters.
 pub const COMMENT_LIMIT: usize = 65_536;

@@ -11,7 +11,7 @@ use anstyle::{AnsiColor, Style};
 
 use super::describe::{describe, Action};
 use crate::ir::DialectKind;
-use crate::plan::Migration;
+use crate::migration::Migration;
 
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();

@@ -9,7 +9,7 @@
 use strata::apply::{apply, ApplyOptions};
 use strata::dialect::{self, EmitOptions};
 use strata::ir::{DialectKind, Schema};
-use strata::plan::migration;
+use strata::migration::migration;
 
 /// The schema as the convergence checks compare it. PostgreSQL cannot
 /// place a column (`ADD COLUMN` appends, and strata never rewrites a table

@@ -128,7 +128,7 @@ fn differs(rt: &tokio::runtime::Runtime, db: &str, want: &str, kind: DialectKind
         .block_on(strata::source::introspect(want, &[]))
         .expect("introspect desired db")
         .schema;
-    let m = strata::plan::migration(
+    let m = strata::migration::migration(
         &have,
         &want,
         dialect::for_kind(kind),

@@ -665,7 +665,8 @@ async fn printed_sql_runs_with_the_mariadb_client() {
         return;
     };
     let empty = inspect(&db.url).await.schema;
-    let m = strata::plan::migration(&empty, &source, my(), &EmitOptions::default()).expect("plan");
+    let m =
+        strata::migration::migration(&empty, &source, my(), &EmitOptions::default()).expect("plan");
     let up = strata::report::sql::render(my(), &m.up);
     assert!(up.contains("DELIMITER"), "{up}");
     client(&db.name, &up);

@@ -6,7 +6,7 @@ use strata::dialect::{self, EmitOptions};
 use strata::ir::{
     Column, DialectKind, ForeignKey, Index, IndexKey, IndexPart, Name, Schema, Table, View,
 };
-use strata::plan::migration;
+use strata::migration::migration;
 
 fn col(name: &str, ty: &str) -> Column {
     Column::new(name, ty)

@@ -10,7 +10,8 @@ use strata::ir::{
     Check, Column, DialectKind, Enum, Expr, ForeignKey, Identity, Index, IndexKey, IndexPart, Name,
     PrimaryKey, Schema, SequenceOptions, Table, Unique,
 };
-use strata::plan::{migration, Plan, Step};
+use strata::migration::migration;
+use strata::plan::{Plan, Step};
 
 use crate::support::PgDb;
 

@@ -9,7 +9,7 @@
 use sqlx::Connection;
 use strata::dialect::{self, EmitOptions};
 use strata::ir::{DialectKind, GrantOn, Name, PolicyCommand};
-use strata::plan::migration;
+use strata::migration::migration;
 
 use crate::converge::converge_with_rows;
 use crate::postgres::{exec, inspect};

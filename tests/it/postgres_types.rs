@@ -5,7 +5,7 @@
 
 use strata::dialect::{self, Dialect, EmitOptions};
 use strata::ir::{DialectKind, IndexKey, Name, Parallel, Schema, Volatility};
-use strata::plan::migration;
+use strata::migration::migration;
 use strata::syntax::{self, SourceFile};
 
 use crate::converge::{converge, converge_with_rows};

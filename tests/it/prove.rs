@@ -7,7 +7,7 @@ use predicates::prelude::*;
 use strata::apply::prove::{self, Dev, ProveReport};
 use strata::dialect::{self, Script};
 use strata::ir::Schema;
-use strata::plan::migration;
+use strata::migration::migration;
 
 use crate::cli_errors::strata;
 use crate::support::{self, MyDb, PgDb, SqliteDb};
@@ -240,7 +240,7 @@ async fn prove_broken(
     url: &str,
     dev_url: Option<&str>,
     text: &str,
-    breaks: impl FnOnce(&mut strata::plan::Migration),
+    breaks: impl FnOnce(&mut strata::migration::Migration),
 ) -> ProveReport {
     let kind = strata::url::dialect_of_url(url).expect("a database URL");
     let d = dialect::for_kind(kind);

@@ -10,7 +10,8 @@ use strata::ir::{
     Column, DialectKind, Enum, FkAction, ForeignKey, Index, IndexKey, IndexPart, Name, PrimaryKey,
     Schema, Table, Unique,
 };
-use strata::plan::{Hazard, HazardKind, Migration, Plan, Step};
+use strata::migration::Migration;
+use strata::plan::{Hazard, HazardKind, Plan, Step};
 
 /// Points report snapshots at `snapshots/report/`.
 #[macro_export]
@@ -747,7 +748,7 @@ pub fn many_tables(n: usize, width: usize) -> (Schema, Schema, Migration) {
 /// Completes a hand-written migration whose `down` statements name the
 /// forward step they undo: the rollback plan is the forward steps
 /// reversed, and `down`'s step indexes are moved onto it, as
-/// `plan::migration` makes them.
+/// `migration::migration` makes them.
 pub fn assemble(mut m: Migration) -> Migration {
     let n = m.plan.steps.len();
     m.rollback = Plan {

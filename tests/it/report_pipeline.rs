@@ -40,7 +40,7 @@ fn check(kind: DialectKind) {
     let to = portable(shop_v2(), kind);
     assert!(strata::ir::validate::validate(&from).is_empty());
     let d = dialect::for_kind(kind);
-    let m = strata::plan::migration(&from, &to, d, &EmitOptions::default())
+    let m = strata::migration::migration(&from, &to, d, &EmitOptions::default())
         .unwrap_or_else(|e| panic!("{kind}: {e}"));
     assert!(!m.plan.is_empty(), "{kind}: the shop changes");
 

@@ -12,7 +12,7 @@ use strata::dialect::{self, EmitOptions};
 use strata::ir::{
     Column, Deferral, DialectKind, Expr, FkAction, Identity, IndexKey, MatchType, Name, Schema,
 };
-use strata::plan::migration;
+use strata::migration::migration;
 
 use crate::converge::schema_diff;
 use crate::support::SqliteDb;

@@ -38,7 +38,7 @@ fn emit(changes: Vec<Change>) -> String {
     let mut script = sqlite()
         .emit(&plan, &opts)
         .unwrap_or_else(|e| panic!("{e:?}"));
-    strata::plan::attach_step_hazards(&plan, &mut script);
+    strata::migration::attach_step_hazards(&plan, &mut script);
     strata::report::sql::render(sqlite(), &script)
 }
 

@@ -14,7 +14,7 @@ use sqlx::{Connection, Row, SqliteConnection};
 use strata::apply::{apply, ApplyOptions};
 use strata::dialect::{self, EmitOptions};
 use strata::ir::{DialectKind, Schema, Table};
-use strata::plan::migration;
+use strata::migration::migration;
 
 use crate::converge::schema_diff;
 use crate::support::SqliteDb;

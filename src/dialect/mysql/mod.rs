@@ -9,25 +9,17 @@ pub mod normalize;
 pub mod quote;
 pub mod types;
 
-use super::{Capabilities, Dialect, EmitError, EmitOptions, Script};
+use super::{Dialect, EmitError, EmitOptions, Script};
 use crate::diff::Change;
 use crate::ir::{DialectKind, Schema};
-use crate::plan::{Hazard, Plan};
+use crate::plan::{Capabilities, Hazard, Plan, Target};
 
 /// The table where apply records its progress; never introspected.
 pub const HISTORY_TABLE: &str = "strata_history";
 
 pub struct Mysql;
 
-impl Dialect for Mysql {
-    fn kind(&self) -> DialectKind {
-        DialectKind::Mysql
-    }
-
-    fn normalize(&self, schema: &Schema) -> Schema {
-        normalize::schema(schema)
-    }
-
+impl Target for Mysql {
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             transactional_ddl: false,
@@ -36,6 +28,16 @@ impl Dialect for Mysql {
             foreign_keys_pin_columns: true,
             move_columns: true,
         }
+    }
+}
+
+impl Dialect for Mysql {
+    fn kind(&self) -> DialectKind {
+        DialectKind::Mysql
+    }
+
+    fn normalize(&self, schema: &Schema) -> Schema {
+        normalize::schema(schema)
     }
 
     /// The hazards of the SQL this dialect writes for the change: what

@@ -12,22 +12,14 @@ pub mod normalize;
 pub mod quote;
 pub mod types;
 
-use super::{Capabilities, Dialect, EmitError, EmitOptions, Script};
+use super::{Dialect, EmitError, EmitOptions, Script};
 use crate::diff::Change;
 use crate::ir::{DialectKind, Schema};
-use crate::plan::{Hazard, Plan};
+use crate::plan::{Capabilities, Hazard, Plan, Target};
 
 pub struct Postgres;
 
-impl Dialect for Postgres {
-    fn kind(&self) -> DialectKind {
-        DialectKind::Postgres
-    }
-
-    fn normalize(&self, schema: &Schema) -> Schema {
-        normalize::normalize(schema)
-    }
-
+impl Target for Postgres {
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             transactional_ddl: true,
@@ -36,6 +28,16 @@ impl Dialect for Postgres {
             foreign_keys_pin_columns: false,
             move_columns: false,
         }
+    }
+}
+
+impl Dialect for Postgres {
+    fn kind(&self) -> DialectKind {
+        DialectKind::Postgres
+    }
+
+    fn normalize(&self, schema: &Schema) -> Schema {
+        normalize::normalize(schema)
     }
 
     fn hazards(&self, change: &Change, options: &EmitOptions) -> Vec<Hazard> {

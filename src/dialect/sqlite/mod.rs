@@ -13,22 +13,14 @@ pub mod rebuild;
 
 use sqlx::sqlite::SqliteConnectOptions;
 
-use super::{Capabilities, Dialect, EmitError, EmitOptions, Script};
+use super::{Dialect, EmitError, EmitOptions, Script};
 use crate::diff::{Change, TableChange};
 use crate::ir::{DialectKind, Schema, Table};
-use crate::plan::{Hazard, Plan};
+use crate::plan::{Capabilities, Hazard, Plan, Target};
 
 pub struct Sqlite;
 
-impl Dialect for Sqlite {
-    fn kind(&self) -> DialectKind {
-        DialectKind::Sqlite
-    }
-
-    fn normalize(&self, schema: &Schema) -> Schema {
-        normalize::schema(schema)
-    }
-
+impl Target for Sqlite {
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             transactional_ddl: true,
@@ -37,6 +29,20 @@ impl Dialect for Sqlite {
             foreign_keys_pin_columns: false,
             move_columns: false,
         }
+    }
+
+    fn rebuilds(&self, from: &Table, to: &Table, changes: &[TableChange]) -> bool {
+        rebuild::needs_rebuild(from, to, changes)
+    }
+}
+
+impl Dialect for Sqlite {
+    fn kind(&self) -> DialectKind {
+        DialectKind::Sqlite
+    }
+
+    fn normalize(&self, schema: &Schema) -> Schema {
+        normalize::schema(schema)
     }
 
     fn hazards(&self, change: &Change, _options: &EmitOptions) -> Vec<Hazard> {
@@ -52,10 +58,6 @@ impl Dialect for Sqlite {
 
     fn quote_ident(&self, ident: &str) -> String {
         quote::ident(ident)
-    }
-
-    fn rebuilds(&self, from: &Table, to: &Table, changes: &[TableChange]) -> bool {
-        rebuild::needs_rebuild(from, to, changes)
     }
 }
 

@@ -29,7 +29,7 @@ use serde::Deserialize;
 use strata::apply::{apply, ApplyOptions};
 use strata::dialect::{self, Dialect, EmitOptions};
 use strata::ir::{DialectKind, Schema};
-use strata::plan::migration;
+use strata::migration::migration;
 
 use crate::converge::schema_diff;
 

@@ -1,10 +1,12 @@
-//! Ordering tests with a small test-only dialect whose emitter writes one
-//! line per step, so that assertions read as the plan does.
+//! Ordering tests of the whole pipeline with a small test-only dialect
+//! whose emitter writes one line per step, so that assertions read as the
+//! plan does.
 
 use super::*;
-use crate::dialect::{Capabilities, Phase, Statement};
-use crate::diff::TableChange;
+use crate::dialect::{EmitError, Phase, Statement};
+use crate::diff::{Change, TableChange};
 use crate::ir::{Column, DialectKind, Enum, ForeignKey, Name, Schema, Table, Trigger, View};
+use crate::plan::{Capabilities, Hazard, HazardKind, Plan, Target};
 
 struct TestDialect {
     caps: Capabilities,
@@ -46,15 +48,21 @@ const SQLITE_IN_PLACE: TestDialect = TestDialect {
     rebuilds: false,
 };
 
+impl Target for TestDialect {
+    fn capabilities(&self) -> Capabilities {
+        self.caps
+    }
+    fn rebuilds(&self, _from: &Table, _to: &Table, _changes: &[TableChange]) -> bool {
+        self.rebuilds
+    }
+}
+
 impl Dialect for TestDialect {
     fn kind(&self) -> DialectKind {
         DialectKind::Postgres
     }
     fn normalize(&self, schema: &Schema) -> Schema {
         schema.clone()
-    }
-    fn capabilities(&self) -> Capabilities {
-        self.caps
     }
     fn hazards(&self, _change: &Change, _options: &EmitOptions) -> Vec<Hazard> {
         Vec::new()
@@ -77,10 +85,7 @@ impl Dialect for TestDialect {
         })
     }
     fn quote_ident(&self, ident: &str) -> String {
-        format!("\"{ident}\"")
-    }
-    fn rebuilds(&self, _from: &Table, _to: &Table, _changes: &[TableChange]) -> bool {
-        self.rebuilds
+        crate::dialect::postgres::quote::ident(ident)
     }
 }
 

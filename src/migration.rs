@@ -1,0 +1,132 @@
+//! The one place the stages meet: normalize both schemas with the
+//! dialect, diff them, plan both directions, add the dialect's hazards,
+//! emit both scripts. Every stage below knows only its own input; this
+//! module (like `prove`, which runs it a second time on a scratch
+//! database) is what composes them.
+
+use crate::dialect::{Dialect, EmitError, EmitOptions, Script};
+use crate::diff::{diff, Change};
+use crate::ir::Schema;
+use crate::plan::{self, hazard, Hazard, Plan};
+
+/// Everything a migration between two schemas needs: the ordered plan, the
+/// SQL that applies it, and the SQL that undoes it (the plan of the
+/// reversed changes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Migration {
+    pub plan: Plan,
+    pub up: Script,
+    pub down: Script,
+    /// The plan `down` was emitted from, with its own hazards (undoing an
+    /// added column drops it).
+    pub rollback: Plan,
+}
+
+impl Migration {
+    /// Every hazard of the forward plan that is refused without
+    /// `--allow-destructive`.
+    pub fn destructive(&self) -> Vec<&Hazard> {
+        self.plan
+            .steps
+            .iter()
+            .flat_map(|s| &s.hazards)
+            .filter(|h| h.kind.is_destructive())
+            .collect()
+    }
+}
+
+/// Normalizes both schemas with the dialect, diffs, plans and emits both
+/// directions. The rollback is planned from the reversed changes, so it
+/// needs no second look at the database.
+pub fn migration(
+    from: &Schema,
+    to: &Schema,
+    dialect: &dyn Dialect,
+    options: &EmitOptions,
+) -> Result<Migration, EmitError> {
+    let from = dialect.normalize(from);
+    let to = dialect.normalize(to);
+    let (forward, back) = plan::directions(diff(&from, &to), &from, &to, dialect);
+    let mut plan_up = plan_for(forward, dialect, options);
+    let mut plan_down = plan_for(back, dialect, options);
+    hazard::row_security::check(&mut plan_up, &to);
+    hazard::row_security::check(&mut plan_down, &from);
+    let mut up = dialect.emit(&plan_up, options)?;
+    let mut down = dialect.emit(&plan_down, options)?;
+    attach_step_hazards(&plan_up, &mut up);
+    attach_step_hazards(&plan_down, &mut down);
+    Ok(Migration {
+        plan: plan_up,
+        up,
+        down,
+        rollback: plan_down,
+    })
+}
+
+/// The plan of `changes` for the dialect, each step with every hazard:
+/// the dialect-free ones the planner found, then the dialect's own.
+fn plan_for(changes: Vec<Change>, dialect: &dyn Dialect, options: &EmitOptions) -> Plan {
+    let mut plan = plan::plan(changes, dialect);
+    for step in &mut plan.steps {
+        let free = std::mem::take(&mut step.hazards);
+        step.hazards = hazard::merge(free, dialect.hazards(&step.change, options));
+    }
+    plan
+}
+
+/// Makes sure every hazard of a step shows on one of its statements: an
+/// emitter may put a hazard on the exact statement it concerns; any it did
+/// not place goes on the first statement naming the hazard's object, or
+/// else on the step's first statement.
+pub fn attach_step_hazards(plan: &Plan, script: &mut Script) {
+    use std::collections::BTreeMap;
+    // Statement positions by step, so that large plans stay linear.
+    let mut by_step: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
+    for (p, phase) in script.phases.iter().enumerate() {
+        for (s, st) in phase.statements.iter().enumerate() {
+            if let Some(i) = st.step {
+                by_step.entry(i).or_default().push((p, s));
+            }
+        }
+    }
+    for (i, step) in plan.steps.iter().enumerate() {
+        if step.hazards.is_empty() {
+            continue;
+        }
+        let Some(places) = by_step.get(&i) else {
+            continue;
+        };
+        // An emitter's own copy of a dialect-free hazard is said once.
+        let free = hazard::check(&step.change);
+        for &(p, s) in places {
+            script.phases[p].statements[s]
+                .hazards
+                .retain(|h| !hazard::repeats(h, &free));
+        }
+        let missing: Vec<Hazard> = step
+            .hazards
+            .iter()
+            .filter(|h| {
+                !places
+                    .iter()
+                    .any(|&(p, s)| script.phases[p].statements[s].hazards.contains(h))
+            })
+            .cloned()
+            .collect();
+        for h in missing {
+            let place = places
+                .iter()
+                .find(|&&(p, s)| hazard::concerns(&h, &script.phases[p].statements[s].sql))
+                .or(places.first());
+            if let Some(&(p, s)) = place {
+                let st = &mut script.phases[p].statements[s];
+                st.hazards.push(h);
+                st.hazards.sort();
+                st.hazards.dedup();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
