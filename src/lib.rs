@@ -14,13 +14,13 @@
 //!
 //! See ARCHITECTURE.md for the code map and the invariants.
 
-pub mod apply;
 pub mod cli;
 pub mod dialect;
 pub mod diff;
 pub mod ir;
 pub mod migration;
 pub mod plan;
+pub mod prove;
 pub mod report;
 pub mod source;
 pub mod syntax;

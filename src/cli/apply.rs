@@ -15,9 +15,7 @@ use super::plan::{
     EmitArgs, Secrets,
 };
 use super::Outcome;
-use crate::apply::{first_line, ApplyOptions};
-use crate::dialect;
-use crate::ir::DialectKind;
+use crate::dialect::{self, first_line, ApplyOptions};
 use crate::migration::migration;
 use crate::source;
 use crate::url::redact;
@@ -65,7 +63,7 @@ pub fn run(args: Args) -> miette::Result<Outcome> {
 
 fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     let kind = url_dialect(url)?;
-    let d = dialect::for_kind(kind);
+    let d = dialect::driver(kind);
     let rt = super::runtime()?;
     let (current, desired) = rt.block_on(source::load_pair(url, to, &args.namespaces))?;
     warn_all(&current.warnings);
@@ -93,7 +91,7 @@ fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
         confirm(&target)?;
     }
 
-    let report = rt.block_on(crate::apply::apply(
+    let report = rt.block_on(d.apply(
         url,
         &m.up,
         &ApplyOptions {
@@ -152,14 +150,14 @@ fn plan_again(
 /// caller expected work that is not there.
 fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
     let kind = url_dialect(url)?;
-    if kind != DialectKind::Mysql {
+    let d = dialect::driver(kind);
+    let Some(pending) = d.pending(url) else {
         return Err(miette!(
             code = "strata::apply::resume_unsupported",
             help = "run `strata apply --to …` again: the failed apply was rolled back",
             "--resume continues a MySQL/MariaDB apply; {kind} applies in a transaction, so a failed apply leaves nothing to continue"
         ));
-    }
-    let d = dialect::for_kind(kind);
+    };
     let rt = super::runtime()?;
     let target = redact(url);
     let desired = match args.to.as_deref() {
@@ -170,7 +168,7 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
         }
         None => None,
     };
-    let Some(pending) = rt.block_on(dialect::mysql::apply::pending_script(url))? else {
+    let Some(pending) = rt.block_on(pending)? else {
         return Err(miette!(
             code = "strata::apply::nothing_to_resume",
             help = "every apply recorded in strata_history finished; `strata apply --to …` plans afresh",
@@ -195,7 +193,7 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
     if !args.auto_approve {
         confirm(&target)?;
     }
-    let report = rt.block_on(crate::apply::apply(
+    let report = rt.block_on(d.apply(
         url,
         &pending.script,
         &ApplyOptions {

@@ -110,7 +110,7 @@ async fn replay_all(
         let sql = layout.up_sql(e)?;
         scratch.run(&e.up.display().to_string(), &sql).await?;
     }
-    let found = source::introspect(&scratch.url, &[]).await?;
+    let found = source::introspect(scratch.url(), &[]).await?;
     Ok(found.schema)
 }
 

@@ -11,7 +11,6 @@ use std::time::Duration;
 use miette::{miette, Context, IntoDiagnostic};
 
 use super::Outcome;
-use crate::apply::prove;
 use crate::dialect::{self, Dialect, EmitOptions};
 use crate::ir::DialectKind;
 use crate::migration::{migration, Migration};
@@ -131,8 +130,8 @@ fn plan(args: Args, url: &str) -> miette::Result<Outcome> {
     }
     summarize(&m, d);
     if args.prove {
-        let dev = prove::Dev::new(args.dev_url.as_deref(), url, &args.namespaces);
-        let proof = prove::prove(&dev, &current.schema, &m, &desired.schema, d);
+        let dev = crate::prove::Dev::new(args.dev_url.as_deref(), url, &args.namespaces);
+        let proof = crate::prove::prove(&dev, &current.schema, &m, &desired.schema, d);
         rt.block_on(proof)?.finish()?;
     }
     refuse_destructive(&m, args.allow_destructive)?;

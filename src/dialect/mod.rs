@@ -1,12 +1,20 @@
-//! What differs between databases. Each dialect folder has the same files:
-//! `introspect.rs` (catalog queries → IR), `normalize.rs` (canonical
-//! spellings), `emit.rs` (plan → SQL), `apply.rs` (running a script),
-//! `quote.rs` (identifier and literal quoting). The rest of strata talks
-//! to a dialect through [`Dialect`] and never matches on SQL text.
+//! What differs between databases. Each dialect folder has the same files
+//! for the same jobs (ARCHITECTURE.md lists them). The rest of strata
+//! talks to a dialect through two traits: [`Dialect`], the synchronous
+//! half (normalize, hazards, emit, quoting — on top of [`Target`], what
+//! the planner asks), and [`Driver`], the async half (introspect, apply,
+//! scratch databases), reached by URL through [`for_url`], the one place
+//! that picks a dialect for a database. Nothing matches on SQL text.
 
+pub mod driver;
 pub mod mysql;
 pub mod postgres;
 pub mod sqlite;
+
+pub use driver::{
+    first_line, scratch_name, ApplyOptions, ApplyReport, Driver, Pending, RunError, Scratch,
+    ScratchPlace,
+};
 
 use serde::Serialize;
 
@@ -16,9 +24,7 @@ use crate::plan::{Hazard, Plan, Target};
 
 /// The synchronous half of a dialect. What the planner asks of it
 /// (capabilities, which changes rebuild a table) is [`Target`], declared
-/// by the planner; introspection and apply are async functions in the
-/// dialect's folder, reached through [`crate::source`] and
-/// [`crate::apply`].
+/// by the planner; the async half is [`Driver`].
 pub trait Dialect: Target + Sync {
     fn kind(&self) -> DialectKind;
 
@@ -41,11 +47,24 @@ pub trait Dialect: Target + Sync {
 
 /// The dialect for a kind.
 pub fn for_kind(kind: DialectKind) -> &'static dyn Dialect {
+    driver(kind)
+}
+
+/// The driver for a kind: the one match over the dialects.
+pub fn driver(kind: DialectKind) -> &'static dyn Driver {
     match kind {
         DialectKind::Postgres => &postgres::Postgres,
         DialectKind::Mysql => &mysql::Mysql,
         DialectKind::Sqlite => &sqlite::Sqlite,
     }
+}
+
+/// The driver for a database URL, by its scheme; the bad-URL diagnostic
+/// when the scheme names no dialect.
+pub fn for_url(url: &str) -> miette::Result<&'static dyn Driver> {
+    crate::url::dialect_of_url(url)
+        .map(driver)
+        .ok_or_else(|| crate::url::bad_url(url))
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -93,22 +93,15 @@ pub async fn load_pair(
 /// the natural way is not planned again after every apply (PostgreSQL view
 /// bodies: `dialect/postgres/canonical.rs`). Other sources: nothing to do.
 pub async fn align(url: &str, db: &Schema, desired: &mut Schema) -> miette::Result<()> {
-    if dialect_of_url(url) == Some(DialectKind::Postgres) {
-        dialect::postgres::canonical::align_view_bodies(url, db, desired).await?;
+    match dialect_of_url(url) {
+        Some(kind) => dialect::driver(kind).align(url, db, desired).await,
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Reads the schema of a live database.
 pub async fn introspect(url: &str, namespaces: &[String]) -> miette::Result<Introspection> {
-    match dialect_of_url(url) {
-        Some(DialectKind::Postgres) => {
-            dialect::postgres::introspect::introspect(url, namespaces).await
-        }
-        Some(DialectKind::Mysql) => dialect::mysql::introspect::introspect(url, namespaces).await,
-        Some(DialectKind::Sqlite) => dialect::sqlite::introspect::introspect(url, namespaces).await,
-        None => Err(bad_url(url)),
-    }
+    dialect::for_url(url)?.introspect(url, namespaces).await
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@
 
 #![allow(dead_code)]
 
-use strata::apply::{apply, ApplyOptions};
+use crate::support::apply;
+use strata::dialect::ApplyOptions;
 use strata::dialect::{self, EmitOptions};
 use strata::ir::{DialectKind, Schema};
 use strata::migration::migration;

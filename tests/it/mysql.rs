@@ -3,8 +3,9 @@
 //! and hand-built plans that must converge. Every test has its own
 //! scratch database (`support::MyDb`).
 
+use crate::support::apply;
 use sqlx::Connection;
-use strata::apply::{apply, ApplyOptions};
+use strata::dialect::ApplyOptions;
 use strata::dialect::{self, EmitOptions, Introspection};
 use strata::diff::{Change, ColumnChanges, TableChange};
 use strata::ir::{Column, DialectKind, Expr, FkAction, IndexKey, Name, Schema, Table};

@@ -3,9 +3,10 @@
 
 use std::time::{Duration, Instant};
 
+use crate::support::apply;
 use sqlx::Connection;
-use strata::apply::{apply, ApplyOptions};
 use strata::dialect::mysql::apply::pending_script;
+use strata::dialect::ApplyOptions;
 use strata::dialect::{Phase, Script, Statement};
 
 use predicates::prelude::*;

@@ -1,9 +1,10 @@
 //! PostgreSQL: introspection of every modeled feature, the emitter, apply
 //! (transactions, advisory lock, failure reports), against a real server.
 
+use crate::support::apply;
 use sqlx::Connection;
-use strata::apply::{apply, ApplyOptions};
 use strata::dialect::postgres::introspect;
+use strata::dialect::ApplyOptions;
 use strata::dialect::{self, Dialect, EmitOptions, Introspection, Phase, Script, Statement};
 use strata::diff::{Change, ColumnChanges, TableChange};
 use strata::ir::{

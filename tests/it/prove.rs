@@ -4,10 +4,10 @@
 //! and the scratch database gone afterwards whatever happened.
 
 use predicates::prelude::*;
-use strata::apply::prove::{self, Dev, ProveReport};
 use strata::dialect::{self, Script};
 use strata::ir::Schema;
 use strata::migration::migration;
+use strata::prove::{self, Dev, ProveReport};
 
 use crate::cli_errors::strata;
 use crate::support::{self, MyDb, PgDb, SqliteDb};

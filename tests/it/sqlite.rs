@@ -5,9 +5,10 @@
 
 use std::str::FromStr;
 
+use crate::support::apply;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Connection, SqliteConnection};
-use strata::apply::{apply, ApplyOptions};
+use strata::dialect::ApplyOptions;
 use strata::dialect::{self, EmitOptions};
 use strata::ir::{
     Column, Deferral, DialectKind, Expr, FkAction, Identity, IndexKey, MatchType, Name, Schema,

@@ -10,8 +10,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::support::apply;
 use sqlx::{Connection, Row, SqliteConnection};
-use strata::apply::{apply, ApplyOptions};
+use strata::dialect::ApplyOptions;
 use strata::dialect::{self, EmitOptions};
 use strata::ir::{DialectKind, Schema, Table};
 use strata::migration::migration;

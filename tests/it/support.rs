@@ -275,3 +275,15 @@ where
         .await
         .map_err(|e| format!("{sql}: {e}"))
 }
+
+/// Runs a script on the database at `url` with the driver its scheme
+/// names: the one dispatch point the CLI uses too.
+pub async fn apply(
+    url: &str,
+    script: &strata::dialect::Script,
+    options: &strata::dialect::ApplyOptions,
+) -> miette::Result<strata::dialect::ApplyReport> {
+    strata::dialect::for_url(url)?
+        .apply(url, script, options)
+        .await
+}

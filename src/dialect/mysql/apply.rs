@@ -11,8 +11,7 @@ use std::time::Duration;
 use sqlx::mysql::MySqlConnection;
 use sqlx::{Connection, Executor};
 
-use crate::apply::{first_line, ApplyOptions, ApplyReport};
-use crate::dialect::Script;
+use crate::dialect::{first_line, ApplyOptions, ApplyReport, Pending, Script};
 
 use super::HISTORY_TABLE;
 
@@ -219,35 +218,6 @@ async fn run(
         report.executed.push(st.sql.clone());
     }
     Ok(report)
-}
-
-/// An unfinished plan as `strata_history` records it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pending {
-    pub hash: String,
-    /// Every statement of the plan, in order: `apply` with `resume` skips
-    /// the ones already applied.
-    pub script: Script,
-    /// How many of them are applied.
-    pub applied: usize,
-}
-
-impl Pending {
-    /// The statements still to run, in order.
-    pub fn remaining(&self) -> Script {
-        let statements = self
-            .script
-            .statements()
-            .skip(self.applied)
-            .cloned()
-            .collect();
-        Script {
-            phases: vec![crate::dialect::Phase {
-                transactional: false,
-                statements,
-            }],
-        }
-    }
 }
 
 /// The plan whose apply did not finish, rebuilt from `strata_history`

@@ -7,9 +7,16 @@ pub mod emit;
 pub mod introspect;
 pub mod normalize;
 pub mod quote;
+pub mod scratch;
 pub mod types;
 
-use super::{Dialect, EmitError, EmitOptions, Script};
+use futures::future::LocalBoxFuture;
+
+use super::driver::Fut;
+use super::{
+    ApplyOptions, ApplyReport, Dialect, Driver, EmitError, EmitOptions, Introspection, Pending,
+    RunError, Scratch, Script,
+};
 use crate::diff::Change;
 use crate::ir::{DialectKind, Schema};
 use crate::plan::{Capabilities, Hazard, Plan, Target};
@@ -70,5 +77,40 @@ impl Dialect for Mysql {
 
     fn quote_ident(&self, ident: &str) -> String {
         quote::ident(ident)
+    }
+}
+
+impl Driver for Mysql {
+    fn introspect<'a>(&'a self, url: &'a str, namespaces: &'a [String]) -> Fut<'a, Introspection> {
+        Box::pin(introspect::introspect(url, namespaces))
+    }
+
+    fn apply<'a>(
+        &'a self,
+        url: &'a str,
+        script: &'a Script,
+        options: &'a ApplyOptions,
+    ) -> Fut<'a, ApplyReport> {
+        Box::pin(apply::apply(url, script, options))
+    }
+
+    fn pending<'a>(&'a self, url: &'a str) -> Option<Fut<'a, Option<Pending>>> {
+        Some(Box::pin(apply::pending_script(url)))
+    }
+
+    fn create_scratch<'a>(&'a self, dev_url: Option<&'a str>, name: &'a str) -> Fut<'a, Scratch> {
+        Box::pin(scratch::create(dev_url, name))
+    }
+
+    fn drop_scratch(&self, s: Scratch) -> Fut<'_, ()> {
+        Box::pin(scratch::drop(s))
+    }
+
+    fn run_file<'a>(
+        &'a self,
+        url: &'a str,
+        sql: &'a str,
+    ) -> LocalBoxFuture<'a, Result<(), RunError>> {
+        Box::pin(scratch::run_file(url, sql))
     }
 }

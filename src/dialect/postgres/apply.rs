@@ -13,8 +13,7 @@ use std::time::Duration;
 
 use sqlx::{Connection, PgConnection};
 
-use crate::apply::{ApplyOptions, ApplyReport};
-use crate::dialect::{Phase, Script};
+use crate::dialect::{ApplyOptions, ApplyReport, Phase, Script};
 
 /// The advisory lock key strata holds while applying ("strata" in ASCII).
 pub const LOCK_KEY: i64 = 0x7374_7261_7461;

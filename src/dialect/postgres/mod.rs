@@ -10,9 +10,16 @@ pub mod expr;
 pub mod introspect;
 pub mod normalize;
 pub mod quote;
+pub mod scratch;
 pub mod types;
 
-use super::{Dialect, EmitError, EmitOptions, Script};
+use futures::future::LocalBoxFuture;
+
+use super::driver::Fut;
+use super::{
+    ApplyOptions, ApplyReport, Dialect, Driver, EmitError, EmitOptions, Introspection, RunError,
+    Scratch, Script,
+};
 use crate::diff::Change;
 use crate::ir::{DialectKind, Schema};
 use crate::plan::{Capabilities, Hazard, Plan, Target};
@@ -50,5 +57,43 @@ impl Dialect for Postgres {
 
     fn quote_ident(&self, ident: &str) -> String {
         quote::ident(ident)
+    }
+}
+
+impl Driver for Postgres {
+    fn introspect<'a>(&'a self, url: &'a str, namespaces: &'a [String]) -> Fut<'a, Introspection> {
+        Box::pin(introspect::introspect(url, namespaces))
+    }
+
+    fn align<'a>(&'a self, url: &'a str, db: &'a Schema, desired: &'a mut Schema) -> Fut<'a, ()> {
+        Box::pin(async move {
+            canonical::align_view_bodies(url, db, desired).await?;
+            Ok(())
+        })
+    }
+
+    fn apply<'a>(
+        &'a self,
+        url: &'a str,
+        script: &'a Script,
+        options: &'a ApplyOptions,
+    ) -> Fut<'a, ApplyReport> {
+        Box::pin(apply::apply(url, script, options))
+    }
+
+    fn create_scratch<'a>(&'a self, dev_url: Option<&'a str>, name: &'a str) -> Fut<'a, Scratch> {
+        Box::pin(scratch::create(dev_url, name))
+    }
+
+    fn drop_scratch(&self, s: Scratch) -> Fut<'_, ()> {
+        Box::pin(scratch::drop(s))
+    }
+
+    fn run_file<'a>(
+        &'a self,
+        url: &'a str,
+        sql: &'a str,
+    ) -> LocalBoxFuture<'a, Result<(), RunError>> {
+        Box::pin(scratch::run_file(url, sql))
     }
 }

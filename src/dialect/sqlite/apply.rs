@@ -6,8 +6,7 @@
 use sqlx::{Connection, Row, SqliteConnection};
 
 use super::emit::{FK_GUARD_CONSTRAINT, FK_GUARD_TABLE};
-use crate::apply::{ApplyOptions, ApplyReport};
-use crate::dialect::{Script, Statement};
+use crate::dialect::{ApplyOptions, ApplyReport, Script, Statement};
 
 pub async fn apply(
     url: &str,

@@ -10,10 +10,17 @@ pub mod lex;
 pub mod normalize;
 pub mod quote;
 pub mod rebuild;
+pub mod scratch;
 
 use sqlx::sqlite::SqliteConnectOptions;
 
-use super::{Dialect, EmitError, EmitOptions, Script};
+use futures::future::LocalBoxFuture;
+
+use super::driver::Fut;
+use super::{
+    ApplyOptions, ApplyReport, Dialect, Driver, EmitError, EmitOptions, Introspection, RunError,
+    Scratch, Script,
+};
 use crate::diff::{Change, TableChange};
 use crate::ir::{DialectKind, Schema, Table};
 use crate::plan::{Capabilities, Hazard, Plan, Target};
@@ -58,6 +65,41 @@ impl Dialect for Sqlite {
 
     fn quote_ident(&self, ident: &str) -> String {
         quote::ident(ident)
+    }
+}
+
+impl Driver for Sqlite {
+    fn introspect<'a>(&'a self, url: &'a str, namespaces: &'a [String]) -> Fut<'a, Introspection> {
+        Box::pin(introspect::introspect(url, namespaces))
+    }
+
+    fn apply<'a>(
+        &'a self,
+        url: &'a str,
+        script: &'a Script,
+        options: &'a ApplyOptions,
+    ) -> Fut<'a, ApplyReport> {
+        Box::pin(apply::apply(url, script, options))
+    }
+
+    fn needs_dev_server(&self) -> bool {
+        false
+    }
+
+    fn create_scratch<'a>(&'a self, _dev_url: Option<&'a str>, name: &'a str) -> Fut<'a, Scratch> {
+        Box::pin(async move { scratch::create(name) })
+    }
+
+    fn drop_scratch(&self, s: Scratch) -> Fut<'_, ()> {
+        Box::pin(async move { scratch::drop(s) })
+    }
+
+    fn run_file<'a>(
+        &'a self,
+        url: &'a str,
+        sql: &'a str,
+    ) -> LocalBoxFuture<'a, Result<(), RunError>> {
+        Box::pin(scratch::run_file(url, sql))
     }
 }
 

@@ -23,10 +23,11 @@ mod sqlite;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::support::apply;
 use futures::future::LocalBoxFuture;
 use futures::StreamExt;
 use serde::Deserialize;
-use strata::apply::{apply, ApplyOptions};
+use strata::dialect::ApplyOptions;
 use strata::dialect::{self, Dialect, EmitOptions};
 use strata::ir::{DialectKind, Schema};
 use strata::migration::migration;

@@ -10,18 +10,12 @@
 //! step that fails on real data (a new unique index over duplicates, a
 //! narrowing cast) passes here. See docs/prove.md.
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
-
 use miette::miette;
-use sqlx::Connection;
 
-use crate::apply::{apply, ApplyOptions};
-use crate::dialect::{Dialect, EmitOptions};
+use crate::dialect::{self, scratch_name, ApplyOptions, Dialect, Driver, EmitOptions, Scratch};
 use crate::ir::{DialectKind, Schema};
 use crate::migration::{migration, Migration};
-use crate::source;
-use crate::url::{redact, same_database, with_database};
+use crate::url::{redact, same_database};
 
 /// Where to prove: the dev server, and the database the plan is for (which
 /// the dev server must not be).
@@ -151,7 +145,8 @@ pub async fn prove(
     desired: &Schema,
     dialect: &dyn Dialect,
 ) -> miette::Result<ProveReport> {
-    let scratch = Scratch::create(dev, dialect).await?;
+    let driver = dialect::driver(dialect.kind());
+    let scratch = create_scratch(dev, driver).await?;
     let mut report = ProveReport {
         scratch: scratch.label(),
         checks: Vec::new(),
@@ -162,11 +157,11 @@ pub async fn prove(
         current,
         migration,
         desired,
-        dialect,
+        driver,
         &mut report,
     )
     .await;
-    let dropped = scratch.drop_it().await;
+    let dropped = driver.drop_scratch(scratch).await;
     match outcome {
         Ok(()) | Err(Stop::Failed) => dropped.map(|()| report),
         Err(Stop::Broken(e)) => Err(e),
@@ -179,20 +174,22 @@ async fn run(
     current: &Schema,
     m: &Migration,
     desired: &Schema,
-    d: &dyn Dialect,
+    d: &dyn Driver,
     report: &mut ProveReport,
 ) -> Result<(), Stop> {
     let inspect = || async {
-        source::introspect(url, namespaces)
+        d.introspect(url, namespaces)
             .await
             .map(|i| i.schema)
             .map_err(Stop::from)
     };
+    let defaults = ApplyOptions::default();
+    let apply = |script| d.apply(url, script, &defaults);
     let options = EmitOptions::default();
 
     let empty = inspect().await?;
     let setup = migration(&empty, current, d, &options).map_err(miette::Report::from)?;
-    if let Err(e) = apply(url, &setup.up, &ApplyOptions::default()).await {
+    if let Err(e) = apply(&setup.up).await {
         return report.fail(SETUP, with_sql(e, d, &setup.up));
     }
     let start = inspect().await?;
@@ -209,7 +206,7 @@ async fn run(
         }
     }
 
-    if let Err(e) = apply(url, &m.up, &ApplyOptions::default()).await {
+    if let Err(e) = apply(&m.up).await {
         return report.fail(UP_APPLIES, with_sql(e, d, &m.up));
     }
     report.pass(UP_APPLIES);
@@ -217,7 +214,7 @@ async fn run(
     // The scratch server prints the bodies it stores in its own spelling;
     // the desired ones are compared in that spelling too.
     let mut desired = desired.clone();
-    source::align(url, &after, &mut desired).await?;
+    d.align(url, &after, &mut desired).await?;
     let desired = &desired;
     match schema_diff(d, desired, &after) {
         None => report.pass(UP_CONVERGES),
@@ -236,7 +233,7 @@ async fn run(
     }
     report.pass(PLAN_AGAIN_EMPTY);
 
-    if let Err(e) = apply(url, &m.down, &ApplyOptions::default()).await {
+    if let Err(e) = apply(&m.down).await {
         return report.fail(DOWN_APPLIES, with_sql(e, d, &m.down));
     }
     report.pass(DOWN_APPLIES);
@@ -288,173 +285,41 @@ pub fn schema_diff(d: &dyn Dialect, expected: &Schema, actual: &Schema) -> Optio
     })
 }
 
-/// The scratch database of one proof.
-struct Scratch {
-    url: String,
-    place: Place,
-}
-
-enum Place {
-    Server {
-        kind: DialectKind,
-        admin_url: String,
-        name: String,
-        quoted: String,
-    },
-    File(PathBuf),
-}
-
-impl Scratch {
-    async fn create(dev: &Dev<'_>, d: &dyn Dialect) -> miette::Result<Scratch> {
-        let kind = d.kind();
-        if let Some(url) = dev.url {
-            if crate::url::dialect_of_url(url) != Some(kind) {
-                return Err(miette!(
-                    code = "strata::prove::dev_dialect",
-                    help = format!("give --dev-url (or STRATA_DEV_URL) a {kind} server"),
-                    "the dev URL {} is not a {kind} URL, but the database is {kind}",
-                    redact(url)
-                ));
-            }
-            if same_database(url, dev.target) {
-                return Err(miette!(
-                    code = "strata::prove::dev_is_target",
-                    help = "point --dev-url at a development server (or at least another \
-                            database of it): a proof creates and drops databases there",
-                    "the dev URL is the database the plan is for ({})",
-                    redact(url)
-                ));
-            }
-        }
-        let name = unique_name();
-        if kind == DialectKind::Sqlite {
-            let path = std::env::temp_dir().join(format!("{name}.db"));
-            return Ok(Scratch {
-                url: format!("sqlite://{}", path.display()),
-                place: Place::File(path),
-            });
-        }
-        let Some(admin_url) = dev.url else {
-            let scheme = if kind == DialectKind::Postgres {
-                "postgres"
-            } else {
-                "mysql"
-            };
+/// Makes the scratch database of one proof on the dev server (a temporary
+/// file for SQLite), after checking that the dev server is of the right
+/// dialect and is not the database the plan is for.
+async fn create_scratch(dev: &Dev<'_>, driver: &dyn Driver) -> miette::Result<Scratch> {
+    let kind = driver.kind();
+    if let Some(url) = dev.url {
+        if crate::url::dialect_of_url(url) != Some(kind) {
             return Err(miette!(
-                code = "strata::prove::no_dev_url",
-                help = format!(
-                    "pass --dev-url {scheme}://… (or set STRATA_DEV_URL): a server where \
-                     the user may CREATE DATABASE; the proof runs in a scratch database there"
-                ),
-                "--prove needs a dev server for {kind}"
+                code = "strata::prove::dev_dialect",
+                help = format!("give --dev-url (or STRATA_DEV_URL) a {kind} server"),
+                "the dev URL {} is not a {kind} URL, but the database is {kind}",
+                redact(url)
             ));
-        };
-        let quoted = d.quote_ident(&name);
-        server_exec(kind, admin_url, &format!("CREATE DATABASE {quoted}")).await?;
-        Ok(Scratch {
-            url: with_database(admin_url, &name),
-            place: Place::Server {
-                kind,
-                admin_url: admin_url.to_string(),
-                name,
-                quoted,
-            },
-        })
-    }
-
-    fn label(&self) -> String {
-        match &self.place {
-            Place::Server { name, .. } => format!("scratch database {name}"),
-            Place::File(p) => format!("scratch file {}", p.display()),
+        }
+        if same_database(url, dev.target) {
+            return Err(miette!(
+                code = "strata::prove::dev_is_target",
+                help = "point --dev-url at a development server (or at least another \
+                        database of it): a proof creates and drops databases there",
+                "the dev URL is the database the plan is for ({})",
+                redact(url)
+            ));
         }
     }
-
-    async fn drop_it(self) -> miette::Result<()> {
-        match self.place {
-            Place::Server {
-                kind,
-                admin_url,
-                name,
-                quoted,
-            } => {
-                // FORCE: a connection an apply or an introspection left
-                // behind must not keep the scratch database alive.
-                let sql = match kind {
-                    DialectKind::Postgres => {
-                        format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
-                    }
-                    _ => format!("DROP DATABASE IF EXISTS {quoted}"),
-                };
-                server_exec(kind, &admin_url, &sql).await.map_err(|e| {
-                    miette!(
-                        code = "strata::prove::drop",
-                        help = format!("drop the database {name} by hand"),
-                        "cannot drop the scratch database: {e}"
-                    )
-                })
-            }
-            Place::File(path) => {
-                for suffix in ["", "-journal", "-wal", "-shm"] {
-                    let mut p = path.clone().into_os_string();
-                    p.push(suffix);
-                    let _ = std::fs::remove_file(PathBuf::from(p));
-                }
-                Ok(())
-            }
-        }
+    if driver.needs_dev_server() && dev.url.is_none() {
+        return Err(miette!(
+            code = "strata::prove::no_dev_url",
+            help = format!(
+                "pass --dev-url {kind}://… (or set STRATA_DEV_URL): a server where \
+                 the user may CREATE DATABASE; the proof runs in a scratch database there"
+            ),
+            "--prove needs a dev server for {kind}"
+        ));
     }
-}
-
-/// Runs one statement on the dev server's own database.
-async fn server_exec(kind: DialectKind, url: &str, sql: &str) -> miette::Result<()> {
-    let broken = |e: sqlx::Error| {
-        miette!(
-            code = "strata::prove::dev_server",
-            help = "check --dev-url (or STRATA_DEV_URL): the server must run and the user \
-                    may CREATE DATABASE and DROP DATABASE there",
-            "{sql} on the dev server {}: {e}",
-            redact(url)
-        )
-    };
-    match kind {
-        DialectKind::Postgres => {
-            let mut c = sqlx::PgConnection::connect(url).await.map_err(broken)?;
-            let r = sqlx::raw_sql(sql).execute(&mut c).await.map_err(broken);
-            let _ = c.close().await;
-            r.map(|_| ())
-        }
-        _ => {
-            let url = crate::url::with_scheme(url, "mysql");
-            let mut c = sqlx::MySqlConnection::connect(&url).await.map_err(broken)?;
-            let r = sqlx::raw_sql(sql).execute(&mut c).await.map_err(broken);
-            let _ = c.close().await;
-            r.map(|_| ())
-        }
-    }
-}
-
-/// `strata_prove_<pid>_<nanos>_<n>`: unique per process and call, and a
-/// valid database name everywhere without quoting.
-fn unique_name() -> String {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!("strata_prove_{}_{nanos}_{n}", std::process::id())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_unique_and_plain() {
-        let (a, b) = (unique_name(), unique_name());
-        assert_ne!(a, b);
-        assert!(a.starts_with("strata_prove_"));
-        assert!(a.len() < 64, "{a}");
-        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-    }
+    driver
+        .create_scratch(dev.url, &scratch_name("strata_prove"))
+        .await
 }

@@ -1,0 +1,224 @@
+//! The async half of a dialect: everything that talks to a live server —
+//! introspection, apply, scratch databases, the record of an unfinished
+//! apply — behind one trait, [`Driver`], reached through one dispatch
+//! point, [`super::for_url`]. The rest of strata never matches on a
+//! dialect to pick a function; a fourth dialect is a folder and one line
+//! there.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use futures::future::LocalBoxFuture;
+
+use super::{Dialect, Introspection, Script};
+use crate::ir::Schema;
+
+/// What a driver's async work returns: a boxed future, not required to be
+/// `Send` — strata runs them with `block_on`, and sqlx's MySQL executor
+/// futures trip rustc's higher-ranked `Send` check when boxed as `Send`.
+pub type Fut<'a, T> = LocalBoxFuture<'a, miette::Result<T>>;
+
+/// The async half of a dialect, implemented in `dialect/<d>/mod.rs` by
+/// delegating to the dialect's `introspect.rs`, `apply.rs` and
+/// `scratch.rs`.
+pub trait Driver: Dialect {
+    /// Reads the schema of the database at `url`, narrowed to
+    /// `namespaces` where the dialect has them.
+    fn introspect<'a>(&'a self, url: &'a str, namespaces: &'a [String]) -> Fut<'a, Introspection>;
+
+    /// Lets the server at `url` print the desired bodies it stores in its
+    /// own spelling, where `db` (read from it) says it stores them the
+    /// same (PostgreSQL view bodies). Nothing to do elsewhere.
+    fn align<'a>(
+        &'a self,
+        _url: &'a str,
+        _db: &'a Schema,
+        _desired: &'a mut Schema,
+    ) -> Fut<'a, ()> {
+        Box::pin(async { Ok(()) })
+    }
+
+    /// Runs a script on the database at `url`.
+    fn apply<'a>(
+        &'a self,
+        url: &'a str,
+        script: &'a Script,
+        options: &'a ApplyOptions,
+    ) -> Fut<'a, ApplyReport>;
+
+    /// The unfinished apply the database records, for `apply --resume`;
+    /// `None` for a dialect whose applies run in transactions, which
+    /// leave nothing to continue.
+    fn pending<'a>(&'a self, _url: &'a str) -> Option<Fut<'a, Option<Pending>>> {
+        None
+    }
+
+    /// Whether a scratch database needs a server (`--dev-url`); SQLite
+    /// makes one in a temporary file.
+    fn needs_dev_server(&self) -> bool {
+        true
+    }
+
+    /// Creates the empty scratch database `name` on the dev server at
+    /// `dev_url` (or in a temporary file).
+    fn create_scratch<'a>(&'a self, dev_url: Option<&'a str>, name: &'a str) -> Fut<'a, Scratch>;
+
+    /// Drops a scratch database, whatever connections are left on it.
+    fn drop_scratch(&self, scratch: Scratch) -> Fut<'_, ()>;
+
+    /// Runs the text of a migration file on a scratch database, as the
+    /// dialect's own client would read it.
+    fn run_file<'a>(
+        &'a self,
+        url: &'a str,
+        sql: &'a str,
+    ) -> LocalBoxFuture<'a, Result<(), RunError>>;
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApplyOptions {
+    pub lock_timeout: Option<Duration>,
+    /// Continue an apply that failed half-way (MySQL history table).
+    pub resume: bool,
+}
+
+/// What an apply did, statement by statement, in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApplyReport {
+    pub executed: Vec<String>,
+}
+
+/// A statement's first line for progress and failure messages, with `…`
+/// when the statement goes on.
+pub fn first_line(sql: &str) -> String {
+    let line = sql.lines().next().unwrap_or("").trim();
+    if sql.lines().nth(1).is_some() {
+        format!("{line} …")
+    } else {
+        line.to_string()
+    }
+}
+
+/// An unfinished plan as the database records it (MySQL's
+/// `strata_history`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub hash: String,
+    /// Every statement of the plan, in order: `apply` with `resume` skips
+    /// the ones already applied.
+    pub script: Script,
+    /// How many of them are applied.
+    pub applied: usize,
+}
+
+impl Pending {
+    /// The statements still to run, in order.
+    pub fn remaining(&self) -> Script {
+        let statements = self
+            .script
+            .statements()
+            .skip(self.applied)
+            .cloned()
+            .collect();
+        Script {
+            phases: vec![super::Phase {
+                transactional: false,
+                statements,
+            }],
+        }
+    }
+}
+
+/// A scratch database: made empty for one proof or one replay, and
+/// dropped after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scratch {
+    /// Where to connect to it.
+    pub url: String,
+    pub place: ScratchPlace,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScratchPlace {
+    /// A database on the dev server, reached as `admin_url` to drop it.
+    Server { admin_url: String, name: String },
+    /// A temporary SQLite file.
+    File(PathBuf),
+}
+
+impl Scratch {
+    /// What to call it in messages.
+    pub fn label(&self) -> String {
+        match &self.place {
+            ScratchPlace::Server { name, .. } => format!("scratch database {name}"),
+            ScratchPlace::File(p) => format!("scratch file {}", p.display()),
+        }
+    }
+}
+
+/// `<prefix>_<pid>_<nanos>_<n>`: unique per process and call, and a valid
+/// database name everywhere without quoting.
+pub fn scratch_name(prefix: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("{prefix}_{}_{nanos}_{n}", std::process::id())
+}
+
+/// A statement on the dev server failed (or the server could not be
+/// reached): the error of a scratch database that could not be made.
+pub(crate) fn dev_server_error(sql: &str, url: &str, e: impl std::fmt::Display) -> miette::Report {
+    miette::miette!(
+        code = "strata::scratch::dev_server",
+        help = "check --dev-url (or STRATA_DEV_URL): the server must run and the user \
+                may CREATE DATABASE and DROP DATABASE there",
+        "{sql} on the dev server {}: {e}",
+        crate::url::redact(url)
+    )
+}
+
+/// A scratch database that could not be dropped: left for the user.
+pub(crate) fn drop_error(name: &str, e: miette::Report) -> miette::Report {
+    miette::miette!(
+        code = "strata::scratch::drop",
+        help = format!("drop the database {name} by hand"),
+        "cannot drop the scratch database: {e}"
+    )
+}
+
+/// A scratch database asked of a server dialect without a server; the
+/// commands check first and say it in their own words.
+pub(crate) fn no_dev_server(dialect: &str) -> miette::Report {
+    miette::miette!(
+        code = "strata::scratch::no_dev_url",
+        help = "pass --dev-url: a server where the user may CREATE DATABASE",
+        "a scratch database on {dialect} needs a dev server"
+    )
+}
+
+/// Why a migration file did not run on a scratch database: the database
+/// could not be opened, or a statement of the file failed (the server's
+/// message either way).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunError {
+    Connect(String),
+    Statement(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_plain() {
+        let (a, b) = (scratch_name("strata_prove"), scratch_name("strata_prove"));
+        assert_ne!(a, b);
+        assert!(a.starts_with("strata_prove_"));
+        assert!(a.len() < 64, "{a}");
+        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    }
+}
