@@ -10,7 +10,7 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use miette::{miette, IntoDiagnostic};
 
-use super::plan::{
+use super::common::{
     check_source_dialect, database_url, refuse_destructive, summarize, url_dialect, warn_all,
     EmitArgs, Secrets,
 };
@@ -79,7 +79,7 @@ fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     let sql = crate::report::sql::render(d, &m.up);
     if args.dry_run {
         summarize(&m, d);
-        super::plan::write_output(None, &sql)?;
+        super::common::write_output(None, &sql)?;
         refuse_destructive(&m, args.allow_destructive)?;
         eprintln!("Dry run: nothing was applied.");
         return Ok(Outcome::Success);
@@ -185,7 +185,7 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
         total - pending.applied
     );
     if args.dry_run {
-        super::plan::write_output(None, &sql)?;
+        super::common::write_output(None, &sql)?;
         eprintln!("Dry run: nothing was applied.");
         return Ok(Outcome::Success);
     }

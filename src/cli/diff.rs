@@ -3,7 +3,7 @@
 
 use miette::{miette, Context, IntoDiagnostic};
 
-use super::plan::{changes_outcome, parse_dialect, warn_all, write_output, EmitArgs, Secrets};
+use super::common::{changes_outcome, parse_dialect, warn_all, write_output, EmitArgs, Secrets};
 use super::Outcome;
 use crate::dialect;
 use crate::ir::DialectKind;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use miette::{miette, IntoDiagnostic};
 
-use super::plan::{database_url, url_dialect, warn_all, write_output, Secrets};
+use super::common::{database_url, url_dialect, warn_all, write_output, Secrets};
 use super::Outcome;
 use crate::source;
 

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use miette::miette;
 
-use super::plan::{parse_dialect, warn_all, EmitArgs};
+use super::common::{parse_dialect, warn_all, EmitArgs};
 use super::Outcome;
 use crate::dialect::{self, Script};
 use crate::ir::DialectKind;

@@ -4,6 +4,7 @@
 
 mod apply;
 mod check;
+mod common;
 mod diff;
 mod export;
 mod fmt;

@@ -1,0 +1,248 @@
+//! What the commands share: the flags that shape emitted SQL, finding the
+//! database URL and its dialect, the plan summary and the refusal of a
+//! destructive plan, writing output, durations, and keeping passwords out
+//! of every message.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+use miette::{miette, Context, IntoDiagnostic};
+
+use super::Outcome;
+use crate::dialect::{Dialect, EmitOptions};
+use crate::ir::DialectKind;
+use crate::migration::Migration;
+use crate::source::Loaded;
+
+/// Flags that shape the emitted SQL, shared by `plan`, `diff` and `apply`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct EmitArgs {
+    /// Prefer changes that keep tables readable and writable
+    /// (CREATE INDEX CONCURRENTLY, NOT VALID then VALIDATE, …).
+    #[arg(long)]
+    online: bool,
+    /// Give up a statement that waits longer than this for a lock (e.g. 5s).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+    lock_timeout: Option<String>,
+}
+
+impl EmitArgs {
+    pub fn options(&self) -> EmitOptions {
+        EmitOptions {
+            online: self.online,
+            lock_timeout: self.lock_timeout.clone(),
+            statement_timeout: None,
+        }
+    }
+
+    pub fn lock_timeout(&self) -> Option<Duration> {
+        self.lock_timeout
+            .as_deref()
+            .and_then(|s| parse_duration(s).ok())
+    }
+}
+
+/// `--url`, or `DATABASE_URL` through clap, or a diagnostic.
+pub fn database_url(url: Option<&str>) -> miette::Result<String> {
+    match url {
+        Some(u) if !u.trim().is_empty() => Ok(u.to_string()),
+        _ => Err(miette!(
+            code = "strata::cli::no_url",
+            help = "pass --url postgres://…, mysql://… or sqlite://path, or set DATABASE_URL",
+            "no database URL"
+        )),
+    }
+}
+
+/// The dialect a database URL speaks, or the bad-URL diagnostic.
+pub fn url_dialect(url: &str) -> miette::Result<DialectKind> {
+    crate::url::dialect_of_url(url).ok_or_else(|| crate::url::bad_url(url))
+}
+
+/// Parses `--dialect`.
+pub fn parse_dialect(name: &str) -> miette::Result<DialectKind> {
+    DialectKind::parse(name).ok_or_else(|| {
+        miette!(
+            code = "strata::cli::dialect",
+            help = "use postgres, mysql (also for MariaDB) or sqlite",
+            "unknown dialect `{name}`"
+        )
+    })
+}
+
+/// Schema files that declare another dialect than the database's are a
+/// mistake worth stopping for.
+pub fn check_source_dialect(
+    loaded: &Loaded,
+    kind: DialectKind,
+    source: &str,
+) -> miette::Result<()> {
+    match loaded.dialect {
+        Some(d) if d != kind => Err(miette!(
+            code = "strata::cli::dialect_mismatch",
+            help =
+                format!("plan against a {d} database, or change the files' `dialect` declaration"),
+            "{} is written for {d}, but the database is {kind}",
+            crate::url::redact(source)
+        )),
+        _ => Ok(()),
+    }
+}
+
+pub fn warn_all(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+}
+
+/// One line on stderr: how many steps, and every hazard.
+pub fn summarize(m: &Migration, _d: &dyn Dialect) {
+    if m.plan.is_empty() {
+        eprintln!("No changes.");
+        return;
+    }
+    let n = m.plan.steps.len();
+    eprintln!(
+        "Plan: {n} change{}{}.",
+        if n == 1 { "" } else { "s" },
+        match m.destructive().len() {
+            0 => String::new(),
+            k => format!(", {k} destructive"),
+        }
+    );
+    for step in &m.plan.steps {
+        eprintln!("  {}", crate::plan::describe(&step.change));
+        for h in &step.hazards {
+            eprintln!("    hazard: {}: {}", h.kind.as_str(), h.message);
+        }
+    }
+}
+
+/// The refusal of a plan that loses data, naming each loss.
+pub fn refuse_destructive(m: &Migration, allowed: bool) -> miette::Result<()> {
+    let hazards = m.destructive();
+    if allowed || hazards.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = hazards
+        .iter()
+        .map(|h| format!("  - {}", h.message))
+        .collect();
+    Err(miette!(
+        code = "strata::plan::destructive",
+        help = "review the plan, then pass --allow-destructive to accept the data loss",
+        "the plan is destructive ({} change{} lose data):\n{}",
+        hazards.len(),
+        if hazards.len() == 1 {
+            " would"
+        } else {
+            "s would"
+        },
+        list.join("\n")
+    ))
+}
+
+pub fn changes_outcome(m: &Migration, exit_code: bool) -> Outcome {
+    if exit_code && !m.plan.is_empty() {
+        Outcome::Changes
+    } else {
+        Outcome::Success
+    }
+}
+
+/// Writes to FILE, or to stdout when there is none.
+pub fn write_output(path: Option<&Path>, text: &str) -> miette::Result<()> {
+    match path {
+        Some(p) => write_file(p, text),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|_| out.flush())
+                .into_diagnostic()
+                .wrap_err("cannot write to stdout")
+        }
+    }
+}
+
+pub fn write_file(path: &Path, text: &str) -> miette::Result<()> {
+    std::fs::write(path, text)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot write {}", path.display()))
+}
+
+/// `5s`, `500ms`, `2m`, or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration such as 5s, 500ms or 2m"))?;
+    match unit.trim() {
+        "" | "s" => Ok(Duration::from_secs(n)),
+        "ms" => Ok(Duration::from_millis(n)),
+        "m" | "min" => Ok(Duration::from_secs(n * 60)),
+        _ => Err(format!("`{s}` is not a duration such as 5s, 500ms or 2m")),
+    }
+}
+
+fn parse_duration_arg(s: &str) -> Result<String, String> {
+    parse_duration(s).map(|_| s.trim().to_string())
+}
+
+/// Passwords of the URLs a command was given: whatever goes wrong, they
+/// never reach the terminal (a driver's message may quote its URL).
+pub struct Secrets(Vec<String>);
+
+impl Secrets {
+    pub fn of(urls: &[&str]) -> Secrets {
+        Secrets(
+            urls.iter()
+                .filter_map(|u| crate::url::password(u))
+                .map(str::to_string)
+                .collect(),
+        )
+    }
+
+    pub fn scrub<T>(&self, result: miette::Result<T>) -> miette::Result<T> {
+        result.map_err(|report| {
+            let chain: Vec<String> = report.chain().map(|e| e.to_string()).collect();
+            let text = chain.join(": ");
+            let rendered = format!("{report:?}");
+            if self.0.iter().any(|s| rendered.contains(s.as_str())) {
+                let mut clean = text;
+                for s in &self.0 {
+                    clean = clean.replace(s.as_str(), "***");
+                }
+                miette!("{clean}")
+            } else {
+                report
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("5s"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("7"), Ok(Duration::from_secs(7)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("5h").is_err());
+    }
+
+    #[test]
+    fn secrets_are_scrubbed_from_errors() {
+        let s = Secrets::of(&["postgres://app:hunter2@db/x"]);
+        let r: miette::Result<()> = Err(miette!("cannot connect to postgres://app:hunter2@db/x"));
+        let msg = format!("{:?}", s.scrub(r).expect_err("still an error"));
+        assert!(!msg.contains("hunter2"), "{msg}");
+        assert!(msg.contains("app:***@db"), "{msg}");
+    }
+}
