@@ -138,7 +138,7 @@ fn plan_again(
             redact(to)
         );
         for step in &again.plan.steps {
-            eprintln!("  {}", crate::plan::describe(&step.change));
+            eprintln!("  {}", crate::report::summary::line(&step.change));
         }
     }
     Ok(())

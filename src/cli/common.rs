@@ -112,7 +112,7 @@ pub fn summarize(m: &Migration, _d: &dyn Dialect) {
         }
     );
     for step in &m.plan.steps {
-        eprintln!("  {}", crate::plan::describe(&step.change));
+        eprintln!("  {}", crate::report::summary::line(&step.change));
         for h in &step.hazards {
             eprintln!("    hazard: {}: {}", h.kind.as_str(), h.message);
         }

@@ -7,7 +7,7 @@
 
 mod change;
 mod matching;
-mod pg_objects;
+mod objects;
 mod reverse;
 mod security;
 mod table;
@@ -81,7 +81,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Vec<Change> {
         }
     }
 
-    pg_objects::domains(from, to, &mut out);
+    objects::domains(from, to, &mut out);
 
     let renames = tables(from, to, &mut out);
     views(from, to, &mut out);

@@ -258,7 +258,7 @@ pub(super) fn table_changes(from: &Table, to: &Table, renames: &Renames) -> Vec<
         |from, to| TableChange::RenameIndex { from, to },
     );
 
-    super::pg_objects::exclusion_changes(&from.exclusions, &to.exclusions, &mut out);
+    super::objects::exclusion_changes(&from.exclusions, &to.exclusions, &mut out);
 
     if from.comment != to.comment {
         out.push(TableChange::SetComment {

@@ -7,14 +7,14 @@
 //! deterministic. Spans are not stored here: the syntax layer keeps a side
 //! table from [`ObjectRef`] to source location.
 
-mod domain;
 mod keyed;
 mod name;
+mod objects;
 mod security;
 pub mod validate;
 
-pub use domain::{Domain, Exclusion, ExclusionElement, FunctionAttributes, Parallel, Volatility};
 pub use name::Name;
+pub use objects::{Domain, Exclusion, ExclusionElement, FunctionAttributes, Parallel, Volatility};
 pub use security::{Grant, GrantKey, GrantOn, Policy, PolicyCommand, RowSecurity};
 
 use std::collections::BTreeMap;

@@ -6,9 +6,9 @@
 //! IR carries no spans: a problem names the object it concerns through an
 //! [`ObjectRef`], and the syntax layer maps that to a source location.
 
+mod beside_tables;
 mod foreign_keys;
 mod objects;
-mod pg_objects;
 mod security;
 mod suggest;
 mod tables;
@@ -72,19 +72,19 @@ impl Problem {
 /// views, triggers and names that clash across a namespace.
 pub fn validate(schema: &Schema) -> Vec<Problem> {
     let mut out = Vec::new();
-    objects::enums(schema, &mut out);
-    objects::sequences(schema, &mut out);
-    pg_objects::domains(schema, &mut out);
+    beside_tables::enums(schema, &mut out);
+    beside_tables::sequences(schema, &mut out);
+    objects::domains(schema, &mut out);
     let known_types = types::KnownTypes::new(schema);
     for table in schema.tables.values() {
         tables::check(schema, table, &mut out);
         foreign_keys::check(schema, table, &mut out);
         types::check_columns(schema, &known_types, table, &mut out);
-        pg_objects::exclusions(table, &mut out);
+        objects::exclusions(table, &mut out);
     }
-    objects::views(schema, &mut out);
-    objects::triggers(schema, &mut out);
-    objects::namespace_clashes(schema, &mut out);
+    beside_tables::views(schema, &mut out);
+    beside_tables::triggers(schema, &mut out);
+    beside_tables::namespace_clashes(schema, &mut out);
     security::policies(schema, &mut out);
     security::grants(schema, &mut out);
     security::dialect(schema, &mut out);

@@ -1,11 +1,12 @@
 //! Order changes on a dependency graph and attach their hazards. The plan
 //! says what happens in which order; it never writes SQL text.
 //!
-//! - [`deps`]: what each change provides, removes and leans on;
+//! - [`edges`]: what each change provides, removes and leans on, from
+//!   which [`order`] draws the graph's edges;
 //! - [`order`]: the petgraph graph, foreign-key cycles detached, a stable
 //!   topological sort;
-//! - [`dependents`]: unchanged views and triggers dropped and recreated
-//!   around changes that would break them;
+//! - [`recreate`]: unchanged views, triggers and policies dropped and
+//!   recreated around changes that would break them;
 //! - [`pinned_keys`]: foreign keys dropped and added back around changes
 //!   to the columns they use, where the dialect requires it;
 //! - [`refs`]: the identifier scanner that finds what a SQL body mentions;
@@ -13,13 +14,12 @@
 //! - [`target`]: what the planner asks of the database it plans for
 //!   ([`Capabilities`], [`Target`]), answered by each dialect.
 
-mod dependents;
-mod deps;
-mod describe;
+mod edges;
 pub mod hazard;
 mod order;
 mod pinned_keys;
 mod positions;
+mod recreate;
 pub mod refs;
 mod target;
 
@@ -29,9 +29,6 @@ use crate::diff::Change;
 use crate::ir::Schema;
 
 pub use target::{Capabilities, Target};
-
-pub(crate) use describe::attribute_words;
-pub use describe::{describe, domain_details};
 
 /// An ordered list of steps; executing them in order is the migration.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -121,8 +118,8 @@ pub fn directions(
     let mut forward = changes;
     pinned_keys::unpin_foreign_keys(&mut forward, from, to, &caps);
     pinned_keys::unpin_foreign_keys(&mut back, to, from, &caps);
-    dependents::recreate_dependents(&mut forward, from, to, target);
-    dependents::recreate_dependents(&mut back, to, from, target);
+    recreate::recreate_dependents(&mut forward, from, to, target);
+    recreate::recreate_dependents(&mut back, to, from, target);
     (forward, back)
 }
 
@@ -138,7 +135,7 @@ pub fn directions(
 /// always give the same plan.
 pub fn plan(changes: Vec<Change>, target: &dyn Target) -> Plan {
     let caps = target.capabilities();
-    let changes = dependents::split_entangled_views(changes, &caps);
+    let changes = recreate::split_entangled_views(changes, &caps);
     let steps = order::order(changes, &caps)
         .into_iter()
         .map(|change| {

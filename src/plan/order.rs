@@ -8,7 +8,7 @@ use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::Direction;
 
-use super::deps::{deps, Obj};
+use super::edges::{deps, Obj};
 use super::refs::key;
 use super::Capabilities;
 use crate::diff::{Change, TableChange};

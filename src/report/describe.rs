@@ -264,7 +264,7 @@ pub fn describe(change: &Change) -> Described {
             details: vec![Detail {
                 kind: "set_row_security",
                 name: None,
-                summary: crate::plan::describe(change),
+                summary: super::summary::line(change),
             }],
             ..simple(
                 "set_row_security",
@@ -308,7 +308,7 @@ pub fn describe(change: &Change) -> Described {
                 Object::named("domain", &to.name),
                 Action::Altered,
             );
-            d.details = crate::plan::domain_details(from, to)
+            d.details = domain_details(from, to)
                 .into_iter()
                 .map(|(kind, summary)| Detail {
                     kind,
@@ -350,7 +350,7 @@ fn grant_described(
         details: vec![Detail {
             kind,
             name: Some(g.grantee.clone()),
-            summary: crate::plan::describe(change),
+            summary: super::summary::line(change),
         }],
     }
 }
@@ -566,9 +566,55 @@ fn column_changes(from: &Column, to: &Column, what: &ColumnChanges) -> String {
             None => "drop default".to_string(),
         });
     }
-    parts.extend(crate::plan::attribute_words(what, "generation").map(str::to_string));
+    parts.extend(super::summary::attribute_words(what, "generation").map(str::to_string));
     if parts.is_empty() {
         parts.push("attributes".to_string());
     }
     parts.join(", ")
+}
+
+/// What an `AlterDomain` changes, one `(kind, summary)` per attribute.
+pub fn domain_details(
+    from: &crate::ir::Domain,
+    to: &crate::ir::Domain,
+) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if from.ty != to.ty {
+        out.push(("set_type", format!("base type {} → {}", from.ty, to.ty)));
+    }
+    if from.collation != to.collation {
+        out.push(("set_collation", "collation".to_string()));
+    }
+    if from.default != to.default {
+        out.push(match &to.default {
+            Some(d) => ("set_default", format!("set default {d}")),
+            None => ("drop_default", "drop default".to_string()),
+        });
+    }
+    if from.not_null != to.not_null {
+        out.push(if to.not_null {
+            ("set_not_null", "set not null".to_string())
+        } else {
+            ("drop_not_null", "drop not null".to_string())
+        });
+    }
+    for c in from.checks.iter().filter(|c| !to.checks.contains(c)) {
+        out.push((
+            "drop_check",
+            format!(
+                "drop check {}",
+                c.name.as_deref().unwrap_or(c.expr.as_str())
+            ),
+        ));
+    }
+    for c in to.checks.iter().filter(|c| !from.checks.contains(c)) {
+        out.push((
+            "add_check",
+            format!("add check {}", c.name.as_deref().unwrap_or(c.expr.as_str())),
+        ));
+    }
+    if from.comment != to.comment {
+        out.push(("set_comment", "comment".to_string()));
+    }
+    out
 }

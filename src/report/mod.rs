@@ -5,4 +5,5 @@ pub mod graph;
 pub mod json;
 pub mod markdown;
 pub mod sql;
+pub mod summary;
 pub mod text;

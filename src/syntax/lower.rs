@@ -21,7 +21,7 @@ use crate::ir::{
     View,
 };
 
-mod pg;
+mod objects;
 
 type P<'a> = Pair<'a, Rule>;
 

@@ -24,7 +24,7 @@ use crate::ir::{
     Table, Trigger, Unique, View,
 };
 
-mod pg;
+mod objects;
 
 /// Column names and types longer than this do not widen the alignment.
 const ALIGN_LIMIT: usize = 32;
@@ -142,7 +142,7 @@ fn objects(
         chunks.push(Chunk::one("enum", enum_def(e, ind, ns)));
     }
     for d in schema.domains.values().filter(|d| keep(&d.name)) {
-        chunks.push(Chunk::one("domain", pg::domain(d, ind, ns)));
+        chunks.push(Chunk::one("domain", objects::domain(d, ind, ns)));
     }
     for s in schema.sequences.values().filter(|s| keep(&s.name)) {
         chunks.push(Chunk::one("sequence", sequence(s, ind, ns)));
@@ -316,7 +316,7 @@ fn top_item(schema: &Schema, top: &Top, ind: &str, ns: Option<&str>) -> String {
             ObjectRef::Domain { name } => schema
                 .domains
                 .get(name)
-                .map(|d| pg::domain(d, ind, ns))
+                .map(|d| objects::domain(d, ind, ns))
                 .unwrap_or_default(),
             ObjectRef::Table { name } => schema
                 .tables
@@ -530,7 +530,7 @@ fn function(f: &Function, ind: &str, ns: Option<&str>) -> String {
         s.push_str(&format!(" returns {r}"));
     }
     s.push_str(&format!(" language {}", text::ident(&f.language)));
-    s.push_str(&pg::function_attributes(&f.attributes));
+    s.push_str(&objects::function_attributes(&f.attributes));
     s.push_str(&format!(" as {}", sql_block(&f.body, ind, true)));
     if let Some(c) = &f.comment {
         s.push_str(&format!(" comment {}", text::string(c)));
@@ -786,7 +786,7 @@ fn table(
             Member::Exclusion(i) => t
                 .exclusions
                 .get(*i)
-                .map(|x| format!("{inner}{}", pg::exclusion(x)))
+                .map(|x| format!("{inner}{}", objects::exclusion(x)))
                 .unwrap_or_default(),
         }
     };

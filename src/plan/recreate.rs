@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::deps::{deps, Obj};
+use super::edges::{deps, Obj};
 use super::refs::{self, key};
 use super::{Capabilities, Target};
 use crate::diff::{Change, TableChange};

@@ -1,10 +1,12 @@
-//! One line of plain words per change, for messages and summaries
-//! (`create table \`orders\``). Not SQL: the emitters write that.
+//! One line of plain words per change, for the plan summary the commands
+//! print and for the report details that are a whole change
+//! (`create table \`orders\``). Not SQL: the emitters write that. The
+//! per-part details of a report are [`super::describe`]'s.
 
 use crate::diff::{Change, ColumnChanges, TableChange};
 
 /// What a change does, in a short sentence fragment.
-pub fn describe(change: &Change) -> String {
+pub fn line(change: &Change) -> String {
     match change {
         Change::CreateExtension(e) => format!("create extension `{}`", e.name),
         Change::DropExtension(e) => format!("drop extension `{}`", e.name),
@@ -54,52 +56,6 @@ pub fn describe(change: &Change) -> String {
         Change::DropDomain(x) => format!("drop domain `{}`", x.name),
         Change::AlterDomain { to, .. } => format!("alter domain `{}`", to.name),
     }
-}
-
-/// What an `AlterDomain` changes, one `(kind, summary)` per attribute.
-pub fn domain_details(
-    from: &crate::ir::Domain,
-    to: &crate::ir::Domain,
-) -> Vec<(&'static str, String)> {
-    let mut out = Vec::new();
-    if from.ty != to.ty {
-        out.push(("set_type", format!("base type {} → {}", from.ty, to.ty)));
-    }
-    if from.collation != to.collation {
-        out.push(("set_collation", "collation".to_string()));
-    }
-    if from.default != to.default {
-        out.push(match &to.default {
-            Some(d) => ("set_default", format!("set default {d}")),
-            None => ("drop_default", "drop default".to_string()),
-        });
-    }
-    if from.not_null != to.not_null {
-        out.push(if to.not_null {
-            ("set_not_null", "set not null".to_string())
-        } else {
-            ("drop_not_null", "drop not null".to_string())
-        });
-    }
-    for c in from.checks.iter().filter(|c| !to.checks.contains(c)) {
-        out.push((
-            "drop_check",
-            format!(
-                "drop check {}",
-                c.name.as_deref().unwrap_or(c.expr.as_str())
-            ),
-        ));
-    }
-    for c in to.checks.iter().filter(|c| !from.checks.contains(c)) {
-        out.push((
-            "add_check",
-            format!("add check {}", c.name.as_deref().unwrap_or(c.expr.as_str())),
-        ));
-    }
-    if from.comment != to.comment {
-        out.push(("set_comment", "comment".to_string()));
-    }
-    out
 }
 
 fn view_word(materialized: bool) -> &'static str {
@@ -243,7 +199,7 @@ mod tests {
             ],
         };
         assert_eq!(
-            describe(&c),
+            line(&c),
             "alter table `orders`: drop column `note`, alter column `total` (type integer → bigint, nullable)"
         );
     }
