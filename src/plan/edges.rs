@@ -196,67 +196,7 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
             d.removes.push(Obj::Relation(key(&t.name)));
             table_refs(t, caps, &mut d.needs_old);
         }
-        Change::AlterTable { from, to, changes } => {
-            // Adding or dropping a foreign key changes nothing another
-            // change could need; claiming otherwise would tie cycles.
-            let keys_only = changes.iter().all(|c| {
-                matches!(
-                    c,
-                    TableChange::AddForeignKey(_)
-                        | TableChange::DropForeignKey(_)
-                        | TableChange::RenameForeignKey { .. }
-                        | TableChange::SetComment { .. }
-                )
-            });
-            if !keys_only || !caps.alter_constraints {
-                d.provides.push(Obj::Relation(key(&to.name)));
-            }
-            if reshapes(from, to, changes, caps) {
-                d.removes.push(Obj::Relation(key(&from.name)));
-            }
-            d.needs_new.extend(namespace(&to.name));
-            d.needs_old.extend(namespace(&from.name));
-            if !caps.alter_constraints {
-                // The table is rebuilt from its whole new definition.
-                table_refs(to, caps, &mut d.needs_new);
-                table_refs(from, caps, &mut d.needs_old);
-            }
-            for c in changes {
-                match c {
-                    TableChange::AddColumn(c) => column_refs(c, &mut d.needs_new),
-                    TableChange::DropColumn(c) => column_refs(c, &mut d.needs_old),
-                    TableChange::AlterColumn {
-                        from: a,
-                        to: b,
-                        what,
-                    } => {
-                        column_refs(a, &mut d.needs_old);
-                        column_refs(b, &mut d.needs_new);
-                        if what.ty || what.charset || what.collation || what.nullable {
-                            d.removes
-                                .push(Obj::Column(key(&from.name), a.name.to_lowercase()));
-                            d.provides
-                                .push(Obj::Column(key(&to.name), b.name.to_lowercase()));
-                        }
-                    }
-                    TableChange::AddCheck(c) => expr_refs(c.expr.as_str(), &mut d.needs_new),
-                    TableChange::DropCheck(c) => expr_refs(c.expr.as_str(), &mut d.needs_old),
-                    TableChange::AddIndex(i) => index_refs(i, &mut d.needs_new),
-                    TableChange::DropIndex(i) => index_refs(i, &mut d.needs_old),
-                    TableChange::AddExclusion(x) => exclusion_refs(x, &mut d.needs_new),
-                    TableChange::DropExclusion(x) => exclusion_refs(x, &mut d.needs_old),
-                    TableChange::AddForeignKey(fk) => {
-                        fk_ref(&to.name, fk, caps, &mut d.needs_new);
-                        fk_columns(&to.name, fk, &mut d.needs_new);
-                    }
-                    TableChange::DropForeignKey(fk) => {
-                        fk_ref(&from.name, fk, caps, &mut d.needs_old);
-                        fk_columns(&from.name, fk, &mut d.needs_old);
-                    }
-                    _ => {}
-                }
-            }
-        }
+        Change::AlterTable { from, to, changes } => alter_table(&mut d, from, to, changes, caps),
         Change::CreateView(v) => {
             d.provides.push(Obj::Relation(key(&v.name)));
             d.needs_new.extend(namespace(&v.name));
@@ -337,6 +277,77 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
         }
     }
     d
+}
+
+/// What an `AlterTable` provides, removes and leans on: the table in its
+/// new shape (unless only foreign keys change), its old shape where the
+/// change reshapes it, and what each added or dropped part refers to.
+fn alter_table(
+    d: &mut Deps,
+    from: &Table,
+    to: &Table,
+    changes: &[TableChange],
+    caps: &Capabilities,
+) {
+    // Adding or dropping a foreign key changes nothing another
+    // change could need; claiming otherwise would tie cycles.
+    let keys_only = changes.iter().all(|c| {
+        matches!(
+            c,
+            TableChange::AddForeignKey(_)
+                | TableChange::DropForeignKey(_)
+                | TableChange::RenameForeignKey { .. }
+                | TableChange::SetComment { .. }
+        )
+    });
+    if !keys_only || !caps.alter_constraints {
+        d.provides.push(Obj::Relation(key(&to.name)));
+    }
+    if reshapes(from, to, changes, caps) {
+        d.removes.push(Obj::Relation(key(&from.name)));
+    }
+    d.needs_new.extend(namespace(&to.name));
+    d.needs_old.extend(namespace(&from.name));
+    if !caps.alter_constraints {
+        // The table is rebuilt from its whole new definition.
+        table_refs(to, caps, &mut d.needs_new);
+        table_refs(from, caps, &mut d.needs_old);
+    }
+    for c in changes {
+        match c {
+            TableChange::AddColumn(c) => column_refs(c, &mut d.needs_new),
+            TableChange::DropColumn(c) => column_refs(c, &mut d.needs_old),
+            TableChange::AlterColumn {
+                from: a,
+                to: b,
+                what,
+            } => {
+                column_refs(a, &mut d.needs_old);
+                column_refs(b, &mut d.needs_new);
+                if what.ty || what.charset || what.collation || what.nullable {
+                    d.removes
+                        .push(Obj::Column(key(&from.name), a.name.to_lowercase()));
+                    d.provides
+                        .push(Obj::Column(key(&to.name), b.name.to_lowercase()));
+                }
+            }
+            TableChange::AddCheck(c) => expr_refs(c.expr.as_str(), &mut d.needs_new),
+            TableChange::DropCheck(c) => expr_refs(c.expr.as_str(), &mut d.needs_old),
+            TableChange::AddIndex(i) => index_refs(i, &mut d.needs_new),
+            TableChange::DropIndex(i) => index_refs(i, &mut d.needs_old),
+            TableChange::AddExclusion(x) => exclusion_refs(x, &mut d.needs_new),
+            TableChange::DropExclusion(x) => exclusion_refs(x, &mut d.needs_old),
+            TableChange::AddForeignKey(fk) => {
+                fk_ref(&to.name, fk, caps, &mut d.needs_new);
+                fk_columns(&to.name, fk, &mut d.needs_new);
+            }
+            TableChange::DropForeignKey(fk) => {
+                fk_ref(&from.name, fk, caps, &mut d.needs_old);
+                fk_columns(&from.name, fk, &mut d.needs_old);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// A policy leans on its table and on what its expressions call or read.

@@ -9,7 +9,7 @@ use super::edges::{deps, Obj};
 use super::refs::{self, key};
 use super::{Capabilities, Target};
 use crate::diff::{Change, TableChange};
-use crate::ir::{Name, Schema};
+use crate::ir::{Name, Schema, Table};
 
 /// Which relations a plan invalidates for what leans on them: `None` for
 /// the whole relation, else the (old, lowercased) column names affected.
@@ -24,139 +24,178 @@ pub fn recreate_dependents(
     target: &dyn Target,
 ) {
     let caps = &target.capabilities();
-    let mut invalid: Invalidated = BTreeMap::new();
-    let mut touched_views: BTreeSet<Name> = BTreeSet::new();
-    let mut touched_triggers: BTreeSet<(Name, String)> = BTreeSet::new();
-    let mut touched_policies: BTreeSet<(Name, String)> = BTreeSet::new();
-    let mut rebuilt: BTreeSet<Name> = BTreeSet::new();
-    let mut dropped_views: BTreeSet<Name> = BTreeSet::new();
-    let mut dropped_tables: BTreeSet<Name> = BTreeSet::new();
-
-    for c in changes.iter() {
-        match c {
-            Change::AlterTable {
-                from: f,
-                to: t,
-                changes: inner,
-            } => {
-                if !caps.alter_constraints {
-                    // Without ALTER for constraints the table is either
-                    // rebuilt (everything over it goes) or altered in
-                    // place, where only column-level changes break views.
-                    let in_place_breaks = f.name != t.name
-                        || inner.iter().any(|c| {
-                            matches!(
-                                c,
-                                TableChange::DropColumn(_)
-                                    | TableChange::RenameColumn { .. }
-                                    | TableChange::AlterColumn { .. }
-                            )
-                        });
-                    if in_place_breaks || target.rebuilds(f, t, inner) {
-                        invalid.insert(key(&f.name), None);
-                        rebuilt.insert(key(&f.name));
-                    }
-                    continue;
-                }
-                let back: BTreeMap<&str, &str> = inner
-                    .iter()
-                    .filter_map(|c| match c {
-                        TableChange::RenameColumn { from, to } => {
-                            Some((to.as_str(), from.as_str()))
-                        }
-                        _ => None,
-                    })
-                    .collect();
-                let mut cols = BTreeSet::new();
-                for c in inner {
-                    match c {
-                        TableChange::DropColumn(col) => {
-                            cols.insert(col.name.to_lowercase());
-                        }
-                        TableChange::AlterColumn { to: col, what, .. } if what.ty => {
-                            let old = back.get(col.name.as_str()).copied().unwrap_or(&col.name);
-                            cols.insert(old.to_lowercase());
-                        }
-                        _ => {}
-                    }
-                }
-                if !cols.is_empty() {
-                    invalid.insert(key(&f.name), Some(cols));
-                }
-            }
-            Change::DropTable(t) => {
-                dropped_tables.insert(key(&t.name));
-            }
-            Change::CreateTable(t) if dropped_tables.contains(&key(&t.name)) => {
-                // Dropped and created again (its partitioning changed):
-                // everything on it goes with the old one.
-                invalid.insert(key(&t.name), None);
-                rebuilt.insert(key(&t.name));
-            }
-            Change::AlterEnum { from: e, to: after } if swaps(e, after) => {
-                // A type swap retypes every column of the enum.
-                let name = key(&e.name);
-                for t in from.tables.values() {
-                    for c in &t.columns {
-                        if refs::names(c.ty.as_str()).contains(&name) {
-                            if let Some(cols) = invalid
-                                .entry(key(&t.name))
-                                .or_insert_with(|| Some(BTreeSet::new()))
-                            {
-                                cols.insert(c.name.to_lowercase());
-                            }
-                        }
-                    }
-                }
-            }
-            Change::DropView(v) => {
-                touched_views.insert(key(&v.name));
-                dropped_views.insert(key(&v.name));
-            }
-            Change::CreateView(v) => {
-                touched_views.insert(key(&v.name));
-                if dropped_views.contains(&key(&v.name)) {
-                    invalid.insert(key(&v.name), None);
-                }
-            }
-            Change::ReplaceView { from: f, to: t } => {
-                touched_views.insert(key(&f.name));
-                touched_views.insert(key(&t.name));
-                invalid.insert(key(&f.name), None);
-            }
-            Change::RenameView { from: f, to: t } => {
-                touched_views.insert(key(f));
-                touched_views.insert(key(t));
-            }
-            Change::DropTrigger(t) | Change::CreateTrigger(t) => {
-                touched_triggers.insert((key(&t.table), t.name.to_lowercase()));
-            }
-            Change::DropPolicy(p) | Change::CreatePolicy(p) | Change::AlterPolicy { to: p, .. } => {
-                touched_policies.insert((key(&p.table), p.name.to_lowercase()));
-            }
-            _ => {}
-        }
-    }
-    if invalid.is_empty() {
+    let mut seen = Breakage::of(changes, from, target);
+    if seen.invalid.is_empty() {
         return;
     }
+    recreate_views(changes, from, to, &mut seen);
+    recreate_triggers(changes, from, to, caps, &mut seen);
+    recreate_policies(changes, from, to, &mut seen);
+}
 
-    // Views over views: repeat until nothing new is invalidated.
+/// What the changes break, and what they already drop or create
+/// themselves (which is then not recreated a second time).
+#[derive(Default)]
+struct Breakage {
+    invalid: Invalidated,
+    /// Tables made anew: everything on them goes with the old one.
+    rebuilt: BTreeSet<Name>,
+    touched_views: BTreeSet<Name>,
+    touched_triggers: BTreeSet<(Name, String)>,
+    touched_policies: BTreeSet<(Name, String)>,
+}
+
+impl Breakage {
+    fn of(changes: &[Change], from: &Schema, target: &dyn Target) -> Breakage {
+        let caps = &target.capabilities();
+        let mut b = Breakage::default();
+        let mut dropped_views: BTreeSet<Name> = BTreeSet::new();
+        let mut dropped_tables: BTreeSet<Name> = BTreeSet::new();
+        for c in changes {
+            match c {
+                Change::AlterTable {
+                    from: f,
+                    to: t,
+                    changes: inner,
+                } => b.altered_table(f, t, inner, caps, target),
+                Change::DropTable(t) => {
+                    dropped_tables.insert(key(&t.name));
+                }
+                Change::CreateTable(t) if dropped_tables.contains(&key(&t.name)) => {
+                    // Dropped and created again (its partitioning changed):
+                    // everything on it goes with the old one.
+                    b.invalid.insert(key(&t.name), None);
+                    b.rebuilt.insert(key(&t.name));
+                }
+                Change::AlterEnum { from: e, to: after } if swaps(e, after) => {
+                    b.enum_swapped(e, from);
+                }
+                Change::DropView(v) => {
+                    b.touched_views.insert(key(&v.name));
+                    dropped_views.insert(key(&v.name));
+                }
+                Change::CreateView(v) => {
+                    b.touched_views.insert(key(&v.name));
+                    if dropped_views.contains(&key(&v.name)) {
+                        b.invalid.insert(key(&v.name), None);
+                    }
+                }
+                Change::ReplaceView { from: f, to: t } => {
+                    b.touched_views.insert(key(&f.name));
+                    b.touched_views.insert(key(&t.name));
+                    b.invalid.insert(key(&f.name), None);
+                }
+                Change::RenameView { from: f, to: t } => {
+                    b.touched_views.insert(key(f));
+                    b.touched_views.insert(key(t));
+                }
+                Change::DropTrigger(t) | Change::CreateTrigger(t) => {
+                    b.touched_triggers
+                        .insert((key(&t.table), t.name.to_lowercase()));
+                }
+                Change::DropPolicy(p)
+                | Change::CreatePolicy(p)
+                | Change::AlterPolicy { to: p, .. } => {
+                    b.touched_policies
+                        .insert((key(&p.table), p.name.to_lowercase()));
+                }
+                _ => {}
+            }
+        }
+        b
+    }
+
+    /// What an `AlterTable` breaks: the whole table where it is rebuilt,
+    /// else the columns it drops or retypes (by their old names).
+    fn altered_table(
+        &mut self,
+        f: &Table,
+        t: &Table,
+        inner: &[TableChange],
+        caps: &Capabilities,
+        target: &dyn Target,
+    ) {
+        if !caps.alter_constraints {
+            // Without ALTER for constraints the table is either
+            // rebuilt (everything over it goes) or altered in
+            // place, where only column-level changes break views.
+            let in_place_breaks = f.name != t.name
+                || inner.iter().any(|c| {
+                    matches!(
+                        c,
+                        TableChange::DropColumn(_)
+                            | TableChange::RenameColumn { .. }
+                            | TableChange::AlterColumn { .. }
+                    )
+                });
+            if in_place_breaks || target.rebuilds(f, t, inner) {
+                self.invalid.insert(key(&f.name), None);
+                self.rebuilt.insert(key(&f.name));
+            }
+            return;
+        }
+        let back: BTreeMap<&str, &str> = inner
+            .iter()
+            .filter_map(|c| match c {
+                TableChange::RenameColumn { from, to } => Some((to.as_str(), from.as_str())),
+                _ => None,
+            })
+            .collect();
+        let mut cols = BTreeSet::new();
+        for c in inner {
+            match c {
+                TableChange::DropColumn(col) => {
+                    cols.insert(col.name.to_lowercase());
+                }
+                TableChange::AlterColumn { to: col, what, .. } if what.ty => {
+                    let old = back.get(col.name.as_str()).copied().unwrap_or(&col.name);
+                    cols.insert(old.to_lowercase());
+                }
+                _ => {}
+            }
+        }
+        if !cols.is_empty() {
+            self.invalid.insert(key(&f.name), Some(cols));
+        }
+    }
+
+    /// A type swap retypes every column of the enum.
+    fn enum_swapped(&mut self, e: &crate::ir::Enum, from: &Schema) {
+        let name = key(&e.name);
+        for t in from.tables.values() {
+            for c in &t.columns {
+                if refs::names(c.ty.as_str()).contains(&name) {
+                    if let Some(cols) = self
+                        .invalid
+                        .entry(key(&t.name))
+                        .or_insert_with(|| Some(BTreeSet::new()))
+                    {
+                        cols.insert(c.name.to_lowercase());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Views over what is broken, and views over those: repeated until
+/// nothing new is invalidated.
+fn recreate_views(changes: &mut Vec<Change>, from: &Schema, to: &Schema, b: &mut Breakage) {
     loop {
         let mut grew = false;
         for (name, v) in &from.views {
             let k = key(name);
-            if touched_views.contains(&k) {
+            if b.touched_views.contains(&k) {
                 continue;
             }
             let Some(kept) = to.views.get(name) else {
                 continue;
             };
-            if leans_on(&v.body, &invalid) {
+            if leans_on(&v.body, &b.invalid) {
                 changes.push(Change::DropView(v.clone()));
                 changes.push(Change::CreateView(kept.clone()));
-                touched_views.insert(k.clone());
-                invalid.insert(k, None);
+                b.touched_views.insert(k.clone());
+                b.invalid.insert(k, None);
                 grew = true;
             }
         }
@@ -164,30 +203,41 @@ pub fn recreate_dependents(
             break;
         }
     }
+}
 
-    // A table rebuild drops the table's triggers with it; on SQLite, a
-    // trigger whose body names a rebuilt table stops the rename that ends
-    // the rebuild.
+/// A table rebuild drops the table's triggers with it; on SQLite, a
+/// trigger whose body names a rebuilt table stops the rename that ends
+/// the rebuild.
+fn recreate_triggers(
+    changes: &mut Vec<Change>,
+    from: &Schema,
+    to: &Schema,
+    caps: &Capabilities,
+    b: &mut Breakage,
+) {
     for ((table, name), trig) in &from.triggers {
         let k = (key(table), name.to_lowercase());
-        if touched_triggers.contains(&k) {
+        if b.touched_triggers.contains(&k) {
             continue;
         }
         let Some(kept) = to.triggers.get(&(table.clone(), name.clone())) else {
             continue;
         };
-        if rebuilt.contains(&k.0) || (!caps.alter_constraints && leans_on(&trig.body, &invalid)) {
+        if b.rebuilt.contains(&k.0) || (!caps.alter_constraints && leans_on(&trig.body, &b.invalid))
+        {
             changes.push(Change::DropTrigger(trig.clone()));
             changes.push(Change::CreateTrigger(kept.clone()));
-            touched_triggers.insert(k);
+            b.touched_triggers.insert(k);
         }
     }
+}
 
-    // PostgreSQL refuses to drop or retype a column a policy uses, and a
-    // policy goes with its table when that is made anew.
+/// PostgreSQL refuses to drop or retype a column a policy uses, and a
+/// policy goes with its table when that is made anew.
+fn recreate_policies(changes: &mut Vec<Change>, from: &Schema, to: &Schema, b: &mut Breakage) {
     for ((table, name), pol) in &from.policies {
         let k = (key(table), name.to_lowercase());
-        if touched_policies.contains(&k) {
+        if b.touched_policies.contains(&k) {
             continue;
         }
         let Some(kept) = to.policies.get(&(table.clone(), name.clone())) else {
@@ -199,7 +249,7 @@ pub fn recreate_dependents(
             .chain(&pol.check)
             .map(|e| e.as_str())
             .collect();
-        let own = match invalid.get(&k.0) {
+        let own = match b.invalid.get(&k.0) {
             Some(None) => true,
             Some(Some(cols)) => exprs.iter().any(|e| {
                 let names = refs::names(e);
@@ -207,10 +257,10 @@ pub fn recreate_dependents(
             }),
             None => false,
         };
-        if own || exprs.iter().any(|e| leans_on(e, &invalid)) {
+        if own || exprs.iter().any(|e| leans_on(e, &b.invalid)) {
             changes.push(Change::DropPolicy(pol.clone()));
             changes.push(Change::CreatePolicy(kept.clone()));
-            touched_policies.insert(k);
+            b.touched_policies.insert(k);
         }
     }
 }

@@ -104,220 +104,151 @@ pub struct Described {
 }
 
 pub fn describe(change: &Change) -> Described {
-    let simple = |kind, object, action| Described {
-        kind,
-        object,
-        action,
-        renamed_from: None,
-        details: Vec::new(),
-    };
+    let plain = Object::plain;
+    let named = Object::named;
     match change {
-        Change::CreateExtension(e) => simple(
-            "create_extension",
-            Object::plain("extension", &e.name),
-            Action::Added,
-        ),
-        Change::DropExtension(e) => simple(
-            "drop_extension",
-            Object::plain("extension", &e.name),
-            Action::Dropped,
-        ),
-        Change::CreateNamespace(n) => simple(
-            "create_namespace",
-            Object::plain("namespace", &n.name),
-            Action::Added,
-        ),
-        Change::DropNamespace(n) => simple(
-            "drop_namespace",
-            Object::plain("namespace", &n.name),
-            Action::Dropped,
-        ),
-        Change::CreateEnum(e) => {
-            simple("create_enum", Object::named("enum", &e.name), Action::Added)
+        Change::CreateExtension(e) => added("create_extension", plain("extension", &e.name)),
+        Change::DropExtension(e) => dropped("drop_extension", plain("extension", &e.name)),
+        Change::CreateNamespace(n) => added("create_namespace", plain("namespace", &n.name)),
+        Change::DropNamespace(n) => dropped("drop_namespace", plain("namespace", &n.name)),
+        Change::CreateEnum(e) => added("create_enum", named("enum", &e.name)),
+        Change::DropEnum(e) => dropped("drop_enum", named("enum", &e.name)),
+        Change::AlterEnum { from, to } => altered_enum(from, to),
+        Change::CreateSequence(s) => added("create_sequence", named("sequence", &s.name)),
+        Change::DropSequence(s) => dropped("drop_sequence", named("sequence", &s.name)),
+        Change::AlterSequence { to, .. } => altered("alter_sequence", named("sequence", &to.name)),
+        Change::CreateTable(t) => created_table(t),
+        Change::DropTable(t) => dropped("drop_table", named("table", &t.name)),
+        Change::AlterTable { from, to, changes } => altered_table(from, to, changes),
+        Change::CreateView(v) => added("create_view", view_object(&v.name, v.materialized)),
+        Change::DropView(v) => dropped("drop_view", view_object(&v.name, v.materialized)),
+        Change::ReplaceView { to, .. } => {
+            altered("replace_view", view_object(&to.name, to.materialized))
         }
-        Change::DropEnum(e) => simple("drop_enum", Object::named("enum", &e.name), Action::Dropped),
-        Change::AlterEnum { from, to } => {
-            let mut d = simple(
-                "alter_enum",
-                Object::named("enum", &to.name),
-                Action::Altered,
-            );
-            for v in to.values.iter().filter(|v| !from.values.contains(v)) {
-                d.details.push(Detail {
-                    kind: "add_label",
-                    name: Some(v.clone()),
-                    summary: format!("add label '{v}'"),
-                });
-            }
-            for v in from.values.iter().filter(|v| !to.values.contains(v)) {
-                d.details.push(Detail {
-                    kind: "drop_label",
-                    name: Some(v.clone()),
-                    summary: format!("drop label '{v}'"),
-                });
-            }
-            d
-        }
-        Change::CreateSequence(s) => simple(
-            "create_sequence",
-            Object::named("sequence", &s.name),
-            Action::Added,
-        ),
-        Change::DropSequence(s) => simple(
-            "drop_sequence",
-            Object::named("sequence", &s.name),
-            Action::Dropped,
-        ),
-        Change::AlterSequence { to, .. } => simple(
-            "alter_sequence",
-            Object::named("sequence", &to.name),
-            Action::Altered,
-        ),
-        Change::CreateTable(t) => {
-            let mut d = simple(
-                "create_table",
-                Object::named("table", &t.name),
-                Action::Added,
-            );
-            d.details = t
-                .columns
-                .iter()
-                .map(|c| Detail {
-                    kind: "add_column",
-                    name: Some(c.name.clone()),
-                    summary: format!("column {}", column_text(c)),
-                })
-                .collect();
-            d
-        }
-        Change::DropTable(t) => simple(
-            "drop_table",
-            Object::named("table", &t.name),
-            Action::Dropped,
-        ),
-        Change::AlterTable { from, to, changes } => {
-            let details: Vec<Detail> = changes.iter().map(table_detail).collect();
-            let renamed = from.name != to.name;
-            let only_rename = changes
-                .iter()
-                .all(|c| matches!(c, TableChange::RenameTable { .. }));
-            Described {
-                kind: "alter_table",
-                object: Object::named("table", &to.name),
-                action: if renamed && only_rename {
-                    Action::Renamed
-                } else {
-                    Action::Altered
-                },
-                renamed_from: renamed.then(|| from.name.to_string()),
-                details,
-            }
-        }
-        Change::CreateView(v) => simple(
-            "create_view",
-            view_object(&v.name, v.materialized),
-            Action::Added,
-        ),
-        Change::DropView(v) => simple(
-            "drop_view",
-            view_object(&v.name, v.materialized),
-            Action::Dropped,
-        ),
-        Change::ReplaceView { to, .. } => simple(
-            "replace_view",
-            view_object(&to.name, to.materialized),
-            Action::Altered,
-        ),
         Change::RenameView { from, to } => Described {
-            kind: "rename_view",
-            object: Object::named("view", to),
-            action: Action::Renamed,
             renamed_from: Some(from.to_string()),
-            details: Vec::new(),
+            ..simple("rename_view", named("view", to), Action::Renamed)
         },
-        Change::CreateFunction(f) => simple(
-            "create_function",
-            Object::named("function", &f.name),
-            Action::Added,
-        ),
-        Change::DropFunction(f) => simple(
-            "drop_function",
-            Object::named("function", &f.name),
-            Action::Dropped,
-        ),
-        Change::ReplaceFunction { to, .. } => simple(
-            "replace_function",
-            Object::named("function", &to.name),
-            Action::Altered,
-        ),
-        Change::CreateTrigger(t) => simple(
-            "create_trigger",
-            trigger_object(&t.table, &t.name),
-            Action::Added,
-        ),
-        Change::DropTrigger(t) => simple(
-            "drop_trigger",
-            trigger_object(&t.table, &t.name),
-            Action::Dropped,
-        ),
+        Change::CreateFunction(f) => added("create_function", named("function", &f.name)),
+        Change::DropFunction(f) => dropped("drop_function", named("function", &f.name)),
+        Change::ReplaceFunction { to, .. } => {
+            altered("replace_function", named("function", &to.name))
+        }
+        Change::CreateTrigger(t) => added("create_trigger", trigger_object(&t.table, &t.name)),
+        Change::DropTrigger(t) => dropped("drop_trigger", trigger_object(&t.table, &t.name)),
         Change::SetRowSecurity { table, .. } => Described {
             details: vec![Detail {
                 kind: "set_row_security",
                 name: None,
                 summary: super::summary::line(change),
             }],
-            ..simple(
-                "set_row_security",
-                Object::named("table", table),
-                Action::Altered,
-            )
+            ..altered("set_row_security", named("table", table))
         },
-        Change::CreatePolicy(p) => simple(
-            "create_policy",
-            policy_object(&p.table, &p.name),
-            Action::Added,
-        ),
-        Change::DropPolicy(p) => simple(
-            "drop_policy",
-            policy_object(&p.table, &p.name),
-            Action::Dropped,
-        ),
-        Change::AlterPolicy { to, .. } => simple(
-            "alter_policy",
-            policy_object(&to.table, &to.name),
-            Action::Altered,
-        ),
+        Change::CreatePolicy(p) => added("create_policy", policy_object(&p.table, &p.name)),
+        Change::DropPolicy(p) => dropped("drop_policy", policy_object(&p.table, &p.name)),
+        Change::AlterPolicy { to, .. } => {
+            altered("alter_policy", policy_object(&to.table, &to.name))
+        }
         Change::Grant(g) => grant_described("grant", g, Action::Added, change),
         Change::Revoke(g) => grant_described("revoke", g, Action::Dropped, change),
         Change::AlterGrant { to, .. } => {
             grant_described("alter_grant", to, Action::Altered, change)
         }
-        Change::CreateDomain(x) => simple(
-            "create_domain",
-            Object::named("domain", &x.name),
-            Action::Added,
-        ),
-        Change::DropDomain(x) => simple(
-            "drop_domain",
-            Object::named("domain", &x.name),
-            Action::Dropped,
-        ),
-        Change::AlterDomain { from, to } => {
-            let mut d = simple(
-                "alter_domain",
-                Object::named("domain", &to.name),
-                Action::Altered,
-            );
-            d.details = domain_details(from, to)
+        Change::CreateDomain(x) => added("create_domain", named("domain", &x.name)),
+        Change::DropDomain(x) => dropped("drop_domain", named("domain", &x.name)),
+        Change::AlterDomain { from, to } => Described {
+            details: domain_details(from, to)
                 .into_iter()
                 .map(|(kind, summary)| Detail {
                     kind,
                     name: None,
                     summary,
                 })
-                .collect();
-            d
-        }
+                .collect(),
+            ..altered("alter_domain", named("domain", &to.name))
+        },
+    }
+}
+
+/// A change described by its kind, object and action alone.
+fn simple(kind: &'static str, object: Object, action: Action) -> Described {
+    Described {
+        kind,
+        object,
+        action,
+        renamed_from: None,
+        details: Vec::new(),
+    }
+}
+
+fn added(kind: &'static str, object: Object) -> Described {
+    simple(kind, object, Action::Added)
+}
+
+fn dropped(kind: &'static str, object: Object) -> Described {
+    simple(kind, object, Action::Dropped)
+}
+
+fn altered(kind: &'static str, object: Object) -> Described {
+    simple(kind, object, Action::Altered)
+}
+
+/// Labels added, then labels dropped.
+fn altered_enum(from: &crate::ir::Enum, to: &crate::ir::Enum) -> Described {
+    let mut d = altered("alter_enum", Object::named("enum", &to.name));
+    for v in to.values.iter().filter(|v| !from.values.contains(v)) {
+        d.details.push(Detail {
+            kind: "add_label",
+            name: Some(v.clone()),
+            summary: format!("add label '{v}'"),
+        });
+    }
+    for v in from.values.iter().filter(|v| !to.values.contains(v)) {
+        d.details.push(Detail {
+            kind: "drop_label",
+            name: Some(v.clone()),
+            summary: format!("drop label '{v}'"),
+        });
+    }
+    d
+}
+
+/// A new table with one detail per column.
+fn created_table(t: &crate::ir::Table) -> Described {
+    let mut d = added("create_table", Object::named("table", &t.name));
+    d.details = t
+        .columns
+        .iter()
+        .map(|c| Detail {
+            kind: "add_column",
+            name: Some(c.name.clone()),
+            summary: format!("column {}", column_text(c)),
+        })
+        .collect();
+    d
+}
+
+/// One detail per table change; renamed when the rename is all it does.
+fn altered_table(
+    from: &crate::ir::Table,
+    to: &crate::ir::Table,
+    changes: &[TableChange],
+) -> Described {
+    let details: Vec<Detail> = changes.iter().map(table_detail).collect();
+    let renamed = from.name != to.name;
+    let only_rename = changes
+        .iter()
+        .all(|c| matches!(c, TableChange::RenameTable { .. }));
+    Described {
+        kind: "alter_table",
+        object: Object::named("table", &to.name),
+        action: if renamed && only_rename {
+            Action::Renamed
+        } else {
+            Action::Altered
+        },
+        renamed_from: renamed.then(|| from.name.to_string()),
+        details,
     }
 }
 

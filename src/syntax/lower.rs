@@ -752,43 +752,62 @@ impl<'a> Lowerer<'a> {
         pk_span: &mut Option<Range<usize>>,
     ) -> Option<usize> {
         let line = self.span(&p);
-        let mut col = Column::new("", "");
-        let mut name_span = line.clone();
-        let mut mine: Vec<Member> = Vec::new();
-        let mut pending_pk = false;
-        let mut uniques = Vec::new();
-        let mut checks = Vec::new();
-        let mut fks = Vec::new();
+        let a = self.column_attributes(p, pk_span);
+        if self.defined_twice(t, &a.col.name, a.name_span.clone()) {
+            return None;
+        }
+        if a.col.generated.is_some() && a.col.default.is_some() {
+            self.err(
+                "E0308",
+                line.clone(),
+                format!("column `{}` has both a default and `generated`", a.col.name),
+                "a generated column has no default",
+                Some("remove the `= …` default or the `generated (…)` clause".into()),
+            );
+        }
+        let idx = t.columns.len();
+        let cname = a.col.name.clone();
+        let mine = self.inline_constraints(t, &cname, &line, a.inline);
+        self.record(
+            ObjectRef::Column {
+                table: t.name.clone(),
+                column: cname,
+            },
+            line,
+        );
+        t.columns.push(a.col);
+        if !mine.is_empty() {
+            inline.insert(idx, mine);
+        }
+        Some(idx)
+    }
+
+    /// Reads a column line: the column, and the constraints written on it
+    /// (with their spans) for the table to take.
+    fn column_attributes(
+        &mut self,
+        p: P<'a>,
+        pk_span: &mut Option<Range<usize>>,
+    ) -> ColumnAttributes {
+        let mut a = ColumnAttributes {
+            col: Column::new("", ""),
+            name_span: self.span(&p),
+            inline: Inline::default(),
+        };
         let mut got_name = false;
         for c in p.into_inner() {
             let sp = self.span(&c);
+            let col = &mut a.col;
             match c.as_rule() {
                 Rule::bare_ident | Rule::quoted_ident if !got_name => {
                     col.name = self.ident_checked(&c);
-                    name_span = sp;
+                    a.name_span = sp;
                     got_name = true;
                 }
                 Rule::col_type => col.ty = col_type(&c),
                 Rule::nullable => col.nullable = true,
-                Rule::attr_pk => {
-                    if pending_pk {
-                        self.err(
-                            "E0308",
-                            sp.clone(),
-                            "`pk` is given twice".into(),
-                            "second one",
-                            None,
-                        );
-                    }
-                    pending_pk = true;
-                    if let Some(first) = pk_span.clone() {
-                        self.two_pks(sp.clone(), first);
-                        pending_pk = false;
-                    } else {
-                        *pk_span = Some(sp);
-                    }
-                }
-                Rule::attr_unique => uniques.push(sp),
+                Rule::attr_pk => a.inline.pk = self.column_pk(a.inline.pk, sp, pk_span),
+                Rule::attr_unique => a.inline.uniques.push(sp),
                 Rule::attr_identity => {
                     let id = self.identity(&c);
                     self.once(&mut col.identity, id, sp, "an identity");
@@ -802,58 +821,22 @@ impl<'a> Lowerer<'a> {
                     );
                 }
                 Rule::attr_default => {
-                    let e = c
-                        .clone()
-                        .into_inner()
-                        .find(|x| x.as_rule() == Rule::default_expr);
-                    if let Some(e) = e {
-                        self.once(
-                            &mut col.default,
-                            Expr::new(text::strip_sole_parens(e.as_str().trim())),
-                            sp,
-                            "a default",
-                        );
+                    if let Some(e) = default_expr(&c) {
+                        self.once(&mut col.default, e, sp, "a default");
                     }
                 }
                 Rule::attr_on_update => {
-                    let e = c
-                        .clone()
-                        .into_inner()
-                        .find(|x| x.as_rule() == Rule::default_expr);
-                    if let Some(e) = e {
-                        self.once(
-                            &mut col.on_update,
-                            Expr::new(text::strip_sole_parens(e.as_str().trim())),
-                            sp,
-                            "`on update`",
-                        );
+                    if let Some(e) = default_expr(&c) {
+                        self.once(&mut col.on_update, e, sp, "`on update`");
                     }
                 }
                 Rule::attr_check => {
-                    let mut name = None;
-                    let mut expr = String::new();
-                    for x in c.clone().into_inner() {
-                        match x.as_rule() {
-                            Rule::bare_ident | Rule::quoted_ident => {
-                                name = Some(self.ident_checked(&x))
-                            }
-                            Rule::paren_group => expr = text::paren_inner(x.as_str()),
-                            _ => {}
-                        }
-                    }
-                    checks.push((
-                        Check {
-                            name,
-                            expr: Expr::new(expr),
-                            not_valid: false,
-                            renamed_from: None,
-                        },
-                        sp,
-                    ));
+                    let check = self.column_check(&c);
+                    a.inline.checks.push((check, sp));
                 }
                 Rule::attr_fk => {
                     if let Some(fk) = self.inline_fk(&c) {
-                        fks.push((fk, sp));
+                        a.inline.fks.push((fk, sp));
                     }
                 }
                 Rule::attr_collate => {
@@ -865,18 +848,7 @@ impl<'a> Lowerer<'a> {
                     self.once(&mut col.charset, v, sp, "a charset");
                 }
                 Rule::attr_generated => {
-                    let mut g = Generated {
-                        expr: Expr::new(""),
-                        stored: true,
-                    };
-                    for x in c.clone().into_inner() {
-                        match x.as_rule() {
-                            Rule::paren_group => g.expr = Expr::new(text::paren_inner(x.as_str())),
-                            Rule::k_virtual => g.stored = false,
-                            _ => {}
-                        }
-                    }
-                    self.once(&mut col.generated, g, sp, "`generated`");
+                    self.once(&mut col.generated, generated(&c), sp, "`generated`");
                 }
                 Rule::attr_invisible => col.invisible = true,
                 Rule::attr_comment => {
@@ -889,12 +861,8 @@ impl<'a> Lowerer<'a> {
                         .into_inner()
                         .find(|x| x.as_rule() == Rule::paren_group)
                     {
-                        self.once(
-                            &mut col.using,
-                            Expr::new(text::paren_inner(x.as_str())),
-                            sp,
-                            "`using`",
-                        );
+                        let e = Expr::new(text::paren_inner(x.as_str()));
+                        self.once(&mut col.using, e, sp, "`using`");
                     }
                 }
                 Rule::renamed => {
@@ -904,45 +872,95 @@ impl<'a> Lowerer<'a> {
                 _ => {}
             }
         }
-        if let Some(first) = t.columns.iter().position(|x| x.name == col.name) {
-            let first_span = self
-                .out
-                .map
-                .get(&ObjectRef::Column {
-                    table: t.name.clone(),
-                    column: t.columns[first].name.clone(),
-                })
-                .map(|l| l.span.clone());
-            let mut d = Diag::error(
-                "E0304",
-                format!(
-                    "column `{}` is defined twice in table `{}`",
-                    col.name, t.name
-                ),
-            )
-            .at(self.file, name_span, "defined again here")
-            .help("rename one of the columns, or delete the copy");
-            if let Some(f) = first_span {
-                d = d.label(f, "first defined here");
-            }
-            self.diags.push(d);
-            return None;
-        }
-        if col.generated.is_some() && col.default.is_some() {
+        a
+    }
+
+    /// A `pk` on a column line: whether the column is the primary key
+    /// after it (not when another line already is; `pk` twice is said).
+    fn column_pk(
+        &mut self,
+        already: bool,
+        sp: Range<usize>,
+        pk_span: &mut Option<Range<usize>>,
+    ) -> bool {
+        if already {
             self.err(
                 "E0308",
-                line.clone(),
-                format!("column `{}` has both a default and `generated`", col.name),
-                "a generated column has no default",
-                Some("remove the `= …` default or the `generated (…)` clause".into()),
+                sp.clone(),
+                "`pk` is given twice".into(),
+                "second one",
+                None,
             );
         }
-        let idx = t.columns.len();
-        let cname = col.name.clone();
-        if pending_pk {
+        if let Some(first) = pk_span.clone() {
+            self.two_pks(sp, first);
+            false
+        } else {
+            *pk_span = Some(sp);
+            true
+        }
+    }
+
+    /// `check name (expr)` on a column line.
+    fn column_check(&mut self, c: &P<'a>) -> Check {
+        let mut name = None;
+        let mut expr = String::new();
+        for x in c.clone().into_inner() {
+            match x.as_rule() {
+                Rule::bare_ident | Rule::quoted_ident => name = Some(self.ident_checked(&x)),
+                Rule::paren_group => expr = text::paren_inner(x.as_str()),
+                _ => {}
+            }
+        }
+        Check {
+            name,
+            expr: Expr::new(expr),
+            not_valid: false,
+            renamed_from: None,
+        }
+    }
+
+    /// E0304: whether `name` is already a column of `t` (and then says so,
+    /// pointing at both).
+    fn defined_twice(&mut self, t: &Table, name: &str, name_span: Range<usize>) -> bool {
+        let Some(first) = t.columns.iter().position(|x| x.name == name) else {
+            return false;
+        };
+        let first_span = self
+            .out
+            .map
+            .get(&ObjectRef::Column {
+                table: t.name.clone(),
+                column: t.columns[first].name.clone(),
+            })
+            .map(|l| l.span.clone());
+        let mut d = Diag::error(
+            "E0304",
+            format!("column `{name}` is defined twice in table `{}`", t.name),
+        )
+        .at(self.file, name_span, "defined again here")
+        .help("rename one of the columns, or delete the copy");
+        if let Some(f) = first_span {
+            d = d.label(f, "first defined here");
+        }
+        self.diags.push(d);
+        true
+    }
+
+    /// The constraints written on the line of column `cname`, added to the
+    /// table; returns them as the layout knows them.
+    fn inline_constraints(
+        &mut self,
+        t: &mut Table,
+        cname: &str,
+        line: &Range<usize>,
+        inline: Inline,
+    ) -> Vec<Member> {
+        let mut mine = Vec::new();
+        if inline.pk {
             t.primary_key = Some(PrimaryKey {
                 name: None,
-                columns: vec![cname.clone()],
+                columns: vec![cname.to_string()],
             });
             mine.push(Member::PrimaryKey);
             self.record(
@@ -952,35 +970,24 @@ impl<'a> Lowerer<'a> {
                 line.clone(),
             );
         }
-        for sp in uniques {
+        for sp in inline.uniques {
             let u = Unique {
                 name: None,
-                columns: vec![cname.clone()],
+                columns: vec![cname.to_string()],
                 nulls_not_distinct: false,
                 deferral: Deferral::NotDeferrable,
                 renamed_from: None,
             };
             mine.push(self.push_part(&t.name, &mut t.uniques, u, Part::Unique, sp));
         }
-        for (ch, sp) in checks {
+        for (ch, sp) in inline.checks {
             mine.push(self.push_part(&t.name, &mut t.checks, ch, Part::Check, sp));
         }
-        for (mut fk, sp) in fks {
-            fk.columns = vec![cname.clone()];
+        for (mut fk, sp) in inline.fks {
+            fk.columns = vec![cname.to_string()];
             mine.push(self.push_part(&t.name, &mut t.foreign_keys, fk, Part::ForeignKey, sp));
         }
-        self.record(
-            ObjectRef::Column {
-                table: t.name.clone(),
-                column: cname,
-            },
-            line,
-        );
-        t.columns.push(col);
-        if !mine.is_empty() {
-            inline.insert(idx, mine);
-        }
-        Some(idx)
+        mine
     }
 
     /// Adds a part to its table's list and records where it was written;
@@ -1559,6 +1566,50 @@ impl<'a> Lowerer<'a> {
             .insert((tr.table.clone(), tr.name.clone()), tr);
         Some(object(at, span))
     }
+}
+
+/// A column line read: the column, where its name is, and the constraints
+/// written on it.
+struct ColumnAttributes {
+    col: Column,
+    name_span: Range<usize>,
+    inline: Inline,
+}
+
+/// The constraints written on a column line, with their spans, for the
+/// table to take: `pk`, `unique`, `check (…)`, `references …`.
+#[derive(Default)]
+struct Inline {
+    pk: bool,
+    uniques: Vec<Range<usize>>,
+    checks: Vec<(Check, Range<usize>)>,
+    fks: Vec<(ForeignKey, Range<usize>)>,
+}
+
+/// `= expr` / `on update expr`: the expression of a default-like
+/// attribute, outer parentheses dropped.
+fn default_expr(c: &P) -> Option<Expr> {
+    let e = c
+        .clone()
+        .into_inner()
+        .find(|x| x.as_rule() == Rule::default_expr)?;
+    Some(Expr::new(text::strip_sole_parens(e.as_str().trim())))
+}
+
+/// `generated (expr) [stored | virtual]`.
+fn generated(c: &P) -> Generated {
+    let mut g = Generated {
+        expr: Expr::new(""),
+        stored: true,
+    };
+    for x in c.clone().into_inner() {
+        match x.as_rule() {
+            Rule::paren_group => g.expr = Expr::new(text::paren_inner(x.as_str())),
+            Rule::k_virtual => g.stored = false,
+            _ => {}
+        }
+    }
+    g
 }
 
 /// The parts a table keeps in lists: the source map and the layout know

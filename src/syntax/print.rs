@@ -688,6 +688,29 @@ fn table(
         None => canonical_inline(t),
     };
     let inner = format!("{ind}  ");
+    let mut s = table_head(t, ind, ns);
+    let widths = widths(t);
+    let member_text = |m: &Member| member(t, m, &inline, widths, &inner, ns);
+    let body = match block {
+        Some(b) => Some(member_lines(b, &inner, ns, &member_text)),
+        None => canonical_body(t, &inline, &member_text),
+    };
+    if let Some(body) = body {
+        s.push_str(" {");
+        if !body.is_empty() {
+            s.push('\n');
+            s.push_str(&body);
+        }
+        s.push('\n');
+        s.push_str(ind);
+        s.push('}');
+    }
+    s
+}
+
+/// `table name with (…) partition by …` / `partition name of parent for
+/// values …`: a table's line before its body.
+fn table_head(t: &Table, ind: &str, ns: Option<&str>) -> String {
     let mut s = String::from(ind);
     match &t.partition {
         Some(Partitioning::Of { parent, .. }) => {
@@ -723,115 +746,119 @@ fn table(
         Some(Partitioning::Of { bound, .. }) => s.push_str(&format!(" for values {bound}")),
         None => {}
     }
-    let widths = widths(t);
-    let member_text = |m: &Member| -> String {
-        match m {
-            Member::Column(i) => t
-                .columns
-                .get(*i)
-                .map(|c| {
-                    let empty = Vec::new();
-                    column(t, c, inline.get(i).unwrap_or(&empty), widths, &inner)
-                })
-                .unwrap_or_default(),
-            Member::PrimaryKey => t
-                .primary_key
-                .as_ref()
-                .map(|pk| {
-                    let name = pk
-                        .name
-                        .as_ref()
-                        .map(|n| format!(" {}", text::ident(n)))
-                        .unwrap_or_default();
-                    format!("{inner}primary key{name} ({})", idents(&pk.columns))
-                })
-                .unwrap_or_default(),
-            Member::Unique(i) => t
-                .uniques
-                .get(*i)
-                .map(|u| format!("{inner}{}", unique(u)))
-                .unwrap_or_default(),
-            Member::Check(i) => t
-                .checks
-                .get(*i)
-                .map(|c| format!("{inner}{}", check(c)))
-                .unwrap_or_default(),
-            Member::ForeignKey(i) => t
-                .foreign_keys
-                .get(*i)
-                .map(|f| format!("{inner}{}", foreign_key(f)))
-                .unwrap_or_default(),
-            Member::Index(i) => t
-                .indexes
-                .get(*i)
-                .map(|x| format!("{inner}{}", index(x)))
-                .unwrap_or_default(),
-            Member::Comment => t
-                .comment
-                .as_ref()
-                .map(|c| format!("{inner}comment {}", text::string(c)))
-                .unwrap_or_default(),
-            Member::RenamedFrom => t
-                .renamed_from
-                .as_ref()
-                .map(|r| format!("{inner}renamed_from {}", decl(r, ns)))
-                .unwrap_or_default(),
-            Member::RowSecurity if t.row_security.enabled => {
-                format!("{inner}enable row level security")
-            }
-            Member::ForceRowSecurity if t.row_security.forced => {
-                format!("{inner}force row level security")
-            }
-            Member::RowSecurity | Member::ForceRowSecurity => String::new(),
-            Member::Exclusion(i) => t
-                .exclusions
-                .get(*i)
-                .map(|x| format!("{inner}{}", objects::exclusion(x)))
-                .unwrap_or_default(),
-        }
-    };
-    let body = match block {
-        Some(b) => Some(member_lines(b, &inner, ns, &member_text)),
-        None => {
-            let inlined: BTreeSet<Member> = inline.values().flatten().copied().collect();
-            let mut members: Vec<Member> = (0..t.columns.len()).map(Member::Column).collect();
-            if t.primary_key.is_some() {
-                members.push(Member::PrimaryKey);
-            }
-            members.extend((0..t.uniques.len()).map(Member::Unique));
-            members.extend((0..t.checks.len()).map(Member::Check));
-            members.extend((0..t.foreign_keys.len()).map(Member::ForeignKey));
-            members.extend((0..t.indexes.len()).map(Member::Index));
-            members.push(Member::RowSecurity);
-            members.push(Member::ForceRowSecurity);
-            members.extend((0..t.exclusions.len()).map(Member::Exclusion));
-            members.push(Member::Comment);
-            members.push(Member::RenamedFrom);
-            let lines: Vec<String> = members
-                .iter()
-                .filter(|m| !inlined.contains(m))
-                .map(&member_text)
-                .filter(|l| !l.is_empty())
-                .collect();
-            let is_partition = matches!(t.partition, Some(Partitioning::Of { .. }));
-            if is_partition && lines.is_empty() {
-                None
-            } else {
-                Some(lines.join("\n"))
-            }
-        }
-    };
-    if let Some(body) = body {
-        s.push_str(" {");
-        if !body.is_empty() {
-            s.push('\n');
-            s.push_str(&body);
-        }
-        s.push('\n');
-        s.push_str(ind);
-        s.push('}');
-    }
     s
+}
+
+/// One member of a table's body as its line (empty when the table has
+/// no such member).
+fn member(
+    t: &Table,
+    m: &Member,
+    inline: &BTreeMap<usize, Vec<Member>>,
+    widths: (usize, usize),
+    inner: &str,
+    ns: Option<&str>,
+) -> String {
+    match m {
+        Member::Column(i) => t
+            .columns
+            .get(*i)
+            .map(|c| {
+                let empty = Vec::new();
+                column(t, c, inline.get(i).unwrap_or(&empty), widths, inner)
+            })
+            .unwrap_or_default(),
+        Member::PrimaryKey => t
+            .primary_key
+            .as_ref()
+            .map(|pk| {
+                let name = pk
+                    .name
+                    .as_ref()
+                    .map(|n| format!(" {}", text::ident(n)))
+                    .unwrap_or_default();
+                format!("{inner}primary key{name} ({})", idents(&pk.columns))
+            })
+            .unwrap_or_default(),
+        Member::Unique(i) => t
+            .uniques
+            .get(*i)
+            .map(|u| format!("{inner}{}", unique(u)))
+            .unwrap_or_default(),
+        Member::Check(i) => t
+            .checks
+            .get(*i)
+            .map(|c| format!("{inner}{}", check(c)))
+            .unwrap_or_default(),
+        Member::ForeignKey(i) => t
+            .foreign_keys
+            .get(*i)
+            .map(|f| format!("{inner}{}", foreign_key(f)))
+            .unwrap_or_default(),
+        Member::Index(i) => t
+            .indexes
+            .get(*i)
+            .map(|x| format!("{inner}{}", index(x)))
+            .unwrap_or_default(),
+        Member::Comment => t
+            .comment
+            .as_ref()
+            .map(|c| format!("{inner}comment {}", text::string(c)))
+            .unwrap_or_default(),
+        Member::RenamedFrom => t
+            .renamed_from
+            .as_ref()
+            .map(|r| format!("{inner}renamed_from {}", decl(r, ns)))
+            .unwrap_or_default(),
+        Member::RowSecurity if t.row_security.enabled => {
+            format!("{inner}enable row level security")
+        }
+        Member::ForceRowSecurity if t.row_security.forced => {
+            format!("{inner}force row level security")
+        }
+        Member::RowSecurity | Member::ForceRowSecurity => String::new(),
+        Member::Exclusion(i) => t
+            .exclusions
+            .get(*i)
+            .map(|x| format!("{inner}{}", objects::exclusion(x)))
+            .unwrap_or_default(),
+    }
+}
+
+/// The body of a table without a layout: every member in the canonical
+/// order, the ones written on a column line left out. `None` for a
+/// partition with nothing of its own (it prints without braces).
+fn canonical_body(
+    t: &Table,
+    inline: &BTreeMap<usize, Vec<Member>>,
+    member_text: &dyn Fn(&Member) -> String,
+) -> Option<String> {
+    let inlined: BTreeSet<Member> = inline.values().flatten().copied().collect();
+    let mut members: Vec<Member> = (0..t.columns.len()).map(Member::Column).collect();
+    if t.primary_key.is_some() {
+        members.push(Member::PrimaryKey);
+    }
+    members.extend((0..t.uniques.len()).map(Member::Unique));
+    members.extend((0..t.checks.len()).map(Member::Check));
+    members.extend((0..t.foreign_keys.len()).map(Member::ForeignKey));
+    members.extend((0..t.indexes.len()).map(Member::Index));
+    members.push(Member::RowSecurity);
+    members.push(Member::ForceRowSecurity);
+    members.extend((0..t.exclusions.len()).map(Member::Exclusion));
+    members.push(Member::Comment);
+    members.push(Member::RenamedFrom);
+    let lines: Vec<String> = members
+        .iter()
+        .filter(|m| !inlined.contains(m))
+        .map(member_text)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let is_partition = matches!(t.partition, Some(Partitioning::Of { .. }));
+    if is_partition && lines.is_empty() {
+        None
+    } else {
+        Some(lines.join("\n"))
+    }
 }
 
 fn type_text(c: &Column) -> String {
