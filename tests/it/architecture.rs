@@ -17,65 +17,45 @@ const FORBIDDEN_IMPORTS: &[(&str, &[&str])] = &[
     (
         "ir",
         &[
-            "syntax",
-            "diff",
-            "plan",
-            "dialect",
-            "migration",
-            "source",
-            "prove",
-            "report",
-            "cli",
-        ],
-    ),
-    (
-        "diff",
-        &[
-            "syntax",
-            "plan",
-            "dialect",
-            "migration",
-            "source",
-            "prove",
-            "report",
-            "cli",
-        ],
-    ),
-    (
-        "plan",
-        &[
-            "syntax",
-            "dialect",
-            "migration",
-            "source",
-            "prove",
-            "report",
-            "cli",
+            SYNTAX, DIFF, PLAN, DIALECT, URL, MIGRATION, SOURCE, PROVE, REPORT, CLI,
         ],
     ),
     (
         "syntax",
         &[
-            "diff",
-            "plan",
-            "dialect",
-            "migration",
-            "source",
-            "prove",
-            "report",
-            "cli",
+            DIFF, PLAN, DIALECT, URL, MIGRATION, SOURCE, PROVE, REPORT, CLI,
         ],
     ),
     (
-        "dialect",
-        &["syntax", "migration", "source", "prove", "report", "cli"],
+        "diff",
+        &[
+            SYNTAX, PLAN, DIALECT, URL, MIGRATION, SOURCE, PROVE, REPORT, CLI,
+        ],
     ),
-    ("migration", &["syntax", "source", "prove", "report", "cli"]),
+    (
+        "plan",
+        &[SYNTAX, DIALECT, URL, MIGRATION, SOURCE, PROVE, REPORT, CLI],
+    ),
     (
         "url",
-        &["syntax", "diff", "plan", "dialect", "source", "cli"],
+        &[
+            SYNTAX, DIFF, PLAN, DIALECT, MIGRATION, SOURCE, PROVE, REPORT, CLI,
+        ],
     ),
+    ("dialect", &[SYNTAX, MIGRATION, SOURCE, PROVE, REPORT, CLI]),
+    ("migration", &[SYNTAX, SOURCE, PROVE, REPORT, CLI]),
 ];
+
+const SYNTAX: &str = "syntax";
+const DIFF: &str = "diff";
+const PLAN: &str = "plan";
+const DIALECT: &str = "dialect";
+const URL: &str = "url";
+const MIGRATION: &str = "migration";
+const SOURCE: &str = "source";
+const PROVE: &str = "prove";
+const REPORT: &str = "report";
+const CLI: &str = "cli";
 
 /// The files every dialect folder has, each for the same job
 /// (ARCHITECTURE.md, `src/dialect/`). A dialect that needs a file beyond
