@@ -70,10 +70,9 @@ pub fn document(
     dialect: Option<DialectKind>,
     links: &Links,
 ) -> Document {
-    let findings = outcome
-        .findings
-        .iter()
-        .map(|f| Finding {
+    let findings = super::placed(outcome, origin)
+        .into_iter()
+        .map(|(f, place)| Finding {
             rule: f.rule.id,
             severity: f.level.as_str(),
             message: f.message.clone(),
@@ -82,7 +81,7 @@ pub fn document(
                 kind: f.object.kind,
                 name: f.object.name.clone(),
             },
-            location: origin.place(f).map(|p| Location {
+            location: place.map(|p| Location {
                 file: p.file.name.to_string(),
                 line: p.line,
                 column: p.column,

@@ -9,7 +9,7 @@ pub mod text;
 
 use std::ops::Range;
 
-use super::{Finding, Rule};
+use super::{Finding, Outcome, Rule};
 use crate::syntax::diag::FileText;
 use crate::syntax::Located;
 
@@ -54,6 +54,25 @@ impl Origin<'_> {
             end_column,
         })
     }
+}
+
+/// The findings with their places, in file order (by file name, then
+/// offset); findings without a place keep the engine's order (by object)
+/// and come first.
+pub fn placed<'a>(
+    outcome: &'a Outcome,
+    origin: &'a Origin,
+) -> Vec<(&'a Finding, Option<Place<'a>>)> {
+    let mut out: Vec<(&Finding, Option<Place>)> = outcome
+        .findings
+        .iter()
+        .map(|f| (f, origin.place(f)))
+        .collect();
+    out.sort_by(|(_, a), (_, b)| {
+        let key = |p: &Option<Place>| p.as_ref().map(|p| (p.file.name.clone(), p.span.start));
+        key(a).cmp(&key(b))
+    });
+    out
 }
 
 /// Where the rule pages are published: `[lint] docs-url`, else the

@@ -31,17 +31,16 @@ pub fn document(outcome: &Outcome, origin: &Origin, links: &Links) -> Value {
             rule
         })
         .collect();
-    let results: Vec<Value> = outcome
-        .findings
-        .iter()
-        .map(|f| {
+    let results: Vec<Value> = super::placed(outcome, origin)
+        .into_iter()
+        .map(|(f, place)| {
             let index = outcome.ran.iter().position(|(r, _)| r.id == f.rule.id).unwrap_or(0);
             let mut result = json!({
                 "ruleId": f.rule.id,
                 "ruleIndex": index,
                 "level": level_name(f.level),
                 "message": { "text": format!("{} ({})", f.message, f.hint) },
-                "locations": [location(origin, f)],
+                "locations": [location(place, f)],
             });
             result["partialFingerprints"] =
                 json!({ "strataObject/v1": format!("{}:{}:{}", f.rule.id, f.object.kind, f.object.name) });
@@ -71,12 +70,12 @@ pub fn render(outcome: &Outcome, origin: &Origin, links: &Links) -> String {
     s
 }
 
-fn location(origin: &Origin, f: &crate::lint::Finding) -> Value {
+fn location(place: Option<super::Place>, f: &crate::lint::Finding) -> Value {
     let logical = json!([{
         "fullyQualifiedName": f.object.name,
         "kind": f.object.kind,
     }]);
-    match origin.place(f) {
+    match place {
         Some(p) => json!({
             "physicalLocation": {
                 "artifactLocation": { "uri": uri(&p.file.name) },

@@ -23,20 +23,12 @@ pub fn render(outcome: &Outcome, origin: &Origin, links: &Links, color: bool) ->
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
         .with_links(false);
-    let mut shown: Vec<(Option<(String, usize)>, Shown)> = outcome
-        .findings
-        .iter()
-        .map(|f| {
-            let place = origin.place(f);
-            let key = place
-                .as_ref()
-                .map(|p| (p.file.name.to_string(), p.span.start));
-            (key, Shown::new(f, &place, links))
-        })
+    let shown: Vec<Shown> = super::placed(outcome, origin)
+        .into_iter()
+        .map(|(f, place)| Shown::new(f, &place, links))
         .collect();
-    shown.sort_by(|a, b| a.0.cmp(&b.0));
     let mut out = String::new();
-    for (_, d) in &shown {
+    for d in &shown {
         if handler.render_report(&mut out, d).is_err() {
             out.push_str(&d.message);
         }
@@ -95,10 +87,7 @@ impl Shown {
                 (None, None)
             }
             Some(p) => (
-                Some(NamedSource::new(
-                    p.file.name.to_string(),
-                    p.file.text.clone(),
-                )),
+                Some(NamedSource::new(&p.file.name, p.file.text.clone())),
                 Some((
                     p.span.clone(),
                     format!("this {}", f.object.kind.replace('_', " ")),

@@ -56,22 +56,22 @@ fn names(s: &Schema) -> Vec<(ObjectRef, &str)> {
             &ns.name,
         ));
     }
-    for (n, _) in &s.enums {
+    for n in s.enums.keys() {
         out.push((ObjectRef::Enum { name: n.clone() }, &n.name));
     }
-    for (n, _) in &s.sequences {
+    for n in s.sequences.keys() {
         out.push((ObjectRef::Sequence { name: n.clone() }, &n.name));
     }
-    for (n, _) in &s.views {
+    for n in s.views.keys() {
         out.push((ObjectRef::View { name: n.clone() }, &n.name));
     }
-    for (n, _) in &s.functions {
+    for n in s.functions.keys() {
         out.push((ObjectRef::Function { name: n.clone() }, &n.name));
     }
-    for (n, _) in &s.domains {
+    for n in s.domains.keys() {
         out.push((ObjectRef::Domain { name: n.clone() }, &n.name));
     }
-    for ((table, name), _) in &s.triggers {
+    for (table, name) in s.triggers.keys() {
         let at = ObjectRef::Trigger {
             table: table.clone(),
             name: name.clone(),
