@@ -77,7 +77,7 @@ pub fn run(args: Args) -> miette::Result<Outcome> {
 fn lint_sources(args: &Args, config: &Config, policy: &Policy) -> miette::Result<Outcome> {
     let flag = args.dialect.as_deref().map(parse_dialect).transpose()?;
     let (schema, located, db) = load(args)?;
-    let dialect = match (db.as_ref().map(|(_, k)| *k).or(schema.dialect), flag) {
+    let dialect = match (db.or(schema.dialect), flag) {
         (Some(k), Some(f)) if k != f => {
             return Err(miette!(
                 code = "strata::cli::dialect_mismatch",
@@ -88,10 +88,9 @@ fn lint_sources(args: &Args, config: &Config, policy: &Policy) -> miette::Result
         (k, f) => k.or(f),
     };
     let outcome = lint::run(&schema, dialect, policy);
-    let origin = match (&located, db) {
-        (Some(l), _) => Origin::Files(l),
-        (None, Some((url, _))) => Origin::Database(source::redact(&url)),
-        (None, None) => Origin::Database(String::new()),
+    let origin = match &located {
+        Some(l) => Origin::Files(l),
+        None => Origin::Database,
     };
     let links = Links::new(config.lint.docs_url.as_deref());
     let text = match args.format {
@@ -101,8 +100,8 @@ fn lint_sources(args: &Args, config: &Config, policy: &Policy) -> miette::Result
                 && std::env::var_os("NO_COLOR").is_none();
             render::text::render(&outcome, &origin, &links, color)
         }
-        Format::Json => render::json::render(&outcome, &origin, dialect, &links),
-        Format::Sarif => render::sarif::render(&outcome, &origin, &links),
+        Format::Json => render::json::render(&outcome, &origin, dialect, &links)?,
+        Format::Sarif => render::sarif::render(&outcome, &origin, &links)?,
     };
     write_output(args.output.as_deref(), &text)?;
     eprintln!("{}", render::text::summary(&outcome));
@@ -118,9 +117,9 @@ fn lint_sources(args: &Args, config: &Config, policy: &Policy) -> miette::Result
     Ok(Outcome::Success)
 }
 
-/// The schema, where its objects were written (files), and the database
-/// URL and dialect (a database).
-type LoadedSchema = (Schema, Option<Located>, Option<(String, DialectKind)>);
+/// The schema, where its objects were written (files), and the dialect
+/// of the database it was read from (a database).
+type LoadedSchema = (Schema, Option<Located>, Option<DialectKind>);
 
 fn load(args: &Args) -> miette::Result<LoadedSchema> {
     if let [one] = args.sources.as_slice() {
@@ -128,7 +127,7 @@ fn load(args: &Args) -> miette::Result<LoadedSchema> {
             let rt = super::runtime()?;
             let found = rt.block_on(source::introspect(one, &args.namespaces))?;
             warn_all(&found.warnings);
-            return Ok((found.schema, None, Some((one.clone(), kind))));
+            return Ok((found.schema, None, Some(kind)));
         }
     }
     let mut files: Vec<SourceFile> = Vec::new();

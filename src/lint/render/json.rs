@@ -114,10 +114,10 @@ pub fn render(
     origin: &Origin,
     dialect: Option<DialectKind>,
     links: &Links,
-) -> String {
+) -> miette::Result<String> {
     let doc = document(outcome, origin, dialect, links);
-    let mut s =
-        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s = serde_json::to_string_pretty(&doc)
+        .map_err(|e| miette::miette!("cannot write the findings as JSON: {e}"))?;
     s.push('\n');
-    s
+    Ok(s)
 }

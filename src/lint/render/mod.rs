@@ -17,9 +17,8 @@ use crate::syntax::Located;
 pub enum Origin<'a> {
     /// Schema files, with where each object was written.
     Files(&'a Located),
-    /// A database (its URL with any password hidden): findings name
-    /// objects, there are no lines to show.
-    Database(String),
+    /// A database: findings name objects, there are no lines to show.
+    Database,
 }
 
 /// A finding's place in a schema file: 1-based lines and columns, columns

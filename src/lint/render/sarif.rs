@@ -63,11 +63,12 @@ pub fn document(outcome: &Outcome, origin: &Origin, links: &Links) -> Value {
     })
 }
 
-pub fn render(outcome: &Outcome, origin: &Origin, links: &Links) -> String {
+pub fn render(outcome: &Outcome, origin: &Origin, links: &Links) -> miette::Result<String> {
     let doc = document(outcome, origin, links);
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let mut s = serde_json::to_string_pretty(&doc)
+        .map_err(|e| miette::miette!("cannot write the findings as SARIF: {e}"))?;
     s.push('\n');
-    s
+    Ok(s)
 }
 
 fn location(place: Option<super::Place>, f: &crate::lint::Finding) -> Value {
