@@ -15,9 +15,11 @@
 //! See ARCHITECTURE.md for the code map and the invariants.
 
 pub mod cli;
+pub mod config;
 pub mod dialect;
 pub mod diff;
 pub mod ir;
+pub mod lint;
 pub mod migration;
 pub mod plan;
 pub mod prove;
