@@ -71,7 +71,12 @@ fn has_delimiter_line(sql: &str) -> bool {
 
 /// Runs the client with the script on stdin, its output in files (no pipe
 /// can fill up and stall it), polling until it exits or the deadline.
-fn run_blocking(program: &Path, args: &[String], sql: &str, deadline: Duration) -> Result<(), String> {
+fn run_blocking(
+    program: &Path,
+    args: &[String],
+    sql: &str,
+    deadline: Duration,
+) -> Result<(), String> {
     let dir = tempfile::tempdir().map_err(|e| format!("temporary directory: {e}"))?;
     let script = dir.path().join("script.sql");
     std::fs::write(&script, sql).map_err(|e| format!("write script: {e}"))?;
@@ -111,8 +116,20 @@ fn run_blocking(program: &Path, args: &[String], sql: &str, deadline: Duration) 
         return Ok(());
     }
     let err = read("err");
-    let text = if err.trim().is_empty() { read("out") } else { err };
-    Err(text.trim().chars().rev().take(2000).collect::<Vec<_>>().into_iter().rev().collect())
+    let text = if err.trim().is_empty() {
+        read("out")
+    } else {
+        err
+    };
+    Err(text
+        .trim()
+        .chars()
+        .rev()
+        .take(2000)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect())
 }
 
 /// The real psql binary: Debian's `/usr/bin/psql` is a Perl wrapper that
@@ -129,15 +146,17 @@ fn psql() -> &'static Path {
             .output()
             .ok()
             .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()).join("psql"));
-        let from_lib = std::fs::read_dir("/usr/lib/postgresql").ok().and_then(|dirs| {
-            let mut bins: Vec<PathBuf> = dirs
-                .flatten()
-                .map(|d| d.path().join("bin/psql"))
-                .filter(|p| p.exists())
-                .collect();
-            bins.sort();
-            bins.pop()
-        });
+        let from_lib = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()
+            .and_then(|dirs| {
+                let mut bins: Vec<PathBuf> = dirs
+                    .flatten()
+                    .map(|d| d.path().join("bin/psql"))
+                    .filter(|p| p.exists())
+                    .collect();
+                bins.sort();
+                bins.pop()
+            });
         from_pg_config
             .filter(|p| p.exists())
             .or(from_lib)

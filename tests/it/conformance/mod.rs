@@ -40,7 +40,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::client::run_sql;
-use crate::oracle::{compare, difference_kind, fingerprint};
+use crate::oracle::{compare, difference_kind, fingerprint, Fingerprint};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Case {
@@ -61,8 +61,12 @@ pub fn corpus_dir() -> PathBuf {
 /// Every case of a corpus file (`sqldef/postgres.jsonl`, …).
 pub fn cases(file: &str) -> Vec<Case> {
     let path = corpus_dir().join(file);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (the corpus is part of the repository)", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (the corpus is part of the repository)",
+            path.display()
+        )
+    });
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .enumerate()
@@ -82,6 +86,10 @@ pub trait Workspace {
     /// A case's DDL as the client loads it into `url` (test database
     /// names a corpus hard-codes, session settings a dump would set).
     fn prepare(&self, sql: &str, url: &str, case: &Case) -> String;
+    /// The oracle's fingerprint of the database at `url`, one of the two.
+    async fn fingerprint(&mut self, url: &str) -> Result<Fingerprint, String> {
+        fingerprint(url).await
+    }
 }
 
 /// How far a case got.
@@ -206,8 +214,9 @@ pub async fn judge<W: Workspace>(w: &mut W, case: &Case) -> Verdict {
     }
 }
 
-async fn judge_loaded<W: Workspace>(w: &W, case: &Case) -> Verdict {
+async fn judge_loaded<W: Workspace>(w: &mut W, case: &Case) -> Verdict {
     let (a, d) = w.urls();
+    let (a, d) = (&a.to_string(), &d.to_string());
     for (url, sql, side) in [(a, &case.current, "current"), (d, &case.desired, "desired")] {
         let sql = w.prepare(sql.as_deref().unwrap_or(""), url, case);
         if let Err(e) = run_sql(url, &sql, CLIENT_DEADLINE).await {
@@ -218,7 +227,7 @@ async fn judge_loaded<W: Workspace>(w: &W, case: &Case) -> Verdict {
             );
         }
     }
-    let (start, want) = match (fingerprint(a).await, fingerprint(d).await) {
+    let (start, want) = match (w.fingerprint(a).await, w.fingerprint(d).await) {
         (Ok(s), Ok(w)) => (s, w),
         (Err(e), _) | (_, Err(e)) => {
             return Verdict::failed(Status::HarnessError(e.clone()), "harness: oracle".into(), e)
@@ -228,7 +237,11 @@ async fn judge_loaded<W: Workspace>(w: &W, case: &Case) -> Verdict {
         Ok(d) => d,
         Err(e) => {
             let e = e.to_string();
-            return Verdict::failed(Status::HarnessError(e.clone()), "harness: tempdir".into(), e);
+            return Verdict::failed(
+                Status::HarnessError(e.clone()),
+                "harness: tempdir".into(),
+                e,
+            );
         }
     };
     let planned = match pipeline::inspect_to_file(d, dir.path()).await {
@@ -249,11 +262,17 @@ async fn judge_loaded<W: Workspace>(w: &W, case: &Case) -> Verdict {
     v.steps = planned.steps;
     if let Err(e) = run_sql(a, &planned.up, CLIENT_DEADLINE).await {
         let reason = format!("up SQL rejected: {}", server_message(&e));
-        return Verdict::failed(Status::UpApplyError(e.clone()), reason, format!("{e}\n{sql_detail}"));
+        return Verdict::failed(
+            Status::UpApplyError(e.clone()),
+            reason,
+            format!("{e}\n{sql_detail}"),
+        );
     }
-    let after = match fingerprint(a).await {
+    let after = match w.fingerprint(a).await {
         Ok(f) => f,
-        Err(e) => return Verdict::failed(Status::HarnessError(e.clone()), "harness: oracle".into(), e),
+        Err(e) => {
+            return Verdict::failed(Status::HarnessError(e.clone()), "harness: oracle".into(), e)
+        }
     };
     let up = compare(&after, &want);
     v.column_order_differs = up.column_order_differs;
@@ -295,9 +314,13 @@ async fn judge_loaded<W: Workspace>(w: &W, case: &Case) -> Verdict {
             }
             Down::ApplyError(e)
         }
-        Ok(()) => match fingerprint(a).await {
+        Ok(()) => match w.fingerprint(a).await {
             Err(e) => {
-                return Verdict::failed(Status::HarnessError(e.clone()), "harness: oracle".into(), e)
+                return Verdict::failed(
+                    Status::HarnessError(e.clone()),
+                    "harness: oracle".into(),
+                    e,
+                )
             }
             Ok(back) => {
                 let c = compare(&back, &start);
@@ -305,7 +328,10 @@ async fn judge_loaded<W: Workspace>(w: &W, case: &Case) -> Verdict {
                     Down::Restored
                 } else {
                     if v.reason.is_none() {
-                        v.reason = Some(format!("down did not restore: {}", difference_kind(&c.diff)));
+                        v.reason = Some(format!(
+                            "down did not restore: {}",
+                            difference_kind(&c.diff)
+                        ));
                         v.detail = format!("{}\n{sql_detail}", c.diff.join("\n"));
                     }
                     Down::Diverged
@@ -359,15 +385,22 @@ fn server_message(e: &str) -> String {
     blank(msg)
 }
 
-/// strata's diagnostic, by its message line (miette puts it after `×`).
+/// strata's diagnostic, by its message line.
 fn tool_reason(e: &str) -> String {
     let stage = e.split(':').next().unwrap_or("strata");
-    let line = e
-        .lines()
+    format!("{stage}: {}", blank(&message_line(e)))
+}
+
+/// The line of an error that says what is wrong: miette puts it after
+/// `×`; other errors say it first.
+pub fn message_line(e: &str) -> String {
+    e.lines()
         .find(|l| l.contains('×'))
-        .map(|l| l.trim_start_matches(|c: char| c == ' ' || c == '×' || c == '│'))
-        .unwrap_or_else(|| e.lines().nth(1).unwrap_or(e));
-    format!("{stage}: {}", blank(line))
+        .map(|l| l.trim_start_matches([' ', '×', '│']))
+        .or_else(|| e.lines().find(|l| !l.trim().is_empty()))
+        .unwrap_or("")
+        .trim()
+        .to_string()
 }
 
 /// The kind of the first statement of a plan: its first words.
@@ -401,7 +434,10 @@ pub fn skip_reason(case: &Case, server_version: &str, flavor_here: &str) -> Opti
         return Some("runs as another login role".into());
     }
     let here = version_tuple(server_version);
-    let version = |k: &str| f.get(k).map(|v| v.as_str().map(String::from).unwrap_or(v.to_string()));
+    let version = |k: &str| {
+        f.get(k)
+            .map(|v| v.as_str().map(String::from).unwrap_or(v.to_string()))
+    };
     if let Some(min) = version("min_version") {
         if here < version_tuple(&min) {
             return Some(format!("needs server version {min}"));
@@ -436,7 +472,7 @@ fn version_tuple(v: &str) -> Vec<u32> {
 /// Runs `cases` on the workers, each with its own pair of databases; the
 /// ones `skip` names are not run.
 pub async fn run_cases<W: Workspace>(
-    workers: Vec<W>,
+    workers: &mut [W],
     cases: Vec<Case>,
     skip: impl Fn(&Case) -> Option<String>,
 ) -> BTreeMap<String, Verdict> {
@@ -456,14 +492,14 @@ pub async fn run_cases<W: Workspace>(
     }
     queue.reverse();
     let queue = Arc::new(Mutex::new(queue));
-    let runs = workers.into_iter().map(|mut w| {
+    let runs = workers.iter_mut().map(|w| {
         let queue = queue.clone();
         async move {
             let mut out = Vec::new();
             loop {
                 let next = queue.lock().ok().and_then(|mut q| q.pop());
                 let Some(case) = next else { break };
-                let v = judge(&mut w, &case).await;
+                let v = judge(w, &case).await;
                 out.push((case.id, v));
             }
             out
@@ -484,17 +520,49 @@ fn the_harness_skip_rules() {
         flags: flags.as_object().cloned().unwrap_or_default(),
     };
     let maria = "10.11.6-MariaDB-0+deb12u1";
-    assert_eq!(skip_reason(&case(serde_json::json!({})), maria, "mariadb"), None);
-    assert!(skip_reason(&case(serde_json::json!({"max_version": "5.7"})), maria, "mariadb").is_some());
     assert_eq!(
-        skip_reason(&case(serde_json::json!({"min_version": "8.0"})), maria, "mariadb"),
+        skip_reason(&case(serde_json::json!({})), maria, "mariadb"),
         None
     );
-    assert!(skip_reason(&case(serde_json::json!({"flavor": "mysql"})), maria, "mariadb").is_some());
-    assert!(skip_reason(&case(serde_json::json!({"flavor": "!mariadb"})), maria, "mariadb").is_some());
+    assert!(skip_reason(
+        &case(serde_json::json!({"max_version": "5.7"})),
+        maria,
+        "mariadb"
+    )
+    .is_some());
+    assert_eq!(
+        skip_reason(
+            &case(serde_json::json!({"min_version": "8.0"})),
+            maria,
+            "mariadb"
+        ),
+        None
+    );
+    assert!(skip_reason(
+        &case(serde_json::json!({"flavor": "mysql"})),
+        maria,
+        "mariadb"
+    )
+    .is_some());
+    assert!(skip_reason(
+        &case(serde_json::json!({"flavor": "!mariadb"})),
+        maria,
+        "mariadb"
+    )
+    .is_some());
     assert!(skip_reason(&case(serde_json::json!({"min_version": "18"})), "15.14", "").is_some());
-    assert!(skip_reason(&case(serde_json::json!({"flavor": "pgvector"})), "15.14", "").is_some());
-    assert!(skip_reason(&case(serde_json::json!({"enable_drop": false})), "15.14", "").is_none());
+    assert!(skip_reason(
+        &case(serde_json::json!({"flavor": "pgvector"})),
+        "15.14",
+        ""
+    )
+    .is_some());
+    assert!(skip_reason(
+        &case(serde_json::json!({"enable_drop": false})),
+        "15.14",
+        ""
+    )
+    .is_none());
     assert_eq!(
         server_message("psql:<stdin>:3: ERROR:  relation \"t\" does not exist"),
         "relation … does not exist"

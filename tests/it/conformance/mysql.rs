@@ -71,7 +71,11 @@ fn prepare(sql: &str, db: &str, case: &Case) -> String {
     let mut sql = sql
         .replace("mysqldef_test", db)
         .replace("use test_db;", &format!("use `{db}`;"));
-    if let Some(ph) = case.flags.get("db_name_placeholder").and_then(|v| v.as_str()) {
+    if let Some(ph) = case
+        .flags
+        .get("db_name_placeholder")
+        .and_then(|v| v.as_str())
+    {
         sql = sql.replace(ph, db);
     }
     format!("SET foreign_key_checks = 0;\n{sql}")
@@ -113,12 +117,15 @@ const WORKERS: usize = 4;
 async fn mysql_conformance() {
     let all = cases("sqldef/mysql.jsonl");
     assert_eq!(all.len(), 313, "the corpus has 313 mysql cases");
-    let Some(workers) = workers(WORKERS).await else {
+    let Some(mut workers) = workers(WORKERS).await else {
         return;
     };
     let version = server_version(&workers[0].a).await;
     let started = std::time::Instant::now();
-    let results = run_cases(workers, all, |c| skip_reason(c, &version, flavor(&version))).await;
+    let results = run_cases(&mut workers, all, |c| {
+        skip_reason(c, &version, flavor(&version))
+    })
+    .await;
     report::conclude_run(
         "mysql",
         &format!("MySQL/MariaDB {version}, sqldef"),

@@ -13,6 +13,8 @@
 use sqlx::Connection;
 
 use super::{cases, report, run_cases, skip_reason, Case, Workspace};
+use crate::oracle::postgres::fingerprint_on;
+use crate::oracle::Fingerprint;
 use crate::support::{postgres_admin_url, PgDb};
 
 /// Empties a database to what a new one holds.
@@ -70,13 +72,24 @@ pub async fn reset(url: &str) -> Result<(), String> {
     let mut c = sqlx::PgConnection::connect(url)
         .await
         .map_err(|e| e.to_string())?;
-    let r = sqlx::raw_sql(RESET).execute(&mut c).await;
-    let left: Result<String, _> = sqlx::query_scalar(LEFTOVERS).fetch_one(&mut c).await;
+    let r = reset_on(&mut c).await;
     let _ = c.close().await;
-    r.map_err(|e| e.to_string())?;
-    match left.map_err(|e| e.to_string())? {
-        l if l.is_empty() => Ok(()),
-        l => Err(format!("left after reset: {l}")),
+    r
+}
+
+async fn reset_on(c: &mut sqlx::PgConnection) -> Result<(), String> {
+    sqlx::raw_sql(RESET)
+        .execute(&mut *c)
+        .await
+        .map_err(|e| e.to_string())?;
+    let left: String = sqlx::query_scalar(LEFTOVERS)
+        .fetch_one(&mut *c)
+        .await
+        .map_err(|e| e.to_string())?;
+    if left.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("left after reset: {left}"))
     }
 }
 
@@ -87,11 +100,13 @@ fn fast(url: &str) -> String {
     format!("{url}{sep}options=-c%20synchronous_commit%3Doff")
 }
 
-/// A worker's two scratch databases.
+/// A worker's two scratch databases, with a connection to each that is
+/// kept for resets and fingerprints.
 pub struct Pair {
     pub a: String,
     pub d: String,
     dbs: [PgDb; 2],
+    conns: [Option<sqlx::PgConnection>; 2],
 }
 
 impl Pair {
@@ -103,7 +118,37 @@ impl Pair {
             a: fast(&a.url),
             d: fast(&d.url),
             dbs: [a, d],
+            conns: [None, None],
         })
+    }
+
+    /// The kept connection to database `i`, made when there is none.
+    async fn conn(&mut self, i: usize) -> Result<&mut sqlx::PgConnection, String> {
+        if self.conns[i].is_none() {
+            let url = if i == 0 { &self.a } else { &self.d };
+            let c = sqlx::PgConnection::connect(url)
+                .await
+                .map_err(|e| e.to_string())?;
+            self.conns[i] = Some(c);
+        }
+        self.conns[i]
+            .as_mut()
+            .ok_or_else(|| "no connection".to_string())
+    }
+
+    /// Empties database `i`, or replaces it when that leaves something.
+    async fn reset_or_replace(&mut self, i: usize) -> Result<(), String> {
+        let reset = match self.conn(i).await {
+            Ok(c) => reset_on(c).await,
+            Err(e) => Err(e),
+        };
+        if reset.is_err() {
+            if let Some(c) = self.conns[i].take() {
+                let _ = c.close().await;
+            }
+            self.replace(i).await?;
+        }
+        Ok(())
     }
 
     /// Replaces database `i` (0: A, 1: D) by a new one.
@@ -128,18 +173,57 @@ impl Workspace for Pair {
     }
 
     async fn fresh(&mut self) -> Result<(), String> {
-        for i in 0..2 {
-            let url = if i == 0 { self.a.clone() } else { self.d.clone() };
-            if reset(&url).await.is_err() {
-                self.replace(i).await?;
-            }
-        }
-        Ok(())
+        self.reset_or_replace(0).await?;
+        self.reset_or_replace(1).await
     }
 
     fn prepare(&self, sql: &str, _url: &str, _case: &Case) -> String {
         sql.to_string()
     }
+
+    async fn fingerprint(&mut self, url: &str) -> Result<Fingerprint, String> {
+        let i = if url == self.a { 0 } else { 1 };
+        let fp = match self.conn(i).await {
+            Ok(c) => fingerprint_on(c).await,
+            Err(e) => Err(e),
+        };
+        if fp.is_err() {
+            // A broken connection is not the database's fault: once more
+            // on a new one.
+            if let Some(c) = self.conns[i].take() {
+                let _ = c.close().await;
+            }
+            return fingerprint_on(self.conn(i).await?).await;
+        }
+        fp
+    }
+}
+
+/// Drops the workers' databases all at once: PostgreSQL makes every
+/// `DROP DATABASE` wait for a checkpoint, and concurrent drops share one.
+/// (Each database's guard then finds nothing left to drop.)
+pub async fn drop_all(pairs: Vec<Pair>) {
+    let admin = postgres_admin_url();
+    let mut drops = Vec::new();
+    let mut guards = Vec::new();
+    for mut p in pairs {
+        for c in p.conns.iter_mut().filter_map(Option::take) {
+            let _ = c.close().await;
+        }
+        for db in &p.dbs {
+            let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", db.name);
+            let admin = admin.clone();
+            drops.push(async move {
+                if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
+                    let _ = sqlx::raw_sql(&sql).execute(&mut c).await;
+                    let _ = c.close().await;
+                }
+            });
+        }
+        guards.push(p);
+    }
+    futures::future::join_all(drops).await;
+    drop(guards);
 }
 
 /// The server's version, e.g. `15.14 (Debian 15.14-0+deb12u1)`.
@@ -171,7 +255,10 @@ pub async fn ensure_roles(cases: &[Case]) {
     let Ok(mut c) = sqlx::PgConnection::connect(&postgres_admin_url()).await else {
         return;
     };
-    for r in roles.iter().filter(|r| !r.eq_ignore_ascii_case("public") && !r.is_empty()) {
+    for r in roles
+        .iter()
+        .filter(|r| !r.eq_ignore_ascii_case("public") && !r.is_empty())
+    {
         let ident = r.replace('"', "\"\"");
         let sql = format!(
             "DO $$ BEGIN CREATE ROLE \"{ident}\"; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
@@ -197,13 +284,14 @@ const WORKERS: usize = 4;
 async fn postgres_conformance() {
     let all = cases("sqldef/postgres.jsonl");
     assert_eq!(all.len(), 838, "the corpus has 838 postgres cases");
-    let Some(workers) = workers(WORKERS).await else {
+    let Some(mut workers) = workers(WORKERS).await else {
         return;
     };
     let version = server_version(&workers[0].a).await;
     ensure_roles(&all).await;
     let started = std::time::Instant::now();
-    let results = run_cases(workers, all, |c| skip_reason(c, &version, "")).await;
+    let results = run_cases(&mut workers, all, |c| skip_reason(c, &version, "")).await;
+    drop_all(workers).await;
     report::conclude_run(
         "postgres",
         &format!("PostgreSQL {version}, sqldef"),

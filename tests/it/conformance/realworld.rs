@@ -21,21 +21,23 @@ use std::time::Duration;
 
 use super::{cases, pipeline, report, run_cases, Case, Workspace};
 use crate::client::run_sql;
-use crate::oracle::{compare, difference_kind, fingerprint};
+use crate::oracle::{compare, difference_kind};
 
 const ADOPTION: &[&str] = &["check", "original", "up", "replan"];
 
-/// What the adoption path of one schema reached, and its first failure.
+/// What the adoption path of one schema reached, and its first failure
+/// (a one-line summary, then the detail).
 struct Adoption {
     marks: Vec<&'static str>,
-    failure: Option<String>,
+    failure: Option<(String, String)>,
 }
 
 impl Adoption {
-    /// Records a failure; the first one is the one reported.
-    fn fail(&mut self, what: String) {
+    /// Records a failure at `step`; the first one is the one reported.
+    fn fail(&mut self, step: &str, detail: String) {
         if self.failure.is_none() {
-            self.failure = Some(what);
+            let summary = format!("{step}: {}", super::message_line(&detail));
+            self.failure = Some((summary, detail));
         }
     }
 }
@@ -48,10 +50,11 @@ async fn adopt<W: Workspace>(w: &mut W, schema: &str) -> Adoption {
         failure: None,
     };
     if let Err(e) = w.fresh().await {
-        out.fail(format!("harness: {e}"));
+        out.fail("harness", e);
         return out;
     }
     let (a, d) = w.urls();
+    let (a, d) = (&a.to_string(), &d.to_string());
     let deadline = Duration::from_secs(120);
     let case = Case {
         id: String::new(),
@@ -60,97 +63,105 @@ async fn adopt<W: Workspace>(w: &mut W, schema: &str) -> Adoption {
         flags: Default::default(),
     };
     if let Err(e) = run_sql(d, &w.prepare(schema, d, &case), deadline).await {
-        out.fail(format!("the schema does not load: {e}"));
+        out.fail("the schema does not load", e);
         return out;
     }
     let Ok(dir) = tempfile::tempdir() else {
-        out.fail("harness: tempdir".into());
+        out.fail("harness", "no temporary directory".into());
         return out;
     };
     let file = match pipeline::inspect_to_file(d, dir.path()).await {
         Ok(f) => f,
         Err(e) => {
-            out.fail(e);
+            out.fail("inspect", e);
             return out;
         }
     };
     match pipeline::check(&file) {
         Ok(()) => out.marks.push("check"),
-        Err(e) => out.fail(format!("strata check rejects the inspected file: {e}")),
+        Err(e) => out.fail("strata check rejects the inspected file", e),
     }
     match pipeline::plan(d, &file).await {
         Ok(p) if pipeline::statements(&p.up).is_empty() => out.marks.push("original"),
-        Ok(p) => out.fail(format!("planning the file against its own database is not empty:\n{}", p.up),
+        Ok(p) => out.fail(
+            "planning the file against its own database is not empty",
+            p.up,
         ),
-        Err(e) => out.fail(e),
+        Err(e) => out.fail("plan against the original", e),
     }
     let planned = match pipeline::plan(a, &file).await {
         Ok(p) => p,
         Err(e) => {
-            out.fail(e);
+            out.fail("plan from an empty database", e);
             return out;
         }
     };
     if let Err(e) = run_sql(a, &planned.up, deadline).await {
-        out.fail(format!("up SQL rejected: {e}\n{}", planned.up));
+        out.fail("up SQL rejected", format!("{e}\n{}", planned.up));
         return out;
     }
-    match (fingerprint(a).await, fingerprint(d).await) {
+    match (w.fingerprint(a).await, w.fingerprint(d).await) {
         (Ok(got), Ok(want)) => {
             let c = compare(&got, &want);
             if c.equal {
                 out.marks.push("up");
             } else {
-                out.fail(format!(
-                        "applied to an empty database: {}\n{}",
-                        difference_kind(&c.diff),
-                        c.diff.join("\n")
-                    ),
+                out.fail(
+                    "applied to an empty database",
+                    format!("{}\n{}", difference_kind(&c.diff), c.diff.join("\n")),
                 );
             }
         }
-        (Err(e), _) | (_, Err(e)) => out.fail(format!("harness: {e}")),
+        (Err(e), _) | (_, Err(e)) => out.fail("harness", e),
     }
     match pipeline::plan(a, &file).await {
         Ok(p) if pipeline::statements(&p.up).is_empty() => out.marks.push("replan"),
-        Ok(p) => out.fail(format!("re-plan not empty:\n{}", p.up)),
-        Err(e) => out.fail(e),
+        Ok(p) => out.fail("re-plan not empty", p.up),
+        Err(e) => out.fail("re-plan", e),
     }
     out
 }
 
-/// Runs one dialect's real-world corpus and adoption paths on `w` (and
-/// the rest of `workers` for the corpus), then concludes against
+/// Runs one dialect's adoption paths (on the first worker) and its
+/// real-world corpus (on all), then concludes against
 /// `tests/conformance/realworld-<dialect>.passing`.
 pub async fn run<W: Workspace>(
     dialect: &str,
     schemas: &[&str],
-    mut first: W,
-    others: Vec<W>,
+    workers: &mut [W],
     skip: impl Fn(&Case) -> Option<String>,
 ) {
     let started = std::time::Instant::now();
     let mut adoption = BTreeMap::new();
     for name in schemas {
         let path = super::corpus_dir().join(format!("realworld/{name}.{dialect}.sql"));
-        let ddl = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        adoption.insert(format!("adopt/{name}"), adopt(&mut first, &ddl).await);
+        let ddl =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        adoption.insert(format!("adopt/{name}"), adopt(&mut workers[0], &ddl).await);
     }
-    let mut workers = others;
-    workers.push(first);
-    let results = run_cases(workers, cases(&format!("realworld/corpus.{dialect}.jsonl")), skip).await;
+    let results = run_cases(
+        workers,
+        cases(&format!("realworld/corpus.{dialect}.jsonl")),
+        skip,
+    )
+    .await;
 
     let mut text = report::figures(&format!("{dialect}, real-world schemas"), &results);
     text.push_str("\n| adoption | check | original | up | replan | first failure |\n| --- | --- | --- | --- | --- | --- |\n");
     let mut marks: BTreeMap<String, Vec<&'static str>> = BTreeMap::new();
     let mut details = BTreeMap::new();
     for (id, a) in &adoption {
-        let cell = |m: &str| if a.marks.contains(&m) { "yes" } else { "**no**" };
-        let first_line = a
+        let cell = |m: &str| {
+            if a.marks.contains(&m) {
+                "yes"
+            } else {
+                "**no**"
+            }
+        };
+        let first_line: String = a
             .failure
-            .as_deref()
-            .map(|f| f.lines().next().unwrap_or("").chars().take(100).collect::<String>())
+            .as_ref()
+            .map(|(summary, _)| summary.chars().take(110).collect())
             .unwrap_or_default();
         text.push_str(&format!(
             "| {id} | {} | {} | {} | {} | {} |\n",
@@ -161,8 +172,8 @@ pub async fn run<W: Workspace>(
             first_line.replace('|', "\\|")
         ));
         marks.insert(id.clone(), a.marks.clone());
-        if let Some(f) = &a.failure {
-            details.insert(id.clone(), f.clone());
+        if let Some((summary, detail)) = &a.failure {
+            details.insert(id.clone(), format!("{summary}\n{detail}"));
         }
     }
     for (id, v) in &results {
@@ -175,7 +186,13 @@ pub async fn run<W: Workspace>(
         &format!("realworld-{dialect}"),
         &text,
         &marks,
-        |id| if id.starts_with("adopt/") { ADOPTION } else { report::PROPERTIES },
+        |id| {
+            if id.starts_with("adopt/") {
+                ADOPTION
+            } else {
+                report::PROPERTIES
+            }
+        },
         &details,
         started.elapsed(),
     );
@@ -183,17 +200,17 @@ pub async fn run<W: Workspace>(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn realworld_postgres() {
-    use super::postgres::{ensure_roles, server_version, workers};
+    use super::postgres::{drop_all, ensure_roles, server_version, workers};
     let Some(mut ws) = workers(2).await else {
         return;
     };
     let version = server_version(&ws[0].a).await;
     ensure_roles(&[]).await;
-    let first = ws.remove(0);
-    run("postgres", &["chinook", "pagila"], first, ws, |c| {
+    run("postgres", &["chinook", "pagila"], &mut ws, |c| {
         super::skip_reason(c, &version, "")
     })
     .await;
+    drop_all(ws).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -203,8 +220,7 @@ async fn realworld_mysql() {
         return;
     };
     let version = server_version(&ws[0].a).await;
-    let first = ws.remove(0);
-    run("mysql", &["chinook", "sakila"], first, ws, |c| {
+    run("mysql", &["chinook", "sakila"], &mut ws, |c| {
         super::skip_reason(c, &version, flavor(&version))
     })
     .await;
@@ -213,12 +229,6 @@ async fn realworld_mysql() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn realworld_sqlite() {
     use super::sqlite::Pair;
-    run(
-        "sqlite",
-        &["chinook", "sakila"],
-        Pair::create(),
-        vec![Pair::create()],
-        |_| None,
-    )
-    .await;
+    let mut ws = [Pair::create(), Pair::create()];
+    run("sqlite", &["chinook", "sakila"], &mut ws, |_| None).await;
 }

@@ -47,16 +47,40 @@ pub fn figures(title: &str, results: &BTreeMap<String, Verdict>) -> String {
         pct(all)
     );
     let tally = [
-        ("strata failed (inspect, print, parse or plan)", count(&|v| matches!(v.status, Status::ToolError(_)))),
-        ("up SQL rejected by the server", count(&|v| matches!(v.status, Status::UpApplyError(_)))),
+        (
+            "strata failed (inspect, print, parse or plan)",
+            count(&|v| matches!(v.status, Status::ToolError(_))),
+        ),
+        (
+            "up SQL rejected by the server",
+            count(&|v| matches!(v.status, Status::UpApplyError(_))),
+        ),
         ("up diverged", count(&|v| v.status == Status::UpDiverged)),
-        ("perpetual diff (re-plan not empty)", count(&|v| matches!(v.replan, Some(Replan::Perpetual(_))))),
-        ("re-plan failed", count(&|v| matches!(v.replan, Some(Replan::Error(_))))),
-        ("down SQL rejected by the server", count(&|v| matches!(v.down, Some(Down::ApplyError(_))))),
-        ("down did not restore", count(&|v| v.down == Some(Down::Diverged))),
+        (
+            "perpetual diff (re-plan not empty)",
+            count(&|v| matches!(v.replan, Some(Replan::Perpetual(_)))),
+        ),
+        (
+            "re-plan failed",
+            count(&|v| matches!(v.replan, Some(Replan::Error(_)))),
+        ),
+        (
+            "down SQL rejected by the server",
+            count(&|v| matches!(v.down, Some(Down::ApplyError(_)))),
+        ),
+        (
+            "down did not restore",
+            count(&|v| v.down == Some(Down::Diverged)),
+        ),
         ("timed out", count(&|v| v.status == Status::Timeout)),
-        ("harness error", count(&|v| matches!(v.status, Status::HarnessError(_)))),
-        ("column order differs after up (reported, not failed)", count(&|v| v.column_order_differs)),
+        (
+            "harness error",
+            count(&|v| matches!(v.status, Status::HarnessError(_))),
+        ),
+        (
+            "column order differs after up (reported, not failed)",
+            count(&|v| v.column_order_differs),
+        ),
     ];
     out.push_str("| outcome | cases |\n| --- | ---: |\n");
     for (what, k) in tally.iter().filter(|(_, k)| *k > 0) {
@@ -74,7 +98,11 @@ pub fn figures(title: &str, results: &BTreeMap<String, Verdict>) -> String {
             out.push_str(&format!("| {why} | {k} |\n"));
         }
     }
-    out.push_str(&grouped(results, |v| matches!(v.status, Status::CorpusInvalid(_)), "corpus-invalid"));
+    out.push_str(&grouped(
+        results,
+        |v| matches!(v.status, Status::CorpusInvalid(_)),
+        "corpus-invalid",
+    ));
     out.push_str(&grouped(
         results,
         |v| v.evaluated() && v.reason.is_some(),
@@ -84,7 +112,11 @@ pub fn figures(title: &str, results: &BTreeMap<String, Verdict>) -> String {
 }
 
 /// A table of the reasons of the verdicts `pick` selects, largest first.
-fn grouped(results: &BTreeMap<String, Verdict>, pick: impl Fn(&Verdict) -> bool, head: &str) -> String {
+fn grouped(
+    results: &BTreeMap<String, Verdict>,
+    pick: impl Fn(&Verdict) -> bool,
+    head: &str,
+) -> String {
     let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (id, v) in results {
         if pick(v) {
@@ -169,7 +201,11 @@ pub fn conclude_with(
     elapsed: std::time::Duration,
 ) {
     let partial = std::env::var("STRATA_CONFORMANCE_ONLY").is_ok();
-    eprintln!("{text}\n({} cases in {:.1}s)", marks.len(), elapsed.as_secs_f64());
+    eprintln!(
+        "{text}\n({} cases in {:.1}s)",
+        marks.len(),
+        elapsed.as_secs_f64()
+    );
     let out_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/conformance");
     let _ = std::fs::create_dir_all(&out_dir);
     let failures: String = details
@@ -194,13 +230,20 @@ pub fn conclude_with(
             }
             continue;
         };
-        let missing: Vec<&String> = want.iter().filter(|m| !have.contains(&m.as_str())).collect();
+        let missing: Vec<&String> = want
+            .iter()
+            .filter(|m| !have.contains(&m.as_str()))
+            .collect();
         if !missing.is_empty() {
             let why = details.get(id).map(String::as_str).unwrap_or("");
             let why: String = why.lines().take(40).collect::<Vec<_>>().join("\n");
             lost.push(format!(
                 "{id}: lost {}\n{why}",
-                missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                missing
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
     }
@@ -222,8 +265,10 @@ pub fn conclude_run(
     results: &BTreeMap<String, Verdict>,
     elapsed: std::time::Duration,
 ) {
-    let marks: BTreeMap<String, Vec<&'static str>> =
-        results.iter().map(|(id, v)| (id.clone(), v.marks())).collect();
+    let marks: BTreeMap<String, Vec<&'static str>> = results
+        .iter()
+        .map(|(id, v)| (id.clone(), v.marks()))
+        .collect();
     let details: BTreeMap<String, String> = results
         .iter()
         .filter_map(|(id, v)| {

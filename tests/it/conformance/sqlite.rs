@@ -50,7 +50,13 @@ pub fn shell_version() -> String {
     std::process::Command::new("sqlite3")
         .arg("--version")
         .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).split(' ').next().unwrap_or("").to_string())
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .split(' ')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
         .unwrap_or_default()
 }
 
@@ -61,9 +67,9 @@ async fn sqlite_conformance() {
     let all = cases("sqldef/sqlite.jsonl");
     assert_eq!(all.len(), 65, "the corpus has 65 sqlite cases");
     let version = shell_version();
-    let workers = (0..WORKERS).map(|_| Pair::create()).collect();
+    let mut workers: Vec<Pair> = (0..WORKERS).map(|_| Pair::create()).collect();
     let started = std::time::Instant::now();
-    let results = run_cases(workers, all, |c| skip_reason(c, &version, "")).await;
+    let results = run_cases(&mut workers, all, |c| skip_reason(c, &version, "")).await;
     report::conclude_run(
         "sqlite",
         &format!("SQLite {version}, sqldef"),

@@ -166,7 +166,10 @@ fn differences_are_grouped_by_what_they_are_about() {
         lines: lines.iter().map(|s| s.to_string()).collect(),
         column_order: BTreeMap::new(),
     };
-    let want = fp(&["column\tt.a\tint NULL default= collation=", "index\tt_i\tCREATE INDEX"]);
+    let want = fp(&[
+        "column\tt.a\tint NULL default= collation=",
+        "index\tt_i\tCREATE INDEX",
+    ]);
     let got = fp(&["column\tt.a\tint NULL default=1 collation="]);
     let c = compare(&got, &want);
     assert!(!c.equal);
@@ -180,8 +183,10 @@ fn differences_are_grouped_by_what_they_are_about() {
 fn column_order_is_reported_apart() {
     let mut a = Fingerprint::default();
     let mut b = Fingerprint::default();
-    a.column_order.insert("t".into(), vec!["x".into(), "y".into()]);
-    b.column_order.insert("t".into(), vec!["y".into(), "x".into()]);
+    a.column_order
+        .insert("t".into(), vec!["x".into(), "y".into()]);
+    b.column_order
+        .insert("t".into(), vec!["y".into(), "x".into()]);
     let c = compare(&a, &b);
     assert!(c.equal && c.column_order_differs);
 }

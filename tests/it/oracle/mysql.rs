@@ -228,8 +228,8 @@ async fn collect(c: &mut sqlx::MySqlConnection, db: &str) -> Result<Fingerprint,
             .await
             .map_err(|e| format!("oracle: information_schema.{table}: {e}"))?;
         for json in found {
-            let rec: BTreeMap<String, serde_json::Value> = serde_json::from_str(&json)
-                .map_err(|e| format!("oracle: {table} row: {e}"))?;
+            let rec: BTreeMap<String, serde_json::Value> =
+                serde_json::from_str(&json).map_err(|e| format!("oracle: {table} row: {e}"))?;
             let field = |name: &str| rec.get(name).map(text).unwrap_or_default();
             if *table == "COLUMNS" {
                 let pos = field("ORDINAL_POSITION").parse().unwrap_or(0);
@@ -288,7 +288,10 @@ async fn sequences(
             .map_err(|e| format!("oracle: SHOW CREATE SEQUENCE {name}: {e}"))?;
         let text: String = row
             .try_get::<String, _>(1)
-            .or_else(|_| row.try_get::<Vec<u8>, _>(1).map(|b| String::from_utf8_lossy(&b).into()))
+            .or_else(|_| {
+                row.try_get::<Vec<u8>, _>(1)
+                    .map(|b| String::from_utf8_lossy(&b).into())
+            })
             .map_err(|e| format!("oracle: SHOW CREATE SEQUENCE {name}: {e}"))?;
         out.push(("SEQUENCE".into(), name, text.trim().to_string()));
     }

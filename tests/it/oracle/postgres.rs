@@ -243,11 +243,10 @@ fn query() -> String {
              FROM pg_description d WHERE d.objoid >= 16384 AND {}",
             noext("d.objoid")
         ),
-        format!(
-            "SELECT 'default_acl', coalesce(n.nspname,'*')||'.'||da.defaclobjtype::text||'.'||pg_get_userbyid(da.defaclrole), \
-               (SELECT '{{'||string_agg(x::text, ',' ORDER BY x::text)||'}}' FROM unnest(da.defaclacl) x) \
-             FROM pg_default_acl da LEFT JOIN pg_namespace n ON n.oid=da.defaclnamespace"
-        ),
+        "SELECT 'default_acl', coalesce(n.nspname,'*')||'.'||da.defaclobjtype::text||'.'||pg_get_userbyid(da.defaclrole), \
+           (SELECT '{'||string_agg(x::text, ',' ORDER BY x::text)||'}' FROM unnest(da.defaclacl) x) \
+         FROM pg_default_acl da LEFT JOIN pg_namespace n ON n.oid=da.defaclnamespace"
+            .to_string(),
     ];
     format!(
         "WITH extdep AS MATERIALIZED (SELECT objid FROM pg_depend WHERE deptype = 'e') \
@@ -258,14 +257,24 @@ fn query() -> String {
 
 /// The fingerprint of the PostgreSQL database at `url`.
 pub async fn fingerprint(url: &str) -> Result<Fingerprint, String> {
-    static QUERY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let sql = QUERY.get_or_init(query);
     let mut c = sqlx::PgConnection::connect(url)
         .await
         .map_err(|e| format!("oracle: connect: {e}"))?;
-    let text: Result<String, _> = sqlx::query_scalar(sql).fetch_one(&mut c).await;
+    let fp = fingerprint_on(&mut c).await;
     let _ = c.close().await;
-    let text = text.map_err(|e| format!("oracle: fingerprint query: {e}"))?;
+    fp
+}
+
+/// The fingerprint of the database `c` is connected to. A connection that
+/// is kept pays for warming the server's catalog caches once, not at
+/// every fingerprint.
+pub async fn fingerprint_on(c: &mut sqlx::PgConnection) -> Result<Fingerprint, String> {
+    static QUERY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = QUERY.get_or_init(query);
+    let text: String = sqlx::query_scalar(sql)
+        .fetch_one(c)
+        .await
+        .map_err(|e| format!("oracle: fingerprint query: {e}"))?;
     let rows: Vec<(String, String, Option<String>)> =
         serde_json::from_str(&text).map_err(|e| format!("oracle: fingerprint rows: {e}"))?;
     let mut order = std::collections::BTreeMap::new();

@@ -59,7 +59,11 @@ fn tokens(sql: &str) -> Vec<String> {
             i = (j + 1).min(b.len());
         } else if c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 {
             let mut j = i;
-            while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_' || b[j] >= 0x80 || b[j] == b'.' && b[i].is_ascii_digit())
+            while j < b.len()
+                && (b[j].is_ascii_alphanumeric()
+                    || b[j] == b'_'
+                    || b[j] >= 0x80
+                    || b[j] == b'.' && b[i].is_ascii_digit())
             {
                 j += 1;
             }
@@ -162,7 +166,8 @@ fn table_text(sql: &str) -> TableText {
     };
     for item in table_items(sql) {
         let first = item[0].as_str();
-        let is_constraint = ["constraint", "primary", "unique", "check", "foreign"].contains(&first);
+        let is_constraint =
+            ["constraint", "primary", "unique", "check", "foreign"].contains(&first);
         let mut extra = Vec::new();
         let mut i = 0;
         while i < item.len() {
@@ -184,18 +189,18 @@ fn table_text(sql: &str) -> TableText {
                     .iter()
                     .map(String::as_str)
                     .skip_while(|x| *x != "deferrable" && *x != "not")
-                    .take_while(|x| ["not", "deferrable", "initially", "deferred", "immediate"].contains(x))
+                    .take_while(|x| {
+                        ["not", "deferrable", "initially", "deferred", "immediate"].contains(x)
+                    })
                     .collect();
-                t.table.push(format!(
-                    "fk->{} {}",
-                    next.unwrap_or(""),
-                    deferral.join(" ")
-                ));
+                t.table
+                    .push(format!("fk->{} {}", next.unwrap_or(""), deferral.join(" ")));
             }
             i += 1;
         }
         if is_constraint {
-            t.table.extend(extra.into_iter().filter(|e| e.starts_with("on_conflict")));
+            t.table
+                .extend(extra.into_iter().filter(|e| e.starts_with("on_conflict")));
         } else {
             t.columns.insert(first.to_string(), extra.join(" "));
         }
@@ -235,8 +240,8 @@ async fn collect(c: &mut SqliteConnection) -> Result<Fingerprint, sqlx::Error> {
         match kind.as_str() {
             "table" | "view" => {
                 let text = table_text(&sql);
-                let without_rowid = norm(&sql).ends_with("without rowid")
-                    || norm(&sql).contains(") without rowid");
+                let without_rowid =
+                    norm(&sql).ends_with("without rowid") || norm(&sql).contains(") without rowid");
                 let cols = columns(c, &name, kind == "table", without_rowid, &text).await?;
                 order.insert(lname.clone(), cols.iter().map(|(n, _)| n.clone()).collect());
                 for (col, v) in cols {
@@ -250,7 +255,11 @@ async fn collect(c: &mut SqliteConnection) -> Result<Fingerprint, sqlx::Error> {
             }
             "trigger" => {
                 let n = norm(&sql).replace(" for each row", "");
-                rows.push(("trigger".into(), format!("{}.{lname}", table.to_lowercase()), n));
+                rows.push((
+                    "trigger".into(),
+                    format!("{}.{lname}", table.to_lowercase()),
+                    n,
+                ));
             }
             _ => {} // indexes: with their table
         }
@@ -282,8 +291,14 @@ async fn columns(
     let rowid_alias = is_table && !without_rowid && pks.len() == 1 && pks[0] == "integer";
     let mut out = Vec::new();
     for r in cols {
-        let (cname, ty, mut notnull, dflt, pk, hidden): (String, String, i64, Option<String>, i64, i64) =
-            (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5));
+        let (cname, ty, mut notnull, dflt, pk, hidden): (
+            String,
+            String,
+            i64,
+            Option<String>,
+            i64,
+            i64,
+        ) = (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5));
         if pk > 0 && (rowid_alias || without_rowid) {
             notnull = 1;
         }
@@ -314,12 +329,13 @@ async fn table_rows(
     text: &TableText,
 ) -> Result<Vec<(String, String, String)>, sqlx::Error> {
     let lname = name.to_lowercase();
-    let options = sqlx::query("SELECT wr, strict FROM pragma_table_list WHERE schema = 'main' AND name = ?")
-        .bind(name)
-        .fetch_optional(&mut *c)
-        .await?
-        .map(|r| format!("wr={} strict={}", r.get::<i64, _>(0), r.get::<i64, _>(1)))
-        .unwrap_or_default();
+    let options =
+        sqlx::query("SELECT wr, strict FROM pragma_table_list WHERE schema = 'main' AND name = ?")
+            .bind(name)
+            .fetch_optional(&mut *c)
+            .await?
+            .map(|r| format!("wr={} strict={}", r.get::<i64, _>(0), r.get::<i64, _>(1)))
+            .unwrap_or_default();
     let auto = tokens(sql).iter().any(|t| t == "autoincrement");
     let mut out = vec![(
         "table".to_string(),
@@ -352,7 +368,11 @@ async fn table_rows(
     }
     let mut fk_lines: Vec<String> = by_id.into_values().map(|v| v.join(",")).collect();
     fk_lines.sort();
-    out.extend(fk_lines.into_iter().map(|f| ("foreign_key".into(), lname.clone(), f)));
+    out.extend(
+        fk_lines
+            .into_iter()
+            .map(|f| ("foreign_key".into(), lname.clone(), f)),
+    );
     let indexes = sqlx::query("SELECT name, \"unique\", origin, partial FROM pragma_index_list(?)")
         .bind(name)
         .fetch_all(&mut *c)
@@ -376,7 +396,9 @@ async fn table_rows(
                     "{}:{}:{}",
                     n.unwrap_or_default().to_lowercase(),
                     r.get::<i64, _>(2),
-                    r.get::<Option<String>, _>(3).unwrap_or_default().to_uppercase()
+                    r.get::<Option<String>, _>(3)
+                        .unwrap_or_default()
+                        .to_uppercase()
                 )
             })
             .collect();
@@ -389,11 +411,12 @@ async fn table_rows(
         };
         let mut value = format!("unique={unique} origin={origin} partial={partial} cols={keys:?}");
         if partial == 1 || expression {
-            let isql: Option<String> = sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE name = ?")
-                .bind(&iname)
-                .fetch_optional(&mut *c)
-                .await?
-                .flatten();
+            let isql: Option<String> =
+                sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE name = ?")
+                    .bind(&iname)
+                    .fetch_optional(&mut *c)
+                    .await?
+                    .flatten();
             value.push_str(&format!(" sql={}", norm(&isql.unwrap_or_default())));
         }
         out.push(("index".into(), format!("{lname}.{label}"), value));
@@ -421,7 +444,10 @@ mod tests {
         );
         assert_eq!(t.columns["a"], "collate=nocase");
         assert_eq!(t.columns["b"], "generated=( a || 'x' )");
-        assert_eq!(t.table, vec!["fk->p deferrable initially deferred".to_string()]);
+        assert_eq!(
+            t.table,
+            vec!["fk->p deferrable initially deferred".to_string()]
+        );
         assert_eq!(t.checks, vec!["( b > 0 )".to_string()]);
     }
 
@@ -478,7 +504,10 @@ mod tests {
         }
     }
 
-    async fn load_both(a: &str, b: &str) -> (crate::oracle::Fingerprint, crate::oracle::Fingerprint) {
+    async fn load_both(
+        a: &str,
+        b: &str,
+    ) -> (crate::oracle::Fingerprint, crate::oracle::Fingerprint) {
         let (da, db) = (SqliteDb::create(), SqliteDb::create());
         for (d, sql) in [(&da, a), (&db, b)] {
             crate::client::run_sql(&d.url, sql, std::time::Duration::from_secs(30))
