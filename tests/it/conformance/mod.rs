@@ -392,11 +392,19 @@ fn tool_reason(e: &str) -> String {
 }
 
 /// The line of an error that says what is wrong: miette puts it after
-/// `×`; other errors say it first.
+/// `×` (the first diagnostic's, when a summary such as "36 errors in the
+/// schema" comes first); other errors say it first.
 pub fn message_line(e: &str) -> String {
-    e.lines()
-        .find(|l| l.contains('×'))
+    let marked: Vec<&str> = e
+        .lines()
+        .filter(|l| l.contains('×'))
         .map(|l| l.trim_start_matches([' ', '×', '│']))
+        .collect();
+    marked
+        .iter()
+        .find(|l| !l.contains(" errors in the schema"))
+        .or(marked.first())
+        .copied()
         .or_else(|| e.lines().find(|l| !l.trim().is_empty()))
         .unwrap_or("")
         .trim()
