@@ -9,6 +9,7 @@ mod conformance;
 mod converge;
 mod gen;
 mod gitsrc;
+mod lint;
 mod migrate;
 mod mysql;
 mod mysql_apply;
