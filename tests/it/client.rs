@@ -7,8 +7,6 @@
 //! The SQL goes through a file (stdin), so a script is applied byte for
 //! byte as printed. A client that takes longer than its deadline is killed.
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;

@@ -15,8 +15,6 @@
 //! last, and the harness this ports (`converge.py`, the project's own)
 //! reports column order as a soft mismatch.
 
-#![allow(dead_code)]
-
 pub mod mysql;
 pub mod postgres;
 pub mod sqlite;

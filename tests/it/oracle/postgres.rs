@@ -32,10 +32,15 @@ fn acl(column: &str, kind: &str, owner: &str) -> String {
     )
 }
 
-/// The whole query: `(category, key, value)` rows as one JSON array.
-fn query() -> String {
-    let noext = |oid: &str| format!("{oid} NOT IN (SELECT objid FROM extdep)");
-    let rows = [
+/// Extension members are judged as their extension.
+fn noext(oid: &str) -> String {
+    format!("{oid} NOT IN (SELECT objid FROM extdep)")
+}
+
+/// Namespaces, extensions, relations and what hangs off them: columns,
+/// constraints, indexes, view bodies, sequences.
+fn relation_rows() -> Vec<String> {
+    vec![
         // Namespaces and extensions.
         format!(
             "SELECT 'schema' cat, n.nspname k, {} v FROM pg_namespace n WHERE {SCOPE} AND {}",
@@ -136,6 +141,12 @@ fn query() -> String {
              WHERE {SCOPE} AND {}",
             noext("c.oid")
         ),
+    ]
+}
+
+/// Types, routines, triggers, policies and rules.
+fn routine_rows() -> Vec<String> {
+    vec![
         format!(
             "SELECT 'type', n.nspname||'.'||t.typname, concat_ws(' ', 'typtype='||t.typtype::text, \
                CASE t.typtype \
@@ -189,6 +200,13 @@ fn query() -> String {
         "SELECT 'rule', schemaname||'.'||tablename||'.'||rulename, definition FROM pg_rules \
          WHERE schemaname NOT IN ('pg_catalog','information_schema')"
             .to_string(),
+    ]
+}
+
+/// Collations, statistics, text search, operators, casts, event
+/// triggers, publications, comments and default privileges.
+fn other_rows() -> Vec<String> {
+    vec![
         format!(
             // Every column of pg_collation but its identity: the set of
             // columns changes between server versions.
@@ -247,7 +265,12 @@ fn query() -> String {
            (SELECT '{'||string_agg(x::text, ',' ORDER BY x::text)||'}' FROM unnest(da.defaclacl) x) \
          FROM pg_default_acl da LEFT JOIN pg_namespace n ON n.oid=da.defaclnamespace"
             .to_string(),
-    ];
+    ]
+}
+
+/// The whole query: `(category, key, value)` rows as one JSON array.
+fn query() -> String {
+    let rows = [relation_rows(), routine_rows(), other_rows()].concat();
     format!(
         "WITH extdep AS MATERIALIZED (SELECT objid FROM pg_depend WHERE deptype = 'e') \
          SELECT coalesce(json_agg(json_build_array(cat, k, v)), '[]')::text FROM (\n{}\n) s",
