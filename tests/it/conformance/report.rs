@@ -27,6 +27,7 @@ pub fn figures(title: &str, results: &BTreeMap<String, Verdict>) -> String {
     let replan = count(&|v| v.replan_empty());
     let down = count(&|v| v.down_restored());
     let all = count(&|v| v.up() && v.replan_empty() && v.down_restored());
+    let changed = count(&|v| v.up() && v.steps > 0);
     let pct = |k: usize| {
         if evaluated == 0 {
             0.0
@@ -40,7 +41,8 @@ pub fn figures(title: &str, results: &BTreeMap<String, Verdict>) -> String {
          | up converged | {up} | {:.1} |\n\
          | re-plan empty | {replan} | {:.1} |\n\
          | down restored (after up) | {down} | {:.1} |\n\
-         | all three | {all} | {:.1} |\n\n",
+         | all three | {all} | {:.1} |\n\n\
+         {changed} of the {up} that converged planned a change; the others were equal from the start.\n\n",
         pct(up),
         pct(replan),
         pct(down),
