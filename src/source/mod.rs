@@ -125,7 +125,7 @@ pub async fn load_pair(
 /// bodies: `dialect/postgres/canonical.rs`). Other sources: nothing to do.
 pub async fn align(url: &str, db: &Schema, desired: &mut Schema) -> miette::Result<()> {
     if dialect_of_url(url) == Some(DialectKind::Postgres) {
-        dialect::postgres::canonical::align_view_bodies(url, db, desired).await?;
+        dialect::postgres::server_spelling::align_view_bodies(url, db, desired).await?;
     }
     Ok(())
 }

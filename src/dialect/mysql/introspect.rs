@@ -1,12 +1,14 @@
 //! information_schema → IR. One bulk query per kind of object, filtered
 //! to the connected database and never run per table; the queries run
-//! concurrently over a small pool. The queries are the constants at the
-//! bottom of this file.
+//! concurrently over a small pool. The queries are the constants of
+//! `introspect/queries.rs`.
 //!
 //! The result is already in the shape [`super::normalize`] expects; the
 //! server-specific spellings (MariaDB's quoted literal defaults, its JSON
 //! as `longtext` + `json_valid` check, MySQL's unquoted literals and
 //! charset introducers) are undone here, where the server is known.
+
+pub mod queries;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,6 +24,10 @@ use crate::ir::{
 };
 
 use super::HISTORY_TABLE;
+use queries::{
+    CHECKS_MARIADB, CHECKS_MYSQL, COLLATIONS, COLUMNS, EVENTS, FOREIGN_KEYS, INDEXES,
+    INDEXES_MYSQL8, PARTITIONS, ROUTINES, TABLES, TRIGGERS, VERSION, VIEWS,
+};
 
 /// Which server answers, and so which catalog columns exist.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -645,71 +651,6 @@ impl Collations {
         }
     }
 }
-
-// Every query binds the database name (the value of `DATABASE()`) for
-// each `?`: MariaDB's information_schema reads only that database's
-// tables when the filter is a constant.
-
-const VERSION: &str =
-    "SELECT VERSION(), DATABASE(), CAST(@@collation_database AS CHAR) AS collation_database";
-
-const TABLES: &str =
-    "SELECT TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_COLLATION, TABLE_COMMENT, CREATE_OPTIONS \
-FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME";
-
-const COLUMNS: &str =
-    "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT, IS_NULLABLE, COLUMN_TYPE, EXTRA, \
-CHARACTER_SET_NAME, COLLATION_NAME, COLUMN_COMMENT, GENERATION_EXPRESSION \
-FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION";
-
-const INDEXES: &str = "SELECT TABLE_NAME, INDEX_NAME, CAST(NON_UNIQUE AS CHAR), CAST(SEQ_IN_INDEX AS CHAR), COLUMN_NAME, \
-CAST(SUB_PART AS CHAR), COLLATION, INDEX_TYPE, INDEX_COMMENT, NULL \
-FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
-
-const INDEXES_MYSQL8: &str = "SELECT TABLE_NAME, INDEX_NAME, CAST(NON_UNIQUE AS CHAR), CAST(SEQ_IN_INDEX AS CHAR), COLUMN_NAME, \
-CAST(SUB_PART AS CHAR), COLLATION, INDEX_TYPE, INDEX_COMMENT, EXPRESSION \
-FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
-
-const FOREIGN_KEYS: &str =
-    "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, \
-k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE \
-FROM information_schema.KEY_COLUMN_USAGE k \
-JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA \
-AND r.TABLE_NAME = k.TABLE_NAME AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME \
-WHERE k.TABLE_SCHEMA = ? AND r.CONSTRAINT_SCHEMA = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL \
-ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
-
-/// MariaDB scopes check names to their table and has TABLE_NAME here.
-const CHECKS_MARIADB: &str = "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE \
-FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? ORDER BY TABLE_NAME, CONSTRAINT_NAME";
-
-/// MySQL 8 check names are unique per database; the table comes from
-/// TABLE_CONSTRAINTS.
-const CHECKS_MYSQL: &str = "SELECT tc.TABLE_NAME, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE \
-FROM information_schema.CHECK_CONSTRAINTS cc JOIN information_schema.TABLE_CONSTRAINTS tc \
-ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME \
-AND tc.CONSTRAINT_TYPE = 'CHECK' WHERE cc.CONSTRAINT_SCHEMA = ? AND tc.TABLE_SCHEMA = ? \
-ORDER BY tc.TABLE_NAME, cc.CONSTRAINT_NAME";
-
-const VIEWS: &str = "SELECT TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION \
-FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME";
-
-const TRIGGERS: &str = "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_STATEMENT \
-FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY EVENT_OBJECT_TABLE, ACTION_ORDER, TRIGGER_NAME";
-
-const COLLATIONS: &str =
-    "SELECT COLLATION_NAME, CHARACTER_SET_NAME, IS_DEFAULT FROM information_schema.COLLATIONS";
-
-const ROUTINES: &str = "SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES \
-WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_NAME";
-
-const EVENTS: &str =
-    "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY EVENT_NAME";
-
-const PARTITIONS: &str = "SELECT TABLE_NAME, PARTITION_NAME, SUBPARTITION_NAME, PARTITION_METHOD, \
-PARTITION_EXPRESSION, PARTITION_DESCRIPTION, PARTITION_COMMENT \
-FROM information_schema.PARTITIONS WHERE TABLE_SCHEMA = ? AND PARTITION_NAME IS NOT NULL \
-ORDER BY TABLE_NAME, PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION";
 
 #[cfg(test)]
 mod tests {

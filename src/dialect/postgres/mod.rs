@@ -4,12 +4,13 @@
 //! an advisory lock. See docs/postgres.md.
 
 pub mod apply;
-pub mod canonical;
 pub mod emit;
 pub mod expr;
+pub mod hazards;
 pub mod introspect;
 pub mod normalize;
 pub mod quote;
+pub mod server_spelling;
 pub mod types;
 
 use super::{Capabilities, Dialect, EmitError, EmitOptions, Script};
@@ -39,7 +40,7 @@ impl Dialect for Postgres {
     }
 
     fn hazards(&self, change: &Change, options: &EmitOptions) -> Vec<Hazard> {
-        emit::hazards(change, options)
+        hazards::hazards(change, options)
     }
 
     fn emit(&self, plan: &Plan, options: &EmitOptions) -> Result<Script, EmitError> {
