@@ -5,11 +5,13 @@
 pub mod apply;
 pub mod ddl;
 pub mod emit;
+pub mod expr;
+pub mod hazards;
 pub mod introspect;
-pub mod lex;
 pub mod normalize;
 pub mod quote;
 pub mod rebuild;
+pub mod types;
 
 use sqlx::sqlite::SqliteConnectOptions;
 
@@ -39,11 +41,8 @@ impl Dialect for Sqlite {
         }
     }
 
-    fn hazards(&self, change: &Change, _options: &EmitOptions) -> Vec<Hazard> {
-        match change {
-            Change::AlterTable { from, to, changes } => rebuild::hazards(from, to, changes),
-            _ => Vec::new(),
-        }
+    fn hazards(&self, change: &Change, options: &EmitOptions) -> Vec<Hazard> {
+        hazards::hazards(change, options)
     }
 
     fn emit(&self, plan: &Plan, options: &EmitOptions) -> Result<Script, EmitError> {
