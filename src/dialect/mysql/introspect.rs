@@ -23,6 +23,7 @@ use crate::ir::{
     Name, Partitioning, PrimaryKey, Schema, Table, Trigger, View,
 };
 
+use super::quote::{ident, string};
 use super::HISTORY_TABLE;
 use queries::{
     CHECKS_MARIADB, CHECKS_MYSQL, COLLATIONS, COLUMNS, EVENTS, FOREIGN_KEYS, INDEXES,
@@ -159,8 +160,29 @@ pub(crate) async fn server(pool: &MySqlPool) -> miette::Result<(Server, String, 
     Ok((Server::parse(&row.0), db, row.2))
 }
 
+/// The rows of every catalog query.
+struct Catalog {
+    tables: Rows,
+    columns: Rows,
+    indexes: Rows,
+    fks: Rows,
+    checks: Rows,
+    views: Rows,
+    triggers: Rows,
+    collations: Rows,
+    routines: Rows,
+    events: Rows,
+    partitions: Rows,
+}
+
 async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
     let (server, db, db_collation) = server(pool).await?;
+    let catalog = fetch_catalog(pool, &server, &db).await?;
+    Ok(build(&server, &db, &db_collation, catalog))
+}
+
+/// Runs the catalog queries this server has, concurrently.
+async fn fetch_catalog(pool: &MySqlPool, server: &Server, db: &str) -> miette::Result<Catalog> {
     let index_sql = if server.has_index_expressions() {
         INDEXES_MYSQL8.to_string()
     } else {
@@ -175,35 +197,99 @@ async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
     };
     let checks_fut = async {
         match check_sql {
-            Some(sql) => fetch(pool, sql, &db).await,
+            Some(sql) => fetch(pool, sql, db).await,
             None => Ok(Vec::new()),
         }
     };
     let (tables, columns, indexes, fks, checks, views, triggers, collations) = futures::try_join!(
-        fetch(pool, TABLES, &db),
-        fetch(pool, COLUMNS, &db),
-        fetch(pool, &index_sql, &db),
-        fetch(pool, FOREIGN_KEYS, &db),
+        fetch(pool, TABLES, db),
+        fetch(pool, COLUMNS, db),
+        fetch(pool, &index_sql, db),
+        fetch(pool, FOREIGN_KEYS, db),
         checks_fut,
-        fetch(pool, VIEWS, &db),
-        fetch(pool, TRIGGERS, &db),
-        fetch(pool, COLLATIONS, &db),
+        fetch(pool, VIEWS, db),
+        fetch(pool, TRIGGERS, db),
+        fetch(pool, COLLATIONS, db),
     )?;
     let (routines, events, partitions) = futures::try_join!(
-        fetch(pool, ROUTINES, &db),
-        fetch(pool, EVENTS, &db),
-        fetch(pool, PARTITIONS, &db),
+        fetch(pool, ROUTINES, db),
+        fetch(pool, EVENTS, db),
+        fetch(pool, PARTITIONS, db),
     )?;
+    Ok(Catalog {
+        tables,
+        columns,
+        indexes,
+        fks,
+        checks,
+        views,
+        triggers,
+        collations,
+        routines,
+        events,
+        partitions,
+    })
+}
 
-    let collations = Collations::from_rows(&collations);
+/// The rows → the schema, one catalog query at a time. Tables first: the
+/// other rows attach to them by name.
+fn build(server: &Server, db: &str, db_collation: &str, c: Catalog) -> Introspection {
+    let collations = Collations::from_rows(&c.collations);
     let mut warnings = Vec::new();
     let mut schema = Schema {
         dialect: Some(crate::ir::DialectKind::Mysql),
         ..Schema::default()
     };
-    let mut table_collation: BTreeMap<String, String> = BTreeMap::new();
+    let table_collation = tables(
+        &c.tables,
+        &collations,
+        db_collation,
+        &mut schema,
+        &mut warnings,
+    );
+    let (json_checks, table_checks) = checks(&c.checks, server);
+    columns(
+        &c.columns,
+        server,
+        &collations,
+        &table_collation,
+        &json_checks,
+        &mut schema,
+    );
+    indexes(&c.indexes, &mut schema);
+    foreign_keys(&c.fks, db, &mut schema);
+    for (tname, checks) in table_checks {
+        if let Some(t) = schema.tables.get_mut(&Name::new(&tname)) {
+            t.checks = checks;
+        }
+    }
+    views(&c.views, db, &mut schema, &mut warnings);
+    triggers(&c.triggers, &mut schema);
+    for r in &c.routines {
+        warnings.push(format!(
+            "{} {} is not modeled by strata yet",
+            col(r, 0).to_ascii_lowercase(),
+            col(r, 1)
+        ));
+    }
+    for r in &c.events {
+        warnings.push(format!("event {} is not modeled by strata yet", col(r, 0)));
+    }
+    partitions(&c.partitions, &mut schema, &mut warnings);
+    Introspection { schema, warnings }
+}
 
-    for r in &tables {
+/// Base tables with their engine, collation, comment and options (those
+/// strata does not model are reported). Returns each table's collation.
+fn tables(
+    rows: &Rows,
+    collations: &Collations,
+    db_collation: &str,
+    schema: &mut Schema,
+    warnings: &mut Vec<String>,
+) -> BTreeMap<String, String> {
+    let mut table_collation: BTreeMap<String, String> = BTreeMap::new();
+    for r in rows {
         let name = col(r, 0);
         let kind = col(r, 1);
         if name == HISTORY_TABLE {
@@ -252,18 +338,26 @@ async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
         }
         schema.tables.insert(t.name.clone(), t);
     }
+    table_collation
+}
 
-    // Checks first: MariaDB's JSON columns are known by theirs.
-    let mut json_checks: BTreeSet<(String, String)> = BTreeSet::new();
+/// MariaDB's JSON columns, as `(table, column)`.
+type JsonChecks = BTreeSet<(String, String)>;
+
+/// Check constraints by table. Read before the columns: MariaDB's JSON
+/// columns are `longtext` known by their `json_valid` check, returned
+/// apart.
+fn checks(rows: &Rows, server: &Server) -> (JsonChecks, BTreeMap<String, Vec<Check>>) {
+    let mut json_checks: JsonChecks = BTreeSet::new();
     let mut table_checks: BTreeMap<String, Vec<Check>> = BTreeMap::new();
-    for r in &checks {
+    for r in rows {
         let (table, name, clause) = (col(r, 0), col(r, 1), col(r, 2));
         let clause = if server.mariadb {
             clause
         } else {
             unescape_mysql(&clause)
         };
-        if server.mariadb && clause == format!("json_valid(`{name}`)") {
+        if server.mariadb && clause == format!("json_valid({})", ident(&name)) {
             json_checks.insert((table.clone(), name.clone()));
             continue;
         }
@@ -274,8 +368,20 @@ async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
             renamed_from: None,
         });
     }
+    (json_checks, table_checks)
+}
 
-    for r in &columns {
+/// Columns onto their tables, with the server's spellings of defaults
+/// and generated expressions undone.
+fn columns(
+    rows: &Rows,
+    server: &Server,
+    collations: &Collations,
+    table_collation: &BTreeMap<String, String>,
+    json_checks: &JsonChecks,
+    schema: &mut Schema,
+) {
+    for r in rows {
         let tname = col(r, 0);
         let Some(t) = schema.tables.get_mut(&Name::new(&tname)) else {
             continue;
@@ -330,9 +436,12 @@ async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
         c.comment = opt(r, 8).filter(|s| !s.is_empty());
         t.columns.push(c);
     }
+}
 
-    // STATISTICS rows come ordered by table, index, position.
-    for r in &indexes {
+/// The primary key and indexes onto their tables. STATISTICS rows come
+/// ordered by table, index, position.
+fn indexes(rows: &Rows, schema: &mut Schema) {
+    for r in rows {
         let tname = col(r, 0);
         let Some(t) = schema.tables.get_mut(&Name::new(&tname)) else {
             continue;
@@ -399,8 +508,12 @@ async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
             }
         }
     }
+}
 
-    for r in &fks {
+/// Foreign keys onto their tables, one row per column; a reference into
+/// the same database is unqualified.
+fn foreign_keys(rows: &Rows, db: &str, schema: &mut Schema) {
+    for r in rows {
         let tname = col(r, 0);
         let Some(t) = schema.tables.get_mut(&Name::new(&tname)) else {
             continue;
@@ -435,15 +548,12 @@ async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
             }),
         }
     }
+}
 
-    for (tname, checks) in table_checks {
-        if let Some(t) = schema.tables.get_mut(&Name::new(&tname)) {
-            t.checks = checks;
-        }
-    }
-
-    let qualifier = format!("{}.", super::quote::ident(&db));
-    for r in &views {
+/// Views, their bodies without the database qualifier the server adds.
+fn views(rows: &Rows, db: &str, schema: &mut Schema, warnings: &mut Vec<String>) {
+    let qualifier = format!("{}.", ident(db));
+    for r in rows {
         let name = col(r, 0);
         let body = col(r, 1).replace(&qualifier, "");
         if col(r, 2) != "NONE" && !col(r, 2).is_empty() {
@@ -465,8 +575,10 @@ async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
             },
         );
     }
+}
 
-    for r in &triggers {
+fn triggers(rows: &Rows, schema: &mut Schema) {
+    for r in rows {
         let name = col(r, 0);
         let table = Name::new(col(r, 1));
         schema.triggers.insert(
@@ -482,19 +594,12 @@ async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
             },
         );
     }
+}
 
-    for r in &routines {
-        warnings.push(format!(
-            "{} {} is not modeled by strata yet",
-            col(r, 0).to_ascii_lowercase(),
-            col(r, 1)
-        ));
-    }
-    for r in &events {
-        warnings.push(format!("event {} is not modeled by strata yet", col(r, 0)));
-    }
+/// Each partitioned table's clause; subpartitioning is reported.
+fn partitions(rows: &Rows, schema: &mut Schema, warnings: &mut Vec<String>) {
     let mut by_table: BTreeMap<String, Vec<&Vec<Option<String>>>> = BTreeMap::new();
-    for r in &partitions {
+    for r in rows {
         by_table.entry(col(r, 0)).or_default().push(r);
     }
     for (tname, rows) in by_table {
@@ -508,8 +613,6 @@ async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
             )),
         }
     }
-
-    Ok(Introspection { schema, warnings })
 }
 
 /// The clause after `PARTITION BY`, rebuilt from the rows of
@@ -532,10 +635,10 @@ fn partition_clause(rows: &[&Vec<Option<String>>]) -> Option<String> {
     let list = |def: &dyn Fn(&Vec<Option<String>>) -> String| -> String {
         rows.iter()
             .map(|r| {
-                let mut p = format!("partition {}{}", super::quote::ident(&col(r, 1)), def(r));
+                let mut p = format!("partition {}{}", ident(&col(r, 1)), def(r));
                 let comment = col(r, 6);
                 if !comment.is_empty() {
-                    p.push_str(&format!(" comment = {}", super::quote::string(&comment)));
+                    p.push_str(&format!(" comment = {}", string(&comment)));
                 }
                 p
             })
@@ -595,7 +698,7 @@ fn mysql_default(raw: Option<String>, ty: &str, extra: &str) -> Option<String> {
     if super::types::is_numeric(ty) || lower.starts_with("b'") || lower.starts_with("0x") {
         return Some(raw);
     }
-    Some(super::quote::string(&raw))
+    Some(string(&raw))
 }
 
 /// MySQL 8 escapes quotes inside expressions it stores

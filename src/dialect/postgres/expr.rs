@@ -9,7 +9,7 @@
 //! literals, and drop parentheses that precedence makes redundant. The
 //! result is valid SQL with the same meaning, so it can be emitted as is.
 
-use super::quote::ident_if_needed;
+use super::quote::{ident, ident_if_needed};
 use super::types;
 
 /// Facts about the context of an expression that decide which casts are
@@ -136,7 +136,7 @@ fn bit_string(c: &[char], mut i: usize, out: &mut Vec<Tok>) -> usize {
     i = (i + 1).min(c.len());
     out.push(Tok::Str(c[start..i].iter().collect()));
     out.push(Tok::Cast);
-    out.push(Tok::Word("\"bit\"".into()));
+    out.push(Tok::Word(ident("bit")));
     i
 }
 
