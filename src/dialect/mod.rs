@@ -1,8 +1,12 @@
-//! What differs between databases. Each dialect folder has the same files:
-//! `introspect.rs` (catalog queries → IR), `normalize.rs` (canonical
-//! spellings), `emit.rs` (plan → SQL), `apply.rs` (running a script),
-//! `quote.rs` (identifier and literal quoting). The rest of strata talks
-//! to a dialect through [`Dialect`] and never matches on SQL text.
+//! What differs between databases. Each dialect folder has the same files
+//! for the same jobs: `introspect.rs` (catalog rows → IR) with
+//! `introspect/queries.rs` (the catalog SQL), `normalize.rs` (canonical
+//! spellings), `expr.rs` (tokenizer, expression canonical form),
+//! `types.rs` (type spellings and changes), `quote.rs` (quoting and
+//! reserved words), `hazards.rs` (a change's hazards), `emit/` (plan →
+//! SQL, one file per object kind), `apply.rs` (running a script); see
+//! ARCHITECTURE.md. The rest of strata talks to a dialect through
+//! [`Dialect`] and never matches on SQL text.
 
 pub mod mysql;
 pub mod postgres;
