@@ -16,9 +16,11 @@
 
 pub mod apply;
 pub mod cli;
+pub mod config;
 pub mod dialect;
 pub mod diff;
 pub mod ir;
+pub mod lint;
 pub mod plan;
 pub mod report;
 pub mod source;

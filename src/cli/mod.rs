@@ -9,6 +9,7 @@ mod export;
 mod fmt;
 mod graph;
 mod inspect;
+mod lint;
 mod migrate;
 mod plan;
 
@@ -33,6 +34,8 @@ enum Command {
     Fmt(fmt::Args),
     /// Parse, validate and lint schema files; print diagnostics only.
     Check(check::Args),
+    /// Check a schema against rules (docs/lint.md): findings as text, JSON or SARIF.
+    Lint(lint::Args),
     /// Print a live database as schema source (or its IR as JSON/YAML).
     Inspect(inspect::Args),
     /// Print the SQL that takes the database at --url to the schema --to.
@@ -74,6 +77,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Fmt(a) => fmt::run(a),
         Command::Check(a) => check::run(a),
+        Command::Lint(a) => lint::run(a),
         Command::Inspect(a) => inspect::run(a),
         Command::Plan(a) => plan::run(a),
         Command::Diff(a) => diff::run(a),

@@ -14,6 +14,7 @@ pub mod diag;
 mod errors;
 mod grammar;
 mod layout;
+mod located;
 mod lower;
 mod merge;
 mod pieces;
@@ -29,6 +30,7 @@ use pest::Parser;
 use diag::FileText;
 pub use diag::{Diag, Diagnostics};
 use grammar::{Rule, StrataParser};
+pub use located::Located;
 use lower::{Loc, Lowered, Lowerer, SourceMap};
 use merge::merge;
 
@@ -160,14 +162,20 @@ pub struct Analysis {
 /// Parses, lowers, merges and validates; never stops at the first
 /// problem except that a file with a syntax error contributes nothing.
 pub fn analyze(files: &[SourceFile]) -> Analysis {
+    analyze_located(files).0
+}
+
+/// [`analyze`], and where each object was written (for `lint`).
+pub fn analyze_located(files: &[SourceFile]) -> (Analysis, Located) {
     let (texts, schema, map, mut diagnostics) = lower_all(files);
     for p in crate::ir::validate::validate(&schema) {
         diagnostics.push(problem_diag(&p, &map, &texts));
     }
-    Analysis {
+    let analysis = Analysis {
         schema,
         diagnostics,
-    }
+    };
+    (analysis, Located { texts, map })
 }
 
 /// Reads paths into source files; a directory contributes every

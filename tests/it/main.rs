@@ -10,6 +10,7 @@ mod conformance_postgres;
 mod converge;
 mod gen;
 mod gitsrc;
+mod lint;
 mod migrate;
 mod mysql;
 mod mysql_apply;

@@ -1,0 +1,329 @@
+//! `strata.toml`: the one place the project's configuration is read.
+//!
+//! The file is found in the working directory or the nearest directory
+//! above it. Each top-level table is a section with a parser of its own
+//! (see [`SECTIONS`]); today only `[lint]` exists. Environments
+//! (`[env.NAME]`) and the hazard policy will be further sections: each
+//! adds an entry to [`SECTIONS`], a field to [`Config`], and shares
+//! [`Level`] and the diagnostics here.
+//!
+//! Unknown keys are errors that point at the key's line, so that a
+//! misspelt rule id or section cannot silently change nothing.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use toml_edit::TableLike;
+
+use crate::syntax::diag::{did_you_mean, FileText};
+use crate::syntax::{Diag, Diagnostics};
+
+/// The file's name.
+pub const FILE_NAME: &str = "strata.toml";
+
+/// How seriously a rule is taken: its finding fails the run (`error`),
+/// is shown (`warn`), or is not checked (`off`). Lint rules use it now,
+/// hazard rules will.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Off,
+    Warn,
+    Error,
+}
+
+impl Level {
+    pub const NAMES: [&'static str; 3] = ["error", "warn", "off"];
+
+    pub fn parse(s: &str) -> Option<Level> {
+        match s {
+            "error" => Some(Level::Error),
+            "warn" | "warning" => Some(Level::Warn),
+            "off" => Some(Level::Off),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warn => "warn",
+            Level::Off => "off",
+        }
+    }
+}
+
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Everything `strata.toml` says; the defaults when there is none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Config {
+    /// The file it was read from.
+    pub path: Option<PathBuf>,
+    pub lint: LintConfig,
+}
+
+/// The `[lint]` section.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LintConfig {
+    /// `rules.<id> = "error" | "warn" | "off"`: levels that replace a
+    /// rule's default.
+    pub rules: BTreeMap<String, Level>,
+    /// `docs-url`: where the rule pages (`<id>.md`) are published, for
+    /// links in SARIF and text output.
+    pub docs_url: Option<String>,
+}
+
+/// What a section's parser gets: the file (for diagnostics) and the names
+/// the section may mention.
+pub struct Context<'a> {
+    file: FileText,
+    /// Lint rule ids, for checking `[lint] rules.<id>`.
+    pub lint_rules: &'a [&'a str],
+    diags: Vec<Diag>,
+}
+
+impl Context<'_> {
+    fn error(&mut self, span: Option<Range<usize>>, message: String, label: &str, help: String) {
+        let d = Diag::error("strata::config", message).help(help);
+        let d = match span {
+            Some(s) => d.at(&self.file, s, label),
+            None => d,
+        };
+        self.diags.push(d);
+    }
+
+    /// An unknown key, with the closest known one suggested.
+    fn unknown(&mut self, span: Option<Range<usize>>, what: &str, key: &str, known: &[&str]) {
+        let help = match did_you_mean(key, known.iter().copied()) {
+            Some(k) => format!("did you mean `{k}`?"),
+            None => format!("known: {}", known.join(", ")),
+        };
+        self.error(span, format!("unknown {what} `{key}`"), "unknown", help);
+    }
+}
+
+type SectionParser = fn(&mut Config, &dyn TableLike, &mut Context);
+
+/// The sections of `strata.toml` and their parsers.
+const SECTIONS: &[(&str, SectionParser)] = &[("lint", parse_lint)];
+
+/// Finds `strata.toml` in `dir` or the nearest directory above it.
+pub fn find(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .map(|d| d.join(FILE_NAME))
+        .find(|p| p.is_file())
+}
+
+/// Reads the configuration for a command run in `dir`: the nearest
+/// `strata.toml`, or the defaults when there is none.
+pub fn load(dir: &Path, lint_rules: &[&str]) -> miette::Result<Config> {
+    let Some(path) = find(dir) else {
+        return Ok(Config::default());
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        miette::miette!(
+            code = "strata::config",
+            "cannot read {}: {e}",
+            path.display()
+        )
+    })?;
+    let mut config =
+        parse(&path.display().to_string(), &text, lint_rules).map_err(Diagnostics::into_report)?;
+    config.path = Some(path);
+    Ok(config)
+}
+
+/// Parses the text of a `strata.toml`; every problem is a diagnostic
+/// pointing at its line.
+pub fn parse(name: &str, text: &str, lint_rules: &[&str]) -> Result<Config, Diagnostics> {
+    let file = FileText::new(name, text);
+    let doc = match toml_edit::Document::parse(text) {
+        Ok(d) => d,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let message = e.message().trim().to_string();
+            let d = Diag::error("strata::config", format!("{name} is not valid TOML"))
+                .at(&file, span, message)
+                .help("see docs/lint.md for the file's shape");
+            return Err(Diagnostics { items: vec![d] });
+        }
+    };
+    let mut cx = Context {
+        file,
+        lint_rules,
+        diags: Vec::new(),
+    };
+    let mut config = Config::default();
+    let names: Vec<&str> = SECTIONS.iter().map(|(n, _)| *n).collect();
+    for (key, item) in doc.iter() {
+        let span = doc.get_key_value(key).and_then(|(k, _)| k.span());
+        match SECTIONS.iter().find(|(n, _)| *n == key) {
+            Some((_, parse_section)) => match item.as_table_like() {
+                Some(t) => parse_section(&mut config, t, &mut cx),
+                None => cx.error(
+                    span,
+                    format!("`{key}` must be a table"),
+                    "not a table",
+                    format!("write `[{key}]` and its keys below it"),
+                ),
+            },
+            None => cx.unknown(span, "section", key, &names),
+        }
+    }
+    if cx.diags.is_empty() {
+        Ok(config)
+    } else {
+        Err(Diagnostics { items: cx.diags })
+    }
+}
+
+/// `[lint]`: `rules.<id> = "<level>"` and `docs-url = "<base URL>"`.
+fn parse_lint(config: &mut Config, table: &dyn TableLike, cx: &mut Context) {
+    const KEYS: &[&str] = &["rules", "docs-url"];
+    for (key, item) in table.iter() {
+        let key_span = table.get_key_value(key).and_then(|(k, _)| k.span());
+        match key {
+            "rules" => match item.as_table_like() {
+                Some(rules) => parse_rules(&mut config.lint.rules, rules, cx),
+                None => cx.error(
+                    item.span().or(key_span),
+                    "`lint.rules` must be a table".into(),
+                    "not a table",
+                    "write `[lint.rules]` with one `rule-id = \"warn\"` line per rule".into(),
+                ),
+            },
+            "docs-url" => match item.as_str() {
+                Some(url) => {
+                    let mut url = url.to_string();
+                    if !url.ends_with('/') {
+                        url.push('/');
+                    }
+                    config.lint.docs_url = Some(url);
+                }
+                None => cx.error(
+                    item.span().or(key_span),
+                    "`lint.docs-url` must be a string".into(),
+                    "not a string",
+                    "the URL the rule pages are published under, e.g. \"https://example.com/strata/docs/lint/\"".into(),
+                ),
+            },
+            other => cx.unknown(key_span, "key in [lint]", other, KEYS),
+        }
+    }
+}
+
+fn parse_rules(into: &mut BTreeMap<String, Level>, rules: &dyn TableLike, cx: &mut Context) {
+    for (id, item) in rules.iter() {
+        let key_span = rules.get_key_value(id).and_then(|(k, _)| k.span());
+        if !cx.lint_rules.contains(&id) {
+            let known = cx.lint_rules.to_vec();
+            cx.unknown(key_span, "lint rule", id, &known);
+            continue;
+        }
+        match item.as_str().and_then(Level::parse) {
+            Some(level) => {
+                into.insert(id.to_string(), level);
+            }
+            None => cx.error(
+                item.span().or(key_span),
+                format!("`{id}` must be \"error\", \"warn\" or \"off\""),
+                "not a level",
+                format!("write `{id} = \"warn\"`"),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULES: &[&str] = &["fk-without-index", "table-without-primary-key"];
+
+    fn errors(text: &str) -> Vec<(String, usize)> {
+        match parse("strata.toml", text, RULES) {
+            Ok(_) => Vec::new(),
+            Err(d) => d
+                .items
+                .iter()
+                .map(|d| (d.message.clone(), d.location().map_or(0, |l| l.1)))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn reads_rule_levels_in_every_toml_spelling() {
+        for text in [
+            "[lint]\nrules.fk-without-index = \"off\"\n",
+            "[lint.rules]\nfk-without-index = \"off\"\n",
+            "[lint]\nrules = { fk-without-index = \"off\" }\n",
+        ] {
+            let c = parse("strata.toml", text, RULES).expect(text);
+            assert_eq!(c.lint.rules.get("fk-without-index"), Some(&Level::Off));
+        }
+    }
+
+    #[test]
+    fn an_empty_file_is_the_defaults() {
+        assert_eq!(
+            parse("strata.toml", "", RULES).ok(),
+            Some(Config::default())
+        );
+    }
+
+    #[test]
+    fn unknown_keys_point_at_their_line() {
+        let e = errors("[lint]\nrules.fk-without-idx = \"off\"\n");
+        assert_eq!(e.len(), 1);
+        assert!(
+            e[0].0.contains("unknown lint rule `fk-without-idx`"),
+            "{e:?}"
+        );
+        assert_eq!(e[0].1, 2);
+        let e = errors("# x\n\n[lnt]\n");
+        assert!(e[0].0.contains("unknown section `lnt`"), "{e:?}");
+        assert_eq!(e[0].1, 3);
+        let e = errors("[lint]\nrule.x = 1\n");
+        assert!(e[0].0.contains("unknown key in [lint] `rule`"), "{e:?}");
+    }
+
+    #[test]
+    fn bad_levels_and_bad_toml_are_diagnostics() {
+        let e = errors("[lint.rules]\nfk-without-index = \"fatal\"\n");
+        assert!(e[0].0.contains("must be \"error\""), "{e:?}");
+        assert_eq!(e[0].1, 2);
+        let e = errors("[lint\n");
+        assert!(e[0].0.contains("not valid TOML"), "{e:?}");
+        let e = errors("lint = 3\n");
+        assert!(e[0].0.contains("must be a table"), "{e:?}");
+    }
+
+    #[test]
+    fn docs_url_gets_a_trailing_slash() {
+        let c = parse(
+            "s",
+            "[lint]\ndocs-url = \"https://x.test/docs/lint\"\n",
+            RULES,
+        )
+        .expect("ok");
+        assert_eq!(
+            c.lint.docs_url.as_deref(),
+            Some("https://x.test/docs/lint/")
+        );
+    }
+
+    #[test]
+    fn finds_the_file_in_a_directory_above() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let below = dir.path().join("a/b");
+        std::fs::create_dir_all(&below).expect("mkdir");
+        assert_eq!(find(&below), None);
+        std::fs::write(dir.path().join(FILE_NAME), "[lint]\n").expect("write");
+        assert_eq!(find(&below), Some(dir.path().join(FILE_NAME)));
+    }
+}
