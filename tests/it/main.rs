@@ -4,9 +4,8 @@
 mod cli_databases;
 mod cli_errors;
 mod cli_sqlite;
+mod client;
 mod conformance;
-#[path = "conformance/postgres.rs"]
-mod conformance_postgres;
 mod converge;
 mod gen;
 mod gitsrc;
@@ -16,6 +15,7 @@ mod mysql;
 mod mysql_apply;
 mod mysql_keys;
 mod mysql_moves;
+mod oracle;
 mod plan_render;
 mod postgres;
 mod postgres_converge;

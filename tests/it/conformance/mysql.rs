@@ -1,22 +1,17 @@
-//! The mysql cases of the sqldef corpus on the MariaDB server, through the
-//! generic runner (`super::run`): each case on two fresh scratch databases.
+//! The MySQL corpora on the MariaDB server: sqldef's mysql cases, judged
+//! by the oracle. Each worker owns two databases and drops and creates
+//! them again between cases (cheap on MariaDB: a database is a directory).
 //!
-//! Loading: sqldef's test database names (`mysqldef_test`, the cases'
-//! `db_name_placeholder`, and `use test_db`) become the scratch database,
-//! and foreign keys are not checked while loading, as a dump loads (one
-//! case creates a child table before its parent).
-//!
-//! Not run here: cases for another server (MySQL 8 or 5.7, TiDB, MariaDB
-//! 11.7's VECTOR), and cases about objects strata does not model (events,
-//! routines, subpartitions): introspection reports those as warnings, and
-//! such a case would pass on an empty plan without proving anything.
+//! Loading a case: the test database names sqldef hard-codes
+//! (`mysqldef_test`, the case's `db_name_placeholder`, `use test_db`)
+//! become the scratch database's, and foreign keys are not checked while
+//! the DDL loads, as a dump loads (one case creates a child table before
+//! its parent).
 
-use futures::FutureExt;
 use sqlx::Connection;
-use strata::ir::DialectKind;
 
-use super::{Case, Hooks, Scratch};
-use crate::support::MyDb;
+use super::{cases, report, run_cases, skip_reason, Case, Workspace};
+use crate::support::{mysql_admin_url, MyDb};
 
 /// The database a MySQL URL names.
 fn database_of(url: &str) -> String {
@@ -24,135 +19,136 @@ fn database_of(url: &str) -> String {
     path.split('?').next().unwrap_or("").to_string()
 }
 
-async fn load(url: String, sql: String) -> Result<(), String> {
-    if sql.trim().is_empty() {
-        return Ok(());
+/// A worker's two scratch databases.
+pub struct Pair {
+    pub a: String,
+    pub d: String,
+    dbs: [MyDb; 2],
+}
+
+impl Pair {
+    pub async fn create() -> Option<Pair> {
+        let a = MyDb::create("confa").await?;
+        let d = MyDb::create("confd").await?;
+        Some(Pair {
+            a: a.url.clone(),
+            d: d.url.clone(),
+            dbs: [a, d],
+        })
     }
-    let db = database_of(&url);
-    let sql = sql
-        .replace("mysqldef_test", &db)
+}
+
+impl Workspace for Pair {
+    fn urls(&self) -> (&str, &str) {
+        (&self.a, &self.d)
+    }
+
+    async fn fresh(&mut self) -> Result<(), String> {
+        let mut c = sqlx::MySqlConnection::connect(&mysql_admin_url())
+            .await
+            .map_err(|e| e.to_string())?;
+        for db in &self.dbs {
+            let sql = format!(
+                "DROP DATABASE IF EXISTS `{0}`; CREATE DATABASE `{0}`",
+                db.name
+            );
+            sqlx::raw_sql(&sql)
+                .execute(&mut c)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        let _ = c.close().await;
+        Ok(())
+    }
+
+    fn prepare(&self, sql: &str, url: &str, case: &Case) -> String {
+        prepare(sql, &database_of(url), case)
+    }
+}
+
+/// A case's DDL as it loads into database `db`.
+fn prepare(sql: &str, db: &str, case: &Case) -> String {
+    let mut sql = sql
+        .replace("mysqldef_test", db)
         .replace("use test_db;", &format!("use `{db}`;"));
-    let sql = format!("SET foreign_key_checks = 0;\n{sql}");
-    let mut c = sqlx::MySqlConnection::connect(&url)
-        .await
-        .map_err(|e| e.to_string())?;
-    let r = sqlx::raw_sql(&sql).execute(&mut c).await;
-    let _ = c.close().await;
-    r.map(|_| ()).map_err(|e| match e {
-        sqlx::Error::Database(d) => d.message().to_string(),
-        other => other.to_string(),
-    })
-}
-
-fn words(sql: &str) -> Vec<String> {
-    sql.to_ascii_lowercase()
-        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-        .filter(|w| !w.is_empty())
-        .map(String::from)
-        .collect()
-}
-
-/// Whether `a` is directly followed by `b` somewhere in the words.
-fn has_pair(w: &[String], a: &str, b: &str) -> bool {
-    w.windows(2).any(|p| p[0] == a && p[1] == b)
-}
-
-/// Why MariaDB 10.11 (or strata's model) cannot run a case, if it cannot.
-fn skip(case: &Case) -> Option<String> {
-    let f = &case.flags;
-    let flavor = f.get("flavor").and_then(|v| v.as_str()).unwrap_or("");
-    match flavor {
-        "mysql" | "!mariadb" => return Some("needs MySQL 8".into()),
-        "tidb" => return Some("needs TiDB".into()),
-        _ => {}
-    }
-    if let Some(v) = f.get("min_version").and_then(|v| v.as_str()) {
-        // MariaDB versions (10.x) are met; MySQL 8 ones are not, unless
-        // the case is explicitly for MariaDB.
-        if v.starts_with('8') && flavor != "mariadb" {
-            return Some("needs MySQL 8".into());
-        }
-    }
-    if let Some(v) = f.get("max_version").and_then(|v| v.as_str()) {
-        if v.starts_with('5') {
-            return Some("needs MySQL 5.7".into());
-        }
-    }
-    let w: Vec<String> = words(&case.current)
-        .into_iter()
-        .chain(words(&case.desired))
-        .collect();
-    if w.iter().any(|x| x == "vector") {
-        return Some("needs MariaDB 11.7 (VECTOR)".into());
-    }
-    let word = |x: &str| w.iter().any(|y| y == x);
-    if has_pair(&w, "create", "event")
-        || has_pair(&w, "alter", "event")
-        || (word("event") && word("schedule"))
+    if let Some(ph) = case
+        .flags
+        .get("db_name_placeholder")
+        .and_then(|v| v.as_str())
     {
-        return Some("events are not modeled (reported by inspect)".into());
+        sql = sql.replace(ph, db);
     }
-    if has_pair(&w, "create", "procedure") || has_pair(&w, "create", "function") {
-        return Some("routines are not modeled (reported by inspect)".into());
-    }
-    if w.iter().any(|x| x == "subpartition") {
-        return Some("subpartitions are not modeled (reported by inspect)".into());
-    }
-    None
+    format!("SET foreign_key_checks = 0;\n{sql}")
 }
 
-pub fn hooks() -> Hooks {
-    Hooks {
-        dialect: DialectKind::Mysql,
-        scratch: || {
-            async {
-                let db = MyDb::create("conf").await?;
-                Some(Scratch {
-                    url: db.url.clone(),
-                    _guard: Box::new(db),
-                })
-            }
-            .boxed_local()
-        },
-        load: |url, sql| load(url, sql).boxed_local(),
-        skip,
-        concurrency: 8,
+/// The server's version, e.g. `10.11.6-MariaDB-0+deb12u1`.
+pub async fn server_version(url: &str) -> String {
+    let Ok(mut c) = sqlx::MySqlConnection::connect(url).await else {
+        return String::new();
+    };
+    let v: String = sqlx::query_scalar("SELECT CAST(VERSION() AS CHAR)")
+        .fetch_one(&mut c)
+        .await
+        .unwrap_or_default();
+    let _ = c.close().await;
+    v
+}
+
+/// `mariadb` or `mysql`, as sqldef's `flavor` flag names servers.
+pub fn flavor(version: &str) -> &'static str {
+    if version.to_ascii_lowercase().contains("mariadb") {
+        "mariadb"
+    } else {
+        "mysql"
     }
 }
+
+pub async fn workers(n: usize) -> Option<Vec<Pair>> {
+    let mut out = Vec::new();
+    for _ in 0..n {
+        out.push(Pair::create().await?);
+    }
+    Some(out)
+}
+
+const WORKERS: usize = 4;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mysql_conformance() {
-    let all = super::cases("mysql");
+    let all = cases("sqldef/mysql.jsonl");
     assert_eq!(all.len(), 313, "the corpus has 313 mysql cases");
-    super::run("mysql", hooks()).await;
+    let Some(mut workers) = workers(WORKERS).await else {
+        return;
+    };
+    let version = server_version(&workers[0].a).await;
+    let started = std::time::Instant::now();
+    let results = run_cases(&mut workers, all, |c| {
+        skip_reason(c, &version, flavor(&version))
+    })
+    .await;
+    report::conclude_run(
+        "mysql",
+        &format!("MySQL/MariaDB {version}, sqldef"),
+        &results,
+        started.elapsed(),
+    );
 }
 
 #[test]
-fn names_and_skips() {
-    assert_eq!(
-        database_of("mysql://root@127.0.0.1:3306/strata_x_1?ssl-mode=disabled"),
-        "strata_x_1"
-    );
-    let case = |desired: &str, flags: serde_json::Value| Case {
+fn test_database_names_become_the_scratch_database() {
+    let db = database_of("mysql://root@127.0.0.1:3306/strata_x_1?ssl-mode=disabled");
+    assert_eq!(db, "strata_x_1");
+    let case = Case {
         id: "t".into(),
-        current: String::new(),
-        desired: desired.into(),
-        flags: flags.as_object().cloned().unwrap_or_default(),
+        current: None,
+        desired: None,
+        flags: serde_json::json!({"db_name_placeholder": "other_db"})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
     };
-    let none = serde_json::json!({});
-    assert_eq!(skip(&case("CREATE TABLE t (id int)", none.clone())), None);
-    assert!(skip(&case(
-        "CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO SELECT 1",
-        none.clone()
-    ))
-    .is_some_and(|s| s.contains("events")));
-    assert!(skip(&case("", serde_json::json!({"min_version": "8.0"})))
-        .is_some_and(|s| s.contains("MySQL 8")));
     assert_eq!(
-        skip(&case(
-            "",
-            serde_json::json!({"min_version": "10.2", "flavor": "mariadb"})
-        )),
-        None
+        prepare("use test_db;\nCREATE TABLE mysqldef_test.a (x int, y int);\nCREATE TABLE other_db.b (x int);", &db, &case),
+        "SET foreign_key_checks = 0;\nuse `strata_x_1`;\nCREATE TABLE strata_x_1.a (x int, y int);\nCREATE TABLE strata_x_1.b (x int);"
     );
 }

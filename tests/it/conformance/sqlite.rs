@@ -1,58 +1,79 @@
-//! The sqlite cases of the sqldef corpus, each on two fresh database files.
+//! The SQLite corpora: sqldef's sqlite cases, judged by the oracle, each
+//! on two new database files.
 
-use std::str::FromStr;
+use super::{cases, report, run_cases, skip_reason, Case, Workspace};
 
-use futures::FutureExt;
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{Connection, SqliteConnection};
-use strata::ir::DialectKind;
-
-use super::{Case, Hooks, Scratch};
-use crate::support::SqliteDb;
-
-async fn load(url: String, sql: String) -> Result<(), String> {
-    let opts = SqliteConnectOptions::from_str(&url)
-        .map_err(|e| e.to_string())?
-        .create_if_missing(true);
-    let mut c = SqliteConnection::connect_with(&opts)
-        .await
-        .map_err(|e| e.to_string())?;
-    let r = if sql.trim().is_empty() {
-        Ok(())
-    } else {
-        sqlx::raw_sql(&sql).execute(&mut c).await.map(|_| ())
-    };
-    let _ = c.close().await;
-    r.map_err(|e| match e {
-        sqlx::Error::Database(d) => d.message().to_string(),
-        other => other.to_string(),
-    })
+/// A worker's two database files, made anew for every case.
+pub struct Pair {
+    pub a: String,
+    pub d: String,
+    dir: tempfile::TempDir,
 }
 
-fn no_server_limits(_: &Case) -> Option<String> {
-    None
-}
-
-pub fn hooks() -> Hooks {
-    Hooks {
-        dialect: DialectKind::Sqlite,
-        scratch: || {
-            async {
-                let db = SqliteDb::create();
-                Some(Scratch {
-                    url: db.url.clone(),
-                    _guard: Box::new(db),
-                })
-            }
-            .boxed_local()
-        },
-        load: |url, sql| load(url, sql).boxed_local(),
-        skip: no_server_limits,
-        concurrency: 4,
+impl Pair {
+    pub fn create() -> Pair {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        Pair {
+            a: String::new(),
+            d: String::new(),
+            dir,
+        }
     }
 }
 
+impl Workspace for Pair {
+    fn urls(&self) -> (&str, &str) {
+        (&self.a, &self.d)
+    }
+
+    async fn fresh(&mut self) -> Result<(), String> {
+        self.dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let mut urls = Vec::new();
+        for name in ["a.db", "d.db"] {
+            // An empty file is an empty SQLite database.
+            let path = self.dir.path().join(name);
+            std::fs::File::create(&path).map_err(|e| e.to_string())?;
+            urls.push(format!("sqlite://{}", path.display()));
+        }
+        self.d = urls.pop().unwrap_or_default();
+        self.a = urls.pop().unwrap_or_default();
+        Ok(())
+    }
+
+    fn prepare(&self, sql: &str, _url: &str, _case: &Case) -> String {
+        sql.to_string()
+    }
+}
+
+/// The version of the `sqlite3` shell that loads and applies the SQL.
+pub fn shell_version() -> String {
+    std::process::Command::new("sqlite3")
+        .arg("--version")
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .split(' ')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+const WORKERS: usize = 4;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_conformance() {
-    super::run("sqlite", hooks()).await;
+    let all = cases("sqldef/sqlite.jsonl");
+    assert_eq!(all.len(), 65, "the corpus has 65 sqlite cases");
+    let version = shell_version();
+    let mut workers: Vec<Pair> = (0..WORKERS).map(|_| Pair::create()).collect();
+    let started = std::time::Instant::now();
+    let results = run_cases(&mut workers, all, |c| skip_reason(c, &version, "")).await;
+    report::conclude_run(
+        "sqlite",
+        &format!("SQLite {version}, sqldef"),
+        &results,
+        started.elapsed(),
+    );
 }
