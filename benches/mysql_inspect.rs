@@ -1,8 +1,8 @@
 //! MySQL/MariaDB introspection speed on a generated N-table database, side
 //! by side in one run with the floor: the `mariadb` client running the
-//! very catalog queries strata runs on MariaDB (read from
-//! `src/dialect/mysql/introspect.rs`, so the floor follows the code), one
-//! after another on one connection.
+//! very catalog queries strata runs on MariaDB (the constants of
+//! `src/dialect/mysql/introspect/queries.rs`), one after another on one
+//! connection.
 //!
 //! ```text
 //! cargo bench --bench mysql_inspect              # 1,000 tables
@@ -23,17 +23,13 @@ use sqlx::Connection;
 
 mod support;
 
+use strata::dialect::mysql::introspect::queries::QUERIES;
 use support::Res;
 
 const DEFAULT_URL: &str = "mysql://root@127.0.0.1:3306/mysql";
 const ROUNDS: usize = 3;
 /// The target the issue sets: `strata inspect` within 1.5× the floor.
 const TARGET: f64 = 1.5;
-
-const INTROSPECT_RS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/src/dialect/mysql/introspect.rs"
-);
 
 /// The queries strata runs on MySQL 8 only; MariaDB gets their siblings.
 const MYSQL8_ONLY: &[&str] = &["INDEXES_MYSQL8", "CHECKS_MYSQL"];
@@ -142,19 +138,12 @@ async fn measure(n: usize, url: &str, db: &str, strata_bin: &Path) -> Res<Figure
 /// place of each `?` as strata binds it.
 fn floor_queries(db: &str) -> Res<String> {
     let mut out = String::new();
-    let mut count = 0;
-    for (name, sql) in support::query_constants(&[INTROSPECT_RS.to_string()])? {
-        if MYSQL8_ONLY.contains(&name.as_str())
-            || !sql.trim_start().to_uppercase().starts_with("SELECT")
-        {
+    for (name, sql) in QUERIES {
+        if MYSQL8_ONLY.contains(name) {
             continue;
         }
         out.push_str(&sql.replace('?', &format!("'{db}'")));
         out.push_str(";\n");
-        count += 1;
-    }
-    if count == 0 {
-        return Err(format!("could not read the catalog queries from {INTROSPECT_RS}").into());
     }
     Ok(out)
 }

@@ -1,7 +1,7 @@
 //! PostgreSQL introspection and planning speed on a generated N-table
 //! database, side by side with the floor: `psql` running the very catalog
-//! queries strata runs (read from `src/dialect/postgres/introspect.rs`, so
-//! the floor follows the code), alone.
+//! queries strata runs (the constants of
+//! `src/dialect/postgres/introspect/queries.rs`), alone.
 //!
 //! ```text
 //! cargo bench --bench postgres_inspect -- 500 5000     # default sizes
@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 mod support;
 
+use strata::dialect::postgres::introspect::queries::QUERIES;
 use support::Res;
 
 const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -349,41 +350,21 @@ fn view_ddl(i: usize) -> String {
 }
 
 // ---------------------------------------------------------------------------
-// The floor's SQL, read from the introspection source so that it is always
-// what strata runs (`support::query_constants`), with `$1` (the namespace
-// filter) bound to the empty array as strata binds it.
-
-const INTROSPECT_RS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/src/dialect/postgres/introspect.rs"
-);
-
-/// `introspect.rs` and the files of its submodules (`introspect/*.rs`),
-/// sorted: together they hold every catalog query.
-fn introspect_sources() -> Res<Vec<String>> {
-    let dir = INTROSPECT_RS.trim_end_matches(".rs");
-    let mut subs: Vec<String> = std::fs::read_dir(dir)?
-        .map(|e| e.map(|e| e.path().display().to_string()))
-        .collect::<Result<_, _>>()?;
-    subs.sort();
-    let mut all = vec![INTROSPECT_RS.to_string()];
-    all.extend(subs.into_iter().filter(|p| p.ends_with(".rs")));
-    Ok(all)
-}
+// The floor's SQL: the very constants strata's introspection runs, with
+// `$1` (the namespace filter) bound to the empty array as strata binds it.
 
 fn floor_queries() -> Res<String> {
     let mut out = String::new();
-    let mut count = 0;
-    for (_, sql) in support::query_constants(&introspect_sources()?)? {
-        if sql.trim_start().to_uppercase().starts_with("SELECT") {
-            out.push_str(&sql.replace("$1::text[]", "'{}'::text[]"));
-            out.push_str(";\n");
-            count += 1;
-        }
+    for (_, sql) in QUERIES {
+        out.push_str(&sql.replace("$1::text[]", "'{}'::text[]"));
+        out.push_str(";\n");
     }
-    if count == 0 || out.contains('$') {
-        return Err(format!("could not read the catalog queries from {INTROSPECT_RS}").into());
+    if out.contains('$') {
+        return Err("a catalog query takes a parameter the floor does not bind".into());
     }
-    eprintln!("floor: {count} catalog queries read from {INTROSPECT_RS} and its submodules");
+    eprintln!(
+        "floor: the {} catalog queries of strata's introspection",
+        QUERIES.len()
+    );
     Ok(out)
 }

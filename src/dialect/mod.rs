@@ -1,10 +1,17 @@
 //! What differs between databases. Each dialect folder has the same files
-//! for the same jobs (ARCHITECTURE.md lists them). The rest of strata
-//! talks to a dialect through two traits: [`Dialect`], the synchronous
-//! half (normalize, hazards, emit, quoting — on top of [`Target`], what
-//! the planner asks), and [`Driver`], the async half (introspect, apply,
-//! scratch databases), reached by URL through [`for_url`], the one place
-//! that picks a dialect for a database. Nothing matches on SQL text.
+//! for the same jobs: `introspect.rs` (catalog rows → IR) with
+//! `introspect/queries.rs` (the catalog SQL), `normalize.rs` (canonical
+//! spellings), `expr.rs` (tokenizer, expression canonical form),
+//! `types.rs` (type spellings and changes), `quote.rs` (quoting and
+//! reserved words), `hazards.rs` (a change's hazards), `emit/` (plan →
+//! SQL, one file per object kind), `apply.rs` (running a script),
+//! `scratch.rs` (scratch databases); see ARCHITECTURE.md. The rest of
+//! strata talks to a dialect through two traits: [`Dialect`], the
+//! synchronous half (normalize, hazards, emit, quoting — on top of
+//! [`Target`], what the planner asks), and [`Driver`], the async half
+//! (introspect, apply, scratch databases), reached by URL through
+//! [`for_url`], the one place that picks a dialect for a database.
+//! Nothing matches on SQL text.
 
 pub mod driver;
 pub mod mysql;

@@ -91,7 +91,7 @@ pub async fn load_pair(
 /// Where `db` was read from the database at `url`, lets that server print
 /// the desired bodies it stores in its own spelling, so that a body written
 /// the natural way is not planned again after every apply (PostgreSQL view
-/// bodies: `dialect/postgres/canonical.rs`). Other sources: nothing to do.
+/// bodies: `dialect/postgres/server_spelling.rs`). Other sources: nothing to do.
 pub async fn align(url: &str, db: &Schema, desired: &mut Schema) -> miette::Result<()> {
     match dialect_of_url(url) {
         Some(kind) => dialect::driver(kind).align(url, db, desired).await,

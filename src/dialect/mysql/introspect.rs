@@ -1,12 +1,14 @@
 //! information_schema → IR. One bulk query per kind of object, filtered
 //! to the connected database and never run per table; the queries run
-//! concurrently over a small pool. The queries are the constants at the
-//! bottom of this file.
+//! concurrently over a small pool. The queries are the constants of
+//! `introspect/queries.rs`.
 //!
 //! The result is already in the shape [`super::normalize`] expects; the
 //! server-specific spellings (MariaDB's quoted literal defaults, its JSON
 //! as `longtext` + `json_valid` check, MySQL's unquoted literals and
 //! charset introducers) are undone here, where the server is known.
+
+pub mod queries;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,7 +23,12 @@ use crate::ir::{
     Name, Partitioning, PrimaryKey, Schema, Table, Trigger, View,
 };
 
+use super::quote::{ident, string};
 use super::HISTORY_TABLE;
+use queries::{
+    CHECKS_MARIADB, CHECKS_MYSQL, COLLATIONS, COLUMNS, EVENTS, FOREIGN_KEYS, INDEXES,
+    INDEXES_MYSQL8, PARTITIONS, ROUTINES, TABLES, TRIGGERS, VERSION, VIEWS,
+};
 
 /// Which server answers, and so which catalog columns exist.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,8 +160,29 @@ pub(crate) async fn server(pool: &MySqlPool) -> miette::Result<(Server, String, 
     Ok((Server::parse(&row.0), db, row.2))
 }
 
+/// The rows of every catalog query.
+struct Catalog {
+    tables: Rows,
+    columns: Rows,
+    indexes: Rows,
+    fks: Rows,
+    checks: Rows,
+    views: Rows,
+    triggers: Rows,
+    collations: Rows,
+    routines: Rows,
+    events: Rows,
+    partitions: Rows,
+}
+
 async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
     let (server, db, db_collation) = server(pool).await?;
+    let catalog = fetch_catalog(pool, &server, &db).await?;
+    Ok(build(&server, &db, &db_collation, catalog))
+}
+
+/// Runs the catalog queries this server has, concurrently.
+async fn fetch_catalog(pool: &MySqlPool, server: &Server, db: &str) -> miette::Result<Catalog> {
     let index_sql = if server.has_index_expressions() {
         INDEXES_MYSQL8.to_string()
     } else {
@@ -169,35 +197,99 @@ async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
     };
     let checks_fut = async {
         match check_sql {
-            Some(sql) => fetch(pool, sql, &db).await,
+            Some(sql) => fetch(pool, sql, db).await,
             None => Ok(Vec::new()),
         }
     };
     let (tables, columns, indexes, fks, checks, views, triggers, collations) = futures::try_join!(
-        fetch(pool, TABLES, &db),
-        fetch(pool, COLUMNS, &db),
-        fetch(pool, &index_sql, &db),
-        fetch(pool, FOREIGN_KEYS, &db),
+        fetch(pool, TABLES, db),
+        fetch(pool, COLUMNS, db),
+        fetch(pool, &index_sql, db),
+        fetch(pool, FOREIGN_KEYS, db),
         checks_fut,
-        fetch(pool, VIEWS, &db),
-        fetch(pool, TRIGGERS, &db),
-        fetch(pool, COLLATIONS, &db),
+        fetch(pool, VIEWS, db),
+        fetch(pool, TRIGGERS, db),
+        fetch(pool, COLLATIONS, db),
     )?;
     let (routines, events, partitions) = futures::try_join!(
-        fetch(pool, ROUTINES, &db),
-        fetch(pool, EVENTS, &db),
-        fetch(pool, PARTITIONS, &db),
+        fetch(pool, ROUTINES, db),
+        fetch(pool, EVENTS, db),
+        fetch(pool, PARTITIONS, db),
     )?;
+    Ok(Catalog {
+        tables,
+        columns,
+        indexes,
+        fks,
+        checks,
+        views,
+        triggers,
+        collations,
+        routines,
+        events,
+        partitions,
+    })
+}
 
-    let collations = Collations::from_rows(&collations);
+/// The rows → the schema, one catalog query at a time. Tables first: the
+/// other rows attach to them by name.
+fn build(server: &Server, db: &str, db_collation: &str, c: Catalog) -> Introspection {
+    let collations = Collations::from_rows(&c.collations);
     let mut warnings = Vec::new();
     let mut schema = Schema {
         dialect: Some(crate::ir::DialectKind::Mysql),
         ..Schema::default()
     };
-    let mut table_collation: BTreeMap<String, String> = BTreeMap::new();
+    let table_collation = tables(
+        &c.tables,
+        &collations,
+        db_collation,
+        &mut schema,
+        &mut warnings,
+    );
+    let (json_checks, table_checks) = checks(&c.checks, server);
+    columns(
+        &c.columns,
+        server,
+        &collations,
+        &table_collation,
+        &json_checks,
+        &mut schema,
+    );
+    indexes(&c.indexes, &mut schema);
+    foreign_keys(&c.fks, db, &mut schema);
+    for (tname, checks) in table_checks {
+        if let Some(t) = schema.tables.get_mut(&Name::new(&tname)) {
+            t.checks = checks;
+        }
+    }
+    views(&c.views, db, &mut schema, &mut warnings);
+    triggers(&c.triggers, &mut schema);
+    for r in &c.routines {
+        warnings.push(format!(
+            "{} {} is not modeled by strata yet",
+            col(r, 0).to_ascii_lowercase(),
+            col(r, 1)
+        ));
+    }
+    for r in &c.events {
+        warnings.push(format!("event {} is not modeled by strata yet", col(r, 0)));
+    }
+    partitions(&c.partitions, &mut schema, &mut warnings);
+    Introspection { schema, warnings }
+}
 
-    for r in &tables {
+/// Base tables with their engine, collation, comment and options (those
+/// strata does not model are reported). Returns each table's collation.
+fn tables(
+    rows: &Rows,
+    collations: &Collations,
+    db_collation: &str,
+    schema: &mut Schema,
+    warnings: &mut Vec<String>,
+) -> BTreeMap<String, String> {
+    let mut table_collation: BTreeMap<String, String> = BTreeMap::new();
+    for r in rows {
         let name = col(r, 0);
         let kind = col(r, 1);
         if name == HISTORY_TABLE {
@@ -246,18 +338,26 @@ async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
         }
         schema.tables.insert(t.name.clone(), t);
     }
+    table_collation
+}
 
-    // Checks first: MariaDB's JSON columns are known by theirs.
-    let mut json_checks: BTreeSet<(String, String)> = BTreeSet::new();
+/// MariaDB's JSON columns, as `(table, column)`.
+type JsonChecks = BTreeSet<(String, String)>;
+
+/// Check constraints by table. Read before the columns: MariaDB's JSON
+/// columns are `longtext` known by their `json_valid` check, returned
+/// apart.
+fn checks(rows: &Rows, server: &Server) -> (JsonChecks, BTreeMap<String, Vec<Check>>) {
+    let mut json_checks: JsonChecks = BTreeSet::new();
     let mut table_checks: BTreeMap<String, Vec<Check>> = BTreeMap::new();
-    for r in &checks {
+    for r in rows {
         let (table, name, clause) = (col(r, 0), col(r, 1), col(r, 2));
         let clause = if server.mariadb {
             clause
         } else {
             unescape_mysql(&clause)
         };
-        if server.mariadb && clause == format!("json_valid(`{name}`)") {
+        if server.mariadb && clause == format!("json_valid({})", ident(&name)) {
             json_checks.insert((table.clone(), name.clone()));
             continue;
         }
@@ -268,8 +368,20 @@ async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
             renamed_from: None,
         });
     }
+    (json_checks, table_checks)
+}
 
-    for r in &columns {
+/// Columns onto their tables, with the server's spellings of defaults
+/// and generated expressions undone.
+fn columns(
+    rows: &Rows,
+    server: &Server,
+    collations: &Collations,
+    table_collation: &BTreeMap<String, String>,
+    json_checks: &JsonChecks,
+    schema: &mut Schema,
+) {
+    for r in rows {
         let tname = col(r, 0);
         let Some(t) = schema.tables.get_mut(&Name::new(&tname)) else {
             continue;
@@ -324,9 +436,12 @@ async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
         c.comment = opt(r, 8).filter(|s| !s.is_empty());
         t.columns.push(c);
     }
+}
 
-    // STATISTICS rows come ordered by table, index, position.
-    for r in &indexes {
+/// The primary key and indexes onto their tables. STATISTICS rows come
+/// ordered by table, index, position.
+fn indexes(rows: &Rows, schema: &mut Schema) {
+    for r in rows {
         let tname = col(r, 0);
         let Some(t) = schema.tables.get_mut(&Name::new(&tname)) else {
             continue;
@@ -393,8 +508,12 @@ async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
             }
         }
     }
+}
 
-    for r in &fks {
+/// Foreign keys onto their tables, one row per column; a reference into
+/// the same database is unqualified.
+fn foreign_keys(rows: &Rows, db: &str, schema: &mut Schema) {
+    for r in rows {
         let tname = col(r, 0);
         let Some(t) = schema.tables.get_mut(&Name::new(&tname)) else {
             continue;
@@ -429,15 +548,12 @@ async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
             }),
         }
     }
+}
 
-    for (tname, checks) in table_checks {
-        if let Some(t) = schema.tables.get_mut(&Name::new(&tname)) {
-            t.checks = checks;
-        }
-    }
-
-    let qualifier = format!("{}.", super::quote::ident(&db));
-    for r in &views {
+/// Views, their bodies without the database qualifier the server adds.
+fn views(rows: &Rows, db: &str, schema: &mut Schema, warnings: &mut Vec<String>) {
+    let qualifier = format!("{}.", ident(db));
+    for r in rows {
         let name = col(r, 0);
         let body = col(r, 1).replace(&qualifier, "");
         if col(r, 2) != "NONE" && !col(r, 2).is_empty() {
@@ -459,8 +575,10 @@ async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
             },
         );
     }
+}
 
-    for r in &triggers {
+fn triggers(rows: &Rows, schema: &mut Schema) {
+    for r in rows {
         let name = col(r, 0);
         let table = Name::new(col(r, 1));
         schema.triggers.insert(
@@ -476,19 +594,12 @@ async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
             },
         );
     }
+}
 
-    for r in &routines {
-        warnings.push(format!(
-            "{} {} is not modeled by strata yet",
-            col(r, 0).to_ascii_lowercase(),
-            col(r, 1)
-        ));
-    }
-    for r in &events {
-        warnings.push(format!("event {} is not modeled by strata yet", col(r, 0)));
-    }
+/// Each partitioned table's clause; subpartitioning is reported.
+fn partitions(rows: &Rows, schema: &mut Schema, warnings: &mut Vec<String>) {
     let mut by_table: BTreeMap<String, Vec<&Vec<Option<String>>>> = BTreeMap::new();
-    for r in &partitions {
+    for r in rows {
         by_table.entry(col(r, 0)).or_default().push(r);
     }
     for (tname, rows) in by_table {
@@ -502,8 +613,6 @@ async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
             )),
         }
     }
-
-    Ok(Introspection { schema, warnings })
 }
 
 /// The clause after `PARTITION BY`, rebuilt from the rows of
@@ -526,10 +635,10 @@ fn partition_clause(rows: &[&Vec<Option<String>>]) -> Option<String> {
     let list = |def: &dyn Fn(&Vec<Option<String>>) -> String| -> String {
         rows.iter()
             .map(|r| {
-                let mut p = format!("partition {}{}", super::quote::ident(&col(r, 1)), def(r));
+                let mut p = format!("partition {}{}", ident(&col(r, 1)), def(r));
                 let comment = col(r, 6);
                 if !comment.is_empty() {
-                    p.push_str(&format!(" comment = {}", super::quote::string(&comment)));
+                    p.push_str(&format!(" comment = {}", string(&comment)));
                 }
                 p
             })
@@ -589,7 +698,7 @@ fn mysql_default(raw: Option<String>, ty: &str, extra: &str) -> Option<String> {
     if super::types::is_numeric(ty) || lower.starts_with("b'") || lower.starts_with("0x") {
         return Some(raw);
     }
-    Some(super::quote::string(&raw))
+    Some(string(&raw))
 }
 
 /// MySQL 8 escapes quotes inside expressions it stores
@@ -645,71 +754,6 @@ impl Collations {
         }
     }
 }
-
-// Every query binds the database name (the value of `DATABASE()`) for
-// each `?`: MariaDB's information_schema reads only that database's
-// tables when the filter is a constant.
-
-const VERSION: &str =
-    "SELECT VERSION(), DATABASE(), CAST(@@collation_database AS CHAR) AS collation_database";
-
-const TABLES: &str =
-    "SELECT TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_COLLATION, TABLE_COMMENT, CREATE_OPTIONS \
-FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME";
-
-const COLUMNS: &str =
-    "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT, IS_NULLABLE, COLUMN_TYPE, EXTRA, \
-CHARACTER_SET_NAME, COLLATION_NAME, COLUMN_COMMENT, GENERATION_EXPRESSION \
-FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION";
-
-const INDEXES: &str = "SELECT TABLE_NAME, INDEX_NAME, CAST(NON_UNIQUE AS CHAR), CAST(SEQ_IN_INDEX AS CHAR), COLUMN_NAME, \
-CAST(SUB_PART AS CHAR), COLLATION, INDEX_TYPE, INDEX_COMMENT, NULL \
-FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
-
-const INDEXES_MYSQL8: &str = "SELECT TABLE_NAME, INDEX_NAME, CAST(NON_UNIQUE AS CHAR), CAST(SEQ_IN_INDEX AS CHAR), COLUMN_NAME, \
-CAST(SUB_PART AS CHAR), COLLATION, INDEX_TYPE, INDEX_COMMENT, EXPRESSION \
-FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
-
-const FOREIGN_KEYS: &str =
-    "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, \
-k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE \
-FROM information_schema.KEY_COLUMN_USAGE k \
-JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA \
-AND r.TABLE_NAME = k.TABLE_NAME AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME \
-WHERE k.TABLE_SCHEMA = ? AND r.CONSTRAINT_SCHEMA = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL \
-ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
-
-/// MariaDB scopes check names to their table and has TABLE_NAME here.
-const CHECKS_MARIADB: &str = "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE \
-FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? ORDER BY TABLE_NAME, CONSTRAINT_NAME";
-
-/// MySQL 8 check names are unique per database; the table comes from
-/// TABLE_CONSTRAINTS.
-const CHECKS_MYSQL: &str = "SELECT tc.TABLE_NAME, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE \
-FROM information_schema.CHECK_CONSTRAINTS cc JOIN information_schema.TABLE_CONSTRAINTS tc \
-ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME \
-AND tc.CONSTRAINT_TYPE = 'CHECK' WHERE cc.CONSTRAINT_SCHEMA = ? AND tc.TABLE_SCHEMA = ? \
-ORDER BY tc.TABLE_NAME, cc.CONSTRAINT_NAME";
-
-const VIEWS: &str = "SELECT TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION \
-FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME";
-
-const TRIGGERS: &str = "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_STATEMENT \
-FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY EVENT_OBJECT_TABLE, ACTION_ORDER, TRIGGER_NAME";
-
-const COLLATIONS: &str =
-    "SELECT COLLATION_NAME, CHARACTER_SET_NAME, IS_DEFAULT FROM information_schema.COLLATIONS";
-
-const ROUTINES: &str = "SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES \
-WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_NAME";
-
-const EVENTS: &str =
-    "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY EVENT_NAME";
-
-const PARTITIONS: &str = "SELECT TABLE_NAME, PARTITION_NAME, SUBPARTITION_NAME, PARTITION_METHOD, \
-PARTITION_EXPRESSION, PARTITION_DESCRIPTION, PARTITION_COMMENT \
-FROM information_schema.PARTITIONS WHERE TABLE_SCHEMA = ? AND PARTITION_NAME IS NOT NULL \
-ORDER BY TABLE_NAME, PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION";
 
 #[cfg(test)]
 mod tests {

@@ -2,8 +2,11 @@
 //! introspector asks the server which it is and undoes its spellings, so
 //! that everything after it sees one canonical form (docs/mysql.md).
 
+mod alter;
 pub mod apply;
 pub mod emit;
+pub mod expr;
+pub mod hazards;
 pub mod introspect;
 pub mod normalize;
 pub mod quote;
@@ -47,28 +50,10 @@ impl Dialect for Mysql {
         normalize::schema(schema)
     }
 
-    /// The hazards of the SQL this dialect writes for the change: what
-    /// `emit` attaches to each statement, gathered per change.
+    /// The hazards of the statements this dialect writes for the change,
+    /// computed from the change (`hazards.rs`).
     fn hazards(&self, change: &Change, options: &EmitOptions) -> Vec<Hazard> {
-        let plan = Plan {
-            steps: vec![crate::plan::Step {
-                change: change.clone(),
-                hazards: Vec::new(),
-            }],
-        };
-        let mut out: Vec<Hazard> = Vec::new();
-        if let Ok(script) = emit::emit(&plan, options) {
-            for h in script.statements().flat_map(|s| s.hazards.iter()) {
-                // Said once per script, not per change.
-                if h.kind == crate::plan::HazardKind::NotTransactional {
-                    continue;
-                }
-                if !out.contains(h) {
-                    out.push(h.clone());
-                }
-            }
-        }
-        out
+        hazards::hazards(change, options)
     }
 
     fn emit(&self, plan: &Plan, options: &EmitOptions) -> Result<Script, EmitError> {

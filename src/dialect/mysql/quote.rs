@@ -1,6 +1,9 @@
-//! Identifier and literal quoting for MySQL and MariaDB. Every identifier
-//! the emitter writes goes through [`ident`]; every literal through
-//! [`string`].
+//! Identifier and literal quoting for MySQL and MariaDB, and the keywords
+//! that decide when a name needs its backticks. Every identifier the
+//! emitter writes goes through [`ident`]; every literal through
+//! [`string`]. The normalizer's canonical spellings come from here too:
+//! a literal as the catalog prints it ([`printed_string`]), a name bare
+//! unless it needs quoting ([`needs_quotes`]).
 
 use crate::ir::Name;
 
@@ -32,6 +35,148 @@ pub fn string(s: &str) -> String {
     format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
 }
 
+/// A string literal as the catalog prints it (defaults, expressions):
+/// quotes doubled, backslashes kept as they are.
+pub fn printed_string(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// Whether a name must keep its backticks in a canonical spelling: it is
+/// not a plain identifier, or it reads as a keyword.
+pub fn needs_quotes(s: &str) -> bool {
+    !simple_ident(s) || is_reserved(s)
+}
+
+pub fn simple_ident(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+}
+
+/// Words that cannot be bare identifiers (a subset of MySQL's reserved
+/// words: the ones a column or table is likely to be called).
+pub fn is_reserved(w: &str) -> bool {
+    is_keyword(&w.to_ascii_lowercase())
+}
+
+/// Whether a lowercase word is one of [`KEYWORDS`].
+pub fn is_keyword(w: &str) -> bool {
+    KEYWORDS.binary_search(&w).is_ok()
+}
+
+/// The keywords the normalizer lowercases, and that a name must be
+/// backticked to be read as a name. Sorted, for binary search.
+const KEYWORDS: &[&str] = &[
+    "all",
+    "and",
+    "any",
+    "as",
+    "asc",
+    "between",
+    "binary",
+    "by",
+    "case",
+    "char",
+    "check",
+    "collate",
+    "column",
+    "constraint",
+    "cross",
+    "current",
+    "current_date",
+    "current_time",
+    "current_timestamp",
+    "day",
+    "decimal",
+    "default",
+    "delete",
+    "desc",
+    "distinct",
+    "distinctrow",
+    "div",
+    "else",
+    "end",
+    "escape",
+    "exists",
+    "false",
+    "following",
+    "for",
+    "foreign",
+    "from",
+    "group",
+    "having",
+    "hour",
+    "if",
+    "in",
+    "index",
+    "inner",
+    "insert",
+    "integer",
+    "interval",
+    "into",
+    "is",
+    "join",
+    "key",
+    "keys",
+    "left",
+    "like",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "microsecond",
+    "minute",
+    "mod",
+    "month",
+    "natural",
+    "not",
+    "null",
+    "offset",
+    "on",
+    "or",
+    "order",
+    "outer",
+    "over",
+    "partition",
+    "preceding",
+    "primary",
+    "quarter",
+    "range",
+    "rank",
+    "recursive",
+    "references",
+    "regexp",
+    "right",
+    "rlike",
+    "row",
+    "rows",
+    "second",
+    "select",
+    "separator",
+    "set",
+    "signed",
+    "some",
+    "sounds",
+    "straight_join",
+    "table",
+    "then",
+    "true",
+    "unbounded",
+    "union",
+    "unsigned",
+    "update",
+    "using",
+    "values",
+    "week",
+    "when",
+    "where",
+    "window",
+    "with",
+    "xor",
+    "year",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,5 +187,13 @@ mod tests {
         assert_eq!(name(&Name::qualified("db", "t")), "`db`.`t`");
         assert_eq!(string(r"it's \n"), r"'it''s \\n'");
         assert_eq!(idents(&["a", "b"]), "`a`, `b`");
+    }
+
+    #[test]
+    fn keywords_are_sorted() {
+        let mut sorted = KEYWORDS.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, KEYWORDS);
+        assert!(is_reserved("Order") && !is_reserved("total"));
     }
 }

@@ -7,6 +7,9 @@
 //! change what is displayed; aliases resolved (`integer` → `int`,
 //! `bool` → `tinyint(1)`, `numeric` → `decimal(10,0)`, …); enum and set
 //! values re-quoted without spaces, as the catalog prints them.
+//!
+//! Type changes: which keep every value (`lossless`), and which InnoDB
+//! makes without copying rows (`widening`).
 
 /// The canonical spelling of a MySQL/MariaDB column type.
 pub fn canonical(ty: &str) -> String {
@@ -292,9 +295,93 @@ fn split_values(inner: &str) -> Vec<String> {
     values
 }
 
+// Type changes: which keep every value, which InnoDB makes in place.
+
+/// Whether every value of the old type fits the new one.
+pub fn lossless(from: &str, to: &str) -> bool {
+    if widening(from, to) {
+        return true;
+    }
+    let rank = |b: &str| -> Option<usize> {
+        ["tinyint", "smallint", "mediumint", "int", "bigint"]
+            .iter()
+            .position(|x| *x == b)
+            .or_else(|| {
+                ["tinytext", "text", "mediumtext", "longtext"]
+                    .iter()
+                    .position(|x| *x == b)
+                    .map(|p| p + 10)
+            })
+            .or_else(|| {
+                ["tinyblob", "blob", "mediumblob", "longblob"]
+                    .iter()
+                    .position(|x| *x == b)
+                    .map(|p| p + 20)
+            })
+    };
+    let (fb, tb) = (base(from), base(to));
+    let unsigned = |t: &str| t.contains("unsigned");
+    if let (Some(a), Some(b)) = (rank(&fb), rank(&tb)) {
+        return a / 10 == b / 10
+            && b >= a
+            && (a >= 10 || unsigned(from) == unsigned(to) || (!unsigned(to) && b > a));
+    }
+    let args = |t: &str| -> Vec<u64> {
+        t.find('(')
+            .and_then(|o| {
+                t[o + 1..]
+                    .split(')')
+                    .next()
+                    .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+            })
+            .unwrap_or_default()
+    };
+    let (fa, ta) = (args(from), args(to));
+    match (fb.as_str(), tb.as_str()) {
+        ("varchar", "varchar")
+        | ("char", "varchar")
+        | ("char", "char")
+        | ("varbinary", "varbinary") => fa.first() <= ta.first(),
+        ("varchar" | "char", "text" | "mediumtext" | "longtext") => true,
+        ("decimal", "decimal") => {
+            fa.len() == 2 && ta.len() == 2 && ta[1] >= fa[1] && ta[0] - ta[1] >= fa[0] - fa[1]
+        }
+        ("float", "double") => true,
+        _ => false,
+    }
+}
+
+/// Whether a type change only widens (same family, larger size), which
+/// InnoDB can do without copying rows.
+pub fn widening(from: &str, to: &str) -> bool {
+    let (fb, tb) = (base(from), base(to));
+    let len = |t: &str| -> Option<u64> {
+        let open = t.find('(')?;
+        let close = t[open..].find(')')? + open;
+        t[open + 1..close].split(',').next()?.trim().parse().ok()
+    };
+    if fb == tb && (fb == "varchar" || fb == "varbinary") {
+        // The length prefix grows from one to two bytes at 256 bytes.
+        return match (len(from), len(to)) {
+            (Some(a), Some(b)) => b >= a && (b <= 63 || a > 255),
+            _ => false,
+        };
+    }
+    if fb == "enum" || fb == "set" {
+        // Values appended at the end keep every stored number.
+        let inner = |t: &str| {
+            t[t.find('(').unwrap_or(0)..]
+                .trim_end_matches(')')
+                .to_string()
+        };
+        return to.starts_with(&inner(from)[..]) || inner(to).starts_with(&inner(from));
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
-    use super::canonical;
+    use super::{canonical, lossless, widening};
 
     #[test]
     fn canonical_spellings() {
@@ -320,5 +407,20 @@ mod tests {
         ] {
             assert_eq!(canonical(input), want, "{input}");
         }
+    }
+
+    #[test]
+    fn widening_rules() {
+        assert!(widening("varchar(10)", "varchar(20)"));
+        assert!(!widening("varchar(10)", "varchar(300)"));
+        assert!(!widening("varchar(20)", "varchar(10)"));
+        assert!(widening("enum('a','b')", "enum('a','b','c')"));
+        assert!(!widening("enum('a','b')", "enum('b','a')"));
+        assert!(!widening("int", "bigint"));
+        assert!(lossless("int", "bigint"));
+        assert!(!lossless("bigint", "int"));
+        assert!(!lossless("int unsigned", "int"));
+        assert!(lossless("decimal(10,2)", "decimal(12,2)"));
+        assert!(!lossless("varchar(10)", "int"));
     }
 }

@@ -9,6 +9,7 @@
 //! literals, and drop parentheses that precedence makes redundant. The
 //! result is valid SQL with the same meaning, so it can be emitted as is.
 
+use super::quote::{ident, ident_if_needed};
 use super::types;
 
 /// Facts about the context of an expression that decide which casts are
@@ -95,87 +96,17 @@ fn tokenize(sql: &str) -> Vec<Tok> {
             && c.get(i + 1) == Some(&'\'')
             && (i == 0 || !(c[i - 1].is_alphanumeric() || c[i - 1] == '_'))
         {
-            // B'0101' is how PostgreSQL's '0101'::"bit" may be written.
-            let start = i + 1;
-            i += 2;
-            while i < c.len() && c[i] != '\'' {
-                i += 1;
-            }
-            i = (i + 1).min(c.len());
-            out.push(Tok::Str(c[start..i].iter().collect()));
-            out.push(Tok::Cast);
-            out.push(Tok::Word("\"bit\"".into()));
+            i = bit_string(&c, i, &mut out);
         } else if ch == '\'' || ((ch == 'e' || ch == 'E') && c.get(i + 1) == Some(&'\'')) {
-            let start = i;
-            let escapes = ch != '\'';
-            if escapes {
-                i += 1;
-            }
-            i += 1;
-            while i < c.len() {
-                if escapes && c[i] == '\\' {
-                    i += 2;
-                    continue;
-                }
-                if c[i] == '\'' {
-                    if c.get(i + 1) == Some(&'\'') {
-                        i += 2;
-                        continue;
-                    }
-                    i += 1;
-                    break;
-                }
-                i += 1;
-            }
-            let lit: String = c[start..i.min(c.len())].iter().collect();
-            out.push(Tok::Str(canonical_string(&lit)));
+            i = string(&c, i, &mut out);
         } else if ch == '$' && dollar_tag(&c, i).is_some() {
-            let tag = dollar_tag(&c, i).unwrap_or_default();
-            let start = i;
-            i += tag.len();
-            let tag_chars: Vec<char> = tag.chars().collect();
-            while i < c.len() && !c[i..].starts_with(&tag_chars) {
-                i += 1;
-            }
-            i = (i + tag_chars.len()).min(c.len());
-            let body: String = c[start + tag_chars.len()..i.saturating_sub(tag_chars.len())]
-                .iter()
-                .collect();
-            out.push(Tok::Str(format!("'{}'", body.replace('\'', "''"))));
+            i = dollar_string(&c, i, &mut out);
         } else if ch == '"' {
-            let mut s = String::new();
-            i += 1;
-            while i < c.len() {
-                if c[i] == '"' {
-                    if c.get(i + 1) == Some(&'"') {
-                        s.push('"');
-                        i += 2;
-                        continue;
-                    }
-                    i += 1;
-                    break;
-                }
-                s.push(c[i]);
-                i += 1;
-            }
-            out.push(Tok::Word(quote_if_needed(&s)));
+            i = quoted_ident(&c, i, &mut out);
         } else if ch.is_ascii_digit()
             || (ch == '.' && c.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
         {
-            let start = i;
-            while i < c.len()
-                && (c[i].is_ascii_digit()
-                    || c[i] == '.'
-                    || ((c[i] == 'e' || c[i] == 'E')
-                        && c.get(i + 1)
-                            .is_some_and(|d| d.is_ascii_digit() || *d == '-' || *d == '+')))
-            {
-                if c[i] == 'e' || c[i] == 'E' {
-                    i += 1;
-                }
-                i += 1;
-            }
-            out.push(Tok::Num(c[start..i].iter().collect()));
+            i = number(&c, i, &mut out);
         } else if ch.is_alphabetic() || ch == '_' {
             let start = i;
             while i < c.len() && (c[i].is_alphanumeric() || c[i] == '_' || c[i] == '$') {
@@ -183,46 +114,149 @@ fn tokenize(sql: &str) -> Vec<Tok> {
             }
             let w: String = c[start..i].iter().collect::<String>().to_lowercase();
             out.push(Tok::Word(w));
-        } else if ch == '(' {
-            out.push(Tok::Open);
-            i += 1;
-        } else if ch == ')' {
-            out.push(Tok::Close);
-            i += 1;
-        } else if ch == '[' {
-            out.push(Tok::OpenBracket);
-            i += 1;
-        } else if ch == ']' {
-            out.push(Tok::CloseBracket);
-            i += 1;
-        } else if ch == ',' {
-            out.push(Tok::Comma);
-            i += 1;
+        } else if let Some(t) = punctuation(&c, i) {
+            i += if t == Tok::Cast { 2 } else { 1 };
+            out.push(t);
         } else if ch == ';' {
             i += 1;
-        } else if ch == ':' && c.get(i + 1) == Some(&':') {
-            out.push(Tok::Cast);
-            i += 2;
-        } else if ch == '.' {
-            out.push(Tok::Dot);
-            i += 1;
         } else {
-            let start = i;
-            while i < c.len() && "+-*/<>=~!@#%^&|`?:".contains(c[i]) {
-                // A `-` that starts a comment ends the operator.
-                if i > start && c[i] == '-' && c.get(i + 1) == Some(&'-') {
-                    break;
-                }
-                i += 1;
-            }
-            if i == start {
-                i += 1;
-            }
-            let op: String = c[start..i].iter().collect();
-            out.push(Tok::Op(if op == "!=" { "<>".into() } else { op }));
+            i = operator(&c, i, &mut out);
         }
     }
     out
+}
+
+/// `B'0101'`, which is how PostgreSQL's `'0101'::"bit"` may be written.
+fn bit_string(c: &[char], mut i: usize, out: &mut Vec<Tok>) -> usize {
+    let start = i + 1;
+    i += 2;
+    while i < c.len() && c[i] != '\'' {
+        i += 1;
+    }
+    i = (i + 1).min(c.len());
+    out.push(Tok::Str(c[start..i].iter().collect()));
+    out.push(Tok::Cast);
+    out.push(Tok::Word(ident("bit")));
+    i
+}
+
+/// `'…'` or `E'…'`, quotes doubled inside, backslash escapes in the
+/// second.
+fn string(c: &[char], mut i: usize, out: &mut Vec<Tok>) -> usize {
+    let start = i;
+    let escapes = c[i] != '\'';
+    if escapes {
+        i += 1;
+    }
+    i += 1;
+    while i < c.len() {
+        if escapes && c[i] == '\\' {
+            i += 2;
+            continue;
+        }
+        if c[i] == '\'' {
+            if c.get(i + 1) == Some(&'\'') {
+                i += 2;
+                continue;
+            }
+            i += 1;
+            break;
+        }
+        i += 1;
+    }
+    let lit: String = c[start..i.min(c.len())].iter().collect();
+    out.push(Tok::Str(canonical_string(&lit)));
+    i
+}
+
+/// `$tag$…$tag$`, kept as the plain string literal it means.
+fn dollar_string(c: &[char], mut i: usize, out: &mut Vec<Tok>) -> usize {
+    let tag = dollar_tag(c, i).unwrap_or_default();
+    let start = i;
+    i += tag.len();
+    let tag_chars: Vec<char> = tag.chars().collect();
+    while i < c.len() && !c[i..].starts_with(&tag_chars) {
+        i += 1;
+    }
+    i = (i + tag_chars.len()).min(c.len());
+    let body: String = c[start + tag_chars.len()..i.saturating_sub(tag_chars.len())]
+        .iter()
+        .collect();
+    out.push(Tok::Str(format!("'{}'", body.replace('\'', "''"))));
+    i
+}
+
+/// `"name"`, kept quoted only where the server would print it quoted.
+fn quoted_ident(c: &[char], mut i: usize, out: &mut Vec<Tok>) -> usize {
+    let mut s = String::new();
+    i += 1;
+    while i < c.len() {
+        if c[i] == '"' {
+            if c.get(i + 1) == Some(&'"') {
+                s.push('"');
+                i += 2;
+                continue;
+            }
+            i += 1;
+            break;
+        }
+        s.push(c[i]);
+        i += 1;
+    }
+    out.push(Tok::Word(ident_if_needed(&s)));
+    i
+}
+
+/// Digits, a decimal point, an exponent.
+fn number(c: &[char], mut i: usize, out: &mut Vec<Tok>) -> usize {
+    let start = i;
+    while i < c.len()
+        && (c[i].is_ascii_digit()
+            || c[i] == '.'
+            || ((c[i] == 'e' || c[i] == 'E')
+                && c.get(i + 1)
+                    .is_some_and(|d| d.is_ascii_digit() || *d == '-' || *d == '+')))
+    {
+        if c[i] == 'e' || c[i] == 'E' {
+            i += 1;
+        }
+        i += 1;
+    }
+    out.push(Tok::Num(c[start..i].iter().collect()));
+    i
+}
+
+/// Brackets, commas, `::` and `.`.
+fn punctuation(c: &[char], i: usize) -> Option<Tok> {
+    Some(match c[i] {
+        '(' => Tok::Open,
+        ')' => Tok::Close,
+        '[' => Tok::OpenBracket,
+        ']' => Tok::CloseBracket,
+        ',' => Tok::Comma,
+        ':' if c.get(i + 1) == Some(&':') => Tok::Cast,
+        '.' => Tok::Dot,
+        _ => return None,
+    })
+}
+
+/// An operator: the longest run of operator characters (`!=` read as
+/// `<>`), or any other single character.
+fn operator(c: &[char], mut i: usize, out: &mut Vec<Tok>) -> usize {
+    let start = i;
+    while i < c.len() && "+-*/<>=~!@#%^&|`?:".contains(c[i]) {
+        // A `-` that starts a comment ends the operator.
+        if i > start && c[i] == '-' && c.get(i + 1) == Some(&'-') {
+            break;
+        }
+        i += 1;
+    }
+    if i == start {
+        i += 1;
+    }
+    let op: String = c[start..i].iter().collect();
+    out.push(Tok::Op(if op == "!=" { "<>".into() } else { op }));
+    i
 }
 
 fn dollar_tag(c: &[char], i: usize) -> Option<String> {
@@ -243,14 +277,6 @@ fn canonical_string(lit: &str) -> String {
         return format!("E{rest}");
     }
     lit.to_string()
-}
-
-fn quote_if_needed(s: &str) -> String {
-    if types::is_plain_ident(s) && !super::normalize::is_reserved(s) {
-        s.to_string()
-    } else {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    }
 }
 
 /// Word-level rewrites that need no tree: `like` → `~~`, qualifiers

@@ -1,6 +1,11 @@
-//! Catalog queries → IR. A fixed set of bulk queries (named constants at
-//! the bottom), run concurrently over a small pool: the number of round
-//! trips does not grow with the number of tables.
+//! Catalog queries → IR. A fixed set of bulk queries (constants in
+//! `introspect/queries.rs`), run concurrently over a small pool: the
+//! number of round trips does not grow with the number of tables. Each
+//! query's rows become IR in a function of their own.
+
+mod objects;
+pub mod queries;
+mod security;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -8,12 +13,17 @@ use sqlx::postgres::{PgPoolOptions, PgRow};
 use sqlx::{PgPool, Row};
 
 use super::normalize::generated_name;
+use super::quote::printed_name;
 use super::types;
 use crate::dialect::Introspection;
 use crate::ir::{
     Check, Column, Deferral, Enum, Extension, FkAction, ForeignKey, Function, Generated, Identity,
     Index, IndexKey, IndexPart, MatchType, Name, Namespace, Partitioning, PrimaryKey, Schema,
     Sequence, SequenceOptions, Table, Trigger, Unique, View,
+};
+use queries::{
+    COLUMNS, CONSTRAINTS, DOMAINS, ENUMS, EXCLUSIONS, EXTENSIONS, FUNCTIONS, GRANTS, INDEXES,
+    NAMESPACES, POLICIES, SEQUENCES, TABLES, TRIGGERS, UNMODELED, VIEWS,
 };
 
 /// Reads the schema of the database at `url`; `namespaces` narrows it
@@ -93,12 +103,8 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
         q(TRIGGERS),
         q(UNMODELED),
     )?;
-    let (policies, grants, domains, exclusions) = tokio::try_join!(
-        q(security::POLICIES),
-        q(security::GRANTS),
-        q(objects::DOMAINS),
-        q(objects::EXCLUSIONS)
-    )?;
+    let (policies, grants, domains, exclusions) =
+        tokio::try_join!(q(POLICIES), q(GRANTS), q(DOMAINS), q(EXCLUSIONS))?;
     let rows = Rows {
         namespaces: namespaces_r,
         extensions,
@@ -185,14 +191,49 @@ fn deferral(deferrable: bool, deferred: bool) -> Deferral {
     }
 }
 
+/// The rows of every query → the schema, one catalog query at a time.
+/// Tables come first: columns, constraints and indexes attach to them by
+/// oid, and the sequences serial columns own fold into those columns.
 fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
     let mut schema = Schema {
         dialect: Some(crate::ir::DialectKind::Postgres),
         ..Schema::default()
     };
     let mut warnings = Vec::new();
+    namespaces(&rows.namespaces, &mut schema)?;
+    extensions(&rows.extensions, &mut schema)?;
+    enums(&rows.enums, &mut schema)?;
 
-    for r in &rows.namespaces {
+    let mut tables = tables(&rows.tables)?;
+    let serial_sequences = columns(&rows.columns, &mut tables)?;
+    constraints(&rows.constraints, &mut tables)?;
+    for r in &rows.exclusions {
+        let oid: i64 = r.try_get("table_oid")?;
+        if let Some(t) = tables.get_mut(&oid) {
+            t.exclusions.push(objects::exclusion_of(r)?);
+        }
+    }
+    objects::domains(&rows.domains, &mut schema)?;
+    let mut matview_indexes = indexes(&rows.indexes, &mut tables)?;
+    for t in tables.into_values() {
+        schema.tables.insert(t.name.clone(), t);
+    }
+
+    sequences(&rows.sequences, &serial_sequences, &mut schema)?;
+    views(&rows.views, &mut matview_indexes, &mut schema)?;
+    functions(&rows.functions, &mut schema, &mut warnings)?;
+    triggers(&rows.triggers, &mut schema)?;
+    security::policies(&rows.policies, &mut schema)?;
+    security::grants(&rows.grants, &mut schema)?;
+    for r in &rows.unmodeled {
+        warnings.push(format!("unmodeled: {} {}", s(r, "kind")?, s(r, "name")?));
+    }
+    warnings.sort();
+    Ok(Introspection { schema, warnings })
+}
+
+fn namespaces(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
+    for r in rows {
         let name = s(r, "name")?;
         if name == "public" {
             continue;
@@ -205,7 +246,11 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
             },
         );
     }
-    for r in &rows.extensions {
+    Ok(())
+}
+
+fn extensions(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
+    for r in rows {
         let name = s(r, "name")?;
         let ns = s(r, "schema")?;
         schema.extensions.insert(
@@ -218,7 +263,11 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
             },
         );
     }
-    for r in &rows.enums {
+    Ok(())
+}
+
+fn enums(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
+    for r in rows {
         let name = name_of(s(r, "schema")?, s(r, "name")?);
         schema.enums.insert(
             name.clone(),
@@ -229,10 +278,14 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
             },
         );
     }
+    Ok(())
+}
 
-    // Tables by oid; columns, constraints and indexes attach by oid.
+/// Tables by oid, with their comment, row-level security, options and
+/// partitioning; the other queries attach to them by that oid.
+fn tables(rows: &[PgRow]) -> Result<BTreeMap<i64, Table>, sqlx::Error> {
     let mut tables: BTreeMap<i64, Table> = BTreeMap::new();
-    for r in &rows.tables {
+    for r in rows {
         let oid: i64 = r.try_get("oid")?;
         let mut t = Table::new(name_of(s(r, "schema")?, s(r, "name")?));
         t.comment = os(r, "comment")?;
@@ -270,10 +323,18 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
         }
         tables.insert(oid, t);
     }
+    Ok(tables)
+}
 
-    // Sequences that a serial column owns fold back into the column type.
+/// Columns onto their tables. Returns the sequences that serial columns
+/// own: those fold back into the column type and are not sequences of
+/// their own.
+fn columns(
+    rows: &[PgRow],
+    tables: &mut BTreeMap<i64, Table>,
+) -> Result<BTreeSet<Name>, sqlx::Error> {
     let mut serial_sequences: BTreeSet<Name> = BTreeSet::new();
-    for r in &rows.columns {
+    for r in rows {
         let oid: i64 = r.try_get("table_oid")?;
         let Some(t) = tables.get_mut(&oid) else {
             continue;
@@ -299,43 +360,59 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
                 Identity::ByDefault { options }
             });
         }
-        if let (Some(seq_schema), Some(seq_name), Some(default)) = (
-            os(r, "owned_seq_schema")?,
-            os(r, "owned_seq_name")?,
-            c.default.as_ref(),
-        ) {
-            let seq = name_of(seq_schema, seq_name);
-            let serial = match c.ty.as_str() {
-                "integer" => Some("serial"),
-                "bigint" => Some("bigserial"),
-                "smallint" => Some("smallserial"),
-                _ => None,
-            };
-            let seq_type: String = s(r, "owned_seq_type")?;
-            let expected = generated_name(&t.name.name, &[c.name.as_str()], "seq");
-            let nextval = format!(
-                "nextval({}::regclass)",
-                super::quote::literal(&regclass_text(&seq))
-            );
-            let defaults = sequence_options(r, &seq_type)?.is_empty();
-            if let Some(serial) = serial {
-                if default.as_str() == nextval
-                    && seq.name == expected
-                    && seq.schema == t.name.schema
-                    && seq_type == c.ty.as_str()
-                    && defaults
-                    && !c.nullable
-                {
-                    c.ty = crate::ir::Type::new(serial);
-                    c.default = None;
-                    serial_sequences.insert(seq);
-                }
-            }
+        if let Some(seq) = fold_serial(r, &t.name, &mut c)? {
+            serial_sequences.insert(seq);
         }
         t.columns.push(c);
     }
+    Ok(serial_sequences)
+}
 
-    for r in &rows.constraints {
+/// A column whose default takes the next value of a sequence it owns,
+/// named, typed and set up exactly as `serial` makes one, is that serial
+/// type: `c` becomes it, and the sequence is returned.
+fn fold_serial(r: &PgRow, table: &Name, c: &mut Column) -> Result<Option<Name>, sqlx::Error> {
+    let (Some(seq_schema), Some(seq_name), Some(default)) = (
+        os(r, "owned_seq_schema")?,
+        os(r, "owned_seq_name")?,
+        c.default.as_ref(),
+    ) else {
+        return Ok(None);
+    };
+    let seq = name_of(seq_schema, seq_name);
+    let serial = match c.ty.as_str() {
+        "integer" => Some("serial"),
+        "bigint" => Some("bigserial"),
+        "smallint" => Some("smallserial"),
+        _ => None,
+    };
+    let seq_type: String = s(r, "owned_seq_type")?;
+    let expected = generated_name(&table.name, &[c.name.as_str()], "seq");
+    let nextval = format!(
+        "nextval({}::regclass)",
+        super::quote::literal(&printed_name(&seq))
+    );
+    let defaults = sequence_options(r, &seq_type)?.is_empty();
+    if let Some(serial) = serial {
+        if default.as_str() == nextval
+            && seq.name == expected
+            && seq.schema == table.schema
+            && seq_type == c.ty.as_str()
+            && defaults
+            && !c.nullable
+        {
+            c.ty = crate::ir::Type::new(serial);
+            c.default = None;
+            return Ok(Some(seq));
+        }
+    }
+    Ok(None)
+}
+
+/// Primary keys, unique, check and foreign-key constraints onto their
+/// tables.
+fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), sqlx::Error> {
+    for r in rows {
         let oid: i64 = r.try_get("table_oid")?;
         let Some(t) = tables.get_mut(&oid) else {
             continue;
@@ -384,17 +461,17 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
             _ => {}
         }
     }
+    Ok(())
+}
 
-    for r in &rows.exclusions {
-        let oid: i64 = r.try_get("table_oid")?;
-        if let Some(t) = tables.get_mut(&oid) {
-            t.exclusions.push(objects::exclusion_of(r)?);
-        }
-    }
-    objects::domains(&rows.domains, &mut schema)?;
-
+/// Indexes onto their tables; those of materialized views are returned
+/// by the view's oid.
+fn indexes(
+    rows: &[PgRow],
+    tables: &mut BTreeMap<i64, Table>,
+) -> Result<BTreeMap<i64, Vec<Index>>, sqlx::Error> {
     let mut matview_indexes: BTreeMap<i64, Vec<Index>> = BTreeMap::new();
-    for r in &rows.indexes {
+    for r in rows {
         let oid: i64 = r.try_get("table_oid")?;
         let index = index_of(r)?;
         if let Some(t) = tables.get_mut(&oid) {
@@ -403,12 +480,15 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
             matview_indexes.entry(oid).or_default().push(index);
         }
     }
+    Ok(matview_indexes)
+}
 
-    for t in tables.into_values() {
-        schema.tables.insert(t.name.clone(), t);
-    }
-
-    for r in &rows.sequences {
+fn sequences(
+    rows: &[PgRow],
+    serial_sequences: &BTreeSet<Name>,
+    schema: &mut Schema,
+) -> Result<(), sqlx::Error> {
+    for r in rows {
         let name = name_of(s(r, "schema")?, s(r, "name")?);
         if serial_sequences.contains(&name) {
             continue;
@@ -439,8 +519,15 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
             },
         );
     }
+    Ok(())
+}
 
-    for r in &rows.views {
+fn views(
+    rows: &[PgRow],
+    matview_indexes: &mut BTreeMap<i64, Vec<Index>>,
+    schema: &mut Schema,
+) -> Result<(), sqlx::Error> {
+    for r in rows {
         let oid: i64 = r.try_get("oid")?;
         let name = name_of(s(r, "schema")?, s(r, "name")?);
         let body = s(r, "body")?;
@@ -458,8 +545,17 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
             },
         );
     }
+    Ok(())
+}
 
-    for r in &rows.functions {
+/// Functions and procedures; an overloaded name keeps its first
+/// signature and is reported.
+fn functions(
+    rows: &[PgRow],
+    schema: &mut Schema,
+    warnings: &mut Vec<String>,
+) -> Result<(), sqlx::Error> {
+    for r in rows {
         let name = name_of(s(r, "schema")?, s(r, "name")?);
         if schema.functions.contains_key(&name) {
             warnings.push(format!(
@@ -482,8 +578,12 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
             },
         );
     }
+    Ok(())
+}
 
-    for r in &rows.triggers {
+/// Triggers, their timing and events read from `tgtype`'s bits.
+fn triggers(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
+    for r in rows {
         let table = name_of(s(r, "schema")?, s(r, "table")?);
         let name = s(r, "name")?;
         let tgtype: i16 = r.try_get("tgtype")?;
@@ -529,29 +629,7 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
             },
         );
     }
-
-    security::policies(&rows.policies, &mut schema)?;
-    security::grants(&rows.grants, &mut schema)?;
-    for r in &rows.unmodeled {
-        warnings.push(format!("unmodeled: {} {}", s(r, "kind")?, s(r, "name")?));
-    }
-    warnings.sort();
-    Ok(Introspection { schema, warnings })
-}
-
-/// The text `'seq'::regclass` prints for a sequence name.
-fn regclass_text(n: &Name) -> String {
-    let part = |s: &str| {
-        if types::is_plain_ident(s) && !super::normalize::is_reserved(s) {
-            s.to_string()
-        } else {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        }
-    };
-    match &n.schema {
-        Some(s) => format!("{}.{}", part(s), part(&n.name)),
-        None => part(&n.name),
-    }
+    Ok(())
 }
 
 /// `WHEN (…)` condition and `EXECUTE FUNCTION …` call of a trigger
@@ -634,320 +712,3 @@ impl LowerKeywords for String {
         }
     }
 }
-
-/// Every catalog query introspection runs, by name (for benchmarks that
-/// time the same queries through another client).
-pub const QUERIES: &[(&str, &str)] = &[
-    ("namespaces", NAMESPACES),
-    ("extensions", EXTENSIONS),
-    ("tables", TABLES),
-    ("columns", COLUMNS),
-    ("constraints", CONSTRAINTS),
-    ("indexes", INDEXES),
-    ("enums", ENUMS),
-    ("sequences", SEQUENCES),
-    ("views", VIEWS),
-    ("functions", FUNCTIONS),
-    ("triggers", TRIGGERS),
-    ("unmodeled", UNMODELED),
-    ("policies", security::POLICIES),
-    ("grants", security::GRANTS),
-    ("domains", objects::DOMAINS),
-    ("exclusions", objects::EXCLUSIONS),
-];
-
-// ---------------------------------------------------------------------------
-// Catalog queries. Each takes `$1 text[]`: the namespaces to read, or empty
-// for every non-system namespace. Objects that belong to an extension
-// (pg_depend deptype 'e') are left to the extension.
-
-/// The namespace filter every query repeats (`n` is `pg_namespace`).
-macro_rules! ns_filter {
-    () => {
-        " n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') \
-          AND n.nspname NOT LIKE 'pg_temp_%' AND n.nspname NOT LIKE 'pg_toast_temp_%' \
-          AND (cardinality($1::text[]) = 0 OR n.nspname = ANY($1::text[])) "
-    };
-}
-
-/// Not created by an extension: `$cls` is the catalog, `$oid` the object.
-macro_rules! not_ext {
-    ($cls:literal, $oid:literal) => {
-        concat!(
-            " NOT EXISTS (SELECT 1 FROM pg_depend de WHERE de.classid = '",
-            $cls,
-            "'::regclass AND de.objid = ",
-            $oid,
-            " AND de.deptype = 'e') "
-        )
-    };
-}
-
-// After the macros: the module's queries use them.
-mod security;
-
-const NAMESPACES: &str = concat!(
-    "SELECT n.nspname::text AS name, obj_description(n.oid, 'pg_namespace') AS comment \
-     FROM pg_namespace n WHERE",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_namespace", "n.oid"),
-    "ORDER BY 1"
-);
-
-const EXTENSIONS: &str = "SELECT e.extname::text AS name, n.nspname::text AS schema \
-     FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace \
-     WHERE e.extname <> 'plpgsql' AND (cardinality($1::text[]) = 0 OR n.nspname = ANY($1::text[])) \
-     ORDER BY 1";
-
-const TABLES: &str = concat!(
-    "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, \
-       c.relpersistence::text AS persistence, c.reloptions::text[] AS reloptions, \
-       c.relrowsecurity AS rls, c.relforcerowsecurity AS rls_forced, \
-       obj_description(c.oid, 'pg_class') AS comment, \
-       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_by, \
-       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound, \
-       pn.nspname::text AS parent_schema, pc.relname::text AS parent_name \
-     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-     LEFT JOIN pg_inherits inh ON c.relispartition AND inh.inhrelid = c.oid \
-     LEFT JOIN pg_class pc ON pc.oid = inh.inhparent \
-     LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace \
-     WHERE c.relkind IN ('r', 'p') AND",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_class", "c.oid"),
-    "ORDER BY 2, 3"
-);
-
-const COLUMNS: &str = concat!(
-    "SELECT a.attrelid::int8 AS table_oid, a.attname::text AS name, \
-       format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null, \
-       pg_get_expr(ad.adbin, ad.adrelid) AS default, \
-       a.attidentity::text AS identity, a.attgenerated::text AS generated, \
-       CASE WHEN a.attcollation <> t.typcollation THEN \
-         (SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text \
-                 ELSE cn.nspname || '.' || co.collname END \
-          FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace \
-          WHERE co.oid = a.attcollation) END AS collation, \
-       col_description(a.attrelid, a.attnum) AS comment, \
-       sq.seqstart AS seq_start, sq.seqincrement AS seq_increment, sq.seqmin AS seq_min, \
-       sq.seqmax AS seq_max, sq.seqcache AS seq_cache, sq.seqcycle AS seq_cycle, \
-       format_type(sq.seqtypid, NULL) AS owned_seq_type, \
-       osn.nspname::text AS owned_seq_schema, osc.relname::text AS owned_seq_name \
-     FROM pg_attribute a \
-     JOIN pg_class c ON c.oid = a.attrelid \
-     JOIN pg_namespace n ON n.oid = c.relnamespace \
-     JOIN pg_type t ON t.oid = a.atttypid \
-     LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
-     LEFT JOIN LATERAL ( \
-       SELECT d.objid, d.deptype FROM pg_depend d JOIN pg_class sc ON sc.oid = d.objid \
-       WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass \
-         AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum \
-         AND d.deptype IN ('a', 'i') AND sc.relkind = 'S' \
-       LIMIT 1) dep ON true \
-     LEFT JOIN pg_sequence sq ON sq.seqrelid = dep.objid \
-     LEFT JOIN pg_class osc ON osc.oid = dep.objid AND dep.deptype = 'a' \
-     LEFT JOIN pg_namespace osn ON osn.oid = osc.relnamespace \
-     WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') \
-       AND NOT (c.relispartition AND a.attinhcount > 0) AND",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_class", "c.oid"),
-    "ORDER BY a.attrelid, a.attnum"
-);
-
-const CONSTRAINTS: &str = concat!(
-    "SELECT con.conrelid::int8 AS table_oid, con.conname::text AS name, con.contype::text AS kind, \
-       con.condeferrable AS deferrable, con.condeferred AS deferred, con.convalidated AS validated, \
-       con.confmatchtype::text AS match_type, con.confupdtype::text AS on_update, \
-       con.confdeltype::text AS on_delete, \
-       ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, i) \
-             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i) AS columns, \
-       ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, i) \
-             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i) AS ref_columns, \
-       rn.nspname::text AS ref_schema, rc.relname::text AS ref_table, \
-       pg_get_expr(con.conbin, con.conrelid) AS check_expr, \
-       pg_get_constraintdef(con.oid, true) AS definition, \
-       COALESCE((to_jsonb(ix) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct \
-     FROM pg_constraint con \
-     JOIN pg_class c ON c.oid = con.conrelid \
-     JOIN pg_namespace n ON n.oid = c.relnamespace \
-     LEFT JOIN pg_class rc ON rc.oid = con.confrelid \
-     LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace \
-     LEFT JOIN pg_index ix ON ix.indexrelid = con.conindid AND con.contype = 'u' \
-     WHERE con.contype IN ('p', 'u', 'c', 'f') AND c.relkind IN ('r', 'p') \
-       AND con.conislocal AND",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_class", "c.oid"),
-    "ORDER BY con.conrelid, con.conname"
-);
-
-const INDEXES: &str = concat!(
-    "SELECT i.indrelid::int8 AS table_oid, ic.relname::text AS name, i.indisunique AS is_unique, \
-       am.amname::text AS method, i.indnkeyatts AS key_count, \
-       pg_get_expr(i.indpred, i.indrelid, true) AS predicate, \
-       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) \
-             FROM generate_series(1, i.indnatts) k ORDER BY k) AS column_defs, \
-       ARRAY(SELECT k FROM unnest(i.indkey::int2[]) WITH ORDINALITY u(k, o) ORDER BY o) AS attnums, \
-       ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o) \
-             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n AND k.n <> 0 \
-             ORDER BY k.o) AS attnames, \
-       ARRAY(SELECT k FROM unnest(i.indoption::int2[]) WITH ORDINALITY u(k, o) ORDER BY o) AS options, \
-       ARRAY(SELECT CASE WHEN oc.opcdefault THEN NULL ELSE \
-               CASE WHEN ocn.nspname = 'pg_catalog' THEN oc.opcname::text \
-                    ELSE ocn.nspname || '.' || oc.opcname END END \
-             FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(o, ord) \
-             JOIN pg_opclass oc ON oc.oid = k.o JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace \
-             ORDER BY k.ord) AS opclasses, \
-       ARRAY(SELECT CASE WHEN k.o = 0 OR k.o = ( \
-                 SELECT COALESCE(att.attcollation, 0) FROM pg_attribute att \
-                 WHERE att.attrelid = i.indrelid AND att.attnum = (i.indkey::int2[])[k.ord - 1]) \
-               OR (i.indkey::int2[])[k.ord - 1] = 0 AND k.o = 100 \
-               THEN NULL ELSE (SELECT co.collname::text FROM pg_collation co WHERE co.oid = k.o) END \
-             FROM unnest(i.indcollation::oid[]) WITH ORDINALITY k(o, ord) ORDER BY k.ord) AS collations, \
-       COALESCE((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct, \
-       obj_description(i.indexrelid, 'pg_class') AS comment \
-     FROM pg_index i \
-     JOIN pg_class ic ON ic.oid = i.indexrelid \
-     JOIN pg_class c ON c.oid = i.indrelid \
-     JOIN pg_namespace n ON n.oid = c.relnamespace \
-     JOIN pg_am am ON am.oid = ic.relam \
-     WHERE c.relkind IN ('r', 'p', 'm') AND NOT ic.relispartition \
-       AND NOT EXISTS (SELECT 1 FROM pg_constraint pc WHERE pc.conindid = i.indexrelid \
-                       AND pc.contype IN ('p', 'u', 'x')) AND",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_class", "c.oid"),
-    "ORDER BY i.indrelid, ic.relname"
-);
-
-const ENUMS: &str = concat!(
-    "SELECT n.nspname::text AS schema, t.typname::text AS name, \
-       ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid \
-             ORDER BY e.enumsortorder) AS labels, \
-       obj_description(t.oid, 'pg_type') AS comment \
-     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
-     WHERE t.typtype = 'e' AND",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_type", "t.oid"),
-    "ORDER BY 1, 2"
-);
-
-const SEQUENCES: &str = concat!(
-    "SELECT n.nspname::text AS schema, c.relname::text AS name, \
-       format_type(s.seqtypid, NULL) AS type, s.seqstart AS seq_start, \
-       s.seqincrement AS seq_increment, s.seqmin AS seq_min, s.seqmax AS seq_max, \
-       s.seqcache AS seq_cache, s.seqcycle AS seq_cycle, \
-       tn.nspname::text AS owner_schema, tc.relname::text AS owner_table, \
-       ta.attname::text AS owner_column, obj_description(c.oid, 'pg_class') AS comment \
-     FROM pg_sequence s \
-     JOIN pg_class c ON c.oid = s.seqrelid \
-     JOIN pg_namespace n ON n.oid = c.relnamespace \
-     LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid \
-       AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a' \
-     LEFT JOIN pg_class tc ON tc.oid = d.refobjid \
-     LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace \
-     LEFT JOIN pg_attribute ta ON ta.attrelid = d.refobjid AND ta.attnum = d.refobjsubid \
-     WHERE NOT EXISTS (SELECT 1 FROM pg_depend di WHERE di.classid = 'pg_class'::regclass \
-                       AND di.objid = c.oid AND di.deptype = 'i') AND",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_class", "c.oid"),
-    "ORDER BY 1, 2"
-);
-
-const VIEWS: &str = concat!(
-    "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, \
-       c.relkind::text AS kind, pg_get_viewdef(c.oid, true) AS body, \
-       obj_description(c.oid, 'pg_class') AS comment \
-     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE c.relkind IN ('v', 'm') AND",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_class", "c.oid"),
-    "ORDER BY 2, 3"
-);
-
-const FUNCTIONS: &str = concat!(
-    "SELECT n.nspname::text AS schema, p.proname::text AS name, p.prokind::text AS kind, \
-       pg_get_function_arguments(p.oid) AS args, pg_get_function_result(p.oid) AS returns, \
-       l.lanname::text AS language, p.prosrc AS body, \
-       obj_description(p.oid, 'pg_proc') AS comment, \
-       p.provolatile::text AS volatility, p.proisstrict AS strict, p.prosecdef AS security_definer, \
-       p.proleakproof AS leakproof, p.proparallel::text AS parallel, \
-       p.procost::float8 AS cost, p.prorows::float8 AS rows, \
-       COALESCE(p.proconfig, '{}')::text[] AS config \
-     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
-     JOIN pg_language l ON l.oid = p.prolang \
-     WHERE p.prokind IN ('f', 'p') AND",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_proc", "p.oid"),
-    "ORDER BY 1, 2, 4"
-);
-
-const TRIGGERS: &str = concat!(
-    "SELECT n.nspname::text AS schema, c.relname::text AS table, tg.tgname::text AS name, \
-       tg.tgtype AS tgtype, pg_get_triggerdef(tg.oid, true) AS definition, \
-       ARRAY(SELECT a.attname::text FROM unnest(tg.tgattr::int2[]) WITH ORDINALITY k(n, o) \
-             JOIN pg_attribute a ON a.attrelid = tg.tgrelid AND a.attnum = k.n ORDER BY k.o) \
-         AS update_columns \
-     FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
-     JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_class", "c.oid"),
-    "ORDER BY 1, 2, 3"
-);
-
-/// Everything strata does not model yet, one row per object, so that
-/// introspection can say so instead of silently dropping it.
-const UNMODELED: &str = concat!(
-    "SELECT CASE t.typtype WHEN 'r' THEN 'range type' WHEN 'm' THEN 'multirange type' \
-       ELSE 'composite type' END AS kind, n.nspname || '.' || t.typname AS name \
-     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
-     LEFT JOIN pg_class c ON c.oid = t.typrelid \
-     WHERE (t.typtype = 'r' OR (t.typtype = 'c' AND c.relkind = 'c')) AND",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_type", "t.oid"),
-    "UNION ALL \
-     SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' END, n.nspname || '.' || c.relname \
-     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE c.relkind = 'f' AND",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_class", "c.oid"),
-    "UNION ALL \
-     SELECT 'table inheritance', n.nspname || '.' || c.relname || ' inherits ' || pn.nspname || '.' || pc.relname \
-     FROM pg_inherits inh JOIN pg_class c ON c.oid = inh.inhrelid \
-     JOIN pg_namespace n ON n.oid = c.relnamespace \
-     JOIN pg_class pc ON pc.oid = inh.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace \
-     WHERE NOT c.relispartition AND c.relkind IN ('r', 'p') AND",
-    ns_filter!(),
-    "UNION ALL \
-     SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END, \
-       n.nspname || '.' || p.proname \
-     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
-     WHERE p.prokind IN ('a', 'w') AND",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_proc", "p.oid"),
-    "UNION ALL \
-     SELECT 'rule', r.rulename || ' on ' || n.nspname || '.' || c.relname \
-     FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class \
-     JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE r.rulename <> '_RETURN' AND",
-    ns_filter!(),
-    "UNION ALL \
-     SELECT 'statistics object', n.nspname || '.' || s.stxname \
-     FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE",
-    ns_filter!(),
-    "ORDER BY 1, 2"
-);
-
-// Declared after the query macros, which it uses.
-mod objects;

@@ -4,13 +4,14 @@
 //! an advisory lock. See docs/postgres.md.
 
 pub mod apply;
-pub mod canonical;
 pub mod emit;
 pub mod expr;
+pub mod hazards;
 pub mod introspect;
 pub mod normalize;
 pub mod quote;
 pub mod scratch;
+pub mod server_spelling;
 pub mod types;
 
 use futures::future::LocalBoxFuture;
@@ -48,7 +49,7 @@ impl Dialect for Postgres {
     }
 
     fn hazards(&self, change: &Change, options: &EmitOptions) -> Vec<Hazard> {
-        emit::hazards(change, options)
+        hazards::hazards(change, options)
     }
 
     fn emit(&self, plan: &Plan, options: &EmitOptions) -> Result<Script, EmitError> {
@@ -67,7 +68,7 @@ impl Driver for Postgres {
 
     fn align<'a>(&'a self, url: &'a str, db: &'a Schema, desired: &'a mut Schema) -> Fut<'a, ()> {
         Box::pin(async move {
-            canonical::align_view_bodies(url, db, desired).await?;
+            server_spelling::align_view_bodies(url, db, desired).await?;
             Ok(())
         })
     }

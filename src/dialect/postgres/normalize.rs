@@ -16,6 +16,7 @@ mod objects;
 mod security;
 
 use super::expr::{self, Context};
+use super::quote::{is_bare, is_plain_ident};
 use super::types;
 use crate::ir::{
     Column, Expr, Identity, Index, IndexKey, Name, Schema, Sequence, SequenceOptions, Table,
@@ -462,7 +463,7 @@ fn index(ix: &mut Index, table: &str, base: &Context<'_>) {
         if let IndexKey::Expr(e) = &p.key {
             let n = expr::normalize(&e.0, &cx);
             // A parenthesized bare column is the column.
-            p.key = if types::is_plain_ident(&n) && !is_reserved(&n) {
+            p.key = if is_bare(&n) {
                 IndexKey::Column(n)
             } else {
                 IndexKey::Expr(Expr(n))
@@ -502,7 +503,7 @@ pub(super) fn expr_column_name(e: &str) -> String {
     if let Some(open) = e.find('(') {
         let head = e[..open].trim();
         let head = head.rsplit('.').next().unwrap_or(head);
-        if !head.is_empty() && types::is_plain_ident(head) && e.ends_with(')') {
+        if !head.is_empty() && is_plain_ident(head) && e.ends_with(')') {
             return head.to_string();
         }
     }
@@ -648,166 +649,9 @@ pub(super) fn split_top_level(s: &str) -> Vec<String> {
     out
 }
 
-/// Keywords `quote_ident` quotes (reserved, type/function-name and
-/// column-name keywords): a name spelled like one must stay quoted.
-pub fn is_reserved(w: &str) -> bool {
-    RESERVED.binary_search(&w).is_ok()
-}
-
-/// Sorted, for binary search.
-const RESERVED: &[&str] = &[
-    "all",
-    "analyse",
-    "analyze",
-    "and",
-    "any",
-    "array",
-    "as",
-    "asc",
-    "asymmetric",
-    "authorization",
-    "between",
-    "bigint",
-    "binary",
-    "bit",
-    "boolean",
-    "both",
-    "case",
-    "cast",
-    "char",
-    "character",
-    "check",
-    "coalesce",
-    "collate",
-    "collation",
-    "column",
-    "concurrently",
-    "constraint",
-    "create",
-    "cross",
-    "current_catalog",
-    "current_date",
-    "current_role",
-    "current_schema",
-    "current_time",
-    "current_timestamp",
-    "current_user",
-    "dec",
-    "decimal",
-    "default",
-    "deferrable",
-    "desc",
-    "distinct",
-    "do",
-    "else",
-    "end",
-    "except",
-    "exists",
-    "extract",
-    "false",
-    "fetch",
-    "float",
-    "for",
-    "foreign",
-    "freeze",
-    "from",
-    "full",
-    "grant",
-    "greatest",
-    "group",
-    "grouping",
-    "having",
-    "ilike",
-    "in",
-    "initially",
-    "inner",
-    "inout",
-    "int",
-    "integer",
-    "intersect",
-    "interval",
-    "into",
-    "is",
-    "isnull",
-    "join",
-    "lateral",
-    "leading",
-    "least",
-    "left",
-    "like",
-    "limit",
-    "localtime",
-    "localtimestamp",
-    "national",
-    "natural",
-    "nchar",
-    "none",
-    "normalize",
-    "not",
-    "notnull",
-    "null",
-    "nullif",
-    "numeric",
-    "offset",
-    "on",
-    "only",
-    "or",
-    "order",
-    "out",
-    "outer",
-    "overlaps",
-    "overlay",
-    "placing",
-    "position",
-    "precision",
-    "primary",
-    "real",
-    "references",
-    "returning",
-    "right",
-    "row",
-    "select",
-    "session_user",
-    "setof",
-    "similar",
-    "smallint",
-    "some",
-    "substring",
-    "symmetric",
-    "table",
-    "tablesample",
-    "then",
-    "time",
-    "timestamp",
-    "to",
-    "trailing",
-    "treat",
-    "trim",
-    "true",
-    "union",
-    "unique",
-    "user",
-    "using",
-    "values",
-    "varchar",
-    "variadic",
-    "verbose",
-    "when",
-    "where",
-    "window",
-    "with",
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reserved_is_sorted() {
-        let mut sorted = RESERVED.to_vec();
-        sorted.sort();
-        assert_eq!(sorted, RESERVED);
-    }
 
     #[test]
     fn generated_names_follow_postgres() {

@@ -1,6 +1,10 @@
-//! Type spellings: every alias PostgreSQL accepts, rewritten to the one
-//! spelling `format_type` prints, so that a schema file's `int` and the
-//! catalog's `integer` compare equal.
+//! Type spellings and families: every alias PostgreSQL accepts, rewritten
+//! to the one spelling `format_type` prints, so that a schema file's `int`
+//! and the catalog's `integer` compare equal; and the families a type
+//! change moves between, which decide whether it needs `USING`, rewrites
+//! the table or may lose values.
+
+use super::quote::{ident, is_plain_ident};
 
 /// The canonical spelling of a column type.
 pub fn canonical(ty: &str) -> String {
@@ -191,17 +195,112 @@ fn finish_part(s: &str, quoted: bool) -> String {
     if !quoted || is_plain_ident(s) {
         s.to_string()
     } else {
-        format!("\"{}\"", s.replace('"', "\"\""))
+        ident(s)
     }
 }
 
-pub fn is_plain_ident(s: &str) -> bool {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) if c.is_ascii_lowercase() || c == '_' => {}
-        _ => return false,
+// Type families: which conversions need `USING`, keep every value, or
+// rewrite the table. The emitter and the hazards both ask.
+
+/// Whether PostgreSQL needs an explicit `USING` to convert: it does when
+/// there is no implicit or assignment cast, which for strata's purposes
+/// is any change between type families.
+pub fn needs_using(from: &str, to: &str) -> bool {
+    family(from) != family(to) || family(from) == Family::Other
+}
+
+#[derive(PartialEq, Eq, Clone, Copy, Debug)]
+pub enum Family {
+    Int,
+    Numeric,
+    Float,
+    Text,
+    Time,
+    Other,
+}
+
+pub fn family(ty: &str) -> Family {
+    let base = ty.split('(').next().unwrap_or(ty).trim();
+    match base {
+        "smallint" | "integer" | "bigint" => Family::Int,
+        "numeric" => Family::Numeric,
+        "real" | "double precision" => Family::Float,
+        "text" | "character varying" | "character" => Family::Text,
+        _ if base.starts_with("timestamp") => Family::Time,
+        _ => Family::Other,
     }
-    chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
+}
+
+fn type_modifier(ty: &str) -> Vec<i64> {
+    ty.split_once('(')
+        .and_then(|(_, rest)| rest.split(')').next())
+        .map(|m| m.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_default()
+}
+
+fn int_rank(ty: &str) -> u8 {
+    match ty {
+        "smallint" => 1,
+        "integer" => 2,
+        _ => 3,
+    }
+}
+
+/// Whether the conversion keeps every value (no rewrite needed beyond
+/// what the server decides) — `varchar(10)` → `varchar(20)` or `text`,
+/// `numeric(10,2)` → `numeric(12,2)`.
+pub fn binary_compatible(from: &str, to: &str) -> bool {
+    let (bf, bt) = (
+        from.split('(').next().unwrap_or(from),
+        to.split('(').next().unwrap_or(to),
+    );
+    match (bf, bt) {
+        ("character varying", "text") => true,
+        ("character varying", "character varying") => {
+            let (mf, mt) = (type_modifier(from), type_modifier(to));
+            mt.is_empty() || mf.first().zip(mt.first()).is_some_and(|(a, b)| b >= a)
+        }
+        ("numeric", "numeric") => {
+            let (mf, mt) = (type_modifier(from), type_modifier(to));
+            mt.is_empty() || (mf.len() == 2 && mt.len() == 2 && mt[1] == mf[1] && mt[0] >= mf[0])
+        }
+        _ => false,
+    }
+}
+
+/// Whether values may not fit the new type (lost or refused).
+pub fn narrows(from: &str, to: &str) -> bool {
+    let (ff, ft) = (family(from), family(to));
+    match (ff, ft) {
+        (Family::Int, Family::Int) => int_rank(to) < int_rank(from),
+        (Family::Text, Family::Text) => {
+            let mt = type_modifier(to);
+            let mf = type_modifier(from);
+            match (mf.first(), mt.first()) {
+                (_, None) => false,
+                (None, Some(_)) => true,
+                (Some(a), Some(b)) => b < a,
+            }
+        }
+        (Family::Numeric, Family::Numeric) => {
+            let (mf, mt) = (type_modifier(from), type_modifier(to));
+            match (mf.as_slice(), mt.as_slice()) {
+                (_, []) => false,
+                ([], _) => true,
+                ([p1, s1], [p2, s2]) => p2 - s2 < p1 - s1 || s2 < s1,
+                _ => true,
+            }
+        }
+        (Family::Int, Family::Numeric | Family::Float | Family::Text) => false,
+        (Family::Float, Family::Float) => to == "real" && from != "real",
+        _ => true,
+    }
+}
+
+/// Whether `from` keeps its order inside `to` (only additions).
+pub fn only_additions(from: &[String], to: &[String]) -> bool {
+    let mut it = to.iter();
+    from.iter().all(|f| it.any(|t| t == f))
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 //! expressions, DEFERRABLE, MATCH, index expressions and predicates, view
 //! and trigger bodies.
 
-use super::lex::{tokenize, unquote, Kind, Token};
+use super::expr::{tokenize, unquote, Kind, Token};
+use super::quote::ident_if_needed;
 use crate::ir::{Deferral, FkAction, MatchType, Name};
 
 /// A parsed `CREATE TABLE`.
@@ -674,7 +675,7 @@ pub fn parse_trigger(sql: &str) -> ParseResult<TriggerDef> {
             while c.eat_op(",") {
                 cols.push(c.name()?);
             }
-            let cols: Vec<String> = cols.iter().map(|n| display_name(n)).collect();
+            let cols: Vec<String> = cols.iter().map(|n| ident_if_needed(n)).collect();
             format!("update of {}", cols.join(", "))
         } else {
             "update".to_string()
@@ -711,15 +712,6 @@ pub fn parse_trigger(sql: &str) -> ParseResult<TriggerDef> {
         when,
         body,
     })
-}
-
-/// A name as SQL would show it: bare when plain, double-quoted otherwise.
-pub fn display_name(name: &str) -> String {
-    if super::lex::is_plain_name(name) {
-        name.to_string()
-    } else {
-        super::quote::ident(name)
-    }
 }
 
 /// `main.t` or `t` as an IR name (SQLite's default namespace is `None`).

@@ -2,7 +2,10 @@
 //! the objects of `sqlite_master` with their `pragma_table_list` facts, and
 //! every table's columns through `pragma_table_xinfo`. The rest (names of
 //! constraints, CHECK expressions, collations, index expressions…) lives
-//! only in the `CREATE` text SQLite keeps, which [`super::ddl`] reads.
+//! only in the `CREATE` text SQLite keeps, which [`super::ddl`] reads. The
+//! queries are the constants of `introspect/queries.rs`.
+
+pub mod queries;
 
 use std::collections::BTreeMap;
 
@@ -14,6 +17,7 @@ use crate::ir::{
     Check, Column, DialectKind, ForeignKey, Generated, Identity, Index, IndexKey, IndexPart, Name,
     PrimaryKey, Schema, Table, Trigger, Unique, View,
 };
+use queries::{COLUMNS, OBJECTS};
 
 /// Reads the schema of the database at `url`. A database file that does
 /// not exist yet reads as empty (`apply` creates it).
@@ -195,7 +199,7 @@ fn build(objects: &[ObjectRow], columns: &BTreeMap<String, Vec<ColumnRow>>) -> I
 }
 
 fn starts_with_words(sql: &str, words: &[&str]) -> bool {
-    let toks = super::lex::tokenize(sql);
+    let toks = super::expr::tokenize(sql);
     words.len() <= toks.len() && words.iter().zip(&toks).all(|(w, t)| t.is_word(w))
 }
 
@@ -347,26 +351,3 @@ fn query_error(what: &str, e: sqlx::Error) -> miette::Report {
         "reading {what} failed: {e}"
     )
 }
-
-/// Every schema object of `main` but SQLite's own, with what
-/// `pragma_table_list` says about tables (virtual and shadow tables).
-/// The pragma takes the name as its argument: joined without one, it
-/// lists every table for every row (quadratic, 20 s for 1,000 tables).
-const OBJECTS: &str = r#"
-SELECT m.type, m.name, m.tbl_name, m.sql,
-  coalesce((SELECT l.type FROM pragma_table_list(m.name) AS l WHERE l.schema = 'main'), '')
-FROM sqlite_master AS m
-WHERE m.name NOT LIKE 'sqlite\_%' ESCAPE '\'
-ORDER BY m.type, m.name
-"#;
-
-/// Every column of every ordinary table, hidden (generated) ones included.
-const COLUMNS: &str = r#"
-SELECT m.name, p.name, p.type, p."notnull", p.dflt_value, p.pk, p.hidden
-FROM sqlite_master AS m
-JOIN pragma_table_xinfo(m.name) AS p
-WHERE m.type = 'table'
-  AND m.name NOT LIKE 'sqlite\_%' ESCAPE '\'
-  AND m.sql NOT LIKE 'CREATE VIRTUAL %'
-ORDER BY m.name, p.cid
-"#;

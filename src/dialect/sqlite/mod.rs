@@ -5,12 +5,14 @@
 pub mod apply;
 pub mod ddl;
 pub mod emit;
+pub mod expr;
+pub mod hazards;
 pub mod introspect;
-pub mod lex;
 pub mod normalize;
 pub mod quote;
 pub mod rebuild;
 pub mod scratch;
+pub mod types;
 
 use sqlx::sqlite::SqliteConnectOptions;
 
@@ -52,11 +54,8 @@ impl Dialect for Sqlite {
         normalize::schema(schema)
     }
 
-    fn hazards(&self, change: &Change, _options: &EmitOptions) -> Vec<Hazard> {
-        match change {
-            Change::AlterTable { from, to, changes } => rebuild::hazards(from, to, changes),
-            _ => Vec::new(),
-        }
+    fn hazards(&self, change: &Change, options: &EmitOptions) -> Vec<Hazard> {
+        hazards::hazards(change, options)
     }
 
     fn emit(&self, plan: &Plan, options: &EmitOptions) -> Result<Script, EmitError> {

@@ -12,13 +12,12 @@
 
 use std::collections::BTreeMap;
 
-use super::emit::{create_index, create_table, default_sql, is_literal, string_literal};
-use super::lex::tokenize;
-use super::quote::ident;
+use super::emit::{create_index, create_table, default_sql, is_literal};
+use super::expr::tokenize;
+use super::quote::{ident, literal};
 use crate::dialect::EmitError;
 use crate::diff::TableChange;
 use crate::ir::{Column, Table};
-use crate::plan::{Hazard, HazardKind};
 
 /// The prefix of the table a rebuild creates.
 pub const NEW_PREFIX: &str = "_strata_new_";
@@ -136,7 +135,7 @@ fn droppable(c: &Column, from: &Table, dropped_indexes: &[&str]) -> bool {
 /// Whether an expression names `name` (as a word or quoted identifier).
 fn mentions(expr: &str, name: &str) -> bool {
     tokenize(expr).iter().any(|t| {
-        matches!(t.kind, super::lex::Kind::Word | super::lex::Kind::Quoted)
+        matches!(t.kind, super::expr::Kind::Word | super::expr::Kind::Quoted)
             && t.name().eq_ignore_ascii_case(name)
     })
 }
@@ -217,12 +216,12 @@ pub fn rebuild(
         // stay unused.
         out.push(format!(
             "DELETE FROM \"sqlite_sequence\" WHERE \"name\" = {}",
-            string_literal(&new)
+            literal(&new)
         ));
         out.push(format!(
             "INSERT INTO \"sqlite_sequence\" (\"name\", \"seq\") SELECT {}, \"seq\" FROM \"sqlite_sequence\" WHERE \"name\" = {}",
-            string_literal(&new),
-            string_literal(&from.name.name)
+            literal(&new),
+            literal(&from.name.name)
         ));
     }
     out.push(format!("DROP TABLE {}", ident(&from.name.name)));
@@ -237,36 +236,4 @@ pub fn rebuild(
         out.push(create_index(i, &to.name.name)?);
     }
     Ok(out)
-}
-
-/// The hazards of a change to a table that SQLite makes by rebuilding it.
-pub fn hazards(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<Hazard> {
-    if !needs_rebuild(from, to, changes) {
-        return Vec::new();
-    }
-    let name = &to.name;
-    let mut out = vec![Hazard {
-        kind: HazardKind::TableRebuild,
-        message: format!(
-            "table {name} is rebuilt: its rows are copied into a new table that replaces it, which takes time and space in proportion to its size"
-        ),
-    }];
-    // Dropped columns, new NOT NULLs and new constraints are the
-    // planner's dialect-free hazards; a STRICT table's types are ours.
-    for c in changes {
-        if let TableChange::AlterColumn { to: b, what, .. } = c {
-            if what.ty && to.options.contains_key("strict") {
-                out.push(Hazard {
-                    kind: HazardKind::MayFail,
-                    message: format!(
-                        "{name}.{} changes type in a STRICT table: the copy fails on a value of another type",
-                        b.name
-                    ),
-                });
-            }
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
 }

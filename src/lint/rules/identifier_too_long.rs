@@ -150,8 +150,8 @@ mod tests {
         let m = messages(
             &RULE,
             &format!(
-                "dialect postgres\ntable t {{\n  id bigint pk\n  \"{}\" int\n}}\n",
-                "é".repeat(32)
+                "dialect postgres\ntable t {{\n  id bigint pk\n  {} int\n}}\n",
+                crate::syntax::ident(&"é".repeat(32))
             ),
         );
         assert_eq!(m.len(), 1);
@@ -159,9 +159,9 @@ mod tests {
 
     #[test]
     fn counts_characters_on_mysql_and_names_of_parts() {
-        let ok = "é".repeat(64);
+        let ok = crate::syntax::ident(&"é".repeat(64));
         let src = format!(
-            "dialect mysql\ntable t {{\n  id bigint pk\n  \"{ok}\" int\n  index {} (id)\n}}\n",
+            "dialect mysql\ntable t {{\n  id bigint pk\n  {ok} int\n  index {} (id)\n}}\n",
             "i".repeat(65)
         );
         let m = messages(&RULE, &src);

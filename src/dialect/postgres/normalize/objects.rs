@@ -3,8 +3,9 @@
 //! PostgreSQL generates.
 
 use super::super::expr::{self, Context};
+use super::super::quote::is_bare;
 use super::super::types;
-use super::{collation, expr_column_name, generated_name, is_reserved, name};
+use super::{collation, expr_column_name, generated_name, name};
 use crate::ir::{Domain, Expr, FunctionAttributes, IndexKey, Table};
 
 pub(super) fn domain(mut d: Domain, base: &Context<'_>) -> Domain {
@@ -64,7 +65,7 @@ pub(super) fn exclusions(t: &mut Table, base: &Context<'_>) {
         for e in &mut x.elements {
             if let IndexKey::Expr(ex) = &e.key {
                 let n = expr::normalize(&ex.0, &cx);
-                e.key = if types::is_plain_ident(&n) && !is_reserved(&n) {
+                e.key = if is_bare(&n) {
                     IndexKey::Column(n)
                 } else {
                     IndexKey::Expr(Expr(n))

@@ -1,8 +1,11 @@
 //! A tokenizer for the SQL text SQLite keeps in `sqlite_master.sql` and for
-//! the fragments schema files carry (defaults, checks, view bodies). It
-//! knows SQLite's quoting — `"x"`, `[x]`, `` `x` ``, `'str'`, `X'blob'` —
-//! and comments, so that nothing splits inside them. It never fails on odd
+//! the fragments schema files carry (defaults, checks, view bodies), and
+//! the canonical form of expressions and bodies built on it. It knows
+//! SQLite's quoting — `"x"`, `[x]`, `` `x` ``, `'str'`, `X'blob'` — and
+//! comments, so that nothing splits inside them. It never fails on odd
 //! input: an unterminated quote or comment runs to the end of the text.
+
+use super::quote::{ident_if_needed, is_keyword};
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,172 +238,114 @@ fn number_end(src: &str, start: usize) -> usize {
     i
 }
 
-/// SQLite's keywords (https://sqlite.org/lang_keywords.html). A word in
-/// this list is lowercased by the normalizer and quoted when it is a name.
-pub const KEYWORDS: &[&str] = &[
-    "abort",
-    "action",
-    "add",
-    "after",
-    "all",
-    "alter",
-    "always",
-    "analyze",
-    "and",
-    "as",
-    "asc",
-    "attach",
-    "autoincrement",
-    "before",
-    "begin",
-    "between",
-    "by",
-    "cascade",
-    "case",
-    "cast",
-    "check",
-    "collate",
-    "column",
-    "commit",
-    "conflict",
-    "constraint",
-    "create",
-    "cross",
-    "current",
-    "current_date",
-    "current_time",
-    "current_timestamp",
-    "database",
-    "default",
-    "deferrable",
-    "deferred",
-    "delete",
-    "desc",
-    "detach",
-    "distinct",
-    "do",
-    "drop",
-    "each",
-    "else",
-    "end",
-    "escape",
-    "except",
-    "exclude",
-    "exclusive",
-    "exists",
-    "explain",
-    "fail",
-    "filter",
-    "first",
-    "following",
-    "for",
-    "foreign",
-    "from",
-    "full",
-    "generated",
-    "glob",
-    "group",
-    "groups",
-    "having",
-    "if",
-    "ignore",
-    "immediate",
-    "in",
-    "index",
-    "indexed",
-    "initially",
-    "inner",
-    "insert",
-    "instead",
-    "intersect",
-    "into",
-    "is",
-    "isnull",
-    "join",
-    "key",
-    "last",
-    "left",
-    "like",
-    "limit",
-    "match",
-    "materialized",
-    "natural",
-    "no",
-    "not",
-    "nothing",
-    "notnull",
-    "null",
-    "nulls",
-    "of",
-    "offset",
-    "on",
-    "or",
-    "order",
-    "others",
-    "outer",
-    "over",
-    "partition",
-    "plan",
-    "pragma",
-    "preceding",
-    "primary",
-    "query",
-    "raise",
-    "range",
-    "recursive",
-    "references",
-    "regexp",
-    "reindex",
-    "release",
-    "rename",
-    "replace",
-    "restrict",
-    "returning",
-    "right",
-    "rollback",
-    "row",
-    "rows",
-    "savepoint",
-    "select",
-    "set",
-    "table",
-    "temp",
-    "temporary",
-    "then",
-    "ties",
-    "to",
-    "transaction",
-    "trigger",
-    "unbounded",
-    "union",
-    "unique",
-    "update",
-    "using",
-    "vacuum",
-    "values",
-    "view",
-    "virtual",
-    "when",
-    "where",
-    "window",
-    "with",
-    "without",
-];
+// The canonical form of expressions and bodies, on these tokens.
 
-pub fn is_keyword(word: &str) -> bool {
-    let lower = word.to_ascii_lowercase();
-    KEYWORDS.binary_search(&lower.as_str()).is_ok()
+/// The canonical text of an expression (default, check, generated column,
+/// index part, predicate, trigger WHEN).
+pub fn expr(text: &str) -> String {
+    let toks = tokenize(text);
+    let toks = strip_outer_parens(&toks);
+    let mut out = String::new();
+    let mut prev: Option<&Token<'_>> = None;
+    let mut prev_unary = false;
+    for t in toks {
+        if let Some(p) = prev {
+            if space_between(p, t, prev_unary) {
+                out.push(' ');
+            }
+        }
+        let unary = (t.is_op("-") || t.is_op("+") || t.is_op("~"))
+            && match prev {
+                None => true,
+                Some(p) => {
+                    (p.kind == Kind::Op && !p.is_op(")"))
+                        || (p.kind == Kind::Word && is_keyword(p.text) && !is_value_keyword(p.text))
+                }
+            };
+        out.push_str(&token_text(t, true));
+        prev = Some(t);
+        prev_unary = unary;
+    }
+    out
 }
 
-/// A name that can be written without quotes: ASCII letters, digits and
-/// `_`, not starting with a digit, not a keyword.
-pub fn is_plain_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !is_keyword(name)
+fn is_value_keyword(w: &str) -> bool {
+    ["null", "current_date", "current_time", "current_timestamp"]
+        .iter()
+        .any(|k| w.eq_ignore_ascii_case(k))
+}
+
+fn space_between(p: &Token<'_>, t: &Token<'_>, p_unary: bool) -> bool {
+    // Never glue `-` `-` or `/` `*`: that would start a comment.
+    if (p.text.ends_with('-') && t.text.starts_with('-'))
+        || (p.text.ends_with('/') && t.text.starts_with('*'))
+    {
+        return true;
+    }
+    if t.is_op(")") || t.is_op(",") || t.is_op(".") || p.is_op("(") || p.is_op(".") || p_unary {
+        return false;
+    }
+    if t.is_op("(") {
+        // A function call keeps its name next to the parenthesis.
+        return !matches!(p.kind, Kind::Word | Kind::Quoted) || is_keyword(p.text);
+    }
+    true
+}
+
+/// One token in canonical form. `fold` lowercases keywords and names.
+fn token_text(t: &Token<'_>, fold: bool) -> String {
+    match t.kind {
+        Kind::Word if fold => t.text.to_ascii_lowercase(),
+        Kind::Quoted => {
+            let n = t.name();
+            let n = if fold { n.to_ascii_lowercase() } else { n };
+            ident_if_needed(&n)
+        }
+        Kind::Blob => format!("X{}", &t.text[1..]),
+        _ => t.text.to_string(),
+    }
+}
+
+/// Drops parentheses that wrap the whole expression, as often as they do.
+fn strip_outer_parens<'a, 'b>(mut toks: &'b [Token<'a>]) -> &'b [Token<'a>] {
+    while toks.len() >= 2 && toks[0].is_op("(") && toks[toks.len() - 1].is_op(")") {
+        let mut depth = 0;
+        let mut wraps = true;
+        for (i, t) in toks.iter().enumerate() {
+            if t.is_op("(") {
+                depth += 1;
+            } else if t.is_op(")") {
+                depth -= 1;
+                if depth == 0 && i != toks.len() - 1 {
+                    wraps = false;
+                    break;
+                }
+            }
+        }
+        if !wraps {
+            break;
+        }
+        toks = &toks[1..toks.len() - 1];
+    }
+    toks
+}
+
+/// The canonical text of a view or trigger body: layout and comments
+/// become single spaces, needless identifier quotes go, the rest stays.
+pub fn body(text: &str) -> String {
+    let toks = tokenize(text);
+    let mut end = toks.len();
+    while end > 0 && toks[end - 1].is_op(";") {
+        end -= 1;
+    }
+    let mut out = String::new();
+    for (i, t) in toks[..end].iter().enumerate() {
+        if i > 0 && t.space_before {
+            out.push(' ');
+        }
+        out.push_str(&token_text(t, false));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -409,13 +354,6 @@ mod tests {
 
     fn texts(src: &str) -> Vec<&str> {
         tokenize(src).iter().map(|t| t.text).collect()
-    }
-
-    #[test]
-    fn keywords_are_sorted() {
-        let mut sorted = KEYWORDS.to_vec();
-        sorted.sort_unstable();
-        assert_eq!(sorted, KEYWORDS);
     }
 
     #[test]
@@ -447,10 +385,27 @@ mod tests {
     }
 
     #[test]
-    fn plain_names() {
-        assert!(is_plain_name("user_id"));
-        assert!(!is_plain_name("order"));
-        assert!(!is_plain_name("1a"));
-        assert!(!is_plain_name("a b"));
+    fn expressions() {
+        assert_eq!(expr("(0)"), "0");
+        assert_eq!(expr("((a > 0))"), "a > 0");
+        assert_eq!(expr("(a) + (b)"), "(a) + (b)");
+        assert_eq!(expr("CURRENT_TIMESTAMP"), "current_timestamp");
+        assert_eq!(expr("DATETIME( 'now' )"), "datetime('now')");
+        assert_eq!(
+            expr("\"Price\">=0 AND x IN (1,2)"),
+            "price >= 0 and x in (1, 2)"
+        );
+        assert_eq!(expr("-1"), "-1");
+        assert_eq!(expr("a - -1"), "a - -1");
+        assert_eq!(expr("- -1"), "- -1");
+        assert_eq!(expr("\"order\" = 'It''s'"), "\"order\" = 'It''s'");
+        assert_eq!(expr("x'0A'"), "X'0A'");
+        assert_eq!(
+            expr("case when a then -1 else +2 end"),
+            "case when a then -1 else +2 end"
+        );
+        for e in ["a > 0", "lower(\"a b\")", "- -1", "(a) + (b)"] {
+            assert_eq!(expr(&expr(e)), expr(e), "idempotent: {e}");
+        }
     }
 }

@@ -14,6 +14,10 @@
 //! A body the server cannot create yet (it reads a table the plan is about
 //! to add) is left as written: the plan replaces the view, and once the
 //! tables exist the next comparison can ask the server.
+//!
+//! The file is named for what it asks of a live server, its spelling, as
+//! opposed to `normalize.rs`, the canonical form strata computes offline
+//! (it was `canonical.rs`, which read as one more offline canonical form).
 
 use std::collections::BTreeMap;
 

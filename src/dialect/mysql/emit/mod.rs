@@ -1,0 +1,208 @@
+//! Plan → MySQL/MariaDB SQL. Steps are lowered in plan order; the changes
+//! to one table become the few `ALTER TABLE` statements
+//! [`super::alter`] lays out. This file holds the script and the match
+//! over `Change`; the SQL of each kind of object is in the file named
+//! after it.
+//!
+//! MySQL DDL commits implicitly, so every phase is non-transactional; the
+//! apply stage records progress instead (see `apply.rs`).
+
+mod column;
+mod constraints;
+mod index;
+mod table;
+mod triggers;
+mod views;
+
+use super::quote::{ident, name};
+use crate::dialect::{EmitError, EmitOptions, Phase, Script, Statement};
+use crate::diff::{Change, TableChange};
+use crate::ir::{DialectKind, Partitioning};
+use crate::plan::{Hazard, HazardKind, Plan};
+
+pub fn emit(plan: &Plan, options: &EmitOptions) -> Result<Script, EmitError> {
+    let mut statements = Vec::new();
+    if let Some(secs) = options.lock_timeout.as_deref().and_then(seconds) {
+        statements.push(Statement {
+            sql: format!("SET SESSION lock_wait_timeout = {secs}"),
+            step: None,
+            hazards: Vec::new(),
+        });
+    }
+    for (i, step) in plan.steps.iter().enumerate() {
+        let mut lowered = change(&step.change, options)?;
+        // The planner's hazards for the step include the ones
+        // `Dialect::hazards` derived from these very statements.
+        let missing: Vec<Hazard> = step
+            .hazards
+            .iter()
+            .filter(|h| !lowered.iter().any(|(_, hs)| hs.contains(h)))
+            .cloned()
+            .collect();
+        if let Some(first) = lowered.first_mut() {
+            first.1.extend(missing);
+        }
+        for (sql, hazards) in lowered {
+            statements.push(Statement {
+                sql,
+                step: Some(i),
+                hazards,
+            });
+        }
+    }
+    if let Some(first) = statements.iter_mut().find(|s| s.step.is_some()) {
+        first.hazards.push(Hazard {
+            kind: HazardKind::NotTransactional,
+            message: "MySQL and MariaDB commit each DDL statement on its own: a failure part-way leaves the statements before it applied (`strata apply --resume` continues from there)".into(),
+        });
+    }
+    if statements.is_empty() {
+        return Ok(Script::default());
+    }
+    Ok(Script {
+        phases: vec![Phase {
+            transactional: false,
+            statements,
+        }],
+    })
+}
+
+/// `5s`, `500ms`, `2m`, `7` → whole seconds (at least 1).
+fn seconds(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let (num, unit) = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .map(|i| s.split_at(i))
+        .unwrap_or((s, "s"));
+    let v: f64 = num.parse().ok()?;
+    let secs = match unit.trim() {
+        "ms" => v / 1000.0,
+        "s" | "" => v,
+        "m" | "min" => v * 60.0,
+        "h" => v * 3600.0,
+        _ => return None,
+    };
+    Some(secs.ceil().max(1.0) as u64)
+}
+
+type Lowered = Vec<(String, Vec<Hazard>)>;
+
+fn unsupported(what: &str) -> EmitError {
+    EmitError::Unsupported {
+        dialect: DialectKind::Mysql,
+        what: what.into(),
+        help: Some(
+            "MySQL and MariaDB have no such object; remove it from the schema for this dialect"
+                .into(),
+        ),
+    }
+}
+
+fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
+    Ok(match c {
+        Change::CreateTable(t) if !t.row_security.is_default() => {
+            return Err(unsupported("enforce row-level security or policies"))
+        }
+        Change::CreateTable(t) => {
+            if matches!(t.partition, Some(Partitioning::Of { .. })) {
+                return Err(EmitError::Unsupported {
+                    dialect: DialectKind::Mysql,
+                    what: format!("create {} as a partition of another table", t.name),
+                    help: Some("MySQL declares partitions inside their table: `partition by range (…) (partition p0 values less than (…), …)`".into()),
+                });
+            }
+            if !t.exclusions.is_empty() {
+                return Err(no_exclusions(&t.name));
+            }
+            vec![(table::create_table(t), Vec::new())]
+        }
+        Change::DropTable(t) => vec![(format!("DROP TABLE {}", name(&t.name)), Vec::new())],
+        Change::AlterTable { from, to, changes } => {
+            if changes.iter().any(|c| {
+                matches!(
+                    c,
+                    TableChange::AddExclusion(_) | TableChange::DropExclusion(_)
+                )
+            }) {
+                return Err(no_exclusions(&to.name));
+            }
+            table::alter_table(from, to, changes, options)
+        }
+        Change::CreateView(v) => vec![(views::create_view(v, false), Vec::new())],
+        Change::ReplaceView { to, .. } => vec![(views::create_view(to, true), Vec::new())],
+        Change::DropView(v) => vec![(format!("DROP VIEW {}", name(&v.name)), Vec::new())],
+        Change::RenameView { from, to } => vec![(
+            format!("RENAME TABLE {} TO {}", name(from), name(to)),
+            Vec::new(),
+        )],
+        Change::CreateTrigger(t) => vec![(triggers::create_trigger(t), Vec::new())],
+        Change::DropTrigger(t) => vec![(format!("DROP TRIGGER {}", ident(&t.name)), Vec::new())],
+        Change::CreateExtension(_) | Change::DropExtension(_) => {
+            return Err(unsupported("create or drop extensions"))
+        }
+        Change::CreateNamespace(_) | Change::DropNamespace(_) => {
+            return Err(EmitError::Unsupported {
+                dialect: DialectKind::Mysql,
+                what: "create or drop namespaces".into(),
+                help: Some("a MySQL URL names one database; put the tables of another database in a schema of its own".into()),
+            })
+        }
+        Change::CreateEnum(_) | Change::DropEnum(_) | Change::AlterEnum { .. } => {
+            return Err(EmitError::Unsupported {
+                dialect: DialectKind::Mysql,
+                what: "create named enum types".into(),
+                help: Some("write the values on the column instead: `status enum('a','b')`".into()),
+            })
+        }
+        Change::CreateSequence(_) | Change::DropSequence(_) | Change::AlterSequence { .. } => {
+            return Err(unsupported("manage sequences"))
+        }
+        Change::CreateFunction(_) | Change::DropFunction(_) | Change::ReplaceFunction { .. } => {
+            return Err(unsupported("manage functions (routines are not modeled yet)"))
+        }
+        Change::SetRowSecurity { .. }
+        | Change::CreatePolicy(_)
+        | Change::DropPolicy(_)
+        | Change::AlterPolicy { .. } => {
+            return Err(unsupported("enforce row-level security or policies"))
+        }
+        Change::Grant(_) | Change::Revoke(_) | Change::AlterGrant { .. } => {
+            return Err(EmitError::Unsupported {
+                dialect: DialectKind::Mysql,
+                what: "manage grants".into(),
+                help: Some("strata manages privileges on PostgreSQL only; remove the `grant` lines from the MySQL schema and grant with your usual tooling".into()),
+            })
+        }
+        Change::CreateDomain(x) | Change::DropDomain(x) | Change::AlterDomain { to: x, .. } => {
+            return Err(EmitError::Unsupported {
+                dialect: DialectKind::Mysql,
+                what: format!("create domain {} (domains are PostgreSQL's)", x.name),
+                help: Some(format!(
+                    "write the base type `{}` on each column, and its checks as table checks",
+                    x.ty
+                )),
+            })
+        }
+    })
+}
+
+fn no_exclusions(table: &crate::ir::Name) -> EmitError {
+    EmitError::Unsupported {
+        dialect: DialectKind::Mysql,
+        what: format!("add an exclusion constraint to {table} (exclusion constraints are PostgreSQL's)"),
+        help: Some("a unique key covers the `=`-only case; overlaps must be checked by the application or a trigger".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(seconds("5s"), Some(5));
+        assert_eq!(seconds("500ms"), Some(1));
+        assert_eq!(seconds("2m"), Some(120));
+        assert_eq!(seconds("x"), None);
+    }
+}

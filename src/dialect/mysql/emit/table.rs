@@ -1,0 +1,205 @@
+//! Tables: `CREATE TABLE`, and the statements that change one, written
+//! from the layout [`crate::dialect::mysql::alter`] gives them: one
+//! function per kind of clause.
+
+use super::column::{column_def, default_sql};
+use super::constraints::fk_def;
+use super::index::index_def;
+use super::Lowered;
+use crate::dialect::mysql::alter::{self, Action, Algo, Clause, Place, Statement};
+use crate::dialect::mysql::hazards;
+use crate::dialect::mysql::quote::{ident, idents, name, string};
+use crate::dialect::EmitOptions;
+use crate::diff::TableChange;
+use crate::ir::{Column, Partitioning, Table};
+use crate::plan::Hazard;
+
+fn table_options(t: &Table) -> String {
+    let mut s = String::new();
+    for (k, v) in &t.options {
+        let clause = match k.as_str() {
+            "engine" => format!("ENGINE={v}"),
+            "charset" => format!("DEFAULT CHARSET={v}"),
+            "collate" => format!("COLLATE={v}"),
+            other => format!("{}={v}", other.to_ascii_uppercase()),
+        };
+        s.push(' ');
+        s.push_str(&clause);
+    }
+    if let Some(c) = &t.comment {
+        s.push_str(&format!(" COMMENT={}", string(c)));
+    }
+    s
+}
+
+pub(super) fn create_table(t: &Table) -> String {
+    let mut lines: Vec<String> = t.columns.iter().map(column_def).collect();
+    if let Some(pk) = &t.primary_key {
+        lines.push(format!("PRIMARY KEY ({})", idents(&pk.columns)));
+    }
+    for u in &t.uniques {
+        lines.push(format!(
+            "UNIQUE KEY {} ({})",
+            ident(u.name.as_deref().unwrap_or("")),
+            idents(&u.columns)
+        ));
+    }
+    for ix in &t.indexes {
+        lines.push(index_def(ix));
+    }
+    for c in &t.checks {
+        lines.push(format!(
+            "CONSTRAINT {} CHECK ({})",
+            ident(c.name.as_deref().unwrap_or("")),
+            c.expr
+        ));
+    }
+    for fk in &t.foreign_keys {
+        lines.push(fk_def(fk));
+    }
+    let partition = match &t.partition {
+        Some(Partitioning::By { by }) => format!("\nPARTITION BY {by}"),
+        _ => String::new(),
+    };
+    format!(
+        "CREATE TABLE {} (\n  {}\n){}{partition}",
+        name(&t.name),
+        lines.join(",\n  "),
+        table_options(t)
+    )
+}
+
+/// The statements that make `changes` to `from`, which becomes `to`.
+pub(super) fn alter_table(
+    from: &Table,
+    to: &Table,
+    changes: &[TableChange],
+    options: &EmitOptions,
+) -> Lowered {
+    let tname = name(&to.name);
+    alter::layout(from, to, changes)
+        .into_iter()
+        .map(|s| match s {
+            Statement::RenameTable { from, to } => (
+                format!("RENAME TABLE {} TO {}", name(from), name(to)),
+                Vec::new(),
+            ),
+            Statement::Alter(clauses) => statement(&tname, &clauses, options),
+        })
+        .collect()
+}
+
+/// One `ALTER TABLE` of merged clauses, with the `ALGORITHM` and `LOCK`
+/// every clause allows in online mode (none when one needs COPY: the
+/// server is left to copy, and the hazard says so).
+fn statement(table: &str, clauses: &[Clause<'_>], options: &EmitOptions) -> (String, Vec<Hazard>) {
+    let hazards = hazards::statement(table, clauses, options.online);
+    let mut parts: Vec<String> = clauses.iter().map(|c| clause(&c.action)).collect();
+    if options.online {
+        match alter::algorithm(clauses) {
+            Algo::Instant => parts.push("ALGORITHM=INSTANT".into()),
+            Algo::Inplace => {
+                parts.push("ALGORITHM=INPLACE".into());
+                parts.push("LOCK=NONE".into());
+            }
+            Algo::InplaceShared => {
+                parts.push("ALGORITHM=INPLACE".into());
+                parts.push("LOCK=SHARED".into());
+            }
+            Algo::Copy => {}
+        }
+    }
+    (
+        format!("ALTER TABLE {table}\n  {}", parts.join(",\n  ")),
+        hazards,
+    )
+}
+
+/// The SQL of one clause.
+fn clause(a: &Action<'_>) -> String {
+    match a {
+        Action::DropForeignKey(n) => format!("DROP FOREIGN KEY {}", ident(n)),
+        Action::ConvertTo { charset, collate } => convert_to(*charset, *collate),
+        Action::ModifyColumn(c, p) => format!("MODIFY COLUMN {}{}", column_def(c), place(p)),
+        Action::ChangeColumn {
+            from,
+            column,
+            place: p,
+        } => format!(
+            "CHANGE COLUMN {} {}{}",
+            ident(from),
+            column_def(column),
+            place(p)
+        ),
+        Action::SetDefault(c) => set_default(c),
+        Action::RenameColumn { from, to } => {
+            format!("RENAME COLUMN {} TO {}", ident(from), ident(to))
+        }
+        Action::AddColumn(c, p) => format!("ADD COLUMN {}{}", column_def(c), place(p)),
+        Action::DropColumn(n) => format!("DROP COLUMN {}", ident(n)),
+        Action::AddPrimaryKey(cols) => format!("ADD PRIMARY KEY ({})", idents(cols)),
+        Action::DropPrimaryKey => "DROP PRIMARY KEY".into(),
+        Action::AddUnique(u) => format!(
+            "ADD UNIQUE KEY {} ({})",
+            ident(u.name.as_deref().unwrap_or("")),
+            idents(&u.columns)
+        ),
+        Action::AddIndex(ix) => format!("ADD {}", index_def(ix)),
+        Action::DropIndex(n) => format!("DROP INDEX {}", ident(n)),
+        Action::RenameIndex { from, to } => {
+            format!("RENAME INDEX {} TO {}", ident(from), ident(to))
+        }
+        Action::AddCheck { name, expr } => {
+            format!("ADD CONSTRAINT {} CHECK ({expr})", ident(name))
+        }
+        Action::DropCheck(n) => format!("DROP CONSTRAINT {}", ident(n)),
+        Action::SetComment(c) => format!("COMMENT = {}", string(c)),
+        Action::SetOption(k, v) => set_option(k, *v),
+        Action::AddForeignKey(fk) => format!("ADD {}", fk_def(fk)),
+    }
+}
+
+/// `CONVERT TO CHARACTER SET cs [COLLATE c]`; a collation names its
+/// character set in its first word.
+fn convert_to(charset: Option<&str>, collate: Option<&str>) -> String {
+    let target = match (charset, collate) {
+        (_, Some(coll)) => format!(
+            "CHARACTER SET {} COLLATE {coll}",
+            coll.split('_').next().unwrap_or("utf8mb4")
+        ),
+        (Some(cs), None) => format!("CHARACTER SET {cs}"),
+        (None, None) => "CHARACTER SET DEFAULT".to_string(),
+    };
+    format!("CONVERT TO {target}")
+}
+
+fn set_default(c: &Column) -> String {
+    match &c.default {
+        Some(d) => format!(
+            "ALTER COLUMN {} SET DEFAULT {}",
+            ident(&c.name),
+            default_sql(d.as_str(), c.ty.as_str())
+        ),
+        None => format!("ALTER COLUMN {} DROP DEFAULT", ident(&c.name)),
+    }
+}
+
+fn set_option(key: &str, value: Option<&str>) -> String {
+    match key {
+        "engine" => format!("ENGINE = {}", value.unwrap_or("InnoDB")),
+        other => format!(
+            "{} = {}",
+            other.to_ascii_uppercase(),
+            value.unwrap_or("DEFAULT")
+        ),
+    }
+}
+
+/// ` FIRST` or ` AFTER prev`: where a column stands in the new table.
+fn place(p: &Place<'_>) -> String {
+    match p {
+        Place::Stay => String::new(),
+        Place::First => " FIRST".to_string(),
+        Place::After(prev) => format!(" AFTER {}", ident(prev)),
+    }
+}

@@ -1,0 +1,363 @@
+//! Columns: their definition in `CREATE TABLE` and `ADD COLUMN`, and
+//! `ALTER COLUMN` in the order the server needs (defaults off before a
+//! type change and back after it, serial sequences around it).
+
+use super::sequences::sequence_clauses;
+use super::table::validate;
+use super::{collation, opt_literal, Ctx};
+use crate::dialect::postgres::hazards::{hazard, lock, type_change_hazards};
+use crate::dialect::postgres::normalize::generated_name;
+use crate::dialect::postgres::quote::{ident, literal, name as qname};
+use crate::dialect::postgres::types::{self, family, needs_using, Family};
+use crate::dialect::EmitError;
+use crate::diff::ColumnChanges;
+use crate::ir::{Column, Identity, Name, SequenceOptions};
+use crate::plan::HazardKind;
+
+fn identity_clause(id: &Identity) -> String {
+    let (kind, o) = match id {
+        Identity::Always { options } => ("ALWAYS", options),
+        Identity::ByDefault { options } => ("BY DEFAULT", options),
+        Identity::AutoIncrement => ("BY DEFAULT", &SequenceOptions::default()),
+    };
+    let opts = sequence_clauses(None, o);
+    if opts.is_empty() {
+        format!("GENERATED {kind} AS IDENTITY")
+    } else {
+        format!("GENERATED {kind} AS IDENTITY ({opts})")
+    }
+}
+
+pub(super) fn column_def(c: &Column) -> String {
+    let mut s = format!("{} {}", ident(&c.name), c.ty);
+    if let Some(coll) = &c.collation {
+        s.push_str(&format!(" COLLATE {}", collation(coll)));
+    }
+    if let Some(g) = &c.generated {
+        s.push_str(&format!(" GENERATED ALWAYS AS ({}) STORED", g.expr));
+    }
+    if let Some(id) = &c.identity {
+        s.push(' ');
+        s.push_str(&identity_clause(id));
+    }
+    if let Some(d) = &c.default {
+        // In parentheses: DEFAULT takes a restricted expression grammar
+        // (`now() AT TIME ZONE 'utc'` is an error without them).
+        s.push_str(&format!(" DEFAULT ({d})"));
+    }
+    if !c.nullable {
+        s.push_str(" NOT NULL");
+    }
+    s
+}
+
+/// The column being altered, and its `ALTER TABLE … ALTER COLUMN` prefix.
+struct Target<'a> {
+    table: &'a Name,
+    /// The quoted table and column names.
+    t: String,
+    col: String,
+}
+
+impl Target<'_> {
+    fn alter(&self, rest: &str) -> String {
+        format!("ALTER TABLE {} ALTER COLUMN {} {rest}", self.t, self.col)
+    }
+}
+
+/// One column changed in place, in the order the server needs. Defaults
+/// go first and come back last, so that a type change never has to cast
+/// the old default.
+pub(super) fn alter_column(
+    cx: &mut Ctx<'_>,
+    table: &Name,
+    from: &Column,
+    to: &Column,
+    what: &ColumnChanges,
+) -> Result<(), EmitError> {
+    let target = Target {
+        table,
+        t: qname(table),
+        col: ident(&to.name),
+    };
+    let from_serial = types::serial_base(from.ty.as_str());
+    let to_serial = types::serial_base(to.ty.as_str());
+    let from_base = from_serial.unwrap_or(from.ty.as_str()).to_string();
+    let to_base = to_serial.unwrap_or(to.ty.as_str()).to_string();
+
+    if what.generated && recompute(cx, &target, from, to) {
+        return Ok(());
+    }
+    let type_changes = what.ty || what.collation;
+    let default_dropped = from.default.is_some() && (what.default || type_changes)
+        || (from_serial.is_some() && to_serial.is_none());
+    if default_dropped {
+        cx.push(target.alter("DROP DEFAULT"), vec![]);
+    }
+    if what.identity {
+        if let (Some(_), None) = (&from.identity, &to.identity) {
+            cx.push(target.alter("DROP IDENTITY"), vec![]);
+        }
+    }
+    if type_changes && (from_base != to_base || what.collation) {
+        change_type(cx, &target, to, &from_base, &to_base);
+    }
+    serial_sequence(
+        cx,
+        &target,
+        to,
+        from_serial.is_some(),
+        to_serial.is_some(),
+        &from_base,
+        &to_base,
+    );
+    if what.nullable || (to_serial.is_some() && from.nullable) {
+        set_nullable(cx, &target, to);
+    }
+    if what.identity {
+        alter_identity(cx, &target, from, to, &to_base);
+    }
+    if let Some(d) = &to.default {
+        if what.default || default_dropped {
+            cx.push(target.alter(&format!("SET DEFAULT ({d})")), vec![]);
+        }
+    }
+    if what.comment {
+        cx.push(
+            format!(
+                "COMMENT ON COLUMN {}.{} IS {}",
+                target.t,
+                target.col,
+                opt_literal(&to.comment)
+            ),
+            vec![],
+        );
+    }
+    Ok(())
+}
+
+/// A generated column's expression changed or went: `DROP EXPRESSION`
+/// when it went, or the column dropped and added again, since the
+/// expression of a generated column cannot be altered. True when the
+/// column is done.
+fn recompute(cx: &mut Ctx<'_>, target: &Target<'_>, from: &Column, to: &Column) -> bool {
+    let table = target.table;
+    match (&from.generated, &to.generated) {
+        (Some(_), None) => {
+            cx.push(target.alter("DROP EXPRESSION"), vec![lock(table)]);
+            false
+        }
+        _ => {
+            cx.push(
+                format!("ALTER TABLE {} DROP COLUMN {}", target.t, target.col),
+                vec![lock(table)],
+            );
+            cx.push(
+                format!("ALTER TABLE {} ADD COLUMN {}", target.t, column_def(to)),
+                vec![
+                    lock(table),
+                    hazard(
+                        HazardKind::TableRewrite,
+                        format!("{table}.{} is recomputed for every row", to.name),
+                    ),
+                ],
+            );
+            true
+        }
+    }
+}
+
+/// `TYPE … [COLLATE …] [USING …]`.
+fn change_type(cx: &mut Ctx<'_>, target: &Target<'_>, to: &Column, from_base: &str, to_base: &str) {
+    let col = &target.col;
+    let coll = to
+        .collation
+        .as_ref()
+        .map(|c| format!(" COLLATE {}", collation(c)))
+        .unwrap_or_default();
+    let using = match &to.using {
+        Some(u) => format!(" USING {u}"),
+        // Enums and other types without a cast between them convert
+        // through their text form.
+        None if needs_using(from_base, to_base)
+            && (family(from_base) == Family::Other || family(to_base) == Family::Other) =>
+        {
+            format!(" USING {col}::text::{to_base}")
+        }
+        None if needs_using(from_base, to_base) => format!(" USING {col}::{to_base}"),
+        None => String::new(),
+    };
+    let hz = type_change_hazards(target.table, &to.name, from_base, to_base);
+    cx.push(target.alter(&format!("TYPE {to_base}{coll}{using}")), hz);
+}
+
+/// The sequence a serial column owns: dropped when the column stops
+/// being serial, retyped with it, or created when it becomes serial.
+fn serial_sequence(
+    cx: &mut Ctx<'_>,
+    target: &Target<'_>,
+    to: &Column,
+    from_serial: bool,
+    to_serial: bool,
+    from_base: &str,
+    to_base: &str,
+) {
+    let (t, col) = (&target.t, &target.col);
+    let seq = Name {
+        schema: target.table.schema.clone(),
+        name: generated_name(&target.table.name, &[to.name.as_str()], "seq"),
+    };
+    if from_serial && !to_serial {
+        cx.push(format!("DROP SEQUENCE IF EXISTS {}", qname(&seq)), vec![]);
+    }
+    if from_serial && to_serial && from_base != to_base {
+        // The owned sequence follows the column's type, as `serial` made it.
+        cx.push(
+            format!("ALTER SEQUENCE {} AS {to_base}", qname(&seq)),
+            vec![],
+        );
+    }
+    if to_serial && !from_serial {
+        cx.push(
+            format!(
+                "CREATE SEQUENCE {} AS {to_base} OWNED BY {t}.{col}",
+                qname(&seq)
+            ),
+            vec![],
+        );
+        cx.push(
+            format!(
+                "SELECT setval({}, GREATEST((SELECT max({col}) FROM {t}), 0) + 1, false)",
+                literal(&qname(&seq))
+            ),
+            vec![],
+        );
+        cx.push(
+            target.alter(&format!("SET DEFAULT nextval({})", literal(&qname(&seq)))),
+            vec![],
+        );
+    }
+}
+
+/// `DROP NOT NULL`, or `SET NOT NULL`: online through a validated check,
+/// so that it does not scan the table under its lock.
+fn set_nullable(cx: &mut Ctx<'_>, target: &Target<'_>, to: &Column) {
+    let table = target.table;
+    if to.nullable {
+        cx.push(target.alter("DROP NOT NULL"), vec![]);
+    } else if cx.online {
+        let check = generated_name(&table.name, &[&to.name], "not_null");
+        cx.push(
+            format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({} IS NOT NULL) NOT VALID",
+                target.t,
+                ident(&check),
+                target.col
+            ),
+            vec![],
+        );
+        validate(cx, table, &check);
+        let set = cx.stmt(
+            target.alter("SET NOT NULL"),
+            vec![hazard(
+                HazardKind::MayFail,
+                format!("{table}.{} may hold nulls", to.name),
+            )],
+        );
+        cx.out.validate.push(set);
+        let drop = cx.stmt(
+            format!("ALTER TABLE {} DROP CONSTRAINT {}", target.t, ident(&check)),
+            vec![],
+        );
+        cx.out.validate.push(drop);
+    } else {
+        cx.push(
+            target.alter("SET NOT NULL"),
+            vec![
+                lock(table),
+                hazard(
+                    HazardKind::MayFail,
+                    format!("{table}.{} may hold nulls", to.name),
+                ),
+            ],
+        );
+    }
+}
+
+/// `ADD GENERATED …`, or the identity's kind and options changed in
+/// place (a dropped identity went before the type change).
+fn alter_identity(
+    cx: &mut Ctx<'_>,
+    target: &Target<'_>,
+    from: &Column,
+    to: &Column,
+    to_base: &str,
+) {
+    match (&from.identity, &to.identity) {
+        (None, Some(id)) => cx.push(
+            target.alter(&format!("ADD {}", identity_clause(id))),
+            vec![],
+        ),
+        (Some(a), Some(b)) => {
+            let mut parts = Vec::new();
+            let kind = |i: &Identity| matches!(i, Identity::Always { .. });
+            if kind(a) != kind(b) {
+                parts.push(format!(
+                    "SET GENERATED {}",
+                    if kind(b) { "ALWAYS" } else { "BY DEFAULT" }
+                ));
+            }
+            let (oa, ob) = (identity_options(a), identity_options(b));
+            parts.extend(identity_option_changes(&oa, &ob, to_base));
+            if !parts.is_empty() {
+                cx.push(target.alter(&parts.join(" ")), vec![]);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn identity_options(i: &Identity) -> SequenceOptions {
+    match i {
+        Identity::Always { options } | Identity::ByDefault { options } => options.clone(),
+        Identity::AutoIncrement => SequenceOptions::default(),
+    }
+}
+
+fn identity_option_changes(a: &SequenceOptions, b: &SequenceOptions, ty: &str) -> Vec<String> {
+    let mut p = Vec::new();
+    let inc = b.increment.unwrap_or(1);
+    if a.increment != b.increment {
+        p.push(format!("SET INCREMENT BY {inc}"));
+    }
+    if a.min_value != b.min_value {
+        p.push(match b.min_value {
+            Some(v) => format!("SET MINVALUE {v}"),
+            None => "SET NO MINVALUE".into(),
+        });
+    }
+    if a.max_value != b.max_value {
+        p.push(match b.max_value {
+            Some(v) => format!("SET MAXVALUE {v}"),
+            None => "SET NO MAXVALUE".into(),
+        });
+    }
+    if a.start != b.start {
+        let start = b.start.unwrap_or_else(|| {
+            if inc > 0 {
+                b.min_value.unwrap_or(1)
+            } else {
+                b.max_value.unwrap_or(-1)
+            }
+        });
+        p.push(format!("SET START WITH {start}"));
+    }
+    if a.cache != b.cache {
+        p.push(format!("SET CACHE {}", b.cache.unwrap_or(1)));
+    }
+    if a.cycle != b.cycle {
+        p.push(if b.cycle { "SET CYCLE" } else { "SET NO CYCLE" }.into());
+    }
+    let _ = ty;
+    p
+}

@@ -1,0 +1,293 @@
+//! Plan → SQL for PostgreSQL. Steps are lowered in plan order; the only
+//! moves are into phases the server forces on us:
+//!
+//! 1. `enums`: `ALTER TYPE … ADD VALUE`, committed before anything uses
+//!    the new label;
+//! 2. `main`: everything else, in one transaction (with `OWNED BY` of new
+//!    sequences at its end, once their tables exist);
+//! 3. `concurrent` (online mode): `CREATE/DROP INDEX CONCURRENTLY`, one by
+//!    one outside any transaction;
+//! 4. `validate` (online mode): `VALIDATE CONSTRAINT` of what the main
+//!    phase added `NOT VALID`, and `SET NOT NULL` through such a check.
+//!
+//! This file holds the context and the phases, and the match over
+//! `Change` that hands each change to the file of its object kind.
+
+mod column;
+mod constraints;
+mod index;
+mod routines;
+mod security;
+mod sequences;
+mod table;
+mod triggers;
+mod types;
+mod views;
+
+use super::hazards::hazard;
+use super::quote::{ident, literal, name as qname};
+use crate::dialect::{EmitError, EmitOptions, Phase, Script, Statement};
+use crate::diff::Change;
+use crate::ir::Name;
+use crate::plan::{Hazard, HazardKind, Plan};
+
+#[derive(Default)]
+struct Out {
+    setup: Vec<Statement>,
+    enums: Vec<Statement>,
+    main: Vec<Statement>,
+    main_tail: Vec<Statement>,
+    concurrent: Vec<Statement>,
+    validate: Vec<Statement>,
+}
+
+struct Ctx<'a> {
+    out: Out,
+    step: usize,
+    online: bool,
+    _options: &'a EmitOptions,
+}
+
+impl Ctx<'_> {
+    fn push(&mut self, sql: String, hazards: Vec<Hazard>) {
+        self.out.main.push(self.stmt(sql, hazards));
+    }
+    fn push_all(&mut self, s: Stmts) {
+        for (sql, hz) in s.main {
+            self.push(sql, hz);
+        }
+        for (sql, hz) in s.validate {
+            let st = self.stmt(sql, hz);
+            self.out.validate.push(st);
+        }
+    }
+    fn stmt(&self, sql: String, hazards: Vec<Hazard>) -> Statement {
+        Statement {
+            sql,
+            step: Some(self.step),
+            hazards,
+        }
+    }
+}
+
+pub fn emit(plan: &Plan, options: &EmitOptions) -> Result<Script, EmitError> {
+    let mut cx = Ctx {
+        out: Out::default(),
+        step: 0,
+        online: options.online,
+        _options: options,
+    };
+    if let Some(t) = &options.lock_timeout {
+        cx.out
+            .setup
+            .push(setup(format!("SET lock_timeout = {}", literal(t))));
+    }
+    if let Some(t) = &options.statement_timeout {
+        cx.out
+            .setup
+            .push(setup(format!("SET statement_timeout = {}", literal(t))));
+    }
+    for (i, step) in plan.steps.iter().enumerate() {
+        cx.step = i;
+        change(&mut cx, &step.change)?;
+    }
+    let Out {
+        setup,
+        enums,
+        mut main,
+        main_tail,
+        concurrent,
+        validate,
+    } = cx.out;
+    main.extend(main_tail);
+    let mut phases = Vec::new();
+    let mut first = true;
+    for (transactional, statements) in [
+        (true, enums),
+        (true, main),
+        (false, concurrent),
+        (true, validate),
+    ] {
+        if statements.is_empty() {
+            continue;
+        }
+        let mut statements = statements;
+        if first && !setup.is_empty() {
+            // Session settings: they hold for every later phase too.
+            let mut s = setup.clone();
+            s.extend(statements);
+            statements = s;
+        }
+        first = false;
+        phases.push(Phase {
+            transactional,
+            statements,
+        });
+    }
+    Ok(Script { phases })
+}
+
+fn setup(sql: String) -> Statement {
+    Statement {
+        sql,
+        step: None,
+        hazards: Vec::new(),
+    }
+}
+
+fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
+    match c {
+        Change::CreateExtension(e) => {
+            let schema = e
+                .schema
+                .as_ref()
+                .map(|s| format!(" SCHEMA {}", ident(s)))
+                .unwrap_or_default();
+            let version = e
+                .version
+                .as_ref()
+                .map(|v| format!(" VERSION {}", literal(v)))
+                .unwrap_or_default();
+            cx.push(
+                format!(
+                    "CREATE EXTENSION IF NOT EXISTS {}{schema}{version}",
+                    ident(&e.name)
+                ),
+                vec![],
+            );
+        }
+        Change::DropExtension(e) => cx.push(format!("DROP EXTENSION {}", ident(&e.name)), vec![]),
+        Change::CreateNamespace(n) => {
+            cx.push(format!("CREATE SCHEMA {}", ident(&n.name)), vec![]);
+            if let Some(c) = &n.comment {
+                cx.push(
+                    format!("COMMENT ON SCHEMA {} IS {}", ident(&n.name), literal(c)),
+                    vec![],
+                );
+            }
+        }
+        Change::DropNamespace(n) => cx.push(format!("DROP SCHEMA {}", ident(&n.name)), vec![]),
+        Change::CreateEnum(e) => types::create_enum(cx, e),
+        Change::DropEnum(e) => cx.push(format!("DROP TYPE {}", qname(&e.name)), vec![]),
+        Change::AlterEnum { from, to } => types::alter_enum(cx, from, to),
+        Change::CreateSequence(s) => sequences::create_sequence(cx, s),
+        Change::DropSequence(s) => cx.push(
+            // A sequence owned by a dropped column is already gone.
+            format!("DROP SEQUENCE IF EXISTS {}", qname(&s.name)),
+            vec![],
+        ),
+        Change::AlterSequence { from, to } => sequences::alter_sequence(cx, from, to),
+        Change::CreateTable(t) => table::create_table(cx, t),
+        Change::DropTable(t) => cx.push(
+            format!("DROP TABLE {}", qname(&t.name)),
+            vec![hazard(
+                HazardKind::DataLoss,
+                format!("dropping table {} deletes all its rows", t.name),
+            )],
+        ),
+        Change::AlterTable { from, changes, .. } => {
+            let mut current = from.name.clone();
+            for tc in changes {
+                table::table_change(cx, &mut current, tc)?;
+            }
+        }
+        Change::CreateView(v) => views::create_view(cx, v),
+        Change::DropView(v) => cx.push(views::drop_view(v), vec![]),
+        Change::ReplaceView { from, to } => {
+            cx.push(views::drop_view(from), vec![]);
+            views::create_view(cx, to);
+        }
+        Change::RenameView { from, to } => rename_relation(cx, "VIEW", from, to),
+        Change::CreateFunction(f) => routines::create_function(cx, f, false),
+        Change::DropFunction(f) => cx.push(
+            format!(
+                "DROP {} {}({})",
+                routines::routine_kind(f),
+                qname(&f.name),
+                routines::args_without_defaults(&f.args)
+            ),
+            vec![],
+        ),
+        Change::ReplaceFunction { from, to } => {
+            let same_signature = from.args == to.args
+                && from.returns == to.returns
+                && from.returns.is_some() == to.returns.is_some();
+            if !same_signature {
+                change(cx, &Change::DropFunction(from.clone()))?;
+            }
+            routines::create_function(cx, to, same_signature);
+            if same_signature && from.comment != to.comment && to.comment.is_none() {
+                cx.push(
+                    format!(
+                        "COMMENT ON {} {}({}) IS NULL",
+                        routines::routine_kind(to),
+                        qname(&to.name),
+                        routines::args_without_defaults(&to.args)
+                    ),
+                    vec![],
+                );
+            }
+        }
+        Change::CreateTrigger(t) => triggers::create_trigger(cx, t),
+        Change::DropTrigger(t) => cx.push(
+            format!("DROP TRIGGER {} ON {}", ident(&t.name), qname(&t.table)),
+            vec![],
+        ),
+        Change::SetRowSecurity { table, from, to } => {
+            security::set_row_security(cx, table, from, to)
+        }
+        Change::CreatePolicy(p) => security::create_policy(cx, p),
+        Change::DropPolicy(p) => security::drop_policy(cx, p),
+        Change::AlterPolicy { from, to } => security::alter_policy(cx, from, to),
+        Change::Grant(g) => security::grant(cx, g),
+        Change::Revoke(g) => security::revoke(cx, g),
+        Change::AlterGrant { to, .. } => security::alter_grant(cx, to),
+        Change::CreateDomain(x) => cx.push_all(types::create_domain(x)),
+        Change::DropDomain(x) => cx.push_all(types::drop_domain(x)),
+        Change::AlterDomain { from, to } => {
+            let s = types::alter_domain(from, to, cx.online)?;
+            cx.push_all(s);
+        }
+    }
+    Ok(())
+}
+
+fn opt_literal(s: &Option<String>) -> String {
+    s.as_deref().map(literal).unwrap_or_else(|| "NULL".into())
+}
+
+fn collation(c: &str) -> String {
+    match c.split_once('.') {
+        Some((s, n)) => format!("{}.{}", ident(s), ident(n)),
+        None => ident(c),
+    }
+}
+
+fn rename_relation(cx: &mut Ctx<'_>, kind: &str, from: &Name, to: &Name) {
+    let mut cur = from.clone();
+    if from.schema != to.schema {
+        cx.push(
+            format!(
+                "ALTER {kind} {} SET SCHEMA {}",
+                qname(from),
+                ident(to.schema.as_deref().unwrap_or("public"))
+            ),
+            vec![],
+        );
+        cur.schema = to.schema.clone();
+    }
+    if from.name != to.name {
+        cx.push(
+            format!("ALTER {kind} {} RENAME TO {}", qname(&cur), ident(&to.name)),
+            vec![],
+        );
+    }
+}
+
+/// Statements of one change: those of the main transaction, and the
+/// `VALIDATE CONSTRAINT`s that online mode runs after it.
+#[derive(Default)]
+pub(super) struct Stmts {
+    pub main: Vec<(String, Vec<Hazard>)>,
+    pub validate: Vec<(String, Vec<Hazard>)>,
+}

@@ -1,0 +1,119 @@
+//! Functions and procedures: `CREATE [OR REPLACE]` with a dollar-quoted
+//! body and every non-default attribute, `DROP` by signature.
+
+use super::Ctx;
+use crate::dialect::postgres::normalize::split_top_level;
+use crate::dialect::postgres::quote::{ident, literal, name as qname};
+use crate::ir::{Function, FunctionAttributes};
+
+pub(super) fn routine_kind(f: &Function) -> &'static str {
+    if f.returns.is_some() {
+        "FUNCTION"
+    } else {
+        "PROCEDURE"
+    }
+}
+
+/// The argument list without `DEFAULT …`, as `DROP FUNCTION` wants it.
+pub(super) fn args_without_defaults(args: &str) -> String {
+    split_top_level(args)
+        .iter()
+        .map(|a| {
+            let lower = a.to_lowercase();
+            let cut = lower
+                .find(" default ")
+                .or_else(|| lower.find(":="))
+                .or_else(|| lower.find('='))
+                .unwrap_or(a.len());
+            a[..cut].trim().to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn dollar_tag(body: &str) -> String {
+    let mut tag = "$strata$".to_string();
+    let mut n = 0;
+    while body.contains(&tag) {
+        n += 1;
+        tag = format!("$strata{n}$");
+    }
+    tag
+}
+
+pub(super) fn create_function(cx: &mut Ctx<'_>, f: &Function, or_replace: bool) {
+    let tag = dollar_tag(&f.body);
+    let returns = f
+        .returns
+        .as_ref()
+        .map(|r| format!(" RETURNS {r}"))
+        .unwrap_or_default();
+    cx.push(
+        format!(
+            "CREATE {}{} {}({}){returns} LANGUAGE {}{} AS {tag}{}{tag}",
+            if or_replace { "OR REPLACE " } else { "" },
+            routine_kind(f),
+            qname(&f.name),
+            f.args,
+            ident(&f.language),
+            function_attributes(&f.attributes),
+            f.body
+        ),
+        vec![],
+    );
+    if let Some(c) = &f.comment {
+        cx.push(
+            format!(
+                "COMMENT ON {} {}({}) IS {}",
+                routine_kind(f),
+                qname(&f.name),
+                args_without_defaults(&f.args),
+                literal(c)
+            ),
+            vec![],
+        );
+    }
+}
+
+/// ` IMMUTABLE STRICT … SET "search_path" = 'public', 'pg_temp'`: every
+/// attribute that is not the default (`CREATE OR REPLACE` resets the
+/// others), with a leading space.
+fn function_attributes(a: &FunctionAttributes) -> String {
+    let mut s = String::new();
+    if !a.volatility.is_default() {
+        s.push_str(&format!(" {}", a.volatility.as_str().to_uppercase()));
+    }
+    if a.strict {
+        s.push_str(" STRICT");
+    }
+    if a.security_definer {
+        s.push_str(" SECURITY DEFINER");
+    }
+    if a.leakproof {
+        s.push_str(" LEAKPROOF");
+    }
+    if !a.parallel.is_default() {
+        s.push_str(&format!(" PARALLEL {}", a.parallel.as_str().to_uppercase()));
+    }
+    if let Some(c) = a.cost {
+        s.push_str(&format!(" COST {c}"));
+    }
+    if let Some(r) = a.rows {
+        s.push_str(&format!(" ROWS {r}"));
+    }
+    for (k, v) in &a.config {
+        // A double-quoted item is already an identifier (`"$user"`).
+        let items: Vec<String> = v
+            .split(", ")
+            .map(|i| {
+                if i.starts_with('"') {
+                    i.to_string()
+                } else {
+                    literal(i)
+                }
+            })
+            .collect();
+        s.push_str(&format!(" SET {} = {}", ident(k), items.join(", ")));
+    }
+    s
+}

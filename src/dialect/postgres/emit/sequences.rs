@@ -1,0 +1,135 @@
+//! Sequences: `CREATE`/`ALTER SEQUENCE`, and the option clauses that
+//! identity columns share with them.
+
+use super::{opt_literal, Ctx};
+use crate::dialect::postgres::quote::{ident, literal, name as qname};
+use crate::ir::{Sequence, SequenceOptions};
+
+pub(super) fn sequence_clauses(ty: Option<&str>, o: &SequenceOptions) -> String {
+    let mut parts = Vec::new();
+    if let Some(t) = ty {
+        parts.push(format!("AS {t}"));
+    }
+    if let Some(v) = o.increment {
+        parts.push(format!("INCREMENT BY {v}"));
+    }
+    if let Some(v) = o.min_value {
+        parts.push(format!("MINVALUE {v}"));
+    }
+    if let Some(v) = o.max_value {
+        parts.push(format!("MAXVALUE {v}"));
+    }
+    if let Some(v) = o.start {
+        parts.push(format!("START WITH {v}"));
+    }
+    if let Some(v) = o.cache {
+        parts.push(format!("CACHE {v}"));
+    }
+    if o.cycle {
+        parts.push("CYCLE".into());
+    }
+    parts.join(" ")
+}
+
+fn seq_options(s: &Sequence) -> SequenceOptions {
+    SequenceOptions {
+        start: s.start,
+        increment: s.increment,
+        min_value: s.min_value,
+        max_value: s.max_value,
+        cache: s.cache,
+        cycle: s.cycle,
+    }
+}
+
+pub(super) fn create_sequence(cx: &mut Ctx<'_>, s: &Sequence) {
+    let clauses = sequence_clauses(s.data_type.as_ref().map(|t| t.as_str()), &seq_options(s));
+    let sep = if clauses.is_empty() { "" } else { " " };
+    cx.push(
+        format!("CREATE SEQUENCE {}{sep}{clauses}", qname(&s.name)),
+        vec![],
+    );
+    if let Some((t, c)) = &s.owned_by {
+        let st = cx.stmt(
+            format!(
+                "ALTER SEQUENCE {} OWNED BY {}.{}",
+                qname(&s.name),
+                qname(t),
+                ident(c)
+            ),
+            vec![],
+        );
+        cx.out.main_tail.push(st);
+    }
+    if let Some(c) = &s.comment {
+        cx.push(
+            format!("COMMENT ON SEQUENCE {} IS {}", qname(&s.name), literal(c)),
+            vec![],
+        );
+    }
+}
+
+pub(super) fn alter_sequence(cx: &mut Ctx<'_>, from: &Sequence, to: &Sequence) {
+    let ty = to
+        .data_type
+        .as_ref()
+        .map(|t| t.as_str().to_string())
+        .unwrap_or_else(|| "bigint".into());
+    let mut parts = Vec::new();
+    if from.data_type != to.data_type {
+        parts.push(format!("AS {ty}"));
+    }
+    if from.increment != to.increment || from.data_type != to.data_type {
+        parts.push(format!("INCREMENT BY {}", to.increment.unwrap_or(1)));
+    }
+    if from.min_value != to.min_value || from.data_type != to.data_type {
+        parts.push(match to.min_value {
+            Some(v) => format!("MINVALUE {v}"),
+            None => "NO MINVALUE".into(),
+        });
+    }
+    if from.max_value != to.max_value || from.data_type != to.data_type {
+        parts.push(match to.max_value {
+            Some(v) => format!("MAXVALUE {v}"),
+            None => "NO MAXVALUE".into(),
+        });
+    }
+    if from.start != to.start {
+        let start = to.start.unwrap_or_else(|| {
+            if to.increment.unwrap_or(1) > 0 {
+                to.min_value.unwrap_or(1)
+            } else {
+                to.max_value.unwrap_or(-1)
+            }
+        });
+        parts.push(format!("START WITH {start}"));
+    }
+    if from.cache != to.cache {
+        parts.push(format!("CACHE {}", to.cache.unwrap_or(1)));
+    }
+    if from.cycle != to.cycle {
+        parts.push(if to.cycle { "CYCLE" } else { "NO CYCLE" }.into());
+    }
+    if from.owned_by != to.owned_by {
+        parts.push(match &to.owned_by {
+            Some((t, c)) => format!("OWNED BY {}.{}", qname(t), ident(c)),
+            None => "OWNED BY NONE".into(),
+        });
+    }
+    if !parts.is_empty() {
+        cx.push(
+            format!("ALTER SEQUENCE {} {}", qname(&to.name), parts.join(" ")),
+            vec![],
+        );
+    }
+    if from.comment != to.comment {
+        cx.push(
+            format!(
+                "COMMENT ON SEQUENCE {} IS {}",
+                qname(&to.name),
+                opt_literal(&to.comment)
+            ),
+            vec![],
+        );
+    }
+}

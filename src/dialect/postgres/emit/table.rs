@@ -1,0 +1,484 @@
+//! Tables: `CREATE TABLE` with everything it carries, and one function
+//! per kind of change inside a table (`TableChange`), each writing the
+//! `ALTER TABLE` statements for it.
+
+use super::column::{alter_column, column_def};
+use super::constraints::{check_def, constraint_name, deferral, exclusion_def, fk_def, unique_def};
+use super::index::{create_index_sql, index_comment, index_name};
+use super::{opt_literal, rename_relation, security, Ctx};
+use std::collections::BTreeMap;
+
+use crate::dialect::postgres::hazards::{self, hazard, lock};
+use crate::dialect::postgres::quote::{ident, idents, literal, name as qname};
+use crate::dialect::EmitError;
+use crate::diff::TableChange;
+use crate::ir::{
+    Check, Column, Exclusion, ForeignKey, Index, IndexKey, Name, Partitioning, PrimaryKey, Table,
+    Unique,
+};
+use crate::plan::HazardKind;
+
+pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
+    let unlogged = t.options.get("unlogged").is_some_and(|v| v == "true");
+    let kind = if unlogged { "UNLOGGED TABLE" } else { "TABLE" };
+    let mut sql = format!("CREATE {kind} {}", qname(&t.name));
+    let mut items: Vec<String> = Vec::new();
+    let partition_of = match &t.partition {
+        Some(Partitioning::Of { parent, bound }) => Some((parent, bound)),
+        _ => None,
+    };
+    if partition_of.is_none() {
+        items.extend(t.columns.iter().map(column_def));
+    }
+    if let Some(pk) = &t.primary_key {
+        items.push(format!(
+            "{}PRIMARY KEY ({})",
+            constraint_name(&pk.name),
+            idents(&pk.columns)
+        ));
+    }
+    items.extend(t.uniques.iter().map(unique_def));
+    // NOT VALID is ignored inside CREATE TABLE: such checks come after.
+    items.extend(
+        t.checks
+            .iter()
+            .filter(|c| !c.not_valid)
+            .map(|c| check_def(c, false)),
+    );
+    // NOT VALID cannot be said in CREATE TABLE; a new table has no rows.
+    items.extend(t.foreign_keys.iter().map(|f| fk_def(f, false)));
+    items.extend(t.exclusions.iter().map(exclusion_def));
+    if let Some((parent, bound)) = partition_of {
+        sql.push_str(&format!(" PARTITION OF {}", qname(parent)));
+        if !items.is_empty() {
+            sql.push_str(&format!(" (\n  {}\n)", items.join(",\n  ")));
+        }
+        if bound.as_str().eq_ignore_ascii_case("default") {
+            sql.push_str(" DEFAULT");
+        } else {
+            sql.push_str(&format!(" FOR VALUES {bound}"));
+        }
+    } else {
+        sql.push_str(&format!(" (\n  {}\n)", items.join(",\n  ")));
+    }
+    if let Some(Partitioning::By { by }) = &t.partition {
+        sql.push_str(&format!(" PARTITION BY {by}"));
+    }
+    let params = storage_params(t);
+    if !params.is_empty() {
+        sql.push_str(&format!(" WITH ({})", params.join(", ")));
+    }
+    cx.push(sql, vec![]);
+    for ix in &t.indexes {
+        let s = create_index_sql(&t.name, ix, false);
+        cx.push(s, vec![]);
+    }
+    if let Some(c) = &t.comment {
+        cx.push(
+            format!("COMMENT ON TABLE {} IS {}", qname(&t.name), literal(c)),
+            vec![],
+        );
+    }
+    for c in &t.columns {
+        if let Some(comment) = &c.comment {
+            cx.push(
+                format!(
+                    "COMMENT ON COLUMN {}.{} IS {}",
+                    qname(&t.name),
+                    ident(&c.name),
+                    literal(comment)
+                ),
+                vec![],
+            );
+        }
+    }
+    for ix in &t.indexes {
+        index_comment(cx, &t.name, ix);
+    }
+    for c in t.checks.iter().filter(|c| c.not_valid) {
+        cx.push(
+            format!("ALTER TABLE {} ADD {}", qname(&t.name), check_def(c, true)),
+            vec![],
+        );
+    }
+    security::set_row_security(cx, &t.name, &Default::default(), &t.row_security);
+}
+
+fn storage_params(t: &Table) -> Vec<String> {
+    t.options
+        .iter()
+        .filter(|(k, _)| k.as_str() != "unlogged")
+        .map(|(k, v)| format!("{} = {}", ident(k), param_value(v)))
+        .collect()
+}
+
+fn param_value(v: &str) -> String {
+    if v.chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+    {
+        v.to_string()
+    } else {
+        literal(v)
+    }
+}
+
+/// The statements of one change inside a table. `current` is the table's
+/// name as the statements so far left it (a rename comes first).
+pub(super) fn table_change(
+    cx: &mut Ctx<'_>,
+    current: &mut Name,
+    tc: &TableChange,
+) -> Result<(), EmitError> {
+    match tc {
+        TableChange::RenameTable { from, to } => {
+            rename_relation(cx, "TABLE", from, to);
+            *current = to.clone();
+        }
+        TableChange::AddColumn(c) => add_column(cx, current, c),
+        TableChange::DropColumn(c) => drop_column(cx, current, c),
+        TableChange::RenameColumn { from, to } => rename_column(cx, current, from, to),
+        TableChange::AlterColumn { from, to, what } => alter_column(cx, current, from, to, what)?,
+        TableChange::AddPrimaryKey(pk) => add_primary_key(cx, current, pk),
+        TableChange::DropPrimaryKey(pk) => drop_primary_key(cx, current, pk),
+        TableChange::AddUnique(u) => add_unique(cx, current, u),
+        TableChange::DropUnique(u) => drop_unique(cx, current, u),
+        TableChange::RenameUnique { from, to }
+        | TableChange::RenameCheck { from, to }
+        | TableChange::RenameForeignKey { from, to } => rename_constraint(cx, current, from, to),
+        TableChange::AddCheck(c) => add_check(cx, current, c),
+        TableChange::DropCheck(c) => drop_check(cx, current, c),
+        TableChange::AddForeignKey(f) => add_foreign_key(cx, current, f),
+        TableChange::DropForeignKey(f) => drop_foreign_key(cx, current, f),
+        TableChange::AddIndex(ix) => add_index(cx, current, ix),
+        TableChange::DropIndex(ix) => drop_index(cx, current, ix),
+        TableChange::RenameIndex { from, to } => rename_index(cx, current, from, to),
+        TableChange::SetComment { to: c, .. } => set_comment(cx, current, c),
+        TableChange::SetOptions { from, to } => set_options(cx, current, from, to),
+        TableChange::AddExclusion(x) => add_exclusion(cx, current, x),
+        TableChange::DropExclusion(x) => drop_exclusion(cx, current, x),
+    }
+    Ok(())
+}
+
+fn add_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {
+    let t = qname(table);
+    let hz = hazards::add_column(table, c);
+    // A serial column brings its own sequence, named as PostgreSQL
+    // names it.
+    cx.push(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(c)), hz);
+    if let Some(comment) = &c.comment {
+        cx.push(
+            format!(
+                "COMMENT ON COLUMN {t}.{} IS {}",
+                ident(&c.name),
+                literal(comment)
+            ),
+            vec![],
+        );
+    }
+}
+
+fn drop_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {
+    cx.push(
+        format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            qname(table),
+            ident(&c.name)
+        ),
+        hazards::drop_column(table, c),
+    );
+}
+
+fn rename_column(cx: &mut Ctx<'_>, table: &Name, from: &str, to: &str) {
+    cx.push(
+        format!(
+            "ALTER TABLE {} RENAME COLUMN {} TO {}",
+            qname(table),
+            ident(from),
+            ident(to)
+        ),
+        vec![lock(table)],
+    );
+}
+
+fn add_primary_key(cx: &mut Ctx<'_>, table: &Name, pk: &PrimaryKey) {
+    cx.push(
+        format!(
+            "ALTER TABLE {} ADD {}PRIMARY KEY ({})",
+            qname(table),
+            constraint_name(&pk.name),
+            idents(&pk.columns)
+        ),
+        hazards::add_primary_key(table),
+    );
+}
+
+fn drop_primary_key(cx: &mut Ctx<'_>, table: &Name, pk: &PrimaryKey) {
+    cx.push(
+        format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            qname(table),
+            ident(
+                pk.name
+                    .as_deref()
+                    .unwrap_or(&format!("{}_pkey", table.name))
+            )
+        ),
+        vec![lock(table)],
+    );
+}
+
+/// Online, a named unique constraint is an index built concurrently and
+/// attached after the main transaction.
+fn add_unique(cx: &mut Ctx<'_>, table: &Name, u: &Unique) {
+    let t = qname(table);
+    let hz = hazards::add_unique(table, u, cx.online);
+    match (&u.name, cx.online) {
+        (Some(n), true) => {
+            let ix = Index {
+                name: Some(n.clone()),
+                parts: u
+                    .columns
+                    .iter()
+                    .map(|c| crate::ir::IndexPart {
+                        key: IndexKey::Column(c.clone()),
+                        desc: false,
+                        nulls_first: None,
+                        collation: None,
+                        opclass: None,
+                        length: None,
+                    })
+                    .collect(),
+                unique: true,
+                method: None,
+                include: vec![],
+                predicate: None,
+                nulls_not_distinct: u.nulls_not_distinct,
+                comment: None,
+                renamed_from: None,
+            };
+            let build = cx.stmt(create_index_sql(table, &ix, true), hz);
+            cx.out.concurrent.push(build);
+            let attach = cx.stmt(
+                format!(
+                    "ALTER TABLE {t} ADD CONSTRAINT {} UNIQUE USING INDEX {}{}",
+                    ident(n),
+                    ident(n),
+                    deferral(u.deferral)
+                ),
+                vec![],
+            );
+            cx.out.validate.push(attach);
+        }
+        _ => cx.push(format!("ALTER TABLE {t} ADD {}", unique_def(u)), hz),
+    }
+}
+
+fn drop_unique(cx: &mut Ctx<'_>, table: &Name, u: &Unique) {
+    cx.push(
+        format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            qname(table),
+            ident(u.name.as_deref().unwrap_or_default())
+        ),
+        vec![lock(table)],
+    );
+}
+
+fn rename_constraint(cx: &mut Ctx<'_>, table: &Name, from: &str, to: &str) {
+    cx.push(
+        format!(
+            "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
+            qname(table),
+            ident(from),
+            ident(to)
+        ),
+        vec![],
+    );
+}
+
+/// Online, a named check is added `NOT VALID` and validated after the
+/// main transaction.
+fn add_check(cx: &mut Ctx<'_>, table: &Name, c: &Check) {
+    let hz = hazards::add_check(table, c, cx.online);
+    let split = cx.online && !c.not_valid && c.name.is_some();
+    cx.push(
+        format!(
+            "ALTER TABLE {} ADD {}",
+            qname(table),
+            check_def(c, c.not_valid || split)
+        ),
+        hz,
+    );
+    if split {
+        validate(cx, table, c.name.as_deref().unwrap_or_default());
+    }
+}
+
+fn drop_check(cx: &mut Ctx<'_>, table: &Name, c: &Check) {
+    cx.push(
+        format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            qname(table),
+            ident(c.name.as_deref().unwrap_or_default())
+        ),
+        vec![],
+    );
+}
+
+/// Online, a named foreign key is added `NOT VALID` and validated after
+/// the main transaction.
+fn add_foreign_key(cx: &mut Ctx<'_>, table: &Name, f: &ForeignKey) {
+    let hz = hazards::add_foreign_key(table, f, cx.online);
+    let split = cx.online && !f.not_valid && f.name.is_some();
+    cx.push(
+        format!(
+            "ALTER TABLE {} ADD {}",
+            qname(table),
+            fk_def(f, f.not_valid || split)
+        ),
+        hz,
+    );
+    if split {
+        validate(cx, table, f.name.as_deref().unwrap_or_default());
+    }
+}
+
+fn drop_foreign_key(cx: &mut Ctx<'_>, table: &Name, f: &ForeignKey) {
+    cx.push(
+        format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            qname(table),
+            ident(f.name.as_deref().unwrap_or_default())
+        ),
+        vec![],
+    );
+}
+
+/// Online, the index is built concurrently (its comment follows in the
+/// validate phase).
+fn add_index(cx: &mut Ctx<'_>, table: &Name, ix: &Index) {
+    let hz = hazards::add_index(table, ix, cx.online);
+    if cx.online {
+        let s = cx.stmt(create_index_sql(table, ix, true), hz);
+        cx.out.concurrent.push(s);
+        if let (Some(c), Some(n)) = (&ix.comment, &ix.name) {
+            let s = cx.stmt(
+                format!(
+                    "COMMENT ON INDEX {} IS {}",
+                    qname(&index_name(table, n)),
+                    literal(c)
+                ),
+                vec![],
+            );
+            cx.out.validate.push(s);
+        }
+    } else {
+        cx.push(create_index_sql(table, ix, false), hz);
+        index_comment(cx, table, ix);
+    }
+}
+
+fn drop_index(cx: &mut Ctx<'_>, table: &Name, ix: &Index) {
+    let hz = hazards::drop_index(table, cx.online);
+    let n = qname(&index_name(table, ix.name.as_deref().unwrap_or_default()));
+    if cx.online {
+        // The main phase may have dropped the table or column
+        // under it already.
+        let s = cx.stmt(format!("DROP INDEX CONCURRENTLY IF EXISTS {n}"), hz);
+        cx.out.concurrent.push(s);
+    } else {
+        cx.push(format!("DROP INDEX {n}"), hz);
+    }
+}
+
+fn rename_index(cx: &mut Ctx<'_>, table: &Name, from: &str, to: &str) {
+    cx.push(
+        format!(
+            "ALTER INDEX {} RENAME TO {}",
+            qname(&index_name(table, from)),
+            ident(to)
+        ),
+        vec![],
+    );
+}
+
+fn set_comment(cx: &mut Ctx<'_>, table: &Name, c: &Option<String>) {
+    cx.push(
+        format!("COMMENT ON TABLE {} IS {}", qname(table), opt_literal(c)),
+        vec![],
+    );
+}
+
+/// `SET LOGGED`/`UNLOGGED`, then the storage parameters set and reset.
+fn set_options(
+    cx: &mut Ctx<'_>,
+    table: &Name,
+    from: &BTreeMap<String, String>,
+    opts: &BTreeMap<String, String>,
+) {
+    let t = qname(table);
+    let was_unlogged = from.get("unlogged").is_some_and(|v| v == "true");
+    let unlogged = opts.get("unlogged").is_some_and(|v| v == "true");
+    if was_unlogged != unlogged {
+        cx.push(
+            format!(
+                "ALTER TABLE {t} SET {}",
+                if unlogged { "UNLOGGED" } else { "LOGGED" }
+            ),
+            hazards::set_logged(table),
+        );
+    }
+    let set: Vec<String> = opts
+        .iter()
+        .filter(|(k, v)| k.as_str() != "unlogged" && from.get(*k) != Some(*v))
+        .map(|(k, v)| format!("{} = {}", ident(k), param_value(v)))
+        .collect();
+    let reset: Vec<String> = from
+        .keys()
+        .filter(|k| k.as_str() != "unlogged" && !opts.contains_key(*k))
+        .map(|k| ident(k))
+        .collect();
+    if !set.is_empty() {
+        cx.push(format!("ALTER TABLE {t} SET ({})", set.join(", ")), vec![]);
+    }
+    if !reset.is_empty() {
+        cx.push(
+            format!("ALTER TABLE {t} RESET ({})", reset.join(", ")),
+            vec![],
+        );
+    }
+}
+
+fn add_exclusion(cx: &mut Ctx<'_>, table: &Name, x: &Exclusion) {
+    cx.push(
+        format!("ALTER TABLE {} ADD {}", qname(table), exclusion_def(x)),
+        hazards::exclusion(table, x),
+    );
+}
+
+fn drop_exclusion(cx: &mut Ctx<'_>, table: &Name, x: &Exclusion) {
+    cx.push(
+        format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            qname(table),
+            ident(x.name.as_deref().unwrap_or_default())
+        ),
+        vec![lock(table)],
+    );
+}
+
+pub(super) fn validate(cx: &mut Ctx<'_>, table: &Name, constraint: &str) {
+    let s = cx.stmt(
+        format!(
+            "ALTER TABLE {} VALIDATE CONSTRAINT {}",
+            qname(table),
+            ident(constraint)
+        ),
+        vec![hazard(
+            HazardKind::MayFail,
+            format!("existing rows of {table} that break {constraint} make validation fail"),
+        )],
+    );
+    cx.out.validate.push(s);
+}

@@ -1,0 +1,43 @@
+//! Triggers: `CREATE TRIGGER … EXECUTE FUNCTION …`.
+
+use super::Ctx;
+use crate::dialect::postgres::quote::{ident, name as qname};
+use crate::ir::Trigger;
+
+pub(super) fn create_trigger(cx: &mut Ctx<'_>, t: &Trigger) {
+    let events: Vec<String> = t.events.iter().map(|e| e.to_uppercase_keywords()).collect();
+    let mut sql = format!(
+        "CREATE TRIGGER {} {} {} ON {}",
+        ident(&t.name),
+        t.timing.to_uppercase(),
+        events.join(" OR "),
+        qname(&t.table)
+    );
+    sql.push_str(if t.for_each_row {
+        " FOR EACH ROW"
+    } else {
+        " FOR EACH STATEMENT"
+    });
+    if let Some(w) = &t.when {
+        sql.push_str(&format!(" WHEN ({w})"));
+    }
+    sql.push(' ');
+    sql.push_str(&t.body);
+    cx.push(sql, vec![]);
+}
+
+trait UpperKeywords {
+    fn to_uppercase_keywords(&self) -> String;
+}
+
+impl UpperKeywords for String {
+    /// `update of a, b` → `UPDATE OF a, b`: the event words only.
+    fn to_uppercase_keywords(&self) -> String {
+        let lower = self.to_lowercase();
+        if let Some(rest) = lower.strip_prefix("update of ") {
+            let cols = &self[self.len() - rest.len()..];
+            return format!("UPDATE OF {cols}");
+        }
+        self.to_uppercase()
+    }
+}

@@ -1,0 +1,373 @@
+//! PostgreSQL's hazards of a change: the locks, rewrites, index builds and
+//! checks that may fail, on top of the dialect-free ones the planner
+//! finds. Computed from the change alone (no SQL is written here); the
+//! emitter attaches the same hazards to the statements it writes, asking
+//! the functions here for them.
+
+use super::types::{self, binary_compatible, narrows, only_additions};
+use crate::dialect::EmitOptions;
+use crate::diff::{Change, ColumnChanges, TableChange};
+use crate::ir::{Check, Column, Domain, Enum, Exclusion, ForeignKey, Index, Name, Unique};
+use crate::plan::{Hazard, HazardKind};
+
+/// Hazards of a whole change, for the planner.
+pub fn hazards(change: &Change, options: &EmitOptions) -> Vec<Hazard> {
+    let mut h = match change {
+        Change::AlterTable { from, changes, .. } => changes
+            .iter()
+            .flat_map(|tc| table_change(&from.name, tc, options.online))
+            .collect(),
+        Change::AlterEnum { from, to } if from.values != to.values => alter_enum(from, to),
+        Change::DropTable(t) => vec![hazard(
+            HazardKind::DataLoss,
+            format!("dropping table {} deletes all its rows", t.name),
+        )],
+        Change::ReplaceView { to, .. } if to.materialized => vec![hazard(
+            HazardKind::IndexBuild,
+            format!("materialized view {} is computed again", to.name),
+        )],
+        Change::AlterDomain { from, to } => alter_domain(from, to, options),
+        _ => vec![],
+    };
+    h.sort();
+    h.dedup();
+    h
+}
+
+/// New labels are committed on their own; removed or reordered ones swap
+/// the type under every column of it.
+fn alter_enum(from: &Enum, to: &Enum) -> Vec<Hazard> {
+    if only_additions(&from.values, &to.values) {
+        vec![hazard(
+            HazardKind::NotTransactional,
+            format!(
+                "new labels of {} are committed before the main transaction",
+                to.name
+            ),
+        )]
+    } else {
+        vec![
+            hazard(
+                HazardKind::AccessExclusiveLock,
+                format!("tables using {} are locked", to.name),
+            ),
+            hazard(
+                HazardKind::TableRewrite,
+                format!("columns of type {} are converted", to.name),
+            ),
+            hazard(
+                HazardKind::MayFail,
+                format!("rows holding a removed label of {} make it fail", to.name),
+            ),
+        ]
+    }
+}
+
+/// Hazards of one change inside a table.
+fn table_change(table: &Name, tc: &TableChange, online: bool) -> Vec<Hazard> {
+    match tc {
+        TableChange::AddColumn(c) => add_column(table, c),
+        TableChange::DropColumn(c) => drop_column(table, c),
+        TableChange::AlterColumn { from, to, what } => alter_column(table, from, to, what, online),
+        TableChange::AddPrimaryKey(_) => add_primary_key(table),
+        TableChange::AddUnique(u) => add_unique(table, u, online),
+        TableChange::AddCheck(c) => add_check(table, c, online),
+        TableChange::AddForeignKey(f) => add_foreign_key(table, f, online),
+        TableChange::AddIndex(ix) => add_index(table, ix, online),
+        TableChange::DropIndex(_) => drop_index(table, online),
+        TableChange::RenameTable { .. }
+        | TableChange::RenameColumn { .. }
+        | TableChange::DropPrimaryKey(_)
+        | TableChange::DropUnique(_)
+        | TableChange::DropExclusion(_) => vec![lock(table)],
+        TableChange::AddExclusion(x) => exclusion(table, x),
+        _ => vec![],
+    }
+}
+
+/// A volatile default, a serial, identity or generated column fills every
+/// row; NOT NULL without a default fails on a table with rows.
+pub(super) fn add_column(table: &Name, c: &Column) -> Vec<Hazard> {
+    let mut h = vec![lock(table)];
+    let volatile = c.default.as_ref().is_some_and(|d| {
+        let d = d.as_str().to_lowercase();
+        d.contains("random(")
+            || d.contains("gen_random_uuid(")
+            || d.contains("nextval(")
+            || d.contains("clock_timestamp(")
+    }) || types::serial_base(c.ty.as_str()).is_some()
+        || c.generated.is_some()
+        || c.identity.is_some();
+    if volatile {
+        h.push(hazard(
+            HazardKind::TableRewrite,
+            format!(
+                "adding {table}.{} fills every row, rewriting the table",
+                c.name
+            ),
+        ));
+    }
+    if !c.nullable
+        && c.default.is_none()
+        && c.identity.is_none()
+        && c.generated.is_none()
+        && types::serial_base(c.ty.as_str()).is_none()
+    {
+        h.push(hazard(
+            HazardKind::MayFail,
+            format!(
+                "{table}.{} is NOT NULL without a default: fails if the table has rows",
+                c.name
+            ),
+        ));
+    }
+    h
+}
+
+pub(super) fn drop_column(table: &Name, c: &Column) -> Vec<Hazard> {
+    vec![
+        lock(table),
+        hazard(
+            HazardKind::DataLoss,
+            format!("dropping {table}.{} deletes its values", c.name),
+        ),
+    ]
+}
+
+fn alter_column(
+    table: &Name,
+    from: &Column,
+    to: &Column,
+    what: &ColumnChanges,
+    online: bool,
+) -> Vec<Hazard> {
+    let mut h = Vec::new();
+    if what.ty {
+        let f = types::serial_base(from.ty.as_str()).unwrap_or(from.ty.as_str());
+        let t = types::serial_base(to.ty.as_str()).unwrap_or(to.ty.as_str());
+        if f != t {
+            h.extend(type_change_hazards(table, &to.name, f, t));
+        }
+    }
+    if what.nullable && !to.nullable {
+        h.push(hazard(
+            HazardKind::MayFail,
+            format!("{table}.{} may hold nulls", to.name),
+        ));
+        if !online {
+            h.push(lock(table));
+        }
+    }
+    if what.generated && to.generated.is_some() {
+        h.push(hazard(
+            HazardKind::TableRewrite,
+            format!("{table}.{} is recomputed for every row", to.name),
+        ));
+    }
+    h
+}
+
+pub(super) fn add_primary_key(table: &Name) -> Vec<Hazard> {
+    vec![
+        lock(table),
+        hazard(
+            HazardKind::IndexBuild,
+            format!("the primary key of {table} builds an index"),
+        ),
+        hazard(
+            HazardKind::MayFail,
+            format!("duplicate or null keys in {table} make it fail"),
+        ),
+    ]
+}
+
+/// Online, a named unique constraint's index is built concurrently.
+pub(super) fn add_unique(table: &Name, u: &Unique, online: bool) -> Vec<Hazard> {
+    let mut h = vec![
+        hazard(
+            HazardKind::IndexBuild,
+            format!(
+                "unique ({}) on {table} builds an index",
+                u.columns.join(", ")
+            ),
+        ),
+        hazard(
+            HazardKind::MayFail,
+            format!("duplicate values in {table} make it fail"),
+        ),
+    ];
+    if online && u.name.is_some() {
+        h.push(hazard(
+            HazardKind::NotTransactional,
+            "the index is built concurrently, outside the transaction",
+        ));
+    } else {
+        h.push(lock(table));
+    }
+    h
+}
+
+pub(super) fn add_check(table: &Name, c: &Check, online: bool) -> Vec<Hazard> {
+    let mut h = vec![];
+    if !c.not_valid {
+        h.push(hazard(
+            HazardKind::MayFail,
+            format!("rows of {table} that break the check make it fail"),
+        ));
+    }
+    if !online {
+        h.push(lock(table));
+    }
+    h
+}
+
+pub(super) fn add_foreign_key(table: &Name, f: &ForeignKey, online: bool) -> Vec<Hazard> {
+    let mut h = vec![];
+    if !f.not_valid {
+        h.push(hazard(
+            HazardKind::MayFail,
+            format!(
+                "rows of {table} without a match in {} make it fail",
+                f.ref_table
+            ),
+        ));
+    }
+    if !online {
+        h.push(lock(table));
+    }
+    h
+}
+
+pub(super) fn add_index(table: &Name, ix: &Index, online: bool) -> Vec<Hazard> {
+    let mut h = vec![hazard(
+        HazardKind::IndexBuild,
+        format!(
+            "building index {} on {table}",
+            ix.name.as_deref().unwrap_or("")
+        ),
+    )];
+    if online {
+        h.push(hazard(
+            HazardKind::NotTransactional,
+            "CREATE INDEX CONCURRENTLY runs outside the transaction",
+        ));
+    }
+    if ix.unique {
+        h.push(hazard(
+            HazardKind::MayFail,
+            format!("duplicate values in {table} make the unique index fail"),
+        ));
+    }
+    h
+}
+
+pub(super) fn drop_index(table: &Name, online: bool) -> Vec<Hazard> {
+    if online {
+        vec![hazard(
+            HazardKind::NotTransactional,
+            "DROP INDEX CONCURRENTLY runs outside the transaction",
+        )]
+    } else {
+        vec![lock(table)]
+    }
+}
+
+/// `SET LOGGED`/`UNLOGGED` rewrites the table under its lock. Only the
+/// statement carries these: [`table_change`] does not list them.
+pub(super) fn set_logged(table: &Name) -> Vec<Hazard> {
+    vec![
+        lock(table),
+        hazard(
+            HazardKind::TableRewrite,
+            format!("{} is rewritten to change its logging", table),
+        ),
+    ]
+}
+
+pub(super) fn type_change_hazards(table: &Name, col: &str, from: &str, to: &str) -> Vec<Hazard> {
+    let mut h = vec![lock(table)];
+    if !binary_compatible(from, to) {
+        h.push(hazard(
+            HazardKind::TableRewrite,
+            format!("changing {table}.{col} from {from} to {to} rewrites the table"),
+        ));
+    }
+    if narrows(from, to) {
+        h.push(hazard(
+            HazardKind::DataLoss,
+            format!("{table}.{col} narrows from {from} to {to}: values that do not fit are lost or refused"),
+        ));
+        h.push(hazard(
+            HazardKind::MayFail,
+            format!("existing values of {table}.{col} may not convert to {to}"),
+        ));
+    }
+    h
+}
+
+fn alter_domain(from: &Domain, to: &Domain, options: &EmitOptions) -> Vec<Hazard> {
+    let mut h = Vec::new();
+    if to.not_null && !from.not_null {
+        h.push(not_null_hazard(&to.name));
+    }
+    for c in to.checks.iter().filter(|c| !from.checks.contains(c)) {
+        if !c.not_valid || options.online {
+            h.push(check_hazard(&to.name, c));
+        }
+    }
+    h
+}
+
+pub(super) fn not_null_hazard(domain: &Name) -> Hazard {
+    hazard(
+        HazardKind::MayFail,
+        format!("every column of domain {domain} is scanned: a NULL in any of them makes SET NOT NULL fail"),
+    )
+}
+
+pub(super) fn check_hazard(domain: &Name, c: &Check) -> Hazard {
+    hazard(
+        HazardKind::MayFail,
+        format!(
+            "every column of domain {domain} is scanned: a value that breaks {} makes it fail",
+            c.name.as_deref().unwrap_or("the check")
+        ),
+    )
+}
+
+/// An exclusion constraint builds its index under an ACCESS EXCLUSIVE
+/// lock, and PostgreSQL has no `NOT VALID` for it, not even online.
+pub(super) fn exclusion(table: &Name, x: &Exclusion) -> Vec<Hazard> {
+    vec![
+        lock(table),
+        hazard(
+            HazardKind::IndexBuild,
+            format!(
+                "exclusion constraint {} on {table} builds a {} index, and cannot be added NOT VALID",
+                x.name.as_deref().unwrap_or_default(),
+                x.method
+            ),
+        ),
+        hazard(
+            HazardKind::MayFail,
+            format!(
+                "rows of {table} that conflict under {} make it fail",
+                x.name.as_deref().unwrap_or("the exclusion constraint")
+            ),
+        ),
+    ]
+}
+
+pub(super) fn hazard(kind: HazardKind, message: impl Into<String>) -> Hazard {
+    Hazard {
+        kind,
+        message: message.into(),
+    }
+}
+
+pub(super) fn lock(t: &Name) -> Hazard {
+    hazard(
+        HazardKind::AccessExclusiveLock,
+        format!("{t} is locked against reads and writes while this runs"),
+    )
+}

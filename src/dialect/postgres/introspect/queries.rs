@@ -1,0 +1,437 @@
+//! The catalog queries PostgreSQL introspection runs, as constants: the
+//! introspector binds and runs them, and the inspect benchmark runs the
+//! very same text through `psql` as its floor.
+//!
+//! Each takes `$1 text[]`: the namespaces to read, or empty for every
+//! non-system namespace. Objects that belong to an extension (pg_depend
+//! deptype 'e') are left to the extension.
+
+/// Every catalog query introspection runs, by name (for benchmarks that
+/// time the same queries through another client).
+pub const QUERIES: &[(&str, &str)] = &[
+    ("namespaces", NAMESPACES),
+    ("extensions", EXTENSIONS),
+    ("tables", TABLES),
+    ("columns", COLUMNS),
+    ("constraints", CONSTRAINTS),
+    ("indexes", INDEXES),
+    ("enums", ENUMS),
+    ("sequences", SEQUENCES),
+    ("views", VIEWS),
+    ("functions", FUNCTIONS),
+    ("triggers", TRIGGERS),
+    ("unmodeled", UNMODELED),
+    ("policies", POLICIES),
+    ("grants", GRANTS),
+    ("domains", DOMAINS),
+    ("exclusions", EXCLUSIONS),
+];
+
+/// The namespace filter every query repeats (`n` is `pg_namespace`).
+macro_rules! ns_filter {
+    () => {
+        " n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') \
+          AND n.nspname NOT LIKE 'pg_temp_%' AND n.nspname NOT LIKE 'pg_toast_temp_%' \
+          AND (cardinality($1::text[]) = 0 OR n.nspname = ANY($1::text[])) "
+    };
+}
+
+/// Not created by an extension: `$cls` is the catalog, `$oid` the object.
+macro_rules! not_ext {
+    ($cls:literal, $oid:literal) => {
+        concat!(
+            " NOT EXISTS (SELECT 1 FROM pg_depend de WHERE de.classid = '",
+            $cls,
+            "'::regclass AND de.objid = ",
+            $oid,
+            " AND de.deptype = 'e') "
+        )
+    };
+}
+
+pub const NAMESPACES: &str = concat!(
+    "SELECT n.nspname::text AS name, obj_description(n.oid, 'pg_namespace') AS comment \
+     FROM pg_namespace n WHERE",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_namespace", "n.oid"),
+    "ORDER BY 1"
+);
+
+pub const EXTENSIONS: &str = "SELECT e.extname::text AS name, n.nspname::text AS schema \
+     FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace \
+     WHERE e.extname <> 'plpgsql' AND (cardinality($1::text[]) = 0 OR n.nspname = ANY($1::text[])) \
+     ORDER BY 1";
+
+pub const TABLES: &str = concat!(
+    "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, \
+       c.relpersistence::text AS persistence, c.reloptions::text[] AS reloptions, \
+       c.relrowsecurity AS rls, c.relforcerowsecurity AS rls_forced, \
+       obj_description(c.oid, 'pg_class') AS comment, \
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_by, \
+       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound, \
+       pn.nspname::text AS parent_schema, pc.relname::text AS parent_name \
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+     LEFT JOIN pg_inherits inh ON c.relispartition AND inh.inhrelid = c.oid \
+     LEFT JOIN pg_class pc ON pc.oid = inh.inhparent \
+     LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace \
+     WHERE c.relkind IN ('r', 'p') AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
+    "ORDER BY 2, 3"
+);
+
+pub const COLUMNS: &str = concat!(
+    "SELECT a.attrelid::int8 AS table_oid, a.attname::text AS name, \
+       format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null, \
+       pg_get_expr(ad.adbin, ad.adrelid) AS default, \
+       a.attidentity::text AS identity, a.attgenerated::text AS generated, \
+       CASE WHEN a.attcollation <> t.typcollation THEN \
+         (SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text \
+                 ELSE cn.nspname || '.' || co.collname END \
+          FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace \
+          WHERE co.oid = a.attcollation) END AS collation, \
+       col_description(a.attrelid, a.attnum) AS comment, \
+       sq.seqstart AS seq_start, sq.seqincrement AS seq_increment, sq.seqmin AS seq_min, \
+       sq.seqmax AS seq_max, sq.seqcache AS seq_cache, sq.seqcycle AS seq_cycle, \
+       format_type(sq.seqtypid, NULL) AS owned_seq_type, \
+       osn.nspname::text AS owned_seq_schema, osc.relname::text AS owned_seq_name \
+     FROM pg_attribute a \
+     JOIN pg_class c ON c.oid = a.attrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     JOIN pg_type t ON t.oid = a.atttypid \
+     LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
+     LEFT JOIN LATERAL ( \
+       SELECT d.objid, d.deptype FROM pg_depend d JOIN pg_class sc ON sc.oid = d.objid \
+       WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass \
+         AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum \
+         AND d.deptype IN ('a', 'i') AND sc.relkind = 'S' \
+       LIMIT 1) dep ON true \
+     LEFT JOIN pg_sequence sq ON sq.seqrelid = dep.objid \
+     LEFT JOIN pg_class osc ON osc.oid = dep.objid AND dep.deptype = 'a' \
+     LEFT JOIN pg_namespace osn ON osn.oid = osc.relnamespace \
+     WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') \
+       AND NOT (c.relispartition AND a.attinhcount > 0) AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
+    "ORDER BY a.attrelid, a.attnum"
+);
+
+pub const CONSTRAINTS: &str = concat!(
+    "SELECT con.conrelid::int8 AS table_oid, con.conname::text AS name, con.contype::text AS kind, \
+       con.condeferrable AS deferrable, con.condeferred AS deferred, con.convalidated AS validated, \
+       con.confmatchtype::text AS match_type, con.confupdtype::text AS on_update, \
+       con.confdeltype::text AS on_delete, \
+       ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, i) \
+             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i) AS columns, \
+       ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, i) \
+             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i) AS ref_columns, \
+       rn.nspname::text AS ref_schema, rc.relname::text AS ref_table, \
+       pg_get_expr(con.conbin, con.conrelid) AS check_expr, \
+       pg_get_constraintdef(con.oid, true) AS definition, \
+       COALESCE((to_jsonb(ix) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct \
+     FROM pg_constraint con \
+     JOIN pg_class c ON c.oid = con.conrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     LEFT JOIN pg_class rc ON rc.oid = con.confrelid \
+     LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace \
+     LEFT JOIN pg_index ix ON ix.indexrelid = con.conindid AND con.contype = 'u' \
+     WHERE con.contype IN ('p', 'u', 'c', 'f') AND c.relkind IN ('r', 'p') \
+       AND con.conislocal AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
+    "ORDER BY con.conrelid, con.conname"
+);
+
+pub const INDEXES: &str = concat!(
+    "SELECT i.indrelid::int8 AS table_oid, ic.relname::text AS name, i.indisunique AS is_unique, \
+       am.amname::text AS method, i.indnkeyatts AS key_count, \
+       pg_get_expr(i.indpred, i.indrelid, true) AS predicate, \
+       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) \
+             FROM generate_series(1, i.indnatts) k ORDER BY k) AS column_defs, \
+       ARRAY(SELECT k FROM unnest(i.indkey::int2[]) WITH ORDINALITY u(k, o) ORDER BY o) AS attnums, \
+       ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o) \
+             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n AND k.n <> 0 \
+             ORDER BY k.o) AS attnames, \
+       ARRAY(SELECT k FROM unnest(i.indoption::int2[]) WITH ORDINALITY u(k, o) ORDER BY o) AS options, \
+       ARRAY(SELECT CASE WHEN oc.opcdefault THEN NULL ELSE \
+               CASE WHEN ocn.nspname = 'pg_catalog' THEN oc.opcname::text \
+                    ELSE ocn.nspname || '.' || oc.opcname END END \
+             FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(o, ord) \
+             JOIN pg_opclass oc ON oc.oid = k.o JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace \
+             ORDER BY k.ord) AS opclasses, \
+       ARRAY(SELECT CASE WHEN k.o = 0 OR k.o = ( \
+                 SELECT COALESCE(att.attcollation, 0) FROM pg_attribute att \
+                 WHERE att.attrelid = i.indrelid AND att.attnum = (i.indkey::int2[])[k.ord - 1]) \
+               OR (i.indkey::int2[])[k.ord - 1] = 0 AND k.o = 100 \
+               THEN NULL ELSE (SELECT co.collname::text FROM pg_collation co WHERE co.oid = k.o) END \
+             FROM unnest(i.indcollation::oid[]) WITH ORDINALITY k(o, ord) ORDER BY k.ord) AS collations, \
+       COALESCE((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct, \
+       obj_description(i.indexrelid, 'pg_class') AS comment \
+     FROM pg_index i \
+     JOIN pg_class ic ON ic.oid = i.indexrelid \
+     JOIN pg_class c ON c.oid = i.indrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     JOIN pg_am am ON am.oid = ic.relam \
+     WHERE c.relkind IN ('r', 'p', 'm') AND NOT ic.relispartition \
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint pc WHERE pc.conindid = i.indexrelid \
+                       AND pc.contype IN ('p', 'u', 'x')) AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
+    "ORDER BY i.indrelid, ic.relname"
+);
+
+pub const ENUMS: &str = concat!(
+    "SELECT n.nspname::text AS schema, t.typname::text AS name, \
+       ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid \
+             ORDER BY e.enumsortorder) AS labels, \
+       obj_description(t.oid, 'pg_type') AS comment \
+     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+     WHERE t.typtype = 'e' AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_type", "t.oid"),
+    "ORDER BY 1, 2"
+);
+
+pub const SEQUENCES: &str = concat!(
+    "SELECT n.nspname::text AS schema, c.relname::text AS name, \
+       format_type(s.seqtypid, NULL) AS type, s.seqstart AS seq_start, \
+       s.seqincrement AS seq_increment, s.seqmin AS seq_min, s.seqmax AS seq_max, \
+       s.seqcache AS seq_cache, s.seqcycle AS seq_cycle, \
+       tn.nspname::text AS owner_schema, tc.relname::text AS owner_table, \
+       ta.attname::text AS owner_column, obj_description(c.oid, 'pg_class') AS comment \
+     FROM pg_sequence s \
+     JOIN pg_class c ON c.oid = s.seqrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid \
+       AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a' \
+     LEFT JOIN pg_class tc ON tc.oid = d.refobjid \
+     LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace \
+     LEFT JOIN pg_attribute ta ON ta.attrelid = d.refobjid AND ta.attnum = d.refobjsubid \
+     WHERE NOT EXISTS (SELECT 1 FROM pg_depend di WHERE di.classid = 'pg_class'::regclass \
+                       AND di.objid = c.oid AND di.deptype = 'i') AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
+    "ORDER BY 1, 2"
+);
+
+pub const VIEWS: &str = concat!(
+    "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, \
+       c.relkind::text AS kind, pg_get_viewdef(c.oid, true) AS body, \
+       obj_description(c.oid, 'pg_class') AS comment \
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE c.relkind IN ('v', 'm') AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
+    "ORDER BY 2, 3"
+);
+
+pub const FUNCTIONS: &str = concat!(
+    "SELECT n.nspname::text AS schema, p.proname::text AS name, p.prokind::text AS kind, \
+       pg_get_function_arguments(p.oid) AS args, pg_get_function_result(p.oid) AS returns, \
+       l.lanname::text AS language, p.prosrc AS body, \
+       obj_description(p.oid, 'pg_proc') AS comment, \
+       p.provolatile::text AS volatility, p.proisstrict AS strict, p.prosecdef AS security_definer, \
+       p.proleakproof AS leakproof, p.proparallel::text AS parallel, \
+       p.procost::float8 AS cost, p.prorows::float8 AS rows, \
+       COALESCE(p.proconfig, '{}')::text[] AS config \
+     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
+     JOIN pg_language l ON l.oid = p.prolang \
+     WHERE p.prokind IN ('f', 'p') AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_proc", "p.oid"),
+    "ORDER BY 1, 2, 4"
+);
+
+pub const TRIGGERS: &str = concat!(
+    "SELECT n.nspname::text AS schema, c.relname::text AS table, tg.tgname::text AS name, \
+       tg.tgtype AS tgtype, pg_get_triggerdef(tg.oid, true) AS definition, \
+       ARRAY(SELECT a.attname::text FROM unnest(tg.tgattr::int2[]) WITH ORDINALITY k(n, o) \
+             JOIN pg_attribute a ON a.attrelid = tg.tgrelid AND a.attnum = k.n ORDER BY k.o) \
+         AS update_columns \
+     FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
+    "ORDER BY 1, 2, 3"
+);
+
+/// Everything strata does not model yet, one row per object, so that
+/// introspection can say so instead of silently dropping it.
+pub const UNMODELED: &str = concat!(
+    "SELECT CASE t.typtype WHEN 'r' THEN 'range type' WHEN 'm' THEN 'multirange type' \
+       ELSE 'composite type' END AS kind, n.nspname || '.' || t.typname AS name \
+     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+     LEFT JOIN pg_class c ON c.oid = t.typrelid \
+     WHERE (t.typtype = 'r' OR (t.typtype = 'c' AND c.relkind = 'c')) AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_type", "t.oid"),
+    "UNION ALL \
+     SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' END, n.nspname || '.' || c.relname \
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE c.relkind = 'f' AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
+    "UNION ALL \
+     SELECT 'table inheritance', n.nspname || '.' || c.relname || ' inherits ' || pn.nspname || '.' || pc.relname \
+     FROM pg_inherits inh JOIN pg_class c ON c.oid = inh.inhrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     JOIN pg_class pc ON pc.oid = inh.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace \
+     WHERE NOT c.relispartition AND c.relkind IN ('r', 'p') AND",
+    ns_filter!(),
+    "UNION ALL \
+     SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END, \
+       n.nspname || '.' || p.proname \
+     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
+     WHERE p.prokind IN ('a', 'w') AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_proc", "p.oid"),
+    "UNION ALL \
+     SELECT 'rule', r.rulename || ' on ' || n.nspname || '.' || c.relname \
+     FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE r.rulename <> '_RETURN' AND",
+    ns_filter!(),
+    "UNION ALL \
+     SELECT 'statistics object', n.nspname || '.' || s.stxname \
+     FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE",
+    ns_filter!(),
+    "ORDER BY 1, 2"
+);
+
+/// Roles as names; 0 is PUBLIC.
+macro_rules! role_name {
+    ($oid:literal) => {
+        concat!(
+            "CASE WHEN ",
+            $oid,
+            " = 0 THEN 'public' ELSE pg_get_userbyid(",
+            $oid,
+            ")::text END"
+        )
+    };
+}
+
+pub const POLICIES: &str = concat!(
+    "SELECT n.nspname::text AS schema, c.relname::text AS table_name, pol.polname::text AS name, \
+       pol.polpermissive AS permissive, pol.polcmd::text AS cmd, \
+       ARRAY(SELECT ",
+    role_name!("r"),
+    " FROM unnest(pol.polroles) r ORDER BY 1) AS roles, \
+       pg_get_expr(pol.polqual, pol.polrelid) AS using_expr, \
+       pg_get_expr(pol.polwithcheck, pol.polrelid) AS check_expr \
+     FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace WHERE",
+    ns_filter!(),
+    "ORDER BY 1, 2, 3"
+);
+
+/// Privileges from the ACLs, without the owner's own: those are implicit,
+/// and an ACL that was never touched (NULL) holds only the defaults. The
+/// `public` schema's ACL is the database's default, not the schema's.
+pub const GRANTS: &str = concat!(
+    "SELECT CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' WHEN 'm' THEN 'view' \
+       ELSE 'table' END AS kind, n.nspname::text AS schema, c.relname::text AS name, \
+       NULL::text AS col, ",
+    role_name!("a.grantee"),
+    " AS grantee, lower(a.privilege_type) AS privilege, a.is_grantable AS grantable \
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a \
+     WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'p', 'v', 'm', 'S') \
+       AND a.grantee <> c.relowner AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
+    "UNION ALL \
+     SELECT 'column', n.nspname::text, c.relname::text, at.attname::text, ",
+    role_name!("a.grantee"),
+    ", lower(a.privilege_type), a.is_grantable \
+     FROM pg_attribute at JOIN pg_class c ON c.oid = at.attrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(at.attacl) a \
+     WHERE at.attacl IS NOT NULL AND NOT at.attisdropped AND at.attnum > 0 \
+       AND c.relkind IN ('r', 'p', 'v', 'm') AND a.grantee <> c.relowner AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
+    "UNION ALL \
+     SELECT 'schema', n.nspname::text, n.nspname::text, NULL::text, ",
+    role_name!("a.grantee"),
+    ", lower(a.privilege_type), a.is_grantable \
+     FROM pg_namespace n, aclexplode(n.nspacl) a \
+     WHERE n.nspacl IS NOT NULL AND n.nspname <> 'public' AND a.grantee <> n.nspowner AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_namespace", "n.oid"),
+    "ORDER BY 1, 2, 3, 4, 5, 6"
+);
+
+pub const DOMAINS: &str = concat!(
+    "SELECT n.nspname::text AS schema, t.typname::text AS name, \
+       format_type(t.typbasetype, t.typtypmod) AS base_type, t.typnotnull AS not_null, \
+       pg_get_expr(t.typdefaultbin, 0) AS default, \
+       CASE WHEN t.typcollation <> bt.typcollation THEN \
+         (SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text \
+                 ELSE cn.nspname || '.' || co.collname END \
+          FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace \
+          WHERE co.oid = t.typcollation) END AS collation, \
+       ARRAY(SELECT c.conname::text FROM pg_constraint c \
+             WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname) AS check_names, \
+       ARRAY(SELECT pg_get_expr(c.conbin, 0) FROM pg_constraint c \
+             WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname) AS check_exprs, \
+       ARRAY(SELECT c.convalidated FROM pg_constraint c \
+             WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname) AS check_valid, \
+       obj_description(t.oid, 'pg_type') AS comment \
+     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+     JOIN pg_type bt ON bt.oid = t.typbasetype \
+     WHERE t.typtype = 'd' AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_type", "t.oid"),
+    "ORDER BY 1, 2"
+);
+
+pub const EXCLUSIONS: &str = concat!(
+    "SELECT con.conrelid::int8 AS table_oid, con.conname::text AS name, \
+       con.condeferrable AS deferrable, con.condeferred AS deferred, am.amname::text AS method, \
+       pg_get_expr(i.indpred, i.indrelid, true) AS predicate, \
+       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) \
+             FROM generate_series(1, i.indnkeyatts) k ORDER BY k) AS column_defs, \
+       ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o) \
+             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n AND k.n <> 0 \
+             ORDER BY k.o) AS attnames, \
+       ARRAY(SELECT k FROM unnest(i.indoption::int2[]) WITH ORDINALITY u(k, o) ORDER BY o) AS options, \
+       ARRAY(SELECT CASE WHEN oc.opcdefault THEN NULL ELSE \
+               CASE WHEN ocn.nspname = 'pg_catalog' THEN oc.opcname::text \
+                    ELSE ocn.nspname || '.' || oc.opcname END END \
+             FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(o, ord) \
+             JOIN pg_opclass oc ON oc.oid = k.o JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace \
+             ORDER BY k.ord) AS opclasses, \
+       ARRAY(SELECT CASE WHEN opn.nspname = 'pg_catalog' THEN op.oprname::text \
+                    ELSE 'OPERATOR(' || quote_ident(opn.nspname) || '.' || op.oprname || ')' END \
+             FROM unnest(con.conexclop) WITH ORDINALITY k(o, ord) \
+             JOIN pg_operator op ON op.oid = k.o JOIN pg_namespace opn ON opn.oid = op.oprnamespace \
+             ORDER BY k.ord) AS operators \
+     FROM pg_constraint con \
+     JOIN pg_class c ON c.oid = con.conrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     JOIN pg_index i ON i.indexrelid = con.conindid \
+     JOIN pg_class ic ON ic.oid = i.indexrelid \
+     JOIN pg_am am ON am.oid = ic.relam \
+     WHERE con.contype = 'x' AND c.relkind IN ('r', 'p') AND con.conislocal AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
+    "ORDER BY con.conrelid, con.conname"
+);
