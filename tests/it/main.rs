@@ -2,6 +2,7 @@
 //! build and one link of the library.
 
 mod architecture;
+mod cases;
 mod cli_databases;
 mod cli_errors;
 mod cli_sqlite;
