@@ -111,7 +111,13 @@ macro_rules! cases {
 }
 
 cases! {
-    columns: [add],
+    columns: [add, default, drop, nullability, rename, widen],
+    constraints: [check, foreign_key, foreign_key_actions, primary_key, unique],
+    indexes: [change, create, drop, partial_and_expression, rename],
+    shop: [create_shop, drop_column, fk_cycle, rename_and_widen_under_a_view],
+    tables: [comment, create, drop, rename],
+    triggers: [mysql, postgres, sqlite],
+    views: [change, create, drop, over_changed_column],
 }
 
 #[test]

@@ -18,7 +18,6 @@ mod mysql_apply;
 mod mysql_keys;
 mod mysql_moves;
 mod oracle;
-mod plan_render;
 mod postgres;
 mod postgres_converge;
 mod postgres_security;
