@@ -10,6 +10,7 @@
 //! in [`cases!`] below; `every_case_file_is_listed` fails until it is.
 //! `INSTA_UPDATE=always` (or `cargo insta review`) writes new snapshots.
 
+mod examples;
 mod format;
 mod live;
 
@@ -80,7 +81,7 @@ pub async fn check(id: &str, kind: DialectKind) {
         eprintln!("SKIPPED {id} on live {kind}: {reason}");
         return;
     }
-    if let Err(e) = live::run(&case, kind, &from, &to).await {
+    if let Err(e) = live::run(kind, &from, &to, &case.options).await {
         panic!("{id} on {kind}: {e}");
     }
 }
@@ -114,6 +115,7 @@ cases! {
     columns: [add, default, drop, nullability, rename, widen],
     constraints: [check, foreign_key, foreign_key_actions, primary_key, unique],
     indexes: [change, create, drop, partial_and_expression, rename],
+    postgres: [add_and_drop_columns, checks_and_uniques, defaults_of_every_kind, enum_values_added, escape_string_default, enum_values_removed, foreign_keys, functions, identity_and_serial, identity_options, indexes, namespaces_and_sequences, partitions, quoted_names, type_changes, unlogged_and_storage, views_and_materialized],
     shop: [create_shop, drop_column, fk_cycle, rename_and_widen_under_a_view],
     tables: [comment, create, drop, rename],
     triggers: [mysql, postgres, sqlite],

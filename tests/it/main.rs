@@ -19,7 +19,6 @@ mod mysql_keys;
 mod mysql_moves;
 mod oracle;
 mod postgres;
-mod postgres_converge;
 mod postgres_security;
 mod postgres_types;
 mod postgres_views;

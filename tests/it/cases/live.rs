@@ -11,7 +11,6 @@ use strata::ir::{DialectKind, Schema};
 use strata::migration::{migration, Migration};
 use strata::syntax::SourceFile;
 
-use super::format::Case;
 use crate::oracle::{self, Fingerprint};
 use crate::support::{apply, MyDb, PgDb, SqliteDb};
 
@@ -47,9 +46,14 @@ impl Scratch {
     }
 }
 
-/// Runs the case on `kind`'s server; `Ok` also when the server is
-/// unreachable and not required.
-pub async fn run(case: &Case, kind: DialectKind, from: &Schema, to: &Schema) -> Result<(), String> {
+/// Takes `from` to `to` on `kind`'s server with `options`; `Ok` also
+/// when the server is unreachable and not required.
+pub async fn run(
+    kind: DialectKind,
+    from: &Schema,
+    to: &Schema,
+    options: &EmitOptions,
+) -> Result<(), String> {
     let Some(db) = Scratch::create(kind).await else {
         return Ok(());
     };
@@ -60,14 +64,14 @@ pub async fn run(case: &Case, kind: DialectKind, from: &Schema, to: &Schema) -> 
         .map_err(|e| format!("building `from`: {e}"))?;
     let start = print(a).await?;
 
-    let m = plan(a, to, &case.options).await?;
+    let m = plan(a, to, options).await?;
     let up_sql = render(kind, &m, true);
     apply(a, &m.up, &ApplyOptions::default())
         .await
         .map_err(|e| format!("up failed: {e:?}\n{up_sql}"))?;
     judge("up", kind, &print(a).await?, &want).map_err(|e| format!("{e}\n{up_sql}"))?;
 
-    let again = plan(a, to, &case.options).await?;
+    let again = plan(a, to, options).await?;
     if !again.plan.is_empty() {
         return Err(format!(
             "planning again is not empty:\n{}\nafter:\n{up_sql}",
