@@ -541,24 +541,9 @@ fn snapshot_plans() -> Vec<(&'static str, Plan, EmitOptions)> {
     let mut with_using = t2.columns[1].clone();
     with_using.ty = strata::ir::Type::new("integer");
     with_using.using = Some(Expr::new("length(note)"));
-    let index = Index {
-        name: Some("orders_note_idx".into()),
-        parts: vec![IndexPart {
-            key: IndexKey::Column("note".into()),
-            desc: true,
-            nulls_first: None,
-            collation: None,
-            opclass: None,
-            length: None,
-        }],
-        unique: false,
-        method: None,
-        include: vec![],
-        predicate: Some(Expr::new("note <> ''")),
-        nulls_not_distinct: false,
-        comment: None,
-        renamed_from: None,
-    };
+    let mut index = Index::on_columns(Some("orders_note_idx"), &["note"]);
+    index.parts[0].desc = true;
+    index.predicate = Some(Expr::new("note <> ''"));
     let fk = ForeignKey {
         name: Some("orders_user_fkey".into()),
         columns: vec!["user_id".into()],

@@ -7,8 +7,7 @@
 use strata::dialect::{self, EmitOptions};
 use strata::diff::{Change, TableChange};
 use strata::ir::{
-    Column, DialectKind, Expr, Identity, Index, IndexKey, IndexPart, Name, PrimaryKey, Table,
-    Trigger, View,
+    Column, DialectKind, Expr, Identity, Index, Name, PrimaryKey, Table, Trigger, View,
 };
 use strata::plan::{Plan, Step};
 
@@ -55,30 +54,9 @@ fn nullable(name: &str, ty: &str) -> Column {
 }
 
 fn index(name: &str, cols: &[&str]) -> Index {
-    Index {
-        name: Some(name.into()),
-        parts: cols
-            .iter()
-            .map(|c| IndexPart {
-                key: IndexKey::Column(c.to_string()),
-                desc: false,
-                nulls_first: None,
-                collation: None,
-                opclass: None,
-                length: None,
-            })
-            .collect(),
-        unique: false,
-        method: None,
-        include: Vec::new(),
-        predicate: None,
-        nulls_not_distinct: false,
-        comment: None,
-        renamed_from: None,
-    }
+    Index::on_columns(Some(name), cols)
 }
 
-/// `users (id integer pk, email text, name text?)` with an index on email.
 fn users() -> Table {
     let mut t = Table::new(Name::new("users"));
     t.columns = vec![
