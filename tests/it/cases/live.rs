@@ -174,3 +174,42 @@ fn judge(
     }
     Ok(())
 }
+
+#[test]
+fn column_order_counts_except_on_postgres() {
+    let fp = |lines: &[&str], order: &[&str]| {
+        let mut f = Fingerprint::from_rows(lines.iter().map(|l| {
+            let mut it = l.splitn(3, '\t').map(str::to_string);
+            let mut next = || it.next().unwrap_or_default();
+            (next(), next(), next())
+        }));
+        f.column_order
+            .insert("t".into(), order.iter().map(|s| s.to_string()).collect());
+        f
+    };
+    let want = fp(&["column\tt.a\tint", "column\tt.b\tint"], &["a", "b"]);
+    let moved = fp(&["column\tt.a\tint", "column\tt.b\tint"], &["b", "a"]);
+    assert!(judge("up", DialectKind::Postgres, &moved, &want).is_ok());
+    assert!(judge("up", DialectKind::Mysql, &moved, &want).is_err());
+    assert!(judge("up", DialectKind::Sqlite, &want, &want).is_ok());
+    let other = fp(&["column\tt.a\tbigint", "column\tt.b\tint"], &["a", "b"]);
+    let e = judge("up", DialectKind::Sqlite, &other, &want).expect_err("differs");
+    assert!(e.contains("+column\tt.a\tbigint"), "{e}");
+}
+
+#[test]
+fn bookkeeping_is_not_the_schema() {
+    let fp = Fingerprint::from_rows([
+        ("TABLES".into(), "strata_history".into(), "x".into()),
+        (
+            "COLUMNS".into(),
+            "strata_history/plan_hash".into(),
+            "x".into(),
+        ),
+        ("TABLES".into(), "strata_history_of_mine".into(), "x".into()),
+    ]);
+    assert_eq!(
+        without_bookkeeping(fp).lines,
+        ["TABLES\tstrata_history_of_mine\tx"]
+    );
+}
