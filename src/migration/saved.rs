@@ -90,7 +90,7 @@ impl SavedPlan {
         let head: Head = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
         if head.format.as_deref() != Some(FORMAT) {
             return Err(format!(
-                "not a strata plan (its \"format\" is not \"{FORMAT}\")"
+                "not a strata plan (its format field is not `{FORMAT}`)"
             ));
         }
         if head.version != Some(VERSION) {
