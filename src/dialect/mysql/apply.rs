@@ -3,7 +3,10 @@
 //! each recorded in `strata_history` once it succeeded, so that a failed
 //! apply can be continued (`resume`) exactly where it stopped, and never
 //! runs a statement twice. A named lock (`GET_LOCK`) keeps two applies to
-//! the same database from interleaving.
+//! the same database from interleaving; under it, given the state its plan
+//! was made from, an apply reads the database again and runs nothing when
+//! it changed. Each statement waits `lock_wait_timeout` for a metadata
+//! lock; one that gave up did not run and is tried again a few times.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
