@@ -15,7 +15,7 @@ use super::common::{
     EmitArgs, Secrets,
 };
 use super::Outcome;
-use crate::dialect::{self, first_line, ApplyOptions, ApplyReport, Expected, StalePlan};
+use crate::dialect::{self, first_line, ApplyOptions, ApplyReport, Expected, Script, StalePlan};
 use crate::migration::migration;
 use crate::source;
 use crate::url::redact;
@@ -104,25 +104,28 @@ fn plan_now(
     })
 }
 
+/// How many times in a row the database may change under an apply whose
+/// new plan is the one already approved, before it gives up.
+const STALE_ROUNDS: usize = 5;
+
 /// Plans, shows, confirms, and runs the plan only on the database state
 /// it was computed from: the driver reads the database again once it
 /// holds the apply lock, and when it changed meanwhile (another apply
 /// queued ahead, a change made while the prompt waited) nothing runs and
-/// the plan is made again — shown and asked again, or, with
-/// `--auto-approve`, refused unless there is nothing left to do.
+/// the plan is made again. A new plan with the very statements approved
+/// runs; another is shown and asked again, or, with `--auto-approve`,
+/// refused unless there is nothing left to do.
 fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     let d = dialect::driver(url_dialect(url)?);
     let rt = super::runtime()?;
     let target = redact(url);
-    let mut replanned = false;
-    loop {
+    let mut approved: Option<Script> = None;
+    for round in 0..=STALE_ROUNDS {
+        let replanned = round > 0;
         let p = plan_now(&rt, &args, url, to, !replanned)?;
         if p.m.plan.is_empty() {
-            if replanned {
-                eprintln!("No changes left: {target} now matches {}.", redact(to));
-            } else {
-                eprintln!("No changes: {target} already matches {}.", redact(to));
-            }
+            let already = if replanned { "now" } else { "already" };
+            eprintln!("No changes: {target} {already} matches {}.", redact(to));
             return Ok(Outcome::Success);
         }
         let sql = crate::report::sql::render(d, &p.m.up);
@@ -133,36 +136,47 @@ fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
             eprintln!("Dry run: nothing was applied.");
             return Ok(Outcome::Success);
         }
-        eprintln!("{sql}");
-        summarize(&p.m, d);
-        if replanned && args.auto_approve {
-            return Err(miette!(
-                code = "strata::apply::database_changed",
-                help = "review the new plan above and run the apply again",
-                "{target} changed while this apply waited: its plan was not run, and the new plan above is not run without review"
-            ));
-        }
-        refuse_destructive(&p.m, args.allow_destructive)?;
-        if !args.auto_approve {
-            confirm(&target)?;
+        if approved.as_ref() == Some(&p.m.up) {
+            eprintln!("The plan made again is the one approved.");
+        } else {
+            eprintln!("{sql}");
+            summarize(&p.m, d);
+            if replanned && args.auto_approve {
+                return Err(miette!(
+                    code = "strata::apply::database_changed",
+                    help = "review the new plan above and run the apply again",
+                    "{target} changed while this apply waited: its plan was not run, and the new plan above is not run without review"
+                ));
+            }
+            refuse_destructive(&p.m, args.allow_destructive)?;
+            if !args.auto_approve {
+                confirm(&target)?;
+            }
         }
         let options = ApplyOptions {
             lock_timeout: args.emit.lock_timeout(),
             resume: false,
             expect: Some(p.expected),
         };
-        let report = match rt.block_on(d.apply(url, &p.m.up, &options)) {
+        match rt.block_on(d.apply(url, &p.m.up, &options)) {
             Err(e) if e.downcast_ref::<StalePlan>().is_some() => {
                 eprintln!("{target} changed since this plan was made: nothing was applied; planning again.");
-                replanned = true;
-                continue;
+                approved = Some(p.m.up);
             }
-            other => other?,
-        };
-        report_applied(&report, p.m.plan.steps.len(), &target);
-        plan_again(&rt, &args, url, to, p.desired)?;
-        return Ok(Outcome::Success);
+            Err(e) => return Err(e),
+            Ok(report) => {
+                report_applied(&report, p.m.plan.steps.len(), &target);
+                plan_again(&rt, &args, url, to, p.desired)?;
+                return Ok(Outcome::Success);
+            }
+        }
     }
+    Err(miette!(
+        code = "strata::apply::database_changing",
+        help = "run the apply again when nothing else is changing the schema",
+        "{target} changed under every one of {} attempts to apply: nothing was applied",
+        STALE_ROUNDS + 1
+    ))
 }
 
 /// What ran, then one line of totals.

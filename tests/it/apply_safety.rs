@@ -287,7 +287,7 @@ fn second_of_two_applies_plans_again_to_nothing(url: &str, dialect: &str) {
         .count();
     let replanned = outputs
         .iter()
-        .filter(|o| o.contains("planning again") && o.contains("No changes left"))
+        .filter(|o| o.contains("planning again") && o.contains("now matches"))
         .count();
     assert_eq!((applied, replanned), (1, 1), "{outputs:?}");
     assert!(plan_is_empty(url, &to.path));
