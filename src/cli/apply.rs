@@ -32,7 +32,11 @@ pub struct Args {
     to: Option<String>,
     /// Run a plan saved by `strata plan -o plan.json`: exactly its
     /// statements, and only on the database state it was planned from.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["to", "resume"])]
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["to", "resume", "namespaces", "online"]
+    )]
     pub(super) plan: Option<std::path::PathBuf>,
     /// Only these namespaces of the database (PostgreSQL schemas).
     #[arg(long = "schema", value_name = "NS")]

@@ -563,3 +563,40 @@ fn postgres_lock_never_released_gives_up_cleanly() {
         before
     );
 }
+
+/// What is not a saved plan for this database is refused with the reason,
+/// before anything is read from or run on it.
+#[test]
+fn apply_plan_refuses_other_files() {
+    let db = sqlite_db();
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let report = dir.path().join("report.json");
+    std::fs::write(&report, "{\"version\": 1, \"changes\": []}").expect("write");
+    let pg = dir.path().join("pg.json");
+    let text = strata::migration::saved::SavedPlan::new(
+        &strata::migration::Migration {
+            plan: Default::default(),
+            up: Default::default(),
+            down: Default::default(),
+            rollback: Default::default(),
+        },
+        &Default::default(),
+        &Default::default(),
+        strata::ir::DialectKind::Postgres,
+        &[],
+        Vec::new(),
+    )
+    .to_json();
+    std::fs::write(&pg, text).expect("write");
+    for (file, code) in [
+        (&report, "strata::apply::plan_file"),
+        (&pg, "strata::apply::plan_dialect"),
+    ] {
+        let file = file.display().to_string();
+        let (status, out) =
+            Running::strata(&["apply", "--url", &db.url, "--plan", &file, "--auto-approve"])
+                .finish();
+        assert_eq!(status, 1, "{out}");
+        assert!(out.contains(code), "{out}");
+    }
+}
