@@ -306,6 +306,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn fingerprints_follow_the_schema() {
+        let mut a = Schema::default();
+        let mut t = crate::ir::Table::new(crate::ir::Name::new("t"));
+        t.columns.push(crate::ir::Column::new("id", "integer"));
+        a.tables.insert(t.name.clone(), t.clone());
+        assert_eq!(fingerprint(&a), fingerprint(&a.clone()));
+        assert_eq!(fingerprint(&a).len(), 16);
+        let mut b = a.clone();
+        t.columns.push(crate::ir::Column::new("extra", "text"));
+        b.tables.insert(t.name.clone(), t);
+        assert_ne!(fingerprint(&a), fingerprint(&b));
+        let expected = Expected {
+            fingerprint: fingerprint(&a),
+            namespaces: Vec::new(),
+        };
+        let read = |schema: &Schema| Introspection {
+            schema: schema.clone(),
+            warnings: Vec::new(),
+        };
+        assert!(verify(&expected, &read(&a)).is_ok());
+        let stale = verify(&expected, &read(&b)).expect_err("stale");
+        assert!(stale.downcast_ref::<StalePlan>().is_some());
+    }
+
+    #[test]
     fn names_are_unique_and_plain() {
         let (a, b) = (scratch_name("strata_prove"), scratch_name("strata_prove"));
         assert_ne!(a, b);
