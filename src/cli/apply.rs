@@ -3,8 +3,12 @@
 //! The plan goes to stderr (with `--dry-run`, its SQL to stdout and
 //! nothing runs). Without `--auto-approve` it asks `Apply? [y/N]` on a
 //! terminal and refuses when there is none to ask on. A plan that loses
-//! data is refused without `--allow-destructive`. `--resume` continues
-//! the unfinished MySQL/MariaDB plan that `strata_history` records.
+//! data is refused without `--allow-destructive`. The plan runs only on
+//! the database state it was computed from (docs/safety.md): when the
+//! database changed by the time the apply holds its lock, it is planned
+//! again. `--plan FILE` runs a saved plan (`apply_saved.rs`); `--resume`
+//! continues the unfinished MySQL/MariaDB plan that `strata_history`
+//! records.
 
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -27,7 +31,7 @@ pub struct Args {
     url: Option<String>,
     /// The desired schema: files, a directory, or another database URL.
     /// Optional with `--resume`; given, the database is planned against it
-    /// once the resumed plan is done.
+    /// once the resumed plan is done. Not with `--plan`.
     #[arg(long, required_unless_present_any = ["resume", "plan"])]
     to: Option<String>,
     /// Run a plan saved by `strata plan -o plan.json`: exactly its
