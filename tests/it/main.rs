@@ -36,6 +36,7 @@ mod report_text;
 mod sqlite;
 mod sqlite_emit;
 mod sqlite_examples;
+mod sqlite_fidelity;
 mod support;
 mod syntax;
 mod syntax_errors;
