@@ -66,3 +66,15 @@ async fn a_nullable_primary_key_stays_nullable() {
     )
     .await;
 }
+
+/// Django's SQLite tables: a `bigint` column referencing an `INTEGER
+/// PRIMARY KEY` (one affinity, so SQLite compares them as one type).
+#[tokio::test]
+async fn a_bigint_references_an_integer_primary_key() {
+    adopts(
+        "CREATE TABLE \"auth_user\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, \"username\" varchar(150) NOT NULL UNIQUE);
+         CREATE TABLE \"blog_post\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, \"author_id\" bigint NOT NULL REFERENCES \"auth_user\" (\"id\") DEFERRABLE INITIALLY DEFERRED);
+         CREATE INDEX \"blog_post_author_id\" ON \"blog_post\" (\"author_id\");",
+    )
+    .await;
+}
