@@ -1754,16 +1754,27 @@ fn deferral(p: &P) -> Deferral {
     }
 }
 
+/// The text of a `sql…` block, dedented, or of a `verbatim…` block as
+/// written.
 fn sql_block_body(p: &P) -> String {
-    let Some(inner) = p.clone().into_inner().next() else {
-        return String::new();
-    };
-    let raw = match inner.as_rule() {
-        Rule::triple_body => {
-            let s = inner.as_str();
-            &s[3..s.len() - 3]
-        }
-        _ => text::dollar_inner(inner.as_str()),
-    };
-    text::dedent(raw)
+    let mut verbatim = false;
+    for inner in p.clone().into_inner() {
+        let raw = match inner.as_rule() {
+            Rule::verbatim_mark => {
+                verbatim = true;
+                continue;
+            }
+            Rule::triple_body => {
+                let s = inner.as_str();
+                &s[3..s.len() - 3]
+            }
+            _ => text::dollar_inner(inner.as_str()),
+        };
+        return if verbatim {
+            raw.to_string()
+        } else {
+            text::dedent(raw)
+        };
+    }
+    String::new()
 }
