@@ -1448,6 +1448,8 @@ impl<'a> Lowerer<'a> {
             returns: None,
             language: String::new(),
             body: String::new(),
+            object_file: None,
+            standard_body: false,
             comment: None,
             attributes: Default::default(),
         };
@@ -1462,6 +1464,19 @@ impl<'a> Lowerer<'a> {
                 Rule::returns_raw => f.returns = Some(c.as_str().trim().to_string()),
                 Rule::bare_ident | Rule::quoted_ident => f.language = self.ident_checked(&c),
                 Rule::sql_block => f.body = sql_block_body(&c),
+                Rule::fn_standard => {
+                    f.standard_body = true;
+                    if let Some(b) = c.into_inner().next() {
+                        f.body = sql_block_body(&b);
+                    }
+                }
+                Rule::fn_link => {
+                    let parts: Vec<P> = c.into_inner().collect();
+                    if let [file, symbol] = parts.as_slice() {
+                        f.object_file = Some(self.string(file));
+                        f.body = self.string(symbol);
+                    }
+                }
                 Rule::comment_item => f.comment = self.string_child(&c),
                 _ => self.fn_attr(&c, &mut f.attributes),
             }

@@ -548,7 +548,15 @@ fn function(f: &Function, ind: &str, ns: Option<&str>) -> String {
     }
     s.push_str(&format!(" language {}", text::ident(&f.language)));
     s.push_str(&objects::function_attributes(&f.attributes));
-    s.push_str(&format!(" as {}", sql_block(&f.body, ind, true)));
+    match &f.object_file {
+        Some(file) => s.push_str(&format!(
+            " as {}, {}",
+            text::string(file),
+            text::string(&f.body)
+        )),
+        None if f.standard_body => s.push_str(&format!(" {}", sql_block(&f.body, ind, true))),
+        None => s.push_str(&format!(" as {}", sql_block(&f.body, ind, true))),
+    }
     if let Some(c) = &f.comment {
         s.push_str(&format!(" comment {}", text::string(c)));
     }

@@ -132,6 +132,8 @@ fn function_bodies_round_trip_byte_for_byte() {
             returns: Some("text".into()),
             language: "sql".into(),
             body: body.into(),
+            object_file: None,
+            standard_body: false,
             comment: None,
             attributes: Default::default(),
         };

@@ -55,3 +55,26 @@ async fn function_bodies_are_kept_byte_for_byte() {
     ])
     .await;
 }
+
+/// SQL-standard bodies, which the server parses and keeps without any
+/// `prosrc`, and a C function's library and link symbol.
+const FORMS: &str = "CREATE TABLE t (a int);\n\
+    CREATE FUNCTION twice(a int) RETURNS int LANGUAGE sql IMMUTABLE RETURN a * 2;\n\
+    CREATE FUNCTION counted() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM t; END;\n\
+    CREATE PROCEDURE put(n int) LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (n); INSERT INTO t VALUES (n + 1); END;\n\
+    CREATE FUNCTION handler() RETURNS language_handler LANGUAGE c AS '$libdir/plpgsql', 'plpgsql_call_handler';\n\
+    CREATE FUNCTION plus(int, int) RETURNS int LANGUAGE internal IMMUTABLE STRICT AS 'int4pl';";
+
+#[tokio::test]
+async fn standard_bodies_and_c_functions_are_kept() {
+    converge(&[
+        ("forms-created", "", FORMS),
+        ("forms-unchanged", FORMS, FORMS),
+        (
+            "standard-body-changed",
+            FORMS,
+            &FORMS.replace("RETURN a * 2", "RETURN a * 3"),
+        ),
+    ])
+    .await;
+}

@@ -634,6 +634,8 @@ fn schema() -> BoxedStrategy<Schema> {
                             returns: returns.map(str::to_string),
                             language: language.to_string(),
                             body,
+                            object_file: None,
+                            standard_body: false,
                             comment,
                             attributes,
                         },

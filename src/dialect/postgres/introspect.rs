@@ -565,6 +565,7 @@ fn functions(
             continue;
         }
         let is_proc = s(r, "kind")? == "p";
+        let standard = os(r, "standard_body")?;
         schema.functions.insert(
             name.clone(),
             Function {
@@ -572,7 +573,12 @@ fn functions(
                 args: s(r, "args")?,
                 returns: if is_proc { None } else { os(r, "returns")? },
                 language: s(r, "language")?,
-                body: s(r, "body")?,
+                standard_body: standard.is_some(),
+                body: match standard {
+                    Some(b) => b,
+                    None => s(r, "body")?,
+                },
+                object_file: os(r, "object_file")?,
                 comment: os(r, "comment")?,
                 attributes: objects::function_attributes(r)?,
             },

@@ -41,8 +41,20 @@ fn dollar_tag(body: &str) -> String {
     tag
 }
 
-pub(super) fn create_function(cx: &mut Ctx<'_>, f: &Function, or_replace: bool) {
+/// ` AS $tag$body$tag$`, ` AS 'obj_file', 'link_symbol'`, or a
+/// SQL-standard body as it is.
+fn definition(f: &Function) -> String {
+    if let Some(file) = &f.object_file {
+        return format!(" AS {}, {}", literal(file), literal(&f.body));
+    }
+    if f.standard_body {
+        return format!(" {}", f.body);
+    }
     let tag = dollar_tag(&f.body);
+    format!(" AS {tag}{}{tag}", f.body)
+}
+
+pub(super) fn create_function(cx: &mut Ctx<'_>, f: &Function, or_replace: bool) {
     let returns = f
         .returns
         .as_ref()
@@ -50,14 +62,14 @@ pub(super) fn create_function(cx: &mut Ctx<'_>, f: &Function, or_replace: bool) 
         .unwrap_or_default();
     cx.push(
         format!(
-            "CREATE {}{} {}({}){returns} LANGUAGE {}{} AS {tag}{}{tag}",
+            "CREATE {}{} {}({}){returns} LANGUAGE {}{}{}",
             if or_replace { "OR REPLACE " } else { "" },
             routine_kind(f),
             qname(&f.name),
             f.args,
             ident(&f.language),
             function_attributes(&f.attributes),
-            f.body
+            definition(f)
         ),
         vec![],
     );

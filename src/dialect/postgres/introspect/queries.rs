@@ -236,7 +236,8 @@ pub const VIEWS: &str = concat!(
 pub const FUNCTIONS: &str = concat!(
     "SELECT n.nspname::text AS schema, p.proname::text AS name, p.prokind::text AS kind, \
        pg_get_function_arguments(p.oid) AS args, pg_get_function_result(p.oid) AS returns, \
-       l.lanname::text AS language, p.prosrc AS body, \
+       l.lanname::text AS language, p.prosrc AS body, p.probin AS object_file, \
+       CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid) END AS standard_body, \
        obj_description(p.oid, 'pg_proc') AS comment, \
        p.provolatile::text AS volatility, p.proisstrict AS strict, p.prosecdef AS security_definer, \
        p.proleakproof AS leakproof, p.proparallel::text AS parallel, \
