@@ -565,6 +565,10 @@ pub struct Function {
     /// of the statement, parsed by the server, not a string constant.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub standard_body: bool,
+    /// `CREATE AGGREGATE name(args) (body)`: `body` holds the options
+    /// (`sfunc = f, stype = t`), `language` is empty, `returns` `None`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub aggregate: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "FunctionAttributes::is_default")]

@@ -68,6 +68,7 @@ const OBJECT_KINDS: &[&str] = &[
     "materialized",
     "function",
     "procedure",
+    "aggregate",
     "trigger",
     "policy",
     "grant",
@@ -219,7 +220,7 @@ impl<'a> Lowerer<'a> {
             Rule::table => self.table(p, span, ns, false),
             Rule::partition => self.table(p, span, ns, true),
             Rule::view => self.view(p, span, ns),
-            Rule::function => self.function(p, span, ns),
+            Rule::function | Rule::aggregate => self.function(p, span, ns),
             Rule::trigger => self.trigger(p, span),
             Rule::policy => self.policy(p, span),
             Rule::grant => self.grant(p, span),
@@ -1450,17 +1451,24 @@ impl<'a> Lowerer<'a> {
             body: String::new(),
             object_file: None,
             standard_body: false,
+            aggregate: p.as_rule() == Rule::aggregate,
             comment: None,
             attributes: Default::default(),
         };
         let mut name_span = span.clone();
+        let mut groups = 0;
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::qname => {
                     f.name = self.decl_name(&c, ns);
                     name_span = self.span(&c);
                 }
-                Rule::paren_group => f.args = text::paren_inner(c.as_str()),
+                // An aggregate's second group is its options.
+                Rule::paren_group if groups > 0 => f.body = text::paren_inner(c.as_str()),
+                Rule::paren_group => {
+                    f.args = text::paren_inner(c.as_str());
+                    groups += 1;
+                }
                 Rule::returns_raw => f.returns = Some(c.as_str().trim().to_string()),
                 Rule::bare_ident | Rule::quoted_ident => f.language = self.ident_checked(&c),
                 Rule::sql_block => f.body = sql_block_body(&c),

@@ -537,6 +537,18 @@ fn dollar_tag(body: &str, before: &str) -> String {
 }
 
 fn function(f: &Function, ind: &str, ns: Option<&str>) -> String {
+    if f.aggregate {
+        let mut s = format!(
+            "{ind}aggregate {}({}) ({})",
+            decl(&f.name, ns),
+            f.args,
+            f.body
+        );
+        if let Some(c) = &f.comment {
+            s.push_str(&format!(" comment {}", text::string(c)));
+        }
+        return s;
+    }
     let kw = if f.returns.is_some() {
         "function"
     } else {

@@ -134,6 +134,7 @@ fn function_bodies_round_trip_byte_for_byte() {
             body: body.into(),
             object_file: None,
             standard_body: false,
+            aggregate: false,
             comment: None,
             attributes: Default::default(),
         };

@@ -78,3 +78,33 @@ async fn standard_bodies_and_c_functions_are_kept() {
     ])
     .await;
 }
+
+/// Aggregates, with the functions they call and a view that uses one:
+/// created after their functions, dropped before them (pagila's
+/// `group_concat`), and changed in place.
+const AGGREGATES: &str = "CREATE TABLE t (a int, s text);\n\
+    CREATE FUNCTION _group_concat(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS $$\n\
+    SELECT CASE WHEN $2 IS NULL THEN $1 WHEN $1 IS NULL THEN $2 ELSE $1 || ', ' || $2 END\n$$;\n\
+    CREATE AGGREGATE group_concat(text) (SFUNC = _group_concat, STYPE = text);\n\
+    CREATE FUNCTION add2(bigint, int) RETURNS bigint LANGUAGE sql IMMUTABLE RETURN $1 + $2;\n\
+    CREATE FUNCTION done(bigint) RETURNS text LANGUAGE sql IMMUTABLE RETURN $1::text;\n\
+    CREATE AGGREGATE total(int) (SFUNC = add2, STYPE = bigint, FINALFUNC = done, INITCOND = '0', PARALLEL = SAFE);\n\
+    CREATE AGGREGATE biggest(int) (SFUNC = int4larger, STYPE = int, SORTOP = >);\n\
+    CREATE AGGREGATE counted(*) (SFUNC = int8inc, STYPE = int8, INITCOND = '0');\n\
+    COMMENT ON AGGREGATE total(int) IS 'sum as text';\n\
+    CREATE VIEW v AS SELECT group_concat(s) AS names, total(a) AS n FROM t;";
+
+#[tokio::test]
+async fn aggregates_are_modeled() {
+    converge(&[
+        ("aggregates-created", "", AGGREGATES),
+        ("aggregates-unchanged", AGGREGATES, AGGREGATES),
+        ("aggregates-dropped", AGGREGATES, ""),
+        (
+            "aggregate-changed",
+            AGGREGATES,
+            &AGGREGATES.replace("INITCOND = '0', ", "INITCOND = '10', "),
+        ),
+    ])
+    .await;
+}

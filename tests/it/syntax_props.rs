@@ -636,6 +636,7 @@ fn schema() -> BoxedStrategy<Schema> {
                             body,
                             object_file: None,
                             standard_body: false,
+                            aggregate: false,
                             comment,
                             attributes,
                         },

@@ -565,6 +565,22 @@ fn functions(
             continue;
         }
         let is_proc = s(r, "kind")? == "p";
+        if let Some(options) = os(r, "aggregate_options")? {
+            let f = Function {
+                name: name.clone(),
+                args: s(r, "args")?,
+                returns: None,
+                language: String::new(),
+                body: options,
+                object_file: None,
+                standard_body: false,
+                aggregate: true,
+                comment: os(r, "comment")?,
+                attributes: Default::default(),
+            };
+            schema.functions.insert(name, f);
+            continue;
+        }
         let standard = os(r, "standard_body")?;
         schema.functions.insert(
             name.clone(),
@@ -579,6 +595,7 @@ fn functions(
                     None => s(r, "body")?,
                 },
                 object_file: os(r, "object_file")?,
+                aggregate: false,
                 comment: os(r, "comment")?,
                 attributes: objects::function_attributes(r)?,
             },
