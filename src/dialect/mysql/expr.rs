@@ -284,6 +284,48 @@ pub(super) fn wrapped(s: &str) -> bool {
     false
 }
 
+/// `s` with each string literal re-spelled as [`string`] writes it and
+/// everything else kept byte for byte. MariaDB prints a quote in a check
+/// as `\'`, which the schema language cannot read back; the canonical
+/// spelling doubles it.
+pub(super) fn literals(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let q = chars[i];
+        if q != '\'' && q != '"' && q != '`' {
+            out.push(q);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        while i < chars.len() {
+            if chars[i] == '\\' && q != '`' {
+                i += 2;
+                continue;
+            }
+            if chars[i] == q {
+                if chars.get(i + 1) == Some(&q) {
+                    i += 2;
+                    continue;
+                }
+                break;
+            }
+            i += 1;
+        }
+        let end = (i + 1).min(chars.len());
+        let raw: String = chars[start..end].iter().collect();
+        match string_literal(&raw) {
+            Some(v) if q != '`' => out.push_str(&string(&v)),
+            _ => out.push_str(&raw),
+        }
+        i = end;
+    }
+    out
+}
+
 /// The value of a single string literal that is the whole of `s`, its
 /// escapes read as the server reads them without `NO_BACKSLASH_ESCAPES`.
 pub(super) fn string_literal(s: &str) -> Option<String> {
