@@ -14,6 +14,7 @@ mod converge;
 mod gen;
 mod gitsrc;
 mod lint;
+mod literals;
 mod migrate;
 mod mysql;
 mod mysql_apply;

@@ -11,13 +11,27 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use sqlx::mysql::MySqlConnection;
-use sqlx::{Connection, Executor};
+use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
+use sqlx::{ConnectOptions, Connection, Executor};
 
 use crate::dialect::driver::{lock_backoff, verify, APPLY_LOCK_WAIT, LOCK_RETRIES};
 use crate::dialect::{first_line, ApplyOptions, ApplyReport, Pending, Script};
 
 use super::HISTORY_TABLE;
+
+/// A connection whose session keeps the server's `sql_mode`. sqlx would
+/// add `PIPES_AS_CONCAT` and `NO_ENGINE_SUBSTITUTION`, and triggers and
+/// routines remember the mode they were created under: `a || b` in a
+/// trigger strata created would be concatenation, in one the `mysql`
+/// client created a logical OR.
+pub(super) async fn session(url: &str) -> Result<MySqlConnection, sqlx::Error> {
+    let options: MySqlConnectOptions = crate::url::with_scheme(url, "mysql").parse()?;
+    options
+        .pipes_as_concat(false)
+        .no_engine_substitution(false)
+        .connect()
+        .await
+}
 
 /// A stable hash of the script's statements (FNV-1a, 64 bits): resume
 /// trusts the history only for the very same plan.
@@ -60,8 +74,7 @@ pub async fn apply(
     script: &Script,
     options: &ApplyOptions,
 ) -> miette::Result<ApplyReport> {
-    let real_url = crate::url::with_scheme(url, "mysql");
-    let mut conn = MySqlConnection::connect(&real_url).await.map_err(|e| {
+    let mut conn = session(url).await.map_err(|e| {
         miette::miette!(
             code = "strata::mysql::connect",
             help = "check that the server is running and the URL names a database",
