@@ -3,6 +3,7 @@
 //! (0 success, 1 error, 2 "changes exist" under `--exit-code`).
 
 mod apply;
+mod apply_saved;
 mod check;
 mod common;
 mod diff;

@@ -342,6 +342,7 @@ pub(crate) fn phase(c: &TableChange) -> u8 {
 
 pub(crate) fn sort_table_changes(changes: &mut [TableChange]) {
     changes.sort_by_key(phase);
+    super::rename_order::order_column_renames(changes);
 }
 
 #[cfg(test)]

@@ -591,8 +591,20 @@ pub struct Function {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub returns: Option<String>,
     pub language: String,
-    /// The body, without its dollar quotes.
+    /// The body, without its dollar quotes; for a C function, the link
+    /// symbol.
     pub body: String,
+    /// A C function's shared library: `AS 'obj_file', 'link_symbol'`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_file: Option<String>,
+    /// The body is SQL-standard (`RETURN …`, `BEGIN ATOMIC … END`): part
+    /// of the statement, parsed by the server, not a string constant.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub standard_body: bool,
+    /// `CREATE AGGREGATE name(args) (body)`: `body` holds the options
+    /// (`sfunc = f, stype = t`), `language` is empty, `returns` `None`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub aggregate: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "FunctionAttributes::is_default")]

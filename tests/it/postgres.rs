@@ -502,19 +502,22 @@ async fn concurrent_applies_never_interleave() {
         .expect("count");
     assert_eq!(n, 1, "the insert ran once");
 
-    // While one apply holds the lock, another with a lock timeout gives up.
+    // While one apply holds the lock, another with a short statement lock
+    // timeout still queues behind it (that timeout bounds table locks, not
+    // the wait for another apply), then runs.
     let slow = script(vec![(true, vec!["SELECT pg_sleep(1.5)"])]);
     let quick = ApplyOptions {
         lock_timeout: Some(std::time::Duration::from_millis(300)),
         ..Default::default()
     };
+    let started = std::time::Instant::now();
     let (a, b) = tokio::join!(apply(&url, &slow, &plain), async {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         apply(&url, &slow, &quick).await
     });
     assert!(a.is_ok());
-    let err = format!("{:?}", b.expect_err("the second gives up"));
-    assert!(err.contains("apply lock"), "{err}");
+    b.expect("the second waits, then runs");
+    assert!(started.elapsed() >= std::time::Duration::from_secs(3));
 }
 
 fn step(change: Change) -> Step {
