@@ -521,6 +521,42 @@ pub struct IndexPart {
     pub length: Option<u32>,
 }
 
+impl Index {
+    /// An index named `name` on `columns`, each ascending, every other
+    /// attribute at its default: the start of an index built in code, so
+    /// that a field added to `Index` or `IndexPart` is written in one place.
+    pub fn on_columns(name: Option<&str>, columns: &[&str]) -> Index {
+        Index {
+            name: name.map(str::to_string),
+            parts: columns
+                .iter()
+                .map(|c| IndexPart::new(IndexKey::Column(c.to_string())))
+                .collect(),
+            unique: false,
+            method: None,
+            include: vec![],
+            predicate: None,
+            nulls_not_distinct: false,
+            comment: None,
+            renamed_from: None,
+        }
+    }
+}
+
+impl IndexPart {
+    /// `key` ascending, with the database's defaults for the rest.
+    pub fn new(key: IndexKey) -> IndexPart {
+        IndexPart {
+            key,
+            desc: false,
+            nulls_first: None,
+            collation: None,
+            opclass: None,
+            length: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IndexKey {

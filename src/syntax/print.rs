@@ -899,10 +899,22 @@ fn canonical_body(
 }
 
 fn type_text(c: &Column) -> String {
+    let ty = type_source(c.ty.as_str());
     if c.nullable {
-        format!("{}?", c.ty)
+        format!("{ty}?")
     } else {
-        c.ty.to_string()
+        ty
+    }
+}
+
+/// A column type as the language reads it back: as it is where the
+/// grammar takes it, else quoted — SQLite keeps any declared type,
+/// `unsigned big int`, `blob sub_type text`, or none at all (`""`).
+fn type_source(ty: &str) -> String {
+    if StrataParser::parse(Rule::type_only, ty).is_ok() {
+        ty.to_string()
+    } else {
+        text::string(ty)
     }
 }
 
