@@ -194,7 +194,7 @@ async fn introspects_every_feature() {
     assert!(totals.materialized);
     assert_eq!(totals.indexes.len(), 1);
     assert!(s.views[&Name::new("paid_orders")].body.contains("'paid'"));
-    assert_eq!(function(&s, "touch").language, "plpgsql");
+    assert_eq!(function(s, "touch").language, "plpgsql");
     let trigger = &s.triggers[&(Name::new("orders"), "orders_touch".to_string())];
     assert_eq!(trigger.timing, "before");
     assert_eq!(trigger.events.len(), 2);
