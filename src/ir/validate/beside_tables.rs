@@ -101,7 +101,7 @@ fn readable_names(schema: &Schema) -> BTreeSet<String> {
         .keys()
         .chain(schema.views.keys())
         .chain(schema.sequences.keys())
-        .chain(schema.functions.keys())
+        .chain(schema.functions.keys().map(|(n, _)| n))
         .map(|n| n.name.to_lowercase())
         .collect()
 }
