@@ -23,6 +23,8 @@ pub struct EmitArgs {
     #[arg(long)]
     online: bool,
     /// Give up a statement that waits longer than this for a lock (e.g. 5s).
+    /// `apply` waits 5s unless told, retries a few times, and waits
+    /// forever with 0.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
     lock_timeout: Option<String>,
 }

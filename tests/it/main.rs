@@ -1,7 +1,9 @@
 //! All integration tests live in this one binary, so that they share one
 //! build and one link of the library.
 
+mod apply_safety;
 mod architecture;
+mod cases;
 mod cli_databases;
 mod cli_errors;
 mod cli_hostile;
@@ -13,15 +15,15 @@ mod converge;
 mod gen;
 mod gitsrc;
 mod lint;
+mod literals;
 mod migrate;
 mod mysql;
 mod mysql_apply;
 mod mysql_keys;
 mod mysql_moves;
 mod oracle;
-mod plan_render;
 mod postgres;
-mod postgres_converge;
+mod postgres_routines;
 mod postgres_security;
 mod postgres_types;
 mod postgres_views;

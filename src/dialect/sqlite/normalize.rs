@@ -385,14 +385,7 @@ mod schema_tests {
     use crate::ir::{Identity, IndexPart, PrimaryKey};
 
     fn part(key: IndexKey) -> IndexPart {
-        IndexPart {
-            key,
-            desc: false,
-            nulls_first: None,
-            collation: None,
-            opclass: None,
-            length: None,
-        }
+        IndexPart::new(key)
     }
 
     #[test]
