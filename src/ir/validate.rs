@@ -16,7 +16,7 @@ mod types;
 mod view_refs;
 
 pub use suggest::{did_you_mean, edit_distance};
-pub use types::{fold_type, is_integer_type};
+pub use types::{fold_type, is_integer_type, sqlite_affinity};
 
 use super::{ObjectRef, Schema};
 
