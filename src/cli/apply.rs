@@ -14,6 +14,7 @@ use super::common::{
     check_source_dialect, database_url, refuse_destructive, summarize, url_dialect, warn_all,
     EmitArgs, Secrets,
 };
+use super::interrupt::apply_or_interrupt;
 use super::Outcome;
 use crate::dialect::{self, first_line, ApplyOptions};
 use crate::migration::migration;
@@ -91,14 +92,12 @@ fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
         confirm(&target)?;
     }
 
-    let report = rt.block_on(d.apply(
-        url,
-        &m.up,
-        &ApplyOptions {
-            lock_timeout: args.emit.lock_timeout(),
-            resume: false,
-        },
-    ))?;
+    let options = ApplyOptions {
+        lock_timeout: args.emit.lock_timeout(),
+        resume: false,
+    };
+    let resumable = d.pending(url).is_some();
+    let report = apply_or_interrupt(&rt, d.apply(url, &m.up, &options), resumable)?;
     for s in &report.executed {
         eprintln!("ran: {}", first_line(s));
     }
@@ -193,14 +192,14 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
     if !args.auto_approve {
         confirm(&target)?;
     }
-    let report = rt.block_on(d.apply(
-        url,
-        &pending.script,
-        &ApplyOptions {
-            lock_timeout: args.emit.lock_timeout(),
-            resume: true,
-        },
-    ))?;
+    let options = ApplyOptions {
+        lock_timeout: args.emit.lock_timeout(),
+        resume: true,
+    };
+    let report = apply_or_interrupt(&rt, d.apply(url, &pending.script, &options), true)?;
+    for note in &report.notes {
+        eprintln!("{note}");
+    }
     for s in &report.executed {
         eprintln!("ran: {}", first_line(s));
     }

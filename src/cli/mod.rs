@@ -10,6 +10,7 @@ mod export;
 mod fmt;
 mod graph;
 mod inspect;
+mod interrupt;
 mod lint;
 mod migrate;
 mod plan;

@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use futures::future::LocalBoxFuture;
@@ -87,6 +88,9 @@ pub struct ApplyOptions {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ApplyReport {
     pub executed: Vec<String>,
+    /// What the driver checked and decided on the way (resume's checks),
+    /// for the user.
+    pub notes: Vec<String>,
 }
 
 /// A statement's first line for progress and failure messages, with `…`
@@ -98,6 +102,71 @@ pub fn first_line(sql: &str) -> String {
     } else {
         line.to_string()
     }
+}
+
+/// The statement an apply has sent and not yet seen answered, so that a
+/// strata interrupted by a signal can say what the server may still be
+/// doing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Running {
+    /// 1-based, of `total`.
+    pub number: usize,
+    pub total: usize,
+    pub sql: String,
+    /// Inside a transaction the server rolls it back when it finds the
+    /// connection gone; outside one it may still finish it.
+    pub transactional: bool,
+}
+
+static RUNNING: Mutex<Option<Running>> = Mutex::new(None);
+
+/// Drivers call this before sending a statement, and with `None` once it
+/// is answered.
+pub fn set_running(running: Option<Running>) {
+    if let Ok(mut slot) = RUNNING.lock() {
+        *slot = running;
+    }
+}
+
+/// Numbers the statements of one apply as they are sent, marking each in
+/// flight while the server works on it.
+#[derive(Debug)]
+pub struct Progress {
+    sent: usize,
+    total: usize,
+}
+
+impl Progress {
+    pub fn new(script: &Script) -> Progress {
+        Progress {
+            sent: 0,
+            total: script.statements().count(),
+        }
+    }
+
+    /// Awaits `work`, the sending of `sql`, marked in flight.
+    pub async fn send<T>(
+        &mut self,
+        sql: &str,
+        transactional: bool,
+        work: impl std::future::Future<Output = T>,
+    ) -> T {
+        self.sent += 1;
+        set_running(Some(Running {
+            number: self.sent,
+            total: self.total,
+            sql: sql.to_string(),
+            transactional,
+        }));
+        let out = work.await;
+        set_running(None);
+        out
+    }
+}
+
+/// The statement in flight, if any.
+pub fn running() -> Option<Running> {
+    RUNNING.lock().ok().and_then(|slot| slot.clone())
 }
 
 /// An unfinished plan as the database records it (MySQL's

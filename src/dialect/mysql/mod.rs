@@ -7,9 +7,11 @@ pub mod apply;
 pub mod emit;
 pub mod expr;
 pub mod hazards;
+pub mod history;
 pub mod introspect;
 pub mod normalize;
 pub mod quote;
+pub mod resume;
 pub mod scratch;
 pub mod types;
 

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use sqlx::{Connection, PgConnection};
 
+use crate::dialect::driver::Progress;
 use crate::dialect::{ApplyOptions, ApplyReport, Phase, Script};
 
 /// The advisory lock key strata holds while applying ("strata" in ASCII).
@@ -68,6 +69,7 @@ async fn acquire_lock(conn: &mut PgConnection, timeout: Option<Duration>) -> mie
 
 async fn run(conn: &mut PgConnection, script: &Script) -> miette::Result<ApplyReport> {
     let mut report = ApplyReport::default();
+    let mut progress = Progress::new(script);
     // Statements committed by earlier phases, for the failure message.
     let mut committed: Vec<String> = Vec::new();
     for (index, phase) in script.phases.iter().enumerate() {
@@ -75,14 +77,15 @@ async fn run(conn: &mut PgConnection, script: &Script) -> miette::Result<ApplyRe
             continue;
         }
         if phase.transactional {
-            run_transaction(conn, phase, index, &committed).await?;
+            run_transaction(conn, phase, index, &committed, &mut progress).await?;
             for s in &phase.statements {
                 report.executed.push(s.sql.clone());
                 committed.push(s.sql.clone());
             }
         } else {
             for s in &phase.statements {
-                if let Err(e) = sqlx::raw_sql(&s.sql).execute(&mut *conn).await {
+                let sent = sqlx::raw_sql(&s.sql).execute(&mut *conn);
+                if let Err(e) = progress.send(&s.sql, false, sent).await {
                     return Err(failure(&s.sql, &e, index, false, &committed));
                 }
                 report.executed.push(s.sql.clone());
@@ -98,6 +101,7 @@ async fn run_transaction(
     phase: &Phase,
     index: usize,
     committed: &[String],
+    progress: &mut Progress,
 ) -> miette::Result<()> {
     let mut tx = conn.begin().await.map_err(|e| {
         miette::miette!(
@@ -106,7 +110,8 @@ async fn run_transaction(
         )
     })?;
     for s in &phase.statements {
-        if let Err(e) = sqlx::raw_sql(&s.sql).execute(&mut *tx).await {
+        let sent = sqlx::raw_sql(&s.sql).execute(&mut *tx);
+        if let Err(e) = progress.send(&s.sql, true, sent).await {
             let _ = tx.rollback().await;
             return Err(failure(&s.sql, &e, index, true, committed));
         }

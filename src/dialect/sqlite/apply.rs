@@ -6,6 +6,7 @@
 use sqlx::{Connection, Row, SqliteConnection};
 
 use super::emit::{FK_GUARD_CONSTRAINT, FK_GUARD_TABLE};
+use crate::dialect::driver::Progress;
 use crate::dialect::{ApplyOptions, ApplyReport, Script, Statement};
 
 pub async fn apply(
@@ -23,6 +24,7 @@ pub async fn apply(
         .await
         .map_err(|e| super::connect_error(url, e))?;
     let mut report = ApplyReport::default();
+    let mut progress = Progress::new(script);
     let mut committed_any = false;
     for phase in &script.phases {
         if phase.statements.is_empty() {
@@ -30,7 +32,7 @@ pub async fn apply(
         }
         if !phase.transactional {
             for s in &phase.statements {
-                if let Err(e) = run(&mut conn, &s.sql).await {
+                if let Err(e) = progress.send(&s.sql, false, run(&mut conn, &s.sql)).await {
                     let state = if committed_any {
                         "the transaction before it was committed"
                     } else {
@@ -46,7 +48,7 @@ pub async fn apply(
             .await
             .map_err(|e| miette::miette!("cannot begin a transaction on {url}: {e}"))?;
         for s in &phase.statements {
-            if let Err(e) = run(&mut conn, &s.sql).await {
+            if let Err(e) = progress.send(&s.sql, true, run(&mut conn, &s.sql)).await {
                 let detail = if s.sql.contains(FK_GUARD_TABLE) {
                     Some(violations(&mut conn).await)
                 } else {
