@@ -75,6 +75,7 @@ fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     let target = redact(url);
     if m.plan.is_empty() {
         eprintln!("No changes: {target} already matches {}.", redact(to));
+        supersede_unfinished(&rt, d, url)?;
         return Ok(Outcome::Success);
     }
     let sql = crate::report::sql::render(d, &m.up);
@@ -111,6 +112,30 @@ fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
 
     plan_again(&rt, &args, url, to, desired.schema)?;
     Ok(Outcome::Success)
+}
+
+/// A database that already matches the schema has nothing left of an
+/// unfinished plan (the statement in flight when it stopped finished, or
+/// someone finished the work): an empty run marks it superseded in the
+/// history, kept, so that `--resume` stops offering it. A history that
+/// cannot be read is left to `--resume` to report.
+fn supersede_unfinished(
+    rt: &tokio::runtime::Runtime,
+    d: &dyn dialect::Driver,
+    url: &str,
+) -> miette::Result<()> {
+    let Some(pending) = d.pending(url) else {
+        return Ok(());
+    };
+    if let Ok(Some(p)) = rt.block_on(pending) {
+        let empty = dialect::Script::default();
+        rt.block_on(d.apply(url, &empty, &ApplyOptions::default()))?;
+        eprintln!(
+            "The unfinished plan {} recorded in strata_history is marked superseded: the database already matches.",
+            p.hash
+        );
+    }
+    Ok(())
 }
 
 /// Planning again right away must find nothing; if it does, say so

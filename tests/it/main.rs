@@ -8,6 +8,7 @@ mod cli_sqlite;
 mod client;
 mod conformance;
 mod converge;
+mod faults;
 mod gen;
 mod gitsrc;
 mod lint;

@@ -177,8 +177,10 @@ async fn run(
             // The server answered: the statement is over, and MySQL's DDL
             // took no effect. Any other error (the connection lost) leaves
             // it in flight for resume to check.
+            // A killed connection answers too, and cannot write: the row
+            // then stays in flight, for resume to check.
             if step && matches!(e, sqlx::Error::Database(_)) {
-                history::refused(conn, &run, idx).await?;
+                let _ = history::refused(conn, &run, idx).await;
             }
             return Err(failure(&run, i, total, st, e, &done));
         }

@@ -82,7 +82,7 @@ pub async fn check_interrupted(
     }
     Err(miette::miette!(
         code = "strata::mysql::resume_unverified",
-        help = "`strata apply --to <schema>` plans from where the database stands and runs only what is still missing; this run stays in strata_history, marked superseded",
+        help = "`strata apply --to <schema>` plans from where the database stands and runs only what is still missing, marking this run superseded in strata_history (kept)",
         "statement #{number} ({statement}) was running when the apply stopped, and the schema has changed since it started: the server probably finished it, but strata cannot tell that apart from a change made by someone else, so it ran nothing"
     ))
 }

@@ -84,9 +84,25 @@ async fn run(conn: &mut PgConnection, script: &Script) -> miette::Result<ApplyRe
             }
         } else {
             for s in &phase.statements {
+                let online = s.sql.contains(" CONCURRENTLY ");
+                let invalid_before = if online {
+                    invalid_indexes(conn).await
+                } else {
+                    Vec::new()
+                };
                 let sent = sqlx::raw_sql(&s.sql).execute(&mut *conn);
                 if let Err(e) = progress.send(&s.sql, false, sent).await {
-                    return Err(failure(&s.sql, &e, index, false, &committed));
+                    let left = if online {
+                        drop_left_invalid(conn, &invalid_before).await
+                    } else {
+                        String::new()
+                    };
+                    let err = failure(&s.sql, &e, index, false, &committed);
+                    return Err(if left.is_empty() {
+                        err
+                    } else {
+                        err.wrap_err(left)
+                    });
                 }
                 report.executed.push(s.sql.clone());
                 committed.push(s.sql.clone());
@@ -164,6 +180,44 @@ fn failure(
             "outside a transaction"
         },
     )
+}
+
+/// The invalid indexes of the database, as quoted names: what a failed
+/// `CREATE INDEX CONCURRENTLY` leaves behind.
+async fn invalid_indexes(conn: &mut PgConnection) -> Vec<String> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT n.nspname::text, c.relname::text FROM pg_index i \
+         JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE NOT i.indisvalid ORDER BY 1, 2",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap_or_default();
+    rows.iter()
+        .map(|(ns, ix)| format!("{}.{}", super::quote::ident(ns), super::quote::ident(ix)))
+        .collect()
+}
+
+/// After a failed `CREATE INDEX CONCURRENTLY`: drops the invalid index
+/// it left (one that was not invalid before it ran — nobody else's), so
+/// that the database is as before the statement; says what it did.
+async fn drop_left_invalid(conn: &mut PgConnection, before: &[String]) -> String {
+    let mut said = Vec::new();
+    for ix in invalid_indexes(conn).await {
+        if before.contains(&ix) {
+            continue;
+        }
+        let drop = format!("DROP INDEX CONCURRENTLY IF EXISTS {ix}");
+        match sqlx::raw_sql(&drop).execute(&mut *conn).await {
+            Ok(_) => said.push(format!(
+                "the failed build left the invalid index {ix}; strata dropped it"
+            )),
+            Err(e) => said.push(format!(
+                "the failed build left the invalid index {ix}, and dropping it failed ({e}): run `{drop}`"
+            )),
+        }
+    }
+    said.join("; ")
 }
 
 fn first_line(s: &str) -> &str {
