@@ -49,6 +49,11 @@ pub struct Args {
     /// in strata_history run from the one that failed; none runs twice.
     #[arg(long)]
     resume: bool,
+    /// Run without the pre-flight data checks (rows a new NOT NULL,
+    /// unique key, check or foreign key would reject): for tables too big
+    /// to scan. A plan that fails on the data then stops part-way.
+    #[arg(long)]
+    skip_preflight: bool,
     #[command(flatten)]
     emit: EmitArgs,
 }
@@ -89,6 +94,7 @@ fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     eprintln!("{sql}");
     summarize(&m, d);
     refuse_destructive(&m, args.allow_destructive)?;
+    super::preflight::refuse(&rt, d, url, &m.plan, args.skip_preflight)?;
     if !args.auto_approve {
         confirm(&target)?;
     }

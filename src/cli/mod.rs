@@ -14,6 +14,7 @@ mod interrupt;
 mod lint;
 mod migrate;
 mod plan;
+mod preflight;
 
 use std::process::ExitCode;
 

@@ -55,6 +55,10 @@ pub trait Driver: Dialect {
         None
     }
 
+    /// The one integer a read-only `SELECT COUNT(*) …` returns on the
+    /// database at `url` (pre-flight checks).
+    fn count<'a>(&'a self, url: &'a str, sql: &'a str) -> Fut<'a, i64>;
+
     /// Whether a scratch database needs a server (`--dev-url`); SQLite
     /// makes one in a temporary file.
     fn needs_dev_server(&self) -> bool {

@@ -24,6 +24,7 @@ mod postgres_converge;
 mod postgres_security;
 mod postgres_types;
 mod postgres_views;
+mod preflight;
 mod properties;
 mod prove;
 mod readme;

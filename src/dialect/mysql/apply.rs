@@ -300,6 +300,26 @@ async fn read_pending(conn: &mut MySqlConnection) -> miette::Result<Option<Pendi
     }))
 }
 
+/// The integer a `SELECT COUNT(*) …` returns (pre-flight checks).
+pub async fn count(url: &str, sql: &str) -> miette::Result<i64> {
+    let real_url = crate::url::with_scheme(url, "mysql");
+    let mut conn = <sqlx::mysql::MySqlConnection as sqlx::Connection>::connect(&real_url)
+        .await
+        .map_err(|e| {
+            miette::miette!(
+                code = "strata::mysql::connect",
+                "cannot connect to {}: {e}",
+                crate::url::redact(url)
+            )
+        })?;
+    let n = sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|e| miette::miette!("{e}\n{sql}"));
+    let _ = sqlx::Connection::close(conn).await;
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -223,3 +223,22 @@ async fn drop_left_invalid(conn: &mut PgConnection, before: &[String]) -> String
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s)
 }
+
+/// The integer a `SELECT COUNT(*) …` returns (pre-flight checks).
+pub async fn count(url: &str, sql: &str) -> miette::Result<i64> {
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(url)
+        .await
+        .map_err(|e| {
+            miette::miette!(
+                code = "strata::postgres::connect",
+                "cannot connect to {}: {e}",
+                crate::url::redact(url)
+            )
+        })?;
+    let n = sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|e| miette::miette!("{e}\n{sql}"));
+    let _ = sqlx::Connection::close(conn).await;
+    n
+}

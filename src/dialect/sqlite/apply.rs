@@ -135,3 +135,19 @@ fn failure(s: &Statement, error: &str, detail: Option<String>, state: &str) -> m
         "{msg}"
     )
 }
+
+/// The integer a `SELECT COUNT(*) …` returns (pre-flight checks).
+pub async fn count(url: &str, sql: &str) -> miette::Result<i64> {
+    let Some(options) = super::connect_options(url, false)? else {
+        return Err(miette::miette!("cannot open {url}"));
+    };
+    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options)
+        .await
+        .map_err(|e| super::connect_error(url, e))?;
+    let n = sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|e| miette::miette!("{e}\n{sql}"));
+    let _ = sqlx::Connection::close(conn).await;
+    n
+}
