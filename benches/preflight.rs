@@ -40,14 +40,18 @@ async fn main() -> Res<()> {
             admin: std::env::var("STRATA_TEST_POSTGRES_URL")
                 .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into()),
             quote: |s| format!("\"{s}\""),
-            fill: |n| format!("INSERT INTO users SELECT g, 'u' || g || '@x', g % 1000 + 1, 'n' || (g % 97) FROM generate_series(1, {n}) g"),
+            fill: |n| {
+                format!("INSERT INTO users SELECT g, 'u' || g || '@x', g % 1000 + 1, 'n' || (g % 97) FROM generate_series(1, {n}) g")
+            },
         },
         Server {
             label: "MariaDB 10.11",
             admin: std::env::var("STRATA_TEST_MYSQL_URL")
                 .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/mysql".into()),
             quote: |s| format!("`{s}`"),
-            fill: |n| format!("INSERT INTO users SELECT seq, CONCAT('u', seq, '@x'), seq % 1000 + 1, CONCAT('n', seq % 97) FROM seq_1_to_{n}"),
+            fill: |n| {
+                format!("INSERT INTO users SELECT seq, CONCAT('u', seq, '@x'), seq % 1000 + 1, CONCAT('n', seq % 97) FROM seq_1_to_{n}")
+            },
         },
     ];
     eprintln!("load average at start: {}", support::load_average());
@@ -107,12 +111,8 @@ async fn run(s: &Server, n: usize, indexed: bool) -> Res<(Duration, usize)> {
     let d = strata::dialect::for_url(&have)?;
     let current = d.introspect(&have, &[]).await?;
     let desired = d.introspect(&want, &[]).await?;
-    let m = strata::migration::migration(
-        &current.schema,
-        &desired.schema,
-        d,
-        &EmitOptions::default(),
-    )?;
+    let m =
+        strata::migration::migration(&current.schema, &desired.schema, d, &EmitOptions::default())?;
     let probes = strata::preflight::probes(d, &m.plan).len();
     let mut times = Vec::new();
     for _ in 0..ROUNDS {

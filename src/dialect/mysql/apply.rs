@@ -5,23 +5,39 @@
 //! where it stopped, never running a statement twice: a statement that
 //! was in flight is checked on the server first (`resume.rs`). A named
 //! lock (`GET_LOCK`) keeps two applies to the same database from
-//! interleaving.
+//! interleaving; under it, given the state its plan was made from, an
+//! apply reads the database again and runs nothing when it changed. Each
+//! statement waits `lock_wait_timeout` for a metadata lock; one that gave
+//! up did not run and is tried again a few times.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use sqlx::mysql::MySqlConnection;
-use sqlx::Connection;
+use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
+use sqlx::{ConnectOptions, Connection};
 
-use crate::dialect::driver::{set_running, Running};
+use crate::dialect::driver::{
+    lock_backoff, set_running, verify, Running, APPLY_LOCK_WAIT, LOCK_RETRIES,
+};
 use crate::dialect::{first_line, ApplyOptions, ApplyReport, Pending, Script, Statement};
 
 use super::history::{self, db_error, Row, Run};
 use super::resume::{check_interrupted, fnv, lock_holder};
 use super::HISTORY_TABLE;
 
-/// How long an apply waits for another one to finish by default.
-const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(60);
+/// A connection whose session keeps the server's `sql_mode`. sqlx would
+/// add `PIPES_AS_CONCAT` and `NO_ENGINE_SUBSTITUTION`, and triggers and
+/// routines remember the mode they were created under: `a || b` in a
+/// trigger strata created would be concatenation, in one the `mysql`
+/// client created a logical OR.
+pub(super) async fn session(url: &str) -> Result<MySqlConnection, sqlx::Error> {
+    let options: MySqlConnectOptions = crate::url::with_scheme(url, "mysql").parse()?;
+    options
+        .pipes_as_concat(false)
+        .no_engine_substitution(false)
+        .connect()
+        .await
+}
 
 /// A stable hash of the script's statements (FNV-1a, 64 bits): resume
 /// trusts the history only for the very same plan.
@@ -35,8 +51,7 @@ pub fn plan_hash(script: &Script) -> String {
 }
 
 async fn connect(url: &str) -> miette::Result<MySqlConnection> {
-    let real_url = crate::url::with_scheme(url, "mysql");
-    MySqlConnection::connect(&real_url).await.map_err(|e| {
+    session(url).await.map_err(|e| {
         miette::miette!(
             code = "strata::mysql::connect",
             help = "check that the server is running and the URL names a database",
@@ -62,30 +77,89 @@ pub async fn apply(
     result
 }
 
-async fn lock(conn: &mut MySqlConnection, options: &ApplyOptions) -> miette::Result<()> {
-    let wait = options.lock_timeout.unwrap_or(DEFAULT_LOCK_WAIT);
-    let got: Option<i64> =
-        sqlx::query_scalar("SELECT GET_LOCK(CONCAT('strata_apply:', DATABASE()), ?)")
-            .bind(wait.as_secs_f64())
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(|e| {
-                miette::miette!(
-                    code = "strata::mysql::lock",
-                    "cannot take the apply lock: {}",
-                    db_error(e)
-                )
-            })?;
-    if got != Some(1) {
-        return Err(miette::miette!(
-            code = "strata::mysql::locked",
-            help = "another `strata apply` is running on this database, or the server is still finishing a statement of one that was stopped; wait for it to finish, or raise --lock-timeout",
-            "another apply holds the lock on this database{} (waited {:.1}s); nothing was applied",
-            lock_holder(conn).await,
-            wait.as_secs_f64()
-        ));
+/// Takes the named lock, saying so when another apply holds it, and
+/// naming the holder when it gives up: often a statement of a stopped
+/// strata that the server is still finishing.
+async fn take_lock(conn: &mut MySqlConnection) -> miette::Result<()> {
+    for wait in [Duration::ZERO, APPLY_LOCK_WAIT] {
+        if !wait.is_zero() {
+            eprintln!("waiting for another strata apply on this database to finish…");
+        }
+        let got: Option<i64> =
+            sqlx::query_scalar("SELECT GET_LOCK(CONCAT('strata_apply:', DATABASE()), ?)")
+                .bind(wait.as_secs_f64())
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(|e| {
+                    miette::miette!(
+                        code = "strata::mysql::lock",
+                        "cannot take the apply lock: {}",
+                        db_error(e)
+                    )
+                })?;
+        if got == Some(1) {
+            return Ok(());
+        }
     }
-    Ok(())
+    Err(miette::miette!(
+        code = "strata::mysql::locked",
+        help = "another `strata apply` is running on this database, or the server is still finishing a statement of one that was stopped; wait for it to finish",
+        "another apply held the lock on this database{} for {APPLY_LOCK_WAIT:?}; nothing was applied",
+        lock_holder(conn).await
+    ))
+}
+
+/// `ER_LOCK_WAIT_TIMEOUT`: the statement gave up waiting for a (metadata)
+/// lock before it changed anything.
+fn is_lock_timeout(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>().is_some_and(|m| m.number() == 1205))
+}
+
+/// Runs one statement, again after a pause each time it gave up waiting
+/// for a lock (it did not run, so running it again is safe).
+async fn execute(
+    conn: &mut MySqlConnection,
+    sql: &str,
+    wait: Option<Duration>,
+) -> Result<(), (sqlx::Error, u32)> {
+    let mut attempt = 0;
+    loop {
+        match sqlx::raw_sql(sql).execute(&mut *conn).await {
+            Ok(_) => return Ok(()),
+            Err(e) if is_lock_timeout(&e) && attempt < LOCK_RETRIES => {
+                attempt += 1;
+                lock_backoff(attempt, &first_line(sql), wait).await;
+            }
+            Err(e) => return Err((e, attempt)),
+        }
+    }
+}
+
+/// The per-statement lock wait, and the plan's starting state checked
+/// under the lock (the database unchanged since it was planned).
+async fn settle(
+    conn: &mut MySqlConnection,
+    url: &str,
+    options: &ApplyOptions,
+) -> miette::Result<Option<Duration>> {
+    let wait = options.statement_lock_wait();
+    // Whole seconds from 1 up: the server's range; "forever" is its maximum.
+    let secs = wait.map_or(31_536_000, |w| w.as_secs().max(1));
+    sqlx::raw_sql(&format!("SET SESSION lock_wait_timeout = {secs}"))
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| {
+            miette::miette!(
+                code = "strata::mysql::lock",
+                "cannot set lock_wait_timeout: {}",
+                db_error(e)
+            )
+        })?;
+    if let Some(expected) = &options.expect {
+        let now = super::introspect::introspect(url, &expected.namespaces).await?;
+        verify(expected, &now)?;
+    }
+    Ok(wait)
 }
 
 /// The run to continue and what of it is applied, or a fresh run recorded.
@@ -136,7 +210,8 @@ async fn run(
     script: &Script,
     options: &ApplyOptions,
 ) -> miette::Result<ApplyReport> {
-    lock(conn, options).await?;
+    take_lock(conn).await?;
+    let wait = settle(conn, url, options).await?;
     let mut report = ApplyReport::default();
     let (run, applied) = prepare(url, conn, script, options, &mut report).await?;
     let connection: u64 = sqlx::query_scalar("SELECT CONNECTION_ID()")
@@ -171,9 +246,9 @@ async fn run(
             sql: st.sql.clone(),
             transactional: false,
         }));
-        let result = sqlx::raw_sql(&st.sql).execute(&mut *conn).await;
+        let result = execute(conn, &st.sql, wait).await;
         set_running(None);
-        if let Err(e) = result {
+        if let Err((e, retries)) = result {
             // The server answered: the statement is over, and MySQL's DDL
             // took no effect. Any other error (the connection lost) leaves
             // it in flight for resume to check.
@@ -182,7 +257,7 @@ async fn run(
             if step && matches!(e, sqlx::Error::Database(_)) {
                 let _ = history::refused(conn, &run, idx).await;
             }
-            return Err(failure(&run, i, total, st, e, &done));
+            return Err(failure(&run, i, total, st, (e, retries), &done));
         }
         if step {
             history::applied(conn, &run, idx).await.map_err(|e| {
@@ -209,7 +284,7 @@ fn failure(
     i: usize,
     total: usize,
     st: &Statement,
-    e: sqlx::Error,
+    (e, retries): (sqlx::Error, u32),
     done: &[(usize, String)],
 ) -> miette::Report {
     let answered = matches!(e, sqlx::Error::Database(_));
@@ -227,7 +302,16 @@ fn failure(
             run.hash
         )
     };
-    let (state, help) = if answered {
+    let (state, help) = if is_lock_timeout(&e) {
+        (
+            "it gave up waiting for a lock, so it took no effect".to_string(),
+            format!(
+                "another session held a lock this statement needs ({} attempts): find it in SHOW PROCESSLIST, then `strata apply --resume` continues from statement #{}; --lock-timeout raises the wait (0 waits forever)",
+                retries + 1,
+                i + 1
+            ),
+        )
+    } else if answered {
         (
             "the server refused it, so it took no effect".to_string(),
             format!(
