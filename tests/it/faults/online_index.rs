@@ -1,4 +1,5 @@
-//! An online unique index build that fails on duplicate values.
+//! An online unique index build that fails on duplicate values (the
+//! pre-flight check skipped, so that the server gets to fail it).
 
 use super::*;
 use crate::support::{exec, MyDb, PgDb};
@@ -16,7 +17,7 @@ fn fails_and_leaves_the_start(have: &str, want: &str, rt: &tokio::runtime::Runti
     rt.block_on(exec(have, &ddl(START))).expect("set up");
     rt.block_on(exec(want, &ddl(WANT))).expect("set up");
     let start = rt.block_on(catalog(have));
-    let (code, err) = finish(spawn_apply(have, want, &["--online"]));
+    let (code, err) = finish(spawn_apply(have, want, &["--online", "--skip-preflight"]));
     assert_eq!(code, Some(1), "{err}");
     assert!(err.contains("users_email"), "{err}");
     rt.block_on(assert_catalog(have, &start, "nothing of the index stays"));
