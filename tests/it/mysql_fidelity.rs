@@ -78,3 +78,44 @@ async fn a_trigger_under_another_sql_mode_is_reported() {
         got.warnings
     );
 }
+
+/// A view whose strings hold quotes and backslashes comes back through
+/// `inspect` as a file that reads, plans to nothing and, applied to an
+/// empty database, selects the very same strings.
+#[tokio::test]
+async fn view_strings_round_trip_through_inspect() {
+    let (Some(db), Some(copy)) = (MyDb::create("fidview").await, MyDb::create("fidview").await)
+    else {
+        return;
+    };
+    let want = "it's a\\b 'q' \\%";
+    crate::support::exec(
+        &db.url,
+        &["CREATE VIEW v AS SELECT 'it''s a\\\\b \\'q\\' \\%' AS x".to_string()],
+    )
+    .await
+    .expect("creates the view");
+    let inspected = strata::source::introspect(&db.url, &[])
+        .await
+        .expect("introspects")
+        .schema;
+    let text = strata::syntax::print(&inspected);
+    let file = strata::syntax::parse(&[SourceFile::new("v.strata", text.as_str())])
+        .unwrap_or_else(|e| panic!("the inspected file reads back: {e:?}\n{text}"));
+    let d = dialect::for_kind(DialectKind::Mysql);
+    let again = migration(&inspected, &file, d, &EmitOptions::default()).expect("plans");
+    assert!(again.up.is_empty(), "plan again is empty:\n{text}");
+    let m = migration(&Schema::default(), &file, d, &EmitOptions::default()).expect("plans");
+    apply(&copy.url, &m.up, &ApplyOptions::default())
+        .await
+        .expect("applies");
+    let mut c = sqlx::MySqlConnection::connect(&copy.url)
+        .await
+        .expect("connects");
+    let got: String = sqlx::query("SELECT x FROM v")
+        .fetch_one(&mut c)
+        .await
+        .expect("selects")
+        .get(0);
+    assert_eq!(got, want);
+}

@@ -551,12 +551,13 @@ fn foreign_keys(rows: &Rows, db: &str, schema: &mut Schema) {
     }
 }
 
-/// Views, their bodies without the database qualifier the server adds.
+/// Views, their bodies without the database qualifier the server adds,
+/// and with its `\'` in strings spelled `''` (what a file can read back).
 fn views(rows: &Rows, db: &str, schema: &mut Schema, warnings: &mut Vec<String>) {
     let qualifier = format!("{}.", ident(db));
     for r in rows {
         let name = col(r, 0);
-        let body = col(r, 1).replace(&qualifier, "");
+        let body = literals(&col(r, 1).replace(&qualifier, ""));
         if col(r, 2) != "NONE" && !col(r, 2).is_empty() {
             warnings.push(format!(
                 "view {name}: WITH {} CHECK OPTION is not modeled",
