@@ -398,27 +398,7 @@ mod tests {
     };
 
     fn index(name: Option<&str>, cols: &[&str]) -> Index {
-        Index {
-            name: name.map(str::to_string),
-            parts: cols
-                .iter()
-                .map(|c| IndexPart {
-                    key: IndexKey::Column(c.to_string()),
-                    desc: false,
-                    nulls_first: None,
-                    collation: None,
-                    opclass: None,
-                    length: None,
-                })
-                .collect(),
-            unique: false,
-            method: None,
-            include: vec![],
-            predicate: None,
-            nulls_not_distinct: false,
-            comment: None,
-            renamed_from: None,
-        }
+        Index::on_columns(name, cols)
     }
 
     fn unique(name: Option<&str>, cols: &[&str]) -> Unique {
@@ -525,14 +505,8 @@ mod tests {
     fn expression_index_parts_are_not_columns() {
         let mut t = table("t", &[("a", "text")]);
         let mut i = index(None, &[]);
-        i.parts.push(IndexPart {
-            key: IndexKey::Expr(Expr::new("lower(a)")),
-            desc: false,
-            nulls_first: None,
-            collation: None,
-            opclass: None,
-            length: None,
-        });
+        i.parts
+            .push(IndexPart::new(IndexKey::Expr(Expr::new("lower(a)"))));
         t.indexes.push(i);
         assert_eq!(problems(t), vec![]);
     }
