@@ -8,7 +8,6 @@
 
 mod beside_tables;
 mod foreign_keys;
-mod name_length;
 mod objects;
 mod security;
 mod suggest;
@@ -89,7 +88,6 @@ pub fn validate(schema: &Schema) -> Vec<Problem> {
     security::policies(schema, &mut out);
     security::grants(schema, &mut out);
     security::dialect(schema, &mut out);
-    name_length::check(schema, &mut out);
     out
 }
 
