@@ -20,6 +20,7 @@ mod literals;
 mod migrate;
 mod mysql;
 mod mysql_apply;
+mod mysql_fidelity;
 mod mysql_keys;
 mod mysql_moves;
 mod oracle;

@@ -25,18 +25,22 @@ use super::history::{self, db_error, Row, Run};
 use super::resume::{check_interrupted, fnv, lock_holder};
 use super::HISTORY_TABLE;
 
-/// A connection whose session keeps the server's `sql_mode`. sqlx would
-/// add `PIPES_AS_CONCAT` and `NO_ENGINE_SUBSTITUTION`, and triggers and
-/// routines remember the mode they were created under: `a || b` in a
-/// trigger strata created would be concatenation, in one the `mysql`
-/// client created a logical OR.
+/// A connection whose session has the server's default `sql_mode`, as a
+/// `mysql` client's has. sqlx would add `PIPES_AS_CONCAT`,
+/// `NO_ENGINE_SUBSTITUTION` and (through its handshake) `IGNORE_SPACE`,
+/// and triggers remember the mode they were created under: `a || b` in a
+/// trigger strata created would be concatenation, in one the client
+/// created a logical OR.
 pub(super) async fn session(url: &str) -> Result<MySqlConnection, sqlx::Error> {
     let options: MySqlConnectOptions = crate::url::with_scheme(url, "mysql").parse()?;
-    options
+    let mut conn = options
         .pipes_as_concat(false)
         .no_engine_substitution(false)
         .connect()
-        .await
+        .await?;
+    conn.execute("SET SESSION sql_mode = @@GLOBAL.sql_mode")
+        .await?;
+    Ok(conn)
 }
 
 /// A stable hash of the script's statements (FNV-1a, 64 bits): resume

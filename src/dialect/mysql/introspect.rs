@@ -265,7 +265,7 @@ fn build(server: &Server, db: &str, db_collation: &str, c: Catalog) -> Introspec
         }
     }
     views(&c.views, db, &mut schema, &mut warnings);
-    triggers(&c.triggers, &mut schema);
+    triggers(&c.triggers, &mut schema, &mut warnings);
     for r in &c.routines {
         warnings.push(format!(
             "{} {} is not modeled by strata yet",
@@ -551,12 +551,13 @@ fn foreign_keys(rows: &Rows, db: &str, schema: &mut Schema) {
     }
 }
 
-/// Views, their bodies without the database qualifier the server adds.
+/// Views, their bodies without the database qualifier the server adds,
+/// and with its `\'` in strings spelled `''` (what a file can read back).
 fn views(rows: &Rows, db: &str, schema: &mut Schema, warnings: &mut Vec<String>) {
     let qualifier = format!("{}.", ident(db));
     for r in rows {
         let name = col(r, 0);
-        let body = col(r, 1).replace(&qualifier, "");
+        let body = literals(&col(r, 1).replace(&qualifier, ""));
         if col(r, 2) != "NONE" && !col(r, 2).is_empty() {
             warnings.push(format!(
                 "view {name}: WITH {} CHECK OPTION is not modeled",
@@ -578,10 +579,20 @@ fn views(rows: &Rows, db: &str, schema: &mut Schema, warnings: &mut Vec<String>)
     }
 }
 
-fn triggers(rows: &Rows, schema: &mut Schema) {
+/// Triggers onto the schema. The `sql_mode` a trigger was created under
+/// is not modeled: strata creates triggers under the server's default
+/// mode, so one created under another mode is reported (recreated, its
+/// body could mean something else: `||` is OR or concatenation).
+fn triggers(rows: &Rows, schema: &mut Schema, warnings: &mut Vec<String>) {
     for r in rows {
         let name = col(r, 0);
         let table = Name::new(col(r, 1));
+        if let Some(mode) = opt(r, 5) {
+            warnings.push(format!(
+                "trigger {name} on {} was created under sql_mode '{mode}', not the server's default; strata does not model a trigger's sql_mode and would recreate it under the default",
+                table.name
+            ));
+        }
         schema.triggers.insert(
             (table.clone(), name.clone()),
             Trigger {
