@@ -173,22 +173,66 @@ impl std::fmt::Display for Type {
 
 /// A fragment of SQL the user wrote (a default, a check, an index
 /// expression). It is pasted into emitted SQL as-is: it is SQL by nature.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+///
+/// A dialect's normalization replaces the text (`.0`) by its canonical
+/// form, which is what equality compares, and keeps the text as written
+/// beside it: the canonical form is for comparing only (it may drop a
+/// cast the server keeps, `'1'::numeric` → `1`), so SQL is always written
+/// from [`Expr::written`], which `Display` prints.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Expr(pub String);
+pub struct Expr(pub String, #[serde(skip)] pub Option<String>);
 
 impl Expr {
     pub fn new(s: impl Into<String>) -> Expr {
-        Expr(s.into())
+        Expr(s.into(), None)
     }
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+    /// The text as the user (or the server's catalog) wrote it.
+    pub fn written(&self) -> &str {
+        self.1.as_deref().unwrap_or(&self.0)
+    }
+    /// `canonical` as what this expression compares as, keeping the text
+    /// this one was written as.
+    pub fn canonical(&self, canonical: impl Into<String>) -> Expr {
+        let canonical = canonical.into();
+        let written = self.written();
+        let kept = (written != canonical).then(|| written.to_string());
+        Expr(canonical, kept)
+    }
+}
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Expr) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for Expr {}
+
+impl PartialOrd for Expr {
+    fn partial_cmp(&self, other: &Expr) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Expr {
+    fn cmp(&self, other: &Expr) -> std::cmp::Ordering {
+        self.0.cmp(&other.0)
+    }
+}
+
+impl std::hash::Hash for Expr {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
     }
 }
 
 impl std::fmt::Display for Expr {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.written())
     }
 }
 

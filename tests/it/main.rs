@@ -20,6 +20,7 @@ mod oracle;
 mod plan_render;
 mod postgres;
 mod postgres_converge;
+mod postgres_fidelity;
 mod postgres_security;
 mod postgres_types;
 mod postgres_views;

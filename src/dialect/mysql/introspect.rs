@@ -363,7 +363,7 @@ fn checks(rows: &Rows, server: &Server) -> (JsonChecks, BTreeMap<String, Vec<Che
         }
         table_checks.entry(table).or_default().push(Check {
             name: Some(name),
-            expr: Expr(clause),
+            expr: Expr::new(clause),
             not_valid: false,
             renamed_from: None,
         });
@@ -398,9 +398,9 @@ fn columns(
         let extra = col(r, 5).to_ascii_lowercase();
         let raw_default = opt(r, 2);
         c.default = if server.mariadb {
-            raw_default.map(Expr)
+            raw_default.map(Expr::new)
         } else {
-            mysql_default(raw_default, &ty, &extra).map(Expr)
+            mysql_default(raw_default, &ty, &extra).map(Expr::new)
         };
         if extra.contains("auto_increment") {
             c.identity = Some(Identity::AutoIncrement);
@@ -408,7 +408,7 @@ fn columns(
         if let Some(i) = extra.find("on update ") {
             let rest = &extra[i + "on update ".len()..];
             let end = rest.find(',').unwrap_or(rest.len());
-            c.on_update = Some(Expr(rest[..end].trim().to_string()));
+            c.on_update = Some(Expr::new(rest[..end].trim().to_string()));
         }
         if extra.contains("virtual generated") || extra.contains("stored generated") {
             let e = opt(r, 9).unwrap_or_default();
@@ -418,7 +418,7 @@ fn columns(
                 unescape_mysql(&e)
             };
             c.generated = Some(Generated {
-                expr: Expr(e),
+                expr: Expr::new(e),
                 stored: extra.contains("stored generated"),
             });
             c.default = None;
@@ -452,7 +452,7 @@ fn indexes(rows: &Rows, schema: &mut Schema) {
         let expression = opt(r, 9);
         let key = match (column, expression) {
             (Some(c), _) => IndexKey::Column(c),
-            (None, Some(e)) => IndexKey::Expr(Expr(unescape_mysql(&e))),
+            (None, Some(e)) => IndexKey::Expr(Expr::new(unescape_mysql(&e))),
             (None, None) => continue,
         };
         let part = IndexPart {
@@ -607,7 +607,7 @@ fn partitions(rows: &Rows, schema: &mut Schema, warnings: &mut Vec<String>) {
             continue;
         };
         match partition_clause(&rows) {
-            Some(by) => t.partition = Some(Partitioning::By { by: Expr(by) }),
+            Some(by) => t.partition = Some(Partitioning::By { by: Expr::new(by) }),
             None => warnings.push(format!(
                 "table {tname} has subpartitions; subpartitioning is not modeled by strata yet"
             )),
