@@ -373,6 +373,8 @@ mod tests {
             nulls_not_distinct: false,
             comment: None,
             renamed_from: None,
+            options: Default::default(),
+            invalid: false,
         }
     }
 

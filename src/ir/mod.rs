@@ -543,6 +543,15 @@ pub struct Index {
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
+    /// Storage parameters, `with (fillfactor = 70)` (PostgreSQL).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
+    /// The database holds the index but cannot use it (PostgreSQL
+    /// `indisvalid` false, as a failed `CREATE INDEX CONCURRENTLY` leaves
+    /// it). Only introspection sets it; a schema never wants it, so such
+    /// an index always differs from the one wanted and is built again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub invalid: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

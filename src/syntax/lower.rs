@@ -1254,6 +1254,8 @@ impl<'a> Lowerer<'a> {
             nulls_not_distinct: false,
             comment: None,
             renamed_from: None,
+            options: Default::default(),
+            invalid: false,
         };
         let mut kind: Option<String> = None;
         let mut using_span = None;
@@ -1286,6 +1288,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 Rule::nulls_not_distinct => ix.nulls_not_distinct = true,
+                Rule::table_with => self.options(&c, &mut ix.options),
                 Rule::attr_comment => {
                     let v = self.string_child(&c).unwrap_or_default();
                     self.once(&mut ix.comment, v, csp, "an index comment");

@@ -722,22 +722,7 @@ fn table_head(t: &Table, ind: &str, ns: Option<&str>) -> String {
         }
         _ => s.push_str(&format!("table {}", decl(&t.name, ns))),
     }
-    if !t.options.is_empty() {
-        let opts: Vec<String> = t
-            .options
-            .iter()
-            .map(|(k, v)| {
-                if v == "true" {
-                    text::ident(k)
-                } else if parses_whole(Rule::option_value_only, v) {
-                    format!("{} = {v}", text::ident(k))
-                } else {
-                    format!("{} = {}", text::ident(k), text::string(v))
-                }
-            })
-            .collect();
-        s.push_str(&format!(" with ({})", opts.join(", ")));
-    }
+    s.push_str(&with_options(&t.options));
     match &t.partition {
         Some(Partitioning::By { by }) => s.push_str(&format!(" partition by {by}")),
         Some(Partitioning::Of { bound, .. }) if bound.as_str() == "default" => {
@@ -1076,6 +1061,26 @@ fn foreign_key(f: &ForeignKey) -> String {
     s
 }
 
+/// ` with (fillfactor = 70, …)`, or nothing when there are no options.
+fn with_options(options: &BTreeMap<String, String>) -> String {
+    if options.is_empty() {
+        return String::new();
+    }
+    let opts: Vec<String> = options
+        .iter()
+        .map(|(k, v)| {
+            if v == "true" {
+                text::ident(k)
+            } else if parses_whole(Rule::option_value_only, v) {
+                format!("{} = {v}", text::ident(k))
+            } else {
+                format!("{} = {}", text::ident(k), text::string(v))
+            }
+        })
+        .collect();
+    format!(" with ({})", opts.join(", "))
+}
+
 fn index(x: &Index) -> String {
     let (kind, method) = match x.method.as_deref() {
         Some(m @ ("fulltext" | "spatial")) => (format!("{m} "), None),
@@ -1122,6 +1127,7 @@ fn index(x: &Index) -> String {
     if x.nulls_not_distinct {
         s.push_str(" nulls not distinct");
     }
+    s.push_str(&with_options(&x.options));
     if let Some(c) = &x.comment {
         s.push_str(&format!(" comment {}", text::string(c)));
     }

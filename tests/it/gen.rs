@@ -298,6 +298,8 @@ fn add_random_index(rng: &mut Rng, d: DialectKind, t: &mut Table) {
         nulls_not_distinct: false,
         comment: None,
         renamed_from: None,
+        options: Default::default(),
+        invalid: false,
     });
 }
 

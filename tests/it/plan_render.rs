@@ -55,6 +55,8 @@ fn index(name: &str, column: &str) -> Index {
         nulls_not_distinct: false,
         comment: None,
         renamed_from: None,
+        options: Default::default(),
+        invalid: false,
     }
 }
 

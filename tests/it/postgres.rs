@@ -338,6 +338,8 @@ fn file_like() -> Schema {
         nulls_not_distinct: false,
         comment: None,
         renamed_from: None,
+        options: Default::default(),
+        invalid: false,
     });
     s.tables.insert(users.name.clone(), users);
     let mut posts = Table::new(Name::new("posts"));
@@ -558,6 +560,8 @@ fn snapshot_plans() -> Vec<(&'static str, Plan, EmitOptions)> {
         nulls_not_distinct: false,
         comment: None,
         renamed_from: None,
+        options: Default::default(),
+        invalid: false,
     };
     let fk = ForeignKey {
         name: Some("orders_user_fkey".into()),

@@ -84,6 +84,8 @@ pub fn index(name: &str, columns: &[&str], unique: bool) -> Index {
         nulls_not_distinct: false,
         comment: None,
         renamed_from: None,
+        options: Default::default(),
+        invalid: false,
     }
 }
 

@@ -73,6 +73,8 @@ fn index(name: &str, cols: &[&str]) -> Index {
         nulls_not_distinct: false,
         comment: None,
         renamed_from: None,
+        options: Default::default(),
+        invalid: false,
     }
 }
 

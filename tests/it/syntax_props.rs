@@ -333,6 +333,8 @@ fn index(cols: Vec<String>) -> BoxedStrategy<Index> {
                 nulls_not_distinct,
                 comment,
                 renamed_from,
+                options: Default::default(),
+                invalid: false,
             },
         )
         .boxed()

@@ -504,6 +504,8 @@ fn indexes(rows: &Rows, schema: &mut Schema) {
                     nulls_not_distinct: false,
                     comment: opt(r, 8).filter(|c| !c.is_empty()),
                     renamed_from: None,
+                    options: Default::default(),
+                    invalid: false,
                 });
             }
         }

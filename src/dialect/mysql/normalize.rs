@@ -257,6 +257,8 @@ fn foreign_keys(t: &mut Table, pks: &BTreeMap<Name, Vec<String>>, taken: &mut BT
                 nulls_not_distinct: false,
                 comment: None,
                 renamed_from: None,
+                options: Default::default(),
+                invalid: false,
             });
         }
     }

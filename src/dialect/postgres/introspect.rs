@@ -296,12 +296,7 @@ fn tables(rows: &[PgRow]) -> Result<BTreeMap<i64, Table>, sqlx::Error> {
         if s(r, "persistence")? == "u" {
             t.options.insert("unlogged".into(), "true".into());
         }
-        let reloptions: Option<Vec<String>> = r.try_get("reloptions")?;
-        for opt in reloptions.unwrap_or_default() {
-            if let Some((k, v)) = opt.split_once('=') {
-                t.options.insert(k.to_string(), v.to_string());
-            }
-        }
+        t.options.extend(storage_parameters(r)?);
         if let Some(by) = os(r, "partition_by")? {
             t.partition = Some(Partitioning::By {
                 by: crate::ir::Expr::new(by.to_lowercase_keywords()),
@@ -695,7 +690,20 @@ fn index_of(r: &PgRow) -> Result<Index, sqlx::Error> {
         nulls_not_distinct: r.try_get("nulls_not_distinct")?,
         comment: os(r, "comment")?,
         renamed_from: None,
+        options: storage_parameters(r)?,
+        invalid: !r.try_get::<bool, _>("is_valid")?,
     })
+}
+
+/// `reloptions` (`{fillfactor=70}`) as options.
+fn storage_parameters(r: &PgRow) -> Result<BTreeMap<String, String>, sqlx::Error> {
+    let reloptions: Option<Vec<String>> = r.try_get("reloptions")?;
+    Ok(reloptions
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|o| o.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect())
 }
 
 trait LowerKeywords {

@@ -328,6 +328,8 @@ fn index(d: ddl::IndexDef) -> Index {
         nulls_not_distinct: false,
         comment: None,
         renamed_from: None,
+        options: Default::default(),
+        invalid: false,
     }
 }
 

@@ -352,6 +352,8 @@ mod tests {
             nulls_not_distinct: false,
             comment: None,
             renamed_from: None,
+            options: Default::default(),
+            invalid: false,
         });
         assert_eq!(problems(fk(&["email"], "users", &["nick"]), u), vec![]);
     }

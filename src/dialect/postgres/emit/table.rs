@@ -112,7 +112,7 @@ fn storage_params(t: &Table) -> Vec<String> {
         .collect()
 }
 
-fn param_value(v: &str) -> String {
+pub(super) fn param_value(v: &str) -> String {
     if v.chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
     {
@@ -256,6 +256,8 @@ fn add_unique(cx: &mut Ctx<'_>, table: &Name, u: &Unique) {
                 nulls_not_distinct: u.nulls_not_distinct,
                 comment: None,
                 renamed_from: None,
+                options: Default::default(),
+                invalid: false,
             };
             let build = cx.stmt(create_index_sql(table, &ix, true), hz);
             cx.out.concurrent.push(build);

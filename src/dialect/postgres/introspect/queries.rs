@@ -170,7 +170,8 @@ pub const INDEXES: &str = concat!(
                THEN NULL ELSE (SELECT co.collname::text FROM pg_collation co WHERE co.oid = k.o) END \
              FROM unnest(i.indcollation::oid[]) WITH ORDINALITY k(o, ord) ORDER BY k.ord) AS collations, \
        COALESCE((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct, \
-       obj_description(i.indexrelid, 'pg_class') AS comment \
+       obj_description(i.indexrelid, 'pg_class') AS comment, \
+       ic.reloptions::text[] AS reloptions, i.indisvalid AS is_valid \
      FROM pg_index i \
      JOIN pg_class ic ON ic.oid = i.indexrelid \
      JOIN pg_class c ON c.oid = i.indrelid \
