@@ -411,6 +411,9 @@ pub struct PrimaryKey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub columns: Vec<String>,
+    /// PostgreSQL `DEFERRABLE [INITIALLY DEFERRED]`.
+    #[serde(default, skip_serializing_if = "Deferral::is_default")]
+    pub deferral: Deferral,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -435,6 +438,9 @@ pub struct Check {
     /// PostgreSQL `NOT VALID`: present but not checked against old rows.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub not_valid: bool,
+    /// PostgreSQL `NO INHERIT`: the check does not pass to child tables.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_inherit: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
 }

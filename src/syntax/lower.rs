@@ -917,6 +917,7 @@ impl<'a> Lowerer<'a> {
             expr: Expr::new(expr),
             not_valid: false,
             renamed_from: None,
+            no_inherit: false,
         }
     }
 
@@ -961,6 +962,7 @@ impl<'a> Lowerer<'a> {
             t.primary_key = Some(PrimaryKey {
                 name: None,
                 columns: vec![cname.to_string()],
+                deferral: Default::default(),
             });
             mine.push(Member::PrimaryKey);
             self.record(
@@ -1159,9 +1161,16 @@ impl<'a> Lowerer<'a> {
             .find(|x| x.as_rule() == Rule::col_list)
             .map(|c| self.col_list(&c))
             .unwrap_or_default();
+        let deferral = p
+            .clone()
+            .into_inner()
+            .find(|x| x.as_rule() == Rule::deferral)
+            .map(|d| deferral(&d))
+            .unwrap_or_default();
         t.primary_key = Some(PrimaryKey {
             name,
             columns: cols,
+            deferral,
         });
         self.record(
             ObjectRef::PrimaryKey {
@@ -1200,11 +1209,13 @@ impl<'a> Lowerer<'a> {
             expr: Expr::new(""),
             not_valid: false,
             renamed_from: None,
+            no_inherit: false,
         };
         for c in p.clone().into_inner() {
             match c.as_rule() {
                 Rule::paren_group => ch.expr = Expr::new(text::paren_inner(c.as_str())),
                 Rule::not_valid => ch.not_valid = true,
+                Rule::no_inherit => ch.no_inherit = true,
                 Rule::renamed => ch.renamed_from = Some(self.first_ident(&c)),
                 _ => {}
             }

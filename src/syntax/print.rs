@@ -631,7 +631,7 @@ fn canonical_inline(t: &Table) -> BTreeMap<usize, Vec<Member>> {
     let mut inline: BTreeMap<usize, Vec<Member>> = BTreeMap::new();
     let pos = |c: &str| t.columns.iter().position(|x| x.name == c);
     if let Some(pk) = &t.primary_key {
-        if let ([c], None) = (pk.columns.as_slice(), &pk.name) {
+        if let ([c], None, true) = (pk.columns.as_slice(), &pk.name, pk.deferral.is_default()) {
             if let Some(i) = pos(c) {
                 inline.entry(i).or_default().push(Member::PrimaryKey);
             }
@@ -762,7 +762,11 @@ fn member(
                     .as_ref()
                     .map(|n| format!(" {}", text::ident(n)))
                     .unwrap_or_default();
-                format!("{inner}primary key{name} ({})", idents(&pk.columns))
+                format!(
+                    "{inner}primary key{name} ({}){}",
+                    idents(&pk.columns),
+                    deferral(pk.deferral)
+                )
             })
             .unwrap_or_default(),
         Member::Unique(i) => t
@@ -1043,6 +1047,9 @@ fn check(c: &Check) -> String {
     let mut s = format!("check{} {}", opt_name(&c.name), paren(&c.expr));
     if c.not_valid {
         s.push_str(" not valid");
+    }
+    if c.no_inherit {
+        s.push_str(" no inherit");
     }
     s.push_str(&renamed(&c.renamed_from));
     s

@@ -17,6 +17,7 @@ fn table(name: &str, cols: Vec<Column>) -> Table {
     t.primary_key = Some(strata::ir::PrimaryKey {
         name: None,
         columns: vec![cols[0].name.clone()],
+        deferral: Default::default(),
     });
     t.columns = cols;
     t

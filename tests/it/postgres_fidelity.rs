@@ -66,6 +66,12 @@ cases! {
     index_storage_parameters_changed:
         &format!("{T} CREATE INDEX t_b ON t (b) WITH (fillfactor = 70);") =>
         &format!("{T} CREATE INDEX t_b ON t (b) WITH (fillfactor = 80);");
+    deferrable_primary_key: "CREATE TABLE t (id int PRIMARY KEY);" =>
+        "CREATE TABLE t (id int, CONSTRAINT t_pkey PRIMARY KEY (id) DEFERRABLE INITIALLY DEFERRED);";
+    deferrable_primary_key_in_a_new_table: "" =>
+        "CREATE TABLE t (id int, CONSTRAINT t_pkey PRIMARY KEY (id) DEFERRABLE);";
+    check_no_inherit: T =>
+        "CREATE TABLE t (id int PRIMARY KEY, a numeric[], b numeric, CONSTRAINT pos CHECK (b > 0) NO INHERIT);";
     typed_literals_in_a_new_table: "" =>
         "CREATE TABLE t (id int PRIMARY KEY, a numeric[] DEFAULT ARRAY['1.50'::numeric, 2], \
          b numeric DEFAULT '007'::numeric CHECK (b <> '1'::numeric), c text DEFAULT 'x'::text);";

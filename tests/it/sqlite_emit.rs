@@ -89,6 +89,7 @@ fn users() -> Table {
     t.primary_key = Some(PrimaryKey {
         name: None,
         columns: vec!["id".into()],
+        deferral: Default::default(),
     });
     t.indexes = vec![index("users_email_idx", &["email"])];
     t
@@ -134,6 +135,7 @@ fn create_table_with_everything() {
     t.primary_key = Some(PrimaryKey {
         name: None,
         columns: vec!["id".into()],
+        deferral: Default::default(),
     });
     t.uniques = vec![Unique {
         name: Some("order_email_key".into()),
@@ -147,6 +149,7 @@ fn create_table_with_everything() {
         expr: Expr::new("total >= 0"),
         not_valid: false,
         renamed_from: None,
+        no_inherit: false,
     }];
     t.foreign_keys = vec![ForeignKey {
         name: None,

@@ -366,6 +366,7 @@ fn checks(rows: &Rows, server: &Server) -> (JsonChecks, BTreeMap<String, Vec<Che
             expr: Expr::new(clause),
             not_valid: false,
             renamed_from: None,
+            no_inherit: false,
         });
     }
     (json_checks, table_checks)
@@ -475,6 +476,7 @@ fn indexes(rows: &Rows, schema: &mut Schema) {
                         t.primary_key = Some(PrimaryKey {
                             name: None,
                             columns: vec![c],
+                            deferral: Default::default(),
                         });
                     }
                 }

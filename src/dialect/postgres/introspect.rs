@@ -422,6 +422,7 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
                 t.primary_key = Some(PrimaryKey {
                     name: Some(name),
                     columns,
+                    deferral,
                 })
             }
             "u" => t.uniques.push(Unique {
@@ -436,6 +437,7 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
                 expr: crate::ir::Expr::new(s(r, "check_expr")?),
                 not_valid: !validated,
                 renamed_from: None,
+                no_inherit: r.try_get("no_inherit")?,
             }),
             "f" => t.foreign_keys.push(ForeignKey {
                 name: Some(name),

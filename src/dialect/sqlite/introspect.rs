@@ -242,6 +242,7 @@ fn table(name: &str, cols: &[ColumnRow], def: Option<&TableDef>) -> Table {
                 .and_then(|d| d.primary_key.as_ref())
                 .and_then(|p| p.name.clone()),
             columns: pk.into_iter().map(|(_, n)| n).collect(),
+            deferral: Default::default(),
         });
     }
     let Some(d) = def else {
@@ -266,6 +267,7 @@ fn table(name: &str, cols: &[ColumnRow], def: Option<&TableDef>) -> Table {
             expr: crate::ir::Expr::new(expr.clone()),
             not_valid: false,
             renamed_from: None,
+            no_inherit: false,
         })
         .collect();
     t.foreign_keys = d

@@ -404,6 +404,7 @@ mod schema_tests {
         t.primary_key = Some(PrimaryKey {
             name: None,
             columns: vec!["id".into()],
+            deferral: Default::default(),
         });
         t.indexes.push(Index {
             name: None,

@@ -430,6 +430,7 @@ mod tests {
             expr: Expr::new(expr),
             not_valid: false,
             renamed_from: None,
+            no_inherit: false,
         }
     }
 

@@ -32,9 +32,10 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
     }
     if let Some(pk) = &t.primary_key {
         items.push(format!(
-            "{}PRIMARY KEY ({})",
+            "{}PRIMARY KEY ({}){}",
             constraint_name(&pk.name),
-            idents(&pk.columns)
+            idents(&pk.columns),
+            deferral(pk.deferral)
         ));
     }
     items.extend(t.uniques.iter().map(unique_def));
@@ -204,10 +205,11 @@ fn rename_column(cx: &mut Ctx<'_>, table: &Name, from: &str, to: &str) {
 fn add_primary_key(cx: &mut Ctx<'_>, table: &Name, pk: &PrimaryKey) {
     cx.push(
         format!(
-            "ALTER TABLE {} ADD {}PRIMARY KEY ({})",
+            "ALTER TABLE {} ADD {}PRIMARY KEY ({}){}",
             qname(table),
             constraint_name(&pk.name),
-            idents(&pk.columns)
+            idents(&pk.columns),
+            deferral(pk.deferral)
         ),
         hazards::add_primary_key(table),
     );

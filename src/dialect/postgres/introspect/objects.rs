@@ -26,6 +26,7 @@ pub(super) fn domains(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::E
                 expr: Expr::new(e),
                 not_valid: !v,
                 renamed_from: None,
+                no_inherit: false,
             });
         }
         d.comment = os(r, "comment")?;

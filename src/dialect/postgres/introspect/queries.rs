@@ -122,6 +122,7 @@ pub const COLUMNS: &str = concat!(
 pub const CONSTRAINTS: &str = concat!(
     "SELECT con.conrelid::int8 AS table_oid, con.conname::text AS name, con.contype::text AS kind, \
        con.condeferrable AS deferrable, con.condeferred AS deferred, con.convalidated AS validated, \
+       con.connoinherit AS no_inherit, \
        con.confmatchtype::text AS match_type, con.confupdtype::text AS on_update, \
        con.confdeltype::text AS on_delete, \
        ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, i) \
