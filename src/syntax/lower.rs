@@ -1389,6 +1389,7 @@ impl<'a> Lowerer<'a> {
             indexes: Vec::new(),
             comment: None,
             renamed_from: None,
+            options: Default::default(),
         };
         let mut name_span = span.clone();
         let mut block_pair = None;
@@ -1400,6 +1401,7 @@ impl<'a> Lowerer<'a> {
                     name_span = self.span(&c);
                 }
                 Rule::col_list => v.columns = self.col_list(&c),
+                Rule::table_with => self.options(&c, &mut v.options),
                 Rule::sql_block => v.body = sql_block_body(&c),
                 Rule::paren_group => v.body = text::paren_inner(c.as_str()),
                 Rule::view_block => block_pair = Some(c),

@@ -573,6 +573,7 @@ fn view(v: &View, block: Option<&Block<Member>>, ind: &str, ns: Option<&str>) ->
     if !v.columns.is_empty() {
         s.push_str(&format!(" ({})", idents(&v.columns)));
     }
+    s.push_str(&with_options(&v.options));
     s.push_str(" as ");
     s.push_str(&sql_block(&v.body, ind, false));
     let inner = format!("{ind}  ");

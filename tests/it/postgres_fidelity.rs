@@ -72,6 +72,11 @@ cases! {
         "CREATE TABLE t (id int, CONSTRAINT t_pkey PRIMARY KEY (id) DEFERRABLE);";
     check_no_inherit: T =>
         "CREATE TABLE t (id int PRIMARY KEY, a numeric[], b numeric, CONSTRAINT pos CHECK (b > 0) NO INHERIT);";
+    view_options: &format!("{T} CREATE VIEW v AS SELECT id, b FROM t WHERE b > 0;") =>
+        &format!("{T} CREATE VIEW v WITH (security_barrier, security_invoker = on) AS \
+                  SELECT id, b FROM t WHERE b > 0 WITH LOCAL CHECK OPTION;");
+    view_options_in_a_new_view: T =>
+        &format!("{T} CREATE VIEW v WITH (security_barrier = true) AS SELECT id FROM t WITH CASCADED CHECK OPTION;");
     typed_literals_in_a_new_table: "" =>
         "CREATE TABLE t (id int PRIMARY KEY, a numeric[] DEFAULT ARRAY['1.50'::numeric, 2], \
          b numeric DEFAULT '007'::numeric CHECK (b <> '1'::numeric), c text DEFAULT 'x'::text);";

@@ -333,6 +333,7 @@ fn views_and_triggers() {
         indexes: Vec::new(),
         comment: None,
         renamed_from: None,
+        options: Default::default(),
     };
     let mut v2 = v.clone();
     v2.body = "SELECT id, upper(name) FROM users".into();
@@ -404,6 +405,7 @@ fn refusals_say_why() {
         indexes: Vec::new(),
         comment: None,
         renamed_from: None,
+        options: Default::default(),
     };
     let text = [
         refuse(Change::CreateTable(engine)),

@@ -609,6 +609,7 @@ fn schema() -> BoxedStrategy<Schema> {
                                 indexes,
                                 comment,
                                 renamed_from,
+                                options: Default::default(),
                             }
                         },
                     ),

@@ -576,6 +576,7 @@ fn views(rows: &Rows, db: &str, schema: &mut Schema, warnings: &mut Vec<String>)
                 indexes: Vec::new(),
                 comment: None,
                 renamed_from: None,
+                options: Default::default(),
             },
         );
     }

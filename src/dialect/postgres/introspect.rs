@@ -539,6 +539,7 @@ fn views(
                 indexes: matview_indexes.remove(&oid).unwrap_or_default(),
                 comment: os(r, "comment")?,
                 renamed_from: None,
+                options: storage_parameters(r)?,
             },
         );
     }

@@ -113,7 +113,19 @@ fn storage_params(t: &Table) -> Vec<String> {
         .collect()
 }
 
-pub(super) fn param_value(v: &str) -> String {
+/// ` WITH (fillfactor = 70, …)` of an index or view, or nothing.
+pub(super) fn with_params(options: &BTreeMap<String, String>) -> String {
+    if options.is_empty() {
+        return String::new();
+    }
+    let params: Vec<String> = options
+        .iter()
+        .map(|(k, v)| format!("{} = {}", ident(k), param_value(v)))
+        .collect();
+    format!(" WITH ({})", params.join(", "))
+}
+
+fn param_value(v: &str) -> String {
     if v.chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
     {

@@ -226,7 +226,7 @@ pub const SEQUENCES: &str = concat!(
 pub const VIEWS: &str = concat!(
     "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, \
        c.relkind::text AS kind, pg_get_viewdef(c.oid, true) AS body, \
-       obj_description(c.oid, 'pg_class') AS comment \
+       obj_description(c.oid, 'pg_class') AS comment, c.reloptions::text[] AS reloptions \
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE c.relkind IN ('v', 'm') AND",
     ns_filter!(),
