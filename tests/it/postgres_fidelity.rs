@@ -77,6 +77,7 @@ cases! {
                   SELECT id, b FROM t WHERE b > 0 WITH LOCAL CHECK OPTION;");
     view_options_in_a_new_view: T =>
         &format!("{T} CREATE VIEW v WITH (security_barrier = true) AS SELECT id FROM t WITH CASCADED CHECK OPTION;");
+    table_without_columns: T => &format!("{T} CREATE TABLE nothing ();");
     typed_literals_in_a_new_table: "" =>
         "CREATE TABLE t (id int PRIMARY KEY, a numeric[] DEFAULT ARRAY['1.50'::numeric, 2], \
          b numeric DEFAULT '007'::numeric CHECK (b <> '1'::numeric), c text DEFAULT 'x'::text);";
