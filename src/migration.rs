@@ -128,5 +128,6 @@ pub fn attach_step_hazards(plan: &Plan, script: &mut Script) {
     }
 }
 
+pub mod saved;
 #[cfg(test)]
 mod tests;

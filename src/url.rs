@@ -35,34 +35,183 @@ pub fn bad_url(url: &str) -> miette::Report {
     )
 }
 
-/// The password of a URL, if it has one (so that messages can hide it).
-pub fn password(url: &str) -> Option<&str> {
-    let scheme_end = url.find("://")?;
-    let rest = &url[scheme_end + 3..];
-    let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
-    let at = authority.rfind('@')?;
-    let colon = authority[..at].find(':')?;
-    let pw = &authority[colon + 1..at];
-    (!pw.is_empty()).then_some(pw)
+/// The byte range of a URL's userinfo (`user:password`): after `://`, up
+/// to the last `@` that a host follows. Found by hand, not only by the
+/// parser, because a password with a raw `/`, `#` or `@` (`user:ab/cd@h`)
+/// is not a valid URL, yet a driver's error may still quote it. An `@` in
+/// the query (`?user=a@b`) is not taken for the userinfo's.
+fn userinfo(url: &str) -> Option<std::ops::Range<usize>> {
+    let start = url.find("://")? + 3;
+    let rest = &url[start..];
+    let host_follows = |at: usize| {
+        let host = rest[at + 1..].split(['/', '?', '#']).next().unwrap_or("");
+        !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-_:[]%".contains(c))
+    };
+    let last = rest
+        .match_indices('@')
+        .map(|(i, _)| i)
+        .rfind(|&i| host_follows(i));
+    match last {
+        Some(at) if !(rest[..at].contains('?') && rest[..at].contains('=')) => {
+            Some(start..start + at)
+        }
+        _ => {
+            let end = rest.find(['?', '#']).unwrap_or(rest.len());
+            let at = rest[..end].rfind('@')?;
+            Some(start..start + at)
+        }
+    }
 }
 
-/// The URL with any password replaced by `***`, for messages.
-pub fn redact(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_string();
-    };
-    let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    match (authority.rfind('@'), authority.find(':')) {
-        (Some(at), Some(colon)) if colon < at => format!(
-            "{}{}:***{}",
-            &url[..scheme_end + 3],
-            &authority[..colon],
-            &rest[at..]
-        ),
-        _ => url.to_string(),
+/// The password of a URL as written and as the server reads it
+/// (percent-decoded through the `url` crate's parser), if it has one, so
+/// that messages can hide either form.
+pub fn password(url: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(range) = userinfo(url) {
+        if let Some((_, pw)) = url[range].split_once(':') {
+            out.push(pw.to_string());
+        }
     }
+    if let Ok(parsed) = url::Url::parse(url) {
+        if let Some(pw) = parsed.password() {
+            out.push(pw.to_string());
+            let decoded = url::form_urlencoded::parse(format!("p={pw}").as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned());
+            out.extend(decoded);
+        }
+        for (key, value) in parsed.query_pairs() {
+            if is_secret_key(&key) {
+                out.push(value.into_owned());
+            }
+        }
+    }
+    out.retain(|p| !p.is_empty() && p != MASK);
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// What a hidden secret is shown as.
+const MASK: &str = "***";
+
+/// Query parameters that carry a secret (`password`, `sslpassword`,
+/// `passwd`, `pwd`, `pass`, `secret`, `token`, `api_key`, …), by name.
+fn is_secret_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    ["password", "passwd", "secret", "token", "api_key", "apikey"]
+        .iter()
+        .any(|w| k.contains(w))
+        || k == "pwd"
+        || k == "pass"
+}
+
+/// The URL with its password and secret query values replaced by `***`,
+/// for messages; everything else is kept as written.
+pub fn redact(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    let query_start = match userinfo(url) {
+        Some(range) => {
+            let info = &url[range.clone()];
+            match info.split_once(':') {
+                Some((user, _)) => {
+                    out.push_str(&url[..range.start]);
+                    out.push_str(user);
+                    out.push(':');
+                    out.push_str(MASK);
+                }
+                None => out.push_str(&url[..range.end]),
+            }
+            range.end
+        }
+        None => 0,
+    };
+    let rest = &url[query_start..];
+    let Some(q) = rest.find('?') else {
+        out.push_str(rest);
+        return out;
+    };
+    out.push_str(&rest[..=q]);
+    let (query, fragment) = match rest[q + 1..].find('#') {
+        Some(h) => (&rest[q + 1..q + 1 + h], &rest[q + 1 + h..]),
+        None => (&rest[q + 1..], ""),
+    };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, _)) if secret_pair_key(k) => format!("{k}={MASK}"),
+            _ => pair.to_string(),
+        })
+        .collect();
+    out.push_str(&pairs.join("&"));
+    out.push_str(fragment);
+    out
+}
+
+/// Whether a raw query key names a secret, read as the `url` crate
+/// decodes it (`ssl%70assword` is `sslpassword`).
+fn secret_pair_key(raw: &str) -> bool {
+    url::form_urlencoded::parse(raw.as_bytes())
+        .next()
+        .is_some_and(|(k, _)| is_secret_key(&k))
+}
+
+/// `text` with every database URL in it redacted, and each of `secrets`
+/// masked where it stands as a whole word (a driver may quote a password
+/// on its own): the letters of a password inside other words stay, and a
+/// password shorter than four characters is hidden only inside URLs, so
+/// that `a` or `pw` do not star every such word of a message.
+pub fn redact_text(text: &str, secrets: &[String]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let start = rest[..at]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || "+-.".contains(c)))
+            .map_or(0, |i| i + 1);
+        let end = rest[at..]
+            .find(|c: char| c.is_whitespace() || "\"'`<>()[]{}".contains(c))
+            .map_or(rest.len(), |i| at + i);
+        out.push_str(&rest[..start]);
+        out.push_str(&redact(&rest[start..end]));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    for s in secrets.iter().filter(|s| s.chars().count() >= 4) {
+        out = mask_word(&out, s);
+    }
+    out
+}
+
+/// `text` with `secret` masked wherever neither side of it continues a
+/// word, so that `pw` hides in `pw` and `(pw)` but not in `upward`.
+fn mask_word(text: &str, secret: &str) -> String {
+    if secret.is_empty() {
+        return text.to_string();
+    }
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while let Some(found) = text[i..].find(secret) {
+        let at = i + found;
+        let end = at + secret.len();
+        let before = text[..at].chars().next_back();
+        let after = text[end..].chars().next();
+        let joins_before = word(before) && word(secret.chars().next());
+        let joins_after = word(after) && word(secret.chars().next_back());
+        out.push_str(&text[i..at]);
+        out.push_str(if joins_before || joins_after {
+            secret
+        } else {
+            MASK
+        });
+        i = end;
+    }
+    out.push_str(&text[i..]);
+    out
 }
 
 /// The server URL with its database replaced by `name` (query kept).
@@ -131,9 +280,59 @@ mod tests {
 
     #[test]
     fn finds_the_password() {
-        assert_eq!(password("mysql://root:pw@h:3306/db"), Some("pw"));
-        assert_eq!(password("mysql://root@h/db"), None);
-        assert_eq!(password("sqlite://a.db"), None);
+        assert_eq!(password("mysql://root:pw@h:3306/db"), ["pw"]);
+        assert!(password("mysql://root@h/db").is_empty());
+        assert!(password("sqlite://a.db").is_empty());
+        assert_eq!(password("postgres://u:ab/cd@h/db"), ["ab/cd"]);
+        assert_eq!(password("postgres://u:a%2Fb@h/db"), ["a%2Fb", "a/b"]);
+        assert_eq!(
+            password("postgres://u@h/db?sslpassword=k3y&sslmode=require"),
+            ["k3y"]
+        );
+    }
+
+    #[test]
+    fn redacts_every_form_of_password() {
+        assert_eq!(redact("postgres://u:ab/cd@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            redact("postgres://u:a%2Fb%40c@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact("mysql://r:p@ss@h/db"), "mysql://r:***@h/db");
+        assert_eq!(redact("mysql://r:a#b?c@h/db"), "mysql://r:***@h/db");
+        assert_eq!(
+            redact("postgres://u:pw@h/db?user=a@b.c"),
+            "postgres://u:***@h/db?user=a@b.c"
+        );
+        assert_eq!(
+            redact("postgres://h/db?sslmode=require&password=x&SSLPASSWORD=y#f"),
+            "postgres://h/db?sslmode=require&password=***&SSLPASSWORD=***#f"
+        );
+        assert_eq!(
+            redact("postgres://h/db?ssl%70assword=y"),
+            "postgres://h/db?ssl%70assword=***"
+        );
+    }
+
+    #[test]
+    fn only_the_password_is_masked_in_text() {
+        let secrets = password("postgres://app:pass@db/x");
+        assert_eq!(
+            redact_text(
+                "cannot connect to postgres://app:pass@db/x: password pass (passes) rejected",
+                &secrets
+            ),
+            "cannot connect to postgres://app:***@db/x: password *** (passes) rejected"
+        );
+        let short = password("postgres://app:pw@db/x");
+        assert_eq!(
+            redact_text("postgres://app:pw@db/x: upward pw", &short),
+            "postgres://app:***@db/x: upward pw"
+        );
+        assert_eq!(
+            redact_text("at 'mysql://r:s3@h/d?pass=q'", &[]),
+            "at 'mysql://r:***@h/d?pass=***'"
+        );
     }
 
     #[test]

@@ -3,8 +3,12 @@
 //! The plan goes to stderr (with `--dry-run`, its SQL to stdout and
 //! nothing runs). Without `--auto-approve` it asks `Apply? [y/N]` on a
 //! terminal and refuses when there is none to ask on. A plan that loses
-//! data is refused without `--allow-destructive`. `--resume` continues
-//! the unfinished MySQL/MariaDB plan that `strata_history` records.
+//! data is refused without `--allow-destructive`. The plan runs only on
+//! the database state it was computed from (docs/safety.md): when the
+//! database changed by the time the apply holds its lock, it is planned
+//! again. `--plan FILE` runs a saved plan (`apply_saved.rs`); `--resume`
+//! continues the unfinished MySQL/MariaDB plan that `strata_history`
+//! records.
 
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -15,7 +19,7 @@ use super::common::{
     EmitArgs, Secrets,
 };
 use super::Outcome;
-use crate::dialect::{self, first_line, ApplyOptions};
+use crate::dialect::{self, first_line, ApplyOptions, ApplyReport, Expected, Script, StalePlan};
 use crate::migration::migration;
 use crate::source;
 use crate::url::redact;
@@ -27,91 +31,174 @@ pub struct Args {
     url: Option<String>,
     /// The desired schema: files, a directory, or another database URL.
     /// Optional with `--resume`; given, the database is planned against it
-    /// once the resumed plan is done.
-    #[arg(long, required_unless_present = "resume")]
+    /// once the resumed plan is done. Not with `--plan`.
+    #[arg(long, required_unless_present_any = ["resume", "plan"])]
     to: Option<String>,
+    /// Run a plan saved by `strata plan -o plan.json`: exactly its
+    /// statements, and only on the database state it was planned from.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["to", "resume", "namespaces", "online"]
+    )]
+    pub(super) plan: Option<std::path::PathBuf>,
     /// Only these namespaces of the database (PostgreSQL schemas).
     #[arg(long = "schema", value_name = "NS")]
     namespaces: Vec<String>,
     /// Apply without asking.
     #[arg(long)]
-    auto_approve: bool,
+    pub(super) auto_approve: bool,
     /// Accept changes that lose data (dropped tables or columns, narrowing
     /// type changes).
     #[arg(long)]
-    allow_destructive: bool,
+    pub(super) allow_destructive: bool,
     /// Print the SQL that would run, and run nothing.
     #[arg(long)]
-    dry_run: bool,
+    pub(super) dry_run: bool,
     /// Continue an apply that failed part-way (MySQL/MariaDB, whose DDL is
     /// not transactional): the statements of the unfinished plan recorded
     /// in strata_history run from the one that failed; none runs twice.
     #[arg(long)]
     resume: bool,
     #[command(flatten)]
-    emit: EmitArgs,
+    pub(super) emit: EmitArgs,
 }
 
 pub fn run(args: Args) -> miette::Result<Outcome> {
     let url = database_url(args.url.as_deref())?;
     let secrets = Secrets::of(&[&url, args.to.as_deref().unwrap_or("")]);
+    if let Some(path) = args.plan.clone() {
+        return secrets.scrub(super::apply_saved::run(&args, &url, &path));
+    }
     match args.to.clone() {
         Some(to) if !args.resume => secrets.scrub(apply(args, &url, &to)),
         _ => secrets.scrub(resume(args, &url)),
     }
 }
 
-fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
+/// A plan and the database state it was computed from.
+struct Planned {
+    m: crate::migration::Migration,
+    desired: crate::ir::Schema,
+    expected: Expected,
+}
+
+fn plan_now(
+    rt: &tokio::runtime::Runtime,
+    args: &Args,
+    url: &str,
+    to: &str,
+    warn: bool,
+) -> miette::Result<Planned> {
     let kind = url_dialect(url)?;
-    let d = dialect::driver(kind);
-    let rt = super::runtime()?;
     let (current, desired) = rt.block_on(source::load_pair(url, to, &args.namespaces))?;
-    warn_all(&current.warnings);
+    if warn {
+        warn_all(&current.warnings);
+    }
     check_source_dialect(&desired, kind, to)?;
+    let m = migration(
+        &current.schema,
+        &desired.schema,
+        dialect::for_kind(kind),
+        &args.emit.options(),
+    )?;
+    Ok(Planned {
+        m,
+        expected: Expected {
+            fingerprint: dialect::fingerprint(&current.schema),
+            namespaces: args.namespaces.clone(),
+        },
+        desired: desired.schema,
+    })
+}
 
-    let options = args.emit.options();
-    let m = migration(&current.schema, &desired.schema, d, &options)?;
+/// How many times in a row the database may change under an apply whose
+/// new plan is the one already approved, before it gives up.
+const STALE_ROUNDS: usize = 5;
+
+/// Plans, shows, confirms, and runs the plan only on the database state
+/// it was computed from: the driver reads the database again once it
+/// holds the apply lock, and when it changed meanwhile (another apply
+/// queued ahead, a change made while the prompt waited) nothing runs and
+/// the plan is made again. A new plan with the very statements approved
+/// runs; another is shown and asked again, or, with `--auto-approve`,
+/// refused unless there is nothing left to do.
+fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
+    let d = dialect::driver(url_dialect(url)?);
+    let rt = super::runtime()?;
     let target = redact(url);
-    if m.plan.is_empty() {
-        eprintln!("No changes: {target} already matches {}.", redact(to));
-        return Ok(Outcome::Success);
-    }
-    let sql = crate::report::sql::render(d, &m.up);
-    if args.dry_run {
-        summarize(&m, d);
-        super::common::write_output(None, &sql)?;
-        refuse_destructive(&m, args.allow_destructive)?;
-        eprintln!("Dry run: nothing was applied.");
-        return Ok(Outcome::Success);
-    }
-    eprintln!("{sql}");
-    summarize(&m, d);
-    refuse_destructive(&m, args.allow_destructive)?;
-    if !args.auto_approve {
-        confirm(&target)?;
-    }
-
-    let report = rt.block_on(d.apply(
-        url,
-        &m.up,
-        &ApplyOptions {
+    let mut approved: Option<Script> = None;
+    for round in 0..=STALE_ROUNDS {
+        let replanned = round > 0;
+        let p = plan_now(&rt, &args, url, to, !replanned)?;
+        if p.m.plan.is_empty() {
+            let already = if replanned { "now" } else { "already" };
+            eprintln!("No changes: {target} {already} matches {}.", redact(to));
+            return Ok(Outcome::Success);
+        }
+        let sql = crate::report::sql::render(d, &p.m.up);
+        if args.dry_run {
+            summarize(&p.m, d);
+            super::common::write_output(None, &sql)?;
+            refuse_destructive(&p.m, args.allow_destructive)?;
+            eprintln!("Dry run: nothing was applied.");
+            return Ok(Outcome::Success);
+        }
+        if approved.as_ref() == Some(&p.m.up) {
+            eprintln!("The plan made again is the one approved.");
+        } else {
+            eprintln!("{sql}");
+            summarize(&p.m, d);
+            if replanned && args.auto_approve {
+                return Err(miette!(
+                    code = "strata::apply::database_changed",
+                    help = "review the new plan above and run the apply again",
+                    "{target} changed while this apply waited: its plan was not run, and the new plan above is not run without review"
+                ));
+            }
+            refuse_destructive(&p.m, args.allow_destructive)?;
+            if !args.auto_approve {
+                confirm(&target)?;
+            }
+        }
+        let options = ApplyOptions {
             lock_timeout: args.emit.lock_timeout(),
             resume: false,
-        },
-    ))?;
+            expect: Some(p.expected),
+        };
+        match rt.block_on(d.apply(url, &p.m.up, &options)) {
+            Err(e) if e.downcast_ref::<StalePlan>().is_some() => {
+                eprintln!("{target} changed since this plan was made: nothing was applied; planning again.");
+                approved = Some(p.m.up);
+            }
+            Err(e) => return Err(e),
+            Ok(report) => {
+                report_applied(&report, p.m.plan.steps.len(), &target);
+                plan_again(&rt, &args, url, to, p.desired)?;
+                return Ok(Outcome::Success);
+            }
+        }
+    }
+    Err(miette!(
+        code = "strata::apply::database_changing",
+        help = "run the apply again when nothing else is changing the schema",
+        "{target} changed under every one of {} attempts to apply: nothing was applied",
+        STALE_ROUNDS + 1
+    ))
+}
+
+/// What ran, then one line of totals.
+pub(super) fn report_applied(report: &ApplyReport, changes: usize, target: &str) {
     for s in &report.executed {
         eprintln!("ran: {}", first_line(s));
     }
     eprintln!(
         "Applied {} change{} ({} statement{}) to {target}.",
-        m.plan.steps.len(),
-        if m.plan.steps.len() == 1 { "" } else { "s" },
+        changes,
+        if changes == 1 { "" } else { "s" },
         report.executed.len(),
         if report.executed.len() == 1 { "" } else { "s" },
     );
-
-    plan_again(&rt, &args, url, to, desired.schema)?;
-    Ok(Outcome::Success)
 }
 
 /// Planning again right away must find nothing; if it does, say so
@@ -199,6 +286,7 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
         &ApplyOptions {
             lock_timeout: args.emit.lock_timeout(),
             resume: true,
+            expect: None,
         },
     ))?;
     for s in &report.executed {
@@ -217,7 +305,7 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
 }
 
 /// Asks on the terminal; refuses when stdin is not one.
-fn confirm(target: &str) -> miette::Result<()> {
+pub(super) fn confirm(target: &str) -> miette::Result<()> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         return Err(miette!(

@@ -23,6 +23,8 @@ pub struct EmitArgs {
     #[arg(long)]
     online: bool,
     /// Give up a statement that waits longer than this for a lock (e.g. 5s).
+    /// `apply` waits 5s unless told, retries a few times, and waits
+    /// forever with 0.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
     lock_timeout: Option<String>,
 }
@@ -197,28 +199,31 @@ pub struct Secrets(Vec<String>);
 
 impl Secrets {
     pub fn of(urls: &[&str]) -> Secrets {
-        Secrets(
-            urls.iter()
-                .filter_map(|u| crate::url::password(u))
-                .map(str::to_string)
-                .collect(),
-        )
+        Secrets(urls.iter().flat_map(|u| crate::url::password(u)).collect())
     }
 
+    /// The error with every URL in its message, causes and help redacted
+    /// and each password masked where it stands as a word; its code is
+    /// kept. An error that shows no secret is returned as it is.
     pub fn scrub<T>(&self, result: miette::Result<T>) -> miette::Result<T> {
         result.map_err(|report| {
             let chain: Vec<String> = report.chain().map(|e| e.to_string()).collect();
-            let text = chain.join(": ");
-            let rendered = format!("{report:?}");
-            if self.0.iter().any(|s| rendered.contains(s.as_str())) {
-                let mut clean = text;
-                for s in &self.0 {
-                    clean = clean.replace(s.as_str(), "***");
-                }
-                miette!("{clean}")
-            } else {
-                report
+            let help = report.help().map(|h| h.to_string());
+            let clean = |t: &str| crate::url::redact_text(t, &self.0);
+            let unchanged = chain.iter().all(|t| clean(t) == *t)
+                && help.as_deref().is_none_or(|h| clean(h) == h);
+            if unchanged {
+                return report;
             }
+            let text: Vec<String> = chain.iter().map(|t| clean(t)).collect();
+            let mut d = miette::MietteDiagnostic::new(text.join(": "));
+            if let Some(code) = report.code() {
+                d = d.with_code(code.to_string());
+            }
+            if let Some(h) = help {
+                d = d.with_help(clean(&h));
+            }
+            miette::Report::new(d)
         })
     }
 }
@@ -244,5 +249,23 @@ mod tests {
         let msg = format!("{:?}", s.scrub(r).expect_err("still an error"));
         assert!(!msg.contains("hunter2"), "{msg}");
         assert!(msg.contains("app:***@db"), "{msg}");
+    }
+
+    #[test]
+    fn a_short_password_is_masked_only_as_itself() {
+        let s = Secrets::of(&["postgres://app:a@db/x"]);
+        let r: miette::Result<()> = Err(miette!(
+            code = "strata::x",
+            "cannot connect to postgres://app:a@db/x as app"
+        ));
+        let e = s.scrub(r).expect_err("still an error");
+        assert_eq!(
+            e.to_string(),
+            "cannot connect to postgres://app:***@db/x as app"
+        );
+        assert_eq!(
+            e.code().map(|c| c.to_string()).as_deref(),
+            Some("strata::x")
+        );
     }
 }

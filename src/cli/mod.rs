@@ -3,6 +3,7 @@
 //! (0 success, 1 error, 2 "changes exist" under `--exit-code`).
 
 mod apply;
+mod apply_saved;
 mod check;
 mod common;
 mod diff;
@@ -33,7 +34,7 @@ struct Cli {
 enum Command {
     /// Print schema files in canonical form; --check exits 1 if a file would change.
     Fmt(fmt::Args),
-    /// Parse, validate and lint schema files; print diagnostics only.
+    /// Parse and validate schema files; print diagnostics only (rules: `strata lint`).
     Check(check::Args),
     /// Check a schema against rules (docs/lint.md): findings as text, JSON or SARIF.
     Lint(lint::Args),

@@ -1,6 +1,8 @@
 //! `strata plan`: the SQL that takes the database at `--url` to the schema
 //! `--to`; `--rollback FILE` writes the SQL that undoes it. SQL goes to
-//! stdout (or `-o`), everything else to stderr.
+//! stdout (or `-o`), everything else to stderr. `-o plan.json` (or
+//! `--format plan`) saves the plan for `strata apply --plan`
+//! (`migration::saved`).
 
 use std::path::PathBuf;
 
@@ -21,6 +23,8 @@ pub enum Format {
     Sql,
     Json,
     Markdown,
+    /// A saved plan for `strata apply --plan` (docs/saved-plans.md).
+    Plan,
 }
 
 #[derive(Debug, clap::Args)]
@@ -34,9 +38,11 @@ pub struct Args {
     /// Only these namespaces of the database (PostgreSQL schemas).
     #[arg(long = "schema", value_name = "NS")]
     namespaces: Vec<String>,
-    #[arg(long, value_enum, default_value = "sql")]
-    format: Format,
-    /// Write the plan here instead of stdout.
+    /// sql by default; plan when `-o` names a `.json` file.
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Write the plan here instead of stdout; `-o plan.json` saves a plan
+    /// for `strata apply --plan`.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
     /// Also write the SQL that undoes the plan to FILE.
@@ -79,7 +85,20 @@ fn plan(args: Args, url: &str) -> miette::Result<Outcome> {
     check_source_dialect(&desired, kind, &args.to)?;
 
     let m = migration(&current.schema, &desired.schema, d, &args.emit.options())?;
-    let text = match args.format {
+    let text = match format(&args) {
+        Format::Plan => crate::migration::saved::SavedPlan::new(
+            &m,
+            &current.schema,
+            &desired.schema,
+            kind,
+            &args.namespaces,
+            m.plan
+                .steps
+                .iter()
+                .map(|s| crate::report::summary::line(&s.change))
+                .collect(),
+        )
+        .to_json(),
         Format::Sql => crate::report::sql::render(d, &m.up),
         Format::Json => crate::report::json::render(&m, kind),
         Format::Markdown => {
@@ -108,6 +127,20 @@ fn plan(args: Args, url: &str) -> miette::Result<Outcome> {
     }
     refuse_destructive(&m, args.allow_destructive)?;
     Ok(changes_outcome(&m, args.exit_code))
+}
+
+/// `--format`, else a saved plan for `-o *.json`, else SQL.
+fn format(args: &Args) -> Format {
+    let json_file = args
+        .output
+        .as_deref()
+        .and_then(|p| p.extension())
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    match args.format {
+        Some(f) => f,
+        None if json_file => Format::Plan,
+        None => Format::Sql,
+    }
 }
 
 fn check_dialect_flag(flag: Option<&str>, kind: DialectKind) -> miette::Result<()> {

@@ -78,9 +78,101 @@ pub trait Driver: Dialect {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ApplyOptions {
+    /// How long one statement may wait for a lock held by another
+    /// session: `None` is [`DEFAULT_LOCK_TIMEOUT`], zero waits forever.
+    /// A statement that gives up did not run, and is tried again up to
+    /// [`LOCK_RETRIES`] times.
     pub lock_timeout: Option<Duration>,
     /// Continue an apply that failed half-way (MySQL history table).
     pub resume: bool,
+    /// The database state the script was planned from: once the apply
+    /// holds its lock (on SQLite, inside the write transaction the script
+    /// runs in), the database is read again and nothing runs unless it
+    /// is still that state ([`StalePlan`] otherwise).
+    pub expect: Option<Expected>,
+}
+
+/// The state a plan was computed from, as [`fingerprint`] hashes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected {
+    pub fingerprint: String,
+    /// The namespaces the plan read, read again for the check.
+    pub namespaces: Vec<String>,
+}
+
+/// A statement waits this long for a lock unless `--lock-timeout` says
+/// otherwise: long enough for ordinary traffic, short enough that a DDL
+/// queued behind a long transaction does not stall every query queued
+/// behind it in turn.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How many times a statement (or transaction) that gave up waiting for a
+/// lock is tried again, after 1 s, 2 s, 4 s….
+pub const LOCK_RETRIES: u32 = 3;
+
+/// How long an apply waits for another strata apply on the same database
+/// to finish (the advisory or named lock): applies queue, they do not fail.
+pub const APPLY_LOCK_WAIT: Duration = Duration::from_secs(600);
+
+impl ApplyOptions {
+    /// The lock timeout in effect; `None` waits forever.
+    pub fn statement_lock_wait(&self) -> Option<Duration> {
+        match self.lock_timeout {
+            None => Some(DEFAULT_LOCK_TIMEOUT),
+            Some(t) if t.is_zero() => None,
+            Some(t) => Some(t),
+        }
+    }
+}
+
+/// The pause before retry `attempt` (1-based) of a statement that timed out
+/// waiting for a lock; says so on stderr.
+pub async fn lock_backoff(attempt: u32, what: &str, wait: Option<Duration>) {
+    let pause = Duration::from_secs(1 << (attempt - 1).min(6));
+    let waited = wait.map(|w| format!(" after {w:?}")).unwrap_or_default();
+    eprintln!(
+        "lock timeout{waited} on {what}: it did not run; retrying in {pause:?} (retry {attempt} of {LOCK_RETRIES})"
+    );
+    tokio::time::sleep(pause).await;
+}
+
+/// The stable hash of a database state that a plan records: FNV-1a (64
+/// bits) over the schema's JSON, whose maps are all ordered.
+pub fn fingerprint(schema: &Schema) -> String {
+    let json = serde_json::to_vec(schema).unwrap_or_default();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in json {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// Compares the state read under the lock with the one the plan was made
+/// from.
+pub fn verify(expected: &Expected, now: &Introspection) -> miette::Result<()> {
+    let found = fingerprint(&now.schema);
+    if found == expected.fingerprint {
+        return Ok(());
+    }
+    Err(StalePlan {
+        planned: expected.fingerprint.clone(),
+        found,
+    }
+    .into())
+}
+
+/// The database is no longer in the state the plan was computed from:
+/// nothing ran. The command plans again or refuses.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+#[error("the database changed since the plan was made (state {planned}, now {found}): nothing was applied")]
+#[diagnostic(
+    code(strata::apply::stale_plan),
+    help("plan again against the database as it is now")
+)]
+pub struct StalePlan {
+    pub planned: String,
+    pub found: String,
 }
 
 /// What an apply did, statement by statement, in order.
@@ -212,6 +304,31 @@ pub enum RunError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprints_follow_the_schema() {
+        let mut a = Schema::default();
+        let mut t = crate::ir::Table::new(crate::ir::Name::new("t"));
+        t.columns.push(crate::ir::Column::new("id", "integer"));
+        a.tables.insert(t.name.clone(), t.clone());
+        assert_eq!(fingerprint(&a), fingerprint(&a.clone()));
+        assert_eq!(fingerprint(&a).len(), 16);
+        let mut b = a.clone();
+        t.columns.push(crate::ir::Column::new("extra", "text"));
+        b.tables.insert(t.name.clone(), t);
+        assert_ne!(fingerprint(&a), fingerprint(&b));
+        let expected = Expected {
+            fingerprint: fingerprint(&a),
+            namespaces: Vec::new(),
+        };
+        let read = |schema: &Schema| Introspection {
+            schema: schema.clone(),
+            warnings: Vec::new(),
+        };
+        assert!(verify(&expected, &read(&a)).is_ok());
+        let stale = verify(&expected, &read(&b)).expect_err("stale");
+        assert!(stale.downcast_ref::<StalePlan>().is_some());
+    }
 
     #[test]
     fn names_are_unique_and_plain() {

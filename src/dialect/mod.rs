@@ -19,11 +19,11 @@ pub mod postgres;
 pub mod sqlite;
 
 pub use driver::{
-    first_line, scratch_name, ApplyOptions, ApplyReport, Driver, Pending, RunError, Scratch,
-    ScratchPlace,
+    fingerprint, first_line, scratch_name, ApplyOptions, ApplyReport, Driver, Expected, Pending,
+    RunError, Scratch, ScratchPlace, StalePlan,
 };
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diff::Change;
 use crate::ir::{DialectKind, Schema};
@@ -86,7 +86,7 @@ pub struct EmitOptions {
 
 /// SQL ready to run or print: phases in order, each either one
 /// transaction or statements that run one by one outside any transaction.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Script {
     pub phases: Vec<Phase>,
 }
@@ -101,22 +101,22 @@ impl Script {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Phase {
     /// Run between BEGIN and COMMIT when true; one by one when false.
     pub transactional: bool,
     pub statements: Vec<Statement>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Statement {
     /// One SQL statement without its trailing `;`.
     pub sql: String,
     /// Index into `Plan::steps` of the step this statement belongs to;
     /// `None` for set-up statements (pragmas, timeouts).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<usize>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hazards: Vec<Hazard>,
 }
 

@@ -8,11 +8,13 @@
 mod change;
 mod matching;
 mod objects;
+mod rename_order;
 mod reverse;
 mod security;
 mod table;
 
 pub use change::{Change, ColumnChanges, TableChange};
+pub use rename_order::renames_cycle;
 pub(crate) use table::sort_table_changes;
 
 use std::collections::{BTreeMap, BTreeSet};

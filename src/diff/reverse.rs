@@ -136,7 +136,7 @@ impl TableChange {
 #[cfg(test)]
 mod tests {
     use crate::diff::{diff, Change};
-    use crate::ir::{Column, Enum, Index, IndexKey, IndexPart, Name, Schema, Table, Type};
+    use crate::ir::{Column, Enum, Index, Name, Schema, Table, Type};
 
     fn shop(with_note: bool, renamed: bool) -> Schema {
         let mut s = Schema::default();
@@ -153,26 +153,8 @@ mod tests {
         t.columns.push(id);
         if with_note {
             t.columns.push(Column::new("note", "text"));
-            t.indexes.push(Index {
-                name: Some("orders_note".into()),
-                parts: vec![IndexPart {
-                    key: IndexKey::Column("note".into()),
-                    desc: false,
-                    nulls_first: None,
-                    collation: None,
-                    opclass: None,
-                    length: None,
-                }],
-                unique: false,
-                method: None,
-                include: vec![],
-                predicate: None,
-                nulls_not_distinct: false,
-                comment: None,
-                renamed_from: None,
-                options: Default::default(),
-                invalid: false,
-            });
+            t.indexes
+                .push(Index::on_columns(Some("orders_note"), &["note"]));
         }
         s.tables.insert(t.name.clone(), t);
         s.enums.insert(

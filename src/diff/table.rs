@@ -343,12 +343,13 @@ pub(crate) fn phase(c: &TableChange) -> u8 {
 
 pub(crate) fn sort_table_changes(changes: &mut [TableChange]) {
     changes.sort_by_key(phase);
+    super::rename_order::order_column_renames(changes);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Column, IndexPart};
+    use crate::ir::Column;
 
     fn table(name: &str, cols: &[&str]) -> Table {
         let mut t = Table::new(Name::new(name));
@@ -357,26 +358,7 @@ mod tests {
     }
 
     fn index(name: Option<&str>, col: &str) -> Index {
-        Index {
-            name: name.map(str::to_string),
-            parts: vec![IndexPart {
-                key: IndexKey::Column(col.into()),
-                desc: false,
-                nulls_first: None,
-                collation: None,
-                opclass: None,
-                length: None,
-            }],
-            unique: false,
-            method: None,
-            include: vec![],
-            predicate: None,
-            nulls_not_distinct: false,
-            comment: None,
-            renamed_from: None,
-            options: Default::default(),
-            invalid: false,
-        }
+        Index::on_columns(name, &[col])
     }
 
     fn changes(from: &Table, to: &Table) -> Vec<TableChange> {

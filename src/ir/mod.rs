@@ -578,6 +578,44 @@ pub struct IndexPart {
     pub length: Option<u32>,
 }
 
+impl Index {
+    /// An index named `name` on `columns`, each ascending, every other
+    /// attribute at its default: the start of an index built in code, so
+    /// that a field added to `Index` or `IndexPart` is written in one place.
+    pub fn on_columns(name: Option<&str>, columns: &[&str]) -> Index {
+        Index {
+            name: name.map(str::to_string),
+            parts: columns
+                .iter()
+                .map(|c| IndexPart::new(IndexKey::Column(c.to_string())))
+                .collect(),
+            unique: false,
+            method: None,
+            include: vec![],
+            predicate: None,
+            nulls_not_distinct: false,
+            comment: None,
+            renamed_from: None,
+            options: Default::default(),
+            invalid: false,
+        }
+    }
+}
+
+impl IndexPart {
+    /// `key` ascending, with the database's defaults for the rest.
+    pub fn new(key: IndexKey) -> IndexPart {
+        IndexPart {
+            key,
+            desc: false,
+            nulls_first: None,
+            collation: None,
+            opclass: None,
+            length: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IndexKey {
@@ -618,8 +656,20 @@ pub struct Function {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub returns: Option<String>,
     pub language: String,
-    /// The body, without its dollar quotes.
+    /// The body, without its dollar quotes; for a C function, the link
+    /// symbol.
     pub body: String,
+    /// A C function's shared library: `AS 'obj_file', 'link_symbol'`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_file: Option<String>,
+    /// The body is SQL-standard (`RETURN …`, `BEGIN ATOMIC … END`): part
+    /// of the statement, parsed by the server, not a string constant.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub standard_body: bool,
+    /// `CREATE AGGREGATE name(args) (body)`: `body` holds the options
+    /// (`sfunc = f, stype = t`), `language` is empty, `returns` `None`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub aggregate: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "FunctionAttributes::is_default")]

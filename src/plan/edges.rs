@@ -408,7 +408,8 @@ fn function_refs(f: &crate::ir::Function, out: &mut Vec<Obj>) {
         }
     }
     // SQL-language bodies are checked against the catalog when created.
-    if f.language.eq_ignore_ascii_case("sql") {
+    // An aggregate's options name its functions.
+    if f.language.eq_ignore_ascii_case("sql") || f.aggregate {
         body_refs(&f.body, &f.name, out);
     }
 }

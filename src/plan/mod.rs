@@ -23,7 +23,7 @@ mod recreate;
 pub mod refs;
 mod target;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diff::Change;
 use crate::ir::Schema;
@@ -49,14 +49,14 @@ pub struct Step {
     pub hazards: Vec<Hazard>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Hazard {
     pub kind: HazardKind,
     /// One sentence a reviewer can act on, naming the object.
     pub message: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HazardKind {
     /// Rows or values are lost: dropped table or column, narrowing type.

@@ -68,6 +68,7 @@ const OBJECT_KINDS: &[&str] = &[
     "materialized",
     "function",
     "procedure",
+    "aggregate",
     "trigger",
     "policy",
     "grant",
@@ -219,7 +220,7 @@ impl<'a> Lowerer<'a> {
             Rule::table => self.table(p, span, ns, false),
             Rule::partition => self.table(p, span, ns, true),
             Rule::view => self.view(p, span, ns),
-            Rule::function => self.function(p, span, ns),
+            Rule::function | Rule::aggregate => self.function(p, span, ns),
             Rule::trigger => self.trigger(p, span),
             Rule::policy => self.policy(p, span),
             Rule::grant => self.grant(p, span),
@@ -1464,20 +1465,42 @@ impl<'a> Lowerer<'a> {
             returns: None,
             language: String::new(),
             body: String::new(),
+            object_file: None,
+            standard_body: false,
+            aggregate: p.as_rule() == Rule::aggregate,
             comment: None,
             attributes: Default::default(),
         };
         let mut name_span = span.clone();
+        let mut groups = 0;
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::qname => {
                     f.name = self.decl_name(&c, ns);
                     name_span = self.span(&c);
                 }
-                Rule::paren_group => f.args = text::paren_inner(c.as_str()),
+                // An aggregate's second group is its options.
+                Rule::paren_group if groups > 0 => f.body = text::paren_inner(c.as_str()),
+                Rule::paren_group => {
+                    f.args = text::paren_inner(c.as_str());
+                    groups += 1;
+                }
                 Rule::returns_raw => f.returns = Some(c.as_str().trim().to_string()),
                 Rule::bare_ident | Rule::quoted_ident => f.language = self.ident_checked(&c),
                 Rule::sql_block => f.body = sql_block_body(&c),
+                Rule::fn_standard => {
+                    f.standard_body = true;
+                    if let Some(b) = c.into_inner().next() {
+                        f.body = sql_block_body(&b);
+                    }
+                }
+                Rule::fn_link => {
+                    let parts: Vec<P> = c.into_inner().collect();
+                    if let [file, symbol] = parts.as_slice() {
+                        f.object_file = Some(self.string(file));
+                        f.body = self.string(symbol);
+                    }
+                }
                 Rule::comment_item => f.comment = self.string_child(&c),
                 _ => self.fn_attr(&c, &mut f.attributes),
             }
@@ -1770,16 +1793,27 @@ fn deferral(p: &P) -> Deferral {
     }
 }
 
+/// The text of a `sql…` block, dedented, or of a `verbatim…` block as
+/// written.
 fn sql_block_body(p: &P) -> String {
-    let Some(inner) = p.clone().into_inner().next() else {
-        return String::new();
-    };
-    let raw = match inner.as_rule() {
-        Rule::triple_body => {
-            let s = inner.as_str();
-            &s[3..s.len() - 3]
-        }
-        _ => text::dollar_inner(inner.as_str()),
-    };
-    text::dedent(raw)
+    let mut verbatim = false;
+    for inner in p.clone().into_inner() {
+        let raw = match inner.as_rule() {
+            Rule::verbatim_mark => {
+                verbatim = true;
+                continue;
+            }
+            Rule::triple_body => {
+                let s = inner.as_str();
+                &s[3..s.len() - 3]
+            }
+            _ => text::dollar_inner(inner.as_str()),
+        };
+        return if verbatim {
+            raw.to_string()
+        } else {
+            text::dedent(raw)
+        };
+    }
+    String::new()
 }

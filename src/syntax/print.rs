@@ -488,38 +488,67 @@ fn sequence(s: &Sequence, ind: &str, ns: Option<&str>) -> String {
 
 /// A raw SQL body in a `sql"""…"""` (or dollar-quoted) block, one line per
 /// line, indented one step past the object.
+/// A raw body as a block the lowering reads back to the same text: the
+/// body indented one step in `sql…`, or, when dedenting would change it
+/// (leading blank lines, common indentation, trailing whitespace, as a
+/// database keeps a function body), byte for byte in `verbatim$$…$$`.
 fn sql_block(body: &str, ind: &str, prefer_dollar: bool) -> String {
     let triple_ok = !body.contains("\"\"\"") && parses_whole(Rule::closed_sql_only, body);
     let (open, close) = if triple_ok && !prefer_dollar {
         ("\"\"\"".to_string(), "\"\"\"".to_string())
     } else {
-        let mut tag = String::new();
-        let mut n = 0;
-        while body.contains(&format!("${tag}$")) {
-            n += 1;
-            tag = if n == 1 {
-                "sql".into()
-            } else {
-                format!("sql{n}")
-            };
-        }
-        (format!("${tag}$"), format!("${tag}$"))
+        let tag = dollar_tag(body, "");
+        (tag.clone(), tag)
     };
-    let mut s = format!("sql{open}\n");
+    let mut inner = String::from("\n");
     for line in body.split('\n') {
         if !line.is_empty() {
-            s.push_str(ind);
-            s.push_str("  ");
-            s.push_str(line);
+            inner.push_str(ind);
+            inner.push_str("  ");
+            inner.push_str(line);
         }
-        s.push('\n');
+        inner.push('\n');
     }
-    s.push_str(ind);
-    s.push_str(&close);
-    s
+    inner.push_str(ind);
+    if text::dedent(&inner) != body {
+        let tag = dollar_tag(body, body);
+        return format!("verbatim{tag}{body}{tag}");
+    }
+    format!("sql{open}{inner}{close}")
+}
+
+/// `$$`, `$sql$`, `$sql2$`, …: the first tag that `body` does not contain
+/// and that, written after `before`, is not closed early by its last
+/// characters (a body ending in `$`).
+fn dollar_tag(body: &str, before: &str) -> String {
+    let mut n = 0;
+    loop {
+        let tag = match n {
+            0 => "$$".to_string(),
+            1 => "$sql$".to_string(),
+            _ => format!("$sql{n}$"),
+        };
+        let closed_at = format!("{before}{tag}").find(&tag);
+        if !body.contains(&tag) && closed_at == Some(before.len()) {
+            return tag;
+        }
+        n += 1;
+    }
 }
 
 fn function(f: &Function, ind: &str, ns: Option<&str>) -> String {
+    if f.aggregate {
+        let mut s = format!(
+            "{ind}aggregate {}({}) ({})",
+            decl(&f.name, ns),
+            f.args,
+            f.body
+        );
+        if let Some(c) = &f.comment {
+            s.push_str(&format!(" comment {}", text::string(c)));
+        }
+        return s;
+    }
     let kw = if f.returns.is_some() {
         "function"
     } else {
@@ -531,7 +560,15 @@ fn function(f: &Function, ind: &str, ns: Option<&str>) -> String {
     }
     s.push_str(&format!(" language {}", text::ident(&f.language)));
     s.push_str(&objects::function_attributes(&f.attributes));
-    s.push_str(&format!(" as {}", sql_block(&f.body, ind, true)));
+    match &f.object_file {
+        Some(file) => s.push_str(&format!(
+            " as {}, {}",
+            text::string(file),
+            text::string(&f.body)
+        )),
+        None if f.standard_body => s.push_str(&format!(" {}", sql_block(&f.body, ind, true))),
+        None => s.push_str(&format!(" as {}", sql_block(&f.body, ind, true))),
+    }
     if let Some(c) = &f.comment {
         s.push_str(&format!(" comment {}", text::string(c)));
     }
@@ -852,10 +889,22 @@ fn canonical_body(
 }
 
 fn type_text(c: &Column) -> String {
+    let ty = type_source(c.ty.as_str());
     if c.nullable {
-        format!("{}?", c.ty)
+        format!("{ty}?")
     } else {
-        c.ty.to_string()
+        ty
+    }
+}
+
+/// A column type as the language reads it back: as it is where the
+/// grammar takes it, else quoted — SQLite keeps any declared type,
+/// `unsigned big int`, `blob sub_type text`, or none at all (`""`).
+fn type_source(ty: &str) -> String {
+    if StrataParser::parse(Rule::type_only, ty).is_ok() {
+        ty.to_string()
+    } else {
+        text::string(ty)
     }
 }
 

@@ -109,7 +109,7 @@ pub fn scan(text: &str) -> Scan {
                     None => hint(Finding::UnterminatedString(i..i + 1), &mut out),
                 }
             }
-            b'\'' | b'`' if lexing => match quoted(b, i, c, false) {
+            b'\'' | b'`' if lexing => match quoted(b, i, c, c == b'\'' && escape_prefix(b, i)) {
                 Some(e) => {
                     i = e + 1;
                     continue;
@@ -168,6 +168,12 @@ pub fn scan(text: &str) -> Scan {
 
 fn is_ident_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+}
+
+/// Whether the quote at `i` opens an `E'…'` string (the `E` a word of
+/// its own), where a backslash escapes the next character.
+fn escape_prefix(b: &[u8], i: usize) -> bool {
+    i >= 1 && matches!(b[i - 1], b'e' | b'E') && (i == 1 || !is_ident_byte(b[i - 2]))
 }
 
 fn line_end(b: &[u8], mut i: usize) -> usize {

@@ -111,3 +111,43 @@ fn placeholders_and_quoted_dollars_are_plain_sql() {
 fn enum_labels_may_hold_comment_markers() {
     roundtrip("enum o { '//', 'a /* b', 'x  y', \"--\" }\n");
 }
+
+/// Bodies as a database keeps them (a leading newline, indentation,
+/// trailing blanks, a `$` at the end) print in `verbatim$$…$$` and read
+/// back byte for byte; a dedented body keeps the indented `sql` form.
+#[test]
+fn function_bodies_round_trip_byte_for_byte() {
+    for body in [
+        "\n  BEGIN\n    RETURN a + 1;   \n  END;\n",
+        "select 'x$' ",
+        "select '$'::text || $",
+        "\n\n\tselect 1\n\n",
+        " select $$a$$, $sql$b$sql$",
+        "",
+    ] {
+        let mut s = Schema::default();
+        let mut f = crate::ir::Function {
+            name: Name::new("f"),
+            args: String::new(),
+            returns: Some("text".into()),
+            language: "sql".into(),
+            body: body.into(),
+            object_file: None,
+            standard_body: false,
+            aggregate: false,
+            comment: None,
+            attributes: Default::default(),
+        };
+        s.functions.insert(f.name.clone(), f.clone());
+        let printed = print(&s);
+        let back = one(&printed);
+        assert_eq!(back.functions[&f.name].body, body, "printed:\n{printed}");
+        assert_eq!(print(&back), printed);
+        f.body = "select 1".into();
+        s.functions.insert(f.name.clone(), f);
+        assert!(!print(&s).contains("verbatim"));
+    }
+    let written =
+        one("function g() returns int language sql as verbatim\"\"\"\n  select 1\n\"\"\"");
+    assert_eq!(written.functions[&Name::new("g")].body, "\n  select 1\n");
+}

@@ -1,9 +1,12 @@
 //! All integration tests live in this one binary, so that they share one
 //! build and one link of the library.
 
+mod apply_safety;
 mod architecture;
+mod cases;
 mod cli_databases;
 mod cli_errors;
+mod cli_secrets;
 mod cli_sqlite;
 mod client;
 mod conformance;
@@ -11,16 +14,16 @@ mod converge;
 mod gen;
 mod gitsrc;
 mod lint;
+mod literals;
 mod migrate;
 mod mysql;
 mod mysql_apply;
 mod mysql_keys;
 mod mysql_moves;
 mod oracle;
-mod plan_render;
 mod postgres;
-mod postgres_converge;
 mod postgres_fidelity;
+mod postgres_routines;
 mod postgres_security;
 mod postgres_types;
 mod postgres_views;
@@ -37,6 +40,7 @@ mod report_text;
 mod sqlite;
 mod sqlite_emit;
 mod sqlite_examples;
+mod sqlite_fidelity;
 mod support;
 mod syntax;
 mod syntax_errors;

@@ -238,8 +238,10 @@ async fn resume_of_another_plan_skips_nothing() {
     assert_eq!(pending.applied, 0);
 }
 
+/// A second apply waits for the first to finish (the named lock), then
+/// runs: the short statement lock timeout does not bound that wait.
 #[tokio::test]
-async fn concurrent_applies_wait_or_fail_cleanly() {
+async fn concurrent_applies_queue() {
     let Some(db) = MyDb::create("lock").await else {
         return;
     };
@@ -248,20 +250,13 @@ async fn concurrent_applies_wait_or_fail_cleanly() {
     let holder = apply(&db.url, &slow, &defaults);
     let others = async {
         tokio::time::sleep(Duration::from_millis(500)).await;
-        // A short wait fails cleanly, having applied nothing.
         let quick = ApplyOptions {
             lock_timeout: Some(Duration::from_millis(300)),
             ..ApplyOptions::default()
         };
         let other = script(&["CREATE TABLE b (id int PRIMARY KEY)"]);
-        let err = apply(&db.url, &other, &quick).await.expect_err("lock held");
-        let msg = format!("{err:?}");
-        assert!(msg.contains("another apply holds the lock"), "{msg}");
-        assert!(!tables(&db.url).await.contains(&"b".to_string()));
-
-        // A patient one waits for the first to finish, then runs.
         let started = Instant::now();
-        apply(&db.url, &other, &ApplyOptions::default())
+        apply(&db.url, &other, &quick)
             .await
             .expect("waits, then applies");
         started.elapsed()
@@ -269,7 +264,7 @@ async fn concurrent_applies_wait_or_fail_cleanly() {
     let (first, waited) = tokio::join!(holder, others);
     first.expect("first apply succeeds");
     assert!(
-        waited >= Duration::from_millis(500),
+        waited >= Duration::from_millis(1000),
         "it waited: {waited:?}"
     );
     assert_eq!(tables(&db.url).await, ["a", "b", "strata_history"]);

@@ -78,3 +78,15 @@ fn mysql_generated_pairs_converge() {
         check(seed, DialectKind::Mysql, &rt)?;
     });
 }
+
+/// Seeds that once failed: the rollback renamed a column into a name a
+/// drop in the same table frees, before that drop ran.
+#[test]
+fn sqlite_rename_into_dropped_name_seeds_converge() {
+    let rt = runtime();
+    for seed in [8516462341210820012, 1876265481128530000, 242547636421876470] {
+        if let Err(e) = check(seed, DialectKind::Sqlite, &rt) {
+            panic!("{e}");
+        }
+    }
+}

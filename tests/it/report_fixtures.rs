@@ -7,8 +7,7 @@
 use strata::dialect::{Phase, Script, Statement};
 use strata::diff::{Change, ColumnChanges, TableChange};
 use strata::ir::{
-    Column, DialectKind, Enum, FkAction, ForeignKey, Index, IndexKey, IndexPart, Name, PrimaryKey,
-    Schema, Table, Unique,
+    Column, DialectKind, Enum, FkAction, ForeignKey, Index, Name, PrimaryKey, Schema, Table, Unique,
 };
 use strata::migration::Migration;
 use strata::plan::{Hazard, HazardKind, Plan, Step};
@@ -65,29 +64,9 @@ pub fn fk(columns: &[&str], table: Name, refs: &[&str]) -> ForeignKey {
 }
 
 pub fn index(name: &str, columns: &[&str], unique: bool) -> Index {
-    Index {
-        name: Some(name.into()),
-        parts: columns
-            .iter()
-            .map(|c| IndexPart {
-                key: IndexKey::Column(c.to_string()),
-                desc: false,
-                nulls_first: None,
-                collation: None,
-                opclass: None,
-                length: None,
-            })
-            .collect(),
-        unique,
-        method: None,
-        include: vec![],
-        predicate: None,
-        nulls_not_distinct: false,
-        comment: None,
-        renamed_from: None,
-        options: Default::default(),
-        invalid: false,
-    }
+    let mut i = Index::on_columns(Some(name), columns);
+    i.unique = unique;
+    i
 }
 
 pub fn users() -> Table {

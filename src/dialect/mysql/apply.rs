@@ -3,20 +3,35 @@
 //! each recorded in `strata_history` once it succeeded, so that a failed
 //! apply can be continued (`resume`) exactly where it stopped, and never
 //! runs a statement twice. A named lock (`GET_LOCK`) keeps two applies to
-//! the same database from interleaving.
+//! the same database from interleaving; under it, given the state its plan
+//! was made from, an apply reads the database again and runs nothing when
+//! it changed. Each statement waits `lock_wait_timeout` for a metadata
+//! lock; one that gave up did not run and is tried again a few times.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use sqlx::mysql::MySqlConnection;
-use sqlx::{Connection, Executor};
+use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
+use sqlx::{ConnectOptions, Connection, Executor};
 
+use crate::dialect::driver::{lock_backoff, verify, APPLY_LOCK_WAIT, LOCK_RETRIES};
 use crate::dialect::{first_line, ApplyOptions, ApplyReport, Pending, Script};
 
 use super::HISTORY_TABLE;
 
-/// How long an apply waits for another one to finish by default.
-const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(60);
+/// A connection whose session keeps the server's `sql_mode`. sqlx would
+/// add `PIPES_AS_CONCAT` and `NO_ENGINE_SUBSTITUTION`, and triggers and
+/// routines remember the mode they were created under: `a || b` in a
+/// trigger strata created would be concatenation, in one the `mysql`
+/// client created a logical OR.
+pub(super) async fn session(url: &str) -> Result<MySqlConnection, sqlx::Error> {
+    let options: MySqlConnectOptions = crate::url::with_scheme(url, "mysql").parse()?;
+    options
+        .pipes_as_concat(false)
+        .no_engine_substitution(false)
+        .connect()
+        .await
+}
 
 /// A stable hash of the script's statements (FNV-1a, 64 bits): resume
 /// trusts the history only for the very same plan.
@@ -59,8 +74,7 @@ pub async fn apply(
     script: &Script,
     options: &ApplyOptions,
 ) -> miette::Result<ApplyReport> {
-    let real_url = crate::url::with_scheme(url, "mysql");
-    let mut conn = MySqlConnection::connect(&real_url).await.map_err(|e| {
+    let mut conn = session(url).await.map_err(|e| {
         miette::miette!(
             code = "strata::mysql::connect",
             help = "check that the server is running and the URL names a database",
@@ -68,7 +82,7 @@ pub async fn apply(
             crate::url::redact(url)
         )
     })?;
-    let result = run(&mut conn, script, options).await;
+    let result = run(&mut conn, url, script, options).await;
     // Releases the lock too; a closed connection would release it anyway.
     let _ = sqlx::query("DO RELEASE_LOCK(CONCAT('strata_apply:', DATABASE()))")
         .execute(&mut conn)
@@ -77,31 +91,84 @@ pub async fn apply(
     result
 }
 
+/// Takes the named lock, saying so when another apply holds it.
+async fn take_lock(conn: &mut MySqlConnection) -> miette::Result<()> {
+    for wait in [Duration::ZERO, APPLY_LOCK_WAIT] {
+        if !wait.is_zero() {
+            eprintln!("waiting for another strata apply on this database to finish…");
+        }
+        let got: Option<i64> =
+            sqlx::query_scalar("SELECT GET_LOCK(CONCAT('strata_apply:', DATABASE()), ?)")
+                .bind(wait.as_secs_f64())
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(|e| {
+                    miette::miette!(
+                        code = "strata::mysql::lock",
+                        "cannot take the apply lock: {}",
+                        db_error(e)
+                    )
+                })?;
+        if got == Some(1) {
+            return Ok(());
+        }
+    }
+    Err(miette::miette!(
+        code = "strata::mysql::locked",
+        help = "another `strata apply` is running on this database; wait for it to finish",
+        "another apply held the lock on this database for {APPLY_LOCK_WAIT:?}; nothing was applied"
+    ))
+}
+
+/// `ER_LOCK_WAIT_TIMEOUT`: the statement gave up waiting for a (metadata)
+/// lock before it changed anything.
+fn is_lock_timeout(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>().is_some_and(|m| m.number() == 1205))
+}
+
+/// Runs one statement, again after a pause each time it gave up waiting
+/// for a lock (it did not run, so running it again is safe).
+async fn execute(
+    conn: &mut MySqlConnection,
+    sql: &str,
+    wait: Option<Duration>,
+) -> Result<(), (sqlx::Error, u32)> {
+    let mut attempt = 0;
+    loop {
+        match sqlx::raw_sql(sql).execute(&mut *conn).await {
+            Ok(_) => return Ok(()),
+            Err(e) if is_lock_timeout(&e) && attempt < LOCK_RETRIES => {
+                attempt += 1;
+                lock_backoff(attempt, &first_line(sql), wait).await;
+            }
+            Err(e) => return Err((e, attempt)),
+        }
+    }
+}
+
 async fn run(
     conn: &mut MySqlConnection,
+    url: &str,
     script: &Script,
     options: &ApplyOptions,
 ) -> miette::Result<ApplyReport> {
-    let wait = options.lock_timeout.unwrap_or(DEFAULT_LOCK_WAIT);
-    let got: Option<i64> =
-        sqlx::query_scalar("SELECT GET_LOCK(CONCAT('strata_apply:', DATABASE()), ?)")
-            .bind(wait.as_secs_f64())
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(|e| {
-                miette::miette!(
-                    code = "strata::mysql::lock",
-                    "cannot take the apply lock: {}",
-                    db_error(e)
-                )
-            })?;
-    if got != Some(1) {
-        return Err(miette::miette!(
-            code = "strata::mysql::locked",
-            help = "another `strata apply` is running on this database; wait for it to finish, or raise --lock-timeout",
-            "another apply holds the lock on this database (waited {:.1}s); nothing was applied",
-            wait.as_secs_f64()
-        ));
+    take_lock(conn).await?;
+    let wait = options.statement_lock_wait();
+    // Whole seconds from 1 up: the server's range; "forever" is its maximum.
+    let secs = wait.map_or(31_536_000, |w| w.as_secs().max(1));
+    sqlx::raw_sql(&format!("SET SESSION lock_wait_timeout = {secs}"))
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| {
+            miette::miette!(
+                code = "strata::mysql::lock",
+                "cannot set lock_wait_timeout: {}",
+                db_error(e)
+            )
+        })?;
+    if let Some(expected) = &options.expect {
+        let now = super::introspect::introspect(url, &expected.namespaces).await?;
+        verify(expected, &now)?;
     }
 
     conn.execute(HISTORY_DDL)
@@ -172,7 +239,7 @@ async fn run(
             done.push((i, first_line(&st.sql)));
             continue;
         }
-        if let Err(e) = sqlx::raw_sql(&st.sql).execute(&mut *conn).await {
+        if let Err((e, retries)) = execute(conn, &st.sql, wait).await {
             let before = if done.is_empty() {
                 "no statement of this plan is applied".to_string()
             } else {
@@ -183,10 +250,18 @@ async fn run(
                     .join("\n");
                 format!("already applied ({} of {total}, recorded in {HISTORY_TABLE} under plan {hash}):\n{list}", done.len())
             };
-            let help = format!(
-                "MySQL DDL is not transactional: fix the cause and run the same plan with `strata apply --resume` to continue from statement #{}, or apply the rollback of the applied statements",
-                i + 1
-            );
+            let help = if is_lock_timeout(&e) {
+                format!(
+                    "another session held a lock this statement needs ({} attempts): find it in SHOW PROCESSLIST, then `strata apply --resume` continues from statement #{}; --lock-timeout raises the wait (0 waits forever)",
+                    retries + 1,
+                    i + 1
+                )
+            } else {
+                format!(
+                    "MySQL DDL is not transactional: fix the cause and run the same plan with `strata apply --resume` to continue from statement #{}, or apply the rollback of the applied statements",
+                    i + 1
+                )
+            };
             return Err(miette::miette!(
                 code = "strata::mysql::apply_failed",
                 help = help,

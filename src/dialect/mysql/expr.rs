@@ -4,7 +4,7 @@
 //! keywords, column names backticked, no redundant outer parentheses, one
 //! spacing. docs/mysql.md lists the rules.
 
-use super::quote::{ident, is_keyword, needs_quotes, printed_string};
+use super::quote::{ident, is_keyword, needs_quotes, string};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Kind {
@@ -69,7 +69,7 @@ pub(super) fn tokenize(s: &str) -> Vec<Token> {
                     }
                 }
                 let text = match string_literal(&text) {
-                    Some(v) => printed_string(&v),
+                    Some(v) => string(&v),
                     None => text,
                 };
                 out.push(Token {
@@ -284,7 +284,50 @@ pub(super) fn wrapped(s: &str) -> bool {
     false
 }
 
-/// The text of a single string literal that is the whole of `s`.
+/// `s` with each string literal re-spelled as [`string`] writes it and
+/// everything else kept byte for byte. MariaDB prints a quote in a check
+/// as `\'`, which the schema language cannot read back; the canonical
+/// spelling doubles it.
+pub(super) fn literals(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let q = chars[i];
+        if q != '\'' && q != '"' && q != '`' {
+            out.push(q);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        while i < chars.len() {
+            if chars[i] == '\\' && q != '`' {
+                i += 2;
+                continue;
+            }
+            if chars[i] == q {
+                if chars.get(i + 1) == Some(&q) {
+                    i += 2;
+                    continue;
+                }
+                break;
+            }
+            i += 1;
+        }
+        let end = (i + 1).min(chars.len());
+        let raw: String = chars[start..end].iter().collect();
+        match string_literal(&raw) {
+            Some(v) if q != '`' => out.push_str(&string(&v)),
+            _ => out.push_str(&raw),
+        }
+        i = end;
+    }
+    out
+}
+
+/// The value of a single string literal that is the whole of `s`, its
+/// escapes read as the server reads them without `NO_BACKSLASH_ESCAPES`.
 pub(super) fn string_literal(s: &str) -> Option<String> {
     let s = s.trim();
     // A charset introducer (`_utf8mb4'x'`) as MySQL prints it.
@@ -305,9 +348,17 @@ pub(super) fn string_literal(s: &str) -> Option<String> {
     while i < chars.len() {
         let c = chars[i];
         if c == '\\' && i + 1 < chars.len() {
+            // MySQL keeps the backslash of `\%` and `\_`, so that LIKE
+            // patterns see it.
+            if matches!(chars[i + 1], '%' | '_') {
+                out.push('\\');
+            }
             out.push(match chars[i + 1] {
                 'n' => '\n',
                 't' => '\t',
+                'r' => '\r',
+                'b' => '\u{8}',
+                'Z' => '\u{1a}',
                 '0' => '\0',
                 other => other,
             });

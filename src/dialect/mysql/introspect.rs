@@ -23,6 +23,7 @@ use crate::ir::{
     Name, Partitioning, PrimaryKey, Schema, Table, Trigger, View,
 };
 
+use super::expr::literals;
 use super::quote::{ident, string};
 use super::HISTORY_TABLE;
 use queries::{
@@ -353,7 +354,7 @@ fn checks(rows: &Rows, server: &Server) -> (JsonChecks, BTreeMap<String, Vec<Che
     for r in rows {
         let (table, name, clause) = (col(r, 0), col(r, 1), col(r, 2));
         let clause = if server.mariadb {
-            clause
+            literals(&clause)
         } else {
             unescape_mysql(&clause)
         };
@@ -399,7 +400,7 @@ fn columns(
         let extra = col(r, 5).to_ascii_lowercase();
         let raw_default = opt(r, 2);
         c.default = if server.mariadb {
-            raw_default.map(Expr::new)
+            raw_default.map(|d| Expr::new(literals(&d)))
         } else {
             mysql_default(raw_default, &ty, &extra).map(Expr::new)
         };
@@ -414,7 +415,7 @@ fn columns(
         if extra.contains("virtual generated") || extra.contains("stored generated") {
             let e = opt(r, 9).unwrap_or_default();
             let e = if server.mariadb {
-                e
+                literals(&e)
             } else {
                 unescape_mysql(&e)
             };

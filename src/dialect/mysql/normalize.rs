@@ -27,7 +27,7 @@ use crate::ir::{
 };
 
 use super::expr::{expr, string_literal, view_body, wrapped};
-use super::quote::{ident, printed_string};
+use super::quote::{ident, string};
 use super::types;
 
 pub fn schema(s: &Schema) -> Schema {
@@ -482,7 +482,7 @@ pub fn default(d: &str, ty: &str, columns: &[String]) -> Option<String> {
     let lower = d.to_ascii_lowercase();
     if lower == "true" || lower == "false" {
         let v = if lower == "true" { "1" } else { "0" };
-        return Some(if numeric { v.into() } else { printed_string(v) });
+        return Some(if numeric { v.into() } else { string(v) });
     }
     if let Some(s) = string_literal(d) {
         if numeric {
@@ -490,13 +490,13 @@ pub fn default(d: &str, ty: &str, columns: &[String]) -> Option<String> {
                 return Some(n);
             }
         }
-        return Some(printed_string(&s));
+        return Some(string(&s));
     }
     if looks_numeric(d) {
         return Some(if numeric {
             number(d, ty).unwrap_or_else(|| d.to_string())
         } else {
-            printed_string(d)
+            string(d)
         });
     }
     if (lower.starts_with("b'") || lower.starts_with("x'")) && d.ends_with('\'') {

@@ -1,9 +1,10 @@
 //! Identifier and literal quoting for MySQL and MariaDB, and the keywords
 //! that decide when a name needs its backticks. Every identifier the
 //! emitter writes goes through [`ident`]; every literal through
-//! [`string`]. The normalizer's canonical spellings come from here too:
-//! a literal as the catalog prints it ([`printed_string`]), a name bare
-//! unless it needs quoting ([`needs_quotes`]).
+//! [`string`], which is also the canonical spelling of a literal in a
+//! normalized expression, so that pasting the expression says the same
+//! value. The normalizer's bare names come from here too
+//! ([`needs_quotes`]).
 
 use crate::ir::Name;
 
@@ -29,17 +30,28 @@ pub fn idents<S: AsRef<str>>(list: &[S]) -> String {
         .join(", ")
 }
 
-/// A single-quoted string literal. Backslashes are doubled too: the
-/// server's default `sql_mode` treats them as escapes.
+/// A single-quoted string literal, exact under the server's default
+/// `sql_mode`: backslashes are escapes there, so they are doubled, and a
+/// NUL is written `\0`. A script holding one runs with
+/// `NO_BACKSLASH_ESCAPES` off ([`ESCAPES_ON`]).
 pub fn string(s: &str) -> String {
-    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("''"),
+            '\0' => out.push_str("\\0"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
 }
 
-/// A string literal as the catalog prints it (defaults, expressions):
-/// quotes doubled, backslashes kept as they are.
-pub fn printed_string(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
+/// Turns `NO_BACKSLASH_ESCAPES` off for the session, keeping the rest of
+/// its `sql_mode`: the literals [`string`] writes need it off.
+pub const ESCAPES_ON: &str = "SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','))";
 
 /// Whether a name must keep its backticks in a canonical spelling: it is
 /// not a plain identifier, or it reads as a keyword.

@@ -41,7 +41,7 @@ pub async fn drop(scratch: Scratch) -> miette::Result<()> {
 /// Runs a migration file's text, split where the `mysql` client would
 /// split it (see [`chunks`]).
 pub async fn run_file(url: &str, sql: &str) -> Result<(), RunError> {
-    let mut c = MySqlConnection::connect(&with_scheme(url, "mysql"))
+    let mut c = super::apply::session(url)
         .await
         .map_err(|e| RunError::Connect(e.to_string()))?;
     let mut result = Ok(());

@@ -259,36 +259,35 @@ fn matching_paren(s: &str, open: usize) -> Option<usize> {
     None
 }
 
-/// Enum/set values, re-rendered as `'v'` with `''` for a quote inside.
+/// Enum/set values, each re-rendered as the canonical literal of its value.
 fn split_values(inner: &str) -> Vec<String> {
     let mut values = Vec::new();
-    let bytes: Vec<char> = inner.chars().collect();
+    let chars: Vec<char> = inner.chars().collect();
     let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        if c == '\'' || c == '"' {
-            let q = c;
-            let mut v = String::new();
+    while i < chars.len() {
+        let q = chars[i];
+        if q == '\'' || q == '"' {
+            let start = i;
             i += 1;
-            while i < bytes.len() {
-                let d = bytes[i];
-                if d == '\\' && i + 1 < bytes.len() {
-                    v.push(bytes[i + 1]);
+            while i < chars.len() {
+                if chars[i] == '\\' {
                     i += 2;
                     continue;
                 }
-                if d == q {
-                    if bytes.get(i + 1) == Some(&q) {
-                        v.push(q);
+                if chars[i] == q {
+                    if chars.get(i + 1) == Some(&q) {
                         i += 2;
                         continue;
                     }
                     break;
                 }
-                v.push(d);
                 i += 1;
             }
-            values.push(format!("'{}'", v.replace('\'', "''")));
+            let end = (i + 1).min(chars.len());
+            let raw: String = chars[start..end].iter().collect();
+            if let Some(v) = super::expr::string_literal(&raw) {
+                values.push(super::quote::string(&v));
+            }
         }
         i += 1;
     }

@@ -2,8 +2,12 @@
 //!
 //! - One connection for the whole run, holding `pg_advisory_lock` on a
 //!   fixed key, so that two applies on one database never interleave: the
-//!   second waits (up to `lock_timeout` when one is given) and then runs
-//!   against what the first left.
+//!   second waits (up to [`APPLY_LOCK_WAIT`]) and then, given the state its
+//!   plan was made from, reads the database again and runs nothing when
+//!   the first changed it.
+//! - Every statement waits for table locks at most the apply's lock
+//!   timeout (`lock_timeout`); one that gave up did not run, and its
+//!   transaction is tried again a few times.
 //! - A transactional phase runs between `BEGIN` and `COMMIT`; any error
 //!   rolls it back whole.
 //! - A non-transactional phase runs statement by statement; each one that
@@ -13,10 +17,14 @@ use std::time::Duration;
 
 use sqlx::{Connection, PgConnection};
 
+use crate::dialect::driver::{lock_backoff, verify, APPLY_LOCK_WAIT, LOCK_RETRIES};
 use crate::dialect::{ApplyOptions, ApplyReport, Phase, Script};
 
 /// The advisory lock key strata holds while applying ("strata" in ASCII).
 pub const LOCK_KEY: i64 = 0x7374_7261_7461;
+
+/// `lock_not_available`: a lock wait ran past `lock_timeout`.
+const LOCK_TIMEOUT_STATE: &str = "55P03";
 
 pub async fn apply(
     url: &str,
@@ -31,8 +39,8 @@ pub async fn apply(
             crate::url::redact(url)
         )
     })?;
-    acquire_lock(&mut conn, options.lock_timeout).await?;
-    let result = run(&mut conn, script).await;
+    acquire_lock(&mut conn).await?;
+    let result = locked(&mut conn, url, script, options).await;
     // The lock is released with the session anyway; unlocking first keeps
     // a pooled connection clean.
     let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
@@ -43,30 +51,84 @@ pub async fn apply(
     result
 }
 
-async fn acquire_lock(conn: &mut PgConnection, timeout: Option<Duration>) -> miette::Result<()> {
-    let lock = sqlx::query("SELECT pg_advisory_lock($1)").bind(LOCK_KEY);
-    let result = match timeout {
-        Some(t) => tokio::time::timeout(t, lock.execute(&mut *conn))
-            .await
-            .map_err(|_| {
-                miette::miette!(
-                    code = "strata::apply::locked",
-                    help = "another strata apply is running on this database; try again when it is done",
-                    "could not take the apply lock within {t:?}"
-                )
-            })?,
-        None => lock.execute(&mut *conn).await,
-    };
-    result.map_err(|e| {
+/// Under the apply lock: the state check, then the script.
+async fn locked(
+    conn: &mut PgConnection,
+    url: &str,
+    script: &Script,
+    options: &ApplyOptions,
+) -> miette::Result<ApplyReport> {
+    let wait = options.statement_lock_wait();
+    set_lock_timeout(conn, wait.unwrap_or(Duration::ZERO)).await?;
+    if let Some(expected) = &options.expect {
+        let now = super::introspect::introspect(url, &expected.namespaces).await?;
+        verify(expected, &now)?;
+    }
+    run(conn, script, wait).await
+}
+
+/// `SET lock_timeout` for the session; zero waits forever.
+async fn set_lock_timeout(conn: &mut PgConnection, t: Duration) -> miette::Result<()> {
+    sqlx::raw_sql(&format!("SET lock_timeout = '{}ms'", t.as_millis()))
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| {
+            miette::miette!(
+                code = "strata::apply::lock",
+                "could not set lock_timeout: {e}"
+            )
+        })?;
+    Ok(())
+}
+
+/// Takes the advisory lock, saying so when another apply holds it.
+async fn acquire_lock(conn: &mut PgConnection) -> miette::Result<()> {
+    let lock_error = |e: sqlx::Error| {
         miette::miette!(
             code = "strata::apply::lock",
             "could not take the apply lock: {e}"
         )
-    })?;
-    Ok(())
+    };
+    let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+        .bind(LOCK_KEY)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(lock_error)?;
+    if got {
+        return Ok(());
+    }
+    eprintln!("waiting for another strata apply on this database to finish…");
+    set_lock_timeout(conn, APPLY_LOCK_WAIT).await?;
+    match sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(LOCK_KEY)
+        .execute(&mut *conn)
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) if is_lock_timeout(&e) => Err(miette::miette!(
+            code = "strata::apply::locked",
+            help = "another strata apply is running on this database; try again when it is done",
+            "could not take the apply lock within {APPLY_LOCK_WAIT:?}: nothing was applied"
+        )),
+        Err(e) => Err(lock_error(e)),
+    }
 }
 
-async fn run(conn: &mut PgConnection, script: &Script) -> miette::Result<ApplyReport> {
+fn is_lock_timeout(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.code().as_deref() == Some(LOCK_TIMEOUT_STATE))
+}
+
+/// `CREATE INDEX CONCURRENTLY` commits in stages: one that gave up may
+/// leave an invalid index behind, so it is never run a second time.
+fn retryable(sql: &str, e: &sqlx::Error) -> bool {
+    is_lock_timeout(e) && !sql.to_ascii_uppercase().contains("CONCURRENTLY")
+}
+
+async fn run(
+    conn: &mut PgConnection,
+    script: &Script,
+    wait: Option<Duration>,
+) -> miette::Result<ApplyReport> {
     let mut report = ApplyReport::default();
     // Statements committed by earlier phases, for the failure message.
     let mut committed: Vec<String> = Vec::new();
@@ -75,15 +137,27 @@ async fn run(conn: &mut PgConnection, script: &Script) -> miette::Result<ApplyRe
             continue;
         }
         if phase.transactional {
-            run_transaction(conn, phase, index, &committed).await?;
+            let mut attempt = 0;
+            while let Err((sql, e)) = run_transaction(conn, phase).await {
+                if !retryable(&sql, &e) || attempt == LOCK_RETRIES {
+                    return Err(failure(&sql, &e, index, true, &committed, attempt));
+                }
+                attempt += 1;
+                lock_backoff(attempt, first_line(&sql), wait).await;
+            }
             for s in &phase.statements {
                 report.executed.push(s.sql.clone());
                 committed.push(s.sql.clone());
             }
         } else {
             for s in &phase.statements {
-                if let Err(e) = sqlx::raw_sql(&s.sql).execute(&mut *conn).await {
-                    return Err(failure(&s.sql, &e, index, false, &committed));
+                let mut attempt = 0;
+                while let Err(e) = sqlx::raw_sql(&s.sql).execute(&mut *conn).await {
+                    if !retryable(&s.sql, &e) || attempt == LOCK_RETRIES {
+                        return Err(failure(&s.sql, &e, index, false, &committed, attempt));
+                    }
+                    attempt += 1;
+                    lock_backoff(attempt, first_line(&s.sql), wait).await;
                 }
                 report.executed.push(s.sql.clone());
                 committed.push(s.sql.clone());
@@ -93,27 +167,20 @@ async fn run(conn: &mut PgConnection, script: &Script) -> miette::Result<ApplyRe
     Ok(report)
 }
 
+/// One transactional phase; on failure, the statement and the error (the
+/// transaction is rolled back).
 async fn run_transaction(
     conn: &mut PgConnection,
     phase: &Phase,
-    index: usize,
-    committed: &[String],
-) -> miette::Result<()> {
-    let mut tx = conn.begin().await.map_err(|e| {
-        miette::miette!(
-            code = "strata::apply::begin",
-            "could not begin a transaction: {e}"
-        )
-    })?;
+) -> Result<(), (String, sqlx::Error)> {
+    let mut tx = conn.begin().await.map_err(|e| ("BEGIN".to_string(), e))?;
     for s in &phase.statements {
         if let Err(e) = sqlx::raw_sql(&s.sql).execute(&mut *tx).await {
             let _ = tx.rollback().await;
-            return Err(failure(&s.sql, &e, index, true, committed));
+            return Err((s.sql.clone(), e));
         }
     }
-    tx.commit()
-        .await
-        .map_err(|e| failure("COMMIT", &e, index, true, committed))
+    tx.commit().await.map_err(|e| ("COMMIT".to_string(), e))
 }
 
 fn failure(
@@ -122,6 +189,7 @@ fn failure(
     phase: usize,
     transactional: bool,
     committed: &[String],
+    retries: u32,
 ) -> miette::Report {
     let server = match err {
         sqlx::Error::Database(db) => {
@@ -148,9 +216,14 @@ fn failure(
                 .join("\n")
         )
     };
+    let help = if is_lock_timeout(err) {
+        format!("another session held a lock this statement needs ({} attempt{}): find it in pg_stat_activity / pg_locks, or raise --lock-timeout (0 waits forever)", retries + 1, if retries == 0 { "" } else { "s" })
+    } else {
+        "fix the cause and run the apply again: it plans from the database as it is now".into()
+    };
     miette::miette!(
         code = "strata::apply::failed",
-        help = "fix the cause and run the apply again: it plans from the database as it is now",
+        help = help,
         "statement failed in phase {}: {}\n  {sql};\nserver error: {server}\n{undone}. {already}",
         phase + 1,
         if transactional {

@@ -9,7 +9,7 @@
 //! literals, and drop parentheses that precedence makes redundant. The
 //! result is valid SQL with the same meaning, so it can be emitted as is.
 
-use super::quote::{ident, ident_if_needed};
+use super::quote::{ident, ident_if_needed, literal};
 use super::types;
 
 /// Facts about the context of an expression that decide which casts are
@@ -267,16 +267,51 @@ fn dollar_tag(c: &[char], i: usize) -> Option<String> {
     (c.get(j) == Some(&'$')).then(|| c[i..=j].iter().collect())
 }
 
-/// `E'…'` without backslashes and `'…'` are the same literal; keep the
-/// plain form where there is a choice.
+/// A literal spelled as the server prints it ([`literal`]) when its value
+/// is plain to read: `E'\n'`, `E'it\'s'` and `'<newline>'` are one string.
+/// An escape string with octal, hex or Unicode escapes stays as written.
 fn canonical_string(lit: &str) -> String {
-    if let Some(rest) = lit.strip_prefix(['e', 'E']) {
-        if !rest.contains('\\') {
-            return rest.to_string();
-        }
-        return format!("E{rest}");
+    let value = match lit.strip_prefix(['e', 'E']) {
+        Some(rest) => escape_string_value(rest),
+        None => lit
+            .strip_prefix('\'')
+            .and_then(|x| x.strip_suffix('\''))
+            .map(|x| x.replace("''", "'")),
+    };
+    match value {
+        Some(v) => literal(&v),
+        None => lit.to_string(),
     }
-    lit.to_string()
+}
+
+/// The value of the quoted part of `E'…'`, when it only uses the simple
+/// escapes.
+fn escape_string_value(quoted: &str) -> Option<String> {
+    let inner = quoted.strip_prefix('\'')?.strip_suffix('\'')?;
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push(match chars.next()? {
+                'n' => '\n',
+                't' => '\t',
+                'r' => '\r',
+                'b' => '\u{8}',
+                'f' => '\u{c}',
+                c @ ('\\' | '\'' | '"') => c,
+                _ => return None,
+            }),
+            '\'' => {
+                // Only `''` can stand inside.
+                if chars.next()? != '\'' {
+                    return None;
+                }
+                out.push('\'');
+            }
+            c => out.push(c),
+        }
+    }
+    Some(out)
 }
 
 /// Word-level rewrites that need no tree: `like` → `~~`, qualifiers

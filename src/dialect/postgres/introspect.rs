@@ -563,6 +563,23 @@ fn functions(
             continue;
         }
         let is_proc = s(r, "kind")? == "p";
+        if let Some(options) = os(r, "aggregate_options")? {
+            let f = Function {
+                name: name.clone(),
+                args: s(r, "args")?,
+                returns: None,
+                language: String::new(),
+                body: options,
+                object_file: None,
+                standard_body: false,
+                aggregate: true,
+                comment: os(r, "comment")?,
+                attributes: Default::default(),
+            };
+            schema.functions.insert(name, f);
+            continue;
+        }
+        let standard = os(r, "standard_body")?;
         schema.functions.insert(
             name.clone(),
             Function {
@@ -570,7 +587,13 @@ fn functions(
                 args: s(r, "args")?,
                 returns: if is_proc { None } else { os(r, "returns")? },
                 language: s(r, "language")?,
-                body: s(r, "body")?,
+                standard_body: standard.is_some(),
+                body: match standard {
+                    Some(b) => b,
+                    None => s(r, "body")?,
+                },
+                object_file: os(r, "object_file")?,
+                aggregate: false,
                 comment: os(r, "comment")?,
                 attributes: objects::function_attributes(r)?,
             },

@@ -111,6 +111,9 @@ pub fn normalize(schema: &Schema) -> Schema {
             f.language = f.language.to_lowercase();
             f.args = function_args(&f.args);
             f.returns = f.returns.map(|r| returns(&r));
+            if f.aggregate {
+                f.body = objects::aggregate_options(&f.body);
+            }
             f.comment = f.comment.filter(|c| !c.is_empty());
             f.attributes = objects::function_attributes(
                 std::mem::take(&mut f.attributes),

@@ -2,35 +2,60 @@
 //! printed SQL runs in `sqlite3`: each transactional phase between BEGIN
 //! and COMMIT, the others one statement at a time. A failure inside a
 //! transaction rolls it back, so the database is as it was.
+//!
+//! Transactions begin `IMMEDIATE`, taking the write lock up front. Given
+//! the state its plan was made from, the first one reads the database
+//! again before its first statement and runs nothing when it changed: the
+//! check and the rebuild's column list see the same database, which no
+//! other writer can change until COMMIT. Waiting for the write lock is
+//! bounded by the busy timeout and retried a few times.
+
+use std::time::Duration;
 
 use sqlx::{Connection, Row, SqliteConnection};
 
 use super::emit::{FK_GUARD_CONSTRAINT, FK_GUARD_TABLE};
+use crate::dialect::driver::{lock_backoff, verify, LOCK_RETRIES};
 use crate::dialect::{ApplyOptions, ApplyReport, Script, Statement};
+
+/// SQLite's busy timeout is an `int` of milliseconds: "forever" is its top.
+const FOREVER: Duration = Duration::from_millis(i32::MAX as u64);
 
 pub async fn apply(
     url: &str,
     script: &Script,
     options: &ApplyOptions,
 ) -> miette::Result<ApplyReport> {
-    let Some(mut connect) = super::connect_options(url, true)? else {
+    let Some(connect) = super::connect_options(url, true)? else {
         return Err(miette::miette!("cannot open {url}"));
     };
-    if let Some(t) = options.lock_timeout {
-        connect = connect.busy_timeout(t);
-    }
+    let wait = options.statement_lock_wait();
+    let connect = connect.busy_timeout(wait.unwrap_or(FOREVER));
     let mut conn = SqliteConnection::connect_with(&connect)
         .await
         .map_err(|e| super::connect_error(url, e))?;
+    let result = run_script(&mut conn, url, script, options).await;
+    let _ = conn.close().await;
+    result
+}
+
+async fn run_script(
+    conn: &mut SqliteConnection,
+    url: &str,
+    script: &Script,
+    options: &ApplyOptions,
+) -> miette::Result<ApplyReport> {
+    let wait = options.statement_lock_wait();
     let mut report = ApplyReport::default();
     let mut committed_any = false;
+    let mut expect = options.expect.as_ref();
     for phase in &script.phases {
         if phase.statements.is_empty() {
             continue;
         }
         if !phase.transactional {
             for s in &phase.statements {
-                if let Err(e) = run(&mut conn, &s.sql).await {
+                if let Err(e) = run(conn, &s.sql).await {
                     let state = if committed_any {
                         "the transaction before it was committed"
                     } else {
@@ -42,18 +67,27 @@ pub async fn apply(
             }
             continue;
         }
-        run(&mut conn, "BEGIN")
-            .await
-            .map_err(|e| miette::miette!("cannot begin a transaction on {url}: {e}"))?;
+        begin_immediate(conn, url, wait).await?;
+        if let Some(expected) = expect.take() {
+            let checked = async {
+                let now = super::introspect::introspect(url, &expected.namespaces).await?;
+                verify(expected, &now)
+            };
+            if let Err(e) = checked.await {
+                let _ = run(conn, "ROLLBACK").await;
+                let _ = run(conn, "PRAGMA foreign_keys = ON").await;
+                return Err(e);
+            }
+        }
         for s in &phase.statements {
-            if let Err(e) = run(&mut conn, &s.sql).await {
+            if let Err(e) = run(conn, &s.sql).await {
                 let detail = if s.sql.contains(FK_GUARD_TABLE) {
-                    Some(violations(&mut conn).await)
+                    Some(violations(conn).await)
                 } else {
                     None
                 };
-                let _ = run(&mut conn, "ROLLBACK").await;
-                let _ = run(&mut conn, "PRAGMA foreign_keys = ON").await;
+                let _ = run(conn, "ROLLBACK").await;
+                let _ = run(conn, "PRAGMA foreign_keys = ON").await;
                 return Err(failure(
                     s,
                     &e,
@@ -63,8 +97,8 @@ pub async fn apply(
             }
             report.executed.push(s.sql.clone());
         }
-        if let Err(e) = run(&mut conn, "COMMIT").await {
-            let _ = run(&mut conn, "ROLLBACK").await;
+        if let Err(e) = run(conn, "COMMIT").await {
+            let _ = run(conn, "ROLLBACK").await;
             return Err(miette::miette!(
                 code = "strata::apply::failed",
                 help = "the transaction was rolled back: nothing was changed",
@@ -73,8 +107,50 @@ pub async fn apply(
         }
         committed_any = true;
     }
-    let _ = conn.close().await;
     Ok(report)
+}
+
+/// `BEGIN IMMEDIATE`: says so when another connection is writing, waits
+/// for it up to the busy timeout, and tries again a few times.
+async fn begin_immediate(
+    conn: &mut SqliteConnection,
+    url: &str,
+    wait: Option<Duration>,
+) -> miette::Result<()> {
+    let pragma = |t: Duration| format!("PRAGMA busy_timeout = {}", t.as_millis());
+    run(conn, &pragma(Duration::ZERO))
+        .await
+        .map_err(|e| miette::miette!("cannot set the busy timeout on {url}: {e}"))?;
+    let mut attempt = 0;
+    let result = loop {
+        match sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await {
+            Ok(_) => break Ok(()),
+            Err(e) if is_busy(&e) && attempt < LOCK_RETRIES + 1 => {
+                if attempt == 0 {
+                    eprintln!("waiting for another connection writing to this database…");
+                    let _ = run(conn, &pragma(wait.unwrap_or(FOREVER))).await;
+                } else {
+                    lock_backoff(attempt, "BEGIN IMMEDIATE", wait).await;
+                }
+                attempt += 1;
+            }
+            Err(e) => break Err(e),
+        }
+    };
+    let _ = run(conn, &pragma(wait.unwrap_or(FOREVER))).await;
+    result.map_err(|e| {
+        miette::miette!(
+            code = "strata::apply::locked",
+            help = "another connection kept the database locked for writing: let it finish, or raise --lock-timeout (0 waits forever)",
+            "cannot begin a transaction on {url} ({} attempts): {e}; nothing was changed", attempt + 1
+        )
+    })
+}
+
+/// `SQLITE_BUSY` and its extended codes: another connection holds the lock.
+fn is_busy(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d)
+        if d.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| c & 0xff == 5))
 }
 
 async fn run(conn: &mut SqliteConnection, sql: &str) -> Result<(), String> {

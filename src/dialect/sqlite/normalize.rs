@@ -104,8 +104,16 @@ fn table(t: &Table, tables: &BTreeMap<String, &Table>) -> Table {
         .as_ref()
         .filter(|p| p.columns.len() == 1)
         .map(|p| p.columns[0].clone());
+    let without_rowid = t.options.contains_key("without_rowid");
     for c in &mut t.columns {
-        column(c, pk.contains(&c.name));
+        // A WITHOUT ROWID key and the rowid alias (INTEGER PRIMARY KEY)
+        // never hold NULL; any other key column does unless it says NOT
+        // NULL (a quirk SQLite keeps), so it keeps what it says.
+        let never_null = pk.contains(&c.name)
+            && (without_rowid
+                || (rowid_key.as_deref() == Some(c.name.as_str())
+                    && type_name(c.ty.as_str()) == "integer"));
+        column(c, never_null);
         // An `integer` primary key is numbered by SQLite itself: an
         // identity asked for in a portable schema is what it already is.
         let numbered = rowid_key.as_deref() == Some(c.name.as_str())
@@ -189,11 +197,9 @@ fn fk_order(a: &ForeignKey, b: &ForeignKey) -> std::cmp::Ordering {
     ))
 }
 
-fn column(c: &mut Column, in_pk: bool) {
+fn column(c: &mut Column, never_null: bool) {
     c.ty = Type::new(type_name(c.ty.as_str()));
-    // A primary key column holds no NULL once strata creates it (it writes
-    // NOT NULL); INTEGER PRIMARY KEY never does.
-    if in_pk {
+    if never_null {
         c.nullable = false;
     }
     c.default = c.default.as_ref().and_then(|d| {
@@ -379,14 +385,7 @@ mod schema_tests {
     use crate::ir::{Identity, IndexPart, PrimaryKey};
 
     fn part(key: IndexKey) -> IndexPart {
-        IndexPart {
-            key,
-            desc: false,
-            nulls_first: None,
-            collation: None,
-            opclass: None,
-            length: None,
-        }
+        IndexPart::new(key)
     }
 
     #[test]

@@ -32,6 +32,10 @@ pub fn needs_rebuild(from: &Table, to: &Table, changes: &[TableChange]) -> bool 
             _ => None,
         })
         .collect();
+    // Renames run one by one: a swap has no free name to go through.
+    if crate::diff::renames_cycle(changes) {
+        return true;
+    }
     for c in changes {
         let in_place = match c {
             TableChange::RenameTable { .. }

@@ -4,9 +4,9 @@
 use std::collections::BTreeSet;
 
 use super::suggest::help_for;
-use super::types::{fk_family, fold_type};
+use super::types::{fk_family, fold_type, sqlite_affinity};
 use super::Problem;
-use crate::ir::{ForeignKey, IndexKey, Name, ObjectRef, Schema, Table};
+use crate::ir::{DialectKind, ForeignKey, IndexKey, Name, ObjectRef, Schema, Table};
 
 pub(super) fn check(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
     for (i, fk) in table.foreign_keys.iter().enumerate() {
@@ -118,7 +118,7 @@ fn one(schema: &Schema, table: &Table, fk: &ForeignKey, at: ObjectRef, out: &mut
         let (Some(lc), Some(rc)) = (table.column(c), target.column(r)) else {
             continue;
         };
-        if fk_family(lc.ty.as_str()) != fk_family(rc.ty.as_str()) {
+        if !same_family(schema, lc.ty.as_str(), rc.ty.as_str()) {
             out.push(
                 Problem::new(
                     "E0207",
@@ -138,7 +138,7 @@ fn one(schema: &Schema, table: &Table, fk: &ForeignKey, at: ObjectRef, out: &mut
                 )
                 .help(format!(
                     "declare `{c}` as `{}` (`{}` and `{}` are different types)",
-                    rc.ty,
+                    referencing_type(rc.ty.as_str()),
                     fold_type(lc.ty.as_str()),
                     fold_type(rc.ty.as_str())
                 )),
@@ -162,6 +162,28 @@ fn one(schema: &Schema, table: &Table, fk: &ForeignKey, at: ObjectRef, out: &mut
                 target.name
             )),
         );
+    }
+}
+
+/// Whether a foreign key column may reference a column of type `r`. SQLite
+/// compares values by type affinity and accepts any pair of declared
+/// types, so there the two need only share an affinity (`bigint` →
+/// `INTEGER PRIMARY KEY` is what Django writes); elsewhere the types must
+/// be of one family.
+fn same_family(schema: &Schema, l: &str, r: &str) -> bool {
+    if schema.dialect == Some(DialectKind::Sqlite) {
+        return sqlite_affinity(l) == sqlite_affinity(r);
+    }
+    fk_family(l) == fk_family(r)
+}
+
+/// The type a referencing column declares to match `ty`: a serial's
+/// integer, since the referencing column is not numbered itself.
+fn referencing_type(ty: &str) -> String {
+    if ty.to_ascii_lowercase().contains("serial") {
+        fold_type(ty)
+    } else {
+        ty.to_string()
     }
 }
 
@@ -323,6 +345,29 @@ mod tests {
             renamed_from: None,
         });
         assert_eq!(problems(fk(&["email"], "users", &["email"]), u), vec![]);
+    }
+
+    #[test]
+    fn sqlite_compares_affinities() {
+        let mut u = users();
+        u.columns[0].ty = crate::ir::Type::new("integer");
+        let mut s = schema(vec![u, orders(fk(&["user_id"], "users", &["id"]))]);
+        s.dialect = Some(DialectKind::Sqlite);
+        assert_eq!(super::super::validate(&s), vec![], "int8 → integer");
+        let t = s.tables.get_mut(&Name::new("orders")).expect("orders");
+        t.foreign_keys[0].columns = vec!["email".into()];
+        let p = super::super::validate(&s);
+        assert_eq!(p.iter().map(|p| p.code).collect::<Vec<_>>(), vec!["E0207"]);
+    }
+
+    #[test]
+    fn the_hint_names_a_serial_s_integer() {
+        let mut u = users();
+        u.columns[0].ty = crate::ir::Type::new("bigserial");
+        let p = problems(fk(&["id"], "users", &["id"]), u);
+        assert_eq!(p.iter().map(|p| p.code).collect::<Vec<_>>(), vec!["E0207"]);
+        let help = p[0].help.as_deref().unwrap_or_default();
+        assert!(help.starts_with("declare `id` as `bigint`"), "{help}");
     }
 
     #[test]

@@ -227,15 +227,24 @@ fn checks(table: &Table, out: &mut Vec<Problem>) {
 fn quoted_identifiers(expr: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut chars = expr.chars().peekable();
+    // The two characters before: `E'…'` (the `E` a word of its own) lets a
+    // backslash escape the quote after it.
+    let mut before = [' ', ' '];
     while let Some(ch) = chars.next() {
+        let escapes =
+            matches!(before[1], 'e' | 'E') && !(before[0].is_alphanumeric() || before[0] == '_');
+        before = [before[1], ch];
         match ch {
             '\'' => {
                 // '' inside a literal is an escaped quote: two toggles.
-                for c in chars.by_ref() {
-                    if c == '\'' {
+                while let Some(c) = chars.next() {
+                    if c == '\\' && escapes {
+                        chars.next();
+                    } else if c == '\'' {
                         break;
                     }
                 }
+                before = [' ', '\''];
             }
             '"' => {
                 let mut name = String::new();
@@ -393,29 +402,7 @@ mod tests {
     };
 
     fn index(name: Option<&str>, cols: &[&str]) -> Index {
-        Index {
-            name: name.map(str::to_string),
-            parts: cols
-                .iter()
-                .map(|c| IndexPart {
-                    key: IndexKey::Column(c.to_string()),
-                    desc: false,
-                    nulls_first: None,
-                    collation: None,
-                    opclass: None,
-                    length: None,
-                })
-                .collect(),
-            unique: false,
-            method: None,
-            include: vec![],
-            predicate: None,
-            nulls_not_distinct: false,
-            comment: None,
-            renamed_from: None,
-            options: Default::default(),
-            invalid: false,
-        }
+        Index::on_columns(name, cols)
     }
 
     fn unique(name: Option<&str>, cols: &[&str]) -> Unique {
@@ -529,14 +516,8 @@ mod tests {
     fn expression_index_parts_are_not_columns() {
         let mut t = table("t", &[("a", "text")]);
         let mut i = index(None, &[]);
-        i.parts.push(IndexPart {
-            key: IndexKey::Expr(Expr::new("lower(a)")),
-            desc: false,
-            nulls_first: None,
-            collation: None,
-            opclass: None,
-            length: None,
-        });
+        i.parts
+            .push(IndexPart::new(IndexKey::Expr(Expr::new("lower(a)"))));
         t.indexes.push(i);
         assert_eq!(problems(t), vec![]);
     }
@@ -566,6 +547,11 @@ mod tests {
         assert_eq!(
             quoted_identifiers(r#""a" + "b""c" + 'x"y'"#),
             vec!["a", "b\"c"]
+        );
+        // In `E'…'` a backslash escapes the quote; elsewhere it does not.
+        assert_eq!(
+            quoted_identifiers(r#"c <> E'\'"' or "d" = 'x\' or "f" = 1"#),
+            vec!["d", "f"]
         );
     }
 

@@ -49,6 +49,25 @@ pub(super) fn fk_family(ty: &str) -> String {
     }
 }
 
+/// SQLite's affinity of a declared type, by its rules in order: `INT`
+/// anywhere is INTEGER; `CHAR`, `CLOB` or `TEXT` is TEXT; `BLOB` or no
+/// type is BLOB; `REAL`, `FLOA` or `DOUB` is REAL; anything else NUMERIC.
+pub(super) fn sqlite_affinity(ty: &str) -> &'static str {
+    let t = ty.to_ascii_uppercase();
+    let has = |w: &str| t.contains(w);
+    if has("INT") {
+        "integer"
+    } else if has("CHAR") || has("CLOB") || has("TEXT") {
+        "text"
+    } else if has("BLOB") || t.trim().is_empty() || t.trim() == "\"\"" {
+        "blob"
+    } else if has("REAL") || has("FLOA") || has("DOUB") {
+        "real"
+    } else {
+        "numeric"
+    }
+}
+
 fn strip_modifiers(ty: &str) -> String {
     let mut out = String::with_capacity(ty.len());
     let mut depth = 0usize;

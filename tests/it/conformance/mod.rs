@@ -26,7 +26,7 @@
 //! runs the cases whose id contains `x`.
 
 pub mod mysql;
-mod pipeline;
+pub mod pipeline;
 pub mod postgres;
 mod realworld;
 pub mod report;

@@ -14,7 +14,7 @@ mod table;
 mod triggers;
 mod views;
 
-use super::quote::{ident, name};
+use super::quote::{ident, name, ESCAPES_ON};
 use crate::dialect::{EmitError, EmitOptions, Phase, Script, Statement};
 use crate::diff::{Change, TableChange};
 use crate::ir::{DialectKind, Partitioning};
@@ -58,6 +58,19 @@ pub fn emit(plan: &Plan, options: &EmitOptions) -> Result<Script, EmitError> {
     }
     if statements.is_empty() {
         return Ok(Script::default());
+    }
+    // A backslash in a literal is an escape only without
+    // `NO_BACKSLASH_ESCAPES`; the session setting runs first (and again on
+    // resume).
+    if statements.iter().any(|s| s.sql.contains('\\')) {
+        statements.insert(
+            0,
+            Statement {
+                sql: ESCAPES_ON.into(),
+                step: None,
+                hazards: Vec::new(),
+            },
+        );
     }
     Ok(Script {
         phases: vec![Phase {

@@ -209,7 +209,8 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
             vec![],
         ),
         Change::ReplaceFunction { from, to } => {
-            let same_signature = from.args == to.args
+            let same_signature = from.aggregate == to.aggregate
+                && from.args == to.args
                 && from.returns == to.returns
                 && from.returns.is_some() == to.returns.is_some();
             if !same_signature {

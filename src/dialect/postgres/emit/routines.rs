@@ -7,7 +7,9 @@ use crate::dialect::postgres::quote::{ident, literal, name as qname};
 use crate::ir::{Function, FunctionAttributes};
 
 pub(super) fn routine_kind(f: &Function) -> &'static str {
-    if f.returns.is_some() {
+    if f.aggregate {
+        "AGGREGATE"
+    } else if f.returns.is_some() {
         "FUNCTION"
     } else {
         "PROCEDURE"
@@ -41,8 +43,23 @@ fn dollar_tag(body: &str) -> String {
     tag
 }
 
-pub(super) fn create_function(cx: &mut Ctx<'_>, f: &Function, or_replace: bool) {
+/// ` AS $tag$body$tag$`, ` AS 'obj_file', 'link_symbol'`, or a
+/// SQL-standard body as it is.
+fn definition(f: &Function) -> String {
+    if f.aggregate {
+        return format!(" ({})", f.body);
+    }
+    if let Some(file) = &f.object_file {
+        return format!(" AS {}, {}", literal(file), literal(&f.body));
+    }
+    if f.standard_body {
+        return format!(" {}", f.body);
+    }
     let tag = dollar_tag(&f.body);
+    format!(" AS {tag}{}{tag}", f.body)
+}
+
+pub(super) fn create_function(cx: &mut Ctx<'_>, f: &Function, or_replace: bool) {
     let returns = f
         .returns
         .as_ref()
@@ -50,14 +67,13 @@ pub(super) fn create_function(cx: &mut Ctx<'_>, f: &Function, or_replace: bool) 
         .unwrap_or_default();
     cx.push(
         format!(
-            "CREATE {}{} {}({}){returns} LANGUAGE {}{} AS {tag}{}{tag}",
+            "CREATE {}{} {}({}){returns}{}{}",
             if or_replace { "OR REPLACE " } else { "" },
             routine_kind(f),
             qname(&f.name),
             f.args,
-            ident(&f.language),
-            function_attributes(&f.attributes),
-            f.body
+            language_and_attributes(f),
+            definition(f)
         ),
         vec![],
     );
@@ -73,6 +89,19 @@ pub(super) fn create_function(cx: &mut Ctx<'_>, f: &Function, or_replace: bool) 
             vec![],
         );
     }
+}
+
+/// ` LANGUAGE x` and the attributes; nothing for an aggregate, whose
+/// options say all.
+fn language_and_attributes(f: &Function) -> String {
+    if f.aggregate {
+        return String::new();
+    }
+    format!(
+        " LANGUAGE {}{}",
+        ident(&f.language),
+        function_attributes(&f.attributes)
+    )
 }
 
 /// ` IMMUTABLE STRICT … SET "search_path" = 'public', 'pg_temp'`: every

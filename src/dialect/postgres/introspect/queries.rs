@@ -237,16 +237,46 @@ pub const VIEWS: &str = concat!(
 
 pub const FUNCTIONS: &str = concat!(
     "SELECT n.nspname::text AS schema, p.proname::text AS name, p.prokind::text AS kind, \
-       pg_get_function_arguments(p.oid) AS args, pg_get_function_result(p.oid) AS returns, \
-       l.lanname::text AS language, p.prosrc AS body, \
+       CASE WHEN p.prokind = 'a' AND p.pronargs = 0 THEN '*' \
+         ELSE pg_get_function_arguments(p.oid) END AS args, \
+       pg_get_function_result(p.oid) AS returns, \
+       l.lanname::text AS language, p.prosrc AS body, p.probin AS object_file, \
+       CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid) END AS standard_body, \
        obj_description(p.oid, 'pg_proc') AS comment, \
        p.provolatile::text AS volatility, p.proisstrict AS strict, p.prosecdef AS security_definer, \
        p.proleakproof AS leakproof, p.proparallel::text AS parallel, \
        p.procost::float8 AS cost, p.prorows::float8 AS rows, \
-       COALESCE(p.proconfig, '{}')::text[] AS config \
+       COALESCE(p.proconfig, '{}')::text[] AS config, \
+       (SELECT concat_ws(', ', \
+          'sfunc = ' || a.aggtransfn::regproc::text, \
+          'stype = ' || format_type(a.aggtranstype, NULL), \
+          CASE WHEN a.aggtransspace <> 0 THEN 'sspace = ' || a.aggtransspace END, \
+          CASE WHEN a.aggfinalfn <> 0 THEN 'finalfunc = ' || a.aggfinalfn::regproc::text END, \
+          CASE WHEN a.aggfinalextra THEN 'finalfunc_extra' END, \
+          CASE WHEN a.aggfinalmodify <> CASE a.aggkind WHEN 'n' THEN 'r' ELSE 'w' END \
+            THEN 'finalfunc_modify = ' || CASE a.aggfinalmodify WHEN 'r' THEN 'read_only' \
+              WHEN 's' THEN 'shareable' ELSE 'read_write' END END, \
+          CASE WHEN a.aggcombinefn <> 0 THEN 'combinefunc = ' || a.aggcombinefn::regproc::text END, \
+          CASE WHEN a.aggserialfn <> 0 THEN 'serialfunc = ' || a.aggserialfn::regproc::text END, \
+          CASE WHEN a.aggdeserialfn <> 0 THEN 'deserialfunc = ' || a.aggdeserialfn::regproc::text END, \
+          CASE WHEN a.agginitval IS NOT NULL THEN 'initcond = ' || quote_literal(a.agginitval) END, \
+          CASE WHEN a.aggmtransfn <> 0 THEN 'msfunc = ' || a.aggmtransfn::regproc::text END, \
+          CASE WHEN a.aggminvtransfn <> 0 THEN 'minvfunc = ' || a.aggminvtransfn::regproc::text END, \
+          CASE WHEN a.aggmtranstype <> 0 THEN 'mstype = ' || format_type(a.aggmtranstype, NULL) END, \
+          CASE WHEN a.aggmtransspace <> 0 THEN 'msspace = ' || a.aggmtransspace END, \
+          CASE WHEN a.aggmfinalfn <> 0 THEN 'mfinalfunc = ' || a.aggmfinalfn::regproc::text END, \
+          CASE WHEN a.aggmfinalextra THEN 'mfinalfunc_extra' END, \
+          CASE WHEN a.aggmtransfn <> 0 AND a.aggmfinalmodify <> CASE a.aggkind WHEN 'n' THEN 'r' ELSE 'w' END \
+            THEN 'mfinalfunc_modify = ' || CASE a.aggmfinalmodify WHEN 'r' THEN 'read_only' \
+              WHEN 's' THEN 'shareable' ELSE 'read_write' END END, \
+          CASE WHEN a.aggminitval IS NOT NULL THEN 'minitcond = ' || quote_literal(a.aggminitval) END, \
+          CASE WHEN a.aggsortop <> 0 THEN 'sortop = ' || (SELECT o.oprname::text FROM pg_operator o WHERE o.oid = a.aggsortop) END, \
+          CASE WHEN a.aggkind = 'h' THEN 'hypothetical' END, \
+          CASE p.proparallel WHEN 's' THEN 'parallel = safe' WHEN 'r' THEN 'parallel = restricted' END) \
+        FROM pg_aggregate a WHERE a.aggfnoid = p.oid) AS aggregate_options \
      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
      JOIN pg_language l ON l.oid = p.prolang \
-     WHERE p.prokind IN ('f', 'p') AND",
+     WHERE p.prokind IN ('f', 'p', 'a') AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_proc", "p.oid"),
@@ -294,10 +324,9 @@ pub const UNMODELED: &str = concat!(
      WHERE NOT c.relispartition AND c.relkind IN ('r', 'p') AND",
     ns_filter!(),
     "UNION ALL \
-     SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END, \
-       n.nspname || '.' || p.proname \
+     SELECT 'window function', n.nspname || '.' || p.proname \
      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
-     WHERE p.prokind IN ('a', 'w') AND",
+     WHERE p.prokind = 'w' AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_proc", "p.oid"),

@@ -5,7 +5,7 @@
 use super::super::expr::{self, Context};
 use super::super::quote::is_bare;
 use super::super::types;
-use super::{collation, expr_column_name, generated_name, name};
+use super::{collation, expr_column_name, generated_name, name, split_top_level};
 use crate::ir::{Domain, Expr, FunctionAttributes, IndexKey, Table};
 
 pub(super) fn domain(mut d: Domain, base: &Context<'_>) -> Domain {
@@ -134,4 +134,83 @@ pub(super) fn function_attributes(
         })
         .collect();
     a
+}
+
+/// `CREATE AGGREGATE`'s options in the order and spelling introspection
+/// prints them: keys lowercase, types canonical, function names without
+/// `public.`, defaults (`parallel = unsafe`) left out.
+pub(super) fn aggregate_options(options: &str) -> String {
+    const ORDER: &[&str] = &[
+        "sfunc",
+        "stype",
+        "sspace",
+        "finalfunc",
+        "finalfunc_extra",
+        "finalfunc_modify",
+        "combinefunc",
+        "serialfunc",
+        "deserialfunc",
+        "initcond",
+        "msfunc",
+        "minvfunc",
+        "mstype",
+        "msspace",
+        "mfinalfunc",
+        "mfinalfunc_extra",
+        "mfinalfunc_modify",
+        "minitcond",
+        "sortop",
+        "hypothetical",
+        "parallel",
+    ];
+    let mut items: Vec<(usize, String)> = split_top_level(options)
+        .iter()
+        .filter_map(|item| {
+            let (key, value) = match item.split_once('=') {
+                Some((k, v)) => (k.trim().to_lowercase(), Some(v.trim())),
+                None => (item.trim().to_lowercase(), None),
+            };
+            let value = value.map(|v| match key.as_str() {
+                "stype" | "mstype" => types::canonical(v),
+                "initcond" | "minitcond" | "sortop" => v.to_string(),
+                _ => {
+                    let v = if v.starts_with('"') {
+                        v.to_string()
+                    } else {
+                        v.to_lowercase()
+                    };
+                    v.strip_prefix("public.").map(str::to_string).unwrap_or(v)
+                }
+            });
+            if key == "parallel" && value.as_deref() == Some("unsafe") {
+                return None;
+            }
+            let rank = ORDER.iter().position(|k| *k == key).unwrap_or(ORDER.len());
+            Some(match value {
+                Some(v) => (rank, format!("{key} = {v}")),
+                None => (rank, key),
+            })
+        })
+        .collect();
+    items.sort_by_key(|(rank, _)| *rank);
+    items
+        .into_iter()
+        .map(|(_, i)| i)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::aggregate_options;
+
+    #[test]
+    fn aggregate_options_take_introspections_spelling() {
+        assert_eq!(
+            aggregate_options(
+                "PARALLEL = UNSAFE, INITCOND = '{}', STYPE = INT, SFUNC = public.Add2, finalfunc_extra"
+            ),
+            "sfunc = add2, stype = integer, finalfunc_extra, initcond = '{}'"
+        );
+    }
 }

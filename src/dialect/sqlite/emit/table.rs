@@ -226,12 +226,13 @@ fn in_place(
     if let Some((a, b)) = rename_table {
         out.push(rename(&a.name, &b.name));
     }
+    // Drops before renames: a rename may take the name a drop frees.
     let t = &to.name.name;
-    for (a, b) in rename_columns {
-        out.push(rename_column(t, a, b));
-    }
     for c in drop_columns {
         out.push(drop_column(t, c));
+    }
+    for (a, b) in rename_columns {
+        out.push(rename_column(t, a, b));
     }
     // In the target's order: ADD COLUMN appends.
     for c in &to.columns {
