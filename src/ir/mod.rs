@@ -78,7 +78,9 @@ pub struct Schema {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub views: BTreeMap<Name, View>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
-    pub functions: BTreeMap<Name, Function>,
+    /// Keyed by name and argument list ([`Function::key`]): PostgreSQL
+    /// tells overloaded functions apart by their argument types.
+    pub functions: BTreeMap<(Name, String), Function>,
     /// Keyed by the table's name and then the trigger's name: PostgreSQL
     /// scopes trigger names to their table.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
@@ -676,6 +678,18 @@ pub struct Function {
     pub attributes: FunctionAttributes,
 }
 
+impl Function {
+    /// Name and argument list with its whitespace collapsed: what tells
+    /// two functions of one name apart as written. A dialect whose
+    /// normalization knows the argument types keys by those instead.
+    pub fn key(&self) -> (Name, String) {
+        (
+            self.name.clone(),
+            self.args.split_whitespace().collect::<Vec<_>>().join(" "),
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Trigger {
     pub name: String,
@@ -743,6 +757,8 @@ pub enum ObjectRef {
     },
     Function {
         name: Name,
+        /// The argument list, as in [`Function::key`].
+        args: String,
     },
     Trigger {
         table: Name,

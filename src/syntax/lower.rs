@@ -1505,14 +1505,16 @@ impl<'a> Lowerer<'a> {
                 _ => self.fn_attr(&c, &mut f.attributes),
             }
         }
+        let (_, args) = f.key();
         let at = ObjectRef::Function {
             name: f.name.clone(),
+            args: args.clone(),
         };
-        if self.duplicate(&at, &name_span, &f.name.to_string()) {
+        if self.duplicate(&at, &name_span, &format!("{}({args})", f.name)) {
             return None;
         }
         self.record(at.clone(), name_span);
-        self.out.schema.functions.insert(f.name.clone(), f);
+        self.out.schema.functions.insert(f.key(), f);
         Some(object(at, span))
     }
 

@@ -328,9 +328,9 @@ fn top_item(schema: &Schema, top: &Top, ind: &str, ns: Option<&str>) -> String {
                 .get(name)
                 .map(|v| view(v, block.as_ref(), ind, ns))
                 .unwrap_or_default(),
-            ObjectRef::Function { name } => schema
+            ObjectRef::Function { name, args } => schema
                 .functions
-                .get(name)
+                .get(&(name.clone(), args.clone()))
                 .map(|f| function(f, ind, ns))
                 .unwrap_or_default(),
             ObjectRef::Trigger { table, name } => schema

@@ -9,8 +9,8 @@
 #![allow(dead_code)]
 
 use strata::ir::{
-    Column, DialectKind, Expr, ForeignKey, Index, IndexKey, IndexPart, Name, PrimaryKey, Schema,
-    Table, Type, Unique,
+    Column, DialectKind, Expr, ForeignKey, Index, IndexKey, Name, PrimaryKey, Schema, Table, Type,
+    Unique,
 };
 
 /// A tiny deterministic PRNG (xorshift64*): proptest picks the seed.
@@ -282,26 +282,9 @@ fn add_random_index(rng: &mut Rng, d: DialectKind, t: &mut Table) {
         }
         return;
     }
-    t.indexes.push(Index {
-        name: Some(idx_name),
-        parts: vec![IndexPart {
-            key: IndexKey::Column(col),
-            desc: rng.chance(20),
-            nulls_first: None,
-            collation: None,
-            opclass: None,
-            length: None,
-        }],
-        unique: false,
-        method: None,
-        include: Vec::new(),
-        predicate: None,
-        nulls_not_distinct: false,
-        comment: None,
-        renamed_from: None,
-        options: Default::default(),
-        invalid: false,
-    });
+    let mut index = Index::on_columns(Some(&idx_name), &[&col]);
+    index.parts[0].desc = rng.chance(20);
+    t.indexes.push(index);
 }
 
 /// A random schema A and a B made from it by a few changes.

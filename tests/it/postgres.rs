@@ -194,7 +194,7 @@ async fn introspects_every_feature() {
     assert!(totals.materialized);
     assert_eq!(totals.indexes.len(), 1);
     assert!(s.views[&Name::new("paid_orders")].body.contains("'paid'"));
-    assert_eq!(s.functions[&Name::new("touch")].language, "plpgsql");
+    assert_eq!(function(s, "touch").language, "plpgsql");
     let trigger = &s.triggers[&(Name::new("orders"), "orders_touch".to_string())];
     assert_eq!(trigger.timing, "before");
     assert_eq!(trigger.events.len(), 2);
@@ -767,4 +767,12 @@ async fn online_plan_applies_and_converges() {
     {
         panic!("online rollback did not restore:\n{diff}\n{down}");
     }
+}
+
+/// The first function named `name` (tests give each name one).
+pub fn function<'a>(s: &'a strata::ir::Schema, name: &str) -> &'a strata::ir::Function {
+    s.functions
+        .values()
+        .find(|f| f.name == Name::new(name))
+        .unwrap_or_else(|| panic!("no function {name}"))
 }

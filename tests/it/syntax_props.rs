@@ -793,7 +793,7 @@ fn schema() -> BoxedStrategy<Schema> {
                 s.enums = enums.into_iter().map(|e| (e.name.clone(), e)).collect();
                 s.domains = domains.into_iter().map(|d| (d.name.clone(), d)).collect();
                 s.sequences = sequences.into_iter().map(|x| (x.name.clone(), x)).collect();
-                s.functions = functions.into_iter().map(|x| (x.name.clone(), x)).collect();
+                s.functions = functions.into_iter().map(|x| (x.key(), x)).collect();
                 s.triggers = triggers
                     .into_iter()
                     .map(|x| ((x.table.clone(), x.name.clone()), x))

@@ -221,7 +221,7 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
 
     sequences(&rows.sequences, &serial_sequences, &mut schema)?;
     views(&rows.views, &mut matview_indexes, &mut schema)?;
-    functions(&rows.functions, &mut schema, &mut warnings)?;
+    functions(&rows.functions, &mut schema)?;
     triggers(&rows.triggers, &mut schema)?;
     security::policies(&rows.policies, &mut schema)?;
     security::grants(&rows.grants, &mut schema)?;
@@ -546,22 +546,11 @@ fn views(
     Ok(())
 }
 
-/// Functions and procedures; an overloaded name keeps its first
-/// signature and is reported.
-fn functions(
-    rows: &[PgRow],
-    schema: &mut Schema,
-    warnings: &mut Vec<String>,
-) -> Result<(), sqlx::Error> {
+/// Functions, procedures and aggregates; overloads of one name apart by
+/// their arguments.
+fn functions(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
     for r in rows {
         let name = name_of(s(r, "schema")?, s(r, "name")?);
-        if schema.functions.contains_key(&name) {
-            warnings.push(format!(
-                "unmodeled: overloaded function {name}({}): only one function per name is modeled",
-                s(r, "args")?
-            ));
-            continue;
-        }
         let is_proc = s(r, "kind")? == "p";
         if let Some(options) = os(r, "aggregate_options")? {
             let f = Function {
@@ -576,28 +565,26 @@ fn functions(
                 comment: os(r, "comment")?,
                 attributes: Default::default(),
             };
-            schema.functions.insert(name, f);
+            schema.functions.insert(f.key(), f);
             continue;
         }
         let standard = os(r, "standard_body")?;
-        schema.functions.insert(
-            name.clone(),
-            Function {
-                name,
-                args: s(r, "args")?,
-                returns: if is_proc { None } else { os(r, "returns")? },
-                language: s(r, "language")?,
-                standard_body: standard.is_some(),
-                body: match standard {
-                    Some(b) => b,
-                    None => s(r, "body")?,
-                },
-                object_file: os(r, "object_file")?,
-                aggregate: false,
-                comment: os(r, "comment")?,
-                attributes: objects::function_attributes(r)?,
+        let f = Function {
+            name,
+            args: s(r, "args")?,
+            returns: if is_proc { None } else { os(r, "returns")? },
+            language: s(r, "language")?,
+            standard_body: standard.is_some(),
+            body: match standard {
+                Some(b) => b,
+                None => s(r, "body")?,
             },
-        );
+            object_file: os(r, "object_file")?,
+            aggregate: false,
+            comment: os(r, "comment")?,
+            attributes: objects::function_attributes(r)?,
+        };
+        schema.functions.insert(f.key(), f);
     }
     Ok(())
 }

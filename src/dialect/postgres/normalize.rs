@@ -120,7 +120,7 @@ pub fn normalize(schema: &Schema) -> Schema {
                 &f.language,
                 f.returns.as_deref(),
             );
-            (f.name.clone(), f)
+            ((f.name.clone(), identity(&f.args)), f)
         })
         .collect();
     out.triggers = std::mem::take(&mut out.triggers)
@@ -602,6 +602,34 @@ fn function_args(args: &str) -> String {
         .join(", ")
 }
 
+/// The input argument types of a canonical argument list
+/// (`a integer, OUT b text, VARIADIC c text[] DEFAULT …` →
+/// `integer, text[]`): what PostgreSQL tells overloads apart by.
+fn identity(args: &str) -> String {
+    split_top_level(args)
+        .iter()
+        .filter_map(|a| {
+            let decl = match a.find(" DEFAULT ") {
+                Some(i) => &a[..i],
+                None => a.as_str(),
+            };
+            let mut words: Vec<&str> = decl.split_whitespace().collect();
+            match words.first().copied() {
+                Some("OUT") => return None,
+                Some("INOUT") | Some("VARIADIC") => {
+                    words.remove(0);
+                }
+                _ => {}
+            }
+            if words.len() >= 2 && !is_type_word(words[0]) {
+                words.remove(0);
+            }
+            Some(words.join(" "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn is_type_word(w: &str) -> bool {
     matches!(
         w.to_lowercase().as_str(),
@@ -680,6 +708,23 @@ mod tests {
         assert_eq!(
             partition_bound("WITH (MODULUS 4,REMAINDER 0)"),
             "WITH (modulus 4, remainder 0)"
+        );
+    }
+
+    #[test]
+    fn overloads_are_told_apart_by_input_types() {
+        assert_eq!(
+            identity(&function_args("a int, b text = 'x'")),
+            "integer, text"
+        );
+        assert_eq!(identity(&function_args("int, OUT n bigint")), "integer");
+        assert_eq!(
+            identity(&function_args("VARIADIC xs double precision[]")),
+            "double precision[]"
+        );
+        assert_eq!(
+            identity(&function_args("inout a timestamptz")),
+            "timestamp with time zone"
         );
     }
 

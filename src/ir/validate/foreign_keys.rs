@@ -237,7 +237,7 @@ fn is_key(table: &Table, columns: &[String]) -> bool {
 mod tests {
     use super::super::test_support::*;
     use super::*;
-    use crate::ir::{Index, IndexPart, Unique};
+    use crate::ir::{Index, Unique};
 
     fn fk(cols: &[&str], table: &str, refs: &[&str]) -> ForeignKey {
         ForeignKey {
@@ -380,26 +380,9 @@ mod tests {
     #[test]
     fn unique_index_counts_as_a_key() {
         let mut u = users();
-        u.indexes.push(Index {
-            name: None,
-            parts: vec![IndexPart {
-                key: IndexKey::Column("nick".into()),
-                desc: false,
-                nulls_first: None,
-                collation: None,
-                opclass: None,
-                length: None,
-            }],
-            unique: true,
-            method: None,
-            include: vec![],
-            predicate: None,
-            nulls_not_distinct: false,
-            comment: None,
-            renamed_from: None,
-            options: Default::default(),
-            invalid: false,
-        });
+        let mut nick = Index::on_columns(None, &["nick"]);
+        nick.unique = true;
+        u.indexes.push(nick);
         assert_eq!(problems(fk(&["email"], "users", &["nick"]), u), vec![]);
     }
 
