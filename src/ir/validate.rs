@@ -108,6 +108,7 @@ pub(crate) mod test_support {
         t.primary_key = Some(PrimaryKey {
             name: None,
             columns: cols.iter().map(|c| c.to_string()).collect(),
+            deferral: Default::default(),
         });
         t
     }

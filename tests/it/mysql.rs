@@ -569,6 +569,7 @@ fn emitter_snapshots() {
     t.primary_key = Some(strata::ir::PrimaryKey {
         name: None,
         columns: vec!["id".into()],
+        deferral: Default::default(),
     });
     t.options.insert("engine".into(), "InnoDB".into());
     t.options.insert("charset".into(), "utf8mb4".into());
