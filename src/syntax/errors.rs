@@ -51,12 +51,14 @@ pub fn fatal(ft: &FileText, f: Finding) -> Diag {
 
 fn hint_diag(ft: &FileText, f: Finding) -> Diag {
     match f {
-        Finding::UnterminatedString(s) => Diag::error(
-            "E0104",
-            "unterminated string or quoted name",
-        )
-        .at(ft, s, "opened here, never closed")
-        .help("close it with the same quote character; escape a quote inside `\"…\"` as `\\\"`"),
+        Finding::UnterminatedString(s) => match backslash_quote(&ft.text, s.start) {
+            Some(at) => Diag::error("E0104", "unterminated string: `\\'` does not escape a quote")
+                .at(ft, at..at + 2, "this `'` ends the string")
+                .help("strings in schema files follow the SQL standard on every dialect: write a quote inside '…' as `''` ('it''s'); a backslash is an ordinary character"),
+            None => Diag::error("E0104", "unterminated string or quoted name")
+                .at(ft, s, "opened here, never closed")
+                .help("close it with the same quote character; escape a quote inside `\"…\"` as `\\\"`"),
+        },
         Finding::UnterminatedComment(s) => Diag::error("E0105", "unterminated block comment")
             .at(ft, s, "`/*` opened here, never closed")
             .help("close the comment with `*/`"),
@@ -233,4 +235,13 @@ fn describe(r: Rule) -> Option<String> {
         }
         .to_string(),
     )
+}
+
+/// Where, on the line of an unterminated string, a `\'` (MySQL's escaped
+/// quote) ended an earlier string early: the string left open is then the
+/// rest of that one, and the user needs the standard `''`, not a quote
+/// character.
+fn backslash_quote(text: &str, open: usize) -> Option<usize> {
+    let line = text[..open].rfind('\n').map_or(0, |i| i + 1);
+    text[line..open].find("\\'").map(|i| line + i)
 }

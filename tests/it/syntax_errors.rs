@@ -61,6 +61,11 @@ fn malformed_inputs_have_codes_and_positions() {
             "E0104 2:21",
         ),
         (
+            "mysql escaped quote",
+            "table t {\n  s text = 'it\\'s'\n}".into(),
+            "E0104 2:15",
+        ),
+        (
             "unterminated comment",
             "/* never closed\ntable t {}".into(),
             "E0105 1:1",
