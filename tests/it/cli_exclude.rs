@@ -134,6 +134,7 @@ fn mysql_leaves_excluded_objects_alone() {
 #[test]
 fn sqlite_leaves_excluded_objects_alone() {
     let db = SqliteDb::create();
+    std::fs::File::create(&db.path).expect("create the database file");
     round(&db.url, "sqlite");
 }
 
