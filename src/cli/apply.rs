@@ -222,7 +222,10 @@ fn plan_again(
         source::align(url, &after.schema, &mut desired).await?;
         Ok::<_, miette::Report>(after)
     })?;
-    let after = without(&args.exclude.load()?, &after.schema, false);
+    // `--resume` passes its desired schema unfiltered; filtering twice is harmless.
+    let exclude = args.exclude.load()?;
+    let after = without(&exclude, &after.schema, false);
+    let desired = without(&exclude, &desired, false);
     let again = migration(&after, &desired, d, &args.emit.options())?;
     if !again.plan.is_empty() {
         eprintln!(
