@@ -9,8 +9,8 @@
 #![allow(dead_code)]
 
 use strata::ir::{
-    Column, DialectKind, Expr, ForeignKey, Index, IndexKey, IndexPart, Name, PrimaryKey, Schema,
-    Table, Type, Unique,
+    Column, DialectKind, Expr, ForeignKey, Index, IndexKey, Name, PrimaryKey, Schema, Table, Type,
+    Unique,
 };
 
 /// A tiny deterministic PRNG (xorshift64*): proptest picks the seed.
@@ -210,6 +210,7 @@ fn gen_table(rng: &mut Rng, d: DialectKind, name: &str, earlier: &[Table]) -> Ta
     t.primary_key = Some(PrimaryKey {
         name: None,
         columns: vec!["id".into()],
+        deferral: Default::default(),
     });
     let n = 1 + rng.below(4);
     let mut used = vec!["id".to_string()];
@@ -281,24 +282,9 @@ fn add_random_index(rng: &mut Rng, d: DialectKind, t: &mut Table) {
         }
         return;
     }
-    t.indexes.push(Index {
-        name: Some(idx_name),
-        parts: vec![IndexPart {
-            key: IndexKey::Column(col),
-            desc: rng.chance(20),
-            nulls_first: None,
-            collation: None,
-            opclass: None,
-            length: None,
-        }],
-        unique: false,
-        method: None,
-        include: Vec::new(),
-        predicate: None,
-        nulls_not_distinct: false,
-        comment: None,
-        renamed_from: None,
-    });
+    let mut index = Index::on_columns(Some(&idx_name), &[&col]);
+    index.parts[0].desc = rng.chance(20);
+    t.indexes.push(index);
 }
 
 /// A random schema A and a B made from it by a few changes.

@@ -101,7 +101,7 @@ fn readable_names(schema: &Schema) -> BTreeSet<String> {
         .keys()
         .chain(schema.views.keys())
         .chain(schema.sequences.keys())
-        .chain(schema.functions.keys())
+        .chain(schema.functions.keys().map(|(n, _)| n))
         .map(|n| n.name.to_lowercase())
         .collect()
 }
@@ -323,7 +323,7 @@ pub(super) fn namespace_clashes(schema: &Schema, out: &mut Vec<Problem>) {
 #[cfg(test)]
 mod tests {
     use super::super::test_support::*;
-    use crate::ir::{Enum, Index, IndexKey, IndexPart, Name, Sequence, Trigger, View};
+    use crate::ir::{Enum, Index, Name, Sequence, Trigger, View};
 
     fn enum_of(name: &str, values: &[&str]) -> Enum {
         Enum {
@@ -379,6 +379,7 @@ mod tests {
             indexes: vec![],
             comment: None,
             renamed_from: None,
+            options: Default::default(),
         }
     }
 
@@ -418,24 +419,7 @@ mod tests {
     }
 
     fn named_index(name: &str, col: &str) -> Index {
-        Index {
-            name: Some(name.into()),
-            parts: vec![IndexPart {
-                key: IndexKey::Column(col.into()),
-                desc: false,
-                nulls_first: None,
-                collation: None,
-                opclass: None,
-                length: None,
-            }],
-            unique: false,
-            method: None,
-            include: vec![],
-            predicate: None,
-            nulls_not_distinct: false,
-            comment: None,
-            renamed_from: None,
-        }
+        Index::on_columns(Some(name), &[col])
     }
 
     #[test]
