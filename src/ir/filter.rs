@@ -243,7 +243,7 @@ impl Exclude {
             .retain(|n, _| !self.excludes(Kind::Sequence, n));
         schema
             .functions
-            .retain(|n, _| !self.excludes(Kind::Function, n));
+            .retain(|(n, _), _| !self.excludes(Kind::Function, n));
         let mut gone_views = Vec::new();
         for (n, v) in &schema.views {
             if self.excludes(Kind::View, n) {

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
-use sqlx::{ConnectOptions, Connection};
+use sqlx::{ConnectOptions, Connection, Executor};
 
 use crate::dialect::driver::{
     lock_backoff, set_running, verify, Running, APPLY_LOCK_WAIT, LOCK_RETRIES,
