@@ -361,6 +361,7 @@ mod tests {
             indexes: Vec::new(),
             comment: None,
             renamed_from: None,
+            options: Default::default(),
         };
         s.views.insert(view.name.clone(), view);
         s
