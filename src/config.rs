@@ -2,7 +2,9 @@
 //!
 //! The file is found in the working directory or the nearest directory
 //! above it. Each top-level table is a section with a parser of its own
-//! (see [`SECTIONS`]); today only `[lint]` exists. Environments
+//! (see [`SECTIONS`]); today only `[lint]` exists. One top-level key,
+//! `exclude = ["pattern", …]`, lists the objects strata leaves alone
+//! (`ir::filter`). Environments
 //! (`[env.NAME]`) and the hazard policy will be further sections: each
 //! adds an entry to [`SECTIONS`], a field to [`Config`], and shares
 //! [`Level`] and the diagnostics here.
@@ -16,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::TableLike;
 
+use crate::ir::filter::Pattern;
 use crate::syntax::diag::{did_you_mean, FileText};
 use crate::syntax::{Diag, Diagnostics};
 
@@ -65,6 +68,9 @@ pub struct Config {
     /// The file it was read from.
     pub path: Option<PathBuf>,
     pub lint: LintConfig,
+    /// `exclude = [...]`: patterns of objects no command alters, drops or
+    /// prints.
+    pub exclude: Vec<Pattern>,
 }
 
 /// The `[lint]` section.
@@ -159,9 +165,14 @@ pub fn parse(name: &str, text: &str, lint_rules: &[&str]) -> Result<Config, Diag
         diags: Vec::new(),
     };
     let mut config = Config::default();
-    let names: Vec<&str> = SECTIONS.iter().map(|(n, _)| *n).collect();
+    let mut names: Vec<&str> = SECTIONS.iter().map(|(n, _)| *n).collect();
+    names.push("exclude");
     for (key, item) in doc.iter() {
         let span = doc.get_key_value(key).and_then(|(k, _)| k.span());
+        if key == "exclude" {
+            config.exclude = parse_exclude(item, span, &mut cx);
+            continue;
+        }
         match SECTIONS.iter().find(|(n, _)| *n == key) {
             Some((_, parse_section)) => match item.as_table_like() {
                 Some(t) => parse_section(&mut config, t, &mut cx),
@@ -180,6 +191,39 @@ pub fn parse(name: &str, text: &str, lint_rules: &[&str]) -> Result<Config, Diag
     } else {
         Err(Diagnostics { items: cx.diags })
     }
+}
+
+/// `exclude = ["audit.*", "table:legacy_*"]`: each string an exclude
+/// pattern, each bad one a diagnostic at its place in the list.
+fn parse_exclude(
+    item: &toml_edit::Item,
+    key_span: Option<Range<usize>>,
+    cx: &mut Context,
+) -> Vec<Pattern> {
+    let Some(list) = item.as_array() else {
+        cx.error(
+            item.span().or(key_span),
+            "`exclude` must be a list of patterns".into(),
+            "not a list",
+            "write `exclude = [\"audit.*\", \"table:legacy_*\"]`".into(),
+        );
+        return Vec::new();
+    };
+    let mut patterns = Vec::new();
+    for value in list.iter() {
+        let parsed = match value.as_str() {
+            Some(text) => Pattern::parse(text).map_err(|e| (e.message, e.help)),
+            None => Err((
+                "an exclude pattern must be a string".to_string(),
+                "quote it: `\"audit.*\"`".to_string(),
+            )),
+        };
+        match parsed {
+            Ok(p) => patterns.push(p),
+            Err((message, help)) => cx.error(value.span(), message, "bad pattern", help),
+        }
+    }
+    patterns
 }
 
 /// `[lint]`: `rules.<id> = "<level>"` and `docs-url = "<base URL>"`.
@@ -212,6 +256,13 @@ fn parse_lint(config: &mut Config, table: &dyn TableLike, cx: &mut Context) {
                     "the URL the rule pages are published under, e.g. \"https://example.com/strata/docs/lint/\"".into(),
                 ),
             },
+            // TOML puts a key written below `[lint]` in that table.
+            "exclude" => cx.error(
+                key_span,
+                "`exclude` is not a key of [lint]".into(),
+                "inside [lint]",
+                "`exclude` is a top-level key: move it above the first `[section]` line".into(),
+            ),
             other => cx.unknown(key_span, "key in [lint]", other, KEYS),
         }
     }
@@ -245,13 +296,16 @@ mod tests {
 
     const RULES: &[&str] = &["fk-without-index", "table-without-primary-key"];
 
-    fn errors(text: &str) -> Vec<(String, usize)> {
+    fn errors(text: &str) -> Vec<(String, usize, String)> {
         match parse("strata.toml", text, RULES) {
             Ok(_) => Vec::new(),
             Err(d) => d
                 .items
                 .iter()
-                .map(|d| (d.message.clone(), d.location().map_or(0, |l| l.1)))
+                .map(|d| {
+                    let help = d.help.clone().unwrap_or_default();
+                    (d.message.clone(), d.location().map_or(0, |l| l.1), help)
+                })
                 .collect(),
         }
     }
@@ -301,6 +355,23 @@ mod tests {
         assert!(e[0].0.contains("not valid TOML"), "{e:?}");
         let e = errors("lint = 3\n");
         assert!(e[0].0.contains("must be a table"), "{e:?}");
+    }
+
+    #[test]
+    fn exclude_patterns_are_read_and_bad_ones_placed() {
+        let c = parse("s", "exclude = [\"audit.*\", \"table:tmp_*\"]\n", RULES).expect("ok");
+        let texts: Vec<&str> = c.exclude.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["audit.*", "table:tmp_*"]);
+        let e = errors("[lint]\n\nexclude = [\n  \"ok\",\n  \"tabel:x\",\n]\n");
+        assert!(e[0].2.contains("above the first"), "{e:?}");
+        assert_eq!(e[0].1, 3);
+        let e = errors("exclude = [\n  \"ok\",\n  \"tabel:x\",\n]\n");
+        assert!(e[0].0.contains("unknown object kind `tabel`"), "{e:?}");
+        assert_eq!(e[0].1, 3);
+        let e = errors("exclude = \"audit.*\"\n");
+        assert!(e[0].0.contains("must be a list"), "{e:?}");
+        let e = errors("exlude = []\n");
+        assert!(e[0].0.contains("unknown section `exlude`"), "{e:?}");
     }
 
     #[test]

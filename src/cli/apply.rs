@@ -18,6 +18,7 @@ use super::common::{
     check_source_dialect, database_url, refuse_destructive, summarize, url_dialect, warn_all,
     EmitArgs, Secrets,
 };
+use super::exclude::{without, ExcludeArgs};
 use super::interrupt::apply_or_interrupt;
 use super::Outcome;
 use crate::dialect::{self, first_line, ApplyOptions, ApplyReport, Expected, Script, StalePlan};
@@ -68,6 +69,8 @@ pub struct Args {
     skip_preflight: bool,
     #[command(flatten)]
     pub(super) emit: EmitArgs,
+    #[command(flatten)]
+    exclude: ExcludeArgs,
 }
 
 pub fn run(args: Args) -> miette::Result<Outcome> {
@@ -97,24 +100,27 @@ fn plan_now(
     warn: bool,
 ) -> miette::Result<Planned> {
     let kind = url_dialect(url)?;
+    let exclude = args.exclude.load()?;
     let (current, desired) = rt.block_on(source::load_pair(url, to, &args.namespaces))?;
     if warn {
         warn_all(&current.warnings);
     }
     check_source_dialect(&desired, kind, to)?;
+    let desired_schema = without(&exclude, &desired.schema, false);
     let m = migration(
-        &current.schema,
-        &desired.schema,
+        &without(&exclude, &current.schema, warn),
+        &desired_schema,
         dialect::for_kind(kind),
         &args.emit.options(),
     )?;
     Ok(Planned {
         m,
         expected: Expected {
+            // The whole database: the driver reads it all again under its lock.
             fingerprint: dialect::fingerprint(&current.schema),
             namespaces: args.namespaces.clone(),
         },
-        desired: desired.schema,
+        desired: desired_schema,
     })
 }
 
@@ -249,7 +255,11 @@ fn plan_again(
         source::align(url, &after.schema, &mut desired).await?;
         Ok::<_, miette::Report>(after)
     })?;
-    let again = migration(&after.schema, &desired, d, &args.emit.options())?;
+    // `--resume` passes its desired schema unfiltered; filtering twice is harmless.
+    let exclude = args.exclude.load()?;
+    let after = without(&exclude, &after.schema, false);
+    let desired = without(&exclude, &desired, false);
+    let again = migration(&after, &desired, d, &args.emit.options())?;
     if !again.plan.is_empty() {
         eprintln!(
             "warning: after the apply, {} change{} still differ from {}:",

@@ -4,6 +4,7 @@
 use miette::{miette, Context, IntoDiagnostic};
 
 use super::common::{changes_outcome, parse_dialect, warn_all, write_output, EmitArgs, Secrets};
+use super::exclude::{without, ExcludeArgs};
 use super::Outcome;
 use crate::dialect;
 use crate::ir::DialectKind;
@@ -37,6 +38,8 @@ pub struct Args {
     exit_code: bool,
     #[command(flatten)]
     emit: EmitArgs,
+    #[command(flatten)]
+    exclude: ExcludeArgs,
 }
 
 pub fn run(args: Args) -> miette::Result<Outcome> {
@@ -46,10 +49,14 @@ pub fn run(args: Args) -> miette::Result<Outcome> {
 
 fn diff(args: Args) -> miette::Result<Outcome> {
     let flag = args.dialect.as_deref().map(parse_dialect).transpose()?;
+    let exclude = args.exclude.load()?;
     let rt = super::runtime()?;
-    let (from, to) = rt.block_on(source::load_pair(&args.from, &args.to, &args.namespaces))?;
+    let (mut from, mut to) =
+        rt.block_on(source::load_pair(&args.from, &args.to, &args.namespaces))?;
     warn_all(&from.warnings);
     warn_all(&to.warnings);
+    from.schema = without(&exclude, &from.schema, true);
+    to.schema = without(&exclude, &to.schema, false);
     let kind = pick_dialect(flag, &from, &to)?;
     let d = dialect::for_kind(kind);
     let m = migration(&from.schema, &to.schema, d, &args.emit.options())?;

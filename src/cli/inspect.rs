@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use miette::{miette, IntoDiagnostic};
 
 use super::common::{database_url, url_dialect, warn_all, write_output, Secrets};
+use super::exclude::{without, ExcludeArgs};
 use super::Outcome;
 use crate::source;
 
@@ -34,6 +35,8 @@ pub struct Args {
     /// Exit 1 when the database holds objects strata does not model.
     #[arg(long)]
     strict: bool,
+    #[command(flatten)]
+    exclude: ExcludeArgs,
 }
 
 pub fn run(args: Args) -> miette::Result<Outcome> {
@@ -44,9 +47,11 @@ pub fn run(args: Args) -> miette::Result<Outcome> {
 
 fn inspect(args: Args, url: &str) -> miette::Result<Outcome> {
     url_dialect(url)?;
+    let exclude = args.exclude.load()?;
     let rt = super::runtime()?;
-    let found = rt.block_on(source::introspect(url, &args.namespaces))?;
+    let mut found = rt.block_on(source::introspect(url, &args.namespaces))?;
     warn_all(&found.warnings);
+    found.schema = without(&exclude, &found.schema, true);
     let text = match args.format {
         Format::Strata => crate::syntax::print(&found.schema),
         Format::Json => {

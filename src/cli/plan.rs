@@ -12,6 +12,7 @@ use super::common::{
     changes_outcome, check_source_dialect, database_url, parse_dialect, refuse_destructive,
     summarize, url_dialect, warn_all, write_file, write_output, EmitArgs, Secrets,
 };
+use super::exclude::{without, ExcludeArgs};
 use super::Outcome;
 use crate::dialect;
 use crate::ir::DialectKind;
@@ -64,6 +65,8 @@ pub struct Args {
     dev_url: Option<String>,
     #[command(flatten)]
     emit: EmitArgs,
+    #[command(flatten)]
+    exclude: ExcludeArgs,
     /// The dialect, when it must be checked against the URL's.
     #[arg(long, value_name = "D")]
     dialect: Option<String>,
@@ -79,16 +82,23 @@ fn plan(args: Args, url: &str) -> miette::Result<Outcome> {
     let kind = url_dialect(url)?;
     check_dialect_flag(args.dialect.as_deref(), kind)?;
     let d = dialect::for_kind(kind);
+    let exclude = args.exclude.load()?;
     let rt = super::runtime()?;
-    let (current, desired) = rt.block_on(source::load_pair(url, &args.to, &args.namespaces))?;
-    warn_all(&current.warnings);
+    let (whole, mut desired) = rt.block_on(source::load_pair(url, &args.to, &args.namespaces))?;
+    warn_all(&whole.warnings);
     check_source_dialect(&desired, kind, &args.to)?;
+    // A saved plan records the whole database, as `apply --plan` reads it.
+    let current = source::Loaded {
+        schema: without(&exclude, &whole.schema, true),
+        ..whole.clone()
+    };
+    desired.schema = without(&exclude, &desired.schema, false);
 
     let m = migration(&current.schema, &desired.schema, d, &args.emit.options())?;
     let text = match format(&args) {
         Format::Plan => crate::migration::saved::SavedPlan::new(
             &m,
-            &current.schema,
+            &whole.schema,
             &desired.schema,
             kind,
             &args.namespaces,

@@ -6,6 +6,7 @@ mod architecture;
 mod cases;
 mod cli_databases;
 mod cli_errors;
+mod cli_exclude;
 mod cli_hostile;
 mod cli_secrets;
 mod cli_sqlite;

@@ -1,0 +1,63 @@
+//! `--exclude` and `--no-default-excludes`, merged with `strata.toml`'s
+//! `exclude = [...]`: the objects the commands that read a database leave
+//! alone (`ir::filter`, docs/cli.md).
+
+use miette::miette;
+
+use crate::config;
+use crate::ir::filter::{Exclude, Pattern};
+use crate::ir::Schema;
+
+/// The flags, shared by `plan`, `apply`, `diff` and `inspect`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ExcludeArgs {
+    /// Leave alone the objects this pattern matches: a glob on the
+    /// qualified name, optionally with a kind (`audit.*`, `*.tmp_*`,
+    /// `table:legacy_*`). Repeatable; adds to strata.toml's `exclude`.
+    #[arg(long = "exclude", value_name = "PATTERN")]
+    patterns: Vec<String>,
+    /// Manage the history tables of other migration tools too
+    /// (flyway_schema_history, _sqlx_migrations, …), which are left alone
+    /// unless this is given.
+    #[arg(long)]
+    no_default_excludes: bool,
+}
+
+impl ExcludeArgs {
+    /// The patterns in force: strata.toml's, then the flags', then the
+    /// defaults unless turned off.
+    pub fn load(&self) -> miette::Result<Exclude> {
+        let cwd = std::env::current_dir().map_err(|e| {
+            miette!(
+                code = "strata::config",
+                "cannot read the working directory: {e}"
+            )
+        })?;
+        let ids: Vec<&str> = crate::lint::rules::ids().collect();
+        let mut patterns = config::load(&cwd, &ids)?.exclude;
+        for text in &self.patterns {
+            let p = Pattern::parse(text).map_err(|e| {
+                miette!(
+                    code = "strata::exclude",
+                    help = e.help,
+                    "--exclude {text}: {}",
+                    e.message
+                )
+            })?;
+            patterns.push(p);
+        }
+        Ok(Exclude::new(patterns, !self.no_default_excludes))
+    }
+}
+
+/// `schema` without what `exclude` leaves alone; the dependents kept
+/// only because they lean on an excluded table are warned about when
+/// `report` (the database's side: the desired side would repeat them).
+pub fn without(exclude: &Exclude, schema: &Schema, report: bool) -> Schema {
+    let mut kept = schema.clone();
+    let notes = exclude.apply(&mut kept);
+    if report {
+        super::common::warn_all(&notes);
+    }
+    kept
+}
