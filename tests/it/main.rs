@@ -22,6 +22,7 @@ mod mysql_keys;
 mod mysql_moves;
 mod oracle;
 mod postgres;
+mod postgres_printers;
 mod postgres_routines;
 mod postgres_security;
 mod postgres_types;
