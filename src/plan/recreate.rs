@@ -205,7 +205,7 @@ fn recreate_views(changes: &mut Vec<Change>, from: &Schema, to: &Schema, b: &mut
     }
 }
 
-/// A table rebuild drops the table's triggers with it; on SQLite, a
+/// A table rebuild (or a view's) drops its triggers with it; on SQLite, a
 /// trigger whose body names a rebuilt table stops the rename that ends
 /// the rebuild.
 fn recreate_triggers(
@@ -223,7 +223,11 @@ fn recreate_triggers(
         let Some(kept) = to.triggers.get(&(table.clone(), name.clone())) else {
             continue;
         };
-        if b.rebuilt.contains(&k.0) || (!caps.alter_constraints && leans_on(&trig.body, &b.invalid))
+        // A view made anew loses its `instead of` triggers with it.
+        let view_remade = from.views.contains_key(table) && b.invalid.get(&k.0) == Some(&None);
+        if b.rebuilt.contains(&k.0)
+            || view_remade
+            || (!caps.alter_constraints && leans_on(&trig.body, &b.invalid))
         {
             changes.push(Change::DropTrigger(trig.clone()));
             changes.push(Change::CreateTrigger(kept.clone()));

@@ -27,6 +27,7 @@ mod mysql_moves;
 mod oracle;
 mod postgres;
 mod postgres_fidelity;
+mod postgres_printers;
 mod postgres_routines;
 mod postgres_security;
 mod postgres_types;

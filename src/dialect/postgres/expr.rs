@@ -594,7 +594,7 @@ fn weakest(nodes: &[Node]) -> Option<u8> {
             }
             Node::Tok(Tok::Comma) => Some(0),
             // A leading `-` is a sign, not a subtraction.
-            Node::Tok(Tok::Op(o)) if i == 0 && (o == "-" || o == "+") => Some(11),
+            Node::Tok(Tok::Op(_)) if is_sign(nodes, i) => Some(SIGN),
             _ => precedence(n),
         };
         if let Some(p) = p {
@@ -671,13 +671,7 @@ fn merge_signs(nodes: Vec<Node>) -> Vec<Node> {
     let mut it = nodes.into_iter().peekable();
     while let Some(n) = it.next() {
         if let Node::Tok(Tok::Op(o)) = &n {
-            let prefix = match out.last() {
-                None => true,
-                Some(Node::Tok(Tok::Op(_) | Tok::Comma)) => true,
-                Some(Node::Tok(Tok::Word(w))) => is_keyword(w),
-                _ => false,
-            };
-            if (o == "-" || o == "+") && prefix {
+            if (o == "-" || o == "+") && opens_operand(out.last()) {
                 if let Some(Node::Tok(Tok::Num(num))) = it.peek() {
                     let merged = if o == "-" {
                         format!("-{num}")
@@ -948,6 +942,15 @@ fn parens_required(nodes: &[Node], i: usize, inner: &[Node]) -> bool {
     {
         return true;
     }
+    match nodes.get(i + 1) {
+        // `(x).f` selects a field of `x`; bare, `x.f` is column `f` of
+        // table `x`, and `mk().a` does not parse.
+        Some(Node::Tok(Tok::Dot)) => return true,
+        // Only a column reference can be subscripted bare: `f(a)[1]` and
+        // `a || b[1]` do not mean `(f(a))[1]` and `(a || b)[1]`.
+        Some(Node::Tok(Tok::OpenBracket)) => return !is_column_ref(inner),
+        _ => {}
+    }
     match i.checked_sub(1).map(|p| &nodes[p]) {
         Some(Node::Tok(Tok::Word(w))) => {
             !is_keyword(w)
@@ -970,6 +973,45 @@ fn parens_required(nodes: &[Node], i: usize, inner: &[Node]) -> bool {
     }
 }
 
+/// `col`, `t.col`, `s.t.col`: a name that can take a subscript bare.
+fn is_column_ref(inner: &[Node]) -> bool {
+    inner.iter().enumerate().all(|(k, n)| match n {
+        Node::Tok(Tok::Word(w)) => k % 2 == 0 && !is_keyword(w),
+        Node::Tok(Tok::Dot) => k % 2 == 1,
+        _ => false,
+    }) && inner.len() % 2 == 1
+}
+
+/// Whether the node at `i` is a prefix sign rather than a subtraction:
+/// it opens the expression or follows an operator, keyword or comma.
+fn is_sign(nodes: &[Node], i: usize) -> bool {
+    let Some(Node::Tok(Tok::Op(o))) = nodes.get(i) else {
+        return false;
+    };
+    if o != "-" && o != "+" {
+        return false;
+    }
+    opens_operand(i.checked_sub(1).map(|p| &nodes[p]))
+}
+
+/// Whether what follows `prev` starts an operand (so `-` there is a sign).
+fn opens_operand(prev: Option<&Node>) -> bool {
+    match prev {
+        None => true,
+        Some(Node::Tok(Tok::Op(_) | Tok::Comma)) => true,
+        // After a value-ending word (`end`, `null`, …) it subtracts.
+        Some(n @ Node::Tok(Tok::Word(w))) => {
+            (is_keyword(w) && !matches!(w.as_str(), "end" | "null" | "true" | "false"))
+                || precedence(n).is_some()
+        }
+        _ => false,
+    }
+}
+
+/// PostgreSQL's unary minus binds tighter than every binary operator but
+/// `::`, `[ ]` and `.`: `-(a ^ b)` is not `-a ^ b`.
+const SIGN: u8 = 11;
+
 fn strip_parens(nodes: Vec<Node>) -> Vec<Node> {
     // A whole expression in parentheses.
     if let [Node::Group(inner)] = nodes.as_slice() {
@@ -989,7 +1031,11 @@ fn strip_parens(nodes: Vec<Node>) -> Vec<Node> {
         }
         let left = i.checked_sub(1).map(|p| &nodes[p]);
         let right = nodes.get(i + 1);
-        let lp = left.and_then(precedence).unwrap_or(0);
+        let lp = if i > 0 && is_sign(&nodes, i - 1) {
+            SIGN
+        } else {
+            left.and_then(precedence).unwrap_or(0)
+        };
         let rp = right.and_then(precedence).unwrap_or(0);
         let removable = match weakest(inner) {
             None => true,
@@ -1160,5 +1206,39 @@ mod tests {
             n("SELECT DISTINCT ON (c.carrier) c.carrier FROM carrier c"),
             "select distinct on (c.carrier) c.carrier from carrier c"
         );
+    }
+
+    /// Every canonical form must read back with the meaning it was given
+    /// (issue #11): parentheses that select a field, subscript a call, or
+    /// group an operand of a tighter prefix operator stay.
+    #[test]
+    fn never_drops_parentheses_that_carry_meaning() {
+        let kept = [
+            ("(mk()).a", "(mk()).a"),
+            ("(x).field", "(x).field"),
+            ("((x).field)", "(x).field"),
+            ("(s.x).field", "(s.x).field"),
+            ("(mk()).*", "(mk()).*"),
+            ("(f(a))[1]", "(f(a))[1]"),
+            ("(a || b)[1]", "(a || b)[1]"),
+            ("(a + b)::integer", "(a + b)::integer"),
+            ("-(a + b)", "- (a + b)"),
+            ("-(a ^ b)", "- (a ^ b)"),
+            ("-(2 * 3) ^ 2", "- (2 * 3) ^ 2"),
+            ("case when a then 1 end - (2)", "case when a then 1 end - 2"),
+            ("a - (-b)", "a - - b"),
+            ("(not a) = b", "(not a) = b"),
+            ("not (a = b)", "not a = b"),
+            ("(a and b) is null", "(a and b) is null"),
+            ("(a = b) is true", "a = b is true"),
+            ("(arr)[1]", "arr[1]"),
+            ("(t.arr)[1]", "t.arr[1]"),
+        ];
+        for (input, want) in kept {
+            assert_eq!(n(input), want, "{input}");
+            // The canonical form is a fixed point: printing it again
+            // changes nothing.
+            assert_eq!(n(want), want, "{want} is not stable");
+        }
     }
 }

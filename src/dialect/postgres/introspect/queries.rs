@@ -291,7 +291,7 @@ pub const TRIGGERS: &str = concat!(
          AS update_columns \
      FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND",
+     WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgconstraint = 0 AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_class", "c.oid"),
@@ -340,6 +340,57 @@ pub const UNMODELED: &str = concat!(
      SELECT 'statistics object', n.nspname || '.' || s.stxname \
      FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE",
     ns_filter!(),
+    // Modeled as a plain trigger it would come back without its deferral.
+    "UNION ALL \
+     SELECT 'constraint trigger', tg.tgname || ' on ' || n.nspname || '.' || c.relname \
+     FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgconstraint <> 0 AND",
+    ns_filter!(),
+    "UNION ALL \
+     SELECT 'collation', n.nspname || '.' || co.collname \
+     FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace WHERE",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_collation", "co.oid"),
+    "UNION ALL \
+     SELECT 'text search configuration', n.nspname || '.' || x.cfgname \
+     FROM pg_ts_config x JOIN pg_namespace n ON n.oid = x.cfgnamespace WHERE",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_ts_config", "x.oid"),
+    "UNION ALL \
+     SELECT 'text search dictionary', n.nspname || '.' || x.dictname \
+     FROM pg_ts_dict x JOIN pg_namespace n ON n.oid = x.dictnamespace WHERE",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_ts_dict", "x.oid"),
+    "UNION ALL \
+     SELECT 'operator', n.nspname || '.' || o.oprname || '(' || \
+       format_type(o.oprleft, NULL) || ', ' || format_type(o.oprright, NULL) || ')' \
+     FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_operator", "o.oid"),
+    // Database-wide objects: no namespace to filter on, so only a whole
+    // database inspection reports them; built-in casts have system oids.
+    "UNION ALL \
+     SELECT 'cast', format_type(ca.castsource, NULL) || ' as ' || format_type(ca.casttarget, NULL) \
+     FROM pg_cast ca WHERE ca.oid >= 16384 AND cardinality($1::text[]) = 0 AND",
+    not_ext!("pg_cast", "ca.oid"),
+    "UNION ALL \
+     SELECT 'event trigger', e.evtname FROM pg_event_trigger e \
+     WHERE cardinality($1::text[]) = 0 AND",
+    not_ext!("pg_event_trigger", "e.oid"),
+    "UNION ALL \
+     SELECT 'publication', p.pubname FROM pg_publication p WHERE cardinality($1::text[]) = 0 \
+     UNION ALL \
+     SELECT 'subscription', s.subname FROM pg_subscription s \
+     WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+       AND cardinality($1::text[]) = 0 \
+     UNION ALL \
+     SELECT 'foreign server', fs.srvname FROM pg_foreign_server fs WHERE cardinality($1::text[]) = 0 AND",
+    not_ext!("pg_foreign_server", "fs.oid"),
     "ORDER BY 1, 2"
 );
 
