@@ -22,6 +22,7 @@ pub mod ir;
 pub mod lint;
 pub mod migration;
 pub mod plan;
+pub mod preflight;
 pub mod prove;
 pub mod report;
 pub mod source;

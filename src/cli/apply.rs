@@ -18,6 +18,7 @@ use super::common::{
     check_source_dialect, database_url, refuse_destructive, summarize, url_dialect, warn_all,
     EmitArgs, Secrets,
 };
+use super::interrupt::apply_or_interrupt;
 use super::Outcome;
 use crate::dialect::{self, first_line, ApplyOptions, ApplyReport, Expected, Script, StalePlan};
 use crate::migration::migration;
@@ -60,6 +61,11 @@ pub struct Args {
     /// in strata_history run from the one that failed; none runs twice.
     #[arg(long)]
     resume: bool,
+    /// Run without the pre-flight data checks (rows a new NOT NULL,
+    /// unique key, check or foreign key would reject): for tables too big
+    /// to scan. A plan that fails on the data then stops part-way.
+    #[arg(long)]
+    skip_preflight: bool,
     #[command(flatten)]
     pub(super) emit: EmitArgs,
 }
@@ -134,6 +140,7 @@ fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
         if p.m.plan.is_empty() {
             let already = if replanned { "now" } else { "already" };
             eprintln!("No changes: {target} {already} matches {}.", redact(to));
+            supersede_unfinished(&rt, d, url)?;
             return Ok(Outcome::Success);
         }
         let sql = crate::report::sql::render(d, &p.m.up);
@@ -157,6 +164,7 @@ fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
                 ));
             }
             refuse_destructive(&p.m, args.allow_destructive)?;
+            super::preflight::refuse(&rt, d, url, &p.m.plan, args.skip_preflight)?;
             if !args.auto_approve {
                 confirm(&target)?;
             }
@@ -166,7 +174,8 @@ fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
             resume: false,
             expect: Some(p.expected),
         };
-        match rt.block_on(d.apply(url, &p.m.up, &options)) {
+        let resumable = d.pending(url).is_some();
+        match apply_or_interrupt(&rt, d.apply(url, &p.m.up, &options), resumable) {
             Err(e) if e.downcast_ref::<StalePlan>().is_some() => {
                 eprintln!("{target} changed since this plan was made: nothing was applied; planning again.");
                 approved = Some(p.m.up);
@@ -199,6 +208,30 @@ pub(super) fn report_applied(report: &ApplyReport, changes: usize, target: &str)
         report.executed.len(),
         if report.executed.len() == 1 { "" } else { "s" },
     );
+}
+
+/// A database that already matches the schema has nothing left of an
+/// unfinished plan (the statement in flight when it stopped finished, or
+/// someone finished the work): an empty run marks it superseded in the
+/// history, kept, so that `--resume` stops offering it. A history that
+/// cannot be read is left to `--resume` to report.
+fn supersede_unfinished(
+    rt: &tokio::runtime::Runtime,
+    d: &dyn dialect::Driver,
+    url: &str,
+) -> miette::Result<()> {
+    let Some(pending) = d.pending(url) else {
+        return Ok(());
+    };
+    if let Ok(Some(p)) = rt.block_on(pending) {
+        let empty = dialect::Script::default();
+        rt.block_on(d.apply(url, &empty, &ApplyOptions::default()))?;
+        eprintln!(
+            "The unfinished plan {} recorded in strata_history is marked superseded: the database already matches.",
+            p.hash
+        );
+    }
+    Ok(())
 }
 
 /// Planning again right away must find nothing; if it does, say so
@@ -280,15 +313,15 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
     if !args.auto_approve {
         confirm(&target)?;
     }
-    let report = rt.block_on(d.apply(
-        url,
-        &pending.script,
-        &ApplyOptions {
-            lock_timeout: args.emit.lock_timeout(),
-            resume: true,
-            expect: None,
-        },
-    ))?;
+    let options = ApplyOptions {
+        lock_timeout: args.emit.lock_timeout(),
+        resume: true,
+        expect: None,
+    };
+    let report = apply_or_interrupt(&rt, d.apply(url, &pending.script, &options), true)?;
+    for note in &report.notes {
+        eprintln!("{note}");
+    }
     for s in &report.executed {
         eprintln!("ran: {}", first_line(s));
     }

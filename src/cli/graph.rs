@@ -25,7 +25,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> miette::Result<Outcome> {
-    let schema = load(&args.sources)?;
+    let urls: Vec<&str> = args.sources.iter().map(String::as_str).collect();
+    let schema = super::common::Secrets::of(&urls).scrub(load(&args.sources))?;
     let diagram = Diagram::from_schema(&schema);
     let text = match args.format {
         Format::Mermaid => diagram.mermaid(),

@@ -67,9 +67,20 @@ struct NewArgs {
 
 pub fn run(args: Args) -> miette::Result<Outcome> {
     match args.command {
-        Command::New(a) => new(a),
-        Command::Check(a) => check(a),
+        Command::New(a) => {
+            let secrets = secrets(&a.common);
+            secrets.scrub(new(a))
+        }
+        Command::Check(a) => {
+            let secrets = secrets(&a);
+            secrets.scrub(check(a))
+        }
     }
+}
+
+/// The passwords of the URLs a migrate command was given.
+fn secrets(c: &Common) -> super::common::Secrets {
+    super::common::Secrets::of(&[&c.to, c.dev_url.as_deref().unwrap_or("")])
 }
 
 /// The migration from the folder's state to `--to`.

@@ -11,9 +11,11 @@ mod export;
 mod fmt;
 mod graph;
 mod inspect;
+mod interrupt;
 mod lint;
 mod migrate;
 mod plan;
+mod preflight;
 
 use std::process::ExitCode;
 

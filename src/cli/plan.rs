@@ -120,6 +120,7 @@ fn plan(args: Args, url: &str) -> miette::Result<Outcome> {
         write_file(path, &crate::report::sql::render(d, &m.down))?;
     }
     summarize(&m, d);
+    super::preflight::warn(&rt, dialect::driver(kind), url, &m.plan)?;
     if args.prove {
         let dev = crate::prove::Dev::new(args.dev_url.as_deref(), url, &args.namespaces);
         let proof = crate::prove::prove(&dev, &current.schema, &m, &desired.schema, d);

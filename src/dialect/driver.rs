@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use futures::future::LocalBoxFuture;
@@ -53,6 +54,10 @@ pub trait Driver: Dialect {
     fn pending<'a>(&'a self, _url: &'a str) -> Option<Fut<'a, Option<Pending>>> {
         None
     }
+
+    /// The one integer a read-only `SELECT COUNT(*) …` returns on the
+    /// database at `url` (pre-flight checks).
+    fn count<'a>(&'a self, url: &'a str, sql: &'a str) -> Fut<'a, i64>;
 
     /// Whether a scratch database needs a server (`--dev-url`); SQLite
     /// makes one in a temporary file.
@@ -179,6 +184,9 @@ pub struct StalePlan {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ApplyReport {
     pub executed: Vec<String>,
+    /// What the driver checked and decided on the way (resume's checks),
+    /// for the user.
+    pub notes: Vec<String>,
 }
 
 /// A statement's first line for progress and failure messages, with `…`
@@ -190,6 +198,76 @@ pub fn first_line(sql: &str) -> String {
     } else {
         line.to_string()
     }
+}
+
+/// The statement an apply has sent and not yet seen answered, so that a
+/// strata interrupted by a signal can say what the server may still be
+/// doing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Running {
+    /// 1-based, of `total`.
+    pub number: usize,
+    pub total: usize,
+    pub sql: String,
+    /// Inside a transaction the server rolls it back when it finds the
+    /// connection gone; outside one it may still finish it.
+    pub transactional: bool,
+}
+
+static RUNNING: Mutex<Option<Running>> = Mutex::new(None);
+
+/// Drivers call this before sending a statement, and with `None` once it
+/// is answered.
+pub fn set_running(running: Option<Running>) {
+    if let Ok(mut slot) = RUNNING.lock() {
+        *slot = running;
+    }
+}
+
+/// Numbers the statements of one apply (`#n of N` across phases) and
+/// marks each in flight while the server works on it.
+#[derive(Debug)]
+pub struct Progress {
+    /// The number of statements before each phase.
+    offsets: Vec<usize>,
+    total: usize,
+}
+
+impl Progress {
+    pub fn new(script: &Script) -> Progress {
+        let mut offsets = Vec::new();
+        let mut total = 0;
+        for phase in &script.phases {
+            offsets.push(total);
+            total += phase.statements.len();
+        }
+        Progress { offsets, total }
+    }
+
+    /// Awaits `work`, the sending of statement `statement` of phase
+    /// `phase`, marked in flight.
+    pub async fn send<T>(
+        &self,
+        (phase, statement): (usize, usize),
+        sql: &str,
+        transactional: bool,
+        work: impl std::future::Future<Output = T>,
+    ) -> T {
+        set_running(Some(Running {
+            number: self.offsets.get(phase).copied().unwrap_or(0) + statement + 1,
+            total: self.total,
+            sql: sql.to_string(),
+            transactional,
+        }));
+        let out = work.await;
+        set_running(None);
+        out
+    }
+}
+
+/// The statement in flight, if any.
+pub fn running() -> Option<Running> {
+    RUNNING.lock().ok().and_then(|slot| slot.clone())
 }
 
 /// An unfinished plan as the database records it (MySQL's

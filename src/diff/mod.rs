@@ -287,6 +287,7 @@ mod tests {
             indexes: vec![],
             comment: None,
             renamed_from: None,
+            options: Default::default(),
         }
     }
 

@@ -207,6 +207,7 @@ pub(super) fn table_changes(from: &Table, to: &Table, renames: &Renames) -> Vec<
     let pk_from = from.primary_key.as_ref().map(|pk| PrimaryKey {
         name: pk.name.clone(),
         columns: renames.columns_of(table, &pk.columns),
+        deferral: pk.deferral,
     });
     if pk_from != to.primary_key {
         if let Some(pk) = &from.primary_key {

@@ -26,7 +26,14 @@ macro_rules! keyed_by_name {
     )*};
 }
 
-keyed_by_name!(Enum, Sequence, Table, View, Function);
+keyed_by_name!(Enum, Sequence, Table, View);
+
+impl Keyed for Function {
+    type Key = (Name, String);
+    fn key(&self) -> (Name, String) {
+        Function::key(self)
+    }
+}
 
 impl Keyed for Extension {
     type Key = String;

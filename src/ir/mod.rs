@@ -78,7 +78,9 @@ pub struct Schema {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub views: BTreeMap<Name, View>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
-    pub functions: BTreeMap<Name, Function>,
+    /// Keyed by name and argument list ([`Function::key`]): PostgreSQL
+    /// tells overloaded functions apart by their argument types.
+    pub functions: BTreeMap<(Name, String), Function>,
     /// Keyed by the table's name and then the trigger's name: PostgreSQL
     /// scopes trigger names to their table.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
@@ -173,22 +175,66 @@ impl std::fmt::Display for Type {
 
 /// A fragment of SQL the user wrote (a default, a check, an index
 /// expression). It is pasted into emitted SQL as-is: it is SQL by nature.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+///
+/// A dialect's normalization replaces the text (`.0`) by its canonical
+/// form, which is what equality compares, and keeps the text as written
+/// beside it: the canonical form is for comparing only (it may drop a
+/// cast the server keeps, `'1'::numeric` → `1`), so SQL is always written
+/// from [`Expr::written`], which `Display` prints.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Expr(pub String);
+pub struct Expr(pub String, #[serde(skip)] pub Option<String>);
 
 impl Expr {
     pub fn new(s: impl Into<String>) -> Expr {
-        Expr(s.into())
+        Expr(s.into(), None)
     }
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+    /// The text as the user (or the server's catalog) wrote it.
+    pub fn written(&self) -> &str {
+        self.1.as_deref().unwrap_or(&self.0)
+    }
+    /// `canonical` as what this expression compares as, keeping the text
+    /// this one was written as.
+    pub fn canonical(&self, canonical: impl Into<String>) -> Expr {
+        let canonical = canonical.into();
+        let written = self.written();
+        let kept = (written != canonical).then(|| written.to_string());
+        Expr(canonical, kept)
+    }
+}
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Expr) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for Expr {}
+
+impl PartialOrd for Expr {
+    fn partial_cmp(&self, other: &Expr) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Expr {
+    fn cmp(&self, other: &Expr) -> std::cmp::Ordering {
+        self.0.cmp(&other.0)
+    }
+}
+
+impl std::hash::Hash for Expr {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
     }
 }
 
 impl std::fmt::Display for Expr {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.written())
     }
 }
 
@@ -367,6 +413,9 @@ pub struct PrimaryKey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub columns: Vec<String>,
+    /// PostgreSQL `DEFERRABLE [INITIALLY DEFERRED]`.
+    #[serde(default, skip_serializing_if = "Deferral::is_default")]
+    pub deferral: Deferral,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -391,6 +440,9 @@ pub struct Check {
     /// PostgreSQL `NOT VALID`: present but not checked against old rows.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub not_valid: bool,
+    /// PostgreSQL `NO INHERIT`: the check does not pass to child tables.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_inherit: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
 }
@@ -499,6 +551,15 @@ pub struct Index {
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
+    /// Storage parameters, `with (fillfactor = 70)` (PostgreSQL).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
+    /// The database holds the index but cannot use it (PostgreSQL
+    /// `indisvalid` false, as a failed `CREATE INDEX CONCURRENTLY` leaves
+    /// it). Only introspection sets it; a schema never wants it, so such
+    /// an index always differs from the one wanted and is built again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub invalid: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -537,6 +598,8 @@ impl Index {
             nulls_not_distinct: false,
             comment: None,
             renamed_from: None,
+            options: Default::default(),
+            invalid: false,
         }
     }
 }
@@ -575,6 +638,10 @@ pub struct View {
     /// Indexes on a materialized view.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indexes: Vec<Index>,
+    /// PostgreSQL view options, `with (security_barrier, check_option =
+    /// local)`; a materialized view's storage parameters.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -609,6 +676,18 @@ pub struct Function {
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "FunctionAttributes::is_default")]
     pub attributes: FunctionAttributes,
+}
+
+impl Function {
+    /// Name and argument list with its whitespace collapsed: what tells
+    /// two functions of one name apart as written. A dialect whose
+    /// normalization knows the argument types keys by those instead.
+    pub fn key(&self) -> (Name, String) {
+        (
+            self.name.clone(),
+            self.args.split_whitespace().collect::<Vec<_>>().join(" "),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -678,6 +757,8 @@ pub enum ObjectRef {
     },
     Function {
         name: Name,
+        /// The argument list, as in [`Function::key`].
+        args: String,
     },
     Trigger {
         table: Name,

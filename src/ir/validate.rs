@@ -16,7 +16,7 @@ mod types;
 mod view_refs;
 
 pub use suggest::{did_you_mean, edit_distance};
-pub use types::{fold_type, is_integer_type};
+pub use types::{fold_type, is_integer_type, sqlite_affinity};
 
 use super::{ObjectRef, Schema};
 
@@ -108,6 +108,7 @@ pub(crate) mod test_support {
         t.primary_key = Some(PrimaryKey {
             name: None,
             columns: cols.iter().map(|c| c.to_string()).collect(),
+            deferral: Default::default(),
         });
         t
     }

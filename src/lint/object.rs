@@ -21,7 +21,7 @@ impl Object {
             ObjectRef::Sequence { name } => ("sequence", name.to_string()),
             ObjectRef::Table { name } => ("table", name.to_string()),
             ObjectRef::View { name } => ("view", name.to_string()),
-            ObjectRef::Function { name } => ("function", name.to_string()),
+            ObjectRef::Function { name, args } => ("function", format!("{name}({args})")),
             ObjectRef::Domain { name } => ("domain", name.to_string()),
             ObjectRef::Column { table, column } => ("column", format!("{table}.{column}")),
             ObjectRef::PrimaryKey { table: t } => (

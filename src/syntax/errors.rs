@@ -9,7 +9,7 @@ use pest::error::{Error, ErrorVariant, InputLocation};
 use super::diag::{did_you_mean, floor_char_boundary, Diag, FileText};
 use super::grammar::Rule;
 use super::lower::object_keywords;
-use super::scan::{Finding, MAX_DEPTH};
+use super::scan::{Finding, MAX_DEPTH, MAX_SQL_DEPTH};
 
 const COLUMN_ATTRS: &[&str] = &[
     "pk",
@@ -36,6 +36,12 @@ pub fn fatal(ft: &FileText, f: Finding) -> Diag {
         Finding::TooDeep(at) => Diag::error(
             "E0103",
             format!("parentheses nest deeper than {MAX_DEPTH} levels"),
+        )
+        .at(ft, at..at + 1, "too deep here")
+        .help("simplify the expression; no real schema nests this deep"),
+        Finding::TooDeepSql(at) => Diag::error(
+            "E0103",
+            format!("parentheses in SQL text nest deeper than {MAX_SQL_DEPTH} levels"),
         )
         .at(ft, at..at + 1, "too deep here")
         .help("simplify the expression; no real schema nests this deep"),
@@ -66,7 +72,7 @@ fn hint_diag(ft: &FileText, f: Finding) -> Diag {
         Finding::StrayClose(at) => Diag::error("E0112", "closing bracket without an opening one")
             .at(ft, at..at + 1, "nothing to close here")
             .help("remove it, or add the opening bracket it belongs to"),
-        Finding::Nul(_) | Finding::TooDeep(_) => fatal(ft, f),
+        Finding::Nul(_) | Finding::TooDeep(_) | Finding::TooDeepSql(_) => fatal(ft, f),
     }
 }
 
@@ -82,7 +88,7 @@ pub fn syntax(ft: &FileText, e: Error<Rule>, hint: Option<Finding>) -> Diag {
             | Finding::UnterminatedComment(s)
             | Finding::UnterminatedRaw(s) => s.start,
             Finding::UnclosedParen(a) | Finding::UnclosedBrace(a) | Finding::StrayClose(a) => *a,
-            Finding::Nul(a) | Finding::TooDeep(a) => *a,
+            Finding::Nul(a) | Finding::TooDeep(a) | Finding::TooDeepSql(a) => *a,
         };
         // An opening quote, `/*` or `$tag$` that never closes makes the
         // whole bracket group around it fail where the group opens, just

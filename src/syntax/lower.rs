@@ -918,6 +918,7 @@ impl<'a> Lowerer<'a> {
             expr: Expr::new(expr),
             not_valid: false,
             renamed_from: None,
+            no_inherit: false,
         }
     }
 
@@ -962,6 +963,7 @@ impl<'a> Lowerer<'a> {
             t.primary_key = Some(PrimaryKey {
                 name: None,
                 columns: vec![cname.to_string()],
+                deferral: Default::default(),
             });
             mine.push(Member::PrimaryKey);
             self.record(
@@ -1160,9 +1162,16 @@ impl<'a> Lowerer<'a> {
             .find(|x| x.as_rule() == Rule::col_list)
             .map(|c| self.col_list(&c))
             .unwrap_or_default();
+        let deferral = p
+            .clone()
+            .into_inner()
+            .find(|x| x.as_rule() == Rule::deferral)
+            .map(|d| deferral(&d))
+            .unwrap_or_default();
         t.primary_key = Some(PrimaryKey {
             name,
             columns: cols,
+            deferral,
         });
         self.record(
             ObjectRef::PrimaryKey {
@@ -1201,11 +1210,13 @@ impl<'a> Lowerer<'a> {
             expr: Expr::new(""),
             not_valid: false,
             renamed_from: None,
+            no_inherit: false,
         };
         for c in p.clone().into_inner() {
             match c.as_rule() {
                 Rule::paren_group => ch.expr = Expr::new(text::paren_inner(c.as_str())),
                 Rule::not_valid => ch.not_valid = true,
+                Rule::no_inherit => ch.no_inherit = true,
                 Rule::renamed => ch.renamed_from = Some(self.first_ident(&c)),
                 _ => {}
             }
@@ -1255,6 +1266,8 @@ impl<'a> Lowerer<'a> {
             nulls_not_distinct: false,
             comment: None,
             renamed_from: None,
+            options: Default::default(),
+            invalid: false,
         };
         let mut kind: Option<String> = None;
         let mut using_span = None;
@@ -1287,6 +1300,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 Rule::nulls_not_distinct => ix.nulls_not_distinct = true,
+                Rule::table_with => self.options(&c, &mut ix.options),
                 Rule::attr_comment => {
                     let v = self.string_child(&c).unwrap_or_default();
                     self.once(&mut ix.comment, v, csp, "an index comment");
@@ -1376,6 +1390,7 @@ impl<'a> Lowerer<'a> {
             indexes: Vec::new(),
             comment: None,
             renamed_from: None,
+            options: Default::default(),
         };
         let mut name_span = span.clone();
         let mut block_pair = None;
@@ -1387,6 +1402,7 @@ impl<'a> Lowerer<'a> {
                     name_span = self.span(&c);
                 }
                 Rule::col_list => v.columns = self.col_list(&c),
+                Rule::table_with => self.options(&c, &mut v.options),
                 Rule::sql_block => v.body = sql_block_body(&c),
                 Rule::paren_group => v.body = text::paren_inner(c.as_str()),
                 Rule::view_block => block_pair = Some(c),
@@ -1489,14 +1505,16 @@ impl<'a> Lowerer<'a> {
                 _ => self.fn_attr(&c, &mut f.attributes),
             }
         }
+        let (_, args) = f.key();
         let at = ObjectRef::Function {
             name: f.name.clone(),
+            args: args.clone(),
         };
-        if self.duplicate(&at, &name_span, &f.name.to_string()) {
+        if self.duplicate(&at, &name_span, &format!("{}({args})", f.name)) {
             return None;
         }
         self.record(at.clone(), name_span);
-        self.out.schema.functions.insert(f.name.clone(), f);
+        self.out.schema.functions.insert(f.key(), f);
         Some(object(at, span))
     }
 

@@ -65,7 +65,11 @@ pub(super) fn merge(parts: Vec<Lowered>, texts: &[FileText]) -> (Schema, SourceM
                 || c.relation(&ObjectRef::Table { name: k.clone() }, &view, &k.to_string())
         });
         insert_unless(&mut schema.functions, s.functions, |k, _, _| {
-            c.dup(&ObjectRef::Function { name: k.clone() }, k.to_string())
+            let at = ObjectRef::Function {
+                name: k.0.clone(),
+                args: k.1.clone(),
+            };
+            c.dup(&at, format!("{}({})", k.0, k.1))
         });
         insert_unless(&mut schema.triggers, s.triggers, |k, _, _| {
             let at = ObjectRef::Trigger {

@@ -243,13 +243,52 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diag>) {
 
 fn read_one(path: &Path, files: &mut Vec<SourceFile>, diags: &mut Vec<Diag>) {
     let name = path.display().to_string();
-    match std::fs::read(path) {
+    match read_capped(path) {
         Ok(bytes) => match decode(&name, bytes) {
             Ok(f) => files.push(f),
             Err(d) => diags.push(d),
         },
-        Err(e) => diags.push(Diag::error("E0001", format!("cannot read `{name}`: {e}"))),
+        Err(d) => diags.push(d),
     }
+}
+
+/// The bytes of a schema file: a regular file (a link to one is fine) of
+/// at most [`MAX_FILE_BYTES`]. A FIFO would block the read forever and a
+/// device such as `/dev/zero` never ends, so neither is opened; the read
+/// stops one byte past the cap, whatever the file claims its size is.
+#[allow(clippy::result_large_err)]
+fn read_capped(path: &Path) -> Result<Vec<u8>, Diag> {
+    use std::io::Read;
+    let name = path.display().to_string();
+    let cannot = |e: std::io::Error| Diag::error("E0001", format!("cannot read `{name}`: {e}"));
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(Diag::error(
+            "E0003",
+            format!("`{name}` is not a regular file"),
+        )
+        .help("a schema source is a `*.strata` file or a directory of them, not a pipe or a device"));
+    }
+    let too_large = || {
+        Diag::error(
+            "E0113",
+            format!("`{name}` is larger than {MAX_FILE_BYTES} bytes"),
+        )
+        .help(format!(
+            "split the schema into files under {MAX_FILE_BYTES} bytes"
+        ))
+    };
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 /// Bytes → source file; invalid UTF-8 is a diagnostic at the first bad byte.

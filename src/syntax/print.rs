@@ -328,9 +328,9 @@ fn top_item(schema: &Schema, top: &Top, ind: &str, ns: Option<&str>) -> String {
                 .get(name)
                 .map(|v| view(v, block.as_ref(), ind, ns))
                 .unwrap_or_default(),
-            ObjectRef::Function { name } => schema
+            ObjectRef::Function { name, args } => schema
                 .functions
-                .get(name)
+                .get(&(name.clone(), args.clone()))
                 .map(|f| function(f, ind, ns))
                 .unwrap_or_default(),
             ObjectRef::Trigger { table, name } => schema
@@ -610,6 +610,7 @@ fn view(v: &View, block: Option<&Block<Member>>, ind: &str, ns: Option<&str>) ->
     if !v.columns.is_empty() {
         s.push_str(&format!(" ({})", idents(&v.columns)));
     }
+    s.push_str(&with_options(&v.options));
     s.push_str(" as ");
     s.push_str(&sql_block(&v.body, ind, false));
     let inner = format!("{ind}  ");
@@ -668,7 +669,7 @@ fn canonical_inline(t: &Table) -> BTreeMap<usize, Vec<Member>> {
     let mut inline: BTreeMap<usize, Vec<Member>> = BTreeMap::new();
     let pos = |c: &str| t.columns.iter().position(|x| x.name == c);
     if let Some(pk) = &t.primary_key {
-        if let ([c], None) = (pk.columns.as_slice(), &pk.name) {
+        if let ([c], None, true) = (pk.columns.as_slice(), &pk.name, pk.deferral.is_default()) {
             if let Some(i) = pos(c) {
                 inline.entry(i).or_default().push(Member::PrimaryKey);
             }
@@ -759,22 +760,7 @@ fn table_head(t: &Table, ind: &str, ns: Option<&str>) -> String {
         }
         _ => s.push_str(&format!("table {}", decl(&t.name, ns))),
     }
-    if !t.options.is_empty() {
-        let opts: Vec<String> = t
-            .options
-            .iter()
-            .map(|(k, v)| {
-                if v == "true" {
-                    text::ident(k)
-                } else if parses_whole(Rule::option_value_only, v) {
-                    format!("{} = {v}", text::ident(k))
-                } else {
-                    format!("{} = {}", text::ident(k), text::string(v))
-                }
-            })
-            .collect();
-        s.push_str(&format!(" with ({})", opts.join(", ")));
-    }
+    s.push_str(&with_options(&t.options));
     match &t.partition {
         Some(Partitioning::By { by }) => s.push_str(&format!(" partition by {by}")),
         Some(Partitioning::Of { bound, .. }) if bound.as_str() == "default" => {
@@ -814,7 +800,11 @@ fn member(
                     .as_ref()
                     .map(|n| format!(" {}", text::ident(n)))
                     .unwrap_or_default();
-                format!("{inner}primary key{name} ({})", idents(&pk.columns))
+                format!(
+                    "{inner}primary key{name} ({}){}",
+                    idents(&pk.columns),
+                    deferral(pk.deferral)
+                )
             })
             .unwrap_or_default(),
         Member::Unique(i) => t
@@ -1108,6 +1098,9 @@ fn check(c: &Check) -> String {
     if c.not_valid {
         s.push_str(" not valid");
     }
+    if c.no_inherit {
+        s.push_str(" no inherit");
+    }
     s.push_str(&renamed(&c.renamed_from));
     s
 }
@@ -1123,6 +1116,26 @@ fn foreign_key(f: &ForeignKey) -> String {
     s.push_str(&fk_tail(f));
     s.push_str(&renamed(&f.renamed_from));
     s
+}
+
+/// ` with (fillfactor = 70, …)`, or nothing when there are no options.
+fn with_options(options: &BTreeMap<String, String>) -> String {
+    if options.is_empty() {
+        return String::new();
+    }
+    let opts: Vec<String> = options
+        .iter()
+        .map(|(k, v)| {
+            if v == "true" {
+                text::ident(k)
+            } else if parses_whole(Rule::option_value_only, v) {
+                format!("{} = {v}", text::ident(k))
+            } else {
+                format!("{} = {}", text::ident(k), text::string(v))
+            }
+        })
+        .collect();
+    format!(" with ({})", opts.join(", "))
 }
 
 fn index(x: &Index) -> String {
@@ -1171,6 +1184,7 @@ fn index(x: &Index) -> String {
     if x.nulls_not_distinct {
         s.push_str(" nulls not distinct");
     }
+    s.push_str(&with_options(&x.options));
     if let Some(c) = &x.comment {
         s.push_str(&format!(" comment {}", text::string(c)));
     }

@@ -10,10 +10,18 @@ use std::ops::Range;
 /// schemas stay far below; the grammar recurses once per level.
 pub const MAX_DEPTH: usize = 128;
 
+/// The same for SQL kept as text (`sql"""…"""`, `$$…$$`), which the
+/// grammar does not parse but a dialect's normalizer walks as a tree: what
+/// a server prints back (PostgreSQL deparses a deep expression with
+/// every parenthesis) must read back, so the bound is wider.
+pub const MAX_SQL_DEPTH: usize = 1000;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Finding {
     Nul(usize),
     TooDeep(usize),
+    /// Too deep inside SQL kept as text.
+    TooDeepSql(usize),
     UnterminatedString(Range<usize>),
     UnterminatedComment(Range<usize>),
     UnterminatedRaw(Range<usize>),
@@ -75,6 +83,10 @@ pub fn scan(text: &str) -> Scan {
             b's' if lexing && !in_sql && b[i..].starts_with(b"sql\"\"\"") => {
                 match find(b, i + 6, b"\"\"\"") {
                     Some(e) => {
+                        if let Some(at) = too_deep_sql(b, i + 6, e, paren_depth) {
+                            out.fatal = Some(Finding::TooDeepSql(at));
+                            return out;
+                        }
                         i = e + 3;
                         continue;
                     }
@@ -86,6 +98,10 @@ pub fn scan(text: &str) -> Scan {
                     let tag = &b[i..=tag_end];
                     match find(b, tag_end + 1, tag) {
                         Some(e) => {
+                            if let Some(at) = too_deep_sql(b, tag_end + 1, e, paren_depth) {
+                                out.fatal = Some(Finding::TooDeepSql(at));
+                                return out;
+                            }
                             i = e + tag.len();
                             continue;
                         }
@@ -164,6 +180,40 @@ pub fn scan(text: &str) -> Scan {
         }
     }
     out
+}
+
+/// Where the SQL in `b[from..to]` (a `sql"""…"""` or `$tag$…$tag$` body,
+/// kept as text but normalized by a dialect later) nests brackets deeper
+/// than [`MAX_SQL_DEPTH`] on top of `depth`, so that no SQL text reaches a
+/// recursive pass deeper than it can go.
+/// Strings, quoted names and comments do not count.
+fn too_deep_sql(b: &[u8], from: usize, to: usize, depth: usize) -> Option<usize> {
+    let mut depth = depth;
+    let mut i = from;
+    while i < to {
+        match b[i] {
+            q @ (b'\'' | b'"' | b'`') => {
+                i += 1;
+                while i < to && b[i] != q {
+                    i += 1;
+                }
+            }
+            b'-' if b.get(i + 1) == Some(&b'-') => i = line_end(b, i).min(to),
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i = find(b, i + 2, b"*/").map_or(to, |e| e + 1).min(to);
+            }
+            b'(' | b'[' => {
+                depth += 1;
+                if depth > MAX_SQL_DEPTH {
+                    return Some(i);
+                }
+            }
+            b')' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 fn is_ident_byte(c: u8) -> bool {

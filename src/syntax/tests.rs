@@ -138,16 +138,19 @@ fn function_bodies_round_trip_byte_for_byte() {
             comment: None,
             attributes: Default::default(),
         };
-        s.functions.insert(f.name.clone(), f.clone());
+        s.functions.insert(f.key(), f.clone());
         let printed = print(&s);
         let back = one(&printed);
-        assert_eq!(back.functions[&f.name].body, body, "printed:\n{printed}");
+        assert_eq!(back.functions[&f.key()].body, body, "printed:\n{printed}");
         assert_eq!(print(&back), printed);
         f.body = "select 1".into();
-        s.functions.insert(f.name.clone(), f);
+        s.functions.insert(f.key(), f);
         assert!(!print(&s).contains("verbatim"));
     }
     let written =
         one("function g() returns int language sql as verbatim\"\"\"\n  select 1\n\"\"\"");
-    assert_eq!(written.functions[&Name::new("g")].body, "\n  select 1\n");
+    assert_eq!(
+        written.functions[&(Name::new("g"), String::new())].body,
+        "\n  select 1\n"
+    );
 }

@@ -44,6 +44,10 @@ const FORBIDDEN_IMPORTS: &[(&str, &[&str])] = &[
     ),
     ("dialect", &[SYNTAX, MIGRATION, SOURCE, PROVE, REPORT, CLI]),
     ("migration", &[SYNTAX, SOURCE, PROVE, REPORT, CLI]),
+    (
+        "preflight",
+        &[SYNTAX, MIGRATION, SOURCE, PROVE, REPORT, CLI],
+    ),
     ("lint", &[DIALECT, MIGRATION, SOURCE, PROVE, REPORT, CLI]),
 ];
 

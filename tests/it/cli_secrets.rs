@@ -37,6 +37,7 @@ fn mariadb_wrong_passwords_are_never_shown() {
     let file = schema.path().join("s.strata");
     std::fs::write(&file, "dialect mysql\ntable t {\n  id int pk\n}\n").expect("write");
     let file = file.display().to_string();
+    let migrations = schema.path().join("migrations").display().to_string();
     let admin = mysql_admin_url();
     for (userinfo, secrets) in [
         ("root:Wr0ngSecret", vec!["Wr0ngSecret"]),
@@ -51,6 +52,8 @@ fn mariadb_wrong_passwords_are_never_shown() {
             vec!["plan", "--url", &url, "--to", &file, "--format", "json"],
             vec!["diff", &url, &file],
             vec!["apply", "--url", &url, "--to", &file, "--auto-approve"],
+            vec!["graph", &url],
+            vec!["migrate", "check", "--to", &url, "--dir", &migrations],
         ] {
             let (code, text) = output(&args);
             assert_eq!(code, Some(1), "{args:?}\n{text}");

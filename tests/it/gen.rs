@@ -210,6 +210,7 @@ fn gen_table(rng: &mut Rng, d: DialectKind, name: &str, earlier: &[Table]) -> Ta
     t.primary_key = Some(PrimaryKey {
         name: None,
         columns: vec!["id".into()],
+        deferral: Default::default(),
     });
     let n = 1 + rng.below(4);
     let mut used = vec!["id".to_string()];

@@ -15,10 +15,17 @@ use crate::converge::schema_diff;
 use crate::gen::tables_in_fk_order;
 use crate::support::MyDb;
 
+/// Runs set-up SQL as the `mysql` client would: under the server's
+/// default `sql_mode` (sqlx adds `PIPES_AS_CONCAT` and `IGNORE_SPACE`,
+/// which triggers would remember).
 pub async fn exec(url: &str, sql: &str) {
     let mut c = sqlx::MySqlConnection::connect(url)
         .await
         .expect("connect to scratch database");
+    sqlx::raw_sql("SET SESSION sql_mode = @@GLOBAL.sql_mode")
+        .execute(&mut c)
+        .await
+        .expect("sets the sql_mode");
     sqlx::raw_sql(sql)
         .execute(&mut c)
         .await
@@ -562,6 +569,7 @@ fn emitter_snapshots() {
     t.primary_key = Some(strata::ir::PrimaryKey {
         name: None,
         columns: vec!["id".into()],
+        deferral: Default::default(),
     });
     t.options.insert("engine".into(), "InnoDB".into());
     t.options.insert("charset".into(), "utf8mb4".into());

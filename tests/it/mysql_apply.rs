@@ -73,7 +73,7 @@ async fn failed_statement_is_named_and_resume_finishes_without_repeats() {
     assert!(msg.contains("statement #3 of 4 failed"), "{msg}");
     assert!(msg.contains("INSERT INTO needed"), "{msg}");
     assert!(msg.contains("doesn't exist"), "server error quoted: {msg}");
-    assert!(msg.contains("already applied (2 of 4"), "{msg}");
+    assert!(msg.contains("applied before it (2 of 4"), "{msg}");
     assert!(
         msg.contains("#1 CREATE TABLE a") && msg.contains("#2 CREATE TABLE b"),
         "{msg}"

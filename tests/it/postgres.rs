@@ -194,7 +194,7 @@ async fn introspects_every_feature() {
     assert!(totals.materialized);
     assert_eq!(totals.indexes.len(), 1);
     assert!(s.views[&Name::new("paid_orders")].body.contains("'paid'"));
-    assert_eq!(s.functions[&Name::new("touch")].language, "plpgsql");
+    assert_eq!(function(s, "touch").language, "plpgsql");
     let trigger = &s.triggers[&(Name::new("orders"), "orders_touch".to_string())];
     assert_eq!(trigger.timing, "before");
     assert_eq!(trigger.events.len(), 2);
@@ -299,6 +299,7 @@ fn file_like() -> Schema {
     users.primary_key = Some(PrimaryKey {
         name: None,
         columns: vec!["id".into()],
+        deferral: Default::default(),
     });
     users.uniques.push(Unique {
         name: None,
@@ -319,6 +320,7 @@ fn file_like() -> Schema {
             expr: Expr::new(e),
             not_valid: false,
             renamed_from: None,
+            no_inherit: false,
         });
     }
     users.indexes.push(Index {
@@ -338,6 +340,8 @@ fn file_like() -> Schema {
         nulls_not_distinct: false,
         comment: None,
         renamed_from: None,
+        options: Default::default(),
+        invalid: false,
     });
     s.tables.insert(users.name.clone(), users);
     let mut posts = Table::new(Name::new("posts"));
@@ -346,6 +350,7 @@ fn file_like() -> Schema {
     posts.primary_key = Some(PrimaryKey {
         name: None,
         columns: vec!["id".into()],
+        deferral: Default::default(),
     });
     posts.foreign_keys.push(ForeignKey {
         name: None,
@@ -580,6 +585,7 @@ fn snapshot_plans() -> Vec<(&'static str, Plan, EmitOptions)> {
                 expr: Expr::new("length(note) < 20"),
                 not_valid: false,
                 renamed_from: None,
+                no_inherit: false,
             }),
             TableChange::DropIndex(Index {
                 name: Some("old_idx".into()),
@@ -623,6 +629,7 @@ fn snapshot_plans() -> Vec<(&'static str, Plan, EmitOptions)> {
     created.primary_key = Some(PrimaryKey {
         name: Some("Orders_pkey".into()),
         columns: vec!["id".into()],
+        deferral: Default::default(),
     });
     created.comment = Some("it's a table".into());
     created.indexes.push(index);
@@ -760,4 +767,12 @@ async fn online_plan_applies_and_converges() {
     {
         panic!("online rollback did not restore:\n{diff}\n{down}");
     }
+}
+
+/// The first function named `name` (tests give each name one).
+pub fn function<'a>(s: &'a strata::ir::Schema, name: &str) -> &'a strata::ir::Function {
+    s.functions
+        .values()
+        .find(|f| f.name == Name::new(name))
+        .unwrap_or_else(|| panic!("no function {name}"))
 }

@@ -108,3 +108,29 @@ async fn aggregates_are_modeled() {
     ])
     .await;
 }
+
+/// Overloads: one name, told apart by argument types; one of them
+/// dropped, one added, one changed.
+const OVERLOADS: &str = "CREATE FUNCTION area(r double precision) RETURNS double precision \
+    LANGUAGE sql IMMUTABLE RETURN pi() * r * r;\n\
+    CREATE FUNCTION area(w int, h int) RETURNS int LANGUAGE sql IMMUTABLE RETURN w * h;\n\
+    CREATE FUNCTION area(label text, OUT n int) LANGUAGE sql AS $$ SELECT length(label) $$;\n\
+    CREATE PROCEDURE log_it(a int) LANGUAGE sql AS $$ SELECT a $$;\n\
+    CREATE PROCEDURE log_it(a text, b text DEFAULT 'x') LANGUAGE sql AS $$ SELECT a || b $$;";
+
+#[tokio::test]
+async fn overloaded_functions_are_each_modeled() {
+    let changed = OVERLOADS
+        .replace("RETURN w * h", "RETURN w * h * 1")
+        .replace(
+            "CREATE PROCEDURE log_it(a int)",
+            "CREATE PROCEDURE log_it(a bigint)",
+        );
+    converge(&[
+        ("overloads-created", "", OVERLOADS),
+        ("overloads-unchanged", OVERLOADS, OVERLOADS),
+        ("overloads-changed", OVERLOADS, &changed),
+        ("overloads-dropped", OVERLOADS, ""),
+    ])
+    .await;
+}

@@ -194,14 +194,14 @@ async fn hand_written_ddl_is_modeled_and_round_trips() {
     assert_eq!(generated.name.as_deref(), Some("booking_lower_room_excl"));
     assert!(matches!(&generated.elements[0].key, IndexKey::Expr(_)));
 
-    let inc = &s.functions[&Name::new("inc")].attributes;
+    let inc = &crate::postgres::function(&s, "inc").attributes;
     assert_eq!(inc.volatility, Volatility::Immutable);
     assert!(inc.strict && inc.leakproof && !inc.security_definer);
     assert_eq!(inc.parallel, Parallel::Safe);
     assert_eq!((inc.cost, inc.rows), (Some(7), None));
     assert_eq!(inc.config["search_path"], "public, pg_temp");
     assert_eq!(inc.config["work_mem"], "64MB");
-    let nums = &s.functions[&Name::new("nums")].attributes;
+    let nums = &crate::postgres::function(&s, "nums").attributes;
     assert_eq!(nums.volatility, Volatility::Stable);
     assert!(nums.security_definer);
     assert_eq!((nums.cost, nums.rows), (None, Some(20)));

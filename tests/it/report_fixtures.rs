@@ -42,6 +42,7 @@ pub fn table(name: Name, columns: Vec<Column>, pk: &[&str]) -> Table {
         t.primary_key = Some(PrimaryKey {
             name: None,
             columns: pk.iter().map(|c| c.to_string()).collect(),
+            deferral: Default::default(),
         });
     }
     t

@@ -67,6 +67,7 @@ fn users() -> Table {
     t.primary_key = Some(PrimaryKey {
         name: None,
         columns: vec!["id".into()],
+        deferral: Default::default(),
     });
     t.indexes = vec![index("users_email_idx", &["email"])];
     t
@@ -107,6 +108,7 @@ fn views_and_triggers() {
         indexes: Vec::new(),
         comment: None,
         renamed_from: None,
+        options: Default::default(),
     };
     let mut v2 = v.clone();
     v2.body = "SELECT id, upper(name) FROM users".into();
@@ -181,6 +183,7 @@ fn refusals_say_why() {
         indexes: Vec::new(),
         comment: None,
         renamed_from: None,
+        options: Default::default(),
     };
     let text = [
         refuse(Change::CreateTable(engine)),

@@ -333,6 +333,8 @@ fn index(cols: Vec<String>) -> BoxedStrategy<Index> {
                 nulls_not_distinct,
                 comment,
                 renamed_from,
+                options: Default::default(),
+                invalid: false,
             },
         )
         .boxed()
@@ -429,6 +431,7 @@ fn domain(spaces: Vec<Option<String>>) -> BoxedStrategy<Domain> {
             expr,
             not_valid,
             renamed_from: None,
+            no_inherit: false,
         });
     (
         name_in(spaces),
@@ -462,13 +465,13 @@ fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
             let unique = (opt(ident()), subset(cols.clone()), any::<bool>(), deferral(), opt(ident()))
                 .prop_map(|(name, columns, nulls_not_distinct, deferral, renamed_from)| Unique { name, columns, nulls_not_distinct, deferral, renamed_from });
             let check = (opt(ident()), bool_expr(), any::<bool>(), opt(ident()))
-                .prop_map(|(name, expr, not_valid, renamed_from)| Check { name, expr, not_valid, renamed_from });
+                .prop_map(|(name, expr, not_valid, renamed_from)| Check { name, expr, not_valid, renamed_from, no_inherit: false });
             let fk = (opt(ident()), subset(cols.clone()), prop::sample::select(refs.clone()), prop::collection::vec(ident(), 1..3), action(), action(), deferral(), prop::sample::select(vec![MatchType::Simple, MatchType::Full, MatchType::Partial]), any::<bool>(), opt(ident()))
                 .prop_map(|(name, columns, ref_table, ref_columns, on_delete, on_update, deferral, match_type, not_valid, renamed_from)| {
                     let n = columns.len().min(ref_columns.len());
                     ForeignKey { name, columns: columns[..n].to_vec(), ref_table, ref_columns: ref_columns[..n].to_vec(), on_delete, on_update, deferral, match_type, not_valid, renamed_from }
                 });
-            let pk = (opt(ident()), subset(cols.clone())).prop_map(|(name, columns)| PrimaryKey { name, columns });
+            let pk = (opt(ident()), subset(cols.clone())).prop_map(|(name, columns)| PrimaryKey { name, columns, deferral: Default::default() });
             let options = prop::collection::btree_map(ident(), prop::sample::select(vec!["InnoDB", "70", "true", "has space", "-1", "utf8mb4"]).prop_map(str::to_string), 0..3);
             let partition = prop_oneof![
                 3 => Just(None),
@@ -606,6 +609,7 @@ fn schema() -> BoxedStrategy<Schema> {
                                 indexes,
                                 comment,
                                 renamed_from,
+                                options: Default::default(),
                             }
                         },
                     ),
@@ -789,7 +793,7 @@ fn schema() -> BoxedStrategy<Schema> {
                 s.enums = enums.into_iter().map(|e| (e.name.clone(), e)).collect();
                 s.domains = domains.into_iter().map(|d| (d.name.clone(), d)).collect();
                 s.sequences = sequences.into_iter().map(|x| (x.name.clone(), x)).collect();
-                s.functions = functions.into_iter().map(|x| (x.name.clone(), x)).collect();
+                s.functions = functions.into_iter().map(|x| (x.key(), x)).collect();
                 s.triggers = triggers
                     .into_iter()
                     .map(|x| ((x.table.clone(), x.name.clone()), x))

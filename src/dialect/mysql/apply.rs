@@ -1,12 +1,14 @@
 //! Running a script on MySQL/MariaDB. DDL there commits implicitly, so
 //! there is no transaction to fall back on: statements run one by one,
-//! each recorded in `strata_history` once it succeeded, so that a failed
-//! apply can be continued (`resume`) exactly where it stopped, and never
-//! runs a statement twice. A named lock (`GET_LOCK`) keeps two applies to
-//! the same database from interleaving; under it, given the state its plan
-//! was made from, an apply reads the database again and runs nothing when
-//! it changed. Each statement waits `lock_wait_timeout` for a metadata
-//! lock; one that gave up did not run and is tried again a few times.
+//! each recorded in `strata_history` (`history.rs`) as started and then
+//! as applied, so that an apply that stopped can be continued (`resume`)
+//! where it stopped, never running a statement twice: a statement that
+//! was in flight is checked on the server first (`resume.rs`). A named
+//! lock (`GET_LOCK`) keeps two applies to the same database from
+//! interleaving; under it, given the state its plan was made from, an
+//! apply reads the database again and runs nothing when it changed. Each
+//! statement waits `lock_wait_timeout` for a metadata lock; one that gave
+//! up did not run and is tried again a few times.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -14,59 +16,53 @@ use std::time::Duration;
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 use sqlx::{ConnectOptions, Connection, Executor};
 
-use crate::dialect::driver::{lock_backoff, verify, APPLY_LOCK_WAIT, LOCK_RETRIES};
-use crate::dialect::{first_line, ApplyOptions, ApplyReport, Pending, Script};
+use crate::dialect::driver::{
+    lock_backoff, set_running, verify, Running, APPLY_LOCK_WAIT, LOCK_RETRIES,
+};
+use crate::dialect::{first_line, ApplyOptions, ApplyReport, Pending, Script, Statement};
 
+use super::history::{self, db_error, Row, Run};
+use super::resume::{check_interrupted, fnv, lock_holder};
 use super::HISTORY_TABLE;
 
-/// A connection whose session keeps the server's `sql_mode`. sqlx would
-/// add `PIPES_AS_CONCAT` and `NO_ENGINE_SUBSTITUTION`, and triggers and
-/// routines remember the mode they were created under: `a || b` in a
-/// trigger strata created would be concatenation, in one the `mysql`
-/// client created a logical OR.
+/// A connection whose session has the server's default `sql_mode`, as a
+/// `mysql` client's has. sqlx would add `PIPES_AS_CONCAT`,
+/// `NO_ENGINE_SUBSTITUTION` and (through its handshake) `IGNORE_SPACE`,
+/// and triggers remember the mode they were created under: `a || b` in a
+/// trigger strata created would be concatenation, in one the client
+/// created a logical OR.
 pub(super) async fn session(url: &str) -> Result<MySqlConnection, sqlx::Error> {
     let options: MySqlConnectOptions = crate::url::with_scheme(url, "mysql").parse()?;
-    options
+    let mut conn = options
         .pipes_as_concat(false)
         .no_engine_substitution(false)
         .connect()
-        .await
+        .await?;
+    conn.execute("SET SESSION sql_mode = @@GLOBAL.sql_mode")
+        .await?;
+    Ok(conn)
 }
 
 /// A stable hash of the script's statements (FNV-1a, 64 bits): resume
 /// trusts the history only for the very same plan.
 pub fn plan_hash(script: &Script) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     // Session settings (statements of no step) are left out, so that the
     // script `pending_script` rebuilds from the history hashes the same.
-    for s in script.statements().filter(|s| s.step.is_some()) {
-        for b in s.sql.as_bytes().iter().chain(b";\n") {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("{h:016x}")
+    fnv(script
+        .statements()
+        .filter(|s| s.step.is_some())
+        .flat_map(|s| s.sql.bytes().chain(*b";\n")))
 }
 
-fn db_error(e: sqlx::Error) -> String {
-    match &e {
-        sqlx::Error::Database(d) => match d.code() {
-            Some(code) => format!("{} (SQLSTATE {code})", d.message()),
-            None => d.message().to_string(),
-        },
-        other => other.to_string(),
-    }
-}
-
-/// The error of a failed `action` (create, read, write) on the history table.
-fn history_error(action: &'static str) -> impl Fn(sqlx::Error) -> miette::Report {
-    move |e| {
+async fn connect(url: &str) -> miette::Result<MySqlConnection> {
+    session(url).await.map_err(|e| {
         miette::miette!(
-            code = "strata::mysql::history",
-            "cannot {action} {HISTORY_TABLE}: {}",
-            db_error(e)
+            code = "strata::mysql::connect",
+            help = "check that the server is running and the URL names a database",
+            "cannot connect to {}: {e}",
+            crate::url::redact(url)
         )
-    }
+    })
 }
 
 pub async fn apply(
@@ -74,15 +70,9 @@ pub async fn apply(
     script: &Script,
     options: &ApplyOptions,
 ) -> miette::Result<ApplyReport> {
-    let mut conn = session(url).await.map_err(|e| {
-        miette::miette!(
-            code = "strata::mysql::connect",
-            help = "check that the server is running and the URL names a database",
-            "cannot connect to {}: {e}",
-            crate::url::redact(url)
-        )
-    })?;
-    let result = run(&mut conn, url, script, options).await;
+    let mut conn = connect(url).await?;
+    let result = run(url, &mut conn, script, options).await;
+    set_running(None);
     // Releases the lock too; a closed connection would release it anyway.
     let _ = sqlx::query("DO RELEASE_LOCK(CONCAT('strata_apply:', DATABASE()))")
         .execute(&mut conn)
@@ -91,7 +81,9 @@ pub async fn apply(
     result
 }
 
-/// Takes the named lock, saying so when another apply holds it.
+/// Takes the named lock, saying so when another apply holds it, and
+/// naming the holder when it gives up: often a statement of a stopped
+/// strata that the server is still finishing.
 async fn take_lock(conn: &mut MySqlConnection) -> miette::Result<()> {
     for wait in [Duration::ZERO, APPLY_LOCK_WAIT] {
         if !wait.is_zero() {
@@ -115,8 +107,9 @@ async fn take_lock(conn: &mut MySqlConnection) -> miette::Result<()> {
     }
     Err(miette::miette!(
         code = "strata::mysql::locked",
-        help = "another `strata apply` is running on this database; wait for it to finish",
-        "another apply held the lock on this database for {APPLY_LOCK_WAIT:?}; nothing was applied"
+        help = "another `strata apply` is running on this database, or the server is still finishing a statement of one that was stopped; wait for it to finish",
+        "another apply held the lock on this database{} for {APPLY_LOCK_WAIT:?}; nothing was applied",
+        lock_holder(conn).await
     ))
 }
 
@@ -146,13 +139,13 @@ async fn execute(
     }
 }
 
-async fn run(
+/// The per-statement lock wait, and the plan's starting state checked
+/// under the lock (the database unchanged since it was planned).
+async fn settle(
     conn: &mut MySqlConnection,
     url: &str,
-    script: &Script,
     options: &ApplyOptions,
-) -> miette::Result<ApplyReport> {
-    take_lock(conn).await?;
+) -> miette::Result<Option<Duration>> {
     let wait = options.statement_lock_wait();
     // Whole seconds from 1 up: the server's range; "forever" is its maximum.
     let secs = wait.map_or(31_536_000, |w| w.as_secs().max(1));
@@ -170,122 +163,115 @@ async fn run(
         let now = super::introspect::introspect(url, &expected.namespaces).await?;
         verify(expected, &now)?;
     }
+    Ok(wait)
+}
 
-    conn.execute(HISTORY_DDL)
-        .await
-        .map_err(history_error("create"))?;
+/// The run to continue and what of it is applied, or a fresh run recorded.
+/// Resuming, the first pending statement, if it was started, is checked
+/// on the server first (a note says what was found).
+async fn prepare(
+    url: &str,
+    conn: &mut MySqlConnection,
+    script: &Script,
+    options: &ApplyOptions,
+    report: &mut ApplyReport,
+) -> miette::Result<(Run, BTreeSet<i64>)> {
+    history::ensure(conn).await?;
     let hash = plan_hash(script);
-    let applied: BTreeSet<i64> = sqlx::query_scalar::<_, i64>(&format!(
-        "SELECT CAST(statement_index AS SIGNED) FROM {HISTORY_TABLE} WHERE plan_hash = ? AND applied_at IS NOT NULL"
-    ))
-    .bind(&hash)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(history_error("read"))?
-    .into_iter()
-    .collect();
-    let applied = if options.resume {
-        applied
-    } else {
-        BTreeSet::new()
-    };
-    // The whole plan is recorded before it runs, each statement pending
-    // until it succeeded: `pending_script` can then continue it without
-    // the plan at hand. A fresh run of a plan starts a fresh record and
-    // supersedes any other unfinished plan (it was planned from where the
-    // database stands), whose pending rows go.
-    if !options.resume || applied.is_empty() {
-        let mut tx = conn
-            .begin()
-            .await
-            .map_err(|e| miette::miette!("{}", db_error(e)))?;
-        sqlx::query(&format!(
-            "DELETE FROM {HISTORY_TABLE} WHERE plan_hash = ? OR applied_at IS NULL"
-        ))
-        .bind(&hash)
-        .execute(&mut *tx)
-        .await
-        .map_err(history_error("write"))?;
-        for (i, st) in script.statements().filter(|s| s.step.is_some()).enumerate() {
-            sqlx::query(&format!(
-                "INSERT INTO {HISTORY_TABLE} (plan_hash, statement_index, statement, applied_at) VALUES (?, ?, ?, NULL)"
-            ))
-            .bind(&hash)
-            .bind(i as i64)
-            .bind(&st.sql)
-            .execute(&mut *tx)
-            .await
-            .map_err(history_error("write"))?;
+    // Where each recorded statement stands in the script (session
+    // settings are not recorded), for numbers in messages.
+    let positions: Vec<usize> = script
+        .statements()
+        .enumerate()
+        .filter(|(_, s)| s.step.is_some())
+        .map(|(i, _)| i)
+        .collect();
+    if options.resume {
+        if let Some(run) = history::pending_run(conn, Some(&hash)).await? {
+            let rows = history::rows(conn, &run).await?;
+            let applied = rows.iter().filter(|r| r.applied).map(|r| r.index).collect();
+            if let Some(row) = rows.iter().find(|r| !r.applied && r.started) {
+                let number = positions.get(row.index as usize).map_or(0, |p| p + 1);
+                report
+                    .notes
+                    .push(check_interrupted(url, conn, row, number).await?);
+            }
+            return Ok((run, applied));
         }
-        tx.commit()
-            .await
-            .map_err(|e| miette::miette!("{}", db_error(e)))?;
     }
+    let run = Run {
+        hash,
+        id: history::new_run_id(),
+    };
+    let recorded: Vec<&Statement> = script.statements().filter(|s| s.step.is_some()).collect();
+    history::record(conn, &run, &recorded).await?;
+    Ok((run, BTreeSet::new()))
+}
+
+async fn run(
+    url: &str,
+    conn: &mut MySqlConnection,
+    script: &Script,
+    options: &ApplyOptions,
+) -> miette::Result<ApplyReport> {
+    take_lock(conn).await?;
+    let wait = settle(conn, url, options).await?;
+    let mut report = ApplyReport::default();
+    let (run, applied) = prepare(url, conn, script, options, &mut report).await?;
+    let connection: u64 = sqlx::query_scalar("SELECT CONNECTION_ID()")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| miette::miette!("cannot read the connection id: {}", db_error(e)))?;
 
     let statements: Vec<_> = script.statements().collect();
     let total = statements.len();
-    let mut report = ApplyReport::default();
     let mut done: Vec<(usize, String)> = Vec::new();
     // Index among the recorded statements (session settings are not).
     let mut recorded = 0i64;
     for (i, st) in statements.iter().enumerate() {
         let idx = recorded;
-        if st.step.is_some() {
+        let step = st.step.is_some();
+        if step {
             recorded += 1;
         }
         // Session settings (no step) run every time; they change nothing
         // that lasts.
-        if st.step.is_some() && applied.contains(&idx) {
+        if step && applied.contains(&idx) {
             done.push((i, first_line(&st.sql)));
             continue;
         }
-        if let Err((e, retries)) = execute(conn, &st.sql, wait).await {
-            let before = if done.is_empty() {
-                "no statement of this plan is applied".to_string()
-            } else {
-                let list = done
-                    .iter()
-                    .map(|(n, s)| format!("  #{} {s}", n + 1))
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                format!("already applied ({} of {total}, recorded in {HISTORY_TABLE} under plan {hash}):\n{list}", done.len())
-            };
-            let help = if is_lock_timeout(&e) {
-                format!(
-                    "another session held a lock this statement needs ({} attempts): find it in SHOW PROCESSLIST, then `strata apply --resume` continues from statement #{}; --lock-timeout raises the wait (0 waits forever)",
-                    retries + 1,
-                    i + 1
-                )
-            } else {
-                format!(
-                    "MySQL DDL is not transactional: fix the cause and run the same plan with `strata apply --resume` to continue from statement #{}, or apply the rollback of the applied statements",
-                    i + 1
-                )
-            };
-            return Err(miette::miette!(
-                code = "strata::mysql::apply_failed",
-                help = help,
-                "statement #{} of {total} failed: {}\n{}\n{before}",
-                i + 1,
-                db_error(e),
-                st.sql,
-            ));
+        if step {
+            let catalog = super::resume::catalog_fingerprint(url).await?;
+            history::started(conn, &run, idx, connection, &catalog).await?;
         }
-        if st.step.is_some() {
-            sqlx::query(&format!(
-                "UPDATE {HISTORY_TABLE} SET applied_at = CURRENT_TIMESTAMP(6) WHERE plan_hash = ? AND statement_index = ?"
-            ))
-            .bind(&hash)
-            .bind(idx)
-            .execute(&mut *conn)
-            .await
-            .map_err(|e| {
+        set_running(Some(Running {
+            number: i + 1,
+            total,
+            sql: st.sql.clone(),
+            transactional: false,
+        }));
+        let result = execute(conn, &st.sql, wait).await;
+        set_running(None);
+        if let Err((e, retries)) = result {
+            // The server answered: the statement is over, and MySQL's DDL
+            // took no effect. Any other error (the connection lost) leaves
+            // it in flight for resume to check.
+            // A killed connection answers too, and cannot write: the row
+            // then stays in flight, for resume to check.
+            if step && matches!(e, sqlx::Error::Database(_)) {
+                let _ = history::refused(conn, &run, idx).await;
+            }
+            return Err(failure(&run, i, total, st, (e, retries), &done));
+        }
+        if step {
+            history::applied(conn, &run, idx).await.map_err(|e| {
                 miette::miette!(
                     code = "strata::mysql::history",
-                    help = format!("the statement ran; check {HISTORY_TABLE} before resuming"),
-                    "statement #{} ran but recording it in {HISTORY_TABLE} failed: {}",
+                    help = format!(
+                        "strata apply --resume checks on the server whether it took effect"
+                    ),
+                    "statement #{} ran but recording it in {HISTORY_TABLE} failed: {e}",
                     i + 1,
-                    db_error(e)
                 )
             })?;
             done.push((i, first_line(&st.sql)));
@@ -295,63 +281,89 @@ async fn run(
     Ok(report)
 }
 
+/// The error of statement `i` (0-based) of `total`, saying what is
+/// applied — only what the server confirmed or the history records.
+fn failure(
+    run: &Run,
+    i: usize,
+    total: usize,
+    st: &Statement,
+    (e, retries): (sqlx::Error, u32),
+    done: &[(usize, String)],
+) -> miette::Report {
+    let answered = matches!(e, sqlx::Error::Database(_));
+    let before = if done.is_empty() {
+        "no statement before it in this plan is applied".to_string()
+    } else {
+        let list = done
+            .iter()
+            .map(|(n, s)| format!("  #{} {s}", n + 1))
+            .collect::<Vec<_>>()
+            .join("\n");
+        format!(
+            "applied before it ({} of {total}, recorded in {HISTORY_TABLE} under plan {}):\n{list}",
+            done.len(),
+            run.hash
+        )
+    };
+    let (state, help) = if is_lock_timeout(&e) {
+        (
+            "it gave up waiting for a lock, so it took no effect".to_string(),
+            format!(
+                "another session held a lock this statement needs ({} attempts): find it in SHOW PROCESSLIST, then `strata apply --resume` continues from statement #{}; --lock-timeout raises the wait (0 waits forever)",
+                retries + 1,
+                i + 1
+            ),
+        )
+    } else if answered {
+        (
+            "the server refused it, so it took no effect".to_string(),
+            format!(
+                "MySQL DDL is not transactional: fix the cause and `strata apply --resume` continues from statement #{}; or `strata apply --to <schema>` plans afresh from where the database stands",
+                i + 1
+            ),
+        )
+    } else {
+        (
+            "the connection was lost before the server answered, so the server may have finished it".to_string(),
+            "`strata apply --resume` checks on the server whether it took effect before running anything; `strata apply --to <schema>` plans afresh from where the database stands".to_string(),
+        )
+    };
+    miette::miette!(
+        code = "strata::mysql::apply_failed",
+        help = help,
+        "statement #{} of {total} failed: {}\n{}\n{state}; {before}",
+        i + 1,
+        db_error(e),
+        st.sql,
+    )
+}
+
 /// The plan whose apply did not finish, rebuilt from `strata_history`
 /// (its statements, in order, with the same hash — checked, so that a
 /// history edited or cut short is refused rather than half replayed).
-/// `None` when every recorded plan finished. A fresh apply supersedes an
-/// unfinished one (`run` clears the pending rows of other plans), so at
-/// most one plan is pending.
+/// `None` when every recorded run finished or was superseded: a fresh
+/// apply supersedes an unfinished run, so at most one is pending.
 pub async fn pending_script(url: &str) -> miette::Result<Option<Pending>> {
-    let real_url = crate::url::with_scheme(url, "mysql");
-    let mut conn = MySqlConnection::connect(&real_url).await.map_err(|e| {
-        miette::miette!(
-            code = "strata::mysql::connect",
-            "cannot connect to {}: {e}",
-            crate::url::redact(url)
-        )
-    })?;
+    let mut conn = connect(url).await?;
     let result = read_pending(&mut conn).await;
     let _ = conn.close().await;
     result
 }
 
 async fn read_pending(conn: &mut MySqlConnection) -> miette::Result<Option<Pending>> {
-    let exists: Option<String> = sqlx::query_scalar(
-        "SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
-    )
-    .bind(HISTORY_TABLE)
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(history_error("read"))?;
-    if exists.is_none() {
-        return Ok(None);
-    }
-    let latest: Option<String> = sqlx::query_scalar(&format!(
-        "SELECT plan_hash FROM {HISTORY_TABLE} GROUP BY plan_hash \
-         HAVING SUM(applied_at IS NULL) > 0 ORDER BY MAX(applied_at) DESC LIMIT 1"
-    ))
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(history_error("read"))?;
-    let Some(hash) = latest else {
+    let Some(run) = history::pending_run(conn, None).await? else {
         return Ok(None);
     };
-    let rows: Vec<(i64, String, bool)> = sqlx::query_as(&format!(
-        "SELECT CAST(statement_index AS SIGNED), statement, applied_at IS NOT NULL \
-         FROM {HISTORY_TABLE} WHERE plan_hash = ? ORDER BY statement_index"
-    ))
-    .bind(&hash)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(history_error("read"))?;
-    let applied = rows.iter().take_while(|(_, _, done)| *done).count();
-    let gapped = rows.iter().enumerate().any(|(i, (n, _, _))| *n != i as i64)
-        || rows[applied..].iter().any(|(_, _, done)| *done);
+    let rows = history::rows(conn, &run).await?;
+    let applied = rows.iter().take_while(|r| r.applied).count();
+    let gapped = rows.iter().enumerate().any(|(i, r)| r.index != i as i64)
+        || rows[applied..].iter().any(|r| r.applied);
     let statements = rows
         .into_iter()
-        .map(|(i, sql, _)| crate::dialect::Statement {
+        .map(|Row { index, sql, .. }| Statement {
             sql,
-            step: Some(i.max(0) as usize),
+            step: Some(index.max(0) as usize),
             hazards: Vec::new(),
         })
         .collect();
@@ -361,6 +373,7 @@ async fn read_pending(conn: &mut MySqlConnection) -> miette::Result<Option<Pendi
             statements,
         }],
     };
+    let hash = run.hash;
     if gapped || plan_hash(&script) != hash {
         return Err(miette::miette!(
             code = "strata::mysql::history",
@@ -375,12 +388,25 @@ async fn read_pending(conn: &mut MySqlConnection) -> miette::Result<Option<Pendi
     }))
 }
 
-const HISTORY_DDL: &str = "CREATE TABLE IF NOT EXISTS `strata_history` (\n  \
-`plan_hash` char(16) NOT NULL,\n  \
-`statement_index` int NOT NULL,\n  \
-`statement` longtext NOT NULL,\n  \
-`applied_at` timestamp(6) NULL DEFAULT NULL,\n  \
-PRIMARY KEY (`plan_hash`, `statement_index`)\n)";
+/// The integer a `SELECT COUNT(*) …` returns (pre-flight checks).
+pub async fn count(url: &str, sql: &str) -> miette::Result<i64> {
+    let real_url = crate::url::with_scheme(url, "mysql");
+    let mut conn = <sqlx::mysql::MySqlConnection as sqlx::Connection>::connect(&real_url)
+        .await
+        .map_err(|e| {
+            miette::miette!(
+                code = "strata::mysql::connect",
+                "cannot connect to {}: {e}",
+                crate::url::redact(url)
+            )
+        })?;
+    let n = sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|e| miette::miette!("{e}\n{sql}"));
+    let _ = sqlx::Connection::close(conn).await;
+    n
+}
 
 #[cfg(test)]
 mod tests {

@@ -265,7 +265,7 @@ fn build(server: &Server, db: &str, db_collation: &str, c: Catalog) -> Introspec
         }
     }
     views(&c.views, db, &mut schema, &mut warnings);
-    triggers(&c.triggers, &mut schema);
+    triggers(&c.triggers, &mut schema, &mut warnings);
     for r in &c.routines {
         warnings.push(format!(
             "{} {} is not modeled by strata yet",
@@ -364,9 +364,10 @@ fn checks(rows: &Rows, server: &Server) -> (JsonChecks, BTreeMap<String, Vec<Che
         }
         table_checks.entry(table).or_default().push(Check {
             name: Some(name),
-            expr: Expr(clause),
+            expr: Expr::new(clause),
             not_valid: false,
             renamed_from: None,
+            no_inherit: false,
         });
     }
     (json_checks, table_checks)
@@ -399,9 +400,9 @@ fn columns(
         let extra = col(r, 5).to_ascii_lowercase();
         let raw_default = opt(r, 2);
         c.default = if server.mariadb {
-            raw_default.map(|d| Expr(literals(&d)))
+            raw_default.map(|d| Expr::new(literals(&d)))
         } else {
-            mysql_default(raw_default, &ty, &extra).map(Expr)
+            mysql_default(raw_default, &ty, &extra).map(Expr::new)
         };
         if extra.contains("auto_increment") {
             c.identity = Some(Identity::AutoIncrement);
@@ -409,7 +410,7 @@ fn columns(
         if let Some(i) = extra.find("on update ") {
             let rest = &extra[i + "on update ".len()..];
             let end = rest.find(',').unwrap_or(rest.len());
-            c.on_update = Some(Expr(rest[..end].trim().to_string()));
+            c.on_update = Some(Expr::new(rest[..end].trim().to_string()));
         }
         if extra.contains("virtual generated") || extra.contains("stored generated") {
             let e = opt(r, 9).unwrap_or_default();
@@ -419,7 +420,7 @@ fn columns(
                 unescape_mysql(&e)
             };
             c.generated = Some(Generated {
-                expr: Expr(e),
+                expr: Expr::new(e),
                 stored: extra.contains("stored generated"),
             });
             c.default = None;
@@ -453,7 +454,7 @@ fn indexes(rows: &Rows, schema: &mut Schema) {
         let expression = opt(r, 9);
         let key = match (column, expression) {
             (Some(c), _) => IndexKey::Column(c),
-            (None, Some(e)) => IndexKey::Expr(Expr(unescape_mysql(&e))),
+            (None, Some(e)) => IndexKey::Expr(Expr::new(unescape_mysql(&e))),
             (None, None) => continue,
         };
         let part = IndexPart {
@@ -476,6 +477,7 @@ fn indexes(rows: &Rows, schema: &mut Schema) {
                         t.primary_key = Some(PrimaryKey {
                             name: None,
                             columns: vec![c],
+                            deferral: Default::default(),
                         });
                     }
                 }
@@ -505,6 +507,8 @@ fn indexes(rows: &Rows, schema: &mut Schema) {
                     nulls_not_distinct: false,
                     comment: opt(r, 8).filter(|c| !c.is_empty()),
                     renamed_from: None,
+                    options: Default::default(),
+                    invalid: false,
                 });
             }
         }
@@ -551,12 +555,13 @@ fn foreign_keys(rows: &Rows, db: &str, schema: &mut Schema) {
     }
 }
 
-/// Views, their bodies without the database qualifier the server adds.
+/// Views, their bodies without the database qualifier the server adds,
+/// and with its `\'` in strings spelled `''` (what a file can read back).
 fn views(rows: &Rows, db: &str, schema: &mut Schema, warnings: &mut Vec<String>) {
     let qualifier = format!("{}.", ident(db));
     for r in rows {
         let name = col(r, 0);
-        let body = col(r, 1).replace(&qualifier, "");
+        let body = literals(&col(r, 1).replace(&qualifier, ""));
         if col(r, 2) != "NONE" && !col(r, 2).is_empty() {
             warnings.push(format!(
                 "view {name}: WITH {} CHECK OPTION is not modeled",
@@ -573,15 +578,26 @@ fn views(rows: &Rows, db: &str, schema: &mut Schema, warnings: &mut Vec<String>)
                 indexes: Vec::new(),
                 comment: None,
                 renamed_from: None,
+                options: Default::default(),
             },
         );
     }
 }
 
-fn triggers(rows: &Rows, schema: &mut Schema) {
+/// Triggers onto the schema. The `sql_mode` a trigger was created under
+/// is not modeled: strata creates triggers under the server's default
+/// mode, so one created under another mode is reported (recreated, its
+/// body could mean something else: `||` is OR or concatenation).
+fn triggers(rows: &Rows, schema: &mut Schema, warnings: &mut Vec<String>) {
     for r in rows {
         let name = col(r, 0);
         let table = Name::new(col(r, 1));
+        if let Some(mode) = opt(r, 5) {
+            warnings.push(format!(
+                "trigger {name} on {} was created under sql_mode '{mode}', not the server's default; strata does not model a trigger's sql_mode and would recreate it under the default",
+                table.name
+            ));
+        }
         schema.triggers.insert(
             (table.clone(), name.clone()),
             Trigger {
@@ -608,7 +624,7 @@ fn partitions(rows: &Rows, schema: &mut Schema, warnings: &mut Vec<String>) {
             continue;
         };
         match partition_clause(&rows) {
-            Some(by) => t.partition = Some(Partitioning::By { by: Expr(by) }),
+            Some(by) => t.partition = Some(Partitioning::By { by: Expr::new(by) }),
             None => warnings.push(format!(
                 "table {tname} has subpartitions; subpartitioning is not modeled by strata yet"
             )),

@@ -7,9 +7,11 @@ pub mod apply;
 pub mod emit;
 pub mod expr;
 pub mod hazards;
+pub mod history;
 pub mod introspect;
 pub mod normalize;
 pub mod quote;
+pub mod resume;
 pub mod scratch;
 pub mod types;
 
@@ -81,6 +83,10 @@ impl Driver for Mysql {
 
     fn pending<'a>(&'a self, url: &'a str) -> Option<Fut<'a, Option<Pending>>> {
         Some(Box::pin(apply::pending_script(url)))
+    }
+
+    fn count<'a>(&'a self, url: &'a str, sql: &'a str) -> Fut<'a, i64> {
+        Box::pin(apply::count(url, sql))
     }
 
     fn create_scratch<'a>(&'a self, dev_url: Option<&'a str>, name: &'a str) -> Fut<'a, Scratch> {

@@ -97,7 +97,7 @@ fn partition(t: &mut Table, column_names: &[String]) {
             .strip_prefix("partition by ")
             .or_else(|| clause.strip_prefix("PARTITION BY "))
             .unwrap_or(clause);
-        *by = crate::ir::Expr(expr(clause, column_names));
+        *by = crate::ir::Expr::new(expr(clause, column_names));
     }
 }
 
@@ -257,6 +257,8 @@ fn foreign_keys(t: &mut Table, pks: &BTreeMap<Name, Vec<String>>, taken: &mut BT
                 nulls_not_distinct: false,
                 comment: None,
                 renamed_from: None,
+                options: Default::default(),
+                invalid: false,
             });
         }
     }
@@ -269,7 +271,7 @@ fn checks(t: &mut Table, column_names: &[String]) {
     let mut n = 0;
     let mut chk_taken: BTreeSet<String> = t.checks.iter().filter_map(|c| c.name.clone()).collect();
     for c in &mut t.checks {
-        c.expr = crate::ir::Expr(expr(c.expr.as_str(), column_names));
+        c.expr = crate::ir::Expr::new(expr(c.expr.as_str(), column_names));
         c.not_valid = false;
         if c.name.is_none() {
             loop {
@@ -403,20 +405,20 @@ pub fn column(c: &mut Column, columns: &[String]) {
     c.comment = c.comment.take().filter(|s| !s.is_empty());
     c.using = None;
     if let Some(g) = &mut c.generated {
-        g.expr = crate::ir::Expr(expr(g.expr.as_str(), columns));
+        g.expr = crate::ir::Expr::new(expr(g.expr.as_str(), columns));
     }
     c.default = c
         .default
         .take()
         .and_then(|d| default(d.as_str(), &ty, columns))
-        .map(crate::ir::Expr);
+        .map(crate::ir::Expr::new);
     if c.generated.is_some() || c.identity.is_some() {
         c.default = None;
     }
     c.on_update = c
         .on_update
         .take()
-        .map(|e| crate::ir::Expr(expr(e.as_str(), columns)));
+        .map(|e| crate::ir::Expr::new(expr(e.as_str(), columns)));
 }
 
 fn index(ix: &mut Index, columns: &[String]) {
@@ -443,7 +445,7 @@ fn index(ix: &mut Index, columns: &[String]) {
             // `(col)` written as an expression is the column itself.
             p.key = match columns.iter().find(|c| ident(c) == e) {
                 Some(c) => IndexKey::Column(c.clone()),
-                None => IndexKey::Expr(crate::ir::Expr(e)),
+                None => IndexKey::Expr(crate::ir::Expr::new(e)),
             };
         }
     }

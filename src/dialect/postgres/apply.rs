@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use sqlx::{Connection, PgConnection};
 
-use crate::dialect::driver::{lock_backoff, verify, APPLY_LOCK_WAIT, LOCK_RETRIES};
+use crate::dialect::driver::{lock_backoff, verify, Progress, APPLY_LOCK_WAIT, LOCK_RETRIES};
 use crate::dialect::{ApplyOptions, ApplyReport, Phase, Script};
 
 /// The advisory lock key strata holds while applying ("strata" in ASCII).
@@ -130,6 +130,7 @@ async fn run(
     wait: Option<Duration>,
 ) -> miette::Result<ApplyReport> {
     let mut report = ApplyReport::default();
+    let progress = Progress::new(script);
     // Statements committed by earlier phases, for the failure message.
     let mut committed: Vec<String> = Vec::new();
     for (index, phase) in script.phases.iter().enumerate() {
@@ -138,7 +139,7 @@ async fn run(
         }
         if phase.transactional {
             let mut attempt = 0;
-            while let Err((sql, e)) = run_transaction(conn, phase).await {
+            while let Err((sql, e)) = run_transaction(conn, phase, index, &progress).await {
                 if !retryable(&sql, &e) || attempt == LOCK_RETRIES {
                     return Err(failure(&sql, &e, index, true, &committed, attempt));
                 }
@@ -150,11 +151,31 @@ async fn run(
                 committed.push(s.sql.clone());
             }
         } else {
-            for s in &phase.statements {
+            for (n, s) in phase.statements.iter().enumerate() {
+                let online = s.sql.contains(" CONCURRENTLY ");
+                let invalid_before = if online {
+                    invalid_indexes(conn).await
+                } else {
+                    Vec::new()
+                };
                 let mut attempt = 0;
-                while let Err(e) = sqlx::raw_sql(&s.sql).execute(&mut *conn).await {
+                loop {
+                    let sent = sqlx::raw_sql(&s.sql).execute(&mut *conn);
+                    let Err(e) = progress.send((index, n), &s.sql, false, sent).await else {
+                        break;
+                    };
                     if !retryable(&s.sql, &e) || attempt == LOCK_RETRIES {
-                        return Err(failure(&s.sql, &e, index, false, &committed, attempt));
+                        let err = failure(&s.sql, &e, index, false, &committed, attempt);
+                        let left = if online {
+                            drop_left_invalid(conn, &invalid_before).await
+                        } else {
+                            String::new()
+                        };
+                        return Err(if left.is_empty() {
+                            err
+                        } else {
+                            err.wrap_err(left)
+                        });
                     }
                     attempt += 1;
                     lock_backoff(attempt, first_line(&s.sql), wait).await;
@@ -172,10 +193,13 @@ async fn run(
 async fn run_transaction(
     conn: &mut PgConnection,
     phase: &Phase,
+    index: usize,
+    progress: &Progress,
 ) -> Result<(), (String, sqlx::Error)> {
     let mut tx = conn.begin().await.map_err(|e| ("BEGIN".to_string(), e))?;
-    for s in &phase.statements {
-        if let Err(e) = sqlx::raw_sql(&s.sql).execute(&mut *tx).await {
+    for (n, s) in phase.statements.iter().enumerate() {
+        let sent = sqlx::raw_sql(&s.sql).execute(&mut *tx);
+        if let Err(e) = progress.send((index, n), &s.sql, true, sent).await {
             let _ = tx.rollback().await;
             return Err((s.sql.clone(), e));
         }
@@ -236,4 +260,61 @@ fn failure(
 
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s)
+}
+
+/// The invalid indexes of the database, as quoted names: what a failed
+/// `CREATE INDEX CONCURRENTLY` leaves behind.
+async fn invalid_indexes(conn: &mut PgConnection) -> Vec<String> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT n.nspname::text, c.relname::text FROM pg_index i \
+         JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE NOT i.indisvalid ORDER BY 1, 2",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap_or_default();
+    rows.iter()
+        .map(|(ns, ix)| format!("{}.{}", super::quote::ident(ns), super::quote::ident(ix)))
+        .collect()
+}
+
+/// After a failed `CREATE INDEX CONCURRENTLY`: drops the invalid index
+/// it left (one that was not invalid before it ran — nobody else's), so
+/// that the database is as before the statement; says what it did.
+async fn drop_left_invalid(conn: &mut PgConnection, before: &[String]) -> String {
+    let mut said = Vec::new();
+    for ix in invalid_indexes(conn).await {
+        if before.contains(&ix) {
+            continue;
+        }
+        let drop = format!("DROP INDEX CONCURRENTLY IF EXISTS {ix}");
+        match sqlx::raw_sql(&drop).execute(&mut *conn).await {
+            Ok(_) => said.push(format!(
+                "the failed build left the invalid index {ix}; strata dropped it"
+            )),
+            Err(e) => said.push(format!(
+                "the failed build left the invalid index {ix}, and dropping it failed ({e}): run `{drop}`"
+            )),
+        }
+    }
+    said.join("; ")
+}
+
+/// The integer a `SELECT COUNT(*) …` returns (pre-flight checks).
+pub async fn count(url: &str, sql: &str) -> miette::Result<i64> {
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(url)
+        .await
+        .map_err(|e| {
+            miette::miette!(
+                code = "strata::postgres::connect",
+                "cannot connect to {}: {e}",
+                crate::url::redact(url)
+            )
+        })?;
+    let n = sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|e| miette::miette!("{e}\n{sql}"));
+    let _ = sqlx::Connection::close(conn).await;
+    n
 }

@@ -221,7 +221,7 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
 
     sequences(&rows.sequences, &serial_sequences, &mut schema)?;
     views(&rows.views, &mut matview_indexes, &mut schema)?;
-    functions(&rows.functions, &mut schema, &mut warnings)?;
+    functions(&rows.functions, &mut schema)?;
     triggers(&rows.triggers, &mut schema)?;
     security::policies(&rows.policies, &mut schema)?;
     security::grants(&rows.grants, &mut schema)?;
@@ -296,15 +296,10 @@ fn tables(rows: &[PgRow]) -> Result<BTreeMap<i64, Table>, sqlx::Error> {
         if s(r, "persistence")? == "u" {
             t.options.insert("unlogged".into(), "true".into());
         }
-        let reloptions: Option<Vec<String>> = r.try_get("reloptions")?;
-        for opt in reloptions.unwrap_or_default() {
-            if let Some((k, v)) = opt.split_once('=') {
-                t.options.insert(k.to_string(), v.to_string());
-            }
-        }
+        t.options.extend(storage_parameters(r)?);
         if let Some(by) = os(r, "partition_by")? {
             t.partition = Some(Partitioning::By {
-                by: crate::ir::Expr(by.to_lowercase_keywords()),
+                by: crate::ir::Expr::new(by.to_lowercase_keywords()),
             });
         }
         if let (Some(ps), Some(pn), Some(bound)) = (
@@ -318,7 +313,7 @@ fn tables(rows: &[PgRow]) -> Result<BTreeMap<i64, Table>, sqlx::Error> {
                 .unwrap_or_else(|| bound.to_lowercase());
             t.partition = Some(Partitioning::Of {
                 parent: name_of(ps, pn),
-                bound: crate::ir::Expr(bound),
+                bound: crate::ir::Expr::new(bound),
             });
         }
         tables.insert(oid, t);
@@ -341,7 +336,7 @@ fn columns(
         };
         let mut c = Column::new(s(r, "name")?, s(r, "type")?);
         c.nullable = !r.try_get::<bool, _>("not_null")?;
-        c.default = os(r, "default")?.map(crate::ir::Expr);
+        c.default = os(r, "default")?.map(crate::ir::Expr::new);
         c.collation = os(r, "collation")?;
         c.comment = os(r, "comment")?;
         let identity = s(r, "identity")?;
@@ -427,6 +422,7 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
                 t.primary_key = Some(PrimaryKey {
                     name: Some(name),
                     columns,
+                    deferral,
                 })
             }
             "u" => t.uniques.push(Unique {
@@ -438,9 +434,10 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
             }),
             "c" => t.checks.push(Check {
                 name: Some(name),
-                expr: crate::ir::Expr(s(r, "check_expr")?),
+                expr: crate::ir::Expr::new(s(r, "check_expr")?),
                 not_valid: !validated,
                 renamed_from: None,
+                no_inherit: r.try_get("no_inherit")?,
             }),
             "f" => t.foreign_keys.push(ForeignKey {
                 name: Some(name),
@@ -542,28 +539,18 @@ fn views(
                 indexes: matview_indexes.remove(&oid).unwrap_or_default(),
                 comment: os(r, "comment")?,
                 renamed_from: None,
+                options: storage_parameters(r)?,
             },
         );
     }
     Ok(())
 }
 
-/// Functions and procedures; an overloaded name keeps its first
-/// signature and is reported.
-fn functions(
-    rows: &[PgRow],
-    schema: &mut Schema,
-    warnings: &mut Vec<String>,
-) -> Result<(), sqlx::Error> {
+/// Functions, procedures and aggregates; overloads of one name apart by
+/// their arguments.
+fn functions(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
     for r in rows {
         let name = name_of(s(r, "schema")?, s(r, "name")?);
-        if schema.functions.contains_key(&name) {
-            warnings.push(format!(
-                "unmodeled: overloaded function {name}({}): only one function per name is modeled",
-                s(r, "args")?
-            ));
-            continue;
-        }
         let is_proc = s(r, "kind")? == "p";
         if let Some(options) = os(r, "aggregate_options")? {
             let f = Function {
@@ -578,28 +565,26 @@ fn functions(
                 comment: os(r, "comment")?,
                 attributes: Default::default(),
             };
-            schema.functions.insert(name, f);
+            schema.functions.insert(f.key(), f);
             continue;
         }
         let standard = os(r, "standard_body")?;
-        schema.functions.insert(
-            name.clone(),
-            Function {
-                name,
-                args: s(r, "args")?,
-                returns: if is_proc { None } else { os(r, "returns")? },
-                language: s(r, "language")?,
-                standard_body: standard.is_some(),
-                body: match standard {
-                    Some(b) => b,
-                    None => s(r, "body")?,
-                },
-                object_file: os(r, "object_file")?,
-                aggregate: false,
-                comment: os(r, "comment")?,
-                attributes: objects::function_attributes(r)?,
+        let f = Function {
+            name,
+            args: s(r, "args")?,
+            returns: if is_proc { None } else { os(r, "returns")? },
+            language: s(r, "language")?,
+            standard_body: standard.is_some(),
+            body: match standard {
+                Some(b) => b,
+                None => s(r, "body")?,
             },
-        );
+            object_file: os(r, "object_file")?,
+            aggregate: false,
+            comment: os(r, "comment")?,
+            attributes: objects::function_attributes(r)?,
+        };
+        schema.functions.insert(f.key(), f);
     }
     Ok(())
 }
@@ -647,7 +632,7 @@ fn triggers(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
                 timing: timing.to_string(),
                 events,
                 for_each_row: tgtype & 1 != 0,
-                when: when.map(crate::ir::Expr),
+                when: when.map(crate::ir::Expr::new),
                 body,
             },
         );
@@ -697,7 +682,7 @@ fn index_of(r: &PgRow) -> Result<Index, sqlx::Error> {
         parts.push(IndexPart {
             key: match column {
                 Some(c) => IndexKey::Column(c),
-                None => IndexKey::Expr(crate::ir::Expr(def.clone())),
+                None => IndexKey::Expr(crate::ir::Expr::new(def.clone())),
             },
             desc,
             // Only a non-default nulls order is spelled out.
@@ -714,11 +699,24 @@ fn index_of(r: &PgRow) -> Result<Index, sqlx::Error> {
         unique: r.try_get("is_unique")?,
         method: (method != "btree").then_some(method),
         include,
-        predicate: os(r, "predicate")?.map(crate::ir::Expr),
+        predicate: os(r, "predicate")?.map(crate::ir::Expr::new),
         nulls_not_distinct: r.try_get("nulls_not_distinct")?,
         comment: os(r, "comment")?,
         renamed_from: None,
+        options: storage_parameters(r)?,
+        invalid: !r.try_get::<bool, _>("is_valid")?,
     })
+}
+
+/// `reloptions` (`{fillfactor=70}`) as options.
+fn storage_parameters(r: &PgRow) -> Result<BTreeMap<String, String>, sqlx::Error> {
+    let reloptions: Option<Vec<String>> = r.try_get("reloptions")?;
+    Ok(reloptions
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|o| o.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect())
 }
 
 trait LowerKeywords {

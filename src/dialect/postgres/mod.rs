@@ -82,6 +82,10 @@ impl Driver for Postgres {
         Box::pin(apply::apply(url, script, options))
     }
 
+    fn count<'a>(&'a self, url: &'a str, sql: &'a str) -> Fut<'a, i64> {
+        Box::pin(apply::count(url, sql))
+    }
+
     fn create_scratch<'a>(&'a self, dev_url: Option<&'a str>, name: &'a str) -> Fut<'a, Scratch> {
         Box::pin(scratch::create(dev_url, name))
     }

@@ -19,7 +19,7 @@ use super::expr::{self, Context};
 use super::quote::{is_bare, is_plain_ident};
 use super::types;
 use crate::ir::{
-    Column, Expr, Identity, Index, IndexKey, Name, Schema, Sequence, SequenceOptions, Table,
+    Column, Identity, Index, IndexKey, Name, Schema, Sequence, SequenceOptions, Table,
 };
 
 /// PostgreSQL's identifier length limit (NAMEDATALEN - 1), in bytes.
@@ -120,7 +120,7 @@ pub fn normalize(schema: &Schema) -> Schema {
                 &f.language,
                 f.returns.as_deref(),
             );
-            (f.name.clone(), f)
+            ((f.name.clone(), identity(&f.args)), f)
         })
         .collect();
     out.triggers = std::mem::take(&mut out.triggers)
@@ -133,7 +133,7 @@ pub fn normalize(schema: &Schema) -> Schema {
                 .iter()
                 .map(|e| expr::normalize(e, &Context::default()))
                 .collect();
-            t.when = t.when.map(|w| Expr(expr::normalize(&w.0, &base)));
+            t.when = t.when.map(|w| w.canonical(expr::normalize(&w.0, &base)));
             let body = t.body.trim();
             let lower = body.to_lowercase();
             let body = if lower.starts_with("execute ")
@@ -298,7 +298,7 @@ fn table(mut t: Table, base: &Context<'_>, primary_keys: &[(Name, Vec<String>)])
             taken.push(n.clone());
             ch.name = Some(n);
         }
-        ch.expr = Expr(expr::normalize(
+        ch.expr = ch.expr.canonical(expr::normalize(
             &ch.expr.0,
             &Context {
                 column_type: None,
@@ -316,11 +316,11 @@ fn table(mut t: Table, base: &Context<'_>, primary_keys: &[(Name, Vec<String>)])
     t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
     t.partition = t.partition.map(|p| match p {
         crate::ir::Partitioning::By { by } => crate::ir::Partitioning::By {
-            by: Expr(expr::normalize(&by.0, &Context::default())),
+            by: by.canonical(expr::normalize(&by.0, &Context::default())),
         },
         crate::ir::Partitioning::Of { parent, bound } => crate::ir::Partitioning::Of {
             parent: name(&parent),
-            bound: Expr(partition_bound(&bound.0)),
+            bound: bound.canonical(partition_bound(&bound.0)),
         },
     });
     // A partition's columns are its parent's.
@@ -346,10 +346,10 @@ fn column(c: &mut Column, base: &Context<'_>) {
             },
         );
         // `default null` is no default.
-        (n != "null").then_some(Expr(n))
+        (n != "null").then(|| d.canonical(n))
     });
     if let Some(g) = &mut c.generated {
-        g.expr = Expr(expr::normalize(
+        g.expr = g.expr.canonical(expr::normalize(
             &g.expr.0,
             &Context {
                 column_type: None,
@@ -469,7 +469,7 @@ fn index(ix: &mut Index, table: &str, base: &Context<'_>) {
             p.key = if is_bare(&n) {
                 IndexKey::Column(n)
             } else {
-                IndexKey::Expr(Expr(n))
+                IndexKey::Expr(e.canonical(n))
             };
         }
         if p.nulls_first == Some(p.desc) {
@@ -481,7 +481,7 @@ fn index(ix: &mut Index, table: &str, base: &Context<'_>) {
     ix.predicate = ix
         .predicate
         .take()
-        .map(|p| Expr(expr::normalize(&p.0, &cx)));
+        .map(|p| p.canonical(expr::normalize(&p.0, &cx)));
     if ix.name.is_none() {
         let mut names: Vec<String> = ix
             .parts
@@ -602,6 +602,34 @@ fn function_args(args: &str) -> String {
         .join(", ")
 }
 
+/// The input argument types of a canonical argument list
+/// (`a integer, OUT b text, VARIADIC c text[] DEFAULT …` →
+/// `integer, text[]`): what PostgreSQL tells overloads apart by.
+fn identity(args: &str) -> String {
+    split_top_level(args)
+        .iter()
+        .filter_map(|a| {
+            let decl = match a.find(" DEFAULT ") {
+                Some(i) => &a[..i],
+                None => a.as_str(),
+            };
+            let mut words: Vec<&str> = decl.split_whitespace().collect();
+            match words.first().copied() {
+                Some("OUT") => return None,
+                Some("INOUT") | Some("VARIADIC") => {
+                    words.remove(0);
+                }
+                _ => {}
+            }
+            if words.len() >= 2 && !is_type_word(words[0]) {
+                words.remove(0);
+            }
+            Some(words.join(" "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn is_type_word(w: &str) -> bool {
     matches!(
         w.to_lowercase().as_str(),
@@ -680,6 +708,23 @@ mod tests {
         assert_eq!(
             partition_bound("WITH (MODULUS 4,REMAINDER 0)"),
             "WITH (modulus 4, remainder 0)"
+        );
+    }
+
+    #[test]
+    fn overloads_are_told_apart_by_input_types() {
+        assert_eq!(
+            identity(&function_args("a int, b text = 'x'")),
+            "integer, text"
+        );
+        assert_eq!(identity(&function_args("int, OUT n bigint")), "integer");
+        assert_eq!(
+            identity(&function_args("VARIADIC xs double precision[]")),
+            "double precision[]"
+        );
+        assert_eq!(
+            identity(&function_args("inout a timestamptz")),
+            "timestamp with time zone"
         );
     }
 

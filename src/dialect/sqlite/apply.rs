@@ -15,7 +15,7 @@ use std::time::Duration;
 use sqlx::{Connection, Row, SqliteConnection};
 
 use super::emit::{FK_GUARD_CONSTRAINT, FK_GUARD_TABLE};
-use crate::dialect::driver::{lock_backoff, verify, LOCK_RETRIES};
+use crate::dialect::driver::{lock_backoff, verify, Progress, LOCK_RETRIES};
 use crate::dialect::{ApplyOptions, ApplyReport, Script, Statement};
 
 /// SQLite's busy timeout is an `int` of milliseconds: "forever" is its top.
@@ -47,15 +47,17 @@ async fn run_script(
 ) -> miette::Result<ApplyReport> {
     let wait = options.statement_lock_wait();
     let mut report = ApplyReport::default();
+    let progress = Progress::new(script);
     let mut committed_any = false;
     let mut expect = options.expect.as_ref();
-    for phase in &script.phases {
+    for (p, phase) in script.phases.iter().enumerate() {
         if phase.statements.is_empty() {
             continue;
         }
         if !phase.transactional {
-            for s in &phase.statements {
-                if let Err(e) = run(conn, &s.sql).await {
+            for (n, s) in phase.statements.iter().enumerate() {
+                let sent = run(conn, &s.sql);
+                if let Err(e) = progress.send((p, n), &s.sql, false, sent).await {
                     let state = if committed_any {
                         "the transaction before it was committed"
                     } else {
@@ -79,8 +81,9 @@ async fn run_script(
                 return Err(e);
             }
         }
-        for s in &phase.statements {
-            if let Err(e) = run(conn, &s.sql).await {
+        for (n, s) in phase.statements.iter().enumerate() {
+            let sent = run(conn, &s.sql);
+            if let Err(e) = progress.send((p, n), &s.sql, true, sent).await {
                 let detail = if s.sql.contains(FK_GUARD_TABLE) {
                     Some(violations(conn).await)
                 } else {
@@ -208,4 +211,20 @@ fn failure(s: &Statement, error: &str, detail: Option<String>, state: &str) -> m
         help = state.to_string(),
         "{msg}"
     )
+}
+
+/// The integer a `SELECT COUNT(*) …` returns (pre-flight checks).
+pub async fn count(url: &str, sql: &str) -> miette::Result<i64> {
+    let Some(options) = super::connect_options(url, false)? else {
+        return Err(miette::miette!("cannot open {url}"));
+    };
+    let mut conn = SqliteConnection::connect_with(&options)
+        .await
+        .map_err(|e| super::connect_error(url, e))?;
+    let n = sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|e| miette::miette!("{e}\n{sql}"));
+    let _ = conn.close().await;
+    n
 }

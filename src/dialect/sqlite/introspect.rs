@@ -166,6 +166,7 @@ fn build(objects: &[ObjectRow], columns: &BTreeMap<String, Vec<ColumnRow>>) -> I
                     indexes: Vec::new(),
                     comment: None,
                     renamed_from: None,
+                    options: Default::default(),
                 };
                 schema.views.insert(v.name.clone(), v);
             }
@@ -242,6 +243,7 @@ fn table(name: &str, cols: &[ColumnRow], def: Option<&TableDef>) -> Table {
                 .and_then(|d| d.primary_key.as_ref())
                 .and_then(|p| p.name.clone()),
             columns: pk.into_iter().map(|(_, n)| n).collect(),
+            deferral: Default::default(),
         });
     }
     let Some(d) = def else {
@@ -266,6 +268,7 @@ fn table(name: &str, cols: &[ColumnRow], def: Option<&TableDef>) -> Table {
             expr: crate::ir::Expr::new(expr.clone()),
             not_valid: false,
             renamed_from: None,
+            no_inherit: false,
         })
         .collect();
     t.foreign_keys = d
@@ -328,6 +331,8 @@ fn index(d: ddl::IndexDef) -> Index {
         nulls_not_distinct: false,
         comment: None,
         renamed_from: None,
+        options: Default::default(),
+        invalid: false,
     }
 }
 

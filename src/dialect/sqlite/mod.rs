@@ -85,6 +85,10 @@ impl Driver for Sqlite {
         false
     }
 
+    fn count<'a>(&'a self, url: &'a str, sql: &'a str) -> Fut<'a, i64> {
+        Box::pin(apply::count(url, sql))
+    }
+
     fn create_scratch<'a>(&'a self, _dev_url: Option<&'a str>, name: &'a str) -> Fut<'a, Scratch> {
         Box::pin(async move { scratch::create(name) })
     }

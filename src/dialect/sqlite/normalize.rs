@@ -403,6 +403,7 @@ mod schema_tests {
         t.primary_key = Some(PrimaryKey {
             name: None,
             columns: vec!["id".into()],
+            deferral: Default::default(),
         });
         t.indexes.push(Index {
             name: None,
@@ -414,6 +415,8 @@ mod schema_tests {
             nulls_not_distinct: false,
             comment: Some("x".into()),
             renamed_from: None,
+            options: Default::default(),
+            invalid: false,
         });
         t.options.insert("STRICT".into(), "TRUE".into());
         t.options.insert("without_rowid".into(), "false".into());

@@ -101,7 +101,7 @@ fn readable_names(schema: &Schema) -> BTreeSet<String> {
         .keys()
         .chain(schema.views.keys())
         .chain(schema.sequences.keys())
-        .chain(schema.functions.keys())
+        .chain(schema.functions.keys().map(|(n, _)| n))
         .map(|n| n.name.to_lowercase())
         .collect()
 }
@@ -379,6 +379,7 @@ mod tests {
             indexes: vec![],
             comment: None,
             renamed_from: None,
+            options: Default::default(),
         }
     }
 

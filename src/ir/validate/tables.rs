@@ -8,7 +8,7 @@ use super::Problem;
 use crate::ir::{DialectKind, IndexKey, ObjectRef, Partitioning, Schema, Table};
 
 pub(super) fn check(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
-    no_columns(table, out);
+    no_columns(schema, table, out);
     duplicate_columns(table, out);
     primary_key(schema, table, out);
     uniques(table, out);
@@ -52,9 +52,13 @@ fn unknown_column(
 }
 
 /// E0201. A partition (`partition … of parent`) takes its columns from its
-/// parent, so it may declare none.
-fn no_columns(table: &Table, out: &mut Vec<Problem>) {
-    if !table.columns.is_empty() || matches!(table.partition, Some(Partitioning::Of { .. })) {
+/// parent, so it may declare none; PostgreSQL allows a table of none
+/// (`CREATE TABLE t ()`), and a schema must be able to say what it holds.
+fn no_columns(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
+    if !table.columns.is_empty()
+        || matches!(table.partition, Some(Partitioning::Of { .. }))
+        || schema.dialect == Some(DialectKind::Postgres)
+    {
         return;
     }
     out.push(
@@ -417,6 +421,7 @@ mod tests {
             expr: Expr::new(expr),
             not_valid: false,
             renamed_from: None,
+            no_inherit: false,
         }
     }
 
@@ -430,6 +435,12 @@ mod tests {
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].code, "E0201");
         assert_eq!(p[0].message, "table `empty` has no columns");
+    }
+
+    #[test]
+    fn postgres_tables_may_have_no_columns() {
+        let s = pg(schema(vec![table("empty", &[])]));
+        assert_eq!(super::super::validate(&s), vec![]);
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub(super) fn fk_family(ty: &str) -> String {
 /// SQLite's affinity of a declared type, by its rules in order: `INT`
 /// anywhere is INTEGER; `CHAR`, `CLOB` or `TEXT` is TEXT; `BLOB` or no
 /// type is BLOB; `REAL`, `FLOA` or `DOUB` is REAL; anything else NUMERIC.
-pub(super) fn sqlite_affinity(ty: &str) -> &'static str {
+pub fn sqlite_affinity(ty: &str) -> &'static str {
     let t = ty.to_ascii_uppercase();
     let has = |w: &str| t.contains(w);
     if has("INT") {

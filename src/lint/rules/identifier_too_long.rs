@@ -65,8 +65,12 @@ fn names(s: &Schema) -> Vec<(ObjectRef, &str)> {
     for n in s.views.keys() {
         out.push((ObjectRef::View { name: n.clone() }, &n.name));
     }
-    for n in s.functions.keys() {
-        out.push((ObjectRef::Function { name: n.clone() }, &n.name));
+    for (n, args) in s.functions.keys() {
+        let at = ObjectRef::Function {
+            name: n.clone(),
+            args: args.clone(),
+        };
+        out.push((at, &n.name));
     }
     for n in s.domains.keys() {
         out.push((ObjectRef::Domain { name: n.clone() }, &n.name));

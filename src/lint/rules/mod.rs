@@ -6,6 +6,7 @@
 
 mod char_instead_of_text;
 mod duplicate_index;
+mod fk_affinity_mismatch;
 mod fk_without_index;
 mod float_for_money;
 mod identifier_too_long;
@@ -32,6 +33,7 @@ use crate::ir::{Column, ObjectRef, Table};
 pub static ALL: &[&Rule] = &[
     &char_instead_of_text::RULE,
     &duplicate_index::RULE,
+    &fk_affinity_mismatch::RULE,
     &fk_without_index::RULE,
     &float_for_money::RULE,
     &identifier_too_long::RULE,

@@ -50,6 +50,7 @@ mod tests {
             expr: Expr::new("value ~ '@'"),
             not_valid: false,
             renamed_from: None,
+            no_inherit: false,
         });
         let h = check(&Change::AlterDomain {
             from: from.clone(),

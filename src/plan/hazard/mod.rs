@@ -5,6 +5,7 @@ mod domain;
 mod drop_column;
 mod drop_table;
 mod enum_value_removed;
+mod invalid_index;
 mod new_constraint;
 mod not_null;
 pub mod row_security;
@@ -26,6 +27,7 @@ pub fn check(change: &Change) -> Vec<Hazard> {
             out.extend(type_change::check(table, c));
             out.extend(not_null::check(table, c));
             out.extend(new_constraint::check(table, c));
+            out.extend(invalid_index::check(table, c));
         }
     }
     out

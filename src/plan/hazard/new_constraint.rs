@@ -52,6 +52,7 @@ mod tests {
             expr: Expr::new("total >= 0"),
             not_valid: false,
             renamed_from: None,
+            no_inherit: false,
         };
         let t = Name::new("orders");
         assert_eq!(

@@ -50,6 +50,7 @@ impl<'a> Lowerer<'a> {
                         expr: Expr::new(""),
                         not_valid: false,
                         renamed_from: None,
+                        no_inherit: false,
                     };
                     for x in c.clone().into_inner() {
                         match x.as_rule() {

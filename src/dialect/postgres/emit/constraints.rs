@@ -34,9 +34,10 @@ pub(super) fn unique_def(u: &Unique) -> String {
 
 pub(super) fn check_def(c: &Check, not_valid: bool) -> String {
     format!(
-        "{}CHECK ({}){}",
+        "{}CHECK ({}){}{}",
         constraint_name(&c.name),
         c.expr,
+        if c.no_inherit { " NO INHERIT" } else { "" },
         if not_valid { " NOT VALID" } else { "" }
     )
 }

@@ -1,6 +1,7 @@
 //! Indexes: `CREATE INDEX` (plain or `CONCURRENTLY`) and index comments.
 //! Tables, views and online unique constraints all build theirs here.
 
+use super::table::with_params;
 use super::{collation, Ctx};
 use crate::dialect::postgres::quote::{ident, idents, literal, name as qname};
 use crate::ir::{Index, IndexKey, Name};
@@ -74,6 +75,7 @@ pub(super) fn create_index_sql(table: &Name, ix: &Index, concurrently: bool) -> 
     if ix.nulls_not_distinct {
         s.push_str(" NULLS NOT DISTINCT");
     }
+    s.push_str(&with_params(&ix.options));
     if let Some(p) = &ix.predicate {
         s.push_str(&format!(" WHERE {p}"));
     }

@@ -32,9 +32,10 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
     }
     if let Some(pk) = &t.primary_key {
         items.push(format!(
-            "{}PRIMARY KEY ({})",
+            "{}PRIMARY KEY ({}){}",
             constraint_name(&pk.name),
-            idents(&pk.columns)
+            idents(&pk.columns),
+            deferral(pk.deferral)
         ));
     }
     items.extend(t.uniques.iter().map(unique_def));
@@ -110,6 +111,18 @@ fn storage_params(t: &Table) -> Vec<String> {
         .filter(|(k, _)| k.as_str() != "unlogged")
         .map(|(k, v)| format!("{} = {}", ident(k), param_value(v)))
         .collect()
+}
+
+/// ` WITH (fillfactor = 70, …)` of an index or view, or nothing.
+pub(super) fn with_params(options: &BTreeMap<String, String>) -> String {
+    if options.is_empty() {
+        return String::new();
+    }
+    let params: Vec<String> = options
+        .iter()
+        .map(|(k, v)| format!("{} = {}", ident(k), param_value(v)))
+        .collect();
+    format!(" WITH ({})", params.join(", "))
 }
 
 fn param_value(v: &str) -> String {
@@ -204,10 +217,11 @@ fn rename_column(cx: &mut Ctx<'_>, table: &Name, from: &str, to: &str) {
 fn add_primary_key(cx: &mut Ctx<'_>, table: &Name, pk: &PrimaryKey) {
     cx.push(
         format!(
-            "ALTER TABLE {} ADD {}PRIMARY KEY ({})",
+            "ALTER TABLE {} ADD {}PRIMARY KEY ({}){}",
             qname(table),
             constraint_name(&pk.name),
-            idents(&pk.columns)
+            idents(&pk.columns),
+            deferral(pk.deferral)
         ),
         hazards::add_primary_key(table),
     );
@@ -256,6 +270,8 @@ fn add_unique(cx: &mut Ctx<'_>, table: &Name, u: &Unique) {
                 nulls_not_distinct: u.nulls_not_distinct,
                 comment: None,
                 renamed_from: None,
+                options: Default::default(),
+                invalid: false,
             };
             let build = cx.stmt(create_index_sql(table, &ix, true), hz);
             cx.out.concurrent.push(build);

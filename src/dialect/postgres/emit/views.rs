@@ -1,6 +1,7 @@
 //! Views and materialized views (with their indexes and comments).
 
 use super::index::{create_index_sql, index_comment};
+use super::table::with_params;
 use super::Ctx;
 use crate::dialect::postgres::quote::{idents, literal, name as qname};
 use crate::ir::View;
@@ -16,11 +17,23 @@ pub(super) fn create_view(cx: &mut Ctx<'_>, v: &View) {
     } else {
         format!(" ({})", idents(&v.columns))
     };
+    // `check_option` is said as the clause after the query, which is
+    // also where the server then keeps it: after the other options.
+    // Any other value stays an option, for the server to reject.
+    let mut options = v.options.clone();
+    let check = match options.get("check_option").map(|c| c.to_lowercase()) {
+        Some(c) if c == "local" || c == "cascaded" => {
+            options.remove("check_option");
+            format!("\nWITH {} CHECK OPTION", c.to_uppercase())
+        }
+        _ => String::new(),
+    };
     cx.push(
         format!(
-            "CREATE {kind} {}{cols} AS\n{}",
+            "CREATE {kind} {}{cols}{} AS\n{}{check}",
             qname(&v.name),
-            v.body.trim()
+            with_params(&options),
+            v.body.trim().trim_end_matches(';').trim_end()
         ),
         vec![],
     );

@@ -15,7 +15,7 @@ pub(super) fn domains(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::E
         let name = name_of(s(r, "schema")?, s(r, "name")?);
         let mut d = Domain::new(name.clone(), s(r, "base_type")?);
         d.collation = os(r, "collation")?;
-        d.default = os(r, "default")?.map(Expr);
+        d.default = os(r, "default")?.map(Expr::new);
         d.not_null = r.try_get("not_null")?;
         let names: Vec<String> = r.try_get("check_names")?;
         let exprs: Vec<String> = r.try_get("check_exprs")?;
@@ -23,9 +23,10 @@ pub(super) fn domains(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::E
         for ((n, e), v) in names.into_iter().zip(exprs).zip(valid) {
             d.checks.push(Check {
                 name: Some(n),
-                expr: Expr(e),
+                expr: Expr::new(e),
                 not_valid: !v,
                 renamed_from: None,
+                no_inherit: false,
             });
         }
         d.comment = os(r, "comment")?;
@@ -48,7 +49,7 @@ pub(super) fn exclusion_of(r: &PgRow) -> Result<Exclusion, sqlx::Error> {
         elements.push(ExclusionElement {
             key: match attnames.get(i).cloned().flatten() {
                 Some(c) => IndexKey::Column(c),
-                None => IndexKey::Expr(Expr(def.clone())),
+                None => IndexKey::Expr(Expr::new(def.clone())),
             },
             opclass: opclasses.get(i).cloned().flatten(),
             desc,
@@ -60,7 +61,7 @@ pub(super) fn exclusion_of(r: &PgRow) -> Result<Exclusion, sqlx::Error> {
         name: Some(s(r, "name")?),
         method: s(r, "method")?,
         elements,
-        predicate: os(r, "predicate")?.map(Expr),
+        predicate: os(r, "predicate")?.map(Expr::new),
         deferral: deferral(r.try_get("deferrable")?, r.try_get("deferred")?),
     })
 }

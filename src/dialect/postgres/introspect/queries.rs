@@ -122,6 +122,7 @@ pub const COLUMNS: &str = concat!(
 pub const CONSTRAINTS: &str = concat!(
     "SELECT con.conrelid::int8 AS table_oid, con.conname::text AS name, con.contype::text AS kind, \
        con.condeferrable AS deferrable, con.condeferred AS deferred, con.convalidated AS validated, \
+       con.connoinherit AS no_inherit, \
        con.confmatchtype::text AS match_type, con.confupdtype::text AS on_update, \
        con.confdeltype::text AS on_delete, \
        ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, i) \
@@ -170,7 +171,8 @@ pub const INDEXES: &str = concat!(
                THEN NULL ELSE (SELECT co.collname::text FROM pg_collation co WHERE co.oid = k.o) END \
              FROM unnest(i.indcollation::oid[]) WITH ORDINALITY k(o, ord) ORDER BY k.ord) AS collations, \
        COALESCE((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct, \
-       obj_description(i.indexrelid, 'pg_class') AS comment \
+       obj_description(i.indexrelid, 'pg_class') AS comment, \
+       ic.reloptions::text[] AS reloptions, i.indisvalid AS is_valid \
      FROM pg_index i \
      JOIN pg_class ic ON ic.oid = i.indexrelid \
      JOIN pg_class c ON c.oid = i.indrelid \
@@ -224,7 +226,7 @@ pub const SEQUENCES: &str = concat!(
 pub const VIEWS: &str = concat!(
     "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, \
        c.relkind::text AS kind, pg_get_viewdef(c.oid, true) AS body, \
-       obj_description(c.oid, 'pg_class') AS comment \
+       obj_description(c.oid, 'pg_class') AS comment, c.reloptions::text[] AS reloptions \
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE c.relkind IN ('v', 'm') AND",
     ns_filter!(),

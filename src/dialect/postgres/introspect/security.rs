@@ -16,8 +16,8 @@ pub(super) fn policies(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::
             restrictive: !r.try_get::<bool, _>("permissive")?,
             command: PolicyCommand::parse(&s(r, "cmd")?).unwrap_or_default(),
             roles: r.try_get("roles")?,
-            using: os(r, "using_expr")?.map(Expr),
-            check: os(r, "check_expr")?.map(Expr),
+            using: os(r, "using_expr")?.map(Expr::new),
+            check: os(r, "check_expr")?.map(Expr::new),
         };
         schema.policies.insert((table, p.name.clone()), p);
     }

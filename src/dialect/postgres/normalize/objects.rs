@@ -25,7 +25,7 @@ pub(super) fn domain(mut d: Domain, base: &Context<'_>) -> Domain {
                 ..*base
             },
         );
-        (n != "null").then_some(Expr(n))
+        (n != "null").then(|| e.canonical(n))
     });
     // Unnamed checks get PostgreSQL's names: `email_check`, `email_check1`, …
     let mut taken: Vec<String> = d.checks.iter().filter_map(|c| c.name.clone()).collect();
@@ -40,7 +40,7 @@ pub(super) fn domain(mut d: Domain, base: &Context<'_>) -> Domain {
             taken.push(n.clone());
             c.name = Some(n);
         }
-        c.expr = Expr(expr::normalize(
+        c.expr = c.expr.canonical(expr::normalize(
             &c.expr.0,
             &Context {
                 column_type: Some(&ty),
@@ -68,7 +68,7 @@ pub(super) fn exclusions(t: &mut Table, base: &Context<'_>) {
                 e.key = if is_bare(&n) {
                     IndexKey::Column(n)
                 } else {
-                    IndexKey::Expr(Expr(n))
+                    IndexKey::Expr(Expr::new(n))
                 };
             }
             if e.nulls_first == Some(e.desc) {
@@ -77,7 +77,10 @@ pub(super) fn exclusions(t: &mut Table, base: &Context<'_>) {
             e.opclass = e.opclass.take().map(|o| o.to_lowercase());
             e.operator = e.operator.trim().to_string();
         }
-        x.predicate = x.predicate.take().map(|p| Expr(expr::normalize(&p.0, &cx)));
+        x.predicate = x
+            .predicate
+            .take()
+            .map(|p| p.canonical(expr::normalize(&p.0, &cx)));
         if x.name.is_none() {
             let names: Vec<String> = x
                 .elements

@@ -16,7 +16,7 @@ fn role(r: &str) -> String {
 
 pub(super) fn normalize(out: &mut Schema, base: &Context<'_>) {
     let cx = *base;
-    let norm = |e: Expr| Expr(expr::normalize(&e.0, &cx));
+    let norm = |e: Expr| e.canonical(expr::normalize(&e.0, &cx));
     out.policies = std::mem::take(&mut out.policies)
         .into_values()
         .map(|mut p| {

@@ -1,0 +1,262 @@
+//! `strata_history`, the record MySQL/MariaDB applies keep of themselves.
+//! DDL there commits statement by statement, so the record is what lets
+//! an apply that stopped half-way be continued — and what tells, after a
+//! crash, which statement was in flight.
+//!
+//! One row per statement of one run of a plan (`plan_hash`, `run_id`,
+//! `statement_index`). Before a statement runs, its row gets `started_at`,
+//! the connection running it and a fingerprint of the catalog; once the
+//! server answered OK, `applied_at`. Rows are never deleted: a fresh run
+//! marks the pending rows of older runs `superseded_by` itself.
+
+use sqlx::mysql::MySqlConnection;
+use sqlx::{Connection, Executor};
+
+use super::HISTORY_TABLE;
+use crate::dialect::Statement;
+
+const CREATE: &str = "CREATE TABLE IF NOT EXISTS `strata_history` (\n  \
+`plan_hash` char(16) NOT NULL,\n  \
+`run_id` char(16) NOT NULL DEFAULT '',\n  \
+`statement_index` int NOT NULL,\n  \
+`statement` longtext NOT NULL,\n  \
+`started_at` timestamp(6) NULL DEFAULT NULL,\n  \
+`connection_id` bigint unsigned NULL DEFAULT NULL,\n  \
+`catalog_before` char(16) NULL DEFAULT NULL,\n  \
+`applied_at` timestamp(6) NULL DEFAULT NULL,\n  \
+`superseded_by` char(16) NULL DEFAULT NULL,\n  \
+PRIMARY KEY (`plan_hash`, `run_id`, `statement_index`)\n)";
+
+/// The columns a history table made by strata 0.1 lacks; added in place,
+/// its rows kept (as run '').
+const UPGRADE: &str = "ALTER TABLE `strata_history` \
+ADD COLUMN `run_id` char(16) NOT NULL DEFAULT '' AFTER `plan_hash`, \
+ADD COLUMN `started_at` timestamp(6) NULL DEFAULT NULL AFTER `statement`, \
+ADD COLUMN `connection_id` bigint unsigned NULL DEFAULT NULL AFTER `started_at`, \
+ADD COLUMN `catalog_before` char(16) NULL DEFAULT NULL AFTER `connection_id`, \
+ADD COLUMN `superseded_by` char(16) NULL DEFAULT NULL, \
+DROP PRIMARY KEY, ADD PRIMARY KEY (`plan_hash`, `run_id`, `statement_index`)";
+
+/// One recorded statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub index: i64,
+    pub sql: String,
+    pub applied: bool,
+    /// Started by the connection `connection_id`, with the catalog
+    /// fingerprinted as `catalog_before` just before.
+    pub started: bool,
+    pub connection_id: Option<u64>,
+    pub catalog_before: Option<String>,
+}
+
+/// A run of a plan: its identity in the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    pub hash: String,
+    pub id: String,
+}
+
+pub fn db_error(e: sqlx::Error) -> String {
+    match &e {
+        sqlx::Error::Database(d) => match d.code() {
+            Some(code) => format!("{} (SQLSTATE {code})", d.message()),
+            None => d.message().to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// The error of a failed `action` (create, read, write) on the history table.
+pub fn error(action: &'static str) -> impl Fn(sqlx::Error) -> miette::Report {
+    move |e| {
+        miette::miette!(
+            code = "strata::mysql::history",
+            "cannot {action} {HISTORY_TABLE}: {}",
+            db_error(e)
+        )
+    }
+}
+
+/// A run id that sorts by start time: nanoseconds since the epoch in hex.
+pub fn new_run_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    format!("{nanos:016x}")
+}
+
+async fn exists(conn: &mut MySqlConnection) -> miette::Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+    )
+    .bind(HISTORY_TABLE)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(error("read"))?;
+    Ok(n > 0)
+}
+
+async fn has_runs(conn: &mut MySqlConnection) -> miette::Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = 'run_id'",
+    )
+    .bind(HISTORY_TABLE)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(error("read"))?;
+    Ok(n > 0)
+}
+
+/// Creates the table, or brings an older one up to date. Called under
+/// the apply lock, so two applies never upgrade it at once.
+pub async fn ensure(conn: &mut MySqlConnection) -> miette::Result<()> {
+    conn.execute(CREATE).await.map_err(error("create"))?;
+    if !has_runs(conn).await? {
+        conn.execute(UPGRADE).await.map_err(error("upgrade"))?;
+    }
+    Ok(())
+}
+
+/// Records a new run of the plan, every statement pending, and marks the
+/// pending rows of every other run superseded by it (a fresh plan was
+/// made from where the database stands). One transaction.
+pub async fn record(
+    conn: &mut MySqlConnection,
+    run: &Run,
+    statements: &[&Statement],
+) -> miette::Result<()> {
+    let mut tx = conn.begin().await.map_err(error("write"))?;
+    sqlx::query(&format!(
+        "UPDATE {HISTORY_TABLE} SET superseded_by = ? WHERE applied_at IS NULL AND superseded_by IS NULL"
+    ))
+    .bind(&run.id)
+    .execute(&mut *tx)
+    .await
+    .map_err(error("write"))?;
+    for (i, st) in statements.iter().enumerate() {
+        sqlx::query(&format!(
+            "INSERT INTO {HISTORY_TABLE} (plan_hash, run_id, statement_index, statement) VALUES (?, ?, ?, ?)"
+        ))
+        .bind(&run.hash)
+        .bind(&run.id)
+        .bind(i as i64)
+        .bind(&st.sql)
+        .execute(&mut *tx)
+        .await
+        .map_err(error("write"))?;
+    }
+    tx.commit().await.map_err(error("write"))
+}
+
+/// The latest run still pending (some statement not applied, not
+/// superseded): of the plan `hash` when given, of any plan otherwise.
+pub async fn pending_run(
+    conn: &mut MySqlConnection,
+    hash: Option<&str>,
+) -> miette::Result<Option<Run>> {
+    if !exists(conn).await? || !has_runs(conn).await? {
+        return Ok(None);
+    }
+    let filter = if hash.is_some() {
+        "AND plan_hash = ?"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT plan_hash, run_id FROM {HISTORY_TABLE} WHERE superseded_by IS NULL {filter} \
+         GROUP BY plan_hash, run_id HAVING SUM(applied_at IS NULL) > 0 \
+         ORDER BY run_id DESC LIMIT 1"
+    );
+    let mut q = sqlx::query_as::<_, (String, String)>(&sql);
+    if let Some(h) = hash {
+        q = q.bind(h);
+    }
+    let found = q.fetch_optional(&mut *conn).await.map_err(error("read"))?;
+    Ok(found.map(|(hash, id)| Run { hash, id }))
+}
+
+/// A [`Row`] as the query reads it.
+type RowTuple = (i64, String, bool, bool, Option<u64>, Option<String>);
+
+/// The rows of one run, in statement order.
+pub async fn rows(conn: &mut MySqlConnection, run: &Run) -> miette::Result<Vec<Row>> {
+    let rows: Vec<RowTuple> = sqlx::query_as(&format!(
+        "SELECT CAST(statement_index AS SIGNED), statement, applied_at IS NOT NULL, \
+             started_at IS NOT NULL, connection_id, catalog_before \
+             FROM {HISTORY_TABLE} WHERE plan_hash = ? AND run_id = ? ORDER BY statement_index"
+    ))
+    .bind(&run.hash)
+    .bind(&run.id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(error("read"))?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(index, sql, applied, started, connection_id, catalog_before)| Row {
+                index,
+                sql,
+                applied,
+                started,
+                connection_id,
+                catalog_before,
+            },
+        )
+        .collect())
+}
+
+/// Statement `index` is about to run on connection `connection`, the
+/// catalog fingerprinted `catalog` just before.
+pub async fn started(
+    conn: &mut MySqlConnection,
+    run: &Run,
+    index: i64,
+    connection: u64,
+    catalog: &str,
+) -> miette::Result<()> {
+    sqlx::query(&format!(
+        "UPDATE {HISTORY_TABLE} SET started_at = CURRENT_TIMESTAMP(6), connection_id = ?, catalog_before = ? \
+         WHERE plan_hash = ? AND run_id = ? AND statement_index = ?"
+    ))
+    .bind(connection)
+    .bind(catalog)
+    .bind(&run.hash)
+    .bind(&run.id)
+    .bind(index)
+    .execute(&mut *conn)
+    .await
+    .map_err(error("write"))?;
+    Ok(())
+}
+
+/// The server refused statement `index`: nothing of it is in flight.
+pub async fn refused(conn: &mut MySqlConnection, run: &Run, index: i64) -> miette::Result<()> {
+    sqlx::query(&format!(
+        "UPDATE {HISTORY_TABLE} SET started_at = NULL, connection_id = NULL, catalog_before = NULL \
+         WHERE plan_hash = ? AND run_id = ? AND statement_index = ?"
+    ))
+    .bind(&run.hash)
+    .bind(&run.id)
+    .bind(index)
+    .execute(&mut *conn)
+    .await
+    .map_err(error("write"))?;
+    Ok(())
+}
+
+/// Statement `index` succeeded.
+pub async fn applied(conn: &mut MySqlConnection, run: &Run, index: i64) -> miette::Result<()> {
+    sqlx::query(&format!(
+        "UPDATE {HISTORY_TABLE} SET applied_at = CURRENT_TIMESTAMP(6) \
+         WHERE plan_hash = ? AND run_id = ? AND statement_index = ?"
+    ))
+    .bind(&run.hash)
+    .bind(&run.id)
+    .bind(index)
+    .execute(&mut *conn)
+    .await
+    .map_err(error("write"))?;
+    Ok(())
+}

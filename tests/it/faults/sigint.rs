@@ -1,0 +1,87 @@
+//! SIGINT to strata in the middle of a slow statement: it stops at once
+//! and says which statement was in flight and what the server may do.
+
+use super::kill9::{MYSQL_BIG, MYSQL_WIDE, PG_START, PG_WANT};
+use super::*;
+use crate::support::{count, exec, MyDb, PgDb};
+
+#[test]
+fn mysql_sigint_names_the_statement_the_server_may_finish() {
+    let rt = rt();
+    let (Some(have), Some(want)) = (
+        rt.block_on(MyDb::create("f_int_have")),
+        rt.block_on(MyDb::create("f_int_want")),
+    ) else {
+        return;
+    };
+    rt.block_on(exec(&have.url, &ddl(MYSQL_BIG)))
+        .expect("set up");
+    rt.block_on(exec(&want.url, &ddl(MYSQL_WIDE)))
+        .expect("set up");
+
+    let child = spawn_apply(&have.url, &want.url, &[]);
+    let id = rt.block_on(mysql_running(&have.url, "ALTER TABLE"));
+    signal(&child, "INT");
+    let (code, err) = finish(child);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("interrupted by SIGINT while statement #1 of 1 was running"),
+        "{err}"
+    );
+    assert!(err.contains("ALTER TABLE `big`"), "{err}");
+    assert!(err.contains("the server may still finish it"), "{err}");
+    assert!(
+        err.contains("strata apply --resume") && err.contains("strata apply --to"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+
+    // The server did finish it; the history knows it was in flight, and
+    // resume will not run it a second time.
+    rt.block_on(mysql_gone(&have.url, id));
+    rt.block_on(assert_same(&have.url, &want.url, "the server finished"));
+    let (code, err) = run_strata(&["apply", "--url", &have.url, "--resume", "--auto-approve"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("so it ran nothing"), "{err}");
+    assert_eq!(
+        rt.block_on(count(&have.url, "SELECT COUNT(*) FROM big")),
+        Ok(400_000)
+    );
+}
+
+#[test]
+fn postgres_sigint_says_the_transaction_is_rolled_back() {
+    let rt = rt();
+    let (Some(have), Some(want)) = (
+        rt.block_on(PgDb::create("f_int_have")),
+        rt.block_on(PgDb::create("f_int_want")),
+    ) else {
+        return;
+    };
+    rt.block_on(exec(&have.url, &ddl(PG_START)))
+        .expect("set up");
+    rt.block_on(exec(&want.url, &ddl(PG_WANT))).expect("set up");
+    let start = rt.block_on(catalog(&have.url));
+
+    let child = spawn_apply(&have.url, &want.url, &[]);
+    rt.block_on(pg_running(&have.url, "ALTER TABLE"));
+    signal(&child, "INT");
+    let (code, err) = finish(child);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("interrupted by SIGINT while statement #"),
+        "{err}"
+    );
+    assert!(err.contains("ALTER TABLE"), "{err}");
+    assert!(err.contains("rolls back"), "{err}");
+    assert!(
+        !err.contains("--resume"),
+        "PostgreSQL has nothing to resume: {err}"
+    );
+    rt.block_on(pg_idle(&have.url));
+    rt.block_on(assert_catalog(&have.url, &start, "rolled back"));
+    assert_eq!(
+        rt.block_on(count(&have.url, "SELECT COUNT(*) FROM t")),
+        Ok(1)
+    );
+}

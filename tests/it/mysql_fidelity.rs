@@ -1,0 +1,121 @@
+//! MySQL/MariaDB fidelity: what strata creates means what the `mysql`
+//! client would have made of the same file.
+
+use sqlx::{Connection, Executor, Row};
+use strata::dialect::{self, ApplyOptions, EmitOptions};
+use strata::ir::{DialectKind, Schema};
+use strata::migration::migration;
+use strata::syntax::SourceFile;
+
+use crate::support::{apply, MyDb};
+
+const TRIGGER: &str =
+    "dialect mysql\n\ntable t {\n  id  int  pk\n  a  int?\n  b  int?\n  c  bigint?\n}\n\n\
+trigger tr on t before insert for each row sql\"\"\"\n  set new.c = new.a || new.b\n\"\"\"\n";
+
+/// A trigger strata creates runs under the server's default `sql_mode`,
+/// not the one sqlx gives its sessions (`PIPES_AS_CONCAT`,
+/// `IGNORE_SPACE`): `1 || 0` is a logical OR (1), not the string `10`.
+#[tokio::test]
+async fn triggers_are_created_under_the_servers_sql_mode() {
+    let Some(db) = MyDb::create("fidmode").await else {
+        return;
+    };
+    let want = strata::syntax::parse(&[SourceFile::new("t.strata", TRIGGER)]).expect("parses");
+    let d = dialect::for_kind(DialectKind::Mysql);
+    let m = migration(&Schema::default(), &want, d, &EmitOptions::default()).expect("plans");
+    apply(&db.url, &m.up, &ApplyOptions::default())
+        .await
+        .expect("applies");
+    let mut c = sqlx::MySqlConnection::connect(&db.url)
+        .await
+        .expect("connects");
+    let same: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM information_schema.TRIGGERS \
+         WHERE TRIGGER_SCHEMA = DATABASE() AND SQL_MODE = @@GLOBAL.sql_mode",
+    )
+    .fetch_one(&mut c)
+    .await
+    .expect("reads the catalog")
+    .get(0);
+    assert_eq!(same, 1, "the trigger's sql_mode is the server's default");
+    c.execute("INSERT INTO t (id, a, b) VALUES (1, 1, 0)")
+        .await
+        .expect("inserts");
+    let v: i64 = sqlx::query("SELECT c FROM t")
+        .fetch_one(&mut c)
+        .await
+        .expect("reads")
+        .get(0);
+    assert_eq!(v, 1, "`||` is OR under the default sql_mode");
+}
+
+/// A trigger created under another `sql_mode` is reported: strata does
+/// not model the mode, and recreating the trigger would change it.
+#[tokio::test]
+async fn a_trigger_under_another_sql_mode_is_reported() {
+    let Some(db) = MyDb::create("fidmode").await else {
+        return;
+    };
+    let mut c = sqlx::MySqlConnection::connect(&db.url)
+        .await
+        .expect("connects");
+    for sql in [
+        "CREATE TABLE t (a int, b int, c int)",
+        "SET SESSION sql_mode = CONCAT(@@GLOBAL.sql_mode, ',PIPES_AS_CONCAT')",
+        "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.c = NEW.a || NEW.b",
+    ] {
+        c.execute(sql).await.expect(sql);
+    }
+    let got = strata::source::introspect(&db.url, &[])
+        .await
+        .expect("introspects");
+    assert!(
+        got.warnings
+            .iter()
+            .any(|w| w.contains("trigger tr on t") && w.contains("PIPES_AS_CONCAT")),
+        "warnings: {:?}",
+        got.warnings
+    );
+}
+
+/// A view whose strings hold quotes and backslashes comes back through
+/// `inspect` as a file that reads, plans to nothing and, applied to an
+/// empty database, selects the very same strings.
+#[tokio::test]
+async fn view_strings_round_trip_through_inspect() {
+    let (Some(db), Some(copy)) = (MyDb::create("fidview").await, MyDb::create("fidview").await)
+    else {
+        return;
+    };
+    let want = "it's a\\b 'q' \\%";
+    crate::support::exec(
+        &db.url,
+        &["CREATE VIEW v AS SELECT 'it''s a\\\\b \\'q\\' \\%' AS x".to_string()],
+    )
+    .await
+    .expect("creates the view");
+    let inspected = strata::source::introspect(&db.url, &[])
+        .await
+        .expect("introspects")
+        .schema;
+    let text = strata::syntax::print(&inspected);
+    let file = strata::syntax::parse(&[SourceFile::new("v.strata", text.as_str())])
+        .unwrap_or_else(|e| panic!("the inspected file reads back: {e:?}\n{text}"));
+    let d = dialect::for_kind(DialectKind::Mysql);
+    let again = migration(&inspected, &file, d, &EmitOptions::default()).expect("plans");
+    assert!(again.up.is_empty(), "plan again is empty:\n{text}");
+    let m = migration(&Schema::default(), &file, d, &EmitOptions::default()).expect("plans");
+    apply(&copy.url, &m.up, &ApplyOptions::default())
+        .await
+        .expect("applies");
+    let mut c = sqlx::MySqlConnection::connect(&copy.url)
+        .await
+        .expect("connects");
+    let got: String = sqlx::query("SELECT x FROM v")
+        .fetch_one(&mut c)
+        .await
+        .expect("selects")
+        .get(0);
+    assert_eq!(got, want);
+}

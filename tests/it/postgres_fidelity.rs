@@ -1,0 +1,141 @@
+//! PostgreSQL fidelity: what a database holds comes back from a round
+//! trip through strata unchanged, judged by the server's catalog.
+//!
+//! Each case is a `current` and a `desired` database in plain DDL, run as
+//! a conformance case is ([`crate::conformance::judge`]): strata inspects
+//! the desired database, prints and re-reads the schema file, plans the
+//! current database to it; the up SQL must give the desired catalog, a
+//! second plan must be empty, and the rollback must give the current
+//! catalog back.
+
+use strata::dialect::{self, ApplyOptions, Dialect, EmitOptions};
+use strata::ir::{DialectKind, Schema};
+use strata::migration::migration;
+use strata::plan::HazardKind;
+use strata::syntax::{self, SourceFile};
+
+use crate::conformance::postgres::Pair;
+use crate::conformance::{judge, Case};
+use crate::postgres::{exec, inspect};
+use crate::support::{self, PgDb};
+
+fn pg() -> &'static dyn Dialect {
+    dialect::for_kind(DialectKind::Postgres)
+}
+
+async fn round_trip(name: &str, current: &str, desired: &str) {
+    let Some(mut pair) = Pair::create().await else {
+        return;
+    };
+    let case = Case {
+        id: name.to_string(),
+        current: Some(current.to_string()),
+        desired: Some(desired.to_string()),
+        flags: Default::default(),
+    };
+    let v = judge(&mut pair, &case).await;
+    assert!(
+        v.up() && v.replan_empty() && v.down_restored(),
+        "{name}: {:?} {}\n{}",
+        v.status,
+        v.reason.unwrap_or_default(),
+        v.detail
+    );
+}
+
+macro_rules! cases {
+    ($($name:ident: $current:expr => $desired:expr;)*) => {$(
+        #[tokio::test]
+        async fn $name() {
+            round_trip(stringify!($name), $current, $desired).await;
+        }
+    )*};
+}
+
+const T: &str = "CREATE TABLE t (id int PRIMARY KEY, a numeric[], b numeric);";
+
+cases! {
+    typed_array_default_kept_as_written: T =>
+        "CREATE TABLE t (id int PRIMARY KEY, a numeric[] DEFAULT ARRAY['1'::numeric], b numeric);";
+    typed_literal_in_a_check_kept_as_written: T =>
+        "CREATE TABLE t (id int PRIMARY KEY, a numeric[], b numeric CHECK (b = '1'::numeric));";
+    typed_literal_in_an_index_predicate_kept_as_written: T =>
+        &format!("{T} CREATE INDEX t_b ON t (b) WHERE b = '1'::numeric;");
+    index_storage_parameters_added: T =>
+        &format!("{T} CREATE INDEX t_b ON t (b) WITH (deduplicate_items = off, fillfactor = 70);");
+    index_storage_parameters_changed:
+        &format!("{T} CREATE INDEX t_b ON t (b) WITH (fillfactor = 70);") =>
+        &format!("{T} CREATE INDEX t_b ON t (b) WITH (fillfactor = 80);");
+    deferrable_primary_key: "CREATE TABLE t (id int PRIMARY KEY);" =>
+        "CREATE TABLE t (id int, CONSTRAINT t_pkey PRIMARY KEY (id) DEFERRABLE INITIALLY DEFERRED);";
+    deferrable_primary_key_in_a_new_table: "" =>
+        "CREATE TABLE t (id int, CONSTRAINT t_pkey PRIMARY KEY (id) DEFERRABLE);";
+    check_no_inherit: T =>
+        "CREATE TABLE t (id int PRIMARY KEY, a numeric[], b numeric, CONSTRAINT pos CHECK (b > 0) NO INHERIT);";
+    view_options: &format!("{T} CREATE VIEW v AS SELECT id, b FROM t WHERE b > 0;") =>
+        &format!("{T} CREATE VIEW v WITH (security_barrier, security_invoker = on) AS \
+                  SELECT id, b FROM t WHERE b > 0 WITH LOCAL CHECK OPTION;");
+    view_options_in_a_new_view: T =>
+        &format!("{T} CREATE VIEW v WITH (security_barrier = true) AS SELECT id FROM t WITH CASCADED CHECK OPTION;");
+    table_without_columns: T => &format!("{T} CREATE TABLE nothing ();");
+    typed_literals_in_a_new_table: "" =>
+        "CREATE TABLE t (id int PRIMARY KEY, a numeric[] DEFAULT ARRAY['1.50'::numeric, 2], \
+         b numeric DEFAULT '007'::numeric CHECK (b <> '1'::numeric), c text DEFAULT 'x'::text);";
+}
+
+/// A failed `CREATE UNIQUE INDEX CONCURRENTLY` leaves an INVALID index.
+/// Planning to the schema that wants that index must rebuild it (with a
+/// hazard saying why it may fail again), never report no changes; once
+/// the duplicates are gone the rebuilt index is valid and a second plan
+/// is empty.
+#[tokio::test]
+async fn invalid_index_is_rebuilt() {
+    let Some(db) = PgDb::create("pgfidinvalid").await else {
+        return;
+    };
+    exec(
+        &db.url,
+        "CREATE TABLE t (id int PRIMARY KEY, a int); INSERT INTO t VALUES (1, 7), (2, 7);",
+    )
+    .await;
+    let failed = support::exec(
+        &db.url,
+        &["CREATE UNIQUE INDEX CONCURRENTLY t_a ON t (a)".to_string()],
+    )
+    .await;
+    assert!(failed.is_err(), "duplicates must fail the build");
+    let valid = "SELECT count(*) FROM pg_index WHERE indexrelid = 't_a'::regclass AND indisvalid";
+    assert_eq!(support::count(&db.url, valid).await, Ok(0));
+
+    let want = syntax::parse(&[SourceFile::new(
+        "t.strata",
+        "dialect postgres\ntable t {\n  id int pk\n  a int?\n  index t_a (a) unique\n}\n",
+    )])
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let plan = |have: Schema| {
+        migration(&have, &want, pg(), &EmitOptions::default()).unwrap_or_else(|e| panic!("{e:?}"))
+    };
+    let m = plan(inspect(&db.url).await.schema);
+    let sql = strata::report::sql::render(pg(), &m.up);
+    assert!(
+        sql.contains("DROP INDEX") && sql.contains("CREATE UNIQUE INDEX"),
+        "{sql}"
+    );
+    assert!(
+        m.plan
+            .steps
+            .iter()
+            .flat_map(|s| &s.hazards)
+            .any(|h| h.kind == HazardKind::MayFail && h.message.contains("INVALID")),
+        "{:?}",
+        m.plan
+    );
+
+    exec(&db.url, "DELETE FROM t WHERE id = 2").await;
+    support::apply(&db.url, &m.up, &ApplyOptions::default())
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(support::count(&db.url, valid).await, Ok(1));
+    let again = plan(inspect(&db.url).await.schema);
+    assert!(again.plan.is_empty(), "{:?}", again.plan);
+}
