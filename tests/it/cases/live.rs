@@ -69,7 +69,7 @@ pub async fn run(
     apply(a, &m.up, &ApplyOptions::default())
         .await
         .map_err(|e| format!("up failed: {e:?}\n{up_sql}"))?;
-    judge("up", kind, &print(a).await?, &want).map_err(|e| format!("{e}\n{up_sql}"))?;
+    oracle::judge("up", kind, &print(a).await?, &want).map_err(|e| format!("{e}\n{up_sql}"))?;
 
     let again = plan(a, to, options).await?;
     if !again.plan.is_empty() {
@@ -83,7 +83,8 @@ pub async fn run(
     apply(a, &m.down, &ApplyOptions::default())
         .await
         .map_err(|e| format!("rollback failed: {e:?}\n{down_sql}"))?;
-    judge("rollback", kind, &print(a).await?, &start).map_err(|e| format!("{e}\n{down_sql}"))
+    oracle::judge("rollback", kind, &print(a).await?, &start)
+        .map_err(|e| format!("{e}\n{down_sql}"))
 }
 
 /// The catalog of a database built from `to`: `to` is built in the empty
@@ -102,10 +103,10 @@ async fn reference(url: &str, kind: DialectKind, to: &Schema) -> Result<Fingerpr
     build(url, &nothing)
         .await
         .map_err(|e| format!("taking `to` back to nothing: {e}"))?;
-    judge(
+    oracle::judge(
         "taking `to` back to nothing",
         kind,
-        &without_bookkeeping(print(url).await?),
+        &oracle::without_bookkeeping(print(url).await?),
         &empty,
     )?;
     Ok(want)
@@ -135,16 +136,6 @@ async fn plan(url: &str, desired: &Schema, options: &EmitOptions) -> Result<Migr
         .map_err(|e| format!("plan: {e:?}"))
 }
 
-/// `fp` without the table in which strata's MySQL apply records what it
-/// ran: it appears with the first apply and is strata's, not the schema's.
-fn without_bookkeeping(mut fp: Fingerprint) -> Fingerprint {
-    let history = strata::dialect::mysql::HISTORY_TABLE;
-    let ours = |key: &str| key == history || key.starts_with(&format!("{history}/"));
-    fp.lines.retain(|l| !l.split('\t').nth(1).is_some_and(ours));
-    fp.column_order.retain(|rel, _| !ours(rel));
-    fp
-}
-
 fn render(kind: DialectKind, m: &Migration, up: bool) -> String {
     let script = if up { &m.up } else { &m.down };
     strata::report::sql::render(dialect::for_kind(kind), script)
@@ -152,64 +143,4 @@ fn render(kind: DialectKind, m: &Migration, up: bool) -> String {
 
 async fn print(url: &str) -> Result<Fingerprint, String> {
     oracle::fingerprint(url).await
-}
-
-/// Equal catalogs; column order counts except on PostgreSQL, which can
-/// only append a column (a rollback that re-adds one puts it last).
-fn judge(
-    what: &str,
-    kind: DialectKind,
-    got: &Fingerprint,
-    want: &Fingerprint,
-) -> Result<(), String> {
-    let c = oracle::compare(got, want);
-    if !c.equal {
-        return Err(format!("{what} did not converge:\n{}", c.diff.join("\n")));
-    }
-    if c.column_order_differs && kind != DialectKind::Postgres {
-        return Err(format!(
-            "{what}: column order differs: {:?} != {:?}",
-            got.column_order, want.column_order
-        ));
-    }
-    Ok(())
-}
-
-#[test]
-fn column_order_counts_except_on_postgres() {
-    let fp = |lines: &[&str], order: &[&str]| {
-        let mut f = Fingerprint::from_rows(lines.iter().map(|l| {
-            let mut it = l.splitn(3, '\t').map(str::to_string);
-            let mut next = || it.next().unwrap_or_default();
-            (next(), next(), next())
-        }));
-        f.column_order
-            .insert("t".into(), order.iter().map(|s| s.to_string()).collect());
-        f
-    };
-    let want = fp(&["column\tt.a\tint", "column\tt.b\tint"], &["a", "b"]);
-    let moved = fp(&["column\tt.a\tint", "column\tt.b\tint"], &["b", "a"]);
-    assert!(judge("up", DialectKind::Postgres, &moved, &want).is_ok());
-    assert!(judge("up", DialectKind::Mysql, &moved, &want).is_err());
-    assert!(judge("up", DialectKind::Sqlite, &want, &want).is_ok());
-    let other = fp(&["column\tt.a\tbigint", "column\tt.b\tint"], &["a", "b"]);
-    let e = judge("up", DialectKind::Sqlite, &other, &want).expect_err("differs");
-    assert!(e.contains("+column\tt.a\tbigint"), "{e}");
-}
-
-#[test]
-fn bookkeeping_is_not_the_schema() {
-    let fp = Fingerprint::from_rows([
-        ("TABLES".into(), "strata_history".into(), "x".into()),
-        (
-            "COLUMNS".into(),
-            "strata_history/plan_hash".into(),
-            "x".into(),
-        ),
-        ("TABLES".into(), "strata_history_of_mine".into(), "x".into()),
-    ]);
-    assert_eq!(
-        without_bookkeeping(fp).lines,
-        ["TABLES\tstrata_history_of_mine\tx"]
-    );
 }

@@ -21,6 +21,8 @@ pub mod sqlite;
 
 use std::collections::BTreeMap;
 
+use strata::ir::DialectKind;
+
 /// What the server reports about a database's schema.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Fingerprint {
@@ -101,6 +103,37 @@ pub async fn fingerprint(url: &str) -> Result<Fingerprint, String> {
     } else {
         Err(format!("no oracle for {url}"))
     }
+}
+
+/// Equal catalogs; column order counts except on PostgreSQL, which can
+/// only append a column (a rollback that re-adds one puts it last).
+pub fn judge(
+    what: &str,
+    kind: DialectKind,
+    got: &Fingerprint,
+    want: &Fingerprint,
+) -> Result<(), String> {
+    let c = compare(got, want);
+    if !c.equal {
+        return Err(format!("{what} did not converge:\n{}", c.diff.join("\n")));
+    }
+    if c.column_order_differs && kind != DialectKind::Postgres {
+        return Err(format!(
+            "{what}: column order differs: {:?} != {:?}",
+            got.column_order, want.column_order
+        ));
+    }
+    Ok(())
+}
+
+/// `fp` without the table in which strata's MySQL apply records what it
+/// ran: it appears with the first apply and is strata's, not the schema's.
+pub fn without_bookkeeping(mut fp: Fingerprint) -> Fingerprint {
+    let history = strata::dialect::mysql::HISTORY_TABLE;
+    let ours = |key: &str| key == history || key.starts_with(&format!("{history}/"));
+    fp.lines.retain(|l| !l.split('\t').nth(1).is_some_and(ours));
+    fp.column_order.retain(|rel, _| !ours(rel));
+    fp
 }
 
 /// What a difference is about, for grouping failures: the category and
@@ -187,4 +220,43 @@ fn column_order_is_reported_apart() {
         .insert("t".into(), vec!["y".into(), "x".into()]);
     let c = compare(&a, &b);
     assert!(c.equal && c.column_order_differs);
+}
+
+#[test]
+fn column_order_counts_except_on_postgres() {
+    let fp = |lines: &[&str], order: &[&str]| {
+        let mut f = Fingerprint::from_rows(lines.iter().map(|l| {
+            let mut it = l.splitn(3, '\t').map(str::to_string);
+            let mut next = || it.next().unwrap_or_default();
+            (next(), next(), next())
+        }));
+        f.column_order
+            .insert("t".into(), order.iter().map(|s| s.to_string()).collect());
+        f
+    };
+    let want = fp(&["column\tt.a\tint", "column\tt.b\tint"], &["a", "b"]);
+    let moved = fp(&["column\tt.a\tint", "column\tt.b\tint"], &["b", "a"]);
+    assert!(judge("up", DialectKind::Postgres, &moved, &want).is_ok());
+    assert!(judge("up", DialectKind::Mysql, &moved, &want).is_err());
+    assert!(judge("up", DialectKind::Sqlite, &want, &want).is_ok());
+    let other = fp(&["column\tt.a\tbigint", "column\tt.b\tint"], &["a", "b"]);
+    let e = judge("up", DialectKind::Sqlite, &other, &want).expect_err("differs");
+    assert!(e.contains("+column\tt.a\tbigint"), "{e}");
+}
+
+#[test]
+fn bookkeeping_is_not_the_schema() {
+    let fp = Fingerprint::from_rows([
+        ("TABLES".into(), "strata_history".into(), "x".into()),
+        (
+            "COLUMNS".into(),
+            "strata_history/plan_hash".into(),
+            "x".into(),
+        ),
+        ("TABLES".into(), "strata_history_of_mine".into(), "x".into()),
+    ]);
+    assert_eq!(
+        without_bookkeeping(fp).lines,
+        ["TABLES\tstrata_history_of_mine\tx"]
+    );
 }
