@@ -376,12 +376,15 @@ fn mutate(
             let t = &mut tables[ti];
             let candidates: Vec<usize> = (1..t.columns.len())
                 .filter(|&i| {
-                    // The rollback re-adds the column as A had it.
+                    // The rollback re-adds the column as A had it, under
+                    // its name in A when an earlier step renamed it.
+                    let now = &t.columns[i];
+                    let in_a = now.renamed_from.as_deref().unwrap_or(&now.name);
                     let c = original
                         .iter()
                         .find(|o| o.name == t.name)
-                        .and_then(|o| o.column(&t.columns[i].name))
-                        .unwrap_or(&t.columns[i]);
+                        .and_then(|o| o.column(in_a))
+                        .unwrap_or(now);
                     (c.nullable || c.default.is_some()) && !in_constraint(t, &c.name)
                 })
                 .collect();

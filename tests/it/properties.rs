@@ -84,7 +84,12 @@ fn mysql_generated_pairs_converge() {
 #[test]
 fn sqlite_rename_into_dropped_name_seeds_converge() {
     let rt = runtime();
-    for seed in [8516462341210820012, 1876265481128530000, 242547636421876470] {
+    for seed in [
+        8516462341210820012,
+        1876265481128530000,
+        242547636421876470,
+        9108991013060360181,
+    ] {
         if let Err(e) = check(seed, DialectKind::Sqlite, &rt) {
             panic!("{e}");
         }
