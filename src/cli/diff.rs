@@ -23,7 +23,8 @@ pub enum Format {
 pub struct Args {
     /// The current schema: files, a directory, or a database URL.
     from: String,
-    /// The desired schema: files, a directory, or a database URL.
+    /// The desired schema: files, a directory, a database URL, or SQL
+    /// (a .sql file or a directory of them; either side may be SQL).
     to: String,
     /// The dialect to plan for, when neither source says it.
     #[arg(long, value_name = "D")]
@@ -33,6 +34,10 @@ pub struct Args {
     namespaces: Vec<String>,
     #[arg(long, value_enum, default_value = "sql")]
     format: Format,
+    /// The server where a SQL source is loaded into a scratch database
+    /// (PostgreSQL, MySQL; SQLite loads in memory).
+    #[arg(long, env = "STRATA_DEV_URL", hide_env_values = true)]
+    dev_url: Option<String>,
     /// Exit 2 when there are changes, 0 when there are none.
     #[arg(long)]
     exit_code: bool,
@@ -43,7 +48,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> miette::Result<Outcome> {
-    let secrets = Secrets::of(&[&args.from, &args.to]);
+    let secrets = Secrets::of(&[&args.from, &args.to, args.dev_url.as_deref().unwrap_or("")]);
     secrets.scrub(diff(args))
 }
 
@@ -51,8 +56,16 @@ fn diff(args: Args) -> miette::Result<Outcome> {
     let flag = args.dialect.as_deref().map(parse_dialect).transpose()?;
     let exclude = args.exclude.load()?;
     let rt = super::runtime()?;
-    let (mut from, mut to) =
-        rt.block_on(source::load_pair(&args.from, &args.to, &args.namespaces))?;
+    let sql = source::SqlSetup {
+        dialect: flag,
+        dev_url: args.dev_url.as_deref(),
+    };
+    let (mut from, mut to) = rt.block_on(source::load_pair(
+        &args.from,
+        &args.to,
+        &args.namespaces,
+        &sql,
+    ))?;
     warn_all(&from.warnings);
     warn_all(&to.warnings);
     from.schema = without(&exclude, &from.schema, true);

@@ -33,7 +33,9 @@ pub struct Args {
     /// The database to plan for (default: $DATABASE_URL).
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     url: Option<String>,
-    /// The desired schema: files, a directory, or another database URL.
+    /// The desired schema: files, a directory, another database URL, or
+    /// SQL (a .sql file or a directory of them, loaded into a scratch
+    /// database on --dev-url; in memory for SQLite).
     #[arg(long)]
     to: String,
     /// Only these namespaces of the database (PostgreSQL schemas).
@@ -60,7 +62,8 @@ pub struct Args {
     /// Run the plan and its rollback on a scratch database first (docs/prove.md).
     #[arg(long)]
     prove: bool,
-    /// The server where --prove creates its scratch database.
+    /// The server where --prove and a SQL --to create their scratch
+    /// databases.
     #[arg(long, env = "STRATA_DEV_URL", hide_env_values = true)]
     dev_url: Option<String>,
     #[command(flatten)]
@@ -84,8 +87,14 @@ fn plan(args: Args, url: &str) -> miette::Result<Outcome> {
     let d = dialect::for_kind(kind);
     let exclude = args.exclude.load()?;
     let rt = super::runtime()?;
-    let (whole, mut desired) = rt.block_on(source::load_pair(url, &args.to, &args.namespaces))?;
+    let sql = source::SqlSetup {
+        dialect: Some(kind),
+        dev_url: args.dev_url.as_deref(),
+    };
+    let (whole, mut desired) =
+        rt.block_on(source::load_pair(url, &args.to, &args.namespaces, &sql))?;
     warn_all(&whole.warnings);
+    warn_all(&desired.warnings);
     check_source_dialect(&desired, kind, &args.to)?;
     // A saved plan records the whole database, as `apply --plan` reads it.
     let current = source::Loaded {
