@@ -113,7 +113,8 @@ fn plan_now(
         dialect: Some(kind),
         dev_url: args.dev_url.as_deref(),
     };
-    let (current, desired) = rt.block_on(source::load_pair(url, to, &args.namespaces, &sql))?;
+    let (current, desired) =
+        rt.block_on(source::load_pair_with(url, to, &args.namespaces, &sql))?;
     if warn {
         warn_all(&current.warnings);
         warn_all(&desired.warnings);

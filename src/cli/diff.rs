@@ -60,7 +60,7 @@ fn diff(args: Args) -> miette::Result<Outcome> {
         dialect: flag,
         dev_url: args.dev_url.as_deref(),
     };
-    let (mut from, mut to) = rt.block_on(source::load_pair(
+    let (mut from, mut to) = rt.block_on(source::load_pair_with(
         &args.from,
         &args.to,
         &args.namespaces,

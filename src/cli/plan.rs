@@ -91,8 +91,12 @@ fn plan(args: Args, url: &str) -> miette::Result<Outcome> {
         dialect: Some(kind),
         dev_url: args.dev_url.as_deref(),
     };
-    let (whole, mut desired) =
-        rt.block_on(source::load_pair(url, &args.to, &args.namespaces, &sql))?;
+    let (whole, mut desired) = rt.block_on(source::load_pair_with(
+        url,
+        &args.to,
+        &args.namespaces,
+        &sql,
+    ))?;
     warn_all(&whole.warnings);
     warn_all(&desired.warnings);
     check_source_dialect(&desired, kind, &args.to)?;

@@ -93,10 +93,18 @@ fn looks_like_url(source: &str) -> bool {
 
 /// Reads the source `from` (usually a database URL) and the desired schema
 /// `to`, with every desired body that `from`'s server prints the same
-/// taken in that server's spelling (see [`align`]). A side given as SQL
-/// is loaded in the dialect of `sql`, else of either URL, else of the
-/// other side's files.
+/// taken in that server's spelling (see [`align`]).
 pub async fn load_pair(
+    from: &str,
+    to: &str,
+    namespaces: &[String],
+) -> miette::Result<(Loaded, Loaded)> {
+    load_pair_with(from, to, namespaces, &SqlSetup::default()).await
+}
+
+/// [`load_pair`], where a side given as SQL is loaded in the dialect of
+/// `sql`, else of either URL, else of the other side's files.
+pub async fn load_pair_with(
     from: &str,
     to: &str,
     namespaces: &[String],

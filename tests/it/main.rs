@@ -43,6 +43,7 @@ mod report_json;
 mod report_markdown;
 mod report_pipeline;
 mod report_text;
+mod sql_source;
 mod sqlite;
 mod sqlite_emit;
 mod sqlite_examples;
