@@ -25,6 +25,7 @@ mod mysql_fidelity;
 mod mysql_keys;
 mod mysql_moves;
 mod oracle;
+mod orms;
 mod postgres;
 mod postgres_fidelity;
 mod postgres_printers;
