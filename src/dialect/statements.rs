@@ -89,8 +89,8 @@ impl Cutter<'_> {
         if rest.starts_with("--") || (self.lex.hash_comments && b == b'#') {
             return line_end(self.sql, i);
         }
-        if rest.starts_with("/*") {
-            return rest[2..]
+        if let Some(comment) = rest.strip_prefix("/*") {
+            return comment
                 .find("*/")
                 .map_or(self.bytes.len(), |e| i + 2 + e + 2);
         }
@@ -117,9 +117,9 @@ impl Cutter<'_> {
         let mut j = i + 1;
         while j < self.bytes.len() {
             let c = self.bytes[j];
-            if backslash && c == b'\\' {
-                j += 2;
-            } else if c == quote && self.bytes.get(j + 1) == Some(&quote) {
+            let escaped =
+                (backslash && c == b'\\') || (c == quote && self.bytes.get(j + 1) == Some(&quote));
+            if escaped {
                 j += 2;
             } else if c == quote {
                 return j + 1;
