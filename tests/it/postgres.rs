@@ -388,16 +388,6 @@ async fn concurrent_applies_never_interleave() {
     assert!(started.elapsed() >= std::time::Duration::from_secs(3));
 }
 
-/// Compares `sql` with `snapshots/postgres/<name>.snap`.
-pub fn snapshot(name: &str, sql: &str) {
-    insta::with_settings!({
-        snapshot_path => "../../snapshots/postgres",
-        prepend_module_to_snapshot => false,
-    }, {
-        insta::assert_snapshot!(name, sql);
-    });
-}
-
 #[tokio::test]
 async fn online_plan_applies_and_converges() {
     let (Some(db), Some(want_db)) = (
