@@ -33,28 +33,75 @@ enum Command {
     /// state to --to.
     New(NewArgs),
     /// Exit 1 when replaying the folder's migrations does not give --to.
-    Check(Common),
+    Check(CommonArgs),
 }
 
 #[derive(Debug, clap::Args)]
-struct Common {
-    /// The desired schema: files, a directory, git:REV:PATH, or a database URL.
+struct CommonArgs {
+    /// The desired schema: files, a directory, git:REV:PATH, or a database
+    /// URL (default: the environment's `schema`).
     #[arg(long)]
-    to: String,
-    /// The migrations folder.
-    #[arg(long, default_value = "migrations")]
-    dir: PathBuf,
-    #[arg(long, value_enum, default_value = "plain")]
-    layout: Layout,
+    to: Option<String>,
+    /// The migrations folder (default: the environment's `dir`, then
+    /// `migrations`).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// The migration tool's layout (default: the environment's `layout`,
+    /// then plain).
+    #[arg(long, value_enum)]
+    layout: Option<Layout>,
     /// The dialect, when --to does not say it.
     #[arg(long, value_name = "D")]
     dialect: Option<String>,
     /// A server where a scratch database may be created and dropped
     /// (PostgreSQL and MySQL; SQLite replays into a temporary file).
+    /// Default: the environment's `dev_url`, then $STRATA_DEV_URL.
     #[arg(long, value_name = "URL")]
     dev_url: Option<String>,
     #[command(flatten)]
     emit: EmitArgs,
+    #[command(flatten)]
+    env: super::env::EnvArgs,
+}
+
+/// The flags with the environment's values filled in.
+#[derive(Debug)]
+struct Common {
+    to: String,
+    dir: PathBuf,
+    layout: Layout,
+    dialect: Option<String>,
+    dev_url: Option<String>,
+    emit: EmitArgs,
+}
+
+impl CommonArgs {
+    fn resolve(self) -> miette::Result<Common> {
+        let selected = self.env.load()?;
+        let env = selected.env.as_ref();
+        let to = selected
+            .to(self.to)?
+            .ok_or_else(|| super::env::no_to(&selected))?;
+        let layout = match (self.layout, env.and_then(|e| e.layout.as_deref())) {
+            (Some(l), _) => l,
+            (None, Some(name)) => <Layout as clap::ValueEnum>::from_str(name, false)
+                .map_err(|e| miette!(code = "strata::config", "layout `{name}`: {e}"))?,
+            (None, None) => Layout::Plain,
+        };
+        let mut emit = self.emit;
+        emit.with_env(env)?;
+        Ok(Common {
+            to,
+            dir: self
+                .dir
+                .or_else(|| env.and_then(|e| e.dir.clone()))
+                .unwrap_or_else(|| PathBuf::from("migrations")),
+            layout,
+            dialect: selected.dialect(self.dialect),
+            dev_url: selected.dev_url(self.dev_url)?,
+            emit,
+        })
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -62,18 +109,20 @@ struct NewArgs {
     /// What the migration does, e.g. add_orders (used in the file names).
     name: String,
     #[command(flatten)]
-    common: Common,
+    common: CommonArgs,
 }
 
 pub fn run(args: Args) -> miette::Result<Outcome> {
     match args.command {
         Command::New(a) => {
-            let secrets = secrets(&a.common);
-            secrets.scrub(new(a))
+            let common = a.common.resolve()?;
+            let secrets = secrets(&common);
+            secrets.scrub(new(&a.name, &common))
         }
         Command::Check(a) => {
-            let secrets = secrets(&a);
-            secrets.scrub(check(a))
+            let common = a.resolve()?;
+            let secrets = secrets(&common);
+            secrets.scrub(check(common))
         }
     }
 }
@@ -125,15 +174,13 @@ async fn replay_all(
     Ok(found.schema)
 }
 
-fn new(a: NewArgs) -> miette::Result<Outcome> {
-    let c = &a.common;
-    let name = layout::slug(&a.name);
+fn new(given_name: &str, c: &Common) -> miette::Result<Outcome> {
+    let name = layout::slug(given_name);
     if name.is_empty() {
         return Err(miette!(
             code = "strata::migrate::name",
             help = "use letters and digits, e.g. add_orders",
-            "`{}` is not usable as a migration name",
-            a.name
+            "`{given_name}` is not usable as a migration name"
         ));
     }
     let (kind, m) = pending(c)?;

@@ -7,6 +7,7 @@ mod apply_saved;
 mod check;
 mod common;
 mod diff;
+mod env;
 mod exclude;
 mod export;
 mod fmt;

@@ -5,6 +5,7 @@ mod apply_safety;
 mod architecture;
 mod cases;
 mod cli_databases;
+mod cli_env;
 mod cli_errors;
 mod cli_exclude;
 mod cli_hostile;
