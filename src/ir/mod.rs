@@ -474,7 +474,12 @@ pub struct ForeignKey {
 )]
 #[serde(rename_all = "snake_case")]
 pub enum FkAction {
+    /// No `ON DELETE` / `ON UPDATE` clause. Every server treats it as
+    /// `NO ACTION`, but some catalogs remember whether it was written
+    /// (MariaDB prints `RESTRICT` for an unspecified action and `NO ACTION`
+    /// only when it was written).
     #[default]
+    Unspecified,
     NoAction,
     Restrict,
     Cascade,
@@ -484,11 +489,11 @@ pub enum FkAction {
 
 impl FkAction {
     pub fn is_default(&self) -> bool {
-        *self == FkAction::NoAction
+        *self == FkAction::Unspecified
     }
     pub fn sql(self) -> &'static str {
         match self {
-            FkAction::NoAction => "NO ACTION",
+            FkAction::Unspecified | FkAction::NoAction => "NO ACTION",
             FkAction::Restrict => "RESTRICT",
             FkAction::Cascade => "CASCADE",
             FkAction::SetNull => "SET NULL",

@@ -1035,7 +1035,7 @@ fn identity(kw: &str, o: &SequenceOptions) -> String {
 
 fn action(a: FkAction) -> &'static str {
     match a {
-        FkAction::NoAction => "no action",
+        FkAction::Unspecified | FkAction::NoAction => "no action",
         FkAction::Restrict => "restrict",
         FkAction::Cascade => "cascade",
         FkAction::SetNull => "set null",

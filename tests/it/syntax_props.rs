@@ -241,6 +241,7 @@ fn deferral() -> BoxedStrategy<Deferral> {
 
 fn action() -> BoxedStrategy<FkAction> {
     prop::sample::select(vec![
+        FkAction::Unspecified,
         FkAction::NoAction,
         FkAction::Restrict,
         FkAction::Cascade,

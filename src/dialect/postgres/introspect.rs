@@ -179,7 +179,7 @@ fn fk_action(c: &str) -> FkAction {
         "c" => FkAction::Cascade,
         "n" => FkAction::SetNull,
         "d" => FkAction::SetDefault,
-        _ => FkAction::NoAction,
+        _ => FkAction::Unspecified,
     }
 }
 
