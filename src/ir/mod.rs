@@ -711,6 +711,11 @@ pub struct Trigger {
     /// What the trigger runs: PostgreSQL `execute function f()`, SQLite and
     /// MySQL the `begin … end` block (or single statement).
     pub body: String,
+    /// `with (…)`: MySQL's `sql_mode` the trigger was created under, when
+    /// not the server's default (it decides what its body means: `||` is
+    /// OR or concatenation).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
 }
 
 /// Points at one object of a schema; validation and the syntax layer's

@@ -577,9 +577,10 @@ fn function(f: &Function, ind: &str, ns: Option<&str>) -> String {
 
 fn trigger(t: &Trigger, ind: &str) -> String {
     let mut s = format!(
-        "{ind}trigger {} on {} {} {}",
+        "{ind}trigger {} on {}{} {} {}",
         text::ident(&t.name),
         qualified(&t.table),
+        with_options(&t.options),
         t.timing,
         t.events.join(" or ")
     );

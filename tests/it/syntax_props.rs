@@ -680,6 +680,7 @@ fn schema() -> BoxedStrategy<Schema> {
                             for_each_row,
                             when,
                             body,
+                            options: Default::default(),
                         },
                     ),
                 0..2,

@@ -266,7 +266,7 @@ fn build(server: &Server, db: &str, db_collation: &str, c: Catalog) -> Introspec
         }
     }
     views(&c.views, db, &mut schema);
-    triggers(&c.triggers, &mut schema, &mut warnings);
+    triggers(&c.triggers, &mut schema);
     for r in &c.routines {
         warnings.push(format!(
             "{} {} is not modeled by strata yet",
@@ -590,20 +590,16 @@ fn views(rows: &Rows, db: &str, schema: &mut Schema) {
     }
 }
 
-/// Triggers onto the schema. The `sql_mode` a trigger was created under
-/// is not modeled: strata creates triggers under the server's default
-/// mode, so one created under another mode is reported (recreated, its
-/// body could mean something else: `||` is OR or concatenation).
-fn triggers(rows: &Rows, schema: &mut Schema, warnings: &mut Vec<String>) {
+/// Triggers onto the schema, with the `sql_mode` each was created under
+/// when it is not the server's default (it decides what the body means:
+/// `||` is OR or concatenation).
+fn triggers(rows: &Rows, schema: &mut Schema) {
     for r in rows {
         let name = col(r, 0);
         let table = Name::new(col(r, 1));
-        if let Some(mode) = opt(r, 5) {
-            warnings.push(format!(
-                "trigger {name} on {} was created under sql_mode '{mode}', not the server's default; strata does not model a trigger's sql_mode and would recreate it under the default",
-                table.name
-            ));
-        }
+        let options = opt(r, 5)
+            .map(|mode| BTreeMap::from([("sql_mode".to_string(), mode)]))
+            .unwrap_or_default();
         schema.triggers.insert(
             (table.clone(), name.clone()),
             Trigger {
@@ -614,6 +610,7 @@ fn triggers(rows: &Rows, schema: &mut Schema, warnings: &mut Vec<String>) {
                 for_each_row: true,
                 when: None,
                 body: col(r, 4),
+                options,
             },
         );
     }

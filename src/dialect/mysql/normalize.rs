@@ -63,6 +63,17 @@ pub fn schema(s: &Schema) -> Schema {
         tr.for_each_row = true;
         tr.when = None;
         tr.body = tr.body.trim().trim_end_matches(';').trim().to_string();
+        // The server keeps a mode as its flags, uppercase, comma-separated.
+        tr.options = std::mem::take(&mut tr.options)
+            .into_iter()
+            .map(|(k, v)| match k.to_ascii_lowercase().as_str() {
+                "sql_mode" => (
+                    "sql_mode".to_string(),
+                    v.to_ascii_uppercase().replace(' ', ""),
+                ),
+                other => (other.to_string(), v),
+            })
+            .collect();
         out.triggers.insert((tname, name), tr);
     }
     out
