@@ -578,6 +578,7 @@ fn views(rows: &Rows, db: &str, schema: &mut Schema, warnings: &mut Vec<String>)
                 indexes: Vec::new(),
                 comment: None,
                 renamed_from: None,
+                unmodeled: Vec::new(),
                 options: Default::default(),
             },
         );

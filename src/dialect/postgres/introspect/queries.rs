@@ -226,7 +226,14 @@ pub const SEQUENCES: &str = concat!(
 pub const VIEWS: &str = concat!(
     "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, \
        c.relkind::text AS kind, pg_get_viewdef(c.oid, true) AS body, \
-       obj_description(c.oid, 'pg_class') AS comment, c.reloptions::text[] AS reloptions \
+       obj_description(c.oid, 'pg_class') AS comment, c.reloptions::text[] AS reloptions, \
+       ARRAY(SELECT pg_get_ruledef(r.oid) FROM pg_rewrite r \
+         WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN' ORDER BY r.rulename) \
+       || ARRAY(SELECT format('COMMENT ON COLUMN %I.%I.%I IS %L', n.nspname, c.relname, a.attname, \
+                  d.description) \
+         FROM pg_description d JOIN pg_attribute a ON a.attrelid = d.objoid AND a.attnum = d.objsubid \
+         WHERE d.classoid = 'pg_class'::regclass AND d.objoid = c.oid AND d.objsubid > 0 \
+         ORDER BY a.attnum) AS unmodeled \
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE c.relkind IN ('v', 'm') AND",
     ns_filter!(),
@@ -335,6 +342,13 @@ pub const UNMODELED: &str = concat!(
      FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE r.rulename <> '_RETURN' AND",
+    ns_filter!(),
+    "UNION ALL \
+     SELECT 'comment on view column', n.nspname || '.' || c.relname || '.' || a.attname \
+     FROM pg_description d JOIN pg_class c ON c.oid = d.objoid \
+     JOIN pg_attribute a ON a.attrelid = d.objoid AND a.attnum = d.objsubid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE d.classoid = 'pg_class'::regclass AND d.objsubid > 0 AND c.relkind IN ('v', 'm') AND",
     ns_filter!(),
     "UNION ALL \
      SELECT 'statistics object', n.nspname || '.' || s.stxname \
