@@ -19,9 +19,21 @@ fn case(id: &str, current: &str, desired: &str) -> Case {
     }
 }
 
-/// Judges every case on one pair of scratch databases; fails naming each
-/// case that does not converge up, re-plan empty and restore down.
+/// Judges every case, and the case the other way round, on one pair of
+/// scratch databases; fails naming each that does not converge up,
+/// re-plan empty and restore down.
 fn judge_all(cases: &[Case]) {
+    let cases: Vec<Case> = cases
+        .iter()
+        .flat_map(|c| {
+            let back = case(
+                &format!("{} (reversed)", c.id),
+                c.desired.as_deref().unwrap_or(""),
+                c.current.as_deref().unwrap_or(""),
+            );
+            [c.clone(), back]
+        })
+        .collect();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -31,7 +43,7 @@ fn judge_all(cases: &[Case]) {
             return;
         };
         let mut failed = Vec::new();
-        for c in cases {
+        for c in &cases {
             let v = judge(&mut pair, c).await;
             if !(v.up() && v.replan_empty() && v.down_restored()) {
                 failed.push(format!(
@@ -92,6 +104,18 @@ fn objects_are_ordered_by_what_the_catalog_records() {
             "sequence_owned_by_column",
             "",
             "CREATE TABLE t (id integer); CREATE SEQUENCE ids OWNED BY t.id;",
+        ),
+        case(
+            "sequence_owned_by_a_dropped_column",
+            "CREATE TABLE t (id integer, n integer); CREATE SEQUENCE ns OWNED BY t.n;",
+            "CREATE TABLE t (id integer);",
+        ),
+        case(
+            "function_of_row_type_with_its_table_changed",
+            "CREATE TABLE t (a integer); \
+             CREATE FUNCTION f(r t) RETURNS integer LANGUAGE sql AS 'SELECT r.a';",
+            "CREATE TABLE t (a integer, b text); \
+             CREATE FUNCTION f(r t) RETURNS text LANGUAGE sql AS 'SELECT r.b';",
         ),
         case(
             "function_in_check_and_default",
