@@ -74,6 +74,22 @@ fn a_view_made_anew_keeps_its_rules_and_column_comments() {
     )]);
 }
 
+/// A SQL-standard body is parsed when the function is created, and the
+/// server records what it reads: it refuses to retype a column or drop a
+/// view such a function uses, as it does for views.
+#[test]
+fn functions_with_standard_bodies_are_made_anew_around_what_they_read() {
+    let body = "CREATE VIEW v AS SELECT a FROM t; \
+        CREATE FUNCTION n() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM v; END; \
+        CREATE FUNCTION total() RETURNS bigint LANGUAGE sql RETURN (SELECT sum(a) FROM t); \
+        CREATE VIEW counted AS SELECT n() AS n, total() AS total;";
+    judge_all(&[case(
+        "standard_bodies_over_a_retyped_column",
+        &format!("CREATE TABLE t (a integer, b text); {body}"),
+        &format!("CREATE TABLE t (a bigint, b text); {body}"),
+    )]);
+}
+
 #[test]
 fn objects_are_ordered_by_what_the_catalog_records() {
     judge_all(&[
