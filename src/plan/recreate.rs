@@ -96,9 +96,7 @@ impl Breakage {
                     b.touched_views.insert(key(f));
                     b.touched_views.insert(key(t));
                 }
-                Change::DropFunction(f)
-                | Change::CreateFunction(f)
-                | Change::ReplaceFunction { to: f, .. } => {
+                Change::DropFunction(f) | Change::CreateFunction(f) => {
                     b.touched_functions.insert((key(&f.name), f.args.clone()));
                 }
                 Change::DropTrigger(t) | Change::CreateTrigger(t) => {
@@ -240,6 +238,12 @@ fn recreate_functions(
             continue;
         };
         if leans_on(&f.body, &b.invalid) {
+            // `CREATE OR REPLACE` would come too late: the old body is
+            // what stops the change.
+            changes.retain(|c| {
+                !matches!(c, Change::ReplaceFunction { from: old, .. }
+                    if key(&old.name) == touched.0 && old.args == touched.1)
+            });
             changes.push(Change::DropFunction(f.clone()));
             changes.push(Change::CreateFunction(kept.clone()));
             b.touched_functions.insert(touched);
