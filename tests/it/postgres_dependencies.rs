@@ -142,3 +142,15 @@ fn objects_are_ordered_by_what_the_catalog_records() {
         ),
     ]);
 }
+
+/// A type an extension adds in a namespace of its own (`ext.citext`) is
+/// known to `check`, and the extension is created before the table.
+#[test]
+fn an_extension_type_in_its_own_namespace_converges() {
+    judge_all(&[case(
+        "extension_type_in_its_own_namespace",
+        "",
+        "CREATE SCHEMA ext; CREATE EXTENSION citext SCHEMA ext; \
+         CREATE TABLE t (e ext.citext, f ext.citext[]);",
+    )]);
+}

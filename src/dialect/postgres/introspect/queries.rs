@@ -49,6 +49,20 @@ macro_rules! not_ext {
     };
 }
 
+/// Not made by the server along with another object: the constructor
+/// functions and the multirange cast of a range type.
+macro_rules! not_internal {
+    ($cls:literal, $oid:literal) => {
+        concat!(
+            " NOT EXISTS (SELECT 1 FROM pg_depend di WHERE di.classid = '",
+            $cls,
+            "'::regclass AND di.objid = ",
+            $oid,
+            " AND di.deptype = 'i') "
+        )
+    };
+}
+
 pub const NAMESPACES: &str = concat!(
     "SELECT n.nspname::text AS name, obj_description(n.oid, 'pg_namespace') AS comment \
      FROM pg_namespace n WHERE",
@@ -287,6 +301,8 @@ pub const FUNCTIONS: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_proc", "p.oid"),
+    "AND",
+    not_internal!("pg_proc", "p.oid"),
     "ORDER BY 1, 2, 4"
 );
 
@@ -350,7 +366,18 @@ pub const UNMODELED: &str = concat!(
      JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE d.classoid = 'pg_class'::regclass AND d.objsubid > 0 AND c.relkind IN ('v', 'm') AND",
     ns_filter!(),
+    // What a new database (PostgreSQL 15 and later) has on `public`;
+    // anything else is a dump's or an administrator's choice (Pagila
+    // grants CREATE to everyone).
     "UNION ALL \
+     SELECT 'privileges of schema', 'public: ' || coalesce(n.nspacl::text, 'none') \
+       || ' owner ' || pg_get_userbyid(n.nspowner) \
+     FROM pg_namespace n WHERE n.nspname = 'public' \
+       AND (cardinality($1::text[]) = 0 OR 'public' = ANY($1::text[])) \
+       AND (pg_get_userbyid(n.nspowner) <> 'pg_database_owner' \
+         OR ARRAY(SELECT x::text COLLATE \"C\" FROM unnest(n.nspacl) x ORDER BY 1) \
+           IS DISTINCT FROM ARRAY['=U/pg_database_owner', 'pg_database_owner=UC/pg_database_owner']) \
+     UNION ALL \
      SELECT 'statistics object', n.nspname || '.' || s.stxname \
      FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE",
     ns_filter!(),
@@ -392,6 +419,8 @@ pub const UNMODELED: &str = concat!(
      SELECT 'cast', format_type(ca.castsource, NULL) || ' as ' || format_type(ca.casttarget, NULL) \
      FROM pg_cast ca WHERE ca.oid >= 16384 AND cardinality($1::text[]) = 0 AND",
     not_ext!("pg_cast", "ca.oid"),
+    "AND",
+    not_internal!("pg_cast", "ca.oid"),
     "UNION ALL \
      SELECT 'event trigger', e.evtname FROM pg_event_trigger e \
      WHERE cardinality($1::text[]) = 0 AND",
