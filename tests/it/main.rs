@@ -27,6 +27,7 @@ mod mysql_keys;
 mod mysql_moves;
 mod oracle;
 mod postgres;
+mod postgres_dependencies;
 mod postgres_fidelity;
 mod postgres_printers;
 mod postgres_routines;
