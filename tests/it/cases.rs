@@ -116,7 +116,7 @@ cases! {
     constraints: [check, foreign_key, foreign_key_actions, foreign_key_to_new_table, primary_key, unique],
     indexes: [change, create, drop, partial_and_expression, rename],
     mysql: [charset_and_comment, column_moves, enum_and_auto_increment, fulltext_and_prefix_index, online_alter],
-    postgres: [add_and_drop_columns, checks_and_uniques, defaults_of_every_kind, enum_values_added, enum_values_removed, escape_string_default, field_selection, foreign_keys, functions, identity_and_serial, identity_options, indexes, namespaces_and_sequences, online_index_and_check, partitions, quoted_names, type_changes, unlogged_and_storage, view_trigger_kept, views_and_materialized],
+    postgres: [add_and_drop_columns, checks_and_uniques, defaults_of_every_kind, enum_values_added, enum_values_removed, escape_string_default, field_selection, foreign_keys, functions, identity_and_serial, identity_options, indexes, namespaces_and_sequences, online_index_and_check, partition_own_keys, partitions, quoted_names, type_changes, unlogged_and_storage, view_trigger_kept, views_and_materialized],
     shop: [create_shop, drop_column, fk_cycle, rename_and_widen_under_a_view],
     sqlite: [add_column_in_the_middle_rebuilds, add_not_null_column_rebuilds, add_nullable_column_in_place, create_table_with_everything, drop_column_in_place, drop_indexed_column, renames_in_place, strict_and_without_rowid, strict_table_refuses_other_types, type_change_with_rename_rebuilds],
     tables: [comment, create, drop, rename],
