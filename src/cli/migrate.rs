@@ -3,10 +3,14 @@
 //!
 //! The current state is what the folder's migrations produce, replayed on
 //! a scratch database; the desired state is `--to`. `new` writes the next
-//! up and down files; `check` fails when the two disagree.
+//! up and down files and sums them into `strata.sum`; `check` fails when
+//! the two disagree, when the files no longer match the sum, or when a
+//! down file does not undo its up file. `hash` re-sums after an edit.
 
+mod folder;
 mod layout;
 mod replay;
+mod sum;
 
 use std::path::{Path, PathBuf};
 
@@ -32,8 +36,23 @@ enum Command {
     /// Write the next migration (up and down) that takes the folder's
     /// state to --to.
     New(NewArgs),
-    /// Exit 1 when replaying the folder's migrations does not give --to.
+    /// Exit 1 when replaying the folder's migrations does not give --to,
+    /// when they do not match strata.sum, or when a down file does not
+    /// restore the state before its migration.
     Check(Common),
+    /// Rewrite strata.sum from the files as they are (after an intended
+    /// edit of a migration).
+    Hash(HashArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct HashArgs {
+    /// The migrations folder.
+    #[arg(long, default_value = "migrations")]
+    dir: PathBuf,
+    /// The layout; by default the one the files are written in.
+    #[arg(long, value_enum)]
+    layout: Option<Layout>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -44,14 +63,16 @@ struct Common {
     /// The migrations folder.
     #[arg(long, default_value = "migrations")]
     dir: PathBuf,
-    #[arg(long, value_enum, default_value = "plain")]
-    layout: Layout,
+    /// The layout; by default the one the files already there are
+    /// written in (plain for an empty folder).
+    #[arg(long, value_enum)]
+    layout: Option<Layout>,
     /// The dialect, when --to does not say it.
     #[arg(long, value_name = "D")]
     dialect: Option<String>,
     /// A server where a scratch database may be created and dropped
     /// (PostgreSQL and MySQL; SQLite replays into a temporary file).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", env = "STRATA_DEV_URL", hide_env_values = true)]
     dev_url: Option<String>,
     #[command(flatten)]
     emit: EmitArgs,
@@ -75,6 +96,7 @@ pub fn run(args: Args) -> miette::Result<Outcome> {
             let secrets = secrets(&a);
             secrets.scrub(check(a))
         }
+        Command::Hash(a) => hash(a),
     }
 }
 
@@ -83,10 +105,10 @@ fn secrets(c: &Common) -> super::common::Secrets {
     super::common::Secrets::of(&[&c.to, c.dev_url.as_deref().unwrap_or("")])
 }
 
-/// The migration from the folder's state to `--to`.
-fn pending(c: &Common) -> miette::Result<(DialectKind, Migration)> {
+/// The migration from the folder's state to `--to`; with `downs`, every
+/// down file is also run and must restore the state before its migration.
+fn pending(c: &Common, f: &folder::Folder, downs: bool) -> miette::Result<(DialectKind, Migration)> {
     let flag = c.dialect.as_deref().map(parse_dialect).transpose()?;
-    let existing = c.layout.scan(&c.dir)?;
     let rt = super::runtime()?;
     rt.block_on(async {
         let desired = source::load(&c.to, &[]).await?;
@@ -102,27 +124,31 @@ fn pending(c: &Common) -> miette::Result<(DialectKind, Migration)> {
                 ))
             }
         };
-        let scratch = replay::Scratch::create(kind, c.dev_url.as_deref()).await?;
-        let current = replay_all(&scratch, c.layout, &existing).await;
-        scratch.drop().await;
-        let current = current?;
         let d = dialect::for_kind(kind);
-        let m = crate::migration::migration(&current, &desired.schema, d, &c.emit.options())?;
+        let options = c.emit.options();
+        let current = if f.existing.is_empty() {
+            // Nothing to replay: the state is the empty database.
+            crate::ir::Schema {
+                dialect: Some(kind),
+                ..Default::default()
+            }
+        } else {
+            let scratch = replay::Scratch::create(kind, c.dev_url.as_deref()).await?;
+            let check = downs.then_some((d, &options));
+            let current = replay::replay_all(&scratch, f, check).await;
+            scratch.drop().await;
+            current?
+        };
+        let m = crate::migration::migration(&current, &desired.schema, d, &options)?;
         Ok((kind, m))
     })
 }
 
-async fn replay_all(
-    scratch: &replay::Scratch,
-    layout: Layout,
-    existing: &[layout::Existing],
-) -> miette::Result<crate::ir::Schema> {
-    for e in existing {
-        let sql = layout.up_sql(e)?;
-        scratch.run(&e.up.display().to_string(), &sql).await?;
-    }
-    let found = source::introspect(scratch.url(), &[]).await?;
-    Ok(found.schema)
+fn hash(a: HashArgs) -> miette::Result<Outcome> {
+    let layout = folder::resolve_layout(&a.dir, a.layout, None)?;
+    sum::Sum::compute(&a.dir, layout)?.write(&a.dir)?;
+    println!("{}", a.dir.join(sum::FILE).display());
+    Ok(Outcome::Success)
 }
 
 fn new(a: NewArgs) -> miette::Result<Outcome> {
@@ -136,7 +162,8 @@ fn new(a: NewArgs) -> miette::Result<Outcome> {
             a.name
         ));
     }
-    let (kind, m) = pending(c)?;
+    let f = folder::Folder::open(&c.dir, c.layout)?;
+    let (kind, m) = pending(c, &f, false)?;
     if m.plan.is_empty() {
         eprintln!(
             "No changes: the migrations in {} already give the schema.",
@@ -147,10 +174,10 @@ fn new(a: NewArgs) -> miette::Result<Outcome> {
     for h in m.destructive() {
         eprintln!("warning: destructive: {}", h.message);
     }
-    let existing = c.layout.scan(&c.dir)?;
-    let version = c.layout.next_version(&existing, utc_stamp());
+    let layout = f.layout;
+    let version = layout.next_version(&f.existing, utc_stamp());
     let d = dialect::for_kind(kind);
-    let wrapped = c.layout.wraps_in_transaction()
+    let wrapped = layout.wraps_in_transaction()
         && tool_can_wrap(kind, &m.up)
         && tool_can_wrap(kind, &m.down);
     let body = |script: &Script| {
@@ -160,7 +187,7 @@ fn new(a: NewArgs) -> miette::Result<Outcome> {
             crate::report::sql::render(d, script)
         }
     };
-    let files = c.layout.files(
+    let files = layout.files(
         &c.dir,
         version,
         &name,
@@ -168,22 +195,22 @@ fn new(a: NewArgs) -> miette::Result<Outcome> {
         &body(&m.down),
         wrapped,
     );
-    std::fs::create_dir_all(&c.dir).map_err(|e| {
-        miette!(
-            code = "strata::migrate::io",
-            "cannot create {}: {e}",
-            c.dir.display()
-        )
-    })?;
+    let mut written = Vec::new();
     for (path, text) in &files.files {
         write_new(path, text)?;
         println!("{}", path.display());
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        written.push((name.unwrap_or_default(), text.clone()));
     }
+    let mut sum = f.sum.unwrap_or_else(|| sum::Sum::empty(layout));
+    sum.add(&written, f.existing.last().map(|e| e.version));
+    sum.write(&c.dir)?;
     Ok(Outcome::Success)
 }
 
 fn check(c: Common) -> miette::Result<Outcome> {
-    let (kind, m) = pending(&c)?;
+    let f = folder::Folder::open(&c.dir, c.layout)?;
+    let (kind, m) = pending(&c, &f, true)?;
     if m.plan.is_empty() {
         eprintln!(
             "The migrations in {} give the schema {}.",
