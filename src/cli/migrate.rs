@@ -72,7 +72,12 @@ struct Common {
     dialect: Option<String>,
     /// A server where a scratch database may be created and dropped
     /// (PostgreSQL and MySQL; SQLite replays into a temporary file).
-    #[arg(long, value_name = "URL", env = "STRATA_DEV_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "STRATA_DEV_URL",
+        hide_env_values = true
+    )]
     dev_url: Option<String>,
     #[command(flatten)]
     emit: EmitArgs,
@@ -107,7 +112,11 @@ fn secrets(c: &Common) -> super::common::Secrets {
 
 /// The migration from the folder's state to `--to`; with `downs`, every
 /// down file is also run and must restore the state before its migration.
-fn pending(c: &Common, f: &folder::Folder, downs: bool) -> miette::Result<(DialectKind, Migration)> {
+fn pending(
+    c: &Common,
+    f: &folder::Folder,
+    downs: bool,
+) -> miette::Result<(DialectKind, Migration)> {
     let flag = c.dialect.as_deref().map(parse_dialect).transpose()?;
     let rt = super::runtime()?;
     rt.block_on(async {
@@ -177,9 +186,8 @@ fn new(a: NewArgs) -> miette::Result<Outcome> {
     let layout = f.layout;
     let version = layout.next_version(&f.existing, utc_stamp());
     let d = dialect::for_kind(kind);
-    let wrapped = layout.wraps_in_transaction()
-        && tool_can_wrap(kind, &m.up)
-        && tool_can_wrap(kind, &m.down);
+    let wrapped =
+        layout.wraps_in_transaction() && tool_can_wrap(kind, &m.up) && tool_can_wrap(kind, &m.down);
     let body = |script: &Script| {
         if wrapped {
             bare_statements(script)

@@ -26,12 +26,12 @@ impl Folder {
             Some(s) => s.verify(dir)?,
             None if !existing.is_empty() => {
                 return Err(miette!(
-                    code = "strata::migrate::no_sum",
-                    help = "review the migrations, then run `strata migrate hash --dir {}` to sum them",
-                    "{} has migrations but no {}: nothing tells whether they were edited",
-                    dir.display(),
-                    sum::FILE
-                ))
+                code = "strata::migrate::no_sum",
+                help = "review the migrations, then run `strata migrate hash --dir {}` to sum them",
+                "{} has migrations but no {}: nothing tells whether they were edited",
+                dir.display(),
+                sum::FILE
+            ))
             }
             None => {}
         }

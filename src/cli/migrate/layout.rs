@@ -61,7 +61,8 @@ impl Layout {
     pub fn of_file(file: &str) -> Option<Layout> {
         let digits = |s: &str| s.chars().take_while(|c| c.is_ascii_digit()).count();
         if let Some(rest) = file.strip_prefix('V') {
-            if digits(rest) > 0 && rest[digits(rest)..].starts_with("__") && file.ends_with(".sql") {
+            if digits(rest) > 0 && rest[digits(rest)..].starts_with("__") && file.ends_with(".sql")
+            {
                 return Some(Layout::Flyway);
             }
         }
@@ -349,13 +350,28 @@ mod tests {
     fn detected_from_names() {
         assert_eq!(Layout::of_file("V3__x.sql"), Some(Layout::Flyway));
         assert_eq!(Layout::of_file("U3__x.sql"), None);
-        assert_eq!(Layout::of_file("20260101120000_x.up.sql"), Some(Layout::Sqlx));
-        assert_eq!(Layout::of_file("000001_x.up.sql"), Some(Layout::GolangMigrate));
+        assert_eq!(
+            Layout::of_file("20260101120000_x.up.sql"),
+            Some(Layout::Sqlx)
+        );
+        assert_eq!(
+            Layout::of_file("000001_x.up.sql"),
+            Some(Layout::GolangMigrate)
+        );
         assert_eq!(Layout::of_file("0001_x.up.sql"), Some(Layout::Plain));
         assert_eq!(Layout::of_file("0001_x.down.sql"), None);
-        assert_eq!(Layout::of_file("20260101120000_x.sql"), Some(Layout::Dbmate));
+        assert_eq!(
+            Layout::of_file("20260101120000_x.sql"),
+            Some(Layout::Dbmate)
+        );
         assert_eq!(Layout::of_file("strata.sum"), None);
-        for l in [Layout::Sqlx, Layout::Flyway, Layout::GolangMigrate, Layout::Dbmate, Layout::Plain] {
+        for l in [
+            Layout::Sqlx,
+            Layout::Flyway,
+            Layout::GolangMigrate,
+            Layout::Dbmate,
+            Layout::Plain,
+        ] {
             assert_eq!(Layout::from_name(l.name()), Some(l));
         }
     }
