@@ -82,8 +82,10 @@ pub async fn load_pair(
     to: &str,
     namespaces: &[String],
 ) -> miette::Result<(Loaded, Loaded)> {
-    let current = load(from, namespaces).await?;
-    let mut desired = load(to, namespaces).await?;
+    // Both sides are read at once (their catalog queries overlap): diffing
+    // two databases then costs about one introspection, not two.
+    let (current, desired) = tokio::join!(load(from, namespaces), load(to, namespaces));
+    let (current, mut desired) = (current?, desired?);
     align(from, &current.schema, &mut desired.schema).await?;
     Ok((current, desired))
 }
