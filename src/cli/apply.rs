@@ -72,7 +72,7 @@ pub struct Args {
     #[command(flatten)]
     pub(super) emit: EmitArgs,
     #[command(flatten)]
-    exclude: ExcludeArgs,
+    pub(super) exclude: ExcludeArgs,
     #[command(flatten)]
     env: EnvArgs,
 }
@@ -194,7 +194,11 @@ fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
             expect: Some(p.expected),
         };
         let resumable = d.pending(url).is_some();
-        match apply_or_interrupt(&rt, d.apply(url, &p.m.up, &options), resumable) {
+        let place = args.exclude.history()?;
+        let started = crate::dialect::audit::utc_now();
+        let result = apply_or_interrupt(&rt, d.apply(url, &p.m.up, &options), resumable);
+        super::history::record(&rt, d.kind(), url, &place, &p.m.up, started, &result);
+        match result {
             Err(e) if e.downcast_ref::<StalePlan>().is_some() => {
                 eprintln!("{target} changed since this plan was made: nothing was applied; planning again.");
                 approved = Some(p.m.up);

@@ -3,10 +3,14 @@
 //!
 //! The current state is what the folder's migrations produce, replayed on
 //! a scratch database; the desired state is `--to`. `new` writes the next
-//! up and down files; `check` fails when the two disagree.
+//! up and down files and sums them into `strata.sum`; `check` fails when
+//! the two disagree, when the files no longer match the sum, or when a
+//! down file does not undo its up file. `hash` re-sums after an edit.
 
+mod folder;
 mod layout;
 mod replay;
+mod sum;
 
 use std::path::{Path, PathBuf};
 
@@ -32,8 +36,23 @@ enum Command {
     /// Write the next migration (up and down) that takes the folder's
     /// state to --to.
     New(NewArgs),
-    /// Exit 1 when replaying the folder's migrations does not give --to.
+    /// Exit 1 when replaying the folder's migrations does not give --to,
+    /// when they do not match strata.sum, or when a down file does not
+    /// restore the state before its migration.
     Check(CommonArgs),
+    /// Rewrite strata.sum from the files as they are (after an intended
+    /// edit of a migration).
+    Hash(HashArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct HashArgs {
+    /// The migrations folder.
+    #[arg(long, default_value = "migrations")]
+    dir: PathBuf,
+    /// The layout; by default the one the files are written in.
+    #[arg(long, value_enum)]
+    layout: Option<Layout>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -46,8 +65,8 @@ struct CommonArgs {
     /// `migrations`).
     #[arg(long)]
     dir: Option<PathBuf>,
-    /// The migration tool's layout (default: the environment's `layout`,
-    /// then plain).
+    /// The layout (default: the environment's `layout`, then the one the
+    /// files already there are written in, plain for an empty folder).
     #[arg(long, value_enum)]
     layout: Option<Layout>,
     /// The dialect, when --to does not say it.
@@ -69,7 +88,8 @@ struct CommonArgs {
 struct Common {
     to: String,
     dir: PathBuf,
-    layout: Layout,
+    /// `None`: detected from the files already in `dir`.
+    layout: Option<Layout>,
     dialect: Option<String>,
     dev_url: Option<String>,
     emit: EmitArgs,
@@ -83,10 +103,12 @@ impl CommonArgs {
             .to(self.to)?
             .ok_or_else(|| super::env::no_to(&selected))?;
         let layout = match (self.layout, env.and_then(|e| e.layout.as_deref())) {
-            (Some(l), _) => l,
-            (None, Some(name)) => <Layout as clap::ValueEnum>::from_str(name, false)
-                .map_err(|e| miette!(code = "strata::config", "layout `{name}`: {e}"))?,
-            (None, None) => Layout::Plain,
+            (Some(l), _) => Some(l),
+            (None, Some(name)) => Some(
+                <Layout as clap::ValueEnum>::from_str(name, false)
+                    .map_err(|e| miette!(code = "strata::config", "layout `{name}`: {e}"))?,
+            ),
+            (None, None) => None,
         };
         let mut emit = self.emit;
         emit.with_env(env)?;
@@ -124,6 +146,7 @@ pub fn run(args: Args) -> miette::Result<Outcome> {
             let secrets = secrets(&common);
             secrets.scrub(check(common))
         }
+        Command::Hash(a) => hash(a),
     }
 }
 
@@ -132,10 +155,14 @@ fn secrets(c: &Common) -> super::common::Secrets {
     super::common::Secrets::of(&[&c.to, c.dev_url.as_deref().unwrap_or("")])
 }
 
-/// The migration from the folder's state to `--to`.
-fn pending(c: &Common) -> miette::Result<(DialectKind, Migration)> {
+/// The migration from the folder's state to `--to`; with `downs`, every
+/// down file is also run and must restore the state before its migration.
+fn pending(
+    c: &Common,
+    f: &folder::Folder,
+    downs: bool,
+) -> miette::Result<(DialectKind, Migration)> {
     let flag = c.dialect.as_deref().map(parse_dialect).transpose()?;
-    let existing = c.layout.scan(&c.dir)?;
     let rt = super::runtime()?;
     rt.block_on(async {
         let desired = source::load(&c.to, &[]).await?;
@@ -151,27 +178,31 @@ fn pending(c: &Common) -> miette::Result<(DialectKind, Migration)> {
                 ))
             }
         };
-        let scratch = replay::Scratch::create(kind, c.dev_url.as_deref()).await?;
-        let current = replay_all(&scratch, c.layout, &existing).await;
-        scratch.drop().await;
-        let current = current?;
         let d = dialect::for_kind(kind);
-        let m = crate::migration::migration(&current, &desired.schema, d, &c.emit.options())?;
+        let options = c.emit.options();
+        let current = if f.existing.is_empty() {
+            // Nothing to replay: the state is the empty database.
+            crate::ir::Schema {
+                dialect: Some(kind),
+                ..Default::default()
+            }
+        } else {
+            let scratch = replay::Scratch::create(kind, c.dev_url.as_deref()).await?;
+            let check = downs.then_some((d, &options));
+            let current = replay::replay_all(&scratch, f, check).await;
+            scratch.drop().await;
+            current?
+        };
+        let m = crate::migration::migration(&current, &desired.schema, d, &options)?;
         Ok((kind, m))
     })
 }
 
-async fn replay_all(
-    scratch: &replay::Scratch,
-    layout: Layout,
-    existing: &[layout::Existing],
-) -> miette::Result<crate::ir::Schema> {
-    for e in existing {
-        let sql = layout.up_sql(e)?;
-        scratch.run(&e.up.display().to_string(), &sql).await?;
-    }
-    let found = source::introspect(scratch.url(), &[]).await?;
-    Ok(found.schema)
+fn hash(a: HashArgs) -> miette::Result<Outcome> {
+    let layout = folder::resolve_layout(&a.dir, a.layout, None)?;
+    sum::Sum::compute(&a.dir, layout)?.write(&a.dir)?;
+    println!("{}", a.dir.join(sum::FILE).display());
+    Ok(Outcome::Success)
 }
 
 fn new(given_name: &str, c: &Common) -> miette::Result<Outcome> {
@@ -183,7 +214,8 @@ fn new(given_name: &str, c: &Common) -> miette::Result<Outcome> {
             "`{given_name}` is not usable as a migration name"
         ));
     }
-    let (kind, m) = pending(c)?;
+    let f = folder::Folder::open(&c.dir, c.layout)?;
+    let (kind, m) = pending(c, &f, false)?;
     if m.plan.is_empty() {
         eprintln!(
             "No changes: the migrations in {} already give the schema.",
@@ -194,12 +226,11 @@ fn new(given_name: &str, c: &Common) -> miette::Result<Outcome> {
     for h in m.destructive() {
         eprintln!("warning: destructive: {}", h.message);
     }
-    let existing = c.layout.scan(&c.dir)?;
-    let version = c.layout.next_version(&existing, utc_stamp());
+    let layout = f.layout;
+    let version = layout.next_version(&f.existing, utc_stamp());
     let d = dialect::for_kind(kind);
-    let wrapped = c.layout.wraps_in_transaction()
-        && tool_can_wrap(kind, &m.up)
-        && tool_can_wrap(kind, &m.down);
+    let wrapped =
+        layout.wraps_in_transaction() && tool_can_wrap(kind, &m.up) && tool_can_wrap(kind, &m.down);
     let body = |script: &Script| {
         if wrapped {
             bare_statements(script)
@@ -207,7 +238,7 @@ fn new(given_name: &str, c: &Common) -> miette::Result<Outcome> {
             crate::report::sql::render(d, script)
         }
     };
-    let files = c.layout.files(
+    let files = layout.files(
         &c.dir,
         version,
         &name,
@@ -215,22 +246,22 @@ fn new(given_name: &str, c: &Common) -> miette::Result<Outcome> {
         &body(&m.down),
         wrapped,
     );
-    std::fs::create_dir_all(&c.dir).map_err(|e| {
-        miette!(
-            code = "strata::migrate::io",
-            "cannot create {}: {e}",
-            c.dir.display()
-        )
-    })?;
+    let mut written = Vec::new();
     for (path, text) in &files.files {
         write_new(path, text)?;
         println!("{}", path.display());
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        written.push((name.unwrap_or_default(), text.clone()));
     }
+    let mut sum = f.sum.unwrap_or_else(|| sum::Sum::empty(layout));
+    sum.add(&written, f.existing.last().map(|e| e.version));
+    sum.write(&c.dir)?;
     Ok(Outcome::Success)
 }
 
 fn check(c: Common) -> miette::Result<Outcome> {
-    let (kind, m) = pending(&c)?;
+    let f = folder::Folder::open(&c.dir, c.layout)?;
+    let (kind, m) = pending(&c, &f, true)?;
     if m.plan.is_empty() {
         eprintln!(
             "The migrations in {} give the schema {}.",
@@ -305,35 +336,11 @@ fn write_new(path: &Path, text: &str) -> miette::Result<()> {
 
 /// The current UTC time as `YYYYMMDDHHMMSS`.
 fn utc_stamp() -> u64 {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    let (y, m, d) = civil_from_days(days);
-    let stamp = format!(
-        "{y:04}{m:02}{d:02}{:02}{:02}{:02}",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    );
-    stamp.parse().unwrap_or(0)
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's
-/// algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+    let digits: String = crate::dialect::audit::utc_now()
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -341,10 +348,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_513), (2026, 3, 1));
-        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    fn stamps() {
         assert!(utc_stamp() > 20_200_101_000_000);
     }
 }

@@ -12,6 +12,7 @@ mod exclude;
 mod export;
 mod fmt;
 mod graph;
+mod history;
 mod inspect;
 mod interrupt;
 mod lint;
@@ -56,6 +57,8 @@ enum Command {
     Graph(graph::Args),
     /// Write or check versioned migration files (sqlx, Flyway, golang-migrate, dbmate, plain).
     Migrate(migrate::Args),
+    /// List the applies recorded in the database (who, when, plan, SQL, outcome).
+    History(history::Args),
 }
 
 /// How a successful command ended.
@@ -91,6 +94,7 @@ pub fn main() -> ExitCode {
         Command::Export(a) => export::run(a),
         Command::Graph(a) => graph::run(a),
         Command::Migrate(a) => migrate::run(a),
+        Command::History(a) => history::run(a),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -20,6 +20,7 @@ mod gitsrc;
 mod lint;
 mod literals;
 mod migrate;
+mod migrate_trust;
 mod mysql;
 mod mysql_apply;
 mod mysql_fidelity;

@@ -201,7 +201,7 @@ async fn prepare(
     }
     let run = Run {
         hash,
-        id: history::new_run_id(),
+        id: crate::dialect::audit::new_run_id(),
     };
     let recorded: Vec<&Statement> = script.statements().filter(|s| s.step.is_some()).collect();
     history::record(conn, &run, &recorded).await?;
