@@ -38,6 +38,11 @@ pub struct Args {
     /// done. Not with `--plan`.
     #[arg(long)]
     to: Option<String>,
+    /// The server where a SQL --to (a .sql file or a directory of them)
+    /// is loaded into a scratch database; SQLite loads in memory
+    /// (default: the environment's `dev_url`, then $STRATA_DEV_URL).
+    #[arg(long)]
+    dev_url: Option<String>,
     /// Run a plan saved by `strata plan -o plan.json`: exactly its
     /// statements, and only on the database state it was planned from.
     #[arg(
@@ -86,9 +91,14 @@ pub fn run(mut args: Args) -> miette::Result<Outcome> {
             return Err(no_to(&selected));
         }
     }
+    args.dev_url = selected.dev_url(args.dev_url.take())?;
     args.emit.with_env(selected.env.as_ref())?;
     args.exclude.with_env(selected.env.as_ref());
-    let secrets = Secrets::of(&[&url, args.to.as_deref().unwrap_or("")]);
+    let secrets = Secrets::of(&[
+        &url,
+        args.to.as_deref().unwrap_or(""),
+        args.dev_url.as_deref().unwrap_or(""),
+    ]);
     if let Some(path) = args.plan.clone() {
         return secrets.scrub(super::apply_saved::run(&args, &url, &path));
     }
@@ -114,9 +124,15 @@ fn plan_now(
 ) -> miette::Result<Planned> {
     let kind = url_dialect(url)?;
     let exclude = args.exclude.load()?;
-    let (current, desired) = rt.block_on(source::load_pair(url, to, &args.namespaces))?;
+    let sql = source::SqlSetup {
+        dialect: Some(kind),
+        dev_url: args.dev_url.as_deref(),
+    };
+    let (current, desired) =
+        rt.block_on(source::load_pair_with(url, to, &args.namespaces, &sql))?;
     if warn {
         warn_all(&current.warnings);
+        warn_all(&desired.warnings);
     }
     check_source_dialect(&desired, kind, to)?;
     let desired_schema = without(&exclude, &desired.schema, false);
@@ -309,7 +325,11 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
     let target = redact(url);
     let desired = match args.to.as_deref() {
         Some(to) => {
-            let desired = rt.block_on(source::load(to, &args.namespaces))?;
+            let sql = source::SqlSetup {
+                dialect: Some(kind),
+                dev_url: args.dev_url.as_deref(),
+            };
+            let desired = rt.block_on(source::load_with(to, &args.namespaces, &sql))?;
             check_source_dialect(&desired, kind, to)?;
             Some(desired.schema)
         }

@@ -25,7 +25,8 @@ pub struct Args {
     /// (default: the environment's `url`).
     #[arg(requires = "to")]
     from: Option<String>,
-    /// The desired schema: files, a directory, or a database URL
+    /// The desired schema: files, a directory, a database URL, or SQL
+    /// (a .sql file or a directory of them; either side may be SQL)
     /// (default: the environment's `schema`).
     to: Option<String>,
     /// The dialect to plan for, when neither source says it.
@@ -36,6 +37,11 @@ pub struct Args {
     namespaces: Vec<String>,
     #[arg(long, value_enum, default_value = "sql")]
     format: Format,
+    /// The server where a SQL source is loaded into a scratch database
+    /// (PostgreSQL, MySQL; SQLite loads in memory; default: the
+    /// environment's `dev_url`, then $STRATA_DEV_URL).
+    #[arg(long)]
+    dev_url: Option<String>,
     /// Exit 2 when there are changes, 0 when there are none.
     #[arg(long)]
     exit_code: bool,
@@ -54,9 +60,10 @@ pub fn run(mut args: Args) -> miette::Result<Outcome> {
         .to(args.to.take())?
         .ok_or_else(|| super::env::no_to(&selected))?;
     args.dialect = selected.dialect(args.dialect.take());
+    args.dev_url = selected.dev_url(args.dev_url.take())?;
     args.emit.with_env(selected.env.as_ref())?;
     args.exclude.with_env(selected.env.as_ref());
-    let secrets = Secrets::of(&[&from, &to]);
+    let secrets = Secrets::of(&[&from, &to, args.dev_url.as_deref().unwrap_or("")]);
     secrets.scrub(diff(args, &from, &to))
 }
 
@@ -64,8 +71,16 @@ fn diff(args: Args, from_source: &str, to_source: &str) -> miette::Result<Outcom
     let flag = args.dialect.as_deref().map(parse_dialect).transpose()?;
     let exclude = args.exclude.load()?;
     let rt = super::runtime()?;
-    let (mut from, mut to) =
-        rt.block_on(source::load_pair(from_source, to_source, &args.namespaces))?;
+    let sql = source::SqlSetup {
+        dialect: flag,
+        dev_url: args.dev_url.as_deref(),
+    };
+    let (mut from, mut to) = rt.block_on(source::load_pair_with(
+        from_source,
+        to_source,
+        &args.namespaces,
+        &sql,
+    ))?;
     warn_all(&from.warnings);
     warn_all(&to.warnings);
     from.schema = without(&exclude, &from.schema, true);

@@ -165,7 +165,11 @@ fn pending(
     let flag = c.dialect.as_deref().map(parse_dialect).transpose()?;
     let rt = super::runtime()?;
     rt.block_on(async {
-        let desired = source::load(&c.to, &[]).await?;
+        let sql = source::SqlSetup {
+            dialect: flag,
+            dev_url: c.dev_url.as_deref(),
+        };
+        let desired = source::load_with(&c.to, &[], &sql).await?;
         warn_all(&desired.warnings);
         let kind = match (flag, desired.dialect) {
             (Some(f), _) => f,

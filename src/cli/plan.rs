@@ -35,8 +35,10 @@ pub struct Args {
     /// $DATABASE_URL).
     #[arg(long)]
     url: Option<String>,
-    /// The desired schema: files, a directory, or another database URL
-    /// (default: the environment's `schema`).
+    /// The desired schema: files, a directory, another database URL, or
+    /// SQL (a .sql file or a directory of them, loaded into a scratch
+    /// database on --dev-url; in memory for SQLite) (default: the
+    /// environment's `schema`).
     #[arg(long)]
     to: Option<String>,
     /// Only these namespaces of the database (PostgreSQL schemas).
@@ -63,8 +65,9 @@ pub struct Args {
     /// Run the plan and its rollback on a scratch database first (docs/prove.md).
     #[arg(long)]
     prove: bool,
-    /// The server where --prove creates its scratch database (default:
-    /// the environment's `dev_url`, then $STRATA_DEV_URL).
+    /// The server where --prove and a SQL --to create their scratch
+    /// databases (default: the environment's `dev_url`, then
+    /// $STRATA_DEV_URL).
     #[arg(long)]
     dev_url: Option<String>,
     #[command(flatten)]
@@ -98,8 +101,14 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     let d = dialect::for_kind(kind);
     let exclude = args.exclude.load()?;
     let rt = super::runtime()?;
-    let (whole, mut desired) = rt.block_on(source::load_pair(url, to, &args.namespaces))?;
+    let sql = source::SqlSetup {
+        dialect: Some(kind),
+        dev_url: args.dev_url.as_deref(),
+    };
+    let (whole, mut desired) =
+        rt.block_on(source::load_pair_with(url, to, &args.namespaces, &sql))?;
     warn_all(&whole.warnings);
+    warn_all(&desired.warnings);
     check_source_dialect(&desired, kind, to)?;
     // A saved plan records the whole database, as `apply --plan` reads it.
     let current = source::Loaded {
