@@ -7,10 +7,12 @@ mod apply_saved;
 mod check;
 mod common;
 mod diff;
+mod env;
 mod exclude;
 mod export;
 mod fmt;
 mod graph;
+mod history;
 mod import;
 mod inspect;
 mod interrupt;
@@ -58,6 +60,8 @@ enum Command {
     Import(import::Args),
     /// Write or check versioned migration files (sqlx, Flyway, golang-migrate, dbmate, plain).
     Migrate(migrate::Args),
+    /// List the applies recorded in the database (who, when, plan, SQL, outcome).
+    History(history::Args),
 }
 
 /// How a successful command ended.
@@ -94,6 +98,7 @@ pub fn main() -> ExitCode {
         Command::Graph(a) => graph::run(a),
         Command::Import(a) => import::run(a),
         Command::Migrate(a) => migrate::run(a),
+        Command::History(a) => history::run(a),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

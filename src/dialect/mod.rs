@@ -13,6 +13,7 @@
 //! [`for_url`], the one place that picks a dialect for a database.
 //! Nothing matches on SQL text.
 
+pub mod audit;
 pub mod driver;
 pub mod mysql;
 pub mod postgres;

@@ -117,12 +117,27 @@ pub async fn load_pair_with(
             .or_else(|| dialect_of_url(to)),
         ..*sql
     };
-    let sql_first = sql::is_sql(from) && !sql::is_sql(to);
-    let (first, second) = if sql_first { (to, from) } else { (from, to) };
-    let a = load_with(first, namespaces, &setup).await?;
-    setup.dialect = setup.dialect.or(a.dialect);
-    let b = load_with(second, namespaces, &setup).await?;
-    let (current, mut desired) = if sql_first { (b, a) } else { (a, b) };
+    let (current, mut desired) = if sql::is_sql(from) || sql::is_sql(to) {
+        // A SQL side is loaded second, in the dialect the other side says.
+        let sql_first = sql::is_sql(from) && !sql::is_sql(to);
+        let (first, second) = if sql_first { (to, from) } else { (from, to) };
+        let a = load_with(first, namespaces, &setup).await?;
+        setup.dialect = setup.dialect.or(a.dialect);
+        let b = load_with(second, namespaces, &setup).await?;
+        if sql_first {
+            (b, a)
+        } else {
+            (a, b)
+        }
+    } else {
+        // Both sides are read at once (their catalog queries overlap):
+        // diffing two databases then costs about one introspection.
+        let (a, b) = tokio::join!(
+            load_with(from, namespaces, &setup),
+            load_with(to, namespaces, &setup)
+        );
+        (a?, b?)
+    };
     align(from, &current.schema, &mut desired.schema).await?;
     Ok((current, desired))
 }

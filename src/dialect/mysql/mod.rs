@@ -73,6 +73,22 @@ impl Driver for Mysql {
         Box::pin(introspect::introspect(url, namespaces))
     }
 
+    /// A view whose definer the schema does not name keeps the one the
+    /// server has: it is neither a difference nor changed when the view is
+    /// replaced, whoever applies.
+    fn align<'a>(&'a self, _url: &'a str, db: &'a Schema, desired: &'a mut Schema) -> Fut<'a, ()> {
+        Box::pin(async move {
+            for (n, v) in desired.views.iter_mut() {
+                let named = v.options.keys().any(|k| k.eq_ignore_ascii_case("definer"));
+                let kept = db.views.get(n).and_then(|d| d.options.get("definer"));
+                if let (false, Some(d)) = (named, kept) {
+                    v.options.insert("definer".to_string(), d.clone());
+                }
+            }
+            Ok(())
+        })
+    }
+
     fn apply<'a>(
         &'a self,
         url: &'a str,

@@ -7,6 +7,7 @@ pub mod ddl;
 pub mod emit;
 pub mod expr;
 pub mod hazards;
+pub mod history;
 pub mod introspect;
 pub mod normalize;
 pub mod quote;
