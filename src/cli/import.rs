@@ -17,19 +17,26 @@ pub struct Args {
     /// Write the schema here instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
-    /// The dialect the SQL is written in (default: the --dev-url's).
+    /// The dialect the SQL is written in (default: the environment's,
+    /// then the dev URL's).
     #[arg(long, value_name = "D")]
     dialect: Option<String>,
     /// The server where the SQL is loaded into a scratch database, which
-    /// is dropped afterwards (PostgreSQL, MySQL; SQLite loads in memory).
-    #[arg(long, env = "STRATA_DEV_URL", hide_env_values = true)]
+    /// is dropped afterwards (PostgreSQL, MySQL; SQLite loads in memory;
+    /// default: the environment's `dev_url`, then $STRATA_DEV_URL).
+    #[arg(long)]
     dev_url: Option<String>,
     /// Only these namespaces (PostgreSQL schemas).
     #[arg(long = "schema", value_name = "NS")]
     namespaces: Vec<String>,
+    #[command(flatten)]
+    env: super::env::EnvArgs,
 }
 
-pub fn run(args: Args) -> miette::Result<Outcome> {
+pub fn run(mut args: Args) -> miette::Result<Outcome> {
+    let selected = args.env.load()?;
+    args.dialect = selected.dialect(args.dialect.take());
+    args.dev_url = selected.dev_url(args.dev_url.take())?;
     let secrets = Secrets::of(&[args.dev_url.as_deref().unwrap_or("")]);
     secrets.scrub(import(args))
 }
