@@ -13,6 +13,7 @@ use super::common::{
     summarize, url_dialect, warn_all, write_file, write_output, EmitArgs, Secrets,
 };
 use super::exclude::{without, ExcludeArgs};
+use super::fleet::TargetsArgs;
 use super::Outcome;
 use crate::dialect;
 use crate::ir::DialectKind;
@@ -70,9 +71,14 @@ pub struct Args {
     /// The dialect, when it must be checked against the URL's.
     #[arg(long, value_name = "D")]
     dialect: Option<String>,
+    #[command(flatten)]
+    fleet: TargetsArgs,
 }
 
 pub fn run(args: Args) -> miette::Result<Outcome> {
+    if let Some(path) = args.fleet.targets.clone() {
+        return plan_fleet(&args, &path);
+    }
     let url = database_url(args.url.as_deref())?;
     let secrets = Secrets::of(&[&url, &args.to, args.dev_url.as_deref().unwrap_or("")]);
     secrets.scrub(plan(args, &url))
@@ -138,6 +144,43 @@ fn plan(args: Args, url: &str) -> miette::Result<Outcome> {
     }
     refuse_destructive(&m, args.allow_destructive)?;
     Ok(changes_outcome(&m, args.exit_code))
+}
+
+/// `--targets FILE`: the distinct plans of a fleet, as SQL or JSON.
+fn plan_fleet(args: &Args, path: &std::path::Path) -> miette::Result<Outcome> {
+    let json = match args.format {
+        None | Some(Format::Sql) => false,
+        Some(Format::Json) => true,
+        Some(other) => {
+            return Err(fleet_refusal(&format!(
+                "--format {}",
+                format!("{other:?}").to_lowercase()
+            )))
+        }
+    };
+    let unsupported = [
+        (args.output.is_some(), "-o"),
+        (args.rollback.is_some(), "--rollback"),
+        (args.prove, "--prove"),
+        (args.dialect.is_some(), "--dialect"),
+    ];
+    if let Some((_, flag)) = unsupported.iter().find(|(given, _)| *given) {
+        return Err(fleet_refusal(flag));
+    }
+    let shape = super::apply::Shape {
+        namespaces: &args.namespaces,
+        exclude: &args.exclude,
+        emit: &args.emit,
+    };
+    super::fleet::plan(&shape, &args.fleet, path, &args.to, json, args.exit_code)
+}
+
+fn fleet_refusal(flag: &str) -> miette::Report {
+    miette!(
+        code = "strata::fleet::flag",
+        help = "plan one target with --url for that; with --targets, --format is sql or json",
+        "{flag} does not combine with --targets"
+    )
 }
 
 /// `--format`, else a saved plan for `-o *.json`, else SQL.
