@@ -42,15 +42,15 @@ fn rt() -> tokio::runtime::Runtime {
 struct Expect {
     url: String,
     result: &'static str,
-    /// The number of changes of the plan it got: 1 (`posts`) or 2.
-    plan: Option<u64>,
+    /// A line of the summary of the plan it got: [`ALTER`] or [`CREATE`].
+    plan: Option<&'static str>,
     error: Option<&'static str>,
 }
 
 fn expect(
     url: &str,
     result: &'static str,
-    plan: Option<u64>,
+    plan: Option<&'static str>,
     error: Option<&'static str>,
 ) -> Expect {
     Expect {
@@ -123,11 +123,16 @@ fn check_report(report: &Value, expected: &[Expect]) {
         let ctx = format!("{row:#}");
         assert_eq!(row["target"], strata::url::redact(&e.url), "{ctx}");
         assert_eq!(row["result"], e.result, "{ctx}");
-        let plan = row["plan"].as_u64().map(|n| {
-            let changes = &report["plans"][n as usize - 1]["changes"];
-            changes.as_u64().expect("the plan's changes")
-        });
-        assert_eq!(plan, e.plan, "{ctx}");
+        let summary = row["plan"]
+            .as_u64()
+            .map(|n| report["plans"][n as usize - 1]["summary"].to_string());
+        match e.plan {
+            Some(line) => assert!(
+                summary.as_deref().is_some_and(|s| s.contains(line)),
+                "expected a plan with `{line}`: {ctx}\n{summary:?}"
+            ),
+            None => assert_eq!(summary, None, "{ctx}"),
+        }
         match e.error {
             Some(piece) => {
                 let error = row["error"].as_str().unwrap_or_default();
@@ -169,15 +174,20 @@ fn assert_converged(dir: &Dir, urls: &[String]) {
     assert_eq!(report["totals"]["unchanged"], urls.len(), "{report:#}");
 }
 
+/// The plan of a database holding `users` without its `name` column.
+const ALTER: &str = "alter table `users`: add column `name`";
+/// The plan of an empty database.
+const CREATE: &str = "create table `users`";
+
 /// The whole round on one fleet: `healthy` targets (the first two already
-/// holding `users` only: a plan of 1 change; the third the whole schema;
-/// the others empty: 2 changes), `broken` ones that fail, and `locked`
-/// ones that fail to apply while `hold` keeps them
+/// holding `users` without `name`: plan [`ALTER`]; the third the whole
+/// schema; the others empty: [`CREATE`]), `broken` ones that fail, and
+/// `locked` ones that fail to apply while `hold` keeps them
 /// locked, then apply once `hold` is dropped.
 fn round<H>(
     healthy: &[String],
-    broken: &[(String, &'static str, Option<u64>)],
-    locked: &[(String, &'static str, u64)],
+    broken: &[(String, &'static str, Option<&'static str>)],
+    locked: &[(String, &'static str, &'static str)],
     hold: H,
     extra: &[&str],
 ) {
@@ -190,16 +200,16 @@ fn round<H>(
         .iter()
         .enumerate()
         .map(|(i, u)| match i {
-            0 | 1 => expect(u, "applied", Some(1), None),
+            0 | 1 => expect(u, "applied", Some(ALTER), None),
             2 => expect(u, "unchanged", None, None),
-            _ => expect(u, "applied", Some(2), None),
+            _ => expect(u, "applied", Some(CREATE), None),
         })
         .collect();
     for (u, e, plan) in broken {
         expected.push(expect(u, "failed", *plan, Some(e)));
     }
     for (u, e, plan) in locked {
-        expected.push(expect(u, "failed", Some(*plan), Some(e)));
+        expected.push(expect(u, "failed", Some(plan), Some(e)));
     }
 
     let (code, report, stderr) = apply(&targets, &dir.schema(), extra);
@@ -246,15 +256,23 @@ fn round<H>(
     assert_converged(&dir, &without_broken);
 }
 
-/// The first two healthy targets hold `users` only; the third, the
-/// whole schema.
-fn seed(urls: &[String], users: &str, posts: &str) {
+/// `CREATE TABLE users` with its columns, or without `name`.
+fn users(whole: bool) -> String {
+    format!(
+        "CREATE TABLE users (id integer NOT NULL, email text NOT NULL{}, PRIMARY KEY (id))",
+        if whole { ", name text" } else { "" }
+    )
+}
+
+/// The first two healthy targets hold `users` without `name`; the third,
+/// the whole schema.
+fn seed(urls: &[String], posts: &str) {
     let rt = rt();
     for (i, url) in urls.iter().take(3).enumerate() {
-        let mut ddl = vec![users.to_string()];
-        if i == 2 {
-            ddl.push(posts.to_string());
-        }
+        let ddl = match i {
+            2 => vec![users(true), posts.to_string()],
+            _ => vec![users(false)],
+        };
         rt.block_on(exec(url, &ddl)).expect("seed");
     }
 }
@@ -267,11 +285,7 @@ fn a_fleet_of_sqlite_files() {
     for db in &dbs {
         std::fs::write(&db.path, b"").expect("an empty database file");
     }
-    seed(
-        &healthy,
-        "CREATE TABLE users (id integer NOT NULL, email text NOT NULL, name text, PRIMARY KEY (id))",
-        "CREATE TABLE posts (id integer NOT NULL, user_id integer NOT NULL REFERENCES users (id), title text NOT NULL, PRIMARY KEY (id))",
-    );
+    seed(&healthy, POSTS);
     let rt = rt();
     // Another connection in a write transaction: strata's waits for the
     // write lock give up after the short lock timeout and its retries.
@@ -290,9 +304,9 @@ fn a_fleet_of_sqlite_files() {
         "unable to open",
         // SQLite reads a missing file as an empty database; opening it
         // to write is what fails.
-        Some(2),
+        Some(CREATE),
     )];
-    let locked = vec![(locked_url, "locked", 2)];
+    let locked = vec![(locked_url, "locked", CREATE)];
     round(
         &healthy,
         &broken,
@@ -302,9 +316,7 @@ fn a_fleet_of_sqlite_files() {
     );
 }
 
-const PG_USERS: &str =
-    "CREATE TABLE users (id integer NOT NULL, email text NOT NULL, name text, PRIMARY KEY (id))";
-const PG_POSTS: &str = "CREATE TABLE posts (id integer NOT NULL, user_id integer NOT NULL REFERENCES users (id), title text NOT NULL, PRIMARY KEY (id))";
+const POSTS: &str = "CREATE TABLE posts (id integer NOT NULL, user_id integer NOT NULL REFERENCES users (id), title text NOT NULL, PRIMARY KEY (id))";
 
 /// The locks of a PostgreSQL fleet: one database under strata's own
 /// advisory lock, one whose `users` another session holds in ACCESS
@@ -330,8 +342,8 @@ fn a_fleet_of_postgres_databases() {
     let mut healthy: Vec<String> = dbs.iter().map(|d| d.url.clone()).collect();
     let table_locked = healthy.pop().expect("22 databases");
     let apply_locked = healthy.pop().expect("22 databases");
-    seed(&healthy, PG_USERS, PG_POSTS);
-    rt.block_on(exec(&table_locked, &[PG_USERS.to_string()]))
+    seed(&healthy, POSTS);
+    rt.block_on(exec(&table_locked, &[users(false)]))
         .expect("seed the table-locked database");
     let hold = rt.block_on(async {
         let mut apply = sqlx::PgConnection::connect(&apply_locked)
@@ -368,8 +380,8 @@ fn a_fleet_of_postgres_databases() {
         ),
     ];
     let locked = vec![
-        (apply_locked, "could not take the apply lock", 2),
-        (table_locked, "lock", 1),
+        (apply_locked, "could not take the apply lock", CREATE),
+        (table_locked, "lock", ALTER),
     ];
     round(
         &healthy,
@@ -377,5 +389,80 @@ fn a_fleet_of_postgres_databases() {
         &locked,
         hold,
         &["--lock-timeout", "100ms", "--apply-lock-wait", "1s"],
+    );
+}
+
+const MY_POSTS: &str = "CREATE TABLE posts (id integer NOT NULL, user_id integer NOT NULL, title text NOT NULL, PRIMARY KEY (id), FOREIGN KEY (user_id) REFERENCES users (id))";
+
+/// The locks of a MariaDB fleet: one database under strata's named apply
+/// lock, one whose `users` another session holds with LOCK TABLES.
+struct MyHold {
+    _apply: sqlx::MySqlConnection,
+    _table: sqlx::MySqlConnection,
+}
+
+#[test]
+fn a_fleet_of_mariadb_databases() {
+    let rt = rt();
+    let Some(first) = rt.block_on(MyDb::create("fleet")) else {
+        return;
+    };
+    let mut dbs = vec![first];
+    for _ in 0..HEALTHY + 1 {
+        dbs.push(
+            rt.block_on(MyDb::create("fleet"))
+                .expect("scratch database"),
+        );
+    }
+    let mut healthy: Vec<String> = dbs.iter().map(|d| d.url.clone()).collect();
+    let table_locked = healthy.pop().expect("22 databases");
+    let apply_locked = healthy.pop().expect("22 databases");
+    let apply_locked_name = dbs[dbs.len() - 2].name.clone();
+    seed(&healthy, MY_POSTS);
+    rt.block_on(exec(&table_locked, &[users(false)]))
+        .expect("seed the table-locked database");
+    let hold = rt.block_on(async {
+        let mut apply = sqlx::MySqlConnection::connect(&apply_locked)
+            .await
+            .expect("connect");
+        let got: Option<i64> = sqlx::query_scalar("SELECT GET_LOCK(?, 0)")
+            .bind(format!("strata_apply:{apply_locked_name}"))
+            .fetch_one(&mut apply)
+            .await
+            .expect("hold strata's apply lock");
+        assert_eq!(got, Some(1));
+        let mut table = sqlx::MySqlConnection::connect(&table_locked)
+            .await
+            .expect("connect");
+        sqlx::raw_sql("LOCK TABLES users WRITE")
+            .execute(&mut table)
+            .await
+            .expect("hold a table lock");
+        MyHold {
+            _apply: apply,
+            _table: table,
+        }
+    });
+    let admin = crate::support::mysql_admin_url();
+    let wrong_password = admin.replacen("mysql://root@", "mysql://root:hunter2secret@", 1);
+    assert_ne!(
+        wrong_password, admin,
+        "the admin URL has the expected shape"
+    );
+    let missing_db = format!("{}_missing", dbs[0].url);
+    let broken = vec![
+        (wrong_password, "Access denied", None),
+        (missing_db, "Unknown database", None),
+    ];
+    let locked = vec![
+        (apply_locked, "held the lock", CREATE),
+        (table_locked, "lock", ALTER),
+    ];
+    round(
+        &healthy,
+        &broken,
+        &locked,
+        hold,
+        &["--lock-timeout", "1s", "--apply-lock-wait", "1s"],
     );
 }
