@@ -250,11 +250,8 @@ mod tests {
             interpolate("x${STRATA_TARGETS_TEST_UNSET_9}"),
             Err("STRATA_TARGETS_TEST_UNSET_9".to_string())
         );
-        let e = parse(
-            "t.toml",
-            "urls = [\"p://${STRATA_TARGETS_TEST_UNSET_9}\"]\n",
-        )
-        .expect_err("unset");
+        let e =
+            parse("t.toml", r#"urls = ['p://${STRATA_TARGETS_TEST_UNSET_9}']"#).expect_err("unset");
         assert!(e.message.contains("STRATA_TARGETS_TEST_UNSET_9"));
     }
 
