@@ -88,14 +88,12 @@ impl Dir {
 /// code, its JSON report, its stderr.
 fn apply(targets: &Path, schema: &Path, extra: &[&str]) -> (i32, Value, String) {
     let out = strata()
-        .args([
-            "apply",
-            "--auto-approve",
-            "--format",
-            "json",
-            "--parallel",
-            "4",
-        ])
+        .args(["apply", "--auto-approve", "--format", "json"])
+        .args(if extra.contains(&"--parallel") {
+            &[][..]
+        } else {
+            &["--parallel", "4"][..]
+        })
         .arg("--targets")
         .arg(targets)
         .arg("--to")
@@ -465,4 +463,94 @@ fn a_fleet_of_mariadb_databases() {
         hold,
         &["--lock-timeout", "1s", "--apply-lock-wait", "1s"],
     );
+}
+
+#[test]
+fn targets_from_a_command_with_variables() {
+    let dir = Dir::new();
+    let list = dir.dir.path().join("targets.toml");
+    // Single quotes: the shell leaves `${…}` alone and strata fills it in.
+    std::fs::write(
+        &list,
+        "command = \"echo 'sqlite://${STRATA_FLEET_DIR}/a.db'; echo '# a comment'; echo; echo 'sqlite://${STRATA_FLEET_DIR}/b.db'\"\n",
+    )
+    .expect("targets");
+    let plan = strata()
+        .args(["plan", "--exit-code", "--targets"])
+        .arg(&list)
+        .arg("--to")
+        .arg(dir.schema())
+        .env("STRATA_FLEET_DIR", dir.dir.path())
+        .output()
+        .expect("run strata");
+    let stdout = String::from_utf8_lossy(&plan.stdout);
+    assert_eq!(plan.status.code(), Some(2), "{stdout}");
+    assert!(
+        stdout.starts_with("-- plan 1 of 1 (sqlite): 2 change(s), 2 target(s)\n"),
+        "{stdout}"
+    );
+    let a = format!("-- target: sqlite://{}/a.db\n", dir.dir.path().display());
+    assert!(stdout.contains(&a), "{stdout}");
+    assert_eq!(
+        stdout.matches("CREATE TABLE \"users\"").count(),
+        1,
+        "{stdout}"
+    );
+
+    let unset = strata()
+        .args(["drift", "--targets"])
+        .arg(&list)
+        .arg("--to")
+        .arg(dir.schema())
+        .env_remove("STRATA_FLEET_DIR")
+        .output()
+        .expect("run strata");
+    let stderr = String::from_utf8_lossy(&unset.stderr);
+    assert_eq!(unset.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("names ${STRATA_FLEET_DIR}"), "{stderr}");
+}
+
+#[test]
+fn max_failures_stops_launching() {
+    let dir = Dir::new();
+    let good: Vec<SqliteDb> = (0..5).map(|_| SqliteDb::create()).collect();
+    let mut urls = vec!["sqlite:///nonexistent-directory/strata/a.db".to_string()];
+    urls.extend(good.iter().map(|d| d.url.clone()));
+    let list = dir.targets("targets.toml", &urls);
+    let (code, report, stderr) = apply(
+        &list,
+        &dir.schema(),
+        &["--parallel", "1", "--max-failures", "1"],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(report["totals"]["failed"], 1, "{report:#}");
+    assert_eq!(report["totals"]["not_started"], 5, "{report:#}");
+    assert!(
+        stderr.contains("1 of 6 targets failed, 5 not started"),
+        "{stderr}"
+    );
+    for db in &good {
+        assert_eq!(
+            std::fs::metadata(&db.path).map(|m| m.len()).unwrap_or(0),
+            0,
+            "untouched"
+        );
+    }
+}
+
+#[test]
+fn a_bad_targets_file_points_at_the_key() {
+    let dir = Dir::new();
+    let list = dir.dir.path().join("targets.toml");
+    std::fs::write(&list, "url = [\"sqlite://a.db\"]\n").expect("targets");
+    strata()
+        .args(["apply", "--auto-approve", "--targets"])
+        .arg(&list)
+        .arg("--to")
+        .arg(dir.schema())
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("unknown key `url`"))
+        .stderr(predicates::str::contains("did you mean `urls`?"))
+        .stderr(predicates::str::contains("targets.toml:1:1"));
 }
