@@ -417,6 +417,7 @@ mod tests {
             for_each_row: true,
             when: None,
             body: "begin select 1; end".into(),
+            options: Default::default(),
         };
         let mut from = schema(vec![table("a", &["x"])]);
         from.triggers

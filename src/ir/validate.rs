@@ -8,6 +8,7 @@
 
 mod beside_tables;
 mod foreign_keys;
+mod inherited;
 mod objects;
 mod overloads;
 mod security;
@@ -78,10 +79,11 @@ pub fn validate(schema: &Schema) -> Vec<Problem> {
     objects::domains(schema, &mut out);
     let known_types = types::KnownTypes::new(schema);
     for table in schema.tables.values() {
-        tables::check(schema, table, &mut out);
-        foreign_keys::check(schema, table, &mut out);
+        let whole = inherited::effective(schema, table);
+        tables::check(schema, &whole, &mut out);
+        foreign_keys::check(schema, &whole, &mut out);
         types::check_columns(schema, &known_types, table, &mut out);
-        objects::exclusions(table, &mut out);
+        objects::exclusions(&whole, &mut out);
     }
     beside_tables::views(schema, &mut out);
     beside_tables::triggers(schema, &mut out);

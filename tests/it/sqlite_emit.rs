@@ -121,6 +121,7 @@ fn views_and_triggers() {
         for_each_row: true,
         when: Some(Expr::new("new.email <> old.email")),
         body: "BEGIN UPDATE users SET name = NULL WHERE id = new.id; END".into(),
+        options: Default::default(),
     };
     let sql = emit(vec![
         Change::ReplaceView { from: v, to: v2 },

@@ -179,7 +179,7 @@ fn fk_action(c: &str) -> FkAction {
         "c" => FkAction::Cascade,
         "n" => FkAction::SetNull,
         "d" => FkAction::SetDefault,
-        _ => FkAction::NoAction,
+        _ => FkAction::Unspecified,
     }
 }
 
@@ -635,6 +635,7 @@ fn triggers(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
                 for_each_row: tgtype & 1 != 0,
                 when: when.map(crate::ir::Expr::new),
                 body,
+                options: Default::default(),
             },
         );
     }

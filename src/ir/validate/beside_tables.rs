@@ -410,6 +410,7 @@ mod tests {
             for_each_row: true,
             when: None,
             body: "execute function touch()".into(),
+            options: Default::default(),
         };
         s.triggers
             .insert((trig.table.clone(), trig.name.clone()), trig);
