@@ -86,16 +86,22 @@ pub struct Args {
 
 pub fn run(mut args: Args) -> miette::Result<Outcome> {
     let selected = args.env.load()?;
+    let targets = args.fleet.targets.clone();
+    // The database is asked for before the schema, so that a bare `strata
+    // plan` first says the database is missing; a fleet names its own.
+    let url = match targets {
+        Some(_) => String::new(),
+        None => selected.url(args.url.take())?,
+    };
     let to = selected
         .to(args.to.take())?
         .ok_or_else(|| no_to(&selected))?;
     args.dev_url = selected.dev_url(args.dev_url.take())?;
     args.emit.with_env(selected.env.as_ref())?;
     args.exclude.with_env(selected.env.as_ref());
-    if let Some(path) = args.fleet.targets.clone() {
+    if let Some(path) = targets {
         return plan_fleet(&args, &path, &to);
     }
-    let url = selected.url(args.url.take())?;
     args.dialect = selected.dialect(args.dialect.take());
     let secrets = Secrets::of(&[&url, &to, args.dev_url.as_deref().unwrap_or("")]);
     secrets.scrub(plan(args, &url, &to))
