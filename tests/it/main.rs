@@ -16,6 +16,7 @@ mod converge;
 mod faults;
 mod gen;
 mod gitsrc;
+mod history;
 mod lint;
 mod literals;
 mod migrate;
