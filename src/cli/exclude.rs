@@ -22,6 +22,9 @@ pub struct ExcludeArgs {
     /// unless this is given.
     #[arg(long)]
     no_default_excludes: bool,
+    /// The `exclude` of the environment picked with `--env`.
+    #[arg(skip)]
+    from_env: Vec<Pattern>,
     /// Where applies record themselves: `[schema.]table` (PostgreSQL and
     /// SQLite; default strata_history). Always left alone by planning,
     /// with its schema when one is named.
@@ -30,8 +33,15 @@ pub struct ExcludeArgs {
 }
 
 impl ExcludeArgs {
-    /// The patterns in force: strata.toml's, then the flags', then the
-    /// defaults unless turned off.
+    /// Adds the patterns of the environment picked with `--env`.
+    pub fn with_env(&mut self, env: Option<&config::Env>) {
+        if let Some(env) = env {
+            self.from_env = env.exclude.clone();
+        }
+    }
+
+    /// The patterns in force: strata.toml's, the environment's, then the
+    /// flags', then the defaults unless turned off.
     pub fn load(&self) -> miette::Result<Exclude> {
         let cwd = std::env::current_dir().map_err(|e| {
             miette!(
@@ -41,6 +51,7 @@ impl ExcludeArgs {
         })?;
         let ids: Vec<&str> = crate::lint::rules::ids().collect();
         let mut patterns = config::load(&cwd, &ids)?.exclude;
+        patterns.extend(self.from_env.iter().cloned());
         for text in &self.patterns {
             let p = Pattern::parse(text).map_err(|e| {
                 miette!(

@@ -39,7 +39,7 @@ enum Command {
     /// Exit 1 when replaying the folder's migrations does not give --to,
     /// when they do not match strata.sum, or when a down file does not
     /// restore the state before its migration.
-    Check(Common),
+    Check(CommonArgs),
     /// Rewrite strata.sum from the files as they are (after an intended
     /// edit of a migration).
     Hash(HashArgs),
@@ -56,15 +56,17 @@ struct HashArgs {
 }
 
 #[derive(Debug, clap::Args)]
-struct Common {
-    /// The desired schema: files, a directory, git:REV:PATH, or a database URL.
+struct CommonArgs {
+    /// The desired schema: files, a directory, git:REV:PATH, or a database
+    /// URL (default: the environment's `schema`).
     #[arg(long)]
-    to: String,
-    /// The migrations folder.
-    #[arg(long, default_value = "migrations")]
-    dir: PathBuf,
-    /// The layout; by default the one the files already there are
-    /// written in (plain for an empty folder).
+    to: Option<String>,
+    /// The migrations folder (default: the environment's `dir`, then
+    /// `migrations`).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// The layout (default: the environment's `layout`, then the one the
+    /// files already there are written in, plain for an empty folder).
     #[arg(long, value_enum)]
     layout: Option<Layout>,
     /// The dialect, when --to does not say it.
@@ -72,15 +74,56 @@ struct Common {
     dialect: Option<String>,
     /// A server where a scratch database may be created and dropped
     /// (PostgreSQL and MySQL; SQLite replays into a temporary file).
-    #[arg(
-        long,
-        value_name = "URL",
-        env = "STRATA_DEV_URL",
-        hide_env_values = true
-    )]
+    /// Default: the environment's `dev_url`, then $STRATA_DEV_URL.
+    #[arg(long, value_name = "URL")]
     dev_url: Option<String>,
     #[command(flatten)]
     emit: EmitArgs,
+    #[command(flatten)]
+    env: super::env::EnvArgs,
+}
+
+/// The flags with the environment's values filled in.
+#[derive(Debug)]
+struct Common {
+    to: String,
+    dir: PathBuf,
+    /// `None`: detected from the files already in `dir`.
+    layout: Option<Layout>,
+    dialect: Option<String>,
+    dev_url: Option<String>,
+    emit: EmitArgs,
+}
+
+impl CommonArgs {
+    fn resolve(self) -> miette::Result<Common> {
+        let selected = self.env.load()?;
+        let env = selected.env.as_ref();
+        let to = selected
+            .to(self.to)?
+            .ok_or_else(|| super::env::no_to(&selected))?;
+        let layout = match (self.layout, env.and_then(|e| e.layout.as_deref())) {
+            (Some(l), _) => Some(l),
+            (None, Some(name)) => Some(
+                <Layout as clap::ValueEnum>::from_str(name, false)
+                    .map_err(|e| miette!(code = "strata::config", "layout `{name}`: {e}"))?,
+            ),
+            (None, None) => None,
+        };
+        let mut emit = self.emit;
+        emit.with_env(env)?;
+        Ok(Common {
+            to,
+            dir: self
+                .dir
+                .or_else(|| env.and_then(|e| e.dir.clone()))
+                .unwrap_or_else(|| PathBuf::from("migrations")),
+            layout,
+            dialect: selected.dialect(self.dialect),
+            dev_url: selected.dev_url(self.dev_url)?,
+            emit,
+        })
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -88,18 +131,20 @@ struct NewArgs {
     /// What the migration does, e.g. add_orders (used in the file names).
     name: String,
     #[command(flatten)]
-    common: Common,
+    common: CommonArgs,
 }
 
 pub fn run(args: Args) -> miette::Result<Outcome> {
     match args.command {
         Command::New(a) => {
-            let secrets = secrets(&a.common);
-            secrets.scrub(new(a))
+            let common = a.common.resolve()?;
+            let secrets = secrets(&common);
+            secrets.scrub(new(&a.name, &common))
         }
         Command::Check(a) => {
-            let secrets = secrets(&a);
-            secrets.scrub(check(a))
+            let common = a.resolve()?;
+            let secrets = secrets(&common);
+            secrets.scrub(check(common))
         }
         Command::Hash(a) => hash(a),
     }
@@ -120,7 +165,11 @@ fn pending(
     let flag = c.dialect.as_deref().map(parse_dialect).transpose()?;
     let rt = super::runtime()?;
     rt.block_on(async {
-        let desired = source::load(&c.to, &[]).await?;
+        let sql = source::SqlSetup {
+            dialect: flag,
+            dev_url: c.dev_url.as_deref(),
+        };
+        let desired = source::load_with(&c.to, &[], &sql).await?;
         warn_all(&desired.warnings);
         let kind = match (flag, desired.dialect) {
             (Some(f), _) => f,
@@ -160,15 +209,13 @@ fn hash(a: HashArgs) -> miette::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-fn new(a: NewArgs) -> miette::Result<Outcome> {
-    let c = &a.common;
-    let name = layout::slug(&a.name);
+fn new(given_name: &str, c: &Common) -> miette::Result<Outcome> {
+    let name = layout::slug(given_name);
     if name.is_empty() {
         return Err(miette!(
             code = "strata::migrate::name",
             help = "use letters and digits, e.g. add_orders",
-            "`{}` is not usable as a migration name",
-            a.name
+            "`{given_name}` is not usable as a migration name"
         ));
     }
     let f = folder::Folder::open(&c.dir, c.layout)?;

@@ -18,10 +18,11 @@ pub mod driver;
 pub mod mysql;
 pub mod postgres;
 pub mod sqlite;
+pub mod statements;
 
 pub use driver::{
-    fingerprint, first_line, scratch_name, ApplyOptions, ApplyReport, Driver, Expected, Pending,
-    RunError, Scratch, ScratchPlace, StalePlan,
+    fingerprint, first_line, scratch_name, ApplyOptions, ApplyReport, Driver, Expected, LoadError,
+    Pending, RunError, Scratch, ScratchPlace, StalePlan,
 };
 
 use serde::{Deserialize, Serialize};

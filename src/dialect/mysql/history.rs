@@ -216,6 +216,31 @@ pub async fn rows(conn: &mut MySqlConnection, run: &Run) -> miette::Result<Vec<R
         .collect())
 }
 
+/// An UPDATE of one statement row, before its `SET` values are bound.
+type Update<'q> = sqlx::query::Query<'q, sqlx::MySql, sqlx::mysql::MySqlArguments>;
+
+/// Sets `set` on the row of statement `index` of `run`; `bind` binds the
+/// `?`s of `set`, which come before those of the row's key.
+async fn update_row(
+    conn: &mut MySqlConnection,
+    run: &Run,
+    index: i64,
+    set: &str,
+    bind: impl for<'q> FnOnce(Update<'q>) -> Update<'q>,
+) -> miette::Result<()> {
+    let sql = format!(
+        "UPDATE {HISTORY_TABLE} SET {set} WHERE plan_hash = ? AND run_id = ? AND statement_index = ?"
+    );
+    bind(sqlx::query(&sql))
+        .bind(&run.hash)
+        .bind(&run.id)
+        .bind(index)
+        .execute(&mut *conn)
+        .await
+        .map_err(error("write"))?;
+    Ok(())
+}
+
 /// Statement `index` is about to run on connection `connection`, the
 /// catalog fingerprinted `catalog` just before.
 pub async fn started(
@@ -225,49 +250,32 @@ pub async fn started(
     connection: u64,
     catalog: &str,
 ) -> miette::Result<()> {
-    sqlx::query(&format!(
-        "UPDATE {HISTORY_TABLE} SET started_at = CURRENT_TIMESTAMP(6), connection_id = ?, catalog_before = ? \
-         WHERE plan_hash = ? AND run_id = ? AND statement_index = ?"
-    ))
-    .bind(connection)
-    .bind(catalog)
-    .bind(&run.hash)
-    .bind(&run.id)
-    .bind(index)
-    .execute(&mut *conn)
+    let catalog = catalog.to_owned();
+    update_row(
+        conn,
+        run,
+        index,
+        "started_at = CURRENT_TIMESTAMP(6), connection_id = ?, catalog_before = ?",
+        |q| q.bind(connection).bind(catalog),
+    )
     .await
-    .map_err(error("write"))?;
-    Ok(())
 }
 
 /// The server refused statement `index`: nothing of it is in flight.
 pub async fn refused(conn: &mut MySqlConnection, run: &Run, index: i64) -> miette::Result<()> {
-    sqlx::query(&format!(
-        "UPDATE {HISTORY_TABLE} SET started_at = NULL, connection_id = NULL, catalog_before = NULL \
-         WHERE plan_hash = ? AND run_id = ? AND statement_index = ?"
-    ))
-    .bind(&run.hash)
-    .bind(&run.id)
-    .bind(index)
-    .execute(&mut *conn)
+    update_row(
+        conn,
+        run,
+        index,
+        "started_at = NULL, connection_id = NULL, catalog_before = NULL",
+        |q| q,
+    )
     .await
-    .map_err(error("write"))?;
-    Ok(())
 }
 
 /// Statement `index` succeeded.
 pub async fn applied(conn: &mut MySqlConnection, run: &Run, index: i64) -> miette::Result<()> {
-    sqlx::query(&format!(
-        "UPDATE {HISTORY_TABLE} SET applied_at = CURRENT_TIMESTAMP(6) \
-         WHERE plan_hash = ? AND run_id = ? AND statement_index = ?"
-    ))
-    .bind(&run.hash)
-    .bind(&run.id)
-    .bind(index)
-    .execute(&mut *conn)
-    .await
-    .map_err(error("write"))?;
-    Ok(())
+    update_row(conn, run, index, "applied_at = CURRENT_TIMESTAMP(6)", |q| q).await
 }
 
 /// A statement row as [`list`] reads it.
