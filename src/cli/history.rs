@@ -4,6 +4,7 @@
 use miette::miette;
 
 use super::common::{url_dialect, Secrets};
+use super::env::EnvArgs;
 use super::Outcome;
 use crate::dialect::audit::{self, Entry, Place};
 use crate::dialect::{ApplyReport, Script, StalePlan};
@@ -20,7 +21,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
     #[command(flatten)]
-    env: super::env::EnvArgs,
+    env: EnvArgs,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

@@ -15,6 +15,7 @@ mod client;
 mod conformance;
 mod converge;
 mod faults;
+mod fleet;
 mod gen;
 mod gitsrc;
 mod history;
