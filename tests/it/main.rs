@@ -18,6 +18,7 @@ mod faults;
 mod fleet;
 mod gen;
 mod gitsrc;
+mod history;
 mod lint;
 mod literals;
 mod migrate;
