@@ -7,16 +7,22 @@ mod apply_saved;
 mod check;
 mod common;
 mod diff;
+mod drift;
+mod env;
 mod exclude;
 mod export;
+mod fleet;
 mod fmt;
 mod graph;
+mod history;
+mod import;
 mod inspect;
 mod interrupt;
 mod lint;
 mod migrate;
 mod plan;
 mod preflight;
+mod targets;
 
 use std::process::ExitCode;
 
@@ -49,12 +55,18 @@ enum Command {
     Diff(diff::Args),
     /// Plan, show, confirm and execute.
     Apply(apply::Args),
+    /// Say which databases of a fleet differ from the schema (exit 2).
+    Drift(drift::Args),
     /// Print the IR of a schema as JSON or YAML, for other tools.
     Export(export::Args),
     /// Print the schema as an entity-relationship diagram.
     Graph(graph::Args),
+    /// Convert SQL files once into schema source (via a scratch database).
+    Import(import::Args),
     /// Write or check versioned migration files (sqlx, Flyway, golang-migrate, dbmate, plain).
     Migrate(migrate::Args),
+    /// List the applies recorded in the database (who, when, plan, SQL, outcome).
+    History(history::Args),
 }
 
 /// How a successful command ended.
@@ -87,9 +99,12 @@ pub fn main() -> ExitCode {
         Command::Plan(a) => plan::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Apply(a) => apply::run(a),
+        Command::Drift(a) => drift::run(a),
         Command::Export(a) => export::run(a),
         Command::Graph(a) => graph::run(a),
+        Command::Import(a) => import::run(a),
         Command::Migrate(a) => migrate::run(a),
+        Command::History(a) => history::run(a),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -167,6 +167,7 @@ fn views(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
     let definition = |v: &View| View {
         name: Name::new(""),
         renamed_from: None,
+        unmodeled: Vec::new(),
         ..v.clone()
     };
     for (name, f) in &from.views {
@@ -287,6 +288,7 @@ mod tests {
             indexes: vec![],
             comment: None,
             renamed_from: None,
+            unmodeled: Vec::new(),
             options: Default::default(),
         }
     }

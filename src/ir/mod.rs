@@ -652,6 +652,12 @@ pub struct View {
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<Name>,
+    /// What the server holds on this view that strata does not model
+    /// (rules, column comments), as the server prints it: `DROP VIEW`
+    /// takes it along, so a view made anew runs it again verbatim. Read
+    /// from the database only, and never compared.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmodeled: Vec<String>,
 }
 
 /// A function or procedure; the whole definition is SQL the user wrote.

@@ -167,6 +167,7 @@ fn view(name: &str, body: &str) -> View {
         indexes: vec![],
         comment: None,
         renamed_from: None,
+        unmodeled: Vec::new(),
         options: Default::default(),
     }
 }

@@ -1390,6 +1390,7 @@ impl<'a> Lowerer<'a> {
             indexes: Vec::new(),
             comment: None,
             renamed_from: None,
+            unmodeled: Vec::new(),
             options: Default::default(),
         };
         let mut name_span = span.clone();

@@ -109,6 +109,7 @@ fn views_and_triggers() {
         comment: None,
         renamed_from: None,
         options: Default::default(),
+        unmodeled: Vec::new(),
     };
     let mut v2 = v.clone();
     v2.body = "SELECT id, upper(name) FROM users".into();
@@ -185,6 +186,7 @@ fn refusals_say_why() {
         comment: None,
         renamed_from: None,
         options: Default::default(),
+        unmodeled: Vec::new(),
     };
     let text = [
         refuse(Change::CreateTable(engine)),

@@ -611,6 +611,7 @@ fn schema() -> BoxedStrategy<Schema> {
                                 comment,
                                 renamed_from,
                                 options: Default::default(),
+                                unmodeled: Vec::new(),
                             }
                         },
                     ),

@@ -584,6 +584,7 @@ fn views(rows: &Rows, db: &str, schema: &mut Schema) {
                 indexes: Vec::new(),
                 comment: None,
                 renamed_from: None,
+                unmodeled: Vec::new(),
                 options,
             },
         );

@@ -17,7 +17,8 @@ pub mod types;
 
 use futures::future::LocalBoxFuture;
 
-use super::driver::Fut;
+use super::driver::{Fut, LoadError};
+use super::statements::Lexicon;
 use super::{
     ApplyOptions, ApplyReport, Dialect, Driver, EmitError, EmitOptions, Introspection, Pending,
     RunError, Scratch, Script,
@@ -119,5 +120,24 @@ impl Driver for Mysql {
         sql: &'a str,
     ) -> LocalBoxFuture<'a, Result<(), RunError>> {
         Box::pin(scratch::run_file(url, sql))
+    }
+
+    fn lexicon(&self) -> Lexicon {
+        Lexicon {
+            backslash_escapes: true,
+            backticks: true,
+            hash_comments: true,
+            delimiter_lines: true,
+            ..Lexicon::default()
+        }
+    }
+
+    fn load_statements<'a>(
+        &'a self,
+        url: &'a str,
+        statements: &'a [String],
+        namespaces: &'a [String],
+    ) -> LocalBoxFuture<'a, Result<Introspection, LoadError>> {
+        Box::pin(scratch::load_statements(url, statements, namespaces))
     }
 }

@@ -540,6 +540,7 @@ fn views(
                 comment: os(r, "comment")?,
                 renamed_from: None,
                 options: storage_parameters(r)?,
+                unmodeled: r.try_get("unmodeled")?,
             },
         );
     }

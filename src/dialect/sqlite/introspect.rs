@@ -166,6 +166,7 @@ fn build(objects: &[ObjectRow], columns: &BTreeMap<String, Vec<ColumnRow>>) -> I
                     indexes: Vec::new(),
                     comment: None,
                     renamed_from: None,
+                    unmodeled: Vec::new(),
                     options: Default::default(),
                 };
                 schema.views.insert(v.name.clone(), v);

@@ -379,6 +379,7 @@ mod tests {
             indexes: vec![],
             comment: None,
             renamed_from: None,
+            unmodeled: Vec::new(),
             options: Default::default(),
         }
     }
