@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use super::Outcome;
 use crate::ir::Schema;
-use crate::syntax;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -14,9 +13,9 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Schema files or a directory of them.
+    /// Schema files or directories (one schema), git:REV:PATH, or a database URL.
     #[arg(required = true, value_name = "SOURCE")]
-    pub source: Vec<PathBuf>,
+    pub source: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "json")]
     pub format: Format,
@@ -26,7 +25,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> miette::Result<Outcome> {
-    let schema = syntax::load_paths(&args.source)?;
+    let urls: Vec<&str> = args.source.iter().map(String::as_str).collect();
+    let schema =
+        super::common::Secrets::of(&urls).scrub(super::common::load_sources(&args.source))?;
     let text = render(&schema, args.format)?;
     match &args.output {
         Some(path) => std::fs::write(path, text).map_err(|e| {

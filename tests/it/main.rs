@@ -8,6 +8,7 @@ mod cli_databases;
 mod cli_errors;
 mod cli_exclude;
 mod cli_hostile;
+mod cli_inputs;
 mod cli_secrets;
 mod cli_sqlite;
 mod client;
