@@ -233,7 +233,7 @@ async fn introspects_every_feature() {
         .foreign_keys
         .iter()
         .any(|f| f.name.as_deref() == Some("child_ibfk_1")
-            && f.on_delete == FkAction::NoAction
+            && f.on_delete == FkAction::Unspecified
             && f.ref_columns == ["code"]));
     let chk = t
         .checks
