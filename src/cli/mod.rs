@@ -7,9 +7,11 @@ mod apply_saved;
 mod check;
 mod common;
 mod diff;
+mod drift;
 mod env;
 mod exclude;
 mod export;
+mod fleet;
 mod fmt;
 mod graph;
 mod history;
@@ -20,6 +22,7 @@ mod lint;
 mod migrate;
 mod plan;
 mod preflight;
+mod targets;
 
 use std::process::ExitCode;
 
@@ -56,6 +59,8 @@ enum Command {
     /// Change the database at --url to the schema --to: plan, show, ask, then run
     /// the SQL.
     Apply(apply::Args),
+    /// Say which databases of a fleet differ from the schema (exit 2).
+    Drift(drift::Args),
     /// Print the IR of a schema (files, git:REV:PATH or a database) as JSON or YAML,
     /// for other tools.
     Export(export::Args),
@@ -99,6 +104,7 @@ pub fn main() -> ExitCode {
         Command::Plan(a) => plan::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Apply(a) => apply::run(a),
+        Command::Drift(a) => drift::run(a),
         Command::Export(a) => export::run(a),
         Command::Graph(a) => graph::run(a),
         Command::Import(a) => import::run(a),

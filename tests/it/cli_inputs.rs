@@ -172,9 +172,12 @@ fn every_help_says_what_the_command_does() {
         ("plan", "SQL"),
         ("diff", "changes"),
         ("apply", "run"),
+        ("drift", "differ"),
         ("export", "git:REV:PATH"),
         ("graph", "diagram"),
+        ("import", "SQL files"),
         ("migrate", "migration files"),
+        ("history", "applies"),
     ] {
         let out = strata().args([command, "--help"]).output().expect("runs");
         assert_eq!(out.status.code(), Some(0), "{command}");

@@ -16,6 +16,7 @@ mod client;
 mod conformance;
 mod converge;
 mod faults;
+mod fleet;
 mod gen;
 mod gitsrc;
 mod lint;
