@@ -9,6 +9,7 @@ mod cli_env;
 mod cli_errors;
 mod cli_exclude;
 mod cli_hostile;
+mod cli_inputs;
 mod cli_secrets;
 mod cli_sqlite;
 mod client;
