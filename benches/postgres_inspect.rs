@@ -8,6 +8,10 @@
 //! cargo bench --bench postgres_inspect -- 20000
 //! ```
 //!
+//! `strata diff URL URL` is timed too (both sides introspected at once),
+//! and, when `STRATA_BENCH_MIGRA` names a `migra` executable, migra on the
+//! same pair, side by side in the same rounds.
+//!
 //! The server is `STRATA_TEST_POSTGRES_URL` (default
 //! postgres://postgres@127.0.0.1:5432/postgres); each size gets a scratch
 //! database `strata_bench_N`, dropped at the end (kept with
@@ -44,12 +48,14 @@ async fn main() -> Res<()> {
     }
     println!();
     println!(
-        "| N tables | introspect | floor (psql) | ratio | plan | plan/floor | peak MB | load avg |"
+        "| N tables | introspect | floor (psql) | ratio | plan | plan/floor | peak MB | diff | diff/floor | migra | load avg |"
     );
-    println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+    println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+    let secs =
+        |d: Option<Duration>| d.map_or("n/a".to_string(), |d| format!("{:.2} s", d.as_secs_f64()));
     for r in &rows {
         println!(
-            "| {} | {:.2} s | {:.2} s | {:.2} | {:.2} s | {:.2} | {} | {} |",
+            "| {} | {:.2} s | {:.2} s | {:.2} | {:.2} s | {:.2} | {} | {} | {:.2} | {} | {} |",
             r.n,
             r.introspect.as_secs_f64(),
             r.floor.as_secs_f64(),
@@ -60,6 +66,9 @@ async fn main() -> Res<()> {
             r.peak_mb
                 .map(|m| format!("{m:.0}"))
                 .unwrap_or_else(|| "n/a".into()),
+            secs(Some(r.diff)),
+            r.diff.as_secs_f64() / r.floor.as_secs_f64(),
+            secs(r.migra),
             r.load,
         );
     }
@@ -72,6 +81,8 @@ struct Figures {
     floor: Duration,
     plan: Option<Duration>,
     peak_mb: Option<f64>,
+    diff: Duration,
+    migra: Option<Duration>,
     load: String,
 }
 
@@ -158,7 +169,9 @@ async fn measure(
     )?;
     support::introspect_tables(url, n).await?;
 
+    let migra = std::env::var_os("STRATA_BENCH_MIGRA").map(PathBuf::from);
     let (mut fl, mut intro, mut plan) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut diff, mut migra_times) = (Vec::new(), Vec::new());
     let mut peak_kb: Option<u64> = None;
     for round in 0..ROUNDS {
         fl.push(floor(url, &sql_file)?);
@@ -182,11 +195,23 @@ async fn measure(
                     .join(" / ")
             ),
         };
+        diff.push(support::timed(
+            Command::new(strata_bin)
+                .args(["diff", url, url, "--format", "text", "--exit-code"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped()),
+            "strata diff",
+        )?);
+        if let Some(bin) = &migra {
+            migra_times.push(migra_run(bin, url)?);
+        }
         eprintln!(
-            "N={n} round {round}: floor {:.2} s, introspect {:.2} s, plan {:.2} s ({changes}), load {}",
+            "N={n} round {round}: floor {:.2} s, introspect {:.2} s, plan {:.2} s ({changes}), diff {:.2} s, migra {:.2} s, load {}",
             fl[round].as_secs_f64(),
             intro[round].as_secs_f64(),
             plan.get(round).map_or(f64::NAN, Duration::as_secs_f64),
+            diff[round].as_secs_f64(),
+            migra_times.get(round).map_or(f64::NAN, Duration::as_secs_f64),
             support::load_average()
         );
     }
@@ -196,6 +221,8 @@ async fn measure(
         floor: support::median(fl),
         plan: (!plan.is_empty()).then(|| support::median(plan)),
         peak_mb: peak_kb.map(|kb| kb as f64 / 1024.0),
+        diff: support::median(diff),
+        migra: (!migra_times.is_empty()).then(|| support::median(migra_times)),
         load: support::load_average(),
     })
 }
@@ -221,6 +248,27 @@ fn floor(url: &str, sql_file: &Path) -> Res<Duration> {
             .stderr(Stdio::piped()),
         "psql",
     )
+}
+
+/// migra comparing the database with itself: it exits 0 when the two are
+/// the same, 2 when it found differences (neither is a failure here).
+fn migra_run(bin: &Path, url: &str) -> Res<Duration> {
+    // SQLAlchemy, under migra, knows the scheme only by its long name.
+    let url = match url.strip_prefix("postgres://") {
+        Some(rest) => format!("postgresql://{rest}"),
+        None => url.to_string(),
+    };
+    let url = url.as_str();
+    let t = Instant::now();
+    let out = Command::new(bin)
+        .args(["--unsafe", url, url])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()?;
+    if !matches!(out.status.code(), Some(0 | 2)) {
+        return Err(format!("migra failed: {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    Ok(t.elapsed())
 }
 
 /// One `strata plan` against the database with its own inspected schema:

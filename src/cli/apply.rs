@@ -15,10 +15,12 @@ use std::io::{BufRead, IsTerminal, Write};
 use miette::{miette, IntoDiagnostic};
 
 use super::common::{
-    check_source_dialect, refuse_destructive, summarize, url_dialect, warn_all, EmitArgs, Secrets,
+    check_source_dialect, parse_duration, refuse_destructive, summarize, url_dialect, warn_all,
+    EmitArgs, Secrets,
 };
 use super::env::{no_to, EnvArgs};
 use super::exclude::{without, ExcludeArgs};
+use super::fleet::FleetArgs;
 use super::interrupt::apply_or_interrupt;
 use super::Outcome;
 use crate::dialect::{self, first_line, ApplyOptions, ApplyReport, Expected, Script, StalePlan};
@@ -74,17 +76,41 @@ pub struct Args {
     /// to scan. A plan that fails on the data then stops part-way.
     #[arg(long)]
     skip_preflight: bool,
+    /// How long to wait for another strata apply on the same database to
+    /// finish before giving up on it (default 10m).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    apply_lock_wait: Option<std::time::Duration>,
     #[command(flatten)]
     pub(super) emit: EmitArgs,
     #[command(flatten)]
     pub(super) exclude: ExcludeArgs,
     #[command(flatten)]
     env: EnvArgs,
+    #[command(flatten)]
+    pub(super) fleet: FleetArgs,
+}
+
+impl Args {
+    pub(super) fn shape(&self) -> Shape<'_> {
+        Shape {
+            namespaces: &self.namespaces,
+            exclude: &self.exclude,
+            emit: &self.emit,
+            dev_url: self.dev_url.as_deref(),
+        }
+    }
+
+    pub(super) fn apply_lock_wait(&self) -> Option<std::time::Duration> {
+        self.apply_lock_wait
+    }
+
+    pub(super) fn to(&self) -> Option<&str> {
+        self.to.as_deref()
+    }
 }
 
 pub fn run(mut args: Args) -> miette::Result<Outcome> {
     let selected = args.env.load()?;
-    let url = selected.url(args.url.take())?;
     if args.plan.is_none() {
         args.to = selected.to(args.to.take())?;
         if args.to.is_none() && !args.resume {
@@ -94,6 +120,17 @@ pub fn run(mut args: Args) -> miette::Result<Outcome> {
     args.dev_url = selected.dev_url(args.dev_url.take())?;
     args.emit.with_env(selected.env.as_ref())?;
     args.exclude.with_env(selected.env.as_ref());
+    if let Some(path) = args.fleet.targets.targets.clone() {
+        if args.plan.is_some() || args.resume {
+            return Err(miette!(
+                code = "strata::fleet::mode",
+                help = "plan each target afresh with `--targets FILE --to SCHEMA`",
+                "--targets does not combine with --plan or --resume"
+            ));
+        }
+        return super::fleet::apply(args, &path);
+    }
+    let url = selected.url(args.url.take())?;
     let secrets = Secrets::of(&[
         &url,
         args.to.as_deref().unwrap_or(""),
@@ -109,15 +146,24 @@ pub fn run(mut args: Args) -> miette::Result<Outcome> {
 }
 
 /// A plan and the database state it was computed from.
-struct Planned {
-    m: crate::migration::Migration,
+pub(super) struct Planned {
+    pub m: crate::migration::Migration,
     desired: crate::ir::Schema,
     expected: Expected,
 }
 
-fn plan_now(
+/// The flags that decide what a plan is, shared with `plan --targets`.
+pub(super) struct Shape<'a> {
+    pub namespaces: &'a [String],
+    pub exclude: &'a ExcludeArgs,
+    pub emit: &'a EmitArgs,
+    /// Where a SQL `--to` is loaded (`source::sql`).
+    pub dev_url: Option<&'a str>,
+}
+
+pub(super) fn plan_now(
     rt: &tokio::runtime::Runtime,
-    args: &Args,
+    args: &Shape,
     url: &str,
     to: &str,
     warn: bool,
@@ -126,10 +172,9 @@ fn plan_now(
     let exclude = args.exclude.load()?;
     let sql = source::SqlSetup {
         dialect: Some(kind),
-        dev_url: args.dev_url.as_deref(),
+        dev_url: args.dev_url,
     };
-    let (current, desired) =
-        rt.block_on(source::load_pair_with(url, to, &args.namespaces, &sql))?;
+    let (current, desired) = rt.block_on(source::load_pair_with(url, to, args.namespaces, &sql))?;
     if warn {
         warn_all(&current.warnings);
         warn_all(&desired.warnings);
@@ -147,7 +192,7 @@ fn plan_now(
         expected: Expected {
             // The whole database: the driver reads it all again under its lock.
             fingerprint: dialect::fingerprint(&current.schema),
-            namespaces: args.namespaces.clone(),
+            namespaces: args.namespaces.to_vec(),
         },
         desired: desired_schema,
     })
@@ -157,73 +202,125 @@ fn plan_now(
 /// new plan is the one already approved, before it gives up.
 const STALE_ROUNDS: usize = 5;
 
+/// How the one-target path speaks: to a person at a terminal, or as one
+/// target of a fleet (`fleet.rs`), whose plans were shown and approved
+/// once for all targets before any ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Voice {
+    Alone,
+    InFleet,
+}
+
+/// What an apply to one target did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Converged {
+    /// The plan's steps that ran (0: the target already matched).
+    pub changes: usize,
+    pub statements: usize,
+    /// Changes a plan made right after the apply still finds.
+    pub still_differ: usize,
+}
+
+fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
+    let rt = super::runtime()?;
+    converge(&rt, &args, url, to, None, Voice::Alone)?;
+    Ok(Outcome::Success)
+}
+
 /// Plans, shows, confirms, and runs the plan only on the database state
 /// it was computed from: the driver reads the database again once it
 /// holds the apply lock, and when it changed meanwhile (another apply
 /// queued ahead, a change made while the prompt waited) nothing runs and
 /// the plan is made again. A new plan with the very statements approved
 /// runs; another is shown and asked again, or, with `--auto-approve`,
-/// refused unless there is nothing left to do.
-fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
+/// refused unless there is nothing left to do. In a fleet, `approved` is
+/// the plan approved for the target's group, and any other is refused.
+pub(super) fn converge(
+    rt: &tokio::runtime::Runtime,
+    args: &Args,
+    url: &str,
+    to: &str,
+    mut approved: Option<Script>,
+    voice: Voice,
+) -> miette::Result<Converged> {
     let d = dialect::driver(url_dialect(url)?);
-    let rt = super::runtime()?;
+    let alone = voice == Voice::Alone;
     let target = redact(url);
-    let mut approved: Option<Script> = None;
+    let mut checked: Option<Script> = None;
     for round in 0..=STALE_ROUNDS {
         let replanned = round > 0;
-        let p = plan_now(&rt, &args, url, to, !replanned)?;
+        let p = plan_now(rt, &args.shape(), url, to, alone && !replanned)?;
         if p.m.plan.is_empty() {
-            let already = if replanned { "now" } else { "already" };
-            eprintln!("No changes: {target} {already} matches {}.", redact(to));
-            supersede_unfinished(&rt, d, url)?;
-            return Ok(Outcome::Success);
+            if alone {
+                let already = if replanned { "now" } else { "already" };
+                eprintln!("No changes: {target} {already} matches {}.", redact(to));
+            }
+            supersede_unfinished(rt, d, url)?;
+            return Ok(Converged::default());
         }
-        let sql = crate::report::sql::render(d, &p.m.up);
-        if args.dry_run {
+        if alone && args.dry_run {
+            let sql = crate::report::sql::render(d, &p.m.up);
             summarize(&p.m, d);
             super::common::write_output(None, &sql)?;
             refuse_destructive(&p.m, args.allow_destructive)?;
             eprintln!("Dry run: nothing was applied.");
-            return Ok(Outcome::Success);
+            return Ok(Converged::default());
         }
         if approved.as_ref() == Some(&p.m.up) {
-            eprintln!("The plan made again is the one approved.");
-        } else {
-            eprintln!("{sql}");
+            if alone {
+                eprintln!("The plan made again is the one approved.");
+            }
+        } else if alone {
+            eprintln!("{}", crate::report::sql::render(d, &p.m.up));
             summarize(&p.m, d);
             if replanned && args.auto_approve {
-                return Err(miette!(
-                    code = "strata::apply::database_changed",
-                    help = "review the new plan above and run the apply again",
-                    "{target} changed while this apply waited: its plan was not run, and the new plan above is not run without review"
-                ));
+                return Err(changed_unreviewed(&target));
             }
             refuse_destructive(&p.m, args.allow_destructive)?;
-            super::preflight::refuse(&rt, d, url, &p.m.plan, args.skip_preflight)?;
-            if !args.auto_approve {
+        } else {
+            return Err(changed_unreviewed(&target));
+        }
+        if checked.as_ref() != Some(&p.m.up) {
+            super::preflight::refuse(rt, d, url, &p.m.plan, args.skip_preflight)?;
+            if alone && !args.auto_approve && approved.as_ref() != Some(&p.m.up) {
                 confirm(&target)?;
             }
+            checked = Some(p.m.up.clone());
         }
         let options = ApplyOptions {
             lock_timeout: args.emit.lock_timeout(),
             resume: false,
             expect: Some(p.expected),
+            apply_lock_wait: args.apply_lock_wait(),
         };
         let resumable = d.pending(url).is_some();
         let place = args.exclude.history()?;
         let started = crate::dialect::audit::utc_now();
-        let result = apply_or_interrupt(&rt, d.apply(url, &p.m.up, &options), resumable);
-        super::history::record(&rt, d.kind(), url, &place, &p.m.up, started, &result);
+        let result = if alone {
+            apply_or_interrupt(rt, d.apply(url, &p.m.up, &options), resumable)
+        } else {
+            rt.block_on(d.apply(url, &p.m.up, &options))
+        };
+        super::history::record(rt, d.kind(), url, &place, &p.m.up, started, &result);
         match result {
             Err(e) if e.downcast_ref::<StalePlan>().is_some() => {
-                eprintln!("{target} changed since this plan was made: nothing was applied; planning again.");
+                if alone {
+                    eprintln!("{target} changed since this plan was made: nothing was applied; planning again.");
+                }
                 approved = Some(p.m.up);
             }
             Err(e) => return Err(e),
             Ok(report) => {
-                report_applied(&report, p.m.plan.steps.len(), &target);
-                plan_again(&rt, &args, url, to, p.desired)?;
-                return Ok(Outcome::Success);
+                let changes = p.m.plan.steps.len();
+                if alone {
+                    report_applied(&report, changes, &target);
+                }
+                let left = plan_again(rt, args, url, to, p.desired, alone)?;
+                return Ok(Converged {
+                    changes,
+                    statements: report.executed.len(),
+                    still_differ: left,
+                });
             }
         }
     }
@@ -233,6 +330,16 @@ fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
         "{target} changed under every one of {} attempts to apply: nothing was applied",
         STALE_ROUNDS + 1
     ))
+}
+
+/// The database changed since its plan was approved, into a state whose
+/// plan nobody has seen.
+fn changed_unreviewed(target: &str) -> miette::Report {
+    miette!(
+        code = "strata::apply::database_changed",
+        help = "review the new plan and run the apply again",
+        "{target} changed while this apply waited: its plan was not run, and the new plan is not run without review"
+    )
 }
 
 /// What ran, then one line of totals.
@@ -281,7 +388,8 @@ fn plan_again(
     url: &str,
     to: &str,
     mut desired: crate::ir::Schema,
-) -> miette::Result<()> {
+    alone: bool,
+) -> miette::Result<usize> {
     let d = dialect::for_kind(url_dialect(url)?);
     let after = rt.block_on(async {
         let after = source::load(url, &args.namespaces).await?;
@@ -293,7 +401,7 @@ fn plan_again(
     let after = without(&exclude, &after.schema, false);
     let desired = without(&exclude, &desired, false);
     let again = migration(&after, &desired, d, &args.emit.options())?;
-    if !again.plan.is_empty() {
+    if alone && !again.plan.is_empty() {
         eprintln!(
             "warning: after the apply, {} change{} still differ from {}:",
             again.plan.steps.len(),
@@ -304,7 +412,7 @@ fn plan_again(
             eprintln!("  {}", crate::report::summary::line(&step.change));
         }
     }
-    Ok(())
+    Ok(again.plan.steps.len())
 }
 
 /// `--resume`: runs the rest of the unfinished plan recorded in
@@ -364,6 +472,7 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
         lock_timeout: args.emit.lock_timeout(),
         resume: true,
         expect: None,
+        apply_lock_wait: args.apply_lock_wait(),
     };
     let report = apply_or_interrupt(&rt, d.apply(url, &pending.script, &options), true)?;
     for note in &report.notes {
@@ -379,7 +488,7 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
         if report.executed.len() == 1 { "" } else { "s" },
     );
     if let (Some(to), Some(desired)) = (args.to.as_deref(), desired) {
-        plan_again(&rt, &args, url, to, desired)?;
+        plan_again(&rt, &args, url, to, desired, true)?;
     }
     Ok(Outcome::Success)
 }

@@ -54,6 +54,7 @@ pub fn run(args: &Args, url: &str, path: &Path) -> miette::Result<Outcome> {
         lock_timeout: args.emit.lock_timeout(),
         resume: false,
         expect: Some(saved.expected()),
+        apply_lock_wait: args.apply_lock_wait(),
     };
     let place = args.exclude.history()?;
     let started = crate::dialect::audit::utc_now();

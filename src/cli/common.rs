@@ -113,6 +113,46 @@ pub fn warn_all(warnings: &[String]) {
     }
 }
 
+/// One source of any kind (files, a directory, `git:REV:PATH`, a database
+/// URL), or several schema files and directories read as one schema.
+pub fn load_sources(sources: &[String]) -> miette::Result<crate::ir::Schema> {
+    if let [one] = sources {
+        let rt = super::runtime()?;
+        let found = rt.block_on(crate::source::load(one, &[]))?;
+        warn_all(&found.warnings);
+        return Ok(found.schema);
+    }
+    crate::syntax::parse(&source_files(sources)?)
+}
+
+/// The schema files of several sources read as one schema: files and
+/// directories on disk, and `git:REV:PATH` at a revision. A database is a
+/// schema of its own, so its URL is refused here.
+pub fn source_files(sources: &[String]) -> miette::Result<Vec<crate::syntax::SourceFile>> {
+    let mut files = Vec::new();
+    let mut paths = Vec::new();
+    for s in sources {
+        if crate::source::git::is_git(s) {
+            files.extend(crate::source::git::read(s)?);
+        } else if crate::url::dialect_of_url(s).is_some() {
+            return Err(miette!(
+                code = "strata::source::database_with_files",
+                help = "give the database URL alone: a database is one schema of its own",
+                "`{}` is a database, and cannot be read together with other sources",
+                crate::url::redact(s)
+            ));
+        } else {
+            paths.push(std::path::PathBuf::from(s));
+        }
+    }
+    if !paths.is_empty() {
+        files.extend(
+            crate::syntax::read_paths(&paths).map_err(crate::syntax::Diagnostics::into_report)?,
+        );
+    }
+    Ok(files)
+}
+
 /// One line on stderr: how many steps, and every hazard.
 pub fn summarize(m: &Migration, _d: &dyn Dialect) {
     if m.plan.is_empty() {

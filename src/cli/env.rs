@@ -15,7 +15,7 @@ pub struct EnvArgs {
     /// schema, dialect, exclude, online, lock_timeout, migration dir and
     /// layout, and hazard levels; flags given here win.
     #[arg(long = "env", value_name = "NAME", env = "STRATA_ENV")]
-    name: Option<String>,
+    env_name: Option<String>,
 }
 
 /// The configuration a command runs with.
@@ -37,7 +37,7 @@ impl EnvArgs {
         })?;
         let ids: Vec<&str> = crate::lint::rules::ids().collect();
         let config = config::load(&cwd, &ids)?;
-        let env = match self.name.as_deref() {
+        let env = match self.env_name.as_deref() {
             Some(name) => Some(config.env(name)?.clone()),
             None => None,
         };

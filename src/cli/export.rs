@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use super::Outcome;
 use crate::ir::Schema;
-use crate::syntax;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -14,9 +13,10 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Schema files or a directory of them.
+    /// Schema files or directories (one schema), git:REV:PATH, a database URL,
+    /// or SQL files (*.sql).
     #[arg(required = true, value_name = "SOURCE")]
-    pub source: Vec<PathBuf>,
+    pub source: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "json")]
     pub format: Format,
@@ -33,10 +33,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> miette::Result<Outcome> {
-    let schema = match args.source.as_slice() {
-        [one] if crate::source::sql::is_sql(&one.to_string_lossy()) => sql_schema(&args, one)?,
-        _ => syntax::load_paths(&args.source)?,
-    };
+    let mut urls: Vec<&str> = args.source.iter().map(String::as_str).collect();
+    urls.extend(args.dev_url.as_deref());
+    let schema = super::common::Secrets::of(&urls).scrub(load(&args))?;
     let text = render(&schema, args.format)?;
     match &args.output {
         Some(path) => std::fs::write(path, text).map_err(|e| {
@@ -47,8 +46,12 @@ pub fn run(args: Args) -> miette::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// The schema a SQL source makes on a scratch database.
-fn sql_schema(args: &Args, source: &std::path::Path) -> miette::Result<Schema> {
+/// One source of any kind (a SQL source is loaded on a scratch
+/// database), or several schema files and directories read as one schema.
+fn load(args: &Args) -> miette::Result<Schema> {
+    let [one] = args.source.as_slice() else {
+        return super::common::load_sources(&args.source);
+    };
     let sql = crate::source::SqlSetup {
         dialect: args
             .dialect
@@ -57,11 +60,7 @@ fn sql_schema(args: &Args, source: &std::path::Path) -> miette::Result<Schema> {
             .transpose()?,
         dev_url: args.dev_url.as_deref(),
     };
-    let secrets = super::common::Secrets::of(&[args.dev_url.as_deref().unwrap_or("")]);
-    let rt = super::runtime()?;
-    let source = source.to_string_lossy();
-    let load = crate::source::load_with(&source, &[], &sql);
-    let loaded = secrets.scrub(rt.block_on(load))?;
+    let loaded = super::runtime()?.block_on(crate::source::load_with(one, &[], &sql))?;
     super::common::warn_all(&loaded.warnings);
     Ok(loaded.schema)
 }

@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use super::Outcome;
-use crate::ir::Schema;
 use crate::report::graph::Diagram;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -26,7 +25,8 @@ pub struct Args {
 
 pub fn run(args: Args) -> miette::Result<Outcome> {
     let urls: Vec<&str> = args.sources.iter().map(String::as_str).collect();
-    let schema = super::common::Secrets::of(&urls).scrub(load(&args.sources))?;
+    let schema =
+        super::common::Secrets::of(&urls).scrub(super::common::load_sources(&args.sources))?;
     let diagram = Diagram::from_schema(&schema);
     let text = match args.format {
         Format::Mermaid => diagram.mermaid(),
@@ -43,19 +43,4 @@ pub fn run(args: Args) -> miette::Result<Outcome> {
         None => print!("{text}"),
     }
     Ok(Outcome::Success)
-}
-
-/// One source of any kind (files, a directory, `git:REV:PATH`, a database
-/// URL), or several schema files and directories read as one schema.
-fn load(sources: &[String]) -> miette::Result<Schema> {
-    if let [one] = sources {
-        let rt = super::runtime()?;
-        let found = rt.block_on(crate::source::load(one, &[]))?;
-        for w in &found.warnings {
-            eprintln!("warning: {w}");
-        }
-        return Ok(found.schema);
-    }
-    let paths: Vec<PathBuf> = sources.iter().map(PathBuf::from).collect();
-    crate::syntax::load_paths(&paths)
 }

@@ -3,7 +3,8 @@
 
 use miette::miette;
 
-use super::common::{database_url, url_dialect, Secrets};
+use super::common::{url_dialect, Secrets};
+use super::env::EnvArgs;
 use super::Outcome;
 use crate::dialect::audit::{self, Entry, Place};
 use crate::dialect::{ApplyReport, Script, StalePlan};
@@ -11,14 +12,16 @@ use crate::ir::DialectKind;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The database (default: $DATABASE_URL).
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    /// The database (default: the environment's `url`, then $DATABASE_URL).
+    #[arg(long)]
     url: Option<String>,
     /// Where the history is: `[schema.]table` (default strata_history).
     #[arg(long, value_name = "[SCHEMA.]TABLE", env = "STRATA_HISTORY_TABLE")]
     history_table: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    #[command(flatten)]
+    env: EnvArgs,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -28,7 +31,7 @@ enum Format {
 }
 
 pub fn run(args: Args) -> miette::Result<Outcome> {
-    let url = database_url(args.url.as_deref())?;
+    let url = args.env.load()?.url(args.url.clone())?;
     let secrets = Secrets::of(&[&url]);
     secrets.scrub(list(&args, &url))
 }

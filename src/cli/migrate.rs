@@ -129,6 +129,8 @@ impl CommonArgs {
 #[derive(Debug, clap::Args)]
 struct NewArgs {
     /// What the migration does, e.g. add_orders (used in the file names).
+    /// (Its id is not `name`, which `--env` takes.)
+    #[arg(id = "migration_name", value_name = "NAME")]
     name: String,
     #[command(flatten)]
     common: CommonArgs,

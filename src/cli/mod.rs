@@ -7,9 +7,11 @@ mod apply_saved;
 mod check;
 mod common;
 mod diff;
+mod drift;
 mod env;
 mod exclude;
 mod export;
+mod fleet;
 mod fmt;
 mod graph;
 mod history;
@@ -20,6 +22,7 @@ mod lint;
 mod migrate;
 mod plan;
 mod preflight;
+mod targets;
 
 use std::process::ExitCode;
 
@@ -38,9 +41,11 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Print schema files in canonical form; --check exits 1 if a file would change.
+    /// Rewrite schema files in place in canonical form (`-`: stdin to stdout);
+    /// --check changes nothing, prints a diff and exits 1 if a file would change.
     Fmt(fmt::Args),
-    /// Parse and validate schema files; print diagnostics only (rules: `strata lint`).
+    /// Parse and validate a schema (files, git:REV:PATH or a database); print
+    /// diagnostics, change nothing (rules: `strata lint`).
     Check(check::Args),
     /// Check a schema against rules (docs/lint.md): findings as text, JSON or SARIF.
     Lint(lint::Args),
@@ -48,11 +53,16 @@ enum Command {
     Inspect(inspect::Args),
     /// Print the SQL that takes the database at --url to the schema --to.
     Plan(plan::Args),
-    /// Print the changes between any two sources.
+    /// Print the changes between any two sources (files, git:REV:PATH, databases);
+    /// changes nothing.
     Diff(diff::Args),
-    /// Plan, show, confirm and execute.
+    /// Change the database at --url to the schema --to: plan, show, ask, then run
+    /// the SQL.
     Apply(apply::Args),
-    /// Print the IR of a schema as JSON or YAML, for other tools.
+    /// Say which databases of a fleet differ from the schema (exit 2).
+    Drift(drift::Args),
+    /// Print the IR of a schema (files, git:REV:PATH or a database) as JSON or YAML,
+    /// for other tools.
     Export(export::Args),
     /// Print the schema as an entity-relationship diagram.
     Graph(graph::Args),
@@ -94,6 +104,7 @@ pub fn main() -> ExitCode {
         Command::Plan(a) => plan::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Apply(a) => apply::run(a),
+        Command::Drift(a) => drift::run(a),
         Command::Export(a) => export::run(a),
         Command::Graph(a) => graph::run(a),
         Command::Import(a) => import::run(a),

@@ -14,6 +14,7 @@ use super::common::{
 };
 use super::env::{no_to, EnvArgs};
 use super::exclude::{without, ExcludeArgs};
+use super::fleet::TargetsArgs;
 use super::Outcome;
 use crate::dialect;
 use crate::ir::DialectKind;
@@ -79,18 +80,29 @@ pub struct Args {
     dialect: Option<String>,
     #[command(flatten)]
     env: EnvArgs,
+    #[command(flatten)]
+    fleet: TargetsArgs,
 }
 
 pub fn run(mut args: Args) -> miette::Result<Outcome> {
     let selected = args.env.load()?;
-    let url = selected.url(args.url.take())?;
+    let targets = args.fleet.targets.clone();
+    // The database is asked for before the schema, so that a bare `strata
+    // plan` first says the database is missing; a fleet names its own.
+    let url = match targets {
+        Some(_) => String::new(),
+        None => selected.url(args.url.take())?,
+    };
     let to = selected
         .to(args.to.take())?
         .ok_or_else(|| no_to(&selected))?;
     args.dev_url = selected.dev_url(args.dev_url.take())?;
-    args.dialect = selected.dialect(args.dialect.take());
     args.emit.with_env(selected.env.as_ref())?;
     args.exclude.with_env(selected.env.as_ref());
+    if let Some(path) = targets {
+        return plan_fleet(&args, &path, &to);
+    }
+    args.dialect = selected.dialect(args.dialect.take());
     let secrets = Secrets::of(&[&url, &to, args.dev_url.as_deref().unwrap_or("")]);
     secrets.scrub(plan(args, &url, &to))
 }
@@ -161,6 +173,44 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     }
     refuse_destructive(&m, args.allow_destructive)?;
     Ok(changes_outcome(&m, args.exit_code))
+}
+
+/// `--targets FILE`: the distinct plans of a fleet, as SQL or JSON.
+fn plan_fleet(args: &Args, path: &std::path::Path, to: &str) -> miette::Result<Outcome> {
+    let json = match args.format {
+        None | Some(Format::Sql) => false,
+        Some(Format::Json) => true,
+        Some(other) => {
+            return Err(fleet_refusal(&format!(
+                "--format {}",
+                format!("{other:?}").to_lowercase()
+            )))
+        }
+    };
+    let unsupported = [
+        (args.output.is_some(), "-o"),
+        (args.rollback.is_some(), "--rollback"),
+        (args.prove, "--prove"),
+        (args.dialect.is_some(), "--dialect"),
+    ];
+    if let Some((_, flag)) = unsupported.iter().find(|(given, _)| *given) {
+        return Err(fleet_refusal(flag));
+    }
+    let shape = super::apply::Shape {
+        namespaces: &args.namespaces,
+        exclude: &args.exclude,
+        emit: &args.emit,
+        dev_url: args.dev_url.as_deref(),
+    };
+    super::fleet::plan(&shape, &args.fleet, path, to, json, args.exit_code)
+}
+
+fn fleet_refusal(flag: &str) -> miette::Report {
+    miette!(
+        code = "strata::fleet::flag",
+        help = "plan one target with --url for that; with --targets, --format is sql or json",
+        "{flag} does not combine with --targets"
+    )
 }
 
 /// `--format`, else a saved plan for `-o *.json`, else SQL.

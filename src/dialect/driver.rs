@@ -158,6 +158,10 @@ pub struct ApplyOptions {
     /// runs in), the database is read again and nothing runs unless it
     /// is still that state ([`StalePlan`] otherwise).
     pub expect: Option<Expected>,
+    /// How long to wait for another strata apply on the same database to
+    /// finish: `None` is [`APPLY_LOCK_WAIT`]. A fleet apply waits less, so
+    /// that one busy target does not hold up the run.
+    pub apply_lock_wait: Option<Duration>,
 }
 
 /// The state a plan was computed from, as [`fingerprint`] hashes it.
@@ -183,6 +187,14 @@ pub const LOCK_RETRIES: u32 = 3;
 pub const APPLY_LOCK_WAIT: Duration = Duration::from_secs(600);
 
 impl ApplyOptions {
+    /// The wait for another apply's lock in effect.
+    /// Never zero, which the servers would read as "forever" or "not at all".
+    pub fn apply_lock_wait(&self) -> Duration {
+        self.apply_lock_wait
+            .unwrap_or(APPLY_LOCK_WAIT)
+            .max(Duration::from_millis(1))
+    }
+
     /// The lock timeout in effect; `None` waits forever.
     pub fn statement_lock_wait(&self) -> Option<Duration> {
         match self.lock_timeout {

@@ -54,7 +54,7 @@ fn hint_diag(ft: &FileText, f: Finding) -> Diag {
         Finding::UnterminatedString(s) => match backslash_quote(&ft.text, s.start) {
             Some(at) => Diag::error("E0104", "unterminated string: `\\'` does not escape a quote")
                 .at(ft, at..at + 2, "this `'` ends the string")
-                .help("strings in schema files follow the SQL standard on every dialect: write a quote inside '…' as `''` ('it''s'); a backslash is an ordinary character"),
+                .help("strings in schema files follow the SQL standard on every dialect: write a quote inside '…' as `''` ('it''s'); a backslash is an ordinary character. MySQL DDL with `\\'` can be the desired state as it is: `--to schema.sql` (docs/sql-source.md)"),
             None => Diag::error("E0104", "unterminated string or quoted name")
                 .at(ft, s, "opened here, never closed")
                 .help("close it with the same quote character; escape a quote inside `\"…\"` as `\\\"`"),

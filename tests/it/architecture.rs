@@ -77,6 +77,7 @@ const DIALECT_FILES: &[&str] = &[
     "emit/mod.rs",
     "apply.rs",
     "scratch.rs",
+    "history.rs",
 ];
 
 /// Files that quote text for languages other than SQL, where a quote

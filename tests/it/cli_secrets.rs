@@ -37,7 +37,9 @@ fn mariadb_wrong_passwords_are_never_shown() {
     let file = schema.path().join("s.strata");
     std::fs::write(&file, "dialect mysql\ntable t {\n  id int pk\n}\n").expect("write");
     let file = file.display().to_string();
-    let migrations = schema.path().join("migrations").display().to_string();
+    let migrations = schema.path().join("migrations");
+    std::fs::create_dir_all(&migrations).expect("a migrations folder");
+    let migrations = migrations.display().to_string();
     let admin = mysql_admin_url();
     for (userinfo, secrets) in [
         ("root:Wr0ngSecret", vec!["Wr0ngSecret"]),

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use strata::source::git::read_in;
 
-fn git(dir: &Path, args: &[&str]) {
+pub fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")
         .current_dir(dir)
         .args(args)
@@ -25,7 +25,7 @@ fn git(dir: &Path, args: &[&str]) {
 
 /// A repository with two commits: v1 has `schemas/shop.strata`, v2 edits it
 /// and adds `schemas/billing/invoices.strata` and a README.
-fn repo() -> tempfile::TempDir {
+pub fn repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let d = dir.path();
     git(d, &["init", "-q", "-b", "main"]);

@@ -139,3 +139,62 @@ async fn view_strings_round_trip_through_inspect() {
         .get(0);
     assert_eq!(got, want);
 }
+
+/// What `strata plan` plans from the database at `url` to the schema
+/// `text`: introspect, align, plan.
+async fn plan_to(url: &str, text: &str) -> strata::migration::Migration {
+    let current = strata::source::introspect(url, &[])
+        .await
+        .expect("introspects")
+        .schema;
+    let mut desired = strata::syntax::parse(&[SourceFile::new("v.strata", text)]).expect("parses");
+    strata::source::align(url, &current, &mut desired)
+        .await
+        .expect("aligns");
+    let d = dialect::for_kind(DialectKind::Mysql);
+    migration(&current, &desired, d, &EmitOptions::default()).expect("plans")
+}
+
+/// A view's definer that the schema does not name is the server's: a view
+/// replaced for its body keeps it, whoever applies, and nothing is left
+/// to plan afterwards.
+#[tokio::test]
+async fn a_view_keeps_the_definer_the_server_has() {
+    let Some(db) = MyDb::create("fiddef").await else {
+        return;
+    };
+    let mut c = sqlx::MySqlConnection::connect(&db.url)
+        .await
+        .expect("connects");
+    for sql in [
+        "CREATE TABLE t (a int)",
+        "CREATE DEFINER = 'mariadb.sys'@'localhost' SQL SECURITY INVOKER VIEW v AS SELECT a FROM t",
+    ] {
+        c.execute(sql).await.expect(sql);
+    }
+    let text = "dialect mysql\n\ntable t {\n  a  int?\n}\n\n\
+view v with (sql_security = invoker) as sql\"\"\"\n  select a, a + 1 as b from t\n\"\"\"\n";
+    let m = plan_to(&db.url, text).await;
+    let sql: Vec<&str> = m.up.statements().map(|s| s.sql.as_str()).collect();
+    assert!(
+        sql.iter()
+            .any(|s| s.contains("DEFINER = 'mariadb.sys'@'localhost'")),
+        "{sql:?}"
+    );
+    apply(&db.url, &m.up, &ApplyOptions::default())
+        .await
+        .expect("applies");
+    let (definer, security): (String, String) = sqlx::query_as(
+        "SELECT DEFINER, SECURITY_TYPE FROM information_schema.VIEWS \
+         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'v'",
+    )
+    .fetch_one(&mut c)
+    .await
+    .expect("reads the catalog");
+    assert_eq!(
+        (definer.as_str(), security.as_str()),
+        ("mariadb.sys@localhost", "INVOKER")
+    );
+    let again = plan_to(&db.url, text).await;
+    assert_eq!(again.up.statements().count(), 0, "plans nothing again");
+}

@@ -63,10 +63,12 @@ fn judge_all(cases: &[Case]) {
 
 const RULE_VIEW: &str = "CREATE VIEW v AS SELECT a FROM t; \
     CREATE RULE ins AS ON INSERT TO v DO INSTEAD INSERT INTO t VALUES (NEW.a); \
-    COMMENT ON COLUMN v.a IS 'the a of t';";
+    COMMENT ON COLUMN v.a IS 'the a of t'; \
+    DO $$ BEGIN CREATE ROLE pgdeps_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$; \
+    GRANT SELECT ON v TO pgdeps_reader; GRANT SELECT ON v TO PUBLIC;";
 
 #[test]
-fn a_view_made_anew_keeps_its_rules_and_column_comments() {
+fn a_view_made_anew_keeps_its_rules_column_comments_and_grants() {
     judge_all(&[case(
         "view_rule_kept",
         &format!("CREATE TABLE t (a integer); {RULE_VIEW}"),

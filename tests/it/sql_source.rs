@@ -135,11 +135,24 @@ fn mysql_sql_files_load_on_the_dev_server() {
         return;
     };
     let dev = mysql_admin_url();
+    // MySQL's own literal syntax (`\'`, `\\`) is read by the server, and
+    // the imported schema file spells the same strings the standard way.
     round_trip(
         &db.url,
         Some(&dev),
-        "DELIMITER //\nCREATE TRIGGER t BEFORE INSERT ON orders FOR EACH ROW BEGIN SET NEW.user_id = NEW.user_id; END//\nDELIMITER ;\n",
+        "DELIMITER //\nCREATE TRIGGER t BEFORE INSERT ON orders FOR EACH ROW BEGIN SET NEW.user_id = NEW.user_id; END//\nDELIMITER ;\n\
+         CREATE TABLE quotes (id int PRIMARY KEY, s varchar(20) DEFAULT 'it\\'s', p varchar(20) DEFAULT 'C:\\\\temp');\n",
     );
+    rt.block_on(crate::support::exec(
+        &db.url,
+        &["INSERT INTO quotes (id) VALUES (1)".to_string()],
+    ))
+    .expect("insert");
+    let exact = rt.block_on(count(
+        &db.url,
+        "SELECT count(*) FROM quotes WHERE s = 'it''s' AND p = CONCAT('C:', CHAR(92), 'temp')",
+    ));
+    assert_eq!(exact, Ok(1), "the defaults are the strings MySQL read");
     let bad = "# c\nCREATE TABLE a (x int);\nCREATE TABLE a (y int);\n";
     refused(&db.url, Some(&dev), bad, 3, "already exists");
 }

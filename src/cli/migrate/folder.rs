@@ -26,12 +26,15 @@ impl Folder {
             Some(s) => s.verify(dir)?,
             None if !existing.is_empty() => {
                 return Err(miette!(
-                code = "strata::migrate::no_sum",
-                help = "review the migrations, then run `strata migrate hash --dir {}` to sum them",
-                "{} has migrations but no {}: nothing tells whether they were edited",
-                dir.display(),
-                sum::FILE
-            ))
+                    code = "strata::migrate::no_sum",
+                    help = format!(
+                    "review the migrations, then run `strata migrate hash --dir {}` to sum them",
+                    dir.display()
+                ),
+                    "{} has migrations but no {}: nothing tells whether they were edited",
+                    dir.display(),
+                    sum::FILE
+                ))
             }
             None => {}
         }
@@ -54,7 +57,10 @@ pub fn resolve_layout(
     if !dir.is_dir() {
         return Err(miette!(
             code = "strata::migrate::dir_not_found",
-            help = "check --dir; for a first migration create the folder (mkdir -p {})",
+            help = format!(
+                "check --dir; for a first migration create the folder (mkdir -p {})",
+                dir.display()
+            ),
             "migrations folder {} not found",
             dir.display()
         ));

@@ -16,9 +16,7 @@ use std::time::Duration;
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 use sqlx::{ConnectOptions, Connection, Executor};
 
-use crate::dialect::driver::{
-    lock_backoff, set_running, verify, Running, APPLY_LOCK_WAIT, LOCK_RETRIES,
-};
+use crate::dialect::driver::{lock_backoff, set_running, verify, Running, LOCK_RETRIES};
 use crate::dialect::{first_line, ApplyOptions, ApplyReport, Pending, Script, Statement};
 
 use super::history::{self, db_error, Row, Run};
@@ -84,8 +82,8 @@ pub async fn apply(
 /// Takes the named lock, saying so when another apply holds it, and
 /// naming the holder when it gives up: often a statement of a stopped
 /// strata that the server is still finishing.
-async fn take_lock(conn: &mut MySqlConnection) -> miette::Result<()> {
-    for wait in [Duration::ZERO, APPLY_LOCK_WAIT] {
+async fn take_lock(conn: &mut MySqlConnection, patience: Duration) -> miette::Result<()> {
+    for wait in [Duration::ZERO, patience] {
         if !wait.is_zero() {
             eprintln!("waiting for another strata apply on this database to finish…");
         }
@@ -108,7 +106,7 @@ async fn take_lock(conn: &mut MySqlConnection) -> miette::Result<()> {
     Err(miette::miette!(
         code = "strata::mysql::locked",
         help = "another `strata apply` is running on this database, or the server is still finishing a statement of one that was stopped; wait for it to finish",
-        "another apply held the lock on this database{} for {APPLY_LOCK_WAIT:?}; nothing was applied",
+        "another apply held the lock on this database{} for {patience:?}; nothing was applied",
         lock_holder(conn).await
     ))
 }
@@ -214,7 +212,7 @@ async fn run(
     script: &Script,
     options: &ApplyOptions,
 ) -> miette::Result<ApplyReport> {
-    take_lock(conn).await?;
+    take_lock(conn, options.apply_lock_wait()).await?;
     let wait = settle(conn, url, options).await?;
     let mut report = ApplyReport::default();
     let (run, applied) = prepare(url, conn, script, options, &mut report).await?;

@@ -300,12 +300,16 @@ pub async fn list(url: &str) -> miette::Result<Vec<Entry>> {
     if !exists(&mut conn).await? {
         return Ok(Vec::new());
     }
-    if !has_column(&mut conn, "os_user").await? {
-        conn.execute(UPGRADE_WHO).await.map_err(error("upgrade"))?;
-    }
+    // Listing changes nothing: a table from before `db_user` reads as
+    // nobody known.
+    let who = if has_column(&mut conn, "os_user").await? {
+        "db_user, os_user"
+    } else {
+        "NULL, NULL"
+    };
     let utc = |c: &str| format!("DATE_FORMAT({c}, '%Y-%m-%dT%H:%i:%sZ')");
     let rows: Vec<ListTuple> = sqlx::query_as(&format!(
-        "SELECT plan_hash, run_id, statement, {}, {}, superseded_by, db_user, os_user \
+        "SELECT plan_hash, run_id, statement, {}, {}, superseded_by, {who} \
          FROM {HISTORY_TABLE} ORDER BY run_id, plan_hash, statement_index",
         utc("started_at"),
         utc("applied_at")

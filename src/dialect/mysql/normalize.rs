@@ -562,6 +562,9 @@ fn number(s: &str, ty: &str) -> Option<String> {
         return None;
     }
     if let Some(scale) = types::decimal_scale(ty) {
+        if let Some(exact) = at_scale(s, scale) {
+            return Some(exact);
+        }
         let v: f64 = s.parse().ok()?;
         return Some(format!("{v:.scale$}"));
     }
@@ -576,9 +579,77 @@ fn number(s: &str, ty: &str) -> Option<String> {
     Some(format!("{v}"))
 }
 
+/// A plain decimal literal (no exponent) with `scale` digits after the
+/// point, rounded half away from zero as the server stores it, without
+/// passing through a float (`0.1234` at scale 30 stays exact).
+fn at_scale(s: &str, scale: usize) -> Option<String> {
+    let (sign, digits) = match s.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", s.strip_prefix('+').unwrap_or(s)),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let plain = |p: &str| p.chars().all(|c| c.is_ascii_digit());
+    if !plain(int) || !plain(frac) || (int.is_empty() && frac.is_empty()) {
+        return None;
+    }
+    let mut all: Vec<u8> = format!("{}{}", if int.is_empty() { "0" } else { int }, frac)
+        .bytes()
+        .map(|b| b - b'0')
+        .collect();
+    let int_len = all.len() - frac.len();
+    let keep = int_len + scale;
+    if all.len() > keep {
+        let up = all[keep] >= 5;
+        all.truncate(keep);
+        if up {
+            let mut i = all.len();
+            loop {
+                if i == 0 {
+                    all.insert(0, 1);
+                    break;
+                }
+                i -= 1;
+                if all[i] == 9 {
+                    all[i] = 0;
+                } else {
+                    all[i] += 1;
+                    break;
+                }
+            }
+        }
+    } else {
+        all.resize(keep, 0);
+    }
+    let text: String = all.iter().map(|d| char::from(b'0' + d)).collect();
+    let (i, f) = text.split_at(text.len() - scale);
+    let i = i.trim_start_matches('0');
+    let i = if i.is_empty() { "0" } else { i };
+    let zero = i == "0" && f.bytes().all(|b| b == b'0');
+    let sign = if zero { "" } else { sign };
+    Some(if scale == 0 {
+        format!("{sign}{i}")
+    } else {
+        format!("{sign}{i}.{f}")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimal_defaults_keep_every_digit() {
+        assert_eq!(
+            at_scale("0.1234", 30).as_deref(),
+            Some("0.123400000000000000000000000000")
+        );
+        assert_eq!(at_scale("1.005", 2).as_deref(), Some("1.01"));
+        assert_eq!(at_scale("-9.995", 2).as_deref(), Some("-10.00"));
+        assert_eq!(at_scale("7", 0).as_deref(), Some("7"));
+        assert_eq!(at_scale(".5", 1).as_deref(), Some("0.5"));
+        assert_eq!(at_scale("-0.001", 2).as_deref(), Some("0.00"));
+        assert_eq!(at_scale("1e3", 2), None);
+    }
 
     #[test]
     fn defaults_as_the_catalog_prints_them() {

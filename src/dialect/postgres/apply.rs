@@ -2,7 +2,7 @@
 //!
 //! - One connection for the whole run, holding `pg_advisory_lock` on a
 //!   fixed key, so that two applies on one database never interleave: the
-//!   second waits (up to [`APPLY_LOCK_WAIT`]) and then, given the state its
+//!   second waits (up to [`APPLY_LOCK_WAIT`] unless told) and then, given the state its
 //!   plan was made from, reads the database again and runs nothing when
 //!   the first changed it.
 //! - Every statement waits for table locks at most the apply's lock
@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use sqlx::{Connection, PgConnection};
 
-use crate::dialect::driver::{lock_backoff, verify, Progress, APPLY_LOCK_WAIT, LOCK_RETRIES};
+use crate::dialect::driver::{lock_backoff, verify, Progress, LOCK_RETRIES};
 use crate::dialect::{ApplyOptions, ApplyReport, Phase, Script};
 
 /// The advisory lock key strata holds while applying ("strata" in ASCII).
@@ -39,7 +39,7 @@ pub async fn apply(
             crate::url::redact(url)
         )
     })?;
-    acquire_lock(&mut conn).await?;
+    acquire_lock(&mut conn, options.apply_lock_wait()).await?;
     let result = locked(&mut conn, url, script, options).await;
     // The lock is released with the session anyway; unlocking first keeps
     // a pooled connection clean.
@@ -82,7 +82,7 @@ async fn set_lock_timeout(conn: &mut PgConnection, t: Duration) -> miette::Resul
 }
 
 /// Takes the advisory lock, saying so when another apply holds it.
-async fn acquire_lock(conn: &mut PgConnection) -> miette::Result<()> {
+async fn acquire_lock(conn: &mut PgConnection, patience: Duration) -> miette::Result<()> {
     let lock_error = |e: sqlx::Error| {
         miette::miette!(
             code = "strata::apply::lock",
@@ -98,7 +98,7 @@ async fn acquire_lock(conn: &mut PgConnection) -> miette::Result<()> {
         return Ok(());
     }
     eprintln!("waiting for another strata apply on this database to finish…");
-    set_lock_timeout(conn, APPLY_LOCK_WAIT).await?;
+    set_lock_timeout(conn, patience).await?;
     match sqlx::query("SELECT pg_advisory_lock($1)")
         .bind(LOCK_KEY)
         .execute(&mut *conn)
@@ -108,7 +108,7 @@ async fn acquire_lock(conn: &mut PgConnection) -> miette::Result<()> {
         Err(e) if is_lock_timeout(&e) => Err(miette::miette!(
             code = "strata::apply::locked",
             help = "another strata apply is running on this database; try again when it is done",
-            "could not take the apply lock within {APPLY_LOCK_WAIT:?}: nothing was applied"
+            "could not take the apply lock within {patience:?}: nothing was applied"
         )),
         Err(e) => Err(lock_error(e)),
     }

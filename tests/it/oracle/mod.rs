@@ -126,11 +126,19 @@ pub fn judge(
     Ok(())
 }
 
-/// `fp` without the table in which strata's MySQL apply records what it
-/// ran: it appears with the first apply and is strata's, not the schema's.
+/// `fp` without the table in which strata's applies record what they ran
+/// (`strata_history`; on PostgreSQL in `public`, with its key's index):
+/// it appears with the first apply and is strata's, not the schema's.
 pub fn without_bookkeeping(mut fp: Fingerprint) -> Fingerprint {
-    let history = strata::dialect::mysql::HISTORY_TABLE;
-    let ours = |key: &str| key == history || key.starts_with(&format!("{history}/"));
+    let history = strata::dialect::audit::TABLE;
+    let pg = format!("public.{history}");
+    let ours = |key: &str| {
+        key == history
+            || key.starts_with(&format!("{history}/"))
+            || key == pg
+            || key.starts_with(&format!("{pg}."))
+            || key == format!("{pg}_pkey")
+    };
     fp.lines.retain(|l| !l.split('\t').nth(1).is_some_and(ours));
     fp.column_order.retain(|rel, _| !ours(rel));
     fp
@@ -254,6 +262,21 @@ fn bookkeeping_is_not_the_schema() {
             "x".into(),
         ),
         ("TABLES".into(), "strata_history_of_mine".into(), "x".into()),
+        (
+            "relation".into(),
+            "public.strata_history".into(),
+            "x".into(),
+        ),
+        (
+            "column".into(),
+            "public.strata_history.run_id".into(),
+            "x".into(),
+        ),
+        (
+            "index".into(),
+            "public.strata_history_pkey".into(),
+            "x".into(),
+        ),
     ]);
     assert_eq!(
         without_bookkeeping(fp).lines,
