@@ -8,11 +8,14 @@ mod check;
 mod common;
 mod diff;
 mod drift;
+mod env;
 mod exclude;
 mod export;
 mod fleet;
 mod fmt;
 mod graph;
+mod history;
+mod import;
 mod inspect;
 mod interrupt;
 mod lint;
@@ -58,8 +61,12 @@ enum Command {
     Export(export::Args),
     /// Print the schema as an entity-relationship diagram.
     Graph(graph::Args),
+    /// Convert SQL files once into schema source (via a scratch database).
+    Import(import::Args),
     /// Write or check versioned migration files (sqlx, Flyway, golang-migrate, dbmate, plain).
     Migrate(migrate::Args),
+    /// List the applies recorded in the database (who, when, plan, SQL, outcome).
+    History(history::Args),
 }
 
 /// How a successful command ended.
@@ -95,7 +102,9 @@ pub fn main() -> ExitCode {
         Command::Drift(a) => drift::run(a),
         Command::Export(a) => export::run(a),
         Command::Graph(a) => graph::run(a),
+        Command::Import(a) => import::run(a),
         Command::Migrate(a) => migrate::run(a),
+        Command::History(a) => history::run(a),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

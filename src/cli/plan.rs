@@ -9,9 +9,10 @@ use std::path::PathBuf;
 use miette::miette;
 
 use super::common::{
-    changes_outcome, check_source_dialect, database_url, parse_dialect, refuse_destructive,
-    summarize, url_dialect, warn_all, write_file, write_output, EmitArgs, Secrets,
+    changes_outcome, check_source_dialect, parse_dialect, refuse_destructive, summarize,
+    url_dialect, warn_all, write_file, write_output, EmitArgs, Secrets,
 };
+use super::env::{no_to, EnvArgs};
 use super::exclude::{without, ExcludeArgs};
 use super::fleet::TargetsArgs;
 use super::Outcome;
@@ -31,12 +32,16 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The database to plan for (default: $DATABASE_URL).
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
-    url: Option<String>,
-    /// The desired schema: files, a directory, or another database URL.
+    /// The database to plan for (default: the environment's `url`, then
+    /// $DATABASE_URL).
     #[arg(long)]
-    to: String,
+    url: Option<String>,
+    /// The desired schema: files, a directory, another database URL, or
+    /// SQL (a .sql file or a directory of them, loaded into a scratch
+    /// database on --dev-url; in memory for SQLite) (default: the
+    /// environment's `schema`).
+    #[arg(long)]
+    to: Option<String>,
     /// Only these namespaces of the database (PostgreSQL schemas).
     #[arg(long = "schema", value_name = "NS")]
     namespaces: Vec<String>,
@@ -61,8 +66,10 @@ pub struct Args {
     /// Run the plan and its rollback on a scratch database first (docs/prove.md).
     #[arg(long)]
     prove: bool,
-    /// The server where --prove creates its scratch database.
-    #[arg(long, env = "STRATA_DEV_URL", hide_env_values = true)]
+    /// The server where --prove and a SQL --to create their scratch
+    /// databases (default: the environment's `dev_url`, then
+    /// $STRATA_DEV_URL).
+    #[arg(long)]
     dev_url: Option<String>,
     #[command(flatten)]
     emit: EmitArgs,
@@ -72,27 +79,48 @@ pub struct Args {
     #[arg(long, value_name = "D")]
     dialect: Option<String>,
     #[command(flatten)]
+    env: EnvArgs,
+    #[command(flatten)]
     fleet: TargetsArgs,
 }
 
-pub fn run(args: Args) -> miette::Result<Outcome> {
-    if let Some(path) = args.fleet.targets.clone() {
-        return plan_fleet(&args, &path);
+pub fn run(mut args: Args) -> miette::Result<Outcome> {
+    let selected = args.env.load()?;
+    let fleet = super::targets::fleet(&args.fleet, &selected, &args.url)?;
+    let to = selected
+        .to(args.to.take())?
+        .ok_or_else(|| no_to(&selected))?;
+    args.dev_url = selected.dev_url(args.dev_url.take())?;
+    if let Some(urls) = fleet {
+        args.emit.with_env(selected.env.as_ref())?;
+        args.exclude.with_env(selected.env.as_ref());
+        let mut all: Vec<&str> = urls.iter().map(String::as_str).collect();
+        all.push(&to);
+        return Secrets::of(&all).scrub(plan_fleet(&args, urls, &to));
     }
-    let url = database_url(args.url.as_deref())?;
-    let secrets = Secrets::of(&[&url, &args.to, args.dev_url.as_deref().unwrap_or("")]);
-    secrets.scrub(plan(args, &url))
+    let url = selected.url(args.url.take())?;
+    args.dialect = selected.dialect(args.dialect.take());
+    args.emit.with_env(selected.env.as_ref())?;
+    args.exclude.with_env(selected.env.as_ref());
+    let secrets = Secrets::of(&[&url, &to, args.dev_url.as_deref().unwrap_or("")]);
+    secrets.scrub(plan(args, &url, &to))
 }
 
-fn plan(args: Args, url: &str) -> miette::Result<Outcome> {
+fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     let kind = url_dialect(url)?;
     check_dialect_flag(args.dialect.as_deref(), kind)?;
     let d = dialect::for_kind(kind);
     let exclude = args.exclude.load()?;
     let rt = super::runtime()?;
-    let (whole, mut desired) = rt.block_on(source::load_pair(url, &args.to, &args.namespaces))?;
+    let sql = source::SqlSetup {
+        dialect: Some(kind),
+        dev_url: args.dev_url.as_deref(),
+    };
+    let (whole, mut desired) =
+        rt.block_on(source::load_pair_with(url, to, &args.namespaces, &sql))?;
     warn_all(&whole.warnings);
-    check_source_dialect(&desired, kind, &args.to)?;
+    warn_all(&desired.warnings);
+    check_source_dialect(&desired, kind, to)?;
     // A saved plan records the whole database, as `apply --plan` reads it.
     let current = source::Loaded {
         schema: without(&exclude, &whole.schema, true),
@@ -118,7 +146,7 @@ fn plan(args: Args, url: &str) -> miette::Result<Outcome> {
         Format::Sql => crate::report::sql::render(d, &m.up),
         Format::Json => crate::report::json::render(&m, kind),
         Format::Markdown => {
-            let (from_label, to_label) = (crate::url::redact(url), crate::url::redact(&args.to));
+            let (from_label, to_label) = (crate::url::redact(url), crate::url::redact(to));
             let (from_text, to_text) = (
                 crate::syntax::print(&current.schema),
                 crate::syntax::print(&desired.schema),
@@ -146,8 +174,9 @@ fn plan(args: Args, url: &str) -> miette::Result<Outcome> {
     Ok(changes_outcome(&m, args.exit_code))
 }
 
-/// `--targets FILE`: the distinct plans of a fleet, as SQL or JSON.
-fn plan_fleet(args: &Args, path: &std::path::Path) -> miette::Result<Outcome> {
+/// A fleet (`--targets FILE`, or the environment's `targets`): the
+/// distinct plans, as SQL or JSON.
+fn plan_fleet(args: &Args, urls: Vec<String>, to: &str) -> miette::Result<Outcome> {
     let json = match args.format {
         None | Some(Format::Sql) => false,
         Some(Format::Json) => true,
@@ -162,7 +191,6 @@ fn plan_fleet(args: &Args, path: &std::path::Path) -> miette::Result<Outcome> {
         (args.output.is_some(), "-o"),
         (args.rollback.is_some(), "--rollback"),
         (args.prove, "--prove"),
-        (args.dialect.is_some(), "--dialect"),
     ];
     if let Some((_, flag)) = unsupported.iter().find(|(given, _)| *given) {
         return Err(fleet_refusal(flag));
@@ -171,8 +199,9 @@ fn plan_fleet(args: &Args, path: &std::path::Path) -> miette::Result<Outcome> {
         namespaces: &args.namespaces,
         exclude: &args.exclude,
         emit: &args.emit,
+        dev_url: args.dev_url.as_deref(),
     };
-    super::fleet::plan(&shape, &args.fleet, path, &args.to, json, args.exit_code)
+    super::fleet::plan(&shape, &args.fleet, urls, to, json, args.exit_code)
 }
 
 fn fleet_refusal(flag: &str) -> miette::Report {

@@ -8,7 +8,9 @@
 
 mod beside_tables;
 mod foreign_keys;
+mod inherited;
 mod objects;
+mod overloads;
 mod security;
 mod suggest;
 mod tables;
@@ -77,13 +79,15 @@ pub fn validate(schema: &Schema) -> Vec<Problem> {
     objects::domains(schema, &mut out);
     let known_types = types::KnownTypes::new(schema);
     for table in schema.tables.values() {
-        tables::check(schema, table, &mut out);
-        foreign_keys::check(schema, table, &mut out);
+        let whole = inherited::effective(schema, table);
+        tables::check(schema, &whole, &mut out);
+        foreign_keys::check(schema, &whole, &mut out);
         types::check_columns(schema, &known_types, table, &mut out);
-        objects::exclusions(table, &mut out);
+        objects::exclusions(&whole, &mut out);
     }
     beside_tables::views(schema, &mut out);
     beside_tables::triggers(schema, &mut out);
+    overloads::check(schema, &mut out);
     beside_tables::namespace_clashes(schema, &mut out);
     security::policies(schema, &mut out);
     security::grants(schema, &mut out);

@@ -9,7 +9,6 @@
 mod pool;
 mod table;
 
-use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -216,9 +215,8 @@ fn show(survey: &Survey) {
     }
 }
 
-/// `apply --targets FILE`.
-pub fn apply(args: ApplyArgs, path: &Path) -> miette::Result<Outcome> {
-    let urls = super::targets::load(path)?;
+/// `apply --targets FILE` (or an environment's targets).
+pub fn apply(args: ApplyArgs, urls: Vec<String>) -> miette::Result<Outcome> {
     let to = args.to().unwrap_or_default().to_string();
     let mut all: Vec<&str> = urls.iter().map(String::as_str).collect();
     all.push(&to);
@@ -351,12 +349,11 @@ fn finish(rows: &[Row]) -> miette::Result<Outcome> {
 pub fn plan(
     shape: &Shape,
     targets: &TargetsArgs,
-    path: &Path,
+    urls: Vec<String>,
     to: &str,
     json: bool,
     exit_code: bool,
 ) -> miette::Result<Outcome> {
-    let urls = super::targets::load(path)?;
     let survey = survey(&urls, to, shape, targets.parallel)?;
     let text = if json {
         table::plans_json(&survey)

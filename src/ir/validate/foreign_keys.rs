@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use super::inherited::{effective, lookup};
 use super::suggest::help_for;
 use super::types::{fk_family, fold_type};
 use super::Problem;
@@ -51,7 +52,7 @@ fn one(schema: &Schema, table: &Table, fk: &ForeignKey, at: ObjectRef, out: &mut
             );
         }
     }
-    let Some(target) = lookup(schema, &fk.ref_table) else {
+    let Some(target) = lookup(schema, &fk.ref_table).map(|t| effective(schema, t)) else {
         let names: Vec<String> = schema.tables.keys().map(Name::to_string).collect();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         out.push(
@@ -145,7 +146,7 @@ fn one(schema: &Schema, table: &Table, fk: &ForeignKey, at: ObjectRef, out: &mut
             );
         }
     }
-    if !is_key(target, &fk.ref_columns) {
+    if !is_key(&target, &fk.ref_columns) {
         let list = fk.ref_columns.join(", ");
         out.push(
             Problem::new(
@@ -182,18 +183,6 @@ fn referencing_type(ty: &str) -> String {
     } else {
         ty.to_string()
     }
-}
-
-/// The referenced table; a name qualified with the default namespace
-/// (`public.users`) finds the unqualified table.
-fn lookup<'a>(schema: &'a Schema, name: &Name) -> Option<&'a Table> {
-    schema
-        .tables
-        .get(name)
-        .or_else(|| match name.schema.as_deref() {
-            Some("public") => schema.tables.get(&Name::new(name.name.clone())),
-            _ => None,
-        })
 }
 
 /// Whether a column set is the primary key, a unique constraint, or a

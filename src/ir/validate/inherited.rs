@@ -1,0 +1,115 @@
+//! A partition's columns are its parent's: the rules that look up a column
+//! by name (keys, indexes, foreign keys, exclusions) must see them, or the
+//! file `inspect` writes for a partition with its own index is rejected.
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+
+use crate::ir::{Name, Partitioning, Schema, Table};
+
+/// `table` with the columns it takes from its parent chain in front of its
+/// own; the table itself when it is no partition. A parent that is missing
+/// or a cycle of parents ends the chain (both are reported elsewhere).
+pub(super) fn effective<'a>(schema: &Schema, table: &'a Table) -> Cow<'a, Table> {
+    let Some(Partitioning::Of { parent, .. }) = &table.partition else {
+        return Cow::Borrowed(table);
+    };
+    let mut columns = Vec::new();
+    let mut seen: BTreeSet<&Name> = BTreeSet::from([&table.name]);
+    let mut next = Some(parent);
+    while let Some(name) = next.filter(|n| seen.insert(n)) {
+        let Some(p) = lookup(schema, name) else {
+            break;
+        };
+        let own = p
+            .columns
+            .iter()
+            .filter(|c| !columns_have(&columns, &c.name));
+        let mut merged: Vec<_> = own.cloned().collect();
+        merged.append(&mut columns);
+        columns = merged;
+        next = match &p.partition {
+            Some(Partitioning::Of { parent, .. }) => Some(parent),
+            _ => None,
+        };
+    }
+    if columns.is_empty() {
+        return Cow::Borrowed(table);
+    }
+    let mut out = table.clone();
+    columns.retain(|c| out.column(&c.name).is_none());
+    columns.append(&mut out.columns);
+    out.columns = columns;
+    Cow::Owned(out)
+}
+
+fn columns_have(columns: &[crate::ir::Column], name: &str) -> bool {
+    columns.iter().any(|c| c.name == name)
+}
+
+/// A table by name; a name qualified with the default namespace
+/// (`public.users`) finds the unqualified table.
+pub(super) fn lookup<'a>(schema: &'a Schema, name: &Name) -> Option<&'a Table> {
+    schema
+        .tables
+        .get(name)
+        .or_else(|| match name.schema.as_deref() {
+            Some("public") => schema.tables.get(&Name::new(name.name.clone())),
+            _ => None,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use crate::ir::{Expr, Index, Name, Partitioning};
+
+    fn partition(name: &str, parent: &str) -> crate::ir::Table {
+        let mut t = table(name, &[]);
+        t.partition = Some(Partitioning::Of {
+            parent: Name::new(parent),
+            bound: Expr::new("DEFAULT"),
+        });
+        t
+    }
+
+    #[test]
+    fn a_partition_index_and_foreign_key_see_the_parent_columns() {
+        let users = with_pk(table("users", &[("id", "bigint")]), &["id"]);
+        let mut parent = table("e", &[("id", "bigint"), ("user_id", "bigint")]);
+        parent.partition = Some(Partitioning::By {
+            by: Expr::new("range (id)"),
+        });
+        let mut sub = partition("e_1", "e");
+        sub.partition = Some(Partitioning::Of {
+            parent: Name::new("e"),
+            bound: Expr::new("FOR VALUES FROM (1) TO (10)"),
+        });
+        let mut leaf = partition("e_1_a", "e_1");
+        leaf.indexes
+            .push(Index::on_columns(Some("e_1_a_user"), &["user_id"]));
+        leaf.foreign_keys.push(crate::ir::ForeignKey {
+            name: None,
+            columns: vec!["user_id".into()],
+            ref_table: Name::new("users"),
+            ref_columns: vec!["id".into()],
+            on_delete: Default::default(),
+            on_update: Default::default(),
+            deferral: Default::default(),
+            match_type: Default::default(),
+            not_valid: false,
+            renamed_from: None,
+        });
+        let s = pg(schema(vec![users, parent, sub, leaf]));
+        assert_eq!(codes(&s), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_partition_still_reports_a_column_its_parent_lacks() {
+        let parent = table("e", &[("id", "bigint")]);
+        let mut p = partition("e_1", "e");
+        p.indexes
+            .push(Index::on_columns(Some("e_1_nope"), &["nope"]));
+        assert_eq!(codes(&pg(schema(vec![parent, p]))), vec!["E0212"]);
+    }
+}
