@@ -85,6 +85,8 @@ enum Source {
     Command(String),
 }
 
+// A diagnostic is the one error these return, once per run.
+#[allow(clippy::result_large_err)]
 fn parse(name: &str, text: &str) -> Result<Source, Diag> {
     let file = FileText::new(name, text);
     let doc = toml_edit::Document::parse(text).map_err(|e| {
@@ -137,6 +139,7 @@ fn parse(name: &str, text: &str) -> Result<Source, Diag> {
 }
 
 /// `urls = [...]`: strings, each interpolated.
+#[allow(clippy::result_large_err)]
 fn urls(item: &toml_edit::Item, file: &FileText, key: Range<usize>) -> Result<Vec<String>, Diag> {
     let not_list = || {
         Diag::error("strata::targets", "`urls` must be a list of strings")
@@ -230,6 +233,7 @@ fn dedupe(urls: Vec<String>) -> miette::Result<Vec<String>> {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
 

@@ -88,6 +88,9 @@ impl Survey {
     }
 }
 
+/// A target's plan (or why there is none) and the time it took.
+type Slot = (Result<Planned, String>, Duration);
+
 /// A target's plan, before grouping.
 struct Planned {
     kind: DialectKind,
@@ -101,8 +104,7 @@ struct Planned {
 /// Plans every target, `parallel` at a time, and groups identical plans
 /// (the same dialect's same statements) in order of first appearance.
 pub fn survey(urls: &[String], to: &str, shape: &Shape, parallel: u16) -> miette::Result<Survey> {
-    let slots: Mutex<Vec<Option<(Result<Planned, String>, Duration)>>> =
-        Mutex::new((0..urls.len()).map(|_| None).collect());
+    let slots: Mutex<Vec<Option<Slot>>> = Mutex::new((0..urls.len()).map(|_| None).collect());
     eprintln!(
         "Planning {} target{} ({parallel} at a time)…",
         urls.len(),
