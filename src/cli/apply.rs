@@ -111,24 +111,22 @@ impl Args {
 
 pub fn run(mut args: Args) -> miette::Result<Outcome> {
     let selected = args.env.load()?;
-    if args.plan.is_none() {
-        args.to = selected.to(args.to.take())?;
-        if args.to.is_none() && !args.resume {
-            return Err(no_to(&selected));
-        }
-    }
-    args.dev_url = selected.dev_url(args.dev_url.take())?;
-    args.emit.with_env(selected.env.as_ref())?;
-    args.exclude.with_env(selected.env.as_ref());
-    if let Some(path) = args.fleet.targets.targets.clone() {
+    if let Some(fleet) = super::targets::fleet(&args.fleet.targets, &selected, &args.url)? {
         if args.plan.is_some() || args.resume {
             return Err(miette!(
                 code = "strata::fleet::mode",
-                help = "plan each target afresh with `--targets FILE --to SCHEMA`",
-                "--targets does not combine with --plan or --resume"
+                help = "plan each target afresh with `--targets FILE --to SCHEMA`, or pass --url for one target",
+                "a fleet apply does not combine with --plan or --resume"
             ));
         }
-        return super::fleet::apply(args, &path);
+        args.to = selected.to(args.to.take())?;
+        if args.to.is_none() {
+            return Err(no_to(&selected));
+        }
+        args.dev_url = selected.dev_url(args.dev_url.take())?;
+        args.emit.with_env(selected.env.as_ref())?;
+        args.exclude.with_env(selected.env.as_ref());
+        return super::fleet::apply(args, fleet);
     }
     let url = selected.url(args.url.take())?;
     let secrets = Secrets::of(&[
@@ -152,12 +150,12 @@ pub(super) struct Planned {
     expected: Expected,
 }
 
-/// The flags that decide what a plan is, shared with `plan --targets`.
+/// The flags that decide what a plan is, shared with `plan --targets`
+/// and `drift`.
 pub(super) struct Shape<'a> {
     pub namespaces: &'a [String],
     pub exclude: &'a ExcludeArgs,
     pub emit: &'a EmitArgs,
-    /// Where a SQL `--to` is loaded (`source::sql`).
     pub dev_url: Option<&'a str>,
 }
 

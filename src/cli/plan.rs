@@ -86,10 +86,10 @@ pub struct Args {
 
 pub fn run(mut args: Args) -> miette::Result<Outcome> {
     let selected = args.env.load()?;
-    let targets = args.fleet.targets.clone();
+    let fleet = super::targets::fleet(&args.fleet, &selected, &args.url)?;
     // The database is asked for before the schema, so that a bare `strata
     // plan` first says the database is missing; a fleet names its own.
-    let url = match targets {
+    let url = match &fleet {
         Some(_) => String::new(),
         None => selected.url(args.url.take())?,
     };
@@ -99,8 +99,10 @@ pub fn run(mut args: Args) -> miette::Result<Outcome> {
     args.dev_url = selected.dev_url(args.dev_url.take())?;
     args.emit.with_env(selected.env.as_ref())?;
     args.exclude.with_env(selected.env.as_ref());
-    if let Some(path) = targets {
-        return plan_fleet(&args, &path, &to);
+    if let Some(urls) = fleet {
+        let mut all: Vec<&str> = urls.iter().map(String::as_str).collect();
+        all.push(&to);
+        return Secrets::of(&all).scrub(plan_fleet(&args, urls, &to));
     }
     args.dialect = selected.dialect(args.dialect.take());
     let secrets = Secrets::of(&[&url, &to, args.dev_url.as_deref().unwrap_or("")]);
@@ -175,8 +177,9 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     Ok(changes_outcome(&m, args.exit_code))
 }
 
-/// `--targets FILE`: the distinct plans of a fleet, as SQL or JSON.
-fn plan_fleet(args: &Args, path: &std::path::Path, to: &str) -> miette::Result<Outcome> {
+/// A fleet (`--targets FILE`, or the environment's `targets`): the
+/// distinct plans, as SQL or JSON.
+fn plan_fleet(args: &Args, urls: Vec<String>, to: &str) -> miette::Result<Outcome> {
     let json = match args.format {
         None | Some(Format::Sql) => false,
         Some(Format::Json) => true,
@@ -191,7 +194,6 @@ fn plan_fleet(args: &Args, path: &std::path::Path, to: &str) -> miette::Result<O
         (args.output.is_some(), "-o"),
         (args.rollback.is_some(), "--rollback"),
         (args.prove, "--prove"),
-        (args.dialect.is_some(), "--dialect"),
     ];
     if let Some((_, flag)) = unsupported.iter().find(|(given, _)| *given) {
         return Err(fleet_refusal(flag));
@@ -202,7 +204,7 @@ fn plan_fleet(args: &Args, path: &std::path::Path, to: &str) -> miette::Result<O
         emit: &args.emit,
         dev_url: args.dev_url.as_deref(),
     };
-    super::fleet::plan(&shape, &args.fleet, path, to, json, args.exit_code)
+    super::fleet::plan(&shape, &args.fleet, urls, to, json, args.exit_code)
 }
 
 fn fleet_refusal(flag: &str) -> miette::Report {

@@ -1,5 +1,7 @@
-//! `--targets FILE`: the databases of a fleet (docs/fleet.md). The file is
-//! TOML with one of two keys:
+//! The databases of a fleet (docs/fleet.md): `--targets FILE`, or else
+//! the `targets` of the environment `--env` picks (with its `url` first),
+//! unless `--url` names one database. The file is TOML with one of two
+//! keys:
 //!
 //! ```toml
 //! urls = ["postgres://app:${APP_PASSWORD}@db1/app", "sqlite://tenants/a.db"]
@@ -15,10 +17,35 @@
 use std::ops::Range;
 use std::path::Path;
 
+use super::env::Selected;
+use super::fleet::TargetsArgs;
+use crate::config::env::Target;
 use crate::syntax::diag::{did_you_mean, FileText};
 use crate::syntax::{Diag, Diagnostics};
 
 const KEYS: [&str; 2] = ["urls", "command"];
+
+/// The fleet a command runs on, if it runs on one: `--targets FILE`; else,
+/// without `--url`, the environment's `url` and `targets` when it has
+/// targets.
+pub fn fleet(
+    args: &TargetsArgs,
+    selected: &Selected,
+    url_flag: &Option<String>,
+) -> miette::Result<Option<Vec<String>>> {
+    if let Some(path) = &args.targets {
+        return load(path).map(Some);
+    }
+    let Some(env) = selected.env.as_ref().filter(|e| !e.targets.is_empty()) else {
+        return Ok(None);
+    };
+    if url_flag.is_some() {
+        return Ok(None);
+    }
+    let mut listed: Vec<Target> = env.url()?.map(Target::Url).into_iter().collect();
+    listed.extend(env.targets()?);
+    expand(listed).map(Some)
+}
 
 /// The URLs `path` lists, in order, each once.
 pub fn load(path: &Path) -> miette::Result<Vec<String>> {
@@ -32,10 +59,22 @@ pub fn load(path: &Path) -> miette::Result<Vec<String>> {
     })?;
     let name = path.display().to_string();
     let source = parse(&name, &text).map_err(|d| Diagnostics { items: vec![d] }.into_report())?;
-    let urls = match source {
-        Source::Urls(urls) => urls,
-        Source::Command(command) => run(&command)?,
-    };
+    expand(match source {
+        Source::Urls(urls) => urls.into_iter().map(Target::Url).collect(),
+        Source::Command(command) => vec![Target::Command(command)],
+    })
+}
+
+/// Each URL as it is (its `${VAR}`s already read), each command's output
+/// lines; each database once.
+fn expand(listed: Vec<Target>) -> miette::Result<Vec<String>> {
+    let mut urls = Vec::new();
+    for t in listed {
+        match t {
+            Target::Url(u) => urls.push(u),
+            Target::Command(c) => urls.extend(run(&c)?),
+        }
+    }
     dedupe(urls)
 }
 
@@ -46,6 +85,8 @@ enum Source {
     Command(String),
 }
 
+// A diagnostic is the one error these return, once per run.
+#[allow(clippy::result_large_err)]
 fn parse(name: &str, text: &str) -> Result<Source, Diag> {
     let file = FileText::new(name, text);
     let doc = toml_edit::Document::parse(text).map_err(|e| {
@@ -98,6 +139,7 @@ fn parse(name: &str, text: &str) -> Result<Source, Diag> {
 }
 
 /// `urls = [...]`: strings, each interpolated.
+#[allow(clippy::result_large_err)]
 fn urls(item: &toml_edit::Item, file: &FileText, key: Range<usize>) -> Result<Vec<String>, Diag> {
     let not_list = || {
         Diag::error("strata::targets", "`urls` must be a list of strings")
@@ -115,27 +157,10 @@ fn urls(item: &toml_edit::Item, file: &FileText, key: Range<usize>) -> Result<Ve
     Ok(out)
 }
 
-/// `${NAME}` replaced by the environment variable NAME; the name of the
-/// first one unset is the error. A `$` not followed by `{` is itself.
-pub fn interpolate(text: &str) -> Result<String, String> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else {
-            out.push_str(&rest[start..]);
-            return Ok(out);
-        };
-        let name = &after[..end];
-        match std::env::var(name) {
-            Ok(v) => out.push_str(&v),
-            Err(_) => return Err(name.to_string()),
-        }
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
+/// `${NAME}` replaced by the process variable NAME; the name of the
+/// first one unset is the error.
+fn interpolate(text: &str) -> Result<String, String> {
+    crate::config::env::interpolate(text, |v| std::env::var(v).ok())
 }
 
 fn unset(var: &str) -> Diag {
@@ -208,6 +233,7 @@ fn dedupe(urls: Vec<String>) -> miette::Result<Vec<String>> {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
 

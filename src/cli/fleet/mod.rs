@@ -9,7 +9,6 @@
 mod pool;
 mod table;
 
-use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -89,6 +88,9 @@ impl Survey {
     }
 }
 
+/// A target's plan (or why there is none) and the time it took.
+type Slot = (Result<Planned, String>, Duration);
+
 /// A target's plan, before grouping.
 struct Planned {
     kind: DialectKind,
@@ -102,8 +104,7 @@ struct Planned {
 /// Plans every target, `parallel` at a time, and groups identical plans
 /// (the same dialect's same statements) in order of first appearance.
 pub fn survey(urls: &[String], to: &str, shape: &Shape, parallel: u16) -> miette::Result<Survey> {
-    let slots: Mutex<Vec<Option<(Result<Planned, String>, Duration)>>> =
-        Mutex::new((0..urls.len()).map(|_| None).collect());
+    let slots: Mutex<Vec<Option<Slot>>> = Mutex::new((0..urls.len()).map(|_| None).collect());
     eprintln!(
         "Planning {} target{} ({parallel} at a time)…",
         urls.len(),
@@ -216,9 +217,8 @@ fn show(survey: &Survey) {
     }
 }
 
-/// `apply --targets FILE`.
-pub fn apply(args: ApplyArgs, path: &Path) -> miette::Result<Outcome> {
-    let urls = super::targets::load(path)?;
+/// `apply --targets FILE` (or an environment's targets).
+pub fn apply(args: ApplyArgs, urls: Vec<String>) -> miette::Result<Outcome> {
     let to = args.to().unwrap_or_default().to_string();
     let mut all: Vec<&str> = urls.iter().map(String::as_str).collect();
     all.push(&to);
@@ -351,12 +351,11 @@ fn finish(rows: &[Row]) -> miette::Result<Outcome> {
 pub fn plan(
     shape: &Shape,
     targets: &TargetsArgs,
-    path: &Path,
+    urls: Vec<String>,
     to: &str,
     json: bool,
     exit_code: bool,
 ) -> miette::Result<Outcome> {
-    let urls = super::targets::load(path)?;
     let survey = survey(&urls, to, shape, targets.parallel)?;
     let text = if json {
         table::plans_json(&survey)
