@@ -2,12 +2,11 @@
 //!
 //! The file is found in the working directory or the nearest directory
 //! above it. Each top-level table is a section with a parser of its own
-//! (see [`SECTIONS`]); today only `[lint]` exists. One top-level key,
+//! (see [`SECTIONS`]): `[lint]`, `[hazards]` (the level of each hazard
+//! rule) and `[env.NAME]` (environments, `env.rs`). One top-level key,
 //! `exclude = ["pattern", …]`, lists the objects strata leaves alone
-//! (`ir::filter`). Environments
-//! (`[env.NAME]`) and the hazard policy will be further sections: each
-//! adds an entry to [`SECTIONS`], a field to [`Config`], and shares
-//! [`Level`] and the diagnostics here.
+//! (`ir::filter`). A further section adds an entry to [`SECTIONS`], a
+//! field to [`Config`], and shares [`Level`] and the diagnostics here.
 //!
 //! Unknown keys are errors that point at the key's line, so that a
 //! misspelt rule id or section cannot silently change nothing.
@@ -18,6 +17,10 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::TableLike;
 
+pub mod env;
+
+pub use env::{Env, Target};
+
 use crate::ir::filter::Pattern;
 use crate::syntax::diag::{did_you_mean, FileText};
 use crate::syntax::{Diag, Diagnostics};
@@ -26,8 +29,8 @@ use crate::syntax::{Diag, Diagnostics};
 pub const FILE_NAME: &str = "strata.toml";
 
 /// How seriously a rule is taken: its finding fails the run (`error`),
-/// is shown (`warn`), or is not checked (`off`). Lint rules use it now,
-/// hazard rules will.
+/// is shown (`warn`), or is not checked (`off`). Lint and hazard rules
+/// use it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
     Off,
@@ -71,6 +74,48 @@ pub struct Config {
     /// `exclude = [...]`: patterns of objects no command alters, drops or
     /// prints.
     pub exclude: Vec<Pattern>,
+    /// `[hazards]`: `<hazard-id> = "error" | "warn" | "off"`.
+    pub hazards: BTreeMap<String, Level>,
+    /// `[env.NAME]`, by name.
+    pub envs: BTreeMap<String, Env>,
+}
+
+impl Config {
+    /// The environment `name`, or a diagnostic listing the ones there are.
+    pub fn env(&self, name: &str) -> miette::Result<&Env> {
+        self.envs.get(name).ok_or_else(|| {
+            let known: Vec<&str> = self.envs.keys().map(String::as_str).collect();
+            let help = match (did_you_mean(name, known.iter().copied()), known.is_empty()) {
+                (Some(k), _) => format!("did you mean `{k}`?"),
+                (None, true) => format!("add `[env.{name}]` to {FILE_NAME}"),
+                (None, false) => format!("known: {}", known.join(", ")),
+            };
+            let file = self
+                .path
+                .as_ref()
+                .map_or(FILE_NAME.to_string(), |p| p.display().to_string());
+            miette::miette!(
+                code = "strata::config::env",
+                help = help,
+                "no environment `{name}` in {file}"
+            )
+        })
+    }
+
+    /// The level of each hazard rule the file sets: `[hazards]`, then the
+    /// environment's own over it.
+    pub fn hazard_levels(&self, env: Option<&Env>) -> BTreeMap<String, Level> {
+        let mut out = self.hazards.clone();
+        if let Some(env) = env {
+            out.extend(env.hazards.iter().map(|(k, v)| (k.clone(), *v)));
+        }
+        out
+    }
+}
+
+/// The ids `[hazards]` may name.
+fn hazard_ids() -> &'static [&'static str] {
+    crate::plan::HazardKind::IDS
 }
 
 /// The `[lint]` section.
@@ -116,7 +161,11 @@ impl Context<'_> {
 type SectionParser = fn(&mut Config, &dyn TableLike, &mut Context);
 
 /// The sections of `strata.toml` and their parsers.
-const SECTIONS: &[(&str, SectionParser)] = &[("lint", parse_lint)];
+const SECTIONS: &[(&str, SectionParser)] = &[
+    ("lint", parse_lint),
+    ("hazards", parse_hazards),
+    ("env", env::parse_envs),
+];
 
 /// Finds `strata.toml` in `dir` or the nearest directory above it.
 pub fn find(dir: &Path) -> Option<PathBuf> {
@@ -140,6 +189,11 @@ pub fn load(dir: &Path, lint_rules: &[&str]) -> miette::Result<Config> {
     })?;
     let mut config =
         parse(&path.display().to_string(), &text, lint_rules).map_err(Diagnostics::into_report)?;
+    if let Some(dir) = path.parent() {
+        for env in config.envs.values_mut() {
+            env.relative_to(dir);
+        }
+    }
     config.path = Some(path);
     Ok(config)
 }
@@ -155,7 +209,7 @@ pub fn parse(name: &str, text: &str, lint_rules: &[&str]) -> Result<Config, Diag
             let message = e.message().trim().to_string();
             let d = Diag::error("strata::config", format!("{name} is not valid TOML"))
                 .at(&file, span, message)
-                .help("see docs/lint.md for the file's shape");
+                .help("see docs/config.md for the file's shape");
             return Err(Diagnostics { items: vec![d] });
         }
     };
@@ -269,11 +323,27 @@ fn parse_lint(config: &mut Config, table: &dyn TableLike, cx: &mut Context) {
 }
 
 fn parse_rules(into: &mut BTreeMap<String, Level>, rules: &dyn TableLike, cx: &mut Context) {
-    for (id, item) in rules.iter() {
-        let key_span = rules.get_key_value(id).and_then(|(k, _)| k.span());
-        if !cx.lint_rules.contains(&id) {
-            let known = cx.lint_rules.to_vec();
-            cx.unknown(key_span, "lint rule", id, &known);
+    let ids = cx.lint_rules;
+    parse_levels(into, rules, ids, "lint rule", cx);
+}
+
+/// `[hazards]`: one `<hazard-id> = "<level>"` line per rule.
+fn parse_hazards(config: &mut Config, table: &dyn TableLike, cx: &mut Context) {
+    parse_levels(&mut config.hazards, table, hazard_ids(), "hazard", cx);
+}
+
+/// `<id> = "error" | "warn" | "off"` lines, each id one of `ids`.
+fn parse_levels(
+    into: &mut BTreeMap<String, Level>,
+    table: &dyn TableLike,
+    ids: &[&str],
+    what: &str,
+    cx: &mut Context,
+) {
+    for (id, item) in table.iter() {
+        let key_span = table.get_key_value(id).and_then(|(k, _)| k.span());
+        if !ids.contains(&id) {
+            cx.unknown(key_span, what, id, ids);
             continue;
         }
         match item.as_str().and_then(Level::parse) {
@@ -372,6 +442,52 @@ mod tests {
         assert!(e[0].0.contains("must be a list"), "{e:?}");
         let e = errors("exlude = []\n");
         assert!(e[0].0.contains("unknown section `exlude`"), "{e:?}");
+    }
+
+    #[test]
+    fn environments_and_hazard_levels_are_read() {
+        let text = "[hazards]\ndata-loss = \"warn\"\n\n[env.prod]\n\
+                    url = \"postgres://app:${PW}@db/app\"\nschema = [\"schemas\"]\n\
+                    online = true\nlock_timeout = 5\nlayout = \"flyway\"\nkeep_dropped = true\n\
+                    targets = [\"postgres://db2/app\", { command = \"./shards\" }]\n\
+                    hazards.index-build = \"error\"\n";
+        let c = parse("s", text, RULES).expect("ok");
+        let prod = c.env("prod").expect("prod");
+        assert_eq!(prod.online, Some(true));
+        assert_eq!(prod.lock_timeout.as_deref(), Some("5"));
+        assert_eq!(prod.keep_dropped, Some(true));
+        assert_eq!(
+            prod.targets,
+            [
+                Target::Url("postgres://db2/app".into()),
+                Target::Command("./shards".into())
+            ]
+        );
+        let levels = c.hazard_levels(Some(prod));
+        assert_eq!(levels.get("data-loss"), Some(&Level::Warn));
+        assert_eq!(levels.get("index-build"), Some(&Level::Error));
+        assert!(c.env("dev").is_err());
+    }
+
+    #[test]
+    fn bad_environment_keys_point_at_their_line() {
+        let e = errors("[env.prod]\nurl = \"postgres://a:b@h/d\"\n");
+        assert!(e[0].0.contains("holds a password"), "{e:?}");
+        assert_eq!(e[0].1, 2);
+        let e = errors("[env.prod]\n\nonlin = true\n");
+        assert!(
+            e[0].0.contains("unknown key in [env.prod] `onlin`"),
+            "{e:?}"
+        );
+        assert!(e[0].2.contains("`online`"), "{e:?}");
+        assert_eq!(e[0].1, 3);
+        let e = errors("[env.prod]\nlayout = \"flyaway\"\nlock_timeout = \"soon\"\n");
+        assert!(e[0].2.contains("`flyway`"), "{e:?}");
+        assert!(e[1].0.contains("must be a duration"), "{e:?}");
+        let e = errors("[hazards]\ndata-los = \"off\"\n");
+        assert!(e[0].0.contains("unknown hazard `data-los`"), "{e:?}");
+        let e = errors("[env.prod]\ntargets = [3]\n");
+        assert!(e[0].0.contains("must be a URL or"), "{e:?}");
     }
 
     #[test]

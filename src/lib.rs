@@ -25,6 +25,7 @@ pub mod plan;
 pub mod preflight;
 pub mod prove;
 pub mod report;
+pub mod signal;
 pub mod source;
 pub mod syntax;
 pub mod url;

@@ -45,7 +45,8 @@ pub fn migration(
     options: &EmitOptions,
 ) -> Result<Migration, EmitError> {
     let from = dialect.normalize(from);
-    let to = dialect.normalize(to);
+    let mut to = dialect.normalize(to);
+    keep_unmodeled(&from, &mut to);
     let (forward, back) = plan::directions(diff(&from, &to), &from, &to, dialect);
     let mut plan_up = plan_for(forward, dialect, options);
     let mut plan_down = plan_for(back, dialect, options);
@@ -61,6 +62,19 @@ pub fn migration(
         down,
         rollback: plan_down,
     })
+}
+
+/// A view that keeps its name keeps what the database holds on it and
+/// strata does not model: both directions make it anew with it. (The
+/// server prints a rule with its view's name, so a renamed view cannot.)
+fn keep_unmodeled(from: &Schema, to: &mut Schema) {
+    for v in to.views.values_mut() {
+        if let Some(f) = from.views.get(&v.name) {
+            if v.unmodeled.is_empty() {
+                v.unmodeled = f.unmodeled.clone();
+            }
+        }
+    }
 }
 
 /// The plan of `changes` for the dialect, each step with every hazard:

@@ -15,9 +15,9 @@ use std::io::{BufRead, IsTerminal, Write};
 use miette::{miette, IntoDiagnostic};
 
 use super::common::{
-    check_source_dialect, database_url, refuse_destructive, summarize, url_dialect, warn_all,
-    EmitArgs, Secrets,
+    check_source_dialect, refuse_destructive, summarize, url_dialect, warn_all, EmitArgs, Secrets,
 };
+use super::env::{no_to, EnvArgs};
 use super::exclude::{without, ExcludeArgs};
 use super::interrupt::apply_or_interrupt;
 use super::Outcome;
@@ -28,14 +28,21 @@ use crate::url::redact;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The database to change (default: $DATABASE_URL).
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    /// The database to change (default: the environment's `url`, then
+    /// $DATABASE_URL).
+    #[arg(long)]
     url: Option<String>,
-    /// The desired schema: files, a directory, or another database URL.
-    /// Optional with `--resume`; given, the database is planned against it
-    /// once the resumed plan is done. Not with `--plan`.
-    #[arg(long, required_unless_present_any = ["resume", "plan"])]
+    /// The desired schema: files, a directory, or another database URL
+    /// (default: the environment's `schema`). Optional with `--resume`;
+    /// given, the database is planned against it once the resumed plan is
+    /// done. Not with `--plan`.
+    #[arg(long)]
     to: Option<String>,
+    /// The server where a SQL --to (a .sql file or a directory of them)
+    /// is loaded into a scratch database; SQLite loads in memory
+    /// (default: the environment's `dev_url`, then $STRATA_DEV_URL).
+    #[arg(long)]
+    dev_url: Option<String>,
     /// Run a plan saved by `strata plan -o plan.json`: exactly its
     /// statements, and only on the database state it was planned from.
     #[arg(
@@ -70,12 +77,28 @@ pub struct Args {
     #[command(flatten)]
     pub(super) emit: EmitArgs,
     #[command(flatten)]
-    exclude: ExcludeArgs,
+    pub(super) exclude: ExcludeArgs,
+    #[command(flatten)]
+    env: EnvArgs,
 }
 
-pub fn run(args: Args) -> miette::Result<Outcome> {
-    let url = database_url(args.url.as_deref())?;
-    let secrets = Secrets::of(&[&url, args.to.as_deref().unwrap_or("")]);
+pub fn run(mut args: Args) -> miette::Result<Outcome> {
+    let selected = args.env.load()?;
+    let url = selected.url(args.url.take())?;
+    if args.plan.is_none() {
+        args.to = selected.to(args.to.take())?;
+        if args.to.is_none() && !args.resume {
+            return Err(no_to(&selected));
+        }
+    }
+    args.dev_url = selected.dev_url(args.dev_url.take())?;
+    args.emit.with_env(selected.env.as_ref())?;
+    args.exclude.with_env(selected.env.as_ref());
+    let secrets = Secrets::of(&[
+        &url,
+        args.to.as_deref().unwrap_or(""),
+        args.dev_url.as_deref().unwrap_or(""),
+    ]);
     if let Some(path) = args.plan.clone() {
         return secrets.scrub(super::apply_saved::run(&args, &url, &path));
     }
@@ -101,9 +124,15 @@ fn plan_now(
 ) -> miette::Result<Planned> {
     let kind = url_dialect(url)?;
     let exclude = args.exclude.load()?;
-    let (current, desired) = rt.block_on(source::load_pair(url, to, &args.namespaces))?;
+    let sql = source::SqlSetup {
+        dialect: Some(kind),
+        dev_url: args.dev_url.as_deref(),
+    };
+    let (current, desired) =
+        rt.block_on(source::load_pair_with(url, to, &args.namespaces, &sql))?;
     if warn {
         warn_all(&current.warnings);
+        warn_all(&desired.warnings);
     }
     check_source_dialect(&desired, kind, to)?;
     let desired_schema = without(&exclude, &desired.schema, false);
@@ -181,7 +210,11 @@ fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
             expect: Some(p.expected),
         };
         let resumable = d.pending(url).is_some();
-        match apply_or_interrupt(&rt, d.apply(url, &p.m.up, &options), resumable) {
+        let place = args.exclude.history()?;
+        let started = crate::dialect::audit::utc_now();
+        let result = apply_or_interrupt(&rt, d.apply(url, &p.m.up, &options), resumable);
+        super::history::record(&rt, d.kind(), url, &place, &p.m.up, started, &result);
+        match result {
             Err(e) if e.downcast_ref::<StalePlan>().is_some() => {
                 eprintln!("{target} changed since this plan was made: nothing was applied; planning again.");
                 approved = Some(p.m.up);
@@ -292,7 +325,11 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
     let target = redact(url);
     let desired = match args.to.as_deref() {
         Some(to) => {
-            let desired = rt.block_on(source::load(to, &args.namespaces))?;
+            let sql = source::SqlSetup {
+                dialect: Some(kind),
+                dev_url: args.dev_url.as_deref(),
+            };
+            let desired = rt.block_on(source::load_with(to, &args.namespaces, &sql))?;
             check_source_dialect(&desired, kind, to)?;
             Some(desired.schema)
         }

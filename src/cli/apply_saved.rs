@@ -55,7 +55,11 @@ pub fn run(args: &Args, url: &str, path: &Path) -> miette::Result<Outcome> {
         resume: false,
         expect: Some(saved.expected()),
     };
-    match rt.block_on(d.apply(url, &saved.up, &options)) {
+    let place = args.exclude.history()?;
+    let started = crate::dialect::audit::utc_now();
+    let result = rt.block_on(d.apply(url, &saved.up, &options));
+    super::history::record(&rt, kind, url, &place, &saved.up, started, &result);
+    match result {
         Ok(report) => {
             report_applied(&report, saved.changes.len(), &target);
             Ok(Outcome::Success)

@@ -20,8 +20,12 @@ use crate::source::Loaded;
 pub struct EmitArgs {
     /// Prefer changes that keep tables readable and writable
     /// (CREATE INDEX CONCURRENTLY, NOT VALID then VALIDATE, …).
-    #[arg(long)]
+    /// The default when the environment says `online = true`.
+    #[arg(long, overrides_with = "no_online")]
     online: bool,
+    /// Plan the plain way even where the environment says `online = true`.
+    #[arg(long, overrides_with = "online")]
+    no_online: bool,
     /// Give up a statement that waits longer than this for a lock (e.g. 5s).
     /// `apply` waits 5s unless told, retries a few times, and waits
     /// forever with 0.
@@ -30,6 +34,29 @@ pub struct EmitArgs {
 }
 
 impl EmitArgs {
+    /// Takes `online` and `lock_timeout` from the environment where no
+    /// flag set them.
+    pub fn with_env(&mut self, env: Option<&crate::config::Env>) -> miette::Result<()> {
+        let Some(env) = env else { return Ok(()) };
+        if !self.online && !self.no_online {
+            self.online = env.online.unwrap_or(false);
+        }
+        if self.lock_timeout.is_none() {
+            if let Some(t) = &env.lock_timeout {
+                let checked = parse_duration_arg(t).map_err(|e| {
+                    miette!(
+                        code = "strata::config",
+                        help = "write `lock_timeout = \"5s\"` (ms, s or m)",
+                        "[env.{}] lock_timeout: {e}",
+                        env.name
+                    )
+                })?;
+                self.lock_timeout = Some(checked);
+            }
+        }
+        Ok(())
+    }
+
     pub fn options(&self) -> EmitOptions {
         EmitOptions {
             online: self.online,
@@ -42,18 +69,6 @@ impl EmitArgs {
         self.lock_timeout
             .as_deref()
             .and_then(|s| parse_duration(s).ok())
-    }
-}
-
-/// `--url`, or `DATABASE_URL` through clap, or a diagnostic.
-pub fn database_url(url: Option<&str>) -> miette::Result<String> {
-    match url {
-        Some(u) if !u.trim().is_empty() => Ok(u.to_string()),
-        _ => Err(miette!(
-            code = "strata::cli::no_url",
-            help = "pass --url postgres://…, mysql://… or sqlite://path, or set DATABASE_URL",
-            "no database URL"
-        )),
     }
 }
 

@@ -21,10 +21,14 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The current schema: files, a directory, or a database URL.
-    from: String,
-    /// The desired schema: files, a directory, or a database URL.
-    to: String,
+    /// The current schema: files, a directory, or a database URL
+    /// (default: the environment's `url`).
+    #[arg(requires = "to")]
+    from: Option<String>,
+    /// The desired schema: files, a directory, a database URL, or SQL
+    /// (a .sql file or a directory of them; either side may be SQL)
+    /// (default: the environment's `schema`).
+    to: Option<String>,
     /// The dialect to plan for, when neither source says it.
     #[arg(long, value_name = "D")]
     dialect: Option<String>,
@@ -33,6 +37,11 @@ pub struct Args {
     namespaces: Vec<String>,
     #[arg(long, value_enum, default_value = "sql")]
     format: Format,
+    /// The server where a SQL source is loaded into a scratch database
+    /// (PostgreSQL, MySQL; SQLite loads in memory; default: the
+    /// environment's `dev_url`, then $STRATA_DEV_URL).
+    #[arg(long)]
+    dev_url: Option<String>,
     /// Exit 2 when there are changes, 0 when there are none.
     #[arg(long)]
     exit_code: bool,
@@ -40,19 +49,38 @@ pub struct Args {
     emit: EmitArgs,
     #[command(flatten)]
     exclude: ExcludeArgs,
+    #[command(flatten)]
+    env: super::env::EnvArgs,
 }
 
-pub fn run(args: Args) -> miette::Result<Outcome> {
-    let secrets = Secrets::of(&[&args.from, &args.to]);
-    secrets.scrub(diff(args))
+pub fn run(mut args: Args) -> miette::Result<Outcome> {
+    let selected = args.env.load()?;
+    let from = selected.url(args.from.take())?;
+    let to = selected
+        .to(args.to.take())?
+        .ok_or_else(|| super::env::no_to(&selected))?;
+    args.dialect = selected.dialect(args.dialect.take());
+    args.dev_url = selected.dev_url(args.dev_url.take())?;
+    args.emit.with_env(selected.env.as_ref())?;
+    args.exclude.with_env(selected.env.as_ref());
+    let secrets = Secrets::of(&[&from, &to, args.dev_url.as_deref().unwrap_or("")]);
+    secrets.scrub(diff(args, &from, &to))
 }
 
-fn diff(args: Args) -> miette::Result<Outcome> {
+fn diff(args: Args, from_source: &str, to_source: &str) -> miette::Result<Outcome> {
     let flag = args.dialect.as_deref().map(parse_dialect).transpose()?;
     let exclude = args.exclude.load()?;
     let rt = super::runtime()?;
-    let (mut from, mut to) =
-        rt.block_on(source::load_pair(&args.from, &args.to, &args.namespaces))?;
+    let sql = source::SqlSetup {
+        dialect: flag,
+        dev_url: args.dev_url.as_deref(),
+    };
+    let (mut from, mut to) = rt.block_on(source::load_pair_with(
+        from_source,
+        to_source,
+        &args.namespaces,
+        &sql,
+    ))?;
     warn_all(&from.warnings);
     warn_all(&to.warnings);
     from.schema = without(&exclude, &from.schema, true);
@@ -67,8 +95,10 @@ fn diff(args: Args) -> miette::Result<Outcome> {
             .wrap_err("cannot write to stdout")?,
         Format::Json => write_output(None, &crate::report::json::render(&m, kind))?,
         Format::Markdown => {
-            let (from_label, to_label) =
-                (crate::url::redact(&args.from), crate::url::redact(&args.to));
+            let (from_label, to_label) = (
+                crate::url::redact(from_source),
+                crate::url::redact(to_source),
+            );
             let (from_text, to_text) = (
                 crate::syntax::print(&from.schema),
                 crate::syntax::print(&to.schema),

@@ -5,6 +5,7 @@
 use miette::miette;
 
 use crate::config;
+use crate::dialect::audit::Place;
 use crate::ir::filter::{Exclude, Pattern};
 use crate::ir::Schema;
 
@@ -21,11 +22,26 @@ pub struct ExcludeArgs {
     /// unless this is given.
     #[arg(long)]
     no_default_excludes: bool,
+    /// The `exclude` of the environment picked with `--env`.
+    #[arg(skip)]
+    from_env: Vec<Pattern>,
+    /// Where applies record themselves: `[schema.]table` (PostgreSQL and
+    /// SQLite; default strata_history). Always left alone by planning,
+    /// with its schema when one is named.
+    #[arg(long, value_name = "[SCHEMA.]TABLE", env = "STRATA_HISTORY_TABLE")]
+    history_table: Option<String>,
 }
 
 impl ExcludeArgs {
-    /// The patterns in force: strata.toml's, then the flags', then the
-    /// defaults unless turned off.
+    /// Adds the patterns of the environment picked with `--env`.
+    pub fn with_env(&mut self, env: Option<&config::Env>) {
+        if let Some(env) = env {
+            self.from_env = env.exclude.clone();
+        }
+    }
+
+    /// The patterns in force: strata.toml's, the environment's, then the
+    /// flags', then the defaults unless turned off.
     pub fn load(&self) -> miette::Result<Exclude> {
         let cwd = std::env::current_dir().map_err(|e| {
             miette!(
@@ -35,6 +51,7 @@ impl ExcludeArgs {
         })?;
         let ids: Vec<&str> = crate::lint::rules::ids().collect();
         let mut patterns = config::load(&cwd, &ids)?.exclude;
+        patterns.extend(self.from_env.iter().cloned());
         for text in &self.patterns {
             let p = Pattern::parse(text).map_err(|e| {
                 miette!(
@@ -46,8 +63,44 @@ impl ExcludeArgs {
             })?;
             patterns.push(p);
         }
+        patterns.extend(history_patterns(&self.history()?));
         Ok(Exclude::new(patterns, !self.no_default_excludes))
     }
+
+    /// Where the history table is.
+    pub fn history(&self) -> miette::Result<Place> {
+        history_place(self.history_table.as_deref())
+    }
+}
+
+/// `--history-table`, parsed.
+pub fn history_place(text: Option<&str>) -> miette::Result<Place> {
+    let Some(text) = text else {
+        return Ok(Place::default());
+    };
+    Place::parse(text).ok_or_else(|| {
+        miette!(
+            code = "strata::history::place",
+            help = "write TABLE or SCHEMA.TABLE, e.g. strata.strata_history",
+            "--history-table {text}: not a table name"
+        )
+    })
+}
+
+/// The patterns that keep the history table (and a schema named for it)
+/// out of every plan.
+fn history_patterns(place: &Place) -> Vec<Pattern> {
+    let mut texts = vec![match &place.schema {
+        Some(s) => format!("table:{s}.{}", place.table),
+        None => format!("table:{}", place.table),
+    }];
+    if let Some(s) = &place.schema {
+        texts.push(format!("namespace:{s}"));
+    }
+    texts
+        .iter()
+        .filter_map(|t| Pattern::parse(t).ok())
+        .collect()
 }
 
 /// `schema` without what `exclude` leaves alone; the dependents kept

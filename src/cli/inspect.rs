@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use miette::{miette, IntoDiagnostic};
 
-use super::common::{database_url, url_dialect, warn_all, write_output, Secrets};
+use super::common::{url_dialect, warn_all, write_output, Secrets};
 use super::exclude::{without, ExcludeArgs};
 use super::Outcome;
 use crate::source;
@@ -20,8 +20,9 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The database to read (default: $DATABASE_URL).
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    /// The database to read (default: the environment's `url`, then
+    /// $DATABASE_URL).
+    #[arg(long)]
     url: Option<String>,
     /// Only these namespaces (PostgreSQL schemas); default: all but the
     /// system ones.
@@ -37,10 +38,14 @@ pub struct Args {
     strict: bool,
     #[command(flatten)]
     exclude: ExcludeArgs,
+    #[command(flatten)]
+    env: super::env::EnvArgs,
 }
 
-pub fn run(args: Args) -> miette::Result<Outcome> {
-    let url = database_url(args.url.as_deref())?;
+pub fn run(mut args: Args) -> miette::Result<Outcome> {
+    let selected = args.env.load()?;
+    let url = selected.url(args.url.take())?;
+    args.exclude.with_env(selected.env.as_ref());
     let secrets = Secrets::of(&[&url]);
     secrets.scrub(inspect(args, &url))
 }

@@ -15,25 +15,9 @@ pub fn apply_or_interrupt(
     rt.block_on(async {
         tokio::select! {
             report = work => report,
-            signal = signalled() => Err(interrupted(signal, resumable)),
+            signal = crate::signal::first() => Err(interrupted(signal, resumable)),
         }
     })
-}
-
-/// The name of the first SIGINT or SIGTERM to arrive.
-async fn signalled() -> &'static str {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            return tokio::select! {
-                _ = tokio::signal::ctrl_c() => "SIGINT",
-                _ = term.recv() => "SIGTERM",
-            };
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
-    "SIGINT"
 }
 
 fn interrupted(signal: &str, resumable: bool) -> miette::Report {

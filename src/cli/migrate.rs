@@ -3,10 +3,14 @@
 //!
 //! The current state is what the folder's migrations produce, replayed on
 //! a scratch database; the desired state is `--to`. `new` writes the next
-//! up and down files; `check` fails when the two disagree.
+//! up and down files and sums them into `strata.sum`; `check` fails when
+//! the two disagree, when the files no longer match the sum, or when a
+//! down file does not undo its up file. `hash` re-sums after an edit.
 
+mod folder;
 mod layout;
 mod replay;
+mod sum;
 
 use std::path::{Path, PathBuf};
 
@@ -32,29 +36,94 @@ enum Command {
     /// Write the next migration (up and down) that takes the folder's
     /// state to --to.
     New(NewArgs),
-    /// Exit 1 when replaying the folder's migrations does not give --to.
-    Check(Common),
+    /// Exit 1 when replaying the folder's migrations does not give --to,
+    /// when they do not match strata.sum, or when a down file does not
+    /// restore the state before its migration.
+    Check(CommonArgs),
+    /// Rewrite strata.sum from the files as they are (after an intended
+    /// edit of a migration).
+    Hash(HashArgs),
 }
 
 #[derive(Debug, clap::Args)]
-struct Common {
-    /// The desired schema: files, a directory, git:REV:PATH, or a database URL.
-    #[arg(long)]
-    to: String,
+struct HashArgs {
     /// The migrations folder.
     #[arg(long, default_value = "migrations")]
     dir: PathBuf,
-    #[arg(long, value_enum, default_value = "plain")]
-    layout: Layout,
+    /// The layout; by default the one the files are written in.
+    #[arg(long, value_enum)]
+    layout: Option<Layout>,
+}
+
+#[derive(Debug, clap::Args)]
+struct CommonArgs {
+    /// The desired schema: files, a directory, git:REV:PATH, or a database
+    /// URL (default: the environment's `schema`).
+    #[arg(long)]
+    to: Option<String>,
+    /// The migrations folder (default: the environment's `dir`, then
+    /// `migrations`).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// The layout (default: the environment's `layout`, then the one the
+    /// files already there are written in, plain for an empty folder).
+    #[arg(long, value_enum)]
+    layout: Option<Layout>,
     /// The dialect, when --to does not say it.
     #[arg(long, value_name = "D")]
     dialect: Option<String>,
     /// A server where a scratch database may be created and dropped
     /// (PostgreSQL and MySQL; SQLite replays into a temporary file).
+    /// Default: the environment's `dev_url`, then $STRATA_DEV_URL.
     #[arg(long, value_name = "URL")]
     dev_url: Option<String>,
     #[command(flatten)]
     emit: EmitArgs,
+    #[command(flatten)]
+    env: super::env::EnvArgs,
+}
+
+/// The flags with the environment's values filled in.
+#[derive(Debug)]
+struct Common {
+    to: String,
+    dir: PathBuf,
+    /// `None`: detected from the files already in `dir`.
+    layout: Option<Layout>,
+    dialect: Option<String>,
+    dev_url: Option<String>,
+    emit: EmitArgs,
+}
+
+impl CommonArgs {
+    fn resolve(self) -> miette::Result<Common> {
+        let selected = self.env.load()?;
+        let env = selected.env.as_ref();
+        let to = selected
+            .to(self.to)?
+            .ok_or_else(|| super::env::no_to(&selected))?;
+        let layout = match (self.layout, env.and_then(|e| e.layout.as_deref())) {
+            (Some(l), _) => Some(l),
+            (None, Some(name)) => Some(
+                <Layout as clap::ValueEnum>::from_str(name, false)
+                    .map_err(|e| miette!(code = "strata::config", "layout `{name}`: {e}"))?,
+            ),
+            (None, None) => None,
+        };
+        let mut emit = self.emit;
+        emit.with_env(env)?;
+        Ok(Common {
+            to,
+            dir: self
+                .dir
+                .or_else(|| env.and_then(|e| e.dir.clone()))
+                .unwrap_or_else(|| PathBuf::from("migrations")),
+            layout,
+            dialect: selected.dialect(self.dialect),
+            dev_url: selected.dev_url(self.dev_url)?,
+            emit,
+        })
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -62,19 +131,22 @@ struct NewArgs {
     /// What the migration does, e.g. add_orders (used in the file names).
     name: String,
     #[command(flatten)]
-    common: Common,
+    common: CommonArgs,
 }
 
 pub fn run(args: Args) -> miette::Result<Outcome> {
     match args.command {
         Command::New(a) => {
-            let secrets = secrets(&a.common);
-            secrets.scrub(new(a))
+            let common = a.common.resolve()?;
+            let secrets = secrets(&common);
+            secrets.scrub(new(&a.name, &common))
         }
         Command::Check(a) => {
-            let secrets = secrets(&a);
-            secrets.scrub(check(a))
+            let common = a.resolve()?;
+            let secrets = secrets(&common);
+            secrets.scrub(check(common))
         }
+        Command::Hash(a) => hash(a),
     }
 }
 
@@ -83,13 +155,21 @@ fn secrets(c: &Common) -> super::common::Secrets {
     super::common::Secrets::of(&[&c.to, c.dev_url.as_deref().unwrap_or("")])
 }
 
-/// The migration from the folder's state to `--to`.
-fn pending(c: &Common) -> miette::Result<(DialectKind, Migration)> {
+/// The migration from the folder's state to `--to`; with `downs`, every
+/// down file is also run and must restore the state before its migration.
+fn pending(
+    c: &Common,
+    f: &folder::Folder,
+    downs: bool,
+) -> miette::Result<(DialectKind, Migration)> {
     let flag = c.dialect.as_deref().map(parse_dialect).transpose()?;
-    let existing = c.layout.scan(&c.dir)?;
     let rt = super::runtime()?;
     rt.block_on(async {
-        let desired = source::load(&c.to, &[]).await?;
+        let sql = source::SqlSetup {
+            dialect: flag,
+            dev_url: c.dev_url.as_deref(),
+        };
+        let desired = source::load_with(&c.to, &[], &sql).await?;
         warn_all(&desired.warnings);
         let kind = match (flag, desired.dialect) {
             (Some(f), _) => f,
@@ -102,41 +182,44 @@ fn pending(c: &Common) -> miette::Result<(DialectKind, Migration)> {
                 ))
             }
         };
-        let scratch = replay::Scratch::create(kind, c.dev_url.as_deref()).await?;
-        let current = replay_all(&scratch, c.layout, &existing).await;
-        scratch.drop().await;
-        let current = current?;
         let d = dialect::for_kind(kind);
-        let m = crate::migration::migration(&current, &desired.schema, d, &c.emit.options())?;
+        let options = c.emit.options();
+        let current = if f.existing.is_empty() {
+            // Nothing to replay: the state is the empty database.
+            crate::ir::Schema {
+                dialect: Some(kind),
+                ..Default::default()
+            }
+        } else {
+            let scratch = replay::Scratch::create(kind, c.dev_url.as_deref()).await?;
+            let check = downs.then_some((d, &options));
+            let current = replay::replay_all(&scratch, f, check).await;
+            scratch.drop().await;
+            current?
+        };
+        let m = crate::migration::migration(&current, &desired.schema, d, &options)?;
         Ok((kind, m))
     })
 }
 
-async fn replay_all(
-    scratch: &replay::Scratch,
-    layout: Layout,
-    existing: &[layout::Existing],
-) -> miette::Result<crate::ir::Schema> {
-    for e in existing {
-        let sql = layout.up_sql(e)?;
-        scratch.run(&e.up.display().to_string(), &sql).await?;
-    }
-    let found = source::introspect(scratch.url(), &[]).await?;
-    Ok(found.schema)
+fn hash(a: HashArgs) -> miette::Result<Outcome> {
+    let layout = folder::resolve_layout(&a.dir, a.layout, None)?;
+    sum::Sum::compute(&a.dir, layout)?.write(&a.dir)?;
+    println!("{}", a.dir.join(sum::FILE).display());
+    Ok(Outcome::Success)
 }
 
-fn new(a: NewArgs) -> miette::Result<Outcome> {
-    let c = &a.common;
-    let name = layout::slug(&a.name);
+fn new(given_name: &str, c: &Common) -> miette::Result<Outcome> {
+    let name = layout::slug(given_name);
     if name.is_empty() {
         return Err(miette!(
             code = "strata::migrate::name",
             help = "use letters and digits, e.g. add_orders",
-            "`{}` is not usable as a migration name",
-            a.name
+            "`{given_name}` is not usable as a migration name"
         ));
     }
-    let (kind, m) = pending(c)?;
+    let f = folder::Folder::open(&c.dir, c.layout)?;
+    let (kind, m) = pending(c, &f, false)?;
     if m.plan.is_empty() {
         eprintln!(
             "No changes: the migrations in {} already give the schema.",
@@ -147,12 +230,11 @@ fn new(a: NewArgs) -> miette::Result<Outcome> {
     for h in m.destructive() {
         eprintln!("warning: destructive: {}", h.message);
     }
-    let existing = c.layout.scan(&c.dir)?;
-    let version = c.layout.next_version(&existing, utc_stamp());
+    let layout = f.layout;
+    let version = layout.next_version(&f.existing, utc_stamp());
     let d = dialect::for_kind(kind);
-    let wrapped = c.layout.wraps_in_transaction()
-        && tool_can_wrap(kind, &m.up)
-        && tool_can_wrap(kind, &m.down);
+    let wrapped =
+        layout.wraps_in_transaction() && tool_can_wrap(kind, &m.up) && tool_can_wrap(kind, &m.down);
     let body = |script: &Script| {
         if wrapped {
             bare_statements(script)
@@ -160,7 +242,7 @@ fn new(a: NewArgs) -> miette::Result<Outcome> {
             crate::report::sql::render(d, script)
         }
     };
-    let files = c.layout.files(
+    let files = layout.files(
         &c.dir,
         version,
         &name,
@@ -168,22 +250,22 @@ fn new(a: NewArgs) -> miette::Result<Outcome> {
         &body(&m.down),
         wrapped,
     );
-    std::fs::create_dir_all(&c.dir).map_err(|e| {
-        miette!(
-            code = "strata::migrate::io",
-            "cannot create {}: {e}",
-            c.dir.display()
-        )
-    })?;
+    let mut written = Vec::new();
     for (path, text) in &files.files {
         write_new(path, text)?;
         println!("{}", path.display());
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        written.push((name.unwrap_or_default(), text.clone()));
     }
+    let mut sum = f.sum.unwrap_or_else(|| sum::Sum::empty(layout));
+    sum.add(&written, f.existing.last().map(|e| e.version));
+    sum.write(&c.dir)?;
     Ok(Outcome::Success)
 }
 
 fn check(c: Common) -> miette::Result<Outcome> {
-    let (kind, m) = pending(&c)?;
+    let f = folder::Folder::open(&c.dir, c.layout)?;
+    let (kind, m) = pending(&c, &f, true)?;
     if m.plan.is_empty() {
         eprintln!(
             "The migrations in {} give the schema {}.",
@@ -258,35 +340,11 @@ fn write_new(path: &Path, text: &str) -> miette::Result<()> {
 
 /// The current UTC time as `YYYYMMDDHHMMSS`.
 fn utc_stamp() -> u64 {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    let (y, m, d) = civil_from_days(days);
-    let stamp = format!(
-        "{y:04}{m:02}{d:02}{:02}{:02}{:02}",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    );
-    stamp.parse().unwrap_or(0)
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's
-/// algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+    let digits: String = crate::dialect::audit::utc_now()
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -294,10 +352,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_513), (2026, 3, 1));
-        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    fn stamps() {
         assert!(utc_stamp() > 20_200_101_000_000);
     }
 }

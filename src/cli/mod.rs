@@ -7,10 +7,13 @@ mod apply_saved;
 mod check;
 mod common;
 mod diff;
+mod env;
 mod exclude;
 mod export;
 mod fmt;
 mod graph;
+mod history;
+mod import;
 mod inspect;
 mod interrupt;
 mod lint;
@@ -53,8 +56,12 @@ enum Command {
     Export(export::Args),
     /// Print the schema as an entity-relationship diagram.
     Graph(graph::Args),
+    /// Convert SQL files once into schema source (via a scratch database).
+    Import(import::Args),
     /// Write or check versioned migration files (sqlx, Flyway, golang-migrate, dbmate, plain).
     Migrate(migrate::Args),
+    /// List the applies recorded in the database (who, when, plan, SQL, outcome).
+    History(history::Args),
 }
 
 /// How a successful command ended.
@@ -89,7 +96,9 @@ pub fn main() -> ExitCode {
         Command::Apply(a) => apply::run(a),
         Command::Export(a) => export::run(a),
         Command::Graph(a) => graph::run(a),
+        Command::Import(a) => import::run(a),
         Command::Migrate(a) => migrate::run(a),
+        Command::History(a) => history::run(a),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

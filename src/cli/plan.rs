@@ -9,9 +9,10 @@ use std::path::PathBuf;
 use miette::miette;
 
 use super::common::{
-    changes_outcome, check_source_dialect, database_url, parse_dialect, refuse_destructive,
-    summarize, url_dialect, warn_all, write_file, write_output, EmitArgs, Secrets,
+    changes_outcome, check_source_dialect, parse_dialect, refuse_destructive, summarize,
+    url_dialect, warn_all, write_file, write_output, EmitArgs, Secrets,
 };
+use super::env::{no_to, EnvArgs};
 use super::exclude::{without, ExcludeArgs};
 use super::Outcome;
 use crate::dialect;
@@ -30,12 +31,16 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The database to plan for (default: $DATABASE_URL).
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
-    url: Option<String>,
-    /// The desired schema: files, a directory, or another database URL.
+    /// The database to plan for (default: the environment's `url`, then
+    /// $DATABASE_URL).
     #[arg(long)]
-    to: String,
+    url: Option<String>,
+    /// The desired schema: files, a directory, another database URL, or
+    /// SQL (a .sql file or a directory of them, loaded into a scratch
+    /// database on --dev-url; in memory for SQLite) (default: the
+    /// environment's `schema`).
+    #[arg(long)]
+    to: Option<String>,
     /// Only these namespaces of the database (PostgreSQL schemas).
     #[arg(long = "schema", value_name = "NS")]
     namespaces: Vec<String>,
@@ -60,8 +65,10 @@ pub struct Args {
     /// Run the plan and its rollback on a scratch database first (docs/prove.md).
     #[arg(long)]
     prove: bool,
-    /// The server where --prove creates its scratch database.
-    #[arg(long, env = "STRATA_DEV_URL", hide_env_values = true)]
+    /// The server where --prove and a SQL --to create their scratch
+    /// databases (default: the environment's `dev_url`, then
+    /// $STRATA_DEV_URL).
+    #[arg(long)]
     dev_url: Option<String>,
     #[command(flatten)]
     emit: EmitArgs,
@@ -70,23 +77,39 @@ pub struct Args {
     /// The dialect, when it must be checked against the URL's.
     #[arg(long, value_name = "D")]
     dialect: Option<String>,
+    #[command(flatten)]
+    env: EnvArgs,
 }
 
-pub fn run(args: Args) -> miette::Result<Outcome> {
-    let url = database_url(args.url.as_deref())?;
-    let secrets = Secrets::of(&[&url, &args.to, args.dev_url.as_deref().unwrap_or("")]);
-    secrets.scrub(plan(args, &url))
+pub fn run(mut args: Args) -> miette::Result<Outcome> {
+    let selected = args.env.load()?;
+    let url = selected.url(args.url.take())?;
+    let to = selected
+        .to(args.to.take())?
+        .ok_or_else(|| no_to(&selected))?;
+    args.dev_url = selected.dev_url(args.dev_url.take())?;
+    args.dialect = selected.dialect(args.dialect.take());
+    args.emit.with_env(selected.env.as_ref())?;
+    args.exclude.with_env(selected.env.as_ref());
+    let secrets = Secrets::of(&[&url, &to, args.dev_url.as_deref().unwrap_or("")]);
+    secrets.scrub(plan(args, &url, &to))
 }
 
-fn plan(args: Args, url: &str) -> miette::Result<Outcome> {
+fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     let kind = url_dialect(url)?;
     check_dialect_flag(args.dialect.as_deref(), kind)?;
     let d = dialect::for_kind(kind);
     let exclude = args.exclude.load()?;
     let rt = super::runtime()?;
-    let (whole, mut desired) = rt.block_on(source::load_pair(url, &args.to, &args.namespaces))?;
+    let sql = source::SqlSetup {
+        dialect: Some(kind),
+        dev_url: args.dev_url.as_deref(),
+    };
+    let (whole, mut desired) =
+        rt.block_on(source::load_pair_with(url, to, &args.namespaces, &sql))?;
     warn_all(&whole.warnings);
-    check_source_dialect(&desired, kind, &args.to)?;
+    warn_all(&desired.warnings);
+    check_source_dialect(&desired, kind, to)?;
     // A saved plan records the whole database, as `apply --plan` reads it.
     let current = source::Loaded {
         schema: without(&exclude, &whole.schema, true),
@@ -112,7 +135,7 @@ fn plan(args: Args, url: &str) -> miette::Result<Outcome> {
         Format::Sql => crate::report::sql::render(d, &m.up),
         Format::Json => crate::report::json::render(&m, kind),
         Format::Markdown => {
-            let (from_label, to_label) = (crate::url::redact(url), crate::url::redact(&args.to));
+            let (from_label, to_label) = (crate::url::redact(url), crate::url::redact(to));
             let (from_text, to_text) = (
                 crate::syntax::print(&current.schema),
                 crate::syntax::print(&desired.schema),

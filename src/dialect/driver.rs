@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use futures::future::LocalBoxFuture;
 
+use super::statements::Lexicon;
 use super::{Dialect, Introspection, Script};
 use crate::ir::Schema;
 
@@ -79,6 +80,68 @@ pub trait Driver: Dialect {
         url: &'a str,
         sql: &'a str,
     ) -> LocalBoxFuture<'a, Result<(), RunError>>;
+
+    /// How the dialect's own client cuts a SQL file into statements.
+    fn lexicon(&self) -> Lexicon;
+
+    /// A scratch database that needs no server and is gone with its last
+    /// connection (SQLite in memory); `None` where scratch databases live
+    /// on the dev server.
+    fn memory_scratch(&self, _name: &str) -> Option<Scratch> {
+        None
+    }
+
+    /// Runs `statements` in order on one connection to the empty scratch
+    /// database at `url`, stopping at the first the server refuses, and
+    /// reads back (narrowed to `namespaces`) the schema they made while
+    /// that connection is still open — an in-memory database lives no
+    /// longer than it.
+    fn load_statements<'a>(
+        &'a self,
+        url: &'a str,
+        statements: &'a [String],
+        namespaces: &'a [String],
+    ) -> LocalBoxFuture<'a, Result<Introspection, LoadError>>;
+}
+
+/// Why a SQL desired state did not load into its scratch database.
+#[derive(Debug)]
+pub enum LoadError {
+    /// Statement `index` was refused.
+    Refused {
+        index: usize,
+        /// The server's message.
+        message: String,
+        /// Where in the statement the server points, as a byte offset.
+        position: Option<usize>,
+    },
+    /// The scratch database could not be reached or read.
+    Other(miette::Report),
+}
+
+impl LoadError {
+    /// Statement `index` failed with `e`; `position` is the server's
+    /// 1-based character position in `sql`, if it gave one.
+    pub(crate) fn refused(
+        index: usize,
+        sql: &str,
+        e: sqlx::Error,
+        position: Option<usize>,
+    ) -> Self {
+        let message = match e.as_database_error() {
+            Some(db) => db.message().to_string(),
+            None => e.to_string(),
+        };
+        let position = position
+            .and_then(|p| p.checked_sub(1))
+            .and_then(|p| sql.char_indices().nth(p))
+            .map(|(at, _)| at);
+        LoadError::Refused {
+            index,
+            message,
+            position,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -315,6 +378,8 @@ pub enum ScratchPlace {
     Server { admin_url: String, name: String },
     /// A temporary SQLite file.
     File(PathBuf),
+    /// An in-memory SQLite database, gone with its last connection.
+    Memory,
 }
 
 impl Scratch {
@@ -323,6 +388,7 @@ impl Scratch {
         match &self.place {
             ScratchPlace::Server { name, .. } => format!("scratch database {name}"),
             ScratchPlace::File(p) => format!("scratch file {}", p.display()),
+            ScratchPlace::Memory => "in-memory scratch database".to_string(),
         }
     }
 }

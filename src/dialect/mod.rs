@@ -13,14 +13,16 @@
 //! [`for_url`], the one place that picks a dialect for a database.
 //! Nothing matches on SQL text.
 
+pub mod audit;
 pub mod driver;
 pub mod mysql;
 pub mod postgres;
 pub mod sqlite;
+pub mod statements;
 
 pub use driver::{
-    fingerprint, first_line, scratch_name, ApplyOptions, ApplyReport, Driver, Expected, Pending,
-    RunError, Scratch, ScratchPlace, StalePlan,
+    fingerprint, first_line, scratch_name, ApplyOptions, ApplyReport, Driver, Expected, LoadError,
+    Pending, RunError, Scratch, ScratchPlace, StalePlan,
 };
 
 use serde::{Deserialize, Serialize};

@@ -167,6 +167,7 @@ fn views(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
     let definition = |v: &View| View {
         name: Name::new(""),
         renamed_from: None,
+        unmodeled: Vec::new(),
         ..v.clone()
     };
     for (name, f) in &from.views {
@@ -287,6 +288,7 @@ mod tests {
             indexes: vec![],
             comment: None,
             renamed_from: None,
+            unmodeled: Vec::new(),
             options: Default::default(),
         }
     }
@@ -415,6 +417,7 @@ mod tests {
             for_each_row: true,
             when: None,
             body: "begin select 1; end".into(),
+            options: Default::default(),
         };
         let mut from = schema(vec![table("a", &["x"])]);
         from.triggers

@@ -346,6 +346,9 @@ pub(crate) fn sort_table_changes(changes: &mut [TableChange]) {
     super::rename_order::order_column_renames(changes);
 }
 
+// Hand-built IR on purpose: these pin the change list the table differ
+// makes (which columns move, what matches), which a case sees only through
+// the SQL emitted from it.
 #[cfg(test)]
 mod tests {
     use super::*;

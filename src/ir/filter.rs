@@ -361,6 +361,7 @@ mod tests {
             indexes: Vec::new(),
             comment: None,
             renamed_from: None,
+            unmodeled: Vec::new(),
             options: Default::default(),
         };
         s.views.insert(view.name.clone(), view);

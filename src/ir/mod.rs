@@ -474,7 +474,12 @@ pub struct ForeignKey {
 )]
 #[serde(rename_all = "snake_case")]
 pub enum FkAction {
+    /// No `ON DELETE` / `ON UPDATE` clause. Every server treats it as
+    /// `NO ACTION`, but some catalogs remember whether it was written
+    /// (MariaDB prints `RESTRICT` for an unspecified action and `NO ACTION`
+    /// only when it was written).
     #[default]
+    Unspecified,
     NoAction,
     Restrict,
     Cascade,
@@ -484,11 +489,11 @@ pub enum FkAction {
 
 impl FkAction {
     pub fn is_default(&self) -> bool {
-        *self == FkAction::NoAction
+        *self == FkAction::Unspecified
     }
     pub fn sql(self) -> &'static str {
         match self {
-            FkAction::NoAction => "NO ACTION",
+            FkAction::Unspecified | FkAction::NoAction => "NO ACTION",
             FkAction::Restrict => "RESTRICT",
             FkAction::Cascade => "CASCADE",
             FkAction::SetNull => "SET NULL",
@@ -647,6 +652,12 @@ pub struct View {
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<Name>,
+    /// What the server holds on this view that strata does not model
+    /// (rules, column comments), as the server prints it: `DROP VIEW`
+    /// takes it along, so a view made anew runs it again verbatim. Read
+    /// from the database only, and never compared.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmodeled: Vec<String>,
 }
 
 /// A function or procedure; the whole definition is SQL the user wrote.
@@ -706,6 +717,11 @@ pub struct Trigger {
     /// What the trigger runs: PostgreSQL `execute function f()`, SQLite and
     /// MySQL the `begin … end` block (or single statement).
     pub body: String,
+    /// `with (…)`: MySQL's `sql_mode` the trigger was created under, when
+    /// not the server's default (it decides what its body means: `||` is
+    /// OR or concatenation).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
 }
 
 /// Points at one object of a schema; validation and the syntax layer's

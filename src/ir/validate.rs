@@ -11,6 +11,7 @@ mod foreign_keys;
 mod identifiers;
 mod inherited;
 mod objects;
+mod overloads;
 mod security;
 mod suggest;
 mod tables;
@@ -87,6 +88,7 @@ pub fn validate(schema: &Schema) -> Vec<Problem> {
     }
     beside_tables::views(schema, &mut out);
     beside_tables::triggers(schema, &mut out);
+    overloads::check(schema, &mut out);
     beside_tables::namespace_clashes(schema, &mut out);
     security::policies(schema, &mut out);
     security::grants(schema, &mut out);

@@ -167,6 +167,7 @@ fn view(name: &str, body: &str) -> View {
         indexes: vec![],
         comment: None,
         renamed_from: None,
+        unmodeled: Vec::new(),
         options: Default::default(),
     }
 }
@@ -373,6 +374,7 @@ fn trigger_is_recreated_around_a_rebuild() {
         for_each_row: true,
         when: None,
         body: "begin insert into log values (new.id); end".into(),
+        options: Default::default(),
     };
     let mut from = schema(vec![table("t", &["id"]), table("log", &["id"])]);
     from.triggers.insert((Name::new("t"), "audit".into()), trig);
@@ -492,6 +494,7 @@ fn table_made_anew_takes_its_triggers_and_views_along() {
         for_each_row: true,
         when: None,
         body: "execute function f()".into(),
+        options: Default::default(),
     };
     let mut from = schema(vec![table("t", &["id"])]);
     from.triggers.insert((Name::new("t"), "tr".into()), trig);

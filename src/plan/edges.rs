@@ -398,8 +398,12 @@ fn body_refs(body: &str, own: &Name, out: &mut Vec<Obj>) {
 }
 
 fn function_refs(f: &crate::ir::Function, out: &mut Vec<Obj>) {
+    // An argument may be a table's or a view's row type, and its default
+    // may call a function.
     for n in refs::names(&f.args) {
-        out.push(Obj::Type(n));
+        out.push(Obj::Type(n.clone()));
+        out.push(Obj::Relation(n.clone()));
+        out.push(Obj::Function(n));
     }
     if let Some(r) = &f.returns {
         for n in refs::names(r) {

@@ -80,6 +80,44 @@ pub enum HazardKind {
 }
 
 impl HazardKind {
+    /// Every kind, in the order of [`HazardKind::IDS`].
+    pub const ALL: [HazardKind; 8] = [
+        HazardKind::DataLoss,
+        HazardKind::TableRebuild,
+        HazardKind::TableRewrite,
+        HazardKind::AccessExclusiveLock,
+        HazardKind::IndexBuild,
+        HazardKind::NotTransactional,
+        HazardKind::MayFail,
+        HazardKind::LocksOut,
+    ];
+
+    /// The rule ids (`strata.toml` `[hazards]`, docs/hazards/<id>.md).
+    pub const IDS: &'static [&'static str] = &[
+        "data-loss",
+        "table-rebuild",
+        "table-rewrite",
+        "access-exclusive-lock",
+        "index-build",
+        "not-transactional",
+        "may-fail",
+        "locks-out",
+    ];
+
+    /// The stable rule id: the kind's name in kebab-case.
+    pub fn id(self) -> &'static str {
+        match self {
+            HazardKind::DataLoss => "data-loss",
+            HazardKind::TableRebuild => "table-rebuild",
+            HazardKind::TableRewrite => "table-rewrite",
+            HazardKind::AccessExclusiveLock => "access-exclusive-lock",
+            HazardKind::IndexBuild => "index-build",
+            HazardKind::NotTransactional => "not-transactional",
+            HazardKind::MayFail => "may-fail",
+            HazardKind::LocksOut => "locks-out",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             HazardKind::DataLoss => "data_loss",

@@ -1,7 +1,8 @@
-//! Views, triggers and policies that do not change themselves but must be dropped
-//! and recreated around a change to what they lean on: a view over a
-//! column that is dropped or retyped, anything over a table that SQLite
-//! rebuilds, a view over a view that is replaced.
+//! Views, functions with SQL-standard bodies, triggers and policies that
+//! do not change themselves but must be dropped and recreated around a
+//! change to what they lean on: a view over a column that is dropped or
+//! retyped, anything over a table that SQLite rebuilds, a view over a
+//! view that is replaced.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,7 +29,11 @@ pub fn recreate_dependents(
     if seen.invalid.is_empty() {
         return;
     }
-    recreate_views(changes, from, to, &mut seen);
+    // A view may call a function whose body reads another view: each
+    // one made anew breaks what leans on it, until nothing new breaks.
+    while recreate_views(changes, from, to, &mut seen)
+        | recreate_functions(changes, from, to, &mut seen)
+    {}
     recreate_triggers(changes, from, to, caps, &mut seen);
     recreate_policies(changes, from, to, &mut seen);
 }
@@ -41,6 +46,8 @@ struct Breakage {
     /// Tables made anew: everything on them goes with the old one.
     rebuilt: BTreeSet<Name>,
     touched_views: BTreeSet<Name>,
+    /// Functions by name and argument list.
+    touched_functions: BTreeSet<(Name, String)>,
     touched_triggers: BTreeSet<(Name, String)>,
     touched_policies: BTreeSet<(Name, String)>,
 }
@@ -88,6 +95,9 @@ impl Breakage {
                 Change::RenameView { from: f, to: t } => {
                     b.touched_views.insert(key(f));
                     b.touched_views.insert(key(t));
+                }
+                Change::DropFunction(f) | Change::CreateFunction(f) => {
+                    b.touched_functions.insert((key(&f.name), f.args.clone()));
                 }
                 Change::DropTrigger(t) | Change::CreateTrigger(t) => {
                     b.touched_triggers
@@ -179,8 +189,9 @@ impl Breakage {
 }
 
 /// Views over what is broken, and views over those: repeated until
-/// nothing new is invalidated.
-fn recreate_views(changes: &mut Vec<Change>, from: &Schema, to: &Schema, b: &mut Breakage) {
+/// nothing new is invalidated. Whether any view was added.
+fn recreate_views(changes: &mut Vec<Change>, from: &Schema, to: &Schema, b: &mut Breakage) -> bool {
+    let mut any = false;
     loop {
         let mut grew = false;
         for (name, v) in &from.views {
@@ -202,7 +213,45 @@ fn recreate_views(changes: &mut Vec<Change>, from: &Schema, to: &Schema, b: &mut
         if !grew {
             break;
         }
+        any = true;
     }
+    any
+}
+
+/// Functions with a SQL-standard body (`BEGIN ATOMIC … END`, `RETURN …`)
+/// over what is broken: the server records what such a body reads and
+/// refuses to drop or retype it underneath. Made anew, a function breaks
+/// the views that call it in turn. Whether any function was added.
+fn recreate_functions(
+    changes: &mut Vec<Change>,
+    from: &Schema,
+    to: &Schema,
+    b: &mut Breakage,
+) -> bool {
+    let mut any = false;
+    for (k, f) in &from.functions {
+        let touched = (key(&f.name), f.args.clone());
+        if !f.standard_body || b.touched_functions.contains(&touched) {
+            continue;
+        }
+        let Some(kept) = to.functions.get(k) else {
+            continue;
+        };
+        if leans_on(&f.body, &b.invalid) {
+            // `CREATE OR REPLACE` would come too late: the old body is
+            // what stops the change.
+            changes.retain(|c| {
+                !matches!(c, Change::ReplaceFunction { from: old, .. }
+                    if key(&old.name) == touched.0 && old.args == touched.1)
+            });
+            changes.push(Change::DropFunction(f.clone()));
+            changes.push(Change::CreateFunction(kept.clone()));
+            b.touched_functions.insert(touched);
+            b.invalid.insert(key(&f.name), None);
+            any = true;
+        }
+    }
+    any
 }
 
 /// A table rebuild (or a view's) drops its triggers with it; on SQLite, a

@@ -1,7 +1,11 @@
 //! Where a schema comes from: files and directories, live databases
-//! (by URL scheme), git revisions.
+//! (by URL scheme), git revisions, SQL files loaded into a scratch
+//! database (`sql.rs`).
 
 pub mod git;
+pub mod sql;
+
+pub use sql::SqlSetup;
 
 use std::path::{Path, PathBuf};
 
@@ -20,10 +24,20 @@ pub struct Loaded {
     pub warnings: Vec<String>,
 }
 
-/// Reads a schema from any source: a database URL (introspected, narrowed
-/// to `namespaces` where the dialect has them), or a schema file or
-/// directory of `*.strata` files.
+/// Reads a schema from any source but SQL files (which need a dialect
+/// and a dev server: [`load_with`]).
 pub async fn load(source: &str, namespaces: &[String]) -> miette::Result<Loaded> {
+    load_with(source, namespaces, &SqlSetup::default()).await
+}
+
+/// Reads a schema from any source: a database URL (introspected, narrowed
+/// to `namespaces` where the dialect has them), a schema file or
+/// directory of `*.strata` files, or SQL files (loaded as `sql` says).
+pub async fn load_with(
+    source: &str,
+    namespaces: &[String],
+    sql: &SqlSetup<'_>,
+) -> miette::Result<Loaded> {
     if let Some(kind) = dialect_of_url(source) {
         let Introspection { schema, warnings } = introspect(source, namespaces).await?;
         return Ok(Loaded {
@@ -43,12 +57,15 @@ pub async fn load(source: &str, namespaces: &[String]) -> miette::Result<Loaded>
     if looks_like_url(source) {
         return Err(bad_url(source));
     }
+    if sql::is_sql(source) {
+        return sql::load(source, namespaces, sql).await;
+    }
     let path = Path::new(source);
     if !path.exists() {
         return Err(miette::miette!(
             code = "strata::source::not_found",
             help = "give a schema file, a directory of *.strata files, or a database URL \
-                    (postgres://…, mysql://…, mariadb://…, sqlite://path)",
+                    (postgres://…, mysql://…, mariadb://…, sqlite://path), or SQL files (*.sql)",
             "no such file or directory: {source}"
         ));
     }
@@ -82,8 +99,45 @@ pub async fn load_pair(
     to: &str,
     namespaces: &[String],
 ) -> miette::Result<(Loaded, Loaded)> {
-    let current = load(from, namespaces).await?;
-    let mut desired = load(to, namespaces).await?;
+    load_pair_with(from, to, namespaces, &SqlSetup::default()).await
+}
+
+/// [`load_pair`], where a side given as SQL is loaded in the dialect of
+/// `sql`, else of either URL, else of the other side's files.
+pub async fn load_pair_with(
+    from: &str,
+    to: &str,
+    namespaces: &[String],
+    sql: &SqlSetup<'_>,
+) -> miette::Result<(Loaded, Loaded)> {
+    let mut setup = SqlSetup {
+        dialect: sql
+            .dialect
+            .or_else(|| dialect_of_url(from))
+            .or_else(|| dialect_of_url(to)),
+        ..*sql
+    };
+    let (current, mut desired) = if sql::is_sql(from) || sql::is_sql(to) {
+        // A SQL side is loaded second, in the dialect the other side says.
+        let sql_first = sql::is_sql(from) && !sql::is_sql(to);
+        let (first, second) = if sql_first { (to, from) } else { (from, to) };
+        let a = load_with(first, namespaces, &setup).await?;
+        setup.dialect = setup.dialect.or(a.dialect);
+        let b = load_with(second, namespaces, &setup).await?;
+        if sql_first {
+            (b, a)
+        } else {
+            (a, b)
+        }
+    } else {
+        // Both sides are read at once (their catalog queries overlap):
+        // diffing two databases then costs about one introspection.
+        let (a, b) = tokio::join!(
+            load_with(from, namespaces, &setup),
+            load_with(to, namespaces, &setup)
+        );
+        (a?, b?)
+    };
     align(from, &current.schema, &mut desired.schema).await?;
     Ok((current, desired))
 }

@@ -117,9 +117,13 @@ pub fn syntax(ft: &FileText, e: Error<Rule>, hint: Option<Finding>) -> Diag {
 
     let top_level = has(Rule::k_table) || has(Rule::k_dialect) || has(Rule::EOI) || has(Rule::file);
     if top_level && is_word(&found) {
-        let help = match did_you_mean(&found, object_keywords().iter().copied()) {
-            Some(k) => format!("did you mean `{k}`?"),
-            None => format!("a schema file holds {}", object_keywords().join(", ")),
+        let help = if is_sql_statement(&found) {
+            SQL_FILE_HINT.to_string()
+        } else {
+            match did_you_mean(&found, object_keywords().iter().copied()) {
+                Some(k) => format!("did you mean `{k}`?"),
+                None => format!("a schema file holds {}", object_keywords().join(", ")),
+            }
         };
         return Diag::error("E0108", format!("unknown item `{found}`"))
             .at(ft, found_span, "not a kind of schema object")
@@ -159,6 +163,21 @@ pub fn syntax(ft: &FileText, e: Error<Rule>, hint: Option<Finding>) -> Diag {
     Diag::error("E0100", format!("unexpected {}", describe_found(&found)))
         .at(ft, found_span, label)
         .help("see docs/language.md for the syntax of each item")
+}
+
+/// What an E0108 on a word that starts a SQL statement says: the file is
+/// SQL, which strata reads as a desired state too, just not as `.strata`.
+const SQL_FILE_HINT: &str = "this is SQL, not strata's schema language: give a `.sql` file as the \
+    desired state (`--to schema.sql`, loaded into a scratch database), or convert it once \
+    with `strata import schema.sql -o schema.strata`";
+
+/// The first words of the DDL statements a schema dump starts with.
+fn is_sql_statement(word: &str) -> bool {
+    [
+        "create", "alter", "set", "drop", "begin", "pragma", "insert", "select",
+    ]
+    .iter()
+    .any(|k| word.eq_ignore_ascii_case(k))
 }
 
 fn is_word(s: &str) -> bool {

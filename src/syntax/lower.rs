@@ -1120,8 +1120,8 @@ impl<'a> Lowerer<'a> {
             columns: Vec::new(),
             ref_table: table,
             ref_columns: vec![col],
-            on_delete: FkAction::NoAction,
-            on_update: FkAction::NoAction,
+            on_delete: FkAction::Unspecified,
+            on_update: FkAction::Unspecified,
             deferral: Deferral::NotDeferrable,
             match_type: MatchType::Simple,
             not_valid: false,
@@ -1231,8 +1231,8 @@ impl<'a> Lowerer<'a> {
             columns: Vec::new(),
             ref_table: Name::new(""),
             ref_columns: Vec::new(),
-            on_delete: FkAction::NoAction,
-            on_update: FkAction::NoAction,
+            on_delete: FkAction::Unspecified,
+            on_update: FkAction::Unspecified,
             deferral: Deferral::NotDeferrable,
             match_type: MatchType::Simple,
             not_valid: false,
@@ -1390,6 +1390,7 @@ impl<'a> Lowerer<'a> {
             indexes: Vec::new(),
             comment: None,
             renamed_from: None,
+            unmodeled: Vec::new(),
             options: Default::default(),
         };
         let mut name_span = span.clone();
@@ -1527,6 +1528,7 @@ impl<'a> Lowerer<'a> {
             for_each_row: false,
             when: None,
             body: String::new(),
+            options: Default::default(),
         };
         let mut name_span = span.clone();
         for c in p.into_inner() {
@@ -1536,6 +1538,7 @@ impl<'a> Lowerer<'a> {
                     name_span = self.span(&c);
                 }
                 Rule::qname => tr.table = self.ref_name(&c),
+                Rule::table_with => self.options(&c, &mut tr.options),
                 Rule::trig_timing => tr.timing = words(c.as_str()),
                 Rule::trig_events => {
                     for e in c

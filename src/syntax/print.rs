@@ -577,9 +577,10 @@ fn function(f: &Function, ind: &str, ns: Option<&str>) -> String {
 
 fn trigger(t: &Trigger, ind: &str) -> String {
     let mut s = format!(
-        "{ind}trigger {} on {} {} {}",
+        "{ind}trigger {} on {}{} {} {}",
         text::ident(&t.name),
         qualified(&t.table),
+        with_options(&t.options),
         t.timing,
         t.events.join(" or ")
     );
@@ -1035,7 +1036,7 @@ fn identity(kw: &str, o: &SequenceOptions) -> String {
 
 fn action(a: FkAction) -> &'static str {
     match a {
-        FkAction::NoAction => "no action",
+        FkAction::Unspecified | FkAction::NoAction => "no action",
         FkAction::Restrict => "restrict",
         FkAction::Cascade => "cascade",
         FkAction::SetNull => "set null",

@@ -14,18 +14,7 @@ use std::time::{Duration, Instant};
 use sqlx::Connection;
 
 use crate::oracle;
-use crate::support::{count, exec, MyDb, PgDb, SqliteDb};
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
-
-fn sql(statements: &[&str]) -> Vec<String> {
-    statements.iter().map(|s| s.to_string()).collect()
-}
+use crate::support::{count, ddl, exec, rt, MyDb, PgDb, SqliteDb};
 
 /// A strata process whose output (stdout and stderr together) is read as
 /// it comes, so that a test can act at the moment the apply reaches a
@@ -151,13 +140,6 @@ fn schema_file(text: &str) -> SchemaFile {
     }
 }
 
-/// A SQLite database file that exists (empty) for the set-up to open.
-fn sqlite_db() -> SqliteDb {
-    let db = SqliteDb::create();
-    std::fs::File::create(&db.path).expect("create the database file");
-    db
-}
-
 fn plan_is_empty(url: &str, to: &str) -> bool {
     let out = Command::new(env!("CARGO_BIN_EXE_strata"))
         .args(["plan", "--url", url, "--to", to, "--exit-code"])
@@ -232,12 +214,12 @@ fn kept_rows(rt: &tokio::runtime::Runtime, url: &str) -> i64 {
 /// plan is shown, not run, under --auto-approve.
 fn change_while_queued_is_refused(url: &str, dialect: &str) {
     let rt = rt();
-    rt.block_on(exec(url, &sql(TABLE))).expect("set up");
+    rt.block_on(exec(url, &ddl(TABLE))).expect("set up");
     let to = schema_file(&with_note(dialect));
     let lock = rt.block_on(ApplyLock::hold(url));
     let run = Running::strata(&["apply", "--url", url, "--to", &to.path, "--auto-approve"]);
     run.wait_for("waiting for another strata apply", 1);
-    rt.block_on(exec(url, &sql(DRIFT))).expect("drift");
+    rt.block_on(exec(url, &ddl(DRIFT))).expect("drift");
     let changed = rt.block_on(oracle::fingerprint(url)).expect("catalog");
     rt.block_on(lock.release());
     let (code, out) = run.finish();
@@ -270,7 +252,7 @@ fn mysql_change_while_queued_is_refused() {
 /// database changed, plans again, and has nothing left to do.
 fn second_of_two_applies_plans_again_to_nothing(url: &str, dialect: &str) {
     let rt = rt();
-    rt.block_on(exec(url, &sql(TABLE))).expect("set up");
+    rt.block_on(exec(url, &ddl(TABLE))).expect("set up");
     let to = schema_file(&with_note(dialect));
     let lock = rt.block_on(ApplyLock::hold(url));
     let args = ["apply", "--url", url, "--to", &to.path, "--auto-approve"];
@@ -321,8 +303,8 @@ fn mysql_second_of_two_applies_plans_again_to_nothing() {
 #[test]
 fn sqlite_column_added_while_waiting_for_the_write_lock_survives() {
     let rt = rt();
-    let db = sqlite_db();
-    rt.block_on(exec(&db.url, &sql(TABLE))).expect("set up");
+    let db = SqliteDb::create_file();
+    rt.block_on(exec(&db.url, &ddl(TABLE))).expect("set up");
     let to = schema_file("dialect sqlite\n\ntable t {\n  id  integer  pk\n  a   text?\n}\n");
     let mut writer = rt
         .block_on(sqlx::SqliteConnection::connect(&db.url))
@@ -360,8 +342,8 @@ fn sqlite_column_added_while_waiting_for_the_write_lock_survives() {
 #[test]
 fn sqlite_change_at_the_prompt_is_planned_again() {
     let rt = rt();
-    let db = sqlite_db();
-    rt.block_on(exec(&db.url, &sql(TABLE))).expect("set up");
+    let db = SqliteDb::create_file();
+    rt.block_on(exec(&db.url, &ddl(TABLE))).expect("set up");
     let to = schema_file(
         "dialect sqlite\n\ntable t {\n  id     integer  pk\n  a      text?\n  extra  text?\n}\n",
     );
@@ -371,7 +353,7 @@ fn sqlite_change_at_the_prompt_is_planned_again() {
         return;
     };
     run.wait_for("[y/N]", 1);
-    rt.block_on(exec(&db.url, &sql(DRIFT))).expect("drift");
+    rt.block_on(exec(&db.url, &ddl(DRIFT))).expect("drift");
     run.send("y\n");
     run.wait_for("planning again", 1);
     run.wait_for("[y/N]", 2);
@@ -387,7 +369,7 @@ fn sqlite_change_at_the_prompt_is_planned_again() {
 /// naming what changed — on any other, with nothing applied.
 fn saved_plan_runs_only_on_its_state(url: &str, dialect: &str) {
     let rt = rt();
-    rt.block_on(exec(url, &sql(TABLE))).expect("set up");
+    rt.block_on(exec(url, &ddl(TABLE))).expect("set up");
     let to = schema_file(&with_note(dialect));
     let dir = tempfile::tempdir().expect("temporary directory");
     let file = dir.path().join("plan.json").display().to_string();
@@ -402,7 +384,7 @@ fn saved_plan_runs_only_on_its_state(url: &str, dialect: &str) {
     assert_eq!(saved["format"], "strata-plan");
     let apply = ["apply", "--url", url, "--plan", &file, "--auto-approve"];
 
-    rt.block_on(exec(url, &sql(DRIFT))).expect("drift");
+    rt.block_on(exec(url, &ddl(DRIFT))).expect("drift");
     let drifted = rt.block_on(oracle::fingerprint(url)).expect("catalog");
     let (code, out) = Running::strata(&apply).finish();
     assert_eq!(code, 1, "{out}");
@@ -414,7 +396,7 @@ fn saved_plan_runs_only_on_its_state(url: &str, dialect: &str) {
     );
     assert_eq!(kept_rows(&rt, url), 3);
 
-    rt.block_on(exec(url, &sql(&["ALTER TABLE t DROP COLUMN extra"])))
+    rt.block_on(exec(url, &ddl(&["ALTER TABLE t DROP COLUMN extra"])))
         .expect("undo the drift");
     let (code, out) = Running::strata(&apply).finish();
     assert_eq!(code, 0, "{out}");
@@ -448,7 +430,7 @@ fn mysql_saved_plan_runs_only_on_its_state() {
 
 #[test]
 fn sqlite_saved_plan_runs_only_on_its_state() {
-    let db = sqlite_db();
+    let db = SqliteDb::create_file();
     saved_plan_runs_only_on_its_state(&db.url, "sqlite");
 }
 
@@ -457,7 +439,7 @@ fn sqlite_saved_plan_runs_only_on_its_state() {
 /// succeeds once the session is done.
 fn blocked_statement_is_retried(url: &str, dialect: &str) {
     let rt = rt();
-    rt.block_on(exec(url, &sql(TABLE))).expect("set up");
+    rt.block_on(exec(url, &ddl(TABLE))).expect("set up");
     let to = schema_file(&with_note(dialect));
     let mut holder = Holder::open(&rt, url);
     holder.run(&rt, "BEGIN");
@@ -536,7 +518,7 @@ fn postgres_lock_never_released_gives_up_cleanly() {
     let Some(db) = rt.block_on(PgDb::create("safe_giveup")) else {
         return;
     };
-    rt.block_on(exec(&db.url, &sql(TABLE))).expect("set up");
+    rt.block_on(exec(&db.url, &ddl(TABLE))).expect("set up");
     let to = schema_file(&with_note("postgres"));
     let mut holder = Holder::open(&rt, &db.url);
     holder.run(&rt, "BEGIN");
@@ -568,7 +550,7 @@ fn postgres_lock_never_released_gives_up_cleanly() {
 /// before anything is read from or run on it.
 #[test]
 fn apply_plan_refuses_other_files() {
-    let db = sqlite_db();
+    let db = SqliteDb::create_file();
     let dir = tempfile::tempdir().expect("temporary directory");
     let report = dir.path().join("report.json");
     std::fs::write(&report, "{\"version\": 1, \"changes\": []}").expect("write");

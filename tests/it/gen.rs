@@ -236,9 +236,9 @@ fn gen_table(rng: &mut Rng, d: DialectKind, name: &str, earlier: &[Table]) -> Ta
             on_delete: if rng.chance(50) {
                 strata::ir::FkAction::Cascade
             } else {
-                strata::ir::FkAction::NoAction
+                strata::ir::FkAction::Unspecified
             },
-            on_update: strata::ir::FkAction::NoAction,
+            on_update: strata::ir::FkAction::Unspecified,
             deferral: Default::default(),
             match_type: Default::default(),
             not_valid: false,

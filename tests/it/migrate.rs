@@ -143,6 +143,7 @@ fn sqlite_layout(layout: &str) {
     let desired = sqlite_db();
     let dir = tempfile::tempdir().expect("temp dir");
     let mig = dir.path().join("migrations");
+    std::fs::create_dir(&mig).expect("migrations dir");
     let m = mig.to_str().expect("utf-8 path");
     exec(
         &rt,
@@ -269,6 +270,7 @@ fn dbmate_file_has_both_sections() {
     let files: Vec<_> = std::fs::read_dir(dir.path())
         .expect("dir")
         .flatten()
+        .filter(|e| e.file_name() != "strata.sum")
         .collect();
     assert_eq!(files.len(), 1);
     let text = std::fs::read_to_string(files[0].path()).expect("read");
@@ -279,16 +281,36 @@ fn dbmate_file_has_both_sections() {
     assert!(text[down..].contains("DROP TABLE"));
 }
 
+/// A first migration into an empty folder needs no scratch database; the
+/// second replays the first, and that needs one.
 #[test]
-fn postgres_needs_a_dev_url() {
-    let Some(db) = rt().block_on(support::PgDb::create("migrate_devurl")) else {
+fn postgres_needs_a_dev_url_once_there_is_a_migration() {
+    let rt = rt();
+    let Some(db) = rt.block_on(support::PgDb::create("migrate_devurl")) else {
         return;
     };
+    exec(&rt, &db.url, &["CREATE TABLE t (id bigint PRIMARY KEY)"]);
     let dir = tempfile::tempdir().expect("temp dir");
     let m = dir.path().to_str().expect("utf-8");
-    strata(&["migrate", "new", "x", "--to", &db.url, "--dir", m])
+    let new = |name: &str| {
+        Command::cargo_bin("strata")
+            .expect("binary")
+            .env_remove("STRATA_DEV_URL")
+            .args(["migrate", "new", name, "--to", &db.url, "--dir", m])
+            .assert()
+    };
+    new("first").success();
+    exec(&rt, &db.url, &["CREATE TABLE u (id bigint PRIMARY KEY)"]);
+    new("second")
         .code(1)
         .stderr(predicates::str::contains("strata::migrate::dev_url"));
+    // STRATA_DEV_URL stands in for --dev-url.
+    Command::cargo_bin("strata")
+        .expect("binary")
+        .env("STRATA_DEV_URL", support::postgres_admin_url())
+        .args(["migrate", "new", "second", "--to", &db.url, "--dir", m])
+        .assert()
+        .success();
 }
 
 #[test]

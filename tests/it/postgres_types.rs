@@ -9,7 +9,7 @@ use strata::migration::migration;
 use strata::syntax::{self, SourceFile};
 
 use crate::converge::{converge, converge_with_rows};
-use crate::postgres::{exec, inspect, snapshot};
+use crate::postgres::{exec, inspect};
 use crate::support::PgDb;
 
 fn pg() -> &'static dyn Dialect {
@@ -215,46 +215,4 @@ async fn hand_written_ddl_is_modeled_and_round_trips() {
     // And the database converges with itself.
     let m = migration(&i.schema, &again, pg(), &EmitOptions::default()).expect("plan");
     assert!(m.plan.is_empty(), "{:?}", m.plan);
-}
-
-#[test]
-fn emitted_sql_for_domains_and_exclusions() {
-    let a = pg().normalize(&parse(
-        "domain positive as int check (value > 0) check small (value < 100)\n\
-         domain gone as text\n\
-         table booking {\n  id int pk\n  room int\n  slot positive\n  exclude old using gist (room with =)\n}",
-    ));
-    let b = pg().normalize(&parse(
-        "domain positive as int = 1 not null check (value > 0) check tiny (value < 50) comment \"x\"\n\
-         domain code as varchar(8) collate \"C\" check (value <> '') check late (length(value) > 1) not valid\n\
-         table booking {\n  id int pk\n  room int\n  slot positive\n  \
-         exclude using gist (room with =, slot with <>) where (room > 0) deferrable\n}",
-    ));
-    for (name, online) in [
-        ("domains_exclusions", false),
-        ("domains_exclusions_online", true),
-    ] {
-        let options = EmitOptions {
-            online,
-            ..EmitOptions::default()
-        };
-        let m = migration(&a, &b, pg(), &options).expect("plan");
-        snapshot(name, &strata::report::sql::render(pg(), &m.up));
-    }
-}
-
-#[test]
-fn emitted_sql_for_function_attributes() {
-    let a = pg().normalize(&parse(
-        "function inc(n int)\n  returns int\n  language sql immutable strict\n  as sql\"\"\"select n + 1\"\"\"",
-    ));
-    let b = pg().normalize(&parse(
-        "function inc(n int)\n  returns int\n  language sql stable security definer leakproof parallel safe cost 5 \
-         set search_path = \"$user\", public set work_mem = '64MB'\n  as sql\"\"\"select n + 1\"\"\"",
-    ));
-    let m = migration(&a, &b, pg(), &EmitOptions::default()).expect("plan");
-    snapshot(
-        "function_attributes",
-        &strata::report::sql::render(pg(), &m.up),
-    );
 }

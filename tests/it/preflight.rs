@@ -2,8 +2,8 @@
 //! to fail, naming the rows, and changes nothing; `plan` warns;
 //! `--skip-preflight` lets the server have its say.
 
-use crate::faults::{assert_catalog, catalog, ddl, run_strata};
-use crate::support::{exec, MyDb, PgDb, SqliteDb};
+use crate::faults::{assert_catalog, catalog, ddl, mysql_pair, pg_pair, run_strata};
+use crate::support::exec;
 
 const START: &[&str] = &[
     "CREATE TABLE teams (id int PRIMARY KEY)",
@@ -21,8 +21,6 @@ const WANT: &[&str] = &[
 /// Every probe fires; `apply` refuses with all of them and leaves the
 /// database as it was.
 fn refused(have: &str, want: &str, rt: &tokio::runtime::Runtime) {
-    rt.block_on(exec(have, &ddl(START))).expect("set up");
-    rt.block_on(exec(want, &ddl(WANT))).expect("set up");
     let start = rt.block_on(catalog(have));
 
     let (code, err) = run_strata(&["plan", "--url", have, "--to", want, "--allow-destructive"]);
@@ -60,10 +58,7 @@ fn refused(have: &str, want: &str, rt: &tokio::runtime::Runtime) {
 #[test]
 fn postgres_refuses_a_plan_the_data_would_fail() {
     let rt = crate::faults::rt();
-    let (Some(have), Some(want)) = (
-        rt.block_on(PgDb::create("pre_have")),
-        rt.block_on(PgDb::create("pre_want")),
-    ) else {
+    let Some((have, want)) = pg_pair(&rt, "pre", START, WANT) else {
         return;
     };
     refused(&have.url, &want.url, &rt);
@@ -72,10 +67,7 @@ fn postgres_refuses_a_plan_the_data_would_fail() {
 #[test]
 fn mysql_refuses_a_plan_the_data_would_fail_and_skip_lets_the_server_say() {
     let rt = crate::faults::rt();
-    let (Some(have), Some(want)) = (
-        rt.block_on(MyDb::create("pre_have")),
-        rt.block_on(MyDb::create("pre_want")),
-    ) else {
+    let Some((have, want)) = mysql_pair(&rt, "pre", START, WANT) else {
         return;
     };
     refused(&have.url, &want.url, &rt);
@@ -100,24 +92,17 @@ fn mysql_refuses_a_plan_the_data_would_fail_and_skip_lets_the_server_say() {
 #[test]
 fn sqlite_refuses_duplicates_under_a_new_unique_index() {
     let rt = crate::faults::rt();
-    let (have, want) = (SqliteDb::create(), SqliteDb::create());
-    let rwc = |u: &str| format!("{u}?mode=rwc");
-    rt.block_on(exec(
-        &rwc(&have.url),
-        &ddl(&[
+    let (have, want) = crate::faults::sqlite_pair(
+        &rt,
+        &[
             "CREATE TABLE users (id integer PRIMARY KEY, email text)",
             "INSERT INTO users VALUES (1, 'a'), (2, 'a'), (3, NULL), (4, NULL)",
-        ]),
-    ))
-    .expect("set up");
-    rt.block_on(exec(
-        &rwc(&want.url),
-        &ddl(&[
+        ],
+        &[
             "CREATE TABLE users (id integer PRIMARY KEY, email text)",
             "CREATE UNIQUE INDEX users_email ON users (email)",
-        ]),
-    ))
-    .expect("set up");
+        ],
+    );
     let (code, err) = run_strata(&[
         "apply",
         "--url",

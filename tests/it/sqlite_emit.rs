@@ -109,6 +109,7 @@ fn views_and_triggers() {
         comment: None,
         renamed_from: None,
         options: Default::default(),
+        unmodeled: Vec::new(),
     };
     let mut v2 = v.clone();
     v2.body = "SELECT id, upper(name) FROM users".into();
@@ -120,6 +121,7 @@ fn views_and_triggers() {
         for_each_row: true,
         when: Some(Expr::new("new.email <> old.email")),
         body: "BEGIN UPDATE users SET name = NULL WHERE id = new.id; END".into(),
+        options: Default::default(),
     };
     let sql = emit(vec![
         Change::ReplaceView { from: v, to: v2 },
@@ -184,6 +186,7 @@ fn refusals_say_why() {
         comment: None,
         renamed_from: None,
         options: Default::default(),
+        unmodeled: Vec::new(),
     };
     let text = [
         refuse(Change::CreateTable(engine)),

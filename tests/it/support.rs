@@ -201,6 +201,13 @@ pub struct SqliteDb {
 }
 
 impl SqliteDb {
+    /// The database file exists (empty), so that set-up can open it.
+    pub fn create_file() -> SqliteDb {
+        let db = SqliteDb::create();
+        std::fs::File::create(&db.path).expect("create the database file");
+        db
+    }
+
     pub fn create() -> SqliteDb {
         let dir = tempfile::tempdir().expect("temporary directory");
         let path = dir.path().join("test.db");
@@ -210,6 +217,20 @@ impl SqliteDb {
             _dir: dir,
         }
     }
+}
+
+/// A runtime for the tests that drive the CLI and the databases from
+/// plain (not async) test functions.
+pub fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+/// Set-up statements as [`exec`] takes them.
+pub fn ddl(statements: &[&str]) -> Vec<String> {
+    statements.iter().map(|s| s.to_string()).collect()
 }
 
 /// Runs statements one by one on the database at `url` (test set-up only).

@@ -56,6 +56,14 @@ fn malformed_inputs_have_codes_and_positions() {
         ),
         ("missing type", "table users {\n  id\n}".into(), "E0110 2:5"),
         (
+            "functions apart only by argument names",
+            "dialect postgres\n\
+             function f(a int) returns int language sql as sql$$select a$$\n\
+             function f(b integer) returns int language sql as sql$$select b$$"
+                .into(),
+            "E0236 3:10",
+        ),
+        (
             "unterminated string",
             "table users {\n  name text comment \"unterminated\n}".into(),
             "E0104 2:21",

@@ -241,6 +241,7 @@ fn deferral() -> BoxedStrategy<Deferral> {
 
 fn action() -> BoxedStrategy<FkAction> {
     prop::sample::select(vec![
+        FkAction::Unspecified,
         FkAction::NoAction,
         FkAction::Restrict,
         FkAction::Cascade,
@@ -610,6 +611,7 @@ fn schema() -> BoxedStrategy<Schema> {
                                 comment,
                                 renamed_from,
                                 options: Default::default(),
+                                unmodeled: Vec::new(),
                             }
                         },
                     ),
@@ -679,6 +681,7 @@ fn schema() -> BoxedStrategy<Schema> {
                             for_each_row,
                             when,
                             body,
+                            options: Default::default(),
                         },
                     ),
                 0..2,

@@ -36,6 +36,50 @@ pub struct NewFiles {
 }
 
 impl Layout {
+    /// The name `--layout` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::Sqlx => "sqlx",
+            Layout::Flyway => "flyway",
+            Layout::GolangMigrate => "golang-migrate",
+            Layout::Dbmate => "dbmate",
+            Layout::Plain => "plain",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Layout> {
+        use clap::ValueEnum;
+        Layout::value_variants()
+            .iter()
+            .copied()
+            .find(|l| l.name() == name)
+    }
+
+    /// The layout a migration file's name is written in, when it tells:
+    /// Flyway's `V<n>__`, dbmate's single `.sql`, and for `.up.sql` the
+    /// width of the version (14: a sqlx timestamp, 6: golang-migrate).
+    pub fn of_file(file: &str) -> Option<Layout> {
+        let digits = |s: &str| s.chars().take_while(|c| c.is_ascii_digit()).count();
+        if let Some(rest) = file.strip_prefix('V') {
+            if digits(rest) > 0 && rest[digits(rest)..].starts_with("__") && file.ends_with(".sql")
+            {
+                return Some(Layout::Flyway);
+            }
+        }
+        let n = digits(file);
+        if n == 0 || !file[n..].starts_with('_') {
+            return None;
+        }
+        if file.ends_with(".up.sql") {
+            return Some(match n {
+                14 => Layout::Sqlx,
+                6 => Layout::GolangMigrate,
+                _ => Layout::Plain,
+            });
+        }
+        (file.ends_with(".sql") && !file.ends_with(".down.sql")).then_some(Layout::Dbmate)
+    }
+
     /// Whether the tool runs each file inside a transaction of its own.
     pub fn wraps_in_transaction(self) -> bool {
         matches!(self, Layout::Sqlx | Layout::Flyway | Layout::Dbmate)
@@ -121,15 +165,31 @@ impl Layout {
         }
     }
 
+    /// The file holding an existing migration's down direction (dbmate:
+    /// the up file itself), when there is one.
+    pub fn down_path(self, existing: &Existing) -> Option<PathBuf> {
+        let dir = existing.up.parent()?;
+        let file = existing.up.file_name()?.to_str()?;
+        let path = match self {
+            Layout::Dbmate => return Some(existing.up.clone()),
+            Layout::Flyway => dir.join(format!("U{}", file.strip_prefix('V')?)),
+            _ => dir.join(format!("{}.down.sql", file.strip_suffix(".up.sql")?)),
+        };
+        path.exists().then_some(path)
+    }
+
+    /// The SQL to run for an existing migration's down direction.
+    pub fn down_sql(self, path: &Path) -> miette::Result<String> {
+        let text = read(path)?;
+        Ok(match self {
+            Layout::Dbmate => dbmate_section(&text, "down"),
+            _ => text,
+        })
+    }
+
     /// The SQL to run for an existing migration's up direction.
     pub fn up_sql(self, existing: &Existing) -> miette::Result<String> {
-        let text = std::fs::read_to_string(&existing.up).map_err(|e| {
-            miette!(
-                code = "strata::migrate::io",
-                "cannot read {}: {e}",
-                existing.up.display()
-            )
-        })?;
+        let text = read(&existing.up)?;
         Ok(match self {
             Layout::Dbmate => dbmate_section(&text, "up"),
             _ => text,
@@ -213,6 +273,16 @@ impl Layout {
     }
 }
 
+fn read(path: &Path) -> miette::Result<String> {
+    std::fs::read_to_string(path).map_err(|e| {
+        miette!(
+            code = "strata::migrate::io",
+            "cannot read {}: {e}",
+            path.display()
+        )
+    })
+}
+
 /// The text of a dbmate section (`-- migrate:up` or `-- migrate:down`).
 pub fn dbmate_section(text: &str, which: &str) -> String {
     let mut out = String::new();
@@ -274,6 +344,36 @@ mod tests {
             Some((20260101120000, "x".into()))
         );
         assert_eq!(Layout::Plain.parse_up_name("README.md"), None);
+    }
+
+    #[test]
+    fn detected_from_names() {
+        assert_eq!(Layout::of_file("V3__x.sql"), Some(Layout::Flyway));
+        assert_eq!(Layout::of_file("U3__x.sql"), None);
+        assert_eq!(
+            Layout::of_file("20260101120000_x.up.sql"),
+            Some(Layout::Sqlx)
+        );
+        assert_eq!(
+            Layout::of_file("000001_x.up.sql"),
+            Some(Layout::GolangMigrate)
+        );
+        assert_eq!(Layout::of_file("0001_x.up.sql"), Some(Layout::Plain));
+        assert_eq!(Layout::of_file("0001_x.down.sql"), None);
+        assert_eq!(
+            Layout::of_file("20260101120000_x.sql"),
+            Some(Layout::Dbmate)
+        );
+        assert_eq!(Layout::of_file("strata.sum"), None);
+        for l in [
+            Layout::Sqlx,
+            Layout::Flyway,
+            Layout::GolangMigrate,
+            Layout::Dbmate,
+            Layout::Plain,
+        ] {
+            assert_eq!(Layout::from_name(l.name()), Some(l));
+        }
     }
 
     #[test]

@@ -201,7 +201,7 @@ async fn prepare(
     }
     let run = Run {
         hash,
-        id: history::new_run_id(),
+        id: crate::dialect::audit::new_run_id(),
     };
     let recorded: Vec<&Statement> = script.statements().filter(|s| s.step.is_some()).collect();
     history::record(conn, &run, &recorded).await?;
@@ -234,9 +234,10 @@ async fn run(
         if step {
             recorded += 1;
         }
-        // Session settings (no step) run every time; they change nothing
-        // that lasts.
-        if step && applied.contains(&idx) {
+        // Session settings (no step, or a trigger's `sql_mode` set and put
+        // back around it) run every time; they change nothing that lasts.
+        let session = st.sql.starts_with("SET ");
+        if step && applied.contains(&idx) && !session {
             done.push((i, first_line(&st.sql)));
             continue;
         }

@@ -13,6 +13,7 @@ use sqlx::mysql::MySqlConnection;
 use sqlx::{Connection, Executor};
 
 use super::HISTORY_TABLE;
+use crate::dialect::audit::Entry;
 use crate::dialect::Statement;
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS `strata_history` (\n  \
@@ -25,6 +26,8 @@ const CREATE: &str = "CREATE TABLE IF NOT EXISTS `strata_history` (\n  \
 `catalog_before` char(16) NULL DEFAULT NULL,\n  \
 `applied_at` timestamp(6) NULL DEFAULT NULL,\n  \
 `superseded_by` char(16) NULL DEFAULT NULL,\n  \
+`db_user` varchar(288) NULL DEFAULT NULL,\n  \
+`os_user` varchar(255) NULL DEFAULT NULL,\n  \
 PRIMARY KEY (`plan_hash`, `run_id`, `statement_index`)\n)";
 
 /// The columns a history table made by strata 0.1 lacks; added in place,
@@ -36,6 +39,11 @@ ADD COLUMN `connection_id` bigint unsigned NULL DEFAULT NULL AFTER `started_at`,
 ADD COLUMN `catalog_before` char(16) NULL DEFAULT NULL AFTER `connection_id`, \
 ADD COLUMN `superseded_by` char(16) NULL DEFAULT NULL, \
 DROP PRIMARY KEY, ADD PRIMARY KEY (`plan_hash`, `run_id`, `statement_index`)";
+
+/// Who ran each apply: columns a history table made by strata 0.2 lacks.
+const UPGRADE_WHO: &str = "ALTER TABLE `strata_history` \
+ADD COLUMN `db_user` varchar(288) NULL DEFAULT NULL, \
+ADD COLUMN `os_user` varchar(255) NULL DEFAULT NULL";
 
 /// One recorded statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,15 +86,6 @@ pub fn error(action: &'static str) -> impl Fn(sqlx::Error) -> miette::Report {
     }
 }
 
-/// A run id that sorts by start time: nanoseconds since the epoch in hex.
-pub fn new_run_id() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or(0);
-    format!("{nanos:016x}")
-}
-
 async fn exists(conn: &mut MySqlConnection) -> miette::Result<bool> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
@@ -99,10 +98,15 @@ async fn exists(conn: &mut MySqlConnection) -> miette::Result<bool> {
 }
 
 async fn has_runs(conn: &mut MySqlConnection) -> miette::Result<bool> {
+    has_column(conn, "run_id").await
+}
+
+async fn has_column(conn: &mut MySqlConnection, column: &str) -> miette::Result<bool> {
     let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = 'run_id'",
+        "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?",
     )
     .bind(HISTORY_TABLE)
+    .bind(column)
     .fetch_one(&mut *conn)
     .await
     .map_err(error("read"))?;
@@ -115,6 +119,9 @@ pub async fn ensure(conn: &mut MySqlConnection) -> miette::Result<()> {
     conn.execute(CREATE).await.map_err(error("create"))?;
     if !has_runs(conn).await? {
         conn.execute(UPGRADE).await.map_err(error("upgrade"))?;
+    }
+    if !has_column(conn, "os_user").await? {
+        conn.execute(UPGRADE_WHO).await.map_err(error("upgrade"))?;
     }
     Ok(())
 }
@@ -137,12 +144,14 @@ pub async fn record(
     .map_err(error("write"))?;
     for (i, st) in statements.iter().enumerate() {
         sqlx::query(&format!(
-            "INSERT INTO {HISTORY_TABLE} (plan_hash, run_id, statement_index, statement) VALUES (?, ?, ?, ?)"
+            "INSERT INTO {HISTORY_TABLE} (plan_hash, run_id, statement_index, statement, db_user, os_user) \
+             VALUES (?, ?, ?, ?, CURRENT_USER(), ?)"
         ))
         .bind(&run.hash)
         .bind(&run.id)
         .bind(i as i64)
         .bind(&st.sql)
+        .bind(crate::dialect::audit::os_user())
         .execute(&mut *tx)
         .await
         .map_err(error("write"))?;
@@ -207,6 +216,31 @@ pub async fn rows(conn: &mut MySqlConnection, run: &Run) -> miette::Result<Vec<R
         .collect())
 }
 
+/// An UPDATE of one statement row, before its `SET` values are bound.
+type Update<'q> = sqlx::query::Query<'q, sqlx::MySql, sqlx::mysql::MySqlArguments>;
+
+/// Sets `set` on the row of statement `index` of `run`; `bind` binds the
+/// `?`s of `set`, which come before those of the row's key.
+async fn update_row(
+    conn: &mut MySqlConnection,
+    run: &Run,
+    index: i64,
+    set: &str,
+    bind: impl for<'q> FnOnce(Update<'q>) -> Update<'q>,
+) -> miette::Result<()> {
+    let sql = format!(
+        "UPDATE {HISTORY_TABLE} SET {set} WHERE plan_hash = ? AND run_id = ? AND statement_index = ?"
+    );
+    bind(sqlx::query(&sql))
+        .bind(&run.hash)
+        .bind(&run.id)
+        .bind(index)
+        .execute(&mut *conn)
+        .await
+        .map_err(error("write"))?;
+    Ok(())
+}
+
 /// Statement `index` is about to run on connection `connection`, the
 /// catalog fingerprinted `catalog` just before.
 pub async fn started(
@@ -216,47 +250,115 @@ pub async fn started(
     connection: u64,
     catalog: &str,
 ) -> miette::Result<()> {
-    sqlx::query(&format!(
-        "UPDATE {HISTORY_TABLE} SET started_at = CURRENT_TIMESTAMP(6), connection_id = ?, catalog_before = ? \
-         WHERE plan_hash = ? AND run_id = ? AND statement_index = ?"
-    ))
-    .bind(connection)
-    .bind(catalog)
-    .bind(&run.hash)
-    .bind(&run.id)
-    .bind(index)
-    .execute(&mut *conn)
+    let catalog = catalog.to_owned();
+    update_row(
+        conn,
+        run,
+        index,
+        "started_at = CURRENT_TIMESTAMP(6), connection_id = ?, catalog_before = ?",
+        |q| q.bind(connection).bind(catalog),
+    )
     .await
-    .map_err(error("write"))?;
-    Ok(())
 }
 
 /// The server refused statement `index`: nothing of it is in flight.
 pub async fn refused(conn: &mut MySqlConnection, run: &Run, index: i64) -> miette::Result<()> {
-    sqlx::query(&format!(
-        "UPDATE {HISTORY_TABLE} SET started_at = NULL, connection_id = NULL, catalog_before = NULL \
-         WHERE plan_hash = ? AND run_id = ? AND statement_index = ?"
-    ))
-    .bind(&run.hash)
-    .bind(&run.id)
-    .bind(index)
-    .execute(&mut *conn)
+    update_row(
+        conn,
+        run,
+        index,
+        "started_at = NULL, connection_id = NULL, catalog_before = NULL",
+        |q| q,
+    )
     .await
-    .map_err(error("write"))?;
-    Ok(())
 }
 
 /// Statement `index` succeeded.
 pub async fn applied(conn: &mut MySqlConnection, run: &Run, index: i64) -> miette::Result<()> {
-    sqlx::query(&format!(
-        "UPDATE {HISTORY_TABLE} SET applied_at = CURRENT_TIMESTAMP(6) \
-         WHERE plan_hash = ? AND run_id = ? AND statement_index = ?"
+    update_row(conn, run, index, "applied_at = CURRENT_TIMESTAMP(6)", |q| q).await
+}
+
+/// A statement row as [`list`] reads it.
+type ListTuple = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// The recorded runs as audit entries, oldest first: the statements of
+/// each, and how far it got.
+pub async fn list(url: &str) -> miette::Result<Vec<Entry>> {
+    let mut conn = super::apply::session(url).await.map_err(error("read"))?;
+    conn.execute("SET time_zone = '+00:00'")
+        .await
+        .map_err(error("read"))?;
+    if !exists(&mut conn).await? {
+        return Ok(Vec::new());
+    }
+    if !has_column(&mut conn, "os_user").await? {
+        conn.execute(UPGRADE_WHO).await.map_err(error("upgrade"))?;
+    }
+    let utc = |c: &str| format!("DATE_FORMAT({c}, '%Y-%m-%dT%H:%i:%sZ')");
+    let rows: Vec<ListTuple> = sqlx::query_as(&format!(
+        "SELECT plan_hash, run_id, statement, {}, {}, superseded_by, db_user, os_user \
+         FROM {HISTORY_TABLE} ORDER BY run_id, plan_hash, statement_index",
+        utc("started_at"),
+        utc("applied_at")
     ))
-    .bind(&run.hash)
-    .bind(&run.id)
-    .bind(index)
-    .execute(&mut *conn)
+    .fetch_all(&mut conn)
     .await
-    .map_err(error("write"))?;
-    Ok(())
+    .map_err(error("read"))?;
+    let _ = conn.close().await;
+    let mut out: Vec<(Entry, usize, usize)> = Vec::new();
+    for (hash, id, sql, started, applied, superseded, db_user, os_user) in rows {
+        let same = out
+            .last()
+            .is_some_and(|(e, _, _)| e.run_id == id && e.plan_hash == hash);
+        if !same {
+            out.push((
+                Entry {
+                    run_id: id,
+                    plan_hash: hash,
+                    started_at: started.clone(),
+                    finished_at: None,
+                    db_user,
+                    os_user,
+                    sql: String::new(),
+                    outcome: String::new(),
+                },
+                0,
+                0,
+            ));
+        }
+        if let Some((e, total, done)) = out.last_mut() {
+            e.sql.push_str(&format!("{sql};\n"));
+            e.started_at = e.started_at.take().or(started);
+            if let (Some(s), true) = (superseded, e.outcome.is_empty()) {
+                e.outcome = format!("superseded by {s}");
+            }
+            *total += 1;
+            if applied.is_some() {
+                *done += 1;
+                e.finished_at = applied;
+            }
+        }
+    }
+    Ok(out
+        .into_iter()
+        .map(|(mut e, total, done)| {
+            if e.outcome.is_empty() {
+                e.outcome = if done == total {
+                    "applied".to_string()
+                } else {
+                    format!("unfinished: {done} of {total} applied")
+                };
+            }
+            e
+        })
+        .collect())
 }

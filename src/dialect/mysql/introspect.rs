@@ -28,7 +28,7 @@ use super::quote::{ident, string};
 use super::HISTORY_TABLE;
 use queries::{
     CHECKS_MARIADB, CHECKS_MYSQL, COLLATIONS, COLUMNS, EVENTS, FOREIGN_KEYS, INDEXES,
-    INDEXES_MYSQL8, PARTITIONS, ROUTINES, TABLES, TRIGGERS, VERSION, VIEWS,
+    INDEXES_MYSQL8, PARTITIONS, ROUTINES, TABLES, TRIGGERS, VERSION, VIEWS, VIEWS_MYSQL8,
 };
 
 /// Which server answers, and so which catalog columns exist.
@@ -189,6 +189,7 @@ async fn fetch_catalog(pool: &MySqlPool, server: &Server, db: &str) -> miette::R
     } else {
         INDEXES.to_string()
     };
+    let views_sql = if server.mariadb { VIEWS } else { VIEWS_MYSQL8 };
     let check_sql = if !server.has_checks() {
         None
     } else if server.mariadb {
@@ -208,7 +209,7 @@ async fn fetch_catalog(pool: &MySqlPool, server: &Server, db: &str) -> miette::R
         fetch(pool, &index_sql, db),
         fetch(pool, FOREIGN_KEYS, db),
         checks_fut,
-        fetch(pool, VIEWS, db),
+        fetch(pool, views_sql, db),
         fetch(pool, TRIGGERS, db),
         fetch(pool, COLLATIONS, db),
     )?;
@@ -258,14 +259,14 @@ fn build(server: &Server, db: &str, db_collation: &str, c: Catalog) -> Introspec
         &mut schema,
     );
     indexes(&c.indexes, &mut schema);
-    foreign_keys(&c.fks, db, &mut schema);
+    foreign_keys(&c.fks, db, server.mariadb, &mut schema);
     for (tname, checks) in table_checks {
         if let Some(t) = schema.tables.get_mut(&Name::new(&tname)) {
             t.checks = checks;
         }
     }
-    views(&c.views, db, &mut schema, &mut warnings);
-    triggers(&c.triggers, &mut schema, &mut warnings);
+    views(&c.views, db, &mut schema);
+    triggers(&c.triggers, &mut schema);
     for r in &c.routines {
         warnings.push(format!(
             "{} {} is not modeled by strata yet",
@@ -517,7 +518,7 @@ fn indexes(rows: &Rows, schema: &mut Schema) {
 
 /// Foreign keys onto their tables, one row per column; a reference into
 /// the same database is unqualified.
-fn foreign_keys(rows: &Rows, db: &str, schema: &mut Schema) {
+fn foreign_keys(rows: &Rows, db: &str, mariadb: bool, schema: &mut Schema) {
     for r in rows {
         let tname = col(r, 0);
         let Some(t) = schema.tables.get_mut(&Name::new(&tname)) else {
@@ -544,8 +545,8 @@ fn foreign_keys(rows: &Rows, db: &str, schema: &mut Schema) {
                 columns: vec![col(r, 2)],
                 ref_table,
                 ref_columns: vec![col(r, 5)],
-                on_update: action(&col(r, 6)),
-                on_delete: action(&col(r, 7)),
+                on_update: action(&col(r, 6), mariadb),
+                on_delete: action(&col(r, 7), mariadb),
                 deferral: Default::default(),
                 match_type: Default::default(),
                 not_valid: false,
@@ -556,17 +557,22 @@ fn foreign_keys(rows: &Rows, db: &str, schema: &mut Schema) {
 }
 
 /// Views, their bodies without the database qualifier the server adds,
-/// and with its `\'` in strings spelled `''` (what a file can read back).
-fn views(rows: &Rows, db: &str, schema: &mut Schema, warnings: &mut Vec<String>) {
+/// and with its `\'` in strings spelled `''` (what a file can read back);
+/// `CHECK OPTION`, `SQL SECURITY`, `ALGORITHM` and a definer other than
+/// the connected user as options (normalization drops the defaults).
+fn views(rows: &Rows, db: &str, schema: &mut Schema) {
     let qualifier = format!("{}.", ident(db));
     for r in rows {
         let name = col(r, 0);
         let body = literals(&col(r, 1).replace(&qualifier, ""));
-        if col(r, 2) != "NONE" && !col(r, 2).is_empty() {
-            warnings.push(format!(
-                "view {name}: WITH {} CHECK OPTION is not modeled",
-                col(r, 2)
-            ));
+        let mut options = BTreeMap::new();
+        for (key, i) in [("check_option", 2), ("sql_security", 3), ("algorithm", 5)] {
+            if let Some(v) = opt(r, i) {
+                options.insert(key.to_string(), v.to_ascii_lowercase());
+            }
+        }
+        if let Some(definer) = opt(r, 4) {
+            options.insert("definer".to_string(), definer);
         }
         schema.views.insert(
             Name::new(&name),
@@ -578,26 +584,23 @@ fn views(rows: &Rows, db: &str, schema: &mut Schema, warnings: &mut Vec<String>)
                 indexes: Vec::new(),
                 comment: None,
                 renamed_from: None,
-                options: Default::default(),
+                unmodeled: Vec::new(),
+                options,
             },
         );
     }
 }
 
-/// Triggers onto the schema. The `sql_mode` a trigger was created under
-/// is not modeled: strata creates triggers under the server's default
-/// mode, so one created under another mode is reported (recreated, its
-/// body could mean something else: `||` is OR or concatenation).
-fn triggers(rows: &Rows, schema: &mut Schema, warnings: &mut Vec<String>) {
+/// Triggers onto the schema, with the `sql_mode` each was created under
+/// when it is not the server's default (it decides what the body means:
+/// `||` is OR or concatenation).
+fn triggers(rows: &Rows, schema: &mut Schema) {
     for r in rows {
         let name = col(r, 0);
         let table = Name::new(col(r, 1));
-        if let Some(mode) = opt(r, 5) {
-            warnings.push(format!(
-                "trigger {name} on {} was created under sql_mode '{mode}', not the server's default; strata does not model a trigger's sql_mode and would recreate it under the default",
-                table.name
-            ));
-        }
+        let options = opt(r, 5)
+            .map(|mode| BTreeMap::from([("sql_mode".to_string(), mode)]))
+            .unwrap_or_default();
         schema.triggers.insert(
             (table.clone(), name.clone()),
             Trigger {
@@ -608,6 +611,7 @@ fn triggers(rows: &Rows, schema: &mut Schema, warnings: &mut Vec<String>) {
                 for_each_row: true,
                 when: None,
                 body: col(r, 4),
+                options,
             },
         );
     }
@@ -694,13 +698,17 @@ fn partition_clause(rows: &[&Vec<Option<String>>]) -> Option<String> {
     })
 }
 
-fn action(rule: &str) -> FkAction {
+/// MariaDB prints `RESTRICT` for an action not written and `NO ACTION`
+/// only when written; MySQL 8 prints `NO ACTION` for both.
+fn action(rule: &str, mariadb: bool) -> FkAction {
     match rule.to_ascii_uppercase().as_str() {
         "CASCADE" => FkAction::Cascade,
         "SET NULL" => FkAction::SetNull,
         "SET DEFAULT" => FkAction::SetDefault,
+        "RESTRICT" if mariadb => FkAction::Unspecified,
         "RESTRICT" => FkAction::Restrict,
-        _ => FkAction::NoAction,
+        "NO ACTION" if mariadb => FkAction::NoAction,
+        _ => FkAction::Unspecified,
     }
 }
 

@@ -17,7 +17,8 @@ pub mod types;
 
 use futures::future::LocalBoxFuture;
 
-use super::driver::Fut;
+use super::driver::{Fut, LoadError};
+use super::statements::Lexicon;
 use super::{
     ApplyOptions, ApplyReport, Dialect, Driver, EmitError, EmitOptions, Introspection, Pending,
     RunError, Scratch, Script,
@@ -72,6 +73,22 @@ impl Driver for Mysql {
         Box::pin(introspect::introspect(url, namespaces))
     }
 
+    /// A view whose definer the schema does not name keeps the one the
+    /// server has: it is neither a difference nor changed when the view is
+    /// replaced, whoever applies.
+    fn align<'a>(&'a self, _url: &'a str, db: &'a Schema, desired: &'a mut Schema) -> Fut<'a, ()> {
+        Box::pin(async move {
+            for (n, v) in desired.views.iter_mut() {
+                let named = v.options.keys().any(|k| k.eq_ignore_ascii_case("definer"));
+                let kept = db.views.get(n).and_then(|d| d.options.get("definer"));
+                if let (false, Some(d)) = (named, kept) {
+                    v.options.insert("definer".to_string(), d.clone());
+                }
+            }
+            Ok(())
+        })
+    }
+
     fn apply<'a>(
         &'a self,
         url: &'a str,
@@ -103,5 +120,24 @@ impl Driver for Mysql {
         sql: &'a str,
     ) -> LocalBoxFuture<'a, Result<(), RunError>> {
         Box::pin(scratch::run_file(url, sql))
+    }
+
+    fn lexicon(&self) -> Lexicon {
+        Lexicon {
+            backslash_escapes: true,
+            backticks: true,
+            hash_comments: true,
+            delimiter_lines: true,
+            ..Lexicon::default()
+        }
+    }
+
+    fn load_statements<'a>(
+        &'a self,
+        url: &'a str,
+        statements: &'a [String],
+        namespaces: &'a [String],
+    ) -> LocalBoxFuture<'a, Result<Introspection, LoadError>> {
+        Box::pin(scratch::load_statements(url, statements, namespaces))
     }
 }

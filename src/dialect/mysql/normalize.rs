@@ -50,6 +50,7 @@ pub fn schema(s: &Schema) -> Schema {
     for v in out.views.values_mut() {
         v.body = view_body(&v.body);
         v.comment = v.comment.take().filter(|c| !c.is_empty());
+        v.options = view_options(&v.options);
     }
     let triggers = std::mem::take(&mut out.triggers);
     for ((tname, name), mut tr) in triggers {
@@ -62,6 +63,17 @@ pub fn schema(s: &Schema) -> Schema {
         tr.for_each_row = true;
         tr.when = None;
         tr.body = tr.body.trim().trim_end_matches(';').trim().to_string();
+        // The server keeps a mode as its flags, uppercase, comma-separated.
+        tr.options = std::mem::take(&mut tr.options)
+            .into_iter()
+            .map(|(k, v)| match k.to_ascii_lowercase().as_str() {
+                "sql_mode" => (
+                    "sql_mode".to_string(),
+                    v.to_ascii_uppercase().replace(' ', ""),
+                ),
+                other => (other.to_string(), v),
+            })
+            .collect();
         out.triggers.insert((tname, name), tr);
     }
     out
@@ -451,12 +463,40 @@ fn index(ix: &mut Index, columns: &[String]) {
     }
 }
 
+/// A view's options with keys and values lowercased and the server's
+/// defaults dropped (`algorithm = undefined`, `sql_security = definer`,
+/// no check option); `check_option` alone is `cascaded`, as `WITH CHECK
+/// OPTION` is. A definer is `user@host`, its quotes removed.
+fn view_options(options: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (k, v) in options {
+        let key = k.to_ascii_lowercase().replace(' ', "_");
+        if key == "definer" {
+            let plain: String = v
+                .chars()
+                .filter(|c| !matches!(c, '\'' | '`' | '"'))
+                .collect();
+            out.insert(key, plain);
+            continue;
+        }
+        let value = match (key.as_str(), v.to_ascii_lowercase().as_str()) {
+            ("algorithm", "undefined") | ("sql_security", "definer") => continue,
+            ("check_option", "none" | "false") => continue,
+            ("check_option", "true") => "cascaded".to_string(),
+            (_, v) => v.to_string(),
+        };
+        out.insert(key, value);
+    }
+    out
+}
+
 fn foreign_key(fk: &mut ForeignKey, pks: &BTreeMap<Name, Vec<String>>) {
-    // InnoDB treats RESTRICT and NO ACTION alike; MariaDB prints RESTRICT
-    // for an unspecified action, MySQL NO ACTION.
+    // InnoDB treats every one of them alike, but MariaDB's catalog tells
+    // `NO ACTION` written from none, and prints `RESTRICT` for none: a
+    // written `RESTRICT` is kept as none, a written `NO ACTION` as itself.
     for a in [&mut fk.on_delete, &mut fk.on_update] {
         if *a == FkAction::Restrict {
-            *a = FkAction::NoAction;
+            *a = FkAction::Unspecified;
         }
     }
     fk.deferral = Default::default();

@@ -7,7 +7,7 @@ use sqlx::{Connection, MySqlConnection};
 
 use super::quote;
 use crate::dialect::driver::{dev_server_error, drop_error, no_dev_server};
-use crate::dialect::{RunError, Scratch, ScratchPlace};
+use crate::dialect::{Introspection, LoadError, RunError, Scratch, ScratchPlace};
 use crate::url::{with_database, with_scheme};
 
 /// Creates the empty database `name` on the server at `dev_url`.
@@ -56,6 +56,27 @@ pub async fn run_file(url: &str, sql: &str) -> Result<(), RunError> {
     }
     let _ = c.close().await;
     result
+}
+
+/// Runs a SQL desired state's statements one by one on the scratch
+/// database at `url`, then reads it back (see `Driver::load_statements`).
+pub async fn load_statements(
+    url: &str,
+    statements: &[String],
+    namespaces: &[String],
+) -> Result<Introspection, LoadError> {
+    let mut c = super::apply::session(url)
+        .await
+        .map_err(|e| LoadError::Other(dev_server_error("connecting", url, e)))?;
+    for (index, sql) in statements.iter().enumerate() {
+        if let Err(e) = sqlx::raw_sql(sql).execute(&mut c).await {
+            let _ = c.close().await;
+            return Err(LoadError::refused(index, sql, e, None));
+        }
+    }
+    let found = super::introspect::introspect(url, namespaces).await;
+    let _ = c.close().await;
+    found.map_err(LoadError::Other)
 }
 
 /// Runs one statement on the dev server.

@@ -179,7 +179,7 @@ fn fk_action(c: &str) -> FkAction {
         "c" => FkAction::Cascade,
         "n" => FkAction::SetNull,
         "d" => FkAction::SetDefault,
-        _ => FkAction::NoAction,
+        _ => FkAction::Unspecified,
     }
 }
 
@@ -540,6 +540,7 @@ fn views(
                 comment: os(r, "comment")?,
                 renamed_from: None,
                 options: storage_parameters(r)?,
+                unmodeled: r.try_get("unmodeled")?,
             },
         );
     }
@@ -634,6 +635,7 @@ fn triggers(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
                 for_each_row: tgtype & 1 != 0,
                 when: when.map(crate::ir::Expr::new),
                 body,
+                options: Default::default(),
             },
         );
     }

@@ -7,6 +7,7 @@ pub mod apply;
 pub mod emit;
 pub mod expr;
 pub mod hazards;
+pub mod history;
 pub mod introspect;
 pub mod normalize;
 pub mod quote;
@@ -16,7 +17,8 @@ pub mod types;
 
 use futures::future::LocalBoxFuture;
 
-use super::driver::Fut;
+use super::driver::{Fut, LoadError};
+use super::statements::Lexicon;
 use super::{
     ApplyOptions, ApplyReport, Dialect, Driver, EmitError, EmitOptions, Introspection, RunError,
     Scratch, Script,
@@ -100,5 +102,22 @@ impl Driver for Postgres {
         sql: &'a str,
     ) -> LocalBoxFuture<'a, Result<(), RunError>> {
         Box::pin(scratch::run_file(url, sql))
+    }
+
+    fn lexicon(&self) -> Lexicon {
+        Lexicon {
+            dollar_quotes: true,
+            atomic_blocks: true,
+            ..Lexicon::default()
+        }
+    }
+
+    fn load_statements<'a>(
+        &'a self,
+        url: &'a str,
+        statements: &'a [String],
+        namespaces: &'a [String],
+    ) -> LocalBoxFuture<'a, Result<Introspection, LoadError>> {
+        Box::pin(scratch::load_statements(url, statements, namespaces))
     }
 }

@@ -19,7 +19,7 @@ use super::expr::{self, Context};
 use super::quote::{is_bare, is_plain_ident};
 use super::types;
 use crate::ir::{
-    Column, Identity, Index, IndexKey, Name, Schema, Sequence, SequenceOptions, Table,
+    Column, FkAction, Identity, Index, IndexKey, Name, Schema, Sequence, SequenceOptions, Table,
 };
 
 /// PostgreSQL's identifier length limit (NAMEDATALEN - 1), in bytes.
@@ -270,6 +270,12 @@ fn table(mut t: Table, base: &Context<'_>, primary_keys: &[(Name, Vec<String>)])
     }
     for fk in &mut t.foreign_keys {
         fk.ref_table = name(&fk.ref_table);
+        // The catalog cannot tell `NO ACTION` written from none.
+        for a in [&mut fk.on_delete, &mut fk.on_update] {
+            if *a == FkAction::NoAction {
+                *a = FkAction::Unspecified;
+            }
+        }
         if fk.ref_columns.is_empty() {
             if let Some((_, pk)) = primary_keys.iter().find(|(n, _)| *n == fk.ref_table) {
                 fk.ref_columns = pk.clone();

@@ -6,7 +6,7 @@ use sqlx::{Connection, PgConnection};
 
 use super::quote;
 use crate::dialect::driver::{dev_server_error, drop_error, no_dev_server};
-use crate::dialect::{RunError, Scratch, ScratchPlace};
+use crate::dialect::{Introspection, LoadError, RunError, Scratch, ScratchPlace};
 use crate::url::with_database;
 
 /// Creates the empty database `name` on the server at `dev_url`.
@@ -55,6 +55,34 @@ pub async fn run_file(url: &str, sql: &str) -> Result<(), RunError> {
         .map_err(|e| RunError::Statement(e.to_string()));
     let _ = c.close().await;
     r
+}
+
+/// Runs a SQL desired state's statements one by one on the scratch
+/// database at `url`, then reads it back (see `Driver::load_statements`).
+pub async fn load_statements(
+    url: &str,
+    statements: &[String],
+    namespaces: &[String],
+) -> Result<Introspection, LoadError> {
+    let mut c = PgConnection::connect(url)
+        .await
+        .map_err(|e| LoadError::Other(dev_server_error("connecting", url, e)))?;
+    for (index, sql) in statements.iter().enumerate() {
+        if let Err(e) = sqlx::raw_sql(sql).execute(&mut c).await {
+            let position = e
+                .as_database_error()
+                .and_then(|db| db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>())
+                .and_then(|db| match db.position() {
+                    Some(sqlx::postgres::PgErrorPosition::Original(p)) => Some(p),
+                    _ => None,
+                });
+            let _ = c.close().await;
+            return Err(LoadError::refused(index, sql, e, position));
+        }
+    }
+    let found = super::introspect::introspect(url, namespaces).await;
+    let _ = c.close().await;
+    found.map_err(LoadError::Other)
 }
 
 /// Runs one statement on the dev server's own database.

@@ -475,8 +475,8 @@ fn fk_clause(c: &mut Cursor<'_>) -> ParseResult<FkDef> {
         columns: Vec::new(),
         ref_table: c.name()?,
         ref_columns: Vec::new(),
-        on_delete: FkAction::NoAction,
-        on_update: FkAction::NoAction,
+        on_delete: FkAction::Unspecified,
+        on_update: FkAction::Unspecified,
         deferral: Deferral::NotDeferrable,
         match_type: MatchType::Simple,
     };

@@ -166,6 +166,7 @@ fn build(objects: &[ObjectRow], columns: &BTreeMap<String, Vec<ColumnRow>>) -> I
                     indexes: Vec::new(),
                     comment: None,
                     renamed_from: None,
+                    unmodeled: Vec::new(),
                     options: Default::default(),
                 };
                 schema.views.insert(v.name.clone(), v);
@@ -187,6 +188,7 @@ fn build(objects: &[ObjectRow], columns: &BTreeMap<String, Vec<ColumnRow>>) -> I
                     for_each_row: d.for_each_row,
                     when: d.when.map(crate::ir::Expr::new),
                     body: d.body,
+                    options: Default::default(),
                 };
                 schema.triggers.insert((t.table.clone(), t.name.clone()), t);
             }

@@ -7,6 +7,7 @@ pub mod ddl;
 pub mod emit;
 pub mod expr;
 pub mod hazards;
+pub mod history;
 pub mod introspect;
 pub mod normalize;
 pub mod quote;
@@ -18,7 +19,8 @@ use sqlx::sqlite::SqliteConnectOptions;
 
 use futures::future::LocalBoxFuture;
 
-use super::driver::Fut;
+use super::driver::{Fut, LoadError};
+use super::statements::Lexicon;
 use super::{
     ApplyOptions, ApplyReport, Dialect, Driver, EmitError, EmitOptions, Introspection, RunError,
     Scratch, Script,
@@ -103,6 +105,27 @@ impl Driver for Sqlite {
         sql: &'a str,
     ) -> LocalBoxFuture<'a, Result<(), RunError>> {
         Box::pin(scratch::run_file(url, sql))
+    }
+
+    fn lexicon(&self) -> Lexicon {
+        Lexicon {
+            backticks: true,
+            trigger_blocks: true,
+            ..Lexicon::default()
+        }
+    }
+
+    fn memory_scratch(&self, name: &str) -> Option<Scratch> {
+        Some(scratch::memory(name))
+    }
+
+    fn load_statements<'a>(
+        &'a self,
+        url: &'a str,
+        statements: &'a [String],
+        namespaces: &'a [String],
+    ) -> LocalBoxFuture<'a, Result<Introspection, LoadError>> {
+        Box::pin(scratch::load_statements(url, statements, namespaces))
     }
 }
 

@@ -371,6 +371,7 @@ mod tests {
             for_each_row: false,
             when: None,
             body: "update x set a = 1;".into(),
+            options: Default::default(),
         };
         let n = trigger(&t);
         assert_eq!(n.body, "BEGIN update x set a = 1; END");

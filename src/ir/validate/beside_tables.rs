@@ -379,6 +379,7 @@ mod tests {
             indexes: vec![],
             comment: None,
             renamed_from: None,
+            unmodeled: Vec::new(),
             options: Default::default(),
         }
     }
@@ -409,6 +410,7 @@ mod tests {
             for_each_row: true,
             when: None,
             body: "execute function touch()".into(),
+            options: Default::default(),
         };
         s.triggers
             .insert((trig.table.clone(), trig.name.clone()), trig);

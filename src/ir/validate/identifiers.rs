@@ -1,4 +1,4 @@
-//! E0236: a name longer than the dialect keeps. PostgreSQL silently cuts
+//! E0237: a name longer than the dialect keeps. PostgreSQL silently cuts
 //! names to their first 63 bytes, so the database never holds the name the
 //! schema says: every plan would find the object missing and make it again
 //! (and two long names can become one). MySQL refuses names over 64
@@ -25,7 +25,7 @@ pub(super) fn check(schema: &Schema, out: &mut Vec<Problem>) {
         if len > max {
             out.push(
                 Problem::new(
-                    "E0236",
+                    "E0237",
                     at,
                     format!("`{name}` is {len} {unit} long: {what}"),
                     format!("longer than {max} {unit}"),
@@ -140,13 +140,13 @@ mod tests {
     fn postgres_counts_bytes_past_63() {
         let long = "x".repeat(64);
         let src = format!("dialect postgres\ntable {long} {{\n  id bigint pk\n}}\n");
-        assert_eq!(codes(&src), vec!["E0236"]);
+        assert_eq!(codes(&src), vec!["E0237"]);
         // Bytes, not characters: 32 two-byte letters are 64 bytes.
         let src = format!(
             "dialect postgres\ntable t {{\n  id bigint pk\n  {} int\n}}\n",
             crate::syntax::ident(&"é".repeat(32))
         );
-        assert_eq!(codes(&src), vec!["E0236"]);
+        assert_eq!(codes(&src), vec!["E0237"]);
         let src = format!(
             "dialect postgres\ntable {} {{\n  id bigint pk\n}}\n",
             "x".repeat(63)
@@ -161,7 +161,7 @@ mod tests {
             "dialect mysql\ntable t {{\n  id bigint pk\n  {ok} int\n  index {} (id)\n}}\n",
             "i".repeat(65)
         );
-        assert_eq!(codes(&src), vec!["E0236"]);
+        assert_eq!(codes(&src), vec!["E0237"]);
     }
 
     #[test]

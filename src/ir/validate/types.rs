@@ -300,6 +300,9 @@ const KNOWN_EXTENSIONS: &[&str] = &[
 /// types), lower-cased, built once per validation.
 pub(super) struct KnownTypes {
     names: BTreeSet<(Option<String>, String)>,
+    /// Namespaces an extension is created in: the types it adds there
+    /// (`ext.citext`) are the extension's, not this module's to know.
+    extension_namespaces: BTreeSet<String>,
     /// The rule is off: not PostgreSQL, or an extension that may add
     /// types this module does not know.
     off: bool,
@@ -324,7 +327,16 @@ impl KnownTypes {
                 .map(lower)
                 .collect()
         };
-        KnownTypes { names, off }
+        let extension_namespaces = schema
+            .extensions
+            .values()
+            .filter_map(|e| e.schema.as_deref().map(str::to_lowercase))
+            .collect();
+        KnownTypes {
+            names,
+            extension_namespaces,
+            off,
+        }
     }
 }
 
@@ -352,7 +364,10 @@ pub(super) fn check_columns(
         let Some(user) = user_type_name(col.ty.as_str()) else {
             continue;
         };
-        if known.names.contains(&lower(&user)) {
+        let (ns, _) = lower(&user);
+        if known.names.contains(&lower(&user))
+            || ns.is_some_and(|ns| known.extension_namespaces.contains(&ns))
+        {
             continue;
         }
         let enums: Vec<String> = schema
@@ -558,6 +573,21 @@ mod tests {
     #[test]
     fn qualified_unknown_type_is_flagged() {
         assert_eq!(codes(&pg_with_column("billing.status")), vec!["E0211"]);
+    }
+
+    #[test]
+    fn types_of_an_extension_in_its_own_namespace_are_known() {
+        let mut s = pg_with_column("ext.citext");
+        assert_eq!(codes(&s), vec!["E0211"]);
+        s.extensions.insert(
+            "citext".into(),
+            crate::ir::Extension {
+                name: "citext".into(),
+                schema: Some("ext".into()),
+                version: None,
+            },
+        );
+        assert_eq!(codes(&s), Vec::<&str>::new());
     }
 
     #[test]

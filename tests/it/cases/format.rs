@@ -128,7 +128,13 @@ fn header_line(case: &mut Case, line: &str) -> Result<(), String> {
         for option in list.split_whitespace() {
             match option {
                 "online" => case.options.online = true,
-                other => return Err(format!("unknown option `{other}`")),
+                other => match other.split_once('=') {
+                    Some(("lock_timeout", v)) => case.options.lock_timeout = Some(v.into()),
+                    Some(("statement_timeout", v)) => {
+                        case.options.statement_timeout = Some(v.into())
+                    }
+                    _ => return Err(format!("unknown option `{other}`")),
+                },
             }
         }
     }

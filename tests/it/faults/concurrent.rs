@@ -4,7 +4,7 @@
 
 use super::kill9::{MYSQL_BIG, MYSQL_WIDE, PG_START, PG_WANT};
 use super::*;
-use crate::support::{count, exec, MyDb, PgDb};
+use crate::support::count;
 
 /// Runs `n` applies at once; every one exits 0 or 1 with a diagnostic
 /// code, at least one succeeds.
@@ -25,16 +25,9 @@ fn race(have: &str, want: &str, n: usize) -> Vec<(Option<i32>, String)> {
 #[test]
 fn mysql_three_applies_at_once() {
     let rt = rt();
-    let (Some(have), Some(want)) = (
-        rt.block_on(MyDb::create("f_race_have")),
-        rt.block_on(MyDb::create("f_race_want")),
-    ) else {
+    let Some((have, want)) = mysql_pair(&rt, "f_race", MYSQL_BIG, MYSQL_WIDE) else {
         return;
     };
-    rt.block_on(exec(&have.url, &ddl(MYSQL_BIG)))
-        .expect("set up");
-    rt.block_on(exec(&want.url, &ddl(MYSQL_WIDE)))
-        .expect("set up");
     race(&have.url, &want.url, 3);
     rt.block_on(assert_same(&have.url, &want.url, "after the race"));
     assert_eq!(
@@ -50,15 +43,9 @@ fn mysql_three_applies_at_once() {
 #[test]
 fn postgres_two_applies_at_once() {
     let rt = rt();
-    let (Some(have), Some(want)) = (
-        rt.block_on(PgDb::create("f_race_have")),
-        rt.block_on(PgDb::create("f_race_want")),
-    ) else {
+    let Some((have, want)) = pg_pair(&rt, "f_race", PG_START, PG_WANT) else {
         return;
     };
-    rt.block_on(exec(&have.url, &ddl(PG_START)))
-        .expect("set up");
-    rt.block_on(exec(&want.url, &ddl(PG_WANT))).expect("set up");
     for (code, err) in race(&have.url, &want.url, 2) {
         // The loser planned before the winner applied: its statement
         // fails and its transaction leaves nothing.

@@ -4,7 +4,7 @@ use predicates::prelude::*;
 
 use super::*;
 use crate::cli_errors::strata;
-use crate::support::{count, exec, MyDb, PgDb, SqliteDb};
+use crate::support::count;
 
 /// A table big enough that copying it takes a visible while.
 pub const MYSQL_BIG: &[&str] = &[
@@ -20,19 +20,11 @@ pub const MYSQL_WIDE: &[&str] =
 #[test]
 fn mysql_statement_finished_by_the_server_is_not_run_again() {
     let rt = rt();
-    let (Some(have), Some(want)) = (
-        rt.block_on(MyDb::create("f_k9_have")),
-        rt.block_on(MyDb::create("f_k9_want")),
-    ) else {
+    let Some((have, want)) = mysql_pair(&rt, "f_k9", MYSQL_BIG, MYSQL_WIDE) else {
         return;
     };
-    rt.block_on(exec(&have.url, &ddl(MYSQL_BIG)))
-        .expect("set up");
-    rt.block_on(exec(&want.url, &ddl(MYSQL_WIDE)))
-        .expect("set up");
 
-    let child = spawn_apply(&have.url, &want.url, &[]);
-    let id = rt.block_on(mysql_running(&have.url, "ALTER TABLE"));
+    let (child, id) = mysql_apply_in_flight(&rt, &have.url, &want.url);
     signal(&child, "KILL");
     let (code, _) = finish(child);
     assert_eq!(code, None, "killed by the signal");
@@ -101,19 +93,12 @@ pub const PG_WANT: &[&str] = &[
 #[test]
 fn postgres_transaction_of_a_killed_apply_is_rolled_back() {
     let rt = rt();
-    let (Some(have), Some(want)) = (
-        rt.block_on(PgDb::create("f_k9_have")),
-        rt.block_on(PgDb::create("f_k9_want")),
-    ) else {
+    let Some((have, want)) = pg_pair(&rt, "f_k9", PG_START, PG_WANT) else {
         return;
     };
-    rt.block_on(exec(&have.url, &ddl(PG_START)))
-        .expect("set up");
-    rt.block_on(exec(&want.url, &ddl(PG_WANT))).expect("set up");
     let start = rt.block_on(catalog(&have.url));
 
-    let child = spawn_apply(&have.url, &want.url, &[]);
-    rt.block_on(pg_running(&have.url, "ALTER TABLE"));
+    let (child, _) = pg_apply_in_flight(&rt, &have.url, &want.url);
     signal(&child, "KILL");
     assert_eq!(finish(child).0, None);
     rt.block_on(pg_idle(&have.url));
@@ -123,18 +108,7 @@ fn postgres_transaction_of_a_killed_apply_is_rolled_back() {
         Ok(1)
     );
 
-    strata()
-        .args([
-            "apply",
-            "--url",
-            &have.url,
-            "--to",
-            &want.url,
-            "--auto-approve",
-        ])
-        .assert()
-        .success();
-    rt.block_on(assert_same(&have.url, &want.url, "applied again"));
+    apply_again(&rt, &have.url, &want.url);
     assert_converged(&have.url, &want.url);
 }
 
@@ -143,25 +117,16 @@ fn postgres_transaction_of_a_killed_apply_is_rolled_back() {
 #[test]
 fn sqlite_killed_apply_leaves_before_or_after() {
     let rt = rt();
-    let (have, want) = (SqliteDb::create(), SqliteDb::create());
-    let create = |url: &str| format!("{url}?mode=rwc");
-    rt.block_on(exec(
-        &create(&have.url),
-        &ddl(&[
+    // A NOT NULL added to `note`: SQLite rebuilds the table.
+    let (have, want) = sqlite_pair(
+        &rt,
+        &[
             "CREATE TABLE big (id integer PRIMARY KEY, v integer NOT NULL, note text)",
             "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 300000) \
              INSERT INTO big SELECT n, n, 'x' FROM s",
-        ]),
-    ))
-    .expect("set up");
-    // A NOT NULL added to `note`: SQLite rebuilds the table.
-    rt.block_on(exec(
-        &create(&want.url),
-        &ddl(&[
-            "CREATE TABLE big (id integer PRIMARY KEY, v integer NOT NULL, note text NOT NULL)",
-        ]),
-    ))
-    .expect("set up");
+        ],
+        &["CREATE TABLE big (id integer PRIMARY KEY, v integer NOT NULL, note text NOT NULL)"],
+    );
     let start = rt.block_on(catalog(&have.url));
     let end = rt.block_on(catalog(&want.url));
 
@@ -182,17 +147,6 @@ fn sqlite_killed_apply_leaves_before_or_after() {
         crate::oracle::compare(&now, &start).diff.join("\n")
     );
 
-    strata()
-        .args([
-            "apply",
-            "--url",
-            &have.url,
-            "--to",
-            &want.url,
-            "--auto-approve",
-        ])
-        .assert()
-        .success();
-    rt.block_on(assert_same(&have.url, &want.url, "applied again"));
+    apply_again(&rt, &have.url, &want.url);
     assert_converged(&have.url, &want.url);
 }

@@ -17,19 +17,85 @@ use std::time::{Duration, Instant};
 use sqlx::Connection;
 
 use crate::oracle;
+use crate::support::{exec, MyDb, PgDb, SqliteDb};
 
 /// How long a test waits for the slow statement to show up on the server.
 const SHOW_UP: Duration = Duration::from_secs(30);
 
-pub fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
+pub use crate::support::{ddl, rt};
+
+/// Two scratch MySQL databases, `<prefix>_have` and `<prefix>_want`, set
+/// up by `have` and `want`; `None` when the server is not reachable.
+pub fn mysql_pair(
+    rt: &tokio::runtime::Runtime,
+    prefix: &str,
+    have: &[&str],
+    want: &[&str],
+) -> Option<(MyDb, MyDb)> {
+    let h = rt.block_on(MyDb::create(&format!("{prefix}_have")))?;
+    let w = rt.block_on(MyDb::create(&format!("{prefix}_want")))?;
+    set_up(rt, &h.url, have, &w.url, want);
+    Some((h, w))
 }
 
-pub fn ddl(statements: &[&str]) -> Vec<String> {
-    statements.iter().map(|s| s.to_string()).collect()
+/// [`mysql_pair`] on PostgreSQL.
+pub fn pg_pair(
+    rt: &tokio::runtime::Runtime,
+    prefix: &str,
+    have: &[&str],
+    want: &[&str],
+) -> Option<(PgDb, PgDb)> {
+    let h = rt.block_on(PgDb::create(&format!("{prefix}_have")))?;
+    let w = rt.block_on(PgDb::create(&format!("{prefix}_want")))?;
+    set_up(rt, &h.url, have, &w.url, want);
+    Some((h, w))
+}
+
+/// [`mysql_pair`] on SQLite, always there.
+pub fn sqlite_pair(
+    rt: &tokio::runtime::Runtime,
+    have: &[&str],
+    want: &[&str],
+) -> (SqliteDb, SqliteDb) {
+    let (h, w) = (SqliteDb::create_file(), SqliteDb::create_file());
+    set_up(rt, &h.url, have, &w.url, want);
+    (h, w)
+}
+
+fn set_up(
+    rt: &tokio::runtime::Runtime,
+    have_url: &str,
+    have: &[&str],
+    want_url: &str,
+    want: &[&str],
+) {
+    rt.block_on(exec(have_url, &ddl(have))).expect("set up");
+    rt.block_on(exec(want_url, &ddl(want))).expect("set up");
+}
+
+/// `strata apply` from `have` to `want` started, once its `ALTER TABLE` is
+/// running on MySQL: the process and the connection id running it.
+pub fn mysql_apply_in_flight(rt: &tokio::runtime::Runtime, have: &str, want: &str) -> (Child, u64) {
+    let child = spawn_apply(have, want, &[]);
+    let id = rt.block_on(mysql_running(have, "ALTER TABLE"));
+    (child, id)
+}
+
+/// [`mysql_apply_in_flight`] on PostgreSQL: the backend pid.
+pub fn pg_apply_in_flight(rt: &tokio::runtime::Runtime, have: &str, want: &str) -> (Child, i32) {
+    let child = spawn_apply(have, want, &[]);
+    let pid = rt.block_on(pg_running(have, "ALTER TABLE"));
+    (child, pid)
+}
+
+/// Applies `want` to `have` with the CLI, which must succeed and leave
+/// `have`'s catalog equal to `want`'s.
+pub fn apply_again(rt: &tokio::runtime::Runtime, have: &str, want: &str) {
+    crate::cli_errors::strata()
+        .args(["apply", "--url", have, "--to", want, "--auto-approve"])
+        .assert()
+        .success();
+    rt.block_on(assert_same(have, want, "applied again"));
 }
 
 /// `strata apply --url have --to want --auto-approve`, stderr captured.

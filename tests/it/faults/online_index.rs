@@ -2,7 +2,6 @@
 //! pre-flight check skipped, so that the server gets to fail it).
 
 use super::*;
-use crate::support::{exec, MyDb, PgDb};
 
 const START: &[&str] = &[
     "CREATE TABLE users (id int PRIMARY KEY, email varchar(50) NOT NULL)",
@@ -14,8 +13,6 @@ const WANT: &[&str] = &[
 ];
 
 fn fails_and_leaves_the_start(have: &str, want: &str, rt: &tokio::runtime::Runtime) -> String {
-    rt.block_on(exec(have, &ddl(START))).expect("set up");
-    rt.block_on(exec(want, &ddl(WANT))).expect("set up");
     let start = rt.block_on(catalog(have));
     let (code, err) = finish(spawn_apply(have, want, &["--online", "--skip-preflight"]));
     assert_eq!(code, Some(1), "{err}");
@@ -27,10 +24,7 @@ fn fails_and_leaves_the_start(have: &str, want: &str, rt: &tokio::runtime::Runti
 #[test]
 fn postgres_concurrent_unique_index_on_duplicates() {
     let rt = rt();
-    let (Some(have), Some(want)) = (
-        rt.block_on(PgDb::create("f_ix_have")),
-        rt.block_on(PgDb::create("f_ix_want")),
-    ) else {
+    let Some((have, want)) = pg_pair(&rt, "f_ix", START, WANT) else {
         return;
     };
     let err = fails_and_leaves_the_start(&have.url, &want.url, &rt);
@@ -40,10 +34,7 @@ fn postgres_concurrent_unique_index_on_duplicates() {
 #[test]
 fn mysql_online_unique_index_on_duplicates() {
     let rt = rt();
-    let (Some(have), Some(want)) = (
-        rt.block_on(MyDb::create("f_ix_have")),
-        rt.block_on(MyDb::create("f_ix_want")),
-    ) else {
+    let Some((have, want)) = mysql_pair(&rt, "f_ix", START, WANT) else {
         return;
     };
     let err = fails_and_leaves_the_start(&have.url, &want.url, &rt);

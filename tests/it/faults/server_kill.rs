@@ -7,25 +7,17 @@ use predicates::prelude::*;
 use super::kill9::{MYSQL_BIG, MYSQL_WIDE, PG_START, PG_WANT};
 use super::*;
 use crate::cli_errors::strata;
-use crate::support::{count, exec, MyDb, PgDb};
+use crate::support::{count, exec};
 
 #[test]
 fn mysql_killed_connection_then_resume_runs_the_undone_statement() {
     let rt = rt();
-    let (Some(have), Some(want)) = (
-        rt.block_on(MyDb::create("f_kill_have")),
-        rt.block_on(MyDb::create("f_kill_want")),
-    ) else {
+    let Some((have, want)) = mysql_pair(&rt, "f_kill", MYSQL_BIG, MYSQL_WIDE) else {
         return;
     };
-    rt.block_on(exec(&have.url, &ddl(MYSQL_BIG)))
-        .expect("set up");
-    rt.block_on(exec(&want.url, &ddl(MYSQL_WIDE)))
-        .expect("set up");
     let start = rt.block_on(catalog(&have.url));
 
-    let child = spawn_apply(&have.url, &want.url, &[]);
-    let id = rt.block_on(mysql_running(&have.url, "ALTER TABLE"));
+    let (child, id) = mysql_apply_in_flight(&rt, &have.url, &want.url);
     rt.block_on(exec(&have.url, &[format!("KILL {id}")]))
         .expect("kill");
     let (code, err) = finish(child);
@@ -59,19 +51,12 @@ fn mysql_killed_connection_then_resume_runs_the_undone_statement() {
 #[test]
 fn postgres_terminated_backend_leaves_the_start() {
     let rt = rt();
-    let (Some(have), Some(want)) = (
-        rt.block_on(PgDb::create("f_term_have")),
-        rt.block_on(PgDb::create("f_term_want")),
-    ) else {
+    let Some((have, want)) = pg_pair(&rt, "f_term", PG_START, PG_WANT) else {
         return;
     };
-    rt.block_on(exec(&have.url, &ddl(PG_START)))
-        .expect("set up");
-    rt.block_on(exec(&want.url, &ddl(PG_WANT))).expect("set up");
     let start = rt.block_on(catalog(&have.url));
 
-    let child = spawn_apply(&have.url, &want.url, &[]);
-    let pid = rt.block_on(pg_running(&have.url, "ALTER TABLE"));
+    let (child, pid) = pg_apply_in_flight(&rt, &have.url, &want.url);
     rt.block_on(exec(
         &have.url,
         &[format!("SELECT pg_terminate_backend({pid})")],
@@ -87,16 +72,5 @@ fn postgres_terminated_backend_leaves_the_start() {
         Ok(1)
     );
 
-    strata()
-        .args([
-            "apply",
-            "--url",
-            &have.url,
-            "--to",
-            &want.url,
-            "--auto-approve",
-        ])
-        .assert()
-        .success();
-    rt.block_on(assert_same(&have.url, &want.url, "applied again"));
+    apply_again(&rt, &have.url, &want.url);
 }

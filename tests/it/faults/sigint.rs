@@ -3,24 +3,16 @@
 
 use super::kill9::{MYSQL_BIG, MYSQL_WIDE, PG_START, PG_WANT};
 use super::*;
-use crate::support::{count, exec, MyDb, PgDb};
+use crate::support::count;
 
 #[test]
 fn mysql_sigint_names_the_statement_the_server_may_finish() {
     let rt = rt();
-    let (Some(have), Some(want)) = (
-        rt.block_on(MyDb::create("f_int_have")),
-        rt.block_on(MyDb::create("f_int_want")),
-    ) else {
+    let Some((have, want)) = mysql_pair(&rt, "f_int", MYSQL_BIG, MYSQL_WIDE) else {
         return;
     };
-    rt.block_on(exec(&have.url, &ddl(MYSQL_BIG)))
-        .expect("set up");
-    rt.block_on(exec(&want.url, &ddl(MYSQL_WIDE)))
-        .expect("set up");
 
-    let child = spawn_apply(&have.url, &want.url, &[]);
-    let id = rt.block_on(mysql_running(&have.url, "ALTER TABLE"));
+    let (child, id) = mysql_apply_in_flight(&rt, &have.url, &want.url);
     signal(&child, "INT");
     let (code, err) = finish(child);
     assert_eq!(code, Some(1), "{err}");
@@ -52,19 +44,12 @@ fn mysql_sigint_names_the_statement_the_server_may_finish() {
 #[test]
 fn postgres_sigint_says_the_transaction_is_rolled_back() {
     let rt = rt();
-    let (Some(have), Some(want)) = (
-        rt.block_on(PgDb::create("f_int_have")),
-        rt.block_on(PgDb::create("f_int_want")),
-    ) else {
+    let Some((have, want)) = pg_pair(&rt, "f_int", PG_START, PG_WANT) else {
         return;
     };
-    rt.block_on(exec(&have.url, &ddl(PG_START)))
-        .expect("set up");
-    rt.block_on(exec(&want.url, &ddl(PG_WANT))).expect("set up");
     let start = rt.block_on(catalog(&have.url));
 
-    let child = spawn_apply(&have.url, &want.url, &[]);
-    rt.block_on(pg_running(&have.url, "ALTER TABLE"));
+    let (child, _) = pg_apply_in_flight(&rt, &have.url, &want.url);
     signal(&child, "INT");
     let (code, err) = finish(child);
     assert_eq!(code, Some(1), "{err}");

@@ -2,7 +2,7 @@
 //! take them.
 
 use crate::dialect::mysql::quote::{ident, idents, name};
-use crate::ir::{FkAction, ForeignKey};
+use crate::ir::ForeignKey;
 
 pub(super) fn fk_def(fk: &ForeignKey) -> String {
     let mut s = format!(
@@ -12,10 +12,10 @@ pub(super) fn fk_def(fk: &ForeignKey) -> String {
         name(&fk.ref_table),
         idents(&fk.ref_columns)
     );
-    if fk.on_delete != FkAction::NoAction {
+    if !fk.on_delete.is_default() {
         s.push_str(&format!(" ON DELETE {}", fk.on_delete.sql()));
     }
-    if fk.on_update != FkAction::NoAction {
+    if !fk.on_update.is_default() {
         s.push_str(&format!(" ON UPDATE {}", fk.on_update.sql()));
     }
     s

@@ -148,7 +148,10 @@ fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
             format!("RENAME TABLE {} TO {}", name(from), name(to)),
             Vec::new(),
         )],
-        Change::CreateTrigger(t) => vec![(triggers::create_trigger(t), Vec::new())],
+        Change::CreateTrigger(t) => triggers::create_trigger(t)
+            .into_iter()
+            .map(|s| (s, Vec::new()))
+            .collect(),
         Change::DropTrigger(t) => vec![(format!("DROP TRIGGER {}", ident(&t.name)), Vec::new())],
         Change::CreateExtension(_) | Change::DropExtension(_) => {
             return Err(unsupported("create or drop extensions"))

@@ -19,6 +19,7 @@ pub const QUERIES: &[(&str, &str)] = &[
     ("CHECKS_MARIADB", CHECKS_MARIADB),
     ("CHECKS_MYSQL", CHECKS_MYSQL),
     ("VIEWS", VIEWS),
+    ("VIEWS_MYSQL8", VIEWS_MYSQL8),
     ("TRIGGERS", TRIGGERS),
     ("COLLATIONS", COLLATIONS),
     ("ROUTINES", ROUTINES),
@@ -67,7 +68,15 @@ ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA AND tc.CONSTRAINT_NAME = cc.CONST
 AND tc.CONSTRAINT_TYPE = 'CHECK' WHERE cc.CONSTRAINT_SCHEMA = ? AND tc.TABLE_SCHEMA = ? \
 ORDER BY tc.TABLE_NAME, cc.CONSTRAINT_NAME";
 
-pub const VIEWS: &str = "SELECT TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION \
+/// The definer is read only when it is not the connected user: a view
+/// created by whoever applies is the common case and prints no definer.
+pub const VIEWS: &str = "SELECT TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION, SECURITY_TYPE, \
+NULLIF(DEFINER, CURRENT_USER()), ALGORITHM \
+FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME";
+
+/// MySQL 8 keeps a view's algorithm out of `information_schema.VIEWS`.
+pub const VIEWS_MYSQL8: &str = "SELECT TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION, SECURITY_TYPE, \
+NULLIF(DEFINER, CURRENT_USER()), 'UNDEFINED' \
 FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME";
 
 /// The last column is the trigger's `sql_mode` when it is not the

@@ -87,6 +87,15 @@ pub fn emit(plan: &Plan, options: &EmitOptions) -> Result<Script, EmitError> {
             .setup
             .push(setup(format!("SET statement_timeout = {}", literal(t))));
     }
+    if plan.steps.iter().any(|s| creates_routine_body(&s.change)) {
+        // As pg_dump does: a body is not checked when it is created, so
+        // what it reads through its own `SET search_path`, or what the
+        // plan creates after it, is no ordering constraint. A view that
+        // calls the function still waits for it (`plan::edges`).
+        cx.out
+            .setup
+            .push(setup("SET check_function_bodies = off".to_string()));
+    }
     for (i, step) in plan.steps.iter().enumerate() {
         cx.step = i;
         change(&mut cx, &step.change)?;
@@ -125,6 +134,17 @@ pub fn emit(plan: &Plan, options: &EmitOptions) -> Result<Script, EmitError> {
         });
     }
     Ok(Script { phases })
+}
+
+/// Whether a change creates a function or procedure whose body the
+/// server would check against the catalog.
+fn creates_routine_body(c: &Change) -> bool {
+    match c {
+        Change::CreateFunction(f) | Change::ReplaceFunction { to: f, .. } => {
+            !f.aggregate && f.object_file.is_none() && !f.standard_body
+        }
+        _ => false,
+    }
 }
 
 fn setup(sql: String) -> Statement {

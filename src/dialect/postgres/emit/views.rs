@@ -48,6 +48,10 @@ pub(super) fn create_view(cx: &mut Ctx<'_>, v: &View) {
             vec![],
         );
     }
+    // The server's own text, run as it printed it (see `View::unmodeled`).
+    for sql in &v.unmodeled {
+        cx.push(sql.trim().trim_end_matches(';').to_string(), vec![]);
+    }
 }
 
 pub(super) fn drop_view(v: &View) -> String {

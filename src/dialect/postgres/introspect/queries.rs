@@ -49,6 +49,20 @@ macro_rules! not_ext {
     };
 }
 
+/// Not made by the server along with another object: the constructor
+/// functions and the multirange cast of a range type.
+macro_rules! not_internal {
+    ($cls:literal, $oid:literal) => {
+        concat!(
+            " NOT EXISTS (SELECT 1 FROM pg_depend di WHERE di.classid = '",
+            $cls,
+            "'::regclass AND di.objid = ",
+            $oid,
+            " AND di.deptype = 'i') "
+        )
+    };
+}
+
 pub const NAMESPACES: &str = concat!(
     "SELECT n.nspname::text AS name, obj_description(n.oid, 'pg_namespace') AS comment \
      FROM pg_namespace n WHERE",
@@ -226,7 +240,14 @@ pub const SEQUENCES: &str = concat!(
 pub const VIEWS: &str = concat!(
     "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, \
        c.relkind::text AS kind, pg_get_viewdef(c.oid, true) AS body, \
-       obj_description(c.oid, 'pg_class') AS comment, c.reloptions::text[] AS reloptions \
+       obj_description(c.oid, 'pg_class') AS comment, c.reloptions::text[] AS reloptions, \
+       ARRAY(SELECT pg_get_ruledef(r.oid) FROM pg_rewrite r \
+         WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN' ORDER BY r.rulename) \
+       || ARRAY(SELECT format('COMMENT ON COLUMN %I.%I.%I IS %L', n.nspname, c.relname, a.attname, \
+                  d.description) \
+         FROM pg_description d JOIN pg_attribute a ON a.attrelid = d.objoid AND a.attnum = d.objsubid \
+         WHERE d.classoid = 'pg_class'::regclass AND d.objoid = c.oid AND d.objsubid > 0 \
+         ORDER BY a.attnum) AS unmodeled \
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE c.relkind IN ('v', 'm') AND",
     ns_filter!(),
@@ -280,6 +301,8 @@ pub const FUNCTIONS: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_proc", "p.oid"),
+    "AND",
+    not_internal!("pg_proc", "p.oid"),
     "ORDER BY 1, 2, 4"
 );
 
@@ -337,6 +360,24 @@ pub const UNMODELED: &str = concat!(
      WHERE r.rulename <> '_RETURN' AND",
     ns_filter!(),
     "UNION ALL \
+     SELECT 'comment on view column', n.nspname || '.' || c.relname || '.' || a.attname \
+     FROM pg_description d JOIN pg_class c ON c.oid = d.objoid \
+     JOIN pg_attribute a ON a.attrelid = d.objoid AND a.attnum = d.objsubid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE d.classoid = 'pg_class'::regclass AND d.objsubid > 0 AND c.relkind IN ('v', 'm') AND",
+    ns_filter!(),
+    // What a new database (PostgreSQL 15 and later) has on `public`;
+    // anything else is a dump's or an administrator's choice (Pagila
+    // grants CREATE to everyone).
+    "UNION ALL \
+     SELECT 'privileges of schema', 'public: ' || coalesce(n.nspacl::text, 'none') \
+       || ' owner ' || pg_get_userbyid(n.nspowner) \
+     FROM pg_namespace n WHERE n.nspname = 'public' \
+       AND (cardinality($1::text[]) = 0 OR 'public' = ANY($1::text[])) \
+       AND (pg_get_userbyid(n.nspowner) <> 'pg_database_owner' \
+         OR ARRAY(SELECT x::text COLLATE \"C\" FROM unnest(n.nspacl) x ORDER BY 1) \
+           IS DISTINCT FROM ARRAY['=U/pg_database_owner', 'pg_database_owner=UC/pg_database_owner']) \
+     UNION ALL \
      SELECT 'statistics object', n.nspname || '.' || s.stxname \
      FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE",
     ns_filter!(),
@@ -378,6 +419,8 @@ pub const UNMODELED: &str = concat!(
      SELECT 'cast', format_type(ca.castsource, NULL) || ' as ' || format_type(ca.casttarget, NULL) \
      FROM pg_cast ca WHERE ca.oid >= 16384 AND cardinality($1::text[]) = 0 AND",
     not_ext!("pg_cast", "ca.oid"),
+    "AND",
+    not_internal!("pg_cast", "ca.oid"),
     "UNION ALL \
      SELECT 'event trigger', e.evtname FROM pg_event_trigger e \
      WHERE cardinality($1::text[]) = 0 AND",
