@@ -8,6 +8,7 @@
 
 mod beside_tables;
 mod foreign_keys;
+mod identifiers;
 mod inherited;
 mod objects;
 mod overloads;
@@ -92,6 +93,7 @@ pub fn validate(schema: &Schema) -> Vec<Problem> {
     security::policies(schema, &mut out);
     security::grants(schema, &mut out);
     security::dialect(schema, &mut out);
+    identifiers::check(schema, &mut out);
     out
 }
 

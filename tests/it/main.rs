@@ -32,6 +32,7 @@ mod mysql_moves;
 mod oracle;
 mod orms;
 mod postgres;
+mod postgres_comments;
 mod postgres_dependencies;
 mod postgres_fidelity;
 mod postgres_printers;

@@ -170,9 +170,17 @@ fn one(schema: &Schema, table: &Table, fk: &ForeignKey, at: ObjectRef, out: &mut
 /// SQLite accepts any pair of declared types (it compares by affinity, and
 /// `bigint` → `INTEGER PRIMARY KEY` is what Django writes), so there every
 /// pair may; a different affinity is the `fk-affinity-mismatch` lint's
-/// warning. Elsewhere the types must be of one family.
+/// warning. PostgreSQL compares `smallint`, `integer` and `bigint` with
+/// the cross-type operators of one btree family, so it accepts a foreign
+/// key between any two of them (`bigint` → `integer` is common in real
+/// schemas). Elsewhere the types must be of one family.
 fn same_family(schema: &Schema, l: &str, r: &str) -> bool {
-    schema.dialect == Some(DialectKind::Sqlite) || fk_family(l) == fk_family(r)
+    let integers = |t: &str| matches!(fk_family(t).as_str(), "smallint" | "integer" | "bigint");
+    match schema.dialect {
+        Some(DialectKind::Sqlite) => true,
+        Some(DialectKind::Postgres) if integers(l) && integers(r) => true,
+        _ => fk_family(l) == fk_family(r),
+    }
 }
 
 /// The type a referencing column declares to match `ty`: a serial's
@@ -344,6 +352,28 @@ mod tests {
         let t = s.tables.get_mut(&Name::new("orders")).expect("orders");
         t.foreign_keys[0].columns = vec!["email".into()];
         assert_eq!(super::super::validate(&s), vec![], "text → integer");
+    }
+
+    #[test]
+    fn postgres_accepts_integers_of_any_width() {
+        let mut u = users();
+        u.columns[0].ty = crate::ir::Type::new("serial");
+        let s = pg(schema(vec![u, orders(fk(&["user_id"], "users", &["id"]))]));
+        assert_eq!(super::super::validate(&s), vec![], "bigint → serial");
+        let mut u = users();
+        u.columns[0].ty = crate::ir::Type::new("smallint");
+        let s = pg(schema(vec![u, orders(fk(&["user_id"], "users", &["id"]))]));
+        assert_eq!(super::super::validate(&s), vec![], "bigint → smallint");
+        // Another family is still refused, and MySQL keeps the widths apart.
+        let mut u = users();
+        u.columns[0].ty = crate::ir::Type::new("numeric");
+        let s = pg(schema(vec![u, orders(fk(&["user_id"], "users", &["id"]))]));
+        assert_eq!(codes(&s), vec!["E0207"]);
+        let mut u = users();
+        u.columns[0].ty = crate::ir::Type::new("integer");
+        let mut s = schema(vec![u, orders(fk(&["user_id"], "users", &["id"]))]);
+        s.dialect = Some(DialectKind::Mysql);
+        assert_eq!(codes(&s), vec!["E0207"]);
     }
 
     #[test]

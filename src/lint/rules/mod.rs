@@ -9,7 +9,6 @@ mod duplicate_index;
 mod fk_affinity_mismatch;
 mod fk_without_index;
 mod float_for_money;
-mod identifier_too_long;
 mod int_key_overflow;
 mod json_instead_of_jsonb;
 mod keys;
@@ -36,7 +35,6 @@ pub static ALL: &[&Rule] = &[
     &fk_affinity_mismatch::RULE,
     &fk_without_index::RULE,
     &float_for_money::RULE,
-    &identifier_too_long::RULE,
     &int_key_overflow::RULE,
     &json_instead_of_jsonb::RULE,
     &money_type::RULE,

@@ -366,6 +366,14 @@ pub const UNMODELED: &str = concat!(
      JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE d.classoid = 'pg_class'::regclass AND d.objsubid > 0 AND c.relkind IN ('v', 'm') AND",
     ns_filter!(),
+    // A constraint's comment would be lost when a plan makes the
+    // constraint again; said here so that a user knows it is not managed.
+    "UNION ALL \
+     SELECT 'comment on constraint', con.conname || ' on ' || n.nspname || '.' || c.relname \
+     FROM pg_description d JOIN pg_constraint con ON con.oid = d.objoid \
+     JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE d.classoid = 'pg_constraint'::regclass AND",
+    ns_filter!(),
     // What a new database (PostgreSQL 15 and later) has on `public`;
     // anything else is a dump's or an administrator's choice (Pagila
     // grants CREATE to everyone).

@@ -1,48 +1,39 @@
-//! `identifier-too-long`: a name longer than the dialect keeps.
-//! PostgreSQL silently cuts names to their first 63 bytes, so the
-//! database never holds the name the schema says (and two long names can
-//! become one); MySQL refuses names over 64 characters. SQLite has no
-//! limit.
+//! E0237: a name longer than the dialect keeps. PostgreSQL silently cuts
+//! names to their first 63 bytes, so the database never holds the name the
+//! schema says: every plan would find the object missing and make it again
+//! (and two long names can become one). MySQL refuses names over 64
+//! characters. SQLite has no limit.
 
+use super::Problem;
 use crate::ir::{DialectKind, ObjectRef, Schema};
-use crate::lint::{Context, Hit, Level, Rule};
 
-pub static RULE: Rule = Rule {
-    id: "identifier-too-long",
-    default: Level::Error,
-    dialects: &[DialectKind::Postgres, DialectKind::Mysql],
-    summary: "a name longer than the dialect keeps (PostgreSQL 63 bytes, MySQL 64 characters)",
-    docs: include_str!("../../../docs/lint/identifier-too-long.md"),
-    check,
-};
-
-fn check(cx: &Context) -> Vec<Hit> {
-    let mut out = Vec::new();
-    for (at, name) in names(cx.schema) {
-        let (len, max, unit, what) = match cx.dialect {
-            Some(DialectKind::Postgres) => (
-                name.len(),
-                63,
-                "bytes",
-                "PostgreSQL cuts it to its first 63 bytes, so the database never holds this name",
-            ),
-            Some(DialectKind::Mysql) => (
-                name.chars().count(),
-                64,
-                "characters",
-                "MySQL refuses names over 64 characters",
-            ),
-            _ => continue,
+pub(super) fn check(schema: &Schema, out: &mut Vec<Problem>) {
+    let (max, unit, what) = match schema.dialect {
+        Some(DialectKind::Postgres) => (
+            63,
+            "bytes",
+            "PostgreSQL cuts a name to its first 63 bytes, so the database would never hold this one",
+        ),
+        Some(DialectKind::Mysql) => (64, "characters", "MySQL refuses names over 64 characters"),
+        _ => return,
+    };
+    for (at, name) in names(schema) {
+        let len = match schema.dialect {
+            Some(DialectKind::Mysql) => name.chars().count(),
+            _ => name.len(),
         };
         if len > max {
-            out.push(Hit::new(
-                at,
-                format!("`{name}` is {len} {unit} long: {what}"),
-                format!("shorten it to at most {max} {unit}"),
-            ));
+            out.push(
+                Problem::new(
+                    "E0237",
+                    at,
+                    format!("`{name}` is {len} {unit} long: {what}"),
+                    format!("longer than {max} {unit}"),
+                )
+                .help(format!("shorten the name to at most {max} {unit}")),
+            );
         }
     }
-    out
 }
 
 /// Every name the schema gives an object, with the object.
@@ -138,47 +129,47 @@ fn named<'a>(names: impl Iterator<Item = Option<&'a str>>) -> Vec<(usize, &'a st
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::lint::rules::testing::messages;
+    use crate::syntax::{parse_unvalidated, SourceFile};
 
-    #[test]
-    fn fires_past_63_bytes_on_postgres() {
-        let long = "x".repeat(64);
-        let m = messages(
-            &RULE,
-            &format!("dialect postgres\ntable {long} {{\n  id bigint pk\n}}\n"),
-        );
-        assert_eq!(m.len(), 1);
-        assert!(m[0].contains("64 bytes"), "{}", m[0]);
-        // Bytes, not characters: 32 two-byte letters are 64 bytes.
-        let m = messages(
-            &RULE,
-            &format!(
-                "dialect postgres\ntable t {{\n  id bigint pk\n  {} int\n}}\n",
-                crate::syntax::ident(&"é".repeat(32))
-            ),
-        );
-        assert_eq!(m.len(), 1);
+    fn codes(src: &str) -> Vec<&'static str> {
+        let s = parse_unvalidated(&[SourceFile::new("s.strata", src)]).expect("parses");
+        super::super::validate(&s).iter().map(|p| p.code).collect()
     }
 
     #[test]
-    fn counts_characters_on_mysql_and_names_of_parts() {
+    fn postgres_counts_bytes_past_63() {
+        let long = "x".repeat(64);
+        let src = format!("dialect postgres\ntable {long} {{\n  id bigint pk\n}}\n");
+        assert_eq!(codes(&src), vec!["E0237"]);
+        // Bytes, not characters: 32 two-byte letters are 64 bytes.
+        let src = format!(
+            "dialect postgres\ntable t {{\n  id bigint pk\n  {} int\n}}\n",
+            crate::syntax::ident(&"é".repeat(32))
+        );
+        assert_eq!(codes(&src), vec!["E0237"]);
+        let src = format!(
+            "dialect postgres\ntable {} {{\n  id bigint pk\n}}\n",
+            "x".repeat(63)
+        );
+        assert!(codes(&src).is_empty());
+    }
+
+    #[test]
+    fn mysql_counts_characters_past_64_and_names_of_parts() {
         let ok = crate::syntax::ident(&"é".repeat(64));
         let src = format!(
             "dialect mysql\ntable t {{\n  id bigint pk\n  {ok} int\n  index {} (id)\n}}\n",
             "i".repeat(65)
         );
-        let m = messages(&RULE, &src);
-        assert_eq!(m.len(), 1, "{m:?}");
-        assert!(m[0].contains("65 characters"), "{}", m[0]);
+        assert_eq!(codes(&src), vec!["E0237"]);
     }
 
     #[test]
-    fn is_silent_at_the_limit() {
+    fn sqlite_has_no_limit() {
         let src = format!(
-            "dialect postgres\ntable {} {{\n  id bigint pk\n}}\n",
-            "x".repeat(63)
+            "dialect sqlite\ntable {} {{\n  id integer pk\n}}\n",
+            "x".repeat(200)
         );
-        assert!(messages(&RULE, &src).is_empty());
+        assert!(codes(&src).is_empty());
     }
 }
