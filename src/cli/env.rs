@@ -14,8 +14,9 @@ pub struct EnvArgs {
     /// The environment of strata.toml to use (`[env.NAME]`): its url,
     /// schema, dialect, exclude, online, lock_timeout, migration dir and
     /// layout, and hazard levels; flags given here win.
-    #[arg(long = "env", value_name = "NAME", env = "STRATA_ENV")]
-    name: Option<String>,
+    // Its own id: `migrate new NAME` has a `name` already.
+    #[arg(id = "env", long = "env", value_name = "NAME", env = "STRATA_ENV")]
+    env_name: Option<String>,
 }
 
 /// The configuration a command runs with.
@@ -37,7 +38,7 @@ impl EnvArgs {
         })?;
         let ids: Vec<&str> = crate::lint::rules::ids().collect();
         let config = config::load(&cwd, &ids)?;
-        let env = match self.name.as_deref() {
+        let env = match self.env_name.as_deref() {
             Some(name) => Some(config.env(name)?.clone()),
             None => None,
         };
