@@ -75,6 +75,8 @@ pub struct Args {
     exclude: ExcludeArgs,
     #[command(flatten)]
     env: EnvArgs,
+    #[arg(skip)]
+    policy: crate::plan::hazard::policy::Policy,
 }
 
 pub fn run(mut args: Args) -> miette::Result<Outcome> {
@@ -88,6 +90,7 @@ pub fn run(mut args: Args) -> miette::Result<Outcome> {
     }
     args.emit.with_env(selected.env.as_ref())?;
     args.exclude.with_env(selected.env.as_ref());
+    args.policy = selected.policy();
     let secrets = Secrets::of(&[&url, args.to.as_deref().unwrap_or("")]);
     if let Some(path) = args.plan.clone() {
         return secrets.scrub(super::apply_saved::run(&args, &url, &path));
@@ -120,12 +123,13 @@ fn plan_now(
     }
     check_source_dialect(&desired, kind, to)?;
     let desired_schema = without(&exclude, &desired.schema, false);
-    let m = migration(
+    let mut m = migration(
         &without(&exclude, &current.schema, warn),
         &desired_schema,
         dialect::for_kind(kind),
         &args.emit.options(),
     )?;
+    m.apply_policy(&args.policy);
     Ok(Planned {
         m,
         expected: Expected {
@@ -166,7 +170,7 @@ fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
         if args.dry_run {
             summarize(&p.m, d);
             super::common::write_output(None, &sql)?;
-            refuse_destructive(&p.m, args.allow_destructive)?;
+            refuse_policy(&p.m, &args)?;
             eprintln!("Dry run: nothing was applied.");
             return Ok(Outcome::Success);
         }
@@ -182,7 +186,7 @@ fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
                     "{target} changed while this apply waited: its plan was not run, and the new plan above is not run without review"
                 ));
             }
-            refuse_destructive(&p.m, args.allow_destructive)?;
+            refuse_policy(&p.m, &args)?;
             super::preflight::refuse(&rt, d, url, &p.m.plan, args.skip_preflight)?;
             if !args.auto_approve {
                 confirm(&target)?;
@@ -213,6 +217,14 @@ fn apply(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
         "{target} changed under every one of {} attempts to apply: nothing was applied",
         STALE_ROUNDS + 1
     ))
+}
+
+/// The refusal of data loss not allowed, and of hazards the policy
+/// sets to `error`.
+fn refuse_policy(m: &crate::migration::Migration, args: &Args) -> miette::Result<()> {
+    let allowed = args.allow_destructive || !args.policy.refuses_data_loss();
+    refuse_destructive(m, allowed)?;
+    super::common::refuse_hazards(m, &args.policy)
 }
 
 /// What ran, then one line of totals.

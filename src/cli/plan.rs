@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use miette::miette;
 
 use super::common::{
-    changes_outcome, check_source_dialect, parse_dialect, refuse_destructive, summarize,
-    url_dialect, warn_all, write_file, write_output, EmitArgs, Secrets,
+    changes_outcome, check_source_dialect, parse_dialect, refuse_destructive, refuse_hazards,
+    summarize, url_dialect, warn_all, write_file, write_output, EmitArgs, Secrets,
 };
 use super::env::{no_to, EnvArgs};
 use super::exclude::{without, ExcludeArgs};
@@ -18,6 +18,7 @@ use super::Outcome;
 use crate::dialect;
 use crate::ir::DialectKind;
 use crate::migration::migration;
+use crate::plan::hazard::policy::Policy;
 use crate::source;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -76,6 +77,8 @@ pub struct Args {
     dialect: Option<String>,
     #[command(flatten)]
     env: EnvArgs,
+    #[arg(skip)]
+    policy: Policy,
 }
 
 pub fn run(mut args: Args) -> miette::Result<Outcome> {
@@ -88,6 +91,7 @@ pub fn run(mut args: Args) -> miette::Result<Outcome> {
     args.dialect = selected.dialect(args.dialect.take());
     args.emit.with_env(selected.env.as_ref())?;
     args.exclude.with_env(selected.env.as_ref());
+    args.policy = selected.policy();
     let secrets = Secrets::of(&[&url, &to, args.dev_url.as_deref().unwrap_or("")]);
     secrets.scrub(plan(args, &url, &to))
 }
@@ -108,7 +112,8 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     };
     desired.schema = without(&exclude, &desired.schema, false);
 
-    let m = migration(&current.schema, &desired.schema, d, &args.emit.options())?;
+    let mut m = migration(&current.schema, &desired.schema, d, &args.emit.options())?;
+    m.apply_policy(&args.policy);
     let text = match format(&args) {
         Format::Plan => crate::migration::saved::SavedPlan::new(
             &m,
@@ -150,7 +155,13 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
         let proof = crate::prove::prove(&dev, &current.schema, &m, &desired.schema, d);
         rt.block_on(proof)?.finish()?;
     }
-    refuse_destructive(&m, args.allow_destructive)?;
+    refuse_destructive(
+        &m,
+        args.allow_destructive || !args.policy.refuses_data_loss(),
+    )?;
+    if args.exit_code {
+        refuse_hazards(&m, &args.policy)?;
+    }
     Ok(changes_outcome(&m, args.exit_code))
 }
 
