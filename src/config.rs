@@ -340,10 +340,17 @@ fn parse_levels(
     what: &str,
     cx: &mut Context,
 ) {
-    for (id, item) in table.iter() {
-        let key_span = table.get_key_value(id).and_then(|(k, _)| k.span());
+    for (written, item) in table.iter() {
+        let key_span = table.get_key_value(written).and_then(|(k, _)| k.span());
+        // The snake-case spelling output prints (`data_loss`) names the rule too.
+        let kebab = written.replace('_', "-");
+        let id = if ids.contains(&written) {
+            written
+        } else {
+            kebab.as_str()
+        };
         if !ids.contains(&id) {
-            cx.unknown(key_span, what, id, ids);
+            cx.unknown(key_span, what, written, ids);
             continue;
         }
         match item.as_str().and_then(Level::parse) {

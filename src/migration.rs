@@ -23,6 +23,20 @@ pub struct Migration {
 }
 
 impl Migration {
+    /// The migration without the hazards the policy turns off: in the
+    /// plans and on the statements of both scripts.
+    pub fn apply_policy(&mut self, policy: &plan::hazard::policy::Policy) {
+        policy.filter(&mut self.plan);
+        policy.filter(&mut self.rollback);
+        for script in [&mut self.up, &mut self.down] {
+            for phase in &mut script.phases {
+                for st in &mut phase.statements {
+                    st.hazards.retain(|h| policy.shows(h));
+                }
+            }
+        }
+    }
+
     /// Every hazard of the forward plan that is refused without
     /// `--allow-destructive`.
     pub fn destructive(&self) -> Vec<&Hazard> {

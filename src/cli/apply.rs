@@ -88,6 +88,8 @@ pub struct Args {
     env: EnvArgs,
     #[command(flatten)]
     pub(super) fleet: FleetArgs,
+    #[arg(skip)]
+    policy: crate::plan::hazard::policy::Policy,
 }
 
 impl Args {
@@ -97,6 +99,7 @@ impl Args {
             exclude: &self.exclude,
             emit: &self.emit,
             dev_url: self.dev_url.as_deref(),
+            policy: &self.policy,
         }
     }
 
@@ -111,21 +114,25 @@ impl Args {
 
 pub fn run(mut args: Args) -> miette::Result<Outcome> {
     let selected = args.env.load()?;
-    if let Some(fleet) = super::targets::fleet(&args.fleet.targets, &selected, &args.url)? {
-        if args.plan.is_some() || args.resume {
-            return Err(miette!(
-                code = "strata::fleet::mode",
-                help = "plan each target afresh with `--targets FILE --to SCHEMA`, or pass --url for one target",
-                "a fleet apply does not combine with --plan or --resume"
-            ));
-        }
+    args.policy = selected.policy();
+    let fleet = super::targets::fleet(&args.fleet.targets, &selected, &args.url)?;
+    if fleet.is_some() && (args.plan.is_some() || args.resume) {
+        return Err(miette!(
+            code = "strata::fleet::mode",
+            help = "plan each target afresh with `--targets FILE --to SCHEMA`, or pass --url for one target",
+            "a fleet apply does not combine with --plan or --resume"
+        ));
+    }
+    if args.plan.is_none() {
         args.to = selected.to(args.to.take())?;
-        if args.to.is_none() {
+        if args.to.is_none() && !args.resume {
             return Err(no_to(&selected));
         }
-        args.dev_url = selected.dev_url(args.dev_url.take())?;
-        args.emit.with_env(selected.env.as_ref())?;
-        args.exclude.with_env(selected.env.as_ref());
+    }
+    args.dev_url = selected.dev_url(args.dev_url.take())?;
+    args.emit.with_env(selected.env.as_ref())?;
+    args.exclude.with_env(selected.env.as_ref());
+    if let Some(fleet) = fleet {
         return super::fleet::apply(args, fleet);
     }
     let url = selected.url(args.url.take())?;
@@ -157,6 +164,8 @@ pub(super) struct Shape<'a> {
     pub exclude: &'a ExcludeArgs,
     pub emit: &'a EmitArgs,
     pub dev_url: Option<&'a str>,
+    /// The hazard levels the plan is judged by.
+    pub policy: &'a crate::plan::hazard::policy::Policy,
 }
 
 pub(super) fn plan_now(
@@ -179,12 +188,13 @@ pub(super) fn plan_now(
     }
     check_source_dialect(&desired, kind, to)?;
     let desired_schema = without(&exclude, &desired.schema, false);
-    let m = migration(
+    let mut m = migration(
         &without(&exclude, &current.schema, warn),
         &desired_schema,
         dialect::for_kind(kind),
         &args.emit.options(),
     )?;
+    m.apply_policy(args.policy);
     Ok(Planned {
         m,
         expected: Expected {
@@ -260,7 +270,7 @@ pub(super) fn converge(
             let sql = crate::report::sql::render(d, &p.m.up);
             summarize(&p.m, d);
             super::common::write_output(None, &sql)?;
-            refuse_destructive(&p.m, args.allow_destructive)?;
+            refuse_policy(&p.m, &args)?;
             eprintln!("Dry run: nothing was applied.");
             return Ok(Converged::default());
         }
@@ -274,7 +284,7 @@ pub(super) fn converge(
             if replanned && args.auto_approve {
                 return Err(changed_unreviewed(&target));
             }
-            refuse_destructive(&p.m, args.allow_destructive)?;
+            refuse_policy(&p.m, args)?;
         } else {
             return Err(changed_unreviewed(&target));
         }
@@ -338,6 +348,14 @@ fn changed_unreviewed(target: &str) -> miette::Report {
         help = "review the new plan and run the apply again",
         "{target} changed while this apply waited: its plan was not run, and the new plan is not run without review"
     )
+}
+
+/// The refusal of data loss not allowed, and of hazards the policy
+/// sets to `error`.
+fn refuse_policy(m: &crate::migration::Migration, args: &Args) -> miette::Result<()> {
+    let allowed = args.allow_destructive || !args.policy.refuses_data_loss();
+    refuse_destructive(m, allowed)?;
+    super::common::refuse_hazards(m, &args.policy)
 }
 
 /// What ran, then one line of totals.

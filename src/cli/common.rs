@@ -13,6 +13,7 @@ use super::Outcome;
 use crate::dialect::{Dialect, EmitOptions};
 use crate::ir::DialectKind;
 use crate::migration::Migration;
+use crate::plan::hazard::policy::Policy;
 use crate::source::Loaded;
 
 /// Flags that shape the emitted SQL, shared by `plan`, `diff` and `apply`.
@@ -196,6 +197,31 @@ pub fn refuse_destructive(m: &Migration, allowed: bool) -> miette::Result<()> {
         } else {
             "s would"
         },
+        list.join("\n")
+    ))
+}
+
+/// The refusal of a plan with hazards whose rule the policy sets to
+/// `error` (data loss aside: [`refuse_destructive`]), naming each rule.
+pub fn refuse_hazards(m: &Migration, policy: &Policy) -> miette::Result<()> {
+    let errors = policy.errors(&m.plan);
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = errors
+        .iter()
+        .map(|h| format!("  - {}: {}", h.kind.id(), h.message))
+        .collect();
+    let mut rules: Vec<&str> = errors.iter().map(|h| h.kind.id()).collect();
+    rules.dedup();
+    Err(miette!(
+        code = "strata::plan::hazard_policy",
+        help = format!(
+            "see docs/hazards/{}.md for what to do instead, or lower the rule's level in strata.toml [hazards]",
+            rules[0]
+        ),
+        "the plan has hazards the policy refuses ({}):\n{}",
+        rules.join(", "),
         list.join("\n")
     ))
 }

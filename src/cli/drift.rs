@@ -52,11 +52,13 @@ pub fn run(mut args: Args) -> miette::Result<Outcome> {
     let mut all: Vec<&str> = urls.iter().map(String::as_str).collect();
     all.push(&to);
     all.extend(dev_url.as_deref());
+    let policy = selected.policy();
     let shape = super::apply::Shape {
         namespaces: &args.namespaces,
         exclude: &args.exclude,
         emit: &args.emit,
         dev_url: dev_url.as_deref(),
+        policy: &policy,
     };
     Secrets::of(&all).scrub(super::fleet::drift(
         &shape,

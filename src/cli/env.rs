@@ -6,7 +6,8 @@
 
 use miette::miette;
 
-use crate::config::{self, Env};
+use crate::config::{self, Config, Env};
+use crate::plan::hazard::policy::Policy;
 
 /// The flag, shared by every command that reads a database or a schema.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -14,13 +15,15 @@ pub struct EnvArgs {
     /// The environment of strata.toml to use (`[env.NAME]`): its url,
     /// schema, dialect, exclude, online, lock_timeout, migration dir and
     /// layout, and hazard levels; flags given here win.
-    #[arg(long = "env", value_name = "NAME", env = "STRATA_ENV")]
+    // Its own id: `migrate new NAME` has a `name` already.
+    #[arg(id = "env", long = "env", value_name = "NAME", env = "STRATA_ENV")]
     env_name: Option<String>,
 }
 
 /// The configuration a command runs with.
 #[derive(Debug, Clone, Default)]
 pub struct Selected {
+    pub config: Config,
     /// The environment, when one was named.
     pub env: Option<Env>,
 }
@@ -41,7 +44,7 @@ impl EnvArgs {
             Some(name) => Some(config.env(name)?.clone()),
             None => None,
         };
-        Ok(Selected { env })
+        Ok(Selected { config, env })
     }
 }
 
@@ -93,6 +96,11 @@ impl Selected {
                 env.schema.len()
             )),
         }
+    }
+
+    /// The hazard levels: `[hazards]`, then the environment's.
+    pub fn policy(&self) -> Policy {
+        Policy::new(self.config.hazard_levels(self.env.as_ref()))
     }
 
     /// `--dialect`, else the environment's `dialect`.

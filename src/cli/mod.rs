@@ -130,3 +130,14 @@ pub(crate) fn runtime() -> miette::Result<tokio::runtime::Runtime> {
         .build()
         .map_err(|e| miette::miette!("cannot start the async runtime: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    /// clap's own consistency checks (unique argument ids, …), which
+    /// otherwise fire only when the command is run.
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use miette::miette;
 
 use super::common::{
-    changes_outcome, check_source_dialect, parse_dialect, refuse_destructive, summarize,
-    url_dialect, warn_all, write_file, write_output, EmitArgs, Secrets,
+    changes_outcome, check_source_dialect, parse_dialect, refuse_destructive, refuse_hazards,
+    summarize, url_dialect, warn_all, write_file, write_output, EmitArgs, Secrets,
 };
 use super::env::{no_to, EnvArgs};
 use super::exclude::{without, ExcludeArgs};
@@ -19,6 +19,7 @@ use super::Outcome;
 use crate::dialect;
 use crate::ir::DialectKind;
 use crate::migration::migration;
+use crate::plan::hazard::policy::Policy;
 use crate::source;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -82,6 +83,8 @@ pub struct Args {
     env: EnvArgs,
     #[command(flatten)]
     fleet: TargetsArgs,
+    #[arg(skip)]
+    policy: Policy,
 }
 
 pub fn run(mut args: Args) -> miette::Result<Outcome> {
@@ -99,6 +102,7 @@ pub fn run(mut args: Args) -> miette::Result<Outcome> {
     args.dev_url = selected.dev_url(args.dev_url.take())?;
     args.emit.with_env(selected.env.as_ref())?;
     args.exclude.with_env(selected.env.as_ref());
+    args.policy = selected.policy();
     if let Some(urls) = fleet {
         let mut all: Vec<&str> = urls.iter().map(String::as_str).collect();
         all.push(&to);
@@ -131,7 +135,8 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     };
     desired.schema = without(&exclude, &desired.schema, false);
 
-    let m = migration(&current.schema, &desired.schema, d, &args.emit.options())?;
+    let mut m = migration(&current.schema, &desired.schema, d, &args.emit.options())?;
+    m.apply_policy(&args.policy);
     let text = match format(&args) {
         Format::Plan => crate::migration::saved::SavedPlan::new(
             &m,
@@ -173,7 +178,13 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
         let proof = crate::prove::prove(&dev, &current.schema, &m, &desired.schema, d);
         rt.block_on(proof)?.finish()?;
     }
-    refuse_destructive(&m, args.allow_destructive)?;
+    refuse_destructive(
+        &m,
+        args.allow_destructive || !args.policy.refuses_data_loss(),
+    )?;
+    if args.exit_code {
+        refuse_hazards(&m, &args.policy)?;
+    }
     Ok(changes_outcome(&m, args.exit_code))
 }
 
@@ -203,6 +214,7 @@ fn plan_fleet(args: &Args, urls: Vec<String>, to: &str) -> miette::Result<Outcom
         exclude: &args.exclude,
         emit: &args.emit,
         dev_url: args.dev_url.as_deref(),
+        policy: &args.policy,
     };
     super::fleet::plan(&shape, &args.fleet, urls, to, json, args.exit_code)
 }

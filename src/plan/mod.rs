@@ -131,6 +131,15 @@ impl HazardKind {
         }
     }
 
+    /// The level of the rule when no policy names it: data loss is
+    /// refused (`--allow-destructive` accepts it), the rest are shown.
+    pub fn default_level(self) -> crate::config::Level {
+        match self {
+            HazardKind::DataLoss => crate::config::Level::Error,
+            _ => crate::config::Level::Warn,
+        }
+    }
+
     /// Whether the change is refused without `--allow-destructive`.
     pub fn is_destructive(self) -> bool {
         self == HazardKind::DataLoss

@@ -74,6 +74,8 @@ pub struct ChangeEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JsonHazard {
     pub kind: HazardKind,
+    /// The hazard rule's id (docs/hazards/<rule>.md, `[hazards]` in strata.toml).
+    pub rule: &'static str,
     pub message: String,
     /// Refused unless destructive changes are allowed.
     pub destructive: bool,
@@ -150,6 +152,7 @@ pub fn render(migration: &Migration, dialect: DialectKind) -> String {
 fn json_hazard(h: &crate::plan::Hazard) -> JsonHazard {
     JsonHazard {
         kind: h.kind,
+        rule: h.kind.id(),
         message: h.message.clone(),
         destructive: h.kind.is_destructive(),
     }

@@ -2,8 +2,8 @@
 //! under the code-map entry it governs, and these read `src/` as text and
 //! fail when one is broken — a stage importing what it must not, a dialect
 //! folder without one of the shared files, a name quoted outside a
-//! dialect's `quote.rs`, a hazard kind without its section in
-//! docs/hazards.md. Text, not the compiler: the rules are about where code
+//! dialect's `quote.rs`, a hazard kind without its page in
+//! docs/hazards/ and its row in docs/hazards.md. Text, not the compiler: the rules are about where code
 //! lives, which no type can say.
 
 use std::collections::BTreeSet;
@@ -429,25 +429,38 @@ fn hazard_kinds() -> Vec<String> {
 }
 
 #[test]
-fn every_hazard_kind_has_a_section_in_the_docs() {
+fn every_hazard_rule_has_its_page_and_its_row() {
     let kinds = hazard_kinds();
     assert!(kinds.contains(&"data_loss".to_string()), "{kinds:?}");
-    let docs =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/hazards.md"))
-            .expect("docs/hazards.md");
-    let sections: BTreeSet<String> = docs
-        .lines()
-        .filter_map(|l| l.strip_prefix("## "))
-        .map(|s| s.trim().to_string())
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    let index = std::fs::read_to_string(docs.join("hazards.md")).expect("docs/hazards.md");
+    let ids: Vec<String> = kinds.iter().map(|k| k.replace('_', "-")).collect();
+    for id in &ids {
+        let page = docs.join(format!("hazards/{id}.md"));
+        let text = std::fs::read_to_string(&page)
+            .unwrap_or_else(|_| panic!("docs/hazards/{id}.md is missing"));
+        assert!(
+            text.starts_with(&format!("# `{id}`")) && text.contains("```"),
+            "docs/hazards/{id}.md needs its title and an example"
+        );
+        assert!(
+            index.contains(&format!("[`{id}`](hazards/{id}.md)")),
+            "docs/hazards.md does not list {id}"
+        );
+    }
+    let pages: BTreeSet<String> = std::fs::read_dir(docs.join("hazards"))
+        .expect("docs/hazards/")
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .strip_suffix(".md")
+                .map(String::from)
+        })
         .collect();
-    let missing: Vec<&String> = kinds.iter().filter(|k| !sections.contains(*k)).collect();
-    assert!(
-        missing.is_empty(),
-        "docs/hazards.md has no section for {missing:?}"
-    );
-    let stale: Vec<&String> = sections.iter().filter(|s| !kinds.contains(*s)).collect();
+    let stale: Vec<&String> = pages.iter().filter(|p| !ids.contains(*p)).collect();
     assert!(
         stale.is_empty(),
-        "docs/hazards.md describes no such kind: {stale:?}"
+        "docs/hazards/ has pages of no rule: {stale:?}"
     );
 }

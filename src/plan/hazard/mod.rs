@@ -8,6 +8,7 @@ mod enum_value_removed;
 mod invalid_index;
 mod new_constraint;
 mod not_null;
+pub mod policy;
 pub mod row_security;
 mod type_change;
 
