@@ -270,7 +270,7 @@ pub(super) fn converge(
             let sql = crate::report::sql::render(d, &p.m.up);
             summarize(&p.m, d);
             super::common::write_output(None, &sql)?;
-            refuse_policy(&p.m, &args)?;
+            refuse_policy(&p.m, args)?;
             eprintln!("Dry run: nothing was applied.");
             return Ok(Converged::default());
         }
