@@ -554,3 +554,46 @@ fn a_bad_targets_file_points_at_the_key() {
         .stderr(predicates::str::contains("did you mean `urls`?"))
         .stderr(predicates::str::contains("targets.toml:1:1"));
 }
+
+/// A hazard the team's policy sets to `error` stops the whole fleet before
+/// anything runs, as it stops one apply.
+#[test]
+fn the_hazard_policy_refuses_a_fleet() {
+    let dir = Dir::new();
+    std::fs::write(
+        dir.dir.path().join("strata.toml"),
+        "[hazards]\ntable-rebuild = \"error\"\n",
+    )
+    .expect("strata.toml");
+    let dbs: Vec<SqliteDb> = (0..3).map(|_| SqliteDb::create_file()).collect();
+    let rt = rt();
+    for db in &dbs {
+        // The schema's `email text` rebuilds this table on SQLite.
+        rt.block_on(exec(
+            &db.url,
+            &["CREATE TABLE users (id integer PRIMARY KEY, email integer)".to_string()],
+        ))
+        .expect("a table the schema rebuilds");
+    }
+    let urls: Vec<String> = dbs.iter().map(|d| d.url.clone()).collect();
+    let list = dir.targets("targets.toml", &urls);
+    let out = strata()
+        .current_dir(dir.dir.path())
+        .args(["apply", "--auto-approve", "--targets"])
+        .arg(&list)
+        .arg("--to")
+        .arg(dir.schema())
+        .output()
+        .expect("run strata");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("hazards the policy refuses"), "{stderr}");
+    assert!(stderr.contains("table-rebuild"), "{stderr}");
+    for db in &dbs {
+        let kept = rt.block_on(crate::support::count(
+            &db.url,
+            "SELECT count(*) FROM sqlite_master WHERE sql = 'CREATE TABLE users (id integer PRIMARY KEY, email integer)'",
+        ));
+        assert_eq!(kept, Ok(1), "nothing ran on {}", db.url);
+    }
+}

@@ -63,6 +63,8 @@ pub struct Group {
     /// A line per step, with its hazards below it.
     pub summary: Vec<String>,
     pub destructive: Vec<String>,
+    /// Hazards the policy sets to `error`, as `id: message`.
+    pub refused: Vec<String>,
     pub targets: Vec<usize>,
 }
 
@@ -99,6 +101,7 @@ struct Planned {
     changes: usize,
     summary: Vec<String>,
     destructive: Vec<String>,
+    refused: Vec<String>,
 }
 
 /// Plans every target, `parallel` at a time, and groups identical plans
@@ -143,6 +146,7 @@ pub fn survey(urls: &[String], to: &str, shape: &Shape, parallel: u16) -> miette
                     changes: p.changes,
                     summary: p.summary,
                     destructive: p.destructive,
+                    refused: p.refused,
                     targets: vec![i],
                 }),
             },
@@ -172,6 +176,9 @@ fn plan_one(
         sql: crate::report::sql::render(d, &m.up),
         changes: m.plan.steps.len(),
         destructive: m.destructive().iter().map(|h| h.message.clone()).collect(),
+        refused: (shape.policy.errors(&m.plan).iter())
+            .map(|h| format!("{}: {}", h.kind.id(), h.message))
+            .collect(),
         script: m.up,
         summary,
     })
@@ -235,7 +242,12 @@ fn run_apply(args: &ApplyArgs, urls: &[String], to: &str) -> miette::Result<Outc
         eprintln!("Dry run: nothing was applied.");
         return Ok(Outcome::Success);
     }
-    refuse_destructive(&survey, args.allow_destructive)?;
+    let shape = args.shape();
+    refuse_destructive(
+        &survey,
+        args.allow_destructive || !shape.policy.refuses_data_loss(),
+    )?;
+    refuse_by_policy(&survey)?;
     let todo: Vec<usize> = survey
         .groups
         .iter()
@@ -247,6 +259,30 @@ fn run_apply(args: &ApplyArgs, urls: &[String], to: &str) -> miette::Result<Outc
     let rows = apply_all(args, to, &survey, &todo)?;
     table::print(&rows, &survey, fleet.format)?;
     finish(&rows)
+}
+
+/// A fleet whose plans have hazards the policy sets to `error` runs none
+/// of them, as one `apply` would not.
+fn refuse_by_policy(survey: &Survey) -> miette::Result<()> {
+    let refused: Vec<String> = survey
+        .groups
+        .iter()
+        .enumerate()
+        .flat_map(|(k, g)| {
+            g.refused
+                .iter()
+                .map(move |h| format!("  - plan {}: {h}", k + 1))
+        })
+        .collect();
+    if refused.is_empty() {
+        return Ok(());
+    }
+    Err(miette!(
+        code = "strata::plan::hazard_policy",
+        help = "see docs/hazards/ for what to do instead, or lower the rule's level in strata.toml [hazards]",
+        "the fleet's plans have hazards the policy refuses; nothing was applied:\n{}",
+        refused.join("\n")
+    ))
 }
 
 /// A fleet whose plans lose data runs none of them without
