@@ -33,10 +33,6 @@ use grammar::{Rule, StrataParser};
 pub use located::Located;
 use lower::{Loc, Lowered, Lowerer, SourceMap};
 use merge::merge;
-/// How the schema language writes a name: bare when it can be, else
-/// quoted (for tests that write schema text, such as lint rules').
-#[cfg(test)]
-pub(crate) use text::ident;
 
 use crate::ir::{DialectKind, ObjectRef, Schema};
 

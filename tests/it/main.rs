@@ -20,6 +20,7 @@ mod fleet;
 mod gen;
 mod gitsrc;
 mod history;
+mod identifier_length;
 mod lint;
 mod literals;
 mod migrate;
