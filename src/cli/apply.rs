@@ -107,6 +107,10 @@ impl Args {
         self.apply_lock_wait
     }
 
+    pub(super) fn skip_preflight(&self) -> bool {
+        self.skip_preflight
+    }
+
     pub(super) fn to(&self) -> Option<&str> {
         self.to.as_deref()
     }
@@ -195,12 +199,14 @@ pub(super) fn plan_now(
         &args.emit.options(),
     )?;
     m.apply_policy(args.policy);
+    let history = args.exclude.history()?;
     Ok(Planned {
         m,
         expected: Expected {
             // The whole database: the driver reads it all again under its lock.
-            fingerprint: dialect::fingerprint(&current.schema),
+            fingerprint: dialect::fingerprint(&history.strip(&current.schema)),
             namespaces: args.namespaces.to_vec(),
+            history,
         },
         desired: desired_schema,
     })
@@ -289,7 +295,8 @@ pub(super) fn converge(
             return Err(changed_unreviewed(&target));
         }
         if checked.as_ref() != Some(&p.m.up) {
-            super::preflight::refuse(rt, d, url, &p.m.plan, args.skip_preflight)?;
+            let probes = crate::preflight::probes(d, &p.m.plan);
+            super::preflight::refuse(rt, d, url, &probes, args.skip_preflight)?;
             if alone && !args.auto_approve && approved.as_ref() != Some(&p.m.up) {
                 confirm(&target)?;
             }

@@ -14,6 +14,7 @@ use crate::dialect::{Dialect, EmitOptions};
 use crate::ir::DialectKind;
 use crate::migration::Migration;
 use crate::plan::hazard::policy::Policy;
+use crate::plan::Hazard;
 use crate::source::Loaded;
 
 /// Flags that shape the emitted SQL, shared by `plan`, `diff` and `apply`.
@@ -179,7 +180,12 @@ pub fn summarize(m: &Migration, _d: &dyn Dialect) {
 
 /// The refusal of a plan that loses data, naming each loss.
 pub fn refuse_destructive(m: &Migration, allowed: bool) -> miette::Result<()> {
-    let hazards = m.destructive();
+    refuse_data_loss(&m.destructive(), allowed)
+}
+
+/// [`refuse_destructive`] of the data-loss hazards themselves (a saved
+/// plan's).
+pub fn refuse_data_loss(hazards: &[&Hazard], allowed: bool) -> miette::Result<()> {
     if allowed || hazards.is_empty() {
         return Ok(());
     }
@@ -204,7 +210,11 @@ pub fn refuse_destructive(m: &Migration, allowed: bool) -> miette::Result<()> {
 /// The refusal of a plan with hazards whose rule the policy sets to
 /// `error` (data loss aside: [`refuse_destructive`]), naming each rule.
 pub fn refuse_hazards(m: &Migration, policy: &Policy) -> miette::Result<()> {
-    let errors = policy.errors(&m.plan);
+    refuse_policy_errors(&policy.errors(&m.plan))
+}
+
+/// [`refuse_hazards`] of the hazards the policy sets to `error`.
+pub fn refuse_policy_errors(errors: &[&Hazard]) -> miette::Result<()> {
     if errors.is_empty() {
         return Ok(());
     }

@@ -136,21 +136,27 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     desired.schema = without(&exclude, &desired.schema, false);
 
     let mut m = migration(&current.schema, &desired.schema, d, &args.emit.options())?;
-    m.apply_policy(&args.policy);
-    let text = match format(&args) {
-        Format::Plan => crate::migration::saved::SavedPlan::new(
+    let driver = dialect::driver(kind);
+    let probes = crate::preflight::probes(driver, &m.plan);
+    // Saved before the policy drops hazards: the policy of the apply
+    // judges them.
+    let history = args.exclude.history()?;
+    let saved = (format(&args) == Format::Plan).then(|| {
+        let changes = m.plan.steps.iter();
+        let changes = changes.map(|s| crate::report::summary::line(&s.change));
+        crate::migration::saved::SavedPlan::new(
             &m,
-            &whole.schema,
+            &history.strip(&whole.schema),
             &desired.schema,
             kind,
             &args.namespaces,
-            m.plan
-                .steps
-                .iter()
-                .map(|s| crate::report::summary::line(&s.change))
-                .collect(),
+            changes.collect(),
+            probes.clone(),
         )
-        .to_json(),
+    });
+    m.apply_policy(&args.policy);
+    let text = match format(&args) {
+        Format::Plan => saved.map(|p| p.to_json()).unwrap_or_default(),
         Format::Sql => crate::report::sql::render(d, &m.up),
         Format::Json => crate::report::json::render(&m, kind),
         Format::Markdown => {
@@ -172,7 +178,7 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
         write_file(path, &crate::report::sql::render(d, &m.down))?;
     }
     summarize(&m, d);
-    super::preflight::warn(&rt, dialect::driver(kind), url, &m.plan)?;
+    super::preflight::warn(&rt, driver, url, &probes)?;
     if args.prove {
         let dev = crate::prove::Dev::new(args.dev_url.as_deref(), url, &args.namespaces);
         let proof = crate::prove::prove(&dev, &current.schema, &m, &desired.schema, d);

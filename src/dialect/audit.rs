@@ -11,6 +11,7 @@
 use serde::Serialize;
 
 use super::{DialectKind, Script};
+use crate::ir::Schema;
 
 /// The default table name.
 pub const TABLE: &str = "strata_history";
@@ -51,6 +52,20 @@ impl Place {
             }),
             _ => None,
         }
+    }
+
+    /// `schema` without the history table (and the namespace it has to
+    /// itself): the state a plan is made from and checked against. A
+    /// recorded attempt creates or changes it, and must not make a plan
+    /// stale, nor hide that it is (the table is never planned against).
+    pub fn strip(&self, schema: &Schema) -> Schema {
+        let mut kept = schema.clone();
+        kept.tables
+            .retain(|n, _| n.name != self.table || n.schema != self.schema);
+        if let Some(ns) = &self.schema {
+            kept.namespaces.remove(ns);
+        }
+        kept
     }
 }
 

@@ -52,6 +52,7 @@ mod report_json;
 mod report_markdown;
 mod report_pipeline;
 mod report_text;
+mod saved_plan_guards;
 mod sql_source;
 mod sqlite;
 mod sqlite_emit;

@@ -37,12 +37,16 @@ impl Policy {
         }
     }
 
-    /// The hazards at `error` level, but data loss, which
+    /// The hazards of `plan` at `error` level, but data loss, which
     /// `--allow-destructive` governs (see [`Policy::refuses_data_loss`]).
     pub fn errors<'a>(&self, plan: &'a Plan) -> Vec<&'a Hazard> {
-        plan.steps
-            .iter()
-            .flat_map(|s| &s.hazards)
+        self.errors_in(plan.steps.iter().flat_map(|s| &s.hazards))
+    }
+
+    /// [`Policy::errors`] of any hazards (a saved plan's).
+    pub fn errors_in<'a>(&self, hazards: impl IntoIterator<Item = &'a Hazard>) -> Vec<&'a Hazard> {
+        hazards
+            .into_iter()
             .filter(|h| h.kind != HazardKind::DataLoss && self.level(h.kind) == Level::Error)
             .collect()
     }
