@@ -16,12 +16,13 @@ use miette::{miette, IntoDiagnostic};
 
 use super::common::{
     check_source_dialect, parse_duration, refuse_destructive, summarize, url_dialect, warn_all,
-    EmitArgs, Secrets,
+    Secrets,
 };
-use super::env::{no_to, EnvArgs};
-use super::exclude::{without, ExcludeArgs};
+use super::env::no_to;
+use super::exclude::without;
 use super::fleet::FleetArgs;
 use super::interrupt::apply_or_interrupt;
+use super::planning::{Planning, Target};
 use super::Outcome;
 use crate::dialect::{self, first_line, ApplyOptions, ApplyReport, Expected, Script, StalePlan};
 use crate::migration::migration;
@@ -30,21 +31,11 @@ use crate::url::redact;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The database to change (default: the environment's `url`, then
-    /// $DATABASE_URL).
-    #[arg(long)]
-    url: Option<String>,
-    /// The desired schema: files, a directory, or another database URL
-    /// (default: the environment's `schema`). Optional with `--resume`;
-    /// given, the database is planned against it once the resumed plan is
-    /// done. Not with `--plan`.
-    #[arg(long)]
-    to: Option<String>,
-    /// The server where a SQL --to (a .sql file or a directory of them)
-    /// is loaded into a scratch database; SQLite loads in memory
-    /// (default: the environment's `dev_url`, then $STRATA_DEV_URL).
-    #[arg(long)]
-    dev_url: Option<String>,
+    /// The database to change and the desired schema (optional with
+    /// `--resume`: given, the database is planned against it once the
+    /// resumed plan is done; not with `--plan`).
+    #[command(flatten)]
+    pub(super) target: Target,
     /// Run a plan saved by `strata plan -o plan.json`: exactly its
     /// statements, and only on the database state it was planned from.
     #[arg(
@@ -53,9 +44,6 @@ pub struct Args {
         conflicts_with_all = ["to", "resume", "namespaces", "online"]
     )]
     pub(super) plan: Option<std::path::PathBuf>,
-    /// Only these namespaces of the database (PostgreSQL schemas).
-    #[arg(long = "schema", value_name = "NS")]
-    namespaces: Vec<String>,
     /// Apply without asking.
     #[arg(long)]
     pub(super) auto_approve: bool,
@@ -75,51 +63,25 @@ pub struct Args {
     /// unique key, check or foreign key would reject): for tables too big
     /// to scan. A plan that fails on the data then stops part-way.
     #[arg(long)]
-    skip_preflight: bool,
+    pub(super) skip_preflight: bool,
     /// How long to wait for another strata apply on the same database to
     /// finish before giving up on it (default 10m).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    apply_lock_wait: Option<std::time::Duration>,
-    #[command(flatten)]
-    pub(super) emit: EmitArgs,
-    #[command(flatten)]
-    pub(super) exclude: ExcludeArgs,
-    #[command(flatten)]
-    env: EnvArgs,
+    pub(super) apply_lock_wait: Option<std::time::Duration>,
     #[command(flatten)]
     pub(super) fleet: FleetArgs,
-    #[arg(skip)]
-    policy: crate::plan::hazard::policy::Policy,
 }
 
 impl Args {
-    pub(super) fn shape(&self) -> Shape<'_> {
-        Shape {
-            namespaces: &self.namespaces,
-            exclude: &self.exclude,
-            emit: &self.emit,
-            dev_url: self.dev_url.as_deref(),
-            policy: &self.policy,
-        }
-    }
-
-    pub(super) fn apply_lock_wait(&self) -> Option<std::time::Duration> {
-        self.apply_lock_wait
-    }
-
-    pub(super) fn skip_preflight(&self) -> bool {
-        self.skip_preflight
-    }
-
-    pub(super) fn to(&self) -> Option<&str> {
-        self.to.as_deref()
+    /// The flags that decide the plan.
+    pub(super) fn planning(&self) -> &Planning {
+        &self.target.planning
     }
 }
 
 pub fn run(mut args: Args) -> miette::Result<Outcome> {
-    let selected = args.env.load()?;
-    args.policy = selected.policy();
-    let fleet = super::targets::fleet(&args.fleet.targets, &selected, &args.url)?;
+    let selected = args.target.planning.resolve()?;
+    let fleet = super::targets::fleet(&args.fleet.targets, &selected, &args.target.url)?;
     if fleet.is_some() && (args.plan.is_some() || args.resume) {
         return Err(miette!(
             code = "strata::fleet::mode",
@@ -128,27 +90,24 @@ pub fn run(mut args: Args) -> miette::Result<Outcome> {
         ));
     }
     if args.plan.is_none() {
-        args.to = selected.to(args.to.take())?;
-        if args.to.is_none() && !args.resume {
+        args.target.to = selected.to(args.target.to.take())?;
+        if args.target.to.is_none() && !args.resume {
             return Err(no_to(&selected));
         }
     }
-    args.dev_url = selected.dev_url(args.dev_url.take())?;
-    args.emit.with_env(selected.env.as_ref())?;
-    args.exclude.with_env(selected.env.as_ref());
     if let Some(fleet) = fleet {
         return super::fleet::apply(args, fleet);
     }
-    let url = selected.url(args.url.take())?;
+    let url = selected.url(args.target.url.take())?;
     let secrets = Secrets::of(&[
         &url,
-        args.to.as_deref().unwrap_or(""),
-        args.dev_url.as_deref().unwrap_or(""),
+        args.target.to.as_deref().unwrap_or(""),
+        args.planning().dev_url.as_deref().unwrap_or(""),
     ]);
     if let Some(path) = args.plan.clone() {
         return secrets.scrub(super::apply_saved::run(&args, &url, &path));
     }
-    match args.to.clone() {
+    match args.target.to.clone() {
         Some(to) if !args.resume => secrets.scrub(apply(args, &url, &to)),
         _ => secrets.scrub(resume(args, &url)),
     }
@@ -161,20 +120,9 @@ pub(super) struct Planned {
     expected: Expected,
 }
 
-/// The flags that decide what a plan is, shared with `plan --targets`
-/// and `drift`.
-pub(super) struct Shape<'a> {
-    pub namespaces: &'a [String],
-    pub exclude: &'a ExcludeArgs,
-    pub emit: &'a EmitArgs,
-    pub dev_url: Option<&'a str>,
-    /// The hazard levels the plan is judged by.
-    pub policy: &'a crate::plan::hazard::policy::Policy,
-}
-
 pub(super) fn plan_now(
     rt: &tokio::runtime::Runtime,
-    args: &Shape,
+    args: &Planning,
     url: &str,
     to: &str,
     warn: bool,
@@ -183,9 +131,10 @@ pub(super) fn plan_now(
     let exclude = args.exclude.load()?;
     let sql = source::SqlSetup {
         dialect: Some(kind),
-        dev_url: args.dev_url,
+        dev_url: args.dev_url.as_deref(),
     };
-    let (current, desired) = rt.block_on(source::load_pair_with(url, to, args.namespaces, &sql))?;
+    let (current, desired) =
+        rt.block_on(source::load_pair_with(url, to, &args.namespaces, &sql))?;
     if warn {
         warn_all(&current.warnings);
         warn_all(&desired.warnings);
@@ -198,7 +147,7 @@ pub(super) fn plan_now(
         dialect::for_kind(kind),
         &args.emit.options(),
     )?;
-    m.apply_policy(args.policy);
+    m.apply_policy(&args.policy);
     let history = args.exclude.history()?;
     Ok(Planned {
         m,
@@ -263,7 +212,7 @@ pub(super) fn converge(
     let mut checked: Option<Script> = None;
     for round in 0..=STALE_ROUNDS {
         let replanned = round > 0;
-        let p = plan_now(rt, &args.shape(), url, to, alone && !replanned)?;
+        let p = plan_now(rt, args.planning(), url, to, alone && !replanned)?;
         if p.m.plan.is_empty() {
             if alone {
                 let already = if replanned { "now" } else { "already" };
@@ -303,13 +252,13 @@ pub(super) fn converge(
             checked = Some(p.m.up.clone());
         }
         let options = ApplyOptions {
-            lock_timeout: args.emit.lock_timeout(),
+            lock_timeout: args.planning().emit.lock_timeout(),
             resume: false,
             expect: Some(p.expected),
-            apply_lock_wait: args.apply_lock_wait(),
+            apply_lock_wait: args.apply_lock_wait,
         };
         let resumable = d.pending(url).is_some();
-        let place = args.exclude.history()?;
+        let place = args.planning().exclude.history()?;
         let started = crate::dialect::audit::utc_now();
         let result = if alone {
             apply_or_interrupt(rt, d.apply(url, &p.m.up, &options), resumable)
@@ -360,9 +309,10 @@ fn changed_unreviewed(target: &str) -> miette::Report {
 /// The refusal of data loss not allowed, and of hazards the policy
 /// sets to `error`.
 fn refuse_policy(m: &crate::migration::Migration, args: &Args) -> miette::Result<()> {
-    let allowed = args.allow_destructive || !args.policy.refuses_data_loss();
+    let policy = &args.planning().policy;
+    let allowed = args.allow_destructive || !policy.refuses_data_loss();
     refuse_destructive(m, allowed)?;
-    super::common::refuse_hazards(m, &args.policy)
+    super::common::refuse_hazards(m, policy)
 }
 
 /// What ran, then one line of totals.
@@ -415,15 +365,15 @@ fn plan_again(
 ) -> miette::Result<usize> {
     let d = dialect::for_kind(url_dialect(url)?);
     let after = rt.block_on(async {
-        let after = source::load(url, &args.namespaces).await?;
+        let after = source::load(url, &args.planning().namespaces).await?;
         source::align(url, &after.schema, &mut desired).await?;
         Ok::<_, miette::Report>(after)
     })?;
     // `--resume` passes its desired schema unfiltered; filtering twice is harmless.
-    let exclude = args.exclude.load()?;
+    let exclude = args.planning().exclude.load()?;
     let after = without(&exclude, &after.schema, false);
     let desired = without(&exclude, &desired, false);
-    let again = migration(&after, &desired, d, &args.emit.options())?;
+    let again = migration(&after, &desired, d, &args.planning().emit.options())?;
     if alone && !again.plan.is_empty() {
         eprintln!(
             "warning: after the apply, {} change{} still differ from {}:",
@@ -454,13 +404,14 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
     };
     let rt = super::runtime()?;
     let target = redact(url);
-    let desired = match args.to.as_deref() {
+    let planning = args.planning();
+    let desired = match args.target.to.as_deref() {
         Some(to) => {
             let sql = source::SqlSetup {
                 dialect: Some(kind),
-                dev_url: args.dev_url.as_deref(),
+                dev_url: planning.dev_url.as_deref(),
             };
-            let desired = rt.block_on(source::load_with(to, &args.namespaces, &sql))?;
+            let desired = rt.block_on(source::load_with(to, &planning.namespaces, &sql))?;
             check_source_dialect(&desired, kind, to)?;
             Some(desired.schema)
         }
@@ -492,10 +443,10 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
         confirm(&target)?;
     }
     let options = ApplyOptions {
-        lock_timeout: args.emit.lock_timeout(),
+        lock_timeout: args.planning().emit.lock_timeout(),
         resume: true,
         expect: None,
-        apply_lock_wait: args.apply_lock_wait(),
+        apply_lock_wait: args.apply_lock_wait,
     };
     let report = apply_or_interrupt(&rt, d.apply(url, &pending.script, &options), true)?;
     for note in &report.notes {
@@ -510,7 +461,7 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
         report.executed.len(),
         if report.executed.len() == 1 { "" } else { "s" },
     );
-    if let (Some(to), Some(desired)) = (args.to.as_deref(), desired) {
+    if let (Some(to), Some(desired)) = (args.target.to.as_deref(), desired) {
         plan_again(&rt, &args, url, to, desired, true)?;
     }
     Ok(Outcome::Success)

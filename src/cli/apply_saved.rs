@@ -42,7 +42,7 @@ pub fn run(args: &Args, url: &str, path: &Path) -> miette::Result<Outcome> {
         eprintln!("The saved plan has no changes: nothing to apply.");
         return Ok(Outcome::Success);
     }
-    let policy = args.shape().policy;
+    let policy = &args.planning().policy;
     // The policy of this apply judges the hazards, as it judges a live plan's.
     let hazards: Vec<&Hazard> = saved.hazards.iter().filter(|h| policy.shows(h)).collect();
     if args.dry_run {
@@ -60,16 +60,16 @@ pub fn run(args: &Args, url: &str, path: &Path) -> miette::Result<Outcome> {
     }
     refuse_policy(&hazards, args)?;
     let rt = super::runtime()?;
-    preflight(&rt, d, url, &saved, path, args.skip_preflight())?;
+    preflight(&rt, d, url, &saved, path, args.skip_preflight)?;
     if !args.auto_approve {
         confirm(&target)?;
     }
-    let place = args.exclude.history()?;
+    let place = args.planning().exclude.history()?;
     let options = ApplyOptions {
-        lock_timeout: args.emit.lock_timeout(),
+        lock_timeout: args.planning().emit.lock_timeout(),
         resume: false,
         expect: Some(saved.expected(place.clone())),
-        apply_lock_wait: args.apply_lock_wait(),
+        apply_lock_wait: args.apply_lock_wait,
     };
     let resumable = d.pending(url).is_some();
     let started = crate::dialect::audit::utc_now();
@@ -104,7 +104,7 @@ fn read(path: &Path) -> miette::Result<SavedPlan> {
 /// Data loss not allowed, and hazards the policy sets to `error`, refuse
 /// the plan as they refuse a live one.
 fn refuse_policy(hazards: &[&Hazard], args: &Args) -> miette::Result<()> {
-    let policy = args.shape().policy;
+    let policy = &args.planning().policy;
     let lost: Vec<&Hazard> = hazards
         .iter()
         .copied()

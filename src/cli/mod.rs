@@ -21,6 +21,7 @@ mod interrupt;
 mod lint;
 mod migrate;
 mod plan;
+mod planning;
 mod preflight;
 mod targets;
 

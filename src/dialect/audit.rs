@@ -86,6 +86,35 @@ pub struct Entry {
     pub outcome: String,
 }
 
+/// One run as PostgreSQL and SQLite select it from their history table:
+/// run_id, plan_hash, started_at, finished_at (UTC text), db_user,
+/// os_user, statements, outcome.
+pub type Row = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
+
+impl From<Row> for Entry {
+    fn from((run_id, plan_hash, started, finished, db_user, os_user, sql, outcome): Row) -> Entry {
+        Entry {
+            run_id,
+            plan_hash,
+            started_at: Some(started),
+            finished_at: Some(finished),
+            db_user,
+            os_user,
+            sql,
+            outcome,
+        }
+    }
+}
+
 /// The user running strata, as the environment names it.
 pub fn os_user() -> Option<String> {
     ["USER", "USERNAME", "LOGNAME"]
