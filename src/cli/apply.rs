@@ -23,6 +23,7 @@ use super::exclude::{without, ExcludeArgs};
 use super::fleet::FleetArgs;
 use super::interrupt::apply_or_interrupt;
 use super::Outcome;
+use crate::cluster;
 use crate::dialect::{self, first_line, ApplyOptions, ApplyReport, Expected, Script, StalePlan};
 use crate::migration::migration;
 use crate::source;
@@ -88,6 +89,8 @@ pub struct Args {
     env: EnvArgs,
     #[command(flatten)]
     pub(super) fleet: FleetArgs,
+    #[command(flatten)]
+    cluster: super::cluster::ClusterArgs,
     #[arg(skip)]
     policy: crate::plan::hazard::policy::Policy,
 }
@@ -100,6 +103,7 @@ impl Args {
             emit: &self.emit,
             dev_url: self.dev_url.as_deref(),
             policy: &self.policy,
+            read_url: self.cluster.read_url.as_deref(),
         }
     }
 
@@ -116,6 +120,14 @@ pub fn run(mut args: Args) -> miette::Result<Outcome> {
     let selected = args.env.load()?;
     args.policy = selected.policy();
     let fleet = super::targets::fleet(&args.fleet.targets, &selected, &args.url)?;
+    args.cluster.with_env(selected.env.as_ref())?;
+    if fleet.is_some() && args.cluster.given() {
+        return Err(miette!(
+            code = "strata::fleet::mode",
+            help = "apply to the primary or Galera node with --url",
+            "a fleet apply does not take --replica, --read-url or --galera-osu"
+        ));
+    }
     if fleet.is_some() && (args.plan.is_some() || args.resume) {
         return Err(miette!(
             code = "strata::fleet::mode",
@@ -136,11 +148,14 @@ pub fn run(mut args: Args) -> miette::Result<Outcome> {
         return super::fleet::apply(args, fleet);
     }
     let url = selected.url(args.url.take())?;
-    let secrets = Secrets::of(&[
-        &url,
+    let mut secret_urls = vec![
+        url.as_str(),
         args.to.as_deref().unwrap_or(""),
         args.dev_url.as_deref().unwrap_or(""),
-    ]);
+        args.cluster.read_url.as_deref().unwrap_or(""),
+    ];
+    secret_urls.extend(args.cluster.replicas.iter().map(String::as_str));
+    let secrets = Secrets::of(&secret_urls);
     if let Some(path) = args.plan.clone() {
         return secrets.scrub(super::apply_saved::run(&args, &url, &path));
     }
@@ -166,6 +181,9 @@ pub(super) struct Shape<'a> {
     pub dev_url: Option<&'a str>,
     /// The hazard levels the plan is judged by.
     pub policy: &'a crate::plan::hazard::policy::Policy,
+    /// Where the current schema is read, when not the target
+    /// (`--read-url`, a replica of it).
+    pub read_url: Option<&'a str>,
 }
 
 pub(super) fn plan_now(
@@ -181,7 +199,9 @@ pub(super) fn plan_now(
         dialect: Some(kind),
         dev_url: args.dev_url,
     };
-    let (current, desired) = rt.block_on(source::load_pair_with(url, to, args.namespaces, &sql))?;
+    let read = args.read_url.unwrap_or(url);
+    let (current, desired) =
+        rt.block_on(source::load_pair_with(read, to, args.namespaces, &sql))?;
     if warn {
         warn_all(&current.warnings);
         warn_all(&desired.warnings);
@@ -255,9 +275,22 @@ pub(super) fn converge(
     let alone = voice == Voice::Alone;
     let target = redact(url);
     let mut checked: Option<Script> = None;
+    let cluster = match voice {
+        Voice::Alone => rt.block_on(cluster::survey(url, d.kind(), &args.cluster.settings()))?,
+        Voice::InFleet => cluster::Cluster::Alone,
+    };
     for round in 0..=STALE_ROUNDS {
         let replanned = round > 0;
-        let p = plan_now(rt, &args.shape(), url, to, alone && !replanned)?;
+        if let Some(replica) = &args.cluster.read_url {
+            rt.block_on(cluster::replica::caught_up(
+                url,
+                replica,
+                args.cluster.replica_wait,
+            ))?;
+        }
+        let mut p = plan_now(rt, &args.shape(), url, to, alone && !replanned)?;
+        rt.block_on(cluster.annotate(url, &mut p.m))?;
+        p.m.apply_policy(&args.policy);
         if p.m.plan.is_empty() {
             if alone {
                 let already = if replanned { "now" } else { "already" };
@@ -298,13 +331,16 @@ pub(super) fn converge(
         let options = ApplyOptions {
             lock_timeout: args.emit.lock_timeout(),
             resume: false,
-            expect: Some(p.expected),
+            expect: Some(p.expected.clone()),
             apply_lock_wait: args.apply_lock_wait(),
+            gate: cluster.gate(),
         };
         let resumable = d.pending(url).is_some();
         let place = args.exclude.history()?;
         let started = crate::dialect::audit::utc_now();
-        let result = if alone {
+        let result = if let Some(r) = rt.block_on(cluster.apply(&p.m.up, &p.expected)) {
+            r
+        } else if alone {
             apply_or_interrupt(rt, d.apply(url, &p.m.up, &options), resumable)
         } else {
             rt.block_on(d.apply(url, &p.m.up, &options))
@@ -323,6 +359,7 @@ pub(super) fn converge(
                 if alone {
                     report_applied(&report, changes, &target);
                 }
+                rt.block_on(cluster.check_after())?;
                 let left = plan_again(rt, args, url, to, p.desired, alone)?;
                 return Ok(Converged {
                     changes,
@@ -489,6 +526,7 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
         resume: true,
         expect: None,
         apply_lock_wait: args.apply_lock_wait(),
+        gate: None,
     };
     let report = apply_or_interrupt(&rt, d.apply(url, &pending.script, &options), true)?;
     for note in &report.notes {

@@ -55,6 +55,7 @@ pub fn run(args: &Args, url: &str, path: &Path) -> miette::Result<Outcome> {
         resume: false,
         expect: Some(saved.expected()),
         apply_lock_wait: args.apply_lock_wait(),
+        gate: None,
     };
     let place = args.exclude.history()?;
     let started = crate::dialect::audit::utc_now();

@@ -59,6 +59,7 @@ pub fn run(mut args: Args) -> miette::Result<Outcome> {
         emit: &args.emit,
         dev_url: dev_url.as_deref(),
         policy: &policy,
+        read_url: None,
     };
     Secrets::of(&all).scrub(super::fleet::drift(
         &shape,

@@ -215,6 +215,7 @@ fn plan_fleet(args: &Args, urls: Vec<String>, to: &str) -> miette::Result<Outcom
         emit: &args.emit,
         dev_url: args.dev_url.as_deref(),
         policy: &args.policy,
+        read_url: None,
     };
     super::fleet::plan(&shape, &args.fleet, urls, to, json, args.exit_code)
 }
