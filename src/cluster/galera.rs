@@ -192,17 +192,18 @@ async fn wait_synced(node: &str, wait: Duration) -> miette::Result<()> {
     }
 }
 
-/// Rows and bytes (data and indexes) of `schema.table`, per
-/// `information_schema` (InnoDB's estimate of the rows); `schema` `None`
-/// is the connection's database.
+/// The database, rows and bytes (data and indexes) of `schema.table`,
+/// per `information_schema` (InnoDB's estimate of the rows); `schema`
+/// `None` is the connection's database.
 pub async fn table_size(
     url: &str,
     schema: Option<&str>,
     table: &str,
-) -> miette::Result<Option<(u64, u64)>> {
+) -> miette::Result<Option<(String, u64, u64)>> {
     let mut conn = connect(url).await?;
-    let row: Option<(Option<u64>, Option<u64>)> = sqlx::query_as(
-        "SELECT CAST(table_rows AS UNSIGNED), CAST(data_length + index_length AS UNSIGNED) \
+    let row: Option<(String, Option<u64>, Option<u64>)> = sqlx::query_as(
+        "SELECT CAST(table_schema AS CHAR), CAST(table_rows AS UNSIGNED), \
+         CAST(data_length + index_length AS UNSIGNED) \
          FROM information_schema.TABLES WHERE table_schema = coalesce(?, DATABASE()) AND table_name = ?",
     )
     .bind(schema)
@@ -211,7 +212,7 @@ pub async fn table_size(
     .await
     .map_err(|e| db_error("cannot read the table sizes of", url, e))?;
     let _ = conn.close().await;
-    Ok(row.map(|(r, b)| (r.unwrap_or(0), b.unwrap_or(0))))
+    Ok(row.map(|(db, r, b)| (db, r.unwrap_or(0), b.unwrap_or(0))))
 }
 
 /// Rolling Schema Upgrade: on each node in turn, the state the plan was

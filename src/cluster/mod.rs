@@ -143,12 +143,10 @@ impl Cluster {
             },
             Cluster::Galera { galera, .. } => {
                 for (step, schema, table) in hazards::altered_tables(m) {
-                    let shown = match &schema {
-                        Some(s) => format!("`{s}`.`{table}`"),
-                        None => format!("`{table}`"),
-                    };
-                    if let Some(size) = galera::table_size(url, schema.as_deref(), &table).await? {
-                        hazards::galera_toi(m, step, &shown, size, galera.nodes.len());
+                    let size = galera::table_size(url, schema.as_deref(), &table).await?;
+                    if let Some((db, rows, bytes)) = size {
+                        let shown = format!("`{db}`.`{table}`");
+                        hazards::galera_toi(m, step, &shown, (rows, bytes), galera.nodes.len());
                     }
                 }
                 Ok(())
