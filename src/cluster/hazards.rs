@@ -5,7 +5,7 @@
 
 use crate::diff::{Change, TableChange};
 use crate::migration::Migration;
-use crate::plan::{Hazard, HazardKind};
+use crate::plan::{Hazard, HazardKind, Plan};
 
 /// Adds `hazard` to step `step` and to the statements of that step.
 fn attach(m: &mut Migration, step: usize, hazard: Hazard) {
@@ -89,8 +89,8 @@ pub fn galera_toi(m: &mut Migration, step: usize, table: &str, size: (u64, u64),
 /// while it rolls, upgraded and not-yet-upgraded nodes replicate rows to
 /// each other, so each change must leave a row valid on both schemas —
 /// a nullable column added last, an index added or dropped, a comment.
-pub fn rsu_refusal(m: &Migration) -> Option<String> {
-    for step in &m.plan.steps {
+pub fn rsu_refusal(plan: &Plan) -> Option<String> {
+    for step in &plan.steps {
         let line = crate::report::summary::line(&step.change);
         let Change::AlterTable { to, changes, .. } = &step.change else {
             return Some(format!(
@@ -127,5 +127,109 @@ fn incompatible(to: &crate::ir::Table, c: &TableChange) -> Option<&'static str> 
         | TableChange::RenameIndex { .. }
         | TableChange::SetComment { .. } => None,
         _ => Some("not a backward-compatible change (only nullable columns added last, non-unique indexes and comments are)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dialect::{Phase, Script, Statement};
+    use crate::ir::{Column, Index, Name, Table};
+    use crate::plan::Step;
+
+    fn alter(changes: Vec<TableChange>, columns: &[&str]) -> Plan {
+        let mut to = Table::new(Name::new("items"));
+        to.columns = columns.iter().map(|c| Column::new(*c, "text")).collect();
+        let change = Change::AlterTable {
+            from: Table::new(Name::new("items")),
+            to,
+            changes,
+        };
+        Plan {
+            steps: vec![Step {
+                change,
+                hazards: Vec::new(),
+            }],
+        }
+    }
+
+    fn nullable(name: &str) -> Column {
+        let mut c = Column::new(name, "text");
+        c.nullable = true;
+        c
+    }
+
+    #[test]
+    fn rsu_takes_nullable_columns_added_last_and_plain_indexes() {
+        let ok = alter(
+            vec![
+                TableChange::AddColumn(nullable("note")),
+                TableChange::AddIndex(Index::on_columns(Some("i"), &["id"])),
+            ],
+            &["id", "note"],
+        );
+        assert_eq!(rsu_refusal(&ok), None);
+    }
+
+    #[test]
+    fn rsu_refuses_what_old_nodes_cannot_take() {
+        let not_null = alter(
+            vec![TableChange::AddColumn(Column::new("n", "text"))],
+            &["id", "n"],
+        );
+        assert!(rsu_refusal(&not_null).is_some_and(|w| w.contains("NOT NULL")));
+        let before = alter(vec![TableChange::AddColumn(nullable("n"))], &["n", "id"]);
+        assert!(rsu_refusal(&before).is_some_and(|w| w.contains("before others")));
+        let mut unique = Index::on_columns(Some("u"), &["id"]);
+        unique.unique = true;
+        let unique = alter(vec![TableChange::AddIndex(unique)], &["id"]);
+        assert!(rsu_refusal(&unique).is_some_and(|w| w.contains("unique")));
+        let dropped = alter(
+            vec![TableChange::DropColumn(Column::new("id", "text"))],
+            &[],
+        );
+        assert!(rsu_refusal(&dropped).is_some_and(|w| w.contains("backward-compatible")));
+    }
+
+    #[test]
+    fn standby_conflicts_follow_long_locks_onto_their_statements() {
+        let mut plan = alter(vec![TableChange::AddColumn(nullable("n"))], &["id", "n"]);
+        plan.steps[0].hazards.push(Hazard {
+            kind: HazardKind::TableRewrite,
+            message: "items is rewritten".into(),
+        });
+        plan.steps.push(plan.steps[0].clone());
+        plan.steps[1].hazards.clear();
+        let st = |step| Statement {
+            sql: "ALTER TABLE items".into(),
+            step: Some(step),
+            hazards: Vec::new(),
+        };
+        let up = Script {
+            phases: vec![Phase {
+                transactional: true,
+                statements: vec![st(0), st(1)],
+            }],
+        };
+        let mut m = Migration {
+            plan: plan.clone(),
+            up,
+            down: Script::default(),
+            rollback: Plan::default(),
+        };
+        standby_conflicts(&mut m, 2);
+        let kinds = |hs: &[Hazard]| {
+            hs.iter()
+                .filter(|h| h.kind == HazardKind::StandbyConflict)
+                .count()
+        };
+        assert_eq!(kinds(&m.plan.steps[0].hazards), 1);
+        assert_eq!(kinds(&m.plan.steps[1].hazards), 0);
+        let statements = &m.up.phases[0].statements;
+        assert_eq!(kinds(&statements[0].hazards), 1);
+        assert_eq!(kinds(&statements[1].hazards), 0);
+        assert!(m.plan.steps[0].hazards[1]
+            .message
+            .contains("2 hot standby(s)"));
     }
 }

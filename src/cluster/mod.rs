@@ -133,7 +133,7 @@ impl Cluster {
                 hazards::standby_conflicts(m, r.count());
                 Ok(())
             }
-            Cluster::Galera { rsu: true, .. } => match hazards::rsu_refusal(m) {
+            Cluster::Galera { rsu: true, .. } => match hazards::rsu_refusal(&m.plan) {
                 None => Ok(()),
                 Some(why) => Err(miette::miette!(
                     code = "strata::cluster::rsu_refused",
