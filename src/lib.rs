@@ -15,6 +15,7 @@
 //! See ARCHITECTURE.md for the code map and the invariants.
 
 pub mod cli;
+pub mod cluster;
 pub mod config;
 pub mod dialect;
 pub mod diff;

@@ -24,6 +24,7 @@ use super::fleet::FleetArgs;
 use super::interrupt::apply_or_interrupt;
 use super::planning::{Planning, Target};
 use super::Outcome;
+use crate::cluster;
 use crate::dialect::{self, first_line, ApplyOptions, ApplyReport, Expected, Script, StalePlan};
 use crate::migration::migration;
 use crate::source;
@@ -70,6 +71,8 @@ pub struct Args {
     pub(super) apply_lock_wait: Option<std::time::Duration>,
     #[command(flatten)]
     pub(super) fleet: FleetArgs,
+    #[command(flatten)]
+    pub(super) cluster: super::cluster::ClusterArgs,
 }
 
 impl Args {
@@ -82,6 +85,15 @@ impl Args {
 pub fn run(mut args: Args) -> miette::Result<Outcome> {
     let selected = args.target.planning.resolve()?;
     let fleet = super::targets::fleet(&args.fleet.targets, &selected, &args.target.url)?;
+    args.cluster.with_env(selected.env.as_ref())?;
+    args.target.planning.read_url = args.cluster.read_url.clone();
+    if fleet.is_some() && args.cluster.given() {
+        return Err(miette!(
+            code = "strata::fleet::mode",
+            help = "apply to the primary or Galera node with --url",
+            "a fleet apply does not take --replica, --read-url or --galera-osu"
+        ));
+    }
     if fleet.is_some() && (args.plan.is_some() || args.resume) {
         return Err(miette!(
             code = "strata::fleet::mode",
@@ -99,11 +111,14 @@ pub fn run(mut args: Args) -> miette::Result<Outcome> {
         return super::fleet::apply(args, fleet);
     }
     let url = selected.url(args.target.url.take())?;
-    let secrets = Secrets::of(&[
-        &url,
+    let mut secret_urls = vec![
+        url.as_str(),
         args.target.to.as_deref().unwrap_or(""),
         args.planning().dev_url.as_deref().unwrap_or(""),
-    ]);
+        args.cluster.read_url.as_deref().unwrap_or(""),
+    ];
+    secret_urls.extend(args.cluster.replicas.iter().map(String::as_str));
+    let secrets = Secrets::of(&secret_urls);
     if let Some(path) = args.plan.clone() {
         return secrets.scrub(super::apply_saved::run(&args, &url, &path));
     }
@@ -133,8 +148,9 @@ pub(super) fn plan_now(
         dialect: Some(kind),
         dev_url: args.dev_url.as_deref(),
     };
+    let read = args.read_url.as_deref().unwrap_or(url);
     let (current, desired) =
-        rt.block_on(source::load_pair_with(url, to, &args.namespaces, &sql))?;
+        rt.block_on(source::load_pair_with(read, to, &args.namespaces, &sql))?;
     if warn {
         warn_all(&current.warnings);
         warn_all(&desired.warnings);
@@ -210,9 +226,22 @@ pub(super) fn converge(
     let alone = voice == Voice::Alone;
     let target = redact(url);
     let mut checked: Option<Script> = None;
+    let cluster = match voice {
+        Voice::Alone => rt.block_on(cluster::survey(url, d.kind(), &args.cluster.settings()))?,
+        Voice::InFleet => cluster::Cluster::Alone,
+    };
     for round in 0..=STALE_ROUNDS {
         let replanned = round > 0;
-        let p = plan_now(rt, args.planning(), url, to, alone && !replanned)?;
+        if let Some(replica) = &args.cluster.read_url {
+            rt.block_on(cluster::replica::caught_up(
+                url,
+                replica,
+                args.cluster.replica_wait,
+            ))?;
+        }
+        let mut p = plan_now(rt, args.planning(), url, to, alone && !replanned)?;
+        rt.block_on(cluster.annotate(url, &mut p.m))?;
+        p.m.apply_policy(&args.planning().policy);
         if p.m.plan.is_empty() {
             if alone {
                 let already = if replanned { "now" } else { "already" };
@@ -254,13 +283,16 @@ pub(super) fn converge(
         let options = ApplyOptions {
             lock_timeout: args.planning().emit.lock_timeout(),
             resume: false,
-            expect: Some(p.expected),
+            expect: Some(p.expected.clone()),
             apply_lock_wait: args.apply_lock_wait,
+            gate: cluster.gate(),
         };
         let resumable = d.pending(url).is_some();
         let place = args.planning().exclude.history()?;
         let started = crate::dialect::audit::utc_now();
-        let result = if alone {
+        let result = if let Some(r) = rt.block_on(cluster.apply(&p.m.up, &p.expected)) {
+            r
+        } else if alone {
             apply_or_interrupt(rt, d.apply(url, &p.m.up, &options), resumable)
         } else {
             rt.block_on(d.apply(url, &p.m.up, &options))
@@ -279,6 +311,7 @@ pub(super) fn converge(
                 if alone {
                     report_applied(&report, changes, &target);
                 }
+                rt.block_on(cluster.check_after())?;
                 let left = plan_again(rt, args, url, to, p.desired, alone)?;
                 return Ok(Converged {
                     changes,
@@ -447,6 +480,7 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
         resume: true,
         expect: None,
         apply_lock_wait: args.apply_lock_wait,
+        gate: None,
     };
     let report = apply_or_interrupt(&rt, d.apply(url, &pending.script, &options), true)?;
     for note in &report.notes {

@@ -70,6 +70,7 @@ pub fn run(args: &Args, url: &str, path: &Path) -> miette::Result<Outcome> {
         resume: false,
         expect: Some(saved.expected(place.clone())),
         apply_lock_wait: args.apply_lock_wait,
+        gate: None,
     };
     let resumable = d.pending(url).is_some();
     let started = crate::dialect::audit::utc_now();

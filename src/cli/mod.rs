@@ -5,6 +5,7 @@
 mod apply;
 mod apply_saved;
 mod check;
+mod cluster;
 mod common;
 mod diff;
 mod drift;

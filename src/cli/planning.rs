@@ -31,6 +31,10 @@ pub struct Planning {
     /// environment's.
     #[arg(skip)]
     pub policy: Policy,
+    /// Where the current schema is read when not the target: a replica
+    /// of it (`apply --read-url`).
+    #[arg(skip)]
+    pub read_url: Option<String>,
 }
 
 impl Planning {

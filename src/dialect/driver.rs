@@ -162,7 +162,54 @@ pub struct ApplyOptions {
     /// finish: `None` is [`APPLY_LOCK_WAIT`]. A fleet apply waits less, so
     /// that one busy target does not hold up the run.
     pub apply_lock_wait: Option<Duration>,
+    /// Called around each unit the driver commits (a transactional phase,
+    /// a statement run on its own): a PostgreSQL primary waits there for
+    /// its replicas (src/cluster/replica.rs).
+    pub gate: Option<GateRef>,
 }
+
+/// What a driver calls before and after each unit it commits, naming it
+/// by its first statement.
+pub trait Gate {
+    /// Before the unit runs: may wait, or refuse (nothing of it runs).
+    fn before<'a>(&'a self, what: &'a str) -> Fut<'a, ()>;
+    /// Once it committed: may measure what it did (never undoes it).
+    fn after<'a>(&'a self, what: &'a str) -> Fut<'a, ()>;
+}
+
+/// A shared [`Gate`]; two are equal when they are the same gate.
+#[derive(Clone)]
+pub struct GateRef(pub std::rc::Rc<dyn Gate>);
+
+impl GateRef {
+    pub async fn before(gate: &Option<GateRef>, what: &str) -> miette::Result<()> {
+        match gate {
+            Some(g) => g.0.before(what).await,
+            None => Ok(()),
+        }
+    }
+
+    pub async fn after(gate: &Option<GateRef>, what: &str) -> miette::Result<()> {
+        match gate {
+            Some(g) => g.0.after(what).await,
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::fmt::Debug for GateRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("GateRef")
+    }
+}
+
+impl PartialEq for GateRef {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for GateRef {}
 
 /// The state a plan was computed from, as [`fingerprint`] hashes it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -77,11 +77,17 @@ pub enum HazardKind {
     /// Roles lose access they had: row-level security enabled on a table
     /// without a policy lets no rows through for anyone but its owner.
     LocksOut,
+    /// A long lock or rewrite replayed on PostgreSQL hot standbys, where
+    /// it cancels or holds up their queries (src/cluster/replica.rs).
+    StandbyConflict,
+    /// DDL run under Galera's Total Order Isolation: every node of the
+    /// cluster waits for it (src/cluster/galera.rs).
+    GaleraToi,
 }
 
 impl HazardKind {
     /// Every kind, in the order of [`HazardKind::IDS`].
-    pub const ALL: [HazardKind; 8] = [
+    pub const ALL: [HazardKind; 10] = [
         HazardKind::DataLoss,
         HazardKind::TableRebuild,
         HazardKind::TableRewrite,
@@ -90,6 +96,8 @@ impl HazardKind {
         HazardKind::NotTransactional,
         HazardKind::MayFail,
         HazardKind::LocksOut,
+        HazardKind::StandbyConflict,
+        HazardKind::GaleraToi,
     ];
 
     /// The rule ids (`strata.toml` `[hazards]`, docs/hazards/<id>.md).
@@ -102,6 +110,8 @@ impl HazardKind {
         "not-transactional",
         "may-fail",
         "locks-out",
+        "standby-conflict",
+        "galera-toi",
     ];
 
     /// The stable rule id: the kind's name in kebab-case.
@@ -115,6 +125,8 @@ impl HazardKind {
             HazardKind::NotTransactional => "not-transactional",
             HazardKind::MayFail => "may-fail",
             HazardKind::LocksOut => "locks-out",
+            HazardKind::StandbyConflict => "standby-conflict",
+            HazardKind::GaleraToi => "galera-toi",
         }
     }
 
@@ -128,6 +140,8 @@ impl HazardKind {
             HazardKind::NotTransactional => "not_transactional",
             HazardKind::MayFail => "may_fail",
             HazardKind::LocksOut => "locks_out",
+            HazardKind::StandbyConflict => "standby_conflict",
+            HazardKind::GaleraToi => "galera_toi",
         }
     }
 

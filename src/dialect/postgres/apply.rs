@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use sqlx::{Connection, PgConnection};
 
-use crate::dialect::driver::{lock_backoff, verify, Progress, LOCK_RETRIES};
+use crate::dialect::driver::{lock_backoff, verify, GateRef, Progress, LOCK_RETRIES};
 use crate::dialect::{ApplyOptions, ApplyReport, Phase, Script};
 
 /// The advisory lock key strata holds while applying ("strata" in ASCII).
@@ -64,7 +64,7 @@ async fn locked(
         let now = super::introspect::introspect(url, &expected.namespaces).await?;
         verify(expected, &now)?;
     }
-    run(conn, script, wait).await
+    run(conn, script, wait, &options.gate).await
 }
 
 /// `SET lock_timeout` for the session; zero waits forever.
@@ -128,6 +128,7 @@ async fn run(
     conn: &mut PgConnection,
     script: &Script,
     wait: Option<Duration>,
+    gate: &Option<GateRef>,
 ) -> miette::Result<ApplyReport> {
     let mut report = ApplyReport::default();
     let progress = Progress::new(script);
@@ -138,6 +139,8 @@ async fn run(
             continue;
         }
         if phase.transactional {
+            let what = first_line(&phase.statements[0].sql);
+            GateRef::before(gate, what).await?;
             let mut attempt = 0;
             while let Err((sql, e)) = run_transaction(conn, phase, index, &progress).await {
                 if !retryable(&sql, &e) || attempt == LOCK_RETRIES {
@@ -150,8 +153,10 @@ async fn run(
                 report.executed.push(s.sql.clone());
                 committed.push(s.sql.clone());
             }
+            GateRef::after(gate, what).await?;
         } else {
             for (n, s) in phase.statements.iter().enumerate() {
+                GateRef::before(gate, first_line(&s.sql)).await?;
                 let online = s.sql.contains(" CONCURRENTLY ");
                 let invalid_before = if online {
                     invalid_indexes(conn).await
@@ -182,6 +187,7 @@ async fn run(
                 }
                 report.executed.push(s.sql.clone());
                 committed.push(s.sql.clone());
+                GateRef::after(gate, first_line(&s.sql)).await?;
             }
         }
     }
