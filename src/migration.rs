@@ -68,6 +68,14 @@ pub fn migration(
     hazard::row_security::check(&mut plan_down, &from);
     let mut up = dialect.emit(&plan_up, options)?;
     let mut down = dialect.emit(&plan_down, options)?;
+    if let Some(stamp) = &options.keep_dropped {
+        keep::keep_dropped(
+            dialect,
+            stamp,
+            (&mut plan_up, &mut up),
+            (&plan_down, &mut down),
+        );
+    }
     attach_step_hazards(&plan_up, &mut up);
     attach_step_hazards(&plan_down, &mut down);
     Ok(Migration {
@@ -156,6 +164,7 @@ pub fn attach_step_hazards(plan: &Plan, script: &mut Script) {
     }
 }
 
+mod keep;
 pub mod saved;
 #[cfg(test)]
 mod tests;

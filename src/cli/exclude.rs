@@ -64,6 +64,7 @@ impl ExcludeArgs {
             patterns.push(p);
         }
         patterns.extend(history_patterns(&self.history()?));
+        patterns.extend(kept_patterns());
         Ok(Exclude::new(patterns, !self.no_default_excludes))
     }
 
@@ -98,6 +99,15 @@ fn history_patterns(place: &Place) -> Vec<Pattern> {
         texts.push(format!("namespace:{s}"));
     }
     texts
+        .iter()
+        .filter_map(|t| Pattern::parse(t).ok())
+        .collect()
+}
+
+/// The patterns that keep the tables `--keep-dropped` moved aside out of
+/// every plan: they are `strata gc`'s to remove.
+fn kept_patterns() -> Vec<Pattern> {
+    crate::dialect::keep::patterns()
         .iter()
         .filter_map(|t| Pattern::parse(t).ok())
         .collect()

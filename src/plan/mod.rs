@@ -77,11 +77,14 @@ pub enum HazardKind {
     /// Roles lose access they had: row-level security enabled on a table
     /// without a policy lets no rows through for anyone but its owner.
     LocksOut,
+    /// `--keep-dropped`: a dropped table is moved aside, its rows kept;
+    /// costs disk, and its indexes and constraints keep their names.
+    KeptAside,
 }
 
 impl HazardKind {
     /// Every kind, in the order of [`HazardKind::IDS`].
-    pub const ALL: [HazardKind; 8] = [
+    pub const ALL: [HazardKind; 9] = [
         HazardKind::DataLoss,
         HazardKind::TableRebuild,
         HazardKind::TableRewrite,
@@ -90,6 +93,7 @@ impl HazardKind {
         HazardKind::NotTransactional,
         HazardKind::MayFail,
         HazardKind::LocksOut,
+        HazardKind::KeptAside,
     ];
 
     /// The rule ids (`strata.toml` `[hazards]`, docs/hazards/<id>.md).
@@ -102,6 +106,7 @@ impl HazardKind {
         "not-transactional",
         "may-fail",
         "locks-out",
+        "kept-aside",
     ];
 
     /// The stable rule id: the kind's name in kebab-case.
@@ -115,6 +120,7 @@ impl HazardKind {
             HazardKind::NotTransactional => "not-transactional",
             HazardKind::MayFail => "may-fail",
             HazardKind::LocksOut => "locks-out",
+            HazardKind::KeptAside => "kept-aside",
         }
     }
 
@@ -128,6 +134,7 @@ impl HazardKind {
             HazardKind::NotTransactional => "not_transactional",
             HazardKind::MayFail => "may_fail",
             HazardKind::LocksOut => "locks_out",
+            HazardKind::KeptAside => "kept_aside",
         }
     }
 

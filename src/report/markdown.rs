@@ -199,6 +199,7 @@ fn hazard_title(kind: HazardKind) -> &'static str {
         HazardKind::NotTransactional => "Outside a transaction",
         HazardKind::MayFail => "May fail on existing rows",
         HazardKind::LocksOut => "Locks roles out",
+        HazardKind::KeptAside => "Kept aside",
     }
 }
 

@@ -21,6 +21,7 @@ mod gen;
 mod gitsrc;
 mod history;
 mod identifier_length;
+mod keep_dropped;
 mod lint;
 mod literals;
 mod migrate;

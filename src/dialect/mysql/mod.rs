@@ -24,7 +24,7 @@ use super::{
     RunError, Scratch, Script,
 };
 use crate::diff::Change;
-use crate::ir::{DialectKind, Schema};
+use crate::ir::{DialectKind, Name, Schema};
 use crate::plan::{Capabilities, Hazard, Plan, Target};
 
 /// The table where apply records its progress; never introspected.
@@ -65,6 +65,10 @@ impl Dialect for Mysql {
 
     fn quote_ident(&self, ident: &str) -> String {
         quote::ident(ident)
+    }
+
+    fn move_table(&self, from: &Name, to: &Name) -> Vec<String> {
+        emit::move_table(from, to)
     }
 }
 

@@ -203,3 +203,9 @@ fn place(p: &Place<'_>) -> String {
         Place::After(prev) => format!(" AFTER {}", ident(prev)),
     }
 }
+
+/// A table moved to another name (`--keep-dropped`); InnoDB keeps its rows,
+/// indexes and the foreign keys that point at it.
+pub fn move_table(from: &crate::ir::Name, to: &crate::ir::Name) -> Vec<String> {
+    vec![format!("RENAME TABLE {} TO {}", name(from), name(to))]
+}

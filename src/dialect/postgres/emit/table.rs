@@ -498,3 +498,34 @@ pub(super) fn validate(cx: &mut Ctx<'_>, table: &Name, constraint: &str) {
     );
     cx.out.validate.push(s);
 }
+
+/// A table moved to another name and schema (`--keep-dropped`): renamed
+/// where it stands first, so that the schema it moves into never sees two
+/// tables of one name; the kept tables' schema is made when missing.
+pub fn move_table(from: &Name, to: &Name) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut at = from.clone();
+    if from.name != to.name {
+        out.push(format!(
+            "ALTER TABLE {} RENAME TO {}",
+            qname(from),
+            ident(&to.name)
+        ));
+        at.name = to.name.clone();
+    }
+    if from.schema != to.schema {
+        if to.schema.as_deref() == Some(crate::dialect::keep::NAMESPACE) {
+            out.push(format!(
+                "CREATE SCHEMA IF NOT EXISTS {}",
+                ident(crate::dialect::keep::NAMESPACE)
+            ));
+        }
+        let schema = to.schema.as_deref().unwrap_or("public");
+        out.push(format!(
+            "ALTER TABLE {} SET SCHEMA {}",
+            qname(&at),
+            ident(schema)
+        ));
+    }
+    out
+}
