@@ -3,6 +3,7 @@
 
 mod apply_safety;
 mod architecture;
+mod backfill;
 mod cases;
 mod cli_databases;
 mod cli_env;

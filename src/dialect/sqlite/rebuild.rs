@@ -190,6 +190,12 @@ pub fn rebuild(
                 .find(|o| o.name.eq_ignore_ascii_case(source))
         });
         let Some(old) = old else {
+            // A new column's `backfill` is computed from the old row as
+            // it is copied: the rebuild is the fill.
+            if let Some(fill) = &c.backfill {
+                targets.push(ident(&c.name));
+                sources.push(format!("({})", fill.0));
+            }
             continue;
         };
         let mut value = ident(&old.name);

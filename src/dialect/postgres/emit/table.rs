@@ -178,7 +178,18 @@ fn add_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {
     let hz = hazards::add_column(table, c);
     // A serial column brings its own sequence, named as PostgreSQL
     // names it.
-    cx.push(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(c)), hz);
+    match &c.backfill {
+        Some(fill) if !c.nullable => {
+            let mut open = c.clone();
+            open.nullable = true;
+            cx.push(
+                format!("ALTER TABLE {t} ADD COLUMN {}", column_def(&open)),
+                hz,
+            );
+            backfill(cx, table, &c.name, &fill.0);
+        }
+        _ => cx.push(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(c)), hz),
+    }
     if let Some(comment) = &c.comment {
         cx.push(
             format!(
@@ -188,6 +199,44 @@ fn add_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {
             ),
             vec![],
         );
+    }
+}
+
+/// A new NOT NULL column added nullable is filled with `fill` in the main
+/// transaction; a `NOT VALID` check then lets the NOT NULL be proved in
+/// the validation transaction without holding the table's exclusive lock
+/// for the scan (`VALIDATE` takes SHARE UPDATE EXCLUSIVE), and `SET NOT
+/// NULL` uses the validated check instead of scanning again.
+fn backfill(cx: &mut Ctx<'_>, table: &Name, column: &str, fill: &str) {
+    let t = qname(table);
+    let col = ident(column);
+    cx.push(
+        format!("UPDATE {t} SET {col} = ({fill}) WHERE {col} IS NULL"),
+        vec![hazard(
+            HazardKind::TableRewrite,
+            format!("every row of {table} is updated to fill `{column}`"),
+        )],
+    );
+    let mut check = format!("strata_not_null_{column}");
+    let mut cut = check.len().min(63);
+    while !check.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    check.truncate(cut);
+    cx.push(
+        format!(
+            "ALTER TABLE {t} ADD CONSTRAINT {} CHECK ({col} IS NOT NULL) NOT VALID",
+            ident(&check)
+        ),
+        vec![],
+    );
+    validate(cx, table, &check);
+    for sql in [
+        format!("ALTER TABLE {t} ALTER COLUMN {col} SET NOT NULL"),
+        format!("ALTER TABLE {t} DROP CONSTRAINT {}", ident(&check)),
+    ] {
+        let st = cx.stmt(sql, vec![]);
+        cx.out.validate.push(st);
     }
 }
 
