@@ -263,7 +263,7 @@ pub(super) fn converge(
                 let already = if replanned { "now" } else { "already" };
                 eprintln!("No changes: {target} {already} matches {}.", redact(to));
             }
-            supersede_unfinished(rt, d, url)?;
+            supersede_unfinished(rt, d, url, &args.exclude.history()?)?;
             return Ok(Converged::default());
         }
         if alone && args.dry_run {
@@ -300,9 +300,10 @@ pub(super) fn converge(
             resume: false,
             expect: Some(p.expected),
             apply_lock_wait: args.apply_lock_wait(),
+            history: args.exclude.history()?,
         };
-        let resumable = d.pending(url).is_some();
-        let place = args.exclude.history()?;
+        let resumable = d.pending(url, &options.history).is_some();
+        let place = options.history.clone();
         let started = crate::dialect::audit::utc_now();
         let result = if alone {
             apply_or_interrupt(rt, d.apply(url, &p.m.up, &options), resumable)
@@ -381,13 +382,18 @@ fn supersede_unfinished(
     rt: &tokio::runtime::Runtime,
     d: &dyn dialect::Driver,
     url: &str,
+    history: &crate::dialect::audit::Place,
 ) -> miette::Result<()> {
-    let Some(pending) = d.pending(url) else {
+    let Some(pending) = d.pending(url, history) else {
         return Ok(());
     };
     if let Ok(Some(p)) = rt.block_on(pending) {
         let empty = dialect::Script::default();
-        rt.block_on(d.apply(url, &empty, &ApplyOptions::default()))?;
+        let options = ApplyOptions {
+            history: history.clone(),
+            ..ApplyOptions::default()
+        };
+        rt.block_on(d.apply(url, &empty, &options))?;
         eprintln!(
             "The unfinished plan {} recorded in strata_history is marked superseded: the database already matches.",
             p.hash
@@ -438,7 +444,8 @@ fn plan_again(
 fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
     let kind = url_dialect(url)?;
     let d = dialect::driver(kind);
-    let Some(pending) = d.pending(url) else {
+    let place = args.exclude.history()?;
+    let Some(pending) = d.pending(url, &place) else {
         return Err(miette!(
             code = "strata::apply::resume_unsupported",
             help = "run `strata apply --to …` again: the failed apply was rolled back",
@@ -489,6 +496,7 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
         resume: true,
         expect: None,
         apply_lock_wait: args.apply_lock_wait(),
+        history: place.clone(),
     };
     let report = apply_or_interrupt(&rt, d.apply(url, &pending.script, &options), true)?;
     for note in &report.notes {

@@ -50,13 +50,14 @@ pub fn run(args: &Args, url: &str, path: &Path) -> miette::Result<Outcome> {
         confirm(&target)?;
     }
     let rt = super::runtime()?;
+    let place = args.exclude.history()?;
     let options = ApplyOptions {
         lock_timeout: args.emit.lock_timeout(),
         resume: false,
         expect: Some(saved.expected()),
         apply_lock_wait: args.apply_lock_wait(),
+        history: place.clone(),
     };
-    let place = args.exclude.history()?;
     let started = crate::dialect::audit::utc_now();
     let result = rt.block_on(d.apply(url, &saved.up, &options));
     super::history::record(&rt, kind, url, &place, &saved.up, started, &result);

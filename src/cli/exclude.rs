@@ -25,9 +25,10 @@ pub struct ExcludeArgs {
     /// The `exclude` of the environment picked with `--env`.
     #[arg(skip)]
     from_env: Vec<Pattern>,
-    /// Where applies record themselves: `[schema.]table` (PostgreSQL and
-    /// SQLite; default strata_history). Always left alone by planning,
-    /// with its schema when one is named.
+    /// Where applies record themselves: `[schema.]table` (on MySQL the
+    /// schema is a database; SQLite takes a table only; default
+    /// strata_history). Always left alone by planning, with its schema
+    /// when one is named.
     #[arg(long, value_name = "[SCHEMA.]TABLE", env = "STRATA_HISTORY_TABLE")]
     history_table: Option<String>,
 }

@@ -124,7 +124,7 @@ pub async fn list(kind: DialectKind, url: &str, place: &Place) -> miette::Result
     match kind {
         DialectKind::Postgres => super::postgres::history::list(url, place).await,
         DialectKind::Sqlite => super::sqlite::history::list(url, place).await,
-        DialectKind::Mysql => super::mysql::history::list(url).await,
+        DialectKind::Mysql => super::mysql::history::list(url, place).await,
     }
 }
 

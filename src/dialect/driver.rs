@@ -52,7 +52,11 @@ pub trait Driver: Dialect {
     /// The unfinished apply the database records, for `apply --resume`;
     /// `None` for a dialect whose applies run in transactions, which
     /// leave nothing to continue.
-    fn pending<'a>(&'a self, _url: &'a str) -> Option<Fut<'a, Option<Pending>>> {
+    fn pending<'a>(
+        &'a self,
+        _url: &'a str,
+        _history: &'a super::audit::Place,
+    ) -> Option<Fut<'a, Option<Pending>>> {
         None
     }
 
@@ -162,6 +166,10 @@ pub struct ApplyOptions {
     /// finish: `None` is [`APPLY_LOCK_WAIT`]. A fleet apply waits less, so
     /// that one busy target does not hold up the run.
     pub apply_lock_wait: Option<Duration>,
+    /// Where the MySQL/MariaDB per-statement record lives (`--history-table
+    /// db.table`); PostgreSQL and SQLite record after the apply, where the
+    /// CLI says.
+    pub history: super::audit::Place,
 }
 
 /// The state a plan was computed from, as [`fingerprint`] hashes it.

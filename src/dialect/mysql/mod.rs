@@ -102,8 +102,12 @@ impl Driver for Mysql {
         Box::pin(apply::apply(url, script, options))
     }
 
-    fn pending<'a>(&'a self, url: &'a str) -> Option<Fut<'a, Option<Pending>>> {
-        Some(Box::pin(apply::pending_script(url)))
+    fn pending<'a>(
+        &'a self,
+        url: &'a str,
+        history: &'a super::audit::Place,
+    ) -> Option<Fut<'a, Option<Pending>>> {
+        Some(Box::pin(apply::pending_script(url, history)))
     }
 
     fn count<'a>(&'a self, url: &'a str, sql: &'a str) -> Fut<'a, i64> {
