@@ -66,6 +66,10 @@ pub fn migration(
     let mut plan_down = plan_for(back, dialect, options);
     hazard::row_security::check(&mut plan_up, &to);
     hazard::row_security::check(&mut plan_down, &from);
+    let copies = match &options.keep_dropped {
+        Some(stamp) => keep::keep_columns(dialect, stamp, &mut plan_up, &mut plan_down),
+        None => keep::Copies::default(),
+    };
     let mut up = dialect.emit(&plan_up, options)?;
     let mut down = dialect.emit(&plan_down, options)?;
     if let Some(stamp) = &options.keep_dropped {
@@ -74,6 +78,7 @@ pub fn migration(
             stamp,
             (&mut plan_up, &mut up),
             (&plan_down, &mut down),
+            copies,
         );
     }
     attach_step_hazards(&plan_up, &mut up);

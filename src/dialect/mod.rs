@@ -54,6 +54,9 @@ pub trait Dialect: Target + Sync {
     /// Quotes an identifier, always.
     fn quote_ident(&self, ident: &str) -> String;
 
+    /// Quotes a qualified name, as the emitter writes it.
+    fn quote_name(&self, name: &Name) -> String;
+
     /// Where `--keep-dropped` moves the table `table` dropped by a plan
     /// made at `stamp` ([`keep`]): its namespace, a suffixed name.
     fn kept_name(&self, table: &Name, stamp: &str) -> Name {

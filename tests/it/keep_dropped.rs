@@ -54,7 +54,7 @@ fn fingerprint(url: &str) -> oracle::Fingerprint {
 /// table dropped at a stamp is kept (qualified for SQL).
 fn scenario(target: &str, want: &str, want_later: &str, quote: fn(&Name) -> String) {
     let start = [
-        "CREATE TABLE users (id int PRIMARY KEY, name varchar(50))",
+        "CREATE TABLE users (id int PRIMARY KEY, name varchar(50), nick varchar(20) NOT NULL)",
         "CREATE TABLE notes (id int PRIMARY KEY, body varchar(50))",
         "CREATE INDEX notes_body ON notes (body)",
         "CREATE TABLE logs (id int PRIMARY KEY, line varchar(50))",
@@ -64,15 +64,17 @@ fn scenario(target: &str, want: &str, want_later: &str, quote: fn(&Name) -> Stri
         target,
         &[
             "INSERT INTO notes VALUES (1, 'a'), (2, 'b'), (3, 'c')",
+            "INSERT INTO users VALUES (1, 'Ann', 'an'), (2, 'Bob', 'bo')",
             "INSERT INTO logs VALUES (1, 'x'), (2, 'y')",
         ],
     );
-    exec(want, &start[..1]);
+    let users = "CREATE TABLE users (id int PRIMARY KEY, name varchar(50))";
+    exec(want, &[users]);
     exec(
         want,
         &["CREATE TABLE logs (id int PRIMARY KEY, line varchar(50))"],
     );
-    exec(want_later, &start[..1]);
+    exec(want_later, &[users]);
     let before = fingerprint(target);
 
     // notes is dropped, kept at OLD.
@@ -101,6 +103,13 @@ fn scenario(target: &str, want: &str, want_later: &str, quote: fn(&Name) -> Stri
     let kept = quote(&driver.kept_name(&Name::new("notes"), OLD));
     assert_eq!(count(target, &kept), Ok(3), "rows kept aside in {kept}");
     assert!(count(target, "notes").is_err(), "notes is gone");
+    let nicks = quote(&driver.kept_name(&Name::new("users_nick"), OLD));
+    let kept_nicks = format!("{nicks} WHERE nick IN ('an', 'bo')");
+    assert_eq!(count(target, &kept_nicks), Ok(2), "values kept aside\n{up}");
+    assert!(
+        count(target, "users WHERE nick = 'an'").is_err(),
+        "nick is gone"
+    );
 
     // The kept table is nobody's to drop: nothing left to do.
     strata(&["plan", "--url", target, "--to", want, "--exit-code"]).code(0);
@@ -110,6 +119,12 @@ fn scenario(target: &str, want: &str, want_later: &str, quote: fn(&Name) -> Stri
     rt.block_on(support::apply(target, &m.down, &ApplyOptions::default()))
         .unwrap_or_else(|e| panic!("{e:?}\n{down}"));
     assert_eq!(count(target, "notes"), Ok(3), "rows restored\n{down}");
+    let restored = "users WHERE (id = 1 AND nick = 'an') OR (id = 2 AND nick = 'bo')";
+    assert_eq!(count(target, restored), Ok(2), "values restored\n{down}");
+    assert!(
+        count(target, &nicks).is_err(),
+        "the copy is dropped once read back"
+    );
     let after = fingerprint(target);
     let kind = driver.kind();
     oracle::judge("rollback", kind, &after, &before).unwrap_or_else(|e| panic!("{e}\n{down}"));
@@ -143,6 +158,10 @@ fn scenario(target: &str, want: &str, want_later: &str, quote: fn(&Name) -> Stri
     ])
     .success();
     assert!(count(target, &kept).is_err(), "the old kept table is gone");
+    assert!(
+        count(target, &nicks).is_err(),
+        "the old kept column is gone"
+    );
     let kept_logs = rt
         .block_on(driver.introspect(target, &[]))
         .expect("inspect")

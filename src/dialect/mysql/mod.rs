@@ -67,6 +67,10 @@ impl Dialect for Mysql {
         quote::ident(ident)
     }
 
+    fn quote_name(&self, name: &Name) -> String {
+        quote::name(name)
+    }
+
     fn move_table(&self, from: &Name, to: &Name) -> Vec<String> {
         emit::move_table(from, to)
     }

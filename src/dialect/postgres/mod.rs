@@ -62,6 +62,10 @@ impl Dialect for Postgres {
         quote::ident(ident)
     }
 
+    fn quote_name(&self, name: &Name) -> String {
+        quote::name(name)
+    }
+
     fn kept_name(&self, table: &Name, stamp: &str) -> Name {
         super::keep::kept_name(table, Some(super::keep::NAMESPACE), stamp)
     }

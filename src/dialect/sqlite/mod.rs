@@ -68,6 +68,10 @@ impl Dialect for Sqlite {
         quote::ident(ident)
     }
 
+    fn quote_name(&self, name: &Name) -> String {
+        quote::ident(&name.name)
+    }
+
     fn move_table(&self, from: &Name, to: &Name) -> Vec<String> {
         emit::move_table(from, to)
     }

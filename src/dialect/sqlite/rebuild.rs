@@ -79,6 +79,10 @@ pub fn needs_rebuild(from: &Table, to: &Table, changes: &[TableChange]) -> bool 
 
 /// What `ALTER TABLE … ADD COLUMN` accepts.
 fn addable(c: &Column, to: &Table) -> bool {
+    if c.backfill.is_some() {
+        // Filled from the old rows as the rebuild copies them.
+        return false;
+    }
     let named = |cols: &[String]| cols.contains(&c.name);
     if to.primary_key.as_ref().is_some_and(|p| named(&p.columns))
         || to.uniques.iter().any(|u| named(&u.columns))

@@ -94,6 +94,9 @@ pub(super) fn alter_table(
             format!("UPDATE {tname} SET {col} = ({fill}) WHERE {col} IS NULL"),
             Vec::new(),
         ));
+        if c.nullable {
+            continue;
+        }
         out.push((
             format!("ALTER TABLE {tname}\n  MODIFY COLUMN {}", column_def(c)),
             vec![crate::plan::Hazard {
@@ -105,15 +108,15 @@ pub(super) fn alter_table(
     out
 }
 
-/// `changes` with each new NOT NULL column that carries a `backfill`
-/// added nullable instead, and those columns with their fill: the
-/// caller fills them and then makes them NOT NULL (`MODIFY COLUMN`).
+/// `changes` with each new column that carries a `backfill` added
+/// nullable, and those columns with their fill: the caller fills them
+/// and then makes the NOT NULL ones NOT NULL (`MODIFY COLUMN`).
 fn backfilled(changes: &[TableChange]) -> (Vec<TableChange>, Vec<(&Column, &str)>) {
     let mut filled = Vec::new();
     let changes = changes
         .iter()
         .map(|ch| match ch {
-            TableChange::AddColumn(c) if !c.nullable => match &c.backfill {
+            TableChange::AddColumn(c) => match &c.backfill {
                 Some(fill) => {
                     filled.push((c, fill.0.as_str()));
                     let mut open = c.clone();

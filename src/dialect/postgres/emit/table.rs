@@ -188,7 +188,11 @@ fn add_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {
             );
             backfill(cx, table, &c.name, &fill.0);
         }
-        _ => cx.push(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(c)), hz),
+        Some(fill) => {
+            cx.push(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(c)), hz);
+            fill_column(cx, table, &c.name, &fill.0);
+        }
+        None => cx.push(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(c)), hz),
     }
     if let Some(comment) = &c.comment {
         cx.push(
@@ -210,13 +214,7 @@ fn add_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {
 fn backfill(cx: &mut Ctx<'_>, table: &Name, column: &str, fill: &str) {
     let t = qname(table);
     let col = ident(column);
-    cx.push(
-        format!("UPDATE {t} SET {col} = ({fill}) WHERE {col} IS NULL"),
-        vec![hazard(
-            HazardKind::TableRewrite,
-            format!("every row of {table} is updated to fill `{column}`"),
-        )],
-    );
+    fill_column(cx, table, column, fill);
     let mut check = format!("strata_not_null_{column}");
     let mut cut = check.len().min(63);
     while !check.is_char_boundary(cut) {
@@ -238,6 +236,21 @@ fn backfill(cx: &mut Ctx<'_>, table: &Name, column: &str, fill: &str) {
         let st = cx.stmt(sql, vec![]);
         cx.out.validate.push(st);
     }
+}
+
+/// `UPDATE` of every row where `column` is NULL to `fill`.
+fn fill_column(cx: &mut Ctx<'_>, table: &Name, column: &str, fill: &str) {
+    let col = ident(column);
+    cx.push(
+        format!(
+            "UPDATE {} SET {col} = ({fill}) WHERE {col} IS NULL",
+            qname(table)
+        ),
+        vec![hazard(
+            HazardKind::TableRewrite,
+            format!("every row of {table} is updated to fill `{column}`"),
+        )],
+    );
 }
 
 fn drop_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {
