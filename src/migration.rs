@@ -66,8 +66,21 @@ pub fn migration(
     let mut plan_down = plan_for(back, dialect, options);
     hazard::row_security::check(&mut plan_up, &to);
     hazard::row_security::check(&mut plan_down, &from);
+    let copies = match &options.keep_dropped {
+        Some(stamp) => keep::keep_columns(dialect, stamp, &mut plan_up, &mut plan_down),
+        None => keep::Copies::default(),
+    };
     let mut up = dialect.emit(&plan_up, options)?;
     let mut down = dialect.emit(&plan_down, options)?;
+    if let Some(stamp) = &options.keep_dropped {
+        keep::keep_dropped(
+            dialect,
+            stamp,
+            (&mut plan_up, &mut up),
+            (&plan_down, &mut down),
+            copies,
+        );
+    }
     attach_step_hazards(&plan_up, &mut up);
     attach_step_hazards(&plan_down, &mut down);
     Ok(Migration {
@@ -156,6 +169,7 @@ pub fn attach_step_hazards(plan: &Plan, script: &mut Script) {
     }
 }
 
+mod keep;
 pub mod saved;
 #[cfg(test)]
 mod tests;

@@ -247,7 +247,7 @@ pub(super) fn converge(
                 let already = if replanned { "now" } else { "already" };
                 eprintln!("No changes: {target} {already} matches {}.", redact(to));
             }
-            supersede_unfinished(rt, d, url)?;
+            supersede_unfinished(rt, d, url, &args.planning().exclude.history()?)?;
             return Ok(Converged::default());
         }
         if alone && args.dry_run {
@@ -286,9 +286,10 @@ pub(super) fn converge(
             expect: Some(p.expected.clone()),
             apply_lock_wait: args.apply_lock_wait,
             gate: cluster.gate(),
+            history: args.planning().exclude.history()?,
         };
-        let resumable = d.pending(url).is_some();
-        let place = args.planning().exclude.history()?;
+        let resumable = d.pending(url, &options.history).is_some();
+        let place = options.history.clone();
         let started = crate::dialect::audit::utc_now();
         let result = if let Some(r) = rt.block_on(cluster.apply(&p.m.up, &p.expected)) {
             r
@@ -371,13 +372,18 @@ fn supersede_unfinished(
     rt: &tokio::runtime::Runtime,
     d: &dyn dialect::Driver,
     url: &str,
+    history: &crate::dialect::audit::Place,
 ) -> miette::Result<()> {
-    let Some(pending) = d.pending(url) else {
+    let Some(pending) = d.pending(url, history) else {
         return Ok(());
     };
     if let Ok(Some(p)) = rt.block_on(pending) {
         let empty = dialect::Script::default();
-        rt.block_on(d.apply(url, &empty, &ApplyOptions::default()))?;
+        let options = ApplyOptions {
+            history: history.clone(),
+            ..ApplyOptions::default()
+        };
+        rt.block_on(d.apply(url, &empty, &options))?;
         eprintln!(
             "The unfinished plan {} recorded in strata_history is marked superseded: the database already matches.",
             p.hash
@@ -428,7 +434,8 @@ fn plan_again(
 fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
     let kind = url_dialect(url)?;
     let d = dialect::driver(kind);
-    let Some(pending) = d.pending(url) else {
+    let place = args.planning().exclude.history()?;
+    let Some(pending) = d.pending(url, &place) else {
         return Err(miette!(
             code = "strata::apply::resume_unsupported",
             help = "run `strata apply --to …` again: the failed apply was rolled back",
@@ -481,6 +488,7 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
         expect: None,
         apply_lock_wait: args.apply_lock_wait,
         gate: None,
+        history: place.clone(),
     };
     let report = apply_or_interrupt(&rt, d.apply(url, &pending.script, &options), true)?;
     for note in &report.notes {

@@ -71,8 +71,9 @@ pub fn run(args: &Args, url: &str, path: &Path) -> miette::Result<Outcome> {
         expect: Some(saved.expected(place.clone())),
         apply_lock_wait: args.apply_lock_wait,
         gate: None,
+        history: place.clone(),
     };
-    let resumable = d.pending(url).is_some();
+    let resumable = d.pending(url, &place).is_some();
     let started = crate::dialect::audit::utc_now();
     let result = apply_or_interrupt(&rt, d.apply(url, &saved.up, &options), resumable);
     super::history::record(&rt, kind, url, &place, &saved.up, started, &result);

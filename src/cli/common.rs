@@ -33,6 +33,15 @@ pub struct EmitArgs {
     /// forever with 0.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
     lock_timeout: Option<String>,
+    /// Move dropped tables aside (renamed with the UTC time; PostgreSQL:
+    /// into the schema strata_dropped) instead of destroying them; the
+    /// rollback moves them back and `strata gc` removes them.
+    /// The default when the environment says `keep_dropped = true`.
+    #[arg(long, overrides_with = "no_keep_dropped")]
+    keep_dropped: bool,
+    /// Destroy dropped tables even where the environment keeps them.
+    #[arg(long, overrides_with = "keep_dropped")]
+    no_keep_dropped: bool,
 }
 
 impl EmitArgs {
@@ -42,6 +51,9 @@ impl EmitArgs {
         let Some(env) = env else { return Ok(()) };
         if !self.online && !self.no_online {
             self.online = env.online.unwrap_or(false);
+        }
+        if !self.keep_dropped && !self.no_keep_dropped {
+            self.keep_dropped = env.keep_dropped.unwrap_or(false);
         }
         if self.lock_timeout.is_none() {
             if let Some(t) = &env.lock_timeout {
@@ -64,6 +76,7 @@ impl EmitArgs {
             online: self.online,
             lock_timeout: self.lock_timeout.clone(),
             statement_timeout: None,
+            keep_dropped: self.keep_dropped.then(crate::dialect::keep::stamp_now),
         }
     }
 

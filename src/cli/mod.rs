@@ -14,6 +14,7 @@ mod exclude;
 mod export;
 mod fleet;
 mod fmt;
+mod gc;
 mod graph;
 mod history;
 mod import;
@@ -74,6 +75,8 @@ enum Command {
     Migrate(migrate::Args),
     /// List the applies recorded in the database (who, when, plan, SQL, outcome).
     History(history::Args),
+    /// Drop the tables `--keep-dropped` moved aside, older than an age.
+    Gc(gc::Args),
 }
 
 /// How a successful command ended.
@@ -112,6 +115,7 @@ pub fn main() -> ExitCode {
         Command::Import(a) => import::run(a),
         Command::Migrate(a) => migrate::run(a),
         Command::History(a) => history::run(a),
+        Command::Gc(a) => gc::run(a),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

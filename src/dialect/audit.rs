@@ -168,7 +168,7 @@ pub async fn list(kind: DialectKind, url: &str, place: &Place) -> miette::Result
     match kind {
         DialectKind::Postgres => super::postgres::history::list(url, place).await,
         DialectKind::Sqlite => super::sqlite::history::list(url, place).await,
-        DialectKind::Mysql => super::mysql::history::list(url).await,
+        DialectKind::Mysql => super::mysql::history::list(url, place).await,
     }
 }
 
@@ -190,7 +190,7 @@ pub fn utc_now() -> String {
 
 /// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's
 /// algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

@@ -52,7 +52,11 @@ pub trait Driver: Dialect {
     /// The unfinished apply the database records, for `apply --resume`;
     /// `None` for a dialect whose applies run in transactions, which
     /// leave nothing to continue.
-    fn pending<'a>(&'a self, _url: &'a str) -> Option<Fut<'a, Option<Pending>>> {
+    fn pending<'a>(
+        &'a self,
+        _url: &'a str,
+        _history: &'a super::audit::Place,
+    ) -> Option<Fut<'a, Option<Pending>>> {
         None
     }
 
@@ -166,6 +170,10 @@ pub struct ApplyOptions {
     /// a statement run on its own): a PostgreSQL primary waits there for
     /// its replicas (src/cluster/replica.rs).
     pub gate: Option<GateRef>,
+    /// Where the MySQL/MariaDB per-statement record lives (`--history-table
+    /// db.table`); PostgreSQL and SQLite record after the apply, where the
+    /// CLI says.
+    pub history: super::audit::Place,
 }
 
 /// What a driver calls before and after each unit it commits, naming it

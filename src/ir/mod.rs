@@ -337,6 +337,12 @@ pub struct Column {
     /// when the type changes (PostgreSQL `USING`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub using: Option<Expr>,
+    /// Only on the desired side: the value a new NOT NULL column takes in
+    /// the rows already there (`backfill lower(name)`). Not part of the
+    /// column's identity: the diff never compares it, so once the column
+    /// exists the plan is empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backfill: Option<Expr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
 }
@@ -356,6 +362,7 @@ impl Column {
             invisible: false,
             comment: None,
             using: None,
+            backfill: None,
             renamed_from: None,
         }
     }
@@ -810,6 +817,7 @@ impl Schema {
             for c in &mut t.columns {
                 c.renamed_from = None;
                 c.using = None;
+                c.backfill = None;
             }
             t.uniques.iter_mut().for_each(|u| u.renamed_from = None);
             t.checks.iter_mut().for_each(|c| c.renamed_from = None);

@@ -83,11 +83,14 @@ pub enum HazardKind {
     /// DDL run under Galera's Total Order Isolation: every node of the
     /// cluster waits for it (src/cluster/galera.rs).
     GaleraToi,
+    /// `--keep-dropped`: a dropped table is moved aside, its rows kept;
+    /// costs disk, and its indexes and constraints keep their names.
+    KeptAside,
 }
 
 impl HazardKind {
     /// Every kind, in the order of [`HazardKind::IDS`].
-    pub const ALL: [HazardKind; 10] = [
+    pub const ALL: [HazardKind; 11] = [
         HazardKind::DataLoss,
         HazardKind::TableRebuild,
         HazardKind::TableRewrite,
@@ -98,6 +101,7 @@ impl HazardKind {
         HazardKind::LocksOut,
         HazardKind::StandbyConflict,
         HazardKind::GaleraToi,
+        HazardKind::KeptAside,
     ];
 
     /// The rule ids (`strata.toml` `[hazards]`, docs/hazards/<id>.md).
@@ -112,6 +116,7 @@ impl HazardKind {
         "locks-out",
         "standby-conflict",
         "galera-toi",
+        "kept-aside",
     ];
 
     /// The stable rule id: the kind's name in kebab-case.
@@ -127,6 +132,7 @@ impl HazardKind {
             HazardKind::LocksOut => "locks-out",
             HazardKind::StandbyConflict => "standby-conflict",
             HazardKind::GaleraToi => "galera-toi",
+            HazardKind::KeptAside => "kept-aside",
         }
     }
 
@@ -142,6 +148,7 @@ impl HazardKind {
             HazardKind::LocksOut => "locks_out",
             HazardKind::StandbyConflict => "standby_conflict",
             HazardKind::GaleraToi => "galera_toi",
+            HazardKind::KeptAside => "kept_aside",
         }
     }
 

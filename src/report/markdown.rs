@@ -201,6 +201,7 @@ fn hazard_title(kind: HazardKind) -> &'static str {
         HazardKind::LocksOut => "Locks roles out",
         HazardKind::StandbyConflict => "Conflicts on hot standbys",
         HazardKind::GaleraToi => "Blocks the Galera cluster",
+        HazardKind::KeptAside => "Kept aside",
     }
 }
 

@@ -826,6 +826,11 @@ impl<'a> Lowerer<'a> {
                         self.once(&mut col.default, e, sp, "a default");
                     }
                 }
+                Rule::attr_backfill => {
+                    if let Some(e) = default_expr(&c) {
+                        self.once(&mut col.backfill, e, sp, "`backfill`");
+                    }
+                }
                 Rule::attr_on_update => {
                     if let Some(e) = default_expr(&c) {
                         self.once(&mut col.on_update, e, sp, "`on update`");

@@ -1005,6 +1005,9 @@ fn column(t: &Table, c: &Column, inline: &[Member], widths: (usize, usize), ind:
     if let Some(u) = &c.using {
         attrs.push(format!("using {}", paren(u)));
     }
+    if let Some(b) = &c.backfill {
+        attrs.push(format!("backfill {}", default_expr(b)));
+    }
     if let Some(r) = &c.renamed_from {
         attrs.push(format!("renamed_from {}", text::ident(r)));
     }

@@ -3,6 +3,7 @@
 
 mod apply_safety;
 mod architecture;
+mod backfill;
 mod cases;
 mod cli_databases;
 mod cli_env;
@@ -21,6 +22,7 @@ mod gen;
 mod gitsrc;
 mod history;
 mod identifier_length;
+mod keep_dropped;
 mod lint;
 mod literals;
 mod migrate;

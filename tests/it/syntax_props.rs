@@ -218,6 +218,7 @@ fn column(name: String) -> BoxedStrategy<Column> {
                 invisible,
                 comment,
                 using,
+                backfill: None,
                 renamed_from,
             },
         )

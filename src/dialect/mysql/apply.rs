@@ -22,6 +22,7 @@ use crate::dialect::{first_line, ApplyOptions, ApplyReport, Pending, Script, Sta
 use super::history::{self, db_error, Row, Run};
 use super::resume::{check_interrupted, fnv, lock_holder};
 use super::HISTORY_TABLE;
+use crate::dialect::audit::Place;
 
 /// A connection whose session has the server's default `sql_mode`, as a
 /// `mysql` client's has. sqlx would add `PIPES_AS_CONCAT`,
@@ -174,7 +175,7 @@ async fn prepare(
     options: &ApplyOptions,
     report: &mut ApplyReport,
 ) -> miette::Result<(Run, BTreeSet<i64>)> {
-    history::ensure(conn).await?;
+    history::ensure(conn, &options.history).await?;
     let hash = plan_hash(script);
     // Where each recorded statement stands in the script (session
     // settings are not recorded), for numbers in messages.
@@ -185,7 +186,7 @@ async fn prepare(
         .map(|(i, _)| i)
         .collect();
     if options.resume {
-        if let Some(run) = history::pending_run(conn, Some(&hash)).await? {
+        if let Some(run) = history::pending_run(conn, &options.history, Some(&hash)).await? {
             let rows = history::rows(conn, &run).await?;
             let applied = rows.iter().filter(|r| r.applied).map(|r| r.index).collect();
             if let Some(row) = rows.iter().find(|r| !r.applied && r.started) {
@@ -200,6 +201,7 @@ async fn prepare(
     let run = Run {
         hash,
         id: crate::dialect::audit::new_run_id(),
+        table: history::table_sql(&options.history),
     };
     let recorded: Vec<&Statement> = script.statements().filter(|s| s.step.is_some()).collect();
     history::record(conn, &run, &recorded).await?;
@@ -343,15 +345,18 @@ fn failure(
 /// history edited or cut short is refused rather than half replayed).
 /// `None` when every recorded run finished or was superseded: a fresh
 /// apply supersedes an unfinished run, so at most one is pending.
-pub async fn pending_script(url: &str) -> miette::Result<Option<Pending>> {
+pub async fn pending_script(url: &str, place: &Place) -> miette::Result<Option<Pending>> {
     let mut conn = connect(url).await?;
-    let result = read_pending(&mut conn).await;
+    let result = read_pending(&mut conn, place).await;
     let _ = conn.close().await;
     result
 }
 
-async fn read_pending(conn: &mut MySqlConnection) -> miette::Result<Option<Pending>> {
-    let Some(run) = history::pending_run(conn, None).await? else {
+async fn read_pending(
+    conn: &mut MySqlConnection,
+    place: &Place,
+) -> miette::Result<Option<Pending>> {
+    let Some(run) = history::pending_run(conn, place, None).await? else {
         return Ok(None);
     };
     let rows = history::rows(conn, &run).await?;

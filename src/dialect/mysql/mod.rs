@@ -24,7 +24,7 @@ use super::{
     RunError, Scratch, Script,
 };
 use crate::diff::Change;
-use crate::ir::{DialectKind, Schema};
+use crate::ir::{DialectKind, Name, Schema};
 use crate::plan::{Capabilities, Hazard, Plan, Target};
 
 /// The table where apply records its progress; never introspected.
@@ -66,6 +66,14 @@ impl Dialect for Mysql {
     fn quote_ident(&self, ident: &str) -> String {
         quote::ident(ident)
     }
+
+    fn quote_name(&self, name: &Name) -> String {
+        quote::name(name)
+    }
+
+    fn move_table(&self, from: &Name, to: &Name) -> Vec<String> {
+        emit::move_table(from, to)
+    }
 }
 
 impl Driver for Mysql {
@@ -98,8 +106,12 @@ impl Driver for Mysql {
         Box::pin(apply::apply(url, script, options))
     }
 
-    fn pending<'a>(&'a self, url: &'a str) -> Option<Fut<'a, Option<Pending>>> {
-        Some(Box::pin(apply::pending_script(url)))
+    fn pending<'a>(
+        &'a self,
+        url: &'a str,
+        history: &'a super::audit::Place,
+    ) -> Option<Fut<'a, Option<Pending>>> {
+        Some(Box::pin(apply::pending_script(url, history)))
     }
 
     fn count<'a>(&'a self, url: &'a str, sql: &'a str) -> Fut<'a, i64> {

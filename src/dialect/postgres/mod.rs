@@ -24,7 +24,7 @@ use super::{
     Scratch, Script,
 };
 use crate::diff::Change;
-use crate::ir::{DialectKind, Schema};
+use crate::ir::{DialectKind, Name, Schema};
 use crate::plan::{Capabilities, Hazard, Plan, Target};
 
 pub struct Postgres;
@@ -60,6 +60,18 @@ impl Dialect for Postgres {
 
     fn quote_ident(&self, ident: &str) -> String {
         quote::ident(ident)
+    }
+
+    fn quote_name(&self, name: &Name) -> String {
+        quote::name(name)
+    }
+
+    fn kept_name(&self, table: &Name, stamp: &str) -> Name {
+        super::keep::kept_name(table, Some(super::keep::NAMESPACE), stamp)
+    }
+
+    fn move_table(&self, from: &Name, to: &Name) -> Vec<String> {
+        emit::move_table(from, to)
     }
 }
 

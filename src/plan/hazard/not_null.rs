@@ -19,6 +19,15 @@ pub fn check(table: &Name, change: &TableChange) -> Option<Hazard> {
         TableChange::AddColumn(c)
             if !c.nullable && c.default.is_none() && c.identity.is_none() && c.generated.is_none() =>
         {
+            if let Some(b) = &c.backfill {
+                return Some(Hazard {
+                    kind: HazardKind::MayFail,
+                    message: format!(
+                        "column `{table}.{}` is added NOT NULL and filled with `{}`: the change fails if that is NULL for a row",
+                        c.name, b.0
+                    ),
+                });
+            }
             Some(Hazard {
                 kind: HazardKind::MayFail,
                 message: format!(

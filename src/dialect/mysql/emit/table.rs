@@ -77,7 +77,8 @@ pub(super) fn alter_table(
     options: &EmitOptions,
 ) -> Lowered {
     let tname = name(&to.name);
-    alter::layout(from, to, changes)
+    let (changes, filled) = backfilled(changes);
+    let mut out: Lowered = alter::layout(from, to, &changes)
         .into_iter()
         .map(|s| match s {
             Statement::RenameTable { from, to } => (
@@ -86,7 +87,48 @@ pub(super) fn alter_table(
             ),
             Statement::Alter(clauses) => statement(&tname, &clauses, options),
         })
-        .collect()
+        .collect();
+    for (c, fill) in filled {
+        let col = ident(&c.name);
+        out.push((
+            format!("UPDATE {tname} SET {col} = ({fill}) WHERE {col} IS NULL"),
+            Vec::new(),
+        ));
+        if c.nullable {
+            continue;
+        }
+        out.push((
+            format!("ALTER TABLE {tname}\n  MODIFY COLUMN {}", column_def(c)),
+            vec![crate::plan::Hazard {
+                kind: crate::plan::HazardKind::TableRewrite,
+                message: format!("{tname} is copied to make `{}` NOT NULL", c.name),
+            }],
+        ));
+    }
+    out
+}
+
+/// `changes` with each new column that carries a `backfill` added
+/// nullable, and those columns with their fill: the caller fills them
+/// and then makes the NOT NULL ones NOT NULL (`MODIFY COLUMN`).
+fn backfilled(changes: &[TableChange]) -> (Vec<TableChange>, Vec<(&Column, &str)>) {
+    let mut filled = Vec::new();
+    let changes = changes
+        .iter()
+        .map(|ch| match ch {
+            TableChange::AddColumn(c) => match &c.backfill {
+                Some(fill) => {
+                    filled.push((c, fill.0.as_str()));
+                    let mut open = c.clone();
+                    open.nullable = true;
+                    TableChange::AddColumn(open)
+                }
+                None => ch.clone(),
+            },
+            _ => ch.clone(),
+        })
+        .collect();
+    (changes, filled)
 }
 
 /// One `ALTER TABLE` of merged clauses, with the `ALGORITHM` and `LOCK`
@@ -202,4 +244,10 @@ fn place(p: &Place<'_>) -> String {
         Place::First => " FIRST".to_string(),
         Place::After(prev) => format!(" AFTER {}", ident(prev)),
     }
+}
+
+/// A table moved to another name (`--keep-dropped`); InnoDB keeps its rows,
+/// indexes and the foreign keys that point at it.
+pub fn move_table(from: &crate::ir::Name, to: &crate::ir::Name) -> Vec<String> {
+    vec![format!("RENAME TABLE {} TO {}", name(from), name(to))]
 }

@@ -178,7 +178,22 @@ fn add_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {
     let hz = hazards::add_column(table, c);
     // A serial column brings its own sequence, named as PostgreSQL
     // names it.
-    cx.push(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(c)), hz);
+    match &c.backfill {
+        Some(fill) if !c.nullable => {
+            let mut open = c.clone();
+            open.nullable = true;
+            cx.push(
+                format!("ALTER TABLE {t} ADD COLUMN {}", column_def(&open)),
+                hz,
+            );
+            backfill(cx, table, &c.name, &fill.0);
+        }
+        Some(fill) => {
+            cx.push(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(c)), hz);
+            fill_column(cx, table, &c.name, &fill.0);
+        }
+        None => cx.push(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(c)), hz),
+    }
     if let Some(comment) = &c.comment {
         cx.push(
             format!(
@@ -189,6 +204,53 @@ fn add_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {
             vec![],
         );
     }
+}
+
+/// A new NOT NULL column added nullable is filled with `fill` in the main
+/// transaction; a `NOT VALID` check then lets the NOT NULL be proved in
+/// the validation transaction without holding the table's exclusive lock
+/// for the scan (`VALIDATE` takes SHARE UPDATE EXCLUSIVE), and `SET NOT
+/// NULL` uses the validated check instead of scanning again.
+fn backfill(cx: &mut Ctx<'_>, table: &Name, column: &str, fill: &str) {
+    let t = qname(table);
+    let col = ident(column);
+    fill_column(cx, table, column, fill);
+    let mut check = format!("strata_not_null_{column}");
+    let mut cut = check.len().min(63);
+    while !check.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    check.truncate(cut);
+    cx.push(
+        format!(
+            "ALTER TABLE {t} ADD CONSTRAINT {} CHECK ({col} IS NOT NULL) NOT VALID",
+            ident(&check)
+        ),
+        vec![],
+    );
+    validate(cx, table, &check);
+    for sql in [
+        format!("ALTER TABLE {t} ALTER COLUMN {col} SET NOT NULL"),
+        format!("ALTER TABLE {t} DROP CONSTRAINT {}", ident(&check)),
+    ] {
+        let st = cx.stmt(sql, vec![]);
+        cx.out.validate.push(st);
+    }
+}
+
+/// `UPDATE` of every row where `column` is NULL to `fill`.
+fn fill_column(cx: &mut Ctx<'_>, table: &Name, column: &str, fill: &str) {
+    let col = ident(column);
+    cx.push(
+        format!(
+            "UPDATE {} SET {col} = ({fill}) WHERE {col} IS NULL",
+            qname(table)
+        ),
+        vec![hazard(
+            HazardKind::TableRewrite,
+            format!("every row of {table} is updated to fill `{column}`"),
+        )],
+    );
 }
 
 fn drop_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {
@@ -497,4 +559,35 @@ pub(super) fn validate(cx: &mut Ctx<'_>, table: &Name, constraint: &str) {
         )],
     );
     cx.out.validate.push(s);
+}
+
+/// A table moved to another name and schema (`--keep-dropped`): renamed
+/// where it stands first, so that the schema it moves into never sees two
+/// tables of one name; the kept tables' schema is made when missing.
+pub fn move_table(from: &Name, to: &Name) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut at = from.clone();
+    if from.name != to.name {
+        out.push(format!(
+            "ALTER TABLE {} RENAME TO {}",
+            qname(from),
+            ident(&to.name)
+        ));
+        at.name = to.name.clone();
+    }
+    if from.schema != to.schema {
+        if to.schema.as_deref() == Some(crate::dialect::keep::NAMESPACE) {
+            out.push(format!(
+                "CREATE SCHEMA IF NOT EXISTS {}",
+                ident(crate::dialect::keep::NAMESPACE)
+            ));
+        }
+        let schema = to.schema.as_deref().unwrap_or("public");
+        out.push(format!(
+            "ALTER TABLE {} SET SCHEMA {}",
+            qname(&at),
+            ident(schema)
+        ));
+    }
+    out
 }

@@ -22,6 +22,7 @@ mod column;
 mod constraints;
 mod index;
 mod table;
+pub use table::move_table;
 mod triggers;
 mod views;
 
