@@ -61,3 +61,4 @@ mod support;
 mod syntax;
 mod syntax_errors;
 mod syntax_props;
+mod tls;
