@@ -22,6 +22,7 @@ mod lint;
 mod migrate;
 mod plan;
 mod preflight;
+mod sources;
 mod targets;
 
 use std::process::ExitCode;

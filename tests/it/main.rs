@@ -11,6 +11,7 @@ mod cli_exclude;
 mod cli_hostile;
 mod cli_inputs;
 mod cli_secrets;
+mod cli_sources;
 mod cli_sqlite;
 mod client;
 mod conformance;
