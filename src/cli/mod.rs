@@ -22,6 +22,7 @@ mod lint;
 mod migrate;
 mod plan;
 mod preflight;
+mod rehearse;
 mod sources;
 mod targets;
 
@@ -67,6 +68,9 @@ enum Command {
     Export(export::Args),
     /// Print the schema as an entity-relationship diagram.
     Graph(graph::Args),
+    /// Run the plan on a scratch copy filled with generated rows: each statement's
+    /// time, locks and rewrites, estimated at the live row counts (PostgreSQL).
+    Rehearse(rehearse::Args),
     /// Convert SQL files once into schema source (via a scratch database).
     Import(import::Args),
     /// Write or check versioned migration files (sqlx, Flyway, golang-migrate, dbmate, plain).
@@ -109,6 +113,7 @@ pub fn main() -> ExitCode {
         Command::Export(a) => export::run(a),
         Command::Graph(a) => graph::run(a),
         Command::Import(a) => import::run(a),
+        Command::Rehearse(a) => rehearse::run(a),
         Command::Migrate(a) => migrate::run(a),
         Command::History(a) => history::run(a),
     };
