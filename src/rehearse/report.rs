@@ -2,8 +2,8 @@
 //! rehearsal time multiplied by the largest ratio of live rows to
 //! rehearsed rows among the tables it locked or rewrote: a linear model,
 //! right for the steps that scan or rewrite a table (the slow ones), and
-//! pessimistic for index builds (n log n grows a little faster than n, so
-//! they may take somewhat longer than estimated).
+//! slightly optimistic for index builds (sorting grows as n log n, a
+//! little faster than n).
 
 use std::fmt::Write;
 
@@ -75,11 +75,11 @@ pub fn text(r: &Report) -> String {
         out.push('\n');
     }
     for (i, s) in r.steps.iter().enumerate() {
-        let what = s
-            .change
-            .clone()
-            .unwrap_or_else(|| crate::dialect::first_line(&s.sql));
-        let _ = writeln!(out, "\nstatement {}: {what}", i + 1);
+        let sql = crate::dialect::first_line(&s.sql);
+        let _ = writeln!(out, "\nstatement {}: {sql}", i + 1);
+        if let Some(change) = &s.change {
+            let _ = writeln!(out, "  step: {change}");
+        }
         let _ = writeln!(
             out,
             "  time: {:.3} s; estimate at live size: {:.3} s (×{:.1})",

@@ -46,6 +46,7 @@ mod preflight;
 mod properties;
 mod prove;
 mod readme;
+mod rehearse;
 mod report_cli;
 mod report_fixtures;
 mod report_graph;
