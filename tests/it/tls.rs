@@ -274,3 +274,110 @@ fn postgres_tls_modes_as_libpq_defines_them() {
     ok(server.url("127.0.0.1", "sslmode=allow"));
     ok(server.url("127.0.0.1", "sslmode=prefer"));
 }
+
+/// A MariaDB server in a temporary directory (TLS only), killed when dropped.
+struct PrivateMariaDb {
+    child: std::process::Child,
+    port: u16,
+    certs: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for PrivateMariaDb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_mariadb() -> Result<PrivateMariaDb, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let certs = dir.path().join("certs");
+    let data = dir.path().join("data");
+    std::fs::create_dir(&certs).map_err(|e| e.to_string())?;
+    make_ca(&certs, "ca")?;
+    make_ca(&certs, "other_ca")?;
+    make_server_cert(&certs, "ca")?;
+    let user: &[&str] = if is_root() { &["--user=mysql"] } else { &[] };
+    if is_root() {
+        run(Command::new("chown").args(["-R", "mysql"]).arg(dir.path()))?;
+    }
+    run(Command::new("mariadb-install-db")
+        .args([
+            "--no-defaults",
+            "--auth-root-authentication-method=normal",
+            "--skip-test-db",
+        ])
+        .args(user)
+        .arg(format!("--datadir={}", data.display())))?;
+    let port = free_port();
+    let at = |name: &str| certs.join(name).display().to_string();
+    let child = Command::new("mariadbd")
+        .arg("--no-defaults")
+        .args(user)
+        .arg(format!("--datadir={}", data.display()))
+        .arg(format!("--port={port}"))
+        .arg("--bind-address=127.0.0.1")
+        .arg(format!("--socket={}", dir.path().join("sock").display()))
+        .arg(format!("--ssl-ca={}", at("ca.pem")))
+        .arg(format!("--ssl-cert={}", at("server.crt")))
+        .arg(format!("--ssl-key={}", at("server.key")))
+        .arg("--require-secure-transport=ON")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("mariadbd: {e}"))?;
+    let server = PrivateMariaDb {
+        child,
+        port,
+        certs,
+        _dir: dir,
+    };
+    for _ in 0..300 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(server);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    Err("mariadbd did not listen within 30 s".into())
+}
+
+#[test]
+fn mariadb_ssl_modes_and_ssl_ca() {
+    let server = match start_mariadb() {
+        Ok(s) => s,
+        Err(why) => {
+            assert!(
+                std::env::var("STRATA_REQUIRE_DATABASES").is_err(),
+                "cannot start a private MariaDB: {why}"
+            );
+            eprintln!("SKIPPED: cannot start a private MariaDB: {why}");
+            return;
+        }
+    };
+    let url =
+        |host: &str, query: &str| format!("mysql://root@{host}:{}/mysql?{query}", server.port);
+    let ca = server.certs.join("ca.pem").display().to_string();
+    let other = server.certs.join("other_ca.pem").display().to_string();
+    let inspect = |u: String| strata().args(["inspect", "--url", &u]).assert();
+    inspect(url("127.0.0.1", &format!("ssl-mode=VERIFY_CA&ssl-ca={ca}"))).success();
+    inspect(url(
+        "localhost",
+        &format!("ssl-mode=VERIFY_IDENTITY&ssl-ca={ca}"),
+    ))
+    .success();
+    inspect(url(
+        "127.0.0.1",
+        &format!("ssl-mode=VERIFY_IDENTITY&ssl-ca={ca}"),
+    ))
+    .code(1)
+    .stderr(predicate::str::contains("ssl-mode=VERIFY_CA"));
+    inspect(url(
+        "127.0.0.1",
+        &format!("ssl-mode=VERIFY_CA&ssl-ca={other}"),
+    ))
+    .code(1)
+    .stderr(predicate::str::contains("ssl-ca="));
+    // require_secure_transport: a plain connection is refused.
+    inspect(url("127.0.0.1", "ssl-mode=DISABLED")).code(1);
+}
