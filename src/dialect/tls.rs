@@ -51,3 +51,18 @@ pub(crate) fn hint(dialect: DialectKind, message: &str) -> Option<String> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hints_name_the_parameter_of_the_dialect() {
+        let unknown = "error communicating with database: invalid peer certificate: UnknownIssuer";
+        assert!(hint(DialectKind::Postgres, unknown).is_some_and(|h| h.contains("sslrootcert=")));
+        assert!(hint(DialectKind::Mysql, unknown).is_some_and(|h| h.contains("ssl-ca=")));
+        let plain = "no pg_hba.conf entry for host \"127.0.0.1\", user \"u\", database \"d\", no encryption";
+        assert!(hint(DialectKind::Postgres, plain).is_some_and(|h| h.contains("sslmode=require")));
+        assert_eq!(hint(DialectKind::Postgres, "connection refused"), None);
+    }
+}

@@ -16,28 +16,23 @@ use crate::ir::DialectKind;
 /// that of verify-ca".
 pub fn options(url: &str) -> Result<PgConnectOptions, sqlx::Error> {
     let options = PgConnectOptions::from_str(url)?;
-    let has_root_cert =
-        query_has(url, "sslrootcert") || std::env::var_os("PGSSLROOTCERT").is_some();
+    let has_root_cert = names_root_cert(url) || std::env::var_os("PGSSLROOTCERT").is_some();
     Ok(match options.get_ssl_mode() {
         PgSslMode::Require if has_root_cert => options.ssl_mode(PgSslMode::VerifyCa),
         _ => options,
     })
 }
 
-/// Whether the URL's query sets `key` (sqlx also accepts the spellings
-/// `ssl-root-cert` and `ssl-ca`).
-fn query_has(url: &str, key: &str) -> bool {
+/// Whether the URL's query names a root certificate (`sslrootcert`, or
+/// the spellings sqlx also reads, `ssl-root-cert` and `ssl-ca`).
+fn names_root_cert(url: &str) -> bool {
     let Some((_, query)) = url.split_once('?') else {
         return false;
-    };
-    let aliases: &[&str] = match key {
-        "sslrootcert" => &["sslrootcert", "ssl-root-cert", "ssl-ca"],
-        _ => &[],
     };
     query
         .split('&')
         .filter_map(|pair| pair.split_once('=').map(|(k, _)| k))
-        .any(|k| aliases.contains(&k))
+        .any(|k| ["sslrootcert", "ssl-root-cert", "ssl-ca"].contains(&k))
 }
 
 /// Connects to `url`, returning the connection and the options that
@@ -78,4 +73,22 @@ pub fn unreachable(url: &str, e: impl std::fmt::Display) -> miette::Report {
         "cannot connect to {}: {e}",
         crate::url::redact(url)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn require_with_a_root_certificate_verifies_the_ca() {
+        let mode = |url: &str| options(url).map(|o| format!("{:?}", o.get_ssl_mode()));
+        let with_ca = "postgres://u@h/db?sslmode=require&sslrootcert=/ca.pem";
+        assert_eq!(mode(with_ca).ok().as_deref(), Some("VerifyCa"));
+        assert_eq!(
+            mode("postgres://u@h/db?sslmode=require").ok().as_deref(),
+            Some("Require")
+        );
+        let full = "postgres://u@h/db?sslmode=verify-full&sslrootcert=/ca.pem";
+        assert_eq!(mode(full).ok().as_deref(), Some("VerifyFull"));
+    }
 }
