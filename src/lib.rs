@@ -25,6 +25,7 @@ pub mod migration;
 pub mod plan;
 pub mod preflight;
 pub mod prove;
+pub mod rehearse;
 pub mod report;
 pub mod signal;
 pub mod source;

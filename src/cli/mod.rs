@@ -25,6 +25,8 @@ mod migrate;
 mod plan;
 mod planning;
 mod preflight;
+mod rehearse;
+mod sources;
 mod targets;
 
 use std::process::ExitCode;
@@ -69,6 +71,9 @@ enum Command {
     Export(export::Args),
     /// Print the schema as an entity-relationship diagram.
     Graph(graph::Args),
+    /// Run the plan on a scratch copy filled with generated rows: each statement's
+    /// time, locks and rewrites, estimated at the live row counts (PostgreSQL).
+    Rehearse(rehearse::Args),
     /// Convert SQL files once into schema source (via a scratch database).
     Import(import::Args),
     /// Write or check versioned migration files (sqlx, Flyway, golang-migrate, dbmate, plain).
@@ -113,6 +118,7 @@ pub fn main() -> ExitCode {
         Command::Export(a) => export::run(a),
         Command::Graph(a) => graph::run(a),
         Command::Import(a) => import::run(a),
+        Command::Rehearse(a) => rehearse::run(a),
         Command::Migrate(a) => migrate::run(a),
         Command::History(a) => history::run(a),
         Command::Gc(a) => gc::run(a),

@@ -20,6 +20,7 @@ pub mod mysql;
 pub mod postgres;
 pub mod sqlite;
 pub mod statements;
+pub(crate) mod tls;
 
 pub use driver::{
     fingerprint, first_line, scratch_name, ApplyOptions, ApplyReport, Driver, Expected, LoadError,

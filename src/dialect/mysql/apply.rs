@@ -55,13 +55,26 @@ pub fn plan_hash(script: &Script) -> String {
 
 async fn connect(url: &str) -> miette::Result<MySqlConnection> {
     session(url).await.map_err(|e| {
-        miette::miette!(
-            code = "strata::mysql::connect",
-            help = "check that the server is running and the URL names a database",
-            "cannot connect to {}: {e}",
-            crate::url::redact(url)
+        unreachable(
+            url,
+            e,
+            "check that the server is running and the URL names a database",
         )
     })
+}
+
+/// The diagnostic for a connection to `url` that failed with `e`: a TLS
+/// hint (docs/tls.md) when the failure is about TLS, `help` otherwise.
+pub(crate) fn unreachable(url: &str, e: impl std::fmt::Display, help: &str) -> miette::Report {
+    let e = e.to_string();
+    let help = crate::dialect::tls::hint(crate::ir::DialectKind::Mysql, &e)
+        .unwrap_or_else(|| help.to_string());
+    miette::miette!(
+        code = "strata::mysql::connect",
+        help = help,
+        "cannot connect to {}: {e}",
+        crate::url::redact(url)
+    )
 }
 
 pub async fn apply(
@@ -398,10 +411,10 @@ pub async fn count(url: &str, sql: &str) -> miette::Result<i64> {
     let mut conn = <sqlx::mysql::MySqlConnection as sqlx::Connection>::connect(&real_url)
         .await
         .map_err(|e| {
-            miette::miette!(
-                code = "strata::mysql::connect",
-                "cannot connect to {}: {e}",
-                crate::url::redact(url)
+            unreachable(
+                url,
+                e,
+                "check that the server is running and the URL names a database",
             )
         })?;
     let n = sqlx::query_scalar::<_, i64>(sql)

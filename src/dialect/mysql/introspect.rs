@@ -75,11 +75,10 @@ impl Server {
 pub(crate) async fn connect(url: &str, max: u32) -> miette::Result<MySqlPool> {
     let url = url.replacen("mariadb://", "mysql://", 1);
     let unreachable = |e: String| {
-        miette::miette!(
-            code = "strata::mysql::connect",
-            help = "check that the server is running and the URL names a database: mysql://user:password@host:3306/database",
-            "cannot connect to {}: {e}",
-            crate::url::redact(&url)
+        super::apply::unreachable(
+            &url,
+            e,
+            "check that the server is running and the URL names a database: mysql://user:password@host:3306/database",
         )
     };
     crate::dialect::probe::<sqlx::MySqlConnection>(&url)

@@ -31,14 +31,9 @@ pub async fn apply(
     script: &Script,
     options: &ApplyOptions,
 ) -> miette::Result<ApplyReport> {
-    let mut conn = PgConnection::connect(url).await.map_err(|e| {
-        miette::miette!(
-            code = "strata::postgres::connect",
-            help = "check the URL, that the server runs, and that the user may connect",
-            "cannot connect to {}: {e}",
-            crate::url::redact(url)
-        )
-    })?;
+    let mut conn = super::connect::connect(url)
+        .await
+        .map_err(|e| super::connect::unreachable(url, e))?;
     acquire_lock(&mut conn, options.apply_lock_wait()).await?;
     let result = locked(&mut conn, url, script, options).await;
     // The lock is released with the session anyway; unlocking first keeps
@@ -308,15 +303,9 @@ async fn drop_left_invalid(conn: &mut PgConnection, before: &[String]) -> String
 
 /// The integer a `SELECT COUNT(*) …` returns (pre-flight checks).
 pub async fn count(url: &str, sql: &str) -> miette::Result<i64> {
-    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(url)
+    let mut conn = super::connect::connect(url)
         .await
-        .map_err(|e| {
-            miette::miette!(
-                code = "strata::postgres::connect",
-                "cannot connect to {}: {e}",
-                crate::url::redact(url)
-            )
-        })?;
+        .map_err(|e| super::connect::unreachable(url, e))?;
     let n = sqlx::query_scalar::<_, i64>(sql)
         .fetch_one(&mut conn)
         .await

@@ -25,13 +25,9 @@ fn qualified(place: &Place) -> String {
 }
 
 async fn connect(url: &str) -> miette::Result<PgConnection> {
-    PgConnection::connect(url).await.map_err(|e| {
-        miette::miette!(
-            code = "strata::postgres::connect",
-            "cannot connect to {}: {e}",
-            crate::url::redact(url)
-        )
-    })
+    super::connect::connect(url)
+        .await
+        .map_err(|e| super::connect::unreachable(url, e))
 }
 
 pub async fn record(url: &str, place: &Place, e: &Entry) -> miette::Result<()> {

@@ -29,20 +29,25 @@ use queries::{
 /// Reads the schema of the database at `url`; `namespaces` narrows it
 /// where the dialect has namespaces (empty: all non-system ones).
 pub async fn introspect(url: &str, namespaces: &[String]) -> miette::Result<Introspection> {
-    let unreachable = |e: String| {
-        miette::miette!(
-            code = "strata::postgres::connect",
-            help = "check the URL, that the server runs, and that the user may connect",
-            "cannot connect to {}: {e}",
-            crate::url::redact(url)
-        )
+    let unreachable = |e: String| super::connect::unreachable(url, e);
+    let probe = tokio::time::timeout(crate::dialect::CONNECT_TIMEOUT, super::connect::settle(url));
+    let options = match probe.await {
+        Ok(Ok((c, options))) => {
+            // The probe only had to succeed; how it closes does not matter.
+            let _ = sqlx::Connection::close(c).await;
+            options
+        }
+        Ok(Err(e)) => return Err(unreachable(e.to_string())),
+        Err(_) => {
+            return Err(unreachable(format!(
+                "no answer within {} s",
+                crate::dialect::CONNECT_TIMEOUT.as_secs()
+            )))
+        }
     };
-    crate::dialect::probe::<sqlx::PgConnection>(url)
-        .await
-        .map_err(unreachable)?;
     let pool = PgPoolOptions::new()
         .max_connections(4)
-        .connect(url)
+        .connect_with(options)
         .await
         .map_err(|e| unreachable(e.to_string()))?;
     let result = read(&pool, namespaces).await;

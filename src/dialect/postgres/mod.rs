@@ -4,6 +4,7 @@
 //! an advisory lock. See docs/postgres.md.
 
 pub mod apply;
+pub mod connect;
 pub mod emit;
 pub mod expr;
 pub mod hazards;
