@@ -67,7 +67,8 @@ pub struct Schema {
     /// Namespaces (PostgreSQL schemas) declared explicitly. Objects name
     /// their namespace in their own [`Name`]; the default namespace
     /// (`public` on PostgreSQL, the current database elsewhere) is `None`
-    /// there and never appears here.
+    /// there, and appears here only to state its owner: it is never
+    /// created or dropped.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub namespaces: BTreeMap<String, Namespace>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
@@ -112,6 +113,11 @@ pub struct Namespace {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The owning role, managed only when stated: `None` in a desired
+    /// schema leaves the owner alone. In an introspection `None` means the
+    /// role that inspected it, which is what `CREATE SCHEMA` gives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
