@@ -19,7 +19,7 @@ pub(crate) use table::sort_table_changes;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Name, Namespace, Schema, Table, View};
+use crate::ir::{Name, Schema, Table, View};
 use table::{column_renames, table_changes, Renames};
 
 /// The changes that take `from` to `to`. Renames come only from
@@ -438,8 +438,9 @@ mod tests {
 }
 
 /// The default namespace (`public`) is listed only for its owner: it is
-/// never created or dropped. An owner is changed only where `to` states
-/// one.
+/// never created or dropped, and changed only where both sides know it
+/// (an introspection always does; an empty or hand-written `from` may
+/// not). An owner is changed only where `to` states one.
 fn namespaces(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
     let default = |name: &str| name == "public";
     for (name, f) in &from.namespaces {
@@ -449,12 +450,8 @@ fn namespaces(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
     }
     for (name, t) in &to.namespaces {
         let f = match from.namespaces.get(name) {
-            Some(f) => f.clone(),
-            None if default(name) => Namespace {
-                name: name.clone(),
-                comment: None,
-                owner: None,
-            },
+            Some(f) => f,
+            None if default(name) => continue,
             None => {
                 out.push(Change::CreateNamespace(t.clone()));
                 continue;
@@ -462,7 +459,7 @@ fn namespaces(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
         };
         if t.owner.is_some() && t.owner != f.owner {
             out.push(Change::AlterNamespace {
-                from: f,
+                from: f.clone(),
                 to: t.clone(),
             });
         }

@@ -836,4 +836,20 @@ impl Schema {
     pub fn grantees(&self) -> std::collections::BTreeSet<&str> {
         self.grants.values().map(|g| g.grantee.as_str()).collect()
     }
+
+    /// This schema (a database's) without the default namespace's owner
+    /// and privileges where `declared` says nothing of them: a file that
+    /// never mentions `public` leaves them alone, so it compares equal to
+    /// the database it was applied to.
+    pub fn without_unmanaged(&self, declared: &Schema) -> Schema {
+        let mut out = self.clone();
+        let public = GrantOn::Schema("public".into());
+        if !declared.namespaces.contains_key("public") {
+            out.namespaces.remove("public");
+        }
+        if !declared.grants.values().any(|g| g.on == public) {
+            out.grants.retain(|_, g| g.on != public);
+        }
+        out
+    }
 }
