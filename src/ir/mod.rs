@@ -67,7 +67,8 @@ pub struct Schema {
     /// Namespaces (PostgreSQL schemas) declared explicitly. Objects name
     /// their namespace in their own [`Name`]; the default namespace
     /// (`public` on PostgreSQL, the current database elsewhere) is `None`
-    /// there and never appears here.
+    /// there, and appears here only to state its owner: it is never
+    /// created or dropped.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub namespaces: BTreeMap<String, Namespace>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
@@ -112,6 +113,11 @@ pub struct Namespace {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The owning role, managed only when stated: `None` in a desired
+    /// schema leaves the owner alone. In an introspection `None` means the
+    /// role that inspected it, which is what `CREATE SCHEMA` gives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -837,5 +843,21 @@ impl Schema {
     /// schema without grants never revokes anything.
     pub fn grantees(&self) -> std::collections::BTreeSet<&str> {
         self.grants.values().map(|g| g.grantee.as_str()).collect()
+    }
+
+    /// This schema (a database's) without the default namespace's owner
+    /// and privileges where `declared` says nothing of them: a file that
+    /// never mentions `public` leaves them alone, so it compares equal to
+    /// the database it was applied to.
+    pub fn without_unmanaged(&self, declared: &Schema) -> Schema {
+        let mut out = self.clone();
+        let public = GrantOn::Schema("public".into());
+        if !declared.namespaces.contains_key("public") {
+            out.namespaces.remove("public");
+        }
+        if !declared.grants.values().any(|g| g.on == public) {
+            out.grants.retain(|_, g| g.on != public);
+        }
+        out
     }
 }

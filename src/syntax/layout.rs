@@ -65,6 +65,8 @@ pub enum Top {
     Dialect,
     /// `comment "…"` inside a namespace block.
     NamespaceComment,
+    /// `owner role` inside a namespace block.
+    NamespaceOwner,
     Namespace {
         name: String,
         block: Block<Top>,

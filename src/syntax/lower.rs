@@ -201,6 +201,7 @@ impl<'a> Lowerer<'a> {
                     .or_insert_with(|| Namespace {
                         name: ns.to_string(),
                         comment: None,
+                        owner: None,
                     });
                 if entry.comment.is_some() {
                     self.err(
@@ -215,6 +216,7 @@ impl<'a> Lowerer<'a> {
                 }
                 Some(Placed::new(Top::NamespaceComment, span))
             }
+            Rule::owner_item => self.namespace_owner(p, span, ns?),
             Rule::enum_def => self.enum_def(p, span, ns),
             Rule::sequence => self.sequence(p, span, ns),
             Rule::table => self.table(p, span, ns, false),
@@ -227,6 +229,35 @@ impl<'a> Lowerer<'a> {
             Rule::domain_def => self.domain_def(p, span, ns),
             _ => None,
         }
+    }
+
+    /// `owner role` in a namespace block: the one attribute `public`
+    /// may be declared for.
+    fn namespace_owner(&mut self, p: P<'a>, span: Range<usize>, ns: &str) -> Option<Placed<Top>> {
+        let role = p.into_inner().find(is_ident)?;
+        let role = self.ident_checked(&role);
+        let entry = self
+            .out
+            .schema
+            .namespaces
+            .entry(ns.to_string())
+            .or_insert_with(|| Namespace {
+                name: ns.to_string(),
+                comment: None,
+                owner: None,
+            });
+        if entry.owner.is_some() {
+            self.err(
+                "E0308",
+                span.clone(),
+                format!("namespace `{ns}` has two owners"),
+                "second owner",
+                Some("keep one `owner role` per namespace".into()),
+            );
+        } else {
+            entry.owner = Some(role);
+        }
+        Some(Placed::new(Top::NamespaceOwner, span))
     }
 
     // ------------------------------------------------------------ helpers
@@ -417,6 +448,7 @@ impl<'a> Lowerer<'a> {
                         .or_insert_with(|| Namespace {
                             name: name.clone(),
                             comment: None,
+                            owner: None,
                         });
                     let at = ObjectRef::Namespace { name: name.clone() };
                     if !self.out.map.contains_key(&at) {

@@ -49,6 +49,9 @@ pub fn print_schema(schema: &Schema) -> String {
                 format!("  comment {}", text::string(c)),
             ));
         }
+        if let Some(o) = &ns.owner {
+            inner.push(Chunk::one("owner", format!("  owner {}", text::ident(o))));
+        }
         let name = ns.name.as_str();
         objects(
             schema,
@@ -274,6 +277,15 @@ fn top_item(schema: &Schema, top: &Top, ind: &str, ns: Option<&str>) -> String {
                 .and_then(|n| n.comment.as_ref());
             match c {
                 Some(c) => format!("{ind}comment {}", text::string(c)),
+                None => String::new(),
+            }
+        }
+        Top::NamespaceOwner => {
+            let o = ns
+                .and_then(|n| schema.namespaces.get(n))
+                .and_then(|n| n.owner.as_ref());
+            match o {
+                Some(o) => format!("{ind}owner {}", text::ident(o)),
                 None => String::new(),
             }
         }

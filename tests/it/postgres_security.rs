@@ -355,7 +355,8 @@ fn language_rules_and_their_codes() {
             "table t {\n  a int\n}\ngrant select on view t to r",
             "E0231",
         ),
-        ("grant usage on schema public to r", "E0231"),
+        ("grant usage on schema nowhere to r", "E0231"),
+        ("grant usage on schema public to r", "ok"),
         (
             "table t {\n  a int\n}\ngrant usage on table t to r",
             "E0233",

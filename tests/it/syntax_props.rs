@@ -531,7 +531,16 @@ fn schema() -> BoxedStrategy<Schema> {
             let namespaces: BTreeMap<String, Namespace> = namespaces
                 .into_iter()
                 .filter(|(k, _)| k != "ext")
-                .map(|(k, comment)| (k.clone(), Namespace { name: k, comment }))
+                .map(|(k, comment)| {
+                    (
+                        k.clone(),
+                        Namespace {
+                            name: k,
+                            comment,
+                            owner: None,
+                        },
+                    )
+                })
                 .collect();
             let names = prop::collection::vec(name_in(spaces.clone()), 1..4);
             (Just(namespaces), Just(dialect), Just(spaces), names)

@@ -240,14 +240,18 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
 fn namespaces(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
     for r in rows {
         let name = s(r, "name")?;
-        if name == "public" {
-            continue;
-        }
+        // `public`'s comment is the server's own ("standard public schema").
+        let comment = if name == "public" {
+            None
+        } else {
+            os(r, "comment")?
+        };
         schema.namespaces.insert(
             name.clone(),
             Namespace {
                 name,
-                comment: os(r, "comment")?,
+                comment,
+                owner: os(r, "owner")?,
             },
         );
     }

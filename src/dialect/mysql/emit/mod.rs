@@ -157,7 +157,7 @@ fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
         Change::CreateExtension(_) | Change::DropExtension(_) => {
             return Err(unsupported("create or drop extensions"))
         }
-        Change::CreateNamespace(_) | Change::DropNamespace(_) => {
+        Change::CreateNamespace(_) | Change::DropNamespace(_) | Change::AlterNamespace { .. } => {
             return Err(EmitError::Unsupported {
                 dialect: DialectKind::Mysql,
                 what: "create or drop namespaces".into(),
