@@ -688,6 +688,12 @@ pub struct Function {
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "FunctionAttributes::is_default")]
     pub attributes: FunctionAttributes,
+    /// `with (…)`: MySQL's characteristics of a stored routine
+    /// (`deterministic`, `data_access`, `sql_security`, `definer`) and the
+    /// session it was created under (`sql_mode`, `character_set_client`,
+    /// `collation_connection`), each when not the default.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
 }
 
 impl Function {

@@ -1471,6 +1471,7 @@ impl<'a> Lowerer<'a> {
             aggregate: p.as_rule() == Rule::aggregate,
             comment: None,
             attributes: Default::default(),
+            options: Default::default(),
         };
         let mut name_span = span.clone();
         let mut groups = 0;
@@ -1503,6 +1504,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 Rule::comment_item => f.comment = self.string_child(&c),
+                Rule::table_with => self.options(&c, &mut f.options),
                 _ => self.fn_attr(&c, &mut f.attributes),
             }
         }

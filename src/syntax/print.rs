@@ -559,6 +559,7 @@ fn function(f: &Function, ind: &str, ns: Option<&str>) -> String {
         s.push_str(&format!(" returns {r}"));
     }
     s.push_str(&format!(" language {}", text::ident(&f.language)));
+    s.push_str(&with_options(&f.options));
     s.push_str(&objects::function_attributes(&f.attributes));
     match &f.object_file {
         Some(file) => s.push_str(&format!(

@@ -632,19 +632,33 @@ fn schema() -> BoxedStrategy<Schema> {
                     body(),
                     opt(text_value()),
                     function_attributes(),
+                    prop::collection::btree_map(
+                        ident(),
+                        prop::sample::select(vec![
+                            "true",
+                            "reads sql data",
+                            "ANSI_QUOTES,STRICT_ALL_TABLES",
+                            "app@%",
+                        ])
+                        .prop_map(str::to_string),
+                        0..3,
+                    ),
                 )
                     .prop_map(
-                        |(name, args, returns, language, body, comment, attributes)| Function {
-                            name,
-                            args: args.to_string(),
-                            returns: returns.map(str::to_string),
-                            language: language.to_string(),
-                            body,
-                            object_file: None,
-                            standard_body: false,
-                            aggregate: false,
-                            comment,
-                            attributes,
+                        |(name, args, returns, language, body, comment, attributes, options)| {
+                            Function {
+                                name,
+                                args: args.to_string(),
+                                returns: returns.map(str::to_string),
+                                language: language.to_string(),
+                                body,
+                                object_file: None,
+                                standard_body: false,
+                                aggregate: false,
+                                comment,
+                                attributes,
+                                options,
+                            }
                         },
                     ),
                 0..2,

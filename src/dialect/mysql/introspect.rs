@@ -9,6 +9,7 @@
 //! charset introducers) are undone here, where the server is known.
 
 pub mod queries;
+mod routines;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,7 +29,8 @@ use super::quote::{ident, string};
 use super::HISTORY_TABLE;
 use queries::{
     CHECKS_MARIADB, CHECKS_MYSQL, COLLATIONS, COLUMNS, EVENTS, FOREIGN_KEYS, INDEXES,
-    INDEXES_MYSQL8, PARTITIONS, ROUTINES, TABLES, TRIGGERS, VERSION, VIEWS, VIEWS_MYSQL8,
+    INDEXES_MYSQL8, PARAMETERS, PARTITIONS, ROUTINES, TABLES, TRIGGERS, VERSION, VIEWS,
+    VIEWS_MYSQL8,
 };
 
 /// Which server answers, and so which catalog columns exist.
@@ -172,6 +174,7 @@ struct Catalog {
     triggers: Rows,
     collations: Rows,
     routines: Rows,
+    parameters: Rows,
     events: Rows,
     partitions: Rows,
 }
@@ -213,8 +216,9 @@ async fn fetch_catalog(pool: &MySqlPool, server: &Server, db: &str) -> miette::R
         fetch(pool, TRIGGERS, db),
         fetch(pool, COLLATIONS, db),
     )?;
-    let (routines, events, partitions) = futures::try_join!(
+    let (routines, parameters, events, partitions) = futures::try_join!(
         fetch(pool, ROUTINES, db),
+        fetch(pool, PARAMETERS, db),
         fetch(pool, EVENTS, db),
         fetch(pool, PARTITIONS, db),
     )?;
@@ -228,6 +232,7 @@ async fn fetch_catalog(pool: &MySqlPool, server: &Server, db: &str) -> miette::R
         triggers,
         collations,
         routines,
+        parameters,
         events,
         partitions,
     })
@@ -267,13 +272,7 @@ fn build(server: &Server, db: &str, db_collation: &str, c: Catalog) -> Introspec
     }
     views(&c.views, db, &mut schema);
     triggers(&c.triggers, &mut schema);
-    for r in &c.routines {
-        warnings.push(format!(
-            "{} {} is not modeled by strata yet",
-            col(r, 0).to_ascii_lowercase(),
-            col(r, 1)
-        ));
-    }
+    routines::routines(&c.routines, &c.parameters, &mut schema, &mut warnings);
     for r in &c.events {
         warnings.push(format!("event {} is not modeled by strata yet", col(r, 0)));
     }
@@ -569,6 +568,11 @@ fn views(rows: &Rows, db: &str, schema: &mut Schema) {
         for (key, i) in [("check_option", 2), ("sql_security", 3), ("algorithm", 5)] {
             if let Some(v) = opt(r, i) {
                 options.insert(key.to_string(), v.to_ascii_lowercase());
+            }
+        }
+        for (key, i) in [("character_set_client", 6), ("collation_connection", 7)] {
+            if let Some(v) = opt(r, i) {
+                options.insert(key.to_string(), v);
             }
         }
         if let Some(definer) = opt(r, 4) {

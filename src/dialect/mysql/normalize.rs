@@ -52,6 +52,11 @@ pub fn schema(s: &Schema) -> Schema {
         v.comment = v.comment.take().filter(|c| !c.is_empty());
         v.options = view_options(&v.options);
     }
+    let functions = std::mem::take(&mut out.functions);
+    for (_, mut f) in functions {
+        super::routines::normalize(&mut f);
+        out.functions.insert(f.key(), f);
+    }
     let triggers = std::mem::take(&mut out.triggers);
     for ((tname, name), mut tr) in triggers {
         tr.timing = tr.timing.trim().to_ascii_lowercase();
@@ -471,6 +476,17 @@ fn view_options(options: &BTreeMap<String, String>) -> BTreeMap<String, String> 
     let mut out = BTreeMap::new();
     for (k, v) in options {
         let key = k.to_ascii_lowercase().replace(' ', "_");
+        match key.as_str() {
+            "character_set_client" => {
+                out.insert(key, charset(v));
+                continue;
+            }
+            "collation_connection" => {
+                out.insert(key, collation(v));
+                continue;
+            }
+            _ => {}
+        }
         if key == "definer" {
             let plain: String = v
                 .chars()

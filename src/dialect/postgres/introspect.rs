@@ -565,6 +565,7 @@ fn functions(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
                 aggregate: true,
                 comment: os(r, "comment")?,
                 attributes: Default::default(),
+                options: Default::default(),
             };
             schema.functions.insert(f.key(), f);
             continue;
@@ -584,6 +585,7 @@ fn functions(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
             aggregate: false,
             comment: os(r, "comment")?,
             attributes: objects::function_attributes(r)?,
+            options: Default::default(),
         };
         schema.functions.insert(f.key(), f);
     }
