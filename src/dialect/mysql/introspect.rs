@@ -216,6 +216,7 @@ async fn fetch_catalog(pool: &MySqlPool, server: &Server, db: &str) -> miette::R
         fetch(pool, TRIGGERS, db),
         fetch(pool, COLLATIONS, db),
     )?;
+    let views = with_written_bodies(pool, db, views).await?;
     let (routines, parameters, events, partitions) = futures::try_join!(
         fetch(pool, ROUTINES, db),
         fetch(pool, PARAMETERS, db),
@@ -236,6 +237,38 @@ async fn fetch_catalog(pool: &MySqlPool, server: &Server, db: &str) -> miette::R
         events,
         partitions,
     })
+}
+
+/// `information_schema.VIEWS` drops the character set introducers a body
+/// was written with (`_utf8mb3'x'`), and they decide the character set of
+/// a view's columns: each view's body is read from `SHOW CREATE VIEW`
+/// instead (one query per view, run concurrently on the pool).
+async fn with_written_bodies(pool: &MySqlPool, db: &str, mut views: Rows) -> miette::Result<Rows> {
+    let shows = views.iter().map(|r| {
+        let sql = format!("SHOW CREATE VIEW {}.{}", ident(db), ident(&col(r, 0)));
+        async move {
+            let row: MySqlRow = sqlx::query(&sql).fetch_one(pool).await.map_err(|e| {
+                miette::miette!(code = "strata::mysql::introspect", "{sql} failed: {e}")
+            })?;
+            Ok::<_, miette::Report>(text(&row, 1))
+        }
+    });
+    let created = futures::future::try_join_all(shows).await?;
+    for (r, create) in views.iter_mut().zip(created) {
+        let body = create.and_then(|c| written_body(&c, &col(r, 0), &col(r, 2)));
+        if let (Some(body), Some(slot)) = (body, r.get_mut(1)) {
+            *slot = Some(body);
+        }
+    }
+    Ok(views)
+}
+
+/// The body in `CREATE … VIEW `name` AS body [WITH … CHECK OPTION]`.
+fn written_body(create: &str, name: &str, check_option: &str) -> Option<String> {
+    let head = format!(" VIEW `{}` AS ", name.replace('`', "``"));
+    let body = &create[create.find(&head)? + head.len()..];
+    let tail = format!(" WITH {} CHECK OPTION", check_option.to_ascii_uppercase());
+    Some(body.strip_suffix(tail.as_str()).unwrap_or(body).to_string())
 }
 
 /// The rows → the schema, one catalog query at a time. Tables first: the
@@ -787,6 +820,16 @@ impl Collations {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_view_body_is_read_from_its_create_statement_with_its_introducers() {
+        let create = "CREATE ALGORITHM=UNDEFINED DEFINER=`root`@`%` SQL SECURITY DEFINER VIEW `v``x` AS select _utf8mb3'a' AS `a` WITH LOCAL CHECK OPTION";
+        assert_eq!(
+            written_body(create, "v`x", "LOCAL").as_deref(),
+            Some("select _utf8mb3'a' AS `a`")
+        );
+        assert_eq!(written_body(create, "other", "NONE"), None);
+    }
 
     #[test]
     fn reads_server_versions() {

@@ -113,7 +113,7 @@ mod tests {
             "`p_id` int, out `the count` decimal(5,2), inout `x` int"
         );
         assert_eq!(parameters(""), "");
-        assert_eq!(parameters(&parameters("a varchar(10)")), "a varchar(10)");
+        assert_eq!(parameters(&parameters("a varchar(10)")), "`a` varchar(10)");
     }
 
     #[test]
