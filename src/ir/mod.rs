@@ -446,6 +446,11 @@ pub struct Check {
     pub no_inherit: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
+    /// MariaDB keeps a check written on a column's line apart from a
+    /// table's (`CHECK_CONSTRAINTS.LEVEL`): the column it was written on.
+    /// Other dialects leave it `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

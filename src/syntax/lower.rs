@@ -919,6 +919,7 @@ impl<'a> Lowerer<'a> {
             not_valid: false,
             renamed_from: None,
             no_inherit: false,
+            column: None,
         }
     }
 
@@ -983,7 +984,16 @@ impl<'a> Lowerer<'a> {
             };
             mine.push(self.push_part(&t.name, &mut t.uniques, u, Part::Unique, sp));
         }
-        for (ch, sp) in inline.checks {
+        // MariaDB keeps a check written on a column apart from a table's.
+        let mysql = self
+            .out
+            .dialects
+            .iter()
+            .any(|(d, _)| *d == DialectKind::Mysql);
+        for (mut ch, sp) in inline.checks {
+            if mysql {
+                ch.column = Some(cname.to_string());
+            }
             mine.push(self.push_part(&t.name, &mut t.checks, ch, Part::Check, sp));
         }
         for (mut fk, sp) in inline.fks {
@@ -1211,6 +1221,7 @@ impl<'a> Lowerer<'a> {
             not_valid: false,
             renamed_from: None,
             no_inherit: false,
+            column: None,
         };
         for c in p.clone().into_inner() {
             match c.as_rule() {

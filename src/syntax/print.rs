@@ -689,6 +689,13 @@ fn canonical_inline(t: &Table) -> BTreeMap<usize, Vec<Member>> {
         last = Some(i);
         inline.entry(i).or_default().push(Member::Unique(k));
     }
+    // A check written on a column (MariaDB) goes back on its line, wherever
+    // it sits in the list: normalization orders checks by name.
+    for (k, ch) in t.checks.iter().enumerate() {
+        if let Some(i) = ch.column.as_deref().and_then(pos) {
+            inline.entry(i).or_default().push(Member::Check(k));
+        }
+    }
     let mut last = None;
     for (k, f) in t.foreign_keys.iter().enumerate() {
         let ok = fk_inlinable(f);

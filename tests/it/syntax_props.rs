@@ -433,6 +433,7 @@ fn domain(spaces: Vec<Option<String>>) -> BoxedStrategy<Domain> {
             not_valid,
             renamed_from: None,
             no_inherit: false,
+            column: None,
         });
     (
         name_in(spaces),
@@ -466,7 +467,7 @@ fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
             let unique = (opt(ident()), subset(cols.clone()), any::<bool>(), deferral(), opt(ident()))
                 .prop_map(|(name, columns, nulls_not_distinct, deferral, renamed_from)| Unique { name, columns, nulls_not_distinct, deferral, renamed_from });
             let check = (opt(ident()), bool_expr(), any::<bool>(), opt(ident()))
-                .prop_map(|(name, expr, not_valid, renamed_from)| Check { name, expr, not_valid, renamed_from, no_inherit: false });
+                .prop_map(|(name, expr, not_valid, renamed_from)| Check { name, expr, not_valid, renamed_from, no_inherit: false, column: None });
             let fk = (opt(ident()), subset(cols.clone()), prop::sample::select(refs.clone()), prop::collection::vec(ident(), 1..3), action(), action(), deferral(), prop::sample::select(vec![MatchType::Simple, MatchType::Full, MatchType::Partial]), any::<bool>(), opt(ident()))
                 .prop_map(|(name, columns, ref_table, ref_columns, on_delete, on_update, deferral, match_type, not_valid, renamed_from)| {
                     let n = columns.len().min(ref_columns.len());

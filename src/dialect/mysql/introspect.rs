@@ -395,7 +395,9 @@ fn checks(rows: &Rows, server: &Server) -> (JsonChecks, BTreeMap<String, Vec<Che
             json_checks.insert((table.clone(), name.clone()));
             continue;
         }
+        let column = (col(r, 3) == "Column").then(|| name.clone());
         table_checks.entry(table).or_default().push(Check {
+            column,
             name: Some(name),
             expr: Expr::new(clause),
             not_valid: false,

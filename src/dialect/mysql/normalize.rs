@@ -290,6 +290,17 @@ fn checks(t: &mut Table, column_names: &[String]) {
     for c in &mut t.checks {
         c.expr = crate::ir::Expr::new(expr(c.expr.as_str(), column_names));
         c.not_valid = false;
+        // A check on a column the table does not have stays the table's;
+        // MariaDB names an unnamed check on a column after the column.
+        // MariaDB names it after the column and takes no other name there.
+        c.column = c
+            .column
+            .take()
+            .filter(|col| column_names.contains(col))
+            .filter(|col| c.name.as_ref().is_none_or(|n| n == col));
+        if c.name.is_none() {
+            c.name = c.column.clone();
+        }
         if c.name.is_none() {
             loop {
                 n += 1;

@@ -438,6 +438,7 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
                 not_valid: !validated,
                 renamed_from: None,
                 no_inherit: r.try_get("no_inherit")?,
+                column: None,
             }),
             "f" => t.foreign_keys.push(ForeignKey {
                 name: Some(name),

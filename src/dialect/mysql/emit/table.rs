@@ -6,12 +6,12 @@ use super::column::{column_def, default_sql};
 use super::constraints::fk_def;
 use super::index::index_def;
 use super::Lowered;
-use crate::dialect::mysql::alter::{self, Action, Algo, Clause, Place, Statement};
+use crate::dialect::mysql::alter::{self, check_column, Action, Algo, Clause, Place, Statement};
 use crate::dialect::mysql::hazards;
 use crate::dialect::mysql::quote::{ident, idents, name, string};
 use crate::dialect::EmitOptions;
 use crate::diff::TableChange;
-use crate::ir::{Column, Partitioning, Table};
+use crate::ir::{Check, Column, Partitioning, Table};
 use crate::plan::Hazard;
 
 fn table_options(t: &Table) -> String {
@@ -33,7 +33,23 @@ fn table_options(t: &Table) -> String {
 }
 
 pub(super) fn create_table(t: &Table) -> String {
-    let mut lines: Vec<String> = t.columns.iter().map(column_def).collect();
+    // A check written on a column (MariaDB keeps it apart) goes on its line.
+    let on_column = |ck: &Check| check_column(t, ck).is_some();
+    let mut lines: Vec<String> = t
+        .columns
+        .iter()
+        .map(|c| {
+            let checks = t
+                .checks
+                .iter()
+                .filter(|ck| ck.column.as_deref() == Some(&c.name));
+            let mut def = column_def(c);
+            for ck in checks {
+                def.push_str(&format!(" CHECK ({})", ck.expr));
+            }
+            def
+        })
+        .collect();
     if let Some(pk) = &t.primary_key {
         lines.push(format!("PRIMARY KEY ({})", idents(&pk.columns)));
     }
@@ -47,7 +63,7 @@ pub(super) fn create_table(t: &Table) -> String {
     for ix in &t.indexes {
         lines.push(index_def(ix));
     }
-    for c in &t.checks {
+    for c in t.checks.iter().filter(|ck| !on_column(ck)) {
         lines.push(format!(
             "CONSTRAINT {} CHECK ({})",
             ident(c.name.as_deref().unwrap_or("")),
@@ -149,10 +165,16 @@ fn clause(a: &Action<'_>) -> String {
         Action::RenameIndex { from, to } => {
             format!("RENAME INDEX {} TO {}", ident(from), ident(to))
         }
-        Action::AddCheck { name, expr } => {
+        Action::AddCheck {
+            column: Some(c),
+            expr,
+            ..
+        } => format!("MODIFY COLUMN {} CHECK ({expr})", column_def(c)),
+        Action::AddCheck { name, expr, .. } => {
             format!("ADD CONSTRAINT {} CHECK ({expr})", ident(name))
         }
         Action::DropCheck(n) => format!("DROP CONSTRAINT {}", ident(n)),
+        Action::DropColumnCheck(c) => format!("MODIFY COLUMN {}", column_def(c)),
         Action::SetComment(c) => format!("COMMENT = {}", string(c)),
         Action::SetOption(k, v) => set_option(k, *v),
         Action::AddForeignKey(fk) => format!("ADD {}", fk_def(fk)),
