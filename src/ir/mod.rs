@@ -459,6 +459,11 @@ pub struct Check {
     pub no_inherit: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
+    /// MariaDB keeps a check written on a column's line apart from a
+    /// table's (`CHECK_CONSTRAINTS.LEVEL`): the column it was written on.
+    /// Other dialects leave it `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -701,6 +706,12 @@ pub struct Function {
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "FunctionAttributes::is_default")]
     pub attributes: FunctionAttributes,
+    /// `with (…)`: MySQL's characteristics of a stored routine
+    /// (`deterministic`, `data_access`, `sql_security`, `definer`) and the
+    /// session it was created under (`sql_mode`, `character_set_client`,
+    /// `collation_connection`), each when not the default.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
 }
 
 impl Function {

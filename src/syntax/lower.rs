@@ -956,6 +956,7 @@ impl<'a> Lowerer<'a> {
             not_valid: false,
             renamed_from: None,
             no_inherit: false,
+            column: None,
         }
     }
 
@@ -1020,7 +1021,16 @@ impl<'a> Lowerer<'a> {
             };
             mine.push(self.push_part(&t.name, &mut t.uniques, u, Part::Unique, sp));
         }
-        for (ch, sp) in inline.checks {
+        // MariaDB keeps a check written on a column apart from a table's.
+        let mysql = self
+            .out
+            .dialects
+            .iter()
+            .any(|(d, _)| *d == DialectKind::Mysql);
+        for (mut ch, sp) in inline.checks {
+            if mysql {
+                ch.column = Some(cname.to_string());
+            }
             mine.push(self.push_part(&t.name, &mut t.checks, ch, Part::Check, sp));
         }
         for (mut fk, sp) in inline.fks {
@@ -1248,6 +1258,7 @@ impl<'a> Lowerer<'a> {
             not_valid: false,
             renamed_from: None,
             no_inherit: false,
+            column: None,
         };
         for c in p.clone().into_inner() {
             match c.as_rule() {
@@ -1508,6 +1519,7 @@ impl<'a> Lowerer<'a> {
             aggregate: p.as_rule() == Rule::aggregate,
             comment: None,
             attributes: Default::default(),
+            options: Default::default(),
         };
         let mut name_span = span.clone();
         let mut groups = 0;
@@ -1540,6 +1552,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 Rule::comment_item => f.comment = self.string_child(&c),
+                Rule::table_with => self.options(&c, &mut f.options),
                 _ => self.fn_attr(&c, &mut f.attributes),
             }
         }

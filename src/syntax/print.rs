@@ -571,6 +571,7 @@ fn function(f: &Function, ind: &str, ns: Option<&str>) -> String {
         s.push_str(&format!(" returns {r}"));
     }
     s.push_str(&format!(" language {}", text::ident(&f.language)));
+    s.push_str(&with_options(&f.options));
     s.push_str(&objects::function_attributes(&f.attributes));
     match &f.object_file {
         Some(file) => s.push_str(&format!(
@@ -699,6 +700,13 @@ fn canonical_inline(t: &Table) -> BTreeMap<usize, Vec<Member>> {
         }
         last = Some(i);
         inline.entry(i).or_default().push(Member::Unique(k));
+    }
+    // A check written on a column (MariaDB) goes back on its line, wherever
+    // it sits in the list: normalization orders checks by name.
+    for (k, ch) in t.checks.iter().enumerate() {
+        if let Some(i) = ch.column.as_deref().and_then(pos) {
+            inline.entry(i).or_default().push(Member::Check(k));
+        }
     }
     let mut last = None;
     for (k, f) in t.foreign_keys.iter().enumerate() {

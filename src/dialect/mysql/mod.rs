@@ -12,6 +12,7 @@ pub mod introspect;
 pub mod normalize;
 pub mod quote;
 pub mod resume;
+pub mod routines;
 pub mod scratch;
 pub mod types;
 
@@ -81,7 +82,7 @@ impl Driver for Mysql {
         Box::pin(introspect::introspect(url, namespaces))
     }
 
-    /// A view whose definer the schema does not name keeps the one the
+    /// A view or routine whose definer the schema does not name keeps the one the
     /// server has: it is neither a difference nor changed when the view is
     /// replaced, whoever applies.
     fn align<'a>(&'a self, _url: &'a str, db: &'a Schema, desired: &'a mut Schema) -> Fut<'a, ()> {
@@ -91,6 +92,13 @@ impl Driver for Mysql {
                 let kept = db.views.get(n).and_then(|d| d.options.get("definer"));
                 if let (false, Some(d)) = (named, kept) {
                     v.options.insert("definer".to_string(), d.clone());
+                }
+            }
+            for (k, f) in desired.functions.iter_mut() {
+                let named = f.options.keys().any(|k| k.eq_ignore_ascii_case("definer"));
+                let kept = db.functions.get(k).and_then(|d| d.options.get("definer"));
+                if let (false, Some(d)) = (named, kept) {
+                    f.options.insert("definer".to_string(), d.clone());
                 }
             }
             Ok(())

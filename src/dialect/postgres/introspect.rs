@@ -447,6 +447,7 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
                 not_valid: !validated,
                 renamed_from: None,
                 no_inherit: r.try_get("no_inherit")?,
+                column: None,
             }),
             "f" => t.foreign_keys.push(ForeignKey {
                 name: Some(name),
@@ -574,6 +575,7 @@ fn functions(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
                 aggregate: true,
                 comment: os(r, "comment")?,
                 attributes: Default::default(),
+                options: Default::default(),
             };
             schema.functions.insert(f.key(), f);
             continue;
@@ -593,6 +595,7 @@ fn functions(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
             aggregate: false,
             comment: os(r, "comment")?,
             attributes: objects::function_attributes(r)?,
+            options: Default::default(),
         };
         schema.functions.insert(f.key(), f);
     }

@@ -51,6 +51,7 @@ mod tests {
             not_valid: false,
             renamed_from: None,
             no_inherit: false,
+            column: None,
         });
         let h = check(&Change::AlterDomain {
             from: from.clone(),

@@ -53,6 +53,7 @@ mod tests {
             not_valid: false,
             renamed_from: None,
             no_inherit: false,
+            column: None,
         };
         let t = Name::new("orders");
         assert_eq!(
