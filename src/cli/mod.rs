@@ -5,7 +5,9 @@
 mod apply;
 mod apply_saved;
 mod check;
+mod color;
 mod common;
+mod completions;
 mod diff;
 mod drift;
 mod env;
@@ -35,6 +37,10 @@ use clap::{Parser, Subcommand};
     about = "Declarative schema-as-code: schema files in, migration SQL out"
 )]
 struct Cli {
+    /// Colour in diagnostics and summaries: `auto` on a terminal when
+    /// NO_COLOR is unset.
+    #[arg(long, global = true, value_enum, default_value_t = color::Color::Auto)]
+    color: color::Color,
     #[command(subcommand)]
     command: Command,
 }
@@ -72,6 +78,10 @@ enum Command {
     Migrate(migrate::Args),
     /// List the applies recorded in the database (who, when, plan, SQL, outcome).
     History(history::Args),
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
+    Completions(completions::CompletionArgs),
+    /// Print strata's man page (or write a page per command with -o DIR).
+    Man(completions::ManArgs),
 }
 
 /// How a successful command ended.
@@ -96,6 +106,7 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    cli.color.install();
     let result = match cli.command {
         Command::Fmt(a) => fmt::run(a),
         Command::Check(a) => check::run(a),
@@ -110,6 +121,8 @@ pub fn main() -> ExitCode {
         Command::Import(a) => import::run(a),
         Command::Migrate(a) => migrate::run(a),
         Command::History(a) => history::run(a),
+        Command::Completions(a) => completions::completions(a),
+        Command::Man(a) => completions::man(a),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

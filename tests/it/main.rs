@@ -10,6 +10,7 @@ mod cli_errors;
 mod cli_exclude;
 mod cli_hostile;
 mod cli_inputs;
+mod cli_install;
 mod cli_secrets;
 mod cli_sqlite;
 mod client;
