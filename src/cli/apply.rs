@@ -23,7 +23,7 @@ use super::exclude::{without, ExcludeArgs};
 use super::fleet::FleetArgs;
 use super::interrupt::apply_or_interrupt;
 use super::Outcome;
-use crate::dialect::{self, first_line, ApplyOptions, ApplyReport, Expected, Script, StalePlan};
+use crate::dialect::{self, ApplyOptions, ApplyReport, Expected, Script, StalePlan};
 use crate::migration::migration;
 use crate::source;
 use crate::url::redact;
@@ -358,11 +358,9 @@ fn refuse_policy(m: &crate::migration::Migration, args: &Args) -> miette::Result
     super::common::refuse_hazards(m, &args.policy)
 }
 
-/// What ran, then one line of totals.
+/// One line of totals (each statement was reported as it completed,
+/// `progress.rs`).
 pub(super) fn report_applied(report: &ApplyReport, changes: usize, target: &str) {
-    for s in &report.executed {
-        eprintln!("ran: {}", first_line(s));
-    }
     eprintln!(
         "Applied {} change{} ({} statement{}) to {target}.",
         changes,
@@ -493,9 +491,6 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
     let report = apply_or_interrupt(&rt, d.apply(url, &pending.script, &options), true)?;
     for note in &report.notes {
         eprintln!("{note}");
-    }
-    for s in &report.executed {
-        eprintln!("ran: {}", first_line(s));
     }
     eprintln!(
         "Resumed plan {}: ran {} statement{}; the plan is complete on {target}.",

@@ -58,7 +58,10 @@ pub fn run(args: &Args, url: &str, path: &Path) -> miette::Result<Outcome> {
     };
     let place = args.exclude.history()?;
     let started = crate::dialect::audit::utc_now();
-    let result = rt.block_on(d.apply(url, &saved.up, &options));
+    let result = {
+        let _shown = super::progress::show();
+        rt.block_on(d.apply(url, &saved.up, &options))
+    };
     super::history::record(&rt, kind, url, &place, &saved.up, started, &result);
     match result {
         Ok(report) => {

@@ -12,6 +12,7 @@ pub fn apply_or_interrupt(
     work: Fut<'_, ApplyReport>,
     resumable: bool,
 ) -> miette::Result<ApplyReport> {
+    let _shown = super::progress::show();
     rt.block_on(async {
         tokio::select! {
             report = work => report,

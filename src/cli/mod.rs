@@ -24,6 +24,7 @@ mod lint;
 mod migrate;
 mod plan;
 mod preflight;
+mod progress;
 mod targets;
 
 use std::process::ExitCode;

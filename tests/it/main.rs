@@ -1,6 +1,7 @@
 //! All integration tests live in this one binary, so that they share one
 //! build and one link of the library.
 
+mod apply_progress;
 mod apply_safety;
 mod architecture;
 mod cases;
