@@ -23,6 +23,7 @@ use super::exclude::{without, ExcludeArgs};
 use super::fleet::FleetArgs;
 use super::interrupt::apply_or_interrupt;
 use super::Outcome;
+use crate::dialect::tx_mode::TxMode;
 use crate::dialect::{self, ApplyOptions, ApplyReport, Expected, Script, StalePlan};
 use crate::migration::migration;
 use crate::source;
@@ -80,6 +81,13 @@ pub struct Args {
     /// finish before giving up on it (default 10m).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     apply_lock_wait: Option<std::time::Duration>,
+    /// How much one transaction holds (PostgreSQL; docs/safety.md):
+    /// `all` (each phase), `per-step` (each step commits: a large
+    /// bootstrap stays within the server's lock table), `none` (each
+    /// statement). MySQL commits every DDL statement anyway; SQLite only
+    /// runs `all`.
+    #[arg(long, value_enum, default_value_t = TxMode::All)]
+    pub(super) tx_mode: TxMode,
     #[command(flatten)]
     pub(super) emit: EmitArgs,
     #[command(flatten)]
@@ -252,6 +260,7 @@ pub(super) fn converge(
     voice: Voice,
 ) -> miette::Result<Converged> {
     let d = dialect::driver(url_dialect(url)?);
+    refuse_tx_mode(args.tx_mode, d.kind())?;
     let alone = voice == Voice::Alone;
     let target = redact(url);
     let mut checked: Option<Script> = None;
@@ -304,10 +313,14 @@ pub(super) fn converge(
         let resumable = d.pending(url).is_some();
         let place = args.exclude.history()?;
         let started = crate::dialect::audit::utc_now();
+        let script = args.tx_mode.cut(&p.m.up);
+        if alone && args.tx_mode != TxMode::All {
+            eprintln!("Transactions: {}.", args.tx_mode.hazard());
+        }
         let result = if alone {
-            apply_or_interrupt(rt, d.apply(url, &p.m.up, &options), resumable)
+            apply_or_interrupt(rt, d.apply(url, &script, &options), resumable)
         } else {
-            rt.block_on(d.apply(url, &p.m.up, &options))
+            rt.block_on(d.apply(url, &script, &options))
         };
         super::history::record(rt, d.kind(), url, &place, &p.m.up, started, &result);
         match result {
@@ -337,6 +350,22 @@ pub(super) fn converge(
         help = "run the apply again when nothing else is changing the schema",
         "{target} changed under every one of {} attempts to apply: nothing was applied",
         STALE_ROUNDS + 1
+    ))
+}
+
+/// SQLite runs a script in one write transaction, checked and rebuilt
+/// as one: it has no other mode.
+pub(super) fn refuse_tx_mode(mode: TxMode, kind: crate::ir::DialectKind) -> miette::Result<()> {
+    if mode.allowed(kind) {
+        return Ok(());
+    }
+    let name = clap::ValueEnum::to_possible_value(&mode)
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default();
+    Err(miette!(
+        code = "strata::apply::tx_mode",
+        help = "drop --tx-mode: a SQLite apply is one transaction (the file is locked, not each table)",
+        "--tx-mode {name} is not available on {kind}"
     ))
 }
 

@@ -49,6 +49,7 @@ pub fn run(args: &Args, url: &str, path: &Path) -> miette::Result<Outcome> {
     if !args.auto_approve {
         confirm(&target)?;
     }
+    super::apply::refuse_tx_mode(args.tx_mode, kind)?;
     let rt = super::runtime()?;
     let options = ApplyOptions {
         lock_timeout: args.emit.lock_timeout(),
@@ -59,8 +60,10 @@ pub fn run(args: &Args, url: &str, path: &Path) -> miette::Result<Outcome> {
     let place = args.exclude.history()?;
     let started = crate::dialect::audit::utc_now();
     let result = {
-        let _shown = super::progress::show();
-        rt.block_on(d.apply(url, &saved.up, &options))
+        let shown = super::progress::show();
+        let result = rt.block_on(d.apply(url, &args.tx_mode.cut(&saved.up), &options));
+        shown.finish(result.is_ok());
+        result
     };
     super::history::record(&rt, kind, url, &place, &saved.up, started, &result);
     match result {

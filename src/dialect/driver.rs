@@ -283,6 +283,8 @@ pub struct Running {
     /// 1-based, of `total`.
     pub number: usize,
     pub total: usize,
+    /// The script's phase (one transaction, when transactional).
+    pub phase: usize,
     pub sql: String,
     /// Inside a transaction the server rolls it back when it finds the
     /// connection gone; outside one it may still finish it.
@@ -371,6 +373,7 @@ impl Progress {
         set_running(Some(Running {
             number: self.offsets.get(phase).copied().unwrap_or(0) + statement + 1,
             total: self.total,
+            phase,
             sql: sql.to_string(),
             transactional,
         }));

@@ -19,6 +19,7 @@ pub mod mysql;
 pub mod postgres;
 pub mod sqlite;
 pub mod statements;
+pub mod tx_mode;
 
 pub use driver::{
     fingerprint, first_line, scratch_name, ApplyOptions, ApplyReport, Driver, Expected, LoadError,

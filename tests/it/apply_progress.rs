@@ -52,6 +52,10 @@ fn each_ran_line_is_written_before_the_next_statement_ends() {
         .args([
             "apply",
             "--auto-approve",
+            // Each step commits on its own: a's line is due before b's
+            // statement runs.
+            "--tx-mode",
+            "per-step",
             "--lock-timeout",
             "0",
             "--url",
@@ -93,7 +97,10 @@ fn each_ran_line_is_written_before_the_next_statement_ends() {
     reader.join().expect("reader");
     let rest: Vec<String> = lines.try_iter().collect();
     assert!(status.success(), "apply failed: {rest:?}");
-    let second: Vec<&String> = rest.iter().filter(|l| l.starts_with("ran: ALTER")).collect();
+    let second: Vec<&String> = rest
+        .iter()
+        .filter(|l| l.starts_with("ran: ALTER"))
+        .collect();
     assert_eq!(second.len(), 1, "{rest:?}");
     assert!(
         second[0].contains("\"b\"") || second[0].contains(" b "),

@@ -3,6 +3,7 @@
 
 mod apply_progress;
 mod apply_safety;
+mod apply_tx_mode;
 mod architecture;
 mod cases;
 mod cli_databases;

@@ -246,6 +246,7 @@ async fn run(
         set_running(Some(Running {
             number: i + 1,
             total,
+            phase: 0,
             sql: st.sql.clone(),
             transactional: false,
         }));
