@@ -107,6 +107,22 @@ impl Shown {
     }
 }
 
+/// A spinner with the elapsed time on stderr, for work whose size is not
+/// known in advance (reading a large catalog); none when stderr is not a
+/// terminal, so that logs and pipes get no control characters.
+pub fn spinner(what: &str) -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let s = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template("{spinner} {elapsed} {wide_msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    s.set_style(style);
+    s.set_message(what.to_string());
+    s.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(s)
+}
+
 fn new_bar(total: usize) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
     let style =

@@ -51,7 +51,8 @@ fn apply(url: &str, schema: &str, mode: &str) -> std::process::Output {
 fn tables(url: &str) -> i64 {
     rt().block_on(count(
         url,
-        "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'",
+        // The schema's tables, not strata's own history table.
+        "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public' AND tablename ~ '^t[0-9]{4}$'",
     ))
     .expect("count tables")
 }
