@@ -25,7 +25,8 @@ use super::interrupt::apply_or_interrupt;
 use super::planning::{Planning, Target};
 use super::Outcome;
 use crate::cluster;
-use crate::dialect::{self, first_line, ApplyOptions, ApplyReport, Expected, Script, StalePlan};
+use crate::dialect::tx_mode::TxMode;
+use crate::dialect::{self, ApplyOptions, ApplyReport, Expected, Script, StalePlan};
 use crate::migration::migration;
 use crate::source;
 use crate::url::redact;
@@ -69,6 +70,13 @@ pub struct Args {
     /// finish before giving up on it (default 10m).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub(super) apply_lock_wait: Option<std::time::Duration>,
+    /// How much one transaction holds (PostgreSQL; docs/safety.md):
+    /// `all` (each phase), `per-step` (each step commits: a large
+    /// bootstrap stays within the server's lock table), `none` (each
+    /// statement). MySQL commits every DDL statement anyway; SQLite only
+    /// runs `all`.
+    #[arg(long, value_enum, default_value_t = TxMode::All)]
+    pub(super) tx_mode: TxMode,
     #[command(flatten)]
     pub(super) fleet: FleetArgs,
     #[command(flatten)]
@@ -223,6 +231,7 @@ pub(super) fn converge(
     voice: Voice,
 ) -> miette::Result<Converged> {
     let d = dialect::driver(url_dialect(url)?);
+    refuse_tx_mode(args.tx_mode, d.kind())?;
     let alone = voice == Voice::Alone;
     let target = redact(url);
     let mut checked: Option<Script> = None;
@@ -291,12 +300,16 @@ pub(super) fn converge(
         let resumable = d.pending(url, &options.history).is_some();
         let place = options.history.clone();
         let started = crate::dialect::audit::utc_now();
-        let result = if let Some(r) = rt.block_on(cluster.apply(&p.m.up, &p.expected)) {
+        let script = args.tx_mode.cut(&p.m.up);
+        if alone && args.tx_mode != TxMode::All {
+            eprintln!("Transactions: {}.", args.tx_mode.hazard());
+        }
+        let result = if let Some(r) = rt.block_on(cluster.apply(&script, &p.expected)) {
             r
         } else if alone {
-            apply_or_interrupt(rt, d.apply(url, &p.m.up, &options), resumable)
+            apply_or_interrupt(rt, d.apply(url, &script, &options), resumable)
         } else {
-            rt.block_on(d.apply(url, &p.m.up, &options))
+            rt.block_on(d.apply(url, &script, &options))
         };
         super::history::record(rt, d.kind(), url, &place, &p.m.up, started, &result);
         match result {
@@ -330,6 +343,22 @@ pub(super) fn converge(
     ))
 }
 
+/// SQLite runs a script in one write transaction, checked and rebuilt
+/// as one: it has no other mode.
+pub(super) fn refuse_tx_mode(mode: TxMode, kind: crate::ir::DialectKind) -> miette::Result<()> {
+    if mode.allowed(kind) {
+        return Ok(());
+    }
+    let name = clap::ValueEnum::to_possible_value(&mode)
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default();
+    Err(miette!(
+        code = "strata::apply::tx_mode",
+        help = "drop --tx-mode: a SQLite apply is one transaction (the file is locked, not each table)",
+        "--tx-mode {name} is not available on {kind}"
+    ))
+}
+
 /// The database changed since its plan was approved, into a state whose
 /// plan nobody has seen.
 fn changed_unreviewed(target: &str) -> miette::Report {
@@ -349,11 +378,9 @@ fn refuse_policy(m: &crate::migration::Migration, args: &Args) -> miette::Result
     super::common::refuse_hazards(m, policy)
 }
 
-/// What ran, then one line of totals.
+/// One line of totals (each statement was reported as it completed,
+/// `progress.rs`).
 pub(super) fn report_applied(report: &ApplyReport, changes: usize, target: &str) {
-    for s in &report.executed {
-        eprintln!("ran: {}", first_line(s));
-    }
     eprintln!(
         "Applied {} change{} ({} statement{}) to {target}.",
         changes,
@@ -493,9 +520,6 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
     let report = apply_or_interrupt(&rt, d.apply(url, &pending.script, &options), true)?;
     for note in &report.notes {
         eprintln!("{note}");
-    }
-    for s in &report.executed {
-        eprintln!("ran: {}", first_line(s));
     }
     eprintln!(
         "Resumed plan {}: ran {} statement{}; the plan is complete on {target}.",

@@ -65,6 +65,7 @@ pub fn run(args: &Args, url: &str, path: &Path) -> miette::Result<Outcome> {
         confirm(&target)?;
     }
     let place = args.planning().exclude.history()?;
+    super::apply::refuse_tx_mode(args.tx_mode, kind)?;
     let options = ApplyOptions {
         lock_timeout: args.planning().emit.lock_timeout(),
         resume: false,
@@ -75,7 +76,8 @@ pub fn run(args: &Args, url: &str, path: &Path) -> miette::Result<Outcome> {
     };
     let resumable = d.pending(url, &place).is_some();
     let started = crate::dialect::audit::utc_now();
-    let result = apply_or_interrupt(&rt, d.apply(url, &saved.up, &options), resumable);
+    let script = args.tx_mode.cut(&saved.up);
+    let result = apply_or_interrupt(&rt, d.apply(url, &script, &options), resumable);
     super::history::record(&rt, kind, url, &place, &saved.up, started, &result);
     match result {
         Ok(report) => {

@@ -54,9 +54,17 @@ fn inspect(args: Args, url: &str) -> miette::Result<Outcome> {
     url_dialect(url)?;
     let exclude = args.exclude.load()?;
     let rt = super::runtime()?;
-    let mut found = rt.block_on(source::introspect(url, &args.namespaces))?;
+    let spinner = super::progress::spinner(&format!(
+        "reading the catalog of {}",
+        crate::url::redact(url)
+    ));
+    let found = rt.block_on(source::introspect(url, &args.namespaces));
+    let mut found = found?;
     warn_all(&found.warnings);
     found.schema = without(&exclude, &found.schema, true);
+    if let Some(s) = &spinner {
+        s.set_message(format!("printing {} tables", found.schema.tables.len()));
+    }
     let text = match args.format {
         Format::Strata => crate::syntax::print(&found.schema),
         Format::Json => {
@@ -66,6 +74,9 @@ fn inspect(args: Args, url: &str) -> miette::Result<Outcome> {
         }
         Format::Yaml => serde_yaml_ng::to_string(&found.schema).into_diagnostic()?,
     };
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
     write_output(args.output.as_deref(), &text)?;
     if args.strict && !found.warnings.is_empty() {
         return Err(miette!(

@@ -12,12 +12,15 @@ pub fn apply_or_interrupt(
     work: Fut<'_, ApplyReport>,
     resumable: bool,
 ) -> miette::Result<ApplyReport> {
-    rt.block_on(async {
+    let shown = super::progress::show();
+    let result = rt.block_on(async {
         tokio::select! {
             report = work => report,
             signal = crate::signal::first() => Err(interrupted(signal, resumable)),
         }
-    })
+    });
+    shown.finish(result.is_ok());
+    result
 }
 
 fn interrupted(signal: &str, resumable: bool) -> miette::Report {

@@ -4,7 +4,6 @@
 //! JSON or SARIF, the summary to stderr; the exit code is 1 when a
 //! finding is at `error` level (or the input is bad), else 0.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use miette::miette;
@@ -95,9 +94,7 @@ fn lint_sources(args: &Args, config: &Config, policy: &Policy) -> miette::Result
     let links = Links::new(config.lint.docs_url.as_deref());
     let text = match args.format {
         Format::Text => {
-            let color = args.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none();
+            let color = args.output.is_none() && super::color::stdout();
             render::text::render(&outcome, &origin, &links, color)
         }
         Format::Json => render::json::render(&outcome, &origin, dialect, &links)?,

@@ -6,7 +6,9 @@ mod apply;
 mod apply_saved;
 mod check;
 mod cluster;
+mod color;
 mod common;
+mod completions;
 mod diff;
 mod drift;
 mod env;
@@ -25,6 +27,7 @@ mod migrate;
 mod plan;
 mod planning;
 mod preflight;
+mod progress;
 mod rehearse;
 mod sources;
 mod targets;
@@ -40,6 +43,10 @@ use clap::{Parser, Subcommand};
     about = "Declarative schema-as-code: schema files in, migration SQL out"
 )]
 struct Cli {
+    /// Colour in diagnostics and summaries: `auto` on a terminal when
+    /// NO_COLOR is unset.
+    #[arg(long, global = true, value_enum, default_value_t = color::Color::Auto)]
+    color: color::Color,
     #[command(subcommand)]
     command: Command,
 }
@@ -82,6 +89,10 @@ enum Command {
     History(history::Args),
     /// Drop the tables `--keep-dropped` moved aside, older than an age.
     Gc(gc::Args),
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
+    Completions(completions::CompletionArgs),
+    /// Print strata's man page (or write a page per command with -o DIR).
+    Man(completions::ManArgs),
 }
 
 /// How a successful command ended.
@@ -106,6 +117,7 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    cli.color.install();
     let result = match cli.command {
         Command::Fmt(a) => fmt::run(a),
         Command::Check(a) => check::run(a),
@@ -122,6 +134,8 @@ pub fn main() -> ExitCode {
         Command::Migrate(a) => migrate::run(a),
         Command::History(a) => history::run(a),
         Command::Gc(a) => gc::run(a),
+        Command::Completions(a) => completions::completions(a),
+        Command::Man(a) => completions::man(a),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

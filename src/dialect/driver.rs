@@ -340,6 +340,8 @@ pub struct Running {
     /// 1-based, of `total`.
     pub number: usize,
     pub total: usize,
+    /// The script's phase (one transaction, when transactional).
+    pub phase: usize,
     pub sql: String,
     /// Inside a transaction the server rolls it back when it finds the
     /// connection gone; outside one it may still finish it.
@@ -349,10 +351,50 @@ pub struct Running {
 static RUNNING: Mutex<Option<Running>> = Mutex::new(None);
 
 /// Drivers call this before sending a statement, and with `None` once it
-/// is answered.
+/// is answered (with [`completed`] when it succeeded).
 pub fn set_running(running: Option<Running>) {
+    if let Some(r) = &running {
+        notify(r, Stage::Started);
+    }
     if let Ok(mut slot) = RUNNING.lock() {
         *slot = running;
+    }
+}
+
+/// The statement in flight succeeded: observers hear of it as it happens,
+/// not when the whole apply returns.
+pub fn completed() {
+    let done = RUNNING.lock().ok().and_then(|mut slot| slot.take());
+    if let Some(r) = done {
+        notify(&r, Stage::Done);
+    }
+}
+
+/// Where a statement is in its run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Started,
+    Done,
+}
+
+/// Told of every statement an apply sends and completes (the command
+/// line's progress).
+pub type Observer = Box<dyn Fn(&Running, Stage) + Send + Sync>;
+
+static OBSERVER: Mutex<Option<Observer>> = Mutex::new(None);
+
+/// Installs (or, with `None`, removes) the process's observer.
+pub fn observe(observer: Option<Observer>) {
+    if let Ok(mut slot) = OBSERVER.lock() {
+        *slot = observer;
+    }
+}
+
+fn notify(r: &Running, stage: Stage) {
+    if let Ok(slot) = OBSERVER.lock() {
+        if let Some(o) = slot.as_ref() {
+            o(r, stage);
+        }
     }
 }
 
@@ -378,21 +420,26 @@ impl Progress {
 
     /// Awaits `work`, the sending of statement `statement` of phase
     /// `phase`, marked in flight.
-    pub async fn send<T>(
+    pub async fn send<T, E>(
         &self,
         (phase, statement): (usize, usize),
         sql: &str,
         transactional: bool,
-        work: impl std::future::Future<Output = T>,
-    ) -> T {
+        work: impl std::future::Future<Output = Result<T, E>>,
+    ) -> Result<T, E> {
         set_running(Some(Running {
             number: self.offsets.get(phase).copied().unwrap_or(0) + statement + 1,
             total: self.total,
+            phase,
             sql: sql.to_string(),
             transactional,
         }));
         let out = work.await;
-        set_running(None);
+        if out.is_ok() {
+            completed();
+        } else {
+            set_running(None);
+        }
         out
     }
 }

@@ -21,6 +21,7 @@ pub mod postgres;
 pub mod sqlite;
 pub mod statements;
 pub(crate) mod tls;
+pub mod tx_mode;
 
 pub use driver::{
     fingerprint, first_line, scratch_name, ApplyOptions, ApplyReport, Driver, Expected, LoadError,

@@ -79,10 +79,11 @@ pub fn validate(schema: &Schema) -> Vec<Problem> {
     beside_tables::sequences(schema, &mut out);
     objects::domains(schema, &mut out);
     let known_types = types::KnownTypes::new(schema);
+    let table_names = suggest::TableNames::new(schema);
     for table in schema.tables.values() {
         let whole = inherited::effective(schema, table);
         tables::check(schema, &whole, &mut out);
-        foreign_keys::check(schema, &whole, &mut out);
+        foreign_keys::check(schema, &table_names, &whole, &mut out);
         types::check_columns(schema, &known_types, table, &mut out);
         objects::exclusions(&whole, &mut out);
     }

@@ -5,24 +5,32 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, Severity, SourceCode};
+use miette::{Diagnostic, LabeledSpan, Severity, SourceCode};
+
+use super::indexed::IndexedSource;
 
 /// The text of one file, shared by every diagnostic that points into it.
 #[derive(Debug, Clone)]
 pub struct FileText {
     pub name: Arc<str>,
     pub text: Arc<str>,
-    source: NamedSource<Arc<str>>,
+    source: IndexedSource,
 }
 
 impl FileText {
     pub fn new(name: &str, text: &str) -> FileText {
         let text: Arc<str> = Arc::from(text);
+        let name: Arc<str> = Arc::from(name);
         FileText {
-            name: Arc::from(name),
-            source: NamedSource::new(name, text.clone()),
+            source: IndexedSource::new(name.clone(), text.clone()),
+            name,
             text,
         }
+    }
+
+    /// The text as miette reads it, with its line index (shared).
+    pub fn source(&self) -> IndexedSource {
+        self.source.clone()
     }
 
     /// 1-based line and column (in characters) of a byte offset.

@@ -13,6 +13,7 @@
 pub mod diag;
 mod errors;
 mod grammar;
+mod indexed;
 mod layout;
 mod located;
 mod lower;
@@ -30,6 +31,7 @@ use pest::Parser;
 use diag::FileText;
 pub use diag::{Diag, Diagnostics};
 use grammar::{Rule, StrataParser};
+pub use indexed::IndexedSource;
 pub use located::Located;
 use lower::{Loc, Lowered, Lowerer, SourceMap};
 use merge::merge;

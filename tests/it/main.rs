@@ -1,7 +1,9 @@
 //! All integration tests live in this one binary, so that they share one
 //! build and one link of the library.
 
+mod apply_progress;
 mod apply_safety;
+mod apply_tx_mode;
 mod architecture;
 mod backfill;
 mod cases;
@@ -11,6 +13,7 @@ mod cli_errors;
 mod cli_exclude;
 mod cli_hostile;
 mod cli_inputs;
+mod cli_install;
 mod cli_secrets;
 mod cli_sources;
 mod cli_sqlite;

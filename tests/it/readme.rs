@@ -88,13 +88,17 @@ fn the_readme_tour_prints_what_it_shows() {
     )
     .expect("copy the example");
 
-    // The set-up command (the second line of the first block; the first
-    // installs the binary, which the test already has).
+    // The set-up command (the `strata apply` line of the first block; the
+    // install line before it is checked below, the test has the binary).
     let setup = blocks(section("Set up and run"));
+    assert!(
+        setup[0].1.starts_with("cargo install --locked --path ."),
+        "the first set-up line installs from the clone, with the lock file"
+    );
     let apply = setup[0]
         .1
         .lines()
-        .nth(1)
+        .find(|l| l.starts_with("strata apply"))
         .and_then(|l| l.split('#').next())
         .expect("the set-up block has an apply line")
         .trim()

@@ -16,7 +16,7 @@ use std::time::Duration;
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 use sqlx::{ConnectOptions, Connection, Executor};
 
-use crate::dialect::driver::{lock_backoff, set_running, verify, Running, LOCK_RETRIES};
+use crate::dialect::driver::{completed, lock_backoff, set_running, verify, Running, LOCK_RETRIES};
 use crate::dialect::{first_line, ApplyOptions, ApplyReport, Pending, Script, Statement};
 
 use super::history::{self, db_error, Row, Run};
@@ -261,11 +261,16 @@ async fn run(
         set_running(Some(Running {
             number: i + 1,
             total,
+            phase: 0,
             sql: st.sql.clone(),
             transactional: false,
         }));
         let result = execute(conn, &st.sql, wait).await;
-        set_running(None);
+        if result.is_ok() {
+            completed();
+        } else {
+            set_running(None);
+        }
         if let Err((e, retries)) = result {
             // The server answered: the statement is over, and MySQL's DDL
             // took no effect. Any other error (the connection lost) leaves

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::suggest::help_for;
+use super::suggest::{help_for, TableNames};
 use super::view_refs::tables_read;
 use super::Problem;
 use crate::ir::{DialectKind, Name, ObjectRef, Schema};
@@ -44,6 +44,7 @@ pub(super) fn enums(schema: &Schema, out: &mut Vec<Problem>) {
 
 /// E0220: `owned by` names a table or column that does not exist.
 pub(super) fn sequences(schema: &Schema, out: &mut Vec<Problem>) {
+    let tables = TableNames::new(schema);
     for seq in schema.sequences.values() {
         let Some((table, column)) = &seq.owned_by else {
             continue;
@@ -53,8 +54,6 @@ pub(super) fn sequences(schema: &Schema, out: &mut Vec<Problem>) {
         };
         match schema.tables.get(table) {
             None => {
-                let names: Vec<String> = schema.tables.keys().map(Name::to_string).collect();
-                let names: Vec<&str> = names.iter().map(String::as_str).collect();
                 out.push(
                     Problem::new(
                         "E0220",
@@ -65,7 +64,7 @@ pub(super) fn sequences(schema: &Schema, out: &mut Vec<Problem>) {
                         ),
                         format!("no table `{table}`"),
                     )
-                    .maybe_help(help_for(&table.to_string(), &names, "tables")),
+                    .maybe_help(tables.help(table)),
                 );
             }
             Some(t) if t.column(column).is_none() => {
@@ -168,12 +167,11 @@ pub(super) fn views(schema: &Schema, out: &mut Vec<Problem>) {
 
 /// E0219: a trigger on a table (or view) that does not exist.
 pub(super) fn triggers(schema: &Schema, out: &mut Vec<Problem>) {
+    let tables = TableNames::new(schema);
     for trig in schema.triggers.values() {
         if schema.tables.contains_key(&trig.table) || schema.views.contains_key(&trig.table) {
             continue;
         }
-        let names: Vec<String> = schema.tables.keys().map(Name::to_string).collect();
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
         out.push(
             Problem::new(
                 "E0219",
@@ -187,7 +185,7 @@ pub(super) fn triggers(schema: &Schema, out: &mut Vec<Problem>) {
                 ),
                 format!("no table `{}`", trig.table),
             )
-            .maybe_help(help_for(&trig.table.to_string(), &names, "tables")),
+            .maybe_help(tables.help(&trig.table)),
         );
     }
 }

@@ -4,22 +4,29 @@
 use std::collections::BTreeSet;
 
 use super::inherited::{effective, lookup};
-use super::suggest::help_for;
+use super::suggest::{help_for, TableNames};
 use super::types::{fk_family, fold_type};
 use super::Problem;
-use crate::ir::{DialectKind, ForeignKey, IndexKey, Name, ObjectRef, Schema, Table};
+use crate::ir::{DialectKind, ForeignKey, IndexKey, ObjectRef, Schema, Table};
 
-pub(super) fn check(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
+pub(super) fn check(schema: &Schema, tables: &TableNames, table: &Table, out: &mut Vec<Problem>) {
     for (i, fk) in table.foreign_keys.iter().enumerate() {
         let at = ObjectRef::ForeignKey {
             table: table.name.clone(),
             index: i,
         };
-        one(schema, table, fk, at, out);
+        one(schema, tables, table, fk, at, out);
     }
 }
 
-fn one(schema: &Schema, table: &Table, fk: &ForeignKey, at: ObjectRef, out: &mut Vec<Problem>) {
+fn one(
+    schema: &Schema,
+    tables: &TableNames,
+    table: &Table,
+    fk: &ForeignKey,
+    at: ObjectRef,
+    out: &mut Vec<Problem>,
+) {
     if fk.columns.is_empty() || fk.ref_columns.is_empty() {
         out.push(
             Problem::new(
@@ -53,8 +60,6 @@ fn one(schema: &Schema, table: &Table, fk: &ForeignKey, at: ObjectRef, out: &mut
         }
     }
     let Some(target) = lookup(schema, &fk.ref_table).map(|t| effective(schema, t)) else {
-        let names: Vec<String> = schema.tables.keys().map(Name::to_string).collect();
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
         out.push(
             Problem::new(
                 "E0203",
@@ -65,7 +70,7 @@ fn one(schema: &Schema, table: &Table, fk: &ForeignKey, at: ObjectRef, out: &mut
                 ),
                 format!("no table `{}`", fk.ref_table),
             )
-            .maybe_help(help_for(&fk.ref_table.to_string(), &names, "tables")),
+            .maybe_help(tables.help(&fk.ref_table)),
         );
         return;
     };
@@ -231,7 +236,7 @@ fn is_key(table: &Table, columns: &[String]) -> bool {
 mod tests {
     use super::super::test_support::*;
     use super::*;
-    use crate::ir::{Index, Unique};
+    use crate::ir::{Index, Name, Unique};
 
     fn fk(cols: &[&str], table: &str, refs: &[&str]) -> ForeignKey {
         ForeignKey {

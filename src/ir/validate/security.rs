@@ -1,7 +1,7 @@
 //! Rules on row-level security, policies and grants: PostgreSQL only,
 //! on objects the schema has, with privileges the object kind has.
 
-use super::suggest::help_for;
+use super::suggest::{help_for, TableNames};
 use super::Problem;
 use crate::ir::{DialectKind, GrantOn, Name, ObjectRef, Schema};
 
@@ -76,12 +76,11 @@ fn grant_ref(g: &crate::ir::Grant) -> ObjectRef {
 
 /// E0230: a policy on a table that does not exist.
 pub(super) fn policies(schema: &Schema, out: &mut Vec<Problem>) {
+    let tables = TableNames::new(schema);
     for p in schema.policies.values() {
         if schema.tables.contains_key(&p.table) {
             continue;
         }
-        let names: Vec<String> = schema.tables.keys().map(Name::to_string).collect();
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
         out.push(
             Problem::new(
                 "E0230",
@@ -92,7 +91,7 @@ pub(super) fn policies(schema: &Schema, out: &mut Vec<Problem>) {
                 format!("policy `{}` is on unknown table `{}`", p.name, p.table),
                 format!("no table `{}`", p.table),
             )
-            .maybe_help(help_for(&p.table.to_string(), &names, "tables")),
+            .maybe_help(tables.help(&p.table)),
         );
     }
 }

@@ -1,4 +1,13 @@
 //! "Did you mean …?" for unknown names.
+//!
+//! A schema with an unknown name in each of its 10,000 tables asks this
+//! 10,000 times among 10,000 tables: the candidates are spelled once per
+//! validation ([`TableNames`]) and a candidate too long or too short to be
+//! within reach is skipped before any allocation or distance.
+
+use std::cell::OnceCell;
+
+use crate::ir::{Name, Schema};
 
 /// Edit distance counting an insertion, a deletion, a substitution or a
 /// swap of two neighbours as one edit (optimal string alignment): typos
@@ -39,8 +48,17 @@ where
     let limit = (name.chars().count() / 3).max(1);
     let lower = name.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
+    let ascii = name.is_ascii();
+    let len = name.len();
     for c in candidates {
         if c == name {
+            continue;
+        }
+        // Each edit changes the length by at most one character: an
+        // ASCII name is out of reach of a candidate with fewer bytes than
+        // its length less the limit, or of an ASCII one with more bytes
+        // than its length plus the limit.
+        if ascii && (c.len() + limit < len || (c.len() > len + limit && c.is_ascii())) {
             continue;
         }
         let d = if c.to_lowercase() == lower {
@@ -56,8 +74,8 @@ where
 }
 
 /// `did you mean `x`?` as a help line, or a fallback listing what exists.
-pub fn help_for(name: &str, candidates: &[&str], what: &str) -> Option<String> {
-    if let Some(s) = did_you_mean(name, candidates.iter().copied()) {
+pub fn help_for<S: AsRef<str>>(name: &str, candidates: &[S], what: &str) -> Option<String> {
+    if let Some(s) = did_you_mean(name, candidates.iter().map(AsRef::as_ref)) {
         return Some(format!("did you mean `{s}`?"));
     }
     if candidates.is_empty() {
@@ -67,12 +85,36 @@ pub fn help_for(name: &str, candidates: &[&str], what: &str) -> Option<String> {
     let mut list: Vec<String> = candidates
         .iter()
         .take(SHOWN)
-        .map(|c| format!("`{c}`"))
+        .map(|c| format!("`{}`", c.as_ref()))
         .collect();
     if candidates.len() > SHOWN {
         list.push(format!("and {} more", candidates.len() - SHOWN));
     }
     Some(format!("{what}: {}", list.join(", ")))
+}
+
+/// The names of a schema's tables, spelled on the first unknown table
+/// and shared by every later one.
+pub struct TableNames<'a> {
+    schema: &'a Schema,
+    names: OnceCell<Vec<String>>,
+}
+
+impl<'a> TableNames<'a> {
+    pub fn new(schema: &'a Schema) -> TableNames<'a> {
+        TableNames {
+            schema,
+            names: OnceCell::new(),
+        }
+    }
+
+    /// `help_for` an unknown table among the schema's tables.
+    pub fn help(&self, table: &Name) -> Option<String> {
+        let names = self
+            .names
+            .get_or_init(|| self.schema.tables.keys().map(Name::to_string).collect());
+        help_for(&table.to_string(), names, "tables")
+    }
 }
 
 #[cfg(test)]
@@ -98,6 +140,12 @@ mod tests {
         );
         assert_eq!(did_you_mean("Users", ["users"]).as_deref(), Some("users"));
         assert_eq!(did_you_mean("zzzzzz", ["users", "orders"]), None);
+        // Length alone rules a candidate out, or not: three edits of nine.
+        assert_eq!(did_you_mean("customers", ["cust"]), None);
+        assert_eq!(
+            did_you_mean("customers", ["customerxyz", "cstmr"]).as_deref(),
+            Some("customerxyz")
+        );
     }
 
     #[test]
@@ -106,6 +154,6 @@ mod tests {
             help_for("zzz", &["a", "b"], "columns of `t`").as_deref(),
             Some("columns of `t`: `a`, `b`")
         );
-        assert_eq!(help_for("zzz", &[], "columns"), None);
+        assert_eq!(help_for::<&str>("zzz", &[], "columns"), None);
     }
 }

@@ -3,14 +3,12 @@
 //! the hint and the rule's page as help.
 
 use std::fmt;
-use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity};
 
 use super::{Links, Origin};
 use crate::lint::{Finding, Level, Outcome};
+use crate::syntax::IndexedSource;
 
 /// The findings in file order (or object order for a database), each
 /// followed by a blank line.
@@ -67,7 +65,7 @@ struct Shown {
     severity: Severity,
     message: String,
     help: String,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<IndexedSource>,
     label: Option<(std::ops::Range<usize>, String)>,
 }
 
@@ -87,7 +85,7 @@ impl Shown {
                 (None, None)
             }
             Some(p) => (
-                Some(NamedSource::new(&p.file.name, p.file.text.clone())),
+                Some(p.file.source()),
                 Some((
                     p.span.clone(),
                     format!("this {}", f.object.kind.replace('_', " ")),
