@@ -202,14 +202,28 @@ fn hazard_title(kind: HazardKind) -> &'static str {
     }
 }
 
+/// The rule's page: on the repository this build names in Cargo.toml when
+/// it names one, else its path in strata's sources.
+fn rule_page(kind: HazardKind) -> String {
+    let repo = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+    let path = format!("docs/hazards/{}.md", kind.id());
+    if repo.is_empty() {
+        path
+    } else {
+        format!("{repo}/blob/main/{path}")
+    }
+}
+
 fn hazards(p: &Preview, described: &[Described]) -> Section {
     let mut destructive = Vec::new();
     let mut other = Vec::new();
     for (step, d) in p.migration.plan.steps.iter().zip(described) {
         for h in &step.hazards {
             let line = format!(
-                "> - **{}** on {}: {}",
+                "> - **{}** ([`{}`]({})) on {}: {}",
                 hazard_title(h.kind),
+                h.kind.id(),
+                rule_page(h.kind),
                 code(&d.object.display()),
                 inline(&h.message)
             );

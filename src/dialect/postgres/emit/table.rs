@@ -2,7 +2,7 @@
 //! per kind of change inside a table (`TableChange`), each writing the
 //! `ALTER TABLE` statements for it.
 
-use super::column::{alter_column, column_def};
+use super::column::{added_column_def, alter_column, column_def};
 use super::constraints::{check_def, constraint_name, deferral, exclusion_def, fk_def, unique_def};
 use super::index::{create_index_sql, index_comment, index_name};
 use super::{opt_literal, rename_relation, security, Ctx};
@@ -178,7 +178,10 @@ fn add_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {
     let hz = hazards::add_column(table, c);
     // A serial column brings its own sequence, named as PostgreSQL
     // names it.
-    cx.push(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(c)), hz);
+    cx.push(
+        format!("ALTER TABLE {t} ADD COLUMN {}", added_column_def(c)),
+        hz,
+    );
     if let Some(comment) = &c.comment {
         cx.push(
             format!(
