@@ -22,6 +22,7 @@ mod lint;
 mod migrate;
 mod plan;
 mod preflight;
+mod sizes;
 mod targets;
 
 use std::process::ExitCode;

@@ -137,6 +137,11 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
 
     let mut m = migration(&current.schema, &desired.schema, d, &args.emit.options())?;
     m.apply_policy(&args.policy);
+    if format(&args) != Format::Plan {
+        // A saved plan's statements are what `apply --plan` checks; they
+        // stay as planned.
+        super::sizes::annotate(&rt, dialect::driver(kind), url, &mut m);
+    }
     let text = match format(&args) {
         Format::Plan => crate::migration::saved::SavedPlan::new(
             &m,

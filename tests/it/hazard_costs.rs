@@ -4,7 +4,9 @@
 //! hazard; what rewrites, scans or builds an index under the lock keeps
 //! them. Judged on the script `strata diff` writes from one schema file to
 //! another, plain and `--online`; the markdown preview names each
-//! hazard's rule and links its page.
+//! hazard's rule and links its page. Connected, `strata plan` names the
+//! size of the table a rewrite reads (PostgreSQL and MySQL/MariaDB, on
+//! scratch databases).
 
 use crate::cli_errors::strata;
 
@@ -156,4 +158,81 @@ fn markdown_names_each_hazards_rule_and_links_its_page() {
         &["--format", "markdown"],
     );
     assert!(!none.contains("docs/hazards/"), "{none}");
+}
+
+/// `strata plan` against the database at `url` to `schema`: its script.
+fn plan(url: &str, schema: &str) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("app.strata");
+    std::fs::write(&file, schema).expect("write");
+    let out = strata()
+        .args(["plan", "--url", url, "--to"])
+        .arg(&file)
+        .output()
+        .expect("run strata");
+    assert!(
+        out.status.success(),
+        "strata plan failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[test]
+fn connected_rewrites_name_the_size_of_their_table_postgres() {
+    let rt = crate::support::rt();
+    let Some(db) = rt.block_on(crate::support::PgDb::create("hzsize")) else {
+        return;
+    };
+    let setup = crate::support::ddl(&[
+        "CREATE TABLE big (id bigint PRIMARY KEY, n integer NOT NULL)",
+        "INSERT INTO big SELECT g, g FROM generate_series(1, 2000) g",
+        "ANALYZE big",
+    ]);
+    rt.block_on(crate::support::exec(&db.url, &setup))
+        .expect("setup");
+    let base = "dialect postgres\ntable big {\n  id bigint pk\n  n int\n";
+    // A type change rewrites the table: its rows and size are named.
+    let sql = plan(
+        &db.url,
+        &format!("{}}}\n", base.replace("n int", "n bigint")),
+    );
+    let line = sql
+        .lines()
+        .find(|l| l.starts_with("-- hazard: table_rewrite"))
+        .unwrap_or_else(|| panic!("no rewrite hazard in\n{sql}"));
+    assert!(line.contains("(big holds about 2000 rows, "), "{line}");
+    assert!(line.contains(" kB)"), "{line}");
+    // A catalog-only change reads no size.
+    let sql = plan(&db.url, &format!("{base}  note text?\n}}\n"));
+    assert!(sql.contains("ADD COLUMN \"note\" text"), "{sql}");
+    assert!(!sql.contains("holds"), "{sql}");
+}
+
+#[test]
+fn connected_rewrites_name_the_size_of_their_table_mysql() {
+    let rt = crate::support::rt();
+    let Some(db) = rt.block_on(crate::support::MyDb::create("hzsize")) else {
+        return;
+    };
+    let setup = crate::support::ddl(&[
+        "CREATE TABLE big (id bigint PRIMARY KEY, n int NOT NULL)",
+        "INSERT INTO big SELECT seq, seq FROM seq_1_to_2000",
+        "ANALYZE TABLE big",
+    ]);
+    rt.block_on(crate::support::exec(&db.url, &setup))
+        .expect("setup");
+    let base = "dialect mysql\ntable big {\n  id bigint pk\n  n int\n";
+    let sql = plan(
+        &db.url,
+        &format!("{}}}\n", base.replace("n int", "n bigint")),
+    );
+    let line = sql
+        .lines()
+        .find(|l| l.starts_with("-- hazard: table_rewrite"))
+        .unwrap_or_else(|| panic!("no rewrite hazard in\n{sql}"));
+    assert!(line.contains("holds about "), "{line}");
+    assert!(line.contains(" rows, "), "{line}");
+    let sql = plan(&db.url, &format!("{base}  note text?\n}}\n"));
+    assert!(!sql.contains("holds"), "{sql}");
 }
