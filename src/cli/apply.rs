@@ -195,6 +195,7 @@ pub(super) fn plan_now(
         &args.emit.options(),
     )?;
     m.apply_policy(args.policy);
+    super::common::acknowledge(&mut m, &desired_schema.acknowledgements, warn)?;
     Ok(Planned {
         m,
         expected: Expected {

@@ -137,6 +137,7 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
 
     let mut m = migration(&current.schema, &desired.schema, d, &args.emit.options())?;
     m.apply_policy(&args.policy);
+    super::common::acknowledge(&mut m, &desired.schema.acknowledgements, true)?;
     if format(&args) != Format::Plan {
         // A saved plan's statements are what `apply --plan` checks; they
         // stay as planned.

@@ -217,6 +217,7 @@ fn rule_page(kind: HazardKind) -> String {
 fn hazards(p: &Preview, described: &[Described]) -> Section {
     let mut destructive = Vec::new();
     let mut other = Vec::new();
+    let mut accepted = Vec::new();
     for (step, d) in p.migration.plan.steps.iter().zip(described) {
         for h in &step.hazards {
             let line = format!(
@@ -227,20 +228,34 @@ fn hazards(p: &Preview, described: &[Described]) -> Section {
                 code(&d.object.display()),
                 inline(&h.message)
             );
-            if h.kind.is_destructive() {
+            if let Some(reason) = &h.acknowledged {
+                accepted.push(format!("{line} — acknowledged: {}", inline(reason)));
+            } else if h.kind.is_destructive() {
                 destructive.push(line);
             } else {
                 other.push(line);
             }
         }
     }
+    let acknowledged = if accepted.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "> [!NOTE]\n> **{} acknowledged hazard{}** — accepted in the schema, with the reason:\n>\n{}\n\n",
+            accepted.len(),
+            if accepted.len() == 1 { "" } else { "s" },
+            accepted.join("\n")
+        )
+    };
     if destructive.is_empty() && other.is_empty() {
-        return Section::fixed(
-            "hazards",
-            "> [!NOTE]\n> No hazards: no data loss, rewrites or long locks.\n\n".to_string(),
-        );
+        let none = if accepted.is_empty() {
+            "> [!NOTE]\n> No hazards: no data loss, rewrites or long locks.\n\n".to_string()
+        } else {
+            acknowledged
+        };
+        return Section::fixed("hazards", none);
     }
-    let mut head = String::new();
+    let mut head = acknowledged;
     let mut body = Vec::new();
     if !destructive.is_empty() {
         head.push_str(&format!(

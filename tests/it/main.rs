@@ -19,6 +19,7 @@ mod faults;
 mod fleet;
 mod gen;
 mod gitsrc;
+mod hazard_acks;
 mod hazard_costs;
 mod history;
 mod identifier_length;

@@ -372,6 +372,7 @@ pub(super) fn hazard(kind: HazardKind, message: impl Into<String>) -> Hazard {
     Hazard {
         kind,
         message: message.into(),
+        acknowledged: None,
     }
 }
 

@@ -13,7 +13,7 @@ pub fn check(table: &Name, change: &TableChange) -> Option<Hazard> {
                 message: format!(
                     "column `{table}.{}` becomes NOT NULL: the change fails if a row holds NULL there",
                     to.name
-                ),
+                ), acknowledged: None,
             })
         }
         TableChange::AddColumn(c)
@@ -24,7 +24,7 @@ pub fn check(table: &Name, change: &TableChange) -> Option<Hazard> {
                 message: format!(
                     "column `{table}.{}` is added NOT NULL without a default: the change fails if the table has rows",
                     c.name
-                ),
+                ), acknowledged: None,
             })
         }
         _ => None,

@@ -37,13 +37,15 @@ impl Policy {
         }
     }
 
-    /// The hazards at `error` level, but data loss, which
+    /// The hazards at `error` level the schema does not acknowledge, but
+    /// data loss, which
     /// `--allow-destructive` governs (see [`Policy::refuses_data_loss`]).
     pub fn errors<'a>(&self, plan: &'a Plan) -> Vec<&'a Hazard> {
         plan.steps
             .iter()
             .flat_map(|s| &s.hazards)
             .filter(|h| h.kind != HazardKind::DataLoss && self.level(h.kind) == Level::Error)
+            .filter(|h| h.acknowledged.is_none())
             .collect()
     }
 
