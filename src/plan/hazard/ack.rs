@@ -73,7 +73,7 @@ pub fn unmatched(a: &Acknowledgement) -> String {
 mod tests {
     use super::*;
     use crate::diff::Change;
-    use crate::ir::{Name, Table};
+    use crate::ir::Extension;
     use crate::plan::Step;
 
     fn ack(rule: &str, object: &str) -> Acknowledgement {
@@ -86,16 +86,16 @@ mod tests {
     }
 
     fn plan(kind: HazardKind, message: &str) -> Plan {
-        let t = Table {
-            name: Name {
-                schema: None,
-                name: "users".into(),
-            },
-            ..Table::default()
-        };
+        // The step's change does not matter: the hazard's message names
+        // the object.
+        let change = Change::CreateExtension(Extension {
+            name: "x".into(),
+            schema: None,
+            version: None,
+        });
         Plan {
             steps: vec![Step {
-                change: Change::CreateTable(t),
+                change,
                 hazards: vec![Hazard {
                     kind,
                     message: message.into(),
