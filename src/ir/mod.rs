@@ -838,6 +838,9 @@ impl Schema {
         for v in s.views.values_mut() {
             v.renamed_from = None;
         }
+        // Acknowledgements speak to the plan, like the hints: a database
+        // never holds them.
+        s.acknowledgements.clear();
         s
     }
 

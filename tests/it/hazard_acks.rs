@@ -143,6 +143,15 @@ fn acknowledged_hazards_are_shown_with_their_reason_and_not_refused() {
     assert!(md.contains("— acknowledged: moved to the archive"), "{md}");
     assert!(!md.contains("destructive change"), "{md}");
 
+    // A proof compares the schema the plan reaches with the desired one:
+    // acknowledgements are not part of it.
+    let proof = run(&dir, &[&base[..], &["--prove"]].concat());
+    assert!(
+        proof.status.success(),
+        "{}",
+        String::from_utf8_lossy(&proof.stderr)
+    );
+
     // Neither the policy nor the data-loss refusal stops the apply.
     let apply = run(
         &dir,
