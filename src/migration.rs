@@ -38,14 +38,42 @@ impl Migration {
     }
 
     /// Every hazard of the forward plan that is refused without
-    /// `--allow-destructive`.
+    /// `--allow-destructive`: the schema's acknowledgements aside.
     pub fn destructive(&self) -> Vec<&Hazard> {
         self.plan
             .steps
             .iter()
             .flat_map(|s| &s.hazards)
-            .filter(|h| h.kind.is_destructive())
+            .filter(|h| h.kind.is_destructive() && h.acknowledged.is_none())
             .collect()
+    }
+
+    /// Marks the forward plan's hazards the schema acknowledges, on its
+    /// steps and on the statements that carry them; the acknowledgements
+    /// that matched nothing. The rollback is not the schema's to accept.
+    pub fn acknowledge<'a>(
+        &mut self,
+        acks: &'a [crate::ir::Acknowledgement],
+    ) -> Vec<&'a crate::ir::Acknowledgement> {
+        let unmatched = plan::hazard::ack::mark(&mut self.plan, acks);
+        for st in self.up.phases.iter_mut().flat_map(|p| &mut p.statements) {
+            let Some(step) = st.step.and_then(|i| self.plan.steps.get(i)) else {
+                continue;
+            };
+            for h in &mut st.hazards {
+                h.acknowledged = step
+                    .hazards
+                    .iter()
+                    .find(|s| s.kind == h.kind && s.message == h.message)
+                    .and_then(|s| s.acknowledged.clone())
+                    .or_else(|| {
+                        acks.iter()
+                            .find(|a| plan::hazard::ack::accepts(a, h))
+                            .map(|a| a.reason.clone())
+                    });
+            }
+        }
+        unmatched
     }
 }
 

@@ -171,6 +171,7 @@ pub(super) fn plan_now(
         dialect::for_kind(kind),
         &args.emit.options(),
     )?;
+    super::common::acknowledge(&mut m, &desired_schema.acknowledgements, warn)?;
     m.apply_policy(&args.policy);
     let history = args.exclude.history()?;
     Ok(Planned {

@@ -186,7 +186,12 @@ pub fn summarize(m: &Migration, _d: &dyn Dialect) {
     for step in &m.plan.steps {
         eprintln!("  {}", crate::report::summary::line(&step.change));
         for h in &step.hazards {
-            eprintln!("    hazard: {}: {}", h.kind.as_str(), h.message);
+            eprintln!(
+                "    hazard: {}: {}{}",
+                h.kind.as_str(),
+                h.message,
+                crate::report::sql::acknowledged(h)
+            );
         }
     }
 }
@@ -218,6 +223,23 @@ pub fn refuse_data_loss(hazards: &[&Hazard], allowed: bool) -> miette::Result<()
         },
         list.join("\n")
     ))
+}
+
+/// Marks the hazards the desired schema acknowledges; an acknowledgement
+/// of a rule that does not exist is an error, one that matches nothing a
+/// warning (when `warn`: a replan says it once).
+pub fn acknowledge(
+    m: &mut Migration,
+    acks: &[crate::ir::Acknowledgement],
+    warn: bool,
+) -> miette::Result<()> {
+    crate::plan::hazard::ack::check(acks)?;
+    for a in m.acknowledge(acks) {
+        if warn {
+            eprintln!("warning: {}", crate::plan::hazard::ack::unmatched(a));
+        }
+    }
+    Ok(())
 }
 
 /// The refusal of a plan with hazards whose rule the policy sets to

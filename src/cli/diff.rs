@@ -74,7 +74,8 @@ fn diff(args: Args, from_source: &str, to_source: &str) -> miette::Result<Outcom
     to.schema = without(&exclude, &to.schema, false);
     let kind = pick_dialect(flag, &from, &to)?;
     let d = dialect::for_kind(kind);
-    let m = migration(&from.schema, &to.schema, d, &args.planning.emit.options())?;
+    let mut m = migration(&from.schema, &to.schema, d, &args.planning.emit.options())?;
+    super::common::acknowledge(&mut m, &to.schema.acknowledgements, true)?;
     match args.format {
         Format::Sql => write_output(None, &crate::report::sql::render(d, &m.up))?,
         Format::Text => crate::report::text::print(&m, kind)

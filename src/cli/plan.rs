@@ -117,6 +117,7 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
         d,
         &planning.emit.options(),
     )?;
+    super::common::acknowledge(&mut m, &desired.schema.acknowledgements, true)?;
     let driver = dialect::driver(kind);
     let probes = crate::preflight::probes(driver, &m.plan);
     // Saved before the policy drops hazards: the policy of the apply
@@ -136,6 +137,11 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
         )
     });
     m.apply_policy(&planning.policy);
+    if format(&args) != Format::Plan {
+        // A saved plan's statements are what `apply --plan` checks; they
+        // stay as planned.
+        super::sizes::annotate(&rt, dialect::driver(kind), url, &mut m);
+    }
     let text = match format(&args) {
         Format::Plan => saved.map(|p| p.to_json()).unwrap_or_default(),
         Format::Sql => crate::report::sql::render(d, &m.up),

@@ -47,7 +47,15 @@ pub fn standby_conflicts(m: &mut Migration, standbys: usize) {
     }
     for (i, message) in found {
         let kind = HazardKind::StandbyConflict;
-        attach(m, i, Hazard { kind, message });
+        attach(
+            m,
+            i,
+            Hazard {
+                kind,
+                message,
+                acknowledged: None,
+            },
+        );
     }
 }
 
@@ -82,7 +90,15 @@ pub fn galera_toi(m: &mut Migration, step: usize, table: &str, size: (u64, u64),
         bytes.div_ceil(1024 * 1024)
     );
     let kind = HazardKind::GaleraToi;
-    attach(m, step, Hazard { kind, message });
+    attach(
+        m,
+        step,
+        Hazard {
+            kind,
+            message,
+            acknowledged: None,
+        },
+    );
 }
 
 /// Why the plan cannot run as a Rolling Schema Upgrade, if it cannot:
@@ -197,6 +213,7 @@ mod tests {
         plan.steps[0].hazards.push(Hazard {
             kind: HazardKind::TableRewrite,
             message: "items is rewritten".into(),
+            acknowledged: None,
         });
         plan.steps.push(plan.steps[0].clone());
         plan.steps[1].hazards.clear();

@@ -64,6 +64,15 @@ pub trait Driver: Dialect {
     /// database at `url` (pre-flight checks).
     fn count<'a>(&'a self, url: &'a str, sql: &'a str) -> Fut<'a, i64>;
 
+    /// Two read-only `SELECT`s of one integer each for [`Driver::count`]:
+    /// the server's estimate of `table`'s rows and its size in bytes with
+    /// its indexes, each -1 when the server has none (a table never
+    /// analyzed). `None` where the dialect keeps no cheap estimate
+    /// (SQLite). For the size hazards name (docs/hazards.md).
+    fn size_queries(&self, _table: &crate::ir::Name) -> Option<[String; 2]> {
+        None
+    }
+
     /// Whether a scratch database needs a server (`--dev-url`); SQLite
     /// makes one in a temporary file.
     fn needs_dev_server(&self) -> bool {

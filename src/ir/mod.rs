@@ -97,6 +97,23 @@ pub struct Schema {
     /// PostgreSQL domains.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub domains: BTreeMap<Name, Domain>,
+    /// Hazards the schema's authors accept, each on one object with a
+    /// reason (`acknowledge RULE on OBJECT because "…"`). Not a database
+    /// object: never diffed, never read from a database.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acknowledgements: Vec<Acknowledgement>,
+}
+
+/// One accepted hazard: the rule's id, the object as hazards name it
+/// (`users`, `users.email`, `audit.events`), why, and where it was written
+/// (`file:line`) for the warning when it matches nothing.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Acknowledgement {
+    pub rule: String,
+    pub object: String,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -846,6 +863,9 @@ impl Schema {
         for v in s.views.values_mut() {
             v.renamed_from = None;
         }
+        // Acknowledgements speak to the plan, like the hints: a database
+        // never holds them.
+        s.acknowledgements.clear();
         s
     }
 

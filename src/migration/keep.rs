@@ -78,6 +78,7 @@ pub fn keep_columns(
                     "column `{}.{}` is dropped, its values kept with the key in `{aside}` (disk stays in use until `strata gc`)",
                     from.name, c.name
                 ),
+                acknowledged: None,
             });
             restore.insert(
                 (from.name.clone(), c.name.clone()),
@@ -205,6 +206,7 @@ pub fn keep_dropped(
                  (disk stays in use until `strata gc`)",
                 t.name
             ),
+            acknowledged: None,
         };
         step.hazards.retain(|h| h.kind != HazardKind::DataLoss);
         step.hazards.push(hazard);

@@ -54,6 +54,10 @@ pub struct Hazard {
     pub kind: HazardKind,
     /// One sentence a reviewer can act on, naming the object.
     pub message: String,
+    /// The reason of the schema's `acknowledge` that accepts this hazard:
+    /// shown, but never refused ([`hazard::ack`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -15,10 +15,10 @@ use super::grammar::Rule;
 use super::layout::{Block, CommentEnds, Member, Placed, Top};
 use super::text;
 use crate::ir::{
-    Check, Column, Deferral, DialectKind, Enum, Expr, Extension, FkAction, ForeignKey, Function,
-    Generated, Identity, Index, IndexKey, IndexPart, MatchType, Name, Namespace, ObjectRef,
-    Partitioning, PrimaryKey, Schema, Sequence, SequenceOptions, Table, Trigger, Type, Unique,
-    View,
+    Acknowledgement, Check, Column, Deferral, DialectKind, Enum, Expr, Extension, FkAction,
+    ForeignKey, Function, Generated, Identity, Index, IndexKey, IndexPart, MatchType, Name,
+    Namespace, ObjectRef, Partitioning, PrimaryKey, Schema, Sequence, SequenceOptions, Table,
+    Trigger, Type, Unique, View,
 };
 
 mod objects;
@@ -190,6 +190,7 @@ impl<'a> Lowerer<'a> {
             }
             Rule::extension => self.extension(p, span),
             Rule::namespace => self.namespace(p, span),
+            Rule::acknowledge => self.acknowledge(p, span),
             Rule::comment_item => {
                 let ns = ns?;
                 let c = self.string_child(&p);
@@ -258,6 +259,31 @@ impl<'a> Lowerer<'a> {
             entry.owner = Some(role);
         }
         Some(Placed::new(Top::NamespaceOwner, span))
+    }
+
+    /// `acknowledge RULE on OBJECT because "reason"`: kept with where it
+    /// was written; whether the rule exists and the acknowledgement
+    /// matches a hazard is for the plan to say (syntax knows no rules).
+    fn acknowledge(&mut self, p: P<'a>, span: Range<usize>) -> Option<Placed<Top>> {
+        let whole = self.whole_span(&p);
+        let (line, _) = self.file.line_col(whole.start);
+        let mut ack = Acknowledgement {
+            rule: String::new(),
+            object: String::new(),
+            reason: String::new(),
+            at: Some(format!("{}:{line}", self.file.name)),
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::rule_id => ack.rule = c.as_str().to_string(),
+                Rule::ack_object => ack.object = self.qname_parts(&c).join("."),
+                Rule::string => ack.reason = self.string(&c),
+                _ => {}
+            }
+        }
+        let i = self.out.schema.acknowledgements.len();
+        self.out.schema.acknowledgements.push(ack);
+        Some(Placed::new(Top::Acknowledgement(i), span))
     }
 
     // ------------------------------------------------------------ helpers

@@ -68,6 +68,9 @@ pub fn print_schema(schema: &Schema) -> String {
         s.push_str("\n}");
         chunks.push(Chunk::many("namespace", s));
     }
+    for a in &schema.acknowledgements {
+        chunks.push(Chunk::one("acknowledge", acknowledgement(a)));
+    }
     let mut out = join(&chunks);
     if !out.is_empty() {
         out.push('\n');
@@ -265,8 +268,25 @@ fn trivia_lines(ts: &[Trivia], ind: &str, out: &mut String, first: &mut bool) {
     }
 }
 
+/// `acknowledge RULE on OBJECT because "reason"`, each part of the object
+/// quoted where it needs it.
+fn acknowledgement(a: &crate::ir::Acknowledgement) -> String {
+    let object: Vec<String> = a.object.split('.').map(text::ident).collect();
+    format!(
+        "acknowledge {} on {} because {}",
+        a.rule,
+        object.join("."),
+        text::string(&a.reason)
+    )
+}
+
 fn top_item(schema: &Schema, top: &Top, ind: &str, ns: Option<&str>) -> String {
     match top {
+        Top::Acknowledgement(i) => schema
+            .acknowledgements
+            .get(*i)
+            .map(|a| format!("{ind}{}", acknowledgement(a)))
+            .unwrap_or_default(),
         Top::Dialect => match schema.dialect {
             Some(d) => format!("{ind}dialect {d}"),
             None => String::new(),

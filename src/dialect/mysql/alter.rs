@@ -138,6 +138,7 @@ impl<'a> Clause<'a> {
         self.hazards.push(Hazard {
             kind,
             message: message.into(),
+            acknowledged: None,
         });
         self
     }

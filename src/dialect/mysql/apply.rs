@@ -411,6 +411,23 @@ async fn read_pending(
 }
 
 /// The integer a `SELECT COUNT(*) …` returns (pre-flight checks).
+/// `information_schema.TABLES`: `TABLE_ROWS` (InnoDB's estimate) and
+/// `DATA_LENGTH + INDEX_LENGTH`.
+pub fn size_queries(table: &crate::ir::Name) -> [String; 2] {
+    let schema = match &table.schema {
+        Some(s) => super::quote::string(s),
+        None => "DATABASE()".to_string(),
+    };
+    let of = |column: &str| {
+        format!(
+            "SELECT CAST(COALESCE((SELECT {column} FROM information_schema.TABLES \
+             WHERE TABLE_SCHEMA = {schema} AND TABLE_NAME = {}), -1) AS SIGNED)",
+            super::quote::string(&table.name)
+        )
+    };
+    [of("TABLE_ROWS"), of("DATA_LENGTH + INDEX_LENGTH")]
+}
+
 pub async fn count(url: &str, sql: &str) -> miette::Result<i64> {
     let real_url = crate::url::with_scheme(url, "mysql");
     let mut conn = <sqlx::mysql::MySqlConnection as sqlx::Connection>::connect(&real_url)

@@ -126,6 +126,10 @@ impl Driver for Mysql {
         Box::pin(apply::count(url, sql))
     }
 
+    fn size_queries(&self, table: &crate::ir::Name) -> Option<[String; 2]> {
+        Some(apply::size_queries(table))
+    }
+
     fn create_scratch<'a>(&'a self, dev_url: Option<&'a str>, name: &'a str) -> Fut<'a, Scratch> {
         Box::pin(scratch::create(dev_url, name))
     }

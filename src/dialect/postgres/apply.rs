@@ -302,6 +302,21 @@ async fn drop_left_invalid(conn: &mut PgConnection, before: &[String]) -> String
 }
 
 /// The integer a `SELECT COUNT(*) …` returns (pre-flight checks).
+/// `pg_class.reltuples` (-1 until the table is first analyzed) and
+/// `pg_total_relation_size`.
+pub fn size_queries(table: &crate::ir::Name) -> [String; 2] {
+    let regclass = format!(
+        "to_regclass({})",
+        super::quote::literal(&super::quote::name(table))
+    );
+    [
+        format!(
+            "SELECT COALESCE((SELECT c.reltuples::bigint FROM pg_class c WHERE c.oid = {regclass}), -1)"
+        ),
+        format!("SELECT COALESCE(pg_total_relation_size({regclass}), -1)"),
+    ]
+}
+
 pub async fn count(url: &str, sql: &str) -> miette::Result<i64> {
     let mut conn = super::connect::connect(url)
         .await

@@ -37,6 +37,7 @@ pub fn check(table: &Name, change: &TableChange) -> Option<Hazard> {
     Some(Hazard {
         kind: HazardKind::MayFail,
         message: format!("{what} on `{table}` fails if existing rows violate it"),
+        acknowledged: None,
     })
 }
 

@@ -13,7 +13,7 @@ pub fn check(table: &Name, change: &TableChange) -> Option<Hazard> {
                 message: format!(
                     "column `{table}.{}` becomes NOT NULL: the change fails if a row holds NULL there",
                     to.name
-                ),
+                ), acknowledged: None,
             })
         }
         TableChange::AddColumn(c)
@@ -26,6 +26,7 @@ pub fn check(table: &Name, change: &TableChange) -> Option<Hazard> {
                         "column `{table}.{}` is added NOT NULL and filled with `{}`: the change fails if that is NULL for a row",
                         c.name, b.0
                     ),
+                    acknowledged: None,
                 });
             }
             Some(Hazard {
@@ -33,7 +34,7 @@ pub fn check(table: &Name, change: &TableChange) -> Option<Hazard> {
                 message: format!(
                     "column `{table}.{}` is added NOT NULL without a default: the change fails if the table has rows",
                     c.name
-                ),
+                ), acknowledged: None,
             })
         }
         _ => None,

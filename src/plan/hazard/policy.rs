@@ -37,7 +37,8 @@ impl Policy {
         }
     }
 
-    /// The hazards of `plan` at `error` level, but data loss, which
+    /// The hazards at `error` level the schema does not acknowledge, but
+    /// data loss, which
     /// `--allow-destructive` governs (see [`Policy::refuses_data_loss`]).
     pub fn errors<'a>(&self, plan: &'a Plan) -> Vec<&'a Hazard> {
         self.errors_in(plan.steps.iter().flat_map(|s| &s.hazards))
@@ -48,6 +49,7 @@ impl Policy {
         hazards
             .into_iter()
             .filter(|h| h.kind != HazardKind::DataLoss && self.level(h.kind) == Level::Error)
+            .filter(|h| h.acknowledged.is_none())
             .collect()
     }
 

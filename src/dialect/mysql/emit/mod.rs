@@ -56,7 +56,7 @@ pub fn emit(plan: &Plan, options: &EmitOptions) -> Result<Script, EmitError> {
     if let Some(first) = statements.iter_mut().find(|s| s.step.is_some()) {
         first.hazards.push(Hazard {
             kind: HazardKind::NotTransactional,
-            message: "MySQL and MariaDB commit each DDL statement on its own: a failure part-way leaves the statements before it applied (`strata apply --resume` continues from there)".into(),
+            message: "MySQL and MariaDB commit each DDL statement on its own: a failure part-way leaves the statements before it applied (`strata apply --resume` continues from there)".into(), acknowledged: None,
         });
     }
     if statements.is_empty() {

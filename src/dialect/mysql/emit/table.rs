@@ -104,6 +104,7 @@ pub(super) fn alter_table(
             vec![crate::plan::Hazard {
                 kind: crate::plan::HazardKind::TableRewrite,
                 message: format!("{tname} is copied to make `{}` NOT NULL", c.name),
+                acknowledged: None,
             }],
         ));
     }

@@ -2,7 +2,7 @@
 //! per kind of change inside a table (`TableChange`), each writing the
 //! `ALTER TABLE` statements for it.
 
-use super::column::{alter_column, column_def};
+use super::column::{added_column_def, alter_column, column_def};
 use super::constraints::{check_def, constraint_name, deferral, exclusion_def, fk_def, unique_def};
 use super::index::{create_index_sql, index_comment, index_name};
 use super::{opt_literal, rename_relation, security, Ctx};
@@ -183,16 +183,22 @@ fn add_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {
             let mut open = c.clone();
             open.nullable = true;
             cx.push(
-                format!("ALTER TABLE {t} ADD COLUMN {}", column_def(&open)),
+                format!("ALTER TABLE {t} ADD COLUMN {}", added_column_def(&open)),
                 hz,
             );
             backfill(cx, table, &c.name, &fill.0);
         }
         Some(fill) => {
-            cx.push(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(c)), hz);
+            cx.push(
+                format!("ALTER TABLE {t} ADD COLUMN {}", added_column_def(c)),
+                hz,
+            );
             fill_column(cx, table, &c.name, &fill.0);
         }
-        None => cx.push(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(c)), hz),
+        None => cx.push(
+            format!("ALTER TABLE {t} ADD COLUMN {}", added_column_def(c)),
+            hz,
+        ),
     }
     if let Some(comment) = &c.comment {
         cx.push(
