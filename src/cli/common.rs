@@ -42,6 +42,10 @@ pub struct EmitArgs {
     /// Destroy dropped tables even where the environment keeps them.
     #[arg(long, overrides_with = "keep_dropped")]
     no_keep_dropped: bool,
+    /// Fill a `backfill` column this many rows per transaction
+    /// (PostgreSQL; elsewhere one UPDATE).
+    #[arg(long, value_name = "ROWS", value_parser = clap::value_parser!(u64).range(1..))]
+    backfill_batch: Option<u64>,
 }
 
 impl EmitArgs {
@@ -77,6 +81,7 @@ impl EmitArgs {
             lock_timeout: self.lock_timeout.clone(),
             statement_timeout: None,
             keep_dropped: self.keep_dropped.then(crate::dialect::keep::stamp_now),
+            backfill_batch: self.backfill_batch,
         }
     }
 

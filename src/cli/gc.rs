@@ -70,13 +70,13 @@ fn collect(args: &Args, url: &str) -> miette::Result<Outcome> {
 
 /// Whether `t` is a table `--keep-dropped` moved aside (its name carries
 /// a stamp, and it stands where the dialect puts kept tables) before
-/// `cutoff` (seconds since the epoch).
+/// or at `cutoff` (seconds since the epoch).
 fn kept_before(dialect: &dyn Dialect, t: &Table, cutoff: u64) -> bool {
     let Some(at) = keep::kept_at(&t.name.name) else {
         return false;
     };
     let place = dialect.kept_name(&t.name, &keep::stamp_of(0)).schema;
-    place == t.name.schema && at < cutoff
+    place == t.name.schema && at <= cutoff
 }
 
 /// `7d`, `12h`, `30m`, `90s` or a bare number of seconds, in seconds.

@@ -103,6 +103,10 @@ pub struct EmitOptions {
     /// `--keep-dropped`: the stamp (`keep::stamp_now`) of the names that
     /// dropped tables are moved aside to instead of being destroyed.
     pub keep_dropped: Option<String>,
+    /// `--backfill-batch ROWS`: fill a backfilled column this many rows
+    /// per transaction where the dialect can loop (PostgreSQL), instead of
+    /// one `UPDATE`.
+    pub backfill_batch: Option<u64>,
 }
 
 /// SQL ready to run or print: phases in order, each either one

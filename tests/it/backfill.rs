@@ -39,6 +39,10 @@ fn fingerprint(url: &str) -> oracle::Fingerprint {
 
 /// `fills` are statements the up script must hold.
 fn scenario(target: &str, fills: &[&str]) {
+    scenario_with(target, fills, &EmitOptions::default());
+}
+
+fn scenario_with(target: &str, fills: &[&str], options: &EmitOptions) {
     exec(
         target,
         &[
@@ -58,8 +62,7 @@ fn scenario(target: &str, fills: &[&str]) {
         .block_on(driver.introspect(target, &[]))
         .expect("inspect")
         .schema;
-    let m = strata::migration::migration(&current, &desired, driver, &EmitOptions::default())
-        .expect("plan");
+    let m = strata::migration::migration(&current, &desired, driver, options).expect("plan");
     let up = strata::report::sql::render(driver, &m.up);
     for f in fills {
         assert!(up.contains(f), "`{f}` in\n{up}");
@@ -135,4 +138,22 @@ fn backfill_on_mysql() {
 fn backfill_on_sqlite() {
     let db = SqliteDb::create_file();
     scenario(&db.url, &["(lower(name)) FROM \"users\""]);
+}
+
+/// `--backfill-batch 2`: the fill runs outside the main transaction, two
+/// rows per committed batch, and gives the same end.
+#[test]
+fn batched_backfill_on_postgres() {
+    let Some(db) = support::rt().block_on(PgDb::create("backfill_batch")) else {
+        return;
+    };
+    let options = EmitOptions {
+        backfill_batch: Some(2),
+        ..EmitOptions::default()
+    };
+    scenario_with(
+        &db.url,
+        &["LIMIT 2));", "COMMIT;\n  END LOOP;", "VALIDATE CONSTRAINT"],
+        &options,
+    );
 }

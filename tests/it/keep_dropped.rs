@@ -226,3 +226,61 @@ fn keep_dropped_on_sqlite() {
     );
     scenario(&target.url, &want.url, &later.url, pg_name);
 }
+
+/// `keep_dropped = true` in an environment keeps what `apply --env`
+/// drops (no `--allow-destructive` needed), `--no-keep-dropped` plans the
+/// plain drop, and `gc --env` finds the environment's database.
+#[test]
+fn an_environment_keeps_dropped_tables() {
+    let db = SqliteDb::create_file();
+    exec(
+        &db.url,
+        &[
+            "CREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL)",
+            "CREATE TABLE old_stuff (id integer PRIMARY KEY)",
+            "INSERT INTO old_stuff VALUES (1), (2)",
+        ],
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("app.strata"),
+        "table users {\n  id integer pk\n  name text\n}\n",
+    )
+    .expect("schema");
+    std::fs::write(
+        dir.path().join("strata.toml"),
+        "[env.dev]\nurl = \"${APP_URL}\"\nschema = \"app.strata\"\nkeep_dropped = true\n",
+    )
+    .expect("strata.toml");
+    let run = |args: &[&str]| {
+        Command::cargo_bin("strata")
+            .expect("binary")
+            .current_dir(dir.path())
+            .env("APP_URL", &db.url)
+            .env_remove("DATABASE_URL")
+            .env_remove("STRATA_ENV")
+            .args(args)
+            .assert()
+    };
+    run(&["plan", "--env", "dev"])
+        .success()
+        .stdout(predicates::str::contains("RENAME TO \"old_stuff__dropped_"));
+    // The plain drop is data loss, which the default policy refuses.
+    run(&["plan", "--env", "dev", "--no-keep-dropped"])
+        .code(1)
+        .stdout(predicates::str::contains("DROP TABLE \"old_stuff\""));
+    run(&["apply", "--env", "dev", "--auto-approve"]).success();
+    let kept = "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'old_stuff__dropped_%'";
+    let kept_tables = || support::rt().block_on(support::count(&db.url, kept));
+    assert_eq!(kept_tables(), Ok(1));
+    run(&["gc", "--env", "dev", "--older-than", "1d", "--auto-approve"]).success();
+    assert_eq!(kept_tables(), Ok(1), "kept today: not older than a day");
+    run(&["gc", "--env", "dev", "--older-than", "0", "--dry-run"])
+        .success()
+        .stdout(predicates::str::contains(
+            "DROP TABLE \"old_stuff__dropped_",
+        ));
+    assert_eq!(kept_tables(), Ok(1), "a dry run drops nothing");
+    run(&["gc", "--env", "dev", "--older-than", "0", "--auto-approve"]).success();
+    assert_eq!(kept_tables(), Ok(0));
+}

@@ -46,7 +46,7 @@ struct Ctx<'a> {
     out: Out,
     step: usize,
     online: bool,
-    _options: &'a EmitOptions,
+    options: &'a EmitOptions,
 }
 
 impl Ctx<'_> {
@@ -76,7 +76,7 @@ pub fn emit(plan: &Plan, options: &EmitOptions) -> Result<Script, EmitError> {
         out: Out::default(),
         step: 0,
         online: options.online,
-        _options: options,
+        options,
     };
     if let Some(t) = &options.lock_timeout {
         cx.out

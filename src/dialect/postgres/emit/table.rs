@@ -227,13 +227,16 @@ fn backfill(cx: &mut Ctx<'_>, table: &Name, column: &str, fill: &str) {
         cut -= 1;
     }
     check.truncate(cut);
-    cx.push(
+    // Added after the fill, so that writes during a batched fill are not
+    // refused yet.
+    let add = cx.stmt(
         format!(
             "ALTER TABLE {t} ADD CONSTRAINT {} CHECK ({col} IS NOT NULL) NOT VALID",
             ident(&check)
         ),
         vec![],
     );
+    cx.out.validate.push(add);
     validate(cx, table, &check);
     for sql in [
         format!("ALTER TABLE {t} ALTER COLUMN {col} SET NOT NULL"),
@@ -244,19 +247,33 @@ fn backfill(cx: &mut Ctx<'_>, table: &Name, column: &str, fill: &str) {
     }
 }
 
-/// `UPDATE` of every row where `column` is NULL to `fill`.
+/// `UPDATE` of every row where `column` is NULL to `fill`: in the main
+/// transaction, or with `--backfill-batch N` in a loop that commits every
+/// `N` rows, outside it (rows `fill` leaves NULL are skipped, so the loop
+/// ends; the NOT NULL step then reports them).
 fn fill_column(cx: &mut Ctx<'_>, table: &Name, column: &str, fill: &str) {
+    const TAG: &str = "$strata_backfill$";
+    let t = qname(table);
     let col = ident(column);
-    cx.push(
-        format!(
-            "UPDATE {} SET {col} = ({fill}) WHERE {col} IS NULL",
-            qname(table)
+    let hazards = vec![hazard(
+        HazardKind::TableRewrite,
+        format!("every row of {table} is updated to fill `{column}`"),
+    )];
+    match cx.options.backfill_batch {
+        Some(n) if !fill.contains(TAG) => {
+            let sql = format!(
+                "DO {TAG}\nBEGIN\n  LOOP\n    UPDATE {t} SET {col} = ({fill})\n    \
+                 WHERE ctid = ANY (ARRAY(SELECT ctid FROM {t} WHERE {col} IS NULL AND ({fill}) IS NOT NULL LIMIT {n}));\n    \
+                 EXIT WHEN NOT FOUND;\n    COMMIT;\n  END LOOP;\nEND\n{TAG}"
+            );
+            let st = cx.stmt(sql, hazards);
+            cx.out.concurrent.push(st);
+        }
+        _ => cx.push(
+            format!("UPDATE {t} SET {col} = ({fill}) WHERE {col} IS NULL"),
+            hazards,
         ),
-        vec![hazard(
-            HazardKind::TableRewrite,
-            format!("every row of {table} is updated to fill `{column}`"),
-        )],
-    );
+    }
 }
 
 fn drop_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {
