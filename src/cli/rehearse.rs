@@ -9,6 +9,7 @@ use miette::miette;
 
 use super::common::{url_dialect, warn_all, write_output, Secrets};
 use super::env::{no_to, EnvArgs};
+use super::exclude::{without, ExcludeArgs};
 use super::Outcome;
 use crate::dialect::{self, EmitOptions};
 use crate::ir::DialectKind;
@@ -46,6 +47,8 @@ pub struct Args {
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<std::path::PathBuf>,
     #[command(flatten)]
+    exclude: ExcludeArgs,
+    #[command(flatten)]
     env: EnvArgs,
 }
 
@@ -56,6 +59,7 @@ pub fn run(mut args: Args) -> miette::Result<Outcome> {
         .to(args.to.take())?
         .ok_or_else(|| no_to(&selected))?;
     args.dev_url = selected.dev_url(args.dev_url.take())?;
+    args.exclude.with_env(selected.env.as_ref());
     let secrets = Secrets::of(&[&url, &to, args.dev_url.as_deref().unwrap_or("")]);
     secrets.scrub(rehearse_cli(&args, &url, &to))
 }
@@ -100,8 +104,15 @@ fn rehearse_cli(args: &Args, url: &str, to: &str) -> miette::Result<Outcome> {
     let (current, desired) = rt.block_on(crate::source::load_pair_with(url, to, &[], &sql))?;
     warn_all(&current.warnings);
     let d = dialect::for_kind(kind);
-    let m =
-        crate::migration::migration(&current.schema, &desired.schema, d, &EmitOptions::default())?;
+    // Excluded objects are left out of the plan, as `plan` leaves them out,
+    // but copied: the scratch database is the whole live schema.
+    let exclude = args.exclude.load()?;
+    let m = crate::migration::migration(
+        &without(&exclude, &current.schema, true),
+        &without(&exclude, &desired.schema, false),
+        d,
+        &EmitOptions::default(),
+    )?;
     let found = rt.block_on(rehearse::rehearse(
         url,
         args.dev_url.as_deref(),

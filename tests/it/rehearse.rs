@@ -8,6 +8,8 @@ use crate::support::{ddl, exec, postgres_admin_url, rt, PgDb};
 
 const LIVE: &[&str] = &[
     "CREATE TYPE mood AS ENUM ('calm', 'cross')",
+    // Another tool's history table: excluded by default, so not dropped.
+    "CREATE TABLE _sqlx_migrations (version bigint PRIMARY KEY)",
     "CREATE TABLE users (id bigint PRIMARY KEY, email text UNIQUE NOT NULL, m mood)",
     "CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, \
      user_id bigint NOT NULL REFERENCES users (id), total integer CHECK (total >= 0))",
@@ -62,6 +64,12 @@ fn rehearsal_reports_locks_rewrites_and_a_scaled_estimate() {
         .expect("users in the report");
     assert_eq!(users["rehearsed"], 500, "users takes its live count");
     let steps = report["steps"].as_array().expect("steps");
+    assert!(
+        steps
+            .iter()
+            .all(|s| !s["sql"].as_str().unwrap_or("").contains("DROP TABLE")),
+        "{steps:?}"
+    );
     let rewrite = steps
         .iter()
         .find(|s| s["sql"].as_str().is_some_and(|q| q.contains("TYPE bigint")))
