@@ -171,7 +171,9 @@ fn apply_paces_itself_on_a_streaming_replica() {
     // caused is reported; the replica has the table.
     apply(&pair, &v1, &["--replica", &pair.replica])
         .success()
-        .stderr(predicate::str::contains("replicas: replayed `"));
+        .stderr(predicate::str::contains(
+            "replicas: replayed `CREATE TABLE \"public\".\"items\" ( …` in ",
+        ));
     pair.on_primary("INSERT INTO items SELECT g, 'n' || g FROM generate_series(1, 2000) g");
     wait_until("the replica has the rows", Duration::from_secs(30), || {
         psql(&pair.replica, "SELECT count(*) FROM items").is_ok_and(|n| n == "2000")
