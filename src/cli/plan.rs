@@ -136,6 +136,7 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     desired.schema = without(&exclude, &desired.schema, false);
 
     let mut m = migration(&current.schema, &desired.schema, d, &args.emit.options())?;
+    super::cluster::annotate_plan(&rt, url, kind, &mut m)?;
     m.apply_policy(&args.policy);
     let text = match format(&args) {
         Format::Plan => crate::migration::saved::SavedPlan::new(

@@ -53,7 +53,7 @@ fn misplaced(flag: &str, kind: DialectKind, engine: &str) -> miette::Report {
 }
 
 /// Finds the replicas or the Galera cluster of the database at `url`,
-/// and says what it found.
+/// and says what it found (on stderr, beside the plan).
 pub async fn survey(url: &str, kind: DialectKind, s: &Settings) -> miette::Result<Cluster> {
     if kind != DialectKind::Postgres && !s.replicas.is_empty() {
         return Err(misplaced("--replica", kind, "PostgreSQL"));
@@ -76,7 +76,6 @@ pub async fn survey(url: &str, kind: DialectKind, s: &Settings) -> miette::Resul
                         format!("under {} (wsrep_OSU_method)", g.osu)
                     }
                 );
-                galera::require_synced(&g, "before the apply").await?;
                 Ok(Cluster::Galera {
                     galera: g,
                     rsu: s.rsu,
@@ -176,6 +175,16 @@ impl Cluster {
                 wait,
             } => Some(galera::apply_rsu(galera, script, expected, *wait).await),
             _ => None,
+        }
+    }
+
+    /// Before the apply: every Galera node Synced.
+    pub async fn check_before(&self) -> miette::Result<()> {
+        match self {
+            Cluster::Galera { galera, .. } => {
+                galera::require_synced(galera, "before the apply").await
+            }
+            _ => Ok(()),
         }
     }
 
