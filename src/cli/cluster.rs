@@ -64,6 +64,7 @@ impl ClusterArgs {
             max_lag: self.max_replica_lag,
             wait: self.replica_wait,
             rsu: self.galera_osu == Osu::Rsu,
+            read_from_replica: self.read_url.is_some(),
         }
     }
 }

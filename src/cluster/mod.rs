@@ -31,6 +31,8 @@ pub struct Settings {
     pub wait: Duration,
     /// Apply Galera DDL node by node with `wsrep_OSU_method='RSU'`.
     pub rsu: bool,
+    /// The schema is read from a replica (`--read-url`).
+    pub read_from_replica: bool,
 }
 
 /// What the target database is part of.
@@ -57,6 +59,9 @@ fn misplaced(flag: &str, kind: DialectKind, engine: &str) -> miette::Report {
 pub async fn survey(url: &str, kind: DialectKind, s: &Settings) -> miette::Result<Cluster> {
     if kind != DialectKind::Postgres && !s.replicas.is_empty() {
         return Err(misplaced("--replica", kind, "PostgreSQL"));
+    }
+    if kind != DialectKind::Postgres && s.read_from_replica {
+        return Err(misplaced("--read-url", kind, "PostgreSQL"));
     }
     match kind {
         DialectKind::Postgres => replicas(url, s).await,
@@ -144,7 +149,8 @@ impl Cluster {
                 for (step, schema, table) in hazards::altered_tables(m) {
                     let size = galera::table_size(url, schema.as_deref(), &table).await?;
                     if let Some((db, rows, bytes)) = size {
-                        let shown = format!("`{db}`.`{table}`");
+                        let q = crate::dialect::for_kind(DialectKind::Mysql);
+                        let shown = format!("{}.{}", q.quote_ident(&db), q.quote_ident(&table));
                         hazards::galera_toi(m, step, &shown, (rows, bytes), galera.nodes.len());
                     }
                 }
