@@ -116,6 +116,11 @@ async fn replicas(url: &str, s: &Settings) -> miette::Result<Cluster> {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+        if found.iter().any(|f| !f.visible) {
+            eprintln!(
+                "warning: this role cannot see the replicas' replay positions (it needs pg_read_all_stats): their lag is not checked; give --replica URL to read it on each replica."
+            );
+        }
         (Source::Stat, names)
     } else {
         let names = s.replicas.iter().map(|r| redact(r)).collect();

@@ -219,6 +219,17 @@ fn apply_paces_itself_on_a_streaming_replica() {
         "0"
     );
 
+    // Found in pg_stat_replication, the replica is followed there too.
+    apply(
+        &pair,
+        &v2,
+        &["--max-replica-lag", "1s", "--replica-wait", "2s"],
+    )
+    .code(1)
+    .stderr(predicate::str::contains("Found 1 streaming replica(s)"))
+    .stderr(predicate::str::contains("strata::cluster::replica_lag"))
+    .stderr(predicate::str::contains("@127.0.0.1 "));
+
     // --read-url from a replica that is behind: refused, with how stale.
     apply(
         &pair,
