@@ -240,6 +240,7 @@ pub(super) fn converge(
         Voice::Alone => rt.block_on(cluster::survey(url, d.kind(), &args.cluster.settings()))?,
         Voice::InFleet => cluster::Cluster::Alone,
     };
+    rt.block_on(cluster.check_before())?;
     for round in 0..=STALE_ROUNDS {
         let replanned = round > 0;
         if let Some(replica) = &args.cluster.read_url {

@@ -64,6 +64,25 @@ impl ClusterArgs {
             max_lag: self.max_replica_lag,
             wait: self.replica_wait,
             rsu: self.galera_osu == Osu::Rsu,
+            read_from_replica: self.read_url.is_some(),
         }
     }
+}
+
+/// `strata plan` on one database: the cluster it is part of stated, and
+/// its hazards added (Galera under TOI; hot-standby conflicts with the
+/// replicas `pg_stat_replication` lists).
+pub fn annotate_plan(
+    rt: &tokio::runtime::Runtime,
+    url: &str,
+    kind: crate::ir::DialectKind,
+    m: &mut crate::migration::Migration,
+) -> miette::Result<()> {
+    let settings = Settings {
+        max_lag: Duration::from_secs(10),
+        wait: Duration::from_secs(300),
+        ..Settings::default()
+    };
+    let cluster = rt.block_on(crate::cluster::survey(url, kind, &settings))?;
+    rt.block_on(cluster.annotate(url, m))
 }

@@ -117,6 +117,7 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
         d,
         &planning.emit.options(),
     )?;
+    super::cluster::annotate_plan(&rt, url, kind, &mut m)?;
     super::common::acknowledge(&mut m, &desired.schema.acknowledgements, true)?;
     let driver = dialect::driver(kind);
     let probes = crate::preflight::probes(driver, &m.plan);

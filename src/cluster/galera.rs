@@ -36,31 +36,24 @@ async fn connect(url: &str) -> miette::Result<MySqlConnection> {
         .map_err(|e| db_error("cannot connect to", url, e))
 }
 
-/// `SHOW GLOBAL {kind} WHERE Variable_name IN (…)`, as lowercase
-/// name → value.
+/// The `wsrep_*` settings (`kind`: `VARIABLES` or `STATUS`) named in
+/// `names`, as lowercase name → value.
 async fn show(
     conn: &mut MySqlConnection,
     url: &str,
     kind: &str,
     names: &[&str],
 ) -> miette::Result<Vec<(String, String)>> {
-    let list = names
-        .iter()
-        .map(|n| format!("'{n}'"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let rows = sqlx::raw_sql(&format!(
-        "SHOW GLOBAL {kind} WHERE Variable_name IN ({list})"
-    ))
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(|e| db_error("cannot read the wsrep settings of", url, e))?;
+    let rows = sqlx::raw_sql(&format!("SHOW GLOBAL {kind} LIKE 'wsrep%'"))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| db_error("cannot read the wsrep settings of", url, e))?;
     Ok(rows
         .iter()
-        .map(|r| {
-            let name: String = r.try_get(0).unwrap_or_default();
+        .filter_map(|r| {
+            let name: String = r.try_get::<String, _>(0).ok()?.to_ascii_lowercase();
             let value: String = r.try_get(1).unwrap_or_default();
-            (name.to_ascii_lowercase(), value)
+            names.contains(&name.as_str()).then_some((name, value))
         })
         .collect())
 }

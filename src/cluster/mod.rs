@@ -31,6 +31,8 @@ pub struct Settings {
     pub wait: Duration,
     /// Apply Galera DDL node by node with `wsrep_OSU_method='RSU'`.
     pub rsu: bool,
+    /// The schema is read from a replica (`--read-url`).
+    pub read_from_replica: bool,
 }
 
 /// What the target database is part of.
@@ -53,10 +55,13 @@ fn misplaced(flag: &str, kind: DialectKind, engine: &str) -> miette::Report {
 }
 
 /// Finds the replicas or the Galera cluster of the database at `url`,
-/// and says what it found.
+/// and says what it found (on stderr, beside the plan).
 pub async fn survey(url: &str, kind: DialectKind, s: &Settings) -> miette::Result<Cluster> {
     if kind != DialectKind::Postgres && !s.replicas.is_empty() {
         return Err(misplaced("--replica", kind, "PostgreSQL"));
+    }
+    if kind != DialectKind::Postgres && s.read_from_replica {
+        return Err(misplaced("--read-url", kind, "PostgreSQL"));
     }
     match kind {
         DialectKind::Postgres => replicas(url, s).await,
@@ -76,7 +81,6 @@ pub async fn survey(url: &str, kind: DialectKind, s: &Settings) -> miette::Resul
                         format!("under {} (wsrep_OSU_method)", g.osu)
                     }
                 );
-                galera::require_synced(&g, "before the apply").await?;
                 Ok(Cluster::Galera {
                     galera: g,
                     rsu: s.rsu,
@@ -112,6 +116,11 @@ async fn replicas(url: &str, s: &Settings) -> miette::Result<Cluster> {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+        if found.iter().any(|f| !f.visible) {
+            eprintln!(
+                "warning: this role cannot see the replicas' replay positions (it needs pg_read_all_stats): their lag is not checked; give --replica URL to read it on each replica."
+            );
+        }
         (Source::Stat, names)
     } else {
         let names = s.replicas.iter().map(|r| redact(r)).collect();
@@ -145,7 +154,8 @@ impl Cluster {
                 for (step, schema, table) in hazards::altered_tables(m) {
                     let size = galera::table_size(url, schema.as_deref(), &table).await?;
                     if let Some((db, rows, bytes)) = size {
-                        let shown = format!("`{db}`.`{table}`");
+                        let q = crate::dialect::for_kind(DialectKind::Mysql);
+                        let shown = format!("{}.{}", q.quote_ident(&db), q.quote_ident(&table));
                         hazards::galera_toi(m, step, &shown, (rows, bytes), galera.nodes.len());
                     }
                 }
@@ -176,6 +186,16 @@ impl Cluster {
                 wait,
             } => Some(galera::apply_rsu(galera, script, expected, *wait).await),
             _ => None,
+        }
+    }
+
+    /// Before the apply: every Galera node Synced.
+    pub async fn check_before(&self) -> miette::Result<()> {
+        match self {
+            Cluster::Galera { galera, .. } => {
+                galera::require_synced(galera, "before the apply").await
+            }
+            _ => Ok(()),
         }
     }
 

@@ -44,6 +44,9 @@ pub struct Found {
     /// `application_name@client_addr`.
     pub name: String,
     pub state: String,
+    /// Whether its replay position is visible to this role (it needs
+    /// `pg_read_all_stats`): the lag of one that is not cannot be checked.
+    pub visible: bool,
 }
 
 fn db_error(what: &str, url: &str, e: sqlx::Error) -> miette::Report {
@@ -66,9 +69,9 @@ async fn connect(url: &str) -> miette::Result<PgConnection> {
 /// too, without their positions).
 pub async fn discover(url: &str) -> miette::Result<Vec<Found>> {
     let mut conn = connect(url).await?;
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT coalesce(application_name, '') || '@' || coalesce(client_addr::text, 'local'), \
-         coalesce(state, '') FROM pg_stat_replication ORDER BY 1",
+    let rows: Vec<(String, String, bool)> = sqlx::query_as(
+        "SELECT coalesce(application_name, '') || '@' || coalesce(host(client_addr), 'local'), \
+         coalesce(state, ''), replay_lsn IS NOT NULL FROM pg_stat_replication ORDER BY 1",
     )
     .fetch_all(&mut conn)
     .await
@@ -76,7 +79,11 @@ pub async fn discover(url: &str) -> miette::Result<Vec<Found>> {
     let _ = conn.close().await;
     Ok(rows
         .into_iter()
-        .map(|(name, state)| Found { name, state })
+        .map(|(name, state, visible)| Found {
+            name,
+            state,
+            visible,
+        })
         .collect())
 }
 
@@ -158,9 +165,9 @@ impl Replicas {
             Source::Stat => {
                 let mut conn = connect(&self.primary).await?;
                 let rows: Vec<(String, Option<i64>)> = sqlx::query_as(
-                    "SELECT coalesce(application_name, '') || '@' || coalesce(client_addr::text, 'local'), \
+                    "SELECT coalesce(application_name, '') || '@' || coalesce(host(client_addr), 'local'), \
                      greatest(pg_wal_lsn_diff($1::pg_lsn, replay_lsn), 0)::bigint \
-                     FROM pg_stat_replication ORDER BY 1",
+                     FROM pg_stat_replication WHERE replay_lsn IS NOT NULL ORDER BY 1",
                 )
                 .bind(lsn)
                 .fetch_all(&mut conn)

@@ -190,6 +190,16 @@ fn galera_cluster_toi_and_rolling_upgrade() {
     );
     c.on(0, "ANALYZE TABLE app.items");
 
+    // `strata plan` states the method and marks the blocking step.
+    let v2 = write(files.path(), "v2.strata", V2);
+    strata()
+        .args(["plan", "--url", &c.url(2), "--to"])
+        .arg(&v2)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("schema changes run under TOI"))
+        .stdout(predicate::str::contains("-- hazard: galera_toi:"));
+
     // Under TOI: the step that alters `items` blocks the cluster, with
     // the table's size and an expected duration.
     apply(0, V2, "v2.strata", &[])

@@ -9,6 +9,7 @@
 //! `mariadbd`, `mariadb-install-db` and galera-4. Without them a test says
 //! so and passes, unless `STRATA_REQUIRE_DATABASES=1` (CI) makes it fail.
 
+mod flags;
 mod galera;
 mod postgres_replica;
 mod support;

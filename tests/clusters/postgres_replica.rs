@@ -171,7 +171,9 @@ fn apply_paces_itself_on_a_streaming_replica() {
     // caused is reported; the replica has the table.
     apply(&pair, &v1, &["--replica", &pair.replica])
         .success()
-        .stderr(predicate::str::contains("replicas: replayed `"));
+        .stderr(predicate::str::contains(
+            "replicas: replayed `CREATE TABLE \"public\".\"items\" ( …` in ",
+        ));
     pair.on_primary("INSERT INTO items SELECT g, 'n' || g FROM generate_series(1, 2000) g");
     wait_until("the replica has the rows", Duration::from_secs(30), || {
         psql(&pair.replica, "SELECT count(*) FROM items").is_ok_and(|n| n == "2000")
@@ -216,6 +218,17 @@ fn apply_paces_itself_on_a_streaming_replica() {
         pair.on_primary("SELECT count(*) FROM information_schema.columns WHERE table_name = 'items' AND column_name = 'note'"),
         "0"
     );
+
+    // Found in pg_stat_replication, the replica is followed there too.
+    apply(
+        &pair,
+        &v2,
+        &["--max-replica-lag", "1s", "--replica-wait", "2s"],
+    )
+    .code(1)
+    .stderr(predicate::str::contains("Found 1 streaming replica(s)"))
+    .stderr(predicate::str::contains("strata::cluster::replica_lag"))
+    .stderr(predicate::str::contains("@127.0.0.1 "));
 
     // --read-url from a replica that is behind: refused, with how stale.
     apply(

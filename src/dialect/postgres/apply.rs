@@ -134,8 +134,8 @@ async fn run(
             continue;
         }
         if phase.transactional {
-            let what = first_line(&phase.statements[0].sql);
-            GateRef::before(gate, what).await?;
+            let what = phase_name(phase);
+            GateRef::before(gate, &what).await?;
             let mut attempt = 0;
             while let Err((sql, e)) = run_transaction(conn, phase, index, &progress).await {
                 if !retryable(&sql, &e) || attempt == LOCK_RETRIES {
@@ -148,10 +148,10 @@ async fn run(
                 report.executed.push(s.sql.clone());
                 committed.push(s.sql.clone());
             }
-            GateRef::after(gate, what).await?;
+            GateRef::after(gate, &what).await?;
         } else {
             for (n, s) in phase.statements.iter().enumerate() {
-                GateRef::before(gate, first_line(&s.sql)).await?;
+                GateRef::before(gate, &crate::dialect::first_line(&s.sql)).await?;
                 let online = s.sql.contains(" CONCURRENTLY ");
                 let invalid_before = if online {
                     invalid_indexes(conn).await
@@ -182,11 +182,24 @@ async fn run(
                 }
                 report.executed.push(s.sql.clone());
                 committed.push(s.sql.clone());
-                GateRef::after(gate, first_line(&s.sql)).await?;
+                GateRef::after(gate, &crate::dialect::first_line(&s.sql)).await?;
             }
         }
     }
     Ok(report)
+}
+
+/// A transactional phase as the replica gate names it: its first
+/// statement, and how many follow.
+fn phase_name(phase: &Phase) -> String {
+    let first = phase
+        .statements
+        .first()
+        .map_or(String::new(), |s| crate::dialect::first_line(&s.sql));
+    match phase.statements.len() {
+        0 | 1 => first,
+        n => format!("{first} (and {} more)", n - 1),
+    }
 }
 
 /// One transactional phase; on failure, the statement and the error (the
