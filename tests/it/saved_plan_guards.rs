@@ -95,7 +95,8 @@ impl Saved {
 /// A plan saved while the data was clean; rows inserted afterwards that
 /// break its new unique index and NOT NULL make `apply --plan` refuse it
 /// with the live apply's message, nothing applied; `--skip-preflight`
-/// says what it skips and lets the server refuse.
+/// says what it skips and lets the server refuse; the file still applies
+/// once the rows are fixed.
 fn rows_inserted_after_the_plan_are_caught(url: &str, dialect: &str) {
     let rt = rt();
     rt.block_on(exec(url, &ddl(START))).expect("set up");
@@ -134,7 +135,11 @@ fn rows_inserted_after_the_plan_are_caught(url: &str, dialect: &str) {
         .expect("count");
     assert_eq!(rows, 4);
 
-    // With the rows fixed, the same saved plan runs.
+    // The failed attempt is recorded in strata_history, which is not part
+    // of the state the plan was made from: with the rows fixed, the same
+    // saved plan runs.
+    let recorded = rt.block_on(count(url, "SELECT COUNT(*) FROM strata_history"));
+    assert!(recorded.expect("history") > 0);
     rt.block_on(exec(
         url,
         &ddl(&["UPDATE t SET a = 'four', b = 'w' WHERE id = 4"]),
@@ -243,4 +248,28 @@ fn postgres_saved_plan_retries_a_blocked_statement() {
     assert!(out.contains("lock timeout after 1s"), "{out}");
     assert!(out.contains("it did not run"), "{out}");
     assert!(out.contains("Applied 1 change"), "{out}");
+}
+
+/// A file that records no pre-flight checks is not run unchecked by
+/// accident: refused, and run only with `--skip-preflight`.
+#[test]
+fn a_plan_without_recorded_checks_needs_skip_preflight() {
+    let db = SqliteDb::create_file();
+    let rt = rt();
+    rt.block_on(exec(&db.url, &ddl(START))).expect("set up");
+    let s = saved(&db.url, &guarded("sqlite"), "", &[]);
+    let mut json = s.json();
+    json.as_object_mut().expect("object").remove("preflight");
+    std::fs::write(&s.plan, json.to_string()).expect("write plan");
+    let before = rt.block_on(oracle::fingerprint(&db.url)).expect("catalog");
+    let (code, out) = s.apply(&db.url, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("strata::apply::plan_unchecked"), "{out}");
+    assert_eq!(
+        rt.block_on(oracle::fingerprint(&db.url)).expect("catalog"),
+        before
+    );
+    let (code, out) = s.apply(&db.url, &["--skip-preflight"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("warning: --skip-preflight"), "{out}");
 }
