@@ -1047,16 +1047,10 @@ impl<'a> Lowerer<'a> {
             };
             mine.push(self.push_part(&t.name, &mut t.uniques, u, Part::Unique, sp));
         }
-        // MariaDB keeps a check written on a column apart from a table's.
-        let mysql = self
-            .out
-            .dialects
-            .iter()
-            .any(|(d, _)| *d == DialectKind::Mysql);
+        // Where it was written: MariaDB keeps a check on a column apart
+        // from a table's (`parse` forgets it for the other dialects).
         for (mut ch, sp) in inline.checks {
-            if mysql {
-                ch.column = Some(cname.to_string());
-            }
+            ch.column = Some(cname.to_string());
             mine.push(self.push_part(&t.name, &mut t.checks, ch, Part::Check, sp));
         }
         for (mut fk, sp) in inline.fks {

@@ -77,6 +77,48 @@ impl Dialect for Mysql {
     }
 }
 
+/// Drops a desired table's `charset` and `collate` when they give the
+/// database's default collation (a `charset` alone gives its own default
+/// collation): the server then reports the table's collation as inherited,
+/// and introspection writes neither. Asks the server only when a table
+/// names one.
+async fn inherit_database_collation(url: &str, desired: &mut Schema) -> miette::Result<()> {
+    use miette::IntoDiagnostic;
+    use sqlx::Row;
+    let named = |t: &crate::ir::Table| {
+        t.options.contains_key("charset") || t.options.contains_key("collate")
+    };
+    if !desired.tables.values().any(named) {
+        return Ok(());
+    }
+    let mut conn = apply::session(url).await.into_diagnostic()?;
+    let rows = sqlx::query(
+        "SELECT CAST(@@collation_database AS CHAR), CHARACTER_SET_NAME, COLLATION_NAME \
+         FROM information_schema.COLLATIONS WHERE IS_DEFAULT = 'Yes'",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .into_diagnostic()?;
+    let database: Option<String> = rows.first().and_then(|r| r.try_get(0).ok());
+    let default_of: std::collections::BTreeMap<String, String> = rows
+        .iter()
+        .filter_map(|r| Some((r.try_get(1).ok()?, r.try_get(2).ok()?)))
+        .collect();
+    for t in desired.tables.values_mut().filter(|t| named(t)) {
+        let charset = t.options.get("charset").map(|c| normalize::charset(c));
+        let collation = match (t.options.get("collate"), &charset) {
+            (Some(c), _) => Some(normalize::collation(c)),
+            (None, Some(cs)) => default_of.get(cs).cloned(),
+            (None, None) => None,
+        };
+        if collation.is_some() && collation == database {
+            t.options.remove("charset");
+            t.options.remove("collate");
+        }
+    }
+    Ok(())
+}
+
 impl Driver for Mysql {
     fn introspect<'a>(&'a self, url: &'a str, namespaces: &'a [String]) -> Fut<'a, Introspection> {
         Box::pin(introspect::introspect(url, namespaces))
@@ -85,8 +127,12 @@ impl Driver for Mysql {
     /// A view or routine whose definer the schema does not name keeps the one the
     /// server has: it is neither a difference nor changed when the view is
     /// replaced, whoever applies.
-    fn align<'a>(&'a self, _url: &'a str, db: &'a Schema, desired: &'a mut Schema) -> Fut<'a, ()> {
+    ///
+    /// A table whose `charset` / `collate` comes to the database's own
+    /// collation is written without them, as the server reads it back.
+    fn align<'a>(&'a self, url: &'a str, db: &'a Schema, desired: &'a mut Schema) -> Fut<'a, ()> {
         Box::pin(async move {
+            inherit_database_collation(url, desired).await?;
             for (n, v) in desired.views.iter_mut() {
                 let named = v.options.keys().any(|k| k.eq_ignore_ascii_case("definer"));
                 let kept = db.views.get(n).and_then(|d| d.options.get("definer"));
