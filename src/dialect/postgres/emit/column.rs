@@ -78,7 +78,7 @@ fn definition(c: &Column, default: impl Fn(&str) -> String) -> String {
     if let Some(d) = &c.default {
         // In parentheses: DEFAULT takes a restricted expression grammar
         // (`now() AT TIME ZONE 'utc'` is an error without them).
-        s.push_str(&format!(" DEFAULT {}", default(d.as_str())));
+        s.push_str(&format!(" DEFAULT {}", default(d.written())));
     }
     if !c.nullable {
         s.push_str(" NOT NULL");
