@@ -15,6 +15,7 @@
 //! See ARCHITECTURE.md for the code map and the invariants.
 
 pub mod cli;
+pub mod cluster;
 pub mod config;
 pub mod dialect;
 pub mod diff;
@@ -24,6 +25,7 @@ pub mod migration;
 pub mod plan;
 pub mod preflight;
 pub mod prove;
+pub mod rehearse;
 pub mod report;
 pub mod signal;
 pub mod source;

@@ -38,14 +38,42 @@ impl Migration {
     }
 
     /// Every hazard of the forward plan that is refused without
-    /// `--allow-destructive`.
+    /// `--allow-destructive`: the schema's acknowledgements aside.
     pub fn destructive(&self) -> Vec<&Hazard> {
         self.plan
             .steps
             .iter()
             .flat_map(|s| &s.hazards)
-            .filter(|h| h.kind.is_destructive())
+            .filter(|h| h.kind.is_destructive() && h.acknowledged.is_none())
             .collect()
+    }
+
+    /// Marks the forward plan's hazards the schema acknowledges, on its
+    /// steps and on the statements that carry them; the acknowledgements
+    /// that matched nothing. The rollback is not the schema's to accept.
+    pub fn acknowledge<'a>(
+        &mut self,
+        acks: &'a [crate::ir::Acknowledgement],
+    ) -> Vec<&'a crate::ir::Acknowledgement> {
+        let unmatched = plan::hazard::ack::mark(&mut self.plan, acks);
+        for st in self.up.phases.iter_mut().flat_map(|p| &mut p.statements) {
+            let Some(step) = st.step.and_then(|i| self.plan.steps.get(i)) else {
+                continue;
+            };
+            for h in &mut st.hazards {
+                h.acknowledged = step
+                    .hazards
+                    .iter()
+                    .find(|s| s.kind == h.kind && s.message == h.message)
+                    .and_then(|s| s.acknowledged.clone())
+                    .or_else(|| {
+                        acks.iter()
+                            .find(|a| plan::hazard::ack::accepts(a, h))
+                            .map(|a| a.reason.clone())
+                    });
+            }
+        }
+        unmatched
     }
 }
 
@@ -66,8 +94,21 @@ pub fn migration(
     let mut plan_down = plan_for(back, dialect, options);
     hazard::row_security::check(&mut plan_up, &to);
     hazard::row_security::check(&mut plan_down, &from);
+    let copies = match &options.keep_dropped {
+        Some(stamp) => keep::keep_columns(dialect, stamp, &mut plan_up, &mut plan_down),
+        None => keep::Copies::default(),
+    };
     let mut up = dialect.emit(&plan_up, options)?;
     let mut down = dialect.emit(&plan_down, options)?;
+    if let Some(stamp) = &options.keep_dropped {
+        keep::keep_dropped(
+            dialect,
+            stamp,
+            (&mut plan_up, &mut up),
+            (&plan_down, &mut down),
+            copies,
+        );
+    }
     attach_step_hazards(&plan_up, &mut up);
     attach_step_hazards(&plan_down, &mut down);
     Ok(Migration {
@@ -156,6 +197,7 @@ pub fn attach_step_hazards(plan: &Plan, script: &mut Script) {
     }
 }
 
+mod keep;
 pub mod saved;
 #[cfg(test)]
 mod tests;

@@ -193,7 +193,7 @@ async fn run(
         return report.fail(SETUP, with_sql(e, d, &setup.up));
     }
     let start = inspect().await?;
-    match schema_diff(d, current, &start) {
+    match schema_diff(d, current, &start.without_unmanaged(current)) {
         None => report.pass(SETUP),
         Some(diff) => {
             return report.fail(
@@ -216,7 +216,7 @@ async fn run(
     let mut desired = desired.clone();
     d.align(url, &after, &mut desired).await?;
     let desired = &desired;
-    match schema_diff(d, desired, &after) {
+    match schema_diff(d, desired, &after.without_unmanaged(desired)) {
         None => report.pass(UP_CONVERGES),
         Some(diff) => return report.fail(UP_CONVERGES, diff),
     }

@@ -16,13 +16,15 @@ use miette::{miette, IntoDiagnostic};
 
 use super::common::{
     check_source_dialect, parse_duration, refuse_destructive, summarize, url_dialect, warn_all,
-    EmitArgs, Secrets,
+    Secrets,
 };
-use super::env::{no_to, EnvArgs};
-use super::exclude::{without, ExcludeArgs};
+use super::env::no_to;
+use super::exclude::without;
 use super::fleet::FleetArgs;
 use super::interrupt::apply_or_interrupt;
+use super::planning::{Planning, Target};
 use super::Outcome;
+use crate::cluster;
 use crate::dialect::tx_mode::TxMode;
 use crate::dialect::{self, ApplyOptions, ApplyReport, Expected, Script, StalePlan};
 use crate::migration::migration;
@@ -31,21 +33,11 @@ use crate::url::redact;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The database to change (default: the environment's `url`, then
-    /// $DATABASE_URL).
-    #[arg(long)]
-    url: Option<String>,
-    /// The desired schema: files, a directory, or another database URL
-    /// (default: the environment's `schema`). Optional with `--resume`;
-    /// given, the database is planned against it once the resumed plan is
-    /// done. Not with `--plan`.
-    #[arg(long)]
-    to: Option<String>,
-    /// The server where a SQL --to (a .sql file or a directory of them)
-    /// is loaded into a scratch database; SQLite loads in memory
-    /// (default: the environment's `dev_url`, then $STRATA_DEV_URL).
-    #[arg(long)]
-    dev_url: Option<String>,
+    /// The database to change and the desired schema (optional with
+    /// `--resume`: given, the database is planned against it once the
+    /// resumed plan is done; not with `--plan`).
+    #[command(flatten)]
+    pub(super) target: Target,
     /// Run a plan saved by `strata plan -o plan.json`: exactly its
     /// statements, and only on the database state it was planned from.
     #[arg(
@@ -54,9 +46,6 @@ pub struct Args {
         conflicts_with_all = ["to", "resume", "namespaces", "online"]
     )]
     pub(super) plan: Option<std::path::PathBuf>,
-    /// Only these namespaces of the database (PostgreSQL schemas).
-    #[arg(long = "schema", value_name = "NS")]
-    namespaces: Vec<String>,
     /// Apply without asking.
     #[arg(long)]
     pub(super) auto_approve: bool,
@@ -76,11 +65,11 @@ pub struct Args {
     /// unique key, check or foreign key would reject): for tables too big
     /// to scan. A plan that fails on the data then stops part-way.
     #[arg(long)]
-    skip_preflight: bool,
+    pub(super) skip_preflight: bool,
     /// How long to wait for another strata apply on the same database to
     /// finish before giving up on it (default 10m).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    apply_lock_wait: Option<std::time::Duration>,
+    pub(super) apply_lock_wait: Option<std::time::Duration>,
     /// How much one transaction holds (PostgreSQL; docs/safety.md):
     /// `all` (each phase), `per-step` (each step commits: a large
     /// bootstrap stays within the server's lock table), `none` (each
@@ -89,41 +78,30 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = TxMode::All)]
     pub(super) tx_mode: TxMode,
     #[command(flatten)]
-    pub(super) emit: EmitArgs,
-    #[command(flatten)]
-    pub(super) exclude: ExcludeArgs,
-    #[command(flatten)]
-    env: EnvArgs,
-    #[command(flatten)]
     pub(super) fleet: FleetArgs,
-    #[arg(skip)]
-    policy: crate::plan::hazard::policy::Policy,
+    #[command(flatten)]
+    pub(super) cluster: super::cluster::ClusterArgs,
 }
 
 impl Args {
-    pub(super) fn shape(&self) -> Shape<'_> {
-        Shape {
-            namespaces: &self.namespaces,
-            exclude: &self.exclude,
-            emit: &self.emit,
-            dev_url: self.dev_url.as_deref(),
-            policy: &self.policy,
-        }
-    }
-
-    pub(super) fn apply_lock_wait(&self) -> Option<std::time::Duration> {
-        self.apply_lock_wait
-    }
-
-    pub(super) fn to(&self) -> Option<&str> {
-        self.to.as_deref()
+    /// The flags that decide the plan.
+    pub(super) fn planning(&self) -> &Planning {
+        &self.target.planning
     }
 }
 
 pub fn run(mut args: Args) -> miette::Result<Outcome> {
-    let selected = args.env.load()?;
-    args.policy = selected.policy();
-    let fleet = super::targets::fleet(&args.fleet.targets, &selected, &args.url)?;
+    let selected = args.target.planning.resolve()?;
+    let fleet = super::targets::fleet(&args.fleet.targets, &selected, &args.target.url)?;
+    args.cluster.with_env(selected.env.as_ref())?;
+    args.target.planning.read_url = args.cluster.read_url.clone();
+    if fleet.is_some() && args.cluster.given() {
+        return Err(miette!(
+            code = "strata::fleet::mode",
+            help = "apply to the primary or Galera node with --url",
+            "a fleet apply does not take --replica, --read-url or --galera-osu"
+        ));
+    }
     if fleet.is_some() && (args.plan.is_some() || args.resume) {
         return Err(miette!(
             code = "strata::fleet::mode",
@@ -132,27 +110,27 @@ pub fn run(mut args: Args) -> miette::Result<Outcome> {
         ));
     }
     if args.plan.is_none() {
-        args.to = selected.to(args.to.take())?;
-        if args.to.is_none() && !args.resume {
+        args.target.to = selected.to(args.target.to.take())?;
+        if args.target.to.is_none() && !args.resume {
             return Err(no_to(&selected));
         }
     }
-    args.dev_url = selected.dev_url(args.dev_url.take())?;
-    args.emit.with_env(selected.env.as_ref())?;
-    args.exclude.with_env(selected.env.as_ref());
     if let Some(fleet) = fleet {
         return super::fleet::apply(args, fleet);
     }
-    let url = selected.url(args.url.take())?;
-    let secrets = Secrets::of(&[
-        &url,
-        args.to.as_deref().unwrap_or(""),
-        args.dev_url.as_deref().unwrap_or(""),
-    ]);
+    let url = selected.url(args.target.url.take())?;
+    let mut secret_urls = vec![
+        url.as_str(),
+        args.target.to.as_deref().unwrap_or(""),
+        args.planning().dev_url.as_deref().unwrap_or(""),
+        args.cluster.read_url.as_deref().unwrap_or(""),
+    ];
+    secret_urls.extend(args.cluster.replicas.iter().map(String::as_str));
+    let secrets = Secrets::of(&secret_urls);
     if let Some(path) = args.plan.clone() {
         return secrets.scrub(super::apply_saved::run(&args, &url, &path));
     }
-    match args.to.clone() {
+    match args.target.to.clone() {
         Some(to) if !args.resume => secrets.scrub(apply(args, &url, &to)),
         _ => secrets.scrub(resume(args, &url)),
     }
@@ -165,20 +143,9 @@ pub(super) struct Planned {
     expected: Expected,
 }
 
-/// The flags that decide what a plan is, shared with `plan --targets`
-/// and `drift`.
-pub(super) struct Shape<'a> {
-    pub namespaces: &'a [String],
-    pub exclude: &'a ExcludeArgs,
-    pub emit: &'a EmitArgs,
-    pub dev_url: Option<&'a str>,
-    /// The hazard levels the plan is judged by.
-    pub policy: &'a crate::plan::hazard::policy::Policy,
-}
-
 pub(super) fn plan_now(
     rt: &tokio::runtime::Runtime,
-    args: &Shape,
+    args: &Planning,
     url: &str,
     to: &str,
     warn: bool,
@@ -187,9 +154,11 @@ pub(super) fn plan_now(
     let exclude = args.exclude.load()?;
     let sql = source::SqlSetup {
         dialect: Some(kind),
-        dev_url: args.dev_url,
+        dev_url: args.dev_url.as_deref(),
     };
-    let (current, desired) = rt.block_on(source::load_pair_with(url, to, args.namespaces, &sql))?;
+    let read = args.read_url.as_deref().unwrap_or(url);
+    let (current, desired) =
+        rt.block_on(source::load_pair_with(read, to, &args.namespaces, &sql))?;
     if warn {
         warn_all(&current.warnings);
         warn_all(&desired.warnings);
@@ -202,13 +171,16 @@ pub(super) fn plan_now(
         dialect::for_kind(kind),
         &args.emit.options(),
     )?;
-    m.apply_policy(args.policy);
+    super::common::acknowledge(&mut m, &desired_schema.acknowledgements, warn)?;
+    m.apply_policy(&args.policy);
+    let history = args.exclude.history()?;
     Ok(Planned {
         m,
         expected: Expected {
             // The whole database: the driver reads it all again under its lock.
-            fingerprint: dialect::fingerprint(&current.schema),
+            fingerprint: dialect::fingerprint(&history.strip(&current.schema)),
             namespaces: args.namespaces.to_vec(),
+            history,
         },
         desired: desired_schema,
     })
@@ -264,15 +236,29 @@ pub(super) fn converge(
     let alone = voice == Voice::Alone;
     let target = redact(url);
     let mut checked: Option<Script> = None;
+    let cluster = match voice {
+        Voice::Alone => rt.block_on(cluster::survey(url, d.kind(), &args.cluster.settings()))?,
+        Voice::InFleet => cluster::Cluster::Alone,
+    };
+    rt.block_on(cluster.check_before())?;
     for round in 0..=STALE_ROUNDS {
         let replanned = round > 0;
-        let p = plan_now(rt, &args.shape(), url, to, alone && !replanned)?;
+        if let Some(replica) = &args.cluster.read_url {
+            rt.block_on(cluster::replica::caught_up(
+                url,
+                replica,
+                args.cluster.replica_wait,
+            ))?;
+        }
+        let mut p = plan_now(rt, args.planning(), url, to, alone && !replanned)?;
+        rt.block_on(cluster.annotate(url, &mut p.m))?;
+        p.m.apply_policy(&args.planning().policy);
         if p.m.plan.is_empty() {
             if alone {
                 let already = if replanned { "now" } else { "already" };
                 eprintln!("No changes: {target} {already} matches {}.", redact(to));
             }
-            supersede_unfinished(rt, d, url)?;
+            supersede_unfinished(rt, d, url, &args.planning().exclude.history()?)?;
             return Ok(Converged::default());
         }
         if alone && args.dry_run {
@@ -298,26 +284,31 @@ pub(super) fn converge(
             return Err(changed_unreviewed(&target));
         }
         if checked.as_ref() != Some(&p.m.up) {
-            super::preflight::refuse(rt, d, url, &p.m.plan, args.skip_preflight)?;
+            let probes = crate::preflight::probes(d, &p.m.plan);
+            super::preflight::refuse(rt, d, url, &probes, args.skip_preflight)?;
             if alone && !args.auto_approve && approved.as_ref() != Some(&p.m.up) {
                 confirm(&target)?;
             }
             checked = Some(p.m.up.clone());
         }
         let options = ApplyOptions {
-            lock_timeout: args.emit.lock_timeout(),
+            lock_timeout: args.planning().emit.lock_timeout(),
             resume: false,
-            expect: Some(p.expected),
-            apply_lock_wait: args.apply_lock_wait(),
+            expect: Some(p.expected.clone()),
+            apply_lock_wait: args.apply_lock_wait,
+            gate: cluster.gate(),
+            history: args.planning().exclude.history()?,
         };
-        let resumable = d.pending(url).is_some();
-        let place = args.exclude.history()?;
+        let resumable = d.pending(url, &options.history).is_some();
+        let place = options.history.clone();
         let started = crate::dialect::audit::utc_now();
         let script = args.tx_mode.cut(&p.m.up);
         if alone && args.tx_mode != TxMode::All {
             eprintln!("Transactions: {}.", args.tx_mode.hazard());
         }
-        let result = if alone {
+        let result = if let Some(r) = rt.block_on(cluster.apply(&script, &p.expected)) {
+            r
+        } else if alone {
             apply_or_interrupt(rt, d.apply(url, &script, &options), resumable)
         } else {
             rt.block_on(d.apply(url, &script, &options))
@@ -336,6 +327,7 @@ pub(super) fn converge(
                 if alone {
                     report_applied(&report, changes, &target);
                 }
+                rt.block_on(cluster.check_after())?;
                 let left = plan_again(rt, args, url, to, p.desired, alone)?;
                 return Ok(Converged {
                     changes,
@@ -382,9 +374,10 @@ fn changed_unreviewed(target: &str) -> miette::Report {
 /// The refusal of data loss not allowed, and of hazards the policy
 /// sets to `error`.
 fn refuse_policy(m: &crate::migration::Migration, args: &Args) -> miette::Result<()> {
-    let allowed = args.allow_destructive || !args.policy.refuses_data_loss();
+    let policy = &args.planning().policy;
+    let allowed = args.allow_destructive || !policy.refuses_data_loss();
     refuse_destructive(m, allowed)?;
-    super::common::refuse_hazards(m, &args.policy)
+    super::common::refuse_hazards(m, policy)
 }
 
 /// One line of totals (each statement was reported as it completed,
@@ -408,13 +401,18 @@ fn supersede_unfinished(
     rt: &tokio::runtime::Runtime,
     d: &dyn dialect::Driver,
     url: &str,
+    history: &crate::dialect::audit::Place,
 ) -> miette::Result<()> {
-    let Some(pending) = d.pending(url) else {
+    let Some(pending) = d.pending(url, history) else {
         return Ok(());
     };
     if let Ok(Some(p)) = rt.block_on(pending) {
         let empty = dialect::Script::default();
-        rt.block_on(d.apply(url, &empty, &ApplyOptions::default()))?;
+        let options = ApplyOptions {
+            history: history.clone(),
+            ..ApplyOptions::default()
+        };
+        rt.block_on(d.apply(url, &empty, &options))?;
         eprintln!(
             "The unfinished plan {} recorded in strata_history is marked superseded: the database already matches.",
             p.hash
@@ -435,15 +433,15 @@ fn plan_again(
 ) -> miette::Result<usize> {
     let d = dialect::for_kind(url_dialect(url)?);
     let after = rt.block_on(async {
-        let after = source::load(url, &args.namespaces).await?;
+        let after = source::load(url, &args.planning().namespaces).await?;
         source::align(url, &after.schema, &mut desired).await?;
         Ok::<_, miette::Report>(after)
     })?;
     // `--resume` passes its desired schema unfiltered; filtering twice is harmless.
-    let exclude = args.exclude.load()?;
+    let exclude = args.planning().exclude.load()?;
     let after = without(&exclude, &after.schema, false);
     let desired = without(&exclude, &desired, false);
-    let again = migration(&after, &desired, d, &args.emit.options())?;
+    let again = migration(&after, &desired, d, &args.planning().emit.options())?;
     if alone && !again.plan.is_empty() {
         eprintln!(
             "warning: after the apply, {} change{} still differ from {}:",
@@ -465,7 +463,8 @@ fn plan_again(
 fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
     let kind = url_dialect(url)?;
     let d = dialect::driver(kind);
-    let Some(pending) = d.pending(url) else {
+    let place = args.planning().exclude.history()?;
+    let Some(pending) = d.pending(url, &place) else {
         return Err(miette!(
             code = "strata::apply::resume_unsupported",
             help = "run `strata apply --to …` again: the failed apply was rolled back",
@@ -474,13 +473,14 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
     };
     let rt = super::runtime()?;
     let target = redact(url);
-    let desired = match args.to.as_deref() {
+    let planning = args.planning();
+    let desired = match args.target.to.as_deref() {
         Some(to) => {
             let sql = source::SqlSetup {
                 dialect: Some(kind),
-                dev_url: args.dev_url.as_deref(),
+                dev_url: planning.dev_url.as_deref(),
             };
-            let desired = rt.block_on(source::load_with(to, &args.namespaces, &sql))?;
+            let desired = rt.block_on(source::load_with(to, &planning.namespaces, &sql))?;
             check_source_dialect(&desired, kind, to)?;
             Some(desired.schema)
         }
@@ -512,10 +512,12 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
         confirm(&target)?;
     }
     let options = ApplyOptions {
-        lock_timeout: args.emit.lock_timeout(),
+        lock_timeout: args.planning().emit.lock_timeout(),
         resume: true,
         expect: None,
-        apply_lock_wait: args.apply_lock_wait(),
+        apply_lock_wait: args.apply_lock_wait,
+        gate: None,
+        history: place.clone(),
     };
     let report = apply_or_interrupt(&rt, d.apply(url, &pending.script, &options), true)?;
     for note in &report.notes {
@@ -527,7 +529,7 @@ fn resume(args: Args, url: &str) -> miette::Result<Outcome> {
         report.executed.len(),
         if report.executed.len() == 1 { "" } else { "s" },
     );
-    if let (Some(to), Some(desired)) = (args.to.as_deref(), desired) {
+    if let (Some(to), Some(desired)) = (args.target.to.as_deref(), desired) {
         plan_again(&rt, &args, url, to, desired, true)?;
     }
     Ok(Outcome::Success)

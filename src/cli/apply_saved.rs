@@ -2,18 +2,24 @@
 //! statements, nothing planned again — and only on the database state it
 //! was planned from. The driver compares that state under the apply lock;
 //! when the database drifted, nothing runs and the refusal lists which
-//! objects changed since the plan was made.
+//! objects changed since the plan was made. Everything else that guards a
+//! live apply guards it too: the hazard policy of this run, the pre-flight
+//! data checks the plan recorded, the lock timeout and its retries, and
+//! the message of an interrupt.
 
 use std::path::Path;
 
 use miette::{miette, IntoDiagnostic, WrapErr};
 
 use super::apply::{confirm, report_applied, Args};
-use super::common::url_dialect;
+use super::common::{refuse_data_loss, refuse_policy_errors, url_dialect};
+use super::interrupt::apply_or_interrupt;
 use super::Outcome;
-use crate::dialect::{self, ApplyOptions, Dialect, EmitOptions, StalePlan};
+use crate::dialect::audit::Place;
+use crate::dialect::{self, ApplyOptions, EmitOptions, StalePlan};
 use crate::migration::migration;
 use crate::migration::saved::SavedPlan;
+use crate::plan::Hazard;
 use crate::url::redact;
 
 pub fn run(args: &Args, url: &str, path: &Path) -> miette::Result<Outcome> {
@@ -36,8 +42,12 @@ pub fn run(args: &Args, url: &str, path: &Path) -> miette::Result<Outcome> {
         eprintln!("The saved plan has no changes: nothing to apply.");
         return Ok(Outcome::Success);
     }
+    let policy = &args.planning().policy;
+    // The policy of this apply judges the hazards, as it judges a live plan's.
+    let hazards: Vec<&Hazard> = saved.hazards.iter().filter(|h| policy.shows(h)).collect();
     if args.dry_run {
         super::common::write_output(None, &sql)?;
+        refuse_policy(&hazards, args)?;
         eprintln!("Dry run: nothing was applied.");
         return Ok(Outcome::Success);
     }
@@ -45,26 +55,29 @@ pub fn run(args: &Args, url: &str, path: &Path) -> miette::Result<Outcome> {
     for line in &saved.changes {
         eprintln!("  {line}");
     }
-    refuse_destructive(&saved, args.allow_destructive)?;
+    for h in &hazards {
+        eprintln!("    hazard: {}: {}", h.kind.as_str(), h.message);
+    }
+    refuse_policy(&hazards, args)?;
+    let rt = super::runtime()?;
+    preflight(&rt, d, url, &saved, path, args.skip_preflight)?;
     if !args.auto_approve {
         confirm(&target)?;
     }
+    let place = args.planning().exclude.history()?;
     super::apply::refuse_tx_mode(args.tx_mode, kind)?;
-    let rt = super::runtime()?;
     let options = ApplyOptions {
-        lock_timeout: args.emit.lock_timeout(),
+        lock_timeout: args.planning().emit.lock_timeout(),
         resume: false,
-        expect: Some(saved.expected()),
-        apply_lock_wait: args.apply_lock_wait(),
+        expect: Some(saved.expected(place.clone())),
+        apply_lock_wait: args.apply_lock_wait,
+        gate: None,
+        history: place.clone(),
     };
-    let place = args.exclude.history()?;
+    let resumable = d.pending(url, &place).is_some();
     let started = crate::dialect::audit::utc_now();
-    let result = {
-        let shown = super::progress::show();
-        let result = rt.block_on(d.apply(url, &args.tx_mode.cut(&saved.up), &options));
-        shown.finish(result.is_ok());
-        result
-    };
+    let script = args.tx_mode.cut(&saved.up);
+    let result = apply_or_interrupt(&rt, d.apply(url, &script, &options), resumable);
     super::history::record(&rt, kind, url, &place, &saved.up, started, &result);
     match result {
         Ok(report) => {
@@ -72,7 +85,7 @@ pub fn run(args: &Args, url: &str, path: &Path) -> miette::Result<Outcome> {
             Ok(Outcome::Success)
         }
         Err(e) if e.downcast_ref::<StalePlan>().is_some() => {
-            Err(drifted(&rt, url, &saved, d, path))
+            Err(drifted(&rt, url, &saved, &place, path))
         }
         Err(e) => Err(e),
     }
@@ -92,21 +105,39 @@ fn read(path: &Path) -> miette::Result<SavedPlan> {
     })
 }
 
-fn refuse_destructive(saved: &SavedPlan, allowed: bool) -> miette::Result<()> {
-    let hazards = saved.destructive();
-    if allowed || hazards.is_empty() {
-        return Ok(());
+/// Data loss not allowed, and hazards the policy sets to `error`, refuse
+/// the plan as they refuse a live one.
+fn refuse_policy(hazards: &[&Hazard], args: &Args) -> miette::Result<()> {
+    let policy = &args.planning().policy;
+    let lost: Vec<&Hazard> = hazards
+        .iter()
+        .copied()
+        .filter(|h| h.kind.is_destructive())
+        .collect();
+    refuse_data_loss(&lost, args.allow_destructive || !policy.refuses_data_loss())?;
+    refuse_policy_errors(&policy.errors_in(hazards.iter().copied()))
+}
+
+/// The plan's recorded data checks, run now on the data as it is: a row
+/// inserted since the plan was made can make it certain to fail.
+fn preflight(
+    rt: &tokio::runtime::Runtime,
+    d: &dyn dialect::Driver,
+    url: &str,
+    saved: &SavedPlan,
+    path: &Path,
+    skip: bool,
+) -> miette::Result<()> {
+    match &saved.preflight {
+        Some(probes) => super::preflight::refuse(rt, d, url, probes, skip),
+        None if skip => super::preflight::refuse(rt, d, url, &[], true),
+        None => Err(miette!(
+            code = "strata::apply::plan_unchecked",
+            help = "plan again with this strata (`strata plan … -o plan.json`), or pass --skip-preflight to run it unchecked",
+            "{} records no pre-flight data checks (it was written before plans recorded them): nothing was applied",
+            path.display()
+        )),
     }
-    for h in &hazards {
-        eprintln!("  data loss: {}", h.message);
-    }
-    Err(miette!(
-        code = "strata::apply::destructive",
-        help = "pass --allow-destructive if losing this data is intended",
-        "refusing to apply a saved plan that loses data ({} hazard{})",
-        hazards.len(),
-        if hazards.len() == 1 { "" } else { "s" }
-    ))
 }
 
 /// The refusal of a plan whose database moved on, naming what changed
@@ -116,14 +147,15 @@ fn drifted(
     rt: &tokio::runtime::Runtime,
     url: &str,
     saved: &SavedPlan,
-    d: &dyn Dialect,
+    history: &Place,
     path: &Path,
 ) -> miette::Report {
+    let d = dialect::for_kind(saved.dialect);
     let now = rt.block_on(crate::source::load(url, &saved.namespaces));
     let lines: Vec<String> = match &now {
         Ok(now) => match migration(
             &saved.database.schema,
-            &now.schema,
+            &history.strip(&now.schema),
             d,
             &EmitOptions::default(),
         ) {

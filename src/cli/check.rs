@@ -1,8 +1,10 @@
 //! `strata check`: parse and validate a schema; print every diagnostic.
-//! A database is checked as the schema source strata prints for it.
+//! A database or SQL files are checked as the schema source strata
+//! prints for them.
 
 use miette::Severity;
 
+use super::sources::Resolved;
 use super::Outcome;
 use crate::ir::Schema;
 use crate::syntax::{self, Diagnostics};
@@ -10,23 +12,24 @@ use crate::syntax::{self, Diagnostics};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Schema files, or directories (every `*.strata` file below them), read as
-    /// one schema; `git:REV:PATH` for files at a git revision; or a database URL.
-    #[arg(required = true, value_name = "SOURCES")]
+    /// one schema; `git:REV:PATH` for files at a git revision; a database URL;
+    /// or SQL files (*.sql). Default: the environment's `schema`.
+    #[arg(value_name = "SOURCES")]
     pub paths: Vec<String>,
+    #[command(flatten)]
+    pub source: super::sources::SourceArgs,
 }
 
 pub fn run(args: Args) -> miette::Result<Outcome> {
-    let urls: Vec<&str> = args.paths.iter().map(String::as_str).collect();
-    super::common::Secrets::of(&urls).scrub(check(&args.paths))
+    let resolved = args.source.resolve(args.paths)?;
+    resolved.secrets().scrub(check(&resolved))
 }
 
-fn check(sources: &[String]) -> miette::Result<Outcome> {
-    let (files, what) = match sources {
-        [url] if crate::url::dialect_of_url(url).is_some() => {
-            (vec![database(url)?], crate::url::redact(url))
-        }
-        _ => {
-            let files = super::common::source_files(sources)?;
+fn check(resolved: &Resolved) -> miette::Result<Outcome> {
+    let (files, what) = match resolved.single_loaded() {
+        Some(one) => (vec![loaded(resolved, one)?], crate::url::redact(one)),
+        None => {
+            let files = super::common::source_files(&resolved.sources)?;
             let what = counted(files.len(), "file", "files");
             (files, what)
         }
@@ -50,13 +53,13 @@ fn check(sources: &[String]) -> miette::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// The schema of the database at `url`, printed as a schema file named
-/// after the URL (password left out), so that its diagnostics point into it.
-fn database(url: &str) -> miette::Result<syntax::SourceFile> {
-    let found = super::runtime()?.block_on(crate::source::load(url, &[]))?;
-    super::common::warn_all(&found.warnings);
+/// The schema of a database or of SQL files, printed as a schema file
+/// named after the source (a URL without its password), so that its
+/// diagnostics point into it.
+fn loaded(resolved: &Resolved, source: &str) -> miette::Result<syntax::SourceFile> {
+    let found = resolved.load_one(source)?;
     Ok(syntax::SourceFile::new(
-        crate::url::redact(url),
+        crate::url::redact(source),
         syntax::print(&found.schema),
     ))
 }

@@ -14,6 +14,7 @@ use crate::dialect::{Dialect, EmitOptions};
 use crate::ir::DialectKind;
 use crate::migration::Migration;
 use crate::plan::hazard::policy::Policy;
+use crate::plan::Hazard;
 use crate::source::Loaded;
 
 /// Flags that shape the emitted SQL, shared by `plan`, `diff` and `apply`.
@@ -32,6 +33,19 @@ pub struct EmitArgs {
     /// forever with 0.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
     lock_timeout: Option<String>,
+    /// Move dropped tables aside (renamed with the UTC time; PostgreSQL:
+    /// into the schema strata_dropped) instead of destroying them; the
+    /// rollback moves them back and `strata gc` removes them.
+    /// The default when the environment says `keep_dropped = true`.
+    #[arg(long, overrides_with = "no_keep_dropped")]
+    keep_dropped: bool,
+    /// Destroy dropped tables even where the environment keeps them.
+    #[arg(long, overrides_with = "keep_dropped")]
+    no_keep_dropped: bool,
+    /// Fill a `backfill` column this many rows per transaction
+    /// (PostgreSQL; elsewhere one UPDATE).
+    #[arg(long, value_name = "ROWS", value_parser = clap::value_parser!(u64).range(1..))]
+    backfill_batch: Option<u64>,
 }
 
 impl EmitArgs {
@@ -41,6 +55,9 @@ impl EmitArgs {
         let Some(env) = env else { return Ok(()) };
         if !self.online && !self.no_online {
             self.online = env.online.unwrap_or(false);
+        }
+        if !self.keep_dropped && !self.no_keep_dropped {
+            self.keep_dropped = env.keep_dropped.unwrap_or(false);
         }
         if self.lock_timeout.is_none() {
             if let Some(t) = &env.lock_timeout {
@@ -63,6 +80,8 @@ impl EmitArgs {
             online: self.online,
             lock_timeout: self.lock_timeout.clone(),
             statement_timeout: None,
+            keep_dropped: self.keep_dropped.then(crate::dialect::keep::stamp_now),
+            backfill_batch: self.backfill_batch,
         }
     }
 
@@ -172,14 +191,24 @@ pub fn summarize(m: &Migration, _d: &dyn Dialect) {
     for step in &m.plan.steps {
         eprintln!("  {}", crate::report::summary::line(&step.change));
         for h in &step.hazards {
-            eprintln!("    hazard: {}: {}", h.kind.as_str(), h.message);
+            eprintln!(
+                "    hazard: {}: {}{}",
+                h.kind.as_str(),
+                h.message,
+                crate::report::sql::acknowledged(h)
+            );
         }
     }
 }
 
 /// The refusal of a plan that loses data, naming each loss.
 pub fn refuse_destructive(m: &Migration, allowed: bool) -> miette::Result<()> {
-    let hazards = m.destructive();
+    refuse_data_loss(&m.destructive(), allowed)
+}
+
+/// [`refuse_destructive`] of the data-loss hazards themselves (a saved
+/// plan's).
+pub fn refuse_data_loss(hazards: &[&Hazard], allowed: bool) -> miette::Result<()> {
     if allowed || hazards.is_empty() {
         return Ok(());
     }
@@ -201,10 +230,31 @@ pub fn refuse_destructive(m: &Migration, allowed: bool) -> miette::Result<()> {
     ))
 }
 
+/// Marks the hazards the desired schema acknowledges; an acknowledgement
+/// of a rule that does not exist is an error, one that matches nothing a
+/// warning (when `warn`: a replan says it once).
+pub fn acknowledge(
+    m: &mut Migration,
+    acks: &[crate::ir::Acknowledgement],
+    warn: bool,
+) -> miette::Result<()> {
+    crate::plan::hazard::ack::check(acks)?;
+    for a in m.acknowledge(acks) {
+        if warn {
+            eprintln!("warning: {}", crate::plan::hazard::ack::unmatched(a));
+        }
+    }
+    Ok(())
+}
+
 /// The refusal of a plan with hazards whose rule the policy sets to
 /// `error` (data loss aside: [`refuse_destructive`]), naming each rule.
 pub fn refuse_hazards(m: &Migration, policy: &Policy) -> miette::Result<()> {
-    let errors = policy.errors(&m.plan);
+    refuse_policy_errors(&policy.errors(&m.plan))
+}
+
+/// [`refuse_hazards`] of the hazards the policy sets to `error`.
+pub fn refuse_policy_errors(errors: &[&Hazard]) -> miette::Result<()> {
     if errors.is_empty() {
         return Ok(());
     }

@@ -3,8 +3,9 @@
 
 use miette::{miette, Context, IntoDiagnostic};
 
-use super::common::{changes_outcome, parse_dialect, warn_all, write_output, EmitArgs, Secrets};
-use super::exclude::{without, ExcludeArgs};
+use super::common::{changes_outcome, parse_dialect, warn_all, write_output, Secrets};
+use super::exclude::without;
+use super::planning::Planning;
 use super::Outcome;
 use crate::dialect;
 use crate::ir::DialectKind;
@@ -32,53 +33,39 @@ pub struct Args {
     /// The dialect to plan for, when neither source says it.
     #[arg(long, value_name = "D")]
     dialect: Option<String>,
-    /// Only these namespaces of a database source.
-    #[arg(long = "schema", value_name = "NS")]
-    namespaces: Vec<String>,
     #[arg(long, value_enum, default_value = "sql")]
     format: Format,
-    /// The server where a SQL source is loaded into a scratch database
-    /// (PostgreSQL, MySQL; SQLite loads in memory; default: the
-    /// environment's `dev_url`, then $STRATA_DEV_URL).
-    #[arg(long)]
-    dev_url: Option<String>,
     /// Exit 2 when there are changes, 0 when there are none.
     #[arg(long)]
     exit_code: bool,
     #[command(flatten)]
-    emit: EmitArgs,
-    #[command(flatten)]
-    exclude: ExcludeArgs,
-    #[command(flatten)]
-    env: super::env::EnvArgs,
+    planning: Planning,
 }
 
 pub fn run(mut args: Args) -> miette::Result<Outcome> {
-    let selected = args.env.load()?;
+    let selected = args.planning.resolve()?;
     let from = selected.url(args.from.take())?;
     let to = selected
         .to(args.to.take())?
         .ok_or_else(|| super::env::no_to(&selected))?;
     args.dialect = selected.dialect(args.dialect.take());
-    args.dev_url = selected.dev_url(args.dev_url.take())?;
-    args.emit.with_env(selected.env.as_ref())?;
-    args.exclude.with_env(selected.env.as_ref());
-    let secrets = Secrets::of(&[&from, &to, args.dev_url.as_deref().unwrap_or("")]);
+    let dev_url = args.planning.dev_url.clone().unwrap_or_default();
+    let secrets = Secrets::of(&[&from, &to, &dev_url]);
     secrets.scrub(diff(args, &from, &to))
 }
 
 fn diff(args: Args, from_source: &str, to_source: &str) -> miette::Result<Outcome> {
     let flag = args.dialect.as_deref().map(parse_dialect).transpose()?;
-    let exclude = args.exclude.load()?;
+    let exclude = args.planning.exclude.load()?;
     let rt = super::runtime()?;
     let sql = source::SqlSetup {
         dialect: flag,
-        dev_url: args.dev_url.as_deref(),
+        dev_url: args.planning.dev_url.as_deref(),
     };
     let (mut from, mut to) = rt.block_on(source::load_pair_with(
         from_source,
         to_source,
-        &args.namespaces,
+        &args.planning.namespaces,
         &sql,
     ))?;
     warn_all(&from.warnings);
@@ -87,7 +74,8 @@ fn diff(args: Args, from_source: &str, to_source: &str) -> miette::Result<Outcom
     to.schema = without(&exclude, &to.schema, false);
     let kind = pick_dialect(flag, &from, &to)?;
     let d = dialect::for_kind(kind);
-    let m = migration(&from.schema, &to.schema, d, &args.emit.options())?;
+    let mut m = migration(&from.schema, &to.schema, d, &args.planning.emit.options())?;
+    super::common::acknowledge(&mut m, &to.schema.acknowledgements, true)?;
     match args.format {
         Format::Sql => write_output(None, &crate::report::sql::render(d, &m.up))?,
         Format::Text => crate::report::text::print(&m, kind)

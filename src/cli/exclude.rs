@@ -25,9 +25,10 @@ pub struct ExcludeArgs {
     /// The `exclude` of the environment picked with `--env`.
     #[arg(skip)]
     from_env: Vec<Pattern>,
-    /// Where applies record themselves: `[schema.]table` (PostgreSQL and
-    /// SQLite; default strata_history). Always left alone by planning,
-    /// with its schema when one is named.
+    /// Where applies record themselves: `[schema.]table` (on MySQL the
+    /// schema is a database; SQLite takes a table only; default
+    /// strata_history). Always left alone by planning, with its schema
+    /// when one is named.
     #[arg(long, value_name = "[SCHEMA.]TABLE", env = "STRATA_HISTORY_TABLE")]
     history_table: Option<String>,
 }
@@ -64,6 +65,7 @@ impl ExcludeArgs {
             patterns.push(p);
         }
         patterns.extend(history_patterns(&self.history()?));
+        patterns.extend(kept_patterns());
         Ok(Exclude::new(patterns, !self.no_default_excludes))
     }
 
@@ -98,6 +100,15 @@ fn history_patterns(place: &Place) -> Vec<Pattern> {
         texts.push(format!("namespace:{s}"));
     }
     texts
+        .iter()
+        .filter_map(|t| Pattern::parse(t).ok())
+        .collect()
+}
+
+/// The patterns that keep the tables `--keep-dropped` moved aside out of
+/// every plan: they are `strata gc`'s to remove.
+fn kept_patterns() -> Vec<Pattern> {
+    crate::dialect::keep::patterns()
         .iter()
         .filter_map(|t| Pattern::parse(t).ok())
         .collect()

@@ -13,20 +13,22 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Schema files or directories (one schema), git:REV:PATH, or a database URL.
-    #[arg(required = true, value_name = "SOURCE")]
+    /// Schema files or directories (one schema), git:REV:PATH, a database
+    /// URL, or SQL files (*.sql); default: the environment's `schema`.
+    #[arg(value_name = "SOURCE")]
     sources: Vec<String>,
     #[arg(long, value_enum, default_value = "mermaid")]
     format: Format,
     /// Write the diagram to FILE instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    source: super::sources::SourceArgs,
 }
 
 pub fn run(args: Args) -> miette::Result<Outcome> {
-    let urls: Vec<&str> = args.sources.iter().map(String::as_str).collect();
-    let schema =
-        super::common::Secrets::of(&urls).scrub(super::common::load_sources(&args.sources))?;
+    let resolved = args.source.resolve(args.sources)?;
+    let schema = resolved.secrets().scrub(resolved.schema())?;
     let diagram = Diagram::from_schema(&schema);
     let text = match args.format {
         Format::Mermaid => diagram.mermaid(),

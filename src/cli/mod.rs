@@ -5,6 +5,7 @@
 mod apply;
 mod apply_saved;
 mod check;
+mod cluster;
 mod color;
 mod common;
 mod completions;
@@ -15,6 +16,7 @@ mod exclude;
 mod export;
 mod fleet;
 mod fmt;
+mod gc;
 mod graph;
 mod history;
 mod import;
@@ -23,8 +25,12 @@ mod interrupt;
 mod lint;
 mod migrate;
 mod plan;
+mod planning;
 mod preflight;
 mod progress;
+mod rehearse;
+mod sizes;
+mod sources;
 mod targets;
 
 use std::process::ExitCode;
@@ -73,12 +79,17 @@ enum Command {
     Export(export::Args),
     /// Print the schema as an entity-relationship diagram.
     Graph(graph::Args),
+    /// Run the plan on a scratch copy filled with generated rows: each statement's
+    /// time, locks and rewrites, estimated at the live row counts (PostgreSQL).
+    Rehearse(rehearse::Args),
     /// Convert SQL files once into schema source (via a scratch database).
     Import(import::Args),
     /// Write or check versioned migration files (sqlx, Flyway, golang-migrate, dbmate, plain).
     Migrate(migrate::Args),
     /// List the applies recorded in the database (who, when, plan, SQL, outcome).
     History(history::Args),
+    /// Drop the tables `--keep-dropped` moved aside, older than an age.
+    Gc(gc::Args),
     /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
     Completions(completions::CompletionArgs),
     /// Print strata's man page (or write a page per command with -o DIR).
@@ -120,8 +131,10 @@ pub fn main() -> ExitCode {
         Command::Export(a) => export::run(a),
         Command::Graph(a) => graph::run(a),
         Command::Import(a) => import::run(a),
+        Command::Rehearse(a) => rehearse::run(a),
         Command::Migrate(a) => migrate::run(a),
         Command::History(a) => history::run(a),
+        Command::Gc(a) => gc::run(a),
         Command::Completions(a) => completions::completions(a),
         Command::Man(a) => completions::man(a),
     };

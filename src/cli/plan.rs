@@ -10,16 +10,16 @@ use miette::miette;
 
 use super::common::{
     changes_outcome, check_source_dialect, parse_dialect, refuse_destructive, refuse_hazards,
-    summarize, url_dialect, warn_all, write_file, write_output, EmitArgs, Secrets,
+    summarize, url_dialect, warn_all, write_file, write_output, Secrets,
 };
-use super::env::{no_to, EnvArgs};
-use super::exclude::{without, ExcludeArgs};
+use super::env::no_to;
+use super::exclude::without;
 use super::fleet::TargetsArgs;
+use super::planning::Target;
 use super::Outcome;
 use crate::dialect;
 use crate::ir::DialectKind;
 use crate::migration::migration;
-use crate::plan::hazard::policy::Policy;
 use crate::source;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -33,19 +33,9 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The database to plan for (default: the environment's `url`, then
-    /// $DATABASE_URL).
-    #[arg(long)]
-    url: Option<String>,
-    /// The desired schema: files, a directory, another database URL, or
-    /// SQL (a .sql file or a directory of them, loaded into a scratch
-    /// database on --dev-url; in memory for SQLite) (default: the
-    /// environment's `schema`).
-    #[arg(long)]
-    to: Option<String>,
-    /// Only these namespaces of the database (PostgreSQL schemas).
-    #[arg(long = "schema", value_name = "NS")]
-    namespaces: Vec<String>,
+    /// The database to plan for and the desired schema.
+    #[command(flatten)]
+    target: Target,
     /// sql by default; plan when `-o` names a `.json` file.
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -64,67 +54,53 @@ pub struct Args {
     /// Exit 2 when there are changes, 0 when there are none.
     #[arg(long)]
     exit_code: bool,
-    /// Run the plan and its rollback on a scratch database first (docs/prove.md).
+    /// Run the plan and its rollback on a scratch database (on --dev-url)
+    /// first (docs/prove.md).
     #[arg(long)]
     prove: bool,
-    /// The server where --prove and a SQL --to create their scratch
-    /// databases (default: the environment's `dev_url`, then
-    /// $STRATA_DEV_URL).
-    #[arg(long)]
-    dev_url: Option<String>,
-    #[command(flatten)]
-    emit: EmitArgs,
-    #[command(flatten)]
-    exclude: ExcludeArgs,
     /// The dialect, when it must be checked against the URL's.
     #[arg(long, value_name = "D")]
     dialect: Option<String>,
     #[command(flatten)]
-    env: EnvArgs,
-    #[command(flatten)]
     fleet: TargetsArgs,
-    #[arg(skip)]
-    policy: Policy,
 }
 
 pub fn run(mut args: Args) -> miette::Result<Outcome> {
-    let selected = args.env.load()?;
-    let fleet = super::targets::fleet(&args.fleet, &selected, &args.url)?;
+    let selected = args.target.planning.resolve()?;
+    let fleet = super::targets::fleet(&args.fleet, &selected, &args.target.url)?;
     // The database is asked for before the schema, so that a bare `strata
     // plan` first says the database is missing; a fleet names its own.
     let url = match &fleet {
         Some(_) => String::new(),
-        None => selected.url(args.url.take())?,
+        None => selected.url(args.target.url.take())?,
     };
     let to = selected
-        .to(args.to.take())?
+        .to(args.target.to.take())?
         .ok_or_else(|| no_to(&selected))?;
-    args.dev_url = selected.dev_url(args.dev_url.take())?;
-    args.emit.with_env(selected.env.as_ref())?;
-    args.exclude.with_env(selected.env.as_ref());
-    args.policy = selected.policy();
+    let dev_url = args.target.planning.dev_url.clone().unwrap_or_default();
     if let Some(urls) = fleet {
         let mut all: Vec<&str> = urls.iter().map(String::as_str).collect();
         all.push(&to);
         return Secrets::of(&all).scrub(plan_fleet(&args, urls, &to));
     }
     args.dialect = selected.dialect(args.dialect.take());
-    let secrets = Secrets::of(&[&url, &to, args.dev_url.as_deref().unwrap_or("")]);
+    let secrets = Secrets::of(&[&url, &to, &dev_url]);
     secrets.scrub(plan(args, &url, &to))
 }
 
 fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     let kind = url_dialect(url)?;
+    let planning = &args.target.planning;
     check_dialect_flag(args.dialect.as_deref(), kind)?;
     let d = dialect::for_kind(kind);
-    let exclude = args.exclude.load()?;
+    let exclude = planning.exclude.load()?;
     let rt = super::runtime()?;
     let sql = source::SqlSetup {
         dialect: Some(kind),
-        dev_url: args.dev_url.as_deref(),
+        dev_url: planning.dev_url.as_deref(),
     };
     let (whole, mut desired) =
-        rt.block_on(source::load_pair_with(url, to, &args.namespaces, &sql))?;
+        rt.block_on(source::load_pair_with(url, to, &planning.namespaces, &sql))?;
     warn_all(&whole.warnings);
     warn_all(&desired.warnings);
     check_source_dialect(&desired, kind, to)?;
@@ -135,22 +111,40 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     };
     desired.schema = without(&exclude, &desired.schema, false);
 
-    let mut m = migration(&current.schema, &desired.schema, d, &args.emit.options())?;
-    m.apply_policy(&args.policy);
-    let text = match format(&args) {
-        Format::Plan => crate::migration::saved::SavedPlan::new(
+    let mut m = migration(
+        &current.schema,
+        &desired.schema,
+        d,
+        &planning.emit.options(),
+    )?;
+    super::cluster::annotate_plan(&rt, url, kind, &mut m)?;
+    super::common::acknowledge(&mut m, &desired.schema.acknowledgements, true)?;
+    let driver = dialect::driver(kind);
+    let probes = crate::preflight::probes(driver, &m.plan);
+    // Saved before the policy drops hazards: the policy of the apply
+    // judges them.
+    let history = planning.exclude.history()?;
+    let saved = (format(&args) == Format::Plan).then(|| {
+        let changes = m.plan.steps.iter();
+        let changes = changes.map(|s| crate::report::summary::line(&s.change));
+        crate::migration::saved::SavedPlan::new(
             &m,
-            &whole.schema,
+            &history.strip(&whole.schema),
             &desired.schema,
             kind,
-            &args.namespaces,
-            m.plan
-                .steps
-                .iter()
-                .map(|s| crate::report::summary::line(&s.change))
-                .collect(),
+            &planning.namespaces,
+            changes.collect(),
+            probes.clone(),
         )
-        .to_json(),
+    });
+    m.apply_policy(&planning.policy);
+    if format(&args) != Format::Plan {
+        // A saved plan's statements are what `apply --plan` checks; they
+        // stay as planned.
+        super::sizes::annotate(&rt, dialect::driver(kind), url, &mut m);
+    }
+    let text = match format(&args) {
+        Format::Plan => saved.map(|p| p.to_json()).unwrap_or_default(),
         Format::Sql => crate::report::sql::render(d, &m.up),
         Format::Json => crate::report::json::render(&m, kind),
         Format::Markdown => {
@@ -172,18 +166,18 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
         write_file(path, &crate::report::sql::render(d, &m.down))?;
     }
     summarize(&m, d);
-    super::preflight::warn(&rt, dialect::driver(kind), url, &m.plan)?;
+    super::preflight::warn(&rt, driver, url, &probes)?;
     if args.prove {
-        let dev = crate::prove::Dev::new(args.dev_url.as_deref(), url, &args.namespaces);
+        let dev = crate::prove::Dev::new(planning.dev_url.as_deref(), url, &planning.namespaces);
         let proof = crate::prove::prove(&dev, &current.schema, &m, &desired.schema, d);
         rt.block_on(proof)?.finish()?;
     }
     refuse_destructive(
         &m,
-        args.allow_destructive || !args.policy.refuses_data_loss(),
+        args.allow_destructive || !planning.policy.refuses_data_loss(),
     )?;
     if args.exit_code {
-        refuse_hazards(&m, &args.policy)?;
+        refuse_hazards(&m, &planning.policy)?;
     }
     Ok(changes_outcome(&m, args.exit_code))
 }
@@ -209,14 +203,14 @@ fn plan_fleet(args: &Args, urls: Vec<String>, to: &str) -> miette::Result<Outcom
     if let Some((_, flag)) = unsupported.iter().find(|(given, _)| *given) {
         return Err(fleet_refusal(flag));
     }
-    let shape = super::apply::Shape {
-        namespaces: &args.namespaces,
-        exclude: &args.exclude,
-        emit: &args.emit,
-        dev_url: args.dev_url.as_deref(),
-        policy: &args.policy,
-    };
-    super::fleet::plan(&shape, &args.fleet, urls, to, json, args.exit_code)
+    super::fleet::plan(
+        &args.target.planning,
+        &args.fleet,
+        urls,
+        to,
+        json,
+        args.exit_code,
+    )
 }
 
 fn fleet_refusal(flag: &str) -> miette::Report {

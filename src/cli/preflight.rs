@@ -3,8 +3,7 @@
 //! (`--skip-preflight` runs it unchecked).
 
 use crate::dialect::Driver;
-use crate::plan::Plan;
-use crate::preflight;
+use crate::preflight::{self, Probe};
 
 /// Runs the checks and prints what they found and what they could not
 /// check; the report, for the caller to act on.
@@ -12,9 +11,9 @@ fn run(
     rt: &tokio::runtime::Runtime,
     d: &dyn Driver,
     url: &str,
-    plan: &Plan,
+    probes: &[Probe],
 ) -> miette::Result<preflight::Report> {
-    let report = rt.block_on(preflight::check(d, url, plan))?;
+    let report = rt.block_on(preflight::check(d, url, probes))?;
     for u in &report.unchecked {
         eprintln!("warning: pre-flight: {u}");
     }
@@ -26,9 +25,9 @@ pub fn warn(
     rt: &tokio::runtime::Runtime,
     d: &dyn Driver,
     url: &str,
-    plan: &Plan,
+    probes: &[Probe],
 ) -> miette::Result<()> {
-    for f in run(rt, d, url, plan)?.findings {
+    for f in run(rt, d, url, probes)?.findings {
         eprintln!("warning: pre-flight: {}", f.message);
     }
     Ok(())
@@ -39,7 +38,7 @@ pub fn refuse(
     rt: &tokio::runtime::Runtime,
     d: &dyn Driver,
     url: &str,
-    plan: &Plan,
+    probes: &[Probe],
     skip: bool,
 ) -> miette::Result<()> {
     if skip {
@@ -48,7 +47,7 @@ pub fn refuse(
         );
         return Ok(());
     }
-    match preflight::refusal(&run(rt, d, url, plan)?) {
+    match preflight::refusal(&run(rt, d, url, probes)?) {
         Some(refusal) => Err(refusal),
         None => Ok(()),
     }

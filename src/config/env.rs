@@ -33,6 +33,7 @@ const KEYS: &[&str] = &[
     "hazards",
     "targets",
     "keep_dropped",
+    "replicas",
 ];
 
 /// One `[env.NAME]` table. Every key is optional; a command flag given
@@ -64,6 +65,8 @@ pub struct Env {
     pub targets: Vec<Target>,
     /// Move dropped tables and columns aside instead of destroying them.
     pub keep_dropped: Option<bool>,
+    /// Streaming replicas of `url` (`apply --replica`), as written.
+    pub replicas: Vec<String>,
 }
 
 /// One entry of `targets`.
@@ -96,6 +99,14 @@ impl Env {
                 )),
                 Target::Command(c) => Ok(Target::Command(c.clone())),
             })
+            .collect()
+    }
+
+    /// `replicas`, each URL with its `${VAR}`s read.
+    pub fn replicas(&self) -> miette::Result<Vec<String>> {
+        self.replicas
+            .iter()
+            .map(|u| Ok(self.resolve("replicas", Some(u))?.unwrap_or_default()))
             .collect()
     }
 
@@ -204,6 +215,7 @@ fn parse_env(name: &str, table: &dyn TableLike, cx: &mut Context) -> Env {
                 ),
             },
             "targets" => env.targets = targets(&at, item, cx),
+            "replicas" => env.replicas = strings(&at, item, cx),
             other => cx.unknown(key_span, &format!("key in [env.{name}]"), other, KEYS),
         }
     }

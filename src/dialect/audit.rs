@@ -11,6 +11,7 @@
 use serde::Serialize;
 
 use super::{DialectKind, Script};
+use crate::ir::Schema;
 
 /// The default table name.
 pub const TABLE: &str = "strata_history";
@@ -52,6 +53,20 @@ impl Place {
             _ => None,
         }
     }
+
+    /// `schema` without the history table (and the namespace it has to
+    /// itself): the state a plan is made from and checked against. A
+    /// recorded attempt creates or changes it, and must not make a plan
+    /// stale, nor hide that it is (the table is never planned against).
+    pub fn strip(&self, schema: &Schema) -> Schema {
+        let mut kept = schema.clone();
+        kept.tables
+            .retain(|n, _| n.name != self.table || n.schema != self.schema);
+        if let Some(ns) = &self.schema {
+            kept.namespaces.remove(ns);
+        }
+        kept
+    }
 }
 
 /// One apply as the history records it.
@@ -69,6 +84,35 @@ pub struct Entry {
     /// `applied`, `failed: <error>`, or on MySQL `unfinished: k of n
     /// applied` / `superseded by <run>`.
     pub outcome: String,
+}
+
+/// One run as PostgreSQL and SQLite select it from their history table:
+/// run_id, plan_hash, started_at, finished_at (UTC text), db_user,
+/// os_user, statements, outcome.
+pub type Row = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
+
+impl From<Row> for Entry {
+    fn from((run_id, plan_hash, started, finished, db_user, os_user, sql, outcome): Row) -> Entry {
+        Entry {
+            run_id,
+            plan_hash,
+            started_at: Some(started),
+            finished_at: Some(finished),
+            db_user,
+            os_user,
+            sql,
+            outcome,
+        }
+    }
 }
 
 /// The user running strata, as the environment names it.
@@ -124,7 +168,7 @@ pub async fn list(kind: DialectKind, url: &str, place: &Place) -> miette::Result
     match kind {
         DialectKind::Postgres => super::postgres::history::list(url, place).await,
         DialectKind::Sqlite => super::sqlite::history::list(url, place).await,
-        DialectKind::Mysql => super::mysql::history::list(url).await,
+        DialectKind::Mysql => super::mysql::history::list(url, place).await,
     }
 }
 
@@ -146,7 +190,7 @@ pub fn utc_now() -> String {
 
 /// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's
 /// algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

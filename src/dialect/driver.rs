@@ -52,13 +52,26 @@ pub trait Driver: Dialect {
     /// The unfinished apply the database records, for `apply --resume`;
     /// `None` for a dialect whose applies run in transactions, which
     /// leave nothing to continue.
-    fn pending<'a>(&'a self, _url: &'a str) -> Option<Fut<'a, Option<Pending>>> {
+    fn pending<'a>(
+        &'a self,
+        _url: &'a str,
+        _history: &'a super::audit::Place,
+    ) -> Option<Fut<'a, Option<Pending>>> {
         None
     }
 
     /// The one integer a read-only `SELECT COUNT(*) …` returns on the
     /// database at `url` (pre-flight checks).
     fn count<'a>(&'a self, url: &'a str, sql: &'a str) -> Fut<'a, i64>;
+
+    /// Two read-only `SELECT`s of one integer each for [`Driver::count`]:
+    /// the server's estimate of `table`'s rows and its size in bytes with
+    /// its indexes, each -1 when the server has none (a table never
+    /// analyzed). `None` where the dialect keeps no cheap estimate
+    /// (SQLite). For the size hazards name (docs/hazards.md).
+    fn size_queries(&self, _table: &crate::ir::Name) -> Option<[String; 2]> {
+        None
+    }
 
     /// Whether a scratch database needs a server (`--dev-url`); SQLite
     /// makes one in a temporary file.
@@ -162,7 +175,58 @@ pub struct ApplyOptions {
     /// finish: `None` is [`APPLY_LOCK_WAIT`]. A fleet apply waits less, so
     /// that one busy target does not hold up the run.
     pub apply_lock_wait: Option<Duration>,
+    /// Called around each unit the driver commits (a transactional phase,
+    /// a statement run on its own): a PostgreSQL primary waits there for
+    /// its replicas (src/cluster/replica.rs).
+    pub gate: Option<GateRef>,
+    /// Where the MySQL/MariaDB per-statement record lives (`--history-table
+    /// db.table`); PostgreSQL and SQLite record after the apply, where the
+    /// CLI says.
+    pub history: super::audit::Place,
 }
+
+/// What a driver calls before and after each unit it commits, naming it
+/// by its first statement.
+pub trait Gate {
+    /// Before the unit runs: may wait, or refuse (nothing of it runs).
+    fn before<'a>(&'a self, what: &'a str) -> Fut<'a, ()>;
+    /// Once it committed: may measure what it did (never undoes it).
+    fn after<'a>(&'a self, what: &'a str) -> Fut<'a, ()>;
+}
+
+/// A shared [`Gate`]; two are equal when they are the same gate.
+#[derive(Clone)]
+pub struct GateRef(pub std::rc::Rc<dyn Gate>);
+
+impl GateRef {
+    pub async fn before(gate: &Option<GateRef>, what: &str) -> miette::Result<()> {
+        match gate {
+            Some(g) => g.0.before(what).await,
+            None => Ok(()),
+        }
+    }
+
+    pub async fn after(gate: &Option<GateRef>, what: &str) -> miette::Result<()> {
+        match gate {
+            Some(g) => g.0.after(what).await,
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::fmt::Debug for GateRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("GateRef")
+    }
+}
+
+impl PartialEq for GateRef {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for GateRef {}
 
 /// The state a plan was computed from, as [`fingerprint`] hashes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,6 +234,8 @@ pub struct Expected {
     pub fingerprint: String,
     /// The namespaces the plan read, read again for the check.
     pub namespaces: Vec<String>,
+    /// strata's history table, left out of the comparison (its fingerprint too).
+    pub history: super::audit::Place,
 }
 
 /// A statement waits this long for a lock unless `--lock-timeout` says
@@ -231,7 +297,7 @@ pub fn fingerprint(schema: &Schema) -> String {
 /// Compares the state read under the lock with the one the plan was made
 /// from.
 pub fn verify(expected: &Expected, now: &Introspection) -> miette::Result<()> {
-    let found = fingerprint(&now.schema);
+    let found = fingerprint(&expected.history.strip(&now.schema));
     if found == expected.fingerprint {
         return Ok(());
     }
@@ -523,12 +589,20 @@ mod tests {
         let expected = Expected {
             fingerprint: fingerprint(&a),
             namespaces: Vec::new(),
+            history: Default::default(),
         };
         let read = |schema: &Schema| Introspection {
             schema: schema.clone(),
             warnings: Vec::new(),
         };
         assert!(verify(&expected, &read(&a)).is_ok());
+        let mut recorded = a.clone();
+        let h = crate::ir::Table::new(crate::ir::Name::new(super::super::audit::TABLE));
+        recorded.tables.insert(h.name.clone(), h);
+        assert!(
+            verify(&expected, &read(&recorded)).is_ok(),
+            "the history table is left out"
+        );
         let stale = verify(&expected, &read(&b)).expect_err("stale");
         assert!(stale.downcast_ref::<StalePlan>().is_some());
     }

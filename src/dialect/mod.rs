@@ -15,10 +15,12 @@
 
 pub mod audit;
 pub mod driver;
+pub mod keep;
 pub mod mysql;
 pub mod postgres;
 pub mod sqlite;
 pub mod statements;
+pub(crate) mod tls;
 pub mod tx_mode;
 
 pub use driver::{
@@ -29,7 +31,7 @@ pub use driver::{
 use serde::{Deserialize, Serialize};
 
 use crate::diff::Change;
-use crate::ir::{DialectKind, Schema};
+use crate::ir::{DialectKind, Name, Schema};
 use crate::plan::{Hazard, Plan, Target};
 
 /// The synchronous half of a dialect. What the planner asks of it
@@ -53,6 +55,19 @@ pub trait Dialect: Target + Sync {
 
     /// Quotes an identifier, always.
     fn quote_ident(&self, ident: &str) -> String;
+
+    /// Quotes a qualified name, as the emitter writes it.
+    fn quote_name(&self, name: &Name) -> String;
+
+    /// Where `--keep-dropped` moves the table `table` dropped by a plan
+    /// made at `stamp` ([`keep`]): its namespace, a suffixed name.
+    fn kept_name(&self, table: &Name, stamp: &str) -> Name {
+        keep::kept_name(table, table.schema.as_deref(), stamp)
+    }
+
+    /// The statements that move a table, its rows, indexes and constraints
+    /// to another name (and namespace, where the dialect has them).
+    fn move_table(&self, from: &Name, to: &Name) -> Vec<String>;
 }
 
 /// The dialect for a kind.
@@ -85,6 +100,13 @@ pub struct EmitOptions {
     /// e.g. `5s`; put at the top of the script where the dialect has it.
     pub lock_timeout: Option<String>,
     pub statement_timeout: Option<String>,
+    /// `--keep-dropped`: the stamp (`keep::stamp_now`) of the names that
+    /// dropped tables are moved aside to instead of being destroyed.
+    pub keep_dropped: Option<String>,
+    /// `--backfill-batch ROWS`: fill a backfilled column this many rows
+    /// per transaction where the dialect can loop (PostgreSQL), instead of
+    /// one `UPDATE`.
+    pub backfill_batch: Option<u64>,
 }
 
 /// SQL ready to run or print: phases in order, each either one

@@ -18,6 +18,12 @@ pub enum Change {
     DropExtension(Extension),
     CreateNamespace(Namespace),
     DropNamespace(Namespace),
+    /// A new owner for a namespace both sides have (`from.owner` `None`:
+    /// the role that applies the plan).
+    AlterNamespace {
+        from: Namespace,
+        to: Namespace,
+    },
     CreateEnum(Enum),
     DropEnum(Enum),
     AlterEnum {

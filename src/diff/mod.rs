@@ -41,16 +41,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Vec<Change> {
             _ => out.push(Change::CreateExtension(t.clone())),
         }
     }
-    for (name, f) in &from.namespaces {
-        if !to.namespaces.contains_key(name) {
-            out.push(Change::DropNamespace(f.clone()));
-        }
-    }
-    for (name, t) in &to.namespaces {
-        if !from.namespaces.contains_key(name) {
-            out.push(Change::CreateNamespace(t.clone()));
-        }
-    }
+    namespaces(from, to, &mut out);
 
     for (name, f) in &from.enums {
         match to.enums.get(name) {
@@ -260,6 +251,35 @@ fn pair_by_name<T>(
     pairs
 }
 
+/// The default namespace (`public`) is listed only for its owner: it is
+/// never created or dropped, and changed only where both sides know it
+/// (an introspection always does; an empty or hand-written `from` may
+/// not). An owner is changed only where `to` states one.
+fn namespaces(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    let default = |name: &str| name == "public";
+    for (name, f) in &from.namespaces {
+        if !to.namespaces.contains_key(name) && !default(name) {
+            out.push(Change::DropNamespace(f.clone()));
+        }
+    }
+    for (name, t) in &to.namespaces {
+        let f = match from.namespaces.get(name) {
+            Some(f) => f,
+            None if default(name) => continue,
+            None => {
+                out.push(Change::CreateNamespace(t.clone()));
+                continue;
+            }
+        };
+        if t.owner.is_some() && t.owner != f.owner {
+            out.push(Change::AlterNamespace {
+                from: f.clone(),
+                to: t.clone(),
+            });
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -443,5 +463,37 @@ mod tests {
         let from = schema(vec![table("a", &["x"]), table("c", &["x"])]);
         let to = schema(vec![table("b", &["x"]), table("d", &["y"])]);
         assert_eq!(diff(&from, &to), diff(&from, &to));
+    }
+
+    fn with_public(owner: Option<&str>) -> Schema {
+        let mut s = Schema::default();
+        s.namespaces.insert(
+            "public".into(),
+            crate::ir::Namespace {
+                name: "public".into(),
+                comment: None,
+                owner: owner.map(String::from),
+            },
+        );
+        s
+    }
+
+    #[test]
+    fn public_is_never_created_or_dropped_and_changes_owner_only_where_both_know_it() {
+        let (empty, pdo, pg) = (
+            Schema::default(),
+            with_public(Some("pg_database_owner")),
+            with_public(Some("postgres")),
+        );
+        assert_eq!(diff(&pg, &empty), vec![]);
+        assert_eq!(diff(&empty, &pg), vec![]);
+        assert_eq!(diff(&pg, &with_public(None)), vec![]);
+        assert_eq!(
+            diff(&pg, &pdo),
+            vec![Change::AlterNamespace {
+                from: pg.namespaces["public"].clone(),
+                to: pdo.namespaces["public"].clone(),
+            }]
+        );
     }
 }

@@ -15,6 +15,7 @@ impl Change {
             Change::DropExtension(x) => Change::CreateExtension(x),
             Change::CreateNamespace(x) => Change::DropNamespace(x),
             Change::DropNamespace(x) => Change::CreateNamespace(x),
+            Change::AlterNamespace { from, to } => Change::AlterNamespace { from: to, to: from },
             Change::CreateEnum(x) => Change::DropEnum(x),
             Change::DropEnum(x) => Change::CreateEnum(x),
             Change::AlterEnum { from, to } => Change::AlterEnum { from: to, to: from },

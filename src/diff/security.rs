@@ -76,12 +76,16 @@ fn alterable(from: &Policy, to: &Policy) -> bool {
 
 /// Grants are compared only for the grantees `to` names: a database's
 /// grants to roles the schema never mentions are not strata's to revoke.
+/// The default namespace's grants only where `from` knows that namespace
+/// (see `namespaces`): an empty `from` has not lost `public`'s defaults.
 pub(super) fn grants(from: &Schema, to: &Schema, renames: &Renames, out: &mut Vec<Change>) {
     let managed = to.grantees();
+    let public_known = from.namespaces.contains_key("public");
+    let compared = |g: &Grant| public_known || g.on != GrantOn::Schema("public".into());
     let moved: BTreeMap<GrantKey, &Grant> = from
         .grants
         .values()
-        .filter(|g| managed.contains(g.grantee.as_str()))
+        .filter(|g| managed.contains(g.grantee.as_str()) && compared(g))
         .map(|g| {
             let mut k = g.key();
             k.0 = match &k.0 {
@@ -106,7 +110,7 @@ pub(super) fn grants(from: &Schema, to: &Schema, renames: &Renames, out: &mut Ve
             Some(_) => {}
         }
     }
-    for (key, t) in &to.grants {
+    for (key, t) in to.grants.iter().filter(|(_, g)| compared(g)) {
         if !moved.contains_key(key) {
             out.push(Change::Grant(t.clone()));
         }

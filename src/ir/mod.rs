@@ -67,7 +67,8 @@ pub struct Schema {
     /// Namespaces (PostgreSQL schemas) declared explicitly. Objects name
     /// their namespace in their own [`Name`]; the default namespace
     /// (`public` on PostgreSQL, the current database elsewhere) is `None`
-    /// there and never appears here.
+    /// there, and appears here only to state its owner: it is never
+    /// created or dropped.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub namespaces: BTreeMap<String, Namespace>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
@@ -96,6 +97,23 @@ pub struct Schema {
     /// PostgreSQL domains.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub domains: BTreeMap<Name, Domain>,
+    /// Hazards the schema's authors accept, each on one object with a
+    /// reason (`acknowledge RULE on OBJECT because "…"`). Not a database
+    /// object: never diffed, never read from a database.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acknowledgements: Vec<Acknowledgement>,
+}
+
+/// One accepted hazard: the rule's id, the object as hazards name it
+/// (`users`, `users.email`, `audit.events`), why, and where it was written
+/// (`file:line`) for the warning when it matches nothing.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Acknowledgement {
+    pub rule: String,
+    pub object: String,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,6 +130,11 @@ pub struct Namespace {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The owning role, managed only when stated: `None` in a desired
+    /// schema leaves the owner alone. In an introspection `None` means the
+    /// role that inspected it, which is what `CREATE SCHEMA` gives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -337,6 +360,12 @@ pub struct Column {
     /// when the type changes (PostgreSQL `USING`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub using: Option<Expr>,
+    /// Only on the desired side: the value a new NOT NULL column takes in
+    /// the rows already there (`backfill lower(name)`). Not part of the
+    /// column's identity: the diff never compares it, so once the column
+    /// exists the plan is empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backfill: Option<Expr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
 }
@@ -356,6 +385,7 @@ impl Column {
             invisible: false,
             comment: None,
             using: None,
+            backfill: None,
             renamed_from: None,
         }
     }
@@ -446,6 +476,11 @@ pub struct Check {
     pub no_inherit: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
+    /// MariaDB keeps a check written on a column's line apart from a
+    /// table's (`CHECK_CONSTRAINTS.LEVEL`): the column it was written on.
+    /// Other dialects leave it `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -688,6 +723,12 @@ pub struct Function {
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "FunctionAttributes::is_default")]
     pub attributes: FunctionAttributes,
+    /// `with (…)`: MySQL's characteristics of a stored routine
+    /// (`deterministic`, `data_access`, `sql_security`, `definer`) and the
+    /// session it was created under (`sql_mode`, `character_set_client`,
+    /// `collation_connection`), each when not the default.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
 }
 
 impl Function {
@@ -810,6 +851,7 @@ impl Schema {
             for c in &mut t.columns {
                 c.renamed_from = None;
                 c.using = None;
+                c.backfill = None;
             }
             t.uniques.iter_mut().for_each(|u| u.renamed_from = None);
             t.checks.iter_mut().for_each(|c| c.renamed_from = None);
@@ -821,6 +863,9 @@ impl Schema {
         for v in s.views.values_mut() {
             v.renamed_from = None;
         }
+        // Acknowledgements speak to the plan, like the hints: a database
+        // never holds them.
+        s.acknowledgements.clear();
         s
     }
 
@@ -829,5 +874,21 @@ impl Schema {
     /// schema without grants never revokes anything.
     pub fn grantees(&self) -> std::collections::BTreeSet<&str> {
         self.grants.values().map(|g| g.grantee.as_str()).collect()
+    }
+
+    /// This schema (a database's) without the default namespace's owner
+    /// and privileges where `declared` says nothing of them: a file that
+    /// never mentions `public` leaves them alone, so it compares equal to
+    /// the database it was applied to.
+    pub fn without_unmanaged(&self, declared: &Schema) -> Schema {
+        let mut out = self.clone();
+        let public = GrantOn::Schema("public".into());
+        if !declared.namespaces.contains_key("public") {
+            out.namespaces.remove("public");
+        }
+        if !declared.grants.values().any(|g| g.on == public) {
+            out.grants.retain(|_, g| g.on != public);
+        }
+        out
     }
 }

@@ -9,9 +9,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::Migration;
+use crate::dialect::audit::Place;
 use crate::dialect::{fingerprint, Expected, Script};
 use crate::ir::{DialectKind, Schema};
 use crate::plan::Hazard;
+use crate::preflight::Probe;
 
 /// What the `format` field says, so that another JSON file is not taken
 /// for a plan.
@@ -37,9 +39,14 @@ pub struct SavedPlan {
     pub database: DatabaseState,
     /// One line per change, in plan order, for the reader.
     pub changes: Vec<String>,
-    /// Every hazard of the forward plan.
+    /// Every hazard of the forward plan, whatever the policy of the
+    /// plan: the policy of the apply judges them.
     #[serde(default)]
     pub hazards: Vec<Hazard>,
+    /// The pre-flight data checks of the plan, run before it is applied
+    /// (absent in a file written before plans recorded them).
+    #[serde(default)]
+    pub preflight: Option<Vec<Probe>>,
     pub up: Script,
     pub rollback: Script,
 }
@@ -51,8 +58,10 @@ pub struct DatabaseState {
 }
 
 impl SavedPlan {
-    /// The plan of `m`, made from the database state `from` towards
-    /// `desired`; `changes` are its summary lines.
+    /// The plan of `m`, made from the database state `from` (without
+    /// strata's history table: [`Place::strip`]) towards
+    /// `desired`; `changes` are its summary lines, `preflight` its data
+    /// checks.
     pub fn new(
         m: &Migration,
         from: &Schema,
@@ -60,6 +69,7 @@ impl SavedPlan {
         dialect: DialectKind,
         namespaces: &[String],
         changes: Vec<String>,
+        preflight: Vec<Probe>,
     ) -> SavedPlan {
         SavedPlan {
             format: FORMAT.into(),
@@ -79,6 +89,7 @@ impl SavedPlan {
                 .iter()
                 .flat_map(|s| s.hazards.clone())
                 .collect(),
+            preflight: Some(preflight),
             up: m.up.clone(),
             rollback: m.down.clone(),
         }
@@ -117,11 +128,13 @@ impl SavedPlan {
         text
     }
 
-    /// The state the apply must find before it runs anything.
-    pub fn expected(&self) -> Expected {
+    /// The state the apply must find before it runs anything, `history`
+    /// left out.
+    pub fn expected(&self, history: Place) -> Expected {
         Expected {
             fingerprint: self.database.fingerprint.clone(),
             namespaces: self.namespaces.clone(),
+            history,
         }
     }
 
@@ -170,6 +183,7 @@ mod tests {
             DialectKind::Sqlite,
             &[],
             vec!["add column t.b".into()],
+            Vec::new(),
         )
     }
 

@@ -87,6 +87,12 @@ impl Dialect for TestDialect {
     fn quote_ident(&self, ident: &str) -> String {
         crate::dialect::postgres::quote::ident(ident)
     }
+    fn quote_name(&self, name: &crate::ir::Name) -> String {
+        crate::dialect::postgres::quote::name(name)
+    }
+    fn move_table(&self, from: &crate::ir::Name, to: &crate::ir::Name) -> Vec<String> {
+        vec![format!("move {from} to {to}")]
+    }
 }
 
 /// One short line per change: `create a`, `alter b: +fk a`, `drop view v`.

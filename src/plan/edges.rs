@@ -170,6 +170,9 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
         }
         Change::CreateNamespace(n) => d.provides.push(Obj::Namespace(n.name.to_lowercase())),
         Change::DropNamespace(n) => d.removes.push(Obj::Namespace(n.name.to_lowercase())),
+        Change::AlterNamespace { to, .. } => {
+            d.needs_new.push(Obj::Namespace(to.name.to_lowercase()))
+        }
         Change::CreateEnum(e) => {
             d.provides.push(Obj::Type(key(&e.name)));
             d.needs_new.extend(namespace(&e.name));

@@ -54,6 +54,10 @@ pub struct Hazard {
     pub kind: HazardKind,
     /// One sentence a reviewer can act on, naming the object.
     pub message: String,
+    /// The reason of the schema's `acknowledge` that accepts this hazard:
+    /// shown, but never refused ([`hazard::ack`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -77,11 +81,20 @@ pub enum HazardKind {
     /// Roles lose access they had: row-level security enabled on a table
     /// without a policy lets no rows through for anyone but its owner.
     LocksOut,
+    /// A long lock or rewrite replayed on PostgreSQL hot standbys, where
+    /// it cancels or holds up their queries (src/cluster/replica.rs).
+    StandbyConflict,
+    /// DDL run under Galera's Total Order Isolation: every node of the
+    /// cluster waits for it (src/cluster/galera.rs).
+    GaleraToi,
+    /// `--keep-dropped`: a dropped table is moved aside, its rows kept;
+    /// costs disk, and its indexes and constraints keep their names.
+    KeptAside,
 }
 
 impl HazardKind {
     /// Every kind, in the order of [`HazardKind::IDS`].
-    pub const ALL: [HazardKind; 8] = [
+    pub const ALL: [HazardKind; 11] = [
         HazardKind::DataLoss,
         HazardKind::TableRebuild,
         HazardKind::TableRewrite,
@@ -90,6 +103,9 @@ impl HazardKind {
         HazardKind::NotTransactional,
         HazardKind::MayFail,
         HazardKind::LocksOut,
+        HazardKind::StandbyConflict,
+        HazardKind::GaleraToi,
+        HazardKind::KeptAside,
     ];
 
     /// The rule ids (`strata.toml` `[hazards]`, docs/hazards/<id>.md).
@@ -102,6 +118,9 @@ impl HazardKind {
         "not-transactional",
         "may-fail",
         "locks-out",
+        "standby-conflict",
+        "galera-toi",
+        "kept-aside",
     ];
 
     /// The stable rule id: the kind's name in kebab-case.
@@ -115,6 +134,9 @@ impl HazardKind {
             HazardKind::NotTransactional => "not-transactional",
             HazardKind::MayFail => "may-fail",
             HazardKind::LocksOut => "locks-out",
+            HazardKind::StandbyConflict => "standby-conflict",
+            HazardKind::GaleraToi => "galera-toi",
+            HazardKind::KeptAside => "kept-aside",
         }
     }
 
@@ -128,6 +150,9 @@ impl HazardKind {
             HazardKind::NotTransactional => "not_transactional",
             HazardKind::MayFail => "may_fail",
             HazardKind::LocksOut => "locks_out",
+            HazardKind::StandbyConflict => "standby_conflict",
+            HazardKind::GaleraToi => "galera_toi",
+            HazardKind::KeptAside => "kept_aside",
         }
     }
 

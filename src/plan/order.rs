@@ -68,7 +68,7 @@ fn rank(change: &Change) -> u8 {
         // on can change under it (an enum swap retypes columns a view reads).
         Change::DropTrigger(_) | Change::DropPolicy(_) | Change::Revoke(_) => 0,
         Change::DropView(_) => 1,
-        Change::CreateNamespace(_) => 2,
+        Change::CreateNamespace(_) | Change::AlterNamespace { .. } => 2,
         Change::CreateExtension(_) => 3,
         Change::CreateEnum(_) => 4,
         Change::AlterEnum { .. } => 5,

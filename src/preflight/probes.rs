@@ -8,8 +8,10 @@ use crate::diff::{Change, TableChange};
 use crate::ir::{Column, ForeignKey, IndexKey, Name, Table};
 use crate::plan::Plan;
 
-/// One counting query and what its count means.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One counting query and what its count means. A saved plan records
+/// its probes (docs/saved-plans.md), so that `apply --plan` checks the
+/// data as a live apply does.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Probe {
     pub sql: String,
     /// What the rows are, `{have}` standing for the verb

@@ -111,6 +111,9 @@ pub fn describe(change: &Change) -> Described {
         Change::DropExtension(e) => dropped("drop_extension", plain("extension", &e.name)),
         Change::CreateNamespace(n) => added("create_namespace", plain("namespace", &n.name)),
         Change::DropNamespace(n) => dropped("drop_namespace", plain("namespace", &n.name)),
+        Change::AlterNamespace { to, .. } => {
+            altered("alter_namespace", plain("namespace", &to.name))
+        }
         Change::CreateEnum(e) => added("create_enum", named("enum", &e.name)),
         Change::DropEnum(e) => dropped("drop_enum", named("enum", &e.name)),
         Change::AlterEnum { from, to } => altered_enum(from, to),

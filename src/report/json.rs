@@ -79,6 +79,10 @@ pub struct JsonHazard {
     pub message: String,
     /// Refused unless destructive changes are allowed.
     pub destructive: bool,
+    /// The reason of the schema's `acknowledge` that accepts it: shown,
+    /// never refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acknowledged: Option<String>,
 }
 
 /// The document for a migration.
@@ -155,6 +159,7 @@ fn json_hazard(h: &crate::plan::Hazard) -> JsonHazard {
         rule: h.kind.id(),
         message: h.message.clone(),
         destructive: h.kind.is_destructive(),
+        acknowledged: h.acknowledged.clone(),
     }
 }
 

@@ -199,34 +199,66 @@ fn hazard_title(kind: HazardKind) -> &'static str {
         HazardKind::NotTransactional => "Outside a transaction",
         HazardKind::MayFail => "May fail on existing rows",
         HazardKind::LocksOut => "Locks roles out",
+        HazardKind::StandbyConflict => "Conflicts on hot standbys",
+        HazardKind::GaleraToi => "Blocks the Galera cluster",
+        HazardKind::KeptAside => "Kept aside",
+    }
+}
+
+/// The rule's page: on the repository this build names in Cargo.toml when
+/// it names one, else its path in strata's sources.
+fn rule_page(kind: HazardKind) -> String {
+    let repo = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+    let path = format!("docs/hazards/{}.md", kind.id());
+    if repo.is_empty() {
+        path
+    } else {
+        format!("{repo}/blob/main/{path}")
     }
 }
 
 fn hazards(p: &Preview, described: &[Described]) -> Section {
     let mut destructive = Vec::new();
     let mut other = Vec::new();
+    let mut accepted = Vec::new();
     for (step, d) in p.migration.plan.steps.iter().zip(described) {
         for h in &step.hazards {
             let line = format!(
-                "> - **{}** on {}: {}",
+                "> - **{}** ([`{}`]({})) on {}: {}",
                 hazard_title(h.kind),
+                h.kind.id(),
+                rule_page(h.kind),
                 code(&d.object.display()),
                 inline(&h.message)
             );
-            if h.kind.is_destructive() {
+            if let Some(reason) = &h.acknowledged {
+                accepted.push(format!("{line} — acknowledged: {}", inline(reason)));
+            } else if h.kind.is_destructive() {
                 destructive.push(line);
             } else {
                 other.push(line);
             }
         }
     }
+    let acknowledged = if accepted.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "> [!NOTE]\n> **{} acknowledged hazard{}** — accepted in the schema, with the reason:\n>\n{}\n\n",
+            accepted.len(),
+            if accepted.len() == 1 { "" } else { "s" },
+            accepted.join("\n")
+        )
+    };
     if destructive.is_empty() && other.is_empty() {
-        return Section::fixed(
-            "hazards",
-            "> [!NOTE]\n> No hazards: no data loss, rewrites or long locks.\n\n".to_string(),
-        );
+        let none = if accepted.is_empty() {
+            "> [!NOTE]\n> No hazards: no data loss, rewrites or long locks.\n\n".to_string()
+        } else {
+            acknowledged
+        };
+        return Section::fixed("hazards", none);
     }
-    let mut head = String::new();
+    let mut head = acknowledged;
     let mut body = Vec::new();
     if !destructive.is_empty() {
         head.push_str(&format!(

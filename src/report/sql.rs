@@ -41,15 +41,24 @@ fn render_phase(kind: DialectKind, phase: &Phase) -> String {
     out
 }
 
+/// ` (acknowledged: reason)` after a hazard the schema accepts.
+pub fn acknowledged(h: &crate::plan::Hazard) -> String {
+    match &h.acknowledged {
+        Some(reason) => format!(" (acknowledged: {})", one_line(reason)),
+        None => String::new(),
+    }
+}
+
 fn render_statement(kind: DialectKind, transactional: bool, s: &Statement, out: &mut String) {
     for h in &s.hazards {
         if !transactional && h.kind == HazardKind::NotTransactional {
             continue; // said by the line below
         }
         out.push_str(&format!(
-            "-- hazard: {}: {}\n",
+            "-- hazard: {}: {}{}\n",
             h.kind.as_str(),
-            one_line(&h.message)
+            one_line(&h.message),
+            acknowledged(h)
         ));
     }
     if !transactional {
@@ -103,6 +112,7 @@ mod tests {
         Hazard {
             kind,
             message: message.into(),
+            acknowledged: None,
         }
     }
 

@@ -12,6 +12,7 @@ pub fn line(change: &Change) -> String {
         Change::DropExtension(e) => format!("drop extension `{}`", e.name),
         Change::CreateNamespace(n) => format!("create namespace `{}`", n.name),
         Change::DropNamespace(n) => format!("drop namespace `{}`", n.name),
+        Change::AlterNamespace { to, .. } => format!("alter namespace `{}` owner", to.name),
         Change::CreateEnum(e) => format!("create enum `{}`", e.name),
         Change::DropEnum(e) => format!("drop enum `{}`", e.name),
         Change::AlterEnum { to, .. } => format!("alter enum `{}`", to.name),

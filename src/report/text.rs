@@ -125,10 +125,11 @@ pub fn render(migration: &Migration, dialect: DialectKind) -> String {
                 fg(AnsiColor::Yellow)
             };
             out.push_str(&format!(
-                "  {} {}: {}\n",
+                "  {} {}: {}{}\n",
                 paint(style, h.kind.as_str()),
                 d.object.display(),
-                h.message
+                h.message,
+                super::sql::acknowledged(h)
             ));
         }
     }

@@ -52,9 +52,9 @@ pub fn fatal(ft: &FileText, f: Finding) -> Diag {
 fn hint_diag(ft: &FileText, f: Finding) -> Diag {
     match f {
         Finding::UnterminatedString(s) => match backslash_quote(&ft.text, s.start) {
-            Some(at) => Diag::error("E0104", "unterminated string: `\\'` does not escape a quote")
+            Some(at) => Diag::error("E0104", "unterminated string: `\\'` does not escape a quote in a schema file")
                 .at(ft, at..at + 2, "this `'` ends the string")
-                .help("strings in schema files follow the SQL standard on every dialect: write a quote inside '…' as `''` ('it''s'); a backslash is an ordinary character. MySQL DDL with `\\'` can be the desired state as it is: `--to schema.sql` (docs/sql-source.md)"),
+                .help(backslash_help(&ft.text, at)),
             None => Diag::error("E0104", "unterminated string or quoted name")
                 .at(ft, s, "opened here, never closed")
                 .help("close it with the same quote character; escape a quote inside `\"…\"` as `\\\"`"),
@@ -263,4 +263,74 @@ fn describe(r: Rule) -> Option<String> {
 fn backslash_quote(text: &str, open: usize) -> Option<usize> {
     let line = text[..open].rfind('\n').map_or(0, |i| i + 1);
     text[line..open].find("\\'").map(|i| line + i)
+}
+
+/// The help for a `\'` at `at`: the string spelled the standard way when
+/// it closes on its line, and why the file cannot take `\'`.
+fn backslash_help(text: &str, at: usize) -> String {
+    let fix = standard_spelling(text, at)
+        .map(|s| format!("write it `{s}`: "))
+        .unwrap_or_else(|| "write the quote as `''`: ".to_string());
+    format!(
+        "{fix}strata finds where a string in a schema file ends the SQL-standard way, \
+         before it knows the dialect (which may come from --dialect, the URL or another file), \
+         and on PostgreSQL and SQLite 'C:\\' is a whole string. MySQL reads `''` as one quote \
+         in either NO_BACKSLASH_ESCAPES mode, and a schema file for MySQL still reads `\\\\` \
+         as one backslash (docs/mysql.md). \
+         MySQL DDL written with `\\'` can be the desired state as it is: `--to schema.sql` \
+         (docs/sql-source.md, docs/safety.md#mysql-strings-in-schema-files)"
+    )
+}
+
+/// The MySQL string holding the `\'` at `at`, read the way MySQL reads it
+/// (a backslash escapes the next character), with each `\'` written `''`:
+/// the same value in the spelling a schema file takes. None when it does
+/// not close on its line.
+fn standard_spelling(text: &str, at: usize) -> Option<String> {
+    let line = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let b = text.as_bytes();
+    let mut i = line;
+    while i < b.len() && b[i] != b'\n' {
+        if b[i] != b'\'' {
+            i += 1;
+            continue;
+        }
+        let open = i;
+        i += 1;
+        loop {
+            match b.get(i) {
+                None | Some(b'\n') => return None,
+                Some(b'\\') => i += 2,
+                // `''` inside the string.
+                Some(b'\'') if b.get(i + 1) == Some(&b'\'') => i += 2,
+                Some(b'\'') => break,
+                Some(_) => i += 1,
+            }
+        }
+        if (open..=i).contains(&at) {
+            return Some(respell(text.get(open..=i)?));
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `\'` as `''`, every other pair kept as written.
+fn respell(mysql: &str) -> String {
+    let mut out = String::with_capacity(mysql.len());
+    let mut chars = mysql.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('\'') => out.push_str("''"),
+            next => {
+                out.push('\\');
+                out.extend(next);
+            }
+        }
+    }
+    out
 }

@@ -63,8 +63,12 @@ impl<T> Block<T> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Top {
     Dialect,
+    /// `acknowledge …`: the index into `Schema::acknowledgements`.
+    Acknowledgement(usize),
     /// `comment "…"` inside a namespace block.
     NamespaceComment,
+    /// `owner role` inside a namespace block.
+    NamespaceOwner,
     Namespace {
         name: String,
         block: Block<Top>,

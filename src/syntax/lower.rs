@@ -15,10 +15,10 @@ use super::grammar::Rule;
 use super::layout::{Block, CommentEnds, Member, Placed, Top};
 use super::text;
 use crate::ir::{
-    Check, Column, Deferral, DialectKind, Enum, Expr, Extension, FkAction, ForeignKey, Function,
-    Generated, Identity, Index, IndexKey, IndexPart, MatchType, Name, Namespace, ObjectRef,
-    Partitioning, PrimaryKey, Schema, Sequence, SequenceOptions, Table, Trigger, Type, Unique,
-    View,
+    Acknowledgement, Check, Column, Deferral, DialectKind, Enum, Expr, Extension, FkAction,
+    ForeignKey, Function, Generated, Identity, Index, IndexKey, IndexPart, MatchType, Name,
+    Namespace, ObjectRef, Partitioning, PrimaryKey, Schema, Sequence, SequenceOptions, Table,
+    Trigger, Type, Unique, View,
 };
 
 mod objects;
@@ -190,6 +190,7 @@ impl<'a> Lowerer<'a> {
             }
             Rule::extension => self.extension(p, span),
             Rule::namespace => self.namespace(p, span),
+            Rule::acknowledge => self.acknowledge(p, span),
             Rule::comment_item => {
                 let ns = ns?;
                 let c = self.string_child(&p);
@@ -201,6 +202,7 @@ impl<'a> Lowerer<'a> {
                     .or_insert_with(|| Namespace {
                         name: ns.to_string(),
                         comment: None,
+                        owner: None,
                     });
                 if entry.comment.is_some() {
                     self.err(
@@ -215,6 +217,7 @@ impl<'a> Lowerer<'a> {
                 }
                 Some(Placed::new(Top::NamespaceComment, span))
             }
+            Rule::owner_item => self.namespace_owner(p, span, ns?),
             Rule::enum_def => self.enum_def(p, span, ns),
             Rule::sequence => self.sequence(p, span, ns),
             Rule::table => self.table(p, span, ns, false),
@@ -227,6 +230,60 @@ impl<'a> Lowerer<'a> {
             Rule::domain_def => self.domain_def(p, span, ns),
             _ => None,
         }
+    }
+
+    /// `owner role` in a namespace block: the one attribute `public`
+    /// may be declared for.
+    fn namespace_owner(&mut self, p: P<'a>, span: Range<usize>, ns: &str) -> Option<Placed<Top>> {
+        let role = p.into_inner().find(is_ident)?;
+        let role = self.ident_checked(&role);
+        let entry = self
+            .out
+            .schema
+            .namespaces
+            .entry(ns.to_string())
+            .or_insert_with(|| Namespace {
+                name: ns.to_string(),
+                comment: None,
+                owner: None,
+            });
+        if entry.owner.is_some() {
+            self.err(
+                "E0308",
+                span.clone(),
+                format!("namespace `{ns}` has two owners"),
+                "second owner",
+                Some("keep one `owner role` per namespace".into()),
+            );
+        } else {
+            entry.owner = Some(role);
+        }
+        Some(Placed::new(Top::NamespaceOwner, span))
+    }
+
+    /// `acknowledge RULE on OBJECT because "reason"`: kept with where it
+    /// was written; whether the rule exists and the acknowledgement
+    /// matches a hazard is for the plan to say (syntax knows no rules).
+    fn acknowledge(&mut self, p: P<'a>, span: Range<usize>) -> Option<Placed<Top>> {
+        let whole = self.whole_span(&p);
+        let (line, _) = self.file.line_col(whole.start);
+        let mut ack = Acknowledgement {
+            rule: String::new(),
+            object: String::new(),
+            reason: String::new(),
+            at: Some(format!("{}:{line}", self.file.name)),
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::rule_id => ack.rule = c.as_str().to_string(),
+                Rule::ack_object => ack.object = self.qname_parts(&c).join("."),
+                Rule::string => ack.reason = self.string(&c),
+                _ => {}
+            }
+        }
+        let i = self.out.schema.acknowledgements.len();
+        self.out.schema.acknowledgements.push(ack);
+        Some(Placed::new(Top::Acknowledgement(i), span))
     }
 
     // ------------------------------------------------------------ helpers
@@ -417,6 +474,7 @@ impl<'a> Lowerer<'a> {
                         .or_insert_with(|| Namespace {
                             name: name.clone(),
                             comment: None,
+                            owner: None,
                         });
                     let at = ObjectRef::Namespace { name: name.clone() };
                     if !self.out.map.contains_key(&at) {
@@ -826,6 +884,11 @@ impl<'a> Lowerer<'a> {
                         self.once(&mut col.default, e, sp, "a default");
                     }
                 }
+                Rule::attr_backfill => {
+                    if let Some(e) = default_expr(&c) {
+                        self.once(&mut col.backfill, e, sp, "`backfill`");
+                    }
+                }
                 Rule::attr_on_update => {
                     if let Some(e) = default_expr(&c) {
                         self.once(&mut col.on_update, e, sp, "`on update`");
@@ -919,6 +982,7 @@ impl<'a> Lowerer<'a> {
             not_valid: false,
             renamed_from: None,
             no_inherit: false,
+            column: None,
         }
     }
 
@@ -983,7 +1047,10 @@ impl<'a> Lowerer<'a> {
             };
             mine.push(self.push_part(&t.name, &mut t.uniques, u, Part::Unique, sp));
         }
-        for (ch, sp) in inline.checks {
+        // Where it was written: MariaDB keeps a check on a column apart
+        // from a table's (`parse` forgets it for the other dialects).
+        for (mut ch, sp) in inline.checks {
+            ch.column = Some(cname.to_string());
             mine.push(self.push_part(&t.name, &mut t.checks, ch, Part::Check, sp));
         }
         for (mut fk, sp) in inline.fks {
@@ -1211,6 +1278,7 @@ impl<'a> Lowerer<'a> {
             not_valid: false,
             renamed_from: None,
             no_inherit: false,
+            column: None,
         };
         for c in p.clone().into_inner() {
             match c.as_rule() {
@@ -1471,6 +1539,7 @@ impl<'a> Lowerer<'a> {
             aggregate: p.as_rule() == Rule::aggregate,
             comment: None,
             attributes: Default::default(),
+            options: Default::default(),
         };
         let mut name_span = span.clone();
         let mut groups = 0;
@@ -1503,6 +1572,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 Rule::comment_item => f.comment = self.string_child(&c),
+                Rule::table_with => self.options(&c, &mut f.options),
                 _ => self.fn_attr(&c, &mut f.attributes),
             }
         }

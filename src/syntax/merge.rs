@@ -95,6 +95,7 @@ pub(super) fn merge(parts: Vec<Lowered>, texts: &[FileText]) -> (Schema, SourceM
             let what = format!("grant of {} on {} to {}", v.privilege, v.on, v.grantee);
             had == Some(v) || c.dup(&at, what)
         });
+        schema.acknowledgements.extend(s.acknowledgements);
         for (k, v) in m {
             map.entry(k).or_insert(v);
         }

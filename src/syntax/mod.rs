@@ -118,6 +118,14 @@ fn lower_all(files: &[SourceFile]) -> (Vec<FileText>, Schema, SourceMap, Vec<Dia
     let (mut schema, map, md) = merge(parts, &texts);
     diagnostics.extend(md);
     schema.dialect = dialect;
+    // Only MariaDB keeps a check written on a column apart from a table's.
+    if dialect != Some(DialectKind::Mysql) {
+        for t in schema.tables.values_mut() {
+            for c in &mut t.checks {
+                c.column = None;
+            }
+        }
+    }
     (texts, schema, map, diagnostics)
 }
 

@@ -138,7 +138,13 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         policies,
         grants,
         domains,
+        acknowledgements,
     } = schema;
+    // The layout numbers a file's acknowledgements from its first: a later
+    // piece holding any is left to the whole file's parse.
+    if !acknowledgements.is_empty() {
+        return false;
+    }
     let into = &mut file.schema;
     if dialect.is_some() && into.dialect.is_some() && dialect != into.dialect {
         return false;

@@ -49,6 +49,9 @@ pub fn print_schema(schema: &Schema) -> String {
                 format!("  comment {}", text::string(c)),
             ));
         }
+        if let Some(o) = &ns.owner {
+            inner.push(Chunk::one("owner", format!("  owner {}", text::ident(o))));
+        }
         let name = ns.name.as_str();
         objects(
             schema,
@@ -64,6 +67,9 @@ pub fn print_schema(schema: &Schema) -> String {
         }
         s.push_str("\n}");
         chunks.push(Chunk::many("namespace", s));
+    }
+    for a in &schema.acknowledgements {
+        chunks.push(Chunk::one("acknowledge", acknowledgement(a)));
     }
     let mut out = join(&chunks);
     if !out.is_empty() {
@@ -262,8 +268,25 @@ fn trivia_lines(ts: &[Trivia], ind: &str, out: &mut String, first: &mut bool) {
     }
 }
 
+/// `acknowledge RULE on OBJECT because "reason"`, each part of the object
+/// quoted where it needs it.
+fn acknowledgement(a: &crate::ir::Acknowledgement) -> String {
+    let object: Vec<String> = a.object.split('.').map(text::ident).collect();
+    format!(
+        "acknowledge {} on {} because {}",
+        a.rule,
+        object.join("."),
+        text::string(&a.reason)
+    )
+}
+
 fn top_item(schema: &Schema, top: &Top, ind: &str, ns: Option<&str>) -> String {
     match top {
+        Top::Acknowledgement(i) => schema
+            .acknowledgements
+            .get(*i)
+            .map(|a| format!("{ind}{}", acknowledgement(a)))
+            .unwrap_or_default(),
         Top::Dialect => match schema.dialect {
             Some(d) => format!("{ind}dialect {d}"),
             None => String::new(),
@@ -274,6 +297,15 @@ fn top_item(schema: &Schema, top: &Top, ind: &str, ns: Option<&str>) -> String {
                 .and_then(|n| n.comment.as_ref());
             match c {
                 Some(c) => format!("{ind}comment {}", text::string(c)),
+                None => String::new(),
+            }
+        }
+        Top::NamespaceOwner => {
+            let o = ns
+                .and_then(|n| schema.namespaces.get(n))
+                .and_then(|n| n.owner.as_ref());
+            match o {
+                Some(o) => format!("{ind}owner {}", text::ident(o)),
                 None => String::new(),
             }
         }
@@ -559,6 +591,7 @@ fn function(f: &Function, ind: &str, ns: Option<&str>) -> String {
         s.push_str(&format!(" returns {r}"));
     }
     s.push_str(&format!(" language {}", text::ident(&f.language)));
+    s.push_str(&with_options(&f.options));
     s.push_str(&objects::function_attributes(&f.attributes));
     match &f.object_file {
         Some(file) => s.push_str(&format!(
@@ -687,6 +720,13 @@ fn canonical_inline(t: &Table) -> BTreeMap<usize, Vec<Member>> {
         }
         last = Some(i);
         inline.entry(i).or_default().push(Member::Unique(k));
+    }
+    // A check written on a column (MariaDB) goes back on its line, wherever
+    // it sits in the list: normalization orders checks by name.
+    for (k, ch) in t.checks.iter().enumerate() {
+        if let Some(i) = ch.column.as_deref().and_then(pos) {
+            inline.entry(i).or_default().push(Member::Check(k));
+        }
     }
     let mut last = None;
     for (k, f) in t.foreign_keys.iter().enumerate() {
@@ -1004,6 +1044,9 @@ fn column(t: &Table, c: &Column, inline: &[Member], widths: (usize, usize), ind:
     }
     if let Some(u) = &c.using {
         attrs.push(format!("using {}", paren(u)));
+    }
+    if let Some(b) = &c.backfill {
+        attrs.push(format!("backfill {}", default_expr(b)));
     }
     if let Some(r) = &c.renamed_from {
         attrs.push(format!("renamed_from {}", text::ident(r)));

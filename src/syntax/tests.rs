@@ -137,6 +137,7 @@ fn function_bodies_round_trip_byte_for_byte() {
             aggregate: false,
             comment: None,
             attributes: Default::default(),
+            options: Default::default(),
         };
         s.functions.insert(f.key(), f.clone());
         let printed = print(&s);

@@ -19,7 +19,7 @@ use crate::support::{count, ddl, exec, rt, MyDb, PgDb, SqliteDb};
 /// A strata process whose output (stdout and stderr together) is read as
 /// it comes, so that a test can act at the moment the apply reaches a
 /// given point.
-struct Running {
+pub(crate) struct Running {
     child: Child,
     output: Arc<Mutex<String>>,
     readers: Vec<std::thread::JoinHandle<()>>,
@@ -27,7 +27,7 @@ struct Running {
 
 impl Running {
     /// `strata ARGS`.
-    fn strata(args: &[&str]) -> Running {
+    pub(crate) fn strata(args: &[&str]) -> Running {
         let cmd = Command::new(env!("CARGO_BIN_EXE_strata"));
         Running::spawn(cmd, args.iter().map(|s| s.to_string()).collect())
     }
@@ -88,7 +88,7 @@ impl Running {
     }
 
     /// Waits until `needle` has appeared `times` times in the output.
-    fn wait_for(&self, needle: &str, times: usize) {
+    pub(crate) fn wait_for(&self, needle: &str, times: usize) {
         let start = Instant::now();
         while self.text().matches(needle).count() < times {
             assert!(
@@ -108,7 +108,7 @@ impl Running {
 
     /// The exit code and the output, with miette's line wrapping and
     /// margins undone so that a sentence can be looked for whole.
-    fn finish(mut self) -> (i32, String) {
+    pub(crate) fn finish(mut self) -> (i32, String) {
         drop(self.child.stdin.take());
         let status = self.child.wait().expect("wait");
         for r in self.readers.drain(..) {
@@ -465,13 +465,13 @@ fn blocked_statement_is_retried(url: &str, dialect: &str) {
 }
 
 /// A plain connection for statements that must share one session.
-enum Holder {
+pub(crate) enum Holder {
     Pg(sqlx::PgConnection),
     My(sqlx::mysql::MySqlConnection),
 }
 
 impl Holder {
-    fn open(rt: &tokio::runtime::Runtime, url: &str) -> Holder {
+    pub(crate) fn open(rt: &tokio::runtime::Runtime, url: &str) -> Holder {
         if url.starts_with("postgres") {
             Holder::Pg(
                 rt.block_on(sqlx::PgConnection::connect(url))
@@ -485,7 +485,7 @@ impl Holder {
         }
     }
 
-    fn run(&mut self, rt: &tokio::runtime::Runtime, s: &str) {
+    pub(crate) fn run(&mut self, rt: &tokio::runtime::Runtime, s: &str) {
         let done = match self {
             Holder::Pg(c) => rt.block_on(sqlx::raw_sql(s).execute(c)).map(|_| ()),
             Holder::My(c) => rt.block_on(sqlx::raw_sql(s).execute(c)).map(|_| ()),
@@ -567,6 +567,7 @@ fn apply_plan_refuses_other_files() {
         &Default::default(),
         strata::ir::DialectKind::Postgres,
         &[],
+        Vec::new(),
         Vec::new(),
     )
     .to_json();

@@ -187,7 +187,11 @@ fn built_as_declared(
     declared: &Schema,
     built: &Schema,
 ) -> Result<(), String> {
-    match schema_diff(&d.normalize(&declared.without_hints()), &d.normalize(built)) {
+    let built = built.without_unmanaged(declared);
+    match schema_diff(
+        &d.normalize(&declared.without_hints()),
+        &d.normalize(&built),
+    ) {
         Some(diff) => Err(format!(
             "building {what} from nothing did not give {what}:\n{diff}"
         )),

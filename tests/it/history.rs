@@ -148,4 +148,30 @@ fn mysql_records_who_ran_each_apply() {
         return;
     };
     scenario(&target.url, &want.url, Some("root@"), "unfinished: 0 of 1");
+
+    // In a database of its own (`--history-table db.table`): none is made
+    // in the application's database, planning leaves it alone, and the
+    // default place stays where it was for those who do not move it.
+    let Some(other) = rt.block_on(support::MyDb::create("history_app")) else {
+        return;
+    };
+    let Some(records) = rt.block_on(support::MyDb::create("history_rec")) else {
+        return;
+    };
+    let table = format!("{}.applies", records.name);
+    let place = ["--history-table", table.as_str()];
+    apply(&other.url, &want.url, &place).success();
+    in_sync(&other.url, &want.url, &place);
+    let in_app = format!(
+        "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{}' AND TABLE_NAME = 'strata_history'",
+        other.name
+    );
+    assert_eq!(rt.block_on(support::count(&other.url, &in_app)), Ok(0));
+    assert!(
+        history(&other.url, &[]).is_empty(),
+        "nothing in the app's database"
+    );
+    let runs = history(&other.url, &place);
+    assert_eq!(runs.len(), 1, "{runs:#?}");
+    assert_eq!(runs[0]["outcome"], "applied");
 }

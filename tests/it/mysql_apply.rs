@@ -87,7 +87,7 @@ async fn failed_statement_is_named_and_resume_finishes_without_repeats() {
     };
     // The history holds the unfinished plan, whole: it can be resumed
     // without the plan at hand.
-    let pending = pending_script(&db.url)
+    let pending = pending_script(&db.url, &Default::default())
         .await
         .expect("read history")
         .expect("an unfinished plan");
@@ -118,7 +118,7 @@ async fn failed_statement_is_named_and_resume_finishes_without_repeats() {
         tables(&db.url).await,
         ["a", "b", "c", "needed", "strata_history"]
     );
-    assert!(pending_script(&db.url)
+    assert!(pending_script(&db.url, &Default::default())
         .await
         .expect("read history")
         .is_none());
@@ -227,7 +227,7 @@ async fn resume_of_another_plan_skips_nothing() {
         .await
         .expect_err("not skipped");
     assert!(format!("{err:?}").contains("already exists"), "{err:?}");
-    let pending = pending_script(&db.url)
+    let pending = pending_script(&db.url, &Default::default())
         .await
         .expect("read history")
         .expect("the second plan is pending");

@@ -415,6 +415,8 @@ async fn online_plan_applies_and_converges() {
         online: true,
         lock_timeout: Some("5s".into()),
         statement_timeout: None,
+        keep_dropped: None,
+        backfill_batch: None,
     };
     let m = migration(&current, &want, d, &options).expect("plan");
     let sql = strata::report::sql::render(d, &m.up);

@@ -54,6 +54,42 @@ macro_rules! cases {
 
 const T: &str = "CREATE TABLE t (id int PRIMARY KEY, a numeric[], b numeric);";
 
+/// What Pagila's dump (pg_dump of PostgreSQL 12) does to schema `public`.
+const PAGILA_PUBLIC: &str = "ALTER SCHEMA public OWNER TO postgres; \
+    REVOKE USAGE ON SCHEMA public FROM PUBLIC; GRANT ALL ON SCHEMA public TO PUBLIC;";
+
+async fn up_sql(url: &str, text: &str) -> String {
+    let want =
+        syntax::parse(&[SourceFile::new("t.strata", text)]).unwrap_or_else(|e| panic!("{e:?}"));
+    let have = inspect(url).await.schema;
+    let m =
+        migration(&have, &want, pg(), &EmitOptions::default()).unwrap_or_else(|e| panic!("{e:?}"));
+    strata::report::sql::render(pg(), &m.up)
+}
+
+/// A file that never mentions `public` leaves its owner and privileges as
+/// the database has them; one that states them gets them.
+#[tokio::test]
+async fn public_owner_and_privileges_are_left_alone_unless_stated() {
+    let Some(db) = PgDb::create("pgfidpublic").await else {
+        return;
+    };
+    exec(&db.url, PAGILA_PUBLIC).await;
+    let silent = up_sql(&db.url, "dialect postgres\ntable t {\n  id int\n}\n").await;
+    assert!(!silent.contains("SCHEMA \"public\""), "{silent}");
+    let stated = up_sql(
+        &db.url,
+        "dialect postgres\nnamespace public {\n  owner pg_database_owner\n}\n\
+         grant usage on schema public to public\n",
+    )
+    .await;
+    assert!(
+        stated.contains("ALTER SCHEMA \"public\" OWNER TO \"pg_database_owner\"")
+            && stated.contains("REVOKE CREATE ON SCHEMA \"public\" FROM PUBLIC"),
+        "{stated}"
+    );
+}
+
 cases! {
     typed_array_default_kept_as_written: T =>
         "CREATE TABLE t (id int PRIMARY KEY, a numeric[] DEFAULT ARRAY['1'::numeric], b numeric);";
@@ -78,6 +114,12 @@ cases! {
     view_options_in_a_new_view: T =>
         &format!("{T} CREATE VIEW v WITH (security_barrier = true) AS SELECT id FROM t WITH CASCADED CHECK OPTION;");
     table_without_columns: T => &format!("{T} CREATE TABLE nothing ();");
+    public_owner_and_privileges_from_a_dump: T => &format!("{T} {PAGILA_PUBLIC}");
+    public_owner_and_privileges_back_to_a_new_databases: &format!("{T} {PAGILA_PUBLIC}") => T;
+    namespace_owner_changed: "CREATE SCHEMA app; CREATE TABLE app.t (id int);" =>
+        "CREATE SCHEMA app AUTHORIZATION pg_database_owner; CREATE TABLE app.t (id int);";
+    namespace_created_with_its_owner: "" =>
+        "CREATE SCHEMA app AUTHORIZATION pg_database_owner; CREATE TABLE app.t (id int);";
     typed_literals_in_a_new_table: "" =>
         "CREATE TABLE t (id int PRIMARY KEY, a numeric[] DEFAULT ARRAY['1.50'::numeric, 2], \
          b numeric DEFAULT '007'::numeric CHECK (b <> '1'::numeric), c text DEFAULT 'x'::text);";

@@ -355,7 +355,9 @@ fn language_rules_and_their_codes() {
             "table t {\n  a int\n}\ngrant select on view t to r",
             "E0231",
         ),
-        ("grant usage on schema public to r", "E0231"),
+        ("grant usage on schema nowhere to r", "E0231"),
+        ("grant usage on schema public to r", "ok"),
+        ("namespace app {\n  owner a\n  owner b\n}", "E0308"),
         (
             "table t {\n  a int\n}\ngrant usage on table t to r",
             "E0233",
@@ -396,7 +398,13 @@ fn language_rules_and_their_codes() {
 
 #[test]
 fn policies_and_grants_print_back_as_written() {
-    let text = "namespace app {}
+    let text = "namespace app {
+  owner \"Odd Role\"
+}
+
+namespace public {
+  owner reader
+}
 
 table app.docs {
   id    int pk
@@ -432,7 +440,12 @@ grant usage on schema app to reader
     assert!(s.grants.values().any(|g| g.grantee == "auditor"
         && g.privilege == "update"
         && g.on == GrantOn::Column(docs.clone(), "owner".into())));
+    assert_eq!(s.namespaces["app"].owner.as_deref(), Some("Odd Role"));
     let printed = syntax::print(&s);
+    assert!(
+        printed.contains("namespace public {\n  owner reader\n}"),
+        "{printed}"
+    );
     assert!(
         printed.contains(
             "grant select, update (id, owner) on table app.docs to auditor with grant option"

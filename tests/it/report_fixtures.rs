@@ -217,6 +217,7 @@ fn hazard(kind: HazardKind, message: &str) -> Hazard {
     Hazard {
         kind,
         message: message.into(),
+        acknowledged: None,
     }
 }
 

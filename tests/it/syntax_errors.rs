@@ -290,6 +290,25 @@ fn parse_quietly(text: &str) -> Result<strata::ir::Schema, String> {
     syntax::parse_files(&[SourceFile::new("h.strata", text)]).map_err(|d| d.render_plain())
 }
 
+/// MySQL's `\'` is refused with the same string spelled the way a schema
+/// file takes it (the value MySQL reads either way), and that spelling
+/// parses.
+#[test]
+fn mysql_escaped_quote_gets_its_standard_spelling() {
+    for (mysql, fixed) in [(r"'it\'s'", "'it''s'"), (r"'a''b\\c\'s'", r"'a''b\\c''s'")] {
+        let text =
+            format!("dialect mysql\ntable t {{\n  id int pk\n  s varchar(20) = {mysql}\n}}\n");
+        let err = parse_quietly(&text).expect_err("refused");
+        assert!(err.contains("E0104"), "{err}");
+        let flat = err.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(&format!("write it `{fixed}`")), "{flat}");
+        let text = text.replace(mysql, fixed);
+        let schema = parse_quietly(&text).expect("the spelling offered parses");
+        let t = schema.tables.values().next().expect("table t");
+        assert!(t.columns[1].default.is_some(), "{t:?}");
+    }
+}
+
 #[test]
 fn empty_and_trivial_files_are_empty_schemas() {
     for text in [

@@ -218,6 +218,7 @@ fn column(name: String) -> BoxedStrategy<Column> {
                 invisible,
                 comment,
                 using,
+                backfill: None,
                 renamed_from,
             },
         )
@@ -433,6 +434,7 @@ fn domain(spaces: Vec<Option<String>>) -> BoxedStrategy<Domain> {
             not_valid,
             renamed_from: None,
             no_inherit: false,
+            column: None,
         });
     (
         name_in(spaces),
@@ -466,7 +468,7 @@ fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
             let unique = (opt(ident()), subset(cols.clone()), any::<bool>(), deferral(), opt(ident()))
                 .prop_map(|(name, columns, nulls_not_distinct, deferral, renamed_from)| Unique { name, columns, nulls_not_distinct, deferral, renamed_from });
             let check = (opt(ident()), bool_expr(), any::<bool>(), opt(ident()))
-                .prop_map(|(name, expr, not_valid, renamed_from)| Check { name, expr, not_valid, renamed_from, no_inherit: false });
+                .prop_map(|(name, expr, not_valid, renamed_from)| Check { name, expr, not_valid, renamed_from, no_inherit: false, column: None });
             let fk = (opt(ident()), subset(cols.clone()), prop::sample::select(refs.clone()), prop::collection::vec(ident(), 1..3), action(), action(), deferral(), prop::sample::select(vec![MatchType::Simple, MatchType::Full, MatchType::Partial]), any::<bool>(), opt(ident()))
                 .prop_map(|(name, columns, ref_table, ref_columns, on_delete, on_update, deferral, match_type, not_valid, renamed_from)| {
                     let n = columns.len().min(ref_columns.len());
@@ -530,7 +532,16 @@ fn schema() -> BoxedStrategy<Schema> {
             let namespaces: BTreeMap<String, Namespace> = namespaces
                 .into_iter()
                 .filter(|(k, _)| k != "ext")
-                .map(|(k, comment)| (k.clone(), Namespace { name: k, comment }))
+                .map(|(k, comment)| {
+                    (
+                        k.clone(),
+                        Namespace {
+                            name: k,
+                            comment,
+                            owner: None,
+                        },
+                    )
+                })
                 .collect();
             let names = prop::collection::vec(name_in(spaces.clone()), 1..4);
             (Just(namespaces), Just(dialect), Just(spaces), names)
@@ -632,19 +643,33 @@ fn schema() -> BoxedStrategy<Schema> {
                     body(),
                     opt(text_value()),
                     function_attributes(),
+                    prop::collection::btree_map(
+                        ident(),
+                        prop::sample::select(vec![
+                            "true",
+                            "reads sql data",
+                            "ANSI_QUOTES,STRICT_ALL_TABLES",
+                            "app@%",
+                        ])
+                        .prop_map(str::to_string),
+                        0..3,
+                    ),
                 )
                     .prop_map(
-                        |(name, args, returns, language, body, comment, attributes)| Function {
-                            name,
-                            args: args.to_string(),
-                            returns: returns.map(str::to_string),
-                            language: language.to_string(),
-                            body,
-                            object_file: None,
-                            standard_body: false,
-                            aggregate: false,
-                            comment,
-                            attributes,
+                        |(name, args, returns, language, body, comment, attributes, options)| {
+                            Function {
+                                name,
+                                args: args.to_string(),
+                                returns: returns.map(str::to_string),
+                                language: language.to_string(),
+                                body,
+                                object_file: None,
+                                standard_body: false,
+                                aggregate: false,
+                                comment,
+                                attributes,
+                                options,
+                            }
                         },
                     ),
                 0..2,

@@ -14,8 +14,9 @@ use std::time::{Duration, Instant};
 
 use miette::miette;
 
-use super::apply::{converge, plan_now, Args as ApplyArgs, Shape, Voice};
+use super::apply::{converge, plan_now, Args as ApplyArgs, Voice};
 use super::common::{url_dialect, Secrets};
+use super::planning::Planning;
 use super::Outcome;
 use crate::dialect::{self, Script};
 use crate::ir::DialectKind;
@@ -106,7 +107,12 @@ struct Planned {
 
 /// Plans every target, `parallel` at a time, and groups identical plans
 /// (the same dialect's same statements) in order of first appearance.
-pub fn survey(urls: &[String], to: &str, shape: &Shape, parallel: u16) -> miette::Result<Survey> {
+pub fn survey(
+    urls: &[String],
+    to: &str,
+    shape: &Planning,
+    parallel: u16,
+) -> miette::Result<Survey> {
     let slots: Mutex<Vec<Option<Slot>>> = Mutex::new((0..urls.len()).map(|_| None).collect());
     eprintln!(
         "Planning {} target{} ({parallel} at a time)…",
@@ -157,7 +163,7 @@ pub fn survey(urls: &[String], to: &str, shape: &Shape, parallel: u16) -> miette
 
 fn plan_one(
     rt: &tokio::runtime::Runtime,
-    shape: &Shape,
+    shape: &Planning,
     url: &str,
     to: &str,
 ) -> miette::Result<Planned> {
@@ -226,7 +232,7 @@ fn show(survey: &Survey) {
 
 /// `apply --targets FILE` (or an environment's targets).
 pub fn apply(args: ApplyArgs, urls: Vec<String>) -> miette::Result<Outcome> {
-    let to = args.to().unwrap_or_default().to_string();
+    let to = args.target.to.clone().unwrap_or_default();
     let mut all: Vec<&str> = urls.iter().map(String::as_str).collect();
     all.push(&to);
     let secrets = Secrets::of(&all);
@@ -235,17 +241,16 @@ pub fn apply(args: ApplyArgs, urls: Vec<String>) -> miette::Result<Outcome> {
 
 fn run_apply(args: &ApplyArgs, urls: &[String], to: &str) -> miette::Result<Outcome> {
     let fleet = &args.fleet;
-    let survey = survey(urls, to, &args.shape(), fleet.targets.parallel)?;
+    let survey = survey(urls, to, args.planning(), fleet.targets.parallel)?;
     show(&survey);
     if args.dry_run {
         super::common::write_output(None, &table::plans_sql(&survey))?;
         eprintln!("Dry run: nothing was applied.");
         return Ok(Outcome::Success);
     }
-    let shape = args.shape();
     refuse_destructive(
         &survey,
-        args.allow_destructive || !shape.policy.refuses_data_loss(),
+        args.allow_destructive || !args.planning().policy.refuses_data_loss(),
     )?;
     refuse_by_policy(&survey)?;
     let todo: Vec<usize> = survey
@@ -385,7 +390,7 @@ fn finish(rows: &[Row]) -> miette::Result<Outcome> {
 
 /// `plan --targets FILE`: the distinct plans and which targets get each.
 pub fn plan(
-    shape: &Shape,
+    shape: &Planning,
     targets: &TargetsArgs,
     urls: Vec<String>,
     to: &str,
@@ -404,7 +409,7 @@ pub fn plan(
 
 /// `drift --targets FILE`: which targets differ from the schema.
 pub fn drift(
-    shape: &Shape,
+    shape: &Planning,
     urls: &[String],
     to: &str,
     parallel: u16,

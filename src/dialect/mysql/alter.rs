@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::types::{lossless, widening};
 use crate::diff::{ColumnChanges, TableChange};
-use crate::ir::{Column, Expr, ForeignKey, Index, IndexKey, Name, Table, Unique};
+use crate::ir::{Check, Column, Expr, ForeignKey, Index, IndexKey, Name, Table, Unique};
 use crate::plan::{Hazard, HazardKind};
 
 /// How much of the table a clause makes the server touch: the least
@@ -90,11 +90,17 @@ pub(super) enum Action<'a> {
         from: &'a str,
         to: &'a str,
     },
+    /// With `column`, a check written on that column (MariaDB keeps it
+    /// apart from a table's): added as `MODIFY COLUMN … CHECK (…)`.
     AddCheck {
         name: &'a str,
         expr: &'a Expr,
+        column: Option<&'a Column>,
     },
     DropCheck(&'a str),
+    /// A check on a column is dropped by writing the column again
+    /// without it: `MODIFY COLUMN …`.
+    DropColumnCheck(&'a Column),
     SetComment(&'a str),
     /// A table option; `None` puts back the server's default.
     SetOption(&'a str, Option<&'a str>),
@@ -132,6 +138,7 @@ impl<'a> Clause<'a> {
         self.hazards.push(Hazard {
             kind,
             message: message.into(),
+            acknowledged: None,
         });
         self
     }
@@ -343,9 +350,21 @@ fn table_change<'a>(cx: &mut Context<'a>, main: &mut Main<'a>, c: &'a TableChang
             Action::DropIndex(ix.name.as_deref().unwrap_or("")),
             Algo::Inplace,
         )),
-        TableChange::AddCheck(ck) => {
-            main.adds
-                .push(add_check(cx, ck.name.as_deref().unwrap_or(""), &ck.expr))
+        TableChange::AddCheck(ck) => main.adds.push(add_check(cx, ck)),
+        // A check on a column cannot be dropped by name: the column is
+        // written again without it, unless a new check on it takes its
+        // place (that `MODIFY COLUMN` replaces it) or the column goes too.
+        TableChange::DropCheck(ck) if ck.column.is_some() => {
+            let replaced = cx.to.checks.iter().any(|c| c.column == ck.column);
+            let kept = cx
+                .to
+                .columns
+                .iter()
+                .find(|c| Some(&c.name) == ck.column.as_ref());
+            if let (false, Some(c)) = (replaced, kept) {
+                main.drops
+                    .push(Clause::new(Action::DropColumnCheck(c), Algo::Copy));
+            }
         }
         TableChange::DropCheck(ck) => main.drops.push(Clause::new(
             Action::DropCheck(ck.name.as_deref().unwrap_or("")),
@@ -638,8 +657,14 @@ fn add_index<'a>(cx: &Context<'a>, ix: &'a Index) -> Clause<'a> {
     cl
 }
 
-fn add_check<'a>(cx: &Context<'a>, name: &'a str, expr: &'a Expr) -> Clause<'a> {
-    Clause::new(Action::AddCheck { name, expr }, Algo::Copy)
+fn add_check<'a>(cx: &Context<'a>, ck: &'a Check) -> Clause<'a> {
+    let expr = &ck.expr;
+    let action = Action::AddCheck {
+        name: ck.name.as_deref().unwrap_or(""),
+        expr,
+        column: check_column(cx.to, ck),
+    };
+    Clause::new(action, Algo::Copy)
         .why("adding a check constraint validates every row by copying the table")
         .hazard(
             HazardKind::MayFail,
@@ -648,6 +673,12 @@ fn add_check<'a>(cx: &Context<'a>, name: &'a str, expr: &'a Expr) -> Clause<'a> 
                 cx.t, expr
             ),
         )
+}
+
+/// The column a check was written on, when the table has it.
+pub(super) fn check_column<'a>(t: &'a Table, ck: &Check) -> Option<&'a Column> {
+    let name = ck.column.as_deref()?;
+    t.columns.iter().find(|c| c.name == name)
 }
 
 /// MySQL cannot rename a check: it is dropped and added again.
@@ -660,6 +691,7 @@ fn rename_check<'a>(cx: &Context<'a>, main: &mut Main<'a>, old: &'a str, new: &'
                 Action::AddCheck {
                     name: new,
                     expr: &ck.expr,
+                    column: check_column(cx.to, ck),
                 },
                 Algo::Copy,
             )

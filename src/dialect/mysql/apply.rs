@@ -22,6 +22,7 @@ use crate::dialect::{first_line, ApplyOptions, ApplyReport, Pending, Script, Sta
 use super::history::{self, db_error, Row, Run};
 use super::resume::{check_interrupted, fnv, lock_holder};
 use super::HISTORY_TABLE;
+use crate::dialect::audit::Place;
 
 /// A connection whose session has the server's default `sql_mode`, as a
 /// `mysql` client's has. sqlx would add `PIPES_AS_CONCAT`,
@@ -54,13 +55,26 @@ pub fn plan_hash(script: &Script) -> String {
 
 async fn connect(url: &str) -> miette::Result<MySqlConnection> {
     session(url).await.map_err(|e| {
-        miette::miette!(
-            code = "strata::mysql::connect",
-            help = "check that the server is running and the URL names a database",
-            "cannot connect to {}: {e}",
-            crate::url::redact(url)
+        unreachable(
+            url,
+            e,
+            "check that the server is running and the URL names a database",
         )
     })
+}
+
+/// The diagnostic for a connection to `url` that failed with `e`: a TLS
+/// hint (docs/tls.md) when the failure is about TLS, `help` otherwise.
+pub(crate) fn unreachable(url: &str, e: impl std::fmt::Display, help: &str) -> miette::Report {
+    let e = e.to_string();
+    let help = crate::dialect::tls::hint(crate::ir::DialectKind::Mysql, &e)
+        .unwrap_or_else(|| help.to_string());
+    miette::miette!(
+        code = "strata::mysql::connect",
+        help = help,
+        "cannot connect to {}: {e}",
+        crate::url::redact(url)
+    )
 }
 
 pub async fn apply(
@@ -174,7 +188,7 @@ async fn prepare(
     options: &ApplyOptions,
     report: &mut ApplyReport,
 ) -> miette::Result<(Run, BTreeSet<i64>)> {
-    history::ensure(conn).await?;
+    history::ensure(conn, &options.history).await?;
     let hash = plan_hash(script);
     // Where each recorded statement stands in the script (session
     // settings are not recorded), for numbers in messages.
@@ -185,7 +199,7 @@ async fn prepare(
         .map(|(i, _)| i)
         .collect();
     if options.resume {
-        if let Some(run) = history::pending_run(conn, Some(&hash)).await? {
+        if let Some(run) = history::pending_run(conn, &options.history, Some(&hash)).await? {
             let rows = history::rows(conn, &run).await?;
             let applied = rows.iter().filter(|r| r.applied).map(|r| r.index).collect();
             if let Some(row) = rows.iter().find(|r| !r.applied && r.started) {
@@ -200,6 +214,7 @@ async fn prepare(
     let run = Run {
         hash,
         id: crate::dialect::audit::new_run_id(),
+        table: history::table_sql(&options.history),
     };
     let recorded: Vec<&Statement> = script.statements().filter(|s| s.step.is_some()).collect();
     history::record(conn, &run, &recorded).await?;
@@ -348,15 +363,18 @@ fn failure(
 /// history edited or cut short is refused rather than half replayed).
 /// `None` when every recorded run finished or was superseded: a fresh
 /// apply supersedes an unfinished run, so at most one is pending.
-pub async fn pending_script(url: &str) -> miette::Result<Option<Pending>> {
+pub async fn pending_script(url: &str, place: &Place) -> miette::Result<Option<Pending>> {
     let mut conn = connect(url).await?;
-    let result = read_pending(&mut conn).await;
+    let result = read_pending(&mut conn, place).await;
     let _ = conn.close().await;
     result
 }
 
-async fn read_pending(conn: &mut MySqlConnection) -> miette::Result<Option<Pending>> {
-    let Some(run) = history::pending_run(conn, None).await? else {
+async fn read_pending(
+    conn: &mut MySqlConnection,
+    place: &Place,
+) -> miette::Result<Option<Pending>> {
+    let Some(run) = history::pending_run(conn, place, None).await? else {
         return Ok(None);
     };
     let rows = history::rows(conn, &run).await?;
@@ -393,15 +411,32 @@ async fn read_pending(conn: &mut MySqlConnection) -> miette::Result<Option<Pendi
 }
 
 /// The integer a `SELECT COUNT(*) …` returns (pre-flight checks).
+/// `information_schema.TABLES`: `TABLE_ROWS` (InnoDB's estimate) and
+/// `DATA_LENGTH + INDEX_LENGTH`.
+pub fn size_queries(table: &crate::ir::Name) -> [String; 2] {
+    let schema = match &table.schema {
+        Some(s) => super::quote::string(s),
+        None => "DATABASE()".to_string(),
+    };
+    let of = |column: &str| {
+        format!(
+            "SELECT CAST(COALESCE((SELECT {column} FROM information_schema.TABLES \
+             WHERE TABLE_SCHEMA = {schema} AND TABLE_NAME = {}), -1) AS SIGNED)",
+            super::quote::string(&table.name)
+        )
+    };
+    [of("TABLE_ROWS"), of("DATA_LENGTH + INDEX_LENGTH")]
+}
+
 pub async fn count(url: &str, sql: &str) -> miette::Result<i64> {
     let real_url = crate::url::with_scheme(url, "mysql");
     let mut conn = <sqlx::mysql::MySqlConnection as sqlx::Connection>::connect(&real_url)
         .await
         .map_err(|e| {
-            miette::miette!(
-                code = "strata::mysql::connect",
-                "cannot connect to {}: {e}",
-                crate::url::redact(url)
+            unreachable(
+                url,
+                e,
+                "check that the server is running and the URL names a database",
             )
         })?;
     let n = sqlx::query_scalar::<_, i64>(sql)

@@ -22,6 +22,14 @@ pub(super) struct Token {
 }
 
 pub(super) fn tokenize(s: &str) -> Vec<Token> {
+    tokens(s, false)
+}
+
+/// The tokens of `s`. A charset introducer (`_utf8mb3'x'`) is dropped from
+/// an expression (the server adds one of its own to some), but a view
+/// body keeps it, on the string's token (`keep_introducers`): there it was
+/// written, and it decides the character set of the view's column.
+fn tokens(s: &str, keep_introducers: bool) -> Vec<Token> {
     let chars: Vec<char> = s.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -61,16 +69,20 @@ pub(super) fn tokenize(s: &str) -> Vec<Token> {
                     text: inner,
                 });
             } else {
-                // Drop a charset introducer just before a string.
+                // A charset introducer just before a string.
+                let mut introducer = String::new();
                 if let Some(last) = out.last() {
                     let last: &Token = last;
                     if last.kind == Kind::Word && last.text.starts_with('_') {
+                        if keep_introducers {
+                            introducer = format!("_{}", super::normalize::charset(&last.text[1..]));
+                        }
                         out.pop();
                     }
                 }
                 let text = match string_literal(&text) {
-                    Some(v) => string(&v),
-                    None => text,
+                    Some(v) => format!("{introducer}{}", string(&v)),
+                    None => format!("{introducer}{text}"),
                 };
                 out.push(Token {
                     kind: Kind::String,
@@ -395,10 +407,11 @@ pub(super) fn string_literal(s: &str) -> Option<String> {
 ///   condition are dropped;
 /// - `t.a AS a` is `t.a`;
 /// - in a query over one table, without subqueries, columns are not
-///   qualified with it.
+///   qualified with it;
+/// - a charset introducer is kept (`_utf8` is `_utf8mb3`).
 pub fn view_body(body: &str) -> String {
     let body = body.trim().trim_end_matches(';').trim();
-    let mut toks = tokenize(body);
+    let mut toks = tokens(body, true);
     for t in &mut toks {
         if t.kind == Kind::Quoted && !needs_quotes(&t.text) {
             t.kind = Kind::Word;
@@ -613,6 +626,21 @@ fn unqualify_single_table(toks: &mut Vec<Token>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_view_body_keeps_its_introducers_and_an_expression_drops_them() {
+        assert_eq!(
+            view_body("select if(a, _utf8'x', _latin1 'y') as n from t"),
+            "select if(a, _utf8mb3'x', _latin1'y') as n from t"
+        );
+        assert_eq!(
+            tokenize("_utf8mb4'x'")
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect::<Vec<_>>(),
+            vec!["'x'"]
+        );
+    }
 
     fn cols() -> Vec<String> {
         vec!["A".into(), "b".into()]

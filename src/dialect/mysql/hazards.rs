@@ -72,6 +72,7 @@ pub(super) fn statement(table: &str, clauses: &[Clause<'_>], online: bool) -> Ve
                 message: format!(
                     "a FULLTEXT or SPATIAL index build on {table} blocks writes while it runs"
                 ),
+                acknowledged: None,
             }),
             Algo::Copy => hazards.push(Hazard {
                 kind: HazardKind::AccessExclusiveLock,
@@ -79,12 +80,14 @@ pub(super) fn statement(table: &str, clauses: &[Clause<'_>], online: bool) -> Ve
                     "cannot run online: {}; writes to {table} wait until it ends",
                     why()
                 ),
+                acknowledged: None,
             }),
         }
     } else if algo == Algo::Copy && !hazards.iter().any(|h| h.kind == HazardKind::TableRewrite) {
         hazards.push(Hazard {
             kind: HazardKind::TableRewrite,
             message: why(),
+            acknowledged: None,
         });
     }
     hazards

@@ -13,7 +13,7 @@ use sqlx::mysql::MySqlConnection;
 use sqlx::{Connection, Executor};
 
 use super::HISTORY_TABLE;
-use crate::dialect::audit::Entry;
+use crate::dialect::audit::{Entry, Place};
 use crate::dialect::Statement;
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS `strata_history` (\n  \
@@ -63,6 +63,22 @@ pub struct Row {
 pub struct Run {
     pub hash: String,
     pub id: String,
+    /// The history table it is recorded in, quoted for SQL.
+    pub table: String,
+}
+
+/// The history table at `place`, quoted: `db`.`table` when the place
+/// names a database, else in the application's database.
+pub fn table_sql(place: &Place) -> String {
+    super::quote::name(&crate::ir::Name {
+        schema: place.schema.clone(),
+        name: place.table.clone(),
+    })
+}
+
+/// `sql` (written for the default table) for the table at `place`.
+fn at(sql: &str, place: &Place) -> String {
+    sql.replace("`strata_history`", &table_sql(place))
 }
 
 pub fn db_error(e: sqlx::Error) -> String {
@@ -86,26 +102,32 @@ pub fn error(action: &'static str) -> impl Fn(sqlx::Error) -> miette::Report {
     }
 }
 
-async fn exists(conn: &mut MySqlConnection) -> miette::Result<bool> {
+async fn exists(conn: &mut MySqlConnection, place: &Place) -> miette::Result<bool> {
     let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+        "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?",
     )
-    .bind(HISTORY_TABLE)
+    .bind(&place.schema)
+    .bind(&place.table)
     .fetch_one(&mut *conn)
     .await
     .map_err(error("read"))?;
     Ok(n > 0)
 }
 
-async fn has_runs(conn: &mut MySqlConnection) -> miette::Result<bool> {
-    has_column(conn, "run_id").await
+async fn has_runs(conn: &mut MySqlConnection, place: &Place) -> miette::Result<bool> {
+    has_column(conn, place, "run_id").await
 }
 
-async fn has_column(conn: &mut MySqlConnection, column: &str) -> miette::Result<bool> {
+async fn has_column(
+    conn: &mut MySqlConnection,
+    place: &Place,
+    column: &str,
+) -> miette::Result<bool> {
     let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?",
+        "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ? AND COLUMN_NAME = ?",
     )
-    .bind(HISTORY_TABLE)
+    .bind(&place.schema)
+    .bind(&place.table)
     .bind(column)
     .fetch_one(&mut *conn)
     .await
@@ -115,13 +137,25 @@ async fn has_column(conn: &mut MySqlConnection, column: &str) -> miette::Result<
 
 /// Creates the table, or brings an older one up to date. Called under
 /// the apply lock, so two applies never upgrade it at once.
-pub async fn ensure(conn: &mut MySqlConnection) -> miette::Result<()> {
-    conn.execute(CREATE).await.map_err(error("create"))?;
-    if !has_runs(conn).await? {
-        conn.execute(UPGRADE).await.map_err(error("upgrade"))?;
+/// A database named by `place` is created when missing, as PostgreSQL's
+/// history schema is.
+pub async fn ensure(conn: &mut MySqlConnection, place: &Place) -> miette::Result<()> {
+    if let Some(db) = &place.schema {
+        let sql = format!("CREATE DATABASE IF NOT EXISTS {}", super::quote::ident(db));
+        conn.execute(sql.as_str()).await.map_err(error("create"))?;
     }
-    if !has_column(conn, "os_user").await? {
-        conn.execute(UPGRADE_WHO).await.map_err(error("upgrade"))?;
+    conn.execute(at(CREATE, place).as_str())
+        .await
+        .map_err(error("create"))?;
+    if !has_runs(conn, place).await? {
+        conn.execute(at(UPGRADE, place).as_str())
+            .await
+            .map_err(error("upgrade"))?;
+    }
+    if !has_column(conn, place, "os_user").await? {
+        conn.execute(at(UPGRADE_WHO, place).as_str())
+            .await
+            .map_err(error("upgrade"))?;
     }
     Ok(())
 }
@@ -135,8 +169,9 @@ pub async fn record(
     statements: &[&Statement],
 ) -> miette::Result<()> {
     let mut tx = conn.begin().await.map_err(error("write"))?;
+    let table = &run.table;
     sqlx::query(&format!(
-        "UPDATE {HISTORY_TABLE} SET superseded_by = ? WHERE applied_at IS NULL AND superseded_by IS NULL"
+        "UPDATE {table} SET superseded_by = ? WHERE applied_at IS NULL AND superseded_by IS NULL"
     ))
     .bind(&run.id)
     .execute(&mut *tx)
@@ -144,7 +179,7 @@ pub async fn record(
     .map_err(error("write"))?;
     for (i, st) in statements.iter().enumerate() {
         sqlx::query(&format!(
-            "INSERT INTO {HISTORY_TABLE} (plan_hash, run_id, statement_index, statement, db_user, os_user) \
+            "INSERT INTO {table} (plan_hash, run_id, statement_index, statement, db_user, os_user) \
              VALUES (?, ?, ?, ?, CURRENT_USER(), ?)"
         ))
         .bind(&run.hash)
@@ -163,9 +198,10 @@ pub async fn record(
 /// superseded): of the plan `hash` when given, of any plan otherwise.
 pub async fn pending_run(
     conn: &mut MySqlConnection,
+    place: &Place,
     hash: Option<&str>,
 ) -> miette::Result<Option<Run>> {
-    if !exists(conn).await? || !has_runs(conn).await? {
+    if !exists(conn, place).await? || !has_runs(conn, place).await? {
         return Ok(None);
     }
     let filter = if hash.is_some() {
@@ -173,8 +209,9 @@ pub async fn pending_run(
     } else {
         ""
     };
+    let table = table_sql(place);
     let sql = format!(
-        "SELECT plan_hash, run_id FROM {HISTORY_TABLE} WHERE superseded_by IS NULL {filter} \
+        "SELECT plan_hash, run_id FROM {table} WHERE superseded_by IS NULL {filter} \
          GROUP BY plan_hash, run_id HAVING SUM(applied_at IS NULL) > 0 \
          ORDER BY run_id DESC LIMIT 1"
     );
@@ -183,7 +220,7 @@ pub async fn pending_run(
         q = q.bind(h);
     }
     let found = q.fetch_optional(&mut *conn).await.map_err(error("read"))?;
-    Ok(found.map(|(hash, id)| Run { hash, id }))
+    Ok(found.map(|(hash, id)| Run { hash, id, table }))
 }
 
 /// A [`Row`] as the query reads it.
@@ -194,7 +231,8 @@ pub async fn rows(conn: &mut MySqlConnection, run: &Run) -> miette::Result<Vec<R
     let rows: Vec<RowTuple> = sqlx::query_as(&format!(
         "SELECT CAST(statement_index AS SIGNED), statement, applied_at IS NOT NULL, \
              started_at IS NOT NULL, connection_id, catalog_before \
-             FROM {HISTORY_TABLE} WHERE plan_hash = ? AND run_id = ? ORDER BY statement_index"
+             FROM {} WHERE plan_hash = ? AND run_id = ? ORDER BY statement_index",
+        run.table
     ))
     .bind(&run.hash)
     .bind(&run.id)
@@ -229,7 +267,8 @@ async fn update_row(
     bind: impl for<'q> FnOnce(Update<'q>) -> Update<'q>,
 ) -> miette::Result<()> {
     let sql = format!(
-        "UPDATE {HISTORY_TABLE} SET {set} WHERE plan_hash = ? AND run_id = ? AND statement_index = ?"
+        "UPDATE {} SET {set} WHERE plan_hash = ? AND run_id = ? AND statement_index = ?",
+        run.table
     );
     bind(sqlx::query(&sql))
         .bind(&run.hash)
@@ -292,17 +331,17 @@ type ListTuple = (
 
 /// The recorded runs as audit entries, oldest first: the statements of
 /// each, and how far it got.
-pub async fn list(url: &str) -> miette::Result<Vec<Entry>> {
+pub async fn list(url: &str, place: &Place) -> miette::Result<Vec<Entry>> {
     let mut conn = super::apply::session(url).await.map_err(error("read"))?;
     conn.execute("SET time_zone = '+00:00'")
         .await
         .map_err(error("read"))?;
-    if !exists(&mut conn).await? {
+    if !exists(&mut conn, place).await? {
         return Ok(Vec::new());
     }
     // Listing changes nothing: a table from before `db_user` reads as
     // nobody known.
-    let who = if has_column(&mut conn, "os_user").await? {
+    let who = if has_column(&mut conn, place, "os_user").await? {
         "db_user, os_user"
     } else {
         "NULL, NULL"
@@ -310,9 +349,10 @@ pub async fn list(url: &str) -> miette::Result<Vec<Entry>> {
     let utc = |c: &str| format!("DATE_FORMAT({c}, '%Y-%m-%dT%H:%i:%sZ')");
     let rows: Vec<ListTuple> = sqlx::query_as(&format!(
         "SELECT plan_hash, run_id, statement, {}, {}, superseded_by, {who} \
-         FROM {HISTORY_TABLE} ORDER BY run_id, plan_hash, statement_index",
+         FROM {} ORDER BY run_id, plan_hash, statement_index",
         utc("started_at"),
-        utc("applied_at")
+        utc("applied_at"),
+        table_sql(place)
     ))
     .fetch_all(&mut conn)
     .await

@@ -9,6 +9,7 @@
 //! charset introducers) are undone here, where the server is known.
 
 pub mod queries;
+mod routines;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,7 +29,8 @@ use super::quote::{ident, string};
 use super::HISTORY_TABLE;
 use queries::{
     CHECKS_MARIADB, CHECKS_MYSQL, COLLATIONS, COLUMNS, EVENTS, FOREIGN_KEYS, INDEXES,
-    INDEXES_MYSQL8, PARTITIONS, ROUTINES, TABLES, TRIGGERS, VERSION, VIEWS, VIEWS_MYSQL8,
+    INDEXES_MYSQL8, PARAMETERS, PARTITIONS, ROUTINES, TABLES, TRIGGERS, VERSION, VIEWS,
+    VIEWS_MYSQL8,
 };
 
 /// Which server answers, and so which catalog columns exist.
@@ -75,11 +77,10 @@ impl Server {
 pub(crate) async fn connect(url: &str, max: u32) -> miette::Result<MySqlPool> {
     let url = url.replacen("mariadb://", "mysql://", 1);
     let unreachable = |e: String| {
-        miette::miette!(
-            code = "strata::mysql::connect",
-            help = "check that the server is running and the URL names a database: mysql://user:password@host:3306/database",
-            "cannot connect to {}: {e}",
-            crate::url::redact(&url)
+        super::apply::unreachable(
+            &url,
+            e,
+            "check that the server is running and the URL names a database: mysql://user:password@host:3306/database",
         )
     };
     crate::dialect::probe::<sqlx::MySqlConnection>(&url)
@@ -172,6 +173,7 @@ struct Catalog {
     triggers: Rows,
     collations: Rows,
     routines: Rows,
+    parameters: Rows,
     events: Rows,
     partitions: Rows,
 }
@@ -213,8 +215,10 @@ async fn fetch_catalog(pool: &MySqlPool, server: &Server, db: &str) -> miette::R
         fetch(pool, TRIGGERS, db),
         fetch(pool, COLLATIONS, db),
     )?;
-    let (routines, events, partitions) = futures::try_join!(
+    let views = with_written_bodies(pool, db, views).await?;
+    let (routines, parameters, events, partitions) = futures::try_join!(
         fetch(pool, ROUTINES, db),
+        fetch(pool, PARAMETERS, db),
         fetch(pool, EVENTS, db),
         fetch(pool, PARTITIONS, db),
     )?;
@@ -228,9 +232,42 @@ async fn fetch_catalog(pool: &MySqlPool, server: &Server, db: &str) -> miette::R
         triggers,
         collations,
         routines,
+        parameters,
         events,
         partitions,
     })
+}
+
+/// `information_schema.VIEWS` drops the character set introducers a body
+/// was written with (`_utf8mb3'x'`), and they decide the character set of
+/// a view's columns: each view's body is read from `SHOW CREATE VIEW`
+/// instead (one query per view, run concurrently on the pool).
+async fn with_written_bodies(pool: &MySqlPool, db: &str, mut views: Rows) -> miette::Result<Rows> {
+    let shows = views.iter().map(|r| {
+        let sql = format!("SHOW CREATE VIEW {}.{}", ident(db), ident(&col(r, 0)));
+        async move {
+            let row: MySqlRow = sqlx::query(&sql).fetch_one(pool).await.map_err(|e| {
+                miette::miette!(code = "strata::mysql::introspect", "{sql} failed: {e}")
+            })?;
+            Ok::<_, miette::Report>(text(&row, 1))
+        }
+    });
+    let created = futures::future::try_join_all(shows).await?;
+    for (r, create) in views.iter_mut().zip(created) {
+        let body = create.and_then(|c| written_body(&c, &col(r, 0), &col(r, 2)));
+        if let (Some(body), Some(slot)) = (body, r.get_mut(1)) {
+            *slot = Some(body);
+        }
+    }
+    Ok(views)
+}
+
+/// The body in `CREATE … VIEW `name` AS body [WITH … CHECK OPTION]`.
+fn written_body(create: &str, name: &str, check_option: &str) -> Option<String> {
+    let head = format!(" VIEW `{}` AS ", name.replace('`', "``"));
+    let body = &create[create.find(&head)? + head.len()..];
+    let tail = format!(" WITH {} CHECK OPTION", check_option.to_ascii_uppercase());
+    Some(body.strip_suffix(tail.as_str()).unwrap_or(body).to_string())
 }
 
 /// The rows → the schema, one catalog query at a time. Tables first: the
@@ -267,13 +304,7 @@ fn build(server: &Server, db: &str, db_collation: &str, c: Catalog) -> Introspec
     }
     views(&c.views, db, &mut schema);
     triggers(&c.triggers, &mut schema);
-    for r in &c.routines {
-        warnings.push(format!(
-            "{} {} is not modeled by strata yet",
-            col(r, 0).to_ascii_lowercase(),
-            col(r, 1)
-        ));
-    }
+    routines::routines(&c.routines, &c.parameters, &mut schema, &mut warnings);
     for r in &c.events {
         warnings.push(format!("event {} is not modeled by strata yet", col(r, 0)));
     }
@@ -363,7 +394,9 @@ fn checks(rows: &Rows, server: &Server) -> (JsonChecks, BTreeMap<String, Vec<Che
             json_checks.insert((table.clone(), name.clone()));
             continue;
         }
+        let column = (col(r, 3) == "Column").then(|| name.clone());
         table_checks.entry(table).or_default().push(Check {
+            column,
             name: Some(name),
             expr: Expr::new(clause),
             not_valid: false,
@@ -569,6 +602,11 @@ fn views(rows: &Rows, db: &str, schema: &mut Schema) {
         for (key, i) in [("check_option", 2), ("sql_security", 3), ("algorithm", 5)] {
             if let Some(v) = opt(r, i) {
                 options.insert(key.to_string(), v.to_ascii_lowercase());
+            }
+        }
+        for (key, i) in [("character_set_client", 6), ("collation_connection", 7)] {
+            if let Some(v) = opt(r, i) {
+                options.insert(key.to_string(), v);
             }
         }
         if let Some(definer) = opt(r, 4) {
@@ -783,6 +821,16 @@ impl Collations {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_view_body_is_read_from_its_create_statement_with_its_introducers() {
+        let create = "CREATE ALGORITHM=UNDEFINED DEFINER=`root`@`%` SQL SECURITY DEFINER VIEW `v``x` AS select _utf8mb3'a' AS `a` WITH LOCAL CHECK OPTION";
+        assert_eq!(
+            written_body(create, "v`x", "LOCAL").as_deref(),
+            Some("select _utf8mb3'a' AS `a`")
+        );
+        assert_eq!(written_body(create, "other", "NONE"), None);
+    }
 
     #[test]
     fn reads_server_versions() {

@@ -12,6 +12,7 @@ pub mod introspect;
 pub mod normalize;
 pub mod quote;
 pub mod resume;
+pub mod routines;
 pub mod scratch;
 pub mod types;
 
@@ -24,7 +25,7 @@ use super::{
     RunError, Scratch, Script,
 };
 use crate::diff::Change;
-use crate::ir::{DialectKind, Schema};
+use crate::ir::{DialectKind, Name, Schema};
 use crate::plan::{Capabilities, Hazard, Plan, Target};
 
 /// The table where apply records its progress; never introspected.
@@ -66,6 +67,56 @@ impl Dialect for Mysql {
     fn quote_ident(&self, ident: &str) -> String {
         quote::ident(ident)
     }
+
+    fn quote_name(&self, name: &Name) -> String {
+        quote::name(name)
+    }
+
+    fn move_table(&self, from: &Name, to: &Name) -> Vec<String> {
+        emit::move_table(from, to)
+    }
+}
+
+/// Drops a desired table's `charset` and `collate` when they give the
+/// database's default collation (a `charset` alone gives its own default
+/// collation): the server then reports the table's collation as inherited,
+/// and introspection writes neither. Asks the server only when a table
+/// names one.
+async fn inherit_database_collation(url: &str, desired: &mut Schema) -> miette::Result<()> {
+    use miette::IntoDiagnostic;
+    use sqlx::Row;
+    let named = |t: &crate::ir::Table| {
+        t.options.contains_key("charset") || t.options.contains_key("collate")
+    };
+    if !desired.tables.values().any(named) {
+        return Ok(());
+    }
+    let mut conn = apply::session(url).await.into_diagnostic()?;
+    let rows = sqlx::query(
+        "SELECT CAST(@@collation_database AS CHAR), CHARACTER_SET_NAME, COLLATION_NAME \
+         FROM information_schema.COLLATIONS WHERE IS_DEFAULT = 'Yes'",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .into_diagnostic()?;
+    let database: Option<String> = rows.first().and_then(|r| r.try_get(0).ok());
+    let default_of: std::collections::BTreeMap<String, String> = rows
+        .iter()
+        .filter_map(|r| Some((r.try_get(1).ok()?, r.try_get(2).ok()?)))
+        .collect();
+    for t in desired.tables.values_mut().filter(|t| named(t)) {
+        let charset = t.options.get("charset").map(|c| normalize::charset(c));
+        let collation = match (t.options.get("collate"), &charset) {
+            (Some(c), _) => Some(normalize::collation(c)),
+            (None, Some(cs)) => default_of.get(cs).cloned(),
+            (None, None) => None,
+        };
+        if collation.is_some() && collation == database {
+            t.options.remove("charset");
+            t.options.remove("collate");
+        }
+    }
+    Ok(())
 }
 
 impl Driver for Mysql {
@@ -73,16 +124,27 @@ impl Driver for Mysql {
         Box::pin(introspect::introspect(url, namespaces))
     }
 
-    /// A view whose definer the schema does not name keeps the one the
+    /// A view or routine whose definer the schema does not name keeps the one the
     /// server has: it is neither a difference nor changed when the view is
     /// replaced, whoever applies.
-    fn align<'a>(&'a self, _url: &'a str, db: &'a Schema, desired: &'a mut Schema) -> Fut<'a, ()> {
+    ///
+    /// A table whose `charset` / `collate` comes to the database's own
+    /// collation is written without them, as the server reads it back.
+    fn align<'a>(&'a self, url: &'a str, db: &'a Schema, desired: &'a mut Schema) -> Fut<'a, ()> {
         Box::pin(async move {
+            inherit_database_collation(url, desired).await?;
             for (n, v) in desired.views.iter_mut() {
                 let named = v.options.keys().any(|k| k.eq_ignore_ascii_case("definer"));
                 let kept = db.views.get(n).and_then(|d| d.options.get("definer"));
                 if let (false, Some(d)) = (named, kept) {
                     v.options.insert("definer".to_string(), d.clone());
+                }
+            }
+            for (k, f) in desired.functions.iter_mut() {
+                let named = f.options.keys().any(|k| k.eq_ignore_ascii_case("definer"));
+                let kept = db.functions.get(k).and_then(|d| d.options.get("definer"));
+                if let (false, Some(d)) = (named, kept) {
+                    f.options.insert("definer".to_string(), d.clone());
                 }
             }
             Ok(())
@@ -98,12 +160,20 @@ impl Driver for Mysql {
         Box::pin(apply::apply(url, script, options))
     }
 
-    fn pending<'a>(&'a self, url: &'a str) -> Option<Fut<'a, Option<Pending>>> {
-        Some(Box::pin(apply::pending_script(url)))
+    fn pending<'a>(
+        &'a self,
+        url: &'a str,
+        history: &'a super::audit::Place,
+    ) -> Option<Fut<'a, Option<Pending>>> {
+        Some(Box::pin(apply::pending_script(url, history)))
     }
 
     fn count<'a>(&'a self, url: &'a str, sql: &'a str) -> Fut<'a, i64> {
         Box::pin(apply::count(url, sql))
+    }
+
+    fn size_queries(&self, table: &crate::ir::Name) -> Option<[String; 2]> {
+        Some(apply::size_queries(table))
     }
 
     fn create_scratch<'a>(&'a self, dev_url: Option<&'a str>, name: &'a str) -> Fut<'a, Scratch> {

@@ -52,6 +52,11 @@ pub fn schema(s: &Schema) -> Schema {
         v.comment = v.comment.take().filter(|c| !c.is_empty());
         v.options = view_options(&v.options);
     }
+    let functions = std::mem::take(&mut out.functions);
+    for (_, mut f) in functions {
+        super::routines::normalize(&mut f);
+        out.functions.insert(f.key(), f);
+    }
     let triggers = std::mem::take(&mut out.triggers);
     for ((tname, name), mut tr) in triggers {
         tr.timing = tr.timing.trim().to_ascii_lowercase();
@@ -285,6 +290,17 @@ fn checks(t: &mut Table, column_names: &[String]) {
     for c in &mut t.checks {
         c.expr = crate::ir::Expr::new(expr(c.expr.as_str(), column_names));
         c.not_valid = false;
+        // A check on a column the table does not have stays the table's;
+        // MariaDB names an unnamed check on a column after the column.
+        // MariaDB names it after the column and takes no other name there.
+        c.column = c
+            .column
+            .take()
+            .filter(|col| column_names.contains(col))
+            .filter(|col| c.name.as_ref().is_none_or(|n| n == col));
+        if c.name.is_none() {
+            c.name = c.column.clone();
+        }
         if c.name.is_none() {
             loop {
                 n += 1;
@@ -471,6 +487,17 @@ fn view_options(options: &BTreeMap<String, String>) -> BTreeMap<String, String> 
     let mut out = BTreeMap::new();
     for (k, v) in options {
         let key = k.to_ascii_lowercase().replace(' ', "_");
+        match key.as_str() {
+            "character_set_client" => {
+                out.insert(key, charset(v));
+                continue;
+            }
+            "collation_connection" => {
+                out.insert(key, collation(v));
+                continue;
+            }
+            _ => {}
+        }
         if key == "definer" {
             let plain: String = v
                 .chars()

@@ -1,10 +1,11 @@
 //! Column types: one canonical spelling per type, so that what a file says
 //! and what `information_schema.COLUMNS.COLUMN_TYPE` says compare equal.
 //!
-//! Canonical form: lowercase keywords; integer display widths dropped
-//! (MySQL 8.0.19 stopped printing them) except `tinyint(1)`, the boolean
-//! convention both servers keep, and widths under `zerofill`, where they
-//! change what is displayed; aliases resolved (`integer` → `int`,
+//! Canonical form: lowercase keywords; an integer's default display width
+//! dropped (`int(11)`: MySQL 8.0.19 stopped printing them), another one
+//! kept (`int(4)`, `tinyint(1)`: MariaDB keeps what was written), and the
+//! width under `zerofill` always written, where it changes what is
+//! displayed; aliases resolved (`integer` → `int`,
 //! `bool` → `tinyint(1)`, `numeric` → `decimal(10,0)`, …); enum and set
 //! values re-quoted without spaces, as the catalog prints them.
 //!
@@ -173,7 +174,11 @@ impl Parsed {
                             self.args = vec![w.into()];
                         }
                     }
-                } else if !(self.base == "tinyint" && self.args == ["1"]) {
+                } else if self.args.first().map(String::as_str)
+                    == int_default_width(&self.base, self.unsigned)
+                {
+                    // MariaDB prints the default width (`int(11)`), MySQL
+                    // 8.0.19 none: both are the type written without one.
                     self.args.clear();
                 }
             }
@@ -391,6 +396,8 @@ mod tests {
             ("INT UNSIGNED ZEROFILL", "int(10) unsigned zerofill"),
             ("tinyint(1)", "tinyint(1)"),
             ("tinyint(4)", "tinyint"),
+            ("int(4)", "int(4)"),
+            ("smallint(3) unsigned", "smallint(3) unsigned"),
             ("BOOLEAN", "tinyint(1)"),
             ("numeric", "decimal(10,0)"),
             ("decimal(12, 2)", "decimal(12,2)"),

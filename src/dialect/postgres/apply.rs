@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use sqlx::{Connection, PgConnection};
 
-use crate::dialect::driver::{lock_backoff, verify, Progress, LOCK_RETRIES};
+use crate::dialect::driver::{lock_backoff, verify, GateRef, Progress, LOCK_RETRIES};
 use crate::dialect::{ApplyOptions, ApplyReport, Phase, Script};
 
 /// The advisory lock key strata holds while applying ("strata" in ASCII).
@@ -31,14 +31,9 @@ pub async fn apply(
     script: &Script,
     options: &ApplyOptions,
 ) -> miette::Result<ApplyReport> {
-    let mut conn = PgConnection::connect(url).await.map_err(|e| {
-        miette::miette!(
-            code = "strata::postgres::connect",
-            help = "check the URL, that the server runs, and that the user may connect",
-            "cannot connect to {}: {e}",
-            crate::url::redact(url)
-        )
-    })?;
+    let mut conn = super::connect::connect(url)
+        .await
+        .map_err(|e| super::connect::unreachable(url, e))?;
     acquire_lock(&mut conn, options.apply_lock_wait()).await?;
     let result = locked(&mut conn, url, script, options).await;
     // The lock is released with the session anyway; unlocking first keeps
@@ -64,7 +59,7 @@ async fn locked(
         let now = super::introspect::introspect(url, &expected.namespaces).await?;
         verify(expected, &now)?;
     }
-    run(conn, script, wait).await
+    run(conn, script, wait, &options.gate).await
 }
 
 /// `SET lock_timeout` for the session; zero waits forever.
@@ -128,6 +123,7 @@ async fn run(
     conn: &mut PgConnection,
     script: &Script,
     wait: Option<Duration>,
+    gate: &Option<GateRef>,
 ) -> miette::Result<ApplyReport> {
     let mut report = ApplyReport::default();
     let progress = Progress::new(script);
@@ -138,6 +134,8 @@ async fn run(
             continue;
         }
         if phase.transactional {
+            let what = phase_name(phase);
+            GateRef::before(gate, &what).await?;
             let mut attempt = 0;
             while let Err((sql, e)) = run_transaction(conn, phase, index, &progress).await {
                 if !retryable(&sql, &e) || attempt == LOCK_RETRIES {
@@ -150,8 +148,10 @@ async fn run(
                 report.executed.push(s.sql.clone());
                 committed.push(s.sql.clone());
             }
+            GateRef::after(gate, &what).await?;
         } else {
             for (n, s) in phase.statements.iter().enumerate() {
+                GateRef::before(gate, &crate::dialect::first_line(&s.sql)).await?;
                 let online = s.sql.contains(" CONCURRENTLY ");
                 let invalid_before = if online {
                     invalid_indexes(conn).await
@@ -182,10 +182,24 @@ async fn run(
                 }
                 report.executed.push(s.sql.clone());
                 committed.push(s.sql.clone());
+                GateRef::after(gate, &crate::dialect::first_line(&s.sql)).await?;
             }
         }
     }
     Ok(report)
+}
+
+/// A transactional phase as the replica gate names it: its first
+/// statement, and how many follow.
+fn phase_name(phase: &Phase) -> String {
+    let first = phase
+        .statements
+        .first()
+        .map_or(String::new(), |s| crate::dialect::first_line(&s.sql));
+    match phase.statements.len() {
+        0 | 1 => first,
+        n => format!("{first} (and {} more)", n - 1),
+    }
 }
 
 /// One transactional phase; on failure, the statement and the error (the
@@ -301,16 +315,25 @@ async fn drop_left_invalid(conn: &mut PgConnection, before: &[String]) -> String
 }
 
 /// The integer a `SELECT COUNT(*) …` returns (pre-flight checks).
+/// `pg_class.reltuples` (-1 until the table is first analyzed) and
+/// `pg_total_relation_size`.
+pub fn size_queries(table: &crate::ir::Name) -> [String; 2] {
+    let regclass = format!(
+        "to_regclass({})",
+        super::quote::literal(&super::quote::name(table))
+    );
+    [
+        format!(
+            "SELECT COALESCE((SELECT c.reltuples::bigint FROM pg_class c WHERE c.oid = {regclass}), -1)"
+        ),
+        format!("SELECT COALESCE(pg_total_relation_size({regclass}), -1)"),
+    ]
+}
+
 pub async fn count(url: &str, sql: &str) -> miette::Result<i64> {
-    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(url)
+    let mut conn = super::connect::connect(url)
         .await
-        .map_err(|e| {
-            miette::miette!(
-                code = "strata::postgres::connect",
-                "cannot connect to {}: {e}",
-                crate::url::redact(url)
-            )
-        })?;
+        .map_err(|e| super::connect::unreachable(url, e))?;
     let n = sqlx::query_scalar::<_, i64>(sql)
         .fetch_one(&mut conn)
         .await

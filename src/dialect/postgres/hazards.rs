@@ -3,6 +3,14 @@
 //! finds. Computed from the change alone (no SQL is written here); the
 //! emitter attaches the same hazards to the statements it writes, asking
 //! the functions here for them.
+//!
+//! The rules are those of the oldest server strata supports, PostgreSQL
+//! 12 (its catalog queries read `pg_attribute.attgenerated`), and hold
+//! for every later one: a nullable `ADD COLUMN`, one with a constant
+//! default (metadata-only since 11), `DROP COLUMN`, `SET`/`DROP DEFAULT`,
+//! `DROP NOT NULL` and a `NOT VALID` check or foreign key change the
+//! catalog alone and hold their lock for an instant, so they carry no
+//! `access_exclusive_lock` hazard (docs/hazards.md).
 
 use super::types::{self, binary_compatible, narrows, only_additions};
 use crate::dialect::EmitOptions;
@@ -86,9 +94,11 @@ fn table_change(table: &Name, tc: &TableChange, online: bool) -> Vec<Hazard> {
 }
 
 /// A volatile default, a serial, identity or generated column fills every
-/// row; NOT NULL without a default fails on a table with rows.
+/// row under the lock; any other new column is a catalog change (a
+/// constant default is stored once, PostgreSQL 11 and later). NOT NULL
+/// without a default fails on a table with rows.
 pub(super) fn add_column(table: &Name, c: &Column) -> Vec<Hazard> {
-    let mut h = vec![lock(table)];
+    let mut h = Vec::new();
     let volatile = c.default.as_ref().is_some_and(|d| {
         let d = d.as_str().to_lowercase();
         d.contains("random(")
@@ -99,6 +109,7 @@ pub(super) fn add_column(table: &Name, c: &Column) -> Vec<Hazard> {
         || c.generated.is_some()
         || c.identity.is_some();
     if volatile {
+        h.push(lock(table));
         h.push(hazard(
             HazardKind::TableRewrite,
             format!(
@@ -124,14 +135,13 @@ pub(super) fn add_column(table: &Name, c: &Column) -> Vec<Hazard> {
     h
 }
 
+/// The column is only marked dropped in the catalog: no lock hazard, but
+/// its values are gone.
 pub(super) fn drop_column(table: &Name, c: &Column) -> Vec<Hazard> {
-    vec![
-        lock(table),
-        hazard(
-            HazardKind::DataLoss,
-            format!("dropping {table}.{} deletes its values", c.name),
-        ),
-    ]
+    vec![hazard(
+        HazardKind::DataLoss,
+        format!("dropping {table}.{} deletes its values", c.name),
+    )]
 }
 
 fn alter_column(
@@ -362,6 +372,7 @@ pub(super) fn hazard(kind: HazardKind, message: impl Into<String>) -> Hazard {
     Hazard {
         kind,
         message: message.into(),
+        acknowledged: None,
     }
 }
 

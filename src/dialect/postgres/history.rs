@@ -5,7 +5,7 @@
 use sqlx::{Connection, PgConnection};
 
 use super::quote::ident;
-use crate::dialect::audit::{Entry, Place};
+use crate::dialect::audit::{Entry, Place, Row};
 
 fn error(action: &'static str) -> impl Fn(sqlx::Error) -> miette::Report {
     move |e| {
@@ -25,13 +25,9 @@ fn qualified(place: &Place) -> String {
 }
 
 async fn connect(url: &str) -> miette::Result<PgConnection> {
-    PgConnection::connect(url).await.map_err(|e| {
-        miette::miette!(
-            code = "strata::postgres::connect",
-            "cannot connect to {}: {e}",
-            crate::url::redact(url)
-        )
-    })
+    super::connect::connect(url)
+        .await
+        .map_err(|e| super::connect::unreachable(url, e))
 }
 
 pub async fn record(url: &str, place: &Place, e: &Entry) -> miette::Result<()> {
@@ -74,17 +70,6 @@ pub async fn record(url: &str, place: &Place, e: &Entry) -> miette::Result<()> {
     Ok(())
 }
 
-type RowTuple = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-);
-
 pub async fn list(url: &str, place: &Place) -> miette::Result<Vec<Entry>> {
     let mut conn = connect(url).await?;
     let table = qualified(place);
@@ -98,7 +83,7 @@ pub async fn list(url: &str, place: &Place) -> miette::Result<Vec<Entry>> {
     }
     let utc =
         |c: &str| format!("to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')");
-    let rows: Vec<RowTuple> = sqlx::query_as(&format!(
+    let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT run_id, plan_hash, {}, {}, db_user, os_user, statements, outcome \
          FROM {table} ORDER BY started_at, run_id",
         utc("started_at"),
@@ -108,19 +93,5 @@ pub async fn list(url: &str, place: &Place) -> miette::Result<Vec<Entry>> {
     .await
     .map_err(error("read"))?;
     let _ = conn.close().await;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(run_id, plan_hash, started, finished, db_user, os_user, sql, outcome)| Entry {
-                run_id,
-                plan_hash,
-                started_at: Some(started),
-                finished_at: Some(finished),
-                db_user: Some(db_user),
-                os_user,
-                sql,
-                outcome,
-            },
-        )
-        .collect())
+    Ok(rows.into_iter().map(Entry::from).collect())
 }

@@ -29,20 +29,25 @@ use queries::{
 /// Reads the schema of the database at `url`; `namespaces` narrows it
 /// where the dialect has namespaces (empty: all non-system ones).
 pub async fn introspect(url: &str, namespaces: &[String]) -> miette::Result<Introspection> {
-    let unreachable = |e: String| {
-        miette::miette!(
-            code = "strata::postgres::connect",
-            help = "check the URL, that the server runs, and that the user may connect",
-            "cannot connect to {}: {e}",
-            crate::url::redact(url)
-        )
+    let unreachable = |e: String| super::connect::unreachable(url, e);
+    let probe = tokio::time::timeout(crate::dialect::CONNECT_TIMEOUT, super::connect::settle(url));
+    let options = match probe.await {
+        Ok(Ok((c, options))) => {
+            // The probe only had to succeed; how it closes does not matter.
+            let _ = sqlx::Connection::close(c).await;
+            options
+        }
+        Ok(Err(e)) => return Err(unreachable(e.to_string())),
+        Err(_) => {
+            return Err(unreachable(format!(
+                "no answer within {} s",
+                crate::dialect::CONNECT_TIMEOUT.as_secs()
+            )))
+        }
     };
-    crate::dialect::probe::<sqlx::PgConnection>(url)
-        .await
-        .map_err(unreachable)?;
     let pool = PgPoolOptions::new()
         .max_connections(4)
-        .connect(url)
+        .connect_with(options)
         .await
         .map_err(|e| unreachable(e.to_string()))?;
     let result = read(&pool, namespaces).await;
@@ -235,14 +240,18 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
 fn namespaces(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
     for r in rows {
         let name = s(r, "name")?;
-        if name == "public" {
-            continue;
-        }
+        // `public`'s comment is the server's own ("standard public schema").
+        let comment = if name == "public" {
+            None
+        } else {
+            os(r, "comment")?
+        };
         schema.namespaces.insert(
             name.clone(),
             Namespace {
                 name,
-                comment: os(r, "comment")?,
+                comment,
+                owner: os(r, "owner")?,
             },
         );
     }
@@ -438,6 +447,7 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
                 not_valid: !validated,
                 renamed_from: None,
                 no_inherit: r.try_get("no_inherit")?,
+                column: None,
             }),
             "f" => t.foreign_keys.push(ForeignKey {
                 name: Some(name),
@@ -565,6 +575,7 @@ fn functions(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
                 aggregate: true,
                 comment: os(r, "comment")?,
                 attributes: Default::default(),
+                options: Default::default(),
             };
             schema.functions.insert(f.key(), f);
             continue;
@@ -584,6 +595,7 @@ fn functions(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
             aggregate: false,
             comment: os(r, "comment")?,
             attributes: objects::function_attributes(r)?,
+            options: Default::default(),
         };
         schema.functions.insert(f.key(), f);
     }

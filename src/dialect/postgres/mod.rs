@@ -4,6 +4,7 @@
 //! an advisory lock. See docs/postgres.md.
 
 pub mod apply;
+pub mod connect;
 pub mod emit;
 pub mod expr;
 pub mod hazards;
@@ -24,7 +25,7 @@ use super::{
     Scratch, Script,
 };
 use crate::diff::Change;
-use crate::ir::{DialectKind, Schema};
+use crate::ir::{DialectKind, Name, Schema};
 use crate::plan::{Capabilities, Hazard, Plan, Target};
 
 pub struct Postgres;
@@ -61,6 +62,18 @@ impl Dialect for Postgres {
     fn quote_ident(&self, ident: &str) -> String {
         quote::ident(ident)
     }
+
+    fn quote_name(&self, name: &Name) -> String {
+        quote::name(name)
+    }
+
+    fn kept_name(&self, table: &Name, stamp: &str) -> Name {
+        super::keep::kept_name(table, Some(super::keep::NAMESPACE), stamp)
+    }
+
+    fn move_table(&self, from: &Name, to: &Name) -> Vec<String> {
+        emit::move_table(from, to)
+    }
 }
 
 impl Driver for Postgres {
@@ -86,6 +99,10 @@ impl Driver for Postgres {
 
     fn count<'a>(&'a self, url: &'a str, sql: &'a str) -> Fut<'a, i64> {
         Box::pin(apply::count(url, sql))
+    }
+
+    fn size_queries(&self, table: &crate::ir::Name) -> Option<[String; 2]> {
+        Some(apply::size_queries(table))
     }
 
     fn create_scratch<'a>(&'a self, dev_url: Option<&'a str>, name: &'a str) -> Fut<'a, Scratch> {

@@ -28,7 +28,17 @@ const MAX_IDENT: usize = 63;
 pub fn normalize(schema: &Schema) -> Schema {
     let mut out = schema.clone();
     out.dialect = Some(crate::ir::DialectKind::Postgres);
-    out.namespaces.remove("public");
+    // `public` always exists: it is listed only to state its owner.
+    if out
+        .namespaces
+        .get("public")
+        .is_some_and(|p| p.owner.is_none())
+    {
+        out.namespaces.remove("public");
+    }
+    if let Some(p) = out.namespaces.get_mut("public") {
+        p.comment = None;
+    }
     for ns in out.namespaces.values_mut() {
         ns.comment = ns.comment.take().filter(|c| !c.is_empty());
     }

@@ -2,7 +2,7 @@
 //! proof (`plan --prove`) or one replay (`migrate`), dropped after it.
 //! The name goes through the dialect's quoting like any other.
 
-use sqlx::{Connection, PgConnection};
+use sqlx::Connection;
 
 use super::quote;
 use crate::dialect::driver::{dev_server_error, drop_error, no_dev_server};
@@ -45,7 +45,7 @@ pub async fn drop(scratch: Scratch) -> miette::Result<()> {
 /// query protocol takes several statements at once, as `psql -f` sends
 /// them.
 pub async fn run_file(url: &str, sql: &str) -> Result<(), RunError> {
-    let mut c = PgConnection::connect(url)
+    let mut c = super::connect::connect(url)
         .await
         .map_err(|e| RunError::Connect(e.to_string()))?;
     let r = sqlx::raw_sql(sql)
@@ -64,7 +64,7 @@ pub async fn load_statements(
     statements: &[String],
     namespaces: &[String],
 ) -> Result<Introspection, LoadError> {
-    let mut c = PgConnection::connect(url)
+    let mut c = super::connect::connect(url)
         .await
         .map_err(|e| LoadError::Other(dev_server_error("connecting", url, e)))?;
     for (index, sql) in statements.iter().enumerate() {
@@ -88,7 +88,7 @@ pub async fn load_statements(
 /// Runs one statement on the dev server's own database.
 async fn exec(url: &str, sql: &str) -> miette::Result<()> {
     let broken = |e: sqlx::Error| dev_server_error(sql, url, e);
-    let mut c = PgConnection::connect(url).await.map_err(broken)?;
+    let mut c = super::connect::connect(url).await.map_err(broken)?;
     let r = sqlx::raw_sql(sql).execute(&mut c).await.map_err(broken);
     let _ = c.close().await;
     r.map(|_| ())

@@ -40,13 +40,9 @@ pub async fn align_view_bodies(
     if candidates.is_empty() {
         return Ok(0);
     }
-    let mut conn = PgConnection::connect(url).await.map_err(|e| {
-        miette::miette!(
-            code = "strata::postgres::connect",
-            "cannot connect to {}: {e}",
-            crate::url::redact(url)
-        )
-    })?;
+    let mut conn = super::connect::connect(url)
+        .await
+        .map_err(|e| super::connect::unreachable(url, e))?;
     let mut tx = conn.begin().await.map_err(server)?;
     let mut aligned = 0;
     for (key, have) in candidates {

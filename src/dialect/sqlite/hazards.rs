@@ -28,7 +28,7 @@ fn alter_table(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<Hazard>
         kind: HazardKind::TableRebuild,
         message: format!(
             "table {name} is rebuilt: its rows are copied into a new table that replaces it, which takes time and space in proportion to its size"
-        ),
+        ), acknowledged: None,
     }];
     // Dropped columns, new NOT NULLs and new constraints are the
     // planner's dialect-free hazards; a STRICT table's types are ours.
@@ -40,7 +40,7 @@ fn alter_table(from: &Table, to: &Table, changes: &[TableChange]) -> Vec<Hazard>
                     message: format!(
                         "{name}.{} changes type in a STRICT table: the copy fails on a value of another type",
                         b.name
-                    ),
+                    ), acknowledged: None,
                 });
             }
         }

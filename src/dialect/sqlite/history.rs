@@ -5,7 +5,7 @@
 use sqlx::{Connection, SqliteConnection};
 
 use super::quote::ident;
-use crate::dialect::audit::{Entry, Place};
+use crate::dialect::audit::{Entry, Place, Row};
 
 fn error(action: &'static str) -> impl Fn(sqlx::Error) -> miette::Report {
     move |e| {
@@ -67,16 +67,6 @@ pub async fn record(url: &str, place: &Place, e: &Entry) -> miette::Result<()> {
     Ok(())
 }
 
-type RowTuple = (
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-);
-
 pub async fn list(url: &str, place: &Place) -> miette::Result<Vec<Entry>> {
     let mut conn = connect(url, place).await?;
     let n: i64 =
@@ -88,8 +78,8 @@ pub async fn list(url: &str, place: &Place) -> miette::Result<Vec<Entry>> {
     if n == 0 {
         return Ok(Vec::new());
     }
-    let rows: Vec<RowTuple> = sqlx::query_as(&format!(
-        "SELECT run_id, plan_hash, started_at, finished_at, os_user, statements, outcome \
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT run_id, plan_hash, started_at, finished_at, NULL AS db_user, os_user, statements, outcome \
          FROM {} ORDER BY started_at, run_id",
         ident(&place.table)
     ))
@@ -97,19 +87,5 @@ pub async fn list(url: &str, place: &Place) -> miette::Result<Vec<Entry>> {
     .await
     .map_err(error("read"))?;
     let _ = conn.close().await;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(run_id, plan_hash, started, finished, os_user, sql, outcome)| Entry {
-                run_id,
-                plan_hash,
-                started_at: Some(started),
-                finished_at: Some(finished),
-                db_user: None,
-                os_user,
-                sql,
-                outcome,
-            },
-        )
-        .collect())
+    Ok(rows.into_iter().map(Entry::from).collect())
 }

@@ -271,6 +271,7 @@ fn table(name: &str, cols: &[ColumnRow], def: Option<&TableDef>) -> Table {
             not_valid: false,
             renamed_from: None,
             no_inherit: false,
+            column: None,
         })
         .collect();
     t.foreign_keys = d

@@ -26,7 +26,7 @@ use super::{
     Scratch, Script,
 };
 use crate::diff::{Change, TableChange};
-use crate::ir::{DialectKind, Schema, Table};
+use crate::ir::{DialectKind, Name, Schema, Table};
 use crate::plan::{Capabilities, Hazard, Plan, Target};
 
 pub struct Sqlite;
@@ -66,6 +66,14 @@ impl Dialect for Sqlite {
 
     fn quote_ident(&self, ident: &str) -> String {
         quote::ident(ident)
+    }
+
+    fn quote_name(&self, name: &Name) -> String {
+        quote::ident(&name.name)
+    }
+
+    fn move_table(&self, from: &Name, to: &Name) -> Vec<String> {
+        emit::move_table(from, to)
     }
 }
 

@@ -79,6 +79,10 @@ pub fn needs_rebuild(from: &Table, to: &Table, changes: &[TableChange]) -> bool 
 
 /// What `ALTER TABLE … ADD COLUMN` accepts.
 fn addable(c: &Column, to: &Table) -> bool {
+    if c.backfill.is_some() {
+        // Filled from the old rows as the rebuild copies them.
+        return false;
+    }
     let named = |cols: &[String]| cols.contains(&c.name);
     if to.primary_key.as_ref().is_some_and(|p| named(&p.columns))
         || to.uniques.iter().any(|u| named(&u.columns))
@@ -190,6 +194,12 @@ pub fn rebuild(
                 .find(|o| o.name.eq_ignore_ascii_case(source))
         });
         let Some(old) = old else {
+            // A new column's `backfill` is computed from the old row as
+            // it is copied: the rebuild is the fill.
+            if let Some(fill) = &c.backfill {
+                targets.push(ident(&c.name));
+                sources.push(format!("({})", fill.0));
+            }
             continue;
         };
         let mut value = ident(&old.name);

@@ -133,6 +133,7 @@ mod tests {
             aggregate: false,
             comment: None,
             attributes: Default::default(),
+            options: Default::default(),
         }
     }
 

@@ -101,10 +101,9 @@ pub(super) fn policies(schema: &Schema, out: &mut Vec<Problem>) {
 pub(super) fn grants(schema: &Schema, out: &mut Vec<Problem>) {
     for g in schema.grants.values() {
         let (exists, names): (bool, Vec<String>) = match &g.on {
-            // The default namespace's privileges are the database's
-            // defaults, which strata leaves alone (see docs/postgres.md).
+            // The default namespace always exists.
             GrantOn::Schema(n) => (
-                n != "public" && schema.namespaces.contains_key(n),
+                n == "public" || schema.namespaces.contains_key(n),
                 schema.namespaces.keys().cloned().collect(),
             ),
             GrantOn::Table(n) => (

@@ -425,6 +425,7 @@ mod tests {
             not_valid: false,
             renamed_from: None,
             no_inherit: false,
+            column: None,
         }
     }
 

@@ -15,7 +15,7 @@ pub fn check(change: &Change) -> Vec<Hazard> {
             message: format!(
                 "domain `{}` becomes NOT NULL: the change fails if a column of the domain holds NULL",
                 to.name
-            ),
+            ), acknowledged: None,
         });
     }
     for c in to
@@ -29,7 +29,7 @@ pub fn check(change: &Change) -> Vec<Hazard> {
                 "domain `{}` gains check `{}`: the change fails if a column of the domain holds a value that breaks it",
                 to.name,
                 c.name.as_deref().unwrap_or(c.expr.as_str())
-            ),
+            ), acknowledged: None,
         });
     }
     out
@@ -51,6 +51,7 @@ mod tests {
             not_valid: false,
             renamed_from: None,
             no_inherit: false,
+            column: None,
         });
         let h = check(&Change::AlterDomain {
             from: from.clone(),

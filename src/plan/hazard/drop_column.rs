@@ -9,6 +9,7 @@ pub fn check(table: &Name, change: &TableChange) -> Option<Hazard> {
         TableChange::DropColumn(c) => Some(Hazard {
             kind: HazardKind::DataLoss,
             message: format!("column `{table}.{}` is dropped with its values", c.name),
+            acknowledged: None,
         }),
         _ => None,
     }

@@ -8,6 +8,7 @@ pub fn check(change: &Change) -> Option<Hazard> {
         Change::DropTable(t) => Some(Hazard {
             kind: HazardKind::DataLoss,
             message: format!("table `{}` is dropped with all of its rows", t.name),
+            acknowledged: None,
         }),
         _ => None,
     }

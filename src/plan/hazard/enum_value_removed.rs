@@ -27,6 +27,7 @@ pub fn check(change: &Change) -> Option<Hazard> {
                 .join(", "),
             if gone.len() == 1 { "it" } else { "one of them" }
         ),
+        acknowledged: None,
     })
 }
 

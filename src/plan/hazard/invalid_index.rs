@@ -19,6 +19,7 @@ pub fn check(table: &Name, change: &TableChange) -> Option<Hazard> {
              (duplicate rows under a unique index) is still there",
             ix.name.as_deref().unwrap_or_default()
         ),
+        acknowledged: None,
     })
 }
 

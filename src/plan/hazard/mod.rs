@@ -1,6 +1,7 @@
 //! The dialect-free hazard rules, one per file (each with its tests at the
 //! bottom). A dialect adds its own through `Dialect::hazards`.
 
+pub mod ack;
 mod domain;
 mod drop_column;
 mod drop_table;
@@ -92,6 +93,7 @@ mod tests {
         Hazard {
             kind,
             message: m.into(),
+            acknowledged: None,
         }
     }
 

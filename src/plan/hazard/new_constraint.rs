@@ -37,6 +37,7 @@ pub fn check(table: &Name, change: &TableChange) -> Option<Hazard> {
     Some(Hazard {
         kind: HazardKind::MayFail,
         message: format!("{what} on `{table}` fails if existing rows violate it"),
+        acknowledged: None,
     })
 }
 
@@ -53,6 +54,7 @@ mod tests {
             not_valid: false,
             renamed_from: None,
             no_inherit: false,
+            column: None,
         };
         let t = Name::new("orders");
         assert_eq!(

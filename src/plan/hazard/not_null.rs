@@ -13,18 +13,28 @@ pub fn check(table: &Name, change: &TableChange) -> Option<Hazard> {
                 message: format!(
                     "column `{table}.{}` becomes NOT NULL: the change fails if a row holds NULL there",
                     to.name
-                ),
+                ), acknowledged: None,
             })
         }
         TableChange::AddColumn(c)
             if !c.nullable && c.default.is_none() && c.identity.is_none() && c.generated.is_none() =>
         {
+            if let Some(b) = &c.backfill {
+                return Some(Hazard {
+                    kind: HazardKind::MayFail,
+                    message: format!(
+                        "column `{table}.{}` is added NOT NULL and filled with `{}`: the change fails if that is NULL for a row",
+                        c.name, b.0
+                    ),
+                    acknowledged: None,
+                });
+            }
             Some(Hazard {
                 kind: HazardKind::MayFail,
                 message: format!(
                     "column `{table}.{}` is added NOT NULL without a default: the change fails if the table has rows",
                     c.name
-                ),
+                ), acknowledged: None,
             })
         }
         _ => None,

@@ -37,13 +37,19 @@ impl Policy {
         }
     }
 
-    /// The hazards at `error` level, but data loss, which
+    /// The hazards at `error` level the schema does not acknowledge, but
+    /// data loss, which
     /// `--allow-destructive` governs (see [`Policy::refuses_data_loss`]).
     pub fn errors<'a>(&self, plan: &'a Plan) -> Vec<&'a Hazard> {
-        plan.steps
-            .iter()
-            .flat_map(|s| &s.hazards)
+        self.errors_in(plan.steps.iter().flat_map(|s| &s.hazards))
+    }
+
+    /// [`Policy::errors`] of any hazards (a saved plan's).
+    pub fn errors_in<'a>(&self, hazards: impl IntoIterator<Item = &'a Hazard>) -> Vec<&'a Hazard> {
+        hazards
+            .into_iter()
             .filter(|h| h.kind != HazardKind::DataLoss && self.level(h.kind) == Level::Error)
+            .filter(|h| h.acknowledged.is_none())
             .collect()
     }
 

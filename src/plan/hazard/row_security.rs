@@ -25,7 +25,7 @@ pub fn check(plan: &mut Plan, target: &Schema) {
                 kind: HazardKind::LocksOut,
                 message: format!(
                     "row-level security on `{table}` with no policy: roles other than its owner see and change no rows"
-                ),
+                ), acknowledged: None,
             });
         }
     }

@@ -19,7 +19,7 @@ pub fn check(table: &Name, change: &TableChange) -> Option<Hazard> {
         message: format!(
             "column `{table}.{}` changes type from {} to {}: values may be truncated, rounded or rejected",
             to.name, from.ty, to.ty
-        ),
+        ), acknowledged: None,
     })
 }
 

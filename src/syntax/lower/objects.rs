@@ -51,6 +51,7 @@ impl<'a> Lowerer<'a> {
                         not_valid: false,
                         renamed_from: None,
                         no_inherit: false,
+                        column: None,
                     };
                     for x in c.clone().into_inner() {
                         match x.as_rule() {

@@ -70,3 +70,58 @@ fn postgres_sigint_says_the_transaction_is_rolled_back() {
         Ok(1)
     );
 }
+
+/// A saved plan (`apply --plan`) is interrupted as a live one is: the
+/// message names the statement and the rollback, nothing stays, and the
+/// same file applies afterwards (the attempt recorded in strata_history
+/// does not make it stale).
+#[test]
+fn postgres_sigint_during_a_saved_plan() {
+    let rt = rt();
+    let Some((have, want)) = pg_pair(&rt, "f_int_saved", PG_START, PG_WANT) else {
+        return;
+    };
+    let start = rt.block_on(catalog(&have.url));
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let file = dir.path().join("plan.json").display().to_string();
+    let (code, err) = run_strata(&["plan", "--url", &have.url, "--to", &want.url, "-o", &file]);
+    assert_eq!(code, Some(0), "{err}");
+
+    let child = Command::new(assert_cmd::cargo::cargo_bin("strata"))
+        .args([
+            "apply",
+            "--url",
+            &have.url,
+            "--plan",
+            &file,
+            "--auto-approve",
+        ])
+        .env_remove("DATABASE_URL")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn strata");
+    rt.block_on(pg_running(&have.url, "ALTER TABLE"));
+    signal(&child, "INT");
+    let (code, err) = finish(child);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("interrupted by SIGINT while statement #"),
+        "{err}"
+    );
+    assert!(err.contains("rolls back"), "{err}");
+    rt.block_on(pg_idle(&have.url));
+    rt.block_on(assert_catalog(&have.url, &start, "rolled back"));
+
+    let (code, err) = run_strata(&[
+        "apply",
+        "--url",
+        &have.url,
+        "--plan",
+        &file,
+        "--auto-approve",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    rt.block_on(assert_same(&have.url, &want.url, "the saved plan applied"));
+}

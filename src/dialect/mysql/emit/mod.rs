@@ -10,7 +10,10 @@
 mod column;
 mod constraints;
 mod index;
+mod routines;
+mod session;
 mod table;
+pub use table::move_table;
 mod triggers;
 mod views;
 
@@ -53,7 +56,7 @@ pub fn emit(plan: &Plan, options: &EmitOptions) -> Result<Script, EmitError> {
     if let Some(first) = statements.iter_mut().find(|s| s.step.is_some()) {
         first.hazards.push(Hazard {
             kind: HazardKind::NotTransactional,
-            message: "MySQL and MariaDB commit each DDL statement on its own: a failure part-way leaves the statements before it applied (`strata apply --resume` continues from there)".into(),
+            message: "MySQL and MariaDB commit each DDL statement on its own: a failure part-way leaves the statements before it applied (`strata apply --resume` continues from there)".into(), acknowledged: None,
         });
     }
     if statements.is_empty() {
@@ -100,6 +103,10 @@ fn seconds(s: &str) -> Option<u64> {
 
 type Lowered = Vec<(String, Vec<Hazard>)>;
 
+fn no_hazards(statements: Vec<String>) -> Lowered {
+    statements.into_iter().map(|s| (s, Vec::new())).collect()
+}
+
 fn unsupported(what: &str) -> EmitError {
     EmitError::Unsupported {
         dialect: DialectKind::Mysql,
@@ -141,22 +148,19 @@ fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
             }
             table::alter_table(from, to, changes, options)
         }
-        Change::CreateView(v) => vec![(views::create_view(v, false), Vec::new())],
-        Change::ReplaceView { to, .. } => vec![(views::create_view(to, true), Vec::new())],
+        Change::CreateView(v) => no_hazards(views::create_view(v, false)),
+        Change::ReplaceView { to, .. } => no_hazards(views::create_view(to, true)),
         Change::DropView(v) => vec![(format!("DROP VIEW {}", name(&v.name)), Vec::new())],
         Change::RenameView { from, to } => vec![(
             format!("RENAME TABLE {} TO {}", name(from), name(to)),
             Vec::new(),
         )],
-        Change::CreateTrigger(t) => triggers::create_trigger(t)
-            .into_iter()
-            .map(|s| (s, Vec::new()))
-            .collect(),
+        Change::CreateTrigger(t) => no_hazards(triggers::create_trigger(t)),
         Change::DropTrigger(t) => vec![(format!("DROP TRIGGER {}", ident(&t.name)), Vec::new())],
         Change::CreateExtension(_) | Change::DropExtension(_) => {
             return Err(unsupported("create or drop extensions"))
         }
-        Change::CreateNamespace(_) | Change::DropNamespace(_) => {
+        Change::CreateNamespace(_) | Change::DropNamespace(_) | Change::AlterNamespace { .. } => {
             return Err(EmitError::Unsupported {
                 dialect: DialectKind::Mysql,
                 what: "create or drop namespaces".into(),
@@ -173,8 +177,13 @@ fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
         Change::CreateSequence(_) | Change::DropSequence(_) | Change::AlterSequence { .. } => {
             return Err(unsupported("manage sequences"))
         }
-        Change::CreateFunction(_) | Change::DropFunction(_) | Change::ReplaceFunction { .. } => {
-            return Err(unsupported("manage functions (routines are not modeled yet)"))
+        Change::CreateFunction(f) => no_hazards(routines::create_routine(f)),
+        Change::DropFunction(f) => vec![(routines::drop_routine(f), Vec::new())],
+        // MySQL 8 has no `CREATE OR REPLACE` for routines.
+        Change::ReplaceFunction { from, to } => {
+            let mut out = vec![(routines::drop_routine(from), Vec::new())];
+            out.extend(no_hazards(routines::create_routine(to)));
+            out
         }
         Change::SetRowSecurity { .. }
         | Change::CreatePolicy(_)

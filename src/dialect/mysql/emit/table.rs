@@ -6,12 +6,12 @@ use super::column::{column_def, default_sql};
 use super::constraints::fk_def;
 use super::index::index_def;
 use super::Lowered;
-use crate::dialect::mysql::alter::{self, Action, Algo, Clause, Place, Statement};
+use crate::dialect::mysql::alter::{self, check_column, Action, Algo, Clause, Place, Statement};
 use crate::dialect::mysql::hazards;
 use crate::dialect::mysql::quote::{ident, idents, name, string};
 use crate::dialect::EmitOptions;
 use crate::diff::TableChange;
-use crate::ir::{Column, Partitioning, Table};
+use crate::ir::{Check, Column, Partitioning, Table};
 use crate::plan::Hazard;
 
 fn table_options(t: &Table) -> String {
@@ -33,7 +33,9 @@ fn table_options(t: &Table) -> String {
 }
 
 pub(super) fn create_table(t: &Table) -> String {
-    let mut lines: Vec<String> = t.columns.iter().map(column_def).collect();
+    // A check written on a column (MariaDB keeps it apart) goes on its line.
+    let on_column = |ck: &Check| check_column(t, ck).is_some();
+    let mut lines: Vec<String> = t.columns.iter().map(|c| column_with_checks(c, t)).collect();
     if let Some(pk) = &t.primary_key {
         lines.push(format!("PRIMARY KEY ({})", idents(&pk.columns)));
     }
@@ -47,7 +49,7 @@ pub(super) fn create_table(t: &Table) -> String {
     for ix in &t.indexes {
         lines.push(index_def(ix));
     }
-    for c in &t.checks {
+    for c in t.checks.iter().filter(|ck| !on_column(ck)) {
         lines.push(format!(
             "CONSTRAINT {} CHECK ({})",
             ident(c.name.as_deref().unwrap_or("")),
@@ -77,24 +79,94 @@ pub(super) fn alter_table(
     options: &EmitOptions,
 ) -> Lowered {
     let tname = name(&to.name);
-    alter::layout(from, to, changes)
+    let (changes, filled) = backfilled(changes);
+    let mut out: Lowered = alter::layout(from, to, &changes)
         .into_iter()
         .map(|s| match s {
             Statement::RenameTable { from, to } => (
                 format!("RENAME TABLE {} TO {}", name(from), name(to)),
                 Vec::new(),
             ),
-            Statement::Alter(clauses) => statement(&tname, &clauses, options),
+            Statement::Alter(clauses) => statement(&tname, to, &clauses, options),
         })
-        .collect()
+        .collect();
+    for (c, fill) in filled {
+        let col = ident(&c.name);
+        out.push((
+            format!("UPDATE {tname} SET {col} = ({fill}) WHERE {col} IS NULL"),
+            Vec::new(),
+        ));
+        if c.nullable {
+            continue;
+        }
+        out.push((
+            format!("ALTER TABLE {tname}\n  MODIFY COLUMN {}", column_def(c)),
+            vec![crate::plan::Hazard {
+                kind: crate::plan::HazardKind::TableRewrite,
+                message: format!("{tname} is copied to make `{}` NOT NULL", c.name),
+                acknowledged: None,
+            }],
+        ));
+    }
+    out
+}
+
+/// `changes` with each new column that carries a `backfill` added
+/// nullable, and those columns with their fill: the caller fills them
+/// and then makes the NOT NULL ones NOT NULL (`MODIFY COLUMN`).
+fn backfilled(changes: &[TableChange]) -> (Vec<TableChange>, Vec<(&Column, &str)>) {
+    let mut filled = Vec::new();
+    let changes = changes
+        .iter()
+        .map(|ch| match ch {
+            TableChange::AddColumn(c) => match &c.backfill {
+                Some(fill) => {
+                    filled.push((c, fill.0.as_str()));
+                    let mut open = c.clone();
+                    open.nullable = true;
+                    TableChange::AddColumn(open)
+                }
+                None => ch.clone(),
+            },
+            _ => ch.clone(),
+        })
+        .collect();
+    (changes, filled)
 }
 
 /// One `ALTER TABLE` of merged clauses, with the `ALGORITHM` and `LOCK`
 /// every clause allows in online mode (none when one needs COPY: the
 /// server is left to copy, and the hazard says so).
-fn statement(table: &str, clauses: &[Clause<'_>], options: &EmitOptions) -> (String, Vec<Hazard>) {
+fn statement(
+    table: &str,
+    to: &Table,
+    clauses: &[Clause<'_>],
+    options: &EmitOptions,
+) -> (String, Vec<Hazard>) {
     let hazards = hazards::statement(table, clauses, options.online);
-    let mut parts: Vec<String> = clauses.iter().map(|c| clause(&c.action)).collect();
+    // A check on a column (MariaDB) is part of the column's definition: a
+    // clause that writes the column again writes it too, and then stands
+    // for adding or dropping it.
+    let written: Vec<&str> = clauses
+        .iter()
+        .filter_map(|c| match &c.action {
+            Action::ModifyColumn(col, _)
+            | Action::ChangeColumn { column: col, .. }
+            | Action::AddColumn(col, _) => Some(col.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut parts: Vec<String> = clauses
+        .iter()
+        .filter(|c| match &c.action {
+            Action::AddCheck {
+                column: Some(col), ..
+            }
+            | Action::DropColumnCheck(col) => !written.contains(&col.name.as_str()),
+            _ => true,
+        })
+        .map(|c| clause(&c.action, to))
+        .collect();
     if options.online {
         match alter::algorithm(clauses) {
             Algo::Instant => parts.push("ALGORITHM=INSTANT".into()),
@@ -115,12 +187,27 @@ fn statement(table: &str, clauses: &[Clause<'_>], options: &EmitOptions) -> (Str
     )
 }
 
-/// The SQL of one clause.
-fn clause(a: &Action<'_>) -> String {
+/// A column's definition with the checks written on it in `to`.
+fn column_with_checks(c: &Column, to: &Table) -> String {
+    let mut def = column_def(c);
+    for ck in to
+        .checks
+        .iter()
+        .filter(|ck| ck.column.as_deref() == Some(&c.name))
+    {
+        def.push_str(&format!(" CHECK ({})", ck.expr));
+    }
+    def
+}
+
+/// The SQL of one clause of an `ALTER TABLE` that makes the table `to`.
+fn clause(a: &Action<'_>, to: &Table) -> String {
     match a {
         Action::DropForeignKey(n) => format!("DROP FOREIGN KEY {}", ident(n)),
         Action::ConvertTo { charset, collate } => convert_to(*charset, *collate),
-        Action::ModifyColumn(c, p) => format!("MODIFY COLUMN {}{}", column_def(c), place(p)),
+        Action::ModifyColumn(c, p) => {
+            format!("MODIFY COLUMN {}{}", column_with_checks(c, to), place(p))
+        }
         Action::ChangeColumn {
             from,
             column,
@@ -128,14 +215,14 @@ fn clause(a: &Action<'_>) -> String {
         } => format!(
             "CHANGE COLUMN {} {}{}",
             ident(from),
-            column_def(column),
+            column_with_checks(column, to),
             place(p)
         ),
         Action::SetDefault(c) => set_default(c),
         Action::RenameColumn { from, to } => {
             format!("RENAME COLUMN {} TO {}", ident(from), ident(to))
         }
-        Action::AddColumn(c, p) => format!("ADD COLUMN {}{}", column_def(c), place(p)),
+        Action::AddColumn(c, p) => format!("ADD COLUMN {}{}", column_with_checks(c, to), place(p)),
         Action::DropColumn(n) => format!("DROP COLUMN {}", ident(n)),
         Action::AddPrimaryKey(cols) => format!("ADD PRIMARY KEY ({})", idents(cols)),
         Action::DropPrimaryKey => "DROP PRIMARY KEY".into(),
@@ -149,10 +236,16 @@ fn clause(a: &Action<'_>) -> String {
         Action::RenameIndex { from, to } => {
             format!("RENAME INDEX {} TO {}", ident(from), ident(to))
         }
-        Action::AddCheck { name, expr } => {
+        Action::AddCheck {
+            column: Some(c),
+            expr,
+            ..
+        } => format!("MODIFY COLUMN {} CHECK ({expr})", column_def(c)),
+        Action::AddCheck { name, expr, .. } => {
             format!("ADD CONSTRAINT {} CHECK ({expr})", ident(name))
         }
         Action::DropCheck(n) => format!("DROP CONSTRAINT {}", ident(n)),
+        Action::DropColumnCheck(c) => format!("MODIFY COLUMN {}", column_def(c)),
         Action::SetComment(c) => format!("COMMENT = {}", string(c)),
         Action::SetOption(k, v) => set_option(k, *v),
         Action::AddForeignKey(fk) => format!("ADD {}", fk_def(fk)),
@@ -202,4 +295,10 @@ fn place(p: &Place<'_>) -> String {
         Place::First => " FIRST".to_string(),
         Place::After(prev) => format!(" AFTER {}", ident(prev)),
     }
+}
+
+/// A table moved to another name (`--keep-dropped`); InnoDB keeps its rows,
+/// indexes and the foreign keys that point at it.
+pub fn move_table(from: &crate::ir::Name, to: &crate::ir::Name) -> Vec<String> {
+    vec![format!("RENAME TABLE {} TO {}", name(from), name(to))]
 }

@@ -4,7 +4,13 @@
 use crate::dialect::mysql::quote::{idents, name, string};
 use crate::ir::View;
 
-pub(super) fn create_view(v: &View, replace: bool) -> String {
+/// The statements that create (or replace) `v`, under the client
+/// character set and connection collation it names.
+pub(super) fn create_view(v: &View, replace: bool) -> Vec<String> {
+    super::session::under(&v.options, create_statement(v, replace))
+}
+
+fn create_statement(v: &View, replace: bool) -> String {
     let cols = if v.columns.is_empty() {
         String::new()
     } else {
@@ -34,7 +40,7 @@ pub(super) fn create_view(v: &View, replace: bool) -> String {
 
 /// `user@host` as the server takes it: `'user'@'host'` (the host after the
 /// last `@`, since a user name may hold one).
-fn definer(d: &str) -> String {
+pub(super) fn definer(d: &str) -> String {
     match d.rsplit_once('@') {
         Some((user, host)) => format!("{}@{}", string(user), string(host)),
         None => string(d),

@@ -23,6 +23,7 @@ pub const QUERIES: &[(&str, &str)] = &[
     ("TRIGGERS", TRIGGERS),
     ("COLLATIONS", COLLATIONS),
     ("ROUTINES", ROUTINES),
+    ("PARAMETERS", PARAMETERS),
     ("EVENTS", EVENTS),
     ("PARTITIONS", PARTITIONS),
 ];
@@ -56,8 +57,9 @@ AND r.TABLE_NAME = k.TABLE_NAME AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME \
 WHERE k.TABLE_SCHEMA = ? AND r.CONSTRAINT_SCHEMA = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL \
 ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
 
-/// MariaDB scopes check names to their table and has TABLE_NAME here.
-pub const CHECKS_MARIADB: &str = "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE \
+/// MariaDB scopes check names to their table and has TABLE_NAME here, and
+/// LEVEL: `Column` for a check written on a column (named after it).
+pub const CHECKS_MARIADB: &str = "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE, LEVEL \
 FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? ORDER BY TABLE_NAME, CONSTRAINT_NAME";
 
 /// MySQL 8 check names are unique per database; the table comes from
@@ -70,13 +72,17 @@ ORDER BY tc.TABLE_NAME, cc.CONSTRAINT_NAME";
 
 /// The definer is read only when it is not the connected user: a view
 /// created by whoever applies is the common case and prints no definer.
+/// The client character set and connection collation (which give a
+/// literal in the body its character set) only when not this session's.
 pub const VIEWS: &str = "SELECT TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION, SECURITY_TYPE, \
-NULLIF(DEFINER, CURRENT_USER()), ALGORITHM \
+NULLIF(DEFINER, CURRENT_USER()), ALGORITHM, \
+NULLIF(CHARACTER_SET_CLIENT, @@character_set_client), NULLIF(COLLATION_CONNECTION, @@collation_connection) \
 FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME";
 
 /// MySQL 8 keeps a view's algorithm out of `information_schema.VIEWS`.
 pub const VIEWS_MYSQL8: &str = "SELECT TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION, SECURITY_TYPE, \
-NULLIF(DEFINER, CURRENT_USER()), 'UNDEFINED' \
+NULLIF(DEFINER, CURRENT_USER()), 'UNDEFINED', \
+NULLIF(CHARACTER_SET_CLIENT, @@character_set_client), NULLIF(COLLATION_CONNECTION, @@collation_connection) \
 FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME";
 
 /// The last column is the trigger's `sql_mode` when it is not the
@@ -88,8 +94,23 @@ FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY EVENT_OBJECT_
 pub const COLLATIONS: &str =
     "SELECT COLLATION_NAME, CHARACTER_SET_NAME, IS_DEFAULT FROM information_schema.COLLATIONS";
 
-pub const ROUTINES: &str = "SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES \
-WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_NAME";
+/// Stored functions and procedures. The definer is read only when it is
+/// not the connected user, the `sql_mode` only when it is not the
+/// server's default, and the client character set and connection
+/// collation only when they are not this session's (what strata creates
+/// with): each decides what the body means.
+pub const ROUTINES: &str = "SELECT ROUTINE_TYPE, ROUTINE_NAME, DTD_IDENTIFIER, ROUTINE_DEFINITION, \
+IS_DETERMINISTIC, SQL_DATA_ACCESS, SECURITY_TYPE, NULLIF(DEFINER, CURRENT_USER()), \
+NULLIF(CAST(SQL_MODE AS CHAR), CAST(@@GLOBAL.sql_mode AS CHAR)), ROUTINE_COMMENT, \
+NULLIF(CHARACTER_SET_CLIENT, @@character_set_client), NULLIF(COLLATION_CONNECTION, @@collation_connection) \
+FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_TYPE, ROUTINE_NAME";
+
+/// The parameters of stored routines, in order; position 0 (a function's
+/// return value) is left out, ROUTINES has it.
+pub const PARAMETERS: &str =
+    "SELECT ROUTINE_TYPE, SPECIFIC_NAME, PARAMETER_MODE, PARAMETER_NAME, DTD_IDENTIFIER \
+FROM information_schema.PARAMETERS WHERE SPECIFIC_SCHEMA = ? AND ORDINAL_POSITION > 0 \
+ORDER BY ROUTINE_TYPE, SPECIFIC_NAME, ORDINAL_POSITION";
 
 pub const EVENTS: &str =
     "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY EVENT_NAME";

@@ -29,6 +29,41 @@ fn identity_clause(id: &Identity) -> String {
 }
 
 pub(super) fn column_def(c: &Column) -> String {
+    definition(c, |d| format!("({d})"))
+}
+
+/// The definition of a column `ADD COLUMN` adds: a constant default is
+/// written bare, so that the statement reads as what it is, a catalog
+/// change (PostgreSQL 11 and later store the value once); squawk's
+/// `adding-field-with-default` takes any parenthesized default for an
+/// expression that rewrites the table.
+pub(super) fn added_column_def(c: &Column) -> String {
+    definition(c, |d| {
+        if is_constant(d) {
+            d.to_string()
+        } else {
+            format!("({d})")
+        }
+    })
+}
+
+/// A number, a plain string literal, or a boolean: what needs no
+/// parentheses after `DEFAULT`.
+fn is_constant(d: &str) -> bool {
+    let number = d.strip_prefix('-').unwrap_or(d);
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let is_number = match number.split_once('.') {
+        Some((int, frac)) => digits(int) && digits(frac),
+        None => digits(number),
+    };
+    let is_string = d.len() >= 2
+        && d.starts_with('\'')
+        && d.ends_with('\'')
+        && !d[1..d.len() - 1].replace("''", "").contains('\'');
+    is_number || is_string || matches!(d, "true" | "false")
+}
+
+fn definition(c: &Column, default: impl Fn(&str) -> String) -> String {
     let mut s = format!("{} {}", ident(&c.name), c.ty);
     if let Some(coll) = &c.collation {
         s.push_str(&format!(" COLLATE {}", collation(coll)));
@@ -43,7 +78,7 @@ pub(super) fn column_def(c: &Column) -> String {
     if let Some(d) = &c.default {
         // In parentheses: DEFAULT takes a restricted expression grammar
         // (`now() AT TIME ZONE 'utc'` is an error without them).
-        s.push_str(&format!(" DEFAULT ({d})"));
+        s.push_str(&format!(" DEFAULT {}", default(d.as_str())));
     }
     if !c.nullable {
         s.push_str(" NOT NULL");

@@ -20,6 +20,7 @@ mod routines;
 mod security;
 mod sequences;
 mod table;
+pub use table::move_table;
 mod triggers;
 mod types;
 mod views;
@@ -45,7 +46,7 @@ struct Ctx<'a> {
     out: Out,
     step: usize,
     online: bool,
-    _options: &'a EmitOptions,
+    options: &'a EmitOptions,
 }
 
 impl Ctx<'_> {
@@ -75,7 +76,7 @@ pub fn emit(plan: &Plan, options: &EmitOptions) -> Result<Script, EmitError> {
         out: Out::default(),
         step: 0,
         online: options.online,
-        _options: options,
+        options,
     };
     if let Some(t) = &options.lock_timeout {
         cx.out
@@ -178,7 +179,18 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
         }
         Change::DropExtension(e) => cx.push(format!("DROP EXTENSION {}", ident(&e.name)), vec![]),
         Change::CreateNamespace(n) => {
-            cx.push(format!("CREATE SCHEMA {}", ident(&n.name)), vec![]);
+            let owner = n
+                .owner
+                .as_ref()
+                .map(|o| format!(" AUTHORIZATION {}", ident(o)));
+            cx.push(
+                format!(
+                    "CREATE SCHEMA {}{}",
+                    ident(&n.name),
+                    owner.unwrap_or_default()
+                ),
+                vec![],
+            );
             if let Some(c) = &n.comment {
                 cx.push(
                     format!("COMMENT ON SCHEMA {} IS {}", ident(&n.name), literal(c)),
@@ -187,6 +199,15 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
             }
         }
         Change::DropNamespace(n) => cx.push(format!("DROP SCHEMA {}", ident(&n.name)), vec![]),
+        // `None` is the role that created it: the one applying the rollback.
+        Change::AlterNamespace { to, .. } => cx.push(
+            format!(
+                "ALTER SCHEMA {} OWNER TO {}",
+                ident(&to.name),
+                to.owner.as_deref().map_or("CURRENT_USER".into(), ident)
+            ),
+            vec![],
+        ),
         Change::CreateEnum(e) => types::create_enum(cx, e),
         Change::DropEnum(e) => cx.push(format!("DROP TYPE {}", qname(&e.name)), vec![]),
         Change::AlterEnum { from, to } => types::alter_enum(cx, from, to),

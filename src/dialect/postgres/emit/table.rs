@@ -2,7 +2,7 @@
 //! per kind of change inside a table (`TableChange`), each writing the
 //! `ALTER TABLE` statements for it.
 
-use super::column::{alter_column, column_def};
+use super::column::{added_column_def, alter_column, column_def};
 use super::constraints::{check_def, constraint_name, deferral, exclusion_def, fk_def, unique_def};
 use super::index::{create_index_sql, index_comment, index_name};
 use super::{opt_literal, rename_relation, security, Ctx};
@@ -178,7 +178,28 @@ fn add_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {
     let hz = hazards::add_column(table, c);
     // A serial column brings its own sequence, named as PostgreSQL
     // names it.
-    cx.push(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(c)), hz);
+    match &c.backfill {
+        Some(fill) if !c.nullable => {
+            let mut open = c.clone();
+            open.nullable = true;
+            cx.push(
+                format!("ALTER TABLE {t} ADD COLUMN {}", added_column_def(&open)),
+                hz,
+            );
+            backfill(cx, table, &c.name, &fill.0);
+        }
+        Some(fill) => {
+            cx.push(
+                format!("ALTER TABLE {t} ADD COLUMN {}", added_column_def(c)),
+                hz,
+            );
+            fill_column(cx, table, &c.name, &fill.0);
+        }
+        None => cx.push(
+            format!("ALTER TABLE {t} ADD COLUMN {}", added_column_def(c)),
+            hz,
+        ),
+    }
     if let Some(comment) = &c.comment {
         cx.push(
             format!(
@@ -188,6 +209,70 @@ fn add_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {
             ),
             vec![],
         );
+    }
+}
+
+/// A new NOT NULL column added nullable is filled with `fill` in the main
+/// transaction; a `NOT VALID` check then lets the NOT NULL be proved in
+/// the validation transaction without holding the table's exclusive lock
+/// for the scan (`VALIDATE` takes SHARE UPDATE EXCLUSIVE), and `SET NOT
+/// NULL` uses the validated check instead of scanning again.
+fn backfill(cx: &mut Ctx<'_>, table: &Name, column: &str, fill: &str) {
+    let t = qname(table);
+    let col = ident(column);
+    fill_column(cx, table, column, fill);
+    let mut check = format!("strata_not_null_{column}");
+    let mut cut = check.len().min(63);
+    while !check.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    check.truncate(cut);
+    // Added after the fill, so that writes during a batched fill are not
+    // refused yet.
+    let add = cx.stmt(
+        format!(
+            "ALTER TABLE {t} ADD CONSTRAINT {} CHECK ({col} IS NOT NULL) NOT VALID",
+            ident(&check)
+        ),
+        vec![],
+    );
+    cx.out.validate.push(add);
+    validate(cx, table, &check);
+    for sql in [
+        format!("ALTER TABLE {t} ALTER COLUMN {col} SET NOT NULL"),
+        format!("ALTER TABLE {t} DROP CONSTRAINT {}", ident(&check)),
+    ] {
+        let st = cx.stmt(sql, vec![]);
+        cx.out.validate.push(st);
+    }
+}
+
+/// `UPDATE` of every row where `column` is NULL to `fill`: in the main
+/// transaction, or with `--backfill-batch N` in a loop that commits every
+/// `N` rows, outside it (rows `fill` leaves NULL are skipped, so the loop
+/// ends; the NOT NULL step then reports them).
+fn fill_column(cx: &mut Ctx<'_>, table: &Name, column: &str, fill: &str) {
+    const TAG: &str = "$strata_backfill$";
+    let t = qname(table);
+    let col = ident(column);
+    let hazards = vec![hazard(
+        HazardKind::TableRewrite,
+        format!("every row of {table} is updated to fill `{column}`"),
+    )];
+    match cx.options.backfill_batch {
+        Some(n) if !fill.contains(TAG) => {
+            let sql = format!(
+                "DO {TAG}\nBEGIN\n  LOOP\n    UPDATE {t} SET {col} = ({fill})\n    \
+                 WHERE ctid = ANY (ARRAY(SELECT ctid FROM {t} WHERE {col} IS NULL AND ({fill}) IS NOT NULL LIMIT {n}));\n    \
+                 EXIT WHEN NOT FOUND;\n    COMMIT;\n  END LOOP;\nEND\n{TAG}"
+            );
+            let st = cx.stmt(sql, hazards);
+            cx.out.concurrent.push(st);
+        }
+        _ => cx.push(
+            format!("UPDATE {t} SET {col} = ({fill}) WHERE {col} IS NULL"),
+            hazards,
+        ),
     }
 }
 
@@ -497,4 +582,35 @@ pub(super) fn validate(cx: &mut Ctx<'_>, table: &Name, constraint: &str) {
         )],
     );
     cx.out.validate.push(s);
+}
+
+/// A table moved to another name and schema (`--keep-dropped`): renamed
+/// where it stands first, so that the schema it moves into never sees two
+/// tables of one name; the kept tables' schema is made when missing.
+pub fn move_table(from: &Name, to: &Name) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut at = from.clone();
+    if from.name != to.name {
+        out.push(format!(
+            "ALTER TABLE {} RENAME TO {}",
+            qname(from),
+            ident(&to.name)
+        ));
+        at.name = to.name.clone();
+    }
+    if from.schema != to.schema {
+        if to.schema.as_deref() == Some(crate::dialect::keep::NAMESPACE) {
+            out.push(format!(
+                "CREATE SCHEMA IF NOT EXISTS {}",
+                ident(crate::dialect::keep::NAMESPACE)
+            ));
+        }
+        let schema = to.schema.as_deref().unwrap_or("public");
+        out.push(format!(
+            "ALTER TABLE {} SET SCHEMA {}",
+            qname(&at),
+            ident(schema)
+        ));
+    }
+    out
 }

@@ -27,6 +27,7 @@ pub(super) fn domains(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::E
                 not_valid: !v,
                 renamed_from: None,
                 no_inherit: false,
+                column: None,
             });
         }
         d.comment = os(r, "comment")?;

@@ -64,7 +64,14 @@ macro_rules! not_internal {
 }
 
 pub const NAMESPACES: &str = concat!(
-    "SELECT n.nspname::text AS name, obj_description(n.oid, 'pg_namespace') AS comment \
+    // The owner of `public` always (a new database gives it to
+    // `pg_database_owner`, a dump often to a login role); of other
+    // namespaces where it is not the role inspecting, which is what
+    // `CREATE SCHEMA` would give.
+    "SELECT n.nspname::text AS name, obj_description(n.oid, 'pg_namespace') AS comment, \
+       CASE WHEN n.nspname = 'public' OR n.nspowner <> \
+         (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user) \
+       THEN pg_get_userbyid(n.nspowner)::text END AS owner \
      FROM pg_namespace n WHERE",
     ns_filter!(),
     "AND",
@@ -374,18 +381,7 @@ pub const UNMODELED: &str = concat!(
      JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE d.classoid = 'pg_constraint'::regclass AND",
     ns_filter!(),
-    // What a new database (PostgreSQL 15 and later) has on `public`;
-    // anything else is a dump's or an administrator's choice (Pagila
-    // grants CREATE to everyone).
     "UNION ALL \
-     SELECT 'privileges of schema', 'public: ' || coalesce(n.nspacl::text, 'none') \
-       || ' owner ' || pg_get_userbyid(n.nspowner) \
-     FROM pg_namespace n WHERE n.nspname = 'public' \
-       AND (cardinality($1::text[]) = 0 OR 'public' = ANY($1::text[])) \
-       AND (pg_get_userbyid(n.nspowner) <> 'pg_database_owner' \
-         OR ARRAY(SELECT x::text COLLATE \"C\" FROM unnest(n.nspacl) x ORDER BY 1) \
-           IS DISTINCT FROM ARRAY['=U/pg_database_owner', 'pg_database_owner=UC/pg_database_owner']) \
-     UNION ALL \
      SELECT 'statistics object', n.nspname || '.' || s.stxname \
      FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE",
     ns_filter!(),
@@ -474,7 +470,7 @@ pub const POLICIES: &str = concat!(
 
 /// Privileges from the ACLs, without the owner's own: those are implicit,
 /// and an ACL that was never touched (NULL) holds only the defaults. The
-/// `public` schema's ACL is the database's default, not the schema's.
+/// `public` schema's ACL counts like any other: a dump may grant on it.
 pub const GRANTS: &str = concat!(
     "SELECT CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' WHEN 'm' THEN 'view' \
        ELSE 'table' END AS kind, n.nspname::text AS schema, c.relname::text AS name, \
@@ -503,7 +499,7 @@ pub const GRANTS: &str = concat!(
     role_name!("a.grantee"),
     ", lower(a.privilege_type), a.is_grantable \
      FROM pg_namespace n, aclexplode(n.nspacl) a \
-     WHERE n.nspacl IS NOT NULL AND n.nspname <> 'public' AND a.grantee <> n.nspowner AND",
+     WHERE n.nspacl IS NOT NULL AND a.grantee <> n.nspowner AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_namespace", "n.oid"),

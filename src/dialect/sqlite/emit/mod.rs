@@ -22,6 +22,7 @@ mod column;
 mod constraints;
 mod index;
 mod table;
+pub use table::move_table;
 mod triggers;
 mod views;
 
@@ -163,7 +164,9 @@ fn change(c: &Change) -> Result<Vec<String>, EmitError> {
         Change::CreateExtension(e) | Change::DropExtension(e) => {
             return Err(unsupported(format!("manage extension {}", e.name), None))
         }
-        Change::CreateNamespace(n) | Change::DropNamespace(n) => {
+        Change::CreateNamespace(n)
+        | Change::DropNamespace(n)
+        | Change::AlterNamespace { to: n, .. } => {
             return Err(unsupported(
                 format!("manage namespace {}", n.name),
                 Some("SQLite's namespaces are attached database files; strata manages `main` only"),

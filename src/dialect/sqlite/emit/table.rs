@@ -294,3 +294,13 @@ fn add_column(table: &str, c: &Column) -> Result<String, EmitError> {
         column_def(c)?
     ))
 }
+
+/// A table moved to another name (`--keep-dropped`); SQLite (3.26 and
+/// later) rewrites the foreign keys that point at it to the new name.
+pub fn move_table(from: &crate::ir::Name, to: &crate::ir::Name) -> Vec<String> {
+    vec![format!(
+        "ALTER TABLE {} RENAME TO {}",
+        ident(&from.name),
+        ident(&to.name)
+    )]
+}
