@@ -56,7 +56,7 @@ fn inspect(args: Args, url: &str) -> miette::Result<Outcome> {
     let rt = super::runtime()?;
     let mut found = rt.block_on(source::introspect(url, &args.namespaces))?;
     warn_all(&found.warnings);
-    found.schema = without(&exclude, &found.schema, true);
+    found.schema = without(&exclude, std::mem::take(&mut found.schema), true);
     let text = match args.format {
         Format::Strata => crate::syntax::print(&found.schema),
         Format::Json => {

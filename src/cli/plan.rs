@@ -104,12 +104,15 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     warn_all(&whole.warnings);
     warn_all(&desired.warnings);
     check_source_dialect(&desired, kind, to)?;
-    // A saved plan records the whole database, as `apply --plan` reads it.
+    let history = planning.exclude.history()?;
+    // A saved plan records the whole database, as `apply --plan` reads it;
+    // nothing else needs the unfiltered schema, so it is not kept.
+    let whole_stripped = (format(&args) == Format::Plan).then(|| history.strip(&whole.schema));
     let current = source::Loaded {
-        schema: without(&exclude, &whole.schema, true),
-        ..whole.clone()
+        schema: without(&exclude, whole.schema, true),
+        ..whole
     };
-    desired.schema = without(&exclude, &desired.schema, false);
+    desired.schema = without(&exclude, std::mem::take(&mut desired.schema), false);
 
     let mut m = migration(
         &current.schema,
@@ -121,13 +124,12 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     let probes = crate::preflight::probes(driver, &m.plan);
     // Saved before the policy drops hazards: the policy of the apply
     // judges them.
-    let history = planning.exclude.history()?;
-    let saved = (format(&args) == Format::Plan).then(|| {
+    let saved = whole_stripped.map(|whole| {
         let changes = m.plan.steps.iter();
         let changes = changes.map(|s| crate::report::summary::line(&s.change));
         crate::migration::saved::SavedPlan::new(
             &m,
-            &history.strip(&whole.schema),
+            &whole,
             &desired.schema,
             kind,
             &planning.namespaces,
