@@ -251,6 +251,35 @@ fn pair_by_name<T>(
     pairs
 }
 
+/// The default namespace (`public`) is listed only for its owner: it is
+/// never created or dropped, and changed only where both sides know it
+/// (an introspection always does; an empty or hand-written `from` may
+/// not). An owner is changed only where `to` states one.
+fn namespaces(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    let default = |name: &str| name == "public";
+    for (name, f) in &from.namespaces {
+        if !to.namespaces.contains_key(name) && !default(name) {
+            out.push(Change::DropNamespace(f.clone()));
+        }
+    }
+    for (name, t) in &to.namespaces {
+        let f = match from.namespaces.get(name) {
+            Some(f) => f,
+            None if default(name) => continue,
+            None => {
+                out.push(Change::CreateNamespace(t.clone()));
+                continue;
+            }
+        };
+        if t.owner.is_some() && t.owner != f.owner {
+            out.push(Change::AlterNamespace {
+                from: f.clone(),
+                to: t.clone(),
+            });
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -434,34 +463,5 @@ mod tests {
         let from = schema(vec![table("a", &["x"]), table("c", &["x"])]);
         let to = schema(vec![table("b", &["x"]), table("d", &["y"])]);
         assert_eq!(diff(&from, &to), diff(&from, &to));
-    }
-}
-
-/// The default namespace (`public`) is listed only for its owner: it is
-/// never created or dropped, and changed only where both sides know it
-/// (an introspection always does; an empty or hand-written `from` may
-/// not). An owner is changed only where `to` states one.
-fn namespaces(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
-    let default = |name: &str| name == "public";
-    for (name, f) in &from.namespaces {
-        if !to.namespaces.contains_key(name) && !default(name) {
-            out.push(Change::DropNamespace(f.clone()));
-        }
-    }
-    for (name, t) in &to.namespaces {
-        let f = match from.namespaces.get(name) {
-            Some(f) => f,
-            None if default(name) => continue,
-            None => {
-                out.push(Change::CreateNamespace(t.clone()));
-                continue;
-            }
-        };
-        if t.owner.is_some() && t.owner != f.owner {
-            out.push(Change::AlterNamespace {
-                from: f.clone(),
-                to: t.clone(),
-            });
-        }
     }
 }
