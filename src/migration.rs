@@ -86,8 +86,37 @@ pub fn migration(
     dialect: &dyn Dialect,
     options: &EmitOptions,
 ) -> Result<Migration, EmitError> {
-    let from = dialect.normalize(from);
-    let mut to = dialect.normalize(to);
+    normalized(
+        dialect.normalize(from),
+        dialect.normalize(to),
+        dialect,
+        options,
+    )
+}
+
+/// [`migration`] of schemas the caller no longer needs: each is freed as
+/// soon as its normalized copy exists, so that three whole schemas are
+/// alive at once rather than four (at 5,000 tables, tens of MB of peak
+/// memory: docs/performance.md).
+pub fn migration_of(
+    from: Schema,
+    to: Schema,
+    dialect: &dyn Dialect,
+    options: &EmitOptions,
+) -> Result<Migration, EmitError> {
+    let from_n = dialect.normalize(&from);
+    drop(from);
+    let to_n = dialect.normalize(&to);
+    drop(to);
+    normalized(from_n, to_n, dialect, options)
+}
+
+fn normalized(
+    from: Schema,
+    mut to: Schema,
+    dialect: &dyn Dialect,
+    options: &EmitOptions,
+) -> Result<Migration, EmitError> {
     keep_unmodeled(&from, &mut to);
     let (forward, back) = plan::directions(diff(&from, &to), &from, &to, dialect);
     let mut plan_up = plan_for(forward, dialect, options);

@@ -164,9 +164,9 @@ pub(super) fn plan_now(
         warn_all(&desired.warnings);
     }
     check_source_dialect(&desired, kind, to)?;
-    let desired_schema = without(&exclude, &desired.schema, false);
+    let desired_schema = without(&exclude, desired.schema, false);
     let mut m = migration(
-        &without(&exclude, &current.schema, warn),
+        &without(&exclude, current.schema.clone(), warn),
         &desired_schema,
         dialect::for_kind(kind),
         &args.emit.options(),
@@ -439,8 +439,8 @@ fn plan_again(
     })?;
     // `--resume` passes its desired schema unfiltered; filtering twice is harmless.
     let exclude = args.planning().exclude.load()?;
-    let after = without(&exclude, &after.schema, false);
-    let desired = without(&exclude, &desired, false);
+    let after = without(&exclude, after.schema, false);
+    let desired = without(&exclude, desired, false);
     let again = migration(&after, &desired, d, &args.planning().emit.options())?;
     if alone && !again.plan.is_empty() {
         eprintln!(

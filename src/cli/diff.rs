@@ -70,8 +70,8 @@ fn diff(args: Args, from_source: &str, to_source: &str) -> miette::Result<Outcom
     ))?;
     warn_all(&from.warnings);
     warn_all(&to.warnings);
-    from.schema = without(&exclude, &from.schema, true);
-    to.schema = without(&exclude, &to.schema, false);
+    from.schema = without(&exclude, std::mem::take(&mut from.schema), true);
+    to.schema = without(&exclude, std::mem::take(&mut to.schema), false);
     let kind = pick_dialect(flag, &from, &to)?;
     let d = dialect::for_kind(kind);
     let mut m = migration(&from.schema, &to.schema, d, &args.planning.emit.options())?;

@@ -61,7 +61,7 @@ fn inspect(args: Args, url: &str) -> miette::Result<Outcome> {
     let found = rt.block_on(source::introspect(url, &args.namespaces));
     let mut found = found?;
     warn_all(&found.warnings);
-    found.schema = without(&exclude, &found.schema, true);
+    found.schema = without(&exclude, std::mem::take(&mut found.schema), true);
     if let Some(s) = &spinner {
         s.set_message(format!("printing {} tables", found.schema.tables.len()));
     }

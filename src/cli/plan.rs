@@ -19,7 +19,7 @@ use super::planning::Target;
 use super::Outcome;
 use crate::dialect;
 use crate::ir::DialectKind;
-use crate::migration::migration;
+use crate::migration::{migration, migration_of};
 use crate::source;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -104,32 +104,40 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     warn_all(&whole.warnings);
     warn_all(&desired.warnings);
     check_source_dialect(&desired, kind, to)?;
-    // A saved plan records the whole database, as `apply --plan` reads it.
-    let current = source::Loaded {
-        schema: without(&exclude, &whole.schema, true),
-        ..whole.clone()
+    let history = planning.exclude.history()?;
+    // A saved plan records the whole database, as `apply --plan` reads it;
+    // nothing else needs the unfiltered schema, so it is not kept.
+    let whole_stripped = (format(&args) == Format::Plan).then(|| history.strip(&whole.schema));
+    let mut current = source::Loaded {
+        schema: without(&exclude, whole.schema, true),
+        ..whole
     };
-    desired.schema = without(&exclude, &desired.schema, false);
+    desired.schema = without(&exclude, std::mem::take(&mut desired.schema), false);
 
-    let mut m = migration(
-        &current.schema,
-        &desired.schema,
-        d,
-        &planning.emit.options(),
-    )?;
+    // Only a preview, a saved plan and a proof look at the schemas again:
+    // otherwise they are handed over, and freed as soon as normalized.
+    let keep = args.prove || matches!(format(&args), Format::Markdown | Format::Plan);
+    let options = planning.emit.options();
+    let acks = desired.schema.acknowledgements.clone();
+    let mut m = if keep {
+        migration(&current.schema, &desired.schema, d, &options)?
+    } else {
+        let from = std::mem::take(&mut current.schema);
+        let to = std::mem::take(&mut desired.schema);
+        migration_of(from, to, d, &options)?
+    };
     super::cluster::annotate_plan(&rt, url, kind, &mut m)?;
-    super::common::acknowledge(&mut m, &desired.schema.acknowledgements, true)?;
+    super::common::acknowledge(&mut m, &acks, true)?;
     let driver = dialect::driver(kind);
     let probes = crate::preflight::probes(driver, &m.plan);
     // Saved before the policy drops hazards: the policy of the apply
     // judges them.
-    let history = planning.exclude.history()?;
-    let saved = (format(&args) == Format::Plan).then(|| {
+    let saved = whole_stripped.map(|whole| {
         let changes = m.plan.steps.iter();
         let changes = changes.map(|s| crate::report::summary::line(&s.change));
         crate::migration::saved::SavedPlan::new(
             &m,
-            &history.strip(&whole.schema),
+            &whole,
             &desired.schema,
             kind,
             &planning.namespaces,

@@ -108,8 +108,8 @@ fn rehearse_cli(args: &Args, url: &str, to: &str) -> miette::Result<Outcome> {
     // but copied: the scratch database is the whole live schema.
     let exclude = args.exclude.load()?;
     let m = crate::migration::migration(
-        &without(&exclude, &current.schema, true),
-        &without(&exclude, &desired.schema, false),
+        &without(&exclude, current.schema.clone(), true),
+        &without(&exclude, desired.schema, false),
         d,
         &EmitOptions::default(),
     )?;

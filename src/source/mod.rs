@@ -69,12 +69,22 @@ pub async fn load_with(
             "no such file or directory: {source}"
         ));
     }
-    let schema = crate::syntax::load_paths(&[PathBuf::from(path)])?;
+    let schema = parse_off_thread(PathBuf::from(path)).await?;
     Ok(Loaded {
         dialect: schema.dialect,
         schema,
         warnings: Vec::new(),
     })
+}
+
+/// Parses schema files on a blocking thread: [`load_pair`] reads the
+/// database at the same time, and a parse of thousands of tables on the
+/// task that drives the introspection would stall its queries (and, on a
+/// loaded machine, let its connect timeout run out).
+async fn parse_off_thread(path: PathBuf) -> miette::Result<Schema> {
+    tokio::task::spawn_blocking(move || crate::syntax::load_paths(&[path]))
+        .await
+        .map_err(|e| miette::miette!("the schema parser stopped: {e}"))?
 }
 
 /// `scheme://…` or `scheme:…` with a scheme strata does not know.

@@ -56,10 +56,18 @@ fn parse_pieces(ft: &FileText, idx: usize, ranges: &[Range<usize>]) -> Option<Pa
     Some((file, comments, Vec::new()))
 }
 
-/// Two pieces per core, of about equal size, each starting at a line that
-/// starts an item (the first starts at 0).
+/// No piece larger than this, however few the cores: pest holds the
+/// token queue of a whole piece at once (many times its bytes), so
+/// large pieces of a many-megabyte file set the parse's peak memory.
+const MAX_PIECE_BYTES: usize = 256 * 1024;
+
+/// Two pieces per core (more when they would exceed [`MAX_PIECE_BYTES`]),
+/// of about equal size, each starting at a line that starts an item (the
+/// first starts at 0).
 fn pieces(text: &str, cores: usize, min_bytes: usize) -> Vec<Range<usize>> {
-    let n = (cores * 2).min(text.len() / min_bytes.max(1));
+    let n = (cores * 2)
+        .max(text.len().div_ceil(MAX_PIECE_BYTES))
+        .min(text.len() / min_bytes.max(1));
     if cores < 2 || n < 2 {
         return Vec::new();
     }

@@ -199,7 +199,10 @@ fn deferral(deferrable: bool, deferred: bool) -> Deferral {
 /// The rows of every query → the schema, one catalog query at a time.
 /// Tables come first: columns, constraints and indexes attach to them by
 /// oid, and the sequences serial columns own fold into those columns.
-fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
+/// The big row sets are taken out of `rows` as they are used, so that
+/// each is freed once read: at 5,000 tables the column rows alone are
+/// tens of MB, and the schema they become grows meanwhile.
+fn build(mut rows: Rows) -> Result<Introspection, sqlx::Error> {
     let mut schema = Schema {
         dialect: Some(crate::ir::DialectKind::Postgres),
         ..Schema::default()
@@ -209,9 +212,9 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
     extensions(&rows.extensions, &mut schema)?;
     enums(&rows.enums, &mut schema)?;
 
-    let mut tables = tables(&rows.tables)?;
-    let serial_sequences = columns(&rows.columns, &mut tables)?;
-    constraints(&rows.constraints, &mut tables)?;
+    let mut tables = tables(&std::mem::take(&mut rows.tables))?;
+    let serial_sequences = columns(&std::mem::take(&mut rows.columns), &mut tables)?;
+    constraints(&std::mem::take(&mut rows.constraints), &mut tables)?;
     for r in &rows.exclusions {
         let oid: i64 = r.try_get("table_oid")?;
         if let Some(t) = tables.get_mut(&oid) {
@@ -219,7 +222,7 @@ fn build(rows: Rows) -> Result<Introspection, sqlx::Error> {
         }
     }
     objects::domains(&rows.domains, &mut schema)?;
-    let mut matview_indexes = indexes(&rows.indexes, &mut tables)?;
+    let mut matview_indexes = indexes(&std::mem::take(&mut rows.indexes), &mut tables)?;
     for t in tables.into_values() {
         schema.tables.insert(t.name.clone(), t);
     }
