@@ -252,6 +252,9 @@ pub(super) fn converge(
         }
         let mut p = plan_now(rt, args.planning(), url, to, alone && !replanned)?;
         rt.block_on(cluster.annotate(url, &mut p.m))?;
+        // The cluster's hazards came after the schema's acknowledgements
+        // were matched (unmatched ones were already reported).
+        p.m.acknowledge(&p.desired.acknowledgements);
         p.m.apply_policy(&args.planning().policy);
         if p.m.plan.is_empty() {
             if alone {
