@@ -112,7 +112,9 @@ fn refuse_policy(hazards: &[&Hazard], args: &Args) -> miette::Result<()> {
     let lost: Vec<&Hazard> = hazards
         .iter()
         .copied()
-        .filter(|h| h.kind.is_destructive())
+        // As a live plan: the schema's acknowledgement stands in for
+        // --allow-destructive on its one object.
+        .filter(|h| h.kind.is_destructive() && h.acknowledged.is_none())
         .collect();
     refuse_data_loss(&lost, args.allow_destructive || !policy.refuses_data_loss())?;
     refuse_policy_errors(&policy.errors_in(hazards.iter().copied()))

@@ -209,3 +209,45 @@ fn fmt_keeps_acknowledgements() {
         "{text}"
     );
 }
+
+/// A saved plan keeps the acknowledgements it was planned with:
+/// `apply --plan` accepts the acknowledged data loss and rebuild as a live
+/// apply does, without --allow-destructive.
+#[test]
+fn a_saved_plan_keeps_its_acknowledgements() {
+    let (dir, db) = project(&format!("{V2}{ACKS}"));
+    let saved = dir.path().join("plan.json");
+    let plan = run(
+        &dir,
+        &[
+            "plan",
+            "--url",
+            &db.url,
+            "--to",
+            "app.strata",
+            "-o",
+            saved.to_str().expect("utf-8 path"),
+        ],
+    );
+    assert!(plan.status.success(), "{plan:?}");
+    let json = std::fs::read_to_string(&saved).expect("read plan");
+    assert!(json.contains("moved to the archive"), "{json}");
+    let apply = run(
+        &dir,
+        &[
+            "apply",
+            "--auto-approve",
+            "--url",
+            &db.url,
+            "--plan",
+            saved.to_str().expect("utf-8 path"),
+        ],
+    );
+    assert!(
+        apply.status.success(),
+        "{}",
+        String::from_utf8_lossy(&apply.stderr)
+    );
+    let columns = "select count(*) from pragma_table_info('users') where name = 'old'";
+    assert_eq!(rt().block_on(count(&db.url, columns)), Ok(0));
+}
