@@ -194,16 +194,7 @@ impl<'a> Lowerer<'a> {
             Rule::comment_item => {
                 let ns = ns?;
                 let c = self.string_child(&p);
-                let entry = self
-                    .out
-                    .schema
-                    .namespaces
-                    .entry(ns.to_string())
-                    .or_insert_with(|| Namespace {
-                        name: ns.to_string(),
-                        comment: None,
-                        owner: None,
-                    });
+                let entry = self.namespace_entry(ns);
                 if entry.comment.is_some() {
                     self.err(
                         "E0308",
@@ -232,13 +223,10 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// `owner role` in a namespace block: the one attribute `public`
-    /// may be declared for.
-    fn namespace_owner(&mut self, p: P<'a>, span: Range<usize>, ns: &str) -> Option<Placed<Top>> {
-        let role = p.into_inner().find(is_ident)?;
-        let role = self.ident_checked(&role);
-        let entry = self
-            .out
+    /// The namespace `ns` of the schema being lowered, declared by the
+    /// first block or attribute that names it.
+    fn namespace_entry(&mut self, ns: &str) -> &mut Namespace {
+        self.out
             .schema
             .namespaces
             .entry(ns.to_string())
@@ -246,7 +234,15 @@ impl<'a> Lowerer<'a> {
                 name: ns.to_string(),
                 comment: None,
                 owner: None,
-            });
+            })
+    }
+
+    /// `owner role` in a namespace block: the one attribute `public`
+    /// may be declared for.
+    fn namespace_owner(&mut self, p: P<'a>, span: Range<usize>, ns: &str) -> Option<Placed<Top>> {
+        let role = p.into_inner().find(is_ident)?;
+        let role = self.ident_checked(&role);
+        let entry = self.namespace_entry(ns);
         if entry.owner.is_some() {
             self.err(
                 "E0308",
@@ -467,15 +463,7 @@ impl<'a> Lowerer<'a> {
                 Rule::bare_ident | Rule::quoted_ident => {
                     name = self.ident_checked(&c);
                     header = span.start..self.whole_span(&c).end;
-                    self.out
-                        .schema
-                        .namespaces
-                        .entry(name.clone())
-                        .or_insert_with(|| Namespace {
-                            name: name.clone(),
-                            comment: None,
-                            owner: None,
-                        });
+                    self.namespace_entry(&name);
                     let at = ObjectRef::Namespace { name: name.clone() };
                     if !self.out.map.contains_key(&at) {
                         self.record(at, header.clone());
