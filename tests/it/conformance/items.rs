@@ -31,6 +31,11 @@ fn items(dialect: &str) -> Vec<Case> {
     let mut cases = Vec::new();
     for block in text.split("\n-- item: ").skip(1) {
         let (id, rest) = block.split_once('\n').unwrap_or((block, ""));
+        let mut flags = serde_json::Map::new();
+        if let Some(why) = rest.strip_prefix("-- gap: ") {
+            let why = why.lines().next().unwrap_or("");
+            flags.insert("gap".into(), why.into());
+        }
         let (current, desired) = rest
             .split_once("-- desired:\n")
             .unwrap_or_else(|| panic!("{}: item {id} has no `-- desired:`", path.display()));
@@ -42,7 +47,7 @@ fn items(dialect: &str) -> Vec<Case> {
             id: id.trim().to_string(),
             current: Some(current.to_string()),
             desired: Some(desired.to_string()),
-            flags: Default::default(),
+            flags,
         });
     }
     let mut ids: Vec<&str> = cases.iter().map(|c| c.id.as_str()).collect();
@@ -57,12 +62,23 @@ fn items(dialect: &str) -> Vec<Case> {
     cases
 }
 
+/// The reason a known gap is written down for, if the case is one.
+fn gap(case: &Case) -> Option<&str> {
+    case.flags.get("gap").and_then(|g| g.as_str())
+}
+
 /// Judges every item of `dialect` on `workers` and fails naming each
-/// property an item lacks.
+/// property an item lacks. An item marked `-- gap: <why>` is a known gap:
+/// it must still fail somewhere (so that a fix is noticed and the mark
+/// and docs/conformance.md are brought up to date), and is reported.
 async fn run<W: Workspace>(dialect: &str, workers: &mut [W]) {
     let cases = items(dialect);
     assert!(!cases.is_empty(), "no items for {dialect}");
     let only = std::env::var("STRATA_CONFORMANCE_ONLY").ok();
+    let gaps: BTreeMap<String, String> = cases
+        .iter()
+        .filter_map(|c| gap(c).map(|g| (c.id.clone(), g.to_string())))
+        .collect();
     let mut failures = BTreeMap::new();
     for case in &cases {
         if only.as_deref().is_some_and(|o| !case.id.contains(o)) {
@@ -76,7 +92,7 @@ async fn run<W: Workspace>(dialect: &str, workers: &mut [W]) {
             .collect();
         if let Some((summary, detail)) = a.failure {
             failures.insert(
-                format!("{}/adopt", case.id),
+                (case.id.clone(), "adopt"),
                 format!("lacks {missing:?}: {summary}\n{detail}"),
             );
         }
@@ -87,7 +103,7 @@ async fn run<W: Workspace>(dialect: &str, workers: &mut [W]) {
             continue;
         }
         failures.insert(
-            format!("{id}/change"),
+            (id.clone(), "change"),
             format!(
                 "has {:?}: {}\n{}",
                 v.marks(),
@@ -96,15 +112,33 @@ async fn run<W: Workspace>(dialect: &str, workers: &mut [W]) {
             ),
         );
     }
+    for (id, why) in &gaps {
+        if !results.contains_key(id) {
+            continue;
+        }
+        if failures.keys().any(|(f, _)| f == id) {
+            eprintln!("{dialect} item {id}: known gap ({why})");
+        } else {
+            failures.insert(
+                (id.clone(), "gap"),
+                "passes every property now: remove its `-- gap:` mark and update docs/conformance.md".into(),
+            );
+        }
+    }
+    failures.retain(|(id, what), _| *what == "gap" || !gaps.contains_key(id));
     let report: Vec<String> = failures
         .iter()
-        .map(|(id, why)| format!("=== {id}: {why}"))
+        .map(|((id, what), why)| format!("=== {id}/{what}: {why}"))
+        .collect();
+    let names: Vec<String> = failures
+        .keys()
+        .map(|(id, what)| format!("{id}/{what}"))
         .collect();
     assert!(
         failures.is_empty(),
         "{} of the {dialect} items fail:\n{}\n\n{}",
         failures.len(),
-        failures.keys().cloned().collect::<Vec<_>>().join("\n"),
+        names.join("\n"),
         report.join("\n\n")
     );
 }
