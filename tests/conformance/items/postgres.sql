@@ -7,8 +7,23 @@ CREATE TABLE t (a int, b text);
 CREATE INDEX t_a ON t (a);
 -- desired:
 CREATE TABLE t (a int, b text);
-CREATE INDEX t_a ON t (a) WITH (fillfactor = 70);
+CREATE INDEX t_a ON t (a) WITH (fillfactor = 70, deduplicate_items = off);
 CREATE INDEX t_b ON t USING gin (to_tsvector('simple', b)) WITH (fastupdate = off);
+
+-- item: index-storage-parameters-changed
+-- current:
+CREATE TABLE t (a int PRIMARY KEY, b int);
+CREATE INDEX t_b ON t (b) WITH (fillfactor = 70, deduplicate_items = off);
+-- desired:
+CREATE TABLE t (a int PRIMARY KEY, b int);
+CREATE INDEX t_b ON t (b) WITH (fillfactor = 60);
+
+-- item: key-index-storage-parameters
+-- gap: storage parameters of a primary key's or unique constraint's index (`PRIMARY KEY WITH (fillfactor = 80)`) are not modeled and are lost
+-- current:
+CREATE TABLE t (a int PRIMARY KEY, b int UNIQUE);
+-- desired:
+CREATE TABLE t (a int PRIMARY KEY WITH (fillfactor = 80), b int UNIQUE WITH (fillfactor = 70));
 
 -- item: check-no-inherit
 -- current:
@@ -84,6 +99,14 @@ CREATE VIEW v WITH (security_barrier = true, security_invoker = true) AS
   SELECT a FROM t WHERE a > 0 WITH CASCADED CHECK OPTION;
 CREATE VIEW w AS SELECT a FROM t WITH LOCAL CHECK OPTION;
 
+-- item: view-options-changed
+-- current:
+CREATE TABLE t (a int);
+CREATE VIEW v WITH (security_barrier = true) AS SELECT a FROM t WHERE a > 0 WITH LOCAL CHECK OPTION;
+-- desired:
+CREATE TABLE t (a int);
+CREATE VIEW v WITH (security_invoker = true) AS SELECT a FROM t WHERE a > 0;
+
 -- item: partitions-with-own-indexes-keys-fks
 -- current:
 CREATE TABLE ref (id int PRIMARY KEY);
@@ -108,6 +131,7 @@ CREATE TABLE nothing ();
 -- item: overloaded-functions
 -- current:
 CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT a $$;
+CREATE FUNCTION f(a date) RETURNS date LANGUAGE sql IMMUTABLE AS $$ SELECT a $$;
 -- desired:
 CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT a $$;
 CREATE FUNCTION f(a text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT a $$;
