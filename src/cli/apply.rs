@@ -165,11 +165,13 @@ pub(super) fn plan_now(
     }
     check_source_dialect(&desired, kind, to)?;
     let desired_schema = without(&exclude, desired.schema, false);
+    let mut options = args.emit.options(kind);
+    super::server::detect(rt, dialect::driver(kind), url, &mut options);
     let mut m = migration(
         &without(&exclude, current.schema.clone(), warn),
         &desired_schema,
         dialect::for_kind(kind),
-        &args.emit.options(),
+        &options,
     )?;
     super::common::acknowledge(&mut m, &desired_schema.acknowledgements, warn)?;
     m.apply_policy(&args.policy);
@@ -444,7 +446,7 @@ fn plan_again(
     let exclude = args.planning().exclude.load()?;
     let after = without(&exclude, after.schema, false);
     let desired = without(&exclude, desired, false);
-    let again = migration(&after, &desired, d, &args.planning().emit.options())?;
+    let again = migration(&after, &desired, d, &args.planning().emit.options(d.kind()))?;
     if alone && !again.plan.is_empty() {
         eprintln!(
             "warning: after the apply, {} change{} still differ from {}:",

@@ -117,7 +117,8 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     // Only a preview, a saved plan and a proof look at the schemas again:
     // otherwise they are handed over, and freed as soon as normalized.
     let keep = args.prove || matches!(format(&args), Format::Markdown | Format::Plan);
-    let options = planning.emit.options();
+    let mut options = planning.emit.options(kind);
+    super::server::detect(&rt, dialect::driver(kind), url, &mut options);
     let acks = desired.schema.acknowledgements.clone();
     let mut m = if keep {
         migration(&current.schema, &desired.schema, d, &options)?

@@ -22,6 +22,7 @@ pub mod sqlite;
 pub mod statements;
 pub(crate) mod tls;
 pub mod tx_mode;
+pub mod version;
 
 pub use driver::{
     fingerprint, first_line, scratch_name, ApplyOptions, ApplyReport, Driver, Expected, LoadError,
@@ -107,6 +108,18 @@ pub struct EmitOptions {
     /// per transaction where the dialect can loop (PostgreSQL), instead of
     /// one `UPDATE`.
     pub backfill_batch: Option<u64>,
+    /// The server the plan is for: read from it when connected, else
+    /// `server_version`/`--server-version`; `None` is the dialect's
+    /// default ([`version::ServerVersion::default_for`]).
+    pub server: Option<version::ServerVersion>,
+}
+
+impl EmitOptions {
+    /// The server the hazards judge by: the one known, else the default.
+    pub fn server(&self, kind: DialectKind) -> version::ServerVersion {
+        self.server
+            .unwrap_or_else(|| version::ServerVersion::default_for(kind))
+    }
 }
 
 /// SQL ready to run or print: phases in order, each either one

@@ -105,6 +105,10 @@ impl Driver for Postgres {
         Some(apply::size_queries(table))
     }
 
+    fn version_query(&self) -> Option<&'static str> {
+        Some("SELECT current_setting('server_version_num')::bigint")
+    }
+
     fn create_scratch<'a>(&'a self, dev_url: Option<&'a str>, name: &'a str) -> Fut<'a, Scratch> {
         Box::pin(scratch::create(dev_url, name))
     }

@@ -80,7 +80,7 @@ pub(super) fn alter_table(
 ) -> Lowered {
     let tname = name(&to.name);
     let (changes, filled) = backfilled(changes);
-    let mut out: Lowered = alter::layout(from, to, &changes)
+    let mut out: Lowered = hazards::layout(from, to, &changes, options)
         .into_iter()
         .map(|s| match s {
             Statement::RenameTable { from, to } => (

@@ -175,7 +175,7 @@ pub(super) fn table_change(
 
 fn add_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {
     let t = qname(table);
-    let hz = hazards::add_column(table, c);
+    let hz = hazards::add_column(table, c, &cx.options.server(crate::ir::DialectKind::Postgres));
     // A serial column brings its own sequence, named as PostgreSQL
     // names it.
     match &c.backfill {
