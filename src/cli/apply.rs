@@ -267,8 +267,9 @@ pub(super) fn converge(
             return Ok(Converged::default());
         }
         if alone && args.dry_run {
-            let sql = crate::report::sql::render(d, &p.m.up);
-            summarize(&p.m, d);
+            let shown = sized(rt, d, url, &p.m);
+            let sql = crate::report::sql::render(d, &shown.up);
+            summarize(&shown, d);
             super::common::write_output(None, &sql)?;
             refuse_policy(&p.m, args)?;
             eprintln!("Dry run: nothing was applied.");
@@ -279,8 +280,9 @@ pub(super) fn converge(
                 eprintln!("The plan made again is the one approved.");
             }
         } else if alone {
-            eprintln!("{}", crate::report::sql::render(d, &p.m.up));
-            summarize(&p.m, d);
+            let shown = sized(rt, d, url, &p.m);
+            eprintln!("{}", crate::report::sql::render(d, &shown.up));
+            summarize(&shown, d);
             if replanned && args.auto_approve {
                 return Err(changed_unreviewed(&target));
             }
@@ -348,6 +350,20 @@ pub(super) fn converge(
         "{target} changed under every one of {} attempts to apply: nothing was applied",
         STALE_ROUNDS + 1
     ))
+}
+
+/// The plan as shown, with the size of each table a hazard reads
+/// (`sizes`). Only what is shown: the plan approved and run is compared
+/// as planned, so that a new estimate is not a new plan.
+fn sized(
+    rt: &tokio::runtime::Runtime,
+    d: &dyn crate::dialect::Driver,
+    url: &str,
+    m: &crate::migration::Migration,
+) -> crate::migration::Migration {
+    let mut shown = m.clone();
+    super::sizes::annotate(rt, d, url, &mut shown);
+    shown
 }
 
 /// SQLite runs a script in one write transaction, checked and rebuilt

@@ -103,6 +103,12 @@ impl EmitArgs {
         }
     }
 
+    /// Whether dropped tables and columns are to be kept aside (the flag,
+    /// else the environment's `keep_dropped`).
+    pub fn keeps_dropped(&self) -> bool {
+        self.keep_dropped
+    }
+
     pub fn lock_timeout(&self) -> Option<Duration> {
         self.lock_timeout
             .as_deref()

@@ -136,7 +136,7 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     let saved = whole_stripped.map(|whole| {
         let changes = m.plan.steps.iter();
         let changes = changes.map(|s| crate::report::summary::line(&s.change));
-        crate::migration::saved::SavedPlan::new(
+        let saved = crate::migration::saved::SavedPlan::new(
             &m,
             &whole,
             &desired.schema,
@@ -144,7 +144,11 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
             &planning.namespaces,
             changes.collect(),
             probes.clone(),
-        )
+        );
+        crate::migration::saved::SavedPlan {
+            keep_dropped: options.keep_dropped.is_some(),
+            ..saved
+        }
     });
     m.apply_policy(&planning.policy);
     if format(&args) != Format::Plan {

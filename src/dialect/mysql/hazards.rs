@@ -193,3 +193,135 @@ pub(super) fn statement(table: &str, clauses: &[Clause<'_>], online: bool) -> Ve
     }
     hazards
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Column, Name};
+
+    fn table(cols: &[&str]) -> Table {
+        let mut t = Table::new(Name::new("t"));
+        for c in cols {
+            let mut col = Column::new(*c, "int");
+            col.nullable = true;
+            t.columns.push(col);
+        }
+        t
+    }
+
+    /// The least algorithm of the main statement, and whether it carries
+    /// `table-rewrite`, on `server`.
+    fn cost(from: &Table, to: &Table, changes: &[TableChange], server: ServerVersion) -> (Algo, bool) {
+        let options = EmitOptions {
+            server: Some(server),
+            ..EmitOptions::default()
+        };
+        let statements = layout(from, to, changes, &options);
+        let Some(Statement::Alter(clauses)) = statements.last() else {
+            panic!("no ALTER TABLE");
+        };
+        let rewrite = statement("`t`", clauses, false)
+            .iter()
+            .any(|h| h.kind == HazardKind::TableRewrite);
+        (alter::algorithm(clauses), rewrite)
+    }
+
+    fn add(from: &[&str], to: &[&str], col: &str) -> (Table, Table, Vec<TableChange>) {
+        let (a, b) = (table(from), table(to));
+        let c = b.columns.iter().find(|c| c.name == col).cloned();
+        (a, b, c.map(TableChange::AddColumn).into_iter().collect())
+    }
+
+    const MYSQL_8_0_11: ServerVersion = ServerVersion {
+        product: Product::Mysql,
+        version: (8, 0, 11),
+    };
+    const MYSQL_8_0_12: ServerVersion = ServerVersion {
+        product: Product::Mysql,
+        version: (8, 0, 12),
+    };
+    const MYSQL_8_0_29: ServerVersion = ServerVersion {
+        product: Product::Mysql,
+        version: (8, 0, 29),
+    };
+    const MARIADB_10_2: ServerVersion = ServerVersion {
+        product: Product::Mariadb,
+        version: (10, 2, 44),
+    };
+    const MARIADB_10_3: ServerVersion = ServerVersion {
+        product: Product::Mariadb,
+        version: (10, 3, 0),
+    };
+    const MARIADB_10_11: ServerVersion = ServerVersion {
+        product: Product::Mariadb,
+        version: (10, 11, 6),
+    };
+
+    #[test]
+    fn a_column_added_last_is_instant_from_8_0_12_and_mariadb_10_3() {
+        let (a, b, ch) = add(&["id"], &["id", "x"], "x");
+        assert_eq!(cost(&a, &b, &ch, MYSQL_8_0_11), (Algo::Inplace, true));
+        assert_eq!(cost(&a, &b, &ch, MYSQL_8_0_12), (Algo::Instant, false));
+        assert_eq!(cost(&a, &b, &ch, MARIADB_10_2), (Algo::Inplace, true));
+        assert_eq!(cost(&a, &b, &ch, MARIADB_10_3), (Algo::Instant, false));
+    }
+
+    #[test]
+    fn a_column_added_in_the_middle_is_instant_from_8_0_29_and_mariadb_10_4() {
+        let (a, b, ch) = add(&["id", "z"], &["id", "x", "z"], "x");
+        assert_eq!(cost(&a, &b, &ch, MYSQL_8_0_12), (Algo::Inplace, true));
+        assert_eq!(cost(&a, &b, &ch, MYSQL_8_0_29), (Algo::Instant, false));
+        assert_eq!(cost(&a, &b, &ch, MARIADB_10_3), (Algo::Inplace, true));
+        assert_eq!(cost(&a, &b, &ch, MARIADB_10_11), (Algo::Instant, false));
+    }
+
+    #[test]
+    fn a_dropped_column_is_instant_from_8_0_29_and_mariadb_10_4() {
+        let (a, b) = (table(&["id", "x"]), table(&["id"]));
+        let ch = vec![TableChange::DropColumn(a.columns[1].clone())];
+        assert_eq!(cost(&a, &b, &ch, MYSQL_8_0_12), (Algo::Inplace, true));
+        assert_eq!(cost(&a, &b, &ch, MYSQL_8_0_29), (Algo::Instant, false));
+        assert_eq!(cost(&a, &b, &ch, MARIADB_10_3), (Algo::Inplace, true));
+        assert_eq!(cost(&a, &b, &ch, MARIADB_10_11), (Algo::Instant, false));
+    }
+
+    #[test]
+    fn a_rename_stays_cheap_where_instant_is_missing() {
+        let (a, mut b) = (table(&["id", "x"]), table(&["id", "x"]));
+        b.columns[1].name = "y".into();
+        let ch = vec![TableChange::RenameColumn {
+            from: "x".into(),
+            to: "y".into(),
+        }];
+        assert_eq!(cost(&a, &b, &ch, MYSQL_8_0_12), (Algo::Inplace, false));
+        assert_eq!(cost(&a, &b, &ch, MYSQL_8_0_29), (Algo::Instant, false));
+    }
+
+    #[test]
+    fn online_a_rebuild_asks_for_inplace_not_instant() {
+        let (a, b, ch) = add(&["id", "z"], &["id", "x", "z"], "x");
+        let change = Change::AlterTable {
+            from: a,
+            to: b,
+            changes: ch,
+        };
+        let options = EmitOptions {
+            online: true,
+            server: Some(MYSQL_8_0_12),
+            ..EmitOptions::default()
+        };
+        let h = hazards(&change, &options);
+        assert!(h.iter().any(|h| h.kind == HazardKind::TableRewrite), "{h:?}");
+        assert!(!h.iter().any(|h| h.kind == HazardKind::AccessExclusiveLock));
+        let script = crate::dialect::for_kind(DialectKind::Mysql)
+            .emit(
+                &crate::plan::Plan {
+                    steps: vec![crate::plan::Step { change, hazards: vec![] }],
+                },
+                &options,
+            )
+            .map(|s| s.statements().map(|s| s.sql.clone()).collect::<Vec<_>>());
+        let sql = script.unwrap_or_default().join("\n");
+        assert!(sql.contains("ALGORITHM=INPLACE"), "{sql}");
+    }
+}

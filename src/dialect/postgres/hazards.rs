@@ -411,3 +411,71 @@ pub(super) fn lock(t: &Name) -> Hazard {
         format!("{t} is locked against reads and writes while this runs"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::ColumnChanges;
+    use crate::ir::Expr;
+
+    fn pg(major: u32) -> ServerVersion {
+        ServerVersion::new(Product::Postgres, major, 0, 0)
+    }
+
+    fn kinds(h: &[Hazard]) -> Vec<HazardKind> {
+        h.iter().map(|h| h.kind).collect()
+    }
+
+    #[test]
+    fn a_constant_default_rewrites_before_11_only() {
+        let t = Name::new("users");
+        let mut c = Column::new("flag", "boolean");
+        c.default = Some(Expr::new("false"));
+        let old = add_column(&t, &c, &pg(10));
+        assert!(kinds(&old).contains(&HazardKind::TableRewrite), "{old:?}");
+        assert!(kinds(&old).contains(&HazardKind::AccessExclusiveLock));
+        assert_eq!(add_column(&t, &c, &pg(11)), vec![]);
+        assert_eq!(add_column(&t, &c, &pg(15)), vec![]);
+        // No default: a catalog change on every release.
+        let mut bare = Column::new("note", "text");
+        bare.nullable = true;
+        assert_eq!(add_column(&t, &bare, &pg(10)), vec![]);
+        // A volatile default writes every row on every release.
+        let mut v = Column::new("r", "float8");
+        v.default = Some(Expr::new("random()"));
+        assert!(kinds(&add_column(&t, &v, &pg(15))).contains(&HazardKind::TableRewrite));
+    }
+
+    #[test]
+    fn online_set_not_null_scans_before_12_only() {
+        let t = Name::new("users");
+        let mut a = Column::new("email", "text");
+        a.nullable = true;
+        let b = Column::new("email", "text");
+        let what = ColumnChanges::between(&a, &b);
+        let at = |v| alter_column(&t, &a, &b, &what, true, &pg(v));
+        assert!(kinds(&at(11)).contains(&HazardKind::AccessExclusiveLock));
+        assert!(!kinds(&at(12)).contains(&HazardKind::AccessExclusiveLock));
+        // Offline (not online) it is locked on every release.
+        let plain = alter_column(&t, &a, &b, &what, false, &pg(15));
+        assert!(kinds(&plain).contains(&HazardKind::AccessExclusiveLock));
+    }
+
+    #[test]
+    fn the_planner_reads_the_version_from_the_options() {
+        let from = crate::ir::Table::new(Name::new("users"));
+        let mut c = Column::new("flag", "boolean");
+        c.default = Some(Expr::new("true"));
+        let mut to = from.clone();
+        to.columns.push(c.clone());
+        let change = Change::AlterTable {
+            from,
+            to,
+            changes: vec![TableChange::AddColumn(c)],
+        };
+        let mut options = EmitOptions::default();
+        assert_eq!(hazards(&change, &options), vec![], "default: PostgreSQL 12");
+        options.server = Some(pg(10));
+        assert!(kinds(&hazards(&change, &options)).contains(&HazardKind::TableRewrite));
+    }
+}
