@@ -17,7 +17,10 @@ pub fn detect(rt: &tokio::runtime::Runtime, d: &dyn Driver, url: &str, options: 
     let read = match rt.block_on(d.count(url, sql)) {
         Ok(n) => ServerVersion::from_number(d.kind(), n),
         Err(e) => {
-            eprintln!("warning: the server's version is not known ({e}): hazards assume {}", options.server(d.kind()));
+            eprintln!(
+                "warning: the server's version is not known ({e}): hazards assume {}",
+                options.server(d.kind())
+            );
             return;
         }
     };

@@ -340,7 +340,10 @@ fn server_version(at: &Field, item: &Item, cx: &mut Context) -> Option<String> {
             at.span.clone(),
             format!("`{text}` is not a server version"),
             "not a version",
-            format!("write `{} = \"15\"`, `\"8.0.29\"` or `\"mariadb-10.11\"`", at.key),
+            format!(
+                "write `{} = \"15\"`, `\"8.0.29\"` or `\"mariadb-10.11\"`",
+                at.key
+            ),
         );
         return None;
     }

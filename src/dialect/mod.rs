@@ -66,9 +66,11 @@ pub trait Dialect: Target + Sync {
         keep::kept_name(table, table.schema.as_deref(), stamp)
     }
 
-    /// The statements that move a table, its rows, indexes and constraints
-    /// to another name (and namespace, where the dialect has them).
-    fn move_table(&self, from: &Name, to: &Name) -> Vec<String>;
+    /// `--keep-dropped`: the statements that move `table`, its rows,
+    /// indexes and constraints to `aside` (kept at `stamp`), giving the
+    /// objects whose names must be unique beyond the table names of their
+    /// own; and the rollback's, which bring it all back ([`keep`]).
+    fn keep_table(&self, table: &crate::ir::Table, aside: &Name, stamp: &str) -> keep::Moves;
 }
 
 /// The dialect for a kind.

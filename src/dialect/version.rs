@@ -51,9 +51,12 @@ impl ServerVersion {
     pub fn from_number(kind: DialectKind, n: i64) -> Option<ServerVersion> {
         let n = u32::try_from(n).ok()?;
         match kind {
-            DialectKind::Postgres if n >= 100_000 => {
-                Some(ServerVersion::new(Product::Postgres, n / 10_000, n % 10_000, 0))
-            }
+            DialectKind::Postgres if n >= 100_000 => Some(ServerVersion::new(
+                Product::Postgres,
+                n / 10_000,
+                n % 10_000,
+                0,
+            )),
             DialectKind::Postgres => Some(ServerVersion::new(
                 Product::Postgres,
                 n / 10_000,
@@ -66,7 +69,12 @@ impl ServerVersion {
                 } else {
                     (Product::Mysql, n)
                 };
-                Some(ServerVersion::new(product, n / 10_000, n / 100 % 100, n % 100))
+                Some(ServerVersion::new(
+                    product,
+                    n / 10_000,
+                    n / 100 % 100,
+                    n % 100,
+                ))
             }
             DialectKind::Sqlite => None,
         }

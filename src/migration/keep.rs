@@ -193,7 +193,7 @@ pub fn keep_dropped(
     for (step, sql) in copies.after_down {
         insert_after(down, step, sql);
     }
-    let mut kept: BTreeMap<Name, Name> = BTreeMap::new();
+    let mut kept: BTreeMap<Name, Vec<String>> = BTreeMap::new();
     for (i, step) in plan_up.steps.iter_mut().enumerate() {
         let Change::DropTable(t) = &step.change else {
             continue;
@@ -210,13 +210,14 @@ pub fn keep_dropped(
         };
         step.hazards.retain(|h| h.kind != HazardKind::DataLoss);
         step.hazards.push(hazard);
-        replace_step(up, i, dialect.move_table(&t.name, &aside));
-        kept.insert(t.name.clone(), aside);
+        let moves = dialect.keep_table(t, &aside, stamp);
+        replace_step(up, i, moves.aside);
+        kept.insert(t.name.clone(), moves.back);
     }
     for (i, step) in plan_down.steps.iter().enumerate() {
         if let Change::CreateTable(t) = &step.change {
-            if let Some(aside) = kept.get(&t.name) {
-                replace_step(down, i, dialect.move_table(aside, &t.name));
+            if let Some(back) = kept.remove(&t.name) {
+                replace_step(down, i, back);
             }
         }
     }

@@ -115,7 +115,8 @@ fn fit(to: &Table, clauses: &mut [Clause<'_>], server: &ServerVersion) {
                         .all(|x| added.contains(x.name.as_str()))
                 });
                 let instant = can.anywhere || (last && can.add_last);
-                (!instant).then(|| format!("adding {t}.{} rebuilds the table on {server}", col.name))
+                (!instant)
+                    .then(|| format!("adding {t}.{} rebuilds the table on {server}", col.name))
             }
             Action::DropColumn(name) => (!can.anywhere)
                 .then(|| format!("dropping {t}.{name} rebuilds the table on {server}")),
@@ -211,7 +212,12 @@ mod tests {
 
     /// The least algorithm of the main statement, and whether it carries
     /// `table-rewrite`, on `server`.
-    fn cost(from: &Table, to: &Table, changes: &[TableChange], server: ServerVersion) -> (Algo, bool) {
+    fn cost(
+        from: &Table,
+        to: &Table,
+        changes: &[TableChange],
+        server: ServerVersion,
+    ) -> (Algo, bool) {
         let options = EmitOptions {
             server: Some(server),
             ..EmitOptions::default()
@@ -311,12 +317,18 @@ mod tests {
             ..EmitOptions::default()
         };
         let h = hazards(&change, &options);
-        assert!(h.iter().any(|h| h.kind == HazardKind::TableRewrite), "{h:?}");
+        assert!(
+            h.iter().any(|h| h.kind == HazardKind::TableRewrite),
+            "{h:?}"
+        );
         assert!(!h.iter().any(|h| h.kind == HazardKind::AccessExclusiveLock));
         let script = crate::dialect::for_kind(DialectKind::Mysql)
             .emit(
                 &crate::plan::Plan {
-                    steps: vec![crate::plan::Step { change, hazards: vec![] }],
+                    steps: vec![crate::plan::Step {
+                        change,
+                        hazards: vec![],
+                    }],
                 },
                 &options,
             )
