@@ -114,8 +114,27 @@ fn scenario(target: &str, want: &str, want_later: &str, quote: fn(&Name) -> Stri
     // The kept table is nobody's to drop: nothing left to do.
     strata(&["plan", "--url", target, "--to", want, "--exit-code"]).code(0);
 
-    // The rollback brings notes back, rows and index included.
+    // The rollback fills nick back from its copy: no "NOT NULL without
+    // a default" warning, only the rows inserted since the drop can fail.
     let down = strata::report::sql::render(driver, &m.down);
+    let rollback_hazards: Vec<&str> = m
+        .rollback
+        .steps
+        .iter()
+        .flat_map(|s| &s.hazards)
+        .map(|h| h.message.as_str())
+        .collect();
+    assert!(
+        rollback_hazards.iter().any(|h| h.contains("nick`") && h.contains("kept copy")),
+        "{rollback_hazards:?}"
+    );
+    assert!(!down.contains("without a default"), "{down}");
+    assert!(
+        !rollback_hazards.iter().any(|h| h.contains("without a default")),
+        "{rollback_hazards:?}"
+    );
+
+    // The rollback brings notes back, rows and index included.
     rt.block_on(support::apply(target, &m.down, &ApplyOptions::default()))
         .unwrap_or_else(|e| panic!("{e:?}\n{down}"));
     assert_eq!(count(target, "notes"), Ok(3), "rows restored\n{down}");
