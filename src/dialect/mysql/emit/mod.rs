@@ -13,7 +13,7 @@ mod index;
 mod routines;
 mod session;
 mod table;
-pub use table::move_table;
+pub use table::keep_table;
 mod triggers;
 mod views;
 

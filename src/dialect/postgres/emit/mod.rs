@@ -20,7 +20,7 @@ mod routines;
 mod security;
 mod sequences;
 mod table;
-pub use table::move_table;
+pub use table::keep_table;
 mod triggers;
 mod types;
 mod views;

@@ -22,7 +22,7 @@ mod column;
 mod constraints;
 mod index;
 mod table;
-pub use table::move_table;
+pub use table::keep_table;
 mod triggers;
 mod views;
 
