@@ -1,8 +1,8 @@
 use serde::Serialize;
 
 use crate::ir::{
-    Check, Column, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Grant, Index, Name,
-    Namespace, Policy, PrimaryKey, RowSecurity, Sequence, Table, Trigger, Unique, View,
+    Check, Column, Domain, Enum, Event, Exclusion, Extension, ForeignKey, Function, Grant, Index,
+    Name, Namespace, Policy, PrimaryKey, RowSecurity, Sequence, Table, Trigger, Unique, View,
 };
 
 /// One thing that differs between two schemas. Every variant carries both
@@ -95,6 +95,15 @@ pub enum Change {
     AlterDomain {
         from: Domain,
         to: Domain,
+    },
+    CreateEvent(Event),
+    DropEvent(Event),
+    /// Schedule, completion, status, comment or body of an event both
+    /// sides have (`ALTER EVENT`; MySQL's emitter drops and creates it
+    /// again when its definer or creation session changes).
+    AlterEvent {
+        from: Event,
+        to: Event,
     },
 }
 

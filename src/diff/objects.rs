@@ -1,5 +1,6 @@
-//! Domains and exclusion constraints (PostgreSQL only): compared whole,
-//! by name, after normalization has filled in generated names.
+//! Domains and exclusion constraints (PostgreSQL only) and events (MySQL
+//! only): compared whole, by name, after normalization has filled in
+//! generated names.
 
 use super::{Change, TableChange};
 use crate::ir::{Exclusion, Schema};
@@ -18,6 +19,24 @@ pub(super) fn domains(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
     for (name, t) in &to.domains {
         if !from.domains.contains_key(name) {
             out.push(Change::CreateDomain(t.clone()));
+        }
+    }
+}
+
+pub(super) fn events(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    for (name, f) in &from.events {
+        match to.events.get(name) {
+            None => out.push(Change::DropEvent(f.clone())),
+            Some(t) if t != f => out.push(Change::AlterEvent {
+                from: f.clone(),
+                to: t.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for (name, t) in &to.events {
+        if !from.events.contains_key(name) {
+            out.push(Change::CreateEvent(t.clone()));
         }
     }
 }

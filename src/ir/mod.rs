@@ -7,6 +7,7 @@
 //! deterministic. Spans are not stored here: the syntax layer keeps a side
 //! table from [`ObjectRef`] to source location.
 
+mod event;
 pub mod filter;
 mod keyed;
 mod name;
@@ -14,6 +15,7 @@ mod objects;
 mod security;
 pub mod validate;
 
+pub use event::{Event, EventStatus, Schedule};
 pub use name::Name;
 pub use objects::{Domain, Exclusion, ExclusionElement, FunctionAttributes, Parallel, Volatility};
 pub use security::{Grant, GrantKey, GrantOn, Policy, PolicyCommand, RowSecurity};
@@ -97,6 +99,9 @@ pub struct Schema {
     /// PostgreSQL domains.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub domains: BTreeMap<Name, Domain>,
+    /// MySQL / MariaDB events.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub events: BTreeMap<Name, Event>,
     /// Hazards the schema's authors accept, each on one object with a
     /// reason (`acknowledge RULE on OBJECT because "…"`). Not a database
     /// object: never diffed, never read from a database.
@@ -833,6 +838,9 @@ pub enum ObjectRef {
         grant_option: bool,
     },
     Domain {
+        name: Name,
+    },
+    Event {
         name: Name,
     },
     Exclusion {

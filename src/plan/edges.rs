@@ -278,6 +278,8 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
             domain_refs(to, &mut d.needs_new);
             domain_refs(from, &mut d.needs_old);
         }
+        // The server does not check an event's body when it is created.
+        Change::CreateEvent(_) | Change::DropEvent(_) | Change::AlterEvent { .. } => {}
     }
     d
 }

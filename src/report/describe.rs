@@ -170,6 +170,9 @@ pub fn describe(change: &Change) -> Described {
                 .collect(),
             ..altered("alter_domain", named("domain", &to.name))
         },
+        Change::CreateEvent(x) => added("create_event", named("event", &x.name)),
+        Change::DropEvent(x) => dropped("drop_event", named("event", &x.name)),
+        Change::AlterEvent { to, .. } => altered("alter_event", named("event", &to.name)),
     }
 }
 

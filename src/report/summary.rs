@@ -56,6 +56,9 @@ pub fn line(change: &Change) -> String {
         Change::CreateDomain(x) => format!("create domain `{}`", x.name),
         Change::DropDomain(x) => format!("drop domain `{}`", x.name),
         Change::AlterDomain { to, .. } => format!("alter domain `{}`", to.name),
+        Change::CreateEvent(x) => format!("create event `{}`", x.name),
+        Change::DropEvent(x) => format!("drop event `{}`", x.name),
+        Change::AlterEvent { to, .. } => format!("alter event `{}`", to.name),
     }
 }
 

@@ -290,6 +290,13 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
             let s = types::alter_domain(from, to, cx.online)?;
             cx.push_all(s);
         }
+        Change::CreateEvent(x) | Change::DropEvent(x) | Change::AlterEvent { to: x, .. } => {
+            return Err(EmitError::Unsupported {
+                dialect: crate::ir::DialectKind::Postgres,
+                what: format!("create event {} (events are MySQL's)", x.name),
+                help: Some("schedule the statement with pg_cron or an external scheduler".into()),
+            })
+        }
     }
     Ok(())
 }
