@@ -741,6 +741,13 @@ impl Function {
             self.args.split_whitespace().collect::<Vec<_>>().join(" "),
         )
     }
+
+    /// Whether `CREATE OR REPLACE` can turn `self` into `to`: PostgreSQL
+    /// refuses a new result type, new argument names or defaults, or a
+    /// function turned aggregate; those are dropped and created anew.
+    pub fn replaceable_by(&self, to: &Function) -> bool {
+        self.aggregate == to.aggregate && self.args == to.args && self.returns == to.returns
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
