@@ -248,3 +248,82 @@ fn expressions_keep_their_meaning_through_inspect_and_plan() {
            (-n) ^ 2 AS sq, -(n ^ 2) AS nsq, s COLLATE \"C\" AS sc, ts AT TIME ZONE 'UTC' AS utc FROM t;",
     )]);
 }
+
+/// A view an exclude pattern leaves alone reads a view strata must make
+/// anew (its column is retyped): the server would refuse the drop, and
+/// `CASCADE` would destroy the view. The plan is refused, naming it, and
+/// nothing changes; a change that leaves the view's reads alone plans.
+#[test]
+fn a_plan_that_would_break_an_excluded_view_is_refused_naming_it() {
+    use crate::cli_errors::strata;
+    use crate::support::{count, exec, PgDb};
+    use predicates::prelude::*;
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let Some(db) = rt.block_on(PgDb::create("pg_left_alone")) else {
+        return;
+    };
+    let setup: Vec<String> = [
+        "CREATE TABLE t (a integer, b text)",
+        "CREATE VIEW v AS SELECT a, b FROM t",
+        "CREATE SCHEMA audit",
+        "CREATE VIEW audit.w AS SELECT a FROM public.v",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    rt.block_on(exec(&db.url, &setup)).expect("setup");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("schema.strata");
+    let schema = |a: &str, extra: &str| {
+        format!(
+            "dialect postgres\n\ntable t {{\n  a  {a}?\n  b  text?\n{extra}}}\n\n\
+             view v as sql\"\"\"\n  select a, b from t\n\"\"\"\n"
+        )
+    };
+    std::fs::write(&file, schema("bigint", "")).expect("write schema");
+    let file = file.display().to_string();
+    strata()
+        .args([
+            "apply",
+            "--url",
+            &db.url,
+            "--to",
+            &file,
+            "--exclude",
+            "audit.*",
+        ])
+        .arg("--auto-approve")
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("audit.w")
+                .and(predicate::str::contains("leaves alone"))
+                .and(predicate::str::contains("drop view `v`")),
+        );
+    let kept = "SELECT count(*) FROM pg_views WHERE schemaname = 'audit' AND viewname = 'w'";
+    assert_eq!(rt.block_on(count(&db.url, kept)), Ok(1));
+    let retyped = "SELECT count(*) FROM information_schema.columns \
+                   WHERE table_name = 't' AND column_name = 'a' AND data_type = 'bigint'";
+    assert_eq!(rt.block_on(count(&db.url, retyped)), Ok(0));
+
+    // A change the excluded view does not see goes through.
+    std::fs::write(&file, schema("integer", "  c  text?\n")).expect("write schema");
+    strata()
+        .args([
+            "apply",
+            "--url",
+            &db.url,
+            "--to",
+            &file,
+            "--exclude",
+            "audit.*",
+        ])
+        .arg("--auto-approve")
+        .assert()
+        .success();
+    assert_eq!(rt.block_on(count(&db.url, kept)), Ok(1));
+}
