@@ -107,6 +107,12 @@ pub struct Schema {
     /// object: never diffed, never read from a database.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub acknowledgements: Vec<Acknowledgement>,
+    /// Views of the database that an exclude pattern leaves alone, with
+    /// their bodies: never diffed or printed, but a plan that would drop
+    /// what one of them reads is refused (`migration`), since the server
+    /// would refuse it too, or take the view with it under `CASCADE`.
+    #[serde(skip)]
+    pub left_alone: BTreeMap<Name, String>,
 }
 
 /// One accepted hazard: the rule's id, the object as hazards name it
@@ -745,6 +751,13 @@ impl Function {
             self.name.clone(),
             self.args.split_whitespace().collect::<Vec<_>>().join(" "),
         )
+    }
+
+    /// Whether `CREATE OR REPLACE` can turn `self` into `to`: PostgreSQL
+    /// refuses a new result type, new argument names or defaults, or a
+    /// function turned aggregate; those are dropped and created anew.
+    pub fn replaceable_by(&self, to: &Function) -> bool {
+        self.aggregate == to.aggregate && self.args == to.args && self.returns == to.returns
     }
 }
 

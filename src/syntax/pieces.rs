@@ -148,6 +148,7 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         domains,
         events,
         acknowledgements,
+        left_alone: _,
     } = schema;
     // The layout numbers a file's acknowledgements from its first: a later
     // piece holding any is left to the whole file's parse.

@@ -250,10 +250,7 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
             vec![],
         ),
         Change::ReplaceFunction { from, to } => {
-            let same_signature = from.aggregate == to.aggregate
-                && from.args == to.args
-                && from.returns == to.returns
-                && from.returns.is_some() == to.returns.is_some();
+            let same_signature = from.replaceable_by(to);
             if !same_signature {
                 change(cx, &Change::DropFunction(from.clone()))?;
             }
