@@ -1,7 +1,7 @@
 use serde::Serialize;
 
 use crate::ir::{
-    Check, Column, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Grant, Index, Name,
+    Check, Column, Composite, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Grant, Index, Name,
     Namespace, Policy, PrimaryKey, RowSecurity, Sequence, Table, Trigger, Unique, View,
 };
 
@@ -95,6 +95,14 @@ pub enum Change {
     AlterDomain {
         from: Domain,
         to: Domain,
+    },
+    CreateComposite(Composite),
+    DropComposite(Composite),
+    /// Attributes added, dropped or retyped, or the comment: what `ALTER
+    /// TYPE` can do in place; anything else is refused by the emitter.
+    AlterComposite {
+        from: Composite,
+        to: Composite,
     },
 }
 

@@ -1,4 +1,4 @@
-//! Domains and exclusion constraints (PostgreSQL only): compared whole,
+//! Domains, composite types and exclusion constraints (PostgreSQL only): compared whole,
 //! by name, after normalization has filled in generated names.
 
 use super::{Change, TableChange};
@@ -18,6 +18,24 @@ pub(super) fn domains(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
     for (name, t) in &to.domains {
         if !from.domains.contains_key(name) {
             out.push(Change::CreateDomain(t.clone()));
+        }
+    }
+}
+
+pub(super) fn composites(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    for (name, f) in &from.composites {
+        match to.composites.get(name) {
+            None => out.push(Change::DropComposite(f.clone())),
+            Some(t) if t != f => out.push(Change::AlterComposite {
+                from: f.clone(),
+                to: t.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for (name, t) in &to.composites {
+        if !from.composites.contains_key(name) {
+            out.push(Change::CreateComposite(t.clone()));
         }
     }
 }

@@ -69,6 +69,9 @@ impl Change {
             Change::CreateDomain(x) => Change::DropDomain(x),
             Change::DropDomain(x) => Change::CreateDomain(x),
             Change::AlterDomain { from, to } => Change::AlterDomain { from: to, to: from },
+            Change::CreateComposite(x) => Change::DropComposite(x),
+            Change::DropComposite(x) => Change::CreateComposite(x),
+            Change::AlterComposite { from, to } => Change::AlterComposite { from: to, to: from },
         }
     }
 }

@@ -15,7 +15,7 @@ mod security;
 pub mod validate;
 
 pub use name::Name;
-pub use objects::{Domain, Exclusion, ExclusionElement, FunctionAttributes, Parallel, Volatility};
+pub use objects::{Attribute, Composite, Domain, Exclusion, ExclusionElement, FunctionAttributes, Parallel, Volatility};
 pub use security::{Grant, GrantKey, GrantOn, Policy, PolicyCommand, RowSecurity};
 
 use std::collections::BTreeMap;
@@ -97,6 +97,9 @@ pub struct Schema {
     /// PostgreSQL domains.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub domains: BTreeMap<Name, Domain>,
+    /// PostgreSQL composite types (`CREATE TYPE … AS (…)`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub composites: BTreeMap<Name, Composite>,
     /// Hazards the schema's authors accept, each on one object with a
     /// reason (`acknowledge RULE on OBJECT because "…"`). Not a database
     /// object: never diffed, never read from a database.
@@ -833,6 +836,9 @@ pub enum ObjectRef {
         grant_option: bool,
     },
     Domain {
+        name: Name,
+    },
+    Composite {
         name: Name,
     },
     Exclusion {

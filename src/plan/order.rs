@@ -108,6 +108,10 @@ fn rank(change: &Change) -> u8 {
         Change::CreateDomain(_) => 4,
         Change::AlterDomain { .. } => 5,
         Change::DropDomain(_) => 18,
+        // Composite types likewise; one may use an enum or a domain.
+        Change::CreateComposite(_) => 5,
+        Change::AlterComposite { .. } => 5,
+        Change::DropComposite(_) => 18,
     }
 }
 

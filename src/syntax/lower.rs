@@ -22,6 +22,7 @@ use crate::ir::{
 };
 
 mod objects;
+mod types;
 
 type P<'a> = Pair<'a, Rule>;
 
@@ -73,6 +74,7 @@ const OBJECT_KINDS: &[&str] = &[
     "policy",
     "grant",
     "domain",
+    "type",
 ];
 
 pub fn known_dialects() -> &'static [&'static str] {
@@ -219,6 +221,7 @@ impl<'a> Lowerer<'a> {
             Rule::policy => self.policy(p, span),
             Rule::grant => self.grant(p, span),
             Rule::domain_def => self.domain_def(p, span, ns),
+            Rule::composite_def => self.composite_def(p, span, ns),
             _ => None,
         }
     }

@@ -146,6 +146,7 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         policies,
         grants,
         domains,
+        composites,
         acknowledgements,
     } = schema;
     // The layout numbers a file's acknowledgements from its first: a later
@@ -168,7 +169,8 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         && join(&mut into.triggers, triggers)
         && join(&mut into.policies, policies)
         && join(&mut into.grants, grants)
-        && join(&mut into.domains, domains);
+        && join(&mut into.domains, domains)
+        && join(&mut into.composites, composites);
     if !joined {
         return false;
     }

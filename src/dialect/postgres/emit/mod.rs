@@ -14,6 +14,7 @@
 //! `Change` that hands each change to the file of its object kind.
 
 mod column;
+mod composites;
 mod constraints;
 mod index;
 mod routines;
@@ -289,6 +290,11 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
         Change::AlterDomain { from, to } => {
             let s = types::alter_domain(from, to, cx.online)?;
             cx.push_all(s);
+        }
+        Change::CreateComposite(x) => cx.push_all(composites::create_composite(x)),
+        Change::DropComposite(x) => cx.push_all(composites::drop_composite(x)),
+        Change::AlterComposite { from, to } => {
+            cx.push_all(composites::alter_composite(from, to)?)
         }
     }
     Ok(())
