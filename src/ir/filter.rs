@@ -238,7 +238,9 @@ impl Exclude {
         schema.tables.retain(|n, _| !gone.contains(n));
         schema.enums.retain(|n, _| !self.excludes(Kind::Type, n));
         schema.domains.retain(|n, _| !self.excludes(Kind::Type, n));
-        schema.composites.retain(|n, _| !self.excludes(Kind::Type, n));
+        schema
+            .composites
+            .retain(|n, _| !self.excludes(Kind::Type, n));
         schema
             .sequences
             .retain(|n, _| !self.excludes(Kind::Sequence, n));

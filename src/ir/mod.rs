@@ -15,7 +15,10 @@ mod security;
 pub mod validate;
 
 pub use name::Name;
-pub use objects::{Attribute, Composite, Domain, Exclusion, ExclusionElement, FunctionAttributes, Parallel, Volatility};
+pub use objects::{
+    Attribute, Composite, Domain, Exclusion, ExclusionElement, FunctionAttributes, Parallel,
+    Volatility,
+};
 pub use security::{Grant, GrantKey, GrantOn, Policy, PolicyCommand, RowSecurity};
 
 use std::collections::BTreeMap;

@@ -15,7 +15,9 @@
 use super::types::{self, binary_compatible, narrows, only_additions};
 use crate::dialect::EmitOptions;
 use crate::diff::{Change, ColumnChanges, TableChange};
-use crate::ir::{Attribute, Check, Column, Composite, Domain, Enum, Exclusion, ForeignKey, Index, Name, Unique};
+use crate::ir::{
+    Attribute, Check, Column, Composite, Domain, Enum, Exclusion, ForeignKey, Index, Name, Unique,
+};
 use crate::plan::{Hazard, HazardKind};
 
 /// Hazards of a whole change, for the planner.

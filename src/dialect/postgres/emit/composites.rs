@@ -1,11 +1,9 @@
-//! Composite types: made whole, or altered attribute by attribute where
-//! `ALTER TYPE` can keep the order the schema asks for.
+//! Composite types: made whole, or altered attribute by attribute.
 
 use super::Stmts;
 use crate::dialect::postgres::hazards::attribute_hazard;
 use crate::dialect::postgres::quote::{ident, literal, name as qname};
-use crate::dialect::EmitError;
-use crate::ir::{Attribute, Composite, DialectKind};
+use crate::ir::{Attribute, Composite};
 
 fn attribute_sql(a: &Attribute) -> String {
     let mut s = format!("{} {}", ident(&a.name), a.ty);
@@ -41,31 +39,17 @@ pub(super) fn drop_composite(x: &Composite) -> Stmts {
 }
 
 /// Dropped attributes go, changed ones are retyped, new ones are added at
-/// the end: the order the schema asks for must be the one that leaves.
-pub(super) fn alter_composite(from: &Composite, to: &Composite) -> Result<Stmts, EmitError> {
+/// the end: PostgreSQL cannot place an attribute, so, as with a table's
+/// columns, order alone is not planned (`crate::plan::positions`).
+pub(super) fn alter_composite(from: &Composite, to: &Composite) -> Stmts {
     let find = |x: &Composite, n: &str| x.attributes.iter().find(|a| a.name == n).cloned();
-    let kept: Vec<&str> = from
-        .attributes
-        .iter()
-        .filter(|a| find(to, &a.name).is_some())
-        .map(|a| a.name.as_str())
-        .collect();
-    let wanted: Vec<&str> = to.attributes.iter().map(|a| a.name.as_str()).collect();
-    if !wanted.starts_with(&kept) {
-        return Err(EmitError::Unsupported {
-            dialect: DialectKind::Postgres,
-            what: format!(
-                "reorder the attributes of type {} (ALTER TYPE adds attributes only at the end)",
-                to.name
-            ),
-            help: Some(
-                "keep the existing attributes in their order and add new ones last, or declare a new type beside it and move the columns to it".into(),
-            ),
-        });
-    }
     let n = qname(&to.name);
     let mut out = Stmts::default();
-    for a in from.attributes.iter().filter(|a| find(to, &a.name).is_none()) {
+    for a in from
+        .attributes
+        .iter()
+        .filter(|a| find(to, &a.name).is_none())
+    {
         out.main.push((
             format!("ALTER TYPE {n} DROP ATTRIBUTE {}", ident(&a.name)),
             attribute_hazard(&to.name, a, None).into_iter().collect(),
@@ -76,11 +60,17 @@ pub(super) fn alter_composite(from: &Composite, to: &Composite) -> Result<Stmts,
         if b != *a {
             out.main.push((
                 format!("ALTER TYPE {n} ALTER ATTRIBUTE {}", retype(&b)),
-                attribute_hazard(&to.name, a, Some(&b)).into_iter().collect(),
+                attribute_hazard(&to.name, a, Some(&b))
+                    .into_iter()
+                    .collect(),
             ));
         }
     }
-    for a in to.attributes.iter().filter(|a| find(from, &a.name).is_none()) {
+    for a in to
+        .attributes
+        .iter()
+        .filter(|a| find(from, &a.name).is_none())
+    {
         out.main.push((
             format!("ALTER TYPE {n} ADD ATTRIBUTE {}", attribute_sql(a)),
             vec![],
@@ -89,7 +79,7 @@ pub(super) fn alter_composite(from: &Composite, to: &Composite) -> Result<Stmts,
     if from.comment != to.comment {
         out.main.push((comment(to), vec![]));
     }
-    Ok(out)
+    out
 }
 
 /// `a TYPE t COLLATE c`: the collation is said again, since a new type

@@ -293,9 +293,7 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
         }
         Change::CreateComposite(x) => cx.push_all(composites::create_composite(x)),
         Change::DropComposite(x) => cx.push_all(composites::drop_composite(x)),
-        Change::AlterComposite { from, to } => {
-            cx.push_all(composites::alter_composite(from, to)?)
-        }
+        Change::AlterComposite { from, to } => cx.push_all(composites::alter_composite(from, to)),
     }
     Ok(())
 }

@@ -6,8 +6,8 @@ use sqlx::Row;
 
 use super::{deferral, name_of, os, s};
 use crate::ir::{
-    Attribute, Check, Composite, Domain, Exclusion, ExclusionElement, Expr, FunctionAttributes, IndexKey, Parallel,
-    Schema, Type, Volatility,
+    Attribute, Check, Composite, Domain, Exclusion, ExclusionElement, Expr, FunctionAttributes,
+    IndexKey, Parallel, Schema, Type, Volatility,
 };
 
 pub(super) fn domains(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
