@@ -17,7 +17,10 @@ pub mod validate;
 
 pub use event::{Event, EventStatus, Schedule};
 pub use name::Name;
-pub use objects::{Domain, Exclusion, ExclusionElement, FunctionAttributes, Parallel, Volatility};
+pub use objects::{
+    Attribute, Composite, Domain, Exclusion, ExclusionElement, FunctionAttributes, Parallel,
+    Volatility,
+};
 pub use security::{Grant, GrantKey, GrantOn, Policy, PolicyCommand, RowSecurity};
 
 use std::collections::BTreeMap;
@@ -102,6 +105,9 @@ pub struct Schema {
     /// MySQL / MariaDB events.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub events: BTreeMap<Name, Event>,
+    /// PostgreSQL composite types (`CREATE TYPE … AS (…)`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub composites: BTreeMap<Name, Composite>,
     /// Hazards the schema's authors accept, each on one object with a
     /// reason (`acknowledge RULE on OBJECT because "…"`). Not a database
     /// object: never diffed, never read from a database.
@@ -854,6 +860,9 @@ pub enum ObjectRef {
         name: Name,
     },
     Event {
+        name: Name,
+    },
+    Composite {
         name: Name,
     },
     Exclusion {

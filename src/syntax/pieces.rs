@@ -147,6 +147,7 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         grants,
         domains,
         events,
+        composites,
         acknowledgements,
         left_alone: _,
     } = schema;
@@ -171,7 +172,8 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         && join(&mut into.policies, policies)
         && join(&mut into.grants, grants)
         && join(&mut into.domains, domains)
-        && join(&mut into.events, events);
+        && join(&mut into.events, events)
+        && join(&mut into.composites, composites);
     if !joined {
         return false;
     }

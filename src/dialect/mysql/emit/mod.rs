@@ -212,6 +212,15 @@ fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
                 )),
             })
         }
+        Change::CreateComposite(x)
+        | Change::DropComposite(x)
+        | Change::AlterComposite { to: x, .. } => {
+            return Err(EmitError::Unsupported {
+                dialect: DialectKind::Mysql,
+                what: format!("create type {} (composite types are PostgreSQL's)", x.name),
+                help: Some("store its attributes as columns, or as one JSON column".into()),
+            })
+        }
     })
 }
 

@@ -14,6 +14,7 @@
 //! `Change` that hands each change to the file of its object kind.
 
 mod column;
+mod composites;
 mod constraints;
 mod index;
 mod routines;
@@ -294,6 +295,9 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
                 help: Some("schedule the statement with pg_cron or an external scheduler".into()),
             })
         }
+        Change::CreateComposite(x) => cx.push_all(composites::create_composite(x)),
+        Change::DropComposite(x) => cx.push_all(composites::drop_composite(x)),
+        Change::AlterComposite { from, to } => cx.push_all(composites::alter_composite(from, to)),
     }
     Ok(())
 }

@@ -220,5 +220,13 @@ fn change(c: &Change) -> Result<Vec<String>, EmitError> {
                 Some("schedule the statement outside the database"),
             ))
         }
+        Change::CreateComposite(x)
+        | Change::DropComposite(x)
+        | Change::AlterComposite { to: x, .. } => {
+            return Err(unsupported(
+                format!("create type {} (composite types are PostgreSQL's)", x.name),
+                Some("store its attributes as columns, or as one JSON column"),
+            ))
+        }
     })
 }
