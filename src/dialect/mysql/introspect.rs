@@ -8,6 +8,7 @@
 //! as `longtext` + `json_valid` check, MySQL's unquoted literals and
 //! charset introducers) are undone here, where the server is known.
 
+mod events;
 pub mod queries;
 mod routines;
 
@@ -305,9 +306,7 @@ fn build(server: &Server, db: &str, db_collation: &str, c: Catalog) -> Introspec
     views(&c.views, db, &mut schema);
     triggers(&c.triggers, &mut schema);
     routines::routines(&c.routines, &c.parameters, &mut schema, &mut warnings);
-    for r in &c.events {
-        warnings.push(format!("event {} is not modeled by strata yet", col(r, 0)));
-    }
+    events::events(&c.events, &mut schema);
     partitions(&c.partitions, &mut schema);
     Introspection { schema, warnings }
 }
