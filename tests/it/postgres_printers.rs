@@ -24,7 +24,6 @@ const SETUP: &[&str] = &[
     "CREATE RULE r AS ON UPDATE TO v DO INSTEAD NOTHING",
     "CREATE COLLATION c1 (provider = icu, locale = 'de')",
     "CREATE TEXT SEARCH CONFIGURATION tsc (COPY = english)",
-    "CREATE TYPE pair AS (a int, b text)",
     "CREATE TYPE span AS RANGE (subtype = float8)",
     "COMMENT ON COLUMN v.a IS 'the a of t'",
     "GRANT CREATE ON SCHEMA public TO PUBLIC",
@@ -48,7 +47,6 @@ const UNMODELED: &[&str] = &[
     "unmodeled: constraint trigger with FROM ct on public.t",
     "unmodeled: rule r on public.v",
     "unmodeled: text search configuration public.tsc",
-    "unmodeled: composite type public.pair",
     "unmodeled: range type public.span",
     "unmodeled: comment on view column public.v.a",
 ];
