@@ -113,7 +113,13 @@ pub fn keep_columns(
 /// planned for a bare NOT NULL column ("fails if the table has rows")
 /// are wrong, as every row that was there gets its value back; only a
 /// row inserted since the drop has none.
-fn refilled_hazard(hazards: &mut Vec<Hazard>, table: &Name, column: &str, nullable: bool, aside: &Name) {
+fn refilled_hazard(
+    hazards: &mut Vec<Hazard>,
+    table: &Name,
+    column: &str,
+    nullable: bool,
+    aside: &Name,
+) {
     hazards.retain(|h| !(h.kind == HazardKind::MayFail && names(h, column)));
     if nullable {
         return;

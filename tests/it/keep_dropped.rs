@@ -125,12 +125,16 @@ fn scenario(target: &str, want: &str, want_later: &str, quote: fn(&Name) -> Stri
         .map(|h| h.message.as_str())
         .collect();
     assert!(
-        rollback_hazards.iter().any(|h| h.contains("nick`") && h.contains("kept copy")),
+        rollback_hazards
+            .iter()
+            .any(|h| h.contains("nick`") && h.contains("kept copy")),
         "{rollback_hazards:?}"
     );
     assert!(!down.contains("without a default"), "{down}");
     assert!(
-        !rollback_hazards.iter().any(|h| h.contains("without a default")),
+        !rollback_hazards
+            .iter()
+            .any(|h| h.contains("without a default")),
         "{rollback_hazards:?}"
     );
 
