@@ -5,6 +5,7 @@
 mod alter;
 pub mod apply;
 pub mod emit;
+pub mod events;
 pub mod expr;
 pub mod hazards;
 pub mod history;
@@ -159,7 +160,7 @@ impl Driver for Mysql {
                     f.options.insert("definer".to_string(), d.clone());
                 }
             }
-            Ok(())
+            events::align(url, db, desired).await
         })
     }
 

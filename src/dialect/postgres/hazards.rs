@@ -18,7 +18,9 @@ use super::types::{self, binary_compatible, narrows, only_additions};
 use crate::dialect::version::{Product, ServerVersion};
 use crate::dialect::EmitOptions;
 use crate::diff::{Change, ColumnChanges, TableChange};
-use crate::ir::{Check, Column, Domain, Enum, Exclusion, ForeignKey, Index, Name, Unique};
+use crate::ir::{
+    Attribute, Check, Column, Composite, Domain, Enum, Exclusion, ForeignKey, Index, Name, Unique,
+};
 use crate::plan::{Hazard, HazardKind};
 
 /// Hazards of a whole change, for the planner.
@@ -38,6 +40,7 @@ pub fn hazards(change: &Change, options: &EmitOptions) -> Vec<Hazard> {
             format!("materialized view {} is computed again", to.name),
         )],
         Change::AlterDomain { from, to } => alter_domain(from, to, options),
+        Change::AlterComposite { from, to } => composite_hazards(from, to),
         _ => vec![],
     };
     h.sort();
@@ -355,6 +358,41 @@ fn alter_domain(from: &Domain, to: &Domain, options: &EmitOptions) -> Vec<Hazard
         }
     }
     h
+}
+
+/// An attribute dropped or retyped loses or converts its values in every
+/// column of the type; a retype is refused by the server while a table
+/// column uses the type.
+fn composite_hazards(from: &Composite, to: &Composite) -> Vec<Hazard> {
+    from.attributes
+        .iter()
+        .filter_map(|a| {
+            let b = to.attributes.iter().find(|b| b.name == a.name);
+            attribute_hazard(&to.name, a, b)
+        })
+        .collect()
+}
+
+/// The hazard of one attribute `a` of type `ty` becoming `b` (`None`:
+/// dropped).
+pub(super) fn attribute_hazard(ty: &Name, a: &Attribute, b: Option<&Attribute>) -> Option<Hazard> {
+    match b {
+        None => Some(hazard(
+            HazardKind::DataLoss,
+            format!(
+                "dropping attribute {} of type {ty} deletes its values in every column of the type",
+                a.name
+            ),
+        )),
+        Some(b) if b != a => Some(hazard(
+            HazardKind::MayFail,
+            format!(
+                "attribute {} of type {ty} cannot change type while a table column uses the type",
+                a.name
+            ),
+        )),
+        Some(_) => None,
+    }
 }
 
 pub(super) fn not_null_hazard(domain: &Name) -> Hazard {

@@ -214,5 +214,19 @@ fn change(c: &Change) -> Result<Vec<String>, EmitError> {
                 Some("write the base type on each column, and the domain's checks as column checks"),
             ))
         }
+        Change::CreateEvent(x) | Change::DropEvent(x) | Change::AlterEvent { to: x, .. } => {
+            return Err(unsupported(
+                format!("create event {} (events are MySQL's)", x.name),
+                Some("schedule the statement outside the database"),
+            ))
+        }
+        Change::CreateComposite(x)
+        | Change::DropComposite(x)
+        | Change::AlterComposite { to: x, .. } => {
+            return Err(unsupported(
+                format!("create type {} (composite types are PostgreSQL's)", x.name),
+                Some("store its attributes as columns, or as one JSON column"),
+            ))
+        }
     })
 }
