@@ -91,7 +91,7 @@ pub enum HazardKind {
     /// cluster waits for it (src/cluster/galera.rs).
     GaleraToi,
     /// `--keep-dropped`: a dropped table is moved aside, its rows kept;
-    /// costs disk, and its indexes and constraints keep their names.
+    /// costs disk until `strata gc`.
     KeptAside,
 }
 

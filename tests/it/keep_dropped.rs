@@ -427,3 +427,90 @@ fn dropped_twice_on_sqlite() {
         pg_name,
     );
 }
+
+/// `apply --plan` runs a saved plan as written: `--keep-dropped` cannot
+/// make a plan made without it keep what it drops, so it is refused
+/// (nothing applied); a plan made with it records so and applies.
+#[test]
+fn a_saved_plan_made_without_keep_dropped_is_refused_with_it() {
+    let db = SqliteDb::create_file();
+    exec(
+        &db.url,
+        &[
+            "CREATE TABLE users (id integer PRIMARY KEY)",
+            "CREATE TABLE old_stuff (id integer PRIMARY KEY)",
+            "INSERT INTO old_stuff VALUES (1), (2)",
+        ],
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let schema = dir.path().join("app.strata");
+    std::fs::write(&schema, "table users {\n  id integer pk\n}\n").expect("schema");
+    let schema = schema.display().to_string();
+    let plain = dir.path().join("plain.json").display().to_string();
+    let kept = dir.path().join("kept.json").display().to_string();
+    strata(&[
+        "plan",
+        "--url",
+        &db.url,
+        "--to",
+        &schema,
+        "--allow-destructive",
+        "-o",
+        &plain,
+    ])
+    .success();
+    let out = strata(&[
+        "apply",
+        "--url",
+        &db.url,
+        "--plan",
+        &plain,
+        "--keep-dropped",
+        "--allow-destructive",
+        "--auto-approve",
+    ])
+    .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("planned without --keep-dropped"), "{err}");
+    assert!(err.contains("--no-keep-dropped"), "{err}");
+    assert_eq!(count(&db.url, "old_stuff"), Ok(2), "nothing was applied");
+
+    strata(&[
+        "plan",
+        "--url",
+        &db.url,
+        "--to",
+        &schema,
+        "--keep-dropped",
+        "-o",
+        &kept,
+    ])
+    .success();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&kept).expect("read")).expect("json");
+    assert_eq!(json["keep_dropped"], serde_json::Value::Bool(true));
+    strata(&[
+        "apply",
+        "--url",
+        &db.url,
+        "--plan",
+        &kept,
+        "--keep-dropped",
+        "--auto-approve",
+    ])
+    .success();
+    assert!(
+        count(&db.url, "old_stuff").is_err(),
+        "old_stuff moved aside"
+    );
+    let driver = for_url(&db.url).expect("driver");
+    let aside = support::rt()
+        .block_on(driver.introspect(&db.url, &[]))
+        .expect("inspect")
+        .schema
+        .tables
+        .into_keys()
+        .find(|n| n.name.starts_with("old_stuff__dropped_"))
+        .expect("kept");
+    assert_eq!(count(&db.url, &pg_name(&aside)), Ok(2), "rows kept");
+}

@@ -63,6 +63,7 @@ mod report_markdown;
 mod report_pipeline;
 mod report_text;
 mod saved_plan_guards;
+mod server_version;
 mod sql_source;
 mod sqlite;
 mod sqlite_emit;
