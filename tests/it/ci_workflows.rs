@@ -108,7 +108,10 @@ fn the_preview_plans_a_new_schema_dir_from_empty_and_gates_data_loss() {
     assert!(outputs.contains("destructive=false"), "{outputs}");
     assert!(outputs.contains("changes=2"), "{outputs}");
     let preview = std::fs::read_to_string(d.join("preview.md")).expect("preview.md");
-    assert!(preview.contains("create table"), "{preview}");
+    assert!(
+        preview.contains("CREATE TABLE \"public\".\"b\""),
+        "{preview}"
+    );
 
     // Dropping a table is refused without the label, naming the hazard.
     git(d, &["branch", "-f", "base"]);
