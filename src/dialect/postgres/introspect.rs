@@ -694,7 +694,8 @@ fn split_trigger_def(def: &str) -> (Option<String>, String) {
 
 fn index_of(r: &PgRow) -> Result<Index, sqlx::Error> {
     let key_count: i16 = r.try_get("key_count")?;
-    let defs: Vec<String> = r.try_get("column_defs")?;
+    // Printed for expressions only: a key column is its name.
+    let defs: Vec<Option<String>> = r.try_get("column_defs")?;
     let attnums: Vec<i16> = r.try_get("attnums")?;
     let attnames: Vec<Option<String>> = r.try_get("attnames")?;
     let options: Vec<i16> = r.try_get("options")?;
@@ -703,22 +704,27 @@ fn index_of(r: &PgRow) -> Result<Index, sqlx::Error> {
     let mut parts = Vec::new();
     let mut include = Vec::new();
     for (i, def) in defs.iter().enumerate() {
-        let column = match (attnums.get(i), attnames.get(i)) {
-            (Some(n), Some(Some(name))) if *n != 0 => Some(name.clone()),
-            _ => None,
+        let key = match (attnums.get(i), attnames.get(i), def) {
+            (Some(n), Some(Some(name)), _) if *n != 0 => IndexKey::Column(name.clone()),
+            (_, _, Some(def)) => IndexKey::Expr(crate::ir::Expr::new(def.clone())),
+            _ => {
+                return Err(sqlx::Error::Decode(
+                    format!("index key {i} is neither a column nor an expression").into(),
+                ))
+            }
         };
         if i as i16 >= key_count {
-            include.push(column.unwrap_or_else(|| def.clone()));
+            include.push(match key {
+                IndexKey::Column(c) => c,
+                IndexKey::Expr(e) => e.0,
+            });
             continue;
         }
         let opt = options.get(i).copied().unwrap_or(0);
         let desc = opt & 1 != 0;
         let nulls_first = opt & 2 != 0;
         parts.push(IndexPart {
-            key: match column {
-                Some(c) => IndexKey::Column(c),
-                None => IndexKey::Expr(crate::ir::Expr::new(def.clone())),
-            },
+            key,
             desc,
             // Only a non-default nulls order is spelled out.
             nulls_first: (nulls_first != desc).then_some(nulls_first),
