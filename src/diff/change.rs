@@ -1,8 +1,9 @@
 use serde::Serialize;
 
 use crate::ir::{
-    Check, Column, Domain, Enum, Event, Exclusion, Extension, ForeignKey, Function, Grant, Index,
-    Name, Namespace, Policy, PrimaryKey, RowSecurity, Sequence, Table, Trigger, Unique, View,
+    Check, Column, Composite, Domain, Enum, Event, Exclusion, Extension, ForeignKey, Function,
+    Grant, Index, Name, Namespace, Policy, PrimaryKey, RowSecurity, Sequence, Table, Trigger,
+    Unique, View,
 };
 
 /// One thing that differs between two schemas. Every variant carries both
@@ -104,6 +105,14 @@ pub enum Change {
     AlterEvent {
         from: Event,
         to: Event,
+    },
+    CreateComposite(Composite),
+    DropComposite(Composite),
+    /// Attributes added, dropped or retyped, or the comment: what `ALTER
+    /// TYPE` can do in place (new attributes go last).
+    AlterComposite {
+        from: Composite,
+        to: Composite,
     },
 }
 

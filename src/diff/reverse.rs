@@ -72,6 +72,9 @@ impl Change {
             Change::CreateEvent(x) => Change::DropEvent(x),
             Change::DropEvent(x) => Change::CreateEvent(x),
             Change::AlterEvent { from, to } => Change::AlterEvent { from: to, to: from },
+            Change::CreateComposite(x) => Change::DropComposite(x),
+            Change::DropComposite(x) => Change::CreateComposite(x),
+            Change::AlterComposite { from, to } => Change::AlterComposite { from: to, to: from },
         }
     }
 }

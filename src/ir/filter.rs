@@ -49,7 +49,7 @@ pub enum Kind {
     View,
     Function,
     Sequence,
-    /// Enums and domains.
+    /// Enums, domains and composite types.
     Type,
     /// A namespace (PostgreSQL schema) and everything in it.
     Namespace,
@@ -250,6 +250,9 @@ impl Exclude {
         schema.domains.retain(|n, _| !self.excludes(Kind::Type, n));
         schema.events.retain(|n, _| !self.excludes(Kind::Event, n));
         schema
+            .composites
+            .retain(|n, _| !self.excludes(Kind::Type, n));
+        schema
             .sequences
             .retain(|n, _| !self.excludes(Kind::Sequence, n));
         schema
@@ -267,7 +270,11 @@ impl Exclude {
                 gone_views.push(n.clone());
             }
         }
-        schema.views.retain(|n, _| !gone_views.contains(n));
+        for n in &gone_views {
+            if let Some(v) = schema.views.remove(n) {
+                schema.left_alone.insert(v.name, v.body);
+            }
+        }
         for t in schema.tables.values_mut() {
             t.foreign_keys.retain(|fk| {
                 let kept = gone.contains(&fk.ref_table);

@@ -112,6 +112,10 @@ fn rank(change: &Change) -> u8 {
         // table to exist, and goes first when dropped, last when created.
         Change::DropEvent(_) => 0,
         Change::CreateEvent(_) | Change::AlterEvent { .. } => 15,
+        // Composite types likewise; one may use an enum or a domain.
+        Change::CreateComposite(_) => 5,
+        Change::AlterComposite { .. } => 5,
+        Change::DropComposite(_) => 18,
     }
 }
 

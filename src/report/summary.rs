@@ -59,6 +59,9 @@ pub fn line(change: &Change) -> String {
         Change::CreateEvent(x) => format!("create event `{}`", x.name),
         Change::DropEvent(x) => format!("drop event `{}`", x.name),
         Change::AlterEvent { to, .. } => format!("alter event `{}`", to.name),
+        Change::CreateComposite(x) => format!("create type `{}`", x.name),
+        Change::DropComposite(x) => format!("drop type `{}`", x.name),
+        Change::AlterComposite { to, .. } => format!("alter type `{}`", to.name),
     }
 }
 

@@ -23,6 +23,7 @@ use crate::ir::{
 
 mod events;
 mod objects;
+mod types;
 
 type P<'a> = Pair<'a, Rule>;
 
@@ -75,6 +76,7 @@ const OBJECT_KINDS: &[&str] = &[
     "grant",
     "domain",
     "event",
+    "type",
 ];
 
 pub fn known_dialects() -> &'static [&'static str] {
@@ -222,6 +224,7 @@ impl<'a> Lowerer<'a> {
             Rule::grant => self.grant(p, span),
             Rule::domain_def => self.domain_def(p, span, ns),
             Rule::event => self.event(p, span, ns),
+            Rule::composite_def => self.composite_def(p, span, ns),
             _ => None,
         }
     }

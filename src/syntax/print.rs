@@ -151,6 +151,14 @@ fn objects(
     for d in schema.domains.values().filter(|d| keep(&d.name)) {
         chunks.push(Chunk::one("domain", objects::domain(d, ind, ns)));
     }
+    for x in schema.composites.values().filter(|x| keep(&x.name)) {
+        let text = objects::composite(x, ind, ns);
+        chunks.push(if text.contains('\n') {
+            Chunk::many("type", text)
+        } else {
+            Chunk::one("type", text)
+        });
+    }
     for s in schema.sequences.values().filter(|s| keep(&s.name)) {
         chunks.push(Chunk::one("sequence", sequence(s, ind, ns)));
     }
@@ -358,6 +366,11 @@ fn top_item(schema: &Schema, top: &Top, ind: &str, ns: Option<&str>) -> String {
                 .events
                 .get(name)
                 .map(|e| events::event(e, ind, ns))
+                .unwrap_or_default(),
+            ObjectRef::Composite { name } => schema
+                .composites
+                .get(name)
+                .map(|x| objects::composite(x, ind, ns))
                 .unwrap_or_default(),
             ObjectRef::Table { name } => schema
                 .tables

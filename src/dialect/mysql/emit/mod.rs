@@ -14,7 +14,7 @@ mod index;
 mod routines;
 mod session;
 mod table;
-pub use table::move_table;
+pub use table::keep_table;
 mod triggers;
 mod views;
 
@@ -210,6 +210,15 @@ fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
                     "write the base type `{}` on each column, and its checks as table checks",
                     x.ty
                 )),
+            })
+        }
+        Change::CreateComposite(x)
+        | Change::DropComposite(x)
+        | Change::AlterComposite { to: x, .. } => {
+            return Err(EmitError::Unsupported {
+                dialect: DialectKind::Mysql,
+                what: format!("create type {} (composite types are PostgreSQL's)", x.name),
+                help: Some("store its attributes as columns, or as one JSON column".into()),
             })
         }
     })

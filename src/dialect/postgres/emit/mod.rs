@@ -14,13 +14,14 @@
 //! `Change` that hands each change to the file of its object kind.
 
 mod column;
+mod composites;
 mod constraints;
 mod index;
 mod routines;
 mod security;
 mod sequences;
 mod table;
-pub use table::move_table;
+pub use table::keep_table;
 mod triggers;
 mod types;
 mod views;
@@ -250,10 +251,7 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
             vec![],
         ),
         Change::ReplaceFunction { from, to } => {
-            let same_signature = from.aggregate == to.aggregate
-                && from.args == to.args
-                && from.returns == to.returns
-                && from.returns.is_some() == to.returns.is_some();
+            let same_signature = from.replaceable_by(to);
             if !same_signature {
                 change(cx, &Change::DropFunction(from.clone()))?;
             }
@@ -297,6 +295,9 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
                 help: Some("schedule the statement with pg_cron or an external scheduler".into()),
             })
         }
+        Change::CreateComposite(x) => cx.push_all(composites::create_composite(x)),
+        Change::DropComposite(x) => cx.push_all(composites::drop_composite(x)),
+        Change::AlterComposite { from, to } => cx.push_all(composites::alter_composite(from, to)),
     }
     Ok(())
 }

@@ -22,7 +22,7 @@ mod column;
 mod constraints;
 mod index;
 mod table;
-pub use table::move_table;
+pub use table::keep_table;
 mod triggers;
 mod views;
 
@@ -218,6 +218,14 @@ fn change(c: &Change) -> Result<Vec<String>, EmitError> {
             return Err(unsupported(
                 format!("create event {} (events are MySQL's)", x.name),
                 Some("schedule the statement outside the database"),
+            ))
+        }
+        Change::CreateComposite(x)
+        | Change::DropComposite(x)
+        | Change::AlterComposite { to: x, .. } => {
+            return Err(unsupported(
+                format!("create type {} (composite types are PostgreSQL's)", x.name),
+                Some("store its attributes as columns, or as one JSON column"),
             ))
         }
     })
