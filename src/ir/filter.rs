@@ -53,11 +53,20 @@ pub enum Kind {
     Type,
     /// A namespace (PostgreSQL schema) and everything in it.
     Namespace,
+    /// A MySQL event.
+    Event,
 }
 
 impl Kind {
-    pub const NAMES: [&'static str; 6] =
-        ["table", "view", "function", "sequence", "type", "namespace"];
+    pub const NAMES: [&'static str; 7] = [
+        "table",
+        "view",
+        "function",
+        "sequence",
+        "type",
+        "namespace",
+        "event",
+    ];
 
     fn parse(s: &str) -> Option<Kind> {
         Some(match s {
@@ -67,6 +76,7 @@ impl Kind {
             "sequence" => Kind::Sequence,
             "type" => Kind::Type,
             "namespace" | "schema" => Kind::Namespace,
+            "event" => Kind::Event,
             _ => return None,
         })
     }
@@ -238,6 +248,7 @@ impl Exclude {
         schema.tables.retain(|n, _| !gone.contains(n));
         schema.enums.retain(|n, _| !self.excludes(Kind::Type, n));
         schema.domains.retain(|n, _| !self.excludes(Kind::Type, n));
+        schema.events.retain(|n, _| !self.excludes(Kind::Event, n));
         schema
             .composites
             .retain(|n, _| !self.excludes(Kind::Type, n));
@@ -323,6 +334,8 @@ mod tests {
         assert!(p("*.tmp_*").matches(Kind::Table, &Name::qualified("x", "tmp_1")));
         assert!(p("tmp_*").matches(Kind::Table, &Name::qualified("x", "tmp_1")));
         assert!(!p("view:tmp_*").matches(Kind::Table, &Name::new("tmp_1")));
+        assert!(p("event:purge_*").matches(Kind::Event, &Name::new("purge_old")));
+        assert!(!p("event:purge_*").matches(Kind::Table, &Name::new("purge_old")));
     }
 
     #[test]

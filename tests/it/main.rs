@@ -37,6 +37,7 @@ mod migrate;
 mod migrate_trust;
 mod mysql;
 mod mysql_apply;
+mod mysql_events;
 mod mysql_fidelity;
 mod mysql_keys;
 mod mysql_moves;

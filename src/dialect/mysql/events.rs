@@ -24,9 +24,43 @@ pub fn normalize(e: &mut Event) {
             ends: ends.as_deref().map(time),
         },
     };
-    e.body = e.body.trim().trim_end_matches(';').trim_end().to_string();
+    e.body = quotes_doubled(e.body.trim().trim_end_matches(';').trim_end());
     e.comment = e.comment.take().filter(|c| !c.is_empty());
     e.options = options(&e.options);
+}
+
+/// `'it\'s'` → `'it''s'`: the server keeps an event's body with each
+/// quote inside a string doubled, however it was escaped.
+fn quotes_doubled(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    // The quote that opened the string or identifier the text is in.
+    let mut open: Option<char> = None;
+    while let Some(c) = chars.next() {
+        match (open, c) {
+            (None, '\'' | '"' | '`') => open = Some(c),
+            (Some('\''), '\\') if chars.peek() == Some(&'\'') => {
+                chars.next();
+                out.push_str("''");
+                continue;
+            }
+            (Some(q), '\\') if q != '`' => {
+                out.push(c);
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+                continue;
+            }
+            (Some(q), _) if c == q && chars.peek() == Some(&q) => {
+                chars.next();
+                out.push(c);
+            }
+            (Some(q), _) if c == q => open = None,
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// `2035-01-01` → `2035-01-01 00:00:00`, as the server prints a time.
@@ -146,6 +180,10 @@ mod tests {
             }
         );
         assert_eq!(e.body, "DELETE FROM t");
+        assert_eq!(
+            quotes_doubled(r"select 'it\'s', 'a''b', 'c\\', `x'`"),
+            r"select 'it''s', 'a''b', 'c\\', `x'`"
+        );
         assert_eq!(e.comment, None);
         assert_eq!(e.options["sql_mode"], "ANSI_QUOTES");
     }

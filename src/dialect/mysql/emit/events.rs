@@ -140,6 +140,6 @@ mod tests {
         to.options.insert("definer".into(), "app@%".into());
         let s = alter_event(&from, &to);
         assert_eq!(s[0], "DROP EVENT `purge`");
-        assert!(s[1].starts_with("CREATE DEFINER = 'app'@'%' EVENT `purge`"));
+        assert!(s[2].starts_with("CREATE DEFINER = 'app'@'%' EVENT `purge`"));
     }
 }
