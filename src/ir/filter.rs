@@ -53,7 +53,7 @@ pub enum Kind {
     View,
     Function,
     Sequence,
-    /// Enums and domains.
+    /// Enums, domains and composite types.
     Type,
     /// A namespace (PostgreSQL schema) and everything in it.
     Namespace,
@@ -242,6 +242,9 @@ impl Exclude {
         schema.tables.retain(|n, _| !gone.contains(n));
         schema.enums.retain(|n, _| !self.excludes(Kind::Type, n));
         schema.domains.retain(|n, _| !self.excludes(Kind::Type, n));
+        schema
+            .composites
+            .retain(|n, _| !self.excludes(Kind::Type, n));
         schema
             .sequences
             .retain(|n, _| !self.excludes(Kind::Sequence, n));

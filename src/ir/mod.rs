@@ -7,6 +7,7 @@
 //! deterministic. Spans are not stored here: the syntax layer keeps a side
 //! table from [`ObjectRef`] to source location.
 
+mod event;
 pub mod filter;
 mod keyed;
 mod name;
@@ -14,8 +15,12 @@ mod objects;
 mod security;
 pub mod validate;
 
+pub use event::{Event, EventStatus, Schedule};
 pub use name::Name;
-pub use objects::{Domain, Exclusion, ExclusionElement, FunctionAttributes, Parallel, Volatility};
+pub use objects::{
+    Attribute, Composite, Domain, Exclusion, ExclusionElement, FunctionAttributes, Parallel,
+    Volatility,
+};
 pub use security::{Grant, GrantKey, GrantOn, Policy, PolicyCommand, RowSecurity};
 
 use std::collections::BTreeMap;
@@ -97,6 +102,12 @@ pub struct Schema {
     /// PostgreSQL domains.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub domains: BTreeMap<Name, Domain>,
+    /// MySQL / MariaDB events.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub events: BTreeMap<Name, Event>,
+    /// PostgreSQL composite types (`CREATE TYPE … AS (…)`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub composites: BTreeMap<Name, Composite>,
     /// Hazards the schema's authors accept, each on one object with a
     /// reason (`acknowledge RULE on OBJECT because "…"`). Not a database
     /// object: never diffed, never read from a database.
@@ -854,6 +865,12 @@ pub enum ObjectRef {
         grant_option: bool,
     },
     Domain {
+        name: Name,
+    },
+    Event {
+        name: Name,
+    },
+    Composite {
         name: Name,
     },
     Exclusion {

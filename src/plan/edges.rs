@@ -294,6 +294,23 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
             domain_refs(to, &mut d.needs_new);
             domain_refs(from, &mut d.needs_old);
         }
+        // The server does not check an event's body when it is created.
+        Change::CreateEvent(_) | Change::DropEvent(_) | Change::AlterEvent { .. } => {}
+        Change::CreateComposite(x) => {
+            d.provides.push(Obj::Type(key(&x.name)));
+            d.needs_new.extend(namespace(&x.name));
+            composite_refs(x, &mut d.needs_new);
+        }
+        Change::DropComposite(x) => {
+            d.removes.push(Obj::Type(key(&x.name)));
+            d.needs_old.extend(namespace(&x.name));
+            composite_refs(x, &mut d.needs_old);
+        }
+        Change::AlterComposite { from, to } => {
+            d.provides.push(Obj::Type(key(&to.name)));
+            composite_refs(to, &mut d.needs_new);
+            composite_refs(from, &mut d.needs_old);
+        }
     }
     d
 }
@@ -403,6 +420,14 @@ fn domain_refs(x: &crate::ir::Domain, out: &mut Vec<Obj>) {
     }
     // `value` and casts to the domain itself are no dependency.
     out.extend(exprs.into_iter().filter(|o| *o != Obj::Type(own.clone())));
+}
+
+/// A composite type leans on the types of its attributes (enums, domains,
+/// other composite types).
+fn composite_refs(x: &crate::ir::Composite, out: &mut Vec<Obj>) {
+    for a in &x.attributes {
+        out.extend(refs::names(a.ty.as_str()).into_iter().map(Obj::Type));
+    }
 }
 
 /// The relations and functions a view or trigger body reads.

@@ -146,6 +146,8 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         policies,
         grants,
         domains,
+        events,
+        composites,
         acknowledgements,
         left_alone: _,
     } = schema;
@@ -169,7 +171,9 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         && join(&mut into.triggers, triggers)
         && join(&mut into.policies, policies)
         && join(&mut into.grants, grants)
-        && join(&mut into.domains, domains);
+        && join(&mut into.domains, domains)
+        && join(&mut into.events, events)
+        && join(&mut into.composites, composites);
     if !joined {
         return false;
     }

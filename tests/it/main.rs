@@ -48,6 +48,7 @@ mod postgres_printers;
 mod postgres_routines;
 mod postgres_security;
 mod postgres_types;
+mod postgres_user_types;
 mod postgres_views;
 mod preflight;
 mod properties;

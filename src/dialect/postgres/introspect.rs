@@ -22,8 +22,8 @@ use crate::ir::{
     Sequence, SequenceOptions, Table, Trigger, Unique, View,
 };
 use queries::{
-    COLUMNS, CONSTRAINTS, DOMAINS, ENUMS, EXCLUSIONS, EXTENSIONS, FUNCTIONS, GRANTS, INDEXES,
-    NAMESPACES, POLICIES, SEQUENCES, TABLES, TRIGGERS, UNMODELED, VIEWS,
+    COLUMNS, COMPOSITES, CONSTRAINTS, DOMAINS, ENUMS, EXCLUSIONS, EXTENSIONS, FUNCTIONS, GRANTS,
+    INDEXES, NAMESPACES, POLICIES, SEQUENCES, TABLES, TRIGGERS, UNMODELED, VIEWS,
 };
 
 /// Reads the schema of the database at `url`; `namespaces` narrows it
@@ -72,6 +72,7 @@ struct Rows {
     grants: Vec<PgRow>,
     domains: Vec<PgRow>,
     exclusions: Vec<PgRow>,
+    composites: Vec<PgRow>,
 }
 
 async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspection> {
@@ -108,8 +109,13 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
         q(TRIGGERS),
         q(UNMODELED),
     )?;
-    let (policies, grants, domains, exclusions) =
-        tokio::try_join!(q(POLICIES), q(GRANTS), q(DOMAINS), q(EXCLUSIONS))?;
+    let (policies, grants, domains, exclusions, composites) = tokio::try_join!(
+        q(POLICIES),
+        q(GRANTS),
+        q(DOMAINS),
+        q(EXCLUSIONS),
+        q(COMPOSITES)
+    )?;
     let rows = Rows {
         namespaces: namespaces_r,
         extensions,
@@ -127,6 +133,7 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
         grants,
         domains,
         exclusions,
+        composites,
     };
     build(rows).map_err(|e| {
         miette::miette!(
@@ -222,6 +229,7 @@ fn build(mut rows: Rows) -> Result<Introspection, sqlx::Error> {
         }
     }
     objects::domains(&rows.domains, &mut schema)?;
+    objects::composites(&rows.composites, &mut schema)?;
     let mut matview_indexes = indexes(&std::mem::take(&mut rows.indexes), &mut tables)?;
     for t in tables.into_values() {
         schema.tables.insert(t.name.clone(), t);
@@ -643,6 +651,16 @@ fn triggers(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
             events.push("truncate".to_string());
         }
         let (when, body) = split_trigger_def(&def);
+        let mut options = BTreeMap::new();
+        for (column, key) in [
+            ("is_constraint", "constraint"),
+            ("deferrable", "deferrable"),
+            ("initially_deferred", "initially_deferred"),
+        ] {
+            if r.try_get::<bool, _>(column)? {
+                options.insert(key.to_string(), "true".to_string());
+            }
+        }
         schema.triggers.insert(
             (table.clone(), name.clone()),
             Trigger {
@@ -653,7 +671,7 @@ fn triggers(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
                 for_each_row: tgtype & 1 != 0,
                 when: when.map(crate::ir::Expr::new),
                 body,
-                options: Default::default(),
+                options,
             },
         );
     }

@@ -14,13 +14,14 @@
 //! `Change` that hands each change to the file of its object kind.
 
 mod column;
+mod composites;
 mod constraints;
 mod index;
 mod routines;
 mod security;
 mod sequences;
 mod table;
-pub use table::move_table;
+pub use table::keep_table;
 mod triggers;
 mod types;
 mod views;
@@ -290,6 +291,16 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
             let s = types::alter_domain(from, to, cx.online)?;
             cx.push_all(s);
         }
+        Change::CreateEvent(x) | Change::DropEvent(x) | Change::AlterEvent { to: x, .. } => {
+            return Err(EmitError::Unsupported {
+                dialect: crate::ir::DialectKind::Postgres,
+                what: format!("create event {} (events are MySQL's)", x.name),
+                help: Some("schedule the statement with pg_cron or an external scheduler".into()),
+            })
+        }
+        Change::CreateComposite(x) => cx.push_all(composites::create_composite(x)),
+        Change::DropComposite(x) => cx.push_all(composites::drop_composite(x)),
+        Change::AlterComposite { from, to } => cx.push_all(composites::alter_composite(from, to)),
     }
     Ok(())
 }

@@ -25,6 +25,7 @@ pub const QUERIES: &[(&str, &str)] = &[
     ("grants", GRANTS),
     ("domains", DOMAINS),
     ("exclusions", EXCLUSIONS),
+    ("composites", COMPOSITES),
 ];
 
 /// The namespace filter every query repeats (`n` is `pg_namespace`).
@@ -319,10 +320,12 @@ pub const TRIGGERS: &str = concat!(
        tg.tgtype AS tgtype, pg_get_triggerdef(tg.oid, true) AS definition, \
        ARRAY(SELECT a.attname::text FROM unnest(tg.tgattr::int2[]) WITH ORDINALITY k(n, o) \
              JOIN pg_attribute a ON a.attrelid = tg.tgrelid AND a.attnum = k.n ORDER BY k.o) \
-         AS update_columns \
+         AS update_columns, \
+       tg.tgconstraint <> 0 AS is_constraint, tg.tgdeferrable AS deferrable, \
+       tg.tginitdeferred AS initially_deferred \
      FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgconstraint = 0 AND",
+     WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgconstrrelid = 0 AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_class", "c.oid"),
@@ -332,11 +335,9 @@ pub const TRIGGERS: &str = concat!(
 /// Everything strata does not model yet, one row per object, so that
 /// introspection can say so instead of silently dropping it.
 pub const UNMODELED: &str = concat!(
-    "SELECT CASE t.typtype WHEN 'r' THEN 'range type' WHEN 'm' THEN 'multirange type' \
-       ELSE 'composite type' END AS kind, n.nspname || '.' || t.typname AS name \
+    "SELECT 'range type' AS kind, n.nspname || '.' || t.typname AS name \
      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
-     LEFT JOIN pg_class c ON c.oid = t.typrelid \
-     WHERE (t.typtype = 'r' OR (t.typtype = 'c' AND c.relkind = 'c')) AND",
+     WHERE t.typtype = 'r' AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_type", "t.oid"),
@@ -386,12 +387,12 @@ pub const UNMODELED: &str = concat!(
      SELECT 'statistics object', n.nspname || '.' || s.stxname \
      FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE",
     ns_filter!(),
-    // Modeled as a plain trigger it would come back without its deferral.
+    // A constraint trigger's `FROM` table is not modeled.
     "UNION ALL \
-     SELECT 'constraint trigger', tg.tgname || ' on ' || n.nspname || '.' || c.relname \
+     SELECT 'constraint trigger with FROM', tg.tgname || ' on ' || n.nspname || '.' || c.relname \
      FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgconstraint <> 0 AND",
+     WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgconstrrelid <> 0 AND",
     ns_filter!(),
     "UNION ALL \
      SELECT 'collation', n.nspname || '.' || co.collname \
@@ -526,6 +527,34 @@ pub const DOMAINS: &str = concat!(
      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
      JOIN pg_type bt ON bt.oid = t.typbasetype \
      WHERE t.typtype = 'd' AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_type", "t.oid"),
+    "ORDER BY 1, 2"
+);
+
+/// Composite types made by `CREATE TYPE … AS (…)` (`relkind = 'c'`; a
+/// table's row type is the table's), with their attributes in order.
+pub const COMPOSITES: &str = concat!(
+    "SELECT n.nspname::text AS schema, t.typname::text AS name, \
+       ARRAY(SELECT a.attname::text FROM pg_attribute a \
+             WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped \
+             ORDER BY a.attnum) AS attr_names, \
+       ARRAY(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a \
+             WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped \
+             ORDER BY a.attnum) AS attr_types, \
+       ARRAY(SELECT CASE WHEN a.attcollation <> at.typcollation THEN \
+               (SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text \
+                       ELSE cn.nspname || '.' || co.collname END \
+                FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace \
+                WHERE co.oid = a.attcollation) END \
+             FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid \
+             WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped \
+             ORDER BY a.attnum) AS attr_collations, \
+       obj_description(t.oid, 'pg_type') AS comment \
+     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+     JOIN pg_class c ON c.oid = t.typrelid \
+     WHERE t.typtype = 'c' AND c.relkind = 'c' AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_type", "t.oid"),
