@@ -12,6 +12,10 @@
 //! foreign key to it, its triggers, policies and grants) are left alone
 //! too: dropping them would break or lose what the exclusion protects. The
 //! views and foreign keys among them are reported.
+//!
+//! The views removed are kept aside with their bodies
+//! ([`Schema::left_alone`]): a plan that would drop what one of them reads
+//! is refused rather than left to the server's refusal or `CASCADE`.
 
 use super::{GrantOn, Name, Schema};
 

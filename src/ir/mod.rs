@@ -311,6 +311,13 @@ pub struct Table {
     /// PostgreSQL exclusion constraints.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclusions: Vec<Exclusion>,
+    /// Comments on the table's constraints, by constraint name, as the
+    /// database holds them. Like [`View::unmodeled`], only the database
+    /// side fills it and the diff never compares it: a constraint made
+    /// anew gets its comment back (`migration` carries it to the desired
+    /// side).
+    #[serde(skip)]
+    pub constraint_comments: BTreeMap<String, String>,
 }
 
 impl Table {
@@ -329,6 +336,7 @@ impl Table {
             renamed_from: None,
             row_security: RowSecurity::default(),
             exclusions: Vec::new(),
+            constraint_comments: BTreeMap::new(),
         }
     }
 

@@ -188,11 +188,13 @@ fn functions_made_anew_and_what_calls_them() {
              CREATE DOMAIN d AS integer CHECK (VALUE >= one()); \
              CREATE TABLE t (a integer DEFAULT one(), b d, CONSTRAINT big CHECK (a >= one())); \
              CREATE INDEX t_one ON t ((a + one())); \
+             COMMENT ON CONSTRAINT big ON t IS 'at least one'; COMMENT ON INDEX t_one IS 'by one'; \
              CREATE VIEW v AS SELECT one() AS o;",
             "CREATE FUNCTION one() RETURNS bigint LANGUAGE sql IMMUTABLE AS 'SELECT 1::bigint'; \
              CREATE DOMAIN d AS integer CHECK (VALUE >= one()); \
              CREATE TABLE t (a integer DEFAULT one(), b d, CONSTRAINT big CHECK (a >= one())); \
              CREATE INDEX t_one ON t ((a + one())); \
+             COMMENT ON CONSTRAINT big ON t IS 'at least one'; COMMENT ON INDEX t_one IS 'by one'; \
              CREATE VIEW v AS SELECT one() AS o;",
         ),
         case(
@@ -224,6 +226,26 @@ fn functions_made_anew_and_what_calls_them() {
 /// of a call, unary minus under `^`, casts of sums, `COLLATE` (not a
 /// column), `IS DISTINCT FROM`, `AT TIME ZONE`, associativity. The oracle
 /// compares the server's own `pg_get_constraintdef` / view text.
+/// `ADD CONSTRAINT` starts without a comment: a constraint made anew gets
+/// back the one the database held on it (the schema file does not model
+/// constraint comments; they are reported and kept).
+#[test]
+fn constraints_made_anew_keep_their_comments() {
+    let comments = "COMMENT ON CONSTRAINT c ON t IS 'positive'; \
+        COMMENT ON CONSTRAINT k ON t IS 'one per b'; COMMENT ON CONSTRAINT t_pkey ON t IS 'the key';";
+    judge_all(&[case(
+        "constraint_comments_kept",
+        &format!(
+            "CREATE TABLE t (id integer PRIMARY KEY, a integer, b text, \
+             CONSTRAINT c CHECK (a > 0), CONSTRAINT k UNIQUE (b)); {comments}"
+        ),
+        &format!(
+            "CREATE TABLE t (id integer, a integer, b text, PRIMARY KEY (id, a), \
+             CONSTRAINT c CHECK (a > 1), CONSTRAINT k UNIQUE (b, a)); {comments}"
+        ),
+    )]);
+}
+
 #[test]
 fn expressions_keep_their_meaning_through_inspect_and_plan() {
     judge_all(&[case(

@@ -433,6 +433,9 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
             continue;
         };
         let name = s(r, "name")?;
+        if let Some(c) = os(r, "comment")? {
+            t.constraint_comments.insert(name.clone(), c);
+        }
         let kind = s(r, "kind")?;
         let columns: Vec<String> = r.try_get("columns")?;
         let deferral = deferral(r.try_get("deferrable")?, r.try_get("deferred")?);

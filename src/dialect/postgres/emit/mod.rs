@@ -227,10 +227,13 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
                 format!("dropping table {} deletes all its rows", t.name),
             )],
         ),
-        Change::AlterTable { from, changes, .. } => {
+        Change::AlterTable { from, to, changes } => {
             let mut current = from.name.clone();
             for tc in changes {
                 table::table_change(cx, &mut current, tc)?;
+                if let Some(name) = table::added_constraint(tc) {
+                    table::constraint_comment(cx, to, name);
+                }
             }
         }
         Change::CreateView(v) => views::create_view(cx, v),

@@ -104,6 +104,19 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
         );
     }
     security::set_row_security(cx, &t.name, &Default::default(), &t.row_security);
+    // A table made anew (its partitioning changed) keeps the comments the
+    // database held on its constraints.
+    let named = t
+        .primary_key
+        .iter()
+        .filter_map(|p| p.name.as_deref())
+        .chain(t.uniques.iter().filter_map(|u| u.name.as_deref()))
+        .chain(t.checks.iter().filter_map(|c| c.name.as_deref()))
+        .chain(t.foreign_keys.iter().filter_map(|f| f.name.as_deref()))
+        .chain(t.exclusions.iter().filter_map(|x| x.name.as_deref()));
+    for name in named {
+        constraint_comment(cx, t, name);
+    }
 }
 
 fn storage_params(t: &Table) -> Vec<String> {
@@ -172,6 +185,34 @@ pub(super) fn table_change(
         TableChange::DropExclusion(x) => drop_exclusion(cx, current, x),
     }
     Ok(())
+}
+
+/// The name of the constraint a table change adds, if it adds one.
+pub(super) fn added_constraint(tc: &TableChange) -> Option<&str> {
+    match tc {
+        TableChange::AddPrimaryKey(pk) => pk.name.as_deref(),
+        TableChange::AddUnique(u) => u.name.as_deref(),
+        TableChange::AddCheck(c) => c.name.as_deref(),
+        TableChange::AddForeignKey(f) => f.name.as_deref(),
+        TableChange::AddExclusion(x) => x.name.as_deref(),
+        _ => None,
+    }
+}
+
+/// The comment the database held on a constraint made anew
+/// ([`Table::constraint_comments`]): `ADD CONSTRAINT` starts without one.
+pub(super) fn constraint_comment(cx: &mut Ctx<'_>, t: &Table, name: &str) {
+    if let Some(c) = t.constraint_comments.get(name) {
+        cx.push(
+            format!(
+                "COMMENT ON CONSTRAINT {} ON {} IS {}",
+                ident(name),
+                qname(&t.name),
+                literal(c)
+            ),
+            vec![],
+        );
+    }
 }
 
 fn add_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {

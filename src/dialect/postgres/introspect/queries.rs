@@ -166,13 +166,16 @@ pub const CONSTRAINTS: &str = concat!(
              FROM unnest(con.confkey) WITH ORDINALITY k(n, i) ORDER BY k.i) AS ref_columns, \
        rn.nspname::text AS ref_schema, rc.relname::text AS ref_table, \
        pg_get_expr(con.conbin, con.conrelid) AS check_expr, \
-       COALESCE((to_jsonb(ix) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct \
+       COALESCE((to_jsonb(ix) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct, \
+       d.description AS comment \
      FROM pg_constraint con \
      JOIN pg_class c ON c.oid = con.conrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
      LEFT JOIN pg_class rc ON rc.oid = con.confrelid \
      LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace \
      LEFT JOIN pg_index ix ON ix.indexrelid = con.conindid AND con.contype = 'u' \
+     LEFT JOIN pg_description d ON d.objoid = con.oid \
+       AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0 \
      WHERE con.contype IN ('p', 'u', 'c', 'f') AND c.relkind IN ('r', 'p') \
        AND con.conislocal AND",
     ns_filter!(),
