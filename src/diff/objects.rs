@@ -1,4 +1,4 @@
-//! Domains, composite types and exclusion constraints (PostgreSQL only): compared whole,
+//! Domains, composite and range types and exclusion constraints (PostgreSQL only): compared whole,
 //! by name, after normalization has filled in generated names.
 
 use super::{Change, TableChange};
@@ -36,6 +36,24 @@ pub(super) fn composites(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
     for (name, t) in &to.composites {
         if !from.composites.contains_key(name) {
             out.push(Change::CreateComposite(t.clone()));
+        }
+    }
+}
+
+pub(super) fn ranges(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    for (name, f) in &from.ranges {
+        match to.ranges.get(name) {
+            None => out.push(Change::DropRange(f.clone())),
+            Some(t) if t != f => out.push(Change::AlterRange {
+                from: f.clone(),
+                to: t.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for (name, t) in &to.ranges {
+        if !from.ranges.contains_key(name) {
+            out.push(Change::CreateRange(t.clone()));
         }
     }
 }

@@ -75,6 +75,7 @@ const OBJECT_KINDS: &[&str] = &[
     "grant",
     "domain",
     "type",
+    "range",
 ];
 
 pub fn known_dialects() -> &'static [&'static str] {
@@ -222,6 +223,7 @@ impl<'a> Lowerer<'a> {
             Rule::grant => self.grant(p, span),
             Rule::domain_def => self.domain_def(p, span, ns),
             Rule::composite_def => self.composite_def(p, span, ns),
+            Rule::range_def => self.range_def(p, span, ns),
             _ => None,
         }
     }

@@ -147,6 +147,7 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         grants,
         domains,
         composites,
+        ranges,
         acknowledgements,
     } = schema;
     // The layout numbers a file's acknowledgements from its first: a later
@@ -170,7 +171,8 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         && join(&mut into.policies, policies)
         && join(&mut into.grants, grants)
         && join(&mut into.domains, domains)
-        && join(&mut into.composites, composites);
+        && join(&mut into.composites, composites)
+        && join(&mut into.ranges, ranges);
     if !joined {
         return false;
     }
