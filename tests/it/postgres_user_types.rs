@@ -229,6 +229,14 @@ async fn hand_written_composites_round_trip() {
     assert_eq!(w.comment.as_deref(), Some("spans"));
 
     let printed = syntax::print(&i.schema);
+    // What the server makes along with a range type (its constructor
+    // functions, the multirange and its cast) is the type's, not listed.
+    assert!(!printed.contains("function floatrange"), "{printed}");
+    assert!(
+        !i.warnings.iter().any(|w| w.contains("cast")),
+        "{:?}",
+        i.warnings
+    );
     let again = syntax::parse(&[SourceFile::new("printed.strata", printed.as_str())])
         .unwrap_or_else(|e| panic!("{e:?}\n{printed}"));
     assert_eq!(pg().normalize(&again), s, "{printed}");
