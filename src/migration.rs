@@ -121,6 +121,10 @@ fn normalized(
     let (forward, back) = plan::directions(diff(&from, &to), &from, &to, dialect);
     let mut plan_up = plan_for(forward, dialect, options);
     let mut plan_down = plan_for(back, dialect, options);
+    if let Some(d) = from.dialect {
+        left_alone::check(&plan_up, &from, d)?;
+        left_alone::check(&plan_down, &from, d)?;
+    }
     hazard::row_security::check(&mut plan_up, &to);
     hazard::row_security::check(&mut plan_down, &from);
     let copies = match &options.keep_dropped {
@@ -227,6 +231,7 @@ pub fn attach_step_hazards(plan: &Plan, script: &mut Script) {
 }
 
 mod keep;
+mod left_alone;
 pub mod saved;
 #[cfg(test)]
 mod tests;

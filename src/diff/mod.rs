@@ -98,6 +98,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Vec<Change> {
     }
 
     triggers(from, to, &renames, &mut out);
+    objects::events(from, to, &mut out);
     security::row_security(from, to, &renames, &mut out);
     security::policies(from, to, &renames, &mut out);
     security::grants(from, to, &renames, &mut out);

@@ -260,7 +260,11 @@ impl Exclude {
                 gone_views.push(n.clone());
             }
         }
-        schema.views.retain(|n, _| !gone_views.contains(n));
+        for n in &gone_views {
+            if let Some(v) = schema.views.remove(n) {
+                schema.left_alone.insert(v.name, v.body);
+            }
+        }
         for t in schema.tables.values_mut() {
             t.foreign_keys.retain(|fk| {
                 let kept = gone.contains(&fk.ref_table);

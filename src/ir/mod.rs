@@ -7,6 +7,7 @@
 //! deterministic. Spans are not stored here: the syntax layer keeps a side
 //! table from [`ObjectRef`] to source location.
 
+mod event;
 pub mod filter;
 mod keyed;
 mod name;
@@ -14,6 +15,7 @@ mod objects;
 mod security;
 pub mod validate;
 
+pub use event::{Event, EventStatus, Schedule};
 pub use name::Name;
 pub use objects::{
     Attribute, Composite, Domain, Exclusion, ExclusionElement, FunctionAttributes, Parallel,
@@ -100,6 +102,9 @@ pub struct Schema {
     /// PostgreSQL domains.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub domains: BTreeMap<Name, Domain>,
+    /// MySQL / MariaDB events.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub events: BTreeMap<Name, Event>,
     /// PostgreSQL composite types (`CREATE TYPE … AS (…)`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub composites: BTreeMap<Name, Composite>,
@@ -111,6 +116,12 @@ pub struct Schema {
     /// object: never diffed, never read from a database.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub acknowledgements: Vec<Acknowledgement>,
+    /// Views of the database that an exclude pattern leaves alone, with
+    /// their bodies: never diffed or printed, but a plan that would drop
+    /// what one of them reads is refused (`migration`), since the server
+    /// would refuse it too, or take the view with it under `CASCADE`.
+    #[serde(skip)]
+    pub left_alone: BTreeMap<Name, String>,
 }
 
 /// One accepted hazard: the rule's id, the object as hazards name it
@@ -750,6 +761,13 @@ impl Function {
             self.args.split_whitespace().collect::<Vec<_>>().join(" "),
         )
     }
+
+    /// Whether `CREATE OR REPLACE` can turn `self` into `to`: PostgreSQL
+    /// refuses a new result type, new argument names or defaults, or a
+    /// function turned aggregate; those are dropped and created anew.
+    pub fn replaceable_by(&self, to: &Function) -> bool {
+        self.aggregate == to.aggregate && self.args == to.args && self.returns == to.returns
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -842,6 +860,9 @@ pub enum ObjectRef {
         grant_option: bool,
     },
     Domain {
+        name: Name,
+    },
+    Event {
         name: Name,
     },
     Composite {

@@ -21,6 +21,7 @@ use crate::ir::{
     Trigger, Type, Unique, View,
 };
 
+mod events;
 mod objects;
 mod types;
 
@@ -74,6 +75,7 @@ const OBJECT_KINDS: &[&str] = &[
     "policy",
     "grant",
     "domain",
+    "event",
     "type",
     "range",
 ];
@@ -222,6 +224,7 @@ impl<'a> Lowerer<'a> {
             Rule::policy => self.policy(p, span),
             Rule::grant => self.grant(p, span),
             Rule::domain_def => self.domain_def(p, span, ns),
+            Rule::event => self.event(p, span, ns),
             Rule::composite_def => self.composite_def(p, span, ns),
             Rule::range_def => self.range_def(p, span, ns),
             _ => None,

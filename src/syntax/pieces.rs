@@ -146,9 +146,11 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         policies,
         grants,
         domains,
+        events,
         composites,
         ranges,
         acknowledgements,
+        left_alone: _,
     } = schema;
     // The layout numbers a file's acknowledgements from its first: a later
     // piece holding any is left to the whole file's parse.
@@ -171,6 +173,7 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         && join(&mut into.policies, policies)
         && join(&mut into.grants, grants)
         && join(&mut into.domains, domains)
+        && join(&mut into.events, events)
         && join(&mut into.composites, composites)
         && join(&mut into.ranges, ranges);
     if !joined {

@@ -24,6 +24,7 @@ use crate::ir::{
     Table, Trigger, Unique, View,
 };
 
+mod events;
 mod objects;
 
 /// Column names and types longer than this do not widen the alignment.
@@ -195,6 +196,9 @@ fn objects(
     for line in security::grant_lines(schema, keep) {
         chunks.push(Chunk::one("grant", format!("{ind}{line}")));
     }
+    for e in schema.events.values().filter(|e| keep(&e.name)) {
+        chunks.push(Chunk::many("event", events::event(e, ind, ns)));
+    }
 }
 
 // ------------------------------------------------------------------ layout
@@ -365,6 +369,11 @@ fn top_item(schema: &Schema, top: &Top, ind: &str, ns: Option<&str>) -> String {
                 .ranges
                 .get(name)
                 .map(|r| objects::range(r, ind, ns))
+                .unwrap_or_default(),
+            ObjectRef::Event { name } => schema
+                .events
+                .get(name)
+                .map(|e| events::event(e, ind, ns))
                 .unwrap_or_default(),
             ObjectRef::Composite { name } => schema
                 .composites

@@ -652,6 +652,16 @@ fn triggers(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
             events.push("truncate".to_string());
         }
         let (when, body) = split_trigger_def(&def);
+        let mut options = BTreeMap::new();
+        for (column, key) in [
+            ("is_constraint", "constraint"),
+            ("deferrable", "deferrable"),
+            ("initially_deferred", "initially_deferred"),
+        ] {
+            if r.try_get::<bool, _>(column)? {
+                options.insert(key.to_string(), "true".to_string());
+            }
+        }
         schema.triggers.insert(
             (table.clone(), name.clone()),
             Trigger {
@@ -662,7 +672,7 @@ fn triggers(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
                 for_each_row: tgtype & 1 != 0,
                 when: when.map(crate::ir::Expr::new),
                 body,
-                options: Default::default(),
+                options,
             },
         );
     }

@@ -63,6 +63,9 @@ fn names(s: &Schema) -> Vec<(ObjectRef, &str)> {
         };
         out.push((at, &n.name));
     }
+    for n in s.events.keys() {
+        out.push((ObjectRef::Event { name: n.clone() }, &n.name));
+    }
     for n in s.domains.keys() {
         out.push((ObjectRef::Domain { name: n.clone() }, &n.name));
     }

@@ -320,10 +320,12 @@ pub const TRIGGERS: &str = concat!(
        tg.tgtype AS tgtype, pg_get_triggerdef(tg.oid, true) AS definition, \
        ARRAY(SELECT a.attname::text FROM unnest(tg.tgattr::int2[]) WITH ORDINALITY k(n, o) \
              JOIN pg_attribute a ON a.attrelid = tg.tgrelid AND a.attnum = k.n ORDER BY k.o) \
-         AS update_columns \
+         AS update_columns, \
+       tg.tgconstraint <> 0 AS is_constraint, tg.tgdeferrable AS deferrable, \
+       tg.tginitdeferred AS initially_deferred \
      FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgconstraint = 0 AND",
+     WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgconstrrelid = 0 AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_class", "c.oid"),
@@ -386,12 +388,12 @@ pub const UNMODELED: &str = concat!(
      SELECT 'statistics object', n.nspname || '.' || s.stxname \
      FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE",
     ns_filter!(),
-    // Modeled as a plain trigger it would come back without its deferral.
+    // A constraint trigger's `FROM` table is not modeled.
     "UNION ALL \
-     SELECT 'constraint trigger', tg.tgname || ' on ' || n.nspname || '.' || c.relname \
+     SELECT 'constraint trigger with FROM', tg.tgname || ' on ' || n.nspname || '.' || c.relname \
      FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgconstraint <> 0 AND",
+     WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgconstrrelid <> 0 AND",
     ns_filter!(),
     "UNION ALL \
      SELECT 'collation', n.nspname || '.' || co.collname \
