@@ -2,8 +2,8 @@ use serde::Serialize;
 
 use crate::ir::{
     Check, Column, Composite, Domain, Enum, Event, Exclusion, Extension, ForeignKey, Function,
-    Grant, Index, Name, Namespace, Policy, PrimaryKey, RowSecurity, Sequence, Table, Trigger,
-    Unique, View,
+    Grant, Index, Name, Namespace, Policy, PrimaryKey, RangeType, RowSecurity, Sequence, Table,
+    Trigger, Unique, View,
 };
 
 /// One thing that differs between two schemas. Every variant carries both
@@ -113,6 +113,14 @@ pub enum Change {
     AlterComposite {
         from: Composite,
         to: Composite,
+    },
+    CreateRange(RangeType),
+    DropRange(RangeType),
+    /// Only a comment can change in place; anything else is refused by
+    /// the emitter.
+    AlterRange {
+        from: RangeType,
+        to: RangeType,
     },
 }
 

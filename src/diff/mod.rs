@@ -76,6 +76,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Vec<Change> {
 
     objects::domains(from, to, &mut out);
     objects::composites(from, to, &mut out);
+    objects::ranges(from, to, &mut out);
 
     let renames = tables(from, to, &mut out);
     views(from, to, &mut out);

@@ -1,6 +1,6 @@
-//! Domains, composite types and exclusion constraints (PostgreSQL only)
-//! and events (MySQL only): compared whole, by name, after normalization
-//! has filled in generated names.
+//! Domains, composite and range types and exclusion constraints
+//! (PostgreSQL only) and events (MySQL only): compared whole, by name,
+//! after normalization has filled in generated names.
 
 use std::collections::BTreeMap;
 
@@ -61,6 +61,17 @@ pub(super) fn events(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
         Change::DropEvent,
         |from, to| Change::AlterEvent { from, to },
         Change::CreateEvent,
+    );
+}
+
+pub(super) fn ranges(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    whole(
+        &from.ranges,
+        &to.ranges,
+        out,
+        Change::DropRange,
+        |from, to| Change::AlterRange { from, to },
+        Change::CreateRange,
     );
 }
 

@@ -75,6 +75,9 @@ impl Change {
             Change::CreateComposite(x) => Change::DropComposite(x),
             Change::DropComposite(x) => Change::CreateComposite(x),
             Change::AlterComposite { from, to } => Change::AlterComposite { from: to, to: from },
+            Change::CreateRange(x) => Change::DropRange(x),
+            Change::DropRange(x) => Change::CreateRange(x),
+            Change::AlterRange { from, to } => Change::AlterRange { from: to, to: from },
         }
     }
 }

@@ -53,7 +53,7 @@ pub enum Kind {
     View,
     Function,
     Sequence,
-    /// Enums, domains and composite types.
+    /// Enums, domains, composite and range types.
     Type,
     /// A namespace (PostgreSQL schema) and everything in it.
     Namespace,
@@ -256,6 +256,7 @@ impl Exclude {
         schema
             .composites
             .retain(|n, _| !self.excludes(Kind::Type, n));
+        schema.ranges.retain(|n, _| !self.excludes(Kind::Type, n));
         schema
             .sequences
             .retain(|n, _| !self.excludes(Kind::Sequence, n));

@@ -19,7 +19,7 @@ pub use event::{Event, EventStatus, Schedule};
 pub use name::Name;
 pub use objects::{
     Attribute, Composite, Domain, Exclusion, ExclusionElement, FunctionAttributes, Parallel,
-    Volatility,
+    RangeType, Volatility,
 };
 pub use security::{Grant, GrantKey, GrantOn, Policy, PolicyCommand, RowSecurity};
 
@@ -108,6 +108,9 @@ pub struct Schema {
     /// PostgreSQL composite types (`CREATE TYPE … AS (…)`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub composites: BTreeMap<Name, Composite>,
+    /// PostgreSQL range types (`CREATE TYPE … AS RANGE`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub ranges: BTreeMap<Name, RangeType>,
     /// Hazards the schema's authors accept, each on one object with a
     /// reason (`acknowledge RULE on OBJECT because "…"`). Not a database
     /// object: never diffed, never read from a database.
@@ -871,6 +874,9 @@ pub enum ObjectRef {
         name: Name,
     },
     Composite {
+        name: Name,
+    },
+    Range {
         name: Name,
     },
     Exclusion {

@@ -188,3 +188,74 @@ impl Keyed for Composite {
         self.name.clone()
     }
 }
+
+/// `CREATE TYPE name AS RANGE (subtype = …)`: ranges over a subtype, with
+/// the multirange type the server makes along with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RangeType {
+    pub name: Name,
+    pub subtype: Type,
+    /// A btree operator class of the subtype; `None` is its default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opclass: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    /// The function giving the distance of two subtype values (`float8mi`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtype_diff: Option<String>,
+    /// The multirange type's name, `ns.name` when in another namespace
+    /// than the range's; `None` is the one the server makes
+    /// ([`RangeType::default_multirange`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multirange: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+impl RangeType {
+    pub fn new(name: Name, subtype: impl Into<String>) -> RangeType {
+        RangeType {
+            name,
+            subtype: Type::new(subtype),
+            opclass: None,
+            collation: None,
+            subtype_diff: None,
+            multirange: None,
+            comment: None,
+        }
+    }
+
+    /// The name the server gives the multirange type when none is said:
+    /// the first `range` in the name becomes `multirange`, or
+    /// `_multirange` is added.
+    pub fn default_multirange(&self) -> String {
+        let n = &self.name.name;
+        match n.find("range") {
+            Some(i) => format!("{}multirange{}", &n[..i], &n[i + 5..]),
+            None => format!("{n}_multirange"),
+        }
+    }
+
+    /// The multirange type's name (`ns.name` when it is in another
+    /// namespace than the range).
+    pub fn multirange_name(&self) -> Name {
+        match self.multirange.as_deref().map(|m| m.split_once('.')) {
+            Some(Some((ns, n))) => Name::qualified(ns, n),
+            Some(None) => Name {
+                schema: self.name.schema.clone(),
+                name: self.multirange.clone().unwrap_or_default(),
+            },
+            None => Name {
+                schema: self.name.schema.clone(),
+                name: self.default_multirange(),
+            },
+        }
+    }
+}
+
+impl Keyed for RangeType {
+    type Key = Name;
+    fn key(&self) -> Name {
+        self.name.clone()
+    }
+}

@@ -25,6 +25,7 @@ impl Object {
             ObjectRef::Domain { name } => ("domain", name.to_string()),
             ObjectRef::Event { name } => ("event", name.to_string()),
             ObjectRef::Composite { name } => ("type", name.to_string()),
+            ObjectRef::Range { name } => ("range", name.to_string()),
             ObjectRef::Column { table, column } => ("column", format!("{table}.{column}")),
             ObjectRef::PrimaryKey { table: t } => (
                 "primary_key",

@@ -311,6 +311,18 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
             composite_refs(to, &mut d.needs_new);
             composite_refs(from, &mut d.needs_old);
         }
+        Change::CreateRange(x) | Change::AlterRange { to: x, .. } => {
+            d.provides.push(Obj::Type(key(&x.name)));
+            d.provides.push(Obj::Type(key(&x.multirange_name())));
+            d.needs_new.extend(namespace(&x.name));
+            range_refs(x, &mut d.needs_new);
+        }
+        Change::DropRange(x) => {
+            d.removes.push(Obj::Type(key(&x.name)));
+            d.removes.push(Obj::Type(key(&x.multirange_name())));
+            d.needs_old.extend(namespace(&x.name));
+            range_refs(x, &mut d.needs_old);
+        }
     }
     d
 }
@@ -427,6 +439,14 @@ fn domain_refs(x: &crate::ir::Domain, out: &mut Vec<Obj>) {
 fn composite_refs(x: &crate::ir::Composite, out: &mut Vec<Obj>) {
     for a in &x.attributes {
         out.extend(refs::names(a.ty.as_str()).into_iter().map(Obj::Type));
+    }
+}
+
+/// A range type leans on its subtype and its `subtype_diff` function.
+fn range_refs(x: &crate::ir::RangeType, out: &mut Vec<Obj>) {
+    out.extend(refs::names(x.subtype.as_str()).into_iter().map(Obj::Type));
+    if let Some(f) = &x.subtype_diff {
+        out.extend(refs::names(f).into_iter().map(Obj::Function));
     }
 }
 

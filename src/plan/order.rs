@@ -116,6 +116,9 @@ fn rank(change: &Change) -> u8 {
         Change::CreateComposite(_) => 5,
         Change::AlterComposite { .. } => 5,
         Change::DropComposite(_) => 18,
+        // A range's subtype_diff is a function: after the functions.
+        Change::CreateRange(_) | Change::AlterRange { .. } => 8,
+        Change::DropRange(_) => 18,
     }
 }
 

@@ -176,6 +176,9 @@ pub fn describe(change: &Change) -> Described {
         Change::CreateComposite(x) => added("create_type", named("type", &x.name)),
         Change::DropComposite(x) => dropped("drop_type", named("type", &x.name)),
         Change::AlterComposite { to, .. } => altered("alter_type", named("type", &to.name)),
+        Change::CreateRange(x) => added("create_range", named("range", &x.name)),
+        Change::DropRange(x) => dropped("drop_range", named("range", &x.name)),
+        Change::AlterRange { to, .. } => altered("alter_range", named("range", &to.name)),
     }
 }
 

@@ -62,6 +62,9 @@ pub fn line(change: &Change) -> String {
         Change::CreateComposite(x) => format!("create type `{}`", x.name),
         Change::DropComposite(x) => format!("drop type `{}`", x.name),
         Change::AlterComposite { to, .. } => format!("alter type `{}`", to.name),
+        Change::CreateRange(x) => format!("create range type `{}`", x.name),
+        Change::DropRange(x) => format!("drop range type `{}`", x.name),
+        Change::AlterRange { to, .. } => format!("alter range type `{}`", to.name),
     }
 }
 

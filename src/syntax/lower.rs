@@ -77,6 +77,7 @@ const OBJECT_KINDS: &[&str] = &[
     "domain",
     "event",
     "type",
+    "range",
 ];
 
 pub fn known_dialects() -> &'static [&'static str] {
@@ -225,6 +226,7 @@ impl<'a> Lowerer<'a> {
             Rule::domain_def => self.domain_def(p, span, ns),
             Rule::event => self.event(p, span, ns),
             Rule::composite_def => self.composite_def(p, span, ns),
+            Rule::range_def => self.range_def(p, span, ns),
             _ => None,
         }
     }

@@ -57,6 +57,9 @@ pub(super) fn merge(parts: Vec<Lowered>, texts: &[FileText]) -> (Schema, SourceM
         insert_unless(&mut schema.composites, s.composites, |k, _, _| {
             c.dup(&ObjectRef::Composite { name: k.clone() }, k.to_string())
         });
+        insert_unless(&mut schema.ranges, s.ranges, |k, _, _| {
+            c.dup(&ObjectRef::Range { name: k.clone() }, k.to_string())
+        });
         insert_unless(&mut schema.sequences, s.sequences, |k, _, _| {
             c.dup(&ObjectRef::Sequence { name: k.clone() }, k.to_string())
         });

@@ -148,6 +148,7 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         domains,
         events,
         composites,
+        ranges,
         acknowledgements,
         left_alone: _,
     } = schema;
@@ -173,7 +174,8 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         && join(&mut into.grants, grants)
         && join(&mut into.domains, domains)
         && join(&mut into.events, events)
-        && join(&mut into.composites, composites);
+        && join(&mut into.composites, composites)
+        && join(&mut into.ranges, ranges);
     if !joined {
         return false;
     }

@@ -151,6 +151,9 @@ fn objects(
     for d in schema.domains.values().filter(|d| keep(&d.name)) {
         chunks.push(Chunk::one("domain", objects::domain(d, ind, ns)));
     }
+    for r in schema.ranges.values().filter(|r| keep(&r.name)) {
+        chunks.push(Chunk::one("range", objects::range(r, ind, ns)));
+    }
     for x in schema.composites.values().filter(|x| keep(&x.name)) {
         let text = objects::composite(x, ind, ns);
         chunks.push(if text.contains('\n') {
@@ -361,6 +364,11 @@ fn top_item(schema: &Schema, top: &Top, ind: &str, ns: Option<&str>) -> String {
                 .domains
                 .get(name)
                 .map(|d| objects::domain(d, ind, ns))
+                .unwrap_or_default(),
+            ObjectRef::Range { name } => schema
+                .ranges
+                .get(name)
+                .map(|r| objects::range(r, ind, ns))
                 .unwrap_or_default(),
             ObjectRef::Event { name } => schema
                 .events

@@ -23,7 +23,7 @@ use crate::ir::{
 };
 use queries::{
     COLUMNS, COMPOSITES, CONSTRAINTS, DOMAINS, ENUMS, EXCLUSIONS, EXTENSIONS, FUNCTIONS, GRANTS,
-    INDEXES, NAMESPACES, POLICIES, SEQUENCES, TABLES, TRIGGERS, UNMODELED, VIEWS,
+    INDEXES, NAMESPACES, POLICIES, RANGES, SEQUENCES, TABLES, TRIGGERS, UNMODELED, VIEWS,
 };
 
 /// Reads the schema of the database at `url`; `namespaces` narrows it
@@ -73,6 +73,7 @@ struct Rows {
     domains: Vec<PgRow>,
     exclusions: Vec<PgRow>,
     composites: Vec<PgRow>,
+    ranges: Vec<PgRow>,
 }
 
 async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspection> {
@@ -109,12 +110,13 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
         q(TRIGGERS),
         q(UNMODELED),
     )?;
-    let (policies, grants, domains, exclusions, composites) = tokio::try_join!(
+    let (policies, grants, domains, exclusions, composites, ranges) = tokio::try_join!(
         q(POLICIES),
         q(GRANTS),
         q(DOMAINS),
         q(EXCLUSIONS),
-        q(COMPOSITES)
+        q(COMPOSITES),
+        q(RANGES)
     )?;
     let rows = Rows {
         namespaces: namespaces_r,
@@ -134,6 +136,7 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
         domains,
         exclusions,
         composites,
+        ranges,
     };
     build(rows).map_err(|e| {
         miette::miette!(
@@ -230,6 +233,7 @@ fn build(mut rows: Rows) -> Result<Introspection, sqlx::Error> {
     }
     objects::domains(&rows.domains, &mut schema)?;
     objects::composites(&rows.composites, &mut schema)?;
+    objects::ranges(&rows.ranges, &mut schema)?;
     let mut matview_indexes = indexes(&std::mem::take(&mut rows.indexes), &mut tables)?;
     for t in tables.into_values() {
         schema.tables.insert(t.name.clone(), t);

@@ -86,6 +86,13 @@ pub fn normalize(schema: &Schema) -> Schema {
             (x.name.clone(), x)
         })
         .collect();
+    out.ranges = std::mem::take(&mut out.ranges)
+        .into_values()
+        .map(|r| {
+            let r = objects::range(r);
+            (r.name.clone(), r)
+        })
+        .collect();
     out.sequences = std::mem::take(&mut out.sequences)
         .into_values()
         .map(|s| {

@@ -245,6 +245,12 @@ pub(super) fn namespace_clashes(schema: &Schema, out: &mut Vec<Problem>) {
             out,
         );
     }
+    for r in schema.ranges.values() {
+        let at = ObjectRef::Range {
+            name: r.name.clone(),
+        };
+        claim(&mut types, key(&r.name), at, out);
+    }
     for x in schema.composites.values() {
         // A composite type has a row in pg_class too.
         let at = ObjectRef::Composite {

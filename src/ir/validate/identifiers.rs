@@ -69,6 +69,9 @@ fn names(s: &Schema) -> Vec<(ObjectRef, &str)> {
     for n in s.domains.keys() {
         out.push((ObjectRef::Domain { name: n.clone() }, &n.name));
     }
+    for n in s.ranges.keys() {
+        out.push((ObjectRef::Range { name: n.clone() }, &n.name));
+    }
     for (n, x) in &s.composites {
         out.push((ObjectRef::Composite { name: n.clone() }, &n.name));
         for a in &x.attributes {

@@ -323,9 +323,11 @@ impl KnownTypes {
                 .keys()
                 .chain(schema.domains.keys())
                 .chain(schema.composites.keys())
+                .chain(schema.ranges.keys())
                 .chain(schema.tables.keys())
                 .chain(schema.views.keys())
                 .map(lower)
+                .chain(schema.ranges.values().map(|r| lower(&r.multirange_name())))
                 .collect()
         };
         let extension_namespaces = schema
@@ -376,6 +378,7 @@ pub(super) fn check_columns(
             .keys()
             .chain(schema.domains.keys())
             .chain(schema.composites.keys())
+            .chain(schema.ranges.keys())
             .map(|n| n.to_string())
             .collect();
         let mut candidates: Vec<&str> = enums.iter().map(String::as_str).collect();

@@ -1,9 +1,9 @@
-//! Lowering of PostgreSQL's composite types.
+//! Lowering of PostgreSQL's composite and range types.
 
 use std::ops::Range;
 
 use super::{object, Lowerer, P};
-use crate::ir::{Attribute, Composite, Name, ObjectRef, Type};
+use crate::ir::{Attribute, Composite, Name, ObjectRef, RangeType, Type};
 use crate::syntax::grammar::Rule;
 use crate::syntax::layout::{Placed, Top};
 
@@ -43,6 +43,53 @@ impl<'a> Lowerer<'a> {
         Some(object(at, span))
     }
 
+    /// `range floatrange as float8 subtype_diff float8mi`.
+    pub(super) fn range_def(
+        &mut self,
+        p: P<'a>,
+        span: Range<usize>,
+        ns: Option<&str>,
+    ) -> Option<Placed<Top>> {
+        let mut r = RangeType::new(Name::new(""), "");
+        for c in p.into_inner() {
+            let sp = self.span(&c);
+            match c.as_rule() {
+                Rule::qname => r.name = self.decl_name(&c, ns),
+                Rule::col_type => r.subtype = super::col_type(&c),
+                Rule::attr_collate => {
+                    let v = self.first_ident(&c);
+                    self.once(&mut r.collation, v, sp, "a collation");
+                }
+                Rule::range_opclass => {
+                    let v = self.dotted(&c);
+                    self.once(&mut r.opclass, v, sp, "an operator class");
+                }
+                Rule::range_diff => {
+                    let v = self.dotted(&c);
+                    self.once(&mut r.subtype_diff, v, sp, "a subtype_diff");
+                }
+                Rule::range_multi => {
+                    let v = self.dotted(&c);
+                    self.once(&mut r.multirange, v, sp, "a multirange name");
+                }
+                Rule::comment_item => {
+                    let v = self.string_child(&c).unwrap_or_default();
+                    self.once(&mut r.comment, v, sp, "a comment");
+                }
+                _ => {}
+            }
+        }
+        let at = ObjectRef::Range {
+            name: r.name.clone(),
+        };
+        if self.duplicate(&at, &span, &r.name.to_string()) {
+            return None;
+        }
+        self.record(at.clone(), span.clone());
+        self.out.schema.ranges.insert(r.name.clone(), r);
+        Some(object(at, span))
+    }
+
     fn attribute(&mut self, p: &P<'a>) -> Attribute {
         let mut a = Attribute {
             name: String::new(),
@@ -58,5 +105,13 @@ impl<'a> Lowerer<'a> {
             }
         }
         a
+    }
+
+    /// The qualified name inside `p`, its parts unquoted and joined by dots.
+    fn dotted(&mut self, p: &P<'a>) -> String {
+        match p.clone().into_inner().find(|q| q.as_rule() == Rule::qname) {
+            Some(q) => self.qname_parts(&q).join("."),
+            None => String::new(),
+        }
     }
 }

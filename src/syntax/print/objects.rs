@@ -2,7 +2,7 @@
 //! attributes.
 
 use super::{decl, default_expr, deferral, dotted, index_expr, opt_name, paren};
-use crate::ir::{Composite, Domain, Exclusion, FunctionAttributes, IndexKey};
+use crate::ir::{Composite, Domain, Exclusion, FunctionAttributes, IndexKey, RangeType};
 use crate::syntax::text;
 
 /// `domain email as text not null check (value ~ '@')`, on one line.
@@ -60,6 +60,27 @@ pub(super) fn composite(x: &Composite, ind: &str, ns: Option<&str>) -> String {
         s.push_str(&format!("{ind}  comment {}\n", text::string(c)));
     }
     s.push_str(&format!("{ind}}}"));
+    s
+}
+
+/// `range floatrange as float8 subtype_diff float8mi`, on one line.
+pub(super) fn range(r: &RangeType, ind: &str, ns: Option<&str>) -> String {
+    let mut s = format!("{ind}range {} as {}", decl(&r.name, ns), r.subtype);
+    if let Some(c) = &r.collation {
+        s.push_str(&format!(" collate {}", text::ident(c)));
+    }
+    if let Some(o) = &r.opclass {
+        s.push_str(&format!(" opclass {}", dotted(o)));
+    }
+    if let Some(f) = &r.subtype_diff {
+        s.push_str(&format!(" subtype_diff {}", dotted(f)));
+    }
+    if let Some(m) = &r.multirange {
+        s.push_str(&format!(" multirange {}", dotted(m)));
+    }
+    if let Some(c) = &r.comment {
+        s.push_str(&format!(" comment {}", text::string(c)));
+    }
     s
 }
 

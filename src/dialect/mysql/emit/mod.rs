@@ -221,6 +221,13 @@ fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
                 help: Some("store its attributes as columns, or as one JSON column".into()),
             })
         }
+        Change::CreateRange(x) | Change::DropRange(x) | Change::AlterRange { to: x, .. } => {
+            return Err(EmitError::Unsupported {
+                dialect: DialectKind::Mysql,
+                what: format!("create range type {} (range types are PostgreSQL's)", x.name),
+                help: Some("store the bounds in two columns with a check between them".into()),
+            })
+        }
     })
 }
 

@@ -301,6 +301,9 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
         Change::CreateComposite(x) => cx.push_all(composites::create_composite(x)),
         Change::DropComposite(x) => cx.push_all(composites::drop_composite(x)),
         Change::AlterComposite { from, to } => cx.push_all(composites::alter_composite(from, to)),
+        Change::CreateRange(x) => cx.push_all(composites::create_range(x)),
+        Change::DropRange(x) => cx.push_all(composites::drop_range(x)),
+        Change::AlterRange { from, to } => cx.push_all(composites::alter_range(from, to)?),
     }
     Ok(())
 }

@@ -1,5 +1,5 @@
-//! Domains, composite types and exclusion constraints (one bulk query each), and the
-//! attributes of a function row.
+//! Domains, composite and range types and exclusion constraints (one
+//! bulk query each), and the attributes of a function row.
 
 use sqlx::postgres::PgRow;
 use sqlx::Row;
@@ -7,7 +7,7 @@ use sqlx::Row;
 use super::{deferral, name_of, os, s};
 use crate::ir::{
     Attribute, Check, Composite, Domain, Exclusion, ExclusionElement, Expr, FunctionAttributes,
-    IndexKey, Parallel, Schema, Type, Volatility,
+    IndexKey, Parallel, RangeType, Schema, Type, Volatility,
 };
 
 pub(super) fn domains(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
@@ -61,6 +61,20 @@ pub(super) fn composites(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx
                 comment,
             },
         );
+    }
+    Ok(())
+}
+
+pub(super) fn ranges(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
+    for r in rows {
+        let name = name_of(s(r, "schema")?, s(r, "name")?);
+        let mut x = RangeType::new(name.clone(), s(r, "subtype")?);
+        x.opclass = os(r, "opclass")?;
+        x.collation = os(r, "collation")?;
+        x.subtype_diff = os(r, "subtype_diff")?;
+        x.multirange = os(r, "multirange")?;
+        x.comment = os(r, "comment")?;
+        schema.ranges.insert(name, x);
     }
     Ok(())
 }

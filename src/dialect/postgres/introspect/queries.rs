@@ -26,6 +26,7 @@ pub const QUERIES: &[(&str, &str)] = &[
     ("domains", DOMAINS),
     ("exclusions", EXCLUSIONS),
     ("composites", COMPOSITES),
+    ("ranges", RANGES),
 ];
 
 /// The namespace filter every query repeats (`n` is `pg_namespace`).
@@ -356,9 +357,10 @@ pub const TRIGGERS: &str = concat!(
 /// Everything strata does not model yet, one row per object, so that
 /// introspection can say so instead of silently dropping it.
 pub const UNMODELED: &str = concat!(
-    "SELECT 'range type' AS kind, n.nspname || '.' || t.typname AS name \
+    "SELECT 'range type with a canonical function' AS kind, n.nspname || '.' || t.typname AS name \
      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
-     WHERE t.typtype = 'r' AND",
+     JOIN pg_range r ON r.rngtypid = t.oid \
+     WHERE r.rngcanonical <> 0 AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_type", "t.oid"),
@@ -576,6 +578,36 @@ pub const COMPOSITES: &str = concat!(
      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
      JOIN pg_class c ON c.oid = t.typrelid \
      WHERE t.typtype = 'c' AND c.relkind = 'c' AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_type", "t.oid"),
+    "ORDER BY 1, 2"
+);
+
+/// Range types, each option only where it is not the default. One with a
+/// canonical function (which needs a shell type made before it) is left
+/// to `UNMODELED`.
+pub const RANGES: &str = concat!(
+    "SELECT n.nspname::text AS schema, t.typname::text AS name, \
+       format_type(r.rngsubtype, NULL) AS subtype, \
+       CASE WHEN oc.opcdefault THEN NULL WHEN ocn.nspname = 'pg_catalog' THEN oc.opcname::text \
+            ELSE ocn.nspname || '.' || oc.opcname END AS opclass, \
+       CASE WHEN r.rngcollation <> st.typcollation THEN \
+         (SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text \
+                 ELSE cn.nspname || '.' || co.collname END \
+          FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace \
+          WHERE co.oid = r.rngcollation) END AS collation, \
+       CASE WHEN r.rngsubdiff = 0 THEN NULL ELSE r.rngsubdiff::regproc::text END AS subtype_diff, \
+       CASE WHEN mt.typnamespace = t.typnamespace THEN mt.typname::text \
+            ELSE mn.nspname || '.' || mt.typname END AS multirange, obj_description(t.oid, 'pg_type') AS comment \
+     FROM pg_range r JOIN pg_type t ON t.oid = r.rngtypid \
+     JOIN pg_namespace n ON n.oid = t.typnamespace \
+     JOIN pg_type st ON st.oid = r.rngsubtype \
+     JOIN pg_opclass oc ON oc.oid = r.rngsubopc \
+     JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace \
+     JOIN pg_type mt ON mt.oid = r.rngmultitypid \
+     JOIN pg_namespace mn ON mn.oid = mt.typnamespace \
+     WHERE r.rngcanonical = 0 AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_type", "t.oid"),

@@ -6,7 +6,7 @@ use super::super::expr::{self, Context};
 use super::super::quote::is_bare;
 use super::super::types;
 use super::{collation, expr_column_name, generated_name, name, split_top_level};
-use crate::ir::{Composite, Domain, Expr, FunctionAttributes, IndexKey, Table};
+use crate::ir::{Composite, Domain, Expr, FunctionAttributes, IndexKey, RangeType, Table};
 
 /// Attribute types as `format_type` prints them; a collation only where
 /// it is not the type's own (`default`).
@@ -22,6 +22,40 @@ pub(super) fn composite(mut x: Composite) -> Composite {
     }
     x.comment = x.comment.filter(|c| !c.is_empty());
     x
+}
+
+/// The subtype as `format_type` prints it, functions and operator classes
+/// without `public.` / `pg_catalog.`, and the multirange name left out
+/// when it is the one the server would make.
+pub(super) fn range(mut r: RangeType) -> RangeType {
+    r.name = name(&r.name);
+    r.subtype = crate::ir::Type::new(types::canonical(r.subtype.as_str()));
+    r.collation = r
+        .collation
+        .take()
+        .map(|c| collation(&c))
+        .filter(|c| c != "default");
+    let bare = |s: String| {
+        s.strip_prefix("public.")
+            .or_else(|| s.strip_prefix("pg_catalog."))
+            .map(str::to_string)
+            .unwrap_or(s)
+    };
+    r.opclass = r.opclass.take().map(bare);
+    r.subtype_diff = r.subtype_diff.take().map(bare);
+    let generated = r.default_multirange();
+    let own = r.name.schema.clone().unwrap_or_else(|| "public".into());
+    r.multirange = r
+        .multirange
+        .take()
+        .map(|m| {
+            m.strip_prefix(&format!("{own}."))
+                .map(str::to_string)
+                .unwrap_or(m)
+        })
+        .filter(|m| *m != generated);
+    r.comment = r.comment.filter(|c| !c.is_empty());
+    r
 }
 
 pub(super) fn domain(mut d: Domain, base: &Context<'_>) -> Domain {

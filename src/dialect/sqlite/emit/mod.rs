@@ -228,5 +228,11 @@ fn change(c: &Change) -> Result<Vec<String>, EmitError> {
                 Some("store its attributes as columns, or as one JSON column"),
             ))
         }
+        Change::CreateRange(x) | Change::DropRange(x) | Change::AlterRange { to: x, .. } => {
+            return Err(unsupported(
+                format!("create range type {} (range types are PostgreSQL's)", x.name),
+                Some("store the bounds in two columns with a check between them"),
+            ))
+        }
     })
 }
