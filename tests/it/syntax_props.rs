@@ -623,6 +623,7 @@ fn schema() -> BoxedStrategy<Schema> {
                                 renamed_from,
                                 options: Default::default(),
                                 unmodeled: Vec::new(),
+                                written: None,
                             }
                         },
                     ),

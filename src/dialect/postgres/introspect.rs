@@ -554,6 +554,7 @@ fn views(
                 renamed_from: None,
                 options: storage_parameters(r)?,
                 unmodeled: r.try_get("unmodeled")?,
+                written: None,
             },
         );
     }
