@@ -696,8 +696,8 @@ pub struct View {
     /// The query as the file or the server wrote it, kept when a dialect's
     /// normalization rewrites `body` into its comparison form: that form
     /// may drop what decides an output column's type (`'b'::mood AS m`),
-    /// so a view is made with this text. Never compared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// so a view is made with this text. Never compared, never serialized.
+    #[serde(skip)]
     pub written: Option<String>,
 }
 
