@@ -43,7 +43,14 @@ const TAGGED: &str = "CREATE TYPE mood AS ENUM ('calm', 'tense'); \
     CREATE TABLE notes (id int PRIMARY KEY, m mood); \
     CREATE VIEW tagged AS SELECT id, 'calm'::mood AS fallback, 'n/a'::varchar(8) AS code FROM notes;";
 
+/// A list-partitioned table whose parent leaves every column nullable.
+const READINGS: &str =
+    "CREATE TABLE readings (site text, n int, v numeric) PARTITION BY LIST (site); \
+    CREATE TABLE readings_north PARTITION OF readings FOR VALUES IN ('north');";
+
 cases! {
+    partition_made_with_its_own_primary_key: "" =>
+        &READINGS.replace("FOR VALUES", "(CONSTRAINT north_key PRIMARY KEY (site, n)) FOR VALUES");
     view_columns_typed_by_literal_casts_in_a_new_view: "" => TAGGED;
     view_columns_typed_by_literal_casts_when_the_view_changes: TAGGED =>
         &TAGGED.replace("FROM notes", "FROM notes WHERE id > 0");

@@ -38,6 +38,13 @@ pub(super) fn effective<'a>(schema: &Schema, table: &'a Table) -> Cow<'a, Table>
     }
     let mut out = table.clone();
     columns.retain(|c| out.column(&c.name).is_none());
+    // The partition's own primary key makes its columns NOT NULL there,
+    // whatever the parent says (the server sets it when it adds the key).
+    if let Some(pk) = &out.primary_key {
+        for c in columns.iter_mut().filter(|c| pk.columns.contains(&c.name)) {
+            c.nullable = false;
+        }
+    }
     columns.append(&mut out.columns);
     out.columns = columns;
     Cow::Owned(out)
