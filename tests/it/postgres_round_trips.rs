@@ -49,6 +49,10 @@ const READINGS: &str =
     CREATE TABLE readings_north PARTITION OF readings FOR VALUES IN ('north');";
 
 cases! {
+    foreign_key_to_a_partition_keyed_by_its_parent: "" =>
+        "CREATE TABLE ledgers (site text, n int, PRIMARY KEY (site, n)) PARTITION BY LIST (site); \
+         CREATE TABLE ledgers_north PARTITION OF ledgers FOR VALUES IN ('north'); \
+         CREATE TABLE entries (site text, n int, FOREIGN KEY (site, n) REFERENCES ledgers_north (site, n));";
     partition_made_with_its_own_primary_key: "" =>
         &READINGS.replace("FOR VALUES", "(CONSTRAINT north_key PRIMARY KEY (site, n)) FOR VALUES");
     view_columns_typed_by_literal_casts_in_a_new_view: "" => TAGGED;
