@@ -121,6 +121,10 @@ fn normalized(
     let (forward, back) = plan::directions(diff(&from, &to), &from, &to, dialect);
     let mut plan_up = plan_for(forward, dialect, options);
     let mut plan_down = plan_for(back, dialect, options);
+    if let Some(d) = from.dialect {
+        left_alone::check(&plan_up, &from, d)?;
+        left_alone::check(&plan_down, &from, d)?;
+    }
     hazard::row_security::check(&mut plan_up, &to);
     hazard::row_security::check(&mut plan_down, &from);
     let copies = match &options.keep_dropped {
@@ -152,6 +156,13 @@ fn normalized(
 /// strata does not model: both directions make it anew with it. (The
 /// server prints a rule with its view's name, so a renamed view cannot.)
 fn keep_unmodeled(from: &Schema, to: &mut Schema) {
+    for t in to.tables.values_mut() {
+        if let Some(f) = from.tables.get(&t.name) {
+            if t.constraint_comments.is_empty() {
+                t.constraint_comments = f.constraint_comments.clone();
+            }
+        }
+    }
     for v in to.views.values_mut() {
         if let Some(f) = from.views.get(&v.name) {
             if v.unmodeled.is_empty() {
@@ -227,6 +238,7 @@ pub fn attach_step_hazards(plan: &Plan, script: &mut Script) {
 }
 
 mod keep;
+mod left_alone;
 pub mod saved;
 #[cfg(test)]
 mod tests;

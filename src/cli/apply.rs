@@ -165,11 +165,13 @@ pub(super) fn plan_now(
     }
     check_source_dialect(&desired, kind, to)?;
     let desired_schema = without(&exclude, desired.schema, false);
+    let mut options = args.emit.options(kind);
+    super::server::detect(rt, dialect::driver(kind), url, &mut options);
     let mut m = migration(
         &without(&exclude, current.schema.clone(), warn),
         &desired_schema,
         dialect::for_kind(kind),
-        &args.emit.options(),
+        &options,
     )?;
     super::common::acknowledge(&mut m, &desired_schema.acknowledgements, warn)?;
     m.apply_policy(&args.policy);
@@ -265,8 +267,9 @@ pub(super) fn converge(
             return Ok(Converged::default());
         }
         if alone && args.dry_run {
-            let sql = crate::report::sql::render(d, &p.m.up);
-            summarize(&p.m, d);
+            let shown = sized(rt, d, url, &p.m);
+            let sql = crate::report::sql::render(d, &shown.up);
+            summarize(&shown, d);
             super::common::write_output(None, &sql)?;
             refuse_policy(&p.m, args)?;
             eprintln!("Dry run: nothing was applied.");
@@ -277,8 +280,9 @@ pub(super) fn converge(
                 eprintln!("The plan made again is the one approved.");
             }
         } else if alone {
-            eprintln!("{}", crate::report::sql::render(d, &p.m.up));
-            summarize(&p.m, d);
+            let shown = sized(rt, d, url, &p.m);
+            eprintln!("{}", crate::report::sql::render(d, &shown.up));
+            summarize(&shown, d);
             if replanned && args.auto_approve {
                 return Err(changed_unreviewed(&target));
             }
@@ -346,6 +350,20 @@ pub(super) fn converge(
         "{target} changed under every one of {} attempts to apply: nothing was applied",
         STALE_ROUNDS + 1
     ))
+}
+
+/// The plan as shown, with the size of each table a hazard reads
+/// (`sizes`). Only what is shown: the plan approved and run is compared
+/// as planned, so that a new estimate is not a new plan.
+fn sized(
+    rt: &tokio::runtime::Runtime,
+    d: &dyn crate::dialect::Driver,
+    url: &str,
+    m: &crate::migration::Migration,
+) -> crate::migration::Migration {
+    let mut shown = m.clone();
+    super::sizes::annotate(rt, d, url, &mut shown);
+    shown
 }
 
 /// SQLite runs a script in one write transaction, checked and rebuilt
@@ -444,7 +462,7 @@ fn plan_again(
     let exclude = args.planning().exclude.load()?;
     let after = without(&exclude, after.schema, false);
     let desired = without(&exclude, desired, false);
-    let again = migration(&after, &desired, d, &args.planning().emit.options())?;
+    let again = migration(&after, &desired, d, &args.planning().emit.options(d.kind()))?;
     if alone && !again.plan.is_empty() {
         eprintln!(
             "warning: after the apply, {} change{} still differ from {}:",

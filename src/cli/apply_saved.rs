@@ -35,6 +35,7 @@ pub fn run(args: &Args, url: &str, path: &Path) -> miette::Result<Outcome> {
             redact(url)
         ));
     }
+    refuse_unkept(args, &saved, path)?;
     let d = dialect::driver(kind);
     let target = redact(url);
     let sql = crate::report::sql::render(d, &saved.up);
@@ -103,6 +104,22 @@ fn read(path: &Path) -> miette::Result<SavedPlan> {
             path.display()
         )
     })
+}
+
+/// A saved plan's statements are run as written: `--keep-dropped` (or
+/// `keep_dropped = true`) cannot make a plan made without it keep what it
+/// drops, so such a plan that loses data is refused rather than run.
+fn refuse_unkept(args: &Args, saved: &SavedPlan, path: &Path) -> miette::Result<()> {
+    let loses = saved.hazards.iter().any(|h| h.kind.is_destructive());
+    if !args.planning().emit.keeps_dropped() || saved.keep_dropped || !loses {
+        return Ok(());
+    }
+    Err(miette!(
+        code = "strata::apply::plan_not_kept",
+        help = "plan again with --keep-dropped (`strata plan … --keep-dropped -o plan.json`), or pass --no-keep-dropped to run this plan as written",
+        "{} was planned without --keep-dropped: its drops destroy what --keep-dropped asks to keep. Nothing was applied",
+        path.display()
+    ))
 }
 
 /// Data loss not allowed, and hazards the policy sets to `error`, refuse

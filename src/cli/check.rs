@@ -82,6 +82,7 @@ fn summary(s: &Schema) -> String {
         (s.grants.len(), "grant", "grants"),
         (s.extensions.len(), "extension", "extensions"),
         (s.namespaces.len(), "namespace", "namespaces"),
+        (s.events.len(), "event", "events"),
     ] {
         if n > 0 {
             parts.push(counted(n, one, many));

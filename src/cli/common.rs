@@ -10,6 +10,7 @@ use std::time::Duration;
 use miette::{miette, Context, IntoDiagnostic};
 
 use super::Outcome;
+use crate::dialect::version::ServerVersion;
 use crate::dialect::{Dialect, EmitOptions};
 use crate::ir::DialectKind;
 use crate::migration::Migration;
@@ -46,6 +47,10 @@ pub struct EmitArgs {
     /// (PostgreSQL; elsewhere one UPDATE).
     #[arg(long, value_name = "ROWS", value_parser = clap::value_parser!(u64).range(1..))]
     backfill_batch: Option<u64>,
+    /// The server version hazards assume when no server is asked (e.g.
+    /// 11, 8.0.28, mariadb-10.3); a connected plan reads the server's own.
+    #[arg(long, value_name = "VERSION", value_parser = parse_server_version_arg)]
+    server_version: Option<String>,
 }
 
 impl EmitArgs {
@@ -58,6 +63,12 @@ impl EmitArgs {
         }
         if !self.keep_dropped && !self.no_keep_dropped {
             self.keep_dropped = env.keep_dropped.unwrap_or(false);
+        }
+        if self.backfill_batch.is_none() {
+            self.backfill_batch = env.backfill_batch;
+        }
+        if self.server_version.is_none() {
+            self.server_version = env.server_version.clone();
         }
         if self.lock_timeout.is_none() {
             if let Some(t) = &env.lock_timeout {
@@ -75,20 +86,43 @@ impl EmitArgs {
         Ok(())
     }
 
-    pub fn options(&self) -> EmitOptions {
+    /// The options of a plan for `kind`, with the server version from
+    /// `--server-version` or the environment (`None`: the default); a
+    /// connected plan replaces it with the server's (`server::detect`).
+    pub fn options(&self, kind: DialectKind) -> EmitOptions {
         EmitOptions {
             online: self.online,
             lock_timeout: self.lock_timeout.clone(),
             statement_timeout: None,
             keep_dropped: self.keep_dropped.then(crate::dialect::keep::stamp_now),
             backfill_batch: self.backfill_batch,
+            server: self
+                .server_version
+                .as_deref()
+                .and_then(|v| ServerVersion::parse(kind, v)),
         }
+    }
+
+    /// Whether dropped tables and columns are to be kept aside (the flag,
+    /// else the environment's `keep_dropped`).
+    pub fn keeps_dropped(&self) -> bool {
+        self.keep_dropped
     }
 
     pub fn lock_timeout(&self) -> Option<Duration> {
         self.lock_timeout
             .as_deref()
             .and_then(|s| parse_duration(s).ok())
+    }
+}
+
+/// `--server-version`: a version number, checked before any work.
+pub fn parse_server_version_arg(s: &str) -> Result<String, String> {
+    match ServerVersion::parse(DialectKind::Postgres, s) {
+        Some(_) => Ok(s.to_string()),
+        None => Err(format!(
+            "`{s}` is not a server version: write e.g. 15, 8.0.29 or mariadb-10.11"
+        )),
     }
 }
 

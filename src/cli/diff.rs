@@ -74,7 +74,12 @@ fn diff(args: Args, from_source: &str, to_source: &str) -> miette::Result<Outcom
     to.schema = without(&exclude, std::mem::take(&mut to.schema), false);
     let kind = pick_dialect(flag, &from, &to)?;
     let d = dialect::for_kind(kind);
-    let mut m = migration(&from.schema, &to.schema, d, &args.planning.emit.options())?;
+    let mut options = args.planning.emit.options(kind);
+    let connected = crate::url::dialect_of_url(from_source).is_some();
+    if connected {
+        super::server::detect(&rt, dialect::driver(kind), from_source, &mut options);
+    }
+    let mut m = migration(&from.schema, &to.schema, d, &options)?;
     super::common::acknowledge(&mut m, &to.schema.acknowledgements, true)?;
     match args.format {
         Format::Sql => write_output(None, &crate::report::sql::render(d, &m.up))?,
@@ -101,6 +106,9 @@ fn diff(args: Args, from_source: &str, to_source: &str) -> miette::Result<Outcom
     }
     if m.plan.is_empty() {
         eprintln!("No changes.");
+    }
+    if !connected {
+        super::server::note_offline(kind, &options, &m);
     }
     Ok(changes_outcome(&m, args.exit_code))
 }

@@ -3,6 +3,7 @@
 //! warned about on stderr; `--strict` makes them an error.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use miette::{miette, IntoDiagnostic};
 
@@ -50,21 +51,34 @@ pub fn run(mut args: Args) -> miette::Result<Outcome> {
     secrets.scrub(inspect(args, &url))
 }
 
+/// From this many tables on, a piped `inspect` says on stderr what it read
+/// and printed (a terminal gets a spinner whatever the size); below it,
+/// pipes and logs get the schema and the warnings only.
+const LARGE: usize = 1000;
+
 fn inspect(args: Args, url: &str) -> miette::Result<Outcome> {
     url_dialect(url)?;
     let exclude = args.exclude.load()?;
     let rt = super::runtime()?;
-    let spinner = super::progress::spinner(&format!(
-        "reading the catalog of {}",
-        crate::url::redact(url)
-    ));
+    let redacted = crate::url::redact(url);
+    let spinner = super::progress::spinner(&format!("reading the catalog of {redacted}"));
+    let started = Instant::now();
     let found = rt.block_on(source::introspect(url, &args.namespaces));
     let mut found = found?;
     warn_all(&found.warnings);
     found.schema = without(&exclude, std::mem::take(&mut found.schema), true);
-    if let Some(s) = &spinner {
-        s.set_message(format!("printing {} tables", found.schema.tables.len()));
+    let tables = found.schema.tables.len();
+    let plain = spinner.is_none() && tables >= LARGE;
+    if plain {
+        eprintln!(
+            "read {tables} tables from {redacted} in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
     }
+    if let Some(s) = &spinner {
+        s.set_message(format!("printing {tables} tables"));
+    }
+    let printing = Instant::now();
     let text = match args.format {
         Format::Strata => crate::syntax::print(&found.schema),
         Format::Json => {
@@ -78,6 +92,12 @@ fn inspect(args: Args, url: &str) -> miette::Result<Outcome> {
         s.finish_and_clear();
     }
     write_output(args.output.as_deref(), &text)?;
+    if plain {
+        eprintln!(
+            "printed {tables} tables in {:.1} s",
+            printing.elapsed().as_secs_f64()
+        );
+    }
     if args.strict && !found.warnings.is_empty() {
         return Err(miette!(
             code = "strata::inspect::strict",

@@ -185,7 +185,7 @@ fn pending(
             }
         };
         let d = dialect::for_kind(kind);
-        let options = c.emit.options();
+        let options = c.emit.options(kind);
         let current = if f.existing.is_empty() {
             // Nothing to replay: the state is the empty database.
             crate::ir::Schema {
@@ -232,6 +232,7 @@ fn new(given_name: &str, c: &Common) -> miette::Result<Outcome> {
     for h in m.destructive() {
         eprintln!("warning: destructive: {}", h.message);
     }
+    super::server::note_offline(kind, &c.emit.options(kind), &m);
     let layout = f.layout;
     let version = layout.next_version(&f.existing, utc_stamp());
     let d = dialect::for_kind(kind);

@@ -29,6 +29,7 @@ mod planning;
 mod preflight;
 mod progress;
 mod rehearse;
+mod server;
 mod sizes;
 mod sources;
 mod targets;

@@ -117,7 +117,8 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     // Only a preview, a saved plan and a proof look at the schemas again:
     // otherwise they are handed over, and freed as soon as normalized.
     let keep = args.prove || matches!(format(&args), Format::Markdown | Format::Plan);
-    let options = planning.emit.options();
+    let mut options = planning.emit.options(kind);
+    super::server::detect(&rt, dialect::driver(kind), url, &mut options);
     let acks = desired.schema.acknowledgements.clone();
     let mut m = if keep {
         migration(&current.schema, &desired.schema, d, &options)?
@@ -135,7 +136,7 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
     let saved = whole_stripped.map(|whole| {
         let changes = m.plan.steps.iter();
         let changes = changes.map(|s| crate::report::summary::line(&s.change));
-        crate::migration::saved::SavedPlan::new(
+        let saved = crate::migration::saved::SavedPlan::new(
             &m,
             &whole,
             &desired.schema,
@@ -143,7 +144,11 @@ fn plan(args: Args, url: &str, to: &str) -> miette::Result<Outcome> {
             &planning.namespaces,
             changes.collect(),
             probes.clone(),
-        )
+        );
+        crate::migration::saved::SavedPlan {
+            keep_dropped: options.keep_dropped.is_some(),
+            ..saved
+        }
     });
     m.apply_policy(&planning.policy);
     if format(&args) != Format::Plan {

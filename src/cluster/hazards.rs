@@ -249,4 +249,47 @@ mod tests {
             .message
             .contains("2 hot standby(s)"));
     }
+
+    #[test]
+    fn galera_toi_goes_on_the_steps_that_alter_an_existing_table() {
+        let mut plan = alter(vec![TableChange::AddColumn(nullable("n"))], &["id", "n"]);
+        plan.steps.push(Step {
+            change: Change::CreateTable(Table::new(Name::new("fresh"))),
+            hazards: Vec::new(),
+        });
+        let st = |step| Statement {
+            sql: "ALTER TABLE items".into(),
+            step: Some(step),
+            hazards: Vec::new(),
+        };
+        let mut m = Migration {
+            plan,
+            up: Script {
+                phases: vec![Phase {
+                    transactional: true,
+                    statements: vec![st(0), st(1)],
+                }],
+            },
+            down: Script::default(),
+            rollback: Plan::default(),
+        };
+        // A new table is nobody's to wait for: only the altered one.
+        let altered = altered_tables(&m);
+        assert_eq!(altered, vec![(0, None, "items".to_string())]);
+        for (step, _, table) in altered {
+            galera_toi(&mut m, step, &table, (1000, 200 * 1024 * 1024), 3);
+        }
+        let toi = |hs: &[Hazard]| {
+            hs.iter()
+                .filter(|h| h.kind == HazardKind::GaleraToi)
+                .count()
+        };
+        assert_eq!(toi(&m.plan.steps[0].hazards), 1);
+        assert_eq!(toi(&m.plan.steps[1].hazards), 0);
+        assert_eq!(toi(&m.up.phases[0].statements[0].hazards), 1);
+        assert_eq!(toi(&m.up.phases[0].statements[1].hazards), 0);
+        let message = &m.plan.steps[0].hazards[0].message;
+        assert!(message.contains("3-node cluster"), "{message}");
+        assert!(message.contains("about 4s"), "{message}");
+    }
 }

@@ -34,6 +34,8 @@ const KEYS: &[&str] = &[
     "targets",
     "keep_dropped",
     "replicas",
+    "backfill_batch",
+    "server_version",
 ];
 
 /// One `[env.NAME]` table. Every key is optional; a command flag given
@@ -67,6 +69,11 @@ pub struct Env {
     pub keep_dropped: Option<bool>,
     /// Streaming replicas of `url` (`apply --replica`), as written.
     pub replicas: Vec<String>,
+    /// `--backfill-batch` by default: rows per transaction of a backfill.
+    pub backfill_batch: Option<u64>,
+    /// `--server-version` by default: the version hazards assume when
+    /// no server is asked, as written (e.g. "11", "mariadb-10.3").
+    pub server_version: Option<String>,
 }
 
 /// One entry of `targets`.
@@ -216,6 +223,8 @@ fn parse_env(name: &str, table: &dyn TableLike, cx: &mut Context) -> Env {
             },
             "targets" => env.targets = targets(&at, item, cx),
             "replicas" => env.replicas = strings(&at, item, cx),
+            "backfill_batch" => env.backfill_batch = rows(&at, item, cx),
+            "server_version" => env.server_version = server_version(&at, item, cx),
             other => cx.unknown(key_span, &format!("key in [env.{name}]"), other, KEYS),
         }
     }
@@ -303,6 +312,42 @@ fn dialect(at: &Field, item: &Item, cx: &mut Context) -> Option<DialectKind> {
         );
     }
     d
+}
+
+/// A positive number of rows.
+fn rows(at: &Field, item: &Item, cx: &mut Context) -> Option<u64> {
+    let n = item
+        .as_integer()
+        .filter(|n| *n > 0)
+        .and_then(|n| u64::try_from(n).ok());
+    if n.is_none() {
+        at.wrong(
+            cx,
+            "a positive number of rows",
+            format!("write `{} = 10000`", at.key),
+        );
+    }
+    n
+}
+
+/// A version number, as `--server-version` takes it.
+fn server_version(at: &Field, item: &Item, cx: &mut Context) -> Option<String> {
+    let text = string(at, item, cx)?;
+    // The syntax is the same for every dialect; the product (MySQL or
+    // MariaDB) is read once the dialect is known.
+    if crate::dialect::version::ServerVersion::parse(DialectKind::Postgres, &text).is_none() {
+        cx.error(
+            at.span.clone(),
+            format!("`{text}` is not a server version"),
+            "not a version",
+            format!(
+                "write `{} = \"15\"`, `\"8.0.29\"` or `\"mariadb-10.11\"`",
+                at.key
+            ),
+        );
+        return None;
+    }
+    Some(text)
 }
 
 fn layout(at: &Field, item: &Item, cx: &mut Context) -> Option<String> {

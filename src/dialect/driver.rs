@@ -73,6 +73,13 @@ pub trait Driver: Dialect {
         None
     }
 
+    /// A read-only `SELECT` of one integer for [`Driver::count`]: the
+    /// server's version as [`super::version::ServerVersion::from_number`]
+    /// reads it. `None` where no hazard depends on it (SQLite).
+    fn version_query(&self) -> Option<&'static str> {
+        None
+    }
+
     /// Whether a scratch database needs a server (`--dev-url`); SQLite
     /// makes one in a temporary file.
     fn needs_dev_server(&self) -> bool {

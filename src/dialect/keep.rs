@@ -7,6 +7,13 @@
 //! unique per schema, free the names the application uses. The name is
 //! the only record: `gc` reads the time back from it, and the exclude
 //! patterns of [`patterns`] keep kept tables out of every plan.
+//!
+//! The names of a kept table's objects that must be unique beyond the
+//! table (PostgreSQL: indexes and sequences, per schema; MySQL: foreign
+//! keys, per database; SQLite: indexes, per database) get the same mark
+//! and stamp ([`kept_object_name`]) and are given back by the rollback,
+//! so that the table can be made again and dropped again before `gc`
+//! (`Dialect::keep_table`).
 
 use crate::ir::Name;
 
@@ -56,6 +63,31 @@ pub fn kept_name(table: &Name, namespace: Option<&str>, stamp: &str) -> Name {
         schema: namespace.map(str::to_string),
         name: format!("{}{MARK}{stamp}", &table.name[..cut]),
     }
+}
+
+/// The statements that move a dropped table aside, and those of the
+/// rollback that bring it back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Moves {
+    pub aside: Vec<String>,
+    pub back: Vec<String>,
+}
+
+/// What is appended to a kept object's name: the mark and the stamp.
+pub fn suffix(stamp: &str) -> String {
+    format!("{MARK}{stamp}")
+}
+
+/// `name` of an index, constraint or sequence of a table kept at
+/// `stamp`, cut (at a character boundary) to fit `max` bytes with its
+/// suffix. A name cut here comes back cut in the rollback.
+pub fn kept_object_name(name: &str, stamp: &str, max: usize) -> String {
+    let tail = suffix(stamp);
+    let mut cut = name.len().min(max.saturating_sub(tail.len()));
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}{tail}", &name[..cut])
 }
 
 /// When a kept table was kept, in seconds since the epoch, read from its
@@ -120,6 +152,17 @@ mod tests {
         assert!(kept.name.len() <= MAX_IDENT, "{}", kept.name);
         assert!(kept.name.ends_with("__dropped_20261206161300"));
         assert_eq!(kept.schema.as_deref(), Some(NAMESPACE));
+    }
+
+    #[test]
+    fn object_names_get_the_stamp_and_fit() {
+        assert_eq!(
+            kept_object_name("notes_pkey", "20200101000000", 63),
+            "notes_pkey__dropped_20200101000000"
+        );
+        let long = kept_object_name(&"x".repeat(80), "20200101000000", 64);
+        assert_eq!(long.len(), 64);
+        assert!(long.ends_with("__dropped_20200101000000"));
     }
 
     #[test]

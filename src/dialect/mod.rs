@@ -22,6 +22,7 @@ pub mod sqlite;
 pub mod statements;
 pub(crate) mod tls;
 pub mod tx_mode;
+pub mod version;
 
 pub use driver::{
     fingerprint, first_line, scratch_name, ApplyOptions, ApplyReport, Driver, Expected, LoadError,
@@ -65,9 +66,11 @@ pub trait Dialect: Target + Sync {
         keep::kept_name(table, table.schema.as_deref(), stamp)
     }
 
-    /// The statements that move a table, its rows, indexes and constraints
-    /// to another name (and namespace, where the dialect has them).
-    fn move_table(&self, from: &Name, to: &Name) -> Vec<String>;
+    /// `--keep-dropped`: the statements that move `table`, its rows,
+    /// indexes and constraints to `aside` (kept at `stamp`), giving the
+    /// objects whose names must be unique beyond the table names of their
+    /// own; and the rollback's, which bring it all back ([`keep`]).
+    fn keep_table(&self, table: &crate::ir::Table, aside: &Name, stamp: &str) -> keep::Moves;
 }
 
 /// The dialect for a kind.
@@ -107,6 +110,18 @@ pub struct EmitOptions {
     /// per transaction where the dialect can loop (PostgreSQL), instead of
     /// one `UPDATE`.
     pub backfill_batch: Option<u64>,
+    /// The server the plan is for: read from it when connected, else
+    /// `server_version`/`--server-version`; `None` is the dialect's
+    /// default ([`version::ServerVersion::default_for`]).
+    pub server: Option<version::ServerVersion>,
+}
+
+impl EmitOptions {
+    /// The server the hazards judge by: the one known, else the default.
+    pub fn server(&self, kind: DialectKind) -> version::ServerVersion {
+        self.server
+            .unwrap_or_else(|| version::ServerVersion::default_for(kind))
+    }
 }
 
 /// SQL ready to run or print: phases in order, each either one

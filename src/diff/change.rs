@@ -1,8 +1,9 @@
 use serde::Serialize;
 
 use crate::ir::{
-    Check, Column, Domain, Enum, Exclusion, Extension, ForeignKey, Function, Grant, Index, Name,
-    Namespace, Policy, PrimaryKey, RowSecurity, Sequence, Table, Trigger, Unique, View,
+    Check, Column, Composite, Domain, Enum, Event, Exclusion, Extension, ForeignKey, Function,
+    Grant, Index, Name, Namespace, Policy, PrimaryKey, RowSecurity, Sequence, Table, Trigger,
+    Unique, View,
 };
 
 /// One thing that differs between two schemas. Every variant carries both
@@ -95,6 +96,23 @@ pub enum Change {
     AlterDomain {
         from: Domain,
         to: Domain,
+    },
+    CreateEvent(Event),
+    DropEvent(Event),
+    /// Schedule, completion, status, comment or body of an event both
+    /// sides have (`ALTER EVENT`; MySQL's emitter drops and creates it
+    /// again when its definer or creation session changes).
+    AlterEvent {
+        from: Event,
+        to: Event,
+    },
+    CreateComposite(Composite),
+    DropComposite(Composite),
+    /// Attributes added, dropped or retyped, or the comment: what `ALTER
+    /// TYPE` can do in place (new attributes go last).
+    AlterComposite {
+        from: Composite,
+        to: Composite,
     },
 }
 

@@ -75,6 +75,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Vec<Change> {
     }
 
     objects::domains(from, to, &mut out);
+    objects::composites(from, to, &mut out);
 
     let renames = tables(from, to, &mut out);
     views(from, to, &mut out);
@@ -96,6 +97,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Vec<Change> {
     }
 
     triggers(from, to, &renames, &mut out);
+    objects::events(from, to, &mut out);
     security::row_security(from, to, &renames, &mut out);
     security::policies(from, to, &renames, &mut out);
     security::grants(from, to, &renames, &mut out);

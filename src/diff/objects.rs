@@ -1,25 +1,67 @@
-//! Domains and exclusion constraints (PostgreSQL only): compared whole,
-//! by name, after normalization has filled in generated names.
+//! Domains, composite types and exclusion constraints (PostgreSQL only)
+//! and events (MySQL only): compared whole, by name, after normalization
+//! has filled in generated names.
+
+use std::collections::BTreeMap;
 
 use super::{Change, TableChange};
-use crate::ir::{Exclusion, Schema};
+use crate::ir::{Exclusion, Name, Schema};
 
-pub(super) fn domains(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
-    for (name, f) in &from.domains {
-        match to.domains.get(name) {
-            None => out.push(Change::DropDomain(f.clone())),
-            Some(t) if t != f => out.push(Change::AlterDomain {
-                from: f.clone(),
-                to: t.clone(),
-            }),
+/// One kind compared whole: dropped when only `from` has it, altered when
+/// both have it and it differs, created when only `to` has it.
+fn whole<T: Clone + PartialEq>(
+    from: &BTreeMap<Name, T>,
+    to: &BTreeMap<Name, T>,
+    out: &mut Vec<Change>,
+    drop: fn(T) -> Change,
+    alter: fn(T, T) -> Change,
+    create: fn(T) -> Change,
+) {
+    for (name, f) in from {
+        match to.get(name) {
+            None => out.push(drop(f.clone())),
+            Some(t) if t != f => out.push(alter(f.clone(), t.clone())),
             Some(_) => {}
         }
     }
-    for (name, t) in &to.domains {
-        if !from.domains.contains_key(name) {
-            out.push(Change::CreateDomain(t.clone()));
+    for (name, t) in to {
+        if !from.contains_key(name) {
+            out.push(create(t.clone()));
         }
     }
+}
+
+pub(super) fn domains(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    whole(
+        &from.domains,
+        &to.domains,
+        out,
+        Change::DropDomain,
+        |from, to| Change::AlterDomain { from, to },
+        Change::CreateDomain,
+    );
+}
+
+pub(super) fn composites(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    whole(
+        &from.composites,
+        &to.composites,
+        out,
+        Change::DropComposite,
+        |from, to| Change::AlterComposite { from, to },
+        Change::CreateComposite,
+    );
+}
+
+pub(super) fn events(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    whole(
+        &from.events,
+        &to.events,
+        out,
+        Change::DropEvent,
+        |from, to| Change::AlterEvent { from, to },
+        Change::CreateEvent,
+    );
 }
 
 /// An exclusion constraint cannot be altered: a changed one is dropped

@@ -69,6 +69,12 @@ impl Change {
             Change::CreateDomain(x) => Change::DropDomain(x),
             Change::DropDomain(x) => Change::CreateDomain(x),
             Change::AlterDomain { from, to } => Change::AlterDomain { from: to, to: from },
+            Change::CreateEvent(x) => Change::DropEvent(x),
+            Change::DropEvent(x) => Change::CreateEvent(x),
+            Change::AlterEvent { from, to } => Change::AlterEvent { from: to, to: from },
+            Change::CreateComposite(x) => Change::DropComposite(x),
+            Change::DropComposite(x) => Change::CreateComposite(x),
+            Change::AlterComposite { from, to } => Change::AlterComposite { from: to, to: from },
         }
     }
 }

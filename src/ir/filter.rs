@@ -12,6 +12,10 @@
 //! foreign key to it, its triggers, policies and grants) are left alone
 //! too: dropping them would break or lose what the exclusion protects. The
 //! views and foreign keys among them are reported.
+//!
+//! The views removed are kept aside with their bodies
+//! ([`Schema::left_alone`]): a plan that would drop what one of them reads
+//! is refused rather than left to the server's refusal or `CASCADE`.
 
 use super::{GrantOn, Name, Schema};
 
@@ -49,15 +53,24 @@ pub enum Kind {
     View,
     Function,
     Sequence,
-    /// Enums and domains.
+    /// Enums, domains and composite types.
     Type,
     /// A namespace (PostgreSQL schema) and everything in it.
     Namespace,
+    /// A MySQL event.
+    Event,
 }
 
 impl Kind {
-    pub const NAMES: [&'static str; 6] =
-        ["table", "view", "function", "sequence", "type", "namespace"];
+    pub const NAMES: [&'static str; 7] = [
+        "table",
+        "view",
+        "function",
+        "sequence",
+        "type",
+        "namespace",
+        "event",
+    ];
 
     fn parse(s: &str) -> Option<Kind> {
         Some(match s {
@@ -67,6 +80,7 @@ impl Kind {
             "sequence" => Kind::Sequence,
             "type" => Kind::Type,
             "namespace" | "schema" => Kind::Namespace,
+            "event" => Kind::Event,
             _ => return None,
         })
     }
@@ -238,6 +252,10 @@ impl Exclude {
         schema.tables.retain(|n, _| !gone.contains(n));
         schema.enums.retain(|n, _| !self.excludes(Kind::Type, n));
         schema.domains.retain(|n, _| !self.excludes(Kind::Type, n));
+        schema.events.retain(|n, _| !self.excludes(Kind::Event, n));
+        schema
+            .composites
+            .retain(|n, _| !self.excludes(Kind::Type, n));
         schema
             .sequences
             .retain(|n, _| !self.excludes(Kind::Sequence, n));
@@ -256,7 +274,11 @@ impl Exclude {
                 gone_views.push(n.clone());
             }
         }
-        schema.views.retain(|n, _| !gone_views.contains(n));
+        for n in &gone_views {
+            if let Some(v) = schema.views.remove(n) {
+                schema.left_alone.insert(v.name, v.body);
+            }
+        }
         for t in schema.tables.values_mut() {
             t.foreign_keys.retain(|fk| {
                 let kept = gone.contains(&fk.ref_table);
@@ -316,6 +338,8 @@ mod tests {
         assert!(p("*.tmp_*").matches(Kind::Table, &Name::qualified("x", "tmp_1")));
         assert!(p("tmp_*").matches(Kind::Table, &Name::qualified("x", "tmp_1")));
         assert!(!p("view:tmp_*").matches(Kind::Table, &Name::new("tmp_1")));
+        assert!(p("event:purge_*").matches(Kind::Event, &Name::new("purge_old")));
+        assert!(!p("event:purge_*").matches(Kind::Table, &Name::new("purge_old")));
     }
 
     #[test]

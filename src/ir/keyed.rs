@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::{
-    Enum, Extension, Function, Grant, GrantKey, Name, Namespace, Policy, Sequence, Table, Trigger,
-    View,
+    Enum, Event, Extension, Function, Grant, GrantKey, Name, Namespace, Policy, Sequence, Table,
+    Trigger, View,
 };
 
 pub trait Keyed {
@@ -26,7 +26,7 @@ macro_rules! keyed_by_name {
     )*};
 }
 
-keyed_by_name!(Enum, Sequence, Table, View);
+keyed_by_name!(Enum, Event, Sequence, Table, View);
 
 impl Keyed for Function {
     type Key = (Name, String);

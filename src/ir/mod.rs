@@ -7,6 +7,7 @@
 //! deterministic. Spans are not stored here: the syntax layer keeps a side
 //! table from [`ObjectRef`] to source location.
 
+mod event;
 pub mod filter;
 mod keyed;
 mod name;
@@ -14,8 +15,12 @@ mod objects;
 mod security;
 pub mod validate;
 
+pub use event::{Event, EventStatus, Schedule};
 pub use name::Name;
-pub use objects::{Domain, Exclusion, ExclusionElement, FunctionAttributes, Parallel, Volatility};
+pub use objects::{
+    Attribute, Composite, Domain, Exclusion, ExclusionElement, FunctionAttributes, Parallel,
+    Volatility,
+};
 pub use security::{Grant, GrantKey, GrantOn, Policy, PolicyCommand, RowSecurity};
 
 use std::collections::BTreeMap;
@@ -97,11 +102,23 @@ pub struct Schema {
     /// PostgreSQL domains.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub domains: BTreeMap<Name, Domain>,
+    /// MySQL / MariaDB events.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub events: BTreeMap<Name, Event>,
+    /// PostgreSQL composite types (`CREATE TYPE … AS (…)`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub composites: BTreeMap<Name, Composite>,
     /// Hazards the schema's authors accept, each on one object with a
     /// reason (`acknowledge RULE on OBJECT because "…"`). Not a database
     /// object: never diffed, never read from a database.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub acknowledgements: Vec<Acknowledgement>,
+    /// Views of the database that an exclude pattern leaves alone, with
+    /// their bodies: never diffed or printed, but a plan that would drop
+    /// what one of them reads is refused (`migration`), since the server
+    /// would refuse it too, or take the view with it under `CASCADE`.
+    #[serde(skip)]
+    pub left_alone: BTreeMap<Name, String>,
 }
 
 /// One accepted hazard: the rule's id, the object as hazards name it
@@ -294,6 +311,13 @@ pub struct Table {
     /// PostgreSQL exclusion constraints.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclusions: Vec<Exclusion>,
+    /// Comments on the table's constraints, by constraint name, as the
+    /// database holds them. Like [`View::unmodeled`], only the database
+    /// side fills it and the diff never compares it: a constraint made
+    /// anew gets its comment back (`migration` carries it to the desired
+    /// side).
+    #[serde(skip)]
+    pub constraint_comments: BTreeMap<String, String>,
 }
 
 impl Table {
@@ -312,6 +336,7 @@ impl Table {
             renamed_from: None,
             row_security: RowSecurity::default(),
             exclusions: Vec::new(),
+            constraint_comments: BTreeMap::new(),
         }
     }
 
@@ -756,6 +781,13 @@ impl Function {
             self.args.split_whitespace().collect::<Vec<_>>().join(" "),
         )
     }
+
+    /// Whether `CREATE OR REPLACE` can turn `self` into `to`: PostgreSQL
+    /// refuses a new result type, new argument names or defaults, or a
+    /// function turned aggregate; those are dropped and created anew.
+    pub fn replaceable_by(&self, to: &Function) -> bool {
+        self.aggregate == to.aggregate && self.args == to.args && self.returns == to.returns
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -848,6 +880,12 @@ pub enum ObjectRef {
         grant_option: bool,
     },
     Domain {
+        name: Name,
+    },
+    Event {
+        name: Name,
+    },
+    Composite {
         name: Name,
     },
     Exclusion {

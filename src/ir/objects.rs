@@ -159,3 +159,32 @@ impl Parallel {
         }
     }
 }
+
+/// `CREATE TYPE name AS (a int, b text COLLATE "C")`: a row type of its
+/// own, usable as a column, argument or result type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Composite {
+    pub name: Name,
+    /// In order: the order is part of the type (row literals, `(x).*`).
+    pub attributes: Vec<Attribute>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// One attribute of a composite type. Attributes have no NOT NULL,
+/// default or constraint: PostgreSQL allows none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attribute {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: Type,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+}
+
+impl Keyed for Composite {
+    type Key = Name;
+    fn key(&self) -> Name {
+        self.name.clone()
+    }
+}

@@ -78,6 +78,7 @@ pub fn validate(schema: &Schema) -> Vec<Problem> {
     beside_tables::enums(schema, &mut out);
     beside_tables::sequences(schema, &mut out);
     objects::domains(schema, &mut out);
+    objects::composites(schema, &mut out);
     let known_types = types::KnownTypes::new(schema);
     let table_names = suggest::TableNames::new(schema);
     for table in schema.tables.values() {

@@ -23,6 +23,8 @@ impl Object {
             ObjectRef::View { name } => ("view", name.to_string()),
             ObjectRef::Function { name, args } => ("function", format!("{name}({args})")),
             ObjectRef::Domain { name } => ("domain", name.to_string()),
+            ObjectRef::Event { name } => ("event", name.to_string()),
+            ObjectRef::Composite { name } => ("type", name.to_string()),
             ObjectRef::Column { table, column } => ("column", format!("{table}.{column}")),
             ObjectRef::PrimaryKey { table: t } => (
                 "primary_key",

@@ -87,6 +87,7 @@ pub fn keep_columns(
         }
     }
     for (i, step) in plan_down.steps.iter_mut().enumerate() {
+        let mut refilled = Vec::new();
         if let Change::AlterTable { to, changes, .. } = &mut step.change {
             for ch in changes.iter_mut() {
                 if let TableChange::AddColumn(c) = ch {
@@ -96,12 +97,40 @@ pub fn keep_columns(
                         fill_in(to, &c.name, fill);
                         let drop = format!("DROP TABLE {}", dialect.quote_name(aside));
                         copies.after_down.entry(i).or_default().push(drop);
+                        refilled.push((to.name.clone(), c.name.clone(), c.nullable, aside.clone()));
                     }
                 }
             }
         }
+        for (table, column, nullable, aside) in refilled {
+            refilled_hazard(&mut step.hazards, &table, &column, nullable, &aside);
+        }
     }
     copies
+}
+
+/// The rollback's column filled back from its kept copy: the hazards
+/// planned for a bare NOT NULL column ("fails if the table has rows")
+/// are wrong, as every row that was there gets its value back; only a
+/// row inserted since the drop has none.
+fn refilled_hazard(
+    hazards: &mut Vec<Hazard>,
+    table: &Name,
+    column: &str,
+    nullable: bool,
+    aside: &Name,
+) {
+    hazards.retain(|h| !(h.kind == HazardKind::MayFail && names(h, column)));
+    if nullable {
+        return;
+    }
+    hazards.push(Hazard {
+        kind: HazardKind::MayFail,
+        message: format!(
+            "column `{table}.{column}` is added back NOT NULL and filled from its kept copy `{aside}`: only a row inserted since the drop (it has no kept value) makes it fail"
+        ),
+        acknowledged: None,
+    });
 }
 
 /// Whether a hazard's message names the column `column` (in backquotes).
@@ -193,7 +222,7 @@ pub fn keep_dropped(
     for (step, sql) in copies.after_down {
         insert_after(down, step, sql);
     }
-    let mut kept: BTreeMap<Name, Name> = BTreeMap::new();
+    let mut kept: BTreeMap<Name, Vec<String>> = BTreeMap::new();
     for (i, step) in plan_up.steps.iter_mut().enumerate() {
         let Change::DropTable(t) = &step.change else {
             continue;
@@ -210,13 +239,14 @@ pub fn keep_dropped(
         };
         step.hazards.retain(|h| h.kind != HazardKind::DataLoss);
         step.hazards.push(hazard);
-        replace_step(up, i, dialect.move_table(&t.name, &aside));
-        kept.insert(t.name.clone(), aside);
+        let moves = dialect.keep_table(t, &aside, stamp);
+        replace_step(up, i, moves.aside);
+        kept.insert(t.name.clone(), moves.back);
     }
     for (i, step) in plan_down.steps.iter().enumerate() {
         if let Change::CreateTable(t) = &step.change {
-            if let Some(aside) = kept.get(&t.name) {
-                replace_step(down, i, dialect.move_table(aside, &t.name));
+            if let Some(back) = kept.remove(&t.name) {
+                replace_step(down, i, back);
             }
         }
     }

@@ -47,6 +47,11 @@ pub struct SavedPlan {
     /// (absent in a file written before plans recorded them).
     #[serde(default)]
     pub preflight: Option<Vec<Probe>>,
+    /// Made with `--keep-dropped`: its drops move tables and columns
+    /// aside. `apply --plan --keep-dropped` refuses a plan made without
+    /// it that loses data, rather than destroy what the flag asks to keep.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub keep_dropped: bool,
     pub up: Script,
     pub rollback: Script,
 }
@@ -90,6 +95,7 @@ impl SavedPlan {
                 .flat_map(|s| s.hazards.clone())
                 .collect(),
             preflight: Some(preflight),
+            keep_dropped: false,
             up: m.up.clone(),
             rollback: m.down.clone(),
         }

@@ -90,8 +90,16 @@ impl Dialect for TestDialect {
     fn quote_name(&self, name: &crate::ir::Name) -> String {
         crate::dialect::postgres::quote::name(name)
     }
-    fn move_table(&self, from: &crate::ir::Name, to: &crate::ir::Name) -> Vec<String> {
-        vec![format!("move {from} to {to}")]
+    fn keep_table(
+        &self,
+        table: &crate::ir::Table,
+        aside: &crate::ir::Name,
+        _stamp: &str,
+    ) -> crate::dialect::keep::Moves {
+        crate::dialect::keep::Moves {
+            aside: vec![format!("move {} to {aside}", table.name)],
+            back: vec![format!("move {aside} to {}", table.name)],
+        }
     }
 }
 

@@ -11,7 +11,7 @@
 //! change touches: only a match with another change makes an edge.
 
 use super::Capabilities;
-use crate::diff::{Change, TableChange};
+use crate::diff::{Change, ColumnChanges, TableChange};
 use crate::ir::{Column, Name, Table};
 
 use super::refs::{self, key};
@@ -144,9 +144,17 @@ pub fn reshapes(from: &Table, to: &Table, changes: &[TableChange], caps: &Capabi
         TableChange::RenameTable { .. }
         | TableChange::DropColumn(_)
         | TableChange::RenameColumn { .. }
-        | TableChange::AlterColumn { .. }
         | TableChange::DropPrimaryKey(_)
         | TableChange::DropUnique(_) => true,
+        // A new default or comment leaves the column as readers see it.
+        TableChange::AlterColumn { what, .. } => {
+            let kept = ColumnChanges {
+                default: false,
+                comment: false,
+                ..*what
+            };
+            kept.any() || !caps.alter_constraints
+        }
         TableChange::DropIndex(i) => i.unique || !caps.alter_constraints,
         TableChange::AddIndex(_)
         | TableChange::RenameIndex { .. }
@@ -225,6 +233,14 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
             d.provides.push(Obj::Function(key(&f.name)));
             d.needs_new.extend(namespace(&f.name));
             function_refs(f, &mut d.needs_new);
+            // Replaced by a drop and a create: what calls the old one must
+            // be out of the way first.
+            if let Change::ReplaceFunction { from, to } = change {
+                if !from.replaceable_by(to) {
+                    d.removes.push(Obj::Function(key(&from.name)));
+                    function_refs(from, &mut d.needs_old);
+                }
+            }
         }
         Change::DropFunction(f) => {
             d.removes.push(Obj::Function(key(&f.name)));
@@ -277,6 +293,23 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
             d.provides.push(Obj::Type(key(&to.name)));
             domain_refs(to, &mut d.needs_new);
             domain_refs(from, &mut d.needs_old);
+        }
+        // The server does not check an event's body when it is created.
+        Change::CreateEvent(_) | Change::DropEvent(_) | Change::AlterEvent { .. } => {}
+        Change::CreateComposite(x) => {
+            d.provides.push(Obj::Type(key(&x.name)));
+            d.needs_new.extend(namespace(&x.name));
+            composite_refs(x, &mut d.needs_new);
+        }
+        Change::DropComposite(x) => {
+            d.removes.push(Obj::Type(key(&x.name)));
+            d.needs_old.extend(namespace(&x.name));
+            composite_refs(x, &mut d.needs_old);
+        }
+        Change::AlterComposite { from, to } => {
+            d.provides.push(Obj::Type(key(&to.name)));
+            composite_refs(to, &mut d.needs_new);
+            composite_refs(from, &mut d.needs_old);
         }
     }
     d
@@ -387,6 +420,14 @@ fn domain_refs(x: &crate::ir::Domain, out: &mut Vec<Obj>) {
     }
     // `value` and casts to the domain itself are no dependency.
     out.extend(exprs.into_iter().filter(|o| *o != Obj::Type(own.clone())));
+}
+
+/// A composite type leans on the types of its attributes (enums, domains,
+/// other composite types).
+fn composite_refs(x: &crate::ir::Composite, out: &mut Vec<Obj>) {
+    for a in &x.attributes {
+        out.extend(refs::names(a.ty.as_str()).into_iter().map(Obj::Type));
+    }
 }
 
 /// The relations and functions a view or trigger body reads.

@@ -7,6 +7,8 @@
 //!   topological sort;
 //! - [`recreate`]: unchanged views, triggers and policies dropped and
 //!   recreated around changes that would break them;
+//! - [`remade_functions`]: defaults, checks, indexes and domain checks
+//!   taken off and put back around a function dropped and created anew;
 //! - [`pinned_keys`]: foreign keys dropped and added back around changes
 //!   to the columns they use, where the dialect requires it;
 //! - [`refs`]: the identifier scanner that finds what a SQL body mentions;
@@ -21,6 +23,7 @@ mod pinned_keys;
 mod positions;
 mod recreate;
 pub mod refs;
+mod remade_functions;
 mod target;
 
 use serde::{Deserialize, Serialize};
@@ -88,7 +91,7 @@ pub enum HazardKind {
     /// cluster waits for it (src/cluster/galera.rs).
     GaleraToi,
     /// `--keep-dropped`: a dropped table is moved aside, its rows kept;
-    /// costs disk, and its indexes and constraints keep their names.
+    /// costs disk until `strata gc`.
     KeptAside,
 }
 
@@ -192,6 +195,8 @@ pub fn directions(
     pinned_keys::unpin_foreign_keys(&mut back, to, from, &caps);
     recreate::recreate_dependents(&mut forward, from, to, target);
     recreate::recreate_dependents(&mut back, to, from, target);
+    remade_functions::around_remade_functions(&mut forward, from, to);
+    remade_functions::around_remade_functions(&mut back, to, from);
     (forward, back)
 }
 

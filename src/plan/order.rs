@@ -108,6 +108,14 @@ fn rank(change: &Change) -> u8 {
         Change::CreateDomain(_) => 4,
         Change::AlterDomain { .. } => 5,
         Change::DropDomain(_) => 18,
+        // An event's body is not checked when it is created: it needs no
+        // table to exist, and goes first when dropped, last when created.
+        Change::DropEvent(_) => 0,
+        Change::CreateEvent(_) | Change::AlterEvent { .. } => 15,
+        // Composite types likewise; one may use an enum or a domain.
+        Change::CreateComposite(_) => 5,
+        Change::AlterComposite { .. } => 5,
+        Change::DropComposite(_) => 18,
     }
 }
 

@@ -1,10 +1,11 @@
-//! Column order, for dialects that cannot move a column in place
+//! Column (and composite type attribute) order, for dialects that cannot move a column in place
 //! (`Capabilities::move_columns` false): PostgreSQL has no way to, and
 //! SQLite would rebuild the whole table for it. There a difference in
 //! order alone is not planned — the columns are all there, and planning
 //! it would never converge (PostgreSQL) or cost a rebuild for nothing.
 
 use crate::diff::{Change, TableChange};
+use crate::ir::{Attribute, Composite};
 
 /// Clears the `position` flag of every column change, and drops the
 /// changes (and table changes) that moved a column and did nothing else.
@@ -20,4 +21,17 @@ pub fn ignore_column_order(changes: &mut Vec<Change>) {
         }
     }
     changes.retain(|c| !matches!(c, Change::AlterTable { from, to, changes } if changes.is_empty() && from.name == to.name));
+    // A composite type's attributes likewise: `ALTER TYPE` only appends.
+    changes
+        .retain(|c| !matches!(c, Change::AlterComposite { from, to } if same_but_order(from, to)));
+}
+
+fn same_but_order(from: &Composite, to: &Composite) -> bool {
+    from.comment == to.comment && sorted(from) == sorted(to)
+}
+
+fn sorted(x: &Composite) -> Vec<&Attribute> {
+    let mut v: Vec<&Attribute> = x.attributes.iter().collect();
+    v.sort_by(|a, b| a.name.cmp(&b.name));
+    v
 }

@@ -26,6 +26,11 @@ pub fn recreate_dependents(
 ) {
     let caps = &target.capabilities();
     let mut seen = Breakage::of(changes, from, target);
+    // A function dropped and created anew takes with it (or, rather, is
+    // refused while they stand) the views and standard bodies calling it.
+    for f in super::remade_functions::remade(changes) {
+        seen.invalid.insert(f, None);
+    }
     if seen.invalid.is_empty() {
         return;
     }

@@ -170,6 +170,12 @@ pub fn describe(change: &Change) -> Described {
                 .collect(),
             ..altered("alter_domain", named("domain", &to.name))
         },
+        Change::CreateEvent(x) => added("create_event", named("event", &x.name)),
+        Change::DropEvent(x) => dropped("drop_event", named("event", &x.name)),
+        Change::AlterEvent { to, .. } => altered("alter_event", named("event", &to.name)),
+        Change::CreateComposite(x) => added("create_type", named("type", &x.name)),
+        Change::DropComposite(x) => dropped("drop_type", named("type", &x.name)),
+        Change::AlterComposite { to, .. } => altered("alter_type", named("type", &to.name)),
     }
 }
 

@@ -56,6 +56,12 @@ pub fn line(change: &Change) -> String {
         Change::CreateDomain(x) => format!("create domain `{}`", x.name),
         Change::DropDomain(x) => format!("drop domain `{}`", x.name),
         Change::AlterDomain { to, .. } => format!("alter domain `{}`", to.name),
+        Change::CreateEvent(x) => format!("create event `{}`", x.name),
+        Change::DropEvent(x) => format!("drop event `{}`", x.name),
+        Change::AlterEvent { to, .. } => format!("alter event `{}`", to.name),
+        Change::CreateComposite(x) => format!("create type `{}`", x.name),
+        Change::DropComposite(x) => format!("drop type `{}`", x.name),
+        Change::AlterComposite { to, .. } => format!("alter type `{}`", to.name),
     }
 }
 

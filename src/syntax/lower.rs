@@ -21,7 +21,9 @@ use crate::ir::{
     Trigger, Type, Unique, View,
 };
 
+mod events;
 mod objects;
+mod types;
 
 type P<'a> = Pair<'a, Rule>;
 
@@ -73,6 +75,8 @@ const OBJECT_KINDS: &[&str] = &[
     "policy",
     "grant",
     "domain",
+    "event",
+    "type",
 ];
 
 pub fn known_dialects() -> &'static [&'static str] {
@@ -219,6 +223,8 @@ impl<'a> Lowerer<'a> {
             Rule::policy => self.policy(p, span),
             Rule::grant => self.grant(p, span),
             Rule::domain_def => self.domain_def(p, span, ns),
+            Rule::event => self.event(p, span, ns),
+            Rule::composite_def => self.composite_def(p, span, ns),
             _ => None,
         }
     }

@@ -51,6 +51,12 @@ pub(super) fn merge(parts: Vec<Lowered>, texts: &[FileText]) -> (Schema, SourceM
         insert_unless(&mut schema.domains, s.domains, |k, _, _| {
             c.dup(&ObjectRef::Domain { name: k.clone() }, k.to_string())
         });
+        insert_unless(&mut schema.events, s.events, |k, _, _| {
+            c.dup(&ObjectRef::Event { name: k.clone() }, k.to_string())
+        });
+        insert_unless(&mut schema.composites, s.composites, |k, _, _| {
+            c.dup(&ObjectRef::Composite { name: k.clone() }, k.to_string())
+        });
         insert_unless(&mut schema.sequences, s.sequences, |k, _, _| {
             c.dup(&ObjectRef::Sequence { name: k.clone() }, k.to_string())
         });

@@ -146,7 +146,10 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         policies,
         grants,
         domains,
+        events,
+        composites,
         acknowledgements,
+        left_alone: _,
     } = schema;
     // The layout numbers a file's acknowledgements from its first: a later
     // piece holding any is left to the whole file's parse.
@@ -168,7 +171,9 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         && join(&mut into.triggers, triggers)
         && join(&mut into.policies, policies)
         && join(&mut into.grants, grants)
-        && join(&mut into.domains, domains);
+        && join(&mut into.domains, domains)
+        && join(&mut into.events, events)
+        && join(&mut into.composites, composites);
     if !joined {
         return false;
     }

@@ -24,6 +24,7 @@ use crate::ir::{
     Table, Trigger, Unique, View,
 };
 
+mod events;
 mod objects;
 
 /// Column names and types longer than this do not widen the alignment.
@@ -150,6 +151,14 @@ fn objects(
     for d in schema.domains.values().filter(|d| keep(&d.name)) {
         chunks.push(Chunk::one("domain", objects::domain(d, ind, ns)));
     }
+    for x in schema.composites.values().filter(|x| keep(&x.name)) {
+        let text = objects::composite(x, ind, ns);
+        chunks.push(if text.contains('\n') {
+            Chunk::many("type", text)
+        } else {
+            Chunk::one("type", text)
+        });
+    }
     for s in schema.sequences.values().filter(|s| keep(&s.name)) {
         chunks.push(Chunk::one("sequence", sequence(s, ind, ns)));
     }
@@ -183,6 +192,9 @@ fn objects(
     }
     for line in security::grant_lines(schema, keep) {
         chunks.push(Chunk::one("grant", format!("{ind}{line}")));
+    }
+    for e in schema.events.values().filter(|e| keep(&e.name)) {
+        chunks.push(Chunk::many("event", events::event(e, ind, ns)));
     }
 }
 
@@ -349,6 +361,16 @@ fn top_item(schema: &Schema, top: &Top, ind: &str, ns: Option<&str>) -> String {
                 .domains
                 .get(name)
                 .map(|d| objects::domain(d, ind, ns))
+                .unwrap_or_default(),
+            ObjectRef::Event { name } => schema
+                .events
+                .get(name)
+                .map(|e| events::event(e, ind, ns))
+                .unwrap_or_default(),
+            ObjectRef::Composite { name } => schema
+                .composites
+                .get(name)
+                .map(|x| objects::composite(x, ind, ns))
                 .unwrap_or_default(),
             ObjectRef::Table { name } => schema
                 .tables

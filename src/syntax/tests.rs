@@ -155,3 +155,41 @@ fn function_bodies_round_trip_byte_for_byte() {
         "\n  select 1\n"
     );
 }
+
+/// A `sql"""…"""` body ends at its closing `"""` even where MySQL's `\'`
+/// would leave a string open to a SQL reader: the procedure after it is
+/// still read, and each body is exactly what was written.
+#[test]
+fn a_triple_quoted_body_ends_at_its_closing_quotes() {
+    let text = "dialect mysql\n\nprocedure p() language sql as sql\"\"\"\n  select 'it\\'s', ''''\n\"\"\"\n\nprocedure q() language sql as sql\"\"\"\n  select '''x'''\n\"\"\"\n";
+    let s = one(text);
+    assert_eq!(s.functions.len(), 2);
+    assert_eq!(
+        s.functions[&(Name::new("p"), String::new())].body,
+        "select 'it\\'s', ''''"
+    );
+    assert_eq!(
+        s.functions[&(Name::new("q"), String::new())].body,
+        "select '''x'''"
+    );
+    roundtrip(text);
+}
+
+/// Every clause of an event reads back as printed.
+#[test]
+fn events_round_trip() {
+    roundtrip("dialect mysql\n\nevent a with (sql_mode = \"ANSI_QUOTES\") every '1 4' day_hour starts \"2030-01-01 00:00:00\" ends \"2031-01-01 00:00:00\" on completion preserve disable on slave as sql\"\"\"\n  delete from t\n\"\"\" comment \"it's\"\n\nevent b at \"2035-01-01 00:00:00\" disable as sql\"\"\"\n  select 1\n\"\"\"\n");
+    let s = one("dialect mysql\nevent c every 2 hour on completion not preserve enable as sql\"\"\"select 1\"\"\"");
+    let e = &s.events[&Name::new("c")];
+    assert!(!e.preserve);
+    assert_eq!(e.status, crate::ir::EventStatus::Enable);
+    assert_eq!(
+        e.schedule,
+        crate::ir::Schedule::Every {
+            value: "2".into(),
+            unit: "hour".into(),
+            starts: None,
+            ends: None
+        }
+    );
+}

@@ -157,3 +157,40 @@ fn batched_backfill_on_postgres() {
         &options,
     );
 }
+
+/// `backfill_batch` in an environment fills in batches, as
+/// `--backfill-batch` does (the PostgreSQL loop), and must be a positive
+/// number.
+#[test]
+fn backfill_batch_comes_from_the_environment() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write =
+        |name: &str, body: &str| std::fs::write(dir.path().join(name), body).expect("write");
+    write("a.strata", "dialect postgres\ntable t {\n  id int pk\n}\n");
+    write(
+        "b.strata",
+        "dialect postgres\ntable t {\n  id int pk\n  n int backfill (id * 2)\n}\n",
+    );
+    write("strata.toml", "[env.big]\nbackfill_batch = 500\n");
+    let diff = |env: &str| {
+        crate::cli_errors::strata()
+            .current_dir(dir.path())
+            .env_remove("STRATA_ENV")
+            .args(["diff", "a.strata", "b.strata", "--env", env])
+            .output()
+            .expect("run strata")
+    };
+    let out = diff("big");
+    let sql = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(sql.contains("LIMIT 500"), "{sql}");
+    write("strata.toml", "[env.bad]\nbackfill_batch = -3\n");
+    let out = diff("bad");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("backfill_batch"), "{err}");
+}

@@ -236,3 +236,50 @@ fn connected_rewrites_name_the_size_of_their_table_mysql() {
     let sql = plan(&db.url, &format!("{base}  note text?\n}}\n"));
     assert!(!sql.contains("holds"), "{sql}");
 }
+
+/// `apply` shows the sizes `plan` shows: on its dry run and on the plan
+/// it prints before running.
+#[test]
+fn apply_names_the_size_of_the_table_a_rewrite_reads() {
+    let rt = crate::support::rt();
+    let Some(db) = rt.block_on(crate::support::PgDb::create("hzapply")) else {
+        return;
+    };
+    let setup = crate::support::ddl(&[
+        "CREATE TABLE big (id bigint PRIMARY KEY, n integer NOT NULL)",
+        "INSERT INTO big SELECT g, g FROM generate_series(1, 1500) g",
+        "ANALYZE big",
+    ]);
+    rt.block_on(crate::support::exec(&db.url, &setup))
+        .expect("setup");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("app.strata");
+    std::fs::write(
+        &file,
+        "dialect postgres\ntable big {\n  id bigint pk\n  n bigint\n}\n",
+    )
+    .expect("write");
+    let run = |extra: &[&str]| {
+        let out = strata()
+            .args(["apply", "--url", &db.url, "--to"])
+            .arg(&file)
+            .args(extra)
+            .output()
+            .expect("run strata");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (sql, err) = run(&["--dry-run"]);
+    assert!(sql.contains("(big holds about 1500 rows, "), "{sql}");
+    assert!(err.contains("(big holds about 1500 rows, "), "{err}");
+    let (_, err) = run(&["--auto-approve"]);
+    assert!(err.contains("(big holds about 1500 rows, "), "{err}");
+    assert!(err.contains("Applied"), "{err}");
+}

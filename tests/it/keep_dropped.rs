@@ -114,8 +114,31 @@ fn scenario(target: &str, want: &str, want_later: &str, quote: fn(&Name) -> Stri
     // The kept table is nobody's to drop: nothing left to do.
     strata(&["plan", "--url", target, "--to", want, "--exit-code"]).code(0);
 
-    // The rollback brings notes back, rows and index included.
+    // The rollback fills nick back from its copy: no "NOT NULL without
+    // a default" warning, only the rows inserted since the drop can fail.
     let down = strata::report::sql::render(driver, &m.down);
+    let rollback_hazards: Vec<&str> = m
+        .rollback
+        .steps
+        .iter()
+        .flat_map(|s| &s.hazards)
+        .map(|h| h.message.as_str())
+        .collect();
+    assert!(
+        rollback_hazards
+            .iter()
+            .any(|h| h.contains("nick`") && h.contains("kept copy")),
+        "{rollback_hazards:?}"
+    );
+    assert!(!down.contains("without a default"), "{down}");
+    assert!(
+        !rollback_hazards
+            .iter()
+            .any(|h| h.contains("without a default")),
+        "{rollback_hazards:?}"
+    );
+
+    // The rollback brings notes back, rows and index included.
     rt.block_on(support::apply(target, &m.down, &ApplyOptions::default()))
         .unwrap_or_else(|e| panic!("{e:?}\n{down}"));
     assert_eq!(count(target, "notes"), Ok(3), "rows restored\n{down}");
@@ -283,4 +306,211 @@ fn an_environment_keeps_dropped_tables() {
     assert_eq!(kept_tables(), Ok(1), "a dry run drops nothing");
     run(&["gc", "--env", "dev", "--older-than", "0", "--auto-approve"]).success();
     assert_eq!(kept_tables(), Ok(0));
+}
+
+/// A table dropped with `--keep-dropped`, made again and dropped again
+/// before `gc`: the second kept copy must not collide with the first on
+/// the names of its indexes, constraints and sequences, and the rollback
+/// of the second drop brings it back with its rows.
+fn dropped_twice(target: &str, create: &[&str], quote: fn(&Name) -> String) {
+    let driver = for_url(target).expect("driver");
+    let rt = support::rt();
+    exec(target, &["CREATE TABLE parent (id int PRIMARY KEY)"]);
+    exec(target, &["INSERT INTO parent VALUES (1)"]);
+    let mut last = None;
+    for (round, stamp) in ["20200101000000", "20200102000000"].iter().enumerate() {
+        exec(target, create);
+        exec(
+            target,
+            &["INSERT INTO notes (parent_id, body) VALUES (1, 'a'), (1, 'b')"],
+        );
+        let current = rt
+            .block_on(driver.introspect(target, &[]))
+            .expect("inspect")
+            .schema;
+        let mut desired = current.clone();
+        desired.tables.retain(|n, _| n.name != "notes");
+        let options = EmitOptions {
+            keep_dropped: Some(stamp.to_string()),
+            ..EmitOptions::default()
+        };
+        let m = strata::migration::migration(&current, &desired, driver, &options).expect("plan");
+        let up = strata::report::sql::render(driver, &m.up);
+        rt.block_on(support::apply(target, &m.up, &ApplyOptions::default()))
+            .unwrap_or_else(|e| panic!("drop {}: {e:?}\n{up}", round + 1));
+        let kept = quote(&driver.kept_name(&Name::new("notes"), stamp));
+        assert_eq!(count(target, &kept), Ok(2), "round {}\n{up}", round + 1);
+        last = Some(m);
+    }
+    let before = fingerprint(target);
+    let m = last.expect("two rounds");
+    let down = strata::report::sql::render(driver, &m.down);
+    rt.block_on(support::apply(target, &m.down, &ApplyOptions::default()))
+        .unwrap_or_else(|e| panic!("rollback: {e:?}\n{down}"));
+    assert_eq!(count(target, "notes"), Ok(2), "rows restored\n{down}");
+    // The restored table is the one the second plan dropped, names and all.
+    let restored = rt
+        .block_on(driver.introspect(target, &[]))
+        .expect("inspect")
+        .schema;
+    let notes = restored
+        .tables
+        .values()
+        .find(|t| t.name.name == "notes")
+        .expect("notes is back");
+    let planned = m
+        .rollback
+        .steps
+        .iter()
+        .find_map(|s| match &s.change {
+            strata::diff::Change::CreateTable(t) if t.name.name == "notes" => Some(t),
+            _ => None,
+        })
+        .expect("the rollback creates notes");
+    let names = |t: &strata::ir::Table| {
+        let mut n: Vec<Option<String>> = t.indexes.iter().map(|i| i.name.clone()).collect();
+        n.extend(t.uniques.iter().map(|u| u.name.clone()));
+        n.extend(t.foreign_keys.iter().map(|f| f.name.clone()));
+        n.extend(t.checks.iter().map(|c| c.name.clone()));
+        n.sort();
+        n
+    };
+    assert_eq!(names(notes), names(planned), "{down}");
+    assert_ne!(fingerprint(target), before, "notes came back");
+}
+
+#[test]
+fn dropped_twice_on_postgres() {
+    let rt = support::rt();
+    let Some(db) = rt.block_on(PgDb::create("keep2")) else {
+        return;
+    };
+    dropped_twice(
+        &db.url,
+        &[
+            "CREATE TABLE notes (id serial PRIMARY KEY, parent_id int REFERENCES parent (id), \
+             body varchar(50) UNIQUE, CONSTRAINT notes_body_check CHECK (body <> ''))",
+            "CREATE INDEX notes_parent ON notes (parent_id)",
+        ],
+        pg_name,
+    );
+}
+
+#[test]
+fn dropped_twice_on_mysql() {
+    let rt = support::rt();
+    let Some(db) = rt.block_on(MyDb::create("keep2")) else {
+        return;
+    };
+    dropped_twice(
+        &db.url,
+        &[
+            "CREATE TABLE notes (id int AUTO_INCREMENT PRIMARY KEY, parent_id int, \
+             body varchar(50) UNIQUE, CONSTRAINT notes_parent_fk FOREIGN KEY (parent_id) REFERENCES parent (id), \
+             CONSTRAINT notes_body_check CHECK (body <> ''))",
+            "CREATE INDEX notes_parent ON notes (parent_id)",
+        ],
+        backquoted,
+    );
+}
+
+#[test]
+fn dropped_twice_on_sqlite() {
+    let db = SqliteDb::create_file();
+    dropped_twice(
+        &db.url,
+        &[
+            "CREATE TABLE notes (id integer PRIMARY KEY, parent_id int REFERENCES parent (id), \
+             body varchar(50) UNIQUE, CONSTRAINT notes_body_check CHECK (body <> ''))",
+            "CREATE INDEX notes_parent ON notes (parent_id)",
+        ],
+        pg_name,
+    );
+}
+
+/// `apply --plan` runs a saved plan as written: `--keep-dropped` cannot
+/// make a plan made without it keep what it drops, so it is refused
+/// (nothing applied); a plan made with it records so and applies.
+#[test]
+fn a_saved_plan_made_without_keep_dropped_is_refused_with_it() {
+    let db = SqliteDb::create_file();
+    exec(
+        &db.url,
+        &[
+            "CREATE TABLE users (id integer PRIMARY KEY)",
+            "CREATE TABLE old_stuff (id integer PRIMARY KEY)",
+            "INSERT INTO old_stuff VALUES (1), (2)",
+        ],
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let schema = dir.path().join("app.strata");
+    std::fs::write(&schema, "table users {\n  id integer pk\n}\n").expect("schema");
+    let schema = schema.display().to_string();
+    let plain = dir.path().join("plain.json").display().to_string();
+    let kept = dir.path().join("kept.json").display().to_string();
+    strata(&[
+        "plan",
+        "--url",
+        &db.url,
+        "--to",
+        &schema,
+        "--allow-destructive",
+        "-o",
+        &plain,
+    ])
+    .success();
+    let out = strata(&[
+        "apply",
+        "--url",
+        &db.url,
+        "--plan",
+        &plain,
+        "--keep-dropped",
+        "--allow-destructive",
+        "--auto-approve",
+    ])
+    .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("planned without --keep-dropped"), "{err}");
+    assert!(err.contains("--no-keep-dropped"), "{err}");
+    assert_eq!(count(&db.url, "old_stuff"), Ok(2), "nothing was applied");
+
+    strata(&[
+        "plan",
+        "--url",
+        &db.url,
+        "--to",
+        &schema,
+        "--keep-dropped",
+        "-o",
+        &kept,
+    ])
+    .success();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&kept).expect("read")).expect("json");
+    assert_eq!(json["keep_dropped"], serde_json::Value::Bool(true));
+    strata(&[
+        "apply",
+        "--url",
+        &db.url,
+        "--plan",
+        &kept,
+        "--keep-dropped",
+        "--auto-approve",
+    ])
+    .success();
+    assert!(
+        count(&db.url, "old_stuff").is_err(),
+        "old_stuff moved aside"
+    );
+    let driver = for_url(&db.url).expect("driver");
+    let aside = support::rt()
+        .block_on(driver.introspect(&db.url, &[]))
+        .expect("inspect")
+        .schema
+        .tables
+        .into_keys()
+        .find(|n| n.name.starts_with("old_stuff__dropped_"))
+        .expect("kept");
+    assert_eq!(count(&db.url, &pg_name(&aside)), Ok(2), "rows kept");
 }

@@ -417,6 +417,7 @@ async fn online_plan_applies_and_converges() {
         statement_timeout: None,
         keep_dropped: None,
         backfill_batch: None,
+        server: None,
     };
     let m = migration(&current, &want, d, &options).expect("plan");
     let sql = strata::report::sql::render(d, &m.up);

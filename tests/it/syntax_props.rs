@@ -511,6 +511,7 @@ fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
                     renamed_from: renamed.map(|n| Name { schema: schema.clone(), name: n }),
                     row_security: RowSecurity { enabled, forced },
                     exclusions,
+                    constraint_comments: Default::default(),
                 })
         })
         .boxed()

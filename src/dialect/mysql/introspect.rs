@@ -8,6 +8,7 @@
 //! as `longtext` + `json_valid` check, MySQL's unquoted literals and
 //! charset introducers) are undone here, where the server is known.
 
+mod events;
 pub mod queries;
 mod routines;
 
@@ -305,10 +306,8 @@ fn build(server: &Server, db: &str, db_collation: &str, c: Catalog) -> Introspec
     views(&c.views, db, &mut schema);
     triggers(&c.triggers, &mut schema);
     routines::routines(&c.routines, &c.parameters, &mut schema, &mut warnings);
-    for r in &c.events {
-        warnings.push(format!("event {} is not modeled by strata yet", col(r, 0)));
-    }
-    partitions(&c.partitions, &mut schema, &mut warnings);
+    events::events(&c.events, &mut schema);
+    partitions(&c.partitions, &mut schema);
     Introspection { schema, warnings }
 }
 
@@ -656,8 +655,8 @@ fn triggers(rows: &Rows, schema: &mut Schema) {
     }
 }
 
-/// Each partitioned table's clause; subpartitioning is reported.
-fn partitions(rows: &Rows, schema: &mut Schema, warnings: &mut Vec<String>) {
+/// Each partitioned table's clause, its subpartitioning included.
+fn partitions(rows: &Rows, schema: &mut Schema) {
     let mut by_table: BTreeMap<String, Vec<&Vec<Option<String>>>> = BTreeMap::new();
     for r in rows {
         by_table.entry(col(r, 0)).or_default().push(r);
@@ -666,29 +665,78 @@ fn partitions(rows: &Rows, schema: &mut Schema, warnings: &mut Vec<String>) {
         let Some(t) = schema.tables.get_mut(&Name::new(&tname)) else {
             continue;
         };
-        match partition_clause(&rows) {
-            Some(by) => t.partition = Some(Partitioning::By { by: Expr::new(by) }),
-            None => warnings.push(format!(
-                "table {tname} has subpartitions; subpartitioning is not modeled by strata yet"
-            )),
+        if let Some(by) = partition_clause(&rows) {
+            t.partition = Some(Partitioning::By { by: Expr::new(by) });
         }
     }
+}
+
+/// `subpartition by hash (`id`) subpartitions 2` for a table whose
+/// partitions are subpartitioned (one row per subpartition, in order),
+/// and each partition's list of subpartitions when their names are not
+/// the server's defaults (`p0sp0`, `p0sp1`, …) or their number varies.
+fn subpartitioning(rows: &[&Vec<Option<String>>]) -> Option<(String, BTreeMap<String, String>)> {
+    let first = rows.first()?;
+    opt(first, 2)?;
+    let mut subs: Vec<(String, Vec<String>)> = Vec::new();
+    for r in rows {
+        let (part, sub) = (col(r, 1), col(r, 2));
+        match subs.last_mut() {
+            Some((p, names)) if *p == part => names.push(sub),
+            _ => subs.push((part, vec![sub])),
+        }
+    }
+    let count = subs[0].1.len();
+    let defaults = subs.iter().all(|(p, names)| {
+        names.len() == count
+            && names
+                .iter()
+                .enumerate()
+                .all(|(i, n)| *n == format!("{p}sp{i}"))
+    });
+    let mut head = format!(
+        " subpartition by {} ({})",
+        col(first, 7).to_ascii_lowercase(),
+        col(first, 8)
+    );
+    let mut lists = BTreeMap::new();
+    if defaults {
+        if count > 1 {
+            head.push_str(&format!(" subpartitions {count}"));
+        }
+    } else {
+        for (p, names) in subs {
+            let list: Vec<String> = names
+                .iter()
+                .map(|n| format!("subpartition {}", ident(n)))
+                .collect();
+            lists.insert(p, format!(" ({})", list.join(", ")));
+        }
+    }
+    Some((head, lists))
 }
 
 /// The clause after `PARTITION BY`, rebuilt from the rows of
 /// `information_schema.PARTITIONS` of one table (in partition order):
 /// `range (year(`d`)) (partition p0 values less than (2020), …)`,
-/// `hash (`id`) partitions 4`. `None` when the table has subpartitions.
-fn partition_clause(rows: &[&Vec<Option<String>>]) -> Option<String> {
-    let first = rows.first()?;
-    if rows.iter().any(|r| opt(r, 2).is_some()) {
-        return None;
+/// `hash (`id`) partitions 4`, with `subpartition by …` where the
+/// partitions have subpartitions.
+fn partition_clause(all: &[&Vec<Option<String>>]) -> Option<String> {
+    let (sub_head, sub_lists) = subpartitioning(all).unwrap_or_default();
+    // One row per partition: a subpartitioned table has one per subpartition.
+    let mut rows: Vec<&Vec<Option<String>>> = Vec::new();
+    for r in all {
+        if rows.last().is_none_or(|l| col(l, 1) != col(r, 1)) {
+            rows.push(r);
+        }
     }
+    let rows = &rows[..];
+    let first = rows.first()?;
     let method = col(first, 3).to_ascii_lowercase();
     let expr = col(first, 4);
     let head = match method.strip_suffix(" columns") {
-        Some(m) => format!("{m} columns ({expr})"),
-        None => format!("{method} ({expr})"),
+        Some(m) => format!("{m} columns ({expr}){sub_head}"),
+        None => format!("{method} ({expr}){sub_head}"),
     };
     let names: Vec<String> = rows.iter().map(|r| col(r, 1)).collect();
     let commented = rows.iter().any(|r| !col(r, 6).is_empty());
@@ -699,6 +747,9 @@ fn partition_clause(rows: &[&Vec<Option<String>>]) -> Option<String> {
                 let comment = col(r, 6);
                 if !comment.is_empty() {
                     p.push_str(&format!(" comment = {}", string(&comment)));
+                }
+                if let Some(list) = sub_lists.get(&col(r, 1)) {
+                    p.push_str(list);
                 }
                 p
             })

@@ -5,6 +5,7 @@
 mod alter;
 pub mod apply;
 pub mod emit;
+pub mod events;
 pub mod expr;
 pub mod hazards;
 pub mod history;
@@ -45,6 +46,13 @@ impl Target for Mysql {
     }
 }
 
+/// `VERSION()` as one integer (`ServerVersion::from_number`):
+/// `major·10000 + minor·100 + patch`, plus 1000000 on MariaDB.
+const VERSION_NUMBER: &str = "SELECT CAST((VERSION() LIKE '%MariaDB%') * 1000000 \
+    + SUBSTRING_INDEX(VERSION(), '.', 1) * 10000 \
+    + SUBSTRING_INDEX(SUBSTRING_INDEX(VERSION(), '.', 2), '.', -1) * 100 \
+    + SUBSTRING_INDEX(SUBSTRING_INDEX(SUBSTRING_INDEX(VERSION(), '-', 1), '.', 3), '.', -1) AS SIGNED)";
+
 impl Dialect for Mysql {
     fn kind(&self) -> DialectKind {
         DialectKind::Mysql
@@ -72,8 +80,13 @@ impl Dialect for Mysql {
         quote::name(name)
     }
 
-    fn move_table(&self, from: &Name, to: &Name) -> Vec<String> {
-        emit::move_table(from, to)
+    fn keep_table(
+        &self,
+        table: &crate::ir::Table,
+        aside: &crate::ir::Name,
+        stamp: &str,
+    ) -> crate::dialect::keep::Moves {
+        emit::keep_table(table, aside, stamp)
     }
 }
 
@@ -147,7 +160,7 @@ impl Driver for Mysql {
                     f.options.insert("definer".to_string(), d.clone());
                 }
             }
-            Ok(())
+            events::align(url, db, desired).await
         })
     }
 
@@ -174,6 +187,10 @@ impl Driver for Mysql {
 
     fn size_queries(&self, table: &crate::ir::Name) -> Option<[String; 2]> {
         Some(apply::size_queries(table))
+    }
+
+    fn version_query(&self) -> Option<&'static str> {
+        Some(VERSION_NUMBER)
     }
 
     fn create_scratch<'a>(&'a self, dev_url: Option<&'a str>, name: &'a str) -> Fut<'a, Scratch> {

@@ -81,6 +81,9 @@ pub fn schema(s: &Schema) -> Schema {
             .collect();
         out.triggers.insert((tname, name), tr);
     }
+    for e in out.events.values_mut() {
+        super::events::normalize(e);
+    }
     out
 }
 

@@ -74,7 +74,8 @@ fn split_top_level(s: &str) -> Vec<String> {
     out
 }
 
-fn options(o: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+/// Shared with events, whose definer and session are spelled the same.
+pub(super) fn options(o: &BTreeMap<String, String>) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for (k, v) in o {
         let key = k.to_ascii_lowercase().replace(' ', "_");

@@ -4,18 +4,23 @@
 //! emitter attaches the same hazards to the statements it writes, asking
 //! the functions here for them.
 //!
-//! The rules are those of the oldest server strata supports, PostgreSQL
-//! 12 (its catalog queries read `pg_attribute.attgenerated`), and hold
-//! for every later one: a nullable `ADD COLUMN`, one with a constant
-//! default (metadata-only since 11), `DROP COLUMN`, `SET`/`DROP DEFAULT`,
-//! `DROP NOT NULL` and a `NOT VALID` check or foreign key change the
-//! catalog alone and hold their lock for an instant, so they carry no
-//! `access_exclusive_lock` hazard (docs/hazards.md).
+//! The rules follow the server the plan is for ([`ServerVersion`]: read
+//! from it when connected, else `server_version`, else PostgreSQL 12, the
+//! oldest strata reads). A nullable `ADD COLUMN`, one with a constant
+//! default (from 11; before, every row is written), `DROP COLUMN`,
+//! `SET`/`DROP DEFAULT`, `DROP NOT NULL` and a `NOT VALID` check or
+//! foreign key change the catalog alone and hold their lock for an
+//! instant, so they carry no `access_exclusive_lock` hazard; an online
+//! `SET NOT NULL` skips its scan through a validated check from 12 only
+//! (docs/hazards.md, "Server versions").
 
 use super::types::{self, binary_compatible, narrows, only_additions};
+use crate::dialect::version::{Product, ServerVersion};
 use crate::dialect::EmitOptions;
 use crate::diff::{Change, ColumnChanges, TableChange};
-use crate::ir::{Check, Column, Domain, Enum, Exclusion, ForeignKey, Index, Name, Unique};
+use crate::ir::{
+    Attribute, Check, Column, Composite, Domain, Enum, Exclusion, ForeignKey, Index, Name, Unique,
+};
 use crate::plan::{Hazard, HazardKind};
 
 /// Hazards of a whole change, for the planner.
@@ -23,7 +28,7 @@ pub fn hazards(change: &Change, options: &EmitOptions) -> Vec<Hazard> {
     let mut h = match change {
         Change::AlterTable { from, changes, .. } => changes
             .iter()
-            .flat_map(|tc| table_change(&from.name, tc, options.online))
+            .flat_map(|tc| table_change(&from.name, tc, options))
             .collect(),
         Change::AlterEnum { from, to } if from.values != to.values => alter_enum(from, to),
         Change::DropTable(t) => vec![hazard(
@@ -35,6 +40,7 @@ pub fn hazards(change: &Change, options: &EmitOptions) -> Vec<Hazard> {
             format!("materialized view {} is computed again", to.name),
         )],
         Change::AlterDomain { from, to } => alter_domain(from, to, options),
+        Change::AlterComposite { from, to } => composite_hazards(from, to),
         _ => vec![],
     };
     h.sort();
@@ -72,11 +78,15 @@ fn alter_enum(from: &Enum, to: &Enum) -> Vec<Hazard> {
 }
 
 /// Hazards of one change inside a table.
-fn table_change(table: &Name, tc: &TableChange, online: bool) -> Vec<Hazard> {
+fn table_change(table: &Name, tc: &TableChange, options: &EmitOptions) -> Vec<Hazard> {
+    let online = options.online;
+    let server = options.server(crate::ir::DialectKind::Postgres);
     match tc {
-        TableChange::AddColumn(c) => add_column(table, c),
+        TableChange::AddColumn(c) => add_column(table, c, &server),
         TableChange::DropColumn(c) => drop_column(table, c),
-        TableChange::AlterColumn { from, to, what } => alter_column(table, from, to, what, online),
+        TableChange::AlterColumn { from, to, what } => {
+            alter_column(table, from, to, what, online, &server)
+        }
         TableChange::AddPrimaryKey(_) => add_primary_key(table),
         TableChange::AddUnique(u) => add_unique(table, u, online),
         TableChange::AddCheck(c) => add_check(table, c, online),
@@ -95,10 +105,16 @@ fn table_change(table: &Name, tc: &TableChange, online: bool) -> Vec<Hazard> {
 
 /// A volatile default, a serial, identity or generated column fills every
 /// row under the lock; any other new column is a catalog change (a
-/// constant default is stored once, PostgreSQL 11 and later). NOT NULL
-/// without a default fails on a table with rows.
-pub(super) fn add_column(table: &Name, c: &Column) -> Vec<Hazard> {
+/// constant default is stored once from PostgreSQL 11; before, any
+/// default is written into every row). NOT NULL without a default fails
+/// on a table with rows.
+pub(super) fn add_column(table: &Name, c: &Column, server: &ServerVersion) -> Vec<Hazard> {
     let mut h = Vec::new();
+    let stored_once = server.at_least(Product::Postgres, (11, 0, 0));
+    let has_default = c
+        .default
+        .as_ref()
+        .is_some_and(|d| !d.as_str().eq_ignore_ascii_case("null"));
     let volatile = c.default.as_ref().is_some_and(|d| {
         let d = d.as_str().to_lowercase();
         d.contains("random(")
@@ -107,7 +123,8 @@ pub(super) fn add_column(table: &Name, c: &Column) -> Vec<Hazard> {
             || d.contains("clock_timestamp(")
     }) || types::serial_base(c.ty.as_str()).is_some()
         || c.generated.is_some()
-        || c.identity.is_some();
+        || c.identity.is_some()
+        || (has_default && !stored_once);
     if volatile {
         h.push(lock(table));
         h.push(hazard(
@@ -150,6 +167,7 @@ fn alter_column(
     to: &Column,
     what: &ColumnChanges,
     online: bool,
+    server: &ServerVersion,
 ) -> Vec<Hazard> {
     let mut h = Vec::new();
     if what.ty {
@@ -166,6 +184,8 @@ fn alter_column(
         ));
         if !online {
             h.push(lock(table));
+        } else {
+            h.extend(online_set_not_null(table, &to.name, server));
         }
     }
     if what.generated && to.generated.is_some() {
@@ -175,6 +195,18 @@ fn alter_column(
         ));
     }
     h
+}
+
+/// Online, `SET NOT NULL` follows a validated `CHECK (… IS NOT NULL)`;
+/// PostgreSQL reads that check to skip its scan only from 12.
+pub(super) fn online_set_not_null(table: &Name, col: &str, server: &ServerVersion) -> Vec<Hazard> {
+    if server.at_least(Product::Postgres, (12, 0, 0)) {
+        return Vec::new();
+    }
+    vec![hazard(
+        HazardKind::AccessExclusiveLock,
+        format!("before PostgreSQL 12, SET NOT NULL on {table}.{col} scans the table under its lock even after the check is validated ({server})"),
+    )]
 }
 
 pub(super) fn add_primary_key(table: &Name) -> Vec<Hazard> {
@@ -328,6 +360,41 @@ fn alter_domain(from: &Domain, to: &Domain, options: &EmitOptions) -> Vec<Hazard
     h
 }
 
+/// An attribute dropped or retyped loses or converts its values in every
+/// column of the type; a retype is refused by the server while a table
+/// column uses the type.
+fn composite_hazards(from: &Composite, to: &Composite) -> Vec<Hazard> {
+    from.attributes
+        .iter()
+        .filter_map(|a| {
+            let b = to.attributes.iter().find(|b| b.name == a.name);
+            attribute_hazard(&to.name, a, b)
+        })
+        .collect()
+}
+
+/// The hazard of one attribute `a` of type `ty` becoming `b` (`None`:
+/// dropped).
+pub(super) fn attribute_hazard(ty: &Name, a: &Attribute, b: Option<&Attribute>) -> Option<Hazard> {
+    match b {
+        None => Some(hazard(
+            HazardKind::DataLoss,
+            format!(
+                "dropping attribute {} of type {ty} deletes its values in every column of the type",
+                a.name
+            ),
+        )),
+        Some(b) if b != a => Some(hazard(
+            HazardKind::MayFail,
+            format!(
+                "attribute {} of type {ty} cannot change type while a table column uses the type",
+                a.name
+            ),
+        )),
+        Some(_) => None,
+    }
+}
+
 pub(super) fn not_null_hazard(domain: &Name) -> Hazard {
     hazard(
         HazardKind::MayFail,
@@ -381,4 +448,72 @@ pub(super) fn lock(t: &Name) -> Hazard {
         HazardKind::AccessExclusiveLock,
         format!("{t} is locked against reads and writes while this runs"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::ColumnChanges;
+    use crate::ir::Expr;
+
+    fn pg(major: u32) -> ServerVersion {
+        ServerVersion::new(Product::Postgres, major, 0, 0)
+    }
+
+    fn kinds(h: &[Hazard]) -> Vec<HazardKind> {
+        h.iter().map(|h| h.kind).collect()
+    }
+
+    #[test]
+    fn a_constant_default_rewrites_before_11_only() {
+        let t = Name::new("users");
+        let mut c = Column::new("flag", "boolean");
+        c.default = Some(Expr::new("false"));
+        let old = add_column(&t, &c, &pg(10));
+        assert!(kinds(&old).contains(&HazardKind::TableRewrite), "{old:?}");
+        assert!(kinds(&old).contains(&HazardKind::AccessExclusiveLock));
+        assert_eq!(add_column(&t, &c, &pg(11)), vec![]);
+        assert_eq!(add_column(&t, &c, &pg(15)), vec![]);
+        // No default: a catalog change on every release.
+        let mut bare = Column::new("note", "text");
+        bare.nullable = true;
+        assert_eq!(add_column(&t, &bare, &pg(10)), vec![]);
+        // A volatile default writes every row on every release.
+        let mut v = Column::new("r", "float8");
+        v.default = Some(Expr::new("random()"));
+        assert!(kinds(&add_column(&t, &v, &pg(15))).contains(&HazardKind::TableRewrite));
+    }
+
+    #[test]
+    fn online_set_not_null_scans_before_12_only() {
+        let t = Name::new("users");
+        let mut a = Column::new("email", "text");
+        a.nullable = true;
+        let b = Column::new("email", "text");
+        let what = ColumnChanges::between(&a, &b);
+        let at = |v| alter_column(&t, &a, &b, &what, true, &pg(v));
+        assert!(kinds(&at(11)).contains(&HazardKind::AccessExclusiveLock));
+        assert!(!kinds(&at(12)).contains(&HazardKind::AccessExclusiveLock));
+        // Offline (not online) it is locked on every release.
+        let plain = alter_column(&t, &a, &b, &what, false, &pg(15));
+        assert!(kinds(&plain).contains(&HazardKind::AccessExclusiveLock));
+    }
+
+    #[test]
+    fn the_planner_reads_the_version_from_the_options() {
+        let from = crate::ir::Table::new(Name::new("users"));
+        let mut c = Column::new("flag", "boolean");
+        c.default = Some(Expr::new("true"));
+        let mut to = from.clone();
+        to.columns.push(c.clone());
+        let change = Change::AlterTable {
+            from,
+            to,
+            changes: vec![TableChange::AddColumn(c)],
+        };
+        let mut options = EmitOptions::default();
+        assert_eq!(hazards(&change, &options), vec![], "default: PostgreSQL 12");
+        options.server = Some(pg(10));
+        assert!(kinds(&hazards(&change, &options)).contains(&HazardKind::TableRewrite));
+    }
 }

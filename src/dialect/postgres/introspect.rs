@@ -22,8 +22,8 @@ use crate::ir::{
     Sequence, SequenceOptions, Table, Trigger, Unique, View,
 };
 use queries::{
-    COLUMNS, CONSTRAINTS, DOMAINS, ENUMS, EXCLUSIONS, EXTENSIONS, FUNCTIONS, GRANTS, INDEXES,
-    NAMESPACES, POLICIES, SEQUENCES, TABLES, TRIGGERS, UNMODELED, VIEWS,
+    COLUMNS, COMPOSITES, CONSTRAINTS, DOMAINS, ENUMS, EXCLUSIONS, EXTENSIONS, FUNCTIONS, GRANTS,
+    INDEXES, NAMESPACES, POLICIES, SEQUENCES, TABLES, TRIGGERS, UNMODELED, VIEWS,
 };
 
 /// Reads the schema of the database at `url`; `namespaces` narrows it
@@ -72,6 +72,7 @@ struct Rows {
     grants: Vec<PgRow>,
     domains: Vec<PgRow>,
     exclusions: Vec<PgRow>,
+    composites: Vec<PgRow>,
 }
 
 async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspection> {
@@ -108,8 +109,13 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
         q(TRIGGERS),
         q(UNMODELED),
     )?;
-    let (policies, grants, domains, exclusions) =
-        tokio::try_join!(q(POLICIES), q(GRANTS), q(DOMAINS), q(EXCLUSIONS))?;
+    let (policies, grants, domains, exclusions, composites) = tokio::try_join!(
+        q(POLICIES),
+        q(GRANTS),
+        q(DOMAINS),
+        q(EXCLUSIONS),
+        q(COMPOSITES)
+    )?;
     let rows = Rows {
         namespaces: namespaces_r,
         extensions,
@@ -127,6 +133,7 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
         grants,
         domains,
         exclusions,
+        composites,
     };
     build(rows).map_err(|e| {
         miette::miette!(
@@ -222,6 +229,7 @@ fn build(mut rows: Rows) -> Result<Introspection, sqlx::Error> {
         }
     }
     objects::domains(&rows.domains, &mut schema)?;
+    objects::composites(&rows.composites, &mut schema)?;
     let mut matview_indexes = indexes(&std::mem::take(&mut rows.indexes), &mut tables)?;
     for t in tables.into_values() {
         schema.tables.insert(t.name.clone(), t);
@@ -425,6 +433,9 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
             continue;
         };
         let name = s(r, "name")?;
+        if let Some(c) = os(r, "comment")? {
+            t.constraint_comments.insert(name.clone(), c);
+        }
         let kind = s(r, "kind")?;
         let columns: Vec<String> = r.try_get("columns")?;
         let deferral = deferral(r.try_get("deferrable")?, r.try_get("deferred")?);
@@ -641,6 +652,16 @@ fn triggers(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
             events.push("truncate".to_string());
         }
         let (when, body) = split_trigger_def(&def);
+        let mut options = BTreeMap::new();
+        for (column, key) in [
+            ("is_constraint", "constraint"),
+            ("deferrable", "deferrable"),
+            ("initially_deferred", "initially_deferred"),
+        ] {
+            if r.try_get::<bool, _>(column)? {
+                options.insert(key.to_string(), "true".to_string());
+            }
+        }
         schema.triggers.insert(
             (table.clone(), name.clone()),
             Trigger {
@@ -651,7 +672,7 @@ fn triggers(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
                 for_each_row: tgtype & 1 != 0,
                 when: when.map(crate::ir::Expr::new),
                 body,
-                options: Default::default(),
+                options,
             },
         );
     }
@@ -677,7 +698,8 @@ fn split_trigger_def(def: &str) -> (Option<String>, String) {
 
 fn index_of(r: &PgRow) -> Result<Index, sqlx::Error> {
     let key_count: i16 = r.try_get("key_count")?;
-    let defs: Vec<String> = r.try_get("column_defs")?;
+    // Printed for expressions only: a key column is its name.
+    let defs: Vec<Option<String>> = r.try_get("column_defs")?;
     let attnums: Vec<i16> = r.try_get("attnums")?;
     let attnames: Vec<Option<String>> = r.try_get("attnames")?;
     let options: Vec<i16> = r.try_get("options")?;
@@ -686,22 +708,27 @@ fn index_of(r: &PgRow) -> Result<Index, sqlx::Error> {
     let mut parts = Vec::new();
     let mut include = Vec::new();
     for (i, def) in defs.iter().enumerate() {
-        let column = match (attnums.get(i), attnames.get(i)) {
-            (Some(n), Some(Some(name))) if *n != 0 => Some(name.clone()),
-            _ => None,
+        let key = match (attnums.get(i), attnames.get(i), def) {
+            (Some(n), Some(Some(name)), _) if *n != 0 => IndexKey::Column(name.clone()),
+            (_, _, Some(def)) => IndexKey::Expr(crate::ir::Expr::new(def.clone())),
+            _ => {
+                return Err(sqlx::Error::Decode(
+                    format!("index key {i} is neither a column nor an expression").into(),
+                ))
+            }
         };
         if i as i16 >= key_count {
-            include.push(column.unwrap_or_else(|| def.clone()));
+            include.push(match key {
+                IndexKey::Column(c) => c,
+                IndexKey::Expr(e) => e.0,
+            });
             continue;
         }
         let opt = options.get(i).copied().unwrap_or(0);
         let desc = opt & 1 != 0;
         let nulls_first = opt & 2 != 0;
         parts.push(IndexPart {
-            key: match column {
-                Some(c) => IndexKey::Column(c),
-                None => IndexKey::Expr(crate::ir::Expr::new(def.clone())),
-            },
+            key,
             desc,
             // Only a non-default nulls order is spelled out.
             nulls_first: (nulls_first != desc).then_some(nulls_first),

@@ -71,8 +71,13 @@ impl Dialect for Postgres {
         super::keep::kept_name(table, Some(super::keep::NAMESPACE), stamp)
     }
 
-    fn move_table(&self, from: &Name, to: &Name) -> Vec<String> {
-        emit::move_table(from, to)
+    fn keep_table(
+        &self,
+        table: &crate::ir::Table,
+        aside: &crate::ir::Name,
+        stamp: &str,
+    ) -> crate::dialect::keep::Moves {
+        emit::keep_table(table, aside, stamp)
     }
 }
 
@@ -103,6 +108,10 @@ impl Driver for Postgres {
 
     fn size_queries(&self, table: &crate::ir::Name) -> Option<[String; 2]> {
         Some(apply::size_queries(table))
+    }
+
+    fn version_query(&self) -> Option<&'static str> {
+        Some("SELECT current_setting('server_version_num')::bigint")
     }
 
     fn create_scratch<'a>(&'a self, dev_url: Option<&'a str>, name: &'a str) -> Fut<'a, Scratch> {

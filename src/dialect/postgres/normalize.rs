@@ -79,6 +79,13 @@ pub fn normalize(schema: &Schema) -> Schema {
             (d.name.clone(), d)
         })
         .collect();
+    out.composites = std::mem::take(&mut out.composites)
+        .into_values()
+        .map(|x| {
+            let x = objects::composite(x);
+            (x.name.clone(), x)
+        })
+        .collect();
     out.sequences = std::mem::take(&mut out.sequences)
         .into_values()
         .map(|s| {

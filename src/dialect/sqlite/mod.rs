@@ -72,8 +72,13 @@ impl Dialect for Sqlite {
         quote::ident(&name.name)
     }
 
-    fn move_table(&self, from: &Name, to: &Name) -> Vec<String> {
-        emit::move_table(from, to)
+    fn keep_table(
+        &self,
+        table: &crate::ir::Table,
+        aside: &crate::ir::Name,
+        stamp: &str,
+    ) -> crate::dialect::keep::Moves {
+        emit::keep_table(table, aside, stamp)
     }
 }
 

@@ -245,6 +245,14 @@ pub(super) fn namespace_clashes(schema: &Schema, out: &mut Vec<Problem>) {
             out,
         );
     }
+    for x in schema.composites.values() {
+        // A composite type has a row in pg_class too.
+        let at = ObjectRef::Composite {
+            name: x.name.clone(),
+        };
+        claim(&mut relations, key(&x.name), at.clone(), out);
+        claim(&mut types, key(&x.name), at, out);
+    }
     for t in schema.tables.values() {
         let at = ObjectRef::Table {
             name: t.name.clone(),

@@ -63,8 +63,17 @@ fn names(s: &Schema) -> Vec<(ObjectRef, &str)> {
         };
         out.push((at, &n.name));
     }
+    for n in s.events.keys() {
+        out.push((ObjectRef::Event { name: n.clone() }, &n.name));
+    }
     for n in s.domains.keys() {
         out.push((ObjectRef::Domain { name: n.clone() }, &n.name));
+    }
+    for (n, x) in &s.composites {
+        out.push((ObjectRef::Composite { name: n.clone() }, &n.name));
+        for a in &x.attributes {
+            out.push((ObjectRef::Composite { name: n.clone() }, &a.name));
+        }
     }
     for (table, name) in s.triggers.keys() {
         let at = ObjectRef::Trigger {

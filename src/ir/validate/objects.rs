@@ -1,4 +1,4 @@
-//! Rules on PostgreSQL's domains and exclusion constraints.
+//! Rules on PostgreSQL's domains, composite types and exclusion constraints.
 
 use std::collections::BTreeSet;
 
@@ -22,6 +22,29 @@ pub(super) fn domains(schema: &Schema, out: &mut Vec<Problem>) {
                         format!("`{n}` used twice"),
                     )
                     .help("give each check of a domain its own name"),
+                );
+            }
+        }
+    }
+}
+
+/// E0238: a composite type names two of its attributes alike (compared
+/// as the server compares them, case and all).
+pub(super) fn composites(schema: &Schema, out: &mut Vec<Problem>) {
+    for x in schema.composites.values() {
+        let mut seen = BTreeSet::new();
+        for a in &x.attributes {
+            if !seen.insert(a.name.as_str()) {
+                out.push(
+                    Problem::new(
+                        "E0238",
+                        ObjectRef::Composite {
+                            name: x.name.clone(),
+                        },
+                        format!("type `{}` has two attributes `{}`", x.name, a.name),
+                        format!("`{}` used twice", a.name),
+                    )
+                    .help("give each attribute of a type its own name"),
                 );
             }
         }

@@ -223,10 +223,16 @@ fn checks(table: &Table, out: &mut Vec<Problem>) {
     }
 }
 
-/// `"name"` identifiers of an SQL expression, skipping string literals.
+/// `"name"` identifiers of an SQL expression, skipping string literals
+/// and the names that are no column: a collation (`COLLATE "C"`) and the
+/// type of a cast (`::"Kind"`), qualified or not.
 fn quoted_identifiers(expr: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut chars = expr.chars().peekable();
+    // The word being read, and whether what comes next names a collation
+    // or a type.
+    let mut word = String::new();
+    let mut not_a_column = false;
     // The two characters before: `E'…'` (the `E` a word of its own) lets a
     // backslash escape the quote after it.
     let mut before = [' ', ' '];
@@ -234,7 +240,21 @@ fn quoted_identifiers(expr: &str) -> Vec<String> {
         let escapes =
             matches!(before[1], 'e' | 'E') && !(before[0].is_alphanumeric() || before[0] == '_');
         before = [before[1], ch];
+        if ch.is_alphanumeric() || ch == '_' {
+            word.push(ch);
+            continue;
+        }
+        if !word.is_empty() {
+            // `collate pg_catalog."C"`: the qualifier carries on.
+            if ch != '.' {
+                not_a_column = word.eq_ignore_ascii_case("collate");
+            }
+            word.clear();
+        }
         match ch {
+            ':' => not_a_column = true,
+            '.' => {}
+            c if c.is_whitespace() => {}
             '\'' => {
                 // '' inside a literal is an escaped quote: two toggles.
                 while let Some(c) = chars.next() {
@@ -260,11 +280,15 @@ fn quoted_identifiers(expr: &str) -> Vec<String> {
                 }
                 // `"a"."b"` qualifies with a table or alias: keep the last.
                 if chars.peek() == Some(&'.') {
+                    chars.next();
                     continue;
                 }
-                out.push(name);
+                if !not_a_column {
+                    out.push(name);
+                }
+                not_a_column = false;
             }
-            _ => {}
+            _ => not_a_column = false,
         }
     }
     out
@@ -556,6 +580,13 @@ mod tests {
         assert_eq!(
             quoted_identifiers(r#"c <> E'\'"' or "d" = 'x\' or "f" = 1"#),
             vec!["d", "f"]
+        );
+        // A collation or a cast's type is no column.
+        assert_eq!(
+            quoted_identifiers(
+                r#"("s" COLLATE "C") < 'z' and s < ('z' collate pg_catalog."de") and "k"::"Kind" = "j"::public."Kind""#
+            ),
+            vec!["s", "k", "j"]
         );
     }
 

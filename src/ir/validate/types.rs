@@ -322,6 +322,7 @@ impl KnownTypes {
                 .enums
                 .keys()
                 .chain(schema.domains.keys())
+                .chain(schema.composites.keys())
                 .chain(schema.tables.keys())
                 .chain(schema.views.keys())
                 .map(lower)
@@ -374,11 +375,12 @@ pub(super) fn check_columns(
             .enums
             .keys()
             .chain(schema.domains.keys())
+            .chain(schema.composites.keys())
             .map(|n| n.to_string())
             .collect();
         let mut candidates: Vec<&str> = enums.iter().map(String::as_str).collect();
         candidates.extend(POSTGRES_BUILTIN.iter().copied());
-        let help = help_for(&user.to_string(), &candidates, "enums and domains in this schema").or_else(|| {
+        let help = help_for(&user.to_string(), &candidates, "enums, domains and types in this schema").or_else(|| {
             Some("declare it with `enum NAME { … }` or `domain NAME as TYPE`, or fix the type's spelling".into())
         });
         out.push(

@@ -1,8 +1,8 @@
-//! Printing of PostgreSQL's domains, exclusion constraints and function
+//! Printing of PostgreSQL's domains, composite types, exclusion constraints and function
 //! attributes.
 
 use super::{decl, default_expr, deferral, dotted, index_expr, opt_name, paren};
-use crate::ir::{Domain, Exclusion, FunctionAttributes, IndexKey};
+use crate::ir::{Composite, Domain, Exclusion, FunctionAttributes, IndexKey};
 use crate::syntax::text;
 
 /// `domain email as text not null check (value ~ '@')`, on one line.
@@ -26,6 +26,40 @@ pub(super) fn domain(d: &Domain, ind: &str, ns: Option<&str>) -> String {
     if let Some(c) = &d.comment {
         s.push_str(&format!(" comment {}", text::string(c)));
     }
+    s
+}
+
+/// `type address { street text; city text collate "C" }`: on one line
+/// when it fits, one attribute per line otherwise.
+pub(super) fn composite(x: &Composite, ind: &str, ns: Option<&str>) -> String {
+    let attrs: Vec<String> = x
+        .attributes
+        .iter()
+        .map(|a| {
+            let mut s = format!("{} {}", text::ident(&a.name), a.ty);
+            if let Some(c) = &a.collation {
+                s.push_str(&format!(" collate {}", text::ident(c)));
+            }
+            s
+        })
+        .collect();
+    let name = decl(&x.name, ns);
+    let line = format!("{ind}type {name} {{ {} }}", attrs.join("; "));
+    if x.comment.is_none() && line.len() <= 80 {
+        return if attrs.is_empty() {
+            format!("{ind}type {name} {{}}")
+        } else {
+            line
+        };
+    }
+    let mut s = format!("{ind}type {name} {{\n");
+    for a in &attrs {
+        s.push_str(&format!("{ind}  {a}\n"));
+    }
+    if let Some(c) = &x.comment {
+        s.push_str(&format!("{ind}  comment {}\n", text::string(c)));
+    }
+    s.push_str(&format!("{ind}}}"));
     s
 }
 

@@ -25,6 +25,7 @@
 //! lists and `target/conformance/<corpus>.md`; `STRATA_CONFORMANCE_ONLY=x`
 //! runs the cases whose id contains `x`.
 
+mod items;
 pub mod mysql;
 pub mod pipeline;
 pub mod postgres;

@@ -23,13 +23,13 @@ use super::{cases, pipeline, report, run_cases, Case, Workspace};
 use crate::client::run_sql;
 use crate::oracle::{compare, difference_kind};
 
-const ADOPTION: &[&str] = &["check", "original", "up", "replan"];
+pub(super) const ADOPTION: &[&str] = &["check", "original", "up", "replan"];
 
 /// What the adoption path of one schema reached, and its first failure
 /// (a one-line summary, then the detail).
-struct Adoption {
-    marks: Vec<&'static str>,
-    failure: Option<(String, String)>,
+pub(super) struct Adoption {
+    pub(super) marks: Vec<&'static str>,
+    pub(super) failure: Option<(String, String)>,
 }
 
 impl Adoption {
@@ -44,7 +44,7 @@ impl Adoption {
 
 /// The adoption path of `schema` (its DDL) on a fresh workspace: D holds
 /// the original, A starts empty.
-async fn adopt<W: Workspace>(w: &mut W, schema: &str) -> Adoption {
+pub(super) async fn adopt<W: Workspace>(w: &mut W, schema: &str) -> Adoption {
     let mut out = Adoption {
         marks: Vec::new(),
         failure: None,

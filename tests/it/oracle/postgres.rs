@@ -13,7 +13,10 @@
 //!
 //! Normalizations, each one the server's own equality: an ACL is a set
 //! (its entries sorted), and a missing ACL is the owner's default
-//! (`acldefault`), which is what `REVOKE` of everything granted leaves.
+//! (`acldefault`), which is what `REVOKE` of everything granted leaves;
+//! storage parameters are a set too (`WITH (fillfactor = 70,
+//! deduplicate_items = off)` keeps the order written, which means nothing
+//! to the server: `ALTER … SET` merges into it), so they are sorted.
 
 use sqlx::Connection;
 
@@ -56,7 +59,7 @@ fn relation_rows() -> Vec<String> {
             "SELECT 'relation', n.nspname||'.'||c.relname, concat_ws(' ', \
                'kind='||c.relkind::text, 'persistence='||c.relpersistence::text, \
                'rls='||c.relrowsecurity||'/'||c.relforcerowsecurity, \
-               'options='||coalesce(c.reloptions::text,''), \
+               'options='||coalesce((SELECT string_agg(o, ',' ORDER BY o) FROM unnest(c.reloptions) o),''), \
                'acl='||{}, \
                'partkey='||coalesce(pg_get_partkeydef(c.oid),''), \
                'partbound='||coalesce(pg_get_expr(c.relpartbound, c.oid),''), \
@@ -303,7 +306,10 @@ pub async fn fingerprint_on(c: &mut sqlx::PgConnection) -> Result<Fingerprint, S
     let mut order = std::collections::BTreeMap::new();
     let mut other = Vec::new();
     for (cat, key, value) in rows {
-        let value = value.unwrap_or_else(|| "<null>".into());
+        let mut value = value.unwrap_or_else(|| "<null>".into());
+        if cat == "index" || cat == "constraint" {
+            value = sorted_storage_parameters(&value);
+        }
         if cat == "colorder" {
             order.insert(key, value.split(',').map(String::from).collect());
         } else {
@@ -313,6 +319,38 @@ pub async fn fingerprint_on(c: &mut sqlx::PgConnection) -> Result<Fingerprint, S
     let mut fp = Fingerprint::from_rows(other);
     fp.column_order = order;
     Ok(fp)
+}
+
+/// `… WITH (fillfactor='70', deduplicate_items=off) …` as printed by
+/// `pg_get_indexdef` or `pg_get_constraintdef`, its parameters sorted.
+/// The parameters are the first `WITH (` outside quotes and parentheses;
+/// their values are words or quoted strings.
+fn sorted_storage_parameters(def: &str) -> String {
+    let (mut depth, mut quoted) = (0usize, false);
+    let bytes = def.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        match b {
+            b'\'' => quoted = !quoted,
+            b'(' if !quoted => depth += 1,
+            b')' if !quoted => depth = depth.saturating_sub(1),
+            _ if !quoted && depth == 0 && def[i..].starts_with(" WITH (") => {
+                let start = i + " WITH (".len();
+                let Some(len) = def[start..].find(')') else {
+                    return def.to_string();
+                };
+                let mut params: Vec<&str> = def[start..start + len].split(", ").collect();
+                params.sort_unstable();
+                return format!(
+                    "{}{}{}",
+                    &def[..start],
+                    params.join(", "),
+                    &def[start + len..]
+                );
+            }
+            _ => {}
+        }
+    }
+    def.to_string()
 }
 
 #[cfg(test)]
@@ -365,6 +403,12 @@ mod tests {
             "CREATE AGGREGATE agg(int) (SFUNC = int4pl, STYPE = int, INITCOND = '1');",
             "aggregate initval differs",
         ),
+        (
+            "index storage parameter value",
+            "CREATE TABLE t (a int); CREATE INDEX t_a ON t (a) WITH (fillfactor = 70, deduplicate_items = off);",
+            "CREATE TABLE t (a int); CREATE INDEX t_a ON t (a) WITH (fillfactor = 70, deduplicate_items = on);",
+            "index differs",
+        ),
     ];
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -378,6 +422,18 @@ mod tests {
         let same_reversed = "CREATE TABLE b (id int PRIMARY KEY); CREATE TABLE a (b int); \
                              ALTER TABLE a ADD FOREIGN KEY (b) REFERENCES b;";
         let (x, y) = load_both(&pair, same, same_reversed).await;
+        let c = compare(&x, &y);
+        assert!(c.equal, "{:#?}", c.diff);
+        // Storage parameters are a set: the order written is not kept apart.
+        let written =
+            "CREATE TABLE t (a int PRIMARY KEY WITH (fillfactor = 80, deduplicate_items = off)) \
+                       WITH (fillfactor = 70, autovacuum_enabled = false); \
+                       CREATE INDEX t_a ON t (a) WITH (fillfactor = 60, deduplicate_items = off);";
+        let sorted =
+            "CREATE TABLE t (a int PRIMARY KEY WITH (deduplicate_items = off, fillfactor = 80)) \
+                      WITH (autovacuum_enabled = false, fillfactor = 70); \
+                      CREATE INDEX t_a ON t (a) WITH (deduplicate_items = off, fillfactor = 60);";
+        let (x, y) = load_both(&pair, written, sorted).await;
         let c = compare(&x, &y);
         assert!(c.equal, "{:#?}", c.diff);
         for (what, a, b, kind) in DIFFERENT {

@@ -9,11 +9,12 @@
 
 mod column;
 mod constraints;
+mod events;
 mod index;
 mod routines;
 mod session;
 mod table;
-pub use table::move_table;
+pub use table::keep_table;
 mod triggers;
 mod views;
 
@@ -198,6 +199,9 @@ fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
                 help: Some("strata manages privileges on PostgreSQL only; remove the `grant` lines from the MySQL schema and grant with your usual tooling".into()),
             })
         }
+        Change::CreateEvent(e) => no_hazards(events::create_event(e)),
+        Change::DropEvent(e) => vec![(events::drop_event(e), Vec::new())],
+        Change::AlterEvent { from, to } => no_hazards(events::alter_event(from, to)),
         Change::CreateDomain(x) | Change::DropDomain(x) | Change::AlterDomain { to: x, .. } => {
             return Err(EmitError::Unsupported {
                 dialect: DialectKind::Mysql,
@@ -206,6 +210,15 @@ fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
                     "write the base type `{}` on each column, and its checks as table checks",
                     x.ty
                 )),
+            })
+        }
+        Change::CreateComposite(x)
+        | Change::DropComposite(x)
+        | Change::AlterComposite { to: x, .. } => {
+            return Err(EmitError::Unsupported {
+                dialect: DialectKind::Mysql,
+                what: format!("create type {} (composite types are PostgreSQL's)", x.name),
+                help: Some("store its attributes as columns, or as one JSON column".into()),
             })
         }
     })

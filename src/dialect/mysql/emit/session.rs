@@ -4,7 +4,8 @@
 //! client character set and connection collation (a string literal in
 //! the body takes the connection's character set). The schema names them
 //! as options; the statement that creates the object runs between one that
-//! saves and sets each and one that puts it back. Apply runs these
+//! saves and sets each and one that puts it back. An event also keeps the
+//! `time_zone` its schedule is read in. Apply runs these
 //! `SET` statements again on resume: they change nothing that lasts.
 
 use std::collections::BTreeMap;
@@ -13,7 +14,12 @@ use crate::dialect::mysql::quote::string;
 
 /// The session variables an object remembers, in the order they are set
 /// (the collation after the client character set it may follow).
-const REMEMBERED: &[&str] = &["sql_mode", "character_set_client", "collation_connection"];
+const REMEMBERED: &[&str] = &[
+    "sql_mode",
+    "time_zone",
+    "character_set_client",
+    "collation_connection",
+];
 
 /// `create` between the statements that set, then restore, the session
 /// variables `options` names.

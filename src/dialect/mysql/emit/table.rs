@@ -6,12 +6,13 @@ use super::column::{column_def, default_sql};
 use super::constraints::fk_def;
 use super::index::index_def;
 use super::Lowered;
+use crate::dialect::keep::{kept_object_name, Moves};
 use crate::dialect::mysql::alter::{self, check_column, Action, Algo, Clause, Place, Statement};
 use crate::dialect::mysql::hazards;
 use crate::dialect::mysql::quote::{ident, idents, name, string};
 use crate::dialect::EmitOptions;
 use crate::diff::TableChange;
-use crate::ir::{Check, Column, Partitioning, Table};
+use crate::ir::{Check, Column, ForeignKey, Partitioning, Table};
 use crate::plan::Hazard;
 
 fn table_options(t: &Table) -> String {
@@ -80,7 +81,7 @@ pub(super) fn alter_table(
 ) -> Lowered {
     let tname = name(&to.name);
     let (changes, filled) = backfilled(changes);
-    let mut out: Lowered = alter::layout(from, to, &changes)
+    let mut out: Lowered = hazards::layout(from, to, &changes, options)
         .into_iter()
         .map(|s| match s {
             Statement::RenameTable { from, to } => (
@@ -298,7 +299,30 @@ fn place(p: &Place<'_>) -> String {
 }
 
 /// A table moved to another name (`--keep-dropped`); InnoDB keeps its rows,
-/// indexes and the foreign keys that point at it.
-pub fn move_table(from: &crate::ir::Name, to: &crate::ir::Name) -> Vec<String> {
-    vec![format!("RENAME TABLE {} TO {}", name(from), name(to))]
+/// indexes and the foreign keys that point at it. Its own foreign keys'
+/// names are unique per database: they are added again under the kept
+/// name's stamp, so that the table can be made again, and the rollback
+/// gives them back.
+pub fn keep_table(table: &Table, aside: &crate::ir::Name, stamp: &str) -> Moves {
+    let rename = |from, to| format!("RENAME TABLE {} TO {}", name(from), name(to));
+    let mut moves = Moves {
+        aside: vec![rename(&table.name, aside)],
+        back: vec![rename(aside, &table.name)],
+    };
+    for fk in table.foreign_keys.iter().filter(|f| f.name.is_some()) {
+        let mut kept = fk.clone();
+        let own = fk.name.as_deref().unwrap_or_default();
+        kept.name = Some(kept_object_name(own, stamp, 64));
+        let swap = |at: &crate::ir::Name, from: &ForeignKey, to: &ForeignKey| {
+            format!(
+                "ALTER TABLE {} DROP FOREIGN KEY {}, ADD {}",
+                name(at),
+                ident(from.name.as_deref().unwrap_or_default()),
+                fk_def(to)
+            )
+        };
+        moves.aside.push(swap(aside, fk, &kept));
+        moves.back.push(swap(&table.name, &kept, fk));
+    }
+    moves
 }

@@ -5,7 +5,7 @@
 use super::sequences::sequence_clauses;
 use super::table::validate;
 use super::{collation, opt_literal, Ctx};
-use crate::dialect::postgres::hazards::{hazard, lock, type_change_hazards};
+use crate::dialect::postgres::hazards::{hazard, lock, online_set_not_null, type_change_hazards};
 use crate::dialect::postgres::normalize::generated_name;
 use crate::dialect::postgres::quote::{ident, literal, name as qname};
 use crate::dialect::postgres::types::{self, family, needs_using, Family};
@@ -292,13 +292,13 @@ fn set_nullable(cx: &mut Ctx<'_>, target: &Target<'_>, to: &Column) {
             vec![],
         );
         validate(cx, table, &check);
-        let set = cx.stmt(
-            target.alter("SET NOT NULL"),
-            vec![hazard(
-                HazardKind::MayFail,
-                format!("{table}.{} may hold nulls", to.name),
-            )],
-        );
+        let server = cx.options.server(crate::ir::DialectKind::Postgres);
+        let mut hz = vec![hazard(
+            HazardKind::MayFail,
+            format!("{table}.{} may hold nulls", to.name),
+        )];
+        hz.extend(online_set_not_null(table, &to.name, &server));
+        let set = cx.stmt(target.alter("SET NOT NULL"), hz);
         cx.out.validate.push(set);
         let drop = cx.stmt(
             format!("ALTER TABLE {} DROP CONSTRAINT {}", target.t, ident(&check)),

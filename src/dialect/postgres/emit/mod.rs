@@ -14,13 +14,14 @@
 //! `Change` that hands each change to the file of its object kind.
 
 mod column;
+mod composites;
 mod constraints;
 mod index;
 mod routines;
 mod security;
 mod sequences;
 mod table;
-pub use table::move_table;
+pub use table::keep_table;
 mod triggers;
 mod types;
 mod views;
@@ -226,10 +227,13 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
                 format!("dropping table {} deletes all its rows", t.name),
             )],
         ),
-        Change::AlterTable { from, changes, .. } => {
+        Change::AlterTable { from, to, changes } => {
             let mut current = from.name.clone();
             for tc in changes {
                 table::table_change(cx, &mut current, tc)?;
+                if let Some(name) = table::added_constraint(tc) {
+                    table::constraint_comment(cx, to, name);
+                }
             }
         }
         Change::CreateView(v) => views::create_view(cx, v),
@@ -250,10 +254,7 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
             vec![],
         ),
         Change::ReplaceFunction { from, to } => {
-            let same_signature = from.aggregate == to.aggregate
-                && from.args == to.args
-                && from.returns == to.returns
-                && from.returns.is_some() == to.returns.is_some();
+            let same_signature = from.replaceable_by(to);
             if !same_signature {
                 change(cx, &Change::DropFunction(from.clone()))?;
             }
@@ -290,6 +291,16 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
             let s = types::alter_domain(from, to, cx.online)?;
             cx.push_all(s);
         }
+        Change::CreateEvent(x) | Change::DropEvent(x) | Change::AlterEvent { to: x, .. } => {
+            return Err(EmitError::Unsupported {
+                dialect: crate::ir::DialectKind::Postgres,
+                what: format!("create event {} (events are MySQL's)", x.name),
+                help: Some("schedule the statement with pg_cron or an external scheduler".into()),
+            })
+        }
+        Change::CreateComposite(x) => cx.push_all(composites::create_composite(x)),
+        Change::DropComposite(x) => cx.push_all(composites::drop_composite(x)),
+        Change::AlterComposite { from, to } => cx.push_all(composites::alter_composite(from, to)),
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ use super::index::{create_index_sql, index_comment, index_name};
 use super::{opt_literal, rename_relation, security, Ctx};
 use std::collections::BTreeMap;
 
+use crate::dialect::keep::Moves;
 use crate::dialect::postgres::hazards::{self, hazard, lock};
 use crate::dialect::postgres::quote::{ident, idents, literal, name as qname};
 use crate::dialect::EmitError;
@@ -103,6 +104,19 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
         );
     }
     security::set_row_security(cx, &t.name, &Default::default(), &t.row_security);
+    // A table made anew (its partitioning changed) keeps the comments the
+    // database held on its constraints.
+    let named = t
+        .primary_key
+        .iter()
+        .filter_map(|p| p.name.as_deref())
+        .chain(t.uniques.iter().filter_map(|u| u.name.as_deref()))
+        .chain(t.checks.iter().filter_map(|c| c.name.as_deref()))
+        .chain(t.foreign_keys.iter().filter_map(|f| f.name.as_deref()))
+        .chain(t.exclusions.iter().filter_map(|x| x.name.as_deref()));
+    for name in named {
+        constraint_comment(cx, t, name);
+    }
 }
 
 fn storage_params(t: &Table) -> Vec<String> {
@@ -173,9 +187,41 @@ pub(super) fn table_change(
     Ok(())
 }
 
+/// The name of the constraint a table change adds, if it adds one.
+pub(super) fn added_constraint(tc: &TableChange) -> Option<&str> {
+    match tc {
+        TableChange::AddPrimaryKey(pk) => pk.name.as_deref(),
+        TableChange::AddUnique(u) => u.name.as_deref(),
+        TableChange::AddCheck(c) => c.name.as_deref(),
+        TableChange::AddForeignKey(f) => f.name.as_deref(),
+        TableChange::AddExclusion(x) => x.name.as_deref(),
+        _ => None,
+    }
+}
+
+/// The comment the database held on a constraint made anew
+/// ([`Table::constraint_comments`]): `ADD CONSTRAINT` starts without one.
+pub(super) fn constraint_comment(cx: &mut Ctx<'_>, t: &Table, name: &str) {
+    if let Some(c) = t.constraint_comments.get(name) {
+        cx.push(
+            format!(
+                "COMMENT ON CONSTRAINT {} ON {} IS {}",
+                ident(name),
+                qname(&t.name),
+                literal(c)
+            ),
+            vec![],
+        );
+    }
+}
+
 fn add_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {
     let t = qname(table);
-    let hz = hazards::add_column(table, c);
+    let hz = hazards::add_column(
+        table,
+        c,
+        &cx.options.server(crate::ir::DialectKind::Postgres),
+    );
     // A serial column brings its own sequence, named as PostgreSQL
     // names it.
     match &c.backfill {
@@ -584,10 +630,55 @@ pub(super) fn validate(cx: &mut Ctx<'_>, table: &Name, constraint: &str) {
     cx.out.validate.push(s);
 }
 
-/// A table moved to another name and schema (`--keep-dropped`): renamed
-/// where it stands first, so that the schema it moves into never sees two
-/// tables of one name; the kept tables' schema is made when missing.
-pub fn move_table(from: &Name, to: &Name) -> Vec<String> {
+/// `--keep-dropped`: the table moved into the kept tables' schema, and
+/// back. Its indexes (those of its constraints too) and sequences move
+/// with it, and their names are unique per schema: one that a table kept
+/// before already uses there is renamed under this stamp first, and the
+/// rollback gives the name back. Read from the catalog when it runs, as
+/// the drop step knows only the table's own names.
+pub fn keep_table(table: &crate::ir::Table, aside: &Name, stamp: &str) -> Moves {
+    let tail = crate::dialect::keep::suffix(stamp);
+    let kept_ns = literal(crate::dialect::keep::NAMESPACE);
+    let taken = format!(
+        "EXISTS (SELECT 1 FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace \
+         WHERE n.nspname = {kept_ns} AND k.relname = c.relname)"
+    );
+    let room = 63 - tail.len();
+    let mut aside_sql = vec![rename_objects(
+        &table.name,
+        &taken,
+        &format!("left(r.relname, {room}) || {}", literal(&tail)),
+    )];
+    aside_sql.extend(move_table(&table.name, aside));
+    let mut back = move_table(aside, &table.name);
+    back.push(rename_objects(
+        &table.name,
+        &format!("right(c.relname, {}) = {}", tail.len(), literal(&tail)),
+        &format!("left(r.relname, length(r.relname) - {})", tail.len()),
+    ));
+    Moves {
+        aside: aside_sql,
+        back,
+    }
+}
+
+/// A `DO` block that renames each index and owned sequence of `table`
+/// for which `which` holds (over `c`, its `pg_class` row) to `new_name`
+/// (an expression over `r.relname`).
+fn rename_objects(table: &Name, which: &str, new_name: &str) -> String {
+    let t = literal(&qname(table));
+    format!(
+        "DO $strata_keep$\nDECLARE r record;\nBEGIN\n  FOR r IN SELECT c.oid, c.relname, c.relkind FROM pg_class c \
+         WHERE c.relkind IN ('i', 'S') AND (c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = {t}::regclass) \
+         OR c.oid IN (SELECT objid FROM pg_depend WHERE classid = 'pg_class'::regclass AND refobjid = {t}::regclass AND deptype IN ('a', 'i'))) \
+         AND {which}\n  LOOP\n    EXECUTE format('ALTER %s %s RENAME TO %I', CASE r.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'INDEX' END, r.oid::regclass, {new_name});\n  END LOOP;\nEND\n$strata_keep$"
+    )
+}
+
+/// A table moved to another name and schema: renamed where it stands
+/// first, so that the schema it moves into never sees two tables of one
+/// name; the kept tables' schema is made when missing.
+fn move_table(from: &Name, to: &Name) -> Vec<String> {
     let mut out = Vec::new();
     let mut at = from.clone();
     if from.name != to.name {

@@ -1,4 +1,6 @@
-//! Triggers: `CREATE TRIGGER … EXECUTE FUNCTION …`.
+//! Triggers: `CREATE TRIGGER … EXECUTE FUNCTION …`; a constraint trigger
+//! (`with (constraint, deferrable, initially_deferred)`) is `CREATE
+//! CONSTRAINT TRIGGER … DEFERRABLE INITIALLY DEFERRED`.
 
 use super::Ctx;
 use crate::dialect::postgres::quote::{ident, name as qname};
@@ -6,13 +8,25 @@ use crate::ir::Trigger;
 
 pub(super) fn create_trigger(cx: &mut Ctx<'_>, t: &Trigger) {
     let events: Vec<String> = t.events.iter().map(|e| e.to_uppercase_keywords()).collect();
+    let flag = |k: &str| t.options.get(k).is_some_and(|v| v == "true");
     let mut sql = format!(
-        "CREATE TRIGGER {} {} {} ON {}",
+        "CREATE {}TRIGGER {} {} {} ON {}",
+        if flag("constraint") {
+            "CONSTRAINT "
+        } else {
+            ""
+        },
         ident(&t.name),
         t.timing.to_uppercase(),
         events.join(" OR "),
         qname(&t.table)
     );
+    if flag("deferrable") {
+        sql.push_str(" DEFERRABLE");
+    }
+    if flag("initially_deferred") {
+        sql.push_str(" INITIALLY DEFERRED");
+    }
     sql.push_str(if t.for_each_row {
         " FOR EACH ROW"
     } else {

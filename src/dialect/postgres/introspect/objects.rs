@@ -1,4 +1,4 @@
-//! Domains and exclusion constraints (one bulk query each), and the
+//! Domains, composite types and exclusion constraints (one bulk query each), and the
 //! attributes of a function row.
 
 use sqlx::postgres::PgRow;
@@ -6,8 +6,8 @@ use sqlx::Row;
 
 use super::{deferral, name_of, os, s};
 use crate::ir::{
-    Check, Domain, Exclusion, ExclusionElement, Expr, FunctionAttributes, IndexKey, Parallel,
-    Schema, Volatility,
+    Attribute, Check, Composite, Domain, Exclusion, ExclusionElement, Expr, FunctionAttributes,
+    IndexKey, Parallel, Schema, Type, Volatility,
 };
 
 pub(super) fn domains(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
@@ -32,6 +32,35 @@ pub(super) fn domains(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::E
         }
         d.comment = os(r, "comment")?;
         schema.domains.insert(name, d);
+    }
+    Ok(())
+}
+
+pub(super) fn composites(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
+    for r in rows {
+        let name = name_of(s(r, "schema")?, s(r, "name")?);
+        let names: Vec<String> = r.try_get("attr_names")?;
+        let types: Vec<String> = r.try_get("attr_types")?;
+        let collations: Vec<Option<String>> = r.try_get("attr_collations")?;
+        let attributes = names
+            .into_iter()
+            .zip(types)
+            .zip(collations)
+            .map(|((name, ty), collation)| Attribute {
+                name,
+                ty: Type::new(ty),
+                collation,
+            })
+            .collect();
+        let comment = os(r, "comment")?;
+        schema.composites.insert(
+            name.clone(),
+            Composite {
+                name,
+                attributes,
+                comment,
+            },
+        );
     }
     Ok(())
 }

@@ -25,6 +25,7 @@ pub const QUERIES: &[(&str, &str)] = &[
     ("grants", GRANTS),
     ("domains", DOMAINS),
     ("exclusions", EXCLUSIONS),
+    ("composites", COMPOSITES),
 ];
 
 /// The namespace filter every query repeats (`n` is `pg_namespace`).
@@ -103,17 +104,23 @@ pub const TABLES: &str = concat!(
     "ORDER BY 2, 3"
 );
 
+/// Column defaults are printed without the table's context (`relid` 0):
+/// a default cannot refer to a column, and with a table `pg_get_expr` opens
+/// it — a relcache build per table, most of this query's time on a fresh
+/// connection. Generated columns refer to columns and keep it. Comments and
+/// owned sequences are joined once instead of looked up per column (of a
+/// column with two, an identity's own sequence, `i`, before one it owns, `a`).
 pub const COLUMNS: &str = concat!(
     "SELECT a.attrelid::int8 AS table_oid, a.attname::text AS name, \
        format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null, \
-       pg_get_expr(ad.adbin, ad.adrelid) AS default, \
+       pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) AS default, \
        a.attidentity::text AS identity, a.attgenerated::text AS generated, \
        CASE WHEN a.attcollation <> t.typcollation THEN \
          (SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text \
                  ELSE cn.nspname || '.' || co.collname END \
           FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace \
           WHERE co.oid = a.attcollation) END AS collation, \
-       col_description(a.attrelid, a.attnum) AS comment, \
+       ds.description AS comment, \
        sq.seqstart AS seq_start, sq.seqincrement AS seq_increment, sq.seqmin AS seq_min, \
        sq.seqmax AS seq_max, sq.seqcache AS seq_cache, sq.seqcycle AS seq_cycle, \
        format_type(sq.seqtypid, NULL) AS owned_seq_type, \
@@ -123,12 +130,15 @@ pub const COLUMNS: &str = concat!(
      JOIN pg_namespace n ON n.oid = c.relnamespace \
      JOIN pg_type t ON t.oid = a.atttypid \
      LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
-     LEFT JOIN LATERAL ( \
-       SELECT d.objid, d.deptype FROM pg_depend d JOIN pg_class sc ON sc.oid = d.objid \
+     LEFT JOIN pg_description ds ON ds.objoid = a.attrelid \
+       AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum \
+     LEFT JOIN ( \
+       SELECT DISTINCT ON (d.refobjid, d.refobjsubid) d.refobjid, d.refobjsubid, d.objid, d.deptype \
+       FROM pg_depend d JOIN pg_class sc ON sc.oid = d.objid AND sc.relkind = 'S' \
        WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass \
-         AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum \
-         AND d.deptype IN ('a', 'i') AND sc.relkind = 'S' \
-       LIMIT 1) dep ON true \
+         AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0 \
+       ORDER BY d.refobjid, d.refobjsubid, d.deptype DESC, d.objid) dep \
+       ON dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum \
      LEFT JOIN pg_sequence sq ON sq.seqrelid = dep.objid \
      LEFT JOIN pg_class osc ON osc.oid = dep.objid AND dep.deptype = 'a' \
      LEFT JOIN pg_namespace osn ON osn.oid = osc.relnamespace \
@@ -140,26 +150,32 @@ pub const COLUMNS: &str = concat!(
     "ORDER BY a.attrelid, a.attnum"
 );
 
+/// Column names are looked up one by one through the attribute index (a
+/// join on the unnested keys scanned all of a table's attributes).
 pub const CONSTRAINTS: &str = concat!(
     "SELECT con.conrelid::int8 AS table_oid, con.conname::text AS name, con.contype::text AS kind, \
        con.condeferrable AS deferrable, con.condeferred AS deferred, con.convalidated AS validated, \
        con.connoinherit AS no_inherit, \
        con.confmatchtype::text AS match_type, con.confupdtype::text AS on_update, \
        con.confdeltype::text AS on_delete, \
-       ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, i) \
-             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i) AS columns, \
-       ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, i) \
-             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i) AS ref_columns, \
+       ARRAY(SELECT (SELECT a.attname::text FROM pg_attribute a \
+                     WHERE a.attrelid = con.conrelid AND a.attnum = k.n) \
+             FROM unnest(con.conkey) WITH ORDINALITY k(n, i) ORDER BY k.i) AS columns, \
+       ARRAY(SELECT (SELECT a.attname::text FROM pg_attribute a \
+                     WHERE a.attrelid = con.confrelid AND a.attnum = k.n) \
+             FROM unnest(con.confkey) WITH ORDINALITY k(n, i) ORDER BY k.i) AS ref_columns, \
        rn.nspname::text AS ref_schema, rc.relname::text AS ref_table, \
        pg_get_expr(con.conbin, con.conrelid) AS check_expr, \
-       pg_get_constraintdef(con.oid, true) AS definition, \
-       COALESCE((to_jsonb(ix) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct \
+       COALESCE((to_jsonb(ix) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct, \
+       d.description AS comment \
      FROM pg_constraint con \
      JOIN pg_class c ON c.oid = con.conrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
      LEFT JOIN pg_class rc ON rc.oid = con.confrelid \
      LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace \
      LEFT JOIN pg_index ix ON ix.indexrelid = con.conindid AND con.contype = 'u' \
+     LEFT JOIN pg_description d ON d.objoid = con.oid \
+       AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0 \
      WHERE con.contype IN ('p', 'u', 'c', 'f') AND c.relkind IN ('r', 'p') \
        AND con.conislocal AND",
     ns_filter!(),
@@ -168,23 +184,28 @@ pub const CONSTRAINTS: &str = concat!(
     "ORDER BY con.conrelid, con.conname"
 );
 
+/// A key column is read by name; only an expression is printed with
+/// `pg_get_indexdef` (`column_defs` is NULL for the others), which opens the
+/// table. Key numbers and options are the catalog arrays themselves
+/// (re-based to 1 by the slice); opclasses are looked up by oid.
 pub const INDEXES: &str = concat!(
     "SELECT i.indrelid::int8 AS table_oid, ic.relname::text AS name, i.indisunique AS is_unique, \
        am.amname::text AS method, i.indnkeyatts AS key_count, \
        pg_get_expr(i.indpred, i.indrelid, true) AS predicate, \
-       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) \
+       ARRAY(SELECT CASE WHEN (i.indkey::int2[])[k - 1] = 0 \
+                    THEN pg_get_indexdef(i.indexrelid, k, true) END \
              FROM generate_series(1, i.indnatts) k ORDER BY k) AS column_defs, \
-       ARRAY(SELECT k FROM unnest(i.indkey::int2[]) WITH ORDINALITY u(k, o) ORDER BY o) AS attnums, \
-       ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o) \
-             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n AND k.n <> 0 \
-             ORDER BY k.o) AS attnames, \
-       ARRAY(SELECT k FROM unnest(i.indoption::int2[]) WITH ORDINALITY u(k, o) ORDER BY o) AS options, \
-       ARRAY(SELECT CASE WHEN oc.opcdefault THEN NULL ELSE \
-               CASE WHEN ocn.nspname = 'pg_catalog' THEN oc.opcname::text \
-                    ELSE ocn.nspname || '.' || oc.opcname END END \
-             FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(o, ord) \
-             JOIN pg_opclass oc ON oc.oid = k.o JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace \
-             ORDER BY k.ord) AS opclasses, \
+       (i.indkey::int2[])[:] AS attnums, \
+       ARRAY(SELECT CASE WHEN k.n <> 0 THEN (SELECT a.attname::text FROM pg_attribute a \
+                    WHERE a.attrelid = i.indrelid AND a.attnum = k.n) END \
+             FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o) ORDER BY k.o) AS attnames, \
+       (i.indoption::int2[])[:] AS options, \
+       ARRAY(SELECT (SELECT CASE WHEN oc.opcdefault THEN NULL \
+                      WHEN ocn.nspname = 'pg_catalog' THEN oc.opcname::text \
+                      ELSE ocn.nspname || '.' || oc.opcname END \
+                    FROM pg_opclass oc JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace \
+                    WHERE oc.oid = k.o) \
+             FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(o, ord) ORDER BY k.ord) AS opclasses, \
        ARRAY(SELECT CASE WHEN k.o = 0 OR k.o = ( \
                  SELECT COALESCE(att.attcollation, 0) FROM pg_attribute att \
                  WHERE att.attrelid = i.indrelid AND att.attnum = (i.indkey::int2[])[k.ord - 1]) \
@@ -192,13 +213,15 @@ pub const INDEXES: &str = concat!(
                THEN NULL ELSE (SELECT co.collname::text FROM pg_collation co WHERE co.oid = k.o) END \
              FROM unnest(i.indcollation::oid[]) WITH ORDINALITY k(o, ord) ORDER BY k.ord) AS collations, \
        COALESCE((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct, \
-       obj_description(i.indexrelid, 'pg_class') AS comment, \
+       ds.description AS comment, \
        ic.reloptions::text[] AS reloptions, i.indisvalid AS is_valid \
      FROM pg_index i \
      JOIN pg_class ic ON ic.oid = i.indexrelid \
      JOIN pg_class c ON c.oid = i.indrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
      JOIN pg_am am ON am.oid = ic.relam \
+     LEFT JOIN pg_description ds ON ds.objoid = i.indexrelid \
+       AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0 \
      WHERE c.relkind IN ('r', 'p', 'm') AND NOT ic.relispartition \
        AND NOT EXISTS (SELECT 1 FROM pg_constraint pc WHERE pc.conindid = i.indexrelid \
                        AND pc.contype IN ('p', 'u', 'x')) AND",
@@ -318,10 +341,12 @@ pub const TRIGGERS: &str = concat!(
        tg.tgtype AS tgtype, pg_get_triggerdef(tg.oid, true) AS definition, \
        ARRAY(SELECT a.attname::text FROM unnest(tg.tgattr::int2[]) WITH ORDINALITY k(n, o) \
              JOIN pg_attribute a ON a.attrelid = tg.tgrelid AND a.attnum = k.n ORDER BY k.o) \
-         AS update_columns \
+         AS update_columns, \
+       tg.tgconstraint <> 0 AS is_constraint, tg.tgdeferrable AS deferrable, \
+       tg.tginitdeferred AS initially_deferred \
      FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgconstraint = 0 AND",
+     WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgconstrrelid = 0 AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_class", "c.oid"),
@@ -331,11 +356,9 @@ pub const TRIGGERS: &str = concat!(
 /// Everything strata does not model yet, one row per object, so that
 /// introspection can say so instead of silently dropping it.
 pub const UNMODELED: &str = concat!(
-    "SELECT CASE t.typtype WHEN 'r' THEN 'range type' WHEN 'm' THEN 'multirange type' \
-       ELSE 'composite type' END AS kind, n.nspname || '.' || t.typname AS name \
+    "SELECT 'range type' AS kind, n.nspname || '.' || t.typname AS name \
      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
-     LEFT JOIN pg_class c ON c.oid = t.typrelid \
-     WHERE (t.typtype = 'r' OR (t.typtype = 'c' AND c.relkind = 'c')) AND",
+     WHERE t.typtype = 'r' AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_type", "t.oid"),
@@ -385,12 +408,12 @@ pub const UNMODELED: &str = concat!(
      SELECT 'statistics object', n.nspname || '.' || s.stxname \
      FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE",
     ns_filter!(),
-    // Modeled as a plain trigger it would come back without its deferral.
+    // A constraint trigger's `FROM` table is not modeled.
     "UNION ALL \
-     SELECT 'constraint trigger', tg.tgname || ' on ' || n.nspname || '.' || c.relname \
+     SELECT 'constraint trigger with FROM', tg.tgname || ' on ' || n.nspname || '.' || c.relname \
      FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgconstraint <> 0 AND",
+     WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgconstrrelid <> 0 AND",
     ns_filter!(),
     "UNION ALL \
      SELECT 'collation', n.nspname || '.' || co.collname \
@@ -525,6 +548,34 @@ pub const DOMAINS: &str = concat!(
      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
      JOIN pg_type bt ON bt.oid = t.typbasetype \
      WHERE t.typtype = 'd' AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_type", "t.oid"),
+    "ORDER BY 1, 2"
+);
+
+/// Composite types made by `CREATE TYPE … AS (…)` (`relkind = 'c'`; a
+/// table's row type is the table's), with their attributes in order.
+pub const COMPOSITES: &str = concat!(
+    "SELECT n.nspname::text AS schema, t.typname::text AS name, \
+       ARRAY(SELECT a.attname::text FROM pg_attribute a \
+             WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped \
+             ORDER BY a.attnum) AS attr_names, \
+       ARRAY(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a \
+             WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped \
+             ORDER BY a.attnum) AS attr_types, \
+       ARRAY(SELECT CASE WHEN a.attcollation <> at.typcollation THEN \
+               (SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text \
+                       ELSE cn.nspname || '.' || co.collname END \
+                FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace \
+                WHERE co.oid = a.attcollation) END \
+             FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid \
+             WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped \
+             ORDER BY a.attnum) AS attr_collations, \
+       obj_description(t.oid, 'pg_type') AS comment \
+     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+     JOIN pg_class c ON c.oid = t.typrelid \
+     WHERE t.typtype = 'c' AND c.relkind = 'c' AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_type", "t.oid"),

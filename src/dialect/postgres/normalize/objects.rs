@@ -1,4 +1,4 @@
-//! Canonical form of domains, exclusion constraints and function
+//! Canonical form of domains, composite types, exclusion constraints and function
 //! attributes: the spellings the catalog prints back, and the names
 //! PostgreSQL generates.
 
@@ -6,7 +6,23 @@ use super::super::expr::{self, Context};
 use super::super::quote::is_bare;
 use super::super::types;
 use super::{collation, expr_column_name, generated_name, name, split_top_level};
-use crate::ir::{Domain, Expr, FunctionAttributes, IndexKey, Table};
+use crate::ir::{Composite, Domain, Expr, FunctionAttributes, IndexKey, Table};
+
+/// Attribute types as `format_type` prints them; a collation only where
+/// it is not the type's own (`default`).
+pub(super) fn composite(mut x: Composite) -> Composite {
+    x.name = name(&x.name);
+    for a in &mut x.attributes {
+        a.ty = crate::ir::Type::new(types::canonical(a.ty.as_str()));
+        a.collation = a
+            .collation
+            .take()
+            .map(|c| collation(&c))
+            .filter(|c| c != "default");
+    }
+    x.comment = x.comment.filter(|c| !c.is_empty());
+    x
+}
 
 pub(super) fn domain(mut d: Domain, base: &Context<'_>) -> Domain {
     d.name = name(&d.name);

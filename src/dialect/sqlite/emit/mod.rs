@@ -22,7 +22,7 @@ mod column;
 mod constraints;
 mod index;
 mod table;
-pub use table::move_table;
+pub use table::keep_table;
 mod triggers;
 mod views;
 
@@ -212,6 +212,20 @@ fn change(c: &Change) -> Result<Vec<String>, EmitError> {
             return Err(unsupported(
                 format!("create domain {} (domains are PostgreSQL's)", x.name),
                 Some("write the base type on each column, and the domain's checks as column checks"),
+            ))
+        }
+        Change::CreateEvent(x) | Change::DropEvent(x) | Change::AlterEvent { to: x, .. } => {
+            return Err(unsupported(
+                format!("create event {} (events are MySQL's)", x.name),
+                Some("schedule the statement outside the database"),
+            ))
+        }
+        Change::CreateComposite(x)
+        | Change::DropComposite(x)
+        | Change::AlterComposite { to: x, .. } => {
+            return Err(unsupported(
+                format!("create type {} (composite types are PostgreSQL's)", x.name),
+                Some("store its attributes as columns, or as one JSON column"),
             ))
         }
     })

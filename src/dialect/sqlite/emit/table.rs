@@ -7,6 +7,7 @@ use super::column::column_def;
 use super::constraints::{constraint_name, foreign_key};
 use super::index::{check_index, create_index, drop_index};
 use super::unsupported;
+use crate::dialect::keep::{kept_object_name, Moves};
 use crate::dialect::sqlite::quote::{ident, ident_list};
 use crate::dialect::sqlite::rebuild;
 use crate::dialect::EmitError;
@@ -297,10 +298,31 @@ fn add_column(table: &str, c: &Column) -> Result<String, EmitError> {
 
 /// A table moved to another name (`--keep-dropped`); SQLite (3.26 and
 /// later) rewrites the foreign keys that point at it to the new name.
-pub fn move_table(from: &crate::ir::Name, to: &crate::ir::Name) -> Vec<String> {
-    vec![format!(
-        "ALTER TABLE {} RENAME TO {}",
-        ident(&from.name),
-        ident(&to.name)
-    )]
+/// Index names are unique per database: each named index is made again
+/// under the kept name's stamp, so that the table can be made again, and
+/// the rollback gives them back.
+pub fn keep_table(table: &Table, aside: &crate::ir::Name, stamp: &str) -> Moves {
+    let rename =
+        |from: &str, to: &str| format!("ALTER TABLE {} RENAME TO {}", ident(from), ident(to));
+    let mut moves = Moves {
+        aside: vec![rename(&table.name.name, &aside.name)],
+        back: vec![rename(&aside.name, &table.name.name)],
+    };
+    for ix in &table.indexes {
+        let Some(own) = &ix.name else { continue };
+        let mut kept = ix.clone();
+        kept.name = Some(kept_object_name(own, stamp, usize::MAX));
+        let (Ok(make_kept), Ok(make_own)) = (
+            create_index(&kept, &aside.name),
+            create_index(ix, &table.name.name),
+        ) else {
+            continue;
+        };
+        moves.aside.push(format!("DROP INDEX {}", ident(own)));
+        moves.aside.push(make_kept);
+        let kept_name = kept.name.as_deref().unwrap_or_default();
+        moves.back.push(format!("DROP INDEX {}", ident(kept_name)));
+        moves.back.push(make_own);
+    }
+    moves
 }

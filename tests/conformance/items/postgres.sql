@@ -1,0 +1,222 @@
+-- Item-by-item cases for PostgreSQL (tests/it/conformance/items.rs): the
+-- attribute is in `desired`; `current` is where a change starts from.
+
+-- item: index-storage-parameters
+-- current:
+CREATE TABLE t (a int, b text);
+CREATE INDEX t_a ON t (a);
+-- desired:
+CREATE TABLE t (a int, b text);
+CREATE INDEX t_a ON t (a) WITH (fillfactor = 70, deduplicate_items = off);
+CREATE INDEX t_b ON t USING gin (to_tsvector('simple', b)) WITH (fastupdate = off);
+
+-- item: index-storage-parameters-changed
+-- current:
+CREATE TABLE t (a int PRIMARY KEY, b int);
+CREATE INDEX t_b ON t (b) WITH (fillfactor = 70, deduplicate_items = off);
+-- desired:
+CREATE TABLE t (a int PRIMARY KEY, b int);
+CREATE INDEX t_b ON t (b) WITH (fillfactor = 60);
+
+-- item: key-index-storage-parameters
+-- gap: storage parameters of a primary key's or unique constraint's index (`PRIMARY KEY WITH (fillfactor = 80)`) are not modeled and are lost
+-- current:
+CREATE TABLE t (a int PRIMARY KEY, b int UNIQUE);
+-- desired:
+CREATE TABLE t (a int PRIMARY KEY WITH (fillfactor = 80), b int UNIQUE WITH (fillfactor = 70));
+
+-- item: check-no-inherit
+-- current:
+CREATE TABLE t (a int);
+-- desired:
+CREATE TABLE t (a int, CONSTRAINT t_a_positive CHECK (a > 0) NO INHERIT);
+
+-- item: deferrable-primary-and-unique-keys
+-- current:
+CREATE TABLE t (a int PRIMARY KEY, b int UNIQUE);
+-- desired:
+CREATE TABLE t (
+  a int PRIMARY KEY DEFERRABLE INITIALLY DEFERRED,
+  b int UNIQUE DEFERRABLE
+);
+
+-- item: comments-on-constraints
+-- gap: comments on constraints are not modeled (reported by inspect, kept by a plan that leaves the constraint alone)
+-- current:
+CREATE TABLE t (a int CONSTRAINT t_pk PRIMARY KEY, b int CONSTRAINT t_b_check CHECK (b > 0));
+-- desired:
+CREATE TABLE t (a int CONSTRAINT t_pk PRIMARY KEY, b int CONSTRAINT t_b_check CHECK (b > 0));
+COMMENT ON CONSTRAINT t_pk ON t IS 'the key';
+COMMENT ON CONSTRAINT t_b_check ON t IS 'positive';
+
+-- item: comments-on-indexes
+-- current:
+CREATE TABLE t (a int, b int);
+CREATE INDEX t_b ON t (b);
+-- desired:
+CREATE TABLE t (a int, b int);
+CREATE INDEX t_b ON t (b);
+CREATE UNIQUE INDEX t_a ON t (a);
+COMMENT ON INDEX t_b IS 'by b';
+COMMENT ON INDEX t_a IS 'one a';
+
+-- item: instead-of-trigger-on-view
+-- current:
+CREATE TABLE t (a int);
+CREATE VIEW v AS SELECT a FROM t;
+-- desired:
+CREATE TABLE t (a int);
+CREATE VIEW v AS SELECT a FROM t;
+CREATE FUNCTION v_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO t VALUES (NEW.a);
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER v_insert INSTEAD OF INSERT ON v FOR EACH ROW EXECUTE FUNCTION v_insert();
+
+-- item: constraint-trigger
+-- current:
+CREATE TABLE t (a int);
+-- desired:
+CREATE TABLE t (a int);
+CREATE FUNCTION t_check() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN NULL;
+END
+$$;
+CREATE CONSTRAINT TRIGGER t_check AFTER INSERT OR UPDATE ON t
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION t_check();
+
+-- item: view-options
+-- current:
+CREATE TABLE t (a int);
+CREATE VIEW v AS SELECT a FROM t WHERE a > 0;
+CREATE VIEW w AS SELECT a FROM t;
+-- desired:
+CREATE TABLE t (a int);
+CREATE VIEW v WITH (security_barrier = true, security_invoker = true) AS
+  SELECT a FROM t WHERE a > 0 WITH CASCADED CHECK OPTION;
+CREATE VIEW w AS SELECT a FROM t WITH LOCAL CHECK OPTION;
+
+-- item: view-options-changed
+-- current:
+CREATE TABLE t (a int);
+CREATE VIEW v WITH (security_barrier = true) AS SELECT a FROM t WHERE a > 0 WITH LOCAL CHECK OPTION;
+-- desired:
+CREATE TABLE t (a int);
+CREATE VIEW v WITH (security_invoker = true) AS SELECT a FROM t WHERE a > 0;
+
+-- item: partitions-with-own-indexes-keys-fks
+-- current:
+CREATE TABLE ref (id int PRIMARY KEY);
+CREATE TABLE p (id int NOT NULL, k int, created date NOT NULL) PARTITION BY RANGE (created);
+CREATE TABLE p2020 PARTITION OF p FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');
+-- desired:
+CREATE TABLE ref (id int PRIMARY KEY);
+CREATE TABLE p (id int NOT NULL, k int, created date NOT NULL) PARTITION BY RANGE (created);
+CREATE TABLE p2020 PARTITION OF p FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');
+CREATE TABLE p2021 PARTITION OF p FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');
+ALTER TABLE p2020 ADD CONSTRAINT p2020_pkey PRIMARY KEY (id);
+ALTER TABLE p2020 ADD CONSTRAINT p2020_k_fkey FOREIGN KEY (k) REFERENCES ref (id);
+ALTER TABLE p2020 ADD CONSTRAINT p2020_k_check CHECK (k > 0);
+CREATE INDEX p2020_k ON p2020 (k);
+CREATE UNIQUE INDEX p2021_id_created ON p2021 (id, created);
+
+-- item: table-without-columns
+-- current:
+-- desired:
+CREATE TABLE nothing ();
+
+-- item: overloaded-functions
+-- current:
+CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT a $$;
+CREATE FUNCTION f(a date) RETURNS date LANGUAGE sql IMMUTABLE AS $$ SELECT a $$;
+-- desired:
+CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT a $$;
+CREATE FUNCTION f(a text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT a $$;
+CREATE FUNCTION f(a int, b int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT a + b $$;
+
+-- item: c-language-function
+-- current:
+CREATE TABLE t (id int, n int);
+-- desired:
+CREATE TABLE t (id int, n int);
+CREATE FUNCTION autoinc() RETURNS trigger AS '$libdir/autoinc', 'autoinc' LANGUAGE C;
+CREATE FUNCTION ltree_consistent_copy(internal, internal, smallint, oid, internal) RETURNS boolean
+  AS '$libdir/btree_gist', 'gbt_int4_consistent' LANGUAGE C IMMUTABLE STRICT;
+
+-- item: aggregates
+-- current:
+-- desired:
+CREATE AGGREGATE my_sum(int) (SFUNC = int4pl, STYPE = int, INITCOND = '0');
+CREATE AGGREGATE my_array(anycompatible) (SFUNC = array_append, STYPE = anycompatiblearray, INITCOND = '{}');
+
+-- item: extension-version
+-- gap: extension versions are not compared nor printed (a new database gets the default version)
+-- current:
+-- desired:
+CREATE EXTENSION citext VERSION '1.5';
+
+-- item: extension-type-in-other-schema
+-- current:
+CREATE SCHEMA ext;
+-- desired:
+CREATE SCHEMA ext;
+CREATE EXTENSION citext SCHEMA ext;
+CREATE TABLE users (id int PRIMARY KEY, email ext.citext NOT NULL);
+CREATE INDEX users_email ON users (email);
+
+-- item: schema-public-acl
+-- current:
+-- desired:
+GRANT CREATE ON SCHEMA public TO PUBLIC;
+
+-- item: schema-public-acl-revoked
+-- gap: a role without any privilege on schema public cannot be written in a file, so PUBLIC's USAGE is left as found
+-- current:
+-- desired:
+REVOKE ALL ON SCHEMA public FROM PUBLIC;
+
+-- item: procedures
+-- current:
+CREATE TABLE t (a int);
+-- desired:
+CREATE TABLE t (a int);
+CREATE PROCEDURE add_a(x int) LANGUAGE sql AS $$ INSERT INTO t VALUES (x) $$;
+CREATE PROCEDURE add_two(x int, INOUT y int DEFAULT NULL) LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO t VALUES (x), (x + 1);
+  y := x + 1;
+END
+$$;
+
+-- item: function-body-byte-for-byte
+-- current:
+CREATE FUNCTION g(a int) RETURNS int LANGUAGE plpgsql AS $$BEGIN RETURN a; END$$;
+-- desired:
+CREATE FUNCTION g(a int) RETURNS int LANGUAGE plpgsql AS $$
+
+    BEGIN
+	RETURN a;   
+    END;  
+
+$$;
+CREATE FUNCTION h() RETURNS text LANGUAGE sql AS '  SELECT ''x''  ';
+
+-- item: typed-literals-as-written
+-- current:
+CREATE TABLE t (a numeric, b numeric[]);
+-- desired:
+CREATE TABLE t (
+  a numeric DEFAULT '1'::numeric CHECK (a <> '2'::numeric),
+  b numeric[] DEFAULT ARRAY['1'::numeric]
+);
+CREATE INDEX t_a_one ON t (a) WHERE a = '1'::numeric;
+
+-- item: fk-bigint-to-integer
+-- current:
+CREATE TABLE parent (id integer PRIMARY KEY);
+-- desired:
+CREATE TABLE parent (id integer PRIMARY KEY);
+CREATE TABLE child (id bigint PRIMARY KEY, parent_id bigint REFERENCES parent (id));
