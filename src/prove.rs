@@ -257,6 +257,8 @@ fn with_sql(e: miette::Report, d: &dyn Dialect, script: &crate::dialect::Script)
 /// a rollback that re-adds a column puts it last).
 fn comparable(d: &dyn Dialect, s: &Schema) -> Schema {
     let mut s = d.normalize(&s.without_hints());
+    // How a view was written is what it is made with; `body` is what it is.
+    s.views.values_mut().for_each(|v| v.written = None);
     if d.kind() == DialectKind::Postgres {
         for t in s.tables.values_mut() {
             t.columns.sort_by(|a, b| a.name.cmp(&b.name));

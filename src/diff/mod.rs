@@ -162,6 +162,7 @@ fn views(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
         name: Name::new(""),
         renamed_from: None,
         unmodeled: Vec::new(),
+        written: None,
         ..v.clone()
     };
     for (name, f) in &from.views {
@@ -312,6 +313,7 @@ mod tests {
             comment: None,
             renamed_from: None,
             unmodeled: Vec::new(),
+            written: None,
             options: Default::default(),
         }
     }

@@ -387,6 +387,7 @@ mod tests {
             comment: None,
             renamed_from: None,
             unmodeled: Vec::new(),
+            written: None,
             options: Default::default(),
         };
         s.views.insert(view.name.clone(), view);

@@ -721,6 +721,21 @@ pub struct View {
     /// from the database only, and never compared.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unmodeled: Vec<String>,
+    /// The query as the file or the server wrote it, kept when a dialect's
+    /// normalization rewrites `body` into its comparison form: that form
+    /// may drop what decides an output column's type (`'b'::mood AS m`),
+    /// so a view is made with this text. Never compared, never serialized.
+    #[serde(skip)]
+    pub written: Option<String>,
+}
+
+impl View {
+    /// The query as written: what a view is made with, and what its
+    /// references are read from (a cast the comparison form drops still
+    /// ties the view to its type).
+    pub fn sql(&self) -> &str {
+        self.written.as_deref().unwrap_or(&self.body)
+    }
 }
 
 /// A function or procedure; the whole definition is SQL the user wrote.

@@ -183,6 +183,7 @@ fn view(name: &str, body: &str) -> View {
         renamed_from: None,
         unmodeled: Vec::new(),
         options: Default::default(),
+        written: None,
     }
 }
 

@@ -211,18 +211,18 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
         Change::CreateView(v) => {
             d.provides.push(Obj::Relation(key(&v.name)));
             d.needs_new.extend(namespace(&v.name));
-            body_refs(&v.body, &v.name, &mut d.needs_new);
+            body_refs(v.sql(), &v.name, &mut d.needs_new);
         }
         Change::DropView(v) => {
             d.removes.push(Obj::Relation(key(&v.name)));
             d.needs_old.extend(namespace(&v.name));
-            body_refs(&v.body, &v.name, &mut d.needs_old);
+            body_refs(v.sql(), &v.name, &mut d.needs_old);
         }
         Change::ReplaceView { from, to } => {
             d.provides.push(Obj::Relation(key(&to.name)));
             d.removes.push(Obj::Relation(key(&from.name)));
-            body_refs(&to.body, &to.name, &mut d.needs_new);
-            body_refs(&from.body, &from.name, &mut d.needs_old);
+            body_refs(to.sql(), &to.name, &mut d.needs_new);
+            body_refs(from.sql(), &from.name, &mut d.needs_old);
         }
         Change::RenameView { from, to } => {
             d.provides.push(Obj::Relation(key(to)));

@@ -229,9 +229,11 @@ impl Breakage {
         }
     }
 
-    /// A type swap retypes every column of the enum.
+    /// A type swap retypes every column of the enum, and takes along what
+    /// names the type itself (a view's `'calm'::mood`).
     fn enum_swapped(&mut self, e: &crate::ir::Enum, from: &Schema) {
         let name = key(&e.name);
+        self.invalid.insert(name.clone(), None);
         for t in from.tables.values() {
             for c in &t.columns {
                 if refs::names(c.ty.as_str()).contains(&name) {
@@ -262,7 +264,7 @@ fn recreate_views(changes: &mut Vec<Change>, from: &Schema, to: &Schema, b: &mut
             let Some(kept) = to.views.get(name) else {
                 continue;
             };
-            if leans_on(&v.body, &b.invalid) {
+            if leans_on(v.sql(), &b.invalid) {
                 changes.push(Change::DropView(v.clone()));
                 changes.push(Change::CreateView(kept.clone()));
                 b.touched_views.insert(k.clone());

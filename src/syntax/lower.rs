@@ -1455,6 +1455,7 @@ impl<'a> Lowerer<'a> {
             comment: None,
             renamed_from: None,
             unmodeled: Vec::new(),
+            written: None,
             options: Default::default(),
         };
         let mut name_span = span.clone();

@@ -110,6 +110,7 @@ fn views_and_triggers() {
         renamed_from: None,
         options: Default::default(),
         unmodeled: Vec::new(),
+        written: None,
     };
     let mut v2 = v.clone();
     v2.body = "SELECT id, upper(name) FROM users".into();
@@ -187,6 +188,7 @@ fn refusals_say_why() {
         renamed_from: None,
         options: Default::default(),
         unmodeled: Vec::new(),
+        written: None,
     };
     let text = [
         refuse(Change::CreateTable(engine)),

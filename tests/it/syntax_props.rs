@@ -624,6 +624,7 @@ fn schema() -> BoxedStrategy<Schema> {
                                 renamed_from,
                                 options: Default::default(),
                                 unmodeled: Vec::new(),
+                                written: None,
                             }
                         },
                     ),

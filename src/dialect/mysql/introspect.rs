@@ -622,6 +622,7 @@ fn views(rows: &Rows, db: &str, schema: &mut Schema) {
                 comment: None,
                 renamed_from: None,
                 unmodeled: Vec::new(),
+                written: None,
                 options,
             },
         );

@@ -569,6 +569,7 @@ fn views(
                 renamed_from: None,
                 options: storage_parameters(r)?,
                 unmodeled: r.try_get("unmodeled")?,
+                written: None,
             },
         );
     }

@@ -118,7 +118,12 @@ pub fn normalize(schema: &Schema) -> Schema {
         .map(|mut v| {
             v.name = name(&v.name);
             v.renamed_from = v.renamed_from.as_ref().map(name);
-            v.body = expr::normalize(&v.body, &base);
+            let body = expr::normalize(&v.body, &base);
+            if body != v.body && v.written.is_none() {
+                v.written = Some(std::mem::replace(&mut v.body, body));
+            } else {
+                v.body = body;
+            }
             let table_name = v.name.name.clone();
             for ix in v.indexes.iter_mut() {
                 index(ix, &table_name, &base);

@@ -168,6 +168,7 @@ fn build(objects: &[ObjectRow], columns: &BTreeMap<String, Vec<ColumnRow>>) -> I
                     renamed_from: None,
                     unmodeled: Vec::new(),
                     options: Default::default(),
+                    written: None,
                 };
                 schema.views.insert(v.name.clone(), v);
             }

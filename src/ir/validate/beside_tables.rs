@@ -392,6 +392,7 @@ mod tests {
             comment: None,
             renamed_from: None,
             unmodeled: Vec::new(),
+            written: None,
             options: Default::default(),
         }
     }

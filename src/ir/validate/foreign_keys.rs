@@ -151,7 +151,10 @@ fn one(
             );
         }
     }
-    if !is_key(&target, &fk.ref_columns) {
+    let inherited_key = super::inherited::ancestors(schema, &target)
+        .into_iter()
+        .any(|p| is_key(p, &fk.ref_columns));
+    if !is_key(&target, &fk.ref_columns) && !inherited_key {
         let list = fk.ref_columns.join(", ");
         out.push(
             Problem::new(

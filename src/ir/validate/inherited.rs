@@ -38,9 +38,37 @@ pub(super) fn effective<'a>(schema: &Schema, table: &'a Table) -> Cow<'a, Table>
     }
     let mut out = table.clone();
     columns.retain(|c| out.column(&c.name).is_none());
+    // The partition's own primary key makes its columns NOT NULL there,
+    // whatever the parent says (the server sets it when it adds the key).
+    if let Some(pk) = &out.primary_key {
+        for c in columns.iter_mut().filter(|c| pk.columns.contains(&c.name)) {
+            c.nullable = false;
+        }
+    }
     columns.append(&mut out.columns);
     out.columns = columns;
     Cow::Owned(out)
+}
+
+/// The tables `table` is a partition of, nearest first: a unique index or
+/// key made on a partitioned table is made on each of its partitions too.
+pub(super) fn ancestors<'a>(schema: &'a Schema, table: &'a Table) -> Vec<&'a Table> {
+    let mut out: Vec<&Table> = Vec::new();
+    let mut next = match &table.partition {
+        Some(Partitioning::Of { parent, .. }) => Some(parent),
+        _ => None,
+    };
+    while let Some(p) = next.and_then(|n| lookup(schema, n)) {
+        if p.name == table.name || out.iter().any(|t| t.name == p.name) {
+            break;
+        }
+        out.push(p);
+        next = match &p.partition {
+            Some(Partitioning::Of { parent, .. }) => Some(parent),
+            _ => None,
+        };
+    }
+    out
 }
 
 fn columns_have(columns: &[crate::ir::Column], name: &str) -> bool {

@@ -33,7 +33,7 @@ pub(super) fn create_view(cx: &mut Ctx<'_>, v: &View) {
             "CREATE {kind} {}{cols}{} AS\n{}{check}",
             qname(&v.name),
             with_params(&options),
-            v.body.trim().trim_end_matches(';').trim_end()
+            v.sql().trim().trim_end_matches(';').trim_end()
         ),
         vec![],
     );
