@@ -102,6 +102,13 @@ cases! {
     index_storage_parameters_changed:
         &format!("{T} CREATE INDEX t_b ON t (b) WITH (fillfactor = 70);") =>
         &format!("{T} CREATE INDEX t_b ON t (b) WITH (fillfactor = 80);");
+    key_index_storage_parameters_added: "CREATE TABLE t (id int PRIMARY KEY, b int UNIQUE);" =>
+        "CREATE TABLE t (id int PRIMARY KEY WITH (fillfactor = 80), b int UNIQUE WITH (fillfactor = 70) DEFERRABLE);";
+    key_index_storage_parameters_changed:
+        "CREATE TABLE t (id int PRIMARY KEY WITH (fillfactor = 80), b int UNIQUE WITH (fillfactor = 70));" =>
+        "CREATE TABLE t (id int PRIMARY KEY WITH (fillfactor = 60), b int UNIQUE);";
+    key_index_storage_parameters_in_a_new_table: "" =>
+        "CREATE TABLE t (id int, b int, PRIMARY KEY (id) WITH (fillfactor = 50) DEFERRABLE, UNIQUE (b) WITH (fillfactor = 90));";
     deferrable_primary_key: "CREATE TABLE t (id int PRIMARY KEY);" =>
         "CREATE TABLE t (id int, CONSTRAINT t_pkey PRIMARY KEY (id) DEFERRABLE INITIALLY DEFERRED);";
     deferrable_primary_key_in_a_new_table: "" =>
