@@ -475,6 +475,10 @@ pub struct PrimaryKey {
     /// PostgreSQL `DEFERRABLE [INITIALLY DEFERRED]`.
     #[serde(default, skip_serializing_if = "Deferral::is_default")]
     pub deferral: Deferral,
+    /// Storage parameters of the key's index, `with (fillfactor = 80)`
+    /// (PostgreSQL).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -489,6 +493,9 @@ pub struct Unique {
     pub deferral: Deferral,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
+    /// Storage parameters of the constraint's index (PostgreSQL).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

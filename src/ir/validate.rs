@@ -117,6 +117,7 @@ pub(crate) mod test_support {
             name: None,
             columns: cols.iter().map(|c| c.to_string()).collect(),
             deferral: Default::default(),
+            options: Default::default(),
         });
         t
     }

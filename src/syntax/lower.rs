@@ -1024,6 +1024,7 @@ impl<'a> Lowerer<'a> {
                 name: None,
                 columns: vec![cname.to_string()],
                 deferral: Default::default(),
+                options: Default::default(),
             });
             mine.push(Member::PrimaryKey);
             self.record(
@@ -1040,6 +1041,7 @@ impl<'a> Lowerer<'a> {
                 nulls_not_distinct: false,
                 deferral: Deferral::NotDeferrable,
                 renamed_from: None,
+                options: Default::default(),
             };
             mine.push(self.push_part(&t.name, &mut t.uniques, u, Part::Unique, sp));
         }
@@ -1225,17 +1227,20 @@ impl<'a> Lowerer<'a> {
             .find(|x| x.as_rule() == Rule::col_list)
             .map(|c| self.col_list(&c))
             .unwrap_or_default();
-        let deferral = p
-            .clone()
-            .into_inner()
-            .find(|x| x.as_rule() == Rule::deferral)
-            .map(|d| deferral(&d))
-            .unwrap_or_default();
-        t.primary_key = Some(PrimaryKey {
+        let mut pk = PrimaryKey {
             name,
             columns: cols,
-            deferral,
-        });
+            deferral: Default::default(),
+            options: Default::default(),
+        };
+        for c in p.clone().into_inner() {
+            match c.as_rule() {
+                Rule::deferral => pk.deferral = deferral(&c),
+                Rule::table_with => self.options(&c, &mut pk.options),
+                _ => {}
+            }
+        }
+        t.primary_key = Some(pk);
         self.record(
             ObjectRef::PrimaryKey {
                 table: t.name.clone(),
@@ -1253,12 +1258,14 @@ impl<'a> Lowerer<'a> {
             nulls_not_distinct: false,
             deferral: Deferral::NotDeferrable,
             renamed_from: None,
+            options: Default::default(),
         };
         for c in p.clone().into_inner() {
             match c.as_rule() {
                 Rule::col_list => u.columns = self.col_list(&c),
                 Rule::nulls_not_distinct => u.nulls_not_distinct = true,
                 Rule::deferral => u.deferral = deferral(&c),
+                Rule::table_with => self.options(&c, &mut u.options),
                 Rule::renamed => u.renamed_from = Some(self.first_ident(&c)),
                 _ => {}
             }

@@ -733,7 +733,8 @@ fn canonical_inline(t: &Table) -> BTreeMap<usize, Vec<Member>> {
     let mut inline: BTreeMap<usize, Vec<Member>> = BTreeMap::new();
     let pos = |c: &str| t.columns.iter().position(|x| x.name == c);
     if let Some(pk) = &t.primary_key {
-        if let ([c], None, true) = (pk.columns.as_slice(), &pk.name, pk.deferral.is_default()) {
+        let plain = pk.deferral.is_default() && pk.options.is_empty();
+        if let ([c], None, true) = (pk.columns.as_slice(), &pk.name, plain) {
             if let Some(i) = pos(c) {
                 inline.entry(i).or_default().push(Member::PrimaryKey);
             }
@@ -779,6 +780,7 @@ fn unique_inlinable(u: &Unique) -> bool {
         && !u.nulls_not_distinct
         && u.deferral == Deferral::NotDeferrable
         && u.renamed_from.is_none()
+        && u.options.is_empty()
 }
 
 fn fk_inlinable(f: &ForeignKey) -> bool {
@@ -872,9 +874,10 @@ fn member(
                     .map(|n| format!(" {}", text::ident(n)))
                     .unwrap_or_default();
                 format!(
-                    "{inner}primary key{name} ({}){}",
+                    "{inner}primary key{name} ({}){}{}",
                     idents(&pk.columns),
-                    deferral(pk.deferral)
+                    deferral(pk.deferral),
+                    with_options(&pk.options)
                 )
             })
             .unwrap_or_default(),
@@ -1163,6 +1166,7 @@ fn unique(u: &Unique) -> String {
         s.push_str(" nulls not distinct");
     }
     s.push_str(deferral(u.deferral));
+    s.push_str(&with_options(&u.options));
     s.push_str(&renamed(&u.renamed_from));
     s
 }

@@ -211,6 +211,7 @@ fn gen_table(rng: &mut Rng, d: DialectKind, name: &str, earlier: &[Table]) -> Ta
         name: None,
         columns: vec!["id".into()],
         deferral: Default::default(),
+        options: Default::default(),
     });
     let n = 1 + rng.below(4);
     let mut used = vec!["id".to_string()];
@@ -278,6 +279,7 @@ fn add_random_index(rng: &mut Rng, d: DialectKind, t: &mut Table) {
                 nulls_not_distinct: false,
                 deferral: Default::default(),
                 renamed_from: None,
+                options: Default::default(),
             });
         }
         return;

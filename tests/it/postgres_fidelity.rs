@@ -90,6 +90,32 @@ async fn public_owner_and_privileges_are_left_alone_unless_stated() {
     );
 }
 
+/// A change of an index's comment alone comments it, without the drop and
+/// rebuild (and their lock) a change of its definition costs.
+#[tokio::test]
+async fn index_comment_alone_is_not_a_rebuild() {
+    let Some(db) = PgDb::create("pgfidixcomment").await else {
+        return;
+    };
+    exec(
+        &db.url,
+        "CREATE TABLE t (id int PRIMARY KEY, b int); CREATE INDEX t_b ON t (b); \
+         COMMENT ON INDEX t_b IS 'old';",
+    )
+    .await;
+    let sql = up_sql(
+        &db.url,
+        "dialect postgres\ntable t {\n  id int pk\n  b int\n  index t_b (b) comment \"new\"\n}\n",
+    )
+    .await;
+    assert!(
+        sql.contains("COMMENT ON INDEX \"public\".\"t_b\" IS 'new'")
+            && !sql.contains("DROP INDEX")
+            && !sql.contains("CREATE INDEX"),
+        "{sql}"
+    );
+}
+
 cases! {
     typed_array_default_kept_as_written: T =>
         "CREATE TABLE t (id int PRIMARY KEY, a numeric[] DEFAULT ARRAY['1'::numeric], b numeric);";
@@ -102,6 +128,16 @@ cases! {
     index_storage_parameters_changed:
         &format!("{T} CREATE INDEX t_b ON t (b) WITH (fillfactor = 70);") =>
         &format!("{T} CREATE INDEX t_b ON t (b) WITH (fillfactor = 80);");
+    key_index_storage_parameters_added: "CREATE TABLE t (id int PRIMARY KEY, b int UNIQUE);" =>
+        "CREATE TABLE t (id int PRIMARY KEY WITH (fillfactor = 80), b int UNIQUE WITH (fillfactor = 70) DEFERRABLE);";
+    key_index_storage_parameters_changed:
+        "CREATE TABLE t (id int PRIMARY KEY WITH (fillfactor = 80), b int UNIQUE WITH (fillfactor = 70));" =>
+        "CREATE TABLE t (id int PRIMARY KEY WITH (fillfactor = 60), b int UNIQUE);";
+    key_index_storage_parameters_in_a_new_table: "" =>
+        "CREATE TABLE t (id int, b int, PRIMARY KEY (id) WITH (fillfactor = 50) DEFERRABLE, UNIQUE (b) WITH (fillfactor = 90));";
+    index_comment_changed:
+        &format!("{T} CREATE INDEX t_b ON t (b); CREATE INDEX t_a ON t (id); COMMENT ON INDEX t_b IS 'old';") =>
+        &format!("{T} CREATE INDEX t_b ON t (b); CREATE INDEX t_a ON t (id); COMMENT ON INDEX t_a IS 'new';");
     deferrable_primary_key: "CREATE TABLE t (id int PRIMARY KEY);" =>
         "CREATE TABLE t (id int, CONSTRAINT t_pkey PRIMARY KEY (id) DEFERRABLE INITIALLY DEFERRED);";
     deferrable_primary_key_in_a_new_table: "" =>

@@ -43,6 +43,7 @@ pub fn table(name: Name, columns: Vec<Column>, pk: &[&str]) -> Table {
             name: None,
             columns: pk.iter().map(|c| c.to_string()).collect(),
             deferral: Default::default(),
+            options: Default::default(),
         });
     }
     t
@@ -86,6 +87,7 @@ pub fn users() -> Table {
         nulls_not_distinct: false,
         deferral: Default::default(),
         renamed_from: None,
+        options: Default::default(),
     });
     t
 }

@@ -68,6 +68,7 @@ fn users() -> Table {
         name: None,
         columns: vec!["id".into()],
         deferral: Default::default(),
+        options: Default::default(),
     });
     t.indexes = vec![index("users_email_idx", &["email"])];
     t

@@ -466,7 +466,7 @@ fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
             let name = name.clone();
             let columns: Vec<BoxedStrategy<Column>> = cols.iter().map(|c| column(c.clone())).collect();
             let unique = (opt(ident()), subset(cols.clone()), any::<bool>(), deferral(), opt(ident()))
-                .prop_map(|(name, columns, nulls_not_distinct, deferral, renamed_from)| Unique { name, columns, nulls_not_distinct, deferral, renamed_from });
+                .prop_map(|(name, columns, nulls_not_distinct, deferral, renamed_from)| Unique { name, columns, nulls_not_distinct, deferral, renamed_from, options: Default::default() });
             let check = (opt(ident()), bool_expr(), any::<bool>(), opt(ident()))
                 .prop_map(|(name, expr, not_valid, renamed_from)| Check { name, expr, not_valid, renamed_from, no_inherit: false, column: None });
             let fk = (opt(ident()), subset(cols.clone()), prop::sample::select(refs.clone()), prop::collection::vec(ident(), 1..3), action(), action(), deferral(), prop::sample::select(vec![MatchType::Simple, MatchType::Full, MatchType::Partial]), any::<bool>(), opt(ident()))
@@ -474,7 +474,7 @@ fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
                     let n = columns.len().min(ref_columns.len());
                     ForeignKey { name, columns: columns[..n].to_vec(), ref_table, ref_columns: ref_columns[..n].to_vec(), on_delete, on_update, deferral, match_type, not_valid, renamed_from }
                 });
-            let pk = (opt(ident()), subset(cols.clone())).prop_map(|(name, columns)| PrimaryKey { name, columns, deferral: Default::default() });
+            let pk = (opt(ident()), subset(cols.clone())).prop_map(|(name, columns)| PrimaryKey { name, columns, deferral: Default::default(), options: Default::default() });
             let options = prop::collection::btree_map(ident(), prop::sample::select(vec!["InnoDB", "70", "true", "has space", "-1", "utf8mb4"]).prop_map(str::to_string), 0..3);
             let partition = prop_oneof![
                 3 => Just(None),

@@ -511,6 +511,7 @@ fn indexes(rows: &Rows, schema: &mut Schema) {
                             name: None,
                             columns: vec![c],
                             deferral: Default::default(),
+                            options: Default::default(),
                         });
                     }
                 }

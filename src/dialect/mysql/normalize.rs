@@ -172,6 +172,7 @@ fn uniques_from_indexes(t: &mut Table) {
                 nulls_not_distinct: false,
                 deferral: Default::default(),
                 renamed_from: ix.renamed_from,
+                options: Default::default(),
             });
         } else {
             indexes.push(ix);

@@ -450,6 +450,7 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
                     name: Some(name),
                     columns,
                     deferral,
+                    options: storage_parameters(r)?,
                 })
             }
             "u" => t.uniques.push(Unique {
@@ -458,6 +459,7 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
                 nulls_not_distinct: r.try_get("nulls_not_distinct")?,
                 deferral,
                 renamed_from: None,
+                options: storage_parameters(r)?,
             }),
             "c" => t.checks.push(Check {
                 name: Some(name),

@@ -247,6 +247,7 @@ fn table(name: &str, cols: &[ColumnRow], def: Option<&TableDef>) -> Table {
                 .and_then(|p| p.name.clone()),
             columns: pk.into_iter().map(|(_, n)| n).collect(),
             deferral: Default::default(),
+            options: Default::default(),
         });
     }
     let Some(d) = def else {
@@ -261,6 +262,7 @@ fn table(name: &str, cols: &[ColumnRow], def: Option<&TableDef>) -> Table {
             nulls_not_distinct: false,
             deferral: Default::default(),
             renamed_from: None,
+            options: Default::default(),
         })
         .collect();
     t.checks = d

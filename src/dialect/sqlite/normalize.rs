@@ -405,6 +405,7 @@ mod schema_tests {
             name: None,
             columns: vec!["id".into()],
             deferral: Default::default(),
+            options: Default::default(),
         });
         t.indexes.push(Index {
             name: None,

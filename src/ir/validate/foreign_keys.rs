@@ -345,6 +345,7 @@ mod tests {
             nulls_not_distinct: false,
             deferral: Default::default(),
             renamed_from: None,
+            options: Default::default(),
         });
         assert_eq!(problems(fk(&["email"], "users", &["email"]), u), vec![]);
     }

@@ -439,6 +439,7 @@ mod tests {
             nulls_not_distinct: false,
             deferral: Default::default(),
             renamed_from: None,
+            options: Default::default(),
         }
     }
 

@@ -19,7 +19,6 @@ CREATE TABLE t (a int PRIMARY KEY, b int);
 CREATE INDEX t_b ON t (b) WITH (fillfactor = 60);
 
 -- item: key-index-storage-parameters
--- gap: storage parameters of a primary key's or unique constraint's index (`PRIMARY KEY WITH (fillfactor = 80)`) are not modeled and are lost
 -- current:
 CREATE TABLE t (a int PRIMARY KEY, b int UNIQUE);
 -- desired:

@@ -20,7 +20,7 @@ pub(super) fn constraint_name(n: &Option<String>) -> String {
 
 pub(super) fn unique_def(u: &Unique) -> String {
     format!(
-        "{}UNIQUE{} ({}){}",
+        "{}UNIQUE{} ({}){}{}",
         constraint_name(&u.name),
         if u.nulls_not_distinct {
             " NULLS NOT DISTINCT"
@@ -28,6 +28,7 @@ pub(super) fn unique_def(u: &Unique) -> String {
             ""
         },
         idents(&u.columns),
+        super::table::with_params(&u.options),
         deferral(u.deferral)
     )
 }

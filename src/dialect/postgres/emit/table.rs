@@ -33,9 +33,10 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
     }
     if let Some(pk) = &t.primary_key {
         items.push(format!(
-            "{}PRIMARY KEY ({}){}",
+            "{}PRIMARY KEY ({}){}{}",
             constraint_name(&pk.name),
             idents(&pk.columns),
+            with_params(&pk.options),
             deferral(pk.deferral)
         ));
     }
@@ -348,10 +349,11 @@ fn rename_column(cx: &mut Ctx<'_>, table: &Name, from: &str, to: &str) {
 fn add_primary_key(cx: &mut Ctx<'_>, table: &Name, pk: &PrimaryKey) {
     cx.push(
         format!(
-            "ALTER TABLE {} ADD {}PRIMARY KEY ({}){}",
+            "ALTER TABLE {} ADD {}PRIMARY KEY ({}){}{}",
             qname(table),
             constraint_name(&pk.name),
             idents(&pk.columns),
+            with_params(&pk.options),
             deferral(pk.deferral)
         ),
         hazards::add_primary_key(table),
@@ -401,7 +403,7 @@ fn add_unique(cx: &mut Ctx<'_>, table: &Name, u: &Unique) {
                 nulls_not_distinct: u.nulls_not_distinct,
                 comment: None,
                 renamed_from: None,
-                options: Default::default(),
+                options: u.options.clone(),
                 invalid: false,
             };
             let build = cx.stmt(create_index_sql(table, &ix, true), hz);

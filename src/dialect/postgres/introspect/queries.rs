@@ -168,7 +168,9 @@ pub const CONSTRAINTS: &str = concat!(
        rn.nspname::text AS ref_schema, rc.relname::text AS ref_table, \
        pg_get_expr(con.conbin, con.conrelid) AS check_expr, \
        COALESCE((to_jsonb(ix) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct, \
-       d.description AS comment \
+       d.description AS comment, \
+       (SELECT ic.reloptions::text[] FROM pg_class ic \
+         WHERE ic.oid = con.conindid AND con.contype IN ('p', 'u')) AS reloptions \
      FROM pg_constraint con \
      JOIN pg_class c ON c.oid = con.conrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
