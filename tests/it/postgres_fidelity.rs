@@ -14,33 +14,12 @@ use strata::migration::migration;
 use strata::plan::HazardKind;
 use strata::syntax::{self, SourceFile};
 
-use crate::conformance::postgres::Pair;
-use crate::conformance::{judge, Case};
+use crate::conformance::postgres::round_trip;
 use crate::postgres::{exec, inspect};
 use crate::support::{self, PgDb};
 
 fn pg() -> &'static dyn Dialect {
     dialect::for_kind(DialectKind::Postgres)
-}
-
-async fn round_trip(name: &str, current: &str, desired: &str) {
-    let Some(mut pair) = Pair::create().await else {
-        return;
-    };
-    let case = Case {
-        id: name.to_string(),
-        current: Some(current.to_string()),
-        desired: Some(desired.to_string()),
-        flags: Default::default(),
-    };
-    let v = judge(&mut pair, &case).await;
-    assert!(
-        v.up() && v.replan_empty() && v.down_restored(),
-        "{name}: {:?} {}\n{}",
-        v.status,
-        v.reason.unwrap_or_default(),
-        v.detail
-    );
 }
 
 macro_rules! cases {

@@ -5,28 +5,7 @@
 //! SQL must give the desired catalog, a second plan must be empty, and
 //! the rollback must give the current catalog back.
 
-use crate::conformance::postgres::Pair;
-use crate::conformance::{judge, Case};
-
-async fn round_trip(name: &str, current: &str, desired: &str) {
-    let Some(mut pair) = Pair::create().await else {
-        return;
-    };
-    let case = Case {
-        id: name.to_string(),
-        current: Some(current.to_string()),
-        desired: Some(desired.to_string()),
-        flags: Default::default(),
-    };
-    let v = judge(&mut pair, &case).await;
-    assert!(
-        v.up() && v.replan_empty() && v.down_restored(),
-        "{name}: {:?} {}\n{}",
-        v.status,
-        v.reason.unwrap_or_default(),
-        v.detail
-    );
-}
+use crate::conformance::postgres::round_trip;
 
 macro_rules! cases {
     ($($name:ident: $current:expr => $desired:expr;)*) => {$(
