@@ -83,6 +83,8 @@ fn summary(s: &Schema) -> String {
         (s.extensions.len(), "extension", "extensions"),
         (s.namespaces.len(), "namespace", "namespaces"),
         (s.events.len(), "event", "events"),
+        (s.composites.len(), "composite type", "composite types"),
+        (s.ranges.len(), "range type", "range types"),
     ] {
         if n > 0 {
             parts.push(counted(n, one, many));

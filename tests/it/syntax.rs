@@ -226,6 +226,8 @@ namespace app {}
 enum mood { happy, sad }
 domain positive as int check (value > 0)
 sequence invoice_number as bigint start 1000
+type money_pair { amount numeric; currency text }
+range floatrange as float8
 
 table orders {
   id      bigint pk
@@ -255,7 +257,8 @@ grant select, insert on table orders to reader
     assert_eq!(
         stderr,
         "ok: 1 file, 2 tables, 1 view, 1 enum, 1 domain, 1 sequence, 1 function, \
-         1 trigger, 1 policy, 2 grants, 1 extension, 1 namespace\n"
+         1 trigger, 1 policy, 2 grants, 1 extension, 1 namespace, 1 composite type, \
+         1 range type\n"
     );
 
     // The kinds a schema does not have are left out, but for the first
