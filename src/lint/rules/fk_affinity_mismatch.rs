@@ -6,7 +6,7 @@
 //! KEY`) is one type to SQLite and is not reported.
 
 use crate::ir::validate::sqlite_affinity;
-use crate::ir::{DialectKind, ObjectRef};
+use crate::ir::DialectKind;
 use crate::lint::{Context, Hit, Level, Rule};
 
 pub static RULE: Rule = Rule {
@@ -19,41 +19,26 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context) -> Vec<Hit> {
-    let mut out = Vec::new();
-    for t in cx.schema.tables.values() {
-        for (i, fk) in t.foreign_keys.iter().enumerate() {
-            let Some(target) = cx.schema.tables.get(&fk.ref_table) else {
-                continue;
-            };
-            for (c, r) in fk.columns.iter().zip(&fk.ref_columns) {
-                let (Some(lc), Some(rc)) = (t.column(c), target.column(r)) else {
-                    continue;
-                };
-                let (la, ra) = (
-                    sqlite_affinity(lc.ty.as_str()),
-                    sqlite_affinity(rc.ty.as_str()),
-                );
-                if la == ra {
-                    continue;
-                }
-                out.push(Hit::new(
-                    ObjectRef::ForeignKey {
-                        table: t.name.clone(),
-                        index: i,
-                    },
-                    format!(
-                        "`{}.{c}` ({la} affinity) references `{}.{r}` ({ra} affinity)",
-                        t.name, target.name
-                    ),
-                    format!(
-                        "declare `{c}` as `{}`, so that both hold values alike",
-                        rc.ty
-                    ),
-                ));
-            }
+    super::foreign_key_columns(cx, |t, lc, target, rc| {
+        let (la, ra) = (
+            sqlite_affinity(lc.ty.as_str()),
+            sqlite_affinity(rc.ty.as_str()),
+        );
+        if la == ra {
+            return None;
         }
-    }
-    out
+        let (c, r) = (&lc.name, &rc.name);
+        Some((
+            format!(
+                "`{}.{c}` ({la} affinity) references `{}.{r}` ({ra} affinity)",
+                t.name, target.name
+            ),
+            format!(
+                "declare `{c}` as `{}`, so that both hold values alike",
+                rc.ty
+            ),
+        ))
+    })
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! (`bigint` → `integer`) holds every key and is not reported.
 
 use crate::ir::validate::fold_type;
-use crate::ir::{DialectKind, ObjectRef};
+use crate::ir::DialectKind;
 use crate::lint::{Context, Hit, Level, Rule};
 
 pub static RULE: Rule = Rule {
@@ -29,39 +29,23 @@ fn max_of(ty: &str) -> Option<(u8, &'static str)> {
 }
 
 fn check(cx: &Context) -> Vec<Hit> {
-    let mut out = Vec::new();
-    for t in cx.schema.tables.values() {
-        for (i, fk) in t.foreign_keys.iter().enumerate() {
-            let Some(target) = cx.schema.tables.get(&fk.ref_table) else {
-                continue;
-            };
-            for (c, r) in fk.columns.iter().zip(&fk.ref_columns) {
-                let (Some(lc), Some(rc)) = (t.column(c), target.column(r)) else {
-                    continue;
-                };
-                let (Some((lw, lmax)), Some((rw, _))) =
-                    (max_of(lc.ty.as_str()), max_of(rc.ty.as_str()))
-                else {
-                    continue;
-                };
-                if lw >= rw {
-                    continue;
-                }
-                out.push(Hit::new(
-                    ObjectRef::ForeignKey {
-                        table: t.name.clone(),
-                        index: i,
-                    },
-                    format!(
-                        "`{}.{c}` is `{}` and references `{}.{r}` of type `{}`: keys past {lmax} cannot be referenced",
-                        t.name, lc.ty, target.name, rc.ty
-                    ),
-                    format!("declare `{c}` as `{}`", fold_type(rc.ty.as_str())),
-                ));
-            }
+    super::foreign_key_columns(cx, |t, lc, target, rc| {
+        let (Some((lw, lmax)), Some((rw, _))) = (max_of(lc.ty.as_str()), max_of(rc.ty.as_str()))
+        else {
+            return None;
+        };
+        if lw >= rw {
+            return None;
         }
-    }
-    out
+        let (c, r) = (&lc.name, &rc.name);
+        Some((
+            format!(
+                "`{}.{c}` is `{}` and references `{}.{r}` of type `{}`: keys past {lmax} cannot be referenced",
+                t.name, lc.ty, target.name, rc.ty
+            ),
+            format!("declare `{c}` as `{}`", fold_type(rc.ty.as_str())),
+        ))
+    })
 }
 
 #[cfg(test)]

@@ -91,6 +91,36 @@ fn typed_columns(
     out
 }
 
+/// Every column a foreign key pairs with the column it references (both
+/// tables in the schema), as a hit at the foreign key when `hit` gives a
+/// message and a hint for the pair.
+fn foreign_key_columns(
+    cx: &Context,
+    hit: impl Fn(&Table, &Column, &Table, &Column) -> Option<(String, String)>,
+) -> Vec<Hit> {
+    let mut out = Vec::new();
+    for t in cx.schema.tables.values() {
+        for (i, fk) in t.foreign_keys.iter().enumerate() {
+            let Some(target) = cx.schema.tables.get(&fk.ref_table) else {
+                continue;
+            };
+            for (c, r) in fk.columns.iter().zip(&fk.ref_columns) {
+                let (Some(lc), Some(rc)) = (t.column(c), target.column(r)) else {
+                    continue;
+                };
+                if let Some((message, hint)) = hit(t, lc, target, rc) {
+                    let at = ObjectRef::ForeignKey {
+                        table: t.name.clone(),
+                        index: i,
+                    };
+                    out.push(Hit::new(at, message, hint));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Test helpers: a schema from source text, and one rule's hits on it.
 #[cfg(test)]
 pub(crate) mod testing {
