@@ -23,7 +23,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::types::{lossless, widening};
 use crate::diff::{ColumnChanges, TableChange};
-use crate::ir::{Check, Column, Expr, ForeignKey, Index, IndexKey, Name, Table, Unique};
+use crate::ir::{
+    Check, Column, Expr, ForeignKey, Index, IndexKey, Name, PrimaryKey, Table, Unique,
+};
 use crate::plan::{Hazard, HazardKind};
 
 /// How much of the table a clause makes the server touch: the least
@@ -80,7 +82,7 @@ pub(super) enum Action<'a> {
     },
     AddColumn(&'a Column, Place<'a>),
     DropColumn(&'a str),
-    AddPrimaryKey(&'a [String]),
+    AddPrimaryKey(&'a PrimaryKey),
     DropPrimaryKey,
     AddUnique(&'a Unique),
     AddIndex(&'a Index),
@@ -335,7 +337,7 @@ fn table_change<'a>(cx: &mut Context<'a>, main: &mut Main<'a>, c: &'a TableChang
             .drops
             .push(Clause::new(Action::DropColumn(&col.name), Algo::Instant)),
         TableChange::AlterColumn { from, to, what } => alter_column(cx, main, from, to, what),
-        TableChange::AddPrimaryKey(pk) => main.adds.push(add_primary_key(cx, &pk.columns)),
+        TableChange::AddPrimaryKey(pk) => main.adds.push(add_primary_key(cx, pk)),
         TableChange::DropPrimaryKey(_) => main.drops.push(drop_primary_key(cx)),
         TableChange::AddUnique(u) => main.adds.push(add_unique(cx, u)),
         TableChange::DropUnique(u) => main.drops.push(Clause::new(
@@ -582,9 +584,9 @@ fn change_type<'a>(t: &str, mut cl: Clause<'a>, old: &Column, new: &Column) -> C
     cl
 }
 
-fn add_primary_key<'a>(cx: &Context<'a>, columns: &'a [String]) -> Clause<'a> {
+fn add_primary_key<'a>(cx: &Context<'a>, pk: &'a PrimaryKey) -> Clause<'a> {
     let t = cx.t;
-    Clause::new(Action::AddPrimaryKey(columns), Algo::Inplace)
+    Clause::new(Action::AddPrimaryKey(pk), Algo::Inplace)
         .why("a new primary key rebuilds the table")
         .hazard(
             HazardKind::TableRewrite,
@@ -594,7 +596,7 @@ fn add_primary_key<'a>(cx: &Context<'a>, columns: &'a [String]) -> Clause<'a> {
             HazardKind::MayFail,
             format!(
                 "duplicate or NULL values in ({}) make adding the primary key of {t} fail",
-                columns.join(", ")
+                pk.columns.join(", ")
             ),
         )
 }

@@ -512,6 +512,7 @@ fn indexes(rows: &Rows, schema: &mut Schema) {
                             columns: vec![c],
                             deferral: Default::default(),
                             options: Default::default(),
+                            comment: opt(r, 8).filter(|c| !c.is_empty()),
                         });
                     }
                 }

@@ -96,6 +96,7 @@ pub fn table(t: &mut Table, pks: &BTreeMap<Name, Vec<String>>) {
     columns(t, &column_names);
     if let Some(pk) = &mut t.primary_key {
         pk.name = None;
+        pk.comment = pk.comment.take().filter(|c| !c.is_empty());
     }
     uniques_from_indexes(t);
     let mut taken = key_names(t, &column_names);

@@ -1,6 +1,6 @@
 -- Item-by-item cases for MySQL/MariaDB (tests/it/conformance/items.rs):
 -- the attribute is in `desired`; `current` is where a change starts from.
--- Events and a primary key's index comment are another helper's.
+-- Events are another helper's.
 
 -- item: partition-range
 -- current:
@@ -135,3 +135,17 @@ CREATE TABLE t (id int NOT NULL, region int NOT NULL)
     PARTITION north VALUES IN (1, 2) (SUBPARTITION n0, SUBPARTITION n1),
     PARTITION south VALUES IN (3) (SUBPARTITION s0, SUBPARTITION s1)
   );
+
+-- item: primary-key-comment
+-- current:
+CREATE TABLE t (id bigint NOT NULL PRIMARY KEY, v int);
+-- desired:
+CREATE TABLE t (id bigint NOT NULL, v int NOT NULL, PRIMARY KEY (id, v) COMMENT 'the key''s own comment');
+
+-- item: primary-key-comment-changed
+-- current:
+CREATE TABLE t (id bigint NOT NULL, PRIMARY KEY (id) COMMENT 'old');
+CREATE TABLE c (t_id bigint, FOREIGN KEY (t_id) REFERENCES t (id));
+-- desired:
+CREATE TABLE t (id bigint NOT NULL, PRIMARY KEY (id) COMMENT 'new');
+CREATE TABLE c (t_id bigint, FOREIGN KEY (t_id) REFERENCES t (id));

@@ -12,7 +12,7 @@ use crate::dialect::mysql::hazards;
 use crate::dialect::mysql::quote::{ident, idents, name, string};
 use crate::dialect::EmitOptions;
 use crate::diff::TableChange;
-use crate::ir::{Check, Column, ForeignKey, Partitioning, Table};
+use crate::ir::{Check, Column, ForeignKey, Partitioning, PrimaryKey, Table};
 use crate::plan::Hazard;
 
 fn table_options(t: &Table) -> String {
@@ -33,12 +33,22 @@ fn table_options(t: &Table) -> String {
     s
 }
 
+/// `PRIMARY KEY (…) [COMMENT '…']`, in `CREATE TABLE` and `ADD`.
+fn primary_key_def(pk: &PrimaryKey) -> String {
+    let comment = pk
+        .comment
+        .as_ref()
+        .map(|c| format!(" COMMENT {}", string(c)))
+        .unwrap_or_default();
+    format!("PRIMARY KEY ({}){comment}", idents(&pk.columns))
+}
+
 pub(super) fn create_table(t: &Table) -> String {
     // A check written on a column (MariaDB keeps it apart) goes on its line.
     let on_column = |ck: &Check| check_column(t, ck).is_some();
     let mut lines: Vec<String> = t.columns.iter().map(|c| column_with_checks(c, t)).collect();
     if let Some(pk) = &t.primary_key {
-        lines.push(format!("PRIMARY KEY ({})", idents(&pk.columns)));
+        lines.push(primary_key_def(pk));
     }
     for u in &t.uniques {
         lines.push(format!(
@@ -225,7 +235,7 @@ fn clause(a: &Action<'_>, to: &Table) -> String {
         }
         Action::AddColumn(c, p) => format!("ADD COLUMN {}{}", column_with_checks(c, to), place(p)),
         Action::DropColumn(n) => format!("DROP COLUMN {}", ident(n)),
-        Action::AddPrimaryKey(cols) => format!("ADD PRIMARY KEY ({})", idents(cols)),
+        Action::AddPrimaryKey(pk) => format!("ADD {}", primary_key_def(pk)),
         Action::DropPrimaryKey => "DROP PRIMARY KEY".into(),
         Action::AddUnique(u) => format!(
             "ADD UNIQUE KEY {} ({})",
