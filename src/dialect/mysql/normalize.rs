@@ -84,6 +84,9 @@ pub fn schema(s: &Schema) -> Schema {
     for e in out.events.values_mut() {
         super::events::normalize(e);
     }
+    for s in out.sequences.values_mut() {
+        super::sequences::normalize(s);
+    }
     out
 }
 
