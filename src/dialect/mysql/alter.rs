@@ -106,6 +106,9 @@ pub(super) enum Action<'a> {
     SetComment(&'a str),
     /// A table option; `None` puts back the server's default.
     SetOption(&'a str, Option<&'a str>),
+    /// MariaDB's `ADD SYSTEM VERSIONING` (true) or `DROP SYSTEM
+    /// VERSIONING` (false), each a statement of its own.
+    SystemVersioning(bool),
     AddForeignKey(&'a ForeignKey),
 }
 
@@ -223,6 +226,20 @@ pub(super) fn layout<'a>(
         }
     }
 
+    // Versioning dropped goes first, so that the other statements meet
+    // a plain table; added goes last, over the table as it ends up.
+    let mut added_versioning = None;
+    match system_versioning(&cx, from, to) {
+        Some(
+            c @ Clause {
+                action: Action::SystemVersioning(false),
+                ..
+            },
+        ) => {
+            out.insert(0, Statement::Alter(vec![c]));
+        }
+        other => added_versioning = other,
+    }
     let mut main = Main::default();
     for c in changes {
         table_change(&mut cx, &mut main, c);
@@ -241,7 +258,62 @@ pub(super) fn layout<'a>(
     if !added_fks.is_empty() {
         out.push(Statement::Alter(add_foreign_keys(&cx, from, &added_fks)));
     }
+    if let Some(c) = added_versioning {
+        out.push(Statement::Alter(vec![c]));
+    } else if versioned(from) && versioned(to) {
+        under_kept_history(cx.t, &mut out);
+    }
     out
+}
+
+/// The table option a system-versioned MariaDB table has
+/// (`WITH SYSTEM VERSIONING`).
+pub(super) const SYSTEM_VERSIONING: &str = "system_versioning";
+
+pub(super) fn versioned(t: &Table) -> bool {
+    t.options.contains_key(SYSTEM_VERSIONING)
+}
+
+fn system_versioning<'a>(cx: &Context<'a>, from: &Table, to: &Table) -> Option<Clause<'a>> {
+    let t = cx.t;
+    match (versioned(from), versioned(to)) {
+        (true, false) => Some(
+            Clause::new(Action::SystemVersioning(false), Algo::Copy)
+                .why("dropping system versioning copies the table")
+                .hazard(
+                    HazardKind::DataLoss,
+                    format!("dropping system versioning of {t} deletes its history rows"),
+                ),
+        ),
+        (false, true) => Some(
+            Clause::new(Action::SystemVersioning(true), Algo::Copy)
+                .why("adding system versioning copies the table")
+                .hazard(
+                    HazardKind::TableRewrite,
+                    format!("adding system versioning to {t} copies the table"),
+                ),
+        ),
+        _ => None,
+    }
+}
+
+/// MariaDB refuses to alter a system-versioned table unless the session
+/// keeps its history (`system_versioning_alter_history = KEEP`, which the
+/// emitter sets around the statements): the history rows are altered
+/// too, and a dropped column goes from them as well.
+fn under_kept_history(t: &str, out: &mut [Statement<'_>]) {
+    if let Some(first) = out.iter_mut().find_map(|s| match s {
+        Statement::Alter(clauses) => clauses.first_mut(),
+        Statement::RenameTable { .. } => None,
+    }) {
+        first.hazards.push(Hazard {
+            kind: HazardKind::TableRewrite,
+            message: format!(
+                "{t} is system-versioned: its history rows are altered with it (system_versioning_alter_history = KEEP)"
+            ),
+            acknowledged: None,
+        });
+    }
 }
 
 /// The foreign keys to drop (by name) and to add. MySQL cannot rename a
@@ -713,7 +785,7 @@ fn set_options<'a>(
     let mut out = Vec::new();
     let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     for k in keys {
-        if k == "charset" || k == "collate" || old.get(k) == new.get(k) {
+        if k == "charset" || k == "collate" || k == SYSTEM_VERSIONING || old.get(k) == new.get(k) {
             continue;
         }
         let value = new.get(k).map(String::as_str);

@@ -304,6 +304,7 @@ fn build(server: &Server, db: &str, db_collation: &str, c: Catalog) -> Introspec
         &mut schema,
     );
     unqualify_defaults(db, &mut schema);
+    period_columns(&c.columns, &mut warnings);
     indexes(&c.indexes, &mut schema);
     foreign_keys(&c.fks, db, server.mariadb, &mut schema);
     for (tname, checks) in table_checks {
@@ -318,6 +319,24 @@ fn build(server: &Server, db: &str, db_collation: &str, c: Catalog) -> Introspec
     sequences::sequences(&c.sequences, &mut schema);
     partitions(&c.partitions, &mut schema);
     Introspection { schema, warnings }
+}
+
+/// A system-versioned table's own `ROW START`/`ROW END` columns and its
+/// columns `WITHOUT SYSTEM VERSIONING` are not modeled (versioning with
+/// the server's hidden period columns is): reported, once per table.
+fn period_columns(rows: &Rows, warnings: &mut Vec<String>) {
+    let mut tables = BTreeSet::new();
+    for r in rows {
+        let period = matches!(opt(r, 9).as_deref(), Some("ROW START" | "ROW END"));
+        if period || col(r, 5).contains("WITHOUT SYSTEM VERSIONING") {
+            tables.insert(col(r, 0));
+        }
+    }
+    for t in tables {
+        warnings.push(format!(
+            "table {t}: its system-time period columns or columns WITHOUT SYSTEM VERSIONING are not modeled; a plan that changes it may fail"
+        ));
+    }
 }
 
 /// MariaDB prints a sequence a default calls with the database's name,
@@ -353,9 +372,7 @@ fn tables(
         match kind.as_str() {
             "VIEW" => continue,
             "BASE TABLE" => {}
-            "SYSTEM VERSIONED" => warnings.push(format!(
-                "table {name} is system-versioned; strata models it as a plain table"
-            )),
+            "SYSTEM VERSIONED" => {}
             // Read apart (`sequences::read`): a sequence is a table only
             // in how MariaDB stores it.
             "SEQUENCE" => continue,
@@ -365,6 +382,10 @@ fn tables(
             }
         }
         let mut t = Table::new(Name::new(&name));
+        if kind == "SYSTEM VERSIONED" {
+            t.options
+                .insert(super::alter::SYSTEM_VERSIONING.into(), "true".into());
+        }
         if let Some(engine) = opt(r, 2) {
             t.options.insert("engine".into(), engine);
         }

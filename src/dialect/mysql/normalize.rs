@@ -378,6 +378,12 @@ fn table_options(
                 }
             }
             "auto_increment" => {}
+            // `WITH SYSTEM VERSIONING` (MariaDB): present or not.
+            "system_versioning" => {
+                if matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "on" | "yes") {
+                    out.insert(key, "true".into());
+                }
+            }
             "row_format" => {
                 let v = v.to_ascii_lowercase();
                 if v != "default" {

@@ -17,7 +17,11 @@ use crate::plan::Hazard;
 
 fn table_options(t: &Table) -> String {
     let mut s = String::new();
-    for (k, v) in &t.options {
+    for (k, v) in t
+        .options
+        .iter()
+        .filter(|(k, _)| *k != alter::SYSTEM_VERSIONING)
+    {
         let clause = match k.as_str() {
             "engine" => format!("ENGINE={v}"),
             "charset" => format!("DEFAULT CHARSET={v}"),
@@ -29,6 +33,9 @@ fn table_options(t: &Table) -> String {
     }
     if let Some(c) = &t.comment {
         s.push_str(&format!(" COMMENT={}", string(c)));
+    }
+    if alter::versioned(t) {
+        s.push_str(" WITH SYSTEM VERSIONING");
     }
     s
 }
@@ -101,6 +108,7 @@ pub(super) fn alter_table(
             Statement::Alter(clauses) => statement(&tname, to, &clauses, options),
         })
         .collect();
+
     for (c, fill) in filled {
         let col = ident(&c.name);
         out.push((
@@ -119,8 +127,19 @@ pub(super) fn alter_table(
             }],
         ));
     }
+    if alter::versioned(from) && alter::versioned(to) && !out.is_empty() {
+        out.insert(0, (KEEP_HISTORY.into(), Vec::new()));
+        out.push((RESTORE_HISTORY.into(), Vec::new()));
+    }
     out
 }
+
+/// Around the statements that alter a system-versioned table (MariaDB
+/// refuses them otherwise); apply runs these again on resume, and they
+/// change nothing that lasts.
+const KEEP_HISTORY: &str = "SET @strata_system_versioning_alter_history = @@SESSION.system_versioning_alter_history, SESSION system_versioning_alter_history = KEEP";
+const RESTORE_HISTORY: &str =
+    "SET SESSION system_versioning_alter_history = @strata_system_versioning_alter_history";
 
 /// `changes` with each new column that carries a `backfill` added
 /// nullable, and those columns with their fill: the caller fills them
@@ -259,6 +278,8 @@ fn clause(a: &Action<'_>, to: &Table) -> String {
         Action::DropColumnCheck(c) => format!("MODIFY COLUMN {}", column_def(c)),
         Action::SetComment(c) => format!("COMMENT = {}", string(c)),
         Action::SetOption(k, v) => set_option(k, *v),
+        Action::SystemVersioning(true) => "ADD SYSTEM VERSIONING".into(),
+        Action::SystemVersioning(false) => "DROP SYSTEM VERSIONING".into(),
         Action::AddForeignKey(fk) => format!("ADD {}", fk_def(fk)),
     }
 }
