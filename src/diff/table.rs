@@ -209,6 +209,7 @@ pub(super) fn table_changes(from: &Table, to: &Table, renames: &Renames) -> Vec<
         columns: renames.columns_of(table, &pk.columns),
         deferral: pk.deferral,
         options: pk.options.clone(),
+        comment: pk.comment.clone(),
     });
     if pk_from != to.primary_key {
         if let Some(pk) = &from.primary_key {

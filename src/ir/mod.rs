@@ -479,6 +479,10 @@ pub struct PrimaryKey {
     /// (PostgreSQL).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub options: BTreeMap<String, String>,
+    /// The comment on the key's index, `PRIMARY KEY (id) COMMENT 'x'`
+    /// (MySQL/MariaDB; the other dialects refuse it in validation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

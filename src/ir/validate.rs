@@ -118,6 +118,7 @@ pub(crate) mod test_support {
             columns: cols.iter().map(|c| c.to_string()).collect(),
             deferral: Default::default(),
             options: Default::default(),
+            comment: None,
         });
         t
     }

@@ -1025,6 +1025,7 @@ impl<'a> Lowerer<'a> {
                 columns: vec![cname.to_string()],
                 deferral: Default::default(),
                 options: Default::default(),
+                comment: None,
             });
             mine.push(Member::PrimaryKey);
             self.record(
@@ -1232,11 +1233,17 @@ impl<'a> Lowerer<'a> {
             columns: cols,
             deferral: Default::default(),
             options: Default::default(),
+            comment: None,
         };
         for c in p.clone().into_inner() {
             match c.as_rule() {
                 Rule::deferral => pk.deferral = deferral(&c),
                 Rule::table_with => self.options(&c, &mut pk.options),
+                Rule::attr_comment => {
+                    let v = self.string_child(&c).unwrap_or_default();
+                    let csp = self.span(&c);
+                    self.once(&mut pk.comment, v, csp, "a primary key comment");
+                }
                 _ => {}
             }
         }

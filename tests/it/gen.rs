@@ -212,6 +212,7 @@ fn gen_table(rng: &mut Rng, d: DialectKind, name: &str, earlier: &[Table]) -> Ta
         columns: vec!["id".into()],
         deferral: Default::default(),
         options: Default::default(),
+        comment: None,
     });
     let n = 1 + rng.below(4);
     let mut used = vec!["id".to_string()];

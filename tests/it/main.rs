@@ -33,6 +33,7 @@ mod inspect_progress;
 mod keep_dropped;
 mod lint;
 mod literals;
+mod mariadb_objects;
 mod migrate;
 mod migrate_trust;
 mod mysql;

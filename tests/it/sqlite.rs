@@ -241,6 +241,7 @@ async fn missing_file_reads_empty_and_apply_creates_it() {
         columns: vec!["id".into()],
         deferral: Default::default(),
         options: Default::default(),
+        comment: None,
     });
     want.tables.insert(t.name.clone(), t);
     let m = migration(&found.schema, &want, sqlite(), &EmitOptions::default()).expect("plan");

@@ -69,6 +69,7 @@ fn users() -> Table {
         columns: vec!["id".into()],
         deferral: Default::default(),
         options: Default::default(),
+        comment: None,
     });
     t.indexes = vec![index("users_email_idx", &["email"])];
     t

@@ -23,7 +23,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::types::{lossless, widening};
 use crate::diff::{ColumnChanges, TableChange};
-use crate::ir::{Check, Column, Expr, ForeignKey, Index, IndexKey, Name, Table, Unique};
+use crate::ir::{
+    Check, Column, Expr, ForeignKey, Index, IndexKey, Name, PrimaryKey, Table, Unique,
+};
 use crate::plan::{Hazard, HazardKind};
 
 /// How much of the table a clause makes the server touch: the least
@@ -80,7 +82,7 @@ pub(super) enum Action<'a> {
     },
     AddColumn(&'a Column, Place<'a>),
     DropColumn(&'a str),
-    AddPrimaryKey(&'a [String]),
+    AddPrimaryKey(&'a PrimaryKey),
     DropPrimaryKey,
     AddUnique(&'a Unique),
     AddIndex(&'a Index),
@@ -104,6 +106,9 @@ pub(super) enum Action<'a> {
     SetComment(&'a str),
     /// A table option; `None` puts back the server's default.
     SetOption(&'a str, Option<&'a str>),
+    /// MariaDB's `ADD SYSTEM VERSIONING` (true) or `DROP SYSTEM
+    /// VERSIONING` (false), each a statement of its own.
+    SystemVersioning(bool),
     AddForeignKey(&'a ForeignKey),
 }
 
@@ -221,6 +226,20 @@ pub(super) fn layout<'a>(
         }
     }
 
+    // Versioning dropped goes first, so that the other statements meet
+    // a plain table; added goes last, over the table as it ends up.
+    let mut added_versioning = None;
+    match system_versioning(&cx, from, to) {
+        Some(
+            c @ Clause {
+                action: Action::SystemVersioning(false),
+                ..
+            },
+        ) => {
+            out.insert(0, Statement::Alter(vec![c]));
+        }
+        other => added_versioning = other,
+    }
     let mut main = Main::default();
     for c in changes {
         table_change(&mut cx, &mut main, c);
@@ -239,7 +258,62 @@ pub(super) fn layout<'a>(
     if !added_fks.is_empty() {
         out.push(Statement::Alter(add_foreign_keys(&cx, from, &added_fks)));
     }
+    if let Some(c) = added_versioning {
+        out.push(Statement::Alter(vec![c]));
+    } else if versioned(from) && versioned(to) {
+        under_kept_history(cx.t, &mut out);
+    }
     out
+}
+
+/// The table option a system-versioned MariaDB table has
+/// (`WITH SYSTEM VERSIONING`).
+pub(super) const SYSTEM_VERSIONING: &str = "system_versioning";
+
+pub(super) fn versioned(t: &Table) -> bool {
+    t.options.contains_key(SYSTEM_VERSIONING)
+}
+
+fn system_versioning<'a>(cx: &Context<'a>, from: &Table, to: &Table) -> Option<Clause<'a>> {
+    let t = cx.t;
+    match (versioned(from), versioned(to)) {
+        (true, false) => Some(
+            Clause::new(Action::SystemVersioning(false), Algo::Copy)
+                .why("dropping system versioning copies the table")
+                .hazard(
+                    HazardKind::DataLoss,
+                    format!("dropping system versioning of {t} deletes its history rows"),
+                ),
+        ),
+        (false, true) => Some(
+            Clause::new(Action::SystemVersioning(true), Algo::Copy)
+                .why("adding system versioning copies the table")
+                .hazard(
+                    HazardKind::TableRewrite,
+                    format!("adding system versioning to {t} copies the table"),
+                ),
+        ),
+        _ => None,
+    }
+}
+
+/// MariaDB refuses to alter a system-versioned table unless the session
+/// keeps its history (`system_versioning_alter_history = KEEP`, which the
+/// emitter sets around the statements): the history rows are altered
+/// too, and a dropped column goes from them as well.
+fn under_kept_history(t: &str, out: &mut [Statement<'_>]) {
+    if let Some(first) = out.iter_mut().find_map(|s| match s {
+        Statement::Alter(clauses) => clauses.first_mut(),
+        Statement::RenameTable { .. } => None,
+    }) {
+        first.hazards.push(Hazard {
+            kind: HazardKind::TableRewrite,
+            message: format!(
+                "{t} is system-versioned: its history rows are altered with it (system_versioning_alter_history = KEEP)"
+            ),
+            acknowledged: None,
+        });
+    }
 }
 
 /// The foreign keys to drop (by name) and to add. MySQL cannot rename a
@@ -335,7 +409,7 @@ fn table_change<'a>(cx: &mut Context<'a>, main: &mut Main<'a>, c: &'a TableChang
             .drops
             .push(Clause::new(Action::DropColumn(&col.name), Algo::Instant)),
         TableChange::AlterColumn { from, to, what } => alter_column(cx, main, from, to, what),
-        TableChange::AddPrimaryKey(pk) => main.adds.push(add_primary_key(cx, &pk.columns)),
+        TableChange::AddPrimaryKey(pk) => main.adds.push(add_primary_key(cx, pk)),
         TableChange::DropPrimaryKey(_) => main.drops.push(drop_primary_key(cx)),
         TableChange::AddUnique(u) => main.adds.push(add_unique(cx, u)),
         TableChange::DropUnique(u) => main.drops.push(Clause::new(
@@ -582,9 +656,9 @@ fn change_type<'a>(t: &str, mut cl: Clause<'a>, old: &Column, new: &Column) -> C
     cl
 }
 
-fn add_primary_key<'a>(cx: &Context<'a>, columns: &'a [String]) -> Clause<'a> {
+fn add_primary_key<'a>(cx: &Context<'a>, pk: &'a PrimaryKey) -> Clause<'a> {
     let t = cx.t;
-    Clause::new(Action::AddPrimaryKey(columns), Algo::Inplace)
+    Clause::new(Action::AddPrimaryKey(pk), Algo::Inplace)
         .why("a new primary key rebuilds the table")
         .hazard(
             HazardKind::TableRewrite,
@@ -594,7 +668,7 @@ fn add_primary_key<'a>(cx: &Context<'a>, columns: &'a [String]) -> Clause<'a> {
             HazardKind::MayFail,
             format!(
                 "duplicate or NULL values in ({}) make adding the primary key of {t} fail",
-                columns.join(", ")
+                pk.columns.join(", ")
             ),
         )
 }
@@ -711,7 +785,7 @@ fn set_options<'a>(
     let mut out = Vec::new();
     let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     for k in keys {
-        if k == "charset" || k == "collate" || old.get(k) == new.get(k) {
+        if k == "charset" || k == "collate" || k == SYSTEM_VERSIONING || old.get(k) == new.get(k) {
             continue;
         }
         let value = new.get(k).map(String::as_str);

@@ -139,7 +139,7 @@ fn tokens(s: &str, keep_introducers: bool) -> Vec<Token> {
 
 /// The canonical spelling of an SQL expression (see the module docs).
 pub fn expr(s: &str, columns: &[String]) -> String {
-    let mut toks = tokenize(s);
+    let mut toks = sequence_calls(tokenize(s));
     // Redundant outer parentheses.
     loop {
         let text: String = render(&toks);
@@ -199,6 +199,65 @@ pub fn expr(s: &str, columns: &[String]) -> String {
         }
     }
     render(&out)
+}
+
+/// MariaDB prints a sequence call as `nextval(`s`)` however it was
+/// written (`NEXTVAL(s)`, `NEXT VALUE FOR s`; `lastval` and `PREVIOUS
+/// VALUE FOR` alike): the same form here, the sequence's name quoted so
+/// that it is never taken for a column.
+fn sequence_calls(toks: Vec<Token>) -> Vec<Token> {
+    let word = |t: Option<&Token>, w: &str| {
+        t.is_some_and(|t| t.kind == Kind::Word && t.text.eq_ignore_ascii_case(w))
+    };
+    let punct =
+        |t: Option<&Token>, p: &str| t.is_some_and(|t| t.kind == Kind::Punct && t.text == p);
+    let name = |t: Option<&Token>| t.is_some_and(|t| matches!(t.kind, Kind::Word | Kind::Quoted));
+    let mut out = Vec::with_capacity(toks.len());
+    let mut i = 0;
+    while i < toks.len() {
+        let at = |k: usize| toks.get(i + k);
+        let (call, seq, used) = if (word(at(0), "next") || word(at(0), "previous"))
+            && word(at(1), "value")
+            && word(at(2), "for")
+            && name(at(3))
+        {
+            let call = if word(at(0), "next") {
+                "nextval"
+            } else {
+                "lastval"
+            };
+            (call, at(3), 4)
+        } else if (word(at(0), "nextval") || word(at(0), "lastval"))
+            && punct(at(1), "(")
+            && name(at(2))
+            && punct(at(3), ")")
+        {
+            (
+                if word(at(0), "nextval") {
+                    "nextval"
+                } else {
+                    "lastval"
+                },
+                at(2),
+                4,
+            )
+        } else {
+            out.push(toks[i].clone());
+            i += 1;
+            continue;
+        };
+        let seq = seq.map(|t| t.text.clone()).unwrap_or_default();
+        for (kind, text) in [
+            (Kind::Word, call.to_string()),
+            (Kind::Punct, "(".into()),
+            (Kind::Quoted, seq),
+            (Kind::Punct, ")".into()),
+        ] {
+            out.push(Token { kind, text });
+        }
+        i += used;
+    }
+    out
 }
 
 /// Words after which `(` opens a list or a sub-expression, not a call.
@@ -644,6 +703,21 @@ mod tests {
 
     fn cols() -> Vec<String> {
         vec!["A".into(), "b".into()]
+    }
+
+    #[test]
+    fn a_sequence_call_is_one_spelling() {
+        let want = "nextval(`s`)";
+        for written in [
+            "NEXTVAL(s)",
+            "nextval(`s`)",
+            "next value for s",
+            "NEXT VALUE FOR `s`",
+        ] {
+            assert_eq!(expr(written, &cols()), want, "{written}");
+        }
+        assert_eq!(expr("(lastval(b) + 1)", &cols()), "lastval(`b`) + 1");
+        assert_eq!(expr("previous value for s", &cols()), "lastval(`s`)");
     }
 
     #[test]

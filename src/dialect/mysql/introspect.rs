@@ -11,6 +11,7 @@
 mod events;
 pub mod queries;
 mod routines;
+mod sequences;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -177,6 +178,8 @@ struct Catalog {
     parameters: Rows,
     events: Rows,
     partitions: Rows,
+    /// MariaDB sequences: name, comment, then their options.
+    sequences: Rows,
 }
 
 async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
@@ -216,7 +219,10 @@ async fn fetch_catalog(pool: &MySqlPool, server: &Server, db: &str) -> miette::R
         fetch(pool, TRIGGERS, db),
         fetch(pool, COLLATIONS, db),
     )?;
-    let views = with_written_bodies(pool, db, views).await?;
+    let (views, sequences) = futures::try_join!(
+        with_written_bodies(pool, db, views),
+        sequences::read(pool, db, &tables),
+    )?;
     let (routines, parameters, events, partitions) = futures::try_join!(
         fetch(pool, ROUTINES, db),
         fetch(pool, PARAMETERS, db),
@@ -236,6 +242,7 @@ async fn fetch_catalog(pool: &MySqlPool, server: &Server, db: &str) -> miette::R
         parameters,
         events,
         partitions,
+        sequences,
     })
 }
 
@@ -296,6 +303,8 @@ fn build(server: &Server, db: &str, db_collation: &str, c: Catalog) -> Introspec
         &json_checks,
         &mut schema,
     );
+    unqualify_defaults(db, &mut schema);
+    period_columns(&c.columns, &mut warnings);
     indexes(&c.indexes, &mut schema);
     foreign_keys(&c.fks, db, server.mariadb, &mut schema);
     for (tname, checks) in table_checks {
@@ -307,8 +316,41 @@ fn build(server: &Server, db: &str, db_collation: &str, c: Catalog) -> Introspec
     triggers(&c.triggers, &mut schema);
     routines::routines(&c.routines, &c.parameters, &mut schema, &mut warnings);
     events::events(&c.events, &mut schema);
+    sequences::sequences(&c.sequences, &mut schema);
     partitions(&c.partitions, &mut schema);
     Introspection { schema, warnings }
+}
+
+/// A system-versioned table's own `ROW START`/`ROW END` columns and its
+/// columns `WITHOUT SYSTEM VERSIONING` are not modeled (versioning with
+/// the server's hidden period columns is): reported, once per table.
+fn period_columns(rows: &Rows, warnings: &mut Vec<String>) {
+    let mut tables = BTreeSet::new();
+    for r in rows {
+        let period = matches!(opt(r, 9).as_deref(), Some("ROW START" | "ROW END"));
+        if period || col(r, 5).contains("WITHOUT SYSTEM VERSIONING") {
+            tables.insert(col(r, 0));
+        }
+    }
+    for t in tables {
+        warnings.push(format!(
+            "table {t}: its system-time period columns or columns WITHOUT SYSTEM VERSIONING are not modeled; a plan that changes it may fail"
+        ));
+    }
+}
+
+/// MariaDB prints a sequence a default calls with the database's name,
+/// `nextval(`db`.`s`)`: a sequence of the same database is unqualified,
+/// as the schema names it and as another database built from it prints.
+fn unqualify_defaults(db: &str, schema: &mut Schema) {
+    let prefix = format!("{}.", ident(db));
+    for t in schema.tables.values_mut() {
+        for c in &mut t.columns {
+            if let Some(d) = c.default.as_mut().filter(|d| d.as_str().contains(&prefix)) {
+                *d = Expr::new(d.as_str().replace(&prefix, ""));
+            }
+        }
+    }
 }
 
 /// Base tables with their engine, collation, comment and options (those
@@ -330,19 +372,20 @@ fn tables(
         match kind.as_str() {
             "VIEW" => continue,
             "BASE TABLE" => {}
-            "SYSTEM VERSIONED" => warnings.push(format!(
-                "table {name} is system-versioned; strata models it as a plain table"
-            )),
-            "SEQUENCE" => {
-                warnings.push(format!("sequence {name} is not modeled by strata yet"));
-                continue;
-            }
+            "SYSTEM VERSIONED" => {}
+            // Read apart (`sequences::read`): a sequence is a table only
+            // in how MariaDB stores it.
+            "SEQUENCE" => continue,
             other => {
                 warnings.push(format!("{other} {name} is not modeled by strata"));
                 continue;
             }
         }
         let mut t = Table::new(Name::new(&name));
+        if kind == "SYSTEM VERSIONED" {
+            t.options
+                .insert(super::alter::SYSTEM_VERSIONING.into(), "true".into());
+        }
         if let Some(engine) = opt(r, 2) {
             t.options.insert("engine".into(), engine);
         }
@@ -512,6 +555,7 @@ fn indexes(rows: &Rows, schema: &mut Schema) {
                             columns: vec![c],
                             deferral: Default::default(),
                             options: Default::default(),
+                            comment: opt(r, 8).filter(|c| !c.is_empty()),
                         });
                     }
                 }

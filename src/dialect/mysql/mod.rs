@@ -15,6 +15,7 @@ pub mod quote;
 pub mod resume;
 pub mod routines;
 pub mod scratch;
+pub mod sequences;
 pub mod types;
 
 use futures::future::LocalBoxFuture;

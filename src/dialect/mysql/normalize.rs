@@ -84,6 +84,9 @@ pub fn schema(s: &Schema) -> Schema {
     for e in out.events.values_mut() {
         super::events::normalize(e);
     }
+    for s in out.sequences.values_mut() {
+        super::sequences::normalize(s);
+    }
     out
 }
 
@@ -96,6 +99,7 @@ pub fn table(t: &mut Table, pks: &BTreeMap<Name, Vec<String>>) {
     columns(t, &column_names);
     if let Some(pk) = &mut t.primary_key {
         pk.name = None;
+        pk.comment = pk.comment.take().filter(|c| !c.is_empty());
     }
     uniques_from_indexes(t);
     let mut taken = key_names(t, &column_names);
@@ -374,6 +378,12 @@ fn table_options(
                 }
             }
             "auto_increment" => {}
+            // `WITH SYSTEM VERSIONING` (MariaDB): present or not.
+            "system_versioning" => {
+                if matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "on" | "yes") {
+                    out.insert(key, "true".into());
+                }
+            }
             "row_format" => {
                 let v = v.to_ascii_lowercase();
                 if v != "default" {

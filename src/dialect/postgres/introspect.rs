@@ -451,6 +451,7 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
                     columns,
                     deferral,
                     options: storage_parameters(r)?,
+                    comment: None,
                 })
             }
             "u" => t.uniques.push(Unique {

@@ -248,6 +248,7 @@ fn table(name: &str, cols: &[ColumnRow], def: Option<&TableDef>) -> Table {
             columns: pk.into_iter().map(|(_, n)| n).collect(),
             deferral: Default::default(),
             options: Default::default(),
+            comment: None,
         });
     }
     let Some(d) = def else {

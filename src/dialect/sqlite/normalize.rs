@@ -406,6 +406,7 @@ mod schema_tests {
             columns: vec!["id".into()],
             deferral: Default::default(),
             options: Default::default(),
+            comment: None,
         });
         t.indexes.push(Index {
             name: None,

@@ -1,6 +1,6 @@
 -- Item-by-item cases for MySQL/MariaDB (tests/it/conformance/items.rs):
 -- the attribute is in `desired`; `current` is where a change starts from.
--- Events and a primary key's index comment are another helper's.
+-- Events are another helper's.
 
 -- item: partition-range
 -- current:
@@ -135,3 +135,46 @@ CREATE TABLE t (id int NOT NULL, region int NOT NULL)
     PARTITION north VALUES IN (1, 2) (SUBPARTITION n0, SUBPARTITION n1),
     PARTITION south VALUES IN (3) (SUBPARTITION s0, SUBPARTITION s1)
   );
+
+-- item: primary-key-comment
+-- current:
+CREATE TABLE t (id bigint NOT NULL PRIMARY KEY, v int);
+-- desired:
+CREATE TABLE t (id bigint NOT NULL, v int NOT NULL, PRIMARY KEY (id, v) COMMENT 'the key''s own comment');
+
+-- item: primary-key-comment-changed
+-- current:
+CREATE TABLE t (id bigint NOT NULL, PRIMARY KEY (id) COMMENT 'old');
+CREATE TABLE c (t_id bigint, FOREIGN KEY (t_id) REFERENCES t (id));
+-- desired:
+CREATE TABLE t (id bigint NOT NULL, PRIMARY KEY (id) COMMENT 'new');
+CREATE TABLE c (t_id bigint, FOREIGN KEY (t_id) REFERENCES t (id));
+
+-- item: mariadb-sequences
+-- current:
+-- desired:
+CREATE SEQUENCE s START WITH 100 MINVALUE 10 MAXVALUE 100000 INCREMENT BY 5 CACHE 20 CYCLE COMMENT 'order numbers';
+CREATE SEQUENCE plain;
+CREATE SEQUENCE down_from INCREMENT BY -1;
+CREATE TABLE t (id bigint NOT NULL DEFAULT NEXTVAL(s) PRIMARY KEY, n bigint DEFAULT (NEXTVAL(plain) + 1));
+
+-- item: mariadb-sequences-changed
+-- current:
+CREATE SEQUENCE s START WITH 1 INCREMENT BY 1 COMMENT 'old';
+CREATE SEQUENCE gone MAXVALUE 50;
+CREATE TABLE t (id bigint NOT NULL DEFAULT NEXTVAL(s) PRIMARY KEY);
+-- desired:
+CREATE SEQUENCE s START WITH 1 INCREMENT BY 2 MAXVALUE 1000000 CACHE 10 COMMENT 'new';
+CREATE SEQUENCE added START WITH 7;
+CREATE TABLE t (id bigint NOT NULL DEFAULT NEXTVAL(s) PRIMARY KEY, n bigint NOT NULL DEFAULT NEXTVAL(added));
+
+-- item: mariadb-system-versioning
+-- current:
+CREATE TABLE t (id int NOT NULL PRIMARY KEY, a int);
+CREATE TABLE gone (id int NOT NULL PRIMARY KEY) WITH SYSTEM VERSIONING;
+CREATE TABLE h (id int NOT NULL PRIMARY KEY, a int) WITH SYSTEM VERSIONING;
+-- desired:
+CREATE TABLE t (id int NOT NULL PRIMARY KEY, a int) WITH SYSTEM VERSIONING;
+CREATE TABLE gone (id int NOT NULL PRIMARY KEY);
+CREATE TABLE h (id int NOT NULL PRIMARY KEY, a int, b varchar(10)) COMMENT 'kept history' WITH SYSTEM VERSIONING;
+CREATE TABLE n (id int NOT NULL PRIMARY KEY) WITH SYSTEM VERSIONING;

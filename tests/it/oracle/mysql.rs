@@ -341,6 +341,24 @@ mod tests {
             "CREATE TABLE t (a int); CREATE PROCEDURE p() DELETE FROM t;",
             "ROUTINES extra",
         ),
+        (
+            "a primary key's index comment",
+            "CREATE TABLE t (a int PRIMARY KEY);",
+            "CREATE TABLE t (a int, PRIMARY KEY (a) COMMENT 'x');",
+            "STATISTICS index_comment differs",
+        ),
+        (
+            "a sequence's options",
+            "CREATE SEQUENCE s;",
+            "CREATE SEQUENCE s INCREMENT BY 2;",
+            "SEQUENCE differs",
+        ),
+        (
+            "system versioning",
+            "CREATE TABLE t (a int);",
+            "CREATE TABLE t (a int) WITH SYSTEM VERSIONING;",
+            "TABLES table_type differs",
+        ),
     ];
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

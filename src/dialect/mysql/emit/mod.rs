@@ -12,6 +12,7 @@ mod constraints;
 mod events;
 mod index;
 mod routines;
+mod sequences;
 mod session;
 mod table;
 pub use table::keep_table;
@@ -175,9 +176,10 @@ fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
                 help: Some("write the values on the column instead: `status enum('a','b')`".into()),
             })
         }
-        Change::CreateSequence(_) | Change::DropSequence(_) | Change::AlterSequence { .. } => {
-            return Err(unsupported("manage sequences"))
-        }
+        // MariaDB's; MySQL refuses the statement itself.
+        Change::CreateSequence(s) => vec![(sequences::create_sequence(s)?, Vec::new())],
+        Change::DropSequence(s) => sequences::drop_sequence(s),
+        Change::AlterSequence { from, to } => sequences::alter_sequence(from, to)?,
         Change::CreateFunction(f) => no_hazards(routines::create_routine(f)),
         Change::DropFunction(f) => vec![(routines::drop_routine(f), Vec::new())],
         // MySQL 8 has no `CREATE OR REPLACE` for routines.

@@ -12,12 +12,16 @@ use crate::dialect::mysql::hazards;
 use crate::dialect::mysql::quote::{ident, idents, name, string};
 use crate::dialect::EmitOptions;
 use crate::diff::TableChange;
-use crate::ir::{Check, Column, ForeignKey, Partitioning, Table};
+use crate::ir::{Check, Column, ForeignKey, Partitioning, PrimaryKey, Table};
 use crate::plan::Hazard;
 
 fn table_options(t: &Table) -> String {
     let mut s = String::new();
-    for (k, v) in &t.options {
+    for (k, v) in t
+        .options
+        .iter()
+        .filter(|(k, _)| *k != alter::SYSTEM_VERSIONING)
+    {
         let clause = match k.as_str() {
             "engine" => format!("ENGINE={v}"),
             "charset" => format!("DEFAULT CHARSET={v}"),
@@ -30,7 +34,20 @@ fn table_options(t: &Table) -> String {
     if let Some(c) = &t.comment {
         s.push_str(&format!(" COMMENT={}", string(c)));
     }
+    if alter::versioned(t) {
+        s.push_str(" WITH SYSTEM VERSIONING");
+    }
     s
+}
+
+/// `PRIMARY KEY (…) [COMMENT '…']`, in `CREATE TABLE` and `ADD`.
+fn primary_key_def(pk: &PrimaryKey) -> String {
+    let comment = pk
+        .comment
+        .as_ref()
+        .map(|c| format!(" COMMENT {}", string(c)))
+        .unwrap_or_default();
+    format!("PRIMARY KEY ({}){comment}", idents(&pk.columns))
 }
 
 pub(super) fn create_table(t: &Table) -> String {
@@ -38,7 +55,7 @@ pub(super) fn create_table(t: &Table) -> String {
     let on_column = |ck: &Check| check_column(t, ck).is_some();
     let mut lines: Vec<String> = t.columns.iter().map(|c| column_with_checks(c, t)).collect();
     if let Some(pk) = &t.primary_key {
-        lines.push(format!("PRIMARY KEY ({})", idents(&pk.columns)));
+        lines.push(primary_key_def(pk));
     }
     for u in &t.uniques {
         lines.push(format!(
@@ -91,6 +108,7 @@ pub(super) fn alter_table(
             Statement::Alter(clauses) => statement(&tname, to, &clauses, options),
         })
         .collect();
+
     for (c, fill) in filled {
         let col = ident(&c.name);
         out.push((
@@ -109,8 +127,19 @@ pub(super) fn alter_table(
             }],
         ));
     }
+    if alter::versioned(from) && alter::versioned(to) && !out.is_empty() {
+        out.insert(0, (KEEP_HISTORY.into(), Vec::new()));
+        out.push((RESTORE_HISTORY.into(), Vec::new()));
+    }
     out
 }
+
+/// Around the statements that alter a system-versioned table (MariaDB
+/// refuses them otherwise); apply runs these again on resume, and they
+/// change nothing that lasts.
+const KEEP_HISTORY: &str = "SET @strata_system_versioning_alter_history = @@SESSION.system_versioning_alter_history, SESSION system_versioning_alter_history = KEEP";
+const RESTORE_HISTORY: &str =
+    "SET SESSION system_versioning_alter_history = @strata_system_versioning_alter_history";
 
 /// `changes` with each new column that carries a `backfill` added
 /// nullable, and those columns with their fill: the caller fills them
@@ -225,7 +254,7 @@ fn clause(a: &Action<'_>, to: &Table) -> String {
         }
         Action::AddColumn(c, p) => format!("ADD COLUMN {}{}", column_with_checks(c, to), place(p)),
         Action::DropColumn(n) => format!("DROP COLUMN {}", ident(n)),
-        Action::AddPrimaryKey(cols) => format!("ADD PRIMARY KEY ({})", idents(cols)),
+        Action::AddPrimaryKey(pk) => format!("ADD {}", primary_key_def(pk)),
         Action::DropPrimaryKey => "DROP PRIMARY KEY".into(),
         Action::AddUnique(u) => format!(
             "ADD UNIQUE KEY {} ({})",
@@ -249,6 +278,8 @@ fn clause(a: &Action<'_>, to: &Table) -> String {
         Action::DropColumnCheck(c) => format!("MODIFY COLUMN {}", column_def(c)),
         Action::SetComment(c) => format!("COMMENT = {}", string(c)),
         Action::SetOption(k, v) => set_option(k, *v),
+        Action::SystemVersioning(true) => "ADD SYSTEM VERSIONING".into(),
+        Action::SystemVersioning(false) => "DROP SYSTEM VERSIONING".into(),
         Action::AddForeignKey(fk) => format!("ADD {}", fk_def(fk)),
     }
 }
