@@ -320,13 +320,13 @@ fn constraint_changes<T: Definition>(
 /// them), then new parents. Both a forward and a reversed list are sorted this way.
 pub(crate) fn phase(c: &TableChange) -> u8 {
     match c {
-        TableChange::RenameTable { .. } => 0,
+        // Leaving a parent comes before any drop: what the parent gave
+        // (columns, checks) can be dropped only once it is the table's own.
+        TableChange::RenameTable { .. } | TableChange::NoInherit(_) => 0,
         TableChange::DropForeignKey(_) => 1,
         TableChange::DropIndex(_) => 2,
         TableChange::DropCheck(_) | TableChange::DropUnique(_) | TableChange::DropExclusion(_) => 3,
-        // Columns a parent gave the table become its own when it stops
-        // inheriting, and only then can they be dropped.
-        TableChange::DropPrimaryKey(_) | TableChange::NoInherit(_) => 4,
+        TableChange::DropPrimaryKey(_) => 4,
         TableChange::DropColumn(_) => 5,
         TableChange::RenameColumn { .. }
         | TableChange::RenameUnique { .. }
