@@ -182,6 +182,10 @@ pub enum TableChange {
     },
     AddExclusion(Exclusion),
     DropExclusion(Exclusion),
+    /// PostgreSQL `ALTER TABLE … INHERIT parent`.
+    Inherit(Name),
+    /// PostgreSQL `ALTER TABLE … NO INHERIT parent`.
+    NoInherit(Name),
 }
 
 /// Which attributes of a column differ; several may at once.

@@ -6,6 +6,7 @@
 //! is not an execution order: that is the planner's job.
 
 mod change;
+mod inheritance;
 mod matching;
 mod objects;
 mod rename_order;
@@ -138,7 +139,9 @@ fn tables(from: &Schema, to: &Schema, out: &mut Vec<Change>) -> Renames {
         match by_to.get(name) {
             Some(f) => {
                 let f: &Table = &from.tables[*f];
-                let changes = table_changes(f, t, &renames);
+                let mut changes = table_changes(f, t, &renames);
+                inheritance::adjust(from, f, to, t, &mut changes);
+                table::sort_table_changes(&mut changes);
                 if !changes.is_empty() {
                     out.push(Change::AlterTable {
                         from: f.clone(),

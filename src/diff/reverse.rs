@@ -139,6 +139,8 @@ impl TableChange {
             TableChange::SetOptions { from, to } => TableChange::SetOptions { from: to, to: from },
             TableChange::AddExclusion(x) => TableChange::DropExclusion(x),
             TableChange::DropExclusion(x) => TableChange::AddExclusion(x),
+            TableChange::Inherit(p) => TableChange::NoInherit(p),
+            TableChange::NoInherit(p) => TableChange::Inherit(p),
         }
     }
 }

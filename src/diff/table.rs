@@ -318,10 +318,12 @@ fn constraint_changes<T: Definition>(
 /// first, then what goes away goes (constraints before the columns they
 /// use), then columns and constraints are renamed, then columns change,
 /// then what is new arrives (columns before the constraints that use
-/// them). Both a forward and a reversed list are sorted this way.
+/// them), then new parents. Both a forward and a reversed list are sorted this way.
 pub(crate) fn phase(c: &TableChange) -> u8 {
     match c {
-        TableChange::RenameTable { .. } => 0,
+        // Leaving a parent comes before any drop: what the parent gave
+        // (columns, checks) can be dropped only once it is the table's own.
+        TableChange::RenameTable { .. } | TableChange::NoInherit(_) => 0,
         TableChange::DropForeignKey(_) => 1,
         TableChange::DropIndex(_) => 2,
         TableChange::DropCheck(_) | TableChange::DropUnique(_) | TableChange::DropExclusion(_) => 3,
@@ -338,8 +340,10 @@ pub(crate) fn phase(c: &TableChange) -> u8 {
         TableChange::AddUnique(_) | TableChange::AddCheck(_) => 10,
         TableChange::AddIndex(_) | TableChange::AddExclusion(_) => 11,
         TableChange::AddForeignKey(_) => 12,
-        TableChange::SetComment { .. } => 13,
-        TableChange::SetOptions { .. } => 14,
+        // A new parent's columns and checks must be on the table first.
+        TableChange::Inherit(_) => 13,
+        TableChange::SetComment { .. } => 14,
+        TableChange::SetOptions { .. } => 15,
     }
 }
 

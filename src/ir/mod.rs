@@ -9,6 +9,7 @@
 
 mod event;
 pub mod filter;
+pub mod inheritance;
 mod keyed;
 mod name;
 mod objects;
@@ -307,6 +308,12 @@ pub struct Table {
     pub options: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition: Option<Partitioning>,
+    /// PostgreSQL table inheritance (`inherits (a, b)`), the parents in the
+    /// server's order. The table's `columns` and `checks` are then its own
+    /// only (a column it also inherits, declared again, is its own too):
+    /// the rest come from the parents.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inherits: Vec<Name>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<Name>,
     #[serde(default, skip_serializing_if = "RowSecurity::is_default")]
@@ -336,6 +343,7 @@ impl Table {
             comment: None,
             options: BTreeMap::new(),
             partition: None,
+            inherits: Vec::new(),
             renamed_from: None,
             row_security: RowSecurity::default(),
             exclusions: Vec::new(),

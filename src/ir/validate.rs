@@ -9,6 +9,7 @@
 mod beside_tables;
 mod foreign_keys;
 mod identifiers;
+mod inheritance;
 mod inherited;
 mod objects;
 mod overloads;
@@ -83,6 +84,7 @@ pub fn validate(schema: &Schema) -> Vec<Problem> {
     let table_names = suggest::TableNames::new(schema);
     for table in schema.tables.values() {
         let whole = inherited::effective(schema, table);
+        inheritance::check(schema, &table_names, table, &mut out);
         tables::check(schema, &whole, &mut out);
         foreign_keys::check(schema, &table_names, &whole, &mut out);
         types::check_columns(schema, &known_types, table, &mut out);

@@ -130,6 +130,19 @@ fn table_refs(t: &Table, caps: &Capabilities, out: &mut Vec<Obj>) {
     if let Some(crate::ir::Partitioning::Of { parent, .. }) = &t.partition {
         out.push(Obj::Relation(key(parent)));
     }
+    out.extend(t.inherits.iter().map(|p| Obj::Relation(key(p))));
+}
+
+/// A column added to or dropped from a table, under its own table and
+/// under each parent the table inherits: a child's column of a name goes
+/// before its parent's of that name arrives, and arrives after the
+/// parent's is gone (the server merges or refuses a column a child
+/// already has).
+fn column_family<'a>(t: &'a Table, column: &str) -> impl Iterator<Item = Obj> + 'a {
+    let c = column.to_lowercase();
+    std::iter::once(&t.name)
+        .chain(t.inherits.iter())
+        .map(move |n| Obj::Column(key(n), c.clone()))
 }
 
 /// Whether an `AlterTable` changes the table's old shape in a way that
@@ -363,8 +376,16 @@ fn alter_table(
     }
     for c in changes {
         match c {
-            TableChange::AddColumn(c) => column_refs(c, &mut d.needs_new),
-            TableChange::DropColumn(c) => column_refs(c, &mut d.needs_old),
+            TableChange::AddColumn(c) => {
+                column_refs(c, &mut d.needs_new);
+                d.provides.extend(column_family(to, &c.name));
+            }
+            TableChange::DropColumn(c) => {
+                column_refs(c, &mut d.needs_old);
+                d.removes.extend(column_family(from, &c.name));
+            }
+            TableChange::Inherit(p) => d.needs_new.push(Obj::Relation(key(p))),
+            TableChange::NoInherit(p) => d.needs_old.push(Obj::Relation(key(p))),
             TableChange::AlterColumn {
                 from: a,
                 to: b,

@@ -488,6 +488,8 @@ fn table_detail(tc: &TableChange) -> Detail {
             x.name.clone(),
             format!("drop {}", named("exclusion constraint", &x.name)),
         ),
+        TableChange::Inherit(p) => d("inherit", None, format!("inherit from `{p}`")),
+        TableChange::NoInherit(p) => d("no_inherit", None, format!("stop inheriting from `{p}`")),
     }
 }
 

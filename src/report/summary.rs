@@ -139,6 +139,8 @@ fn describe_inner(c: &TableChange) -> String {
         TableChange::SetOptions { .. } => "set options".to_string(),
         TableChange::AddExclusion(x) => format!("add {}", exclusion_words(x)),
         TableChange::DropExclusion(x) => format!("drop {}", exclusion_words(x)),
+        TableChange::Inherit(p) => format!("inherit `{p}`"),
+        TableChange::NoInherit(p) => format!("no longer inherit `{p}`"),
     }
 }
 

@@ -667,6 +667,11 @@ impl<'a> Lowerer<'a> {
                 Rule::k_default => bound = Some("default".into()),
                 Rule::bound_raw => bound = Some(c.as_str().trim().to_string()),
                 Rule::table_with => self.options(&c, &mut t.options),
+                Rule::inherits => {
+                    for q in c.into_inner().filter(|x| x.as_rule() == Rule::qname) {
+                        t.inherits.push(self.ref_name(&q));
+                    }
+                }
                 Rule::partition_by => {
                     if let Some(cl) = c
                         .into_inner()

@@ -819,8 +819,8 @@ fn table(
     s
 }
 
-/// `table name with (…) partition by …` / `partition name of parent for
-/// values …`: a table's line before its body.
+/// `table name inherits parent with (…) partition by …` / `partition name
+/// of parent for values …`: a table's line before its body.
 fn table_head(t: &Table, ind: &str, ns: Option<&str>) -> String {
     let mut s = String::from(ind);
     match &t.partition {
@@ -832,6 +832,10 @@ fn table_head(t: &Table, ind: &str, ns: Option<&str>) -> String {
             ));
         }
         _ => s.push_str(&format!("table {}", decl(&t.name, ns))),
+    }
+    if !t.inherits.is_empty() {
+        let parents: Vec<String> = t.inherits.iter().map(qualified).collect();
+        s.push_str(&format!(" inherits {}", parents.join(", ")));
     }
     s.push_str(&with_options(&t.options));
     match &t.partition {

@@ -508,6 +508,7 @@ fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
                     comment,
                     options,
                     partition,
+                    inherits: Vec::new(),
                     renamed_from: renamed.map(|n| Name { schema: schema.clone(), name: n }),
                     row_security: RowSecurity { enabled, forced },
                     exclusions,

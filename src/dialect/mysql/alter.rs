@@ -450,8 +450,12 @@ fn table_change<'a>(cx: &mut Context<'a>, main: &mut Main<'a>, c: &'a TableChang
             Algo::Instant,
         )),
         TableChange::SetOptions { from, to } => main.mids.extend(set_options(cx, from, to)),
-        // Refused before: the emitter never lets them reach here.
-        TableChange::AddExclusion(_) | TableChange::DropExclusion(_) => {}
+        // Refused before: the emitter never lets them reach here, and
+        // validation refuses inheritance outside PostgreSQL.
+        TableChange::AddExclusion(_)
+        | TableChange::DropExclusion(_)
+        | TableChange::Inherit(_)
+        | TableChange::NoInherit(_) => {}
     }
 }
 

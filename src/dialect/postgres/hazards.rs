@@ -107,7 +107,9 @@ fn table_change(table: &Name, tc: &TableChange, options: &EmitOptions) -> Vec<Ha
         | TableChange::RenameColumn { .. }
         | TableChange::DropPrimaryKey(_)
         | TableChange::DropUnique(_)
-        | TableChange::DropExclusion(_) => vec![lock(table)],
+        | TableChange::DropExclusion(_)
+        | TableChange::Inherit(_)
+        | TableChange::NoInherit(_) => vec![lock(table)],
         TableChange::AddExclusion(x) => exclusion(table, x),
         _ => vec![],
     }

@@ -305,8 +305,8 @@ fn enums(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Tables by oid, with their comment, row-level security, options and
-/// partitioning; the other queries attach to them by that oid.
+/// Tables by oid, with their comment, row-level security, options,
+/// partitioning and the parents they inherit from; the other queries attach to them by that oid.
 fn tables(rows: &[PgRow]) -> Result<BTreeMap<i64, Table>, sqlx::Error> {
     let mut tables: BTreeMap<i64, Table> = BTreeMap::new();
     for r in rows {
@@ -340,6 +340,13 @@ fn tables(rows: &[PgRow]) -> Result<BTreeMap<i64, Table>, sqlx::Error> {
                 bound: crate::ir::Expr::new(bound),
             });
         }
+        let schemas: Vec<String> = r.try_get("inherits_schemas")?;
+        let names: Vec<String> = r.try_get("inherits_names")?;
+        t.inherits = schemas
+            .into_iter()
+            .zip(names)
+            .map(|(ps, pn)| name_of(ps, pn))
+            .collect();
         tables.insert(oid, t);
     }
     Ok(tables)

@@ -12,6 +12,7 @@
 //! - lists of constraints and indexes are sorted by name, so that order in
 //!   a file does not matter.
 
+mod inheritance;
 mod objects;
 mod security;
 
@@ -113,6 +114,7 @@ pub fn normalize(schema: &Schema) -> Schema {
         let t = table(t, &base, &primary_keys);
         out.tables.insert(t.name.clone(), t);
     }
+    inheritance::merged_columns(&mut out);
     out.views = std::mem::take(&mut out.views)
         .into_values()
         .map(|mut v| {
@@ -358,6 +360,7 @@ fn table(mut t: Table, base: &Context<'_>, primary_keys: &[(Name, Vec<String>)])
             bound: bound.canonical(partition_bound(&bound.0)),
         },
     });
+    t.inherits = t.inherits.iter().map(name).collect();
     // A partition's columns are its parent's.
     if matches!(t.partition, Some(crate::ir::Partitioning::Of { .. })) {
         t.columns.clear();

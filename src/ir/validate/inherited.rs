@@ -1,18 +1,21 @@
-//! A partition's columns are its parent's: the rules that look up a column
-//! by name (keys, indexes, foreign keys, exclusions) must see them, or the
-//! file `inspect` writes for a partition with its own index is rejected.
+//! A partition's columns are its parent's, and an inheriting table's
+//! include its parents': the rules that look up a column by name (keys,
+//! indexes, foreign keys, exclusions) must see them, or the file `inspect`
+//! writes for a partition with its own index is rejected.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
+pub(super) use crate::ir::inheritance::lookup;
 use crate::ir::{Name, Partitioning, Schema, Table};
 
-/// `table` with the columns it takes from its parent chain in front of its
-/// own; the table itself when it is no partition. A parent that is missing
-/// or a cycle of parents ends the chain (both are reported elsewhere).
+/// `table` with the columns it takes from its parent chain (or the tables
+/// it `inherits`) in front of its own; the table itself when it takes
+/// none. A parent that is missing or a cycle of parents ends the chain
+/// (both are reported elsewhere).
 pub(super) fn effective<'a>(schema: &Schema, table: &'a Table) -> Cow<'a, Table> {
     let Some(Partitioning::Of { parent, .. }) = &table.partition else {
-        return Cow::Borrowed(table);
+        return with_inherited(schema, table);
     };
     let mut columns = Vec::new();
     let mut seen: BTreeSet<&Name> = BTreeSet::from([&table.name]);
@@ -50,6 +53,24 @@ pub(super) fn effective<'a>(schema: &Schema, table: &'a Table) -> Cow<'a, Table>
     Cow::Owned(out)
 }
 
+/// `table` with the columns of the tables it inherits in front of its own
+/// (a column it declares again is its own).
+fn with_inherited<'a>(schema: &Schema, table: &'a Table) -> Cow<'a, Table> {
+    let inherited = crate::ir::inheritance::inherited_columns(schema, table);
+    if inherited.is_empty() {
+        return Cow::Borrowed(table);
+    }
+    let mut out = table.clone();
+    let mut columns: Vec<crate::ir::Column> = inherited
+        .into_iter()
+        .filter(|c| table.column(&c.name).is_none())
+        .cloned()
+        .collect();
+    columns.append(&mut out.columns);
+    out.columns = columns;
+    Cow::Owned(out)
+}
+
 /// The tables `table` is a partition of, nearest first: a unique index or
 /// key made on a partitioned table is made on each of its partitions too.
 pub(super) fn ancestors<'a>(schema: &'a Schema, table: &'a Table) -> Vec<&'a Table> {
@@ -73,18 +94,6 @@ pub(super) fn ancestors<'a>(schema: &'a Schema, table: &'a Table) -> Vec<&'a Tab
 
 fn columns_have(columns: &[crate::ir::Column], name: &str) -> bool {
     columns.iter().any(|c| c.name == name)
-}
-
-/// A table by name; a name qualified with the default namespace
-/// (`public.users`) finds the unqualified table.
-pub(super) fn lookup<'a>(schema: &'a Schema, name: &Name) -> Option<&'a Table> {
-    schema
-        .tables
-        .get(name)
-        .or_else(|| match name.schema.as_deref() {
-            Some("public") => schema.tables.get(&Name::new(name.name.clone())),
-            _ => None,
-        })
 }
 
 #[cfg(test)]

@@ -30,6 +30,23 @@ CREATE TABLE t (a int);
 -- desired:
 CREATE TABLE t (a int, CONSTRAINT t_a_positive CHECK (a > 0) NO INHERIT);
 
+-- item: table-inheritance
+-- current:
+CREATE TABLE base (id bigint NOT NULL, kind text NOT NULL, CONSTRAINT base_kind CHECK (kind <> ''));
+-- desired:
+CREATE TABLE base (id bigint NOT NULL, kind text NOT NULL, CONSTRAINT base_kind CHECK (kind <> ''));
+CREATE TABLE tagged (tag text);
+CREATE TABLE child (note text, kind text NOT NULL DEFAULT 'c', CONSTRAINT child_c CHECK (kind = 'c'), UNIQUE (id, kind)) INHERITS (base);
+CREATE TABLE both_parents (x int) INHERITS (base, tagged);
+
+-- item: table-inheritance-parent-column-added
+-- current:
+CREATE TABLE base (id bigint NOT NULL);
+CREATE TABLE child (note text) INHERITS (base);
+-- desired:
+CREATE TABLE base (id bigint NOT NULL, added int DEFAULT 1);
+CREATE TABLE child (note text) INHERITS (base);
+
 -- item: deferrable-primary-and-unique-keys
 -- current:
 CREATE TABLE t (a int PRIMARY KEY, b int UNIQUE);

@@ -11,6 +11,12 @@
 //! triggers, publications, and a relation's replica identity, access
 //! method and tablespace, a column's compression, a range type's options.
 //!
+//! Table inheritance counts: a column or constraint a child inherits
+//! carries whether it is also the child's own and from how many parents
+//! (`attislocal`/`attinhcount`, `conislocal`/`coninhcount`); a partition's
+//! are left out (`ATTACH PARTITION` and `PARTITION OF` differ there, and
+//! the server treats the two alike).
+//!
 //! Normalizations, each one the server's own equality: an ACL is a set
 //! (its entries sorted), and a missing ACL is the owner's default
 //! (`acldefault`), which is what `REVOKE` of everything granted leaves;
@@ -92,7 +98,9 @@ fn relation_rows() -> Vec<String> {
                'storage='||CASE WHEN a.attstorage<>t.typstorage THEN a.attstorage::text ELSE '' END, \
                'compression='||a.attcompression::text, \
                'options='||coalesce((SELECT string_agg(o, ',' ORDER BY o) FROM unnest(a.attoptions) o \
-                  WHERE o NOT LIKE 'pg\\_attver=%'),'')) \
+                  WHERE o NOT LIKE 'pg\\_attver=%'),''), \
+               CASE WHEN NOT c.relispartition AND (a.attinhcount > 0 OR NOT a.attislocal) \
+                 THEN 'local='||a.attislocal||'/'||a.attinhcount END) \
              FROM pg_attribute a JOIN pg_class c ON c.oid=a.attrelid JOIN pg_namespace n ON n.oid=c.relnamespace \
              JOIN pg_type t ON t.oid=a.atttypid \
              LEFT JOIN pg_attrdef d ON d.adrelid=a.attrelid AND d.adnum=a.attnum \
@@ -111,6 +119,8 @@ fn relation_rows() -> Vec<String> {
         format!(
             "SELECT 'constraint', n.nspname||'.'||coalesce(c.relname, ty.typname)||'.'||k.conname, \
                pg_get_constraintdef(k.oid, true) || CASE WHEN k.convalidated THEN '' ELSE ' NOT VALID' END \
+               || CASE WHEN NOT coalesce(c.relispartition, false) AND (k.coninhcount > 0 OR NOT k.conislocal) \
+                  THEN ' local='||k.conislocal||'/'||k.coninhcount ELSE '' END \
              FROM pg_constraint k JOIN pg_namespace n ON n.oid=k.connamespace \
              LEFT JOIN pg_class c ON c.oid=k.conrelid LEFT JOIN pg_type ty ON ty.oid=k.contypid \
              WHERE {SCOPE} AND {}",

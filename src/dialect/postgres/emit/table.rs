@@ -64,6 +64,10 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
     } else {
         sql.push_str(&format!(" (\n  {}\n)", items.join(",\n  ")));
     }
+    if !t.inherits.is_empty() {
+        let parents: Vec<String> = t.inherits.iter().map(qname).collect();
+        sql.push_str(&format!(" INHERITS ({})", parents.join(", ")));
+    }
     if let Some(Partitioning::By { by }) = &t.partition {
         sql.push_str(&format!(" PARTITION BY {by}"));
     }
@@ -184,6 +188,8 @@ pub(super) fn table_change(
         TableChange::SetOptions { from, to } => set_options(cx, current, from, to),
         TableChange::AddExclusion(x) => add_exclusion(cx, current, x),
         TableChange::DropExclusion(x) => drop_exclusion(cx, current, x),
+        TableChange::Inherit(p) => inherit(cx, current, p, ""),
+        TableChange::NoInherit(p) => inherit(cx, current, p, "NO "),
     }
     Ok(())
 }
@@ -614,6 +620,14 @@ fn drop_exclusion(cx: &mut Ctx<'_>, table: &Name, x: &Exclusion) {
             ident(x.name.as_deref().unwrap_or_default())
         ),
         vec![lock(table)],
+    );
+}
+
+/// `INHERIT` / `NO INHERIT` a parent: `no` is `"NO "` or empty.
+fn inherit(cx: &mut Ctx<'_>, table: &Name, parent: &Name, no: &str) {
+    cx.push(
+        format!("ALTER TABLE {} {no}INHERIT {}", qname(table), qname(parent)),
+        vec![],
     );
 }
 

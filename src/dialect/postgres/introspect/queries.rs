@@ -93,7 +93,14 @@ pub const TABLES: &str = concat!(
        obj_description(c.oid, 'pg_class') AS comment, \
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_by, \
        CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound, \
-       pn.nspname::text AS parent_schema, pc.relname::text AS parent_name \
+       pn.nspname::text AS parent_schema, pc.relname::text AS parent_name, \
+       ARRAY(SELECT ipn.nspname::text FROM pg_inherits ii \
+             JOIN pg_class ipc ON ipc.oid = ii.inhparent \
+             JOIN pg_namespace ipn ON ipn.oid = ipc.relnamespace \
+             WHERE ii.inhrelid = c.oid AND NOT c.relispartition ORDER BY ii.inhseqno) AS inherits_schemas, \
+       ARRAY(SELECT ipc.relname::text FROM pg_inherits ii \
+             JOIN pg_class ipc ON ipc.oid = ii.inhparent \
+             WHERE ii.inhrelid = c.oid AND NOT c.relispartition ORDER BY ii.inhseqno) AS inherits_names \
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
      LEFT JOIN pg_inherits inh ON c.relispartition AND inh.inhrelid = c.oid \
      LEFT JOIN pg_class pc ON pc.oid = inh.inhparent \
@@ -144,7 +151,7 @@ pub const COLUMNS: &str = concat!(
      LEFT JOIN pg_class osc ON osc.oid = dep.objid AND dep.deptype = 'a' \
      LEFT JOIN pg_namespace osn ON osn.oid = osc.relnamespace \
      WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') \
-       AND NOT (c.relispartition AND a.attinhcount > 0) AND",
+       AND CASE WHEN c.relispartition THEN a.attinhcount = 0 ELSE a.attislocal END AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_class", "c.oid"),
@@ -373,13 +380,6 @@ pub const UNMODELED: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_class", "c.oid"),
-    "UNION ALL \
-     SELECT 'table inheritance', n.nspname || '.' || c.relname || ' inherits ' || pn.nspname || '.' || pc.relname \
-     FROM pg_inherits inh JOIN pg_class c ON c.oid = inh.inhrelid \
-     JOIN pg_namespace n ON n.oid = c.relnamespace \
-     JOIN pg_class pc ON pc.oid = inh.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace \
-     WHERE NOT c.relispartition AND c.relkind IN ('r', 'p') AND",
-    ns_filter!(),
     "UNION ALL \
      SELECT 'window function', n.nspname || '.' || p.proname \
      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
