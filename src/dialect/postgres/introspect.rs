@@ -23,9 +23,9 @@ use crate::ir::{
     Sequence, SequenceOptions, Table, Trigger, Unique, View,
 };
 use queries::{
-    COLLATIONS, COLUMNS, COMPOSITES, CONSTRAINTS, DOMAINS, ENUMS, EXCLUSIONS, EXTENSIONS, FUNCTIONS, GRANTS,
-    INDEXES, NAMESPACES, POLICIES, RANGES, SEQUENCES, TABLES, TEXT_SEARCH_CONFIGS, TRIGGERS, UNMODELED,
-    VIEWS,
+    COLLATIONS, COLUMNS, COMPOSITES, CONSTRAINTS, DOMAINS, ENUMS, EXCLUSIONS, EXTENSIONS,
+    FUNCTIONS, GRANTS, INDEXES, NAMESPACES, POLICIES, RANGES, SEQUENCES, TABLES,
+    TEXT_SEARCH_CONFIGS, TRIGGERS, UNMODELED, VIEWS,
 };
 
 /// Reads the schema of the database at `url`; `namespaces` narrows it
@@ -122,7 +122,8 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
         q(COMPOSITES),
         q(RANGES)
     )?;
-    let (collations, text_search_configs) = tokio::try_join!(q(COLLATIONS), q(TEXT_SEARCH_CONFIGS))?;
+    let (collations, text_search_configs) =
+        tokio::try_join!(q(COLLATIONS), q(TEXT_SEARCH_CONFIGS))?;
     let rows = Rows {
         namespaces: namespaces_r,
         extensions,

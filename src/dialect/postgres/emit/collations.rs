@@ -18,6 +18,30 @@ fn dotted(s: &str) -> String {
 }
 
 pub(super) fn create_collation(x: &Collation) -> Stmts {
+    let mut out = Stmts::default();
+    out.main.push((create_sql(x), vec![]));
+    if x.comment.is_some() {
+        out.main
+            .push((comment_on("COLLATION", &x.name, &x.comment), vec![]));
+    }
+    out
+}
+
+/// A libc collation over `C` or `POSIX` is copied from the server's own
+/// (`FROM "POSIX"`), as such copies usually are: it then serves every
+/// encoding, where one made with `locale = 'C'` serves the database's
+/// alone.
+fn create_sql(x: &Collation) -> String {
+    let builtin = x.provider == "libc"
+        && x.deterministic
+        && matches!(x.locale.as_deref(), Some("C" | "POSIX"));
+    if let (true, Some(l)) = (builtin, &x.locale) {
+        return format!(
+            "CREATE COLLATION {} FROM pg_catalog.{}",
+            qname(&x.name),
+            ident(l)
+        );
+    }
     let mut opts = vec![format!("PROVIDER = {}", x.provider)];
     let strings = [
         ("LOCALE", &x.locale),
@@ -32,16 +56,7 @@ pub(super) fn create_collation(x: &Collation) -> Stmts {
     if !x.deterministic {
         opts.push("DETERMINISTIC = false".into());
     }
-    let mut out = Stmts::default();
-    out.main.push((
-        format!("CREATE COLLATION {} ({})", qname(&x.name), opts.join(", ")),
-        vec![],
-    ));
-    if x.comment.is_some() {
-        out.main
-            .push((comment_on("COLLATION", &x.name, &x.comment), vec![]));
-    }
-    out
+    format!("CREATE COLLATION {} ({})", qname(&x.name), opts.join(", "))
 }
 
 pub(super) fn drop_collation(x: &Collation) -> Stmts {
