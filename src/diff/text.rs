@@ -102,3 +102,48 @@ pub(super) fn text_search_configs(from: &Schema, to: &Schema, out: &mut Vec<Chan
         out.push(Change::CreateTextSearchConfig(t));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Column, Name, Table};
+
+    fn with_collation(locale: &str, used: bool) -> Schema {
+        let mut s = Schema::default();
+        let mut c = Collation::new(Name::new("c"));
+        c.locale = Some(locale.into());
+        s.collations.insert(c.name.clone(), c);
+        if used {
+            let mut t = Table::new(Name::new("t"));
+            let mut col = Column::new("a", "text");
+            col.collation = Some("c".into());
+            t.columns.push(col);
+            s.tables.insert(t.name.clone(), t);
+        }
+        s
+    }
+
+    #[test]
+    fn an_unused_collation_is_made_anew_and_a_used_one_names_its_users() {
+        let mut out = Vec::new();
+        collations(
+            &with_collation("C", false),
+            &with_collation("POSIX", false),
+            &mut out,
+        );
+        assert!(matches!(
+            out.as_slice(),
+            [Change::DropCollation(_), Change::CreateCollation(_)]
+        ));
+        let mut out = Vec::new();
+        collations(
+            &with_collation("C", true),
+            &with_collation("POSIX", true),
+            &mut out,
+        );
+        match out.as_slice() {
+            [Change::AlterCollation { users, .. }] => assert_eq!(users, &["column t.a"]),
+            other => panic!("{other:?}"),
+        }
+    }
+}
