@@ -85,6 +85,12 @@ fn summary(s: &Schema) -> String {
         (s.events.len(), "event", "events"),
         (s.composites.len(), "composite type", "composite types"),
         (s.ranges.len(), "range type", "range types"),
+        (s.collations.len(), "collation", "collations"),
+        (
+            s.text_search_configs.len(),
+            "text search configuration",
+            "text search configurations",
+        ),
     ] {
         if n > 0 {
             parts.push(counted(n, one, many));

@@ -1,9 +1,9 @@
 use serde::Serialize;
 
 use crate::ir::{
-    Check, Column, Composite, Domain, Enum, Event, Exclusion, Extension, ForeignKey, Function,
-    Grant, Index, Name, Namespace, Policy, PrimaryKey, RangeType, RowSecurity, Sequence, Table,
-    Trigger, Unique, View,
+    Check, Collation, Column, Composite, Domain, Enum, Event, Exclusion, Extension, ForeignKey,
+    Function, Grant, Index, Name, Namespace, Policy, PrimaryKey, RangeType, RowSecurity, Sequence,
+    Table, TextSearchConfig, Trigger, Unique, View,
 };
 
 /// One thing that differs between two schemas. Every variant carries both
@@ -121,6 +121,26 @@ pub enum Change {
     AlterRange {
         from: RangeType,
         to: RangeType,
+    },
+    CreateCollation(Collation),
+    DropCollation(Collation),
+    /// A collation both sides have that differs. The server alters only
+    /// its comment in place; the differ makes a drop and a create instead
+    /// when nothing uses the collation, so anything else reaching the
+    /// emitter is refused, naming `users` (what the schemas have that
+    /// uses it: `column t.c`, `domain d`).
+    AlterCollation {
+        from: Collation,
+        to: Collation,
+        users: Vec<String>,
+    },
+    CreateTextSearchConfig(TextSearchConfig),
+    DropTextSearchConfig(TextSearchConfig),
+    /// Mappings added, dropped or changed, or the comment (a changed
+    /// parser is a drop and a create).
+    AlterTextSearchConfig {
+        from: TextSearchConfig,
+        to: TextSearchConfig,
     },
 }
 

@@ -13,6 +13,7 @@ mod rename_order;
 mod reverse;
 mod security;
 mod table;
+mod text;
 
 pub use change::{Change, ColumnChanges, TableChange};
 pub use rename_order::renames_cycle;
@@ -75,6 +76,8 @@ pub fn diff(from: &Schema, to: &Schema) -> Vec<Change> {
         }
     }
 
+    text::collations(from, to, &mut out);
+    text::text_search_configs(from, to, &mut out);
     objects::domains(from, to, &mut out);
     objects::composites(from, to, &mut out);
     objects::ranges(from, to, &mut out);

@@ -9,7 +9,7 @@ use crate::ir::{Exclusion, Name, Schema};
 
 /// One kind compared whole: dropped when only `from` has it, altered when
 /// both have it and it differs, created when only `to` has it.
-fn whole<T: Clone + PartialEq>(
+pub(super) fn whole<T: Clone + PartialEq>(
     from: &BTreeMap<Name, T>,
     to: &BTreeMap<Name, T>,
     out: &mut Vec<Change>,

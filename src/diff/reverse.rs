@@ -78,6 +78,18 @@ impl Change {
             Change::CreateRange(x) => Change::DropRange(x),
             Change::DropRange(x) => Change::CreateRange(x),
             Change::AlterRange { from, to } => Change::AlterRange { from: to, to: from },
+            Change::CreateCollation(x) => Change::DropCollation(x),
+            Change::DropCollation(x) => Change::CreateCollation(x),
+            Change::AlterCollation { from, to, users } => Change::AlterCollation {
+                from: to,
+                to: from,
+                users,
+            },
+            Change::CreateTextSearchConfig(x) => Change::DropTextSearchConfig(x),
+            Change::DropTextSearchConfig(x) => Change::CreateTextSearchConfig(x),
+            Change::AlterTextSearchConfig { from, to } => {
+                Change::AlterTextSearchConfig { from: to, to: from }
+            }
         }
     }
 }

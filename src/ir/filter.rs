@@ -53,7 +53,8 @@ pub enum Kind {
     View,
     Function,
     Sequence,
-    /// Enums, domains, composite and range types.
+    /// Enums, domains, composite and range types; collations and
+    /// text-search configurations (PostgreSQL) go with them.
     Type,
     /// A namespace (PostgreSQL schema) and everything in it.
     Namespace,
@@ -257,6 +258,12 @@ impl Exclude {
             .composites
             .retain(|n, _| !self.excludes(Kind::Type, n));
         schema.ranges.retain(|n, _| !self.excludes(Kind::Type, n));
+        schema
+            .collations
+            .retain(|n, _| !self.excludes(Kind::Type, n));
+        schema
+            .text_search_configs
+            .retain(|n, _| !self.excludes(Kind::Type, n));
         schema
             .sequences
             .retain(|n, _| !self.excludes(Kind::Sequence, n));

@@ -14,6 +14,7 @@ mod keyed;
 mod name;
 mod objects;
 mod security;
+mod text;
 pub mod validate;
 
 pub use event::{Event, EventStatus, Schedule};
@@ -23,6 +24,7 @@ pub use objects::{
     RangeType, Volatility,
 };
 pub use security::{Grant, GrantKey, GrantOn, Policy, PolicyCommand, RowSecurity};
+pub use text::{Collation, TextSearchConfig};
 
 use std::collections::BTreeMap;
 
@@ -112,6 +114,12 @@ pub struct Schema {
     /// PostgreSQL range types (`CREATE TYPE … AS RANGE`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub ranges: BTreeMap<Name, RangeType>,
+    /// PostgreSQL collations (`CREATE COLLATION`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub collations: BTreeMap<Name, Collation>,
+    /// PostgreSQL text-search configurations.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub text_search_configs: BTreeMap<Name, TextSearchConfig>,
     /// Hazards the schema's authors accept, each on one object with a
     /// reason (`acknowledge RULE on OBJECT because "…"`). Not a database
     /// object: never diffed, never read from a database.
@@ -911,6 +919,12 @@ pub enum ObjectRef {
         name: Name,
     },
     Range {
+        name: Name,
+    },
+    Collation {
+        name: Name,
+    },
+    TextSearchConfig {
         name: Name,
     },
     Exclusion {

@@ -26,6 +26,8 @@ impl Object {
             ObjectRef::Event { name } => ("event", name.to_string()),
             ObjectRef::Composite { name } => ("type", name.to_string()),
             ObjectRef::Range { name } => ("range", name.to_string()),
+            ObjectRef::Collation { name } => ("collation", name.to_string()),
+            ObjectRef::TextSearchConfig { name } => ("text_search_configuration", name.to_string()),
             ObjectRef::Column { table, column } => ("column", format!("{table}.{column}")),
             ObjectRef::PrimaryKey { table: t } => (
                 "primary_key",

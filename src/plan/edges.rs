@@ -28,6 +28,7 @@ pub enum Obj {
     Function(Name),
     Trigger(Name, String),
     Policy(Name, String),
+    Collation(Name),
     /// A column of a table, lowercased: what a foreign key leans on, so
     /// that keys dropped around a column change go before it and come back
     /// after it ([`super::pinned_keys`]).
@@ -57,10 +58,23 @@ fn expr_refs(sql: &str, out: &mut Vec<Obj>) {
     }
 }
 
+/// A collation as a column or type names it: `ns.name`, or bare in the
+/// default namespace (normalization drops `public.` and `pg_catalog.`).
+fn collation_ref(c: &Option<String>, out: &mut Vec<Obj>) {
+    if let Some(c) = c {
+        let name = match c.split_once('.') {
+            Some((s, n)) => Name::qualified(s, n),
+            None => Name::new(c.as_str()),
+        };
+        out.push(Obj::Collation(key(&name)));
+    }
+}
+
 fn column_refs(c: &Column, out: &mut Vec<Obj>) {
     for n in refs::names(c.ty.as_str()) {
         out.push(Obj::Type(n));
     }
+    collation_ref(&c.collation, out);
     if let Some(d) = &c.default {
         expr_refs(d.as_str(), out);
     }
@@ -71,6 +85,7 @@ fn column_refs(c: &Column, out: &mut Vec<Obj>) {
 
 fn index_refs(i: &crate::ir::Index, out: &mut Vec<Obj>) {
     for p in &i.parts {
+        collation_ref(&p.collation, out);
         if let crate::ir::IndexKey::Expr(e) = &p.key {
             expr_refs(e.as_str(), out);
         }
@@ -336,6 +351,20 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
             d.needs_old.extend(namespace(&x.name));
             range_refs(x, &mut d.needs_old);
         }
+        Change::CreateCollation(x) => {
+            d.provides.push(Obj::Collation(key(&x.name)));
+            d.needs_new.extend(namespace(&x.name));
+        }
+        Change::DropCollation(x) => {
+            d.removes.push(Obj::Collation(key(&x.name)));
+            d.needs_old.extend(namespace(&x.name));
+        }
+        Change::AlterCollation { to, .. } => d.provides.push(Obj::Collation(key(&to.name))),
+        // Nothing the model holds names a configuration except by a
+        // string (`'cfg'::regconfig`): its rank puts it before tables.
+        Change::CreateTextSearchConfig(x) => d.needs_new.extend(namespace(&x.name)),
+        Change::DropTextSearchConfig(x) => d.needs_old.extend(namespace(&x.name)),
+        Change::AlterTextSearchConfig { .. } => {}
     }
     d
 }
@@ -444,6 +473,7 @@ fn domain_refs(x: &crate::ir::Domain, out: &mut Vec<Obj>) {
     for n in refs::names(x.ty.as_str()) {
         out.push(Obj::Type(n));
     }
+    collation_ref(&x.collation, out);
     let mut exprs = Vec::new();
     if let Some(e) = &x.default {
         expr_refs(e.as_str(), &mut exprs);
@@ -460,12 +490,14 @@ fn domain_refs(x: &crate::ir::Domain, out: &mut Vec<Obj>) {
 fn composite_refs(x: &crate::ir::Composite, out: &mut Vec<Obj>) {
     for a in &x.attributes {
         out.extend(refs::names(a.ty.as_str()).into_iter().map(Obj::Type));
+        collation_ref(&a.collation, out);
     }
 }
 
 /// A range type leans on its subtype and its `subtype_diff` function.
 fn range_refs(x: &crate::ir::RangeType, out: &mut Vec<Obj>) {
     out.extend(refs::names(x.subtype.as_str()).into_iter().map(Obj::Type));
+    collation_ref(&x.collation, out);
     if let Some(f) = &x.subtype_diff {
         out.extend(refs::names(f).into_iter().map(Obj::Function));
     }

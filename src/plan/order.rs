@@ -119,6 +119,14 @@ fn rank(change: &Change) -> u8 {
         // A range's subtype_diff is a function: after the functions.
         Change::CreateRange(_) | Change::AlterRange { .. } => 8,
         Change::DropRange(_) => 18,
+        // Collations before the types and columns that use them, after
+        // them when dropped.
+        Change::CreateCollation(_) | Change::AlterCollation { .. } => 3,
+        Change::DropCollation(_) => 18,
+        // A configuration's dictionaries may come from an extension;
+        // expressions that name it (`to_tsvector('cfg', …)`) come later.
+        Change::CreateTextSearchConfig(_) | Change::AlterTextSearchConfig { .. } => 4,
+        Change::DropTextSearchConfig(_) => 18,
     }
 }
 

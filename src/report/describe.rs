@@ -179,6 +179,23 @@ pub fn describe(change: &Change) -> Described {
         Change::CreateRange(x) => added("create_range", named("range", &x.name)),
         Change::DropRange(x) => dropped("drop_range", named("range", &x.name)),
         Change::AlterRange { to, .. } => altered("alter_range", named("range", &to.name)),
+        Change::CreateCollation(x) => added("create_collation", named("collation", &x.name)),
+        Change::DropCollation(x) => dropped("drop_collation", named("collation", &x.name)),
+        Change::AlterCollation { to, .. } => {
+            altered("alter_collation", named("collation", &to.name))
+        }
+        Change::CreateTextSearchConfig(x) => added(
+            "create_text_search_configuration",
+            named("text_search_configuration", &x.name),
+        ),
+        Change::DropTextSearchConfig(x) => dropped(
+            "drop_text_search_configuration",
+            named("text_search_configuration", &x.name),
+        ),
+        Change::AlterTextSearchConfig { to, .. } => altered(
+            "alter_text_search_configuration",
+            named("text_search_configuration", &to.name),
+        ),
     }
 }
 

@@ -65,6 +65,16 @@ pub fn line(change: &Change) -> String {
         Change::CreateRange(x) => format!("create range type `{}`", x.name),
         Change::DropRange(x) => format!("drop range type `{}`", x.name),
         Change::AlterRange { to, .. } => format!("alter range type `{}`", to.name),
+        Change::CreateCollation(x) => format!("create collation `{}`", x.name),
+        Change::DropCollation(x) => format!("drop collation `{}`", x.name),
+        Change::AlterCollation { to, .. } => format!("alter collation `{}`", to.name),
+        Change::CreateTextSearchConfig(x) => {
+            format!("create text search configuration `{}`", x.name)
+        }
+        Change::DropTextSearchConfig(x) => format!("drop text search configuration `{}`", x.name),
+        Change::AlterTextSearchConfig { to, .. } => {
+            format!("alter text search configuration `{}`", to.name)
+        }
     }
 }
 

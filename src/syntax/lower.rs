@@ -21,6 +21,7 @@ use crate::ir::{
     Trigger, Type, Unique, View,
 };
 
+mod collations;
 mod events;
 mod objects;
 mod types;
@@ -78,6 +79,8 @@ const OBJECT_KINDS: &[&str] = &[
     "event",
     "type",
     "range",
+    "collation",
+    "text_search_configuration",
 ];
 
 pub fn known_dialects() -> &'static [&'static str] {
@@ -227,6 +230,8 @@ impl<'a> Lowerer<'a> {
             Rule::event => self.event(p, span, ns),
             Rule::composite_def => self.composite_def(p, span, ns),
             Rule::range_def => self.range_def(p, span, ns),
+            Rule::collation_def => self.collation_def(p, span, ns),
+            Rule::ts_config_def => self.ts_config_def(p, span, ns),
             _ => None,
         }
     }
@@ -905,7 +910,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 Rule::attr_collate => {
-                    let v = self.first_ident(&c);
+                    let v = self.dotted(&c);
                     self.once(&mut col.collation, v, sp, "a collation");
                 }
                 Rule::attr_charset => {
@@ -1086,6 +1091,14 @@ impl<'a> Lowerer<'a> {
             .label(first, "first primary key")
             .help("for a key over several columns, write `primary key (a, b)` once");
         self.diags.push(d);
+    }
+
+    /// The qualified name inside `p`, its parts unquoted and joined by dots.
+    pub(super) fn dotted(&mut self, p: &P<'a>) -> String {
+        match p.clone().into_inner().find(|q| q.as_rule() == Rule::qname) {
+            Some(q) => self.qname_parts(&q).join("."),
+            None => String::new(),
+        }
     }
 
     fn first_ident(&mut self, p: &P<'a>) -> String {
@@ -1450,7 +1463,7 @@ impl<'a> Lowerer<'a> {
                 Rule::k_asc => part.desc = false,
                 Rule::nulls_first => part.nulls_first = Some(true),
                 Rule::nulls_last => part.nulls_first = Some(false),
-                Rule::part_collate => part.collation = Some(self.first_ident(&c)),
+                Rule::part_collate => part.collation = Some(self.dotted(&c)),
                 Rule::opclass => {
                     if let Some(q) = c.clone().into_inner().find(|x| x.as_rule() == Rule::qname) {
                         part.opclass = Some(self.qname_parts(&q).join("."));

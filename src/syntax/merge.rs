@@ -60,6 +60,19 @@ pub(super) fn merge(parts: Vec<Lowered>, texts: &[FileText]) -> (Schema, SourceM
         insert_unless(&mut schema.ranges, s.ranges, |k, _, _| {
             c.dup(&ObjectRef::Range { name: k.clone() }, k.to_string())
         });
+        insert_unless(&mut schema.collations, s.collations, |k, _, _| {
+            c.dup(&ObjectRef::Collation { name: k.clone() }, k.to_string())
+        });
+        insert_unless(
+            &mut schema.text_search_configs,
+            s.text_search_configs,
+            |k, _, _| {
+                c.dup(
+                    &ObjectRef::TextSearchConfig { name: k.clone() },
+                    k.to_string(),
+                )
+            },
+        );
         insert_unless(&mut schema.sequences, s.sequences, |k, _, _| {
             c.dup(&ObjectRef::Sequence { name: k.clone() }, k.to_string())
         });

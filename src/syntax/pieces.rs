@@ -149,6 +149,8 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         events,
         composites,
         ranges,
+        collations,
+        text_search_configs,
         acknowledgements,
         left_alone: _,
     } = schema;
@@ -175,7 +177,9 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         && join(&mut into.domains, domains)
         && join(&mut into.events, events)
         && join(&mut into.composites, composites)
-        && join(&mut into.ranges, ranges);
+        && join(&mut into.ranges, ranges)
+        && join(&mut into.collations, collations)
+        && join(&mut into.text_search_configs, text_search_configs);
     if !joined {
         return false;
     }

@@ -24,6 +24,7 @@ use crate::ir::{
     Table, Trigger, Unique, View,
 };
 
+mod collations;
 mod events;
 mod objects;
 
@@ -145,6 +146,21 @@ fn objects(
     ind: &str,
     chunks: &mut Vec<Chunk>,
 ) {
+    for x in schema.collations.values().filter(|x| keep(&x.name)) {
+        chunks.push(Chunk::one("collation", collations::collation(x, ind, ns)));
+    }
+    for x in schema
+        .text_search_configs
+        .values()
+        .filter(|x| keep(&x.name))
+    {
+        let text = collations::text_search_config(x, ind, ns);
+        chunks.push(if text.contains('\n') {
+            Chunk::many("text_search_configuration", text)
+        } else {
+            Chunk::one("text_search_configuration", text)
+        });
+    }
     for e in schema.enums.values().filter(|e| keep(&e.name)) {
         chunks.push(Chunk::one("enum", enum_def(e, ind, ns)));
     }
@@ -369,6 +385,16 @@ fn top_item(schema: &Schema, top: &Top, ind: &str, ns: Option<&str>) -> String {
                 .ranges
                 .get(name)
                 .map(|r| objects::range(r, ind, ns))
+                .unwrap_or_default(),
+            ObjectRef::Collation { name } => schema
+                .collations
+                .get(name)
+                .map(|x| collations::collation(x, ind, ns))
+                .unwrap_or_default(),
+            ObjectRef::TextSearchConfig { name } => schema
+                .text_search_configs
+                .get(name)
+                .map(|x| collations::text_search_config(x, ind, ns))
                 .unwrap_or_default(),
             ObjectRef::Event { name } => schema
                 .events
@@ -1050,7 +1076,7 @@ fn column(t: &Table, c: &Column, inline: &[Member], widths: (usize, usize), ind:
         attrs.push(format!("on update {}", default_expr(u)));
     }
     if let Some(x) = &c.collation {
-        attrs.push(format!("collate {}", text::ident(x)));
+        attrs.push(format!("collate {}", dotted(x)));
     }
     if let Some(x) = &c.charset {
         attrs.push(format!("charset {}", text::ident(x)));
@@ -1242,7 +1268,7 @@ fn index(x: &Index) -> String {
                 IndexKey::Expr(e) => index_expr(e),
             };
             if let Some(c) = &p.collation {
-                s.push_str(&format!(" collate {}", text::ident(c)));
+                s.push_str(&format!(" collate {}", dotted(c)));
             }
             if let Some(o) = &p.opclass {
                 s.push_str(&format!(" {}", dotted(o)));

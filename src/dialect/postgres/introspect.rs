@@ -3,6 +3,7 @@
 //! number of round trips does not grow with the number of tables. Each
 //! query's rows become IR in a function of their own.
 
+mod collations;
 mod objects;
 pub mod queries;
 mod security;
@@ -22,8 +23,9 @@ use crate::ir::{
     Sequence, SequenceOptions, Table, Trigger, Unique, View,
 };
 use queries::{
-    COLUMNS, COMPOSITES, CONSTRAINTS, DOMAINS, ENUMS, EXCLUSIONS, EXTENSIONS, FUNCTIONS, GRANTS,
-    INDEXES, NAMESPACES, POLICIES, RANGES, SEQUENCES, TABLES, TRIGGERS, UNMODELED, VIEWS,
+    COLLATIONS, COLUMNS, COMPOSITES, CONSTRAINTS, DOMAINS, ENUMS, EXCLUSIONS, EXTENSIONS,
+    FUNCTIONS, GRANTS, INDEXES, NAMESPACES, POLICIES, RANGES, SEQUENCES, TABLES,
+    TEXT_SEARCH_CONFIGS, TRIGGERS, UNMODELED, VIEWS,
 };
 
 /// Reads the schema of the database at `url`; `namespaces` narrows it
@@ -73,6 +75,8 @@ struct Rows {
     domains: Vec<PgRow>,
     exclusions: Vec<PgRow>,
     composites: Vec<PgRow>,
+    collations: Vec<PgRow>,
+    text_search_configs: Vec<PgRow>,
     ranges: Vec<PgRow>,
 }
 
@@ -118,6 +122,8 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
         q(COMPOSITES),
         q(RANGES)
     )?;
+    let (collations, text_search_configs) =
+        tokio::try_join!(q(COLLATIONS), q(TEXT_SEARCH_CONFIGS))?;
     let rows = Rows {
         namespaces: namespaces_r,
         extensions,
@@ -137,6 +143,8 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
         exclusions,
         composites,
         ranges,
+        collations,
+        text_search_configs,
     };
     build(rows).map_err(|e| {
         miette::miette!(
@@ -234,6 +242,8 @@ fn build(mut rows: Rows) -> Result<Introspection, sqlx::Error> {
     objects::domains(&rows.domains, &mut schema)?;
     objects::composites(&rows.composites, &mut schema)?;
     objects::ranges(&rows.ranges, &mut schema)?;
+    collations::collations(&rows.collations, &mut schema)?;
+    collations::text_search_configs(&rows.text_search_configs, &mut schema)?;
     let mut matview_indexes = indexes(&std::mem::take(&mut rows.indexes), &mut tables)?;
     for t in tables.into_values() {
         schema.tables.insert(t.name.clone(), t);

@@ -13,6 +13,7 @@
 //!   a file does not matter.
 
 mod inheritance;
+mod collations;
 mod objects;
 mod security;
 
@@ -92,6 +93,20 @@ pub fn normalize(schema: &Schema) -> Schema {
         .map(|r| {
             let r = objects::range(r);
             (r.name.clone(), r)
+        })
+        .collect();
+    out.collations = std::mem::take(&mut out.collations)
+        .into_values()
+        .map(|x| {
+            let x = collations::collation(x);
+            (x.name.clone(), x)
+        })
+        .collect();
+    out.text_search_configs = std::mem::take(&mut out.text_search_configs)
+        .into_values()
+        .map(|x| {
+            let x = collations::text_search_config(x);
+            (x.name.clone(), x)
         })
         .collect();
     out.sequences = std::mem::take(&mut out.sequences)
@@ -485,9 +500,11 @@ fn partition_bound(b: &str) -> String {
         .unwrap_or(out)
 }
 
-/// `"C"`, `pg_catalog."C"` and `C` are one collation.
+/// `"C"`, `pg_catalog."C"` and `C` are one collation; so are
+/// `public.x` and `x` (the default namespace is left out, as in names).
 pub fn collation(s: &str) -> String {
     let s = s.strip_prefix("pg_catalog.").unwrap_or(s);
+    let s = s.strip_prefix("public.").unwrap_or(s);
     s.trim_matches('"').to_string()
 }
 

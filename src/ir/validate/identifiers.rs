@@ -72,6 +72,12 @@ fn names(s: &Schema) -> Vec<(ObjectRef, &str)> {
     for n in s.ranges.keys() {
         out.push((ObjectRef::Range { name: n.clone() }, &n.name));
     }
+    for n in s.collations.keys() {
+        out.push((ObjectRef::Collation { name: n.clone() }, &n.name));
+    }
+    for n in s.text_search_configs.keys() {
+        out.push((ObjectRef::TextSearchConfig { name: n.clone() }, &n.name));
+    }
     for (n, x) in &s.composites {
         out.push((ObjectRef::Composite { name: n.clone() }, &n.name));
         for a in &x.attributes {

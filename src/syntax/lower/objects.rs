@@ -26,7 +26,7 @@ impl<'a> Lowerer<'a> {
                 Rule::qname => d.name = self.decl_name(&c, ns),
                 Rule::col_type => d.ty = super::col_type(&c),
                 Rule::attr_collate => {
-                    let v = self.first_ident(&c);
+                    let v = self.dotted(&c);
                     self.once(&mut d.collation, v, sp, "a collation");
                 }
                 Rule::attr_default => {

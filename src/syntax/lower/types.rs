@@ -57,7 +57,7 @@ impl<'a> Lowerer<'a> {
                 Rule::qname => r.name = self.decl_name(&c, ns),
                 Rule::col_type => r.subtype = super::col_type(&c),
                 Rule::attr_collate => {
-                    let v = self.first_ident(&c);
+                    let v = self.dotted(&c);
                     self.once(&mut r.collation, v, sp, "a collation");
                 }
                 Rule::range_opclass => {
@@ -100,18 +100,10 @@ impl<'a> Lowerer<'a> {
             match c.as_rule() {
                 Rule::bare_ident | Rule::quoted_ident => a.name = self.ident_checked(&c),
                 Rule::col_type => a.ty = super::col_type(&c),
-                Rule::attr_collate => a.collation = Some(self.first_ident(&c)),
+                Rule::attr_collate => a.collation = Some(self.dotted(&c)),
                 _ => {}
             }
         }
         a
-    }
-
-    /// The qualified name inside `p`, its parts unquoted and joined by dots.
-    fn dotted(&mut self, p: &P<'a>) -> String {
-        match p.clone().into_inner().find(|q| q.as_rule() == Rule::qname) {
-            Some(q) => self.qname_parts(&q).join("."),
-            None => String::new(),
-        }
     }
 }

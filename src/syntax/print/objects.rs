@@ -9,7 +9,7 @@ use crate::syntax::text;
 pub(super) fn domain(d: &Domain, ind: &str, ns: Option<&str>) -> String {
     let mut s = format!("{ind}domain {} as {}", decl(&d.name, ns), d.ty);
     if let Some(c) = &d.collation {
-        s.push_str(&format!(" collate {}", text::ident(c)));
+        s.push_str(&format!(" collate {}", dotted(c)));
     }
     if let Some(e) = &d.default {
         s.push_str(&format!(" = {}", default_expr(e)));
@@ -38,7 +38,7 @@ pub(super) fn composite(x: &Composite, ind: &str, ns: Option<&str>) -> String {
         .map(|a| {
             let mut s = format!("{} {}", text::ident(&a.name), a.ty);
             if let Some(c) = &a.collation {
-                s.push_str(&format!(" collate {}", text::ident(c)));
+                s.push_str(&format!(" collate {}", dotted(c)));
             }
             s
         })
@@ -67,7 +67,7 @@ pub(super) fn composite(x: &Composite, ind: &str, ns: Option<&str>) -> String {
 pub(super) fn range(r: &RangeType, ind: &str, ns: Option<&str>) -> String {
     let mut s = format!("{ind}range {} as {}", decl(&r.name, ns), r.subtype);
     if let Some(c) = &r.collation {
-        s.push_str(&format!(" collate {}", text::ident(c)));
+        s.push_str(&format!(" collate {}", dotted(c)));
     }
     if let Some(o) = &r.opclass {
         s.push_str(&format!(" opclass {}", dotted(o)));

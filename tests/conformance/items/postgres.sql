@@ -236,3 +236,51 @@ CREATE TABLE parent (id integer PRIMARY KEY);
 -- desired:
 CREATE TABLE parent (id integer PRIMARY KEY);
 CREATE TABLE child (id bigint PRIMARY KEY, parent_id bigint REFERENCES parent (id));
+
+-- item: collations
+-- current:
+CREATE TABLE t (a text);
+-- desired:
+CREATE SCHEMA app;
+CREATE COLLATION posix FROM "POSIX";
+CREATE COLLATION numeric (provider = icu, locale = 'en-u-kn-true');
+COMMENT ON COLLATION numeric IS 'numbers sort as numbers';
+CREATE COLLATION app."Case Blind" (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE COLLATION mixed (lc_collate = 'C', lc_ctype = 'POSIX');
+CREATE TABLE t (a text COLLATE "numeric", b text COLLATE app."Case Blind", c text COLLATE posix);
+CREATE INDEX t_a ON t (a COLLATE app."Case Blind");
+
+-- item: collation-changed-unused
+-- current:
+CREATE COLLATION c1 (provider = icu, locale = 'de-DE');
+-- desired:
+CREATE COLLATION c1 (provider = icu, locale = 'sv-SE');
+
+-- item: collation-column-moves
+-- current:
+CREATE COLLATION posix FROM "POSIX";
+CREATE COLLATION numeric (provider = icu, locale = 'en-u-kn-true');
+CREATE TABLE t (a text, b text COLLATE posix);
+-- desired:
+CREATE COLLATION numeric (provider = icu, locale = 'en-u-kn-true');
+CREATE TABLE t (a text, b text COLLATE "numeric", c text COLLATE "numeric");
+
+-- item: text-search-configurations
+-- current:
+-- desired:
+CREATE SCHEMA app;
+CREATE TEXT SEARCH CONFIGURATION fr (COPY = french);
+ALTER TEXT SEARCH CONFIGURATION fr ALTER MAPPING FOR asciiword WITH simple, french_stem;
+ALTER TEXT SEARCH CONFIGURATION fr DROP MAPPING FOR url;
+COMMENT ON TEXT SEARCH CONFIGURATION fr IS 'French';
+CREATE TEXT SEARCH CONFIGURATION app.bare (PARSER = default);
+CREATE TABLE doc (id int PRIMARY KEY, body text);
+CREATE INDEX doc_fts ON doc USING gin (to_tsvector('fr'::regconfig, body));
+
+-- item: text-search-configuration-mappings-changed
+-- current:
+CREATE TEXT SEARCH CONFIGURATION fr (COPY = french);
+-- desired:
+CREATE TEXT SEARCH CONFIGURATION fr (COPY = french);
+ALTER TEXT SEARCH CONFIGURATION fr ALTER MAPPING FOR asciiword, word WITH simple;
+ALTER TEXT SEARCH CONFIGURATION fr DROP MAPPING FOR email, url;

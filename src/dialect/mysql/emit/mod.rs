@@ -230,6 +230,27 @@ fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
                 help: Some("store the bounds in two columns with a check between them".into()),
             })
         }
+        Change::CreateCollation(x)
+        | Change::DropCollation(x)
+        | Change::AlterCollation { to: x, .. } => {
+            return Err(EmitError::Unsupported {
+                dialect: DialectKind::Mysql,
+                what: format!("create collation {} (CREATE COLLATION is PostgreSQL's)", x.name),
+                help: Some("use one of the server's collations (`collate utf8mb4_0900_ai_ci`)".into()),
+            })
+        }
+        Change::CreateTextSearchConfig(x)
+        | Change::DropTextSearchConfig(x)
+        | Change::AlterTextSearchConfig { to: x, .. } => {
+            return Err(EmitError::Unsupported {
+                dialect: DialectKind::Mysql,
+                what: format!(
+                    "create text search configuration {} (text-search configurations are PostgreSQL's)",
+                    x.name
+                ),
+                help: Some("use a FULLTEXT index with the server's parser (`with parser ngram`)".into()),
+            })
+        }
     })
 }
 

@@ -10,7 +10,7 @@ use crate::ir::{Attribute, Composite, DialectKind, Name, RangeType};
 fn attribute_sql(a: &Attribute) -> String {
     let mut s = format!("{} {}", ident(&a.name), a.ty);
     if let Some(c) = &a.collation {
-        s.push_str(&format!(" COLLATE {}", ident(c)));
+        s.push_str(&format!(" COLLATE {}", super::collation(c)));
     }
     s
 }
@@ -35,7 +35,7 @@ pub(super) fn create_range(r: &RangeType) -> Stmts {
         opts.push(format!("SUBTYPE_OPCLASS = {}", dotted(o)));
     }
     if let Some(c) = &r.collation {
-        opts.push(format!("COLLATION = {}", ident(c)));
+        opts.push(format!("COLLATION = {}", super::collation(c)));
     }
     if let Some(f) = &r.subtype_diff {
         opts.push(format!("SUBTYPE_DIFF = {}", dotted(f)));
@@ -156,7 +156,7 @@ pub(super) fn alter_composite(from: &Composite, to: &Composite) -> Stmts {
 fn retype(a: &Attribute) -> String {
     let mut s = format!("{} TYPE {}", ident(&a.name), a.ty);
     if let Some(c) = &a.collation {
-        s.push_str(&format!(" COLLATE {}", ident(c)));
+        s.push_str(&format!(" COLLATE {}", super::collation(c)));
     }
     s
 }

@@ -13,6 +13,7 @@
 //! This file holds the context and the phases, and the match over
 //! `Change` that hands each change to the file of its object kind.
 
+mod collations;
 mod column;
 mod composites;
 mod constraints;
@@ -314,6 +315,16 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
         Change::CreateRange(x) => cx.push_all(composites::create_range(x)),
         Change::DropRange(x) => cx.push_all(composites::drop_range(x)),
         Change::AlterRange { from, to } => cx.push_all(composites::alter_range(from, to)?),
+        Change::CreateCollation(x) => cx.push_all(collations::create_collation(x)),
+        Change::DropCollation(x) => cx.push_all(collations::drop_collation(x)),
+        Change::AlterCollation { from, to, users } => {
+            cx.push_all(collations::alter_collation(from, to, users)?)
+        }
+        Change::CreateTextSearchConfig(x) => cx.push_all(collations::create_text_search_config(x)),
+        Change::DropTextSearchConfig(x) => cx.push_all(collations::drop_text_search_config(x)),
+        Change::AlterTextSearchConfig { from, to } => {
+            cx.push_all(collations::alter_text_search_config(from, to))
+        }
     }
     Ok(())
 }

@@ -157,7 +157,7 @@ fn check_sql(c: &Check) -> String {
 pub(super) fn create_domain(x: &Domain) -> Stmts {
     let mut sql = format!("CREATE DOMAIN {} AS {}", qname(&x.name), x.ty);
     if let Some(c) = &x.collation {
-        sql.push_str(&format!(" COLLATE {}", ident(c)));
+        sql.push_str(&format!(" COLLATE {}", super::collation(c)));
     }
     if let Some(d) = &x.default {
         sql.push_str(&format!(" DEFAULT {d}"));

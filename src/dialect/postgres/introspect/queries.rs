@@ -27,6 +27,8 @@ pub const QUERIES: &[(&str, &str)] = &[
     ("exclusions", EXCLUSIONS),
     ("composites", COMPOSITES),
     ("ranges", RANGES),
+    ("collations", COLLATIONS),
+    ("text_search_configs", TEXT_SEARCH_CONFIGS),
 ];
 
 /// The namespace filter every query repeats (`n` is `pg_namespace`).
@@ -124,7 +126,7 @@ pub const COLUMNS: &str = concat!(
        pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) AS default, \
        a.attidentity::text AS identity, a.attgenerated::text AS generated, \
        CASE WHEN a.attcollation <> t.typcollation THEN \
-         (SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text \
+         (SELECT CASE WHEN cn.nspname IN ('pg_catalog', 'public') THEN co.collname::text \
                  ELSE cn.nspname || '.' || co.collname END \
           FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace \
           WHERE co.oid = a.attcollation) END AS collation, \
@@ -220,7 +222,10 @@ pub const INDEXES: &str = concat!(
                  SELECT COALESCE(att.attcollation, 0) FROM pg_attribute att \
                  WHERE att.attrelid = i.indrelid AND att.attnum = (i.indkey::int2[])[k.ord - 1]) \
                OR (i.indkey::int2[])[k.ord - 1] = 0 AND k.o = 100 \
-               THEN NULL ELSE (SELECT co.collname::text FROM pg_collation co WHERE co.oid = k.o) END \
+               THEN NULL ELSE (SELECT CASE WHEN cn.nspname IN ('pg_catalog', 'public') THEN co.collname::text \
+                                  ELSE cn.nspname || '.' || co.collname END \
+                                  FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace \
+                                  WHERE co.oid = k.o) END \
              FROM unnest(i.indcollation::oid[]) WITH ORDINALITY k(o, ord) ORDER BY k.ord) AS collations, \
        COALESCE((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct, \
        ds.description AS comment, \
@@ -420,18 +425,6 @@ pub const UNMODELED: &str = concat!(
      WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgconstrrelid <> 0 AND",
     ns_filter!(),
     "UNION ALL \
-     SELECT 'collation', n.nspname || '.' || co.collname \
-     FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace WHERE",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_collation", "co.oid"),
-    "UNION ALL \
-     SELECT 'text search configuration', n.nspname || '.' || x.cfgname \
-     FROM pg_ts_config x JOIN pg_namespace n ON n.oid = x.cfgnamespace WHERE",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_ts_config", "x.oid"),
-    "UNION ALL \
      SELECT 'text search dictionary', n.nspname || '.' || x.dictname \
      FROM pg_ts_dict x JOIN pg_namespace n ON n.oid = x.dictnamespace WHERE",
     ns_filter!(),
@@ -538,7 +531,7 @@ pub const DOMAINS: &str = concat!(
        format_type(t.typbasetype, t.typtypmod) AS base_type, t.typnotnull AS not_null, \
        pg_get_expr(t.typdefaultbin, 0) AS default, \
        CASE WHEN t.typcollation <> bt.typcollation THEN \
-         (SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text \
+         (SELECT CASE WHEN cn.nspname IN ('pg_catalog', 'public') THEN co.collname::text \
                  ELSE cn.nspname || '.' || co.collname END \
           FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace \
           WHERE co.oid = t.typcollation) END AS collation, \
@@ -569,7 +562,7 @@ pub const COMPOSITES: &str = concat!(
              WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped \
              ORDER BY a.attnum) AS attr_types, \
        ARRAY(SELECT CASE WHEN a.attcollation <> at.typcollation THEN \
-               (SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text \
+               (SELECT CASE WHEN cn.nspname IN ('pg_catalog', 'public') THEN co.collname::text \
                        ELSE cn.nspname || '.' || co.collname END \
                 FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace \
                 WHERE co.oid = a.attcollation) END \
@@ -595,7 +588,7 @@ pub const RANGES: &str = concat!(
        CASE WHEN oc.opcdefault THEN NULL WHEN ocn.nspname = 'pg_catalog' THEN oc.opcname::text \
             ELSE ocn.nspname || '.' || oc.opcname END AS opclass, \
        CASE WHEN r.rngcollation <> st.typcollation THEN \
-         (SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text \
+         (SELECT CASE WHEN cn.nspname IN ('pg_catalog', 'public') THEN co.collname::text \
                  ELSE cn.nspname || '.' || co.collname END \
           FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace \
           WHERE co.oid = r.rngcollation) END AS collation, \
@@ -648,4 +641,47 @@ pub const EXCLUSIONS: &str = concat!(
     "AND",
     not_ext!("pg_class", "c.oid"),
     "ORDER BY con.conrelid, con.conname"
+);
+
+/// Collations made by `CREATE COLLATION`. The ICU locale moved from
+/// `colliculocale` (15, 16) to `colllocale` (17), and was `collcollate`
+/// before 15: read through `to_jsonb` so one text serves every version.
+pub const COLLATIONS: &str = concat!(
+    "SELECT n.nspname::text AS schema, co.collname::text AS name, \
+       CASE co.collprovider WHEN 'i' THEN 'icu' WHEN 'b' THEN 'builtin' ELSE 'libc' END AS provider, \
+       CASE WHEN co.collprovider = 'c' THEN NULL \
+            ELSE COALESCE(to_jsonb(co) ->> 'colllocale', to_jsonb(co) ->> 'colliculocale', \
+                          co.collcollate::text) END AS locale, \
+       CASE WHEN co.collprovider = 'c' THEN co.collcollate::text END AS lc_collate, \
+       CASE WHEN co.collprovider = 'c' THEN co.collctype::text END AS lc_ctype, \
+       co.collisdeterministic AS deterministic, \
+       obj_description(co.oid, 'pg_collation') AS comment \
+     FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace WHERE",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_collation", "co.oid"),
+    "ORDER BY 1, 2"
+);
+
+/// Text-search configurations with their mappings: token type aliases
+/// (from the parser's `ts_token_type`) and dictionaries, in the order
+/// they are tried.
+pub const TEXT_SEARCH_CONFIGS: &str = concat!(
+    "SELECT n.nspname::text AS schema, c.cfgname::text AS name, \
+       CASE WHEN pn.nspname = 'pg_catalog' THEN p.prsname::text \
+            ELSE pn.nspname || '.' || p.prsname END AS parser, \
+       ARRAY(SELECT tt.alias::text FROM pg_ts_config_map m \
+             JOIN ts_token_type(c.cfgparser) tt ON tt.tokid = m.maptokentype \
+             WHERE m.mapcfg = c.oid ORDER BY m.maptokentype, m.mapseqno) AS tokens, \
+       ARRAY(SELECT CASE WHEN dn.nspname = 'pg_catalog' THEN d.dictname::text \
+                    ELSE dn.nspname || '.' || d.dictname END FROM pg_ts_config_map m \
+             JOIN pg_ts_dict d ON d.oid = m.mapdict JOIN pg_namespace dn ON dn.oid = d.dictnamespace \
+             WHERE m.mapcfg = c.oid ORDER BY m.maptokentype, m.mapseqno) AS dicts, \
+       obj_description(c.oid, 'pg_ts_config') AS comment \
+     FROM pg_ts_config c JOIN pg_namespace n ON n.oid = c.cfgnamespace \
+     JOIN pg_ts_parser p ON p.oid = c.cfgparser JOIN pg_namespace pn ON pn.oid = p.prsnamespace WHERE",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_ts_config", "c.oid"),
+    "ORDER BY 1, 2"
 );

@@ -234,5 +234,24 @@ fn change(c: &Change) -> Result<Vec<String>, EmitError> {
                 Some("store the bounds in two columns with a check between them"),
             ))
         }
+        Change::CreateCollation(x)
+        | Change::DropCollation(x)
+        | Change::AlterCollation { to: x, .. } => {
+            return Err(unsupported(
+                format!("create collation {} (CREATE COLLATION is PostgreSQL's)", x.name),
+                Some("use one of SQLite's collations (BINARY, NOCASE, RTRIM), or register one in the application"),
+            ))
+        }
+        Change::CreateTextSearchConfig(x)
+        | Change::DropTextSearchConfig(x)
+        | Change::AlterTextSearchConfig { to: x, .. } => {
+            return Err(unsupported(
+                format!(
+                    "create text search configuration {} (text-search configurations are PostgreSQL's)",
+                    x.name
+                ),
+                Some("use an FTS5 virtual table with its tokenizer"),
+            ))
+        }
     })
 }

@@ -1,0 +1,37 @@
+//! The canonical form of collations and text-search configurations.
+
+use super::name;
+use crate::ir::{Collation, TextSearchConfig};
+
+/// A libc collation whose two locales agree is written with `locale`
+/// alone (`CREATE COLLATION c (locale = 'C')` reads back as both).
+pub(super) fn collation(mut x: Collation) -> Collation {
+    x.name = name(&x.name);
+    x.provider = x.provider.to_lowercase();
+    if x.locale.is_none() && x.lc_collate.is_some() && x.lc_collate == x.lc_ctype {
+        x.locale = x.lc_collate.take();
+        x.lc_ctype = None;
+    }
+    x.comment = x.comment.filter(|c| !c.is_empty());
+    x
+}
+
+/// `pg_catalog.` and `public.` go from the parser and the dictionaries:
+/// a bare name is found on `search_path`, pg_catalog first.
+pub(super) fn text_search_config(mut x: TextSearchConfig) -> TextSearchConfig {
+    x.name = name(&x.name);
+    x.parser = bare(&x.parser);
+    x.mappings = std::mem::take(&mut x.mappings)
+        .into_iter()
+        .map(|(t, d)| (t.to_lowercase(), d.iter().map(|d| bare(d)).collect()))
+        .collect();
+    x.comment = x.comment.filter(|c| !c.is_empty());
+    x
+}
+
+fn bare(s: &str) -> String {
+    s.strip_prefix("pg_catalog.")
+        .or_else(|| s.strip_prefix("public."))
+        .unwrap_or(s)
+        .to_string()
+}
