@@ -973,6 +973,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         Check {
+            comment: None,
             name,
             expr: Expr::new(expr),
             not_valid: false,
@@ -1021,6 +1022,7 @@ impl<'a> Lowerer<'a> {
         let mut mine = Vec::new();
         if inline.pk {
             t.primary_key = Some(PrimaryKey {
+                comment: None,
                 name: None,
                 columns: vec![cname.to_string()],
                 deferral: Default::default(),
@@ -1036,6 +1038,7 @@ impl<'a> Lowerer<'a> {
         }
         for sp in inline.uniques {
             let u = Unique {
+                comment: None,
                 name: None,
                 columns: vec![cname.to_string()],
                 nulls_not_distinct: false,
@@ -1181,6 +1184,7 @@ impl<'a> Lowerer<'a> {
             }
         };
         let mut fk = ForeignKey {
+            comment: None,
             name: None,
             columns: Vec::new(),
             ref_table: table,
@@ -1228,6 +1232,7 @@ impl<'a> Lowerer<'a> {
             .map(|c| self.col_list(&c))
             .unwrap_or_default();
         let mut pk = PrimaryKey {
+            comment: None,
             name,
             columns: cols,
             deferral: Default::default(),
@@ -1237,6 +1242,7 @@ impl<'a> Lowerer<'a> {
             match c.as_rule() {
                 Rule::deferral => pk.deferral = deferral(&c),
                 Rule::table_with => self.options(&c, &mut pk.options),
+                Rule::attr_comment => self.constraint_comment(&c, &mut pk.comment),
                 _ => {}
             }
         }
@@ -1250,9 +1256,17 @@ impl<'a> Lowerer<'a> {
         Some(Member::PrimaryKey)
     }
 
+    /// `comment "…"` after a constraint, once.
+    pub(super) fn constraint_comment(&mut self, c: &P<'a>, comment: &mut Option<String>) {
+        let v = self.string_child(c).unwrap_or_default();
+        let sp = self.span(c);
+        self.once(comment, v, sp, "a constraint comment");
+    }
+
     fn t_unique(&mut self, p: &P<'a>, t: &mut Table) -> Option<Member> {
         let sp = self.span(p);
         let mut u = Unique {
+            comment: None,
             name: self.constraint_name(p),
             columns: Vec::new(),
             nulls_not_distinct: false,
@@ -1266,6 +1280,7 @@ impl<'a> Lowerer<'a> {
                 Rule::nulls_not_distinct => u.nulls_not_distinct = true,
                 Rule::deferral => u.deferral = deferral(&c),
                 Rule::table_with => self.options(&c, &mut u.options),
+                Rule::attr_comment => self.constraint_comment(&c, &mut u.comment),
                 Rule::renamed => u.renamed_from = Some(self.first_ident(&c)),
                 _ => {}
             }
@@ -1276,6 +1291,7 @@ impl<'a> Lowerer<'a> {
     fn t_check(&mut self, p: &P<'a>, t: &mut Table) -> Option<Member> {
         let sp = self.span(p);
         let mut ch = Check {
+            comment: None,
             name: self.constraint_name(p),
             expr: Expr::new(""),
             not_valid: false,
@@ -1288,6 +1304,7 @@ impl<'a> Lowerer<'a> {
                 Rule::paren_group => ch.expr = Expr::new(text::paren_inner(c.as_str())),
                 Rule::not_valid => ch.not_valid = true,
                 Rule::no_inherit => ch.no_inherit = true,
+                Rule::attr_comment => self.constraint_comment(&c, &mut ch.comment),
                 Rule::renamed => ch.renamed_from = Some(self.first_ident(&c)),
                 _ => {}
             }
@@ -1298,6 +1315,7 @@ impl<'a> Lowerer<'a> {
     fn t_foreign(&mut self, p: &P<'a>, t: &mut Table) -> Option<Member> {
         let sp = self.span(p);
         let mut fk = ForeignKey {
+            comment: None,
             name: self.constraint_name(p),
             columns: Vec::new(),
             ref_table: Name::new(""),
@@ -1318,6 +1336,7 @@ impl<'a> Lowerer<'a> {
                 }
                 Rule::col_list => fk.ref_columns = self.col_list(&c),
                 Rule::qname => fk.ref_table = self.ref_name(&c),
+                Rule::attr_comment => self.constraint_comment(&c, &mut fk.comment),
                 _ => {}
             }
         }

@@ -221,14 +221,8 @@ fn functions_made_anew_and_what_calls_them() {
     ]);
 }
 
-/// Expressions the server prints (and strata reads back, normalizes and
-/// prints again) keep their meaning: field selection on a call, subscripts
-/// of a call, unary minus under `^`, casts of sums, `COLLATE` (not a
-/// column), `IS DISTINCT FROM`, `AT TIME ZONE`, associativity. The oracle
-/// compares the server's own `pg_get_constraintdef` / view text.
 /// `ADD CONSTRAINT` starts without a comment: a constraint made anew gets
-/// back the one the database held on it (the schema file does not model
-/// constraint comments; they are reported and kept).
+/// its comment from the schema (`check c (…) comment "…"`).
 #[test]
 fn constraints_made_anew_keep_their_comments() {
     let comments = "COMMENT ON CONSTRAINT c ON t IS 'positive'; \
@@ -246,6 +240,11 @@ fn constraints_made_anew_keep_their_comments() {
     )]);
 }
 
+/// Expressions the server prints (and strata reads back, normalizes and
+/// prints again) keep their meaning: field selection on a call, subscripts
+/// of a call, unary minus under `^`, casts of sums, `COLLATE` (not a
+/// column), `IS DISTINCT FROM`, `AT TIME ZONE`, associativity. The oracle
+/// compares the server's own `pg_get_constraintdef` / view text.
 #[test]
 fn expressions_keep_their_meaning_through_inspect_and_plan() {
     judge_all(&[case(

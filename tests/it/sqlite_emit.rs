@@ -65,6 +65,7 @@ fn users() -> Table {
         nullable("name", "text"),
     ];
     t.primary_key = Some(PrimaryKey {
+        comment: None,
         name: None,
         columns: vec!["id".into()],
         deferral: Default::default(),

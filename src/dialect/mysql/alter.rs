@@ -377,7 +377,9 @@ fn table_change<'a>(cx: &mut Context<'a>, main: &mut Main<'a>, c: &'a TableChang
         )),
         TableChange::SetOptions { from, to } => main.mids.extend(set_options(cx, from, to)),
         // Refused before: the emitter never lets them reach here.
-        TableChange::AddExclusion(_) | TableChange::DropExclusion(_) => {}
+        TableChange::AddExclusion(_)
+        | TableChange::DropExclusion(_)
+        | TableChange::SetConstraintComment { .. } => {}
     }
 }
 

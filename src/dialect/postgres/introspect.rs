@@ -437,9 +437,7 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
             continue;
         };
         let name = s(r, "name")?;
-        if let Some(c) = os(r, "comment")? {
-            t.constraint_comments.insert(name.clone(), c);
-        }
+        let comment = os(r, "comment")?;
         let kind = s(r, "kind")?;
         let columns: Vec<String> = r.try_get("columns")?;
         let deferral = deferral(r.try_get("deferrable")?, r.try_get("deferred")?);
@@ -447,6 +445,7 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
         match kind.as_str() {
             "p" => {
                 t.primary_key = Some(PrimaryKey {
+                    comment,
                     name: Some(name),
                     columns,
                     deferral,
@@ -454,6 +453,7 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
                 })
             }
             "u" => t.uniques.push(Unique {
+                comment,
                 name: Some(name),
                 columns,
                 nulls_not_distinct: r.try_get("nulls_not_distinct")?,
@@ -462,6 +462,7 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
                 options: storage_parameters(r)?,
             }),
             "c" => t.checks.push(Check {
+                comment,
                 name: Some(name),
                 expr: crate::ir::Expr::new(s(r, "check_expr")?),
                 not_valid: !validated,
@@ -470,6 +471,7 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
                 column: None,
             }),
             "f" => t.foreign_keys.push(ForeignKey {
+                comment,
                 name: Some(name),
                 columns,
                 ref_table: name_of(s(r, "ref_schema")?, s(r, "ref_table")?),

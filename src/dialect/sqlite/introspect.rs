@@ -242,6 +242,7 @@ fn table(name: &str, cols: &[ColumnRow], def: Option<&TableDef>) -> Table {
     pk.sort();
     if !pk.is_empty() {
         t.primary_key = Some(PrimaryKey {
+            comment: None,
             name: def
                 .and_then(|d| d.primary_key.as_ref())
                 .and_then(|p| p.name.clone()),
@@ -257,6 +258,7 @@ fn table(name: &str, cols: &[ColumnRow], def: Option<&TableDef>) -> Table {
         .uniques
         .iter()
         .map(|u| Unique {
+            comment: None,
             name: u.name.clone(),
             columns: u.columns.iter().map(|c| column_name(&t, c)).collect(),
             nulls_not_distinct: false,
@@ -269,6 +271,7 @@ fn table(name: &str, cols: &[ColumnRow], def: Option<&TableDef>) -> Table {
         .checks
         .iter()
         .map(|(name, expr)| Check {
+            comment: None,
             name: name.clone(),
             expr: crate::ir::Expr::new(expr.clone()),
             not_valid: false,
@@ -281,6 +284,7 @@ fn table(name: &str, cols: &[ColumnRow], def: Option<&TableDef>) -> Table {
         .foreign_keys
         .iter()
         .map(|f| ForeignKey {
+            comment: None,
             name: f.name.clone(),
             columns: f.columns.iter().map(|c| column_name(&t, c)).collect(),
             ref_table: Name::new(f.ref_table.clone()),

@@ -1,10 +1,11 @@
-//! Rules on PostgreSQL's domains, composite types and exclusion constraints.
+//! Rules on PostgreSQL's domains, composite types, exclusion constraints
+//! and comments on constraints.
 
 use std::collections::BTreeSet;
 
 use super::suggest::help_for;
 use super::Problem;
-use crate::ir::{IndexKey, ObjectRef, Schema, Table};
+use crate::ir::{DialectKind, IndexKey, ObjectRef, Schema, Table};
 
 /// E0235: a domain names two of its checks alike.
 pub(super) fn domains(schema: &Schema, out: &mut Vec<Problem>) {
@@ -48,6 +49,58 @@ pub(super) fn composites(schema: &Schema, out: &mut Vec<Problem>) {
                 );
             }
         }
+    }
+}
+
+/// E0239: a comment on a constraint where the dialect keeps none (only
+/// PostgreSQL has `COMMENT ON CONSTRAINT`): the plan could never make it.
+pub(super) fn constraint_comments(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
+    let Some(d) = schema.dialect.filter(|d| *d != DialectKind::Postgres) else {
+        return;
+    };
+    let t = || table.name.clone();
+    let commented = table
+        .primary_key
+        .iter()
+        .filter(|k| k.comment.is_some())
+        .map(|_| ObjectRef::PrimaryKey { table: t() })
+        .chain(
+            table
+                .uniques
+                .iter()
+                .enumerate()
+                .filter(|(_, u)| u.comment.is_some())
+                .map(|(index, _)| ObjectRef::Unique { table: t(), index }),
+        )
+        .chain(
+            table
+                .checks
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.comment.is_some())
+                .map(|(index, _)| ObjectRef::Check { table: t(), index }),
+        )
+        .chain(
+            table
+                .foreign_keys
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.comment.is_some())
+                .map(|(index, _)| ObjectRef::ForeignKey { table: t(), index }),
+        );
+    for at in commented {
+        out.push(
+            Problem::new(
+                "E0239",
+                at,
+                format!(
+                    "{d} keeps no comment on a constraint (table `{}`)",
+                    table.name
+                ),
+                "comment on a constraint",
+            )
+            .help("remove the comment, or keep it as a `//` note in the file"),
+        );
     }
 }
 

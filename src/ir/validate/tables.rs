@@ -434,6 +434,7 @@ mod tests {
 
     fn unique(name: Option<&str>, cols: &[&str]) -> Unique {
         Unique {
+            comment: None,
             name: name.map(str::to_string),
             columns: cols.iter().map(|c| c.to_string()).collect(),
             nulls_not_distinct: false,
@@ -445,6 +446,7 @@ mod tests {
 
     fn check_expr(name: Option<&str>, expr: &str) -> Check {
         Check {
+            comment: None,
             name: name.map(str::to_string),
             expr: Expr::new(expr),
             not_valid: false,
