@@ -62,8 +62,10 @@ fn constraint_and_index_comments_are_printed_kept_and_changed_in_place() {
         .assert()
         .success()
         .stdout(
-            predicate::str::contains("COMMENT ON CONSTRAINT t_a_positive ON t IS 'a above zero'")
-                .and(predicate::str::contains("DROP CONSTRAINT").not()),
+            predicate::str::contains(
+                r#"COMMENT ON CONSTRAINT "t_a_positive" ON "public"."t" IS 'a above zero'"#,
+            )
+            .and(predicate::str::contains("DROP CONSTRAINT").not()),
         );
     strata()
         .args(["apply", "--url", &db.url, "--to", &path, "--auto-approve"])
