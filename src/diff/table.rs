@@ -518,6 +518,56 @@ mod tests {
         );
     }
 
+    fn check(name: &str, comment: Option<&str>) -> Check {
+        Check {
+            comment: comment.map(str::to_string),
+            name: Some(name.into()),
+            expr: crate::ir::Expr::new("a > 0"),
+            not_valid: false,
+            renamed_from: None,
+            no_inherit: false,
+            column: None,
+        }
+    }
+
+    #[test]
+    fn a_constraint_whose_comment_alone_changes_stays() {
+        let mut from = table("t", &["a"]);
+        from.checks.push(check("c", Some("old")));
+        let mut to = table("t", &["a"]);
+        to.checks.push(check("c", None));
+        assert_eq!(
+            changes(&from, &to),
+            vec![TableChange::SetConstraintComment {
+                name: "c".into(),
+                old_name: "c".into(),
+                from: Some("old".into()),
+                to: None,
+            }]
+        );
+        // A renamed one is renamed, then commented under its new name.
+        let mut renamed = check("d", Some("new"));
+        renamed.renamed_from = Some("c".into());
+        to.checks = vec![renamed];
+        let c = changes(&from, &to);
+        assert!(matches!(&c[0], TableChange::RenameCheck { .. }), "{c:?}");
+        assert_eq!(
+            c[1],
+            TableChange::SetConstraintComment {
+                name: "d".into(),
+                old_name: "c".into(),
+                from: Some("old".into()),
+                to: Some("new".into()),
+            }
+        );
+        // Another definition makes it anew, comment and all.
+        let mut other = check("c", Some("x"));
+        other.expr = crate::ir::Expr::new("a > 1");
+        to.checks = vec![other];
+        let kinds: Vec<u8> = changes(&from, &to).iter().map(phase).collect();
+        assert_eq!(kinds, vec![3, 10]);
+    }
+
     #[test]
     fn renamed_index_with_same_definition_is_a_rename() {
         let mut from = table("t", &["a"]);

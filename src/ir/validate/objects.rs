@@ -137,3 +137,21 @@ pub(super) fn exclusions(table: &Table, out: &mut Vec<Problem>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::validate::test_support::{codes, pg, schema, table, with_pk};
+    use crate::ir::DialectKind;
+
+    #[test]
+    fn a_constraint_comment_is_postgres_only() {
+        let mut t = with_pk(table("t", &[("a", "int")]), &["a"]);
+        if let Some(pk) = &mut t.primary_key {
+            pk.comment = Some("the key".into());
+        }
+        assert!(!codes(&pg(schema(vec![t.clone()]))).contains(&"E0239"));
+        let mut mysql = schema(vec![t]);
+        mysql.dialect = Some(DialectKind::Mysql);
+        assert_eq!(codes(&mysql), ["E0239"]);
+    }
+}
