@@ -348,3 +348,37 @@ fn a_plan_that_would_break_an_excluded_view_is_refused_naming_it() {
         .success();
     assert_eq!(rt.block_on(count(&db.url, kept)), Ok(1));
 }
+
+#[test]
+fn probe_pg_depend_scenarios() {
+    judge_all(&[
+        case(
+            "policy_over_retyped_column",
+            "CREATE TABLE t (a integer, b integer); ALTER TABLE t ENABLE ROW LEVEL SECURITY; \
+             CREATE POLICY p ON t USING (b > 0);",
+            "CREATE TABLE t (a integer, b bigint); ALTER TABLE t ENABLE ROW LEVEL SECURITY; \
+             CREATE POLICY p ON t USING (b > 0);",
+        ),
+        case(
+            "policy_over_dropped_column",
+            "CREATE TABLE t (a integer, b integer); ALTER TABLE t ENABLE ROW LEVEL SECURITY; \
+             CREATE POLICY p ON t USING (b > 0);",
+            "CREATE TABLE t (a integer); ALTER TABLE t ENABLE ROW LEVEL SECURITY; \
+             CREATE POLICY p ON t USING (a > 0);",
+        ),
+        case(
+            "enum_default_label_removed",
+            "CREATE TYPE e AS ENUM ('a'); CREATE TABLE t (x e DEFAULT 'a');",
+            "CREATE TYPE e AS ENUM ('a', 'b'); CREATE TABLE t (x e DEFAULT 'b');",
+        ),
+        case(
+            "view_over_view_through_function",
+            "CREATE TABLE t (a integer); CREATE VIEW v1 AS SELECT a FROM t; \
+             CREATE FUNCTION f() RETURNS bigint LANGUAGE sql STABLE AS 'SELECT count(*) FROM v1'; \
+             CREATE VIEW v2 AS SELECT f() AS n;",
+            "CREATE TABLE t (a bigint); CREATE VIEW v1 AS SELECT a FROM t; \
+             CREATE FUNCTION f() RETURNS bigint LANGUAGE sql STABLE AS 'SELECT count(*) FROM v1'; \
+             CREATE VIEW v2 AS SELECT f() AS n;",
+        ),
+    ]);
+}
