@@ -156,13 +156,6 @@ fn normalized(
 /// strata does not model: both directions make it anew with it. (The
 /// server prints a rule with its view's name, so a renamed view cannot.)
 fn keep_unmodeled(from: &Schema, to: &mut Schema) {
-    for t in to.tables.values_mut() {
-        if let Some(f) = from.tables.get(&t.name) {
-            if t.constraint_comments.is_empty() {
-                t.constraint_comments = f.constraint_comments.clone();
-            }
-        }
-    }
     for v in to.views.values_mut() {
         if let Some(f) = from.views.get(&v.name) {
             if v.unmodeled.is_empty() {

@@ -141,7 +141,8 @@ fn incompatible(to: &crate::ir::Table, c: &TableChange) -> Option<&'static str> 
         TableChange::AddIndex(_)
         | TableChange::DropIndex(_)
         | TableChange::RenameIndex { .. }
-        | TableChange::SetComment { .. } => None,
+        | TableChange::SetComment { .. }
+        | TableChange::SetConstraintComment { .. } => None,
         _ => Some("not a backward-compatible change (only nullable columns added last, non-unique indexes and comments are)"),
     }
 }

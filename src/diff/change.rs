@@ -196,6 +196,15 @@ pub enum TableChange {
         from: Option<String>,
         to: Option<String>,
     },
+    /// The comment of a constraint both sides have alike otherwise.
+    /// `name` is its name after the change, `old_name` before: they differ
+    /// when it is renamed too (renames run before it in both directions).
+    SetConstraintComment {
+        name: String,
+        old_name: String,
+        from: Option<String>,
+        to: Option<String>,
+    },
     SetOptions {
         from: std::collections::BTreeMap<String, String>,
         to: std::collections::BTreeMap<String, String>,

@@ -377,6 +377,7 @@ mod tests {
     #[test]
     fn foreign_key_follows_a_renamed_parent() {
         let fk = |table: &str, col: &str| ForeignKey {
+            comment: None,
             name: Some("fk".into()),
             columns: vec!["p".into()],
             ref_table: Name::new(table),

@@ -78,14 +78,35 @@ pub(super) fn ranges(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
 /// An exclusion constraint cannot be altered: a changed one is dropped
 /// and added again.
 pub(super) fn exclusion_changes(from: &[Exclusion], to: &[Exclusion], out: &mut Vec<TableChange>) {
+    // The same constraint under the same name with another comment: the
+    // comment changes in place.
+    let recommented = |x: &Exclusion, others: &[Exclusion]| {
+        let bare = |e: &Exclusion| Exclusion {
+            comment: None,
+            ..e.clone()
+        };
+        x.name.is_some() && others.iter().any(|o| o != x && bare(o) == bare(x))
+    };
     for f in from {
-        if !to.contains(f) {
+        if !to.contains(f) && !recommented(f, to) {
             out.push(TableChange::DropExclusion(f.clone()));
         }
     }
     for t in to {
-        if !from.contains(t) {
-            out.push(TableChange::AddExclusion(t.clone()));
+        if from.contains(t) {
+            continue;
+        }
+        match (&t.name, recommented(t, from)) {
+            (Some(name), true) => out.push(TableChange::SetConstraintComment {
+                name: name.clone(),
+                old_name: name.clone(),
+                from: from
+                    .iter()
+                    .find(|f| f.name == t.name)
+                    .and_then(|f| f.comment.clone()),
+                to: t.comment.clone(),
+            }),
+            _ => out.push(TableChange::AddExclusion(t.clone())),
         }
     }
 }

@@ -148,6 +148,17 @@ impl TableChange {
                 TableChange::RenameIndex { from: to, to: from }
             }
             TableChange::SetComment { from, to } => TableChange::SetComment { from: to, to: from },
+            TableChange::SetConstraintComment {
+                name,
+                old_name,
+                from,
+                to,
+            } => TableChange::SetConstraintComment {
+                name: old_name,
+                old_name: name,
+                from: to,
+                to: from,
+            },
             TableChange::SetOptions { from, to } => TableChange::SetOptions { from: to, to: from },
             TableChange::AddExclusion(x) => TableChange::DropExclusion(x),
             TableChange::DropExclusion(x) => TableChange::AddExclusion(x),

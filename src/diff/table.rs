@@ -70,12 +70,15 @@ macro_rules! matchable_constraint {
 
 matchable_constraint!(Unique, Check, ForeignKey, Index);
 
-/// A constraint's definition in `to`'s names, without its name and hints:
-/// two constraints with equal definitions are the same constraint.
+/// A constraint's definition in `to`'s names, without its name, hints and
+/// comment: two constraints with equal definitions are the same constraint.
 trait Definition: Clone + PartialEq + Matchable {
     /// `from_side`: the item comes from the old schema, so its column and
     /// table names are translated to the new ones first.
     fn definition(&self, table: &Name, renames: &Renames, from_side: bool) -> Self;
+    /// The comment `COMMENT ON CONSTRAINT` changes in place. An index's
+    /// stays in its definition: the dialect sees the drop and add.
+    fn comment(&self) -> Option<&String>;
 }
 
 impl Definition for Unique {
@@ -83,10 +86,14 @@ impl Definition for Unique {
         let mut d = self.clone();
         d.name = None;
         d.renamed_from = None;
+        d.comment = None;
         if from_side {
             d.columns = renames.columns_of(table, &d.columns);
         }
         d
+    }
+    fn comment(&self) -> Option<&String> {
+        self.comment.as_ref()
     }
 }
 
@@ -95,7 +102,11 @@ impl Definition for Check {
         let mut d = self.clone();
         d.name = None;
         d.renamed_from = None;
+        d.comment = None;
         d
+    }
+    fn comment(&self) -> Option<&String> {
+        self.comment.as_ref()
     }
 }
 
@@ -104,12 +115,16 @@ impl Definition for ForeignKey {
         let mut d = self.clone();
         d.name = None;
         d.renamed_from = None;
+        d.comment = None;
         if from_side {
             d.columns = renames.columns_of(table, &d.columns);
             d.ref_table = renames.table(&d.ref_table);
             d.ref_columns = renames.columns_of(&d.ref_table, &d.ref_columns);
         }
         d
+    }
+    fn comment(&self) -> Option<&String> {
+        self.comment.as_ref()
     }
 }
 
@@ -127,6 +142,9 @@ impl Definition for Index {
             d.include = renames.columns_of(table, &d.include);
         }
         d
+    }
+    fn comment(&self) -> Option<&String> {
+        None
     }
 }
 
@@ -204,22 +222,7 @@ pub(super) fn table_changes(from: &Table, to: &Table, renames: &Renames) -> Vec<
         out.push(TableChange::AddColumn(to.columns[ti].clone()));
     }
 
-    let pk_from = from.primary_key.as_ref().map(|pk| PrimaryKey {
-        name: pk.name.clone(),
-        columns: renames.columns_of(table, &pk.columns),
-        deferral: pk.deferral,
-        options: pk.options.clone(),
-        comment: pk.comment.clone(),
-    });
-    if pk_from != to.primary_key {
-        if let Some(pk) = &from.primary_key {
-            out.push(TableChange::DropPrimaryKey(pk.clone()));
-        }
-        if let Some(pk) = &to.primary_key {
-            out.push(TableChange::AddPrimaryKey(pk.clone()));
-        }
-    }
-
+    primary_key_changes(from, to, renames, &mut out);
     constraint_changes(
         &from.uniques,
         &to.uniques,
@@ -279,6 +282,45 @@ pub(super) fn table_changes(from: &Table, to: &Table, renames: &Renames) -> Vec<
     out
 }
 
+/// The primary key dropped and added when its definition changed, its
+/// comment set in place when only that did.
+fn primary_key_changes(from: &Table, to: &Table, renames: &Renames, out: &mut Vec<TableChange>) {
+    let definition = |pk: &PrimaryKey, columns: Vec<String>| PrimaryKey {
+        columns,
+        comment: None,
+        ..pk.clone()
+    };
+    let pk_from = from
+        .primary_key
+        .as_ref()
+        .map(|pk| definition(pk, renames.columns_of(&to.name, &pk.columns)));
+    let pk_to = to
+        .primary_key
+        .as_ref()
+        .map(|pk| definition(pk, pk.columns.clone()));
+    match (&from.primary_key, &to.primary_key) {
+        (Some(f), Some(t)) if pk_from == pk_to && f.comment != t.comment => {
+            if let Some(name) = &t.name {
+                out.push(TableChange::SetConstraintComment {
+                    name: name.clone(),
+                    old_name: name.clone(),
+                    from: f.comment.clone(),
+                    to: t.comment.clone(),
+                });
+                return;
+            }
+        }
+        _ if pk_from == pk_to => return,
+        _ => {}
+    }
+    if let Some(pk) = &from.primary_key {
+        out.push(TableChange::DropPrimaryKey(pk.clone()));
+    }
+    if let Some(pk) = &to.primary_key {
+        out.push(TableChange::AddPrimaryKey(pk.clone()));
+    }
+}
+
 #[allow(clippy::too_many_arguments)] // one call per constraint kind, all alike
 fn constraint_changes<T: Definition>(
     from: &[T],
@@ -295,11 +337,21 @@ fn constraint_changes<T: Definition>(
     let p = pair(from, to, same);
     for &(fi, ti) in &p.matched {
         let (f, t) = (&from[fi], &to[ti]);
-        if same(f, t) {
-            if let (Some(old), Some(new)) = (f.name(), t.name()) {
-                if old != new {
-                    out.push(rename(old.to_string(), new.to_string()));
-                }
+        let renamed = match (f.name(), t.name()) {
+            (Some(old), Some(new)) => Some((old, new)),
+            _ => None,
+        };
+        if same(f, t) && (f.comment() == t.comment() || renamed.is_some()) {
+            if let Some((old, new)) = renamed.filter(|(old, new)| old != new) {
+                out.push(rename(old.to_string(), new.to_string()));
+            }
+            if let Some((old, new)) = renamed.filter(|_| f.comment() != t.comment()) {
+                out.push(TableChange::SetConstraintComment {
+                    name: new.to_string(),
+                    old_name: old.to_string(),
+                    from: f.comment().cloned(),
+                    to: t.comment().cloned(),
+                });
             }
         } else {
             out.push(drop(f.clone()));
@@ -342,7 +394,7 @@ pub(crate) fn phase(c: &TableChange) -> u8 {
         TableChange::AddForeignKey(_) => 12,
         // A new parent's columns and checks must be on the table first.
         TableChange::Inherit(_) => 13,
-        TableChange::SetComment { .. } => 14,
+        TableChange::SetComment { .. } | TableChange::SetConstraintComment { .. } => 14,
         TableChange::SetOptions { .. } => 15,
     }
 }
@@ -468,6 +520,56 @@ mod tests {
             changes(&from, &to),
             vec![TableChange::DropIndex(index(None, "a"))]
         );
+    }
+
+    fn check(name: &str, comment: Option<&str>) -> Check {
+        Check {
+            comment: comment.map(str::to_string),
+            name: Some(name.into()),
+            expr: crate::ir::Expr::new("a > 0"),
+            not_valid: false,
+            renamed_from: None,
+            no_inherit: false,
+            column: None,
+        }
+    }
+
+    #[test]
+    fn a_constraint_whose_comment_alone_changes_stays() {
+        let mut from = table("t", &["a"]);
+        from.checks.push(check("c", Some("old")));
+        let mut to = table("t", &["a"]);
+        to.checks.push(check("c", None));
+        assert_eq!(
+            changes(&from, &to),
+            vec![TableChange::SetConstraintComment {
+                name: "c".into(),
+                old_name: "c".into(),
+                from: Some("old".into()),
+                to: None,
+            }]
+        );
+        // A renamed one is renamed, then commented under its new name.
+        let mut renamed = check("d", Some("new"));
+        renamed.renamed_from = Some("c".into());
+        to.checks = vec![renamed];
+        let c = changes(&from, &to);
+        assert!(matches!(&c[0], TableChange::RenameCheck { .. }), "{c:?}");
+        assert_eq!(
+            c[1],
+            TableChange::SetConstraintComment {
+                name: "d".into(),
+                old_name: "c".into(),
+                from: Some("old".into()),
+                to: Some("new".into()),
+            }
+        );
+        // Another definition makes it anew, comment and all.
+        let mut other = check("c", Some("x"));
+        other.expr = crate::ir::Expr::new("a > 1");
+        to.checks = vec![other];
+        let kinds: Vec<u8> = changes(&from, &to).iter().map(phase).collect();
+        assert_eq!(kinds, vec![3, 10]);
     }
 
     #[test]

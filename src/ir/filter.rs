@@ -362,6 +362,7 @@ mod tests {
 
     fn fk_to(table: &str) -> ForeignKey {
         ForeignKey {
+            comment: None,
             name: None,
             columns: vec!["id".into()],
             ref_table: Name::new(table),

@@ -329,13 +329,6 @@ pub struct Table {
     /// PostgreSQL exclusion constraints.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclusions: Vec<Exclusion>,
-    /// Comments on the table's constraints, by constraint name, as the
-    /// database holds them. Like [`View::unmodeled`], only the database
-    /// side fills it and the diff never compares it: a constraint made
-    /// anew gets its comment back (`migration` carries it to the desired
-    /// side).
-    #[serde(skip)]
-    pub constraint_comments: BTreeMap<String, String>,
 }
 
 impl Table {
@@ -355,7 +348,6 @@ impl Table {
             renamed_from: None,
             row_security: RowSecurity::default(),
             exclusions: Vec::new(),
-            constraint_comments: BTreeMap::new(),
         }
     }
 
@@ -495,8 +487,9 @@ pub struct PrimaryKey {
     /// (PostgreSQL).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub options: BTreeMap<String, String>,
-    /// The comment on the key's index, `PRIMARY KEY (id) COMMENT 'x'`
-    /// (MySQL/MariaDB; the other dialects refuse it in validation).
+    /// The key's comment: `COMMENT ON CONSTRAINT` on PostgreSQL, the
+    /// comment on the key's index (`PRIMARY KEY (id) COMMENT 'x'`) on
+    /// MySQL/MariaDB; SQLite keeps none (validation refuses it, E0239).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
@@ -516,6 +509,9 @@ pub struct Unique {
     /// Storage parameters of the constraint's index (PostgreSQL).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub options: BTreeMap<String, String>,
+    /// `COMMENT ON CONSTRAINT` (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -536,6 +532,9 @@ pub struct Check {
     /// Other dialects leave it `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
+    /// `COMMENT ON CONSTRAINT` (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -557,6 +556,9 @@ pub struct ForeignKey {
     pub not_valid: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
+    /// `COMMENT ON CONSTRAINT` (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 #[derive(

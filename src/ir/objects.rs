@@ -63,6 +63,9 @@ pub struct Exclusion {
     pub predicate: Option<Expr>,
     #[serde(default, skip_serializing_if = "Deferral::is_default")]
     pub deferral: Deferral,
+    /// `COMMENT ON CONSTRAINT` (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -89,6 +89,7 @@ pub fn validate(schema: &Schema) -> Vec<Problem> {
         foreign_keys::check(schema, &table_names, &whole, &mut out);
         types::check_columns(schema, &known_types, table, &mut out);
         objects::exclusions(&whole, &mut out);
+        objects::constraint_comments(schema, table, &mut out);
     }
     beside_tables::views(schema, &mut out);
     beside_tables::triggers(schema, &mut out);
@@ -116,11 +117,11 @@ pub(crate) mod test_support {
 
     pub fn with_pk(mut t: Table, cols: &[&str]) -> Table {
         t.primary_key = Some(PrimaryKey {
+            comment: None,
             name: None,
             columns: cols.iter().map(|c| c.to_string()).collect(),
             deferral: Default::default(),
             options: Default::default(),
-            comment: None,
         });
         t
     }
@@ -159,6 +160,7 @@ mod tests {
             &["id"],
         );
         orders.foreign_keys.push(crate::ir::ForeignKey {
+            comment: None,
             name: None,
             columns: vec!["user_id".into()],
             ref_table: crate::ir::Name::new("users"),
@@ -197,6 +199,7 @@ mod tests {
             let mut t = with_pk(table(&format!("t{i}"), &cols), &["id"]);
             if i > 0 {
                 t.foreign_keys.push(crate::ir::ForeignKey {
+                    comment: None,
                     name: None,
                     columns: vec!["id".into()],
                     ref_table: crate::ir::Name::new(format!("t{}", i - 1)),

@@ -145,6 +145,7 @@ fn table(name: &str, cols: &[&str]) -> Table {
 
 fn fk(to: &str) -> ForeignKey {
     ForeignKey {
+        comment: None,
         name: Some(format!("fk_{to}")),
         columns: vec![format!("{to}_id")],
         ref_table: Name::new(to),

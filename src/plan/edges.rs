@@ -186,7 +186,8 @@ pub fn reshapes(from: &Table, to: &Table, changes: &[TableChange], caps: &Capabi
         TableChange::DropIndex(i) => i.unique || !caps.alter_constraints,
         TableChange::AddIndex(_)
         | TableChange::RenameIndex { .. }
-        | TableChange::SetComment { .. } => false,
+        | TableChange::SetComment { .. }
+        | TableChange::SetConstraintComment { .. } => false,
         _ => !caps.alter_constraints,
     })
 }
@@ -388,6 +389,7 @@ fn alter_table(
                 | TableChange::DropForeignKey(_)
                 | TableChange::RenameForeignKey { .. }
                 | TableChange::SetComment { .. }
+                | TableChange::SetConstraintComment { .. }
         )
     });
     if !keys_only || !caps.alter_constraints {

@@ -352,12 +352,6 @@ fn recreate_triggers(
 fn recreate_policies(changes: &mut Vec<Change>, from: &Schema, to: &Schema, b: &mut Breakage) {
     for ((table, name), pol) in &from.policies {
         let k = (key(table), name.to_lowercase());
-        if b.touched_policies.contains(&k) {
-            continue;
-        }
-        let Some(kept) = to.policies.get(&(table.clone(), name.clone())) else {
-            continue;
-        };
         let exprs: Vec<&str> = pol
             .using
             .iter()
@@ -372,10 +366,37 @@ fn recreate_policies(changes: &mut Vec<Change>, from: &Schema, to: &Schema, b: &
             }),
             None => false,
         };
-        if own || exprs.iter().any(|e| leans_on(e, &b.invalid)) {
+        let breaks = own || exprs.iter().any(|e| leans_on(e, &b.invalid));
+        if b.touched_policies.contains(&k) {
+            if breaks {
+                split_altered_policy(changes, &k);
+            }
+            continue;
+        }
+        let Some(kept) = to.policies.get(&(table.clone(), name.clone())) else {
+            continue;
+        };
+        if breaks {
             changes.push(Change::DropPolicy(pol.clone()));
             changes.push(Change::CreatePolicy(kept.clone()));
             b.touched_policies.insert(k);
+        }
+    }
+}
+
+/// A policy altered in place whose old expressions read what the plan
+/// drops or retypes: the server refuses the drop while the policy stands,
+/// and `ALTER POLICY` cannot run before (its new expressions may read
+/// what the same change adds). It is dropped first and made after.
+fn split_altered_policy(changes: &mut Vec<Change>, k: &(Name, String)) {
+    let at = changes.iter().position(|c| {
+        matches!(c, Change::AlterPolicy { from: f, .. }
+            if key(&f.table) == k.0 && f.name.to_lowercase() == k.1)
+    });
+    if let Some(i) = at {
+        if let Change::AlterPolicy { from: f, to: t } = changes.remove(i) {
+            changes.push(Change::DropPolicy(f));
+            changes.push(Change::CreatePolicy(t));
         }
     }
 }

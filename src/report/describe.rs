@@ -492,6 +492,14 @@ fn table_detail(tc: &TableChange) -> Detail {
                 None => "remove the table comment".to_string(),
             },
         ),
+        TableChange::SetConstraintComment { name, to, .. } => d(
+            "set_constraint_comment",
+            Some(name.clone()),
+            match to {
+                Some(_) => format!("set the comment of constraint `{name}`"),
+                None => format!("remove the comment of constraint `{name}`"),
+            },
+        ),
         TableChange::SetOptions { .. } => {
             d("set_options", None, "change table options".to_string())
         }

@@ -146,6 +146,9 @@ fn describe_inner(c: &TableChange) -> String {
         TableChange::DropIndex(i) => format!("drop {}", index_words(i)),
         TableChange::RenameIndex { from, to } => format!("rename index `{from}` to `{to}`"),
         TableChange::SetComment { .. } => "set comment".to_string(),
+        TableChange::SetConstraintComment { name, .. } => {
+            format!("set comment on constraint `{name}`")
+        }
         TableChange::SetOptions { .. } => "set options".to_string(),
         TableChange::AddExclusion(x) => format!("add {}", exclusion_words(x)),
         TableChange::DropExclusion(x) => format!("drop {}", exclusion_words(x)),

@@ -983,6 +983,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         Check {
+            comment: None,
             name,
             expr: Expr::new(expr),
             not_valid: false,
@@ -1031,11 +1032,11 @@ impl<'a> Lowerer<'a> {
         let mut mine = Vec::new();
         if inline.pk {
             t.primary_key = Some(PrimaryKey {
+                comment: None,
                 name: None,
                 columns: vec![cname.to_string()],
                 deferral: Default::default(),
                 options: Default::default(),
-                comment: None,
             });
             mine.push(Member::PrimaryKey);
             self.record(
@@ -1047,6 +1048,7 @@ impl<'a> Lowerer<'a> {
         }
         for sp in inline.uniques {
             let u = Unique {
+                comment: None,
                 name: None,
                 columns: vec![cname.to_string()],
                 nulls_not_distinct: false,
@@ -1200,6 +1202,7 @@ impl<'a> Lowerer<'a> {
             }
         };
         let mut fk = ForeignKey {
+            comment: None,
             name: None,
             columns: Vec::new(),
             ref_table: table,
@@ -1247,21 +1250,17 @@ impl<'a> Lowerer<'a> {
             .map(|c| self.col_list(&c))
             .unwrap_or_default();
         let mut pk = PrimaryKey {
+            comment: None,
             name,
             columns: cols,
             deferral: Default::default(),
             options: Default::default(),
-            comment: None,
         };
         for c in p.clone().into_inner() {
             match c.as_rule() {
                 Rule::deferral => pk.deferral = deferral(&c),
                 Rule::table_with => self.options(&c, &mut pk.options),
-                Rule::attr_comment => {
-                    let v = self.string_child(&c).unwrap_or_default();
-                    let csp = self.span(&c);
-                    self.once(&mut pk.comment, v, csp, "a primary key comment");
-                }
+                Rule::attr_comment => self.constraint_comment(&c, &mut pk.comment),
                 _ => {}
             }
         }
@@ -1275,9 +1274,17 @@ impl<'a> Lowerer<'a> {
         Some(Member::PrimaryKey)
     }
 
+    /// `comment "…"` after a constraint, once.
+    pub(super) fn constraint_comment(&mut self, c: &P<'a>, comment: &mut Option<String>) {
+        let v = self.string_child(c).unwrap_or_default();
+        let sp = self.span(c);
+        self.once(comment, v, sp, "a constraint comment");
+    }
+
     fn t_unique(&mut self, p: &P<'a>, t: &mut Table) -> Option<Member> {
         let sp = self.span(p);
         let mut u = Unique {
+            comment: None,
             name: self.constraint_name(p),
             columns: Vec::new(),
             nulls_not_distinct: false,
@@ -1291,6 +1298,7 @@ impl<'a> Lowerer<'a> {
                 Rule::nulls_not_distinct => u.nulls_not_distinct = true,
                 Rule::deferral => u.deferral = deferral(&c),
                 Rule::table_with => self.options(&c, &mut u.options),
+                Rule::attr_comment => self.constraint_comment(&c, &mut u.comment),
                 Rule::renamed => u.renamed_from = Some(self.first_ident(&c)),
                 _ => {}
             }
@@ -1301,6 +1309,7 @@ impl<'a> Lowerer<'a> {
     fn t_check(&mut self, p: &P<'a>, t: &mut Table) -> Option<Member> {
         let sp = self.span(p);
         let mut ch = Check {
+            comment: None,
             name: self.constraint_name(p),
             expr: Expr::new(""),
             not_valid: false,
@@ -1313,6 +1322,7 @@ impl<'a> Lowerer<'a> {
                 Rule::paren_group => ch.expr = Expr::new(text::paren_inner(c.as_str())),
                 Rule::not_valid => ch.not_valid = true,
                 Rule::no_inherit => ch.no_inherit = true,
+                Rule::attr_comment => self.constraint_comment(&c, &mut ch.comment),
                 Rule::renamed => ch.renamed_from = Some(self.first_ident(&c)),
                 _ => {}
             }
@@ -1323,6 +1333,7 @@ impl<'a> Lowerer<'a> {
     fn t_foreign(&mut self, p: &P<'a>, t: &mut Table) -> Option<Member> {
         let sp = self.span(p);
         let mut fk = ForeignKey {
+            comment: None,
             name: self.constraint_name(p),
             columns: Vec::new(),
             ref_table: Name::new(""),
@@ -1343,6 +1354,7 @@ impl<'a> Lowerer<'a> {
                 }
                 Rule::col_list => fk.ref_columns = self.col_list(&c),
                 Rule::qname => fk.ref_table = self.ref_name(&c),
+                Rule::attr_comment => self.constraint_comment(&c, &mut fk.comment),
                 _ => {}
             }
         }

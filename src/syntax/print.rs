@@ -807,10 +807,15 @@ fn unique_inlinable(u: &Unique) -> bool {
         && u.deferral == Deferral::NotDeferrable
         && u.renamed_from.is_none()
         && u.options.is_empty()
+        && u.comment.is_none()
 }
 
 fn fk_inlinable(f: &ForeignKey) -> bool {
-    f.columns.len() == 1 && f.ref_columns.len() == 1 && f.name.is_none() && f.renamed_from.is_none()
+    f.columns.len() == 1
+        && f.ref_columns.len() == 1
+        && f.name.is_none()
+        && f.renamed_from.is_none()
+        && f.comment.is_none()
 }
 
 fn table(
@@ -903,16 +908,12 @@ fn member(
                     .as_ref()
                     .map(|n| format!(" {}", text::ident(n)))
                     .unwrap_or_default();
-                let comment = pk
-                    .comment
-                    .as_ref()
-                    .map(|c| format!(" comment {}", text::string(c)))
-                    .unwrap_or_default();
                 format!(
-                    "{inner}primary key{name} ({}){}{}{comment}",
+                    "{inner}primary key{name} ({}){}{}{}",
                     idents(&pk.columns),
                     deferral(pk.deferral),
-                    with_options(&pk.options)
+                    with_options(&pk.options),
+                    constraint_comment(&pk.comment)
                 )
             })
             .unwrap_or_default(),
@@ -1189,6 +1190,13 @@ fn opt_name(n: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
+/// ` comment "…"` after a constraint, or nothing.
+fn constraint_comment(c: &Option<String>) -> String {
+    c.as_ref()
+        .map(|c| format!(" comment {}", text::string(c)))
+        .unwrap_or_default()
+}
+
 fn renamed(r: &Option<String>) -> String {
     r.as_ref()
         .map(|r| format!(" renamed_from {}", text::ident(r)))
@@ -1202,6 +1210,7 @@ fn unique(u: &Unique) -> String {
     }
     s.push_str(deferral(u.deferral));
     s.push_str(&with_options(&u.options));
+    s.push_str(&constraint_comment(&u.comment));
     s.push_str(&renamed(&u.renamed_from));
     s
 }
@@ -1214,6 +1223,7 @@ fn check(c: &Check) -> String {
     if c.no_inherit {
         s.push_str(" no inherit");
     }
+    s.push_str(&constraint_comment(&c.comment));
     s.push_str(&renamed(&c.renamed_from));
     s
 }
@@ -1227,6 +1237,7 @@ fn foreign_key(f: &ForeignKey) -> String {
         idents(&f.ref_columns)
     );
     s.push_str(&fk_tail(f));
+    s.push_str(&constraint_comment(&f.comment));
     s.push_str(&renamed(&f.renamed_from));
     s
 }

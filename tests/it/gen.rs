@@ -208,11 +208,11 @@ fn gen_table(rng: &mut Rng, d: DialectKind, name: &str, earlier: &[Table]) -> Ta
     let mut t = Table::new(Name::new(name));
     t.columns.push(Column::new("id", pk_type(d)));
     t.primary_key = Some(PrimaryKey {
+        comment: None,
         name: None,
         columns: vec!["id".into()],
         deferral: Default::default(),
         options: Default::default(),
-        comment: None,
     });
     let n = 1 + rng.below(4);
     let mut used = vec!["id".to_string()];
@@ -231,6 +231,7 @@ fn gen_table(rng: &mut Rng, d: DialectKind, name: &str, earlier: &[Table]) -> Ta
         c.nullable = rng.chance(50);
         t.columns.push(c);
         t.foreign_keys.push(ForeignKey {
+            comment: None,
             name: None,
             columns: vec![col],
             ref_table: parent.name.clone(),
@@ -275,6 +276,7 @@ fn add_random_index(rng: &mut Rng, d: DialectKind, t: &mut Table) {
     if rng.chance(30) {
         if t.uniques.iter().all(|u| u.columns != [col.clone()]) {
             t.uniques.push(Unique {
+                comment: None,
                 name: Some(format!("{}_{}_uq", t.name.name, col)),
                 columns: vec![col],
                 nulls_not_distinct: false,

@@ -1,7 +1,6 @@
-//! Comments on constraints and indexes (issue #11 item 3). An index's
-//! comment is modeled: `inspect` prints it and a plan keeps it. A
-//! constraint's comment is not: `inspect` names it once as unmodeled and a
-//! plan that leaves the constraint alone leaves the comment alone.
+//! Comments on constraints and indexes (issue #11 item 3). Both are
+//! modeled: `inspect` prints them, a plan keeps them, and a comment-only
+//! change is a `COMMENT ON` that leaves the constraint or index in place.
 
 use predicates::prelude::*;
 
@@ -16,7 +15,7 @@ fn rt() -> tokio::runtime::Runtime {
 }
 
 #[test]
-fn constraint_comments_are_reported_and_index_comments_kept() {
+fn constraint_and_index_comments_are_printed_kept_and_changed_in_place() {
     let rt = rt();
     let Some(db) = rt.block_on(PgDb::create("pg_comments")) else {
         return;
@@ -38,26 +37,45 @@ fn constraint_comments_are_reported_and_index_comments_kept() {
         .expect("run inspect");
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let warning = "unmodeled: comment on constraint t_a_positive on public.t";
-    assert_eq!(stderr.matches(warning).count(), 1, "{stderr}");
+    assert!(!stderr.contains("comment on constraint"), "{stderr}");
     let printed = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(printed.contains("looks a up"), "{printed}");
+    assert!(
+        printed.contains(r#"check t_a_positive ((a > 0)) comment "only positive a""#),
+        "{printed}"
+    );
 
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("schema.strata");
     std::fs::write(&file, &printed).expect("write schema");
-    let file = file.display().to_string();
+    let path = file.display().to_string();
     strata()
-        .args(["plan", "--url", &db.url, "--to", &file, "--exit-code"])
+        .args(["plan", "--url", &db.url, "--to", &path, "--exit-code"])
         .assert()
         .code(0)
-        .stdout("")
-        .stderr(predicate::str::contains(warning));
+        .stdout("");
+
+    // Only the comment changes: the check stays, no rows are read again.
+    std::fs::write(&file, printed.replace("only positive a", "a above zero")).expect("write");
+    strata()
+        .args(["plan", "--url", &db.url, "--to", &path])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains(
+                r#"COMMENT ON CONSTRAINT "t_a_positive" ON "public"."t" IS 'a above zero'"#,
+            )
+            .and(predicate::str::contains("DROP CONSTRAINT").not()),
+        );
+    strata()
+        .args(["apply", "--url", &db.url, "--to", &path, "--auto-approve"])
+        .assert()
+        .success();
     for (what, sql) in [
         (
             "constraint comment",
             "SELECT count(*) FROM pg_constraint c JOIN pg_description d ON d.objoid = c.oid \
-             WHERE c.conname = 't_a_positive' AND d.description = 'only positive a'",
+             WHERE c.conname = 't_a_positive' AND d.description = 'a above zero'",
         ),
         (
             "index comment",
@@ -65,6 +83,6 @@ fn constraint_comments_are_reported_and_index_comments_kept() {
              AND description = 'looks a up'",
         ),
     ] {
-        assert_eq!(rt.block_on(count(&db.url, sql)), Ok(1), "{what} kept");
+        assert_eq!(rt.block_on(count(&db.url, sql)), Ok(1), "{what}");
     }
 }

@@ -221,14 +221,8 @@ fn functions_made_anew_and_what_calls_them() {
     ]);
 }
 
-/// Expressions the server prints (and strata reads back, normalizes and
-/// prints again) keep their meaning: field selection on a call, subscripts
-/// of a call, unary minus under `^`, casts of sums, `COLLATE` (not a
-/// column), `IS DISTINCT FROM`, `AT TIME ZONE`, associativity. The oracle
-/// compares the server's own `pg_get_constraintdef` / view text.
 /// `ADD CONSTRAINT` starts without a comment: a constraint made anew gets
-/// back the one the database held on it (the schema file does not model
-/// constraint comments; they are reported and kept).
+/// its comment from the schema (`check c (…) comment "…"`).
 #[test]
 fn constraints_made_anew_keep_their_comments() {
     let comments = "COMMENT ON CONSTRAINT c ON t IS 'positive'; \
@@ -246,6 +240,11 @@ fn constraints_made_anew_keep_their_comments() {
     )]);
 }
 
+/// Expressions the server prints (and strata reads back, normalizes and
+/// prints again) keep their meaning: field selection on a call, subscripts
+/// of a call, unary minus under `^`, casts of sums, `COLLATE` (not a
+/// column), `IS DISTINCT FROM`, `AT TIME ZONE`, associativity. The oracle
+/// compares the server's own `pg_get_constraintdef` / view text.
 #[test]
 fn expressions_keep_their_meaning_through_inspect_and_plan() {
     judge_all(&[case(
@@ -348,4 +347,58 @@ fn a_plan_that_would_break_an_excluded_view_is_refused_naming_it() {
         .assert()
         .success();
     assert_eq!(rt.block_on(count(&db.url, kept)), Ok(1));
+}
+
+/// A policy whose expressions read a column the plan drops or retypes
+/// stands in the way (the server refuses `DROP COLUMN` and `ALTER COLUMN
+/// TYPE` while it exists): it is dropped before and made after, also when
+/// the same plan alters it, and the rollback does the same.
+#[test]
+fn policies_over_dropped_or_retyped_columns_are_taken_off_and_put_back() {
+    let rls = "ALTER TABLE t ENABLE ROW LEVEL SECURITY;";
+    judge_all(&[
+        case(
+            "policy_over_retyped_column",
+            &format!(
+                "CREATE TABLE t (a integer, b integer); {rls} CREATE POLICY p ON t USING (b > 0);"
+            ),
+            &format!(
+                "CREATE TABLE t (a integer, b bigint); {rls} CREATE POLICY p ON t USING (b > 0);"
+            ),
+        ),
+        case(
+            "policy_over_dropped_column",
+            &format!(
+                "CREATE TABLE t (a integer, b integer); {rls} CREATE POLICY p ON t USING (b > 0);"
+            ),
+            &format!("CREATE TABLE t (a integer); {rls} CREATE POLICY p ON t USING (a > 0);"),
+        ),
+    ]);
+}
+
+/// An enum that loses a label is made anew; a column default naming that
+/// label cannot come back on the new type, and the plan's own change of
+/// the default sets the new one (the rollback of adding a label and
+/// making it the default).
+#[test]
+fn an_enum_default_naming_a_label_the_plan_removes() {
+    judge_all(&[case(
+        "enum_default_label_removed",
+        "CREATE TYPE e AS ENUM ('a'); CREATE TABLE t (x e DEFAULT 'a');",
+        "CREATE TYPE e AS ENUM ('a', 'b'); CREATE TABLE t (x e DEFAULT 'b');",
+    )]);
+}
+
+/// A view reading a function whose body reads a view over a retyped
+/// column (migra's `dependencies2`): the chain is made anew.
+#[test]
+fn a_view_over_a_view_through_a_function() {
+    let chain = "CREATE VIEW v1 AS SELECT a FROM t; \
+        CREATE FUNCTION f() RETURNS bigint LANGUAGE sql STABLE AS 'SELECT count(*) FROM v1'; \
+        CREATE VIEW v2 AS SELECT f() AS n;";
+    judge_all(&[case(
+        "view_over_view_through_function",
+        &format!("CREATE TABLE t (a integer); {chain}"),
+        &format!("CREATE TABLE t (a bigint); {chain}"),
+    )]);
 }

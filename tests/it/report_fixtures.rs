@@ -40,11 +40,11 @@ pub fn table(name: Name, columns: Vec<Column>, pk: &[&str]) -> Table {
     t.columns = columns;
     if !pk.is_empty() {
         t.primary_key = Some(PrimaryKey {
+            comment: None,
             name: None,
             columns: pk.iter().map(|c| c.to_string()).collect(),
             deferral: Default::default(),
             options: Default::default(),
-            comment: None,
         });
     }
     t
@@ -52,6 +52,7 @@ pub fn table(name: Name, columns: Vec<Column>, pk: &[&str]) -> Table {
 
 pub fn fk(columns: &[&str], table: Name, refs: &[&str]) -> ForeignKey {
     ForeignKey {
+        comment: None,
         name: None,
         columns: columns.iter().map(|c| c.to_string()).collect(),
         ref_table: table,
@@ -83,6 +84,7 @@ pub fn users() -> Table {
         &["id"],
     );
     t.uniques.push(Unique {
+        comment: None,
         name: None,
         columns: vec!["email".into()],
         nulls_not_distinct: false,

@@ -237,11 +237,11 @@ async fn missing_file_reads_empty_and_apply_creates_it() {
     let mut t = strata::ir::Table::new(Name::new("t"));
     t.columns.push(Column::new("id", "integer"));
     t.primary_key = Some(strata::ir::PrimaryKey {
+        comment: None,
         name: None,
         columns: vec!["id".into()],
         deferral: Default::default(),
         options: Default::default(),
-        comment: None,
     });
     want.tables.insert(t.name.clone(), t);
     let m = migration(&found.schema, &want, sqlite(), &EmitOptions::default()).expect("plan");
@@ -328,6 +328,7 @@ async fn foreign_key_violations_roll_back() {
     let mut want = start.clone();
     let child = want.tables.get_mut(&Name::new("child")).expect("child");
     child.foreign_keys.push(strata::ir::ForeignKey {
+        comment: None,
         name: None,
         columns: vec!["parent_id".into()],
         ref_table: Name::new("parent"),

@@ -65,11 +65,11 @@ fn users() -> Table {
         nullable("name", "text"),
     ];
     t.primary_key = Some(PrimaryKey {
+        comment: None,
         name: None,
         columns: vec!["id".into()],
         deferral: Default::default(),
         options: Default::default(),
-        comment: None,
     });
     t.indexes = vec![index("users_email_idx", &["email"])];
     t

@@ -371,14 +371,18 @@ fn exclusion(cols: Vec<String>) -> BoxedStrategy<Exclusion> {
         prop::collection::vec(element, 1..3),
         opt(pick(&["a > 0", "(a)", "status <> 'x'\n  and b"], Expr::new)),
         deferral(),
+        opt(text_value()),
     )
-        .prop_map(|(name, method, elements, predicate, deferral)| Exclusion {
-            name,
-            method: method.to_string(),
-            elements,
-            predicate,
-            deferral,
-        })
+        .prop_map(
+            |(name, method, elements, predicate, deferral, comment)| Exclusion {
+                comment,
+                name,
+                method: method.to_string(),
+                elements,
+                predicate,
+                deferral,
+            },
+        )
         .boxed()
 }
 
@@ -429,6 +433,7 @@ fn function_attributes() -> BoxedStrategy<FunctionAttributes> {
 fn domain(spaces: Vec<Option<String>>) -> BoxedStrategy<Domain> {
     let check =
         (opt(ident()), bool_expr(), any::<bool>()).prop_map(|(name, expr, not_valid)| Check {
+            comment: None,
             name,
             expr,
             not_valid,
@@ -465,16 +470,16 @@ fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
         .prop_flat_map(move |cols| {
             let name = name.clone();
             let columns: Vec<BoxedStrategy<Column>> = cols.iter().map(|c| column(c.clone())).collect();
-            let unique = (opt(ident()), subset(cols.clone()), any::<bool>(), deferral(), opt(ident()))
-                .prop_map(|(name, columns, nulls_not_distinct, deferral, renamed_from)| Unique { name, columns, nulls_not_distinct, deferral, renamed_from, options: Default::default() });
-            let check = (opt(ident()), bool_expr(), any::<bool>(), opt(ident()))
-                .prop_map(|(name, expr, not_valid, renamed_from)| Check { name, expr, not_valid, renamed_from, no_inherit: false, column: None });
-            let fk = (opt(ident()), subset(cols.clone()), prop::sample::select(refs.clone()), prop::collection::vec(ident(), 1..3), action(), action(), deferral(), prop::sample::select(vec![MatchType::Simple, MatchType::Full, MatchType::Partial]), any::<bool>(), opt(ident()))
-                .prop_map(|(name, columns, ref_table, ref_columns, on_delete, on_update, deferral, match_type, not_valid, renamed_from)| {
+            let unique = (opt(ident()), subset(cols.clone()), any::<bool>(), deferral(), opt(ident()), opt(text_value()))
+                .prop_map(|(name, columns, nulls_not_distinct, deferral, renamed_from, comment)| Unique { comment, name, columns, nulls_not_distinct, deferral, renamed_from, options: Default::default() });
+            let check = (opt(ident()), bool_expr(), any::<bool>(), opt(ident()), opt(text_value()))
+                .prop_map(|(name, expr, not_valid, renamed_from, comment)| Check { comment, name, expr, not_valid, renamed_from, no_inherit: false, column: None });
+            let fk = (opt(ident()), subset(cols.clone()), prop::sample::select(refs.clone()), prop::collection::vec(ident(), 1..3), action(), action(), deferral(), prop::sample::select(vec![MatchType::Simple, MatchType::Full, MatchType::Partial]), any::<bool>(), opt(ident()), opt(text_value()))
+                .prop_map(|(name, columns, ref_table, ref_columns, on_delete, on_update, deferral, match_type, not_valid, renamed_from, comment)| {
                     let n = columns.len().min(ref_columns.len());
-                    ForeignKey { name, columns: columns[..n].to_vec(), ref_table, ref_columns: ref_columns[..n].to_vec(), on_delete, on_update, deferral, match_type, not_valid, renamed_from }
+                    ForeignKey { comment, name, columns: columns[..n].to_vec(), ref_table, ref_columns: ref_columns[..n].to_vec(), on_delete, on_update, deferral, match_type, not_valid, renamed_from }
                 });
-            let pk = (opt(ident()), subset(cols.clone())).prop_map(|(name, columns)| PrimaryKey { name, columns, deferral: Default::default(), options: Default::default(), comment: None });
+            let pk = (opt(ident()), subset(cols.clone()), opt(text_value())).prop_map(|(name, columns, comment)| PrimaryKey { comment, name, columns, deferral: Default::default(), options: Default::default() });
             let options = prop::collection::btree_map(ident(), prop::sample::select(vec!["InnoDB", "70", "true", "has space", "-1", "utf8mb4"]).prop_map(str::to_string), 0..3);
             let partition = prop_oneof![
                 3 => Just(None),
@@ -512,7 +517,6 @@ fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
                     renamed_from: renamed.map(|n| Name { schema: schema.clone(), name: n }),
                     row_security: RowSecurity { enabled, forced },
                     exclusions,
-                    constraint_comments: Default::default(),
                 })
         })
         .boxed()

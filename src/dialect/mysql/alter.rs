@@ -451,11 +451,14 @@ fn table_change<'a>(cx: &mut Context<'a>, main: &mut Main<'a>, c: &'a TableChang
         )),
         TableChange::SetOptions { from, to } => main.mids.extend(set_options(cx, from, to)),
         // Refused before: the emitter never lets them reach here, and
-        // validation refuses inheritance outside PostgreSQL.
+        // validation refuses inheritance and constraint comments other
+        // than the primary key's outside PostgreSQL (a MySQL primary
+        // key's comment never changes alone: it has no name to comment).
         TableChange::AddExclusion(_)
         | TableChange::DropExclusion(_)
         | TableChange::Inherit(_)
-        | TableChange::NoInherit(_) => {}
+        | TableChange::NoInherit(_)
+        | TableChange::SetConstraintComment { .. } => {}
     }
 }
 

@@ -438,6 +438,7 @@ fn checks(rows: &Rows, server: &Server) -> (JsonChecks, BTreeMap<String, Vec<Che
         }
         let column = (col(r, 3) == "Column").then(|| name.clone());
         table_checks.entry(table).or_default().push(Check {
+            comment: None,
             column,
             name: Some(name),
             expr: Expr::new(clause),
@@ -618,6 +619,7 @@ fn foreign_keys(rows: &Rows, db: &str, mariadb: bool, schema: &mut Schema) {
                 fk.ref_columns.push(col(r, 5));
             }
             None => t.foreign_keys.push(ForeignKey {
+                comment: None,
                 name: Some(fname),
                 columns: vec![col(r, 2)],
                 ref_table,

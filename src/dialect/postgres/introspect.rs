@@ -454,9 +454,7 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
             continue;
         };
         let name = s(r, "name")?;
-        if let Some(c) = os(r, "comment")? {
-            t.constraint_comments.insert(name.clone(), c);
-        }
+        let comment = os(r, "comment")?;
         let kind = s(r, "kind")?;
         let columns: Vec<String> = r.try_get("columns")?;
         let deferral = deferral(r.try_get("deferrable")?, r.try_get("deferred")?);
@@ -464,14 +462,15 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
         match kind.as_str() {
             "p" => {
                 t.primary_key = Some(PrimaryKey {
+                    comment,
                     name: Some(name),
                     columns,
                     deferral,
                     options: storage_parameters(r)?,
-                    comment: None,
                 })
             }
             "u" => t.uniques.push(Unique {
+                comment,
                 name: Some(name),
                 columns,
                 nulls_not_distinct: r.try_get("nulls_not_distinct")?,
@@ -480,6 +479,7 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
                 options: storage_parameters(r)?,
             }),
             "c" => t.checks.push(Check {
+                comment,
                 name: Some(name),
                 expr: crate::ir::Expr::new(s(r, "check_expr")?),
                 not_valid: !validated,
@@ -488,6 +488,7 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
                 column: None,
             }),
             "f" => t.foreign_keys.push(ForeignKey {
+                comment,
                 name: Some(name),
                 columns,
                 ref_table: name_of(s(r, "ref_schema")?, s(r, "ref_table")?),

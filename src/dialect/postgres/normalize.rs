@@ -12,8 +12,8 @@
 //! - lists of constraints and indexes are sorted by name, so that order in
 //!   a file does not matter.
 
-mod inheritance;
 mod collations;
+mod inheritance;
 mod objects;
 mod security;
 

@@ -258,6 +258,7 @@ fn table(name: &str, cols: &[ColumnRow], def: Option<&TableDef>) -> Table {
         .uniques
         .iter()
         .map(|u| Unique {
+            comment: None,
             name: u.name.clone(),
             columns: u.columns.iter().map(|c| column_name(&t, c)).collect(),
             nulls_not_distinct: false,
@@ -270,6 +271,7 @@ fn table(name: &str, cols: &[ColumnRow], def: Option<&TableDef>) -> Table {
         .checks
         .iter()
         .map(|(name, expr)| Check {
+            comment: None,
             name: name.clone(),
             expr: crate::ir::Expr::new(expr.clone()),
             not_valid: false,
@@ -282,6 +284,7 @@ fn table(name: &str, cols: &[ColumnRow], def: Option<&TableDef>) -> Table {
         .foreign_keys
         .iter()
         .map(|f| ForeignKey {
+            comment: None,
             name: f.name.clone(),
             columns: f.columns.iter().map(|c| column_name(&t, c)).collect(),
             ref_table: Name::new(f.ref_table.clone()),

@@ -243,6 +243,7 @@ mod tests {
 
     fn fk(cols: &[&str], table: &str, refs: &[&str]) -> ForeignKey {
         ForeignKey {
+            comment: None,
             name: None,
             columns: cols.iter().map(|c| c.to_string()).collect(),
             ref_table: Name::new(table),
@@ -340,6 +341,7 @@ mod tests {
         // Strings of different lengths and spellings reference each other.
         let mut u = users();
         u.uniques.push(Unique {
+            comment: None,
             name: None,
             columns: vec!["email".into()],
             nulls_not_distinct: false,

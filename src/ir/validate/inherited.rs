@@ -126,6 +126,7 @@ mod tests {
         leaf.indexes
             .push(Index::on_columns(Some("e_1_a_user"), &["user_id"]));
         leaf.foreign_keys.push(crate::ir::ForeignKey {
+            comment: None,
             name: None,
             columns: vec!["user_id".into()],
             ref_table: Name::new("users"),

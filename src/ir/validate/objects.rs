@@ -1,10 +1,11 @@
-//! Rules on PostgreSQL's domains, composite types and exclusion constraints.
+//! Rules on PostgreSQL's domains, composite types, exclusion constraints
+//! and comments on constraints.
 
 use std::collections::BTreeSet;
 
 use super::suggest::help_for;
 use super::Problem;
-use crate::ir::{IndexKey, ObjectRef, Schema, Table};
+use crate::ir::{DialectKind, IndexKey, ObjectRef, Schema, Table};
 
 /// E0235: a domain names two of its checks alike.
 pub(super) fn domains(schema: &Schema, out: &mut Vec<Problem>) {
@@ -51,6 +52,60 @@ pub(super) fn composites(schema: &Schema, out: &mut Vec<Problem>) {
     }
 }
 
+/// E0239: a comment on a constraint where the dialect keeps none: the
+/// plan could never make it, and would plan it again forever. PostgreSQL
+/// has `COMMENT ON CONSTRAINT` for every constraint; MySQL/MariaDB keep
+/// a comment on the primary key's index only; SQLite none.
+pub(super) fn constraint_comments(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
+    let Some(d) = schema.dialect.filter(|d| *d != DialectKind::Postgres) else {
+        return;
+    };
+    let t = || table.name.clone();
+    let commented = table
+        .primary_key
+        .iter()
+        .filter(|k| k.comment.is_some() && d != DialectKind::Mysql)
+        .map(|_| ObjectRef::PrimaryKey { table: t() })
+        .chain(
+            table
+                .uniques
+                .iter()
+                .enumerate()
+                .filter(|(_, u)| u.comment.is_some())
+                .map(|(index, _)| ObjectRef::Unique { table: t(), index }),
+        )
+        .chain(
+            table
+                .checks
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.comment.is_some())
+                .map(|(index, _)| ObjectRef::Check { table: t(), index }),
+        )
+        .chain(
+            table
+                .foreign_keys
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.comment.is_some())
+                .map(|(index, _)| ObjectRef::ForeignKey { table: t(), index }),
+        );
+    for at in commented {
+        out.push(
+            Problem::new(
+                "E0239",
+                at,
+                format!(
+                    "{d} keeps no comment on a constraint (table `{}`)",
+                    table.name
+                ),
+                "comment on a constraint",
+            )
+            .help("remove the comment, or keep it as a `//` note in the file"),
+        );
+    }
+}
+
 /// E0234: an exclusion constraint element names an unknown column.
 pub(super) fn exclusions(table: &Table, out: &mut Vec<Problem>) {
     let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
@@ -82,5 +137,38 @@ pub(super) fn exclusions(table: &Table, out: &mut Vec<Problem>) {
                 )),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::validate::test_support::{codes, pg, schema, table, with_pk};
+    use crate::ir::DialectKind;
+
+    #[test]
+    fn a_constraint_comment_is_postgres_only() {
+        let mut t = with_pk(table("t", &[("a", "int")]), &["a"]);
+        if let Some(pk) = &mut t.primary_key {
+            pk.comment = Some("the key".into());
+        }
+        assert!(!codes(&pg(schema(vec![t.clone()]))).contains(&"E0239"));
+        let mut other = schema(vec![t.clone()]);
+        other.dialect = Some(DialectKind::Sqlite);
+        assert_eq!(codes(&other), ["E0239"]);
+        // MySQL/MariaDB keep a primary key's comment on its index, and
+        // no other constraint's.
+        other.dialect = Some(DialectKind::Mysql);
+        assert_eq!(codes(&other), Vec::<&str>::new());
+        t.checks.push(crate::ir::Check {
+            name: None,
+            expr: crate::ir::Expr::new("a > 0"),
+            not_valid: false,
+            no_inherit: false,
+            renamed_from: None,
+            column: None,
+            comment: Some("positive".into()),
+        });
+        other.tables.insert(t.name.clone(), t);
+        assert_eq!(codes(&other), ["E0239"]);
     }
 }

@@ -96,8 +96,7 @@ fn duplicate_columns(table: &Table, out: &mut Vec<Problem>) {
     }
 }
 
-/// E0209 unknown column, E0210 nullable column, E0225 empty key, E0239
-/// a comment on the key's index where the dialect keeps none.
+/// E0209 unknown column, E0210 nullable column, E0225 empty key.
 fn primary_key(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
     let Some(pk) = &table.primary_key else {
         return;
@@ -105,24 +104,6 @@ fn primary_key(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
     let at = ObjectRef::PrimaryKey {
         table: table.name.clone(),
     };
-    // Only MySQL/MariaDB keep a comment on the primary key's index; a
-    // comment the server cannot hold would be planned again forever.
-    if let (Some(_), Some(d @ (DialectKind::Postgres | DialectKind::Sqlite))) =
-        (&pk.comment, schema.dialect)
-    {
-        out.push(
-            Problem::new(
-                "E0239",
-                at.clone(),
-                format!(
-                    "{d} keeps no comment on the primary key of `{}`",
-                    table.name
-                ),
-                "comment given here",
-            )
-            .help("remove the comment, or put it on the table or a column"),
-        );
-    }
     if pk.columns.is_empty() {
         out.push(empty_key(table, at.clone(), "primary key"));
     }
@@ -453,6 +434,7 @@ mod tests {
 
     fn unique(name: Option<&str>, cols: &[&str]) -> Unique {
         Unique {
+            comment: None,
             name: name.map(str::to_string),
             columns: cols.iter().map(|c| c.to_string()).collect(),
             nulls_not_distinct: false,
@@ -464,6 +446,7 @@ mod tests {
 
     fn check_expr(name: Option<&str>, expr: &str) -> Check {
         Check {
+            comment: None,
             name: name.map(str::to_string),
             expr: Expr::new(expr),
             not_valid: false,
@@ -528,23 +511,6 @@ mod tests {
         let mut lite = schema(vec![t]);
         lite.dialect = Some(DialectKind::Sqlite);
         assert_eq!(codes(&lite), Vec::<&str>::new());
-    }
-
-    #[test]
-    fn a_primary_key_comment_is_mysql_only() {
-        let mut t = with_pk(table("t", &[("id", "int")]), &["id"]);
-        if let Some(pk) = &mut t.primary_key {
-            pk.comment = Some("why".into());
-        }
-        let mut s = schema(vec![t]);
-        for (d, want) in [
-            (DialectKind::Postgres, vec!["E0239"]),
-            (DialectKind::Sqlite, vec!["E0239"]),
-            (DialectKind::Mysql, vec![]),
-        ] {
-            s.dialect = Some(d);
-            assert_eq!(codes(&s), want, "{d}");
-        }
     }
 
     #[test]

@@ -46,6 +46,7 @@ mod tests {
         let mut to = from.clone();
         to.not_null = true;
         to.checks.push(Check {
+            comment: None,
             name: Some("email_check".into()),
             expr: Expr::new("value ~ '@'"),
             not_valid: false,

@@ -49,6 +49,7 @@ mod tests {
     #[test]
     fn new_check_may_fail_unless_not_valid() {
         let mut c = Check {
+            comment: None,
             name: Some("positive".into()),
             expr: Expr::new("total >= 0"),
             not_valid: false,

@@ -46,6 +46,7 @@ impl<'a> Lowerer<'a> {
                 Rule::domain_not_null => d.not_null = true,
                 Rule::domain_check => {
                     let mut ch = Check {
+                        comment: None,
                         name: None,
                         expr: Expr::new(""),
                         not_valid: false,
@@ -86,6 +87,7 @@ impl<'a> Lowerer<'a> {
     pub(super) fn t_exclude(&mut self, p: &P<'a>, t: &mut Table) -> Option<Member> {
         let sp = self.span(p);
         let mut x = Exclusion {
+            comment: None,
             name: None,
             method: "gist".into(),
             elements: Vec::new(),
@@ -95,6 +97,7 @@ impl<'a> Lowerer<'a> {
         for c in p.clone().into_inner() {
             match c.as_rule() {
                 Rule::bare_ident | Rule::quoted_ident => x.name = Some(self.ident_checked(&c)),
+                Rule::attr_comment => self.constraint_comment(&c, &mut x.comment),
                 Rule::excl_using => x.method = self.first_ident(&c).to_lowercase(),
                 Rule::excl_elems => {
                     for e in c

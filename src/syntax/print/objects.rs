@@ -1,7 +1,9 @@
 //! Printing of PostgreSQL's domains, composite types, exclusion constraints and function
 //! attributes.
 
-use super::{decl, default_expr, deferral, dotted, index_expr, opt_name, paren};
+use super::{
+    constraint_comment, decl, default_expr, deferral, dotted, index_expr, opt_name, paren,
+};
 use crate::ir::{Composite, Domain, Exclusion, FunctionAttributes, IndexKey, RangeType};
 use crate::syntax::text;
 
@@ -118,6 +120,7 @@ pub(super) fn exclusion(x: &Exclusion) -> String {
         s.push_str(&format!(" where {}", paren(p)));
     }
     s.push_str(deferral(x.deferral));
+    s.push_str(&constraint_comment(&x.comment));
     s
 }
 

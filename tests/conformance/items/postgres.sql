@@ -57,13 +57,22 @@ CREATE TABLE t (
 );
 
 -- item: comments-on-constraints
--- gap: comments on constraints are not modeled (reported by inspect, kept by a plan that leaves the constraint alone)
 -- current:
-CREATE TABLE t (a int CONSTRAINT t_pk PRIMARY KEY, b int CONSTRAINT t_b_check CHECK (b > 0));
+CREATE TABLE p (id int PRIMARY KEY);
+CREATE TABLE t (a int CONSTRAINT t_pk PRIMARY KEY, b int CONSTRAINT t_b_check CHECK (b > 0), c int UNIQUE, d int REFERENCES p);
+COMMENT ON CONSTRAINT t_c_key ON t IS 'was here';
+CREATE TABLE r (x int4range, CONSTRAINT r_x_excl EXCLUDE USING gist (x WITH &&));
 -- desired:
-CREATE TABLE t (a int CONSTRAINT t_pk PRIMARY KEY, b int CONSTRAINT t_b_check CHECK (b > 0));
+CREATE TABLE p (id int PRIMARY KEY);
+CREATE TABLE t (a int CONSTRAINT t_pk PRIMARY KEY, b int CONSTRAINT t_b_check CHECK (b > 0), c int UNIQUE, d int REFERENCES p);
 COMMENT ON CONSTRAINT t_pk ON t IS 'the key';
 COMMENT ON CONSTRAINT t_b_check ON t IS 'positive';
+COMMENT ON CONSTRAINT t_d_fkey ON t IS 'to p';
+CREATE TABLE q (a int CONSTRAINT q_a_check CHECK (a <> 0), b int, CONSTRAINT q_b_key UNIQUE (b));
+COMMENT ON CONSTRAINT q_a_check ON q IS 'new table, new check';
+COMMENT ON CONSTRAINT q_b_key ON q IS 'it''s unique';
+CREATE TABLE r (x int4range, CONSTRAINT r_x_excl EXCLUDE USING gist (x WITH &&));
+COMMENT ON CONSTRAINT r_x_excl ON r IS 'no overlap';
 
 -- item: comments-on-indexes
 -- current:

@@ -148,6 +148,12 @@ fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
             }) {
                 return Err(no_exclusions(&to.name));
             }
+            if changes
+                .iter()
+                .any(|c| matches!(c, TableChange::SetConstraintComment { .. }))
+            {
+                return Err(unsupported("comment on a constraint"));
+            }
             table::alter_table(from, to, changes, options)
         }
         Change::CreateView(v) => no_hazards(views::create_view(v, false)),

@@ -229,7 +229,7 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
                 format!("dropping table {} deletes all its rows", t.name),
             )],
         ),
-        Change::AlterTable { from, to, changes } => {
+        Change::AlterTable { from, changes, .. } => {
             let mut current = from.name.clone();
             let recommented = comment_only(changes);
             for tc in changes {
@@ -240,8 +240,8 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
                     }
                     _ => {
                         table::table_change(cx, &mut current, tc)?;
-                        if let Some(name) = table::added_constraint(tc) {
-                            table::constraint_comment(cx, to, name);
+                        if let Some((name, comment)) = table::added_comment(tc) {
+                            table::constraint_comment(cx, &current, name, Some(comment));
                         }
                     }
                 }

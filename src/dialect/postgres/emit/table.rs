@@ -109,18 +109,18 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
         );
     }
     security::set_row_security(cx, &t.name, &Default::default(), &t.row_security);
-    // A table made anew (its partitioning changed) keeps the comments the
-    // database held on its constraints.
-    let named = t
+    let commented = t
         .primary_key
         .iter()
-        .filter_map(|p| p.name.as_deref())
-        .chain(t.uniques.iter().filter_map(|u| u.name.as_deref()))
-        .chain(t.checks.iter().filter_map(|c| c.name.as_deref()))
-        .chain(t.foreign_keys.iter().filter_map(|f| f.name.as_deref()))
-        .chain(t.exclusions.iter().filter_map(|x| x.name.as_deref()));
-    for name in named {
-        constraint_comment(cx, t, name);
+        .map(|p| (&p.name, &p.comment))
+        .chain(t.uniques.iter().map(|u| (&u.name, &u.comment)))
+        .chain(t.checks.iter().map(|c| (&c.name, &c.comment)))
+        .chain(t.foreign_keys.iter().map(|f| (&f.name, &f.comment)))
+        .chain(t.exclusions.iter().map(|x| (&x.name, &x.comment)));
+    for (name, comment) in commented {
+        if let (Some(name), Some(comment)) = (name, comment) {
+            constraint_comment(cx, &t.name, name, Some(comment));
+        }
     }
 }
 
@@ -185,6 +185,9 @@ pub(super) fn table_change(
         TableChange::DropIndex(ix) => drop_index(cx, current, ix),
         TableChange::RenameIndex { from, to } => rename_index(cx, current, from, to),
         TableChange::SetComment { to: c, .. } => set_comment(cx, current, c),
+        TableChange::SetConstraintComment { name, to, .. } => {
+            constraint_comment(cx, current, name, to.as_deref())
+        }
         TableChange::SetOptions { from, to } => set_options(cx, current, from, to),
         TableChange::AddExclusion(x) => add_exclusion(cx, current, x),
         TableChange::DropExclusion(x) => drop_exclusion(cx, current, x),
@@ -194,32 +197,36 @@ pub(super) fn table_change(
     Ok(())
 }
 
-/// The name of the constraint a table change adds, if it adds one.
-pub(super) fn added_constraint(tc: &TableChange) -> Option<&str> {
-    match tc {
-        TableChange::AddPrimaryKey(pk) => pk.name.as_deref(),
-        TableChange::AddUnique(u) => u.name.as_deref(),
-        TableChange::AddCheck(c) => c.name.as_deref(),
-        TableChange::AddForeignKey(f) => f.name.as_deref(),
-        TableChange::AddExclusion(x) => x.name.as_deref(),
-        _ => None,
-    }
+/// The name and comment of the constraint a table change adds, if it adds
+/// one with a comment: `ADD CONSTRAINT` cannot say it.
+pub(super) fn added_comment(tc: &TableChange) -> Option<(&str, &str)> {
+    let (name, comment) = match tc {
+        TableChange::AddPrimaryKey(pk) => (&pk.name, &pk.comment),
+        TableChange::AddUnique(u) => (&u.name, &u.comment),
+        TableChange::AddCheck(c) => (&c.name, &c.comment),
+        TableChange::AddForeignKey(f) => (&f.name, &f.comment),
+        TableChange::AddExclusion(x) => (&x.name, &x.comment),
+        _ => return None,
+    };
+    Some((name.as_deref()?, comment.as_deref()?))
 }
 
-/// The comment the database held on a constraint made anew
-/// ([`Table::constraint_comments`]): `ADD CONSTRAINT` starts without one.
-pub(super) fn constraint_comment(cx: &mut Ctx<'_>, t: &Table, name: &str) {
-    if let Some(c) = t.constraint_comments.get(name) {
-        cx.push(
-            format!(
-                "COMMENT ON CONSTRAINT {} ON {} IS {}",
-                ident(name),
-                qname(&t.name),
-                literal(c)
-            ),
-            vec![],
-        );
-    }
+/// `COMMENT ON CONSTRAINT … ON … IS …`, `IS NULL` when the comment goes away.
+pub(super) fn constraint_comment(
+    cx: &mut Ctx<'_>,
+    table: &Name,
+    name: &str,
+    comment: Option<&str>,
+) {
+    cx.push(
+        format!(
+            "COMMENT ON CONSTRAINT {} ON {} IS {}",
+            ident(name),
+            qname(table),
+            comment.map_or("NULL".to_string(), literal)
+        ),
+        vec![],
+    );
 }
 
 fn add_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {

@@ -130,12 +130,15 @@ fn swap_enum(cx: &mut Ctx<'_>, from: &Enum, to: &Enum) {
         vec![],
     );
     // The columns are found by the server: the plan does not know every
-    // table that uses the type, and this must hold for all of them.
+    // table that uses the type, and this must hold for all of them. A
+    // default naming a label the new type lacks cannot come back (22P02):
+    // the column is left without one, and the plan's own change of that
+    // default (the schema cannot keep a removed label) sets the new one.
     let new_q = qname(&to.name);
     let old_q = qname(&old_name);
     cx.push(
         format!(
-            "DO $strata$\nDECLARE r record;\nBEGIN\n  FOR r IN\n    SELECT n.nspname, c.relname, a.attname, pg_get_expr(d.adbin, d.adrelid) AS def\n    FROM pg_attribute a\n    JOIN pg_class c ON c.oid = a.attrelid\n    JOIN pg_namespace n ON n.oid = c.relnamespace\n    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum\n    WHERE a.atttypid = {old}::regtype AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')\n  LOOP\n    IF r.def IS NOT NULL THEN\n      EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I DROP DEFAULT', r.nspname, r.relname, r.attname);\n    END IF;\n    EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I TYPE {new_e} USING %I::text::{new_e}', r.nspname, r.relname, r.attname, r.attname);\n    IF r.def IS NOT NULL THEN\n      EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I SET DEFAULT %s', r.nspname, r.relname, r.attname, replace(r.def, {old_text}, {new_text}));\n    END IF;\n  END LOOP;\nEND\n$strata$",
+            "DO $strata$\nDECLARE r record;\nBEGIN\n  FOR r IN\n    SELECT n.nspname, c.relname, a.attname, pg_get_expr(d.adbin, d.adrelid) AS def\n    FROM pg_attribute a\n    JOIN pg_class c ON c.oid = a.attrelid\n    JOIN pg_namespace n ON n.oid = c.relnamespace\n    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum\n    WHERE a.atttypid = {old}::regtype AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')\n  LOOP\n    IF r.def IS NOT NULL THEN\n      EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I DROP DEFAULT', r.nspname, r.relname, r.attname);\n    END IF;\n    EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I TYPE {new_e} USING %I::text::{new_e}', r.nspname, r.relname, r.attname, r.attname);\n    IF r.def IS NOT NULL THEN\n      BEGIN\n        EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I SET DEFAULT %s', r.nspname, r.relname, r.attname, replace(r.def, {old_text}, {new_text}));\n      EXCEPTION WHEN invalid_text_representation THEN NULL;\n      END;\n    END IF;\n  END LOOP;\nEND\n$strata$",
             old = literal(&old_q),
             new_e = new_q.replace('\'', "''"),
             old_text = literal(&format!("::{}", printed_name(&old_name))),

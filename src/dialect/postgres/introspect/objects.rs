@@ -22,6 +22,7 @@ pub(super) fn domains(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::E
         let valid: Vec<bool> = r.try_get("check_valid")?;
         for ((n, e), v) in names.into_iter().zip(exprs).zip(valid) {
             d.checks.push(Check {
+                comment: None,
                 name: Some(n),
                 expr: Expr::new(e),
                 not_valid: !v,
@@ -102,6 +103,7 @@ pub(super) fn exclusion_of(r: &PgRow) -> Result<Exclusion, sqlx::Error> {
         });
     }
     Ok(Exclusion {
+        comment: os(r, "comment")?,
         name: Some(s(r, "name")?),
         method: s(r, "method")?,
         elements,

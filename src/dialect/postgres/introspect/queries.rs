@@ -405,13 +405,16 @@ pub const UNMODELED: &str = concat!(
      JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE d.classoid = 'pg_class'::regclass AND d.objsubid > 0 AND c.relkind IN ('v', 'm') AND",
     ns_filter!(),
-    // A constraint's comment would be lost when a plan makes the
-    // constraint again; said here so that a user knows it is not managed.
+    // The comments of a table's own keys, checks, foreign keys and
+    // exclusion constraints are modeled; one on another constraint (a
+    // constraint trigger's, one a partition inherits) is not.
     "UNION ALL \
      SELECT 'comment on constraint', con.conname || ' on ' || n.nspname || '.' || c.relname \
      FROM pg_description d JOIN pg_constraint con ON con.oid = d.objoid \
      JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE d.classoid = 'pg_constraint'::regclass AND",
+     WHERE d.classoid = 'pg_constraint'::regclass \
+       AND NOT (con.contype IN ('p', 'u', 'c', 'f', 'x') AND con.conislocal \
+                AND c.relkind IN ('r', 'p')) AND",
     ns_filter!(),
     "UNION ALL \
      SELECT 'statistics object', n.nspname || '.' || s.stxname \
@@ -629,13 +632,16 @@ pub const EXCLUSIONS: &str = concat!(
                     ELSE 'OPERATOR(' || quote_ident(opn.nspname) || '.' || op.oprname || ')' END \
              FROM unnest(con.conexclop) WITH ORDINALITY k(o, ord) \
              JOIN pg_operator op ON op.oid = k.o JOIN pg_namespace opn ON opn.oid = op.oprnamespace \
-             ORDER BY k.ord) AS operators \
+             ORDER BY k.ord) AS operators, \
+       d.description AS comment \
      FROM pg_constraint con \
      JOIN pg_class c ON c.oid = con.conrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
      JOIN pg_index i ON i.indexrelid = con.conindid \
      JOIN pg_class ic ON ic.oid = i.indexrelid \
      JOIN pg_am am ON am.oid = ic.relam \
+     LEFT JOIN pg_description d ON d.objoid = con.oid \
+       AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0 \
      WHERE con.contype = 'x' AND c.relkind IN ('r', 'p') AND con.conislocal AND",
     ns_filter!(),
     "AND",
