@@ -17,6 +17,12 @@ use crate::ir::{
 pub enum Change {
     CreateExtension(Extension),
     DropExtension(Extension),
+    /// Another version of an extension both sides have in one namespace
+    /// (`ALTER EXTENSION … UPDATE TO`); only where `to` names a version.
+    AlterExtension {
+        from: Extension,
+        to: Extension,
+    },
     CreateNamespace(Namespace),
     DropNamespace(Namespace),
     /// A new owner for a namespace both sides have (`from.owner` `None`:

@@ -29,18 +29,7 @@ use table::{column_renames, table_changes, Renames};
 pub fn diff(from: &Schema, to: &Schema) -> Vec<Change> {
     let mut out = Vec::new();
 
-    for (name, f) in &from.extensions {
-        match to.extensions.get(name) {
-            Some(t) if t == f => {}
-            _ => out.push(Change::DropExtension(f.clone())),
-        }
-    }
-    for (name, t) in &to.extensions {
-        match from.extensions.get(name) {
-            Some(f) if f == t => {}
-            _ => out.push(Change::CreateExtension(t.clone())),
-        }
-    }
+    extensions(from, to, &mut out);
     namespaces(from, to, &mut out);
 
     for (name, f) in &from.enums {
@@ -253,6 +242,31 @@ fn pair_by_name<T>(
         }
     }
     pairs
+}
+
+/// An extension in another namespace is dropped and created again; one
+/// in the same namespace is updated only where `to` names a version (a
+/// file that names none leaves the installed version alone).
+fn extensions(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    for (name, f) in &from.extensions {
+        match to.extensions.get(name) {
+            Some(t) if t.schema == f.schema => {}
+            _ => out.push(Change::DropExtension(f.clone())),
+        }
+    }
+    for (name, t) in &to.extensions {
+        match from.extensions.get(name) {
+            Some(f) if f.schema == t.schema => {
+                if t.version.is_some() && t.version != f.version {
+                    out.push(Change::AlterExtension {
+                        from: f.clone(),
+                        to: t.clone(),
+                    });
+                }
+            }
+            _ => out.push(Change::CreateExtension(t.clone())),
+        }
+    }
 }
 
 /// The default namespace (`public`) is listed only for its owner: it is
@@ -500,5 +514,39 @@ mod tests {
                 to: pdo.namespaces["public"].clone(),
             }]
         );
+    }
+
+    fn with_extension(schema: Option<&str>, version: Option<&str>) -> Schema {
+        let mut s = Schema::default();
+        s.extensions.insert(
+            "citext".into(),
+            crate::ir::Extension {
+                name: "citext".into(),
+                schema: schema.map(String::from),
+                version: version.map(String::from),
+            },
+        );
+        s
+    }
+
+    #[test]
+    fn an_extension_is_updated_only_to_a_version_the_file_names() {
+        let installed = with_extension(None, Some("1.6"));
+        assert_eq!(diff(&installed, &with_extension(None, None)), vec![]);
+        assert_eq!(diff(&installed, &with_extension(None, Some("1.6"))), vec![]);
+        let older = with_extension(None, Some("1.4"));
+        let up = diff(&installed, &older);
+        assert_eq!(
+            up,
+            vec![Change::AlterExtension {
+                from: installed.extensions["citext"].clone(),
+                to: older.extensions["citext"].clone(),
+            }]
+        );
+        let moved = with_extension(Some("ext"), None);
+        assert!(matches!(
+            diff(&installed, &moved)[..],
+            [Change::DropExtension(_), Change::CreateExtension(_)]
+        ));
     }
 }

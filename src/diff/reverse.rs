@@ -13,6 +13,7 @@ impl Change {
         match self.clone() {
             Change::CreateExtension(x) => Change::DropExtension(x),
             Change::DropExtension(x) => Change::CreateExtension(x),
+            Change::AlterExtension { from, to } => Change::AlterExtension { from: to, to: from },
             Change::CreateNamespace(x) => Change::DropNamespace(x),
             Change::DropNamespace(x) => Change::CreateNamespace(x),
             Change::AlterNamespace { from, to } => Change::AlterNamespace { from: to, to: from },

@@ -109,6 +109,9 @@ pub fn describe(change: &Change) -> Described {
     match change {
         Change::CreateExtension(e) => added("create_extension", plain("extension", &e.name)),
         Change::DropExtension(e) => dropped("drop_extension", plain("extension", &e.name)),
+        Change::AlterExtension { to, .. } => {
+            altered("alter_extension", plain("extension", &to.name))
+        }
         Change::CreateNamespace(n) => added("create_namespace", plain("namespace", &n.name)),
         Change::DropNamespace(n) => dropped("drop_namespace", plain("namespace", &n.name)),
         Change::AlterNamespace { to, .. } => {

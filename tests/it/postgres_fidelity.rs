@@ -14,7 +14,8 @@ use strata::migration::migration;
 use strata::plan::HazardKind;
 use strata::syntax::{self, SourceFile};
 
-use crate::conformance::postgres::round_trip;
+use crate::conformance::postgres::{judged, round_trip};
+use crate::conformance::Down;
 use crate::postgres::{exec, inspect};
 use crate::support::{self, PgDb};
 
@@ -95,6 +96,70 @@ async fn index_comment_alone_is_not_a_rebuild() {
     );
 }
 
+/// `inspect` writes the version installed; a file that names no version
+/// leaves it alone, one that names another updates to it and its rollback
+/// updates back.
+#[tokio::test]
+async fn extension_version_is_updated_only_when_named() {
+    let Some(db) = PgDb::create("pgfidextversion").await else {
+        return;
+    };
+    exec(&db.url, "CREATE EXTENSION citext VERSION '1.4'").await;
+    let printed = syntax::print(&inspect(&db.url).await.schema);
+    assert!(
+        printed.contains("extension citext version \"1.4\""),
+        "{printed}"
+    );
+    let silent = up_sql(&db.url, "dialect postgres\nextension citext\n").await;
+    assert!(!silent.contains("EXTENSION"), "{silent}");
+
+    let want = syntax::parse(&[SourceFile::new(
+        "t.strata",
+        "dialect postgres\nextension citext version \"1.5\"\n",
+    )])
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let m = migration(&inspect(&db.url).await.schema, &want, pg(), &EmitOptions::default())
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let (up, down) = (
+        strata::report::sql::render(pg(), &m.up),
+        strata::report::sql::render(pg(), &m.down),
+    );
+    assert!(up.contains("ALTER EXTENSION \"citext\" UPDATE TO '1.5'"), "{up}");
+    assert!(down.contains("ALTER EXTENSION \"citext\" UPDATE TO '1.4'"), "{down}");
+    assert!(
+        m.plan
+            .steps
+            .iter()
+            .flat_map(|s| &s.hazards)
+            .any(|h| h.kind == HazardKind::MayFail),
+        "{:?}",
+        m.plan
+    );
+}
+
+/// An update converges by the server's catalog and plans again empty. Its
+/// rollback is planned (`UPDATE TO` the old version) but PostgreSQL ships
+/// no script that goes back, so the server refuses it: the rollback fails
+/// whole and leaves the database as the up left it.
+#[tokio::test]
+async fn extension_version_update_converges() {
+    let Some(v) = judged(
+        "extension_version_update",
+        "CREATE EXTENSION citext VERSION '1.4'; CREATE TABLE t (a citext);",
+        "CREATE EXTENSION citext VERSION '1.6'; CREATE TABLE t (a citext);",
+    )
+    .await
+    else {
+        return;
+    };
+    assert!(v.up() && v.replan_empty(), "{:?} {:?}\n{}", v.status, v.reason, v.detail);
+    assert!(
+        matches!(&v.down, Some(Down::ApplyError(e)) if e.contains("update path")),
+        "{:?}",
+        v.down
+    );
+}
+
 cases! {
     typed_array_default_kept_as_written: T =>
         "CREATE TABLE t (id int PRIMARY KEY, a numeric[] DEFAULT ARRAY['1'::numeric], b numeric);";
@@ -135,6 +200,8 @@ cases! {
         "CREATE SCHEMA app AUTHORIZATION pg_database_owner; CREATE TABLE app.t (id int);";
     namespace_created_with_its_owner: "" =>
         "CREATE SCHEMA app AUTHORIZATION pg_database_owner; CREATE TABLE app.t (id int);";
+    extension_created_at_a_version: "" => "CREATE EXTENSION citext VERSION '1.5';";
+    extension_version_kept_when_dropped: "CREATE EXTENSION hstore VERSION '1.7';" => "";
     typed_literals_in_a_new_table: "" =>
         "CREATE TABLE t (id int PRIMARY KEY, a numeric[] DEFAULT ARRAY['1.50'::numeric, 2], \
          b numeric DEFAULT '007'::numeric CHECK (b <> '1'::numeric), c text DEFAULT 'x'::text);";

@@ -282,8 +282,7 @@ fn extensions(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
             Extension {
                 name,
                 schema: (ns != "public").then_some(ns),
-                // Versions are the extension's business and are not compared.
-                version: None,
+                version: Some(s(r, "version")?),
             },
         );
     }

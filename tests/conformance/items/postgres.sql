@@ -152,7 +152,6 @@ CREATE AGGREGATE my_sum(int) (SFUNC = int4pl, STYPE = int, INITCOND = '0');
 CREATE AGGREGATE my_array(anycompatible) (SFUNC = array_append, STYPE = anycompatiblearray, INITCOND = '{}');
 
 -- item: extension-version
--- gap: extension versions are not compared nor printed (a new database gets the default version)
 -- current:
 -- desired:
 CREATE EXTENSION citext VERSION '1.5';

@@ -180,6 +180,19 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
             );
         }
         Change::DropExtension(e) => cx.push(format!("DROP EXTENSION {}", ident(&e.name)), vec![]),
+        Change::AlterExtension { to, .. } => {
+            // No version (a hand-written `from` side turned around): the
+            // server's default version, what `CREATE EXTENSION` gives.
+            let version = to
+                .version
+                .as_ref()
+                .map(|v| format!(" TO {}", literal(v)))
+                .unwrap_or_default();
+            cx.push(
+                format!("ALTER EXTENSION {} UPDATE{version}", ident(&to.name)),
+                super::hazards::update_extension(to),
+            );
+        }
         Change::CreateNamespace(n) => {
             let owner = n
                 .owner
