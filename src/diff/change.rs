@@ -182,6 +182,12 @@ pub enum TableChange {
         from: Option<String>,
         to: Option<String>,
     },
+    /// An index both sides have by one name, the same but for its comment
+    /// (`COMMENT ON INDEX` on PostgreSQL; MySQL makes the index again).
+    SetIndexComment {
+        from: Index,
+        to: Index,
+    },
     SetOptions {
         from: std::collections::BTreeMap<String, String>,
         to: std::collections::BTreeMap<String, String>,

@@ -137,6 +137,9 @@ impl TableChange {
                 TableChange::RenameIndex { from: to, to: from }
             }
             TableChange::SetComment { from, to } => TableChange::SetComment { from: to, to: from },
+            TableChange::SetIndexComment { from, to } => {
+                TableChange::SetIndexComment { from: to, to: from }
+            }
             TableChange::SetOptions { from, to } => TableChange::SetOptions { from: to, to: from },
             TableChange::AddExclusion(x) => TableChange::DropExclusion(x),
             TableChange::DropExclusion(x) => TableChange::AddExclusion(x),

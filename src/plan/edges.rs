@@ -178,7 +178,9 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
         }
         // What the new version adds comes with it; objects that use the
         // extension wait for it, as for a created one.
-        Change::AlterExtension { to, .. } => d.provides.push(Obj::Extension(to.name.to_lowercase())),
+        Change::AlterExtension { to, .. } => {
+            d.provides.push(Obj::Extension(to.name.to_lowercase()))
+        }
         Change::CreateNamespace(n) => d.provides.push(Obj::Namespace(n.name.to_lowercase())),
         Change::DropNamespace(n) => d.removes.push(Obj::Namespace(n.name.to_lowercase())),
         Change::AlterNamespace { to, .. } => {

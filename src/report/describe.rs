@@ -465,6 +465,14 @@ fn table_detail(tc: &TableChange) -> Detail {
                 named("index", &i.name)
             ),
         ),
+        TableChange::SetIndexComment { to, .. } => d(
+            "set_index_comment",
+            to.name.clone(),
+            match to.comment {
+                Some(_) => format!("comment on {}", named("index", &to.name)),
+                None => format!("remove the comment on {}", named("index", &to.name)),
+            },
+        ),
         TableChange::RenameIndex { from, to } => d(
             "rename_index",
             Some(to.clone()),

@@ -140,6 +140,7 @@ fn describe_inner(c: &TableChange) -> String {
         }
         TableChange::AddIndex(i) => format!("add {}", index_words(i)),
         TableChange::DropIndex(i) => format!("drop {}", index_words(i)),
+        TableChange::SetIndexComment { to, .. } => format!("comment on {}", index_words(to)),
         TableChange::RenameIndex { from, to } => format!("rename index `{from}` to `{to}`"),
         TableChange::SetComment { .. } => "set comment".to_string(),
         TableChange::SetOptions { .. } => "set options".to_string(),

@@ -83,16 +83,48 @@ async fn index_comment_alone_is_not_a_rebuild() {
          COMMENT ON INDEX t_b IS 'old';",
     )
     .await;
-    let sql = up_sql(
-        &db.url,
-        "dialect postgres\ntable t {\n  id int pk\n  b int\n  index t_b (b) comment \"new\"\n}\n",
+    let want = syntax::parse(&[SourceFile::new(
+        "t.strata",
+        "dialect postgres\ntable t {\n  id int pk\n  b int?\n  index t_b (b) comment \"new\"\n}\n",
+    )])
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let m = migration(
+        &inspect(&db.url).await.schema,
+        &want,
+        pg(),
+        &EmitOptions::default(),
     )
-    .await;
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let (sql, down) = (
+        strata::report::sql::render(pg(), &m.up),
+        strata::report::sql::render(pg(), &m.down),
+    );
     assert!(
         sql.contains("COMMENT ON INDEX \"public\".\"t_b\" IS 'new'")
             && !sql.contains("DROP INDEX")
             && !sql.contains("CREATE INDEX"),
         "{sql}"
+    );
+    assert!(
+        down.contains("COMMENT ON INDEX \"public\".\"t_b\" IS 'old'")
+            && !down.contains("INDEX \"public\".\"t_b\" ON"),
+        "{down}"
+    );
+    let lines: Vec<String> = m
+        .plan
+        .steps
+        .iter()
+        .map(|s| strata::report::summary::line(&s.change))
+        .collect();
+    assert_eq!(
+        lines,
+        ["alter table `t`: comment on index `t_b`"],
+        "{lines:?}"
+    );
+    assert!(
+        m.plan.steps.iter().all(|s| s.hazards.is_empty()),
+        "{:?}",
+        m.plan
     );
 }
 
@@ -118,14 +150,25 @@ async fn extension_version_is_updated_only_when_named() {
         "dialect postgres\nextension citext version \"1.5\"\n",
     )])
     .unwrap_or_else(|e| panic!("{e:?}"));
-    let m = migration(&inspect(&db.url).await.schema, &want, pg(), &EmitOptions::default())
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    let m = migration(
+        &inspect(&db.url).await.schema,
+        &want,
+        pg(),
+        &EmitOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
     let (up, down) = (
         strata::report::sql::render(pg(), &m.up),
         strata::report::sql::render(pg(), &m.down),
     );
-    assert!(up.contains("ALTER EXTENSION \"citext\" UPDATE TO '1.5'"), "{up}");
-    assert!(down.contains("ALTER EXTENSION \"citext\" UPDATE TO '1.4'"), "{down}");
+    assert!(
+        up.contains("ALTER EXTENSION \"citext\" UPDATE TO '1.5'"),
+        "{up}"
+    );
+    assert!(
+        down.contains("ALTER EXTENSION \"citext\" UPDATE TO '1.4'"),
+        "{down}"
+    );
     assert!(
         m.plan
             .steps
@@ -152,7 +195,13 @@ async fn extension_version_update_converges() {
     else {
         return;
     };
-    assert!(v.up() && v.replan_empty(), "{:?} {:?}\n{}", v.status, v.reason, v.detail);
+    assert!(
+        v.up() && v.replan_empty(),
+        "{:?} {:?}\n{}",
+        v.status,
+        v.reason,
+        v.detail
+    );
     assert!(
         matches!(&v.down, Some(Down::ApplyError(e)) if e.contains("update path")),
         "{:?}",

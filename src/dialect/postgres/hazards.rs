@@ -26,20 +26,10 @@ use crate::plan::{Hazard, HazardKind};
 /// Hazards of a whole change, for the planner.
 pub fn hazards(change: &Change, options: &EmitOptions) -> Vec<Hazard> {
     let mut h = match change {
-        Change::AlterTable { from, changes, .. } => {
-            // An index only re-commented is not rebuilt (see the emitter).
-            let recommented = super::emit::comment_only(changes);
-            changes
-                .iter()
-                .filter(|tc| match tc {
-                    TableChange::AddIndex(ix) | TableChange::DropIndex(ix) => {
-                        !super::emit::among(&recommented, ix)
-                    }
-                    _ => true,
-                })
-                .flat_map(|tc| table_change(&from.name, tc, options))
-                .collect()
-        }
+        Change::AlterTable { from, changes, .. } => changes
+            .iter()
+            .flat_map(|tc| table_change(&from.name, tc, options))
+            .collect(),
         Change::AlterEnum { from, to } if from.values != to.values => alter_enum(from, to),
         Change::DropTable(t) => vec![hazard(
             HazardKind::DataLoss,

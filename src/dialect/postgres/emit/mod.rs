@@ -21,7 +21,6 @@ mod routines;
 mod security;
 mod sequences;
 mod table;
-pub(super) use index::{among, comment_only};
 pub use table::keep_table;
 mod triggers;
 mod types;
@@ -30,7 +29,7 @@ mod views;
 use super::hazards::hazard;
 use super::quote::{ident, literal, name as qname};
 use crate::dialect::{EmitError, EmitOptions, Phase, Script, Statement};
-use crate::diff::{Change, TableChange};
+use crate::diff::Change;
 use crate::ir::Name;
 use crate::plan::{Hazard, HazardKind, Plan};
 
@@ -243,19 +242,10 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
         ),
         Change::AlterTable { from, to, changes } => {
             let mut current = from.name.clone();
-            let recommented = comment_only(changes);
             for tc in changes {
-                match tc {
-                    TableChange::DropIndex(ix) if among(&recommented, ix) => {}
-                    TableChange::AddIndex(ix) if among(&recommented, ix) => {
-                        index::set_index_comment(cx, &current, ix)
-                    }
-                    _ => {
-                        table::table_change(cx, &mut current, tc)?;
-                        if let Some(name) = table::added_constraint(tc) {
-                            table::constraint_comment(cx, to, name);
-                        }
-                    }
+                table::table_change(cx, &mut current, tc)?;
+                if let Some(name) = table::added_constraint(tc) {
+                    table::constraint_comment(cx, to, name);
                 }
             }
         }
