@@ -516,6 +516,36 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_revoke_manages_one_role_on_one_object() {
+        use crate::ir::{Grant, GrantOn, Revocation};
+        let usage = |on: GrantOn| Grant {
+            on,
+            privilege: "usage".into(),
+            grantee: "public".into(),
+            grant_option: false,
+        };
+        let mut db = with_public(Some("pg_database_owner"));
+        for on in [
+            GrantOn::Schema("public".into()),
+            GrantOn::Schema("app".into()),
+        ] {
+            let g = usage(on);
+            db.grants.insert(g.key(), g);
+        }
+        let mut file = db.clone();
+        file.grants.clear();
+        assert_eq!(diff(&db, &file), vec![]);
+        file.revocations.insert(Revocation {
+            on: GrantOn::Schema("public".into()),
+            grantee: "public".into(),
+        });
+        assert_eq!(
+            diff(&db, &file),
+            vec![Change::Revoke(usage(GrantOn::Schema("public".into())))]
+        );
+    }
+
     fn with_extension(schema: Option<&str>, version: Option<&str>) -> Schema {
         let mut s = Schema::default();
         s.extensions.insert(

@@ -70,6 +70,35 @@ async fn public_owner_and_privileges_are_left_alone_unless_stated() {
     );
 }
 
+/// `PUBLIC` with no privilege on schema `public` is written `revoke all on
+/// schema public from public` by `inspect`; a file that says so revokes
+/// what `PUBLIC` has there, one that says nothing leaves it alone.
+#[tokio::test]
+async fn public_acl_with_nothing_to_public_is_stated_by_a_revoke() {
+    let Some(db) = PgDb::create("pgfidpublicrevoked").await else {
+        return;
+    };
+    let revoke = "revoke all on schema public from public";
+    let printed = syntax::print(&inspect(&db.url).await.schema);
+    assert!(!printed.contains(revoke), "{printed}");
+    let silent = up_sql(&db.url, "dialect postgres\ntable t {\n  id int\n}\n").await;
+    assert!(!silent.contains("SCHEMA \"public\""), "{silent}");
+    let stated = up_sql(&db.url, &format!("dialect postgres\n{revoke}\n")).await;
+    assert!(
+        stated.contains("REVOKE USAGE ON SCHEMA \"public\" FROM PUBLIC"),
+        "{stated}"
+    );
+    let kept = up_sql(
+        &db.url,
+        &format!("dialect postgres\n{revoke}\ngrant usage on schema public to public\n"),
+    )
+    .await;
+    assert!(!kept.contains("SCHEMA \"public\""), "{kept}");
+    exec(&db.url, "REVOKE ALL ON SCHEMA public FROM PUBLIC").await;
+    let printed = syntax::print(&inspect(&db.url).await.schema);
+    assert!(printed.contains(revoke), "{printed}");
+}
+
 /// A change of an index's comment alone comments it, without the drop and
 /// rebuild (and their lock) a change of its definition costs.
 #[tokio::test]
@@ -245,6 +274,8 @@ cases! {
     table_without_columns: T => &format!("{T} CREATE TABLE nothing ();");
     public_owner_and_privileges_from_a_dump: T => &format!("{T} {PAGILA_PUBLIC}");
     public_owner_and_privileges_back_to_a_new_databases: &format!("{T} {PAGILA_PUBLIC}") => T;
+    public_acl_with_nothing_to_public: T => &format!("{T} REVOKE ALL ON SCHEMA public FROM PUBLIC;");
+    public_acl_given_back_to_public: &format!("{T} REVOKE ALL ON SCHEMA public FROM PUBLIC;") => T;
     namespace_owner_changed: "CREATE SCHEMA app; CREATE TABLE app.t (id int);" =>
         "CREATE SCHEMA app AUTHORIZATION pg_database_owner; CREATE TABLE app.t (id int);";
     namespace_created_with_its_owner: "" =>

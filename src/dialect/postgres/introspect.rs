@@ -245,6 +245,7 @@ fn build(mut rows: Rows) -> Result<Introspection, sqlx::Error> {
     triggers(&rows.triggers, &mut schema)?;
     security::policies(&rows.policies, &mut schema)?;
     security::grants(&rows.grants, &mut schema)?;
+    security::public_revoked(&mut schema);
     for r in &rows.unmodeled {
         warnings.push(format!("unmodeled: {} {}", s(r, "kind")?, s(r, "name")?));
     }

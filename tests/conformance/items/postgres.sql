@@ -171,7 +171,6 @@ CREATE INDEX users_email ON users (email);
 GRANT CREATE ON SCHEMA public TO PUBLIC;
 
 -- item: schema-public-acl-revoked
--- gap: a role without any privilege on schema public cannot be written in a file, so PUBLIC's USAGE is left as found
 -- current:
 -- desired:
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
