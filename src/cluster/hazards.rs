@@ -135,11 +135,16 @@ fn incompatible(to: &crate::ir::Table, c: &TableChange) -> Option<&'static str> 
                 None
             }
         }
-        TableChange::AddIndex(i) | TableChange::DropIndex(i) if i.unique => {
+        TableChange::AddIndex(i)
+        | TableChange::DropIndex(i)
+        | TableChange::SetIndexComment { to: i, .. }
+            if i.unique =>
+        {
             Some("a unique index: nodes would accept different rows")
         }
         TableChange::AddIndex(_)
         | TableChange::DropIndex(_)
+        | TableChange::SetIndexComment { .. }
         | TableChange::RenameIndex { .. }
         | TableChange::SetComment { .. }
         | TableChange::SetConstraintComment { .. } => None,

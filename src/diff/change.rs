@@ -17,6 +17,12 @@ use crate::ir::{
 pub enum Change {
     CreateExtension(Extension),
     DropExtension(Extension),
+    /// Another version of an extension both sides have in one namespace
+    /// (`ALTER EXTENSION … UPDATE TO`); only where `to` names a version.
+    AlterExtension {
+        from: Extension,
+        to: Extension,
+    },
     CreateNamespace(Namespace),
     DropNamespace(Namespace),
     /// A new owner for a namespace both sides have (`from.owner` `None`:
@@ -204,6 +210,12 @@ pub enum TableChange {
         old_name: String,
         from: Option<String>,
         to: Option<String>,
+    },
+    /// An index both sides have by one name, the same but for its comment
+    /// (`COMMENT ON INDEX` on PostgreSQL; MySQL makes the index again).
+    SetIndexComment {
+        from: Index,
+        to: Index,
     },
     SetOptions {
         from: std::collections::BTreeMap<String, String>,

@@ -31,18 +31,7 @@ use table::{column_renames, table_changes, Renames};
 pub fn diff(from: &Schema, to: &Schema) -> Vec<Change> {
     let mut out = Vec::new();
 
-    for (name, f) in &from.extensions {
-        match to.extensions.get(name) {
-            Some(t) if t == f => {}
-            _ => out.push(Change::DropExtension(f.clone())),
-        }
-    }
-    for (name, t) in &to.extensions {
-        match from.extensions.get(name) {
-            Some(f) if f == t => {}
-            _ => out.push(Change::CreateExtension(t.clone())),
-        }
-    }
+    extensions(from, to, &mut out);
     namespaces(from, to, &mut out);
 
     for (name, f) in &from.enums {
@@ -259,6 +248,31 @@ fn pair_by_name<T>(
         }
     }
     pairs
+}
+
+/// An extension in another namespace is dropped and created again; one
+/// in the same namespace is updated only where `to` names a version (a
+/// file that names none leaves the installed version alone).
+fn extensions(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    for (name, f) in &from.extensions {
+        match to.extensions.get(name) {
+            Some(t) if t.schema == f.schema => {}
+            _ => out.push(Change::DropExtension(f.clone())),
+        }
+    }
+    for (name, t) in &to.extensions {
+        match from.extensions.get(name) {
+            Some(f) if f.schema == t.schema => {
+                if t.version.is_some() && t.version != f.version {
+                    out.push(Change::AlterExtension {
+                        from: f.clone(),
+                        to: t.clone(),
+                    });
+                }
+            }
+            _ => out.push(Change::CreateExtension(t.clone())),
+        }
+    }
 }
 
 /// The default namespace (`public`) is listed only for its owner: it is
@@ -507,5 +521,69 @@ mod tests {
                 to: pdo.namespaces["public"].clone(),
             }]
         );
+    }
+
+    #[test]
+    fn a_revoke_manages_one_role_on_one_object() {
+        use crate::ir::{Grant, GrantOn, Revocation};
+        let usage = |on: GrantOn| Grant {
+            on,
+            privilege: "usage".into(),
+            grantee: "public".into(),
+            grant_option: false,
+        };
+        let mut db = with_public(Some("pg_database_owner"));
+        for on in [
+            GrantOn::Schema("public".into()),
+            GrantOn::Schema("app".into()),
+        ] {
+            let g = usage(on);
+            db.grants.insert(g.key(), g);
+        }
+        let mut file = db.clone();
+        file.grants.clear();
+        assert_eq!(diff(&db, &file), vec![]);
+        file.revocations.insert(Revocation {
+            on: GrantOn::Schema("public".into()),
+            grantee: "public".into(),
+        });
+        assert_eq!(
+            diff(&db, &file),
+            vec![Change::Revoke(usage(GrantOn::Schema("public".into())))]
+        );
+    }
+
+    fn with_extension(schema: Option<&str>, version: Option<&str>) -> Schema {
+        let mut s = Schema::default();
+        s.extensions.insert(
+            "citext".into(),
+            crate::ir::Extension {
+                name: "citext".into(),
+                schema: schema.map(String::from),
+                version: version.map(String::from),
+            },
+        );
+        s
+    }
+
+    #[test]
+    fn an_extension_is_updated_only_to_a_version_the_file_names() {
+        let installed = with_extension(None, Some("1.6"));
+        assert_eq!(diff(&installed, &with_extension(None, None)), vec![]);
+        assert_eq!(diff(&installed, &with_extension(None, Some("1.6"))), vec![]);
+        let older = with_extension(None, Some("1.4"));
+        let up = diff(&installed, &older);
+        assert_eq!(
+            up,
+            vec![Change::AlterExtension {
+                from: installed.extensions["citext"].clone(),
+                to: older.extensions["citext"].clone(),
+            }]
+        );
+        let moved = with_extension(Some("ext"), None);
+        assert!(matches!(
+            diff(&installed, &moved)[..],
+            [Change::DropExtension(_), Change::CreateExtension(_)]
+        ));
     }
 }

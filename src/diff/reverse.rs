@@ -13,6 +13,7 @@ impl Change {
         match self.clone() {
             Change::CreateExtension(x) => Change::DropExtension(x),
             Change::DropExtension(x) => Change::CreateExtension(x),
+            Change::AlterExtension { from, to } => Change::AlterExtension { from: to, to: from },
             Change::CreateNamespace(x) => Change::DropNamespace(x),
             Change::DropNamespace(x) => Change::CreateNamespace(x),
             Change::AlterNamespace { from, to } => Change::AlterNamespace { from: to, to: from },
@@ -159,6 +160,9 @@ impl TableChange {
                 from: to,
                 to: from,
             },
+            TableChange::SetIndexComment { from, to } => {
+                TableChange::SetIndexComment { from: to, to: from }
+            }
             TableChange::SetOptions { from, to } => TableChange::SetOptions { from: to, to: from },
             TableChange::AddExclusion(x) => TableChange::DropExclusion(x),
             TableChange::DropExclusion(x) => TableChange::AddExclusion(x),

@@ -74,8 +74,19 @@ fn alterable(from: &Policy, to: &Policy) -> bool {
         && (from.check.is_none() || to.check.is_some())
 }
 
-/// Grants are compared only for the grantees `to` names: a database's
-/// grants to roles the schema never mentions are not strata's to revoke.
+/// A column's privileges are revoked with its table's: `revoke all on table
+/// t` takes the column grants too, as in SQL.
+fn revoked(to: &Schema, on: &GrantOn, grantee: &str) -> bool {
+    match on {
+        GrantOn::Column(t, _) => to.revokes(&GrantOn::Table(t.clone()), grantee),
+        other => to.revokes(other, grantee),
+    }
+}
+
+/// Grants are compared only for the grantees `to` names, and on the
+/// objects where `to` revokes all from a role (`revoke all on schema
+/// public from public`): a database's grants to roles the schema never
+/// mentions are not strata's to revoke.
 /// The default namespace's grants only where `from` knows that namespace
 /// (see `namespaces`): an empty `from` has not lost `public`'s defaults.
 pub(super) fn grants(from: &Schema, to: &Schema, renames: &Renames, out: &mut Vec<Change>) {
@@ -85,7 +96,7 @@ pub(super) fn grants(from: &Schema, to: &Schema, renames: &Renames, out: &mut Ve
     let moved: BTreeMap<GrantKey, &Grant> = from
         .grants
         .values()
-        .filter(|g| managed.contains(g.grantee.as_str()) && compared(g))
+        .filter(|g| compared(g))
         .map(|g| {
             let mut k = g.key();
             k.0 = match &k.0 {
@@ -99,6 +110,7 @@ pub(super) fn grants(from: &Schema, to: &Schema, renames: &Renames, out: &mut Ve
             };
             (k, g)
         })
+        .filter(|(k, g)| managed.contains(g.grantee.as_str()) || revoked(to, &k.0, &g.grantee))
         .collect();
     for (key, f) in &moved {
         match to.grants.get(key) {

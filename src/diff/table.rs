@@ -253,6 +253,7 @@ pub(super) fn table_changes(from: &Table, to: &Table, renames: &Renames) -> Vec<
         TableChange::AddForeignKey,
         |from, to| TableChange::RenameForeignKey { from, to },
     );
+    let indexes_from = out.len();
     constraint_changes(
         &from.indexes,
         &to.indexes,
@@ -263,6 +264,7 @@ pub(super) fn table_changes(from: &Table, to: &Table, renames: &Renames) -> Vec<
         TableChange::AddIndex,
         |from, to| TableChange::RenameIndex { from, to },
     );
+    recommented_indexes(&mut out, indexes_from, table, renames);
 
     super::objects::exclusion_changes(&from.exclusions, &to.exclusions, &mut out);
 
@@ -366,6 +368,38 @@ fn constraint_changes<T: Definition>(
     }
 }
 
+/// An index dropped and added again by the same name with nothing but its
+/// comment changed is one [`TableChange::SetIndexComment`]: the dialect
+/// comments it where it can, and a report says what changed.
+fn recommented_indexes(out: &mut Vec<TableChange>, start: usize, table: &Name, renames: &Renames) {
+    let bare = |ix: &Index, from_side: bool| Index {
+        comment: None,
+        ..ix.definition(table, renames, from_side)
+    };
+    let (mut dropped, mut added, mut rest) = (Vec::new(), Vec::new(), Vec::new());
+    for c in out.split_off(start) {
+        match c {
+            TableChange::DropIndex(ix) => dropped.push(ix),
+            TableChange::AddIndex(ix) => added.push(ix),
+            other => rest.push(other),
+        }
+    }
+    for from in dropped {
+        let same = added.iter().position(|a: &Index| {
+            a.name.is_some() && a.name == from.name && bare(a, false) == bare(&from, true)
+        });
+        match same {
+            Some(j) => out.push(TableChange::SetIndexComment {
+                from,
+                to: added.remove(j),
+            }),
+            None => out.push(TableChange::DropIndex(from)),
+        }
+    }
+    out.extend(added.into_iter().map(TableChange::AddIndex));
+    out.extend(rest);
+}
+
 /// The order of the changes inside one `AlterTable`: the table is renamed
 /// first, then what goes away goes (constraints before the columns they
 /// use), then columns and constraints are renamed, then columns change,
@@ -394,7 +428,9 @@ pub(crate) fn phase(c: &TableChange) -> u8 {
         TableChange::AddForeignKey(_) => 12,
         // A new parent's columns and checks must be on the table first.
         TableChange::Inherit(_) => 13,
-        TableChange::SetComment { .. } | TableChange::SetConstraintComment { .. } => 14,
+        TableChange::SetComment { .. }
+        | TableChange::SetConstraintComment { .. }
+        | TableChange::SetIndexComment { .. } => 14,
         TableChange::SetOptions { .. } => 15,
     }
 }
@@ -497,6 +533,36 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn an_index_changed_only_in_its_comment_is_recommented() {
+        let mut from = table("t", &["a", "b"]);
+        from.indexes.push(index(Some("i"), "a"));
+        from.indexes.push(index(Some("j"), "b"));
+        let mut to = from.clone();
+        to.indexes[0].comment = Some("by a".into());
+        to.indexes[1] = index(Some("j"), "a");
+        to.indexes[1].comment = Some("now by a".into());
+        let c = changes(&from, &to);
+        assert_eq!(
+            c,
+            vec![
+                TableChange::DropIndex(from.indexes[1].clone()),
+                TableChange::AddIndex(to.indexes[1].clone()),
+                TableChange::SetIndexComment {
+                    from: from.indexes[0].clone(),
+                    to: to.indexes[0].clone(),
+                },
+            ]
+        );
+        assert_eq!(
+            changes(&to, &from)[2],
+            TableChange::SetIndexComment {
+                from: to.indexes[0].clone(),
+                to: from.indexes[0].clone(),
+            }
+        );
     }
 
     #[test]

@@ -302,12 +302,14 @@ impl Exclude {
         let on_gone = |n: &Name| gone.contains(n) || gone_views.contains(n);
         schema.triggers.retain(|(t, _), _| !on_gone(t));
         schema.policies.retain(|(t, _), _| !on_gone(t));
-        schema.grants.retain(|(on, _, _), _| match on {
+        let kept = |on: &GrantOn| match on {
             GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Sequence(n) | GrantOn::Column(n, _) => {
                 !on_gone(n) && !self.excludes(Kind::Sequence, n)
             }
             GrantOn::Schema(ns) => !self.patterns.iter().any(|p| p.covers_namespace(ns)),
-        });
+        };
+        schema.grants.retain(|(on, _, _), _| kept(on));
+        schema.revocations.retain(|r| kept(&r.on));
         notes
     }
 }

@@ -23,7 +23,7 @@ pub use objects::{
     Attribute, Composite, Domain, Exclusion, ExclusionElement, FunctionAttributes, Parallel,
     RangeType, Volatility,
 };
-pub use security::{Grant, GrantKey, GrantOn, Policy, PolicyCommand, RowSecurity};
+pub use security::{Grant, GrantKey, GrantOn, Policy, PolicyCommand, Revocation, RowSecurity};
 pub use text::{Collation, TextSearchConfig};
 
 use std::collections::BTreeMap;
@@ -102,6 +102,10 @@ pub struct Schema {
     /// grantees named here are managed: see [`Schema::grantees`].
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub grants: BTreeMap<GrantKey, Grant>,
+    /// Objects on which a role's privileges are exactly its grants here,
+    /// none when there are none ([`Revocation`]).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub revocations: std::collections::BTreeSet<Revocation>,
     /// PostgreSQL domains.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub domains: BTreeMap<Name, Domain>,
@@ -911,6 +915,11 @@ pub enum ObjectRef {
         grantee: String,
         grant_option: bool,
     },
+    /// One `revoke all … from` line.
+    Revocation {
+        on: GrantOn,
+        grantee: String,
+    },
     Domain {
         name: Name,
     },
@@ -970,6 +979,16 @@ impl Schema {
         self.grants.values().map(|g| g.grantee.as_str()).collect()
     }
 
+    /// Whether this schema revokes all from `grantee` on `on`, so that it
+    /// manages that role's privileges there whatever
+    /// [`Schema::grantees`] says.
+    pub fn revokes(&self, on: &GrantOn, grantee: &str) -> bool {
+        self.revocations.contains(&Revocation {
+            on: on.clone(),
+            grantee: grantee.to_string(),
+        })
+    }
+
     /// This schema (a database's) without the default namespace's owner
     /// and privileges where `declared` says nothing of them: a file that
     /// never mentions `public` leaves them alone, so it compares equal to
@@ -980,8 +999,11 @@ impl Schema {
         if !declared.namespaces.contains_key("public") {
             out.namespaces.remove("public");
         }
-        if !declared.grants.values().any(|g| g.on == public) {
+        let states = declared.grants.values().any(|g| g.on == public)
+            || declared.revocations.iter().any(|r| r.on == public);
+        if !states {
             out.grants.retain(|_, g| g.on != public);
+            out.revocations.retain(|r| r.on != public);
         }
         out
     }

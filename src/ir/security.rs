@@ -161,6 +161,19 @@ pub struct Grant {
     pub grant_option: bool,
 }
 
+/// `revoke all on schema public from public`: the schema manages what
+/// `grantee` holds on `on` (the privileges of its grant lines there, none
+/// when it has none) even where it grants that role nothing anywhere.
+/// A database's introspection holds one where a role has no privilege
+/// that a new database would give it (`USAGE` on schema `public` to
+/// `PUBLIC`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Revocation {
+    pub on: GrantOn,
+    /// A role name, or `public`.
+    pub grantee: String,
+}
+
 /// How grants are keyed: object, grantee, privilege.
 pub type GrantKey = (GrantOn, String, String);
 

@@ -65,6 +65,7 @@ impl Object {
             ObjectRef::Trigger { table, name } => ("trigger", format!("{table}.{name}")),
             ObjectRef::Policy { table, name } => ("policy", format!("{table}.{name}")),
             ObjectRef::Grant { grantee, .. } => ("grant", grantee.clone()),
+            ObjectRef::Revocation { grantee, .. } => ("revoke", grantee.clone()),
         };
         Object { kind, name }
     }

@@ -205,6 +205,11 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
             d.needs_old
                 .extend(e.schema.as_ref().map(|s| Obj::Namespace(s.to_lowercase())));
         }
+        // What the new version adds comes with it; objects that use the
+        // extension wait for it, as for a created one.
+        Change::AlterExtension { to, .. } => {
+            d.provides.push(Obj::Extension(to.name.to_lowercase()))
+        }
         Change::CreateNamespace(n) => d.provides.push(Obj::Namespace(n.name.to_lowercase())),
         Change::DropNamespace(n) => d.removes.push(Obj::Namespace(n.name.to_lowercase())),
         Change::AlterNamespace { to, .. } => {

@@ -69,7 +69,7 @@ fn rank(change: &Change) -> u8 {
         Change::DropTrigger(_) | Change::DropPolicy(_) | Change::Revoke(_) => 0,
         Change::DropView(_) => 1,
         Change::CreateNamespace(_) | Change::AlterNamespace { .. } => 2,
-        Change::CreateExtension(_) => 3,
+        Change::CreateExtension(_) | Change::AlterExtension { .. } => 3,
         Change::CreateEnum(_) => 4,
         Change::AlterEnum { .. } => 5,
         Change::CreateSequence(_) => 6,

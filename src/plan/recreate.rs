@@ -82,7 +82,7 @@ fn regrant_views(changes: &mut Vec<Change>, from: &Schema, to: &Schema) {
     let unmanaged = from
         .grants
         .values()
-        .filter(|g| !managed.contains(g.grantee.as_str()));
+        .filter(|g| !managed.contains(g.grantee.as_str()) && !to.revokes(&g.on, &g.grantee));
     let on_remade = |g: &&crate::ir::Grant| match &g.on {
         crate::ir::GrantOn::View(n) | crate::ir::GrantOn::Column(n, _) => remade.contains(&key(n)),
         _ => false,

@@ -109,6 +109,9 @@ pub fn describe(change: &Change) -> Described {
     match change {
         Change::CreateExtension(e) => added("create_extension", plain("extension", &e.name)),
         Change::DropExtension(e) => dropped("drop_extension", plain("extension", &e.name)),
+        Change::AlterExtension { to, .. } => {
+            altered("alter_extension", plain("extension", &to.name))
+        }
         Change::CreateNamespace(n) => added("create_namespace", plain("namespace", &n.name)),
         Change::DropNamespace(n) => dropped("drop_namespace", plain("namespace", &n.name)),
         Change::AlterNamespace { to, .. } => {
@@ -478,6 +481,14 @@ fn table_detail(tc: &TableChange) -> Detail {
                 if i.unique { "unique " } else { "" },
                 named("index", &i.name)
             ),
+        ),
+        TableChange::SetIndexComment { to, .. } => d(
+            "set_index_comment",
+            to.name.clone(),
+            match to.comment {
+                Some(_) => format!("comment on {}", named("index", &to.name)),
+                None => format!("remove the comment on {}", named("index", &to.name)),
+            },
         ),
         TableChange::RenameIndex { from, to } => d(
             "rename_index",

@@ -10,6 +10,12 @@ pub fn line(change: &Change) -> String {
     match change {
         Change::CreateExtension(e) => format!("create extension `{}`", e.name),
         Change::DropExtension(e) => format!("drop extension `{}`", e.name),
+        Change::AlterExtension { from, to } => format!(
+            "update extension `{}` from {} to {}",
+            to.name,
+            from.version.as_deref().unwrap_or("its version"),
+            to.version.as_deref().unwrap_or("its default version")
+        ),
         Change::CreateNamespace(n) => format!("create namespace `{}`", n.name),
         Change::DropNamespace(n) => format!("drop namespace `{}`", n.name),
         Change::AlterNamespace { to, .. } => format!("alter namespace `{}` owner", to.name),
@@ -144,6 +150,7 @@ fn describe_inner(c: &TableChange) -> String {
         }
         TableChange::AddIndex(i) => format!("add {}", index_words(i)),
         TableChange::DropIndex(i) => format!("drop {}", index_words(i)),
+        TableChange::SetIndexComment { to, .. } => format!("comment on {}", index_words(to)),
         TableChange::RenameIndex { from, to } => format!("rename index `{from}` to `{to}`"),
         TableChange::SetComment { .. } => "set comment".to_string(),
         TableChange::SetConstraintComment { name, .. } => {

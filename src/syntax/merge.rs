@@ -117,6 +117,8 @@ pub(super) fn merge(parts: Vec<Lowered>, texts: &[FileText]) -> (Schema, SourceM
             let what = format!("grant of {} on {} to {}", v.privilege, v.on, v.grantee);
             had == Some(v) || c.dup(&at, what)
         });
+        // The same revoke in two files is one.
+        schema.revocations.extend(s.revocations);
         schema.acknowledgements.extend(s.acknowledgements);
         for (k, v) in m {
             map.entry(k).or_insert(v);

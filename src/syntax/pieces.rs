@@ -16,7 +16,7 @@
 //! parse or has a diagnostic, and a name that two pieces define (lowering
 //! reports a duplicate within a file with both places in one snippet).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use super::diag::FileText;
@@ -145,6 +145,7 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         triggers,
         policies,
         grants,
+        revocations,
         domains,
         events,
         composites,
@@ -174,6 +175,7 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         && join(&mut into.triggers, triggers)
         && join(&mut into.policies, policies)
         && join(&mut into.grants, grants)
+        && join_set(&mut into.revocations, revocations)
         && join(&mut into.domains, domains)
         && join(&mut into.events, events)
         && join(&mut into.composites, composites)
@@ -190,6 +192,14 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
 }
 
 /// Moves `from` into `into`; `false` (and nothing moved) when a key is in both.
+fn join_set<T: Ord>(into: &mut BTreeSet<T>, from: BTreeSet<T>) -> bool {
+    if from.iter().any(|x| into.contains(x)) {
+        return false;
+    }
+    into.extend(from);
+    true
+}
+
 fn join<K: Ord, V>(into: &mut BTreeMap<K, V>, from: BTreeMap<K, V>) -> bool {
     if from.keys().any(|k| into.contains_key(k)) {
         return false;

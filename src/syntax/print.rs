@@ -209,6 +209,16 @@ fn objects(
     for p in schema.policies.values().filter(|p| keep(&p.table)) {
         chunks.push(Chunk::one("policy", security::policy(p, ind)));
     }
+    for r in schema
+        .revocations
+        .iter()
+        .filter(|r| keep(&security::filed_under(&r.on)))
+    {
+        chunks.push(Chunk::one(
+            "grant",
+            format!("{ind}{}", security::revoke_line(r)),
+        ));
+    }
     for line in security::grant_lines(schema, keep) {
         chunks.push(Chunk::one("grant", format!("{ind}{line}")));
     }
@@ -438,6 +448,17 @@ fn top_item(schema: &Schema, top: &Top, ind: &str, ns: Option<&str>) -> String {
             } => security::grant_line(schema, on, grantee, *grant_option)
                 .map(|l| format!("{ind}{l}"))
                 .unwrap_or_default(),
+            ObjectRef::Revocation { on, grantee } => {
+                let r = crate::ir::Revocation {
+                    on: on.clone(),
+                    grantee: grantee.clone(),
+                };
+                if schema.revocations.contains(&r) {
+                    format!("{ind}{}", security::revoke_line(&r))
+                } else {
+                    String::new()
+                }
+            }
             _ => String::new(),
         },
     }

@@ -14,7 +14,8 @@ use strata::migration::migration;
 use strata::plan::HazardKind;
 use strata::syntax::{self, SourceFile};
 
-use crate::conformance::postgres::round_trip;
+use crate::conformance::postgres::{judged, round_trip};
+use crate::conformance::Down;
 use crate::postgres::{exec, inspect};
 use crate::support::{self, PgDb};
 
@@ -69,6 +70,35 @@ async fn public_owner_and_privileges_are_left_alone_unless_stated() {
     );
 }
 
+/// `PUBLIC` with no privilege on schema `public` is written `revoke all on
+/// schema public from public` by `inspect`; a file that says so revokes
+/// what `PUBLIC` has there, one that says nothing leaves it alone.
+#[tokio::test]
+async fn public_acl_with_nothing_to_public_is_stated_by_a_revoke() {
+    let Some(db) = PgDb::create("pgfidpublicrevoked").await else {
+        return;
+    };
+    let revoke = "revoke all on schema public from public";
+    let printed = syntax::print(&inspect(&db.url).await.schema);
+    assert!(!printed.contains(revoke), "{printed}");
+    let silent = up_sql(&db.url, "dialect postgres\ntable t {\n  id int\n}\n").await;
+    assert!(!silent.contains("SCHEMA \"public\""), "{silent}");
+    let stated = up_sql(&db.url, &format!("dialect postgres\n{revoke}\n")).await;
+    assert!(
+        stated.contains("REVOKE USAGE ON SCHEMA \"public\" FROM PUBLIC"),
+        "{stated}"
+    );
+    let kept = up_sql(
+        &db.url,
+        &format!("dialect postgres\n{revoke}\ngrant usage on schema public to public\n"),
+    )
+    .await;
+    assert!(!kept.contains("SCHEMA \"public\""), "{kept}");
+    exec(&db.url, "REVOKE ALL ON SCHEMA public FROM PUBLIC").await;
+    let printed = syntax::print(&inspect(&db.url).await.schema);
+    assert!(printed.contains(revoke), "{printed}");
+}
+
 /// A change of an index's comment alone comments it, without the drop and
 /// rebuild (and their lock) a change of its definition costs.
 #[tokio::test]
@@ -82,16 +112,129 @@ async fn index_comment_alone_is_not_a_rebuild() {
          COMMENT ON INDEX t_b IS 'old';",
     )
     .await;
-    let sql = up_sql(
-        &db.url,
-        "dialect postgres\ntable t {\n  id int pk\n  b int\n  index t_b (b) comment \"new\"\n}\n",
+    let want = syntax::parse(&[SourceFile::new(
+        "t.strata",
+        "dialect postgres\ntable t {\n  id int pk\n  b int?\n  index t_b (b) comment \"new\"\n}\n",
+    )])
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let m = migration(
+        &inspect(&db.url).await.schema,
+        &want,
+        pg(),
+        &EmitOptions::default(),
     )
-    .await;
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let (sql, down) = (
+        strata::report::sql::render(pg(), &m.up),
+        strata::report::sql::render(pg(), &m.down),
+    );
     assert!(
         sql.contains("COMMENT ON INDEX \"public\".\"t_b\" IS 'new'")
             && !sql.contains("DROP INDEX")
             && !sql.contains("CREATE INDEX"),
         "{sql}"
+    );
+    assert!(
+        down.contains("COMMENT ON INDEX \"public\".\"t_b\" IS 'old'")
+            && !down.contains("INDEX \"public\".\"t_b\" ON"),
+        "{down}"
+    );
+    let lines: Vec<String> = m
+        .plan
+        .steps
+        .iter()
+        .map(|s| strata::report::summary::line(&s.change))
+        .collect();
+    assert_eq!(
+        lines,
+        ["alter table `t`: comment on index `t_b`"],
+        "{lines:?}"
+    );
+    assert!(
+        m.plan.steps.iter().all(|s| s.hazards.is_empty()),
+        "{:?}",
+        m.plan
+    );
+}
+
+/// `inspect` writes the version installed; a file that names no version
+/// leaves it alone, one that names another updates to it and its rollback
+/// updates back.
+#[tokio::test]
+async fn extension_version_is_updated_only_when_named() {
+    let Some(db) = PgDb::create("pgfidextversion").await else {
+        return;
+    };
+    exec(&db.url, "CREATE EXTENSION citext VERSION '1.4'").await;
+    let printed = syntax::print(&inspect(&db.url).await.schema);
+    assert!(
+        printed.contains("extension citext version \"1.4\""),
+        "{printed}"
+    );
+    let silent = up_sql(&db.url, "dialect postgres\nextension citext\n").await;
+    assert!(!silent.contains("EXTENSION"), "{silent}");
+
+    let want = syntax::parse(&[SourceFile::new(
+        "t.strata",
+        "dialect postgres\nextension citext version \"1.5\"\n",
+    )])
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let m = migration(
+        &inspect(&db.url).await.schema,
+        &want,
+        pg(),
+        &EmitOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let (up, down) = (
+        strata::report::sql::render(pg(), &m.up),
+        strata::report::sql::render(pg(), &m.down),
+    );
+    assert!(
+        up.contains("ALTER EXTENSION \"citext\" UPDATE TO '1.5'"),
+        "{up}"
+    );
+    assert!(
+        down.contains("ALTER EXTENSION \"citext\" UPDATE TO '1.4'"),
+        "{down}"
+    );
+    assert!(
+        m.plan
+            .steps
+            .iter()
+            .flat_map(|s| &s.hazards)
+            .any(|h| h.kind == HazardKind::MayFail),
+        "{:?}",
+        m.plan
+    );
+}
+
+/// An update converges by the server's catalog and plans again empty. Its
+/// rollback is planned (`UPDATE TO` the old version) but PostgreSQL ships
+/// no script that goes back, so the server refuses it: the rollback fails
+/// whole and leaves the database as the up left it.
+#[tokio::test]
+async fn extension_version_update_converges() {
+    let Some(v) = judged(
+        "extension_version_update",
+        "CREATE EXTENSION citext VERSION '1.4'; CREATE TABLE t (a citext);",
+        "CREATE EXTENSION citext VERSION '1.6'; CREATE TABLE t (a citext);",
+    )
+    .await
+    else {
+        return;
+    };
+    assert!(
+        v.up() && v.replan_empty(),
+        "{:?} {:?}\n{}",
+        v.status,
+        v.reason,
+        v.detail
+    );
+    assert!(
+        matches!(&v.down, Some(Down::ApplyError(e)) if e.contains("update path")),
+        "{:?}",
+        v.down
     );
 }
 
@@ -131,10 +274,14 @@ cases! {
     table_without_columns: T => &format!("{T} CREATE TABLE nothing ();");
     public_owner_and_privileges_from_a_dump: T => &format!("{T} {PAGILA_PUBLIC}");
     public_owner_and_privileges_back_to_a_new_databases: &format!("{T} {PAGILA_PUBLIC}") => T;
+    public_acl_with_nothing_to_public: T => &format!("{T} REVOKE ALL ON SCHEMA public FROM PUBLIC;");
+    public_acl_given_back_to_public: &format!("{T} REVOKE ALL ON SCHEMA public FROM PUBLIC;") => T;
     namespace_owner_changed: "CREATE SCHEMA app; CREATE TABLE app.t (id int);" =>
         "CREATE SCHEMA app AUTHORIZATION pg_database_owner; CREATE TABLE app.t (id int);";
     namespace_created_with_its_owner: "" =>
         "CREATE SCHEMA app AUTHORIZATION pg_database_owner; CREATE TABLE app.t (id int);";
+    extension_created_at_a_version: "" => "CREATE EXTENSION citext VERSION '1.5';";
+    extension_version_kept_when_dropped: "CREATE EXTENSION hstore VERSION '1.7';" => "";
     typed_literals_in_a_new_table: "" =>
         "CREATE TABLE t (id int PRIMARY KEY, a numeric[] DEFAULT ARRAY['1.50'::numeric, 2], \
          b numeric DEFAULT '007'::numeric CHECK (b <> '1'::numeric), c text DEFAULT 'x'::text);";

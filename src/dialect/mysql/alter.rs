@@ -420,6 +420,15 @@ fn table_change<'a>(cx: &mut Context<'a>, main: &mut Main<'a>, c: &'a TableChang
             .mids
             .push(Clause::new(Action::RenameIndex { from, to }, Algo::Instant)),
         TableChange::AddIndex(ix) => main.adds.push(add_index(cx, ix)),
+        // MySQL has no statement that comments an index: it is made again
+        // with its new comment, in the same `ALTER TABLE`.
+        TableChange::SetIndexComment { from, to } => {
+            main.drops.push(Clause::new(
+                Action::DropIndex(from.name.as_deref().unwrap_or("")),
+                Algo::Inplace,
+            ));
+            main.adds.push(add_index(cx, to));
+        }
         TableChange::DropIndex(ix) => main.drops.push(Clause::new(
             Action::DropIndex(ix.name.as_deref().unwrap_or("")),
             Algo::Inplace,
@@ -838,7 +847,7 @@ fn re_add_keys_of_recreated_columns<'a>(
     for ix in &cx.to.indexes {
         let in_changes = changes
             .iter()
-            .any(|c| matches!(c, TableChange::AddIndex(x) if x.name == ix.name));
+            .any(|c| matches!(c, TableChange::AddIndex(x) | TableChange::SetIndexComment { to: x, .. } if x.name == ix.name));
         let cols: Vec<String> = ix
             .parts
             .iter()

@@ -26,20 +26,10 @@ use crate::plan::{Hazard, HazardKind};
 /// Hazards of a whole change, for the planner.
 pub fn hazards(change: &Change, options: &EmitOptions) -> Vec<Hazard> {
     let mut h = match change {
-        Change::AlterTable { from, changes, .. } => {
-            // An index only re-commented is not rebuilt (see the emitter).
-            let recommented = super::emit::comment_only(changes);
-            changes
-                .iter()
-                .filter(|tc| match tc {
-                    TableChange::AddIndex(ix) | TableChange::DropIndex(ix) => {
-                        !super::emit::among(&recommented, ix)
-                    }
-                    _ => true,
-                })
-                .flat_map(|tc| table_change(&from.name, tc, options))
-                .collect()
-        }
+        Change::AlterTable { from, changes, .. } => changes
+            .iter()
+            .flat_map(|tc| table_change(&from.name, tc, options))
+            .collect(),
         Change::AlterEnum { from, to } if from.values != to.values => alter_enum(from, to),
         Change::DropTable(t) => vec![hazard(
             HazardKind::DataLoss,
@@ -51,11 +41,28 @@ pub fn hazards(change: &Change, options: &EmitOptions) -> Vec<Hazard> {
         )],
         Change::AlterDomain { from, to } => alter_domain(from, to, options),
         Change::AlterComposite { from, to } => composite_hazards(from, to),
+        Change::AlterExtension { to, .. } => update_extension(to),
         _ => vec![],
     };
     h.sort();
     h.dedup();
     h
+}
+
+/// `ALTER EXTENSION … UPDATE TO` runs the update scripts the server has
+/// installed, chained from the old version to the new one; where there is
+/// no chain (most extensions ship none that goes back to an older
+/// version, so the rollback of an update usually has none) the server
+/// refuses and the transaction rolls back.
+pub(super) fn update_extension(to: &crate::ir::Extension) -> Vec<Hazard> {
+    vec![hazard(
+        HazardKind::MayFail,
+        format!(
+            "updating extension {} to version {} needs the server to have a chain of update scripts to it",
+            to.name,
+            to.version.as_deref().unwrap_or("(default)")
+        ),
+    )]
 }
 
 /// New labels are committed on their own; removed or reordered ones swap

@@ -255,6 +255,7 @@ fn build(mut rows: Rows) -> Result<Introspection, sqlx::Error> {
     triggers(&rows.triggers, &mut schema)?;
     security::policies(&rows.policies, &mut schema)?;
     security::grants(&rows.grants, &mut schema)?;
+    security::public_revoked(&mut schema);
     for r in &rows.unmodeled {
         warnings.push(format!("unmodeled: {} {}", s(r, "kind")?, s(r, "name")?));
     }
@@ -292,8 +293,7 @@ fn extensions(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
             Extension {
                 name,
                 schema: (ns != "public").then_some(ns),
-                // Versions are the extension's business and are not compared.
-                version: None,
+                version: Some(s(r, "version")?),
             },
         );
     }

@@ -48,7 +48,6 @@ pub fn normalize(schema: &Schema) -> Schema {
         .into_iter()
         .map(|(k, mut e)| {
             e.schema = e.schema.filter(|s| s != "public");
-            e.version = None;
             (k, e)
         })
         .collect();

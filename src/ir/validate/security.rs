@@ -58,6 +58,20 @@ pub(super) fn dialect(schema: &Schema, out: &mut Vec<Problem>) {
             );
         }
     }
+    for r in &schema.revocations {
+        out.push(
+            Problem::new(
+                "E0232",
+                ObjectRef::Revocation {
+                    on: r.on.clone(),
+                    grantee: r.grantee.clone(),
+                },
+                format!("strata manages grants on PostgreSQL only, not on {d}"),
+                "revoke",
+            )
+            .help(help),
+        );
+    }
 }
 
 /// The `grant` line a grant came from: a column's privileges are written

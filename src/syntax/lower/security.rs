@@ -1,10 +1,10 @@
-//! Lowering of `enable/force row level security` lines, `policy` and
-//! `grant`.
+//! Lowering of `enable/force row level security` lines, `policy`,
+//! `grant` and `revoke`.
 
 use std::ops::Range;
 
 use super::{is_ident, object, text, Lowerer, Member, Placed, Top, P};
-use crate::ir::{Expr, Grant, GrantOn, Name, ObjectRef, Policy, PolicyCommand, Table};
+use crate::ir::{Expr, Grant, GrantOn, Name, ObjectRef, Policy, PolicyCommand, Revocation, Table};
 use crate::syntax::grammar::Rule;
 
 impl<'a> Lowerer<'a> {
@@ -128,26 +128,7 @@ impl<'a> Lowerer<'a> {
                     }
                     words.push((w.join(" "), cols, self.span(&c)));
                 }
-                Rule::grant_target => {
-                    let mut kind = Rule::k_table;
-                    let mut target = None;
-                    for x in c.clone().into_inner() {
-                        match x.as_rule() {
-                            Rule::qname => target = Some(x),
-                            r => kind = r,
-                        }
-                    }
-                    let Some(target) = target else { continue };
-                    on = Some(match kind {
-                        Rule::k_schema => {
-                            let parts = self.qname_parts(&target);
-                            GrantOn::Schema(parts.join("."))
-                        }
-                        Rule::k_view => GrantOn::View(self.ref_name(&target)),
-                        Rule::k_sequence => GrantOn::Sequence(self.ref_name(&target)),
-                        _ => GrantOn::Table(self.ref_name(&target)),
-                    });
-                }
+                Rule::grant_target => on = self.grant_target(&c).or(on),
                 Rule::bare_ident | Rule::quoted_ident => grantee = self.ident_checked(&c),
                 Rule::grant_option => grant_option = true,
                 _ => {}
@@ -210,6 +191,52 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        Some(object(at, span))
+    }
+
+    /// `schema app`, `table t`, `view v`, `sequence s`.
+    fn grant_target(&mut self, c: &P<'a>) -> Option<GrantOn> {
+        let mut kind = Rule::k_table;
+        let mut target = None;
+        for x in c.clone().into_inner() {
+            match x.as_rule() {
+                Rule::qname => target = Some(x),
+                r => kind = r,
+            }
+        }
+        let target = target?;
+        Some(match kind {
+            Rule::k_schema => GrantOn::Schema(self.qname_parts(&target).join(".")),
+            Rule::k_view => GrantOn::View(self.ref_name(&target)),
+            Rule::k_sequence => GrantOn::Sequence(self.ref_name(&target)),
+            _ => GrantOn::Table(self.ref_name(&target)),
+        })
+    }
+
+    /// `revoke all on schema public from public`.
+    pub(super) fn revoke(&mut self, p: P<'a>, span: Range<usize>) -> Option<Placed<Top>> {
+        let mut on = None;
+        let mut grantee = String::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::grant_target => on = self.grant_target(&c),
+                Rule::bare_ident | Rule::quoted_ident => grantee = self.ident_checked(&c),
+                _ => {}
+            }
+        }
+        let on = on?;
+        let at = ObjectRef::Revocation {
+            on: on.clone(),
+            grantee: grantee.clone(),
+        };
+        if self.duplicate(&at, &span, &format!("revoke on {on} from {grantee}")) {
+            return None;
+        }
+        self.record(at.clone(), span.clone());
+        self.out
+            .schema
+            .revocations
+            .insert(Revocation { on, grantee });
         Some(object(at, span))
     }
 }

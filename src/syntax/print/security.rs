@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{qualified, text};
-use crate::ir::{GrantOn, Name, Policy, PolicyCommand, Schema};
+use crate::ir::{GrantOn, Name, Policy, PolicyCommand, Revocation, Schema};
 
 pub(super) fn policy(p: &Policy, ind: &str) -> String {
     let mut s = format!(
@@ -32,7 +32,7 @@ pub(super) fn policy(p: &Policy, ind: &str) -> String {
 
 /// The name a grant's chunk is filed under: its object's, or for a
 /// schema, a top-level name (a namespace's grants are printed outside it).
-fn filed_under(on: &GrantOn) -> Name {
+pub(super) fn filed_under(on: &GrantOn) -> Name {
     match on {
         GrantOn::Schema(n) => Name::new(n.clone()),
         GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Sequence(n) | GrantOn::Column(n, _) => {
@@ -48,6 +48,25 @@ pub(crate) fn line_target(on: &GrantOn) -> GrantOn {
         GrantOn::Column(t, _) => GrantOn::Table(t.clone()),
         other => other.clone(),
     }
+}
+
+/// `schema app`, `table orders`: the object as a grant line names it.
+fn target(on: &GrantOn) -> String {
+    match on {
+        GrantOn::Schema(n) => format!("schema {}", text::ident(n)),
+        GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Sequence(n) | GrantOn::Column(n, _) => {
+            format!("{} {}", on.keyword(), qualified(n))
+        }
+    }
+}
+
+/// `revoke all on schema public from public`.
+pub(super) fn revoke_line(r: &Revocation) -> String {
+    format!(
+        "revoke all on {} from {}",
+        target(&r.on),
+        text::ident(&r.grantee)
+    )
 }
 
 /// One line per (object, grantee, grant option), as `grant` is written.
@@ -108,14 +127,9 @@ pub(super) fn grant_line(
         parts.push(format!("{p} ({})", cols.join(", ")));
     }
     let list = parts.join(", ");
-    let target = match on {
-        GrantOn::Schema(n) => format!("schema {}", text::ident(n)),
-        GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Sequence(n) | GrantOn::Column(n, _) => {
-            format!("{} {}", on.keyword(), qualified(n))
-        }
-    };
     Some(format!(
-        "grant {list} on {target} to {}{}",
+        "grant {list} on {} to {}{}",
+        target(on),
         text::ident(grantee),
         if grant_option {
             " with grant option"

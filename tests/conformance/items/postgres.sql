@@ -178,7 +178,6 @@ CREATE AGGREGATE my_sum(int) (SFUNC = int4pl, STYPE = int, INITCOND = '0');
 CREATE AGGREGATE my_array(anycompatible) (SFUNC = array_append, STYPE = anycompatiblearray, INITCOND = '{}');
 
 -- item: extension-version
--- gap: extension versions are not compared nor printed (a new database gets the default version)
 -- current:
 -- desired:
 CREATE EXTENSION citext VERSION '1.5';
@@ -198,7 +197,6 @@ CREATE INDEX users_email ON users (email);
 GRANT CREATE ON SCHEMA public TO PUBLIC;
 
 -- item: schema-public-acl-revoked
--- gap: a role without any privilege on schema public cannot be written in a file, so PUBLIC's USAGE is left as found
 -- current:
 -- desired:
 REVOKE ALL ON SCHEMA public FROM PUBLIC;

@@ -199,23 +199,13 @@ impl Workspace for Pair {
     }
 }
 
-/// Drops the workers' databases all at once: PostgreSQL makes every
-/// `DROP DATABASE` wait for a checkpoint, and concurrent drops share one.
-/// (Each database's guard then finds nothing left to drop.)
 /// One case in plain DDL judged as the corpus is ([`super::judge`]): the
 /// up SQL gives the desired catalog, a second plan is empty and the
 /// rollback gives the current catalog back. Skips without a server.
 pub async fn round_trip(name: &str, current: &str, desired: &str) {
-    let Some(mut pair) = Pair::create().await else {
+    let Some(v) = judged(name, current, desired).await else {
         return;
     };
-    let case = Case {
-        id: name.to_string(),
-        current: Some(current.to_string()),
-        desired: Some(desired.to_string()),
-        flags: Default::default(),
-    };
-    let v = super::judge(&mut pair, &case).await;
     assert!(
         v.up() && v.replan_empty() && v.down_restored(),
         "{name}: {:?} {}\n{}",
@@ -229,16 +219,9 @@ pub async fn round_trip(name: &str, current: &str, desired: &str) {
 /// catalog exactly by design: the up must give the desired catalog and a
 /// second plan must be empty; the rollback must run.
 pub async fn up_and_replan(name: &str, current: &str, desired: &str) {
-    let Some(mut pair) = Pair::create().await else {
+    let Some(v) = judged(name, current, desired).await else {
         return;
     };
-    let case = Case {
-        id: name.to_string(),
-        current: Some(current.to_string()),
-        desired: Some(desired.to_string()),
-        flags: Default::default(),
-    };
-    let v = super::judge(&mut pair, &case).await;
     let rolled_back = matches!(v.down, Some(super::Down::Restored | super::Down::Diverged));
     assert!(
         v.up() && v.replan_empty() && rolled_back,
@@ -249,6 +232,22 @@ pub async fn up_and_replan(name: &str, current: &str, desired: &str) {
     );
 }
 
+/// The verdict of one case judged on a fresh pair of databases; `None`
+/// without a PostgreSQL server.
+pub async fn judged(name: &str, current: &str, desired: &str) -> Option<super::Verdict> {
+    let mut pair = Pair::create().await?;
+    let case = Case {
+        id: name.to_string(),
+        current: Some(current.to_string()),
+        desired: Some(desired.to_string()),
+        flags: Default::default(),
+    };
+    Some(super::judge(&mut pair, &case).await)
+}
+
+/// Drops the workers' databases all at once: PostgreSQL makes every
+/// `DROP DATABASE` wait for a checkpoint, and concurrent drops share one.
+/// (Each database's guard then finds nothing left to drop.)
 pub async fn drop_all(pairs: Vec<Pair>) {
     let admin = postgres_admin_url();
     let mut drops = Vec::new();

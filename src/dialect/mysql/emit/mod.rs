@@ -165,7 +165,7 @@ fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
         )],
         Change::CreateTrigger(t) => no_hazards(triggers::create_trigger(t)),
         Change::DropTrigger(t) => vec![(format!("DROP TRIGGER {}", ident(&t.name)), Vec::new())],
-        Change::CreateExtension(_) | Change::DropExtension(_) => {
+        Change::CreateExtension(_) | Change::DropExtension(_) | Change::AlterExtension { .. } => {
             return Err(unsupported("create or drop extensions"))
         }
         Change::CreateNamespace(_) | Change::DropNamespace(_) | Change::AlterNamespace { .. } => {

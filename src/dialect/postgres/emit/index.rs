@@ -4,9 +4,6 @@
 use super::table::with_params;
 use super::{collation, Ctx};
 use crate::dialect::postgres::quote::{ident, idents, literal, name as qname};
-use std::collections::BTreeSet;
-
-use crate::diff::TableChange;
 use crate::ir::{Index, IndexKey, Name};
 
 pub(super) fn index_comment(cx: &mut Ctx<'_>, table: &Name, ix: &Index) {
@@ -20,42 +17,6 @@ pub(super) fn index_comment(cx: &mut Ctx<'_>, table: &Name, ix: &Index) {
             vec![],
         );
     }
-}
-
-/// The names of the indexes a table's changes drop and add again with
-/// nothing but their comment changed: for those a `COMMENT ON INDEX`
-/// replaces the rebuild (and its lock) that the drop and add would cost.
-pub(in crate::dialect::postgres) fn comment_only(changes: &[TableChange]) -> BTreeSet<String> {
-    let without_comment = |ix: &Index| Index {
-        comment: None,
-        renamed_from: None,
-        ..ix.clone()
-    };
-    let dropped: Vec<&Index> = changes
-        .iter()
-        .filter_map(|c| match c {
-            TableChange::DropIndex(ix) => Some(ix),
-            _ => None,
-        })
-        .collect();
-    changes
-        .iter()
-        .filter_map(|c| match c {
-            TableChange::AddIndex(ix) => Some(ix),
-            _ => None,
-        })
-        .filter(|added| {
-            added.name.is_some()
-                && dropped
-                    .iter()
-                    .any(|d| d.name == added.name && without_comment(d) == without_comment(added))
-        })
-        .filter_map(|ix| ix.name.clone())
-        .collect()
-}
-
-pub(in crate::dialect::postgres) fn among(names: &BTreeSet<String>, ix: &Index) -> bool {
-    ix.name.as_ref().is_some_and(|n| names.contains(n))
 }
 
 /// `COMMENT ON INDEX … IS …`, `IS NULL` when the comment goes away.

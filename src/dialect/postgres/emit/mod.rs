@@ -22,7 +22,6 @@ mod routines;
 mod security;
 mod sequences;
 mod table;
-pub(super) use index::{among, comment_only};
 pub use table::keep_table;
 mod triggers;
 mod types;
@@ -31,7 +30,7 @@ mod views;
 use super::hazards::hazard;
 use super::quote::{ident, literal, name as qname};
 use crate::dialect::{EmitError, EmitOptions, Phase, Script, Statement};
-use crate::diff::{Change, TableChange};
+use crate::diff::Change;
 use crate::ir::Name;
 use crate::plan::{Hazard, HazardKind, Plan};
 
@@ -181,6 +180,19 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
             );
         }
         Change::DropExtension(e) => cx.push(format!("DROP EXTENSION {}", ident(&e.name)), vec![]),
+        Change::AlterExtension { to, .. } => {
+            // No version (a hand-written `from` side turned around): the
+            // server's default version, what `CREATE EXTENSION` gives.
+            let version = to
+                .version
+                .as_ref()
+                .map(|v| format!(" TO {}", literal(v)))
+                .unwrap_or_default();
+            cx.push(
+                format!("ALTER EXTENSION {} UPDATE{version}", ident(&to.name)),
+                super::hazards::update_extension(to),
+            );
+        }
         Change::CreateNamespace(n) => {
             let owner = n
                 .owner
@@ -231,19 +243,10 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
         ),
         Change::AlterTable { from, changes, .. } => {
             let mut current = from.name.clone();
-            let recommented = comment_only(changes);
             for tc in changes {
-                match tc {
-                    TableChange::DropIndex(ix) if among(&recommented, ix) => {}
-                    TableChange::AddIndex(ix) if among(&recommented, ix) => {
-                        index::set_index_comment(cx, &current, ix)
-                    }
-                    _ => {
-                        table::table_change(cx, &mut current, tc)?;
-                        if let Some((name, comment)) = table::added_comment(tc) {
-                            table::constraint_comment(cx, &current, name, Some(comment));
-                        }
-                    }
+                table::table_change(cx, &mut current, tc)?;
+                if let Some((name, comment)) = table::added_comment(tc) {
+                    table::constraint_comment(cx, &current, name, Some(comment));
                 }
             }
         }

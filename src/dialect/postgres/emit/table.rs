@@ -4,7 +4,7 @@
 
 use super::column::{added_column_def, alter_column, column_def};
 use super::constraints::{check_def, constraint_name, deferral, exclusion_def, fk_def, unique_def};
-use super::index::{create_index_sql, index_comment, index_name};
+use super::index::{create_index_sql, index_comment, index_name, set_index_comment};
 use super::{opt_literal, rename_relation, security, Ctx};
 use std::collections::BTreeMap;
 
@@ -184,6 +184,7 @@ pub(super) fn table_change(
         TableChange::AddIndex(ix) => add_index(cx, current, ix),
         TableChange::DropIndex(ix) => drop_index(cx, current, ix),
         TableChange::RenameIndex { from, to } => rename_index(cx, current, from, to),
+        TableChange::SetIndexComment { to, .. } => set_index_comment(cx, current, to),
         TableChange::SetComment { to: c, .. } => set_comment(cx, current, c),
         TableChange::SetConstraintComment { name, to, .. } => {
             constraint_comment(cx, current, name, to.as_deref())

@@ -83,7 +83,8 @@ pub const NAMESPACES: &str = concat!(
     "ORDER BY 1"
 );
 
-pub const EXTENSIONS: &str = "SELECT e.extname::text AS name, n.nspname::text AS schema \
+pub const EXTENSIONS: &str = "SELECT e.extname::text AS name, n.nspname::text AS schema, \
+       e.extversion::text AS version \
      FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace \
      WHERE e.extname <> 'plpgsql' AND (cardinality($1::text[]) = 0 OR n.nspname = ANY($1::text[])) \
      ORDER BY 1";

@@ -5,7 +5,7 @@ use sqlx::postgres::PgRow;
 use sqlx::Row;
 
 use super::{name_of, os, s};
-use crate::ir::{Expr, Grant, GrantOn, Policy, PolicyCommand, Schema};
+use crate::ir::{Expr, Grant, GrantOn, Policy, PolicyCommand, Revocation, Schema};
 
 pub(super) fn policies(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
     for r in rows {
@@ -22,6 +22,24 @@ pub(super) fn policies(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::
         schema.policies.insert((table, p.name.clone()), p);
     }
     Ok(())
+}
+
+/// Schema `public` where `PUBLIC` holds nothing on it: a new database
+/// gives `PUBLIC` `USAGE` there, so "nothing" is a fact a file must be
+/// able to state (`revoke all on schema public from public`). Only where
+/// `public` was inspected (it is then always among the namespaces).
+pub(super) fn public_revoked(schema: &mut Schema) {
+    let on = GrantOn::Schema("public".into());
+    let granted = schema
+        .grants
+        .values()
+        .any(|g| g.on == on && g.grantee == "public");
+    if schema.namespaces.contains_key("public") && !granted {
+        schema.revocations.insert(Revocation {
+            on,
+            grantee: "public".into(),
+        });
+    }
 }
 
 pub(super) fn grants(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {

@@ -4,7 +4,7 @@
 
 use super::super::expr::{self, Context};
 use super::name;
-use crate::ir::{Expr, GrantOn, Schema};
+use crate::ir::{Expr, GrantOn, Revocation, Schema};
 
 fn role(r: &str) -> String {
     if r.eq_ignore_ascii_case("public") {
@@ -36,22 +36,30 @@ pub(super) fn normalize(out: &mut Schema, base: &Context<'_>) {
         .collect();
     let views = &out.views;
     let tables = &out.tables;
+    let filed = |on: GrantOn| match on {
+        GrantOn::Table(n) | GrantOn::View(n) => {
+            let n = name(&n);
+            if views.contains_key(&n) && !tables.contains_key(&n) {
+                GrantOn::View(n)
+            } else {
+                GrantOn::Table(n)
+            }
+        }
+        GrantOn::Sequence(n) => GrantOn::Sequence(name(&n)),
+        GrantOn::Column(t, c) => GrantOn::Column(name(&t), c),
+        GrantOn::Schema(n) => GrantOn::Schema(n),
+    };
+    out.revocations = std::mem::take(&mut out.revocations)
+        .into_iter()
+        .map(|r| Revocation {
+            on: filed(r.on),
+            grantee: role(&r.grantee),
+        })
+        .collect();
     out.grants = std::mem::take(&mut out.grants)
         .into_values()
         .map(|mut g| {
-            g.on = match g.on {
-                GrantOn::Table(n) | GrantOn::View(n) => {
-                    let n = name(&n);
-                    if views.contains_key(&n) && !tables.contains_key(&n) {
-                        GrantOn::View(n)
-                    } else {
-                        GrantOn::Table(n)
-                    }
-                }
-                GrantOn::Sequence(n) => GrantOn::Sequence(name(&n)),
-                GrantOn::Column(t, c) => GrantOn::Column(name(&t), c),
-                GrantOn::Schema(n) => GrantOn::Schema(n),
-            };
+            g.on = filed(g.on);
             g.privilege = g.privilege.to_lowercase();
             g.grantee = role(&g.grantee);
             (g.key(), g)

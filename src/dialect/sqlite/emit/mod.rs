@@ -161,7 +161,9 @@ fn change(c: &Change) -> Result<Vec<String>, EmitError> {
         }
         Change::CreateTrigger(t) => vec![triggers::create_trigger(t)?],
         Change::DropTrigger(t) => vec![format!("DROP TRIGGER {}", ident(&t.name))],
-        Change::CreateExtension(e) | Change::DropExtension(e) => {
+        Change::CreateExtension(e)
+        | Change::DropExtension(e)
+        | Change::AlterExtension { to: e, .. } => {
             return Err(unsupported(format!("manage extension {}", e.name), None))
         }
         Change::CreateNamespace(n)
