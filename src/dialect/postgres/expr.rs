@@ -9,6 +9,9 @@
 //! literals, and drop parentheses that precedence makes redundant. The
 //! result is valid SQL with the same meaning, so it can be emitted as is.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use super::quote::{ident, ident_if_needed, literal};
 use super::types;
 
@@ -27,10 +30,54 @@ pub struct Context<'a> {
     /// what PostgreSQL adds around comparisons, and means nothing. On any
     /// other column the cast is the user's and changes the meaning.
     pub text_columns: &'a [String],
+    /// Results already computed under these `enums` and `text_columns`:
+    /// a schema repeats the same defaults, checks and index expressions
+    /// on table after table (`0`, `now()`, `''::character varying`).
+    pub memo: Option<&'a Memo>,
+}
+
+/// Canonical texts by column type and written text, for one pair of
+/// `enums` and `text_columns` (the [`Context`] that holds it).
+#[derive(Debug, Default)]
+pub struct Memo(RefCell<Vec<(Option<String>, HashMap<String, String>)>>);
+
+impl Memo {
+    fn get(&self, column_type: Option<&str>, sql: &str) -> Option<String> {
+        let by_type = self.0.borrow();
+        let (_, known) = by_type.iter().find(|(t, _)| t.as_deref() == column_type)?;
+        known.get(sql).cloned()
+    }
+
+    fn put(&self, column_type: Option<&str>, sql: &str, canonical: &str) {
+        let mut by_type = self.0.borrow_mut();
+        let at = match by_type
+            .iter()
+            .position(|(t, _)| t.as_deref() == column_type)
+        {
+            Some(at) => at,
+            None => {
+                by_type.push((column_type.map(str::to_string), HashMap::new()));
+                by_type.len() - 1
+            }
+        };
+        by_type[at].1.insert(sql.to_string(), canonical.to_string());
+    }
 }
 
 /// The canonical text of an expression.
 pub fn normalize(sql: &str, cx: &Context<'_>) -> String {
+    let Some(memo) = cx.memo else {
+        return compute(sql, cx);
+    };
+    if let Some(known) = memo.get(cx.column_type, sql) {
+        return known;
+    }
+    let canonical = compute(sql, cx);
+    memo.put(cx.column_type, sql, &canonical);
+    canonical
+}
+
+fn compute(sql: &str, cx: &Context<'_>) -> String {
     let tokens = tokenize(sql);
     let tokens = rewrite_tokens(tokens);
     let mut nodes = tree(&tokens);

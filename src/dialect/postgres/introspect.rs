@@ -98,29 +98,44 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
                 })
         }
     };
-    let (namespaces_r, extensions, tables, columns, constraints, indexes) = tokio::try_join!(
-        q(NAMESPACES),
-        q(EXTENSIONS),
-        q(TABLES),
-        q(COLUMNS),
-        q(CONSTRAINTS),
-        q(INDEXES),
-    )?;
-    let (enums, sequences, views, functions, triggers, unmodeled) = tokio::try_join!(
-        q(ENUMS),
-        q(SEQUENCES),
-        q(VIEWS),
-        q(FUNCTIONS),
-        q(TRIGGERS),
-        q(UNMODELED),
-    )?;
-    let (policies, grants, domains, exclusions, composites, ranges) = tokio::try_join!(
-        q(POLICIES),
-        q(GRANTS),
-        q(DOMAINS),
-        q(EXCLUSIONS),
-        q(COMPOSITES),
-        q(RANGES)
+    // Every query at once, the slowest first: the pool runs four at a
+    // time and the short ones fill in around the long ones (in batches,
+    // each batch waited for its slowest query).
+    let (
+        (columns, indexes, constraints, tables, views, functions),
+        (namespaces_r, extensions, enums, sequences, triggers, unmodeled),
+        (policies, grants, domains, exclusions, composites, ranges),
+    ) = tokio::try_join!(
+        async {
+            tokio::try_join!(
+                q(COLUMNS),
+                q(INDEXES),
+                q(CONSTRAINTS),
+                q(TABLES),
+                q(VIEWS),
+                q(FUNCTIONS),
+            )
+        },
+        async {
+            tokio::try_join!(
+                q(NAMESPACES),
+                q(EXTENSIONS),
+                q(ENUMS),
+                q(SEQUENCES),
+                q(TRIGGERS),
+                q(UNMODELED),
+            )
+        },
+        async {
+            tokio::try_join!(
+                q(POLICIES),
+                q(GRANTS),
+                q(DOMAINS),
+                q(EXCLUSIONS),
+                q(COMPOSITES),
+                q(RANGES)
+            )
+        },
     )?;
     let (collations, text_search_configs) =
         tokio::try_join!(q(COLLATIONS), q(TEXT_SEARCH_CONFIGS))?;
@@ -146,7 +161,13 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
         collations,
         text_search_configs,
     };
-    build(rows).map_err(|e| {
+    // Building the IR is CPU work: on a blocking thread it neither stalls
+    // the queries of another introspection running at the same time
+    // (`diff` of two databases) nor waits for it.
+    let built = tokio::task::spawn_blocking(move || build(rows))
+        .await
+        .map_err(|e| miette::miette!("the catalog reader stopped: {e}"))?;
+    built.map_err(|e| {
         miette::miette!(
             code = "strata::postgres::introspect",
             help = "this is a bug in strata's catalog queries; please report it",

@@ -68,10 +68,12 @@ pub fn normalize(schema: &Schema) -> Schema {
         .map(|n| types::canonical(&n.to_string()))
         .collect();
     let text_columns = text_columns(&out);
+    let memo = expr::Memo::default();
     let base = Context {
         column_type: None,
         enums: &enums,
         text_columns: &text_columns,
+        memo: Some(&memo),
     };
     out.domains = std::mem::take(&mut out.domains)
         .into_values()
