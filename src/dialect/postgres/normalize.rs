@@ -13,7 +13,10 @@
 //!   a file does not matter.
 
 mod objects;
+mod partitions;
 mod security;
+
+pub(super) use partitions::{attach_indexes, made_index_name};
 
 use super::expr::{self, Context};
 use super::quote::{is_bare, is_plain_ident};
@@ -113,6 +116,7 @@ pub fn normalize(schema: &Schema) -> Schema {
         let t = table(t, &base, &primary_keys);
         out.tables.insert(t.name.clone(), t);
     }
+    attach_indexes(&mut out);
     out.views = std::mem::take(&mut out.views)
         .into_values()
         .map(|mut v| {

@@ -339,6 +339,7 @@ fn index(d: ddl::IndexDef) -> Index {
         renamed_from: None,
         options: Default::default(),
         invalid: false,
+        attached_to: None,
     }
 }
 
