@@ -662,6 +662,14 @@ pub struct Index {
     /// an index always differs from the one wanted and is built again.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub invalid: bool,
+    /// On a PostgreSQL partition: the index of the parent this one is a
+    /// partition of (the parent has an index of the same definition, so
+    /// the server attaches the two). Never written in a file: the
+    /// dialect's normalization derives it on both sides alike, and the
+    /// emitter reads it to make the partition's own name land on the
+    /// attached index rather than beside it.
+    #[serde(skip)]
+    pub attached_to: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -702,6 +710,7 @@ impl Index {
             renamed_from: None,
             options: Default::default(),
             invalid: false,
+            attached_to: None,
         }
     }
 }

@@ -12,7 +12,7 @@
 
 use super::Capabilities;
 use crate::diff::{Change, ColumnChanges, TableChange};
-use crate::ir::{Column, Name, Table};
+use crate::ir::{Column, Name, Partitioning, Table};
 
 use super::refs::{self, key};
 
@@ -33,6 +33,15 @@ pub enum Obj {
     /// that keys dropped around a column change go before it and come back
     /// after it ([`super::pinned_keys`]).
     Column(Name, String),
+    /// The indexes of a partitioned table's partitions, and the table's
+    /// own, for the order the server's attaching asks for (PostgreSQL): a
+    /// partition drops its index (`removes` the first) before the parent
+    /// makes one of the same definition (`provides` it), which would
+    /// attach the partition's and then refuse its drop; the parent drops
+    /// its index (`removes` the second), and with it the one it made on
+    /// each partition, before a partition makes one under that name.
+    PartitionIndexes(Name),
+    ParentIndexes(Name),
 }
 
 #[derive(Debug, Default)]
@@ -452,6 +461,43 @@ fn alter_table(
             }
             _ => {}
         }
+    }
+    partition_indexes(d, to, changes);
+}
+
+/// See [`Obj::PartitionIndexes`].
+fn partition_indexes(d: &mut Deps, to: &Table, changes: &[TableChange]) {
+    // A parent's key is an index on each partition too.
+    let drops = changes.iter().any(|c| {
+        matches!(
+            c,
+            TableChange::DropIndex(_) | TableChange::DropPrimaryKey(_) | TableChange::DropUnique(_)
+        )
+    });
+    let adds = changes.iter().any(|c| {
+        matches!(
+            c,
+            TableChange::AddIndex(_) | TableChange::AddPrimaryKey(_) | TableChange::AddUnique(_)
+        )
+    });
+    match &to.partition {
+        Some(Partitioning::Of { parent, .. }) => {
+            if drops {
+                d.removes.push(Obj::PartitionIndexes(key(parent)));
+            }
+            if adds {
+                d.provides.push(Obj::ParentIndexes(key(parent)));
+            }
+        }
+        Some(Partitioning::By { .. }) => {
+            if adds {
+                d.provides.push(Obj::PartitionIndexes(key(&to.name)));
+            }
+            if drops {
+                d.removes.push(Obj::ParentIndexes(key(&to.name)));
+            }
+        }
+        None => {}
     }
 }
 

@@ -1378,6 +1378,7 @@ impl<'a> Lowerer<'a> {
             renamed_from: None,
             options: Default::default(),
             invalid: false,
+            attached_to: None,
         };
         let mut kind: Option<String> = None;
         let mut using_span = None;

@@ -337,6 +337,7 @@ fn index(cols: Vec<String>) -> BoxedStrategy<Index> {
                 renamed_from,
                 options: Default::default(),
                 invalid: false,
+                attached_to: None,
             },
         )
         .boxed()

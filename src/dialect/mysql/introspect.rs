@@ -588,6 +588,7 @@ fn indexes(rows: &Rows, schema: &mut Schema) {
                     renamed_from: None,
                     options: Default::default(),
                     invalid: false,
+                    attached_to: None,
                 });
             }
         }

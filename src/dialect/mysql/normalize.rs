@@ -285,6 +285,7 @@ fn foreign_keys(t: &mut Table, pks: &BTreeMap<Name, Vec<String>>, taken: &mut BT
                 renamed_from: None,
                 options: Default::default(),
                 invalid: false,
+                attached_to: None,
             });
         }
     }

@@ -269,6 +269,8 @@ fn build(mut rows: Rows) -> Result<Introspection, sqlx::Error> {
     for t in tables.into_values() {
         schema.tables.insert(t.name.clone(), t);
     }
+    // The indexes a parent's index made on its partitions are not theirs.
+    super::normalize::attach_indexes(&mut schema);
 
     sequences(&rows.sequences, &serial_sequences, &mut schema)?;
     views(&rows.views, &mut matview_indexes, &mut schema)?;
@@ -796,6 +798,7 @@ fn index_of(r: &PgRow) -> Result<Index, sqlx::Error> {
         renamed_from: None,
         options: storage_parameters(r)?,
         invalid: !r.try_get::<bool, _>("is_valid")?,
+        attached_to: None,
     })
 }
 

@@ -15,7 +15,10 @@
 mod collations;
 mod inheritance;
 mod objects;
+mod partitions;
 mod security;
+
+pub(super) use partitions::{attach_indexes, made_index_name};
 
 use super::expr::{self, Context};
 use super::quote::{is_bare, is_plain_ident};
@@ -131,6 +134,7 @@ pub fn normalize(schema: &Schema) -> Schema {
         out.tables.insert(t.name.clone(), t);
     }
     inheritance::merged_columns(&mut out);
+    attach_indexes(&mut out);
     out.views = std::mem::take(&mut out.views)
         .into_values()
         .map(|mut v| {

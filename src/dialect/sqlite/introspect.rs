@@ -343,6 +343,7 @@ fn index(d: ddl::IndexDef) -> Index {
         renamed_from: None,
         options: Default::default(),
         invalid: false,
+        attached_to: None,
     }
 }
 

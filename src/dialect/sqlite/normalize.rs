@@ -420,6 +420,7 @@ mod schema_tests {
             renamed_from: None,
             options: Default::default(),
             invalid: false,
+            attached_to: None,
         });
         t.options.insert("STRICT".into(), "TRUE".into());
         t.options.insert("without_rowid".into(), "false".into());

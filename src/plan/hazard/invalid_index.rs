@@ -49,6 +49,7 @@ mod tests {
             renamed_from: None,
             options: Default::default(),
             invalid: false,
+            attached_to: None,
         };
         let t = Name::new("t");
         assert_eq!(check(&t, &TableChange::DropIndex(ix.clone())), None);

@@ -13,6 +13,7 @@
 //! This file holds the context and the phases, and the match over
 //! `Change` that hands each change to the file of its object kind.
 
+mod attached_index;
 mod collations;
 mod column;
 mod composites;

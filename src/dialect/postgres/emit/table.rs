@@ -77,7 +77,10 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
     }
     cx.push(sql, vec![]);
     for ix in &t.indexes {
-        let s = create_index_sql(&t.name, ix, false);
+        let s = match &ix.attached_to {
+            Some(parent) => super::attached_index::create(&t.name, parent, ix),
+            None => create_index_sql(&t.name, ix, false),
+        };
         cx.push(s, vec![]);
     }
     if let Some(c) = &t.comment {
@@ -419,6 +422,7 @@ fn add_unique(cx: &mut Ctx<'_>, table: &Name, u: &Unique) {
                 renamed_from: None,
                 options: u.options.clone(),
                 invalid: false,
+                attached_to: None,
             };
             let build = cx.stmt(create_index_sql(table, &ix, true), hz);
             cx.out.concurrent.push(build);
@@ -522,6 +526,12 @@ fn drop_foreign_key(cx: &mut Ctx<'_>, table: &Name, f: &ForeignKey) {
 /// validate phase).
 fn add_index(cx: &mut Ctx<'_>, table: &Name, ix: &Index) {
     let hz = hazards::add_index(table, ix, cx.online);
+    // Not concurrently: the statement asks the catalog inside a `DO`.
+    if let Some(parent) = &ix.attached_to {
+        cx.push(super::attached_index::create(table, parent, ix), hz);
+        index_comment(cx, table, ix);
+        return;
+    }
     if cx.online {
         let s = cx.stmt(create_index_sql(table, ix, true), hz);
         cx.out.concurrent.push(s);
@@ -544,6 +554,10 @@ fn add_index(cx: &mut Ctx<'_>, table: &Name, ix: &Index) {
 
 fn drop_index(cx: &mut Ctx<'_>, table: &Name, ix: &Index) {
     let hz = hazards::drop_index(table, cx.online);
+    if ix.attached_to.is_some() {
+        cx.push(super::attached_index::drop(table, ix), hz);
+        return;
+    }
     let n = qname(&index_name(table, ix.name.as_deref().unwrap_or_default()));
     if cx.online {
         // The main phase may have dropped the table or column

@@ -201,6 +201,8 @@ pub const CONSTRAINTS: &str = concat!(
 /// `pg_get_indexdef` (`column_defs` is NULL for the others), which opens the
 /// table. Key numbers and options are the catalog arrays themselves
 /// (re-based to 1 by the slice); opclasses are looked up by oid.
+/// A partition's indexes attached to its parent's are read too: which of
+/// them are its own is decided by name (`normalize::attach_indexes`).
 pub const INDEXES: &str = concat!(
     "SELECT i.indrelid::int8 AS table_oid, ic.relname::text AS name, i.indisunique AS is_unique, \
        am.amname::text AS method, i.indnkeyatts AS key_count, \
@@ -238,7 +240,7 @@ pub const INDEXES: &str = concat!(
      JOIN pg_am am ON am.oid = ic.relam \
      LEFT JOIN pg_description ds ON ds.objoid = i.indexrelid \
        AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0 \
-     WHERE c.relkind IN ('r', 'p', 'm') AND NOT ic.relispartition \
+     WHERE c.relkind IN ('r', 'p', 'm') \
        AND NOT EXISTS (SELECT 1 FROM pg_constraint pc WHERE pc.conindid = i.indexrelid \
                        AND pc.contype IN ('p', 'u', 'x')) AND",
     ns_filter!(),
