@@ -39,7 +39,10 @@ pub struct Context<'a> {
 /// Canonical texts by column type and written text, for one pair of
 /// `enums` and `text_columns` (the [`Context`] that holds it).
 #[derive(Debug, Default)]
-pub struct Memo(RefCell<Vec<(Option<String>, HashMap<String, String>)>>);
+pub struct Memo(RefCell<Vec<ByType>>);
+
+/// A column type (`None`: no column) and the canonical texts under it.
+type ByType = (Option<String>, HashMap<String, String>);
 
 impl Memo {
     fn get(&self, column_type: Option<&str>, sql: &str) -> Option<String> {
