@@ -999,11 +999,21 @@ impl Schema {
     }
 
     /// This schema (a database's) without the default namespace's owner
-    /// and privileges where `declared` says nothing of them: a file that
-    /// never mentions `public` leaves them alone, so it compares equal to
+    /// and privileges, and without an extension's installed version,
+    /// where `declared` says nothing of them: a file that never mentions
+    /// `public` or a version leaves them alone, so it compares equal to
     /// the database it was applied to.
     pub fn without_unmanaged(&self, declared: &Schema) -> Schema {
         let mut out = self.clone();
+        for (key, e) in &mut out.extensions {
+            if declared
+                .extensions
+                .get(key)
+                .is_none_or(|d| d.version.is_none())
+            {
+                e.version = None;
+            }
+        }
         let public = GrantOn::Schema("public".into());
         if !declared.namespaces.contains_key("public") {
             out.namespaces.remove("public");
