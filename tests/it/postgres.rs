@@ -28,6 +28,42 @@ fn pg() -> &'static dyn Dialect {
     dialect::for_kind(DialectKind::Postgres)
 }
 
+/// The adoption of the database at `url` by the file `printed` that
+/// `strata inspect` wrote of `inspected`: the file reads back to the
+/// normalized schema `normalized`, plans empty against the database, and
+/// applied to an empty database (named after `prefix`) gives the same
+/// catalog as the server sees it.
+pub async fn printed_file_adopts(
+    url: &str,
+    inspected: &strata::ir::Schema,
+    normalized: &strata::ir::Schema,
+    printed: &str,
+    prefix: &str,
+) {
+    let again =
+        strata::syntax::parse(&[strata::syntax::SourceFile::new("printed.strata", printed)])
+            .unwrap_or_else(|e| panic!("{e:?}\n{printed}"));
+    assert_eq!(&pg().normalize(&again), normalized, "{printed}");
+    let m = migration(inspected, &again, pg(), &EmitOptions::default()).expect("plan");
+    assert!(m.plan.is_empty(), "{:?}", m.plan);
+
+    let Some(fresh) = PgDb::create(prefix).await else {
+        return;
+    };
+    let empty = inspect(&fresh.url).await.schema;
+    let m = migration(&empty, &again, pg(), &EmitOptions::default()).expect("plan");
+    apply(&fresh.url, &m.up, &Default::default())
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    crate::oracle::judge(
+        "printed schema applied to an empty database",
+        DialectKind::Postgres,
+        &crate::oracle::fingerprint(&fresh.url).await.expect("print"),
+        &crate::oracle::fingerprint(url).await.expect("print"),
+    )
+    .unwrap_or_else(|e| panic!("{e}\n{printed}"));
+}
+
 const FEATURES: &str = r#"
 CREATE EXTENSION IF NOT EXISTS pgcrypto;
 CREATE SCHEMA billing;

@@ -199,26 +199,5 @@ async fn hand_written_collations_round_trip() {
 
     let printed = syntax::print(&i.schema);
     assert!(printed.contains("collate app.\"Case Blind\""), "{printed}");
-    let again = syntax::parse(&[SourceFile::new("printed.strata", printed.as_str())])
-        .unwrap_or_else(|e| panic!("{e:?}\n{printed}"));
-    assert_eq!(pg().normalize(&again), s, "{printed}");
-    let m = migration(&i.schema, &again, pg(), &EmitOptions::default()).expect("plan");
-    assert!(m.plan.is_empty(), "{:?}", m.plan);
-
-    // The printed file, applied to an empty database, gives this catalog.
-    let Some(fresh) = PgDb::create("pgcoll_fresh").await else {
-        return;
-    };
-    let empty = inspect(&fresh.url).await.schema;
-    let m = migration(&empty, &again, pg(), &EmitOptions::default()).expect("plan");
-    crate::support::apply(&fresh.url, &m.up, &Default::default())
-        .await
-        .unwrap_or_else(|e| panic!("{e:?}"));
-    crate::oracle::judge(
-        "printed schema applied to an empty database",
-        DialectKind::Postgres,
-        &crate::oracle::fingerprint(&fresh.url).await.expect("print"),
-        &crate::oracle::fingerprint(&db.url).await.expect("print"),
-    )
-    .unwrap_or_else(|e| panic!("{e}\n{printed}"));
+    crate::postgres::printed_file_adopts(&db.url, &i.schema, &s, &printed, "pgcoll_fresh").await;
 }

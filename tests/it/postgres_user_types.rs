@@ -237,26 +237,5 @@ async fn hand_written_composites_round_trip() {
         "{:?}",
         i.warnings
     );
-    let again = syntax::parse(&[SourceFile::new("printed.strata", printed.as_str())])
-        .unwrap_or_else(|e| panic!("{e:?}\n{printed}"));
-    assert_eq!(pg().normalize(&again), s, "{printed}");
-    let m = migration(&i.schema, &again, pg(), &EmitOptions::default()).expect("plan");
-    assert!(m.plan.is_empty(), "{:?}", m.plan);
-
-    // The printed file, applied to an empty database, gives this catalog.
-    let Some(fresh) = PgDb::create("pgutypes_fresh").await else {
-        return;
-    };
-    let empty = inspect(&fresh.url).await.schema;
-    let m = migration(&empty, &again, pg(), &EmitOptions::default()).expect("plan");
-    crate::support::apply(&fresh.url, &m.up, &Default::default())
-        .await
-        .unwrap_or_else(|e| panic!("{e:?}"));
-    crate::oracle::judge(
-        "printed schema applied to an empty database",
-        DialectKind::Postgres,
-        &crate::oracle::fingerprint(&fresh.url).await.expect("print"),
-        &crate::oracle::fingerprint(&db.url).await.expect("print"),
-    )
-    .unwrap_or_else(|e| panic!("{e}\n{printed}"));
+    crate::postgres::printed_file_adopts(&db.url, &i.schema, &s, &printed, "pgutypes_fresh").await;
 }
