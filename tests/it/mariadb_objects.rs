@@ -7,33 +7,12 @@
 
 use std::time::Duration;
 
-use strata::dialect::{self, ApplyOptions, EmitOptions};
-use strata::ir::DialectKind;
-use strata::migration::{migration, Migration};
+use strata::dialect::ApplyOptions;
+use strata::migration::Migration;
 use strata::plan::HazardKind;
-use strata::syntax::SourceFile;
 
 use crate::oracle;
-use crate::support::{apply, count, exec, MyDb};
-
-/// What `strata plan` plans from the database at `url` to the schema
-/// `text`: introspect, align, plan.
-async fn plan_to(url: &str, text: &str) -> Migration {
-    let current = strata::source::introspect(url, &[])
-        .await
-        .expect("introspects")
-        .schema;
-    let mut desired = strata::syntax::parse(&[SourceFile::new("m.strata", text)]).expect("parses");
-    strata::source::align(url, &current, &mut desired)
-        .await
-        .expect("aligns");
-    let d = dialect::for_kind(DialectKind::Mysql);
-    migration(&current, &desired, d, &EmitOptions::default()).expect("plans")
-}
-
-async fn catalog(url: &str) -> oracle::Fingerprint {
-    oracle::without_bookkeeping(oracle::fingerprint(url).await.expect("catalog"))
-}
+use crate::support::{apply, catalog, count, exec, plan_to, MyDb};
 
 /// Plans the database at `url` to `text` and applies it; the catalog is
 /// then the one the client makes of `sql` on an empty database, and

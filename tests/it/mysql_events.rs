@@ -3,33 +3,9 @@
 //! rollback giving the catalog back, and nothing left to plan afterwards.
 
 use sqlx::{Connection, Executor};
-use strata::dialect::{self, ApplyOptions, EmitOptions};
-use strata::ir::DialectKind;
-use strata::migration::{migration, Migration};
-use strata::syntax::SourceFile;
+use strata::dialect::ApplyOptions;
 
-use crate::oracle;
-use crate::support::{apply, MyDb};
-
-/// What `strata plan` plans from the database at `url` to the schema
-/// `text`: introspect, align, plan.
-async fn plan_to(url: &str, text: &str) -> Migration {
-    let current = strata::source::introspect(url, &[])
-        .await
-        .expect("introspects")
-        .schema;
-    let mut desired = strata::syntax::parse(&[SourceFile::new("e.strata", text)]).expect("parses");
-    strata::source::align(url, &current, &mut desired)
-        .await
-        .expect("aligns");
-    let d = dialect::for_kind(DialectKind::Mysql);
-    migration(&current, &desired, d, &EmitOptions::default()).expect("plans")
-}
-
-/// The catalog without strata's own history table.
-async fn catalog(url: &str) -> oracle::Fingerprint {
-    oracle::without_bookkeeping(oracle::fingerprint(url).await.expect("catalog"))
-}
+use crate::support::{apply, catalog, plan_to, MyDb};
 
 /// Plans to `text`, applies, checks nothing is left to plan, runs the
 /// rollback and checks the catalog is what it was; then applies again.

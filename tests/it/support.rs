@@ -308,3 +308,31 @@ pub async fn apply(
         .apply(url, script, options)
         .await
 }
+
+/// What `strata plan` plans from the database at `url` to the schema
+/// `text`: introspect, align, plan (on the database's dialect).
+pub async fn plan_to(url: &str, text: &str) -> strata::migration::Migration {
+    let current = strata::source::introspect(url, &[])
+        .await
+        .expect("introspects")
+        .schema;
+    let mut desired = strata::syntax::parse(&[strata::syntax::SourceFile::new("t.strata", text)])
+        .expect("parses");
+    strata::source::align(url, &current, &mut desired)
+        .await
+        .expect("aligns");
+    let kind = current.dialect.expect("an introspection names its dialect");
+    strata::migration::migration(
+        &current,
+        &desired,
+        strata::dialect::for_kind(kind),
+        &strata::dialect::EmitOptions::default(),
+    )
+    .expect("plans")
+}
+
+/// The server's catalog as the oracle reads it, without strata's own
+/// history table.
+pub async fn catalog(url: &str) -> crate::oracle::Fingerprint {
+    crate::oracle::without_bookkeeping(crate::oracle::fingerprint(url).await.expect("catalog"))
+}
