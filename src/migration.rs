@@ -121,11 +121,12 @@ pub fn migration_of(
 }
 
 fn normalized(
-    from: Schema,
+    mut from: Schema,
     mut to: Schema,
     dialect: &dyn Dialect,
     options: &EmitOptions,
 ) -> Result<Migration, EmitError> {
+    dialect.pair(&mut from, &mut to);
     keep_unmodeled(&from, &mut to);
     let (forward, back) = plan::directions(diff(&from, &to), &from, &to, dialect);
     let mut plan_up = plan_for(forward, dialect, options);

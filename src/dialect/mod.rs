@@ -47,6 +47,12 @@ pub trait Dialect: Target + Sync {
     /// through here, so equal output means "the same schema".
     fn normalize(&self, schema: &Schema) -> Schema;
 
+    /// Adjusts two normalized schemas where what one object means
+    /// depends on the other side (PostgreSQL: a serial column whose
+    /// sequence the other side has as a sequence of its own). Most
+    /// dialects have nothing to do.
+    fn pair(&self, _from: &mut Schema, _to: &mut Schema) {}
+
     /// Hazards specific to this dialect (locks, rewrites, rebuilds), on top
     /// of the dialect-free ones the planner finds (data loss).
     fn hazards(&self, change: &Change, options: &EmitOptions) -> Vec<Hazard>;

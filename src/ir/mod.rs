@@ -9,6 +9,7 @@
 
 mod event;
 pub mod filter;
+pub mod implicit;
 pub mod inheritance;
 mod keyed;
 mod name;

@@ -244,10 +244,12 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
         Change::AlterSequence { to, .. } => d.provides.push(Obj::Sequence(key(&to.name))),
         Change::CreateTable(t) => {
             d.provides.push(Obj::Relation(key(&t.name)));
+            d.provides.extend(implicit_sequences(t));
             table_refs(t, caps, &mut d.needs_new);
         }
         Change::DropTable(t) => {
             d.removes.push(Obj::Relation(key(&t.name)));
+            d.removes.extend(implicit_sequences(t));
             table_refs(t, caps, &mut d.needs_old);
         }
         Change::AlterTable { from, to, changes } => alter_table(&mut d, from, to, changes, caps),
@@ -424,10 +426,12 @@ fn alter_table(
             TableChange::AddColumn(c) => {
                 column_refs(c, &mut d.needs_new);
                 d.provides.extend(column_family(to, &c.name));
+                d.provides.extend(column_sequence(to, c));
             }
             TableChange::DropColumn(c) => {
                 column_refs(c, &mut d.needs_old);
                 d.removes.extend(column_family(from, &c.name));
+                d.removes.extend(column_sequence(from, c));
             }
             TableChange::Inherit(p) => d.needs_new.push(Obj::Relation(key(p))),
             TableChange::NoInherit(p) => d.needs_old.push(Obj::Relation(key(p))),
@@ -508,6 +512,23 @@ fn policy_refs(p: &crate::ir::Policy, out: &mut Vec<Obj>) {
         expr_refs(e.as_str(), out);
         body_refs(e.as_str(), &p.table, out);
     }
+}
+
+/// The sequences a table's serial and identity columns make: a grant on
+/// one waits for the table (or column) that makes it.
+fn implicit_sequences(t: &Table) -> impl Iterator<Item = Obj> {
+    crate::ir::implicit::implicit_sequences(t)
+        .into_iter()
+        .map(|n| Obj::Sequence(key(&n)))
+}
+
+fn column_sequence(t: &Table, c: &Column) -> Option<Obj> {
+    crate::ir::implicit::makes_sequence(c).then(|| {
+        Obj::Sequence(key(&Name {
+            schema: t.name.schema.clone(),
+            name: crate::ir::implicit::sequence_name(&t.name.name, &c.name),
+        }))
+    })
 }
 
 fn grant_ref(g: &crate::ir::Grant, out: &mut Vec<Obj>) {

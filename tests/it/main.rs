@@ -55,6 +55,7 @@ mod postgres_printers;
 mod postgres_round_trips;
 mod postgres_routines;
 mod postgres_security;
+mod postgres_sequences_handover;
 mod postgres_types;
 mod postgres_user_types;
 mod postgres_views;

@@ -51,6 +51,10 @@ impl Dialect for Postgres {
         normalize::normalize(schema)
     }
 
+    fn pair(&self, from: &mut Schema, to: &mut Schema) {
+        normalize::unfold_traded(from, to);
+    }
+
     fn hazards(&self, change: &Change, options: &EmitOptions) -> Vec<Hazard> {
         hazards::hazards(change, options)
     }

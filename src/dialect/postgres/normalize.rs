@@ -17,6 +17,7 @@ mod inheritance;
 mod objects;
 mod partitions;
 mod security;
+mod serials;
 
 pub(super) use partitions::{attach_indexes, made_index_name};
 
@@ -29,6 +30,8 @@ use crate::ir::{
 
 /// PostgreSQL's identifier length limit (NAMEDATALEN - 1), in bytes.
 const MAX_IDENT: usize = 63;
+
+pub use serials::unfold_traded;
 
 pub fn normalize(schema: &Schema) -> Schema {
     let mut out = schema.clone();
@@ -213,7 +216,7 @@ pub fn name(n: &Name) -> Name {
     }
 }
 
-fn sequence(mut s: Sequence) -> Sequence {
+pub(super) fn sequence(mut s: Sequence) -> Sequence {
     s.name = name(&s.name);
     s.owned_by = s.owned_by.map(|(t, c)| (name(&t), c));
     let ty = s

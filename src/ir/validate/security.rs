@@ -113,6 +113,11 @@ pub(super) fn policies(schema: &Schema, out: &mut Vec<Problem>) {
 /// E0231: a grant on an object the schema does not have; E0233: a
 /// privilege the object kind does not have.
 pub(super) fn grants(schema: &Schema, out: &mut Vec<Problem>) {
+    let implicit: Vec<Name> = schema
+        .tables
+        .values()
+        .flat_map(crate::ir::implicit::implicit_sequences)
+        .collect();
     for g in schema.grants.values() {
         let (exists, names): (bool, Vec<String>) = match &g.on {
             // The default namespace always exists.
@@ -128,9 +133,15 @@ pub(super) fn grants(schema: &Schema, out: &mut Vec<Problem>) {
                 schema.views.contains_key(n),
                 schema.views.keys().map(Name::to_string).collect(),
             ),
+            // A serial or identity column's own sequence is one too.
             GrantOn::Sequence(n) => (
-                schema.sequences.contains_key(n),
-                schema.sequences.keys().map(Name::to_string).collect(),
+                schema.sequences.contains_key(n) || implicit.contains(n),
+                schema
+                    .sequences
+                    .keys()
+                    .chain(implicit.iter())
+                    .map(Name::to_string)
+                    .collect(),
             ),
             GrantOn::Column(t, c) => match schema.tables.get(t) {
                 Some(table) => (

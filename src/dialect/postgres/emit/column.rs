@@ -2,6 +2,7 @@
 //! `ALTER COLUMN` in the order the server needs (defaults off before a
 //! type change and back after it, serial sequences around it).
 
+use super::sequence_bounds;
 use super::sequences::sequence_clauses;
 use super::table::validate;
 use super::{collation, opt_literal, Ctx};
@@ -343,6 +344,14 @@ fn alter_identity(
                 ));
             }
             let (oa, ob) = (identity_options(a), identity_options(b));
+            let from_base = types::serial_base(from.ty.as_str()).unwrap_or(from.ty.as_str());
+            sequence_bounds::keep_in_bounds(
+                cx,
+                &sequence_bounds::column_sequence(&target.t, &to.name),
+                sequence_bounds::bounds(from_base, &oa),
+                sequence_bounds::bounds(to_base, &ob),
+                ob.increment.unwrap_or(1) > 0,
+            );
             parts.extend(identity_option_changes(&oa, &ob, to_base));
             if !parts.is_empty() {
                 cx.push(target.alter(&parts.join(" ")), vec![]);
@@ -377,15 +386,8 @@ fn identity_option_changes(a: &SequenceOptions, b: &SequenceOptions, ty: &str) -
             None => "SET NO MAXVALUE".into(),
         });
     }
-    if a.start != b.start {
-        let start = b.start.unwrap_or_else(|| {
-            if inc > 0 {
-                b.min_value.unwrap_or(1)
-            } else {
-                b.max_value.unwrap_or(-1)
-            }
-        });
-        p.push(format!("SET START WITH {start}"));
+    if sequence_bounds::start(a) != sequence_bounds::start(b) {
+        p.push(format!("SET START WITH {}", sequence_bounds::start(b)));
     }
     if a.cache != b.cache {
         p.push(format!("SET CACHE {}", b.cache.unwrap_or(1)));

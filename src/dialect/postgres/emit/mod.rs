@@ -21,6 +21,7 @@ mod constraints;
 mod index;
 mod routines;
 mod security;
+mod sequence_bounds;
 mod sequences;
 mod table;
 pub use table::keep_table;

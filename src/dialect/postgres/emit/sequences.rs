@@ -1,7 +1,7 @@
 //! Sequences: `CREATE`/`ALTER SEQUENCE`, and the option clauses that
 //! identity columns share with them.
 
-use super::{opt_literal, Ctx};
+use super::{opt_literal, sequence_bounds, Ctx};
 use crate::dialect::postgres::quote::{ident, literal, name as qname};
 use crate::ir::{Sequence, SequenceOptions};
 
@@ -94,15 +94,12 @@ pub(super) fn alter_sequence(cx: &mut Ctx<'_>, from: &Sequence, to: &Sequence) {
             None => "NO MAXVALUE".into(),
         });
     }
-    if from.start != to.start {
-        let start = to.start.unwrap_or_else(|| {
-            if to.increment.unwrap_or(1) > 0 {
-                to.min_value.unwrap_or(1)
-            } else {
-                to.max_value.unwrap_or(-1)
-            }
-        });
-        parts.push(format!("START WITH {start}"));
+    let (start_from, start_to) = (
+        sequence_bounds::start(&seq_options(from)),
+        sequence_bounds::start(&seq_options(to)),
+    );
+    if start_from != start_to {
+        parts.push(format!("START WITH {start_to}"));
     }
     if from.cache != to.cache {
         parts.push(format!("CACHE {}", to.cache.unwrap_or(1)));
@@ -117,6 +114,18 @@ pub(super) fn alter_sequence(cx: &mut Ctx<'_>, from: &Sequence, to: &Sequence) {
         });
     }
     if !parts.is_empty() {
+        let bigint = |s: &Sequence| {
+            s.data_type
+                .as_ref()
+                .map_or("bigint".to_string(), |t| t.as_str().to_string())
+        };
+        sequence_bounds::keep_in_bounds(
+            cx,
+            &sequence_bounds::named_sequence(&qname(&to.name)),
+            sequence_bounds::bounds(&bigint(from), &seq_options(from)),
+            sequence_bounds::bounds(&bigint(to), &seq_options(to)),
+            to.increment.unwrap_or(1) > 0,
+        );
         cx.push(
             format!("ALTER SEQUENCE {} {}", qname(&to.name), parts.join(" ")),
             vec![],
