@@ -241,7 +241,14 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
             d.removes.push(Obj::Sequence(key(&s.name)));
             d.needs_old.extend(namespace(&s.name));
         }
-        Change::AlterSequence { to, .. } => d.provides.push(Obj::Sequence(key(&to.name))),
+        Change::AlterSequence { from, to } => {
+            d.provides.push(Obj::Sequence(key(&to.name)));
+            // `OWNED BY` names a column: the new owner must exist first,
+            // and the old one must still exist (a sequence still owned
+            // goes with its column or table).
+            d.needs_new.extend(owner(to));
+            d.needs_old.extend(owner(from));
+        }
         Change::CreateTable(t) => {
             d.provides.push(Obj::Relation(key(&t.name)));
             d.provides.extend(implicit_sequences(t));
@@ -511,6 +518,13 @@ fn policy_refs(p: &crate::ir::Policy, out: &mut Vec<Obj>) {
     for e in p.using.iter().chain(&p.check) {
         expr_refs(e.as_str(), out);
         body_refs(e.as_str(), &p.table, out);
+    }
+}
+
+fn owner(s: &crate::ir::Sequence) -> Vec<Obj> {
+    match &s.owned_by {
+        Some((t, c)) => vec![Obj::Relation(key(t)), Obj::Column(key(t), c.to_lowercase())],
+        None => Vec::new(),
     }
 }
 

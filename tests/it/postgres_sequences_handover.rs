@@ -257,3 +257,24 @@ fn a_sequences_type_and_owner_change_both_ways() {
     }));
     assert_eq!(rt.block_on(next(&pair.a.url, "s")), 42);
 }
+
+/// The serial column goes and its sequence stays: `OWNED BY NONE` runs
+/// before the column's drop (which would take an owned sequence with it).
+#[test]
+fn a_dropped_serial_column_leaves_its_sequence_behind() {
+    let rt = rt();
+    let desired = "CREATE SEQUENCE t_id_seq AS integer;\n\
+        CREATE TABLE t (v text);\n";
+    let Some(pair) = rt.block_on(Pair::create(SERIAL, desired)) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let planned = rt.block_on(pair.plan(dir.path()));
+    let up = &planned.up;
+    let free = up.find("OWNED BY NONE").expect(up);
+    let drop = up.find("DROP COLUMN \"id\"").expect(up);
+    assert!(free < drop, "{up}");
+    rt.block_on(pair.converge(&planned, async |url| {
+        assert_eq!(next(url, "t_id_seq").await, 4);
+    }));
+}
