@@ -9,6 +9,7 @@
 mod beside_tables;
 mod foreign_keys;
 mod identifiers;
+mod implicit_sequences;
 mod inheritance;
 mod inherited;
 mod objects;
@@ -78,6 +79,7 @@ pub fn validate(schema: &Schema) -> Vec<Problem> {
     let mut out = Vec::new();
     beside_tables::enums(schema, &mut out);
     beside_tables::sequences(schema, &mut out);
+    implicit_sequences::taken_names(schema, &mut out);
     objects::domains(schema, &mut out);
     objects::composites(schema, &mut out);
     let known_types = types::KnownTypes::new(schema);

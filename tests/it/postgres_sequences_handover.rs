@@ -278,3 +278,25 @@ fn a_dropped_serial_column_leaves_its_sequence_behind() {
         assert_eq!(next(url, "t_id_seq").await, 4);
     }));
 }
+
+/// A sequence declared under the name a serial's own would take is
+/// refused before any database is asked: the server would name the
+/// serial's `t_id_seq1`.
+#[test]
+fn a_sequence_named_as_a_serials_own_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("schema.strata");
+    std::fs::write(
+        &file,
+        "dialect postgres\n\nsequence t_id_seq\n\ntable t {\n  id serial\n}\n",
+    )
+    .expect("write");
+    let out = crate::cli_errors::strata()
+        .args(["check", &file.display().to_string()])
+        .output()
+        .expect("run check");
+    assert!(!out.status.success());
+    let shown = String::from_utf8_lossy(&out.stderr);
+    assert!(shown.contains("E0251"), "{shown}");
+    assert!(shown.contains("schema.strata:3"), "{shown}");
+}
