@@ -51,6 +51,10 @@ function touch() returns trigger language plpgsql as sql$$\n  begin new.at := no
 
 const TRIG: &str = "trigger t_touch on t before update for each row execute touch()";
 
+const D: &str = "domain positive as int comment \"the domain\" check pos (value > 0)";
+
+const DT: &str = "\ntable t {\n  id int pk\n  qty positive\n}";
+
 const P: &str = "table p {\n  id int?\n  qty int?\n}\n";
 
 pairs! {
@@ -63,6 +67,16 @@ pairs! {
     trigger_comment_with_body_changed (false): &format!("{T}{TRIG} comment \"old\"") =>
         &format!("{T}trigger t_touch on t before insert or update for each row execute touch() comment \"new\"");
     trigger_with_comment_dropped (false): &format!("{T}{TRIG} comment \"old\"") => T;
+    domain_created_with_a_check_comment (false): "" =>
+        &format!("{D} comment \"more than nothing\" check small (value < 100) not valid comment \"it's small\"{DT}");
+    domain_check_comment_added (false): &format!("{D}{DT}") =>
+        &format!("{D} comment \"more than nothing\"{DT}");
+    domain_check_comment_changed_and_dropped (false):
+        &format!("{D} comment \"old\" check small (value < 100) comment \"x\"{DT}") =>
+        &format!("{D} comment \"new\" check small (value < 100){DT}");
+    domain_check_changed_keeps_its_comment (false):
+        &format!("{D} comment \"c\"{DT}") =>
+        &format!("domain positive as int comment \"the domain\" check pos (value >= 1) comment \"c\"{DT}");
     // A column the child declares and inherits: its type follows the
     // parent's, in both directions (rows: `shared_column_rows_survive`).
     inherited_shared_column_widened (false):
@@ -198,7 +212,33 @@ async fn shared_column_rows_survive() {
     );
 }
 
-/// Hand-written DDL: the trigger's comment is read without a warning,
+/// A domain check's comment alone changes in place: the check is not
+/// dropped (and its rows not checked again). An unnamed check's trailing
+/// comment stays the domain's.
+#[test]
+fn domain_check_comment_alone_changes_in_place() {
+    let a = pg().normalize(&parse(&format!("{D}{DT}")));
+    let b = pg().normalize(&parse(&format!("{D} comment \"x\"{DT}")));
+    assert_eq!(
+        b.domains[&Name::new("positive")].comment.as_deref(),
+        Some("the domain")
+    );
+    let m = migration(&a, &b, pg(), &EmitOptions::default()).expect("plan");
+    let up = strata::report::sql::render(pg(), &m.up);
+    assert!(
+        up.contains(r#"COMMENT ON CONSTRAINT "pos" ON DOMAIN "public"."positive" IS 'x'"#),
+        "{up}"
+    );
+    assert!(!up.contains("DROP CONSTRAINT"), "{up}");
+    let unnamed = parse("domain d as int check (value > 0) comment \"x\"");
+    let d = &unnamed.domains[&Name::new("d")];
+    assert_eq!(
+        (d.comment.as_deref(), d.checks[0].comment.as_deref()),
+        (Some("x"), None)
+    );
+}
+
+/// Hand-written DDL: the comments of a trigger and of a domain's check are read without a warning,
 /// printed, read back, and an empty database built from the file has the
 /// same catalog.
 #[tokio::test]
@@ -211,7 +251,10 @@ async fn hand_written_trigger_comment_round_trips() {
         "CREATE TABLE test (id integer);
          CREATE FUNCTION trigger_func() RETURNS TRIGGER AS $$ BEGIN RETURN NEW; END; $$ LANGUAGE plpgsql;
          CREATE TRIGGER test_trigger BEFORE INSERT ON test FOR EACH ROW EXECUTE FUNCTION trigger_func();
-         COMMENT ON TRIGGER test_trigger ON test IS 'Trigger comment';",
+         COMMENT ON TRIGGER test_trigger ON test IS 'Trigger comment';
+         CREATE DOMAIN positive AS int CONSTRAINT pos CHECK (VALUE > 0);
+         COMMENT ON DOMAIN positive IS 'the domain';
+         COMMENT ON CONSTRAINT pos ON DOMAIN positive IS 'more than nothing';",
     )
     .await;
     let i = inspect(&db.url).await;
@@ -221,6 +264,15 @@ async fn hand_written_trigger_comment_round_trips() {
     assert_eq!(t.comment.as_deref(), Some("Trigger comment"));
     let printed = syntax::print(&i.schema);
     assert!(printed.contains("comment \"Trigger comment\""), "{printed}");
+    let d = &s.domains[&Name::new("positive")];
+    assert_eq!(d.checks[0].comment.as_deref(), Some("more than nothing"));
+    assert!(
+        printed.contains(
+            r#"comment "the domain" check pos ((VALUE > 0)) comment "more than nothing""#
+        ) || printed
+            .contains(r#"comment "the domain" check pos (VALUE > 0) comment "more than nothing""#),
+        "{printed}"
+    );
     crate::postgres::printed_file_adopts(&db.url, &i.schema, &s, &printed, "pgcmore_fresh").await;
 }
 

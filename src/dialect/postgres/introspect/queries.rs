@@ -570,6 +570,8 @@ pub const DOMAINS: &str = concat!(
              WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname) AS check_exprs, \
        ARRAY(SELECT c.convalidated FROM pg_constraint c \
              WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname) AS check_valid, \
+       ARRAY(SELECT obj_description(c.oid, 'pg_constraint') FROM pg_constraint c \
+             WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname) AS check_comments, \
        obj_description(t.oid, 'pg_type') AS comment \
      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
      JOIN pg_type bt ON bt.oid = t.typbasetype \
