@@ -74,6 +74,12 @@ pub enum Change {
     },
     CreateTrigger(Trigger),
     DropTrigger(Trigger),
+    /// A trigger both sides have that differs in its comment alone
+    /// (`COMMENT ON TRIGGER`; anything else drops and creates it).
+    SetTriggerComment {
+        from: Trigger,
+        to: Trigger,
+    },
     /// Row-level security switched on or off, forced or not, on a table
     /// both sides have (`table` is its new name) or a new one.
     SetRowSecurity {

@@ -10,7 +10,11 @@
 //! - a column the child declared and now inherits is not dropped (the
 //!   server refuses to drop an inherited column), nor is a check that the
 //!   parents give it; a column it inherits and keeps inheriting is not
-//!   added.
+//!   added;
+//! - a type change of a column the child shares with a parent that
+//!   changes it alike is left to the parent's: the server recurses it to
+//!   the children and refuses the child's own (`cannot alter inherited
+//!   column`).
 
 use std::collections::BTreeSet;
 
@@ -36,6 +40,7 @@ pub(super) fn adjust(
     let from_removed = columns_of(from, &removed);
     let to_added = columns_of(to, &added);
     let new_by_parent = |c: &str| to_added.iter().any(|x| x.name == c);
+    leave_type_changes_to_parents(from, f, to, t, changes);
 
     changes.retain(|c| match c {
         // Dropping it would fail; it stays as the parents make it.
@@ -92,6 +97,46 @@ pub(super) fn adjust(
             changes.push(TableChange::AddCheck(ch.clone()));
         }
     }
+}
+
+/// Drops the type (and collation) part of a child's column change when
+/// a kept parent makes the same change on the column it gives: the
+/// parent's `ALTER COLUMN … TYPE` recurses, the child's would fail.
+fn leave_type_changes_to_parents(
+    from: &Schema,
+    f: &Table,
+    to: &Schema,
+    t: &Table,
+    changes: &mut Vec<TableChange>,
+) {
+    let inh_from = inherited_columns(from, f);
+    let inh_to = inherited_columns(to, t);
+    changes.retain_mut(|c| {
+        let TableChange::AlterColumn {
+            from: fc,
+            to: tc,
+            what,
+        } = c
+        else {
+            return true;
+        };
+        if !(what.ty || what.collation) {
+            return true;
+        }
+        let pf = inh_from.iter().find(|c| c.name == fc.name);
+        let pt = inh_to.iter().find(|c| c.name == tc.name);
+        let (Some(pf), Some(pt)) = (pf, pt) else {
+            return true;
+        };
+        let parent_did_it = (&pf.ty, &pf.collation) == (&fc.ty, &fc.collation)
+            && (&pt.ty, &pt.collation) == (&tc.ty, &tc.collation);
+        if !parent_did_it {
+            return true;
+        }
+        what.ty = false;
+        what.collation = false;
+        what.any()
+    });
 }
 
 fn names<'a>(cols: &[&'a Column]) -> BTreeSet<&'a str> {

@@ -202,22 +202,31 @@ fn triggers(from: &Schema, to: &Schema, renames: &Renames, out: &mut Vec<Change>
         .values()
         .map(|t| ((renames.table(&t.table), t.name.clone()), t))
         .collect();
+    // The trigger as it would be under its new table name, and with the
+    // other side's comment: equal then means only the comment differs.
+    let same_place = |f: &crate::ir::Trigger, key: &(Name, String), comment: &Option<String>| {
+        let mut f = f.clone();
+        f.table = key.0.clone();
+        f.comment = comment.clone();
+        f
+    };
     for (key, f) in &moved {
-        let mut same_place = (*f).clone();
-        same_place.table = key.0.clone();
         match to.triggers.get(key) {
-            Some(t) if *t == same_place => {}
+            Some(t) if same_place(f, key, &t.comment) == *t => {}
             _ => out.push(Change::DropTrigger((*f).clone())),
         }
     }
     for (key, t) in &to.triggers {
-        let unchanged = moved.get(key).is_some_and(|f| {
-            let mut same_place = (*f).clone();
-            same_place.table = key.0.clone();
-            same_place == *t
-        });
-        if !unchanged {
-            out.push(Change::CreateTrigger(t.clone()));
+        match moved.get(key) {
+            Some(f) if same_place(f, key, &t.comment) == *t => {
+                if f.comment != t.comment {
+                    out.push(Change::SetTriggerComment {
+                        from: same_place(f, key, &f.comment),
+                        to: t.clone(),
+                    });
+                }
+            }
+            _ => out.push(Change::CreateTrigger(t.clone())),
         }
     }
 }
@@ -464,6 +473,7 @@ mod tests {
             when: None,
             body: "begin select 1; end".into(),
             options: Default::default(),
+            comment: None,
         };
         let mut from = schema(vec![table("a", &["x"])]);
         from.triggers

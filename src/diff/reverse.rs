@@ -56,6 +56,9 @@ impl Change {
             Change::ReplaceFunction { from, to } => Change::ReplaceFunction { from: to, to: from },
             Change::CreateTrigger(x) => Change::DropTrigger(x),
             Change::DropTrigger(x) => Change::CreateTrigger(x),
+            Change::SetTriggerComment { from, to } => {
+                Change::SetTriggerComment { from: to, to: from }
+            }
             Change::SetRowSecurity { table, from, to } => Change::SetRowSecurity {
                 table,
                 from: to,

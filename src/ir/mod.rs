@@ -856,6 +856,10 @@ pub struct Trigger {
     /// OR or concatenation).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub options: BTreeMap<String, String>,
+    /// PostgreSQL's `COMMENT ON TRIGGER`; MySQL and SQLite keep none
+    /// (validation refuses it, E0253).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// Points at one object of a schema; validation and the syntax layer's

@@ -391,6 +391,7 @@ fn trigger_is_recreated_around_a_rebuild() {
         when: None,
         body: "begin insert into log values (new.id); end".into(),
         options: Default::default(),
+        comment: None,
     };
     let mut from = schema(vec![table("t", &["id"]), table("log", &["id"])]);
     from.triggers.insert((Name::new("t"), "audit".into()), trig);
@@ -511,6 +512,7 @@ fn table_made_anew_takes_its_triggers_and_views_along() {
         when: None,
         body: "execute function f()".into(),
         options: Default::default(),
+        comment: None,
     };
     let mut from = schema(vec![table("t", &["id"])]);
     from.triggers.insert((Name::new("t"), "tr".into()), trig);

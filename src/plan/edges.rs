@@ -305,6 +305,11 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
             d.needs_new.push(Obj::Relation(key(&t.table)));
             trigger_refs(t, &mut d.needs_new);
         }
+        Change::SetTriggerComment { to, .. } => {
+            d.needs_new
+                .push(Obj::Trigger(key(&to.table), to.name.to_lowercase()));
+            d.needs_new.push(Obj::Relation(key(&to.table)));
+        }
         Change::DropTrigger(t) => {
             d.removes
                 .push(Obj::Trigger(key(&t.table), t.name.to_lowercase()));

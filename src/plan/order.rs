@@ -94,6 +94,7 @@ fn rank(change: &Change) -> u8 {
         Change::CreateTable(_) => 12,
         Change::RenameView { .. } | Change::ReplaceView { .. } | Change::CreateView(_) => 14,
         Change::CreateTrigger(_)
+        | Change::SetTriggerComment { .. }
         | Change::CreatePolicy(_)
         | Change::AlterPolicy { .. }
         | Change::SetRowSecurity { .. }

@@ -142,6 +142,9 @@ pub fn describe(change: &Change) -> Described {
         }
         Change::CreateTrigger(t) => added("create_trigger", trigger_object(&t.table, &t.name)),
         Change::DropTrigger(t) => dropped("drop_trigger", trigger_object(&t.table, &t.name)),
+        Change::SetTriggerComment { to, .. } => {
+            altered("set_trigger_comment", trigger_object(&to.table, &to.name))
+        }
         Change::SetRowSecurity { table, .. } => Described {
             details: vec![Detail {
                 kind: "set_row_security",

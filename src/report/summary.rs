@@ -42,6 +42,9 @@ pub fn line(change: &Change) -> String {
         Change::ReplaceFunction { to, .. } => format!("replace function `{}`", to.name),
         Change::CreateTrigger(t) => format!("create trigger `{}` on `{}`", t.name, t.table),
         Change::DropTrigger(t) => format!("drop trigger `{}` on `{}`", t.name, t.table),
+        Change::SetTriggerComment { to, .. } => {
+            format!("comment on trigger `{}` on `{}`", to.name, to.table)
+        }
         Change::SetRowSecurity { table, to, .. } => format!(
             "{} row level security{} on `{table}`",
             if to.enabled { "enable" } else { "disable" },

@@ -1643,6 +1643,7 @@ impl<'a> Lowerer<'a> {
             when: None,
             body: String::new(),
             options: Default::default(),
+            comment: None,
         };
         let mut name_span = span.clone();
         for c in p.into_inner() {
@@ -1707,6 +1708,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 Rule::sql_block => tr.body = sql_block_body(&c),
+                Rule::comment_item => tr.comment = self.string_child(&c),
                 _ => {}
             }
         }

@@ -709,6 +709,9 @@ fn trigger(t: &Trigger, ind: &str) -> String {
             s.push_str(&sql_block(&t.body, ind, false));
         }
     }
+    if let Some(c) = &t.comment {
+        s.push_str(&format!(" comment {}", text::string(c)));
+    }
     s
 }
 

@@ -47,6 +47,7 @@ mod orms;
 mod postgres;
 mod postgres_collations;
 mod postgres_comments;
+mod postgres_comments_more;
 mod postgres_dependencies;
 mod postgres_fidelity;
 mod postgres_inheritance;

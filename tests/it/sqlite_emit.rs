@@ -125,6 +125,7 @@ fn views_and_triggers() {
         when: Some(Expr::new("new.email <> old.email")),
         body: "BEGIN UPDATE users SET name = NULL WHERE id = new.id; END".into(),
         options: Default::default(),
+        comment: None,
     };
     let sql = emit(vec![
         Change::ReplaceView { from: v, to: v2 },

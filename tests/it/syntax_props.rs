@@ -715,6 +715,7 @@ fn schema() -> BoxedStrategy<Schema> {
                             when,
                             body,
                             options: Default::default(),
+                            comment: None,
                         },
                     ),
                 0..2,

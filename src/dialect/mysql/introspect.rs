@@ -698,6 +698,7 @@ fn triggers(rows: &Rows, schema: &mut Schema) {
                 when: None,
                 body: col(r, 4),
                 options,
+                comment: None,
             },
         );
     }

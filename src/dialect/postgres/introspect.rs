@@ -721,6 +721,7 @@ fn triggers(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
                 when: when.map(crate::ir::Expr::new),
                 body,
                 options,
+                comment: r.try_get("comment")?,
             },
         );
     }

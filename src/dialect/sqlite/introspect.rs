@@ -190,6 +190,7 @@ fn build(objects: &[ObjectRow], columns: &BTreeMap<String, Vec<ColumnRow>>) -> I
                     when: d.when.map(crate::ir::Expr::new),
                     body: d.body,
                     options: Default::default(),
+                    comment: None,
                 };
                 schema.triggers.insert((t.table.clone(), t.name.clone()), t);
             }

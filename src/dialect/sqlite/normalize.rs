@@ -372,6 +372,7 @@ mod tests {
             when: None,
             body: "update x set a = 1;".into(),
             options: Default::default(),
+            comment: None,
         };
         let n = trigger(&t);
         assert_eq!(n.body, "BEGIN update x set a = 1; END");

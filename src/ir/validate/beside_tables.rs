@@ -165,20 +165,36 @@ pub(super) fn views(schema: &Schema, out: &mut Vec<Problem>) {
     }
 }
 
-/// E0219: a trigger on a table (or view) that does not exist.
+/// E0219: a trigger on a table (or view) that does not exist. E0253: a
+/// trigger's comment where the dialect keeps none (MySQL, SQLite): the
+/// plan could never make it, and would plan it again forever.
 pub(super) fn triggers(schema: &Schema, out: &mut Vec<Problem>) {
     let tables = TableNames::new(schema);
     for trig in schema.triggers.values() {
+        let at = || ObjectRef::Trigger {
+            table: trig.table.clone(),
+            name: trig.name.clone(),
+        };
+        if let Some(d) = schema.dialect.filter(|d| *d != DialectKind::Postgres) {
+            if trig.comment.is_some() {
+                out.push(
+                    Problem::new(
+                        "E0253",
+                        at(),
+                        format!("{d} keeps no comment on a trigger (`{}`)", trig.name),
+                        "comment on a trigger",
+                    )
+                    .help("remove the comment, or keep it as a `//` note in the file"),
+                );
+            }
+        }
         if schema.tables.contains_key(&trig.table) || schema.views.contains_key(&trig.table) {
             continue;
         }
         out.push(
             Problem::new(
                 "E0219",
-                ObjectRef::Trigger {
-                    table: trig.table.clone(),
-                    name: trig.name.clone(),
-                },
+                at(),
                 format!(
                     "trigger `{}` is on unknown table `{}`",
                     trig.name, trig.table
@@ -335,7 +351,7 @@ pub(super) fn namespace_clashes(schema: &Schema, out: &mut Vec<Problem>) {
 #[cfg(test)]
 mod tests {
     use super::super::test_support::*;
-    use crate::ir::{Enum, Index, Name, Sequence, Trigger, View};
+    use crate::ir::{DialectKind, Enum, Index, Name, Sequence, Trigger, View};
 
     fn enum_of(name: &str, values: &[&str]) -> Enum {
         Enum {
@@ -424,6 +440,7 @@ mod tests {
             when: None,
             body: "execute function touch()".into(),
             options: Default::default(),
+            comment: None,
         };
         s.triggers
             .insert((trig.table.clone(), trig.name.clone()), trig);
@@ -431,6 +448,30 @@ mod tests {
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].code, "E0219");
         assert_eq!(p[0].help.as_deref(), Some("did you mean `orders`?"));
+    }
+
+    #[test]
+    fn trigger_comment_only_on_postgres() {
+        let mut s = schema(vec![table("orders", &[("id", "int")])]);
+        let trig = Trigger {
+            name: "touch".into(),
+            table: Name::new("orders"),
+            timing: "before".into(),
+            events: vec!["update".into()],
+            for_each_row: true,
+            when: None,
+            body: "execute function touch()".into(),
+            options: Default::default(),
+            comment: Some("keeps updated_at".into()),
+        };
+        s.triggers
+            .insert((trig.table.clone(), trig.name.clone()), trig);
+        s.dialect = Some(DialectKind::Postgres);
+        assert_eq!(codes(&s), Vec::<&str>::new());
+        for d in [DialectKind::Mysql, DialectKind::Sqlite] {
+            s.dialect = Some(d);
+            assert_eq!(codes(&s), ["E0253"]);
+        }
     }
 
     fn named_index(name: &str, col: &str) -> Index {

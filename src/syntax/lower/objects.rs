@@ -61,6 +61,7 @@ impl<'a> Lowerer<'a> {
                             }
                             Rule::paren_group => ch.expr = Expr::new(text::paren_inner(x.as_str())),
                             Rule::not_valid => ch.not_valid = true,
+                            Rule::attr_comment => ch.comment = self.string_child(&x),
                             _ => {}
                         }
                     }

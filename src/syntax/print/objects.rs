@@ -7,7 +7,9 @@ use super::{
 use crate::ir::{Composite, Domain, Exclusion, FunctionAttributes, IndexKey, RangeType};
 use crate::syntax::text;
 
-/// `domain email as text not null check (value ~ '@')`, on one line.
+/// `domain email as text not null check (value ~ '@')`, on one line. The
+/// domain's comment goes before the checks: after a named check it would
+/// be the check's.
 pub(super) fn domain(d: &Domain, ind: &str, ns: Option<&str>) -> String {
     let mut s = format!("{ind}domain {} as {}", decl(&d.name, ns), d.ty);
     if let Some(c) = &d.collation {
@@ -19,14 +21,15 @@ pub(super) fn domain(d: &Domain, ind: &str, ns: Option<&str>) -> String {
     if d.not_null {
         s.push_str(" not null");
     }
+    if let Some(c) = &d.comment {
+        s.push_str(&format!(" comment {}", text::string(c)));
+    }
     for c in &d.checks {
         s.push_str(&format!(" check{} {}", opt_name(&c.name), paren(&c.expr)));
         if c.not_valid {
             s.push_str(" not valid");
         }
-    }
-    if let Some(c) = &d.comment {
-        s.push_str(&format!(" comment {}", text::string(c)));
+        s.push_str(&constraint_comment(&c.comment));
     }
     s
 }

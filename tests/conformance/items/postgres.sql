@@ -291,3 +291,39 @@ CREATE TEXT SEARCH CONFIGURATION fr (COPY = french);
 CREATE TEXT SEARCH CONFIGURATION fr (COPY = french);
 ALTER TEXT SEARCH CONFIGURATION fr ALTER MAPPING FOR asciiword, word WITH simple;
 ALTER TEXT SEARCH CONFIGURATION fr DROP MAPPING FOR email, url;
+
+-- item: comments-on-triggers
+-- current:
+CREATE TABLE t (id int, at timestamptz);
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.at := now(); RETURN NEW; END $$;
+CREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE TRIGGER t_gone BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION touch();
+COMMENT ON TRIGGER t_gone ON t IS 'goes';
+-- desired:
+CREATE TABLE t (id int, at timestamptz);
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.at := now(); RETURN NEW; END $$;
+CREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();
+COMMENT ON TRIGGER t_touch ON t IS 'keeps at current';
+CREATE TRIGGER t_new AFTER DELETE ON t FOR EACH STATEMENT EXECUTE FUNCTION touch();
+COMMENT ON TRIGGER t_new ON t IS 'it''s new';
+
+-- item: comments-on-domain-checks
+-- current:
+CREATE DOMAIN positive AS int CONSTRAINT pos CHECK (VALUE > 0);
+CREATE TABLE t (id int, qty positive);
+-- desired:
+CREATE DOMAIN positive AS int CONSTRAINT pos CHECK (VALUE > 0) CONSTRAINT small CHECK (VALUE < 100);
+COMMENT ON DOMAIN positive IS 'the domain';
+COMMENT ON CONSTRAINT pos ON DOMAIN positive IS 'more than nothing';
+COMMENT ON CONSTRAINT small ON DOMAIN positive IS 'below a hundred';
+CREATE TABLE t (id int, qty positive);
+
+-- item: table-inheritance-shared-column-retyped
+-- current:
+CREATE TABLE p (id int, qty int);
+CREATE TABLE c (qty int, own text) INHERITS (p);
+CREATE TABLE g (qty int) INHERITS (c);
+-- desired:
+CREATE TABLE p (id int, qty bigint);
+CREATE TABLE c (qty bigint, own text) INHERITS (p);
+CREATE TABLE g (qty bigint) INHERITS (c);

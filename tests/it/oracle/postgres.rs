@@ -396,6 +396,20 @@ mod tests {
             "comment extra",
         ),
         (
+            "comment on a trigger",
+            "CREATE TABLE t (a int); CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$; \
+             CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();",
+            "CREATE TABLE t (a int); CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$; \
+             CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f(); COMMENT ON TRIGGER tr ON t IS 'x';",
+            "comment extra",
+        ),
+        (
+            "comment on a domain's check",
+            "CREATE DOMAIN d AS int CONSTRAINT pos CHECK (VALUE > 0);",
+            "CREATE DOMAIN d AS int CONSTRAINT pos CHECK (VALUE > 0); COMMENT ON CONSTRAINT pos ON DOMAIN d IS 'x';",
+            "comment extra",
+        ),
+        (
             "function body whitespace",
             "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$SELECT 1$$;",
             "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$\n  SELECT 1\n$$;",

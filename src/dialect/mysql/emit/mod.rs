@@ -165,6 +165,8 @@ fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
         )],
         Change::CreateTrigger(t) => no_hazards(triggers::create_trigger(t)),
         Change::DropTrigger(t) => vec![(format!("DROP TRIGGER {}", ident(&t.name)), Vec::new())],
+        // Validation refuses a trigger's comment here (E0253).
+        Change::SetTriggerComment { .. } => return Err(unsupported("comment on a trigger")),
         Change::CreateExtension(_) | Change::DropExtension(_) | Change::AlterExtension { .. } => {
             return Err(unsupported("create or drop extensions"))
         }

@@ -288,6 +288,7 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
             }
         }
         Change::CreateTrigger(t) => triggers::create_trigger(cx, t),
+        Change::SetTriggerComment { to, .. } => triggers::trigger_comment(cx, to),
         Change::DropTrigger(t) => cx.push(
             format!("DROP TRIGGER {} ON {}", ident(&t.name), qname(&t.table)),
             vec![],

@@ -3,7 +3,7 @@
 //! CONSTRAINT TRIGGER … DEFERRABLE INITIALLY DEFERRED`.
 
 use super::Ctx;
-use crate::dialect::postgres::quote::{ident, name as qname};
+use crate::dialect::postgres::quote::{ident, literal, name as qname};
 use crate::ir::Trigger;
 
 pub(super) fn create_trigger(cx: &mut Ctx<'_>, t: &Trigger) {
@@ -38,6 +38,23 @@ pub(super) fn create_trigger(cx: &mut Ctx<'_>, t: &Trigger) {
     sql.push(' ');
     sql.push_str(&t.body);
     cx.push(sql, vec![]);
+    if t.comment.is_some() {
+        trigger_comment(cx, t);
+    }
+}
+
+/// `COMMENT ON TRIGGER t ON tbl IS …`: the trigger's comment, or NULL to
+/// remove it.
+pub(super) fn trigger_comment(cx: &mut Ctx<'_>, t: &Trigger) {
+    let text = t.comment.as_deref().map_or("NULL".to_string(), literal);
+    cx.push(
+        format!(
+            "COMMENT ON TRIGGER {} ON {} IS {text}",
+            ident(&t.name),
+            qname(&t.table)
+        ),
+        vec![],
+    );
 }
 
 trait UpperKeywords {

@@ -191,7 +191,30 @@ pub(super) fn create_domain(x: &Domain) -> Stmts {
             vec![],
         ));
     }
+    for c in x.checks.iter().filter(|c| c.comment.is_some()) {
+        out.main.push((check_comment(&x.name, c), vec![]));
+    }
     out
+}
+
+/// `COMMENT ON CONSTRAINT c ON DOMAIN d IS …`, `IS NULL` when it goes.
+fn check_comment(domain: &Name, c: &Check) -> String {
+    format!(
+        "COMMENT ON CONSTRAINT {} ON DOMAIN {} IS {}",
+        ident(c.name.as_deref().unwrap_or_default()),
+        qname(domain),
+        c.comment.as_deref().map_or("NULL".to_string(), literal)
+    )
+}
+
+/// The same check but for its comment: a comment alone changes in
+/// place, the check stays (and is not validated again).
+fn same_check(a: &Check, b: &Check) -> bool {
+    let bare = |c: &Check| Check {
+        comment: None,
+        ..c.clone()
+    };
+    bare(a) == bare(b)
 }
 
 pub(super) fn drop_domain(x: &Domain) -> Stmts {
@@ -219,7 +242,8 @@ pub(super) fn alter_domain(from: &Domain, to: &Domain, online: bool) -> Result<S
     }
     let n = qname(&to.name);
     let mut out = Stmts::default();
-    for c in from.checks.iter().filter(|c| !to.checks.contains(c)) {
+    let kept = |c: &Check, other: &[Check]| other.iter().any(|o| same_check(c, o));
+    for c in from.checks.iter().filter(|c| !kept(c, &to.checks)) {
         out.main.push((
             format!(
                 "ALTER DOMAIN {n} DROP CONSTRAINT {}",
@@ -246,7 +270,7 @@ pub(super) fn alter_domain(from: &Domain, to: &Domain, online: bool) -> Result<S
                 .push((format!("ALTER DOMAIN {n} DROP NOT NULL"), vec![]));
         }
     }
-    for c in to.checks.iter().filter(|c| !from.checks.contains(c)) {
+    for c in to.checks.iter().filter(|c| !kept(c, &from.checks)) {
         let split = online && !c.not_valid;
         let hz = if c.not_valid || split {
             vec![]
@@ -274,6 +298,14 @@ pub(super) fn alter_domain(from: &Domain, to: &Domain, online: bool) -> Result<S
         let c = to.comment.as_deref().map(literal).unwrap_or("NULL".into());
         out.main
             .push((format!("COMMENT ON DOMAIN {n} IS {c}"), vec![]));
+    }
+    // A check's comment: a new check's, or a kept check's that changed.
+    for c in &to.checks {
+        let before = from.checks.iter().find(|f| same_check(f, c));
+        let was = before.map_or(&None, |f| &f.comment);
+        if *was != c.comment {
+            out.main.push((check_comment(&to.name, c), vec![]));
+        }
     }
     Ok(out)
 }

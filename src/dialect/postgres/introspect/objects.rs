@@ -20,9 +20,11 @@ pub(super) fn domains(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::E
         let names: Vec<String> = r.try_get("check_names")?;
         let exprs: Vec<String> = r.try_get("check_exprs")?;
         let valid: Vec<bool> = r.try_get("check_valid")?;
-        for ((n, e), v) in names.into_iter().zip(exprs).zip(valid) {
+        let comments: Vec<Option<String>> = r.try_get("check_comments")?;
+        let checks = names.into_iter().zip(exprs).zip(valid).zip(comments);
+        for (((n, e), v), comment) in checks {
             d.checks.push(Check {
-                comment: None,
+                comment,
                 name: Some(n),
                 expr: Expr::new(e),
                 not_valid: !v,

@@ -361,7 +361,8 @@ pub const TRIGGERS: &str = concat!(
              JOIN pg_attribute a ON a.attrelid = tg.tgrelid AND a.attnum = k.n ORDER BY k.o) \
          AS update_columns, \
        tg.tgconstraint <> 0 AS is_constraint, tg.tgdeferrable AS deferrable, \
-       tg.tginitdeferred AS initially_deferred \
+       tg.tginitdeferred AS initially_deferred, \
+       obj_description(tg.oid, 'pg_trigger') AS comment \
      FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgconstrrelid = 0 AND",
@@ -437,6 +438,24 @@ pub const UNMODELED: &str = concat!(
     "AND",
     not_ext!("pg_ts_dict", "x.oid"),
     "UNION ALL \
+     SELECT 'text search parser', n.nspname || '.' || x.prsname \
+     FROM pg_ts_parser x JOIN pg_namespace n ON n.oid = x.prsnamespace WHERE",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_ts_parser", "x.oid"),
+    "UNION ALL \
+     SELECT 'text search template', n.nspname || '.' || x.tmplname \
+     FROM pg_ts_template x JOIN pg_namespace n ON n.oid = x.tmplnamespace WHERE",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_ts_template", "x.oid"),
+    "UNION ALL \
+     SELECT 'conversion', n.nspname || '.' || x.conname \
+     FROM pg_conversion x JOIN pg_namespace n ON n.oid = x.connamespace WHERE",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_conversion", "x.oid"),
+    "UNION ALL \
      SELECT 'operator', n.nspname || '.' || o.oprname || '(' || \
        format_type(o.oprleft, NULL) || ', ' || format_type(o.oprright, NULL) || ')' \
      FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE",
@@ -464,6 +483,10 @@ pub const UNMODELED: &str = concat!(
      UNION ALL \
      SELECT 'foreign server', fs.srvname FROM pg_foreign_server fs WHERE cardinality($1::text[]) = 0 AND",
     not_ext!("pg_foreign_server", "fs.oid"),
+    "UNION ALL \
+     SELECT 'foreign data wrapper', w.fdwname FROM pg_foreign_data_wrapper w \
+     WHERE cardinality($1::text[]) = 0 AND",
+    not_ext!("pg_foreign_data_wrapper", "w.oid"),
     "ORDER BY 1, 2"
 );
 
@@ -547,6 +570,8 @@ pub const DOMAINS: &str = concat!(
              WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname) AS check_exprs, \
        ARRAY(SELECT c.convalidated FROM pg_constraint c \
              WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname) AS check_valid, \
+       ARRAY(SELECT obj_description(c.oid, 'pg_constraint') FROM pg_constraint c \
+             WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname) AS check_comments, \
        obj_description(t.oid, 'pg_type') AS comment \
      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
      JOIN pg_type bt ON bt.oid = t.typbasetype \

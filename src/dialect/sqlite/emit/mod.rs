@@ -160,6 +160,10 @@ fn change(c: &Change) -> Result<Vec<String>, EmitError> {
             ))
         }
         Change::CreateTrigger(t) => vec![triggers::create_trigger(t)?],
+        // Validation refuses a trigger's comment here (E0253).
+        Change::SetTriggerComment { .. } => {
+            return Err(unsupported("keep a comment on a trigger", None))
+        }
         Change::DropTrigger(t) => vec![format!("DROP TRIGGER {}", ident(&t.name))],
         Change::CreateExtension(e)
         | Change::DropExtension(e)
