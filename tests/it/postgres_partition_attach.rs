@@ -88,8 +88,8 @@ cases! {
 /// drops no table.
 async fn in_place(name: &str, current: &str, desired: &str) {
     let (Some(a), Some(b)) = (
-        PgDb::create(&format!("pgattach_{name}_a")).await,
-        PgDb::create(&format!("pgattach_{name}_b")).await,
+        PgDb::create("pgattach_a").await,
+        PgDb::create("pgattach_b").await,
     ) else {
         return;
     };
