@@ -19,8 +19,7 @@ use crate::dialect::version::{Product, ServerVersion};
 use crate::dialect::EmitOptions;
 use crate::diff::{Change, ColumnChanges, TableChange};
 use crate::ir::{
-    Attribute, Check, Column, Composite, Domain, Enum, Exclusion, Expr, ForeignKey, Index, Name,
-    Unique,
+    Attribute, Check, Column, Composite, Domain, Enum, Exclusion, ForeignKey, Index, Name, Unique,
 };
 use crate::plan::{Hazard, HazardKind};
 
@@ -119,9 +118,7 @@ fn table_change(table: &Name, tc: &TableChange, options: &EmitOptions) -> Vec<Ha
         | TableChange::Inherit(_)
         | TableChange::NoInherit(_) => vec![lock(table)],
         TableChange::AddExclusion(x) => exclusion(table, x),
-        TableChange::AttachPartition { parent, bound, .. } => {
-            attach_partition(table, parent, bound, online)
-        }
+        TableChange::AttachPartition { parent, .. } => attach_partition(table, parent, online),
         TableChange::DetachPartition { parent, .. } => detach_partition(table, parent),
         _ => vec![],
     }
@@ -129,33 +126,20 @@ fn table_change(table: &Name, tc: &TableChange, options: &EmitOptions) -> Vec<Ha
 
 /// `ATTACH PARTITION` proves every row of the table fits the bound: by a
 /// scan under the table's ACCESS EXCLUSIVE lock, unless a valid check
-/// implies the bound (the online plan validates one first); a row outside
-/// it makes the statement fail, and so does a row of the bound in the
-/// parent's default partition (which is scanned too).
-pub(super) fn attach_partition(
-    table: &Name,
-    parent: &Name,
-    bound: &Expr,
-    online: bool,
-) -> Vec<Hazard> {
-    let lock = if online {
+/// implies the bound (the online plan validates one first). That a row
+/// outside it makes the attach fail is the dialect-free
+/// `plan::hazard::partition_bound`.
+pub(super) fn attach_partition(table: &Name, parent: &Name, online: bool) -> Vec<Hazard> {
+    let message = if online {
         format!(
-            "{table} is attached to {parent} under an ACCESS EXCLUSIVE lock, without a scan where a validated check of the bound spares it"
+            "{table} is attached to {parent} under an ACCESS EXCLUSIVE lock, without a scan where the bound is a range or list over one column (a validated check of it spares the scan)"
         )
     } else {
         format!(
-            "ATTACH PARTITION scans {table} under an ACCESS EXCLUSIVE lock to check its rows against the bound (add a NOT VALID check matching the bound and validate it first, or plan --online)"
+            "ATTACH PARTITION scans {table} under an ACCESS EXCLUSIVE lock to check its rows against the bound (plan --online validates a NOT VALID check of the bound first, which spares the scan)"
         )
     };
-    vec![
-        hazard(HazardKind::AccessExclusiveLock, lock),
-        hazard(
-            HazardKind::MayFail,
-            format!(
-                "rows of {table} outside {bound}, or rows of that bound in a default partition of {parent}, make ATTACH PARTITION fail (nothing is lost)"
-            ),
-        ),
-    ]
+    vec![hazard(HazardKind::AccessExclusiveLock, message)]
 }
 
 /// `DETACH PARTITION` (not `CONCURRENTLY`) locks the parent and the

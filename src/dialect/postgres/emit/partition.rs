@@ -32,7 +32,8 @@ pub(super) fn attach(
         qname(table),
         for_values(bound)
     );
-    let hz = hazards::attach_partition(table, parent, bound, cx.online);
+    // The may-fail hazard is the planner's (`plan::hazard::partition_bound`).
+    let hz = hazards::attach_partition(table, parent, cx.online);
     if !cx.online {
         cx.push(sql, hz);
         return;
