@@ -283,3 +283,27 @@ async fn a_bound_that_leaves_rows_out_is_refused_by_the_server() {
         "{up}"
     );
 }
+
+/// A trigger and a materialized view over a table made anew as a
+/// partitioned table go with the old table, and are made again after the
+/// new one, on the way there and on the way back.
+const OVER_T: &str = "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS \
+    $$BEGIN RETURN NEW; END$$; \
+    CREATE TRIGGER t_touch BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION touch(); \
+    CREATE MATERIALIZED VIEW t_count AS SELECT count(*) AS n FROM t;";
+
+#[tokio::test]
+async fn trigger_and_materialized_view_over_a_table_made_partitioned() {
+    round_trip(
+        "trigger_and_materialized_view_over_a_table_made_partitioned",
+        &with(&[
+            "CREATE TABLE t (id int NOT NULL, at date NOT NULL);",
+            OVER_T,
+        ]),
+        &with(&[
+            "CREATE TABLE t (id int NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);",
+            OVER_T,
+        ]),
+    )
+    .await;
+}
