@@ -1,9 +1,9 @@
 use serde::Serialize;
 
 use crate::ir::{
-    Check, Collation, Column, Composite, Domain, Enum, Event, Exclusion, Extension, ForeignKey,
-    Function, Grant, Index, Name, Namespace, Policy, PrimaryKey, RangeType, RowSecurity, Sequence,
-    Table, TextSearchConfig, Trigger, Unique, View,
+    Check, Collation, Column, Composite, Domain, Enum, Event, Exclusion, Expr, Extension,
+    ForeignKey, Function, Grant, Index, Name, Namespace, Policy, PrimaryKey, RangeType,
+    RowSecurity, Sequence, Table, TextSearchConfig, Trigger, Unique, View,
 };
 
 /// One thing that differs between two schemas. Every variant carries both
@@ -233,6 +233,22 @@ pub enum TableChange {
     Inherit(Name),
     /// PostgreSQL `ALTER TABLE … NO INHERIT parent`.
     NoInherit(Name),
+    /// PostgreSQL `ALTER TABLE parent ATTACH PARTITION … FOR VALUES bound`
+    /// (`bound` as [`crate::ir::Partitioning::Of`] holds it). `key` is the
+    /// parent's `partition by` clause, from which an online plan writes a
+    /// check that spares the server its scan.
+    AttachPartition {
+        parent: Name,
+        bound: Expr,
+        key: Option<Expr>,
+    },
+    /// PostgreSQL `ALTER TABLE parent DETACH PARTITION …`; `bound` and
+    /// `key` are as they were, for the reverse.
+    DetachPartition {
+        parent: Name,
+        bound: Expr,
+        key: Option<Expr>,
+    },
 }
 
 /// Which attributes of a column differ; several may at once.

@@ -5,6 +5,7 @@
 //! The order of the list is deterministic (object kind, then name) but it
 //! is not an execution order: that is the planner's job.
 
+mod attach;
 mod change;
 mod inheritance;
 mod matching;
@@ -103,10 +104,14 @@ pub fn diff(from: &Schema, to: &Schema) -> Vec<Change> {
 fn tables(from: &Schema, to: &Schema, out: &mut Vec<Change>) -> Renames {
     let pairs = pair_by_name(&from.tables, &to.tables, |t| t.renamed_from.as_ref());
     // A table whose partitioning changes cannot be altered into the other:
-    // it is dropped and created.
+    // it is dropped and created. A partition attached, detached or moved
+    // to another bound or parent keeps its rows ([`attach`]).
     let pairs: BTreeMap<Name, Name> = pairs
         .into_iter()
-        .filter(|(f, t)| from.tables[f].partition == to.tables[t].partition)
+        .filter(|(f, t)| {
+            let (f, t) = (&from.tables[f], &to.tables[t]);
+            f.partition == t.partition || attach::moves(f, t)
+        })
         .collect();
 
     let mut renames = Renames::default();
@@ -114,7 +119,13 @@ fn tables(from: &Schema, to: &Schema, out: &mut Vec<Change>) -> Renames {
         if f != t {
             renames.tables.insert(f.clone(), t.clone());
         }
-        let cols = column_renames(&from.tables[f], &to.tables[t]);
+        let (ft, tt) = (&from.tables[f], &to.tables[t]);
+        let cols = if attach::moves(ft, tt) {
+            let (df, dt) = attach::sides(from, ft, to, tt);
+            column_renames(&df, &dt)
+        } else {
+            column_renames(ft, tt)
+        };
         if !cols.is_empty() {
             renames.columns.insert(t.clone(), cols);
         }
@@ -131,9 +142,14 @@ fn tables(from: &Schema, to: &Schema, out: &mut Vec<Change>) -> Renames {
         match by_to.get(name) {
             Some(f) => {
                 let f: &Table = &from.tables[*f];
-                let mut changes = table_changes(f, t, &renames);
-                inheritance::adjust(from, f, to, t, &mut changes);
-                table::sort_table_changes(&mut changes);
+                let changes = if attach::moves(f, t) {
+                    attach::changes(from, f, to, t, &renames)
+                } else {
+                    let mut changes = table_changes(f, t, &renames);
+                    inheritance::adjust(from, f, to, t, &mut changes);
+                    table::sort_table_changes(&mut changes);
+                    changes
+                };
                 if !changes.is_empty() {
                     out.push(Change::AlterTable {
                         from: f.clone(),

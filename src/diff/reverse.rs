@@ -171,6 +171,12 @@ impl TableChange {
             TableChange::DropExclusion(x) => TableChange::AddExclusion(x),
             TableChange::Inherit(p) => TableChange::NoInherit(p),
             TableChange::NoInherit(p) => TableChange::Inherit(p),
+            TableChange::AttachPartition { parent, bound, key } => {
+                TableChange::DetachPartition { parent, bound, key }
+            }
+            TableChange::DetachPartition { parent, bound, key } => {
+                TableChange::AttachPartition { parent, bound, key }
+            }
         }
     }
 }

@@ -409,7 +409,11 @@ pub(crate) fn phase(c: &TableChange) -> u8 {
     match c {
         // Leaving a parent comes before any drop: what the parent gave
         // (columns, checks) can be dropped only once it is the table's own.
-        TableChange::RenameTable { .. } | TableChange::NoInherit(_) => 0,
+        // So is leaving a partitioned table: what it gave becomes the
+        // table's own only then.
+        TableChange::RenameTable { .. }
+        | TableChange::NoInherit(_)
+        | TableChange::DetachPartition { .. } => 0,
         TableChange::DropForeignKey(_) => 1,
         TableChange::DropIndex(_) => 2,
         TableChange::DropCheck(_) | TableChange::DropUnique(_) | TableChange::DropExclusion(_) => 3,
@@ -428,10 +432,13 @@ pub(crate) fn phase(c: &TableChange) -> u8 {
         TableChange::AddForeignKey(_) => 12,
         // A new parent's columns and checks must be on the table first.
         TableChange::Inherit(_) => 13,
+        // `ATTACH PARTITION` asks for the parent's columns and checks, and
+        // takes over the keys and indexes made for it.
+        TableChange::AttachPartition { .. } => 14,
         TableChange::SetComment { .. }
         | TableChange::SetConstraintComment { .. }
-        | TableChange::SetIndexComment { .. } => 14,
-        TableChange::SetOptions { .. } => 15,
+        | TableChange::SetIndexComment { .. } => 15,
+        TableChange::SetOptions { .. } => 16,
     }
 }
 

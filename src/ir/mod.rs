@@ -14,6 +14,7 @@ pub mod inheritance;
 mod keyed;
 mod name;
 mod objects;
+pub mod partition;
 mod security;
 mod text;
 pub mod validate;

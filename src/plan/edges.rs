@@ -447,6 +447,14 @@ fn alter_table(
             }
             TableChange::Inherit(p) => d.needs_new.push(Obj::Relation(key(p))),
             TableChange::NoInherit(p) => d.needs_old.push(Obj::Relation(key(p))),
+            // Attached once the parent has its new shape; detached before
+            // the parent goes (dropping it would drop the partition).
+            TableChange::AttachPartition { parent, .. } => {
+                d.needs_new.push(Obj::Relation(key(parent)))
+            }
+            TableChange::DetachPartition { parent, .. } => {
+                d.needs_old.push(Obj::Relation(key(parent)))
+            }
             TableChange::AlterColumn {
                 from: a,
                 to: b,

@@ -529,6 +529,16 @@ fn table_detail(tc: &TableChange) -> Detail {
         ),
         TableChange::Inherit(p) => d("inherit", None, format!("inherit from `{p}`")),
         TableChange::NoInherit(p) => d("no_inherit", None, format!("stop inheriting from `{p}`")),
+        TableChange::AttachPartition { parent, bound, .. } => d(
+            "attach_partition",
+            None,
+            format!("attach as a partition of `{parent}` for values {bound}"),
+        ),
+        TableChange::DetachPartition { parent, .. } => d(
+            "detach_partition",
+            None,
+            format!("detach from partitioned table `{parent}`"),
+        ),
     }
 }
 

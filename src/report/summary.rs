@@ -164,6 +164,10 @@ fn describe_inner(c: &TableChange) -> String {
         TableChange::DropExclusion(x) => format!("drop {}", exclusion_words(x)),
         TableChange::Inherit(p) => format!("inherit `{p}`"),
         TableChange::NoInherit(p) => format!("no longer inherit `{p}`"),
+        TableChange::AttachPartition { parent, bound, .. } => {
+            format!("attach as partition of `{parent}` for values {bound}")
+        }
+        TableChange::DetachPartition { parent, .. } => format!("detach from `{parent}`"),
     }
 }
 

@@ -51,6 +51,7 @@ mod postgres_comments_more;
 mod postgres_dependencies;
 mod postgres_fidelity;
 mod postgres_inheritance;
+mod postgres_partition_attach;
 mod postgres_partitions;
 mod postgres_printers;
 mod postgres_round_trips;

@@ -467,6 +467,8 @@ fn table_change<'a>(cx: &mut Context<'a>, main: &mut Main<'a>, c: &'a TableChang
         | TableChange::DropExclusion(_)
         | TableChange::Inherit(_)
         | TableChange::NoInherit(_)
+        | TableChange::AttachPartition { .. }
+        | TableChange::DetachPartition { .. }
         | TableChange::SetConstraintComment { .. } => {}
     }
 }

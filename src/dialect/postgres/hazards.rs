@@ -118,8 +118,37 @@ fn table_change(table: &Name, tc: &TableChange, options: &EmitOptions) -> Vec<Ha
         | TableChange::Inherit(_)
         | TableChange::NoInherit(_) => vec![lock(table)],
         TableChange::AddExclusion(x) => exclusion(table, x),
+        TableChange::AttachPartition { parent, .. } => attach_partition(table, parent, online),
+        TableChange::DetachPartition { parent, .. } => detach_partition(table, parent),
         _ => vec![],
     }
+}
+
+/// `ATTACH PARTITION` proves every row of the table fits the bound: by a
+/// scan under the table's ACCESS EXCLUSIVE lock, unless a valid check
+/// implies the bound (the online plan validates one first). That a row
+/// outside it makes the attach fail is the dialect-free
+/// `plan::hazard::partition_bound`.
+pub(super) fn attach_partition(table: &Name, parent: &Name, online: bool) -> Vec<Hazard> {
+    let message = if online {
+        format!(
+            "{table} is attached to {parent} under an ACCESS EXCLUSIVE lock, without a scan where the bound is a range or list over one column (a validated check of it spares the scan)"
+        )
+    } else {
+        format!(
+            "ATTACH PARTITION scans {table} under an ACCESS EXCLUSIVE lock to check its rows against the bound (plan --online validates a NOT VALID check of the bound first, which spares the scan)"
+        )
+    };
+    vec![hazard(HazardKind::AccessExclusiveLock, message)]
+}
+
+/// `DETACH PARTITION` (not `CONCURRENTLY`) locks the parent and the
+/// partition.
+pub(super) fn detach_partition(table: &Name, parent: &Name) -> Vec<Hazard> {
+    vec![hazard(
+        HazardKind::AccessExclusiveLock,
+        format!("DETACH PARTITION locks {parent} and {table} (ACCESS EXCLUSIVE) for an instant"),
+    )]
 }
 
 /// A volatile default, a serial, identity or generated column fills every

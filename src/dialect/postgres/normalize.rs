@@ -19,7 +19,8 @@ mod partitions;
 mod security;
 mod serials;
 
-pub(super) use partitions::{attach_indexes, made_index_name};
+pub use crate::ir::partition::{generated_name, made_index_name};
+pub(super) use partitions::attach_indexes;
 
 use super::expr::{self, Context};
 use super::quote::{is_bare, is_plain_ident};
@@ -28,11 +29,7 @@ use crate::ir::{
     Column, FkAction, Identity, Index, IndexKey, Name, Schema, Sequence, SequenceOptions, Table,
 };
 
-/// PostgreSQL's identifier length limit (NAMEDATALEN - 1), in bytes.
-const MAX_IDENT: usize = 63;
-
 pub use serials::unfold_traded;
-
 pub fn normalize(schema: &Schema) -> Schema {
     let mut out = schema.clone();
     out.dialect = Some(crate::ir::DialectKind::Postgres);
@@ -574,50 +571,6 @@ pub(super) fn expr_column_name(e: &str) -> String {
         }
     }
     "expr".to_string()
-}
-
-/// PostgreSQL's `makeObjectName(table, cols joined by _, label)`: the
-/// longer of the two parts is shortened until the result fits 63 bytes.
-pub fn generated_name(table: &str, cols: &[&str], label: &str) -> String {
-    // ChooseIndexNameAddition stops adding names past NAMEDATALEN.
-    let mut addition = String::new();
-    for c in cols {
-        if !addition.is_empty() {
-            addition.push('_');
-        }
-        addition.push_str(c);
-        if addition.len() > MAX_IDENT {
-            break;
-        }
-    }
-    let overhead = label.len() + 1 + usize::from(!addition.is_empty());
-    let avail = (MAX_IDENT).saturating_sub(overhead);
-    let mut n1 = table.len();
-    let mut n2 = addition.len();
-    while n1 + n2 > avail {
-        if n1 > n2 {
-            n1 -= 1;
-        } else {
-            n2 -= 1;
-        }
-    }
-    let p1 = clip(table, n1);
-    let p2 = clip(&addition, n2);
-    if addition.is_empty() {
-        format!("{p1}_{label}")
-    } else {
-        format!("{p1}_{p2}_{label}")
-    }
-}
-
-/// The longest prefix of at most `n` bytes that ends on a character
-/// boundary (pg_mbcliplen).
-fn clip(s: &str, n: usize) -> &str {
-    let mut end = n.min(s.len());
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
 }
 
 /// `a int, b text default 'x'` → `a integer, b text DEFAULT 'x'::text`

@@ -9,6 +9,7 @@ mod enum_value_removed;
 mod invalid_index;
 mod new_constraint;
 mod not_null;
+mod partition_bound;
 pub mod policy;
 pub mod row_security;
 mod type_change;
@@ -30,6 +31,7 @@ pub fn check(change: &Change) -> Vec<Hazard> {
             out.extend(not_null::check(table, c));
             out.extend(new_constraint::check(table, c));
             out.extend(invalid_index::check(table, c));
+            out.extend(partition_bound::check(table, c));
         }
     }
     out

@@ -19,6 +19,7 @@ mod column;
 mod composites;
 mod constraints;
 mod index;
+mod partition;
 mod routines;
 mod security;
 mod sequence_bounds;

@@ -197,6 +197,12 @@ pub(super) fn table_change(
         TableChange::DropExclusion(x) => drop_exclusion(cx, current, x),
         TableChange::Inherit(p) => inherit(cx, current, p, ""),
         TableChange::NoInherit(p) => inherit(cx, current, p, "NO "),
+        TableChange::AttachPartition { parent, bound, key } => {
+            super::partition::attach(cx, current, parent, bound, key)
+        }
+        TableChange::DetachPartition { parent, .. } => {
+            super::partition::detach(cx, current, parent)
+        }
     }
     Ok(())
 }

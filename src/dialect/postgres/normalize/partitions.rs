@@ -16,8 +16,8 @@
 
 use std::collections::BTreeMap;
 
-use super::generated_name;
-use crate::ir::{Index, IndexKey, Name, Partitioning, Schema};
+use crate::ir::partition::made_index_name;
+use crate::ir::{Index, Name, Partitioning, Schema};
 
 /// A partitioned table's indexes and the table it is a partition of.
 type Parents = BTreeMap<Name, (Vec<Index>, Option<Name>)>;
@@ -138,21 +138,4 @@ fn made_for(table: &str, ix: &Index) -> bool {
     };
     let digits = &name[name.trim_end_matches(|c: char| c.is_ascii_digit()).len()..];
     *name == made_index_name(table, ix, digits)
-}
-
-/// The name PostgreSQL gives the index it makes on partition `table` for
-/// its parent's: the key and included columns (an expression is `expr`),
-/// then `idx` and `number`.
-pub fn made_index_name(table: &str, ix: &Index, number: &str) -> String {
-    let mut cols: Vec<String> = ix
-        .parts
-        .iter()
-        .map(|p| match &p.key {
-            IndexKey::Column(c) => c.clone(),
-            IndexKey::Expr(_) => "expr".to_string(),
-        })
-        .collect();
-    cols.extend(ix.include.iter().cloned());
-    let refs: Vec<&str> = cols.iter().map(String::as_str).collect();
-    generated_name(table, &refs, &format!("idx{number}"))
 }
