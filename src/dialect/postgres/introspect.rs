@@ -485,6 +485,7 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
         match kind.as_str() {
             "p" => {
                 t.primary_key = Some(PrimaryKey {
+                    attached_to: None,
                     comment,
                     name: Some(name),
                     columns,
@@ -493,6 +494,7 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
                 })
             }
             "u" => t.uniques.push(Unique {
+                attached_to: None,
                 comment,
                 name: Some(name),
                 columns,
