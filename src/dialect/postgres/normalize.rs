@@ -15,9 +15,11 @@
 mod collations;
 mod inheritance;
 mod objects;
+mod partition_keys;
 mod partitions;
 mod security;
 
+pub(super) use partition_keys::attach_keys;
 pub(super) use partitions::{attach_indexes, made_index_name};
 
 use super::expr::{self, Context};
@@ -135,6 +137,7 @@ pub fn normalize(schema: &Schema) -> Schema {
     }
     inheritance::merged_columns(&mut out);
     attach_indexes(&mut out);
+    attach_keys(&mut out);
     out.views = std::mem::take(&mut out.views)
         .into_values()
         .map(|mut v| {

@@ -14,7 +14,7 @@ use crate::dialect::postgres::quote::{ident, literal, name as qname};
 use crate::ir::{Index, Name};
 
 /// `DO` with `body`, dollar-quoted under a tag the body does not hold.
-fn do_block(body: &str) -> String {
+pub(super) fn do_block(body: &str) -> String {
     let mut tag = "strata".to_string();
     while body.contains(&format!("${tag}$")) {
         tag.push('_');

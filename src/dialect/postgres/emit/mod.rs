@@ -14,6 +14,7 @@
 //! `Change` that hands each change to the file of its object kind.
 
 mod attached_index;
+mod attached_key;
 mod collations;
 mod column;
 mod composites;
@@ -31,8 +32,8 @@ mod views;
 use super::hazards::hazard;
 use super::quote::{ident, literal, name as qname};
 use crate::dialect::{EmitError, EmitOptions, Phase, Script, Statement};
-use crate::diff::Change;
-use crate::ir::Name;
+use crate::diff::{Change, TableChange};
+use crate::ir::{Name, Partitioning};
 use crate::plan::{Hazard, HazardKind, Plan};
 
 #[derive(Default)]
@@ -248,6 +249,16 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
                 table::table_change(cx, &mut current, tc)?;
                 if let Some((name, comment)) = table::added_comment(tc) {
                     table::constraint_comment(cx, &current, name, Some(comment));
+                }
+                // The schema lists no column of a partition, so no column
+                // change takes off the NOT NULL a dropped key leaves.
+                if let (TableChange::DropPrimaryKey(pk), Some(Partitioning::Of { .. })) =
+                    (tc, &from.partition)
+                {
+                    cx.push(
+                        attached_key::release_not_null(&current, &pk.columns),
+                        vec![],
+                    );
                 }
             }
         }

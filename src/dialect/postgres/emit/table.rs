@@ -31,7 +31,9 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
     if partition_of.is_none() {
         items.extend(t.columns.iter().map(column_def));
     }
-    if let Some(pk) = &t.primary_key {
+    // A key attached to the parent's cannot be said inline (the parent's
+    // key makes one first): it follows the table.
+    if let Some(pk) = t.primary_key.as_ref().filter(|p| p.attached_to.is_none()) {
         items.push(format!(
             "{}PRIMARY KEY ({}){}{}",
             constraint_name(&pk.name),
@@ -40,7 +42,12 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
             deferral(pk.deferral)
         ));
     }
-    items.extend(t.uniques.iter().map(unique_def));
+    items.extend(
+        t.uniques
+            .iter()
+            .filter(|u| u.attached_to.is_none())
+            .map(unique_def),
+    );
     // NOT VALID is ignored inside CREATE TABLE: such checks come after.
     items.extend(
         t.checks
@@ -76,6 +83,12 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
         sql.push_str(&format!(" WITH ({})", params.join(", ")));
     }
     cx.push(sql, vec![]);
+    if let Some(pk) = t.primary_key.as_ref().filter(|p| p.attached_to.is_some()) {
+        cx.push(super::attached_key::create_primary(&t.name, pk), vec![]);
+    }
+    for u in t.uniques.iter().filter(|u| u.attached_to.is_some()) {
+        cx.push(super::attached_key::create_unique(&t.name, u), vec![]);
+    }
     for ix in &t.indexes {
         let s = match &ix.attached_to {
             Some(parent) => super::attached_index::create(&t.name, parent, ix),
@@ -364,6 +377,11 @@ fn rename_column(cx: &mut Ctx<'_>, table: &Name, from: &str, to: &str) {
 }
 
 fn add_primary_key(cx: &mut Ctx<'_>, table: &Name, pk: &PrimaryKey) {
+    if pk.attached_to.is_some() {
+        let hz = hazards::add_primary_key(table);
+        cx.push(super::attached_key::create_primary(table, pk), hz);
+        return;
+    }
     cx.push(
         format!(
             "ALTER TABLE {} ADD {}PRIMARY KEY ({}){}{}",
@@ -378,6 +396,13 @@ fn add_primary_key(cx: &mut Ctx<'_>, table: &Name, pk: &PrimaryKey) {
 }
 
 fn drop_primary_key(cx: &mut Ctx<'_>, table: &Name, pk: &PrimaryKey) {
+    if pk.attached_to.is_some() {
+        cx.push(
+            super::attached_key::drop_primary(table, pk),
+            vec![lock(table)],
+        );
+        return;
+    }
     cx.push(
         format!(
             "ALTER TABLE {} DROP CONSTRAINT {}",
@@ -397,6 +422,11 @@ fn drop_primary_key(cx: &mut Ctx<'_>, table: &Name, pk: &PrimaryKey) {
 fn add_unique(cx: &mut Ctx<'_>, table: &Name, u: &Unique) {
     let t = qname(table);
     let hz = hazards::add_unique(table, u, cx.online);
+    // Not concurrently: the statement asks the catalog inside a `DO`.
+    if u.attached_to.is_some() {
+        cx.push(super::attached_key::create_unique(table, u), hz);
+        return;
+    }
     match (&u.name, cx.online) {
         (Some(n), true) => {
             let ix = Index {
@@ -442,6 +472,13 @@ fn add_unique(cx: &mut Ctx<'_>, table: &Name, u: &Unique) {
 }
 
 fn drop_unique(cx: &mut Ctx<'_>, table: &Name, u: &Unique) {
+    if u.attached_to.is_some() {
+        cx.push(
+            super::attached_key::drop_unique(table, u),
+            vec![lock(table)],
+        );
+        return;
+    }
     cx.push(
         format!(
             "ALTER TABLE {} DROP CONSTRAINT {}",
