@@ -1415,6 +1415,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 Rule::nulls_not_distinct => ix.nulls_not_distinct = true,
+                Rule::index_only => ix.invalid = true,
                 Rule::table_with => self.options(&c, &mut ix.options),
                 Rule::attr_comment => {
                     let v = self.string_child(&c).unwrap_or_default();

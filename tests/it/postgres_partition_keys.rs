@@ -101,3 +101,15 @@ async fn inspect_writes_only_the_partitions_own_keys() {
     )
     .await;
 }
+
+/// A parent's index made `ON ONLY` stays invalid until every partition's
+/// index is attached to it: here the eu partition's is, the us one has
+/// none.
+const ON_ONLY: &str = "CREATE INDEX orders_ref ON ONLY orders (ref); \
+    CREATE INDEX eu_ref_idx ON orders_eu (ref); \
+    ALTER INDEX orders_ref ATTACH PARTITION eu_ref_idx;";
+
+cases! {
+    parent_index_on_only_left_invalid: ORDERS => &with(&[ORDERS, ON_ONLY]);
+    parent_index_on_only_left_invalid_from_nothing: "" => &with(&[ORDERS, ON_ONLY]);
+}

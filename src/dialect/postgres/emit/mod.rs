@@ -42,6 +42,10 @@ struct Out {
     enums: Vec<Statement>,
     main: Vec<Statement>,
     main_tail: Vec<Statement>,
+    /// After `main_tail`: a partition's own index attached by hand to a
+    /// parent's index made `ON ONLY` there (once every partition the plan
+    /// makes exists, or the server would make the index on them too).
+    attach: Vec<Statement>,
     concurrent: Vec<Statement>,
     validate: Vec<Statement>,
 }
@@ -110,10 +114,12 @@ pub fn emit(plan: &Plan, options: &EmitOptions) -> Result<Script, EmitError> {
         enums,
         mut main,
         main_tail,
+        attach,
         concurrent,
         validate,
     } = cx.out;
     main.extend(main_tail);
+    main.extend(attach);
     let mut phases = Vec::new();
     let mut first = true;
     for (transactional, statements) in [

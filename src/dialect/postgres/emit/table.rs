@@ -90,11 +90,19 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
         cx.push(super::attached_key::create_unique(&t.name, u), vec![]);
     }
     for ix in &t.indexes {
-        let s = match &ix.attached_to {
-            Some(parent) => super::attached_index::create(&t.name, parent, ix),
-            None => create_index_sql(&t.name, ix, false),
-        };
-        cx.push(s, vec![]);
+        match &ix.attached_to {
+            Some(parent) => {
+                cx.push(super::attached_index::create(&t.name, parent, ix), vec![]);
+                attach_by_hand(cx, &t.name, parent, ix);
+            }
+            None => only_at_end(
+                cx,
+                &t.name,
+                ix,
+                create_index_sql(&t.name, ix, false),
+                vec![],
+            ),
+        }
     }
     if let Some(c) = &t.comment {
         cx.push(
@@ -115,7 +123,8 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
             );
         }
     }
-    for ix in &t.indexes {
+    // An `ON ONLY` index's comment follows it at the end (`only_at_end`).
+    for ix in t.indexes.iter().filter(|ix| !ix.invalid) {
         index_comment(cx, &t.name, ix);
     }
     for c in t.checks.iter().filter(|c| c.not_valid) {
@@ -567,6 +576,11 @@ fn add_index(cx: &mut Ctx<'_>, table: &Name, ix: &Index) {
     if let Some(parent) = &ix.attached_to {
         cx.push(super::attached_index::create(table, parent, ix), hz);
         index_comment(cx, table, ix);
+        attach_by_hand(cx, table, parent, ix);
+        return;
+    }
+    if ix.invalid {
+        only_at_end(cx, table, ix, create_index_sql(table, ix, false), hz);
         return;
     }
     if cx.online {
@@ -587,6 +601,40 @@ fn add_index(cx: &mut Ctx<'_>, table: &Name, ix: &Index) {
         cx.push(create_index_sql(table, ix, false), hz);
         index_comment(cx, table, ix);
     }
+}
+
+/// A partitioned table's index wanted `ON ONLY` is made at the end of the
+/// main phase, once the partitions the plan makes exist (the server would
+/// make it on them too); any other index where it is.
+fn only_at_end(
+    cx: &mut Ctx<'_>,
+    table: &Name,
+    ix: &Index,
+    sql: String,
+    hz: Vec<crate::plan::Hazard>,
+) {
+    if ix.invalid {
+        let s = cx.stmt(sql, hz);
+        cx.out.main_tail.push(s);
+        if let (Some(c), Some(n)) = (&ix.comment, &ix.name) {
+            let sql = format!(
+                "COMMENT ON INDEX {} IS {}",
+                qname(&index_name(table, n)),
+                literal(c)
+            );
+            let s = cx.stmt(sql, vec![]);
+            cx.out.main_tail.push(s);
+        }
+    } else {
+        cx.push(sql, hz);
+    }
+}
+
+/// A partition's own index attached to a parent's index made `ON ONLY`
+/// is attached by hand, after that is made.
+fn attach_by_hand(cx: &mut Ctx<'_>, table: &Name, parent: &str, ix: &Index) {
+    let s = cx.stmt(super::attached_index::attach(table, parent, ix), vec![]);
+    cx.out.attach.push(s);
 }
 
 fn drop_index(cx: &mut Ctx<'_>, table: &Name, ix: &Index) {
