@@ -498,6 +498,14 @@ pub struct PrimaryKey {
     /// MySQL/MariaDB; SQLite keeps none (validation refuses it, E0239).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// On a PostgreSQL partition: the parent's key this one is attached
+    /// to (the parent has a key of the same definition, and the
+    /// partition's own key, under a name of its own, is the one the
+    /// server attached). Never written in a file: the dialect's
+    /// normalization derives it on both sides alike, and the emitter reads
+    /// it to rename the key the parent's made rather than add a second.
+    #[serde(skip)]
+    pub attached_to: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -518,6 +526,14 @@ pub struct Unique {
     /// `COMMENT ON CONSTRAINT` (PostgreSQL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// On a PostgreSQL partition: the parent's key this one is attached
+    /// to (the parent has a key of the same definition, and the
+    /// partition's own key, under a name of its own, is the one the
+    /// server attached). Never written in a file: the dialect's
+    /// normalization derives it on both sides alike, and the emitter reads
+    /// it to rename the key the parent's made rather than add a second.
+    #[serde(skip)]
+    pub attached_to: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1034,6 +1034,7 @@ impl<'a> Lowerer<'a> {
         let mut mine = Vec::new();
         if inline.pk {
             t.primary_key = Some(PrimaryKey {
+                attached_to: None,
                 comment: None,
                 name: None,
                 columns: vec![cname.to_string()],
@@ -1050,6 +1051,7 @@ impl<'a> Lowerer<'a> {
         }
         for sp in inline.uniques {
             let u = Unique {
+                attached_to: None,
                 comment: None,
                 name: None,
                 columns: vec![cname.to_string()],
@@ -1252,6 +1254,7 @@ impl<'a> Lowerer<'a> {
             .map(|c| self.col_list(&c))
             .unwrap_or_default();
         let mut pk = PrimaryKey {
+            attached_to: None,
             comment: None,
             name,
             columns: cols,
@@ -1286,6 +1289,7 @@ impl<'a> Lowerer<'a> {
     fn t_unique(&mut self, p: &P<'a>, t: &mut Table) -> Option<Member> {
         let sp = self.span(p);
         let mut u = Unique {
+            attached_to: None,
             comment: None,
             name: self.constraint_name(p),
             columns: Vec::new(),
@@ -1411,6 +1415,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 Rule::nulls_not_distinct => ix.nulls_not_distinct = true,
+                Rule::index_only => ix.invalid = true,
                 Rule::table_with => self.options(&c, &mut ix.options),
                 Rule::attr_comment => {
                     let v = self.string_child(&c).unwrap_or_default();

@@ -733,7 +733,7 @@ fn view(v: &View, block: Option<&Block<Member>>, ind: &str, ns: Option<&str>) ->
             Member::Index(i) => v
                 .indexes
                 .get(*i)
-                .map(|x| format!("{inner}{}", index(x)))
+                .map(|x| format!("{inner}{}", index(x, false)))
                 .unwrap_or_default(),
             Member::Comment => v
                 .comment
@@ -959,7 +959,13 @@ fn member(
         Member::Index(i) => t
             .indexes
             .get(*i)
-            .map(|x| format!("{inner}{}", index(x)))
+            .map(|x| {
+                // Only a partitioned table's index can be left incomplete
+                // on purpose (`ON ONLY`); any other invalid one is a failed
+                // build, which the file wants built again.
+                let only = x.invalid && matches!(t.partition, Some(Partitioning::By { .. }));
+                format!("{inner}{}", index(x, only))
+            })
             .unwrap_or_default(),
         Member::Comment => t
             .comment
@@ -1286,7 +1292,8 @@ fn with_options(options: &BTreeMap<String, String>) -> String {
     format!(" with ({})", opts.join(", "))
 }
 
-fn index(x: &Index) -> String {
+/// `only`: the index is a partitioned table's made `ON ONLY`.
+fn index(x: &Index, only: bool) -> String {
     let (kind, method) = match x.method.as_deref() {
         Some(m @ ("fulltext" | "spatial")) => (format!("{m} "), None),
         other => (String::new(), other),
@@ -1337,6 +1344,9 @@ fn index(x: &Index) -> String {
         s.push_str(&format!(" comment {}", text::string(c)));
     }
     s.push_str(&renamed(&x.renamed_from));
+    if only {
+        s.push_str(" only");
+    }
     if let Some(w) = &x.predicate {
         let e = w.as_str();
         if parses_whole(Rule::where_only, e) && !text::is_sole_paren_group(e) {

@@ -208,6 +208,7 @@ fn gen_table(rng: &mut Rng, d: DialectKind, name: &str, earlier: &[Table]) -> Ta
     let mut t = Table::new(Name::new(name));
     t.columns.push(Column::new("id", pk_type(d)));
     t.primary_key = Some(PrimaryKey {
+        attached_to: None,
         comment: None,
         name: None,
         columns: vec!["id".into()],
@@ -276,6 +277,7 @@ fn add_random_index(rng: &mut Rng, d: DialectKind, t: &mut Table) {
     if rng.chance(30) {
         if t.uniques.iter().all(|u| u.columns != [col.clone()]) {
             t.uniques.push(Unique {
+                attached_to: None,
                 comment: None,
                 name: Some(format!("{}_{}_uq", t.name.name, col)),
                 columns: vec![col],

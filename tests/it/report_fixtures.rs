@@ -40,6 +40,7 @@ pub fn table(name: Name, columns: Vec<Column>, pk: &[&str]) -> Table {
     t.columns = columns;
     if !pk.is_empty() {
         t.primary_key = Some(PrimaryKey {
+            attached_to: None,
             comment: None,
             name: None,
             columns: pk.iter().map(|c| c.to_string()).collect(),
@@ -84,6 +85,7 @@ pub fn users() -> Table {
         &["id"],
     );
     t.uniques.push(Unique {
+        attached_to: None,
         comment: None,
         name: None,
         columns: vec!["email".into()],

@@ -237,6 +237,7 @@ async fn missing_file_reads_empty_and_apply_creates_it() {
     let mut t = strata::ir::Table::new(Name::new("t"));
     t.columns.push(Column::new("id", "integer"));
     t.primary_key = Some(strata::ir::PrimaryKey {
+        attached_to: None,
         comment: None,
         name: None,
         columns: vec!["id".into()],

@@ -65,6 +65,7 @@ fn users() -> Table {
         nullable("name", "text"),
     ];
     t.primary_key = Some(PrimaryKey {
+        attached_to: None,
         comment: None,
         name: None,
         columns: vec!["id".into()],

@@ -472,7 +472,7 @@ fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
             let name = name.clone();
             let columns: Vec<BoxedStrategy<Column>> = cols.iter().map(|c| column(c.clone())).collect();
             let unique = (opt(ident()), subset(cols.clone()), any::<bool>(), deferral(), opt(ident()), opt(text_value()))
-                .prop_map(|(name, columns, nulls_not_distinct, deferral, renamed_from, comment)| Unique { comment, name, columns, nulls_not_distinct, deferral, renamed_from, options: Default::default() });
+                .prop_map(|(name, columns, nulls_not_distinct, deferral, renamed_from, comment)| Unique { comment, name, columns, nulls_not_distinct, deferral, renamed_from, options: Default::default(), attached_to: None });
             let check = (opt(ident()), bool_expr(), any::<bool>(), opt(ident()), opt(text_value()))
                 .prop_map(|(name, expr, not_valid, renamed_from, comment)| Check { comment, name, expr, not_valid, renamed_from, no_inherit: false, column: None });
             let fk = (opt(ident()), subset(cols.clone()), prop::sample::select(refs.clone()), prop::collection::vec(ident(), 1..3), action(), action(), deferral(), prop::sample::select(vec![MatchType::Simple, MatchType::Full, MatchType::Partial]), any::<bool>(), opt(ident()), opt(text_value()))
@@ -480,7 +480,7 @@ fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
                     let n = columns.len().min(ref_columns.len());
                     ForeignKey { comment, name, columns: columns[..n].to_vec(), ref_table, ref_columns: ref_columns[..n].to_vec(), on_delete, on_update, deferral, match_type, not_valid, renamed_from }
                 });
-            let pk = (opt(ident()), subset(cols.clone()), opt(text_value())).prop_map(|(name, columns, comment)| PrimaryKey { comment, name, columns, deferral: Default::default(), options: Default::default() });
+            let pk = (opt(ident()), subset(cols.clone()), opt(text_value())).prop_map(|(name, columns, comment)| PrimaryKey { comment, name, columns, deferral: Default::default(), options: Default::default(), attached_to: None });
             let options = prop::collection::btree_map(ident(), prop::sample::select(vec!["InnoDB", "70", "true", "has space", "-1", "utf8mb4"]).prop_map(str::to_string), 0..3);
             let partition = prop_oneof![
                 3 => Just(None),

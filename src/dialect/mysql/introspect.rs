@@ -552,6 +552,7 @@ fn indexes(rows: &Rows, schema: &mut Schema) {
                 None => {
                     if let IndexKey::Column(c) = part.key {
                         t.primary_key = Some(PrimaryKey {
+                            attached_to: None,
                             name: None,
                             columns: vec![c],
                             deferral: Default::default(),

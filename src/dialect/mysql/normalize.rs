@@ -164,6 +164,7 @@ fn uniques_from_indexes(t: &mut Table) {
                 .all(|p| matches!(p.key, IndexKey::Column(_)) && !p.desc && p.length.is_none());
         if plain {
             t.uniques.push(Unique {
+                attached_to: None,
                 comment: None,
                 name: ix.name,
                 columns: ix

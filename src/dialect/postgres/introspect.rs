@@ -269,8 +269,9 @@ fn build(mut rows: Rows) -> Result<Introspection, sqlx::Error> {
     for t in tables.into_values() {
         schema.tables.insert(t.name.clone(), t);
     }
-    // The indexes a parent's index made on its partitions are not theirs.
+    // The indexes and keys a parent's made on its partitions are not theirs.
     super::normalize::attach_indexes(&mut schema);
+    super::normalize::attach_keys(&mut schema);
 
     sequences(&rows.sequences, &serial_sequences, &mut schema)?;
     views(&rows.views, &mut matview_indexes, &mut schema)?;
@@ -485,6 +486,7 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
         match kind.as_str() {
             "p" => {
                 t.primary_key = Some(PrimaryKey {
+                    attached_to: None,
                     comment,
                     name: Some(name),
                     columns,
@@ -493,6 +495,7 @@ fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), 
                 })
             }
             "u" => t.uniques.push(Unique {
+                attached_to: None,
                 comment,
                 name: Some(name),
                 columns,

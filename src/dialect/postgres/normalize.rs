@@ -15,12 +15,15 @@
 mod collations;
 mod inheritance;
 mod objects;
+mod partition_keys;
 mod partitions;
 mod security;
 mod serials;
 
 pub use crate::ir::partition::{generated_name, made_index_name};
+pub(super) use partition_keys::attach_keys;
 pub(super) use partitions::attach_indexes;
+pub use serials::unfold_traded;
 
 use super::expr::{self, Context};
 use super::quote::{is_bare, is_plain_ident};
@@ -29,7 +32,6 @@ use crate::ir::{
     Column, FkAction, Identity, Index, IndexKey, Name, Schema, Sequence, SequenceOptions, Table,
 };
 
-pub use serials::unfold_traded;
 pub fn normalize(schema: &Schema) -> Schema {
     let mut out = schema.clone();
     out.dialect = Some(crate::ir::DialectKind::Postgres);
@@ -135,6 +137,7 @@ pub fn normalize(schema: &Schema) -> Schema {
     }
     inheritance::merged_columns(&mut out);
     attach_indexes(&mut out);
+    attach_keys(&mut out);
     out.views = std::mem::take(&mut out.views)
         .into_values()
         .map(|mut v| {

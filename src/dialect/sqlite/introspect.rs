@@ -243,6 +243,7 @@ fn table(name: &str, cols: &[ColumnRow], def: Option<&TableDef>) -> Table {
     pk.sort();
     if !pk.is_empty() {
         t.primary_key = Some(PrimaryKey {
+            attached_to: None,
             name: def
                 .and_then(|d| d.primary_key.as_ref())
                 .and_then(|p| p.name.clone()),
@@ -259,6 +260,7 @@ fn table(name: &str, cols: &[ColumnRow], def: Option<&TableDef>) -> Table {
         .uniques
         .iter()
         .map(|u| Unique {
+            attached_to: None,
             comment: None,
             name: u.name.clone(),
             columns: u.columns.iter().map(|c| column_name(&t, c)).collect(),

@@ -403,6 +403,7 @@ mod schema_tests {
         email.collation = Some("BINARY".into());
         t.columns = vec![id, email];
         t.primary_key = Some(PrimaryKey {
+            attached_to: None,
             name: None,
             columns: vec!["id".into()],
             deferral: Default::default(),

@@ -341,6 +341,7 @@ mod tests {
         // Strings of different lengths and spellings reference each other.
         let mut u = users();
         u.uniques.push(Unique {
+            attached_to: None,
             comment: None,
             name: None,
             columns: vec!["email".into()],

@@ -434,6 +434,7 @@ mod tests {
 
     fn unique(name: Option<&str>, cols: &[&str]) -> Unique {
         Unique {
+            attached_to: None,
             comment: None,
             name: name.map(str::to_string),
             columns: cols.iter().map(|c| c.to_string()).collect(),

@@ -4,7 +4,8 @@
 //! partition made after the parent's index, or the parent's index made
 //! after the partition), so the statement asks the catalog as it runs:
 //! the made index takes the partition's own name, or the index is made
-//! and the parent's index attaches it when it comes. Dropping one the
+//! and the parent's index attaches it when it comes (or is attached at
+//! once to a parent's index made `ON ONLY`, which makes none). Dropping one the
 //! parent's index still holds gives it back the name the server would
 //! have chosen (it cannot be dropped alone).
 
@@ -14,7 +15,7 @@ use crate::dialect::postgres::quote::{ident, literal, name as qname};
 use crate::ir::{Index, Name};
 
 /// `DO` with `body`, dollar-quoted under a tag the body does not hold.
-fn do_block(body: &str) -> String {
+pub(super) fn do_block(body: &str) -> String {
     let mut tag = "strata".to_string();
     while body.contains(&format!("${tag}$")) {
         tag.push('_');
@@ -44,6 +45,25 @@ pub(super) fn create(table: &Name, parent_index: &str, ix: &Index) -> String {
         parent = literal(parent_index),
         create = literal(&create_index_sql(table, ix, false)),
         own_lit = literal(own),
+    ))
+}
+
+/// Attaches partition `table`'s own index `ix` to the parent's index
+/// `parent_index` when that was made `ON ONLY` (nothing attached it): run
+/// after every other statement of the plan's main phase.
+pub(super) fn attach(table: &Name, parent_index: &str, ix: &Index) -> String {
+    let own = qname(&index_name(table, ix.name.as_deref().unwrap_or_default()));
+    let parent = qname(&index_name(table, parent_index));
+    do_block(&format!(
+        "BEGIN\n  \
+           IF to_regclass({parent_lit}) IS NOT NULL AND to_regclass({own_lit}) IS NOT NULL \
+             AND NOT EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass({own_lit})) THEN\n    \
+             EXECUTE {attach};\n  \
+           END IF;\n\
+         END;",
+        parent_lit = literal(&parent),
+        own_lit = literal(&own),
+        attach = literal(&format!("ALTER INDEX {parent} ATTACH PARTITION {own}")),
     ))
 }
 

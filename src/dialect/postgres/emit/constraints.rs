@@ -2,7 +2,7 @@
 //! them: primary key, unique, check, foreign key, exclusion.
 
 use crate::dialect::postgres::quote::{ident, idents, name as qname};
-use crate::ir::{Check, Deferral, Exclusion, ForeignKey, IndexKey, MatchType, Unique};
+use crate::ir::{Check, Deferral, Exclusion, ForeignKey, IndexKey, MatchType, PrimaryKey, Unique};
 
 pub(super) fn deferral(d: Deferral) -> &'static str {
     match d {
@@ -16,6 +16,16 @@ pub(super) fn constraint_name(n: &Option<String>) -> String {
     n.as_ref()
         .map(|n| format!("CONSTRAINT {} ", ident(n)))
         .unwrap_or_default()
+}
+
+pub(super) fn primary_key_def(pk: &PrimaryKey) -> String {
+    format!(
+        "{}PRIMARY KEY ({}){}{}",
+        constraint_name(&pk.name),
+        idents(&pk.columns),
+        super::table::with_params(&pk.options),
+        deferral(pk.deferral)
+    )
 }
 
 pub(super) fn unique_def(u: &Unique) -> String {

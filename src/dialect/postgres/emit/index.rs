@@ -54,7 +54,14 @@ pub(super) fn create_index_sql(table: &Name, ix: &Index, concurrently: bool) -> 
     if let Some(n) = &ix.name {
         s.push_str(&format!("{} ", ident(n)));
     }
-    s.push_str(&format!("ON {}", qname(table)));
+    // A partitioned table's index wanted incomplete (`only` in a file,
+    // invalid in the catalog) is not made on the partitions.
+    let only = if ix.invalid && !concurrently {
+        "ONLY "
+    } else {
+        ""
+    };
+    s.push_str(&format!("ON {only}{}", qname(table)));
     if let Some(m) = &ix.method {
         s.push_str(&format!(" USING {}", ident(m)));
     }

@@ -14,6 +14,7 @@
 //! `Change` that hands each change to the file of its object kind.
 
 mod attached_index;
+mod attached_key;
 mod collations;
 mod column;
 mod composites;
@@ -33,8 +34,8 @@ mod views;
 use super::hazards::hazard;
 use super::quote::{ident, literal, name as qname};
 use crate::dialect::{EmitError, EmitOptions, Phase, Script, Statement};
-use crate::diff::Change;
-use crate::ir::Name;
+use crate::diff::{Change, TableChange};
+use crate::ir::{Name, Partitioning};
 use crate::plan::{Hazard, HazardKind, Plan};
 
 #[derive(Default)]
@@ -43,6 +44,10 @@ struct Out {
     enums: Vec<Statement>,
     main: Vec<Statement>,
     main_tail: Vec<Statement>,
+    /// After `main_tail`: a partition's own index attached by hand to a
+    /// parent's index made `ON ONLY` there (once every partition the plan
+    /// makes exists, or the server would make the index on them too).
+    attach: Vec<Statement>,
     concurrent: Vec<Statement>,
     validate: Vec<Statement>,
 }
@@ -111,10 +116,12 @@ pub fn emit(plan: &Plan, options: &EmitOptions) -> Result<Script, EmitError> {
         enums,
         mut main,
         main_tail,
+        attach,
         concurrent,
         validate,
     } = cx.out;
     main.extend(main_tail);
+    main.extend(attach);
     let mut phases = Vec::new();
     let mut first = true;
     for (transactional, statements) in [
@@ -250,6 +257,16 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
                 table::table_change(cx, &mut current, tc)?;
                 if let Some((name, comment)) = table::added_comment(tc) {
                     table::constraint_comment(cx, &current, name, Some(comment));
+                }
+                // The schema lists no column of a partition, so no column
+                // change takes off the NOT NULL a dropped key leaves.
+                if let (TableChange::DropPrimaryKey(pk), Some(Partitioning::Of { .. })) =
+                    (tc, &from.partition)
+                {
+                    cx.push(
+                        attached_key::release_not_null(&current, &pk.columns),
+                        vec![],
+                    );
                 }
             }
         }

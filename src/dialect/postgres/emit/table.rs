@@ -31,7 +31,9 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
     if partition_of.is_none() {
         items.extend(t.columns.iter().map(column_def));
     }
-    if let Some(pk) = &t.primary_key {
+    // A key attached to the parent's cannot be said inline (the parent's
+    // key makes one first): it follows the table.
+    if let Some(pk) = t.primary_key.as_ref().filter(|p| p.attached_to.is_none()) {
         items.push(format!(
             "{}PRIMARY KEY ({}){}{}",
             constraint_name(&pk.name),
@@ -40,7 +42,12 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
             deferral(pk.deferral)
         ));
     }
-    items.extend(t.uniques.iter().map(unique_def));
+    items.extend(
+        t.uniques
+            .iter()
+            .filter(|u| u.attached_to.is_none())
+            .map(unique_def),
+    );
     // NOT VALID is ignored inside CREATE TABLE: such checks come after.
     items.extend(
         t.checks
@@ -76,12 +83,26 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
         sql.push_str(&format!(" WITH ({})", params.join(", ")));
     }
     cx.push(sql, vec![]);
+    if let Some(pk) = t.primary_key.as_ref().filter(|p| p.attached_to.is_some()) {
+        cx.push(super::attached_key::create_primary(&t.name, pk), vec![]);
+    }
+    for u in t.uniques.iter().filter(|u| u.attached_to.is_some()) {
+        cx.push(super::attached_key::create_unique(&t.name, u), vec![]);
+    }
     for ix in &t.indexes {
-        let s = match &ix.attached_to {
-            Some(parent) => super::attached_index::create(&t.name, parent, ix),
-            None => create_index_sql(&t.name, ix, false),
-        };
-        cx.push(s, vec![]);
+        match &ix.attached_to {
+            Some(parent) => {
+                cx.push(super::attached_index::create(&t.name, parent, ix), vec![]);
+                attach_by_hand(cx, &t.name, parent, ix);
+            }
+            None => only_at_end(
+                cx,
+                &t.name,
+                ix,
+                create_index_sql(&t.name, ix, false),
+                vec![],
+            ),
+        }
     }
     if let Some(c) = &t.comment {
         cx.push(
@@ -102,7 +123,8 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
             );
         }
     }
-    for ix in &t.indexes {
+    // An `ON ONLY` index's comment follows it at the end (`only_at_end`).
+    for ix in t.indexes.iter().filter(|ix| !ix.invalid) {
         index_comment(cx, &t.name, ix);
     }
     for c in t.checks.iter().filter(|c| c.not_valid) {
@@ -370,6 +392,11 @@ fn rename_column(cx: &mut Ctx<'_>, table: &Name, from: &str, to: &str) {
 }
 
 fn add_primary_key(cx: &mut Ctx<'_>, table: &Name, pk: &PrimaryKey) {
+    if pk.attached_to.is_some() {
+        let hz = hazards::add_primary_key(table);
+        cx.push(super::attached_key::create_primary(table, pk), hz);
+        return;
+    }
     cx.push(
         format!(
             "ALTER TABLE {} ADD {}PRIMARY KEY ({}){}{}",
@@ -384,6 +411,13 @@ fn add_primary_key(cx: &mut Ctx<'_>, table: &Name, pk: &PrimaryKey) {
 }
 
 fn drop_primary_key(cx: &mut Ctx<'_>, table: &Name, pk: &PrimaryKey) {
+    if pk.attached_to.is_some() {
+        cx.push(
+            super::attached_key::drop_primary(table, pk),
+            vec![lock(table)],
+        );
+        return;
+    }
     cx.push(
         format!(
             "ALTER TABLE {} DROP CONSTRAINT {}",
@@ -403,6 +437,11 @@ fn drop_primary_key(cx: &mut Ctx<'_>, table: &Name, pk: &PrimaryKey) {
 fn add_unique(cx: &mut Ctx<'_>, table: &Name, u: &Unique) {
     let t = qname(table);
     let hz = hazards::add_unique(table, u, cx.online);
+    // Not concurrently: the statement asks the catalog inside a `DO`.
+    if u.attached_to.is_some() {
+        cx.push(super::attached_key::create_unique(table, u), hz);
+        return;
+    }
     match (&u.name, cx.online) {
         (Some(n), true) => {
             let ix = Index {
@@ -448,6 +487,13 @@ fn add_unique(cx: &mut Ctx<'_>, table: &Name, u: &Unique) {
 }
 
 fn drop_unique(cx: &mut Ctx<'_>, table: &Name, u: &Unique) {
+    if u.attached_to.is_some() {
+        cx.push(
+            super::attached_key::drop_unique(table, u),
+            vec![lock(table)],
+        );
+        return;
+    }
     cx.push(
         format!(
             "ALTER TABLE {} DROP CONSTRAINT {}",
@@ -536,6 +582,11 @@ fn add_index(cx: &mut Ctx<'_>, table: &Name, ix: &Index) {
     if let Some(parent) = &ix.attached_to {
         cx.push(super::attached_index::create(table, parent, ix), hz);
         index_comment(cx, table, ix);
+        attach_by_hand(cx, table, parent, ix);
+        return;
+    }
+    if ix.invalid {
+        only_at_end(cx, table, ix, create_index_sql(table, ix, false), hz);
         return;
     }
     if cx.online {
@@ -556,6 +607,40 @@ fn add_index(cx: &mut Ctx<'_>, table: &Name, ix: &Index) {
         cx.push(create_index_sql(table, ix, false), hz);
         index_comment(cx, table, ix);
     }
+}
+
+/// A partitioned table's index wanted `ON ONLY` is made at the end of the
+/// main phase, once the partitions the plan makes exist (the server would
+/// make it on them too); any other index where it is.
+fn only_at_end(
+    cx: &mut Ctx<'_>,
+    table: &Name,
+    ix: &Index,
+    sql: String,
+    hz: Vec<crate::plan::Hazard>,
+) {
+    if ix.invalid {
+        let s = cx.stmt(sql, hz);
+        cx.out.main_tail.push(s);
+        if let (Some(c), Some(n)) = (&ix.comment, &ix.name) {
+            let sql = format!(
+                "COMMENT ON INDEX {} IS {}",
+                qname(&index_name(table, n)),
+                literal(c)
+            );
+            let s = cx.stmt(sql, vec![]);
+            cx.out.main_tail.push(s);
+        }
+    } else {
+        cx.push(sql, hz);
+    }
+}
+
+/// A partition's own index attached to a parent's index made `ON ONLY`
+/// is attached by hand, after that is made.
+fn attach_by_hand(cx: &mut Ctx<'_>, table: &Name, parent: &str, ix: &Index) {
+    let s = cx.stmt(super::attached_index::attach(table, parent, ix), vec![]);
+    cx.out.attach.push(s);
 }
 
 fn drop_index(cx: &mut Ctx<'_>, table: &Name, ix: &Index) {

@@ -87,7 +87,9 @@ fn settle(table: &str, indexes: Vec<Index>, own: &[Index], reaching: &[&Index]) 
         if alike.is_empty() {
             continue;
         }
-        if let (Some(i), 1) = (made, alike.len()) {
+        // A parent's index made `ON ONLY` (invalid) made none: each is
+        // attached by hand.
+        if let (Some(i), 1, false) = (made, alike.len(), p.invalid) {
             indexes[i] = None;
         } else if direct {
             let i = made.unwrap_or(alike[0]);
@@ -124,6 +126,7 @@ fn same_definition(a: &Index, b: &Index) -> bool {
         renamed_from: None,
         options: BTreeMap::new(),
         attached_to: None,
+        invalid: false,
         ..ix.clone()
     };
     bare(a) == bare(b)

@@ -1,0 +1,178 @@
+//! A partition's primary key and unique constraints beside its parent's.
+//! A key on a partitioned table is made on each partition too, attached
+//! to it (`conparentid`, `conislocal` false): a partition's key of the
+//! same definition is attached as it is, under its own name (also
+//! `ALTER INDEX parent_pkey ATTACH PARTITION part_pkey`); otherwise the
+//! server makes one, named as `ADD PRIMARY KEY` / `ADD UNIQUE` without a
+//! name would (`part_pkey`, `part_a_b_key`, a number after the label when
+//! that is taken). A made key comes and goes with the parent's, so it is
+//! not the partition's own: it is left out of the schema, on both sides
+//! alike. One under another name is the partition's own, attached: it is
+//! kept, marked with the parent key it is attached to
+//! ([`PrimaryKey::attached_to`], [`Unique::attached_to`]), so that the
+//! emitter renames the made key rather than adding a second one (which
+//! the server refuses for a primary key, and makes beside it for a
+//! unique constraint).
+//!
+//! Run on the introspected schema (so that `inspect` does not write the
+//! made keys) and again in normalization (so that a file listing them
+//! compares equal to a database, and both sides get `attached_to`).
+
+use std::collections::BTreeMap;
+
+use super::generated_name;
+use crate::ir::{Name, Partitioning, PrimaryKey, Schema, Table, Unique};
+
+/// A partitioned table's keys, which each of its partitions gets too.
+#[derive(Clone, Default)]
+struct Keys {
+    primary: Option<PrimaryKey>,
+    uniques: Vec<Unique>,
+}
+
+/// Drops the partitions' made keys and marks the attached ones. (A
+/// partitioned partition, two levels, is not modeled: a table is either
+/// partitioned or a partition.)
+pub fn attach_keys(schema: &mut Schema) {
+    let parents: BTreeMap<Name, Keys> = schema
+        .tables
+        .iter()
+        .filter(|(_, t)| matches!(t.partition, Some(Partitioning::By { .. })))
+        .map(|(n, t)| {
+            let keys = Keys {
+                primary: t.primary_key.clone(),
+                uniques: t.uniques.clone(),
+            };
+            (n.clone(), keys)
+        })
+        .collect();
+    for t in schema.tables.values_mut() {
+        let Some(Partitioning::Of { parent, .. }) = &t.partition else {
+            continue;
+        };
+        if let Some(keys) = parents.get(parent) {
+            settle(t, keys);
+        }
+    }
+}
+
+/// Partition `t`'s keys against the ones its parent passes on.
+fn settle(t: &mut Table, parent: &Keys) {
+    let table = t.name.name.clone();
+    // Derived afresh each time: introspection settles once, normalization
+    // again.
+    if let Some(pk) = &mut t.primary_key {
+        pk.attached_to = None;
+    }
+    for u in &mut t.uniques {
+        u.attached_to = None;
+    }
+    if let (Some(own), Some(p)) = (&mut t.primary_key, &parent.primary) {
+        if own.columns == p.columns {
+            if made_for(own.name.as_deref(), &generated_name(&table, &[], "pkey")) {
+                t.primary_key = None;
+            } else {
+                own.attached_to = p.name.clone();
+            }
+        }
+    }
+    let mut uniques: Vec<Option<Unique>> = std::mem::take(&mut t.uniques)
+        .into_iter()
+        .map(Some)
+        .collect();
+    for p in &parent.uniques {
+        let cols: Vec<&str> = p.columns.iter().map(String::as_str).collect();
+        let server = generated_name(&table, &cols, "key");
+        let alike: Vec<usize> = (0..uniques.len())
+            .filter(|&i| {
+                uniques[i]
+                    .as_ref()
+                    .is_some_and(|u| u.attached_to.is_none() && same_unique(u, p))
+            })
+            .collect();
+        let made = alike.iter().copied().find(|&i| {
+            uniques[i]
+                .as_ref()
+                .is_some_and(|u| made_for(u.name.as_deref(), &server))
+        });
+        match (made, alike.first()) {
+            (_, None) => {}
+            (Some(i), _) if alike.len() == 1 => uniques[i] = None,
+            (made, Some(&first)) => {
+                if let Some(u) = uniques[made.unwrap_or(first)].as_mut() {
+                    u.attached_to = p.name.clone();
+                }
+            }
+        }
+    }
+    t.uniques = uniques.into_iter().flatten().collect();
+}
+
+/// Whether the server would attach one unique constraint to the other.
+fn same_unique(a: &Unique, b: &Unique) -> bool {
+    a.columns == b.columns && a.nulls_not_distinct == b.nulls_not_distinct
+}
+
+/// Whether `name` is the server's name `server` for a made key, with the
+/// number it adds after the label when that name was taken.
+fn made_for(name: Option<&str>, server: &str) -> bool {
+    let Some(name) = name else {
+        return true;
+    };
+    name == server || {
+        let bare = name.trim_end_matches(|c: char| c.is_ascii_digit());
+        bare.len() < name.len() && bare == server
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Expr;
+
+    fn pk(name: &str, cols: &[&str]) -> PrimaryKey {
+        PrimaryKey {
+            name: Some(name.into()),
+            columns: cols.iter().map(|c| c.to_string()).collect(),
+            deferral: Default::default(),
+            options: Default::default(),
+            comment: None,
+            attached_to: None,
+        }
+    }
+
+    fn partition(name: &str, primary: Option<PrimaryKey>) -> Table {
+        let mut t = Table::new(Name::new(name));
+        t.partition = Some(Partitioning::Of {
+            parent: Name::new("p"),
+            bound: Expr::new("default"),
+        });
+        t.primary_key = primary;
+        t
+    }
+
+    #[test]
+    fn a_made_key_goes_and_an_own_one_is_marked() {
+        let mut s = Schema::default();
+        let mut p = Table::new(Name::new("p"));
+        p.partition = Some(Partitioning::By {
+            by: Expr::new("list (a)"),
+        });
+        p.primary_key = Some(pk("p_pkey", &["a"]));
+        for t in [
+            p,
+            partition("x", Some(pk("x_pkey1", &["a"]))),
+            partition("y", Some(pk("own", &["a"]))),
+            partition("z", None),
+        ] {
+            s.tables.insert(t.name.clone(), t);
+        }
+        attach_keys(&mut s);
+        let key = |t: &str| s.tables[&Name::new(t)].primary_key.clone();
+        assert_eq!(key("x"), None);
+        assert_eq!(key("z"), None);
+        let y = key("y").expect("own key kept");
+        assert_eq!(y.attached_to.as_deref(), Some("p_pkey"));
+        assert!(key("p").is_some_and(|k| k.attached_to.is_none()));
+    }
+}
