@@ -81,13 +81,13 @@ pairs! {
     // parent's, in both directions (rows: `shared_column_rows_survive`).
     inherited_shared_column_widened (false):
         &format!("{P}table c inherits p {{\n  qty int?\n  own text?\n}}") =>
-        &format!("table p {{\n  id int?\n  qty bigint?\n}}\ntable c inherits p {{\n  qty bigint?\n  own text?\n}}");
+        "table p {\n  id int?\n  qty bigint?\n}\ntable c inherits p {\n  qty bigint?\n  own text?\n}";
     inherited_shared_column_narrowed (false):
-        &format!("table p {{\n  id int?\n  qty bigint?\n}}\ntable c inherits p {{\n  qty bigint?\n  own text?\n}}") =>
+        "table p {\n  id int?\n  qty bigint?\n}\ntable c inherits p {\n  qty bigint?\n  own text?\n}" =>
         &format!("{P}table c inherits p {{\n  qty int?\n  own text?\n}}");
     inherited_shared_column_widened_through_a_grandchild (false):
         &format!("{P}table c inherits p {{\n  qty int?\n}}\ntable g inherits c {{\n  qty int?\n  own text?\n}}") =>
-        &format!("table p {{\n  id int?\n  qty numeric?\n}}\ntable c inherits p {{\n  qty numeric?\n}}\ntable g inherits c {{\n  qty numeric?\n  own text?\n}}");
+        "table p {\n  id int?\n  qty numeric?\n}\ntable c inherits p {\n  qty numeric?\n}\ntable g inherits c {\n  qty numeric?\n  own text?\n}";
 }
 
 /// Only the comment changes: a `COMMENT ON TRIGGER`, not a drop and a
