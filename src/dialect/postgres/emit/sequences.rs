@@ -114,7 +114,8 @@ pub(super) fn alter_sequence(cx: &mut Ctx<'_>, from: &Sequence, to: &Sequence) {
         });
     }
     if !parts.is_empty() {
-        let bigint = |s: &Sequence| {
+        // No type is bigint, as the server makes a sequence by default.
+        let type_of = |s: &Sequence| {
             s.data_type
                 .as_ref()
                 .map_or("bigint".to_string(), |t| t.as_str().to_string())
@@ -122,8 +123,8 @@ pub(super) fn alter_sequence(cx: &mut Ctx<'_>, from: &Sequence, to: &Sequence) {
         sequence_bounds::keep_in_bounds(
             cx,
             &sequence_bounds::named_sequence(&qname(&to.name)),
-            sequence_bounds::bounds(&bigint(from), &seq_options(from)),
-            sequence_bounds::bounds(&bigint(to), &seq_options(to)),
+            sequence_bounds::bounds(&type_of(from), &seq_options(from)),
+            sequence_bounds::bounds(&type_of(to), &seq_options(to)),
             to.increment.unwrap_or(1) > 0,
         );
         cx.push(
