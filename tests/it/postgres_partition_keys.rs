@@ -131,3 +131,27 @@ cases! {
     foreign_keys_beside_partition_own_keys: &with(&[ORDERS, EU_OWN, PARENT_KEYS]) =>
         &with(&[ORDERS, EU_OWN, PARENT_KEYS, FOREIGN_KEYS]);
 }
+
+/// `inspect` prints a parent's index made `ON ONLY` with `only`, and the
+/// file reads back to it and makes it so on an empty database.
+#[tokio::test]
+async fn inspect_prints_an_on_only_index_with_only() {
+    let Some(db) = PgDb::create("pgpartkeys_only").await else {
+        return;
+    };
+    exec(&db.url, &with(&[ORDERS, ON_ONLY])).await;
+    let i = inspect(&db.url).await;
+    let d: &dyn Dialect = dialect::for_kind(DialectKind::Postgres);
+    let normalized = d.normalize(&i.schema);
+    let printed = strata::syntax::print(&i.schema);
+    assert!(printed.contains("index orders_ref (ref) only"), "{printed}");
+    assert!(printed.contains("index eu_ref_idx (ref)\n"), "{printed}");
+    crate::postgres::printed_file_adopts(
+        &db.url,
+        &i.schema,
+        &normalized,
+        &printed,
+        "pgpartkeys_only_fresh",
+    )
+    .await;
+}
