@@ -113,3 +113,45 @@ cases! {
     parent_index_on_only_left_invalid: ORDERS => &with(&[ORDERS, ON_ONLY]);
     parent_index_on_only_left_invalid_from_nothing: "" => &with(&[ORDERS, ON_ONLY]);
 }
+
+/// Foreign keys from and to partitioned tables: the server clones each
+/// onto every partition (and, to a partitioned table, one per partition
+/// it references), `conparentid` set; none of them is a partition's own.
+const FOREIGN_KEYS: &str = "CREATE TABLE shipments (id int, region text, order_id int, \
+      FOREIGN KEY (region, order_id) REFERENCES orders) PARTITION BY RANGE (id); \
+    CREATE TABLE shipments_1 PARTITION OF shipments FOR VALUES FROM (0) TO (1000); \
+    CREATE TABLE notes (region text, order_id int, \
+      FOREIGN KEY (region, order_id) REFERENCES orders ON DELETE CASCADE);";
+
+cases! {
+    parent_index_made_complete_over_on_only: &with(&[ORDERS, ON_ONLY]) =>
+        &with(&[ORDERS, "CREATE INDEX orders_ref ON orders (ref);"]);
+    foreign_keys_cloned_onto_partitions_are_not_theirs: &with(&[ORDERS, PARENT_KEYS]) =>
+        &with(&[ORDERS, PARENT_KEYS, FOREIGN_KEYS]);
+    foreign_keys_beside_partition_own_keys: &with(&[ORDERS, EU_OWN, PARENT_KEYS]) =>
+        &with(&[ORDERS, EU_OWN, PARENT_KEYS, FOREIGN_KEYS]);
+}
+
+/// `inspect` prints a parent's index made `ON ONLY` with `only`, and the
+/// file reads back to it and makes it so on an empty database.
+#[tokio::test]
+async fn inspect_prints_an_on_only_index_with_only() {
+    let Some(db) = PgDb::create("pgpartkeys_only").await else {
+        return;
+    };
+    exec(&db.url, &with(&[ORDERS, ON_ONLY])).await;
+    let i = inspect(&db.url).await;
+    let d: &dyn Dialect = dialect::for_kind(DialectKind::Postgres);
+    let normalized = d.normalize(&i.schema);
+    let printed = strata::syntax::print(&i.schema);
+    assert!(printed.contains("index orders_ref (ref) only"), "{printed}");
+    assert!(printed.contains("index eu_ref_idx (ref)\n"), "{printed}");
+    crate::postgres::printed_file_adopts(
+        &db.url,
+        &i.schema,
+        &normalized,
+        &printed,
+        "pgpartkeys_only_fresh",
+    )
+    .await;
+}

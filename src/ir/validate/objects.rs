@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::suggest::help_for;
 use super::Problem;
-use crate::ir::{DialectKind, IndexKey, ObjectRef, Schema, Table};
+use crate::ir::{DialectKind, IndexKey, ObjectRef, Partitioning, Schema, Table};
 
 /// E0235: a domain names two of its checks alike.
 pub(super) fn domains(schema: &Schema, out: &mut Vec<Problem>) {
@@ -106,6 +106,37 @@ pub(super) fn constraint_comments(schema: &Schema, table: &Table, out: &mut Vec<
     }
 }
 
+/// E0246: `only` on an index of a table that is not partitioned (or
+/// outside PostgreSQL): nothing but a PostgreSQL partitioned table's
+/// index can be made `ON ONLY` and stay so; any other would be made whole
+/// and planned again forever.
+pub(super) fn only_indexes(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
+    let partitioned = matches!(table.partition, Some(Partitioning::By { .. }));
+    if partitioned && schema.dialect == Some(DialectKind::Postgres) {
+        return;
+    }
+    for (index, ix) in table.indexes.iter().enumerate() {
+        if !ix.invalid {
+            continue;
+        }
+        out.push(
+            Problem::new(
+                "E0246",
+                ObjectRef::Index {
+                    table: table.name.clone(),
+                    index,
+                },
+                format!(
+                    "`only` on an index of `{}`, which is not a PostgreSQL partitioned table",
+                    table.name
+                ),
+                "`only` here",
+            )
+            .help("remove `only`: it keeps a partitioned table's index off its partitions"),
+        );
+    }
+}
+
 /// E0234: an exclusion constraint element names an unknown column.
 pub(super) fn exclusions(table: &Table, out: &mut Vec<Problem>) {
     let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
@@ -152,6 +183,16 @@ mod tests {
             pk.comment = Some("the key".into());
         }
         assert!(!codes(&pg(schema(vec![t.clone()]))).contains(&"E0239"));
+        let mut only = t.clone();
+        only.indexes.push(crate::ir::Index {
+            invalid: true,
+            ..crate::ir::Index::on_columns(Some("t_a"), &["a"])
+        });
+        assert!(codes(&pg(schema(vec![only.clone()]))).contains(&"E0246"));
+        only.partition = Some(crate::ir::Partitioning::By {
+            by: crate::ir::Expr::new("list (a)"),
+        });
+        assert!(!codes(&pg(schema(vec![only]))).contains(&"E0246"));
         let mut other = schema(vec![t.clone()]);
         other.dialect = Some(DialectKind::Sqlite);
         assert_eq!(codes(&other), ["E0239"]);
