@@ -532,7 +532,11 @@ fn table_detail(tc: &TableChange) -> Detail {
         TableChange::AttachPartition { parent, bound, .. } => d(
             "attach_partition",
             None,
-            format!("attach as a partition of `{parent}` for values {bound}"),
+            if bound.as_str().eq_ignore_ascii_case("default") {
+                format!("attach as the default partition of `{parent}`")
+            } else {
+                format!("attach as a partition of `{parent}` for values {bound}")
+            },
         ),
         TableChange::DetachPartition { parent, .. } => d(
             "detach_partition",

@@ -165,7 +165,11 @@ fn describe_inner(c: &TableChange) -> String {
         TableChange::Inherit(p) => format!("inherit `{p}`"),
         TableChange::NoInherit(p) => format!("no longer inherit `{p}`"),
         TableChange::AttachPartition { parent, bound, .. } => {
-            format!("attach as partition of `{parent}` for values {bound}")
+            if bound.as_str().eq_ignore_ascii_case("default") {
+                format!("attach as the default partition of `{parent}`")
+            } else {
+                format!("attach as partition of `{parent}` for values {bound}")
+            }
         }
         TableChange::DetachPartition { parent, .. } => format!("detach from `{parent}`"),
     }

@@ -463,6 +463,8 @@ fn table_change<'a>(cx: &mut Context<'a>, main: &mut Main<'a>, c: &'a TableChang
         // validation refuses inheritance and constraint comments other
         // than the primary key's outside PostgreSQL (a MySQL primary
         // key's comment never changes alone: it has no name to comment).
+        // Attaching and detaching is PostgreSQL's `partition … of`; a
+        // MySQL table's partitioning is a clause the differ never attaches.
         TableChange::AddExclusion(_)
         | TableChange::DropExclusion(_)
         | TableChange::Inherit(_)
