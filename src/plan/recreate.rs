@@ -117,7 +117,15 @@ impl Breakage {
         let caps = &target.capabilities();
         let mut b = Breakage::default();
         let mut dropped_views: BTreeSet<Name> = BTreeSet::new();
-        let mut dropped_tables: BTreeSet<Name> = BTreeSet::new();
+        // Collected first: the rollback's changes are the forward ones
+        // reversed in place, so there the create comes before the drop.
+        let dropped_tables: BTreeSet<Name> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::DropTable(t) => Some(key(&t.name)),
+                _ => None,
+            })
+            .collect();
         for c in changes {
             match c {
                 Change::AlterTable {
@@ -125,9 +133,6 @@ impl Breakage {
                     to: t,
                     changes: inner,
                 } => b.altered_table(f, t, inner, caps, target),
-                Change::DropTable(t) => {
-                    dropped_tables.insert(key(&t.name));
-                }
                 Change::CreateTable(t) if dropped_tables.contains(&key(&t.name)) => {
                     // Dropped and created again (its partitioning changed):
                     // everything on it goes with the old one.

@@ -90,3 +90,29 @@ fn a_key_that_only_moves_to_replaced_columns_is_dropped_before_and_added_after()
         ),
     ]);
 }
+
+/// A table whose partitioning changes is dropped and made anew; what lies
+/// on it (a view, a materialized view, triggers, also on its partition) is
+/// made again after it, on the way back too, where the rollback's create
+/// comes before its drop in the list of changes.
+#[test]
+fn what_lies_on_a_table_made_anew_as_partitioned_is_made_again_both_ways() {
+    let on_top = "CREATE VIEW per_day AS SELECT day, sum(amount) AS total FROM readings GROUP BY day; \
+        CREATE MATERIALIZED VIEW busiest AS SELECT day FROM readings WHERE amount > 10; \
+        CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS \
+          $$BEGIN NEW.amount = coalesce(NEW.amount, 0); RETURN NEW; END$$; \
+        CREATE TRIGGER readings_stamp BEFORE INSERT ON readings FOR EACH ROW EXECUTE FUNCTION stamp();";
+    let plain = format!(
+        "CREATE TABLE readings (id int NOT NULL, day date NOT NULL, amount numeric); {on_top}"
+    );
+    let partitioned = format!(
+        "CREATE TABLE readings (id int NOT NULL, day date NOT NULL, amount numeric) \
+           PARTITION BY RANGE (day); \
+         CREATE TABLE readings_2026 PARTITION OF readings \
+           FOR VALUES FROM ('2026-01-01') TO ('2027-01-01'); \
+         {on_top} \
+         CREATE TRIGGER stamp_2026 BEFORE UPDATE ON readings_2026 FOR EACH ROW \
+           WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION stamp();"
+    );
+    judge_all(&[case("table_made_anew_as_partitioned", &plain, &partitioned)]);
+}
