@@ -320,7 +320,26 @@ fn detach(work: &mut Work, cycle: &BTreeSet<usize>, caps: &Capabilities) -> bool
                     })
                     .cloned()
                     .collect();
-                if rest.is_empty() || (adds.is_empty() && drops.is_empty()) {
+                if adds.is_empty() && drops.is_empty() {
+                    continue;
+                }
+                if rest.is_empty() {
+                    // Only keys change here: a key dropped and one added
+                    // in one step would both lean on the other tables of
+                    // the cycle, the old key on what they lose and the new
+                    // one on what they gain. The drop keeps the number,
+                    // the add follows it.
+                    if adds.is_empty() || drops.is_empty() {
+                        continue;
+                    }
+                    let mid = without(&from, &drops);
+                    work.changes[id] = Some(Change::AlterTable {
+                        from: from.clone(),
+                        to: mid.clone(),
+                        changes: drops.into_iter().map(TableChange::DropForeignKey).collect(),
+                    });
+                    move_keys(work, id, mid, to, adds, Keys::Added);
+                    changed = true;
                     continue;
                 }
                 let mid_from = without(&from, &drops);

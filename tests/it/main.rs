@@ -48,6 +48,7 @@ mod postgres;
 mod postgres_collations;
 mod postgres_comments;
 mod postgres_comments_more;
+mod postgres_corpora_shapes;
 mod postgres_dependencies;
 mod postgres_fidelity;
 mod postgres_inheritance;
