@@ -47,6 +47,7 @@ mod orms;
 mod postgres;
 mod postgres_collations;
 mod postgres_comments;
+mod postgres_depend_order;
 mod postgres_dependencies;
 mod postgres_fidelity;
 mod postgres_inheritance;
