@@ -21,6 +21,7 @@ pub mod hazard;
 mod order;
 mod pinned_keys;
 mod positions;
+mod recorded;
 mod recreate;
 pub mod refs;
 mod remade_functions;
@@ -31,6 +32,7 @@ use serde::{Deserialize, Serialize};
 use crate::diff::Change;
 use crate::ir::Schema;
 
+pub use recorded::Recorded;
 pub use target::{Capabilities, Target};
 
 /// An ordered list of steps; executing them in order is the migration.
@@ -211,9 +213,17 @@ pub fn directions(
 /// after what they read. Ties keep a fixed order, so the same changes
 /// always give the same plan.
 pub fn plan(changes: Vec<Change>, target: &dyn Target) -> Plan {
+    plan_recorded(changes, target, Recorded::default())
+}
+
+/// [`plan`], ordered by the server's recorded dependencies too
+/// ([`recorded`]): those of the database the changes start from order
+/// what they drop, those of the desired database (if it is one) what
+/// they make.
+pub fn plan_recorded(changes: Vec<Change>, target: &dyn Target, recorded: Recorded) -> Plan {
     let caps = target.capabilities();
     let changes = recreate::split_entangled_views(changes, &caps);
-    let steps = order::order(changes, &caps)
+    let steps = order::order(changes, &caps, recorded)
         .into_iter()
         .map(|change| {
             let hazards = hazard::check(&change);

@@ -172,3 +172,16 @@ fn one_set_of_objects_replaced_by_another() {
     );
     judge_both_ways(&[case("one_set_replaced_by_another", &old, &new)]);
 }
+
+/// What a scan of names cannot order: a column typed as a view's row
+/// type leans on the view (the server refuses to drop the view first),
+/// and a composite type's attribute of a table's row type on the table.
+#[test]
+fn row_types_of_views_and_tables_used_as_types() {
+    judge_both_ways(&[case(
+        "row_types_used_as_types",
+        "",
+        "CREATE TABLE t (a integer, b text); CREATE VIEW v AS SELECT a, b FROM t; \
+         CREATE TABLE keep (x v, y t); CREATE TYPE both_rows AS (r v, s t);",
+    )]);
+}
