@@ -134,6 +134,8 @@ fn normalized(
         left_alone::check(&plan_up, &from, d)?;
         left_alone::check(&plan_down, &from, d)?;
     }
+    unmodeled::check(&plan_up, &from)?;
+    unmodeled::check(&plan_down, &to)?;
     hazard::row_security::check(&mut plan_up, &to);
     hazard::row_security::check(&mut plan_down, &from);
     let copies = match &options.keep_dropped {
@@ -261,3 +263,4 @@ mod left_alone;
 pub mod saved;
 #[cfg(test)]
 mod tests;
+mod unmodeled;

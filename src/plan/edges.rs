@@ -65,6 +65,7 @@ fn expr_refs(sql: &str, out: &mut Vec<Obj>) {
         out.push(Obj::Sequence(n.clone()));
         out.push(Obj::Type(n));
     }
+    out.extend(refs::cast_targets(sql).into_iter().map(Obj::Relation));
 }
 
 /// A collation as a column or type names it: `ns.name`, or bare in the

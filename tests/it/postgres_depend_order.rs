@@ -185,3 +185,78 @@ fn row_types_of_views_and_tables_used_as_types() {
          CREATE TABLE keep (x v, y t); CREATE TYPE both_rows AS (r v, s t);",
     )]);
 }
+
+/// A default that casts to a view's row type leans on the view: the
+/// server records it, which orders the drops (and the rollback's
+/// creations); the planner's scan of casts orders the creations from a
+/// file.
+#[test]
+fn a_default_cast_to_a_view_row_type() {
+    judge_both_ways(&[case(
+        "default_of_a_view_row_type",
+        "",
+        "CREATE TABLE t (a integer); CREATE VIEW v AS SELECT a FROM t; \
+             CREATE TABLE u (x text DEFAULT (NULL::v)::text);",
+    )]);
+}
+
+/// A rule on a table (which strata does not model) inserts into another
+/// table: a plan that drops the other table is refused (E0248), naming
+/// the rule, and nothing changes; dropping the rule's own table too takes
+/// the rule along, and is ordered so (the rule's table first).
+#[test]
+fn a_rule_strata_does_not_model_stops_a_drop_naming_it() {
+    use crate::cli_errors::strata;
+    use crate::support::{count, exec, PgDb};
+    use predicates::prelude::*;
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let Some(db) = rt.block_on(PgDb::create("pg_rule_stops_drop")) else {
+        return;
+    };
+    let setup: Vec<String> = [
+        "CREATE TABLE t (a integer)",
+        "CREATE TABLE log (a integer)",
+        "CREATE RULE keep_log AS ON INSERT TO t DO ALSO INSERT INTO log VALUES (NEW.a)",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    rt.block_on(exec(&db.url, &setup)).expect("setup");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("schema.strata");
+    std::fs::write(&file, "dialect postgres\n\ntable t {\n  a  integer?\n}\n").expect("write");
+    let file = file.display().to_string();
+    strata()
+        .args([
+            "apply",
+            "--url",
+            &db.url,
+            "--to",
+            &file,
+            "--allow-destructive",
+        ])
+        .arg("--auto-approve")
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("E0248")
+                .and(predicate::str::contains("rule keep_log on table t"))
+                .and(predicate::str::contains("drop table `log`")),
+        );
+    let log = "SELECT count(*) FROM pg_class WHERE relname = 'log'";
+    assert_eq!(rt.block_on(count(&db.url, log)), Ok(1));
+    let rule = "SELECT count(*) FROM pg_rewrite WHERE rulename = 'keep_log'";
+    assert_eq!(rt.block_on(count(&db.url, rule)), Ok(1));
+
+    // Both tables go: the rule goes with its table, dropped first.
+    rt.block_on(crate::conformance::postgres::up_and_replan(
+        "rule_goes_with_its_table",
+        "CREATE TABLE t (a integer); CREATE TABLE log (a integer); \
+         CREATE RULE keep_log AS ON INSERT TO t DO ALSO INSERT INTO log VALUES (NEW.a);",
+        "",
+    ));
+}

@@ -20,7 +20,7 @@ WITH obj(cls, oid, kind, ns, name, sub) AS ( \
     CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'c' THEN 'type' ELSE 'relation' END, \
     n.nspname, c.relname, '' \
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-  WHERE c.oid >= 16384 AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'c', 'f') \
+  WHERE c.oid >= 16384 AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'c') \
   UNION ALL \
   SELECT 'pg_class'::regclass, x.indexrelid, 'relation', n.nspname, t.relname, '' \
   FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid \
@@ -132,10 +132,16 @@ pub fn depends(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
             }
             None => {
                 if let Some(what) = r.try_get::<Option<String>, _>("unmodeled")? {
+                    let owner = object(r, "owner_")?;
+                    // What it belongs to goes (taking it along) before
+                    // what it leans on.
+                    if let Some(o) = owner.as_ref().filter(|o| **o != referenced) {
+                        out.edges.insert((o.clone(), referenced.clone()));
+                    }
                     out.unmodeled.insert(Unmodeled {
                         on: referenced,
                         what,
-                        owner: object(r, "owner_")?,
+                        owner,
                     });
                 }
             }
