@@ -11,6 +11,8 @@
 //!   taken off and put back around a function dropped and created anew;
 //! - [`pinned_keys`]: foreign keys dropped and added back around changes
 //!   to the columns they use, where the dialect requires it;
+//! - [`recorded`]: ordering edges from the dependencies the server
+//!   records (`pg_depend`), where they close no cycle;
 //! - [`refs`]: the identifier scanner that finds what a SQL body mentions;
 //! - [`hazard`]: the dialect-free hazard rules, one per file;
 //! - [`target`]: what the planner asks of the database it plans for
