@@ -129,12 +129,14 @@ fn normalized(
     dialect.pair(&mut from, &mut to);
     keep_unmodeled(&from, &mut to);
     let (forward, back) = plan::directions(diff(&from, &to), &from, &to, dialect);
-    let mut plan_up = plan_for(forward, dialect, options);
-    let mut plan_down = plan_for(back, dialect, options);
+    let mut plan_up = plan_for(forward, dialect, options, recorded(&from, &to));
+    let mut plan_down = plan_for(back, dialect, options, recorded(&to, &from));
     if let Some(d) = from.dialect {
         left_alone::check(&plan_up, &from, d)?;
         left_alone::check(&plan_down, &from, d)?;
     }
+    unmodeled::check(&plan_up, &from)?;
+    unmodeled::check(&plan_down, &to)?;
     hazard::row_security::check(&mut plan_up, &to);
     hazard::row_security::check(&mut plan_down, &from);
     let copies = match &options.keep_dropped {
@@ -177,8 +179,25 @@ fn keep_unmodeled(from: &Schema, to: &mut Schema) {
 
 /// The plan of `changes` for the dialect, each step with every hazard:
 /// the dialect-free ones the planner found, then the dialect's own.
-fn plan_for(changes: Vec<Change>, dialect: &dyn Dialect, options: &EmitOptions) -> Plan {
-    let mut plan = plan::plan(changes, dialect);
+/// The server's records of two schemas, for a plan from `old` to `new`;
+/// none for a schema read from files.
+fn recorded<'a>(old: &'a Schema, new: &'a Schema) -> plan::Recorded<'a> {
+    fn of(s: &Schema) -> Option<&crate::ir::Depends> {
+        Some(&s.depends).filter(|d| !d.is_empty())
+    }
+    plan::Recorded {
+        old: of(old),
+        new: of(new),
+    }
+}
+
+fn plan_for(
+    changes: Vec<Change>,
+    dialect: &dyn Dialect,
+    options: &EmitOptions,
+    recorded: plan::Recorded,
+) -> Plan {
+    let mut plan = plan::plan_recorded(changes, dialect, recorded);
     for step in &mut plan.steps {
         let free = std::mem::take(&mut step.hazards);
         step.hazards = hazard::merge(free, dialect.hazards(&step.change, options));
@@ -245,3 +264,4 @@ mod left_alone;
 pub mod saved;
 #[cfg(test)]
 mod tests;
+mod unmodeled;

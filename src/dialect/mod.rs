@@ -197,6 +197,16 @@ pub enum EmitError {
         #[help]
         help: Option<String>,
     },
+    /// The plan drops or makes anew an object that something strata does
+    /// not model leans on (`crate::migration`'s `unmodeled` check): the
+    /// server would refuse, or `CASCADE` would destroy it.
+    #[error("{what}")]
+    #[diagnostic(code(E0248))]
+    UnmodeledDependents {
+        what: String,
+        #[help]
+        help: String,
+    },
 }
 
 /// What introspection found: the schema, and a warning for every object

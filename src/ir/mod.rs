@@ -7,6 +7,7 @@
 //! deterministic. Spans are not stored here: the syntax layer keeps a side
 //! table from [`ObjectRef`] to source location.
 
+mod depend;
 mod event;
 pub mod filter;
 pub mod implicit;
@@ -19,6 +20,7 @@ mod security;
 mod text;
 pub mod validate;
 
+pub use depend::{DepObject, Depends, Unmodeled};
 pub use event::{Event, EventStatus, Schedule};
 pub use name::Name;
 pub use objects::{
@@ -137,6 +139,11 @@ pub struct Schema {
     /// would refuse it too, or take the view with it under `CASCADE`.
     #[serde(skip)]
     pub left_alone: BTreeMap<Name, String>,
+    /// The dependencies the server records among the objects of a
+    /// database, and those of objects strata does not model ([`Depends`]):
+    /// empty for a schema read from files.
+    #[serde(skip)]
+    pub depends: Depends,
 }
 
 /// One accepted hazard: the rule's id, the object as hazards name it

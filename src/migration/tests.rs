@@ -580,3 +580,67 @@ fn column_order_is_ignored_where_columns_cannot_move() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The server's record of the start database orders drops that no name
+/// in the schema's text shows (rank alone drops views before tables).
+#[test]
+fn recorded_dependencies_order_drops() {
+    use crate::ir::DepObject;
+    let mut from = schema(vec![table("u", &["x"])]);
+    from.views
+        .insert(Name::new("v"), view("v", "select 1 as a"));
+    from.depends.edges.insert((
+        DepObject::Relation(Name::new("u")),
+        DepObject::Relation(Name::new("v")),
+    ));
+    let m = up(&from, &Schema::default(), &PG_LIKE);
+    assert_eq!(lines(&m.plan), vec!["drop u", "drop view v"]);
+    // Without the record, the tie goes by rank.
+    from.depends = Default::default();
+    let m = up(&from, &Schema::default(), &PG_LIKE);
+    assert_eq!(lines(&m.plan), vec!["drop view v", "drop u"]);
+}
+
+/// A recorded edge that would close a cycle with the planner's own is
+/// left out: the view that reads the table still goes first.
+#[test]
+fn a_recorded_edge_never_closes_a_cycle() {
+    use crate::ir::DepObject;
+    let mut from = schema(vec![table("t", &["a"])]);
+    from.views
+        .insert(Name::new("v"), view("v", "select a from t"));
+    from.depends.edges.insert((
+        DepObject::Relation(Name::new("t")),
+        DepObject::Relation(Name::new("v")),
+    ));
+    let m = up(&from, &Schema::default(), &PG_LIKE);
+    assert_eq!(lines(&m.plan), vec!["drop view v", "drop t"]);
+}
+
+/// What strata does not model stops a drop of what it leans on, unless
+/// what it belongs to goes too (first).
+#[test]
+fn unmodeled_dependents_refuse_a_drop_unless_their_owner_goes() {
+    use crate::ir::{DepObject, Unmodeled};
+    let mut from = schema(vec![table("t", &["a"]), table("log", &["a"])]);
+    let rule = Unmodeled {
+        on: DepObject::Relation(Name::new("log")),
+        what: "rule r on table t".into(),
+        owner: Some(DepObject::Relation(Name::new("t"))),
+    };
+    from.depends.unmodeled.insert(rule);
+    from.depends.edges.insert((
+        DepObject::Relation(Name::new("t")),
+        DepObject::Relation(Name::new("log")),
+    ));
+    let keep_t = schema(vec![table("t", &["a"])]);
+    match migration(&from, &keep_t, &PG_LIKE, &EmitOptions::default()) {
+        Err(EmitError::UnmodeledDependents { what, .. }) => {
+            assert!(what.contains("rule r on table t"), "{what}");
+            assert!(what.contains("drop table `log`"), "{what}");
+        }
+        other => panic!("expected E0248, got {:?}", other.map(|m| lines(&m.plan))),
+    }
+    let m = up(&from, &Schema::default(), &PG_LIKE);
+    assert_eq!(lines(&m.plan), vec!["drop t", "drop log"]);
+}

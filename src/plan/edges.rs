@@ -65,6 +65,7 @@ fn expr_refs(sql: &str, out: &mut Vec<Obj>) {
         out.push(Obj::Sequence(n.clone()));
         out.push(Obj::Type(n));
     }
+    out.extend(refs::cast_targets(sql).into_iter().map(Obj::Relation));
 }
 
 /// A collation as a column or type names it: `ns.name`, or bare in the
@@ -79,10 +80,17 @@ fn collation_ref(c: &Option<String>, out: &mut Vec<Obj>) {
     }
 }
 
-fn column_refs(c: &Column, out: &mut Vec<Obj>) {
-    for n in refs::names(c.ty.as_str()) {
+/// A type as a column, attribute or domain names it: a named type, or a
+/// table's or view's row type (the server records the relation).
+fn type_refs(ty: &str, out: &mut Vec<Obj>) {
+    for n in refs::names(ty) {
+        out.push(Obj::Relation(n.clone()));
         out.push(Obj::Type(n));
     }
+}
+
+fn column_refs(c: &Column, out: &mut Vec<Obj>) {
+    type_refs(c.ty.as_str(), out);
     collation_ref(&c.collation, out);
     if let Some(d) = &c.default {
         expr_refs(d.as_str(), out);
@@ -571,9 +579,7 @@ fn grant_ref(g: &crate::ir::Grant, out: &mut Vec<Obj>) {
 /// call (a check may call a function of the schema).
 fn domain_refs(x: &crate::ir::Domain, out: &mut Vec<Obj>) {
     let own = key(&x.name);
-    for n in refs::names(x.ty.as_str()) {
-        out.push(Obj::Type(n));
-    }
+    type_refs(x.ty.as_str(), out);
     collation_ref(&x.collation, out);
     let mut exprs = Vec::new();
     if let Some(e) = &x.default {
@@ -590,7 +596,7 @@ fn domain_refs(x: &crate::ir::Domain, out: &mut Vec<Obj>) {
 /// other composite types).
 fn composite_refs(x: &crate::ir::Composite, out: &mut Vec<Obj>) {
     for a in &x.attributes {
-        out.extend(refs::names(a.ty.as_str()).into_iter().map(Obj::Type));
+        type_refs(a.ty.as_str(), out);
         collation_ref(&a.collation, out);
     }
 }

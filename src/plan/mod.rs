@@ -11,6 +11,8 @@
 //!   taken off and put back around a function dropped and created anew;
 //! - [`pinned_keys`]: foreign keys dropped and added back around changes
 //!   to the columns they use, where the dialect requires it;
+//! - [`recorded`]: ordering edges from the dependencies the server
+//!   records (`pg_depend`), where they close no cycle;
 //! - [`refs`]: the identifier scanner that finds what a SQL body mentions;
 //! - [`hazard`]: the dialect-free hazard rules, one per file;
 //! - [`target`]: what the planner asks of the database it plans for
@@ -21,6 +23,7 @@ pub mod hazard;
 mod order;
 mod pinned_keys;
 mod positions;
+mod recorded;
 mod recreate;
 pub mod refs;
 mod remade_functions;
@@ -31,6 +34,7 @@ use serde::{Deserialize, Serialize};
 use crate::diff::Change;
 use crate::ir::Schema;
 
+pub use recorded::Recorded;
 pub use target::{Capabilities, Target};
 
 /// An ordered list of steps; executing them in order is the migration.
@@ -211,9 +215,17 @@ pub fn directions(
 /// after what they read. Ties keep a fixed order, so the same changes
 /// always give the same plan.
 pub fn plan(changes: Vec<Change>, target: &dyn Target) -> Plan {
+    plan_recorded(changes, target, Recorded::default())
+}
+
+/// [`plan`], ordered by the server's recorded dependencies too
+/// ([`recorded`]): those of the database the changes start from order
+/// what they drop, those of the desired database (if it is one) what
+/// they make.
+pub fn plan_recorded(changes: Vec<Change>, target: &dyn Target, recorded: Recorded) -> Plan {
     let caps = target.capabilities();
     let changes = recreate::split_entangled_views(changes, &caps);
-    let steps = order::order(changes, &caps)
+    let steps = order::order(changes, &caps, recorded)
         .into_iter()
         .map(|change| {
             let hazards = hazard::check(&change);

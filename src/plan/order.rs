@@ -9,6 +9,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::Direction;
 
 use super::edges::{deps, Obj};
+use super::recorded::{self, Recorded};
 use super::refs::key;
 use super::Capabilities;
 use crate::diff::{Change, TableChange};
@@ -26,7 +27,7 @@ struct Work {
 /// removes what it needs. Ties (and, as a last resort, cycles that no
 /// foreign key explains) are broken by [`rank`] and then by the original
 /// position, so the order is the same on every run.
-pub fn order(changes: Vec<Change>, caps: &Capabilities) -> Vec<Change> {
+pub fn order(changes: Vec<Change>, caps: &Capabilities, recorded: Recorded) -> Vec<Change> {
     let mut work = Work {
         changes: changes.into_iter().map(Some).collect(),
         extra: Vec::new(),
@@ -35,7 +36,7 @@ pub fn order(changes: Vec<Change>, caps: &Capabilities) -> Vec<Change> {
         // Each round detaches the foreign keys of one layer of cycles; real
         // schemas settle in one, the bound only guards against surprises.
         for _ in 0..4 {
-            let (graph, _) = build(&work, caps);
+            let (graph, _) = build(&work, caps, recorded);
             let cycles: Vec<BTreeSet<usize>> = tarjan_scc(&graph)
                 .into_iter()
                 .filter(|scc| scc.len() > 1)
@@ -53,7 +54,7 @@ pub fn order(changes: Vec<Change>, caps: &Capabilities) -> Vec<Change> {
             }
         }
     }
-    let (graph, _) = build(&work, caps);
+    let (graph, _) = build(&work, caps, recorded);
     toposort(&graph, &work)
         .into_iter()
         .filter_map(|id| work.changes[id].take())
@@ -132,8 +133,13 @@ fn rank(change: &Change) -> u8 {
 }
 
 /// The graph: node weights are change numbers; an edge `a → b` means
-/// `a` runs before `b`.
-fn build(work: &Work, caps: &Capabilities) -> (DiGraph<usize, ()>, BTreeMap<usize, NodeIndex>) {
+/// `a` runs before `b`. The server's recorded dependencies add edges
+/// where they close no cycle ([`recorded`]).
+fn build(
+    work: &Work,
+    caps: &Capabilities,
+    recorded: Recorded,
+) -> (DiGraph<usize, ()>, BTreeMap<usize, NodeIndex>) {
     let mut graph = DiGraph::new();
     let mut nodes = BTreeMap::new();
     let mut all = Vec::new();
@@ -175,6 +181,9 @@ fn build(work: &Work, caps: &Capabilities) -> (DiGraph<usize, ()>, BTreeMap<usiz
         }
     }
     edges.extend(work.extra.iter().copied());
+    let server = recorded::edges(&all, &work.changes, recorded);
+    let server = recorded::acyclic(&edges, server, work.changes.len());
+    edges.extend(server);
     for (a, b) in edges {
         if a == b {
             continue;

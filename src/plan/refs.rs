@@ -128,6 +128,25 @@ pub fn names(sql: &str) -> BTreeSet<Name> {
     out
 }
 
+/// The types `sql` casts to with `::` (`NULL::v`, `x::s.t`), lowercased:
+/// a cast to a table's or view's row type leans on the relation. A `::`
+/// inside a string literal adds a name that orders nothing it should not.
+pub fn cast_targets(sql: &str) -> BTreeSet<Name> {
+    let mut out = BTreeSet::new();
+    for (at, _) in sql.match_indices("::") {
+        let Some(chain) = chains(&sql[at + 2..]).into_iter().next() else {
+            continue;
+        };
+        let name = match chain.as_slice() {
+            [n] => Name::new(n.clone()),
+            [s, n, ..] => Name::qualified(s.clone(), n.clone()),
+            [] => continue,
+        };
+        out.insert(name);
+    }
+    out
+}
+
 /// Whether `sql` may select every column of something (`*`, `t.*`), not
 /// counting `count(*)` — a view defined that way depends on all columns.
 pub fn selects_star(sql: &str) -> bool {

@@ -154,6 +154,7 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         text_search_configs,
         acknowledgements,
         left_alone: _,
+        depends: _,
     } = schema;
     // The layout numbers a file's acknowledgements from its first: a later
     // piece holding any is left to the whole file's parse.

@@ -49,6 +49,7 @@ mod postgres_collations;
 mod postgres_comments;
 mod postgres_comments_more;
 mod postgres_corpora_shapes;
+mod postgres_depend_order;
 mod postgres_dependencies;
 mod postgres_fidelity;
 mod postgres_inheritance;

@@ -4,6 +4,7 @@
 //! query's rows become IR in a function of their own.
 
 mod collations;
+mod depend;
 mod objects;
 pub mod queries;
 mod security;
@@ -22,6 +23,7 @@ use crate::ir::{
     Index, IndexKey, IndexPart, MatchType, Name, Namespace, Partitioning, PrimaryKey, Schema,
     Sequence, SequenceOptions, Table, Trigger, Unique, View,
 };
+use depend::DEPENDS;
 use queries::{
     COLLATIONS, COLUMNS, COMPOSITES, CONSTRAINTS, DOMAINS, ENUMS, EXCLUSIONS, EXTENSIONS,
     FUNCTIONS, GRANTS, INDEXES, NAMESPACES, POLICIES, RANGES, SEQUENCES, TABLES,
@@ -78,6 +80,7 @@ struct Rows {
     collations: Vec<PgRow>,
     text_search_configs: Vec<PgRow>,
     ranges: Vec<PgRow>,
+    depends: Vec<PgRow>,
 }
 
 async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspection> {
@@ -137,8 +140,8 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
             )
         },
     )?;
-    let (collations, text_search_configs) =
-        tokio::try_join!(q(COLLATIONS), q(TEXT_SEARCH_CONFIGS))?;
+    let (collations, text_search_configs, depends) =
+        tokio::try_join!(q(COLLATIONS), q(TEXT_SEARCH_CONFIGS), q(DEPENDS))?;
     let rows = Rows {
         namespaces: namespaces_r,
         extensions,
@@ -160,6 +163,7 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
         ranges,
         collations,
         text_search_configs,
+        depends,
     };
     // Building the IR is CPU work: on a blocking thread it neither stalls
     // the queries of another introspection running at the same time
@@ -280,6 +284,7 @@ fn build(mut rows: Rows) -> Result<Introspection, sqlx::Error> {
     security::policies(&rows.policies, &mut schema)?;
     security::grants(&rows.grants, &mut schema)?;
     security::public_revoked(&mut schema);
+    depend::depends(&rows.depends, &mut schema)?;
     for r in &rows.unmodeled {
         warnings.push(format!("unmodeled: {} {}", s(r, "kind")?, s(r, "name")?));
     }

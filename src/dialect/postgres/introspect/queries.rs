@@ -29,6 +29,7 @@ pub const QUERIES: &[(&str, &str)] = &[
     ("ranges", RANGES),
     ("collations", COLLATIONS),
     ("text_search_configs", TEXT_SEARCH_CONFIGS),
+    ("depends", super::depend::DEPENDS),
 ];
 
 /// The namespace filter every query repeats (`n` is `pg_namespace`).
