@@ -51,6 +51,10 @@ impl Dialect for Postgres {
         normalize::normalize(schema)
     }
 
+    fn normalize_owned(&self, schema: Schema) -> Schema {
+        normalize::normalize_owned(schema)
+    }
+
     fn hazards(&self, change: &Change, options: &EmitOptions) -> Vec<Hazard> {
         hazards::hazards(change, options)
     }
