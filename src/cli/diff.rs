@@ -9,7 +9,7 @@ use super::planning::Planning;
 use super::Outcome;
 use crate::dialect;
 use crate::ir::DialectKind;
-use crate::migration::migration;
+use crate::migration::{migration, migration_of};
 use crate::source::{self, Loaded};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -79,8 +79,19 @@ fn diff(args: Args, from_source: &str, to_source: &str) -> miette::Result<Outcom
     if connected {
         super::server::detect(&rt, dialect::driver(kind), from_source, &mut options);
     }
-    let mut m = migration(&from.schema, &to.schema, d, &options)?;
-    super::common::acknowledge(&mut m, &to.schema.acknowledgements, true)?;
+    let acks = to.schema.acknowledgements.clone();
+    // Only the preview prints the schemas again: otherwise they are
+    // handed over and normalized in place instead of cloned.
+    let mut m = if args.format == Format::Markdown {
+        migration(&from.schema, &to.schema, d, &options)?
+    } else {
+        let (a, b) = (
+            std::mem::take(&mut from.schema),
+            std::mem::take(&mut to.schema),
+        );
+        migration_of(a, b, d, &options)?
+    };
+    super::common::acknowledge(&mut m, &acks, true)?;
     match args.format {
         Format::Sql => write_output(None, &crate::report::sql::render(d, &m.up))?,
         Format::Text => crate::report::text::print(&m, kind)

@@ -63,6 +63,10 @@ impl Dialect for Mysql {
         normalize::schema(schema)
     }
 
+    fn normalize_owned(&self, schema: Schema) -> Schema {
+        normalize::schema_owned(schema)
+    }
+
     /// The hazards of the statements this dialect writes for the change,
     /// computed from the change (`hazards.rs`).
     fn hazards(&self, change: &Change, options: &EmitOptions) -> Vec<Hazard> {

@@ -31,9 +31,13 @@ use super::quote::{ident, string};
 use super::types;
 
 pub fn schema(s: &Schema) -> Schema {
+    schema_owned(s.clone())
+}
+
+/// [`schema`] rewriting `out` itself.
+pub fn schema_owned(mut out: Schema) -> Schema {
     // Hints (`renamed_from`) stay: the differ reads them from the
     // normalized desired side.
-    let mut out = s.clone();
     out.dialect = Some(crate::ir::DialectKind::Mysql);
     let pks: BTreeMap<Name, Vec<String>> = out
         .tables

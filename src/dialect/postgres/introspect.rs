@@ -4,6 +4,7 @@
 //! query's rows become IR in a function of their own.
 
 mod collations;
+mod columns;
 mod depend;
 mod objects;
 pub mod queries;
@@ -11,17 +12,16 @@ mod security;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use futures::TryStreamExt;
 use sqlx::postgres::{PgPoolOptions, PgRow};
-use sqlx::{PgPool, Row};
+use sqlx::{Column as _, PgPool, Row};
 
-use super::normalize::generated_name;
-use super::quote::printed_name;
 use super::types;
 use crate::dialect::Introspection;
 use crate::ir::{
-    Check, Column, Deferral, Enum, Extension, FkAction, ForeignKey, Function, Generated, Identity,
-    Index, IndexKey, IndexPart, MatchType, Name, Namespace, Partitioning, PrimaryKey, Schema,
-    Sequence, SequenceOptions, Table, Trigger, Unique, View,
+    Check, Deferral, Enum, Extension, FkAction, ForeignKey, Function, Index, IndexKey, IndexPart,
+    MatchType, Name, Namespace, Partitioning, PrimaryKey, Schema, Sequence, SequenceOptions, Table,
+    Trigger, Unique, View,
 };
 use depend::DEPENDS;
 use queries::{
@@ -63,9 +63,9 @@ struct Rows {
     namespaces: Vec<PgRow>,
     extensions: Vec<PgRow>,
     tables: Vec<PgRow>,
-    columns: Vec<PgRow>,
-    constraints: Vec<PgRow>,
-    indexes: Vec<PgRow>,
+    columns: Vec<columns::ColumnRow>,
+    constraints: Vec<(i64, Constraint)>,
+    indexes: Vec<(i64, Index)>,
     enums: Vec<PgRow>,
     sequences: Vec<PgRow>,
     views: Vec<PgRow>,
@@ -92,13 +92,7 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
                 .bind(ns)
                 .fetch_all(pool)
                 .await
-                .map_err(|e| {
-                    miette::miette!(
-                        code = "strata::postgres::introspect",
-                        help = "the user needs read access to the system catalogs",
-                        "catalog query failed: {e}"
-                    )
-                })
+                .map_err(query_failed)
         }
     };
     // Every query at once, the slowest first: the pool runs four at a
@@ -111,9 +105,15 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
     ) = tokio::try_join!(
         async {
             tokio::try_join!(
-                q(COLUMNS),
-                q(INDEXES),
-                q(CONSTRAINTS),
+                decoded(pool, COLUMNS, &ns, columns::Fields::of, columns::decode),
+                decoded(
+                    pool,
+                    INDEXES,
+                    &ns,
+                    |_| Ok(()),
+                    |r, _| Ok((oid(r)?, index_of(r)?))
+                ),
+                decoded(pool, CONSTRAINTS, &ns, |_| Ok(()), |r, _| constraint_of(r)),
                 q(TABLES),
                 q(VIEWS),
                 q(FUNCTIONS),
@@ -171,13 +171,51 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
     let built = tokio::task::spawn_blocking(move || build(rows))
         .await
         .map_err(|e| miette::miette!("the catalog reader stopped: {e}"))?;
-    built.map_err(|e| {
-        miette::miette!(
-            code = "strata::postgres::introspect",
-            help = "this is a bug in strata's catalog queries; please report it",
-            "unexpected catalog row: {e}"
-        )
-    })
+    built.map_err(unexpected_row)
+}
+
+fn query_failed(e: sqlx::Error) -> miette::Report {
+    miette::miette!(
+        code = "strata::postgres::introspect",
+        help = "the user needs read access to the system catalogs",
+        "catalog query failed: {e}"
+    )
+}
+
+fn unexpected_row(e: sqlx::Error) -> miette::Report {
+    miette::miette!(
+        code = "strata::postgres::introspect",
+        help = "this is a bug in strata's catalog queries; please report it",
+        "unexpected catalog row: {e}"
+    )
+}
+
+/// The rows of one of the large queries, each decoded as it arrives
+/// (`decode`, with what `fields` found in the first row: where its fields
+/// are) and freed at once: the client's decoding overlaps the server's
+/// work and the raw rows are never all held together.
+async fn decoded<F, T>(
+    pool: &PgPool,
+    sql: &'static str,
+    ns: &[String],
+    fields: impl Fn(&PgRow) -> Result<F, sqlx::Error>,
+    decode: impl Fn(&PgRow, &F) -> Result<T, sqlx::Error>,
+) -> miette::Result<Vec<T>> {
+    let mut rows = sqlx::query(sql).bind(ns.to_vec()).fetch(pool);
+    let mut out = Vec::new();
+    let mut at: Option<F> = None;
+    while let Some(r) = rows.try_next().await.map_err(query_failed)? {
+        let f = match &at {
+            Some(f) => f,
+            None => at.insert(fields(&r).map_err(unexpected_row)?),
+        };
+        out.push(decode(&r, f).map_err(unexpected_row)?);
+    }
+    Ok(out)
+}
+
+fn oid(r: &PgRow) -> Result<i64, sqlx::Error> {
+    r.try_get("table_oid")
 }
 
 fn name_of(schema: String, name: String) -> Name {
@@ -196,15 +234,47 @@ fn os(row: &PgRow, col: &str) -> Result<Option<String>, sqlx::Error> {
     row.try_get::<Option<String>, _>(col)
 }
 
+/// Where the sequence option fields of a row are.
+struct SeqFields {
+    start: usize,
+    increment: usize,
+    min: usize,
+    max: usize,
+    cache: usize,
+    cycle: usize,
+}
+
+impl SeqFields {
+    fn of(r: &PgRow) -> Result<SeqFields, sqlx::Error> {
+        let at = |name: &str| r.try_column(name).map(|c| c.ordinal());
+        Ok(SeqFields {
+            start: at("seq_start")?,
+            increment: at("seq_increment")?,
+            min: at("seq_min")?,
+            max: at("seq_max")?,
+            cache: at("seq_cache")?,
+            cycle: at("seq_cycle")?,
+        })
+    }
+}
+
 /// Sequence options of a sequence, with every value that equals
 /// PostgreSQL's default for its type left out.
 fn sequence_options(row: &PgRow, ty: &str) -> Result<SequenceOptions, sqlx::Error> {
-    let start: i64 = row.try_get("seq_start")?;
-    let increment: i64 = row.try_get("seq_increment")?;
-    let min: i64 = row.try_get("seq_min")?;
-    let max: i64 = row.try_get("seq_max")?;
-    let cache: i64 = row.try_get("seq_cache")?;
-    let cycle: bool = row.try_get("seq_cycle")?;
+    sequence_options_at(row, &SeqFields::of(row)?, ty)
+}
+
+fn sequence_options_at(
+    row: &PgRow,
+    f: &SeqFields,
+    ty: &str,
+) -> Result<SequenceOptions, sqlx::Error> {
+    let start: i64 = row.try_get(f.start)?;
+    let increment: i64 = row.try_get(f.increment)?;
+    let min: i64 = row.try_get(f.min)?;
+    let max: i64 = row.try_get(f.max)?;
+    let cache: i64 = row.try_get(f.cache)?;
+    let cycle: bool = row.try_get(f.cycle)?;
     let (dmin, dmax) = if increment > 0 {
         (1, types::int_max(ty))
     } else {
@@ -256,8 +326,8 @@ fn build(mut rows: Rows) -> Result<Introspection, sqlx::Error> {
     enums(&rows.enums, &mut schema)?;
 
     let mut tables = tables(&std::mem::take(&mut rows.tables))?;
-    let serial_sequences = columns(&std::mem::take(&mut rows.columns), &mut tables)?;
-    constraints(&std::mem::take(&mut rows.constraints), &mut tables)?;
+    let serial_sequences = columns::attach(std::mem::take(&mut rows.columns), &mut tables);
+    constraints(std::mem::take(&mut rows.constraints), &mut tables);
     for r in &rows.exclusions {
         let oid: i64 = r.try_get("table_oid")?;
         if let Some(t) = tables.get_mut(&oid) {
@@ -269,7 +339,7 @@ fn build(mut rows: Rows) -> Result<Introspection, sqlx::Error> {
     objects::ranges(&rows.ranges, &mut schema)?;
     collations::collations(&rows.collations, &mut schema)?;
     collations::text_search_configs(&rows.text_search_configs, &mut schema)?;
-    let mut matview_indexes = indexes(&std::mem::take(&mut rows.indexes), &mut tables)?;
+    let mut matview_indexes = indexes(std::mem::take(&mut rows.indexes), &mut tables);
     for t in tables.into_values() {
         schema.tables.insert(t.name.clone(), t);
     }
@@ -391,173 +461,105 @@ fn tables(rows: &[PgRow]) -> Result<BTreeMap<i64, Table>, sqlx::Error> {
     Ok(tables)
 }
 
-/// Columns onto their tables. Returns the sequences that serial columns
-/// own: those fold back into the column type and are not sequences of
-/// their own.
-fn columns(
-    rows: &[PgRow],
-    tables: &mut BTreeMap<i64, Table>,
-) -> Result<BTreeSet<Name>, sqlx::Error> {
-    let mut serial_sequences: BTreeSet<Name> = BTreeSet::new();
-    for r in rows {
-        let oid: i64 = r.try_get("table_oid")?;
-        let Some(t) = tables.get_mut(&oid) else {
-            continue;
-        };
-        let mut c = Column::new(s(r, "name")?, s(r, "type")?);
-        c.nullable = !r.try_get::<bool, _>("not_null")?;
-        c.default = os(r, "default")?.map(crate::ir::Expr::new);
-        c.collation = os(r, "collation")?;
-        c.comment = os(r, "comment")?;
-        let identity = s(r, "identity")?;
-        let generated = s(r, "generated")?;
-        if generated == "s" {
-            c.generated = c
-                .default
-                .take()
-                .map(|expr| Generated { expr, stored: true });
-        }
-        if identity == "a" || identity == "d" {
-            let options = sequence_options(r, c.ty.as_str())?;
-            c.identity = Some(if identity == "a" {
-                Identity::Always { options }
-            } else {
-                Identity::ByDefault { options }
-            });
-        }
-        if let Some(seq) = fold_serial(r, &t.name, &mut c)? {
-            serial_sequences.insert(seq);
-        }
-        t.columns.push(c);
-    }
-    Ok(serial_sequences)
-}
-
-/// A column whose default takes the next value of a sequence it owns,
-/// named, typed and set up exactly as `serial` makes one, is that serial
-/// type: `c` becomes it, and the sequence is returned.
-fn fold_serial(r: &PgRow, table: &Name, c: &mut Column) -> Result<Option<Name>, sqlx::Error> {
-    let (Some(seq_schema), Some(seq_name), Some(default)) = (
-        os(r, "owned_seq_schema")?,
-        os(r, "owned_seq_name")?,
-        c.default.as_ref(),
-    ) else {
-        return Ok(None);
-    };
-    let seq = name_of(seq_schema, seq_name);
-    let serial = match c.ty.as_str() {
-        "integer" => Some("serial"),
-        "bigint" => Some("bigserial"),
-        "smallint" => Some("smallserial"),
-        _ => None,
-    };
-    let seq_type: String = s(r, "owned_seq_type")?;
-    let expected = generated_name(&table.name, &[c.name.as_str()], "seq");
-    let nextval = format!(
-        "nextval({}::regclass)",
-        super::quote::literal(&printed_name(&seq))
-    );
-    let defaults = sequence_options(r, &seq_type)?.is_empty();
-    if let Some(serial) = serial {
-        if default.as_str() == nextval
-            && seq.name == expected
-            && seq.schema == table.schema
-            && seq_type == c.ty.as_str()
-            && defaults
-            && !c.nullable
-        {
-            c.ty = crate::ir::Type::new(serial);
-            c.default = None;
-            return Ok(Some(seq));
-        }
-    }
-    Ok(None)
+/// A constraint of a table, as `CONSTRAINTS` reads it.
+enum Constraint {
+    Primary(PrimaryKey),
+    Unique(Unique),
+    Check(Check),
+    Foreign(ForeignKey),
+    /// A kind the query does not select.
+    Other,
 }
 
 /// Primary keys, unique, check and foreign-key constraints onto their
-/// tables.
-fn constraints(rows: &[PgRow], tables: &mut BTreeMap<i64, Table>) -> Result<(), sqlx::Error> {
-    for r in rows {
-        let oid: i64 = r.try_get("table_oid")?;
+/// tables, in the query's order.
+fn constraints(rows: Vec<(i64, Constraint)>, tables: &mut BTreeMap<i64, Table>) {
+    for (oid, c) in rows {
         let Some(t) = tables.get_mut(&oid) else {
             continue;
         };
-        let name = s(r, "name")?;
-        let comment = os(r, "comment")?;
-        let kind = s(r, "kind")?;
-        let columns: Vec<String> = r.try_get("columns")?;
-        let deferral = deferral(r.try_get("deferrable")?, r.try_get("deferred")?);
-        let validated: bool = r.try_get("validated")?;
-        match kind.as_str() {
-            "p" => {
-                t.primary_key = Some(PrimaryKey {
-                    attached_to: None,
-                    comment,
-                    name: Some(name),
-                    columns,
-                    deferral,
-                    options: storage_parameters(r)?,
-                })
-            }
-            "u" => t.uniques.push(Unique {
-                attached_to: None,
-                comment,
-                name: Some(name),
-                columns,
-                nulls_not_distinct: r.try_get("nulls_not_distinct")?,
-                deferral,
-                renamed_from: None,
-                options: storage_parameters(r)?,
-            }),
-            "c" => t.checks.push(Check {
-                comment,
-                name: Some(name),
-                expr: crate::ir::Expr::new(s(r, "check_expr")?),
-                not_valid: !validated,
-                renamed_from: None,
-                no_inherit: r.try_get("no_inherit")?,
-                column: None,
-            }),
-            "f" => t.foreign_keys.push(ForeignKey {
-                comment,
-                name: Some(name),
-                columns,
-                ref_table: name_of(s(r, "ref_schema")?, s(r, "ref_table")?),
-                ref_columns: r.try_get("ref_columns")?,
-                on_delete: fk_action(&s(r, "on_delete")?),
-                on_update: fk_action(&s(r, "on_update")?),
-                deferral,
-                match_type: match s(r, "match_type")?.as_str() {
-                    "f" => MatchType::Full,
-                    "p" => MatchType::Partial,
-                    _ => MatchType::Simple,
-                },
-                not_valid: !validated,
-                renamed_from: None,
-            }),
-            _ => {}
+        match c {
+            Constraint::Primary(pk) => t.primary_key = Some(pk),
+            Constraint::Unique(u) => t.uniques.push(u),
+            Constraint::Check(c) => t.checks.push(c),
+            Constraint::Foreign(fk) => t.foreign_keys.push(fk),
+            Constraint::Other => {}
         }
     }
-    Ok(())
+}
+
+fn constraint_of(r: &PgRow) -> Result<(i64, Constraint), sqlx::Error> {
+    let name = s(r, "name")?;
+    let comment = os(r, "comment")?;
+    let kind = s(r, "kind")?;
+    let columns: Vec<String> = r.try_get("columns")?;
+    let deferral = deferral(r.try_get("deferrable")?, r.try_get("deferred")?);
+    let validated: bool = r.try_get("validated")?;
+    let c = match kind.as_str() {
+        "p" => Constraint::Primary(PrimaryKey {
+            attached_to: None,
+            comment,
+            name: Some(name),
+            columns,
+            deferral,
+            options: storage_parameters(r)?,
+        }),
+        "u" => Constraint::Unique(Unique {
+            attached_to: None,
+            comment,
+            name: Some(name),
+            columns,
+            nulls_not_distinct: r.try_get("nulls_not_distinct")?,
+            deferral,
+            renamed_from: None,
+            options: storage_parameters(r)?,
+        }),
+        "c" => Constraint::Check(Check {
+            comment,
+            name: Some(name),
+            expr: crate::ir::Expr::new(s(r, "check_expr")?),
+            not_valid: !validated,
+            renamed_from: None,
+            no_inherit: r.try_get("no_inherit")?,
+            column: None,
+        }),
+        "f" => Constraint::Foreign(ForeignKey {
+            comment,
+            name: Some(name),
+            columns,
+            ref_table: name_of(s(r, "ref_schema")?, s(r, "ref_table")?),
+            ref_columns: r.try_get("ref_columns")?,
+            on_delete: fk_action(&s(r, "on_delete")?),
+            on_update: fk_action(&s(r, "on_update")?),
+            deferral,
+            match_type: match s(r, "match_type")?.as_str() {
+                "f" => MatchType::Full,
+                "p" => MatchType::Partial,
+                _ => MatchType::Simple,
+            },
+            not_valid: !validated,
+            renamed_from: None,
+        }),
+        _ => Constraint::Other,
+    };
+    Ok((oid(r)?, c))
 }
 
 /// Indexes onto their tables; those of materialized views are returned
 /// by the view's oid.
 fn indexes(
-    rows: &[PgRow],
+    rows: Vec<(i64, Index)>,
     tables: &mut BTreeMap<i64, Table>,
-) -> Result<BTreeMap<i64, Vec<Index>>, sqlx::Error> {
+) -> BTreeMap<i64, Vec<Index>> {
     let mut matview_indexes: BTreeMap<i64, Vec<Index>> = BTreeMap::new();
-    for r in rows {
-        let oid: i64 = r.try_get("table_oid")?;
-        let index = index_of(r)?;
+    for (oid, index) in rows {
         if let Some(t) = tables.get_mut(&oid) {
             t.indexes.push(index);
         } else {
             matview_indexes.entry(oid).or_default().push(index);
         }
     }
-    Ok(matview_indexes)
+    matview_indexes
 }
 
 fn sequences(

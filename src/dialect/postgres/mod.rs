@@ -55,6 +55,10 @@ impl Dialect for Postgres {
         normalize::unfold_traded(from, to);
     }
 
+    fn normalize_owned(&self, schema: Schema) -> Schema {
+        normalize::normalize_owned(schema)
+    }
+
     fn hazards(&self, change: &Change, options: &EmitOptions) -> Vec<Hazard> {
         hazards::hazards(change, options)
     }

@@ -33,7 +33,11 @@ use crate::ir::{
 };
 
 pub fn normalize(schema: &Schema) -> Schema {
-    let mut out = schema.clone();
+    normalize_owned(schema.clone())
+}
+
+/// [`normalize`] rewriting `out` itself.
+pub fn normalize_owned(mut out: Schema) -> Schema {
     out.dialect = Some(crate::ir::DialectKind::Postgres);
     // `public` always exists: it is listed only to state its owner.
     if out
