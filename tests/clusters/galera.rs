@@ -168,6 +168,7 @@ const V3: &str = "table items {\n  id integer pk\n  name varchar(40)\n  note tex
 
 #[test]
 fn galera_cluster_toi_and_rolling_upgrade() {
+    let _one = crate::support::one_cluster_at_a_time();
     let Some(c) = Cluster::start() else { return };
     c.on(0, "CREATE DATABASE app");
     let files = tempfile::tempdir().expect("temporary directory");

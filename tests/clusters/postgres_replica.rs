@@ -163,6 +163,7 @@ fn apply(pair: &Pair, schema: &std::path::Path, extra: &[&str]) -> assert_cmd::a
 
 #[test]
 fn apply_paces_itself_on_a_streaming_replica() {
+    let _one = crate::support::one_cluster_at_a_time();
     let Some(pair) = Pair::start() else { return };
     let files = tempfile::tempdir().expect("temporary directory");
     let v1 = write(files.path(), "v1.strata", V1);

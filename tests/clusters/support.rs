@@ -1,8 +1,10 @@
 //! Starting and stopping the servers the cluster tests need, and running
 //! `strata` and the databases' own clients against them.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 /// `strata` with no inherited database URL.
@@ -32,10 +34,28 @@ pub fn have(paths: &[&str]) -> bool {
     false
 }
 
-/// A TCP port nobody listens on now.
+/// A TCP port nobody listens on now and that this process never handed
+/// out before: the kernel may offer a port again once its listener is
+/// closed, and two servers told to use one port fail as a join that never
+/// ends.
 pub fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-    l.local_addr().expect("its address").port()
+    static GIVEN: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
+    let mut given = GIVEN.lock().unwrap_or_else(PoisonError::into_inner);
+    loop {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let port = l.local_addr().expect("its address").port();
+        if given.insert(port) {
+            return port;
+        }
+    }
+}
+
+/// Held for the whole of a test that starts servers of its own: a Galera
+/// state transfer beside a replica's base backup on two cores once took
+/// a node past its 90 s to join, so clusters start one at a time.
+pub fn one_cluster_at_a_time() -> MutexGuard<'static, ()> {
+    static ONE: Mutex<()> = Mutex::new(());
+    ONE.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 pub fn is_root() -> bool {
