@@ -7,59 +7,7 @@
 //! the rollback restoring the start. Every case is also judged the other
 //! way round.
 
-use crate::conformance::postgres::Pair;
-use crate::conformance::{judge, Case};
-
-fn case(id: &str, current: &str, desired: &str) -> Case {
-    Case {
-        id: id.into(),
-        current: Some(current.into()),
-        desired: Some(desired.into()),
-        flags: Default::default(),
-    }
-}
-
-/// Judges every case and its reverse on one pair of scratch databases;
-/// fails naming each that does not converge up, re-plan empty and
-/// restore down.
-fn judge_all(cases: &[Case]) {
-    let cases: Vec<Case> = cases
-        .iter()
-        .flat_map(|c| {
-            let back = case(
-                &format!("{} (reversed)", c.id),
-                c.desired.as_deref().unwrap_or(""),
-                c.current.as_deref().unwrap_or(""),
-            );
-            [c.clone(), back]
-        })
-        .collect();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    rt.block_on(async {
-        let Some(mut pair) = Pair::create().await else {
-            return;
-        };
-        let mut failed = Vec::new();
-        for c in &cases {
-            let v = judge(&mut pair, c).await;
-            if !(v.up() && v.replan_empty() && v.down_restored()) {
-                failed.push(format!(
-                    "{}: {:?} replan {:?} down {:?}: {}\n{}",
-                    c.id,
-                    v.status,
-                    v.replan,
-                    v.down,
-                    v.reason.unwrap_or_default(),
-                    v.detail
-                ));
-            }
-        }
-        assert!(failed.is_empty(), "{}", failed.join("\n\n"));
-    });
-}
+use crate::conformance::postgres::{case, judge_both_ways};
 
 /// A foreign key of another table that only changes what it references
 /// (dropped and added in one step) leans on the old columns and on the
@@ -81,7 +29,7 @@ fn a_key_that_only_moves_to_replaced_columns_is_dropped_before_and_added_after()
              ALTER TABLE parts ADD CONSTRAINT parts_order FOREIGN KEY ({cols}) REFERENCES orders (code, rev);"
         )
     };
-    judge_all(&[
+    judge_both_ways(&[
         case("key_moves_to_replaced_columns", current, desired),
         case(
             "key_moves_to_replaced_columns_in_a_cycle",
@@ -114,5 +62,5 @@ fn what_lies_on_a_table_made_anew_as_partitioned_is_made_again_both_ways() {
          CREATE TRIGGER stamp_2026 BEFORE UPDATE ON readings_2026 FOR EACH ROW \
            WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION stamp();"
     );
-    judge_all(&[case("table_made_anew_as_partitioned", &plain, &partitioned)]);
+    judge_both_ways(&[case("table_made_anew_as_partitioned", &plain, &partitioned)]);
 }

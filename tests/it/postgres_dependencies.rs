@@ -7,59 +7,7 @@
 //! converging, an empty plan after it, and the rollback restoring the
 //! start.
 
-use crate::conformance::postgres::Pair;
-use crate::conformance::{judge, Case};
-
-fn case(id: &str, current: &str, desired: &str) -> Case {
-    Case {
-        id: id.into(),
-        current: Some(current.into()),
-        desired: Some(desired.into()),
-        flags: Default::default(),
-    }
-}
-
-/// Judges every case, and the case the other way round, on one pair of
-/// scratch databases; fails naming each that does not converge up,
-/// re-plan empty and restore down.
-fn judge_all(cases: &[Case]) {
-    let cases: Vec<Case> = cases
-        .iter()
-        .flat_map(|c| {
-            let back = case(
-                &format!("{} (reversed)", c.id),
-                c.desired.as_deref().unwrap_or(""),
-                c.current.as_deref().unwrap_or(""),
-            );
-            [c.clone(), back]
-        })
-        .collect();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    rt.block_on(async {
-        let Some(mut pair) = Pair::create().await else {
-            return;
-        };
-        let mut failed = Vec::new();
-        for c in &cases {
-            let v = judge(&mut pair, c).await;
-            if !(v.up() && v.replan_empty() && v.down_restored()) {
-                failed.push(format!(
-                    "{}: {:?} replan {:?} down {:?}: {}\n{}",
-                    c.id,
-                    v.status,
-                    v.replan,
-                    v.down,
-                    v.reason.unwrap_or_default(),
-                    v.detail
-                ));
-            }
-        }
-        assert!(failed.is_empty(), "{}", failed.join("\n\n"));
-    });
-}
+use crate::conformance::postgres::{case, judge_both_ways};
 
 const RULE_VIEW: &str = "CREATE VIEW v AS SELECT a FROM t; \
     CREATE RULE ins AS ON INSERT TO v DO INSTEAD INSERT INTO t VALUES (NEW.a); \
@@ -69,7 +17,7 @@ const RULE_VIEW: &str = "CREATE VIEW v AS SELECT a FROM t; \
 
 #[test]
 fn a_view_made_anew_keeps_its_rules_column_comments_and_grants() {
-    judge_all(&[case(
+    judge_both_ways(&[case(
         "view_rule_kept",
         &format!("CREATE TABLE t (a integer); {RULE_VIEW}"),
         &format!("CREATE TABLE t (a bigint); {RULE_VIEW}"),
@@ -85,7 +33,7 @@ fn functions_with_standard_bodies_are_made_anew_around_what_they_read() {
         CREATE FUNCTION n() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM v; END; \
         CREATE FUNCTION total() RETURNS bigint LANGUAGE sql RETURN (SELECT sum(a) FROM t); \
         CREATE VIEW counted AS SELECT n() AS n, total() AS total;";
-    judge_all(&[case(
+    judge_both_ways(&[case(
         "standard_bodies_over_a_retyped_column",
         &format!("CREATE TABLE t (a integer, b text); {body}"),
         &format!("CREATE TABLE t (a bigint, b text); {body}"),
@@ -94,7 +42,7 @@ fn functions_with_standard_bodies_are_made_anew_around_what_they_read() {
 
 #[test]
 fn objects_are_ordered_by_what_the_catalog_records() {
-    judge_all(&[
+    judge_both_ways(&[
         case(
             "function_of_row_type",
             "",
@@ -149,7 +97,7 @@ fn objects_are_ordered_by_what_the_catalog_records() {
 /// known to `check`, and the extension is created before the table.
 #[test]
 fn an_extension_type_in_its_own_namespace_converges() {
-    judge_all(&[case(
+    judge_both_ways(&[case(
         "extension_type_in_its_own_namespace",
         "",
         "CREATE SCHEMA ext; CREATE EXTENSION citext SCHEMA ext; \
@@ -164,7 +112,7 @@ fn an_extension_type_in_its_own_namespace_converges() {
 /// columns and indexes are ordered on the way up and on the way down.
 #[test]
 fn functions_made_anew_and_what_calls_them() {
-    judge_all(&[
+    judge_both_ways(&[
         case(
             "views_over_views_across_schemas",
             "CREATE SCHEMA a; CREATE SCHEMA b; CREATE TABLE a.t (x integer); \
@@ -227,7 +175,7 @@ fn functions_made_anew_and_what_calls_them() {
 fn constraints_made_anew_keep_their_comments() {
     let comments = "COMMENT ON CONSTRAINT c ON t IS 'positive'; \
         COMMENT ON CONSTRAINT k ON t IS 'one per b'; COMMENT ON CONSTRAINT t_pkey ON t IS 'the key';";
-    judge_all(&[case(
+    judge_both_ways(&[case(
         "constraint_comments_kept",
         &format!(
             "CREATE TABLE t (id integer PRIMARY KEY, a integer, b text, \
@@ -247,7 +195,7 @@ fn constraints_made_anew_keep_their_comments() {
 /// compares the server's own `pg_get_constraintdef` / view text.
 #[test]
 fn expressions_keep_their_meaning_through_inspect_and_plan() {
-    judge_all(&[case(
+    judge_both_ways(&[case(
         "expressions_keep_their_meaning",
         "",
         "CREATE TABLE pair (a integer, b text); \
@@ -356,7 +304,7 @@ fn a_plan_that_would_break_an_excluded_view_is_refused_naming_it() {
 #[test]
 fn policies_over_dropped_or_retyped_columns_are_taken_off_and_put_back() {
     let rls = "ALTER TABLE t ENABLE ROW LEVEL SECURITY;";
-    judge_all(&[
+    judge_both_ways(&[
         case(
             "policy_over_retyped_column",
             &format!(
@@ -382,7 +330,7 @@ fn policies_over_dropped_or_retyped_columns_are_taken_off_and_put_back() {
 /// making it the default).
 #[test]
 fn an_enum_default_naming_a_label_the_plan_removes() {
-    judge_all(&[case(
+    judge_both_ways(&[case(
         "enum_default_label_removed",
         "CREATE TYPE e AS ENUM ('a'); CREATE TABLE t (x e DEFAULT 'a');",
         "CREATE TYPE e AS ENUM ('a', 'b'); CREATE TABLE t (x e DEFAULT 'b');",
@@ -396,7 +344,7 @@ fn a_view_over_a_view_through_a_function() {
     let chain = "CREATE VIEW v1 AS SELECT a FROM t; \
         CREATE FUNCTION f() RETURNS bigint LANGUAGE sql STABLE AS 'SELECT count(*) FROM v1'; \
         CREATE VIEW v2 AS SELECT f() AS n;";
-    judge_all(&[case(
+    judge_both_ways(&[case(
         "view_over_view_through_function",
         &format!("CREATE TABLE t (a integer); {chain}"),
         &format!("CREATE TABLE t (a bigint); {chain}"),

@@ -345,3 +345,55 @@ async fn postgres_conformance() {
         started.elapsed(),
     );
 }
+
+/// A case of two SQL scripts, for the scenario tests that judge shapes of
+/// their own as the corpus is judged.
+pub fn case(id: &str, current: &str, desired: &str) -> Case {
+    Case {
+        id: id.into(),
+        current: Some(current.into()),
+        desired: Some(desired.into()),
+        flags: Default::default(),
+    }
+}
+
+/// Judges each case and its reverse on one pair of scratch databases;
+/// fails naming each that does not converge, re-plan empty and restore.
+pub fn judge_both_ways(cases: &[Case]) {
+    let cases: Vec<Case> = cases
+        .iter()
+        .flat_map(|c| {
+            let back = case(
+                &format!("{} (reversed)", c.id),
+                c.desired.as_deref().unwrap_or(""),
+                c.current.as_deref().unwrap_or(""),
+            );
+            [c.clone(), back]
+        })
+        .collect();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    rt.block_on(async {
+        let Some(mut pair) = Pair::create().await else {
+            return;
+        };
+        let mut failed = Vec::new();
+        for c in &cases {
+            let v = super::judge(&mut pair, c).await;
+            if !(v.up() && v.replan_empty() && v.down_restored()) {
+                failed.push(format!(
+                    "{}: {:?} replan {:?} down {:?}: {}\n{}",
+                    c.id,
+                    v.status,
+                    v.replan,
+                    v.down,
+                    v.reason.unwrap_or_default(),
+                    v.detail
+                ));
+            }
+        }
+        assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+    });
+}
