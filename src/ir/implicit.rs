@@ -6,8 +6,9 @@
 
 use super::{Column, Identity, Name, Table};
 
-/// PostgreSQL's identifier length limit (NAMEDATALEN - 1), in bytes.
-const MAX_IDENT: usize = 63;
+/// PostgreSQL's identifier length limit (NAMEDATALEN - 1), in bytes: the
+/// names the server makes for sequences, keys and indexes are cut to it.
+pub const MAX_IDENT: usize = 63;
 
 /// True for a column whose type or identity makes a sequence.
 pub fn makes_sequence(c: &Column) -> bool {

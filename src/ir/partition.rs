@@ -9,11 +9,9 @@
 //! that table, which the differ compares a plain table with.
 
 use super::{Name, Partitioning, Schema, Table};
+use crate::ir::implicit::MAX_IDENT;
 use crate::ir::inheritance::lookup;
 use crate::ir::{Index, IndexKey, PrimaryKey, Unique};
-
-/// PostgreSQL's identifier length limit (NAMEDATALEN - 1), in bytes.
-const MAX_IDENT: usize = 63;
 
 /// The parent of a partition.
 pub fn parent_of(t: &Table) -> Option<&Name> {
@@ -112,7 +110,7 @@ pub fn generated_name(table: &str, cols: &[&str], label: &str) -> String {
         }
     }
     let overhead = label.len() + 1 + usize::from(!addition.is_empty());
-    let avail = (MAX_IDENT).saturating_sub(overhead);
+    let avail = MAX_IDENT.saturating_sub(overhead);
     let mut n1 = table.len();
     let mut n2 = addition.len();
     while n1 + n2 > avail {
