@@ -380,18 +380,35 @@ fn convert<'a>(
     )
 }
 
-/// Columns with their own character set, set back in the main statement
-/// after a conversion took it from them.
+/// Columns set back in the main statement after a conversion changed
+/// them: those with their own character set (the conversion took it from
+/// them), and the `TINYTEXT`, `TEXT` and `MEDIUMTEXT` ones, which the
+/// server widens to the next type when the new character set has longer
+/// characters (`utf8mb3` to `utf8mb4`: `TEXT` becomes `MEDIUMTEXT`).
 fn reset_columns_after_convert<'a>(cx: &Context<'a>) -> Vec<Clause<'a>> {
     cx.to
         .columns
         .iter()
         .filter(|col| {
-            (col.charset.is_some() || col.collation.is_some())
+            (col.charset.is_some() || col.collation.is_some() || widened_by_convert(col))
                 && !cx.altered.contains(col.name.as_str())
         })
-        .map(|col| Clause::new(Action::ModifyColumn(col, Place::Stay), Algo::Copy))
+        .map(|col| {
+            Clause::new(Action::ModifyColumn(col, Place::Stay), Algo::Copy).why(format!(
+                "writing {}.{} again after the conversion copies the table",
+                cx.t, col.name
+            ))
+        })
         .collect()
+}
+
+/// A text type `CONVERT TO` may widen: every one but `LONGTEXT`, the
+/// widest.
+fn widened_by_convert(col: &Column) -> bool {
+    matches!(
+        super::types::base(col.ty.as_str()).as_str(),
+        "tinytext" | "text" | "mediumtext"
+    )
 }
 
 /// The clauses of one change in the main statement, one function per
