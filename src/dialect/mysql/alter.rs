@@ -216,12 +216,12 @@ pub(super) fn layout<'a>(
             .collect();
         out.push(Statement::Alter(clauses));
     }
-    let mut reset_columns = Vec::new();
+    let mut converted = false;
     for c in changes {
         if let TableChange::SetOptions { from: old, to: new } = c {
             if let Some(convert) = convert(&cx, old, new) {
                 out.push(Statement::Alter(vec![convert]));
-                reset_columns.extend(reset_columns_after_convert(&cx));
+                converted = true;
             }
         }
     }
@@ -245,6 +245,11 @@ pub(super) fn layout<'a>(
         table_change(&mut cx, &mut main, c);
     }
     re_add_keys_of_recreated_columns(&cx, changes, &mut main);
+    let reset_columns = if converted {
+        reset_columns_after_convert(&cx, from)
+    } else {
+        Vec::new()
+    };
     // Added columns in table order, so that `AFTER x` names a column
     // that already exists when the clause runs.
     main.adds.sort_by_key(|c| c.at.map_or((1, 0), |p| (0, p)));
@@ -385,13 +390,22 @@ fn convert<'a>(
 /// them), and the `TINYTEXT`, `TEXT` and `MEDIUMTEXT` ones, which the
 /// server widens to the next type when the new character set has longer
 /// characters (`utf8mb3` to `utf8mb4`: `TEXT` becomes `MEDIUMTEXT`).
-fn reset_columns_after_convert<'a>(cx: &Context<'a>) -> Vec<Clause<'a>> {
+/// Only columns the conversion met, under their old name: the main
+/// statement's own clauses write the added, recreated, renamed and altered
+/// ones.
+fn reset_columns_after_convert<'a>(cx: &Context<'a>, from: &Table) -> Vec<Clause<'a>> {
+    let untouched = |name: &str| {
+        from.columns.iter().any(|f| f.name == name)
+            && !cx.altered.contains(name)
+            && !cx.recreated.contains(name)
+            && !cx.renamed.iter().any(|(_, to)| *to == name)
+    };
     cx.to
         .columns
         .iter()
         .filter(|col| {
             (col.charset.is_some() || col.collation.is_some() || widened_by_convert(col))
-                && !cx.altered.contains(col.name.as_str())
+                && untouched(col.name.as_str())
         })
         .map(|col| {
             Clause::new(Action::ModifyColumn(col, Place::Stay), Algo::Copy).why(format!(
