@@ -372,16 +372,8 @@ mod tests {
 
     fn sequence(owned_by: (&str, &str)) -> Sequence {
         Sequence {
-            name: Name::new("s"),
-            data_type: None,
-            start: None,
-            increment: None,
-            min_value: None,
-            max_value: None,
-            cache: None,
-            cycle: false,
             owned_by: Some((Name::new(owned_by.0), owned_by.1.to_string())),
-            comment: None,
+            ..Sequence::named(Name::new("s"))
         }
     }
 
