@@ -588,6 +588,11 @@ pub struct ForeignKey {
     /// `COMMENT ON CONSTRAINT` (PostgreSQL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// A PostgreSQL partition's own foreign key that its parent's of the
+    /// same definition is attached to (`conparentid`): the parent's name.
+    /// Derived in normalization, never in a file.
+    #[serde(skip)]
+    pub attached_to: Option<String>,
 }
 
 #[derive(

@@ -25,7 +25,8 @@ pub fn parent_of(t: &Table) -> Option<&Name> {
 /// leaves it: the parent's columns, its primary key and unique keys under
 /// the names the server gives them on the partition, its checks and
 /// foreign keys under their own names, its indexes under the server's
-/// names (but where an index of the partition's own is attached to one),
+/// names (but where an index or foreign key of the partition's own is
+/// attached to one),
 /// beside what the partition declares. A table that is no partition (or
 /// whose parent is missing) is returned as it is.
 pub fn detached(schema: &Schema, t: &Table) -> Table {
@@ -38,6 +39,14 @@ pub fn detached(schema: &Schema, t: &Table) -> Table {
         t.indexes.iter().map(|i| i.attached_to.clone()).collect();
     for ix in &mut d.indexes {
         ix.attached_to = None;
+    }
+    let own_attached_fks: Vec<Option<String>> = t
+        .foreign_keys
+        .iter()
+        .map(|f| f.attached_to.clone())
+        .collect();
+    for f in &mut d.foreign_keys {
+        f.attached_to = None;
     }
     d.columns = parent.columns.clone();
     for c in &mut d.columns {
@@ -72,7 +81,8 @@ pub fn detached(schema: &Schema, t: &Table) -> Table {
         }
     }
     for f in &parent.foreign_keys {
-        if !d.foreign_keys.iter().any(|o| o.name == f.name) {
+        let taken_over = f.name.is_some() && own_attached_fks.contains(&f.name);
+        if !taken_over && !d.foreign_keys.iter().any(|o| o.name == f.name) {
             d.foreign_keys.push(crate::ir::ForeignKey {
                 comment: None,
                 renamed_from: None,

@@ -175,6 +175,7 @@ mod tests {
             match_type: Default::default(),
             not_valid: false,
             renamed_from: None,
+            attached_to: None,
         });
         assert_eq!(validate(&pg(schema(vec![users, orders]))), vec![]);
     }
@@ -214,6 +215,7 @@ mod tests {
                     match_type: Default::default(),
                     not_valid: false,
                     renamed_from: None,
+                    attached_to: None,
                 });
             }
             s.tables.insert(t.name.clone(), t);

@@ -499,17 +499,24 @@ fn alter_table(
 
 /// See [`Obj::PartitionIndexes`].
 fn partition_indexes(d: &mut Deps, to: &Table, changes: &[TableChange]) {
-    // A parent's key is an index on each partition too.
+    // A parent's key is an index on each partition too; its foreign keys
+    // are attached and cloned the same way.
     let drops = changes.iter().any(|c| {
         matches!(
             c,
-            TableChange::DropIndex(_) | TableChange::DropPrimaryKey(_) | TableChange::DropUnique(_)
+            TableChange::DropIndex(_)
+                | TableChange::DropPrimaryKey(_)
+                | TableChange::DropUnique(_)
+                | TableChange::DropForeignKey(_)
         )
     });
     let adds = changes.iter().any(|c| {
         matches!(
             c,
-            TableChange::AddIndex(_) | TableChange::AddPrimaryKey(_) | TableChange::AddUnique(_)
+            TableChange::AddIndex(_)
+                | TableChange::AddPrimaryKey(_)
+                | TableChange::AddUnique(_)
+                | TableChange::AddForeignKey(_)
         )
     });
     match &to.partition {

@@ -1217,6 +1217,7 @@ impl<'a> Lowerer<'a> {
             match_type: MatchType::Simple,
             not_valid: false,
             renamed_from: None,
+            attached_to: None,
         };
         self.fk_options(p, &mut fk);
         Some(fk)
@@ -1350,6 +1351,7 @@ impl<'a> Lowerer<'a> {
             match_type: MatchType::Simple,
             not_valid: false,
             renamed_from: None,
+            attached_to: None,
         };
         let mut lists = 0;
         for c in p.clone().into_inner() {

@@ -539,6 +539,7 @@ fn constraint_of(r: &PgRow) -> Result<(i64, Constraint), sqlx::Error> {
             },
             not_valid: !validated,
             renamed_from: None,
+            attached_to: None,
         }),
         _ => Constraint::Other,
     };

@@ -137,6 +137,7 @@ mod tests {
             match_type: Default::default(),
             not_valid: false,
             renamed_from: None,
+            attached_to: None,
         });
         let s = pg(schema(vec![users, parent, sub, leaf]));
         assert_eq!(codes(&s), Vec::<&str>::new());

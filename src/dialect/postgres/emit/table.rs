@@ -56,7 +56,13 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
             .map(|c| check_def(c, false)),
     );
     // NOT VALID cannot be said in CREATE TABLE; a new table has no rows.
-    items.extend(t.foreign_keys.iter().map(|f| fk_def(f, false)));
+    // One attached to the parent's follows the table, as keys do.
+    items.extend(
+        t.foreign_keys
+            .iter()
+            .filter(|f| f.attached_to.is_none())
+            .map(|f| fk_def(f, false)),
+    );
     items.extend(t.exclusions.iter().map(exclusion_def));
     if let Some((parent, bound)) = partition_of {
         sql.push_str(&format!(" PARTITION OF {}", qname(parent)));
@@ -88,6 +94,9 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
     }
     for u in t.uniques.iter().filter(|u| u.attached_to.is_some()) {
         cx.push(super::attached_key::create_unique(&t.name, u), vec![]);
+    }
+    for f in t.foreign_keys.iter().filter(|f| f.attached_to.is_some()) {
+        cx.push(super::attached_fk::create(&t.name, f), vec![]);
     }
     for ix in &t.indexes {
         match &ix.attached_to {
@@ -548,6 +557,12 @@ fn drop_check(cx: &mut Ctx<'_>, table: &Name, c: &Check) {
 /// Online, a named foreign key is added `NOT VALID` and validated after
 /// the main transaction.
 fn add_foreign_key(cx: &mut Ctx<'_>, table: &Name, f: &ForeignKey) {
+    // Not split online: the statement asks the catalog inside a `DO`.
+    if f.attached_to.is_some() {
+        let hz = hazards::add_foreign_key(table, f, false);
+        cx.push(super::attached_fk::create(table, f), hz);
+        return;
+    }
     let hz = hazards::add_foreign_key(table, f, cx.online);
     let split = cx.online && !f.not_valid && f.name.is_some();
     cx.push(
@@ -564,6 +579,10 @@ fn add_foreign_key(cx: &mut Ctx<'_>, table: &Name, f: &ForeignKey) {
 }
 
 fn drop_foreign_key(cx: &mut Ctx<'_>, table: &Name, f: &ForeignKey) {
+    if f.attached_to.is_some() {
+        cx.push(super::attached_fk::drop(table, f), vec![]);
+        return;
+    }
     cx.push(
         format!(
             "ALTER TABLE {} DROP CONSTRAINT {}",

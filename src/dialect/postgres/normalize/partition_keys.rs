@@ -1,4 +1,5 @@
-//! A partition's primary key and unique constraints beside its parent's.
+//! A partition's primary key, unique constraints and foreign keys beside
+//! its parent's.
 //! A key on a partitioned table is made on each partition too, attached
 //! to it (`conparentid`, `conislocal` false): a partition's key of the
 //! same definition is attached as it is, under its own name (also
@@ -14,6 +15,13 @@
 //! the server refuses for a primary key, and makes beside it for a
 //! unique constraint).
 //!
+//! Foreign keys alike: the server clones a parent's foreign key onto each
+//! partition under the parent key's name (or, when that is taken on the
+//! partition, `part_a_fkey` with a number), or attaches a partition's own
+//! of the same definition (`tryAttachPartitionForeignKey`: columns,
+//! referenced table and columns, actions, match type, deferral). A clone
+//! is left out; an own one is kept, marked ([`ForeignKey::attached_to`]).
+//!
 //! Run on the introspected schema (so that `inspect` does not write the
 //! made keys) and again in normalization (so that a file listing them
 //! compares equal to a database, and both sides get `attached_to`).
@@ -21,13 +29,14 @@
 use std::collections::BTreeMap;
 
 use super::generated_name;
-use crate::ir::{Name, Partitioning, PrimaryKey, Schema, Table, Unique};
+use crate::ir::{ForeignKey, Name, Partitioning, PrimaryKey, Schema, Table, Unique};
 
 /// A partitioned table's keys, which each of its partitions gets too.
 #[derive(Clone, Default)]
 struct Keys {
     primary: Option<PrimaryKey>,
     uniques: Vec<Unique>,
+    foreign: Vec<ForeignKey>,
 }
 
 /// Drops the partitions' made keys and marks the attached ones. (A
@@ -42,6 +51,7 @@ pub fn attach_keys(schema: &mut Schema) {
             let keys = Keys {
                 primary: t.primary_key.clone(),
                 uniques: t.uniques.clone(),
+                foreign: t.foreign_keys.clone(),
             };
             (n.clone(), keys)
         })
@@ -106,6 +116,60 @@ fn settle(t: &mut Table, parent: &Keys) {
         }
     }
     t.uniques = uniques.into_iter().flatten().collect();
+    settle_foreign(t, &parent.foreign);
+}
+
+/// Partition `t`'s foreign keys against its parent's: per parent key, the
+/// one of its definition under the server's name is a clone when it is
+/// the only one; otherwise that one (else the first) is the attached own.
+fn settle_foreign(t: &mut Table, parent: &[ForeignKey]) {
+    let table = t.name.name.clone();
+    for f in &mut t.foreign_keys {
+        f.attached_to = None;
+    }
+    let mut fks: Vec<Option<ForeignKey>> = std::mem::take(&mut t.foreign_keys)
+        .into_iter()
+        .map(Some)
+        .collect();
+    for p in parent {
+        let cols: Vec<&str> = p.columns.iter().map(String::as_str).collect();
+        let server = generated_name(&table, &cols, "fkey");
+        let cloned = |f: &ForeignKey| {
+            f.name.is_none() || f.name == p.name || made_for(f.name.as_deref(), &server)
+        };
+        let alike: Vec<usize> = (0..fks.len())
+            .filter(|&i| {
+                fks[i]
+                    .as_ref()
+                    .is_some_and(|f| f.attached_to.is_none() && same_foreign(f, p))
+            })
+            .collect();
+        let made = alike
+            .iter()
+            .copied()
+            .find(|&i| fks[i].as_ref().is_some_and(cloned));
+        match (made, alike.first()) {
+            (_, None) => {}
+            (Some(i), _) if alike.len() == 1 => fks[i] = None,
+            (made, Some(&first)) => {
+                if let Some(f) = fks[made.unwrap_or(first)].as_mut() {
+                    f.attached_to = p.name.clone();
+                }
+            }
+        }
+    }
+    t.foreign_keys = fks.into_iter().flatten().collect();
+}
+
+/// Whether the server would attach one foreign key to the other.
+fn same_foreign(a: &ForeignKey, b: &ForeignKey) -> bool {
+    a.columns == b.columns
+        && a.ref_table == b.ref_table
+        && a.ref_columns == b.ref_columns
+        && a.on_delete == b.on_delete
+        && a.on_update == b.on_update
+        && a.match_type == b.match_type
+        && a.deferral == b.deferral
 }
 
 /// Whether the server would attach one unique constraint to the other.
@@ -174,5 +238,54 @@ mod tests {
         let y = key("y").expect("own key kept");
         assert_eq!(y.attached_to.as_deref(), Some("p_pkey"));
         assert!(key("p").is_some_and(|k| k.attached_to.is_none()));
+    }
+
+    fn fk(name: &str) -> ForeignKey {
+        ForeignKey {
+            name: Some(name.into()),
+            columns: vec!["a".into()],
+            ref_table: Name::new("r"),
+            ref_columns: vec!["id".into()],
+            on_delete: Default::default(),
+            on_update: Default::default(),
+            deferral: Default::default(),
+            match_type: Default::default(),
+            not_valid: false,
+            renamed_from: None,
+            comment: None,
+            attached_to: None,
+        }
+    }
+
+    #[test]
+    fn a_cloned_foreign_key_goes_and_an_own_one_is_marked() {
+        let mut s = Schema::default();
+        let mut p = Table::new(Name::new("p"));
+        p.partition = Some(Partitioning::By {
+            by: Expr::new("list (a)"),
+        });
+        p.foreign_keys = vec![fk("p_r")];
+        let mut x = partition("x", None);
+        x.foreign_keys = vec![fk("p_r")];
+        let mut y = partition("y", None);
+        y.foreign_keys = vec![fk("y_own")];
+        let mut z = partition("z", None);
+        let mut other = fk("z_other");
+        other.on_delete = crate::ir::FkAction::Cascade;
+        z.foreign_keys = vec![fk("z_a_fkey1"), other];
+        for t in [p, x, y, z] {
+            s.tables.insert(t.name.clone(), t);
+        }
+        attach_keys(&mut s);
+        let fks = |t: &str| -> Vec<(Option<String>, Option<String>)> {
+            s.tables[&Name::new(t)]
+                .foreign_keys
+                .iter()
+                .map(|f| (f.name.clone(), f.attached_to.clone()))
+                .collect()
+        };
+        assert!(fks("x").is_empty(), "{:?}", fks("x"));
+        assert_eq!(fks("y"), [(Some("y_own".into()), Some("p_r".into()))]);
+        assert_eq!(fks("z"), [(Some("z_other".into()), None)]);
     }
 }

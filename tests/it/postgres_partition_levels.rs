@@ -1,0 +1,87 @@
+//! PostgreSQL partitions' foreign keys: a partition's own foreign key
+//! attached to its parent's, a partitioned table that another table
+//! references, and names the server numbers because the plain one is
+//! taken. Each case is judged by the server's catalog
+//! ([`crate::conformance::judge`]): the up SQL gives the desired catalog,
+//! a second plan is empty, the rollback restores.
+
+use crate::conformance::postgres::round_trip;
+
+macro_rules! cases {
+    ($($name:ident: $current:expr => $desired:expr;)*) => {$(
+        #[tokio::test]
+        async fn $name() {
+            round_trip(stringify!($name), $current, $desired).await;
+        }
+    )*};
+}
+
+fn with(parts: &[&str]) -> String {
+    parts.join(" ")
+}
+
+/// A referenced table and a list-partitioned table with two partitions.
+const EVENTS: &str = "CREATE TABLE sites (id int PRIMARY KEY); \
+    CREATE TABLE events (site int, n int, v text) PARTITION BY LIST (site); \
+    CREATE TABLE events_1 PARTITION OF events FOR VALUES IN (1); \
+    CREATE TABLE events_2 PARTITION OF events FOR VALUES IN (2);";
+
+/// The parent's foreign key, cloned by the server onto each partition.
+const PARENT_FK: &str = "ALTER TABLE events ADD CONSTRAINT events_site_fk \
+    FOREIGN KEY (site) REFERENCES sites;";
+
+/// Partition 1's own foreign key of the same definition, under its own
+/// name: the parent's attaches it rather than cloning one.
+const OWN_FK: &str = "ALTER TABLE events_1 ADD CONSTRAINT e1_site \
+    FOREIGN KEY (site) REFERENCES sites;";
+
+/// Partition 2's own foreign key that no parent's key matches.
+const OTHER_FK: &str = "CREATE TABLE kinds (n int PRIMARY KEY); \
+    ALTER TABLE events_2 ADD CONSTRAINT e2_kind FOREIGN KEY (n) REFERENCES kinds;";
+
+cases! {
+    partition_own_fk_attached_from_nothing: "" => &with(&[EVENTS, OWN_FK, PARENT_FK]);
+    partition_own_fk_attached_when_the_parent_fk_comes: &with(&[EVENTS, OWN_FK]) =>
+        &with(&[EVENTS, OWN_FK, PARENT_FK]);
+    partition_own_fk_takes_over_the_cloned_one: &with(&[EVENTS, PARENT_FK]) =>
+        &with(&[EVENTS, OWN_FK, PARENT_FK]);
+    partition_own_fk_kept_when_the_parent_fk_goes: &with(&[EVENTS, OWN_FK, PARENT_FK]) =>
+        &with(&[EVENTS, OWN_FK]);
+    partition_own_fk_dropped_under_the_parent_fk: &with(&[EVENTS, OWN_FK, PARENT_FK]) =>
+        &with(&[EVENTS, PARENT_FK]);
+    partition_other_fk_beside_the_parent_fk: &with(&[EVENTS, PARENT_FK]) =>
+        &with(&[EVENTS, PARENT_FK, OTHER_FK]);
+}
+
+/// Another table references the partitioned table.
+const REFERENCED: &str = "CREATE TABLE orders (id int PRIMARY KEY) PARTITION BY RANGE (id); \
+    CREATE TABLE orders_1 PARTITION OF orders FOR VALUES FROM (0) TO (100); \
+    CREATE TABLE orders_2 PARTITION OF orders FOR VALUES FROM (100) TO (200); \
+    CREATE TABLE lines (order_id int REFERENCES orders);";
+
+cases! {
+    referenced_partitioned_table_dropped_with_its_referrer: REFERENCED => "";
+    referenced_partitioned_table_dropped_with_the_fk: REFERENCED =>
+        "CREATE TABLE lines (order_id int);";
+}
+
+/// The server's name for a partition's index is taken on the partition.
+const TAKEN: &str = "CREATE TABLE m (k int, v int) PARTITION BY LIST (k); \
+    CREATE TABLE m_1 PARTITION OF m FOR VALUES IN (1); \
+    CREATE TABLE m_1_v_idx (x int);";
+
+cases! {
+    made_index_name_numbered_when_taken: TAKEN => &with(&[TAKEN, "CREATE INDEX m_v ON m (v);"]);
+}
+
+/// The server refuses to drop a partition of a referenced table (the
+/// referencing key's clone for it depends on it); detached first, it
+/// goes. The last partition is dropped: the clones on `lines` are
+/// numbered in the order the partitions came (`lines_order_id_fkey1`,
+/// `…2`), a name the server gives and no plan can choose.
+cases! {
+    partition_of_a_referenced_table_dropped: REFERENCED =>
+        "CREATE TABLE orders (id int PRIMARY KEY) PARTITION BY RANGE (id); \
+         CREATE TABLE orders_1 PARTITION OF orders FOR VALUES FROM (0) TO (100); \
+         CREATE TABLE lines (order_id int REFERENCES orders);";
+}
