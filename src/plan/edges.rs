@@ -519,24 +519,22 @@ fn partition_indexes(d: &mut Deps, to: &Table, changes: &[TableChange]) {
                 | TableChange::AddForeignKey(_)
         )
     });
-    match &to.partition {
-        Some(Partitioning::Of { parent, .. }) => {
-            if drops {
-                d.removes.push(Obj::PartitionIndexes(key(parent)));
-            }
-            if adds {
-                d.provides.push(Obj::ParentIndexes(key(parent)));
-            }
+    // A partitioned partition (two levels) is both.
+    if let Some(Partitioning::Of { parent, .. }) = &to.partition {
+        if drops {
+            d.removes.push(Obj::PartitionIndexes(key(parent)));
         }
-        Some(Partitioning::By { .. }) => {
-            if adds {
-                d.provides.push(Obj::PartitionIndexes(key(&to.name)));
-            }
-            if drops {
-                d.removes.push(Obj::ParentIndexes(key(&to.name)));
-            }
+        if adds {
+            d.provides.push(Obj::ParentIndexes(key(parent)));
         }
-        None => {}
+    }
+    if crate::ir::is_partitioned(to) {
+        if adds {
+            d.provides.push(Obj::PartitionIndexes(key(&to.name)));
+        }
+        if drops {
+            d.removes.push(Obj::ParentIndexes(key(&to.name)));
+        }
     }
 }
 

@@ -695,9 +695,14 @@ impl<'a> Lowerer<'a> {
         }
         if is_partition {
             if let (Some(parent), Some(bound)) = (parent, bound) {
+                let by = match t.partition.take() {
+                    Some(Partitioning::By { by }) => Some(by),
+                    _ => None,
+                };
                 t.partition = Some(Partitioning::Of {
                     parent,
                     bound: Expr::new(bound),
+                    by,
                 });
             }
         }

@@ -1,7 +1,8 @@
-//! PostgreSQL partitions' foreign keys: a partition's own foreign key
-//! attached to its parent's, a partitioned table that another table
-//! references, and names the server numbers because the plain one is
-//! taken. Each case is judged by the server's catalog
+//! PostgreSQL partitions beyond one level of keys and indexes: a
+//! partition's own foreign key attached to its parent's, partitions that
+//! are partitioned themselves (two levels), a partitioned table that
+//! another table references, and names the server numbers because the
+//! plain one is taken. Each case is judged by the server's catalog
 //! ([`crate::conformance::judge`]): the up SQL gives the desired catalog,
 //! a second plan is empty, the rollback restores.
 
@@ -53,6 +54,28 @@ cases! {
         &with(&[EVENTS, PARENT_FK, OTHER_FK]);
 }
 
+/// Two levels: `events_2` is itself partitioned by range of `n`.
+const LEVELS: &str = "CREATE TABLE sites (id int PRIMARY KEY); \
+    CREATE TABLE events (site int, n int, v text, PRIMARY KEY (site, n)) PARTITION BY LIST (site); \
+    CREATE TABLE events_1 PARTITION OF events FOR VALUES IN (1); \
+    CREATE TABLE events_2 PARTITION OF events FOR VALUES IN (2) PARTITION BY RANGE (n); \
+    CREATE TABLE events_2a PARTITION OF events_2 FOR VALUES FROM (0) TO (100); \
+    CREATE TABLE events_2b PARTITION OF events_2 FOR VALUES FROM (100) TO (200);";
+
+/// The top's index, made on every partition at both levels.
+const LEVELS_INDEX: &str = "CREATE INDEX events_v ON events (v);";
+
+cases! {
+    two_levels_made_from_nothing: "" => &with(&[LEVELS, LEVELS_INDEX, PARENT_FK]);
+    two_levels_parent_index_and_fk_added: LEVELS => &with(&[LEVELS, LEVELS_INDEX, PARENT_FK]);
+    two_levels_dropped: &with(&[LEVELS, LEVELS_INDEX, PARENT_FK]) => "";
+    two_levels_middle_own_index: LEVELS =>
+        &with(&[LEVELS, "CREATE INDEX e2_v ON events_2 (v);"]);
+    two_levels_leaf_own_fk_attached_below_the_middle: &with(&[LEVELS, PARENT_FK]) =>
+        &with(&[LEVELS, PARENT_FK,
+            "ALTER TABLE events_2a RENAME CONSTRAINT events_site_fk TO e2a_site;"]);
+}
+
 /// Another table references the partitioned table.
 const REFERENCED: &str = "CREATE TABLE orders (id int PRIMARY KEY) PARTITION BY RANGE (id); \
     CREATE TABLE orders_1 PARTITION OF orders FOR VALUES FROM (0) TO (100); \
@@ -74,11 +97,11 @@ cases! {
     made_index_name_numbered_when_taken: TAKEN => &with(&[TAKEN, "CREATE INDEX m_v ON m (v);"]);
 }
 
-/// The server refuses to drop a partition of a referenced table (the
-/// referencing key's clone for it depends on it); detached first, it
-/// goes. The last partition is dropped: the clones on `lines` are
-/// numbered in the order the partitions came (`lines_order_id_fkey1`,
-/// `…2`), a name the server gives and no plan can choose.
+// The server refuses to drop a partition of a referenced table (the
+// referencing key's clone for it depends on it); detached first, it
+// goes. The last partition is dropped: the clones on `lines` are
+// numbered in the order the partitions came (`lines_order_id_fkey1`,
+// `…2`), a name the server gives and no plan can choose.
 cases! {
     partition_of_a_referenced_table_dropped: REFERENCED =>
         "CREATE TABLE orders (id int PRIMARY KEY) PARTITION BY RANGE (id); \

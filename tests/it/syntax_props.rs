@@ -486,7 +486,7 @@ fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
                 3 => Just(None),
                 1 => Just(Some(Partitioning::By { by: Expr::new("range (at)") })),
                 1 => (prop::sample::select(refs.clone()), prop::sample::select(vec!["default", "from (1) to (10)", "in ('a', 'b')"]))
-                    .prop_map(|(parent, b)| Some(Partitioning::Of { parent, bound: Expr::new(b) })),
+                    .prop_map(|(parent, b)| Some(Partitioning::Of { parent, bound: Expr::new(b), by: None })),
             ];
             let schema = name.schema.clone();
             (

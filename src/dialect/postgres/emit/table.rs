@@ -25,7 +25,7 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
     let mut sql = format!("CREATE {kind} {}", qname(&t.name));
     let mut items: Vec<String> = Vec::new();
     let partition_of = match &t.partition {
-        Some(Partitioning::Of { parent, bound }) => Some((parent, bound)),
+        Some(Partitioning::Of { parent, bound, .. }) => Some((parent, bound)),
         _ => None,
     };
     if partition_of.is_none() {
@@ -81,7 +81,7 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
         let parents: Vec<String> = t.inherits.iter().map(qname).collect();
         sql.push_str(&format!(" INHERITS ({})", parents.join(", ")));
     }
-    if let Some(Partitioning::By { by }) = &t.partition {
+    if let Some(by) = t.partition.as_ref().and_then(Partitioning::key) {
         sql.push_str(&format!(" PARTITION BY {by}"));
     }
     let params = storage_params(t);

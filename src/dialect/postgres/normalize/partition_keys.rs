@@ -29,6 +29,7 @@
 use std::collections::BTreeMap;
 
 use super::generated_name;
+use crate::ir::inheritance::lookup;
 use crate::ir::{ForeignKey, Name, Partitioning, PrimaryKey, Schema, Table, Unique};
 
 /// A partitioned table's keys, which each of its partitions gets too.
@@ -39,29 +40,91 @@ struct Keys {
     foreign: Vec<ForeignKey>,
 }
 
-/// Drops the partitions' made keys and marks the attached ones. (A
-/// partitioned partition, two levels, is not modeled: a table is either
-/// partitioned or a partition.)
+/// Drops the partitions' made keys and marks the attached ones.
 pub fn attach_keys(schema: &mut Schema) {
-    let parents: BTreeMap<Name, Keys> = schema
+    let mut parents: BTreeMap<Name, Keys> = BTreeMap::new();
+    let partitioned: Vec<Name> = schema
         .tables
         .iter()
-        .filter(|(_, t)| matches!(t.partition, Some(Partitioning::By { .. })))
-        .map(|(n, t)| {
-            let keys = Keys {
-                primary: t.primary_key.clone(),
-                uniques: t.uniques.clone(),
-                foreign: t.foreign_keys.clone(),
-            };
-            (n.clone(), keys)
-        })
+        .filter(|(_, t)| crate::ir::is_partitioned(t))
+        .map(|(n, _)| n.clone())
         .collect();
+    for n in &partitioned {
+        effective(schema, n, &mut parents, 0);
+    }
     for t in schema.tables.values_mut() {
         let Some(Partitioning::Of { parent, .. }) = &t.partition else {
             continue;
         };
         if let Some(keys) = parents.get(parent) {
             settle(t, keys);
+        }
+    }
+}
+
+/// The keys partitioned table `name` passes on to its partitions: its
+/// own and, for a partitioned partition (two levels), those the server
+/// made on it for its parent's, which a file does not list and a
+/// database does (under the server's names).
+fn effective(schema: &Schema, name: &Name, memo: &mut BTreeMap<Name, Keys>, depth: u8) -> Keys {
+    if let Some(k) = memo.get(name) {
+        return k.clone();
+    }
+    let Some(t) = lookup(schema, name) else {
+        return Keys::default();
+    };
+    let mut keys = Keys {
+        primary: t.primary_key.clone(),
+        uniques: t.uniques.clone(),
+        foreign: t.foreign_keys.clone(),
+    };
+    let above = match &t.partition {
+        Some(Partitioning::Of { parent, .. }) if depth < MAX_LEVELS => {
+            lookup(schema, parent).filter(|p| crate::ir::is_partitioned(p))
+        }
+        _ => None,
+    };
+    if let Some(up) = above.map(|p| effective(schema, &p.name, memo, depth + 1)) {
+        inherit(&mut keys, up, &t.name.name);
+    }
+    memo.insert(name.clone(), keys.clone());
+    keys
+}
+
+/// A partition partitioned itself has levels below; past this many the
+/// schema is a cycle, which validation reports.
+const MAX_LEVELS: u8 = 32;
+
+/// Adds to partitioned partition `table`'s `keys` the ones the server
+/// makes on it for its parent's `up` where it has none of theirs.
+fn inherit(keys: &mut Keys, up: Keys, table: &str) {
+    if let (None, Some(p)) = (&keys.primary, up.primary) {
+        keys.primary = Some(PrimaryKey {
+            name: Some(generated_name(table, &[], "pkey")),
+            comment: None,
+            attached_to: None,
+            ..p
+        });
+    }
+    for u in up.uniques {
+        if !keys.uniques.iter().any(|o| same_unique(o, &u)) {
+            let cols: Vec<&str> = u.columns.iter().map(String::as_str).collect();
+            let name = generated_name(table, &cols, "key");
+            keys.uniques.push(Unique {
+                name: Some(name),
+                comment: None,
+                attached_to: None,
+                ..u
+            });
+        }
+    }
+    for f in up.foreign {
+        if !keys.foreign.iter().any(|o| same_foreign(o, &f)) {
+            keys.foreign.push(ForeignKey {
+                comment: None,
+                attached_to: None,
+                ..f
+            });
         }
     }
 }
@@ -210,6 +273,7 @@ mod tests {
         t.partition = Some(Partitioning::Of {
             parent: Name::new("p"),
             bound: Expr::new("default"),
+            by: None,
         });
         t.primary_key = primary;
         t
