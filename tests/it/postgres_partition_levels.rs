@@ -76,6 +76,56 @@ cases! {
             "ALTER TABLE events_2a RENAME CONSTRAINT events_site_fk TO e2a_site;"]);
 }
 
+/// A plain table attached below the middle level, and a leaf detached
+/// from it; the middle moved from the top as a whole is made again.
+const LEAF_2C: &str = "CREATE TABLE events_2c (site int, n int, v text);";
+
+cases! {
+    two_levels_plain_table_attached_below_the_middle: &with(&[LEVELS, LEAF_2C]) =>
+        &with(&[LEVELS, "CREATE TABLE events_2c PARTITION OF events_2 FOR VALUES FROM (200) TO (300);"]);
+    two_levels_leaf_detached_from_the_middle: &with(&[LEVELS, LEVELS_INDEX]) =>
+        &with(&[LEVELS, LEVELS_INDEX, "ALTER TABLE events_2 DETACH PARTITION events_2b;"]);
+    two_levels_leaf_own_key_attached_below_the_middle: LEVELS =>
+        &with(&[LEVELS, "ALTER TABLE events_2a RENAME CONSTRAINT events_2a_pkey TO e2a_pk;"]);
+}
+
+/// `inspect` prints the middle level with its `partition by`, leaves out
+/// what the server made at either level, and its file makes the same
+/// catalog on an empty database.
+#[tokio::test]
+async fn inspect_prints_two_levels() {
+    use strata::dialect::{self, Dialect};
+    use strata::ir::DialectKind;
+    let Some(db) = crate::support::PgDb::create("pgpartlv_inspect").await else {
+        return;
+    };
+    crate::postgres::exec(&db.url, &with(&[LEVELS, LEVELS_INDEX, PARENT_FK])).await;
+    let i = crate::postgres::inspect(&db.url).await;
+    let d: &dyn Dialect = dialect::for_kind(DialectKind::Postgres);
+    let normalized = d.normalize(&i.schema);
+    let printed = strata::syntax::print(&i.schema);
+    assert!(
+        printed.contains("partition events_2 of events for values IN (2) partition by range (n)"),
+        "{printed}"
+    );
+    for made in [
+        "events_2a_pkey",
+        "events_2_v_idx",
+        "events_2a_v_idx",
+        "events_site_fk (site)\n}\n\npartition",
+    ] {
+        assert!(!printed.contains(made), "{made} in\n{printed}");
+    }
+    crate::postgres::printed_file_adopts(
+        &db.url,
+        &i.schema,
+        &normalized,
+        &printed,
+        "pgpartlv_fresh",
+    )
+    .await;
+}
+
 /// Another table references the partitioned table.
 const REFERENCED: &str = "CREATE TABLE orders (id int PRIMARY KEY) PARTITION BY RANGE (id); \
     CREATE TABLE orders_1 PARTITION OF orders FOR VALUES FROM (0) TO (100); \
