@@ -21,10 +21,11 @@ use crate::ir::{Expr, Name, Partitioning, Schema, Table};
 
 /// Whether a pair of tables of one name is a partition attached,
 /// detached, or moved to another bound or parent (neither side
-/// partitioned itself).
+/// partitioned itself: a partitioned partition that moves is dropped and
+/// made again, as a table partitioned anew is).
 pub(super) fn moves(f: &Table, t: &Table) -> bool {
     let plain_or_partition =
-        |x: &Table| matches!(x.partition, None | Some(Partitioning::Of { .. }));
+        |x: &Table| matches!(x.partition, None | Some(Partitioning::Of { by: None, .. }));
     f.partition != t.partition && plain_or_partition(f) && plain_or_partition(t)
 }
 
@@ -44,7 +45,7 @@ pub(super) fn changes(
 ) -> Vec<TableChange> {
     let (df, dt) = sides(from, f, to, t);
     let mut out = Vec::new();
-    if let Some(Partitioning::Of { parent, bound }) = &f.partition {
+    if let Some(Partitioning::Of { parent, bound, .. }) = &f.partition {
         out.push(TableChange::DetachPartition {
             parent: parent.clone(),
             bound: bound.clone(),
@@ -52,7 +53,7 @@ pub(super) fn changes(
         });
     }
     out.extend(table_changes(&df, &dt, renames));
-    if let Some(Partitioning::Of { parent, bound }) = &t.partition {
+    if let Some(Partitioning::Of { parent, bound, .. }) = &t.partition {
         out.push(TableChange::AttachPartition {
             parent: parent.clone(),
             bound: bound.clone(),
@@ -65,8 +66,8 @@ pub(super) fn changes(
 
 /// The `partition by` clause of `parent` in `schema`.
 fn key_of(schema: &Schema, parent: &Name) -> Option<Expr> {
-    match lookup(schema, parent).map(|p| &p.partition) {
-        Some(Some(Partitioning::By { by })) => Some(by.clone()),
-        _ => None,
-    }
+    lookup(schema, parent)
+        .and_then(|p| p.partition.as_ref())
+        .and_then(Partitioning::key)
+        .cloned()
 }

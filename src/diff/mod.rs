@@ -427,6 +427,7 @@ mod tests {
             match_type: Default::default(),
             not_valid: false,
             renamed_from: None,
+            attached_to: None,
         };
         let mut child = table("child", &["p"]);
         child.foreign_keys.push(fk("parent", "id"));

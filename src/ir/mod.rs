@@ -393,8 +393,30 @@ impl Table {
 pub enum Partitioning {
     /// `by` is the whole clause after `partition by`, e.g. `range (at)`.
     By { by: Expr },
-    /// `bound` is the clause after `for values` (or `default`).
-    Of { parent: Name, bound: Expr },
+    /// `bound` is the clause after `for values` (or `default`); `by`, a
+    /// partition partitioned itself (two levels), its `partition by`.
+    Of {
+        parent: Name,
+        bound: Expr,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<Expr>,
+    },
+}
+
+impl Partitioning {
+    /// The `partition by` clause of a partitioned table, a partition or
+    /// not.
+    pub fn key(&self) -> Option<&Expr> {
+        match self {
+            Partitioning::By { by } => Some(by),
+            Partitioning::Of { by, .. } => by.as_ref(),
+        }
+    }
+}
+
+/// Whether `t` is partitioned (`partition by`), at the top or below.
+pub fn is_partitioned(t: &Table) -> bool {
+    t.partition.as_ref().and_then(Partitioning::key).is_some()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -620,6 +642,11 @@ pub struct ForeignKey {
     /// `COMMENT ON CONSTRAINT` (PostgreSQL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// A PostgreSQL partition's own foreign key that its parent's of the
+    /// same definition is attached to (`conparentid`): the parent's name.
+    /// Derived in normalization, never in a file.
+    #[serde(skip)]
+    pub attached_to: Option<String>,
 }
 
 #[derive(

@@ -25,12 +25,14 @@ pub fn parent_of(t: &Table) -> Option<&Name> {
 /// leaves it: the parent's columns, its primary key and unique keys under
 /// the names the server gives them on the partition, its checks and
 /// foreign keys under their own names, its indexes under the server's
-/// names (but where an index of the partition's own is attached to one),
+/// names (but where an index or foreign key of the partition's own is
+/// attached to one),
 /// beside what the partition declares. A table that is no partition (or
 /// whose parent is missing) is returned as it is.
 pub fn detached(schema: &Schema, t: &Table) -> Table {
     let mut d = t.clone();
-    let Some(parent) = parent_of(t).and_then(|p| lookup(schema, p)) else {
+    let ancestors = ancestors(schema, t);
+    let Some(root) = ancestors.last() else {
         return d;
     };
     d.partition = None;
@@ -39,60 +41,95 @@ pub fn detached(schema: &Schema, t: &Table) -> Table {
     for ix in &mut d.indexes {
         ix.attached_to = None;
     }
-    d.columns = parent.columns.clone();
+    let own_attached_fks: Vec<Option<String>> = t
+        .foreign_keys
+        .iter()
+        .map(|f| f.attached_to.clone())
+        .collect();
+    for f in &mut d.foreign_keys {
+        f.attached_to = None;
+    }
+    // A partition's columns are its root's; a partitioned partition lists
+    // none either.
+    d.columns = root.columns.clone();
     for c in &mut d.columns {
         // Nothing of the parent's comments or rename hints is copied.
         c.comment = None;
         c.renamed_from = None;
     }
     let table = t.name.name.as_str();
-    if d.primary_key.is_none() {
-        d.primary_key = parent.primary_key.as_ref().map(|pk| PrimaryKey {
-            name: Some(generated_name(table, &[], "pkey")),
-            comment: None,
-            ..pk.clone()
-        });
-    }
-    for u in &parent.uniques {
-        let cols: Vec<&str> = u.columns.iter().map(String::as_str).collect();
-        d.uniques.push(Unique {
-            name: Some(generated_name(table, &cols, "key")),
-            comment: None,
-            renamed_from: None,
-            ..u.clone()
-        });
-    }
-    for c in parent.checks.iter().filter(|c| !c.no_inherit) {
-        if !d.checks.iter().any(|o| o.name == c.name) {
-            d.checks.push(crate::ir::Check {
+    // Two levels: the server makes each level's keys and indexes on it.
+    for parent in &ancestors {
+        if d.primary_key.is_none() {
+            d.primary_key = parent.primary_key.as_ref().map(|pk| PrimaryKey {
+                name: Some(generated_name(table, &[], "pkey")),
                 comment: None,
-                renamed_from: None,
-                ..c.clone()
+                ..pk.clone()
             });
         }
-    }
-    for f in &parent.foreign_keys {
-        if !d.foreign_keys.iter().any(|o| o.name == f.name) {
-            d.foreign_keys.push(crate::ir::ForeignKey {
+        for u in &parent.uniques {
+            if d.uniques.iter().any(|o| o.columns == u.columns) {
+                continue;
+            }
+            let cols: Vec<&str> = u.columns.iter().map(String::as_str).collect();
+            d.uniques.push(Unique {
+                name: Some(generated_name(table, &cols, "key")),
                 comment: None,
                 renamed_from: None,
-                ..f.clone()
+                ..u.clone()
             });
         }
-    }
-    for ix in &parent.indexes {
-        if ix.name.is_some() && own_attached.contains(&ix.name) {
-            continue;
+        for c in parent.checks.iter().filter(|c| !c.no_inherit) {
+            if !d.checks.iter().any(|o| o.name == c.name) {
+                d.checks.push(crate::ir::Check {
+                    comment: None,
+                    renamed_from: None,
+                    ..c.clone()
+                });
+            }
         }
-        d.indexes.push(Index {
-            name: Some(made_index_name(table, ix, "")),
-            comment: None,
-            renamed_from: None,
-            attached_to: None,
-            ..ix.clone()
-        });
+        for f in &parent.foreign_keys {
+            let taken_over = f.name.is_some() && own_attached_fks.contains(&f.name);
+            if !taken_over && !d.foreign_keys.iter().any(|o| o.name == f.name) {
+                d.foreign_keys.push(crate::ir::ForeignKey {
+                    comment: None,
+                    renamed_from: None,
+                    ..f.clone()
+                });
+            }
+        }
+        for ix in &parent.indexes {
+            let made = made_index_name(table, ix, "");
+            if ix.name.is_some() && own_attached.contains(&ix.name)
+                || d.indexes.iter().any(|o| o.name.as_deref() == Some(&made))
+            {
+                continue;
+            }
+            d.indexes.push(Index {
+                name: Some(made_index_name(table, ix, "")),
+                comment: None,
+                renamed_from: None,
+                attached_to: None,
+                ..ix.clone()
+            });
+        }
     }
     d
+}
+
+/// The tables `t` is a partition of: its parent, its parent's parent if
+/// that one is a partition too, up to the root.
+fn ancestors<'a>(schema: &'a Schema, t: &Table) -> Vec<&'a Table> {
+    let mut out: Vec<&Table> = Vec::new();
+    let mut next = parent_of(t);
+    while let Some(p) = next.and_then(|n| lookup(schema, n)) {
+        if out.iter().any(|o| o.name == p.name) || p.name == t.name {
+            break;
+        }
+        out.push(p);
+        next = parent_of(p);
+    }
+    out
 }
 
 /// PostgreSQL's `makeObjectName(table, cols joined by _, label)`: the

@@ -168,6 +168,7 @@ mod tests {
             match_type: Default::default(),
             not_valid: false,
             renamed_from: None,
+            attached_to: None,
         });
         assert_eq!(validate(&pg(schema(vec![users, orders]))), vec![]);
     }
@@ -207,6 +208,7 @@ mod tests {
                     match_type: Default::default(),
                     not_valid: false,
                     renamed_from: None,
+                    attached_to: None,
                 });
             }
             s.tables.insert(t.name.clone(), t);

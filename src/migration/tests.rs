@@ -156,6 +156,7 @@ fn fk(to: &str) -> ForeignKey {
         match_type: Default::default(),
         not_valid: false,
         renamed_from: None,
+        attached_to: None,
     }
 }
 

@@ -549,37 +549,42 @@ fn alter_table(
 
 /// See [`Obj::PartitionIndexes`].
 fn partition_indexes(d: &mut Deps, to: &Table, changes: &[TableChange]) {
-    // A parent's key is an index on each partition too.
+    // A parent's key is an index on each partition too; its foreign keys
+    // are attached and cloned the same way.
     let drops = changes.iter().any(|c| {
         matches!(
             c,
-            TableChange::DropIndex(_) | TableChange::DropPrimaryKey(_) | TableChange::DropUnique(_)
+            TableChange::DropIndex(_)
+                | TableChange::DropPrimaryKey(_)
+                | TableChange::DropUnique(_)
+                | TableChange::DropForeignKey(_)
         )
     });
     let adds = changes.iter().any(|c| {
         matches!(
             c,
-            TableChange::AddIndex(_) | TableChange::AddPrimaryKey(_) | TableChange::AddUnique(_)
+            TableChange::AddIndex(_)
+                | TableChange::AddPrimaryKey(_)
+                | TableChange::AddUnique(_)
+                | TableChange::AddForeignKey(_)
         )
     });
-    match &to.partition {
-        Some(Partitioning::Of { parent, .. }) => {
-            if drops {
-                d.removes.push(Obj::PartitionIndexes(key(parent)));
-            }
-            if adds {
-                d.provides.push(Obj::ParentIndexes(key(parent)));
-            }
+    // A partitioned partition (two levels) is both.
+    if let Some(Partitioning::Of { parent, .. }) = &to.partition {
+        if drops {
+            d.removes.push(Obj::PartitionIndexes(key(parent)));
         }
-        Some(Partitioning::By { .. }) => {
-            if adds {
-                d.provides.push(Obj::PartitionIndexes(key(&to.name)));
-            }
-            if drops {
-                d.removes.push(Obj::ParentIndexes(key(&to.name)));
-            }
+        if adds {
+            d.provides.push(Obj::ParentIndexes(key(parent)));
         }
-        None => {}
+    }
+    if crate::ir::is_partitioned(to) {
+        if adds {
+            d.provides.push(Obj::PartitionIndexes(key(&to.name)));
+        }
+        if drops {
+            d.removes.push(Obj::ParentIndexes(key(&to.name)));
+        }
     }
 }
 

@@ -684,9 +684,14 @@ impl<'a> Lowerer<'a> {
         }
         if is_partition {
             if let (Some(parent), Some(bound)) = (parent, bound) {
+                let by = match t.partition.take() {
+                    Some(Partitioning::By { by }) => Some(by),
+                    _ => None,
+                };
                 t.partition = Some(Partitioning::Of {
                     parent,
                     bound: Expr::new(bound),
+                    by,
                 });
             }
         }
@@ -1199,6 +1204,7 @@ impl<'a> Lowerer<'a> {
             match_type: MatchType::Simple,
             not_valid: false,
             renamed_from: None,
+            attached_to: None,
         };
         self.fk_options(p, &mut fk);
         Some(fk)
@@ -1328,6 +1334,7 @@ impl<'a> Lowerer<'a> {
             match_type: MatchType::Simple,
             not_valid: false,
             renamed_from: None,
+            attached_to: None,
         };
         let mut lists = 0;
         for c in p.clone().into_inner() {

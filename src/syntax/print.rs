@@ -901,6 +901,9 @@ fn table_head(t: &Table, ind: &str, ns: Option<&str>) -> String {
         Some(Partitioning::Of { bound, .. }) => s.push_str(&format!(" for values {bound}")),
         None => {}
     }
+    if let Some(Partitioning::Of { by: Some(by), .. }) = &t.partition {
+        s.push_str(&format!(" partition by {by}"));
+    }
     s
 }
 
@@ -963,7 +966,7 @@ fn member(
                 // Only a partitioned table's index can be left incomplete
                 // on purpose (`ON ONLY`); any other invalid one is a failed
                 // build, which the file wants built again.
-                let only = x.invalid && matches!(t.partition, Some(Partitioning::By { .. }));
+                let only = x.invalid && crate::ir::is_partitioned(t);
                 format!("{inner}{}", index(x, only))
             })
             .unwrap_or_default(),

@@ -247,6 +247,7 @@ fn gen_table(rng: &mut Rng, d: DialectKind, name: &str, earlier: &[Table]) -> Ta
             match_type: Default::default(),
             not_valid: false,
             renamed_from: None,
+            attached_to: None,
         });
     }
     add_random_index(rng, d, &mut t);

@@ -55,6 +55,7 @@ mod postgres_fidelity;
 mod postgres_inheritance;
 mod postgres_partition_attach;
 mod postgres_partition_keys;
+mod postgres_partition_levels;
 mod postgres_partitions;
 mod postgres_printers;
 mod postgres_round_trips;

@@ -64,6 +64,7 @@ pub fn fk(columns: &[&str], table: Name, refs: &[&str]) -> ForeignKey {
         match_type: Default::default(),
         not_valid: false,
         renamed_from: None,
+        attached_to: None,
     }
 }
 

@@ -340,6 +340,7 @@ async fn foreign_key_violations_roll_back() {
         match_type: MatchType::Simple,
         not_valid: false,
         renamed_from: None,
+        attached_to: None,
     });
     let m = migration(&start, &want, sqlite(), &EmitOptions::default()).expect("plan");
     let err = apply(&db.url, &m.up, &ApplyOptions::default())

@@ -478,7 +478,7 @@ fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
             let fk = (opt(ident()), subset(cols.clone()), prop::sample::select(refs.clone()), prop::collection::vec(ident(), 1..3), action(), action(), deferral(), prop::sample::select(vec![MatchType::Simple, MatchType::Full, MatchType::Partial]), any::<bool>(), opt(ident()), opt(text_value()))
                 .prop_map(|(name, columns, ref_table, ref_columns, on_delete, on_update, deferral, match_type, not_valid, renamed_from, comment)| {
                     let n = columns.len().min(ref_columns.len());
-                    ForeignKey { comment, name, columns: columns[..n].to_vec(), ref_table, ref_columns: ref_columns[..n].to_vec(), on_delete, on_update, deferral, match_type, not_valid, renamed_from }
+                    ForeignKey { comment, name, columns: columns[..n].to_vec(), ref_table, ref_columns: ref_columns[..n].to_vec(), on_delete, on_update, deferral, match_type, not_valid, renamed_from, attached_to: None, }
                 });
             let pk = (opt(ident()), subset(cols.clone()), opt(text_value())).prop_map(|(name, columns, comment)| PrimaryKey { comment, name, columns, deferral: Default::default(), options: Default::default(), attached_to: None });
             let options = prop::collection::btree_map(ident(), prop::sample::select(vec!["InnoDB", "70", "true", "has space", "-1", "utf8mb4"]).prop_map(str::to_string), 0..3);
@@ -486,7 +486,7 @@ fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
                 3 => Just(None),
                 1 => Just(Some(Partitioning::By { by: Expr::new("range (at)") })),
                 1 => (prop::sample::select(refs.clone()), prop::sample::select(vec!["default", "from (1) to (10)", "in ('a', 'b')"]))
-                    .prop_map(|(parent, b)| Some(Partitioning::Of { parent, bound: Expr::new(b) })),
+                    .prop_map(|(parent, b)| Some(Partitioning::Of { parent, bound: Expr::new(b), by: None })),
             ];
             let schema = name.schema.clone();
             (

@@ -628,6 +628,7 @@ fn foreign_keys(rows: &Rows, db: &str, mariadb: bool, schema: &mut Schema) {
                 match_type: Default::default(),
                 not_valid: false,
                 renamed_from: None,
+                attached_to: None,
             }),
         }
     }

@@ -430,10 +430,9 @@ fn tables(rows: &[PgRow]) -> Result<BTreeMap<i64, Table>, sqlx::Error> {
             t.options.insert("unlogged".into(), "true".into());
         }
         t.options.extend(storage_parameters(r)?);
-        if let Some(by) = os(r, "partition_by")? {
-            t.partition = Some(Partitioning::By {
-                by: crate::ir::Expr::new(by.to_lowercase_keywords()),
-            });
+        let by = os(r, "partition_by")?.map(|by| crate::ir::Expr::new(by.to_lowercase_keywords()));
+        if let Some(by) = &by {
+            t.partition = Some(Partitioning::By { by: by.clone() });
         }
         if let (Some(ps), Some(pn), Some(bound)) = (
             os(r, "parent_schema")?,
@@ -447,6 +446,7 @@ fn tables(rows: &[PgRow]) -> Result<BTreeMap<i64, Table>, sqlx::Error> {
             t.partition = Some(Partitioning::Of {
                 parent: name_of(ps, pn),
                 bound: crate::ir::Expr::new(bound),
+                by,
             });
         }
         let schemas: Vec<String> = r.try_get("inherits_schemas")?;
@@ -539,6 +539,7 @@ fn constraint_of(r: &PgRow) -> Result<(i64, Constraint), sqlx::Error> {
             },
             not_valid: !validated,
             renamed_from: None,
+            attached_to: None,
         }),
         _ => Constraint::Other,
     };

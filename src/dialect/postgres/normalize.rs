@@ -382,9 +382,10 @@ fn table(mut t: Table, base: &Context<'_>, primary_keys: &[(Name, Vec<String>)])
         crate::ir::Partitioning::By { by } => crate::ir::Partitioning::By {
             by: by.canonical(expr::normalize(&by.0, &Context::default())),
         },
-        crate::ir::Partitioning::Of { parent, bound } => crate::ir::Partitioning::Of {
+        crate::ir::Partitioning::Of { parent, bound, by } => crate::ir::Partitioning::Of {
             parent: name(&parent),
             bound: bound.canonical(partition_bound(&bound.0)),
+            by: by.map(|by| by.canonical(expr::normalize(&by.0, &Context::default()))),
         },
     });
     t.inherits = t.inherits.iter().map(name).collect();

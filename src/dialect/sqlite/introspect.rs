@@ -294,6 +294,7 @@ fn table(name: &str, cols: &[ColumnRow], def: Option<&TableDef>) -> Table {
             match_type: f.match_type,
             not_valid: false,
             renamed_from: None,
+            attached_to: None,
         })
         .collect();
     if d.without_rowid {

@@ -254,6 +254,7 @@ mod tests {
             match_type: Default::default(),
             not_valid: false,
             renamed_from: None,
+            attached_to: None,
         }
     }
 

@@ -106,6 +106,7 @@ mod tests {
         t.partition = Some(Partitioning::Of {
             parent: Name::new(parent),
             bound: Expr::new("DEFAULT"),
+            by: None,
         });
         t
     }
@@ -121,6 +122,7 @@ mod tests {
         sub.partition = Some(Partitioning::Of {
             parent: Name::new("e"),
             bound: Expr::new("FOR VALUES FROM (1) TO (10)"),
+            by: None,
         });
         let mut leaf = partition("e_1_a", "e_1");
         leaf.indexes
@@ -137,6 +139,7 @@ mod tests {
             match_type: Default::default(),
             not_valid: false,
             renamed_from: None,
+            attached_to: None,
         });
         let s = pg(schema(vec![users, parent, sub, leaf]));
         assert_eq!(codes(&s), Vec::<&str>::new());

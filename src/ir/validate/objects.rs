@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::suggest::help_for;
 use super::Problem;
-use crate::ir::{DialectKind, IndexKey, ObjectRef, Partitioning, Schema, Table};
+use crate::ir::{DialectKind, IndexKey, ObjectRef, Schema, Table};
 
 /// E0235: a domain names two of its checks alike.
 pub(super) fn domains(schema: &Schema, out: &mut Vec<Problem>) {
@@ -111,7 +111,7 @@ pub(super) fn constraint_comments(schema: &Schema, table: &Table, out: &mut Vec<
 /// index can be made `ON ONLY` and stay so; any other would be made whole
 /// and planned again forever.
 pub(super) fn only_indexes(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
-    let partitioned = matches!(table.partition, Some(Partitioning::By { .. }));
+    let partitioned = crate::ir::is_partitioned(table);
     if partitioned && schema.dialect == Some(DialectKind::Postgres) {
         return;
     }

@@ -481,6 +481,7 @@ mod tests {
         t.partition = Some(Partitioning::Of {
             parent: Name::new("events"),
             bound: Expr::new("from ('2026-01-01') to ('2027-01-01')"),
+            by: None,
         });
         assert_eq!(problems(t), vec![]);
     }

@@ -13,6 +13,7 @@
 //! This file holds the context and the phases, and the match over
 //! `Change` that hands each change to the file of its object kind.
 
+mod attached_fk;
 mod attached_index;
 mod attached_key;
 mod collations;
@@ -244,29 +245,42 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
         ),
         Change::AlterSequence { from, to } => sequences::alter_sequence(cx, from, to),
         Change::CreateTable(t) => table::create_table(cx, t),
-        Change::DropTable(t) => cx.push(
-            format!("DROP TABLE {}", qname(&t.name)),
-            vec![hazard(
-                HazardKind::DataLoss,
-                format!("dropping table {} deletes all its rows", t.name),
-            )],
-        ),
+        Change::DropTable(t) => {
+            // The server refuses to drop a partition while a foreign key
+            // references its parent (the key's clone onto the referencing
+            // table depends on each partition), but detaches it, checking
+            // that no referencing row points into it.
+            if let Some(Partitioning::Of { parent, .. }) = &t.partition {
+                partition::detach(cx, &t.name, parent);
+            }
+            cx.push(
+                format!("DROP TABLE {}", qname(&t.name)),
+                vec![hazard(
+                    HazardKind::DataLoss,
+                    format!("dropping table {} deletes all its rows", t.name),
+                )],
+            )
+        }
         Change::AlterTable { from, changes, .. } => {
             let mut current = from.name.clone();
+            let mut partition = matches!(from.partition, Some(Partitioning::Of { .. }));
             for tc in changes {
                 table::table_change(cx, &mut current, tc)?;
                 if let Some((name, comment)) = table::added_comment(tc) {
                     table::constraint_comment(cx, &current, name, Some(comment));
                 }
-                // The schema lists no column of a partition, so no column
-                // change takes off the NOT NULL a dropped key leaves.
-                if let (TableChange::DropPrimaryKey(pk), Some(Partitioning::Of { .. })) =
-                    (tc, &from.partition)
-                {
-                    cx.push(
+                match tc {
+                    TableChange::DetachPartition { .. } => partition = false,
+                    TableChange::AttachPartition { .. } => partition = true,
+                    // The schema lists no column of a partition, so no
+                    // column change takes off the NOT NULL a dropped key
+                    // leaves. A detached table lists its columns: its
+                    // column changes say what it wants.
+                    TableChange::DropPrimaryKey(pk) if partition => cx.push(
                         attached_key::release_not_null(&current, &pk.columns),
                         vec![],
-                    );
+                    ),
+                    _ => {}
                 }
             }
         }

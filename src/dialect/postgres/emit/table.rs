@@ -24,7 +24,7 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
     let mut sql = format!("CREATE {kind} {}", qname(&t.name));
     let mut items: Vec<String> = Vec::new();
     let partition_of = match &t.partition {
-        Some(Partitioning::Of { parent, bound }) => Some((parent, bound)),
+        Some(Partitioning::Of { parent, bound, .. }) => Some((parent, bound)),
         _ => None,
     };
     if partition_of.is_none() {
@@ -55,7 +55,13 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
             .map(|c| check_def(c, false)),
     );
     // NOT VALID cannot be said in CREATE TABLE; a new table has no rows.
-    items.extend(t.foreign_keys.iter().map(|f| fk_def(f, false)));
+    // One attached to the parent's follows the table, as keys do.
+    items.extend(
+        t.foreign_keys
+            .iter()
+            .filter(|f| f.attached_to.is_none())
+            .map(|f| fk_def(f, false)),
+    );
     items.extend(t.exclusions.iter().map(exclusion_def));
     if let Some((parent, bound)) = partition_of {
         sql.push_str(&format!(" PARTITION OF {}", qname(parent)));
@@ -74,7 +80,7 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
         let parents: Vec<String> = t.inherits.iter().map(qname).collect();
         sql.push_str(&format!(" INHERITS ({})", parents.join(", ")));
     }
-    if let Some(Partitioning::By { by }) = &t.partition {
+    if let Some(by) = t.partition.as_ref().and_then(Partitioning::key) {
         sql.push_str(&format!(" PARTITION BY {by}"));
     }
     let params = storage_params(t);
@@ -87,6 +93,9 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
     }
     for u in t.uniques.iter().filter(|u| u.attached_to.is_some()) {
         cx.push(super::attached_key::create_unique(&t.name, u), vec![]);
+    }
+    for f in t.foreign_keys.iter().filter(|f| f.attached_to.is_some()) {
+        cx.push(super::attached_fk::create(&t.name, f), vec![]);
     }
     for ix in &t.indexes {
         match &ix.attached_to {
@@ -206,6 +215,11 @@ pub(super) fn table_change(
             let def = |not_valid| check_def(c, not_valid);
             add_validated(cx, current, (c.name.as_deref(), c.not_valid), def, hz)
         }
+        // Not split online: the statement asks the catalog inside a `DO`.
+        TableChange::AddForeignKey(f) if f.attached_to.is_some() => {
+            let hz = hazards::add_foreign_key(current, f, false);
+            cx.push(super::attached_fk::create(current, f), hz);
+        }
         TableChange::AddForeignKey(f) => {
             let hz = hazards::add_foreign_key(current, f, cx.online);
             let def = |not_valid| fk_def(f, not_valid);
@@ -213,6 +227,9 @@ pub(super) fn table_change(
         }
         TableChange::DropCheck(c) => {
             drop_constraint(cx, current, c.name.as_deref().unwrap_or_default(), vec![])
+        }
+        TableChange::DropForeignKey(f) if f.attached_to.is_some() => {
+            cx.push(super::attached_fk::drop(current, f), vec![])
         }
         TableChange::DropForeignKey(f) => {
             drop_constraint(cx, current, f.name.as_deref().unwrap_or_default(), vec![])

@@ -164,10 +164,11 @@ pub const COLUMNS: &str = concat!(
 
 /// Column names are looked up one by one through the attribute index (a
 /// join on the unnested keys scanned all of a table's attributes).
-/// A partition's keys attached to its parent's (`conislocal` false) are
-/// read too: which of them are its own is decided by name
-/// (`normalize::attach_keys`); its inherited checks and foreign keys are
-/// not its own.
+/// A partition's keys and foreign keys attached to its parent's
+/// (`conislocal` false) are read too: which of them are its own is decided
+/// by name (`normalize::attach_keys`). Not read: its inherited checks, and
+/// the foreign keys the server clones onto a table once per partition of
+/// a partitioned table it references (their parent is on the same table).
 pub const CONSTRAINTS: &str = concat!(
     "SELECT con.conrelid::int8 AS table_oid, con.conname::text AS name, con.contype::text AS kind, \
        con.condeferrable AS deferrable, con.condeferred AS deferred, con.convalidated AS validated, \
@@ -195,7 +196,9 @@ pub const CONSTRAINTS: &str = concat!(
      LEFT JOIN pg_description d ON d.objoid = con.oid \
        AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0 \
      WHERE con.contype IN ('p', 'u', 'c', 'f') AND c.relkind IN ('r', 'p') \
-       AND (con.conislocal OR con.contype IN ('p', 'u')) AND",
+       AND (con.conislocal OR con.contype IN ('p', 'u') OR (con.contype = 'f' \
+         AND c.relispartition AND NOT EXISTS (SELECT FROM pg_constraint pc \
+           WHERE pc.oid = con.conparentid AND pc.conrelid = con.conrelid))) AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_class", "c.oid"),
@@ -423,7 +426,9 @@ pub const UNMODELED: &str = concat!(
      JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE d.classoid = 'pg_constraint'::regclass \
        AND NOT (con.contype IN ('p', 'u', 'c', 'f', 'x') \
-                AND (con.conislocal OR con.contype IN ('p', 'u')) \
+                AND (con.conislocal OR con.contype IN ('p', 'u') OR (con.contype = 'f' \
+                  AND c.relispartition AND NOT EXISTS (SELECT FROM pg_constraint pc \
+                    WHERE pc.oid = con.conparentid AND pc.conrelid = con.conrelid))) \
                 AND c.relkind IN ('r', 'p')) AND",
     ns_filter!(),
     "UNION ALL \

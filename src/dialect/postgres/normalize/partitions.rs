@@ -27,7 +27,7 @@ pub fn attach_indexes(schema: &mut Schema) {
     let parents: Parents = schema
         .tables
         .iter()
-        .filter(|(_, t)| matches!(t.partition, Some(Partitioning::By { .. })))
+        .filter(|(_, t)| crate::ir::is_partitioned(t))
         .map(|(n, t)| {
             let above = match &t.partition {
                 Some(Partitioning::Of { parent, .. }) => Some(parent.clone()),
