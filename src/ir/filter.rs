@@ -396,6 +396,7 @@ mod tests {
             indexes: Vec::new(),
             comment: None,
             renamed_from: None,
+            column_comments: Default::default(),
             unmodeled: Vec::new(),
             written: None,
             options: Default::default(),

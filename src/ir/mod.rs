@@ -782,8 +782,13 @@ pub struct View {
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<Name>,
+    /// PostgreSQL's `COMMENT ON COLUMN` on a view's (or materialized
+    /// view's) output columns, by column name. MySQL and SQLite keep none
+    /// (validation refuses them, E0265).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub column_comments: BTreeMap<String, String>,
     /// What the server holds on this view that strata does not model
-    /// (rules, column comments), as the server prints it: `DROP VIEW`
+    /// (rules), as the server prints it: `DROP VIEW`
     /// takes it along, so a view made anew runs it again verbatim. Read
     /// from the database only, and never compared.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

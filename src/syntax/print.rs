@@ -745,6 +745,18 @@ fn view(v: &View, block: Option<&Block<Member>>, ind: &str, ns: Option<&str>) ->
                 .as_ref()
                 .map(|r| format!("{inner}renamed_from {}", decl(r, ns)))
                 .unwrap_or_default(),
+            Member::Column(i) => v
+                .column_comments
+                .iter()
+                .nth(*i)
+                .map(|(c, text)| {
+                    format!(
+                        "{inner}column {} comment {}",
+                        text::ident(c),
+                        text::string(text)
+                    )
+                })
+                .unwrap_or_default(),
             _ => String::new(),
         }
     };
@@ -755,6 +767,7 @@ fn view(v: &View, block: Option<&Block<Member>>, ind: &str, ns: Option<&str>) ->
                 .map(|i| member(&Member::Index(i)))
                 .collect();
             lines.push(member(&Member::Comment));
+            lines.extend((0..v.column_comments.len()).map(|i| member(&Member::Column(i))));
             lines.push(member(&Member::RenamedFrom));
             lines.retain(|l| !l.is_empty());
             (!lines.is_empty()).then(|| lines.join("\n"))

@@ -327,3 +327,16 @@ CREATE TABLE g (qty int) INHERITS (c);
 CREATE TABLE p (id int, qty bigint);
 CREATE TABLE c (qty bigint, own text) INHERITS (p);
 CREATE TABLE g (qty bigint) INHERITS (c);
+
+-- item: comments-on-view-columns
+-- current:
+CREATE TABLE t (id int PRIMARY KEY, email text);
+CREATE VIEW v AS SELECT id, email FROM t;
+COMMENT ON COLUMN v.id IS 'goes';
+CREATE MATERIALIZED VIEW m AS SELECT id FROM t;
+-- desired:
+CREATE TABLE t (id int PRIMARY KEY, email text);
+CREATE VIEW v AS SELECT id, email AS "E-mail" FROM t;
+COMMENT ON COLUMN v."E-mail" IS 'where we write';
+CREATE MATERIALIZED VIEW m AS SELECT id FROM t;
+COMMENT ON COLUMN m.id IS 'it''s the key';

@@ -30,6 +30,7 @@ pub const QUERIES: &[(&str, &str)] = &[
     ("collations", COLLATIONS),
     ("text_search_configs", TEXT_SEARCH_CONFIGS),
     ("depends", super::depend::DEPENDS),
+    ("view_column_comments", VIEW_COLUMN_COMMENTS),
 ];
 
 /// The namespace filter every query repeats (`n` is `pg_namespace`).
@@ -295,12 +296,7 @@ pub const VIEWS: &str = concat!(
        c.relkind::text AS kind, pg_get_viewdef(c.oid, true) AS body, \
        obj_description(c.oid, 'pg_class') AS comment, c.reloptions::text[] AS reloptions, \
        ARRAY(SELECT pg_get_ruledef(r.oid) FROM pg_rewrite r \
-         WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN' ORDER BY r.rulename) \
-       || ARRAY(SELECT format('COMMENT ON COLUMN %I.%I.%I IS %L', n.nspname, c.relname, a.attname, \
-                  d.description) \
-         FROM pg_description d JOIN pg_attribute a ON a.attrelid = d.objoid AND a.attnum = d.objsubid \
-         WHERE d.classoid = 'pg_class'::regclass AND d.objoid = c.oid AND d.objsubid > 0 \
-         ORDER BY a.attnum) AS unmodeled \
+         WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN' ORDER BY r.rulename) AS unmodeled \
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE c.relkind IN ('v', 'm') AND",
     ns_filter!(),
@@ -406,13 +402,6 @@ pub const UNMODELED: &str = concat!(
      FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE r.rulename <> '_RETURN' AND",
-    ns_filter!(),
-    "UNION ALL \
-     SELECT 'comment on view column', n.nspname || '.' || c.relname || '.' || a.attname \
-     FROM pg_description d JOIN pg_class c ON c.oid = d.objoid \
-     JOIN pg_attribute a ON a.attrelid = d.objoid AND a.attnum = d.objsubid \
-     JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE d.classoid = 'pg_class'::regclass AND d.objsubid > 0 AND c.relkind IN ('v', 'm') AND",
     ns_filter!(),
     // The comments of a table's own keys, checks, foreign keys and
     // exclusion constraints are modeled; one on another constraint (a
@@ -724,4 +713,19 @@ pub const TEXT_SEARCH_CONFIGS: &str = concat!(
     "AND",
     not_ext!("pg_ts_config", "c.oid"),
     "ORDER BY 1, 2"
+);
+
+/// Comments on the columns of views and materialized views, one row
+/// each (the view's extension filter is the view's).
+pub const VIEW_COLUMN_COMMENTS: &str = concat!(
+    "SELECT n.nspname::text AS schema, c.relname::text AS name, a.attname::text AS column, \
+       d.description AS comment \
+     FROM pg_description d JOIN pg_class c ON c.oid = d.objoid \
+     JOIN pg_attribute a ON a.attrelid = d.objoid AND a.attnum = d.objsubid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE d.classoid = 'pg_class'::regclass AND d.objsubid > 0 AND c.relkind IN ('v', 'm') AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
+    "ORDER BY 1, 2, 3"
 );
