@@ -251,6 +251,8 @@ impl Exclude {
             .cloned()
             .collect();
         schema.tables.retain(|n, _| !gone.contains(n));
+        // Statistics go with their table.
+        schema.statistics.retain(|_, x| !gone.contains(&x.table));
         schema.enums.retain(|n, _| !self.excludes(Kind::Type, n));
         schema.domains.retain(|n, _| !self.excludes(Kind::Type, n));
         schema.events.retain(|n, _| !self.excludes(Kind::Event, n));

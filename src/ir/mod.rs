@@ -17,6 +17,7 @@ mod name;
 mod objects;
 pub mod partition;
 mod security;
+mod statistics;
 mod text;
 pub mod validate;
 
@@ -28,6 +29,7 @@ pub use objects::{
     RangeType, Volatility,
 };
 pub use security::{Grant, GrantKey, GrantOn, Policy, PolicyCommand, Revocation, RowSecurity};
+pub use statistics::{Statistics, STATISTICS_KINDS};
 pub use text::{Collation, TextSearchConfig};
 
 use std::collections::BTreeMap;
@@ -128,6 +130,9 @@ pub struct Schema {
     /// PostgreSQL text-search configurations.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub text_search_configs: BTreeMap<Name, TextSearchConfig>,
+    /// PostgreSQL extended statistics (`CREATE STATISTICS`), by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub statistics: BTreeMap<Name, Statistics>,
     /// Hazards the schema's authors accept, each on one object with a
     /// reason (`acknowledge RULE on OBJECT because "…"`). Not a database
     /// object: never diffed, never read from a database.
@@ -979,6 +984,9 @@ pub enum ObjectRef {
         name: Name,
     },
     TextSearchConfig {
+        name: Name,
+    },
+    Statistics {
         name: Name,
     },
     Exclusion {

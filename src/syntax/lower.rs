@@ -24,6 +24,7 @@ use crate::ir::{
 mod collations;
 mod events;
 mod objects;
+mod statistics;
 mod types;
 
 type P<'a> = Pair<'a, Rule>;
@@ -82,6 +83,7 @@ const OBJECT_KINDS: &[&str] = &[
     "range",
     "collation",
     "text_search_configuration",
+    "statistics",
 ];
 
 pub fn known_dialects() -> &'static [&'static str] {
@@ -234,6 +236,7 @@ impl<'a> Lowerer<'a> {
             Rule::range_def => self.range_def(p, span, ns),
             Rule::collation_def => self.collation_def(p, span, ns),
             Rule::ts_config_def => self.ts_config_def(p, span, ns),
+            Rule::statistics_def => self.statistics_def(p, span, ns),
             _ => None,
         }
     }

@@ -206,6 +206,10 @@ fn objects(
     for t in schema.triggers.values().filter(|t| keep(&t.table)) {
         chunks.push(Chunk::one("trigger", trigger(t, ind)));
     }
+    for x in schema.statistics.values().filter(|x| keep(&x.name)) {
+        let text = collations::statistics(x, ind, ns);
+        chunks.push(Chunk::one("statistics", text));
+    }
     for p in schema.policies.values().filter(|p| keep(&p.table)) {
         chunks.push(Chunk::one("policy", security::policy(p, ind)));
     }
@@ -405,6 +409,11 @@ fn top_item(schema: &Schema, top: &Top, ind: &str, ns: Option<&str>) -> String {
                 .text_search_configs
                 .get(name)
                 .map(|x| collations::text_search_config(x, ind, ns))
+                .unwrap_or_default(),
+            ObjectRef::Statistics { name } => schema
+                .statistics
+                .get(name)
+                .map(|x| collations::statistics(x, ind, ns))
                 .unwrap_or_default(),
             ObjectRef::Event { name } => schema
                 .events

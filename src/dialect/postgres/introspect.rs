@@ -27,7 +27,7 @@ use crate::ir::{
 use depend::DEPENDS;
 use queries::{
     COLLATIONS, COLUMNS, COMPOSITES, CONSTRAINTS, DOMAINS, ENUMS, EXCLUSIONS, EXTENSIONS,
-    FUNCTIONS, GRANTS, INDEXES, NAMESPACES, POLICIES, RANGES, SEQUENCES, TABLES,
+    FUNCTIONS, GRANTS, INDEXES, NAMESPACES, POLICIES, RANGES, SEQUENCES, STATISTICS, TABLES,
     TEXT_SEARCH_CONFIGS, TRIGGERS, UNMODELED, VIEWS, VIEW_COLUMN_COMMENTS,
 };
 
@@ -83,6 +83,7 @@ struct Rows {
     ranges: Vec<PgRow>,
     depends: Vec<PgRow>,
     view_column_comments: Vec<PgRow>,
+    statistics: Vec<PgRow>,
 }
 
 async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspection> {
@@ -142,11 +143,12 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
             )
         },
     )?;
-    let (collations, text_search_configs, depends, view_column_comments) = tokio::try_join!(
+    let (collations, text_search_configs, depends, view_column_comments, statistics) = tokio::try_join!(
         q(COLLATIONS),
         q(TEXT_SEARCH_CONFIGS),
         q(DEPENDS),
-        q(VIEW_COLUMN_COMMENTS)
+        q(VIEW_COLUMN_COMMENTS),
+        q(STATISTICS)
     )?;
     let rows = Rows {
         namespaces: namespaces_r,
@@ -171,6 +173,7 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
         text_search_configs,
         depends,
         view_column_comments,
+        statistics,
     };
     // Building the IR is CPU work: on a blocking thread it neither stalls
     // the queries of another introspection running at the same time
@@ -357,6 +360,7 @@ fn build(mut rows: Rows) -> Result<Introspection, sqlx::Error> {
     sequences(&rows.sequences, &serial_sequences, &mut schema)?;
     views(&rows.views, &mut matview_indexes, &mut schema)?;
     more::view_column_comments(&rows.view_column_comments, &mut schema)?;
+    more::statistics(&rows.statistics, &mut schema)?;
     functions(&rows.functions, &mut schema)?;
     triggers(&rows.triggers, &mut schema)?;
     security::policies(&rows.policies, &mut schema)?;

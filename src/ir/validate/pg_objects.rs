@@ -1,5 +1,5 @@
 //! Rules on what only PostgreSQL keeps beside views and tables: comments
-//! on a view's columns.
+//! on a view's columns, extended statistics.
 
 use super::Problem;
 use crate::ir::{DialectKind, ObjectRef, Schema};
@@ -44,6 +44,73 @@ pub(super) fn view_column_comments(schema: &Schema, out: &mut Vec<Problem>) {
                 )
                 .help(format!("the view's columns are {}", v.columns.join(", "))),
             );
+        }
+    }
+}
+
+/// E0269: statistics where the dialect keeps none. E0270: on a table the
+/// schema does not have. E0271: on a column its table does not have.
+/// E0272: on one column alone (the server wants two, or one expression).
+pub(super) fn statistics(schema: &Schema, out: &mut Vec<Problem>) {
+    for x in schema.statistics.values() {
+        let at = || ObjectRef::Statistics {
+            name: x.name.clone(),
+        };
+        if let Some(d) = schema.dialect.filter(|d| *d != DialectKind::Postgres) {
+            out.push(
+                Problem::new(
+                    "E0269",
+                    at(),
+                    format!("{d} keeps no statistics objects (`{}`)", x.name),
+                    "extended statistics",
+                )
+                .help("remove it: extended statistics are PostgreSQL's"),
+            );
+            continue;
+        }
+        let keys = x.columns.len() + x.expressions.len();
+        if keys < 2 && x.expressions.len() != 1 {
+            out.push(
+                Problem::new(
+                    "E0272",
+                    at(),
+                    format!("statistics `{}` are on one column alone", x.name),
+                    "one column",
+                )
+                .help("name two columns or more, or one expression"),
+            );
+        }
+        let Some(t) = schema.tables.get(&x.table) else {
+            if !schema.views.contains_key(&x.table) {
+                out.push(
+                    Problem::new(
+                        "E0270",
+                        at(),
+                        format!("statistics `{}` are on unknown table `{}`", x.name, x.table),
+                        format!("no table `{}`", x.table),
+                    )
+                    .help("name a table of the schema after `from`"),
+                );
+            }
+            continue;
+        };
+        // A child's inherited columns are its own to the server.
+        let whole = super::inherited::effective(schema, t);
+        for c in &x.columns {
+            if !whole.columns.iter().any(|tc| tc.name == *c) {
+                out.push(
+                    Problem::new(
+                        "E0271",
+                        at(),
+                        format!(
+                            "statistics `{}`: table `{}` has no column `{c}`",
+                            x.name, x.table
+                        ),
+                        format!("no column `{c}`"),
+                    )
+                    .help("name a column of the table, or an expression in parentheses"),
+                );
+            }
         }
     }
 }

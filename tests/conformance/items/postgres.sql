@@ -340,3 +340,18 @@ CREATE VIEW v AS SELECT id, email AS "E-mail" FROM t;
 COMMENT ON COLUMN v."E-mail" IS 'where we write';
 CREATE MATERIALIZED VIEW m AS SELECT id FROM t;
 COMMENT ON COLUMN m.id IS 'it''s the key';
+
+-- item: extended-statistics
+-- current:
+CREATE TABLE t (a int, b int, c text);
+CREATE STATISTICS s_gone ON a, b FROM t;
+CREATE STATISTICS s_kinds (ndistinct) ON a, b FROM t;
+CREATE STATISTICS s_target ON a, c FROM t;
+-- desired:
+CREATE TABLE t (a int, b int, c text);
+CREATE STATISTICS s_kinds (dependencies, mcv) ON b, a FROM t;
+CREATE STATISTICS s_target ON a, c FROM t;
+ALTER STATISTICS s_target SET STATISTICS 300;
+COMMENT ON STATISTICS s_target IS 'a and c';
+CREATE STATISTICS s_expr ON (lower(c)) FROM t;
+CREATE STATISTICS s_mixed (mcv) ON a, (b * 2) FROM t;

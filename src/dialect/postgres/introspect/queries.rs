@@ -31,6 +31,7 @@ pub const QUERIES: &[(&str, &str)] = &[
     ("text_search_configs", TEXT_SEARCH_CONFIGS),
     ("depends", super::depend::DEPENDS),
     ("view_column_comments", VIEW_COLUMN_COMMENTS),
+    ("statistics", STATISTICS),
 ];
 
 /// The namespace filter every query repeats (`n` is `pg_namespace`).
@@ -415,10 +416,6 @@ pub const UNMODELED: &str = concat!(
                 AND (con.conislocal OR con.contype IN ('p', 'u')) \
                 AND c.relkind IN ('r', 'p')) AND",
     ns_filter!(),
-    "UNION ALL \
-     SELECT 'statistics object', n.nspname || '.' || s.stxname \
-     FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE",
-    ns_filter!(),
     // A constraint trigger's `FROM` table is not modeled.
     "UNION ALL \
      SELECT 'constraint trigger with FROM', tg.tgname || ' on ' || n.nspname || '.' || c.relname \
@@ -728,4 +725,26 @@ pub const VIEW_COLUMN_COMMENTS: &str = concat!(
     "AND",
     not_ext!("pg_class", "c.oid"),
     "ORDER BY 1, 2, 3"
+);
+
+/// Extended statistics: kinds (`e`, the expressions' own, is implied by
+/// them), columns in `stxkeys` order, expressions as the server prints
+/// them (PostgreSQL 14+), the target (-1: the default) and comment.
+pub const STATISTICS: &str = concat!(
+    "SELECT n.nspname::text AS schema, s.stxname::text AS name, \
+       tn.nspname::text AS table_schema, c.relname::text AS table_name, \
+       ARRAY(SELECT CASE k WHEN 'd' THEN 'ndistinct' WHEN 'f' THEN 'dependencies' \
+                    WHEN 'm' THEN 'mcv' END \
+             FROM unnest(s.stxkind) k WHERE k <> 'e') AS kinds, \
+       ARRAY(SELECT a.attname::text FROM unnest(s.stxkeys::int2[]) WITH ORDINALITY AS u(n, o) \
+             JOIN pg_attribute a ON a.attrelid = s.stxrelid AND a.attnum = u.n ORDER BY u.o) AS columns, \
+       COALESCE(pg_get_statisticsobjdef_expressions(s.oid), '{}')::text[] AS expressions, \
+       NULLIF(s.stxstattarget::int4, -1) AS target, \
+       obj_description(s.oid, 'pg_statistic_ext') AS comment \
+     FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace \
+     JOIN pg_class c ON c.oid = s.stxrelid JOIN pg_namespace tn ON tn.oid = c.relnamespace WHERE",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_statistic_ext", "s.oid"),
+    "ORDER BY 1, 2"
 );
