@@ -452,15 +452,19 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
         Change::AlterTextSearchConfig { .. } => {}
         Change::CreateStatistics(x) => {
             d.needs_new.extend(namespace(&x.name));
-            d.needs_new.push(Obj::Relation(key(&x.table)));
+            d.needs_new
+                .push(Obj::Object(DepObject::Relation(key(&x.table))));
             statistics_refs(x, &mut d.needs_new);
         }
         Change::DropStatistics(x) => {
             d.needs_old.extend(namespace(&x.name));
-            d.needs_old.push(Obj::Relation(key(&x.table)));
+            d.needs_old
+                .push(Obj::Object(DepObject::Relation(key(&x.table))));
             statistics_refs(x, &mut d.needs_old);
         }
-        Change::AlterStatistics { to, .. } => d.needs_new.push(Obj::Relation(key(&to.table))),
+        Change::AlterStatistics { to, .. } => d
+            .needs_new
+            .push(Obj::Object(DepObject::Relation(key(&to.table)))),
     }
     d
 }
