@@ -87,6 +87,11 @@ fn summary(s: &Schema) -> String {
         (s.ranges.len(), "range type", "range types"),
         (s.collations.len(), "collation", "collations"),
         (
+            s.statistics.len(),
+            "statistics object",
+            "statistics objects",
+        ),
+        (
             s.text_search_configs.len(),
             "text search configuration",
             "text search configurations",

@@ -3,7 +3,7 @@ use serde::Serialize;
 use crate::ir::{
     Check, Collation, Column, Composite, Domain, Enum, Event, Exclusion, Expr, Extension,
     ForeignKey, Function, Grant, Index, Name, Namespace, Policy, PrimaryKey, RangeType,
-    RowSecurity, Sequence, Table, TextSearchConfig, Trigger, Unique, View,
+    RowSecurity, Sequence, Statistics, Table, TextSearchConfig, Trigger, Unique, View,
 };
 
 /// One thing that differs between two schemas. Every variant carries both
@@ -153,6 +153,14 @@ pub enum Change {
     AlterTextSearchConfig {
         from: TextSearchConfig,
         to: TextSearchConfig,
+    },
+    CreateStatistics(Statistics),
+    DropStatistics(Statistics),
+    /// A statistics object both sides have that differs in its target or
+    /// comment alone (anything else drops and creates it).
+    AlterStatistics {
+        from: Statistics,
+        to: Statistics,
     },
 }
 

@@ -13,6 +13,7 @@ mod objects;
 mod rename_order;
 mod reverse;
 mod security;
+mod statistics;
 mod table;
 mod text;
 
@@ -92,6 +93,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Vec<Change> {
     }
 
     triggers(from, to, &renames, &mut out);
+    statistics::statistics(from, to, &renames, &mut out);
     objects::events(from, to, &mut out);
     security::row_security(from, to, &renames, &mut out);
     security::policies(from, to, &renames, &mut out);
@@ -357,6 +359,7 @@ mod tests {
             indexes: vec![],
             comment: None,
             renamed_from: None,
+            column_comments: Default::default(),
             unmodeled: Vec::new(),
             written: None,
             options: Default::default(),

@@ -94,6 +94,9 @@ impl Change {
             Change::AlterTextSearchConfig { from, to } => {
                 Change::AlterTextSearchConfig { from: to, to: from }
             }
+            Change::CreateStatistics(x) => Change::DropStatistics(x),
+            Change::DropStatistics(x) => Change::CreateStatistics(x),
+            Change::AlterStatistics { from, to } => Change::AlterStatistics { from: to, to: from },
         }
     }
 }

@@ -251,6 +251,8 @@ impl Exclude {
             .cloned()
             .collect();
         schema.tables.retain(|n, _| !gone.contains(n));
+        // Statistics go with their table.
+        schema.statistics.retain(|_, x| !gone.contains(&x.table));
         schema.enums.retain(|n, _| !self.excludes(Kind::Type, n));
         schema.domains.retain(|n, _| !self.excludes(Kind::Type, n));
         schema.events.retain(|n, _| !self.excludes(Kind::Event, n));
@@ -397,6 +399,7 @@ mod tests {
             indexes: Vec::new(),
             comment: None,
             renamed_from: None,
+            column_comments: Default::default(),
             unmodeled: Vec::new(),
             written: None,
             options: Default::default(),

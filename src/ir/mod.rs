@@ -17,6 +17,7 @@ mod name;
 mod objects;
 pub mod partition;
 mod security;
+mod statistics;
 mod text;
 pub mod validate;
 
@@ -28,6 +29,7 @@ pub use objects::{
     RangeType, Volatility,
 };
 pub use security::{Grant, GrantKey, GrantOn, Policy, PolicyCommand, Revocation, RowSecurity};
+pub use statistics::{Statistics, STATISTICS_KINDS};
 pub use text::{Collation, TextSearchConfig};
 
 use std::collections::BTreeMap;
@@ -128,6 +130,9 @@ pub struct Schema {
     /// PostgreSQL text-search configurations.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
     pub text_search_configs: BTreeMap<Name, TextSearchConfig>,
+    /// PostgreSQL extended statistics (`CREATE STATISTICS`), by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", with = "keyed")]
+    pub statistics: BTreeMap<Name, Statistics>,
     /// Hazards the schema's authors accept, each on one object with a
     /// reason (`acknowledge RULE on OBJECT because "…"`). Not a database
     /// object: never diffed, never read from a database.
@@ -841,8 +846,13 @@ pub struct View {
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<Name>,
+    /// PostgreSQL's `COMMENT ON COLUMN` on a view's (or materialized
+    /// view's) output columns, by column name. MySQL and SQLite keep none
+    /// (validation refuses them, E0265).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub column_comments: BTreeMap<String, String>,
     /// What the server holds on this view that strata does not model
-    /// (rules, column comments), as the server prints it: `DROP VIEW`
+    /// (rules), as the server prints it: `DROP VIEW`
     /// takes it along, so a view made anew runs it again verbatim. Read
     /// from the database only, and never compared.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -1033,6 +1043,9 @@ pub enum ObjectRef {
         name: Name,
     },
     TextSearchConfig {
+        name: Name,
+    },
+    Statistics {
         name: Name,
     },
     Exclusion {

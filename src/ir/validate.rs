@@ -14,6 +14,7 @@ mod inheritance;
 mod inherited;
 mod objects;
 mod overloads;
+mod pg_objects;
 mod security;
 mod suggest;
 mod tables;
@@ -96,6 +97,8 @@ pub fn validate(schema: &Schema) -> Vec<Problem> {
     }
     beside_tables::views(schema, &mut out);
     beside_tables::triggers(schema, &mut out);
+    pg_objects::view_column_comments(schema, &mut out);
+    pg_objects::statistics(schema, &mut out);
     overloads::check(schema, &mut out);
     beside_tables::namespace_clashes(schema, &mut out);
     security::policies(schema, &mut out);

@@ -28,6 +28,7 @@ impl Object {
             ObjectRef::Range { name } => ("range", name.to_string()),
             ObjectRef::Collation { name } => ("collation", name.to_string()),
             ObjectRef::TextSearchConfig { name } => ("text_search_configuration", name.to_string()),
+            ObjectRef::Statistics { name } => ("statistics", name.to_string()),
             ObjectRef::Column { table, column } => ("column", format!("{table}.{column}")),
             ObjectRef::PrimaryKey { table: t } => (
                 "primary_key",

@@ -183,6 +183,7 @@ fn view(name: &str, body: &str) -> View {
         indexes: vec![],
         comment: None,
         renamed_from: None,
+        column_comments: Default::default(),
         unmodeled: Vec::new(),
         options: Default::default(),
         written: None,

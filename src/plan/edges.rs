@@ -450,6 +450,21 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
         Change::CreateTextSearchConfig(x) => d.needs_new.extend(namespace(&x.name)),
         Change::DropTextSearchConfig(x) => d.needs_old.extend(namespace(&x.name)),
         Change::AlterTextSearchConfig { .. } => {}
+        Change::CreateStatistics(x) => {
+            d.needs_new.extend(namespace(&x.name));
+            d.needs_new
+                .push(Obj::Object(DepObject::Relation(key(&x.table))));
+            statistics_refs(x, &mut d.needs_new);
+        }
+        Change::DropStatistics(x) => {
+            d.needs_old.extend(namespace(&x.name));
+            d.needs_old
+                .push(Obj::Object(DepObject::Relation(key(&x.table))));
+            statistics_refs(x, &mut d.needs_old);
+        }
+        Change::AlterStatistics { to, .. } => d
+            .needs_new
+            .push(Obj::Object(DepObject::Relation(key(&to.table)))),
     }
     d
 }
@@ -662,6 +677,13 @@ fn composite_refs(x: &crate::ir::Composite, out: &mut Vec<Obj>) {
     for a in &x.attributes {
         type_refs(a.ty.as_str(), out);
         collation_ref(&a.collation, out);
+    }
+}
+
+/// What a statistics object's expressions name (functions, types).
+fn statistics_refs(x: &crate::ir::Statistics, out: &mut Vec<Obj>) {
+    for e in &x.expressions {
+        expr_refs(e.as_str(), out);
     }
 }
 

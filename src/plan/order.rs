@@ -129,6 +129,10 @@ fn rank(change: &Change) -> u8 {
         // expressions that name it (`to_tsvector('cfg', …)`) come later.
         Change::CreateTextSearchConfig(_) | Change::AlterTextSearchConfig { .. } => 4,
         Change::DropTextSearchConfig(_) => 18,
+        // Statistics lean on their table's columns like a trigger: made
+        // after the tables, dropped before a column they use goes.
+        Change::DropStatistics(_) => 0,
+        Change::CreateStatistics(_) | Change::AlterStatistics { .. } => 15,
     }
 }
 

@@ -202,6 +202,11 @@ pub fn describe(change: &Change) -> Described {
             "alter_text_search_configuration",
             named("text_search_configuration", &to.name),
         ),
+        Change::CreateStatistics(x) => added("create_statistics", named("statistics", &x.name)),
+        Change::DropStatistics(x) => dropped("drop_statistics", named("statistics", &x.name)),
+        Change::AlterStatistics { to, .. } => {
+            altered("alter_statistics", named("statistics", &to.name))
+        }
     }
 }
 

@@ -84,6 +84,9 @@ pub fn line(change: &Change) -> String {
         Change::AlterTextSearchConfig { to, .. } => {
             format!("alter text search configuration `{}`", to.name)
         }
+        Change::CreateStatistics(x) => format!("create statistics `{}` on `{}`", x.name, x.table),
+        Change::DropStatistics(x) => format!("drop statistics `{}`", x.name),
+        Change::AlterStatistics { to, .. } => format!("alter statistics `{}`", to.name),
     }
 }
 

@@ -24,6 +24,7 @@ use crate::ir::{
 mod collations;
 mod events;
 mod objects;
+mod statistics;
 mod types;
 
 type P<'a> = Pair<'a, Rule>;
@@ -82,6 +83,7 @@ const OBJECT_KINDS: &[&str] = &[
     "range",
     "collation",
     "text_search_configuration",
+    "statistics",
 ];
 
 pub fn known_dialects() -> &'static [&'static str] {
@@ -234,6 +236,7 @@ impl<'a> Lowerer<'a> {
             Rule::range_def => self.range_def(p, span, ns),
             Rule::collation_def => self.collation_def(p, span, ns),
             Rule::ts_config_def => self.ts_config_def(p, span, ns),
+            Rule::statistics_def => self.statistics_def(p, span, ns),
             _ => None,
         }
     }
@@ -1491,12 +1494,14 @@ impl<'a> Lowerer<'a> {
             indexes: Vec::new(),
             comment: None,
             renamed_from: None,
+            column_comments: Default::default(),
             unmodeled: Vec::new(),
             written: None,
             options: Default::default(),
         };
         let mut name_span = span.clone();
         let mut block_pair = None;
+        let mut column_members = Vec::new();
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::k_materialized => v.materialized = true,
@@ -1542,11 +1547,22 @@ impl<'a> Lowerer<'a> {
                             None => None,
                         }
                     }
+                    Rule::view_column => {
+                        let column = self.view_column(&m, &mut v.column_comments, sp.clone());
+                        column_members.push((block.items.len(), column));
+                        Some(Member::Column(0))
+                    }
                     _ => None,
                 };
                 if let Some(member) = member {
                     block.items.push(Placed::new(member, sp));
                 }
+            }
+            // A column's member points at its place among the view's
+            // column comments, known once all are read.
+            for (item, column) in column_members.drain(..) {
+                let at = v.column_comments.keys().position(|c| *c == column);
+                block.items[item].item = Member::Column(at.unwrap_or(usize::MAX));
             }
             block
         });
@@ -1559,6 +1575,29 @@ impl<'a> Lowerer<'a> {
             },
             span,
         ))
+    }
+
+    /// `column c comment "…"` in a view's block; returns the column's name.
+    fn view_column(
+        &mut self,
+        p: &P<'a>,
+        comments: &mut BTreeMap<String, String>,
+        span: Range<usize>,
+    ) -> String {
+        let column = self.first_ident(p);
+        let text = p
+            .clone()
+            .into_inner()
+            .find(|x| x.as_rule() == Rule::comment_item)
+            .and_then(|c| self.string_child(&c))
+            .unwrap_or_default();
+        let mut slot = comments.get(&column).cloned();
+        let what = format!("a comment on view column `{column}`");
+        self.once(&mut slot, text, span, &what);
+        if let Some(text) = slot {
+            comments.insert(column.clone(), text);
+        }
+        column
     }
 
     fn function(&mut self, p: P<'a>, span: Range<usize>, ns: Option<&str>) -> Option<Placed<Top>> {

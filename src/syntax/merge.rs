@@ -60,6 +60,9 @@ pub(super) fn merge(parts: Vec<Lowered>, texts: &[FileText]) -> (Schema, SourceM
         insert_unless(&mut schema.ranges, s.ranges, |k, _, _| {
             c.dup(&ObjectRef::Range { name: k.clone() }, k.to_string())
         });
+        insert_unless(&mut schema.statistics, s.statistics, |k, _, _| {
+            c.dup(&ObjectRef::Statistics { name: k.clone() }, k.to_string())
+        });
         insert_unless(&mut schema.collations, s.collations, |k, _, _| {
             c.dup(&ObjectRef::Collation { name: k.clone() }, k.to_string())
         });

@@ -152,6 +152,7 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         ranges,
         collations,
         text_search_configs,
+        statistics,
         acknowledgements,
         left_alone: _,
         depends: _,
@@ -182,7 +183,8 @@ fn absorb(file: &mut Lowered, piece: Lowered) -> bool {
         && join(&mut into.composites, composites)
         && join(&mut into.ranges, ranges)
         && join(&mut into.collations, collations)
-        && join(&mut into.text_search_configs, text_search_configs);
+        && join(&mut into.text_search_configs, text_search_configs)
+        && join(&mut into.statistics, statistics);
     if !joined {
         return false;
     }

@@ -206,6 +206,10 @@ fn objects(
     for t in schema.triggers.values().filter(|t| keep(&t.table)) {
         chunks.push(Chunk::one("trigger", trigger(t, ind)));
     }
+    for x in schema.statistics.values().filter(|x| keep(&x.name)) {
+        let text = collations::statistics(x, ind, ns);
+        chunks.push(Chunk::one("statistics", text));
+    }
     for p in schema.policies.values().filter(|p| keep(&p.table)) {
         chunks.push(Chunk::one("policy", security::policy(p, ind)));
     }
@@ -405,6 +409,11 @@ fn top_item(schema: &Schema, top: &Top, ind: &str, ns: Option<&str>) -> String {
                 .text_search_configs
                 .get(name)
                 .map(|x| collations::text_search_config(x, ind, ns))
+                .unwrap_or_default(),
+            ObjectRef::Statistics { name } => schema
+                .statistics
+                .get(name)
+                .map(|x| collations::statistics(x, ind, ns))
                 .unwrap_or_default(),
             ObjectRef::Event { name } => schema
                 .events
@@ -745,6 +754,18 @@ fn view(v: &View, block: Option<&Block<Member>>, ind: &str, ns: Option<&str>) ->
                 .as_ref()
                 .map(|r| format!("{inner}renamed_from {}", decl(r, ns)))
                 .unwrap_or_default(),
+            Member::Column(i) => v
+                .column_comments
+                .iter()
+                .nth(*i)
+                .map(|(c, text)| {
+                    format!(
+                        "{inner}column {} comment {}",
+                        text::ident(c),
+                        text::string(text)
+                    )
+                })
+                .unwrap_or_default(),
             _ => String::new(),
         }
     };
@@ -755,6 +776,7 @@ fn view(v: &View, block: Option<&Block<Member>>, ind: &str, ns: Option<&str>) ->
                 .map(|i| member(&Member::Index(i)))
                 .collect();
             lines.push(member(&Member::Comment));
+            lines.extend((0..v.column_comments.len()).map(|i| member(&Member::Column(i))));
             lines.push(member(&Member::RenamedFrom));
             lines.retain(|l| !l.is_empty());
             (!lines.is_empty()).then(|| lines.join("\n"))

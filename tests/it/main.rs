@@ -53,6 +53,7 @@ mod postgres_depend_order;
 mod postgres_dependencies;
 mod postgres_fidelity;
 mod postgres_inheritance;
+mod postgres_objects_more;
 mod postgres_partition_attach;
 mod postgres_partition_keys;
 mod postgres_partition_levels;

@@ -252,7 +252,6 @@ async fn hand_written_trigger_comment_round_trips() {
 /// database to the file it prints is empty (none is dropped).
 const UNMODELED: &[(&str, &str)] = &[
     ("rule", "CREATE RULE t_nothing AS ON INSERT TO t WHERE NEW.a < 0 DO INSTEAD NOTHING"),
-    ("statistics object", "CREATE STATISTICS t_ab (dependencies) ON a, b FROM t"),
     ("operator", "CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = int4eq)"),
     ("cast", "CREATE TYPE pair AS (x int, y int); CREATE CAST (pair AS int) WITH INOUT"),
     ("conversion", "CREATE CONVERSION to_latin1 FOR 'UTF8' TO 'LATIN1' FROM utf8_to_iso8859_1"),

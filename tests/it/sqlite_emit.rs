@@ -112,6 +112,7 @@ fn views_and_triggers() {
         comment: None,
         renamed_from: None,
         options: Default::default(),
+        column_comments: Default::default(),
         unmodeled: Vec::new(),
         written: None,
     };
@@ -191,6 +192,7 @@ fn refusals_say_why() {
         comment: None,
         renamed_from: None,
         options: Default::default(),
+        column_comments: Default::default(),
         unmodeled: Vec::new(),
         written: None,
     };

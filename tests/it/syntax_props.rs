@@ -629,6 +629,7 @@ fn schema() -> BoxedStrategy<Schema> {
                                 comment,
                                 renamed_from,
                                 options: Default::default(),
+                                column_comments: Default::default(),
                                 unmodeled: Vec::new(),
                                 written: None,
                             }

@@ -667,6 +667,7 @@ fn views(rows: &Rows, db: &str, schema: &mut Schema) {
                 indexes: Vec::new(),
                 comment: None,
                 renamed_from: None,
+                column_comments: Default::default(),
                 unmodeled: Vec::new(),
                 written: None,
                 options,

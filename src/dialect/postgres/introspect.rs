@@ -6,6 +6,7 @@
 mod collations;
 mod columns;
 mod depend;
+mod more;
 mod objects;
 pub mod queries;
 mod security;
@@ -26,8 +27,8 @@ use crate::ir::{
 use depend::DEPENDS;
 use queries::{
     COLLATIONS, COLUMNS, COMPOSITES, CONSTRAINTS, DOMAINS, ENUMS, EXCLUSIONS, EXTENSIONS,
-    FUNCTIONS, GRANTS, INDEXES, NAMESPACES, POLICIES, RANGES, SEQUENCES, TABLES,
-    TEXT_SEARCH_CONFIGS, TRIGGERS, UNMODELED, VIEWS,
+    FUNCTIONS, GRANTS, INDEXES, NAMESPACES, POLICIES, RANGES, SEQUENCES, STATISTICS, TABLES,
+    TEXT_SEARCH_CONFIGS, TRIGGERS, UNMODELED, VIEWS, VIEW_COLUMN_COMMENTS,
 };
 
 /// Reads the schema of the database at `url`; `namespaces` narrows it
@@ -81,6 +82,8 @@ struct Rows {
     text_search_configs: Vec<PgRow>,
     ranges: Vec<PgRow>,
     depends: Vec<PgRow>,
+    view_column_comments: Vec<PgRow>,
+    statistics: Vec<PgRow>,
 }
 
 async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspection> {
@@ -140,8 +143,13 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
             )
         },
     )?;
-    let (collations, text_search_configs, depends) =
-        tokio::try_join!(q(COLLATIONS), q(TEXT_SEARCH_CONFIGS), q(DEPENDS))?;
+    let (collations, text_search_configs, depends, view_column_comments, statistics) = tokio::try_join!(
+        q(COLLATIONS),
+        q(TEXT_SEARCH_CONFIGS),
+        q(DEPENDS),
+        q(VIEW_COLUMN_COMMENTS),
+        q(STATISTICS)
+    )?;
     let rows = Rows {
         namespaces: namespaces_r,
         extensions,
@@ -164,6 +172,8 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
         collations,
         text_search_configs,
         depends,
+        view_column_comments,
+        statistics,
     };
     // Building the IR is CPU work: on a blocking thread it neither stalls
     // the queries of another introspection running at the same time
@@ -349,6 +359,8 @@ fn build(mut rows: Rows) -> Result<Introspection, sqlx::Error> {
 
     sequences(&rows.sequences, &serial_sequences, &mut schema)?;
     views(&rows.views, &mut matview_indexes, &mut schema)?;
+    more::view_column_comments(&rows.view_column_comments, &mut schema)?;
+    more::statistics(&rows.statistics, &mut schema)?;
     functions(&rows.functions, &mut schema)?;
     triggers(&rows.triggers, &mut schema)?;
     security::policies(&rows.policies, &mut schema)?;
@@ -623,6 +635,7 @@ fn views(
                 comment: os(r, "comment")?,
                 renamed_from: None,
                 options: storage_parameters(r)?,
+                column_comments: BTreeMap::new(),
                 unmodeled: r.try_get("unmodeled")?,
                 written: None,
             },

@@ -119,6 +119,13 @@ pub fn normalize_owned(mut out: Schema) -> Schema {
             (x.name.clone(), x)
         })
         .collect();
+    out.statistics = std::mem::take(&mut out.statistics)
+        .into_values()
+        .map(|x| {
+            let x = collations::statistics(x, &base);
+            (x.name.clone(), x)
+        })
+        .collect();
     out.sequences = std::mem::take(&mut out.sequences)
         .into_values()
         .map(|s| {

@@ -166,6 +166,7 @@ fn build(objects: &[ObjectRow], columns: &BTreeMap<String, Vec<ColumnRow>>) -> I
                     indexes: Vec::new(),
                     comment: None,
                     renamed_from: None,
+                    column_comments: Default::default(),
                     unmodeled: Vec::new(),
                     options: Default::default(),
                     written: None,

@@ -399,6 +399,7 @@ mod tests {
             indexes: vec![],
             comment: None,
             renamed_from: None,
+            column_comments: Default::default(),
             unmodeled: Vec::new(),
             written: None,
             options: Default::default(),

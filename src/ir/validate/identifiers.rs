@@ -72,6 +72,9 @@ fn names(s: &Schema) -> Vec<(ObjectRef, &str)> {
     for n in s.ranges.keys() {
         out.push((ObjectRef::Range { name: n.clone() }, &n.name));
     }
+    for n in s.statistics.keys() {
+        out.push((ObjectRef::Statistics { name: n.clone() }, &n.name));
+    }
     for n in s.collations.keys() {
         out.push((ObjectRef::Collation { name: n.clone() }, &n.name));
     }

@@ -1,7 +1,8 @@
-//! Printing of PostgreSQL's collations and text-search configurations.
+//! Printing of PostgreSQL's collations, text-search configurations and
+//! extended statistics.
 
-use super::{decl, dotted};
-use crate::ir::{Collation, TextSearchConfig};
+use super::{decl, dotted, qualified};
+use crate::ir::{Collation, Statistics, TextSearchConfig};
 use crate::syntax::text;
 
 /// `collation german provider icu locale "de-DE" nondeterministic`, on
@@ -55,5 +56,32 @@ pub(super) fn text_search_config(x: &TextSearchConfig, ind: &str, ns: Option<&st
         s.push_str(&format!("{ind}  comment {}\n", text::string(c)));
     }
     s.push_str(&format!("{ind}}}"));
+    s
+}
+
+/// `statistics t_ab (dependencies) on a, (lower(b)) from t target 500`,
+/// on one line; no kinds is every kind.
+pub(super) fn statistics(x: &Statistics, ind: &str, ns: Option<&str>) -> String {
+    let mut s = format!("{ind}statistics {}", decl(&x.name, ns));
+    if !x.kinds.is_empty() {
+        s.push_str(&format!(" ({})", x.kinds.join(", ")));
+    }
+    let keys: Vec<String> = x
+        .columns
+        .iter()
+        .map(|c| text::ident(c))
+        .chain(x.expressions.iter().map(|e| format!("({})", e.written())))
+        .collect();
+    s.push_str(&format!(
+        " on {} from {}",
+        keys.join(", "),
+        qualified(&x.table)
+    ));
+    if let Some(t) = x.target {
+        s.push_str(&format!(" target {t}"));
+    }
+    if let Some(c) = &x.comment {
+        s.push_str(&format!(" comment {}", text::string(c)));
+    }
     s
 }

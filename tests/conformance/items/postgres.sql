@@ -327,3 +327,31 @@ CREATE TABLE g (qty int) INHERITS (c);
 CREATE TABLE p (id int, qty bigint);
 CREATE TABLE c (qty bigint, own text) INHERITS (p);
 CREATE TABLE g (qty bigint) INHERITS (c);
+
+-- item: comments-on-view-columns
+-- current:
+CREATE TABLE t (id int PRIMARY KEY, email text);
+CREATE VIEW v AS SELECT id, email FROM t;
+COMMENT ON COLUMN v.id IS 'goes';
+CREATE MATERIALIZED VIEW m AS SELECT id FROM t;
+-- desired:
+CREATE TABLE t (id int PRIMARY KEY, email text);
+CREATE VIEW v AS SELECT id, email AS "E-mail" FROM t;
+COMMENT ON COLUMN v."E-mail" IS 'where we write';
+CREATE MATERIALIZED VIEW m AS SELECT id FROM t;
+COMMENT ON COLUMN m.id IS 'it''s the key';
+
+-- item: extended-statistics
+-- current:
+CREATE TABLE t (a int, b int, c text);
+CREATE STATISTICS s_gone ON a, b FROM t;
+CREATE STATISTICS s_kinds (ndistinct) ON a, b FROM t;
+CREATE STATISTICS s_target ON a, c FROM t;
+-- desired:
+CREATE TABLE t (a int, b int, c text);
+CREATE STATISTICS s_kinds (dependencies, mcv) ON b, a FROM t;
+CREATE STATISTICS s_target ON a, c FROM t;
+ALTER STATISTICS s_target SET STATISTICS 300;
+COMMENT ON STATISTICS s_target IS 'a and c';
+CREATE STATISTICS s_expr ON (lower(c)) FROM t;
+CREATE STATISTICS s_mixed (mcv) ON a, (b * 2) FROM t;

@@ -259,6 +259,16 @@ fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
                 help: Some("use a FULLTEXT index with the server's parser (`with parser ngram`)".into()),
             })
         }
+        // Validation refuses statistics here (E0267).
+        Change::CreateStatistics(x)
+        | Change::DropStatistics(x)
+        | Change::AlterStatistics { to: x, .. } => {
+            return Err(EmitError::Unsupported {
+                dialect: DialectKind::Mysql,
+                what: format!("create statistics {} (extended statistics are PostgreSQL's)", x.name),
+                help: Some("use `ANALYZE TABLE … UPDATE HISTOGRAM ON …` outside the schema".into()),
+            })
+        }
     })
 }
 

@@ -26,6 +26,7 @@ mod routines;
 mod security;
 mod sequence_bounds;
 mod sequences;
+mod statistics;
 mod table;
 pub use table::keep_table;
 mod triggers;
@@ -363,6 +364,9 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
         Change::AlterTextSearchConfig { from, to } => {
             cx.push_all(collations::alter_text_search_config(from, to))
         }
+        Change::CreateStatistics(x) => cx.push_all(statistics::create_statistics(x)),
+        Change::DropStatistics(x) => cx.push_all(statistics::drop_statistics(x)),
+        Change::AlterStatistics { from, to } => cx.push_all(statistics::alter_statistics(from, to)),
     }
     Ok(())
 }

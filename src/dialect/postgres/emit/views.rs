@@ -3,7 +3,7 @@
 use super::index::{create_index_sql, index_comment};
 use super::table::with_params;
 use super::Ctx;
-use crate::dialect::postgres::quote::{idents, literal, name as qname};
+use crate::dialect::postgres::quote::{ident, idents, literal, name as qname};
 use crate::ir::View;
 
 pub(super) fn create_view(cx: &mut Ctx<'_>, v: &View) {
@@ -45,6 +45,17 @@ pub(super) fn create_view(cx: &mut Ctx<'_>, v: &View) {
     if let Some(c) = &v.comment {
         cx.push(
             format!("COMMENT ON {kind} {} IS {}", qname(&v.name), literal(c)),
+            vec![],
+        );
+    }
+    for (column, c) in &v.column_comments {
+        cx.push(
+            format!(
+                "COMMENT ON COLUMN {}.{} IS {}",
+                qname(&v.name),
+                ident(column),
+                literal(c)
+            ),
             vec![],
         );
     }

@@ -30,6 +30,8 @@ pub const QUERIES: &[(&str, &str)] = &[
     ("collations", COLLATIONS),
     ("text_search_configs", TEXT_SEARCH_CONFIGS),
     ("depends", super::depend::DEPENDS),
+    ("view_column_comments", VIEW_COLUMN_COMMENTS),
+    ("statistics", STATISTICS),
 ];
 
 /// The namespace filter every query repeats (`n` is `pg_namespace`).
@@ -298,12 +300,7 @@ pub const VIEWS: &str = concat!(
        c.relkind::text AS kind, pg_get_viewdef(c.oid, true) AS body, \
        obj_description(c.oid, 'pg_class') AS comment, c.reloptions::text[] AS reloptions, \
        ARRAY(SELECT pg_get_ruledef(r.oid) FROM pg_rewrite r \
-         WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN' ORDER BY r.rulename) \
-       || ARRAY(SELECT format('COMMENT ON COLUMN %I.%I.%I IS %L', n.nspname, c.relname, a.attname, \
-                  d.description) \
-         FROM pg_description d JOIN pg_attribute a ON a.attrelid = d.objoid AND a.attnum = d.objsubid \
-         WHERE d.classoid = 'pg_class'::regclass AND d.objoid = c.oid AND d.objsubid > 0 \
-         ORDER BY a.attnum) AS unmodeled \
+         WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN' ORDER BY r.rulename) AS unmodeled \
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE c.relkind IN ('v', 'm') AND",
     ns_filter!(),
@@ -410,13 +407,6 @@ pub const UNMODELED: &str = concat!(
      JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE r.rulename <> '_RETURN' AND",
     ns_filter!(),
-    "UNION ALL \
-     SELECT 'comment on view column', n.nspname || '.' || c.relname || '.' || a.attname \
-     FROM pg_description d JOIN pg_class c ON c.oid = d.objoid \
-     JOIN pg_attribute a ON a.attrelid = d.objoid AND a.attnum = d.objsubid \
-     JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE d.classoid = 'pg_class'::regclass AND d.objsubid > 0 AND c.relkind IN ('v', 'm') AND",
-    ns_filter!(),
     // The comments of a table's own keys, checks, foreign keys and
     // exclusion constraints are modeled; one on another constraint (a
     // constraint trigger's, one a partition inherits) is not.
@@ -430,10 +420,6 @@ pub const UNMODELED: &str = concat!(
                   AND c.relispartition AND NOT EXISTS (SELECT FROM pg_constraint pc \
                     WHERE pc.oid = con.conparentid AND pc.conrelid = con.conrelid))) \
                 AND c.relkind IN ('r', 'p')) AND",
-    ns_filter!(),
-    "UNION ALL \
-     SELECT 'statistics object', n.nspname || '.' || s.stxname \
-     FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE",
     ns_filter!(),
     // A constraint trigger's `FROM` table is not modeled.
     "UNION ALL \
@@ -728,5 +714,42 @@ pub const TEXT_SEARCH_CONFIGS: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_ts_config", "c.oid"),
+    "ORDER BY 1, 2"
+);
+
+/// Comments on the columns of views and materialized views, one row
+/// each (the view's extension filter is the view's).
+pub const VIEW_COLUMN_COMMENTS: &str = concat!(
+    "SELECT n.nspname::text AS schema, c.relname::text AS name, a.attname::text AS column, \
+       d.description AS comment \
+     FROM pg_description d JOIN pg_class c ON c.oid = d.objoid \
+     JOIN pg_attribute a ON a.attrelid = d.objoid AND a.attnum = d.objsubid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE d.classoid = 'pg_class'::regclass AND d.objsubid > 0 AND c.relkind IN ('v', 'm') AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
+    "ORDER BY 1, 2, 3"
+);
+
+/// Extended statistics: kinds (`e`, the expressions' own, is implied by
+/// them), columns in `stxkeys` order, expressions as the server prints
+/// them (PostgreSQL 14+), the target (-1: the default) and comment.
+pub const STATISTICS: &str = concat!(
+    "SELECT n.nspname::text AS schema, s.stxname::text AS name, \
+       tn.nspname::text AS table_schema, c.relname::text AS table_name, \
+       ARRAY(SELECT CASE k WHEN 'd' THEN 'ndistinct' WHEN 'f' THEN 'dependencies' \
+                    WHEN 'm' THEN 'mcv' END \
+             FROM unnest(s.stxkind) k WHERE k <> 'e') AS kinds, \
+       ARRAY(SELECT a.attname::text FROM unnest(s.stxkeys::int2[]) WITH ORDINALITY AS u(n, o) \
+             JOIN pg_attribute a ON a.attrelid = s.stxrelid AND a.attnum = u.n ORDER BY u.o) AS columns, \
+       COALESCE(pg_get_statisticsobjdef_expressions(s.oid), '{}')::text[] AS expressions, \
+       NULLIF(s.stxstattarget::int4, -1) AS target, \
+       obj_description(s.oid, 'pg_statistic_ext') AS comment \
+     FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace \
+     JOIN pg_class c ON c.oid = s.stxrelid JOIN pg_namespace tn ON tn.oid = c.relnamespace WHERE",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_statistic_ext", "s.oid"),
     "ORDER BY 1, 2"
 );

@@ -1,7 +1,9 @@
-//! The canonical form of collations and text-search configurations.
+//! The canonical form of collations, text-search configurations and
+//! extended statistics.
 
 use super::name;
-use crate::ir::{Collation, TextSearchConfig};
+use crate::dialect::postgres::expr::{self, Context};
+use crate::ir::{Collation, Statistics, TextSearchConfig};
 
 /// A libc collation whose two locales agree is written with `locale`
 /// alone (`CREATE COLLATION c (locale = 'C')` reads back as both).
@@ -24,6 +26,21 @@ pub(super) fn text_search_config(mut x: TextSearchConfig) -> TextSearchConfig {
     x.mappings = std::mem::take(&mut x.mappings)
         .into_iter()
         .map(|(t, d)| (t.to_lowercase(), d.iter().map(|d| bare(d)).collect()))
+        .collect();
+    x.comment = x.comment.filter(|c| !c.is_empty());
+    x
+}
+
+/// The columns of a statistics object are a set (the server keeps them
+/// in column order, which a file need not follow): compared sorted.
+pub(super) fn statistics(mut x: Statistics, cx: &Context<'_>) -> Statistics {
+    x.name = name(&x.name);
+    x.table = name(&x.table);
+    x.kinds = Statistics::canonical_kinds(&x.kinds);
+    x.columns.sort();
+    x.expressions = std::mem::take(&mut x.expressions)
+        .into_iter()
+        .map(|e| e.canonical(expr::normalize(&e.0, cx)))
         .collect();
     x.comment = x.comment.filter(|c| !c.is_empty());
     x

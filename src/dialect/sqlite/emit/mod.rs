@@ -259,5 +259,14 @@ fn change(c: &Change) -> Result<Vec<String>, EmitError> {
                 Some("use an FTS5 virtual table with its tokenizer"),
             ))
         }
+        // Validation refuses statistics here (E0267).
+        Change::CreateStatistics(x)
+        | Change::DropStatistics(x)
+        | Change::AlterStatistics { to: x, .. } => {
+            return Err(unsupported(
+                format!("create statistics {} (extended statistics are PostgreSQL's)", x.name),
+                Some("run ANALYZE; SQLite keeps no statistics objects"),
+            ))
+        }
     })
 }
