@@ -105,3 +105,27 @@ fn a_table_replaced_by_a_view_of_its_name_takes_the_views_over_it_along() {
         CREATE VIEW inv.label_count AS SELECT count(*) AS n FROM inv.labels;";
     judge_both_ways(&[case("table_becomes_a_view_of_its_name", current, desired)]);
 }
+
+/// A statement trigger's transition tables (`REFERENCING OLD TABLE AS …
+/// NEW TABLE AS …`) are part of it: read, printed, made, and a trigger
+/// whose transition tables change is made again.
+#[test]
+fn a_trigger_keeps_its_transition_tables() {
+    let base = "CREATE TABLE ledger (id int, amount numeric); \
+        CREATE TABLE ledger_log (moved numeric); \
+        CREATE FUNCTION log_moves() RETURNS trigger LANGUAGE plpgsql AS \
+          $$BEGIN INSERT INTO ledger_log SELECT amount FROM \"after rows\"; RETURN NULL; END$$;";
+    let only_new = format!(
+        "{base} CREATE TRIGGER ledger_moves AFTER INSERT ON ledger \
+           REFERENCING NEW TABLE AS \"after rows\" FOR EACH STATEMENT EXECUTE FUNCTION log_moves();"
+    );
+    let both = format!(
+        "{base} CREATE TRIGGER ledger_moves AFTER UPDATE ON ledger \
+           REFERENCING OLD TABLE AS before_rows NEW TABLE AS \"after rows\" \
+           FOR EACH STATEMENT EXECUTE FUNCTION log_moves();"
+    );
+    judge_both_ways(&[
+        case("transition_tables_added", base, &both),
+        case("transition_tables_changed", &only_new, &both),
+    ]);
+}
