@@ -555,10 +555,10 @@ fn alter_table(
 /// The name of an index or of a key's index as a relation of the table's
 /// schema ([`Capabilities::schema_wide_index_names`]).
 fn index_name(t: &Table, name: &str) -> Obj {
-    Obj::Relation(key(&Name {
+    Obj::Object(DepObject::Relation(key(&Name {
         schema: t.name.schema.clone(),
         name: name.to_string(),
-    }))
+    })))
 }
 
 /// The index names a table holds, where they are the schema's: a table
