@@ -21,6 +21,7 @@ const PG_LIKE: TestDialect = TestDialect {
         alter_constraints: true,
         foreign_keys_pin_columns: false,
         move_columns: false,
+        schema_wide_index_names: true,
     },
     rebuilds: false,
 };
@@ -32,6 +33,7 @@ const SQLITE_LIKE: TestDialect = TestDialect {
         alter_constraints: false,
         foreign_keys_pin_columns: false,
         move_columns: false,
+        schema_wide_index_names: false,
     },
     rebuilds: true,
 };
@@ -44,6 +46,7 @@ const SQLITE_IN_PLACE: TestDialect = TestDialect {
         alter_constraints: false,
         foreign_keys_pin_columns: false,
         move_columns: false,
+        schema_wide_index_names: false,
     },
     rebuilds: false,
 };

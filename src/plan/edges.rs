@@ -279,12 +279,14 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
             d.provides
                 .push(Obj::Object(DepObject::Relation(key(&t.name))));
             d.provides.extend(implicit_sequences(t));
+            d.provides.extend(index_names(t, caps));
             table_refs(t, caps, &mut d.needs_new);
         }
         Change::DropTable(t) => {
             d.removes
                 .push(Obj::Object(DepObject::Relation(key(&t.name))));
             d.removes.extend(implicit_sequences(t));
+            d.removes.extend(index_names(t, caps));
             table_refs(t, caps, &mut d.needs_old);
         }
         Change::AlterTable { from, to, changes } => alter_table(&mut d, from, to, changes, caps),
@@ -560,6 +562,57 @@ fn alter_table(
         }
     }
     partition_indexes(d, to, changes);
+    if caps.schema_wide_index_names {
+        moved_index_names(d, from, to, changes);
+    }
+}
+
+/// The name of an index or of a key's index as a relation of the table's
+/// schema ([`Capabilities::schema_wide_index_names`]).
+fn index_name(t: &Table, name: &str) -> Obj {
+    Obj::Object(DepObject::Relation(key(&Name {
+        schema: t.name.schema.clone(),
+        name: name.to_string(),
+    })))
+}
+
+/// The index names a table holds, where they are the schema's: a table
+/// made with one of them waits for the table or index that frees it.
+fn index_names(t: &Table, caps: &Capabilities) -> Vec<Obj> {
+    if !caps.schema_wide_index_names {
+        return Vec::new();
+    }
+    let pk = t.primary_key.iter().filter_map(|k| k.name.as_deref());
+    let uniques = t.uniques.iter().filter_map(|u| u.name.as_deref());
+    let indexes = t.indexes.iter().filter_map(|i| i.name.as_deref());
+    let exclusions = t.exclusions.iter().filter_map(|x| x.name.as_deref());
+    pk.chain(uniques)
+        .chain(indexes)
+        .chain(exclusions)
+        .map(|n| index_name(t, n))
+        .collect()
+}
+
+/// Index names an `AlterTable` takes (added, renamed to) and frees
+/// (dropped, renamed from).
+fn moved_index_names(d: &mut Deps, from: &Table, to: &Table, changes: &[TableChange]) {
+    for c in changes {
+        let (freed, taken) = match c {
+            TableChange::AddPrimaryKey(k) => (None, k.name.as_deref()),
+            TableChange::DropPrimaryKey(k) => (k.name.as_deref(), None),
+            TableChange::AddUnique(u) => (None, u.name.as_deref()),
+            TableChange::DropUnique(u) => (u.name.as_deref(), None),
+            TableChange::AddIndex(i) => (None, i.name.as_deref()),
+            TableChange::DropIndex(i) => (i.name.as_deref(), None),
+            TableChange::AddExclusion(x) => (None, x.name.as_deref()),
+            TableChange::DropExclusion(x) => (x.name.as_deref(), None),
+            TableChange::RenameIndex { from: a, to: b }
+            | TableChange::RenameUnique { from: a, to: b } => (Some(a.as_str()), Some(b.as_str())),
+            _ => (None, None),
+        };
+        d.removes.extend(freed.map(|n| index_name(from, n)));
+        d.provides.extend(taken.map(|n| index_name(to, n)));
+    }
 }
 
 /// See [`Obj::PartitionIndexes`].

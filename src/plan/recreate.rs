@@ -116,16 +116,19 @@ impl Breakage {
     fn of(changes: &[Change], from: &Schema, target: &dyn Target) -> Breakage {
         let caps = &target.capabilities();
         let mut b = Breakage::default();
-        let mut dropped_views: BTreeSet<Name> = BTreeSet::new();
         // Known before the loop: a rollback's changes are the forward
         // ones reversed in place, so a table's create comes before its drop.
-        let dropped_tables: BTreeSet<Name> = changes
-            .iter()
-            .filter_map(|c| match c {
-                Change::DropTable(t) => Some(key(&t.name)),
-                _ => None,
-            })
-            .collect();
+        let dropped = |view: bool| -> BTreeSet<Name> {
+            changes
+                .iter()
+                .filter_map(|c| match c {
+                    Change::DropTable(t) if !view => Some(key(&t.name)),
+                    Change::DropView(v) if view => Some(key(&v.name)),
+                    _ => None,
+                })
+                .collect()
+        };
+        let (dropped_tables, dropped_views) = (dropped(false), dropped(true));
         for c in changes {
             match c {
                 Change::AlterTable {
@@ -139,17 +142,23 @@ impl Breakage {
                     b.invalid.insert(key(&t.name), None);
                     b.rebuilt.insert(key(&t.name));
                 }
+                // A view's name taken by a table: what reads the view goes
+                // with it, and comes back over the table.
+                Change::CreateTable(t) if dropped_views.contains(&key(&t.name)) => {
+                    b.invalid.insert(key(&t.name), None);
+                }
                 Change::AlterEnum { from: e, to: after } if swaps(e, after) => {
                     b.enum_swapped(e, from);
                 }
                 Change::DropView(v) => {
                     b.touched_views.insert(key(&v.name));
-                    dropped_views.insert(key(&v.name));
                 }
+                // Made anew, as a view or over a dropped table's name.
                 Change::CreateView(v) => {
                     b.touched_views.insert(key(&v.name));
-                    if dropped_views.contains(&key(&v.name)) {
-                        b.invalid.insert(key(&v.name), None);
+                    let k = key(&v.name);
+                    if dropped_views.contains(&k) || dropped_tables.contains(&k) {
+                        b.invalid.insert(k, None);
                     }
                 }
                 Change::ReplaceView { from: f, to: t } => {

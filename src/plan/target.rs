@@ -26,6 +26,10 @@ pub struct Capabilities {
     /// planned: PostgreSQL cannot move a column, and SQLite would rebuild
     /// the table for it.
     pub move_columns: bool,
+    /// Index names (a key's too) share the schema's namespace with its
+    /// tables and views (PostgreSQL), not the table's: an index name that
+    /// moves to another table must be freed before it is taken again.
+    pub schema_wide_index_names: bool,
 }
 
 /// The database a plan is for, as the planner sees it.

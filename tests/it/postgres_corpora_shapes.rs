@@ -64,3 +64,68 @@ fn what_lies_on_a_table_made_anew_as_partitioned_is_made_again_both_ways() {
     );
     judge_both_ways(&[case("table_made_anew_as_partitioned", &plain, &partitioned)]);
 }
+
+/// Index names are the schema's, not the table's: an index (or a key's
+/// index) whose name goes from a dropped table, or from an index dropped
+/// on one table, to another table is made only once the name is free.
+#[test]
+fn an_index_name_that_moves_to_another_table_is_freed_first() {
+    let current = "CREATE SCHEMA shop; \
+        CREATE TABLE shop.carts (id int, owner text); \
+        CREATE UNIQUE INDEX by_owner ON shop.carts (owner); \
+        CREATE TABLE shop.baskets (id int, owner text); \
+        CREATE INDEX basket_lookup ON shop.baskets (id); \
+        CREATE TABLE shop.wishes (id int, owner text); \
+        ALTER TABLE shop.wishes ADD CONSTRAINT wish_key PRIMARY KEY (id);";
+    let desired = "CREATE SCHEMA shop; \
+        CREATE TABLE shop.trolleys (id int, owner text); \
+        CREATE UNIQUE INDEX by_owner ON shop.trolleys (owner); \
+        CREATE TABLE shop.baskets (id int, owner text); \
+        CREATE TABLE shop.wishes (id int, owner text); \
+        CREATE INDEX basket_lookup ON shop.wishes (owner); \
+        CREATE TABLE shop.gifts (id int PRIMARY KEY, note text); \
+        ALTER TABLE shop.gifts RENAME CONSTRAINT gifts_pkey TO wish_key;";
+    judge_both_ways(&[case("index_names_move_between_tables", current, desired)]);
+}
+
+/// A table replaced by a view of its name (its rows moved to a table of
+/// another name), with a view over it that does not change: the view
+/// over it goes before the table and comes back over the new view, and
+/// the same on the way back, where a view's name is taken by a table.
+#[test]
+fn a_table_replaced_by_a_view_of_its_name_takes_the_views_over_it_along() {
+    let current = "CREATE SCHEMA inv; \
+        CREATE TABLE inv.items (id int, label text); \
+        CREATE VIEW inv.labels AS SELECT label FROM inv.items; \
+        CREATE VIEW inv.label_count AS SELECT count(*) AS n FROM inv.labels;";
+    let desired = "CREATE SCHEMA inv; \
+        CREATE TABLE inv.stock_items (id int, label text); \
+        CREATE VIEW inv.items AS SELECT * FROM inv.stock_items; \
+        CREATE VIEW inv.labels AS SELECT label FROM inv.items; \
+        CREATE VIEW inv.label_count AS SELECT count(*) AS n FROM inv.labels;";
+    judge_both_ways(&[case("table_becomes_a_view_of_its_name", current, desired)]);
+}
+
+/// A statement trigger's transition tables (`REFERENCING OLD TABLE AS …
+/// NEW TABLE AS …`) are part of it: read, printed, made, and a trigger
+/// whose transition tables change is made again.
+#[test]
+fn a_trigger_keeps_its_transition_tables() {
+    let base = "CREATE TABLE ledger (id int, amount numeric); \
+        CREATE TABLE ledger_log (moved numeric); \
+        CREATE FUNCTION log_moves() RETURNS trigger LANGUAGE plpgsql AS \
+          $$BEGIN INSERT INTO ledger_log SELECT amount FROM \"after rows\"; RETURN NULL; END$$;";
+    let only_new = format!(
+        "{base} CREATE TRIGGER ledger_moves AFTER INSERT ON ledger \
+           REFERENCING NEW TABLE AS \"after rows\" FOR EACH STATEMENT EXECUTE FUNCTION log_moves();"
+    );
+    let both = format!(
+        "{base} CREATE TRIGGER ledger_moves AFTER UPDATE ON ledger \
+           REFERENCING OLD TABLE AS before_rows NEW TABLE AS \"after rows\" \
+           FOR EACH STATEMENT EXECUTE FUNCTION log_moves();"
+    );
+    judge_both_ways(&[
+        case("transition_tables_added", base, &both),
+        case("transition_tables_changed", &only_new, &both),
+    ]);
+}

@@ -43,6 +43,7 @@ impl Target for Mysql {
             alter_constraints: true,
             foreign_keys_pin_columns: true,
             move_columns: true,
+            schema_wide_index_names: false,
         }
     }
 }

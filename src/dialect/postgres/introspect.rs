@@ -769,6 +769,13 @@ fn triggers(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
                 options.insert(key.to_string(), "true".to_string());
             }
         }
+        // A statement trigger's transition tables (`REFERENCING OLD TABLE
+        // AS …`): the names its function reads the rows by.
+        for key in ["old_table", "new_table"] {
+            if let Some(t) = r.try_get::<Option<String>, _>(key)? {
+                options.insert(key.to_string(), t);
+            }
+        }
         schema.triggers.insert(
             (table.clone(), name.clone()),
             Trigger {

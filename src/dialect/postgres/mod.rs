@@ -38,6 +38,7 @@ impl Target for Postgres {
             alter_constraints: true,
             foreign_keys_pin_columns: false,
             move_columns: false,
+            schema_wide_index_names: true,
         }
     }
 }

@@ -39,6 +39,7 @@ impl Target for Sqlite {
             alter_constraints: false,
             foreign_keys_pin_columns: false,
             move_columns: false,
+            schema_wide_index_names: false,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Triggers: `CREATE TRIGGER … EXECUTE FUNCTION …`; a constraint trigger
 //! (`with (constraint, deferrable, initially_deferred)`) is `CREATE
-//! CONSTRAINT TRIGGER … DEFERRABLE INITIALLY DEFERRED`.
+//! CONSTRAINT TRIGGER … DEFERRABLE INITIALLY DEFERRED`; `with (old_table =
+//! o, new_table = n)` is `REFERENCING OLD TABLE AS o NEW TABLE AS n`.
 
 use super::Ctx;
 use crate::dialect::postgres::quote::{ident, literal, name as qname};
@@ -26,6 +27,17 @@ pub(super) fn create_trigger(cx: &mut Ctx<'_>, t: &Trigger) {
     }
     if flag("initially_deferred") {
         sql.push_str(" INITIALLY DEFERRED");
+    }
+    let transition = [("old_table", "OLD"), ("new_table", "NEW")];
+    let referencing: Vec<String> = transition
+        .iter()
+        .filter_map(|(k, word)| {
+            let t = t.options.get(*k)?;
+            Some(format!(" {word} TABLE AS {}", ident(t)))
+        })
+        .collect();
+    if !referencing.is_empty() {
+        sql.push_str(&format!(" REFERENCING{}", referencing.concat()));
     }
     sql.push_str(if t.for_each_row {
         " FOR EACH ROW"

@@ -367,6 +367,7 @@ pub const TRIGGERS: &str = concat!(
          AS update_columns, \
        tg.tgconstraint <> 0 AS is_constraint, tg.tgdeferrable AS deferrable, \
        tg.tginitdeferred AS initially_deferred, \
+       tg.tgoldtable::text AS old_table, tg.tgnewtable::text AS new_table, \
        obj_description(tg.oid, 'pg_trigger') AS comment \
      FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
