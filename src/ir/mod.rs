@@ -403,6 +403,10 @@ pub struct Column {
     /// MySQL invisible column.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub invisible: bool,
+    /// PostgreSQL statistics target (`ALTER COLUMN … SET STATISTICS`);
+    /// `None` is the server's default (`default_statistics_target`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistics: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Only on the desired side: the expression that converts old values
@@ -432,6 +436,7 @@ impl Column {
             charset: None,
             on_update: None,
             invisible: false,
+            statistics: None,
             comment: None,
             using: None,
             backfill: None,

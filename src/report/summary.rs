@@ -190,6 +190,7 @@ pub(crate) fn attribute_words(
         (what.charset, "charset"),
         (what.on_update, "on update"),
         (what.invisible, "visibility"),
+        (what.statistics, "statistics target"),
         (what.comment, "comment"),
         (what.position, "position"),
     ]

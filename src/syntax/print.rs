@@ -1115,6 +1115,9 @@ fn column(t: &Table, c: &Column, inline: &[Member], widths: (usize, usize), ind:
     if c.invisible {
         attrs.push("invisible".into());
     }
+    if let Some(n) = c.statistics {
+        attrs.push(format!("statistics {n}"));
+    }
     for m in inline {
         if let Member::Check(i) = m {
             if let Some(ch) = t.checks.get(*i) {

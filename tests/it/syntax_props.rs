@@ -216,6 +216,7 @@ fn column(name: String) -> BoxedStrategy<Column> {
                 charset,
                 on_update,
                 invisible,
+                statistics: None,
                 comment,
                 using,
                 backfill: None,

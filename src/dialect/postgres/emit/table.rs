@@ -2,7 +2,7 @@
 //! per kind of change inside a table (`TableChange`), each writing the
 //! `ALTER TABLE` statements for it.
 
-use super::column::{added_column_def, alter_column, column_def};
+use super::column::{added_column_def, alter_column, column_def, set_statistics};
 use super::constraints::{check_def, constraint_name, deferral, exclusion_def, fk_def, unique_def};
 use super::index::{create_index_sql, index_comment, index_name, set_index_comment};
 use super::{opt_literal, rename_relation, security, Ctx};
@@ -111,6 +111,9 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
         );
     }
     for c in &t.columns {
+        if c.statistics.is_some() {
+            set_statistics(cx, &t.name, &c.name, c.statistics);
+        }
         if let Some(comment) = &c.comment {
             cx.push(
                 format!(
@@ -291,6 +294,9 @@ fn add_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {
             format!("ALTER TABLE {t} ADD COLUMN {}", added_column_def(c)),
             hz,
         ),
+    }
+    if c.statistics.is_some() {
+        set_statistics(cx, table, &c.name, c.statistics);
     }
     if let Some(comment) = &c.comment {
         cx.push(

@@ -133,6 +133,7 @@ pub const COLUMNS: &str = concat!(
           FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace \
           WHERE co.oid = a.attcollation) END AS collation, \
        ds.description AS comment, \
+       CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::int4 END AS statistics, \
        sq.seqstart AS seq_start, sq.seqincrement AS seq_increment, sq.seqmin AS seq_min, \
        sq.seqmax AS seq_max, sq.seqcache AS seq_cache, sq.seqcycle AS seq_cycle, \
        format_type(sq.seqtypid, NULL) AS owned_seq_type, \
@@ -425,6 +426,15 @@ pub const UNMODELED: &str = concat!(
        AND NOT (con.contype IN ('p', 'u', 'c', 'f', 'x') \
                 AND (con.conislocal OR con.contype IN ('p', 'u')) \
                 AND c.relkind IN ('r', 'p')) AND",
+    ns_filter!(),
+    // A table column's statistics target is modeled; an index
+    // expression's (`ALTER INDEX … ALTER COLUMN 1 SET STATISTICS`) is not.
+    "UNION ALL \
+     SELECT 'statistics target of index column', \
+       n.nspname || '.' || c.relname || ' column ' || a.attnum \
+     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE c.relkind IN ('i', 'I') AND a.attstattarget > 0 AND",
     ns_filter!(),
     "UNION ALL \
      SELECT 'statistics object', n.nspname || '.' || s.stxname \
