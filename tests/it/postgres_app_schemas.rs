@@ -33,6 +33,24 @@ fn a_columns_statistics_target_is_kept_both_ways() {
     ]);
 }
 
+/// A foreign key the dump adds `NOT VALID` (OpenStreetMap's OAuth
+/// tables) stays not validated on a table made anew: `CREATE TABLE`
+/// would make it validated, so it is added after the table.
+#[test]
+fn a_not_valid_foreign_key_of_a_new_table_stays_not_valid() {
+    let users = "CREATE TABLE users (id int PRIMARY KEY);";
+    let desired = format!(
+        "{users} CREATE TABLE grants (id int PRIMARY KEY, owner_id int, note text); \
+         ALTER TABLE ONLY grants ADD CONSTRAINT grants_owner \
+           FOREIGN KEY (owner_id) REFERENCES users (id) NOT VALID; \
+         COMMENT ON CONSTRAINT grants_owner ON grants IS 'checked by the app';"
+    );
+    judge_both_ways(&[
+        case("not_valid_key_made", "", &desired),
+        case("not_valid_key_on_a_new_table", users, &desired),
+    ]);
+}
+
 /// A text-search configuration over a parser of its own in `public`
 /// (danbooru's `testparser`) is made with that parser, not with a
 /// `pg_catalog` one of the same name. The parser itself is not modeled:

@@ -55,8 +55,14 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
             .filter(|c| !c.not_valid)
             .map(|c| check_def(c, false)),
     );
-    // NOT VALID cannot be said in CREATE TABLE; a new table has no rows.
-    items.extend(t.foreign_keys.iter().map(|f| fk_def(f, false)));
+    // NOT VALID is ignored inside CREATE TABLE (the key would be made
+    // validated): such keys come after, as checks do.
+    items.extend(
+        t.foreign_keys
+            .iter()
+            .filter(|f| !f.not_valid)
+            .map(|f| fk_def(f, false)),
+    );
     items.extend(t.exclusions.iter().map(exclusion_def));
     if let Some((parent, bound)) = partition_of {
         sql.push_str(&format!(" PARTITION OF {}", qname(parent)));
@@ -133,6 +139,12 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
     for c in t.checks.iter().filter(|c| c.not_valid) {
         cx.push(
             format!("ALTER TABLE {} ADD {}", qname(&t.name), check_def(c, true)),
+            vec![],
+        );
+    }
+    for f in t.foreign_keys.iter().filter(|f| f.not_valid) {
+        cx.push(
+            format!("ALTER TABLE {} ADD {}", qname(&t.name), fk_def(f, true)),
             vec![],
         );
     }
