@@ -427,6 +427,16 @@ pub const UNMODELED: &str = concat!(
                 AND (con.conislocal OR con.contype IN ('p', 'u')) \
                 AND c.relkind IN ('r', 'p')) AND",
     ns_filter!(),
+    // An extension's comment is the one its control file gives unless
+    // someone set another (`COMMENT ON EXTENSION` in a dump of an older
+    // version): that one is not modeled.
+    "UNION ALL \
+     SELECT 'comment on extension', e.extname::text \
+     FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace \
+     JOIN pg_description d ON d.objoid = e.oid AND d.classoid = 'pg_extension'::regclass \
+     LEFT JOIN pg_available_extensions a ON a.name = e.extname \
+     WHERE d.description IS DISTINCT FROM a.comment AND",
+    ns_filter!(),
     // A table column's statistics target is modeled; an index
     // expression's (`ALTER INDEX … ALTER COLUMN 1 SET STATISTICS`) is not.
     "UNION ALL \
