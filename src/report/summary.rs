@@ -10,6 +10,9 @@ pub fn line(change: &Change) -> String {
     match change {
         Change::CreateExtension(e) => format!("create extension `{}`", e.name),
         Change::DropExtension(e) => format!("drop extension `{}`", e.name),
+        Change::AlterExtension { from, to } if from.version == to.version => {
+            format!("comment on extension `{}`", to.name)
+        }
         Change::AlterExtension { from, to } => format!(
             "update extension `{}` from {} to {}",
             to.name,

@@ -415,6 +415,7 @@ impl<'a> Lowerer<'a> {
             name: String::new(),
             schema: None,
             version: None,
+            comment: None,
         };
         for c in p.into_inner() {
             match c.as_rule() {
@@ -430,6 +431,11 @@ impl<'a> Lowerer<'a> {
                     let v = self.string_child(&c).unwrap_or_default();
                     let sp = self.span(&c);
                     self.once(&mut ext.version, v, sp, "`version`");
+                }
+                Rule::ext_comment => {
+                    let v = self.string_child(&c).unwrap_or_default();
+                    let sp = self.span(&c);
+                    self.once(&mut ext.comment, v, sp, "a comment");
                 }
                 _ => {}
             }

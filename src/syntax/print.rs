@@ -521,6 +521,9 @@ fn extension(e: &Extension) -> String {
     if let Some(v) = &e.version {
         s.push_str(&format!(" version {}", text::string(v)));
     }
+    if let Some(c) = &e.comment {
+        s.push_str(&format!(" comment {}", text::string(c)));
+    }
     s
 }
 

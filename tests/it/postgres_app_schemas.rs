@@ -99,30 +99,21 @@ async fn an_index_columns_statistics_target_is_reported_and_left_alone() {
 }
 
 /// An extension's comment other than its control file's (feedbin's dump
-/// of an older `pg_stat_statements`) is not modeled: `inspect` says so,
-/// and the plan back to the printed file leaves it alone. The control
-/// file's own comment is no warning.
-#[tokio::test]
-async fn an_extensions_own_comment_is_reported_and_left_alone() {
-    let Some(db) = PgDb::create("pgapp_extcomment").await else {
-        return;
-    };
-    exec(
-        &db.url,
-        "CREATE EXTENSION pg_trgm; CREATE EXTENSION btree_gist; \
-         COMMENT ON EXTENSION pg_trgm IS 'trigram matching, as an older version said';",
-    )
-    .await;
-    let i = inspect(&db.url).await;
-    assert_eq!(i.warnings, ["unmodeled: comment on extension pg_trgm"]);
-    let printed = syntax::print(&i.schema);
-    let file = syntax::parse(&[SourceFile::new("t.strata", printed.clone())])
-        .unwrap_or_else(|e| panic!("{e:?}\n{printed}"));
-    let pg = dialect::for_kind(DialectKind::Postgres);
-    let m = migration(&i.schema, &file, pg, &EmitOptions::default())
-        .unwrap_or_else(|e| panic!("{e:?}\n{printed}"));
-    let sql = strata::report::sql::render(pg, &m.up);
-    assert!(sql.trim().is_empty(), "{sql}\nfile:\n{printed}");
+/// of an older `pg_stat_statements`, whose comment has changed since) is
+/// kept: set on a new extension, changed, taken off, and given back as
+/// the control file says it when the file names none.
+#[test]
+fn an_extensions_own_comment_is_kept_both_ways() {
+    let plain = "CREATE EXTENSION pg_trgm; CREATE EXTENSION btree_gist;";
+    let own = format!(
+        "{plain} COMMENT ON EXTENSION pg_trgm IS 'trigram matching, as an older version said';"
+    );
+    let none = format!("{plain} COMMENT ON EXTENSION btree_gist IS NULL;");
+    judge_both_ways(&[
+        case("extension_comment_made", "", &own),
+        case("extension_comment_set", plain, &own),
+        case("extension_comment_taken_off", plain, &none),
+    ]);
 }
 
 /// `statistics` takes a whole number the server accepts (0 to 10000),

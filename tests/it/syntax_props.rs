@@ -776,13 +776,14 @@ fn schema() -> BoxedStrategy<Schema> {
                 0..4,
             );
             let extensions = prop::collection::vec(
-                (ident(), opt(ident()), opt(text_value())).prop_map(|(name, schema, version)| {
-                    Extension {
+                (ident(), opt(ident()), opt(text_value()), opt(text_value())).prop_map(
+                    |(name, schema, version, comment)| Extension {
                         name,
                         schema,
                         version,
-                    }
-                }),
+                        comment,
+                    },
+                ),
                 0..2,
             );
             (

@@ -85,8 +85,12 @@ pub const NAMESPACES: &str = concat!(
 );
 
 pub const EXTENSIONS: &str = "SELECT e.extname::text AS name, n.nspname::text AS schema, \
-       e.extversion::text AS version \
+       e.extversion::text AS version, \
+       CASE WHEN d.description IS DISTINCT FROM a.comment THEN coalesce(d.description, '') END \
+         AS comment \
      FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace \
+     LEFT JOIN pg_description d ON d.objoid = e.oid AND d.classoid = 'pg_extension'::regclass \
+     LEFT JOIN pg_available_extensions a ON a.name = e.extname \
      WHERE e.extname <> 'plpgsql' AND (cardinality($1::text[]) = 0 OR n.nspname = ANY($1::text[])) \
      ORDER BY 1";
 
@@ -426,16 +430,6 @@ pub const UNMODELED: &str = concat!(
        AND NOT (con.contype IN ('p', 'u', 'c', 'f', 'x') \
                 AND (con.conislocal OR con.contype IN ('p', 'u')) \
                 AND c.relkind IN ('r', 'p')) AND",
-    ns_filter!(),
-    // An extension's comment is the one its control file gives unless
-    // someone set another (`COMMENT ON EXTENSION` in a dump of an older
-    // version): that one is not modeled.
-    "UNION ALL \
-     SELECT 'comment on extension', e.extname::text \
-     FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace \
-     JOIN pg_description d ON d.objoid = e.oid AND d.classoid = 'pg_extension'::regclass \
-     LEFT JOIN pg_available_extensions a ON a.name = e.extname \
-     WHERE d.description IS DISTINCT FROM a.comment AND",
     ns_filter!(),
     // A table column's statistics target is modeled; an index
     // expression's (`ALTER INDEX … ALTER COLUMN 1 SET STATISTICS`) is not.
