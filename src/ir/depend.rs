@@ -26,6 +26,23 @@ pub enum DepObject {
     Collation(Name),
 }
 
+impl DepObject {
+    /// The object with its names lowercased, as the planner compares them.
+    pub fn lowercased(&self) -> DepObject {
+        match self {
+            DepObject::Namespace(n) => DepObject::Namespace(n.to_lowercase()),
+            DepObject::Extension(n) => DepObject::Extension(n.to_lowercase()),
+            DepObject::Type(n) => DepObject::Type(n.lowercased()),
+            DepObject::Sequence(n) => DepObject::Sequence(n.lowercased()),
+            DepObject::Relation(n) => DepObject::Relation(n.lowercased()),
+            DepObject::Function(n) => DepObject::Function(n.lowercased()),
+            DepObject::Trigger(t, n) => DepObject::Trigger(t.lowercased(), n.to_lowercase()),
+            DepObject::Policy(t, n) => DepObject::Policy(t.lowercased(), n.to_lowercase()),
+            DepObject::Collation(n) => DepObject::Collation(n.lowercased()),
+        }
+    }
+}
+
 /// The server's dependencies of one database.
 #[derive(Debug, Clone, Default)]
 pub struct Depends {

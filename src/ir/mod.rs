@@ -216,6 +216,24 @@ pub struct Sequence {
     pub comment: Option<String>,
 }
 
+impl Sequence {
+    /// A sequence with every option the server's default and no owner.
+    pub fn named(name: Name) -> Sequence {
+        Sequence {
+            name,
+            data_type: None,
+            start: None,
+            increment: None,
+            min_value: None,
+            max_value: None,
+            cache: None,
+            cycle: false,
+            owned_by: None,
+            comment: None,
+        }
+    }
+}
+
 /// A column type as SQL spells it, e.g. `bigint`, `numeric(12,2)`,
 /// `varchar(255)`, `text[]`, `int unsigned`, `enum('a','b')`, or the name
 /// of a user-defined type (`order_status`, `billing.status`).
@@ -522,6 +540,20 @@ pub struct PrimaryKey {
     /// it to rename the key the parent's made rather than add a second.
     #[serde(skip)]
     pub attached_to: Option<String>,
+}
+
+impl PrimaryKey {
+    /// An unnamed, immediate key on `columns`, with no options or comment.
+    pub fn on(columns: Vec<String>) -> PrimaryKey {
+        PrimaryKey {
+            name: None,
+            columns,
+            deferral: Deferral::default(),
+            options: BTreeMap::new(),
+            comment: None,
+            attached_to: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

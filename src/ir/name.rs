@@ -25,6 +25,14 @@ impl Name {
             name: name.into(),
         }
     }
+
+    /// The name as the planner compares it: lowercased.
+    pub fn lowercased(&self) -> Name {
+        Name {
+            schema: self.schema.as_ref().map(|s| s.to_lowercase()),
+            name: self.name.to_lowercase(),
+        }
+    }
 }
 
 impl std::fmt::Display for Name {

@@ -120,14 +120,7 @@ pub(crate) mod test_support {
     }
 
     pub fn with_pk(mut t: Table, cols: &[&str]) -> Table {
-        t.primary_key = Some(PrimaryKey {
-            attached_to: None,
-            comment: None,
-            name: None,
-            columns: cols.iter().map(|c| c.to_string()).collect(),
-            deferral: Default::default(),
-            options: Default::default(),
-        });
+        t.primary_key = Some(PrimaryKey::on(cols.iter().map(|c| c.to_string()).collect()));
         t
     }
 

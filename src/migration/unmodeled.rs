@@ -65,20 +65,6 @@ fn dropped(change: &Change) -> Option<(String, DepObject)> {
     })
 }
 
-/// The recorded object, its names lowercased as the planner's are.
-fn keyed(o: &DepObject) -> DepObject {
-    match o {
-        DepObject::Type(n) => DepObject::Type(key(n)),
-        DepObject::Sequence(n) => DepObject::Sequence(key(n)),
-        DepObject::Relation(n) => DepObject::Relation(key(n)),
-        DepObject::Function(n) => DepObject::Function(key(n)),
-        DepObject::Collation(n) => DepObject::Collation(key(n)),
-        DepObject::Trigger(t, n) => DepObject::Trigger(key(t), n.to_lowercase()),
-        DepObject::Policy(t, n) => DepObject::Policy(key(t), n.to_lowercase()),
-        other => other.clone(),
-    }
-}
-
 /// Refuses `plan` (from the database `db`) when it drops or makes anew
 /// what an object strata does not model leans on, unless the plan drops
 /// that object's owner too.
@@ -97,8 +83,12 @@ pub fn check(plan: &Plan, db: &Schema) -> Result<(), EmitError> {
             .depends
             .unmodeled
             .iter()
-            .filter(|u| keyed(&u.on) == *obj)
-            .filter(|u| !u.owner.as_ref().is_some_and(|o| gone.contains(&keyed(o))))
+            .filter(|u| u.on.lowercased() == *obj)
+            .filter(|u| {
+                !u.owner
+                    .as_ref()
+                    .is_some_and(|o| gone.contains(&o.lowercased()))
+            })
             .map(|u| u.what.as_str())
             .collect();
         if !standing.is_empty() {

@@ -12,23 +12,16 @@
 
 use super::Capabilities;
 use crate::diff::{Change, ColumnChanges, TableChange};
-use crate::ir::{Column, Name, Partitioning, Table};
+use crate::ir::{Column, DepObject, Name, Partitioning, Table};
 
 use super::refs::{self, key};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Obj {
-    Namespace(String),
-    Extension(String),
-    /// An enum or other named type.
-    Type(Name),
-    Sequence(Name),
-    /// A table or a view: they share one namespace.
-    Relation(Name),
-    Function(Name),
-    Trigger(Name, String),
-    Policy(Name, String),
-    Collation(Name),
+    /// An object the server records dependencies of too, names
+    /// lowercased: one enum, so that recorded edges ([`super::recorded`])
+    /// meet the planner's without a mapping.
+    Object(DepObject),
     /// A column of a table, lowercased: what a foreign key leans on, so
     /// that keys dropped around a column change go before it and come back
     /// after it ([`super::pinned_keys`]).
@@ -55,17 +48,21 @@ pub struct Deps {
 fn namespace(name: &Name) -> Option<Obj> {
     name.schema
         .as_ref()
-        .map(|s| Obj::Namespace(s.to_lowercase()))
+        .map(|s| Obj::Object(DepObject::Namespace(s.to_lowercase())))
 }
 
 /// Objects a piece of SQL may call or read (functions, sequences, types).
 fn expr_refs(sql: &str, out: &mut Vec<Obj>) {
     for n in refs::names(sql) {
-        out.push(Obj::Function(n.clone()));
-        out.push(Obj::Sequence(n.clone()));
-        out.push(Obj::Type(n));
+        out.push(Obj::Object(DepObject::Function(n.clone())));
+        out.push(Obj::Object(DepObject::Sequence(n.clone())));
+        out.push(Obj::Object(DepObject::Type(n)));
     }
-    out.extend(refs::cast_targets(sql).into_iter().map(Obj::Relation));
+    out.extend(
+        refs::cast_targets(sql)
+            .into_iter()
+            .map(|n| Obj::Object(DepObject::Relation(n))),
+    );
 }
 
 /// A collation as a column or type names it: `ns.name`, or bare in the
@@ -76,7 +73,7 @@ fn collation_ref(c: &Option<String>, out: &mut Vec<Obj>) {
             Some((s, n)) => Name::qualified(s, n),
             None => Name::new(c.as_str()),
         };
-        out.push(Obj::Collation(key(&name)));
+        out.push(Obj::Object(DepObject::Collation(key(&name))));
     }
 }
 
@@ -84,8 +81,8 @@ fn collation_ref(c: &Option<String>, out: &mut Vec<Obj>) {
 /// table's or view's row type (the server records the relation).
 fn type_refs(ty: &str, out: &mut Vec<Obj>) {
     for n in refs::names(ty) {
-        out.push(Obj::Relation(n.clone()));
-        out.push(Obj::Type(n));
+        out.push(Obj::Object(DepObject::Relation(n.clone())));
+        out.push(Obj::Object(DepObject::Type(n)));
     }
 }
 
@@ -114,7 +111,7 @@ fn index_refs(i: &crate::ir::Index, out: &mut Vec<Obj>) {
 
 fn fk_ref(table: &Name, fk: &crate::ir::ForeignKey, caps: &Capabilities, out: &mut Vec<Obj>) {
     if !caps.lazy_foreign_keys && key(&fk.ref_table) != key(table) {
-        out.push(Obj::Relation(key(&fk.ref_table)));
+        out.push(Obj::Object(DepObject::Relation(key(&fk.ref_table))));
     }
 }
 
@@ -160,9 +157,13 @@ fn table_refs(t: &Table, caps: &Capabilities, out: &mut Vec<Obj>) {
         fk_ref(&t.name, fk, caps, out);
     }
     if let Some(crate::ir::Partitioning::Of { parent, .. }) = &t.partition {
-        out.push(Obj::Relation(key(parent)));
+        out.push(Obj::Object(DepObject::Relation(key(parent))));
     }
-    out.extend(t.inherits.iter().map(|p| Obj::Relation(key(p))));
+    out.extend(
+        t.inherits
+            .iter()
+            .map(|p| Obj::Object(DepObject::Relation(key(p)))),
+    );
 }
 
 /// A column added to or dropped from a table, under its own table and
@@ -213,44 +214,61 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
     let mut d = Deps::default();
     match change {
         Change::CreateExtension(e) => {
-            d.provides.push(Obj::Extension(e.name.to_lowercase()));
-            d.needs_new
-                .extend(e.schema.as_ref().map(|s| Obj::Namespace(s.to_lowercase())));
+            d.provides
+                .push(Obj::Object(DepObject::Extension(e.name.to_lowercase())));
+            d.needs_new.extend(
+                e.schema
+                    .as_ref()
+                    .map(|s| Obj::Object(DepObject::Namespace(s.to_lowercase()))),
+            );
         }
         Change::DropExtension(e) => {
-            d.removes.push(Obj::Extension(e.name.to_lowercase()));
-            d.needs_old
-                .extend(e.schema.as_ref().map(|s| Obj::Namespace(s.to_lowercase())));
+            d.removes
+                .push(Obj::Object(DepObject::Extension(e.name.to_lowercase())));
+            d.needs_old.extend(
+                e.schema
+                    .as_ref()
+                    .map(|s| Obj::Object(DepObject::Namespace(s.to_lowercase()))),
+            );
         }
         // What the new version adds comes with it; objects that use the
         // extension wait for it, as for a created one.
-        Change::AlterExtension { to, .. } => {
-            d.provides.push(Obj::Extension(to.name.to_lowercase()))
-        }
-        Change::CreateNamespace(n) => d.provides.push(Obj::Namespace(n.name.to_lowercase())),
-        Change::DropNamespace(n) => d.removes.push(Obj::Namespace(n.name.to_lowercase())),
-        Change::AlterNamespace { to, .. } => {
-            d.needs_new.push(Obj::Namespace(to.name.to_lowercase()))
-        }
+        Change::AlterExtension { to, .. } => d
+            .provides
+            .push(Obj::Object(DepObject::Extension(to.name.to_lowercase()))),
+        Change::CreateNamespace(n) => d
+            .provides
+            .push(Obj::Object(DepObject::Namespace(n.name.to_lowercase()))),
+        Change::DropNamespace(n) => d
+            .removes
+            .push(Obj::Object(DepObject::Namespace(n.name.to_lowercase()))),
+        Change::AlterNamespace { to, .. } => d
+            .needs_new
+            .push(Obj::Object(DepObject::Namespace(to.name.to_lowercase()))),
         Change::CreateEnum(e) => {
-            d.provides.push(Obj::Type(key(&e.name)));
+            d.provides.push(Obj::Object(DepObject::Type(key(&e.name))));
             d.needs_new.extend(namespace(&e.name));
         }
         Change::DropEnum(e) => {
-            d.removes.push(Obj::Type(key(&e.name)));
+            d.removes.push(Obj::Object(DepObject::Type(key(&e.name))));
             d.needs_old.extend(namespace(&e.name));
         }
-        Change::AlterEnum { to, .. } => d.provides.push(Obj::Type(key(&to.name))),
+        Change::AlterEnum { to, .. } => {
+            d.provides.push(Obj::Object(DepObject::Type(key(&to.name))))
+        }
         Change::CreateSequence(s) => {
-            d.provides.push(Obj::Sequence(key(&s.name)));
+            d.provides
+                .push(Obj::Object(DepObject::Sequence(key(&s.name))));
             d.needs_new.extend(namespace(&s.name));
         }
         Change::DropSequence(s) => {
-            d.removes.push(Obj::Sequence(key(&s.name)));
+            d.removes
+                .push(Obj::Object(DepObject::Sequence(key(&s.name))));
             d.needs_old.extend(namespace(&s.name));
         }
         Change::AlterSequence { from, to } => {
-            d.provides.push(Obj::Sequence(key(&to.name)));
+            d.provides
+                .push(Obj::Object(DepObject::Sequence(key(&to.name))));
             // `OWNED BY` names a column: the new owner must exist first,
             // and the old one must still exist (a sequence still owned
             // goes with its column or table).
@@ -258,145 +276,175 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
             d.needs_old.extend(owner(from));
         }
         Change::CreateTable(t) => {
-            d.provides.push(Obj::Relation(key(&t.name)));
+            d.provides
+                .push(Obj::Object(DepObject::Relation(key(&t.name))));
             d.provides.extend(implicit_sequences(t));
             table_refs(t, caps, &mut d.needs_new);
         }
         Change::DropTable(t) => {
-            d.removes.push(Obj::Relation(key(&t.name)));
+            d.removes
+                .push(Obj::Object(DepObject::Relation(key(&t.name))));
             d.removes.extend(implicit_sequences(t));
             table_refs(t, caps, &mut d.needs_old);
         }
         Change::AlterTable { from, to, changes } => alter_table(&mut d, from, to, changes, caps),
         Change::CreateView(v) => {
-            d.provides.push(Obj::Relation(key(&v.name)));
+            d.provides
+                .push(Obj::Object(DepObject::Relation(key(&v.name))));
             d.needs_new.extend(namespace(&v.name));
             body_refs(v.sql(), &v.name, &mut d.needs_new);
         }
         Change::DropView(v) => {
-            d.removes.push(Obj::Relation(key(&v.name)));
+            d.removes
+                .push(Obj::Object(DepObject::Relation(key(&v.name))));
             d.needs_old.extend(namespace(&v.name));
             body_refs(v.sql(), &v.name, &mut d.needs_old);
         }
         Change::ReplaceView { from, to } => {
-            d.provides.push(Obj::Relation(key(&to.name)));
-            d.removes.push(Obj::Relation(key(&from.name)));
+            d.provides
+                .push(Obj::Object(DepObject::Relation(key(&to.name))));
+            d.removes
+                .push(Obj::Object(DepObject::Relation(key(&from.name))));
             body_refs(to.sql(), &to.name, &mut d.needs_new);
             body_refs(from.sql(), &from.name, &mut d.needs_old);
         }
         Change::RenameView { from, to } => {
-            d.provides.push(Obj::Relation(key(to)));
-            d.removes.push(Obj::Relation(key(from)));
+            d.provides.push(Obj::Object(DepObject::Relation(key(to))));
+            d.removes.push(Obj::Object(DepObject::Relation(key(from))));
             d.needs_new.extend(namespace(to));
         }
         Change::CreateFunction(f) | Change::ReplaceFunction { to: f, .. } => {
-            d.provides.push(Obj::Function(key(&f.name)));
+            d.provides
+                .push(Obj::Object(DepObject::Function(key(&f.name))));
             d.needs_new.extend(namespace(&f.name));
             function_refs(f, &mut d.needs_new);
             // Replaced by a drop and a create: what calls the old one must
             // be out of the way first.
             if let Change::ReplaceFunction { from, to } = change {
                 if !from.replaceable_by(to) {
-                    d.removes.push(Obj::Function(key(&from.name)));
+                    d.removes
+                        .push(Obj::Object(DepObject::Function(key(&from.name))));
                     function_refs(from, &mut d.needs_old);
                 }
             }
         }
         Change::DropFunction(f) => {
-            d.removes.push(Obj::Function(key(&f.name)));
+            d.removes
+                .push(Obj::Object(DepObject::Function(key(&f.name))));
             d.needs_old.extend(namespace(&f.name));
             function_refs(f, &mut d.needs_old);
         }
         Change::CreateTrigger(t) => {
-            d.provides
-                .push(Obj::Trigger(key(&t.table), t.name.to_lowercase()));
-            d.needs_new.push(Obj::Relation(key(&t.table)));
+            d.provides.push(Obj::Object(DepObject::Trigger(
+                key(&t.table),
+                t.name.to_lowercase(),
+            )));
+            d.needs_new
+                .push(Obj::Object(DepObject::Relation(key(&t.table))));
             trigger_refs(t, &mut d.needs_new);
         }
         Change::SetTriggerComment { to, .. } => {
+            d.needs_new.push(Obj::Object(DepObject::Trigger(
+                key(&to.table),
+                to.name.to_lowercase(),
+            )));
             d.needs_new
-                .push(Obj::Trigger(key(&to.table), to.name.to_lowercase()));
-            d.needs_new.push(Obj::Relation(key(&to.table)));
+                .push(Obj::Object(DepObject::Relation(key(&to.table))));
         }
         Change::DropTrigger(t) => {
-            d.removes
-                .push(Obj::Trigger(key(&t.table), t.name.to_lowercase()));
-            d.needs_old.push(Obj::Relation(key(&t.table)));
+            d.removes.push(Obj::Object(DepObject::Trigger(
+                key(&t.table),
+                t.name.to_lowercase(),
+            )));
+            d.needs_old
+                .push(Obj::Object(DepObject::Relation(key(&t.table))));
             trigger_refs(t, &mut d.needs_old);
         }
         Change::SetRowSecurity { table, .. } => {
             // Runs on the table as it is named both before and after.
-            d.needs_new.push(Obj::Relation(key(table)));
-            d.needs_old.push(Obj::Relation(key(table)));
+            d.needs_new
+                .push(Obj::Object(DepObject::Relation(key(table))));
+            d.needs_old
+                .push(Obj::Object(DepObject::Relation(key(table))));
         }
         Change::CreatePolicy(p) | Change::AlterPolicy { to: p, .. } => {
-            d.provides
-                .push(Obj::Policy(key(&p.table), p.name.to_lowercase()));
+            d.provides.push(Obj::Object(DepObject::Policy(
+                key(&p.table),
+                p.name.to_lowercase(),
+            )));
             policy_refs(p, &mut d.needs_new);
             if let Change::AlterPolicy { from, .. } = change {
                 policy_refs(from, &mut d.needs_old);
             }
         }
         Change::DropPolicy(p) => {
-            d.removes
-                .push(Obj::Policy(key(&p.table), p.name.to_lowercase()));
+            d.removes.push(Obj::Object(DepObject::Policy(
+                key(&p.table),
+                p.name.to_lowercase(),
+            )));
             policy_refs(p, &mut d.needs_old);
         }
         Change::Grant(g) | Change::AlterGrant { to: g, .. } => grant_ref(g, &mut d.needs_new),
         Change::Revoke(g) => grant_ref(g, &mut d.needs_old),
         Change::CreateDomain(x) => {
-            d.provides.push(Obj::Type(key(&x.name)));
+            d.provides.push(Obj::Object(DepObject::Type(key(&x.name))));
             d.needs_new.extend(namespace(&x.name));
             domain_refs(x, &mut d.needs_new);
         }
         Change::DropDomain(x) => {
-            d.removes.push(Obj::Type(key(&x.name)));
+            d.removes.push(Obj::Object(DepObject::Type(key(&x.name))));
             d.needs_old.extend(namespace(&x.name));
             domain_refs(x, &mut d.needs_old);
         }
         Change::AlterDomain { from, to } => {
-            d.provides.push(Obj::Type(key(&to.name)));
+            d.provides.push(Obj::Object(DepObject::Type(key(&to.name))));
             domain_refs(to, &mut d.needs_new);
             domain_refs(from, &mut d.needs_old);
         }
         // The server does not check an event's body when it is created.
         Change::CreateEvent(_) | Change::DropEvent(_) | Change::AlterEvent { .. } => {}
         Change::CreateComposite(x) => {
-            d.provides.push(Obj::Type(key(&x.name)));
+            d.provides.push(Obj::Object(DepObject::Type(key(&x.name))));
             d.needs_new.extend(namespace(&x.name));
             composite_refs(x, &mut d.needs_new);
         }
         Change::DropComposite(x) => {
-            d.removes.push(Obj::Type(key(&x.name)));
+            d.removes.push(Obj::Object(DepObject::Type(key(&x.name))));
             d.needs_old.extend(namespace(&x.name));
             composite_refs(x, &mut d.needs_old);
         }
         Change::AlterComposite { from, to } => {
-            d.provides.push(Obj::Type(key(&to.name)));
+            d.provides.push(Obj::Object(DepObject::Type(key(&to.name))));
             composite_refs(to, &mut d.needs_new);
             composite_refs(from, &mut d.needs_old);
         }
         Change::CreateRange(x) | Change::AlterRange { to: x, .. } => {
-            d.provides.push(Obj::Type(key(&x.name)));
-            d.provides.push(Obj::Type(key(&x.multirange_name())));
+            d.provides.push(Obj::Object(DepObject::Type(key(&x.name))));
+            d.provides
+                .push(Obj::Object(DepObject::Type(key(&x.multirange_name()))));
             d.needs_new.extend(namespace(&x.name));
             range_refs(x, &mut d.needs_new);
         }
         Change::DropRange(x) => {
-            d.removes.push(Obj::Type(key(&x.name)));
-            d.removes.push(Obj::Type(key(&x.multirange_name())));
+            d.removes.push(Obj::Object(DepObject::Type(key(&x.name))));
+            d.removes
+                .push(Obj::Object(DepObject::Type(key(&x.multirange_name()))));
             d.needs_old.extend(namespace(&x.name));
             range_refs(x, &mut d.needs_old);
         }
         Change::CreateCollation(x) => {
-            d.provides.push(Obj::Collation(key(&x.name)));
+            d.provides
+                .push(Obj::Object(DepObject::Collation(key(&x.name))));
             d.needs_new.extend(namespace(&x.name));
         }
         Change::DropCollation(x) => {
-            d.removes.push(Obj::Collation(key(&x.name)));
+            d.removes
+                .push(Obj::Object(DepObject::Collation(key(&x.name))));
             d.needs_old.extend(namespace(&x.name));
         }
-        Change::AlterCollation { to, .. } => d.provides.push(Obj::Collation(key(&to.name))),
+        Change::AlterCollation { to, .. } => d
+            .provides
+            .push(Obj::Object(DepObject::Collation(key(&to.name)))),
         // Nothing the model holds names a configuration except by a
         // string (`'cfg'::regconfig`): its rank puts it before tables.
         Change::CreateTextSearchConfig(x) => d.needs_new.extend(namespace(&x.name)),
@@ -429,10 +477,12 @@ fn alter_table(
         )
     });
     if !keys_only || !caps.alter_constraints {
-        d.provides.push(Obj::Relation(key(&to.name)));
+        d.provides
+            .push(Obj::Object(DepObject::Relation(key(&to.name))));
     }
     if reshapes(from, to, changes, caps) {
-        d.removes.push(Obj::Relation(key(&from.name)));
+        d.removes
+            .push(Obj::Object(DepObject::Relation(key(&from.name))));
     }
     d.needs_new.extend(namespace(&to.name));
     d.needs_old.extend(namespace(&from.name));
@@ -453,16 +503,16 @@ fn alter_table(
                 d.removes.extend(column_family(from, &c.name));
                 d.removes.extend(column_sequence(from, c));
             }
-            TableChange::Inherit(p) => d.needs_new.push(Obj::Relation(key(p))),
-            TableChange::NoInherit(p) => d.needs_old.push(Obj::Relation(key(p))),
+            TableChange::Inherit(p) => d.needs_new.push(Obj::Object(DepObject::Relation(key(p)))),
+            TableChange::NoInherit(p) => d.needs_old.push(Obj::Object(DepObject::Relation(key(p)))),
             // Attached once the parent has its new shape; detached before
             // the parent goes (dropping it would drop the partition).
-            TableChange::AttachPartition { parent, .. } => {
-                d.needs_new.push(Obj::Relation(key(parent)))
-            }
-            TableChange::DetachPartition { parent, .. } => {
-                d.needs_old.push(Obj::Relation(key(parent)))
-            }
+            TableChange::AttachPartition { parent, .. } => d
+                .needs_new
+                .push(Obj::Object(DepObject::Relation(key(parent)))),
+            TableChange::DetachPartition { parent, .. } => d
+                .needs_old
+                .push(Obj::Object(DepObject::Relation(key(parent)))),
             TableChange::AlterColumn {
                 from: a,
                 to: b,
@@ -535,7 +585,7 @@ fn partition_indexes(d: &mut Deps, to: &Table, changes: &[TableChange]) {
 
 /// A policy leans on its table and on what its expressions call or read.
 fn policy_refs(p: &crate::ir::Policy, out: &mut Vec<Obj>) {
-    out.push(Obj::Relation(key(&p.table)));
+    out.push(Obj::Object(DepObject::Relation(key(&p.table))));
     for e in p.using.iter().chain(&p.check) {
         expr_refs(e.as_str(), out);
         body_refs(e.as_str(), &p.table, out);
@@ -544,7 +594,10 @@ fn policy_refs(p: &crate::ir::Policy, out: &mut Vec<Obj>) {
 
 fn owner(s: &crate::ir::Sequence) -> Vec<Obj> {
     match &s.owned_by {
-        Some((t, c)) => vec![Obj::Relation(key(t)), Obj::Column(key(t), c.to_lowercase())],
+        Some((t, c)) => vec![
+            Obj::Object(DepObject::Relation(key(t))),
+            Obj::Column(key(t), c.to_lowercase()),
+        ],
         None => Vec::new(),
     }
 }
@@ -554,24 +607,26 @@ fn owner(s: &crate::ir::Sequence) -> Vec<Obj> {
 fn implicit_sequences(t: &Table) -> impl Iterator<Item = Obj> {
     crate::ir::implicit::implicit_sequences(t)
         .into_iter()
-        .map(|n| Obj::Sequence(key(&n)))
+        .map(|n| Obj::Object(DepObject::Sequence(key(&n))))
 }
 
 fn column_sequence(t: &Table, c: &Column) -> Option<Obj> {
     crate::ir::implicit::makes_sequence(c).then(|| {
-        Obj::Sequence(key(&Name {
+        Obj::Object(DepObject::Sequence(key(&Name {
             schema: t.name.schema.clone(),
             name: crate::ir::implicit::sequence_name(&t.name.name, &c.name),
-        }))
+        })))
     })
 }
 
 fn grant_ref(g: &crate::ir::Grant, out: &mut Vec<Obj>) {
     use crate::ir::GrantOn;
     out.push(match &g.on {
-        GrantOn::Schema(n) => Obj::Namespace(n.to_lowercase()),
-        GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Column(n, _) => Obj::Relation(key(n)),
-        GrantOn::Sequence(n) => Obj::Sequence(key(n)),
+        GrantOn::Schema(n) => Obj::Object(DepObject::Namespace(n.to_lowercase())),
+        GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Column(n, _) => {
+            Obj::Object(DepObject::Relation(key(n)))
+        }
+        GrantOn::Sequence(n) => Obj::Object(DepObject::Sequence(key(n))),
     });
 }
 
@@ -589,7 +644,11 @@ fn domain_refs(x: &crate::ir::Domain, out: &mut Vec<Obj>) {
         expr_refs(c.expr.as_str(), &mut exprs);
     }
     // `value` and casts to the domain itself are no dependency.
-    out.extend(exprs.into_iter().filter(|o| *o != Obj::Type(own.clone())));
+    out.extend(
+        exprs
+            .into_iter()
+            .filter(|o| *o != Obj::Object(DepObject::Type(own.clone()))),
+    );
 }
 
 /// A composite type leans on the types of its attributes (enums, domains,
@@ -603,10 +662,18 @@ fn composite_refs(x: &crate::ir::Composite, out: &mut Vec<Obj>) {
 
 /// A range type leans on its subtype and its `subtype_diff` function.
 fn range_refs(x: &crate::ir::RangeType, out: &mut Vec<Obj>) {
-    out.extend(refs::names(x.subtype.as_str()).into_iter().map(Obj::Type));
+    out.extend(
+        refs::names(x.subtype.as_str())
+            .into_iter()
+            .map(|n| Obj::Object(DepObject::Type(n))),
+    );
     collation_ref(&x.collation, out);
     if let Some(f) = &x.subtype_diff {
-        out.extend(refs::names(f).into_iter().map(Obj::Function));
+        out.extend(
+            refs::names(f)
+                .into_iter()
+                .map(|n| Obj::Object(DepObject::Function(n))),
+        );
     }
 }
 
@@ -615,9 +682,9 @@ fn body_refs(body: &str, own: &Name, out: &mut Vec<Obj>) {
     let own = key(own);
     for n in refs::names(body) {
         if n != own {
-            out.push(Obj::Relation(n.clone()));
+            out.push(Obj::Object(DepObject::Relation(n.clone())));
         }
-        out.push(Obj::Function(n));
+        out.push(Obj::Object(DepObject::Function(n)));
     }
 }
 
@@ -625,14 +692,14 @@ fn function_refs(f: &crate::ir::Function, out: &mut Vec<Obj>) {
     // An argument may be a table's or a view's row type, and its default
     // may call a function.
     for n in refs::names(&f.args) {
-        out.push(Obj::Type(n.clone()));
-        out.push(Obj::Relation(n.clone()));
-        out.push(Obj::Function(n));
+        out.push(Obj::Object(DepObject::Type(n.clone())));
+        out.push(Obj::Object(DepObject::Relation(n.clone())));
+        out.push(Obj::Object(DepObject::Function(n)));
     }
     if let Some(r) = &f.returns {
         for n in refs::names(r) {
-            out.push(Obj::Type(n.clone()));
-            out.push(Obj::Relation(n));
+            out.push(Obj::Object(DepObject::Type(n.clone())));
+            out.push(Obj::Object(DepObject::Relation(n)));
         }
     }
     // SQL-language bodies are checked against the catalog when created.

@@ -13,7 +13,7 @@ use super::recorded::{self, Recorded};
 use super::refs::key;
 use super::Capabilities;
 use crate::diff::{Change, TableChange};
-use crate::ir::{ForeignKey, Name, Table};
+use crate::ir::{DepObject, ForeignKey, Name, Table};
 
 /// The changes, numbered; a detached part of a change gets a new number
 /// and an explicit edge to (or from) the change it came from.
@@ -254,7 +254,7 @@ fn detach(work: &mut Work, cycle: &BTreeSet<usize>, caps: &Capabilities) -> bool
         if let Some(c) = &work.changes[id] {
             let d = deps(c, caps);
             for o in d.provides.iter().chain(&d.removes) {
-                if let Obj::Relation(n) = o {
+                if let Obj::Object(DepObject::Relation(n)) = o {
                     tables.insert(n.clone());
                 }
             }

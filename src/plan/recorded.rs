@@ -15,9 +15,8 @@ use petgraph::algo::tarjan_scc;
 use petgraph::graph::DiGraph;
 
 use super::edges::{Deps, Obj};
-use super::refs::key;
 use crate::diff::Change;
-use crate::ir::{DepObject, Depends};
+use crate::ir::Depends;
 
 /// The server's records a plan is ordered by: `old` those of the database
 /// it starts from, `new` those of the desired database, if it is one.
@@ -25,21 +24,6 @@ use crate::ir::{DepObject, Depends};
 pub struct Recorded<'a> {
     pub old: Option<&'a Depends>,
     pub new: Option<&'a Depends>,
-}
-
-/// The planner's object of a recorded one.
-pub fn obj(o: &DepObject) -> Obj {
-    match o {
-        DepObject::Namespace(n) => Obj::Namespace(n.to_lowercase()),
-        DepObject::Extension(n) => Obj::Extension(n.to_lowercase()),
-        DepObject::Type(n) => Obj::Type(key(n)),
-        DepObject::Sequence(n) => Obj::Sequence(key(n)),
-        DepObject::Relation(n) => Obj::Relation(key(n)),
-        DepObject::Function(n) => Obj::Function(key(n)),
-        DepObject::Trigger(t, n) => Obj::Trigger(key(t), n.to_lowercase()),
-        DepObject::Policy(t, n) => Obj::Policy(key(t), n.to_lowercase()),
-        DepObject::Collation(n) => Obj::Collation(key(n)),
-    }
 }
 
 /// Whether a change brings a new object into being (its `provides` are
@@ -102,9 +86,15 @@ pub fn edges(
                      dependent_first: bool| {
         for (dependent, referenced) in &deps.edges {
             let (a, b) = if dependent_first {
-                (obj(dependent), obj(referenced))
+                (
+                    Obj::Object(dependent.lowercased()),
+                    Obj::Object(referenced.lowercased()),
+                )
             } else {
-                (obj(referenced), obj(dependent))
+                (
+                    Obj::Object(referenced.lowercased()),
+                    Obj::Object(dependent.lowercased()),
+                )
             };
             for x in first.get(&a).into_iter().flatten() {
                 for y in then.get(&b).into_iter().flatten() {

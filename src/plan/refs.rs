@@ -158,10 +158,7 @@ pub fn selects_star(sql: &str) -> bool {
 
 /// A name as the planner compares it: lowercased.
 pub fn key(name: &Name) -> Name {
-    Name {
-        schema: name.schema.as_ref().map(|s| s.to_lowercase()),
-        name: name.name.to_lowercase(),
-    }
+    name.lowercased()
 }
 
 #[cfg(test)]

@@ -556,18 +556,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn sequence(&mut self, p: P<'a>, span: Range<usize>, ns: Option<&str>) -> Option<Placed<Top>> {
-        let mut s = Sequence {
-            name: Name::new(""),
-            data_type: None,
-            start: None,
-            increment: None,
-            min_value: None,
-            max_value: None,
-            cache: None,
-            cycle: false,
-            owned_by: None,
-            comment: None,
-        };
+        let mut s = Sequence::named(Name::new(""));
         let mut opts = SequenceOptions::default();
         for c in p.into_inner() {
             match c.as_rule() {
@@ -1069,14 +1058,7 @@ impl<'a> Lowerer<'a> {
     ) -> Vec<Member> {
         let mut mine = Vec::new();
         if inline.pk {
-            t.primary_key = Some(PrimaryKey {
-                attached_to: None,
-                comment: None,
-                name: None,
-                columns: vec![cname.to_string()],
-                deferral: Default::default(),
-                options: Default::default(),
-            });
+            t.primary_key = Some(PrimaryKey::on(vec![cname.to_string()]));
             mine.push(Member::PrimaryKey);
             self.record(
                 ObjectRef::PrimaryKey {
@@ -1290,12 +1272,8 @@ impl<'a> Lowerer<'a> {
             .map(|c| self.col_list(&c))
             .unwrap_or_default();
         let mut pk = PrimaryKey {
-            attached_to: None,
-            comment: None,
             name,
-            columns: cols,
-            deferral: Default::default(),
-            options: Default::default(),
+            ..PrimaryKey::on(cols)
         };
         for c in p.clone().into_inner() {
             match c.as_rule() {

@@ -4,46 +4,16 @@
 //! builds from nothing, planning again is empty, the rollback restores
 //! the start.
 
-use strata::dialect::{self, Dialect, EmitOptions};
-use strata::ir::{DialectKind, Name, Schema};
+use strata::dialect::EmitOptions;
+use strata::ir::{Name, Schema};
 use strata::migration::migration;
 use strata::syntax::{self, SourceFile};
 
-use crate::converge::{converge, converge_with_rows};
 use crate::postgres::{exec, inspect};
-use crate::support::PgDb;
-
-fn pg() -> &'static dyn Dialect {
-    dialect::for_kind(DialectKind::Postgres)
-}
+use crate::support::{pg, pg_pairs, pg_parse, PgDb};
 
 fn parse(text: &str) -> Schema {
-    let text = format!("dialect postgres\n{text}");
-    syntax::parse(&[SourceFile::new("t.strata", text)]).unwrap_or_else(|e| panic!("{e:?}"))
-}
-
-async fn pair(name: &str, a: &str, b: &str, rows: bool) {
-    let Some(db) = PgDb::create("pgcmore").await else {
-        return;
-    };
-    let (a, b) = (parse(a), parse(b));
-    let judged = if rows {
-        converge_with_rows(&db.url, &a, &b).await
-    } else {
-        converge(&db.url, &a, &b).await
-    };
-    if let Err(e) = judged {
-        panic!("{name}: {e}");
-    }
-}
-
-macro_rules! pairs {
-    ($($name:ident ($rows:expr): $a:expr => $b:expr;)*) => {$(
-        #[tokio::test]
-        async fn $name() {
-            pair(stringify!($name), $a, $b, $rows).await;
-        }
-    )*};
+    pg_parse("", text)
 }
 
 const T: &str = "table t {\n  id int pk\n  at timestamptz?\n}\n\
@@ -57,7 +27,8 @@ const DT: &str = "\ntable t {\n  id int pk\n  qty positive\n}";
 
 const P: &str = "table p {\n  id int?\n  qty int?\n}\n";
 
-pairs! {
+pg_pairs! {
+    "pgcmore", "";
     trigger_created_with_its_comment (false): T =>
         &format!("{T}{TRIG} comment \"keeps at current\"");
     trigger_comment_added (false): &format!("{T}{TRIG}") =>

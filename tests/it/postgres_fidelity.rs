@@ -10,7 +10,7 @@
 
 use strata::dialect::{self, ApplyOptions, Dialect, EmitOptions};
 use strata::ir::{DialectKind, Schema};
-use strata::migration::migration;
+use strata::migration::{migration, Migration};
 use strata::plan::HazardKind;
 use strata::syntax::{self, SourceFile};
 
@@ -38,13 +38,21 @@ const T: &str = "CREATE TABLE t (id int PRIMARY KEY, a numeric[], b numeric);";
 const PAGILA_PUBLIC: &str = "ALTER SCHEMA public OWNER TO postgres; \
     REVOKE USAGE ON SCHEMA public FROM PUBLIC; GRANT ALL ON SCHEMA public TO PUBLIC;";
 
-async fn up_sql(url: &str, text: &str) -> String {
+/// The plan from the database at `url` to the schema file `text`, with
+/// its up and down SQL.
+async fn plan_from(url: &str, text: &str) -> (Migration, String, String) {
     let want =
         syntax::parse(&[SourceFile::new("t.strata", text)]).unwrap_or_else(|e| panic!("{e:?}"));
     let have = inspect(url).await.schema;
     let m =
         migration(&have, &want, pg(), &EmitOptions::default()).unwrap_or_else(|e| panic!("{e:?}"));
-    strata::report::sql::render(pg(), &m.up)
+    let up = strata::report::sql::render(pg(), &m.up);
+    let down = strata::report::sql::render(pg(), &m.down);
+    (m, up, down)
+}
+
+async fn up_sql(url: &str, text: &str) -> String {
+    plan_from(url, text).await.1
 }
 
 /// A file that never mentions `public` leaves its owner and privileges as
@@ -112,22 +120,11 @@ async fn index_comment_alone_is_not_a_rebuild() {
          COMMENT ON INDEX t_b IS 'old';",
     )
     .await;
-    let want = syntax::parse(&[SourceFile::new(
-        "t.strata",
+    let (m, sql, down) = plan_from(
+        &db.url,
         "dialect postgres\ntable t {\n  id int pk\n  b int?\n  index t_b (b) comment \"new\"\n}\n",
-    )])
-    .unwrap_or_else(|e| panic!("{e:?}"));
-    let m = migration(
-        &inspect(&db.url).await.schema,
-        &want,
-        pg(),
-        &EmitOptions::default(),
     )
-    .unwrap_or_else(|e| panic!("{e:?}"));
-    let (sql, down) = (
-        strata::report::sql::render(pg(), &m.up),
-        strata::report::sql::render(pg(), &m.down),
-    );
+    .await;
     assert!(
         sql.contains("COMMENT ON INDEX \"public\".\"t_b\" IS 'new'")
             && !sql.contains("DROP INDEX")
@@ -174,22 +171,11 @@ async fn extension_version_is_updated_only_when_named() {
     let silent = up_sql(&db.url, "dialect postgres\nextension citext\n").await;
     assert!(!silent.contains("EXTENSION"), "{silent}");
 
-    let want = syntax::parse(&[SourceFile::new(
-        "t.strata",
+    let (m, up, down) = plan_from(
+        &db.url,
         "dialect postgres\nextension citext version \"1.5\"\n",
-    )])
-    .unwrap_or_else(|e| panic!("{e:?}"));
-    let m = migration(
-        &inspect(&db.url).await.schema,
-        &want,
-        pg(),
-        &EmitOptions::default(),
     )
-    .unwrap_or_else(|e| panic!("{e:?}"));
-    let (up, down) = (
-        strata::report::sql::render(pg(), &m.up),
-        strata::report::sql::render(pg(), &m.down),
-    );
+    .await;
     assert!(
         up.contains("ALTER EXTENSION \"citext\" UPDATE TO '1.5'"),
         "{up}"

@@ -3,54 +3,26 @@
 //! convergence triple (with rows) for each alteration, the emitted SQL,
 //! and introspection of hand-written DDL without `unmodeled` warnings.
 
-use strata::dialect::{self, Dialect, EmitOptions};
+use strata::dialect::{self, EmitOptions};
 use strata::ir::{DialectKind, IndexKey, Name, Parallel, Schema, Volatility};
 use strata::migration::migration;
 use strata::syntax::{self, SourceFile};
 
-use crate::converge::{converge, converge_with_rows};
 use crate::postgres::{exec, inspect};
-use crate::support::PgDb;
+use crate::support::{pg, pg_pairs, pg_parse, PgDb};
 
-fn pg() -> &'static dyn Dialect {
-    dialect::for_kind(DialectKind::Postgres)
-}
+/// The extensions the exclusion constraints need.
+const PREAMBLE: &str = "extension btree_gist\n";
 
 fn parse(text: &str) -> Schema {
-    let text = format!("dialect postgres\nextension btree_gist\n{text}");
-    syntax::parse(&[SourceFile::new("t.strata", text)]).unwrap_or_else(|e| panic!("{e:?}"))
-}
-
-/// The convergence triple from nothing to A, A to B (with three rows in
-/// every table of A) and back, for two schema files.
-async fn pair(name: &str, a: &str, b: &str, rows: bool) {
-    let Some(db) = PgDb::create("pgtypes").await else {
-        return;
-    };
-    let (a, b) = (parse(a), parse(b));
-    let result = if rows {
-        converge_with_rows(&db.url, &a, &b).await
-    } else {
-        converge(&db.url, &a, &b).await
-    };
-    if let Err(e) = result {
-        panic!("{name}: {e}");
-    }
-}
-
-macro_rules! pairs {
-    ($($name:ident ($rows:expr): $a:expr => $b:expr;)*) => {$(
-        #[tokio::test]
-        async fn $name() {
-            pair(stringify!($name), $a, $b, $rows).await;
-        }
-    )*};
+    pg_parse(PREAMBLE, text)
 }
 
 const T: &str = "table t {\n  id int pk\n  qty positive\n}";
 const F: &str = "function inc(n int)\n  returns int";
 
-pairs! {
+pg_pairs! {
+    "pgtypes", PREAMBLE;
     domain_created_with_its_column (false): "" =>
         "domain positive as int not null check (value > 0) comment \"more than nothing\"\ntable t {\n  id int pk\n  qty positive\n}";
     domain_default_set_and_dropped (true):

@@ -4,52 +4,23 @@
 //! way a type can change, what `ALTER TYPE` cannot do, and hand-written
 //! DDL read back, printed, and applied to an empty database.
 
-use strata::dialect::{self, Dialect, EmitOptions};
+use strata::dialect::{self, EmitOptions};
 use strata::ir::{DialectKind, Name, Schema};
 use strata::migration::migration;
 use strata::syntax::{self, SourceFile};
 
-use crate::converge::{converge, converge_with_rows};
 use crate::postgres::{exec, inspect};
-use crate::support::PgDb;
-
-fn pg() -> &'static dyn Dialect {
-    dialect::for_kind(DialectKind::Postgres)
-}
+use crate::support::{pg, pg_pairs, pg_parse, PgDb};
 
 fn parse(text: &str) -> Schema {
-    let text = format!("dialect postgres\n{text}");
-    syntax::parse(&[SourceFile::new("t.strata", text)]).unwrap_or_else(|e| panic!("{e:?}"))
-}
-
-async fn pair(name: &str, a: &str, b: &str, rows: bool) {
-    let Some(db) = PgDb::create("pgutypes").await else {
-        return;
-    };
-    let (a, b) = (parse(a), parse(b));
-    let result = if rows {
-        converge_with_rows(&db.url, &a, &b).await
-    } else {
-        converge(&db.url, &a, &b).await
-    };
-    if let Err(e) = result {
-        panic!("{name}: {e}");
-    }
-}
-
-macro_rules! pairs {
-    ($($name:ident ($rows:expr): $a:expr => $b:expr;)*) => {$(
-        #[tokio::test]
-        async fn $name() {
-            pair(stringify!($name), $a, $b, $rows).await;
-        }
-    )*};
+    pg_parse("", text)
 }
 
 const ADDR: &str = "type address { street text; city text collate \"C\" }";
 const USES: &str = "table t {\n  id int pk\n  home address?\n}";
 
-pairs! {
+pg_pairs! {
+    "pgutypes", "";
     composite_created_with_its_column_and_function (false): "" =>
         &format!("{ADDR}\n{USES}\nfunction city_of(a address)\n  returns text\n  language sql\n  as sql\"\"\"select (a).city\"\"\"\nfunction here()\n  returns address\n  language sql\n  as sql\"\"\"select row('main', 'x')::address\"\"\"");
     composite_uses_enum_domain_and_composite (false): "" =>

@@ -336,3 +336,46 @@ pub async fn plan_to(url: &str, text: &str) -> strata::migration::Migration {
 pub async fn catalog(url: &str) -> crate::oracle::Fingerprint {
     crate::oracle::without_bookkeeping(crate::oracle::fingerprint(url).await.expect("catalog"))
 }
+
+/// PostgreSQL, the dialect of the `pg_pairs!` modules.
+pub fn pg() -> &'static dyn strata::dialect::Dialect {
+    strata::dialect::for_kind(strata::ir::DialectKind::Postgres)
+}
+
+/// `text` parsed as a PostgreSQL schema file that starts with `preamble`
+/// (the extensions a module's cases need).
+pub fn pg_parse(preamble: &str, text: &str) -> strata::ir::Schema {
+    let text = format!("dialect postgres\n{preamble}{text}");
+    strata::syntax::parse(&[strata::syntax::SourceFile::new("t.strata", text)])
+        .unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+/// The convergence triple from nothing to A, A to B (with three rows in
+/// every table of A when `rows`) and back, in a scratch database named
+/// after `prefix`; `name` labels the failure.
+pub async fn pg_pair(prefix: &str, preamble: &str, name: &str, a: &str, b: &str, rows: bool) {
+    let Some(db) = PgDb::create(prefix).await else {
+        return;
+    };
+    let (a, b) = (pg_parse(preamble, a), pg_parse(preamble, b));
+    let judged = if rows {
+        crate::converge::converge_with_rows(&db.url, &a, &b).await
+    } else {
+        crate::converge::converge(&db.url, &a, &b).await
+    };
+    if let Err(e) = judged {
+        panic!("{name}: {e}");
+    }
+}
+
+/// One `#[tokio::test]` a case, each judged by [`pg_pair`]:
+/// `pg_pairs! { "prefix", PREAMBLE; name (rows): a => b; … }`.
+macro_rules! pg_pairs {
+    ($prefix:expr, $preamble:expr; $($name:ident ($rows:expr): $a:expr => $b:expr;)*) => {$(
+        #[tokio::test]
+        async fn $name() {
+            $crate::support::pg_pair($prefix, $preamble, stringify!($name), $a, $b, $rows).await;
+        }
+    )*};
+}
+pub(crate) use pg_pairs;

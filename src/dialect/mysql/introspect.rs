@@ -552,12 +552,8 @@ fn indexes(rows: &Rows, schema: &mut Schema) {
                 None => {
                     if let IndexKey::Column(c) = part.key {
                         t.primary_key = Some(PrimaryKey {
-                            attached_to: None,
-                            name: None,
-                            columns: vec![c],
-                            deferral: Default::default(),
-                            options: Default::default(),
                             comment: opt(r, 8).filter(|c| !c.is_empty()),
+                            ..PrimaryKey::on(vec![c])
                         });
                     }
                 }

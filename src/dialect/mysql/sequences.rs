@@ -38,18 +38,7 @@ mod tests {
     use crate::ir::Name;
 
     fn seq() -> Sequence {
-        Sequence {
-            name: Name::new("s"),
-            data_type: None,
-            start: None,
-            increment: None,
-            min_value: None,
-            max_value: None,
-            cache: None,
-            cycle: false,
-            owned_by: None,
-            comment: None,
-        }
+        Sequence::named(Name::new("s"))
     }
 
     #[test]

@@ -243,14 +243,10 @@ fn table(name: &str, cols: &[ColumnRow], def: Option<&TableDef>) -> Table {
     pk.sort();
     if !pk.is_empty() {
         t.primary_key = Some(PrimaryKey {
-            attached_to: None,
             name: def
                 .and_then(|d| d.primary_key.as_ref())
                 .and_then(|p| p.name.clone()),
-            columns: pk.into_iter().map(|(_, n)| n).collect(),
-            deferral: Default::default(),
-            options: Default::default(),
-            comment: None,
+            ..PrimaryKey::on(pk.into_iter().map(|(_, n)| n).collect())
         });
     }
     let Some(d) = def else {

@@ -402,14 +402,7 @@ mod schema_tests {
         email.default = Some(Expr::new("(NULL)"));
         email.collation = Some("BINARY".into());
         t.columns = vec![id, email];
-        t.primary_key = Some(PrimaryKey {
-            attached_to: None,
-            name: None,
-            columns: vec!["id".into()],
-            deferral: Default::default(),
-            options: Default::default(),
-            comment: None,
-        });
+        t.primary_key = Some(PrimaryKey::on(vec!["id".into()]));
         t.indexes.push(Index {
             name: None,
             parts: vec![part(IndexKey::Expr(Expr::new("(\"EMAIL\")")))],

@@ -351,7 +351,7 @@ pub(super) fn namespace_clashes(schema: &Schema, out: &mut Vec<Problem>) {
 #[cfg(test)]
 mod tests {
     use super::super::test_support::*;
-    use crate::ir::{DialectKind, Enum, Index, Name, Sequence, Trigger, View};
+    use crate::ir::{DialectKind, Enum, Index, Name, Schema, Sequence, Trigger, View};
 
     fn enum_of(name: &str, values: &[&str]) -> Enum {
         Enum {
@@ -372,16 +372,8 @@ mod tests {
 
     fn sequence(owned_by: (&str, &str)) -> Sequence {
         Sequence {
-            name: Name::new("s"),
-            data_type: None,
-            start: None,
-            increment: None,
-            min_value: None,
-            max_value: None,
-            cache: None,
-            cycle: false,
             owned_by: Some((Name::new(owned_by.0), owned_by.1.to_string())),
-            comment: None,
+            ..Sequence::named(Name::new("s"))
         }
     }
 
@@ -428,22 +420,27 @@ mod tests {
         assert_eq!(codes(&s), Vec::<&str>::new());
     }
 
-    #[test]
-    fn trigger_on_unknown_table() {
-        let mut s = schema(vec![table("orders", &[("id", "int")])]);
+    /// A trigger `touch` before update on `table`.
+    fn add_trigger(s: &mut Schema, table: &str, comment: Option<&str>) {
         let trig = Trigger {
             name: "touch".into(),
-            table: Name::new("order"),
+            table: Name::new(table),
             timing: "before".into(),
             events: vec!["update".into()],
             for_each_row: true,
             when: None,
             body: "execute function touch()".into(),
             options: Default::default(),
-            comment: None,
+            comment: comment.map(Into::into),
         };
         s.triggers
             .insert((trig.table.clone(), trig.name.clone()), trig);
+    }
+
+    #[test]
+    fn trigger_on_unknown_table() {
+        let mut s = schema(vec![table("orders", &[("id", "int")])]);
+        add_trigger(&mut s, "order", None);
         let p = super::super::validate(&s);
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].code, "E0219");
@@ -453,19 +450,7 @@ mod tests {
     #[test]
     fn trigger_comment_only_on_postgres() {
         let mut s = schema(vec![table("orders", &[("id", "int")])]);
-        let trig = Trigger {
-            name: "touch".into(),
-            table: Name::new("orders"),
-            timing: "before".into(),
-            events: vec!["update".into()],
-            for_each_row: true,
-            when: None,
-            body: "execute function touch()".into(),
-            options: Default::default(),
-            comment: Some("keeps updated_at".into()),
-        };
-        s.triggers
-            .insert((trig.table.clone(), trig.name.clone()), trig);
+        add_trigger(&mut s, "orders", Some("keeps updated_at"));
         s.dialect = Some(DialectKind::Postgres);
         assert_eq!(codes(&s), Vec::<&str>::new());
         for d in [DialectKind::Mysql, DialectKind::Sqlite] {

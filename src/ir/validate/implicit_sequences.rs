@@ -54,18 +54,7 @@ mod tests {
     use crate::ir::{DialectKind, Name, Sequence};
 
     fn sequence(name: &str) -> Sequence {
-        Sequence {
-            name: Name::new(name),
-            data_type: None,
-            start: None,
-            increment: None,
-            min_value: None,
-            max_value: None,
-            cache: None,
-            cycle: false,
-            owned_by: None,
-            comment: None,
-        }
+        Sequence::named(Name::new(name))
     }
 
     #[test]

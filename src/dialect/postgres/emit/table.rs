@@ -14,10 +14,9 @@ use crate::dialect::postgres::quote::{ident, idents, literal, name as qname};
 use crate::dialect::EmitError;
 use crate::diff::TableChange;
 use crate::ir::{
-    Check, Column, Exclusion, ForeignKey, Index, IndexKey, Name, Partitioning, PrimaryKey, Table,
-    Unique,
+    Column, Exclusion, Index, IndexKey, Name, Partitioning, PrimaryKey, Table, Unique,
 };
-use crate::plan::HazardKind;
+use crate::plan::{Hazard, HazardKind};
 
 pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
     let unlogged = t.options.get("unlogged").is_some_and(|v| v == "true");
@@ -217,10 +216,22 @@ pub(super) fn table_change(
         TableChange::RenameUnique { from, to }
         | TableChange::RenameCheck { from, to }
         | TableChange::RenameForeignKey { from, to } => rename_constraint(cx, current, from, to),
-        TableChange::AddCheck(c) => add_check(cx, current, c),
-        TableChange::DropCheck(c) => drop_check(cx, current, c),
-        TableChange::AddForeignKey(f) => add_foreign_key(cx, current, f),
-        TableChange::DropForeignKey(f) => drop_foreign_key(cx, current, f),
+        TableChange::AddCheck(c) => {
+            let hz = hazards::add_check(current, c, cx.online);
+            let def = |not_valid| check_def(c, not_valid);
+            add_validated(cx, current, (c.name.as_deref(), c.not_valid), def, hz)
+        }
+        TableChange::AddForeignKey(f) => {
+            let hz = hazards::add_foreign_key(current, f, cx.online);
+            let def = |not_valid| fk_def(f, not_valid);
+            add_validated(cx, current, (f.name.as_deref(), f.not_valid), def, hz)
+        }
+        TableChange::DropCheck(c) => {
+            drop_constraint(cx, current, c.name.as_deref().unwrap_or_default(), vec![])
+        }
+        TableChange::DropForeignKey(f) => {
+            drop_constraint(cx, current, f.name.as_deref().unwrap_or_default(), vec![])
+        }
         TableChange::AddIndex(ix) => add_index(cx, current, ix),
         TableChange::DropIndex(ix) => drop_index(cx, current, ix),
         TableChange::RenameIndex { from, to } => rename_index(cx, current, from, to),
@@ -436,18 +447,11 @@ fn drop_primary_key(cx: &mut Ctx<'_>, table: &Name, pk: &PrimaryKey) {
         );
         return;
     }
-    cx.push(
-        format!(
-            "ALTER TABLE {} DROP CONSTRAINT {}",
-            qname(table),
-            ident(
-                pk.name
-                    .as_deref()
-                    .unwrap_or(&format!("{}_pkey", table.name))
-            )
-        ),
-        vec![lock(table)],
-    );
+    let name = pk
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("{}_pkey", table.name));
+    drop_constraint(cx, table, &name, vec![lock(table)]);
 }
 
 /// Online, a named unique constraint is an index built concurrently and
@@ -512,12 +516,10 @@ fn drop_unique(cx: &mut Ctx<'_>, table: &Name, u: &Unique) {
         );
         return;
     }
-    cx.push(
-        format!(
-            "ALTER TABLE {} DROP CONSTRAINT {}",
-            qname(table),
-            ident(u.name.as_deref().unwrap_or_default())
-        ),
+    drop_constraint(
+        cx,
+        table,
+        u.name.as_deref().unwrap_or_default(),
         vec![lock(table)],
     );
 }
@@ -534,61 +536,37 @@ fn rename_constraint(cx: &mut Ctx<'_>, table: &Name, from: &str, to: &str) {
     );
 }
 
-/// Online, a named check is added `NOT VALID` and validated after the
-/// main transaction.
-fn add_check(cx: &mut Ctx<'_>, table: &Name, c: &Check) {
-    let hz = hazards::add_check(table, c, cx.online);
-    let split = cx.online && !c.not_valid && c.name.is_some();
+/// Online, a named check or foreign key is added `NOT VALID` and
+/// validated after the main transaction; `def` writes it, `NOT VALID` or not.
+fn add_validated(
+    cx: &mut Ctx<'_>,
+    table: &Name,
+    (name, not_valid): (Option<&str>, bool),
+    def: impl Fn(bool) -> String,
+    hz: Vec<Hazard>,
+) {
+    let split = cx.online && !not_valid && name.is_some();
     cx.push(
         format!(
             "ALTER TABLE {} ADD {}",
             qname(table),
-            check_def(c, c.not_valid || split)
+            def(not_valid || split)
         ),
         hz,
     );
     if split {
-        validate(cx, table, c.name.as_deref().unwrap_or_default());
+        validate(cx, table, name.unwrap_or_default());
     }
 }
 
-fn drop_check(cx: &mut Ctx<'_>, table: &Name, c: &Check) {
+fn drop_constraint(cx: &mut Ctx<'_>, table: &Name, name: &str, hz: Vec<Hazard>) {
     cx.push(
         format!(
             "ALTER TABLE {} DROP CONSTRAINT {}",
             qname(table),
-            ident(c.name.as_deref().unwrap_or_default())
-        ),
-        vec![],
-    );
-}
-
-/// Online, a named foreign key is added `NOT VALID` and validated after
-/// the main transaction.
-fn add_foreign_key(cx: &mut Ctx<'_>, table: &Name, f: &ForeignKey) {
-    let hz = hazards::add_foreign_key(table, f, cx.online);
-    let split = cx.online && !f.not_valid && f.name.is_some();
-    cx.push(
-        format!(
-            "ALTER TABLE {} ADD {}",
-            qname(table),
-            fk_def(f, f.not_valid || split)
+            ident(name)
         ),
         hz,
-    );
-    if split {
-        validate(cx, table, f.name.as_deref().unwrap_or_default());
-    }
-}
-
-fn drop_foreign_key(cx: &mut Ctx<'_>, table: &Name, f: &ForeignKey) {
-    cx.push(
-        format!(
-            "ALTER TABLE {} DROP CONSTRAINT {}",
-            qname(table),
-            ident(f.name.as_deref().unwrap_or_default())
-        ),
-        vec![],
     );
 }
 
@@ -744,12 +722,10 @@ fn add_exclusion(cx: &mut Ctx<'_>, table: &Name, x: &Exclusion) {
 }
 
 fn drop_exclusion(cx: &mut Ctx<'_>, table: &Name, x: &Exclusion) {
-    cx.push(
-        format!(
-            "ALTER TABLE {} DROP CONSTRAINT {}",
-            qname(table),
-            ident(x.name.as_deref().unwrap_or_default())
-        ),
+    drop_constraint(
+        cx,
+        table,
+        x.name.as_deref().unwrap_or_default(),
         vec![lock(table)],
     );
 }

@@ -45,16 +45,9 @@ fn unfold(side: &mut Schema, others: &[Name]) {
             };
             c.default = Some(Expr::new(expr::normalize(&call, &ctx)));
             made.push(sequence(Sequence {
-                name: seq,
                 data_type: Some(Type::new(base)),
-                start: None,
-                increment: None,
-                min_value: None,
-                max_value: None,
-                cache: None,
-                cycle: false,
                 owned_by: Some((t.name.clone(), c.name.clone())),
-                comment: None,
+                ..Sequence::named(seq)
             }));
         }
     }
