@@ -281,6 +281,8 @@ pub struct ColumnChanges {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub invisible: bool,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub statistics: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub comment: bool,
     /// The column moved among the columns both sides keep. Set by the
     /// differ (it needs the whole table), never by [`ColumnChanges::between`];
@@ -301,6 +303,7 @@ impl ColumnChanges {
             charset: from.charset != to.charset,
             on_update: from.on_update != to.on_update,
             invisible: from.invisible != to.invisible,
+            statistics: from.statistics != to.statistics,
             comment: from.comment != to.comment,
             position: false,
         }

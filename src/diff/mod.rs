@@ -290,7 +290,7 @@ fn extensions(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
     for (name, t) in &to.extensions {
         match from.extensions.get(name) {
             Some(f) if f.schema == t.schema => {
-                if t.version.is_some() && t.version != f.version {
+                if t.version.is_some() && t.version != f.version || t.comment != f.comment {
                     out.push(Change::AlterExtension {
                         from: f.clone(),
                         to: t.clone(),
@@ -591,6 +591,7 @@ mod tests {
                 name: "citext".into(),
                 schema: schema.map(String::from),
                 version: version.map(String::from),
+                comment: None,
             },
         );
         s

@@ -170,6 +170,10 @@ pub struct Extension {
     pub schema: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// A comment other than the one the extension's control file gives
+    /// (`None`: the control file's; `""`: none at all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -448,6 +452,10 @@ pub struct Column {
     /// MySQL invisible column.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub invisible: bool,
+    /// PostgreSQL statistics target (`ALTER COLUMN … SET STATISTICS`);
+    /// `None` is the server's default (`default_statistics_target`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistics: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Only on the desired side: the expression that converts old values
@@ -477,6 +485,7 @@ impl Column {
             charset: None,
             on_update: None,
             invisible: false,
+            statistics: None,
             comment: None,
             using: None,
             backfill: None,

@@ -93,6 +93,7 @@ pub fn validate(schema: &Schema) -> Vec<Problem> {
         types::check_columns(schema, &known_types, table, &mut out);
         objects::exclusions(&whole, &mut out);
         objects::constraint_comments(schema, table, &mut out);
+        objects::column_statistics(schema, table, &mut out);
         objects::only_indexes(schema, table, &mut out);
     }
     beside_tables::views(schema, &mut out);

@@ -10,6 +10,9 @@ pub fn line(change: &Change) -> String {
     match change {
         Change::CreateExtension(e) => format!("create extension `{}`", e.name),
         Change::DropExtension(e) => format!("drop extension `{}`", e.name),
+        Change::AlterExtension { from, to } if from.version == to.version => {
+            format!("comment on extension `{}`", to.name)
+        }
         Change::AlterExtension { from, to } => format!(
             "update extension `{}` from {} to {}",
             to.name,
@@ -193,6 +196,7 @@ pub(crate) fn attribute_words(
         (what.charset, "charset"),
         (what.on_update, "on update"),
         (what.invisible, "visibility"),
+        (what.statistics, "statistics target"),
         (what.comment, "comment"),
         (what.position, "position"),
     ]

@@ -418,6 +418,7 @@ impl<'a> Lowerer<'a> {
             name: String::new(),
             schema: None,
             version: None,
+            comment: None,
         };
         for c in p.into_inner() {
             match c.as_rule() {
@@ -433,6 +434,11 @@ impl<'a> Lowerer<'a> {
                     let v = self.string_child(&c).unwrap_or_default();
                     let sp = self.span(&c);
                     self.once(&mut ext.version, v, sp, "`version`");
+                }
+                Rule::ext_comment => {
+                    let v = self.string_child(&c).unwrap_or_default();
+                    let sp = self.span(&c);
+                    self.once(&mut ext.comment, v, sp, "a comment");
                 }
                 _ => {}
             }
@@ -920,6 +926,12 @@ impl<'a> Lowerer<'a> {
                     self.once(&mut col.generated, generated(&c), sp, "`generated`");
                 }
                 Rule::attr_invisible => col.invisible = true,
+                Rule::attr_statistics => {
+                    let n = self.column_statistics_target(&c, sp.clone());
+                    if let Some(n) = n {
+                        self.once(&mut col.statistics, n, sp, "`statistics`");
+                    }
+                }
                 Rule::attr_comment => {
                     let v = self.string_child(&c).unwrap_or_default();
                     self.once(&mut col.comment, v, sp, "a column comment");
@@ -942,6 +954,30 @@ impl<'a> Lowerer<'a> {
             }
         }
         a
+    }
+
+    /// `statistics n`: a whole number the server takes as a column's
+    /// statistics target (0 to 10000).
+    fn column_statistics_target(&mut self, p: &P<'a>, sp: Range<usize>) -> Option<i32> {
+        let raw = p
+            .clone()
+            .into_inner()
+            .find(|x| x.as_rule() == Rule::number)
+            .map(|x| x.as_str().to_string())
+            .unwrap_or_default();
+        match raw.parse::<i32>() {
+            Ok(n) if (0..=10000).contains(&n) => Some(n),
+            _ => {
+                self.err(
+                    "E0275",
+                    sp,
+                    format!("`statistics {raw}` is not a statistics target"),
+                    "not a whole number from 0 to 10000",
+                    Some("write a whole number from 0 to 10000, or leave `statistics` out for the server's default".into()),
+                );
+                None
+            }
+        }
     }
 
     /// A `pk` on a column line: whether the column is the primary key

@@ -530,6 +530,9 @@ fn extension(e: &Extension) -> String {
     if let Some(v) = &e.version {
         s.push_str(&format!(" version {}", text::string(v)));
     }
+    if let Some(c) = &e.comment {
+        s.push_str(&format!(" comment {}", text::string(c)));
+    }
     s
 }
 
@@ -1139,6 +1142,9 @@ fn column(t: &Table, c: &Column, inline: &[Member], widths: (usize, usize), ind:
     }
     if c.invisible {
         attrs.push("invisible".into());
+    }
+    if let Some(n) = c.statistics {
+        attrs.push(format!("statistics {n}"));
     }
     for m in inline {
         if let Member::Check(i) = m {

@@ -45,6 +45,7 @@ mod mysql_moves;
 mod oracle;
 mod orms;
 mod postgres;
+mod postgres_app_schemas;
 mod postgres_collations;
 mod postgres_comments;
 mod postgres_comments_more;

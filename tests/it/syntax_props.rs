@@ -216,6 +216,7 @@ fn column(name: String) -> BoxedStrategy<Column> {
                 charset,
                 on_update,
                 invisible,
+                statistics: None,
                 comment,
                 using,
                 backfill: None,
@@ -776,13 +777,14 @@ fn schema() -> BoxedStrategy<Schema> {
                 0..4,
             );
             let extensions = prop::collection::vec(
-                (ident(), opt(ident()), opt(text_value())).prop_map(|(name, schema, version)| {
-                    Extension {
+                (ident(), opt(ident()), opt(text_value()), opt(text_value())).prop_map(
+                    |(name, schema, version, comment)| Extension {
                         name,
                         schema,
                         version,
-                    }
-                }),
+                        comment,
+                    },
+                ),
                 0..2,
             );
             (

@@ -440,6 +440,7 @@ fn extensions(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
                 name,
                 schema: (ns != "public").then_some(ns),
                 version: Some(s(r, "version")?),
+                comment: r.try_get("comment")?,
             },
         );
     }

@@ -1,5 +1,5 @@
 //! Rules on PostgreSQL's domains, composite types, exclusion constraints
-//! and comments on constraints.
+//! and comments on constraints; columns' statistics targets.
 
 use std::collections::BTreeSet;
 
@@ -102,6 +102,31 @@ pub(super) fn constraint_comments(schema: &Schema, table: &Table, out: &mut Vec<
                 "comment on a constraint",
             )
             .help("remove the comment, or keep it as a `//` note in the file"),
+        );
+    }
+}
+
+/// E0276: a column's statistics target outside PostgreSQL, where no
+/// statement could set it and every plan would try again.
+pub(super) fn column_statistics(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
+    let Some(d) = schema.dialect.filter(|d| *d != DialectKind::Postgres) else {
+        return;
+    };
+    for c in table.columns.iter().filter(|c| c.statistics.is_some()) {
+        out.push(
+            Problem::new(
+                "E0276",
+                ObjectRef::Column {
+                    table: table.name.clone(),
+                    column: c.name.clone(),
+                },
+                format!(
+                    "{d} keeps no statistics target on a column (`{}.{}`)",
+                    table.name, c.name
+                ),
+                "statistics target",
+            )
+            .help("remove `statistics`: it is PostgreSQL's `ALTER COLUMN … SET STATISTICS`"),
         );
     }
 }

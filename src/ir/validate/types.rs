@@ -590,6 +590,7 @@ mod tests {
                 name: "citext".into(),
                 schema: Some("ext".into()),
                 version: None,
+                comment: None,
             },
         );
         assert_eq!(codes(&s), Vec::<&str>::new());
@@ -605,6 +606,7 @@ mod tests {
                 name: "exotic".into(),
                 schema: None,
                 version: None,
+                comment: None,
             },
         );
         assert_eq!(codes(&s), Vec::<&str>::new());

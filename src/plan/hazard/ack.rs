@@ -92,6 +92,7 @@ mod tests {
             name: "x".into(),
             schema: None,
             version: None,
+            comment: None,
         });
         Plan {
             steps: vec![Step {

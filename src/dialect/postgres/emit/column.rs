@@ -158,6 +158,9 @@ pub(super) fn alter_column(
             cx.push(target.alter(&format!("SET DEFAULT ({d})")), vec![]);
         }
     }
+    if what.statistics {
+        set_statistics(cx, table, &to.name, to.statistics);
+    }
     if what.comment {
         cx.push(
             format!(
@@ -170,6 +173,20 @@ pub(super) fn alter_column(
         );
     }
     Ok(())
+}
+
+/// `SET STATISTICS`: a column's own statistics target, or `-1` for the
+/// server's default. `CREATE TABLE` and `ADD COLUMN` cannot say it.
+pub(super) fn set_statistics(cx: &mut Ctx<'_>, table: &Name, column: &str, to: Option<i32>) {
+    cx.push(
+        format!(
+            "ALTER TABLE {} ALTER COLUMN {} SET STATISTICS {}",
+            qname(table),
+            ident(column),
+            to.unwrap_or(-1)
+        ),
+        vec![],
+    );
 }
 
 /// A generated column's expression changed or went: `DROP EXPRESSION`

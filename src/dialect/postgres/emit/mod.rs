@@ -190,20 +190,28 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
                 ),
                 vec![],
             );
+            if e.comment.is_some() {
+                cx.push(extension_comment(e), vec![]);
+            }
         }
         Change::DropExtension(e) => cx.push(format!("DROP EXTENSION {}", ident(&e.name)), vec![]),
-        Change::AlterExtension { to, .. } => {
+        Change::AlterExtension { from, to } => {
             // No version (a hand-written `from` side turned around): the
             // server's default version, what `CREATE EXTENSION` gives.
-            let version = to
-                .version
-                .as_ref()
-                .map(|v| format!(" TO {}", literal(v)))
-                .unwrap_or_default();
-            cx.push(
-                format!("ALTER EXTENSION {} UPDATE{version}", ident(&to.name)),
-                super::hazards::update_extension(to),
-            );
+            if to.version != from.version && (to.version.is_some() || from.comment == to.comment) {
+                let version = to
+                    .version
+                    .as_ref()
+                    .map(|v| format!(" TO {}", literal(v)))
+                    .unwrap_or_default();
+                cx.push(
+                    format!("ALTER EXTENSION {} UPDATE{version}", ident(&to.name)),
+                    super::hazards::update_extension(to),
+                );
+            }
+            if from.comment != to.comment {
+                cx.push(extension_comment(to), vec![]);
+            }
         }
         Change::CreateNamespace(n) => {
             let owner = n
@@ -409,4 +417,21 @@ fn rename_relation(cx: &mut Ctx<'_>, kind: &str, from: &Name, to: &Name) {
 pub(super) struct Stmts {
     pub main: Vec<(String, Vec<Hazard>)>,
     pub validate: Vec<(String, Vec<Hazard>)>,
+}
+
+/// `COMMENT ON EXTENSION`: the file's comment (`""`: none), or, where
+/// the file says nothing, the one the extension's control file gives,
+/// which only the server knows.
+fn extension_comment(e: &crate::ir::Extension) -> String {
+    let name = ident(&e.name);
+    match e.comment.as_deref() {
+        Some("") => format!("COMMENT ON EXTENSION {name} IS NULL"),
+        Some(c) => format!("COMMENT ON EXTENSION {name} IS {}", literal(c)),
+        None => format!(
+            "DO $strata$ BEGIN EXECUTE format('COMMENT ON EXTENSION %I IS %L', {}, \
+             (SELECT comment FROM pg_available_extensions WHERE name = {})); END $strata$",
+            literal(&e.name),
+            literal(&e.name)
+        ),
+    }
 }

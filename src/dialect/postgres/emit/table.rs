@@ -2,7 +2,7 @@
 //! per kind of change inside a table (`TableChange`), each writing the
 //! `ALTER TABLE` statements for it.
 
-use super::column::{added_column_def, alter_column, column_def};
+use super::column::{added_column_def, alter_column, column_def, set_statistics};
 use super::constraints::{check_def, constraint_name, deferral, exclusion_def, fk_def, unique_def};
 use super::index::{create_index_sql, index_comment, index_name, set_index_comment};
 use super::{opt_literal, rename_relation, security, Ctx};
@@ -54,12 +54,13 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
             .filter(|c| !c.not_valid)
             .map(|c| check_def(c, false)),
     );
-    // NOT VALID cannot be said in CREATE TABLE; a new table has no rows.
-    // One attached to the parent's follows the table, as keys do.
+    // NOT VALID is ignored inside CREATE TABLE (the key would be made
+    // validated): such keys come after, as checks do. One attached to the
+    // parent's follows the table, as keys do.
     items.extend(
         t.foreign_keys
             .iter()
-            .filter(|f| f.attached_to.is_none())
+            .filter(|f| f.attached_to.is_none() && !f.not_valid)
             .map(|f| fk_def(f, false)),
     );
     items.extend(t.exclusions.iter().map(exclusion_def));
@@ -119,6 +120,9 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
         );
     }
     for c in &t.columns {
+        if c.statistics.is_some() {
+            set_statistics(cx, &t.name, &c.name, c.statistics);
+        }
         if let Some(comment) = &c.comment {
             cx.push(
                 format!(
@@ -138,6 +142,16 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
     for c in t.checks.iter().filter(|c| c.not_valid) {
         cx.push(
             format!("ALTER TABLE {} ADD {}", qname(&t.name), check_def(c, true)),
+            vec![],
+        );
+    }
+    for f in t
+        .foreign_keys
+        .iter()
+        .filter(|f| f.not_valid && f.attached_to.is_none())
+    {
+        cx.push(
+            format!("ALTER TABLE {} ADD {}", qname(&t.name), fk_def(f, true)),
             vec![],
         );
     }
@@ -319,6 +333,9 @@ fn add_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {
             format!("ALTER TABLE {t} ADD COLUMN {}", added_column_def(c)),
             hz,
         ),
+    }
+    if c.statistics.is_some() {
+        set_statistics(cx, table, &c.name, c.statistics);
     }
     if let Some(comment) = &c.comment {
         cx.push(

@@ -24,6 +24,7 @@ pub(super) struct Fields {
     identity: usize,
     generated: usize,
     collation: usize,
+    statistics: usize,
     comment: usize,
     seq: SeqFields,
     owned_seq_type: usize,
@@ -43,6 +44,7 @@ impl Fields {
             identity: at("identity")?,
             generated: at("generated")?,
             collation: at("collation")?,
+            statistics: at("statistics")?,
             comment: at("comment")?,
             seq: SeqFields::of(r)?,
             owned_seq_type: at("owned_seq_type")?,
@@ -78,6 +80,7 @@ pub(super) fn decode(r: &PgRow, f: &Fields) -> Result<ColumnRow, sqlx::Error> {
         .try_get::<Option<String>, _>(f.default)?
         .map(crate::ir::Expr::new);
     c.collation = r.try_get(f.collation)?;
+    c.statistics = r.try_get(f.statistics)?;
     c.comment = r.try_get(f.comment)?;
     let identity: String = r.try_get(f.identity)?;
     let generated: String = r.try_get(f.generated)?;

@@ -87,8 +87,12 @@ pub const NAMESPACES: &str = concat!(
 );
 
 pub const EXTENSIONS: &str = "SELECT e.extname::text AS name, n.nspname::text AS schema, \
-       e.extversion::text AS version \
+       e.extversion::text AS version, \
+       CASE WHEN d.description IS DISTINCT FROM a.comment THEN coalesce(d.description, '') END \
+         AS comment \
      FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace \
+     LEFT JOIN pg_description d ON d.objoid = e.oid AND d.classoid = 'pg_extension'::regclass \
+     LEFT JOIN pg_available_extensions a ON a.name = e.extname \
      WHERE e.extname <> 'plpgsql' AND (cardinality($1::text[]) = 0 OR n.nspname = ANY($1::text[])) \
      ORDER BY 1";
 
@@ -135,6 +139,7 @@ pub const COLUMNS: &str = concat!(
           FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace \
           WHERE co.oid = a.attcollation) END AS collation, \
        ds.description AS comment, \
+       CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::int4 END AS statistics, \
        sq.seqstart AS seq_start, sq.seqincrement AS seq_increment, sq.seqmin AS seq_min, \
        sq.seqmax AS seq_max, sq.seqcache AS seq_cache, sq.seqcycle AS seq_cycle, \
        format_type(sq.seqtypid, NULL) AS owned_seq_type, \
@@ -421,6 +426,15 @@ pub const UNMODELED: &str = concat!(
                   AND c.relispartition AND NOT EXISTS (SELECT FROM pg_constraint pc \
                     WHERE pc.oid = con.conparentid AND pc.conrelid = con.conrelid))) \
                 AND c.relkind IN ('r', 'p')) AND",
+    ns_filter!(),
+    // A table column's statistics target is modeled; an index
+    // expression's (`ALTER INDEX … ALTER COLUMN 1 SET STATISTICS`) is not.
+    "UNION ALL \
+     SELECT 'statistics target of index column', \
+       n.nspname || '.' || c.relname || ' column ' || a.attnum \
+     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE c.relkind IN ('i', 'I') AND a.attstattarget > 0 AND",
     ns_filter!(),
     // A constraint trigger's `FROM` table is not modeled.
     "UNION ALL \

@@ -18,11 +18,16 @@ pub(super) fn collation(mut x: Collation) -> Collation {
     x
 }
 
-/// `pg_catalog.` and `public.` go from the parser and the dictionaries:
-/// a bare name is found on `search_path`, pg_catalog first.
+/// `pg_catalog.` and `public.` go from the dictionaries: a bare name is
+/// found on `search_path`, pg_catalog first. Only `pg_catalog.` goes from
+/// the parser, which is made as `pg_catalog.name` when bare.
 pub(super) fn text_search_config(mut x: TextSearchConfig) -> TextSearchConfig {
     x.name = name(&x.name);
-    x.parser = bare(&x.parser);
+    x.parser = x
+        .parser
+        .strip_prefix("pg_catalog.")
+        .unwrap_or(&x.parser)
+        .to_string();
     x.mappings = std::mem::take(&mut x.mappings)
         .into_iter()
         .map(|(t, d)| (t.to_lowercase(), d.iter().map(|d| bare(d)).collect()))
