@@ -263,6 +263,10 @@ const UNMODELED: &[(&str, &str)] = &[
     ("publication", "CREATE PUBLICATION pub FOR TABLE t"),
     ("subscription", "CREATE SUBSCRIPTION sub CONNECTION 'dbname=none' PUBLICATION pub \
        WITH (connect = false, slot_name = NONE, enabled = false)"),
+    ("grant on function", "CREATE FUNCTION one() RETURNS int LANGUAGE sql AS 'SELECT 1'; \
+       REVOKE ALL ON FUNCTION one() FROM PUBLIC"),
+    ("grant on type", "CREATE DOMAIN posint AS int; REVOKE USAGE ON TYPE posint FROM PUBLIC"),
+    ("default privileges", "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC"),
     ("foreign data wrapper", "CREATE FOREIGN DATA WRAPPER fdw"),
     ("foreign server", "CREATE SERVER srv FOREIGN DATA WRAPPER fdw"),
     ("foreign table", "CREATE FOREIGN TABLE ft (a int) SERVER srv"),

@@ -474,6 +474,30 @@ pub const UNMODELED: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_operator", "o.oid"),
+    // Grants on functions and types, and default privileges, are not
+    // modeled: a function or type strata makes anew loses them.
+    "UNION ALL \
+     SELECT 'grant on function', n.nspname || '.' || p.proname || '(' || \
+       pg_get_function_identity_arguments(p.oid) || ')' \
+     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
+     WHERE p.proacl IS NOT NULL AND p.proacl <> acldefault('f', p.proowner) AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_proc", "p.oid"),
+    "UNION ALL \
+     SELECT 'grant on type', n.nspname || '.' || t.typname \
+     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+     WHERE t.typacl IS NOT NULL AND t.typacl <> acldefault('T', t.typowner) AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_type", "t.oid"),
+    "UNION ALL \
+     SELECT 'default privileges', pg_get_userbyid(d.defaclrole) || ' on ' || \
+       CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' \
+         WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types' ELSE 'schemas' END || \
+       COALESCE(' in schema ' || n.nspname, '') \
+     FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace \
+     WHERE cardinality($1::text[]) = 0 OR n.nspname = ANY($1::text[])",
     // Database-wide objects: no namespace to filter on, so only a whole
     // database inspection reports them; built-in casts have system oids.
     "UNION ALL \
