@@ -267,6 +267,8 @@ const UNMODELED: &[(&str, &str)] = &[
        REVOKE ALL ON FUNCTION one() FROM PUBLIC"),
     ("grant on type", "CREATE DOMAIN posint AS int; REVOKE USAGE ON TYPE posint FROM PUBLIC"),
     ("default privileges", "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC"),
+    ("column storage", "CREATE TABLE stored (a text); ALTER TABLE stored ALTER COLUMN a SET STORAGE EXTERNAL"),
+    ("sequence persistence", "CREATE UNLOGGED SEQUENCE useq"),
     ("foreign data wrapper", "CREATE FOREIGN DATA WRAPPER fdw"),
     ("foreign server", "CREATE SERVER srv FOREIGN DATA WRAPPER fdw"),
     ("foreign table", "CREATE FOREIGN TABLE ft (a int) SERVER srv"),

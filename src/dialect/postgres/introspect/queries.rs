@@ -474,6 +474,30 @@ pub const UNMODELED: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_operator", "o.oid"),
+    // A column's storage other than its type's (`SET STORAGE`), and a
+    // sequence whose persistence is not what strata would make (logged,
+    // or its owning table's) are not modeled.
+    "UNION ALL \
+     SELECT 'column storage', n.nspname || '.' || c.relname || '.' || a.attname || \
+       ' (' || a.attstorage::text || ')' \
+     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type ty ON ty.oid = a.atttypid \
+     WHERE c.relkind IN ('r', 'p', 'm') AND a.attnum > 0 AND NOT a.attisdropped \
+       AND a.attstorage <> ty.typstorage AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
+    "UNION ALL \
+     SELECT 'sequence persistence', n.nspname || '.' || c.relname || \
+       CASE c.relpersistence WHEN 'u' THEN ' (unlogged)' ELSE ' (logged)' END \
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+     LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid \
+       AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') \
+     LEFT JOIN pg_class owner ON owner.oid = d.refobjid \
+     WHERE c.relkind = 'S' AND c.relpersistence <> COALESCE(owner.relpersistence, 'p') AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
     // Grants on functions and types, and default privileges, are not
     // modeled: a function or type strata makes anew loses them.
     "UNION ALL \
