@@ -5,73 +5,50 @@
 //! and hand-written DDL read back, printed, and applied to an empty
 //! database.
 
-use strata::dialect::{self, Dialect, EmitOptions};
+use strata::dialect::{self, EmitOptions};
 use strata::ir::{DialectKind, Name, Schema};
 use strata::migration::migration;
 use strata::syntax::{self, SourceFile};
 
-use crate::converge::converge;
 use crate::postgres::{exec, inspect};
-use crate::support::PgDb;
-
-fn pg() -> &'static dyn Dialect {
-    dialect::for_kind(DialectKind::Postgres)
-}
+use crate::support::{pg, pg_pairs, pg_parse, PgDb};
 
 fn parse(text: &str) -> Schema {
-    let text = format!("dialect postgres\n{text}");
-    syntax::parse(&[SourceFile::new("t.strata", text)]).unwrap_or_else(|e| panic!("{e:?}"))
-}
-
-async fn pair(name: &str, a: &str, b: &str) {
-    let Some(db) = PgDb::create("pgcoll").await else {
-        return;
-    };
-    if let Err(e) = converge(&db.url, &parse(a), &parse(b)).await {
-        panic!("{name}: {e}");
-    }
-}
-
-macro_rules! pairs {
-    ($($name:ident: $a:expr => $b:expr;)*) => {$(
-        #[tokio::test]
-        async fn $name() {
-            pair(stringify!($name), $a, $b).await;
-        }
-    )*};
+    pg_parse("", text)
 }
 
 const NUMERIC: &str = "collation numeric provider icu locale \"en-u-kn-true\"";
 const POSIX: &str = "collation posix locale \"POSIX\"";
 const FR: &str = "text_search_configuration fr parser default {\n  map asciiword, word with french_stem\n  map int, uint with simple\n}";
 
-pairs! {
-    collation_created_with_its_column: "" =>
+pg_pairs! {
+    "pgcoll", "";
+    collation_created_with_its_column (false): "" =>
         &format!("{NUMERIC}\ntable t {{\n  id int pk\n  a text collate numeric\n}}");
-    collation_in_another_namespace_used_by_a_column_and_an_index: "" =>
+    collation_in_another_namespace_used_by_a_column_and_an_index (false): "" =>
         "namespace s1 {\n  collation \"Ger man\" provider icu locale \"de-DE\" comment \"German\"\n}\ntable t {\n  id int pk\n  a text collate s1.\"Ger man\"\n  b text\n  index t_b (b collate s1.\"Ger man\")\n}";
-    collation_every_option: "" =>
+    collation_every_option (false): "" =>
         "collation nd provider icu locale \"und-u-ks-level2\" nondeterministic\ncollation mixed lc_collate \"C\" lc_ctype \"POSIX\"\ndomain ci as text collate nd";
     // migra's `collations` fixture, as a scenario: a column moves from a
     // collation that goes to one that stays, a new column uses it too.
-    column_moves_to_another_collation_and_the_old_one_goes:
+    column_moves_to_another_collation_and_the_old_one_goes (false):
         &format!("{POSIX}\n{NUMERIC}\ntable t {{\n  a text?\n  b text? collate posix\n}}") =>
         &format!("{NUMERIC}\ntable t {{\n  a text?\n  b text? collate numeric\n  c text? collate numeric\n}}");
-    collation_changed_while_unused_is_made_anew:
+    collation_changed_while_unused_is_made_anew (false):
         "collation c locale \"C\"" => "collation c locale \"POSIX\"";
-    collation_comment_changed:
+    collation_comment_changed (false):
         NUMERIC => &format!("{NUMERIC} comment \"numbers as numbers\"");
-    collation_dropped_with_its_column:
+    collation_dropped_with_its_column (false):
         &format!("{NUMERIC}\ntable t {{\n  id int pk\n  a text collate numeric\n}}") =>
         "table t {\n  id int pk\n}";
-    text_search_configuration_created: "" =>
+    text_search_configuration_created (false): "" =>
         &format!("{FR}\nnamespace s1 {{\n  text_search_configuration bare parser default {{}}\n}}");
-    text_search_configuration_mappings_changed:
+    text_search_configuration_mappings_changed (false):
         FR =>
         "text_search_configuration fr parser default {\n  map asciiword with simple, french_stem\n  map int with simple\n  map email, url with simple\n  comment \"French\"\n}";
-    text_search_configuration_used_by_an_index: "" =>
+    text_search_configuration_used_by_an_index (false): "" =>
         &format!("{FR}\ntable doc {{\n  id int pk\n  body text\n  index doc_fts ((to_tsvector('fr'::regconfig, body))) using gin\n}}");
-    text_search_configuration_dropped:
+    text_search_configuration_dropped (false):
         FR => "";
 }
 

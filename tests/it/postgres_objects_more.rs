@@ -3,40 +3,16 @@
 //! its catalog ([`crate::oracle`]): up gives what the file builds from
 //! nothing, planning again is empty, the rollback restores the start.
 
-use strata::dialect::{self, Dialect, EmitOptions};
-use strata::ir::{DialectKind, Name, Schema};
+use strata::dialect::EmitOptions;
+use strata::ir::{Name, Schema};
 use strata::migration::migration;
 use strata::syntax::{self, SourceFile};
 
-use crate::converge::converge;
 use crate::postgres::{exec, inspect};
-use crate::support::PgDb;
-
-fn pg() -> &'static dyn Dialect {
-    dialect::for_kind(DialectKind::Postgres)
-}
+use crate::support::{pg, pg_pairs, pg_parse, PgDb};
 
 fn parse(text: &str) -> Schema {
-    let text = format!("dialect postgres\n{text}");
-    syntax::parse(&[SourceFile::new("t.strata", text)]).unwrap_or_else(|e| panic!("{e:?}"))
-}
-
-async fn pair(name: &str, a: &str, b: &str) {
-    let Some(db) = PgDb::create("pgomore").await else {
-        return;
-    };
-    if let Err(e) = converge(&db.url, &parse(a), &parse(b)).await {
-        panic!("{name}: {e}");
-    }
-}
-
-macro_rules! pairs {
-    ($($name:ident: $a:expr => $b:expr;)*) => {$(
-        #[tokio::test]
-        async fn $name() {
-            pair(stringify!($name), $a, $b).await;
-        }
-    )*};
+    pg_parse("", text)
 }
 
 const T: &str = "table t {\n  id int pk\n  email text?\n}\n";
@@ -45,27 +21,28 @@ const V: &str = "view v as sql\"\"\"select t.id, t.email from t\"\"\"";
 
 const M: &str = "materialized view m as sql\"\"\"select t.id, t.email from t\"\"\"";
 
-pairs! {
-    view_created_with_column_comments: T =>
+pg_pairs! {
+    "pgomore", "";
+    view_created_with_column_comments (false): T =>
         &format!("{T}{V} {{\n  comment \"the view\"\n  column email comment \"where we write\"\n  column id comment \"it's the key\"\n}}");
-    view_column_comment_added: &format!("{T}{V}") =>
+    view_column_comment_added (false): &format!("{T}{V}") =>
         &format!("{T}{V} {{\n  column email comment \"where we write\"\n}}");
-    view_column_comment_changed_and_dropped:
+    view_column_comment_changed_and_dropped (false):
         &format!("{T}{V} {{\n  column email comment \"old\"\n  column id comment \"x\"\n}}") =>
         &format!("{T}{V} {{\n  column email comment \"new\"\n}}");
-    matview_column_comment_added: &format!("{T}{M}") =>
+    matview_column_comment_added (false): &format!("{T}{M}") =>
         &format!("{T}{M} {{\n  index m_id (id)\n  column \"email\" comment \"where we write\"\n}}");
-    statistics_created: T =>
+    statistics_created (false): T =>
         &format!("{T}statistics t_ie (dependencies, mcv) on email, id from t target 500 comment \"pairs\"\n\
                   statistics t_all on id, email from t\nstatistics t_lower on (lower(email)) from t\n\
                   statistics t_mixed (ndistinct) on id, (lower(email)) from t");
-    statistics_target_and_comment_altered:
+    statistics_target_and_comment_altered (false):
         &format!("{T}statistics t_ie on email, id from t target 500 comment \"pairs\"") =>
         &format!("{T}statistics t_ie on email, id from t target 100");
-    statistics_kinds_changed:
+    statistics_kinds_changed (false):
         &format!("{T}statistics t_ie (ndistinct) on email, id from t") =>
         &format!("{T}statistics t_ie (mcv) on email, id from t");
-    statistics_dropped_with_their_column:
+    statistics_dropped_with_their_column (false):
         &format!("{T}statistics t_ie on email, id from t") =>
         "table t {\n  id int pk\n}";
 }

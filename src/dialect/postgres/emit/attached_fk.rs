@@ -11,7 +11,7 @@
 
 use super::attached_index::do_block;
 use super::constraints::fk_def;
-use crate::dialect::postgres::quote::{ident, literal, name as qname};
+use crate::dialect::postgres::quote::{literal, name as qname};
 use crate::ir::{ForeignKey, Name};
 
 /// Gives partition `table` its foreign key `f`, attached to the parent's.
@@ -42,27 +42,7 @@ pub(super) fn create(table: &Name, f: &ForeignKey) -> String {
 /// Dropped when nothing holds it, renamed to the parent's name while the
 /// parent's key holds it, left alone when it went with the parent's key.
 pub(super) fn drop(table: &Name, f: &ForeignKey) -> String {
-    let t = qname(table);
     let own = f.name.as_deref().unwrap_or_default();
     let parent = f.attached_to.as_deref().unwrap_or_default();
-    do_block(&format!(
-        "DECLARE held boolean;\n\
-         BEGIN\n  \
-           SELECT c.conparentid <> 0 INTO held FROM pg_constraint c\n  \
-           WHERE c.conrelid = to_regclass({table}) AND c.conname = {own_lit};\n  \
-           IF held THEN\n    \
-             EXECUTE {renamed};\n  \
-           ELSIF NOT held THEN\n    \
-             EXECUTE {dropped};\n  \
-           END IF;\n\
-         END;",
-        table = literal(&t),
-        own_lit = literal(own),
-        renamed = literal(&format!(
-            "ALTER TABLE {t} RENAME CONSTRAINT {} TO {}",
-            ident(own),
-            ident(parent)
-        )),
-        dropped = literal(&format!("ALTER TABLE {t} DROP CONSTRAINT {}", ident(own))),
-    ))
+    super::attached_key::drop_or_hand_back(table, own, parent)
 }

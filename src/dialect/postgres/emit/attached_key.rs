@@ -127,6 +127,14 @@ pub(super) fn drop_unique(table: &Name, u: &Unique) -> String {
 /// while the parent's key holds it, left alone when it went with the
 /// parent's key already.
 fn drop(table: &Name, kind: Kind, own: &str, columns: &[String]) -> String {
+    drop_or_hand_back(table, own, &kind.made_name(table, columns))
+}
+
+/// A partition's own constraint `own`, attached to its parent's: dropped
+/// when nothing holds it; while the parent's constraint holds it (the
+/// server refuses to drop it alone), renamed to `held_name`, the name the
+/// server gives the clone, so the parent's drop takes it along.
+pub(super) fn drop_or_hand_back(table: &Name, own: &str, held_name: &str) -> String {
     let t = qname(table);
     do_block(&format!(
         "DECLARE held boolean;\n\
@@ -144,7 +152,7 @@ fn drop(table: &Name, kind: Kind, own: &str, columns: &[String]) -> String {
         renamed = literal(&format!(
             "ALTER TABLE {t} RENAME CONSTRAINT {} TO {}",
             ident(own),
-            ident(&kind.made_name(table, columns))
+            ident(held_name)
         )),
         dropped = literal(&format!("ALTER TABLE {t} DROP CONSTRAINT {}", ident(own))),
     ))
