@@ -81,14 +81,25 @@ fn text_array(columns: &[String]) -> String {
 }
 
 fn create(table: &Name, kind: Kind, own: &str, columns: &[String], def: &str) -> String {
+    let found = format!(
+        "\n  WHERE c.conrelid = {table}::regclass AND c.contype = '{contype}' AND c.conparentid <> 0\n    \
+         AND {KEY_COLUMNS} = {columns}",
+        table = literal(&qname(table)),
+        contype = kind.contype(),
+        columns = text_array(columns),
+    );
+    adopt_or_add(table, own, &found, def)
+}
+
+/// A partition's own constraint `own`, attached to its parent's: the one
+/// the server made for it (the row of `pg_constraint c` that `found`
+/// selects) takes its name, or `def` is added when the server made none.
+pub(super) fn adopt_or_add(table: &Name, own: &str, found: &str, def: &str) -> String {
     let t = qname(table);
     do_block(&format!(
         "DECLARE made name;\n\
          BEGIN\n  \
-           SELECT c.conname INTO made FROM pg_constraint c\n  \
-           WHERE c.conrelid = {table}::regclass AND c.contype = '{contype}' \
-             AND c.conparentid <> 0\n    \
-             AND {KEY_COLUMNS} = {columns};\n  \
+           SELECT c.conname INTO made FROM pg_constraint c{found};\n  \
            IF made IS NULL THEN\n    \
              EXECUTE {add};\n  \
            ELSIF made <> {own_lit} THEN\n    \
@@ -96,8 +107,6 @@ fn create(table: &Name, kind: Kind, own: &str, columns: &[String], def: &str) ->
            END IF;\n\
          END;",
         table = literal(&t),
-        contype = kind.contype(),
-        columns = text_array(columns),
         add = literal(&format!("ALTER TABLE {t} ADD {def}")),
         own_lit = literal(own),
     ))
