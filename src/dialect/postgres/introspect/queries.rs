@@ -127,7 +127,8 @@ pub const TABLES: &str = concat!(
 /// it — a relcache build per table, most of this query's time on a fresh
 /// connection. Generated columns refer to columns and keep it. Comments and
 /// owned sequences are joined once instead of looked up per column (of a
-/// column with two, an identity's own sequence, `i`, before one it owns, `a`).
+/// column with two, an identity's own sequence, `i`, before one it owns, `a`),
+/// found from `pg_sequence`, the smaller side, through `pg_depend`'s index.
 /// The tables are chosen apart (`OFFSET 0` keeps the planner from merging
 /// them back): joined to every attribute, the extension check made the
 /// server sort all 75,000 wide rows of a 5,000-table schema for a merge.
@@ -146,7 +147,8 @@ pub const COLUMNS: &str = concat!(
        sq.seqstart AS seq_start, sq.seqincrement AS seq_increment, sq.seqmin AS seq_min, \
        sq.seqmax AS seq_max, sq.seqcache AS seq_cache, sq.seqcycle AS seq_cycle, \
        format_type(sq.seqtypid, NULL) AS owned_seq_type, \
-       osn.nspname::text AS owned_seq_schema, osc.relname::text AS owned_seq_name \
+       CASE WHEN sq.deptype = 'a' THEN sq.nspname::text END AS owned_seq_schema, \
+       CASE WHEN sq.deptype = 'a' THEN sq.relname::text END AS owned_seq_name \
      FROM pg_attribute a \
      JOIN (SELECT c.oid, c.relispartition FROM pg_class c \
            JOIN pg_namespace n ON n.oid = c.relnamespace \
@@ -160,15 +162,17 @@ pub const COLUMNS: &str = concat!(
      LEFT JOIN pg_description ds ON ds.objoid = a.attrelid \
        AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum \
      LEFT JOIN ( \
-       SELECT DISTINCT ON (d.refobjid, d.refobjsubid) d.refobjid, d.refobjsubid, d.objid, d.deptype \
-       FROM pg_depend d JOIN pg_class sc ON sc.oid = d.objid AND sc.relkind = 'S' \
-       WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass \
-         AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0 \
-       ORDER BY d.refobjid, d.refobjsubid, d.deptype DESC, d.objid) dep \
-       ON dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum \
-     LEFT JOIN pg_sequence sq ON sq.seqrelid = dep.objid \
-     LEFT JOIN pg_class osc ON osc.oid = dep.objid AND dep.deptype = 'a' \
-     LEFT JOIN pg_namespace osn ON osn.oid = osc.relnamespace \
+       SELECT DISTINCT ON (d.refobjid, d.refobjsubid) d.refobjid, d.refobjsubid, d.deptype, \
+         sq.seqstart, sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqcache, sq.seqcycle, \
+         sq.seqtypid, osn.nspname, osc.relname \
+       FROM pg_sequence sq \
+       JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = sq.seqrelid \
+         AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') \
+         AND d.refobjsubid > 0 \
+       JOIN pg_class osc ON osc.oid = sq.seqrelid \
+       JOIN pg_namespace osn ON osn.oid = osc.relnamespace \
+       ORDER BY d.refobjid, d.refobjsubid, d.deptype DESC, d.objid) sq \
+       ON sq.refobjid = a.attrelid AND sq.refobjsubid = a.attnum \
      WHERE a.attnum > 0 AND NOT a.attisdropped \
        AND CASE WHEN c.relispartition THEN a.attinhcount = 0 ELSE a.attislocal END \
      ORDER BY a.attrelid, a.attnum"
