@@ -149,3 +149,48 @@ fn a_statistics_target_out_of_range_or_outside_postgres_is_refused() {
         "{printed}"
     );
 }
+
+/// Which index a table is clustered on (`ALTER TABLE … CLUSTER ON`,
+/// AdventureWorks' primary keys and a materialized view's index) is not
+/// modeled: `inspect` says so, and a plan that keeps the indexes (a
+/// column added) leaves the mark where the server has it.
+#[tokio::test]
+async fn a_clustered_index_is_reported_and_left_alone() {
+    let Some(db) = PgDb::create("pgapp_cluster").await else {
+        return;
+    };
+    exec(
+        &db.url,
+        "CREATE TABLE shifts (id int CONSTRAINT shifts_pk PRIMARY KEY, starts time); \
+         ALTER TABLE shifts CLUSTER ON shifts_pk; \
+         CREATE TABLE notes (id int, at date); CREATE INDEX notes_at ON notes (at); \
+         ALTER TABLE notes CLUSTER ON notes_at; \
+         CREATE MATERIALIZED VIEW early AS SELECT id FROM shifts WHERE starts < '08:00'; \
+         CREATE UNIQUE INDEX early_id ON early (id); CLUSTER early USING early_id;",
+    )
+    .await;
+    let i = inspect(&db.url).await;
+    assert_eq!(
+        i.warnings,
+        [
+            "unmodeled: clustered index early_id on public.early",
+            "unmodeled: clustered index notes_at on public.notes",
+            "unmodeled: clustered index shifts_pk on public.shifts",
+        ],
+    );
+    let printed = syntax::print(&i.schema);
+    let wider = printed.replacen("table notes {", "table notes {\n  by text?", 1);
+    assert_ne!(wider, printed, "{printed}");
+    let m = crate::support::plan_to(&db.url, &wider).await;
+    crate::support::apply(&db.url, &m.up, &Default::default())
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let clustered = crate::support::count(
+        &db.url,
+        "SELECT count(*) FROM pg_index WHERE indisclustered \
+           AND indexrelid IN ('shifts_pk'::regclass, 'notes_at'::regclass, 'early_id'::regclass)",
+    )
+    .await
+    .expect("counts");
+    assert_eq!(clustered, 3);
+}

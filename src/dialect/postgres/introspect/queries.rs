@@ -436,6 +436,16 @@ pub const UNMODELED: &str = concat!(
      JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE c.relkind IN ('i', 'I') AND a.attstattarget > 0 AND",
     ns_filter!(),
+    // Which index a table is clustered on (`ALTER TABLE … CLUSTER ON`) is
+    // not modeled: an index strata makes anew loses the mark.
+    "UNION ALL \
+     SELECT 'clustered index', ci.relname || ' on ' || n.nspname || '.' || c.relname \
+     FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid \
+     JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE i.indisclustered AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
     // A constraint trigger's `FROM` table is not modeled.
     "UNION ALL \
      SELECT 'constraint trigger with FROM', tg.tgname || ' on ' || n.nspname || '.' || c.relname \
