@@ -194,3 +194,26 @@ async fn a_clustered_index_is_reported_and_left_alone() {
     .expect("counts");
     assert_eq!(clustered, 3);
 }
+
+/// A table renamed to `…_legacy` that keeps its sequence, key and index
+/// names, and a new table made under the old name with a sequence of its
+/// own (philomena's `tag_changes`): the kept sequence changes owner to a
+/// table the plan makes, which the old name's table must first give up
+/// its key and index names to. The new owner takes the sequence at the
+/// end of the plan; before, `OWNED BY` came before the table existed.
+#[test]
+fn a_sequence_given_to_a_table_the_plan_makes() {
+    let current =
+        "CREATE TABLE changes (id serial CONSTRAINT changes_pkey PRIMARY KEY, note text); \
+        CREATE INDEX changes_note_idx ON changes (note);";
+    let desired = "CREATE SEQUENCE changes_id_seq AS integer; \
+        CREATE TABLE changes_legacy (id integer DEFAULT nextval('changes_id_seq') NOT NULL \
+          CONSTRAINT changes_pkey PRIMARY KEY, note text); \
+        ALTER SEQUENCE changes_id_seq OWNED BY changes_legacy.id; \
+        CREATE INDEX changes_note_idx ON changes_legacy (note); \
+        CREATE SEQUENCE changes_id_seq1; \
+        CREATE TABLE changes (id bigint DEFAULT nextval('changes_id_seq1') NOT NULL \
+          CONSTRAINT changes_pkey1 PRIMARY KEY, kind text); \
+        ALTER SEQUENCE changes_id_seq1 OWNED BY changes.id;";
+    judge_both_ways(&[case("sequence_to_a_new_table", current, desired)]);
+}
