@@ -217,3 +217,36 @@ fn a_sequence_given_to_a_table_the_plan_makes() {
         ALTER SEQUENCE changes_id_seq1 OWNED BY changes.id;";
     judge_both_ways(&[case("sequence_to_a_new_table", current, desired)]);
 }
+
+/// Owners other than the role inspecting (Supabase's `auth` tables,
+/// owned by `supabase_auth_admin`) are not modeled: `inspect` says so,
+/// once per role and kind of object, and says nothing of what the role
+/// inspecting owns.
+#[tokio::test]
+async fn owners_other_than_the_role_inspecting_are_reported() {
+    let Some(db) = PgDb::create("pgapp_owner").await else {
+        return;
+    };
+    exec(
+        &db.url,
+        "DO $$ BEGIN CREATE ROLE pgapp_owner; EXCEPTION WHEN duplicate_object THEN NULL; END $$; \
+         CREATE TABLE users (id serial PRIMARY KEY); CREATE TABLE audits (at date); \
+         CREATE VIEW recent AS SELECT at FROM audits; CREATE TABLE mine (id int); \
+         CREATE TYPE mood AS ENUM ('ok'); CREATE TYPE pair AS (a int, b int); \
+         CREATE FUNCTION one() RETURNS int LANGUAGE sql AS 'SELECT 1'; \
+         ALTER TABLE users OWNER TO pgapp_owner; ALTER TABLE audits OWNER TO pgapp_owner; \
+         ALTER VIEW recent OWNER TO pgapp_owner; ALTER TYPE mood OWNER TO pgapp_owner; \
+         ALTER TYPE pair OWNER TO pgapp_owner; ALTER FUNCTION one() OWNER TO pgapp_owner;",
+    )
+    .await;
+    let mut warnings = inspect(&db.url).await.warnings;
+    warnings.sort();
+    assert_eq!(
+        warnings,
+        [
+            "unmodeled: owner pgapp_owner of 1 functions",
+            "unmodeled: owner pgapp_owner of 2 types",
+            "unmodeled: owner pgapp_owner of 4 relations",
+        ],
+    );
+}
