@@ -459,6 +459,41 @@ pub const UNMODELED: &str = concat!(
      JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE c.relkind IN ('i', 'I') AND a.attstattarget > 0 AND",
     ns_filter!(),
+    // Owners other than the role inspecting are not modeled (a
+    // namespace's are): what strata makes anew belongs to the role
+    // applying. One warning per role and kind of object, not per object.
+    "UNION ALL \
+     SELECT 'owner', pg_get_userbyid(o.owner) || ' of ' || count(*) || ' ' || o.what \
+     FROM (SELECT c.relowner AS owner, 'relations' AS what \
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+       WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
+    "UNION ALL SELECT p.proowner, 'functions' \
+       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_proc", "p.oid"),
+    "UNION ALL SELECT t.typowner, 'types' \
+       FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+       LEFT JOIN pg_class tc ON tc.oid = t.typrelid \
+       WHERE (t.typtype IN ('e', 'd', 'r') OR tc.relkind = 'c') AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_type", "t.oid"),
+    ") o WHERE o.owner <> (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user) \
+     GROUP BY o.owner, o.what ",
+    // Which index a table is clustered on (`ALTER TABLE … CLUSTER ON`) is
+    // not modeled: an index strata makes anew loses the mark.
+    "UNION ALL \
+     SELECT 'clustered index', ci.relname || ' on ' || n.nspname || '.' || c.relname \
+     FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid \
+     JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE i.indisclustered AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
     // A constraint trigger's `FROM` table is not modeled.
     "UNION ALL \
      SELECT 'constraint trigger with FROM', tg.tgname || ' on ' || n.nspname || '.' || c.relname \
