@@ -3,7 +3,7 @@
 //! what the server does with the result.
 
 use crate::cli_errors::strata;
-use crate::support::{count, ddl, exec, rt, SqliteDb};
+use crate::support::{count, ddl, exec, rt, MyDb, SqliteDb};
 
 /// `strata inspect` of `url` into `dir/name`, and the path written.
 fn inspect_to(url: &str, dir: &std::path::Path, name: &str) -> String {
@@ -137,4 +137,47 @@ fn apply_finishes_when_its_stderr_reader_goes_away() {
         ))
         .expect("count");
     assert_eq!(made, 300);
+}
+
+/// MariaDB's `information_schema` spells a trigger's or routine's string
+/// literals anew and drops a backslash (`'a\\b'` comes back `'a\b'`):
+/// inspected and applied elsewhere, the trigger wrote other bytes.
+#[test]
+fn mysql_bodies_keep_their_backslashes() {
+    let Some(old) = rt().block_on(MyDb::create("hostile_bs_old")) else {
+        return;
+    };
+    let Some(new) = rt().block_on(MyDb::create("hostile_bs_new")) else {
+        return;
+    };
+    rt().block_on(exec(
+        &old.url,
+        &ddl(&[
+            "CREATE TABLE t (id int PRIMARY KEY, s varchar(40))",
+            r"CREATE TRIGGER t_bs BEFORE INSERT ON t FOR EACH ROW SET NEW.s = CONCAT('it''s \\ %', NEW.s)",
+            r"CREATE FUNCTION f_bs() RETURNS varchar(20) DETERMINISTIC RETURN 'a\\b\'c'",
+        ]),
+    ))
+    .expect("set up");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let file = inspect_to(&old.url, dir.path(), "old.strata");
+    plans_nothing(&old.url, &file);
+    apply(&new.url, &file);
+    plans_nothing(&new.url, &file);
+    for url in [&old.url, &new.url] {
+        let q = |sql: &str| rt().block_on(count(url, sql)).expect(sql);
+        rt().block_on(exec(url, &ddl(&["INSERT INTO t VALUES (1, 'x')"])))
+            .expect("insert");
+        let hex = |v: &str| v.bytes().map(|b| format!("{b:02X}")).collect::<String>();
+        let trigger = format!(
+            "SELECT count(*) FROM t WHERE HEX(s) = '{}'",
+            hex(r"it's \ %x")
+        );
+        assert_eq!(q(&trigger), 1, "{url}");
+        let function = format!(
+            "SELECT count(*) FROM DUAL WHERE HEX(f_bs()) = '{}'",
+            hex(r"a\b'c")
+        );
+        assert_eq!(q(&function), 1, "{url}");
+    }
 }
