@@ -181,3 +181,40 @@ fn mysql_bodies_keep_their_backslashes() {
         assert_eq!(q(&function), 1, "{url}");
     }
 }
+
+/// Names SQLite takes for one (it ignores ASCII case, and keeps tables,
+/// views and indexes in one set of names) were two objects to `check`:
+/// the plan created both and the apply failed at the second.
+#[test]
+fn sqlite_names_that_are_one_to_the_server_are_refused() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for (name, text) in [
+        (
+            "tables",
+            "table Users { id integer pk }\ntable users { id integer pk }",
+        ),
+        (
+            "columns",
+            "table t {\n  id integer pk\n  Name text\n  name text\n}",
+        ),
+        ("indexes", "table t {\n  id integer pk\n  index t (id)\n}"),
+    ] {
+        let file = dir.path().join(format!("{name}.strata"));
+        std::fs::write(&file, format!("dialect sqlite\n{text}\n")).expect("write");
+        let db = SqliteDb::create();
+        let out = strata()
+            .args([
+                "apply",
+                "--url",
+                &db.url,
+                "--to",
+                &file.display().to_string(),
+            ])
+            .arg("--auto-approve")
+            .assert()
+            .code(1);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(err.contains("E0254"), "{name}: {err}");
+        assert!(!db.path.exists(), "{name}: nothing is created");
+    }
+}
