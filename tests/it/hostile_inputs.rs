@@ -218,3 +218,47 @@ fn sqlite_names_that_are_one_to_the_server_are_refused() {
         assert!(!db.path.exists(), "{name}: nothing is created");
     }
 }
+
+/// A `.sql` file that is not UTF-8 was "stream did not contain valid
+/// UTF-8", with no file position and no hint.
+#[test]
+fn sql_files_that_are_not_utf8_say_where() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let file = dir.path().join("bad.sql");
+    std::fs::write(&file, b"CREATE TABLE t (a text);\n-- \xff\n").expect("write");
+    let out = strata()
+        .args(["import", &file.display().to_string(), "--dialect", "sqlite"])
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("E0101") && err.contains("bad.sql:2:4"),
+        "{err}"
+    );
+    assert!(err.contains("save the file as UTF-8"), "{err}");
+}
+
+/// Names the server refuses (PostgreSQL: `zero-length delimited
+/// identifier`) passed `check`; the apply failed on them instead.
+#[test]
+fn names_the_server_refuses_are_refused_by_check() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for (dialect, text, count) in [
+        ("postgres", "table \"\" {\n  id int pk\n  \"\" text?\n}", 2),
+        ("mysql", "table \"t \" {\n  id int pk\n  \"c \" int?\n}", 2),
+        (
+            "sqlite",
+            "table \"\" {\n  id integer pk\n  \"c \" text?\n}",
+            0,
+        ),
+    ] {
+        let file = dir.path().join(format!("{dialect}.strata"));
+        std::fs::write(&file, format!("dialect {dialect}\n{text}\n")).expect("write");
+        let out = strata()
+            .args(["check", &file.display().to_string()])
+            .assert()
+            .code(if count == 0 { 0 } else { 1 });
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert_eq!(err.matches("E0255").count(), count, "{dialect}: {err}");
+    }
+}

@@ -3,6 +3,10 @@
 //! schema says: every plan would find the object missing and make it again
 //! (and two long names can become one). MySQL refuses names over 64
 //! characters. SQLite has no limit.
+//!
+//! E0255: a name the server refuses to create, which only the apply would
+//! find, half way through: an empty name on PostgreSQL and MySQL, and on
+//! MySQL a table, view or column name that ends in a space.
 
 use super::Problem;
 use crate::ir::{DialectKind, ObjectRef, Schema};
@@ -18,6 +22,7 @@ pub(super) fn check(schema: &Schema, out: &mut Vec<Problem>) {
         _ => return,
     };
     for (at, name) in names(schema) {
+        refused(schema, &at, name, out);
         let len = match schema.dialect {
             Some(DialectKind::Mysql) => name.chars().count(),
             _ => name.len(),
@@ -34,6 +39,26 @@ pub(super) fn check(schema: &Schema, out: &mut Vec<Problem>) {
             );
         }
     }
+}
+
+/// E0255, for one name.
+fn refused(schema: &Schema, at: &ObjectRef, name: &str, out: &mut Vec<Problem>) {
+    let mysql = schema.dialect == Some(DialectKind::Mysql);
+    let relation = matches!(
+        at,
+        ObjectRef::Table { .. } | ObjectRef::View { .. } | ObjectRef::Column { .. }
+    );
+    let message = if name.is_empty() {
+        "an empty name: the server refuses it".to_string()
+    } else if mysql && relation && name.ends_with(' ') {
+        format!("`{name}` ends in a space: MySQL refuses such table, view and column names")
+    } else {
+        return;
+    };
+    out.push(
+        Problem::new("E0255", at.clone(), message, "this name")
+            .help("give it a name the server keeps: not empty, without a trailing space"),
+    );
 }
 
 /// Every name the schema gives an object, with the object.
