@@ -239,7 +239,8 @@ fn sql_files_that_are_not_utf8_say_where() {
 }
 
 /// Names the server refuses (PostgreSQL: `zero-length delimited
-/// identifier`) passed `check`; the apply failed on them instead.
+/// identifier`; SQLite: `object name reserved for internal use`) passed
+/// `check`; the apply failed on them instead.
 #[test]
 fn names_the_server_refuses_are_refused_by_check() {
     let dir = tempfile::tempdir().expect("temporary directory");
@@ -251,8 +252,13 @@ fn names_the_server_refuses_are_refused_by_check() {
             "table \"\" {\n  id integer pk\n  \"c \" text?\n}",
             0,
         ),
+        (
+            "sqlite",
+            "table SQLite_x {\n  id integer pk\n  index sqlite_i (id)\n}",
+            2,
+        ),
     ] {
-        let file = dir.path().join(format!("{dialect}.strata"));
+        let file = dir.path().join("names.strata");
         std::fs::write(&file, format!("dialect {dialect}\n{text}\n")).expect("write");
         let out = strata()
             .args(["check", &file.display().to_string()])
