@@ -268,3 +268,30 @@ fn names_the_server_refuses_are_refused_by_check() {
         assert_eq!(err.matches("E0255").count(), count, "{dialect}: {err}");
     }
 }
+
+/// An output file that cannot be written was a bare error chain, with no
+/// code and no hint.
+#[test]
+fn an_output_that_cannot_be_written_says_what_to_check() {
+    let db = SqliteDb::create_file();
+    rt().block_on(exec(
+        &db.url,
+        &ddl(&["CREATE TABLE t (id integer primary key)"]),
+    ))
+    .expect("set up");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let out = dir.path().join("missing").join("x.strata");
+    let a = strata()
+        .args([
+            "inspect",
+            "--url",
+            &db.url,
+            "-o",
+            &out.display().to_string(),
+        ])
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(err.contains("strata::io::write"), "{err}");
+    assert!(err.contains("check that its folder exists"), "{err}");
+}
