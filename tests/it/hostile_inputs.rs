@@ -295,3 +295,33 @@ fn an_output_that_cannot_be_written_says_what_to_check() {
     assert!(err.contains("strata::io::write"), "{err}");
     assert!(err.contains("check that its folder exists"), "{err}");
 }
+
+/// SQLite keeps any bytes in a name: one that is not UTF-8 was an
+/// "unexpected catalog row" with nothing to go on.
+#[test]
+fn a_sqlite_name_that_is_not_utf8_is_refused_with_a_hint() {
+    use std::io::Write as _;
+    let db = SqliteDb::create_file();
+    // SQL that is not UTF-8 goes through the sqlite3 client alone.
+    let Ok(mut client) = std::process::Command::new("sqlite3")
+        .arg(&db.path)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+    else {
+        eprintln!("SKIPPED: the sqlite3 client is not installed");
+        return;
+    };
+    let mut stdin = client.stdin.take().expect("stdin");
+    stdin
+        .write_all(b"CREATE TABLE \"a\xffb\" (x text);\n")
+        .expect("write");
+    drop(stdin);
+    assert!(client.wait().expect("sqlite3").success(), "set up");
+    let a = strata()
+        .args(["inspect", "--url", &db.url])
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(err.contains("strata::sqlite::introspect"), "{err}");
+    assert!(err.contains("not valid UTF-8"), "{err}");
+}
