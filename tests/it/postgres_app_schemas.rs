@@ -244,7 +244,7 @@ async fn owners_other_than_the_role_inspecting_are_reported() {
     assert_eq!(
         warnings,
         [
-            "unmodeled: owner pgapp_owner of 1 functions",
+            "unmodeled: owner pgapp_owner of 1 function",
             "unmodeled: owner pgapp_owner of 2 types",
             "unmodeled: owner pgapp_owner of 4 relations",
         ],

@@ -463,7 +463,8 @@ pub const UNMODELED: &str = concat!(
     // namespace's are): what strata makes anew belongs to the role
     // applying. One warning per role and kind of object, not per object.
     "UNION ALL \
-     SELECT 'owner', pg_get_userbyid(o.owner) || ' of ' || count(*) || ' ' || o.what \
+     SELECT 'owner', pg_get_userbyid(o.owner) || ' of ' || count(*) || ' ' \
+       || CASE WHEN count(*) = 1 THEN rtrim(o.what, 's') ELSE o.what END \
      FROM (SELECT c.relowner AS owner, 'relations' AS what \
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
        WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND",
