@@ -559,6 +559,12 @@ pub struct PrimaryKey {
     /// MySQL/MariaDB; SQLite keeps none (validation refuses it, E0239).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The key's index type where it is not the engine's default:
+    /// `btree` on a MySQL/MariaDB MEMORY table, whose keys are hashes
+    /// unless told (`PRIMARY KEY (…) USING BTREE`). Elsewhere none
+    /// (validation refuses it, E0295).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
     /// On a PostgreSQL partition: the parent's key this one is attached
     /// to (the parent has a key of the same definition, and the
     /// partition's own key, under a name of its own, is the one the
@@ -578,6 +584,7 @@ impl PrimaryKey {
             deferral: Deferral::default(),
             options: BTreeMap::new(),
             comment: None,
+            method: None,
             attached_to: None,
         }
     }

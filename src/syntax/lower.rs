@@ -1287,6 +1287,10 @@ impl<'a> Lowerer<'a> {
         for c in p.clone().into_inner() {
             match c.as_rule() {
                 Rule::deferral => pk.deferral = deferral(&c),
+                Rule::index_using => {
+                    let m = self.first_ident(&c).to_lowercase();
+                    self.once(&mut pk.method, m, self.span(&c), "`using`");
+                }
                 Rule::table_with => self.options(&c, &mut pk.options),
                 Rule::attr_comment => self.constraint_comment(&c, &mut pk.comment),
                 _ => {}

@@ -808,7 +808,10 @@ fn canonical_inline(t: &Table) -> BTreeMap<usize, Vec<Member>> {
     let mut inline: BTreeMap<usize, Vec<Member>> = BTreeMap::new();
     let pos = |c: &str| t.columns.iter().position(|x| x.name == c);
     if let Some(pk) = &t.primary_key {
-        let plain = pk.deferral.is_default() && pk.options.is_empty() && pk.comment.is_none();
+        let plain = pk.deferral.is_default()
+            && pk.options.is_empty()
+            && pk.comment.is_none()
+            && pk.method.is_none();
         if let ([c], None, true) = (pk.columns.as_slice(), &pk.name, plain) {
             if let Some(i) = pos(c) {
                 inline.entry(i).or_default().push(Member::PrimaryKey);
@@ -960,8 +963,13 @@ fn member(
                     .as_ref()
                     .map(|n| format!(" {}", text::ident(n)))
                     .unwrap_or_default();
+                let using = pk
+                    .method
+                    .as_ref()
+                    .map(|m| format!(" using {}", text::ident(m)))
+                    .unwrap_or_default();
                 format!(
-                    "{inner}primary key{name} ({}){}{}{}",
+                    "{inner}primary key{name} ({}){}{using}{}{}",
                     idents(&pk.columns),
                     deferral(pk.deferral),
                     with_options(&pk.options),

@@ -214,6 +214,7 @@ fn gen_table(rng: &mut Rng, d: DialectKind, name: &str, earlier: &[Table]) -> Ta
         columns: vec!["id".into()],
         deferral: Default::default(),
         options: Default::default(),
+        method: None,
     });
     let n = 1 + rng.below(4);
     let mut used = vec!["id".to_string()];

@@ -46,6 +46,7 @@ pub fn table(name: Name, columns: Vec<Column>, pk: &[&str]) -> Table {
             columns: pk.iter().map(|c| c.to_string()).collect(),
             deferral: Default::default(),
             options: Default::default(),
+            method: None,
         });
     }
     t

@@ -71,6 +71,7 @@ fn users() -> Table {
         columns: vec!["id".into()],
         deferral: Default::default(),
         options: Default::default(),
+        method: None,
     });
     t.indexes = vec![index("users_email_idx", &["email"])];
     t

@@ -551,6 +551,7 @@ fn constraint_of(r: &PgRow) -> Result<(i64, Constraint), sqlx::Error> {
             columns,
             deferral,
             options: storage_parameters(r)?,
+            method: None,
         }),
         "u" => Constraint::Unique(Unique {
             attached_to: None,

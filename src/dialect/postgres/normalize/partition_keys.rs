@@ -263,6 +263,7 @@ mod tests {
             columns: cols.iter().map(|c| c.to_string()).collect(),
             deferral: Default::default(),
             options: Default::default(),
+            method: None,
             comment: None,
             attached_to: None,
         }
