@@ -565,6 +565,10 @@ pub struct PrimaryKey {
     /// (validation refuses it, E0295).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
+    /// A column's prefix length in the key, `primary key (a, b(187))`
+    /// (MySQL/MariaDB `SUB_PART`); elsewhere none (E0296).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub lengths: BTreeMap<String, u32>,
     /// On a PostgreSQL partition: the parent's key this one is attached
     /// to (the parent has a key of the same definition, and the
     /// partition's own key, under a name of its own, is the one the
@@ -585,6 +589,7 @@ impl PrimaryKey {
             options: BTreeMap::new(),
             comment: None,
             method: None,
+            lengths: BTreeMap::new(),
             attached_to: None,
         }
     }

@@ -811,7 +811,8 @@ fn canonical_inline(t: &Table) -> BTreeMap<usize, Vec<Member>> {
         let plain = pk.deferral.is_default()
             && pk.options.is_empty()
             && pk.comment.is_none()
-            && pk.method.is_none();
+            && pk.method.is_none()
+            && pk.lengths.is_empty();
         if let ([c], None, true) = (pk.columns.as_slice(), &pk.name, plain) {
             if let Some(i) = pos(c) {
                 inline.entry(i).or_default().push(Member::PrimaryKey);
@@ -968,9 +969,17 @@ fn member(
                     .as_ref()
                     .map(|m| format!(" using {}", text::ident(m)))
                     .unwrap_or_default();
+                let columns: Vec<String> = pk
+                    .columns
+                    .iter()
+                    .map(|c| match pk.lengths.get(c) {
+                        Some(n) => format!("{}({n})", text::ident(c)),
+                        None => text::ident(c),
+                    })
+                    .collect();
                 format!(
                     "{inner}primary key{name} ({}){}{using}{}{}",
-                    idents(&pk.columns),
+                    columns.join(", "),
                     deferral(pk.deferral),
                     with_options(&pk.options),
                     constraint_comment(&pk.comment)

@@ -346,3 +346,39 @@ async fn a_memory_tables_btree_keys_stay_btree() {
     let again = plan_to(&db.url, &text).await;
     assert_eq!(again.up.statements().count(), 0, "plans nothing again");
 }
+
+/// A primary key over a column's prefix (`PRIMARY KEY (host, arg(187))`,
+/// Cacti's `poller_reindex`) keeps its length through inspect and plan,
+/// judged by the server's `SUB_PART`; it was made over the whole column.
+#[tokio::test]
+async fn a_primary_keys_prefix_length_is_kept() {
+    let Some(db) = MyDb::create("fidpkprefix").await else {
+        return;
+    };
+    let mut c = sqlx::MySqlConnection::connect(&db.url)
+        .await
+        .expect("connects");
+    let made = "CREATE TABLE r (host int NOT NULL, arg varchar(255) NOT NULL, \
+                PRIMARY KEY (host, arg(187)))";
+    c.execute(made).await.expect(made);
+    let text = strata::syntax::print(&crate::mysql::inspect(&db.url).await.schema);
+    assert!(text.contains("primary key (host, arg(187))"), "{text}");
+    c.execute("DROP TABLE r").await.expect("drops");
+    let m = plan_to(&db.url, &text).await;
+    apply(&db.url, &m.up, &ApplyOptions::default())
+        .await
+        .expect("applies");
+    let parts: Vec<(String, Option<i64>)> = sqlx::query_as(
+        "SELECT COLUMN_NAME, CAST(SUB_PART AS SIGNED) FROM information_schema.STATISTICS \
+         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'r' ORDER BY SEQ_IN_INDEX",
+    )
+    .fetch_all(&mut c)
+    .await
+    .expect("reads the catalog");
+    assert_eq!(
+        parts,
+        [("host".to_string(), None), ("arg".to_string(), Some(187))]
+    );
+    let again = plan_to(&db.url, &text).await;
+    assert_eq!(again.up.statements().count(), 0, "plans nothing again");
+}

@@ -47,6 +47,7 @@ pub fn table(name: Name, columns: Vec<Column>, pk: &[&str]) -> Table {
             deferral: Default::default(),
             options: Default::default(),
             method: None,
+            lengths: Default::default(),
         });
     }
     t

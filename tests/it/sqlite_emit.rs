@@ -72,6 +72,7 @@ fn users() -> Table {
         deferral: Default::default(),
         options: Default::default(),
         method: None,
+        lengths: Default::default(),
     });
     t.indexes = vec![index("users_email_idx", &["email"])];
     t

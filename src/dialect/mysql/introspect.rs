@@ -546,6 +546,9 @@ fn indexes(rows: &Rows, schema: &mut Schema) {
             match &mut t.primary_key {
                 Some(pk) => {
                     if let IndexKey::Column(c) = part.key {
+                        if let Some(n) = part.length {
+                            pk.lengths.insert(c.clone(), n);
+                        }
                         pk.columns.push(c);
                     }
                 }
@@ -554,6 +557,7 @@ fn indexes(rows: &Rows, schema: &mut Schema) {
                         t.primary_key = Some(PrimaryKey {
                             comment: opt(r, 8).filter(|c| !c.is_empty()),
                             method: super::normalize::index_type(t, opt(r, 7)),
+                            lengths: part.length.map(|n| (c.clone(), n)).into_iter().collect(),
                             ..PrimaryKey::on(vec![c])
                         });
                     }

@@ -552,6 +552,7 @@ fn constraint_of(r: &PgRow) -> Result<(i64, Constraint), sqlx::Error> {
             deferral,
             options: storage_parameters(r)?,
             method: None,
+            lengths: Default::default(),
         }),
         "u" => Constraint::Unique(Unique {
             attached_to: None,

@@ -131,6 +131,33 @@ pub(super) fn key_method(schema: &Schema, table: &Table, out: &mut Vec<Problem>)
     );
 }
 
+/// E0296: a primary key column's prefix length, `primary key (a(10))`,
+/// where only MySQL/MariaDB keep one, or of 0.
+pub(super) fn key_prefixes(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
+    let Some(pk) = &table.primary_key else {
+        return;
+    };
+    let other = schema.dialect.filter(|d| *d != DialectKind::Mysql);
+    for (c, n) in &pk.lengths {
+        let why = match other {
+            Some(d) => format!("{d} keeps no prefix length in a primary key (`{c}({n})`)"),
+            None if *n == 0 => format!("a prefix length of 0 on `{c}`"),
+            None => continue,
+        };
+        out.push(
+            Problem::new(
+                "E0296",
+                ObjectRef::PrimaryKey {
+                    table: table.name.clone(),
+                },
+                format!("{why} (table `{}`)", table.name),
+                "prefix length",
+            )
+            .help("write the column alone; a prefix length is MySQL/MariaDB's, at least 1"),
+        );
+    }
+}
+
 /// E0276: a column's statistics target outside PostgreSQL, where no
 /// statement could set it and every plan would try again.
 pub(super) fn column_statistics(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
@@ -281,5 +308,23 @@ mod tests {
         let mut s = schema(vec![t]);
         s.dialect = Some(DialectKind::Mysql);
         assert_eq!(codes(&s), ["E0295"]);
+    }
+
+    #[test]
+    fn a_primary_keys_prefix_length_is_mysqls_only() {
+        let mut t = with_pk(table("t", &[("a", "text")]), &["a"]);
+        if let Some(pk) = &mut t.primary_key {
+            pk.lengths.insert("a".into(), 10);
+        }
+        let mut s = schema(vec![t.clone()]);
+        s.dialect = Some(DialectKind::Mysql);
+        assert_eq!(codes(&s), Vec::<&str>::new());
+        assert_eq!(codes(&pg(schema(vec![t.clone()]))), ["E0296"]);
+        if let Some(pk) = &mut t.primary_key {
+            pk.lengths.insert("a".into(), 0);
+        }
+        let mut s = schema(vec![t]);
+        s.dialect = Some(DialectKind::Mysql);
+        assert_eq!(codes(&s), ["E0296"]);
     }
 }

@@ -51,7 +51,15 @@ fn primary_key_def(pk: &PrimaryKey) -> String {
         Some(m) => format!(" USING {}", m.to_ascii_uppercase()),
         None => String::new(),
     };
-    format!("PRIMARY KEY ({}){using}{comment}", idents(&pk.columns))
+    let columns: Vec<String> = pk
+        .columns
+        .iter()
+        .map(|c| match pk.lengths.get(c) {
+            Some(n) => format!("{}({n})", ident(c)),
+            None => ident(c),
+        })
+        .collect();
+    format!("PRIMARY KEY ({}){using}{comment}", columns.join(", "))
 }
 
 pub(super) fn create_table(t: &Table) -> String {

@@ -264,6 +264,7 @@ mod tests {
             deferral: Default::default(),
             options: Default::default(),
             method: None,
+            lengths: Default::default(),
             comment: None,
             attached_to: None,
         }
