@@ -203,6 +203,9 @@ fn column(c: &mut Column, never_null: bool) {
         c.nullable = false;
     }
     c.default = c.default.as_ref().and_then(|d| {
+        if super::expr::double_quoted_alone(d.as_str()) {
+            return Some(Expr::new(d.as_str().trim()));
+        }
         let e = expr(d.as_str());
         (!e.eq_ignore_ascii_case("null") && !e.is_empty()).then(|| Expr::new(e))
     });
