@@ -17,7 +17,7 @@ use super::table::{table_changes, Renames};
 use super::TableChange;
 use crate::ir::inheritance::lookup;
 use crate::ir::partition::detached;
-use crate::ir::{Expr, Name, Partitioning, Schema, Table};
+use crate::ir::{DialectKind, Expr, Name, Partitioning, Schema, Table};
 
 /// Whether a pair of tables of one name is a partition attached,
 /// detached, or moved to another bound or parent (neither side
@@ -27,6 +27,26 @@ pub(super) fn moves(f: &Table, t: &Table) -> bool {
     let plain_or_partition =
         |x: &Table| matches!(x.partition, None | Some(Partitioning::Of { by: None, .. }));
     f.partition != t.partition && plain_or_partition(f) && plain_or_partition(t)
+}
+
+/// Whether a pair of tables of one name changes how it is partitioned
+/// in a way MySQL/MariaDB alter in place (`PARTITION BY`, `REMOVE
+/// PARTITIONING`), keeping the rows. PostgreSQL cannot: such a table is
+/// dropped and made again.
+pub(super) fn repartitions(to: &Schema, f: &Table, t: &Table) -> bool {
+    let clause_or_none = |x: &Table| matches!(x.partition, None | Some(Partitioning::By { .. }));
+    to.dialect == Some(DialectKind::Mysql)
+        && f.partition != t.partition
+        && clause_or_none(f)
+        && clause_or_none(t)
+}
+
+/// The partitioning clause of a MySQL table, as [`TableChange::Repartition`] holds it.
+pub(super) fn clause(t: &Table) -> Option<Expr> {
+    match &t.partition {
+        Some(Partitioning::By { by }) => Some(by.clone()),
+        _ => None,
+    }
 }
 
 /// The two sides as the differ compares them: each in its detached form.

@@ -257,6 +257,14 @@ pub enum TableChange {
         bound: Expr,
         key: Option<Expr>,
     },
+    /// MySQL/MariaDB `ALTER TABLE … PARTITION BY to`, or `REMOVE
+    /// PARTITIONING` when `to` is none: the server moves the rows into
+    /// the new layout (the clauses as [`crate::ir::Partitioning::By`]
+    /// holds them). Only MySQL schemas get it ([`crate::diff`]).
+    Repartition {
+        from: Option<Expr>,
+        to: Option<Expr>,
+    },
 }
 
 /// Which attributes of a column differ; several may at once.

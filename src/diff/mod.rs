@@ -105,14 +105,15 @@ pub fn diff(from: &Schema, to: &Schema) -> Vec<Change> {
 /// alters and creates. Returns the renames, which triggers need too.
 fn tables(from: &Schema, to: &Schema, out: &mut Vec<Change>) -> Renames {
     let pairs = pair_by_name(&from.tables, &to.tables, |t| t.renamed_from.as_ref());
-    // A table whose partitioning changes cannot be altered into the other:
-    // it is dropped and created. A partition attached, detached or moved
-    // to another bound or parent keeps its rows ([`attach`]).
+    // A PostgreSQL table whose partitioning changes cannot be altered
+    // into the other: it is dropped and created. A partition attached,
+    // detached or moved to another bound or parent keeps its rows
+    // ([`attach`]), as a MySQL table partitioned anew does.
     let pairs: BTreeMap<Name, Name> = pairs
         .into_iter()
         .filter(|(f, t)| {
             let (f, t) = (&from.tables[f], &to.tables[t]);
-            f.partition == t.partition || attach::moves(f, t)
+            f.partition == t.partition || attach::moves(f, t) || attach::repartitions(to, f, t)
         })
         .collect();
 
@@ -148,6 +149,12 @@ fn tables(from: &Schema, to: &Schema, out: &mut Vec<Change>) -> Renames {
                     attach::changes(from, f, to, t, &renames)
                 } else {
                     let mut changes = table_changes(f, t, &renames);
+                    if attach::repartitions(to, f, t) {
+                        changes.push(TableChange::Repartition {
+                            from: attach::clause(f),
+                            to: attach::clause(t),
+                        });
+                    }
                     inheritance::adjust(from, f, to, t, &mut changes);
                     table::sort_table_changes(&mut changes);
                     changes

@@ -180,6 +180,9 @@ impl TableChange {
             TableChange::DetachPartition { parent, bound, key } => {
                 TableChange::AttachPartition { parent, bound, key }
             }
+            TableChange::Repartition { from, to } => {
+                TableChange::Repartition { from: to, to: from }
+            }
         }
     }
 }

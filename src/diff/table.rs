@@ -429,16 +429,20 @@ pub(crate) fn phase(c: &TableChange) -> u8 {
         TableChange::AddPrimaryKey(_) => 9,
         TableChange::AddUnique(_) | TableChange::AddCheck(_) => 10,
         TableChange::AddIndex(_) | TableChange::AddExclusion(_) => 11,
-        TableChange::AddForeignKey(_) => 12,
+        // Every unique key of a partitioned table holds the partitioning
+        // columns, and none of its foreign keys is left (InnoDB): the
+        // keys it loses go and the ones it gains arrive around it.
+        TableChange::Repartition { .. } => 12,
+        TableChange::AddForeignKey(_) => 13,
         // A new parent's columns and checks must be on the table first.
-        TableChange::Inherit(_) => 13,
+        TableChange::Inherit(_) => 14,
         // `ATTACH PARTITION` asks for the parent's columns and checks, and
         // takes over the keys and indexes made for it.
-        TableChange::AttachPartition { .. } => 14,
+        TableChange::AttachPartition { .. } => 15,
         TableChange::SetComment { .. }
         | TableChange::SetConstraintComment { .. }
-        | TableChange::SetIndexComment { .. } => 15,
-        TableChange::SetOptions { .. } => 16,
+        | TableChange::SetIndexComment { .. } => 16,
+        TableChange::SetOptions { .. } => 17,
     }
 }
 

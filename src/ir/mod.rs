@@ -559,6 +559,16 @@ pub struct PrimaryKey {
     /// MySQL/MariaDB; SQLite keeps none (validation refuses it, E0239).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The key's index type where it is not the engine's default:
+    /// `btree` on a MySQL/MariaDB MEMORY table, whose keys are hashes
+    /// unless told (`PRIMARY KEY (…) USING BTREE`). Elsewhere none
+    /// (validation refuses it, E0295).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// A column's prefix length in the key, `primary key (a, b(187))`
+    /// (MySQL/MariaDB `SUB_PART`); elsewhere none (E0296).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub lengths: BTreeMap<String, u32>,
     /// On a PostgreSQL partition: the parent's key this one is attached
     /// to (the parent has a key of the same definition, and the
     /// partition's own key, under a name of its own, is the one the
@@ -578,6 +588,8 @@ impl PrimaryKey {
             deferral: Deferral::default(),
             options: BTreeMap::new(),
             comment: None,
+            method: None,
+            lengths: BTreeMap::new(),
             attached_to: None,
         }
     }

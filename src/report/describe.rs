@@ -548,6 +548,14 @@ fn table_detail(tc: &TableChange) -> Detail {
             None,
             format!("detach from partitioned table `{parent}`"),
         ),
+        TableChange::Repartition { to, .. } => d(
+            "repartition",
+            None,
+            match to {
+                Some(by) => format!("partition by {by}"),
+                None => "remove partitioning".to_string(),
+            },
+        ),
     }
 }
 

@@ -178,6 +178,8 @@ fn describe_inner(c: &TableChange) -> String {
             }
         }
         TableChange::DetachPartition { parent, .. } => format!("detach from `{parent}`"),
+        TableChange::Repartition { to: Some(_), .. } => "partition anew".to_string(),
+        TableChange::Repartition { to: None, .. } => "remove partitioning".to_string(),
     }
 }
 

@@ -1274,19 +1274,40 @@ impl<'a> Lowerer<'a> {
         }
         *pk_span = Some(sp.clone());
         let name = self.constraint_name(p);
-        let cols = p
+        let mut cols = Vec::new();
+        let mut lengths = BTreeMap::new();
+        let parts = p
             .clone()
             .into_inner()
-            .find(|x| x.as_rule() == Rule::col_list)
-            .map(|c| self.col_list(&c))
-            .unwrap_or_default();
+            .filter(|x| x.as_rule() == Rule::pk_cols);
+        for c in parts
+            .flat_map(|l| l.into_inner())
+            .flat_map(|c| c.into_inner())
+        {
+            let mut length = None;
+            for x in std::iter::once(c.clone()).chain(c.clone().into_inner()) {
+                match x.as_rule() {
+                    Rule::bare_ident | Rule::quoted_ident => cols.push(self.ident_checked(&x)),
+                    Rule::uint => length = x.as_str().parse().ok(),
+                    _ => {}
+                }
+            }
+            if let (Some(n), Some(col)) = (length, cols.last()) {
+                lengths.insert(col.clone(), n);
+            }
+        }
         let mut pk = PrimaryKey {
             name,
+            lengths,
             ..PrimaryKey::on(cols)
         };
         for c in p.clone().into_inner() {
             match c.as_rule() {
                 Rule::deferral => pk.deferral = deferral(&c),
+                Rule::index_using => {
+                    let m = self.first_ident(&c).to_lowercase();
+                    self.once(&mut pk.method, m, self.span(&c), "`using`");
+                }
                 Rule::table_with => self.options(&c, &mut pk.options),
                 Rule::attr_comment => self.constraint_comment(&c, &mut pk.comment),
                 _ => {}

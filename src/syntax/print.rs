@@ -808,7 +808,11 @@ fn canonical_inline(t: &Table) -> BTreeMap<usize, Vec<Member>> {
     let mut inline: BTreeMap<usize, Vec<Member>> = BTreeMap::new();
     let pos = |c: &str| t.columns.iter().position(|x| x.name == c);
     if let Some(pk) = &t.primary_key {
-        let plain = pk.deferral.is_default() && pk.options.is_empty() && pk.comment.is_none();
+        let plain = pk.deferral.is_default()
+            && pk.options.is_empty()
+            && pk.comment.is_none()
+            && pk.method.is_none()
+            && pk.lengths.is_empty();
         if let ([c], None, true) = (pk.columns.as_slice(), &pk.name, plain) {
             if let Some(i) = pos(c) {
                 inline.entry(i).or_default().push(Member::PrimaryKey);
@@ -960,9 +964,22 @@ fn member(
                     .as_ref()
                     .map(|n| format!(" {}", text::ident(n)))
                     .unwrap_or_default();
+                let using = pk
+                    .method
+                    .as_ref()
+                    .map(|m| format!(" using {}", text::ident(m)))
+                    .unwrap_or_default();
+                let columns: Vec<String> = pk
+                    .columns
+                    .iter()
+                    .map(|c| match pk.lengths.get(c) {
+                        Some(n) => format!("{}({n})", text::ident(c)),
+                        None => text::ident(c),
+                    })
+                    .collect();
                 format!(
-                    "{inner}primary key{name} ({}){}{}{}",
-                    idents(&pk.columns),
+                    "{inner}primary key{name} ({}){}{using}{}{}",
+                    columns.join(", "),
                     deferral(pk.deferral),
                     with_options(&pk.options),
                     constraint_comment(&pk.comment)

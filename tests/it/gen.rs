@@ -214,6 +214,8 @@ fn gen_table(rng: &mut Rng, d: DialectKind, name: &str, earlier: &[Table]) -> Ta
         columns: vec!["id".into()],
         deferral: Default::default(),
         options: Default::default(),
+        method: None,
+        lengths: Default::default(),
     });
     let n = 1 + rng.below(4);
     let mut used = vec!["id".to_string()];

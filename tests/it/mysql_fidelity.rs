@@ -240,3 +240,145 @@ async fn an_index_comment_alone_is_its_own_change() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
 }
+
+/// A table partitioned anew keeps its rows: `ALTER TABLE … PARTITION BY`
+/// (after its foreign key goes: a partitioned InnoDB table has none) and
+/// `REMOVE PARTITIONING` back, never a drop and a create (the employees
+/// sample database and its partitioned variant).
+#[tokio::test]
+async fn a_table_partitioned_anew_keeps_its_rows() {
+    let Some(db) = MyDb::create("fidrepart").await else {
+        return;
+    };
+    let file = |body: &str| {
+        strata::syntax::parse(&[SourceFile::new(
+            "t.strata",
+            format!("dialect mysql\ntable emp {{\n  id int pk\n}}\n{body}"),
+        )])
+        .unwrap_or_else(|e| panic!("{e:?}"))
+    };
+    let plain = file(
+        "table salary {\n  id int pk\n  emp int\n  amount int\n  \
+         foreign key (emp) -> emp(id) on delete cascade\n}\n",
+    );
+    let parted = file(
+        "table salary partition by range columns (`id`) (partition `p0` values less than (2), \
+         partition `p1` values less than (MAXVALUE)) {\n  id int pk\n  emp int\n  amount int\n}\n",
+    );
+    let d = dialect::for_kind(DialectKind::Mysql);
+    let m = migration(&plain, &parted, d, &EmitOptions::default()).expect("plans");
+    let (up, down) = (
+        strata::report::sql::render(d, &m.up),
+        strata::report::sql::render(d, &m.down),
+    );
+    assert!(
+        up.contains("PARTITION BY range columns") && !up.contains("DROP TABLE"),
+        "{up}"
+    );
+    assert!(
+        down.contains("REMOVE PARTITIONING") && !down.contains("DROP TABLE"),
+        "{down}"
+    );
+    crate::converge::converge_with_rows(&db.url, &plain, &parted)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let Some(db) = MyDb::create("fidunpart").await else {
+        return;
+    };
+    crate::converge::converge_with_rows(&db.url, &parted, &plain)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// A MEMORY table's keys are hashes unless told: one declared `USING
+/// BTREE` (Cacti's `poller_output`, `data_source_stats_hourly_cache`)
+/// stays a b-tree through inspect and plan, judged by the server's
+/// `INDEX_TYPE`, and an InnoDB table's b-trees print no `using`.
+#[tokio::test]
+async fn a_memory_tables_btree_keys_stay_btree() {
+    let Some(db) = MyDb::create("fidmemory").await else {
+        return;
+    };
+    let mut c = sqlx::MySqlConnection::connect(&db.url)
+        .await
+        .expect("connects");
+    let made = "CREATE TABLE cache (id int NOT NULL, at int NOT NULL, name varchar(20) NOT NULL, \
+                v int, PRIMARY KEY USING BTREE (id, at), UNIQUE KEY by_name USING BTREE (name), \
+                KEY at_b USING BTREE (at), KEY v_h (v)) ENGINE=MEMORY";
+    c.execute(made).await.expect(made);
+    c.execute("CREATE TABLE plain (id int PRIMARY KEY, a int, KEY a (a))")
+        .await
+        .expect("plain");
+    let text = strata::syntax::print(&crate::mysql::inspect(&db.url).await.schema);
+    assert!(
+        text.contains("primary key (id, at) using btree")
+            && text.contains("index at_b (at) using btree")
+            && text.contains("index by_name (name) unique using btree")
+            && text.contains("index v_h (v)\n")
+            && text.contains("index a (a)\n"),
+        "{text}"
+    );
+    c.execute("DROP TABLE cache, plain").await.expect("drops");
+    let m = plan_to(&db.url, &text).await;
+    apply(&db.url, &m.up, &ApplyOptions::default())
+        .await
+        .expect("applies");
+    let types: Vec<(String, String)> = sqlx::query_as(
+        "SELECT DISTINCT INDEX_NAME, INDEX_TYPE FROM information_schema.STATISTICS \
+         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'cache' ORDER BY INDEX_NAME",
+    )
+    .fetch_all(&mut c)
+    .await
+    .expect("reads the catalog");
+    let types: Vec<(&str, &str)> = types
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            ("at_b", "BTREE"),
+            ("by_name", "BTREE"),
+            ("PRIMARY", "BTREE"),
+            ("v_h", "HASH")
+        ]
+    );
+    let again = plan_to(&db.url, &text).await;
+    assert_eq!(again.up.statements().count(), 0, "plans nothing again");
+}
+
+/// A primary key over a column's prefix (`PRIMARY KEY (host, arg(187))`,
+/// Cacti's `poller_reindex`) keeps its length through inspect and plan,
+/// judged by the server's `SUB_PART`; it was made over the whole column.
+#[tokio::test]
+async fn a_primary_keys_prefix_length_is_kept() {
+    let Some(db) = MyDb::create("fidpkprefix").await else {
+        return;
+    };
+    let mut c = sqlx::MySqlConnection::connect(&db.url)
+        .await
+        .expect("connects");
+    let made = "CREATE TABLE r (host int NOT NULL, arg varchar(255) NOT NULL, \
+                PRIMARY KEY (host, arg(187)))";
+    c.execute(made).await.expect(made);
+    let text = strata::syntax::print(&crate::mysql::inspect(&db.url).await.schema);
+    assert!(text.contains("primary key (host, arg(187))"), "{text}");
+    c.execute("DROP TABLE r").await.expect("drops");
+    let m = plan_to(&db.url, &text).await;
+    apply(&db.url, &m.up, &ApplyOptions::default())
+        .await
+        .expect("applies");
+    let parts: Vec<(String, Option<i64>)> = sqlx::query_as(
+        "SELECT COLUMN_NAME, CAST(SUB_PART AS SIGNED) FROM information_schema.STATISTICS \
+         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'r' ORDER BY SEQ_IN_INDEX",
+    )
+    .fetch_all(&mut c)
+    .await
+    .expect("reads the catalog");
+    assert_eq!(
+        parts,
+        [("host".to_string(), None), ("arg".to_string(), Some(187))]
+    );
+    let again = plan_to(&db.url, &text).await;
+    assert_eq!(again.up.statements().count(), 0, "plans nothing again");
+}

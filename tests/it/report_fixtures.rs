@@ -46,6 +46,8 @@ pub fn table(name: Name, columns: Vec<Column>, pk: &[&str]) -> Table {
             columns: pk.iter().map(|c| c.to_string()).collect(),
             deferral: Default::default(),
             options: Default::default(),
+            method: None,
+            lengths: Default::default(),
         });
     }
     t

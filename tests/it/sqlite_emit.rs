@@ -71,6 +71,8 @@ fn users() -> Table {
         columns: vec!["id".into()],
         deferral: Default::default(),
         options: Default::default(),
+        method: None,
+        lengths: Default::default(),
     });
     t.indexes = vec![index("users_email_idx", &["email"])];
     t

@@ -78,3 +78,17 @@ async fn a_bigint_references_an_integer_primary_key() {
     )
     .await;
 }
+
+/// A default written as a double-quoted word is the string to SQLite
+/// (calibre's `metadata.db`: `link TEXT NOT NULL DEFAULT ""`, `type TEXT
+/// NON NULL DEFAULT "isbn"`): made again as written, not in parentheses,
+/// where the server took it for a column and refused the table ("default
+/// value of column is not constant"), nor unquoted into a name.
+#[tokio::test]
+async fn a_double_quoted_default_is_the_string() {
+    adopts(
+        "CREATE TABLE t (id integer PRIMARY KEY, link TEXT NOT NULL DEFAULT \"\", \
+         type TEXT NON NULL DEFAULT \"isbn\" COLLATE NOCASE, other TEXT DEFAULT 'x');",
+    )
+    .await;
+}

@@ -110,6 +110,8 @@ pub(super) enum Action<'a> {
     /// VERSIONING` (false), each a statement of its own.
     SystemVersioning(bool),
     AddForeignKey(&'a ForeignKey),
+    /// `PARTITION BY …`, or `REMOVE PARTITIONING` when none.
+    Partition(Option<&'a Expr>),
 }
 
 /// Where a column goes: ` FIRST`, ` AFTER prev`, or nowhere in
@@ -259,6 +261,18 @@ pub(super) fn layout<'a>(
     clauses.extend(main.adds);
     if !clauses.is_empty() {
         out.push(Statement::Alter(clauses));
+    }
+    // After the keys it loses and gains (each unique key holds the
+    // partitioning columns), before the foreign keys it gains (a
+    // partitioned InnoDB table has none).
+    for c in changes {
+        if let TableChange::Repartition { to: by, .. } = c {
+            out.push(Statement::Alter(vec![Clause::new(
+                Action::Partition(by.as_ref()),
+                Algo::Copy,
+            )
+            .why("the rows move into the new partitions")]));
+        }
     }
     if !added_fks.is_empty() {
         out.push(Statement::Alter(add_foreign_keys(&cx, from, &added_fks)));
@@ -503,6 +517,8 @@ fn table_change<'a>(cx: &mut Context<'a>, main: &mut Main<'a>, c: &'a TableChang
         | TableChange::AttachPartition { .. }
         | TableChange::DetachPartition { .. }
         | TableChange::SetConstraintComment { .. } => {}
+        // A statement of its own ([`layout`]).
+        TableChange::Repartition { .. } => {}
     }
 }
 

@@ -552,6 +552,9 @@ fn indexes(rows: &Rows, schema: &mut Schema) {
             match &mut t.primary_key {
                 Some(pk) => {
                     if let IndexKey::Column(c) = part.key {
+                        if let Some(n) = part.length {
+                            pk.lengths.insert(c.clone(), n);
+                        }
                         pk.columns.push(c);
                     }
                 }
@@ -559,6 +562,8 @@ fn indexes(rows: &Rows, schema: &mut Schema) {
                     if let IndexKey::Column(c) = part.key {
                         t.primary_key = Some(PrimaryKey {
                             comment: opt(r, 8).filter(|c| !c.is_empty()),
+                            method: super::normalize::index_type(t, opt(r, 7)),
+                            lengths: part.length.map(|n| (c.clone(), n)).into_iter().collect(),
                             ..PrimaryKey::on(vec![c])
                         });
                     }
@@ -576,8 +581,7 @@ fn indexes(rows: &Rows, schema: &mut Schema) {
                 let method = match col(r, 7).to_ascii_uppercase().as_str() {
                     "FULLTEXT" => Some("fulltext".to_string()),
                     "SPATIAL" => Some("spatial".to_string()),
-                    "HASH" => Some("hash".to_string()),
-                    _ => None,
+                    other => super::normalize::index_type(t, Some(other.to_string())),
                 };
                 t.indexes.push(Index {
                     name: Some(iname),

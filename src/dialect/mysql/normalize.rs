@@ -105,6 +105,7 @@ pub fn table(t: &mut Table, pks: &BTreeMap<Name, Vec<String>>) {
         pk.name = None;
         pk.comment = pk.comment.take().filter(|c| !c.is_empty());
     }
+    index_types(t);
     uniques_from_indexes(t);
     let mut taken = key_names(t, &column_names);
     foreign_keys(t, pks, &mut taken);
@@ -154,14 +155,42 @@ fn columns(t: &mut Table, column_names: &[String]) {
     }
 }
 
-/// Unique indexes over plain columns are unique constraints.
+/// A key's `btree` or `hash` kept only where it is not what the engine
+/// makes unless told: MEMORY (HEAP) keys are hashes, and a b-tree there
+/// is the one kept; every other engine makes b-trees (InnoDB and MyISAM
+/// turn `USING HASH` into one), so neither is kept.
+pub(super) fn index_type(t: &Table, method: Option<String>) -> Option<String> {
+    let memory = t
+        .options
+        .get("engine")
+        .is_some_and(|e| e.eq_ignore_ascii_case("memory") || e.eq_ignore_ascii_case("heap"));
+    method
+        .map(|m| m.to_ascii_lowercase())
+        .filter(|m| m != "hash" && (m != "btree" || memory))
+}
+
+fn index_types(t: &mut Table) {
+    if let Some(m) = t.primary_key.as_mut().and_then(|k| k.method.take()) {
+        let kept = index_type(t, Some(m));
+        if let Some(pk) = &mut t.primary_key {
+            pk.method = kept;
+        }
+    }
+    for i in 0..t.indexes.len() {
+        let m = t.indexes[i].method.take();
+        t.indexes[i].method = index_type(t, m);
+    }
+}
+
+/// Unique indexes over plain columns are unique constraints (not a
+/// MEMORY table's b-tree ones, which a constraint cannot say).
 fn uniques_from_indexes(t: &mut Table) {
     let mut indexes = Vec::new();
     for ix in std::mem::take(&mut t.indexes) {
         let plain = ix.unique
             && ix.comment.is_none()
             && ix.predicate.is_none()
-            && matches!(ix.method.as_deref(), None | Some("btree") | Some("hash"))
+            && ix.method.is_none()
             && ix
                 .parts
                 .iter()
@@ -471,11 +500,6 @@ pub fn column(c: &mut Column, columns: &[String]) {
 }
 
 fn index(ix: &mut Index, columns: &[String]) {
-    ix.method = ix
-        .method
-        .take()
-        .map(|m| m.to_ascii_lowercase())
-        .filter(|m| m != "btree" && m != "hash");
     ix.comment = ix.comment.take().filter(|c| !c.is_empty());
     ix.include.clear();
     ix.predicate = None;

@@ -559,6 +559,8 @@ fn constraint_of(r: &PgRow) -> Result<(i64, Constraint), sqlx::Error> {
             columns,
             deferral,
             options: storage_parameters(r)?,
+            method: None,
+            lengths: Default::default(),
         }),
         "u" => Constraint::Unique(Unique {
             attached_to: None,

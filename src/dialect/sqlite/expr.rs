@@ -240,6 +240,17 @@ fn number_end(src: &str, start: usize) -> usize {
 
 // The canonical form of expressions and bodies, on these tokens.
 
+/// A default that is one double-quoted word alone, `DEFAULT "isbn"`: SQLite
+/// reads it as the string, not a column (there is none to name there), and
+/// keeps the text as written, which is its canonical form then.
+pub fn double_quoted_alone(text: &str) -> bool {
+    let text = text.trim();
+    match tokenize(text).as_slice() {
+        [t] => t.kind == Kind::Quoted && t.text.starts_with('"') && t.text.len() == text.len(),
+        _ => false,
+    }
+}
+
 /// The canonical text of an expression (default, check, generated column,
 /// index part, predicate, trigger WHEN) whose unqualified names can only
 /// be the columns `resolves` accepts. SQLite reads a double-quoted word

@@ -224,6 +224,11 @@ fn column(c: &mut Column, never_null: bool, is_column: &dyn Fn(&str) -> bool) {
         c.nullable = false;
     }
     c.default = c.default.as_ref().and_then(|d| {
+        // One double-quoted word is a string to SQLite, kept as written so
+        // the table made anew stores the very same default text.
+        if super::expr::double_quoted_alone(d.as_str()) {
+            return Some(Expr::new(d.as_str().trim()));
+        }
         let e = default(d.as_str());
         (!e.eq_ignore_ascii_case("null") && !e.is_empty()).then(|| Expr::new(e))
     });

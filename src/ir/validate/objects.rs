@@ -106,6 +106,58 @@ pub(super) fn constraint_comments(schema: &Schema, table: &Table, out: &mut Vec<
     }
 }
 
+/// E0295: a primary key's `using`, which only MySQL/MariaDB keep (a
+/// MEMORY table's b-tree key): elsewhere, or another kind than `btree`
+/// or `hash`, no statement makes it and every plan would try again.
+pub(super) fn key_method(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
+    let Some(m) = table.primary_key.as_ref().and_then(|k| k.method.as_deref()) else {
+        return;
+    };
+    let why = match schema.dialect {
+        Some(d) if d != DialectKind::Mysql => format!("{d} keeps no index type on a primary key"),
+        _ if matches!(m, "btree" | "hash") => return,
+        _ => format!("a primary key's index type is `btree` or `hash`, not `{m}`"),
+    };
+    out.push(
+        Problem::new(
+            "E0295",
+            ObjectRef::PrimaryKey {
+                table: table.name.clone(),
+            },
+            format!("{why} (table `{}`)", table.name),
+            "`using`",
+        )
+        .help("remove `using`, or write `using btree` on a MySQL/MariaDB MEMORY table"),
+    );
+}
+
+/// E0296: a primary key column's prefix length, `primary key (a(10))`,
+/// where only MySQL/MariaDB keep one, or of 0.
+pub(super) fn key_prefixes(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
+    let Some(pk) = &table.primary_key else {
+        return;
+    };
+    let other = schema.dialect.filter(|d| *d != DialectKind::Mysql);
+    for (c, n) in &pk.lengths {
+        let why = match other {
+            Some(d) => format!("{d} keeps no prefix length in a primary key (`{c}({n})`)"),
+            None if *n == 0 => format!("a prefix length of 0 on `{c}`"),
+            None => continue,
+        };
+        out.push(
+            Problem::new(
+                "E0296",
+                ObjectRef::PrimaryKey {
+                    table: table.name.clone(),
+                },
+                format!("{why} (table `{}`)", table.name),
+                "prefix length",
+            )
+            .help("write the column alone; a prefix length is MySQL/MariaDB's, at least 1"),
+        );
+    }
+}
+
 /// E0276: a column's statistics target outside PostgreSQL, where no
 /// statement could set it and every plan would try again.
 pub(super) fn column_statistics(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
@@ -236,5 +288,43 @@ mod tests {
         });
         other.tables.insert(t.name.clone(), t);
         assert_eq!(codes(&other), ["E0239"]);
+    }
+
+    #[test]
+    fn a_primary_keys_index_type_is_mysqls_only() {
+        let mut t = with_pk(table("t", &[("a", "int")]), &["a"]);
+        if let Some(pk) = &mut t.primary_key {
+            pk.method = Some("btree".into());
+        }
+        let mut s = schema(vec![t.clone()]);
+        s.dialect = Some(DialectKind::Mysql);
+        assert_eq!(codes(&s), Vec::<&str>::new());
+        assert_eq!(codes(&pg(schema(vec![t.clone()]))), ["E0295"]);
+        s.dialect = Some(DialectKind::Sqlite);
+        assert_eq!(codes(&s), ["E0295"]);
+        if let Some(pk) = &mut t.primary_key {
+            pk.method = Some("gin".into());
+        }
+        let mut s = schema(vec![t]);
+        s.dialect = Some(DialectKind::Mysql);
+        assert_eq!(codes(&s), ["E0295"]);
+    }
+
+    #[test]
+    fn a_primary_keys_prefix_length_is_mysqls_only() {
+        let mut t = with_pk(table("t", &[("a", "text")]), &["a"]);
+        if let Some(pk) = &mut t.primary_key {
+            pk.lengths.insert("a".into(), 10);
+        }
+        let mut s = schema(vec![t.clone()]);
+        s.dialect = Some(DialectKind::Mysql);
+        assert_eq!(codes(&s), Vec::<&str>::new());
+        assert_eq!(codes(&pg(schema(vec![t.clone()]))), ["E0296"]);
+        if let Some(pk) = &mut t.primary_key {
+            pk.lengths.insert("a".into(), 0);
+        }
+        let mut s = schema(vec![t]);
+        s.dialect = Some(DialectKind::Mysql);
+        assert_eq!(codes(&s), ["E0296"]);
     }
 }

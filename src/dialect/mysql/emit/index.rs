@@ -37,8 +37,8 @@ pub(super) fn index_def(ix: &Index) -> String {
         ident(ix.name.as_deref().unwrap_or("")),
         index_parts(ix)
     );
-    if ix.method.as_deref() == Some("hash") {
-        s.push_str(" USING HASH");
+    if let Some(m @ ("hash" | "btree")) = ix.method.as_deref() {
+        s.push_str(&format!(" USING {}", m.to_ascii_uppercase()));
     }
     if let Some(c) = &ix.comment {
         s.push_str(&format!(" COMMENT {}", string(c)));

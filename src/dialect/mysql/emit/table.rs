@@ -47,7 +47,19 @@ fn primary_key_def(pk: &PrimaryKey) -> String {
         .as_ref()
         .map(|c| format!(" COMMENT {}", string(c)))
         .unwrap_or_default();
-    format!("PRIMARY KEY ({}){comment}", idents(&pk.columns))
+    let using = match pk.method.as_deref() {
+        Some(m) => format!(" USING {}", m.to_ascii_uppercase()),
+        None => String::new(),
+    };
+    let columns: Vec<String> = pk
+        .columns
+        .iter()
+        .map(|c| match pk.lengths.get(c) {
+            Some(n) => format!("{}({n})", ident(c)),
+            None => ident(c),
+        })
+        .collect();
+    format!("PRIMARY KEY ({}){using}{comment}", columns.join(", "))
 }
 
 pub(super) fn create_table(t: &Table) -> String {
@@ -281,6 +293,8 @@ fn clause(a: &Action<'_>, to: &Table) -> String {
         Action::SystemVersioning(true) => "ADD SYSTEM VERSIONING".into(),
         Action::SystemVersioning(false) => "DROP SYSTEM VERSIONING".into(),
         Action::AddForeignKey(fk) => format!("ADD {}", fk_def(fk)),
+        Action::Partition(Some(by)) => format!("PARTITION BY {by}"),
+        Action::Partition(None) => "REMOVE PARTITIONING".into(),
     }
 }
 

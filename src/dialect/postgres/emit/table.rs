@@ -267,6 +267,9 @@ pub(super) fn table_change(
         TableChange::DetachPartition { parent, .. } => {
             super::partition::detach(cx, current, parent)
         }
+        // The differ makes it for MySQL schemas only: a PostgreSQL table
+        // partitioned anew is dropped and made again.
+        TableChange::Repartition { .. } => {}
     }
     Ok(())
 }

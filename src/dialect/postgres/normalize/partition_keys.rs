@@ -263,6 +263,8 @@ mod tests {
             columns: cols.iter().map(|c| c.to_string()).collect(),
             deferral: Default::default(),
             options: Default::default(),
+            method: None,
+            lengths: Default::default(),
             comment: None,
             attached_to: None,
         }

@@ -53,6 +53,9 @@ pub fn is_literal(d: &str) -> bool {
         [t] => match t.kind {
             Kind::Number => true,
             Kind::String | Kind::Blob => d.len() == t.text.len(),
+            // `DEFAULT "x"` is the string `x` to SQLite; in parentheses it
+            // would name a column, which a default may not.
+            Kind::Quoted => crate::dialect::sqlite::expr::double_quoted_alone(d),
             Kind::Word => ["null", "true", "false"]
                 .iter()
                 .any(|w| t.is_word(w) && d.len() == t.text.len()),
