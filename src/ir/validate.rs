@@ -94,6 +94,7 @@ pub fn validate(schema: &Schema) -> Vec<Problem> {
         objects::exclusions(&whole, &mut out);
         objects::constraint_comments(schema, table, &mut out);
         objects::column_statistics(schema, table, &mut out);
+        objects::column_toast(schema, table, &mut out);
         objects::only_indexes(schema, table, &mut out);
     }
     beside_tables::views(schema, &mut out);

@@ -192,11 +192,14 @@ pub fn reshapes(from: &Table, to: &Table, changes: &[TableChange], caps: &Capabi
         | TableChange::RenameColumn { .. }
         | TableChange::DropPrimaryKey(_)
         | TableChange::DropUnique(_) => true,
-        // A new default or comment leaves the column as readers see it.
+        // A new default, comment, storage or compression leaves the
+        // column as readers see it.
         TableChange::AlterColumn { what, .. } => {
             let kept = ColumnChanges {
                 default: false,
                 comment: false,
+                storage: false,
+                compression: false,
                 ..*what
             };
             kept.any() || !caps.alter_constraints

@@ -197,6 +197,8 @@ pub(crate) fn attribute_words(
         (what.on_update, "on update"),
         (what.invisible, "visibility"),
         (what.statistics, "statistics target"),
+        (what.storage, "storage"),
+        (what.compression, "compression"),
         (what.comment, "comment"),
         (what.position, "position"),
     ]

@@ -1146,6 +1146,12 @@ fn column(t: &Table, c: &Column, inline: &[Member], widths: (usize, usize), ind:
     if let Some(n) = c.statistics {
         attrs.push(format!("statistics {n}"));
     }
+    if let Some(x) = c.storage {
+        attrs.push(format!("storage {}", x.keyword()));
+    }
+    if let Some(x) = c.compression {
+        attrs.push(format!("compression {}", x.keyword()));
+    }
     for m in inline {
         if let Member::Check(i) = m {
             if let Some(ch) = t.checks.get(*i) {

@@ -217,6 +217,8 @@ fn column(name: String) -> BoxedStrategy<Column> {
                 on_update,
                 invisible,
                 statistics: None,
+                storage: None,
+                compression: None,
                 comment,
                 using,
                 backfill: None,

@@ -18,6 +18,7 @@ mod attached_index;
 mod attached_key;
 mod collations;
 mod column;
+mod column_storage;
 mod composites;
 mod constraints;
 mod index;

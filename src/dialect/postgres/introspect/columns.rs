@@ -12,7 +12,7 @@ use sqlx::{Column as _, Row};
 use super::super::normalize::generated_name;
 use super::super::quote::{literal, printed_name};
 use super::{name_of, sequence_options_at, SeqFields};
-use crate::ir::{Column, Generated, Identity, Name, Table};
+use crate::ir::{Column, Compression, Generated, Identity, Name, Storage, Table};
 
 /// Where each field of a `COLUMNS` row is.
 pub(super) struct Fields {
@@ -25,6 +25,7 @@ pub(super) struct Fields {
     generated: usize,
     collation: usize,
     statistics: usize,
+    storage: usize,
     comment: usize,
     seq: SeqFields,
     owned_seq_type: usize,
@@ -45,6 +46,7 @@ impl Fields {
             generated: at("generated")?,
             collation: at("collation")?,
             statistics: at("statistics")?,
+            storage: at("storage")?,
             comment: at("comment")?,
             seq: SeqFields::of(r)?,
             owned_seq_type: at("owned_seq_type")?,
@@ -81,6 +83,9 @@ pub(super) fn decode(r: &PgRow, f: &Fields) -> Result<ColumnRow, sqlx::Error> {
         .map(crate::ir::Expr::new);
     c.collation = r.try_get(f.collation)?;
     c.statistics = r.try_get(f.statistics)?;
+    c.storage = r
+        .try_get::<Option<String>, _>(f.storage)?
+        .and_then(|x| Storage::from_catalog(&x));
     c.comment = r.try_get(f.comment)?;
     let identity: String = r.try_get(f.identity)?;
     let generated: String = r.try_get(f.generated)?;
@@ -137,6 +142,34 @@ pub(super) fn attach(rows: Vec<ColumnRow>, tables: &mut BTreeMap<i64, Table>) ->
         t.columns.push(c);
     }
     serial_sequences
+}
+
+/// `COLUMN_COMPRESSION` rows onto the columns of their tables; a
+/// materialized view's are warned about, since its columns are not
+/// modeled.
+pub(super) fn compressions(
+    rows: &[PgRow],
+    tables: &mut BTreeMap<i64, Table>,
+    warnings: &mut Vec<String>,
+) -> Result<(), sqlx::Error> {
+    for r in rows {
+        let column: String = r.try_get("column")?;
+        let code: String = r.try_get("compression")?;
+        if r.try_get::<String, _>("kind")? == "m" {
+            let (schema, name): (String, String) = (r.try_get("schema")?, r.try_get("name")?);
+            warnings.push(format!(
+                "unmodeled: column compression {schema}.{name}.{column} ({code})"
+            ));
+            continue;
+        }
+        let Some(t) = tables.get_mut(&r.try_get::<i64, _>("table_oid")?) else {
+            continue;
+        };
+        if let Some(c) = t.columns.iter_mut().find(|c| c.name == column) {
+            c.compression = Compression::from_catalog(&code);
+        }
+    }
+    Ok(())
 }
 
 /// A column whose default takes the next value of a sequence it owns,

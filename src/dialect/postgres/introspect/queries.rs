@@ -32,6 +32,7 @@ pub const QUERIES: &[(&str, &str)] = &[
     ("depends", super::depend::DEPENDS),
     ("view_column_comments", VIEW_COLUMN_COMMENTS),
     ("statistics", STATISTICS),
+    ("column_compression", COLUMN_COMPRESSION),
 ];
 
 /// The namespace filter every query repeats (`n` is `pg_namespace`).
@@ -140,6 +141,7 @@ pub const COLUMNS: &str = concat!(
           WHERE co.oid = a.attcollation) END AS collation, \
        ds.description AS comment, \
        CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::int4 END AS statistics, \
+       CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage, \
        sq.seqstart AS seq_start, sq.seqincrement AS seq_increment, sq.seqmin AS seq_min, \
        sq.seqmax AS seq_max, sq.seqcache AS seq_cache, sq.seqcycle AS seq_cycle, \
        format_type(sq.seqtypid, NULL) AS owned_seq_type, \
@@ -474,15 +476,16 @@ pub const UNMODELED: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_operator", "o.oid"),
-    // A column's storage other than its type's (`SET STORAGE`), and a
-    // sequence whose persistence is not what strata would make (logged,
-    // or its owning table's) are not modeled.
+    // A materialized view's column storage other than its type's (`SET
+    // STORAGE`; a table's is modeled), and a sequence whose persistence
+    // is not what strata would make (logged, or its owning table's) are
+    // not modeled.
     "UNION ALL \
      SELECT 'column storage', n.nspname || '.' || c.relname || '.' || a.attname || \
        ' (' || a.attstorage::text || ')' \
      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type ty ON ty.oid = a.atttypid \
-     WHERE c.relkind IN ('r', 'p', 'm') AND a.attnum > 0 AND NOT a.attisdropped \
+     WHERE c.relkind = 'm' AND a.attnum > 0 AND NOT a.attisdropped \
        AND a.attstorage <> ty.typstorage AND",
     ns_filter!(),
     "AND",
@@ -815,4 +818,22 @@ pub const STATISTICS: &str = concat!(
     "AND",
     not_ext!("pg_statistic_ext", "s.oid"),
     "ORDER BY 1, 2"
+);
+
+/// Columns compressed otherwise than by the server's default (`COMPRESSION`,
+/// `attcompression`): PostgreSQL 14 and later only, where the column
+/// exists, so introspection runs it only there. A table's are modeled; a
+/// materialized view's are reported unmodeled.
+pub const COLUMN_COMPRESSION: &str = concat!(
+    "SELECT a.attrelid::int8 AS table_oid, a.attname::text AS column, \
+       a.attcompression::text AS compression, c.relkind::text AS kind, \
+       n.nspname::text AS schema, c.relname::text AS name \
+     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attcompression <> '' \
+       AND c.relkind IN ('r', 'p', 'm') AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
+    "ORDER BY a.attrelid, a.attnum"
 );

@@ -1,0 +1,136 @@
+//! A column's storage (`SET STORAGE`) and compression (`COMPRESSION`,
+//! PostgreSQL 14 and later) are modeled, end to end on a real server and
+//! judged by its catalog ([`crate::oracle`]): up gives what the file
+//! builds from nothing, planning again is empty, the rollback restores
+//! the start; with rows, their values survive both ways.
+
+use strata::syntax::{self, SourceFile};
+
+use crate::postgres::{exec, inspect};
+use crate::support::{pg_pairs, plan_to, PgDb};
+
+const T: &str = "table t {\n  id int pk\n  body text?\n}\n";
+
+pg_pairs! {
+    "pgstore", "";
+    compression_on_a_new_table (false): T =>
+        &format!("{T}table u {{\n  id int pk\n  a text? compression lz4\n  b jsonb? compression pglz\n}}");
+    compression_added_changed_and_removed (true):
+        "table t {\n  id int pk\n  a text? compression lz4\n  b text? compression pglz\n  c text?\n}" =>
+        "table t {\n  id int pk\n  a text? compression pglz\n  b text?\n  c text? compression lz4\n  d text? compression lz4\n}";
+    storage_on_a_new_table (false): T =>
+        &format!("{T}table u {{\n  id int pk\n  a text? storage external\n  b jsonb? storage main\n  n numeric? storage extended\n}}");
+    storage_added_changed_and_removed (true):
+        "table t {\n  id int pk\n  a text? storage external\n  b text? storage main\n  c text?\n}" =>
+        "table t {\n  id int pk\n  a text? storage main\n  b text?\n  c text? storage plain\n  d text? storage external\n}";
+    storage_of_a_column_added_with_a_backfill (true): T =>
+        "table t {\n  id int pk\n  body text?\n  note text storage external compression lz4 backfill 'none'\n}";
+    retyped_column_keeps_its_storage_and_compression (true):
+        "table t {\n  id int pk\n  a character varying(20)? storage external compression lz4\n}" =>
+        "table t {\n  id int pk\n  a text? storage external compression lz4\n}";
+    storage_of_a_domain_column_back_to_its_own (false):
+        "domain words as text\ntable t {\n  id int pk\n  w words? storage external\n}" =>
+        "domain words as text\ntable t {\n  id int pk\n  w words?\n}";
+    storage_and_compression_of_an_inherited_column (false):
+        "table p {\n  id int\n  a text?\n}\ntable c inherits p {\n  x int?\n}" =>
+        "table p {\n  id int\n  a text? storage external compression lz4\n}\ntable c inherits p {\n  x int?\n}";
+}
+
+/// `inspect` prints what the server holds, and a storage written as
+/// the type's own (`text` is `extended`) is no storage: it plans nothing
+/// against a column made without one.
+#[tokio::test]
+async fn inspect_prints_storage_and_compression_and_the_types_own_plans_nothing() {
+    let Some(db) = PgDb::create("pgstore_inspect").await else {
+        return;
+    };
+    exec(
+        &db.url,
+        "CREATE TABLE t (id int, a text COMPRESSION lz4, b text, n numeric); \
+         ALTER TABLE t ALTER COLUMN b SET STORAGE EXTERNAL;",
+    )
+    .await;
+    let found = inspect(&db.url).await;
+    let printed = syntax::print(&found.schema);
+    assert!(printed.contains("compression lz4"), "{printed}");
+    assert!(printed.contains("storage external"), "{printed}");
+    assert!(
+        !found.warnings.iter().any(|w| w.contains("column storage")),
+        "{:?}",
+        found.warnings
+    );
+    let own = "dialect postgres\ntable t {\n  id int?\n  a text? compression lz4\n  \
+               b text? storage external\n  n numeric? storage main\n}";
+    let m = plan_to(&db.url, own).await;
+    assert!(m.up.is_empty(), "{:?}", m.up);
+    let none =
+        "dialect postgres\ntable t {\n  id int? storage plain\n  a text? storage extended\n  \
+                b text? storage external\n  n numeric?\n}";
+    let m = plan_to(&db.url, none).await;
+    let sql = format!("{:?}", m.up);
+    assert!(sql.contains("SET COMPRESSION default"), "{sql}");
+    assert!(!sql.contains("SET STORAGE"), "{sql}");
+}
+
+/// A materialized view's column compression and storage are not modeled:
+/// `inspect` warns of each once.
+#[tokio::test]
+async fn a_materialized_views_column_compression_and_storage_are_reported() {
+    let Some(db) = PgDb::create("pgstore_matview").await else {
+        return;
+    };
+    exec(
+        &db.url,
+        "CREATE MATERIALIZED VIEW m AS SELECT 'x'::text AS a, 'y'::text AS b; \
+         ALTER MATERIALIZED VIEW m ALTER COLUMN a SET COMPRESSION lz4; \
+         ALTER MATERIALIZED VIEW m ALTER COLUMN b SET STORAGE MAIN;",
+    )
+    .await;
+    let w = inspect(&db.url).await.warnings;
+    let count = |s: &str| w.iter().filter(|x| x.contains(s)).count();
+    assert_eq!(
+        count("unmodeled: column compression public.m.a (l)"),
+        1,
+        "{w:?}"
+    );
+    assert_eq!(
+        count("unmodeled: column storage public.m.b (m)"),
+        1,
+        "{w:?}"
+    );
+}
+
+/// An unknown word after `storage` or `compression`, and either outside
+/// PostgreSQL, is refused when the file is read, at the attribute.
+#[test]
+fn unknown_or_non_postgres_storage_and_compression_are_refused() {
+    for (text, code, help) in [
+        (
+            "dialect postgres\ntable t {\n  a text storage toasty\n}",
+            "E0277",
+            "plain, external, extended, main",
+        ),
+        (
+            "dialect postgres\ntable t {\n  a text compression zstd\n}",
+            "E0278",
+            "`pglz` or `lz4`",
+        ),
+        (
+            "dialect sqlite\ntable t {\n  a text storage external\n}",
+            "E0279",
+            "remove `storage`",
+        ),
+        (
+            "dialect mysql\ntable t {\n  a text compression lz4\n}",
+            "E0279",
+            "remove `compression`",
+        ),
+    ] {
+        let err = syntax::parse(&[SourceFile::new("t.strata", text)]).expect_err(text);
+        let shown = format!("{err:?}");
+        assert!(
+            shown.contains(code) && shown.contains(help),
+            "{text}: {shown}"
+        );
+    }
+}
