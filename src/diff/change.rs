@@ -66,6 +66,12 @@ pub enum Change {
         from: Name,
         to: Name,
     },
+    /// A view both sides have that differs in its comment or its
+    /// columns' comments alone (`COMMENT ON`; anything else replaces it).
+    SetViewComments {
+        from: View,
+        to: View,
+    },
     CreateFunction(Function),
     DropFunction(Function),
     ReplaceFunction {

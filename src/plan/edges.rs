@@ -313,6 +313,10 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
             body_refs(to.sql(), &to.name, &mut d.needs_new);
             body_refs(from.sql(), &from.name, &mut d.needs_old);
         }
+        Change::SetViewComments { to, .. } => {
+            d.needs_new
+                .push(Obj::Object(DepObject::Relation(key(&to.name))));
+        }
         Change::RenameView { from, to } => {
             d.provides.push(Obj::Object(DepObject::Relation(key(to))));
             d.removes.push(Obj::Object(DepObject::Relation(key(from))));

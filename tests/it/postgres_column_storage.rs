@@ -4,12 +4,18 @@
 //! builds from nothing, planning again is empty, the rollback restores
 //! the start; with rows, their values survive both ways.
 
+use strata::dialect::EmitOptions;
+use strata::migration::migration;
 use strata::syntax::{self, SourceFile};
 
 use crate::postgres::{exec, inspect};
-use crate::support::{pg_pairs, plan_to, PgDb};
+use crate::support::{pg, pg_pairs, pg_parse, plan_to, PgDb};
 
 const T: &str = "table t {\n  id int pk\n  body text?\n}\n";
+
+const V: &str = "view v as sql\"\"\"select t.id, t.body, 1 as extra from t\"\"\"";
+
+const M: &str = "materialized view m as sql\"\"\"select t.id, t.body from t\"\"\"";
 
 pg_pairs! {
     "pgstore", "";
@@ -34,6 +40,15 @@ pg_pairs! {
     storage_and_compression_of_an_inherited_column (false):
         "table p {\n  id int\n  a text?\n}\ntable c inherits p {\n  x int?\n}" =>
         "table p {\n  id int\n  a text? storage external compression lz4\n}\ntable c inherits p {\n  x int?\n}";
+    storage_and_compression_of_a_partitioned_tables_column (false):
+        "table e partition by range (at) {\n  at int\n  a text?\n}\npartition e_1 of e for values from (0) to (10)" =>
+        "table e partition by range (at) {\n  at int\n  a text? storage main compression lz4\n}\npartition e_1 of e for values from (0) to (10)\npartition e_2 of e for values from (10) to (20)";
+    view_comments_changed_in_place (false):
+        &format!("{T}{V} {{\n  comment \"old\"\n  column body comment \"old\"\n  column id comment \"key\"\n}}") =>
+        &format!("{T}{V} {{\n  column body comment \"new\"\n  column extra comment \"it's new\"\n}}");
+    matview_comments_changed_in_place (false):
+        &format!("{T}{M} {{\n  index m_id (id)\n  column body comment \"old\"\n}}") =>
+        &format!("{T}{M} {{\n  index m_id (id)\n  comment \"the view\"\n  column id comment \"key\"\n}}");
 }
 
 /// `inspect` prints what the server holds, and a storage written as
@@ -132,5 +147,33 @@ fn unknown_or_non_postgres_storage_and_compression_are_refused() {
             shown.contains(code) && shown.contains(help),
             "{text}: {shown}"
         );
+    }
+}
+
+/// A view's comments alone change in place: no `DROP VIEW` either way,
+/// and a materialized view keeps its rows (it is not refreshed).
+#[test]
+fn view_comments_alone_are_commented_not_remade() {
+    for (a, b) in [
+        (
+            format!("{T}{V} {{\n  comment \"old\"\n  column id comment \"key\"\n}}"),
+            format!("{T}{V} {{\n  column body comment \"new\"\n}}"),
+        ),
+        (
+            format!("{T}{M} {{\n  column body comment \"old\"\n}}"),
+            format!("{T}{M} {{\n  comment \"the view\"\n}}"),
+        ),
+    ] {
+        let (a, b) = (
+            pg().normalize(&pg_parse("", &a)),
+            pg().normalize(&pg_parse("", &b)),
+        );
+        let m = migration(&a, &b, pg(), &EmitOptions::default()).expect("plan");
+        for (side, sql) in [("up", &m.up), ("down", &m.down)] {
+            let sql = strata::report::sql::render(pg(), sql);
+            assert!(sql.contains("COMMENT ON"), "{side}: {sql}");
+            assert!(!sql.contains("DROP"), "{side}: {sql}");
+            assert!(!sql.contains("CREATE"), "{side}: {sql}");
+        }
     }
 }
