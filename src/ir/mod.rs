@@ -216,6 +216,10 @@ pub struct Sequence {
     pub cache: Option<i64>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub cycle: bool,
+    /// PostgreSQL `UNLOGGED` (15 and later): not written to the WAL,
+    /// reset after a crash.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unlogged: bool,
     /// `table.column` that owns the sequence (dropped with it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owned_by: Option<(Name, String)>,
@@ -235,6 +239,7 @@ impl Sequence {
             max_value: None,
             cache: None,
             cycle: false,
+            unlogged: false,
             owned_by: None,
             comment: None,
         }

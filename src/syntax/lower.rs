@@ -574,6 +574,7 @@ impl<'a> Lowerer<'a> {
                         s.data_type = Some(col_type(&t));
                     }
                 }
+                Rule::seq_unlogged => s.unlogged = true,
                 Rule::seq_owned => {
                     if let Some(q) = c.clone().into_inner().find(|x| x.as_rule() == Rule::qname) {
                         let parts = self.qname_parts(&q);

@@ -598,6 +598,9 @@ fn sequence(s: &Sequence, ind: &str, ns: Option<&str>) -> String {
         out.push(' ');
         out.push_str(&x);
     }
+    if s.unlogged {
+        out.push_str(" unlogged");
+    }
     if let Some((t, c)) = &s.owned_by {
         out.push_str(&format!(" owned by {}.{}", qualified(t), text::ident(c)));
     }

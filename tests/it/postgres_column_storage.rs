@@ -43,6 +43,15 @@ pg_pairs! {
     storage_and_compression_of_a_partitioned_tables_column (false):
         "table e partition by range (at) {\n  at int\n  a text?\n}\npartition e_1 of e for values from (0) to (10)" =>
         "table e partition by range (at) {\n  at int\n  a text? storage main compression lz4\n}\npartition e_1 of e for values from (0) to (10)\npartition e_2 of e for values from (10) to (20)";
+    unlogged_sequences_made_and_changed (false):
+        "sequence s\nsequence u unlogged\n" =>
+        "sequence s unlogged\nsequence u\nsequence n unlogged start 5 comment \"fast\"\n";
+    serial_of_an_unlogged_table_made_and_made_logged (true):
+        "table t {\n  id int pk\n}\n" =>
+        "table t with (unlogged = true) {\n  id int pk\n}\ntable u with (unlogged = true) {\n  id serial pk\n}\n";
+    serial_sequence_logged_on_an_unlogged_table (false): "" =>
+        "sequence u_id_seq as integer owned by u.id\n\
+         table u with (unlogged = true) {\n  id integer = nextval('u_id_seq'::regclass) pk\n}\n";
     view_comments_changed_in_place (false):
         &format!("{T}{V} {{\n  comment \"old\"\n  column body comment \"old\"\n  column id comment \"key\"\n}}") =>
         &format!("{T}{V} {{\n  column body comment \"new\"\n  column extra comment \"it's new\"\n}}");
@@ -176,4 +185,74 @@ fn view_comments_alone_are_commented_not_remade() {
             assert!(!sql.contains("CREATE"), "{side}: {sql}");
         }
     }
+}
+
+/// A sequence's persistence is read: an unlogged one prints `unlogged`,
+/// a serial of an unlogged table whose sequence is logged (as a dump
+/// from before PostgreSQL 15 leaves it) prints as the column's `nextval`
+/// default and a sequence of its own, and neither is warned about. The
+/// printed file plans nothing and builds the same catalog. An identity
+/// column's sequence in that state is still reported.
+#[tokio::test]
+async fn sequence_persistence_is_read_and_an_identitys_is_reported() {
+    let Some(db) = PgDb::create("pgstore_seq").await else {
+        return;
+    };
+    exec(
+        &db.url,
+        "CREATE UNLOGGED SEQUENCE fast START 3; \
+         CREATE UNLOGGED TABLE old (id serial PRIMARY KEY, n int); \
+         ALTER SEQUENCE old_id_seq SET LOGGED; \
+         CREATE UNLOGGED TABLE new (id serial PRIMARY KEY);",
+    )
+    .await;
+    let found = inspect(&db.url).await;
+    assert!(found.warnings.is_empty(), "{:?}", found.warnings);
+    let printed = syntax::print(&found.schema);
+    assert!(
+        printed.contains("sequence fast start 3 unlogged"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("nextval('old_id_seq'::regclass)"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("id  serial") || printed.contains("id serial"),
+        "{printed}"
+    );
+    let normalized = pg().normalize(&found.schema);
+    assert!(!normalized.sequences[&strata::ir::Name::new("old_id_seq")].unlogged);
+    crate::postgres::printed_file_adopts(
+        &db.url,
+        &found.schema,
+        &normalized,
+        &printed,
+        "pgstore_seq_fresh",
+    )
+    .await;
+
+    exec(
+        &db.url,
+        "CREATE UNLOGGED TABLE ident (id int GENERATED ALWAYS AS IDENTITY); \
+         ALTER SEQUENCE ident_id_seq SET LOGGED;",
+    )
+    .await;
+    let w = inspect(&db.url).await.warnings;
+    assert_eq!(
+        w,
+        ["unmodeled: sequence persistence public.ident_id_seq (logged)"]
+    );
+}
+
+/// `unlogged` on a sequence outside PostgreSQL is refused at `check`.
+#[test]
+fn an_unlogged_sequence_outside_postgres_is_refused() {
+    let text = "dialect mysql\nsequence s unlogged\n";
+    let err = syntax::parse(&[SourceFile::new("t.strata", text)]).expect_err(text);
+    let shown = format!("{err:?}");
+    assert!(
+        shown.contains("E0280") && shown.contains("remove `unlogged`"),
+        "{shown}"
+    );
 }

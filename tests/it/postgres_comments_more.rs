@@ -273,7 +273,9 @@ const UNMODELED: &[(&str, &str)] = &[
        ALTER MATERIALIZED VIEW stored ALTER COLUMN a SET STORAGE EXTERNAL"),
     ("column compression", "CREATE MATERIALIZED VIEW packed AS SELECT 'x'::text AS a; \
        ALTER MATERIALIZED VIEW packed ALTER COLUMN a SET COMPRESSION lz4"),
-    ("sequence persistence", "CREATE UNLOGGED SEQUENCE useq"),
+    // Any other sequence's persistence is modeled (`unlogged`).
+    ("sequence persistence", "CREATE UNLOGGED TABLE ident (id int GENERATED ALWAYS AS IDENTITY); \
+       ALTER SEQUENCE ident_id_seq SET LOGGED"),
     ("foreign data wrapper", "CREATE FOREIGN DATA WRAPPER fdw"),
     ("foreign server", "CREATE SERVER srv FOREIGN DATA WRAPPER fdw"),
     ("foreign table", "CREATE FOREIGN TABLE ft (a int) SERVER srv"),

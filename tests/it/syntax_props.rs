@@ -602,6 +602,7 @@ fn schema() -> BoxedStrategy<Schema> {
                         max_value: o.max_value,
                         cache: o.cache,
                         cycle: o.cycle,
+                        unlogged: false,
                         owned_by,
                         comment,
                     }),

@@ -661,6 +661,7 @@ fn sequences(
                 max_value: o.max_value,
                 cache: o.cache,
                 cycle: o.cycle,
+                unlogged: r.try_get("unlogged")?,
                 owned_by,
                 comment: os(r, "comment")?,
             },

@@ -31,6 +31,7 @@ pub(super) struct Fields {
     owned_seq_type: usize,
     owned_seq_schema: usize,
     owned_seq_name: usize,
+    owned_seq_as_made: usize,
 }
 
 impl Fields {
@@ -52,6 +53,7 @@ impl Fields {
             owned_seq_type: at("owned_seq_type")?,
             owned_seq_schema: at("owned_seq_schema")?,
             owned_seq_name: at("owned_seq_name")?,
+            owned_seq_as_made: at("owned_seq_as_made")?,
         })
     }
 }
@@ -68,7 +70,8 @@ pub(super) struct ColumnRow {
 struct OwnedSequence {
     name: Name,
     ty: String,
-    /// Every option is its type's default.
+    /// Every option is its type's default, and its persistence what
+    /// `serial` makes (the table's from PostgreSQL 15, logged before).
     defaults: bool,
 }
 
@@ -110,7 +113,8 @@ pub(super) fn decode(r: &PgRow, f: &Fields) -> Result<ColumnRow, sqlx::Error> {
     ) {
         (Some(schema), Some(name), true) => {
             let ty: String = r.try_get(f.owned_seq_type)?;
-            let defaults = sequence_options_at(r, &f.seq, &ty)?.is_empty();
+            let defaults = sequence_options_at(r, &f.seq, &ty)?.is_empty()
+                && r.try_get::<Option<bool>, _>(f.owned_seq_as_made)? == Some(true);
             Some(OwnedSequence {
                 name: name_of(schema, name),
                 ty,

@@ -145,7 +145,9 @@ pub const COLUMNS: &str = concat!(
        sq.seqstart AS seq_start, sq.seqincrement AS seq_increment, sq.seqmin AS seq_min, \
        sq.seqmax AS seq_max, sq.seqcache AS seq_cache, sq.seqcycle AS seq_cycle, \
        format_type(sq.seqtypid, NULL) AS owned_seq_type, \
-       osn.nspname::text AS owned_seq_schema, osc.relname::text AS owned_seq_name \
+       osn.nspname::text AS owned_seq_schema, osc.relname::text AS owned_seq_name, \
+       osc.relpersistence = CASE WHEN current_setting('server_version_num')::int >= 150000 \
+         THEN c.relpersistence ELSE 'p' END AS owned_seq_as_made \
      FROM pg_attribute a \
      JOIN pg_class c ON c.oid = a.attrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
@@ -285,7 +287,8 @@ pub const SEQUENCES: &str = concat!(
        s.seqincrement AS seq_increment, s.seqmin AS seq_min, s.seqmax AS seq_max, \
        s.seqcache AS seq_cache, s.seqcycle AS seq_cycle, \
        tn.nspname::text AS owner_schema, tc.relname::text AS owner_table, \
-       ta.attname::text AS owner_column, obj_description(c.oid, 'pg_class') AS comment \
+       ta.attname::text AS owner_column, obj_description(c.oid, 'pg_class') AS comment, \
+       c.relpersistence = 'u' AS unlogged \
      FROM pg_sequence s \
      JOIN pg_class c ON c.oid = s.seqrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
@@ -477,9 +480,7 @@ pub const UNMODELED: &str = concat!(
     "AND",
     not_ext!("pg_operator", "o.oid"),
     // A materialized view's column storage other than its type's (`SET
-    // STORAGE`; a table's is modeled), and a sequence whose persistence
-    // is not what strata would make (logged, or its owning table's) are
-    // not modeled.
+    // STORAGE`; a table's is modeled) is not modeled.
     "UNION ALL \
      SELECT 'column storage', n.nspname || '.' || c.relname || '.' || a.attname || \
        ' (' || a.attstorage::text || ')' \
@@ -490,14 +491,20 @@ pub const UNMODELED: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_class", "c.oid"),
+    // An identity column's sequence whose persistence is not what the
+    // server makes (its table's from PostgreSQL 15, logged before), as a
+    // dump from before 15 leaves one of an unlogged table. Any other
+    // sequence's persistence is modeled (`unlogged`).
     "UNION ALL \
      SELECT 'sequence persistence', n.nspname || '.' || c.relname || \
        CASE c.relpersistence WHEN 'u' THEN ' (unlogged)' ELSE ' (logged)' END \
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-     LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid \
-       AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') \
-     LEFT JOIN pg_class owner ON owner.oid = d.refobjid \
-     WHERE c.relkind = 'S' AND c.relpersistence <> COALESCE(owner.relpersistence, 'p') AND",
+     JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid \
+       AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'i' \
+     JOIN pg_class owner ON owner.oid = d.refobjid \
+     WHERE c.relkind = 'S' AND c.relpersistence <> \
+       CASE WHEN current_setting('server_version_num')::int >= 150000 \
+         THEN owner.relpersistence ELSE 'p' END AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_class", "c.oid"),
