@@ -273,6 +273,12 @@ const UNMODELED: &[(&str, &str)] = &[
        ALTER MATERIALIZED VIEW stored ALTER COLUMN a SET STORAGE EXTERNAL"),
     ("column compression", "CREATE MATERIALIZED VIEW packed AS SELECT 'x'::text AS a; \
        ALTER MATERIALIZED VIEW packed ALTER COLUMN a SET COMPRESSION lz4"),
+    // A column a table only inherits follows its parent's storage and
+    // compression; one that differs is not modeled.
+    ("inherited column storage", "CREATE TABLE par (a text); CREATE TABLE kid () INHERITS (par); \
+       ALTER TABLE kid ALTER COLUMN a SET STORAGE MAIN"),
+    ("inherited column compression", "CREATE TABLE par2 (a text); CREATE TABLE kid2 () INHERITS (par2); \
+       ALTER TABLE kid2 ALTER COLUMN a SET COMPRESSION lz4"),
     // Any other sequence's persistence is modeled (`unlogged`).
     ("sequence persistence", "CREATE UNLOGGED TABLE ident (id int GENERATED ALWAYS AS IDENTITY); \
        ALTER SEQUENCE ident_id_seq SET LOGGED"),

@@ -149,8 +149,8 @@ pub(super) fn attach(rows: Vec<ColumnRow>, tables: &mut BTreeMap<i64, Table>) ->
 }
 
 /// `COLUMN_COMPRESSION` rows onto the columns of their tables; a
-/// materialized view's are warned about, since its columns are not
-/// modeled.
+/// materialized view's, and an inherited column's that is not its
+/// parent's, are warned about, since those columns are not modeled.
 pub(super) fn compressions(
     rows: &[PgRow],
     tables: &mut BTreeMap<i64, Table>,
@@ -159,10 +159,17 @@ pub(super) fn compressions(
     for r in rows {
         let column: String = r.try_get("column")?;
         let code: String = r.try_get("compression")?;
-        if r.try_get::<String, _>("kind")? == "m" {
+        let inherited: bool = r.try_get("inherited")?;
+        if inherited || r.try_get::<String, _>("kind")? == "m" {
             let (schema, name): (String, String) = (r.try_get("schema")?, r.try_get("name")?);
+            let kind = if inherited {
+                "inherited column"
+            } else {
+                "column"
+            };
+            let code = if code.is_empty() { "default" } else { &code };
             warnings.push(format!(
-                "unmodeled: column compression {schema}.{name}.{column} ({code})"
+                "unmodeled: {kind} compression {schema}.{name}.{column} ({code})"
             ));
             continue;
         }

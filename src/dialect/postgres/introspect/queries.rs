@@ -480,7 +480,9 @@ pub const UNMODELED: &str = concat!(
     "AND",
     not_ext!("pg_operator", "o.oid"),
     // A materialized view's column storage other than its type's (`SET
-    // STORAGE`; a table's is modeled) is not modeled.
+    // STORAGE`; a table's is modeled) is not modeled, nor the storage of
+    // a column a table only inherits (not read: it is its parent's) where
+    // it differs from a parent's.
     "UNION ALL \
      SELECT 'column storage', n.nspname || '.' || c.relname || '.' || a.attname || \
        ' (' || a.attstorage::text || ')' \
@@ -488,6 +490,19 @@ pub const UNMODELED: &str = concat!(
      JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type ty ON ty.oid = a.atttypid \
      WHERE c.relkind = 'm' AND a.attnum > 0 AND NOT a.attisdropped \
        AND a.attstorage <> ty.typstorage AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
+    "UNION ALL \
+     SELECT 'inherited column storage', n.nspname || '.' || c.relname || '.' || a.attname || \
+       ' (' || a.attstorage::text || ')' \
+     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped \
+       AND NOT CASE WHEN c.relispartition THEN a.attinhcount = 0 ELSE a.attislocal END \
+       AND EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_attribute pa \
+                   ON pa.attrelid = i.inhparent AND pa.attname = a.attname \
+                   WHERE i.inhrelid = c.oid AND pa.attstorage <> a.attstorage) AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_class", "c.oid"),
@@ -830,15 +845,24 @@ pub const STATISTICS: &str = concat!(
 /// Columns compressed otherwise than by the server's default (`COMPRESSION`,
 /// `attcompression`): PostgreSQL 14 and later only, where the column
 /// exists, so introspection runs it only there. A table's are modeled; a
-/// materialized view's are reported unmodeled.
+/// materialized view's are reported unmodeled, and so is a column a table
+/// only inherits (not read: it is its parent's) compressed otherwise than
+/// a parent's.
 pub const COLUMN_COMPRESSION: &str = concat!(
     "SELECT a.attrelid::int8 AS table_oid, a.attname::text AS column, \
        a.attcompression::text AS compression, c.relkind::text AS kind, \
-       n.nspname::text AS schema, c.relname::text AS name \
+       n.nspname::text AS schema, c.relname::text AS name, \
+       c.relkind <> 'm' AND NOT CASE WHEN c.relispartition THEN a.attinhcount = 0 \
+         ELSE a.attislocal END AS inherited \
      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attcompression <> '' \
-       AND c.relkind IN ('r', 'p', 'm') AND",
+     WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm') \
+       AND CASE WHEN c.relkind <> 'm' \
+                 AND NOT CASE WHEN c.relispartition THEN a.attinhcount = 0 ELSE a.attislocal END \
+            THEN EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_attribute pa \
+                         ON pa.attrelid = i.inhparent AND pa.attname = a.attname \
+                         WHERE i.inhrelid = c.oid AND pa.attcompression <> a.attcompression) \
+            ELSE a.attcompression <> '' END AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_class", "c.oid"),
