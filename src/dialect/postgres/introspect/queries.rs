@@ -129,6 +129,8 @@ pub const TABLES: &str = concat!(
 /// connection. Generated columns refer to columns and keep it. Comments and
 /// owned sequences are joined once instead of looked up per column (of a
 /// column with two, an identity's own sequence, `i`, before one it owns, `a`).
+/// `owned_seq_as_made` asks the server's version once (an init plan), not
+/// per row: a serial's sequence is its table's persistence from 15.
 pub const COLUMNS: &str = concat!(
     "SELECT a.attrelid::int8 AS table_oid, a.attname::text AS name, \
        format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null, \
@@ -146,7 +148,7 @@ pub const COLUMNS: &str = concat!(
        sq.seqmax AS seq_max, sq.seqcache AS seq_cache, sq.seqcycle AS seq_cycle, \
        format_type(sq.seqtypid, NULL) AS owned_seq_type, \
        osn.nspname::text AS owned_seq_schema, osc.relname::text AS owned_seq_name, \
-       osc.relpersistence = CASE WHEN current_setting('server_version_num')::int >= 150000 \
+       osc.relpersistence = CASE WHEN (SELECT current_setting('server_version_num')::int) >= 150000 \
          THEN c.relpersistence ELSE 'p' END AS owned_seq_as_made \
      FROM pg_attribute a \
      JOIN pg_class c ON c.oid = a.attrelid \
@@ -518,7 +520,7 @@ pub const UNMODELED: &str = concat!(
        AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'i' \
      JOIN pg_class owner ON owner.oid = d.refobjid \
      WHERE c.relkind = 'S' AND c.relpersistence <> \
-       CASE WHEN current_setting('server_version_num')::int >= 150000 \
+       CASE WHEN (SELECT current_setting('server_version_num')::int) >= 150000 \
          THEN owner.relpersistence ELSE 'p' END AND",
     ns_filter!(),
     "AND",
