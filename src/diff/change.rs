@@ -66,6 +66,12 @@ pub enum Change {
         from: Name,
         to: Name,
     },
+    /// A view both sides have that differs in its comment or its
+    /// columns' comments alone (`COMMENT ON`; anything else replaces it).
+    SetViewComments {
+        from: View,
+        to: View,
+    },
     CreateFunction(Function),
     DropFunction(Function),
     ReplaceFunction {
@@ -291,6 +297,10 @@ pub struct ColumnChanges {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub statistics: bool,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub storage: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub compression: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub comment: bool,
     /// The column moved among the columns both sides keep. Set by the
     /// differ (it needs the whole table), never by [`ColumnChanges::between`];
@@ -312,6 +322,8 @@ impl ColumnChanges {
             on_update: from.on_update != to.on_update,
             invisible: from.invisible != to.invisible,
             statistics: from.statistics != to.statistics,
+            storage: from.storage != to.storage,
+            compression: from.compression != to.compression,
             comment: from.comment != to.comment,
             position: false,
         }

@@ -211,9 +211,16 @@ fn views(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
                 out.push(Change::CreateView(t.clone()));
             }
         } else if !same {
-            out.push(Change::ReplaceView {
-                from: f.clone(),
-                to: t.clone(),
+            let uncommented = |v: &View| View {
+                comment: None,
+                column_comments: BTreeMap::new(),
+                ..definition(v)
+            };
+            let (from, to) = (f.clone(), t.clone());
+            out.push(if uncommented(f) == uncommented(t) {
+                Change::SetViewComments { from, to }
+            } else {
+                Change::ReplaceView { from, to }
             });
         }
     }

@@ -50,6 +50,7 @@ impl Change {
             Change::CreateView(x) => Change::DropView(x),
             Change::DropView(x) => Change::CreateView(x),
             Change::ReplaceView { from, to } => Change::ReplaceView { from: to, to: from },
+            Change::SetViewComments { from, to } => Change::SetViewComments { from: to, to: from },
             Change::RenameView { from, to } => Change::RenameView { from: to, to: from },
             Change::CreateFunction(x) => Change::DropFunction(x),
             Change::DropFunction(x) => Change::CreateFunction(x),

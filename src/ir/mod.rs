@@ -18,6 +18,7 @@ mod objects;
 pub mod partition;
 mod security;
 mod statistics;
+mod storage;
 mod text;
 pub mod validate;
 
@@ -30,6 +31,7 @@ pub use objects::{
 };
 pub use security::{Grant, GrantKey, GrantOn, Policy, PolicyCommand, Revocation, RowSecurity};
 pub use statistics::{Statistics, STATISTICS_KINDS};
+pub use storage::{Compression, Storage};
 pub use text::{Collation, TextSearchConfig};
 
 use std::collections::BTreeMap;
@@ -214,6 +216,10 @@ pub struct Sequence {
     pub cache: Option<i64>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub cycle: bool,
+    /// PostgreSQL `UNLOGGED` (15 and later): not written to the WAL,
+    /// reset after a crash.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unlogged: bool,
     /// `table.column` that owns the sequence (dropped with it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owned_by: Option<(Name, String)>,
@@ -233,6 +239,7 @@ impl Sequence {
             max_value: None,
             cache: None,
             cycle: false,
+            unlogged: false,
             owned_by: None,
             comment: None,
         }
@@ -456,6 +463,14 @@ pub struct Column {
     /// `None` is the server's default (`default_statistics_target`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistics: Option<i32>,
+    /// PostgreSQL `SET STORAGE`; `None` is the type's own (`typstorage`),
+    /// which normalization makes of a storage that names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<Storage>,
+    /// PostgreSQL `COMPRESSION` (14 and later); `None` is the server's
+    /// `default_toast_compression` at the time a value is stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compression: Option<Compression>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Only on the desired side: the expression that converts old values
@@ -486,6 +501,8 @@ impl Column {
             on_update: None,
             invisible: false,
             statistics: None,
+            storage: None,
+            compression: None,
             comment: None,
             using: None,
             backfill: None,

@@ -97,6 +97,7 @@ pub fn validate(schema: &Schema) -> Vec<Problem> {
         objects::column_statistics(schema, table, &mut out);
         objects::key_method(schema, table, &mut out);
         objects::key_prefixes(schema, table, &mut out);
+        objects::column_toast(schema, table, &mut out);
         objects::only_indexes(schema, table, &mut out);
     }
     beside_tables::views(schema, &mut out);

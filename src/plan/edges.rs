@@ -192,11 +192,14 @@ pub fn reshapes(from: &Table, to: &Table, changes: &[TableChange], caps: &Capabi
         | TableChange::RenameColumn { .. }
         | TableChange::DropPrimaryKey(_)
         | TableChange::DropUnique(_) => true,
-        // A new default or comment leaves the column as readers see it.
+        // A new default, comment, storage or compression leaves the
+        // column as readers see it.
         TableChange::AlterColumn { what, .. } => {
             let kept = ColumnChanges {
                 default: false,
                 comment: false,
+                storage: false,
+                compression: false,
                 ..*what
             };
             kept.any() || !caps.alter_constraints
@@ -308,6 +311,10 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
                 .push(Obj::Object(DepObject::Relation(key(&from.name))));
             body_refs(to.sql(), &to.name, &mut d.needs_new);
             body_refs(from.sql(), &from.name, &mut d.needs_old);
+        }
+        Change::SetViewComments { to, .. } => {
+            d.needs_new
+                .push(Obj::Object(DepObject::Relation(key(&to.name))));
         }
         Change::RenameView { from, to } => {
             d.provides.push(Obj::Object(DepObject::Relation(key(to))));

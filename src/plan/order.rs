@@ -96,6 +96,7 @@ fn rank(change: &Change) -> u8 {
         Change::RenameView { .. } | Change::ReplaceView { .. } | Change::CreateView(_) => 14,
         Change::CreateTrigger(_)
         | Change::SetTriggerComment { .. }
+        | Change::SetViewComments { .. }
         | Change::CreatePolicy(_)
         | Change::AlterPolicy { .. }
         | Change::SetRowSecurity { .. }

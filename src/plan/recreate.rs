@@ -279,6 +279,10 @@ fn recreate_views(changes: &mut Vec<Change>, from: &Schema, to: &Schema, b: &mut
                 continue;
             };
             if leans_on(v.sql(), &b.invalid) {
+                // Made anew with its comments: no `COMMENT ON` after.
+                changes.retain(
+                    |c| !matches!(c, Change::SetViewComments { to, .. } if key(&to.name) == k),
+                );
                 changes.push(Change::DropView(v.clone()));
                 changes.push(Change::CreateView(kept.clone()));
                 b.touched_views.insert(k.clone());

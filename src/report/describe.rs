@@ -131,6 +131,9 @@ pub fn describe(change: &Change) -> Described {
         Change::ReplaceView { to, .. } => {
             altered("replace_view", view_object(&to.name, to.materialized))
         }
+        Change::SetViewComments { to, .. } => {
+            altered("set_view_comments", view_object(&to.name, to.materialized))
+        }
         Change::RenameView { from, to } => Described {
             renamed_from: Some(from.to_string()),
             ..simple("rename_view", named("view", to), Action::Renamed)

@@ -40,6 +40,9 @@ pub fn line(change: &Change) -> String {
             format!("replace {} `{}`", view_word(to.materialized), to.name)
         }
         Change::RenameView { from, to } => format!("rename view `{from}` to `{to}`"),
+        Change::SetViewComments { to, .. } => {
+            format!("comment on {} `{}`", view_word(to.materialized), to.name)
+        }
         Change::CreateFunction(f) => format!("create function `{}`", f.name),
         Change::DropFunction(f) => format!("drop function `{}`", f.name),
         Change::ReplaceFunction { to, .. } => format!("replace function `{}`", to.name),
@@ -199,6 +202,8 @@ pub(crate) fn attribute_words(
         (what.on_update, "on update"),
         (what.invisible, "visibility"),
         (what.statistics, "statistics target"),
+        (what.storage, "storage"),
+        (what.compression, "compression"),
         (what.comment, "comment"),
         (what.position, "position"),
     ]

@@ -25,6 +25,7 @@ mod collations;
 mod events;
 mod objects;
 mod statistics;
+mod storage;
 mod types;
 
 type P<'a> = Pair<'a, Rule>;
@@ -573,6 +574,7 @@ impl<'a> Lowerer<'a> {
                         s.data_type = Some(col_type(&t));
                     }
                 }
+                Rule::seq_unlogged => s.unlogged = true,
                 Rule::seq_owned => {
                     if let Some(q) = c.clone().into_inner().find(|x| x.as_rule() == Rule::qname) {
                         let parts = self.qname_parts(&q);
@@ -930,6 +932,16 @@ impl<'a> Lowerer<'a> {
                     let n = self.column_statistics_target(&c, sp.clone());
                     if let Some(n) = n {
                         self.once(&mut col.statistics, n, sp, "`statistics`");
+                    }
+                }
+                Rule::attr_storage => {
+                    if let Some(v) = self.column_storage(&c, sp.clone()) {
+                        self.once(&mut col.storage, v, sp, "`storage`");
+                    }
+                }
+                Rule::attr_compression => {
+                    if let Some(v) = self.column_compression(&c, sp.clone()) {
+                        self.once(&mut col.compression, v, sp, "`compression`");
                     }
                 }
                 Rule::attr_comment => {

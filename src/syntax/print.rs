@@ -598,6 +598,9 @@ fn sequence(s: &Sequence, ind: &str, ns: Option<&str>) -> String {
         out.push(' ');
         out.push_str(&x);
     }
+    if s.unlogged {
+        out.push_str(" unlogged");
+    }
     if let Some((t, c)) = &s.owned_by {
         out.push_str(&format!(" owned by {}.{}", qualified(t), text::ident(c)));
     }
@@ -1162,6 +1165,12 @@ fn column(t: &Table, c: &Column, inline: &[Member], widths: (usize, usize), ind:
     }
     if let Some(n) = c.statistics {
         attrs.push(format!("statistics {n}"));
+    }
+    if let Some(x) = c.storage {
+        attrs.push(format!("storage {}", x.keyword()));
+    }
+    if let Some(x) = c.compression {
+        attrs.push(format!("compression {}", x.keyword()));
     }
     for m in inline {
         if let Member::Check(i) = m {

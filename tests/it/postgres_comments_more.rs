@@ -267,8 +267,21 @@ const UNMODELED: &[(&str, &str)] = &[
        REVOKE ALL ON FUNCTION one() FROM PUBLIC"),
     ("grant on type", "CREATE DOMAIN posint AS int; REVOKE USAGE ON TYPE posint FROM PUBLIC"),
     ("default privileges", "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC"),
-    ("column storage", "CREATE TABLE stored (a text); ALTER TABLE stored ALTER COLUMN a SET STORAGE EXTERNAL"),
-    ("sequence persistence", "CREATE UNLOGGED SEQUENCE useq"),
+    // A table column's storage and compression are modeled; a
+    // materialized view's are not.
+    ("column storage", "CREATE MATERIALIZED VIEW stored AS SELECT 'x'::text AS a; \
+       ALTER MATERIALIZED VIEW stored ALTER COLUMN a SET STORAGE EXTERNAL"),
+    ("column compression", "CREATE MATERIALIZED VIEW packed AS SELECT 'x'::text AS a; \
+       ALTER MATERIALIZED VIEW packed ALTER COLUMN a SET COMPRESSION lz4"),
+    // A column a table only inherits follows its parent's storage and
+    // compression; one that differs is not modeled.
+    ("inherited column storage", "CREATE TABLE par (a text); CREATE TABLE kid () INHERITS (par); \
+       ALTER TABLE kid ALTER COLUMN a SET STORAGE MAIN"),
+    ("inherited column compression", "CREATE TABLE par2 (a text); CREATE TABLE kid2 () INHERITS (par2); \
+       ALTER TABLE kid2 ALTER COLUMN a SET COMPRESSION lz4"),
+    // Any other sequence's persistence is modeled (`unlogged`).
+    ("sequence persistence", "CREATE UNLOGGED TABLE ident (id int GENERATED ALWAYS AS IDENTITY); \
+       ALTER SEQUENCE ident_id_seq SET LOGGED"),
     ("foreign data wrapper", "CREATE FOREIGN DATA WRAPPER fdw"),
     ("foreign server", "CREATE SERVER srv FOREIGN DATA WRAPPER fdw"),
     ("foreign table", "CREATE FOREIGN TABLE ft (a int) SERVER srv"),

@@ -118,8 +118,8 @@ async fn hand_written_view_column_comments_round_trip() {
         .await;
 }
 
-/// Only the comments change: the view is made anew with them (a view
-/// holds no rows), and the rollback puts the old ones back.
+/// Only the comments change: `COMMENT ON COLUMN` in place, the view
+/// kept, and the rollback takes the comment off again.
 #[test]
 fn view_column_comment_change_plans_the_comment() {
     let a = pg().normalize(&parse(&format!("{T}{V}")));
@@ -132,8 +132,13 @@ fn view_column_comment_change_plans_the_comment() {
         up.contains(r#"COMMENT ON COLUMN "public"."v"."email" IS 'x'"#),
         "{up}"
     );
+    assert!(!up.contains("DROP VIEW"), "{up}");
     let down = strata::report::sql::render(pg(), &m.down);
-    assert!(!down.contains("COMMENT ON COLUMN"), "{down}");
+    assert!(
+        down.contains(r#"COMMENT ON COLUMN "public"."v"."email" IS NULL"#),
+        "{down}"
+    );
+    assert!(!down.contains("DROP VIEW"), "{down}");
 }
 
 /// Statistics: the target and comment alone change in place; MySQL and

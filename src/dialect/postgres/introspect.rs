@@ -26,9 +26,9 @@ use crate::ir::{
 };
 use depend::DEPENDS;
 use queries::{
-    COLLATIONS, COLUMNS, COMPOSITES, CONSTRAINTS, DOMAINS, ENUMS, EXCLUSIONS, EXTENSIONS,
-    FUNCTIONS, GRANTS, INDEXES, NAMESPACES, POLICIES, RANGES, SEQUENCES, STATISTICS, TABLES,
-    TEXT_SEARCH_CONFIGS, TRIGGERS, UNMODELED, VIEWS, VIEW_COLUMN_COMMENTS,
+    COLLATIONS, COLUMNS, COLUMN_COMPRESSION, COMPOSITES, CONSTRAINTS, DOMAINS, ENUMS, EXCLUSIONS,
+    EXTENSIONS, FUNCTIONS, GRANTS, INDEXES, NAMESPACES, POLICIES, RANGES, SEQUENCES, STATISTICS,
+    TABLES, TEXT_SEARCH_CONFIGS, TRIGGERS, UNMODELED, VIEWS, VIEW_COLUMN_COMMENTS,
 };
 
 /// Reads the schema of the database at `url`; `namespaces` narrows it
@@ -36,11 +36,12 @@ use queries::{
 pub async fn introspect(url: &str, namespaces: &[String]) -> miette::Result<Introspection> {
     let unreachable = |e: String| super::connect::unreachable(url, e);
     let probe = tokio::time::timeout(crate::dialect::CONNECT_TIMEOUT, super::connect::settle(url));
-    let options = match probe.await {
+    let (options, version) = match probe.await {
         Ok(Ok((c, options))) => {
+            let version = c.server_version_num();
             // The probe only had to succeed; how it closes does not matter.
             let _ = sqlx::Connection::close(c).await;
-            options
+            (options, version)
         }
         Ok(Err(e)) => return Err(unreachable(e.to_string())),
         Err(_) => {
@@ -72,7 +73,7 @@ pub async fn introspect(url: &str, namespaces: &[String]) -> miette::Result<Intr
         .connect_with(options)
         .await
         .map_err(|e| unreachable(e.to_string()))?;
-    let result = read(&pool, namespaces).await;
+    let result = read(&pool, namespaces, version).await;
     pool.close().await;
     result
 }
@@ -101,9 +102,16 @@ struct Rows {
     depends: Vec<PgRow>,
     view_column_comments: Vec<PgRow>,
     statistics: Vec<PgRow>,
+    column_compression: Vec<PgRow>,
 }
 
-async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspection> {
+/// `version` is the server's `server_version_num`, which decides the
+/// queries that name catalog columns of later releases.
+async fn read(
+    pool: &PgPool,
+    namespaces: &[String],
+    version: Option<u32>,
+) -> miette::Result<Introspection> {
     let ns: Vec<String> = namespaces.to_vec();
     let q = |sql: &'static str| {
         let ns = ns.clone();
@@ -123,7 +131,7 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
         ((constraints, indexes), depends, columns, views, tables, grants),
         (functions, namespaces_r, extensions, enums, sequences, triggers),
         (unmodeled, policies, domains, exclusions, composites, ranges),
-        (collations, text_search_configs, view_column_comments, statistics),
+        (collations, text_search_configs, view_column_comments, statistics, column_compression),
     ) = tokio::try_join!(
         async {
             tokio::try_join!(
@@ -160,7 +168,16 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
                 q(COLLATIONS),
                 q(TEXT_SEARCH_CONFIGS),
                 q(VIEW_COLUMN_COMMENTS),
-                q(STATISTICS)
+                q(STATISTICS),
+                async {
+                    // `attcompression` is PostgreSQL 14's. A server that
+                    // did not say its version is taken for a current one:
+                    // a silent skip would lose what it holds.
+                    match version {
+                        Some(v) if v < 140_000 => Ok(Vec::new()),
+                        _ => q(COLUMN_COMPRESSION).await,
+                    }
+                },
             )
         },
     )?;
@@ -188,6 +205,7 @@ async fn read(pool: &PgPool, namespaces: &[String]) -> miette::Result<Introspect
         depends,
         view_column_comments,
         statistics,
+        column_compression,
     };
     // Building the IR is CPU work: on a blocking thread it neither stalls
     // the queries of another introspection running at the same time
@@ -380,6 +398,7 @@ fn build(mut rows: Rows) -> Result<Introspection, sqlx::Error> {
 
     let mut tables = tables(&std::mem::take(&mut rows.tables))?;
     let serial_sequences = columns::attach(std::mem::take(&mut rows.columns), &mut tables);
+    columns::compressions(&rows.column_compression, &mut tables, &mut warnings)?;
     constraints(std::mem::take(&mut rows.constraints), &mut tables);
     for r in &rows.exclusions {
         let oid: i64 = r.try_get("table_oid")?;
@@ -652,6 +671,7 @@ fn sequences(
                 max_value: o.max_value,
                 cache: o.cache,
                 cycle: o.cycle,
+                unlogged: r.try_get("unlogged")?,
                 owned_by,
                 comment: os(r, "comment")?,
             },

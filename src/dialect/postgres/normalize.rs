@@ -445,6 +445,11 @@ fn column(c: &mut Column, base: &Context<'_>) {
         .take()
         .map(|s| collation(&s))
         .filter(|s| s != "default");
+    // The type's own storage is no storage of the column's: the catalog
+    // reads as none, so a file that names it would never be done.
+    if c.storage.is_some() && c.storage == types::own_storage(&ty) {
+        c.storage = None;
+    }
     c.comment = c.comment.take().filter(|s| !s.is_empty());
     c.on_update = None;
     c.charset = None;

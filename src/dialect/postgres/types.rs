@@ -5,6 +5,7 @@
 //! the table or may lose values.
 
 use super::quote::{ident, is_plain_ident};
+use crate::ir::Storage;
 
 /// The canonical spelling of a column type.
 pub fn canonical(ty: &str) -> String {
@@ -49,6 +50,30 @@ pub fn canonical(ty: &str) -> String {
         out.push_str("[]");
     }
     out
+}
+
+/// The storage a built-in type's columns have unless told otherwise
+/// (its `typstorage`), from the canonical spelling; `None` for a type
+/// only the server knows (a domain, an extension's or user's type).
+pub fn own_storage(ty: &str) -> Option<Storage> {
+    if ty.ends_with("[]") {
+        return Some(Storage::Extended);
+    }
+    let base = ty.split('(').next().unwrap_or(ty).trim_end();
+    let base = match base.split_once(" with") {
+        Some((b, _)) => b,
+        None => base,
+    };
+    match base {
+        "text" | "character varying" | "character" | "bytea" | "json" | "jsonb" | "xml" | "bit"
+        | "bit varying" | "tsvector" | "jsonpath" | "path" | "polygon" => Some(Storage::Extended),
+        "numeric" | "inet" | "cidr" => Some(Storage::Main),
+        "smallint" | "integer" | "bigint" | "serial" | "bigserial" | "smallserial" | "real"
+        | "double precision" | "boolean" | "date" | "time" | "timestamp" | "interval" | "uuid"
+        | "money" | "oid" | "macaddr" | "macaddr8" | "point" | "lseg" | "box" | "line"
+        | "circle" | "tsquery" | "\"char\"" => Some(Storage::Plain),
+        _ => None,
+    }
 }
 
 /// The base type of a serial pseudo-type, `None` for any other type.

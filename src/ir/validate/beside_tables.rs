@@ -42,10 +42,33 @@ pub(super) fn enums(schema: &Schema, out: &mut Vec<Problem>) {
     }
 }
 
+/// E0280: an unlogged sequence where the dialect has none (MariaDB's
+/// sequences are always written to its log).
+fn unlogged_elsewhere(schema: &Schema, seq: &crate::ir::Sequence, out: &mut Vec<Problem>) {
+    let Some(d) = schema.dialect.filter(|d| *d != DialectKind::Postgres) else {
+        return;
+    };
+    if seq.unlogged {
+        out.push(
+            Problem::new(
+                "E0280",
+                ObjectRef::Sequence {
+                    name: seq.name.clone(),
+                },
+                format!("{d} keeps no unlogged sequence (`{}`)", seq.name),
+                "unlogged",
+            )
+            .help("remove `unlogged`: it is PostgreSQL's `CREATE UNLOGGED SEQUENCE`"),
+        );
+    }
+}
+
 /// E0220: `owned by` names a table or column that does not exist.
+/// E0280: `unlogged` outside PostgreSQL.
 pub(super) fn sequences(schema: &Schema, out: &mut Vec<Problem>) {
     let tables = TableNames::new(schema);
     for seq in schema.sequences.values() {
+        unlogged_elsewhere(schema, seq, out);
         let Some((table, column)) = &seq.owned_by else {
             continue;
         };

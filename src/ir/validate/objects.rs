@@ -1,5 +1,6 @@
 //! Rules on PostgreSQL's domains, composite types, exclusion constraints
-//! and comments on constraints; columns' statistics targets.
+//! and comments on constraints; columns' statistics targets, storage and
+//! compression.
 
 use std::collections::BTreeSet;
 
@@ -180,6 +181,39 @@ pub(super) fn column_statistics(schema: &Schema, table: &Table, out: &mut Vec<Pr
             )
             .help("remove `statistics`: it is PostgreSQL's `ALTER COLUMN … SET STATISTICS`"),
         );
+    }
+}
+
+/// E0279: a column's storage or compression outside PostgreSQL, where no
+/// statement could set it and every plan would try again.
+pub(super) fn column_toast(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
+    let Some(d) = schema.dialect.filter(|d| *d != DialectKind::Postgres) else {
+        return;
+    };
+    for c in &table.columns {
+        let said = [
+            c.storage.map(|_| ("storage", "SET STORAGE")),
+            c.compression.map(|_| ("compression", "SET COMPRESSION")),
+        ];
+        for (word, statement) in said.into_iter().flatten() {
+            out.push(
+                Problem::new(
+                    "E0279",
+                    ObjectRef::Column {
+                        table: table.name.clone(),
+                        column: c.name.clone(),
+                    },
+                    format!(
+                        "{d} keeps no {word} on a column (`{}.{}`)",
+                        table.name, c.name
+                    ),
+                    word,
+                )
+                .help(format!(
+                    "remove `{word}`: it is PostgreSQL's `ALTER COLUMN … {statement}`"
+                )),
+            );
+        }
     }
 }
 

@@ -157,7 +157,11 @@ fn change(c: &Change, options: &EmitOptions) -> Result<Lowered, EmitError> {
             table::alter_table(from, to, changes, options)
         }
         Change::CreateView(v) => no_hazards(views::create_view(v, false)),
-        Change::ReplaceView { to, .. } => no_hazards(views::create_view(to, true)),
+        // MySQL keeps no comment on a view: the view is replaced, as
+        // before comments were told apart.
+        Change::ReplaceView { to, .. } | Change::SetViewComments { to, .. } => {
+            no_hazards(views::create_view(to, true))
+        }
         Change::DropView(v) => vec![(format!("DROP VIEW {}", name(&v.name)), Vec::new())],
         Change::RenameView { from, to } => vec![(
             format!("RENAME TABLE {} TO {}", name(from), name(to)),

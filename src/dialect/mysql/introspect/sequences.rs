@@ -46,6 +46,7 @@ pub(super) fn sequences(rows: &Rows, schema: &mut Schema) {
             increment: number(r, 5),
             cache: number(r, 6),
             cycle: col(r, 7) == "1",
+            unlogged: false,
             owned_by: None,
             comment: opt(r, 1).filter(|c| !c.is_empty()),
         };

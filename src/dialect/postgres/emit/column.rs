@@ -2,6 +2,7 @@
 //! `ALTER COLUMN` in the order the server needs (defaults off before a
 //! type change and back after it, serial sequences around it).
 
+use super::column_storage;
 use super::sequence_bounds;
 use super::sequences::sequence_clauses;
 use super::table::validate;
@@ -65,7 +66,12 @@ fn is_constant(d: &str) -> bool {
 }
 
 fn definition(c: &Column, default: impl Fn(&str) -> String) -> String {
-    let mut s = format!("{} {}", ident(&c.name), c.ty);
+    let mut s = format!(
+        "{} {}{}",
+        ident(&c.name),
+        c.ty,
+        column_storage::inline_compression(c)
+    );
     if let Some(coll) = &c.collation {
         s.push_str(&format!(" COLLATE {}", collation(coll)));
     }
@@ -135,7 +141,8 @@ pub(super) fn alter_column(
             cx.push(target.alter("DROP IDENTITY"), vec![]);
         }
     }
-    if type_changes && (from_base != to_base || what.collation) {
+    let retyped = type_changes && (from_base != to_base || what.collation);
+    if retyped {
         change_type(cx, &target, to, &from_base, &to_base);
     }
     serial_sequence(
@@ -161,6 +168,7 @@ pub(super) fn alter_column(
     if what.statistics {
         set_statistics(cx, table, &to.name, to.statistics);
     }
+    column_storage::after_alter(cx, table, to, what, retyped);
     if what.comment {
         cx.push(
             format!(
@@ -215,6 +223,7 @@ fn recompute(cx: &mut Ctx<'_>, target: &Target<'_>, from: &Column, to: &Column) 
                     ),
                 ],
             );
+            column_storage::after_make(cx, table, to);
             true
         }
     }

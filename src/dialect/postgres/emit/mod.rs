@@ -19,6 +19,7 @@ mod attached_index;
 mod attached_key;
 mod collations;
 mod column;
+mod column_storage;
 mod composites;
 mod constraints;
 mod index;
@@ -300,6 +301,7 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
             cx.push(views::drop_view(from), vec![]);
             views::create_view(cx, to);
         }
+        Change::SetViewComments { from, to } => views::set_comments(cx, from, to),
         Change::RenameView { from, to } => rename_relation(cx, "VIEW", from, to),
         Change::CreateFunction(f) => routines::create_function(cx, f, false),
         Change::DropFunction(f) => cx.push(

@@ -45,8 +45,9 @@ fn seq_options(s: &Sequence) -> SequenceOptions {
 pub(super) fn create_sequence(cx: &mut Ctx<'_>, s: &Sequence) {
     let clauses = sequence_clauses(s.data_type.as_ref().map(|t| t.as_str()), &seq_options(s));
     let sep = if clauses.is_empty() { "" } else { " " };
+    let unlogged = if s.unlogged { "UNLOGGED " } else { "" };
     cx.push(
-        format!("CREATE SEQUENCE {}{sep}{clauses}", qname(&s.name)),
+        format!("CREATE {unlogged}SEQUENCE {}{sep}{clauses}", qname(&s.name)),
         vec![],
     );
     if let Some(owner) = &s.owned_by {
@@ -127,6 +128,13 @@ pub(super) fn alter_sequence(cx: &mut Ctx<'_>, from: &Sequence, to: &Sequence) {
         );
         cx.push(
             format!("ALTER SEQUENCE {} {}", qname(&to.name), parts.join(" ")),
+            vec![],
+        );
+    }
+    if from.unlogged != to.unlogged {
+        let to_be = if to.unlogged { "UNLOGGED" } else { "LOGGED" };
+        cx.push(
+            format!("ALTER SEQUENCE {} SET {to_be}", qname(&to.name)),
             vec![],
         );
     }

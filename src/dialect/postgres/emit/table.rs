@@ -120,6 +120,7 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
         );
     }
     for c in &t.columns {
+        super::column_storage::after_make(cx, &t.name, c);
         if c.statistics.is_some() {
             set_statistics(cx, &t.name, &c.name, c.statistics);
         }
@@ -314,28 +315,22 @@ fn add_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {
         &cx.options.server(crate::ir::DialectKind::Postgres),
     );
     // A serial column brings its own sequence, named as PostgreSQL
-    // names it.
-    match &c.backfill {
-        Some(fill) if !c.nullable => {
+    // names it. A NOT NULL column with a backfill is added nullable and
+    // filled; its storage is set before the fill writes the values.
+    let def = match &c.backfill {
+        Some(_) if !c.nullable => {
             let mut open = c.clone();
             open.nullable = true;
-            cx.push(
-                format!("ALTER TABLE {t} ADD COLUMN {}", added_column_def(&open)),
-                hz,
-            );
-            backfill(cx, table, &c.name, &fill.0);
+            added_column_def(&open)
         }
-        Some(fill) => {
-            cx.push(
-                format!("ALTER TABLE {t} ADD COLUMN {}", added_column_def(c)),
-                hz,
-            );
-            fill_column(cx, table, &c.name, &fill.0);
-        }
-        None => cx.push(
-            format!("ALTER TABLE {t} ADD COLUMN {}", added_column_def(c)),
-            hz,
-        ),
+        _ => added_column_def(c),
+    };
+    cx.push(format!("ALTER TABLE {t} ADD COLUMN {def}"), hz);
+    super::column_storage::after_make(cx, table, c);
+    match &c.backfill {
+        Some(fill) if !c.nullable => backfill(cx, table, &c.name, &fill.0),
+        Some(fill) => fill_column(cx, table, &c.name, &fill.0),
+        None => {}
     }
     if c.statistics.is_some() {
         set_statistics(cx, table, &c.name, c.statistics);

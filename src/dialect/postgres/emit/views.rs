@@ -2,8 +2,10 @@
 
 use super::index::{create_index_sql, index_comment};
 use super::table::with_params;
-use super::Ctx;
+use super::{opt_literal, Ctx};
 use crate::dialect::postgres::quote::{ident, idents, literal, name as qname};
+use std::collections::BTreeSet;
+
 use crate::ir::View;
 
 pub(super) fn create_view(cx: &mut Ctx<'_>, v: &View) {
@@ -62,6 +64,46 @@ pub(super) fn create_view(cx: &mut Ctx<'_>, v: &View) {
     // The server's own text, run as it printed it (see `View::unmodeled`).
     for sql in &v.unmodeled {
         cx.push(sql.trim().trim_end_matches(';').to_string(), vec![]);
+    }
+}
+
+/// `COMMENT ON` for what differs between two views alike otherwise: its
+/// own comment, and each column's (`IS NULL` for one that went).
+pub(super) fn set_comments(cx: &mut Ctx<'_>, from: &View, to: &View) {
+    if from.comment != to.comment {
+        let kind = if to.materialized {
+            "MATERIALIZED VIEW"
+        } else {
+            "VIEW"
+        };
+        cx.push(
+            format!(
+                "COMMENT ON {kind} {} IS {}",
+                qname(&to.name),
+                opt_literal(&to.comment)
+            ),
+            vec![],
+        );
+    }
+    let columns: BTreeSet<&String> = from
+        .column_comments
+        .keys()
+        .chain(to.column_comments.keys())
+        .collect();
+    for column in columns {
+        let comment = to.column_comments.get(column);
+        if from.column_comments.get(column) == comment {
+            continue;
+        }
+        cx.push(
+            format!(
+                "COMMENT ON COLUMN {}.{} IS {}",
+                qname(&to.name),
+                ident(column),
+                opt_literal(&comment.cloned())
+            ),
+            vec![],
+        );
     }
 }
 

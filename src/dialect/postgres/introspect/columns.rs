@@ -12,7 +12,7 @@ use sqlx::{Column as _, Row};
 use super::super::normalize::generated_name;
 use super::super::quote::{literal, printed_name};
 use super::{name_of, sequence_options_at, SeqFields};
-use crate::ir::{Column, Generated, Identity, Name, Table};
+use crate::ir::{Column, Compression, Generated, Identity, Name, Storage, Table};
 
 /// Where each field of a `COLUMNS` row is.
 pub(super) struct Fields {
@@ -25,11 +25,13 @@ pub(super) struct Fields {
     generated: usize,
     collation: usize,
     statistics: usize,
+    storage: usize,
     comment: usize,
     seq: SeqFields,
     owned_seq_type: usize,
     owned_seq_schema: usize,
     owned_seq_name: usize,
+    owned_seq_as_made: usize,
 }
 
 impl Fields {
@@ -45,11 +47,13 @@ impl Fields {
             generated: at("generated")?,
             collation: at("collation")?,
             statistics: at("statistics")?,
+            storage: at("storage")?,
             comment: at("comment")?,
             seq: SeqFields::of(r)?,
             owned_seq_type: at("owned_seq_type")?,
             owned_seq_schema: at("owned_seq_schema")?,
             owned_seq_name: at("owned_seq_name")?,
+            owned_seq_as_made: at("owned_seq_as_made")?,
         })
     }
 }
@@ -66,7 +70,8 @@ pub(super) struct ColumnRow {
 struct OwnedSequence {
     name: Name,
     ty: String,
-    /// Every option is its type's default.
+    /// Every option is its type's default, and its persistence what
+    /// `serial` makes (the table's from PostgreSQL 15, logged before).
     defaults: bool,
 }
 
@@ -81,6 +86,9 @@ pub(super) fn decode(r: &PgRow, f: &Fields) -> Result<ColumnRow, sqlx::Error> {
         .map(crate::ir::Expr::new);
     c.collation = r.try_get(f.collation)?;
     c.statistics = r.try_get(f.statistics)?;
+    c.storage = r
+        .try_get::<Option<String>, _>(f.storage)?
+        .and_then(|x| Storage::from_catalog(&x));
     c.comment = r.try_get(f.comment)?;
     let identity: String = r.try_get(f.identity)?;
     let generated: String = r.try_get(f.generated)?;
@@ -105,7 +113,8 @@ pub(super) fn decode(r: &PgRow, f: &Fields) -> Result<ColumnRow, sqlx::Error> {
     ) {
         (Some(schema), Some(name), true) => {
             let ty: String = r.try_get(f.owned_seq_type)?;
-            let defaults = sequence_options_at(r, &f.seq, &ty)?.is_empty();
+            let defaults = sequence_options_at(r, &f.seq, &ty)?.is_empty()
+                && r.try_get::<Option<bool>, _>(f.owned_seq_as_made)? == Some(true);
             Some(OwnedSequence {
                 name: name_of(schema, name),
                 ty,
@@ -137,6 +146,41 @@ pub(super) fn attach(rows: Vec<ColumnRow>, tables: &mut BTreeMap<i64, Table>) ->
         t.columns.push(c);
     }
     serial_sequences
+}
+
+/// `COLUMN_COMPRESSION` rows onto the columns of their tables; a
+/// materialized view's, and an inherited column's that is not its
+/// parent's, are warned about, since those columns are not modeled.
+pub(super) fn compressions(
+    rows: &[PgRow],
+    tables: &mut BTreeMap<i64, Table>,
+    warnings: &mut Vec<String>,
+) -> Result<(), sqlx::Error> {
+    for r in rows {
+        let column: String = r.try_get("column")?;
+        let code: String = r.try_get("compression")?;
+        let inherited: bool = r.try_get("inherited")?;
+        if inherited || r.try_get::<String, _>("kind")? == "m" {
+            let (schema, name): (String, String) = (r.try_get("schema")?, r.try_get("name")?);
+            let kind = if inherited {
+                "inherited column"
+            } else {
+                "column"
+            };
+            let code = if code.is_empty() { "default" } else { &code };
+            warnings.push(format!(
+                "unmodeled: {kind} compression {schema}.{name}.{column} ({code})"
+            ));
+            continue;
+        }
+        let Some(t) = tables.get_mut(&r.try_get::<i64, _>("table_oid")?) else {
+            continue;
+        };
+        if let Some(c) = t.columns.iter_mut().find(|c| c.name == column) {
+            c.compression = Compression::from_catalog(&code);
+        }
+    }
+    Ok(())
 }
 
 /// A column whose default takes the next value of a sequence it owns,

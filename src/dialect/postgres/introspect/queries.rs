@@ -32,6 +32,7 @@ pub const QUERIES: &[(&str, &str)] = &[
     ("depends", super::depend::DEPENDS),
     ("view_column_comments", VIEW_COLUMN_COMMENTS),
     ("statistics", STATISTICS),
+    ("column_compression", COLUMN_COMPRESSION),
 ];
 
 /// The namespace filter every query repeats (`n` is `pg_namespace`).
@@ -132,6 +133,8 @@ pub const TABLES: &str = concat!(
 /// The tables are chosen apart (`OFFSET 0` keeps the planner from merging
 /// them back): joined to every attribute, the extension check made the
 /// server sort all 75,000 wide rows of a 5,000-table schema for a merge.
+/// `owned_seq_as_made` asks the server's version once (an init plan), not
+/// per row: a serial's sequence is its table's persistence from 15.
 pub const COLUMNS: &str = concat!(
     "SELECT a.attrelid::int8 AS table_oid, a.attname::text AS name, \
        format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null, \
@@ -144,13 +147,16 @@ pub const COLUMNS: &str = concat!(
           WHERE co.oid = a.attcollation) END AS collation, \
        ds.description AS comment, \
        CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::int4 END AS statistics, \
+       CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage, \
        sq.seqstart AS seq_start, sq.seqincrement AS seq_increment, sq.seqmin AS seq_min, \
        sq.seqmax AS seq_max, sq.seqcache AS seq_cache, sq.seqcycle AS seq_cycle, \
        format_type(sq.seqtypid, NULL) AS owned_seq_type, \
        CASE WHEN sq.deptype = 'a' THEN sq.nspname::text END AS owned_seq_schema, \
-       CASE WHEN sq.deptype = 'a' THEN sq.relname::text END AS owned_seq_name \
+       CASE WHEN sq.deptype = 'a' THEN sq.relname::text END AS owned_seq_name, \
+       sq.relpersistence = CASE WHEN (SELECT current_setting('server_version_num')::int) >= 150000 \
+         THEN c.relpersistence ELSE 'p' END AS owned_seq_as_made \
      FROM pg_attribute a \
-     JOIN (SELECT c.oid, c.relispartition FROM pg_class c \
+     JOIN (SELECT c.oid, c.relispartition, c.relpersistence FROM pg_class c \
            JOIN pg_namespace n ON n.oid = c.relnamespace \
            WHERE c.relkind IN ('r', 'p') AND",
     ns_filter!(),
@@ -164,7 +170,7 @@ pub const COLUMNS: &str = concat!(
      LEFT JOIN ( \
        SELECT DISTINCT ON (d.refobjid, d.refobjsubid) d.refobjid, d.refobjsubid, d.deptype, \
          sq.seqstart, sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqcache, sq.seqcycle, \
-         sq.seqtypid, osn.nspname, osc.relname \
+         sq.seqtypid, osn.nspname, osc.relname, osc.relpersistence \
        FROM pg_sequence sq \
        JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = sq.seqrelid \
          AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') \
@@ -306,7 +312,8 @@ pub const SEQUENCES: &str = concat!(
        s.seqincrement AS seq_increment, s.seqmin AS seq_min, s.seqmax AS seq_max, \
        s.seqcache AS seq_cache, s.seqcycle AS seq_cycle, \
        tn.nspname::text AS owner_schema, tc.relname::text AS owner_table, \
-       ta.attname::text AS owner_column, obj_description(c.oid, 'pg_class') AS comment \
+       ta.attname::text AS owner_column, obj_description(c.oid, 'pg_class') AS comment, \
+       c.relpersistence = 'u' AS unlogged \
      FROM pg_sequence s \
      JOIN pg_class c ON c.oid = s.seqrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
@@ -533,27 +540,47 @@ pub const UNMODELED: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_operator", "o.oid"),
-    // A column's storage other than its type's (`SET STORAGE`), and a
-    // sequence whose persistence is not what strata would make (logged,
-    // or its owning table's) are not modeled.
+    // A materialized view's column storage other than its type's (`SET
+    // STORAGE`; a table's is modeled) is not modeled, nor the storage of
+    // a column a table only inherits (not read: it is its parent's) where
+    // it differs from a parent's.
     "UNION ALL \
      SELECT 'column storage', n.nspname || '.' || c.relname || '.' || a.attname || \
        ' (' || a.attstorage::text || ')' \
      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type ty ON ty.oid = a.atttypid \
-     WHERE c.relkind IN ('r', 'p', 'm') AND a.attnum > 0 AND NOT a.attisdropped \
+     WHERE c.relkind = 'm' AND a.attnum > 0 AND NOT a.attisdropped \
        AND a.attstorage <> ty.typstorage AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_class", "c.oid"),
     "UNION ALL \
+     SELECT 'inherited column storage', n.nspname || '.' || c.relname || '.' || a.attname || \
+       ' (' || a.attstorage::text || ')' \
+     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped \
+       AND NOT CASE WHEN c.relispartition THEN a.attinhcount = 0 ELSE a.attislocal END \
+       AND EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_attribute pa \
+                   ON pa.attrelid = i.inhparent AND pa.attname = a.attname \
+                   WHERE i.inhrelid = c.oid AND pa.attstorage <> a.attstorage) AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
+    // An identity column's sequence whose persistence is not what the
+    // server makes (its table's from PostgreSQL 15, logged before), as a
+    // dump from before 15 leaves one of an unlogged table. Any other
+    // sequence's persistence is modeled (`unlogged`).
+    "UNION ALL \
      SELECT 'sequence persistence', n.nspname || '.' || c.relname || \
        CASE c.relpersistence WHEN 'u' THEN ' (unlogged)' ELSE ' (logged)' END \
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-     LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid \
-       AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') \
-     LEFT JOIN pg_class owner ON owner.oid = d.refobjid \
-     WHERE c.relkind = 'S' AND c.relpersistence <> COALESCE(owner.relpersistence, 'p') AND",
+     JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid \
+       AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'i' \
+     JOIN pg_class owner ON owner.oid = d.refobjid \
+     WHERE c.relkind = 'S' AND c.relpersistence <> \
+       CASE WHEN (SELECT current_setting('server_version_num')::int) >= 150000 \
+         THEN owner.relpersistence ELSE 'p' END AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_class", "c.oid"),
@@ -874,4 +901,31 @@ pub const STATISTICS: &str = concat!(
     "AND",
     not_ext!("pg_statistic_ext", "s.oid"),
     "ORDER BY 1, 2"
+);
+
+/// Columns compressed otherwise than by the server's default (`COMPRESSION`,
+/// `attcompression`): PostgreSQL 14 and later only, where the column
+/// exists, so introspection runs it only there. A table's are modeled; a
+/// materialized view's are reported unmodeled, and so is a column a table
+/// only inherits (not read: it is its parent's) compressed otherwise than
+/// a parent's.
+pub const COLUMN_COMPRESSION: &str = concat!(
+    "SELECT a.attrelid::int8 AS table_oid, a.attname::text AS column, \
+       a.attcompression::text AS compression, c.relkind::text AS kind, \
+       n.nspname::text AS schema, c.relname::text AS name, \
+       c.relkind <> 'm' AND NOT CASE WHEN c.relispartition THEN a.attinhcount = 0 \
+         ELSE a.attislocal END AS inherited \
+     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm') \
+       AND CASE WHEN c.relkind <> 'm' \
+                 AND NOT CASE WHEN c.relispartition THEN a.attinhcount = 0 ELSE a.attislocal END \
+            THEN EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_attribute pa \
+                         ON pa.attrelid = i.inhparent AND pa.attname = a.attname \
+                         WHERE i.inhrelid = c.oid AND pa.attcompression <> a.attcompression) \
+            ELSE a.attcompression <> '' END AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
+    "ORDER BY a.attrelid, a.attnum"
 );

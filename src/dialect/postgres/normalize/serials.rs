@@ -44,8 +44,12 @@ fn unfold(side: &mut Schema, others: &[Name]) {
                 ..Context::default()
             };
             c.default = Some(Expr::new(expr::normalize(&call, &ctx)));
+            // From PostgreSQL 15 a serial's sequence is as logged as its
+            // table.
+            let unlogged = t.options.get("unlogged").is_some_and(|v| v == "true");
             made.push(sequence(Sequence {
                 data_type: Some(Type::new(base)),
+                unlogged,
                 owned_by: Some((t.name.clone(), c.name.clone())),
                 ..Sequence::named(seq)
             }));

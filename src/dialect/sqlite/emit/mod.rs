@@ -149,7 +149,8 @@ fn change(c: &Change) -> Result<Vec<String>, EmitError> {
         Change::AlterTable { from, to, changes } => table::alter_table(from, to, changes)?,
         Change::CreateView(v) => vec![views::create_view(v)?],
         Change::DropView(v) => vec![format!("DROP VIEW {}", ident(&v.name.name))],
-        Change::ReplaceView { from, to } => vec![
+        // SQLite keeps no comment on a view: it is made anew.
+        Change::ReplaceView { from, to } | Change::SetViewComments { from, to } => vec![
             format!("DROP VIEW {}", ident(&from.name.name)),
             views::create_view(to)?,
         ],
