@@ -228,3 +228,54 @@ async fn hand_written_statistics_round_trip() {
     crate::postgres::printed_file_adopts(&db.url, &i.schema, &s, &printed, "pgomore_stx_fresh")
         .await;
 }
+
+/// A server before PostgreSQL 14 has neither statistics expressions nor
+/// `pg_get_statisticsobjdef_expressions`: introspection runs the query
+/// without them there. On this server both texts must read the same rows
+/// for statistics on columns, and the older one the expressions as none.
+#[tokio::test]
+async fn statistics_query_before_14_reads_what_the_current_one_does() {
+    use strata::dialect::postgres::introspect::queries::{STATISTICS, STATISTICS_BEFORE_14};
+    let Some(db) = PgDb::create("pgomore_stx14").await else {
+        return;
+    };
+    exec(
+        &db.url,
+        "CREATE TABLE t (a int, b int, c text);
+         CREATE STATISTICS s_ab (dependencies) ON b, a FROM t;
+         CREATE STATISTICS s_all ON a, b, c FROM t;
+         ALTER STATISTICS s_all SET STATISTICS 250;
+         COMMENT ON STATISTICS s_all IS 'all three';",
+    )
+    .await;
+    let current = statistics_rows(&db.url, STATISTICS).await;
+    let before = statistics_rows(&db.url, STATISTICS_BEFORE_14).await;
+    assert_eq!(
+        current,
+        vec![
+            "s_ab [\"a\", \"b\"] [] None".to_string(),
+            "s_all [\"a\", \"b\", \"c\"] [] Some(250)".to_string(),
+        ]
+    );
+    assert_eq!(before, current);
+}
+
+/// Each statistics object `sql` reads: name, columns, expressions, target.
+async fn statistics_rows(url: &str, sql: &'static str) -> Vec<String> {
+    use sqlx::{Connection, Row};
+    let mut c = sqlx::PgConnection::connect(url).await.expect("connect");
+    let rows = sqlx::query(sql)
+        .bind(Vec::<String>::new())
+        .fetch_all(&mut c)
+        .await
+        .expect("statistics query");
+    rows.iter()
+        .map(|r| {
+            let cols: Vec<String> = r.get("columns");
+            let exprs: Vec<String> = r.get("expressions");
+            let target: Option<i32> = r.get("target");
+            let name: String = r.get("name");
+            format!("{name} {cols:?} {exprs:?} {target:?}")
+        })
+        .collect()
+}

@@ -28,7 +28,8 @@ use depend::DEPENDS;
 use queries::{
     COLLATIONS, COLUMNS, COLUMN_COMPRESSION, COMPOSITES, CONSTRAINTS, DOMAINS, ENUMS, EXCLUSIONS,
     EXTENSIONS, FUNCTIONS, GRANTS, INDEXES, NAMESPACES, POLICIES, RANGES, SEQUENCES, STATISTICS,
-    TABLES, TEXT_SEARCH_CONFIGS, TRIGGERS, UNMODELED, VIEWS, VIEW_COLUMN_COMMENTS,
+    STATISTICS_BEFORE_14, TABLES, TEXT_SEARCH_CONFIGS, TRIGGERS, UNMODELED, VIEWS,
+    VIEW_COLUMN_COMMENTS,
 };
 
 /// Reads the schema of the database at `url`; `namespaces` narrows it
@@ -168,7 +169,7 @@ async fn read(
                 q(COLLATIONS),
                 q(TEXT_SEARCH_CONFIGS),
                 q(VIEW_COLUMN_COMMENTS),
-                q(STATISTICS),
+                q(statistics_query(version)),
                 async {
                     // `attcompression` is PostgreSQL 14's. A server that
                     // did not say its version is taken for a current one:
@@ -214,6 +215,15 @@ async fn read(
         .await
         .map_err(|e| miette::miette!("the catalog reader stopped: {e}"))?;
     built.map_err(unexpected_row)
+}
+
+/// Statistics objects have expressions from PostgreSQL 14, and the query
+/// that reads them calls a function older servers do not have.
+fn statistics_query(version: Option<u32>) -> &'static str {
+    match version {
+        Some(v) if v < 140_000 => STATISTICS_BEFORE_14,
+        _ => STATISTICS,
+    }
 }
 
 fn query_failed(e: sqlx::Error) -> miette::Report {

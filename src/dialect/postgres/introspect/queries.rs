@@ -881,27 +881,44 @@ pub const VIEW_COLUMN_COMMENTS: &str = concat!(
     "ORDER BY 1, 2, 3"
 );
 
+/// The statistics-object query around the text that reads its expressions
+/// (`$expressions`). The target is read through `to_jsonb`: PostgreSQL 12
+/// has no `stxstattarget`.
+macro_rules! statistics {
+    ($expressions:literal) => {
+        concat!(
+            "SELECT n.nspname::text AS schema, s.stxname::text AS name, \
+               tn.nspname::text AS table_schema, c.relname::text AS table_name, \
+               ARRAY(SELECT CASE k WHEN 'd' THEN 'ndistinct' WHEN 'f' THEN 'dependencies' \
+                            WHEN 'm' THEN 'mcv' END \
+                     FROM unnest(s.stxkind) k WHERE k <> 'e') AS kinds, \
+               ARRAY(SELECT a.attname::text FROM unnest(s.stxkeys::int2[]) WITH ORDINALITY AS u(n, o) \
+                     JOIN pg_attribute a ON a.attrelid = s.stxrelid AND a.attnum = u.n \
+                     ORDER BY u.o) AS columns, ",
+            $expressions,
+            " AS expressions, \
+               NULLIF((to_jsonb(s) ->> 'stxstattarget')::int4, -1) AS target, \
+               obj_description(s.oid, 'pg_statistic_ext') AS comment \
+             FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace \
+             JOIN pg_class c ON c.oid = s.stxrelid \
+             JOIN pg_namespace tn ON tn.oid = c.relnamespace WHERE",
+            ns_filter!(),
+            "AND",
+            not_ext!("pg_statistic_ext", "s.oid"),
+            "ORDER BY 1, 2"
+        )
+    };
+}
+
 /// Extended statistics: kinds (`e`, the expressions' own, is implied by
 /// them), columns in `stxkeys` order, expressions as the server prints
 /// them (PostgreSQL 14+), the target (-1: the default) and comment.
-pub const STATISTICS: &str = concat!(
-    "SELECT n.nspname::text AS schema, s.stxname::text AS name, \
-       tn.nspname::text AS table_schema, c.relname::text AS table_name, \
-       ARRAY(SELECT CASE k WHEN 'd' THEN 'ndistinct' WHEN 'f' THEN 'dependencies' \
-                    WHEN 'm' THEN 'mcv' END \
-             FROM unnest(s.stxkind) k WHERE k <> 'e') AS kinds, \
-       ARRAY(SELECT a.attname::text FROM unnest(s.stxkeys::int2[]) WITH ORDINALITY AS u(n, o) \
-             JOIN pg_attribute a ON a.attrelid = s.stxrelid AND a.attnum = u.n ORDER BY u.o) AS columns, \
-       COALESCE(pg_get_statisticsobjdef_expressions(s.oid), '{}')::text[] AS expressions, \
-       NULLIF(s.stxstattarget::int4, -1) AS target, \
-       obj_description(s.oid, 'pg_statistic_ext') AS comment \
-     FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace \
-     JOIN pg_class c ON c.oid = s.stxrelid JOIN pg_namespace tn ON tn.oid = c.relnamespace WHERE",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_statistic_ext", "s.oid"),
-    "ORDER BY 1, 2"
-);
+pub const STATISTICS: &str =
+    statistics!("COALESCE(pg_get_statisticsobjdef_expressions(s.oid), '{}')::text[]");
+
+/// [`STATISTICS`] for a server before PostgreSQL 14, which has neither
+/// expressions in statistics objects nor the function that prints them.
+pub const STATISTICS_BEFORE_14: &str = statistics!("'{}'::text[]");
 
 /// Columns compressed otherwise than by the server's default (`COMPRESSION`,
 /// `attcompression`): PostgreSQL 14 and later only, where the column
