@@ -129,3 +129,51 @@ fn a_trigger_keeps_its_transition_tables() {
         case("transition_tables_changed", &only_new, &both),
     ]);
 }
+
+/// `DROP` takes an object's privileges along. A table made anew because
+/// its partitioning changes gets its grants back (the schema's, which
+/// the diff sees unchanged), and the rollback of a dropped table, view,
+/// sequence or schema makes it again with every grant it had, those to
+/// a role the schema never names too (pg-schema-diff `privilege/Drop
+/// table with privileges`).
+#[test]
+fn an_object_made_anew_or_made_back_gets_its_grants_again() {
+    let role = "DO $$BEGIN CREATE ROLE corpora_auditor; \
+        EXCEPTION WHEN duplicate_object THEN NULL; END$$;";
+    let kept = format!("{role} CREATE TABLE kept (id int);");
+    let ledger = format!(
+        "{kept} CREATE TABLE ledger (id serial, amount numeric); \
+         GRANT SELECT ON ledger TO corpora_auditor; \
+         GRANT USAGE ON SEQUENCE ledger_id_seq TO corpora_auditor;"
+    );
+    let books = format!(
+        "{kept} CREATE SCHEMA books; GRANT USAGE ON SCHEMA books TO corpora_auditor; \
+         CREATE TABLE books.pages (n int); GRANT UPDATE (n) ON books.pages TO corpora_auditor; \
+         CREATE VIEW books.numbers AS SELECT n FROM books.pages; \
+         GRANT SELECT ON books.numbers TO corpora_auditor; \
+         CREATE SEQUENCE books.serials; GRANT USAGE ON SEQUENCE books.serials TO corpora_auditor;"
+    );
+    let plain = format!(
+        "{role} CREATE TABLE readings (id int NOT NULL, day date NOT NULL); \
+         GRANT SELECT, INSERT ON readings TO corpora_auditor;"
+    );
+    let partitioned = format!(
+        "{role} CREATE TABLE readings (id int NOT NULL, day date NOT NULL) PARTITION BY RANGE (day); \
+         CREATE TABLE readings_2026 PARTITION OF readings \
+           FOR VALUES FROM ('2026-01-01') TO ('2027-01-01'); \
+         GRANT SELECT, INSERT ON readings TO corpora_auditor;"
+    );
+    judge_both_ways(&[
+        case("dropped_table_and_its_sequence_with_grants", &ledger, &kept),
+        case(
+            "dropped_schema_view_sequence_column_with_grants",
+            &books,
+            &kept,
+        ),
+        case(
+            "table_made_anew_as_partitioned_keeps_its_grants",
+            &plain,
+            &partitioned,
+        ),
+    ]);
+}
