@@ -177,3 +177,30 @@ fn an_object_made_anew_or_made_back_gets_its_grants_again() {
         ),
     ]);
 }
+
+/// Two partitioned tables whose foreign keys reference each other are
+/// dropped and their partitions kept as plain tables: the cycle's keys
+/// are dropped first, which takes their clones off the partitions while
+/// still attached, so after the detach there is no clone left to drop
+/// (pg-schema-diff `partitioned_table/Partitioned to unpartitioned and
+/// child tables still exist`).
+#[test]
+fn clones_gone_with_their_parents_keys_before_a_detach_are_not_dropped_again() {
+    let parents = "CREATE TABLE a (k int, v text) PARTITION BY LIST (k); \
+        CREATE UNIQUE INDEX a_k ON a (k); CREATE TABLE a_1 PARTITION OF a FOR VALUES IN (1); \
+        CREATE TABLE b (k int, w text) PARTITION BY LIST (k); \
+        CREATE UNIQUE INDEX b_k ON b (k); CREATE TABLE b_1 PARTITION OF b FOR VALUES IN (1); \
+        ALTER TABLE a ADD CONSTRAINT a_b FOREIGN KEY (k) REFERENCES b (k); \
+        ALTER TABLE b ADD CONSTRAINT b_a FOREIGN KEY (k) REFERENCES a (k);";
+    let plain = "CREATE TABLE a_1 (k int, v text); CREATE TABLE b_1 (k int, w text);";
+    let keyed = "CREATE TABLE a_1 (k int, v text); CREATE TABLE b_1 (k int UNIQUE, w text); \
+        ALTER TABLE a_1 ADD CONSTRAINT a_1_b FOREIGN KEY (k) REFERENCES b_1 (k);";
+    judge_both_ways(&[
+        case("cycle_of_parents_dropped_partitions_kept", parents, plain),
+        case(
+            "cycle_of_parents_dropped_partitions_keep_keys",
+            parents,
+            keyed,
+        ),
+    ]);
+}
