@@ -204,3 +204,45 @@ fn clones_gone_with_their_parents_keys_before_a_detach_are_not_dropped_again() {
         ),
     ]);
 }
+
+/// A partition detached for good while its parent gains or loses a
+/// column: the detach comes first, so the table keeps the columns it had
+/// (a column the parent added while it was attached would stay on it);
+/// the rollback attaches it once the parent is back in its old shape
+/// (migra `partitioning`).
+#[test]
+fn a_partition_detaches_before_its_parents_columns_change() {
+    let parent = |extra: &str| {
+        format!(
+            "CREATE TABLE readings (site int NOT NULL, day date NOT NULL, amount int{extra}) \
+             PARTITION BY RANGE (day); \
+             CREATE TABLE readings_2025 PARTITION OF readings \
+               FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');"
+        )
+    };
+    let attached = |extra: &str| {
+        format!(
+            "{} CREATE TABLE readings_2026 PARTITION OF readings \
+               FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');",
+            parent(extra)
+        )
+    };
+    let detached = |extra: &str, own: &str| {
+        format!(
+            "{} CREATE TABLE readings_2026 (site int NOT NULL, day date NOT NULL, amount int{own});",
+            parent(extra)
+        )
+    };
+    judge_both_ways(&[
+        case(
+            "detached_while_the_parent_adds_a_column",
+            &attached(""),
+            &detached(", note text", ""),
+        ),
+        case(
+            "detached_while_the_parent_drops_a_column",
+            &attached(", note text"),
+            &detached("", ", note text"),
+        ),
+    ]);
+}
