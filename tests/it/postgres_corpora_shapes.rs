@@ -246,3 +246,28 @@ fn a_partition_detaches_before_its_parents_columns_change() {
         ),
     ]);
 }
+
+/// A partitioned table made anew under another name keeps its
+/// partitions, and the new one takes the old one's index name: each
+/// partition is detached before the old parent goes (dropping it would
+/// drop them) and attached once the new one stands, which itself waits
+/// for the old one's index name (pg-schema-diff `partitioned_table/
+/// Re-creating base table causes partitions to be re-created`).
+#[test]
+fn partitions_moving_to_a_parent_of_another_name_are_detached_before_the_old_one_goes() {
+    let with = |parent: &str| {
+        format!(
+            "CREATE TABLE refd (k int PRIMARY KEY); \
+             CREATE TABLE {parent} (k int, v text) PARTITION BY LIST (k); \
+             CREATE UNIQUE INDEX by_k ON {parent} (k); \
+             ALTER TABLE {parent} ADD CONSTRAINT to_refd FOREIGN KEY (k) REFERENCES refd; \
+             CREATE TABLE part_1 PARTITION OF {parent} FOR VALUES IN (1); \
+             CREATE TABLE part_2 PARTITION OF {parent} FOR VALUES IN (2);"
+        )
+    };
+    judge_both_ways(&[case(
+        "partitions_move_to_a_parent_of_another_name",
+        &with("items"),
+        &with("items_new"),
+    )]);
+}
