@@ -14,6 +14,25 @@
 //!
 //! See ARCHITECTURE.md for the code map and the invariants.
 
+// `eprintln!` panics when stderr is a closed pipe (`strata apply 2>&1 |
+// head`), and a panic between two statements of an apply stops it half
+// way. Progress and diagnostics are worth nothing to a reader that went
+// away: these shadow std's macros in every module below and drop the
+// write error instead. The exit code still tells what happened.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+macro_rules! eprint {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod cli;
 pub mod cluster;
 pub mod config;

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
-use miette::{miette, Context, IntoDiagnostic};
+use miette::miette;
 
 use super::Outcome;
 use crate::dialect::version::ServerVersion;
@@ -326,16 +326,26 @@ pub fn write_output(path: Option<&Path>, text: &str) -> miette::Result<()> {
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes())
                 .and_then(|_| out.flush())
-                .into_diagnostic()
-                .wrap_err("cannot write to stdout")
+                .map_err(|e| {
+                    miette!(
+                        code = "strata::io::write",
+                        help = "nothing more was written: check where standard output goes (a full disk, a closed pipe)",
+                        "cannot write to stdout: {e}"
+                    )
+                })
         }
     }
 }
 
 pub fn write_file(path: &Path, text: &str) -> miette::Result<()> {
-    std::fs::write(path, text)
-        .into_diagnostic()
-        .wrap_err_with(|| format!("cannot write {}", path.display()))
+    std::fs::write(path, text).map_err(|e| {
+        miette!(
+            code = "strata::io::write",
+            help = "check that its folder exists and may be written, and that the disk has room",
+            "cannot write {}: {e}",
+            path.display()
+        )
+    })
 }
 
 /// `5s`, `500ms`, `2m`, or a bare number of seconds.

@@ -35,7 +35,7 @@ pub fn run(args: Args) -> miette::Result<Outcome> {
         Some(path) => std::fs::write(path, text).map_err(|e| {
             miette::miette!(code = "E0001", "cannot write `{}`: {e}", path.display())
         })?,
-        None => print!("{text}"),
+        None => super::common::write_output(None, &text)?,
     }
     Ok(Outcome::Success)
 }

@@ -46,7 +46,7 @@ pub fn run(args: Args) -> miette::Result<Outcome> {
         return Err(Diagnostics { items: errors }.into_report());
     }
     if stdin && !args.check {
-        print!("{}", changed[0].1);
+        super::common::write_output(None, &changed[0].1)?;
         return Ok(Outcome::Success);
     }
     changed.retain(|(f, out)| *out != f.text);
@@ -74,12 +74,12 @@ fn read_stdin() -> miette::Result<SourceFile> {
 fn check(changed: &[(&SourceFile, String)]) -> miette::Result<Outcome> {
     for (f, out) in changed {
         let diff = similar::TextDiff::from_lines(f.text.as_str(), out.as_str());
-        print!(
-            "{}",
-            diff.unified_diff()
-                .context_radius(3)
-                .header(&format!("a/{}", f.name), &format!("b/{}", f.name))
-        );
+        let diff = diff
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{}", f.name), &format!("b/{}", f.name))
+            .to_string();
+        super::common::write_output(None, &diff)?;
     }
     if changed.is_empty() {
         return Ok(Outcome::Success);

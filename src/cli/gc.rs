@@ -55,7 +55,7 @@ fn collect(args: &Args, url: &str) -> miette::Result<Outcome> {
     }
     let plan = crate::plan::plan(old.into_iter().map(Change::DropTable).collect(), driver);
     let script = driver.emit(&plan, &EmitOptions::default())?;
-    print!("{}", crate::report::sql::render(driver, &script));
+    super::common::write_output(None, &crate::report::sql::render(driver, &script))?;
     if args.dry_run {
         return Ok(Outcome::Success);
     }

@@ -42,7 +42,7 @@ pub fn run(args: Args) -> miette::Result<Outcome> {
                 path.display()
             )
         })?,
-        None => print!("{text}"),
+        None => super::common::write_output(None, &text)?,
     }
     Ok(Outcome::Success)
 }

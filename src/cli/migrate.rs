@@ -207,7 +207,7 @@ fn pending(
 fn hash(a: HashArgs) -> miette::Result<Outcome> {
     let layout = folder::resolve_layout(&a.dir, a.layout, None)?;
     sum::Sum::compute(&a.dir, layout)?.write(&a.dir)?;
-    println!("{}", a.dir.join(sum::FILE).display());
+    super::common::write_output(None, &format!("{}\n", a.dir.join(sum::FILE).display()))?;
     Ok(Outcome::Success)
 }
 
@@ -256,7 +256,7 @@ fn new(given_name: &str, c: &Common) -> miette::Result<Outcome> {
     let mut written = Vec::new();
     for (path, text) in &files.files {
         write_new(path, text)?;
-        println!("{}", path.display());
+        super::common::write_output(None, &format!("{}\n", path.display()))?;
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
         written.push((name.unwrap_or_default(), text.clone()));
     }

@@ -7,6 +7,7 @@
 //! [`ObjectRef`], and the syntax layer maps that to a source location.
 
 mod beside_tables;
+mod case_folding;
 mod foreign_keys;
 mod identifiers;
 mod implicit_sequences;
@@ -106,6 +107,7 @@ pub fn validate(schema: &Schema) -> Vec<Problem> {
     security::grants(schema, &mut out);
     security::dialect(schema, &mut out);
     identifiers::check(schema, &mut out);
+    case_folding::check(schema, &mut out);
     out
 }
 

@@ -274,10 +274,9 @@ pub fn deps(change: &Change, caps: &Capabilities) -> Deps {
         Change::AlterSequence { from, to } => {
             d.provides
                 .push(Obj::Object(DepObject::Sequence(key(&to.name))));
-            // `OWNED BY` names a column: the new owner must exist first,
-            // and the old one must still exist (a sequence still owned
-            // goes with its column or table).
-            d.needs_new.extend(owner(to));
+            // The old owner must still exist (a sequence still owned goes
+            // with its column or table); the new one takes it at the end
+            // of the main phase (the dialect's emitter): no wait for it.
             d.needs_old.extend(owner(from));
         }
         Change::CreateTable(t) => {

@@ -175,14 +175,17 @@ fn read_files(source: &str) -> miette::Result<Vec<(PathBuf, String)>> {
     paths
         .into_iter()
         .map(|p| {
-            let text = std::fs::read_to_string(&p).map_err(|e| {
+            let bytes = std::fs::read(&p).map_err(|e| {
                 miette!(
                     code = "strata::source::read",
                     "cannot read {}: {e}",
                     p.display()
                 )
             })?;
-            Ok((p, text))
+            // Invalid UTF-8 is shown where it is, as in a schema file.
+            let file = crate::syntax::decode(&p.display().to_string(), bytes)
+                .map_err(miette::Report::new)?;
+            Ok((p, file.text))
         })
         .collect()
 }

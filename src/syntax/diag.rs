@@ -172,9 +172,36 @@ fn beyond_column(text: &str, offset: usize, max: usize) -> bool {
     }
 }
 
+/// The most characters of one `quoted` piece of input a message repeats:
+/// a 3 MB word, repeated whole, buried the rest of the diagnostic.
+const MAX_QUOTED_CHARS: usize = 120;
+
+/// The message with every over-long `quoted` piece cut in the middle.
+fn shorten_quoted(message: &str) -> std::borrow::Cow<'_, str> {
+    if message.len() <= MAX_QUOTED_CHARS {
+        return std::borrow::Cow::Borrowed(message);
+    }
+    let mut out = String::with_capacity(MAX_QUOTED_CHARS * 4);
+    for (i, piece) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        let n = piece.chars().count();
+        if i % 2 == 1 && n > MAX_QUOTED_CHARS {
+            let keep = MAX_QUOTED_CHARS / 2;
+            out.extend(piece.chars().take(keep));
+            out.push_str(&format!("…({} characters)…", n - 2 * keep));
+            out.extend(piece.chars().skip(n - keep));
+        } else {
+            out.push_str(piece);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 impl fmt::Display for Diag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
+        f.write_str(&shorten_quoted(&self.message))?;
         if self.too_wide_to_show() {
             if let Some((file, line, col)) = self.location() {
                 write!(f, " (at {file}:{line}:{col}; the line is too long to show)")?;

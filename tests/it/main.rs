@@ -28,6 +28,7 @@ mod gitsrc;
 mod hazard_acks;
 mod hazard_costs;
 mod history;
+mod hostile_inputs;
 mod identifier_length;
 mod inspect_progress;
 mod keep_dropped;

@@ -149,3 +149,104 @@ fn a_statistics_target_out_of_range_or_outside_postgres_is_refused() {
         "{printed}"
     );
 }
+
+/// Which index a table is clustered on (`ALTER TABLE … CLUSTER ON`,
+/// AdventureWorks' primary keys and a materialized view's index) is not
+/// modeled: `inspect` says so, and a plan that keeps the indexes (a
+/// column added) leaves the mark where the server has it.
+#[tokio::test]
+async fn a_clustered_index_is_reported_and_left_alone() {
+    let Some(db) = PgDb::create("pgapp_cluster").await else {
+        return;
+    };
+    exec(
+        &db.url,
+        "CREATE TABLE shifts (id int CONSTRAINT shifts_pk PRIMARY KEY, starts time); \
+         ALTER TABLE shifts CLUSTER ON shifts_pk; \
+         CREATE TABLE notes (id int, at date); CREATE INDEX notes_at ON notes (at); \
+         ALTER TABLE notes CLUSTER ON notes_at; \
+         CREATE MATERIALIZED VIEW early AS SELECT id FROM shifts WHERE starts < '08:00'; \
+         CREATE UNIQUE INDEX early_id ON early (id); CLUSTER early USING early_id;",
+    )
+    .await;
+    let i = inspect(&db.url).await;
+    assert_eq!(
+        i.warnings,
+        [
+            "unmodeled: clustered index early_id on public.early",
+            "unmodeled: clustered index notes_at on public.notes",
+            "unmodeled: clustered index shifts_pk on public.shifts",
+        ],
+    );
+    let printed = syntax::print(&i.schema);
+    let wider = printed.replacen("table notes {", "table notes {\n  by text?", 1);
+    assert_ne!(wider, printed, "{printed}");
+    let m = crate::support::plan_to(&db.url, &wider).await;
+    crate::support::apply(&db.url, &m.up, &Default::default())
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let clustered = crate::support::count(
+        &db.url,
+        "SELECT count(*) FROM pg_index WHERE indisclustered \
+           AND indexrelid IN ('shifts_pk'::regclass, 'notes_at'::regclass, 'early_id'::regclass)",
+    )
+    .await
+    .expect("counts");
+    assert_eq!(clustered, 3);
+}
+
+/// A table renamed to `…_legacy` that keeps its sequence, key and index
+/// names, and a new table made under the old name with a sequence of its
+/// own (philomena's `tag_changes`): the kept sequence changes owner to a
+/// table the plan makes, which the old name's table must first give up
+/// its key and index names to. The new owner takes the sequence at the
+/// end of the plan; before, `OWNED BY` came before the table existed.
+#[test]
+fn a_sequence_given_to_a_table_the_plan_makes() {
+    let current =
+        "CREATE TABLE changes (id serial CONSTRAINT changes_pkey PRIMARY KEY, note text); \
+        CREATE INDEX changes_note_idx ON changes (note);";
+    let desired = "CREATE SEQUENCE changes_id_seq AS integer; \
+        CREATE TABLE changes_legacy (id integer DEFAULT nextval('changes_id_seq') NOT NULL \
+          CONSTRAINT changes_pkey PRIMARY KEY, note text); \
+        ALTER SEQUENCE changes_id_seq OWNED BY changes_legacy.id; \
+        CREATE INDEX changes_note_idx ON changes_legacy (note); \
+        CREATE SEQUENCE changes_id_seq1; \
+        CREATE TABLE changes (id bigint DEFAULT nextval('changes_id_seq1') NOT NULL \
+          CONSTRAINT changes_pkey1 PRIMARY KEY, kind text); \
+        ALTER SEQUENCE changes_id_seq1 OWNED BY changes.id;";
+    judge_both_ways(&[case("sequence_to_a_new_table", current, desired)]);
+}
+
+/// Owners other than the role inspecting (Supabase's `auth` tables,
+/// owned by `supabase_auth_admin`) are not modeled: `inspect` says so,
+/// once per role and kind of object, and says nothing of what the role
+/// inspecting owns.
+#[tokio::test]
+async fn owners_other_than_the_role_inspecting_are_reported() {
+    let Some(db) = PgDb::create("pgapp_owner").await else {
+        return;
+    };
+    exec(
+        &db.url,
+        "DO $$ BEGIN CREATE ROLE pgapp_owner; EXCEPTION WHEN duplicate_object THEN NULL; END $$; \
+         CREATE TABLE users (id serial PRIMARY KEY); CREATE TABLE audits (at date); \
+         CREATE VIEW recent AS SELECT at FROM audits; CREATE TABLE mine (id int); \
+         CREATE TYPE mood AS ENUM ('ok'); CREATE TYPE pair AS (a int, b int); \
+         CREATE FUNCTION one() RETURNS int LANGUAGE sql AS 'SELECT 1'; \
+         ALTER TABLE users OWNER TO pgapp_owner; ALTER TABLE audits OWNER TO pgapp_owner; \
+         ALTER VIEW recent OWNER TO pgapp_owner; ALTER TYPE mood OWNER TO pgapp_owner; \
+         ALTER TYPE pair OWNER TO pgapp_owner; ALTER FUNCTION one() OWNER TO pgapp_owner;",
+    )
+    .await;
+    let mut warnings = inspect(&db.url).await.warnings;
+    warnings.sort();
+    assert_eq!(
+        warnings,
+        [
+            "unmodeled: owner pgapp_owner of 1 function",
+            "unmodeled: owner pgapp_owner of 2 types",
+            "unmodeled: owner pgapp_owner of 4 relations",
+        ],
+    );
+}

@@ -12,6 +12,7 @@ mod events;
 pub mod queries;
 mod routines;
 mod sequences;
+mod written;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -229,6 +230,11 @@ async fn fetch_catalog(pool: &MySqlPool, server: &Server, db: &str) -> miette::R
         fetch(pool, EVENTS, db),
         fetch(pool, PARTITIONS, db),
     )?;
+    let (triggers, routines, events) = futures::join!(
+        written::triggers(pool, db, triggers),
+        written::routines(pool, db, routines),
+        written::events(pool, db, events),
+    );
     Ok(Catalog {
         tables,
         columns,

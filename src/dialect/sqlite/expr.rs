@@ -241,14 +241,18 @@ fn number_end(src: &str, start: usize) -> usize {
 // The canonical form of expressions and bodies, on these tokens.
 
 /// The canonical text of an expression (default, check, generated column,
-/// index part, predicate, trigger WHEN).
-pub fn expr(text: &str) -> String {
+/// index part, predicate, trigger WHEN) whose unqualified names can only
+/// be the columns `resolves` accepts. SQLite reads a double-quoted word
+/// that names no such column as a string literal, so it becomes one here:
+/// folding it like a name would change its value, or make it a column
+/// that does not exist.
+pub fn expr(text: &str, resolves: &dyn Fn(&str) -> bool) -> String {
     let toks = tokenize(text);
     let toks = strip_outer_parens(&toks);
     let mut out = String::new();
     let mut prev: Option<&Token<'_>> = None;
     let mut prev_unary = false;
-    for t in toks {
+    for (i, t) in toks.iter().enumerate() {
         if let Some(p) = prev {
             if space_between(p, t, prev_unary) {
                 out.push(' ');
@@ -262,11 +266,33 @@ pub fn expr(text: &str) -> String {
                         || (p.kind == Kind::Word && is_keyword(p.text) && !is_value_keyword(p.text))
                 }
             };
-        out.push_str(&token_text(t, true));
+        if is_string_in_quotes(toks, i, resolves) {
+            out.push_str(&super::quote::literal(&t.name()));
+        } else {
+            out.push_str(&token_text(t, true));
+        }
         prev = Some(t);
         prev_unary = unary;
     }
     out
+}
+
+/// The canonical text of a column default. SQLite reads a default that is
+/// a lone name (`DEFAULT hello`, `"hello"`, `[hello]`) as that string, and
+/// a `"word"` inside one as a string too: a default names no column.
+pub fn default(text: &str) -> String {
+    let toks = tokenize(text);
+    if let [t] = toks.as_slice() {
+        let bare_name = t.kind == Kind::Word
+            && !is_keyword(t.text)
+            && !["true", "false"]
+                .iter()
+                .any(|k| t.text.eq_ignore_ascii_case(k));
+        if bare_name || t.kind == Kind::Quoted {
+            return super::quote::literal(&t.name());
+        }
+    }
+    expr(text, &|_| false)
 }
 
 fn is_value_keyword(w: &str) -> bool {
@@ -306,6 +332,18 @@ fn token_text(t: &Token<'_>, fold: bool) -> String {
     }
 }
 
+/// A `"word"` standing where SQLite would look for a column, naming none
+/// that `resolves` accepts: SQLite's fallback reads it as a string. A
+/// qualified name part or a function name is never one.
+fn is_string_in_quotes(toks: &[Token<'_>], i: usize, resolves: &dyn Fn(&str) -> bool) -> bool {
+    let t = &toks[i];
+    let qualified = (i > 0 && toks[i - 1].is_op("."))
+        || toks
+            .get(i + 1)
+            .is_some_and(|n| n.is_op(".") || n.is_op("("));
+    t.kind == Kind::Quoted && t.text.starts_with('"') && !qualified && !resolves(&t.name())
+}
+
 /// Drops parentheses that wrap the whole expression, as often as they do.
 fn strip_outer_parens<'a, 'b>(mut toks: &'b [Token<'a>]) -> &'b [Token<'a>] {
     while toks.len() >= 2 && toks[0].is_op("(") && toks[toks.len() - 1].is_op(")") {
@@ -331,19 +369,27 @@ fn strip_outer_parens<'a, 'b>(mut toks: &'b [Token<'a>]) -> &'b [Token<'a>] {
 }
 
 /// The canonical text of a view or trigger body: layout and comments
-/// become single spaces, needless identifier quotes go, the rest stays.
-pub fn body(text: &str) -> String {
+/// become single spaces, needless quotes go from the names `known`
+/// accepts, the rest stays as written. A `"word"` that names nothing
+/// known may be a string to SQLite (its fallback for double quotes): it
+/// keeps its quotes, so that its meaning cannot change.
+pub fn body(text: &str, known: &dyn Fn(&str) -> bool) -> String {
     let toks = tokenize(text);
     let mut end = toks.len();
     while end > 0 && toks[end - 1].is_op(";") {
         end -= 1;
     }
+    let toks = &toks[..end];
     let mut out = String::new();
-    for (i, t) in toks[..end].iter().enumerate() {
+    for (i, t) in toks.iter().enumerate() {
         if i > 0 && t.space_before {
             out.push(' ');
         }
-        out.push_str(&token_text(t, false));
+        if is_string_in_quotes(toks, i, known) {
+            out.push_str(t.text);
+        } else {
+            out.push_str(&token_text(t, false));
+        }
     }
     out
 }
@@ -382,6 +428,30 @@ mod tests {
     fn unterminated_runs_to_end() {
         assert_eq!(texts("a 'open"), vec!["a", "'open"]);
         assert_eq!(texts("a /* open"), vec!["a"]);
+    }
+
+    fn expr(text: &str) -> String {
+        super::expr(text, &|_| true)
+    }
+
+    #[test]
+    fn double_quotes_naming_nothing_are_strings() {
+        let only_a = |n: &str| n.eq_ignore_ascii_case("a");
+        assert_eq!(super::expr("\"A\" <> \"Bad\"", &only_a), "a <> 'Bad'");
+        assert_eq!(
+            super::expr("\"t\".\"B\" = lower(\"x\")", &only_a),
+            "t.b = lower('x')"
+        );
+        assert_eq!(
+            body("INSERT INTO \"Log\" VALUES (\"Hello\");", &|n| n == "Log"),
+            "INSERT INTO Log VALUES (\"Hello\")"
+        );
+        assert_eq!(default("\"It's\""), "'It''s'");
+        assert_eq!(default("Hello"), "'Hello'");
+        assert_eq!(default("[x y]"), "'x y'");
+        for kept in ["true", "NULL", "current_timestamp", "'s'", "-1"] {
+            assert_ne!(default(kept), format!("'{kept}'"), "{kept}");
+        }
     }
 
     #[test]

@@ -355,8 +355,15 @@ fn get(r: &sqlx::sqlite::SqliteRow, i: usize) -> miette::Result<String> {
 }
 
 fn row_error(e: sqlx::Error) -> miette::Report {
+    // SQLite keeps whatever bytes a name or a default was written with.
+    let help = matches!(&e, sqlx::Error::ColumnDecode { .. }).then_some(
+        "a name or a definition in the database is not valid UTF-8, which a schema file \
+         cannot hold: `SELECT hex(name), hex(sql) FROM sqlite_master` shows which; rename or \
+         redefine it",
+    );
     miette::miette!(
         code = "strata::sqlite::introspect",
+        help = help.unwrap_or("the database file may be damaged: `PRAGMA integrity_check` says"),
         "unexpected catalog row: {e}"
     )
 }

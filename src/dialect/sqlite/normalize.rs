@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::expr::{body, expr, tokenize, unquote};
+use super::expr::{body, default, expr, tokenize, unquote};
 use super::quote::ident_if_needed;
 use super::types::type_name;
 use crate::ir::{
@@ -45,11 +45,13 @@ pub fn schema(s: &Schema) -> Schema {
         name_indexes(t, &mut taken);
         t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
     }
+    let names = known_names(s);
+    let known = |n: &str| names.contains(&n.to_ascii_lowercase());
     out.views = s
         .views
         .values()
         .map(|v| {
-            let v = view(v);
+            let v = view(v, &known);
             (v.name.clone(), v)
         })
         .collect();
@@ -57,11 +59,24 @@ pub fn schema(s: &Schema) -> Schema {
         .triggers
         .values()
         .map(|t| {
-            let t = trigger(t);
+            let t = trigger(t, &known);
             ((t.table.clone(), t.name.clone()), t)
         })
         .collect();
     out
+}
+
+/// Every table, view and column name of the schema, lowercased: what a
+/// double-quoted word in a view or trigger body may name.
+fn known_names(s: &Schema) -> BTreeSet<String> {
+    let tables = s
+        .tables
+        .values()
+        .flat_map(|t| std::iter::once(&t.name.name).chain(t.columns.iter().map(|c| &c.name)));
+    tables
+        .chain(s.views.values().map(|v| &v.name.name))
+        .map(|n| n.to_ascii_lowercase())
+        .collect()
 }
 
 /// SQLite's only namespace strata manages is `main`.
@@ -94,6 +109,12 @@ fn table(t: &Table, tables: &BTreeMap<String, &Table>) -> Table {
             }
         }
     }
+    let names: BTreeSet<String> = t
+        .columns
+        .iter()
+        .map(|c| c.name.to_ascii_lowercase())
+        .collect();
+    let is_column = |n: &str| names.contains(&n.to_ascii_lowercase());
     let pk: BTreeSet<String> = t
         .primary_key
         .iter()
@@ -113,7 +134,7 @@ fn table(t: &Table, tables: &BTreeMap<String, &Table>) -> Table {
             && (without_rowid
                 || (rowid_key.as_deref() == Some(c.name.as_str())
                     && type_name(c.ty.as_str()) == "integer"));
-        column(c, never_null);
+        column(c, never_null, &is_column);
         // An `integer` primary key is numbered by SQLite itself: an
         // identity asked for in a portable schema is what it already is.
         let numbered = rowid_key.as_deref() == Some(c.name.as_str())
@@ -124,7 +145,7 @@ fn table(t: &Table, tables: &BTreeMap<String, &Table>) -> Table {
         }
     }
     for ch in &mut t.checks {
-        ch.expr = Expr::new(expr(ch.expr.as_str()));
+        ch.expr = Expr::new(expr(ch.expr.as_str(), &is_column));
     }
     t.checks.sort_by(check_order);
     t.uniques
@@ -157,7 +178,7 @@ fn table(t: &Table, tables: &BTreeMap<String, &Table>) -> Table {
     }
     t.foreign_keys.sort_by(fk_order);
     for i in &mut t.indexes {
-        index(i, &t.columns);
+        index(i, &t.columns, &is_column);
     }
     let mut options = BTreeMap::new();
     for (k, v) in &t.options {
@@ -197,17 +218,17 @@ fn fk_order(a: &ForeignKey, b: &ForeignKey) -> std::cmp::Ordering {
     ))
 }
 
-fn column(c: &mut Column, never_null: bool) {
+fn column(c: &mut Column, never_null: bool, is_column: &dyn Fn(&str) -> bool) {
     c.ty = Type::new(type_name(c.ty.as_str()));
     if never_null {
         c.nullable = false;
     }
     c.default = c.default.as_ref().and_then(|d| {
-        let e = expr(d.as_str());
+        let e = default(d.as_str());
         (!e.eq_ignore_ascii_case("null") && !e.is_empty()).then(|| Expr::new(e))
     });
     if let Some(g) = &mut c.generated {
-        g.expr = Expr::new(expr(g.expr.as_str()));
+        g.expr = Expr::new(expr(g.expr.as_str(), is_column));
         c.default = None;
     }
     c.collation = c
@@ -226,12 +247,13 @@ fn unquote_name(n: &str) -> String {
     }
 }
 
-fn index(i: &mut Index, columns: &[Column]) {
+fn index(i: &mut Index, columns: &[Column], is_column: &dyn Fn(&str) -> bool) {
     for p in &mut i.parts {
         if let IndexKey::Expr(e) = &p.key {
-            let e = expr(e.as_str());
+            let e = expr(e.as_str(), is_column);
             let bare = columns.iter().find(|c| {
-                c.name.eq_ignore_ascii_case(&e) || expr(&super::quote::ident(&c.name)) == e
+                c.name.eq_ignore_ascii_case(&e)
+                    || expr(&super::quote::ident(&c.name), is_column) == e
             });
             p.key = match bare {
                 Some(c) => IndexKey::Column(c.name.clone()),
@@ -254,7 +276,10 @@ fn index(i: &mut Index, columns: &[Column]) {
     {
         i.method = None;
     }
-    i.predicate = i.predicate.as_ref().map(|e| Expr::new(expr(e.as_str())));
+    i.predicate = i
+        .predicate
+        .as_ref()
+        .map(|e| Expr::new(expr(e.as_str(), is_column)));
     i.comment = None;
 }
 
@@ -293,24 +318,24 @@ fn unique_name(base: &str, taken: &BTreeSet<String>) -> String {
         .unwrap_or_else(|| base.to_string())
 }
 
-fn view(v: &View) -> View {
+fn view(v: &View, known: &dyn Fn(&str) -> bool) -> View {
     let mut v = v.clone();
     v.name = name(&v.name);
     v.renamed_from = v.renamed_from.as_ref().map(name);
-    v.body = body(&v.body);
+    v.body = body(&v.body, known);
     v.comment = None;
     v
 }
 
-fn trigger(t: &Trigger) -> Trigger {
+fn trigger(t: &Trigger, known: &dyn Fn(&str) -> bool) -> Trigger {
     let mut t = t.clone();
     t.table = name(&t.table);
     t.timing = words(&t.timing);
     t.events = t.events.iter().map(|e| event(e)).collect();
     // SQLite has row triggers only.
     t.for_each_row = true;
-    t.when = t.when.as_ref().map(|w| Expr::new(expr(w.as_str())));
-    t.body = body(&t.body);
+    t.when = t.when.as_ref().map(|w| Expr::new(expr(w.as_str(), known)));
+    t.body = body(&t.body, known);
     // SQLite stores BEGIN … END; a schema may give the statements alone.
     let starts = tokenize(&t.body)
         .first()
@@ -359,10 +384,16 @@ mod tests {
     #[test]
     fn bodies() {
         assert_eq!(
-            body("select  \"id\",\n  \"Name\" -- c\n from \"users\";"),
+            body(
+                "select  \"id\",\n  \"Name\" -- c\n from \"users\";",
+                &|_| true
+            ),
             "select id, Name from users"
         );
-        assert_eq!(body("BEGIN SELECT 1; END"), "BEGIN SELECT 1; END");
+        assert_eq!(
+            body("BEGIN SELECT 1; END", &|_| true),
+            "BEGIN SELECT 1; END"
+        );
         let t = Trigger {
             name: "t".into(),
             table: Name::new("x"),
@@ -374,7 +405,7 @@ mod tests {
             options: Default::default(),
             comment: None,
         };
-        let n = trigger(&t);
+        let n = trigger(&t, &|_| true);
         assert_eq!(n.body, "BEGIN update x set a = 1; END");
         assert_eq!(n.events, vec!["update of a, b"]);
         assert_eq!((n.timing.as_str(), n.for_each_row), ("after", true));

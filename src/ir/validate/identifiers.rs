@@ -3,6 +3,11 @@
 //! schema says: every plan would find the object missing and make it again
 //! (and two long names can become one). MySQL refuses names over 64
 //! characters. SQLite has no limit.
+//!
+//! E0255: a name the server refuses to create, which only the apply would
+//! find, half way through: an empty name on PostgreSQL and MySQL, on
+//! MySQL a table, view or column name that ends in a space, and on SQLite
+//! a table, view, index or trigger name that begins with `sqlite_`.
 
 use super::Problem;
 use crate::ir::{DialectKind, ObjectRef, Schema};
@@ -15,9 +20,10 @@ pub(super) fn check(schema: &Schema, out: &mut Vec<Problem>) {
             "PostgreSQL cuts a name to its first 63 bytes, so the database would never hold this one",
         ),
         Some(DialectKind::Mysql) => (64, "characters", "MySQL refuses names over 64 characters"),
-        _ => return,
+        _ => (usize::MAX, "", ""),
     };
     for (at, name) in names(schema) {
+        refused(schema, &at, name, out);
         let len = match schema.dialect {
             Some(DialectKind::Mysql) => name.chars().count(),
             _ => name.len(),
@@ -34,6 +40,39 @@ pub(super) fn check(schema: &Schema, out: &mut Vec<Problem>) {
             );
         }
     }
+}
+
+/// E0255, for one name.
+fn refused(schema: &Schema, at: &ObjectRef, name: &str, out: &mut Vec<Problem>) {
+    let mysql = schema.dialect == Some(DialectKind::Mysql);
+    let sqlite = schema.dialect == Some(DialectKind::Sqlite);
+    let sqlite_object = matches!(
+        at,
+        ObjectRef::Table { .. }
+            | ObjectRef::View { .. }
+            | ObjectRef::Index { .. }
+            | ObjectRef::Trigger { .. }
+    );
+    let internal = name
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("sqlite_"));
+    let relation = matches!(
+        at,
+        ObjectRef::Table { .. } | ObjectRef::View { .. } | ObjectRef::Column { .. }
+    );
+    let message = if sqlite && sqlite_object && internal {
+        format!("`{name}`: SQLite keeps names that begin with `sqlite_` for itself")
+    } else if name.is_empty() && !sqlite && schema.dialect.is_some() {
+        "an empty name: the server refuses it".to_string()
+    } else if mysql && relation && name.ends_with(' ') {
+        format!("`{name}` ends in a space: MySQL refuses such table, view and column names")
+    } else {
+        return;
+    };
+    out.push(
+        Problem::new("E0255", at.clone(), message, "this name")
+            .help("rename it: the server would refuse to create it under this name"),
+    );
 }
 
 /// Every name the schema gives an object, with the object.

@@ -4,7 +4,8 @@
 //! 1. `enums`: `ALTER TYPE … ADD VALUE`, committed before anything uses
 //!    the new label;
 //! 2. `main`: everything else, in one transaction (with `OWNED BY` of new
-//!    sequences at its end, once their tables exist);
+//!    sequences, and of kept ones changing owner, at its end, once their
+//!    tables exist);
 //! 3. `concurrent` (online mode): `CREATE/DROP INDEX CONCURRENTLY`, one by
 //!    one outside any transaction;
 //! 4. `validate` (online mode): `VALIDATE CONSTRAINT` of what the main

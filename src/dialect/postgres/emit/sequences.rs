@@ -3,7 +3,7 @@
 
 use super::{opt_literal, sequence_bounds, Ctx};
 use crate::dialect::postgres::quote::{ident, literal, name as qname};
-use crate::ir::{Sequence, SequenceOptions};
+use crate::ir::{Name, Sequence, SequenceOptions};
 
 pub(super) fn sequence_clauses(ty: Option<&str>, o: &SequenceOptions) -> String {
     let mut parts = Vec::new();
@@ -49,17 +49,8 @@ pub(super) fn create_sequence(cx: &mut Ctx<'_>, s: &Sequence) {
         format!("CREATE SEQUENCE {}{sep}{clauses}", qname(&s.name)),
         vec![],
     );
-    if let Some((t, c)) = &s.owned_by {
-        let st = cx.stmt(
-            format!(
-                "ALTER SEQUENCE {} OWNED BY {}.{}",
-                qname(&s.name),
-                qname(t),
-                ident(c)
-            ),
-            vec![],
-        );
-        cx.out.main_tail.push(st);
+    if let Some(owner) = &s.owned_by {
+        owned_at_end(cx, &s.name, owner);
     }
     if let Some(c) = &s.comment {
         cx.push(
@@ -107,11 +98,18 @@ pub(super) fn alter_sequence(cx: &mut Ctx<'_>, from: &Sequence, to: &Sequence) {
     if from.cycle != to.cycle {
         parts.push(if to.cycle { "CYCLE" } else { "NO CYCLE" }.into());
     }
+    // A new owner may be a table or column this plan makes, and the
+    // sequence may be what that table's default reads (a table renamed
+    // to `_legacy` keeping its sequence, a new one made under the old
+    // name): the old owner lets go here, before it can be dropped and
+    // take the sequence along, and the new one takes it at the end.
     if from.owned_by != to.owned_by {
-        parts.push(match &to.owned_by {
-            Some((t, c)) => format!("OWNED BY {}.{}", qname(t), ident(c)),
-            None => "OWNED BY NONE".into(),
-        });
+        if from.owned_by.is_some() {
+            parts.push("OWNED BY NONE".into());
+        }
+        if let Some(owner) = &to.owned_by {
+            owned_at_end(cx, &to.name, owner);
+        }
     }
     if !parts.is_empty() {
         // No type is bigint, as the server makes a sequence by default.
@@ -142,4 +140,19 @@ pub(super) fn alter_sequence(cx: &mut Ctx<'_>, from: &Sequence, to: &Sequence) {
             vec![],
         );
     }
+}
+
+/// `OWNED BY` at the end of the main phase, once every table and column
+/// the plan makes exists.
+fn owned_at_end(cx: &mut Ctx<'_>, sequence: &Name, (table, column): &(Name, String)) {
+    let st = cx.stmt(
+        format!(
+            "ALTER SEQUENCE {} OWNED BY {}.{}",
+            qname(sequence),
+            qname(table),
+            ident(column)
+        ),
+        vec![],
+    );
+    cx.out.main_tail.push(st);
 }
