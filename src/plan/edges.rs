@@ -35,6 +35,11 @@ pub enum Obj {
     /// each partition, before a partition makes one under that name.
     PartitionIndexes(Name),
     ParentIndexes(Name),
+    /// The columns a partitioned table gives its partitions (PostgreSQL):
+    /// a partition detached for good goes before they change, else it
+    /// would keep a column added while it was attached, or lack one
+    /// dropped.
+    PartitionColumns(Name),
 }
 
 #[derive(Debug, Default)]
@@ -533,9 +538,16 @@ fn alter_table(
             TableChange::AttachPartition { parent, .. } => d
                 .needs_new
                 .push(Obj::Object(DepObject::Relation(key(parent)))),
-            TableChange::DetachPartition { parent, .. } => d
-                .needs_old
-                .push(Obj::Object(DepObject::Relation(key(parent)))),
+            TableChange::DetachPartition { parent, .. } => {
+                d.needs_old
+                    .push(Obj::Object(DepObject::Relation(key(parent))));
+                let back = changes.iter().any(|c| {
+                    matches!(c, TableChange::AttachPartition { parent: p, .. } if key(p) == key(parent))
+                });
+                if !back {
+                    d.needs_old.push(Obj::PartitionColumns(key(parent)));
+                }
+            }
             TableChange::AlterColumn {
                 from: a,
                 to: b,
@@ -566,6 +578,17 @@ fn alter_table(
             }
             _ => {}
         }
+    }
+    let columns_change = changes.iter().any(|c| {
+        matches!(
+            c,
+            TableChange::AddColumn(_)
+                | TableChange::DropColumn(_)
+                | TableChange::AlterColumn { .. }
+        )
+    });
+    if columns_change && crate::ir::is_partitioned(from) {
+        d.removes.push(Obj::PartitionColumns(key(&from.name)));
     }
     partition_indexes(d, to, changes);
     if caps.schema_wide_index_names {

@@ -26,6 +26,7 @@ mod positions;
 mod recorded;
 mod recreate;
 pub mod refs;
+mod regrant;
 mod remade_functions;
 mod target;
 
@@ -201,6 +202,8 @@ pub fn directions(
     recreate::recreate_dependents(&mut back, to, from, target);
     remade_functions::around_remade_functions(&mut forward, from, to);
     remade_functions::around_remade_functions(&mut back, to, from);
+    regrant::regrant_created(&mut forward, from, to);
+    regrant::regrant_created(&mut back, to, from);
     (forward, back)
 }
 

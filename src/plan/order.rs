@@ -32,6 +32,7 @@ pub fn order(changes: Vec<Change>, caps: &Capabilities, recorded: Recorded) -> V
         changes: changes.into_iter().map(Some).collect(),
         extra: Vec::new(),
     };
+    split_partition_moves(&mut work);
     if !caps.lazy_foreign_keys {
         // Each round detaches the foreign keys of one layer of cycles; real
         // schemas settle in one, the bound only guards against surprises.
@@ -316,10 +317,15 @@ fn detach(work: &mut Work, cycle: &BTreeSet<usize>, caps: &Capabilities) -> bool
                         _ => None,
                     })
                     .collect();
+                // A partition's keys dropped after its detach are what its
+                // parent's made on it: they cannot go while it is attached.
+                let detaches = changes
+                    .iter()
+                    .any(|c| matches!(c, TableChange::DetachPartition { .. }));
                 let drops: Vec<ForeignKey> = changes
                     .iter()
                     .filter_map(|c| match c {
-                        TableChange::DropForeignKey(f) if in_cycle(&from.name, f) => {
+                        TableChange::DropForeignKey(f) if !detaches && in_cycle(&from.name, f) => {
                             Some(f.clone())
                         }
                         _ => None,
@@ -398,6 +404,53 @@ fn move_keys(work: &mut Work, id: usize, from: Table, to: Table, fks: Vec<Foreig
         Keys::Added => (id, new),
         Keys::Dropped => (new, id),
     });
+}
+
+/// A partition that moves to another parent is detached in one step and
+/// attached in a second after it: the old parent may have to go before
+/// the new one can come (an index name both use), and dropping the old
+/// parent while the table is still its partition would drop the table.
+fn split_partition_moves(work: &mut Work) {
+    for id in 0..work.changes.len() {
+        let Some(Change::AlterTable { from, to, changes }) = &work.changes[id] else {
+            continue;
+        };
+        let parent_of = |c: &TableChange| match c {
+            TableChange::DetachPartition { parent, .. } => Some((false, key(parent))),
+            TableChange::AttachPartition { parent, .. } => Some((true, key(parent))),
+            _ => None,
+        };
+        let parents: Vec<(bool, Name)> = changes.iter().filter_map(parent_of).collect();
+        let [(false, old), (true, new)] = parents.as_slice() else {
+            continue;
+        };
+        if old == new {
+            continue;
+        }
+        let mid = Table {
+            partition: None,
+            ..to.clone()
+        };
+        let (attach, rest): (Vec<TableChange>, Vec<TableChange>) = changes
+            .iter()
+            .cloned()
+            .partition(|c| matches!(c, TableChange::AttachPartition { .. }));
+        let (from, to) = (from.clone(), to.clone());
+        work.changes[id] = Some(Change::AlterTable {
+            from,
+            to: mid.clone(),
+            changes: rest,
+        });
+        let second = push(
+            work,
+            Change::AlterTable {
+                from: mid,
+                to,
+                changes: attach,
+            },
+        );
+        work.extra.push((id, second));
+    }
 }
 
 fn push(work: &mut Work, change: Change) -> usize {

@@ -41,61 +41,6 @@ pub fn recreate_dependents(
     {}
     recreate_triggers(changes, from, to, caps, &mut seen);
     recreate_policies(changes, from, to, &mut seen);
-    regrant_views(changes, from, to);
-}
-
-/// `DROP VIEW` takes the view's privileges with it: a view made anew
-/// (dropped and created under one name) gets again those the schema
-/// keeps and those it does not manage (grants to roles it never names,
-/// which stay as they are). A grant another change adds, alters or
-/// revokes is left to that change.
-fn regrant_views(changes: &mut Vec<Change>, from: &Schema, to: &Schema) {
-    let mut dropped = BTreeSet::new();
-    let mut remade = BTreeSet::new();
-    for c in changes.iter() {
-        match c {
-            Change::DropView(v) => {
-                dropped.insert(key(&v.name));
-            }
-            Change::CreateView(v) if dropped.contains(&key(&v.name)) => {
-                remade.insert(key(&v.name));
-            }
-            Change::ReplaceView { from: f, to: t } if key(&f.name) == key(&t.name) => {
-                remade.insert(key(&t.name));
-            }
-            _ => {}
-        }
-    }
-    if remade.is_empty() {
-        return;
-    }
-    let changed: BTreeSet<crate::ir::GrantKey> = changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::Grant(g) | Change::Revoke(g) | Change::AlterGrant { to: g, .. } => {
-                Some(g.key())
-            }
-            _ => None,
-        })
-        .collect();
-    let managed = to.grantees();
-    let unmanaged = from
-        .grants
-        .values()
-        .filter(|g| !managed.contains(g.grantee.as_str()) && !to.revokes(&g.on, &g.grantee));
-    let on_remade = |g: &&crate::ir::Grant| match &g.on {
-        crate::ir::GrantOn::View(n) | crate::ir::GrantOn::Column(n, _) => remade.contains(&key(n)),
-        _ => false,
-    };
-    let again: Vec<Change> = to
-        .grants
-        .values()
-        .chain(unmanaged)
-        .filter(on_remade)
-        .filter(|g| !changed.contains(&g.key()))
-        .map(|g| Change::Grant(g.clone()))
-        .collect();
-    changes.extend(again);
 }
 
 /// What the changes break, and what they already drop or create

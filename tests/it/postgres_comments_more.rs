@@ -282,6 +282,10 @@ const UNMODELED: &[(&str, &str)] = &[
     // Any other sequence's persistence is modeled (`unlogged`).
     ("sequence persistence", "CREATE UNLOGGED TABLE ident (id int GENERATED ALWAYS AS IDENTITY); \
        ALTER SEQUENCE ident_id_seq SET LOGGED"),
+    ("partition column NOT NULL", "CREATE TABLE parted (k int, a int, b int DEFAULT 1) PARTITION BY LIST (k); \
+       CREATE TABLE parted_1 PARTITION OF parted (a NOT NULL) FOR VALUES IN (1); \
+       CREATE TABLE parted_2 PARTITION OF parted (PRIMARY KEY (k, a)) FOR VALUES IN (2)"),
+    ("partition column default", "CREATE TABLE parted_3 PARTITION OF parted (b DEFAULT 7) FOR VALUES IN (3)"),
     ("foreign data wrapper", "CREATE FOREIGN DATA WRAPPER fdw"),
     ("foreign server", "CREATE SERVER srv FOREIGN DATA WRAPPER fdw"),
     ("foreign table", "CREATE FOREIGN TABLE ft (a int) SERVER srv"),

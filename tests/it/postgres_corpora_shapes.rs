@@ -129,3 +129,145 @@ fn a_trigger_keeps_its_transition_tables() {
         case("transition_tables_changed", &only_new, &both),
     ]);
 }
+
+/// `DROP` takes an object's privileges along. A table made anew because
+/// its partitioning changes gets its grants back (the schema's, which
+/// the diff sees unchanged), and the rollback of a dropped table, view,
+/// sequence or schema makes it again with every grant it had, those to
+/// a role the schema never names too (pg-schema-diff `privilege/Drop
+/// table with privileges`).
+#[test]
+fn an_object_made_anew_or_made_back_gets_its_grants_again() {
+    let role = "DO $$BEGIN CREATE ROLE corpora_auditor; \
+        EXCEPTION WHEN duplicate_object THEN NULL; END$$;";
+    let kept = format!("{role} CREATE TABLE kept (id int);");
+    let ledger = format!(
+        "{kept} CREATE TABLE ledger (id serial, amount numeric); \
+         GRANT SELECT ON ledger TO corpora_auditor; \
+         GRANT USAGE ON SEQUENCE ledger_id_seq TO corpora_auditor;"
+    );
+    let books = format!(
+        "{kept} CREATE SCHEMA books; GRANT USAGE ON SCHEMA books TO corpora_auditor; \
+         CREATE TABLE books.pages (n int); GRANT UPDATE (n) ON books.pages TO corpora_auditor; \
+         CREATE VIEW books.numbers AS SELECT n FROM books.pages; \
+         GRANT SELECT ON books.numbers TO corpora_auditor; \
+         CREATE SEQUENCE books.serials; GRANT USAGE ON SEQUENCE books.serials TO corpora_auditor;"
+    );
+    let plain = format!(
+        "{role} CREATE TABLE readings (id int NOT NULL, day date NOT NULL); \
+         GRANT SELECT, INSERT ON readings TO corpora_auditor;"
+    );
+    let partitioned = format!(
+        "{role} CREATE TABLE readings (id int NOT NULL, day date NOT NULL) PARTITION BY RANGE (day); \
+         CREATE TABLE readings_2026 PARTITION OF readings \
+           FOR VALUES FROM ('2026-01-01') TO ('2027-01-01'); \
+         GRANT SELECT, INSERT ON readings TO corpora_auditor;"
+    );
+    judge_both_ways(&[
+        case("dropped_table_and_its_sequence_with_grants", &ledger, &kept),
+        case(
+            "dropped_schema_view_sequence_column_with_grants",
+            &books,
+            &kept,
+        ),
+        case(
+            "table_made_anew_as_partitioned_keeps_its_grants",
+            &plain,
+            &partitioned,
+        ),
+    ]);
+}
+
+/// Two partitioned tables whose foreign keys reference each other are
+/// dropped and their partitions kept as plain tables: the cycle's keys
+/// are dropped first, which takes their clones off the partitions while
+/// still attached, so after the detach there is no clone left to drop
+/// (pg-schema-diff `partitioned_table/Partitioned to unpartitioned and
+/// child tables still exist`).
+#[test]
+fn clones_gone_with_their_parents_keys_before_a_detach_are_not_dropped_again() {
+    let parents = "CREATE TABLE a (k int, v text) PARTITION BY LIST (k); \
+        CREATE UNIQUE INDEX a_k ON a (k); CREATE TABLE a_1 PARTITION OF a FOR VALUES IN (1); \
+        CREATE TABLE b (k int, w text) PARTITION BY LIST (k); \
+        CREATE UNIQUE INDEX b_k ON b (k); CREATE TABLE b_1 PARTITION OF b FOR VALUES IN (1); \
+        ALTER TABLE a ADD CONSTRAINT a_b FOREIGN KEY (k) REFERENCES b (k); \
+        ALTER TABLE b ADD CONSTRAINT b_a FOREIGN KEY (k) REFERENCES a (k);";
+    let plain = "CREATE TABLE a_1 (k int, v text); CREATE TABLE b_1 (k int, w text);";
+    let keyed = "CREATE TABLE a_1 (k int, v text); CREATE TABLE b_1 (k int UNIQUE, w text); \
+        ALTER TABLE a_1 ADD CONSTRAINT a_1_b FOREIGN KEY (k) REFERENCES b_1 (k);";
+    judge_both_ways(&[
+        case("cycle_of_parents_dropped_partitions_kept", parents, plain),
+        case(
+            "cycle_of_parents_dropped_partitions_keep_keys",
+            parents,
+            keyed,
+        ),
+    ]);
+}
+
+/// A partition detached for good while its parent gains or loses a
+/// column: the detach comes first, so the table keeps the columns it had
+/// (a column the parent added while it was attached would stay on it);
+/// the rollback attaches it once the parent is back in its old shape
+/// (migra `partitioning`).
+#[test]
+fn a_partition_detaches_before_its_parents_columns_change() {
+    let parent = |extra: &str| {
+        format!(
+            "CREATE TABLE readings (site int NOT NULL, day date NOT NULL, amount int{extra}) \
+             PARTITION BY RANGE (day); \
+             CREATE TABLE readings_2025 PARTITION OF readings \
+               FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');"
+        )
+    };
+    let attached = |extra: &str| {
+        format!(
+            "{} CREATE TABLE readings_2026 PARTITION OF readings \
+               FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');",
+            parent(extra)
+        )
+    };
+    let detached = |extra: &str, own: &str| {
+        format!(
+            "{} CREATE TABLE readings_2026 (site int NOT NULL, day date NOT NULL, amount int{own});",
+            parent(extra)
+        )
+    };
+    judge_both_ways(&[
+        case(
+            "detached_while_the_parent_adds_a_column",
+            &attached(""),
+            &detached(", note text", ""),
+        ),
+        case(
+            "detached_while_the_parent_drops_a_column",
+            &attached(", note text"),
+            &detached("", ", note text"),
+        ),
+    ]);
+}
+
+/// A partitioned table made anew under another name keeps its
+/// partitions, and the new one takes the old one's index name: each
+/// partition is detached before the old parent goes (dropping it would
+/// drop them) and attached once the new one stands, which itself waits
+/// for the old one's index name (pg-schema-diff `partitioned_table/
+/// Re-creating base table causes partitions to be re-created`).
+#[test]
+fn partitions_moving_to_a_parent_of_another_name_are_detached_before_the_old_one_goes() {
+    let with = |parent: &str| {
+        format!(
+            "CREATE TABLE refd (k int PRIMARY KEY); \
+             CREATE TABLE {parent} (k int, v text) PARTITION BY LIST (k); \
+             CREATE UNIQUE INDEX by_k ON {parent} (k); \
+             ALTER TABLE {parent} ADD CONSTRAINT to_refd FOREIGN KEY (k) REFERENCES refd; \
+             CREATE TABLE part_1 PARTITION OF {parent} FOR VALUES IN (1); \
+             CREATE TABLE part_2 PARTITION OF {parent} FOR VALUES IN (2);"
+        )
+    };
+    judge_both_ways(&[case(
+        "partitions_move_to_a_parent_of_another_name",
+        &with("items"),
+        &with("items_new"),
+    )]);
+}

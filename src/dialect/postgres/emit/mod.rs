@@ -275,13 +275,20 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
         Change::AlterTable { from, changes, .. } => {
             let mut current = from.name.clone();
             let mut partition = matches!(from.partition, Some(Partitioning::Of { .. }));
+            let mut detached = false;
             for tc in changes {
+                if detached && table::drop_after_detach(cx, &current, tc) {
+                    continue;
+                }
                 table::table_change(cx, &mut current, tc)?;
                 if let Some((name, comment)) = table::added_comment(tc) {
                     table::constraint_comment(cx, &current, name, Some(comment));
                 }
                 match tc {
-                    TableChange::DetachPartition { .. } => partition = false,
+                    TableChange::DetachPartition { .. } => {
+                        partition = false;
+                        detached = true;
+                    }
                     TableChange::AttachPartition { .. } => partition = true,
                     // The schema lists no column of a partition, so no
                     // column change takes off the NOT NULL a dropped key

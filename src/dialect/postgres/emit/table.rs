@@ -584,6 +584,33 @@ fn drop_constraint(cx: &mut Ctx<'_>, table: &Name, name: &str, hz: Vec<Hazard>) 
     );
 }
 
+/// After `DETACH PARTITION` the foreign keys and indexes the parent's
+/// made on the table are the table's own, unless the plan dropped the
+/// parent's earlier (alone, or with the parent's table): that drop took
+/// them along while the table was still attached. A drop of one of them
+/// is written so that either way ends with it gone. Returns whether `tc`
+/// was such a drop.
+pub(super) fn drop_after_detach(cx: &mut Ctx<'_>, table: &Name, tc: &TableChange) -> bool {
+    let sql = match tc {
+        TableChange::DropForeignKey(f) if f.attached_to.is_none() => format!(
+            "ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
+            qname(table),
+            ident(f.name.as_deref().unwrap_or_default())
+        ),
+        TableChange::DropIndex(ix) if ix.attached_to.is_none() && !cx.online => format!(
+            "DROP INDEX IF EXISTS {}",
+            qname(&index_name(table, ix.name.as_deref().unwrap_or_default()))
+        ),
+        _ => return false,
+    };
+    let hz = match tc {
+        TableChange::DropIndex(_) => hazards::drop_index(table, cx.online),
+        _ => vec![],
+    };
+    cx.push(sql, hz);
+    true
+}
+
 /// Online, the index is built concurrently (its comment follows in the
 /// validate phase).
 fn add_index(cx: &mut Ctx<'_>, table: &Name, ix: &Index) {

@@ -466,6 +466,29 @@ pub const UNMODELED: &str = concat!(
      JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE c.relkind IN ('i', 'I') AND a.attstattarget > 0 AND",
     ns_filter!(),
+    // A partition's columns are its parent's: its own NOT NULL (where
+    // the parent's column is nullable and no primary key of its own sets
+    // it) and its own default are not modeled.
+    "UNION ALL \
+     SELECT 'partition column NOT NULL', n.nspname || '.' || c.relname || '.' || a.attname \
+     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_inherits i ON i.inhrelid = c.oid \
+     JOIN pg_attribute pa ON pa.attrelid = i.inhparent AND pa.attname = a.attname \
+     WHERE c.relispartition AND a.attnum > 0 AND NOT a.attisdropped \
+       AND a.attnotnull AND NOT pa.attnotnull \
+       AND NOT EXISTS (SELECT FROM pg_constraint k WHERE k.conrelid = c.oid \
+         AND k.contype = 'p' AND a.attnum = ANY (k.conkey)) AND",
+    ns_filter!(),
+    "UNION ALL \
+     SELECT 'partition column default', n.nspname || '.' || c.relname || '.' || a.attname \
+     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_inherits i ON i.inhrelid = c.oid \
+     JOIN pg_attribute pa ON pa.attrelid = i.inhparent AND pa.attname = a.attname \
+     LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum \
+     LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum \
+     WHERE c.relispartition AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' \
+       AND pg_get_expr(d.adbin, d.adrelid) IS DISTINCT FROM pg_get_expr(pd.adbin, pd.adrelid) AND",
+    ns_filter!(),
     // Owners other than the role inspecting are not modeled (a
     // namespace's are): what strata makes anew belongs to the role
     // applying. One warning per role and kind of object, not per object.

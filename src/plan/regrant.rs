@@ -1,0 +1,91 @@
+//! Privileges that go with a dropped object and must come back with it.
+//!
+//! `DROP` takes an object's privileges along, and the diff only speaks of
+//! grants whose (object, grantee, privilege) changes. So a relation,
+//! sequence or schema that a list of changes creates (new, made anew, or
+//! made back by a rollback) would come without the grants the schema
+//! keeps unchanged on it and without those it does not manage (grants to
+//! roles it never names, which stay as they are): the rollback of a
+//! dropped table would lose them silently.
+
+use std::collections::BTreeSet;
+
+use super::refs::key;
+use crate::diff::Change;
+use crate::ir::{implicit, GrantKey, GrantOn, Schema};
+
+/// Adds a grant for every privilege `to` holds on an object the changes
+/// create, and for every one `from` holds there to a role `to` does not
+/// manage, unless a change of its own already grants, alters or revokes
+/// it.
+pub fn regrant_created(changes: &mut Vec<Change>, from: &Schema, to: &Schema) {
+    let made = created(changes);
+    if made.is_empty() {
+        return;
+    }
+    let mut handled: BTreeSet<GrantKey> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Grant(g) | Change::Revoke(g) | Change::AlterGrant { to: g, .. } => {
+                Some(g.key())
+            }
+            _ => None,
+        })
+        .collect();
+    let managed = to.grantees();
+    let unmanaged = from
+        .grants
+        .values()
+        .filter(|g| !managed.contains(g.grantee.as_str()) && !to.revokes(&g.on, &g.grantee));
+    let again: Vec<Change> = to
+        .grants
+        .values()
+        .chain(unmanaged)
+        .filter(|g| made.contains(&object(&g.on)))
+        .filter(|g| handled.insert(g.key()))
+        .map(|g| Change::Grant(g.clone()))
+        .collect();
+    changes.extend(again);
+}
+
+/// The objects a grant can be on that the changes create, as [`object`]
+/// names them; a table brings the sequences its serial and identity
+/// columns make.
+fn created(changes: &[Change]) -> BTreeSet<GrantOn> {
+    let mut made = BTreeSet::new();
+    for c in changes {
+        match c {
+            Change::CreateTable(t) => {
+                made.insert(GrantOn::Table(key(&t.name)));
+                for s in implicit::implicit_sequences(t) {
+                    made.insert(GrantOn::Sequence(key(&s)));
+                }
+            }
+            Change::CreateView(v) => {
+                made.insert(GrantOn::Table(key(&v.name)));
+            }
+            Change::ReplaceView { from: f, to: t } if key(&f.name) == key(&t.name) => {
+                made.insert(GrantOn::Table(key(&t.name)));
+            }
+            Change::CreateSequence(s) => {
+                made.insert(GrantOn::Sequence(key(&s.name)));
+            }
+            Change::CreateNamespace(n) => {
+                made.insert(GrantOn::Schema(n.name.to_lowercase()));
+            }
+            _ => {}
+        }
+    }
+    made
+}
+
+/// The object a grant is on, under the names the planner compares: a
+/// column's is its relation's, and a view is a relation like a table
+/// (a table's name may pass to a view).
+fn object(on: &GrantOn) -> GrantOn {
+    match on {
+        GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Column(n, _) => GrantOn::Table(key(n)),
+        GrantOn::Sequence(n) => GrantOn::Sequence(key(n)),
+        GrantOn::Schema(n) => GrantOn::Schema(n.to_lowercase()),
+    }
+}
