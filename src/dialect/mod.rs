@@ -18,6 +18,7 @@ pub mod driver;
 pub mod keep;
 pub mod mysql;
 pub mod postgres;
+pub mod readers;
 pub mod sqlite;
 pub mod statements;
 pub(crate) mod tls;

@@ -141,10 +141,11 @@ pub async fn load_pair_with(
         }
     } else {
         // Both sides are read at once (their catalog queries overlap):
-        // diffing two databases then costs about one introspection.
+        // diffing two databases then costs about one introspection. They
+        // share the cores of this machine where their servers run on it.
         let (a, b) = tokio::join!(
-            load_with(from, namespaces, &setup),
-            load_with(to, namespaces, &setup)
+            crate::dialect::readers::alongside(2, load_with(from, namespaces, &setup)),
+            crate::dialect::readers::alongside(2, load_with(to, namespaces, &setup))
         );
         (a?, b?)
     };

@@ -53,7 +53,7 @@ pub async fn introspect(url: &str, namespaces: &[String]) -> miette::Result<Intr
         }
     };
     let pool = PgPoolOptions::new()
-        .max_connections(4)
+        .max_connections(crate::dialect::readers::connections(options.get_host()))
         // The server's JIT compiles `CONSTRAINTS` (its cost estimate passes
         // `jit_above_cost` at a few thousand tables) for more time than the
         // query then saves: about a sixth of that query's server time.

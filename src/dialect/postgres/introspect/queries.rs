@@ -948,7 +948,8 @@ pub const STATISTICS_BEFORE_14: &str = statistics!("'{}'::text[]");
 /// exists, so introspection runs it only there. A table's are modeled; a
 /// materialized view's are reported unmodeled, and so is a column a table
 /// only inherits (not read: it is its parent's) compressed otherwise than
-/// a parent's.
+/// a parent's. Only such columns can qualify (an inherited one has
+/// `attinhcount > 0`): the server drops the rest before any join.
 pub const COLUMN_COMPRESSION: &str = concat!(
     "SELECT a.attrelid::int8 AS table_oid, a.attname::text AS column, \
        a.attcompression::text AS compression, c.relkind::text AS kind, \
@@ -958,6 +959,7 @@ pub const COLUMN_COMPRESSION: &str = concat!(
      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
      JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm') \
+       AND (a.attcompression <> '' OR a.attinhcount > 0) \
        AND CASE WHEN c.relkind <> 'm' \
                  AND NOT CASE WHEN c.relispartition THEN a.attinhcount = 0 ELSE a.attislocal END \
             THEN EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_attribute pa \
