@@ -6,6 +6,12 @@ use crate::cli_errors::strata;
 use crate::support::{count, ddl, exec, rt, MyDb, SqliteDb};
 
 /// `strata inspect` of `url` into `dir/name`, and the path written.
+/// The stderr of `cmd`, which must exit 1.
+fn failure(cmd: &mut assert_cmd::Command) -> String {
+    let out = cmd.assert().code(1);
+    String::from_utf8_lossy(&out.get_output().stderr).to_string()
+}
+
 fn inspect_to(url: &str, dir: &std::path::Path, name: &str) -> String {
     let out = dir.join(name).display().to_string();
     strata()
@@ -88,11 +94,7 @@ fn a_huge_bad_word_is_not_repeated_whole() {
         format!("dialect sqlite\ntable t {{ a text {word} }}\n"),
     )
     .expect("write");
-    let out = strata()
-        .args(["check", &file.display().to_string()])
-        .assert()
-        .code(1);
-    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let err = failure(strata().args(["check", &file.display().to_string()]));
     assert!(
         err.contains("E0109") && err.contains("huge.strata:2:18"),
         "{err}"
@@ -202,18 +204,17 @@ fn sqlite_names_that_are_one_to_the_server_are_refused() {
         let file = dir.path().join(format!("{name}.strata"));
         std::fs::write(&file, format!("dialect sqlite\n{text}\n")).expect("write");
         let db = SqliteDb::create();
-        let out = strata()
-            .args([
-                "apply",
-                "--url",
-                &db.url,
-                "--to",
-                &file.display().to_string(),
-            ])
-            .arg("--auto-approve")
-            .assert()
-            .code(1);
-        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        let err = failure(
+            strata()
+                .args([
+                    "apply",
+                    "--url",
+                    &db.url,
+                    "--to",
+                    &file.display().to_string(),
+                ])
+                .arg("--auto-approve"),
+        );
         assert!(err.contains("E0254"), "{name}: {err}");
         assert!(!db.path.exists(), "{name}: nothing is created");
     }
@@ -226,11 +227,8 @@ fn sql_files_that_are_not_utf8_say_where() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let file = dir.path().join("bad.sql");
     std::fs::write(&file, b"CREATE TABLE t (a text);\n-- \xff\n").expect("write");
-    let out = strata()
-        .args(["import", &file.display().to_string(), "--dialect", "sqlite"])
-        .assert()
-        .code(1);
-    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let err =
+        failure(strata().args(["import", &file.display().to_string(), "--dialect", "sqlite"]));
     assert!(
         err.contains("E0101") && err.contains("bad.sql:2:4"),
         "{err}"
@@ -281,17 +279,13 @@ fn an_output_that_cannot_be_written_says_what_to_check() {
     .expect("set up");
     let dir = tempfile::tempdir().expect("temporary directory");
     let out = dir.path().join("missing").join("x.strata");
-    let a = strata()
-        .args([
-            "inspect",
-            "--url",
-            &db.url,
-            "-o",
-            &out.display().to_string(),
-        ])
-        .assert()
-        .code(1);
-    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    let err = failure(strata().args([
+        "inspect",
+        "--url",
+        &db.url,
+        "-o",
+        &out.display().to_string(),
+    ]));
     assert!(err.contains("strata::io::write"), "{err}");
     assert!(err.contains("check that its folder exists"), "{err}");
 }
@@ -317,11 +311,7 @@ fn a_sqlite_name_that_is_not_utf8_is_refused_with_a_hint() {
         .expect("write");
     drop(stdin);
     assert!(client.wait().expect("sqlite3").success(), "set up");
-    let a = strata()
-        .args(["inspect", "--url", &db.url])
-        .assert()
-        .code(1);
-    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    let err = failure(strata().args(["inspect", "--url", &db.url]));
     assert!(err.contains("strata::sqlite::introspect"), "{err}");
     assert!(err.contains("not valid UTF-8"), "{err}");
 }

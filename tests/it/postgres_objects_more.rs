@@ -195,6 +195,13 @@ fn statistics_alter_in_place_and_are_refused_elsewhere() {
     }
 }
 
+/// Statistics objects on columns alone, one with a target and comment.
+const STATS_ON_COLUMNS: &str = "CREATE TABLE t (a int, b int, c text);
+    CREATE STATISTICS s_ab (dependencies) ON b, a FROM t;
+    CREATE STATISTICS s_all ON a, b, c FROM t;
+    ALTER STATISTICS s_all SET STATISTICS 250;
+    COMMENT ON STATISTICS s_all IS 'all three';";
+
 /// Hand-written DDL: statistics of each shape are read without a warning,
 /// printed, and an empty database built from the printed file has the
 /// same catalog.
@@ -205,13 +212,11 @@ async fn hand_written_statistics_round_trip() {
     };
     exec(
         &db.url,
-        "CREATE TABLE t (a int, b int, c text);
-         CREATE STATISTICS s_ab (dependencies) ON b, a FROM t;
-         CREATE STATISTICS s_all ON a, b, c FROM t;
-         ALTER STATISTICS s_all SET STATISTICS 250;
-         COMMENT ON STATISTICS s_all IS 'all three';
-         CREATE STATISTICS s_expr ON (lower(c)) FROM t;
-         CREATE STATISTICS s_mixed (ndistinct, mcv) ON a, (b + 1) FROM t;",
+        &format!(
+            "{STATS_ON_COLUMNS}
+             CREATE STATISTICS s_expr ON (lower(c)) FROM t;
+             CREATE STATISTICS s_mixed (ndistinct, mcv) ON a, (b + 1) FROM t;"
+        ),
     )
     .await;
     let i = inspect(&db.url).await;
@@ -239,15 +244,7 @@ async fn statistics_query_before_14_reads_what_the_current_one_does() {
     let Some(db) = PgDb::create("pgomore_stx14").await else {
         return;
     };
-    exec(
-        &db.url,
-        "CREATE TABLE t (a int, b int, c text);
-         CREATE STATISTICS s_ab (dependencies) ON b, a FROM t;
-         CREATE STATISTICS s_all ON a, b, c FROM t;
-         ALTER STATISTICS s_all SET STATISTICS 250;
-         COMMENT ON STATISTICS s_all IS 'all three';",
-    )
-    .await;
+    exec(&db.url, STATS_ON_COLUMNS).await;
     let current = statistics_rows(&db.url, STATISTICS).await;
     let before = statistics_rows(&db.url, STATISTICS_BEFORE_14).await;
     assert_eq!(
