@@ -58,9 +58,9 @@ pub async fn introspect(url: &str, namespaces: &[String]) -> miette::Result<Intr
         // `jit_above_cost` at a few thousand tables) for more time than the
         // query then saves: about a sixth of that query's server time.
         // Parallel workers: seven of the queries would start them at a few
-        // thousand tables, and with four queries already running at once
-        // (eight for `diff`) they only add their start-up and the hash
-        // tables each builds again: 15 % more server CPU in all.
+        // thousand tables, and with the queries already running side by
+        // side (`readers::connections`) they only add their start-up and
+        // the hash tables each builds again: 15 % more server CPU in all.
         .after_connect(|conn, _| {
             Box::pin(async move {
                 sqlx::Executor::execute(
@@ -124,10 +124,11 @@ async fn read(
                 .map_err(query_failed)
         }
     };
-    // Every query at once, the slowest first: the pool runs four at a
-    // time and the short ones fill in around the long ones (in batches,
-    // each batch waited for its slowest query; `DEPENDS`, as slow as
-    // `INDEXES`, ran alone after all the others, and the IR build after it).
+    // Every query at once, the slowest first: the pool runs as many at a
+    // time as it has connections, and the short ones fill in around the
+    // long ones (in batches, each batch waited for its slowest query;
+    // `DEPENDS`, as slow as `INDEXES`, ran alone after all the others, and
+    // the IR build after it).
     let (
         ((constraints, indexes), depends, columns, views, tables, grants),
         (functions, namespaces_r, extensions, enums, sequences, triggers),
