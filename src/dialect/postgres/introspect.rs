@@ -172,12 +172,11 @@ async fn read(
                 q(VIEW_COLUMN_COMMENTS),
                 q(statistics_query(version)),
                 async {
-                    // `attcompression` is PostgreSQL 14's. A server that
-                    // did not say its version is taken for a current one:
-                    // a silent skip would lose what it holds.
-                    match version {
-                        Some(v) if v < 140_000 => Ok(Vec::new()),
-                        _ => q(COLUMN_COMPRESSION).await,
+                    // `attcompression` is PostgreSQL 14's.
+                    if before_14(version) {
+                        Ok(Vec::new())
+                    } else {
+                        q(COLUMN_COMPRESSION).await
                     }
                 },
             )
@@ -218,12 +217,21 @@ async fn read(
     built.map_err(unexpected_row)
 }
 
+/// Whether the server said it is older than PostgreSQL 14, whose catalog
+/// columns and functions two queries read. A server that did not say its
+/// version is taken for a current one: a silent skip would lose what it
+/// holds.
+fn before_14(version: Option<u32>) -> bool {
+    version.is_some_and(|v| v < 140_000)
+}
+
 /// Statistics objects have expressions from PostgreSQL 14, and the query
 /// that reads them calls a function older servers do not have.
 fn statistics_query(version: Option<u32>) -> &'static str {
-    match version {
-        Some(v) if v < 140_000 => STATISTICS_BEFORE_14,
-        _ => STATISTICS,
+    if before_14(version) {
+        STATISTICS_BEFORE_14
+    } else {
+        STATISTICS
     }
 }
 
