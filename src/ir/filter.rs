@@ -184,26 +184,29 @@ impl Pattern {
 /// `*` any run of characters, `?` one character; ASCII case is ignored
 /// (MySQL on some systems and Liquibase on others fold table names).
 fn glob_match(glob: &str, text: &str) -> bool {
-    let g: Vec<char> = glob.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let t: Vec<char> = text.chars().map(|c| c.to_ascii_lowercase()).collect();
+    // Walked by byte offset, one character at a time, with no copy of
+    // either string: it runs for every object against every pattern.
+    let at = |s: &str, i: usize| s[i..].chars().next();
     let (mut gi, mut ti) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if gi < g.len() && (g[gi] == '?' || g[gi] == t[ti]) {
-            gi += 1;
-            ti += 1;
-        } else if gi < g.len() && g[gi] == '*' {
+    while let Some(tc) = at(text, ti) {
+        let gc = at(glob, gi);
+        if let Some(g) = gc.filter(|g| *g == '?' || g.eq_ignore_ascii_case(&tc)) {
+            gi += g.len_utf8();
+            ti += tc.len_utf8();
+        } else if gc == Some('*') {
             star = Some((gi, ti));
             gi += 1;
         } else if let Some((sg, st)) = star {
+            let next = st + at(text, st).map_or(1, char::len_utf8);
             gi = sg + 1;
-            ti = st + 1;
-            star = Some((sg, st + 1));
+            ti = next;
+            star = Some((sg, next));
         } else {
             return false;
         }
     }
-    g[gi..].iter().all(|&c| c == '*')
+    glob[gi..].chars().all(|c| c == '*')
 }
 
 /// The patterns in force for one command.
@@ -352,6 +355,17 @@ mod tests {
         assert!(!p("view:tmp_*").matches(Kind::Table, &Name::new("tmp_1")));
         assert!(p("event:purge_*").matches(Kind::Event, &Name::new("purge_old")));
         assert!(!p("event:purge_*").matches(Kind::Table, &Name::new("purge_old")));
+    }
+
+    #[test]
+    fn a_question_mark_is_one_character_and_case_folds_only_in_ascii() {
+        assert!(glob_match("caf?", "café"));
+        assert!(glob_match("*é", "CAFé"));
+        assert!(!glob_match("*é", "CAFÉ"));
+        assert!(glob_match("a*b*c", "aXbYbZc"));
+        assert!(!glob_match("a*b?c", "abc"));
+        assert!(glob_match("ü*?", "üx"));
+        assert!(!glob_match("?", ""));
     }
 
     #[test]

