@@ -88,6 +88,7 @@ mod sqlite;
 mod sqlite_emit;
 mod sqlite_examples;
 mod sqlite_fidelity;
+mod sqlite_rebuild_keeps;
 mod squawk;
 mod support;
 mod syntax;
