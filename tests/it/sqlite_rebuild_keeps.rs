@@ -194,3 +194,51 @@ fn a_rebuild_of_a_table_strata_could_not_read_is_refused() {
         .block_on(exec(&db.url, &ddl(&["INSERT INTO t VALUES (-1, 0)"])))
         .is_err());
 }
+
+/// A saved plan rebuilds `t`; before it runs, another connection remakes
+/// `t` with an `ON CONFLICT` clause, the same in strata's model. The plan
+/// is stale (the clause is part of the state a plan records) and runs
+/// nothing; the clause stays.
+#[test]
+fn a_saved_plan_does_not_rebuild_away_a_clause_added_since() {
+    let (db, dir, want) = database(
+        &[
+            "CREATE TABLE t (id integer PRIMARY KEY, n int)",
+            "INSERT INTO t VALUES (1, 10)",
+        ],
+        "CREATE TABLE t (id integer PRIMARY KEY, n text);",
+    );
+    let file = dir.path().join("plan.json").display().to_string();
+    strata()
+        .args(["plan", "--url", &db.url, "--to", &want, "-o", &file])
+        .assert()
+        .success();
+    let rt = rt();
+    rt.block_on(exec(
+        &db.url,
+        &ddl(&[
+            "CREATE TABLE t2 (id integer PRIMARY KEY ON CONFLICT REPLACE, n int)",
+            "INSERT INTO t2 SELECT * FROM t",
+            "DROP TABLE t",
+            "ALTER TABLE t2 RENAME TO t",
+        ]),
+    ))
+    .expect("remake t");
+    let before = rt.block_on(definitions(&db.url));
+
+    let out = strata()
+        .args(["apply", "--url", &db.url, "--plan", &file, "--auto-approve"])
+        .output()
+        .expect("run strata");
+    let err = crate::faults::flat(&String::from_utf8_lossy(&out.stderr));
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("plan_stale") && err.contains("nothing was applied"),
+        "{err}"
+    );
+    assert!(
+        err.contains("primary key of id ON CONFLICT REPLACE"),
+        "{err}"
+    );
+    assert_eq!(rt.block_on(definitions(&db.url)), before);
+}
