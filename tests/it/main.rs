@@ -69,6 +69,7 @@ mod postgres_sequences_handover;
 mod postgres_types;
 mod postgres_user_types;
 mod postgres_views;
+mod postgres_widening;
 mod preflight;
 mod properties;
 mod prove;
