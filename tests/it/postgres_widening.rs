@@ -22,7 +22,14 @@ fn a_widening_is_applied_without_allow_destructive() {
         return;
     };
     let out = strata()
-        .args(["apply", "--url", &have.url, "--to", &want.url, "--auto-approve"])
+        .args([
+            "apply",
+            "--url",
+            &have.url,
+            "--to",
+            &want.url,
+            "--auto-approve",
+        ])
         .output()
         .expect("run strata");
     let err = flat(&String::from_utf8_lossy(&out.stderr));
@@ -45,13 +52,23 @@ fn a_narrowing_array_is_still_refused() {
     let Some((have, want)) = pg_pair(
         &rt,
         "narrow_arr",
-        &["CREATE TABLE t (xs bigint[])", "INSERT INTO t VALUES (ARRAY[1])"],
+        &[
+            "CREATE TABLE t (xs bigint[])",
+            "INSERT INTO t VALUES (ARRAY[1])",
+        ],
         &["CREATE TABLE t (xs int[])"],
     ) else {
         return;
     };
     let out = strata()
-        .args(["apply", "--url", &have.url, "--to", &want.url, "--auto-approve"])
+        .args([
+            "apply",
+            "--url",
+            &have.url,
+            "--to",
+            &want.url,
+            "--auto-approve",
+        ])
         .output()
         .expect("run strata");
     let err = flat(&String::from_utf8_lossy(&out.stderr));
