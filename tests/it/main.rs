@@ -39,6 +39,7 @@ mod migrate;
 mod migrate_trust;
 mod mysql;
 mod mysql_apply;
+mod mysql_charsets;
 mod mysql_events;
 mod mysql_fidelity;
 mod mysql_keys;
