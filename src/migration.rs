@@ -142,6 +142,9 @@ fn normalized(
     }
     unmodeled::check(&plan_up, &from)?;
     unmodeled::check(&plan_down, &to)?;
+    // Only the forward plan runs on the database whose definitions hold
+    // them; what the rollback rebuilds, the plan made from the model.
+    rebuilt::check(&plan_up, &from, dialect)?;
     hazard::row_security::check(&mut plan_up, &to);
     hazard::row_security::check(&mut plan_down, &from);
     let copies = match &options.keep_dropped {
@@ -266,6 +269,7 @@ pub fn attach_step_hazards(plan: &Plan, script: &mut Script) {
 
 mod keep;
 mod left_alone;
+mod rebuilt;
 pub mod saved;
 #[cfg(test)]
 mod tests;

@@ -159,6 +159,25 @@ fn preflight(
     }
 }
 
+/// When the objects strata models did not change, what did: the things
+/// the database holds now that strata does not model on them (a plan
+/// records them as part of its state, without their text).
+fn unmodeled_now(now: &miette::Result<crate::source::Loaded>) -> String {
+    let what: Vec<String> = now
+        .iter()
+        .flat_map(|n| &n.schema.depends.unmodeled)
+        .map(|u| format!("  {} (not modeled by strata)", u.what))
+        .collect();
+    if what.is_empty() {
+        "  (no difference in the objects strata models)".to_string()
+    } else {
+        format!(
+            "  no difference in the objects strata models; the database now holds what strata does not model, which the plan may take along:\n{}",
+            what.join("\n")
+        )
+    }
+}
+
 /// The refusal of a plan whose database moved on, naming what changed
 /// since: the changes that lead from the state the plan recorded to the
 /// state the database is in now.
@@ -189,7 +208,7 @@ fn drifted(
         Err(e) => vec![format!("  (cannot read the database again: {e})")],
     };
     let listed = if lines.is_empty() {
-        "  (no difference in the objects strata models)".to_string()
+        unmodeled_now(&now)
     } else {
         lines.join("\n")
     };

@@ -290,9 +290,15 @@ pub async fn lock_backoff(attempt: u32, what: &str, wait: Option<Duration>) {
 }
 
 /// The stable hash of a database state that a plan records: FNV-1a (64
-/// bits) over the schema's JSON, whose maps are all ordered.
+/// bits) over the schema's JSON, whose maps are all ordered, and over
+/// what the database holds that strata does not model on the objects it
+/// does (`Depends::unmodeled`, an ordered set): a plan made before such a
+/// thing appeared may take it along (a SQLite rebuild), so it is stale.
 pub fn fingerprint(schema: &Schema) -> String {
-    let json = serde_json::to_vec(schema).unwrap_or_default();
+    let mut json = serde_json::to_vec(schema).unwrap_or_default();
+    for u in &schema.depends.unmodeled {
+        json.extend(format!("\n{:?}", u).bytes());
+    }
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in json {
         h ^= u64::from(b);

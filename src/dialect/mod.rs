@@ -214,6 +214,16 @@ pub enum EmitError {
         #[help]
         help: String,
     },
+    /// The plan rebuilds a SQLite table whose definition holds what strata
+    /// does not model (`crate::migration`'s `rebuilt` check): the copy
+    /// would silently lose it.
+    #[error("{what}")]
+    #[diagnostic(code(E0256))]
+    RebuildLoses {
+        what: String,
+        #[help]
+        help: String,
+    },
 }
 
 /// What introspection found: the schema, and a warning for every object

@@ -171,6 +171,8 @@ struct Main<'a> {
 /// What the table's changes say about its columns, which several
 /// clauses need.
 struct Context<'a> {
+    /// The table as the database has it (the character sets text is in).
+    from: &'a Table,
     to: &'a Table,
     /// The table's name, for messages.
     t: &'a str,
@@ -192,6 +194,7 @@ pub(super) fn layout<'a>(
 ) -> Vec<Statement<'a>> {
     let mut out = Vec::new();
     let mut cx = Context {
+        from,
         to,
         t: &to.name.name,
         renamed: Vec::new(),
@@ -667,6 +670,23 @@ fn modify_column<'a>(
                     new.name
                 ),
             );
+        if let Some(change) = super::charsets::loss((old, cx.from), (new, cx.to)) {
+            cl = cl
+                .hazard(
+                    HazardKind::DataLoss,
+                    format!(
+                        "{t}.{} changes character set {change}: characters the new set cannot hold are refused (strict sql_mode) or replaced by '?'",
+                        new.name
+                    ),
+                )
+                .hazard(
+                    HazardKind::MayFail,
+                    format!(
+                        "values of {t}.{} with characters the new set cannot hold make the conversion fail",
+                        new.name
+                    ),
+                );
+        }
     }
     if what.nullable {
         cl.algo = cl.algo.max(Algo::Inplace);

@@ -4,6 +4,7 @@
 
 mod alter;
 pub mod apply;
+mod charsets;
 pub mod emit;
 pub mod events;
 pub mod expr;

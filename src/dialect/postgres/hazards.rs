@@ -382,7 +382,10 @@ pub(super) fn type_change_hazards(table: &Name, col: &str, from: &str, to: &str)
             format!("changing {table}.{col} from {from} to {to} rewrites the table"),
         ));
     }
-    if narrows(from, to) {
+    // A widening the planner knows keeps every value (`integer[]` to
+    // `bigint[]`, `timestamp` to `timestamptz`) is no loss: calling it one
+    // would refuse a safe plan without --allow-destructive.
+    if narrows(from, to) && !crate::plan::hazard::keeps_values(from, to) {
         h.push(hazard(
             HazardKind::DataLoss,
             format!("{table}.{col} narrows from {from} to {to}: values that do not fit are lost or refused"),

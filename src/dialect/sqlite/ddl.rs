@@ -233,13 +233,35 @@ impl<'a> Cursor<'a> {
 
     /// `( name, … )`, each name possibly followed by COLLATE and ASC/DESC.
     fn name_list(&mut self) -> ParseResult<Vec<String>> {
+        self.list(|_, _| {})
+    }
+
+    /// [`Self::name_list`] of a key's columns. A COLLATE there other than
+    /// the column's own decides which values the key takes for equal and
+    /// is not modeled: it is recorded in `def.unmodeled` (`what`: the key).
+    fn key_list(&mut self, def: &mut TableDef, what: &str) -> ParseResult<Vec<String>> {
+        let (columns, unmodeled) = (&def.columns, &mut def.unmodeled);
+        self.list(|name, collation| {
+            let own = columns
+                .iter()
+                .find(|c| c.name.eq_ignore_ascii_case(name))
+                .and_then(|c| c.collation.as_deref())
+                .unwrap_or("binary");
+            if !own.eq_ignore_ascii_case(collation) {
+                unmodeled.push(format!("COLLATE {collation} of {name} in the {what}"));
+            }
+        })
+    }
+
+    fn list(&mut self, mut collate: impl FnMut(&str, &str)) -> ParseResult<Vec<String>> {
         self.expect_op("(")?;
         let mut names = Vec::new();
         loop {
-            names.push(self.name()?);
+            let name = self.name()?;
             if self.eat_word("collate") {
-                self.name()?;
+                collate(&name, &self.name()?);
             }
+            names.push(name);
             let _ = self.eat_word("asc") || self.eat_word("desc");
             if self.eat_op(")") {
                 return Ok(names);
@@ -444,11 +466,11 @@ fn table_constraint(c: &mut Cursor<'_>, def: &mut TableDef) -> ParseResult<()> {
         None
     };
     if c.eat_words(&["primary", "key"]) {
-        let columns = c.name_list()?;
+        let columns = c.key_list(def, "primary key")?;
         c.conflict_clause(&mut def.unmodeled, "primary key")?;
         def.primary_key = Some(KeyDef { name, columns });
     } else if c.eat_word("unique") {
-        let columns = c.name_list()?;
+        let columns = c.key_list(def, "unique constraint")?;
         c.conflict_clause(&mut def.unmodeled, "unique constraint")?;
         def.uniques.push(KeyDef { name, columns });
     } else if c.eat_word("check") {

@@ -14,8 +14,8 @@ use sqlx::{Connection, Row};
 use super::ddl::{self, TableDef};
 use crate::dialect::Introspection;
 use crate::ir::{
-    Check, Column, DialectKind, ForeignKey, Generated, Identity, Index, IndexKey, IndexPart, Name,
-    PrimaryKey, Schema, Table, Trigger, Unique, View,
+    Check, Column, DepObject, DialectKind, ForeignKey, Generated, Identity, Index, IndexKey,
+    IndexPart, Name, PrimaryKey, Schema, Table, Trigger, Unique, Unmodeled, View,
 };
 use queries::{COLUMNS, OBJECTS};
 
@@ -94,6 +94,19 @@ struct ColumnRow {
     hidden: i64,
 }
 
+/// Records what table `name`'s definition holds that strata does not
+/// model: a rebuild of the table would lose it, so a plan that rebuilds
+/// it is refused (`crate::migration`'s `rebuilt` check); a drop takes it
+/// along with the table it belongs to.
+fn unmodeled_on(schema: &mut Schema, name: &str, what: &str) {
+    let table = DepObject::Relation(Name::new(name.to_string())).lowercased();
+    schema.depends.unmodeled.insert(Unmodeled {
+        on: table.clone(),
+        what: what.to_string(),
+        owner: Some(table),
+    });
+}
+
 fn build(objects: &[ObjectRow], columns: &BTreeMap<String, Vec<ColumnRow>>) -> Introspection {
     let mut schema = Schema {
         dialect: Some(DialectKind::Sqlite),
@@ -119,6 +132,11 @@ fn build(objects: &[ObjectRow], columns: &BTreeMap<String, Vec<ColumnRow>>) -> I
                     "could not read the definition of table {} ({e}); constraints other than the primary key were left out",
                     o.name
                 ));
+                unmodeled_on(
+                    &mut schema,
+                    &o.name,
+                    "its definition, which strata could not read",
+                );
                 None
             }
         };
@@ -128,6 +146,7 @@ fn build(objects: &[ObjectRow], columns: &BTreeMap<String, Vec<ColumnRow>>) -> I
                     "table {}: {u} is not modeled and was left out",
                     o.name
                 ));
+                unmodeled_on(&mut schema, &o.name, u);
             }
         }
         let empty = Vec::new();

@@ -14,6 +14,8 @@ pub mod policy;
 pub mod row_security;
 mod type_change;
 
+pub use type_change::keeps_values;
+
 use super::Hazard;
 use crate::diff::Change;
 
