@@ -686,16 +686,22 @@ fn views(rows: &Rows, db: &str, schema: &mut Schema) {
     }
 }
 
-/// Triggers onto the schema, with the `sql_mode` each was created under
-/// when it is not the server's default (it decides what the body means:
-/// `||` is OR or concatenation).
+/// Triggers onto the schema, with the session each was created under
+/// where it is not the default: the `sql_mode` (`||` is OR or
+/// concatenation) and the client character set and connection collation
+/// (what a string literal in the body is).
 fn triggers(rows: &Rows, schema: &mut Schema) {
     for r in rows {
         let name = col(r, 0);
         let table = Name::new(col(r, 1));
-        let options = opt(r, 5)
-            .map(|mode| BTreeMap::from([("sql_mode".to_string(), mode)]))
-            .unwrap_or_default();
+        let options: BTreeMap<String, String> = [
+            ("sql_mode", 5),
+            ("character_set_client", 6),
+            ("collation_connection", 7),
+        ]
+        .into_iter()
+        .filter_map(|(key, i)| opt(r, i).map(|v| (key.to_string(), v)))
+        .collect();
         schema.triggers.insert(
             (table.clone(), name.clone()),
             Trigger {

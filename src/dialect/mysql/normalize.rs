@@ -80,6 +80,8 @@ pub fn schema_owned(mut out: Schema) -> Schema {
                     "sql_mode".to_string(),
                     v.to_ascii_uppercase().replace(' ', ""),
                 ),
+                "character_set_client" => ("character_set_client".to_string(), charset(&v)),
+                "collation_connection" => ("collation_connection".to_string(), collation(&v)),
                 other => (other.to_string(), v),
             })
             .collect();

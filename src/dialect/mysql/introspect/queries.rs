@@ -85,10 +85,13 @@ NULLIF(DEFINER, CURRENT_USER()), 'UNDEFINED', \
 NULLIF(CHARACTER_SET_CLIENT, @@character_set_client), NULLIF(COLLATION_CONNECTION, @@collation_connection) \
 FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME";
 
-/// The last column is the trigger's `sql_mode` when it is not the
-/// server's default.
+/// After the body: the trigger's `sql_mode` when it is not the server's
+/// default, and its client character set and connection collation when
+/// they are not this session's (what strata creates with): a string
+/// literal in the body takes the connection's character set.
 pub const TRIGGERS: &str = "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_STATEMENT, \
-NULLIF(CAST(SQL_MODE AS CHAR), CAST(@@GLOBAL.sql_mode AS CHAR)) \
+NULLIF(CAST(SQL_MODE AS CHAR), CAST(@@GLOBAL.sql_mode AS CHAR)), \
+NULLIF(CHARACTER_SET_CLIENT, @@character_set_client), NULLIF(COLLATION_CONNECTION, @@collation_connection) \
 FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY EVENT_OBJECT_TABLE, ACTION_ORDER, TRIGGER_NAME";
 
 pub const COLLATIONS: &str =
