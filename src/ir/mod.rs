@@ -982,9 +982,10 @@ pub struct Trigger {
     /// What the trigger runs: PostgreSQL `execute function f()`, SQLite and
     /// MySQL the `begin … end` block (or single statement).
     pub body: String,
-    /// `with (…)`: MySQL's `sql_mode` the trigger was created under, when
-    /// not the server's default (it decides what its body means: `||` is
-    /// OR or concatenation).
+    /// `with (…)`: the MySQL session the trigger was created under, where
+    /// not the default: `sql_mode` (`||` is OR or concatenation),
+    /// `character_set_client` and `collation_connection` (what a string
+    /// literal in its body is).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub options: BTreeMap<String, String>,
     /// PostgreSQL's `COMMENT ON TRIGGER`; MySQL and SQLite keep none

@@ -19,6 +19,8 @@
 //! the costs, so that the hazards the planner is told are exactly those
 //! the statements carry.
 
+mod ignored;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::types::{lossless, widening};
@@ -92,6 +94,8 @@ pub(super) enum Action<'a> {
         from: &'a str,
         to: &'a str,
     },
+    /// MariaDB's `ALTER INDEX … IGNORED` (true) or `NOT IGNORED`.
+    SetIgnored(&'a str, bool),
     /// With `column`, a check written on that column (MariaDB keeps it
     /// apart from a table's): added as `MODIFY COLUMN … CHECK (…)`.
     AddCheck {
@@ -250,6 +254,7 @@ pub(super) fn layout<'a>(
         table_change(&mut cx, &mut main, c);
     }
     re_add_keys_of_recreated_columns(&cx, changes, &mut main);
+    ignored::flag_alone(from, &mut main);
     let reset_columns = if converted {
         reset_columns_after_convert(&cx, from)
     } else {

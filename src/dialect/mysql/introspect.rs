@@ -32,8 +32,8 @@ use super::quote::{ident, string};
 use super::HISTORY_TABLE;
 use queries::{
     CHECKS_MARIADB, CHECKS_MYSQL, COLLATIONS, COLUMNS, EVENTS, FOREIGN_KEYS, INDEXES,
-    INDEXES_MYSQL8, PARAMETERS, PARTITIONS, ROUTINES, TABLES, TRIGGERS, VERSION, VIEWS,
-    VIEWS_MYSQL8,
+    INDEXES_IGNORED, INDEXES_MYSQL8, PARAMETERS, PARTITIONS, ROUTINES, TABLES, TRIGGERS, VERSION,
+    VIEWS, VIEWS_MYSQL8,
 };
 
 /// Which server answers, and so which catalog columns exist.
@@ -65,6 +65,12 @@ impl Server {
     /// MySQL 8.0.13+ has functional indexes (`STATISTICS.EXPRESSION`).
     fn has_index_expressions(&self) -> bool {
         !self.mariadb && (self.major, self.minor, self.patch) >= (8, 0, 13)
+    }
+
+    /// MariaDB 10.6+ can keep an index the optimizer ignores
+    /// (`STATISTICS.IGNORED`).
+    fn has_ignored_indexes(&self) -> bool {
+        self.mariadb && (self.major, self.minor) >= (10, 6)
     }
 
     /// CHECK_CONSTRAINTS exists from MariaDB 10.2 and MySQL 8.0.16.
@@ -193,6 +199,8 @@ async fn read(pool: &MySqlPool) -> miette::Result<Introspection> {
 async fn fetch_catalog(pool: &MySqlPool, server: &Server, db: &str) -> miette::Result<Catalog> {
     let index_sql = if server.has_index_expressions() {
         INDEXES_MYSQL8.to_string()
+    } else if server.has_ignored_indexes() {
+        INDEXES_IGNORED.to_string()
     } else {
         INDEXES.to_string()
     };
@@ -311,7 +319,7 @@ fn build(server: &Server, db: &str, db_collation: &str, c: Catalog) -> Introspec
     );
     unqualify_defaults(db, &mut schema);
     period_columns(&c.columns, &mut warnings);
-    indexes(&c.indexes, &mut schema);
+    indexes(&c.indexes, &mut schema, &mut warnings);
     foreign_keys(&c.fks, db, server.mariadb, &mut schema);
     for (tname, checks) in table_checks {
         if let Some(t) = schema.tables.get_mut(&Name::new(&tname)) {
@@ -472,7 +480,12 @@ fn columns(
             continue;
         };
         let name = col(r, 1);
-        let mut ty = col(r, 4);
+        // MariaDB prints `text /*M!100301 COMPRESSED*/`; a schema file
+        // would read the comment as one and lose the attribute.
+        let mut ty = super::types::versioned_unwrapped(&col(r, 4))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         if ty.eq_ignore_ascii_case("longtext")
             && json_checks.contains(&(tname.clone(), name.clone()))
         {
@@ -524,8 +537,10 @@ fn columns(
 }
 
 /// The primary key and indexes onto their tables. STATISTICS rows come
-/// ordered by table, index, position.
-fn indexes(rows: &Rows, schema: &mut Schema) {
+/// ordered by table, index, position. An index the optimizer ignores
+/// (MariaDB's `IGNORED`) is `with (ignored = true)`; a primary key
+/// column in descending order is reported, not modeled.
+fn indexes(rows: &Rows, schema: &mut Schema, warnings: &mut Vec<String>) {
     for r in rows {
         let tname = col(r, 0);
         let Some(t) = schema.tables.get_mut(&Name::new(&tname)) else {
@@ -549,6 +564,12 @@ fn indexes(rows: &Rows, schema: &mut Schema) {
             length: opt(r, 5).and_then(|s| s.parse().ok()),
         };
         if iname == "PRIMARY" {
+            if part.desc {
+                warnings.push(format!(
+                    "table {tname}: primary key column {} is in descending order (DESC), which is not modeled",
+                    col(r, 4)
+                ));
+            }
             match &mut t.primary_key {
                 Some(pk) => {
                     if let IndexKey::Column(c) = part.key {
@@ -593,7 +614,10 @@ fn indexes(rows: &Rows, schema: &mut Schema) {
                     nulls_not_distinct: false,
                     comment: opt(r, 8).filter(|c| !c.is_empty()),
                     renamed_from: None,
-                    options: Default::default(),
+                    options: (col(r, 10) == "YES")
+                        .then(|| ("ignored".to_string(), "true".to_string()))
+                        .into_iter()
+                        .collect(),
                     invalid: false,
                     attached_to: None,
                 });
@@ -686,16 +710,22 @@ fn views(rows: &Rows, db: &str, schema: &mut Schema) {
     }
 }
 
-/// Triggers onto the schema, with the `sql_mode` each was created under
-/// when it is not the server's default (it decides what the body means:
-/// `||` is OR or concatenation).
+/// Triggers onto the schema, with the session each was created under
+/// where it is not the default: the `sql_mode` (`||` is OR or
+/// concatenation) and the client character set and connection collation
+/// (what a string literal in the body is).
 fn triggers(rows: &Rows, schema: &mut Schema) {
     for r in rows {
         let name = col(r, 0);
         let table = Name::new(col(r, 1));
-        let options = opt(r, 5)
-            .map(|mode| BTreeMap::from([("sql_mode".to_string(), mode)]))
-            .unwrap_or_default();
+        let options: BTreeMap<String, String> = [
+            ("sql_mode", 5),
+            ("character_set_client", 6),
+            ("collation_connection", 7),
+        ]
+        .into_iter()
+        .filter_map(|(key, i)| opt(r, i).map(|v| (key.to_string(), v)))
+        .collect();
         schema.triggers.insert(
             (table.clone(), name.clone()),
             Trigger {

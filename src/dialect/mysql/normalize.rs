@@ -80,6 +80,8 @@ pub fn schema_owned(mut out: Schema) -> Schema {
                     "sql_mode".to_string(),
                     v.to_ascii_uppercase().replace(' ', ""),
                 ),
+                "character_set_client" => ("character_set_client".to_string(), charset(&v)),
+                "collation_connection" => ("collation_connection".to_string(), collation(&v)),
                 other => (other.to_string(), v),
             })
             .collect();
@@ -106,6 +108,7 @@ pub fn table(t: &mut Table, pks: &BTreeMap<Name, Vec<String>>) {
         pk.comment = pk.comment.take().filter(|c| !c.is_empty());
     }
     index_types(t);
+    index_options(t);
     uniques_from_indexes(t);
     let mut taken = key_names(t, &column_names);
     foreign_keys(t, pks, &mut taken);
@@ -182,6 +185,24 @@ fn index_types(t: &mut Table) {
     }
 }
 
+/// `ignored` (MariaDB's `IGNORED`) is the one index option MySQL keeps:
+/// `true` when it is set, left out when it is not.
+fn index_options(t: &mut Table) {
+    for ix in &mut t.indexes {
+        let ignored = ix.options.iter().any(|(k, v)| {
+            k.eq_ignore_ascii_case("ignored")
+                && matches!(
+                    v.to_ascii_lowercase().as_str(),
+                    "" | "true" | "yes" | "1" | "on"
+                )
+        });
+        ix.options.retain(|k, _| !k.eq_ignore_ascii_case("ignored"));
+        if ignored {
+            ix.options.insert("ignored".to_string(), "true".to_string());
+        }
+    }
+}
+
 /// Unique indexes over plain columns are unique constraints (not a
 /// MEMORY table's b-tree ones, which a constraint cannot say).
 fn uniques_from_indexes(t: &mut Table) {
@@ -189,6 +210,7 @@ fn uniques_from_indexes(t: &mut Table) {
     for ix in std::mem::take(&mut t.indexes) {
         let plain = ix.unique
             && ix.comment.is_none()
+            && ix.options.is_empty()
             && ix.predicate.is_none()
             && ix.method.is_none()
             && ix

@@ -85,6 +85,7 @@ impl Parsed {
                 (ty, None, "")
             }
         };
+        let (head, tail) = (versioned_unwrapped(head), versioned_unwrapped(tail));
         let mut words: Vec<String> = head
             .split_whitespace()
             .map(|w| w.to_ascii_lowercase())
@@ -217,6 +218,34 @@ impl Parsed {
         }
         out
     }
+}
+
+/// `s` with each versioned comment (`/*M!100301 COMPRESSED*/`, `/*!50601
+/// x*/`) replaced by what it holds. MariaDB prints a compressed column's
+/// type so (`text /*M!100301 COMPRESSED*/`); lowercased as a comment it
+/// would be one the server skips (only `/*M!` runs), and the column made
+/// uncompressed with nothing said.
+pub fn versioned_unwrapped(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(start) = rest.find("/*") {
+        let after = &rest[start + 2..];
+        let body = after
+            .strip_prefix("M!")
+            .or_else(|| after.strip_prefix("m!"))
+            .or_else(|| after.strip_prefix('!'));
+        let (Some(body), Some(end)) = (body, after.find("*/")) else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        out.push(' ');
+        let body = &after[after.len() - body.len()..end];
+        out.push_str(body.trim_start_matches(|c: char| c.is_ascii_digit()));
+        out.push(' ');
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn is_name_continuation(w: &str) -> bool {
@@ -410,6 +439,12 @@ mod tests {
             ("timestamp(6)", "timestamp(6)"),
             ("json", "json"),
             ("float(30)", "double"),
+            ("text /*M!100301 COMPRESSED*/", "text compressed"),
+            (
+                "varchar(100) /*M!100301 COMPRESSED*/",
+                "varchar(100) compressed",
+            ),
+            ("BLOB COMPRESSED", "blob compressed"),
         ] {
             assert_eq!(canonical(input), want, "{input}");
         }

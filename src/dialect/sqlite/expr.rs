@@ -240,13 +240,24 @@ fn number_end(src: &str, start: usize) -> usize {
 
 // The canonical form of expressions and bodies, on these tokens.
 
-/// A default that is one double-quoted word alone, `DEFAULT "isbn"`: SQLite
-/// reads it as the string, not a column (there is none to name there), and
-/// keeps the text as written, which is its canonical form then.
-pub fn double_quoted_alone(text: &str) -> bool {
+/// A default that is one name alone, bare or double-quoted (`DEFAULT
+/// hello`, `DEFAULT key`, `DEFAULT "isbn"`): SQLite reads it as the
+/// string, not a column (there is none to name there), and keeps the text
+/// as written, which is its canonical form then. `null`, `true`, `false`
+/// and the `current_*` times are values, not names.
+pub fn name_alone(text: &str) -> bool {
     let text = text.trim();
     match tokenize(text).as_slice() {
-        [t] => t.kind == Kind::Quoted && t.text.starts_with('"') && t.text.len() == text.len(),
+        [t] if t.text.len() == text.len() => match t.kind {
+            Kind::Quoted => t.text.starts_with('"'),
+            Kind::Word => {
+                !is_value_keyword(t.text)
+                    && !["true", "false"]
+                        .iter()
+                        .any(|k| t.text.eq_ignore_ascii_case(k))
+            }
+            _ => false,
+        },
         _ => false,
     }
 }
@@ -288,18 +299,13 @@ pub fn expr(text: &str, resolves: &dyn Fn(&str) -> bool) -> String {
     out
 }
 
-/// The canonical text of a column default. SQLite reads a default that is
-/// a lone name (`DEFAULT hello`, `"hello"`, `[hello]`) as that string, and
-/// a `"word"` inside one as a string too: a default names no column.
+/// The canonical text of a column default that is not a name alone
+/// ([`name_alone`] keeps those as written). SQLite reads a bracketed or
+/// backquoted name (`[hello]`) as that string, and a `"word"` inside an
+/// expression as a string too: a default names no column.
 pub fn default(text: &str) -> String {
-    let toks = tokenize(text);
-    if let [t] = toks.as_slice() {
-        let bare_name = t.kind == Kind::Word
-            && !is_keyword(t.text)
-            && !["true", "false"]
-                .iter()
-                .any(|k| t.text.eq_ignore_ascii_case(k));
-        if bare_name || t.kind == Kind::Quoted {
+    if let [t] = tokenize(text).as_slice() {
+        if t.kind == Kind::Quoted {
             return super::quote::literal(&t.name());
         }
     }
@@ -458,8 +464,13 @@ mod tests {
             "INSERT INTO Log VALUES (\"Hello\")"
         );
         assert_eq!(default("\"It's\""), "'It''s'");
-        assert_eq!(default("Hello"), "'Hello'");
         assert_eq!(default("[x y]"), "'x y'");
+        for name in ["Hello", "key", "abort", "\"isbn\"", "\"\""] {
+            assert!(name_alone(name), "{name}");
+        }
+        for value in ["true", "NULL", "current_date", "'s'", "-1", "a b", "[x]"] {
+            assert!(!name_alone(value), "{value}");
+        }
         for kept in ["true", "NULL", "current_timestamp", "'s'", "-1"] {
             assert_ne!(default(kept), format!("'{kept}'"), "{kept}");
         }

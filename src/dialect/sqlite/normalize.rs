@@ -224,9 +224,10 @@ fn column(c: &mut Column, never_null: bool, is_column: &dyn Fn(&str) -> bool) {
         c.nullable = false;
     }
     c.default = c.default.as_ref().and_then(|d| {
-        // One double-quoted word is a string to SQLite, kept as written so
-        // the table made anew stores the very same default text.
-        if super::expr::double_quoted_alone(d.as_str()) {
+        // One name alone, bare or double-quoted, is a string to SQLite,
+        // kept as written so the table made anew stores the very same
+        // default text (`DEFAULT hello`, not `DEFAULT 'hello'`).
+        if super::expr::name_alone(d.as_str()) {
             return Some(Expr::new(d.as_str().trim()));
         }
         let e = default(d.as_str());

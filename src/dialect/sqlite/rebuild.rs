@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use super::emit::{create_index, create_table, default_sql, is_literal};
+use super::emit::{create_index, create_table, default_value_sql, is_literal};
 use super::expr::tokenize;
 use super::quote::{ident, literal};
 use crate::dialect::EmitError;
@@ -205,7 +205,7 @@ pub fn rebuild(
         let mut value = ident(&old.name);
         if old.nullable && !c.nullable {
             if let Some(d) = &c.default {
-                value = format!("coalesce({value}, {})", default_sql(d.as_str()));
+                value = format!("coalesce({value}, {})", default_value_sql(d.as_str()));
             }
         }
         targets.push(ident(&c.name));

@@ -43,5 +43,8 @@ pub(super) fn index_def(ix: &Index) -> String {
     if let Some(c) = &ix.comment {
         s.push_str(&format!(" COMMENT {}", string(c)));
     }
+    if ix.options.get("ignored").is_some_and(|v| v == "true") {
+        s.push_str(" IGNORED");
+    }
     s
 }

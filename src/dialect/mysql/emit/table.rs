@@ -275,6 +275,8 @@ fn clause(a: &Action<'_>, to: &Table) -> String {
         ),
         Action::AddIndex(ix) => format!("ADD {}", index_def(ix)),
         Action::DropIndex(n) => format!("DROP INDEX {}", ident(n)),
+        Action::SetIgnored(n, true) => format!("ALTER INDEX {} IGNORED", ident(n)),
+        Action::SetIgnored(n, false) => format!("ALTER INDEX {} NOT IGNORED", ident(n)),
         Action::RenameIndex { from, to } => {
             format!("RENAME INDEX {} TO {}", ident(from), ident(to))
         }

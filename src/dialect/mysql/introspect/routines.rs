@@ -18,26 +18,38 @@ pub(super) fn routines(
     schema: &mut Schema,
     warnings: &mut Vec<String>,
 ) {
+    // What a text parameter or return type without a collation of its
+    // own gets: the database's, when the routine was created.
+    let database_collation: BTreeMap<(String, String), String> = rows
+        .iter()
+        .map(|r| ((col(r, 0), col(r, 1)), col(r, 12)))
+        .collect();
     let mut args: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for p in parameters {
+        let key = (col(p, 0), col(p, 1));
+        let default = database_collation.get(&key).map_or("", String::as_str);
         let mode = col(p, 2).to_ascii_lowercase();
         let mode = if mode.is_empty() || mode == "in" {
             String::new()
         } else {
             format!("{mode} ")
         };
-        args.entry((col(p, 0), col(p, 1)))
-            .or_default()
-            .push(format!(
-                "{mode}{} {}",
-                ident(&col(p, 3)),
-                canonical(&col(p, 4))
-            ));
+        let ty = with_collation(&col(p, 4), opt(p, 5), opt(p, 6), default);
+        args.entry(key).or_default().push(format!(
+            "{mode}{} {}",
+            ident(&col(p, 3)),
+            canonical(&ty)
+        ));
     }
     for r in rows {
         let (kind, name) = (col(r, 0), col(r, 1));
         let returns = match kind.as_str() {
-            "FUNCTION" => Some(canonical(&col(r, 2))),
+            "FUNCTION" => Some(canonical(&with_collation(
+                &col(r, 2),
+                opt(r, 13),
+                opt(r, 14),
+                &col(r, 12),
+            ))),
             "PROCEDURE" => None,
             other => {
                 warnings.push(format!(
@@ -64,6 +76,23 @@ pub(super) fn routines(
             options: options(r),
         };
         schema.functions.insert(f.key(), f);
+    }
+}
+
+/// A text type with the character set and collation the server gave it,
+/// when they are not the database's (the default it would get again):
+/// `varchar(30) charset utf8mb4 collate utf8mb4_bin`.
+fn with_collation(
+    ty: &str,
+    charset: Option<String>,
+    collation: Option<String>,
+    database_collation: &str,
+) -> String {
+    match (charset, collation) {
+        (Some(cs), Some(c)) if !c.eq_ignore_ascii_case(database_collation) => {
+            format!("{ty} charset {cs} collate {c}")
+        }
+        _ => ty.to_string(),
     }
 }
 

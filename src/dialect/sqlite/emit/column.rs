@@ -2,7 +2,7 @@
 //! a default is written (bare literal or parenthesized expression).
 
 use crate::dialect::sqlite::expr::{tokenize, Kind};
-use crate::dialect::sqlite::quote::ident;
+use crate::dialect::sqlite::quote::{ident, literal};
 use crate::dialect::EmitError;
 use crate::ir::Column;
 
@@ -41,6 +41,16 @@ pub fn default_sql(d: &str) -> String {
     }
 }
 
+/// The default as a value inside another expression (a rebuild's
+/// `coalesce(old, default)`): a name alone is the string it stands for
+/// there too, not a column of the table being copied.
+pub fn default_value_sql(d: &str) -> String {
+    match tokenize(d).as_slice() {
+        [t] if crate::dialect::sqlite::expr::name_alone(d) => literal(&t.name()),
+        _ => default_sql(d),
+    }
+}
+
 /// A number (optionally signed), string, blob, NULL, TRUE or FALSE: what
 /// ALTER TABLE ADD COLUMN accepts as a default.
 pub fn is_literal(d: &str) -> bool {
@@ -53,12 +63,16 @@ pub fn is_literal(d: &str) -> bool {
         [t] => match t.kind {
             Kind::Number => true,
             Kind::String | Kind::Blob => d.len() == t.text.len(),
-            // `DEFAULT "x"` is the string `x` to SQLite; in parentheses it
-            // would name a column, which a default may not.
-            Kind::Quoted => crate::dialect::sqlite::expr::double_quoted_alone(d),
-            Kind::Word => ["null", "true", "false"]
-                .iter()
-                .any(|w| t.is_word(w) && d.len() == t.text.len()),
+            // `DEFAULT "x"` and `DEFAULT x` are the string `x` to SQLite;
+            // in parentheses they would name a column, which a default may
+            // not.
+            Kind::Quoted => crate::dialect::sqlite::expr::name_alone(d),
+            Kind::Word => {
+                crate::dialect::sqlite::expr::name_alone(d)
+                    || ["null", "true", "false"]
+                        .iter()
+                        .any(|w| t.is_word(w) && d.len() == t.text.len())
+            }
             _ => false,
         },
         _ => false,

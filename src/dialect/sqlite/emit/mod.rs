@@ -26,7 +26,7 @@ pub use table::keep_table;
 mod triggers;
 mod views;
 
-pub use column::{default_sql, is_literal};
+pub use column::{default_sql, default_value_sql, is_literal};
 pub use index::create_index;
 pub use table::create_table;
 
