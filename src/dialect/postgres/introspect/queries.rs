@@ -147,6 +147,7 @@ pub const COLUMNS: &str = concat!(
           WHERE co.oid = a.attcollation) END AS collation, \
        ds.description AS comment, \
        CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::int4 END AS statistics, \
+       a.attoptions::text[] AS options, \
        CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage, \
        sq.seqstart AS seq_start, sq.seqincrement AS seq_increment, sq.seqmin AS seq_min, \
        sq.seqmax AS seq_max, sq.seqcache AS seq_cache, sq.seqcycle AS seq_cycle, \
