@@ -30,11 +30,11 @@ impl Distinct {
         ]
     }
 
-    /// One spelling of a value the server accepts (a number from -1
-    /// up): the server keeps the text it was given, so `-0.020` and
-    /// `-0.02` are made the same here, on both sides of a plan.
-    pub fn canonical(raw: &str) -> Option<String> {
+    /// `raw` when the server takes it (a number from -1 up). The server
+    /// keeps the text it was given (`-0.020`, not `-0.02`) and so does
+    /// the schema: a spelling changed in the file is set again.
+    pub fn accepted(raw: &str) -> Option<String> {
         let v: f64 = raw.trim().parse().ok()?;
-        (v.is_finite() && v >= -1.0).then(|| format!("{v}"))
+        (v.is_finite() && v >= -1.0).then(|| raw.trim().to_string())
     }
 }

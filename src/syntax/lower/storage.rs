@@ -60,12 +60,16 @@ impl<'a> Lowerer<'a> {
         let inherited = inner
             .clone()
             .any(|x| x.as_rule() == Rule::k_n_distinct_inherited);
-        let word = if inherited { Distinct::INHERITED } else { Distinct::OWN };
+        let word = if inherited {
+            Distinct::INHERITED
+        } else {
+            Distinct::OWN
+        };
         let raw = inner
             .find(|x| x.as_rule() == Rule::number)
             .map(|x| x.as_str().to_string())
             .unwrap_or_default();
-        let Some(v) = Distinct::canonical(&raw) else {
+        let Some(v) = Distinct::accepted(&raw) else {
             self.err(
                 "E0289",
                 sp,
@@ -78,7 +82,11 @@ impl<'a> Lowerer<'a> {
             );
             return;
         };
-        let slot = if inherited { &mut into.inherited } else { &mut into.own };
+        let slot = if inherited {
+            &mut into.inherited
+        } else {
+            &mut into.own
+        };
         self.once(slot, v, sp, &format!("`{word}`"));
     }
 }

@@ -3,8 +3,8 @@
 //! `ALTER TABLE` statements for it.
 
 use super::column::{added_column_def, alter_column, column_def, set_statistics};
-use super::distinct::set_distinct;
 use super::constraints::{check_def, constraint_name, deferral, exclusion_def, fk_def, unique_def};
+use super::distinct::set_distinct;
 use super::index::{create_index_sql, index_comment, index_name, set_index_comment};
 use super::{opt_literal, rename_relation, security, Ctx};
 use std::collections::BTreeMap;

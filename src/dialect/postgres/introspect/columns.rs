@@ -83,8 +83,8 @@ fn distinct(options: Vec<String>) -> Distinct {
     let mut d = Distinct::default();
     for o in options {
         match o.split_once('=') {
-            Some((Distinct::OWN, v)) => d.own = Distinct::canonical(v),
-            Some((Distinct::INHERITED, v)) => d.inherited = Distinct::canonical(v),
+            Some((Distinct::OWN, v)) => d.own = Distinct::accepted(v),
+            Some((Distinct::INHERITED, v)) => d.inherited = Distinct::accepted(v),
             _ => {}
         }
     }
@@ -102,7 +102,10 @@ pub(super) fn decode(r: &PgRow, f: &Fields) -> Result<ColumnRow, sqlx::Error> {
         .map(crate::ir::Expr::new);
     c.collation = r.try_get(f.collation)?;
     c.statistics = r.try_get(f.statistics)?;
-    c.distinct = distinct(r.try_get::<Option<Vec<String>>, _>(f.options)?.unwrap_or_default());
+    c.distinct = distinct(
+        r.try_get::<Option<Vec<String>>, _>(f.options)?
+            .unwrap_or_default(),
+    );
     c.storage = r
         .try_get::<Option<String>, _>(f.storage)?
         .and_then(|x| Storage::from_catalog(&x));
