@@ -364,3 +364,35 @@ fn a_distinct_estimate_out_of_range_or_outside_postgres_is_refused() {
         "{printed}"
     );
 }
+
+/// Estimates of distinct values where strata does not read the column
+/// (a materialized view's, a partition's, one a table only inherits)
+/// are reported, not silently lost.
+#[tokio::test]
+async fn distinct_estimates_of_columns_not_read_are_reported() {
+    let Some(db) = PgDb::create("pgapp_distinct").await else {
+        return;
+    };
+    exec(
+        &db.url,
+        "CREATE TABLE p (id int, a int) PARTITION BY RANGE (id); \
+         CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (10); \
+         ALTER TABLE p1 ALTER COLUMN a SET (n_distinct = 5); \
+         CREATE TABLE par (x int); CREATE TABLE kid (y int) INHERITS (par); \
+         ALTER TABLE kid ALTER COLUMN x SET (n_distinct = 3); \
+         ALTER TABLE par ALTER COLUMN x SET (n_distinct = -1); \
+         CREATE MATERIALIZED VIEW mv AS SELECT 1 AS q; \
+         ALTER MATERIALIZED VIEW mv ALTER COLUMN q SET (n_distinct = 2);",
+    )
+    .await;
+    let mut warnings = inspect(&db.url).await.warnings;
+    warnings.sort();
+    assert_eq!(
+        warnings,
+        [
+            "unmodeled: distinct estimate of column public.kid.x",
+            "unmodeled: distinct estimate of column public.mv.q",
+            "unmodeled: distinct estimate of column public.p1.a",
+        ],
+    );
+}

@@ -564,6 +564,19 @@ pub const UNMODELED: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_operator", "o.oid"),
+    // A column's estimates of distinct values are modeled on a table's own
+    // columns; a materialized view's, a partition's and a column a table
+    // only inherits (none of them read) are not.
+    "UNION ALL \
+     SELECT 'distinct estimate of column', n.nspname || '.' || c.relname || '.' || a.attname \
+     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE EXISTS (SELECT FROM unnest(a.attoptions) o WHERE o LIKE 'n\\_distinct%') \
+       AND a.attnum > 0 AND NOT a.attisdropped \
+       AND (c.relkind = 'm' OR c.relispartition OR NOT a.attislocal) AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
     // A materialized view's column storage other than its type's (`SET
     // STORAGE`; a table's is modeled) is not modeled, nor the storage of
     // a column a table only inherits (not read: it is its parent's) where
