@@ -22,7 +22,7 @@ impl Distinct {
         self.own.is_none() && self.inherited.is_none()
     }
 
-    /// Each option with its value, set ones first-named first.
+    /// Each option's name and its value, if set.
     pub fn options(&self) -> Vec<(&'static str, Option<&str>)> {
         vec![
             (Self::OWN, self.own.as_deref()),
