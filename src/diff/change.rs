@@ -297,6 +297,8 @@ pub struct ColumnChanges {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub statistics: bool,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub distinct: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub storage: bool,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub compression: bool,
@@ -322,6 +324,7 @@ impl ColumnChanges {
             on_update: from.on_update != to.on_update,
             invisible: from.invisible != to.invisible,
             statistics: from.statistics != to.statistics,
+            distinct: from.distinct != to.distinct,
             storage: from.storage != to.storage,
             compression: from.compression != to.compression,
             comment: from.comment != to.comment,

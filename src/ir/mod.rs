@@ -8,6 +8,7 @@
 //! table from [`ObjectRef`] to source location.
 
 mod depend;
+mod distinct;
 mod event;
 pub mod filter;
 pub mod implicit;
@@ -23,6 +24,7 @@ mod text;
 pub mod validate;
 
 pub use depend::{DepObject, Depends, Unmodeled};
+pub use distinct::Distinct;
 pub use event::{Event, EventStatus, Schedule};
 pub use name::Name;
 pub use objects::{
@@ -463,6 +465,10 @@ pub struct Column {
     /// `None` is the server's default (`default_statistics_target`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistics: Option<i32>,
+    /// PostgreSQL's estimates of a column's distinct values
+    /// (`ALTER COLUMN … SET (n_distinct = …, n_distinct_inherited = …)`).
+    #[serde(default, skip_serializing_if = "Distinct::is_unset")]
+    pub distinct: Distinct,
     /// PostgreSQL `SET STORAGE`; `None` is the type's own (`typstorage`),
     /// which normalization makes of a storage that names it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -501,6 +507,7 @@ impl Column {
             on_update: None,
             invisible: false,
             statistics: None,
+            distinct: Distinct::default(),
             storage: None,
             compression: None,
             comment: None,

@@ -95,6 +95,7 @@ pub fn validate(schema: &Schema) -> Vec<Problem> {
         objects::exclusions(&whole, &mut out);
         objects::constraint_comments(schema, table, &mut out);
         objects::column_statistics(schema, table, &mut out);
+        objects::column_distinct(schema, table, &mut out);
         objects::key_method(schema, table, &mut out);
         objects::key_prefixes(schema, table, &mut out);
         objects::column_toast(schema, table, &mut out);

@@ -202,6 +202,7 @@ pub(crate) fn attribute_words(
         (what.on_update, "on update"),
         (what.invisible, "visibility"),
         (what.statistics, "statistics target"),
+        (what.distinct, "distinct estimate"),
         (what.storage, "storage"),
         (what.compression, "compression"),
         (what.comment, "comment"),

@@ -934,6 +934,7 @@ impl<'a> Lowerer<'a> {
                         self.once(&mut col.statistics, n, sp, "`statistics`");
                     }
                 }
+                Rule::attr_n_distinct => self.column_distinct(&c, sp, &mut col.distinct),
                 Rule::attr_storage => {
                     if let Some(v) = self.column_storage(&c, sp.clone()) {
                         self.once(&mut col.storage, v, sp, "`storage`");

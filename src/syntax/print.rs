@@ -1166,6 +1166,11 @@ fn column(t: &Table, c: &Column, inline: &[Member], widths: (usize, usize), ind:
     if let Some(n) = c.statistics {
         attrs.push(format!("statistics {n}"));
     }
+    for (word, v) in c.distinct.options() {
+        if let Some(v) = v {
+            attrs.push(format!("{word} {v}"));
+        }
+    }
     if let Some(x) = c.storage {
         attrs.push(format!("storage {}", x.keyword()));
     }

@@ -217,6 +217,7 @@ fn column(name: String) -> BoxedStrategy<Column> {
                 on_update,
                 invisible,
                 statistics: None,
+                distinct: Default::default(),
                 storage: None,
                 compression: None,
                 comment,

@@ -184,6 +184,34 @@ pub(super) fn column_statistics(schema: &Schema, table: &Table, out: &mut Vec<Pr
     }
 }
 
+/// E0290: a column's estimate of distinct values outside PostgreSQL,
+/// where no statement could set it and every plan would try again.
+pub(super) fn column_distinct(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
+    let Some(d) = schema.dialect.filter(|d| *d != DialectKind::Postgres) else {
+        return;
+    };
+    for c in table.columns.iter().filter(|c| !c.distinct.is_unset()) {
+        out.push(
+            Problem::new(
+                "E0290",
+                ObjectRef::Column {
+                    table: table.name.clone(),
+                    column: c.name.clone(),
+                },
+                format!(
+                    "{d} keeps no estimate of distinct values on a column (`{}.{}`)",
+                    table.name, c.name
+                ),
+                "distinct estimate",
+            )
+            .help(
+                "remove `n_distinct`/`n_distinct_inherited`: they are PostgreSQL's \
+                 `ALTER COLUMN … SET (n_distinct = …)`",
+            ),
+        );
+    }
+}
+
 /// E0279: a column's storage or compression outside PostgreSQL, where no
 /// statement could set it and every plan would try again.
 pub(super) fn column_toast(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {

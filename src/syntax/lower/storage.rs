@@ -1,10 +1,12 @@
-//! Lowering of a column's PostgreSQL TOAST settings: `storage external`,
-//! `compression lz4`.
+//! Lowering of a column's PostgreSQL TOAST settings (`storage external`,
+//! `compression lz4`) and its estimates of distinct values
+//! (`n_distinct -0.02`).
 
 use std::ops::Range;
 
 use super::{Lowerer, P};
-use crate::ir::{Compression, Storage};
+use crate::ir::{Compression, Distinct, Storage};
+use crate::syntax::Rule;
 
 impl<'a> Lowerer<'a> {
     /// `storage plain|external|extended|main` (E0277 for another word).
@@ -49,5 +51,42 @@ impl<'a> Lowerer<'a> {
             );
         }
         found
+    }
+
+    /// `n_distinct n` or `n_distinct_inherited n`: a number from -1 up
+    /// (E0289 for another).
+    pub(super) fn column_distinct(&mut self, p: &P<'a>, sp: Range<usize>, into: &mut Distinct) {
+        let mut inner = p.clone().into_inner();
+        let inherited = inner
+            .clone()
+            .any(|x| x.as_rule() == Rule::k_n_distinct_inherited);
+        let word = if inherited {
+            Distinct::INHERITED
+        } else {
+            Distinct::OWN
+        };
+        let raw = inner
+            .find(|x| x.as_rule() == Rule::number)
+            .map(|x| x.as_str().to_string())
+            .unwrap_or_default();
+        let Some(v) = Distinct::accepted(&raw) else {
+            self.err(
+                "E0289",
+                sp,
+                format!("`{word} {raw}` is not an estimate of distinct values"),
+                "not a number from -1 up",
+                Some(format!(
+                    "write a count of distinct values, or a fraction of the rows from -1 to 0 \
+                     (`{word} -0.5`: half the rows are distinct)"
+                )),
+            );
+            return;
+        };
+        let slot = if inherited {
+            &mut into.inherited
+        } else {
+            &mut into.own
+        };
+        self.once(slot, v, sp, &format!("`{word}`"));
     }
 }

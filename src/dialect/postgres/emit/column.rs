@@ -168,6 +168,9 @@ pub(super) fn alter_column(
     if what.statistics {
         set_statistics(cx, table, &to.name, to.statistics);
     }
+    if what.distinct {
+        super::distinct::set_distinct(cx, table, &to.name, &from.distinct, &to.distinct);
+    }
     column_storage::after_alter(cx, table, to, what, retyped);
     if what.comment {
         cx.push(

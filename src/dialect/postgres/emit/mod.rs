@@ -22,6 +22,7 @@ mod column;
 mod column_storage;
 mod composites;
 mod constraints;
+mod distinct;
 mod index;
 mod partition;
 mod routines;

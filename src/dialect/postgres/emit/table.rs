@@ -4,6 +4,7 @@
 
 use super::column::{added_column_def, alter_column, column_def, set_statistics};
 use super::constraints::{check_def, constraint_name, deferral, exclusion_def, fk_def, unique_def};
+use super::distinct::set_distinct;
 use super::index::{create_index_sql, index_comment, index_name, set_index_comment};
 use super::{opt_literal, rename_relation, security, Ctx};
 use std::collections::BTreeMap;
@@ -14,7 +15,7 @@ use crate::dialect::postgres::quote::{ident, idents, literal, name as qname};
 use crate::dialect::EmitError;
 use crate::diff::TableChange;
 use crate::ir::{
-    Column, Exclusion, Index, IndexKey, Name, Partitioning, PrimaryKey, Table, Unique,
+    Column, Distinct, Exclusion, Index, IndexKey, Name, Partitioning, PrimaryKey, Table, Unique,
 };
 use crate::plan::{Hazard, HazardKind};
 
@@ -124,6 +125,7 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
         if c.statistics.is_some() {
             set_statistics(cx, &t.name, &c.name, c.statistics);
         }
+        set_distinct(cx, &t.name, &c.name, &Distinct::default(), &c.distinct);
         if let Some(comment) = &c.comment {
             cx.push(
                 format!(
@@ -335,6 +337,7 @@ fn add_column(cx: &mut Ctx<'_>, table: &Name, c: &Column) {
     if c.statistics.is_some() {
         set_statistics(cx, table, &c.name, c.statistics);
     }
+    set_distinct(cx, table, &c.name, &Distinct::default(), &c.distinct);
     if let Some(comment) = &c.comment {
         cx.push(
             format!(

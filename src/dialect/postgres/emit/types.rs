@@ -130,23 +130,52 @@ fn swap_enum(cx: &mut Ctx<'_>, from: &Enum, to: &Enum) {
         vec![],
     );
     // The columns are found by the server: the plan does not know every
-    // table that uses the type, and this must hold for all of them. A
-    // default naming a label the new type lacks cannot come back (22P02):
-    // the column is left without one, and the plan's own change of that
-    // default (the schema cannot keep a removed label) sets the new one.
+    // table that uses the type, and this must hold for all of them, arrays
+    // of the type too (Documenso's `"WebhookTriggerEvents"[]`: missed, the
+    // old type could not be dropped). A default naming a label the new
+    // type lacks cannot come back (22P02): the column is left without one,
+    // and the plan's own change of that default (the schema cannot keep a
+    // removed label) sets the new one.
     let new_q = qname(&to.name);
     let old_q = qname(&old_name);
     cx.push(
-        format!(
-            "DO $strata$\nDECLARE r record;\nBEGIN\n  FOR r IN\n    SELECT n.nspname, c.relname, a.attname, pg_get_expr(d.adbin, d.adrelid) AS def\n    FROM pg_attribute a\n    JOIN pg_class c ON c.oid = a.attrelid\n    JOIN pg_namespace n ON n.oid = c.relnamespace\n    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum\n    WHERE a.atttypid = {old}::regtype AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')\n  LOOP\n    IF r.def IS NOT NULL THEN\n      EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I DROP DEFAULT', r.nspname, r.relname, r.attname);\n    END IF;\n    EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I TYPE {new_e} USING %I::text::{new_e}', r.nspname, r.relname, r.attname, r.attname);\n    IF r.def IS NOT NULL THEN\n      BEGIN\n        EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I SET DEFAULT %s', r.nspname, r.relname, r.attname, replace(r.def, {old_text}, {new_text}));\n      EXCEPTION WHEN invalid_text_representation THEN NULL;\n      END;\n    END IF;\n  END LOOP;\nEND\n$strata$",
-            old = literal(&old_q),
-            new_e = new_q.replace('\'', "''"),
-            old_text = literal(&format!("::{}", printed_name(&old_name))),
-            new_text = literal(&format!("::{}", printed_name(&to.name))),
+        swap_columns_block(
+            &literal(&old_q),
+            &new_q.replace('\'', "''"),
+            &literal(&format!("::{}", printed_name(&old_name))),
+            &literal(&format!("::{}", printed_name(&to.name))),
         ),
         vec![],
     );
     cx.push(format!("DROP TYPE {old_q}"), vec![]);
+}
+
+/// The `DO` block converting every column of the old enum, or of an
+/// array of it, to the new type through text. `old` is a literal naming
+/// the old type, `new_e` the new type's name escaped for a literal, and
+/// `old_text`/`new_text` the casts a kept default is rewritten between.
+fn swap_columns_block(old: &str, new_e: &str, old_text: &str, new_text: &str) -> String {
+    format!(
+        "DO $strata$\nDECLARE r record; ty text;\nBEGIN\n  FOR r IN\n    \
+         SELECT n.nspname, c.relname, a.attname, a.atttypid <> {old}::regtype AS is_array, \
+         pg_get_expr(d.adbin, d.adrelid) AS def\n    FROM pg_attribute a\n    \
+         JOIN pg_class c ON c.oid = a.attrelid\n    \
+         JOIN pg_namespace n ON n.oid = c.relnamespace\n    \
+         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum\n    \
+         WHERE a.atttypid IN ({old}::regtype, (SELECT typarray FROM pg_type WHERE oid = {old}::regtype)) \
+         AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')\n  LOOP\n    \
+         ty := CASE WHEN r.is_array THEN '{new_e}[]' ELSE '{new_e}' END;\n    \
+         IF r.def IS NOT NULL THEN\n      \
+         EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I DROP DEFAULT', r.nspname, r.relname, r.attname);\n    \
+         END IF;\n    \
+         EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I TYPE %s USING %I::%s::%s', r.nspname, r.relname, \
+         r.attname, ty, r.attname, CASE WHEN r.is_array THEN 'text[]' ELSE 'text' END, ty);\n    \
+         IF r.def IS NOT NULL THEN\n      BEGIN\n        \
+         EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I SET DEFAULT %s', r.nspname, r.relname, r.attname, \
+         replace(r.def, {old_text}, {new_text}));\n      \
+         EXCEPTION WHEN invalid_text_representation THEN NULL;\n      END;\n    END IF;\n  \
+         END LOOP;\nEND\n$strata$"
+    )
 }
 
 fn check_sql(c: &Check) -> String {

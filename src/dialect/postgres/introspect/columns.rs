@@ -12,7 +12,7 @@ use sqlx::{Column as _, Row};
 use super::super::normalize::generated_name;
 use super::super::quote::{literal, printed_name};
 use super::{name_of, sequence_options_at, SeqFields};
-use crate::ir::{Column, Compression, Generated, Identity, Name, Storage, Table};
+use crate::ir::{Column, Compression, Distinct, Generated, Identity, Name, Storage, Table};
 
 /// Where each field of a `COLUMNS` row is.
 pub(super) struct Fields {
@@ -25,6 +25,7 @@ pub(super) struct Fields {
     generated: usize,
     collation: usize,
     statistics: usize,
+    options: usize,
     storage: usize,
     comment: usize,
     seq: SeqFields,
@@ -47,6 +48,7 @@ impl Fields {
             generated: at("generated")?,
             collation: at("collation")?,
             statistics: at("statistics")?,
+            options: at("options")?,
             storage: at("storage")?,
             comment: at("comment")?,
             seq: SeqFields::of(r)?,
@@ -75,6 +77,20 @@ struct OwnedSequence {
     defaults: bool,
 }
 
+/// `pg_attribute.attoptions` (`{n_distinct=-0.02}`): the two estimates
+/// of distinct values, the only options a column has.
+fn distinct(options: Vec<String>) -> Distinct {
+    let mut d = Distinct::default();
+    for o in options {
+        match o.split_once('=') {
+            Some((Distinct::OWN, v)) => d.own = Distinct::accepted(v),
+            Some((Distinct::INHERITED, v)) => d.inherited = Distinct::accepted(v),
+            _ => {}
+        }
+    }
+    d
+}
+
 pub(super) fn decode(r: &PgRow, f: &Fields) -> Result<ColumnRow, sqlx::Error> {
     let mut c = Column::new(
         r.try_get::<String, _>(f.name)?,
@@ -86,6 +102,10 @@ pub(super) fn decode(r: &PgRow, f: &Fields) -> Result<ColumnRow, sqlx::Error> {
         .map(crate::ir::Expr::new);
     c.collation = r.try_get(f.collation)?;
     c.statistics = r.try_get(f.statistics)?;
+    c.distinct = distinct(
+        r.try_get::<Option<Vec<String>>, _>(f.options)?
+            .unwrap_or_default(),
+    );
     c.storage = r
         .try_get::<Option<String>, _>(f.storage)?
         .and_then(|x| Storage::from_catalog(&x));

@@ -147,6 +147,7 @@ pub const COLUMNS: &str = concat!(
           WHERE co.oid = a.attcollation) END AS collation, \
        ds.description AS comment, \
        CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::int4 END AS statistics, \
+       a.attoptions::text[] AS options, \
        CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage, \
        sq.seqstart AS seq_start, sq.seqincrement AS seq_increment, sq.seqmin AS seq_min, \
        sq.seqmax AS seq_max, sq.seqcache AS seq_cache, sq.seqcycle AS seq_cycle, \
@@ -563,6 +564,19 @@ pub const UNMODELED: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_operator", "o.oid"),
+    // A column's estimates of distinct values are modeled on a table's own
+    // columns; a materialized view's, a partition's and a column a table
+    // only inherits (none of them read) are not.
+    "UNION ALL \
+     SELECT 'distinct estimate of column', n.nspname || '.' || c.relname || '.' || a.attname \
+     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE EXISTS (SELECT FROM unnest(a.attoptions) o WHERE o LIKE 'n\\_distinct%') \
+       AND a.attnum > 0 AND NOT a.attisdropped \
+       AND (c.relkind = 'm' OR c.relispartition OR NOT a.attislocal) AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
     // A materialized view's column storage other than its type's (`SET
     // STORAGE`; a table's is modeled) is not modeled, nor the storage of
     // a column a table only inherits (not read: it is its parent's) where
