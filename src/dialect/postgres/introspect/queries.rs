@@ -611,7 +611,8 @@ pub const UNMODELED: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_class", "c.oid"),
-    // Grants on functions and types, and default privileges, are not
+    // Grants on functions and types, and default privileges for every
+    // schema (`ALTER DEFAULT PRIVILEGES` without `IN SCHEMA`), are not
     // modeled: a function or type strata makes anew loses them.
     "UNION ALL \
      SELECT 'grant on function', n.nspname || '.' || p.proname || '(' || \
@@ -634,7 +635,7 @@ pub const UNMODELED: &str = concat!(
          WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types' ELSE 'schemas' END || \
        COALESCE(' in schema ' || n.nspname, '') \
      FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace \
-     WHERE cardinality($1::text[]) = 0 OR n.nspname = ANY($1::text[])",
+     WHERE d.defaclnamespace = 0 AND cardinality($1::text[]) = 0 ",
     // Database-wide objects: no namespace to filter on, so only a whole
     // database inspection reports them; built-in casts have system oids.
     "UNION ALL \
@@ -725,6 +726,18 @@ pub const GRANTS: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_namespace", "n.oid"),
+    // Default privileges in a schema: `name` is the kind of object, `col`
+    // the role whose objects get them (none for the inspecting role).
+    "UNION ALL \
+     SELECT 'future', n.nspname::text, CASE d.defaclobjtype WHEN 'r' THEN 'tables' \
+       WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions' ELSE 'types' END, \
+       NULLIF(pg_get_userbyid(d.defaclrole)::text, current_user::text), ",
+    role_name!("a.grantee"),
+    ", lower(a.privilege_type), a.is_grantable \
+     FROM pg_default_acl d JOIN pg_namespace n ON n.oid = d.defaclnamespace, \
+       aclexplode(d.defaclacl) a \
+     WHERE d.defaclobjtype IN ('r', 'S', 'f', 'T') AND",
+    ns_filter!(),
     "ORDER BY 1, 2, 3, 4, 5, 6"
 );
 
