@@ -286,6 +286,10 @@ const UNMODELED: &[(&str, &str)] = &[
        CREATE TABLE parted_1 PARTITION OF parted (a NOT NULL) FOR VALUES IN (1); \
        CREATE TABLE parted_2 PARTITION OF parted (PRIMARY KEY (k, a)) FOR VALUES IN (2)"),
     ("partition column default", "CREATE TABLE parted_3 PARTITION OF parted (b DEFAULT 7) FOR VALUES IN (3)"),
+    // An operator class's parameters are not modeled (Atlas
+    // `index-operator-class`).
+    ("operator class parameters", "CREATE TABLE docs (body tsvector); \
+       CREATE INDEX docs_body ON docs USING gist (body tsvector_ops (siglen = 8))"),
     ("foreign data wrapper", "CREATE FOREIGN DATA WRAPPER fdw"),
     ("foreign server", "CREATE SERVER srv FOREIGN DATA WRAPPER fdw"),
     ("foreign table", "CREATE FOREIGN TABLE ft (a int) SERVER srv"),

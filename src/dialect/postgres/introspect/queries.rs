@@ -466,6 +466,16 @@ pub const UNMODELED: &str = concat!(
      JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE c.relkind IN ('i', 'I') AND a.attstattarget > 0 AND",
     ns_filter!(),
+    // An operator class's parameters (`tsvector_ops (siglen = 8)`) are
+    // not modeled: an index made anew would lose them.
+    "UNION ALL \
+     SELECT 'operator class parameters', \
+       n.nspname || '.' || c.relname || ' column ' || a.attnum || ' (' || \
+       array_to_string(a.attoptions, ', ') || ')' \
+     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE c.relkind IN ('i', 'I') AND a.attoptions IS NOT NULL AND",
+    ns_filter!(),
     // A partition's columns are its parent's: its own NOT NULL (where
     // the parent's column is nullable and no primary key of its own sets
     // it) and its own default are not modeled.
