@@ -469,7 +469,7 @@ pub const UNMODELED: &str = concat!(
     // An operator class's parameters (`tsvector_ops (siglen = 8)`) are
     // not modeled: an index made anew would lose them.
     "UNION ALL \
-     SELECT 'operator class parameters', \
+     SELECT 'index operator class parameters', \
        n.nspname || '.' || c.relname || ' column ' || a.attnum || ' (' || \
        array_to_string(a.attoptions, ', ') || ')' \
      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
