@@ -106,3 +106,15 @@ fn a_new_object_keeps_only_the_defaults_its_schema_grants() {
         &made,
     )]);
 }
+
+/// An enum that loses a label is made anew and its columns converted; a
+/// column of an array of it was not, so dropping the old type failed
+/// (Atlas `column-enum-array`, the rollback of a label added).
+#[test]
+fn an_enum_swap_converts_array_columns_too() {
+    let table = "CREATE TABLE enums (a int, statuses status[] NOT NULL DEFAULT '{active}', \
+        status status NOT NULL, history status[][]);";
+    let three = format!("CREATE TYPE status AS ENUM ('active', 'inactive', 'unknown'); {table}");
+    let two = format!("CREATE TYPE status AS ENUM ('active', 'inactive'); {table}");
+    judge_both_ways(&[case("enum_array_label_removed", &three, &two)]);
+}

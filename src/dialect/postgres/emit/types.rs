@@ -74,7 +74,9 @@ pub(super) fn alter_enum(cx: &mut Ctx<'_>, from: &Enum, to: &Enum) {
 }
 
 /// Labels removed or reordered: a new type replaces the old one, and
-/// every column of the old type is converted through text.
+/// every column of the old type, or of an array of it, is converted
+/// through text (an array column left on the old type kept it from
+/// being dropped: Atlas `column-enum-array`).
 fn swap_enum(cx: &mut Ctx<'_>, from: &Enum, to: &Enum) {
     let old_name = Name {
         schema: from.name.schema.clone(),
@@ -138,7 +140,7 @@ fn swap_enum(cx: &mut Ctx<'_>, from: &Enum, to: &Enum) {
     let old_q = qname(&old_name);
     cx.push(
         format!(
-            "DO $strata$\nDECLARE r record;\nBEGIN\n  FOR r IN\n    SELECT n.nspname, c.relname, a.attname, pg_get_expr(d.adbin, d.adrelid) AS def\n    FROM pg_attribute a\n    JOIN pg_class c ON c.oid = a.attrelid\n    JOIN pg_namespace n ON n.oid = c.relnamespace\n    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum\n    WHERE a.atttypid = {old}::regtype AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')\n  LOOP\n    IF r.def IS NOT NULL THEN\n      EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I DROP DEFAULT', r.nspname, r.relname, r.attname);\n    END IF;\n    EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I TYPE {new_e} USING %I::text::{new_e}', r.nspname, r.relname, r.attname, r.attname);\n    IF r.def IS NOT NULL THEN\n      BEGIN\n        EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I SET DEFAULT %s', r.nspname, r.relname, r.attname, replace(r.def, {old_text}, {new_text}));\n      EXCEPTION WHEN invalid_text_representation THEN NULL;\n      END;\n    END IF;\n  END LOOP;\nEND\n$strata$",
+            "DO $strata$\nDECLARE r record;\nBEGIN\n  FOR r IN\n    SELECT n.nspname, c.relname, a.attname, pg_get_expr(d.adbin, d.adrelid) AS def,\n      CASE WHEN a.atttypid = {old}::regtype THEN '' ELSE '[]' END AS arr\n    FROM pg_attribute a\n    JOIN pg_class c ON c.oid = a.attrelid\n    JOIN pg_namespace n ON n.oid = c.relnamespace\n    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum\n    WHERE a.atttypid IN ({old}::regtype, (SELECT t.typarray FROM pg_type t WHERE t.oid = {old}::regtype)) AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')\n  LOOP\n    IF r.def IS NOT NULL THEN\n      EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I DROP DEFAULT', r.nspname, r.relname, r.attname);\n    END IF;\n    EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I TYPE {new_e}%s USING %I::text%s::{new_e}%s', r.nspname, r.relname, r.attname, r.arr, r.attname, r.arr, r.arr);\n    IF r.def IS NOT NULL THEN\n      BEGIN\n        EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I SET DEFAULT %s', r.nspname, r.relname, r.attname, replace(r.def, {old_text}, {new_text}));\n      EXCEPTION WHEN invalid_text_representation THEN NULL;\n      END;\n    END IF;\n  END LOOP;\nEND\n$strata$",
             old = literal(&old_q),
             new_e = new_q.replace('\'', "''"),
             old_text = literal(&format!("::{}", printed_name(&old_name))),
