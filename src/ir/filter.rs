@@ -311,7 +311,9 @@ impl Exclude {
             GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Sequence(n) | GrantOn::Column(n, _) => {
                 !on_gone(n) && !self.excludes(Kind::Sequence, n)
             }
-            GrantOn::Schema(ns) => !self.patterns.iter().any(|p| p.covers_namespace(ns)),
+            GrantOn::Schema(ns) | GrantOn::Future { schema: ns, .. } => {
+                !self.patterns.iter().any(|p| p.covers_namespace(ns))
+            }
         };
         schema.grants.retain(|(on, _, _), _| kept(on));
         schema.revocations.retain(|r| kept(&r.on));

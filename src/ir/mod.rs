@@ -31,7 +31,9 @@ pub use objects::{
     Attribute, Composite, Domain, Exclusion, ExclusionElement, FunctionAttributes, Parallel,
     RangeType, Volatility,
 };
-pub use security::{Grant, GrantKey, GrantOn, Policy, PolicyCommand, Revocation, RowSecurity};
+pub use security::{
+    Grant, GrantKey, GrantOn, Policy, PolicyCommand, Revocation, RowSecurity, FUTURE_OBJECTS,
+};
 pub use statistics::{Statistics, STATISTICS_KINDS};
 pub use storage::{Compression, Storage};
 pub use text::{Collation, TextSearchConfig};

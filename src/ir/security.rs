@@ -1,5 +1,6 @@
 //! Access control: row-level security on a table, its policies, and the
-//! privileges granted on schemas, tables, views and sequences. PostgreSQL
+//! privileges granted on schemas, tables, views and sequences, and the
+//! default privileges of a schema's future objects. PostgreSQL
 //! only; the other dialects refuse them.
 
 use serde::{Deserialize, Serialize};
@@ -92,7 +93,20 @@ pub enum GrantOn {
     Sequence(Name),
     /// One column of a table: `grant select (a) on table t …`.
     Column(Name, String),
+    /// Default privileges (`ALTER DEFAULT PRIVILEGES … IN SCHEMA`): what
+    /// the `objects` (`tables`, `sequences`, `functions`, `types`) that
+    /// `role` makes in `schema` from then on are granted. `role` is `None`
+    /// for the role that inspects or applies.
+    Future {
+        objects: String,
+        schema: String,
+        role: Option<String>,
+    },
 }
+
+/// The kinds of object default privileges are kept for, as the language
+/// and `ALTER DEFAULT PRIVILEGES` (upper-cased) write them.
+pub const FUTURE_OBJECTS: [&str; 4] = ["tables", "sequences", "functions", "types"];
 
 impl GrantOn {
     /// The keyword of the object kind as the language writes it.
@@ -103,6 +117,7 @@ impl GrantOn {
             GrantOn::View(_) => "view",
             GrantOn::Sequence(_) => "sequence",
             GrantOn::Column(..) => "column",
+            GrantOn::Future { .. } => "future",
         }
     }
 
@@ -122,6 +137,12 @@ impl GrantOn {
             ],
             GrantOn::Sequence(_) => &["usage", "select", "update"],
             GrantOn::Column(..) => &["select", "insert", "update", "references"],
+            GrantOn::Future { objects, .. } => match objects.as_str() {
+                "tables" => GrantOn::Table(Name::new("")).privileges(),
+                "sequences" => GrantOn::Sequence(Name::new("")).privileges(),
+                "functions" => &["execute"],
+                _ => &["usage"],
+            },
         }
     }
 
@@ -131,7 +152,7 @@ impl GrantOn {
             GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Sequence(n) | GrantOn::Column(n, _) => {
                 Some(n)
             }
-            GrantOn::Schema(_) => None,
+            GrantOn::Schema(_) | GrantOn::Future { .. } => None,
         }
     }
 }
@@ -144,6 +165,17 @@ impl std::fmt::Display for GrantOn {
                 write!(f, "{} {n}", self.keyword())
             }
             GrantOn::Column(t, c) => write!(f, "column {t}.{c}"),
+            GrantOn::Future {
+                objects,
+                schema,
+                role,
+            } => {
+                write!(f, "future {objects} in schema {schema}")?;
+                match role {
+                    Some(r) => write!(f, " for role {r}"),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }

@@ -724,7 +724,9 @@ fn column_sequence(t: &Table, c: &Column) -> Option<Obj> {
 fn grant_ref(g: &crate::ir::Grant, out: &mut Vec<Obj>) {
     use crate::ir::GrantOn;
     out.push(match &g.on {
-        GrantOn::Schema(n) => Obj::Object(DepObject::Namespace(n.to_lowercase())),
+        GrantOn::Schema(n) | GrantOn::Future { schema: n, .. } => {
+            Obj::Object(DepObject::Namespace(n.to_lowercase()))
+        }
         GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Column(n, _) => {
             Obj::Object(DepObject::Relation(key(n)))
         }

@@ -204,6 +204,8 @@ pub fn directions(
     remade_functions::around_remade_functions(&mut back, to, from);
     regrant::regrant_created(&mut forward, from, to);
     regrant::regrant_created(&mut back, to, from);
+    regrant::revoke_defaults(&mut forward, from, to);
+    regrant::revoke_defaults(&mut back, to, from);
     (forward, back)
 }
 

@@ -175,8 +175,16 @@ fn build(
         }
         // What my old state needs is removed after me.
         for o in &d.needs_old {
-            for r in removers.get(o).into_iter().flatten() {
+            let removed = removers.get(o);
+            for r in removed.into_iter().flatten() {
                 edges.insert((*id, *r));
+            }
+            // A privilege revoked on what the plan only makes (one the
+            // schema's default privileges gave it) goes once it is made.
+            if removed.is_none() && matches!(work.changes[*id], Some(Change::Revoke(_))) {
+                for p in providers.get(o).into_iter().flatten() {
+                    edges.insert((*p, *id));
+                }
             }
         }
         // An old shape goes before a new one of the same name arrives.

@@ -8,11 +8,11 @@
 //! roles it never names, which stay as they are): the rollback of a
 //! dropped table would lose them silently.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::refs::key;
 use crate::diff::Change;
-use crate::ir::{implicit, GrantKey, GrantOn, Schema};
+use crate::ir::{implicit, Grant, GrantKey, GrantOn, Schema};
 
 /// Adds a grant for every privilege `to` holds on an object the changes
 /// create, and for every one `from` holds there to a role `to` does not
@@ -46,6 +46,64 @@ pub fn regrant_created(changes: &mut Vec<Change>, from: &Schema, to: &Schema) {
         .map(|g| Change::Grant(g.clone()))
         .collect();
     changes.extend(again);
+}
+
+/// The server gives what it makes the default privileges of its schema
+/// (`ALTER DEFAULT PRIVILEGES … IN SCHEMA`): a table, view or sequence the
+/// changes make would keep those `to` does not grant on it. Each is
+/// revoked once it is made, for the grantees `to` manages; the defaults
+/// of either side count, since the changes may alter them before or after.
+pub fn revoke_defaults(changes: &mut Vec<Change>, from: &Schema, to: &Schema) {
+    let managed = to.grantees();
+    let mut made: Vec<(GrantOn, &str)> = Vec::new();
+    for c in changes.iter() {
+        match c {
+            Change::CreateTable(t) => {
+                made.push((GrantOn::Table(t.name.clone()), "tables"));
+                for s in implicit::implicit_sequences(t) {
+                    made.push((GrantOn::Sequence(s), "sequences"));
+                }
+            }
+            Change::CreateView(v) => made.push((GrantOn::View(v.name.clone()), "tables")),
+            Change::CreateSequence(s) => {
+                made.push((GrantOn::Sequence(s.name.clone()), "sequences"))
+            }
+            _ => {}
+        }
+    }
+    let handled: BTreeSet<GrantKey> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Grant(g) | Change::Revoke(g) | Change::AlterGrant { to: g, .. } => {
+                Some(g.key())
+            }
+            _ => None,
+        })
+        .collect();
+    let mut revoked: BTreeMap<GrantKey, Grant> = BTreeMap::new();
+    for (on, kind) in made {
+        let Some(n) = on.relation() else { continue };
+        let defaults = GrantOn::Future {
+            objects: kind.to_string(),
+            schema: n.schema.clone().unwrap_or_else(|| "public".into()),
+            role: None,
+        };
+        for d in from.grants.values().chain(to.grants.values()) {
+            if d.on != defaults || !managed.contains(d.grantee.as_str()) {
+                continue;
+            }
+            let g = Grant {
+                on: on.clone(),
+                privilege: d.privilege.clone(),
+                grantee: d.grantee.clone(),
+                grant_option: false,
+            };
+            if !to.grants.contains_key(&g.key()) && !handled.contains(&g.key()) {
+                revoked.insert(g.key(), g);
+            }
+        }
+    }
+    changes.extend(revoked.into_values().map(Change::Revoke));
 }
 
 /// The objects a grant can be on that the changes create, as [`object`]
@@ -87,5 +145,6 @@ fn object(on: &GrantOn) -> GrantOn {
         GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Column(n, _) => GrantOn::Table(key(n)),
         GrantOn::Sequence(n) => GrantOn::Sequence(key(n)),
         GrantOn::Schema(n) => GrantOn::Schema(n.to_lowercase()),
+        other @ GrantOn::Future { .. } => other.clone(),
     }
 }

@@ -311,7 +311,7 @@ fn grant_described(
 ) -> Described {
     use crate::ir::GrantOn;
     let object = match &g.on {
-        GrantOn::Schema(n) => Object::plain("namespace", n),
+        GrantOn::Schema(n) | GrantOn::Future { schema: n, .. } => Object::plain("namespace", n),
         GrantOn::Table(n) | GrantOn::Column(n, _) => Object::named("table", n),
         GrantOn::View(n) => Object::named("view", n),
         GrantOn::Sequence(n) => Object::named("sequence", n),

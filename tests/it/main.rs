@@ -53,6 +53,7 @@ mod postgres_collations;
 mod postgres_column_storage;
 mod postgres_comments;
 mod postgres_comments_more;
+mod postgres_corpora_more;
 mod postgres_corpora_shapes;
 mod postgres_depend_order;
 mod postgres_dependencies;

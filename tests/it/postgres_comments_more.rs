@@ -266,7 +266,9 @@ const UNMODELED: &[(&str, &str)] = &[
     ("grant on function", "CREATE FUNCTION one() RETURNS int LANGUAGE sql AS 'SELECT 1'; \
        REVOKE ALL ON FUNCTION one() FROM PUBLIC"),
     ("grant on type", "CREATE DOMAIN posint AS int; REVOKE USAGE ON TYPE posint FROM PUBLIC"),
-    ("default privileges", "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC"),
+    // Default privileges in a schema are modeled; those for every schema
+    // are not.
+    ("default privileges", "ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC"),
     // A table column's storage and compression are modeled; a
     // materialized view's are not.
     ("column storage", "CREATE MATERIALIZED VIEW stored AS SELECT 'x'::text AS a; \
@@ -286,6 +288,10 @@ const UNMODELED: &[(&str, &str)] = &[
        CREATE TABLE parted_1 PARTITION OF parted (a NOT NULL) FOR VALUES IN (1); \
        CREATE TABLE parted_2 PARTITION OF parted (PRIMARY KEY (k, a)) FOR VALUES IN (2)"),
     ("partition column default", "CREATE TABLE parted_3 PARTITION OF parted (b DEFAULT 7) FOR VALUES IN (3)"),
+    // An operator class's parameters are not modeled (Atlas
+    // `index-operator-class`).
+    ("index operator class parameters", "CREATE TABLE docs (body tsvector); \
+       CREATE INDEX docs_body ON docs USING gist (body tsvector_ops (siglen = 8))"),
     ("foreign data wrapper", "CREATE FOREIGN DATA WRAPPER fdw"),
     ("foreign server", "CREATE SERVER srv FOREIGN DATA WRAPPER fdw"),
     ("foreign table", "CREATE FOREIGN TABLE ft (a int) SERVER srv"),

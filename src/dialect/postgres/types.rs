@@ -59,9 +59,10 @@ fn spelled(ty: &str) -> String {
         },
         ("bool" | "boolean", None) => "boolean".to_string(),
         ("varchar" | "character varying", m) => with_mod("character varying", m),
-        ("char" | "character" | "bpchar", None) if parsed.words[0] != "bpchar" => {
-            "character(1)".to_string()
-        }
+        ("char" | "character", None) => "character(1)".to_string(),
+        // `bpchar` without a length holds strings of any length (and is
+        // what `format_type` prints); `character` alone is `character(1)`.
+        ("bpchar", None) => "bpchar".to_string(),
         ("char" | "character" | "bpchar", m) => with_mod("character", m),
         ("decimal" | "numeric", Some(m)) if !m.contains(',') => format!("numeric({m},0)"),
         ("decimal" | "numeric", m) => with_mod("numeric", m),
@@ -381,6 +382,9 @@ mod tests {
             ("numeric(12, 2)", "numeric(12,2)"),
             ("decimal(10)", "numeric(10,0)"),
             ("char", "character(1)"),
+            ("bpchar", "bpchar"),
+            ("BPCHAR", "bpchar"),
+            ("bpchar(3)", "character(3)"),
             ("int[]", "integer[]"),
             ("text[][]", "text[]"),
             ("int[3]", "integer[]"),

@@ -121,7 +121,7 @@ pub(super) fn grants(schema: &Schema, out: &mut Vec<Problem>) {
     for g in schema.grants.values() {
         let (exists, names): (bool, Vec<String>) = match &g.on {
             // The default namespace always exists.
-            GrantOn::Schema(n) => (
+            GrantOn::Schema(n) | GrantOn::Future { schema: n, .. } => (
                 n == "public" || schema.namespaces.contains_key(n),
                 schema.namespaces.keys().cloned().collect(),
             ),
@@ -157,7 +157,7 @@ pub(super) fn grants(schema: &Schema, out: &mut Vec<Problem>) {
         if !exists {
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
             let shown = match &g.on {
-                GrantOn::Schema(n) => n.clone(),
+                GrantOn::Schema(n) | GrantOn::Future { schema: n, .. } => n.clone(),
                 GrantOn::Column(t, c) if schema.tables.contains_key(t) => c.clone(),
                 other => other.relation().map(Name::to_string).unwrap_or_default(),
             };

@@ -194,13 +194,15 @@ impl<'a> Lowerer<'a> {
         Some(object(at, span))
     }
 
-    /// `schema app`, `table t`, `view v`, `sequence s`.
+    /// `schema app`, `table t`, `view v`, `sequence s`, `future tables in
+    /// schema app [for role owner]`.
     fn grant_target(&mut self, c: &P<'a>) -> Option<GrantOn> {
         let mut kind = Rule::k_table;
         let mut target = None;
         for x in c.clone().into_inner() {
             match x.as_rule() {
                 Rule::qname => target = Some(x),
+                Rule::future_target => return Some(self.future_target(&x)),
                 r => kind = r,
             }
         }
@@ -211,6 +213,24 @@ impl<'a> Lowerer<'a> {
             Rule::k_sequence => GrantOn::Sequence(self.ref_name(&target)),
             _ => GrantOn::Table(self.ref_name(&target)),
         })
+    }
+
+    fn future_target(&mut self, c: &P<'a>) -> GrantOn {
+        let mut objects = String::new();
+        let mut names = Vec::new();
+        for x in c.clone().into_inner() {
+            match x.as_rule() {
+                Rule::future_kind => objects = x.as_str().to_string(),
+                Rule::bare_ident | Rule::quoted_ident => names.push(self.ident_checked(&x)),
+                _ => {}
+            }
+        }
+        let mut names = names.into_iter();
+        GrantOn::Future {
+            objects,
+            schema: names.next().unwrap_or_default(),
+            role: names.next(),
+        }
     }
 
     /// `revoke all on schema public from public`.

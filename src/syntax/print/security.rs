@@ -34,7 +34,7 @@ pub(super) fn policy(p: &Policy, ind: &str) -> String {
 /// schema, a top-level name (a namespace's grants are printed outside it).
 pub(super) fn filed_under(on: &GrantOn) -> Name {
     match on {
-        GrantOn::Schema(n) => Name::new(n.clone()),
+        GrantOn::Schema(n) | GrantOn::Future { schema: n, .. } => Name::new(n.clone()),
         GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Sequence(n) | GrantOn::Column(n, _) => {
             n.clone()
         }
@@ -56,6 +56,17 @@ fn target(on: &GrantOn) -> String {
         GrantOn::Schema(n) => format!("schema {}", text::ident(n)),
         GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Sequence(n) | GrantOn::Column(n, _) => {
             format!("{} {}", on.keyword(), qualified(n))
+        }
+        GrantOn::Future {
+            objects,
+            schema,
+            role,
+        } => {
+            let mut s = format!("future {objects} in schema {}", text::ident(schema));
+            if let Some(r) = role {
+                s.push_str(&format!(" for role {}", text::ident(r)));
+            }
+            s
         }
     }
 }

@@ -110,6 +110,22 @@ fn target(on: &GrantOn) -> String {
             format!("TABLE {}", qname(n))
         }
         GrantOn::Sequence(n) => format!("SEQUENCE {}", qname(n)),
+        GrantOn::Future { objects, .. } => objects.to_uppercase(),
+    }
+}
+
+/// `ALTER DEFAULT PRIVILEGES [FOR ROLE r] IN SCHEMA s ` before the
+/// `GRANT`/`REVOKE` of default privileges; nothing for an object's.
+fn defaults(on: &GrantOn) -> String {
+    match on {
+        GrantOn::Future { schema, role, .. } => format!(
+            "ALTER DEFAULT PRIVILEGES {}IN SCHEMA {} ",
+            role.as_ref()
+                .map(|r| format!("FOR ROLE {} ", ident(r)))
+                .unwrap_or_default(),
+            ident(schema)
+        ),
+        _ => String::new(),
     }
 }
 
@@ -124,7 +140,8 @@ fn privilege(g: &Grant) -> String {
 pub(super) fn grant(cx: &mut Ctx<'_>, g: &Grant) {
     cx.push(
         format!(
-            "GRANT {} ON {} TO {}{}",
+            "{}GRANT {} ON {} TO {}{}",
+            defaults(&g.on),
             privilege(g),
             target(&g.on),
             role(&g.grantee),
@@ -141,7 +158,8 @@ pub(super) fn grant(cx: &mut Ctx<'_>, g: &Grant) {
 pub(super) fn revoke(cx: &mut Ctx<'_>, g: &Grant) {
     cx.push(
         format!(
-            "REVOKE {} ON {} FROM {}",
+            "{}REVOKE {} ON {} FROM {}",
+            defaults(&g.on),
             privilege(g),
             target(&g.on),
             role(&g.grantee)
@@ -157,7 +175,8 @@ pub(super) fn alter_grant(cx: &mut Ctx<'_>, to: &Grant) {
     } else {
         cx.push(
             format!(
-                "REVOKE GRANT OPTION FOR {} ON {} FROM {}",
+                "{}REVOKE GRANT OPTION FOR {} ON {} FROM {}",
+                defaults(&to.on),
                 privilege(to),
                 target(&to.on),
                 role(&to.grantee)

@@ -74,7 +74,9 @@ pub(super) fn alter_enum(cx: &mut Ctx<'_>, from: &Enum, to: &Enum) {
 }
 
 /// Labels removed or reordered: a new type replaces the old one, and
-/// every column of the old type is converted through text.
+/// every column of the old type, or of an array of it, is converted
+/// through text (an array column left on the old type kept it from
+/// being dropped: Atlas `column-enum-array`).
 fn swap_enum(cx: &mut Ctx<'_>, from: &Enum, to: &Enum) {
     let old_name = Name {
         schema: from.name.schema.clone(),

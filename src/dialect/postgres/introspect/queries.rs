@@ -467,6 +467,16 @@ pub const UNMODELED: &str = concat!(
      JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE c.relkind IN ('i', 'I') AND a.attstattarget > 0 AND",
     ns_filter!(),
+    // An operator class's parameters (`tsvector_ops (siglen = 8)`) are
+    // not modeled: an index made anew would lose them.
+    "UNION ALL \
+     SELECT 'index operator class parameters', \
+       n.nspname || '.' || c.relname || ' column ' || a.attnum || ' (' || \
+       array_to_string(a.attoptions, ', ') || ')' \
+     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE c.relkind IN ('i', 'I') AND a.attoptions IS NOT NULL AND",
+    ns_filter!(),
     // A partition's columns are its parent's: its own NOT NULL (where
     // the parent's column is nullable and no primary key of its own sets
     // it) and its own default are not modeled.
@@ -625,7 +635,8 @@ pub const UNMODELED: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_class", "c.oid"),
-    // Grants on functions and types, and default privileges, are not
+    // Grants on functions and types, and default privileges for every
+    // schema (`ALTER DEFAULT PRIVILEGES` without `IN SCHEMA`), are not
     // modeled: a function or type strata makes anew loses them.
     "UNION ALL \
      SELECT 'grant on function', n.nspname || '.' || p.proname || '(' || \
@@ -648,7 +659,7 @@ pub const UNMODELED: &str = concat!(
          WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types' ELSE 'schemas' END || \
        COALESCE(' in schema ' || n.nspname, '') \
      FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace \
-     WHERE cardinality($1::text[]) = 0 OR n.nspname = ANY($1::text[])",
+     WHERE d.defaclnamespace = 0 AND cardinality($1::text[]) = 0 ",
     // Database-wide objects: no namespace to filter on, so only a whole
     // database inspection reports them; built-in casts have system oids.
     "UNION ALL \
@@ -739,6 +750,18 @@ pub const GRANTS: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_namespace", "n.oid"),
+    // Default privileges in a schema: `name` is the kind of object, `col`
+    // the role whose objects get them (none for the inspecting role).
+    "UNION ALL \
+     SELECT 'future', n.nspname::text, CASE d.defaclobjtype WHEN 'r' THEN 'tables' \
+       WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions' ELSE 'types' END, \
+       NULLIF(pg_get_userbyid(d.defaclrole)::text, current_user::text), ",
+    role_name!("a.grantee"),
+    ", lower(a.privilege_type), a.is_grantable \
+     FROM pg_default_acl d JOIN pg_namespace n ON n.oid = d.defaclnamespace, \
+       aclexplode(d.defaclacl) a \
+     WHERE d.defaclobjtype IN ('r', 'S', 'f', 'T') AND",
+    ns_filter!(),
     "ORDER BY 1, 2, 3, 4, 5, 6"
 );
 

@@ -50,6 +50,11 @@ pub(super) fn grants(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Er
             "sequence" => GrantOn::Sequence(name_of(s(r, "schema")?, name)),
             "view" => GrantOn::View(name_of(s(r, "schema")?, name)),
             "column" => GrantOn::Column(name_of(s(r, "schema")?, name), s(r, "col")?),
+            "future" => GrantOn::Future {
+                objects: name,
+                schema: s(r, "schema")?,
+                role: os(r, "col")?,
+            },
             _ => GrantOn::Table(name_of(s(r, "schema")?, name)),
         };
         let g = Grant {

@@ -47,7 +47,7 @@ pub(super) fn normalize(out: &mut Schema, base: &Context<'_>) {
         }
         GrantOn::Sequence(n) => GrantOn::Sequence(name(&n)),
         GrantOn::Column(t, c) => GrantOn::Column(name(&t), c),
-        GrantOn::Schema(n) => GrantOn::Schema(n),
+        other @ (GrantOn::Schema(_) | GrantOn::Future { .. }) => other,
     };
     out.revocations = std::mem::take(&mut out.revocations)
         .into_iter()
