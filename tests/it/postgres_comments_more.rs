@@ -292,6 +292,17 @@ const UNMODELED: &[(&str, &str)] = &[
     // `index-operator-class`).
     ("index operator class parameters", "CREATE TABLE docs (body tsvector); \
        CREATE INDEX docs_body ON docs USING gist (body tsvector_ops (siglen = 8))"),
+    // Whether a trigger fires, and a replica identity other than the
+    // primary key, are not modeled.
+    ("disabled trigger", "CREATE FUNCTION tg() RETURNS trigger LANGUAGE plpgsql \
+       AS 'BEGIN RETURN NEW; END'; \
+       CREATE TRIGGER off BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION tg(); \
+       ALTER TABLE t DISABLE TRIGGER off"),
+    ("replica-only trigger", "CREATE TRIGGER rep BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION tg(); \
+       ALTER TABLE t ENABLE REPLICA TRIGGER rep"),
+    ("always-enabled trigger", "CREATE TRIGGER alw BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION tg(); \
+       ALTER TABLE t ENABLE ALWAYS TRIGGER alw"),
+    ("replica identity", "ALTER TABLE t REPLICA IDENTITY FULL"),
     ("foreign data wrapper", "CREATE FOREIGN DATA WRAPPER fdw"),
     ("foreign server", "CREATE SERVER srv FOREIGN DATA WRAPPER fdw"),
     ("foreign table", "CREATE FOREIGN TABLE ft (a int) SERVER srv"),

@@ -536,6 +536,33 @@ pub const UNMODELED: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_class", "c.oid"),
+    // Whether a trigger fires (`ALTER TABLE … DISABLE TRIGGER`, or only
+    // on replicas, or always) is not modeled: a trigger strata makes anew
+    // fires as the server's default does.
+    "UNION ALL \
+     SELECT CASE tg.tgenabled WHEN 'D' THEN 'disabled trigger' \
+         WHEN 'R' THEN 'replica-only trigger' ELSE 'always-enabled trigger' END, \
+       tg.tgname || ' on ' || n.nspname || '.' || c.relname \
+     FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE NOT tg.tgisinternal AND tg.tgenabled <> 'O' AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
+    // A table's replica identity other than its primary key is not
+    // modeled: a table made anew (a rollback's) has the default.
+    "UNION ALL \
+     SELECT 'replica identity', \
+       CASE c.relreplident WHEN 'f' THEN 'full' WHEN 'n' THEN 'nothing' \
+         ELSE 'using index ' || COALESCE((SELECT ri.relname FROM pg_index x \
+           JOIN pg_class ri ON ri.oid = x.indexrelid \
+           WHERE x.indrelid = c.oid AND x.indisreplident), '?') END \
+       || ' on ' || n.nspname || '.' || c.relname \
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE c.relkind IN ('r', 'p', 'm') AND c.relreplident <> 'd' AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
     // A constraint trigger's `FROM` table is not modeled.
     "UNION ALL \
      SELECT 'constraint trigger with FROM', tg.tgname || ' on ' || n.nspname || '.' || c.relname \
