@@ -23,15 +23,7 @@ pub fn regrant_created(changes: &mut Vec<Change>, from: &Schema, to: &Schema) {
     if made.is_empty() {
         return;
     }
-    let mut handled: BTreeSet<GrantKey> = changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::Grant(g) | Change::Revoke(g) | Change::AlterGrant { to: g, .. } => {
-                Some(g.key())
-            }
-            _ => None,
-        })
-        .collect();
+    let mut handled = handled(changes);
     let managed = to.grantees();
     let unmanaged = from
         .grants
@@ -71,15 +63,7 @@ pub fn revoke_defaults(changes: &mut Vec<Change>, from: &Schema, to: &Schema) {
             _ => {}
         }
     }
-    let handled: BTreeSet<GrantKey> = changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::Grant(g) | Change::Revoke(g) | Change::AlterGrant { to: g, .. } => {
-                Some(g.key())
-            }
-            _ => None,
-        })
-        .collect();
+    let handled = handled(changes);
     let mut revoked: BTreeMap<GrantKey, Grant> = BTreeMap::new();
     for (on, kind) in made {
         let Some(n) = on.relation() else { continue };
@@ -147,4 +131,17 @@ fn object(on: &GrantOn) -> GrantOn {
         GrantOn::Schema(n) => GrantOn::Schema(n.to_lowercase()),
         other @ GrantOn::Future { .. } => other.clone(),
     }
+}
+
+/// The grants `changes` already grant, revoke or alter.
+fn handled(changes: &[Change]) -> BTreeSet<GrantKey> {
+    changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Grant(g) | Change::Revoke(g) | Change::AlterGrant { to: g, .. } => {
+                Some(g.key())
+            }
+            _ => None,
+        })
+        .collect()
 }
