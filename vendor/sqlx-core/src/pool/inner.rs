@@ -552,6 +552,11 @@ fn spawn_maintenance_tasks<DB: Database>(pool: &Arc<PoolInner<DB>>) {
                                 pool.release(conn.into_live());
                             }
                         }
+                        // strata patch: without an await here a run of failed
+                        // `try_acquire`s never yields, and on a
+                        // current-thread runtime nothing else runs again
+                        // (a test hung spinning in this loop).
+                        crate::rt::yield_now().await;
                     }
 
                     // Don't hold a reference to the pool while sleeping.
