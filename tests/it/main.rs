@@ -93,6 +93,7 @@ mod sqlite_corpora;
 mod sqlite_emit;
 mod sqlite_examples;
 mod sqlite_fidelity;
+mod sqlite_fidelity_more;
 mod sqlite_rebuild_keeps;
 mod squawk;
 mod support;

@@ -10,7 +10,7 @@ use crate::conformance::pipeline;
 use crate::oracle::{compare, fingerprint};
 use crate::support::SqliteDb;
 
-async fn adopts(ddl: &str) {
+pub(crate) async fn adopts(ddl: &str) {
     let original = SqliteDb::create();
     let empty = SqliteDb::create();
     let deadline = Duration::from_secs(60);

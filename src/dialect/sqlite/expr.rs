@@ -270,7 +270,20 @@ pub fn name_alone(text: &str) -> bool {
 /// that does not exist.
 pub fn expr(text: &str, resolves: &dyn Fn(&str) -> bool) -> String {
     let toks = tokenize(text);
-    let toks = strip_outer_parens(&toks);
+    canonical(strip_outer_parens(&toks), resolves)
+}
+
+/// [`expr`] with the parentheses around the whole expression kept, for
+/// the places where SQLite stores the text as written and nothing around
+/// it would stand for them: an index part (`ON t ((a + b))`), an index
+/// predicate (`WHERE (a > 0)`), a trigger's `WHEN (…)`. There they are
+/// part of what the server keeps, so a table made from the canonical form
+/// stores the very same text.
+pub fn expr_kept(text: &str, resolves: &dyn Fn(&str) -> bool) -> String {
+    canonical(&tokenize(text), resolves)
+}
+
+fn canonical(toks: &[Token<'_>], resolves: &dyn Fn(&str) -> bool) -> String {
     let mut out = String::new();
     let mut prev: Option<&Token<'_>> = None;
     let mut prev_unary = false;

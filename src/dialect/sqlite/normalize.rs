@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::expr::{body, default, expr, tokenize, unquote};
+use super::expr::{body, default, expr, expr_kept, tokenize, unquote};
 use super::quote::ident_if_needed;
 use super::types::type_name;
 use crate::ir::{
@@ -255,11 +255,14 @@ fn unquote_name(n: &str) -> String {
 
 fn index(i: &mut Index, columns: &[Column], is_column: &dyn Fn(&str) -> bool) {
     for p in &mut i.parts {
-        if let IndexKey::Expr(e) = &p.key {
-            let e = expr(e.as_str(), is_column);
+        if let IndexKey::Expr(written) = &p.key {
+            // An expression keeps the parentheses around it, which the
+            // server stores with the index's text; so does a column
+            // written `(a)` (the column `a` to SQLite, but another text).
+            let e = expr_kept(written.as_str(), is_column);
             let bare = columns.iter().find(|c| {
                 c.name.eq_ignore_ascii_case(&e)
-                    || expr(&super::quote::ident(&c.name), is_column) == e
+                    || expr_kept(&super::quote::ident(&c.name), is_column) == e
             });
             p.key = match bare {
                 Some(c) => IndexKey::Column(c.name.clone()),
@@ -285,7 +288,7 @@ fn index(i: &mut Index, columns: &[Column], is_column: &dyn Fn(&str) -> bool) {
     i.predicate = i
         .predicate
         .as_ref()
-        .map(|e| Expr::new(expr(e.as_str(), is_column)));
+        .map(|e| Expr::new(expr_kept(e.as_str(), is_column)));
     i.comment = None;
 }
 
@@ -340,7 +343,7 @@ fn trigger(t: &Trigger, known: &dyn Fn(&str) -> bool) -> Trigger {
     t.events = t.events.iter().map(|e| event(e)).collect();
     // SQLite has row triggers only.
     t.for_each_row = true;
-    t.when = t.when.as_ref().map(|w| Expr::new(expr(w.as_str(), known)));
+    t.when = t.when.as_ref().map(|w| Expr::new(expr_kept(w.as_str(), known)));
     t.body = body(&t.body, known);
     // SQLite stores BEGIN … END; a schema may give the statements alone.
     let starts = tokenize(&t.body)
@@ -442,7 +445,10 @@ mod schema_tests {
         t.primary_key = Some(PrimaryKey::on(vec!["id".into()]));
         t.indexes.push(Index {
             name: None,
-            parts: vec![part(IndexKey::Expr(Expr::new("(\"EMAIL\")")))],
+            parts: vec![
+                part(IndexKey::Expr(Expr::new("\"EMAIL\""))),
+                part(IndexKey::Expr(Expr::new("(\"EMAIL\")"))),
+            ],
             unique: true,
             method: Some("btree".into()),
             include: Vec::new(),
@@ -474,8 +480,10 @@ mod schema_tests {
             ("varchar(80)", &None, &None)
         );
         let i = &t.indexes[0];
-        assert_eq!(i.name.as_deref(), Some("Users_email_key"));
+        assert_eq!(i.name.as_deref(), Some("Users_email_expr_key"));
         assert_eq!(i.parts[0].key, IndexKey::Column("email".into()));
+        // SQLite stores `(email)` as written: the same column, another text.
+        assert_eq!(i.parts[1].key, IndexKey::Expr(Expr::new("(email)")));
         assert_eq!(i.method, None);
         assert_eq!(i.predicate, Some(Expr::new("email is not null")));
         assert_eq!(t.options.len(), 1);

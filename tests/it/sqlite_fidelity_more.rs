@@ -1,0 +1,63 @@
+//! SQLite keeps DDL text as written: what strata makes must store the
+//! very text the desired database holds, judged by the server's catalog
+//! (`sqlite_master` and the pragmas, through the oracle).
+
+use std::time::Duration;
+
+use crate::client::run_sql;
+use crate::conformance::pipeline;
+use crate::oracle::{compare, fingerprint};
+use crate::sqlite_fidelity::adopts;
+use crate::support::SqliteDb;
+
+/// `current` planned to what `desired` holds (inspected to a file): the
+/// catalogs then match, and planning again is empty.
+async fn converges(current: &str, desired: &str) {
+    let (start, want) = (SqliteDb::create(), SqliteDb::create());
+    let deadline = Duration::from_secs(60);
+    run_sql(&start.url, current, deadline).await.expect("set-up");
+    run_sql(&want.url, desired, deadline).await.expect("set-up");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let file = pipeline::inspect_to_file(&want.url, dir.path())
+        .await
+        .expect("inspect");
+    let up = pipeline::plan(&start.url, &file).await.expect("plan").up;
+    run_sql(&start.url, &up, deadline)
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{up}"));
+    let c = compare(
+        &fingerprint(&start.url).await.expect("fingerprint"),
+        &fingerprint(&want.url).await.expect("fingerprint"),
+    );
+    assert!(c.equal, "{}\n{up}", c.diff.join("\n"));
+    let again = pipeline::plan(&start.url, &file).await.expect("re-plan");
+    assert!(pipeline::statements(&again.up).is_empty(), "{}", again.up);
+}
+
+/// Parentheses around a whole index expression, an index predicate or a
+/// trigger's WHEN are stored with the text (`ON t ((a + b))`): before,
+/// strata made `ON t (a + b)`, the same index under another text.
+/// `((a))` is the column `a` to SQLite and stays one.
+#[tokio::test]
+async fn outer_parentheses_of_index_expressions_are_kept() {
+    adopts(
+        "CREATE TABLE t (a int, b int, x text);
+         CREATE INDEX i1 ON t ((a + b));
+         CREATE INDEX i2 ON t ((lower(x)) COLLATE nocase DESC, (((a))));
+         CREATE INDEX i3 ON t (lower(x), (a * 2)) WHERE (a > 1);
+         CREATE INDEX i4 ON t (((x || 'y'))) WHERE ((b IS NOT NULL) AND (a > 0));
+         CREATE TRIGGER tr AFTER UPDATE ON t WHEN (new.a > 1) BEGIN SELECT 1; END;",
+    )
+    .await;
+}
+
+/// The same index with other parentheses is another text: the index is
+/// made again (it costs an index build, never the table).
+#[tokio::test]
+async fn other_parentheses_make_the_index_again() {
+    converges(
+        "CREATE TABLE t (a int, b int); CREATE INDEX i ON t (a + b) WHERE a > 0;",
+        "CREATE TABLE t (a int, b int); CREATE INDEX i ON t ((a + b)) WHERE (a > 0);",
+    )
+    .await;
+}
