@@ -162,6 +162,11 @@ fn normalized(
             copies,
         );
     }
+    if dialect.kind() == crate::ir::DialectKind::Sqlite {
+        // Each script's check runs on the schema it leaves behind.
+        crate::dialect::sqlite::emit::narrow_fk_guard(&mut up, &to);
+        crate::dialect::sqlite::emit::narrow_fk_guard(&mut down, &from);
+    }
     attach_step_hazards(&plan_up, &mut up);
     attach_step_hazards(&plan_down, &mut down);
     Ok(Migration {

@@ -22,6 +22,7 @@ mod tables;
 mod types;
 mod view_refs;
 
+pub(crate) use foreign_keys::is_key;
 pub use suggest::{did_you_mean, edit_distance};
 pub use types::{fold_type, is_integer_type, sqlite_affinity};
 

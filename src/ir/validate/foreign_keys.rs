@@ -151,6 +151,12 @@ fn one(
             );
         }
     }
+    // SQLite accepts such a foreign key and stores it (it checks the
+    // parent's keys only when a write uses the foreign key), so a database
+    // holding one must be plannable: the `fk-target-not-key` lint warns.
+    if schema.dialect == Some(DialectKind::Sqlite) {
+        return;
+    }
     let inherited_key = super::inherited::ancestors(schema, &target)
         .into_iter()
         .any(|p| is_key(p, &fk.ref_columns));
@@ -204,7 +210,7 @@ fn referencing_type(ty: &str) -> String {
 /// Whether a column set is the primary key, a unique constraint, or a
 /// unique index on plain columns without a predicate (order does not
 /// matter, as in PostgreSQL).
-fn is_key(table: &Table, columns: &[String]) -> bool {
+pub(crate) fn is_key(table: &Table, columns: &[String]) -> bool {
     let want: BTreeSet<&str> = columns.iter().map(String::as_str).collect();
     let same = |cols: BTreeSet<&str>| cols == want;
     if let Some(pk) = &table.primary_key {
@@ -404,6 +410,13 @@ mod tests {
         let p = problems(fk(&["email"], "users", &["nick"]), users());
         assert_eq!(p.iter().map(|p| p.code).collect::<Vec<_>>(), vec!["E0208"]);
         assert!(p[0].help.as_deref().unwrap_or("").contains("unique (nick)"));
+    }
+
+    #[test]
+    fn sqlite_accepts_a_target_that_is_not_a_key() {
+        let mut s = schema(vec![users(), orders(fk(&["email"], "users", &["nick"]))]);
+        s.dialect = Some(DialectKind::Sqlite);
+        assert_eq!(super::super::validate(&s), vec![]);
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod char_instead_of_text;
 mod duplicate_index;
 mod fk_affinity_mismatch;
 mod fk_narrower_than_key;
+mod fk_target_not_key;
 mod fk_without_index;
 mod float_for_money;
 mod int_key_overflow;
@@ -35,6 +36,7 @@ pub static ALL: &[&Rule] = &[
     &duplicate_index::RULE,
     &fk_affinity_mismatch::RULE,
     &fk_narrower_than_key::RULE,
+    &fk_target_not_key::RULE,
     &fk_without_index::RULE,
     &float_for_money::RULE,
     &int_key_overflow::RULE,
