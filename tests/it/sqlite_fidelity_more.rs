@@ -98,3 +98,18 @@ async fn a_rebuild_beside_a_foreign_key_to_a_column_that_is_not_a_key_applies() 
     )
     .await;
 }
+
+/// The same for a CHECK, a generated column and a default: `CHECK ((a >
+/// 0))` stores `(a > 0)` inside the clause, `DEFAULT ((1))` the default
+/// `(1)`; before, strata made `CHECK (a > 0)` and `DEFAULT 1`, other
+/// texts than the server keeps.
+#[tokio::test]
+async fn outer_parentheses_of_checks_defaults_and_generated_columns_are_kept() {
+    adopts(
+        "CREATE TABLE t (id integer PRIMARY KEY, a int DEFAULT ((1)) CHECK ((a >= 0)),
+         b text DEFAULT (('x')), c real DEFAULT ((-0.5)),
+         g int AS ((a * 2)) STORED, h text AS (((upper(b)))) VIRTUAL,
+         CONSTRAINT small CHECK (((a < 1000))));",
+    )
+    .await;
+}

@@ -242,3 +242,29 @@ fn a_saved_plan_does_not_rebuild_away_a_clause_added_since() {
     );
     assert_eq!(rt.block_on(definitions(&db.url)), before);
 }
+
+/// A key's DESC orders the key's index (`pragma_index_xinfo.desc`), the
+/// clustered order of a WITHOUT ROWID table. Before, it was dropped
+/// without a word: a rebuild made the key ascending. Now it is reported
+/// as not modeled, and a rebuild that would lose it is refused.
+#[test]
+fn a_rebuild_that_would_drop_a_keys_desc_is_refused() {
+    let (db, _dir, want) = database(
+        &[
+            "CREATE TABLE kv (k text NOT NULL, v blob, PRIMARY KEY (k DESC)) WITHOUT ROWID",
+            "CREATE TABLE u (a int, b int, c int UNIQUE, UNIQUE (a, b DESC))",
+            "INSERT INTO kv VALUES ('a', x'00')",
+        ],
+        "CREATE TABLE kv (k text NOT NULL, v text, PRIMARY KEY (k DESC)) WITHOUT ROWID;
+         CREATE TABLE u (a int, b int, c int UNIQUE, UNIQUE (a, b DESC));",
+    );
+    let rt = rt();
+    let before = rt.block_on(definitions(&db.url));
+    let (ok, err) = apply(&db.url, &want);
+    assert!(!ok, "{err}");
+    assert!(
+        err.contains("E0256") && err.contains("DESC of k in the primary key"),
+        "{err}"
+    );
+    assert_eq!(rt.block_on(definitions(&db.url)), before);
+}

@@ -233,27 +233,41 @@ impl<'a> Cursor<'a> {
 
     /// `( name, … )`, each name possibly followed by COLLATE and ASC/DESC.
     fn name_list(&mut self) -> ParseResult<Vec<String>> {
-        self.list(|_, _| {})
+        self.list(|_, _| {}, |_| {})
     }
 
     /// [`Self::name_list`] of a key's columns. A COLLATE there other than
-    /// the column's own decides which values the key takes for equal and
-    /// is not modeled: it is recorded in `def.unmodeled` (`what`: the key).
+    /// the column's own decides which values the key takes for equal, and
+    /// a DESC orders the key's index: neither is modeled, so each is
+    /// recorded in `def.unmodeled` (`what`: the key).
     fn key_list(&mut self, def: &mut TableDef, what: &str) -> ParseResult<Vec<String>> {
-        let (columns, unmodeled) = (&def.columns, &mut def.unmodeled);
-        self.list(|name, collation| {
-            let own = columns
-                .iter()
-                .find(|c| c.name.eq_ignore_ascii_case(name))
-                .and_then(|c| c.collation.as_deref())
-                .unwrap_or("binary");
-            if !own.eq_ignore_ascii_case(collation) {
-                unmodeled.push(format!("COLLATE {collation} of {name} in the {what}"));
-            }
-        })
+        let (columns, unmodeled) = (&def.columns, std::cell::RefCell::new(&mut def.unmodeled));
+        self.list(
+            |name, collation| {
+                let own = columns
+                    .iter()
+                    .find(|c| c.name.eq_ignore_ascii_case(name))
+                    .and_then(|c| c.collation.as_deref())
+                    .unwrap_or("binary");
+                if !own.eq_ignore_ascii_case(collation) {
+                    unmodeled
+                        .borrow_mut()
+                        .push(format!("COLLATE {collation} of {name} in the {what}"));
+                }
+            },
+            |name| {
+                unmodeled
+                    .borrow_mut()
+                    .push(format!("DESC of {name} in the {what}"))
+            },
+        )
     }
 
-    fn list(&mut self, mut collate: impl FnMut(&str, &str)) -> ParseResult<Vec<String>> {
+    fn list(
+        &mut self,
+        mut collate: impl FnMut(&str, &str),
+        mut desc: impl FnMut(&str),
+    ) -> ParseResult<Vec<String>> {
         self.expect_op("(")?;
         let mut names = Vec::new();
         loop {
@@ -261,8 +275,10 @@ impl<'a> Cursor<'a> {
             if self.eat_word("collate") {
                 collate(&name, &self.name()?);
             }
+            if !self.eat_word("asc") && self.eat_word("desc") {
+                desc(&name);
+            }
             names.push(name);
-            let _ = self.eat_word("asc") || self.eat_word("desc");
             if self.eat_op(")") {
                 return Ok(names);
             }
@@ -385,7 +401,13 @@ fn column_def(c: &mut Cursor<'_>, def: &mut TableDef) -> ParseResult<()> {
         }
         let cname = constraint_name.take();
         if c.eat_words(&["primary", "key"]) {
-            let _ = c.eat_word("asc") || c.eat_word("desc");
+            // A descending key is another index order (and, on an
+            // `integer` key, no rowid alias): not modeled, so not lost
+            // without a word.
+            if !c.eat_word("asc") && c.eat_word("desc") {
+                def.unmodeled
+                    .push(format!("DESC of {name} in the primary key"));
+            }
             c.conflict_clause(&mut def.unmodeled, &format!("primary key of {name}"))?;
             if c.eat_word("autoincrement") {
                 col.autoincrement = true;

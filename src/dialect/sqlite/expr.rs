@@ -315,14 +315,17 @@ fn canonical(toks: &[Token<'_>], resolves: &dyn Fn(&str) -> bool) -> String {
 /// The canonical text of a column default that is not a name alone
 /// ([`name_alone`] keeps those as written). SQLite reads a bracketed or
 /// backquoted name (`[hello]`) as that string, and a `"word"` inside an
-/// expression as a string too: a default names no column.
+/// expression as a string too: a default names no column. Parentheses
+/// around the whole are kept: `pragma_table_xinfo` gives `DEFAULT ((1))`
+/// as `(1)` (SQLite drops the one layer the syntax requires), and a table
+/// made with `DEFAULT (1)` would store `1`, another text.
 pub fn default(text: &str) -> String {
     if let [t] = tokenize(text).as_slice() {
         if t.kind == Kind::Quoted {
             return super::quote::literal(&t.name());
         }
     }
-    expr(text, &|_| false)
+    expr_kept(text, &|_| false)
 }
 
 fn is_value_keyword(w: &str) -> bool {

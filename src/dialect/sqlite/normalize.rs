@@ -145,7 +145,9 @@ fn table(t: &Table, tables: &BTreeMap<String, &Table>) -> Table {
         }
     }
     for ch in &mut t.checks {
-        ch.expr = Expr::new(expr(ch.expr.as_str(), &is_column));
+        // `CHECK ((a > 0))` keeps its inner parentheses: SQLite stores
+        // the text as written, and the table is made again from this.
+        ch.expr = Expr::new(expr_kept(ch.expr.as_str(), &is_column));
     }
     t.checks.sort_by(check_order);
     t.uniques
@@ -230,11 +232,13 @@ fn column(c: &mut Column, never_null: bool, is_column: &dyn Fn(&str) -> bool) {
         if super::expr::name_alone(d.as_str()) {
             return Some(Expr::new(d.as_str().trim()));
         }
+        // `DEFAULT (NULL)`, in any parentheses, is no default.
+        let bare = expr(d.as_str(), &|_| false);
         let e = default(d.as_str());
-        (!e.eq_ignore_ascii_case("null") && !e.is_empty()).then(|| Expr::new(e))
+        (!bare.eq_ignore_ascii_case("null") && !e.is_empty()).then(|| Expr::new(e))
     });
     if let Some(g) = &mut c.generated {
-        g.expr = Expr::new(expr(g.expr.as_str(), is_column));
+        g.expr = Expr::new(expr_kept(g.expr.as_str(), is_column));
         c.default = None;
     }
     c.collation = c
@@ -343,7 +347,10 @@ fn trigger(t: &Trigger, known: &dyn Fn(&str) -> bool) -> Trigger {
     t.events = t.events.iter().map(|e| event(e)).collect();
     // SQLite has row triggers only.
     t.for_each_row = true;
-    t.when = t.when.as_ref().map(|w| Expr::new(expr_kept(w.as_str(), known)));
+    t.when = t
+        .when
+        .as_ref()
+        .map(|w| Expr::new(expr_kept(w.as_str(), known)));
     t.body = body(&t.body, known);
     // SQLite stores BEGIN … END; a schema may give the statements alone.
     let starts = tokenize(&t.body)
