@@ -85,6 +85,7 @@ mod report_json;
 mod report_markdown;
 mod report_pipeline;
 mod report_text;
+mod rollback_losses;
 mod saved_plan_guards;
 mod server_version;
 mod sql_source;

@@ -11,6 +11,7 @@ mod new_constraint;
 mod not_null;
 mod partition_bound;
 pub mod policy;
+pub mod rollback;
 pub mod row_security;
 mod type_change;
 
