@@ -320,9 +320,18 @@ pub fn attach_step_hazards(plan: &Plan, script: &mut Script) {
             .cloned()
             .collect();
         for h in missing {
+            let concerns = |&&(p, s): &&(usize, usize)| {
+                hazard::concerns(&h, &script.phases[p].statements[s].sql)
+            };
+            let fits =
+                |&&(p, s): &&(usize, usize)| hazard::fits(&h, &script.phases[p].statements[s].sql);
+            // A key dropped and added again names the key twice: the
+            // hazard goes on the statement that can carry it (a drop
+            // cannot fail on the rows), else on the first naming it.
             let place = places
                 .iter()
-                .find(|&&(p, s)| hazard::concerns(&h, &script.phases[p].statements[s].sql))
+                .find(|at| concerns(at) && fits(at))
+                .or_else(|| places.iter().find(concerns))
                 .or(places.first());
             if let Some(&(p, s)) = place {
                 let st = &mut script.phases[p].statements[s];

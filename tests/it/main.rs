@@ -27,6 +27,7 @@ mod gen;
 mod gitsrc;
 mod hazard_acks;
 mod hazard_costs;
+mod hazard_places;
 mod history;
 mod hostile_inputs;
 mod identifier_length;
