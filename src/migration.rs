@@ -55,7 +55,9 @@ impl Migration {
         &mut self,
         acks: &'a [crate::ir::Acknowledgement],
     ) -> Vec<&'a crate::ir::Acknowledgement> {
-        let unmatched = plan::hazard::ack::mark(&mut self.plan, acks);
+        let mut unmatched = plan::hazard::ack::mark(&mut self.plan, acks);
+        let rollback_matched = self.acknowledge_rollback_losses(acks);
+        unmatched.retain(|a| !rollback_matched.iter().any(|m| std::ptr::eq(*m, *a)));
         for st in self.up.phases.iter_mut().flat_map(|p| &mut p.statements) {
             let Some(step) = st.step.and_then(|i| self.plan.steps.get(i)) else {
                 continue;
@@ -74,6 +76,48 @@ impl Migration {
             }
         }
         unmatched
+    }
+}
+
+impl Migration {
+    /// The rollback's `rollback-loses-data` hazards: what undoing the
+    /// plan cannot bring back is the forward plan's to answer for, so
+    /// the policy and acknowledgements judge them with its hazards
+    /// (docs/hazards/rollback-loses-data.md).
+    pub fn rollback_losses(&self) -> impl Iterator<Item = &Hazard> {
+        self.rollback
+            .steps
+            .iter()
+            .flat_map(|s| &s.hazards)
+            .filter(|h| h.kind == plan::HazardKind::RollbackLosesData)
+    }
+
+    /// Marks the rollback's `rollback-loses-data` hazards (only those: the
+    /// rest of the rollback is not the schema's to accept) an
+    /// acknowledgement accepts, on its steps and its statements; the
+    /// acknowledgements that matched one.
+    fn acknowledge_rollback_losses<'a>(
+        &mut self,
+        acks: &'a [crate::ir::Acknowledgement],
+    ) -> Vec<&'a crate::ir::Acknowledgement> {
+        let mut matched = Vec::new();
+        let steps = self.rollback.steps.iter_mut().flat_map(|s| &mut s.hazards);
+        let statements = self
+            .down
+            .phases
+            .iter_mut()
+            .flat_map(|p| &mut p.statements)
+            .flat_map(|st| &mut st.hazards);
+        for h in steps.chain(statements) {
+            if h.kind != plan::HazardKind::RollbackLosesData {
+                continue;
+            }
+            if let Some(a) = acks.iter().find(|a| plan::hazard::ack::accepts(a, h)) {
+                h.acknowledged = Some(a.reason.clone());
+                matched.push(a);
+            }
+        }
+        matched
     }
 }
 
@@ -151,6 +195,7 @@ fn normalized(
         Some(stamp) => keep::keep_columns(dialect, stamp, &mut plan_up, &mut plan_down),
         None => keep::Copies::default(),
     };
+    rollback_losses(&mut plan_down, dialect, options);
     let mut up = dialect.emit(&plan_up, options)?;
     let mut down = dialect.emit(&plan_down, options)?;
     if let Some(stamp) = &options.keep_dropped {
@@ -158,7 +203,7 @@ fn normalized(
             dialect,
             stamp,
             (&mut plan_up, &mut up),
-            (&plan_down, &mut down),
+            (&mut plan_down, &mut down),
             copies,
         );
     }
@@ -218,6 +263,28 @@ fn plan_for(
     plan
 }
 
+/// Each step of the rollback gets the `rollback-loses-data` hazards of
+/// what it cannot undo ([`hazard::rollback`]): judged against the
+/// data-loss hazards of the forward change it reverses, the planner's
+/// and the dialect's. Runs after `--keep-dropped` filled back the columns
+/// it kept, so that those carry none.
+fn rollback_losses(plan: &mut Plan, dialect: &dyn Dialect, options: &EmitOptions) {
+    for step in &mut plan.steps {
+        let forward = step.change.reverse();
+        let losses: Vec<Hazard> =
+            hazard::merge(hazard::check(&forward), dialect.hazards(&forward, options))
+                .into_iter()
+                .filter(|h| h.kind.is_destructive())
+                .collect();
+        let found = hazard::rollback::check(&step.change, &losses);
+        if !found.is_empty() {
+            step.hazards.extend(found);
+            step.hazards.sort();
+            step.hazards.dedup();
+        }
+    }
+}
+
 /// Makes sure every hazard of a step shows on one of its statements: an
 /// emitter may put a hazard on the exact statement it concerns; any it did
 /// not place goes on the first statement naming the hazard's object, or
@@ -258,9 +325,18 @@ pub fn attach_step_hazards(plan: &Plan, script: &mut Script) {
             .cloned()
             .collect();
         for h in missing {
+            let concerns = |&&(p, s): &&(usize, usize)| {
+                hazard::concerns(&h, &script.phases[p].statements[s].sql)
+            };
+            let fits =
+                |&&(p, s): &&(usize, usize)| hazard::fits(&h, &script.phases[p].statements[s].sql);
+            // A key dropped and added again names the key twice: the
+            // hazard goes on the statement that can carry it (a drop
+            // cannot fail on the rows), else on the first naming it.
             let place = places
                 .iter()
-                .find(|&&(p, s)| hazard::concerns(&h, &script.phases[p].statements[s].sql))
+                .find(|at| concerns(at) && fits(at))
+                .or_else(|| places.iter().find(concerns))
                 .or(places.first());
             if let Some(&(p, s)) = place {
                 let st = &mut script.phases[p].statements[s];

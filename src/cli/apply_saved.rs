@@ -45,7 +45,10 @@ pub fn run(args: &Args, url: &str, path: &Path) -> miette::Result<Outcome> {
     }
     let policy = &args.planning().policy;
     // The policy of this apply judges the hazards, as it judges a live plan's.
-    let hazards: Vec<&Hazard> = saved.hazards.iter().filter(|h| policy.shows(h)).collect();
+    // What the rollback cannot restore is judged with them (and listed
+    // last, as `plan` lists it).
+    let all = saved.hazards.iter().chain(&saved.rollback_hazards);
+    let hazards: Vec<&Hazard> = all.filter(|h| policy.shows(h)).collect();
     if args.dry_run {
         super::common::write_output(None, &sql)?;
         refuse_policy(&hazards, args)?;

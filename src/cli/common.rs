@@ -233,6 +233,19 @@ pub fn summarize(m: &Migration, _d: &dyn Dialect) {
             );
         }
     }
+    // What `--rollback` cannot undo, said before anyone counts on it.
+    let losses: Vec<&Hazard> = m.rollback_losses().collect();
+    if !losses.is_empty() {
+        eprintln!("  rollback:");
+    }
+    for h in losses {
+        eprintln!(
+            "    hazard: {}: {}{}",
+            h.kind.as_str(),
+            h.message,
+            crate::report::sql::acknowledged(h)
+        );
+    }
 }
 
 /// The refusal of a plan that loses data, naming each loss.
@@ -284,7 +297,9 @@ pub fn acknowledge(
 /// The refusal of a plan with hazards whose rule the policy sets to
 /// `error` (data loss aside: [`refuse_destructive`]), naming each rule.
 pub fn refuse_hazards(m: &Migration, policy: &Policy) -> miette::Result<()> {
-    refuse_policy_errors(&policy.errors(&m.plan))
+    let mut errors = policy.errors(&m.plan);
+    errors.extend(policy.errors_in(m.rollback_losses()));
+    refuse_policy_errors(&errors)
 }
 
 /// [`refuse_hazards`] of the hazards the policy sets to `error`.

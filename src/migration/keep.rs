@@ -213,7 +213,7 @@ pub fn keep_dropped(
     dialect: &dyn Dialect,
     stamp: &str,
     (plan_up, up): (&mut Plan, &mut Script),
-    (plan_down, down): (&Plan, &mut Script),
+    (plan_down, down): (&mut Plan, &mut Script),
     copies: Copies,
 ) {
     for (step, sql) in copies.before_up {
@@ -243,10 +243,13 @@ pub fn keep_dropped(
         replace_step(up, i, moves.aside);
         kept.insert(t.name.clone(), moves.back);
     }
-    for (i, step) in plan_down.steps.iter().enumerate() {
+    for (i, step) in plan_down.steps.iter_mut().enumerate() {
         if let Change::CreateTable(t) = &step.change {
             if let Some(back) = kept.remove(&t.name) {
                 replace_step(down, i, back);
+                // Moved back with its rows: the rollback loses nothing.
+                step.hazards
+                    .retain(|h| h.kind != HazardKind::RollbackLosesData);
             }
         }
     }

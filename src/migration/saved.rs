@@ -43,6 +43,10 @@ pub struct SavedPlan {
     /// plan: the policy of the apply judges them.
     #[serde(default)]
     pub hazards: Vec<Hazard>,
+    /// What the rollback cannot bring back (`rollback-loses-data`): the
+    /// policy of the apply judges them with `hazards`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rollback_hazards: Vec<Hazard>,
     /// The pre-flight data checks of the plan, run before it is applied
     /// (absent in a file written before plans recorded them).
     #[serde(default)]
@@ -94,6 +98,7 @@ impl SavedPlan {
                 .iter()
                 .flat_map(|s| s.hazards.clone())
                 .collect(),
+            rollback_hazards: m.rollback_losses().cloned().collect(),
             preflight: Some(preflight),
             keep_dropped: false,
             up: m.up.clone(),

@@ -98,11 +98,17 @@ pub enum HazardKind {
     /// `--keep-dropped`: a dropped table is moved aside, its rows kept;
     /// costs disk until `strata gc`.
     KeptAside,
+    /// The rollback cannot bring back what the plan destroys: a dropped
+    /// column comes back empty, a dropped table without its rows, a
+    /// narrowed column with its cut values. Carried by the rollback's
+    /// steps (`rollback::check`); judged by the policy like the forward
+    /// plan's hazards.
+    RollbackLosesData,
 }
 
 impl HazardKind {
     /// Every kind, in the order of [`HazardKind::IDS`].
-    pub const ALL: [HazardKind; 11] = [
+    pub const ALL: [HazardKind; 12] = [
         HazardKind::DataLoss,
         HazardKind::TableRebuild,
         HazardKind::TableRewrite,
@@ -114,6 +120,7 @@ impl HazardKind {
         HazardKind::StandbyConflict,
         HazardKind::GaleraToi,
         HazardKind::KeptAside,
+        HazardKind::RollbackLosesData,
     ];
 
     /// The rule ids (`strata.toml` `[hazards]`, docs/hazards/<id>.md).
@@ -129,6 +136,7 @@ impl HazardKind {
         "standby-conflict",
         "galera-toi",
         "kept-aside",
+        "rollback-loses-data",
     ];
 
     /// The stable rule id: the kind's name in kebab-case.
@@ -145,6 +153,7 @@ impl HazardKind {
             HazardKind::StandbyConflict => "standby-conflict",
             HazardKind::GaleraToi => "galera-toi",
             HazardKind::KeptAside => "kept-aside",
+            HazardKind::RollbackLosesData => "rollback-loses-data",
         }
     }
 
@@ -161,6 +170,7 @@ impl HazardKind {
             HazardKind::StandbyConflict => "standby_conflict",
             HazardKind::GaleraToi => "galera_toi",
             HazardKind::KeptAside => "kept_aside",
+            HazardKind::RollbackLosesData => "rollback_loses_data",
         }
     }
 

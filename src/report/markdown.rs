@@ -202,6 +202,7 @@ fn hazard_title(kind: HazardKind) -> &'static str {
         HazardKind::StandbyConflict => "Conflicts on hot standbys",
         HazardKind::GaleraToi => "Blocks the Galera cluster",
         HazardKind::KeptAside => "Kept aside",
+        HazardKind::RollbackLosesData => "Rollback loses data",
     }
 }
 

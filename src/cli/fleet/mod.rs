@@ -183,6 +183,7 @@ fn plan_one(
         changes: m.plan.steps.len(),
         destructive: m.destructive().iter().map(|h| h.message.clone()).collect(),
         refused: (shape.policy.errors(&m.plan).iter())
+            .chain(shape.policy.errors_in(m.rollback_losses()).iter())
             .map(|h| format!("{}: {}", h.kind.id(), h.message))
             .collect(),
         script: m.up,

@@ -11,6 +11,7 @@ mod new_constraint;
 mod not_null;
 mod partition_bound;
 pub mod policy;
+pub mod rollback;
 pub mod row_security;
 mod type_change;
 
@@ -69,6 +70,29 @@ pub fn concerns(h: &Hazard, sql: &str) -> bool {
     object(&h.message)
         .and_then(|o| o.rsplit('.').next())
         .is_some_and(|o| mentions(sql, o))
+}
+
+/// Whether the statement `sql` can be the one a hazard of its kind is
+/// about: what existing rows may make fail is never a statement that only
+/// drops (`DROP CONSTRAINT`, `DROP FOREIGN KEY`, `DROP INDEX`), which runs
+/// whatever the rows hold.
+pub fn fits(h: &Hazard, sql: &str) -> bool {
+    if h.kind != crate::plan::HazardKind::MayFail {
+        return true;
+    }
+    let upper = sql.to_ascii_uppercase();
+    let drops = upper.contains("DROP ");
+    let makes = [
+        "ADD ",
+        "CREATE ",
+        "ALTER COLUMN",
+        "MODIFY ",
+        "VALIDATE ",
+        "SET NOT NULL",
+    ]
+    .iter()
+    .any(|k| upper.contains(k));
+    !drops || makes
 }
 
 /// The first `quoted` name of a dialect-free hazard's message.
@@ -139,6 +163,25 @@ mod tests {
         ));
         assert!(!mentions("table tt", "t"));
         assert!(mentions("`t`.", "t"));
+    }
+
+    #[test]
+    fn what_rows_may_break_never_sits_on_a_drop() {
+        let fk = h(
+            HazardKind::MayFail,
+            "foreign key `fk_p` on `c` fails if existing rows violate it",
+        );
+        assert!(!fits(&fk, r#"ALTER TABLE "c" DROP CONSTRAINT "fk_p""#));
+        assert!(!fits(&fk, "ALTER TABLE `c`\n  DROP FOREIGN KEY `fk_p`"));
+        assert!(fits(
+            &fk,
+            r#"ALTER TABLE "c" ADD CONSTRAINT "fk_p" FOREIGN KEY ("pid") REFERENCES "p" ("id")"#
+        ));
+        let loss = h(
+            HazardKind::DataLoss,
+            "column `c.x` is dropped with its values",
+        );
+        assert!(fits(&loss, r#"ALTER TABLE "c" DROP COLUMN "x""#));
     }
 
     #[test]

@@ -44,8 +44,21 @@ pub fn emit(plan: &Plan, options: &EmitOptions) -> Result<Script, EmitError> {
             .filter(|h| !lowered.iter().any(|(_, hs)| hs.contains(h)))
             .cloned()
             .collect();
-        if let Some(first) = lowered.first_mut() {
-            first.1.extend(missing);
+        for h in missing {
+            // On the first statement, unless it cannot carry the hazard
+            // (what rows may make fail is never a drop: a key dropped and
+            // added again) and a later one naming its object can.
+            let fits = |sql: &str| crate::plan::hazard::fits(&h, sql);
+            let place = match lowered.first() {
+                Some((sql, _)) if !fits(sql) => lowered
+                    .iter()
+                    .position(|(sql, _)| fits(sql) && crate::plan::hazard::concerns(&h, sql))
+                    .unwrap_or(0),
+                _ => 0,
+            };
+            if let Some((_, hs)) = lowered.get_mut(place) {
+                hs.push(h);
+            }
         }
         for (sql, hazards) in lowered {
             statements.push(Statement {

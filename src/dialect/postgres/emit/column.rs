@@ -14,7 +14,7 @@ use crate::dialect::postgres::types::{self, family, needs_using, Family};
 use crate::dialect::EmitError;
 use crate::diff::ColumnChanges;
 use crate::ir::{Column, Identity, Name, SequenceOptions};
-use crate::plan::HazardKind;
+use crate::plan::{Hazard, HazardKind};
 
 fn identity_clause(id: &Identity) -> String {
     let (kind, o) = match id {
@@ -96,6 +96,8 @@ fn definition(c: &Column, default: impl Fn(&str) -> String) -> String {
 /// The column being altered, and its `ALTER TABLE … ALTER COLUMN` prefix.
 struct Target<'a> {
     table: &'a Name,
+    /// A key or index reads the column: a collation change rebuilds it.
+    indexed: bool,
     /// The quoted table and column names.
     t: String,
     col: String,
@@ -113,12 +115,12 @@ impl Target<'_> {
 pub(super) fn alter_column(
     cx: &mut Ctx<'_>,
     table: &Name,
-    from: &Column,
-    to: &Column,
-    what: &ColumnChanges,
+    (from, to, what): (&Column, &Column, &ColumnChanges),
+    indexed: bool,
 ) -> Result<(), EmitError> {
     let target = Target {
         table,
+        indexed,
         t: qname(table),
         col: ident(&to.name),
     };
@@ -252,8 +254,49 @@ fn change_type(cx: &mut Ctx<'_>, target: &Target<'_>, to: &Column, from_base: &s
         None if needs_using(from_base, to_base) => format!(" USING {col}::{to_base}"),
         None => String::new(),
     };
-    let hz = type_change_hazards(target.table, &to.name, from_base, to_base);
+    let hz = if from_base == to_base && to.using.is_none() {
+        collation_change_hazards(target.table, &to.name, target.indexed)
+    } else {
+        type_change_hazards(target.table, &to.name, from_base, to_base)
+    };
     cx.push(target.alter(&format!("TYPE {to_base}{coll}{using}")), hz);
+}
+
+/// Whether a key or an index of `table` reads `column` (by name, or in an
+/// expression that names it).
+pub(super) fn indexed(table: &crate::ir::Table, column: &str) -> bool {
+    let named = |cols: &[String]| cols.iter().any(|c| c == column);
+    table
+        .primary_key
+        .as_ref()
+        .is_some_and(|pk| named(&pk.columns))
+        || table.uniques.iter().any(|u| named(&u.columns))
+        || table.indexes.iter().any(|ix| {
+            ix.parts.iter().any(|p| match &p.key {
+                crate::ir::IndexKey::Column(c) => c == column,
+                crate::ir::IndexKey::Expr(e) => e.0.contains(column),
+            })
+        })
+}
+
+/// The same type under another collation: PostgreSQL rewrites no row
+/// (the table keeps its `relfilenode`) but builds every index on the
+/// column again, under the `ACCESS EXCLUSIVE` lock the statement holds
+/// (`tests/it/hazard_places.rs` asks the server). Without an index it is
+/// a catalog change.
+fn collation_change_hazards(table: &Name, col: &str, indexed: bool) -> Vec<Hazard> {
+    if !indexed {
+        return Vec::new();
+    }
+    vec![
+        lock(table),
+        hazard(
+            HazardKind::IndexBuild,
+            format!(
+                "changing the collation of {table}.{col} rewrites no rows but builds the indexes on it again"
+            ),
+        ),
+    ]
 }
 
 /// The sequence a serial column owns: dropped when the column stops

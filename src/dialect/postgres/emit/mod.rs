@@ -281,7 +281,7 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
                 if detached && table::drop_after_detach(cx, &current, tc) {
                     continue;
                 }
-                table::table_change(cx, &mut current, tc)?;
+                table::table_change(cx, &mut current, tc, from)?;
                 if let Some((name, comment)) = table::added_comment(tc) {
                     table::constraint_comment(cx, &current, name, Some(comment));
                 }

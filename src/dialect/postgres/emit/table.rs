@@ -205,11 +205,13 @@ fn param_value(v: &str) -> String {
 }
 
 /// The statements of one change inside a table. `current` is the table's
-/// name as the statements so far left it (a rename comes first).
+/// name as the statements so far left it (a rename comes first); `table`
+/// the table as it was (which indexes a column change rebuilds).
 pub(super) fn table_change(
     cx: &mut Ctx<'_>,
     current: &mut Name,
     tc: &TableChange,
+    table: &crate::ir::Table,
 ) -> Result<(), EmitError> {
     match tc {
         TableChange::RenameTable { from, to } => {
@@ -219,7 +221,10 @@ pub(super) fn table_change(
         TableChange::AddColumn(c) => add_column(cx, current, c),
         TableChange::DropColumn(c) => drop_column(cx, current, c),
         TableChange::RenameColumn { from, to } => rename_column(cx, current, from, to),
-        TableChange::AlterColumn { from, to, what } => alter_column(cx, current, from, to, what)?,
+        TableChange::AlterColumn { from, to, what } => {
+            let indexed = super::column::indexed(table, &from.name);
+            alter_column(cx, current, (from, to, what), indexed)?
+        }
         TableChange::AddPrimaryKey(pk) => add_primary_key(cx, current, pk),
         TableChange::DropPrimaryKey(pk) => drop_primary_key(cx, current, pk),
         TableChange::AddUnique(u) => add_unique(cx, current, u),
