@@ -50,6 +50,7 @@ mod orms;
 mod postgres;
 mod postgres_app_schemas;
 mod postgres_collations;
+mod postgres_cluster;
 mod postgres_column_storage;
 mod postgres_comments;
 mod postgres_comments_more;

@@ -101,6 +101,9 @@ pub const TABLES: &str = concat!(
     "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, \
        c.relpersistence::text AS persistence, c.reloptions::text[] AS reloptions, \
        c.relrowsecurity AS rls, c.relforcerowsecurity AS rls_forced, \
+       CASE WHEN c.relhasindex THEN (SELECT ci.relname::text FROM pg_index x \
+         JOIN pg_class ci ON ci.oid = x.indexrelid \
+         WHERE x.indrelid = c.oid AND x.indisclustered) END AS cluster_on, \
        obj_description(c.oid, 'pg_class') AS comment, \
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_by, \
        CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound, \
@@ -526,16 +529,6 @@ pub const UNMODELED: &str = concat!(
     not_ext!("pg_type", "t.oid"),
     ") o WHERE o.owner <> (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user) \
      GROUP BY o.owner, o.what ",
-    // Which index a table is clustered on (`ALTER TABLE … CLUSTER ON`) is
-    // not modeled: an index strata makes anew loses the mark.
-    "UNION ALL \
-     SELECT 'clustered index', ci.relname || ' on ' || n.nspname || '.' || c.relname \
-     FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid \
-     JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE i.indisclustered AND",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_class", "c.oid"),
     // Whether a trigger fires (`ALTER TABLE … DISABLE TRIGGER`, or only
     // on replicas, or always) is not modeled: a trigger strata makes anew
     // fires as the server's default does.
