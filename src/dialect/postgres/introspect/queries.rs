@@ -529,6 +529,16 @@ pub const UNMODELED: &str = concat!(
     not_ext!("pg_type", "t.oid"),
     ") o WHERE o.owner <> (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user) \
      GROUP BY o.owner, o.what ",
+    // Which index a materialized view is clustered on is not modeled (a
+    // table's is, its `cluster_on` option): a view made anew loses it.
+    "UNION ALL \
+     SELECT 'clustered index', ci.relname || ' on ' || n.nspname || '.' || c.relname \
+     FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid \
+     JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE i.indisclustered AND c.relkind = 'm' AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_class", "c.oid"),
     // Whether a trigger fires (`ALTER TABLE … DISABLE TRIGGER`, or only
     // on replicas, or always) is not modeled: a trigger strata makes anew
     // fires as the server's default does.
