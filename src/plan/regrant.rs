@@ -38,6 +38,23 @@ pub fn regrant_created(changes: &mut Vec<Change>, from: &Schema, to: &Schema) {
         .map(|g| Change::Grant(g.clone()))
         .collect();
     changes.extend(again);
+    // A type made anew has what the server gives `PUBLIC`: revoked again
+    // where the schema revokes it.
+    let revoked: Vec<Change> = to
+        .revocations
+        .iter()
+        .filter(|r| r.grantee == "public" && made.contains(&object(&r.on)))
+        .filter_map(|r| {
+            let g = Grant {
+                on: r.on.clone(),
+                privilege: r.on.public_default()?.to_string(),
+                grantee: r.grantee.clone(),
+                grant_option: false,
+            };
+            handled.insert(g.key()).then_some(Change::Revoke(g))
+        })
+        .collect();
+    changes.extend(revoked);
 }
 
 /// The server gives what it makes the default privileges of its schema
@@ -115,6 +132,18 @@ fn created(changes: &[Change]) -> BTreeSet<GrantOn> {
             Change::CreateNamespace(n) => {
                 made.insert(GrantOn::Schema(n.name.to_lowercase()));
             }
+            Change::CreateEnum(x) => {
+                made.insert(GrantOn::Type(key(&x.name)));
+            }
+            Change::CreateDomain(x) => {
+                made.insert(GrantOn::Type(key(&x.name)));
+            }
+            Change::CreateComposite(x) => {
+                made.insert(GrantOn::Type(key(&x.name)));
+            }
+            Change::CreateRange(x) => {
+                made.insert(GrantOn::Type(key(&x.name)));
+            }
             _ => {}
         }
     }
@@ -128,6 +157,7 @@ fn object(on: &GrantOn) -> GrantOn {
     match on {
         GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Column(n, _) => GrantOn::Table(key(n)),
         GrantOn::Sequence(n) => GrantOn::Sequence(key(n)),
+        GrantOn::Type(n) => GrantOn::Type(key(n)),
         GrantOn::Schema(n) => GrantOn::Schema(n.to_lowercase()),
         other @ GrantOn::Future { .. } => other.clone(),
     }

@@ -315,6 +315,7 @@ fn grant_described(
         GrantOn::Table(n) | GrantOn::Column(n, _) => Object::named("table", n),
         GrantOn::View(n) => Object::named("view", n),
         GrantOn::Sequence(n) => Object::named("sequence", n),
+        GrantOn::Type(n) => Object::named("type", n),
     };
     Described {
         kind,

@@ -59,6 +59,7 @@ mod postgres_corpora_shapes;
 mod postgres_depend_order;
 mod postgres_dependencies;
 mod postgres_fidelity;
+mod postgres_grants_more;
 mod postgres_inheritance;
 mod postgres_objects_more;
 mod postgres_partition_attach;

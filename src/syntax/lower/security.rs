@@ -211,6 +211,7 @@ impl<'a> Lowerer<'a> {
             Rule::k_schema => GrantOn::Schema(self.qname_parts(&target).join(".")),
             Rule::k_view => GrantOn::View(self.ref_name(&target)),
             Rule::k_sequence => GrantOn::Sequence(self.ref_name(&target)),
+            Rule::k_type => GrantOn::Type(self.ref_name(&target)),
             _ => GrantOn::Table(self.ref_name(&target)),
         })
     }

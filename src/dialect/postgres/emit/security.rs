@@ -110,6 +110,7 @@ fn target(on: &GrantOn) -> String {
             format!("TABLE {}", qname(n))
         }
         GrantOn::Sequence(n) => format!("SEQUENCE {}", qname(n)),
+        GrantOn::Type(n) => format!("TYPE {}", qname(n)),
         GrantOn::Future { objects, .. } => objects.to_uppercase(),
     }
 }

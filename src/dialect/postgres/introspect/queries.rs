@@ -669,9 +669,10 @@ pub const UNMODELED: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_class", "c.oid"),
-    // Grants on functions and types, and default privileges for every
-    // schema (`ALTER DEFAULT PRIVILEGES` without `IN SCHEMA`), are not
-    // modeled: a function or type strata makes anew loses them.
+    // Grants on functions and on base types (those on enums, domains,
+    // composite and range types are modeled), and default privileges for
+    // every schema (`ALTER DEFAULT PRIVILEGES` without `IN SCHEMA`), are
+    // not modeled: a function or type strata makes anew loses them.
     "UNION ALL \
      SELECT 'grant on function', n.nspname || '.' || p.proname || '(' || \
        pg_get_function_identity_arguments(p.oid) || ')' \
@@ -683,7 +684,9 @@ pub const UNMODELED: &str = concat!(
     "UNION ALL \
      SELECT 'grant on type', n.nspname || '.' || t.typname \
      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
-     WHERE t.typacl IS NOT NULL AND t.typacl <> acldefault('T', t.typowner) AND",
+     WHERE t.typacl IS NOT NULL AND t.typacl <> acldefault('T', t.typowner) \
+       AND t.typtype NOT IN ('e', 'd', 'r') AND NOT EXISTS (SELECT FROM pg_class tc \
+         WHERE tc.oid = t.typrelid AND tc.relkind = 'c') AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_type", "t.oid"),
@@ -784,6 +787,30 @@ pub const GRANTS: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_namespace", "n.oid"),
+    // Types and domains (`USAGE`); `PUBLIC`'s, which the server gives
+    // every new type, is the default and is read as such. A type whose ACL
+    // lacks it is a row of its own, `revoked type`.
+    "UNION ALL \
+     SELECT 'type', n.nspname::text, t.typname::text, NULL::text, ",
+    role_name!("a.grantee"),
+    ", lower(a.privilege_type), a.is_grantable \
+     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+     LEFT JOIN pg_class tc ON tc.oid = t.typrelid, aclexplode(t.typacl) a \
+     WHERE t.typacl IS NOT NULL AND a.grantee <> t.typowner \
+       AND (t.typtype IN ('e', 'd', 'r') OR tc.relkind = 'c') AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_type", "t.oid"),
+    "UNION ALL \
+     SELECT 'revoked type', n.nspname::text, t.typname::text, NULL::text, 'public', 'usage', false \
+     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+     LEFT JOIN pg_class tc ON tc.oid = t.typrelid \
+     WHERE t.typacl IS NOT NULL \
+       AND NOT EXISTS (SELECT FROM aclexplode(t.typacl) x WHERE x.grantee = 0) \
+       AND (t.typtype IN ('e', 'd', 'r') OR tc.relkind = 'c') AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_type", "t.oid"),
     // Default privileges in a schema: `name` is the kind of object, `col`
     // the role whose objects get them (none for the inspecting role).
     "UNION ALL \
