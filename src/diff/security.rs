@@ -167,6 +167,7 @@ pub(crate) fn has_object(schema: &Schema, on: &GrantOn) -> bool {
                 || schema.composites.contains_key(n)
                 || schema.ranges.contains_key(n)
         }
+        GrantOn::Function(n, args) => schema.functions.contains_key(&(n.clone(), args.clone())),
         _ => true,
     }
 }

@@ -312,6 +312,7 @@ impl Exclude {
                 !on_gone(n) && !self.excludes(Kind::Sequence, n)
             }
             GrantOn::Type(n) => !self.excludes(Kind::Type, n),
+            GrantOn::Function(n, _) => !self.excludes(Kind::Function, n),
             GrantOn::Schema(ns) | GrantOn::Future { schema: ns, .. } => {
                 !self.patterns.iter().any(|p| p.covers_namespace(ns))
             }

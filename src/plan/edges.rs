@@ -732,6 +732,7 @@ fn grant_ref(g: &crate::ir::Grant, out: &mut Vec<Obj>) {
         }
         GrantOn::Sequence(n) => Obj::Object(DepObject::Sequence(key(n))),
         GrantOn::Type(n) => Obj::Object(DepObject::Type(key(n))),
+        GrantOn::Function(n, _) => Obj::Object(DepObject::Function(key(n))),
     });
 }
 

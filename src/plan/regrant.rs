@@ -12,14 +12,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::refs::key;
 use crate::diff::Change;
-use crate::ir::{implicit, Grant, GrantKey, GrantOn, Schema};
+use crate::ir::{implicit, Function, Grant, GrantKey, GrantOn, Name, Schema};
 
 /// Adds a grant for every privilege `to` holds on an object the changes
 /// create, and for every one `from` holds there to a role `to` does not
 /// manage, unless a change of its own already grants, alters or revokes
 /// it.
 pub fn regrant_created(changes: &mut Vec<Change>, from: &Schema, to: &Schema) {
-    let made = created(changes);
+    let made = created(changes, &to.functions);
     if made.is_empty() {
         return;
     }
@@ -110,7 +110,7 @@ pub fn revoke_defaults(changes: &mut Vec<Change>, from: &Schema, to: &Schema) {
 /// The objects a grant can be on that the changes create, as [`object`]
 /// names them; a table brings the sequences its serial and identity
 /// columns make.
-fn created(changes: &[Change]) -> BTreeSet<GrantOn> {
+fn created(changes: &[Change], to_functions: &BTreeMap<(Name, String), Function>) -> BTreeSet<GrantOn> {
     let mut made = BTreeSet::new();
     for c in changes {
         match c {
@@ -144,6 +144,17 @@ fn created(changes: &[Change]) -> BTreeSet<GrantOn> {
             Change::CreateRange(x) => {
                 made.insert(GrantOn::Type(key(&x.name)));
             }
+            // Made anew by a drop and a create unless `CREATE OR REPLACE`
+            // can make it (which keeps its privileges: granting them again
+            // changes nothing).
+            Change::CreateFunction(f) | Change::ReplaceFunction { to: f, .. } => {
+                if let Some(((n, args), _)) = to_functions
+                    .iter()
+                    .find(|(_, g)| g.name == f.name && g.args == f.args)
+                {
+                    made.insert(GrantOn::Function(key(n), args.clone()));
+                }
+            }
             _ => {}
         }
     }
@@ -158,6 +169,7 @@ fn object(on: &GrantOn) -> GrantOn {
         GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Column(n, _) => GrantOn::Table(key(n)),
         GrantOn::Sequence(n) => GrantOn::Sequence(key(n)),
         GrantOn::Type(n) => GrantOn::Type(key(n)),
+        GrantOn::Function(n, args) => GrantOn::Function(key(n), args.clone()),
         GrantOn::Schema(n) => GrantOn::Schema(n.to_lowercase()),
         other @ GrantOn::Future { .. } => other.clone(),
     }

@@ -316,6 +316,7 @@ fn grant_described(
         GrantOn::View(n) => Object::named("view", n),
         GrantOn::Sequence(n) => Object::named("sequence", n),
         GrantOn::Type(n) => Object::named("type", n),
+        GrantOn::Function(n, _) => Object::named("function", n),
     };
     Described {
         kind,

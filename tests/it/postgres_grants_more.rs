@@ -58,3 +58,54 @@ fn a_type_made_back_keeps_its_grants() {
     );
     judge_both_ways(&[case("types_dropped", &before, ROLES)]);
 }
+
+fn routines(extra: &str) -> String {
+    format!(
+        "{ROLES} CREATE FUNCTION twice(a int) RETURNS int LANGUAGE sql AS 'SELECT a * 2'; \
+         CREATE FUNCTION twice(a text) RETURNS text LANGUAGE sql AS 'SELECT a || a'; \
+         CREATE PROCEDURE tidy() LANGUAGE sql AS 'SELECT 1'; {extra}"
+    )
+}
+
+/// `EXECUTE` granted on functions (overloads told apart) and a procedure,
+/// and `PUBLIC`'s default revoked (`REVOKE … FROM PUBLIC`, which a
+/// database keeps and the file must say); then changed.
+#[test]
+fn grants_on_routines_are_kept() {
+    let bare = routines("");
+    let granted = routines(
+        "REVOKE ALL ON FUNCTION twice(int) FROM PUBLIC; \
+         GRANT EXECUTE ON FUNCTION twice(int) TO typegrant_reader; \
+         GRANT EXECUTE ON FUNCTION twice(text) TO typegrant_writer WITH GRANT OPTION; \
+         REVOKE EXECUTE ON PROCEDURE tidy() FROM PUBLIC;",
+    );
+    let changed = routines(
+        "GRANT EXECUTE ON FUNCTION twice(int) TO typegrant_writer; \
+         REVOKE ALL ON FUNCTION twice(text) FROM PUBLIC; \
+         GRANT EXECUTE ON PROCEDURE tidy() TO typegrant_reader;",
+    );
+    judge_both_ways(&[
+        case("routine_grants_made", ROLES, &granted),
+        case("routine_grants_added", &bare, &granted),
+        case("routine_grants_changed", &granted, &changed),
+    ]);
+}
+
+/// A function replaced by a drop and a create (its result type changed)
+/// gets its grants back, and `PUBLIC` stays without `EXECUTE` on it.
+#[test]
+fn a_function_made_anew_keeps_its_grants() {
+    let grants = "REVOKE ALL ON FUNCTION half(int) FROM PUBLIC; \
+        GRANT EXECUTE ON FUNCTION half(int) TO typegrant_reader;";
+    let before = format!(
+        "{ROLES} CREATE FUNCTION half(a int) RETURNS int LANGUAGE sql AS 'SELECT a / 2'; {grants}"
+    );
+    let after = format!(
+        "{ROLES} CREATE FUNCTION half(a int) RETURNS numeric LANGUAGE sql AS 'SELECT a / 2.0'; \
+         {grants}"
+    );
+    judge_both_ways(&[
+        case("function_regranted", &before, &after),
+        case("function_dropped", &before, ROLES),
+    ]);
+}

@@ -39,6 +39,7 @@ pub(super) fn filed_under(on: &GrantOn) -> Name {
         | GrantOn::View(n)
         | GrantOn::Sequence(n)
         | GrantOn::Type(n)
+        | GrantOn::Function(n, _)
         | GrantOn::Column(n, _) => n.clone(),
     }
 }
@@ -56,6 +57,7 @@ pub(crate) fn line_target(on: &GrantOn) -> GrantOn {
 fn target(on: &GrantOn) -> String {
     match on {
         GrantOn::Schema(n) => format!("schema {}", text::ident(n)),
+        GrantOn::Function(n, args) => format!("function {}({args})", qualified(n)),
         GrantOn::Table(n)
         | GrantOn::View(n)
         | GrantOn::Sequence(n)

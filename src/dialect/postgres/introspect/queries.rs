@@ -669,18 +669,10 @@ pub const UNMODELED: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_class", "c.oid"),
-    // Grants on functions and on base types (those on enums, domains,
-    // composite and range types are modeled), and default privileges for
-    // every schema (`ALTER DEFAULT PRIVILEGES` without `IN SCHEMA`), are
-    // not modeled: a function or type strata makes anew loses them.
-    "UNION ALL \
-     SELECT 'grant on function', n.nspname || '.' || p.proname || '(' || \
-       pg_get_function_identity_arguments(p.oid) || ')' \
-     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
-     WHERE p.proacl IS NOT NULL AND p.proacl <> acldefault('f', p.proowner) AND",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_proc", "p.oid"),
+    // Grants on base types (those on functions, enums, domains, composite
+    // and range types are modeled), and default privileges for every
+    // schema (`ALTER DEFAULT PRIVILEGES` without `IN SCHEMA`), are not
+    // modeled: a type strata makes anew loses them.
     "UNION ALL \
      SELECT 'grant on type', n.nspname || '.' || t.typname \
      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
@@ -811,6 +803,27 @@ pub const GRANTS: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_type", "t.oid"),
+    // Functions, procedures and aggregates (`EXECUTE`, `col` their
+    // argument list), read as the types' are: `PUBLIC`'s is the default.
+    "UNION ALL \
+     SELECT 'function', n.nspname::text, p.proname::text, \
+       pg_get_function_identity_arguments(p.oid), ",
+    role_name!("a.grantee"),
+    ", lower(a.privilege_type), a.is_grantable \
+     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace, aclexplode(p.proacl) a \
+     WHERE p.proacl IS NOT NULL AND a.grantee <> p.proowner AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_proc", "p.oid"),
+    "UNION ALL \
+     SELECT 'revoked function', n.nspname::text, p.proname::text, \
+       pg_get_function_identity_arguments(p.oid), 'public', 'execute', false \
+     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
+     WHERE p.proacl IS NOT NULL \
+       AND NOT EXISTS (SELECT FROM aclexplode(p.proacl) x WHERE x.grantee = 0) AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_proc", "p.oid"),
     // Default privileges in a schema: `name` is the kind of object, `col`
     // the role whose objects get them (none for the inspecting role).
     "UNION ALL \

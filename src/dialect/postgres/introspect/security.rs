@@ -51,6 +51,9 @@ pub(super) fn grants(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Er
             "sequence" => GrantOn::Sequence(name_of(s(r, "schema")?, name)),
             "view" => GrantOn::View(name_of(s(r, "schema")?, name)),
             "type" | "revoked type" => GrantOn::Type(name_of(s(r, "schema")?, name)),
+            "function" | "revoked function" => {
+                GrantOn::Function(name_of(s(r, "schema")?, name), s(r, "col")?)
+            }
             "column" => GrantOn::Column(name_of(s(r, "schema")?, name), s(r, "col")?),
             "future" => GrantOn::Future {
                 objects: name,
@@ -67,7 +70,7 @@ pub(super) fn grants(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Er
         };
         // What the server gives `PUBLIC` on every new object of the kind
         // is no grant; its absence is a revocation.
-        if kind == "revoked type" {
+        if kind.starts_with("revoked ") {
             schema.revocations.insert(Revocation {
                 on: g.on,
                 grantee: g.grantee,
