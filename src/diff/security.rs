@@ -150,10 +150,16 @@ fn public_defaults(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
         grantee: "public".into(),
         grant_option: false,
     };
-    for on in now.iter().filter(|on| !was.contains(on) && has_object(from, on)) {
+    for on in now
+        .iter()
+        .filter(|on| !was.contains(on) && has_object(from, on))
+    {
         out.push(Change::Revoke(default(on)));
     }
-    for on in was.iter().filter(|on| !now.contains(on) && has_object(to, on)) {
+    for on in was
+        .iter()
+        .filter(|on| !now.contains(on) && has_object(to, on))
+    {
         out.push(Change::Grant(default(on)));
     }
 }

@@ -110,7 +110,10 @@ pub fn revoke_defaults(changes: &mut Vec<Change>, from: &Schema, to: &Schema) {
 /// The objects a grant can be on that the changes create, as [`object`]
 /// names them; a table brings the sequences its serial and identity
 /// columns make.
-fn created(changes: &[Change], to_functions: &BTreeMap<(Name, String), Function>) -> BTreeSet<GrantOn> {
+fn created(
+    changes: &[Change],
+    to_functions: &BTreeMap<(Name, String), Function>,
+) -> BTreeSet<GrantOn> {
     let mut made = BTreeSet::new();
     for c in changes {
         match c {

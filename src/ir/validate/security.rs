@@ -161,7 +161,11 @@ pub(super) fn grants(schema: &Schema, out: &mut Vec<Problem>) {
             // dialect's normalization made them input types.
             GrantOn::Function(n, _) => (
                 schema.functions.keys().any(|(f, _)| f == n),
-                schema.functions.keys().map(|(f, _)| f.to_string()).collect(),
+                schema
+                    .functions
+                    .keys()
+                    .map(|(f, _)| f.to_string())
+                    .collect(),
             ),
             GrantOn::Column(t, c) => match schema.tables.get(t) {
                 Some(table) => (

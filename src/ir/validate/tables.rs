@@ -48,16 +48,22 @@ fn cluster_on(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
         .iter()
         .filter_map(|i| i.name.as_deref())
         .chain(table.uniques.iter().filter_map(|u| u.name.as_deref()))
-        .chain(table.primary_key.iter().map(|pk| {
-            pk.name.as_deref().unwrap_or(default_key.as_str())
-        }))
+        .chain(
+            table
+                .primary_key
+                .iter()
+                .map(|pk| pk.name.as_deref().unwrap_or(default_key.as_str())),
+        )
         .collect();
     if !names.contains(&ix.as_str()) {
         out.push(
             Problem::new(
                 "E0261",
                 at,
-                format!("table `{}` is clustered on `{ix}`, none of its indexes", table.name),
+                format!(
+                    "table `{}` is clustered on `{ix}`, none of its indexes",
+                    table.name
+                ),
                 "cluster_on",
             )
             .help(

@@ -196,7 +196,11 @@ fn cluster_new(cx: &mut Ctx<'_>, t: &Table) {
     let Some(ix) = t.options.get(CLUSTER_ON) else {
         return;
     };
-    if !t.indexes.iter().any(|i| i.invalid && i.name.as_ref() == Some(ix)) {
+    if !t
+        .indexes
+        .iter()
+        .any(|i| i.invalid && i.name.as_ref() == Some(ix))
+    {
         cx.push(cluster_on(&t.name, Some(ix)), vec![]);
     }
 }
