@@ -527,7 +527,7 @@ mod tests {
 
     #[test]
     fn cluster_on_names_an_index_of_the_table() {
-        let mut t = table("events", &["id", "at"]);
+        let mut t = table("events", &[("id", "int"), ("at", "date")]);
         t.indexes.push(index(Some("events_at"), &["at"]));
         t.options.insert("cluster_on".into(), "events_at".into());
         assert_eq!(super::super::validate(&pg(schema(vec![t.clone()]))), vec![]);
