@@ -127,4 +127,53 @@ pub(super) fn grants(from: &Schema, to: &Schema, renames: &Renames, out: &mut Ve
             out.push(Change::Grant(t.clone()));
         }
     }
+    public_defaults(from, to, out);
+}
+
+/// What the server gives `PUBLIC` on a new type (`USAGE`) is no grant of
+/// either side: where one side revokes it (`revoke all on type t from
+/// public`) and the other does not, it is revoked or given back. Only on
+/// objects both sides have: one the plan makes is revoked once made
+/// (`plan::regrant`), one it drops takes its privileges along.
+fn public_defaults(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    let public = |s: &Schema| -> Vec<GrantOn> {
+        s.revocations
+            .iter()
+            .filter(|r| r.grantee == "public" && r.on.public_default().is_some())
+            .map(|r| r.on.clone())
+            .collect()
+    };
+    let (was, now) = (public(from), public(to));
+    let default = |on: &GrantOn| Grant {
+        on: on.clone(),
+        privilege: on.public_default().unwrap_or_default().to_string(),
+        grantee: "public".into(),
+        grant_option: false,
+    };
+    for on in now
+        .iter()
+        .filter(|on| !was.contains(on) && has_object(from, on))
+    {
+        out.push(Change::Revoke(default(on)));
+    }
+    for on in was
+        .iter()
+        .filter(|on| !now.contains(on) && has_object(to, on))
+    {
+        out.push(Change::Grant(default(on)));
+    }
+}
+
+/// Whether `schema` has the object a grant is on (a type of any kind).
+pub(crate) fn has_object(schema: &Schema, on: &GrantOn) -> bool {
+    match on {
+        GrantOn::Type(n) => {
+            schema.enums.contains_key(n)
+                || schema.domains.contains_key(n)
+                || schema.composites.contains_key(n)
+                || schema.ranges.contains_key(n)
+        }
+        GrantOn::Function(n, args) => schema.functions.contains_key(&(n.clone(), args.clone())),
+        _ => true,
+    }
 }

@@ -311,6 +311,8 @@ impl Exclude {
             GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Sequence(n) | GrantOn::Column(n, _) => {
                 !on_gone(n) && !self.excludes(Kind::Sequence, n)
             }
+            GrantOn::Type(n) => !self.excludes(Kind::Type, n),
+            GrantOn::Function(n, _) => !self.excludes(Kind::Function, n),
             GrantOn::Schema(ns) | GrantOn::Future { schema: ns, .. } => {
                 !self.patterns.iter().any(|p| p.covers_namespace(ns))
             }

@@ -38,6 +38,11 @@ pub use statistics::{Statistics, STATISTICS_KINDS};
 pub use storage::{Compression, Storage};
 pub use text::{Collation, TextSearchConfig};
 
+/// The table option that names the index a PostgreSQL table is clustered
+/// on (`ALTER TABLE … CLUSTER ON`): not a storage parameter, so the
+/// emitter writes it apart, once the index is there.
+pub const CLUSTER_ON: &str = "cluster_on";
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

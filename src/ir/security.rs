@@ -91,6 +91,13 @@ pub enum GrantOn {
     Table(Name),
     View(Name),
     Sequence(Name),
+    /// A type or domain (PostgreSQL `GRANT USAGE ON TYPE`): an enum,
+    /// domain, composite or range type of the schema.
+    Type(Name),
+    /// A function, procedure or aggregate (`GRANT EXECUTE ON ROUTINE`),
+    /// with its argument list: PostgreSQL's normalization makes it the
+    /// input types its functions are keyed by.
+    Function(Name, String),
     /// One column of a table: `grant select (a) on table t …`.
     Column(Name, String),
     /// Default privileges (`ALTER DEFAULT PRIVILEGES … IN SCHEMA`): what
@@ -116,6 +123,8 @@ impl GrantOn {
             GrantOn::Table(_) => "table",
             GrantOn::View(_) => "view",
             GrantOn::Sequence(_) => "sequence",
+            GrantOn::Type(_) => "type",
+            GrantOn::Function(..) => "function",
             GrantOn::Column(..) => "column",
             GrantOn::Future { .. } => "future",
         }
@@ -136,6 +145,8 @@ impl GrantOn {
                 "trigger",
             ],
             GrantOn::Sequence(_) => &["usage", "select", "update"],
+            GrantOn::Type(_) => &["usage"],
+            GrantOn::Function(..) => &["execute"],
             GrantOn::Column(..) => &["select", "insert", "update", "references"],
             GrantOn::Future { objects, .. } => match objects.as_str() {
                 "tables" => GrantOn::Table(Name::new("")).privileges(),
@@ -152,7 +163,22 @@ impl GrantOn {
             GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Sequence(n) | GrantOn::Column(n, _) => {
                 Some(n)
             }
-            GrantOn::Schema(_) | GrantOn::Future { .. } => None,
+            GrantOn::Schema(_)
+            | GrantOn::Type(_)
+            | GrantOn::Function(..)
+            | GrantOn::Future { .. } => None,
+        }
+    }
+
+    /// The privilege PostgreSQL gives `PUBLIC` on an object of this kind
+    /// when it makes one (`USAGE` on a type). It is no grant of the
+    /// schema's: `revoke all on type t from public` states that `PUBLIC`
+    /// lacks it (`EXECUTE` on a function: `… on function f(int) …`).
+    pub fn public_default(&self) -> Option<&'static str> {
+        match self {
+            GrantOn::Type(_) => Some("usage"),
+            GrantOn::Function(..) => Some("execute"),
+            _ => None,
         }
     }
 }
@@ -161,10 +187,11 @@ impl std::fmt::Display for GrantOn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             GrantOn::Schema(n) => write!(f, "schema {n}"),
-            GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Sequence(n) => {
+            GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Sequence(n) | GrantOn::Type(n) => {
                 write!(f, "{} {n}", self.keyword())
             }
             GrantOn::Column(t, c) => write!(f, "column {t}.{c}"),
+            GrantOn::Function(n, args) => write!(f, "function {n}({args})"),
             GrantOn::Future {
                 objects,
                 schema,

@@ -731,6 +731,8 @@ fn grant_ref(g: &crate::ir::Grant, out: &mut Vec<Obj>) {
             Obj::Object(DepObject::Relation(key(n)))
         }
         GrantOn::Sequence(n) => Obj::Object(DepObject::Sequence(key(n))),
+        GrantOn::Type(n) => Obj::Object(DepObject::Type(key(n))),
+        GrantOn::Function(n, _) => Obj::Object(DepObject::Function(key(n))),
     });
 }
 

@@ -174,8 +174,14 @@ fn build(
             }
         }
         // What my old state needs is removed after me.
+        // What the server gives `PUBLIC` on what it makes (`EXECUTE` on a
+        // function) is revoked from what the plan makes, even where it
+        // makes it anew: the old one takes it along.
+        let public_default = matches!(&work.changes[*id], Some(Change::Revoke(g))
+            if g.grantee == "public" && g.on.public_default() == Some(g.privilege.as_str()));
         for o in &d.needs_old {
-            let removed = removers.get(o);
+            let made = providers.contains_key(o);
+            let removed = removers.get(o).filter(|_| !(public_default && made));
             for r in removed.into_iter().flatten() {
                 edges.insert((*id, *r));
             }

@@ -12,14 +12,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::refs::key;
 use crate::diff::Change;
-use crate::ir::{implicit, Grant, GrantKey, GrantOn, Schema};
+use crate::ir::{implicit, Function, Grant, GrantKey, GrantOn, Name, Schema};
 
 /// Adds a grant for every privilege `to` holds on an object the changes
 /// create, and for every one `from` holds there to a role `to` does not
 /// manage, unless a change of its own already grants, alters or revokes
 /// it.
 pub fn regrant_created(changes: &mut Vec<Change>, from: &Schema, to: &Schema) {
-    let made = created(changes);
+    let made = created(changes, &to.functions);
     if made.is_empty() {
         return;
     }
@@ -38,6 +38,23 @@ pub fn regrant_created(changes: &mut Vec<Change>, from: &Schema, to: &Schema) {
         .map(|g| Change::Grant(g.clone()))
         .collect();
     changes.extend(again);
+    // A type made anew has what the server gives `PUBLIC`: revoked again
+    // where the schema revokes it.
+    let revoked: Vec<Change> = to
+        .revocations
+        .iter()
+        .filter(|r| r.grantee == "public" && made.contains(&object(&r.on)))
+        .filter_map(|r| {
+            let g = Grant {
+                on: r.on.clone(),
+                privilege: r.on.public_default()?.to_string(),
+                grantee: r.grantee.clone(),
+                grant_option: false,
+            };
+            handled.insert(g.key()).then_some(Change::Revoke(g))
+        })
+        .collect();
+    changes.extend(revoked);
 }
 
 /// The server gives what it makes the default privileges of its schema
@@ -93,7 +110,10 @@ pub fn revoke_defaults(changes: &mut Vec<Change>, from: &Schema, to: &Schema) {
 /// The objects a grant can be on that the changes create, as [`object`]
 /// names them; a table brings the sequences its serial and identity
 /// columns make.
-fn created(changes: &[Change]) -> BTreeSet<GrantOn> {
+fn created(
+    changes: &[Change],
+    to_functions: &BTreeMap<(Name, String), Function>,
+) -> BTreeSet<GrantOn> {
     let mut made = BTreeSet::new();
     for c in changes {
         match c {
@@ -115,6 +135,29 @@ fn created(changes: &[Change]) -> BTreeSet<GrantOn> {
             Change::CreateNamespace(n) => {
                 made.insert(GrantOn::Schema(n.name.to_lowercase()));
             }
+            Change::CreateEnum(x) => {
+                made.insert(GrantOn::Type(key(&x.name)));
+            }
+            Change::CreateDomain(x) => {
+                made.insert(GrantOn::Type(key(&x.name)));
+            }
+            Change::CreateComposite(x) => {
+                made.insert(GrantOn::Type(key(&x.name)));
+            }
+            Change::CreateRange(x) => {
+                made.insert(GrantOn::Type(key(&x.name)));
+            }
+            // Made anew by a drop and a create unless `CREATE OR REPLACE`
+            // can make it (which keeps its privileges: granting them again
+            // changes nothing).
+            Change::CreateFunction(f) | Change::ReplaceFunction { to: f, .. } => {
+                if let Some(((n, args), _)) = to_functions
+                    .iter()
+                    .find(|(_, g)| g.name == f.name && g.args == f.args)
+                {
+                    made.insert(GrantOn::Function(key(n), args.clone()));
+                }
+            }
             _ => {}
         }
     }
@@ -128,6 +171,8 @@ fn object(on: &GrantOn) -> GrantOn {
     match on {
         GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Column(n, _) => GrantOn::Table(key(n)),
         GrantOn::Sequence(n) => GrantOn::Sequence(key(n)),
+        GrantOn::Type(n) => GrantOn::Type(key(n)),
+        GrantOn::Function(n, args) => GrantOn::Function(key(n), args.clone()),
         GrantOn::Schema(n) => GrantOn::Schema(n.to_lowercase()),
         other @ GrantOn::Future { .. } => other.clone(),
     }

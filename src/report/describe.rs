@@ -315,6 +315,8 @@ fn grant_described(
         GrantOn::Table(n) | GrantOn::Column(n, _) => Object::named("table", n),
         GrantOn::View(n) => Object::named("view", n),
         GrantOn::Sequence(n) => Object::named("sequence", n),
+        GrantOn::Type(n) => Object::named("type", n),
+        GrantOn::Function(n, _) => Object::named("function", n),
     };
     Described {
         kind,

@@ -524,6 +524,9 @@ fn tables(rows: &[PgRow]) -> Result<BTreeMap<i64, Table>, sqlx::Error> {
             t.options.insert("unlogged".into(), "true".into());
         }
         t.options.extend(storage_parameters(r)?);
+        if let Some(ix) = os(r, "cluster_on")? {
+            t.options.insert(crate::ir::CLUSTER_ON.into(), ix);
+        }
         let by = os(r, "partition_by")?.map(|by| crate::ir::Expr::new(by.to_lowercase_keywords()));
         if let Some(by) = &by {
             t.partition = Some(Partitioning::By { by: by.clone() });

@@ -143,6 +143,30 @@ pub(super) fn grants(schema: &Schema, out: &mut Vec<Problem>) {
                     .map(Name::to_string)
                     .collect(),
             ),
+            GrantOn::Type(n) => (
+                schema.enums.contains_key(n)
+                    || schema.domains.contains_key(n)
+                    || schema.composites.contains_key(n)
+                    || schema.ranges.contains_key(n),
+                schema
+                    .enums
+                    .keys()
+                    .chain(schema.domains.keys())
+                    .chain(schema.composites.keys())
+                    .chain(schema.ranges.keys())
+                    .map(Name::to_string)
+                    .collect(),
+            ),
+            // By name: the argument lists of a file are compared once the
+            // dialect's normalization made them input types.
+            GrantOn::Function(n, _) => (
+                schema.functions.keys().any(|(f, _)| f == n),
+                schema
+                    .functions
+                    .keys()
+                    .map(|(f, _)| f.to_string())
+                    .collect(),
+            ),
             GrantOn::Column(t, c) => match schema.tables.get(t) {
                 Some(table) => (
                     table.column(c).is_some(),
@@ -159,6 +183,7 @@ pub(super) fn grants(schema: &Schema, out: &mut Vec<Problem>) {
             let shown = match &g.on {
                 GrantOn::Schema(n) | GrantOn::Future { schema: n, .. } => n.clone(),
                 GrantOn::Column(t, c) if schema.tables.contains_key(t) => c.clone(),
+                GrantOn::Type(n) | GrantOn::Function(n, _) => n.to_string(),
                 other => other.relation().map(Name::to_string).unwrap_or_default(),
             };
             out.push(

@@ -16,6 +16,62 @@ pub(super) fn check(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
     checks(table, out);
     duplicate_names(table, out);
     column_attributes(table, out);
+    cluster_on(schema, table, out);
+}
+
+/// E0261: the index a table is clustered on (`cluster_on`) names none of
+/// its indexes, keys or uniques, or the schema is not PostgreSQL's (the
+/// only server that keeps the mark): the `ALTER TABLE … CLUSTER ON` would
+/// fail half way through an apply.
+fn cluster_on(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
+    let Some(ix) = table.options.get(crate::ir::CLUSTER_ON) else {
+        return;
+    };
+    let at = ObjectRef::Table {
+        name: table.name.clone(),
+    };
+    if let Some(d) = schema.dialect.filter(|d| *d != DialectKind::Postgres) {
+        out.push(
+            Problem::new(
+                "E0261",
+                at,
+                format!("{d} keeps no clustered index (`{}`)", table.name),
+                "cluster_on",
+            )
+            .help("remove `cluster_on`: it is PostgreSQL's `ALTER TABLE … CLUSTER ON`"),
+        );
+        return;
+    }
+    let default_key = format!("{}_pkey", table.name.name);
+    let names: Vec<&str> = table
+        .indexes
+        .iter()
+        .filter_map(|i| i.name.as_deref())
+        .chain(table.uniques.iter().filter_map(|u| u.name.as_deref()))
+        .chain(
+            table
+                .primary_key
+                .iter()
+                .map(|pk| pk.name.as_deref().unwrap_or(default_key.as_str())),
+        )
+        .collect();
+    if !names.contains(&ix.as_str()) {
+        out.push(
+            Problem::new(
+                "E0261",
+                at,
+                format!(
+                    "table `{}` is clustered on `{ix}`, none of its indexes",
+                    table.name
+                ),
+                "cluster_on",
+            )
+            .help(
+                help_for(ix, &names, "the table's indexes")
+                    .unwrap_or_else(|| "the table has no index: remove `cluster_on`".into()),
+            ),
+        );
+    }
 }
 
 fn col_ref(table: &Table, column: &str) -> ObjectRef {
@@ -467,6 +523,19 @@ mod tests {
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].code, "E0201");
         assert_eq!(p[0].message, "table `empty` has no columns");
+    }
+
+    #[test]
+    fn cluster_on_names_an_index_of_the_table() {
+        let mut t = table("events", &[("id", "int"), ("at", "date")]);
+        t.indexes.push(index(Some("events_at"), &["at"]));
+        t.options.insert("cluster_on".into(), "events_at".into());
+        assert_eq!(super::super::validate(&pg(schema(vec![t.clone()]))), vec![]);
+        t.options.insert("cluster_on".into(), "events_a".into());
+        let p = super::super::validate(&pg(schema(vec![t])));
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].code, "E0261");
+        assert_eq!(p[0].help.as_deref(), Some("did you mean `events_at`?"));
     }
 
     #[test]

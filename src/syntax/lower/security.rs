@@ -199,9 +199,11 @@ impl<'a> Lowerer<'a> {
     fn grant_target(&mut self, c: &P<'a>) -> Option<GrantOn> {
         let mut kind = Rule::k_table;
         let mut target = None;
+        let mut args = String::new();
         for x in c.clone().into_inner() {
             match x.as_rule() {
                 Rule::qname => target = Some(x),
+                Rule::paren_group => args = text::paren_inner(x.as_str()),
                 Rule::future_target => return Some(self.future_target(&x)),
                 r => kind = r,
             }
@@ -211,6 +213,11 @@ impl<'a> Lowerer<'a> {
             Rule::k_schema => GrantOn::Schema(self.qname_parts(&target).join(".")),
             Rule::k_view => GrantOn::View(self.ref_name(&target)),
             Rule::k_sequence => GrantOn::Sequence(self.ref_name(&target)),
+            Rule::k_type => GrantOn::Type(self.ref_name(&target)),
+            Rule::k_function => GrantOn::Function(
+                self.ref_name(&target),
+                args.split_whitespace().collect::<Vec<_>>().join(" "),
+            ),
             _ => GrantOn::Table(self.ref_name(&target)),
         })
     }

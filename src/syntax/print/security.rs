@@ -35,9 +35,12 @@ pub(super) fn policy(p: &Policy, ind: &str) -> String {
 pub(super) fn filed_under(on: &GrantOn) -> Name {
     match on {
         GrantOn::Schema(n) | GrantOn::Future { schema: n, .. } => Name::new(n.clone()),
-        GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Sequence(n) | GrantOn::Column(n, _) => {
-            n.clone()
-        }
+        GrantOn::Table(n)
+        | GrantOn::View(n)
+        | GrantOn::Sequence(n)
+        | GrantOn::Type(n)
+        | GrantOn::Function(n, _)
+        | GrantOn::Column(n, _) => n.clone(),
     }
 }
 
@@ -54,7 +57,12 @@ pub(crate) fn line_target(on: &GrantOn) -> GrantOn {
 fn target(on: &GrantOn) -> String {
     match on {
         GrantOn::Schema(n) => format!("schema {}", text::ident(n)),
-        GrantOn::Table(n) | GrantOn::View(n) | GrantOn::Sequence(n) | GrantOn::Column(n, _) => {
+        GrantOn::Function(n, args) => format!("function {}({args})", qualified(n)),
+        GrantOn::Table(n)
+        | GrantOn::View(n)
+        | GrantOn::Sequence(n)
+        | GrantOn::Type(n)
+        | GrantOn::Column(n, _) => {
             format!("{} {}", on.keyword(), qualified(n))
         }
         GrantOn::Future {

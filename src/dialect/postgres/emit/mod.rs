@@ -273,7 +273,7 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
                 )],
             )
         }
-        Change::AlterTable { from, changes, .. } => {
+        Change::AlterTable { from, to, changes } => {
             let mut current = from.name.clone();
             let mut partition = matches!(from.partition, Some(Partitioning::Of { .. }));
             let mut detached = false;
@@ -302,6 +302,7 @@ fn change(cx: &mut Ctx<'_>, c: &Change) -> Result<(), EmitError> {
                     _ => {}
                 }
             }
+            table::recluster(cx, &current, (from, to), changes);
         }
         Change::CreateView(v) => views::create_view(cx, v),
         Change::DropView(v) => cx.push(views::drop_view(v), vec![]),

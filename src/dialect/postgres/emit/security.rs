@@ -110,6 +110,9 @@ fn target(on: &GrantOn) -> String {
             format!("TABLE {}", qname(n))
         }
         GrantOn::Sequence(n) => format!("SEQUENCE {}", qname(n)),
+        GrantOn::Type(n) => format!("TYPE {}", qname(n)),
+        // `ROUTINE` names a function, a procedure and an aggregate alike.
+        GrantOn::Function(n, args) => format!("ROUTINE {}({args})", qname(n)),
         GrantOn::Future { objects, .. } => objects.to_uppercase(),
     }
 }

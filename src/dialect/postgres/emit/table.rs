@@ -16,6 +16,7 @@ use crate::dialect::EmitError;
 use crate::diff::TableChange;
 use crate::ir::{
     Column, Distinct, Exclusion, Index, IndexKey, Name, Partitioning, PrimaryKey, Table, Unique,
+    CLUSTER_ON,
 };
 use crate::plan::{Hazard, HazardKind};
 
@@ -159,6 +160,7 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
         );
     }
     security::set_row_security(cx, &t.name, &Default::default(), &t.row_security);
+    cluster_new(cx, t);
     let commented = t
         .primary_key
         .iter()
@@ -177,9 +179,72 @@ pub(super) fn create_table(cx: &mut Ctx<'_>, t: &Table) {
 fn storage_params(t: &Table) -> Vec<String> {
     t.options
         .iter()
-        .filter(|(k, _)| k.as_str() != "unlogged")
+        .filter(|(k, _)| !not_a_parameter(k))
         .map(|(k, v)| format!("{} = {}", ident(k), param_value(v)))
         .collect()
+}
+
+/// The table options that are no storage parameter: `UNLOGGED` and the
+/// index the table is clustered on.
+fn not_a_parameter(key: &str) -> bool {
+    key == "unlogged" || key == CLUSTER_ON
+}
+
+/// `CLUSTER ON` the index a new table names, once its indexes are made.
+/// An invalid index cannot be clustered on (the server refuses it).
+fn cluster_new(cx: &mut Ctx<'_>, t: &Table) {
+    let Some(ix) = t.options.get(CLUSTER_ON) else {
+        return;
+    };
+    if !t
+        .indexes
+        .iter()
+        .any(|i| i.invalid && i.name.as_ref() == Some(ix))
+    {
+        cx.push(cluster_on(&t.name, Some(ix)), vec![]);
+    }
+}
+
+fn cluster_on(table: &Name, ix: Option<&String>) -> String {
+    match ix {
+        Some(ix) => format!("ALTER TABLE {} CLUSTER ON {}", qname(table), ident(ix)),
+        None => format!("ALTER TABLE {} SET WITHOUT CLUSTER", qname(table)),
+    }
+}
+
+/// The clustered index of an altered table: marked when the schema names
+/// another, unmarked when it names none, and marked again when the index
+/// it names is made in this change (an index, key or unique made anew
+/// loses the mark). An index made concurrently is there only after the
+/// main transaction, so its mark follows it.
+pub(super) fn recluster(
+    cx: &mut Ctx<'_>,
+    table: &Name,
+    (from, to): (&Table, &Table),
+    changes: &[TableChange],
+) {
+    let was = from.options.get(CLUSTER_ON);
+    let now = to.options.get(CLUSTER_ON);
+    let made = now.and_then(|n| {
+        changes.iter().find(|tc| match tc {
+            TableChange::AddIndex(ix) => ix.name.as_ref() == Some(n),
+            TableChange::AddPrimaryKey(pk) => pk.name.as_ref() == Some(n),
+            TableChange::AddUnique(u) => u.name.as_ref() == Some(n),
+            _ => false,
+        })
+    });
+    if was == now && made.is_none() {
+        return;
+    }
+    let sql = cluster_on(table, now);
+    match made {
+        Some(TableChange::AddIndex(ix)) if ix.invalid => {}
+        Some(TableChange::AddIndex(ix)) if cx.online && ix.attached_to.is_none() => {
+            let s = cx.stmt(sql, vec![]);
+            cx.out.validate.push(s);
+        }
+        _ => cx.push(sql, vec![]),
+    }
 }
 
 /// ` WITH (fillfactor = 70, …)` of an index or view, or nothing.
@@ -744,12 +809,12 @@ fn set_options(
     }
     let set: Vec<String> = opts
         .iter()
-        .filter(|(k, v)| k.as_str() != "unlogged" && from.get(*k) != Some(*v))
+        .filter(|(k, v)| !not_a_parameter(k) && from.get(*k) != Some(*v))
         .map(|(k, v)| format!("{} = {}", ident(k), param_value(v)))
         .collect();
     let reset: Vec<String> = from
         .keys()
-        .filter(|k| k.as_str() != "unlogged" && !opts.contains_key(*k))
+        .filter(|k| !not_a_parameter(k) && !opts.contains_key(*k))
         .map(|k| ident(k))
         .collect();
     if !set.is_empty() {

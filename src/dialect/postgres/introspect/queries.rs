@@ -101,6 +101,9 @@ pub const TABLES: &str = concat!(
     "SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, \
        c.relpersistence::text AS persistence, c.reloptions::text[] AS reloptions, \
        c.relrowsecurity AS rls, c.relforcerowsecurity AS rls_forced, \
+       CASE WHEN c.relhasindex THEN (SELECT ci.relname::text FROM pg_index x \
+         JOIN pg_class ci ON ci.oid = x.indexrelid \
+         WHERE x.indrelid = c.oid AND x.indisclustered) END AS cluster_on, \
        obj_description(c.oid, 'pg_class') AS comment, \
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_by, \
        CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound, \
@@ -526,13 +529,13 @@ pub const UNMODELED: &str = concat!(
     not_ext!("pg_type", "t.oid"),
     ") o WHERE o.owner <> (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user) \
      GROUP BY o.owner, o.what ",
-    // Which index a table is clustered on (`ALTER TABLE … CLUSTER ON`) is
-    // not modeled: an index strata makes anew loses the mark.
+    // Which index a materialized view is clustered on is not modeled (a
+    // table's is, its `cluster_on` option): a view made anew loses it.
     "UNION ALL \
      SELECT 'clustered index', ci.relname || ' on ' || n.nspname || '.' || c.relname \
      FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid \
      JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE i.indisclustered AND",
+     WHERE i.indisclustered AND c.relkind = 'm' AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_class", "c.oid"),
@@ -666,21 +669,16 @@ pub const UNMODELED: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_class", "c.oid"),
-    // Grants on functions and types, and default privileges for every
+    // Grants on base types (those on functions, enums, domains, composite
+    // and range types are modeled), and default privileges for every
     // schema (`ALTER DEFAULT PRIVILEGES` without `IN SCHEMA`), are not
-    // modeled: a function or type strata makes anew loses them.
-    "UNION ALL \
-     SELECT 'grant on function', n.nspname || '.' || p.proname || '(' || \
-       pg_get_function_identity_arguments(p.oid) || ')' \
-     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
-     WHERE p.proacl IS NOT NULL AND p.proacl <> acldefault('f', p.proowner) AND",
-    ns_filter!(),
-    "AND",
-    not_ext!("pg_proc", "p.oid"),
+    // modeled: a type strata makes anew loses them.
     "UNION ALL \
      SELECT 'grant on type', n.nspname || '.' || t.typname \
      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
-     WHERE t.typacl IS NOT NULL AND t.typacl <> acldefault('T', t.typowner) AND",
+     WHERE t.typacl IS NOT NULL AND t.typacl <> acldefault('T', t.typowner) \
+       AND t.typtype NOT IN ('e', 'd', 'r') AND NOT EXISTS (SELECT FROM pg_class tc \
+         WHERE tc.oid = t.typrelid AND tc.relkind = 'c') AND",
     ns_filter!(),
     "AND",
     not_ext!("pg_type", "t.oid"),
@@ -781,6 +779,51 @@ pub const GRANTS: &str = concat!(
     ns_filter!(),
     "AND",
     not_ext!("pg_namespace", "n.oid"),
+    // Types and domains (`USAGE`); `PUBLIC`'s, which the server gives
+    // every new type, is the default and is read as such. A type whose ACL
+    // lacks it is a row of its own, `revoked type`.
+    "UNION ALL \
+     SELECT 'type', n.nspname::text, t.typname::text, NULL::text, ",
+    role_name!("a.grantee"),
+    ", lower(a.privilege_type), a.is_grantable \
+     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+     LEFT JOIN pg_class tc ON tc.oid = t.typrelid, aclexplode(t.typacl) a \
+     WHERE t.typacl IS NOT NULL AND a.grantee <> t.typowner \
+       AND (t.typtype IN ('e', 'd', 'r') OR tc.relkind = 'c') AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_type", "t.oid"),
+    "UNION ALL \
+     SELECT 'revoked type', n.nspname::text, t.typname::text, NULL::text, 'public', 'usage', false \
+     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+     LEFT JOIN pg_class tc ON tc.oid = t.typrelid \
+     WHERE t.typacl IS NOT NULL \
+       AND NOT EXISTS (SELECT FROM aclexplode(t.typacl) x WHERE x.grantee = 0) \
+       AND (t.typtype IN ('e', 'd', 'r') OR tc.relkind = 'c') AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_type", "t.oid"),
+    // Functions, procedures and aggregates (`EXECUTE`, `col` their
+    // argument list), read as the types' are: `PUBLIC`'s is the default.
+    "UNION ALL \
+     SELECT 'function', n.nspname::text, p.proname::text, \
+       pg_get_function_identity_arguments(p.oid), ",
+    role_name!("a.grantee"),
+    ", lower(a.privilege_type), a.is_grantable \
+     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace, aclexplode(p.proacl) a \
+     WHERE p.proacl IS NOT NULL AND a.grantee <> p.proowner AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_proc", "p.oid"),
+    "UNION ALL \
+     SELECT 'revoked function', n.nspname::text, p.proname::text, \
+       pg_get_function_identity_arguments(p.oid), 'public', 'execute', false \
+     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
+     WHERE p.proacl IS NOT NULL \
+       AND NOT EXISTS (SELECT FROM aclexplode(p.proacl) x WHERE x.grantee = 0) AND",
+    ns_filter!(),
+    "AND",
+    not_ext!("pg_proc", "p.oid"),
     // Default privileges in a schema: `name` is the kind of object, `col`
     // the role whose objects get them (none for the inspecting role).
     "UNION ALL \

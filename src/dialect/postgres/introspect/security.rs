@@ -45,10 +45,15 @@ pub(super) fn public_revoked(schema: &mut Schema) {
 pub(super) fn grants(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Error> {
     for r in rows {
         let name = s(r, "name")?;
-        let on = match s(r, "kind")?.as_str() {
+        let kind = s(r, "kind")?;
+        let on = match kind.as_str() {
             "schema" => GrantOn::Schema(name),
             "sequence" => GrantOn::Sequence(name_of(s(r, "schema")?, name)),
             "view" => GrantOn::View(name_of(s(r, "schema")?, name)),
+            "type" | "revoked type" => GrantOn::Type(name_of(s(r, "schema")?, name)),
+            "function" | "revoked function" => {
+                GrantOn::Function(name_of(s(r, "schema")?, name), s(r, "col")?)
+            }
             "column" => GrantOn::Column(name_of(s(r, "schema")?, name), s(r, "col")?),
             "future" => GrantOn::Future {
                 objects: name,
@@ -63,7 +68,16 @@ pub(super) fn grants(rows: &[PgRow], schema: &mut Schema) -> Result<(), sqlx::Er
             grantee: s(r, "grantee")?,
             grant_option: r.try_get("grantable")?,
         };
-        schema.grants.insert(g.key(), g);
+        // What the server gives `PUBLIC` on every new object of the kind
+        // is no grant; its absence is a revocation.
+        if kind.starts_with("revoked ") {
+            schema.revocations.insert(Revocation {
+                on: g.on,
+                grantee: g.grantee,
+            });
+        } else if !(g.grantee == "public" && g.on.public_default() == Some(g.privilege.as_str())) {
+            schema.grants.insert(g.key(), g);
+        }
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! grants on views filed as views whatever keyword the file used.
 
 use super::super::expr::{self, Context};
-use super::name;
+use super::{function_args, identity, name};
 use crate::ir::{Expr, GrantOn, Revocation, Schema};
 
 fn role(r: &str) -> String {
@@ -46,6 +46,9 @@ pub(super) fn normalize(out: &mut Schema, base: &Context<'_>) {
             }
         }
         GrantOn::Sequence(n) => GrantOn::Sequence(name(&n)),
+        GrantOn::Type(n) => GrantOn::Type(name(&n)),
+        // Keyed as the functions are: by their input types.
+        GrantOn::Function(n, args) => GrantOn::Function(name(&n), identity(&function_args(&args))),
         GrantOn::Column(t, c) => GrantOn::Column(name(&t), c),
         other @ (GrantOn::Schema(_) | GrantOn::Future { .. }) => other,
     };
@@ -65,4 +68,23 @@ pub(super) fn normalize(out: &mut Schema, base: &Context<'_>) {
             (g.key(), g)
         })
         .collect();
+    public_defaults(out);
+}
+
+/// `grant usage on type t to public` is what the server gives every new
+/// type (and `execute` every new function): no grant of the schema's (introspection never reads one), and
+/// it undoes a `revoke all on type t from public` beside it.
+fn public_defaults(out: &mut Schema) {
+    let default = |g: &crate::ir::Grant| {
+        g.grantee == "public" && g.on.public_default() == Some(g.privilege.as_str())
+    };
+    let given: Vec<GrantOn> = out
+        .grants
+        .values()
+        .filter(|g| default(g))
+        .map(|g| g.on.clone())
+        .collect();
+    out.grants.retain(|_, g| !default(g));
+    out.revocations
+        .retain(|r| !(r.grantee == "public" && given.contains(&r.on)));
 }
