@@ -384,8 +384,10 @@ pub struct Table {
     /// introspection read it (`TABLES.AUTO_INCREMENT`). Not schema: never
     /// written in a file nor compared; it rides along so that the
     /// rollback which makes a dropped table again starts its counter
-    /// where the table left it, and no id is handed out twice.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// where the table left it, and no id is handed out twice. Out of the
+    /// JSON too: the fingerprint a plan records (`driver::fingerprint`)
+    /// must not go stale because a row was inserted.
+    #[serde(skip)]
     pub next_auto_increment: Option<u64>,
 }
 
