@@ -796,7 +796,7 @@ fn add_unique<'a>(cx: &Context<'a>, u: &'a Unique) -> Clause<'a> {
 
 /// FULLTEXT and SPATIAL indexes are built with writes waiting: the
 /// server takes no `LOCK=NONE` for them, online or not.
-pub(super) fn add_index<'a>(cx: &Context<'a>, ix: &'a Index) -> Clause<'a> {
+fn add_index<'a>(cx: &Context<'a>, ix: &'a Index) -> Clause<'a> {
     let t = cx.t;
     let name = ix.name.as_deref().unwrap_or("");
     let shared = match ix.method.as_deref() {
