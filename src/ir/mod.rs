@@ -385,6 +385,15 @@ pub struct Table {
     /// PostgreSQL exclusion constraints.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclusions: Vec<Exclusion>,
+    /// MySQL/MariaDB: the table's next `AUTO_INCREMENT` value, as
+    /// introspection read it (`TABLES.AUTO_INCREMENT`). Not schema: never
+    /// written in a file nor compared; it rides along so that the
+    /// rollback which makes a dropped table again starts its counter
+    /// where the table left it, and no id is handed out twice. Out of the
+    /// JSON too: the fingerprint a plan records (`driver::fingerprint`)
+    /// must not go stale because a row was inserted.
+    #[serde(skip)]
+    pub next_auto_increment: Option<u64>,
 }
 
 impl Table {
@@ -404,6 +413,7 @@ impl Table {
             renamed_from: None,
             row_security: RowSecurity::default(),
             exclusions: Vec::new(),
+            next_auto_increment: None,
         }
     }
 
@@ -600,6 +610,11 @@ pub struct PrimaryKey {
     /// (MySQL/MariaDB `SUB_PART`); elsewhere none (E0296).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub lengths: BTreeMap<String, u32>,
+    /// The key's columns in descending order, `primary key (a, b desc)`
+    /// (MySQL 8, MariaDB 10.8+: `STATISTICS.COLLATION = 'D'`); elsewhere
+    /// none (E0257).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub descending: std::collections::BTreeSet<String>,
     /// On a PostgreSQL partition: the parent's key this one is attached
     /// to (the parent has a key of the same definition, and the
     /// partition's own key, under a name of its own, is the one the
@@ -621,6 +636,7 @@ impl PrimaryKey {
             comment: None,
             method: None,
             lengths: BTreeMap::new(),
+            descending: Default::default(),
             attached_to: None,
         }
     }

@@ -99,6 +99,7 @@ pub fn validate(schema: &Schema) -> Vec<Problem> {
         objects::column_distinct(schema, table, &mut out);
         objects::key_method(schema, table, &mut out);
         objects::key_prefixes(schema, table, &mut out);
+        objects::descending_keys(schema, table, &mut out);
         objects::column_toast(schema, table, &mut out);
         objects::only_indexes(schema, table, &mut out);
     }

@@ -1287,8 +1287,9 @@ impl<'a> Lowerer<'a> {
         }
         *pk_span = Some(sp.clone());
         let name = self.constraint_name(p);
-        let mut cols = Vec::new();
+        let mut cols: Vec<String> = Vec::new();
         let mut lengths = BTreeMap::new();
+        let mut descending = std::collections::BTreeSet::new();
         let parts = p
             .clone()
             .into_inner()
@@ -1297,6 +1298,13 @@ impl<'a> Lowerer<'a> {
             .flat_map(|l| l.into_inner())
             .flat_map(|c| c.into_inner())
         {
+            // `desc` follows the column it orders (`asc` is the default).
+            if c.as_rule() == Rule::k_desc {
+                if let Some(col) = cols.last() {
+                    descending.insert(col.clone());
+                }
+                continue;
+            }
             let mut length = None;
             for x in std::iter::once(c.clone()).chain(c.clone().into_inner()) {
                 match x.as_rule() {
@@ -1312,6 +1320,7 @@ impl<'a> Lowerer<'a> {
         let mut pk = PrimaryKey {
             name,
             lengths,
+            descending,
             ..PrimaryKey::on(cols)
         };
         for c in p.clone().into_inner() {

@@ -815,7 +815,8 @@ fn canonical_inline(t: &Table) -> BTreeMap<usize, Vec<Member>> {
             && pk.options.is_empty()
             && pk.comment.is_none()
             && pk.method.is_none()
-            && pk.lengths.is_empty();
+            && pk.lengths.is_empty()
+            && pk.descending.is_empty();
         if let ([c], None, true) = (pk.columns.as_slice(), &pk.name, plain) {
             if let Some(i) = pos(c) {
                 inline.entry(i).or_default().push(Member::PrimaryKey);
@@ -975,9 +976,15 @@ fn member(
                 let columns: Vec<String> = pk
                     .columns
                     .iter()
-                    .map(|c| match pk.lengths.get(c) {
-                        Some(n) => format!("{}({n})", text::ident(c)),
-                        None => text::ident(c),
+                    .map(|c| {
+                        let col = match pk.lengths.get(c) {
+                            Some(n) => format!("{}({n})", text::ident(c)),
+                            None => text::ident(c),
+                        };
+                        match pk.descending.contains(c) {
+                            true => format!("{col} desc"),
+                            false => col,
+                        }
                     })
                     .collect();
                 format!(

@@ -216,6 +216,7 @@ fn gen_table(rng: &mut Rng, d: DialectKind, name: &str, earlier: &[Table]) -> Ta
         options: Default::default(),
         method: None,
         lengths: Default::default(),
+        descending: Default::default(),
     });
     let n = 1 + rng.below(4);
     let mut used = vec!["id".to_string()];

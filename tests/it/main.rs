@@ -44,6 +44,7 @@ mod mysql_charsets;
 mod mysql_corpora;
 mod mysql_events;
 mod mysql_fidelity;
+mod mysql_fidelity_more;
 mod mysql_keys;
 mod mysql_moves;
 mod oracle;

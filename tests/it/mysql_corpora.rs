@@ -191,7 +191,7 @@ async fn a_rebuilt_trigger_keeps_its_client_character_set() {
 /// a file, planned, applied; the catalogs compared, the file planned
 /// again (empty), the rollback applied and compared with the start. The
 /// rows `seed` writes must still answer `kept` with 1 after each step.
-async fn converges(start_sql: &[&str], want_sql: &[&str], seed: &[&str], kept: &str) {
+pub(crate) async fn converges(start_sql: &[&str], want_sql: &[&str], seed: &[&str], kept: &str) {
     let (Some(start), Some(want)) = (
         MyDb::create("mycorpcase").await,
         MyDb::create("mycorpcase").await,
@@ -333,30 +333,4 @@ async fn a_routine_parameter_keeps_its_collation() {
         .expect("calls")
         .get(0);
     assert_eq!(got, "differs", "the parameter compares under utf8mb4_bin");
-}
-
-/// A primary key column in descending order (Atlas's
-/// `primary-key-parts.txtar`, `PRIMARY KEY (id(7) DESC)`) is not modeled:
-/// `inspect` says so rather than make it ascending without a word.
-#[tokio::test]
-async fn a_descending_primary_key_column_is_reported() {
-    let Some(db) = MyDb::create("mycorppk").await else {
-        return;
-    };
-    crate::support::exec(
-        &db.url,
-        &["CREATE TABLE t2 (id tinytext NOT NULL, PRIMARY KEY (id(7) DESC))".to_string()],
-    )
-    .await
-    .expect("creates");
-    let got = strata::source::introspect(&db.url, &[])
-        .await
-        .expect("introspects");
-    assert!(
-        got.warnings
-            .iter()
-            .any(|w| w.contains("t2") && w.contains("descending")),
-        "{:?}",
-        got.warnings
-    );
 }

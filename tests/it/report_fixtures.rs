@@ -48,6 +48,7 @@ pub fn table(name: Name, columns: Vec<Column>, pk: &[&str]) -> Table {
             options: Default::default(),
             method: None,
             lengths: Default::default(),
+            descending: Default::default(),
         });
     }
     t

@@ -245,6 +245,7 @@ async fn missing_file_reads_empty_and_apply_creates_it() {
         options: Default::default(),
         method: None,
         lengths: Default::default(),
+        descending: Default::default(),
     });
     want.tables.insert(t.name.clone(), t);
     let m = migration(&found.schema, &want, sqlite(), &EmitOptions::default()).expect("plan");

@@ -73,6 +73,7 @@ fn users() -> Table {
         options: Default::default(),
         method: None,
         lengths: Default::default(),
+        descending: Default::default(),
     });
     t.indexes = vec![index("users_email_idx", &["email"])];
     t

@@ -484,7 +484,7 @@ fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
                     let n = columns.len().min(ref_columns.len());
                     ForeignKey { comment, name, columns: columns[..n].to_vec(), ref_table, ref_columns: ref_columns[..n].to_vec(), on_delete, on_update, deferral, match_type, not_valid, renamed_from, attached_to: None, }
                 });
-            let pk = (opt(ident()), subset(cols.clone()), opt(text_value())).prop_map(|(name, columns, comment)| PrimaryKey { comment, name, columns, deferral: Default::default(), options: Default::default(), method: None, lengths: Default::default(), attached_to: None });
+            let pk = (opt(ident()), subset(cols.clone()), opt(text_value())).prop_map(|(name, columns, comment)| PrimaryKey { comment, name, columns, deferral: Default::default(), options: Default::default(), method: None, lengths: Default::default(), descending: Default::default(), attached_to: None });
             let options = prop::collection::btree_map(ident(), prop::sample::select(vec!["InnoDB", "70", "true", "has space", "-1", "utf8mb4"]).prop_map(str::to_string), 0..3);
             let partition = prop_oneof![
                 3 => Just(None),
@@ -522,6 +522,7 @@ fn table(name: Name, refs: Vec<Name>) -> BoxedStrategy<Table> {
                     renamed_from: renamed.map(|n| Name { schema: schema.clone(), name: n }),
                     row_security: RowSecurity { enabled, forced },
                     exclusions,
+                    next_auto_increment: None,
                 })
         })
         .boxed()

@@ -794,23 +794,31 @@ fn add_unique<'a>(cx: &Context<'a>, u: &'a Unique) -> Clause<'a> {
         )
 }
 
-/// FULLTEXT and SPATIAL indexes are built with writes waiting.
+/// FULLTEXT and SPATIAL indexes are built with writes waiting: the
+/// server takes no `LOCK=NONE` for them, online or not.
 fn add_index<'a>(cx: &Context<'a>, ix: &'a Index) -> Clause<'a> {
     let t = cx.t;
-    let algo = if matches!(ix.method.as_deref(), Some("fulltext") | Some("spatial")) {
-        Algo::InplaceShared
-    } else {
-        Algo::Inplace
+    let name = ix.name.as_deref().unwrap_or("");
+    let shared = match ix.method.as_deref() {
+        Some(m @ ("fulltext" | "spatial")) => Some(m.to_ascii_uppercase()),
+        _ => None,
+    };
+    let algo = match shared {
+        Some(_) => Algo::InplaceShared,
+        None => Algo::Inplace,
     };
     let mut cl = Clause::new(Action::AddIndex(ix), algo)
         .why("building an index")
         .hazard(
             HazardKind::IndexBuild,
-            format!(
-                "builds the index {} on {t}",
-                ix.name.as_deref().unwrap_or("")
-            ),
+            format!("builds the index {name} on {t}"),
         );
+    if let Some(kind) = shared {
+        cl = cl.hazard(
+            HazardKind::AccessExclusiveLock,
+            format!("building the {kind} index {name} on {t} blocks writes while it runs (no LOCK=NONE for it)"),
+        );
+    }
     if ix.unique {
         cl = cl.hazard(
             HazardKind::MayFail,
@@ -937,8 +945,7 @@ fn re_add_keys_of_recreated_columns<'a>(
                 Action::DropIndex(ix.name.as_deref().unwrap_or("")),
                 Algo::Inplace,
             ));
-            main.adds
-                .push(Clause::new(Action::AddIndex(ix), Algo::Inplace));
+            main.adds.push(add_index(cx, ix));
         }
     }
 }

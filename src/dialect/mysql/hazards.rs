@@ -168,14 +168,9 @@ pub(super) fn statement(table: &str, clauses: &[Clause<'_>], online: bool) -> Ve
     };
     if online {
         match algo {
-            Algo::Instant | Algo::Inplace => {}
-            Algo::InplaceShared => hazards.push(Hazard {
-                kind: HazardKind::AccessExclusiveLock,
-                message: format!(
-                    "a FULLTEXT or SPATIAL index build on {table} blocks writes while it runs"
-                ),
-                acknowledged: None,
-            }),
+            // A FULLTEXT or SPATIAL build's clause carries its own lock
+            // hazard (`alter::add_index`), online or not.
+            Algo::Instant | Algo::Inplace | Algo::InplaceShared => {}
             Algo::Copy => hazards.push(Hazard {
                 kind: HazardKind::AccessExclusiveLock,
                 message: format!(
@@ -335,5 +330,58 @@ mod tests {
             .map(|s| s.statements().map(|s| s.sql.clone()).collect::<Vec<_>>());
         let sql = script.unwrap_or_default().join("\n");
         assert!(sql.contains("ALGORITHM=INPLACE"), "{sql}");
+    }
+
+    /// A FULLTEXT or SPATIAL build blocks writes: its lock hazard is there
+    /// with `--online` and without, and the online statement asks for
+    /// `LOCK=SHARED`, never `LOCK=NONE`. Before, a plain plan said only
+    /// `index_build`.
+    #[test]
+    fn a_fulltext_build_says_it_blocks_writes() {
+        let (mut from, mut to) = (table(&["id"]), table(&["id"]));
+        for t in [&mut from, &mut to] {
+            t.columns.push(Column::new("body", "text"));
+        }
+        for (method, name) in [("fulltext", "ft"), ("spatial", "sp")] {
+            let mut ix = crate::ir::Index::on_columns(Some(name), &["body"]);
+            ix.method = Some(method.into());
+            let mut to = to.clone();
+            to.indexes.push(ix.clone());
+            let change = Change::AlterTable {
+                from: from.clone(),
+                to,
+                changes: vec![TableChange::AddIndex(ix)],
+            };
+            for online in [false, true] {
+                let options = EmitOptions {
+                    online,
+                    ..EmitOptions::default()
+                };
+                let h = hazards(&change, &options);
+                let kinds: Vec<HazardKind> = h.iter().map(|h| h.kind).collect();
+                assert!(kinds.contains(&HazardKind::IndexBuild), "{h:?}");
+                assert_eq!(
+                    kinds
+                        .iter()
+                        .filter(|k| **k == HazardKind::AccessExclusiveLock)
+                        .count(),
+                    1,
+                    "{h:?}"
+                );
+                let plan = crate::plan::Plan {
+                    steps: vec![crate::plan::Step {
+                        change: change.clone(),
+                        hazards: vec![],
+                    }],
+                };
+                let sql = crate::dialect::for_kind(DialectKind::Mysql)
+                    .emit(&plan, &options)
+                    .map(|s| s.statements().map(|s| s.sql.clone()).collect::<Vec<_>>())
+                    .unwrap_or_default()
+                    .join("\n");
+                assert!(!sql.contains("LOCK=NONE"), "{sql}");
+                assert_eq!(sql.contains("LOCK=SHARED"), online, "{sql}");
+            }
+        }
     }
 }

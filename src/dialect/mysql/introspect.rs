@@ -319,7 +319,7 @@ fn build(server: &Server, db: &str, db_collation: &str, c: Catalog) -> Introspec
     );
     unqualify_defaults(db, &mut schema);
     period_columns(&c.columns, &mut warnings);
-    indexes(&c.indexes, &mut schema, &mut warnings);
+    indexes(&c.indexes, &mut schema);
     foreign_keys(&c.fks, db, server.mariadb, &mut schema);
     for (tname, checks) in table_checks {
         if let Some(t) = schema.tables.get_mut(&Name::new(&tname)) {
@@ -409,25 +409,36 @@ fn tables(
             collations.describe(&coll, &mut t.options, "charset", "collate");
         }
         t.comment = opt(r, 4).filter(|c| !c.is_empty());
-        for opt in col(r, 5).split_whitespace() {
-            if let Some((k, v)) = opt.split_once('=') {
-                let k = k.to_ascii_lowercase();
-                match k.as_str() {
-                    "row_format" | "key_block_size" | "stats_persistent" | "stats_auto_recalc"
-                    | "stats_sample_pages" | "pack_keys" | "checksum" | "delay_key_write" => {
-                        t.options.insert(k, v.to_ascii_lowercase());
-                    }
-                    _ => warnings.push(format!("table {name}: option {opt} is not modeled")),
-                }
-            } else if opt.eq_ignore_ascii_case("partitioned") {
-                // Reported below with its method.
-            } else {
-                warnings.push(format!("table {name}: option {opt} is not modeled"));
-            }
-        }
+        create_options(&col(r, 5), &mut t.options, &name, warnings);
+        t.next_auto_increment = opt(r, 6).and_then(|n| n.parse().ok()).filter(|n| *n > 1);
         schema.tables.insert(t.name.clone(), t);
     }
     table_collation
+}
+
+/// The table options `CREATE_OPTIONS` lists that strata models, lowercased;
+/// the others are reported. MariaDB writes an engine-defined option
+/// (InnoDB's `PAGE_COMPRESSED`, `ENCRYPTED`) quoted: `` `page_compressed`='1' ``.
+fn create_options(
+    listed: &str,
+    options: &mut BTreeMap<String, String>,
+    table: &str,
+    warnings: &mut Vec<String>,
+) {
+    for opt in listed.split_whitespace() {
+        if let Some((k, v)) = opt.split_once('=') {
+            let k = k.trim_matches('`').to_ascii_lowercase();
+            let v = v.trim_matches('\'').to_ascii_lowercase();
+            if super::normalize::TABLE_OPTIONS.contains(&k.as_str()) {
+                options.insert(k, v);
+            } else {
+                warnings.push(format!("table {table}: option {opt} is not modeled"));
+            }
+        } else if !opt.eq_ignore_ascii_case("partitioned") {
+            // `partitioned` is reported below with its method.
+            warnings.push(format!("table {table}: option {opt} is not modeled"));
+        }
+    }
 }
 
 /// MariaDB's JSON columns, as `(table, column)`.
@@ -539,8 +550,8 @@ fn columns(
 /// The primary key and indexes onto their tables. STATISTICS rows come
 /// ordered by table, index, position. An index the optimizer ignores
 /// (MariaDB's `IGNORED`) is `with (ignored = true)`; a primary key
-/// column in descending order is reported, not modeled.
-fn indexes(rows: &Rows, schema: &mut Schema, warnings: &mut Vec<String>) {
+/// column in descending order is `desc` in the key.
+fn indexes(rows: &Rows, schema: &mut Schema) {
     for r in rows {
         let tname = col(r, 0);
         let Some(t) = schema.tables.get_mut(&Name::new(&tname)) else {
@@ -564,31 +575,24 @@ fn indexes(rows: &Rows, schema: &mut Schema, warnings: &mut Vec<String>) {
             length: opt(r, 5).and_then(|s| s.parse().ok()),
         };
         if iname == "PRIMARY" {
-            if part.desc {
-                warnings.push(format!(
-                    "table {tname}: primary key column {} is in descending order (DESC), which is not modeled",
-                    col(r, 4)
-                ));
-            }
-            match &mut t.primary_key {
-                Some(pk) => {
-                    if let IndexKey::Column(c) = part.key {
-                        if let Some(n) = part.length {
-                            pk.lengths.insert(c.clone(), n);
-                        }
-                        pk.columns.push(c);
-                    }
+            if let IndexKey::Column(c) = part.key {
+                if t.primary_key.is_none() {
+                    t.primary_key = Some(PrimaryKey {
+                        comment: opt(r, 8).filter(|c| !c.is_empty()),
+                        method: super::normalize::index_type(t, opt(r, 7)),
+                        ..PrimaryKey::on(Vec::new())
+                    });
                 }
-                None => {
-                    if let IndexKey::Column(c) = part.key {
-                        t.primary_key = Some(PrimaryKey {
-                            comment: opt(r, 8).filter(|c| !c.is_empty()),
-                            method: super::normalize::index_type(t, opt(r, 7)),
-                            lengths: part.length.map(|n| (c.clone(), n)).into_iter().collect(),
-                            ..PrimaryKey::on(vec![c])
-                        });
-                    }
+                let Some(pk) = t.primary_key.as_mut() else {
+                    continue;
+                };
+                if let Some(n) = part.length {
+                    pk.lengths.insert(c.clone(), n);
                 }
+                if part.desc {
+                    pk.descending.insert(c.clone());
+                }
+                pk.columns.push(c);
             }
             continue;
         }

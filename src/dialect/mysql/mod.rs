@@ -69,6 +69,10 @@ impl Dialect for Mysql {
         normalize::schema_owned(schema)
     }
 
+    fn pair(&self, from: &mut Schema, to: &mut Schema) {
+        normalize::sticky_options(from, to);
+    }
+
     /// The hazards of the statements this dialect writes for the change,
     /// computed from the change (`hazards.rs`).
     fn hazards(&self, change: &Change, options: &EmitOptions) -> Vec<Hazard> {

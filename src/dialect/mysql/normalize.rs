@@ -410,6 +410,62 @@ fn fresh(base: &str, taken: &mut BTreeSet<String>) -> String {
     }
 }
 
+/// The table options strata models besides engine, charset, collation
+/// and comment: the server lists each in `TABLES.CREATE_OPTIONS` when set.
+pub const TABLE_OPTIONS: &[&str] = &[
+    "row_format",
+    "key_block_size",
+    "stats_persistent",
+    "stats_auto_recalc",
+    "stats_sample_pages",
+    "pack_keys",
+    "checksum",
+    "delay_key_write",
+    "min_rows",
+    "max_rows",
+    "avg_row_length",
+    // Aria's (MariaDB).
+    "page_checksum",
+    "transactional",
+    // InnoDB's engine-defined options (MariaDB).
+    "page_compressed",
+    "page_compression_level",
+    "encrypted",
+    "encryption_key_id",
+];
+
+/// Aria's options that no `ALTER TABLE` takes off once listed (`= DEFAULT`
+/// leaves `page_checksum=1`), and that a plain Aria table lists unasked
+/// (`transactional=1`).
+const STICKY_OPTIONS: &[&str] = &["page_checksum", "transactional"];
+
+/// A table the file wants without a sticky option keeps the one the
+/// database lists: the server cannot drop it, and a plan that tried
+/// would be planned again every time.
+pub fn sticky_options(from: &Schema, to: &mut Schema) {
+    for t in to.tables.values_mut() {
+        let Some(old) = from.tables.get(t.renamed_from.as_ref().unwrap_or(&t.name)) else {
+            continue;
+        };
+        for k in STICKY_OPTIONS {
+            if let (Some(v), false) = (old.options.get(*k), t.options.contains_key(*k)) {
+                t.options.insert(k.to_string(), v.clone());
+            }
+        }
+    }
+}
+
+/// What an `ALTER TABLE` sets a table option to so that the table has it
+/// no more: numbers have no `DEFAULT`, and 0 is their unset value (the
+/// server then lists them no more).
+pub fn unset_value(key: &str) -> &'static str {
+    match key {
+        "min_rows" | "max_rows" | "avg_row_length" | "checksum" | "delay_key_write"
+        | "key_block_size" => "0",
+        _ => "DEFAULT",
+    }
+}
+
 fn table_options(
     options: BTreeMap<String, String>,
     comment: &mut Option<String>,
@@ -442,9 +498,9 @@ fn table_options(
                     out.insert(key, "true".into());
                 }
             }
-            "row_format" => {
+            k if TABLE_OPTIONS.contains(&k) => {
                 let v = v.to_ascii_lowercase();
-                if v != "default" {
+                if v != "default" && v != unset_value(k) {
                     out.insert(key, v);
                 }
             }

@@ -602,6 +602,7 @@ fn constraint_of(r: &PgRow) -> Result<(i64, Constraint), sqlx::Error> {
             options: storage_parameters(r)?,
             method: None,
             lengths: Default::default(),
+            descending: Default::default(),
         }),
         "u" => Constraint::Unique(Unique {
             attached_to: None,

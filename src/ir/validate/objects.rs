@@ -132,6 +132,34 @@ pub(super) fn key_method(schema: &Schema, table: &Table, out: &mut Vec<Problem>)
     );
 }
 
+/// E0257: a primary key column in descending order, `primary key (a
+/// desc)`, where only MySQL/MariaDB keep one (PostgreSQL's keys have no
+/// order; strata does not model SQLite's).
+pub(super) fn descending_keys(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
+    let Some(pk) = &table.primary_key else {
+        return;
+    };
+    let Some(d) = schema.dialect.filter(|d| *d != DialectKind::Mysql) else {
+        return;
+    };
+    for c in &pk.descending {
+        out.push(
+            Problem::new(
+                "E0257",
+                ObjectRef::PrimaryKey {
+                    table: table.name.clone(),
+                },
+                format!(
+                    "{d} keeps no descending column in a primary key (`{c} desc`, table `{}`)",
+                    table.name
+                ),
+                "`desc`",
+            )
+            .help("write the column alone, and add an index with `desc` if a descending order is what you need"),
+        );
+    }
+}
+
 /// E0296: a primary key column's prefix length, `primary key (a(10))`,
 /// where only MySQL/MariaDB keep one, or of 0.
 pub(super) fn key_prefixes(schema: &Schema, table: &Table, out: &mut Vec<Problem>) {
@@ -388,5 +416,19 @@ mod tests {
         let mut s = schema(vec![t]);
         s.dialect = Some(DialectKind::Mysql);
         assert_eq!(codes(&s), ["E0296"]);
+    }
+
+    #[test]
+    fn a_descending_primary_key_column_is_mysqls_only() {
+        let mut t = with_pk(table("t", &[("a", "int")]), &["a"]);
+        if let Some(pk) = &mut t.primary_key {
+            pk.descending.insert("a".into());
+        }
+        let mut s = schema(vec![t.clone()]);
+        s.dialect = Some(DialectKind::Mysql);
+        assert_eq!(codes(&s), Vec::<&str>::new());
+        assert_eq!(codes(&pg(schema(vec![t.clone()]))), ["E0257"]);
+        s.dialect = Some(DialectKind::Sqlite);
+        assert_eq!(codes(&s), ["E0257"]);
     }
 }

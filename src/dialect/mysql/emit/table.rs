@@ -31,6 +31,11 @@ fn table_options(t: &Table) -> String {
         s.push(' ');
         s.push_str(&clause);
     }
+    // Only an introspected table has it: the rollback that makes a
+    // dropped table again must not hand out its ids a second time.
+    if let Some(n) = t.next_auto_increment {
+        s.push_str(&format!(" AUTO_INCREMENT={n}"));
+    }
     if let Some(c) = &t.comment {
         s.push_str(&format!(" COMMENT={}", string(c)));
     }
@@ -54,9 +59,15 @@ fn primary_key_def(pk: &PrimaryKey) -> String {
     let columns: Vec<String> = pk
         .columns
         .iter()
-        .map(|c| match pk.lengths.get(c) {
-            Some(n) => format!("{}({n})", ident(c)),
-            None => ident(c),
+        .map(|c| {
+            let col = match pk.lengths.get(c) {
+                Some(n) => format!("{}({n})", ident(c)),
+                None => ident(c),
+            };
+            match pk.descending.contains(c) {
+                true => format!("{col} DESC"),
+                false => col,
+            }
         })
         .collect();
     format!("PRIMARY KEY ({}){using}{comment}", columns.join(", "))
@@ -331,7 +342,7 @@ fn set_option(key: &str, value: Option<&str>) -> String {
         other => format!(
             "{} = {}",
             other.to_ascii_uppercase(),
-            value.unwrap_or("DEFAULT")
+            value.unwrap_or(crate::dialect::mysql::normalize::unset_value(other))
         ),
     }
 }

@@ -265,6 +265,7 @@ mod tests {
             options: Default::default(),
             method: None,
             lengths: Default::default(),
+            descending: Default::default(),
             comment: None,
             attached_to: None,
         }
